@@ -1,0 +1,48 @@
+import nx from '@nx/eslint-plugin';
+
+// Module boundaries: the layering matrix from docs/architecture.md, enforced.
+// type: app → service → feature → data-access → util → contracts; testing only from tests.
+// scope: a service's libs see only themselves and shared; the embedded app sees everything.
+export default [
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  { ignores: ['**/dist', '**/node_modules', '**/tmp', '**/data', '**/.kafka', '**/*.mjs', '**/*.js'] },
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: true,
+          banTransitiveDependencies: false,
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:service', 'type:feature', 'type:data-access', 'type:util', 'type:contracts'] },
+            { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:util', 'type:contracts'] },
+            { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:contracts'] },
+            { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:util', 'type:contracts'] },
+            { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', 'type:contracts'] },
+            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
+            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:util', 'type:contracts', 'type:data-access'] },
+            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+            { sourceTag: 'scope:ews-gateway', onlyDependOnLibsWithTags: ['scope:ews-gateway', 'scope:shared'] },
+            { sourceTag: 'scope:calendar-sync', onlyDependOnLibsWithTags: ['scope:calendar-sync', 'scope:shared'] },
+            { sourceTag: 'scope:presence-bridge', onlyDependOnLibsWithTags: ['scope:presence-bridge', 'scope:shared'] },
+            { sourceTag: 'scope:voicemail-ingest', onlyDependOnLibsWithTags: ['scope:voicemail-ingest', 'scope:shared'] },
+            { sourceTag: 'scope:all', onlyDependOnLibsWithTags: ['*'] },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@parley/*/src/*', '@parley/*/*/src/*', '../../libs/*', '../../../libs/*'], message: 'Import a lib through its alias (its src/index.ts), never a deep path.' }] },
+      ],
+    },
+  },
+  {
+    // Tests may use the testing lib from any layer.
+    files: ['**/*.spec.ts', '**/*.integration-spec.ts', '**/test/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': 'off' },
+  },
+];

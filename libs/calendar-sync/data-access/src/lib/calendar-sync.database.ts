@@ -1,0 +1,36 @@
+import type { ServiceDatabaseSettings } from '@parley/config';
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { ServiceDatabase, createServiceDataSource, provideServiceDatabase } from '@parley/persistence';
+import { DataSource } from 'typeorm';
+import { CalendarSyncInit1763900200000 } from './calendar-sync-init.migration';
+import { OofSettingsEntity } from './oof-settings.entity';
+import { OofSettingsRepository } from './oof-settings.repository';
+
+export const calendarSyncSchema = {
+  schema: 'calendar_sync',
+  entities: [OofSettingsEntity],
+  migrations: [CalendarSyncInit1763900200000],
+};
+
+/** calendar-sync's database (schema calendar_sync); a class of its own so it is its own DI token. */
+export class CalendarSyncDatabase extends ServiceDatabase {}
+
+/** For the migrate command: a DataSource with exactly what `CalendarSyncDatabase` opens. */
+export function createCalendarSyncDataSource(url: string): DataSource {
+  return createServiceDataSource({ service: 'calendar-sync', url, poolSize: 2, ...calendarSyncSchema });
+}
+
+@Global()
+@Module({})
+export class CalendarSyncDataAccessModule {
+  static forRoot(config: ServiceDatabaseSettings): DynamicModule {
+    return {
+      module: CalendarSyncDataAccessModule,
+      providers: [
+        provideServiceDatabase(CalendarSyncDatabase, { service: 'calendar-sync', ...config, ...calendarSyncSchema }),
+        { provide: OofSettingsRepository, useFactory: (db: CalendarSyncDatabase) => new OofSettingsRepository(db.dataSource), inject: [CalendarSyncDatabase] },
+      ],
+      exports: [CalendarSyncDatabase, OofSettingsRepository],
+    };
+  }
+}

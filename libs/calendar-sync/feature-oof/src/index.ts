@@ -1,0 +1,3 @@
+export * from './lib/oof.service';
+export * from './lib/oof.consumer';
+export * from './lib/oof-feature.module';

@@ -1,0 +1,42 @@
+import { Injectable } from '@nestjs/common';
+import { OofSettings, OofView, Topics } from '@parley/contracts';
+import { CalendarSyncDatabase, OofSettingsRepository, StoredOof } from '@parley/calendar-sync/data-access';
+
+const DISABLED: OofSettings = { state: 'Disabled', externalAudience: 'All', startTime: null, endTime: null, internalReply: '', externalReply: '' };
+
+/** Whether settings put a mailbox out of office at `now`. */
+export function isOofActive(settings: OofSettings, now: Date): boolean {
+  if (settings.state === 'Enabled') return true;
+  if (settings.state !== 'Scheduled' || !settings.startTime || !settings.endTime) return false;
+  const t = now.getTime();
+  return Date.parse(settings.startTime) <= t && t < Date.parse(settings.endTime);
+}
+
+/** Owns each mailbox's OOF settings and announces every change. */
+@Injectable()
+export class OofService {
+  constructor(
+    private readonly db: CalendarSyncDatabase,
+    private readonly oofs: OofSettingsRepository,
+  ) {}
+
+  async get(mailbox: string): Promise<OofView> {
+    const stored = await this.oofs.find(mailbox);
+    return stored ?? { mailbox, settings: DISABLED, active: false, revision: 0 };
+  }
+
+  /**
+   * Stores new settings and publishes `calendar.oof.changed` in the same transaction. Applied once
+   * per command id: a retried command (lost reply, redelivery) answers with the current state.
+   */
+  async set(commandId: string, mailbox: string, settings: OofSettings, now = new Date()): Promise<OofView> {
+    const outcome = await this.db.unitOfWork.runOnce('calendar-sync.oof-set', { id: commandId, type: Topics.oofSetRequest }, async (tx) => {
+      const current = await this.oofs.findForUpdate(tx, mailbox);
+      const next: StoredOof = { mailbox, settings, active: isOofActive(settings, now), revision: (current?.revision ?? 0) + 1 };
+      await this.oofs.save(tx, next);
+      await tx.publish(Topics.oofChanged, mailbox, next);
+      return next;
+    });
+    return outcome.duplicate ? this.get(mailbox) : outcome.value;
+  }
+}

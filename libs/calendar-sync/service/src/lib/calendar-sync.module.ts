@@ -1,0 +1,25 @@
+import type { ServiceDefinition } from '@parley/config';
+import { DynamicModule, Module } from '@nestjs/common';
+import { CalendarSyncDataAccessModule, createCalendarSyncDataSource } from '@parley/calendar-sync/data-access';
+import { OofFeatureModule } from '@parley/calendar-sync/feature-oof';
+import type { ServiceDatabaseSettings } from '@parley/config';
+
+/** calendar-sync: OOF settings and calendars. Consumes commands, publishes their events. */
+@Module({})
+export class CalendarSyncModule {
+  static forRoot(database: ServiceDatabaseSettings): DynamicModule {
+    return { module: CalendarSyncModule, imports: [CalendarSyncDataAccessModule.forRoot(database), OofFeatureModule] };
+  }
+
+  static readonly createDataSource = createCalendarSyncDataSource;
+}
+
+/** How to run calendar-sync: alone (its app) or inside the embedded process. */
+export const calendarSyncService: ServiceDefinition = {
+  name: 'calendar-sync',
+  defaultHttpPort: 8084,
+  consumes: true,
+  requestTopics: [],
+  module: (database) => CalendarSyncModule.forRoot(database),
+  createDataSource: (url) => CalendarSyncModule.createDataSource(url),
+};

@@ -1,0 +1,3 @@
+export * from './lib/presence.service';
+export * from './lib/presence.consumer';
+export * from './lib/presence-feature.module';

@@ -1,0 +1,3 @@
+export * from './lib/parley-app';
+export * from './lib/run-service';
+export * from './lib/run-embedded';

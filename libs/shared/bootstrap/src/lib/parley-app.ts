@@ -1,0 +1,80 @@
+import { DynamicModule, INestApplication, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { RuntimeConfig, ServiceDefinition } from '@parley/config';
+import { DirectoryModule } from '@parley/directory';
+import { correlationMiddleware, LoggingModule } from '@parley/logging';
+import { MessagingModule, MessagingTransport } from '@parley/messaging';
+import { ObservabilityModule, ReadinessRegistry } from '@parley/observability';
+import { Logger } from 'nestjs-pino';
+
+export interface ParleyAppOptions {
+  config: RuntimeConfig;
+  services: readonly ServiceDefinition[];
+  databaseUrl: string;
+  /** Whether this process migrates schemas at start (the embedded app does; replicas do not). */
+  migrate: boolean;
+}
+
+@Module({})
+class ParleyRootModule {}
+
+/** Composes the shared infrastructure with one or more service modules into one Nest app. */
+function rootModule(opts: ParleyAppOptions): DynamicModule {
+  const { config } = opts;
+  const database = { url: opts.databaseUrl, poolSize: config.database.poolSize, migrate: opts.migrate, outboxPollMs: config.database.outboxPollMs };
+  const names = opts.services.map((s) => s.name);
+  return {
+    module: ParleyRootModule,
+    imports: [
+      LoggingModule.forRoot({ service: config.service, version: config.version, level: config.logLevel }),
+      ObservabilityModule.forRoot({ service: config.service, version: config.version }),
+      MessagingModule.forRoot({
+        bus: config.bus,
+        consumerGroup: names.length === 1 ? names[0] : 'embedded',
+        instanceId: config.instanceId,
+        requestTopics: opts.services.flatMap((s) => s.requestTopics),
+      }),
+      DirectoryModule.forRoot({ url: opts.databaseUrl, poolSize: Math.min(config.database.poolSize, 5), migrate: opts.migrate, service: config.service }),
+      ...opts.services.map((s) => s.module(database)),
+    ],
+  };
+}
+
+/** Creates, initialises and starts the app: handlers consuming, HTTP listening. */
+export async function startParleyApp(opts: ParleyAppOptions): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(rootModule(opts), { bufferLogs: true, bodyParser: false });
+  app.useLogger(app.get(Logger));
+  app.use(correlationMiddleware);
+  const transport = app.get(MessagingTransport);
+  app.get(ReadinessRegistry).register('bus', () => transport.isReady());
+  if (opts.services.some((s) => s.consumes)) app.connectMicroservice(transport.microserviceOptions(), { inheritAppConfig: true });
+  await app.init();
+  await app.startAllMicroservices();
+  await app.listen(opts.config.http.port, opts.config.http.host);
+  return app;
+}
+
+/** Closes the app (and then `after`, e.g. the embedded database) on SIGINT/SIGTERM, then exits. */
+export function closeOnSignals(app: INestApplication, after: () => Promise<void> = async () => undefined): void {
+  let closing = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    app.get(Logger).log(`${signal} received, shutting down`);
+    const force = setTimeout(() => process.exit(1), 20_000);
+    force.unref();
+    app
+      .close()
+      .then(after)
+      .then(
+        () => process.exit(0),
+        (error) => {
+          process.stderr.write(`shutdown failed: ${String(error)}\n`);
+          process.exit(1);
+        },
+      );
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}

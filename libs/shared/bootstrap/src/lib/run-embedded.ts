@@ -1,0 +1,58 @@
+import { baseEnvSchema, parleyVersion, parseEnv, ServiceDefinition, toRuntimeConfig } from '@parley/config';
+import { demoUsers, DirectoryRepository, seedDemoUsers } from '@parley/directory';
+import { startEmbeddedPostgres } from '@parley/persistence';
+import path from 'node:path';
+import { z } from 'zod';
+import { closeOnSignals, startParleyApp } from './parley-app';
+import { exitOnConfigError } from './run-service';
+
+const embeddedEnvSchema = baseEnvSchema({ httpPort: 8080, bus: 'inprocess', migrate: true }).extend({
+  PARLEY_DATA_DIR: z.string().min(1).default('./data'),
+  PARLEY_EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(15432),
+  PARLEY_DEMO_USERS: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+});
+
+/**
+ * The one-command mode: all four services in this process on the in-process bus, with a real
+ * PostgreSQL started from ./data (unless DATABASE_URL points elsewhere) and demo users.
+ */
+export async function runEmbedded(services: readonly ServiceDefinition[]): Promise<void> {
+  let env: z.infer<typeof embeddedEnvSchema>;
+  let config;
+  try {
+    env = parseEnv(embeddedEnvSchema);
+    config = toRuntimeConfig('parley', parleyVersion, env, { requireDatabaseUrl: false });
+  } catch (error) {
+    exitOnConfigError(error);
+  }
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+  const dataDir = path.resolve(env.PARLEY_DATA_DIR, 'postgres');
+  const embedded = config.database.url ? undefined : await startEmbeddedPostgres({ dataDir, port: env.PARLEY_EMBEDDED_PG_PORT });
+  const databaseUrl = config.database.url ?? (embedded?.url as string);
+  try {
+    const app = await startParleyApp({ config, services, databaseUrl, migrate: config.database.migrate });
+    closeOnSignals(app, async () => embedded?.stop());
+    if (env.PARLEY_DEMO_USERS) await seedDemoUsers(app.get(DirectoryRepository));
+    printWelcome(config.http.host, config.http.port, env.PARLEY_DEMO_USERS, embedded ? dataDir : undefined, log);
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+}
+
+function printWelcome(host: string, port: number, demo: boolean, dataDir: string | undefined, log: (line: string) => void): void {
+  const base = `http://${host}:${port}`;
+  log('');
+  log(`Parley ${parleyVersion} is running (embedded mode: all four services, in-process bus).`);
+  log(`  Health     ${base}/healthz   ${base}/readyz`);
+  log(`  Metrics    ${base}/metrics`);
+  if (dataDir) log(`  Data       ${dataDir} (PostgreSQL, started by Parley)`);
+  if (demo) {
+    log('  Demo users (user / password):');
+    for (const u of demoUsers) log(`    ${u.smtpAddress.padEnd(20)} ${u.password}`);
+  }
+  log('Stop with Ctrl+C.');
+}

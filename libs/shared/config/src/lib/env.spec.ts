@@ -1,0 +1,41 @@
+import { baseEnvSchema, ConfigError, parseEnv } from './env';
+import { toRuntimeConfig } from './runtime-config';
+
+const schema = baseEnvSchema({ httpPort: 8084, bus: 'kafka', migrate: false });
+
+function problemsOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('service environment', () => {
+  it('applies defaults', () => {
+    const env = parseEnv(schema, { KAFKA_BROKERS: '127.0.0.1:9092' });
+    expect(env.PARLEY_HTTP_PORT).toBe(8084);
+    expect(env.PARLEY_HTTP_HOST).toBe('127.0.0.1');
+    expect(env.KAFKA_BROKERS).toEqual(['127.0.0.1:9092']);
+    expect(env.PARLEY_DB_MIGRATE).toBe(false);
+  });
+
+  it('names each bad variable', () => {
+    const problems = problemsOf(() => parseEnv(schema, { PARLEY_HTTP_PORT: 'eighty', PARLEY_BUS: 'carrier-pigeon', DATABASE_URL: 'mysql://x' }));
+    expect(problems.join('\n')).toMatch(/PARLEY_HTTP_PORT/);
+    expect(problems.join('\n')).toMatch(/PARLEY_BUS/);
+    expect(problems.join('\n')).toMatch(/DATABASE_URL.*<redacted>/);
+  });
+
+  it('requires brokers for the kafka bus and a database URL where asked', () => {
+    const env = parseEnv(schema, {});
+    const problems = problemsOf(() => toRuntimeConfig('calendar-sync', '0.0.0', env, { requireDatabaseUrl: true }));
+    expect(problems).toEqual([expect.stringMatching(/^KAFKA_BROKERS/), expect.stringMatching(/^DATABASE_URL/)]);
+  });
+
+  it('rejects a malformed broker list', () => {
+    expect(problemsOf(() => parseEnv(schema, { KAFKA_BROKERS: 'localhost' }))[0]).toMatch(/^KAFKA_BROKERS/);
+  });
+});

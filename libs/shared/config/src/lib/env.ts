@@ -1,0 +1,65 @@
+import { hostname } from 'node:os';
+import { z } from 'zod';
+
+/** Raised when the environment does not describe a runnable service; names every bad variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+/**
+ * The variables every service reads. Each app extends this with its own and picks defaults
+ * (the embedded app defaults to the in-process bus and an embedded database).
+ */
+export function baseEnvSchema(defaults: { httpPort: number; bus: 'inprocess' | 'kafka'; migrate: boolean }) {
+  return z.object({
+    PARLEY_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+    PARLEY_HTTP_PORT: port.default(defaults.httpPort),
+    PARLEY_HTTP_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+    PARLEY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    PARLEY_BUS: z.enum(['inprocess', 'kafka']).default(defaults.bus),
+    KAFKA_BROKERS: z
+      .string()
+      .optional()
+      .transform((v) => (v ? v.split(',').map((b) => b.trim()).filter(Boolean) : []))
+      .refine((list) => list.every((b) => /^[^\s:]+:\d+$/.test(b)), 'must be a comma-separated list of host:port'),
+    KAFKA_CLIENT_ID: z.string().min(1).optional(),
+    KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
+    KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(7).default(1),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+      .optional(),
+    PARLEY_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    PARLEY_DB_MIGRATE: bool.prefault(defaults.migrate ? 'true' : 'false'),
+    PARLEY_OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
+    PARLEY_INSTANCE_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore only')
+      .default(`${hostname()}-${process.pid}`),
+    PARLEY_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
+  });
+}
+
+/** Parses `env` with `schema`; throws ConfigError naming each offending variable. */
+export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = issue.path.join('.') || '(environment)';
+    const value = issue.path.length === 1 ? env[String(issue.path[0])] : undefined;
+    return `${name}: ${issue.message}${value === undefined ? '' : ` (got "${redactIfSecret(name, value)}")`}`;
+  });
+  throw new ConfigError(problems);
+}
+
+function redactIfSecret(name: string, value: string): string {
+  return /PASSWORD|SECRET|KEY|TOKEN|DATABASE_URL/i.test(name) ? '<redacted>' : value;
+}

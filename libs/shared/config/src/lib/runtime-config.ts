@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { baseEnvSchema, ConfigError } from './env';
+
+type BaseEnv = z.infer<ReturnType<typeof baseEnvSchema>>;
+
+export interface BusConfig {
+  kind: 'inprocess' | 'kafka';
+  brokers: string[];
+  clientId: string;
+  partitions: number;
+  replicationFactor: number;
+  requestTimeoutMs: number;
+}
+
+export interface DatabaseConfig {
+  /** Absent only in the embedded app, which then starts its own PostgreSQL. */
+  url: string | undefined;
+  poolSize: number;
+  migrate: boolean;
+  outboxPollMs: number;
+}
+
+/** The typed view of the shared variables that every service module receives. */
+export interface RuntimeConfig {
+  service: string;
+  version: string;
+  instanceId: string;
+  http: { host: string; port: number; bodyLimitBytes: number };
+  logLevel: BaseEnv['PARLEY_LOG_LEVEL'];
+  bus: BusConfig;
+  database: DatabaseConfig;
+}
+
+export function toRuntimeConfig(service: string, version: string, env: BaseEnv, opts: { requireDatabaseUrl: boolean }): RuntimeConfig {
+  const problems: string[] = [];
+  if (env.PARLEY_BUS === 'kafka' && env.KAFKA_BROKERS.length === 0) problems.push('KAFKA_BROKERS: required when PARLEY_BUS=kafka');
+  if (opts.requireDatabaseUrl && !env.DATABASE_URL) problems.push('DATABASE_URL: required (postgres://user:pass@host:5432/db)');
+  if (problems.length) throw new ConfigError(problems);
+  return {
+    service,
+    version,
+    instanceId: env.PARLEY_INSTANCE_ID,
+    http: { host: env.PARLEY_HTTP_HOST, port: env.PARLEY_HTTP_PORT, bodyLimitBytes: env.PARLEY_HTTP_BODY_LIMIT_BYTES },
+    logLevel: env.PARLEY_LOG_LEVEL,
+    bus: {
+      kind: env.PARLEY_BUS,
+      brokers: env.KAFKA_BROKERS,
+      clientId: env.KAFKA_CLIENT_ID ?? `parley-${service}`,
+      partitions: env.KAFKA_PARTITIONS,
+      replicationFactor: env.KAFKA_REPLICATION_FACTOR,
+      requestTimeoutMs: env.PARLEY_REQUEST_TIMEOUT_MS,
+    },
+    database: {
+      url: env.DATABASE_URL,
+      poolSize: env.PARLEY_DB_POOL_SIZE,
+      migrate: env.PARLEY_DB_MIGRATE,
+      outboxPollMs: env.PARLEY_OUTBOX_POLL_MS,
+    },
+  };
+}

@@ -1,0 +1,23 @@
+import type { DynamicModule } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+
+export interface ServiceDatabaseSettings {
+  url: string;
+  poolSize: number;
+  migrate: boolean;
+  outboxPollMs: number;
+}
+
+/** What the bootstrap needs to know to run a service, alone or with the others in one process. */
+export interface ServiceDefinition {
+  name: 'ews-gateway' | 'presence-bridge' | 'voicemail-ingest' | 'calendar-sync';
+  /** HTTP port when the service runs as its own process. */
+  defaultHttpPort: number;
+  /** Whether it has bus handlers (then a transport server is started for it). */
+  consumes: boolean;
+  /** Command topics it sends requests to. */
+  requestTopics: readonly string[];
+  module(database: ServiceDatabaseSettings): DynamicModule;
+  /** Its schema's DataSource, for the migrate command; absent for stateless services. */
+  createDataSource?(url: string): DataSource;
+}

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { mailboxKey } from './envelope';
+
+export const oofStates = ['Disabled', 'Enabled', 'Scheduled'] as const;
+export const externalAudiences = ['None', 'Known', 'All'] as const;
+
+export const oofSettingsSchema = z
+  .object({
+    state: z.enum(oofStates),
+    externalAudience: z.enum(externalAudiences),
+    /** Window for Scheduled (UTC, ISO 8601). Kept when another state is chosen, as Exchange does. */
+    startTime: z.iso.datetime({ offset: true }).nullable(),
+    endTime: z.iso.datetime({ offset: true }).nullable(),
+    internalReply: z.string().max(32_000),
+    externalReply: z.string().max(32_000),
+  })
+  .refine((s) => s.state !== 'Scheduled' || (s.startTime !== null && s.endTime !== null), {
+    message: 'Scheduled needs a start and an end time',
+    path: ['startTime'],
+  })
+  .refine((s) => s.startTime === null || s.endTime === null || Date.parse(s.startTime) < Date.parse(s.endTime), {
+    message: 'startTime must be before endTime',
+    path: ['endTime'],
+  });
+
+export type OofSettings = z.infer<typeof oofSettingsSchema>;
+
+export const setOofRequestSchema = z.object({ mailbox: mailboxKey, settings: oofSettingsSchema });
+export type SetOofRequest = z.infer<typeof setOofRequestSchema>;
+
+export const getOofRequestSchema = z.object({ mailbox: mailboxKey });
+export type GetOofRequest = z.infer<typeof getOofRequestSchema>;
+
+/** What calendar-sync stores and answers: the settings plus whether OOF is in effect right now. */
+export const oofViewSchema = z.object({
+  mailbox: mailboxKey,
+  settings: oofSettingsSchema,
+  active: z.boolean(),
+  revision: z.number().int().nonnegative(),
+});
+export type OofView = z.infer<typeof oofViewSchema>;
+
+/** Published whenever a mailbox's OOF settings or its in-effect state change. */
+export const oofChangedSchema = oofViewSchema;
+export type OofChanged = OofView;

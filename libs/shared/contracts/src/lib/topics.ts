@@ -1,0 +1,36 @@
+/**
+ * Every topic Parley uses, in one place. Names are part of the wire contract: never rename one;
+ * a breaking change gets a new version suffix and both live side by side until consumers move.
+ *
+ * Events: `<domain>.<entity>.<event>.v<N>`. Commands: `.request.v<N>` with the reply on `.reply.v<N>`.
+ * Dead letters: `<topic>.dlq`.
+ */
+export const Topics = {
+  oofSetRequest: 'calendar.oof.set.request.v1',
+  oofGetRequest: 'calendar.oof.get.request.v1',
+  oofChanged: 'calendar.oof.changed.v1',
+  presenceChanged: 'presence.presence.changed.v1',
+} as const;
+
+export type Topic = (typeof Topics)[keyof typeof Topics];
+
+/** The reply topic for a command topic: `x.request.vN` → `x.reply.vN`. */
+export function replyTopicOf(requestTopic: string): string {
+  const replaced = requestTopic.replace(/\.request\.(v\d+)$/, '.reply.$1');
+  if (replaced === requestTopic) throw new Error(`not a request topic: ${requestTopic}`);
+  return replaced;
+}
+
+export function deadLetterTopicOf(topic: string): string {
+  return `${topic}.dlq`;
+}
+
+export const requestTopics: readonly string[] = Object.values(Topics).filter((t) => /\.request\.v\d+$/.test(t));
+
+/** Every topic that must exist before services start (including reply and dead-letter topics). */
+export function allTopics(): string[] {
+  const base = Object.values(Topics) as string[];
+  const replies = requestTopics.map(replyTopicOf);
+  const dlqs = base.map(deadLetterTopicOf);
+  return [...new Set([...base, ...replies, ...dlqs])];
+}

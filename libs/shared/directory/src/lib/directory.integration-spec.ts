@@ -1,0 +1,60 @@
+import { createTestDatabase } from '@parley/testing';
+import { DataSource } from 'typeorm';
+import { migrateServiceSchema } from '@parley/persistence';
+import { createDirectoryDataSource } from './directory.module';
+import { DirectoryError, DirectoryRepository } from './directory.repository';
+import { demoUsers, seedDemoUsers } from './demo-users';
+import { Roles } from './mailbox-user.entity';
+
+describe('directory on PostgreSQL', () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let dataSource: DataSource;
+  let directory: DirectoryRepository;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('directory');
+    dataSource = createDirectoryDataSource({ url: db.url, poolSize: 4, service: 'test' });
+    await dataSource.initialize();
+    await migrateServiceSchema(dataSource);
+    directory = new DirectoryRepository(dataSource);
+  });
+
+  afterAll(async () => {
+    await dataSource.destroy();
+    await db.drop();
+  });
+
+  it('adds users with lower-cased addresses and authenticates them case-insensitively', async () => {
+    const user = await directory.add({ smtpAddress: 'Dana.Doe@Example.COM', displayName: 'Dana Doe', password: 's3cret!', phoneExtension: '2001' });
+    expect(user).toMatchObject({ smtpAddress: 'dana.doe@example.com', sipUri: 'sip:dana.doe@example.com', roles: [] });
+    expect(user).not.toHaveProperty('passwordHash');
+    await expect(directory.authenticate('DANA.doe@example.com', 's3cret!')).resolves.toMatchObject({ displayName: 'Dana Doe' });
+    await expect(directory.authenticate('dana.doe@example.com', 'wrong')).resolves.toBeNull();
+    await expect(directory.authenticate('nobody@example.com', 's3cret!')).resolves.toBeNull();
+  });
+
+  it('refuses duplicates and malformed addresses', async () => {
+    await expect(directory.add({ smtpAddress: 'dana.doe@example.com', displayName: 'Again' })).rejects.toMatchObject({ code: 'UserExists' });
+    await expect(directory.add({ smtpAddress: 'not-an-address', displayName: 'X' })).rejects.toBeInstanceOf(DirectoryError);
+  });
+
+  it('grants impersonation with and without a scope', async () => {
+    await directory.add({ smtpAddress: 'svc@example.com', displayName: 'Service', password: 'pw' });
+    const dana = await directory.findByAddress('dana.doe@example.com');
+    if (!dana) throw new Error('dana.doe@example.com was not stored');
+    let svc = await directory.grantRole('svc@example.com', Roles.applicationImpersonation, ['someone-else@example.com']);
+    expect(DirectoryRepository.mayImpersonate(svc, dana)).toBe(false);
+    svc = await directory.grantRole('svc@example.com', Roles.applicationImpersonation);
+    expect(DirectoryRepository.mayImpersonate(svc, dana)).toBe(true);
+    svc = await directory.revokeRole('svc@example.com', Roles.applicationImpersonation);
+    expect(DirectoryRepository.mayImpersonate(svc, dana)).toBe(false);
+  });
+
+  it('seeds the demo users idempotently', async () => {
+    await seedDemoUsers(directory);
+    await seedDemoUsers(directory);
+    const addresses = (await directory.list()).map((u) => u.smtpAddress);
+    for (const demo of demoUsers) expect(addresses.filter((a) => a === demo.smtpAddress)).toHaveLength(1);
+    await expect(directory.authenticate(demoUsers[0].smtpAddress, demoUsers[0].password)).resolves.not.toBeNull();
+  });
+});

@@ -1,0 +1,130 @@
+import { toMailboxKey } from '@parley/contracts';
+import { DataSource, Repository } from 'typeorm';
+import { MailboxUserEntity, Role, Roles } from './mailbox-user.entity';
+import { decoyHash, hashPassword, verifyPassword } from './password';
+
+export interface NewMailboxUser {
+  smtpAddress: string;
+  displayName: string;
+  password?: string;
+  sipUri?: string | null;
+  phoneExtension?: string | null;
+}
+
+/** A directory entry as the services see it: never the password hash. */
+export interface DirectoryUser {
+  id: string;
+  smtpAddress: string;
+  displayName: string;
+  sipUri: string | null;
+  phoneExtension: string | null;
+  roles: string[];
+  impersonationScope: string[] | null;
+}
+
+export class DirectoryError extends Error {
+  constructor(
+    readonly code: 'UserExists' | 'NoSuchUser' | 'InvalidAddress',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function toUser(e: MailboxUserEntity): DirectoryUser {
+  return {
+    id: e.id,
+    smtpAddress: e.smtpAddress,
+    displayName: e.displayName,
+    sipUri: e.sipUri,
+    phoneExtension: e.phoneExtension,
+    roles: e.roles,
+    impersonationScope: e.impersonationScope,
+  };
+}
+
+function normalizeAddress(address: string): string {
+  const key = toMailboxKey(address);
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(key)) throw new DirectoryError('InvalidAddress', `not an SMTP address: ${address}`);
+  return key;
+}
+
+/** Users, credentials and roles: the one read model every service shares. */
+export class DirectoryRepository {
+  private readonly users: Repository<MailboxUserEntity>;
+
+  constructor(dataSource: DataSource) {
+    this.users = dataSource.getRepository(MailboxUserEntity);
+  }
+
+  async findByAddress(address: string): Promise<DirectoryUser | null> {
+    const found = await this.users.findOneBy({ smtpAddress: toMailboxKey(address), disabled: false });
+    return found ? toUser(found) : null;
+  }
+
+  async list(): Promise<DirectoryUser[]> {
+    return (await this.users.find({ where: { disabled: false }, order: { smtpAddress: 'ASC' } })).map(toUser);
+  }
+
+  /** Checks a login; the same work is done for unknown users so timing reveals nothing. */
+  async authenticate(address: string, password: string): Promise<DirectoryUser | null> {
+    const found = await this.users.findOneBy({ smtpAddress: toMailboxKey(address), disabled: false });
+    const ok = await verifyPassword(password, found?.passwordHash ?? (await decoyHash()));
+    return found && found.passwordHash && ok ? toUser(found) : null;
+  }
+
+  async add(user: NewMailboxUser): Promise<DirectoryUser> {
+    const smtpAddress = normalizeAddress(user.smtpAddress);
+    if (await this.users.existsBy({ smtpAddress })) throw new DirectoryError('UserExists', `${smtpAddress} already exists`);
+    const saved = await this.users.save(
+      this.users.create({
+        smtpAddress,
+        displayName: user.displayName,
+        sipUri: user.sipUri ?? `sip:${smtpAddress}`,
+        phoneExtension: user.phoneExtension ?? null,
+        passwordHash: user.password ? await hashPassword(user.password) : null,
+        roles: [],
+        impersonationScope: null,
+      }),
+    );
+    return toUser(saved);
+  }
+
+  async setPassword(address: string, password: string): Promise<void> {
+    await this.update(address, { passwordHash: await hashPassword(password) });
+  }
+
+  /** Grants a role; for impersonation, `scope` limits which mailboxes (omit for all). */
+  async grantRole(address: string, role: Role, scope?: string[]): Promise<DirectoryUser> {
+    const user = await this.require(address);
+    const roles = [...new Set([...user.roles, role])];
+    const patch: Partial<MailboxUserEntity> = { roles };
+    if (role === Roles.applicationImpersonation) patch.impersonationScope = scope?.length ? scope.map(normalizeAddress) : null;
+    return this.update(address, patch);
+  }
+
+  async revokeRole(address: string, role: Role): Promise<DirectoryUser> {
+    const user = await this.require(address);
+    const patch: Partial<MailboxUserEntity> = { roles: user.roles.filter((r) => r !== role) };
+    if (role === Roles.applicationImpersonation) patch.impersonationScope = null;
+    return this.update(address, patch);
+  }
+
+  /** May `actor` impersonate `target`? Only with the role, and within its scope if it has one. */
+  static mayImpersonate(actor: DirectoryUser, target: DirectoryUser): boolean {
+    if (!actor.roles.includes(Roles.applicationImpersonation)) return false;
+    return actor.impersonationScope === null || actor.impersonationScope.includes(target.smtpAddress);
+  }
+
+  private async require(address: string): Promise<MailboxUserEntity> {
+    const found = await this.users.findOneBy({ smtpAddress: toMailboxKey(address) });
+    if (!found) throw new DirectoryError('NoSuchUser', `no such user: ${address}`);
+    return found;
+  }
+
+  private async update(address: string, patch: Partial<MailboxUserEntity>): Promise<DirectoryUser> {
+    const user = await this.require(address);
+    Object.assign(user, patch, { updatedAt: new Date() });
+    return toUser(await this.users.save(user));
+  }
+}

@@ -1,0 +1,3 @@
+export * from './lib/correlation';
+export * from './lib/root-logger';
+export * from './lib/logging.module';

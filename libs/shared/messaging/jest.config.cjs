@@ -1,0 +1,7 @@
+module.exports = {
+  displayName: 'messaging',
+  preset: '../../../jest.preset.js',
+  rootDir: '.',
+  testMatch: ['<rootDir>/src/**/*.spec.ts'],
+  coverageDirectory: '../../../coverage/libs/shared/messaging',
+};

@@ -1,0 +1,4 @@
+export * from './lib/readiness.registry';
+export * from './lib/metrics';
+export * from './lib/observability.controller';
+export * from './lib/observability.module';

@@ -1,0 +1,35 @@
+import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { Metrics } from './metrics';
+import { ObservabilityController } from './observability.controller';
+import { ReadinessRegistry } from './readiness.registry';
+
+@Global()
+@Module({})
+export class ObservabilityModule implements NestModule {
+  constructor(private readonly metrics: Metrics) {}
+
+  static forRoot(labels: { service: string; version: string }): DynamicModule {
+    return {
+      module: ObservabilityModule,
+      controllers: [ObservabilityController],
+      providers: [ReadinessRegistry, { provide: Metrics, useValue: new Metrics(labels) }],
+      exports: [ReadinessRegistry, Metrics],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    const histogram = this.metrics.httpRequests;
+    consumer
+      .apply((req: Request, res: Response, next: NextFunction) => {
+        const stop = histogram.startTimer();
+        res.on('finish', () => {
+          // The matched route keeps label cardinality bounded; unmatched paths share one label.
+          const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
+          stop({ method: req.method, route: `${req.baseUrl}${route}`, status: String(res.statusCode) });
+        });
+        next();
+      })
+      .forRoutes('*path');
+  }
+}

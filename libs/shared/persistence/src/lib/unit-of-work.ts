@@ -1,0 +1,79 @@
+import { createEnvelope, Envelope } from '@parley/contracts';
+import { correlationIdOrNew } from '@parley/logging';
+import { DataSource, EntityManager } from 'typeorm';
+
+/** What a transaction exposes to a service: its EntityManager and the outbox. */
+export class Transaction {
+  private written = 0;
+
+  constructor(
+    readonly manager: EntityManager,
+    private readonly schema: string,
+  ) {}
+
+  /**
+   * Queues an event or command for publication once this transaction commits. Update the aggregate
+   * row before calling this: the row lock then orders outbox rows of one key by commit order.
+   */
+  async publish<P>(topic: string, key: string, payload: P, opts: { id?: string } = {}): Promise<Envelope<P>> {
+    const envelope = createEnvelope({ type: topic, key, payload, correlationId: correlationIdOrNew(), id: opts.id });
+    await this.manager.query(
+      `INSERT INTO "${this.schema}".outbox_message (message_id, topic, message_key, envelope) VALUES ($1, $2, $3, $4)`,
+      [envelope.id, topic, key, JSON.stringify(envelope)],
+    );
+    this.written++;
+    return envelope;
+  }
+
+  /** Records that `consumer` applied message `id`; false when it already had (a redelivery). */
+  async claim(consumer: string, id: string, topic: string): Promise<boolean> {
+    const rows: unknown[] = await this.manager.query(
+      `INSERT INTO "${this.schema}".processed_message (consumer, message_id, topic) VALUES ($1, $2, $3)
+       ON CONFLICT (consumer, message_id) DO NOTHING RETURNING message_id`,
+      [consumer, id, topic],
+    );
+    return rows.length === 1;
+  }
+
+  get outboxWrites(): number {
+    return this.written;
+  }
+}
+
+export type OnceResult<T> = { duplicate: true } | { duplicate: false; value: T };
+
+/** Runs service work in one database transaction, with the outbox and the inbox in it. */
+export class UnitOfWork {
+  private readonly committedListeners: Array<() => void> = [];
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly schema: string,
+  ) {}
+
+  /** Called after each commit that wrote to the outbox (the relay uses it to publish at once). */
+  onOutboxCommit(listener: () => void): void {
+    this.committedListeners.push(listener);
+  }
+
+  async run<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    let tx: Transaction | undefined;
+    const value = await this.dataSource.transaction(async (manager) => {
+      tx = new Transaction(manager, this.schema);
+      return work(tx);
+    });
+    if (tx && tx.outboxWrites > 0) for (const listener of this.committedListeners) listener();
+    return value;
+  }
+
+  /**
+   * Applies a consumed message at most once per consumer: the processed-message row and the
+   * work's effects commit together, so a redelivery after a crash is recognised and skipped.
+   */
+  async runOnce<T>(consumer: string, message: { id: string; type: string }, work: (tx: Transaction) => Promise<T>): Promise<OnceResult<T>> {
+    return this.run(async (tx) => {
+      if (!(await tx.claim(consumer, message.id, message.type))) return { duplicate: true } as const;
+      return { duplicate: false, value: await work(tx) } as const;
+    });
+  }
+}

@@ -1,0 +1,1 @@
+export * from './lib/voicemail-ingest.module';

@@ -1,0 +1,303 @@
+#!/usr/bin/env bash
+# Runs a real single-node Apache Kafka 3.9.1 broker (KRaft, broker+controller in one JVM) on
+# 127.0.0.1 for tests. The broker jars come from Maven Central because that is the only download
+# source on our machines (no Docker). See /work/shared/kafka-test-broker.md for the background.
+#
+#   scripts/kafka-test-broker.sh fetch               download the jars into the cache (once)
+#   scripts/kafka-test-broker.sh start [--keep-data] (re)start; prints KAFKA_BROKERS=127.0.0.1:<port>
+#   scripts/kafka-test-broker.sh stop                SIGTERM, SIGKILL after 15 s
+#   scripts/kafka-test-broker.sh kill                SIGKILL now (outage tests)
+#   scripts/kafka-test-broker.sh status              exit 0 + brokers line if running, else exit 1
+#
+# Environment:
+#   PARLEY_KAFKA_CACHE            jar cache        (default ~/.cache/parley/kafka-3.9.1)
+#   PARLEY_KAFKA_DIR              state directory  (default <repo>/.kafka, git-ignored)
+#   PARLEY_KAFKA_PORT             client port      (default 19092)
+#   PARLEY_KAFKA_CONTROLLER_PORT  KRaft port       (default 19093)
+#
+# Only the brokers line goes to stdout, so callers can `eval "$(... start)"`; the rest is stderr.
+set -euo pipefail
+
+readonly KAFKA_VERSION=3.9.1
+readonly HOST=127.0.0.1 # not localhost: it may resolve to ::1
+readonly START_TIMEOUT_S=90
+readonly STOP_TIMEOUT_S=15
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+readonly REPO_ROOT
+readonly KAFKA_SCRIPTS="$REPO_ROOT/scripts/kafka"
+readonly POM="$KAFKA_SCRIPTS/pom.xml"
+readonly CACHE_DIR="${PARLEY_KAFKA_CACHE:-$HOME/.cache/parley/kafka-$KAFKA_VERSION}"
+readonly CACHE_MARKER="$CACHE_DIR/.fetched"
+readonly STATE_DIR="${PARLEY_KAFKA_DIR:-$REPO_ROOT/.kafka}"
+readonly PORT="${PARLEY_KAFKA_PORT:-19092}"
+readonly CONTROLLER_PORT="${PARLEY_KAFKA_CONTROLLER_PORT:-19093}"
+readonly LOG_DIR="$STATE_DIR/data"
+readonly PROPS="$STATE_DIR/server.properties"
+readonly PID_FILE="$STATE_DIR/broker.pid"
+readonly BROKER_LOG="$STATE_DIR/broker.log"
+readonly CLUSTER_ID_FILE="$STATE_DIR/cluster.id"
+# The brokers line of the running broker: `status` must report the port it was started with,
+# not whatever PARLEY_KAFKA_PORT says now.
+readonly BROKERS_FILE="$STATE_DIR/brokers"
+
+log() { echo "kafka-test-broker: $*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+usage() {
+  sed -n '6,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  exit 2
+}
+
+require() { # <command> <what to install>
+  command -v "$1" >/dev/null 2>&1 || die "'$1' not found on PATH: install $2"
+}
+
+# --- jars -------------------------------------------------------------------------------------
+
+# The marker holds the pom's hash, so editing the pom (e.g. a version bump) triggers a refetch.
+pom_hash() { sha256sum "$POM" | cut -d' ' -f1; }
+
+cache_ready() { [[ -f "$CACHE_MARKER" && "$(cat "$CACHE_MARKER")" == "$(pom_hash)" ]]; }
+
+fetch() {
+  require java "a Java 17+ runtime (e.g. apt-get install openjdk-17-jre-headless)"
+  if cache_ready; then
+    log "jars already in $CACHE_DIR"
+    return 0
+  fi
+  require mvn "Maven 3.8+ (e.g. apt-get install maven)"
+  log "fetching Kafka $KAFKA_VERSION jars from Maven Central into $CACHE_DIR (~30 s on a cold Maven cache)"
+  mkdir -p "$CACHE_DIR"
+  # No marker means a missing or interrupted fetch: drop leftovers so the classpath holds exactly
+  # what this pom resolves to. Maven 3.8's bundled dependency plugin is too old, hence the pin.
+  rm -f "$CACHE_DIR"/*.jar
+  # Output is shown only on failure: even with -q, Maven 3.8 emits stray ANSI reset codes.
+  local out
+  if ! out="$(mvn -q -B -f "$POM" \
+    org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy-dependencies \
+    -DincludeScope=runtime -DoutputDirectory="$CACHE_DIR" 2>&1)"; then
+    printf '%s\n' "$out" >&2
+    die "mvn could not fetch the jars (is Maven Central reachable?)"
+  fi
+  pom_hash >"$CACHE_MARKER"
+  log "fetched $(find "$CACHE_DIR" -maxdepth 1 -name '*.jar' | wc -l) jars"
+}
+
+# --- process bookkeeping ----------------------------------------------------------------------
+
+# Prints the broker's pid if the pid file names a live Kafka JVM. Checking the command line too
+# guards against signalling an unrelated process that reused a stale pid.
+running_pid() {
+  local pid
+  [[ -f "$PID_FILE" ]] || return 1
+  pid="$(cat "$PID_FILE")"
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  kill -0 "$pid" 2>/dev/null || return 1
+  grep -qa 'kafka\.Kafka' "/proc/$pid/cmdline" 2>/dev/null || return 1
+  echo "$pid"
+}
+
+wait_gone() { # <pid> <seconds>; returns 1 if still alive afterwards
+  local pid=$1 deadline=$((SECONDS + $2))
+  while kill -0 "$pid" 2>/dev/null; do
+    ((SECONDS < deadline)) || return 1
+    sleep 0.1
+  done
+}
+
+stop() {
+  local pid
+  if ! pid="$(running_pid)"; then
+    rm -f "$PID_FILE" "$BROKERS_FILE"
+    return 0
+  fi
+  log "stopping broker (pid $pid)"
+  # SIGTERM lets the broker shut down cleanly so a later `start --keep-data` skips log recovery.
+  kill -TERM "$pid" 2>/dev/null || true
+  if ! wait_gone "$pid" "$STOP_TIMEOUT_S"; then
+    log "broker did not stop within ${STOP_TIMEOUT_S}s, sending SIGKILL"
+    kill -KILL "$pid" 2>/dev/null || true
+    wait_gone "$pid" 5 || die "broker pid $pid survived SIGKILL"
+  fi
+  rm -f "$PID_FILE" "$BROKERS_FILE"
+}
+
+kill_broker() {
+  local pid
+  if pid="$(running_pid)"; then
+    log "killing broker (pid $pid)"
+    kill -KILL "$pid" 2>/dev/null || true
+    # Wait for the exit so the ports and the log-dir lock are free for an immediate restart.
+    wait_gone "$pid" 5 || die "broker pid $pid survived SIGKILL"
+  fi
+  rm -f "$PID_FILE" "$BROKERS_FILE"
+}
+
+status() {
+  if running_pid >/dev/null && [[ -f "$BROKERS_FILE" ]]; then
+    cat "$BROKERS_FILE"
+    return 0
+  fi
+  log "no broker running"
+  return 1
+}
+
+# --- start ------------------------------------------------------------------------------------
+
+# 16 random bytes, base64url without padding (22 chars) — Kafka's Uuid format. Kafka itself never
+# hands out ids starting with '-' (they look like CLI options), so neither do we.
+new_cluster_id() {
+  local id
+  while :; do
+    id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+    [[ "$id" != -* ]] && break
+  done
+  echo "$id"
+}
+
+port_in_use() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
+
+write_properties() {
+  cat >"$PROPS" <<EOF
+# Generated by scripts/kafka-test-broker.sh on every start; edits are overwritten.
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@$HOST:$CONTROLLER_PORT
+listeners=PLAINTEXT://$HOST:$PORT,CONTROLLER://$HOST:$CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://$HOST:$PORT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+log.dirs=$LOG_DIR
+
+# One node: the internal topics default to replication factor 3 and would never come up
+# (consumers would wait forever for a group coordinator).
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+default.replication.factor=1
+min.insync.replicas=1
+num.partitions=1
+auto.create.topics.enable=true
+
+# Fast, small test broker.
+offsets.topic.num.partitions=1
+group.initial.rebalance.delay.ms=0
+log.cleaner.dedupe.buffer.size=2097152
+num.network.threads=2
+num.io.threads=2
+num.recovery.threads.per.data.dir=1
+# After a SIGKILL the dead incarnation stays registered until its session expires (default 9 s),
+# and the restarted broker cannot register until then; a short session makes `kill` +
+# `start --keep-data` take seconds, not ~15 s.
+broker.session.timeout.ms=3000
+broker.heartbeat.interval.ms=500
+EOF
+}
+
+# Waits for the startup log line, then for the admin API to answer. Fails early if the JVM dies.
+wait_ready() { # <pid>
+  local pid=$1 deadline=$((SECONDS + START_TIMEOUT_S))
+  until grep -qE 'Kafka Server started|Transitioning from RECOVERY to RUNNING' "$BROKER_LOG" 2>/dev/null; do
+    kill -0 "$pid" 2>/dev/null || { log "broker exited during startup"; return 1; }
+    ((SECONDS < deadline)) || { log "broker did not start within ${START_TIMEOUT_S}s"; return 1; }
+    sleep 0.2
+  done
+  local left=$((deadline - SECONDS))
+  ((left > 0)) || left=1
+  node "$KAFKA_SCRIPTS/wait-ready.mjs" "$HOST:$PORT" "$((left * 1000))" >&2 \
+    || { log "broker logged startup but the admin API did not answer"; return 1; }
+}
+
+start() {
+  local keep_data=false arg
+  for arg in "$@"; do
+    case "$arg" in
+      --keep-data) keep_data=true ;;
+      *) usage ;;
+    esac
+  done
+
+  fetch
+  require node "Node.js 20+ (and run 'npm ci' for kafkajs)"
+  [[ -d "$REPO_ROOT/node_modules/kafkajs" ]] || die "kafkajs is not installed: run 'npm ci' in $REPO_ROOT"
+
+  mkdir -p "$STATE_DIR"
+  stop # a broker left over from an earlier run would hold the ports and the log dir
+
+  local port
+  for port in "$PORT" "$CONTROLLER_PORT"; do
+    port_in_use "$port" && die "port $HOST:$port is taken by another process (set PARLEY_KAFKA_PORT / PARLEY_KAFKA_CONTROLLER_PORT)"
+  done
+
+  local cluster_id=""
+  if $keep_data; then
+    [[ -f "$CLUSTER_ID_FILE" && -d "$LOG_DIR" ]] && cluster_id="$(cat "$CLUSTER_ID_FILE")"
+    [[ -n "$cluster_id" ]] || log "--keep-data: no earlier data in $STATE_DIR, starting empty"
+  fi
+  if [[ -z "$cluster_id" ]]; then
+    # Fresh data per run so tests never see topics, offsets or groups of an earlier run.
+    rm -rf "$LOG_DIR"
+    cluster_id="$(new_cluster_id)"
+    echo "$cluster_id" >"$CLUSTER_ID_FILE"
+  fi
+
+  write_properties
+  local -a jvm=(
+    java -Xms512m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1
+    -Djava.net.preferIPv4Stack=true -Djava.awt.headless=true
+    "-Dlog4j.configuration=file:$KAFKA_SCRIPTS/log4j.properties"
+    -cp "$CACHE_DIR/*"
+  )
+
+  # --ignore-formatted keeps existing data (and its cluster id) on --keep-data restarts. Its
+  # output (a full config dump) is only worth showing when it fails.
+  local out
+  if ! out="$("${jvm[@]}" kafka.tools.StorageTool format -t "$cluster_id" -c "$PROPS" --ignore-formatted 2>&1)"; then
+    printf '%s\n' "$out" >&2
+    die "formatting the storage in $LOG_DIR failed"
+  fi
+
+  # Keep the previous log around: after a `kill` it explains what the broker was doing.
+  [[ -f "$BROKER_LOG" ]] && mv -f "$BROKER_LOG" "$BROKER_LOG.prev"
+  # setsid + nohup detach the broker from the caller's session, so it outlives the shell (and
+  # Ctrl-C in a test runner) until `stop`. The inner shell records its own pid and then execs
+  # java, so the pid file names the JVM even if setsid had to fork.
+  setsid nohup bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$PID_FILE" \
+    "${jvm[@]}" kafka.Kafka "$PROPS" >"$BROKER_LOG" 2>&1 </dev/null &
+
+  local pid="" i
+  for ((i = 0; i < 50; i++)); do
+    [[ -s "$PID_FILE" ]] && { pid="$(cat "$PID_FILE")"; break; }
+    sleep 0.1
+  done
+  [[ -n "$pid" ]] || die "broker process did not start (see $BROKER_LOG)"
+  log "broker starting (pid $pid, cluster $cluster_id, log $BROKER_LOG)"
+
+  if ! wait_ready "$pid"; then
+    log "last 40 lines of $BROKER_LOG:"
+    tail -n 40 "$BROKER_LOG" >&2 || true
+    kill_broker
+    exit 1
+  fi
+
+  echo "KAFKA_BROKERS=$HOST:$PORT" >"$BROKERS_FILE"
+  log "broker ready on $HOST:$PORT"
+  cat "$BROKERS_FILE"
+}
+
+main() {
+  local cmd="${1:-}"
+  (($# > 0)) && shift
+  case "$cmd" in
+    fetch) (($# == 0)) || usage; fetch ;;
+    start) start "$@" ;;
+    stop) (($# == 0)) || usage; stop ;;
+    kill) (($# == 0)) || usage; kill_broker ;;
+    status) (($# == 0)) || usage; status ;;
+    *) usage ;;
+  esac
+}
+
+main "$@"

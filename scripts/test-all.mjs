@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+// The whole test suite, with its own set-up: lint, type-check, unit tests, app builds, then the
+// integration tests against the real PostgreSQL and a real Kafka broker (started here unless
+// KAFKA_BROKERS names one), which is stopped again whatever happens.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+process.chdir(root);
+const env = { ...process.env, NX_NO_CLOUD: 'true', NX_DAEMON: 'false', KAFKAJS_NO_PARTITIONER_WARNING: '1', FORCE_COLOR: '0' };
+const apps = ['calendar-sync', 'presence-bridge', 'voicemail-ingest', 'ews-gateway', 'parley'];
+const only = process.argv[2]; // optional: lint | typecheck | unit | integration
+const results = [];
+
+function step(name, command, args, extraEnv = {}) {
+  const started = Date.now();
+  process.stdout.write(`\n=== ${name}: ${command} ${args.join(' ')}\n`);
+  const r = spawnSync(command, args, { stdio: 'inherit', env: { ...env, ...extraEnv } });
+  const ok = r.status === 0;
+  process.stdout.write(`=== ${name}: ${ok ? 'ok' : `FAILED (exit ${r.status ?? r.signal})`} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  if (!ok) throw new Error(`${name} failed`);
+}
+
+function fail(message) {
+  process.stderr.write(`\n${message}\n`);
+  process.exit(1);
+}
+
+async function requirePostgres() {
+  const url = process.env.PARLEY_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+  } catch (error) {
+    fail(`PostgreSQL is required at ${url} (${error.message}).\nInstall and start PostgreSQL 15+ (trust or password auth), or set PARLEY_TEST_DATABASE_URL.`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+function requireTool(tool, args, hint) {
+  const r = spawnSync(tool, args, { encoding: 'utf8' });
+  if (r.error || r.status !== 0) fail(`${tool} is required to run the Kafka test broker: ${hint}\n(or set KAFKA_BROKERS to an existing cluster)`);
+}
+
+function jestSummary(file) {
+  if (!existsSync(file)) return { passed: 0, failed: 0 };
+  const report = JSON.parse(readFileSync(file, 'utf8'));
+  return { passed: report.numPassedTests, failed: report.numFailedTests + report.numRuntimeErrorTestSuites };
+}
+
+function startBroker() {
+  const r = spawnSync('bash', ['scripts/kafka-test-broker.sh', 'start'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env });
+  const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith('KAFKA_BROKERS='));
+  if (r.status !== 0 || !line) fail('The Kafka test broker did not start (see the log above).');
+  return line.slice('KAFKA_BROKERS='.length).trim();
+}
+
+function stopBroker() {
+  spawnSync('bash', ['scripts/kafka-test-broker.sh', 'stop'], { stdio: 'inherit', env });
+}
+
+async function main() {
+  mkdirSync('tmp/test-reports', { recursive: true });
+  let startedBroker = false;
+  let failure;
+  try {
+    if (!only || only === 'lint') {
+      step('project graph', 'npx', ['nx', 'show', 'projects', '--json']);
+      step('lint', 'npx', ['eslint', '--max-warnings=0', 'apps', 'libs']);
+    }
+    if (!only || only === 'typecheck') step('typecheck', 'npx', ['tsc', '-p', 'tsconfig.check.json']);
+    if (!only || only === 'unit') {
+      step('unit tests', 'npx', ['jest', '-c', 'jest.config.cjs', '--ci', '--json', '--outputFile=tmp/test-reports/unit.json']);
+    }
+    if (!only || only === 'integration') {
+      await requirePostgres();
+      for (const app of apps) step(`build ${app}`, 'npx', ['webpack-cli', 'build', '--config', `apps/${app}/webpack.config.cjs`]);
+      let brokers = process.env.KAFKA_BROKERS;
+      if (!brokers) {
+        requireTool('java', ['-version'], 'install a Java 17+ runtime (e.g. apt-get install openjdk-17-jre-headless)');
+        requireTool('mvn', ['-v'], 'install Apache Maven (e.g. apt-get install maven)');
+        brokers = startBroker();
+        startedBroker = true;
+      }
+      step('integration tests', 'npx', ['jest', '-c', 'jest.integration.config.cjs', '--ci', '--json', '--outputFile=tmp/test-reports/integration.json'], {
+        KAFKA_BROKERS: brokers,
+      });
+    }
+  } catch (error) {
+    failure = error;
+  } finally {
+    if (startedBroker) stopBroker();
+  }
+  const totals = ['unit', 'integration'].map((n) => jestSummary(`tmp/test-reports/${n}.json`));
+  const passed = totals.reduce((a, t) => a + t.passed, 0);
+  const failed = totals.reduce((a, t) => a + t.failed, 0);
+  process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
+  if (failure || failed > 0) process.exit(1);
+}
+
+main().catch((error) => fail(String(error?.stack ?? error)));
