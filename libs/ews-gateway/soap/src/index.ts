@@ -1,0 +1,56 @@
+// Public API of the EWS SOAP protocol lib: parse requests, build responses and faults.
+export { NS, PREFERRED_PREFIXES } from './lib/namespaces';
+export { EwsError, EwsErrorCode, ewsResponseCodeFor, type EwsErrorLocation, type EwsErrorOptions } from './lib/ews-error';
+export { EwsResponseCode, type ResponseClass } from './lib/response-code';
+export { EXCHANGE_VERSIONS, isExchangeVersion, type ExchangeVersion } from './lib/exchange-version';
+export {
+  DEFAULT_SERVER_VERSION,
+  EXCHANGE_2016_SERVER_VERSION,
+  serverVersionInfoElement,
+  type ServerVersionInfo,
+} from './lib/server-version';
+
+export type { XmlAttribute, XmlElement } from './lib/xml-element';
+export { parseXml, XML_PARSE_DEFAULTS, type XmlParseOptions } from './lib/xml-parser';
+export { attr, child, children, childText, requireChild, resolveQName, text } from './lib/xml-query';
+
+export { readSoapRequest, type SoapRequest } from './lib/soap-envelope';
+export {
+  readRequestHeaders,
+  type EwsRequestHeaders,
+  type Impersonation,
+  type ImpersonationKind,
+  type TimeZoneContext,
+} from './lib/request-headers';
+
+export {
+  el,
+  qualifiedName,
+  withNamespaces,
+  type XmlAttrValue,
+  type XmlChild,
+  type XmlContent,
+  type XmlContentItem,
+  type XmlNode,
+} from './lib/xml-node';
+export { writeXml, type XmlWriteOptions } from './lib/xml-writer';
+export {
+  backOffValue,
+  operationResponse,
+  responseMessage,
+  serverBusyMessage,
+  soapEnvelope,
+  SERVER_BUSY_TEXT,
+  type ErrorMessageSpec,
+  type ResponseMessageSpec,
+  type SuccessMessageSpec,
+} from './lib/soap-response';
+export { faultForError, serverBusyFault, soapFault, SOAP_FAULT_HTTP_STATUS, type SoapFaultSpec } from './lib/soap-fault';
+
+export {
+  formatXsDateTime,
+  formatXsLocalDateTime,
+  parseXsDateTime,
+  type LocalDateTime,
+  type UnzonedPolicy,
+} from './lib/xs-datetime';

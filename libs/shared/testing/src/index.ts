@@ -1,3 +1,5 @@
 export * from './lib/test-database';
 export * from './lib/test-kafka';
 export * from './lib/wait-for';
+export * from './lib/service-process';
+export * from './lib/dedicated-kafka-broker';

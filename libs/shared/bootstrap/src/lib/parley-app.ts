@@ -14,6 +14,8 @@ export interface ParleyAppOptions {
   databaseUrl: string;
   /** Whether this process migrates schemas at start (the embedded app does; replicas do not). */
   migrate: boolean;
+  /** Runs after every module is initialised and before HTTP accepts requests (e.g. demo data). */
+  beforeListen?: (app: INestApplication) => Promise<void>;
 }
 
 @Module({})
@@ -51,6 +53,7 @@ export async function startParleyApp(opts: ParleyAppOptions): Promise<INestAppli
   if (opts.services.some((s) => s.consumes)) app.connectMicroservice(transport.microserviceOptions(), { inheritAppConfig: true });
   await app.init();
   await app.startAllMicroservices();
+  await opts.beforeListen?.(app);
   await app.listen(opts.config.http.port, opts.config.http.host);
   return app;
 }

@@ -33,9 +33,16 @@ export async function runEmbedded(services: readonly ServiceDefinition[]): Promi
   const embedded = config.database.url ? undefined : await startEmbeddedPostgres({ dataDir, port: env.PARLEY_EMBEDDED_PG_PORT });
   const databaseUrl = config.database.url ?? (embedded?.url as string);
   try {
-    const app = await startParleyApp({ config, services, databaseUrl, migrate: config.database.migrate });
+    const app = await startParleyApp({
+      config,
+      services,
+      databaseUrl,
+      migrate: config.database.migrate,
+      beforeListen: async (nest) => {
+        if (env.PARLEY_DEMO_USERS) await seedDemoUsers(nest.get(DirectoryRepository));
+      },
+    });
     closeOnSignals(app, async () => embedded?.stop());
-    if (env.PARLEY_DEMO_USERS) await seedDemoUsers(app.get(DirectoryRepository));
     printWelcome(config.http.host, config.http.port, env.PARLEY_DEMO_USERS, embedded ? dataDir : undefined, log);
   } catch (error) {
     await embedded?.stop();

@@ -31,6 +31,10 @@ export function baseEnvSchema(defaults: { httpPort: number; bus: 'inprocess' | '
       .transform((v) => (v ? v.split(',').map((b) => b.trim()).filter(Boolean) : []))
       .refine((list) => list.every((b) => /^[^\s:]+:\d+$/.test(b)), 'must be a comma-separated list of host:port'),
     KAFKA_CLIENT_ID: z.string().min(1).optional(),
+    KAFKA_GROUP_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore only')
+      .default('parley'),
     KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
     KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(7).default(1),
     DATABASE_URL: z
@@ -50,7 +54,9 @@ export function baseEnvSchema(defaults: { httpPort: number; bus: 'inprocess' | '
 
 /** Parses `env` with `schema`; throws ConfigError naming each offending variable. */
 export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
-  const result = schema.safeParse(env);
+  // An empty variable means "not set" (what `FOO= cmd` and empty compose entries produce).
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+  const result = schema.safeParse(present);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join('.') || '(environment)';

@@ -7,6 +7,8 @@ export interface BusConfig {
   kind: 'inprocess' | 'kafka';
   brokers: string[];
   clientId: string;
+  /** Consumer groups are `<groupPrefix>.<service>`: one deployment's replicas share them. */
+  groupPrefix: string;
   partitions: number;
   replicationFactor: number;
   requestTimeoutMs: number;
@@ -46,6 +48,7 @@ export function toRuntimeConfig(service: string, version: string, env: BaseEnv, 
       kind: env.PARLEY_BUS,
       brokers: env.KAFKA_BROKERS,
       clientId: env.KAFKA_CLIENT_ID ?? `parley-${service}`,
+      groupPrefix: env.KAFKA_GROUP_PREFIX,
       partitions: env.KAFKA_PARTITIONS,
       replicationFactor: env.KAFKA_REPLICATION_FACTOR,
       requestTimeoutMs: env.PARLEY_REQUEST_TIMEOUT_MS,

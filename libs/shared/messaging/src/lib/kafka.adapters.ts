@@ -14,6 +14,14 @@ export interface KafkaConnection {
 const consumerTuning = { sessionTimeout: 10_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 500, allowAutoTopicCreation: false };
 const clientTuning: Partial<KafkaConfig> = { connectionTimeout: 3_000, retry: { initialRetryTime: 200, retries: 12, maxRetryTime: 5_000 } };
 
+/**
+ * Nest's default serializer treats any reply object with a `key` or `value` property as a raw
+ * Kafka message and sends only its `value`; replies are data, so always send them whole.
+ */
+const replySerializer = {
+  serialize: (data: unknown) => ({ value: JSON.stringify(data ?? null), headers: {} as Record<string, string> }),
+};
+
 /** Nest's Kafka server transport for one service's consumer group. */
 export function kafkaServerOptions(conn: KafkaConnection, groupId: string): KafkaOptions {
   return {
@@ -25,6 +33,7 @@ export function kafkaServerOptions(conn: KafkaConnection, groupId: string): Kafk
       subscribe: { fromBeginning: true },
       run: { partitionsConsumedConcurrently: 3 },
       producer: { allowAutoTopicCreation: false },
+      serializer: replySerializer,
     },
   };
 }

@@ -48,7 +48,7 @@ export class MessagingTransport implements OnModuleInit, OnApplicationShutdown {
       const conn = { brokers: bus.brokers, clientId: bus.clientId };
       this.kafkaPublisher = new KafkaOutboxPublisher(conn);
       this.publisher = this.kafkaPublisher;
-      this.kafkaCommands = new KafkaCommandBus(conn, `parley.${opts.consumerGroup}.replies.${opts.instanceId}`, opts.requestTopics, bus.requestTimeoutMs);
+      this.kafkaCommands = new KafkaCommandBus(conn, `${bus.groupPrefix}.${opts.consumerGroup}.replies.${opts.instanceId}`, opts.requestTopics, bus.requestTimeoutMs);
       this.commands = this.kafkaCommands;
     }
   }
@@ -63,7 +63,7 @@ export class MessagingTransport implements OnModuleInit, OnApplicationShutdown {
       this.server ??= new InProcessServer(this.broker);
       return { strategy: this.server };
     }
-    return kafkaServerOptions({ brokers: this.opts.bus.brokers, clientId: this.opts.bus.clientId }, `parley.${this.opts.consumerGroup}`);
+    return kafkaServerOptions({ brokers: this.opts.bus.brokers, clientId: this.opts.bus.clientId }, `${this.opts.bus.groupPrefix}.${this.opts.consumerGroup}`);
   }
 
   async onModuleInit(): Promise<void> {

@@ -1,0 +1,102 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { chmod, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { freePort, RunningProcess, startProcess, waitFor, waitForHttpOk } from '@parley/testing';
+import { Client } from 'pg';
+import { repoRoot } from './repo';
+
+/** The README's run command, on a fresh data directory, twice. */
+describe('embedded mode (npm start)', () => {
+  let dataDir: string;
+  let port: number;
+  let pgPort: number;
+  let app: RunningProcess | undefined;
+
+  async function start(extraEnv: NodeJS.ProcessEnv = {}): Promise<RunningProcess> {
+    const proc = startProcess('npm', ['start', '--silent'], { PARLEY_DATA_DIR: dataDir, PARLEY_HTTP_PORT: String(port), PARLEY_EMBEDDED_PG_PORT: String(pgPort), ...extraEnv }, {
+      cwd: repoRoot,
+      detached: true,
+    });
+    await waitForHttpOk(`http://127.0.0.1:${port}/readyz`, proc, 120_000);
+    return proc;
+  }
+
+  async function embeddedDatabase(): Promise<Client> {
+    const credentials = JSON.parse(readFileSync(path.join(dataDir, 'postgres.credentials.json'), 'utf8')) as { user: string; password: string };
+    const client = new Client({ host: '127.0.0.1', port: pgPort, user: credentials.user, password: credentials.password, database: 'parley' });
+    await client.connect();
+    return client;
+  }
+
+  /** npm dies with the signal at once; the app itself must then shut down cleanly, database included. */
+  async function stopAndWaitForCleanExit(proc: RunningProcess): Promise<void> {
+    await proc.stop();
+    await waitFor(() => !existsSync(path.join(dataDir, 'postgres', 'postmaster.pid')), { timeoutMs: 30_000, what: 'the embedded PostgreSQL to stop' });
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => 'closed')) === 'closed', { what: 'HTTP to close' });
+    expect(proc.output()).toContain('SIGTERM received, shutting down');
+  }
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'parley-embedded-'));
+    // As root, PostgreSQL runs as the postgres user, which must be able to enter the directory.
+    await chmod(dataDir, 0o755);
+    port = await freePort();
+    pgPort = await freePort();
+  });
+
+  afterEach(async () => {
+    if (app) await stopAndWaitForCleanExit(app);
+    app = undefined;
+  });
+
+  it('starts, prints its URLs and demo users, and answers health, readiness and metrics', async () => {
+    app = await start();
+    const proc = app;
+    await waitFor(() => proc.output().includes('Stop with Ctrl+C'), { what: 'the welcome text' });
+    const out = app.output();
+    expect(out).toContain(`http://127.0.0.1:${port}/healthz`);
+    expect(out).toMatch(/alice@parley\.test\s+alice-demo-pw/);
+    expect(await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()).toEqual({ status: 'ok' });
+    const ready = (await (await fetch(`http://127.0.0.1:${port}/readyz`)).json()) as { checks: Record<string, { ok: boolean }> };
+    expect(Object.keys(ready.checks).sort()).toEqual(['bus', 'db:calendar-sync', 'db:presence-bridge', 'db:voicemail-ingest', 'directory']);
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metrics).toMatch(/parley_http_request_duration_seconds_bucket/);
+    expect(metrics).toMatch(/parley_outbox_pending_messages\{owner="calendar-sync"/);
+    const client = await embeddedDatabase();
+    try {
+      await client.query(`INSERT INTO directory.mailbox_user (smtp_address, display_name) VALUES ('kept@parley.test', 'Kept Across Restarts')`);
+    } finally {
+      await client.end();
+    }
+    await stopAndWaitForCleanExit(app);
+    app = undefined;
+  });
+
+  it('keeps its data in the data directory across a restart', async () => {
+    app = await start({ PARLEY_DEMO_USERS: 'false' });
+    const client = await embeddedDatabase();
+    try {
+      const { rows } = await client.query(`SELECT smtp_address FROM directory.mailbox_user ORDER BY smtp_address`);
+      expect(rows.map((r) => r.smtp_address)).toEqual(expect.arrayContaining(['alice@parley.test', 'kept@parley.test']));
+      const migrations = await client.query(`SELECT count(*)::int AS n FROM calendar_sync.migrations`);
+      expect(migrations.rows[0].n).toBeGreaterThan(0);
+    } finally {
+      await client.end();
+    }
+  });
+});
+
+describe('configuration errors', () => {
+  it.each([
+    ['calendar-sync', { PARLEY_HTTP_PORT: 'eighty' }, /PARLEY_HTTP_PORT/],
+    ['presence-bridge', { PARLEY_BUS: 'kafka', KAFKA_BROKERS: '' }, /KAFKA_BROKERS: required/],
+    ['ews-gateway', { DATABASE_URL: 'mysql://nope', KAFKA_BROKERS: '127.0.0.1:1' }, /DATABASE_URL/],
+    ['parley', { PARLEY_LOG_LEVEL: 'chatty' }, /PARLEY_LOG_LEVEL/],
+  ])('%s exits non-zero naming the bad variable', async (app, env, message) => {
+    const proc = startProcess('node', [path.join(repoRoot, 'dist', 'apps', app, 'main.js')], { DATABASE_URL: '', KAFKA_BROKERS: '', ...env });
+    expect(await proc.exited).toBe(1);
+    expect(proc.output()).toMatch(message);
+    expect(proc.output()).toMatch(/See the configuration table in README\.md/);
+  });
+});

@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import { Topics, OofSettings, OofView, Reply } from '@parley/contracts';
+import { KafkaCommandBus } from '@parley/messaging';
+import { createTestDatabase, DedicatedKafkaBroker, freePort, RunningProcess, startProcess, waitFor, waitForHttpOk } from '@parley/testing';
+import { Client } from 'pg';
+import { appBundle, repoRoot } from './repo';
+
+/**
+ * The four services as four OS processes over a real Kafka broker and PostgreSQL. This test runs
+ * its own broker because it kills it; everything else about the deployment is production's.
+ */
+describe('four services as separate processes over Kafka and PostgreSQL', () => {
+  const services = ['calendar-sync', 'presence-bridge', 'voicemail-ingest', 'ews-gateway'] as const;
+  const run = randomUUID().slice(0, 8);
+  const processes = new Map<string, RunningProcess>();
+  const ports = new Map<string, number>();
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let broker: DedicatedKafkaBroker;
+  let baseEnv: NodeJS.ProcessEnv;
+  let commands: KafkaCommandBus;
+  let sql: Client;
+
+  const mailbox = (name: string) => `${name}-${run}@parley.test`;
+  const settings = (n: number): OofSettings => ({
+    state: 'Enabled',
+    externalAudience: 'All',
+    startTime: null,
+    endTime: null,
+    internalReply: `away #${n}`,
+    externalReply: '',
+  });
+
+  async function startService(name: string): Promise<void> {
+    const port = ports.get(name) ?? (await freePort());
+    ports.set(name, port);
+    const proc = startProcess('node', [appBundle(name)], { ...baseEnv, PARLEY_HTTP_PORT: String(port), PARLEY_INSTANCE_ID: `${name}-${run}` });
+    processes.set(name, proc);
+    await waitForHttpOk(`http://127.0.0.1:${port}/readyz`, proc, 90_000);
+  }
+
+  async function setOof(address: string, n: number, id = randomUUID()): Promise<Reply<OofView>> {
+    return commands.request<OofView>(Topics.oofSetRequest, address, { mailbox: address, settings: settings(n) }, { id, timeoutMs: 15_000 });
+  }
+
+  async function presenceOf(address: string): Promise<{ sequence: string; oof: boolean; oof_note: string | null; oof_revision: number } | undefined> {
+    const { rows } = await sql.query('SELECT sequence, oof, oof_note, oof_revision FROM presence_bridge.user_presence WHERE mailbox = $1', [address]);
+    return rows[0];
+  }
+
+  beforeAll(async () => {
+    broker = await DedicatedKafkaBroker.start(repoRoot);
+    db = await createTestDatabase('e2e_kafka');
+    baseEnv = {
+      DATABASE_URL: db.url,
+      KAFKA_BROKERS: broker.brokers,
+      PARLEY_BUS: 'kafka',
+      KAFKA_GROUP_PREFIX: `e2e-${run}`,
+      KAFKA_PARTITIONS: '3',
+      PARLEY_LOG_LEVEL: 'warn',
+      PARLEY_OUTBOX_POLL_MS: '200',
+      KAFKAJS_NO_PARTITIONER_WARNING: '1',
+    };
+    for (const name of services) {
+      const migrate = startProcess('node', [appBundle(name), 'migrate'], baseEnv);
+      expect(await migrate.exited).toBe(0);
+    }
+    for (const name of services) await startService(name);
+    commands = new KafkaCommandBus({ brokers: [broker.brokers], clientId: `e2e-${run}` }, `e2e-${run}.test-client`, [Topics.oofSetRequest, Topics.oofGetRequest], 15_000);
+    await commands.connect(60_000);
+    sql = new Client({ connectionString: db.url });
+    await sql.connect();
+  }, 240_000);
+
+  afterAll(async () => {
+    await sql?.end();
+    await commands?.close().catch(() => undefined);
+    await Promise.all([...processes.values()].map((p) => p.stop()));
+    broker?.stop();
+    await db?.drop();
+  }, 120_000);
+
+  it('carries an event from calendar-sync’s outbox to presence-bridge', async () => {
+    const alice = mailbox('alice');
+    const reply = await setOof(alice, 1);
+    expect(reply).toEqual({ ok: true, value: expect.objectContaining({ mailbox: alice, active: true, revision: 1 }) });
+    const presence = await waitFor(() => presenceOf(alice), { timeoutMs: 15_000, what: 'presence-bridge to apply the OOF event' });
+    expect(presence).toMatchObject({ sequence: '1', oof: true, oof_note: 'away #1', oof_revision: 1 });
+  });
+
+  it('answers an invalid command with an error reply, not a crash', async () => {
+    const reply = await commands.request(Topics.oofSetRequest, 'x', { mailbox: 'not-an-address', settings: { state: 'Sideways' } });
+    expect(reply).toMatchObject({ ok: false, error: { code: 'InvalidRequest' } });
+    expect((await fetch(`http://127.0.0.1:${ports.get('calendar-sync')}/healthz`)).status).toBe(200);
+  });
+
+  it('loses nothing and applies nothing twice when the consumer is SIGKILLed mid-stream', async () => {
+    const users = ['u1', 'u2', 'u3', 'u4'].map(mailbox);
+    const perUser = 30;
+    const sendRound = (n: number) => Promise.all(users.map((u) => setOof(u, n).then((r) => expect(r.ok).toBe(true))));
+    for (let n = 1; n <= perUser; n++) {
+      await sendRound(n);
+      if (n === 10) await processes.get('presence-bridge')?.kill(); // crash while events flow
+      if (n === 20) await startService('presence-bridge'); // it catches up from its committed offsets
+    }
+    for (const u of users) {
+      const presence = await waitFor(async () => ((await presenceOf(u))?.oof_revision === perUser ? presenceOf(u) : undefined), {
+        timeoutMs: 90_000,
+        what: `${u} to reach revision ${perUser}`,
+      });
+      // One presence change per OOF change: none lost, none applied twice.
+      expect(presence).toMatchObject({ sequence: String(perUser), oof_note: `away #${perUser}` });
+    }
+    const { rows } = await sql.query(`SELECT count(*)::int AS n FROM calendar_sync.outbox_message WHERE published_at IS NULL`);
+    expect(rows[0].n).toBe(0);
+  });
+
+  it('loses nothing while the Kafka broker is down for a few seconds', async () => {
+    const carol = mailbox('carol');
+    for (let n = 1; n <= 5; n++) expect((await setOof(carol, n)).ok).toBe(true);
+    // Fire more commands and kill the broker while they are in flight; each carries its own id,
+    // so the client can retry any whose reply it did not see without applying it twice.
+    const pending = Array.from({ length: 15 }, (_, i) => ({ n: 6 + i, id: randomUUID() }));
+    const inFlight = pending.map(async ({ n, id }) => {
+      await new Promise((r) => setTimeout(r, n * 20));
+      return setOof(carol, n, id).catch(() => undefined);
+    });
+    await new Promise((r) => setTimeout(r, 120));
+    broker.kill();
+    await Promise.all(inFlight);
+    await new Promise((r) => setTimeout(r, 3_000));
+    broker.restart();
+    for (const { n, id } of pending) {
+      await waitFor(async () => (await setOof(carol, n, id).catch(() => undefined))?.ok, { timeoutMs: 90_000, intervalMs: 500, what: `command ${n} after the outage` });
+    }
+    const presence = await waitFor(async () => ((await presenceOf(carol))?.oof_revision === 20 ? presenceOf(carol) : undefined), {
+      timeoutMs: 90_000,
+      what: 'presence to catch up after the outage',
+    });
+    expect(presence).toMatchObject({ sequence: '20' });
+    for (const name of services) expect((await fetch(`http://127.0.0.1:${ports.get(name)}/readyz`)).status).toBe(200);
+  });
+});

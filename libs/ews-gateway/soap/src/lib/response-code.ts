@@ -1,0 +1,46 @@
+/**
+ * EWS `ResponseCodeType` values (messages.xsd) that Parley emits. The schema lists several
+ * hundred; this is the subset the gateway needs — add a code here (never a free string in a
+ * handler) when an operation needs a new one, so every code on the wire is a real schema value.
+ */
+export const EwsResponseCode = {
+  NoError: 'NoError',
+  ErrorAccessDenied: 'ErrorAccessDenied',
+  ErrorCalendarEndDateIsEarlierThanStartDate: 'ErrorCalendarEndDateIsEarlierThanStartDate',
+  ErrorCalendarInvalidRecurrence: 'ErrorCalendarInvalidRecurrence',
+  ErrorCalendarInvalidTimeZone: 'ErrorCalendarInvalidTimeZone',
+  ErrorCalendarViewRangeTooBig: 'ErrorCalendarViewRangeTooBig',
+  ErrorChangeKeyRequired: 'ErrorChangeKeyRequired',
+  ErrorCorruptData: 'ErrorCorruptData',
+  ErrorExceededConnectionCount: 'ErrorExceededConnectionCount',
+  ErrorFolderNotFound: 'ErrorFolderNotFound',
+  ErrorImpersonateUserDenied: 'ErrorImpersonateUserDenied',
+  ErrorImpersonationFailed: 'ErrorImpersonationFailed',
+  ErrorInternalServerError: 'ErrorInternalServerError',
+  ErrorInvalidArgument: 'ErrorInvalidArgument',
+  ErrorInvalidChangeKey: 'ErrorInvalidChangeKey',
+  ErrorInvalidExchangeImpersonationHeaderData: 'ErrorInvalidExchangeImpersonationHeaderData',
+  ErrorInvalidFolderId: 'ErrorInvalidFolderId',
+  ErrorInvalidId: 'ErrorInvalidId',
+  ErrorInvalidIdEmpty: 'ErrorInvalidIdEmpty',
+  ErrorInvalidIdMalformed: 'ErrorInvalidIdMalformed',
+  ErrorInvalidOperation: 'ErrorInvalidOperation',
+  ErrorInvalidPropertyRequest: 'ErrorInvalidPropertyRequest',
+  ErrorInvalidRequest: 'ErrorInvalidRequest',
+  ErrorInvalidServerVersion: 'ErrorInvalidServerVersion',
+  ErrorInvalidSmtpAddress: 'ErrorInvalidSmtpAddress',
+  ErrorIrresolvableConflict: 'ErrorIrresolvableConflict',
+  ErrorItemNotFound: 'ErrorItemNotFound',
+  ErrorMailRecipientNotFound: 'ErrorMailRecipientNotFound',
+  ErrorNameResolutionMultipleResults: 'ErrorNameResolutionMultipleResults',
+  ErrorNameResolutionNoResults: 'ErrorNameResolutionNoResults',
+  ErrorNonExistentMailbox: 'ErrorNonExistentMailbox',
+  ErrorSchemaValidation: 'ErrorSchemaValidation',
+  ErrorServerBusy: 'ErrorServerBusy',
+  ErrorTimeZone: 'ErrorTimeZone',
+} as const;
+
+export type EwsResponseCode = (typeof EwsResponseCode)[keyof typeof EwsResponseCode];
+
+/** `ResponseClass` attribute of a response message. */
+export type ResponseClass = 'Success' | 'Warning' | 'Error';

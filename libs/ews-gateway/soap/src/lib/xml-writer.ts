@@ -1,0 +1,99 @@
+import { NS, PREFERRED_PREFIXES } from './namespaces';
+import { escapeAttribute, escapeText } from './xml-chars';
+import type { XmlNode } from './xml-node';
+
+export interface XmlWriteOptions {
+  /** Emit `<?xml version="1.0" encoding="utf-8"?>` first, as Exchange does. Default true. */
+  readonly declaration?: boolean;
+}
+
+const NCNAME = /^[A-Za-z_][A-Za-z0-9._-]*$/;
+const CLARK = /^\{([^}]*)\}(.+)$/;
+
+function checkName(name: string, what: string): void {
+  // Names come from code, never from requests; a bad one is a programming error.
+  if (!NCNAME.test(name)) throw new Error(`invalid XML ${what} name: ${JSON.stringify(name)}`);
+}
+
+/** Writes an element tree as compact UTF-8-ready XML text. */
+export function writeXml(root: XmlNode, options: XmlWriteOptions = {}): string {
+  const out: string[] = [];
+  if (options.declaration !== false) out.push('<?xml version="1.0" encoding="utf-8"?>');
+  writeElement(root, new Map([['xml', NS.XML]]), out);
+  return out.join('');
+}
+
+class Scope {
+  private bindings: Map<string, string>;
+  private owned = false;
+  readonly declared: [string, string][] = [];
+
+  constructor(private readonly inherited: Map<string, string>) {
+    this.bindings = inherited;
+  }
+
+  get map(): Map<string, string> {
+    return this.bindings;
+  }
+
+  bind(prefix: string, uri: string): void {
+    if (this.bindings.get(prefix) === uri) return;
+    if (!this.owned) {
+      this.bindings = new Map(this.inherited);
+      this.owned = true;
+    }
+    this.bindings.set(prefix, uri);
+    this.declared.push([prefix, uri]);
+  }
+
+  /** A prefix bound to `uri`, declaring one here if none is in scope. */
+  prefixFor(uri: string): string {
+    if (uri === NS.XML) return 'xml';
+    const preferred = PREFERRED_PREFIXES[uri];
+    if (preferred !== undefined && this.bindings.get(preferred) === uri) return preferred;
+    for (const [prefix, bound] of this.bindings) if (bound === uri && prefix !== '') return prefix;
+    let candidate = preferred ?? 'ns1';
+    for (let n = 1; this.bindings.has(candidate); n++) candidate = `ns${n}`;
+    this.bind(candidate, uri);
+    return candidate;
+  }
+}
+
+function writeElement(node: XmlNode, inherited: Map<string, string>, out: string[]): void {
+  checkName(node.local, 'element');
+  const scope = new Scope(inherited);
+  for (const [prefix, uri] of Object.entries(node.declarations)) {
+    checkName(prefix, 'prefix');
+    if (prefix === 'xml' || prefix === 'xmlns' || uri === '') throw new Error(`cannot declare prefix ${prefix} as ${JSON.stringify(uri)}`);
+    scope.bind(prefix, uri);
+  }
+  // Unprefixed names are always "no namespace": the writer never binds a default namespace.
+  const qname = node.ns === '' ? node.local : `${scope.prefixFor(node.ns)}:${node.local}`;
+
+  let attrs = '';
+  for (const [key, value] of Object.entries(node.attrs)) {
+    const clark = CLARK.exec(key);
+    let name = key;
+    if (clark !== null) {
+      checkName(clark[2], 'attribute');
+      name = clark[1] === '' ? clark[2] : `${scope.prefixFor(clark[1])}:${clark[2]}`;
+    } else {
+      checkName(key, 'attribute');
+    }
+    attrs += ` ${name}="${escapeAttribute(value)}"`;
+  }
+  let decls = '';
+  for (const [prefix, uri] of scope.declared) decls += ` xmlns:${prefix}="${escapeAttribute(uri)}"`;
+
+  out.push(`<${qname}${decls}${attrs}`);
+  if (node.children.length === 0) {
+    out.push('/>');
+    return;
+  }
+  out.push('>');
+  for (const c of node.children) {
+    if (typeof c === 'string') out.push(escapeText(c));
+    else writeElement(c, scope.map, out);
+  }
+  out.push(`</${qname}>`);
+}
