@@ -11,7 +11,7 @@ import pg from 'pg';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
 const env = { ...process.env, NX_NO_CLOUD: 'true', NX_DAEMON: 'false', KAFKAJS_NO_PARTITIONER_WARNING: '1', FORCE_COLOR: '0' };
-const apps = ['calendar-sync', 'presence-bridge', 'voicemail-ingest', 'ews-gateway', 'parley'];
+const apps = ['calendar-sync', 'presence-bridge', 'voicemail-ingest', 'ews-gateway', 'parley', 'parley-admin'];
 const only = process.argv[2]; // optional: lint | typecheck | unit | integration
 const results = [];
 
@@ -87,7 +87,8 @@ async function main() {
         brokers = startBroker();
         startedBroker = true;
       }
-      step('integration tests', 'npx', ['jest', '-c', 'jest.integration.config.cjs', '--ci', '--json', '--outputFile=tmp/test-reports/integration.json'], {
+      // --forceExit: after a failure, a Kafka client still retrying a dead broker must not hang CI.
+      step('integration tests', 'npx', ['jest', '-c', 'jest.integration.config.cjs', '--ci', '--runInBand', '--forceExit', '--json', '--outputFile=tmp/test-reports/integration.json'], {
         KAFKA_BROKERS: brokers,
       });
     }

@@ -73,7 +73,7 @@ describe('four services as separate processes over Kafka and PostgreSQL', () => 
 
   afterAll(async () => {
     await sql?.end();
-    await commands?.close().catch(() => undefined);
+    await Promise.race([commands?.close().catch(() => undefined), new Promise((r) => setTimeout(r, 10_000))]);
     await Promise.all([...processes.values()].map((p) => p.stop()));
     broker?.stop();
     await db?.drop();
@@ -112,7 +112,7 @@ describe('four services as separate processes over Kafka and PostgreSQL', () => 
     }
     const { rows } = await sql.query(`SELECT count(*)::int AS n FROM calendar_sync.outbox_message WHERE published_at IS NULL`);
     expect(rows[0].n).toBe(0);
-  });
+  }, 180_000);
 
   it('loses nothing while the Kafka broker is down for a few seconds', async () => {
     const carol = mailbox('carol');
@@ -138,5 +138,5 @@ describe('four services as separate processes over Kafka and PostgreSQL', () => 
     });
     expect(presence).toMatchObject({ sequence: '20' });
     for (const name of services) expect((await fetch(`http://127.0.0.1:${ports.get(name)}/readyz`)).status).toBe(200);
-  });
+  }, 240_000);
 });

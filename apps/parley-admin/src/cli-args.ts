@@ -1,0 +1,142 @@
+import { Role, Roles } from '@parley/directory';
+import { parseArgs } from 'node:util';
+
+export const usage = `Usage: npm run directory -- <command>   (or: node dist/apps/parley-admin/main.js <command>)
+
+Commands:
+  migrate                                   bring the directory and every service schema up to date
+  user add <address> --name "<display name>" [--password <pw> | --password-stdin]
+                     [--extension <n>] [--sip <uri>]
+  user passwd <address> (--password <pw> | --password-stdin)
+  user list                                 address, name, extension and roles of every user
+  role grant <address> <role> [--scope a@x,b@y]   --scope only with ApplicationImpersonation
+  role revoke <address> <role>
+  seed-demo                                 create the demo users (as npm start does)
+  help                                      this text
+
+Roles: ${Object.values(Roles).join(', ')}
+--password-stdin reads the password from standard input (one trailing newline is dropped);
+prefer it to --password, which shell history and the process list can reveal.
+
+Database: DATABASE_URL (postgres://…), or else the embedded database of a running \`npm start\`
+(credentials from <PARLEY_DATA_DIR or ./data>/postgres.credentials.json, port
+PARLEY_EMBEDDED_PG_PORT or 15432).
+Exit status: 0 done, 1 failed (message on stderr), 2 usage error.`;
+
+/** Where a new password comes from; stdin is read only once the command line is known to be valid. */
+export type PasswordSource = { from: 'argument'; value: string } | { from: 'stdin' };
+
+export type AdminCommand =
+  | { kind: 'help' }
+  | { kind: 'migrate' }
+  | { kind: 'seed-demo' }
+  | { kind: 'user-add'; address: string; displayName: string; password?: PasswordSource; extension?: string; sipUri?: string }
+  | { kind: 'user-passwd'; address: string; password: PasswordSource }
+  | { kind: 'user-list' }
+  | { kind: 'role-grant'; address: string; role: Role; scope?: string[] }
+  | { kind: 'role-revoke'; address: string; role: Role };
+
+/** A command line that names no valid command: the caller prints the message and the usage, exit 2. */
+export class UsageError extends Error {}
+
+const options = {
+  name: { type: 'string' },
+  password: { type: 'string' },
+  'password-stdin': { type: 'boolean' },
+  extension: { type: 'string' },
+  sip: { type: 'string' },
+  scope: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type OptionName = keyof typeof options;
+type Values = { [K in OptionName]?: (typeof options)[K]['type'] extends 'string' ? string : boolean };
+
+/** Turns argv (without node and the script) into a command, or throws UsageError. */
+export function parseCommand(argv: readonly string[]): AdminCommand {
+  let parsed: { values: Values; positionals: string[] };
+  try {
+    parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true }) as { values: Values; positionals: string[] };
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { kind: 'help' };
+  const [first, second, ...rest] = positionals;
+  const command = first === 'user' || first === 'role' ? `${first} ${second ?? ''}`.trim() : (first ?? 'help');
+  const operands = first === 'user' || first === 'role' ? rest : positionals.slice(1);
+
+  switch (command) {
+    case 'help':
+      requireShape(command, operands, values, 0, []);
+      return { kind: 'help' };
+    case 'migrate':
+      requireShape(command, operands, values, 0, []);
+      return { kind: 'migrate' };
+    case 'seed-demo':
+      requireShape(command, operands, values, 0, []);
+      return { kind: 'seed-demo' };
+    case 'user list':
+      requireShape(command, operands, values, 0, []);
+      return { kind: 'user-list' };
+    case 'user add': {
+      requireShape(command, operands, values, 1, ['name', 'password', 'password-stdin', 'extension', 'sip']);
+      const displayName = nonEmpty('--name', values.name);
+      if (displayName === undefined) throw new UsageError('user add needs --name "<display name>"');
+      const sipUri = nonEmpty('--sip', values.sip);
+      if (sipUri !== undefined && !/^sips?:[^\s@]+@[^\s@]+$/i.test(sipUri)) throw new UsageError(`--sip must be a sip: URI such as sip:user@example.com (got "${sipUri}")`);
+      return { kind: 'user-add', address: operands[0], displayName, password: passwordSource(values), extension: nonEmpty('--extension', values.extension), sipUri };
+    }
+    case 'user passwd': {
+      requireShape(command, operands, values, 1, ['password', 'password-stdin']);
+      const password = passwordSource(values);
+      if (!password) throw new UsageError('user passwd needs --password <pw> or --password-stdin');
+      return { kind: 'user-passwd', address: operands[0], password };
+    }
+    case 'role grant': {
+      requireShape(command, operands, values, 2, ['scope']);
+      const role = toRole(operands[1]);
+      if (values.scope === undefined) return { kind: 'role-grant', address: operands[0], role };
+      if (role !== Roles.applicationImpersonation) throw new UsageError(`--scope applies to ${Roles.applicationImpersonation} only`);
+      const scope = values.scope.split(',').map((a) => a.trim()).filter(Boolean);
+      if (scope.length === 0) throw new UsageError('--scope needs at least one address (omit it to allow every mailbox)');
+      return { kind: 'role-grant', address: operands[0], role, scope };
+    }
+    case 'role revoke':
+      requireShape(command, operands, values, 2, []);
+      return { kind: 'role-revoke', address: operands[0], role: toRole(operands[1]) };
+    default:
+      if (first === 'user') throw new UsageError(`unknown user command: ${second ?? '(none)'} (expected add, passwd or list)`);
+      if (first === 'role') throw new UsageError(`unknown role command: ${second ?? '(none)'} (expected grant or revoke)`);
+      throw new UsageError(`unknown command: ${first}`);
+  }
+}
+
+/** Checks the operand count and that only the command's own options were given. */
+function requireShape(command: string, operands: string[], values: Values, count: number, allowed: OptionName[]): void {
+  if (operands.length !== count) {
+    throw new UsageError(`${command} takes ${count === 0 ? 'no arguments' : `${count} argument${count > 1 ? 's' : ''}`} (got ${operands.length ? operands.join(' ') : 'none'})`);
+  }
+  const stray = (Object.keys(values) as OptionName[]).filter((o) => values[o] !== undefined && !allowed.includes(o));
+  if (stray.length) throw new UsageError(`${command} does not take ${stray.map((o) => `--${o}`).join(', ')}`);
+}
+
+function nonEmpty(option: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (value.trim() === '') throw new UsageError(`${option} must not be empty`);
+  return value.trim();
+}
+
+function passwordSource(values: Values): PasswordSource | undefined {
+  if (values.password !== undefined && values['password-stdin']) throw new UsageError('give --password or --password-stdin, not both');
+  if (values['password-stdin']) return { from: 'stdin' };
+  if (values.password === undefined) return undefined;
+  if (values.password === '') throw new UsageError('--password must not be empty');
+  return { from: 'argument', value: values.password };
+}
+
+function toRole(name: string): Role {
+  const role = Object.values(Roles).find((r) => r.toLowerCase() === name.toLowerCase());
+  if (!role) throw new UsageError(`unknown role: ${name} (roles: ${Object.values(Roles).join(', ')})`);
+  return role;
+}

@@ -1,0 +1,95 @@
+import { migrateAll } from '@parley/bootstrap';
+import { calendarSyncService } from '@parley/calendar-sync/service';
+import { toMailboxKey } from '@parley/contracts';
+import { createDirectoryDataSource, demoUsers, DirectoryRepository, DirectoryUser, Roles, seedDemoUsers } from '@parley/directory';
+import { ewsGatewayService } from '@parley/ews-gateway/service';
+import { presenceBridgeService } from '@parley/presence-bridge/service';
+import { voicemailIngestService } from '@parley/voicemail-ingest/service';
+import { DataSource } from 'typeorm';
+import { AdminCommand } from './cli-args';
+
+/** A command with its password already read (stdin is consumed before connecting). */
+export type ResolvedCommand =
+  | Exclude<AdminCommand, { kind: 'help' | 'user-add' | 'user-passwd' }>
+  | { kind: 'user-add'; address: string; displayName: string; password?: string; extension?: string; sipUri?: string }
+  | { kind: 'user-passwd'; address: string; password: string };
+
+const APPLICATION_NAME = 'admin';
+const services = [calendarSyncService, presenceBridgeService, voicemailIngestService, ewsGatewayService];
+
+/** Runs one command against the database at `url`, writing what it did to `out`. */
+export async function runCommand(command: ResolvedCommand, url: string, out: (line: string) => void): Promise<void> {
+  if (command.kind === 'migrate') {
+    const sources = [createDirectoryDataSource({ url, poolSize: 2, service: APPLICATION_NAME })];
+    for (const service of services) if (service.createDataSource) sources.push(service.createDataSource(url));
+    await migrateAll(sources, out);
+    return;
+  }
+  const dataSource = createDirectoryDataSource({ url, poolSize: 2, service: APPLICATION_NAME });
+  // Failures are reported as one line by main; TypeORM's query-error log would repeat them at length.
+  dataSource.setOptions({ logging: [] });
+  await dataSource.initialize();
+  try {
+    await runDirectoryCommand(command, new DirectoryRepository(dataSource), out);
+  } finally {
+    await destroy(dataSource);
+  }
+}
+
+async function runDirectoryCommand(command: Exclude<ResolvedCommand, { kind: 'migrate' }>, directory: DirectoryRepository, out: (line: string) => void): Promise<void> {
+  switch (command.kind) {
+    case 'user-add': {
+      const user = await directory.add({
+        smtpAddress: command.address,
+        displayName: command.displayName,
+        password: command.password,
+        phoneExtension: command.extension,
+        sipUri: command.sipUri,
+      });
+      out(`added ${user.smtpAddress} (${user.displayName}, ${user.sipUri}${user.phoneExtension ? `, extension ${user.phoneExtension}` : ''}${command.password ? '' : ', no password: cannot sign in yet'})`);
+      return;
+    }
+    case 'user-passwd':
+      await directory.setPassword(command.address, command.password);
+      out(`password set for ${toMailboxKey(command.address)}`);
+      return;
+    case 'user-list':
+      for (const line of formatUserTable(await directory.list())) out(line);
+      return;
+    case 'role-grant': {
+      const user = await directory.grantRole(command.address, command.role, command.scope);
+      out(`granted ${command.role} to ${user.smtpAddress}; roles now: ${formatRoles(user)}`);
+      return;
+    }
+    case 'role-revoke': {
+      const user = await directory.revokeRole(command.address, command.role);
+      out(`revoked ${command.role} from ${user.smtpAddress}; roles now: ${formatRoles(user)}`);
+      return;
+    }
+    case 'seed-demo':
+      await seedDemoUsers(directory);
+      out('demo users present (user / password):');
+      for (const u of demoUsers) out(`  ${u.smtpAddress.padEnd(20)} ${u.password}`);
+      return;
+  }
+}
+
+/** `Admin, ApplicationImpersonation (scope: a@x, b@y)`; `-` for none. */
+export function formatRoles(user: DirectoryUser): string {
+  if (user.roles.length === 0) return '-';
+  return user.roles
+    .map((role) => (role === Roles.applicationImpersonation ? `${role} (${user.impersonationScope ? `scope: ${user.impersonationScope.join(', ')}` : 'all mailboxes'})` : role))
+    .join(', ');
+}
+
+/** A plain-text table: header, then one row per user. */
+export function formatUserTable(users: DirectoryUser[]): string[] {
+  if (users.length === 0) return ['no users (add one with: user add <address> --name "<display name>")'];
+  const rows = [['ADDRESS', 'NAME', 'EXTENSION', 'ROLES'], ...users.map((u) => [u.smtpAddress, u.displayName, u.phoneExtension ?? '-', formatRoles(u)])];
+  const widths = rows[0].map((_, col) => Math.max(...rows.map((r) => r[col].length)));
+  return rows.map((r) => r.map((cell, col) => (col === r.length - 1 ? cell : cell.padEnd(widths[col]))).join('  '));
+}
+
+async function destroy(dataSource: DataSource): Promise<void> {
+  if (dataSource.isInitialized) await dataSource.destroy();
+}

@@ -1,0 +1,145 @@
+import { createDirectoryDataSource, DirectoryRepository } from '@parley/directory';
+import { createTestDatabase, freePort } from '@parley/testing';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DataSource } from 'typeorm';
+
+const bundle = path.resolve(__dirname, '../../../dist/apps/parley-admin/main.js');
+
+interface Result {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs the built CLI as an operator would. (Not `startProcess`: that one gives the child no stdin,
+ * and --password-stdin needs one.)
+ */
+function admin(args: string[], env: NodeJS.ProcessEnv, input = ''): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bundle, ...args], { env: { ...process.env, DATABASE_URL: undefined, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
+
+describe('parley-admin CLI (the built bundle)', () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    if (!existsSync(bundle)) throw new Error(`${bundle} is missing: build it first (npx webpack-cli build --config apps/parley-admin/webpack.config.cjs).`);
+    db = await createTestDatabase('parley_admin');
+    env = { DATABASE_URL: db.url };
+  });
+
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('prints usage for no arguments (exit 0) and for an unknown command on stderr (exit 2)', async () => {
+    const help = await admin([], env);
+    expect(help).toMatchObject({ status: 0, stderr: '' });
+    expect(help.stdout).toContain('user add <address>');
+
+    const unknown = await admin(['user', 'remove', 'x@example.com'], env);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stdout).toBe('');
+    expect(unknown.stderr).toContain('unknown user command: remove');
+    expect(unknown.stderr).toContain('Usage:');
+
+    expect((await admin(['user', 'list', '--verbose'], env)).status).toBe(2);
+  });
+
+  it('manages users and roles end to end', async () => {
+    const before = await admin(['user', 'list'], env);
+    expect(before.status).toBe(1);
+    expect(before.stderr.trim()).toBe('parley-admin: the directory tables do not exist yet: run the migrate command first');
+
+    const migrate = await admin(['migrate'], env);
+    expect(migrate.stderr).toBe('');
+    expect(migrate.status).toBe(0);
+    for (const schema of ['directory', 'calendar_sync', 'presence_bridge', 'voicemail_ingest']) expect(migrate.stdout).toMatch(new RegExp(`^${schema}: applied `, 'm'));
+    expect((await admin(['migrate'], env)).stdout).toContain('directory: up to date');
+
+    const add = await admin(['user', 'add', 'Dana.Doe@Example.com', '--name', 'Dana Doe', '--password', 'first-pw', '--extension', '2001'], env);
+    expect(add.stderr).toBe('');
+    expect(add.status).toBe(0);
+    expect(add.stdout).toContain('added dana.doe@example.com');
+    expect((await admin(['user', 'add', 'svc@example.com', '--name', 'Line-of-business app', '--password-stdin'], env, 'svc-pw\n')).status).toBe(0);
+
+    const duplicate = await admin(['user', 'add', 'dana.doe@example.com', '--name', 'Someone Else'], env);
+    expect(duplicate).toMatchObject({ status: 1, stdout: '' });
+    expect(duplicate.stderr.trim()).toBe('parley-admin: dana.doe@example.com already exists');
+
+    const invalid = await admin(['user', 'add', 'not-an-address', '--name', 'X'], env);
+    expect(invalid.status).toBe(1);
+    expect(invalid.stderr.trim()).toBe('parley-admin: not an SMTP address: not-an-address');
+
+    const grant = await admin(['role', 'grant', 'svc@example.com', 'ApplicationImpersonation', '--scope', 'dana.doe@example.com,Carol@Example.com'], env);
+    expect(grant.stderr).toBe('');
+    expect(grant.status).toBe(0);
+    expect((await admin(['role', 'grant', 'nobody@example.com', 'Admin'], env)).stderr.trim()).toBe('parley-admin: no such user: nobody@example.com');
+
+    const list = await admin(['user', 'list'], env);
+    expect(list.status).toBe(0);
+    const lines = list.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^ADDRESS\s+NAME\s+EXTENSION\s+ROLES$/);
+    expect(lines[1]).toMatch(/^dana\.doe@example\.com\s+Dana Doe\s+2001\s+-$/);
+    expect(lines[2]).toMatch(/^svc@example\.com\s+Line-of-business app\s+-\s+ApplicationImpersonation \(scope: dana\.doe@example\.com, carol@example\.com\)$/);
+
+    const passwd = await admin(['user', 'passwd', 'dana.doe@example.com', '--password-stdin'], env, 'second pw \n');
+    expect(passwd.stderr).toBe('');
+    expect(passwd.status).toBe(0);
+
+    // What the services will see: checked through the repository, not through the CLI.
+    const dataSource: DataSource = createDirectoryDataSource({ url: db.url, poolSize: 1, service: 'test' });
+    await dataSource.initialize();
+    try {
+      const directory = new DirectoryRepository(dataSource);
+      await expect(directory.authenticate('dana.doe@example.com', 'second pw ')).resolves.toMatchObject({ displayName: 'Dana Doe', phoneExtension: '2001' });
+      await expect(directory.authenticate('dana.doe@example.com', 'first-pw')).resolves.toBeNull();
+      const svc = await directory.authenticate('svc@example.com', 'svc-pw');
+      expect(svc).toMatchObject({ roles: ['ApplicationImpersonation'], impersonationScope: ['dana.doe@example.com', 'carol@example.com'] });
+    } finally {
+      await dataSource.destroy();
+    }
+  });
+
+  describe('without DATABASE_URL (the embedded database)', () => {
+    let dataDir: string;
+
+    beforeEach(async () => {
+      dataDir = await mkdtemp(path.join(tmpdir(), 'parley-admin-'));
+    });
+
+    afterEach(async () => {
+      await rm(dataDir, { recursive: true, force: true });
+    });
+
+    it('asks for npm start or DATABASE_URL when Parley has never run here', async () => {
+      const result = await admin(['user', 'list'], { PARLEY_DATA_DIR: dataDir });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain('start Parley (npm start) or set DATABASE_URL');
+    });
+
+    it('asks for npm start or DATABASE_URL when the embedded database is not running', async () => {
+      await writeFile(path.join(dataDir, 'postgres.credentials.json'), JSON.stringify({ user: 'parley', password: 'secret' }));
+      const port = await freePort();
+      const result = await admin(['user', 'list'], { PARLEY_DATA_DIR: dataDir, PARLEY_EMBEDDED_PG_PORT: String(port) });
+      expect(result.status).toBe(1);
+      expect(result.stderr.trim()).toBe(
+        `parley-admin: DATABASE_URL is not set and no embedded database answers on 127.0.0.1:${port}: start Parley (npm start) or set DATABASE_URL`,
+      );
+    });
+  });
+});

@@ -1,0 +1,76 @@
+import 'reflect-metadata';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { runBusBench } from './bus.bench';
+
+// Parley's benchmarks: `main.js <benchmark> [options]`. They print numbers; they are not tests.
+// PostgreSQL: PARLEY_TEST_DATABASE_URL (a fresh database is created on that server and dropped).
+// Kafka: KAFKA_BROKERS, or a dedicated test broker started and stopped here.
+
+const USAGE = `usage: main.js bus [--events N] [--rate N] [--paced-seconds N] [--writers N] [--partitions N]
+
+  bus   events/s and p50/p99 latency from outbox commit to consumer handler, on Kafka and on the
+        embedded bus, beside a bare kafkajs producer → consumer loop`;
+
+const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
+  bus: async (args) => {
+    const { values } = parseArgs({
+      args,
+      options: {
+        events: { type: 'string', default: '20000' },
+        rate: { type: 'string', default: '1000' },
+        'paced-seconds': { type: 'string', default: '10' },
+        writers: { type: 'string', default: '8' },
+        partitions: { type: 'string', default: '6' },
+      },
+    });
+    const brokers = process.env['KAFKA_BROKERS'];
+    await runBusBench({
+      repoRoot: findRepoRoot(),
+      kafkaBrokers: brokers ? brokers.split(',').map((b) => b.trim()) : undefined,
+      events: positiveInt('--events', values.events),
+      pacedRate: positiveInt('--rate', values.rate),
+      pacedSeconds: positiveInt('--paced-seconds', values['paced-seconds']),
+      writers: positiveInt('--writers', values.writers),
+      partitions: positiveInt('--partitions', values.partitions),
+      log: (line) => process.stderr.write(`bench [${(performance.now() / 1000).toFixed(1).padStart(5)} s] ${line}\n`),
+      out: (text) => process.stdout.write(`${text}\n`),
+    });
+  },
+};
+
+function positiveInt(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} must be a positive integer (got "${value}")`);
+  return n;
+}
+
+/** The directory holding scripts/kafka-test-broker.sh, above this bundle (dist/apps/parley-bench). */
+function findRepoRoot(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'scripts', 'kafka-test-broker.sh'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no scripts/kafka-test-broker.sh above ${__dirname}`);
+  }
+}
+
+class UsageError extends Error {}
+
+async function main(): Promise<void> {
+  // kafkajs warns once per producer that its default partitioner changed in 2.0; Parley relies on the new one.
+  process.env['KAFKAJS_NO_PARTITIONER_WARNING'] ??= '1';
+  const [name, ...args] = process.argv.slice(2);
+  const bench = name === undefined ? undefined : benchmarks[name];
+  if (!bench) throw new UsageError(name === undefined ? 'which benchmark?' : `unknown benchmark: ${name}`);
+  await bench(args);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof UsageError || (error as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS')) {
+    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  process.stderr.write(`benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
