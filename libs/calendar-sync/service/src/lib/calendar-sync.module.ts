@@ -20,6 +20,6 @@ export const calendarSyncService: ServiceDefinition = {
   defaultHttpPort: 8084,
   consumes: true,
   requestTopics: [],
-  module: (database) => CalendarSyncModule.forRoot(database),
+  module: ({ database }) => CalendarSyncModule.forRoot(database),
   createDataSource: (url) => CalendarSyncModule.createDataSource(url),
 };

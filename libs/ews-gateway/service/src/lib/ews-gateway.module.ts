@@ -1,4 +1,4 @@
-import type { ServiceDefinition } from '@parley/config';
+import type { RuntimeConfig, ServiceDefinition } from '@parley/config';
 import { DynamicModule, Module } from '@nestjs/common';
 import { Topics } from '@parley/contracts';
 
@@ -8,7 +8,7 @@ export const ewsGatewayRequestTopics = [Topics.oofSetRequest, Topics.oofGetReque
 /** ews-gateway: stateless EWS and Autodiscover front end; reaches data through the bus. */
 @Module({})
 export class EwsGatewayModule {
-  static forRoot(): DynamicModule {
+  static forRoot(_config: RuntimeConfig): DynamicModule {
     return { module: EwsGatewayModule };
   }
 }
@@ -18,5 +18,5 @@ export const ewsGatewayService: ServiceDefinition = {
   defaultHttpPort: 8081,
   consumes: false,
   requestTopics: ewsGatewayRequestTopics,
-  module: () => EwsGatewayModule.forRoot(),
+  module: ({ config }) => EwsGatewayModule.forRoot(config),
 };

@@ -20,6 +20,6 @@ export const presenceBridgeService: ServiceDefinition = {
   defaultHttpPort: 8082,
   consumes: true,
   requestTopics: [],
-  module: (database) => PresenceBridgeModule.forRoot(database),
+  module: ({ database }) => PresenceBridgeModule.forRoot(database),
   createDataSource: (url) => PresenceBridgeModule.createDataSource(url),
 };

@@ -38,7 +38,7 @@ function rootModule(opts: ParleyAppOptions): DynamicModule {
         requestTopics: opts.services.flatMap((s) => s.requestTopics),
       }),
       DirectoryModule.forRoot({ url: opts.databaseUrl, poolSize: Math.min(config.database.poolSize, 5), migrate: opts.migrate, service: config.service }),
-      ...opts.services.map((s) => s.module(database)),
+      ...opts.services.map((s) => s.module({ database, config })),
     ],
   };
 }

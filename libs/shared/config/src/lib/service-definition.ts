@@ -1,5 +1,6 @@
 import type { DynamicModule } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
+import type { RuntimeConfig } from './runtime-config';
 
 export interface ServiceDatabaseSettings {
   url: string;
@@ -17,7 +18,7 @@ export interface ServiceDefinition {
   consumes: boolean;
   /** Command topics it sends requests to. */
   requestTopics: readonly string[];
-  module(database: ServiceDatabaseSettings): DynamicModule;
+  module(context: { database: ServiceDatabaseSettings; config: RuntimeConfig }): DynamicModule;
   /** Its schema's DataSource, for the migrate command; absent for stateless services. */
   createDataSource?(url: string): DataSource;
 }

@@ -69,7 +69,7 @@ async function notes(url: string): Promise<unknown[]> {
 }
 
 /**
- * Starts the launcher in a separate Node process (TypeScript via @swc-node/register) and resolves
+ * Starts the launcher in a separate Node process (TypeScript via tools/ts-register.cjs) and resolves
  * with that process and the URL it prints once the server is up.
  */
 async function startInChild(dataDir: string, port: number) {
@@ -80,7 +80,7 @@ async function startInChild(dataDir: string, port: number) {
   ].join('\n');
   const child = spawn(
     process.execPath,
-    ['-r', require.resolve('@swc-node/register'), '-e', script, path.join(__dirname, 'embedded-postgres.ts'), dataDir, String(port)],
+    ['-r', path.join(__dirname, '../../../../../tools/ts-register.cjs'), '-e', script, path.join(__dirname, 'embedded-postgres.ts'), dataDir, String(port)],
     {
       env: { ...process.env, SWC_NODE_PROJECT: path.join(__dirname, '..', '..', 'tsconfig.json') },
       stdio: ['ignore', 'pipe', 'pipe'],

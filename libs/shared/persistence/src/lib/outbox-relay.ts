@@ -112,8 +112,6 @@ export class OutboxRelay {
         if (published > 0) {
           this.stats.published += published;
           this.stats.lastPublishedAt = new Date();
-          const linger = Number(process.env['BENCH_LINGER'] ?? 0); // EXPERIMENT
-          if (linger > 0 && published < (this.opts.batchSize ?? 500)) await new Promise((r) => setTimeout(r, linger));
           continue;
         }
         await this.maybePurge();

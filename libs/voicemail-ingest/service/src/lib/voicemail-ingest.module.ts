@@ -19,6 +19,6 @@ export const voicemailIngestService: ServiceDefinition = {
   defaultHttpPort: 8083,
   consumes: false,
   requestTopics: [],
-  module: (database) => VoicemailIngestModule.forRoot(database),
+  module: ({ database }) => VoicemailIngestModule.forRoot(database),
   createDataSource: (url) => VoicemailIngestModule.createDataSource(url),
 };
