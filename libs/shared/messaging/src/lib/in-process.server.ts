@@ -35,6 +35,11 @@ export class InProcessServer extends Server implements CustomTransportStrategy, 
     return this.broker as T;
   }
 
+  /** Topics are plain strings; Nest's default tries JSON.parse on each (and throws) per message. */
+  protected override getRouteFromPattern(pattern: string): string {
+    return pattern;
+  }
+
   hasHandler(topic: string): boolean {
     return this.getHandlerByPattern(topic) !== null;
   }

@@ -1,4 +1,4 @@
-import { ClientKafka, KafkaOptions, Transport } from '@nestjs/microservices';
+import { ClientKafka, KafkaOptions, ServerKafka, Transport } from '@nestjs/microservices';
 import { Envelope, replyTopicOf } from '@parley/contracts';
 import type { OutboundMessage, OutboxPublisher } from '@parley/persistence';
 import { Kafka, KafkaConfig, logLevel, Producer } from 'kafkajs';
@@ -36,6 +36,16 @@ export function kafkaServerOptions(conn: KafkaConnection, groupId: string): Kafk
       serializer: replySerializer,
     },
   };
+}
+
+/**
+ * Nest's Kafka server, with the handler lookup taking the topic as it is: the default tries
+ * JSON.parse on every message's topic and throws, which cost ~16% of CPU under load.
+ */
+export class ParleyServerKafka extends ServerKafka {
+  protected override getRouteFromPattern(pattern: string): string {
+    return pattern;
+  }
 }
 
 /** Replies come back on `x.reply.vN` rather than Nest's default `x.request.vN.reply`. */

@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { CustomStrategy, KafkaOptions } from '@nestjs/microservices';
+import { CustomStrategy } from '@nestjs/microservices';
 import { allTopics } from '@parley/contracts';
 import type { BusConfig } from '@parley/config';
 import { OUTBOX_PUBLISHER, OutboxPublisher } from '@parley/persistence';
@@ -8,7 +8,7 @@ import { EnvelopeConsumer } from './envelope-consumer';
 import { InProcessBroker } from './in-process-broker';
 import { InProcessCommandBus, InProcessOutboxPublisher } from './in-process.adapters';
 import { InProcessServer } from './in-process.server';
-import { KafkaCommandBus, KafkaOutboxPublisher, kafkaServerOptions } from './kafka.adapters';
+import { KafkaCommandBus, KafkaOutboxPublisher, kafkaServerOptions, ParleyServerKafka } from './kafka.adapters';
 import { ensureTopics } from './topic-admin';
 
 export interface MessagingOptions {
@@ -58,12 +58,13 @@ export class MessagingTransport implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** For `app.connectMicroservice(...)`. */
-  microserviceOptions(): CustomStrategy | KafkaOptions {
+  microserviceOptions(): CustomStrategy {
     if (this.broker) {
       this.server ??= new InProcessServer(this.broker);
       return { strategy: this.server };
     }
-    return kafkaServerOptions({ brokers: this.opts.bus.brokers, clientId: this.opts.bus.clientId }, `${this.opts.bus.groupPrefix}.${this.opts.consumerGroup}`);
+    const { options } = kafkaServerOptions({ brokers: this.opts.bus.brokers, clientId: this.opts.bus.clientId }, `${this.opts.bus.groupPrefix}.${this.opts.consumerGroup}`);
+    return { strategy: new ParleyServerKafka(options ?? {}) };
   }
 
   async onModuleInit(): Promise<void> {

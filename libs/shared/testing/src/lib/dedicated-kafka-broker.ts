@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from './service-process';
@@ -37,8 +37,10 @@ export class DedicatedKafkaBroker {
     this.run('start', '--keep-data');
   }
 
+  /** Stops the broker and deletes its state directory. */
   stop(): void {
     this.run('stop');
+    rmSync(this.env['PARLEY_KAFKA_DIR'] as string, { recursive: true, force: true });
   }
 
   private run(...args: string[]): void {
