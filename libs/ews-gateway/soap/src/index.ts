@@ -54,3 +54,6 @@ export {
   type LocalDateTime,
   type UnzonedPolicy,
 } from './lib/xs-datetime';
+
+// The one piece that touches Node's HTTP message: a body read with a byte cap (both endpoints use it).
+export { BodyTooLargeError, readRawBody, shouldCloseAfterReply } from './lib/raw-body.reader';

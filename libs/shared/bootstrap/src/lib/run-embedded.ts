@@ -43,19 +43,21 @@ export async function runEmbedded(services: readonly ServiceDefinition[]): Promi
       },
     });
     closeOnSignals(app, async () => embedded?.stop());
-    printWelcome(config.http.host, config.http.port, env.PARLEY_DEMO_USERS, embedded ? dataDir : undefined, log);
+    printWelcome(config.http.host, config.http.port, config.ews.publicUrl, env.PARLEY_DEMO_USERS, embedded ? dataDir : undefined, log);
   } catch (error) {
     await embedded?.stop();
     throw error;
   }
 }
 
-function printWelcome(host: string, port: number, demo: boolean, dataDir: string | undefined, log: (line: string) => void): void {
+function printWelcome(host: string, port: number, publicUrl: string, demo: boolean, dataDir: string | undefined, log: (line: string) => void): void {
   const base = `http://${host}:${port}`;
   log('');
   log(`Parley ${parleyVersion} is running (embedded mode: all four services, in-process bus).`);
   log(`  Health     ${base}/healthz   ${base}/readyz`);
   log(`  Metrics    ${base}/metrics`);
+  log(`  EWS        ${publicUrl}/EWS/Exchange.asmx`);
+  log(`  Autodisc.  ${publicUrl}/autodiscover/autodiscover.xml   ${publicUrl}/autodiscover/autodiscover.svc`);
   if (dataDir) log(`  Data       ${dataDir} (PostgreSQL, started by Parley)`);
   if (demo) {
     log('  Demo users (user / password):');

@@ -22,6 +22,18 @@ export interface DatabaseConfig {
   outboxPollMs: number;
 }
 
+export interface EwsConfig {
+  /** Base URL clients must use (behind a load balancer, its external address); no trailing slash. */
+  publicUrl: string;
+  /** HMAC-SHA256 key for bearer tokens; without it, only Basic is accepted. */
+  tokenKey: string | undefined;
+  /** How long verified Basic credentials are trusted without another scrypt check (0: never). */
+  authCacheTtlMs: number;
+  authFailureWindowMs: number;
+  maxFailuresPerAccount: number;
+  maxFailuresPerAddress: number;
+}
+
 /** The typed view of the shared variables that every service module receives. */
 export interface RuntimeConfig {
   service: string;
@@ -31,6 +43,13 @@ export interface RuntimeConfig {
   logLevel: BaseEnv['PARLEY_LOG_LEVEL'];
   bus: BusConfig;
   database: DatabaseConfig;
+  ews: EwsConfig;
+}
+
+/** `http://<host>:<port>`, with a wildcard listen address replaced by one a client can reach. */
+function defaultPublicUrl(host: string, port: number): string {
+  const reachable = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return `http://${reachable}:${port}`;
 }
 
 export function toRuntimeConfig(service: string, version: string, env: BaseEnv, opts: { requireDatabaseUrl: boolean }): RuntimeConfig {
@@ -58,6 +77,14 @@ export function toRuntimeConfig(service: string, version: string, env: BaseEnv, 
       poolSize: env.PARLEY_DB_POOL_SIZE,
       migrate: env.PARLEY_DB_MIGRATE,
       outboxPollMs: env.PARLEY_OUTBOX_POLL_MS,
+    },
+    ews: {
+      publicUrl: (env.PARLEY_PUBLIC_URL ?? defaultPublicUrl(env.PARLEY_HTTP_HOST, env.PARLEY_HTTP_PORT)).replace(/\/+$/, ''),
+      tokenKey: env.PARLEY_EWS_TOKEN_KEY,
+      authCacheTtlMs: env.PARLEY_EWS_AUTH_CACHE_TTL_MS,
+      authFailureWindowMs: env.PARLEY_EWS_AUTH_FAILURE_WINDOW_MS,
+      maxFailuresPerAccount: env.PARLEY_EWS_AUTH_MAX_FAILURES_PER_ACCOUNT,
+      maxFailuresPerAddress: env.PARLEY_EWS_AUTH_MAX_FAILURES_PER_ADDRESS,
     },
   };
 }

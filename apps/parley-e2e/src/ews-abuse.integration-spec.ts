@@ -1,0 +1,131 @@
+// Hostile and broken requests with plain HTTP: each gets its documented SOAP answer (always with
+// ServerVersionInfo), and the process keeps serving.
+import { connect } from 'node:net';
+import type { RunningProcess } from '@parley/testing';
+import { basic, soapRequest, startEmbeddedParley } from './ews-embedded';
+
+const AUTH = basic('alice@parley.test', 'alice-demo-pw');
+const GET_OOF = '<m:GetUserOofSettingsRequest><t:Mailbox><t:Address>alice@parley.test</t:Address></t:Mailbox></m:GetUserOofSettingsRequest>';
+
+describe('EWS endpoint under abuse (embedded mode)', () => {
+  let app: RunningProcess;
+  let base: string;
+  let port: number;
+
+  beforeAll(async () => {
+    ({ proc: app, base } = await startEmbeddedParley({ PARLEY_HTTP_BODY_LIMIT_BYTES: String(1024 * 1024), PARLEY_EWS_AUTH_MAX_FAILURES_PER_ACCOUNT: '3' }));
+    port = Number(new URL(base).port);
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  afterEach(async () => {
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+  });
+
+  async function post(body: string, headers: Record<string, string> = {}) {
+    const res = await fetch(`${base}/ews/exchange.asmx`, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', authorization: AUTH, ...headers }, body });
+    return { status: res.status, text: await res.text() };
+  }
+
+  function expectFault(answer: { status: number; text: string }, code: string) {
+    expect(answer.status).toBe(500);
+    expect(answer.text).toContain('<t:ServerVersionInfo ');
+    expect(answer.text).toContain(`<e:ResponseCode xmlns:e="http://schemas.microsoft.com/exchange/services/2006/errors">${code}</e:ResponseCode>`);
+    expect(answer.text).not.toMatch(/<html/i);
+  }
+
+  it('serves a well-formed request (the baseline for the others)', async () => {
+    const answer = await post(soapRequest(GET_OOF));
+    expect(answer.status).toBe(200);
+    expect(answer.text).toContain('<m:ResponseCode>NoError</m:ResponseCode>');
+  });
+
+  it('answers malformed XML with ErrorSchemaValidation', async () => {
+    expectFault(await post('<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><oops></soap:Body>'), 'ErrorSchemaValidation');
+  });
+
+  it('refuses a billion-laughs document before expanding anything', async () => {
+    const lol = `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">${Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i || ''};`.repeat(10)}">`).join('')}]><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>&lol9;</soap:Body></soap:Envelope>`;
+    expectFault(await post(lol), 'ErrorSchemaValidation');
+  });
+
+  it('refuses deep nesting', async () => {
+    const deep = `${'<a>'.repeat(5000)}${'</a>'.repeat(5000)}`;
+    expectFault(await post(soapRequest(`<m:GetUserOofSettingsRequest>${deep}</m:GetUserOofSettingsRequest>`)), 'ErrorSchemaValidation');
+  });
+
+  it('refuses an envelope without a Body', async () => {
+    expectFault(await post('<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Header/></soap:Envelope>'), 'ErrorSchemaValidation');
+  });
+
+  it('refuses an operation in the wrong namespace', async () => {
+    expectFault(await post(soapRequest('<x:GetUserOofSettingsRequest xmlns:x="urn:not-ews"/>')), 'ErrorSchemaValidation');
+  });
+
+  it('answers an unknown operation with a schema-validation fault, and a known unimplemented one with ErrorInvalidRequest', async () => {
+    expectFault(await post(soapRequest('<m:LaunchRockets/>')), 'ErrorSchemaValidation');
+    expectFault(await post(soapRequest('<m:SyncFolderItems/>')), 'ErrorInvalidRequest');
+  });
+
+  it('answers a ConvertId probe with a per-item error and the server version', async () => {
+    const answer = await post(soapRequest('<m:ConvertId DestinationFormat="EwsId"><m:SourceIds><t:AlternateId Format="HexEntryId" Id="00" Mailbox="alice@parley.test"/></m:SourceIds></m:ConvertId>'));
+    expect(answer.status).toBe(200);
+    expect(answer.text).toContain('<t:ServerVersionInfo ');
+    expect(answer.text).toContain('<m:ConvertIdResponseMessage ResponseClass="Error">');
+  });
+
+  it('refuses a 50 MB body with 413 without reading it', async () => {
+    const status = await new Promise<string>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1');
+      let received = '';
+      socket.on('data', (d) => {
+        received += d.toString('latin1');
+        if (received.includes('\r\n')) {
+          resolve(received.split('\r\n')[0]);
+          socket.destroy();
+        }
+      });
+      socket.on('error', (e) => (received ? resolve(received.split('\r\n')[0]) : reject(e)));
+      socket.write(`POST /EWS/Exchange.asmx HTTP/1.1\r\nHost: x\r\nAuthorization: ${AUTH}\r\nContent-Type: text/xml\r\nContent-Length: ${50 * 1024 * 1024}\r\n\r\n`);
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      let sent = 0;
+      const pump = () => {
+        while (sent < 50 * 1024 * 1024 && !socket.destroyed && socket.write(chunk)) sent += chunk.length;
+        if (sent < 50 * 1024 * 1024 && !socket.destroyed) socket.once('drain', pump);
+      };
+      pump();
+    });
+    expect(status).toBe('HTTP/1.1 413 Payload Too Large');
+  });
+
+  it('refuses a chunked body that grows past the limit with 413', async () => {
+    const big = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < 40; i++) controller.enqueue(new Uint8Array(64 * 1024).fill(0x20));
+        controller.close();
+      },
+    });
+    const res = await fetch(`${base}/ews/exchange.asmx`, { method: 'POST', headers: { 'content-type': 'text/xml', authorization: AUTH }, body: big, duplex: 'half' } as RequestInit).catch(() => undefined);
+    if (res) expect(res.status).toBe(413);
+  });
+
+  it('challenges unauthenticated GET and POST with 401 Basic', async () => {
+    for (const method of ['GET', 'POST']) {
+      const res = await fetch(`${base}/EWS/Exchange.asmx`, { method, body: method === 'POST' ? soapRequest(GET_OOF) : undefined });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toMatch(/^Basic realm="/);
+    }
+  });
+
+  it('throttles repeated failures for an account with ErrorServerBusy and a back-off', async () => {
+    for (let i = 0; i < 3; i++) expect((await post(soapRequest(GET_OOF), { authorization: basic('carol@parley.test', 'nope') })).status).toBe(401);
+    const throttled = await post(soapRequest(GET_OOF), { authorization: basic('carol@parley.test', 'nope') });
+    expectFault(throttled, 'ErrorServerBusy');
+    expect(throttled.text).toMatch(/<t:Value Name="BackOffMilliseconds">\d+<\/t:Value>/);
+    // Other accounts are unaffected.
+    expect((await post(soapRequest(GET_OOF))).status).toBe(200);
+  });
+});

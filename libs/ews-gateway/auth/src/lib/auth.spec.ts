@@ -1,0 +1,105 @@
+import { DirectoryRepository, type DirectoryUser } from '@parley/directory';
+import { ActingMailboxResolver } from './acting-mailbox.resolver';
+import { signBearerToken, verifyBearerToken } from './bearer-token';
+import { CredentialCache } from './credential-cache';
+import { readAuthorization } from './credentials';
+import { EwsAuthErrorCode } from './ews-auth.exception';
+import { FailureThrottle } from './failure-throttle';
+
+const basic = (s: string) => `Basic ${Buffer.from(s).toString('base64')}`;
+
+describe('readAuthorization', () => {
+  it('reads Basic with an address, a DOMAIN\\user form, and a password containing colons', () => {
+    expect(readAuthorization(basic('Alice@Parley.test:pw'))).toEqual({ kind: 'basic', user: 'alice@parley.test', password: 'pw' });
+    expect(readAuthorization(basic('PARLEY\\alice@parley.test:a:b'))).toEqual({ kind: 'basic', user: 'alice@parley.test', password: 'a:b' });
+    expect(readAuthorization('Bearer abc.def')).toEqual({ kind: 'bearer', token: 'abc.def' });
+  });
+
+  it('ignores absent, unknown and malformed headers', () => {
+    for (const h of [undefined, '', 'NTLM TlRMTVNTUAAB', basic('no-colon'), basic(':pw'), 'Basic']) expect(readAuthorization(h)).toBeUndefined();
+  });
+});
+
+describe('bearer tokens', () => {
+  const key = 'k'.repeat(32);
+  it('verifies its own tokens and refuses forged, expired or malformed ones', () => {
+    const now = Date.UTC(2030, 0, 1);
+    const token = signBearerToken(key, { sub: 'app@parley.test', exp: now / 1000 + 60 });
+    expect(verifyBearerToken(key, token, now)).toEqual({ sub: 'app@parley.test', exp: now / 1000 + 60 });
+    expect(verifyBearerToken('x'.repeat(32), token, now)).toBeUndefined();
+    expect(verifyBearerToken(key, token, now + 61_000)).toBeUndefined();
+    const [body, mac] = token.split('.');
+    const forged = Buffer.from(JSON.stringify({ sub: 'alice@parley.test', exp: now / 1000 + 60 })).toString('base64url');
+    expect(verifyBearerToken(key, `${forged}.${mac}`, now)).toBeUndefined();
+    expect(verifyBearerToken(key, body, now)).toBeUndefined();
+  });
+});
+
+describe('CredentialCache', () => {
+  it('remembers a verified pair for its TTL only, and only that exact pair', () => {
+    let now = 0;
+    const cache = new CredentialCache<string>(1000, 2, () => now);
+    cache.set('alice', 'pw', 'A');
+    expect(cache.get('alice', 'pw')).toBe('A');
+    expect(cache.get('alice', 'pw2')).toBeUndefined();
+    now = 1000;
+    expect(cache.get('alice', 'pw')).toBeUndefined();
+  });
+
+  it('stays bounded', () => {
+    const cache = new CredentialCache<number>(60_000, 2);
+    [1, 2, 3].forEach((i) => cache.set(`u${i}`, 'pw', i));
+    expect(cache.get('u1', 'pw')).toBeUndefined();
+    expect(cache.get('u3', 'pw')).toBe(3);
+  });
+});
+
+describe('FailureThrottle', () => {
+  it('blocks an account past its budget until the oldest failure leaves the window', () => {
+    let now = 0;
+    const throttle = new FailureThrottle({ windowMs: 10_000, maxPerAccount: 2, maxPerAddress: 100, now: () => now });
+    throttle.recordFailure('alice', '10.0.0.1');
+    now = 1000;
+    throttle.recordFailure('alice', '10.0.0.2');
+    expect(throttle.backOffMs('alice', '10.0.0.3')).toBe(9000);
+    expect(throttle.backOffMs('bob', '10.0.0.3')).toBe(0);
+    now = 10_000;
+    expect(throttle.backOffMs('alice', '10.0.0.3')).toBe(0);
+  });
+
+  it('blocks a source address spraying many accounts', () => {
+    const throttle = new FailureThrottle({ windowMs: 10_000, maxPerAccount: 100, maxPerAddress: 3 });
+    ['a', 'b', 'c'].forEach((u) => throttle.recordFailure(u, '10.0.0.9'));
+    expect(throttle.backOffMs('d', '10.0.0.9')).toBeGreaterThan(0);
+    expect(throttle.backOffMs('d', '10.0.0.8')).toBe(0);
+  });
+});
+
+describe('ActingMailboxResolver', () => {
+  const user = (smtpAddress: string, roles: string[] = [], impersonationScope: string[] | null = null): DirectoryUser => ({
+    id: smtpAddress, smtpAddress, displayName: smtpAddress, sipUri: null, phoneExtension: null, roles, impersonationScope,
+  });
+  const alice = user('alice@parley.test');
+  const app = user('app@parley.test', ['ApplicationImpersonation']);
+  const scoped = user('scoped@parley.test', ['ApplicationImpersonation'], ['bob@parley.test']);
+  const directory = { findByAddress: async (a: string) => ([alice].find((u) => u.smtpAddress === a.toLowerCase()) ?? null) } as unknown as DirectoryRepository;
+  const resolver = new ActingMailboxResolver(directory);
+  const codeOf = (p: Promise<unknown>) => p.then(() => 'ok', (e: { code: string }) => e.code);
+
+  it('acts as the caller without impersonation, and only on their own mailbox', async () => {
+    const acting = await resolver.resolve(alice, undefined);
+    expect(acting.mailbox).toBe(alice);
+    expect(() => resolver.assertOwnMailbox(acting, ' ALICE@parley.test')).not.toThrow();
+    expect(() => resolver.assertOwnMailbox(acting, 'bob@parley.test')).toThrow(expect.objectContaining({ code: EwsAuthErrorCode.AccessDenied }));
+  });
+
+  it('impersonates only with the role, within its scope, and only existing mailboxes', async () => {
+    const target = { kind: 'SmtpAddress', value: 'Alice@parley.test' } as const;
+    expect((await resolver.resolve(app, target)).mailbox).toBe(alice);
+    expect(await codeOf(resolver.resolve(user('bob@parley.test'), target))).toBe(EwsAuthErrorCode.ImpersonateUserDenied);
+    expect(await codeOf(resolver.resolve(scoped, target))).toBe(EwsAuthErrorCode.ImpersonateUserDenied);
+    expect(await codeOf(resolver.resolve(app, { kind: 'PrincipalName', value: 'nobody@parley.test' }))).toBe(EwsAuthErrorCode.NonExistentMailbox);
+    // Without the role, a missing target is still "denied": no probing of the directory.
+    expect(await codeOf(resolver.resolve(alice, { kind: 'SmtpAddress', value: 'nobody@parley.test' }))).toBe(EwsAuthErrorCode.ImpersonateUserDenied);
+  });
+});

@@ -1,0 +1,8 @@
+/** What the EWS endpoint needs from the runtime configuration. */
+export interface EwsEndpointOptions {
+  bodyLimitBytes: number;
+  /** Whether bearer tokens are accepted (then the 401 also offers `Bearer`). */
+  bearerEnabled: boolean;
+}
+
+export const EWS_ENDPOINT_OPTIONS = Symbol('EWS_ENDPOINT_OPTIONS');

@@ -1,0 +1,88 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ActingMailboxResolver, EwsAuthenticator, EwsAuthException } from '@parley/ews-gateway/auth';
+import { BodyTooLargeError, EwsError, EwsErrorCode, faultForError, readRawBody, readSoapRequest, SOAP_FAULT_HTTP_STATUS, soapEnvelope, soapFault, EwsResponseCode } from '@parley/ews-gateway/soap';
+import { answerForAuthFailure } from './auth-error.mapper';
+import { acceptableContentType, sendChallenge, sendSoap, sourceAddress } from './ews-http';
+import { EWS_OPERATION_HANDLERS, type EwsOperationHandler } from './ews-operation';
+import { EWS_ENDPOINT_OPTIONS, type EwsEndpointOptions } from './ews-options';
+import { KNOWN_EWS_OPERATIONS } from './known-operations';
+
+
+/** One EWS HTTP exchange: authenticate, read, parse, authorize, dispatch, answer. */
+@Injectable()
+export class EwsRequestService {
+  private readonly logger = new Logger('Ews');
+  private readonly handlers: ReadonlyMap<string, EwsOperationHandler>;
+
+  constructor(
+    private readonly authenticator: EwsAuthenticator,
+    private readonly acting: ActingMailboxResolver,
+    @Inject(EWS_ENDPOINT_OPTIONS) private readonly options: EwsEndpointOptions,
+    @Inject(EWS_OPERATION_HANDLERS) handlers: EwsOperationHandler[],
+  ) {
+    this.handlers = new Map(handlers.map((h) => [h.operation, h]));
+  }
+
+  /** GET: a probe. Unauthenticated → 401 (clients give up on anything else); otherwise a short note. */
+  async probe(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!(await this.authenticateOrAnswer(req, res))) return;
+    res.statusCode = 200;
+    res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+    res.end('Exchange Web Services: POST SOAP requests to this URL.\n');
+  }
+
+  async post(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const limit = this.options.bodyLimitBytes;
+    const caller = await this.authenticateOrAnswer(req, res);
+    if (!caller) return;
+    if (!acceptableContentType(req)) {
+      const fault = soapFault({ responseCode: EwsResponseCode.ErrorInvalidRequest, faultString: 'The Content-Type must be text/xml or application/soap+xml.' });
+      return sendSoap(req, res, 415, fault, limit);
+    }
+    try {
+      const body = await readRawBody(req, limit);
+      const request = readSoapRequest(body, { maxBytes: limit });
+      const handler = this.handlers.get(request.operation);
+      if (!handler) throw unknownOperation(request.operation);
+      const acting = await this.acting.resolve(caller, request.headers.impersonation);
+      const answer = await handler.handle({ request, acting });
+      sendSoap(req, res, 200, soapEnvelope(answer), limit);
+    } catch (error) {
+      this.answerError(req, res, error);
+    }
+  }
+
+  /** Maps anything thrown while serving a request to its SOAP answer; never an HTML page. */
+  answerError(req: IncomingMessage, res: ServerResponse, error: unknown): void {
+    const limit = this.options.bodyLimitBytes;
+    if (error instanceof BodyTooLargeError) {
+      const fault = soapFault({ responseCode: EwsResponseCode.ErrorInvalidRequest, faultString: error.message });
+      return sendSoap(req, res, 413, fault, limit);
+    }
+    if (error instanceof EwsAuthException) {
+      const answer = answerForAuthFailure(error);
+      if (answer.kind === 'challenge') return sendChallenge(req, res, limit, this.options.bearerEnabled);
+      return sendSoap(req, res, answer.status, answer.envelope, limit);
+    }
+    if (error instanceof EwsError) this.logger.debug(`refused: ${error.code} ${error.message}`);
+    else this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    sendSoap(req, res, SOAP_FAULT_HTTP_STATUS, faultForError(error), limit);
+  }
+
+  private async authenticateOrAnswer(req: IncomingMessage, res: ServerResponse) {
+    try {
+      return await this.authenticator.authenticate(req.headers.authorization, sourceAddress(req));
+    } catch (error) {
+      this.answerError(req, res, error);
+      return undefined;
+    }
+  }
+}
+
+function unknownOperation(operation: string): EwsError {
+  if (KNOWN_EWS_OPERATIONS.has(operation)) {
+    return new EwsError(EwsErrorCode.UnsupportedOperation, `The operation '${operation}' is not supported by this server yet.`);
+  }
+  return new EwsError(EwsErrorCode.InvalidBody, `The element '${operation.slice(0, 64)}' is not a known EWS operation.`);
+}

@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import { ActingMailboxResolver } from '@parley/ews-gateway/auth';
+import type { XmlNode } from '@parley/ews-gateway/soap';
+import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
+import { oofErrorMessage } from './oof-error.mapper';
+import { applyOofChange, isCompleteChange, readOofChange, readOofMailbox } from './oof-request.reader';
+import { setUserOofSettingsResponse } from './oof-response.writer';
+import { OofGateway } from './oof.gateway';
+
+const EMPTY = { state: 'Disabled', externalAudience: 'All', startTime: null, endTime: null, internalReply: '', externalReply: '' } as const;
+
+@Injectable()
+export class SetUserOofSettingsHandler implements EwsOperationHandler {
+  readonly operation = 'SetUserOofSettingsRequest';
+
+  constructor(
+    private readonly oof: OofGateway,
+    private readonly acting: ActingMailboxResolver,
+  ) {}
+
+  async handle({ request, acting }: EwsOperationContext): Promise<XmlNode> {
+    const address = readOofMailbox(request.body);
+    const change = readOofChange(request.body);
+    try {
+      this.acting.assertOwnMailbox(acting, address);
+      const mailbox = acting.mailbox.smtpAddress;
+      // Only a partial change needs the stored settings (one more round trip).
+      const current = isCompleteChange(change) ? EMPTY : (await this.oof.get(mailbox)).settings;
+      const next = applyOofChange(current, change);
+      if (next.state === 'Scheduled' && (next.startTime === null || next.endTime === null)) {
+        return setUserOofSettingsResponse({ responseCode: 'ErrorInvalidRequest', messageText: 'Scheduled out-of-office settings need a Duration.' });
+      }
+      await this.oof.set(mailbox, next);
+      return setUserOofSettingsResponse();
+    } catch (error) {
+      return setUserOofSettingsResponse(oofErrorMessage(error));
+    }
+  }
+}
