@@ -2,3 +2,4 @@ export * from './lib/topics';
 export * from './lib/envelope';
 export * from './lib/oof';
 export * from './lib/presence';
+export * from './lib/calendar';

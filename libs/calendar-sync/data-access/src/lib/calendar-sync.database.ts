@@ -2,14 +2,18 @@ import type { ServiceDatabaseSettings } from '@parley/config';
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ServiceDatabase, createServiceDataSource, provideServiceDatabase } from '@parley/persistence';
 import { DataSource } from 'typeorm';
+import { CalendarItemExceptionEntity } from './calendar-item-exception.entity';
+import { CalendarItemEntity } from './calendar-item.entity';
+import { CalendarItemRepository } from './calendar-item.repository';
+import { CalendarItems1764000000000 } from './calendar-items.migration';
 import { CalendarSyncInit1763900200000 } from './calendar-sync-init.migration';
 import { OofSettingsEntity } from './oof-settings.entity';
 import { OofSettingsRepository } from './oof-settings.repository';
 
 export const calendarSyncSchema = {
   schema: 'calendar_sync',
-  entities: [OofSettingsEntity],
-  migrations: [CalendarSyncInit1763900200000],
+  entities: [OofSettingsEntity, CalendarItemEntity, CalendarItemExceptionEntity],
+  migrations: [CalendarSyncInit1763900200000, CalendarItems1764000000000],
 };
 
 /** calendar-sync's database (schema calendar_sync); a class of its own so it is its own DI token. */
@@ -29,8 +33,9 @@ export class CalendarSyncDataAccessModule {
       providers: [
         provideServiceDatabase(CalendarSyncDatabase, { service: 'calendar-sync', ...config, ...calendarSyncSchema }),
         { provide: OofSettingsRepository, useFactory: (db: CalendarSyncDatabase) => new OofSettingsRepository(db.dataSource), inject: [CalendarSyncDatabase] },
+        { provide: CalendarItemRepository, useFactory: (db: CalendarSyncDatabase) => new CalendarItemRepository(db.dataSource), inject: [CalendarSyncDatabase] },
       ],
-      exports: [CalendarSyncDatabase, OofSettingsRepository],
+      exports: [CalendarSyncDatabase, OofSettingsRepository, CalendarItemRepository],
     };
   }
 }

@@ -1,6 +1,7 @@
 import type { ServiceDefinition } from '@parley/config';
 import { DynamicModule, Module } from '@nestjs/common';
 import { CalendarSyncDataAccessModule, createCalendarSyncDataSource } from '@parley/calendar-sync/data-access';
+import { CalendarFeatureModule } from '@parley/calendar-sync/feature-calendar';
 import { OofFeatureModule } from '@parley/calendar-sync/feature-oof';
 import type { ServiceDatabaseSettings } from '@parley/config';
 
@@ -8,7 +9,7 @@ import type { ServiceDatabaseSettings } from '@parley/config';
 @Module({})
 export class CalendarSyncModule {
   static forRoot(database: ServiceDatabaseSettings): DynamicModule {
-    return { module: CalendarSyncModule, imports: [CalendarSyncDataAccessModule.forRoot(database), OofFeatureModule] };
+    return { module: CalendarSyncModule, imports: [CalendarSyncDataAccessModule.forRoot(database), OofFeatureModule, CalendarFeatureModule] };
   }
 
   static readonly createDataSource = createCalendarSyncDataSource;

@@ -24,7 +24,13 @@ class ParleyRootModule {}
 /** Composes the shared infrastructure with one or more service modules into one Nest app. */
 function rootModule(opts: ParleyAppOptions): DynamicModule {
   const { config } = opts;
-  const database = { url: opts.databaseUrl, poolSize: config.database.poolSize, migrate: opts.migrate, outboxPollMs: config.database.outboxPollMs };
+  const database = {
+    url: opts.databaseUrl,
+    poolSize: config.database.poolSize,
+    migrate: opts.migrate,
+    outboxPollMs: config.database.outboxPollMs,
+    outboxBatchSize: config.database.outboxBatchSize,
+  };
   const names = opts.services.map((s) => s.name);
   return {
     module: ParleyRootModule,

@@ -44,6 +44,7 @@ export function baseEnvSchema(defaults: { httpPort: number; bus: 'inprocess' | '
     PARLEY_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     PARLEY_DB_MIGRATE: bool.prefault(defaults.migrate ? 'true' : 'false'),
     PARLEY_OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
+    PARLEY_OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1000),
     PARLEY_INSTANCE_ID: z
       .string()
       .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore only')

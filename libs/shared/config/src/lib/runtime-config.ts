@@ -20,6 +20,7 @@ export interface DatabaseConfig {
   poolSize: number;
   migrate: boolean;
   outboxPollMs: number;
+  outboxBatchSize: number;
 }
 
 export interface EwsConfig {
@@ -77,6 +78,7 @@ export function toRuntimeConfig(service: string, version: string, env: BaseEnv, 
       poolSize: env.PARLEY_DB_POOL_SIZE,
       migrate: env.PARLEY_DB_MIGRATE,
       outboxPollMs: env.PARLEY_OUTBOX_POLL_MS,
+      outboxBatchSize: env.PARLEY_OUTBOX_BATCH_SIZE,
     },
     ews: {
       publicUrl: (env.PARLEY_PUBLIC_URL ?? defaultPublicUrl(env.PARLEY_HTTP_HOST, env.PARLEY_HTTP_PORT)).replace(/\/+$/, ''),

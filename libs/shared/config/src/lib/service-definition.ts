@@ -7,6 +7,8 @@ export interface ServiceDatabaseSettings {
   poolSize: number;
   migrate: boolean;
   outboxPollMs: number;
+  /** Most outbox rows the relay publishes per transaction. */
+  outboxBatchSize?: number;
 }
 
 /** What the bootstrap needs to know to run a service, alone or with the others in one process. */

@@ -10,6 +10,13 @@ export const Topics = {
   oofGetRequest: 'calendar.oof.get.request.v1',
   oofChanged: 'calendar.oof.changed.v1',
   presenceChanged: 'presence.presence.changed.v1',
+  calendarItemCreateRequest: 'calendar.item.create.request.v1',
+  calendarItemUpdateRequest: 'calendar.item.update.request.v1',
+  calendarItemDeleteRequest: 'calendar.item.delete.request.v1',
+  calendarItemGetRequest: 'calendar.item.get.request.v1',
+  calendarItemFindRequest: 'calendar.item.find.request.v1',
+  calendarFreeBusyGetRequest: 'calendar.free-busy.get.request.v1',
+  calendarItemChanged: 'calendar.item.changed.v1',
 } as const;
 
 export type Topic = (typeof Topics)[keyof typeof Topics];

@@ -7,6 +7,7 @@ import { UnitOfWork } from './unit-of-work';
 export interface ServiceDatabaseOptions extends ServiceDataSourceOptions {
   migrate: boolean;
   outboxPollMs: number;
+  outboxBatchSize?: number;
   onRelayError?: (error: unknown) => void;
 }
 
@@ -26,7 +27,12 @@ export abstract class ServiceDatabase implements OnModuleInit, OnApplicationShut
   ) {
     this.dataSource = createServiceDataSource(options);
     this.unitOfWork = new UnitOfWork(this.dataSource, options.schema);
-    this.relay = new OutboxRelay(this.dataSource, publisher, { schema: options.schema, pollMs: options.outboxPollMs, onError: options.onRelayError });
+    this.relay = new OutboxRelay(this.dataSource, publisher, {
+      schema: options.schema,
+      pollMs: options.outboxPollMs,
+      batchSize: options.outboxBatchSize,
+      onError: options.onRelayError,
+    });
     this.unitOfWork.onOutboxCommit(() => this.relay.wake());
   }
 

@@ -1,0 +1,166 @@
+import type { Attendee, CalendarBody, CalendarItemPatch, LegacyFreeBusyStatus, Recurrence } from '@parley/contracts';
+import type { Transaction } from '@parley/persistence';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { CalendarItemExceptionEntity } from './calendar-item-exception.entity';
+import { CalendarItemEntity } from './calendar-item.entity';
+
+export type OccurrenceOverrides = Pick<CalendarItemPatch, 'subject' | 'body' | 'location' | 'isAllDay' | 'legacyFreeBusyStatus' | 'sensitivity'>;
+
+export type StoredException = { originalStart: Date; kind: 'deleted' } | { originalStart: Date; kind: 'modified'; start: Date; end: Date; overrides: OccurrenceOverrides };
+
+/** A calendar item as the service works with it: the row plus its exceptions. */
+export interface StoredCalendarItem {
+  id: string;
+  mailbox: string;
+  subject: string;
+  body: CalendarBody | null;
+  location: string | null;
+  start: Date;
+  end: Date;
+  isAllDay: boolean;
+  legacyFreeBusyStatus: LegacyFreeBusyStatus;
+  sensitivity: 'Normal' | 'Personal' | 'Private' | 'Confidential';
+  organizer: Attendee;
+  requiredAttendees: Attendee[];
+  optionalAttendees: Attendee[];
+  startTimeZone: string;
+  endTimeZone: string;
+  recurrence: Recurrence | null;
+  rangeStart: Date;
+  rangeEnd: Date | null;
+  changeKey: string;
+  revision: number;
+  createdAt: Date;
+  lastModifiedAt: Date;
+  exceptions: StoredException[];
+}
+
+function toStored(e: CalendarItemEntity, exceptions: CalendarItemExceptionEntity[]): StoredCalendarItem {
+  return {
+    id: e.id,
+    mailbox: e.mailbox,
+    subject: e.subject,
+    body: e.bodyType ? { type: e.bodyType, content: e.body ?? '' } : null,
+    location: e.location,
+    start: e.startTime,
+    end: e.endTime,
+    isAllDay: e.isAllDay,
+    legacyFreeBusyStatus: e.legacyFreeBusyStatus,
+    sensitivity: e.sensitivity,
+    organizer: e.organizer,
+    requiredAttendees: e.requiredAttendees,
+    optionalAttendees: e.optionalAttendees,
+    startTimeZone: e.startTimeZone,
+    endTimeZone: e.endTimeZone,
+    recurrence: e.recurrence,
+    rangeStart: e.rangeStart,
+    rangeEnd: e.rangeEnd,
+    changeKey: e.changeKey,
+    revision: e.revision,
+    createdAt: e.createdAt,
+    lastModifiedAt: e.lastModifiedAt,
+    exceptions: exceptions
+      .sort((a, b) => a.originalStart.getTime() - b.originalStart.getTime())
+      .map((x): StoredException =>
+        x.kind === 'deleted' || !x.startTime || !x.endTime
+          ? { originalStart: x.originalStart, kind: 'deleted' }
+          : { originalStart: x.originalStart, kind: 'modified', start: x.startTime, end: x.endTime, overrides: x.overrides },
+      ),
+  };
+}
+
+function toEntity(item: StoredCalendarItem): CalendarItemEntity {
+  return Object.assign(new CalendarItemEntity(), {
+    id: item.id,
+    mailbox: item.mailbox,
+    subject: item.subject,
+    bodyType: item.body?.type ?? null,
+    body: item.body?.content ?? null,
+    location: item.location,
+    startTime: item.start,
+    endTime: item.end,
+    isAllDay: item.isAllDay,
+    legacyFreeBusyStatus: item.legacyFreeBusyStatus,
+    sensitivity: item.sensitivity,
+    organizer: item.organizer,
+    requiredAttendees: item.requiredAttendees,
+    optionalAttendees: item.optionalAttendees,
+    startTimeZone: item.startTimeZone,
+    endTimeZone: item.endTimeZone,
+    recurrence: item.recurrence,
+    rangeStart: item.rangeStart,
+    rangeEnd: item.rangeEnd,
+    changeKey: item.changeKey,
+    revision: item.revision,
+    createdAt: item.createdAt,
+    lastModifiedAt: item.lastModifiedAt,
+  });
+}
+
+/** Calendar items and their exceptions; every read is confined to one mailbox. */
+export class CalendarItemRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async find(mailbox: string, id: string): Promise<StoredCalendarItem | null> {
+    return this.load(this.dataSource.manager, mailbox, id, false);
+  }
+
+  /** Reads the item for update inside `tx`, so concurrent writers of one item serialize. */
+  async findForUpdate(tx: Transaction, mailbox: string, id: string): Promise<StoredCalendarItem | null> {
+    return this.load(tx.manager, mailbox, id, true);
+  }
+
+  /** Items whose span may meet [from, to): the candidates a calendar view expands. */
+  async findInRange(mailbox: string, from: Date, to: Date): Promise<StoredCalendarItem[]> {
+    const rows = await this.dataSource.manager
+      .getRepository(CalendarItemEntity)
+      .createQueryBuilder('i')
+      .where('i.mailbox = :mailbox', { mailbox })
+      .andWhere('i.range_start < :to', { to })
+      .andWhere('(i.range_end IS NULL OR i.range_end >= :from)', { from })
+      .orderBy('i.rangeStart', 'ASC')
+      .addOrderBy('i.id', 'ASC')
+      .getMany();
+    if (rows.length === 0) return [];
+    const exceptions = await this.dataSource.manager.getRepository(CalendarItemExceptionEntity).findBy({ itemId: In(rows.map((r) => r.id)) });
+    return rows.map((r) =>
+      toStored(
+        r,
+        exceptions.filter((x) => x.itemId === r.id),
+      ),
+    );
+  }
+
+  /** Inserts or replaces the item and its exceptions. */
+  async save(tx: Transaction, item: StoredCalendarItem): Promise<void> {
+    await tx.manager.getRepository(CalendarItemEntity).save(toEntity(item));
+    const exceptions = tx.manager.getRepository(CalendarItemExceptionEntity);
+    await exceptions.delete({ itemId: item.id });
+    if (item.exceptions.length === 0) return;
+    await exceptions.insert(
+      item.exceptions.map((x) =>
+        Object.assign(new CalendarItemExceptionEntity(), {
+          itemId: item.id,
+          originalStart: x.originalStart,
+          kind: x.kind,
+          startTime: x.kind === 'modified' ? x.start : null,
+          endTime: x.kind === 'modified' ? x.end : null,
+          overrides: x.kind === 'modified' ? x.overrides : {},
+        }),
+      ),
+    );
+  }
+
+  /** Deletes the item and (by cascade) its exceptions. */
+  async remove(tx: Transaction, mailbox: string, id: string): Promise<boolean> {
+    const result = await tx.manager.getRepository(CalendarItemEntity).delete({ mailbox, id });
+    return (result.affected ?? 0) > 0;
+  }
+
+  private async load(manager: EntityManager, mailbox: string, id: string, lock: boolean): Promise<StoredCalendarItem | null> {
+    const found = await manager.getRepository(CalendarItemEntity).findOne({ where: { mailbox, id }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+    if (!found) return null;
+    const exceptions = await manager.getRepository(CalendarItemExceptionEntity).findBy({ itemId: id });
+    return toStored(found, exceptions);
+  }
+}

@@ -1,0 +1,70 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import {
+  CalendarItemView,
+  createCalendarItemRequestSchema,
+  DeleteCalendarItemReply,
+  deleteCalendarItemRequestSchema,
+  FindCalendarItemsReply,
+  findCalendarItemsRequestSchema,
+  FreeBusyReply,
+  freeBusyRequestSchema,
+  getCalendarItemRequestSchema,
+  Reply,
+  Topics,
+  updateCalendarItemRequestSchema,
+} from '@parley/contracts';
+import { EnvelopeConsumer } from '@parley/messaging';
+import { CalendarException } from './calendar.exception';
+import { CalendarService } from './calendar.service';
+
+/** A calendar rule refused the command: answer with its code. Anything else propagates (retry). */
+async function replyWith<T>(work: () => Promise<T>): Promise<Reply<T>> {
+  try {
+    return { ok: true, value: await work() };
+  } catch (error) {
+    if (error instanceof CalendarException) return { ok: false, error: { code: error.code, message: error.message } };
+    throw error;
+  }
+}
+
+/** Bus handlers for calendar commands: validate, call the service, reply. */
+@Controller()
+export class CalendarConsumer {
+  constructor(
+    private readonly calendar: CalendarService,
+    private readonly consumer: EnvelopeConsumer,
+  ) {}
+
+  @MessagePattern(Topics.calendarItemCreateRequest)
+  create(@Payload() raw: unknown): Promise<Reply<CalendarItemView>> {
+    return this.consumer.command(Topics.calendarItemCreateRequest, raw, createCalendarItemRequestSchema, (cmd) =>
+      replyWith(() => this.calendar.create(cmd.id, cmd.payload.mailbox, cmd.payload.item)),
+    );
+  }
+
+  @MessagePattern(Topics.calendarItemUpdateRequest)
+  update(@Payload() raw: unknown): Promise<Reply<CalendarItemView>> {
+    return this.consumer.command(Topics.calendarItemUpdateRequest, raw, updateCalendarItemRequestSchema, (cmd) => replyWith(() => this.calendar.update(cmd.id, cmd.payload)));
+  }
+
+  @MessagePattern(Topics.calendarItemDeleteRequest)
+  delete(@Payload() raw: unknown): Promise<Reply<DeleteCalendarItemReply>> {
+    return this.consumer.command(Topics.calendarItemDeleteRequest, raw, deleteCalendarItemRequestSchema, (cmd) => replyWith(() => this.calendar.delete(cmd.id, cmd.payload)));
+  }
+
+  @MessagePattern(Topics.calendarItemGetRequest)
+  get(@Payload() raw: unknown): Promise<Reply<CalendarItemView>> {
+    return this.consumer.command(Topics.calendarItemGetRequest, raw, getCalendarItemRequestSchema, (q) => replyWith(() => this.calendar.get(q.payload)));
+  }
+
+  @MessagePattern(Topics.calendarItemFindRequest)
+  find(@Payload() raw: unknown): Promise<Reply<FindCalendarItemsReply>> {
+    return this.consumer.command(Topics.calendarItemFindRequest, raw, findCalendarItemsRequestSchema, (q) => replyWith(() => this.calendar.find(q.payload)));
+  }
+
+  @MessagePattern(Topics.calendarFreeBusyGetRequest)
+  freeBusy(@Payload() raw: unknown): Promise<Reply<FreeBusyReply>> {
+    return this.consumer.command(Topics.calendarFreeBusyGetRequest, raw, freeBusyRequestSchema, (q) => replyWith(() => this.calendar.freeBusy(q.payload)));
+  }
+}

@@ -1,0 +1,211 @@
+import { calendarSyncSchema, CalendarItemRepository, CalendarSyncDatabase, createCalendarSyncDataSource } from '@parley/calendar-sync/data-access';
+import { CalendarItemChanged, calendarItemFieldsSchema, CalendarItemInput, Envelope, updateCalendarItemRequestSchema, UpdateCalendarItemRequest } from '@parley/contracts';
+import { migrateServiceSchema, revertServiceSchema } from '@parley/persistence';
+import { createTestDatabase } from '@parley/testing';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { CalendarException } from './calendar.exception';
+import { CalendarService } from './calendar.service';
+import { MailboxDirectory } from './mailbox-directory';
+
+const ALICE = 'alice@example.com';
+const BOB = 'bob@example.com';
+
+class FakeDirectory extends MailboxDirectory {
+  async exists(mailbox: string): Promise<boolean> {
+    return [ALICE, BOB].includes(mailbox);
+  }
+}
+
+describe('calendar service on PostgreSQL', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let migrations: DataSource;
+  let db: CalendarSyncDatabase;
+  let calendar: CalendarService;
+
+  const fields = (input: CalendarItemInput) => calendarItemFieldsSchema.parse(input);
+  const create = (mailbox: string, input: CalendarItemInput, id = randomUUID()) => calendar.create(id, mailbox, fields(input));
+  const update = (req: Partial<UpdateCalendarItemRequest> & Pick<UpdateCalendarItemRequest, 'itemId'>) => calendar.update(randomUUID(), updateCalendarItemRequestSchema.parse({ mailbox: ALICE, ...req }));
+  const find = (mailbox: string, start: string, end: string, maxEntries?: number) => calendar.find({ mailbox, start, end, maxEntries });
+  const codeOf = (promise: Promise<unknown>) =>
+    promise.then(
+      () => 'resolved',
+      (e: unknown) => (e instanceof CalendarException ? e.code : String(e)),
+    );
+  const events = async (): Promise<CalendarItemChanged[]> =>
+    ((await db.dataSource.query(`SELECT envelope FROM calendar_sync.outbox_message WHERE topic = 'calendar.item.changed.v1' ORDER BY seq`)) as { envelope: Envelope<CalendarItemChanged> }[]).map(
+      (r) => r.envelope.payload,
+    );
+
+  beforeAll(async () => {
+    database = await createTestDatabase('calendar_it');
+    migrations = createCalendarSyncDataSource(database.url);
+    await migrations.initialize();
+    await migrateServiceSchema(migrations);
+    db = new CalendarSyncDatabase({ service: 'calendar-sync', url: database.url, poolSize: 4, migrate: false, outboxPollMs: 60_000, ...calendarSyncSchema }, { publish: async () => undefined });
+    await db.dataSource.initialize();
+    calendar = new CalendarService(db, new CalendarItemRepository(db.dataSource), new FakeDirectory());
+  });
+
+  afterAll(async () => {
+    await db?.dataSource.destroy();
+    await migrations?.destroy();
+    await database?.drop();
+  });
+
+  beforeEach(async () => {
+    await db.dataSource.query('TRUNCATE calendar_sync.calendar_item CASCADE');
+    await db.dataSource.query('TRUNCATE calendar_sync.outbox_message');
+  });
+
+  const weeklyStandUp: CalendarItemInput = {
+    subject: 'Stand-up',
+    start: '2026-03-16T08:00:00Z', // 09:00 in Berlin
+    end: '2026-03-16T08:15:00Z',
+    startTimeZone: 'W. Europe Standard Time',
+    legacyFreeBusyStatus: 'Busy',
+    recurrence: {
+      pattern: { type: 'Weekly', interval: 1, daysOfWeek: ['Monday', 'Wednesday'], firstDayOfWeek: 'Monday' },
+      range: { type: 'Numbered', startDate: '2026-03-16', numberOfOccurrences: 6 },
+    },
+  };
+
+  it('creates a weekly series and expands it in a calendar view, keeping 09:00 Berlin across the DST change', async () => {
+    const series = await create(ALICE, weeklyStandUp);
+    const single = await create(ALICE, { subject: 'Dentist', start: '2026-03-18T12:00:00Z', end: '2026-03-18T13:00:00Z', legacyFreeBusyStatus: 'OOF' });
+    expect(series).toMatchObject({ itemType: 'RecurringMaster', firstOccurrence: { index: 1 }, lastOccurrence: { index: 6, originalStart: '2026-04-01T07:00:00.000Z' } });
+
+    const view = await find(ALICE, '2026-03-16T00:00:00Z', '2026-04-06T00:00:00Z');
+    expect(view.items.map((i) => [i.itemType, i.subject, i.start])).toEqual([
+      ['Occurrence', 'Stand-up', '2026-03-16T08:00:00.000Z'],
+      ['Occurrence', 'Stand-up', '2026-03-18T08:00:00.000Z'],
+      ['Single', 'Dentist', '2026-03-18T12:00:00.000Z'],
+      ['Occurrence', 'Stand-up', '2026-03-23T08:00:00.000Z'],
+      ['Occurrence', 'Stand-up', '2026-03-25T08:00:00.000Z'],
+      ['Occurrence', 'Stand-up', '2026-03-30T07:00:00.000Z'],
+      ['Occurrence', 'Stand-up', '2026-04-01T07:00:00.000Z'],
+    ]);
+    expect(new Set(view.items.map((i) => i.id)).size).toBe(7);
+    expect(view).toMatchObject({ totalItemsInView: 7, includesLastItemInRange: true });
+
+    // Two-step fetch as clients do it: an occurrence id resolves to that occurrence, not the master.
+    const third = await calendar.get({ mailbox: ALICE, target: { by: 'id', itemId: view.items[3].id } });
+    expect(third).toMatchObject({ itemType: 'Occurrence', start: '2026-03-23T08:00:00.000Z', end: '2026-03-23T08:15:00.000Z', occurrence: { index: 3, seriesId: series.id } });
+    expect(await calendar.get({ mailbox: ALICE, target: { by: 'occurrenceIndex', seriesId: series.id, index: 6 } })).toMatchObject({ start: '2026-04-01T07:00:00.000Z' });
+    expect(await calendar.get({ mailbox: ALICE, target: { by: 'recurringMaster', occurrenceId: third.id } })).toMatchObject({ id: series.id, itemType: 'RecurringMaster' });
+    expect(await codeOf(calendar.get({ mailbox: ALICE, target: { by: 'occurrenceIndex', seriesId: series.id, index: 7 } }))).toBe('OccurrenceNotFound');
+
+    const limited = await find(ALICE, '2026-03-16T00:00:00Z', '2026-04-06T00:00:00Z', 2);
+    expect(limited).toMatchObject({ totalItemsInView: 7, includesLastItemInRange: false });
+    expect(limited.items).toHaveLength(2);
+
+    expect((await events()).map((e) => [e.change, e.itemId])).toEqual([
+      ['created', series.id],
+      ['created', single.id],
+    ]);
+  });
+
+  it('applies a create command once, however often it is delivered', async () => {
+    const commandId = randomUUID();
+    const first = await create(ALICE, { subject: 'Once', start: '2026-03-18T12:00:00Z', end: '2026-03-18T13:00:00Z' }, commandId);
+    const again = await create(ALICE, { subject: 'Once', start: '2026-03-18T12:00:00Z', end: '2026-03-18T13:00:00Z' }, commandId);
+    expect(again.id).toBe(first.id);
+    expect((await find(ALICE, '2026-03-18T00:00:00Z', '2026-03-19T00:00:00Z')).items).toHaveLength(1);
+    expect(await events()).toHaveLength(1);
+  });
+
+  it('checks change keys: a stale one conflicts under NeverOverwrite, and every update issues a new one', async () => {
+    const item = await create(ALICE, { subject: 'Review', start: '2026-03-18T12:00:00Z', end: '2026-03-18T13:00:00Z', location: 'Room 1' });
+    const renamed = await update({ itemId: item.id, changeKey: item.changeKey, conflictResolution: 'NeverOverwrite', set: { subject: 'Design review' }, delete: ['location'] });
+    expect(renamed).toMatchObject({ subject: 'Design review', location: null, revision: 2 });
+    expect(renamed.changeKey).not.toBe(item.changeKey);
+
+    expect(await codeOf(update({ itemId: item.id, changeKey: item.changeKey, conflictResolution: 'NeverOverwrite', set: { subject: 'Lost update' } }))).toBe('Conflict');
+    const overwritten = await update({ itemId: item.id, changeKey: item.changeKey, conflictResolution: 'AlwaysOverwrite', set: { subject: 'Forced' } });
+    expect(overwritten).toMatchObject({ subject: 'Forced', revision: 3 });
+    expect(await codeOf(update({ itemId: item.id, set: { end: '2026-03-18T11:00:00Z' } }))).toBe('InvalidDuration');
+    expect(await codeOf(update({ itemId: item.id, set: { startTimeZone: 'Mars Standard Time' } }))).toBe('InvalidTimeZone');
+    expect((await events()).map((e) => [e.change, e.revision])).toEqual([
+      ['created', 1],
+      ['updated', 2],
+      ['updated', 3],
+    ]);
+  });
+
+  it('modifies and deletes single occurrences, then the whole series', async () => {
+    const series = await create(ALICE, weeklyStandUp);
+    const window = ['2026-03-16T00:00:00Z', '2026-04-06T00:00:00Z'] as const;
+    const [first, second] = (await find(ALICE, ...window)).items;
+
+    const moved = await update({ itemId: second.id, set: { start: '2026-03-18T14:00:00Z', end: '2026-03-18T15:00:00Z', subject: 'Stand-up (moved)' } });
+    expect(moved).toMatchObject({ itemType: 'Exception', start: '2026-03-18T14:00:00.000Z', subject: 'Stand-up (moved)', occurrence: { index: 2 } });
+    expect(await codeOf(update({ itemId: second.id, set: { recurrence: null } }))).toBe('InvalidOperation');
+
+    const deleted = await calendar.delete(randomUUID(), { mailbox: ALICE, itemId: first.id });
+    expect(deleted).toMatchObject({ deleted: 'occurrence' });
+    expect(await codeOf(calendar.get({ mailbox: ALICE, target: { by: 'id', itemId: first.id } }))).toBe('OccurrenceNotFound');
+
+    const view = await find(ALICE, ...window);
+    expect(view.items.map((i) => [i.itemType, i.start, i.occurrence?.index])).toEqual([
+      ['Exception', '2026-03-18T14:00:00.000Z', 2],
+      ['Occurrence', '2026-03-23T08:00:00.000Z', 3],
+      ['Occurrence', '2026-03-25T08:00:00.000Z', 4],
+      ['Occurrence', '2026-03-30T07:00:00.000Z', 5],
+      ['Occurrence', '2026-04-01T07:00:00.000Z', 6],
+    ]);
+    const master = await calendar.get({ mailbox: ALICE, target: { by: 'id', itemId: series.id } });
+    expect(master.deletedOccurrences).toEqual(['2026-03-16T08:00:00.000Z']);
+    expect(master.modifiedOccurrences).toMatchObject([{ originalStart: '2026-03-18T08:00:00.000Z', start: '2026-03-18T14:00:00.000Z' }]);
+
+    expect(await calendar.delete(randomUUID(), { mailbox: ALICE, itemId: series.id })).toMatchObject({ deleted: 'item' });
+    expect((await find(ALICE, ...window)).items).toEqual([]);
+    expect(await codeOf(calendar.get({ mailbox: ALICE, target: { by: 'id', itemId: series.id } }))).toBe('ItemNotFound');
+    expect((await events()).map((e) => [e.change, e.originalStart])).toEqual([
+      ['created', null],
+      ['updated', '2026-03-18T08:00:00.000Z'],
+      ['updated', '2026-03-16T08:00:00.000Z'],
+      ['deleted', null],
+    ]);
+  });
+
+  it("never resolves one mailbox's id in another mailbox", async () => {
+    const item = await create(ALICE, { subject: 'Private', start: '2026-03-18T12:00:00Z', end: '2026-03-18T13:00:00Z' });
+    expect(await codeOf(calendar.get({ mailbox: BOB, target: { by: 'id', itemId: item.id } }))).toBe('ItemNotFound');
+    expect(await codeOf(calendar.update(randomUUID(), updateCalendarItemRequestSchema.parse({ mailbox: BOB, itemId: item.id, set: { subject: 'Hijacked' } })))).toBe('ItemNotFound');
+    expect(await codeOf(calendar.delete(randomUUID(), { mailbox: BOB, itemId: item.id }))).toBe('ItemNotFound');
+    expect(await calendar.get({ mailbox: ALICE, target: { by: 'id', itemId: item.id } })).toMatchObject({ subject: 'Private' });
+  });
+
+  it('answers free/busy for several mailboxes: merged stream, events, details only for the requester, unknown mailboxes flagged', async () => {
+    await create(ALICE, { ...weeklyStandUp, subject: 'Stand-up' });
+    await create(ALICE, { subject: 'Lunch?', start: '2026-03-16T11:00:00Z', end: '2026-03-16T12:00:00Z', legacyFreeBusyStatus: 'Tentative', location: 'Canteen' });
+    await create(BOB, { subject: 'Offsite', start: '2026-03-16T08:30:00Z', end: '2026-03-16T10:00:00Z', legacyFreeBusyStatus: 'OOF' });
+
+    const reply = await calendar.freeBusy({
+      requester: ALICE,
+      mailboxes: [ALICE, BOB, 'nobody@example.com'],
+      start: '2026-03-16T08:00:00Z',
+      end: '2026-03-16T12:00:00Z',
+      mergedIntervalMinutes: 30,
+      requestedView: 'DetailedMerged',
+    });
+    const [alice, bob, nobody] = reply.results;
+    expect(alice).toMatchObject({ ok: true, view: { viewType: 'DetailedMerged', mergedFreeBusy: '20000011' } });
+    expect(alice.ok && alice.view.calendarEvents).toMatchObject([
+      { start: '2026-03-16T08:00:00.000Z', end: '2026-03-16T08:15:00.000Z', busyType: 'Busy', details: { subject: 'Stand-up', isRecurring: true } },
+      { busyType: 'Tentative', details: { subject: 'Lunch?', location: 'Canteen', isRecurring: false } },
+    ]);
+    expect(bob).toMatchObject({ ok: true, view: { viewType: 'FreeBusyMerged', mergedFreeBusy: '03330000', calendarEvents: [{ busyType: 'OOF', details: null }] } });
+    expect(nobody).toEqual({ mailbox: 'nobody@example.com', ok: false, error: { code: 'MailboxNotFound', message: expect.any(String) } });
+
+    const mergedOnly = await calendar.freeBusy({ mailboxes: [ALICE], start: '2026-03-16T08:00:00Z', end: '2026-03-16T09:00:00Z', mergedIntervalMinutes: 15, requestedView: 'MergedOnly' });
+    expect(mergedOnly.results[0]).toMatchObject({ ok: true, view: { viewType: 'MergedOnly', mergedFreeBusy: '2000', calendarEvents: null } });
+  });
+
+  it('has a migration that reverts and re-applies cleanly', async () => {
+    await revertServiceSchema(migrations);
+    const [{ exists }] = await migrations.query(`SELECT to_regclass('calendar_sync.calendar_item') IS NOT NULL AS exists`);
+    expect(exists).toBe(false);
+    expect(await migrateServiceSchema(migrations)).toEqual(['CalendarItems1764000000000']);
+  });
+});

@@ -1,0 +1,369 @@
+import { Injectable } from '@nestjs/common';
+import {
+  CalendarErrorCodes,
+  CalendarEvent,
+  CalendarItemChanged,
+  CalendarItemFields,
+  CalendarItemPatch,
+  CalendarItemView,
+  DeleteCalendarItemReply,
+  DeleteCalendarItemRequest,
+  FindCalendarItemsReply,
+  FindCalendarItemsRequest,
+  FreeBusyReply,
+  FreeBusyRequest,
+  FreeBusyViewType,
+  GetCalendarItemRequest,
+  MAX_OCCURRENCES_PER_QUERY,
+  MAX_QUERY_WINDOW_DAYS,
+  occurrenceFields,
+  Topics,
+  UpdateCalendarItemRequest,
+} from '@parley/contracts';
+import { CalendarItemRepository, CalendarSyncDatabase, StoredCalendarItem } from '@parley/calendar-sync/data-access';
+import { canonicalWindowsId, occurrenceAtIndex, occurrenceByOriginalStart, seriesBounds } from '@parley/calendar-time';
+import type { Transaction } from '@parley/persistence';
+import { decodeItemId, DecodedItemId, encodeItemId, itemKeyForCommand, newChangeKey } from './calendar-item-id';
+import { Instance, instancesInWindow, instanceStatus, instanceView, ItemOccurrence, itemView, occurrenceView, rangeOf, seriesOf } from './calendar-item.mapper';
+import { CalendarException } from './calendar.exception';
+import { MailboxDirectory } from './mailbox-directory';
+import { MAX_MERGED_INTERVALS, mergedIntervalCount, mergeFreeBusy } from './free-busy';
+
+const DAY_MS = 86_400_000;
+const MERGED_VIEWS: readonly FreeBusyViewType[] = ['MergedOnly', 'FreeBusyMerged', 'DetailedMerged'];
+const EVENT_VIEWS: readonly FreeBusyViewType[] = ['FreeBusy', 'FreeBusyMerged', 'Detailed', 'DetailedMerged'];
+/** Fields an occurrence may lose (back to its series' value). */
+const OCCURRENCE_DELETABLE = ['body', 'location'] as const;
+
+function notFound(): CalendarException {
+  return new CalendarException(CalendarErrorCodes.itemNotFound, 'The calendar item does not exist in this mailbox.');
+}
+
+function occurrenceNotFound(): CalendarException {
+  return new CalendarException(CalendarErrorCodes.occurrenceNotFound, 'The series has no such occurrence (out of range or deleted).');
+}
+
+/**
+ * Owns every mailbox's calendar: writes with their `calendar.item.changed` event in one
+ * transaction (applied once per command id), and reads — calendar views with recurrences
+ * expanded in each series' own time zone, occurrences, free/busy.
+ */
+@Injectable()
+export class CalendarService {
+  constructor(
+    private readonly db: CalendarSyncDatabase,
+    private readonly items: CalendarItemRepository,
+    private readonly directory: MailboxDirectory,
+  ) {}
+
+  async create(commandId: string, mailbox: string, fields: CalendarItemFields, now = new Date()): Promise<CalendarItemView> {
+    const key = itemKeyForCommand(commandId, mailbox);
+    const outcome = await this.db.unitOfWork.runOnce('calendar-sync.calendar-create', { id: commandId, type: Topics.calendarItemCreateRequest }, async (tx) => {
+      const draft: StoredCalendarItem = {
+        id: key,
+        mailbox,
+        subject: fields.subject,
+        body: fields.body,
+        location: fields.location,
+        start: new Date(fields.start),
+        end: new Date(fields.end),
+        isAllDay: fields.isAllDay,
+        legacyFreeBusyStatus: fields.legacyFreeBusyStatus,
+        sensitivity: fields.sensitivity,
+        organizer: fields.organizer ?? { address: mailbox, responseType: 'Organizer' },
+        requiredAttendees: fields.requiredAttendees,
+        optionalAttendees: fields.optionalAttendees,
+        startTimeZone: fields.startTimeZone,
+        endTimeZone: fields.endTimeZone ?? fields.startTimeZone,
+        recurrence: fields.recurrence,
+        rangeStart: new Date(fields.start),
+        rangeEnd: null,
+        changeKey: newChangeKey(),
+        revision: 1,
+        createdAt: now,
+        lastModifiedAt: now,
+        exceptions: [],
+      };
+      const item = normalize(draft);
+      await this.items.save(tx, item);
+      await this.announce(tx, 'created', item, null);
+      return itemView(item);
+    });
+    if (!outcome.duplicate) return outcome.value;
+    const existing = await this.items.find(mailbox, key);
+    if (!existing) throw notFound();
+    return itemView(existing);
+  }
+
+  /**
+   * UpdateItem: set and delete fields of an item or series, or of one occurrence (which then
+   * becomes an exception). A change key that is not the current one fails with `Conflict` under
+   * NeverOverwrite; AutoResolve and AlwaysOverwrite apply the change (last writer wins).
+   */
+  async update(commandId: string, req: UpdateCalendarItemRequest, now = new Date()): Promise<CalendarItemView> {
+    const target = this.decode(req.mailbox, req.itemId);
+    const outcome = await this.db.unitOfWork.runOnce('calendar-sync.calendar-update', { id: commandId, type: Topics.calendarItemUpdateRequest }, async (tx) => {
+      const current = await this.items.findForUpdate(tx, req.mailbox, target.key);
+      if (!current) throw notFound();
+      if (req.changeKey !== undefined && req.changeKey !== current.changeKey && req.conflictResolution === 'NeverOverwrite') {
+        throw new CalendarException(CalendarErrorCodes.conflict, 'The item changed since that change key was issued.');
+      }
+      const changed = target.kind === 'occurrence' ? applyToOccurrence(current, target.originalStart, req) : applyToItem(current, req);
+      const next = normalize({ ...changed, changeKey: newChangeKey(), revision: current.revision + 1, lastModifiedAt: now });
+      await this.items.save(tx, next);
+      await this.announce(tx, 'updated', next, target.kind === 'occurrence' ? target.originalStart : null);
+      if (target.kind === 'item') return itemView(next);
+      const occurrence = occurrenceByOriginalStart(seriesOf(next), target.originalStart);
+      if (!occurrence) throw occurrenceNotFound();
+      return occurrenceView(next, occurrence);
+    });
+    return outcome.duplicate ? this.get({ mailbox: req.mailbox, target: { by: 'id', itemId: req.itemId } }) : outcome.value;
+  }
+
+  /** DeleteItem: a single item or series whole, or one occurrence (recorded as deleted). */
+  async delete(commandId: string, req: DeleteCalendarItemRequest, now = new Date()): Promise<DeleteCalendarItemReply> {
+    const target = this.decode(req.mailbox, req.itemId);
+    const outcome = await this.db.unitOfWork.runOnce('calendar-sync.calendar-delete', { id: commandId, type: Topics.calendarItemDeleteRequest }, async (tx) => {
+      const current = await this.items.findForUpdate(tx, req.mailbox, target.key);
+      if (!current) throw notFound();
+      if (target.kind === 'item') {
+        await this.items.remove(tx, req.mailbox, current.id);
+        await this.announce(tx, 'deleted', { ...current, revision: current.revision + 1 }, null);
+        return { deleted: 'item', id: req.itemId, changeKey: null } as const;
+      }
+      const occurrence = this.occurrenceOf(current, target.originalStart);
+      const next = normalize({
+        ...current,
+        exceptions: [...current.exceptions.filter((x) => x.originalStart.getTime() !== occurrence.originalStart), { kind: 'deleted', originalStart: new Date(occurrence.originalStart) }],
+        changeKey: newChangeKey(),
+        revision: current.revision + 1,
+        lastModifiedAt: now,
+      });
+      await this.items.save(tx, next);
+      await this.announce(tx, 'updated', next, occurrence.originalStart);
+      return { deleted: 'occurrence', id: req.itemId, changeKey: next.changeKey } as const;
+    });
+    if (!outcome.duplicate) return outcome.value;
+    return { deleted: target.kind === 'item' ? 'item' : 'occurrence', id: req.itemId, changeKey: null };
+  }
+
+  /** GetItem: an item or series, an occurrence (by its id, index or original start), or an occurrence's master. */
+  async get(req: GetCalendarItemRequest): Promise<CalendarItemView> {
+    const { mailbox, target } = req;
+    switch (target.by) {
+      case 'id': {
+        const id = this.decode(mailbox, target.itemId);
+        const item = await this.load(mailbox, id.key);
+        return id.kind === 'item' ? itemView(item) : occurrenceView(item, this.occurrenceOf(item, id.originalStart));
+      }
+      case 'recurringMaster': {
+        const item = await this.load(mailbox, this.decode(mailbox, target.occurrenceId).key);
+        if (!item.recurrence) throw notFound();
+        return itemView(item);
+      }
+      case 'occurrenceIndex':
+      case 'originalStart': {
+        const id = this.decode(mailbox, target.seriesId);
+        const item = await this.load(mailbox, id.key);
+        if (!item.recurrence) throw notFound();
+        if (target.by === 'originalStart') return occurrenceView(item, this.occurrenceOf(item, Date.parse(target.originalStart)));
+        const occurrence = occurrenceAtIndex(seriesOf(item), target.index);
+        if (!occurrence || occurrence.deleted) throw occurrenceNotFound();
+        return occurrenceView(item, occurrence);
+      }
+    }
+  }
+
+  /** FindItem with a CalendarView: everything overlapping the window, recurrences expanded, by start. */
+  async find(req: FindCalendarItemsRequest): Promise<FindCalendarItemsReply> {
+    const from = Date.parse(req.start);
+    const to = Date.parse(req.end);
+    checkWindow(from, to);
+    const instances = await this.instances(req.mailbox, from, to);
+    const max = Math.min(req.maxEntries ?? MAX_OCCURRENCES_PER_QUERY, MAX_OCCURRENCES_PER_QUERY);
+    return {
+      items: instances.slice(0, max).map(instanceView),
+      totalItemsInView: Math.min(instances.length, MAX_OCCURRENCES_PER_QUERY),
+      includesLastItemInRange: instances.length <= max,
+    };
+  }
+
+  /**
+   * GetUserAvailability: per mailbox the merged stream and/or the events. Details (subject,
+   * location) only for the requester's own calendar; a Detailed request for anyone else is
+   * answered with the FreeBusy view, as Exchange does for callers without detail rights.
+   */
+  async freeBusy(req: FreeBusyRequest): Promise<FreeBusyReply> {
+    const from = Date.parse(req.start);
+    const to = Date.parse(req.end);
+    checkWindow(from, to);
+    if (mergedIntervalCount(from, to, req.mergedIntervalMinutes) > MAX_MERGED_INTERVALS) {
+      throw new CalendarException(CalendarErrorCodes.windowTooLarge, `more than ${MAX_MERGED_INTERVALS} merged intervals`);
+    }
+    const results: FreeBusyReply['results'] = [];
+    for (const mailbox of req.mailboxes) {
+      if (!(await this.directory.exists(mailbox))) {
+        results.push({ mailbox, ok: false, error: { code: CalendarErrorCodes.mailboxNotFound, message: `No mailbox ${mailbox}.` } });
+        continue;
+      }
+      const instances = await this.instances(mailbox, from, to);
+      const detailed = req.requester === mailbox;
+      const viewType = grantedView(req.requestedView, detailed);
+      const busy = instances.map((i) => ({ instance: i, ...instanceStatus(i) }));
+      results.push({
+        mailbox,
+        ok: true,
+        view: {
+          viewType,
+          mergedFreeBusy: MERGED_VIEWS.includes(viewType) ? mergeFreeBusy(busy.map((b) => ({ start: b.instance.start, end: b.instance.end, status: b.status })), from, to, req.mergedIntervalMinutes) : null,
+          calendarEvents: EVENT_VIEWS.includes(viewType)
+            ? busy.map(
+                (b): CalendarEvent => ({
+                  start: new Date(b.instance.start).toISOString(),
+                  end: new Date(b.instance.end).toISOString(),
+                  busyType: b.status,
+                  details:
+                    viewType === 'Detailed' || viewType === 'DetailedMerged'
+                      ? {
+                          id: instanceView(b.instance).id,
+                          subject: b.subject,
+                          location: b.location,
+                          isMeeting: b.instance.item.requiredAttendees.length + b.instance.item.optionalAttendees.length > 0,
+                          isRecurring: b.instance.occurrence !== null,
+                          isException: b.instance.occurrence?.exception != null,
+                          isReminderSet: false,
+                          isPrivate: b.sensitivity === 'Private',
+                        }
+                      : null,
+                }),
+              )
+            : null,
+          workingHours: null,
+        },
+      });
+    }
+    return { results };
+  }
+
+  private async instances(mailbox: string, from: number, to: number): Promise<Instance[]> {
+    const candidates = await this.items.findInRange(mailbox, new Date(from), new Date(to));
+    const all = candidates.flatMap((item) => instancesInWindow(item, from, to, MAX_OCCURRENCES_PER_QUERY + 1).instances);
+    return all.sort((a, b) => a.start - b.start || a.end - b.end || a.item.id.localeCompare(b.item.id) || (a.occurrence?.index ?? 0) - (b.occurrence?.index ?? 0));
+  }
+
+  private decode(mailbox: string, id: string): DecodedItemId {
+    const decoded = decodeItemId(mailbox, id);
+    if (!decoded) throw notFound();
+    return decoded;
+  }
+
+  private async load(mailbox: string, key: string): Promise<StoredCalendarItem> {
+    const item = await this.items.find(mailbox, key);
+    if (!item) throw notFound();
+    return item;
+  }
+
+  private occurrenceOf(item: StoredCalendarItem, originalStart: number): ItemOccurrence {
+    if (!item.recurrence) throw notFound();
+    const occurrence = occurrenceByOriginalStart(seriesOf(item), originalStart);
+    if (!occurrence || occurrence.deleted) throw occurrenceNotFound();
+    return occurrence;
+  }
+
+  private async announce(tx: Transaction, change: CalendarItemChanged['change'], item: StoredCalendarItem, originalStart: number | null): Promise<void> {
+    const event: CalendarItemChanged = {
+      mailbox: item.mailbox,
+      change,
+      itemId: encodeItemId(item.mailbox, item.id),
+      originalStart: originalStart === null ? null : new Date(originalStart).toISOString(),
+      changeKey: change === 'deleted' ? null : item.changeKey,
+      revision: item.revision,
+      item: change === 'deleted' ? null : itemView(item),
+    };
+    await tx.publish(Topics.calendarItemChanged, item.mailbox, event);
+  }
+}
+
+function grantedView(requested: FreeBusyViewType, detailed: boolean): FreeBusyViewType {
+  if (detailed) return requested;
+  if (requested === 'Detailed') return 'FreeBusy';
+  if (requested === 'DetailedMerged') return 'FreeBusyMerged';
+  return requested;
+}
+
+function checkWindow(from: number, to: number): void {
+  if (to - from > MAX_QUERY_WINDOW_DAYS * DAY_MS) throw new CalendarException(CalendarErrorCodes.windowTooLarge, `the window may span at most ${MAX_QUERY_WINDOW_DAYS} days`);
+}
+
+/**
+ * Validates an item after a write and derives what is stored with it: canonical time zone ids,
+ * a series' master moved onto its first occurrence (as Exchange does), the indexed range.
+ */
+function normalize(item: StoredCalendarItem): StoredCalendarItem {
+  const startTimeZone = canonicalWindowsId(item.startTimeZone);
+  const endTimeZone = canonicalWindowsId(item.endTimeZone);
+  if (!startTimeZone || !endTimeZone) throw new CalendarException(CalendarErrorCodes.invalidTimeZone, `unknown time zone ${startTimeZone ? item.endTimeZone : item.startTimeZone}`);
+  if (item.end.getTime() < item.start.getTime()) throw new CalendarException(CalendarErrorCodes.invalidDuration, 'end is before start');
+  let next: StoredCalendarItem = { ...item, startTimeZone, endTimeZone };
+  if (next.recurrence) {
+    const { first } = seriesBounds({ ...seriesOf(next), exceptions: [], deleted: [] });
+    if (!first) throw new CalendarException(CalendarErrorCodes.invalidRecurrence, 'the recurrence has no occurrence');
+    next = { ...next, start: new Date(first.start), end: new Date(first.end) };
+  }
+  return { ...next, ...rangeOf(next) };
+}
+
+function applyToItem(current: StoredCalendarItem, req: UpdateCalendarItemRequest): StoredCalendarItem {
+  const set: CalendarItemPatch = { ...req.set };
+  for (const field of req.delete) {
+    if (field in set) throw new CalendarException(CalendarErrorCodes.invalidOperation, `${field} is both set and deleted`);
+    if (field === 'organizer') set.organizer = null;
+    else if (field === 'requiredAttendees' || field === 'optionalAttendees') set[field] = [];
+    else if (field === 'endTimeZone') set.endTimeZone = null;
+    else set[field] = null;
+  }
+  const next: StoredCalendarItem = {
+    ...current,
+    subject: set.subject ?? current.subject,
+    body: set.body !== undefined ? set.body : current.body,
+    location: set.location !== undefined ? set.location : current.location,
+    start: set.start ? new Date(set.start) : current.start,
+    end: set.end ? new Date(set.end) : current.end,
+    isAllDay: set.isAllDay ?? current.isAllDay,
+    legacyFreeBusyStatus: set.legacyFreeBusyStatus ?? current.legacyFreeBusyStatus,
+    sensitivity: set.sensitivity ?? current.sensitivity,
+    organizer: set.organizer !== undefined ? (set.organizer ?? { address: current.mailbox, responseType: 'Organizer' }) : current.organizer,
+    requiredAttendees: set.requiredAttendees ?? current.requiredAttendees,
+    optionalAttendees: set.optionalAttendees ?? current.optionalAttendees,
+    startTimeZone: set.startTimeZone ?? current.startTimeZone,
+    endTimeZone: set.endTimeZone !== undefined ? (set.endTimeZone ?? set.startTimeZone ?? current.startTimeZone) : current.endTimeZone,
+    recurrence: set.recurrence !== undefined ? set.recurrence : current.recurrence,
+  };
+  // Exceptions hang on the series' shape: changing its times, zone or rule drops them (as Outlook does).
+  const reshaped = set.start !== undefined || set.end !== undefined || set.startTimeZone !== undefined || set.recurrence !== undefined;
+  return { ...next, exceptions: next.recurrence && !reshaped ? current.exceptions : [] };
+}
+
+function applyToOccurrence(current: StoredCalendarItem, originalStart: number, req: UpdateCalendarItemRequest): StoredCalendarItem {
+  if (!current.recurrence) throw notFound();
+  const occurrence = occurrenceByOriginalStart(seriesOf(current), originalStart);
+  if (!occurrence || occurrence.deleted) throw occurrenceNotFound();
+  const refused = Object.keys(req.set).filter((f) => !(occurrenceFields as readonly string[]).includes(f));
+  const refusedDeletes = req.delete.filter((f) => !(OCCURRENCE_DELETABLE as readonly string[]).includes(f));
+  if (refused.length + refusedDeletes.length > 0) {
+    throw new CalendarException(CalendarErrorCodes.invalidOperation, `cannot change ${[...refused, ...refusedDeletes].join(', ')} on one occurrence`);
+  }
+  const { start, end, ...fields } = req.set;
+  const overrides = { ...(occurrence.exception?.overrides ?? {}), ...fields };
+  for (const field of req.delete) overrides[field as (typeof OCCURRENCE_DELETABLE)[number]] = null;
+  const newStart = start ? Date.parse(start) : occurrence.start;
+  const newEnd = end ? Date.parse(end) : occurrence.end;
+  if (newEnd < newStart) throw new CalendarException(CalendarErrorCodes.invalidDuration, 'end is before start');
+  return {
+    ...current,
+    exceptions: [
+      ...current.exceptions.filter((x) => x.originalStart.getTime() !== originalStart),
+      { kind: 'modified', originalStart: new Date(originalStart), start: new Date(newStart), end: new Date(newEnd), overrides },
+    ],
+  };
+}

@@ -1,0 +1,354 @@
+import { z } from 'zod';
+import { mailboxKey } from './envelope';
+
+/**
+ * Calendar contracts: calendar-sync owns calendar items; the EWS gateway reaches them with the
+ * commands below (request/reply) and everyone else learns of changes from `calendar.item.changed`.
+ * Instants are ISO 8601 with an offset (replies always in UTC, `Z`); time zones are Windows ids,
+ * as EWS carries them. Recurrence shapes follow EWS `t:Recurrence` one to one.
+ */
+
+export const legacyFreeBusyStatuses = ['Free', 'Tentative', 'Busy', 'OOF', 'WorkingElsewhere', 'NoData'] as const;
+export type LegacyFreeBusyStatus = (typeof legacyFreeBusyStatuses)[number];
+
+export const sensitivities = ['Normal', 'Personal', 'Private', 'Confidential'] as const;
+export const bodyTypes = ['Text', 'HTML'] as const;
+export const responseTypes = ['Unknown', 'Organizer', 'Tentative', 'Accept', 'Decline', 'NoResponseReceived'] as const;
+
+/** EWS `t:DayOfWeekType` without the composite values. */
+export const weekDays = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const;
+export type WeekDay = (typeof weekDays)[number];
+/** EWS `t:DayOfWeekType`: a day, or `Day` (any), `Weekday` (Mon–Fri), `WeekendDay` (Sat, Sun). */
+export const relativeDays = [...weekDays, 'Day', 'Weekday', 'WeekendDay'] as const;
+export type RelativeDay = (typeof relativeDays)[number];
+export const dayOfWeekIndexes = ['First', 'Second', 'Third', 'Fourth', 'Last'] as const;
+export type DayOfWeekIndex = (typeof dayOfWeekIndexes)[number];
+export const months = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'] as const;
+export type Month = (typeof months)[number];
+
+const instant = z.iso.datetime({ offset: true });
+const localDate = z.iso.date();
+const interval = z.number().int().min(1).max(999);
+const dayOfMonth = z.number().int().min(1).max(31);
+/** A Windows time zone id (`W. Europe Standard Time`); calendar-sync refuses ids it cannot map. */
+export const windowsTimeZoneId = z.string().trim().min(1).max(100);
+
+export const recurrencePatternSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('Daily'), interval }),
+  z.object({
+    type: z.literal('Weekly'),
+    interval,
+    daysOfWeek: z.array(z.enum(weekDays)).min(1).max(7),
+    firstDayOfWeek: z.enum(weekDays).default('Sunday'),
+  }),
+  z.object({ type: z.literal('AbsoluteMonthly'), interval, dayOfMonth }),
+  z.object({ type: z.literal('RelativeMonthly'), interval, daysOfWeek: z.enum(relativeDays), dayOfWeekIndex: z.enum(dayOfWeekIndexes) }),
+  z.object({ type: z.literal('AbsoluteYearly'), month: z.enum(months), dayOfMonth }),
+  z.object({ type: z.literal('RelativeYearly'), month: z.enum(months), daysOfWeek: z.enum(relativeDays), dayOfWeekIndex: z.enum(dayOfWeekIndexes) }),
+]);
+export type RecurrencePattern = z.infer<typeof recurrencePatternSchema>;
+
+/** Range dates are local dates in the series' start time zone, as in EWS. */
+export const recurrenceRangeSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('NoEnd'), startDate: localDate }),
+  z.object({ type: z.literal('EndDate'), startDate: localDate, endDate: localDate }),
+  z.object({ type: z.literal('Numbered'), startDate: localDate, numberOfOccurrences: z.number().int().min(1).max(999) }),
+]);
+export type RecurrenceRange = z.infer<typeof recurrenceRangeSchema>;
+
+export const recurrenceSchema = z
+  .object({ pattern: recurrencePatternSchema, range: recurrenceRangeSchema })
+  .refine((r) => r.range.type !== 'EndDate' || r.range.startDate <= r.range.endDate, { message: 'endDate is before startDate', path: ['range', 'endDate'] });
+export type Recurrence = z.infer<typeof recurrenceSchema>;
+
+export const attendeeSchema = z.object({
+  address: mailboxKey,
+  name: z.string().max(256).optional(),
+  responseType: z.enum(responseTypes).default('Unknown'),
+});
+export type Attendee = z.infer<typeof attendeeSchema>;
+
+export const bodySchema = z.object({ type: z.enum(bodyTypes), content: z.string().max(1_000_000) });
+export type CalendarBody = z.infer<typeof bodySchema>;
+
+/** The fields a client writes. `end` must not precede `start`; time zones default to UTC. */
+export const calendarItemFieldsSchema = z.object({
+  subject: z.string().max(255).default(''),
+  body: bodySchema.nullable().default(null),
+  location: z.string().max(255).nullable().default(null),
+  start: instant,
+  end: instant,
+  isAllDay: z.boolean().default(false),
+  legacyFreeBusyStatus: z.enum(legacyFreeBusyStatuses).default('Busy'),
+  sensitivity: z.enum(sensitivities).default('Normal'),
+  /** Defaults to the mailbox owner. */
+  organizer: attendeeSchema.nullable().default(null),
+  requiredAttendees: z.array(attendeeSchema).max(500).default([]),
+  optionalAttendees: z.array(attendeeSchema).max(500).default([]),
+  startTimeZone: windowsTimeZoneId.default('UTC'),
+  endTimeZone: windowsTimeZoneId.nullable().default(null),
+  recurrence: recurrenceSchema.nullable().default(null),
+});
+export type CalendarItemFields = z.infer<typeof calendarItemFieldsSchema>;
+export type CalendarItemInput = z.input<typeof calendarItemFieldsSchema>;
+
+/** Fields an UpdateItem may set (all but none required) or delete (back to their default). */
+export const updatableFields = [
+  'subject',
+  'body',
+  'location',
+  'start',
+  'end',
+  'isAllDay',
+  'legacyFreeBusyStatus',
+  'sensitivity',
+  'organizer',
+  'requiredAttendees',
+  'optionalAttendees',
+  'startTimeZone',
+  'endTimeZone',
+  'recurrence',
+] as const;
+export type UpdatableField = (typeof updatableFields)[number];
+/** Fields that may also be set on a single occurrence of a series (making it an exception). */
+export const occurrenceFields = ['subject', 'body', 'location', 'start', 'end', 'isAllDay', 'legacyFreeBusyStatus', 'sensitivity'] as const satisfies readonly UpdatableField[];
+export type OccurrenceField = (typeof occurrenceFields)[number];
+/** Fields whose deletion is allowed (the others are required). */
+export const deletableFields = ['body', 'location', 'organizer', 'requiredAttendees', 'optionalAttendees', 'endTimeZone', 'recurrence'] as const satisfies readonly UpdatableField[];
+
+export const calendarItemPatchSchema = z
+  .object({
+    subject: z.string().max(255),
+    body: bodySchema.nullable(),
+    location: z.string().max(255).nullable(),
+    start: instant,
+    end: instant,
+    isAllDay: z.boolean(),
+    legacyFreeBusyStatus: z.enum(legacyFreeBusyStatuses),
+    sensitivity: z.enum(sensitivities),
+    organizer: attendeeSchema.nullable(),
+    requiredAttendees: z.array(attendeeSchema).max(500),
+    optionalAttendees: z.array(attendeeSchema).max(500),
+    startTimeZone: windowsTimeZoneId,
+    endTimeZone: windowsTimeZoneId.nullable(),
+    recurrence: recurrenceSchema.nullable(),
+  })
+  .partial();
+export type CalendarItemPatch = z.infer<typeof calendarItemPatchSchema>;
+
+/** One occurrence changed from what its series says (EWS `ModifiedOccurrences`). */
+export const modifiedOccurrenceSchema = z.object({
+  /** The start the series would have given this occurrence (EWS `OriginalStart`), UTC. */
+  originalStart: instant,
+  start: instant,
+  end: instant,
+  overrides: calendarItemPatchSchema.pick({ subject: true, body: true, location: true, isAllDay: true, legacyFreeBusyStatus: true, sensitivity: true }),
+});
+export type ModifiedOccurrence = z.infer<typeof modifiedOccurrenceSchema>;
+
+/** EWS `CalendarItemType`. */
+export const calendarItemTypes = ['Single', 'RecurringMaster', 'Occurrence', 'Exception'] as const;
+
+/** Where an occurrence sits in its series: what EWS `OccurrenceItemId` / `FirstOccurrence` carry. */
+export const occurrenceRefSchema = z.object({
+  seriesId: z.string(),
+  /** 1-based position in the series (EWS `InstanceIndex`), counting deleted occurrences too. */
+  index: z.number().int().min(1),
+  originalStart: instant,
+});
+export type OccurrenceRef = z.infer<typeof occurrenceRefSchema>;
+
+/** A calendar item as calendar-sync answers it: a single item, a series master, or one occurrence. */
+export const calendarItemViewSchema = z.object({
+  /** Opaque, unguessable, bound to the mailbox. An occurrence has an id of its own. */
+  id: z.string(),
+  /** Changes on every write to the item (for an occurrence: to its series). */
+  changeKey: z.string(),
+  mailbox: mailboxKey,
+  itemType: z.enum(calendarItemTypes),
+  subject: z.string(),
+  body: bodySchema.nullable(),
+  location: z.string().nullable(),
+  start: instant,
+  end: instant,
+  isAllDay: z.boolean(),
+  legacyFreeBusyStatus: z.enum(legacyFreeBusyStatuses),
+  sensitivity: z.enum(sensitivities),
+  organizer: attendeeSchema,
+  requiredAttendees: z.array(attendeeSchema),
+  optionalAttendees: z.array(attendeeSchema),
+  startTimeZone: windowsTimeZoneId,
+  endTimeZone: windowsTimeZoneId,
+  /** On series masters only (occurrences carry `occurrence` instead, as in EWS). */
+  recurrence: recurrenceSchema.nullable(),
+  modifiedOccurrences: z.array(modifiedOccurrenceSchema),
+  /** Original starts (UTC) of deleted occurrences. */
+  deletedOccurrences: z.array(instant),
+  /** Set on Occurrence / Exception. */
+  occurrence: occurrenceRefSchema.nullable(),
+  /** Series only: the first and last occurrence when the range bounds them (null for NoEnd last). */
+  firstOccurrence: occurrenceRefSchema.nullable(),
+  lastOccurrence: occurrenceRefSchema.nullable(),
+  revision: z.number().int().min(1),
+  createdAt: instant,
+  lastModifiedAt: instant,
+});
+export type CalendarItemView = z.infer<typeof calendarItemViewSchema>;
+
+export const conflictResolutions = ['NeverOverwrite', 'AutoResolve', 'AlwaysOverwrite'] as const;
+
+// ---- commands -------------------------------------------------------------------------------
+
+export const createCalendarItemRequestSchema = z
+  .object({ mailbox: mailboxKey, item: calendarItemFieldsSchema })
+  .refine((r) => Date.parse(r.item.start) <= Date.parse(r.item.end), { message: 'end is before start', path: ['item', 'end'] });
+export type CreateCalendarItemRequest = z.infer<typeof createCalendarItemRequestSchema>;
+
+export const updateCalendarItemRequestSchema = z.object({
+  mailbox: mailboxKey,
+  /** An item, series or occurrence id. Updating an occurrence makes it an exception. */
+  itemId: z.string().min(1).max(200),
+  /** When present it is checked; a stale one under NeverOverwrite is a `Conflict`. */
+  changeKey: z.string().max(200).optional(),
+  conflictResolution: z.enum(conflictResolutions).default('AutoResolve'),
+  set: calendarItemPatchSchema.default({}),
+  delete: z.array(z.enum(deletableFields)).default([]),
+});
+export type UpdateCalendarItemRequest = z.infer<typeof updateCalendarItemRequestSchema>;
+
+export const deleteCalendarItemRequestSchema = z.object({
+  mailbox: mailboxKey,
+  /** A single item or series id deletes it whole; an occurrence id deletes that occurrence only. */
+  itemId: z.string().min(1).max(200),
+});
+export type DeleteCalendarItemRequest = z.infer<typeof deleteCalendarItemRequestSchema>;
+export const deleteCalendarItemReplySchema = z.object({ deleted: z.enum(['item', 'occurrence']), id: z.string(), changeKey: z.string().nullable() });
+export type DeleteCalendarItemReply = z.infer<typeof deleteCalendarItemReplySchema>;
+
+/** GetItem: by id (item, series or occurrence), an occurrence of a series, or an occurrence's master. */
+export const calendarItemTargetSchema = z.discriminatedUnion('by', [
+  z.object({ by: z.literal('id'), itemId: z.string().min(1).max(200) }),
+  z.object({ by: z.literal('occurrenceIndex'), seriesId: z.string().min(1).max(200), index: z.number().int().min(1) }),
+  z.object({ by: z.literal('originalStart'), seriesId: z.string().min(1).max(200), originalStart: instant }),
+  z.object({ by: z.literal('recurringMaster'), occurrenceId: z.string().min(1).max(200) }),
+]);
+export type CalendarItemTarget = z.infer<typeof calendarItemTargetSchema>;
+export const getCalendarItemRequestSchema = z.object({ mailbox: mailboxKey, target: calendarItemTargetSchema });
+export type GetCalendarItemRequest = z.infer<typeof getCalendarItemRequestSchema>;
+
+/** Most occurrences one calendar view or free/busy query expands (per mailbox). */
+export const MAX_OCCURRENCES_PER_QUERY = 2000;
+/** Longest window a calendar view or free/busy query may span (EWS allows 42 days for free/busy). */
+export const MAX_QUERY_WINDOW_DAYS = 2 * 366;
+
+/** FindItem with a CalendarView: occurrences overlapping [start, end), sorted by start. */
+export const findCalendarItemsRequestSchema = z
+  .object({
+    mailbox: mailboxKey,
+    start: instant,
+    end: instant,
+    maxEntries: z.number().int().min(1).max(MAX_OCCURRENCES_PER_QUERY).optional(),
+  })
+  .refine((r) => Date.parse(r.start) < Date.parse(r.end), { message: 'end must be after start', path: ['end'] });
+export type FindCalendarItemsRequest = z.infer<typeof findCalendarItemsRequestSchema>;
+export const findCalendarItemsReplySchema = z.object({
+  items: z.array(calendarItemViewSchema),
+  /** Occurrences in the window (before `maxEntries` cut the list). */
+  totalItemsInView: z.number().int().min(0),
+  includesLastItemInRange: z.boolean(),
+});
+export type FindCalendarItemsReply = z.infer<typeof findCalendarItemsReplySchema>;
+
+// ---- free/busy ------------------------------------------------------------------------------
+
+export const freeBusyViewTypes = ['None', 'MergedOnly', 'FreeBusy', 'FreeBusyMerged', 'Detailed', 'DetailedMerged'] as const;
+export type FreeBusyViewType = (typeof freeBusyViewTypes)[number];
+
+export const freeBusyRequestSchema = z
+  .object({
+    /** The authenticated caller (after impersonation): details are shown only for its own calendar. */
+    requester: mailboxKey.optional(),
+    mailboxes: z.array(mailboxKey).min(1).max(100),
+    start: instant,
+    end: instant,
+    mergedIntervalMinutes: z.number().int().min(5).max(1440).default(30),
+    requestedView: z.enum(freeBusyViewTypes).default('DetailedMerged'),
+  })
+  .refine((r) => Date.parse(r.start) < Date.parse(r.end), { message: 'end must be after start', path: ['end'] });
+export type FreeBusyRequest = z.infer<typeof freeBusyRequestSchema>;
+
+export const calendarEventSchema = z.object({
+  start: instant,
+  end: instant,
+  busyType: z.enum(legacyFreeBusyStatuses),
+  /** Only when the requester may see details (its own calendar) and the item is not private. */
+  details: z
+    .object({
+      id: z.string(),
+      subject: z.string(),
+      location: z.string().nullable(),
+      isMeeting: z.boolean(),
+      isRecurring: z.boolean(),
+      isException: z.boolean(),
+      isReminderSet: z.boolean(),
+      isPrivate: z.boolean(),
+    })
+    .nullable(),
+});
+export type CalendarEvent = z.infer<typeof calendarEventSchema>;
+
+export const freeBusyViewSchema = z.object({
+  /** What was granted: a Detailed request for someone else's calendar is answered as FreeBusy. */
+  viewType: z.enum(freeBusyViewTypes),
+  /** One digit per interval from `start`: 0 Free, 1 Tentative, 2 Busy, 3 OOF, 4 NoData. */
+  mergedFreeBusy: z.string().nullable(),
+  calendarEvents: z.array(calendarEventSchema).nullable(),
+  /** Not modelled yet: always null (EWS allows leaving WorkingHours out). */
+  workingHours: z.null(),
+});
+export type FreeBusyView = z.infer<typeof freeBusyViewSchema>;
+
+export const freeBusyResultSchema = z.discriminatedUnion('ok', [
+  z.object({ mailbox: mailboxKey, ok: z.literal(true), view: freeBusyViewSchema }),
+  z.object({ mailbox: mailboxKey, ok: z.literal(false), error: z.object({ code: z.string(), message: z.string() }) }),
+]);
+export const freeBusyReplySchema = z.object({ results: z.array(freeBusyResultSchema) });
+export type FreeBusyReply = z.infer<typeof freeBusyReplySchema>;
+
+// ---- errors and events ----------------------------------------------------------------------
+
+/**
+ * Error codes in calendar replies (besides the bus's `InvalidRequest`). Suggested EWS mapping:
+ * ItemNotFound → ErrorItemNotFound, OccurrenceNotFound → ErrorCalendarOccurrenceIndexIsOutOfRecurrenceRange
+ * (by index) / ErrorItemNotFound, Conflict → ErrorIrresolvableConflict, MailboxNotFound →
+ * ErrorMailRecipientNotFound (free/busy) / ErrorNonExistentMailbox, InvalidRecurrence →
+ * ErrorCalendarInvalidRecurrence, InvalidTimeZone → ErrorInvalidTimeZone (or ErrorTimeZone),
+ * InvalidOperation → ErrorInvalidOperation, WindowTooLarge → ErrorFreeBusyDLTooLarge /
+ * ErrorCalendarViewRangeTooBig, InvalidDuration → ErrorCalendarEndDateIsEarlierThanStartDate.
+ */
+export const CalendarErrorCodes = {
+  itemNotFound: 'ItemNotFound',
+  occurrenceNotFound: 'OccurrenceNotFound',
+  conflict: 'Conflict',
+  mailboxNotFound: 'MailboxNotFound',
+  invalidRecurrence: 'InvalidRecurrence',
+  invalidTimeZone: 'InvalidTimeZone',
+  invalidOperation: 'InvalidOperation',
+  invalidDuration: 'InvalidDuration',
+  windowTooLarge: 'WindowTooLarge',
+} as const;
+export type CalendarErrorCode = (typeof CalendarErrorCodes)[keyof typeof CalendarErrorCodes];
+
+/** Published (through the outbox) on every calendar write; keyed by the mailbox. */
+export const calendarItemChangedSchema = z.object({
+  mailbox: mailboxKey,
+  change: z.enum(['created', 'updated', 'deleted']),
+  itemId: z.string(),
+  /** Set when one occurrence changed (modified or deleted). */
+  originalStart: instant.nullable(),
+  changeKey: z.string().nullable(),
+  revision: z.number().int().min(1),
+  /** The item after the change (null when deleted). */
+  item: calendarItemViewSchema.nullable(),
+});
+export type CalendarItemChanged = z.infer<typeof calendarItemChangedSchema>;
