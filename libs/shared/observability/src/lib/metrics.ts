@@ -5,6 +5,8 @@ export class Metrics {
   readonly registry = new Registry();
   readonly httpRequests: Histogram<'method' | 'route' | 'status'>;
   readonly messagesHandled: Counter<'topic' | 'outcome'>;
+  /** Backlog readers by owning service; the gauge asks each at scrape time. */
+  private readonly outboxBacklogs = new Map<string, () => Promise<number>>();
 
   constructor(labels: { service: string; version: string }) {
     this.registry.setDefaultLabels(labels);
@@ -22,24 +24,21 @@ export class Metrics {
       labelNames: ['topic', 'outcome'],
       registers: [this.registry],
     });
+    const backlogs = this.outboxBacklogs;
+    new Gauge({
+      name: 'parley_outbox_pending_messages',
+      help: 'Outbox messages committed but not yet published, by owning service (-1: could not be read)',
+      labelNames: ['owner'],
+      registers: [this.registry],
+      async collect() {
+        for (const [owner, read] of backlogs) this.set({ owner }, await read().catch(() => -1));
+      },
+    });
+  }
+
+  /** Reports a service's outbox backlog in `parley_outbox_pending_messages`. */
+  watchOutbox(service: string, pending: () => Promise<number>): void {
+    this.outboxBacklogs.set(service, pending);
   }
 }
 
-/** Exposes a service's outbox backlog as a gauge, read at scrape time. */
-export function watchOutbox(metrics: Metrics, service: string, pending: () => Promise<number>): void {
-  const name = 'parley_outbox_pending_messages';
-  const existing = metrics.registry.getSingleMetric(name) as Gauge<'owner'> | undefined;
-  const sources = (existing as (Gauge<'owner'> & { sources?: Map<string, () => Promise<number>> }) | undefined)?.sources ?? new Map();
-  sources.set(service, pending);
-  if (existing) return;
-  const gauge = new Gauge({
-    name,
-    help: 'Outbox messages committed but not yet published, by owning service',
-    labelNames: ['owner'],
-    registers: [metrics.registry],
-    async collect() {
-      for (const [owner, read] of sources) this.set({ owner }, await read().catch(() => -1));
-    },
-  });
-  Object.assign(gauge, { sources });
-}

@@ -1,5 +1,5 @@
 import type { FactoryProvider } from '@nestjs/common';
-import { Metrics, ReadinessRegistry, watchOutbox } from '@parley/observability';
+import { Metrics, ReadinessRegistry } from '@parley/observability';
 import { OUTBOX_PUBLISHER, OutboxPublisher } from './outbox-relay';
 import { ServiceDatabase, ServiceDatabaseOptions } from './service-database';
 
@@ -12,7 +12,7 @@ export function provideServiceDatabase<T extends ServiceDatabase>(token: Databas
     useFactory: (publisher: OutboxPublisher, readiness: ReadinessRegistry, metrics: Metrics) => {
       const db = new token(options, publisher);
       readiness.register(`db:${options.service}`, () => db.ping());
-      watchOutbox(metrics, options.service, () => db.relay.pendingCount());
+      metrics.watchOutbox(options.service, () => db.relay.pendingCount());
       return db;
     },
     inject: [OUTBOX_PUBLISHER, ReadinessRegistry, Metrics],
