@@ -11,12 +11,16 @@ Commands:
   user list                                 address, name, extension and roles of every user
   role grant <address> <role> [--scope a@x,b@y]   --scope only with ApplicationImpersonation
   role revoke <address> <role>
+  token issue <address> [--ttl <seconds>]   print an EWS bearer token for the user (default ttl 3600)
   seed-demo                                 create the demo users (as npm start does)
   help                                      this text
 
 Roles: ${Object.values(Roles).join(', ')}
 --password-stdin reads the password from standard input (one trailing newline is dropped);
 prefer it to --password, which shell history and the process list can reveal.
+
+token issue signs with PARLEY_EWS_TOKEN_KEY, which must be the ews-gateway's key; only the token
+goes to standard output (use it as "Authorization: Bearer <token>").
 
 Database: DATABASE_URL (postgres://…), or else the embedded database of a running \`npm start\`
 (credentials from <PARLEY_DATA_DIR or ./data>/postgres.credentials.json, port
@@ -34,7 +38,12 @@ export type AdminCommand =
   | { kind: 'user-passwd'; address: string; password: PasswordSource }
   | { kind: 'user-list' }
   | { kind: 'role-grant'; address: string; role: Role; scope?: string[] }
-  | { kind: 'role-revoke'; address: string; role: Role };
+  | { kind: 'role-revoke'; address: string; role: Role }
+  | { kind: 'token-issue'; address: string; ttlSeconds: number };
+
+/** Default and longest lifetime of an issued bearer token. */
+export const TOKEN_TTL_DEFAULT_SECONDS = 3600;
+export const TOKEN_TTL_MAX_SECONDS = 366 * 24 * 3600;
 
 /** A command line that names no valid command: the caller prints the message and the usage, exit 2. */
 export class UsageError extends Error {}
@@ -46,6 +55,7 @@ const options = {
   extension: { type: 'string' },
   sip: { type: 'string' },
   scope: { type: 'string' },
+  ttl: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -63,8 +73,9 @@ export function parseCommand(argv: readonly string[]): AdminCommand {
   const { values, positionals } = parsed;
   if (values.help) return { kind: 'help' };
   const [first, second, ...rest] = positionals;
-  const command = first === 'user' || first === 'role' ? `${first} ${second ?? ''}`.trim() : (first ?? 'help');
-  const operands = first === 'user' || first === 'role' ? rest : positionals.slice(1);
+  const grouped = first === 'user' || first === 'role' || first === 'token';
+  const command = grouped ? `${first} ${second ?? ''}`.trim() : (first ?? 'help');
+  const operands = grouped ? rest : positionals.slice(1);
 
   switch (command) {
     case 'help':
@@ -105,7 +116,12 @@ export function parseCommand(argv: readonly string[]): AdminCommand {
     case 'role revoke':
       requireShape(command, operands, values, 2, []);
       return { kind: 'role-revoke', address: operands[0], role: toRole(operands[1]) };
+    case 'token issue': {
+      requireShape(command, operands, values, 1, ['ttl']);
+      return { kind: 'token-issue', address: operands[0], ttlSeconds: ttlSeconds(values.ttl) };
+    }
     default:
+      if (first === 'token') throw new UsageError(`unknown token command: ${second ?? '(none)'} (expected issue)`);
       if (first === 'user') throw new UsageError(`unknown user command: ${second ?? '(none)'} (expected add, passwd or list)`);
       if (first === 'role') throw new UsageError(`unknown role command: ${second ?? '(none)'} (expected grant or revoke)`);
       throw new UsageError(`unknown command: ${first}`);
@@ -133,6 +149,13 @@ function passwordSource(values: Values): PasswordSource | undefined {
   if (values.password === undefined) return undefined;
   if (values.password === '') throw new UsageError('--password must not be empty');
   return { from: 'argument', value: values.password };
+}
+
+function ttlSeconds(value: string | undefined): number {
+  if (value === undefined) return TOKEN_TTL_DEFAULT_SECONDS;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > TOKEN_TTL_MAX_SECONDS) throw new UsageError(`--ttl must be a whole number of seconds from 1 to ${TOKEN_TTL_MAX_SECONDS} (got "${value}")`);
+  return n;
 }
 
 function toRole(name: string): Role {

@@ -1,7 +1,8 @@
 import { migrateAll } from '@parley/bootstrap';
 import { calendarSyncService } from '@parley/calendar-sync/service';
 import { toMailboxKey } from '@parley/contracts';
-import { createDirectoryDataSource, demoUsers, DirectoryRepository, DirectoryUser, Roles, seedDemoUsers } from '@parley/directory';
+import { createDirectoryDataSource, demoUsers, DirectoryError, DirectoryRepository, DirectoryUser, Roles, seedDemoUsers } from '@parley/directory';
+import { signBearerToken } from '@parley/ews-gateway/auth';
 import { ewsGatewayService } from '@parley/ews-gateway/service';
 import { presenceBridgeService } from '@parley/presence-bridge/service';
 import { voicemailIngestService } from '@parley/voicemail-ingest/service';
@@ -10,15 +11,19 @@ import { AdminCommand } from './cli-args';
 
 /** A command with its password already read (stdin is consumed before connecting). */
 export type ResolvedCommand =
-  | Exclude<AdminCommand, { kind: 'help' | 'user-add' | 'user-passwd' }>
+  | Exclude<AdminCommand, { kind: 'help' | 'user-add' | 'user-passwd' | 'token-issue' }>
   | { kind: 'user-add'; address: string; displayName: string; password?: string; extension?: string; sipUri?: string }
-  | { kind: 'user-passwd'; address: string; password: string };
+  | { kind: 'user-passwd'; address: string; password: string }
+  | { kind: 'token-issue'; address: string; ttlSeconds: number; key: string };
 
 const APPLICATION_NAME = 'admin';
 const services = [calendarSyncService, presenceBridgeService, voicemailIngestService, ewsGatewayService];
 
-/** Runs one command against the database at `url`, writing what it did to `out`. */
-export async function runCommand(command: ResolvedCommand, url: string, out: (line: string) => void): Promise<void> {
+/**
+ * Runs one command against the database at `url`, writing what it did to `out` (and remarks that
+ * must not mix with a command's machine-readable output, such as a token, to `note`).
+ */
+export async function runCommand(command: ResolvedCommand, url: string, out: (line: string) => void, note: (line: string) => void = out): Promise<void> {
   if (command.kind === 'migrate') {
     const sources = [createDirectoryDataSource({ url, poolSize: 2, service: APPLICATION_NAME })];
     for (const service of services) if (service.createDataSource) sources.push(service.createDataSource(url));
@@ -30,14 +35,28 @@ export async function runCommand(command: ResolvedCommand, url: string, out: (li
   dataSource.setOptions({ logging: [] });
   await dataSource.initialize();
   try {
-    await runDirectoryCommand(command, new DirectoryRepository(dataSource), out);
+    await runDirectoryCommand(command, new DirectoryRepository(dataSource), out, note);
   } finally {
     await destroy(dataSource);
   }
 }
 
-async function runDirectoryCommand(command: Exclude<ResolvedCommand, { kind: 'migrate' }>, directory: DirectoryRepository, out: (line: string) => void): Promise<void> {
+async function runDirectoryCommand(
+  command: Exclude<ResolvedCommand, { kind: 'migrate' }>,
+  directory: DirectoryRepository,
+  out: (line: string) => void,
+  note: (line: string) => void,
+): Promise<void> {
   switch (command.kind) {
+    case 'token-issue': {
+      // The gateway resolves a token's subject in the directory, so a token for nobody is useless.
+      const user = await directory.findByAddress(command.address);
+      if (!user) throw new DirectoryError('NoSuchUser', `no such user: ${command.address}`);
+      const exp = Math.floor(Date.now() / 1000) + command.ttlSeconds;
+      out(signBearerToken(command.key, { sub: user.smtpAddress, exp }));
+      note(`bearer token for ${user.smtpAddress}, valid until ${new Date(exp * 1000).toISOString()}`);
+      return;
+    }
     case 'user-add': {
       const user = await directory.add({
         smtpAddress: command.address,

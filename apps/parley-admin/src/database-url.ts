@@ -10,6 +10,8 @@ export const adminEnvSchema = z.object({
     .optional(),
   PARLEY_DATA_DIR: z.string().min(1).default('./data'),
   PARLEY_EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(15432),
+  /** The ews-gateway's bearer-token key (same rule as the gateway's), for `token issue`. */
+  PARLEY_EWS_TOKEN_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
 });
 export type AdminEnv = z.infer<typeof adminEnvSchema>;
 

@@ -4,9 +4,10 @@ import { parseEnv } from '@parley/config';
 import { DirectoryError } from '@parley/directory';
 import { AdminCommand, parseCommand, PasswordSource, usage, UsageError } from './cli-args';
 import { ResolvedCommand, runCommand } from './commands';
-import { adminEnvSchema, DatabaseTarget, DatabaseUnavailableError, isConnectionRefused, resolveDatabase } from './database-url';
+import { AdminEnv, adminEnvSchema, DatabaseTarget, DatabaseUnavailableError, isConnectionRefused, resolveDatabase } from './database-url';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
+const note = (line: string) => process.stderr.write(`${line}\n`);
 const fail = (line: string) => process.stderr.write(`parley-admin: ${line}\n`);
 
 /** The admin CLI for the directory; resolves with the exit status (0 done, 1 failed, 2 usage). */
@@ -33,9 +34,9 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   }
   let target: DatabaseTarget | undefined;
   try {
-    const resolved = await withPassword(command);
+    const resolved = await withSecrets(command, settings);
     target = await resolveDatabase(settings);
-    await runCommand(resolved, target.url, out);
+    await runCommand(resolved, target.url, out, note);
     return 0;
   } catch (error) {
     const message = explain(error, target);
@@ -45,8 +46,15 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   }
 }
 
-/** Reads a --password-stdin password, so no connection is held open while waiting for input. */
-async function withPassword(command: Exclude<AdminCommand, { kind: 'help' }>): Promise<ResolvedCommand> {
+/**
+ * Reads a --password-stdin password (so no connection is held open while waiting for input) and
+ * the token key, failing before anything connects when it is missing.
+ */
+async function withSecrets(command: Exclude<AdminCommand, { kind: 'help' }>, settings: AdminEnv): Promise<ResolvedCommand> {
+  if (command.kind === 'token-issue') {
+    if (!settings.PARLEY_EWS_TOKEN_KEY) throw new TokenKeyMissingError('PARLEY_EWS_TOKEN_KEY is not set: set it to the key the ews-gateway verifies bearer tokens with');
+    return { ...command, key: settings.PARLEY_EWS_TOKEN_KEY };
+  }
   if (command.kind === 'user-add') return { ...command, password: command.password && (await readPassword(command.password)) };
   if (command.kind === 'user-passwd') return { ...command, password: await readPassword(command.password) };
   return command;
@@ -62,10 +70,11 @@ async function readPassword(source: PasswordSource): Promise<string> {
 }
 
 class PasswordInputError extends Error {}
+class TokenKeyMissingError extends Error {}
 
 /** One line for the failures an operator can act on; undefined for bugs (printed with their stack). */
 function explain(error: unknown, target: DatabaseTarget | undefined): string | undefined {
-  if (error instanceof DirectoryError || error instanceof DatabaseUnavailableError || error instanceof PasswordInputError) return error.message;
+  if (error instanceof DirectoryError || error instanceof DatabaseUnavailableError || error instanceof PasswordInputError || error instanceof TokenKeyMissingError) return error.message;
   if (isConnectionRefused(error) && target) {
     return target.embedded
       ? new DatabaseUnavailableError(`DATABASE_URL is not set and no embedded database answers on ${target.where}`).message

@@ -1,4 +1,5 @@
 import { createDirectoryDataSource, DirectoryRepository } from '@parley/directory';
+import { verifyBearerToken } from '@parley/ews-gateway/auth';
 import { createTestDatabase, freePort } from '@parley/testing';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -113,6 +114,33 @@ describe('parley-admin CLI (the built bundle)', () => {
     } finally {
       await dataSource.destroy();
     }
+  });
+
+  it('issues an EWS bearer token signed with PARLEY_EWS_TOKEN_KEY', async () => {
+    // Runs after the test above, which migrated the database and added dana.
+    const key = 'k'.repeat(40);
+    const missingKey = await admin(['token', 'issue', 'dana.doe@example.com'], env);
+    expect(missingKey).toMatchObject({ status: 1, stdout: '' });
+    expect(missingKey.stderr.trim()).toBe('parley-admin: PARLEY_EWS_TOKEN_KEY is not set: set it to the key the ews-gateway verifies bearer tokens with');
+    expect((await admin(['token', 'issue', 'dana.doe@example.com'], { ...env, PARLEY_EWS_TOKEN_KEY: 'short' })).stderr).toContain('PARLEY_EWS_TOKEN_KEY: must be at least 32 characters');
+
+    const before = Math.floor(Date.now() / 1000);
+    const issued = await admin(['token', 'issue', 'Dana.Doe@Example.com', '--ttl', '600'], { ...env, PARLEY_EWS_TOKEN_KEY: key });
+    expect(issued.status).toBe(0);
+    expect(issued.stderr).toMatch(/^bearer token for dana\.doe@example\.com, valid until \d{4}-/);
+    const token = issued.stdout.trim();
+    expect(issued.stdout).toBe(`${token}\n`); // only the token, so $(… token issue …) works
+    const claims = verifyBearerToken(key, token);
+    expect(claims?.sub).toBe('dana.doe@example.com');
+    expect(claims?.exp).toBeGreaterThanOrEqual(before + 600);
+    expect(claims?.exp).toBeLessThanOrEqual(Math.floor(Date.now() / 1000) + 600);
+    expect(verifyBearerToken('x'.repeat(40), token)).toBeUndefined();
+
+    const nobody = await admin(['token', 'issue', 'nobody@example.com'], { ...env, PARLEY_EWS_TOKEN_KEY: key });
+    expect(nobody).toMatchObject({ status: 1, stdout: '' });
+    expect(nobody.stderr.trim()).toBe('parley-admin: no such user: nobody@example.com');
+    expect((await admin(['token', 'issue', 'dana.doe@example.com', '--ttl', '0'], { ...env, PARLEY_EWS_TOKEN_KEY: key })).status).toBe(2);
+    expect((await admin(['token', 'revoke', 'dana.doe@example.com'], env)).stderr).toContain('unknown token command: revoke');
   });
 
   describe('without DATABASE_URL (the embedded database)', () => {

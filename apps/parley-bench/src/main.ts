@@ -3,15 +3,20 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runBusBench } from './bus.bench';
+import { runEwsBench } from './ews.bench';
 
 // Parley's benchmarks: `main.js <benchmark> [options]`. They print numbers; they are not tests.
 // PostgreSQL: PARLEY_TEST_DATABASE_URL (a fresh database is created on that server and dropped).
 // Kafka: KAFKA_BROKERS, or a dedicated test broker started and stopped here.
 
 const USAGE = `usage: main.js bus [--events N] [--rate N] [--paced-seconds N] [--writers N] [--partitions N]
+       main.js ews [--connections N] [--seconds N] [--warm-up-seconds N] [--cpu-prof-dir DIR]
 
   bus   events/s and p50/p99 latency from outbox commit to consumer handler, on Kafka and on the
-        embedded bus, beside a bare kafkajs producer → consumer loop`;
+        embedded bus, beside a bare kafkajs producer → consumer loop
+  ews   requests/s and p50/p99 of GetUserOofSettings and GetUserAvailability (autocannon) against
+        the embedded app and the four services over Kafka, beside a bare Node http server
+        (needs the apps built: npm run bench:ews builds them)`;
 
 const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
   bus: async (args) => {
@@ -34,6 +39,28 @@ const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
       pacedSeconds: positiveInt('--paced-seconds', values['paced-seconds']),
       writers: positiveInt('--writers', values.writers),
       partitions: positiveInt('--partitions', values.partitions),
+      log: (line) => process.stderr.write(`bench [${(performance.now() / 1000).toFixed(1).padStart(5)} s] ${line}\n`),
+      out: (text) => process.stdout.write(`${text}\n`),
+    });
+  },
+  ews: async (args) => {
+    const { values } = parseArgs({
+      args,
+      options: {
+        connections: { type: 'string', default: '64' },
+        seconds: { type: 'string', default: '10' },
+        'warm-up-seconds': { type: 'string', default: '3' },
+        'cpu-prof-dir': { type: 'string' },
+      },
+    });
+    const profileDir = values['cpu-prof-dir'];
+    await runEwsBench({
+      repoRoot: findRepoRoot(),
+      kafkaBrokers: process.env['KAFKA_BROKERS'] || undefined,
+      connections: positiveInt('--connections', values.connections),
+      seconds: positiveInt('--seconds', values.seconds),
+      warmUpSeconds: positiveInt('--warm-up-seconds', values['warm-up-seconds']),
+      embeddedNodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`] : [],
       log: (line) => process.stderr.write(`bench [${(performance.now() / 1000).toFixed(1).padStart(5)} s] ${line}\n`),
       out: (text) => process.stdout.write(`${text}\n`),
     });

@@ -92,6 +92,7 @@ describe('configuration errors', () => {
     ['calendar-sync', { PARLEY_HTTP_PORT: 'eighty' }, /PARLEY_HTTP_PORT/],
     ['presence-bridge', { PARLEY_BUS: 'kafka', KAFKA_BROKERS: '' }, /KAFKA_BROKERS: required/],
     ['ews-gateway', { DATABASE_URL: 'mysql://nope', KAFKA_BROKERS: '127.0.0.1:1' }, /DATABASE_URL/],
+    ['ews-gateway', { DATABASE_URL: 'postgres://u:p@127.0.0.1:1/db', KAFKA_BROKERS: '127.0.0.1:1' }, /PARLEY_ID_SECRET: required for ews-gateway/],
     ['parley', { PARLEY_LOG_LEVEL: 'chatty' }, /PARLEY_LOG_LEVEL/],
   ])('%s exits non-zero naming the bad variable', async (app, env, message) => {
     const proc = startProcess('node', [path.join(repoRoot, 'dist', 'apps', app, 'main.js')], { DATABASE_URL: '', KAFKA_BROKERS: '', ...env });

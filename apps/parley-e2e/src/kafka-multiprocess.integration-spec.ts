@@ -59,6 +59,7 @@ describe('four services as separate processes over Kafka and PostgreSQL', () => 
       PARLEY_LOG_LEVEL: 'warn',
       PARLEY_OUTBOX_POLL_MS: '200',
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
+      PARLEY_ID_SECRET: `e2e-id-secret-${run}-0123456789abcdef`,
     };
     for (const name of services) {
       const migrate = startProcess('node', [appBundle(name), 'migrate'], baseEnv);

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { DirectoryRepository, type DirectoryUser } from '@parley/directory';
 import { ActingMailboxResolver } from './acting-mailbox.resolver';
 import { signBearerToken, verifyBearerToken } from './bearer-token';
@@ -28,10 +29,32 @@ describe('bearer tokens', () => {
     expect(verifyBearerToken(key, token, now)).toEqual({ sub: 'app@parley.test', exp: now / 1000 + 60 });
     expect(verifyBearerToken('x'.repeat(32), token, now)).toBeUndefined();
     expect(verifyBearerToken(key, token, now + 61_000)).toBeUndefined();
-    const [body, mac] = token.split('.');
+    const [header, body, mac] = token.split('.');
     const forged = Buffer.from(JSON.stringify({ sub: 'alice@parley.test', exp: now / 1000 + 60 })).toString('base64url');
-    expect(verifyBearerToken(key, `${forged}.${mac}`, now)).toBeUndefined();
-    expect(verifyBearerToken(key, body, now)).toBeUndefined();
+    expect(verifyBearerToken(key, `${header}.${forged}.${mac}`, now)).toBeUndefined();
+    expect(verifyBearerToken(key, `${header}.${body}`, now)).toBeUndefined();
+    expect(verifyBearerToken(key, `${body}.${mac}`, now)).toBeUndefined();
+  });
+
+  it('issues HS256 JSON Web Tokens, the three-part shape EWS client libraries insist on', () => {
+    const now = Date.UTC(2030, 0, 1);
+    const token = signBearerToken(key, { sub: 'app@parley.test', exp: now / 1000 + 60 });
+    // ews-javascript-api's (and the EWS Managed API's) OAuthCredentials check.
+    expect(token).toMatch(/^[A-Za-z0-9-_]+\.[A-Za-z0-9-_]+\.[A-Za-z0-9-_]*$/);
+    const [header, body, mac] = token.split('.');
+    expect(JSON.parse(Buffer.from(header, 'base64url').toString())).toEqual({ alg: 'HS256', typ: 'JWT' });
+    expect(JSON.parse(Buffer.from(body, 'base64url').toString())).toEqual({ sub: 'app@parley.test', exp: now / 1000 + 60 });
+    expect(mac).toBe(createHmac('sha256', key).update(`${header}.${body}`).digest('base64url'));
+  });
+
+  it('refuses any other algorithm, even with a valid MAC', () => {
+    const now = Date.UTC(2030, 0, 1);
+    const body = Buffer.from(JSON.stringify({ sub: 'app@parley.test', exp: now / 1000 + 60 })).toString('base64url');
+    for (const alg of ['none', 'HS512', 'RS256']) {
+      const header = Buffer.from(JSON.stringify({ alg, typ: 'JWT' })).toString('base64url');
+      const mac = createHmac('sha256', key).update(`${header}.${body}`).digest('base64url');
+      expect(verifyBearerToken(key, `${header}.${body}.${mac}`, now)).toBeUndefined();
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ConvertIdHandler } from './convert-id.handler';
+import { ConvertIdHandler } from './convert-id/convert-id.handler';
 import { EwsController } from './ews.controller';
 import { EwsExceptionFilter } from './ews-exception.filter';
 import { EWS_OPERATION_HANDLERS, type EwsOperationHandler } from './ews-operation';
@@ -7,9 +7,15 @@ import { EWS_ENDPOINT_OPTIONS, type EwsEndpointOptions } from './ews-options';
 import { EwsRequestService } from './ews-request.service';
 import { GetUserOofSettingsHandler } from './oof/get-user-oof-settings.handler';
 import { OofGateway } from './oof/oof.gateway';
+import { ResolveNamesHandler } from './resolve-names/resolve-names.handler';
+import { GetServerTimeZonesHandler } from './time-zones/get-server-time-zones.handler';
+import { FindFolderHandler } from './folders/find-folder.handler';
+import { FolderIds } from './folders/folder-ids';
+import { GetFolderHandler } from './folders/get-folder.handler';
+import { MailboxFolders } from './folders/mailbox-folders.service';
 import { SetUserOofSettingsHandler } from './oof/set-user-oof-settings.handler';
 
-const handlers = [GetUserOofSettingsHandler, SetUserOofSettingsHandler, ConvertIdHandler];
+const handlers = [GetUserOofSettingsHandler, SetUserOofSettingsHandler, ConvertIdHandler, ResolveNamesHandler, GetServerTimeZonesHandler, GetFolderHandler, FindFolderHandler];
 
 /** The EWS SOAP endpoint and its operations (needs `EwsAuthModule` and the messaging module). */
 @Module({})
@@ -21,6 +27,8 @@ export class EwsFeatureModule {
       providers: [
         { provide: EWS_ENDPOINT_OPTIONS, useValue: options },
         OofGateway,
+        FolderIds,
+        MailboxFolders,
         ...handlers,
         { provide: EWS_OPERATION_HANDLERS, useFactory: (...all: EwsOperationHandler[]) => all, inject: handlers },
         EwsRequestService,

@@ -3,6 +3,8 @@ export interface EwsEndpointOptions {
   bodyLimitBytes: number;
   /** Whether bearer tokens are accepted (then the 401 also offers `Bearer`). */
   bearerEnabled: boolean;
+  /** HMAC key of folder ids and change keys (`PARLEY_ID_SECRET`). */
+  idSecret: string;
 }
 
 export const EWS_ENDPOINT_OPTIONS = Symbol('EWS_ENDPOINT_OPTIONS');

@@ -1,4 +1,4 @@
-import type { RuntimeConfig, ServiceDefinition } from '@parley/config';
+import { ConfigError, type RuntimeConfig, type ServiceDefinition } from '@parley/config';
 import { DynamicModule, Module } from '@nestjs/common';
 import { Topics } from '@parley/contracts';
 import { EwsAuthModule } from '@parley/ews-gateway/auth';
@@ -6,17 +6,29 @@ import { AutodiscoverFeatureModule } from '@parley/ews-gateway/feature-autodisco
 import { EwsFeatureModule } from '@parley/ews-gateway/feature-ews';
 
 /** Command topics the gateway sends to their owners (it owns no data itself). */
-export const ewsGatewayRequestTopics = [Topics.oofSetRequest, Topics.oofGetRequest] as const;
+export const ewsGatewayRequestTopics = [
+  Topics.oofSetRequest,
+  Topics.oofGetRequest,
+  Topics.calendarItemCreateRequest,
+  Topics.calendarItemUpdateRequest,
+  Topics.calendarItemDeleteRequest,
+  Topics.calendarItemGetRequest,
+  Topics.calendarItemFindRequest,
+  Topics.calendarFreeBusyGetRequest,
+] as const;
 
 /** ews-gateway: stateless EWS and Autodiscover front end; reaches data through the bus. */
 @Module({})
 export class EwsGatewayModule {
   static forRoot(config: RuntimeConfig): DynamicModule {
+    const idSecret = config.ews.idSecret;
+    // toRuntimeConfig requires it for ews-gateway and the embedded mode always supplies one.
+    if (idSecret === undefined) throw new ConfigError(['PARLEY_ID_SECRET: required for ews-gateway']);
     return {
       module: EwsGatewayModule,
       imports: [
         EwsAuthModule.forRoot(config.ews),
-        EwsFeatureModule.forRoot({ bodyLimitBytes: config.http.bodyLimitBytes, bearerEnabled: config.ews.tokenKey !== undefined }),
+        EwsFeatureModule.forRoot({ bodyLimitBytes: config.http.bodyLimitBytes, bearerEnabled: config.ews.tokenKey !== undefined, idSecret }),
         AutodiscoverFeatureModule.forRoot({ publicUrl: config.ews.publicUrl, bodyLimitBytes: config.http.bodyLimitBytes }),
       ],
     };

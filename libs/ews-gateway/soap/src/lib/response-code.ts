@@ -9,6 +9,7 @@ export const EwsResponseCode = {
   ErrorCalendarEndDateIsEarlierThanStartDate: 'ErrorCalendarEndDateIsEarlierThanStartDate',
   ErrorCalendarInvalidRecurrence: 'ErrorCalendarInvalidRecurrence',
   ErrorCalendarInvalidTimeZone: 'ErrorCalendarInvalidTimeZone',
+  ErrorCalendarOccurrenceIndexIsOutOfRecurrenceRange: 'ErrorCalendarOccurrenceIndexIsOutOfRecurrenceRange',
   ErrorCalendarViewRangeTooBig: 'ErrorCalendarViewRangeTooBig',
   ErrorChangeKeyRequired: 'ErrorChangeKeyRequired',
   ErrorCorruptData: 'ErrorCorruptData',
@@ -25,7 +26,9 @@ export const EwsResponseCode = {
   ErrorInvalidIdEmpty: 'ErrorInvalidIdEmpty',
   ErrorInvalidIdMalformed: 'ErrorInvalidIdMalformed',
   ErrorInvalidOperation: 'ErrorInvalidOperation',
+  ErrorInvalidPropertyDelete: 'ErrorInvalidPropertyDelete',
   ErrorInvalidPropertyRequest: 'ErrorInvalidPropertyRequest',
+  ErrorInvalidPropertySet: 'ErrorInvalidPropertySet',
   ErrorInvalidRequest: 'ErrorInvalidRequest',
   ErrorInvalidServerVersion: 'ErrorInvalidServerVersion',
   ErrorInvalidSmtpAddress: 'ErrorInvalidSmtpAddress',
@@ -37,6 +40,7 @@ export const EwsResponseCode = {
   ErrorNonExistentMailbox: 'ErrorNonExistentMailbox',
   ErrorSchemaValidation: 'ErrorSchemaValidation',
   ErrorServerBusy: 'ErrorServerBusy',
+  ErrorTimeIntervalTooBig: 'ErrorTimeIntervalTooBig',
   ErrorTimeZone: 'ErrorTimeZone',
 } as const;
 

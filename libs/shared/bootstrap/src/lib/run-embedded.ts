@@ -1,6 +1,8 @@
 import { baseEnvSchema, parleyVersion, parseEnv, ServiceDefinition, toRuntimeConfig } from '@parley/config';
 import { demoUsers, DirectoryRepository, seedDemoUsers } from '@parley/directory';
 import { startEmbeddedPostgres } from '@parley/persistence';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { closeOnSignals, startParleyApp } from './parley-app';
@@ -24,7 +26,8 @@ export async function runEmbedded(services: readonly ServiceDefinition[]): Promi
   let config;
   try {
     env = parseEnv(embeddedEnvSchema);
-    config = toRuntimeConfig('parley', parleyVersion, env, { requireDatabaseUrl: false });
+    const idSecret = env.PARLEY_ID_SECRET ?? embeddedIdSecret(path.resolve(env.PARLEY_DATA_DIR));
+    config = toRuntimeConfig('parley', parleyVersion, env, { requireDatabaseUrl: false, idSecret });
   } catch (error) {
     exitOnConfigError(error);
   }
@@ -46,6 +49,31 @@ export async function runEmbedded(services: readonly ServiceDefinition[]): Promi
     printWelcome(config.http.host, config.http.port, config.ews.publicUrl, env.PARLEY_DEMO_USERS, embedded ? dataDir : undefined, log);
   } catch (error) {
     await embedded?.stop();
+    throw error;
+  }
+}
+
+/**
+ * The embedded mode's EWS id secret: generated on first start and kept in the data directory
+ * (`id-secret`, mode 0600), so ids clients stored survive restarts. Lose it and every folder id
+ * a client cached stops resolving (clients then re-bind by distinguished name).
+ */
+export function embeddedIdSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'id-secret');
+  try {
+    const stored = readFileSync(file, 'utf8').trim();
+    if (stored.length >= 32) return stored;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  // 'wx': never overwrite a secret another start wrote meanwhile.
+  try {
+    writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+    return secret;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return readFileSync(file, 'utf8').trim();
     throw error;
   }
 }

@@ -35,6 +35,16 @@ describe('service environment', () => {
     expect(problems).toEqual([expect.stringMatching(/^KAFKA_BROKERS/), expect.stringMatching(/^DATABASE_URL/)]);
   });
 
+  it('requires a long enough id secret for ews-gateway, falling back to the one the embedded mode keeps', () => {
+    const env = parseEnv(schema, { KAFKA_BROKERS: 'k:9092', DATABASE_URL: 'postgres://x/y' });
+    expect(problemsOf(() => toRuntimeConfig('ews-gateway', '0.0.0', env, { requireDatabaseUrl: true }))).toEqual([expect.stringMatching(/^PARLEY_ID_SECRET: required/)]);
+    expect(toRuntimeConfig('calendar-sync', '0.0.0', env, { requireDatabaseUrl: true }).ews.idSecret).toBeUndefined();
+    expect(toRuntimeConfig('ews-gateway', '0.0.0', env, { requireDatabaseUrl: true, idSecret: 'g'.repeat(43) }).ews.idSecret).toBe('g'.repeat(43));
+    const configured = parseEnv(schema, { KAFKA_BROKERS: 'k:9092', PARLEY_ID_SECRET: 's'.repeat(32) });
+    expect(toRuntimeConfig('ews-gateway', '0.0.0', configured, { requireDatabaseUrl: false, idSecret: 'g'.repeat(43) }).ews.idSecret).toBe('s'.repeat(32));
+    expect(problemsOf(() => parseEnv(schema, { PARLEY_ID_SECRET: 'short' }))[0]).toMatch(/^PARLEY_ID_SECRET: must be at least 32 characters \(got "<redacted>"\)/);
+  });
+
   it('rejects a malformed broker list', () => {
     expect(problemsOf(() => parseEnv(schema, { KAFKA_BROKERS: 'localhost' }))[0]).toMatch(/^KAFKA_BROKERS/);
   });

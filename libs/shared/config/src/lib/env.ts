@@ -54,6 +54,7 @@ export function baseEnvSchema(defaults: { httpPort: number; bus: 'inprocess' | '
       .url({ protocol: /^https?$/, error: 'must be an http(s):// URL' })
       .optional(),
     PARLEY_EWS_TOKEN_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+    PARLEY_ID_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     PARLEY_EWS_AUTH_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
     PARLEY_EWS_AUTH_FAILURE_WINDOW_MS: z.coerce.number().int().min(1000).max(86_400_000).default(300_000),
     PARLEY_EWS_AUTH_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(100_000).default(10),

@@ -26,6 +26,12 @@ export interface DatabaseConfig {
 export interface EwsConfig {
   /** Base URL clients must use (behind a load balancer, its external address); no trailing slash. */
   publicUrl: string;
+  /**
+   * Key of the HMAC that makes EWS folder ids and change keys unguessable and bound to their
+   * mailbox. Every replica of a deployment needs the same one, and it must never change (ids
+   * clients stored would stop resolving). Absent only for services that mint no ids.
+   */
+  idSecret: string | undefined;
   /** HMAC-SHA256 key for bearer tokens; without it, only Basic is accepted. */
   tokenKey: string | undefined;
   /** How long verified Basic credentials are trusted without another scrypt check (0: never). */
@@ -53,8 +59,20 @@ function defaultPublicUrl(host: string, port: number): string {
   return `http://${reachable}:${port}`;
 }
 
-export function toRuntimeConfig(service: string, version: string, env: BaseEnv, opts: { requireDatabaseUrl: boolean }): RuntimeConfig {
+/** Services that mint EWS ids and therefore need `PARLEY_ID_SECRET`. */
+const ID_MINTING_SERVICES: ReadonlySet<string> = new Set(['ews-gateway']);
+
+export function toRuntimeConfig(
+  service: string,
+  version: string,
+  env: BaseEnv,
+  opts: { requireDatabaseUrl: boolean; /** The embedded mode's generated secret, used when PARLEY_ID_SECRET is unset. */ idSecret?: string },
+): RuntimeConfig {
   const problems: string[] = [];
+  const idSecret = env.PARLEY_ID_SECRET ?? opts.idSecret;
+  if (ID_MINTING_SERVICES.has(service) && idSecret === undefined) {
+    problems.push('PARLEY_ID_SECRET: required for ews-gateway (at least 32 characters, the same on every replica, never changed)');
+  }
   if (env.PARLEY_BUS === 'kafka' && env.KAFKA_BROKERS.length === 0) problems.push('KAFKA_BROKERS: required when PARLEY_BUS=kafka');
   if (opts.requireDatabaseUrl && !env.DATABASE_URL) problems.push('DATABASE_URL: required (postgres://user:pass@host:5432/db)');
   if (problems.length) throw new ConfigError(problems);
@@ -82,6 +100,7 @@ export function toRuntimeConfig(service: string, version: string, env: BaseEnv, 
     },
     ews: {
       publicUrl: (env.PARLEY_PUBLIC_URL ?? defaultPublicUrl(env.PARLEY_HTTP_HOST, env.PARLEY_HTTP_PORT)).replace(/\/+$/, ''),
+      idSecret,
       tokenKey: env.PARLEY_EWS_TOKEN_KEY,
       authCacheTtlMs: env.PARLEY_EWS_AUTH_CACHE_TTL_MS,
       authFailureWindowMs: env.PARLEY_EWS_AUTH_FAILURE_WINDOW_MS,

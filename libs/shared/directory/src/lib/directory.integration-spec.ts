@@ -57,4 +57,18 @@ describe('directory on PostgreSQL', () => {
     for (const demo of demoUsers) expect(addresses.filter((a) => a === demo.smtpAddress)).toHaveLength(1);
     await expect(directory.authenticate(demoUsers[0].smtpAddress, demoUsers[0].password)).resolves.not.toBeNull();
   });
+
+  it('searches by address and display-name word prefixes, case-insensitively and bounded', async () => {
+    await directory.add({ smtpAddress: 'erin.e@example.com', displayName: 'Erin Evans' });
+    await directory.add({ smtpAddress: 'frank_f@example.com', displayName: 'Frank 100% Fox' });
+    const addresses = async (prefix: string, limit = 10) => (await directory.search(prefix, limit)).map((u) => u.smtpAddress);
+    await expect(addresses('ERI')).resolves.toEqual(['erin.e@example.com']);
+    await expect(addresses('evans')).resolves.toEqual(['erin.e@example.com']);
+    await expect(addresses('fox')).resolves.toEqual(['frank_f@example.com']);
+    await expect(addresses('frank_')).resolves.toEqual(['frank_f@example.com']);
+    await expect(addresses('e_')).resolves.toEqual([]);
+    await expect(addresses('%')).resolves.toEqual([]);
+    await expect(addresses('')).resolves.toEqual([]);
+    await expect(addresses('e', 1)).resolves.toHaveLength(1);
+  });
 });

@@ -49,6 +49,11 @@ function normalizeAddress(address: string): string {
   return key;
 }
 
+/** `%`, `_` and `\` taken literally in a LIKE pattern (with `ESCAPE '\'`). */
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
 /** Users, credentials and roles: the one read model every service shares. */
 export class DirectoryRepository {
   private readonly users: Repository<MailboxUserEntity>;
@@ -60,6 +65,28 @@ export class DirectoryRepository {
   async findByAddress(address: string): Promise<DirectoryUser | null> {
     const found = await this.users.findOneBy({ smtpAddress: toMailboxKey(address), disabled: false });
     return found ? toUser(found) : null;
+  }
+
+  /**
+   * Name lookup (EWS ResolveNames): enabled users whose address, address local part or display
+   * name (any word of it) starts with `prefix`, case-insensitive, ordered by address, at most
+   * `limit` of them. An empty prefix matches nothing.
+   */
+  async search(prefix: string, limit: number): Promise<DirectoryUser[]> {
+    const needle = prefix.trim().toLowerCase();
+    if (needle === '' || limit <= 0) return [];
+    const starts = `${escapeLike(needle)}%`;
+    const found = await this.users
+      .createQueryBuilder('u')
+      .where('u.disabled = false')
+      .andWhere(
+        "(u.smtpAddress LIKE :starts ESCAPE '\\' OR lower(u.displayName) LIKE :starts ESCAPE '\\' OR lower(u.displayName) LIKE :word ESCAPE '\\')",
+        { starts, word: `% ${starts}` },
+      )
+      .orderBy('u.smtpAddress', 'ASC')
+      .limit(limit)
+      .getMany();
+    return found.map(toUser);
   }
 
   async list(): Promise<DirectoryUser[]> {

@@ -1,0 +1,215 @@
+import autocannon, { AutocannonResult } from 'autocannon';
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { EwsTarget, startBareServer, startEmbedded, startKafkaDeployment } from './ews-deployments';
+import { format, formatTable } from './stats';
+
+/**
+ * `bench ews`: requests/s and latency of EWS operations at N concurrent connections (autocannon)
+ * against the embedded app and the Kafka-backed deployment, beside a bare Node `http` server that
+ * answers with the same bytes Parley answered, measured in the same run. Each target runs alone:
+ * the embedded app is stopped before the Kafka deployment starts.
+ */
+export interface EwsBenchOptions {
+  repoRoot: string;
+  /** An existing cluster; without it a dedicated test broker is started and stopped. */
+  kafkaBrokers: string | undefined;
+  connections: number;
+  /** Measured seconds per row (after a warm-up of `warmUpSeconds`, not counted). */
+  seconds: number;
+  warmUpSeconds: number;
+  /** Extra node flags for the embedded app (e.g. --cpu-prof). */
+  embeddedNodeArgs: string[];
+  log: (line: string) => void;
+  out: (text: string) => void;
+}
+
+/** The issue's targets. */
+const TARGET_EMBEDDED_RATIO = 0.4;
+const TARGET_KAFKA_P99_MS = 25;
+
+const NS = {
+  soap: 'http://schemas.xmlsoap.org/soap/envelope/',
+  m: 'http://schemas.microsoft.com/exchange/services/2006/messages',
+  t: 'http://schemas.microsoft.com/exchange/services/2006/types',
+};
+
+function envelope(body: string): string {
+  return `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="${NS.soap}" xmlns:m="${NS.m}" xmlns:t="${NS.t}"><soap:Header><t:RequestServerVersion Version="Exchange2013_SP1"/></soap:Header><soap:Body>${body}</soap:Body></soap:Envelope>`;
+}
+
+type Operation = 'GetUserOofSettings' | 'GetUserAvailability';
+const OPERATIONS: Operation[] = ['GetUserOofSettings', 'GetUserAvailability'];
+
+const requests: Record<Operation, (mailbox: string) => string> = {
+  GetUserOofSettings: (mailbox) => envelope(`<m:GetUserOofSettingsRequest><t:Mailbox><t:Address>${mailbox}</t:Address></t:Mailbox></m:GetUserOofSettingsRequest>`),
+  // One mailbox, one day, UTC, detailed + merged at 30 minutes.
+  GetUserAvailability: (mailbox) => {
+    const rule = (month: number) => `<t:Bias>0</t:Bias><t:Time>02:00:00</t:Time><t:DayOrder>1</t:DayOrder><t:Month>${month}</t:Month><t:DayOfWeek>Sunday</t:DayOfWeek>`;
+    return envelope(
+      `<m:GetUserAvailabilityRequest><t:TimeZone><t:Bias>0</t:Bias><t:StandardTime>${rule(10)}</t:StandardTime><t:DaylightTime>${rule(3)}</t:DaylightTime></t:TimeZone>` +
+        `<m:MailboxDataArray><t:MailboxData><t:Email><t:Address>${mailbox}</t:Address></t:Email><t:AttendeeType>Required</t:AttendeeType><t:ExcludeConflicts>false</t:ExcludeConflicts></t:MailboxData></m:MailboxDataArray>` +
+        `<t:FreeBusyViewOptions><t:TimeWindow><t:StartTime>2031-07-01T00:00:00</t:StartTime><t:EndTime>2031-07-02T00:00:00</t:EndTime></t:TimeWindow><t:MergedFreeBusyIntervalInMinutes>30</t:MergedFreeBusyIntervalInMinutes><t:RequestedView>DetailedMerged</t:RequestedView></t:FreeBusyViewOptions></m:GetUserAvailabilityRequest>`,
+    );
+  },
+};
+
+/** Gives the mailbox a realistic OOF (Enabled, both replies), so the answer is not the empty default. */
+const setOof = (mailbox: string) =>
+  envelope(
+    `<m:SetUserOofSettingsRequest><t:Mailbox><t:Address>${mailbox}</t:Address></t:Mailbox><t:UserOofSettings><t:OofState>Enabled</t:OofState><t:ExternalAudience>All</t:ExternalAudience>` +
+      `<t:InternalReply><t:Message>I am out of the office until Monday. For anything urgent, call the front desk.</t:Message></t:InternalReply>` +
+      `<t:ExternalReply><t:Message>Thank you for your message. I am away until Monday.</t:Message></t:ExternalReply></t:UserOofSettings></m:SetUserOofSettingsRequest>`,
+  );
+
+interface Row {
+  target: string;
+  operation: Operation;
+  result?: AutocannonResult;
+  /** Why nothing was measured (the operation is not implemented, or failed). */
+  skipped?: string;
+}
+
+const basic = (t: EwsTarget) => `Basic ${Buffer.from(`${t.user}:${t.password}`).toString('base64')}`;
+
+async function post(target: EwsTarget, body: string, path = '/EWS/Exchange.asmx'): Promise<{ status: number; text: string }> {
+  const response = await fetch(`${target.base}${path}`, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', authorization: basic(target) }, body });
+  return { status: response.status, text: await response.text() };
+}
+
+/** undefined if the answer is a success; otherwise a short reason (a fault or a per-item error). */
+function failureOf(answer: { status: number; text: string }): string | undefined {
+  const code = /<(?:\w+:)?ResponseCode\b[^>]*>([^<]+)</.exec(answer.text)?.[1];
+  if (answer.status !== 200) return `HTTP ${answer.status}${code ? ` ${code}` : ''}`;
+  if (/ResponseClass="Error"/.test(answer.text) || /<(?:\w+:)?Fault>/.test(answer.text)) return code ?? 'error response';
+  return undefined;
+}
+
+async function load(opts: EwsBenchOptions, target: EwsTarget, body: string, path: string, seconds: number): Promise<AutocannonResult> {
+  return autocannon({
+    url: `${target.base}${path}`,
+    connections: opts.connections,
+    duration: seconds,
+    pipelining: 1,
+    timeout: 10,
+    method: 'POST',
+    headers: { 'content-type': 'text/xml; charset=utf-8', ...(target.user ? { authorization: basic(target) } : {}) },
+    body,
+  });
+}
+
+/** Warm-up, then the measured run, for each operation that answers successfully on `target`. */
+async function measure(opts: EwsBenchOptions, name: string, target: EwsTarget, canned: Map<Operation, string>): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const operation of OPERATIONS) {
+    const body = requests[operation](target.user);
+    const probe = await post(target, body);
+    const failure = failureOf(probe);
+    if (failure) {
+      const notYet = /ErrorInvalidRequest|not implemented|not supported/i.test(failure + probe.text);
+      rows.push({ target: name, operation, skipped: notYet ? `not implemented yet (gateway answers ${failure})` : `fails: ${failure}` });
+      continue;
+    }
+    if (!canned.has(operation)) canned.set(operation, probe.text);
+    opts.log(`${name} ${operation}: warm-up ${opts.warmUpSeconds} s, then ${opts.seconds} s at ${opts.connections} connections`);
+    await load(opts, target, body, '/EWS/Exchange.asmx', opts.warmUpSeconds);
+    rows.push({ target: name, operation, result: await load(opts, target, body, '/EWS/Exchange.asmx', opts.seconds) });
+  }
+  return rows;
+}
+
+export async function runEwsBench(opts: EwsBenchOptions): Promise<void> {
+  const started = performance.now();
+  const runId = randomBytes(3).toString('hex');
+  const running: EwsTarget[] = [];
+  const stopAll = async () => {
+    for (const t of running.splice(0).reverse()) await t.stop().catch((error: unknown) => opts.log(`clean-up failed: ${String(error)}`));
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    opts.log(`${signal}: cleaning up`);
+    void stopAll().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    // The answers Parley gives become the bare server's canned answers (same bytes).
+    const canned = new Map<Operation, string>();
+
+    opts.log('starting the embedded app');
+    const embedded = await startEmbedded(opts.repoRoot, opts.embeddedNodeArgs);
+    running.push(embedded);
+    const setup = await post(embedded, setOof(embedded.user));
+    if (failureOf(setup)) throw new Error(`SetUserOofSettings failed on the embedded app: ${failureOf(setup)}`);
+    const embeddedRows = await measure(opts, 'Parley embedded', embedded, canned);
+    await stopAll();
+
+    const bareRows: Row[] = [];
+    if (canned.size > 0) {
+      const bare = await startBareServer(Object.fromEntries([...canned].map(([op, text]) => [`/${op}`, text])));
+      running.push(bare);
+      for (const [operation, text] of canned) {
+        opts.log(`bare node http ${operation} (${Buffer.byteLength(text)} bytes): warm-up, then ${opts.seconds} s`);
+        await load(opts, bare, requests[operation]('x@parley.test'), `/${operation}`, opts.warmUpSeconds);
+        bareRows.push({ target: 'bare node http', operation, result: await load(opts, bare, requests[operation]('x@parley.test'), `/${operation}`, opts.seconds) });
+      }
+      await stopAll();
+    }
+
+    opts.log('starting the Kafka-backed deployment (four processes)');
+    const kafka = await startKafkaDeployment(opts.repoRoot, runId, opts.kafkaBrokers, opts.log);
+    running.push(kafka);
+    const kafkaSetup = await post(kafka, setOof(kafka.user));
+    if (failureOf(kafkaSetup)) throw new Error(`SetUserOofSettings failed on the Kafka deployment: ${failureOf(kafkaSetup)}`);
+    const kafkaRows = await measure(opts, 'Parley → Kafka', kafka, canned);
+    await stopAll();
+
+    const rows = [...bareRows, ...embeddedRows, ...kafkaRows];
+    opts.out(report(rows, canned, opts, [`${os.cpus().length} cores, Node ${process.version}, load generator (autocannon) in the benchmark process`, `run took ${((performance.now() - started) / 1000).toFixed(0)} s`]));
+  } finally {
+    await stopAll();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+function report(rows: Row[], canned: Map<Operation, string>, opts: EwsBenchOptions, notes: string[]): string {
+  const bareOf = (op: Operation) => rows.find((r) => r.target === 'bare node http' && r.operation === op)?.result;
+  const rps = (r: AutocannonResult) => r['2xx'] / r.duration;
+  const ordered = OPERATIONS.flatMap((op) => rows.filter((r) => r.operation === op));
+  const table = formatTable(
+    ['target', 'operation', 'bytes', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'vs bare'],
+    ordered.map((r) => {
+      if (!r.result) return [r.target, r.operation, '–', (r.skipped ?? '–').split(' (')[0]];
+      const bare = bareOf(r.operation);
+      const errors = r.result.non2xx + r.result.errors + r.result.timeouts;
+      return [
+        r.target,
+        r.operation,
+        format.count(Buffer.byteLength(canned.get(r.operation) ?? '')),
+        format.count(rps(r.result)),
+        format.ms(r.result.latency.p50),
+        format.ms(r.result.latency.p99),
+        format.ms(r.result.latency.max),
+        format.count(errors),
+        bare ? format.percent(rps(r.result) / rps(bare)) : '–',
+      ];
+    }),
+    ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+  );
+  const lines = [table, '', `${opts.connections} connections, ${opts.seconds} s per row after ${opts.warmUpSeconds} s of warm-up; ${notes.join('; ')}`, ''];
+  for (const op of OPERATIONS) {
+    const bare = bareOf(op);
+    const embedded = rows.find((r) => r.target === 'Parley embedded' && r.operation === op);
+    const kafka = rows.find((r) => r.target === 'Parley → Kafka' && r.operation === op);
+    if (embedded?.result && bare) {
+      const ratio = rps(embedded.result) / rps(bare);
+      lines.push(`target: ${op} embedded ≥ ${format.percent(TARGET_EMBEDDED_RATIO)} of bare req/s: ${format.percent(ratio)} — ${ratio >= TARGET_EMBEDDED_RATIO ? 'met' : 'MISSED'}`);
+    } else lines.push(`target: ${op} embedded ≥ ${format.percent(TARGET_EMBEDDED_RATIO)} of bare req/s: not measured (${embedded?.skipped ?? 'no result'})`);
+    if (kafka?.result) {
+      const p99 = kafka.result.latency.p99;
+      lines.push(`target: ${op} Kafka-backed p99 < ${TARGET_KAFKA_P99_MS} ms: ${format.ms(p99)} ms — ${p99 < TARGET_KAFKA_P99_MS ? 'met' : 'MISSED'}`);
+    } else lines.push(`target: ${op} Kafka-backed p99 < ${TARGET_KAFKA_P99_MS} ms: not measured (${kafka?.skipped ?? 'no result'})`);
+  }
+  return lines.join('\n');
+}
