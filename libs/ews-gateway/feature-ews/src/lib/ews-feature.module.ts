@@ -14,8 +14,17 @@ import { FolderIds } from './folders/folder-ids';
 import { GetFolderHandler } from './folders/get-folder.handler';
 import { MailboxFolders } from './folders/mailbox-folders.service';
 import { SetUserOofSettingsHandler } from './oof/set-user-oof-settings.handler';
+import { GetUserAvailabilityHandler } from './availability/get-user-availability.handler';
+import { CalendarAccess } from './calendar/calendar-access';
+import { CalendarGateway } from './calendar/calendar.gateway';
+import { CreateItemHandler } from './calendar/create-item.handler';
+import { DeleteItemHandler } from './calendar/delete-item.handler';
+import { FindItemHandler } from './calendar/find-item.handler';
+import { GetItemHandler } from './calendar/get-item.handler';
+import { UpdateItemHandler } from './calendar/update-item.handler';
 
-const handlers = [GetUserOofSettingsHandler, SetUserOofSettingsHandler, ConvertIdHandler, ResolveNamesHandler, GetServerTimeZonesHandler, GetFolderHandler, FindFolderHandler];
+const calendarHandlers = [CreateItemHandler, FindItemHandler, GetItemHandler, UpdateItemHandler, DeleteItemHandler, GetUserAvailabilityHandler];
+const handlers = [GetUserOofSettingsHandler, SetUserOofSettingsHandler, ConvertIdHandler, ResolveNamesHandler, GetServerTimeZonesHandler, GetFolderHandler, FindFolderHandler, ...calendarHandlers];
 
 /** The EWS SOAP endpoint and its operations (needs `EwsAuthModule` and the messaging module). */
 @Module({})
@@ -27,6 +36,8 @@ export class EwsFeatureModule {
       providers: [
         { provide: EWS_ENDPOINT_OPTIONS, useValue: options },
         OofGateway,
+        CalendarGateway,
+        CalendarAccess,
         FolderIds,
         MailboxFolders,
         ...handlers,

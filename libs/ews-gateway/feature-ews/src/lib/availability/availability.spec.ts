@@ -1,0 +1,137 @@
+import type { FreeBusyReply } from '@parley/contracts';
+import type { ActingMailbox } from '@parley/ews-gateway/auth';
+import { readSoapRequest } from '@parley/ews-gateway/soap';
+import type { CalendarGateway } from '../calendar/calendar.gateway';
+import type { EwsOperationContext } from '../ews-operation';
+import { bodyXml, directoryUser, M, T } from '../test-context';
+import { GetUserAvailabilityHandler } from './get-user-availability.handler';
+import { serializableTimeZone } from './serializable-time-zone';
+
+const alice = directoryUser('alice@parley.test', 'Alice');
+
+// Microsoft's documented Pacific example: Bias 480, daylight -60 from the 2nd Sunday of March, standard from the 1st Sunday of November, at 02:00.
+const PACIFIC =
+  '<t:TimeZone><t:Bias>480</t:Bias><t:StandardTime><t:Bias>0</t:Bias><t:Time>02:00:00</t:Time><t:DayOrder>1</t:DayOrder><t:Month>11</t:Month><t:DayOfWeek>Sunday</t:DayOfWeek></t:StandardTime>' +
+  '<t:DaylightTime><t:Bias>-60</t:Bias><t:Time>02:00:00</t:Time><t:DayOrder>2</t:DayOrder><t:Month>3</t:Month><t:DayOfWeek>Sunday</t:DayOfWeek></t:DaylightTime></t:TimeZone>';
+
+function context(operation: string, header = ''): EwsOperationContext {
+  const xml = `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:m="${M}" xmlns:t="${T}"><soap:Header>${header}</soap:Header><soap:Body>${operation}</soap:Body></soap:Envelope>`;
+  const acting: ActingMailbox = { caller: alice, mailbox: alice, impersonating: false };
+  return { request: readSoapRequest(xml), acting };
+}
+
+function availability(mailboxes: string[], window: [string, string], tz = PACIFIC, view = 'DetailedMerged'): string {
+  const data = mailboxes.map((a) => `<t:MailboxData><t:Email><t:Address>${a}</t:Address></t:Email><t:AttendeeType>Required</t:AttendeeType><t:ExcludeConflicts>false</t:ExcludeConflicts></t:MailboxData>`).join('');
+  return (
+    `<m:GetUserAvailabilityRequest>${tz}<m:MailboxDataArray>${data}</m:MailboxDataArray>` +
+    `<t:FreeBusyViewOptions><t:TimeWindow><t:StartTime>${window[0]}</t:StartTime><t:EndTime>${window[1]}</t:EndTime></t:TimeWindow><t:MergedFreeBusyIntervalInMinutes>60</t:MergedFreeBusyIntervalInMinutes><t:RequestedView>${view}</t:RequestedView></t:FreeBusyViewOptions></m:GetUserAvailabilityRequest>`
+  );
+}
+
+describe('SerializableTimeZone', () => {
+  const zone = serializableTimeZone(context(availability(['a@b.c'], ['2031-01-01T00:00:00', '2031-01-02T00:00:00'])).request.body.children[0]);
+  const H = 3_600_000;
+
+  it.each([
+    ['winter (PST, UTC-8)', Date.UTC(2031, 0, 15, 12), -8],
+    ['summer (PDT, UTC-7)', Date.UTC(2031, 6, 15, 12), -7],
+    ['just before the spring change (9 March 2031, 09:59 UTC)', Date.UTC(2031, 2, 9, 9, 59), -8],
+    ['at the spring change (10:00 UTC)', Date.UTC(2031, 2, 9, 10), -7],
+    ['just before the autumn change (2 November 2031, 08:59 UTC)', Date.UTC(2031, 10, 2, 8, 59), -7],
+    ['at the autumn change (09:00 UTC)', Date.UTC(2031, 10, 2, 9), -8],
+  ])('gives the offset in %s', (_, utc, hours) => {
+    expect(zone.toLocal(utc) - utc).toBe(hours * H);
+    // (01:00–02:00 on the autumn day happens twice; toUtc gives the first, checked below.)
+    if (utc !== Date.UTC(2031, 10, 2, 9)) expect(zone.toUtc(zone.toLocal(utc))).toBe(utc);
+  });
+
+  it('pushes a skipped wall time forward and takes the first of a repeated one', () => {
+    expect(zone.toUtc(Date.UTC(2031, 2, 9, 2, 30))).toBe(Date.UTC(2031, 2, 9, 10, 30)); // 02:30 does not exist → 03:30 PDT
+    expect(zone.toUtc(Date.UTC(2031, 10, 2, 1, 30))).toBe(Date.UTC(2031, 10, 2, 8, 30)); // 01:30 PDT, the first one
+  });
+
+  it('handles a zone without daylight saving time and a southern-hemisphere zone', () => {
+    const fixed = serializableTimeZone(context(availability(['a@b.c'], ['2031-01-01T00:00:00', '2031-01-02T00:00:00'], PACIFIC.replace('<t:Month>11</t:Month>', '<t:Month>0</t:Month>').replace('<t:Month>3</t:Month>', '<t:Month>0</t:Month>'))).request.body.children[0]);
+    expect(fixed.toLocal(Date.UTC(2031, 6, 1)) - Date.UTC(2031, 6, 1)).toBe(-8 * H);
+    // Sydney: Bias -600, daylight -60 from the 1st Sunday of October, standard from the 1st Sunday of April, 02:00/03:00.
+    const sydney = serializableTimeZone(
+      context(
+        availability(['a@b.c'], ['2031-01-01T00:00:00', '2031-01-02T00:00:00'],
+          '<t:TimeZone><t:Bias>-600</t:Bias><t:StandardTime><t:Bias>0</t:Bias><t:Time>03:00:00</t:Time><t:DayOrder>1</t:DayOrder><t:Month>4</t:Month><t:DayOfWeek>Sunday</t:DayOfWeek></t:StandardTime><t:DaylightTime><t:Bias>-60</t:Bias><t:Time>02:00:00</t:Time><t:DayOrder>1</t:DayOrder><t:Month>10</t:Month><t:DayOfWeek>Sunday</t:DayOfWeek></t:DaylightTime></t:TimeZone>'),
+      ).request.body.children[0],
+    );
+    expect(sydney.toLocal(Date.UTC(2031, 0, 15)) - Date.UTC(2031, 0, 15)).toBe(11 * H);
+    expect(sydney.toLocal(Date.UTC(2031, 6, 15)) - Date.UTC(2031, 6, 15)).toBe(10 * H);
+  });
+});
+
+describe('GetUserAvailability', () => {
+  const reply: FreeBusyReply = {
+    results: [
+      {
+        mailbox: 'alice@parley.test',
+        ok: true,
+        view: {
+          viewType: 'DetailedMerged',
+          mergedFreeBusy: '0020',
+          calendarEvents: [
+            { start: '2031-07-01T16:00:00.000Z', end: '2031-07-01T17:00:00.000Z', busyType: 'Busy', details: { id: 'AAMk1', subject: 'Planning', location: 'HQ', isMeeting: false, isRecurring: false, isException: false, isReminderSet: false, isPrivate: false } },
+          ],
+          workingHours: null,
+        },
+      },
+      { mailbox: 'bob@parley.test', ok: true, view: { viewType: 'FreeBusyMerged', mergedFreeBusy: '0000', calendarEvents: [], workingHours: null } },
+      { mailbox: 'ghost@parley.test', ok: false, error: { code: 'MailboxNotFound', message: 'no such mailbox' } },
+    ],
+  };
+  const calendar = (answer: FreeBusyReply = reply) => ({ freeBusy: jest.fn(async () => answer) }) as unknown as CalendarGateway & { freeBusy: jest.Mock };
+
+  it('asks calendar-sync once for all mailboxes, and answers each in request order with local times (golden)', async () => {
+    const gateway = calendar();
+    const answer = await new GetUserAvailabilityHandler(gateway).handle(context(availability(['alice@parley.test', 'Bob@Parley.test', 'ghost@parley.test', 'not-an-address'], ['2031-07-01T09:00:00', '2031-07-01T13:00:00'])));
+    expect(gateway.freeBusy).toHaveBeenCalledWith({
+      requester: 'alice@parley.test',
+      mailboxes: ['alice@parley.test', 'bob@parley.test', 'ghost@parley.test'],
+      start: '2031-07-01T16:00:00.000Z',
+      end: '2031-07-01T20:00:00.000Z',
+      mergedIntervalMinutes: 60,
+      requestedView: 'DetailedMerged',
+    });
+    const notFound = '<m:FreeBusyResponse><m:ResponseMessage ResponseClass="Error"><m:MessageText>The mail recipient was not found in the directory.</m:MessageText><m:ResponseCode>ErrorMailRecipientNotFound</m:ResponseCode><m:DescriptiveLinkKey>0</m:DescriptiveLinkKey></m:ResponseMessage></m:FreeBusyResponse>';
+    expect(bodyXml(answer)).toBe(
+      '<m:GetUserAvailabilityResponse><m:FreeBusyResponseArray>' +
+        '<m:FreeBusyResponse><m:ResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode></m:ResponseMessage><m:FreeBusyView><t:FreeBusyViewType>DetailedMerged</t:FreeBusyViewType><t:MergedFreeBusy>0020</t:MergedFreeBusy>' +
+        '<t:CalendarEventArray><t:CalendarEvent><t:StartTime>2031-07-01T09:00:00</t:StartTime><t:EndTime>2031-07-01T10:00:00</t:EndTime><t:BusyType>Busy</t:BusyType>' +
+        '<t:CalendarEventDetails><t:ID>AAMk1</t:ID><t:Subject>Planning</t:Subject><t:Location>HQ</t:Location><t:IsMeeting>false</t:IsMeeting><t:IsRecurring>false</t:IsRecurring><t:IsException>false</t:IsException><t:IsReminderSet>false</t:IsReminderSet><t:IsPrivate>false</t:IsPrivate></t:CalendarEventDetails>' +
+        '</t:CalendarEvent></t:CalendarEventArray></m:FreeBusyView></m:FreeBusyResponse>' +
+        '<m:FreeBusyResponse><m:ResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode></m:ResponseMessage><m:FreeBusyView><t:FreeBusyViewType>FreeBusyMerged</t:FreeBusyViewType><t:MergedFreeBusy>0000</t:MergedFreeBusy><t:CalendarEventArray/></m:FreeBusyView></m:FreeBusyResponse>' +
+        notFound +
+        notFound +
+        '</m:FreeBusyResponseArray></m:GetUserAvailabilityResponse>',
+    );
+  });
+
+  it('takes the zone from TimeZoneContext when the body has none (Exchange 2010+ clients)', async () => {
+    const gateway = calendar();
+    await new GetUserAvailabilityHandler(gateway).handle(
+      context(availability(['alice@parley.test'], ['2031-07-01T00:00:00', '2031-07-02T00:00:00'], ''), '<t:TimeZoneContext><t:TimeZoneDefinition Id="W. Europe Standard Time"/></t:TimeZoneContext>'),
+    );
+    expect(gateway.freeBusy.mock.calls[0][0]).toMatchObject({ start: '2031-06-30T22:00:00.000Z', end: '2031-07-01T22:00:00.000Z' });
+  });
+
+  it('refuses a window over 42 days for every mailbox, without asking calendar-sync', async () => {
+    const gateway = calendar();
+    const xml = bodyXml(await new GetUserAvailabilityHandler(gateway).handle(context(availability(['alice@parley.test', 'bob@parley.test'], ['2031-07-01T00:00:00Z', '2031-08-12T00:00:01Z']))));
+    expect(xml.match(/<m:ResponseCode>ErrorTimeIntervalTooBig<\/m:ResponseCode>/g)).toHaveLength(2);
+    expect(gateway.freeBusy).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    ['an interval under 5 minutes', (x: string) => x.replace('<t:MergedFreeBusyIntervalInMinutes>60', '<t:MergedFreeBusyIntervalInMinutes>4')],
+    ['an unknown view', (x: string) => x.replace('>DetailedMerged<', '>Everything<')],
+    ['a reversed window', (x: string) => x.replace('2031-07-01T13:00:00', '2031-07-01T08:00:00')],
+  ])('faults on %s', async (_, mutate) => {
+    const xml = mutate(availability(['alice@parley.test'], ['2031-07-01T09:00:00', '2031-07-01T13:00:00']));
+    await expect(new GetUserAvailabilityHandler(calendar()).handle(context(xml))).rejects.toHaveProperty('responseCode');
+  });
+});

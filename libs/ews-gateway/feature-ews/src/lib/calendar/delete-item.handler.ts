@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import { attr, operationResponse, type ResponseMessageSpec, type XmlNode } from '@parley/ews-gateway/soap';
+import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
+import { calendarErrorMessage } from './calendar-error.mapper';
+import { CalendarGateway } from './calendar.gateway';
+import { oneOf } from './calendar-item.reader';
+import { itemIdElements, readItemIdRef } from './calendar-request.reader';
+
+const DELETE_TYPES = ['HardDelete', 'SoftDelete', 'MoveToDeletedItems'] as const;
+const CANCELLATIONS = ['SendToNone', 'SendOnlyToAll', 'SendToAllAndSaveCopy'] as const;
+const TASK_OCCURRENCES = ['AllOccurrences', 'SpecifiedOccurrenceOnly'] as const;
+
+/**
+ * DeleteItem on calendar items. A single item or series id removes it whole; an occurrence id
+ * (or `OccurrenceItemId`) removes that occurrence only; `RecurringMasterItemId` removes the
+ * series. Every DeleteType is a hard delete (Parley has no Deleted Items store yet) and no
+ * cancellation is sent (no invitation transport yet): both are accepted and documented.
+ */
+@Injectable()
+export class DeleteItemHandler implements EwsOperationHandler {
+  readonly operation = 'DeleteItem';
+
+  constructor(private readonly calendar: CalendarGateway) {}
+
+  async handle({ request, acting }: EwsOperationContext): Promise<XmlNode> {
+    const body = request.body;
+    oneOf(attr(body, 'DeleteType') ?? 'HardDelete', DELETE_TYPES, 'DeleteType');
+    const cancellations = attr(body, 'SendMeetingCancellations');
+    if (cancellations !== undefined) oneOf(cancellations, CANCELLATIONS, 'SendMeetingCancellations');
+    const occurrences = attr(body, 'AffectedTaskOccurrences');
+    if (occurrences !== undefined) oneOf(occurrences, TASK_OCCURRENCES, 'AffectedTaskOccurrences');
+    const mailbox = acting.mailbox.smtpAddress;
+    const messages: ResponseMessageSpec[] = [];
+    for (const id of itemIdElements(body)) {
+      let byIndex = false;
+      try {
+        const { target } = readItemIdRef(id);
+        byIndex = target.by === 'occurrenceIndex';
+        const itemId = target.by === 'id' ? target.itemId : (await this.calendar.get(mailbox, target)).id;
+        await this.calendar.delete(mailbox, itemId);
+        messages.push({});
+      } catch (error) {
+        messages.push(calendarErrorMessage(error, { byOccurrenceIndex: byIndex }));
+      }
+    }
+    return operationResponse('DeleteItem', messages);
+  }
+}
