@@ -23,8 +23,17 @@ export function getServerTimeZonesResponse(zones: readonly ServerTimeZone[], ful
 }
 
 function definition(zone: ServerTimeZone, full: boolean): XmlNode {
+  return timeZoneDefinitionElement('TimeZoneDefinition', zone, full);
+}
+
+/**
+ * A `TimeZoneDefinitionType` element named `localName` (GetServerTimeZones' `TimeZoneDefinition`,
+ * a calendar item's `StartTimeZone` / `EndTimeZone`): Id and Name, and with `full` the Periods,
+ * TransitionsGroups and Transitions of the zone's yearly rule.
+ */
+export function timeZoneDefinitionElement(localName: string, zone: ServerTimeZone, full: boolean): XmlNode {
   const t = (local: string, attrs: Record<string, string> = {}, content?: Parameters<typeof el>[3]) => el(NS.TYPES, local, attrs, content);
-  if (!full) return t('TimeZoneDefinition', { Id: zone.id, Name: zone.name });
+  if (!full) return t(localName, { Id: zone.id, Name: zone.name });
   const key = zone.id.replace(/[^A-Za-z0-9]/g, '');
   const standardId = `trule:Parley/${key}/Standard`;
   const daylightId = `trule:Parley/${key}/Daylight`;
@@ -38,7 +47,7 @@ function definition(zone: ServerTimeZone, full: boolean): XmlNode {
       t('Occurrence', {}, rule.occurrence),
     ]);
   const dst = zone.daylight;
-  return t('TimeZoneDefinition', { Id: zone.id, Name: zone.name }, [
+  return t(localName, { Id: zone.id, Name: zone.name }, [
     t('Periods', {}, [
       t('Period', { Bias: minutesDuration(-zone.standardOffsetMinutes), Name: 'Standard', Id: standardId }),
       dst && t('Period', { Bias: minutesDuration(-dst.offsetMinutes), Name: 'Daylight', Id: daylightId }),
