@@ -1,0 +1,117 @@
+// The distributed deployment as a test runs it: a Kafka broker of its own, a fresh PostgreSQL
+// database, each service's migrations run once (as the migration Job would), users created with
+// the admin CLI, then the four services as separate processes.
+import { execFile } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+import { createTestDatabase, DedicatedKafkaBroker, freePort, RunningProcess, startProcess, waitForHttpOk } from '@parley/testing';
+import type * as ews from 'ews-javascript-api';
+import { ewsService, useNodeXhr } from './ews-embedded';
+import { appBundle, repoRoot } from './repo';
+
+export const SERVICES = ['calendar-sync', 'presence-bridge', 'voicemail-ingest', 'ews-gateway'] as const;
+
+export interface KafkaDeploymentOptions {
+  /** Prefix of the database name and Kafka consumer groups. */
+  prefix: string;
+  /** Local parts of the users to create (`alice` → `alice-<run>@parley.test`, password `alice-<run>-pw`). */
+  users: string[];
+  /** Local parts (among `users`) granted ApplicationImpersonation. */
+  impersonators?: string[];
+}
+
+export interface KafkaDeployment {
+  readonly run: string;
+  readonly broker: DedicatedKafkaBroker;
+  /** The gateway's base URL (`http://127.0.0.1:<port>`). */
+  readonly base: string;
+  /** The environment every service process was given (without the per-process port and instance id). */
+  readonly env: NodeJS.ProcessEnv;
+  /** `alice` → the address created for this run. */
+  address(user: string): string;
+  password(address: string): string;
+  /** An ews-javascript-api client with Basic credentials of `address`, against `base` (or another gateway). */
+  as(address: string, base?: string): ews.ExchangeService;
+  /** Runs the built admin CLI; resolves with its standard output. */
+  admin(args: string[]): Promise<string>;
+  /** Starts another service process (e.g. a second gateway replica); it is stopped with the rest. */
+  startService(name: (typeof SERVICES)[number], instance: string): Promise<{ proc: RunningProcess; base: string }>;
+  stop(): Promise<void>;
+}
+
+export async function startKafkaDeployment(options: KafkaDeploymentOptions): Promise<KafkaDeployment> {
+  useNodeXhr();
+  const run = randomUUID().slice(0, 8);
+  const tokenKey = randomBytes(32).toString('base64url');
+  const processes: RunningProcess[] = [];
+  const broker = await DedicatedKafkaBroker.start(repoRoot);
+  let db: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
+
+  const address = (user: string) => `${user}-${run}@parley.test`;
+  const password = (mailbox: string) => `${mailbox.split('@')[0]}-pw`;
+  const stop = async () => {
+    await Promise.all(processes.map((p) => p.stop()));
+    broker.stop();
+    await db?.drop();
+  };
+
+  try {
+    db = await createTestDatabase(options.prefix.replace(/-/g, '_'));
+    const env: NodeJS.ProcessEnv = {
+      DATABASE_URL: db.url,
+      KAFKA_BROKERS: broker.brokers,
+      PARLEY_BUS: 'kafka',
+      KAFKA_GROUP_PREFIX: `${options.prefix}-${run}`,
+      KAFKA_PARTITIONS: '3',
+      PARLEY_LOG_LEVEL: 'warn',
+      PARLEY_OUTBOX_POLL_MS: '200',
+      KAFKAJS_NO_PARTITIONER_WARNING: '1',
+      PARLEY_ID_SECRET: randomBytes(32).toString('base64url'),
+      PARLEY_EWS_TOKEN_KEY: tokenKey,
+    };
+    const dbUrl = db.url;
+    const admin = async (args: string[]) => {
+      const { stdout } = await promisify(execFile)(process.execPath, [appBundle('parley-admin'), ...args], {
+        env: { ...process.env, DATABASE_URL: dbUrl, PARLEY_EWS_TOKEN_KEY: tokenKey },
+      });
+      return stdout;
+    };
+
+    for (const name of SERVICES) {
+      const migrate = startProcess('node', [appBundle(name), 'migrate'], env);
+      const code = await migrate.exited;
+      if (code !== 0) throw new Error(`${name} migrate exited with ${code}:\n${migrate.output().slice(-4000)}`);
+    }
+    for (const user of options.users) await admin(['user', 'add', address(user), '--name', user, '--password', password(address(user))]);
+    for (const user of options.impersonators ?? []) await admin(['role', 'grant', address(user), 'ApplicationImpersonation']);
+
+    const startService = async (name: (typeof SERVICES)[number], instance: string) => {
+      const port = await freePort();
+      const proc = startProcess('node', [appBundle(name)], { ...env, PARLEY_HTTP_PORT: String(port), PARLEY_INSTANCE_ID: `${instance}-${run}` });
+      processes.push(proc);
+      await waitForHttpOk(`http://127.0.0.1:${port}/readyz`, proc, 90_000);
+      return { proc, base: `http://127.0.0.1:${port}` };
+    };
+    let base = '';
+    for (const name of SERVICES) {
+      const started = await startService(name, name);
+      if (name === 'ews-gateway') base = started.base;
+    }
+
+    return {
+      run,
+      broker,
+      base,
+      env,
+      address,
+      password,
+      as: (mailbox, at = base) => ewsService(at, mailbox, password(mailbox)),
+      admin,
+      startService,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
