@@ -7,6 +7,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { createTestDatabase, DedicatedKafkaBroker, freePort, RunningProcess, startProcess, waitForHttpOk } from '@parley/testing';
 import * as ews from 'ews-javascript-api';
+import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import { ewsService, useNodeXhr } from './ews-embedded';
 import { appBundle, repoRoot } from './repo';
 
@@ -17,11 +18,13 @@ describe('EWS out-of-office with ews-javascript-api (four processes over Kafka)'
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let broker: DedicatedKafkaBroker;
   let base: string;
+  let gatewayEnv: NodeJS.ProcessEnv;
 
   // Demo users exist only in embedded mode: these are created with the admin CLI.
   const ALICE = `alice-${run}@parley.test`;
   const BOB = `bob-${run}@parley.test`;
   const APP = `app-${run}@parley.test`;
+  const CAROL = `carol-${run}@parley.test`;
   const password = (address: string) => `${address.split('@')[0]}-pw`;
   const tokenKey = randomBytes(32).toString('base64url');
 
@@ -52,7 +55,7 @@ describe('EWS out-of-office with ews-javascript-api (four processes over Kafka)'
       const migrate = startProcess('node', [appBundle(name), 'migrate'], env);
       expect(await migrate.exited).toBe(0);
     }
-    for (const address of [ALICE, BOB, APP]) await admin(['user', 'add', address, '--name', address.split('-')[0], '--password', password(address)]);
+    for (const address of [ALICE, BOB, APP, CAROL]) await admin(['user', 'add', address, '--name', address.split('-')[0], '--password', password(address)]);
     await admin(['role', 'grant', APP, 'ApplicationImpersonation']);
 
     for (const name of services) {
@@ -62,6 +65,7 @@ describe('EWS out-of-office with ews-javascript-api (four processes over Kafka)'
       await waitForHttpOk(`http://127.0.0.1:${port}/readyz`, proc, 90_000);
       if (name === 'ews-gateway') base = `http://127.0.0.1:${port}`;
     }
+    gatewayEnv = { ...env, PARLEY_EWS_TOKEN_KEY: tokenKey };
   }, 240_000);
 
   afterAll(async () => {
@@ -210,6 +214,53 @@ describe('EWS out-of-office with ews-javascript-api (four processes over Kafka)'
         body: '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body/></soap:Envelope>',
       });
       expect(response.status).toBe(401);
+    });
+  });
+  describe('the OOF read model of a second gateway replica', () => {
+    const settingsOf = (text: string) => {
+      const settings = new ews.OofSettings();
+      settings.State = ews.OofState.Enabled;
+      settings.ExternalAudience = ews.OofExternalAudience.All;
+      settings.InternalReply = reply(text);
+      settings.ExternalReply = reply('');
+      return settings;
+    };
+
+    it('starts from the compacted topic, then sees a write made through the first replica within a second or two', async () => {
+      // Written before the second replica exists: it must learn it from the topic at start.
+      await as(CAROL).SetUserOofSettings(CAROL, settingsOf('written before the second gateway started'));
+
+      const port = await freePort();
+      const second = startProcess('node', [appBundle('ews-gateway')], { ...gatewayEnv, PARLEY_HTTP_PORT: String(port), PARLEY_INSTANCE_ID: `ews-gateway-2-${run}` });
+      processes.push(second);
+      await waitForHttpOk(`http://127.0.0.1:${port}/readyz`, second, 90_000);
+      const readiness = (await (await fetch(`http://127.0.0.1:${port}/readyz`)).json()) as { checks: Record<string, { ok: boolean }> };
+      expect(readiness.checks['oof-read-model']).toEqual({ ok: true });
+
+      const onSecond = ewsService(`http://127.0.0.1:${port}`, CAROL, password(CAROL));
+      expect((await onSecond.GetUserOofSettings(CAROL)).InternalReply.Message).toBe('written before the second gateway started');
+
+      await as(CAROL).SetUserOofSettings(CAROL, settingsOf('written through the first gateway'));
+      const written = Date.now();
+      let seen = '';
+      while (Date.now() - written < 2_000) {
+        seen = (await onSecond.GetUserOofSettings(CAROL)).InternalReply.Message;
+        if (seen === 'written through the first gateway') break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(seen).toBe('written through the first gateway');
+    }, 120_000);
+
+    it('keeps calendar.oof.changed.v1 log-compacted', async () => {
+      const kafka = new Kafka({ clientId: `e2e-${run}`, brokers: broker.brokers.split(','), logLevel: logLevel.NOTHING });
+      const kafkaAdmin = kafka.admin();
+      await kafkaAdmin.connect();
+      try {
+        const { resources } = await kafkaAdmin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: 'calendar.oof.changed.v1', configNames: ['cleanup.policy'] }] });
+        expect(resources[0].configEntries.find((e) => e.configName === 'cleanup.policy')?.configValue).toBe('compact');
+      } finally {
+        await kafkaAdmin.disconnect();
+      }
     });
   });
 });

@@ -4,5 +4,6 @@ export * from './lib/in-process.adapters';
 export * from './lib/command-bus';
 export * from './lib/kafka.adapters';
 export * from './lib/topic-admin';
+export * from './lib/kafka-state-reader';
 export * from './lib/envelope-consumer';
 export * from './lib/messaging.module';

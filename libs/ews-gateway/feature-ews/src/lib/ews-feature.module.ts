@@ -7,6 +7,8 @@ import { EWS_ENDPOINT_OPTIONS, type EwsEndpointOptions } from './ews-options';
 import { EwsRequestService } from './ews-request.service';
 import { GetUserOofSettingsHandler } from './oof/get-user-oof-settings.handler';
 import { OofGateway } from './oof/oof.gateway';
+import { OofReadModel } from './oof/oof-read-model';
+import { OofViewConsumer } from './oof/oof-view.consumer';
 import { ResolveNamesHandler } from './resolve-names/resolve-names.handler';
 import { GetServerTimeZonesHandler } from './time-zones/get-server-time-zones.handler';
 import { FindFolderHandler } from './folders/find-folder.handler';
@@ -32,10 +34,11 @@ export class EwsFeatureModule {
   static forRoot(options: EwsEndpointOptions): DynamicModule {
     return {
       module: EwsFeatureModule,
-      controllers: [EwsController],
+      controllers: [EwsController, OofViewConsumer],
       providers: [
         { provide: EWS_ENDPOINT_OPTIONS, useValue: options },
         OofGateway,
+        OofReadModel,
         CalendarGateway,
         CalendarAccess,
         FolderIds,

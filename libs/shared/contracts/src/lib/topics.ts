@@ -21,6 +21,17 @@ export const Topics = {
 
 export type Topic = (typeof Topics)[keyof typeof Topics];
 
+/**
+ * Kafka configuration a topic needs beyond the broker's defaults, as data beside the names.
+ * State topics (keyed by the aggregate, every record the aggregate's full state with its revision)
+ * are log-compacted: a read model rebuilt from the beginning reads about one record per key, and a
+ * mailbox's state is never lost to time-based retention. Only consumers indifferent to skipped
+ * intermediate states may read a compacted topic (see docs/architecture.md, "OOF read model").
+ */
+export const TopicConfigs: Readonly<Partial<Record<Topic, Readonly<Record<string, string>>>>> = {
+  [Topics.oofChanged]: { 'cleanup.policy': 'compact' },
+};
+
 /** The reply topic for a command topic: `x.request.vN` → `x.reply.vN`. */
 export function replyTopicOf(requestTopic: string): string {
   const replaced = requestTopic.replace(/\.request\.(v\d+)$/, '.reply.$1');

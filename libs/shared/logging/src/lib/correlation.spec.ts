@@ -1,4 +1,6 @@
 import { Writable } from 'node:stream';
+import type { IncomingMessage } from 'node:http';
+import { requestLoggerOptions } from './logging.module';
 import { correlationIdOrNew, currentCorrelationId, runWithCorrelation, sanitizeCorrelationId } from './correlation';
 import { createRootLogger } from './root-logger';
 
@@ -29,5 +31,22 @@ describe('root logger', () => {
     const line = JSON.parse(lines[0]);
     expect(line).toMatchObject({ service: 'calendar-sync', version: '1.2.3', correlationId: 'req-9', password: '[redacted]', msg: 'hello' });
     expect(line.nested.password).toBe('[redacted]');
+  });
+});
+
+describe('requestLoggerOptions', () => {
+  const req = { id: 'r1', method: 'POST', url: '/EWS/Exchange.asmx', headers: { authorization: 'Basic c2VjcmV0' } } as unknown as IncomingMessage;
+
+  it('above info, skips the request line and binds only id, method and URL', () => {
+    const options = requestLoggerOptions({ service: 's', version: '1', level: 'warn' });
+    expect(options.autoLogging).toBe(false);
+    const serializers = options.serializers as Record<string, (r: IncomingMessage) => unknown>;
+    expect(serializers['req'](req)).toEqual({ id: 'r1', method: 'POST', url: '/EWS/Exchange.asmx' });
+  });
+
+  it('at info, logs each request (health probes excepted) with the correlation id', () => {
+    const options = requestLoggerOptions({ service: 's', version: '1', level: 'info' });
+    expect(options.autoLogging).toEqual({ ignore: expect.any(Function) });
+    expect(options.serializers).toBeUndefined();
   });
 });

@@ -12,7 +12,7 @@ export interface KafkaConnection {
 
 /** kafkajs settings tuned from measurement (see docs/operations.md): quick failover, quick shutdown. */
 const consumerTuning = { sessionTimeout: 10_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 500, allowAutoTopicCreation: false };
-const clientTuning: Partial<KafkaConfig> = { connectionTimeout: 3_000, retry: { initialRetryTime: 200, retries: 12, maxRetryTime: 5_000 } };
+export const clientTuning: Partial<KafkaConfig> = { connectionTimeout: 3_000, retry: { initialRetryTime: 200, retries: 12, maxRetryTime: 5_000 } };
 
 /**
  * Nest's default serializer treats any reply object with a `key` or `value` property as a raw

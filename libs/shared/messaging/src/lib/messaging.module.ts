@@ -1,6 +1,6 @@
 import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { CustomStrategy } from '@nestjs/microservices';
-import { allTopics } from '@parley/contracts';
+import { allTopics, TopicConfigs } from '@parley/contracts';
 import type { BusConfig } from '@parley/config';
 import { OUTBOX_PUBLISHER, OutboxPublisher } from '@parley/persistence';
 import { CommandBus } from './command-bus';
@@ -8,7 +8,8 @@ import { EnvelopeConsumer } from './envelope-consumer';
 import { InProcessBroker } from './in-process-broker';
 import { InProcessCommandBus, InProcessOutboxPublisher } from './in-process.adapters';
 import { InProcessServer } from './in-process.server';
-import { KafkaCommandBus, KafkaOutboxPublisher, kafkaServerOptions, ParleyServerKafka } from './kafka.adapters';
+import { clientTuning, KafkaCommandBus, KafkaOutboxPublisher, kafkaServerOptions, ParleyServerKafka } from './kafka.adapters';
+import { KafkaStateReader } from './kafka-state-reader';
 import { ensureTopics } from './topic-admin';
 
 export interface MessagingOptions {
@@ -67,11 +68,26 @@ export class MessagingTransport implements OnModuleInit, OnApplicationShutdown {
     return { strategy: new ParleyServerKafka(options ?? {}) };
   }
 
+  /**
+   * A reader of a whole state topic for this process's own read model (every replica reads every
+   * key), on Kafka; on the in-process bus there is no history to read, so undefined — there the
+   * same handler is an @EventPattern, which the in-process server already gives every event.
+   */
+  stateReader(name: string, topic: string, handle: (raw: unknown) => Promise<void>): KafkaStateReader | undefined {
+    if (this.opts.bus.kind !== 'kafka') return undefined;
+    const { bus } = this.opts;
+    return new KafkaStateReader(
+      { brokers: bus.brokers, clientId: bus.clientId, groupId: `${bus.groupPrefix}.${this.opts.consumerGroup}.${name}.${this.opts.instanceId}`, topic, handle },
+      clientTuning,
+    );
+  }
+
   async onModuleInit(): Promise<void> {
     if (this.opts.bus.kind !== 'kafka') return;
     const created = await ensureTopics(this.opts.bus.brokers, allTopics(), {
       partitions: this.opts.bus.partitions,
       replicationFactor: this.opts.bus.replicationFactor,
+      configs: TopicConfigs,
     });
     if (created.length) this.logger.log(`created ${created.length} topics`);
     await this.kafkaPublisher?.connect();

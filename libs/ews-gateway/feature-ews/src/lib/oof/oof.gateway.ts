@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type OofSettings, type OofView, type Reply, Topics } from '@parley/contracts';
 import { CommandBus } from '@parley/messaging';
+import { OofReadModel } from './oof-read-model';
 
 /** The owner refused the command (its reply carried an error code). */
 export class OofCommandRefused extends Error {
@@ -13,17 +14,36 @@ export class OofCommandRefused extends Error {
   }
 }
 
-/** OOF lives in calendar-sync; the gateway reaches it by request/reply on the bus. */
+/**
+ * OOF lives in calendar-sync. Reads answer from the gateway's read model and fall back to
+ * request/reply where it cannot tell yet; writes are commands to calendar-sync, and their reply
+ * goes into the model at once (read-your-writes for the caller on this replica).
+ */
 @Injectable()
 export class OofGateway {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly model: OofReadModel,
+  ) {}
 
+  /** The mailbox's view as the read model has it, else calendar-sync's (remembered for next time). */
   async get(mailbox: string): Promise<OofView> {
+    const local = this.model.lookup(mailbox);
+    if (local !== undefined) return local;
+    const view = await this.fetch(mailbox);
+    this.model.apply(view);
+    return view;
+  }
+
+  /** calendar-sync's current view, always asked (for read-modify-write). */
+  async fetch(mailbox: string): Promise<OofView> {
     return this.unwrap(await this.commands.request<OofView>(Topics.oofGetRequest, mailbox, { mailbox }));
   }
 
   async set(mailbox: string, settings: OofSettings): Promise<OofView> {
-    return this.unwrap(await this.commands.request<OofView>(Topics.oofSetRequest, mailbox, { mailbox, settings }));
+    const view = this.unwrap(await this.commands.request<OofView>(Topics.oofSetRequest, mailbox, { mailbox, settings }));
+    this.model.apply(view);
+    return view;
   }
 
   private unwrap(reply: Reply<OofView>): OofView {

@@ -24,8 +24,9 @@ export class SetUserOofSettingsHandler implements EwsOperationHandler {
     try {
       this.acting.assertOwnMailbox(acting, address);
       const mailbox = acting.mailbox.smtpAddress;
-      // Only a partial change needs the stored settings (one more round trip).
-      const current = isCompleteChange(change) ? EMPTY : (await this.oof.get(mailbox)).settings;
+      // Only a partial change needs the stored settings (one more round trip, to the owner: a
+      // read-modify-write should not start from a replica's possibly lagging copy).
+      const current = isCompleteChange(change) ? EMPTY : (await this.oof.fetch(mailbox)).settings;
       const next = applyOofChange(current, change);
       if (next.state === 'Scheduled' && (next.startTime === null || next.endTime === null)) {
         return setUserOofSettingsResponse({ responseCode: 'ErrorInvalidRequest', messageText: 'Scheduled out-of-office settings need a Duration.' });
