@@ -5,4 +5,7 @@ export * from './lib/calendar-item-exception.entity';
 export * from './lib/calendar-item.repository';
 export * from './lib/calendar-sync-init.migration';
 export * from './lib/calendar-items.migration';
+export * from './lib/task.entity';
+export * from './lib/task.repository';
+export * from './lib/tasks.migration';
 export * from './lib/calendar-sync.database';

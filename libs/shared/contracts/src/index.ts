@@ -3,3 +3,4 @@ export * from './lib/envelope';
 export * from './lib/oof';
 export * from './lib/presence';
 export * from './lib/calendar';
+export * from './lib/tasks';

@@ -9,11 +9,14 @@ import { CalendarItems1764000000000 } from './calendar-items.migration';
 import { CalendarSyncInit1763900200000 } from './calendar-sync-init.migration';
 import { OofSettingsEntity } from './oof-settings.entity';
 import { OofSettingsRepository } from './oof-settings.repository';
+import { TaskEntity } from './task.entity';
+import { TaskRepository } from './task.repository';
+import { Tasks1764100000000 } from './tasks.migration';
 
 export const calendarSyncSchema = {
   schema: 'calendar_sync',
-  entities: [OofSettingsEntity, CalendarItemEntity, CalendarItemExceptionEntity],
-  migrations: [CalendarSyncInit1763900200000, CalendarItems1764000000000],
+  entities: [OofSettingsEntity, CalendarItemEntity, CalendarItemExceptionEntity, TaskEntity],
+  migrations: [CalendarSyncInit1763900200000, CalendarItems1764000000000, Tasks1764100000000],
 };
 
 /** calendar-sync's database (schema calendar_sync); a class of its own so it is its own DI token. */
@@ -34,8 +37,9 @@ export class CalendarSyncDataAccessModule {
         provideServiceDatabase(CalendarSyncDatabase, { service: 'calendar-sync', ...config, ...calendarSyncSchema }),
         { provide: OofSettingsRepository, useFactory: (db: CalendarSyncDatabase) => new OofSettingsRepository(db.dataSource), inject: [CalendarSyncDatabase] },
         { provide: CalendarItemRepository, useFactory: (db: CalendarSyncDatabase) => new CalendarItemRepository(db.dataSource), inject: [CalendarSyncDatabase] },
+        { provide: TaskRepository, useFactory: (db: CalendarSyncDatabase) => new TaskRepository(db.dataSource), inject: [CalendarSyncDatabase] },
       ],
-      exports: [CalendarSyncDatabase, OofSettingsRepository, CalendarItemRepository],
+      exports: [CalendarSyncDatabase, OofSettingsRepository, CalendarItemRepository, TaskRepository],
     };
   }
 }

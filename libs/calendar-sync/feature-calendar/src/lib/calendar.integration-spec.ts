@@ -203,9 +203,10 @@ describe('calendar service on PostgreSQL', () => {
   });
 
   it('has a migration that reverts and re-applies cleanly', async () => {
-    await revertServiceSchema(migrations);
+    // The tasks migration came after this one: revert both, re-apply both.
+    await revertServiceSchema(migrations, 2);
     const [{ exists }] = await migrations.query(`SELECT to_regclass('calendar_sync.calendar_item') IS NOT NULL AS exists`);
     expect(exists).toBe(false);
-    expect(await migrateServiceSchema(migrations)).toEqual(['CalendarItems1764000000000']);
+    expect(await migrateServiceSchema(migrations)).toEqual(['CalendarItems1764000000000', 'Tasks1764100000000']);
   });
 });

@@ -3,13 +3,14 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { CalendarSyncDataAccessModule, createCalendarSyncDataSource } from '@parley/calendar-sync/data-access';
 import { CalendarFeatureModule } from '@parley/calendar-sync/feature-calendar';
 import { OofFeatureModule } from '@parley/calendar-sync/feature-oof';
+import { TasksFeatureModule } from '@parley/calendar-sync/feature-tasks';
 import type { ServiceDatabaseSettings } from '@parley/config';
 
-/** calendar-sync: OOF settings and calendars. Consumes commands, publishes their events. */
+/** calendar-sync: OOF settings, calendars and tasks. Consumes commands, publishes their events. */
 @Module({})
 export class CalendarSyncModule {
   static forRoot(database: ServiceDatabaseSettings): DynamicModule {
-    return { module: CalendarSyncModule, imports: [CalendarSyncDataAccessModule.forRoot(database), OofFeatureModule, CalendarFeatureModule] };
+    return { module: CalendarSyncModule, imports: [CalendarSyncDataAccessModule.forRoot(database), OofFeatureModule, CalendarFeatureModule, TasksFeatureModule] };
   }
 
   static readonly createDataSource = createCalendarSyncDataSource;

@@ -24,8 +24,12 @@ import { DeleteItemHandler } from './calendar/delete-item.handler';
 import { FindItemHandler } from './calendar/find-item.handler';
 import { GetItemHandler } from './calendar/get-item.handler';
 import { UpdateItemHandler } from './calendar/update-item.handler';
+import { itemOperationRouters, taskProviders } from './tasks/item-routing';
 
-const calendarHandlers = [CreateItemHandler, FindItemHandler, GetItemHandler, UpdateItemHandler, DeleteItemHandler, GetUserAvailabilityHandler];
+// CreateItem/GetItem/FindItem/UpdateItem/DeleteItem are answered by the item routers, which hand each
+// unit to the calendar handlers or the task handlers (tasks/item-routing.ts).
+const calendarItemHandlers = [CreateItemHandler, FindItemHandler, GetItemHandler, UpdateItemHandler, DeleteItemHandler];
+const calendarHandlers = [GetUserAvailabilityHandler, ...itemOperationRouters];
 const handlers = [GetUserOofSettingsHandler, SetUserOofSettingsHandler, ConvertIdHandler, ResolveNamesHandler, GetServerTimeZonesHandler, GetFolderHandler, FindFolderHandler, ...calendarHandlers];
 
 /** The EWS SOAP endpoint and its operations (needs `EwsAuthModule` and the messaging module). */
@@ -43,6 +47,8 @@ export class EwsFeatureModule {
         CalendarAccess,
         FolderIds,
         MailboxFolders,
+        ...calendarItemHandlers,
+        ...taskProviders,
         ...handlers,
         { provide: EWS_OPERATION_HANDLERS, useFactory: (...all: EwsOperationHandler[]) => all, inject: handlers },
         EwsRequestService,

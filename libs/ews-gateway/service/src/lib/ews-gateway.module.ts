@@ -15,6 +15,11 @@ export const ewsGatewayRequestTopics = [
   Topics.calendarItemGetRequest,
   Topics.calendarItemFindRequest,
   Topics.calendarFreeBusyGetRequest,
+  Topics.calendarTaskCreateRequest,
+  Topics.calendarTaskUpdateRequest,
+  Topics.calendarTaskDeleteRequest,
+  Topics.calendarTaskGetRequest,
+  Topics.calendarTaskFindRequest,
 ] as const;
 
 /** ews-gateway: stateless EWS and Autodiscover front end; reaches data through the bus. */

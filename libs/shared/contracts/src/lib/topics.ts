@@ -17,6 +17,12 @@ export const Topics = {
   calendarItemFindRequest: 'calendar.item.find.request.v1',
   calendarFreeBusyGetRequest: 'calendar.free-busy.get.request.v1',
   calendarItemChanged: 'calendar.item.changed.v1',
+  calendarTaskCreateRequest: 'calendar.task.create.request.v1',
+  calendarTaskUpdateRequest: 'calendar.task.update.request.v1',
+  calendarTaskDeleteRequest: 'calendar.task.delete.request.v1',
+  calendarTaskGetRequest: 'calendar.task.get.request.v1',
+  calendarTaskFindRequest: 'calendar.task.find.request.v1',
+  calendarTaskChanged: 'calendar.task.changed.v1',
 } as const;
 
 export type Topic = (typeof Topics)[keyof typeof Topics];

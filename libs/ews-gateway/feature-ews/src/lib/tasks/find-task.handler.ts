@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { MAX_TASKS_PER_PAGE } from '@parley/contracts';
+import { attr, child, el, EwsError, EwsErrorCode, NS, operationResponse, requireChild, type ResponseMessageSpec, type XmlElement, type XmlNode } from '@parley/ews-gateway/soap';
+import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
+import { oneOf } from '../calendar/calendar-item.reader';
+import { CalendarItemException } from '../calendar/calendar.exception';
+import { readFolderRefs } from '../calendar/calendar-request.reader';
+import { TaskAccess } from './task-access';
+import { taskErrorMessage } from './task-error.mapper';
+import { TaskGateway } from './task.gateway';
+import { readTaskShape, taskElement } from './task.writer';
+
+export interface TaskPageSpec {
+  readonly offset: number;
+  readonly maxEntries: number;
+  readonly basePoint: 'Beginning' | 'End';
+}
+
+/**
+ * FindItem on the Tasks folder: with an `IndexedPageItemView` (Offset, MaxEntriesReturned,
+ * BasePoint) or no view (the first page). The answer's RootFolder carries IndexedPagingOffset,
+ * TotalItemsInView and IncludesLastItemInRange, which clients page on. A CalendarView or a
+ * FractionalPageItemView on the Tasks folder is a per-folder `ErrorInvalidOperation`.
+ */
+@Injectable()
+export class FindTaskHandler implements EwsOperationHandler {
+  readonly operation = 'FindItem';
+
+  constructor(
+    private readonly tasks: TaskGateway,
+    private readonly access: TaskAccess,
+  ) {}
+
+  async handle({ request, acting }: EwsOperationContext): Promise<XmlNode> {
+    const body = request.body;
+    const shape = readTaskShape(body);
+    const page = readIndexedPageView(child(body, NS.MESSAGES, 'IndexedPageItemView'));
+    const otherView = child(body, NS.MESSAGES, 'CalendarView') ?? child(body, NS.MESSAGES, 'FractionalPageItemView') ?? child(body, NS.MESSAGES, 'ContactsView');
+    const ctx = this.access.writeContext();
+    const messages: ResponseMessageSpec[] = [];
+    for (const folder of readFolderRefs(requireChild(body, NS.MESSAGES, 'ParentFolderIds'))) {
+      try {
+        if (this.access.folderKind(acting, folder) !== 'tasks') throw new CalendarItemException('ErrorInvalidOperation', 'This request names a folder other than Tasks.');
+        if (otherView) throw new CalendarItemException('ErrorInvalidOperation', `Parley pages the Tasks folder with an IndexedPageItemView, not a ${otherView.local}.`);
+        const found = await this.tasks.find(acting.mailbox.smtpAddress, page);
+        const items = found.items.map((task) => taskElement(task, shape, ctx));
+        const attrs = { IndexedPagingOffset: found.indexedPagingOffset, TotalItemsInView: found.totalItemsInView, IncludesLastItemInRange: found.includesLastItemInRange };
+        messages.push({ content: el(NS.MESSAGES, 'RootFolder', attrs, el(NS.TYPES, 'Items', {}, items)) });
+      } catch (error) {
+        messages.push(taskErrorMessage(error));
+      }
+    }
+    return operationResponse('FindItem', messages);
+  }
+}
+
+/** `m:IndexedPageItemView` (Offset and BasePoint required, MaxEntriesReturned optional); absent → the first page. */
+export function readIndexedPageView(view: XmlElement | undefined): TaskPageSpec {
+  if (!view) return { offset: 0, maxEntries: MAX_TASKS_PER_PAGE, basePoint: 'Beginning' };
+  const required = (name: string) => {
+    const value = attr(view, name)?.trim();
+    if (value === undefined) throw new EwsError(EwsErrorCode.InvalidValue, `The 'IndexedPageItemView' element needs a '${name}' attribute.`);
+    return value;
+  };
+  const offset = required('Offset');
+  if (!/^\d{1,9}$/.test(offset)) throw new EwsError(EwsErrorCode.InvalidValue, "'Offset' must be a non-negative integer.");
+  const basePoint = oneOf(required('BasePoint'), ['Beginning', 'End'] as const, 'BasePoint');
+  const max = attr(view, 'MaxEntriesReturned')?.trim();
+  if (max !== undefined && (!/^\d{1,9}$/.test(max) || Number(max) < 1)) throw new EwsError(EwsErrorCode.InvalidValue, "'MaxEntriesReturned' must be a positive integer.");
+  return { offset: Number(offset), maxEntries: max === undefined ? MAX_TASKS_PER_PAGE : Math.min(Number(max), MAX_TASKS_PER_PAGE), basePoint };
+}

@@ -1,0 +1,35 @@
+import { Injectable } from '@nestjs/common';
+import { el, NS, operationResponse, type ResponseMessageSpec, type XmlNode } from '@parley/ews-gateway/soap';
+import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
+import { itemIdElements } from '../calendar/calendar-request.reader';
+import { TaskAccess } from './task-access';
+import { taskErrorMessage } from './task-error.mapper';
+import { TaskGateway } from './task.gateway';
+import { readTaskId } from './task-id.reader';
+import { readTaskShape, taskElement } from './task.writer';
+
+/** GetItem on tasks (`t:ItemId`), looked up in the acting mailbox only: another mailbox's id is not found. */
+@Injectable()
+export class GetTaskHandler implements EwsOperationHandler {
+  readonly operation = 'GetItem';
+
+  constructor(
+    private readonly tasks: TaskGateway,
+    private readonly access: TaskAccess,
+  ) {}
+
+  async handle({ request, acting }: EwsOperationContext): Promise<XmlNode> {
+    const shape = readTaskShape(request.body);
+    const ctx = this.access.writeContext();
+    const messages: ResponseMessageSpec[] = [];
+    for (const id of itemIdElements(request.body)) {
+      try {
+        const task = await this.tasks.get(acting.mailbox.smtpAddress, readTaskId(id).itemId);
+        messages.push({ content: el(NS.MESSAGES, 'Items', {}, taskElement(task, shape, ctx)) });
+      } catch (error) {
+        messages.push({ ...taskErrorMessage(error), content: el(NS.MESSAGES, 'Items') });
+      }
+    }
+    return operationResponse('GetItem', messages);
+  }
+}

@@ -1,0 +1,140 @@
+import { Injectable } from '@nestjs/common';
+import { isTaskItemId } from '@parley/contracts';
+import type { ActingMailbox } from '@parley/ews-gateway/auth';
+import { attr, child, el, NS, type SoapRequest, type XmlChild, type XmlElement, type XmlNode } from '@parley/ews-gateway/soap';
+import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
+import { CreateItemHandler } from '../calendar/create-item.handler';
+import { DeleteItemHandler } from '../calendar/delete-item.handler';
+import { FindItemHandler } from '../calendar/find-item.handler';
+import { GetItemHandler } from '../calendar/get-item.handler';
+import { UpdateItemHandler } from '../calendar/update-item.handler';
+import { readFolderRef } from '../calendar/calendar-request.reader';
+import { CreateTaskHandler } from './create-task.handler';
+import { DeleteTaskHandler } from './delete-task.handler';
+import { FindTaskHandler } from './find-task.handler';
+import { GetTaskHandler } from './get-task.handler';
+import { TaskAccess } from './task-access';
+import { TaskGateway } from './task.gateway';
+import { UpdateTaskHandler } from './update-task.handler';
+
+/**
+ * The one place that decides whether an item operation is about calendar items or tasks.
+ * Each unit of a request (an item of CreateItem's `Items`, an id of GetItem/DeleteItem's
+ * `ItemIds`, an `ItemChange`, a FindItem parent folder) is routed on its own: `t:Task` elements,
+ * task ids (`isTaskItemId`: the id's kind byte) and the Tasks folder go to the task handlers,
+ * everything else to the calendar handlers, unchanged. A request whose units all go one way is
+ * handed over whole; a mixed one is split into two requests and the answers are merged back in
+ * request order (every handler answers one response message per unit).
+ */
+type Owner = 'calendar' | 'tasks';
+
+abstract class ItemOperationRouter implements EwsOperationHandler {
+  protected constructor(
+    readonly operation: string,
+    private readonly container: string,
+    private readonly calendar: EwsOperationHandler,
+    private readonly tasks: EwsOperationHandler,
+  ) {}
+
+  protected abstract ownerOf(unit: XmlElement, acting: ActingMailbox): Owner;
+
+  async handle(ctx: EwsOperationContext): Promise<XmlNode> {
+    const body = ctx.request.body;
+    const holder = child(body, NS.MESSAGES, this.container);
+    const units = holder?.children.filter((c) => c.ns === NS.TYPES) ?? [];
+    const owners = units.map((u) => this.ownerOf(u, ctx.acting));
+    if (!holder || owners.every((o) => o === 'calendar')) return this.calendar.handle(ctx);
+    if (owners.every((o) => o === 'tasks')) return this.tasks.handle(ctx);
+    const only = (owner: Owner): EwsOperationContext => ({ ...ctx, request: withUnits(ctx.request, holder, units.filter((_, i) => owners[i] === owner)) });
+    const [calendarAnswer, taskAnswer] = await Promise.all([this.calendar.handle(only('calendar')), this.tasks.handle(only('tasks'))]);
+    const queues: Record<Owner, XmlChild[]> = { calendar: [...responseMessages(calendarAnswer)], tasks: [...responseMessages(taskAnswer)] };
+    const merged = owners.map((o) => queues[o].shift()).filter((m): m is XmlChild => m !== undefined);
+    return el(NS.MESSAGES, `${this.operation}Response`, {}, el(NS.MESSAGES, 'ResponseMessages', {}, merged as XmlNode[]));
+  }
+}
+
+function withUnits(request: SoapRequest, holder: XmlElement, units: XmlElement[]): SoapRequest {
+  // Non-type children of the holder (none in valid requests) are dropped with the split.
+  const body = { ...request.body, children: request.body.children.map((c) => (c === holder ? { ...holder, children: units } : c)) };
+  return { ...request, body };
+}
+
+function responseMessages(answer: XmlNode): readonly XmlChild[] {
+  const list = answer.children.find((c): c is XmlNode => typeof c !== 'string' && c.local === 'ResponseMessages');
+  return list?.children ?? [];
+}
+
+/** The id an item-id element names (`ItemId` Id, `OccurrenceItemId` RecurringMasterId, `RecurringMasterItemId` OccurrenceId). */
+function idOf(element: XmlElement): string {
+  return (attr(element, 'Id') ?? attr(element, 'RecurringMasterId') ?? attr(element, 'OccurrenceId') ?? '').trim();
+}
+
+const byId = (element: XmlElement): Owner => (isTaskItemId(idOf(element)) ? 'tasks' : 'calendar');
+
+@Injectable()
+export class CreateItemRouter extends ItemOperationRouter {
+  constructor(calendar: CreateItemHandler, tasks: CreateTaskHandler) {
+    super('CreateItem', 'Items', calendar, tasks);
+  }
+
+  protected ownerOf(item: XmlElement): Owner {
+    return item.local === 'Task' ? 'tasks' : 'calendar';
+  }
+}
+
+@Injectable()
+export class GetItemRouter extends ItemOperationRouter {
+  constructor(calendar: GetItemHandler, tasks: GetTaskHandler) {
+    super('GetItem', 'ItemIds', calendar, tasks);
+  }
+
+  protected ownerOf(id: XmlElement): Owner {
+    return byId(id);
+  }
+}
+
+@Injectable()
+export class DeleteItemRouter extends ItemOperationRouter {
+  constructor(calendar: DeleteItemHandler, tasks: DeleteTaskHandler) {
+    super('DeleteItem', 'ItemIds', calendar, tasks);
+  }
+
+  protected ownerOf(id: XmlElement): Owner {
+    return byId(id);
+  }
+}
+
+@Injectable()
+export class UpdateItemRouter extends ItemOperationRouter {
+  constructor(calendar: UpdateItemHandler, tasks: UpdateTaskHandler) {
+    super('UpdateItem', 'ItemChanges', calendar, tasks);
+  }
+
+  protected ownerOf(change: XmlElement): Owner {
+    const id = change.children.find((c) => c.ns === NS.TYPES && c.local !== 'Updates');
+    return id ? byId(id) : 'calendar';
+  }
+}
+
+@Injectable()
+export class FindItemRouter extends ItemOperationRouter {
+  constructor(
+    calendar: FindItemHandler,
+    tasks: FindTaskHandler,
+    private readonly access: TaskAccess,
+  ) {
+    super('FindItem', 'ParentFolderIds', calendar, tasks);
+  }
+
+  /** The Tasks folder (distinguished or by id, in the acting mailbox); anything unresolvable stays with the calendar handler, which reports it. */
+  protected ownerOf(folder: XmlElement, acting: ActingMailbox): Owner {
+    try {
+      return this.access.tryFolderKind(acting, readFolderRef(folder)) === 'tasks' ? 'tasks' : 'calendar';
+    } catch {
+      return 'calendar';
+    }
+  }
+}
+
+export const itemOperationRouters = [CreateItemRouter, GetItemRouter, DeleteItemRouter, UpdateItemRouter, FindItemRouter];
+export const taskProviders = [TaskGateway, TaskAccess, CreateTaskHandler, GetTaskHandler, DeleteTaskHandler, UpdateTaskHandler, FindTaskHandler];

@@ -1,0 +1,239 @@
+import type { TaskView } from '@parley/contracts';
+import { ActingMailboxResolver, type ActingMailbox } from '@parley/ews-gateway/auth';
+import { el, NS, operationResponse, readSoapRequest } from '@parley/ews-gateway/soap';
+import { CalendarAccess } from '../calendar/calendar-access';
+import { FolderIds } from '../folders/folder-ids';
+import { bodyXml, directoryUser, M, T } from '../test-context';
+import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
+import { CreateTaskHandler } from './create-task.handler';
+import { DeleteTaskHandler } from './delete-task.handler';
+import { FindTaskHandler } from './find-task.handler';
+import { GetTaskHandler } from './get-task.handler';
+import { CreateItemRouter, FindItemRouter, GetItemRouter } from './item-routing';
+import { TaskAccess } from './task-access';
+import { TaskCommandRefused, type TaskGateway } from './task.gateway';
+import { UpdateTaskHandler } from './update-task.handler';
+
+const alice = directoryUser('alice@parley.test', 'Alice');
+const bob = directoryUser('bob@parley.test', 'Bob');
+const folderIds = new FolderIds({ idSecret: 'test-secret' });
+const calendarAccess = new CalendarAccess(new ActingMailboxResolver({} as never), folderIds);
+const access = new TaskAccess(calendarAccess, folderIds);
+const tasksFolder = folderIds.identity('alice@parley.test', 'tasks');
+/** A task id as calendar-sync mints them (kind byte 3, 25 bytes). */
+const TASK_ID = Buffer.concat([Buffer.from([3]), Buffer.alloc(24, 1)]).toString('base64url');
+
+function context(operation: string, opts: { header?: string; caller?: typeof alice } = {}): EwsOperationContext {
+  const xml = `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:m="${M}" xmlns:t="${T}"><soap:Header><t:RequestServerVersion Version="Exchange2013_SP1"/>${opts.header ?? ''}</soap:Header><soap:Body>${operation}</soap:Body></soap:Envelope>`;
+  const acting: ActingMailbox = { caller: opts.caller ?? alice, mailbox: opts.caller ?? alice, impersonating: false };
+  return { request: readSoapRequest(xml), acting };
+}
+
+function view(extra: Partial<TaskView> = {}): TaskView {
+  return {
+    id: TASK_ID,
+    changeKey: 'CK1',
+    mailbox: 'alice@parley.test',
+    subject: 'File taxes',
+    body: { type: 'Text', content: 'before May & June' },
+    importance: 'High',
+    sensitivity: 'Normal',
+    startDate: '2031-03-01T00:00:00.000Z',
+    dueDate: '2031-04-30T00:00:00.000Z',
+    completeDate: null,
+    percentComplete: 50,
+    status: 'InProgress',
+    isComplete: false,
+    revision: 2,
+    createdAt: '2031-01-01T08:00:00.000Z',
+    lastModifiedAt: '2031-01-02T08:00:00.000Z',
+    ...extra,
+  };
+}
+
+function fakeTasks(overrides: Partial<Record<keyof TaskGateway, jest.Mock>> = {}) {
+  return {
+    create: jest.fn(async () => view({ id: 'TNew', changeKey: 'CKnew' })),
+    update: jest.fn(async () => view({ changeKey: 'CK2' })),
+    delete: jest.fn(async () => ({ id: TASK_ID })),
+    get: jest.fn(async () => view()),
+    find: jest.fn(async () => ({ items: [view()], totalItemsInView: 3, includesLastItemInRange: false, indexedPagingOffset: 1 })),
+    ...overrides,
+  } as unknown as TaskGateway & { [K in keyof TaskGateway]: jest.Mock };
+}
+
+describe('CreateItem (tasks)', () => {
+  const request = (folder = '<t:DistinguishedFolderId Id="tasks"/>') =>
+    `<m:CreateItem><m:SavedItemFolderId>${folder}</m:SavedItemFolderId><m:Items>` +
+    '<t:Task><t:Subject>File taxes</t:Subject><t:Body BodyType="Text">before May</t:Body><t:Importance>High</t:Importance><t:DueDate>2031-04-30T00:00:00</t:DueDate>' +
+    '<t:IsComplete>true</t:IsComplete><t:PercentComplete>50</t:PercentComplete><t:StartDate>2031-03-01T00:00:00Z</t:StartDate><t:Status>InProgress</t:Status></t:Task></m:Items></m:CreateItem>';
+
+  it('reads the task fields (unzoned per TimeZoneContext, read-only ones ignored) and answers the new ItemId (golden)', async () => {
+    const tasks = fakeTasks();
+    const answer = await new CreateTaskHandler(tasks, access).handle(context(request(), { header: '<t:TimeZoneContext><t:TimeZoneDefinition Id="W. Europe Standard Time"/></t:TimeZoneContext>' }));
+    expect(tasks.create).toHaveBeenCalledWith('alice@parley.test', {
+      subject: 'File taxes',
+      body: { type: 'Text', content: 'before May' },
+      importance: 'High',
+      dueDate: '2031-04-29T22:00:00.000Z',
+      percentComplete: 50,
+      startDate: '2031-03-01T00:00:00.000Z',
+      status: 'InProgress',
+    });
+    expect(bodyXml(answer)).toBe(
+      '<m:CreateItemResponse><m:ResponseMessages><m:CreateItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode>' +
+        '<m:Items><t:Task><t:ItemId Id="TNew" ChangeKey="CKnew"/></t:Task></m:Items></m:CreateItemResponseMessage></m:ResponseMessages></m:CreateItemResponse>',
+    );
+  });
+
+  it.each([
+    ['the calendar folder', '<t:DistinguishedFolderId Id="calendar"/>', alice, 'ErrorInvalidOperation'],
+    ['another user’s tasks', '<t:DistinguishedFolderId Id="tasks"><t:Mailbox><t:EmailAddress>alice@parley.test</t:EmailAddress></t:Mailbox></t:DistinguishedFolderId>', bob, 'ErrorAccessDenied'],
+    ['a folder id of another mailbox', `<t:FolderId Id="${folderIds.identity('bob@parley.test', 'tasks').id}"/>`, alice, 'ErrorFolderNotFound'],
+  ])('refuses %s per item', async (_, folder, caller, code) => {
+    const tasks = fakeTasks();
+    const xml = bodyXml(await new CreateTaskHandler(tasks, access).handle(context(request(folder), { caller })));
+    expect(xml).toContain(`<m:ResponseCode>${code}</m:ResponseCode>`);
+    expect(tasks.create).not.toHaveBeenCalled();
+  });
+
+  it('accepts the Tasks folder by id and no folder at all; refuses recurrences and out-of-range percentages', async () => {
+    const tasks = fakeTasks();
+    await new CreateTaskHandler(tasks, access).handle(context(request(`<t:FolderId Id="${tasksFolder.id}"/>`)));
+    await new CreateTaskHandler(tasks, access).handle(context('<m:CreateItem><m:Items><t:Task><t:Subject>x</t:Subject></t:Task></m:Items></m:CreateItem>'));
+    expect(tasks.create).toHaveBeenCalledTimes(2);
+    const recurring = '<m:CreateItem><m:Items><t:Task><t:Recurrence><t:DailyRegeneration><t:Interval>1</t:Interval></t:DailyRegeneration><t:NoEndRecurrence><t:StartDate>2031-03-01</t:StartDate></t:NoEndRecurrence></t:Recurrence></t:Task></m:Items></m:CreateItem>';
+    expect(bodyXml(await new CreateTaskHandler(tasks, access).handle(context(recurring)))).toContain('<m:ResponseCode>ErrorInvalidRequest</m:ResponseCode>');
+    const tooMuch = '<m:CreateItem><m:Items><t:Task><t:PercentComplete>120</t:PercentComplete></t:Task></m:Items></m:CreateItem>';
+    expect(bodyXml(await new CreateTaskHandler(tasks, access).handle(context(tooMuch)))).toContain('<m:ResponseCode>ErrorInvalidPropertySet</m:ResponseCode>');
+    expect(tasks.create).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe('GetItem and FindItem (tasks)', () => {
+  it('writes a task with every property in types.xsd order (golden)', async () => {
+    const xml = bodyXml(
+      await new GetTaskHandler(fakeTasks(), access).handle(context(`<m:GetItem><m:ItemShape><t:BaseShape>AllProperties</t:BaseShape></m:ItemShape><m:ItemIds><t:ItemId Id="${TASK_ID}"/></m:ItemIds></m:GetItem>`)),
+    );
+    expect(xml).toBe(
+      '<m:GetItemResponse><m:ResponseMessages><m:GetItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:Items><t:Task>' +
+        `<t:ItemId Id="${TASK_ID}" ChangeKey="CK1"/><t:ParentFolderId Id="${tasksFolder.id}" ChangeKey="${tasksFolder.changeKey}"/><t:ItemClass>IPM.Task</t:ItemClass>` +
+        '<t:Subject>File taxes</t:Subject><t:Sensitivity>Normal</t:Sensitivity><t:Body BodyType="Text">before May &amp; June</t:Body><t:DateTimeReceived>2031-01-01T08:00:00Z</t:DateTimeReceived>' +
+        '<t:Importance>High</t:Importance><t:IsDraft>false</t:IsDraft><t:DateTimeSent>2031-01-01T08:00:00Z</t:DateTimeSent><t:DateTimeCreated>2031-01-01T08:00:00Z</t:DateTimeCreated>' +
+        '<t:HasAttachments>false</t:HasAttachments><t:LastModifiedTime>2031-01-02T08:00:00Z</t:LastModifiedTime><t:ChangeCount>2</t:ChangeCount><t:DueDate>2031-04-30T00:00:00Z</t:DueDate>' +
+        '<t:IsAssignmentEditable>0</t:IsAssignmentEditable><t:IsComplete>false</t:IsComplete><t:IsRecurring>false</t:IsRecurring><t:IsTeamTask>false</t:IsTeamTask>' +
+        '<t:PercentComplete>50</t:PercentComplete><t:StartDate>2031-03-01T00:00:00Z</t:StartDate><t:Status>InProgress</t:Status>' +
+        '</t:Task></m:Items></m:GetItemResponseMessage></m:ResponseMessages></m:GetItemResponse>',
+    );
+  });
+
+  it('maps ItemNotFound and refuses occurrence ids of tasks', async () => {
+    const tasks = fakeTasks({ get: jest.fn(async () => Promise.reject(new TaskCommandRefused('ItemNotFound', 'no'))) });
+    const ids = `<t:ItemId Id="${TASK_ID}"/><t:OccurrenceItemId RecurringMasterId="${TASK_ID}" InstanceIndex="1"/>`;
+    const xml = bodyXml(await new GetTaskHandler(tasks, access).handle(context(`<m:GetItem><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:ItemIds>${ids}</m:ItemIds></m:GetItem>`)));
+    expect(xml.match(/<m:ResponseCode>\w+<\/m:ResponseCode>/g)).toEqual(['<m:ResponseCode>ErrorItemNotFound</m:ResponseCode>', '<m:ResponseCode>ErrorInvalidOperation</m:ResponseCode>']);
+  });
+
+  it('pages the Tasks folder with an IndexedPageItemView and answers the paging attributes (golden)', async () => {
+    const tasks = fakeTasks();
+    const request = '<m:FindItem Traversal="Shallow"><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:IndexedPageItemView MaxEntriesReturned="1" Offset="0" BasePoint="Beginning"/><m:ParentFolderIds><t:DistinguishedFolderId Id="tasks"/></m:ParentFolderIds></m:FindItem>';
+    const xml = bodyXml(await new FindTaskHandler(tasks, access).handle(context(request)));
+    expect(tasks.find).toHaveBeenCalledWith('alice@parley.test', { offset: 0, maxEntries: 1, basePoint: 'Beginning' });
+    expect(xml).toBe(
+      '<m:FindItemResponse><m:ResponseMessages><m:FindItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode>' +
+        `<m:RootFolder IndexedPagingOffset="1" TotalItemsInView="3" IncludesLastItemInRange="false"><t:Items><t:Task><t:ItemId Id="${TASK_ID}" ChangeKey="CK1"/></t:Task></t:Items></m:RootFolder>` +
+        '</m:FindItemResponseMessage></m:ResponseMessages></m:FindItemResponse>',
+    );
+    const calendarView = request.replace('<m:IndexedPageItemView MaxEntriesReturned="1" Offset="0" BasePoint="Beginning"/>', '<m:CalendarView StartDate="2031-03-01T00:00:00Z" EndDate="2031-03-02T00:00:00Z"/>');
+    expect(bodyXml(await new FindTaskHandler(tasks, access).handle(context(calendarView)))).toContain('<m:ResponseCode>ErrorInvalidOperation</m:ResponseCode>');
+  });
+});
+
+describe('UpdateItem and DeleteItem (tasks)', () => {
+  const update = (changeKey: string, updates: string, conflict = 'NeverOverwrite') =>
+    `<m:UpdateItem ConflictResolution="${conflict}" MessageDisposition="SaveOnly"><m:ItemChanges><t:ItemChange><t:ItemId Id="${TASK_ID}" ChangeKey="${changeKey}"/><t:Updates>${updates}</t:Updates></t:ItemChange></m:ItemChanges></m:UpdateItem>`;
+
+  it('sets and deletes fields and answers the new change key', async () => {
+    const tasks = fakeTasks();
+    const updates =
+      '<t:SetItemField><t:FieldURI FieldURI="task:Status"/><t:Task><t:Status>Completed</t:Status></t:Task></t:SetItemField>' +
+      '<t:DeleteItemField><t:FieldURI FieldURI="task:DueDate"/></t:DeleteItemField>' +
+      '<t:AppendToItemField><t:FieldURI FieldURI="item:Body"/><t:Task><t:Body BodyType="Text"> — done</t:Body></t:Task></t:AppendToItemField>';
+    const xml = bodyXml(await new UpdateTaskHandler(tasks).handle(context(update('CK1', updates))));
+    expect(tasks.update).toHaveBeenCalledWith('alice@parley.test', {
+      itemId: TASK_ID,
+      changeKey: 'CK1',
+      conflictResolution: 'NeverOverwrite',
+      set: { status: 'Completed', body: { type: 'Text', content: 'before May & June — done' } },
+      delete: ['dueDate'],
+    });
+    expect(xml).toContain(`<m:Items><t:Task><t:ItemId Id="${TASK_ID}" ChangeKey="CK2"/></t:Task></m:Items><m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>`);
+  });
+
+  it('answers a stale change key with ErrorIrresolvableConflict and refuses fields it cannot change', async () => {
+    const tasks = fakeTasks({ update: jest.fn(async () => Promise.reject(new TaskCommandRefused('Conflict', 'stale'))) });
+    const set = '<t:SetItemField><t:FieldURI FieldURI="item:Subject"/><t:Task><t:Subject>x</t:Subject></t:Task></t:SetItemField>';
+    expect(bodyXml(await new UpdateTaskHandler(tasks).handle(context(update('old', set))))).toContain('<m:ResponseCode>ErrorIrresolvableConflict</m:ResponseCode>');
+    const owner = '<t:SetItemField><t:FieldURI FieldURI="task:Owner"/><t:Task><t:Owner>x</t:Owner></t:Task></t:SetItemField>';
+    expect(bodyXml(await new UpdateTaskHandler(tasks).handle(context(update('CK1', owner))))).toContain('<m:ResponseCode>ErrorInvalidPropertySet</m:ResponseCode>');
+    const subject = '<t:DeleteItemField><t:FieldURI FieldURI="item:Subject"/></t:DeleteItemField>';
+    expect(bodyXml(await new UpdateTaskHandler(tasks).handle(context(update('CK1', subject))))).toContain('<m:ResponseCode>ErrorInvalidPropertyDelete</m:ResponseCode>');
+  });
+
+  it('deletes with AffectedTaskOccurrences', async () => {
+    const tasks = fakeTasks();
+    const xml = bodyXml(await new DeleteTaskHandler(tasks).handle(context(`<m:DeleteItem DeleteType="HardDelete" AffectedTaskOccurrences="AllOccurrences"><m:ItemIds><t:ItemId Id="${TASK_ID}"/></m:ItemIds></m:DeleteItem>`)));
+    expect(tasks.delete).toHaveBeenCalledWith('alice@parley.test', TASK_ID);
+    expect(xml).toBe('<m:DeleteItemResponse><m:ResponseMessages><m:DeleteItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode></m:DeleteItemResponseMessage></m:ResponseMessages></m:DeleteItemResponse>');
+  });
+});
+
+describe('item routing (calendar items vs tasks)', () => {
+  /** A handler that answers one message per unit, naming the ids (or item names) it saw. */
+  function recorder(operation: string, container: string, name: string): EwsOperationHandler & { seen: string[][] } {
+    const seen: string[][] = [];
+    return {
+      operation,
+      seen,
+      handle: async ({ request }) => {
+        const units = (request.body.children.find((c) => c.local === container)?.children ?? []).map((u) => u.attrs['Id'] ?? u.local);
+        seen.push(units);
+        return operationResponse(operation, units.map((u) => ({ content: el(NS.MESSAGES, 'Items', {}, el(NS.TYPES, name, { Id: u })) })));
+      },
+    };
+  }
+
+  it('hands an all-calendar request to the calendar handler unchanged', async () => {
+    const calendar = recorder('GetItem', 'ItemIds', 'CalendarItem');
+    const tasks = recorder('GetItem', 'ItemIds', 'Task');
+    await new GetItemRouter(calendar as never, tasks as never).handle(context('<m:GetItem><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:ItemIds><t:ItemId Id="AAMkCal1"/></m:ItemIds></m:GetItem>'));
+    expect(calendar.seen).toEqual([['AAMkCal1']]);
+    expect(tasks.seen).toEqual([]);
+  });
+
+  it('splits a mixed GetItem by id kind and merges the answers in request order', async () => {
+    const calendar = recorder('GetItem', 'ItemIds', 'CalendarItem');
+    const tasks = recorder('GetItem', 'ItemIds', 'Task');
+    const ids = `<t:ItemId Id="AAMkCal1"/><t:ItemId Id="${TASK_ID}"/><t:ItemId Id="AAMkCal2"/>`;
+    const xml = bodyXml(await new GetItemRouter(calendar as never, tasks as never).handle(context(`<m:GetItem><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:ItemIds>${ids}</m:ItemIds></m:GetItem>`)));
+    expect(calendar.seen).toEqual([['AAMkCal1', 'AAMkCal2']]);
+    expect(tasks.seen).toEqual([[TASK_ID]]);
+    expect(xml.match(/<t:(CalendarItem|Task) Id="[^"]+"/g)).toEqual(['<t:CalendarItem Id="AAMkCal1"', `<t:Task Id="${TASK_ID}"`, '<t:CalendarItem Id="AAMkCal2"']);
+    expect(xml.startsWith('<m:GetItemResponse><m:ResponseMessages><m:GetItemResponseMessage')).toBe(true);
+  });
+
+  it('routes CreateItem by element and FindItem by folder (distinguished or by id)', async () => {
+    const calendar = recorder('CreateItem', 'Items', 'CalendarItem');
+    const tasks = recorder('CreateItem', 'Items', 'Task');
+    await new CreateItemRouter(calendar as never, tasks as never).handle(context('<m:CreateItem><m:Items><t:Task/><t:CalendarItem/></m:Items></m:CreateItem>'));
+    expect(tasks.seen).toEqual([['Task']]);
+    expect(calendar.seen).toEqual([['CalendarItem']]);
+
+    const calendarFind = recorder('FindItem', 'ParentFolderIds', 'CalendarItem');
+    const taskFind = recorder('FindItem', 'ParentFolderIds', 'Task');
+    const folders = `<t:FolderId Id="${tasksFolder.id}"/><t:DistinguishedFolderId Id="calendar"/><t:DistinguishedFolderId Id="tasks"/>`;
+    await new FindItemRouter(calendarFind as never, taskFind as never, access).handle(context(`<m:FindItem><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:ParentFolderIds>${folders}</m:ParentFolderIds></m:FindItem>`));
+    expect(taskFind.seen).toEqual([[tasksFolder.id, 'tasks']]);
+    expect(calendarFind.seen).toEqual([['calendar']]);
+  });
+});
