@@ -1,0 +1,142 @@
+// Calendar items as a user of a real EWS client sees them, against every deployment (see
+// ews-deployment.ts): a weekly series created, found (expanded), bound by occurrence id, updated
+// with a stale change key, deleted occurrence by occurrence; impersonation and access rules.
+// Everything happens in March 2031.
+import * as ews from 'ews-javascript-api';
+import { errorOf, EwsDeployment } from './ews-deployment';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+// Monday 3 March 2031, 10:00 UTC (the client runs in UTC here).
+const SERIES_START = Date.UTC(2031, 2, 3, 10, 0, 0);
+
+async function createWeeklySeries(service: ews.ExchangeService, subject: string, attendee: string): Promise<string> {
+  const appointment = new ews.Appointment(service);
+  appointment.Subject = subject;
+  appointment.Body = new ews.MessageBody(ews.BodyType.Text, 'Weekly sync, all welcome');
+  appointment.Location = 'Room 1';
+  appointment.Start = new ews.DateTime(SERIES_START);
+  appointment.End = new ews.DateTime(SERIES_START + HOUR);
+  appointment.RequiredAttendees.Add(attendee);
+  // (The typings only declare the no-argument constructor.)
+  const pattern = new ews.Recurrence.WeeklyPattern();
+  pattern.StartDate = new ews.DateTime(SERIES_START);
+  pattern.Interval = 1;
+  pattern.DaysOfTheWeek.AddRange([ews.DayOfTheWeek.Monday, ews.DayOfTheWeek.Wednesday]);
+  pattern.NumberOfOccurrences = 6;
+  appointment.Recurrence = pattern;
+  await appointment.Save(ews.SendInvitationsMode.SendToNone);
+  expect(appointment.Id.UniqueId).toBeTruthy();
+  return appointment.Id.UniqueId;
+}
+
+async function findInMarch(service: ews.ExchangeService): Promise<ews.Appointment[]> {
+  const view = new ews.CalendarView(new ews.DateTime(Date.UTC(2031, 2, 1)), new ews.DateTime(Date.UTC(2031, 3, 1)));
+  return (await service.FindAppointments(ews.WellKnownFolderName.Calendar, view)).Items;
+}
+
+export function calendarScenarios(deployment: () => EwsDeployment): void {
+  describe('calendar items', () => {
+    it('creates a weekly series, finds it expanded by a CalendarView, and binds to an occurrence by its own id', async () => {
+      const d = deployment();
+      const alice = d.client('alice');
+      const seriesId = await createWeeklySeries(alice, 'Team sync', d.address('bob'));
+      const occurrences = (await findInMarch(alice)).filter((a) => a.Subject === 'Team sync');
+      expect(occurrences.map((a) => a.Start.TotalMilliSeconds)).toEqual([0, 2, 7, 9, 14, 16].map((n) => SERIES_START + n * DAY));
+      expect(occurrences.every((a) => ews.AppointmentType[a.AppointmentType] === 'Occurrence')).toBe(true);
+      expect(new Set(occurrences.map((a) => a.Id.UniqueId)).size).toBe(6);
+
+      const third = await ews.Appointment.Bind(alice, new ews.ItemId(occurrences[2].Id.UniqueId));
+      expect([third.Subject, third.Location]).toEqual(['Team sync', 'Room 1']);
+      expect([third.Start.TotalMilliSeconds, third.End.TotalMilliSeconds]).toEqual([SERIES_START + 7 * DAY, SERIES_START + 7 * DAY + HOUR]);
+
+      const master = await ews.Appointment.Bind(alice, new ews.ItemId(seriesId));
+      expect(ews.AppointmentType[master.AppointmentType]).toBe('RecurringMaster');
+      expect(master.Body.Text).toBe('Weekly sync, all welcome');
+      expect(master.RequiredAttendees.Count).toBe(1);
+      expect(master.RequiredAttendees._getItem(0).Address).toBe(d.address('bob'));
+      const weekly = master.Recurrence as InstanceType<typeof ews.Recurrence.WeeklyPattern>;
+      expect(weekly).toBeInstanceOf(ews.Recurrence.WeeklyPattern);
+      expect(weekly.NumberOfOccurrences).toBe(6);
+
+      const byIndex = await ews.Appointment.BindToOccurrence(alice, new ews.ItemId(seriesId), 4);
+      expect([byIndex.Start.TotalMilliSeconds, byIndex.End.TotalMilliSeconds]).toEqual([SERIES_START + 9 * DAY, SERIES_START + 9 * DAY + HOUR]);
+    });
+
+    it('updates subject and location, and refuses a stale change key under NeverOverwrite', async () => {
+      const alice = deployment().client('alice');
+      const appointment = new ews.Appointment(alice);
+      appointment.Subject = 'Dentist';
+      appointment.Start = new ews.DateTime(Date.UTC(2031, 2, 20, 8, 0, 0));
+      appointment.End = new ews.DateTime(Date.UTC(2031, 2, 20, 9, 0, 0));
+      await appointment.Save(ews.SendInvitationsMode.SendToNone);
+
+      const first = await ews.Appointment.Bind(alice, appointment.Id);
+      const stale = await ews.Appointment.Bind(alice, appointment.Id);
+      first.Subject = 'Dentist (moved room)';
+      first.Location = 'Clinic B';
+      await first.Update(ews.ConflictResolutionMode.NeverOverwrite, ews.SendInvitationsOrCancellationsMode.SendToNone);
+
+      stale.Subject = 'Stale edit';
+      const conflict = await errorOf(stale.Update(ews.ConflictResolutionMode.NeverOverwrite, ews.SendInvitationsOrCancellationsMode.SendToNone));
+      expect(conflict.code).toBe('ErrorIrresolvableConflict');
+
+      const read = await ews.Appointment.Bind(alice, appointment.Id);
+      expect([read.Subject, read.Location]).toEqual(['Dentist (moved room)', 'Clinic B']);
+    });
+
+    it('deletes one occurrence, then the whole series', async () => {
+      const d = deployment();
+      const alice = d.client('alice');
+      const seriesId = await createWeeklySeries(alice, 'Deletable sync', d.address('bob'));
+      const occurrence = await ews.Appointment.BindToOccurrence(alice, new ews.ItemId(seriesId), 2);
+      await occurrence.Delete(ews.DeleteMode.HardDelete, ews.SendCancellationsMode.SendToNone);
+      const left = (await findInMarch(alice)).filter((a) => a.Subject === 'Deletable sync');
+      expect(left.map((a) => a.Start.TotalMilliSeconds)).toEqual([0, 7, 9, 14, 16].map((n) => SERIES_START + n * DAY));
+
+      const master = await ews.Appointment.Bind(alice, new ews.ItemId(seriesId));
+      await master.Delete(ews.DeleteMode.MoveToDeletedItems, ews.SendCancellationsMode.SendToNone);
+      expect((await findInMarch(alice)).filter((a) => a.Subject === 'Deletable sync')).toEqual([]);
+      expect((await errorOf(ews.Appointment.Bind(alice, new ews.ItemId(seriesId)))).code).toBe('ErrorItemNotFound');
+    });
+
+    it('lets the app account (ApplicationImpersonation) create in alice’s calendar', async () => {
+      const d = deployment();
+      const app = d.client('app');
+      app.ImpersonatedUserId = new ews.ImpersonatedUserId(ews.ConnectingIdType.SmtpAddress, d.address('alice'));
+      const appointment = new ews.Appointment(app);
+      appointment.Subject = 'Booked by the app';
+      appointment.Start = new ews.DateTime(Date.UTC(2031, 2, 21, 13, 0, 0));
+      appointment.End = new ews.DateTime(Date.UTC(2031, 2, 21, 14, 0, 0));
+      await appointment.Save(ews.SendInvitationsMode.SendToNone);
+
+      const mine = (await findInMarch(d.client('alice'))).find((a) => a.Subject === 'Booked by the app');
+      expect(mine?.Start.TotalMilliSeconds).toBe(Date.UTC(2031, 2, 21, 13, 0, 0));
+      // Nothing landed in the app account's own calendar.
+      expect((await findInMarch(d.client('app'))).map((a) => a.Subject)).toEqual([]);
+      // The id is bound to alice's mailbox: bob cannot read it.
+      expect((await errorOf(ews.Appointment.Bind(d.client('bob'), appointment.Id))).code).toBe('ErrorItemNotFound');
+    });
+
+    it('refuses bob, who lacks the role, by impersonation and by folder', async () => {
+      const d = deployment();
+      const ALICE = d.address('alice');
+      const impersonating = d.client('bob');
+      impersonating.ImpersonatedUserId = new ews.ImpersonatedUserId(ews.ConnectingIdType.SmtpAddress, ALICE);
+      const viaImpersonation = new ews.Appointment(impersonating);
+      viaImpersonation.Subject = 'Not allowed (impersonation)';
+      viaImpersonation.Start = new ews.DateTime(Date.UTC(2031, 2, 22, 13, 0, 0));
+      viaImpersonation.End = new ews.DateTime(Date.UTC(2031, 2, 22, 14, 0, 0));
+      expect((await errorOf(viaImpersonation.Save(ews.SendInvitationsMode.SendToNone))).code).toBe('ErrorImpersonateUserDenied');
+
+      const viaFolder = new ews.Appointment(d.client('bob'));
+      viaFolder.Subject = 'Not allowed (folder)';
+      viaFolder.Start = new ews.DateTime(Date.UTC(2031, 2, 22, 13, 0, 0));
+      viaFolder.End = new ews.DateTime(Date.UTC(2031, 2, 22, 14, 0, 0));
+      const denied = await errorOf(viaFolder.Save(new ews.FolderId(ews.WellKnownFolderName.Calendar, new ews.Mailbox(ALICE)), ews.SendInvitationsMode.SendToNone));
+      expect(denied.code).toBe('ErrorAccessDenied');
+
+      expect((await findInMarch(d.client('alice'))).map((a) => a.Subject).filter((s) => s.startsWith('Not allowed'))).toEqual([]);
+    });
+  });
+}

@@ -1,0 +1,104 @@
+// A real EWS client (ews-javascript-api) against the distributed deployment: the four services as
+// separate processes over their own Kafka broker and a fresh PostgreSQL database, users created
+// with the admin CLI. The gateway reaches calendar-sync by request/reply over Kafka and keeps an
+// OOF read model from a compacted topic. The client scenarios are the ones ews-client-embedded
+// runs against the embedded app; the cases after them exist only in this deployment. This is the
+// issue's "in CI, against the separate processes over real Kafka and PostgreSQL".
+import * as ews from 'ews-javascript-api';
+import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
+import { availabilityScenarios } from './ews-availability.scenarios';
+import { calendarScenarios } from './ews-calendar.scenarios';
+import { errorOf, KafkaEwsDeployment, startKafkaEwsDeployment } from './ews-deployment';
+import { oofScenarios, oofSettings } from './ews-oof.scenarios';
+
+describe('EWS with ews-javascript-api (four processes over Kafka)', () => {
+  let deployment: KafkaEwsDeployment;
+
+  beforeAll(async () => {
+    deployment = await startKafkaEwsDeployment('e2e-ews-client');
+  }, 240_000);
+
+  afterAll(async () => {
+    await deployment?.stop();
+  }, 120_000);
+
+  oofScenarios(() => deployment);
+  calendarScenarios(() => deployment);
+  availabilityScenarios(() => deployment);
+
+  describe('with a bearer token from `parley-admin token issue`', () => {
+    const withToken = (token: string) => {
+      const service = new ews.ExchangeService(ews.ExchangeVersion.Exchange2013_SP1);
+      service.Credentials = new ews.OAuthCredentials(token);
+      service.Url = new ews.Uri(`${deployment.base}/EWS/Exchange.asmx`);
+      return service;
+    };
+
+    it('calls EWS as the token’s user', async () => {
+      const [ALICE, BOB] = [deployment.address('alice'), deployment.address('bob')];
+      const token = (await deployment.kafka.admin(['token', 'issue', BOB, '--ttl', '300'])).trim();
+      const service = withToken(token);
+      const settings = oofSettings(ews.OofState.Enabled, ews.OofExternalAudience.All, 'Set with a token');
+      await service.SetUserOofSettings(BOB, settings);
+      expect((await service.GetUserOofSettings(BOB)).InternalReply.Message).toBe('Set with a token');
+      // The token acts for bob only.
+      expect((await errorOf(service.GetUserOofSettings(ALICE))).code).toBe('ErrorAccessDenied');
+    });
+
+    it('answers 401 to a tampered token', async () => {
+      const [ALICE, BOB] = [deployment.address('alice'), deployment.address('bob')];
+      const token = (await deployment.kafka.admin(['token', 'issue', BOB])).trim();
+      const [header, body, mac] = token.split('.');
+      const claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { sub: string; exp: number };
+      const forged = `${header}.${Buffer.from(JSON.stringify({ ...claims, sub: ALICE })).toString('base64url')}.${mac}`;
+      expect((await errorOf(withToken(forged).GetUserOofSettings(ALICE))).message).toMatch(/401/);
+      const flipped = `${header}.${body}.${mac.slice(0, -2)}${mac.endsWith('AA') ? 'BB' : 'AA'}`;
+      const response = await fetch(`${deployment.base}/EWS/Exchange.asmx`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${flipped}`, 'content-type': 'text/xml; charset=utf-8' },
+        body: '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body/></soap:Envelope>',
+      });
+      expect(response.status).toBe(401);
+    });
+  });
+
+  describe('the OOF read model of a second gateway replica', () => {
+    const settingsOf = (text: string) => oofSettings(ews.OofState.Enabled, ews.OofExternalAudience.All, text);
+
+    it('starts from the compacted topic, then sees a write made through the first replica within a second or two', async () => {
+      const CAROL = deployment.address('carol');
+      const carol = deployment.client('carol');
+      // Written before the second replica exists: it must learn it from the topic at start.
+      await carol.SetUserOofSettings(CAROL, settingsOf('written before the second gateway started'));
+
+      const second = await deployment.kafka.startService('ews-gateway', 'ews-gateway-2');
+      const readiness = (await (await fetch(`${second.base}/readyz`)).json()) as { checks: Record<string, { ok: boolean }> };
+      expect(readiness.checks['oof-read-model']).toEqual({ ok: true });
+
+      const onSecond = deployment.kafka.as(CAROL, second.base);
+      expect((await onSecond.GetUserOofSettings(CAROL)).InternalReply.Message).toBe('written before the second gateway started');
+
+      await carol.SetUserOofSettings(CAROL, settingsOf('written through the first gateway'));
+      const written = Date.now();
+      let seen = '';
+      while (Date.now() - written < 2_000) {
+        seen = (await onSecond.GetUserOofSettings(CAROL)).InternalReply.Message;
+        if (seen === 'written through the first gateway') break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(seen).toBe('written through the first gateway');
+    }, 120_000);
+
+    it('keeps calendar.oof.changed.v1 log-compacted', async () => {
+      const kafka = new Kafka({ clientId: `e2e-${deployment.kafka.run}`, brokers: deployment.kafka.broker.brokers.split(','), logLevel: logLevel.NOTHING });
+      const kafkaAdmin = kafka.admin();
+      await kafkaAdmin.connect();
+      try {
+        const { resources } = await kafkaAdmin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: 'calendar.oof.changed.v1', configNames: ['cleanup.policy'] }] });
+        expect(resources[0].configEntries.find((e) => e.configName === 'cleanup.policy')?.configValue).toBe('compact');
+      } finally {
+        await kafkaAdmin.disconnect();
+      }
+    });
+  });
+});
