@@ -5,6 +5,7 @@ import { availabilityScenarios } from './ews-availability.scenarios';
 import { calendarScenarios } from './ews-calendar.scenarios';
 import { EwsDeployment, startEmbeddedEwsDeployment } from './ews-deployment';
 import { oofScenarios } from './ews-oof.scenarios';
+import { taskScenarios } from './ews-tasks.scenarios';
 
 describe('EWS with ews-javascript-api (embedded mode)', () => {
   let deployment: EwsDeployment;
@@ -20,4 +21,5 @@ describe('EWS with ews-javascript-api (embedded mode)', () => {
   oofScenarios(() => deployment);
   calendarScenarios(() => deployment);
   availabilityScenarios(() => deployment);
+  taskScenarios(() => deployment);
 });

@@ -10,6 +10,7 @@ import { availabilityScenarios } from './ews-availability.scenarios';
 import { calendarScenarios } from './ews-calendar.scenarios';
 import { errorOf, KafkaEwsDeployment, startKafkaEwsDeployment } from './ews-deployment';
 import { oofScenarios, oofSettings } from './ews-oof.scenarios';
+import { taskScenarios } from './ews-tasks.scenarios';
 
 describe('EWS with ews-javascript-api (four processes over Kafka)', () => {
   let deployment: KafkaEwsDeployment;
@@ -25,6 +26,7 @@ describe('EWS with ews-javascript-api (four processes over Kafka)', () => {
   oofScenarios(() => deployment);
   calendarScenarios(() => deployment);
   availabilityScenarios(() => deployment);
+  taskScenarios(() => deployment);
 
   describe('with a bearer token from `parley-admin token issue`', () => {
     const withToken = (token: string) => {

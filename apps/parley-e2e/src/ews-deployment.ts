@@ -63,3 +63,9 @@ export async function errorOf(work: Promise<unknown>): Promise<{ code?: string; 
   }
   throw new Error('expected the call to fail');
 }
+
+/** The client, set to act for `address` by ApplicationImpersonation (the server decides whether it may). */
+export function impersonating(service: ews.ExchangeService, address: string): ews.ExchangeService {
+  service.ImpersonatedUserId = new ews.ImpersonatedUserId(ews.ConnectingIdType.SmtpAddress, address);
+  return service;
+}
