@@ -7,10 +7,10 @@ import {
   type Recurrence,
   recurrenceSchema,
   relativeDays,
-  sensitivities,
   weekDays,
 } from '@parley/contracts';
 import { attr, child, children, childText, EwsError, EwsErrorCode, NS, requireChild, type XmlElement } from '@parley/ews-gateway/soap';
+import { oneOf, readItemBasics } from '../item-request.reader';
 import { CalendarItemException } from './calendar.exception';
 import { readInstant, type RequestTimeZone } from './request-time-zone';
 
@@ -20,14 +20,8 @@ import { readInstant, type RequestTimeZone } from './request-time-zone';
  * (reminders, categories, importance, …) are ignored, as Exchange ignores read-only ones.
  */
 export function readCalendarFields(item: XmlElement, zone: RequestTimeZone | undefined): CalendarItemPatch {
-  const patch: CalendarItemPatch = {};
+  const patch: CalendarItemPatch = { ...readItemBasics(item) };
   const t = (local: string) => child(item, NS.TYPES, local);
-  const subject = t('Subject');
-  if (subject) patch.subject = subject.text;
-  const sensitivity = t('Sensitivity');
-  if (sensitivity) patch.sensitivity = oneOf(sensitivity.text, sensitivities, 'Sensitivity');
-  const body = t('Body');
-  if (body) patch.body = { type: oneOf(attr(body, 'BodyType') ?? 'Text', ['Text', 'HTML'] as const, 'BodyType'), content: body.text };
   const start = t('Start');
   if (start) patch.start = readInstant(start.text, zone);
   const end = t('End');
@@ -140,8 +134,4 @@ export function readBoolean(value: string, what: string): boolean {
   throw new EwsError(EwsErrorCode.InvalidValue, `'${v.slice(0, 20)}' is not a valid ${what}.`);
 }
 
-export function oneOf<T extends string>(value: string, allowed: readonly T[], what: string): T {
-  const v = value.trim();
-  if (!(allowed as readonly string[]).includes(v)) throw new EwsError(EwsErrorCode.InvalidValue, `'${v.slice(0, 32)}' is not a valid ${what}.`);
-  return v as T;
-}
+export { oneOf } from '../item-request.reader';

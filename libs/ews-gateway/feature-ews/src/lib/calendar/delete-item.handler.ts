@@ -1,14 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { attr, operationResponse, type ResponseMessageSpec, type XmlNode } from '@parley/ews-gateway/soap';
+import { operationResponse, type ResponseMessageSpec, type XmlNode } from '@parley/ews-gateway/soap';
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
 import { calendarErrorMessage } from './calendar-error.mapper';
 import { CalendarGateway } from './calendar.gateway';
-import { oneOf } from './calendar-item.reader';
+import { validateDeleteItemAttributes } from '../item-request.reader';
 import { itemIdElements, readItemIdRef } from './calendar-request.reader';
-
-const DELETE_TYPES = ['HardDelete', 'SoftDelete', 'MoveToDeletedItems'] as const;
-const CANCELLATIONS = ['SendToNone', 'SendOnlyToAll', 'SendToAllAndSaveCopy'] as const;
-const TASK_OCCURRENCES = ['AllOccurrences', 'SpecifiedOccurrenceOnly'] as const;
 
 /**
  * DeleteItem on calendar items. A single item or series id removes it whole; an occurrence id
@@ -24,11 +20,7 @@ export class DeleteItemHandler implements EwsOperationHandler {
 
   async handle({ request, acting }: EwsOperationContext): Promise<XmlNode> {
     const body = request.body;
-    oneOf(attr(body, 'DeleteType') ?? 'HardDelete', DELETE_TYPES, 'DeleteType');
-    const cancellations = attr(body, 'SendMeetingCancellations');
-    if (cancellations !== undefined) oneOf(cancellations, CANCELLATIONS, 'SendMeetingCancellations');
-    const occurrences = attr(body, 'AffectedTaskOccurrences');
-    if (occurrences !== undefined) oneOf(occurrences, TASK_OCCURRENCES, 'AffectedTaskOccurrences');
+    validateDeleteItemAttributes(body);
     const mailbox = acting.mailbox.smtpAddress;
     const messages: ResponseMessageSpec[] = [];
     for (const id of itemIdElements(body)) {

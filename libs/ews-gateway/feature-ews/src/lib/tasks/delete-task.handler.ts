@@ -1,15 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { attr, operationResponse, type ResponseMessageSpec, type XmlNode } from '@parley/ews-gateway/soap';
+import { operationResponse, type ResponseMessageSpec, type XmlNode } from '@parley/ews-gateway/soap';
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
-import { oneOf } from '../calendar/calendar-item.reader';
+import { validateDeleteItemAttributes } from '../item-request.reader';
 import { itemIdElements } from '../calendar/calendar-request.reader';
 import { taskErrorMessage } from './task-error.mapper';
 import { TaskGateway } from './task.gateway';
 import { readTaskId } from './task-id.reader';
-
-const DELETE_TYPES = ['HardDelete', 'SoftDelete', 'MoveToDeletedItems'] as const;
-const TASK_OCCURRENCES = ['AllOccurrences', 'SpecifiedOccurrenceOnly'] as const;
-const CANCELLATIONS = ['SendToNone', 'SendOnlyToAll', 'SendToAllAndSaveCopy'] as const;
 
 /**
  * DeleteItem on tasks. `AffectedTaskOccurrences` is accepted (tasks do not recur in Parley, so
@@ -23,11 +19,7 @@ export class DeleteTaskHandler implements EwsOperationHandler {
 
   async handle({ request, acting }: EwsOperationContext): Promise<XmlNode> {
     const body = request.body;
-    oneOf(attr(body, 'DeleteType') ?? 'HardDelete', DELETE_TYPES, 'DeleteType');
-    const cancellations = attr(body, 'SendMeetingCancellations');
-    if (cancellations !== undefined) oneOf(cancellations, CANCELLATIONS, 'SendMeetingCancellations');
-    const occurrences = attr(body, 'AffectedTaskOccurrences');
-    if (occurrences !== undefined) oneOf(occurrences, TASK_OCCURRENCES, 'AffectedTaskOccurrences');
+    validateDeleteItemAttributes(body);
     const messages: ResponseMessageSpec[] = [];
     for (const id of itemIdElements(body)) {
       try {

@@ -1,6 +1,7 @@
-import { importances, sensitivities, type TaskPatch, taskStatuses } from '@parley/contracts';
-import { attr, child, EwsError, EwsErrorCode, NS, type XmlElement } from '@parley/ews-gateway/soap';
+import { importances, type TaskPatch, taskStatuses } from '@parley/contracts';
+import { child, EwsError, EwsErrorCode, NS, type XmlElement } from '@parley/ews-gateway/soap';
 import { oneOf } from '../calendar/calendar-item.reader';
+import { readItemBasics } from '../item-request.reader';
 import { CalendarItemException } from '../calendar/calendar.exception';
 import { readInstant, type RequestTimeZone } from '../calendar/request-time-zone';
 
@@ -11,14 +12,8 @@ import { readInstant, type RequestTimeZone } from '../calendar/request-time-zone
  * `Recurrence` is refused (Parley does not keep recurring tasks yet).
  */
 export function readTaskFields(item: XmlElement, zone: RequestTimeZone | undefined): TaskPatch {
-  const patch: TaskPatch = {};
+  const patch: TaskPatch = { ...readItemBasics(item) };
   const t = (local: string) => child(item, NS.TYPES, local);
-  const subject = t('Subject');
-  if (subject) patch.subject = subject.text;
-  const sensitivity = t('Sensitivity');
-  if (sensitivity) patch.sensitivity = oneOf(sensitivity.text, sensitivities, 'Sensitivity');
-  const body = t('Body');
-  if (body) patch.body = { type: oneOf(attr(body, 'BodyType') ?? 'Text', ['Text', 'HTML'] as const, 'BodyType'), content: body.text };
   const importance = t('Importance');
   if (importance) patch.importance = oneOf(importance.text, importances, 'Importance');
   const complete = t('CompleteDate');

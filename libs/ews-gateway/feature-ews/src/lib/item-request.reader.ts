@@ -1,0 +1,37 @@
+import { sensitivities, type CalendarItemPatch } from '@parley/contracts';
+import { attr, child, EwsError, EwsErrorCode, NS, type XmlElement } from '@parley/ews-gateway/soap';
+
+const DELETE_TYPES = ['HardDelete', 'SoftDelete', 'MoveToDeletedItems'] as const;
+const CANCELLATIONS = ['SendToNone', 'SendOnlyToAll', 'SendToAllAndSaveCopy'] as const;
+const TASK_OCCURRENCES = ['AllOccurrences', 'SpecifiedOccurrenceOnly'] as const;
+
+/**
+ * Validates DeleteItem's attributes, whatever the items are. All are accepted and none changes
+ * what happens yet: every DeleteType is a hard delete and no cancellation is sent (documented).
+ */
+export function validateDeleteItemAttributes(body: XmlElement): void {
+  oneOf(attr(body, 'DeleteType') ?? 'HardDelete', DELETE_TYPES, 'DeleteType');
+  const cancellations = attr(body, 'SendMeetingCancellations');
+  if (cancellations !== undefined) oneOf(cancellations, CANCELLATIONS, 'SendMeetingCancellations');
+  const occurrences = attr(body, 'AffectedTaskOccurrences');
+  if (occurrences !== undefined) oneOf(occurrences, TASK_OCCURRENCES, 'AffectedTaskOccurrences');
+}
+
+/** The fields every item type shares (`t:ItemType`): Subject, Sensitivity, Body — those present. */
+export function readItemBasics(item: XmlElement): Pick<CalendarItemPatch, 'subject' | 'sensitivity' | 'body'> {
+  const basics: Pick<CalendarItemPatch, 'subject' | 'sensitivity' | 'body'> = {};
+  const subject = child(item, NS.TYPES, 'Subject');
+  if (subject) basics.subject = subject.text;
+  const sensitivity = child(item, NS.TYPES, 'Sensitivity');
+  if (sensitivity) basics.sensitivity = oneOf(sensitivity.text, sensitivities, 'Sensitivity');
+  const body = child(item, NS.TYPES, 'Body');
+  if (body) basics.body = { type: oneOf(attr(body, 'BodyType') ?? 'Text', ['Text', 'HTML'] as const, 'BodyType'), content: body.text };
+  return basics;
+}
+
+/** `value` (trimmed) if it is one of `allowed`, else an EWS invalid-value error naming `what`. */
+export function oneOf<T extends string>(value: string, allowed: readonly T[], what: string): T {
+  const v = value.trim();
+  if (!(allowed as readonly string[]).includes(v)) throw new EwsError(EwsErrorCode.InvalidValue, `'${v.slice(0, 32)}' is not a valid ${what}.`);
+  return v as T;
+}
