@@ -1,14 +1,19 @@
-// A real EWS client (ews-javascript-api) against the distributed deployment: the four services as
-// separate processes over their own Kafka broker and a fresh PostgreSQL database, users created
-// with the admin CLI. The gateway reaches calendar-sync by request/reply over Kafka and keeps an
-// OOF read model from a compacted topic. The client scenarios are the ones ews-client-embedded
-// runs against the embedded app; the cases after them exist only in this deployment. This is the
-// issue's "in CI, against the separate processes over real Kafka and PostgreSQL".
+// A real EWS client (ews-javascript-api) and plain HTTP against the distributed deployment: the
+// four services as separate processes over their own Kafka broker and a fresh PostgreSQL database,
+// users created with the admin CLI. The gateway reaches calendar-sync by request/reply over Kafka
+// and keeps an OOF read model from a compacted topic. The scenarios are the ones
+// ews-client-embedded runs against the embedded app; the cases after them exist only in this
+// deployment. This is the issue's "in CI, against the separate processes over real Kafka and
+// PostgreSQL".
 import * as ews from 'ews-javascript-api';
 import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
+import { abuseScenarios } from './ews-abuse.scenarios';
+import { autodiscoverScenarios } from './ews-autodiscover.scenarios';
 import { availabilityScenarios } from './ews-availability.scenarios';
 import { calendarScenarios } from './ews-calendar.scenarios';
 import { errorOf, KafkaEwsDeployment, startKafkaEwsDeployment } from './ews-deployment';
+import { folderScenarios } from './ews-folders.scenarios';
+import { nameScenarios } from './ews-names.scenarios';
 import { oofScenarios, oofSettings } from './ews-oof.scenarios';
 import { taskScenarios } from './ews-tasks.scenarios';
 
@@ -24,9 +29,13 @@ describe('EWS with ews-javascript-api (four processes over Kafka)', () => {
   }, 120_000);
 
   oofScenarios(() => deployment);
+  folderScenarios(() => deployment);
+  nameScenarios(() => deployment);
+  autodiscoverScenarios(() => deployment);
   calendarScenarios(() => deployment);
   availabilityScenarios(() => deployment);
   taskScenarios(() => deployment);
+  abuseScenarios(() => deployment);
 
   describe('with a bearer token from `parley-admin token issue`', () => {
     const withToken = (token: string) => {

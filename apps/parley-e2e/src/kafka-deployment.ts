@@ -18,6 +18,10 @@ export interface KafkaDeploymentOptions {
   users: string[];
   /** Local parts (among `users`) granted ApplicationImpersonation. */
   impersonators?: string[];
+  /** Display names by local part (default: the local part). */
+  displayNames?: Readonly<Record<string, string>>;
+  /** More environment for every service process (e.g. `PARLEY_PUBLIC_URL`). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface KafkaDeployment {
@@ -68,6 +72,7 @@ export async function startKafkaDeployment(options: KafkaDeploymentOptions): Pro
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
       PARLEY_ID_SECRET: randomBytes(32).toString('base64url'),
       PARLEY_EWS_TOKEN_KEY: tokenKey,
+      ...options.env,
     };
     const dbUrl = db.url;
     const admin = async (args: string[]) => {
@@ -82,7 +87,7 @@ export async function startKafkaDeployment(options: KafkaDeploymentOptions): Pro
       const code = await migrate.exited;
       if (code !== 0) throw new Error(`${name} migrate exited with ${code}:\n${migrate.output().slice(-4000)}`);
     }
-    for (const user of options.users) await admin(['user', 'add', address(user), '--name', user, '--password', password(address(user))]);
+    for (const user of options.users) await admin(['user', 'add', address(user), '--name', options.displayNames?.[user] ?? user, '--password', password(address(user))]);
     for (const user of options.impersonators ?? []) await admin(['role', 'grant', address(user), 'ApplicationImpersonation']);
 
     const startService = async (name: (typeof SERVICES)[number], instance: string) => {

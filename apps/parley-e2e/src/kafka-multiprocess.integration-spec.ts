@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Topics, OofSettings, OofView, Reply } from '@parley/contracts';
+import { Topics, OofSettings, OofView, oofViewSchema, Reply } from '@parley/contracts';
 import { KafkaCommandBus } from '@parley/messaging';
 import { createTestDatabase, DedicatedKafkaBroker, freePort, RunningProcess, startProcess, waitFor, waitForHttpOk } from '@parley/testing';
 import { Client } from 'pg';
@@ -39,7 +39,7 @@ describe('four services as separate processes over Kafka and PostgreSQL', () => 
   }
 
   async function setOof(address: string, n: number, id = randomUUID()): Promise<Reply<OofView>> {
-    return commands.request<OofView>(Topics.oofSetRequest, address, { mailbox: address, settings: settings(n) }, { id, timeoutMs: 15_000 });
+    return commands.request(Topics.oofSetRequest, address, { mailbox: address, settings: settings(n) }, oofViewSchema, { id, timeoutMs: 15_000 });
   }
 
   async function presenceOf(address: string): Promise<{ sequence: string; oof: boolean; oof_note: string | null; oof_revision: number } | undefined> {
@@ -89,7 +89,7 @@ describe('four services as separate processes over Kafka and PostgreSQL', () => 
   });
 
   it('answers an invalid command with an error reply, not a crash', async () => {
-    const reply = await commands.request(Topics.oofSetRequest, 'x', { mailbox: 'not-an-address', settings: { state: 'Sideways' } });
+    const reply = await commands.request(Topics.oofSetRequest, 'x', { mailbox: 'not-an-address', settings: { state: 'Sideways' } }, oofViewSchema);
     expect(reply).toMatchObject({ ok: false, error: { code: 'InvalidRequest' } });
     expect((await fetch(`http://127.0.0.1:${ports.get('calendar-sync')}/healthz`)).status).toBe(200);
   });

@@ -33,6 +33,17 @@ export type Envelope<P = unknown> = Omit<z.infer<typeof envelopeSchema>, 'payloa
 /** Reply to a command. Errors carry a stable code the caller maps to its own protocol. */
 export type Reply<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
 
+/**
+ * The schema of a reply whose value is `value` (the command's reply schema, e.g. `oofViewSchema`):
+ * what a caller checks a reply against before using it, as consumers check what they consume.
+ */
+export function replySchema<S extends z.ZodType>(value: S) {
+  return z.discriminatedUnion('ok', [
+    z.object({ ok: z.literal(true), value }),
+    z.object({ ok: z.literal(false), error: z.object({ code: z.string().min(1), message: z.string() }) }),
+  ]);
+}
+
 /** Builds an envelope for a new event or command. The id doubles as the idempotency key. */
 export function createEnvelope<P>(args: { type: string; version?: number; key: string; payload: P; correlationId: string; id?: string; occurredAt?: Date }): Envelope<P> {
   return {

@@ -1,5 +1,6 @@
-import { createEnvelope, Envelope, Reply } from '@parley/contracts';
+import { createEnvelope, Envelope, Reply, replySchema } from '@parley/contracts';
 import { correlationIdOrNew } from '@parley/logging';
+import { z } from 'zod';
 
 /** A command did not get its reply in time (the caller maps this to its protocol's busy error). */
 export class CommandTimeoutError extends Error {
@@ -8,18 +9,63 @@ export class CommandTimeoutError extends Error {
   }
 }
 
+/** One reason a reply failed its contract: where (zod's issue path, e.g. `value.start`; `(root)` for the whole reply) and what. */
+export interface ReplyIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+/**
+ * A reply did not match the command's contract (an owner running another contract version, or a
+ * bug in it). Nothing of it is used: callers treat it as an internal error (EWS:
+ * `ErrorInternalServerError`), never as an answer. The message names the topic and each issue path.
+ */
+export class InvalidReplyError extends Error {
+  readonly issues: readonly ReplyIssue[];
+
+  constructor(
+    readonly topic: string,
+    issues: readonly z.core.$ZodIssue[],
+  ) {
+    const listed = issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message }));
+    super(`invalid reply to ${topic}: ${listed.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+    this.name = 'InvalidReplyError';
+    this.issues = listed;
+  }
+}
+
 /** Synchronous commands and queries to the service that owns the data. */
 export abstract class CommandBus {
-  /** Sends `payload` to the owner of `topic` (keyed by `key`) and waits for its reply. */
-  async request<T>(topic: string, key: string, payload: unknown, opts: { id?: string; timeoutMs?: number } = {}): Promise<Reply<T>> {
+  /**
+   * Sends `payload` to the owner of `topic` (keyed by `key`) and waits for its reply. The reply is
+   * validated before anyone sees it, as `EnvelopeConsumer` validates what a handler sees: an error
+   * reply needs a code and a message, a success a value matching `value` (the command's reply schema
+   * from the contracts). Anything else throws `InvalidReplyError`; the caller never gets part of it.
+   */
+  async request<S extends z.ZodType>(topic: string, key: string, payload: unknown, value: S, opts: { id?: string; timeoutMs?: number } = {}): Promise<Reply<z.output<S>>> {
     const envelope = createEnvelope({ type: topic, key, payload, correlationId: correlationIdOrNew(), id: opts.id });
-    return (await this.send(topic, envelope, opts.timeoutMs)) as Reply<T>;
+    const raw = await this.send(topic, envelope, opts.timeoutMs);
+    const parsed = replySchemaOf(value).safeParse(raw);
+    if (!parsed.success) throw new InvalidReplyError(topic, parsed.error.issues);
+    return parsed.data as Reply<z.output<S>>;
   }
 
   protected abstract send(topic: string, envelope: Envelope, timeoutMs?: number): Promise<unknown>;
 
   /** True once replies can flow (the reply consumer has its partitions, on Kafka). */
   abstract isReady(): boolean;
+}
+
+/** Reply schemas built once per value schema (building a zod schema per request would cost more than checking it). */
+const replySchemas = new WeakMap<z.ZodType, z.ZodType>();
+
+function replySchemaOf(value: z.ZodType): z.ZodType {
+  let schema = replySchemas.get(value);
+  if (schema === undefined) {
+    schema = replySchema(value);
+    replySchemas.set(value, schema);
+  }
+  return schema;
 }
 
 export function withTimeout<T>(work: Promise<T>, topic: string, timeoutMs: number): Promise<T> {

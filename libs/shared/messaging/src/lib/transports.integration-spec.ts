@@ -22,6 +22,7 @@ const T = {
   request: `${run}.widget.get.request.v1`,
 };
 const widgetSchema = z.object({ n: z.number().int(), failTimes: z.number().int().default(0) });
+const widgetReplySchema = z.object({ key: z.string(), value: z.number() });
 
 class Recorder {
   readonly events: Array<{ key: string; n: number; correlationId: string }> = [];
@@ -132,12 +133,12 @@ describe.each(['inprocess', 'kafka'] as const)('handlers on the %s transport', (
   });
 
   it('answers a command with the handler’s reply', async () => {
-    const reply = await app.get(CommandBus).request(T.request, 'a@x.test', { n: 21 });
+    const reply = await app.get(CommandBus).request(T.request, 'a@x.test', { n: 21 }, widgetReplySchema);
     expect(reply).toEqual({ ok: true, value: { key: 'a@x.test', value: 42 } });
   });
 
   it('answers an invalid command with an InvalidRequest reply', async () => {
-    const reply = await app.get(CommandBus).request(T.request, 'a@x.test', { n: 'many' });
+    const reply = await app.get(CommandBus).request(T.request, 'a@x.test', { n: 'many' }, widgetReplySchema);
     expect(reply).toMatchObject({ ok: false, error: { code: 'InvalidRequest' } });
   });
 

@@ -1,11 +1,16 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import {
   type CalendarItemInput,
   type CalendarItemTarget,
   type CalendarItemView,
+  calendarItemViewSchema,
   type DeleteCalendarItemReply,
+  deleteCalendarItemReplySchema,
   type FindCalendarItemsReply,
+  findCalendarItemsReplySchema,
   type FreeBusyReply,
+  freeBusyReplySchema,
   type FreeBusyRequest,
   type Reply,
   Topics,
@@ -27,35 +32,41 @@ export class CalendarCommandRefused extends Error {
 export type CalendarUpdate = Omit<UpdateCalendarItemRequest, 'mailbox' | 'conflictResolution' | 'set' | 'delete'> &
   Partial<Pick<UpdateCalendarItemRequest, 'conflictResolution' | 'set' | 'delete'>>;
 
-/** Calendars live in calendar-sync; the gateway reaches them by request/reply on the bus. */
+/**
+ * Calendars live in calendar-sync; the gateway reaches them by request/reply on the bus. Every reply
+ * is checked against its contract schema by `CommandBus.request` (`InvalidReplyError` otherwise).
+ */
 @Injectable()
 export class CalendarGateway {
   constructor(private readonly commands: CommandBus) {}
 
   async create(mailbox: string, item: CalendarItemInput): Promise<CalendarItemView> {
-    return unwrap(await this.commands.request<CalendarItemView>(Topics.calendarItemCreateRequest, mailbox, { mailbox, item }));
+    return unwrap(await this.commands.request(Topics.calendarItemCreateRequest, mailbox, { mailbox, item }, calendarItemViewSchema));
   }
 
   async update(mailbox: string, update: CalendarUpdate): Promise<CalendarItemView> {
-    return unwrap(await this.commands.request<CalendarItemView>(Topics.calendarItemUpdateRequest, mailbox, { mailbox, ...update }));
+    return unwrap(await this.commands.request(Topics.calendarItemUpdateRequest, mailbox, { mailbox, ...update }, calendarItemViewSchema));
   }
 
   async delete(mailbox: string, itemId: string): Promise<DeleteCalendarItemReply> {
-    return unwrap(await this.commands.request<DeleteCalendarItemReply>(Topics.calendarItemDeleteRequest, mailbox, { mailbox, itemId }));
+    return unwrap(await this.commands.request(Topics.calendarItemDeleteRequest, mailbox, { mailbox, itemId }, deleteCalendarItemReplySchema));
   }
 
   async get(mailbox: string, target: CalendarItemTarget): Promise<CalendarItemView> {
-    return unwrap(await this.commands.request<CalendarItemView>(Topics.calendarItemGetRequest, mailbox, { mailbox, target }));
+    return unwrap(await this.commands.request(Topics.calendarItemGetRequest, mailbox, { mailbox, target }, calendarItemViewSchema));
   }
 
   async find(mailbox: string, start: string, end: string, maxEntries: number | undefined): Promise<FindCalendarItemsReply> {
-    return unwrap(await this.commands.request<FindCalendarItemsReply>(Topics.calendarItemFindRequest, mailbox, { mailbox, start, end, maxEntries }));
+    return unwrap(await this.commands.request(Topics.calendarItemFindRequest, mailbox, { mailbox, start, end, maxEntries }, findCalendarItemsReplySchema));
   }
 
-  /** Keyed by the requester: one command answers for every mailbox of the request. */
+  /**
+   * One command answers for every mailbox of the request. A read needs no per-mailbox order, so
+   * each query gets a key of its own: queries for one busy mailbox spread over partitions and are
+   * answered concurrently instead of queueing behind each other on the mailbox's partition.
+   */
   async freeBusy(request: FreeBusyRequest): Promise<FreeBusyReply> {
-    const key = request.requester ?? request.mailboxes[0];
-    return unwrap(await this.commands.request<FreeBusyReply>(Topics.calendarFreeBusyGetRequest, key, request));
+    return unwrap(await this.commands.request(Topics.calendarFreeBusyGetRequest, randomUUID(), request, freeBusyReplySchema));
   }
 }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type OofSettings, type OofView, type Reply, Topics } from '@parley/contracts';
+import { type OofSettings, type OofView, oofViewSchema, type Reply, Topics } from '@parley/contracts';
 import { CommandBus } from '@parley/messaging';
 import { OofReadModel } from './oof-read-model';
 
@@ -37,11 +37,11 @@ export class OofGateway {
 
   /** calendar-sync's current view, always asked (for read-modify-write). */
   async fetch(mailbox: string): Promise<OofView> {
-    return this.unwrap(await this.commands.request<OofView>(Topics.oofGetRequest, mailbox, { mailbox }));
+    return this.unwrap(await this.commands.request(Topics.oofGetRequest, mailbox, { mailbox }, oofViewSchema));
   }
 
   async set(mailbox: string, settings: OofSettings): Promise<OofView> {
-    const view = this.unwrap(await this.commands.request<OofView>(Topics.oofSetRequest, mailbox, { mailbox, settings }));
+    const view = this.unwrap(await this.commands.request(Topics.oofSetRequest, mailbox, { mailbox, settings }, oofViewSchema));
     this.model.apply(view);
     return view;
   }

@@ -1,5 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { type DeleteTaskReply, type FindTasksReply, type FindTasksRequest, type Reply, type TaskInput, type TaskView, Topics, type UpdateTaskRequest } from '@parley/contracts';
+import {
+  type DeleteTaskReply,
+  deleteTaskReplySchema,
+  type FindTasksReply,
+  findTasksReplySchema,
+  type FindTasksRequest,
+  type Reply,
+  type TaskInput,
+  type TaskView,
+  taskViewSchema,
+  Topics,
+  type UpdateTaskRequest,
+} from '@parley/contracts';
 import { CommandBus } from '@parley/messaging';
 
 /** calendar-sync refused a task command (its reply carried an error code, e.g. `ItemNotFound`). */
@@ -15,29 +27,29 @@ export class TaskCommandRefused extends Error {
 
 export type TaskUpdate = Omit<UpdateTaskRequest, 'mailbox' | 'conflictResolution' | 'set' | 'delete'> & Partial<Pick<UpdateTaskRequest, 'conflictResolution' | 'set' | 'delete'>>;
 
-/** Tasks live in calendar-sync; the gateway reaches them by request/reply on the bus. */
+/** Tasks live in calendar-sync; the gateway reaches them by request/reply on the bus (replies checked by `CommandBus.request`). */
 @Injectable()
 export class TaskGateway {
   constructor(private readonly commands: CommandBus) {}
 
   async create(mailbox: string, task: TaskInput): Promise<TaskView> {
-    return unwrap(await this.commands.request<TaskView>(Topics.calendarTaskCreateRequest, mailbox, { mailbox, task }));
+    return unwrap(await this.commands.request(Topics.calendarTaskCreateRequest, mailbox, { mailbox, task }, taskViewSchema));
   }
 
   async update(mailbox: string, update: TaskUpdate): Promise<TaskView> {
-    return unwrap(await this.commands.request<TaskView>(Topics.calendarTaskUpdateRequest, mailbox, { mailbox, ...update }));
+    return unwrap(await this.commands.request(Topics.calendarTaskUpdateRequest, mailbox, { mailbox, ...update }, taskViewSchema));
   }
 
   async delete(mailbox: string, itemId: string): Promise<DeleteTaskReply> {
-    return unwrap(await this.commands.request<DeleteTaskReply>(Topics.calendarTaskDeleteRequest, mailbox, { mailbox, itemId }));
+    return unwrap(await this.commands.request(Topics.calendarTaskDeleteRequest, mailbox, { mailbox, itemId }, deleteTaskReplySchema));
   }
 
   async get(mailbox: string, itemId: string): Promise<TaskView> {
-    return unwrap(await this.commands.request<TaskView>(Topics.calendarTaskGetRequest, mailbox, { mailbox, itemId }));
+    return unwrap(await this.commands.request(Topics.calendarTaskGetRequest, mailbox, { mailbox, itemId }, taskViewSchema));
   }
 
   async find(mailbox: string, page: Omit<FindTasksRequest, 'mailbox'>): Promise<FindTasksReply> {
-    return unwrap(await this.commands.request<FindTasksReply>(Topics.calendarTaskFindRequest, mailbox, { mailbox, ...page }));
+    return unwrap(await this.commands.request(Topics.calendarTaskFindRequest, mailbox, { mailbox, ...page }, findTasksReplySchema));
   }
 }
 

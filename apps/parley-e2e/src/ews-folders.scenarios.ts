@@ -1,0 +1,97 @@
+// The calls a real EWS client (ews-javascript-api) makes first — folders, ConvertId, server time
+// zones — against every deployment (see ews-deployment.ts). Folder counts are of mailboxes that
+// hold no items yet: declare these before the scenarios that create calendar items or tasks.
+import * as ews from 'ews-javascript-api';
+import { basic, soapRequest } from './ews-embedded';
+import { errorOf, EwsDeployment, impersonating } from './ews-deployment';
+
+export function folderScenarios(deployment: () => EwsDeployment): void {
+  describe('folders, ConvertId and time zones', () => {
+    it('binds the calendar, inbox and the message folder root', async () => {
+      const alice = deployment().client('alice');
+      const calendar = await ews.Folder.Bind(alice, ews.WellKnownFolderName.Calendar);
+      expect(calendar).toBeInstanceOf(ews.CalendarFolder);
+      expect(calendar.DisplayName).toBe('Calendar');
+      expect(calendar.FolderClass).toBe('IPF.Appointment');
+      expect(calendar.TotalCount).toBe(0);
+      const inbox = await ews.Folder.Bind(alice, ews.WellKnownFolderName.Inbox);
+      expect(inbox.DisplayName).toBe('Inbox');
+      expect(inbox.UnreadCount).toBe(0);
+      const top = await ews.Folder.Bind(alice, ews.WellKnownFolderName.MsgFolderRoot);
+      expect(top.DisplayName).toBe('Top of Information Store');
+      expect(inbox.ParentFolderId.UniqueId).toBe(top.Id.UniqueId);
+      // The id given back resolves to the same folder, with a stable id and change key.
+      const again = await ews.Folder.Bind(alice, new ews.FolderId(calendar.Id.UniqueId));
+      expect(again.DisplayName).toBe('Calendar');
+      expect(again.Id.ChangeKey).toBe(calendar.Id.ChangeKey);
+    });
+
+    it('lists the folders under the message folder root, contacts included', async () => {
+      const alice = deployment().client('alice');
+      const found = await alice.FindFolders(ews.WellKnownFolderName.MsgFolderRoot, new ews.FolderView(100));
+      expect(found.TotalCount).toBe(7);
+      expect(found.MoreAvailable).toBe(false);
+      // (The client regroups the listing by element type, so compare as a set.)
+      expect(found.Folders.map((f) => f.DisplayName).sort()).toEqual(['Calendar', 'Contacts', 'Deleted Items', 'Drafts', 'Inbox', 'Sent Items', 'Tasks']);
+      expect(found.Folders.find((f) => f.DisplayName === 'Tasks')).toBeInstanceOf(ews.TasksFolder);
+      expect(found.Folders.find((f) => f.DisplayName === 'Contacts')).toBeInstanceOf(ews.ContactsFolder);
+      const deep = new ews.FolderView(100);
+      deep.Traversal = ews.FolderTraversal.Deep;
+      const all = await alice.FindFolders(ews.WellKnownFolderName.Root, deep);
+      expect(all.Folders.find((f) => f.DisplayName === 'Voice Mail')).toBeInstanceOf(ews.SearchFolder);
+    });
+
+    it("keeps other users' folders out of reach, and lets an impersonating app in", async () => {
+      const d = deployment();
+      const BOB = d.address('bob');
+      const bobsCalendar = new ews.FolderId(ews.WellKnownFolderName.Calendar, new ews.Mailbox(BOB));
+      expect((await errorOf(ews.Folder.Bind(d.client('alice'), bobsCalendar))).code).toBe('ErrorAccessDenied');
+      const bobsId = (await ews.Folder.Bind(d.client('bob'), ews.WellKnownFolderName.Calendar)).Id.UniqueId;
+      expect((await errorOf(ews.Folder.Bind(d.client('alice'), new ews.FolderId(bobsId)))).code).toBe('ErrorFolderNotFound');
+
+      const viaApp = await ews.Folder.Bind(impersonating(d.client('app'), BOB), bobsCalendar);
+      expect(viaApp.Id.UniqueId).toBe(bobsId);
+    });
+
+    it('converts ids between formats and back, echoing the mailbox', async () => {
+      const d = deployment();
+      const ALICE = d.address('alice');
+      const alice = d.client('alice');
+      const calendar = await ews.Folder.Bind(alice, ews.WellKnownFolderName.Calendar, ews.PropertySet.IdOnly);
+      const source = new ews.AlternateId(ews.IdFormat.EwsId, calendar.Id.UniqueId, ALICE);
+      const hex = (await alice.ConvertId(source, ews.IdFormat.HexEntryId)) as ews.AlternateId;
+      expect(hex.Format).toBe(ews.IdFormat.HexEntryId);
+      expect(hex.UniqueId).toMatch(/^[0-9A-F]+$/);
+      expect(hex.Mailbox).toBe(ALICE);
+      const back = (await alice.ConvertId(hex, ews.IdFormat.EwsId)) as ews.AlternateId;
+      expect(back.UniqueId).toBe(calendar.Id.UniqueId);
+
+      const results = await alice.ConvertIds([new ews.AlternateId(ews.IdFormat.HexEntryId, '00', ALICE), source], ews.IdFormat.OwaId);
+      expect(ews.ServiceError[results.Responses[0].ErrorCode]).toBe('ErrorInvalidIdMalformed');
+      expect(ews.ServiceResult[results.Responses[1].Result]).toBe('Success');
+    });
+
+    it('lists the server time zones with full definitions', async () => {
+      const zones = await deployment().client('alice').GetServerTimeZones();
+      expect(zones.length).toBeGreaterThan(100);
+      const eastern = zones.find((z) => z.Id === 'Eastern Standard Time');
+      expect(eastern?.DisplayName).toContain('(UTC-05:00)');
+    });
+
+    it('answers a raw GetFolder with the documented extended-property shape', async () => {
+      const d = deployment();
+      const response = await fetch(`${d.base}/EWS/Exchange.asmx`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/xml; charset=utf-8', authorization: basic(d.address('alice'), d.password('alice')) },
+        body: soapRequest(
+          '<m:GetFolder><m:FolderShape><t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties><t:ExtendedFieldURI PropertyTag="0x3613" PropertyType="String"/><t:ExtendedFieldURI PropertyTag="0x0e08" PropertyType="Integer"/></t:AdditionalProperties></m:FolderShape><m:FolderIds><t:DistinguishedFolderId Id="tasks"/></m:FolderIds></m:GetFolder>',
+        ),
+      });
+      const folder = await response.text();
+      expect(response.status).toBe(200);
+      expect(folder).toContain('<t:ExtendedProperty><t:ExtendedFieldURI PropertyTag="0x3613" PropertyType="String"/><t:Value>IPF.Task</t:Value></t:ExtendedProperty>');
+      expect(folder).not.toContain('0x0e08');
+      expect(folder).toContain('<t:ServerVersionInfo ');
+    });
+  });
+}
