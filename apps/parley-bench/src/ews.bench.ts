@@ -19,6 +19,10 @@ export interface EwsBenchOptions {
   /** Measured seconds per row (after a warm-up of `warmUpSeconds`, not counted). */
   seconds: number;
   warmUpSeconds: number;
+  /** Which operations to measure (default: all). */
+  operations: Operation[];
+  /** Which deployments to measure (default: both); the bare server always runs. */
+  deployments: Deployment[];
   /** Extra node flags for the embedded app (e.g. --cpu-prof). */
   embeddedNodeArgs: string[];
   log: (line: string) => void;
@@ -39,8 +43,10 @@ function envelope(body: string): string {
   return `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="${NS.soap}" xmlns:m="${NS.m}" xmlns:t="${NS.t}"><soap:Header><t:RequestServerVersion Version="Exchange2013_SP1"/></soap:Header><soap:Body>${body}</soap:Body></soap:Envelope>`;
 }
 
-type Operation = 'GetUserOofSettings' | 'GetUserAvailability';
-const OPERATIONS: Operation[] = ['GetUserOofSettings', 'GetUserAvailability'];
+export const OPERATIONS = ['GetUserOofSettings', 'GetUserAvailability'] as const;
+export type Operation = (typeof OPERATIONS)[number];
+export const DEPLOYMENTS = ['embedded', 'kafka'] as const;
+export type Deployment = (typeof DEPLOYMENTS)[number];
 
 const requests: Record<Operation, (mailbox: string) => string> = {
   GetUserOofSettings: (mailbox) => envelope(`<m:GetUserOofSettingsRequest><t:Mailbox><t:Address>${mailbox}</t:Address></t:Mailbox></m:GetUserOofSettingsRequest>`),
@@ -102,7 +108,7 @@ async function load(opts: EwsBenchOptions, target: EwsTarget, body: string, path
 /** Warm-up, then the measured run, for each operation that answers successfully on `target`. */
 async function measure(opts: EwsBenchOptions, name: string, target: EwsTarget, canned: Map<Operation, string>): Promise<Row[]> {
   const rows: Row[] = [];
-  for (const operation of OPERATIONS) {
+  for (const operation of opts.operations) {
     const body = requests[operation](target.user);
     const probe = await post(target, body);
     const failure = failureOf(probe);
@@ -136,13 +142,27 @@ export async function runEwsBench(opts: EwsBenchOptions): Promise<void> {
     // The answers Parley gives become the bare server's canned answers (same bytes).
     const canned = new Map<Operation, string>();
 
-    opts.log('starting the embedded app');
-    const embedded = await startEmbedded(opts.repoRoot, opts.embeddedNodeArgs);
-    running.push(embedded);
-    const setup = await post(embedded, setOof(embedded.user));
-    if (failureOf(setup)) throw new Error(`SetUserOofSettings failed on the embedded app: ${failureOf(setup)}`);
-    const embeddedRows = await measure(opts, 'Parley embedded', embedded, canned);
-    await stopAll();
+    const embeddedRows: Row[] = [];
+    if (opts.deployments.includes('embedded')) {
+      opts.log('starting the embedded app');
+      const embedded = await startEmbedded(opts.repoRoot, opts.embeddedNodeArgs);
+      running.push(embedded);
+      const setup = await post(embedded, setOof(embedded.user));
+      if (failureOf(setup)) throw new Error(`SetUserOofSettings failed on the embedded app: ${failureOf(setup)}`);
+      embeddedRows.push(...(await measure(opts, 'Parley embedded', embedded, canned)));
+      await stopAll();
+    }
+
+    const kafkaRows: Row[] = [];
+    if (opts.deployments.includes('kafka')) {
+      opts.log('starting the Kafka-backed deployment (four processes)');
+      const kafka = await startKafkaDeployment(opts.repoRoot, runId, opts.kafkaBrokers, opts.log);
+      running.push(kafka);
+      const kafkaSetup = await post(kafka, setOof(kafka.user));
+      if (failureOf(kafkaSetup)) throw new Error(`SetUserOofSettings failed on the Kafka deployment: ${failureOf(kafkaSetup)}`);
+      kafkaRows.push(...(await measure(opts, 'Parley → Kafka', kafka, canned)));
+      await stopAll();
+    }
 
     const bareRows: Row[] = [];
     if (canned.size > 0) {
@@ -156,14 +176,6 @@ export async function runEwsBench(opts: EwsBenchOptions): Promise<void> {
       await stopAll();
     }
 
-    opts.log('starting the Kafka-backed deployment (four processes)');
-    const kafka = await startKafkaDeployment(opts.repoRoot, runId, opts.kafkaBrokers, opts.log);
-    running.push(kafka);
-    const kafkaSetup = await post(kafka, setOof(kafka.user));
-    if (failureOf(kafkaSetup)) throw new Error(`SetUserOofSettings failed on the Kafka deployment: ${failureOf(kafkaSetup)}`);
-    const kafkaRows = await measure(opts, 'Parley → Kafka', kafka, canned);
-    await stopAll();
-
     const rows = [...bareRows, ...embeddedRows, ...kafkaRows];
     opts.out(report(rows, canned, opts, [`${os.cpus().length} cores, Node ${process.version}, load generator (autocannon) in the benchmark process`, `run took ${((performance.now() - started) / 1000).toFixed(0)} s`]));
   } finally {
@@ -176,7 +188,7 @@ export async function runEwsBench(opts: EwsBenchOptions): Promise<void> {
 function report(rows: Row[], canned: Map<Operation, string>, opts: EwsBenchOptions, notes: string[]): string {
   const bareOf = (op: Operation) => rows.find((r) => r.target === 'bare node http' && r.operation === op)?.result;
   const rps = (r: AutocannonResult) => r['2xx'] / r.duration;
-  const ordered = OPERATIONS.flatMap((op) => rows.filter((r) => r.operation === op));
+  const ordered = opts.operations.flatMap((op) => rows.filter((r) => r.operation === op));
   const table = formatTable(
     ['target', 'operation', 'bytes', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'vs bare'],
     ordered.map((r) => {
@@ -198,7 +210,7 @@ function report(rows: Row[], canned: Map<Operation, string>, opts: EwsBenchOptio
     ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
   );
   const lines = [table, '', `${opts.connections} connections, ${opts.seconds} s per row after ${opts.warmUpSeconds} s of warm-up; ${notes.join('; ')}`, ''];
-  for (const op of OPERATIONS) {
+  for (const op of opts.operations) {
     const bare = bareOf(op);
     const embedded = rows.find((r) => r.target === 'Parley embedded' && r.operation === op);
     const kafka = rows.find((r) => r.target === 'Parley → Kafka' && r.operation === op);

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runBusBench } from './bus.bench';
-import { runEwsBench } from './ews.bench';
+import { DEPLOYMENTS, OPERATIONS, runEwsBench } from './ews.bench';
 
 // Parley's benchmarks: `main.js <benchmark> [options]`. They print numbers; they are not tests.
 // PostgreSQL: PARLEY_TEST_DATABASE_URL (a fresh database is created on that server and dropped).
@@ -11,6 +11,7 @@ import { runEwsBench } from './ews.bench';
 
 const USAGE = `usage: main.js bus [--events N] [--rate N] [--paced-seconds N] [--writers N] [--partitions N]
        main.js ews [--connections N] [--seconds N] [--warm-up-seconds N] [--cpu-prof-dir DIR]
+                   [--operations GetUserOofSettings,GetUserAvailability] [--deployments embedded,kafka]
 
   bus   events/s and p50/p99 latency from outbox commit to consumer handler, on Kafka and on the
         embedded bus, beside a bare kafkajs producer → consumer loop
@@ -51,6 +52,8 @@ const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
         seconds: { type: 'string', default: '10' },
         'warm-up-seconds': { type: 'string', default: '3' },
         'cpu-prof-dir': { type: 'string' },
+        operations: { type: 'string', default: OPERATIONS.join(',') },
+        deployments: { type: 'string', default: DEPLOYMENTS.join(',') },
       },
     });
     const profileDir = values['cpu-prof-dir'];
@@ -60,12 +63,22 @@ const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
       connections: positiveInt('--connections', values.connections),
       seconds: positiveInt('--seconds', values.seconds),
       warmUpSeconds: positiveInt('--warm-up-seconds', values['warm-up-seconds']),
+      operations: listOf('--operations', values.operations, OPERATIONS),
+      deployments: listOf('--deployments', values.deployments, DEPLOYMENTS),
       embeddedNodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`] : [],
       log: (line) => process.stderr.write(`bench [${(performance.now() / 1000).toFixed(1).padStart(5)} s] ${line}\n`),
       out: (text) => process.stdout.write(`${text}\n`),
     });
   },
 };
+
+/** A comma-separated subset of `allowed`, in the order given. */
+function listOf<T extends string>(name: string, value: string, allowed: readonly T[]): T[] {
+  const picked = value.split(',').map((v) => v.trim()).filter((v) => v !== '');
+  const unknown = picked.filter((v) => !(allowed as readonly string[]).includes(v));
+  if (picked.length === 0 || unknown.length > 0) throw new UsageError(`${name} takes a comma-separated list of: ${allowed.join(', ')} (got "${value}")`);
+  return picked as T[];
+}
 
 function positiveInt(name: string, value: string): number {
   const n = Number(value);

@@ -2,3 +2,4 @@ export * from './lib/readiness.registry';
 export * from './lib/metrics';
 export * from './lib/observability.controller';
 export * from './lib/observability.module';
+export * from './lib/direct-routes';

@@ -1,13 +1,28 @@
-import { All, Controller, Get, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { All, Controller, Get, OnModuleInit, Optional, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { DirectRoutes } from '@parley/observability';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EwsExceptionFilter } from './ews-exception.filter';
 import { EwsRequestService } from './ews-request.service';
 
-/** HTTP only: `/EWS/Exchange.asmx` (any case, as on IIS). */
+export const EWS_PATH = '/EWS/Exchange.asmx';
+
+/**
+ * HTTP only: `/EWS/Exchange.asmx` (any case, as on IIS). SOAP POSTs to the exact path are served
+ * as a direct route (`DirectRoutes`, ahead of Express: the hot path); the routes below answer
+ * the rest (GET probes, other methods, a trailing slash) and every POST when no direct routes
+ * are installed.
+ */
 @Controller('ews')
 @UseFilters(EwsExceptionFilter)
-export class EwsController {
-  constructor(private readonly ews: EwsRequestService) {}
+export class EwsController implements OnModuleInit {
+  constructor(
+    private readonly ews: EwsRequestService,
+    @Optional() private readonly direct?: DirectRoutes,
+  ) {}
+
+  onModuleInit(): void {
+    this.direct?.register({ method: 'POST', path: EWS_PATH, handle: (req, res) => this.ews.post(req, res) });
+  }
 
   @Post('exchange.asmx')
   post(@Req() req: IncomingMessage, @Res() res: ServerResponse): Promise<void> {

@@ -79,11 +79,16 @@ const ATTR_ESCAPES: Readonly<Record<string, string>> = {
 };
 
 /** Escapes character data; characters XML forbids are dropped (see README). */
+const TEXT_SPECIAL = /[&<>\r]/;
+const ATTR_SPECIAL = /[&<>"\t\n\r]/;
+
 export function escapeText(s: string): string {
-  return stripForbiddenChars(s).replace(/[&<>\r]/g, (c) => TEXT_ESCAPES[c]);
+  const clean = stripForbiddenChars(s);
+  return TEXT_SPECIAL.test(clean) ? clean.replace(/[&<>\r]/g, (c) => TEXT_ESCAPES[c]) : clean;
 }
 
 /** Escapes a double-quoted attribute value; characters XML forbids are dropped. */
 export function escapeAttribute(s: string): string {
-  return stripForbiddenChars(s).replace(/[&<>"\t\n\r]/g, (c) => ATTR_ESCAPES[c]);
+  const clean = stripForbiddenChars(s);
+  return ATTR_SPECIAL.test(clean) ? clean.replace(/[&<>"\t\n\r]/g, (c) => ATTR_ESCAPES[c]) : clean;
 }

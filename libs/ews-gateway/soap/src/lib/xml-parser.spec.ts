@@ -159,10 +159,26 @@ describe('parseXml: hostile input', () => {
     ['an unterminated comment', '<a><!-- </a>'],
     ['an unterminated start tag', '<a><b'],
     ['a misplaced XML declaration', '<a><?xml version="1.0"?></a>'],
+    ['an attribute without a value', '<a b/>'],
+    ['an attribute without "="', '<a b "1"/>'],
+    ['attributes without whitespace between them', '<a x="1"y="2"/>'],
+    ['an unterminated attribute value', '<a x="1/>'],
+    ['an element name starting with a digit', '<1a/>'],
+    ['an element name with a bad character', '<a*b/>'],
+    ['an attribute name starting with a hyphen', '<a -x="1"/>'],
+    ['an end tag with an attribute', '<a></a x="1">'],
+    ['whitespace before an end tag name', '<a></ a>'],
+    ['a start tag with "/" inside', '<a/b="1"></a>'],
   ])('refuses %s as malformed', (_what, xml) => {
     const err = ewsErrorOf(() => parseXml(xml));
     expect(err.code).toBe(EwsErrorCode.MalformedXml);
     expect(err.responseCode).toBe(EwsResponseCode.ErrorSchemaValidation);
+  });
+
+  it('accepts what XML allows in tags: single quotes, spaces around "=", a space before "/>", non-ASCII names', () => {
+    const root = parseXml(`<a x = 'one' y="t'wo"  ><b z="1" /><é·ü xmlns="urn:u"/></a >`);
+    expect(root.attrs).toEqual({ x: 'one', y: "t'wo" });
+    expect(root.children.map((c) => c.local)).toEqual(['b', 'é·ü']);
   });
 
   it('reports where the document went wrong', () => {

@@ -1,4 +1,4 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLParser } from 'fast-xml-parser';
 import { EwsError, EwsErrorCode } from './ews-error';
 import { NS } from './namespaces';
 import { decodeReferences, indexOfForbiddenChar } from './xml-chars';
@@ -34,6 +34,19 @@ type OrderedEntry = Record<string, unknown>;
 
 function malformed(message: string): EwsError {
   return new EwsError(EwsErrorCode.MalformedXml, message);
+}
+
+// Building a parser (option normalisation) costs about half as much as parsing a small request;
+// a parser keeps no state between `parse` calls, so one per depth limit is shared.
+const parsers = new Map<number, XMLParser>();
+
+function parserFor(maxDepth: number): XMLParser {
+  let parser = parsers.get(maxDepth);
+  if (parser === undefined) {
+    parser = createParser(maxDepth);
+    parsers.set(maxDepth, parser);
+  }
+  return parser;
 }
 
 function createParser(maxDepth: number): XMLParser {
@@ -76,8 +89,9 @@ function resolveOptions(options: XmlParseOptions): Required<XmlParseOptions> {
 
 /**
  * Parses an XML document into a namespace-resolved tree, hardened for untrusted input:
- * size, then encoding, forbidden characters, a DTD-refusing and depth-limiting structural scan,
- * well-formedness validation, and only then fast-xml-parser. Every refusal is an `EwsError`.
+ * size, then encoding, forbidden characters, one structural scan (no DTD, depth and element
+ * limits, tag and attribute syntax — what fast-xml-parser's lenient parser would let through),
+ * and only then fast-xml-parser. Every refusal is an `EwsError`.
  */
 export function parseXml(input: string | Uint8Array, options: XmlParseOptions = {}): XmlElement {
   const limits = resolveOptions(options);
@@ -91,19 +105,9 @@ export function parseXml(input: string | Uint8Array, options: XmlParseOptions = 
   }
   scanStructure(xml, limits);
 
-  // fast-xml-parser's own parser is lenient (unquoted attributes are dropped silently), so the
-  // document must first pass its validator. Deprecated upstream in favour of a separate package
-  // that is not installed; it is the same code.
-  const valid = XMLValidator.validate(xml);
-  if (valid !== true) {
-    throw new EwsError(EwsErrorCode.MalformedXml, valid.err.msg, {
-      location: { line: valid.err.line, position: valid.err.col },
-    });
-  }
-
   let ordered: unknown;
   try {
-    ordered = createParser(limits.maxDepth).parse(xml);
+    ordered = parserFor(limits.maxDepth).parse(xml);
   } catch (e) {
     if (e instanceof EwsError) throw e;
     throw malformed(e instanceof Error ? e.message : 'The request is not well-formed XML.');

@@ -12,16 +12,30 @@ const QUOT = 0x22;
 const APOS = 0x27;
 const SLASH = 0x2f;
 
+const EQ = 0x3d;
+
 function isXmlSpace(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 }
+
+// XML 1.0 (fifth edition) §2.3 Name, colons included: namespaces are checked after parsing.
+const NAME_START = ':A-Z_a-z\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD\\u{10000}-\\u{EFFFF}';
+const XML_NAME = new RegExp(`^[${NAME_START}][${NAME_START}\\-.0-9\\u00B7\\u0300-\\u036F\\u203F-\\u2040]*$`, 'u');
+
+export function isXmlName(name: string): boolean {
+  return XML_NAME.test(name);
+}
+
+type Fail = (code: EwsErrorCode, message: string, at: number) => never;
 
 /**
  * A single linear, non-recursive pass over the document that runs BEFORE the real parser and
  * enforces what the parser must never see: any DTD (`<!DOCTYPE`, `<!ENTITY`, …) — refused at
  * its first character, so no entity is ever declared, let alone expanded — nesting deeper than
- * `maxDepth`, more than `maxElements` elements, unbalanced tags, several roots or text outside
- * the root. Everything else (attribute syntax, names) is left to the validator and parser.
+ * `maxDepth`, more than `maxElements` elements, unbalanced tags, several roots, text outside
+ * the root, and the tag syntax fast-xml-parser's own parser is lenient about (names, quoted and
+ * unique attributes, end tags without attributes). References are checked when text and
+ * attribute values are decoded; namespaces after parsing.
  */
 export function scanStructure(xml: string, limits: ScanLimits): void {
   const fail = (code: EwsErrorCode, message: string, at: number): never => {
@@ -65,7 +79,8 @@ export function scanStructure(xml: string, limits: ScanLimits): void {
     } else if (xml.charCodeAt(i + 1) === SLASH) {
       const end = xml.indexOf('>', i + 2);
       if (end === -1) fail(EwsErrorCode.MalformedXml, 'Unterminated end tag.', i);
-      const name = xml.slice(i + 2, end).trim();
+      const name = xml.slice(i + 2, end).trimEnd();
+      if (!isXmlName(name)) fail(EwsErrorCode.MalformedXml, `'${name.slice(0, 64)}' is not a valid end tag.`, i);
       const expected = open.pop();
       if (expected === undefined) fail(EwsErrorCode.MalformedXml, `End tag '${name}' has no start tag.`, i);
       if (name !== expected) fail(EwsErrorCode.MalformedXml, `End tag '${name}' does not match start tag '${expected}'.`, i);
@@ -76,6 +91,9 @@ export function scanStructure(xml: string, limits: ScanLimits): void {
       while (nameEnd < end && !isXmlSpace(xml.charCodeAt(nameEnd)) && xml.charCodeAt(nameEnd) !== SLASH) nameEnd++;
       const name = xml.slice(i + 1, nameEnd);
       if (name === '') fail(EwsErrorCode.MalformedXml, "'<' must start a tag ('&lt;' for a literal '<').", i);
+      if (!isXmlName(name)) fail(EwsErrorCode.MalformedXml, `'${name.slice(0, 64)}' is not a valid element name.`, i);
+      const selfClosing = xml.charCodeAt(end - 1) === SLASH;
+      checkAttributes(xml, nameEnd, selfClosing ? end - 1 : end, fail);
       if (open.length === 0 && elements > 0) fail(EwsErrorCode.MalformedXml, 'Only one root element is allowed.', i);
       if (++elements > limits.maxElements) {
         fail(EwsErrorCode.TooManyElements, `The request has more than ${limits.maxElements} elements.`, i);
@@ -83,7 +101,7 @@ export function scanStructure(xml: string, limits: ScanLimits): void {
       if (open.length + 1 > limits.maxDepth) {
         fail(EwsErrorCode.TooDeep, `Elements are nested deeper than ${limits.maxDepth} levels.`, i);
       }
-      if (xml.charCodeAt(end - 1) !== SLASH) open.push(name);
+      if (!selfClosing) open.push(name);
       i = end + 1;
     }
   }
@@ -92,8 +110,39 @@ export function scanStructure(xml: string, limits: ScanLimits): void {
   if (open.length > 0) fail(EwsErrorCode.MalformedXml, `Element '${open[open.length - 1]}' is not closed.`, n);
 }
 
+/**
+ * The attributes of a start tag, between its name and `to` (its `>` or `/>`): each
+ * `S name S? = S? "value"` (or single quotes), every name valid and used once.
+ */
+function checkAttributes(xml: string, from: number, to: number, fail: Fail): void {
+  let seen: Set<string> | undefined;
+  let j = from;
+  for (;;) {
+    const spaceStart = j;
+    while (j < to && isXmlSpace(xml.charCodeAt(j))) j++;
+    if (j >= to) return;
+    if (j === spaceStart) fail(EwsErrorCode.MalformedXml, 'Attributes must be separated by whitespace.', j);
+    const nameStart = j;
+    while (j < to && !isXmlSpace(xml.charCodeAt(j)) && xml.charCodeAt(j) !== EQ) j++;
+    const name = xml.slice(nameStart, j);
+    if (!isXmlName(name)) fail(EwsErrorCode.MalformedXml, `'${name.slice(0, 64)}' is not a valid attribute name.`, nameStart);
+    while (j < to && isXmlSpace(xml.charCodeAt(j))) j++;
+    if (xml.charCodeAt(j) !== EQ || j >= to) fail(EwsErrorCode.MalformedXml, `Attribute '${name.slice(0, 64)}' has no value.`, nameStart);
+    j++;
+    while (j < to && isXmlSpace(xml.charCodeAt(j))) j++;
+    const quote = xml.charCodeAt(j);
+    if (j >= to || (quote !== QUOT && quote !== APOS)) fail(EwsErrorCode.MalformedXml, `The value of attribute '${name.slice(0, 64)}' must be quoted.`, j);
+    const close = xml.indexOf(quote === QUOT ? '"' : "'", j + 1);
+    if (close === -1 || close >= to) fail(EwsErrorCode.MalformedXml, `The value of attribute '${name.slice(0, 64)}' is not terminated.`, j);
+    seen ??= new Set();
+    if (seen.has(name)) fail(EwsErrorCode.MalformedXml, `Attribute '${name.slice(0, 64)}' is repeated.`, nameStart);
+    seen.add(name);
+    j = close + 1;
+  }
+}
+
 /** Index of the `>` closing the start tag at `start`, skipping quoted attribute values. */
-function findTagEnd(xml: string, start: number, fail: (code: EwsErrorCode, message: string, at: number) => never): number {
+function findTagEnd(xml: string, start: number, fail: Fail): number {
   const n = xml.length;
   let j = start + 1;
   while (j < n) {

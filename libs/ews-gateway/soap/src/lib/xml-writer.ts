@@ -10,9 +10,15 @@ export interface XmlWriteOptions {
 const NCNAME = /^[A-Za-z_][A-Za-z0-9._-]*$/;
 const CLARK = /^\{([^}]*)\}(.+)$/;
 
+// Names come from code, never from requests, so the set of valid ones seen is small and bounded;
+// remembering them keeps the regular expression off the per-element path.
+const validNames = new Set<string>();
+
 function checkName(name: string, what: string): void {
-  // Names come from code, never from requests; a bad one is a programming error.
+  if (validNames.has(name)) return;
+  // A bad name is a programming error.
   if (!NCNAME.test(name)) throw new Error(`invalid XML ${what} name: ${JSON.stringify(name)}`);
+  validNames.add(name);
 }
 
 /** Writes an element tree as compact UTF-8-ready XML text. */
@@ -71,8 +77,9 @@ function writeElement(node: XmlNode, inherited: Map<string, string>, out: string
   const qname = node.ns === '' ? node.local : `${scope.prefixFor(node.ns)}:${node.local}`;
 
   let attrs = '';
-  for (const [key, value] of Object.entries(node.attrs)) {
-    const clark = CLARK.exec(key);
+  for (const key in node.attrs) {
+    const value = node.attrs[key];
+    const clark = key.charCodeAt(0) === 0x7b /* { */ ? CLARK.exec(key) : null;
     let name = key;
     if (clark !== null) {
       checkName(clark[2], 'attribute');
@@ -85,12 +92,11 @@ function writeElement(node: XmlNode, inherited: Map<string, string>, out: string
   let decls = '';
   for (const [prefix, uri] of scope.declared) decls += ` xmlns:${prefix}="${escapeAttribute(uri)}"`;
 
-  out.push(`<${qname}${decls}${attrs}`);
   if (node.children.length === 0) {
-    out.push('/>');
+    out.push(`<${qname}${decls}${attrs}/>`);
     return;
   }
-  out.push('>');
+  out.push(`<${qname}${decls}${attrs}>`);
   for (const c of node.children) {
     if (typeof c === 'string') out.push(escapeText(c));
     else writeElement(c, scope.map, out);

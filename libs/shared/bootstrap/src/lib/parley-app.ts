@@ -3,9 +3,10 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { RuntimeConfig, ServiceDefinition } from '@parley/config';
 import { DirectoryModule } from '@parley/directory';
-import { correlationMiddleware, LoggingModule } from '@parley/logging';
+import { correlationMiddleware, LoggingModule, ROOT_LOGGER } from '@parley/logging';
 import { MessagingModule, MessagingTransport } from '@parley/messaging';
-import { ObservabilityModule, ReadinessRegistry } from '@parley/observability';
+import { DirectRoutes, Metrics, ObservabilityModule, ReadinessRegistry, serveDirectRoutes } from '@parley/observability';
+import type { Server } from 'node:http';
 import { Logger } from 'nestjs-pino';
 
 export interface ParleyAppOptions {
@@ -58,6 +59,7 @@ export async function startParleyApp(opts: ParleyAppOptions): Promise<INestAppli
   app.get(ReadinessRegistry).register('bus', () => transport.isReady());
   if (opts.services.some((s) => s.consumes)) app.connectMicroservice(transport.microserviceOptions(), { inheritAppConfig: true });
   await app.init();
+  serveDirectRoutes(app.getHttpServer() as Server, app.get(DirectRoutes), { metrics: app.get(Metrics), logger: app.get(ROOT_LOGGER) });
   await app.startAllMicroservices();
   await opts.beforeListen?.(app);
   await app.listen(opts.config.http.port, opts.config.http.host);

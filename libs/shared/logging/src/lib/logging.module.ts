@@ -1,8 +1,9 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { LoggerModule, type Params } from 'nestjs-pino';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { runWithCorrelation, sanitizeCorrelationId } from './correlation';
+import type { Logger } from 'pino';
 import { createRootLogger, RootLoggerOptions } from './root-logger';
 
 export const CORRELATION_HEADER = 'x-correlation-id';
@@ -29,8 +30,7 @@ const requestLineLevels: readonly string[] = ['trace', 'debug', 'info'];
  * (what a warning or error logged during the request needs; the correlation id comes from the
  * root logger's mixin).
  */
-export function requestLoggerOptions(opts: RootLoggerOptions): PinoHttpOptions {
-  const logger = createRootLogger(opts);
+export function requestLoggerOptions(opts: RootLoggerOptions, logger: Logger = createRootLogger(opts)): PinoHttpOptions {
   const genReqId = (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? randomUUID();
   if (!requestLineLevels.includes(opts.level)) {
     return {
@@ -50,14 +50,41 @@ export function requestLoggerOptions(opts: RootLoggerOptions): PinoHttpOptions {
   };
 }
 
+/** The process's root pino logger (the one behind Nest's logger and pino-http). */
+export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
+
+/** Milliseconds since `startedAt` (a `process.hrtime.bigint()` reading), as pino-http reports them. */
+function elapsedMs(startedAt: bigint): number {
+  return Number(process.hrtime.bigint() - startedAt) / 1e6;
+}
+
+/**
+ * For requests answered outside Express (see `DirectRoutes`): writes the line pino-http would
+ * write, at `info` and with the same fields, when the response finishes. Above `info` it does
+ * nothing, like pino-http there.
+ */
+export function logRequestLine(logger: Logger, req: IncomingMessage, res: ServerResponse): void {
+  if (!logger.isLevelEnabled('info')) return;
+  const startedAt = process.hrtime.bigint();
+  res.once('close', () => {
+    const completed = res.writableFinished;
+    logger.info(
+      { req: { id: (req as { id?: unknown }).id, method: req.method, url: req.url, remoteAddress: req.socket.remoteAddress }, res: { statusCode: res.statusCode }, responseTime: Math.round(elapsedMs(startedAt)) },
+      completed ? 'request completed' : 'request aborted',
+    );
+  });
+}
+
+@Global()
 @Module({})
 export class LoggingModule {
   static forRoot(opts: RootLoggerOptions): DynamicModule {
+    const logger = createRootLogger(opts);
     return {
       module: LoggingModule,
-      imports: [
-        LoggerModule.forRoot({ pinoHttp: requestLoggerOptions(opts) }),
-      ],
+      imports: [LoggerModule.forRoot({ pinoHttp: requestLoggerOptions(opts, logger) })],
+      providers: [{ provide: ROOT_LOGGER, useValue: logger }],
+      exports: [ROOT_LOGGER],
     };
   }
 }

@@ -1,5 +1,6 @@
 import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
+import { DirectRoutes } from './direct-routes';
 import { Metrics } from './metrics';
 import { ObservabilityController } from './observability.controller';
 import { ReadinessRegistry } from './readiness.registry';
@@ -13,8 +14,8 @@ export class ObservabilityModule implements NestModule {
     return {
       module: ObservabilityModule,
       controllers: [ObservabilityController],
-      providers: [ReadinessRegistry, { provide: Metrics, useValue: new Metrics(labels) }],
-      exports: [ReadinessRegistry, Metrics],
+      providers: [ReadinessRegistry, DirectRoutes, { provide: Metrics, useValue: new Metrics(labels) }],
+      exports: [ReadinessRegistry, DirectRoutes, Metrics],
     };
   }
 
