@@ -1,3 +1,5 @@
+import { windowsZoneIdOf } from '@parley/calendar-time';
+import { weekDays, type WorkingHours } from '@parley/contracts';
 import { Role, Roles } from '@parley/directory';
 import { parseArgs } from 'node:util';
 
@@ -12,6 +14,9 @@ Commands:
   role grant <address> <role> [--scope a@x,b@y]   --scope only with ApplicationImpersonation
   role revoke <address> <role>
   token issue <address> [--ttl <seconds>]   print an EWS bearer token for the user (default ttl 3600)
+  working-hours show <address>              the user's working hours (what free/busy answers)
+  working-hours set <address> --time-zone <zone> [--days <days>] [--start <hh:mm>] [--end <hh:mm>]
+  working-hours reset <address>             back to calendar-sync's default
   seed-demo                                 create the demo users (as npm start does)
   help                                      this text
 
@@ -21,6 +26,12 @@ prefer it to --password, which shell history and the process list can reveal.
 
 token issue signs with PARLEY_EWS_TOKEN_KEY, which must be the ews-gateway's key; only the token
 goes to standard output (use it as "Authorization: Bearer <token>").
+
+working-hours set replaces the user's working hours: --time-zone is a Windows id ("W. Europe
+Standard Time") or an IANA zone ("Europe/Berlin"); --days a comma-separated list of days and
+ranges (default mon-fri; e.g. mon,wed,fri or sun-thu); --start and --end the local times
+(default 08:00 and 17:00; --end may be 24:00). The default, for users without their own, is
+Monday to Friday 08:00-17:00 in calendar-sync's PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE.
 
 Database: DATABASE_URL (postgres://…), or else the embedded database of a running \`npm start\`
 (credentials from <PARLEY_DATA_DIR or ./data>/postgres.credentials.json, port
@@ -39,7 +50,10 @@ export type AdminCommand =
   | { kind: 'user-list' }
   | { kind: 'role-grant'; address: string; role: Role; scope?: string[] }
   | { kind: 'role-revoke'; address: string; role: Role }
-  | { kind: 'token-issue'; address: string; ttlSeconds: number };
+  | { kind: 'token-issue'; address: string; ttlSeconds: number }
+  | { kind: 'working-hours-show'; address: string }
+  | { kind: 'working-hours-set'; address: string; workingHours: WorkingHours }
+  | { kind: 'working-hours-reset'; address: string };
 
 /** Default and longest lifetime of an issued bearer token. */
 export const TOKEN_TTL_DEFAULT_SECONDS = 3600;
@@ -56,6 +70,10 @@ const options = {
   sip: { type: 'string' },
   scope: { type: 'string' },
   ttl: { type: 'string' },
+  'time-zone': { type: 'string' },
+  days: { type: 'string' },
+  start: { type: 'string' },
+  end: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -73,7 +91,7 @@ export function parseCommand(argv: readonly string[]): AdminCommand {
   const { values, positionals } = parsed;
   if (values.help) return { kind: 'help' };
   const [first, second, ...rest] = positionals;
-  const grouped = first === 'user' || first === 'role' || first === 'token';
+  const grouped = first === 'user' || first === 'role' || first === 'token' || first === 'working-hours';
   const command = grouped ? `${first} ${second ?? ''}`.trim() : (first ?? 'help');
   const operands = grouped ? rest : positionals.slice(1);
 
@@ -120,7 +138,25 @@ export function parseCommand(argv: readonly string[]): AdminCommand {
       requireShape(command, operands, values, 1, ['ttl']);
       return { kind: 'token-issue', address: operands[0], ttlSeconds: ttlSeconds(values.ttl) };
     }
+    case 'working-hours show':
+      requireShape(command, operands, values, 1, []);
+      return { kind: 'working-hours-show', address: operands[0] };
+    case 'working-hours reset':
+      requireShape(command, operands, values, 1, []);
+      return { kind: 'working-hours-reset', address: operands[0] };
+    case 'working-hours set': {
+      requireShape(command, operands, values, 1, ['time-zone', 'days', 'start', 'end']);
+      const zone = nonEmpty('--time-zone', values['time-zone']);
+      if (zone === undefined) throw new UsageError('working-hours set needs --time-zone <Windows id or IANA zone>');
+      const timeZone = windowsZoneIdOf(zone);
+      if (timeZone === null) throw new UsageError(`--time-zone: unknown time zone "${zone}" (a Windows id such as "W. Europe Standard Time", or an IANA zone such as Europe/Berlin)`);
+      const startMinutes = clockMinutes('--start', values.start ?? '08:00');
+      const endMinutes = clockMinutes('--end', values.end ?? '17:00');
+      if (startMinutes >= endMinutes) throw new UsageError(`--end must be after --start (got ${values.start ?? '08:00'}-${values.end ?? '17:00'})`);
+      return { kind: 'working-hours-set', address: operands[0], workingHours: { timeZone, days: workingDays(values.days ?? 'mon-fri'), startMinutes, endMinutes } };
+    }
     default:
+      if (first === 'working-hours') throw new UsageError(`unknown working-hours command: ${second ?? '(none)'} (expected show, set or reset)`);
       if (first === 'token') throw new UsageError(`unknown token command: ${second ?? '(none)'} (expected issue)`);
       if (first === 'user') throw new UsageError(`unknown user command: ${second ?? '(none)'} (expected add, passwd or list)`);
       if (first === 'role') throw new UsageError(`unknown role command: ${second ?? '(none)'} (expected grant or revoke)`);
@@ -156,6 +192,38 @@ function ttlSeconds(value: string | undefined): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < 1 || n > TOKEN_TTL_MAX_SECONDS) throw new UsageError(`--ttl must be a whole number of seconds from 1 to ${TOKEN_TTL_MAX_SECONDS} (got "${value}")`);
   return n;
+}
+
+/** `hh:mm` (00:00 to 24:00) as minutes after midnight. */
+function clockMinutes(option: string, value: string): number {
+  const m = /^(\d{1,2}):(\d{2})$/.exec(value.trim());
+  const minutes = m ? Number(m[1]) * 60 + Number(m[2]) : NaN;
+  if (!m || Number(m[2]) > 59 || minutes > 24 * 60) throw new UsageError(`${option} must be a time from 00:00 to 24:00 (got "${value}")`);
+  return minutes;
+}
+
+/** `mon-fri`, `mon,wed,fri`, `sun-thu`, `Saturday`: days (full or three-letter names) and ranges, each day once, Sunday first. */
+export function workingDays(value: string): WorkingHours['days'] {
+  const dayOf = (name: string): number => {
+    const n = name.trim().toLowerCase();
+    const index = weekDays.findIndex((d) => d.toLowerCase() === n || d.slice(0, 3).toLowerCase() === n);
+    if (index < 0) throw new UsageError(`--days: unknown day "${name.trim()}" (use names such as mon or Monday, and ranges such as mon-fri)`);
+    return index;
+  };
+  const picked = new Set<number>();
+  for (const part of value.split(',').filter((p) => p.trim() !== '')) {
+    const [from, to, extra] = part.split('-');
+    if (extra !== undefined) throw new UsageError(`--days: "${part.trim()}" is not a day or a range`);
+    const first = dayOf(from);
+    const last = to === undefined ? first : dayOf(to);
+    // A range may wrap past Saturday (fri-mon).
+    for (let d = first; ; d = (d + 1) % 7) {
+      picked.add(d);
+      if (d === last) break;
+    }
+  }
+  if (picked.size === 0) throw new UsageError('--days needs at least one day');
+  return weekDays.filter((_, i) => picked.has(i));
 }
 
 function toRole(name: string): Role {

@@ -1,11 +1,12 @@
 import { migrateAll } from '@parley/bootstrap';
-import { calendarSyncService } from '@parley/calendar-sync/service';
-import { toMailboxKey } from '@parley/contracts';
+import { calendarSyncService, withWorkingHoursAdmin } from '@parley/calendar-sync/service';
+import { toMailboxKey, type WorkingHoursView } from '@parley/contracts';
 import { createDirectoryDataSource, demoUsers, DirectoryError, DirectoryRepository, DirectoryUser, Roles, seedDemoUsers } from '@parley/directory';
 import { signBearerToken } from '@parley/ews-gateway/auth';
 import { ewsGatewayService } from '@parley/ews-gateway/service';
 import { presenceBridgeService } from '@parley/presence-bridge/service';
 import { voicemailIngestService } from '@parley/voicemail-ingest/service';
+import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AdminCommand } from './cli-args';
 
@@ -35,14 +36,53 @@ export async function runCommand(command: ResolvedCommand, url: string, out: (li
   dataSource.setOptions({ logging: [] });
   await dataSource.initialize();
   try {
-    await runDirectoryCommand(command, new DirectoryRepository(dataSource), out, note);
+    const directory = new DirectoryRepository(dataSource);
+    if (command.kind === 'working-hours-show' || command.kind === 'working-hours-set' || command.kind === 'working-hours-reset') await runWorkingHoursCommand(command, url, directory, out);
+    else await runDirectoryCommand(command, directory, out, note);
   } finally {
     await destroy(dataSource);
   }
 }
 
+type WorkingHoursCommand = Extract<ResolvedCommand, { kind: 'working-hours-show' | 'working-hours-set' | 'working-hours-reset' }>;
+
+/**
+ * Working hours belong to calendar-sync: the CLI runs calendar-sync's own working-hours service on
+ * its schema (see `withWorkingHoursAdmin`), for users of the directory.
+ */
+async function runWorkingHoursCommand(command: WorkingHoursCommand, url: string, directory: DirectoryRepository, out: (line: string) => void): Promise<void> {
+  const user = await directory.findByAddress(command.address);
+  if (!user) throw new DirectoryError('NoSuchUser', `no such user: ${command.address}`);
+  const mailbox = user.smtpAddress;
+  const mailboxes = { exists: async (address: string) => (await directory.findByAddress(address)) !== null };
+  await withWorkingHoursAdmin(url, mailboxes, async (workingHours) => {
+    switch (command.kind) {
+      case 'working-hours-show':
+        out(formatWorkingHours(await workingHours.get(mailbox)));
+        return;
+      case 'working-hours-set':
+        out(`set ${formatWorkingHours(await workingHours.set(randomUUID(), { mailbox, workingHours: command.workingHours }))}`);
+        return;
+      case 'working-hours-reset':
+        out(`reset ${formatWorkingHours(await workingHours.set(randomUUID(), { mailbox, workingHours: null }))}`);
+        return;
+    }
+  });
+}
+
+/** `a@x: Monday Tuesday 08:00-17:00, W. Europe Standard Time`; a default view without its zone (calendar-sync's setting). */
+export function formatWorkingHours(view: WorkingHoursView): string {
+  if (view.isDefault) return `${view.mailbox}: the default (Monday to Friday 08:00-17:00 in calendar-sync's PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE)`;
+  const h = view.workingHours;
+  return `${view.mailbox}: ${h.days.join(' ')} ${clock(h.startMinutes)}-${clock(h.endMinutes)}, ${h.timeZone}`;
+}
+
+function clock(minutes: number): string {
+  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+}
+
 async function runDirectoryCommand(
-  command: Exclude<ResolvedCommand, { kind: 'migrate' }>,
+  command: Exclude<ResolvedCommand, { kind: 'migrate' } | WorkingHoursCommand>,
   directory: DirectoryRepository,
   out: (line: string) => void,
   note: (line: string) => void,

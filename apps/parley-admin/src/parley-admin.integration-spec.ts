@@ -1,3 +1,4 @@
+import { createCalendarSyncDataSource, WorkingHoursRepository } from '@parley/calendar-sync/data-access';
 import { createDirectoryDataSource, DirectoryRepository } from '@parley/directory';
 import { verifyBearerToken } from '@parley/ews-gateway/auth';
 import { createTestDatabase, freePort } from '@parley/testing';
@@ -141,6 +142,54 @@ describe('parley-admin CLI (the built bundle)', () => {
     expect(nobody.stderr.trim()).toBe('parley-admin: no such user: nobody@example.com');
     expect((await admin(['token', 'issue', 'dana.doe@example.com', '--ttl', '0'], { ...env, PARLEY_EWS_TOKEN_KEY: key })).status).toBe(2);
     expect((await admin(['token', 'revoke', 'dana.doe@example.com'], env)).stderr).toContain('unknown token command: revoke');
+  });
+
+  it("sets, shows and resets a user's working hours in calendar-sync's schema", async () => {
+    // Runs after the tests above, which migrated the database and added dana.
+    const show = () => admin(['working-hours', 'show', 'dana.doe@example.com'], env);
+    expect(await show()).toMatchObject({ status: 0, stderr: '', stdout: "dana.doe@example.com: the default (Monday to Friday 08:00-17:00 in calendar-sync's PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE)\n" });
+
+    const set = await admin(['working-hours', 'set', 'Dana.Doe@Example.com', '--time-zone', 'Europe/Berlin', '--days', 'fri-sun,wed', '--start', '7:30', '--end', '24:00'], env);
+    expect(set).toMatchObject({ status: 0, stderr: '' });
+    expect(set.stdout).toBe('set dana.doe@example.com: Sunday Wednesday Friday Saturday 07:30-24:00, W. Europe Standard Time\n');
+    expect((await show()).stdout).toBe('dana.doe@example.com: Sunday Wednesday Friday Saturday 07:30-24:00, W. Europe Standard Time\n');
+
+    // What calendar-sync will answer: checked through its repository, not through the CLI.
+    const calendarSync = createCalendarSyncDataSource(db.url);
+    await calendarSync.initialize();
+    try {
+      expect(await new WorkingHoursRepository(calendarSync).find('dana.doe@example.com')).toEqual({
+        mailbox: 'dana.doe@example.com',
+        workingHours: { timeZone: 'W. Europe Standard Time', days: ['Sunday', 'Wednesday', 'Friday', 'Saturday'], startMinutes: 450, endMinutes: 1440 },
+        revision: 1,
+      });
+      // The change event waits in calendar-sync's outbox for the running service's relay.
+      const pending = await calendarSync.query(`SELECT message_key FROM calendar_sync.outbox_message WHERE topic = 'calendar.working-hours.changed.v1' AND published_at IS NULL`);
+      expect(pending).toEqual([{ message_key: 'dana.doe@example.com' }]);
+    } finally {
+      await calendarSync.destroy();
+    }
+
+    const reset = await admin(['working-hours', 'reset', 'dana.doe@example.com'], env);
+    expect(reset).toMatchObject({ status: 0, stderr: '' });
+    expect(reset.stdout).toMatch(/^reset dana\.doe@example\.com: the default /);
+    expect((await show()).stdout).toContain('the default');
+
+    const nobody = await admin(['working-hours', 'set', 'nobody@example.com', '--time-zone', 'UTC'], env);
+    expect(nobody).toMatchObject({ status: 1, stdout: '' });
+    expect(nobody.stderr.trim()).toBe('parley-admin: no such user: nobody@example.com');
+    const usageErrors: [string[], string][] = [
+      [['--time-zone', 'Mars/Olympus'], '--time-zone: unknown time zone "Mars/Olympus"'],
+      [[], 'working-hours set needs --time-zone'],
+      [['--time-zone', 'UTC', '--start', '17:00', '--end', '08:00'], '--end must be after --start'],
+      [['--time-zone', 'UTC', '--end', '24:01'], '--end must be a time from 00:00 to 24:00'],
+      [['--time-zone', 'UTC', '--days', 'mon-someday'], '--days: unknown day "someday"'],
+    ];
+    for (const [args, message] of usageErrors) {
+      const refused = await admin(['working-hours', 'set', 'dana.doe@example.com', ...args], env);
+      expect(refused.status).toBe(2);
+      expect(refused.stderr).toContain(message);
+    }
   });
 
   describe('without DATABASE_URL (the embedded database)', () => {

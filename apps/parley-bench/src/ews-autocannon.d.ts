@@ -9,6 +9,14 @@ declare module 'autocannon' {
     method?: string;
     headers?: Record<string, string>;
     body?: string;
+    /** Per-request overrides; `setupRequest` may change each request before it is sent. */
+    requests?: { setupRequest?: (request: AutocannonRequest) => AutocannonRequest }[];
+  }
+  export interface AutocannonRequest {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string;
   }
   export interface Histogram {
     average: number;

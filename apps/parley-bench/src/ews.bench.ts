@@ -43,23 +43,36 @@ function envelope(body: string): string {
   return `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="${NS.soap}" xmlns:m="${NS.m}" xmlns:t="${NS.t}"><soap:Header><t:RequestServerVersion Version="Exchange2013_SP1"/></soap:Header><soap:Body>${body}</soap:Body></soap:Envelope>`;
 }
 
-export const OPERATIONS = ['GetUserOofSettings', 'GetUserAvailability'] as const;
+/**
+ * `GetUserAvailabilityEachDay` asks for a different day on every request, so no answer can be
+ * reused: it measures what calendar-sync's answer costs, where `GetUserAvailability` (the same
+ * day again and again, as a client refreshing a view does) is mostly answered from the gateway's
+ * free/busy cache.
+ */
+export const OPERATIONS = ['GetUserOofSettings', 'GetUserAvailability', 'GetUserAvailabilityEachDay'] as const;
 export type Operation = (typeof OPERATIONS)[number];
 export const DEPLOYMENTS = ['embedded', 'kafka'] as const;
 export type Deployment = (typeof DEPLOYMENTS)[number];
 
-const requests: Record<Operation, (mailbox: string) => string> = {
+/** One day of free/busy (UTC, DetailedMerged at 30 minutes) for `mailbox`, `dayOffset` days after 2031-07-01. */
+function availabilityRequest(mailbox: string, dayOffset: number): string {
+  const day = (offset: number) => new Date(Date.UTC(2031, 6, 1 + offset)).toISOString().slice(0, 19);
+  const rule = (month: number) => `<t:Bias>0</t:Bias><t:Time>02:00:00</t:Time><t:DayOrder>1</t:DayOrder><t:Month>${month}</t:Month><t:DayOfWeek>Sunday</t:DayOfWeek>`;
+  return envelope(
+    `<m:GetUserAvailabilityRequest><t:TimeZone><t:Bias>0</t:Bias><t:StandardTime>${rule(10)}</t:StandardTime><t:DaylightTime>${rule(3)}</t:DaylightTime></t:TimeZone>` +
+      `<m:MailboxDataArray><t:MailboxData><t:Email><t:Address>${mailbox}</t:Address></t:Email><t:AttendeeType>Required</t:AttendeeType><t:ExcludeConflicts>false</t:ExcludeConflicts></t:MailboxData></m:MailboxDataArray>` +
+      `<t:FreeBusyViewOptions><t:TimeWindow><t:StartTime>${day(dayOffset)}</t:StartTime><t:EndTime>${day(dayOffset + 1)}</t:EndTime></t:TimeWindow><t:MergedFreeBusyIntervalInMinutes>30</t:MergedFreeBusyIntervalInMinutes><t:RequestedView>DetailedMerged</t:RequestedView></t:FreeBusyViewOptions></m:GetUserAvailabilityRequest>`,
+  );
+}
+
+/** The n-th request body of an operation (`n` only matters where each request differs). */
+const requests: Record<Operation, (mailbox: string, n: number) => string> = {
   GetUserOofSettings: (mailbox) => envelope(`<m:GetUserOofSettingsRequest><t:Mailbox><t:Address>${mailbox}</t:Address></t:Mailbox></m:GetUserOofSettingsRequest>`),
-  // One mailbox, one day, UTC, detailed + merged at 30 minutes.
-  GetUserAvailability: (mailbox) => {
-    const rule = (month: number) => `<t:Bias>0</t:Bias><t:Time>02:00:00</t:Time><t:DayOrder>1</t:DayOrder><t:Month>${month}</t:Month><t:DayOfWeek>Sunday</t:DayOfWeek>`;
-    return envelope(
-      `<m:GetUserAvailabilityRequest><t:TimeZone><t:Bias>0</t:Bias><t:StandardTime>${rule(10)}</t:StandardTime><t:DaylightTime>${rule(3)}</t:DaylightTime></t:TimeZone>` +
-        `<m:MailboxDataArray><t:MailboxData><t:Email><t:Address>${mailbox}</t:Address></t:Email><t:AttendeeType>Required</t:AttendeeType><t:ExcludeConflicts>false</t:ExcludeConflicts></t:MailboxData></m:MailboxDataArray>` +
-        `<t:FreeBusyViewOptions><t:TimeWindow><t:StartTime>2031-07-01T00:00:00</t:StartTime><t:EndTime>2031-07-02T00:00:00</t:EndTime></t:TimeWindow><t:MergedFreeBusyIntervalInMinutes>30</t:MergedFreeBusyIntervalInMinutes><t:RequestedView>DetailedMerged</t:RequestedView></t:FreeBusyViewOptions></m:GetUserAvailabilityRequest>`,
-    );
-  },
+  GetUserAvailability: (mailbox) => availabilityRequest(mailbox, 0),
+  // Days far apart from the cached one's, one per request (~270 years of them before repeating).
+  GetUserAvailabilityEachDay: (mailbox, n) => availabilityRequest(mailbox, 1 + (n % 100_000)),
 };
+const VARIES: ReadonlySet<Operation> = new Set(['GetUserAvailabilityEachDay']);
 
 /** Gives the mailbox a realistic OOF (Enabled, both replies), so the answer is not the empty default. */
 const setOof = (mailbox: string) =>
@@ -92,8 +105,11 @@ function failureOf(answer: { status: number; text: string }): string | undefined
   return undefined;
 }
 
-async function load(opts: EwsBenchOptions, target: EwsTarget, body: string, path: string, seconds: number): Promise<AutocannonResult> {
+async function load(opts: EwsBenchOptions, target: EwsTarget, operation: Operation, path: string, seconds: number): Promise<AutocannonResult> {
+  let n = 0;
+  const body = requests[operation](target.user, n);
   return autocannon({
+    ...(VARIES.has(operation) ? { requests: [{ setupRequest: (request) => ({ ...request, body: requests[operation](target.user, n++) }) }] } : {}),
     url: `${target.base}${path}`,
     connections: opts.connections,
     duration: seconds,
@@ -109,8 +125,7 @@ async function load(opts: EwsBenchOptions, target: EwsTarget, body: string, path
 async function measure(opts: EwsBenchOptions, name: string, target: EwsTarget, canned: Map<Operation, string>): Promise<Row[]> {
   const rows: Row[] = [];
   for (const operation of opts.operations) {
-    const body = requests[operation](target.user);
-    const probe = await post(target, body);
+    const probe = await post(target, requests[operation](target.user, 0));
     const failure = failureOf(probe);
     if (failure) {
       const notYet = /ErrorInvalidRequest|not implemented|not supported/i.test(failure + probe.text);
@@ -119,8 +134,8 @@ async function measure(opts: EwsBenchOptions, name: string, target: EwsTarget, c
     }
     if (!canned.has(operation)) canned.set(operation, probe.text);
     opts.log(`${name} ${operation}: warm-up ${opts.warmUpSeconds} s, then ${opts.seconds} s at ${opts.connections} connections`);
-    await load(opts, target, body, '/EWS/Exchange.asmx', opts.warmUpSeconds);
-    rows.push({ target: name, operation, result: await load(opts, target, body, '/EWS/Exchange.asmx', opts.seconds) });
+    await load(opts, target, operation, '/EWS/Exchange.asmx', opts.warmUpSeconds);
+    rows.push({ target: name, operation, result: await load(opts, target, operation, '/EWS/Exchange.asmx', opts.seconds) });
   }
   return rows;
 }
@@ -170,8 +185,8 @@ export async function runEwsBench(opts: EwsBenchOptions): Promise<void> {
       running.push(bare);
       for (const [operation, text] of canned) {
         opts.log(`bare node http ${operation} (${Buffer.byteLength(text)} bytes): warm-up, then ${opts.seconds} s`);
-        await load(opts, bare, requests[operation]('x@parley.test'), `/${operation}`, opts.warmUpSeconds);
-        bareRows.push({ target: 'bare node http', operation, result: await load(opts, bare, requests[operation]('x@parley.test'), `/${operation}`, opts.seconds) });
+        await load(opts, bare, operation, `/${operation}`, opts.warmUpSeconds);
+        bareRows.push({ target: 'bare node http', operation, result: await load(opts, bare, operation, `/${operation}`, opts.seconds) });
       }
       await stopAll();
     }
@@ -211,17 +226,19 @@ function report(rows: Row[], canned: Map<Operation, string>, opts: EwsBenchOptio
   );
   const lines = [table, '', `${opts.connections} connections, ${opts.seconds} s per row after ${opts.warmUpSeconds} s of warm-up; ${notes.join('; ')}`, ''];
   for (const op of opts.operations) {
+    // The issue's targets are for the two operations as clients send them; the each-day variant is a reference.
+    const label = VARIES.has(op) ? 'reference' : 'target';
     const bare = bareOf(op);
     const embedded = rows.find((r) => r.target === 'Parley embedded' && r.operation === op);
     const kafka = rows.find((r) => r.target === 'Parley → Kafka' && r.operation === op);
     if (embedded?.result && bare) {
       const ratio = rps(embedded.result) / rps(bare);
-      lines.push(`target: ${op} embedded ≥ ${format.percent(TARGET_EMBEDDED_RATIO)} of bare req/s: ${format.percent(ratio)} — ${ratio >= TARGET_EMBEDDED_RATIO ? 'met' : 'MISSED'}`);
-    } else lines.push(`target: ${op} embedded ≥ ${format.percent(TARGET_EMBEDDED_RATIO)} of bare req/s: not measured (${embedded?.skipped ?? 'no result'})`);
+      lines.push(`${label}: ${op} embedded ≥ ${format.percent(TARGET_EMBEDDED_RATIO)} of bare req/s: ${format.percent(ratio)} — ${ratio >= TARGET_EMBEDDED_RATIO ? 'met' : 'MISSED'}`);
+    } else lines.push(`${label}: ${op} embedded ≥ ${format.percent(TARGET_EMBEDDED_RATIO)} of bare req/s: not measured (${embedded?.skipped ?? 'no result'})`);
     if (kafka?.result) {
       const p99 = kafka.result.latency.p99;
-      lines.push(`target: ${op} Kafka-backed p99 < ${TARGET_KAFKA_P99_MS} ms: ${format.ms(p99)} ms — ${p99 < TARGET_KAFKA_P99_MS ? 'met' : 'MISSED'}`);
-    } else lines.push(`target: ${op} Kafka-backed p99 < ${TARGET_KAFKA_P99_MS} ms: not measured (${kafka?.skipped ?? 'no result'})`);
+      lines.push(`${label}: ${op} Kafka-backed p99 < ${TARGET_KAFKA_P99_MS} ms: ${format.ms(p99)} ms — ${p99 < TARGET_KAFKA_P99_MS ? 'met' : 'MISSED'}`);
+    } else lines.push(`${label}: ${op} Kafka-backed p99 < ${TARGET_KAFKA_P99_MS} ms: not measured (${kafka?.skipped ?? 'no result'})`);
   }
   return lines.join('\n');
 }

@@ -11,7 +11,7 @@ import { DEPLOYMENTS, OPERATIONS, runEwsBench } from './ews.bench';
 
 const USAGE = `usage: main.js bus [--events N] [--rate N] [--paced-seconds N] [--writers N] [--partitions N]
        main.js ews [--connections N] [--seconds N] [--warm-up-seconds N] [--cpu-prof-dir DIR]
-                   [--operations GetUserOofSettings,GetUserAvailability] [--deployments embedded,kafka]
+                   [--operations GetUserOofSettings,GetUserAvailability,GetUserAvailabilityEachDay] [--deployments embedded,kafka]
 
   bus   events/s and p50/p99 latency from outbox commit to consumer handler, on Kafka and on the
         embedded bus, beside a bare kafkajs producer → consumer loop

@@ -1,6 +1,6 @@
 // GetUserAvailability with a real EWS client, against every deployment (see ews-deployment.ts):
-// several mailboxes, merged free/busy, detailed events for the caller's own calendar only, and an
-// unknown mailbox failing alone. Everything happens on 6 May 2031.
+// several mailboxes, merged free/busy, detailed events for the caller's own calendar only, each
+// mailbox's working hours, and an unknown mailbox failing alone. Everything happens on 6 May 2031.
 import * as ews from 'ews-javascript-api';
 import { EwsDeployment, EwsUser } from './ews-deployment';
 
@@ -66,6 +66,18 @@ export function availabilityScenarios(deployment: () => EwsDeployment): void {
       expect(ews.ServiceError[a.ErrorCode]).toBe('NoError');
       expect(a.MergedFreeBusyStatus.join('')).toBe('000000000200100000000000');
       expect(a.CalendarEvents.map((e) => e.Details ?? null)).toEqual([null, null]);
+    });
+
+    it('gives each mailbox’s working hours: by default Monday–Friday 08:00–17:00 in UTC (PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE unset)', async () => {
+      const d = deployment();
+      const responses = (await request(d.client('bob'), [d.address('alice'), d.address('bob')])).AttendeesAvailability.Responses;
+      expect(responses.map((r) => ews.ServiceError[r.ErrorCode])).toEqual(['NoError', 'NoError']);
+      for (const { WorkingHours: hours } of responses) {
+        expect(hours.DaysOfTheWeek.map((day) => ews.DayOfTheWeek[day])).toEqual(['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday']);
+        expect([hours.StartTime.TotalMinutes, hours.EndTime.TotalMinutes]).toEqual([8 * 60, 17 * 60]);
+        // The client keeps the t:TimeZone as a legacy (bias) zone and builds its TimeZoneInfo from it.
+        expect(hours.LegacyTimeZone.ToTimeZoneInfo().BaseUtcOffset.TotalMinutes).toBe(0);
+      }
     });
 
     it('refuses a window longer than 42 days', async () => {

@@ -73,6 +73,57 @@ describe('EWS with ews-javascript-api (four processes over Kafka)', () => {
     });
   });
 
+  describe('the free/busy cache of a second gateway replica', () => {
+    const HOUR = 3_600_000;
+    const DAY_START = Date.UTC(2031, 8, 9); // Tuesday 9 September 2031
+    const availability = (service: ews.ExchangeService, mailbox: string) => {
+      const options = new ews.AvailabilityOptions();
+      options.MergedFreeBusyInterval = 60;
+      options.RequestedFreeBusyView = ews.FreeBusyViewType.DetailedMerged;
+      const window = new ews.TimeWindow(new ews.DateTime(DAY_START), new ews.DateTime(DAY_START + 24 * HOUR));
+      return service.GetUserAvailability([new ews.AttendeeInfo(mailbox)], window, ews.AvailabilityData.FreeBusy, options).then((r) => r.AttendeesAvailability.Responses[0]);
+    };
+    const cacheLookups = async (base: string, outcome: 'hit' | 'miss') => {
+      const text = await (await fetch(`${base}/metrics`)).text();
+      return Number(new RegExp(`^parley_ews_free_busy_cache_lookups_total\\{[^}]*outcome="${outcome}"[^}]*\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+    };
+    /** Asks until `done` holds (the cache TTL is 60 s, so within seconds means the change feed dropped the answer). */
+    const within = async (ms: number, ask: () => Promise<ews.AttendeeAvailability>, done: (a: ews.AttendeeAvailability) => boolean) => {
+      const deadline = Date.now() + ms;
+      let last = await ask();
+      while (!done(last) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+        last = await ask();
+      }
+      return last;
+    };
+
+    it('answers a repeated query from its cache, and drops it when a calendar change (through the other replica) or a working-hours change (through the admin CLI) arrives', async () => {
+      const CAROL = deployment.address('carol');
+      const second = await deployment.kafka.startService('ews-gateway', 'ews-gateway-fb');
+      const onSecond = deployment.kafka.as(CAROL, second.base);
+      const deadline = Date.now() + 20_000;
+      // The cache goes live once the replica's change feeds have fetched; until then every lookup is off.
+      while ((await cacheLookups(second.base, 'hit')) === 0 && Date.now() < deadline) await availability(onSecond, CAROL);
+      expect(await cacheLookups(second.base, 'hit')).toBeGreaterThan(0);
+      expect((await availability(onSecond, CAROL)).MergedFreeBusyStatus.join('')).toBe('0'.repeat(24));
+
+      const meeting = new ews.Appointment(deployment.client('carol'));
+      meeting.Subject = 'Booked through the first gateway';
+      meeting.Start = new ews.DateTime(DAY_START + 14 * HOUR);
+      meeting.End = new ews.DateTime(DAY_START + 15 * HOUR);
+      await meeting.Save(ews.SendInvitationsMode.SendToNone);
+      const booked = await within(5_000, () => availability(onSecond, CAROL), (a) => a.MergedFreeBusyStatus.join('') !== '0'.repeat(24));
+      expect(booked.MergedFreeBusyStatus.join('')).toBe(`${'0'.repeat(14)}2${'0'.repeat(9)}`);
+
+      await deployment.kafka.admin(['working-hours', 'set', CAROL, '--time-zone', 'UTC', '--days', 'mon-thu', '--start', '10:00', '--end', '16:00']);
+      const hours = await within(10_000, () => availability(onSecond, CAROL), (a) => a.WorkingHours.StartTime.TotalMinutes === 600);
+      expect([hours.WorkingHours.StartTime.TotalMinutes, hours.WorkingHours.EndTime.TotalMinutes]).toEqual([600, 960]);
+      expect(hours.WorkingHours.DaysOfTheWeek.map((day) => ews.DayOfTheWeek[day])).toEqual(['Monday', 'Tuesday', 'Wednesday', 'Thursday']);
+      await second.proc.stop();
+    }, 120_000);
+  });
+
   describe('the OOF read model of a second gateway replica', () => {
     const settingsOf = (text: string) => oofSettings(ews.OofState.Enabled, ews.OofExternalAudience.All, text);
 

@@ -8,4 +8,7 @@ export * from './lib/calendar-items.migration';
 export * from './lib/task.entity';
 export * from './lib/task.repository';
 export * from './lib/tasks.migration';
+export * from './lib/working-hours.entity';
+export * from './lib/working-hours.repository';
+export * from './lib/working-hours.migration';
 export * from './lib/calendar-sync.database';

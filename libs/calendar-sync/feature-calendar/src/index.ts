@@ -5,3 +5,5 @@ export * from './lib/calendar.consumer';
 export * from './lib/calendar-feature.module';
 export * from './lib/free-busy';
 export * from './lib/mailbox-directory';
+export * from './lib/working-hours.service';
+export * from './lib/working-hours.consumer';

@@ -1,1 +1,2 @@
 export * from './lib/calendar-sync.module';
+export * from './lib/working-hours-admin';

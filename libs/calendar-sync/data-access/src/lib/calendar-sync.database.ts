@@ -12,11 +12,14 @@ import { OofSettingsRepository } from './oof-settings.repository';
 import { TaskEntity } from './task.entity';
 import { TaskRepository } from './task.repository';
 import { Tasks1764100000000 } from './tasks.migration';
+import { WorkingHoursEntity } from './working-hours.entity';
+import { WorkingHoursRepository } from './working-hours.repository';
+import { WorkingHours1764200000000 } from './working-hours.migration';
 
 export const calendarSyncSchema = {
   schema: 'calendar_sync',
-  entities: [OofSettingsEntity, CalendarItemEntity, CalendarItemExceptionEntity, TaskEntity],
-  migrations: [CalendarSyncInit1763900200000, CalendarItems1764000000000, Tasks1764100000000],
+  entities: [OofSettingsEntity, CalendarItemEntity, CalendarItemExceptionEntity, TaskEntity, WorkingHoursEntity],
+  migrations: [CalendarSyncInit1763900200000, CalendarItems1764000000000, Tasks1764100000000, WorkingHours1764200000000],
 };
 
 /** calendar-sync's database (schema calendar_sync); a class of its own so it is its own DI token. */
@@ -38,8 +41,9 @@ export class CalendarSyncDataAccessModule {
         { provide: OofSettingsRepository, useFactory: (db: CalendarSyncDatabase) => new OofSettingsRepository(db.dataSource), inject: [CalendarSyncDatabase] },
         { provide: CalendarItemRepository, useFactory: (db: CalendarSyncDatabase) => new CalendarItemRepository(db.dataSource), inject: [CalendarSyncDatabase] },
         { provide: TaskRepository, useFactory: (db: CalendarSyncDatabase) => new TaskRepository(db.dataSource), inject: [CalendarSyncDatabase] },
+        { provide: WorkingHoursRepository, useFactory: (db: CalendarSyncDatabase) => new WorkingHoursRepository(db.dataSource), inject: [CalendarSyncDatabase] },
       ],
-      exports: [CalendarSyncDatabase, OofSettingsRepository, CalendarItemRepository, TaskRepository],
+      exports: [CalendarSyncDatabase, OofSettingsRepository, CalendarItemRepository, TaskRepository, WorkingHoursRepository],
     };
   }
 }

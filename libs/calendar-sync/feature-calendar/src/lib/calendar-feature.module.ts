@@ -1,19 +1,34 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { DirectoryRepository } from '@parley/directory';
 import { CalendarConsumer } from './calendar.consumer';
 import { CalendarService } from './calendar.service';
-import { MailboxDirectory } from './mailbox-directory';
+import { cachedMailboxDirectory, MailboxDirectory } from './mailbox-directory';
+import { WorkingHoursConsumer } from './working-hours.consumer';
+import { WorkingHoursDefaults, WorkingHoursService } from './working-hours.service';
 
-@Module({
-  controllers: [CalendarConsumer],
-  providers: [
-    CalendarService,
-    {
-      provide: MailboxDirectory,
-      useFactory: (directory: DirectoryRepository): MailboxDirectory => ({ exists: async (mailbox) => (await directory.findByAddress(mailbox)) !== null }),
-      inject: [DirectoryRepository],
-    },
-  ],
-  exports: [CalendarService],
-})
-export class CalendarFeatureModule {}
+export interface CalendarFeatureOptions {
+  /** Windows id of the zone of the default working hours (PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE). */
+  defaultWorkingHoursTimeZone: string;
+}
+
+@Module({})
+export class CalendarFeatureModule {
+  static forRoot(options: CalendarFeatureOptions): DynamicModule {
+    const defaults: WorkingHoursDefaults = { timeZone: options.defaultWorkingHoursTimeZone };
+    return {
+      module: CalendarFeatureModule,
+      controllers: [CalendarConsumer, WorkingHoursConsumer],
+      providers: [
+        CalendarService,
+        WorkingHoursService,
+        { provide: WorkingHoursDefaults, useValue: defaults },
+        {
+          provide: MailboxDirectory,
+          useFactory: (directory: DirectoryRepository): MailboxDirectory => cachedMailboxDirectory(async (mailbox) => (await directory.findByAddress(mailbox)) !== null),
+          inject: [DirectoryRepository],
+        },
+      ],
+      exports: [CalendarService, WorkingHoursService],
+    };
+  }
+}

@@ -1,5 +1,5 @@
-import { calendarSyncSchema, CalendarItemRepository, CalendarSyncDatabase, createCalendarSyncDataSource } from '@parley/calendar-sync/data-access';
-import { CalendarItemChanged, calendarItemFieldsSchema, CalendarItemInput, Envelope, updateCalendarItemRequestSchema, UpdateCalendarItemRequest } from '@parley/contracts';
+import { calendarSyncSchema, CalendarItemRepository, CalendarSyncDatabase, createCalendarSyncDataSource, WorkingHoursRepository } from '@parley/calendar-sync/data-access';
+import { CalendarItemChanged, calendarItemFieldsSchema, CalendarItemInput, Envelope, updateCalendarItemRequestSchema, UpdateCalendarItemRequest, WorkingHours, WorkingHoursChanged } from '@parley/contracts';
 import { migrateServiceSchema, revertServiceSchema } from '@parley/persistence';
 import { createTestDatabase } from '@parley/testing';
 import { randomUUID } from 'node:crypto';
@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { CalendarException } from './calendar.exception';
 import { CalendarService } from './calendar.service';
 import { MailboxDirectory } from './mailbox-directory';
+import { defaultWorkingHours, WorkingHoursService } from './working-hours.service';
 
 const ALICE = 'alice@example.com';
 const BOB = 'bob@example.com';
@@ -22,6 +23,7 @@ describe('calendar service on PostgreSQL', () => {
   let migrations: DataSource;
   let db: CalendarSyncDatabase;
   let calendar: CalendarService;
+  let workingHours: WorkingHoursService;
 
   const fields = (input: CalendarItemInput) => calendarItemFieldsSchema.parse(input);
   const create = (mailbox: string, input: CalendarItemInput, id = randomUUID()) => calendar.create(id, mailbox, fields(input));
@@ -44,7 +46,8 @@ describe('calendar service on PostgreSQL', () => {
     await migrateServiceSchema(migrations);
     db = new CalendarSyncDatabase({ service: 'calendar-sync', url: database.url, poolSize: 4, migrate: false, outboxPollMs: 60_000, ...calendarSyncSchema }, { publish: async () => undefined });
     await db.dataSource.initialize();
-    calendar = new CalendarService(db, new CalendarItemRepository(db.dataSource), new FakeDirectory());
+    workingHours = new WorkingHoursService(db, new WorkingHoursRepository(db.dataSource), new FakeDirectory(), { timeZone: 'UTC' });
+    calendar = new CalendarService(db, new CalendarItemRepository(db.dataSource), new FakeDirectory(), workingHours);
   });
 
   afterAll(async () => {
@@ -55,6 +58,7 @@ describe('calendar service on PostgreSQL', () => {
 
   beforeEach(async () => {
     await db.dataSource.query('TRUNCATE calendar_sync.calendar_item CASCADE');
+    await db.dataSource.query('TRUNCATE calendar_sync.working_hours');
     await db.dataSource.query('TRUNCATE calendar_sync.outbox_message');
   });
 
@@ -202,11 +206,47 @@ describe('calendar service on PostgreSQL', () => {
     expect(mergedOnly.results[0]).toMatchObject({ ok: true, view: { viewType: 'MergedOnly', mergedFreeBusy: '2000', calendarEvents: null } });
   });
 
+  it("answers each mailbox's working hours in free/busy views with events: stored ones, else the default", async () => {
+    const berlin: WorkingHours = { timeZone: 'Europe/Berlin', days: ['Friday', 'Monday'], startMinutes: 540, endMinutes: 1080 };
+    expect(await workingHours.set(randomUUID(), { mailbox: BOB, workingHours: berlin })).toMatchObject({ isDefault: false, revision: 1 });
+    const window = { start: '2026-03-16T08:00:00Z', end: '2026-03-16T12:00:00Z', mergedIntervalMinutes: 30 };
+
+    const reply = await calendar.freeBusy({ requester: ALICE, mailboxes: [ALICE, BOB], ...window, requestedView: 'Detailed' });
+    expect(reply.results.map((r) => r.ok && r.view.workingHours)).toEqual([
+      defaultWorkingHours('UTC'),
+      { timeZone: 'W. Europe Standard Time', days: ['Monday', 'Friday'], startMinutes: 540, endMinutes: 1080 },
+    ]);
+    const mergedOnly = await calendar.freeBusy({ mailboxes: [BOB], ...window, requestedView: 'MergedOnly' });
+    expect(mergedOnly.results[0]).toMatchObject({ ok: true, view: { workingHours: null } });
+
+    // Reset: the default again, the revision counting on; the row keeps the hours columns empty.
+    expect(await workingHours.set(randomUUID(), { mailbox: BOB, workingHours: null })).toMatchObject({ isDefault: true, revision: 2 });
+    const after = await calendar.freeBusy({ mailboxes: [BOB], ...window, requestedView: 'FreeBusy' });
+    expect(after.results[0]).toMatchObject({ ok: true, view: { workingHours: defaultWorkingHours('UTC') } });
+    expect(await db.dataSource.query(`SELECT time_zone, days, revision FROM calendar_sync.working_hours`)).toEqual([{ time_zone: null, days: null, revision: 2 }]);
+    // Both changes went out through the outbox, keyed by the mailbox.
+    const announced = (await db.dataSource.query(`SELECT message_key, envelope FROM calendar_sync.outbox_message WHERE topic = 'calendar.working-hours.changed.v1' ORDER BY seq`)) as {
+      message_key: string;
+      envelope: Envelope<WorkingHoursChanged>;
+    }[];
+    expect(announced.map((r) => [r.message_key, r.envelope.payload.workingHours?.timeZone ?? null, r.envelope.payload.revision])).toEqual([
+      [BOB, 'W. Europe Standard Time', 1],
+      [BOB, null, 2],
+    ]);
+  });
+
+  it('keeps working hours consistent in the table itself', async () => {
+    const insert = (values: string) => db.dataSource.query(`INSERT INTO calendar_sync.working_hours (mailbox, time_zone, days, start_minutes, end_minutes, revision, updated_at) VALUES ${values}`);
+    await expect(insert(`('a@x', 'UTC', ARRAY['Monday'], 600, 540, 1, now())`)).rejects.toThrow(/ck_working_hours_span/);
+    await expect(insert(`('a@x', 'UTC', NULL, 540, 600, 1, now())`)).rejects.toThrow(/ck_working_hours_all_or_none/);
+    await expect(insert(`('a@x', 'UTC', ARRAY['Someday'], 540, 600, 1, now())`)).rejects.toThrow(/violates check constraint/);
+  });
+
   it('has a migration that reverts and re-applies cleanly', async () => {
-    // The tasks migration came after this one: revert both, re-apply both.
-    await revertServiceSchema(migrations, 2);
+    // The tasks and working-hours migrations came after this one: revert all three, re-apply them.
+    await revertServiceSchema(migrations, 3);
     const [{ exists }] = await migrations.query(`SELECT to_regclass('calendar_sync.calendar_item') IS NOT NULL AS exists`);
     expect(exists).toBe(false);
-    expect(await migrateServiceSchema(migrations)).toEqual(['CalendarItems1764000000000', 'Tasks1764100000000']);
+    expect(await migrateServiceSchema(migrations)).toEqual(['CalendarItems1764000000000', 'Tasks1764100000000', 'WorkingHours1764200000000']);
   });
 });

@@ -19,6 +19,7 @@ import {
   occurrenceFields,
   Topics,
   UpdateCalendarItemRequest,
+  WorkingHours,
 } from '@parley/contracts';
 import { CalendarItemRepository, CalendarSyncDatabase, StoredCalendarItem } from '@parley/calendar-sync/data-access';
 import { canonicalWindowsId, occurrenceAtIndex, occurrenceByOriginalStart, seriesBounds } from '@parley/calendar-time';
@@ -28,6 +29,7 @@ import { Instance, instancesInWindow, instanceStatus, instanceView, ItemOccurren
 import { CalendarException } from './calendar.exception';
 import { MailboxDirectory } from './mailbox-directory';
 import { MAX_MERGED_INTERVALS, mergedIntervalCount, mergeFreeBusy } from './free-busy';
+import { WorkingHoursService } from './working-hours.service';
 
 const DAY_MS = 86_400_000;
 const MERGED_VIEWS: readonly FreeBusyViewType[] = ['MergedOnly', 'FreeBusyMerged', 'DetailedMerged'];
@@ -54,6 +56,7 @@ export class CalendarService {
     private readonly db: CalendarSyncDatabase,
     private readonly items: CalendarItemRepository,
     private readonly directory: MailboxDirectory,
+    private readonly workingHours: WorkingHoursService,
   ) {}
 
   async create(commandId: string, mailbox: string, fields: CalendarItemFields, now = new Date()): Promise<CalendarItemView> {
@@ -189,9 +192,9 @@ export class CalendarService {
   }
 
   /**
-   * GetUserAvailability: per mailbox the merged stream and/or the events. Details (subject,
-   * location) only for the requester's own calendar; a Detailed request for anyone else is
-   * answered with the FreeBusy view, as Exchange does for callers without detail rights.
+   * GetUserAvailability: per mailbox the merged stream and/or the events with the working hours.
+   * Details (subject, location) only for the requester's own calendar; a Detailed request for
+   * anyone else is answered with the FreeBusy view, as Exchange does for callers without detail rights.
    */
   async freeBusy(req: FreeBusyRequest): Promise<FreeBusyReply> {
     const from = Date.parse(req.start);
@@ -200,6 +203,8 @@ export class CalendarService {
     if (mergedIntervalCount(from, to, req.mergedIntervalMinutes) > MAX_MERGED_INTERVALS) {
       throw new CalendarException(CalendarErrorCodes.windowTooLarge, `more than ${MAX_MERGED_INTERVALS} merged intervals`);
     }
+    // The views with events also carry WorkingHours, as in Exchange (Detailed downgraded to FreeBusy stays one of them).
+    const hours = EVENT_VIEWS.includes(req.requestedView) ? await this.workingHours.inEffect(req.mailboxes) : new Map<string, WorkingHours>();
     const results: FreeBusyReply['results'] = [];
     for (const mailbox of req.mailboxes) {
       if (!(await this.directory.exists(mailbox))) {
@@ -238,7 +243,7 @@ export class CalendarService {
                 }),
               )
             : null,
-          workingHours: null,
+          workingHours: EVENT_VIEWS.includes(viewType) ? (hours.get(mailbox) ?? null) : null,
         },
       });
     }

@@ -1,7 +1,7 @@
 import { cachedMailboxDirectory } from './mailbox-directory';
 
 describe('cachedMailboxDirectory', () => {
-  it('asks the directory once per mailbox within the time to live, then again', async () => {
+  it('asks the directory once per existing mailbox within the time to live, then again; never remembers a missing one', async () => {
     let clock = 0;
     const asked: string[] = [];
     const directory = cachedMailboxDirectory(
@@ -15,10 +15,10 @@ describe('cachedMailboxDirectory', () => {
     expect(await directory.exists('nobody@parley.test')).toBe(false);
     expect(await directory.exists('alice@parley.test')).toBe(true);
     expect(await directory.exists('nobody@parley.test')).toBe(false);
-    expect(asked).toEqual(['alice@parley.test', 'nobody@parley.test']);
+    expect(asked).toEqual(['alice@parley.test', 'nobody@parley.test', 'nobody@parley.test']);
     clock = 1_000;
     expect(await directory.exists('alice@parley.test')).toBe(true);
-    expect(asked).toEqual(['alice@parley.test', 'nobody@parley.test', 'alice@parley.test']);
+    expect(asked).toEqual(['alice@parley.test', 'nobody@parley.test', 'nobody@parley.test', 'alice@parley.test']);
   });
 
   it('keeps at most maxEntries answers, dropping the oldest', async () => {

@@ -123,9 +123,10 @@ describe('task service on PostgreSQL', () => {
   });
 
   it('has a migration that reverts and re-applies cleanly', async () => {
-    await revertServiceSchema(migrations);
+    // The working-hours migration came after this one: revert both, re-apply both.
+    await revertServiceSchema(migrations, 2);
     const [{ exists }] = await migrations.query(`SELECT to_regclass('calendar_sync.task') IS NOT NULL AS exists`);
     expect(exists).toBe(false);
-    expect(await migrateServiceSchema(migrations)).toEqual(['Tasks1764100000000']);
+    expect(await migrateServiceSchema(migrations)).toEqual(['Tasks1764100000000', 'WorkingHours1764200000000']);
   });
 });

@@ -1,7 +1,7 @@
 import type { ServiceDefinition } from '@parley/config';
 import { DynamicModule, Module } from '@nestjs/common';
 import { CalendarSyncDataAccessModule, createCalendarSyncDataSource } from '@parley/calendar-sync/data-access';
-import { CalendarFeatureModule } from '@parley/calendar-sync/feature-calendar';
+import { CalendarFeatureModule, CalendarFeatureOptions } from '@parley/calendar-sync/feature-calendar';
 import { OofFeatureModule } from '@parley/calendar-sync/feature-oof';
 import { TasksFeatureModule } from '@parley/calendar-sync/feature-tasks';
 import type { ServiceDatabaseSettings } from '@parley/config';
@@ -9,8 +9,8 @@ import type { ServiceDatabaseSettings } from '@parley/config';
 /** calendar-sync: OOF settings, calendars and tasks. Consumes commands, publishes their events. */
 @Module({})
 export class CalendarSyncModule {
-  static forRoot(database: ServiceDatabaseSettings): DynamicModule {
-    return { module: CalendarSyncModule, imports: [CalendarSyncDataAccessModule.forRoot(database), OofFeatureModule, CalendarFeatureModule, TasksFeatureModule] };
+  static forRoot(database: ServiceDatabaseSettings, calendar: CalendarFeatureOptions): DynamicModule {
+    return { module: CalendarSyncModule, imports: [CalendarSyncDataAccessModule.forRoot(database), OofFeatureModule, CalendarFeatureModule.forRoot(calendar), TasksFeatureModule] };
   }
 
   static readonly createDataSource = createCalendarSyncDataSource;
@@ -22,6 +22,6 @@ export const calendarSyncService: ServiceDefinition = {
   defaultHttpPort: 8084,
   consumes: true,
   requestTopics: [],
-  module: ({ database }) => CalendarSyncModule.forRoot(database),
+  module: ({ database, config }) => CalendarSyncModule.forRoot(database, { defaultWorkingHoursTimeZone: config.calendar.defaultWorkingHoursTimeZone }),
   createDataSource: (url) => CalendarSyncModule.createDataSource(url),
 };

@@ -1,4 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { Metrics } from '@parley/observability';
+import { Counter } from 'prom-client';
 import { ConvertIdHandler } from './convert-id/convert-id.handler';
 import { EwsController } from './ews.controller';
 import { EwsExceptionFilter } from './ews-exception.filter';
@@ -16,6 +18,8 @@ import { FolderIds } from './folders/folder-ids';
 import { GetFolderHandler } from './folders/get-folder.handler';
 import { MailboxFolders } from './folders/mailbox-folders.service';
 import { SetUserOofSettingsHandler } from './oof/set-user-oof-settings.handler';
+import { FREE_BUSY_CACHE_DEFAULTS, FreeBusyCache } from './availability/free-busy-cache';
+import { FreeBusyInvalidationConsumer } from './availability/free-busy-invalidation.consumer';
 import { GetUserAvailabilityHandler } from './availability/get-user-availability.handler';
 import { CalendarAccess } from './calendar/calendar-access';
 import { CalendarGateway } from './calendar/calendar.gateway';
@@ -32,17 +36,25 @@ const calendarItemHandlers = [CreateItemHandler, FindItemHandler, GetItemHandler
 const calendarHandlers = [GetUserAvailabilityHandler, ...itemOperationRouters];
 const handlers = [GetUserOofSettingsHandler, SetUserOofSettingsHandler, ConvertIdHandler, ResolveNamesHandler, GetServerTimeZonesHandler, GetFolderHandler, FindFolderHandler, ...calendarHandlers];
 
+function freeBusyCache(options: EwsEndpointOptions, metrics: Metrics | undefined): FreeBusyCache {
+  const lookups = metrics
+    ? new Counter({ name: 'parley_ews_free_busy_cache_lookups_total', help: 'Free/busy answers looked up in the gateway cache, by outcome (hit, miss)', labelNames: ['outcome'], registers: [metrics.registry] })
+    : undefined;
+  return new FreeBusyCache({ ...FREE_BUSY_CACHE_DEFAULTS, ttlMs: options.freeBusyCacheTtlMs, onLookup: lookups && ((hit) => lookups.inc({ outcome: hit ? 'hit' : 'miss' })) });
+}
+
 /** The EWS SOAP endpoint and its operations (needs `EwsAuthModule` and the messaging module). */
 @Module({})
 export class EwsFeatureModule {
   static forRoot(options: EwsEndpointOptions): DynamicModule {
     return {
       module: EwsFeatureModule,
-      controllers: [EwsController, OofViewConsumer],
+      controllers: [EwsController, OofViewConsumer, FreeBusyInvalidationConsumer],
       providers: [
         { provide: EWS_ENDPOINT_OPTIONS, useValue: options },
         OofGateway,
         OofReadModel,
+        { provide: FreeBusyCache, useFactory: (metrics?: Metrics) => freeBusyCache(options, metrics), inject: [{ token: Metrics, optional: true }] },
         CalendarGateway,
         CalendarAccess,
         FolderIds,

@@ -15,6 +15,10 @@ import { OofReadModel } from './oof/oof-read-model';
 import { OofGateway } from './oof/oof.gateway';
 import { TaskGateway } from './tasks/task.gateway';
 import { directoryUser, M, T } from './test-context';
+import { FreeBusyCache } from './availability/free-busy-cache';
+
+/** Off: these tests are about the replies themselves. */
+const noFreeBusyCache = () => new FreeBusyCache({ ttlMs: 0, maxEntries: 1, maxEventsPerEntry: 0 });
 
 /** calendar-sync as the bus delivers it: answers whatever it was scripted to, per request topic. */
 class ScriptedOwner extends CommandBus {
@@ -97,19 +101,19 @@ interface Case {
 }
 
 const cases: Record<string, Case> = {
-  'calendar create': { call: (b) => new CalendarGateway(b).create(mailbox, { start: at, end: at }), topic: Topics.calendarItemCreateRequest, good: calendarItem, bad: { ...calendarItem, start: 'soon' }, badPath: 'value.start' },
-  'calendar update': { call: (b) => new CalendarGateway(b).update(mailbox, { itemId: 'AAMkItem1' }), topic: Topics.calendarItemUpdateRequest, good: calendarItem, bad: { ...calendarItem, revision: '2' }, badPath: 'value.revision' },
-  'calendar delete': { call: (b) => new CalendarGateway(b).delete(mailbox, 'AAMkItem1'), topic: Topics.calendarItemDeleteRequest, good: { deleted: 'item', id: 'AAMkItem1', changeKey: null }, bad: { deleted: 'everything', id: 'AAMkItem1', changeKey: null }, badPath: 'value.deleted' },
-  'calendar get': { call: (b) => new CalendarGateway(b).get(mailbox, { by: 'id', itemId: 'AAMkItem1' }), topic: Topics.calendarItemGetRequest, good: calendarItem, bad: { ...calendarItem, organizer: null }, badPath: 'value.organizer' },
+  'calendar create': { call: (b) => new CalendarGateway(b, noFreeBusyCache()).create(mailbox, { start: at, end: at }), topic: Topics.calendarItemCreateRequest, good: calendarItem, bad: { ...calendarItem, start: 'soon' }, badPath: 'value.start' },
+  'calendar update': { call: (b) => new CalendarGateway(b, noFreeBusyCache()).update(mailbox, { itemId: 'AAMkItem1' }), topic: Topics.calendarItemUpdateRequest, good: calendarItem, bad: { ...calendarItem, revision: '2' }, badPath: 'value.revision' },
+  'calendar delete': { call: (b) => new CalendarGateway(b, noFreeBusyCache()).delete(mailbox, 'AAMkItem1'), topic: Topics.calendarItemDeleteRequest, good: { deleted: 'item', id: 'AAMkItem1', changeKey: null }, bad: { deleted: 'everything', id: 'AAMkItem1', changeKey: null }, badPath: 'value.deleted' },
+  'calendar get': { call: (b) => new CalendarGateway(b, noFreeBusyCache()).get(mailbox, { by: 'id', itemId: 'AAMkItem1' }), topic: Topics.calendarItemGetRequest, good: calendarItem, bad: { ...calendarItem, organizer: null }, badPath: 'value.organizer' },
   'calendar find': {
-    call: (b) => new CalendarGateway(b).find(mailbox, at, '2031-03-04T09:00:00.000Z', undefined),
+    call: (b) => new CalendarGateway(b, noFreeBusyCache()).find(mailbox, at, '2031-03-04T09:00:00.000Z', undefined),
     topic: Topics.calendarItemFindRequest,
     good: { items: [calendarItem], totalItemsInView: 1, includesLastItemInRange: true },
     bad: { items: [calendarItem, { ...calendarItem, itemType: 'Meeting' }], totalItemsInView: 2, includesLastItemInRange: true },
     badPath: 'value.items.1.itemType',
   },
   'free/busy': {
-    call: (b) => new CalendarGateway(b).freeBusy(freeBusyRequest),
+    call: (b) => new CalendarGateway(b, noFreeBusyCache()).freeBusy(freeBusyRequest),
     topic: Topics.calendarFreeBusyGetRequest,
     good: { results: [{ mailbox, ok: true, view: { viewType: 'FreeBusy', mergedFreeBusy: null, calendarEvents: [], workingHours: null } }] },
     bad: { results: [{ mailbox, ok: true, view: { viewType: 'FreeBusy', mergedFreeBusy: null, calendarEvents: [{ start: at, end: at, busyType: 'Away', details: null }], workingHours: null } }] },
@@ -164,8 +168,8 @@ describe('an invalid reply reaches the EWS client as ErrorInternalServerError', 
   beforeAll(async () => {
     const authenticator = { authenticate: async () => alice } as unknown as EwsAuthenticator;
     const acting = { resolve: async () => ({ caller: alice, mailbox: alice, impersonating: false }) } as unknown as ActingMailboxResolver;
-    const handlers = [new GetItemHandler(new CalendarGateway(owner), new CalendarAccess(resolver, folderIds)), new GetUserOofSettingsHandler(new OofGateway(owner, new OofReadModel()), resolver)];
-    const ews = new EwsRequestService(authenticator, acting, { bodyLimitBytes: 1_000_000, bearerEnabled: false, idSecret: 'test-secret' }, handlers);
+    const handlers = [new GetItemHandler(new CalendarGateway(owner, noFreeBusyCache()), new CalendarAccess(resolver, folderIds)), new GetUserOofSettingsHandler(new OofGateway(owner, new OofReadModel()), resolver)];
+    const ews = new EwsRequestService(authenticator, acting, { bodyLimitBytes: 1_000_000, bearerEnabled: false, idSecret: 'test-secret', freeBusyCacheTtlMs: 0 }, handlers);
     server = createServer((req, res) => void ews.post(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/EWS/Exchange.asmx`;

@@ -33,7 +33,7 @@ export class EwsGatewayModule {
       module: EwsGatewayModule,
       imports: [
         EwsAuthModule.forRoot(config.ews),
-        EwsFeatureModule.forRoot({ bodyLimitBytes: config.http.bodyLimitBytes, bearerEnabled: config.ews.tokenKey !== undefined, idSecret }),
+        EwsFeatureModule.forRoot({ bodyLimitBytes: config.http.bodyLimitBytes, bearerEnabled: config.ews.tokenKey !== undefined, idSecret, freeBusyCacheTtlMs: config.ews.freeBusyCacheTtlMs }),
         AutodiscoverFeatureModule.forRoot({ publicUrl: config.ews.publicUrl, bodyLimitBytes: config.http.bodyLimitBytes }),
       ],
     };

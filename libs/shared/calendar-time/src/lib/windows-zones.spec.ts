@@ -1,4 +1,4 @@
-import { canonicalWindowsId, ianaToWindows, windowsTimeZoneIds, windowsToIana } from './windows-zones';
+import { canonicalWindowsId, ianaToWindows, windowsTimeZoneIds, windowsToIana, windowsZoneIdOf } from './windows-zones';
 import { isKnownIanaZone } from './zoned-time';
 
 describe('Windows ↔ IANA time zones', () => {
@@ -49,5 +49,14 @@ describe('Windows ↔ IANA time zones', () => {
     expect(ianaToWindows('Europe/Kiev')).toBe('FLE Standard Time');
     expect(ianaToWindows('Asia/Calcutta')).toBe('India Standard Time');
     expect(ianaToWindows('Atlantis/Nowhere')).toBeNull();
+  });
+
+  it('takes a zone named either way to its canonical Windows id', () => {
+    expect(windowsZoneIdOf('w. europe standard time')).toBe('W. Europe Standard Time');
+    expect(windowsZoneIdOf('Europe/Berlin')).toBe('W. Europe Standard Time');
+    expect(windowsZoneIdOf('UTC')).toBe('UTC');
+    expect(windowsZoneIdOf('Etc/UTC')).toBe('UTC');
+    expect(windowsZoneIdOf('europe/berlin')).toBeNull();
+    expect(windowsZoneIdOf('Atlantis/Nowhere')).toBeNull();
   });
 });

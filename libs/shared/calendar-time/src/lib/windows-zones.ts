@@ -237,3 +237,11 @@ export function canonicalWindowsId(windowsId: string): string | null {
 export function ianaToWindows(iana: string): string | null {
   return IANA_TO_WINDOWS.get(iana) ?? null;
 }
+
+/**
+ * A zone named either way — a Windows id (case-insensitive) or an IANA zone Parley maps (IANA
+ * names are case-sensitive) — as its canonical Windows id, or null.
+ */
+export function windowsZoneIdOf(zone: string): string | null {
+  return canonicalWindowsId(zone) ?? ianaToWindows(zone.trim());
+}

@@ -45,6 +45,15 @@ describe('service environment', () => {
     expect(problemsOf(() => parseEnv(schema, { PARLEY_ID_SECRET: 'short' }))[0]).toMatch(/^PARLEY_ID_SECRET: must be at least 32 characters \(got "<redacted>"\)/);
   });
 
+  it('takes the default working hours zone as a Windows id or an IANA zone, UTC unless set', () => {
+    const zoneOf = (value?: string) => toRuntimeConfig('calendar-sync', '0.0.0', parseEnv(schema, { KAFKA_BROKERS: 'k:9092', PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE: value }), { requireDatabaseUrl: false }).calendar.defaultWorkingHoursTimeZone;
+    expect(zoneOf()).toBe('UTC');
+    expect(zoneOf('')).toBe('UTC');
+    expect(zoneOf('Europe/Berlin')).toBe('W. Europe Standard Time');
+    expect(zoneOf('pacific standard time')).toBe('Pacific Standard Time');
+    expect(problemsOf(() => parseEnv(schema, { PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE: 'Mars/Olympus' }))[0]).toMatch(/^PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE: must be a Windows time zone id .*\(got "Mars\/Olympus"\)/);
+  });
+
   it('rejects a malformed broker list', () => {
     expect(problemsOf(() => parseEnv(schema, { KAFKA_BROKERS: 'localhost' }))[0]).toMatch(/^KAFKA_BROKERS/);
   });

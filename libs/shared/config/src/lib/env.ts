@@ -1,3 +1,4 @@
+import { windowsZoneIdOf } from '@parley/calendar-time';
 import { hostname } from 'node:os';
 import { z } from 'zod';
 
@@ -59,6 +60,19 @@ export function baseEnvSchema(defaults: { httpPort: number; bus: 'inprocess' | '
     PARLEY_EWS_AUTH_FAILURE_WINDOW_MS: z.coerce.number().int().min(1000).max(86_400_000).default(300_000),
     PARLEY_EWS_AUTH_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(100_000).default(10),
     PARLEY_EWS_AUTH_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(100),
+    PARLEY_EWS_FREE_BUSY_CACHE_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
+    /** calendar-sync: the zone of a mailbox's default working hours (Monday–Friday 08:00–17:00), as its Windows id. */
+    PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE: z
+      .string()
+      .default('UTC')
+      .transform((zone, ctx) => {
+        const id = windowsZoneIdOf(zone);
+        if (id === null) {
+          ctx.addIssue({ code: 'custom', message: 'must be a Windows time zone id (W. Europe Standard Time) or an IANA zone (Europe/Berlin) Parley knows' });
+          return z.NEVER;
+        }
+        return id;
+      }),
   });
 }
 

@@ -39,6 +39,13 @@ export interface EwsConfig {
   authFailureWindowMs: number;
   maxFailuresPerAccount: number;
   maxFailuresPerAddress: number;
+  /** How long the gateway may reuse a free/busy answer; 0: never. */
+  freeBusyCacheTtlMs: number;
+}
+
+export interface CalendarConfig {
+  /** Windows id of the zone a mailbox's default working hours (none stored) are read in. */
+  defaultWorkingHoursTimeZone: string;
 }
 
 /** The typed view of the shared variables that every service module receives. */
@@ -51,6 +58,7 @@ export interface RuntimeConfig {
   bus: BusConfig;
   database: DatabaseConfig;
   ews: EwsConfig;
+  calendar: CalendarConfig;
 }
 
 /** `http://<host>:<port>`, with a wildcard listen address replaced by one a client can reach. */
@@ -106,6 +114,8 @@ export function toRuntimeConfig(
       authFailureWindowMs: env.PARLEY_EWS_AUTH_FAILURE_WINDOW_MS,
       maxFailuresPerAccount: env.PARLEY_EWS_AUTH_MAX_FAILURES_PER_ACCOUNT,
       maxFailuresPerAddress: env.PARLEY_EWS_AUTH_MAX_FAILURES_PER_ADDRESS,
+      freeBusyCacheTtlMs: env.PARLEY_EWS_FREE_BUSY_CACHE_MS,
     },
+    calendar: { defaultWorkingHoursTimeZone: env.PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE },
   };
 }

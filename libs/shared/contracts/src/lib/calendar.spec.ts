@@ -1,4 +1,13 @@
-import { createCalendarItemRequestSchema, freeBusyRequestSchema, replyTopicOf, Topics, updateCalendarItemRequestSchema } from '../index';
+import {
+  createCalendarItemRequestSchema,
+  freeBusyRequestSchema,
+  freeBusyViewSchema,
+  replyTopicOf,
+  setWorkingHoursRequestSchema,
+  Topics,
+  updateCalendarItemRequestSchema,
+  workingHoursSchema,
+} from '../index';
 
 describe('calendar contracts', () => {
   const item = { start: '2026-03-16T08:00:00Z', end: '2026-03-16T09:00:00Z' };
@@ -27,5 +36,36 @@ describe('calendar contracts', () => {
   it('names its topics by the rules, with reply topics', () => {
     expect(replyTopicOf(Topics.calendarItemFindRequest)).toBe('calendar.item.find.reply.v1');
     expect(Topics.calendarItemChanged).toBe('calendar.item.changed.v1');
+    expect(replyTopicOf(Topics.calendarWorkingHoursSetRequest)).toBe('calendar.working-hours.set.reply.v1');
+  });
+
+  describe('working hours', () => {
+    const nineToFive = { timeZone: 'W. Europe Standard Time', days: ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'], startMinutes: 540, endMinutes: 1020 };
+
+    it('accepts a span on some weekdays, up to midnight, and null in a set command (back to the default)', () => {
+      expect(workingHoursSchema.parse(nineToFive)).toEqual(nineToFive);
+      expect(workingHoursSchema.safeParse({ ...nineToFive, days: ['Saturday'], startMinutes: 0, endMinutes: 1440 }).success).toBe(true);
+      expect(setWorkingHoursRequestSchema.parse({ mailbox: 'a@example.com', workingHours: null })).toEqual({ mailbox: 'a@example.com', workingHours: null });
+    });
+
+    it.each([
+      ['no days', { ...nineToFive, days: [] }],
+      ['a day twice', { ...nineToFive, days: ['Monday', 'Monday'] }],
+      ['a composite day', { ...nineToFive, days: ['Weekday'] }],
+      ['an end before the start', { ...nineToFive, startMinutes: 1020, endMinutes: 540 }],
+      ['an empty span', { ...nineToFive, endMinutes: 540 }],
+      ['a minute past midnight', { ...nineToFive, endMinutes: 1441 }],
+      ['fractional minutes', { ...nineToFive, startMinutes: 540.5 }],
+      ['no time zone', { ...nineToFive, timeZone: ' ' }],
+    ])('refuses %s', (_label, bad) => {
+      expect(workingHoursSchema.safeParse(bad).success).toBe(false);
+    });
+
+    it('is carried by a free/busy view, or null where the view has none', () => {
+      const view = { viewType: 'FreeBusy', mergedFreeBusy: null, calendarEvents: [] };
+      expect(freeBusyViewSchema.parse({ ...view, workingHours: nineToFive }).workingHours).toEqual(nineToFive);
+      expect(freeBusyViewSchema.parse({ ...view, workingHours: null }).workingHours).toBeNull();
+      expect(freeBusyViewSchema.safeParse({ ...view, workingHours: { ...nineToFive, days: [] } }).success).toBe(false);
+    });
   });
 });

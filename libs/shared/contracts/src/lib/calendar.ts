@@ -259,6 +259,53 @@ export const findCalendarItemsReplySchema = z.object({
 });
 export type FindCalendarItemsReply = z.infer<typeof findCalendarItemsReplySchema>;
 
+// ---- working hours --------------------------------------------------------------------------
+
+/** Minutes after midnight, as EWS `StartTimeInMinutes` / `EndTimeInMinutes` count them (0–1440). */
+const minuteOfDay = z.number().int().min(0).max(1440);
+
+/**
+ * A mailbox's working hours, as Exchange keeps them (and Outlook lets a user set them): one span of
+ * the day on a set of weekdays, in one time zone. Clients shade the rest as "outside working hours".
+ */
+export const workingHoursSchema = z
+  .object({
+    /** A Windows id in replies; a set command may also name an IANA zone (stored as its Windows id). */
+    timeZone: windowsTimeZoneId,
+    /** At least one day, each once (replies list them Sunday first). */
+    days: z
+      .array(z.enum(weekDays))
+      .min(1)
+      .max(7)
+      .refine((days) => new Set(days).size === days.length, { message: 'a day is listed twice' }),
+    startMinutes: minuteOfDay,
+    endMinutes: minuteOfDay,
+  })
+  .refine((h) => h.startMinutes < h.endMinutes, { message: 'the working day must end after it starts', path: ['endMinutes'] });
+export type WorkingHours = z.infer<typeof workingHoursSchema>;
+
+/** calendar-sync's answer: the hours in effect, whether they are the default (none stored), and their revision (0 for the default). */
+export const workingHoursViewSchema = z.object({
+  mailbox: mailboxKey,
+  workingHours: workingHoursSchema,
+  isDefault: z.boolean(),
+  revision: z.number().int().min(0),
+});
+export type WorkingHoursView = z.infer<typeof workingHoursViewSchema>;
+
+/** Stores a mailbox's working hours; `null` removes them, so the default applies again. */
+export const setWorkingHoursRequestSchema = z.object({ mailbox: mailboxKey, workingHours: workingHoursSchema.nullable() });
+export type SetWorkingHoursRequest = z.infer<typeof setWorkingHoursRequestSchema>;
+export const getWorkingHoursRequestSchema = z.object({ mailbox: mailboxKey });
+export type GetWorkingHoursRequest = z.infer<typeof getWorkingHoursRequestSchema>;
+
+/**
+ * Published (through the outbox, keyed by the mailbox) on every change: the stored hours, `null`
+ * once reset (the default applies: ask calendar-sync for it), with the revision.
+ */
+export const workingHoursChangedSchema = z.object({ mailbox: mailboxKey, workingHours: workingHoursSchema.nullable(), revision: z.number().int().min(1) });
+export type WorkingHoursChanged = z.infer<typeof workingHoursChangedSchema>;
+
 // ---- free/busy ------------------------------------------------------------------------------
 
 export const freeBusyViewTypes = ['None', 'MergedOnly', 'FreeBusy', 'FreeBusyMerged', 'Detailed', 'DetailedMerged'] as const;
@@ -303,8 +350,8 @@ export const freeBusyViewSchema = z.object({
   /** One digit per interval from `start`: 0 Free, 1 Tentative, 2 Busy, 3 OOF, 4 NoData. */
   mergedFreeBusy: z.string().nullable(),
   calendarEvents: z.array(calendarEventSchema).nullable(),
-  /** Not modelled yet: always null (EWS allows leaving WorkingHours out). */
-  workingHours: z.null(),
+  /** The mailbox's working hours in the views Exchange gives them with (FreeBusy, FreeBusyMerged, Detailed, DetailedMerged); null in None and MergedOnly. */
+  workingHours: workingHoursSchema.nullable(),
 });
 export type FreeBusyView = z.infer<typeof freeBusyViewSchema>;
 

@@ -75,4 +75,21 @@ describe('KafkaStateReader and compacted topics (Kafka)', () => {
     await reader.start();
     expect(reader.caughtUp).toBe(true);
   });
+
+  it('as a change feed (from the end), skips the history and delivers everything published once it is live', async () => {
+    const feed = `${run}.feed.changed.v1`;
+    await ensureTopics(testKafkaBrokers(), [feed], { partitions: 3, replicationFactor: 1 });
+    await producer.send({ topic: feed, acks: -1, messages: ['old1', 'old2'].map((v) => ({ key: v, value: JSON.stringify(v) })) });
+    const seen: unknown[] = [];
+    const reader = new KafkaStateReader({ brokers: testKafkaBrokers(), clientId: run, groupId: `${run}.feed`, topic: feed, from: 'end', handle: async (raw) => void seen.push(raw) });
+    readers.push(reader);
+    expect(reader.caughtUp).toBe(false);
+    await reader.start();
+    await reader.whenCaughtUp();
+    const fresh = Array.from({ length: 12 }, (_, i) => `new${i}`);
+    await producer.send({ topic: feed, acks: -1, messages: fresh.map((v) => ({ key: v, value: JSON.stringify(v) })) });
+    const deadline = Date.now() + 10_000;
+    while (seen.length < fresh.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect([...seen].sort()).toEqual([...fresh].sort());
+  });
 });

@@ -9,6 +9,11 @@ export interface KafkaStateReaderOptions {
   topic: string;
   /** The same handler the in-process transport drives (it receives the parsed envelope). */
   handle: (raw: unknown) => Promise<void>;
+  /**
+   * `beginning` (default): the whole topic, for a read model of its state. `end`: only what is
+   * published from now on (a change feed); caught up once the first fetch has set the offsets.
+   */
+  from?: 'beginning' | 'end';
 }
 
 /**
@@ -39,6 +44,9 @@ export class KafkaStateReader {
     this.consumer.on(this.consumer.events.END_BATCH_PROCESS, ({ payload }) => {
       if (payload.topic === opts.topic) this.reached(payload.partition, BigInt(payload.lastOffset) + 1n);
     });
+    // A new group starting at the end resolves its offsets in its first fetch after joining; from
+    // then on every message published reaches the handler.
+    if (opts.from === 'end') this.consumer.on(this.consumer.events.FETCH, () => this.checkCaughtUp());
   }
 
   get caughtUp(): boolean {
@@ -51,6 +59,12 @@ export class KafkaStateReader {
   }
 
   async start(): Promise<void> {
+    if (this.opts.from === 'end') {
+      await this.consumer.connect();
+      await this.consumer.subscribe({ topic: this.opts.topic, fromBeginning: false });
+      await this.run();
+      return;
+    }
     const admin = this.kafka.admin();
     await admin.connect();
     try {
@@ -63,6 +77,10 @@ export class KafkaStateReader {
     this.checkCaughtUp();
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.opts.topic, fromBeginning: true });
+    await this.run();
+  }
+
+  private async run(): Promise<void> {
     await this.consumer.run({
       autoCommit: false,
       partitionsConsumedConcurrently: 3,

@@ -73,11 +73,11 @@ export class MessagingTransport implements OnModuleInit, OnApplicationShutdown {
    * key), on Kafka; on the in-process bus there is no history to read, so undefined — there the
    * same handler is an @EventPattern, which the in-process server already gives every event.
    */
-  stateReader(name: string, topic: string, handle: (raw: unknown) => Promise<void>): KafkaStateReader | undefined {
+  stateReader(name: string, topic: string, handle: (raw: unknown) => Promise<void>, options: { from?: 'beginning' | 'end' } = {}): KafkaStateReader | undefined {
     if (this.opts.bus.kind !== 'kafka') return undefined;
     const { bus } = this.opts;
     return new KafkaStateReader(
-      { brokers: bus.brokers, clientId: bus.clientId, groupId: `${bus.groupPrefix}.${this.opts.consumerGroup}.${name}.${this.opts.instanceId}`, topic, handle },
+      { brokers: bus.brokers, clientId: bus.clientId, groupId: `${bus.groupPrefix}.${this.opts.consumerGroup}.${name}.${this.opts.instanceId}`, topic, handle, from: options.from },
       clientTuning,
     );
   }

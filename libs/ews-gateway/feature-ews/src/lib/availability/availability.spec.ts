@@ -1,10 +1,13 @@
-import type { FreeBusyReply } from '@parley/contracts';
+import type { FreeBusyReply, WorkingHours } from '@parley/contracts';
+import { utcToLocal } from '@parley/calendar-time';
 import type { ActingMailbox } from '@parley/ews-gateway/auth';
-import { readSoapRequest } from '@parley/ews-gateway/soap';
+import { readSoapRequest, writeXml } from '@parley/ews-gateway/soap';
+import { serverTimeZone } from '../time-zones/time-zone-rules';
 import type { CalendarGateway } from '../calendar/calendar.gateway';
 import type { EwsOperationContext } from '../ews-operation';
 import { bodyXml, directoryUser, M, T } from '../test-context';
 import { GetUserAvailabilityHandler } from './get-user-availability.handler';
+import { serializableTimeZoneElement } from './availability-response.writer';
 import { serializableTimeZone } from './serializable-time-zone';
 
 const alice = directoryUser('alice@parley.test', 'Alice');
@@ -48,6 +51,15 @@ describe('SerializableTimeZone', () => {
   it('pushes a skipped wall time forward and takes the first of a repeated one', () => {
     expect(zone.toUtc(Date.UTC(2031, 2, 9, 2, 30))).toBe(Date.UTC(2031, 2, 9, 10, 30)); // 02:30 does not exist → 03:30 PDT
     expect(zone.toUtc(Date.UTC(2031, 10, 2, 1, 30))).toBe(Date.UTC(2031, 10, 2, 8, 30)); // 01:30 PDT, the first one
+  });
+
+  it('reads DayOrder 0 in a zone without daylight saving time (as Windows writes it), and refuses it for a real change', () => {
+    const noDst = (dayOrder: string, month: string) =>
+      `<t:TimeZone><t:Bias>-540</t:Bias><t:StandardTime><t:Bias>0</t:Bias><t:Time>00:00:00</t:Time><t:DayOrder>${dayOrder}</t:DayOrder><t:Month>${month}</t:Month><t:DayOfWeek>Sunday</t:DayOfWeek></t:StandardTime>` +
+      `<t:DaylightTime><t:Bias>0</t:Bias><t:Time>00:00:00</t:Time><t:DayOrder>0</t:DayOrder><t:Month>${month}</t:Month><t:DayOfWeek>Sunday</t:DayOfWeek></t:DaylightTime></t:TimeZone>`;
+    const read = (tz: string) => serializableTimeZone(context(availability(['a@b.c'], ['2031-01-01T00:00:00', '2031-01-02T00:00:00'], tz)).request.body.children[0]);
+    expect(read(noDst('0', '0')).toLocal(0)).toBe(9 * H);
+    expect(() => read(noDst('0', '3').replace('<t:DaylightTime><t:Bias>0', '<t:DaylightTime><t:Bias>-60'))).toThrow(/DayOrder/);
   });
 
   it('handles a zone without daylight saving time and a southern-hemisphere zone', () => {
@@ -133,5 +145,74 @@ describe('GetUserAvailability', () => {
   ])('faults on %s', async (_, mutate) => {
     const xml = mutate(availability(['alice@parley.test'], ['2031-07-01T09:00:00', '2031-07-01T13:00:00']));
     await expect(new GetUserAvailabilityHandler(calendar()).handle(context(xml))).rejects.toHaveProperty('responseCode');
+  });
+});
+
+describe('WorkingHours in GetUserAvailability', () => {
+  const H = 3_600_000;
+  const weekdays: WorkingHours['days'] = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'];
+  const view = (workingHours: WorkingHours | null, viewType: 'FreeBusy' | 'MergedOnly' = 'FreeBusy') => ({
+    viewType,
+    mergedFreeBusy: viewType === 'MergedOnly' ? '00' : null,
+    calendarEvents: viewType === 'MergedOnly' ? null : [],
+    workingHours,
+  });
+  const answer = async (views: ReturnType<typeof view>[], window: [string, string] = ['2031-07-01T00:00:00', '2031-07-02T00:00:00']) => {
+    const reply: FreeBusyReply = { results: views.map((v, i) => ({ mailbox: `u${i}@parley.test`, ok: true, view: v })) };
+    const gateway = { freeBusy: jest.fn(async () => reply) } as unknown as CalendarGateway;
+    return bodyXml(await new GetUserAvailabilityHandler(gateway).handle(context(availability(views.map((_, i) => `u${i}@parley.test`), window, PACIFIC, 'FreeBusy'))));
+  };
+  const zoneOf = (windowsId: string) => {
+    const zone = serverTimeZone(windowsId, 2031);
+    if (!zone) throw new Error(`unknown zone ${windowsId}`);
+    return zone;
+  };
+  const workingHoursOf = (xml: string) => [...xml.matchAll(/<t:WorkingHours>.*?<\/t:WorkingHours>/g)].map((m) => m[0]);
+
+  it("writes the time zone as a SerializableTimeZone with the rules of the request's year, then the working period (golden)", async () => {
+    const xml = await answer([view({ timeZone: 'W. Europe Standard Time', days: weekdays, startMinutes: 480, endMinutes: 1020 }), view({ timeZone: 'UTC', days: ['Sunday', 'Saturday'], startMinutes: 0, endMinutes: 1440 })]);
+    expect(workingHoursOf(xml)).toEqual([
+      // Berlin: UTC+1 (Bias -60), summer time one hour more from the last Sunday of March at 02:00 to the last Sunday of October at 03:00.
+      '<t:WorkingHours><t:TimeZone><t:Bias>-60</t:Bias>' +
+        '<t:StandardTime><t:Bias>0</t:Bias><t:Time>03:00:00</t:Time><t:DayOrder>5</t:DayOrder><t:Month>10</t:Month><t:DayOfWeek>Sunday</t:DayOfWeek></t:StandardTime>' +
+        '<t:DaylightTime><t:Bias>-60</t:Bias><t:Time>02:00:00</t:Time><t:DayOrder>5</t:DayOrder><t:Month>3</t:Month><t:DayOfWeek>Sunday</t:DayOfWeek></t:DaylightTime></t:TimeZone>' +
+        '<t:WorkingPeriodArray><t:WorkingPeriod><t:DayOfWeek>Monday Tuesday Wednesday Thursday Friday</t:DayOfWeek><t:StartTimeInMinutes>480</t:StartTimeInMinutes><t:EndTimeInMinutes>1020</t:EndTimeInMinutes></t:WorkingPeriod></t:WorkingPeriodArray></t:WorkingHours>',
+      // UTC: no daylight saving time, both changes empty.
+      '<t:WorkingHours><t:TimeZone><t:Bias>0</t:Bias>' +
+        '<t:StandardTime><t:Bias>0</t:Bias><t:Time>00:00:00</t:Time><t:DayOrder>0</t:DayOrder><t:Month>0</t:Month><t:DayOfWeek>Sunday</t:DayOfWeek></t:StandardTime>' +
+        '<t:DaylightTime><t:Bias>0</t:Bias><t:Time>00:00:00</t:Time><t:DayOrder>0</t:DayOrder><t:Month>0</t:Month><t:DayOfWeek>Sunday</t:DayOfWeek></t:DaylightTime></t:TimeZone>' +
+        '<t:WorkingPeriodArray><t:WorkingPeriod><t:DayOfWeek>Sunday Saturday</t:DayOfWeek><t:StartTimeInMinutes>0</t:StartTimeInMinutes><t:EndTimeInMinutes>1440</t:EndTimeInMinutes></t:WorkingPeriod></t:WorkingPeriodArray></t:WorkingHours>',
+    ]);
+    // Last in FreeBusyView, after the events (types.xsd's order).
+    expect(xml).toContain('<t:CalendarEventArray/><t:WorkingHours>');
+  });
+
+  it('writes the Pacific rules as Microsoft documents them', () => {
+    const xml = writeXml(serializableTimeZoneElement(zoneOf('Pacific Standard Time')));
+    expect(xml).toContain(
+      '<t:Bias>480</t:Bias><t:StandardTime><t:Bias>0</t:Bias><t:Time>02:00:00</t:Time><t:DayOrder>1</t:DayOrder><t:Month>11</t:Month><t:DayOfWeek>Sunday</t:DayOfWeek></t:StandardTime>' +
+        '<t:DaylightTime><t:Bias>-60</t:Bias><t:Time>02:00:00</t:Time><t:DayOrder>2</t:DayOrder><t:Month>3</t:Month><t:DayOfWeek>Sunday</t:DayOfWeek></t:DaylightTime>',
+    );
+  });
+
+  it.each([
+    ['W. Europe Standard Time', 'Europe/Berlin'],
+    ['AUS Eastern Standard Time', 'Australia/Sydney'],
+    ['India Standard Time', 'Asia/Calcutta'],
+    ['Newfoundland Standard Time', 'America/St_Johns'],
+  ])('writes %s so that reading it back gives the same offsets as %s all year', (windowsId, iana) => {
+    const written = writeXml(serializableTimeZoneElement(zoneOf(windowsId))).replace(/^<\?xml[^>]*\?>/, '');
+    const zone = serializableTimeZone(context(availability(['a@b.c'], ['2031-01-01T00:00:00', '2031-01-02T00:00:00'], written)).request.body.children[0]);
+    const mismatches: string[] = [];
+    for (let utc = Date.UTC(2031, 0, 1); utc < Date.UTC(2032, 0, 1); utc += H) {
+      if (zone.toLocal(utc) !== utcToLocal(iana, utc)) mismatches.push(new Date(utc).toISOString());
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it('leaves WorkingHours out of views without them, and for a zone the gateway does not know', async () => {
+    const xml = await answer([view(null, 'MergedOnly'), view({ timeZone: 'Mars Standard Time', days: weekdays, startMinutes: 480, endMinutes: 1020 })]);
+    expect(workingHoursOf(xml)).toEqual([]);
+    expect(xml.match(/<m:ResponseCode>NoError<\/m:ResponseCode>/g)).toHaveLength(2);
   });
 });

@@ -26,9 +26,11 @@ export class GetUserAvailabilityHandler implements EwsOperationHandler {
 
   async handle({ request, acting }: EwsOperationContext): Promise<XmlNode> {
     const req = readAvailabilityRequest(request.body, request.headers);
+    // Working hours' zones are written with the rules of the year the window starts in.
+    const year = new Date(req.zone.toLocal(req.start)).getUTCFullYear();
     if (req.end - req.start > MAX_AVAILABILITY_WINDOW_DAYS * 86_400_000) {
       const tooBig: ErrorMessageSpec = { responseCode: EwsResponseCode.ErrorTimeIntervalTooBig, messageText: `The time window is larger than the allowed ${MAX_AVAILABILITY_WINDOW_DAYS} days.` };
-      return getUserAvailabilityResponse(req.mailboxes.map(() => ({ error: tooBig })), req.zone);
+      return getUserAvailabilityResponse(req.mailboxes.map(() => ({ error: tooBig })), req.zone, year);
     }
     const keys = req.mailboxes.map((address) => {
       const parsed = mailboxKey.safeParse(address);
@@ -60,6 +62,6 @@ export class GetUserAvailabilityHandler implements EwsOperationHandler {
       const message = calendarErrorMessage(error);
       results = keys.map(() => ({ error: message }));
     }
-    return getUserAvailabilityResponse(results, req.zone);
+    return getUserAvailabilityResponse(results, req.zone, year);
   }
 }

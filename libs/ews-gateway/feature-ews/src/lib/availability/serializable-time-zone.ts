@@ -42,6 +42,7 @@ export function serializableTimeZone(tz: XmlElement): AvailabilityZone {
   const dstOffset = -(bias + daylight.biasMinutes) * MINUTE_MS;
   const observesDst = standard.month !== 0 && daylight.month !== 0 && stdOffset !== dstOffset;
   if (!observesDst) return { toLocal: (utc) => utc + stdOffset, toUtc: (local) => local - stdOffset };
+  if (standard.dayOrder === 0 || daylight.dayOrder === 0) throw new EwsError(EwsErrorCode.InvalidValue, "'0' is not a valid DayOrder for a daylight saving time change.");
 
   const isDaylight = (utc: number): boolean => {
     const year = new Date(utc + stdOffset).getUTCFullYear();
@@ -70,7 +71,8 @@ function readChange(el: XmlElement): ZoneChange {
   return {
     biasMinutes: integer(requireChild(el, NS.TYPES, 'Bias').text, 'Bias', -1440, 1440),
     month: integer(childText(el, NS.TYPES, 'Month') ?? '0', 'Month', 0, 12),
-    dayOrder: integer(childText(el, NS.TYPES, 'DayOrder') ?? '1', 'DayOrder', 1, 31),
+    // 0 with Month 0 is how Windows and the EWS Managed API write a zone without daylight saving time.
+    dayOrder: integer(childText(el, NS.TYPES, 'DayOrder') ?? '1', 'DayOrder', 0, 31),
     dayOfWeek,
     timeMinutes: Number(m[1]) * 60 + Number(m[2]),
     year: year ? integer(year.text, 'Year', 1, 9999) : undefined,

@@ -17,6 +17,7 @@ import {
   type UpdateCalendarItemRequest,
 } from '@parley/contracts';
 import { CommandBus } from '@parley/messaging';
+import { FreeBusyCache } from '../availability/free-busy-cache';
 
 /** calendar-sync refused the command (its reply carried an error code, e.g. `ItemNotFound`). */
 export class CalendarCommandRefused extends Error {
@@ -38,18 +39,21 @@ export type CalendarUpdate = Omit<UpdateCalendarItemRequest, 'mailbox' | 'confli
  */
 @Injectable()
 export class CalendarGateway {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly freeBusyCache: FreeBusyCache,
+  ) {}
 
   async create(mailbox: string, item: CalendarItemInput): Promise<CalendarItemView> {
-    return unwrap(await this.commands.request(Topics.calendarItemCreateRequest, mailbox, { mailbox, item }, calendarItemViewSchema));
+    return this.writing(mailbox, this.commands.request(Topics.calendarItemCreateRequest, mailbox, { mailbox, item }, calendarItemViewSchema));
   }
 
   async update(mailbox: string, update: CalendarUpdate): Promise<CalendarItemView> {
-    return unwrap(await this.commands.request(Topics.calendarItemUpdateRequest, mailbox, { mailbox, ...update }, calendarItemViewSchema));
+    return this.writing(mailbox, this.commands.request(Topics.calendarItemUpdateRequest, mailbox, { mailbox, ...update }, calendarItemViewSchema));
   }
 
   async delete(mailbox: string, itemId: string): Promise<DeleteCalendarItemReply> {
-    return unwrap(await this.commands.request(Topics.calendarItemDeleteRequest, mailbox, { mailbox, itemId }, deleteCalendarItemReplySchema));
+    return this.writing(mailbox, this.commands.request(Topics.calendarItemDeleteRequest, mailbox, { mailbox, itemId }, deleteCalendarItemReplySchema));
   }
 
   async get(mailbox: string, target: CalendarItemTarget): Promise<CalendarItemView> {
@@ -66,7 +70,24 @@ export class CalendarGateway {
    * answered concurrently instead of queueing behind each other on the mailbox's partition.
    */
   async freeBusy(request: FreeBusyRequest): Promise<FreeBusyReply> {
-    return unwrap(await this.commands.request(Topics.calendarFreeBusyGetRequest, randomUUID(), request, freeBusyReplySchema));
+    const ticket = this.freeBusyCache.ticket(request);
+    const cached = this.freeBusyCache.get(ticket);
+    if (cached !== undefined) return cached;
+    const reply = unwrap(await this.commands.request(Topics.calendarFreeBusyGetRequest, randomUUID(), request, freeBusyReplySchema));
+    this.freeBusyCache.put(ticket, request, reply);
+    return reply;
+  }
+
+  /**
+   * A write through this replica: cached free/busy of the mailbox goes at once (read-your-writes),
+   * not only when the change event arrives; also after a failure or timeout, which may have applied.
+   */
+  private async writing<T>(mailbox: string, reply: Promise<Reply<T>>): Promise<T> {
+    try {
+      return unwrap(await reply);
+    } finally {
+      this.freeBusyCache.invalidate(mailbox);
+    }
   }
 }
 

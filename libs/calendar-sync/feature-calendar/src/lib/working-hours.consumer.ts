@@ -1,0 +1,35 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { getWorkingHoursRequestSchema, Reply, setWorkingHoursRequestSchema, Topics, WorkingHoursView } from '@parley/contracts';
+import { EnvelopeConsumer } from '@parley/messaging';
+import { CalendarException } from './calendar.exception';
+import { WorkingHoursService } from './working-hours.service';
+
+/** A calendar rule refused the command: answer with its code. Anything else propagates (retry). */
+async function replyWith<T>(work: () => Promise<T>): Promise<Reply<T>> {
+  try {
+    return { ok: true, value: await work() };
+  } catch (error) {
+    if (error instanceof CalendarException) return { ok: false, error: { code: error.code, message: error.message } };
+    throw error;
+  }
+}
+
+/** Bus handlers for working-hours commands: validate, call the service, reply. */
+@Controller()
+export class WorkingHoursConsumer {
+  constructor(
+    private readonly workingHours: WorkingHoursService,
+    private readonly consumer: EnvelopeConsumer,
+  ) {}
+
+  @MessagePattern(Topics.calendarWorkingHoursSetRequest)
+  set(@Payload() raw: unknown): Promise<Reply<WorkingHoursView>> {
+    return this.consumer.command(Topics.calendarWorkingHoursSetRequest, raw, setWorkingHoursRequestSchema, (cmd) => replyWith(() => this.workingHours.set(cmd.id, cmd.payload)));
+  }
+
+  @MessagePattern(Topics.calendarWorkingHoursGetRequest)
+  get(@Payload() raw: unknown): Promise<Reply<WorkingHoursView>> {
+    return this.consumer.command(Topics.calendarWorkingHoursGetRequest, raw, getWorkingHoursRequestSchema, (q) => replyWith(() => this.workingHours.get(q.payload.mailbox)));
+  }
+}
