@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort, RunningProcess, startProcess, waitFor, waitForHttpOk } from '@parley/testing';
+import { ExitReaper, freePort, RunningProcess, startProcess, waitFor, waitForHttpOk } from '@parley/testing';
 import { Client } from 'pg';
 import { repoRoot } from './repo';
 
@@ -12,11 +12,20 @@ describe('embedded mode (npm start)', () => {
   let port: number;
   let pgPort: number;
   let app: RunningProcess | undefined;
+  let reaper: ExitReaper;
 
   async function start(extraEnv: NodeJS.ProcessEnv = {}): Promise<RunningProcess> {
     const proc = startProcess('npm', ['start', '--silent'], { PARLEY_DATA_DIR: dataDir, PARLEY_HTTP_PORT: String(port), PARLEY_EMBEDDED_PG_PORT: String(pgPort), ...extraEnv }, {
       cwd: repoRoot,
       detached: true,
+    });
+    // npm leads its own process group (detached); should the run end without stopping it, the
+    // reaper signals that group, then stops PostgreSQL if the app left it running.
+    reaper.add({
+      processes: [
+        { pid: proc.child.pid, cmdline: 'npm', group: true },
+        { pidFile: path.join(dataDir, 'postgres', 'postmaster.pid'), cmdline: dataDir, signal: 'SIGINT' },
+      ],
     });
     await waitForHttpOk(`http://127.0.0.1:${port}/readyz`, proc, 120_000);
     return proc;
@@ -39,6 +48,7 @@ describe('embedded mode (npm start)', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'parley-embedded-'));
+    reaper = ExitReaper.start({ paths: [dataDir] });
     // As root, PostgreSQL runs as the postgres user, which must be able to enter the directory.
     await chmod(dataDir, 0o755);
     port = await freePort();
@@ -48,6 +58,10 @@ describe('embedded mode (npm start)', () => {
   afterEach(async () => {
     if (app) await stopAndWaitForCleanExit(app);
     app = undefined;
+  });
+
+  afterAll(async () => {
+    await reaper?.reapNow();
   });
 
   it('starts, prints its URLs and demo users, and answers health, readiness and metrics', async () => {

@@ -41,15 +41,13 @@ export interface EwsDeployment {
 /** The built embedded app with its demo users (`alice@parley.test`, password `alice-demo-pw`). */
 export async function startEmbeddedEwsDeployment(): Promise<EwsDeployment> {
   useNodeXhr();
-  const { proc, base } = await startEmbeddedParley(EWS_ENV);
+  const { base, stop } = await startEmbeddedParley(EWS_ENV);
   return {
     base,
     address: (user) => `${user}@parley.test`,
     password: (user) => `${user}-demo-pw`,
     client: (user) => ewsService(base, `${user}@parley.test`, `${user}-demo-pw`),
-    stop: async () => {
-      await proc.stop();
-    },
+    stop,
   };
 }
 

@@ -1,18 +1,33 @@
 import { chmod, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort, RunningProcess, startProcess, waitForHttpOk } from '@parley/testing';
+import { ExitReaper, freePort, RunningProcess, startProcess, waitForHttpOk } from '@parley/testing';
 import * as ews from 'ews-javascript-api';
 import { XhrApi } from '@ewsjs/xhr';
 import { appBundle } from './repo';
 
-/** The built embedded app (`node dist/apps/parley/main.js`) on a fresh data directory and free ports. */
-export async function startEmbeddedParley(extraEnv: NodeJS.ProcessEnv = {}): Promise<{ proc: RunningProcess; base: string }> {
+export interface EmbeddedParley {
+  proc: RunningProcess;
+  base: string;
+  /** Its data directory under the system temp dir; deleted by `stop()`. */
+  dataDir: string;
+  /** Stops the app (SIGTERM; it stops its PostgreSQL), makes sure PostgreSQL is gone and deletes the data directory. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The built embedded app (`node dist/apps/parley/main.js`) on a fresh data directory and free
+ * ports. Nothing outlives the test process: an `ExitReaper` stops the app and its PostgreSQL and
+ * deletes the directory if the run ends without `stop()` (Ctrl+C, a timeout, `--forceExit`, SIGKILL).
+ */
+export async function startEmbeddedParley(extraEnv: NodeJS.ProcessEnv = {}): Promise<EmbeddedParley> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'parley-ews-'));
+  const reaper = ExitReaper.start({ paths: [dataDir] });
   // As root, PostgreSQL runs as the postgres user, which must be able to enter the directory.
   await chmod(dataDir, 0o755);
   const port = await freePort();
-  const proc = startProcess('node', [appBundle('parley')], {
+  const bundle = appBundle('parley');
+  const proc = startProcess('node', [bundle], {
     PARLEY_DATA_DIR: dataDir,
     PARLEY_HTTP_PORT: String(port),
     PARLEY_EMBEDDED_PG_PORT: String(await freePort()),
@@ -20,9 +35,28 @@ export async function startEmbeddedParley(extraEnv: NodeJS.ProcessEnv = {}): Pro
     DATABASE_URL: '',
     ...extraEnv,
   });
+  // The app first, which stops its own PostgreSQL; then PostgreSQL itself (fast shutdown), should
+  // the app have died without doing so. Its postmaster's command line names the data directory.
+  reaper.add({
+    processes: [
+      { pid: proc.child.pid, cmdline: bundle },
+      { pidFile: path.join(dataDir, 'postgres', 'postmaster.pid'), cmdline: dataDir, signal: 'SIGINT' },
+    ],
+  });
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await proc.stop();
+      await reaper.reapNow();
+    })());
   const base = `http://127.0.0.1:${port}`;
-  await waitForHttpOk(`${base}/readyz`, proc, 120_000);
-  return { proc, base };
+  try {
+    await waitForHttpOk(`${base}/readyz`, proc, 120_000);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { proc, base, dataDir, stop };
 }
 
 /** ews-javascript-api over plain Node HTTP. */

@@ -4,7 +4,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
-import { createTestDatabase, DedicatedKafkaBroker, freePort, RunningProcess, startProcess, waitForHttpOk } from '@parley/testing';
+import { createTestDatabase, DedicatedKafkaBroker, ExitReaper, freePort, RunningProcess, startProcess, waitForHttpOk } from '@parley/testing';
 import type * as ews from 'ews-javascript-api';
 import { ewsService, useNodeXhr } from './ews-embedded';
 import { appBundle, repoRoot } from './repo';
@@ -48,6 +48,8 @@ export async function startKafkaDeployment(options: KafkaDeploymentOptions): Pro
   const run = randomUUID().slice(0, 8);
   const tokenKey = randomBytes(32).toString('base64url');
   const processes: RunningProcess[] = [];
+  // Stops the service processes should the test process end without stop() (the broker has its own).
+  const reaper = ExitReaper.start();
   const broker = await DedicatedKafkaBroker.start(repoRoot);
   let db: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
 
@@ -55,6 +57,7 @@ export async function startKafkaDeployment(options: KafkaDeploymentOptions): Pro
   const password = (mailbox: string) => `${mailbox.split('@')[0]}-pw`;
   const stop = async () => {
     await Promise.all(processes.map((p) => p.stop()));
+    reaper.release();
     broker.stop();
     await db?.drop();
   };
@@ -94,6 +97,7 @@ export async function startKafkaDeployment(options: KafkaDeploymentOptions): Pro
       const port = await freePort();
       const proc = startProcess('node', [appBundle(name)], { ...env, PARLEY_HTTP_PORT: String(port), PARLEY_INSTANCE_ID: `${instance}-${run}` });
       processes.push(proc);
+      reaper.add({ processes: [{ pid: proc.child.pid, cmdline: appBundle(name) }] });
       await waitForHttpOk(`http://127.0.0.1:${port}/readyz`, proc, 90_000);
       return { proc, base: `http://127.0.0.1:${port}` };
     };

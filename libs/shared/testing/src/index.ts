@@ -3,3 +3,4 @@ export * from './lib/test-kafka';
 export * from './lib/wait-for';
 export * from './lib/service-process';
 export * from './lib/dedicated-kafka-broker';
+export * from './lib/exit-reaper';

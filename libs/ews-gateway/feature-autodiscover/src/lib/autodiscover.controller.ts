@@ -12,9 +12,10 @@ export class AutodiscoverController {
     return this.autodiscover.pox(req, res);
   }
 
+  /** A client's probe: 401 (or POX with credentials), or the 302 of the plain-HTTP redirect step. */
   @Get('autodiscover.xml')
   poxProbe(@Req() req: IncomingMessage, @Res() res: ServerResponse): Promise<void> {
-    return this.autodiscover.pox(req, res);
+    return this.autodiscover.get(req, res);
   }
 
   @Post('autodiscover.svc')

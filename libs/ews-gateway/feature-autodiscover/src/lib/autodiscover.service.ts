@@ -4,6 +4,7 @@ import { DirectoryRepository, type DirectoryUser } from '@parley/directory';
 import { EwsAuthenticator, EwsAuthErrorCode, EwsAuthException } from '@parley/ews-gateway/auth';
 import { BodyTooLargeError, child, EwsError, EwsErrorCode, faultForError, NS, parseXml, readRawBody, serverBusyFault, shouldCloseAfterReply, writeXml, type XmlNode } from '@parley/ews-gateway/soap';
 import { AD } from './autodiscover-namespaces';
+import { autodiscoverGetOf, plainHttpRedirect } from './autodiscover-redirect';
 import { autodiscoverEnvelope, getUserSettingsResponse, readGetUserSettings, type UserAnswer } from './soap-autodiscover';
 import { poxErrorResponse, poxSettingsResponse, readPoxEmailAddress } from './pox-autodiscover';
 import { userSettings } from './user-settings';
@@ -31,6 +32,16 @@ export class AutodiscoverService {
       const user = address ? await this.directory.findByAddress(address) : null;
       return { status: 200, node: user ? poxSettingsResponse(user, this.options.publicUrl) : poxErrorResponse(new Date()) };
     });
+  }
+
+  /** GET autodiscover.xml: the plain-HTTP redirect step when it applies (`plainHttpRedirect`), else as POX. */
+  async get(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const location = plainHttpRedirect(autodiscoverGetOf(req), this.options.publicUrl);
+    if (location === undefined) return this.pox(req, res);
+    res.statusCode = 302;
+    res.setHeader('Location', location);
+    res.setHeader('Content-Length', '0');
+    res.end();
   }
 
   async soap(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -69,6 +80,9 @@ export class AutodiscoverService {
       }
     }
     if (shouldCloseAfterReply(req, limit)) res.setHeader('Connection', 'close');
+    // Clients that locate Autodiscover by probing (an unauthenticated GET of autodiscover.xml, which
+    // gets the 401) use the SOAP endpoint only if this header says it exists.
+    res.setHeader('X-SOAP-Enabled', 'True');
     res.statusCode = answer.status;
     if (!answer.node) return void res.end();
     res.setHeader('Content-Type', 'text/xml; charset=utf-8');

@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chown, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { resolvePostgresBinaries } from './embedded-postgres/binaries';
@@ -132,8 +131,10 @@ async function initCluster(
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   if (runAs) await chown(dataDir, runAs.uid, runAs.gid);
 
-  // initdb reads the password from a file; keep it in a private temp dir only while it runs.
-  const pwDir = await mkdtemp(path.join(tmpdir(), 'parley-initdb-'));
+  // initdb reads the password from a file; keep it in a private directory only while it runs.
+  // Beside the cluster rather than in the system temp dir: a start killed during initdb (before any
+  // signal handler exists) leaves it with the half-made cluster, not as litter in /tmp.
+  const pwDir = await mkdtemp(path.join(path.dirname(dataDir), '.initdb-'));
   try {
     const pwFile = path.join(pwDir, 'password');
     await writeFile(pwFile, `${credentials.password}\n`, { mode: 0o600 });

@@ -2,28 +2,40 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { ExitReaper } from './exit-reaper';
 import { freePort } from './service-process';
 
 /**
  * A Kafka broker of a test's own, run by scripts/kafka-test-broker.sh, for tests that must kill
- * and restart the broker (which they cannot do to a shared cluster).
+ * and restart the broker (which they cannot do to a shared cluster). The script detaches the
+ * broker from the test process, so an `ExitReaper` stops it and deletes its state directory if
+ * the test process ends without `stop()`.
  */
 export class DedicatedKafkaBroker {
   private constructor(
     private readonly env: NodeJS.ProcessEnv,
     readonly brokers: string,
+    private readonly reaper: ExitReaper,
   ) {}
 
   static async start(repoRoot: string): Promise<DedicatedKafkaBroker> {
+    const dir = mkdtempSync(path.join(tmpdir(), 'parley-kafka-'));
+    // The JVM's command line names its server.properties in `dir`; the pid file is read when it acts.
+    const reaper = ExitReaper.start({ processes: [{ pidFile: path.join(dir, 'broker.pid'), cmdline: dir }], paths: [dir] });
     const env = {
       ...process.env,
-      PARLEY_KAFKA_DIR: mkdtempSync(path.join(tmpdir(), 'parley-kafka-')),
+      PARLEY_KAFKA_DIR: dir,
       PARLEY_KAFKA_PORT: String(await freePort()),
       PARLEY_KAFKA_CONTROLLER_PORT: String(await freePort()),
     };
     const script = path.join(repoRoot, 'scripts', 'kafka-test-broker.sh');
-    const broker = new DedicatedKafkaBroker({ ...env, SCRIPT: script }, `127.0.0.1:${env.PARLEY_KAFKA_PORT}`);
-    broker.run('start');
+    const broker = new DedicatedKafkaBroker({ ...env, SCRIPT: script }, `127.0.0.1:${env.PARLEY_KAFKA_PORT}`, reaper);
+    try {
+      broker.run('start');
+    } catch (error) {
+      void reaper.reapNow();
+      throw error;
+    }
     return broker;
   }
 
@@ -41,6 +53,7 @@ export class DedicatedKafkaBroker {
   stop(): void {
     this.run('stop');
     rmSync(this.env['PARLEY_KAFKA_DIR'] as string, { recursive: true, force: true });
+    this.reaper.release();
   }
 
   private run(...args: string[]): void {
