@@ -1,6 +1,7 @@
 // Calendar items as a user of a real EWS client sees them, against every deployment (see
-// ews-deployment.ts): a weekly series created, found (expanded), bound by occurrence id, updated
-// with a stale change key, deleted occurrence by occurrence; impersonation and access rules.
+// ews-deployment.ts): a weekly series created, found (expanded), bound by occurrence id (also from
+// the master's First/Last/ModifiedOccurrences), updated with a stale change key, deleted occurrence
+// by occurrence; impersonation and access rules.
 // Everything happens in March 2031.
 import * as ews from 'ews-javascript-api';
 import { errorOf, EwsDeployment } from './ews-deployment';
@@ -50,9 +51,28 @@ export function calendarScenarios(deployment: () => EwsDeployment): void {
       expect([third.Subject, third.Location]).toEqual(['Team sync', 'Room 1']);
       expect([third.Start.TotalMilliSeconds, third.End.TotalMilliSeconds]).toEqual([SERIES_START + 7 * DAY, SERIES_START + 7 * DAY + HOUR]);
 
+      // Move the fifth occurrence (Monday 17 March) two hours later: the master lists it as modified.
+      const fifth = await ews.Appointment.BindToOccurrence(alice, new ews.ItemId(seriesId), 5);
+      fifth.Start = new ews.DateTime(SERIES_START + 14 * DAY + 2 * HOUR);
+      fifth.End = new ews.DateTime(SERIES_START + 14 * DAY + 3 * HOUR);
+      await fifth.Update(ews.ConflictResolutionMode.AlwaysOverwrite, ews.SendInvitationsOrCancellationsMode.SendToNone);
+
       const master = await ews.Appointment.Bind(alice, new ews.ItemId(seriesId));
       expect(ews.AppointmentType[master.AppointmentType]).toBe('RecurringMaster');
       expect(master.Body.Text).toBe('Weekly sync, all welcome');
+      expect(master.FirstOccurrence.Start.TotalMilliSeconds).toBe(SERIES_START);
+      expect(master.LastOccurrence.Start.TotalMilliSeconds).toBe(SERIES_START + 16 * DAY);
+      expect(master.ModifiedOccurrences.Count).toBe(1);
+      const modified = master.ModifiedOccurrences._getItem(0);
+      expect([modified.Start.TotalMilliSeconds, modified.OriginalStart.TotalMilliSeconds]).toEqual([SERIES_START + 14 * DAY + 2 * HOUR, SERIES_START + 14 * DAY]);
+      // Each ItemId binds its own occurrence, not the master.
+      const first = await ews.Appointment.Bind(alice, master.FirstOccurrence.ItemId);
+      expect([ews.AppointmentType[first.AppointmentType], first.Start.TotalMilliSeconds]).toEqual(['Occurrence', SERIES_START]);
+      const last = await ews.Appointment.Bind(alice, master.LastOccurrence.ItemId);
+      expect([ews.AppointmentType[last.AppointmentType], last.Start.TotalMilliSeconds, last.End.TotalMilliSeconds]).toEqual(['Occurrence', SERIES_START + 16 * DAY, SERIES_START + 16 * DAY + HOUR]);
+      const moved = await ews.Appointment.Bind(alice, modified.ItemId);
+      expect([ews.AppointmentType[moved.AppointmentType], moved.Start.TotalMilliSeconds]).toEqual(['Exception', SERIES_START + 14 * DAY + 2 * HOUR]);
+      expect(moved.Id.UniqueId).toBe(fifth.Id.UniqueId);
       expect(master.RequiredAttendees.Count).toBe(1);
       expect(master.RequiredAttendees._getItem(0).Address).toBe(d.address('bob'));
       const weekly = master.Recurrence as InstanceType<typeof ews.Recurrence.WeeklyPattern>;

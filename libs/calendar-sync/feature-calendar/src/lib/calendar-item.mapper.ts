@@ -1,5 +1,5 @@
-import type { CalendarItemView, LegacyFreeBusyStatus, ModifiedOccurrence, OccurrenceRef } from '@parley/contracts';
-import { expandInWindow, Occurrence, overlaps, RecurringSeries, seriesBounds, windowsToIana } from '@parley/calendar-time';
+import type { CalendarItemView, LegacyFreeBusyStatus, ModifiedOccurrence, OccurrenceInfo, OccurrenceRef, OccurrenceSummary } from '@parley/contracts';
+import { expandInWindow, Occurrence, occurrencesOf, overlaps, RecurringSeries, seriesBounds, windowsToIana } from '@parley/calendar-time';
 import type { OccurrenceOverrides, StoredCalendarItem } from '@parley/calendar-sync/data-access';
 import { encodeItemId, encodeOccurrenceId } from './calendar-item-id';
 
@@ -69,9 +69,37 @@ function occurrenceRef(item: StoredCalendarItem, o: ItemOccurrence): OccurrenceR
   return { seriesId: encodeItemId(item.mailbox, item.id), index: o.index, originalStart: iso(o.originalStart) };
 }
 
-/** The item (single or series master) as a reply or event carries it. */
-export function itemView(item: StoredCalendarItem): CalendarItemView {
-  const bounds = item.recurrence ? seriesBounds(seriesOf(item)) : { first: null, last: null };
+/**
+ * One walk over a series for what its master shows: the first and last occurrence by position
+ * (deleted ones included: `firstOccurrence` / `lastOccurrence`) and the first and last live ones
+ * (the EWS summary). A series without end stops at its first live occurrence and has no last, so
+ * only a numbered or end-dated series is walked to its end (and never past MAX_EXPANSION_STEPS).
+ */
+function seriesEnds(series: RecurringSeries<ModifiedException>): { first: ItemOccurrence | null; last: ItemOccurrence | null; firstLive: ItemOccurrence | null; lastLive: ItemOccurrence | null } {
+  const bounded = series.recurrence.range.type !== 'NoEnd';
+  let first: ItemOccurrence | null = null;
+  let last: ItemOccurrence | null = null;
+  let firstLive: ItemOccurrence | null = null;
+  let lastLive: ItemOccurrence | null = null;
+  for (const occurrence of occurrencesOf(series)) {
+    first ??= occurrence;
+    if (!occurrence.deleted) firstLive ??= occurrence;
+    if (!bounded) {
+      if (firstLive) break;
+      continue;
+    }
+    last = occurrence;
+    if (!occurrence.deleted) lastLive = occurrence;
+  }
+  return { first, last, firstLive, lastLive };
+}
+
+function occurrenceInfo(item: StoredCalendarItem, o: { originalStart: number; start: number; end: number }): OccurrenceInfo {
+  return { id: encodeOccurrenceId(item.mailbox, item.id, o.originalStart), start: iso(o.start), end: iso(o.end), originalStart: iso(o.originalStart) };
+}
+
+/** The fields every view of an item shares; the series-wide ones are left empty here. */
+function baseView(item: StoredCalendarItem): CalendarItemView {
   return {
     id: encodeItemId(item.mailbox, item.id),
     changeKey: item.changeKey,
@@ -90,23 +118,45 @@ export function itemView(item: StoredCalendarItem): CalendarItemView {
     optionalAttendees: item.optionalAttendees,
     startTimeZone: item.startTimeZone,
     endTimeZone: item.endTimeZone,
-    recurrence: item.recurrence,
-    modifiedOccurrences: item.exceptions.flatMap((x): ModifiedOccurrence[] =>
-      x.kind === 'modified' ? [{ originalStart: iso(x.originalStart), start: iso(x.start), end: iso(x.end), overrides: x.overrides }] : [],
-    ),
-    deletedOccurrences: item.exceptions.filter((x) => x.kind === 'deleted').map((x) => iso(x.originalStart)),
+    recurrence: null,
+    modifiedOccurrences: [],
+    deletedOccurrences: [],
     occurrence: null,
-    firstOccurrence: bounds.first ? occurrenceRef(item, bounds.first) : null,
-    lastOccurrence: bounds.last ? occurrenceRef(item, bounds.last) : null,
+    firstOccurrence: null,
+    lastOccurrence: null,
+    occurrences: null,
     revision: item.revision,
     createdAt: iso(item.createdAt),
     lastModifiedAt: iso(item.lastModifiedAt),
   };
 }
 
+/** The item (single or series master) as a reply or event carries it. */
+export function itemView(item: StoredCalendarItem): CalendarItemView {
+  const base = baseView(item);
+  if (!item.recurrence) return base;
+  const ends = seriesEnds(seriesOf(item));
+  const modified = item.exceptions.flatMap((x) => (x.kind === 'modified' ? [x] : [])).sort((a, b) => a.originalStart.getTime() - b.originalStart.getTime());
+  const occurrences: OccurrenceSummary = {
+    first: ends.firstLive ? occurrenceInfo(item, ends.firstLive) : null,
+    last: ends.lastLive ? occurrenceInfo(item, ends.lastLive) : null,
+    modified: modified.map((x) => occurrenceInfo(item, { originalStart: x.originalStart.getTime(), start: x.start.getTime(), end: x.end.getTime() })),
+  };
+  return {
+    ...base,
+    recurrence: item.recurrence,
+    modifiedOccurrences: modified.map((x): ModifiedOccurrence => ({ originalStart: iso(x.originalStart), start: iso(x.start), end: iso(x.end), overrides: x.overrides })),
+    deletedOccurrences: item.exceptions.filter((x) => x.kind === 'deleted').map((x) => iso(x.originalStart)),
+    firstOccurrence: ends.first ? occurrenceRef(item, ends.first) : null,
+    lastOccurrence: ends.last ? occurrenceRef(item, ends.last) : null,
+    occurrences,
+  };
+}
+
 /** One occurrence of a series: its own id, start and end, with its exception's fields applied. */
 export function occurrenceView(item: StoredCalendarItem, o: ItemOccurrence): CalendarItemView {
-  const base = itemView(item);
+  // baseView, not itemView: an occurrence carries no series summary, so the series is not walked.
+  const base = baseView(item);
   const overrides = o.exception?.overrides ?? {};
   return {
     ...base,
@@ -120,12 +170,7 @@ export function occurrenceView(item: StoredCalendarItem, o: ItemOccurrence): Cal
     sensitivity: overrides.sensitivity ?? item.sensitivity,
     start: iso(o.start),
     end: iso(o.end),
-    recurrence: null,
-    modifiedOccurrences: [],
-    deletedOccurrences: [],
     occurrence: occurrenceRef(item, o),
-    firstOccurrence: null,
-    lastOccurrence: null,
   };
 }
 

@@ -74,10 +74,20 @@ describe('calendar service on PostgreSQL', () => {
     },
   };
 
+  it('summarises an end-dated series and one without end for their masters', async () => {
+    const endDated = await create(ALICE, { ...weeklyStandUp, recurrence: { pattern: { type: 'Weekly', interval: 1, daysOfWeek: ['Monday', 'Wednesday'], firstDayOfWeek: 'Monday' }, range: { type: 'EndDate', startDate: '2026-03-16', endDate: '2026-03-30' } } });
+    expect([endDated.occurrences?.first?.start, endDated.occurrences?.last?.start]).toEqual(['2026-03-16T08:00:00.000Z', '2026-03-30T07:00:00.000Z']);
+    const endless = await create(ALICE, { ...weeklyStandUp, recurrence: { pattern: { type: 'Weekly', interval: 1, daysOfWeek: ['Monday', 'Wednesday'], firstDayOfWeek: 'Monday' }, range: { type: 'NoEnd', startDate: '2026-03-16' } } });
+    const master = await calendar.get({ mailbox: ALICE, target: { by: 'id', itemId: endless.id } });
+    expect(master.occurrences).toMatchObject({ first: { start: '2026-03-16T08:00:00.000Z' }, last: null, modified: [] });
+    expect(await calendar.get({ mailbox: ALICE, target: { by: 'id', itemId: master.occurrences?.first?.id ?? '' } })).toMatchObject({ itemType: 'Occurrence', start: '2026-03-16T08:00:00.000Z' });
+  });
+
   it('creates a weekly series and expands it in a calendar view, keeping 09:00 Berlin across the DST change', async () => {
     const series = await create(ALICE, weeklyStandUp);
     const single = await create(ALICE, { subject: 'Dentist', start: '2026-03-18T12:00:00Z', end: '2026-03-18T13:00:00Z', legacyFreeBusyStatus: 'OOF' });
     expect(series).toMatchObject({ itemType: 'RecurringMaster', firstOccurrence: { index: 1 }, lastOccurrence: { index: 6, originalStart: '2026-04-01T07:00:00.000Z' } });
+    expect(series.occurrences).toMatchObject({ first: { start: '2026-03-16T08:00:00.000Z' }, last: { start: '2026-04-01T07:00:00.000Z', end: '2026-04-01T07:15:00.000Z' }, modified: [] });
 
     const view = await find(ALICE, '2026-03-16T00:00:00Z', '2026-04-06T00:00:00Z');
     expect(view.items.map((i) => [i.itemType, i.subject, i.start])).toEqual([
@@ -160,6 +170,15 @@ describe('calendar service on PostgreSQL', () => {
     const master = await calendar.get({ mailbox: ALICE, target: { by: 'id', itemId: series.id } });
     expect(master.deletedOccurrences).toEqual(['2026-03-16T08:00:00.000Z']);
     expect(master.modifiedOccurrences).toMatchObject([{ originalStart: '2026-03-18T08:00:00.000Z', start: '2026-03-18T14:00:00.000Z' }]);
+    // The summary skips the deleted first occurrence and names the moved one by its own id.
+    expect(master.occurrences).toEqual({
+      first: { id: second.id, start: '2026-03-18T14:00:00.000Z', end: '2026-03-18T15:00:00.000Z', originalStart: '2026-03-18T08:00:00.000Z' },
+      last: { id: view.items[4].id, start: '2026-04-01T07:00:00.000Z', end: '2026-04-01T07:15:00.000Z', originalStart: '2026-04-01T07:00:00.000Z' },
+      modified: [{ id: second.id, start: '2026-03-18T14:00:00.000Z', end: '2026-03-18T15:00:00.000Z', originalStart: '2026-03-18T08:00:00.000Z' }],
+    });
+    expect(await calendar.get({ mailbox: ALICE, target: { by: 'id', itemId: master.occurrences?.modified[0].id ?? '' } })).toMatchObject({ itemType: 'Exception', subject: 'Stand-up (moved)' });
+    const published = (await events()).at(-1)?.item;
+    expect(published?.occurrences?.modified).toHaveLength(1);
 
     expect(await calendar.delete(randomUUID(), { mailbox: ALICE, itemId: series.id })).toMatchObject({ deleted: 'item' });
     expect((await find(ALICE, ...window)).items).toEqual([]);

@@ -1,4 +1,6 @@
 import {
+  calendarItemChangedSchema,
+  calendarItemViewSchema,
   createCalendarItemRequestSchema,
   freeBusyRequestSchema,
   freeBusyViewSchema,
@@ -66,6 +68,58 @@ describe('calendar contracts', () => {
       expect(freeBusyViewSchema.parse({ ...view, workingHours: nineToFive }).workingHours).toEqual(nineToFive);
       expect(freeBusyViewSchema.parse({ ...view, workingHours: null }).workingHours).toBeNull();
       expect(freeBusyViewSchema.safeParse({ ...view, workingHours: { ...nineToFive, days: [] } }).success).toBe(false);
+    });
+  });
+
+  describe('occurrence summary of a series master', () => {
+    const master = {
+      id: 'series-id',
+      changeKey: 'ck',
+      mailbox: 'alice@example.com',
+      itemType: 'RecurringMaster',
+      subject: 'Stand-up',
+      body: null,
+      location: null,
+      start: '2026-03-16T08:00:00.000Z',
+      end: '2026-03-16T08:15:00.000Z',
+      isAllDay: false,
+      legacyFreeBusyStatus: 'Busy',
+      sensitivity: 'Normal',
+      organizer: { address: 'alice@example.com', responseType: 'Organizer' },
+      requiredAttendees: [],
+      optionalAttendees: [],
+      startTimeZone: 'UTC',
+      endTimeZone: 'UTC',
+      recurrence: { pattern: { type: 'Daily', interval: 1 }, range: { type: 'NoEnd', startDate: '2026-03-16' } },
+      modifiedOccurrences: [],
+      deletedOccurrences: [],
+      occurrence: null,
+      firstOccurrence: null,
+      lastOccurrence: null,
+      revision: 1,
+      createdAt: '2026-03-01T00:00:00.000Z',
+      lastModifiedAt: '2026-03-01T00:00:00.000Z',
+    };
+    const info = (day: number) => ({ id: `occurrence-${day}`, start: `2026-03-${day}T09:00:00.000Z`, end: `2026-03-${day}T09:15:00.000Z`, originalStart: `2026-03-${day}T08:00:00.000Z` });
+
+    it('carries first, last and modified occurrences with their own ids, and a null last for a series without end', () => {
+      const occurrences = { first: info(16), last: info(20), modified: [info(18)] };
+      expect(calendarItemViewSchema.parse({ ...master, occurrences }).occurrences).toEqual(occurrences);
+      expect(calendarItemViewSchema.parse({ ...master, occurrences: { first: info(16), last: null, modified: [] } }).occurrences?.last).toBeNull();
+      expect(calendarItemViewSchema.parse({ ...master, occurrences: null }).occurrences).toBeNull();
+    });
+
+    it('is optional, so views published before it existed still validate', () => {
+      expect(calendarItemViewSchema.parse(master).occurrences).toBeUndefined();
+      expect(calendarItemChangedSchema.safeParse({ mailbox: 'alice@example.com', change: 'created', itemId: 'series-id', originalStart: null, changeKey: 'ck', revision: 1, item: master }).success).toBe(true);
+    });
+
+    it.each([
+      ['an occurrence without id', { first: { ...info(16), id: undefined }, last: null, modified: [] }],
+      ['a start without offset', { first: { ...info(16), start: '2026-03-16T09:00:00' }, last: null, modified: [] }],
+      ['no modified list', { first: info(16), last: null }],
+    ])('refuses %s', (_label, occurrences) => {
+      expect(calendarItemViewSchema.safeParse({ ...master, occurrences }).success).toBe(false);
     });
   });
 });

@@ -158,6 +158,34 @@ export const occurrenceRefSchema = z.object({
 });
 export type OccurrenceRef = z.infer<typeof occurrenceRefSchema>;
 
+/**
+ * One occurrence as its series master lists it (EWS `t:OccurrenceInfoType`). `id` is the
+ * occurrence's own id, the one a CalendarView lists: GetItem on it answers that occurrence. Its
+ * change key is the master's, as for every occurrence view.
+ */
+export const occurrenceInfoSchema = z.object({
+  id: z.string(),
+  start: instant,
+  end: instant,
+  /** The start the series gives this occurrence (differs from `start` once it was moved). */
+  originalStart: instant,
+});
+export type OccurrenceInfo = z.infer<typeof occurrenceInfoSchema>;
+
+/**
+ * A series master's occurrences as EWS `FirstOccurrence`, `LastOccurrence` and
+ * `ModifiedOccurrences` carry them. Deleted occurrences are skipped (they cannot be bound), so
+ * `first` / `last` are the first and last live ones.
+ */
+export const occurrenceSummarySchema = z.object({
+  first: occurrenceInfoSchema.nullable(),
+  /** Null for a series without end (Exchange then omits LastOccurrence). */
+  last: occurrenceInfoSchema.nullable(),
+  /** By original start. */
+  modified: z.array(occurrenceInfoSchema),
+});
+export type OccurrenceSummary = z.infer<typeof occurrenceSummarySchema>;
+
 /** A calendar item as calendar-sync answers it: a single item, a series master, or one occurrence. */
 export const calendarItemViewSchema = z.object({
   /** Opaque, unguessable, bound to the mailbox. An occurrence has an id of its own. */
@@ -189,6 +217,11 @@ export const calendarItemViewSchema = z.object({
   /** Series only: the first and last occurrence when the range bounds them (null for NoEnd last). */
   firstOccurrence: occurrenceRefSchema.nullable(),
   lastOccurrence: occurrenceRefSchema.nullable(),
+  /**
+   * Series masters only (null otherwise). Optional: views published before it existed lack it,
+   * and readers treat a missing summary as unknown (nothing written), never as "no occurrences".
+   */
+  occurrences: occurrenceSummarySchema.nullable().optional(),
   revision: z.number().int().min(1),
   createdAt: instant,
   lastModifiedAt: instant,

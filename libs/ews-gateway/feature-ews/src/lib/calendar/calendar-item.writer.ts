@@ -1,4 +1,4 @@
-import type { Attendee, CalendarItemView, Recurrence } from '@parley/contracts';
+import type { Attendee, CalendarItemView, OccurrenceInfo, Recurrence } from '@parley/contracts';
 import { el, formatXsDateTime, NS, type XmlNode } from '@parley/ews-gateway/soap';
 import { timeZoneDefinition } from './time-zone-definition.writer';
 
@@ -53,9 +53,14 @@ const FIELDS: ReadonlyArray<readonly [string, Writer]> = [
   ['calendar:AppointmentSequenceNumber', (v) => t('AppointmentSequenceNumber', {}, v.revision - 1)],
   ['calendar:AppointmentState', (v) => t('AppointmentState', {}, isMeeting(v) ? 1 : 0)],
   ['calendar:Recurrence', (v) => v.recurrence && recurrenceElement(v.recurrence)],
-  // FirstOccurrence / LastOccurrence / ModifiedOccurrences need each occurrence's ItemId, which
-  // the calendar contract does not carry yet; DeletedOccurrences need only the start.
-  ['calendar:DeletedOccurrences', (v) => v.deletedOccurrences.length > 0 && t('DeletedOccurrences', {}, v.deletedOccurrences.map((s) => t('DeletedOccurrence', {}, t('Start', {}, time(s)))))],
+  // On series masters only; a view without a summary (published before it existed) leaves them out.
+  ['calendar:FirstOccurrence', (v) => occurrenceInfo('FirstOccurrence', v, master(v)?.first)],
+  ['calendar:LastOccurrence', (v) => occurrenceInfo('LastOccurrence', v, master(v)?.last)],
+  ['calendar:ModifiedOccurrences', (v) => {
+    const modified = master(v)?.modified ?? [];
+    return modified.length > 0 && t('ModifiedOccurrences', {}, modified.map((o) => occurrenceInfo('Occurrence', v, o)));
+  }],
+  ['calendar:DeletedOccurrences', (v) => v.itemType === 'RecurringMaster' && v.deletedOccurrences.length > 0 && t('DeletedOccurrences', {}, v.deletedOccurrences.map((s) => t('DeletedOccurrence', {}, t('Start', {}, time(s)))))],
   ['calendar:StartTimeZone', (v, ctx) => !ctx.exchange2007 && timeZoneDefinition('StartTimeZone', v.startTimeZone, new Date(v.start).getUTCFullYear())],
   ['calendar:EndTimeZone', (v, ctx) => !ctx.exchange2007 && timeZoneDefinition('EndTimeZone', v.endTimeZone, new Date(v.end).getUTCFullYear())],
 ];
@@ -81,6 +86,21 @@ export function calendarItemElement(view: CalendarItemView, shape: ReadonlySet<s
 /** The bare `t:CalendarItem` → `t:ItemId` that CreateItem and UpdateItem answer with. */
 export function calendarItemIdElement(view: Pick<CalendarItemView, 'id' | 'changeKey'>): XmlNode {
   return t('CalendarItem', {}, t('ItemId', { Id: view.id, ChangeKey: view.changeKey }));
+}
+
+/** The occurrence summary of a series master; undefined on any other item. */
+function master(v: CalendarItemView): CalendarItemView['occurrences'] {
+  return v.itemType === 'RecurringMaster' ? v.occurrences : undefined;
+}
+
+/**
+ * `t:OccurrenceInfoType` (ItemId, Start, End, OriginalStart). The ItemId is the occurrence's own
+ * id, which GetItem resolves to that occurrence; its change key is the master's (as on every
+ * occurrence view).
+ */
+function occurrenceInfo(local: string, v: CalendarItemView, o: OccurrenceInfo | null | undefined): XmlNode | null {
+  if (!o) return null;
+  return t(local, {}, [t('ItemId', { Id: o.id, ChangeKey: v.changeKey }), t('Start', {}, time(o.start)), t('End', {}, time(o.end)), t('OriginalStart', {}, time(o.originalStart))]);
 }
 
 function isMeeting(v: CalendarItemView): boolean {

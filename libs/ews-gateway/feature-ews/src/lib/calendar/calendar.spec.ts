@@ -246,6 +246,48 @@ describe('GetItem', () => {
     );
   });
 
+  describe('occurrence summary of a series master', () => {
+    const at = (day: number, hour: number) => new Date(Date.UTC(2031, 2, day, hour)).toISOString();
+    const info = (id: string, day: number, hour = 9) => ({ id, start: at(day, hour), end: at(day, hour + 1), originalStart: at(day, 9) });
+    const occurrences = { first: info('AAMkOcc1', 3), last: info('AAMkOcc6', 19), modified: [info('AAMkOcc3', 10, 14)] };
+    const getWith = (shape: string, item: CalendarItemView) =>
+      new GetItemHandler(fakeCalendar({ get: jest.fn(async () => item) }), access).handle(
+        context(`<m:GetItem><m:ItemShape>${shape}</m:ItemShape><m:ItemIds><t:ItemId Id="AAMkSeries1"/></m:ItemIds></m:GetItem>`),
+      );
+    const occurrenceInfo = (local: string, id: string, start: string, end: string, originalStart: string) =>
+      `<t:${local}><t:ItemId Id="${id}" ChangeKey="CK1"/><t:Start>${start}</t:Start><t:End>${end}</t:End><t:OriginalStart>${originalStart}</t:OriginalStart></t:${local}>`;
+    const summaryXml =
+      occurrenceInfo('FirstOccurrence', 'AAMkOcc1', '2031-03-03T09:00:00Z', '2031-03-03T10:00:00Z', '2031-03-03T09:00:00Z') +
+      occurrenceInfo('LastOccurrence', 'AAMkOcc6', '2031-03-19T09:00:00Z', '2031-03-19T10:00:00Z', '2031-03-19T09:00:00Z') +
+      `<t:ModifiedOccurrences>${occurrenceInfo('Occurrence', 'AAMkOcc3', '2031-03-10T14:00:00Z', '2031-03-10T15:00:00Z', '2031-03-10T09:00:00Z')}</t:ModifiedOccurrences>`;
+
+    it('writes FirstOccurrence, LastOccurrence and ModifiedOccurrences between Recurrence and DeletedOccurrences with AllProperties (golden)', async () => {
+      const xml = bodyXml(await getWith('<t:BaseShape>AllProperties</t:BaseShape>', view({ occurrences })));
+      expect(xml).toContain(
+        '<t:NumberOfOccurrences>6</t:NumberOfOccurrences></t:NumberedRecurrence></t:Recurrence>' +
+          summaryXml +
+          '<t:DeletedOccurrences><t:DeletedOccurrence><t:Start>2031-03-05T09:00:00Z</t:Start></t:DeletedOccurrence></t:DeletedOccurrences><t:StartTimeZone ',
+      );
+    });
+
+    it('writes them when AdditionalProperties name them, in schema order, and not with the Default shape', async () => {
+      const additional = '<t:AdditionalProperties><t:FieldURI FieldURI="calendar:ModifiedOccurrences"/><t:FieldURI FieldURI="calendar:LastOccurrence"/><t:FieldURI FieldURI="calendar:FirstOccurrence"/></t:AdditionalProperties>';
+      const xml = bodyXml(await getWith(`<t:BaseShape>IdOnly</t:BaseShape>${additional}`, view({ occurrences })));
+      expect(xml).toContain(`<m:Items><t:CalendarItem><t:ItemId Id="AAMkSeries1" ChangeKey="CK1"/>${summaryXml}</t:CalendarItem></m:Items>`);
+      expect(bodyXml(await getWith('<t:BaseShape>Default</t:BaseShape>', view({ occurrences })))).not.toContain('Occurrence>');
+    });
+
+    it('leaves out LastOccurrence for a series without end, an empty ModifiedOccurrences, and all of them without a summary or off a master', async () => {
+      const all = '<t:BaseShape>AllProperties</t:BaseShape>';
+      const endless = bodyXml(await getWith(all, view({ occurrences: { first: occurrences.first, last: null, modified: [] } })));
+      expect(endless).toContain('<t:FirstOccurrence>');
+      expect(endless).not.toMatch(/<t:(LastOccurrence|ModifiedOccurrences)>/);
+      for (const item of [view(), view({ occurrences: null }), view({ itemType: 'Occurrence', recurrence: null, deletedOccurrences: [], occurrences })]) {
+        expect(bodyXml(await getWith(all, item))).not.toMatch(/<t:(FirstOccurrence|LastOccurrence|ModifiedOccurrences)>/);
+      }
+    });
+  });
+
   it('maps a missing occurrence by index to ErrorCalendarOccurrenceIndexIsOutOfRecurrenceRange, and by id to ErrorItemNotFound', async () => {
     const calendar = fakeCalendar({ get: jest.fn(async () => Promise.reject(new CalendarCommandRefused('OccurrenceNotFound', 'gone'))) });
     const xml = bodyXml(await new GetItemHandler(calendar, access).handle(context(get('<t:OccurrenceItemId RecurringMasterId="S" InstanceIndex="99"/><t:ItemId Id="O"/><t:ItemId Id=""/>'))));
