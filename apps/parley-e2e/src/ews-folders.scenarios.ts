@@ -1,9 +1,21 @@
 // The calls a real EWS client (ews-javascript-api) makes first — folders, ConvertId, server time
-// zones — against every deployment (see ews-deployment.ts). Folder counts are of mailboxes that
-// hold no items yet: declare these before the scenarios that create calendar items or tasks.
+// zones — against every deployment (see ews-deployment.ts). Item counts are asserted relative to
+// what carol's folders held before (no other shared scenario writes carol's calendar or tasks),
+// and the items made for them are deleted again, so the order of scenarios does not matter.
 import * as ews from 'ews-javascript-api';
 import { basic, soapRequest } from './ews-embedded';
 import { errorOf, EwsDeployment, impersonating } from './ews-deployment';
+
+/** Far from every other scenario's dates, so a left-over item could not disturb their views. */
+const COUNTED_START = Date.UTC(2034, 5, 5, 9, 0, 0);
+const HOUR = 3_600_000;
+
+async function folderTotals(service: ews.ExchangeService): Promise<{ calendar: number; tasks: number; listed: Record<string, number> }> {
+  const calendar = await ews.Folder.Bind(service, ews.WellKnownFolderName.Calendar);
+  const tasks = await ews.Folder.Bind(service, ews.WellKnownFolderName.Tasks);
+  const found = await service.FindFolders(ews.WellKnownFolderName.MsgFolderRoot, new ews.FolderView(100));
+  return { calendar: calendar.TotalCount, tasks: tasks.TotalCount, listed: Object.fromEntries(found.Folders.map((f) => [f.DisplayName, f.TotalCount])) };
+}
 
 export function folderScenarios(deployment: () => EwsDeployment): void {
   describe('folders, ConvertId and time zones', () => {
@@ -13,12 +25,14 @@ export function folderScenarios(deployment: () => EwsDeployment): void {
       expect(calendar).toBeInstanceOf(ews.CalendarFolder);
       expect(calendar.DisplayName).toBe('Calendar');
       expect(calendar.FolderClass).toBe('IPF.Appointment');
-      expect(calendar.TotalCount).toBe(0);
+      expect(calendar.TotalCount).toBeGreaterThanOrEqual(0);
+      expect(calendar.ChildFolderCount).toBe(0);
       const inbox = await ews.Folder.Bind(alice, ews.WellKnownFolderName.Inbox);
       expect(inbox.DisplayName).toBe('Inbox');
       expect(inbox.UnreadCount).toBe(0);
       const top = await ews.Folder.Bind(alice, ews.WellKnownFolderName.MsgFolderRoot);
       expect(top.DisplayName).toBe('Top of Information Store');
+      expect(top.ChildFolderCount).toBe(7);
       expect(inbox.ParentFolderId.UniqueId).toBe(top.Id.UniqueId);
       // The id given back resolves to the same folder, with a stable id and change key.
       const again = await ews.Folder.Bind(alice, new ews.FolderId(calendar.Id.UniqueId));
@@ -39,6 +53,38 @@ export function folderScenarios(deployment: () => EwsDeployment): void {
       deep.Traversal = ews.FolderTraversal.Deep;
       const all = await alice.FindFolders(ews.WellKnownFolderName.Root, deep);
       expect(all.Folders.find((f) => f.DisplayName === 'Voice Mail')).toBeInstanceOf(ews.SearchFolder);
+    });
+
+    it('counts the items of the calendar (a series once) and of the tasks folder', async () => {
+      const carol = deployment().client('carol');
+      const before = await folderTotals(carol);
+      expect(before.listed['Calendar']).toBe(before.calendar);
+      expect(before.listed['Tasks']).toBe(before.tasks);
+      expect(before.listed['Inbox']).toBe(0);
+
+      const series = new ews.Appointment(carol);
+      series.Subject = 'Counted daily series';
+      series.Start = new ews.DateTime(COUNTED_START);
+      series.End = new ews.DateTime(COUNTED_START + HOUR);
+      const pattern = new ews.Recurrence.DailyPattern();
+      pattern.StartDate = new ews.DateTime(COUNTED_START);
+      pattern.Interval = 1;
+      pattern.NumberOfOccurrences = 5;
+      series.Recurrence = pattern;
+      await series.Save(ews.SendInvitationsMode.SendToNone);
+      const task = new ews.Task(carol);
+      task.Subject = 'Counted task';
+      await task.Save(ews.WellKnownFolderName.Tasks);
+      try {
+        const after = await folderTotals(carol);
+        expect([after.calendar, after.tasks]).toEqual([before.calendar + 1, before.tasks + 1]);
+        expect([after.listed['Calendar'], after.listed['Tasks'], after.listed['Inbox']]).toEqual([before.calendar + 1, before.tasks + 1, 0]);
+      } finally {
+        await series.Delete(ews.DeleteMode.HardDelete, ews.SendCancellationsMode.SendToNone);
+        await task.Delete(ews.DeleteMode.HardDelete);
+      }
+      const cleaned = await folderTotals(carol);
+      expect([cleaned.calendar, cleaned.tasks]).toEqual([before.calendar, before.tasks]);
     });
 
     it("keeps other users' folders out of reach, and lets an impersonating app in", async () => {

@@ -4,3 +4,4 @@ export * from './lib/oof';
 export * from './lib/presence';
 export * from './lib/calendar';
 export * from './lib/tasks';
+export * from './lib/folder-counts';

@@ -110,6 +110,11 @@ export class CalendarItemRepository {
     return this.load(tx.manager, mailbox, id, true);
   }
 
+  /** Items in the mailbox's calendar: single items and series masters (exceptions belong to their master). */
+  async count(mailbox: string): Promise<number> {
+    return this.dataSource.manager.getRepository(CalendarItemEntity).countBy({ mailbox });
+  }
+
   /** Items whose span may meet [from, to): the candidates a calendar view expands. */
   async findInRange(mailbox: string, from: Date, to: Date): Promise<StoredCalendarItem[]> {
     const rows = await this.dataSource.manager

@@ -2,6 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { DirectoryRepository } from '@parley/directory';
 import { CalendarConsumer } from './calendar.consumer';
 import { CalendarService } from './calendar.service';
+import { FolderCountsConsumer } from './folder-counts.consumer';
+import { FolderCountsService } from './folder-counts.service';
 import { cachedMailboxDirectory, MailboxDirectory } from './mailbox-directory';
 import { WorkingHoursConsumer } from './working-hours.consumer';
 import { WorkingHoursDefaults, WorkingHoursService } from './working-hours.service';
@@ -17,10 +19,11 @@ export class CalendarFeatureModule {
     const defaults: WorkingHoursDefaults = { timeZone: options.defaultWorkingHoursTimeZone };
     return {
       module: CalendarFeatureModule,
-      controllers: [CalendarConsumer, WorkingHoursConsumer],
+      controllers: [CalendarConsumer, WorkingHoursConsumer, FolderCountsConsumer],
       providers: [
         CalendarService,
         WorkingHoursService,
+        FolderCountsService,
         { provide: WorkingHoursDefaults, useValue: defaults },
         {
           provide: MailboxDirectory,

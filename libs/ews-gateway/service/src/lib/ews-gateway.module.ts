@@ -20,6 +20,7 @@ export const ewsGatewayRequestTopics = [
   Topics.calendarTaskDeleteRequest,
   Topics.calendarTaskGetRequest,
   Topics.calendarTaskFindRequest,
+  Topics.calendarFolderCountsGetRequest,
 ] as const;
 
 /** ews-gateway: stateless EWS and Autodiscover front end; reaches data through the bus. */

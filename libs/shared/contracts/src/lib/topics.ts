@@ -26,6 +26,7 @@ export const Topics = {
   calendarTaskGetRequest: 'calendar.task.get.request.v1',
   calendarTaskFindRequest: 'calendar.task.find.request.v1',
   calendarTaskChanged: 'calendar.task.changed.v1',
+  calendarFolderCountsGetRequest: 'calendar.folder-counts.get.request.v1',
 } as const;
 
 export type Topic = (typeof Topics)[keyof typeof Topics];

@@ -9,6 +9,8 @@ import {
   deleteCalendarItemReplySchema,
   type FindCalendarItemsReply,
   findCalendarItemsReplySchema,
+  type FolderCountsReply,
+  folderCountsReplySchema,
   type FreeBusyReply,
   freeBusyReplySchema,
   type FreeBusyRequest,
@@ -62,6 +64,14 @@ export class CalendarGateway {
 
   async find(mailbox: string, start: string, end: string, maxEntries: number | undefined): Promise<FindCalendarItemsReply> {
     return unwrap(await this.commands.request(Topics.calendarItemFindRequest, mailbox, { mailbox, start, end, maxEntries }, findCalendarItemsReplySchema));
+  }
+
+  /**
+   * How many items the mailbox's Calendar and Tasks folders hold (GetFolder / FindFolder
+   * `TotalCount`). Keyed by the mailbox, so it is answered after this caller's earlier writes.
+   */
+  async folderCounts(mailbox: string): Promise<FolderCountsReply> {
+    return unwrap(await this.commands.request(Topics.calendarFolderCountsGetRequest, mailbox, { mailbox }, folderCountsReplySchema));
   }
 
   /**

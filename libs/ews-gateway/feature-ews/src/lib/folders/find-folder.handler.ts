@@ -8,7 +8,8 @@ import { MailboxFolders } from './mailbox-folders.service';
 /**
  * FindFolder: the subfolders (Shallow) or all descendants (Deep) of each parent, paged by
  * `IndexedPageFolderView`. Nothing is ever soft-deleted. A `Restriction` is not applied yet:
- * the tree is small and fixed, and clients filter the listing themselves.
+ * the tree is small and fixed, and clients filter the listing themselves. Calendar and Tasks
+ * counts come from calendar-sync, in one request for every folder shown by the whole answer.
  */
 @Injectable()
 export class FindFolderHandler implements EwsOperationHandler {
@@ -21,24 +22,42 @@ export class FindFolderHandler implements EwsOperationHandler {
     const shape = readFolderShape(request.body);
     const page = readFolderPage(request.body);
     const parents = readFolderTargets(request.body, 'ParentFolderIds');
-    const messages = parents.map((target): ResponseMessageSpec => {
+    const listings = parents.map((target) => {
       const resolved = this.folders.resolve(acting, target);
-      if ('error' in resolved) return resolved.error;
-      const found = traversal === 'SoftDeleted' ? [] : this.folders.descendants(acting, resolved.kind, traversal === 'Deep');
-      return { content: rootFolder(found, page, (view) => folderElement(view, shape)) };
+      if ('error' in resolved) return resolved;
+      return { kinds: traversal === 'SoftDeleted' ? [] : this.folders.descendants(resolved.kind, traversal === 'Deep') };
+    });
+    // Only the folders on the requested page are shown, so only they may need calendar-sync's counts.
+    const shown = listings.flatMap((l) => ('kinds' in l ? pageOf(l.kinds, page).shown : []));
+    const owned = await this.folders.ownedCounts(acting, shown, shape);
+    const messages = listings.map((listing): ResponseMessageSpec => {
+      if ('error' in listing) return listing.error;
+      const paged = pageOf(listing.kinds, page);
+      const views = this.folders.views(acting, paged.shown, owned);
+      if ('error' in views) return views.error;
+      return { content: rootFolder(views, paged, (view) => folderElement(view, shape)) };
     });
     return operationResponse('FindFolder', messages);
   }
 }
 
-function rootFolder(all: FolderView[], page: FolderPage, write: (view: FolderView) => XmlNode): XmlNode {
+interface Paged<T> {
+  readonly shown: T[];
+  readonly total: number;
+  readonly indexedPagingOffset: number;
+  readonly includesLast: boolean;
+}
+
+function pageOf<T>(all: readonly T[], page: FolderPage): Paged<T> {
   const total = all.length;
   const max = page.maxEntries ?? total;
   const start = page.fromEnd ? Math.max(0, total - page.offset - max) : Math.min(page.offset, total);
   const end = page.fromEnd ? Math.max(0, total - page.offset) : Math.min(total, start + max);
-  const shown = all.slice(start, end);
-  const includesLast = page.fromEnd ? start === 0 : end === total;
-  return el(NS.MESSAGES, 'RootFolder', { IndexedPagingOffset: page.fromEnd ? start : end, TotalItemsInView: total, IncludesLastItemInRange: includesLast }, [
-    el(NS.TYPES, 'Folders', {}, shown.map(write)),
+  return { shown: all.slice(start, end), total, indexedPagingOffset: page.fromEnd ? start : end, includesLast: page.fromEnd ? start === 0 : end === total };
+}
+
+function rootFolder(views: FolderView[], paged: Paged<unknown>, write: (view: FolderView) => XmlNode): XmlNode {
+  return el(NS.MESSAGES, 'RootFolder', { IndexedPagingOffset: paged.indexedPagingOffset, TotalItemsInView: paged.total, IncludesLastItemInRange: paged.includesLast }, [
+    el(NS.TYPES, 'Folders', {}, views.map(write)),
   ]);
 }

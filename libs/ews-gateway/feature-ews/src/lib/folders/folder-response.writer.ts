@@ -49,6 +49,11 @@ export function folderElement(view: FolderView, shape: FolderShape): XmlNode {
   ]);
 }
 
+/** Whether `shape` writes a folder's item count (`TotalCount` or PR_CONTENT_COUNT), the one count Parley asks an owner for. */
+export function showsItemCount(shape: FolderShape): boolean {
+  return shape.baseShape !== 'IdOnly' || shape.fields.has('folder:TotalCount') || shape.extended.some((e) => e.tag === PR_CONTENT_COUNT);
+}
+
 function extendedValue(tag: number | undefined, view: FolderView): string | undefined {
   switch (tag) {
     case PR_CONTENT_COUNT:

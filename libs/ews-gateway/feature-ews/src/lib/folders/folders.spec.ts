@@ -1,5 +1,10 @@
 import { ActingMailboxResolver } from '@parley/ews-gateway/auth';
+import type { Envelope } from '@parley/contracts';
+import { Topics } from '@parley/contracts';
 import type { DirectoryRepository } from '@parley/directory';
+import { CommandBus, CommandTimeoutError } from '@parley/messaging';
+import { FreeBusyCache } from '../availability/free-busy-cache';
+import { CalendarGateway } from '../calendar/calendar.gateway';
 import { bodyXml, directoryUser, operationContext } from '../test-context';
 import { FindFolderHandler } from './find-folder.handler';
 import { FolderIds } from './folder-ids';
@@ -8,8 +13,27 @@ import { MailboxFolders } from './mailbox-folders.service';
 
 const alice = directoryUser('alice@parley.test', 'Alice Archer');
 const bob = directoryUser('bob@parley.test', 'Bob Baker');
+
+/** calendar-sync as the bus delivers it: answers the folder-count query as scripted, and records what it was asked. */
+class CountingOwner extends CommandBus {
+  readonly asked: { topic: string; key: string; payload: unknown }[] = [];
+  reply: unknown = { ok: true, value: { calendarItems: 3, tasks: 2 } };
+
+  protected async send(topic: string, envelope: Envelope): Promise<unknown> {
+    this.asked.push({ topic, key: envelope.key, payload: envelope.payload });
+    if (this.reply instanceof Error) throw this.reply;
+    return this.reply;
+  }
+
+  isReady(): boolean {
+    return true;
+  }
+}
+
+const owner = new CountingOwner();
 const ids = new FolderIds({ idSecret: 'a-test-secret-that-is-long-enough-0123' });
-const folders = new MailboxFolders(ids, new ActingMailboxResolver({} as DirectoryRepository));
+const calendarGateway = new CalendarGateway(owner, new FreeBusyCache({ ttlMs: 0, maxEntries: 1, maxEventsPerEntry: 0 }));
+const folders = new MailboxFolders(ids, new ActingMailboxResolver({} as DirectoryRepository), calendarGateway);
 const getFolder = new GetFolderHandler(folders);
 const findFolder = new FindFolderHandler(folders);
 
@@ -34,12 +58,17 @@ describe('folder ids', () => {
   });
 });
 
+beforeEach(() => {
+  owner.asked.length = 0;
+  owner.reply = { ok: true, value: { calendarItems: 3, tasks: 2 } };
+});
+
 describe('GetFolder (golden)', () => {
   it('answers the calendar with the Default shape', async () => {
     const c = idOf('alice@parley.test', 'calendar');
     expect(await get('<t:DistinguishedFolderId Id="calendar"/>')).toBe(
       '<m:GetFolderResponse><m:ResponseMessages><m:GetFolderResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:Folders>' +
-        `<t:CalendarFolder><t:FolderId Id="${c.id}" ChangeKey="${c.changeKey}"/><t:DisplayName>Calendar</t:DisplayName><t:TotalCount>0</t:TotalCount><t:ChildFolderCount>0</t:ChildFolderCount></t:CalendarFolder>` +
+        `<t:CalendarFolder><t:FolderId Id="${c.id}" ChangeKey="${c.changeKey}"/><t:DisplayName>Calendar</t:DisplayName><t:TotalCount>3</t:TotalCount><t:ChildFolderCount>0</t:ChildFolderCount></t:CalendarFolder>` +
         '</m:Folders></m:GetFolderResponseMessage></m:ResponseMessages></m:GetFolderResponse>',
     );
   });
@@ -102,5 +131,61 @@ describe('FindFolder (golden)', () => {
   it('refuses a bad traversal or shape as a schema violation', async () => {
     await expect(find('<t:DistinguishedFolderId Id="root"/>', 'Sideways')).rejects.toMatchObject({ responseCode: 'ErrorSchemaValidation' });
     await expect(find('<t:DistinguishedFolderId Id="root"/>', 'Shallow', '', '<t:BaseShape>Everything</t:BaseShape>')).rejects.toMatchObject({ responseCode: 'ErrorSchemaValidation' });
+  });
+});
+
+describe('folder counts (golden)', () => {
+  it('fills Calendar and Tasks from one calendar-sync query keyed by the mailbox; others stay 0', async () => {
+    const c = idOf('alice@parley.test', 'calendar');
+    const t = idOf('alice@parley.test', 'tasks');
+    const xml = await get('<t:DistinguishedFolderId Id="calendar"/><t:DistinguishedFolderId Id="tasks"/><t:DistinguishedFolderId Id="inbox"/>');
+    expect(owner.asked).toEqual([{ topic: Topics.calendarFolderCountsGetRequest, key: 'alice@parley.test', payload: { mailbox: 'alice@parley.test' } }]);
+    expect(xml).toContain(
+      `<t:CalendarFolder><t:FolderId Id="${c.id}" ChangeKey="${c.changeKey}"/><t:DisplayName>Calendar</t:DisplayName><t:TotalCount>3</t:TotalCount><t:ChildFolderCount>0</t:ChildFolderCount></t:CalendarFolder>`,
+    );
+    expect(xml).toContain(
+      `<t:TasksFolder><t:FolderId Id="${t.id}" ChangeKey="${t.changeKey}"/><t:DisplayName>Tasks</t:DisplayName><t:TotalCount>2</t:TotalCount><t:ChildFolderCount>0</t:ChildFolderCount><t:UnreadCount>0</t:UnreadCount></t:TasksFolder>`,
+    );
+    expect(xml).toContain('<t:DisplayName>Inbox</t:DisplayName><t:TotalCount>0</t:TotalCount><t:ChildFolderCount>0</t:ChildFolderCount><t:UnreadCount>0</t:UnreadCount></t:Folder>');
+    // The change key does not follow the counts.
+    owner.reply = { ok: true, value: { calendarItems: 4, tasks: 2 } };
+    expect(await get('<t:DistinguishedFolderId Id="calendar"/>')).toContain(`ChangeKey="${c.changeKey}"/><t:DisplayName>Calendar</t:DisplayName><t:TotalCount>4</t:TotalCount>`);
+  });
+
+  it('answers the content count as an extended property, and asks nobody when no count is shown', async () => {
+    const xml = await get('<t:DistinguishedFolderId Id="tasks"/>', '<t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties><t:ExtendedFieldURI PropertyTag="0x3602" PropertyType="Integer"/></t:AdditionalProperties>');
+    expect(xml).toContain('<t:ExtendedProperty><t:ExtendedFieldURI PropertyTag="0x3602" PropertyType="Integer"/><t:Value>2</t:Value></t:ExtendedProperty>');
+    expect(owner.asked).toHaveLength(1);
+    owner.asked.length = 0;
+    await get('<t:DistinguishedFolderId Id="calendar"/><t:DistinguishedFolderId Id="tasks"/>', '<t:BaseShape>IdOnly</t:BaseShape>');
+    await get('<t:DistinguishedFolderId Id="inbox"/><t:DistinguishedFolderId Id="msgfolderroot"/>');
+    await find('<t:DistinguishedFolderId Id="msgfolderroot"/>');
+    expect(owner.asked).toEqual([]);
+  });
+
+  it('lists counts with one query for the whole FindFolder, child folder counts from the tree', async () => {
+    const xml = await find('<t:DistinguishedFolderId Id="root"/><t:DistinguishedFolderId Id="msgfolderroot"/>', 'Deep', '', '<t:BaseShape>Default</t:BaseShape>');
+    expect(owner.asked).toHaveLength(1);
+    expect(xml).toContain('<t:DisplayName>Top of Information Store</t:DisplayName><t:TotalCount>0</t:TotalCount><t:ChildFolderCount>7</t:ChildFolderCount><t:UnreadCount>0</t:UnreadCount></t:Folder>');
+    expect(xml.match(/<t:DisplayName>Calendar<\/t:DisplayName><t:TotalCount>3<\/t:TotalCount><t:ChildFolderCount>0<\/t:ChildFolderCount><\/t:CalendarFolder>/g)).toHaveLength(2);
+    expect(xml.match(/<t:DisplayName>Tasks<\/t:DisplayName><t:TotalCount>2<\/t:TotalCount><t:ChildFolderCount>0<\/t:ChildFolderCount><t:UnreadCount>0<\/t:UnreadCount><\/t:TasksFolder>/g)).toHaveLength(2);
+    // A page without Calendar or Tasks needs no query.
+    owner.asked.length = 0;
+    await find('<t:DistinguishedFolderId Id="msgfolderroot"/>', 'Shallow', '<m:IndexedPageFolderView MaxEntriesReturned="1" Offset="0" BasePoint="Beginning"/>', '<t:BaseShape>Default</t:BaseShape>');
+    expect(owner.asked).toEqual([]);
+  });
+
+  it('answers ErrorServerBusy for the folders that needed counts when calendar-sync times out', async () => {
+    owner.reply = new CommandTimeoutError(Topics.calendarFolderCountsGetRequest, 5000);
+    const xml = await get('<t:DistinguishedFolderId Id="calendar"/><t:DistinguishedFolderId Id="inbox"/>');
+    expect([...xml.matchAll(/<m:ResponseCode>(\w+)<\/m:ResponseCode>/g)].map((m) => m[1])).toEqual(['ErrorServerBusy', 'NoError']);
+    expect(xml).toContain('<t:DisplayName>Inbox</t:DisplayName>');
+    const listing = await find('<t:DistinguishedFolderId Id="msgfolderroot"/><t:DistinguishedFolderId Id="calendar"/>', 'Shallow', '', '<t:BaseShape>Default</t:BaseShape>');
+    expect([...listing.matchAll(/<m:ResponseCode>(\w+)<\/m:ResponseCode>/g)].map((m) => m[1])).toEqual(['ErrorServerBusy', 'NoError']);
+  });
+
+  it('never uses a reply that breaks the contract', async () => {
+    owner.reply = { ok: true, value: { calendarItems: -1, tasks: 2 } };
+    await expect(get('<t:DistinguishedFolderId Id="calendar"/>')).rejects.toMatchObject({ name: 'InvalidReplyError' });
   });
 });

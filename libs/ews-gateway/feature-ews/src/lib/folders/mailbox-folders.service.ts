@@ -2,12 +2,20 @@ import { Injectable } from '@nestjs/common';
 import { toMailboxKey } from '@parley/contracts';
 import { ActingMailboxResolver, EwsAuthErrorCode, EwsAuthException, type ActingMailbox } from '@parley/ews-gateway/auth';
 import { EwsResponseCode, type ErrorMessageSpec } from '@parley/ews-gateway/soap';
+import { calendarErrorMessage } from '../calendar/calendar-error.mapper';
+import { CalendarGateway } from '../calendar/calendar.gateway';
 import { FolderIds } from './folder-ids';
-import type { FolderTarget } from './folder-request.reader';
-import type { FolderView } from './folder-response.writer';
-import { childFolders, descendantFolders, distinguishedFolderKind, EMPTY_FOLDER, folderSpec, type FolderKind } from './mailbox-folders';
+import type { FolderShape, FolderTarget } from './folder-request.reader';
+import { showsItemCount, type FolderView } from './folder-response.writer';
+import { childFolders, countedByOwner, descendantFolders, distinguishedFolderKind, folderCounts, folderSpec, type FolderKind, type OwnedFolderCounts } from './mailbox-folders';
 
 export type FolderResolution = { readonly kind: FolderKind } | { readonly error: ErrorMessageSpec };
+
+/**
+ * The owner's counts one GetFolder / FindFolder answer needs: nothing (no folder it counts is
+ * shown with its count), the counts, or the per-folder error to answer where they were needed.
+ */
+export type OwnedCountsLookup = { readonly counts?: OwnedFolderCounts; readonly error?: ErrorMessageSpec };
 
 /** Resolves folder ids and distinguished names in the acting mailbox and builds what responses show. */
 @Injectable()
@@ -15,6 +23,7 @@ export class MailboxFolders {
   constructor(
     private readonly ids: FolderIds,
     private readonly acting: ActingMailboxResolver,
+    private readonly calendar: CalendarGateway,
   ) {}
 
   resolve(acting: ActingMailbox, target: FolderTarget): FolderResolution {
@@ -39,7 +48,27 @@ export class MailboxFolders {
     return kind ? { kind } : { error: folderNotFound() };
   }
 
-  view(acting: ActingMailbox, kind: FolderKind): FolderView {
+  /**
+   * One request to calendar-sync for the whole answer, made only when a Calendar or Tasks folder
+   * is among `kinds` and `shape` writes item counts. A time-out becomes the per-folder
+   * `ErrorServerBusy` of the calendar operations; anything unexpected propagates (a fault).
+   */
+  async ownedCounts(acting: ActingMailbox, kinds: readonly FolderKind[], shape: FolderShape): Promise<OwnedCountsLookup> {
+    if (!showsItemCount(shape) || !kinds.some(countedByOwner)) return {};
+    try {
+      return { counts: await this.calendar.folderCounts(acting.mailbox.smtpAddress) };
+    } catch (error) {
+      return { error: calendarErrorMessage(error) };
+    }
+  }
+
+  /** The folders as shown, or the owner's error if one of them needed its counts and they failed. */
+  views(acting: ActingMailbox, kinds: readonly FolderKind[], owned: OwnedCountsLookup): FolderView[] | { readonly error: ErrorMessageSpec } {
+    if (owned.error !== undefined && kinds.some(countedByOwner)) return { error: owned.error };
+    return kinds.map((kind) => this.view(acting, kind, owned.counts));
+  }
+
+  view(acting: ActingMailbox, kind: FolderKind, owned?: OwnedFolderCounts): FolderView {
     const mailbox = acting.mailbox.smtpAddress;
     const spec = folderSpec(kind);
     return {
@@ -47,12 +76,13 @@ export class MailboxFolders {
       identity: this.ids.identity(mailbox, kind),
       parent: spec.parent && this.ids.identity(mailbox, spec.parent),
       childFolderCount: childFolders(kind).length,
-      counts: EMPTY_FOLDER,
+      counts: folderCounts(kind, owned),
     };
   }
 
-  descendants(acting: ActingMailbox, kind: FolderKind, deep: boolean): FolderView[] {
-    return descendantFolders(kind, deep).map((spec) => this.view(acting, spec.kind));
+  /** Shallow: the children; Deep: every descendant. */
+  descendants(kind: FolderKind, deep: boolean): FolderKind[] {
+    return descendantFolders(kind, deep).map((spec) => spec.kind);
   }
 }
 

@@ -54,8 +54,9 @@ export function descendantFolders(kind: FolderKind, deep: boolean): FolderSpec[]
 }
 
 /**
- * Item counts of a folder. All zero for now: the mail folders and voicemail have no store yet,
- * and calendar/tasks counts will come from calendar-sync (see docs/architecture.md, EWS gateway).
+ * Item counts of a folder. Calendar and Tasks hold calendar-sync's items (it answers both counts in
+ * one query, `FolderCountsReply`); the mail folders, contacts and voicemail are empty until Parley
+ * has a message store, and `UnreadCount` is 0 everywhere for the same reason.
  */
 export interface FolderCounts {
   readonly total: number;
@@ -63,3 +64,22 @@ export interface FolderCounts {
 }
 
 export const EMPTY_FOLDER: FolderCounts = { total: 0, unread: 0 };
+
+/** What calendar-sync reports for one mailbox (`calendar.folder-counts.get`). */
+export interface OwnedFolderCounts {
+  readonly calendarItems: number;
+  readonly tasks: number;
+}
+
+/** Whether a folder's items are counted by calendar-sync (so showing its count costs a request). */
+export function countedByOwner(kind: FolderKind): boolean {
+  return kind === 'calendar' || kind === 'tasks';
+}
+
+/** A folder's counts, given what calendar-sync reported (undefined: not asked, nothing shows them). */
+export function folderCounts(kind: FolderKind, owned: OwnedFolderCounts | undefined): FolderCounts {
+  if (owned === undefined) return EMPTY_FOLDER;
+  if (kind === 'calendar') return { total: owned.calendarItems, unread: 0 };
+  if (kind === 'tasks') return { total: owned.tasks, unread: 0 };
+  return EMPTY_FOLDER;
+}
