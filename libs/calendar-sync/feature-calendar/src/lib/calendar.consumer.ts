@@ -15,18 +15,8 @@ import {
   updateCalendarItemRequestSchema,
 } from '@parley/contracts';
 import { EnvelopeConsumer } from '@parley/messaging';
-import { CalendarException } from './calendar.exception';
+import { replyWith } from './calendar.exception';
 import { CalendarService } from './calendar.service';
-
-/** A calendar rule refused the command: answer with its code. Anything else propagates (retry). */
-async function replyWith<T>(work: () => Promise<T>): Promise<Reply<T>> {
-  try {
-    return { ok: true, value: await work() };
-  } catch (error) {
-    if (error instanceof CalendarException) return { ok: false, error: { code: error.code, message: error.message } };
-    throw error;
-  }
-}
 
 /** Bus handlers for calendar commands: validate, call the service, reply. */
 @Controller()

@@ -1,4 +1,4 @@
-import { CalendarErrorCode, CalendarErrorCodes } from '@parley/contracts';
+import { CalendarErrorCode, CalendarErrorCodes, type Reply } from '@parley/contracts';
 
 export { CalendarErrorCodes };
 
@@ -10,5 +10,15 @@ export class CalendarException extends Error {
   ) {
     super(message);
     this.name = 'CalendarException';
+  }
+}
+
+/** A calendar rule refused the command: answer with its code. Anything else propagates (retry). */
+export async function replyWith<T>(work: () => Promise<T>): Promise<Reply<T>> {
+  try {
+    return { ok: true, value: await work() };
+  } catch (error) {
+    if (error instanceof CalendarException) return { ok: false, error: { code: error.code, message: error.message } };
+    throw error;
   }
 }

@@ -2,18 +2,8 @@ import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { getWorkingHoursRequestSchema, Reply, setWorkingHoursRequestSchema, Topics, WorkingHoursView } from '@parley/contracts';
 import { EnvelopeConsumer } from '@parley/messaging';
-import { CalendarException } from './calendar.exception';
+import { replyWith } from './calendar.exception';
 import { WorkingHoursService } from './working-hours.service';
-
-/** A calendar rule refused the command: answer with its code. Anything else propagates (retry). */
-async function replyWith<T>(work: () => Promise<T>): Promise<Reply<T>> {
-  try {
-    return { ok: true, value: await work() };
-  } catch (error) {
-    if (error instanceof CalendarException) return { ok: false, error: { code: error.code, message: error.message } };
-    throw error;
-  }
-}
 
 /** Bus handlers for working-hours commands: validate, call the service, reply. */
 @Controller()
