@@ -1,8 +1,8 @@
 // Calendar items as a user of a real EWS client sees them, against every deployment (see
 // ews-deployment.ts): a weekly series created, found (expanded), bound by occurrence id (also from
 // the master's First/Last/ModifiedOccurrences), updated with a stale change key, deleted occurrence
-// by occurrence; impersonation and access rules.
-// Everything happens in March 2031.
+// by occurrence; Deleted Items (MoveToDeletedItems, then HardDelete); impersonation and access rules.
+// Everything happens in March 2031, except the Deleted Items case (bob, 14 October 2031).
 import * as ews from 'ews-javascript-api';
 import { errorOf, EwsDeployment } from './ews-deployment';
 
@@ -117,7 +117,44 @@ export function calendarScenarios(deployment: () => EwsDeployment): void {
       const master = await ews.Appointment.Bind(alice, new ews.ItemId(seriesId));
       await master.Delete(ews.DeleteMode.MoveToDeletedItems, ews.SendCancellationsMode.SendToNone);
       expect((await findInMarch(alice)).filter((a) => a.Subject === 'Deletable sync')).toEqual([]);
+      // The series now lives in Deleted Items (MoveToDeletedItems); a HardDelete removes it for good.
+      const binned = await ews.Appointment.Bind(alice, new ews.ItemId(seriesId));
+      expect(binned.ParentFolderId.UniqueId).toBe((await ews.Folder.Bind(alice, ews.WellKnownFolderName.DeletedItems)).Id.UniqueId);
+      await binned.Delete(ews.DeleteMode.HardDelete, ews.SendCancellationsMode.SendToNone);
       expect((await errorOf(ews.Appointment.Bind(alice, new ews.ItemId(seriesId)))).code).toBe('ErrorItemNotFound');
+    });
+
+    it('moves an appointment to Deleted Items (gone from the calendar view, found there), then hard-deletes it for good', async () => {
+      const d = deployment();
+      const bob = d.client('bob');
+      // Tuesday 14 October 2031, 15:00 UTC: a day no other scenario uses (in bob's calendar or anyone's).
+      const start = Date.UTC(2031, 9, 14, 15, 0, 0);
+      const appointment = new ews.Appointment(bob);
+      appointment.Subject = 'Binned review';
+      appointment.Start = new ews.DateTime(start);
+      appointment.End = new ews.DateTime(start + HOUR);
+      await appointment.Save(ews.SendInvitationsMode.SendToNone);
+      const id = appointment.Id.UniqueId;
+      const thatDay = async () =>
+        (await bob.FindAppointments(ews.WellKnownFolderName.Calendar, new ews.CalendarView(new ews.DateTime(Date.UTC(2031, 9, 14)), new ews.DateTime(Date.UTC(2031, 9, 15))))).Items.map((a) => a.Subject);
+      const inDeletedItems = async () => (await bob.FindItems(ews.WellKnownFolderName.DeletedItems, new ews.ItemView(100))).Items.filter((i) => i.Id.UniqueId === id);
+      const binCount = async () => (await ews.Folder.Bind(bob, ews.WellKnownFolderName.DeletedItems)).TotalCount;
+      expect(await thatDay()).toEqual(['Binned review']);
+      const before = await binCount();
+
+      await appointment.Delete(ews.DeleteMode.MoveToDeletedItems, ews.SendCancellationsMode.SendToNone);
+      expect(await thatDay()).toEqual([]);
+      expect((await inDeletedItems()).map((i) => i.Subject)).toEqual(['Binned review']);
+      expect(await binCount()).toBe(before + 1);
+      const deletedItems = await ews.Folder.Bind(bob, ews.WellKnownFolderName.DeletedItems);
+      const bound = await ews.Appointment.Bind(bob, new ews.ItemId(id));
+      expect([bound.Subject, bound.Start.TotalMilliSeconds, bound.ParentFolderId.UniqueId]).toEqual(['Binned review', start, deletedItems.Id.UniqueId]);
+
+      await bound.Delete(ews.DeleteMode.HardDelete, ews.SendCancellationsMode.SendToNone);
+      expect(await inDeletedItems()).toEqual([]);
+      expect(await binCount()).toBe(before);
+      expect((await errorOf(ews.Appointment.Bind(bob, new ews.ItemId(id)))).code).toBe('ErrorItemNotFound');
+      expect(await thatDay()).toEqual([]);
     });
 
     it('lets the app account (ApplicationImpersonation) create in alice’s calendar', async () => {

@@ -11,4 +11,5 @@ export * from './lib/tasks.migration';
 export * from './lib/working-hours.entity';
 export * from './lib/working-hours.repository';
 export * from './lib/working-hours.migration';
+export * from './lib/deleted-items.migration';
 export * from './lib/calendar-sync.database';

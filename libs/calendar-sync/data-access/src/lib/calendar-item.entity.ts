@@ -4,6 +4,7 @@ import type { Attendee, LegacyFreeBusyStatus, Recurrence } from '@parley/contrac
 /** A single calendar item or a recurring series' master, owned by calendar-sync. */
 @Entity({ schema: 'calendar_sync', name: 'calendar_item' })
 @Index('ix_calendar_item_mailbox_range', ['mailbox', 'rangeStart'])
+@Index('ix_calendar_item_mailbox_deleted', ['mailbox', 'deletedAt', 'id'], { where: 'deleted_at IS NOT NULL' })
 export class CalendarItemEntity {
   /** 128 random bits; the opaque EWS id is built from it and the mailbox. */
   @PrimaryColumn({ type: 'uuid' })
@@ -83,4 +84,8 @@ export class CalendarItemEntity {
 
   @Column({ type: 'timestamptz' })
   lastModifiedAt!: Date;
+
+  /** When DeleteItem moved it to Deleted Items; null while it is in its own folder. */
+  @Column({ type: 'timestamptz', nullable: true })
+  deletedAt!: Date | null;
 }

@@ -1,6 +1,6 @@
 import type { Attendee, CalendarBody, CalendarItemPatch, LegacyFreeBusyStatus, Recurrence } from '@parley/contracts';
 import type { Transaction } from '@parley/persistence';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull, Not } from 'typeorm';
 import { CalendarItemExceptionEntity } from './calendar-item-exception.entity';
 import { CalendarItemEntity } from './calendar-item.entity';
 
@@ -32,7 +32,15 @@ export interface StoredCalendarItem {
   revision: number;
   createdAt: Date;
   lastModifiedAt: Date;
+  /** Set while the item is in Deleted Items (moved there by DeleteItem); null in the Calendar. */
+  deletedAt: Date | null;
   exceptions: StoredException[];
+}
+
+/** One page of a mailbox's Deleted Items calendar entries, and how many there are. */
+export interface DeletedCalendarItemPage {
+  readonly items: StoredCalendarItem[];
+  readonly total: number;
 }
 
 function toStored(e: CalendarItemEntity, exceptions: CalendarItemExceptionEntity[]): StoredCalendarItem {
@@ -59,6 +67,7 @@ function toStored(e: CalendarItemEntity, exceptions: CalendarItemExceptionEntity
     revision: e.revision,
     createdAt: e.createdAt,
     lastModifiedAt: e.lastModifiedAt,
+    deletedAt: e.deletedAt,
     exceptions: exceptions
       .sort((a, b) => a.originalStart.getTime() - b.originalStart.getTime())
       .map((x): StoredException =>
@@ -94,6 +103,7 @@ function toEntity(item: StoredCalendarItem): CalendarItemEntity {
     revision: item.revision,
     createdAt: item.createdAt,
     lastModifiedAt: item.lastModifiedAt,
+    deletedAt: item.deletedAt,
   });
 }
 
@@ -101,6 +111,7 @@ function toEntity(item: StoredCalendarItem): CalendarItemEntity {
 export class CalendarItemRepository {
   constructor(private readonly dataSource: DataSource) {}
 
+  /** By id, wherever the item is (Calendar or Deleted Items: `deletedAt` tells). */
   async find(mailbox: string, id: string): Promise<StoredCalendarItem | null> {
     return this.load(this.dataSource.manager, mailbox, id, false);
   }
@@ -110,30 +121,38 @@ export class CalendarItemRepository {
     return this.load(tx.manager, mailbox, id, true);
   }
 
-  /** Items in the mailbox's calendar: single items and series masters (exceptions belong to their master). */
+  /** Items in the mailbox's calendar: single items and series masters (exceptions belong to their master); Deleted Items not counted. */
   async count(mailbox: string): Promise<number> {
-    return this.dataSource.manager.getRepository(CalendarItemEntity).countBy({ mailbox });
+    return this.dataSource.manager.getRepository(CalendarItemEntity).countBy({ mailbox, deletedAt: IsNull() });
   }
 
-  /** Items whose span may meet [from, to): the candidates a calendar view expands. */
+  /** Calendar items (series once) in the mailbox's Deleted Items. */
+  async countDeleted(mailbox: string): Promise<number> {
+    return this.dataSource.manager.getRepository(CalendarItemEntity).countBy({ mailbox, deletedAt: Not(IsNull()) });
+  }
+
+  /** Items in the mailbox's Deleted Items [skip, skip + take), in the order they were moved there (then by id), with their total. */
+  async pageDeleted(mailbox: string, skip: number, take: number): Promise<DeletedCalendarItemPage> {
+    const repo = this.dataSource.manager.getRepository(CalendarItemEntity);
+    const where = { mailbox, deletedAt: Not(IsNull()) };
+    if (take <= 0) return { items: [], total: await repo.countBy(where) };
+    const [rows, total] = await repo.findAndCount({ where, order: { deletedAt: 'ASC', id: 'ASC' }, skip, take });
+    return { items: await this.withExceptions(this.dataSource.manager, rows), total };
+  }
+
+  /** Calendar items (not in Deleted Items) whose span may meet [from, to): the candidates a calendar view expands. */
   async findInRange(mailbox: string, from: Date, to: Date): Promise<StoredCalendarItem[]> {
     const rows = await this.dataSource.manager
       .getRepository(CalendarItemEntity)
       .createQueryBuilder('i')
       .where('i.mailbox = :mailbox', { mailbox })
+      .andWhere('i.deleted_at IS NULL')
       .andWhere('i.range_start < :to', { to })
       .andWhere('(i.range_end IS NULL OR i.range_end >= :from)', { from })
       .orderBy('i.rangeStart', 'ASC')
       .addOrderBy('i.id', 'ASC')
       .getMany();
-    if (rows.length === 0) return [];
-    const exceptions = await this.dataSource.manager.getRepository(CalendarItemExceptionEntity).findBy({ itemId: In(rows.map((r) => r.id)) });
-    return rows.map((r) =>
-      toStored(
-        r,
-        exceptions.filter((x) => x.itemId === r.id),
-      ),
-    );
+    return this.withExceptions(this.dataSource.manager, rows);
   }
 
   /** Inserts or replaces the item and its exceptions. */
@@ -160,6 +179,17 @@ export class CalendarItemRepository {
   async remove(tx: Transaction, mailbox: string, id: string): Promise<boolean> {
     const result = await tx.manager.getRepository(CalendarItemEntity).delete({ mailbox, id });
     return (result.affected ?? 0) > 0;
+  }
+
+  private async withExceptions(manager: EntityManager, rows: CalendarItemEntity[]): Promise<StoredCalendarItem[]> {
+    if (rows.length === 0) return [];
+    const exceptions = await manager.getRepository(CalendarItemExceptionEntity).findBy({ itemId: In(rows.map((r) => r.id)) });
+    return rows.map((r) =>
+      toStored(
+        r,
+        exceptions.filter((x) => x.itemId === r.id),
+      ),
+    );
   }
 
   private async load(manager: EntityManager, mailbox: string, id: string, lock: boolean): Promise<StoredCalendarItem | null> {

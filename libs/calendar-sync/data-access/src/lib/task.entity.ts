@@ -4,6 +4,7 @@ import type { Importance, TaskStatus } from '@parley/contracts';
 /** A task of a mailbox's Tasks folder, owned by calendar-sync. */
 @Entity({ schema: 'calendar_sync', name: 'task' })
 @Index('ix_task_mailbox_created', ['mailbox', 'createdAt', 'id'])
+@Index('ix_task_mailbox_deleted', ['mailbox', 'deletedAt', 'id'], { where: 'deleted_at IS NOT NULL' })
 export class TaskEntity {
   /** 128 random bits (or derived from the creating command); the opaque EWS id is built from it and the mailbox. */
   @PrimaryColumn({ type: 'uuid' })
@@ -55,4 +56,8 @@ export class TaskEntity {
 
   @Column({ type: 'timestamptz' })
   lastModifiedAt!: Date;
+
+  /** When DeleteItem moved it to Deleted Items; null while it is in its own folder. */
+  @Column({ type: 'timestamptz', nullable: true })
+  deletedAt!: Date | null;
 }

@@ -1,6 +1,6 @@
 import type { CalendarBody, Importance, TaskStatus } from '@parley/contracts';
 import type { Transaction } from '@parley/persistence';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, IsNull, Not } from 'typeorm';
 import { TaskEntity } from './task.entity';
 
 /** A task as the service works with it. */
@@ -20,6 +20,8 @@ export interface StoredTask {
   revision: number;
   createdAt: Date;
   lastModifiedAt: Date;
+  /** Set while the task is in Deleted Items (moved there by DeleteItem); null in the Tasks folder. */
+  deletedAt: Date | null;
 }
 
 function toStored(e: TaskEntity): StoredTask {
@@ -38,10 +40,18 @@ export interface TaskPage {
   readonly total: number;
 }
 
+/** Where a task is: its Tasks folder, or Deleted Items. */
+export type TaskFolder = 'tasks' | 'deleteditems';
+
+function whereIn(mailbox: string, folder: TaskFolder) {
+  return { mailbox, deletedAt: folder === 'tasks' ? IsNull() : Not(IsNull()) };
+}
+
 /** Tasks; every read is confined to one mailbox. */
 export class TaskRepository {
   constructor(private readonly dataSource: DataSource) {}
 
+  /** By id, wherever the task is (Tasks or Deleted Items: `deletedAt` tells). */
   async find(mailbox: string, id: string): Promise<StoredTask | null> {
     return this.load(this.dataSource.manager, mailbox, id, false);
   }
@@ -51,15 +61,20 @@ export class TaskRepository {
     return this.load(tx.manager, mailbox, id, true);
   }
 
-  async count(mailbox: string): Promise<number> {
-    return this.dataSource.manager.getRepository(TaskEntity).countBy({ mailbox });
+  /** Tasks in the Tasks folder, or (`deleteditems`) the mailbox's tasks in Deleted Items. */
+  async count(mailbox: string, folder: TaskFolder = 'tasks'): Promise<number> {
+    return this.dataSource.manager.getRepository(TaskEntity).countBy(whereIn(mailbox, folder));
   }
 
-  /** Tasks [skip, skip + take) in (created_at, id) order, with the folder's total. */
-  async page(mailbox: string, skip: number, take: number): Promise<TaskPage> {
+  /**
+   * Tasks [skip, skip + take) of a folder with its total: the Tasks folder in (created_at, id)
+   * order, Deleted Items in the order they were moved there (deleted_at, id).
+   */
+  async page(mailbox: string, skip: number, take: number, folder: TaskFolder = 'tasks'): Promise<TaskPage> {
     const repo = this.dataSource.manager.getRepository(TaskEntity);
-    if (take <= 0) return { tasks: [], total: await this.count(mailbox) };
-    const [rows, total] = await repo.findAndCount({ where: { mailbox }, order: { createdAt: 'ASC', id: 'ASC' }, skip, take });
+    if (take <= 0) return { tasks: [], total: await this.count(mailbox, folder) };
+    const order = folder === 'tasks' ? ({ createdAt: 'ASC', id: 'ASC' } as const) : ({ deletedAt: 'ASC', id: 'ASC' } as const);
+    const [rows, total] = await repo.findAndCount({ where: whereIn(mailbox, folder), order, skip, take });
     return { tasks: rows.map(toStored), total };
   }
 

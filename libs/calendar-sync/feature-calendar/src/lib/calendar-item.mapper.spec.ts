@@ -33,6 +33,7 @@ function standUp(range: Recurrence['range'], exceptions: StoredException[] = [])
     revision: 1,
     createdAt: at,
     lastModifiedAt: at,
+    deletedAt: null,
     exceptions,
   };
 }

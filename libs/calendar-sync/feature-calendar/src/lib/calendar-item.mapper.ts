@@ -128,6 +128,7 @@ function baseView(item: StoredCalendarItem): CalendarItemView {
     revision: item.revision,
     createdAt: iso(item.createdAt),
     lastModifiedAt: iso(item.lastModifiedAt),
+    folder: item.deletedAt ? 'deleteditems' : 'calendar',
   };
 }
 

@@ -7,6 +7,8 @@ import {
   deleteCalendarItemRequestSchema,
   FindCalendarItemsReply,
   findCalendarItemsRequestSchema,
+  FindDeletedCalendarItemsReply,
+  findDeletedCalendarItemsRequestSchema,
   FreeBusyReply,
   freeBusyRequestSchema,
   getCalendarItemRequestSchema,
@@ -56,5 +58,10 @@ export class CalendarConsumer {
   @MessagePattern(Topics.calendarFreeBusyGetRequest)
   freeBusy(@Payload() raw: unknown): Promise<Reply<FreeBusyReply>> {
     return this.consumer.command(Topics.calendarFreeBusyGetRequest, raw, freeBusyRequestSchema, (q) => replyWith(() => this.calendar.freeBusy(q.payload)));
+  }
+
+  @MessagePattern(Topics.calendarItemFindDeletedRequest)
+  findDeleted(@Payload() raw: unknown): Promise<Reply<FindDeletedCalendarItemsReply>> {
+    return this.consumer.command(Topics.calendarItemFindDeletedRequest, raw, findDeletedCalendarItemsRequestSchema, (q) => replyWith(() => this.calendar.findDeleted(q.payload)));
   }
 }

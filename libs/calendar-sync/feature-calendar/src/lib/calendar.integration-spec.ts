@@ -191,6 +191,54 @@ describe('calendar service on PostgreSQL', () => {
     ]);
   });
 
+  it('moves a series to Deleted Items: out of views, free/busy and counts, announced as deleted, readable and listed there; removed from there by a second delete', async () => {
+    const items = new CalendarItemRepository(db.dataSource);
+    const series = await create(ALICE, weeklyStandUp);
+    const lunch = await create(ALICE, { subject: 'Lunch', start: '2026-03-17T12:00:00Z', end: '2026-03-17T13:00:00Z' });
+    const window = ['2026-03-16T00:00:00Z', '2026-04-06T00:00:00Z'] as const;
+    const moveId = randomUUID();
+    const now = new Date('2026-03-10T09:00:00Z');
+    expect(await calendar.delete(moveId, { mailbox: ALICE, itemId: series.id, disposal: 'MoveToDeletedItems' }, now)).toMatchObject({ deleted: 'item' });
+    // A redelivered command changes nothing (it does not remove the item from Deleted Items).
+    expect(await calendar.delete(moveId, { mailbox: ALICE, itemId: series.id, disposal: 'MoveToDeletedItems' })).toMatchObject({ deleted: 'item' });
+
+    expect((await find(ALICE, ...window)).items.map((i) => i.subject)).toEqual(['Lunch']);
+    const busy = await calendar.freeBusy({ requester: ALICE, mailboxes: [ALICE], start: window[0], end: window[1], mergedIntervalMinutes: 30, requestedView: 'FreeBusy' });
+    expect(busy.results[0].ok && busy.results[0].view.calendarEvents?.map((e) => e.start)).toEqual(['2026-03-17T12:00:00.000Z']);
+    expect(await items.count(ALICE)).toBe(1);
+    expect(await calendar.get({ mailbox: ALICE, target: { by: 'id', itemId: series.id } })).toMatchObject({ itemType: 'RecurringMaster', subject: 'Stand-up', folder: 'deleteditems', revision: 2 });
+    expect(await calendar.get({ mailbox: ALICE, target: { by: 'id', itemId: lunch.id } })).toMatchObject({ folder: 'calendar' });
+    expect(await calendar.findDeleted({ mailbox: ALICE, offset: 0, maxEntries: 10 })).toMatchObject({ total: 1, items: [{ id: series.id, folder: 'deleteditems' }] });
+    expect(await calendar.findDeleted({ mailbox: BOB, offset: 0, maxEntries: 10 })).toEqual({ items: [], total: 0 });
+    expect((await events()).map((e) => [e.change, e.itemId, e.item])).toEqual([
+      ['created', series.id, expect.anything()],
+      ['created', lunch.id, expect.anything()],
+      ['deleted', series.id, null],
+    ]);
+
+    // Deleting it again (MoveToDeletedItems or HardDelete alike) removes it from Deleted Items.
+    await calendar.delete(randomUUID(), { mailbox: ALICE, itemId: series.id, disposal: 'MoveToDeletedItems' });
+    expect(await codeOf(calendar.get({ mailbox: ALICE, target: { by: 'id', itemId: series.id } }))).toBe('ItemNotFound');
+    expect((await calendar.findDeleted({ mailbox: ALICE, offset: 0, maxEntries: 10 })).total).toBe(0);
+
+    // HardDelete from the calendar removes at once.
+    await calendar.delete(randomUUID(), { mailbox: ALICE, itemId: lunch.id, disposal: 'HardDelete' });
+    expect(await codeOf(calendar.get({ mailbox: ALICE, target: { by: 'id', itemId: lunch.id } }))).toBe('ItemNotFound');
+    expect(await calendar.findDeleted({ mailbox: ALICE, offset: 0, maxEntries: 10 })).toEqual({ items: [], total: 0 });
+    expect((await events()).map((e) => e.change)).toEqual(['created', 'created', 'deleted', 'deleted', 'deleted']);
+  });
+
+  it('pages Deleted Items in the order items were moved there', async () => {
+    const made = [];
+    for (let i = 0; i < 3; i++) made.push(await create(ALICE, { subject: `D${i}`, start: '2026-03-17T12:00:00Z', end: '2026-03-17T13:00:00Z' }));
+    for (const [i, item] of [made[2], made[0], made[1]].entries()) {
+      await calendar.delete(randomUUID(), { mailbox: ALICE, itemId: item.id, disposal: 'MoveToDeletedItems' }, new Date(Date.UTC(2026, 2, 10, 9, i)));
+    }
+    const page = await calendar.findDeleted({ mailbox: ALICE, offset: 1, maxEntries: 1 });
+    expect([page.items.map((i) => i.subject), page.total]).toEqual([['D0'], 3]);
+    expect((await calendar.findDeleted({ mailbox: ALICE, offset: 0, maxEntries: 0 })).total).toBe(3);
+  });
+
   it("never resolves one mailbox's id in another mailbox", async () => {
     const item = await create(ALICE, { subject: 'Private', start: '2026-03-18T12:00:00Z', end: '2026-03-18T13:00:00Z' });
     expect(await codeOf(calendar.get({ mailbox: BOB, target: { by: 'id', itemId: item.id } }))).toBe('ItemNotFound');
@@ -262,10 +310,10 @@ describe('calendar service on PostgreSQL', () => {
   });
 
   it('has a migration that reverts and re-applies cleanly', async () => {
-    // The tasks and working-hours migrations came after this one: revert all three, re-apply them.
-    await revertServiceSchema(migrations, 3);
+    // The tasks, working-hours and deleted-items migrations came after this one: revert all four, re-apply them.
+    await revertServiceSchema(migrations, 4);
     const [{ exists }] = await migrations.query(`SELECT to_regclass('calendar_sync.calendar_item') IS NOT NULL AS exists`);
     expect(exists).toBe(false);
-    expect(await migrateServiceSchema(migrations)).toEqual(['CalendarItems1764000000000', 'Tasks1764100000000', 'WorkingHours1764200000000']);
+    expect(await migrateServiceSchema(migrations)).toEqual(['CalendarItems1764000000000', 'Tasks1764100000000', 'WorkingHours1764200000000', 'DeletedItems1764300000000']);
   });
 });

@@ -10,6 +10,8 @@ import {
   DeleteCalendarItemRequest,
   FindCalendarItemsReply,
   FindCalendarItemsRequest,
+  FindDeletedCalendarItemsReply,
+  FindDeletedCalendarItemsRequest,
   FreeBusyReply,
   FreeBusyRequest,
   FreeBusyViewType,
@@ -85,6 +87,7 @@ export class CalendarService {
         revision: 1,
         createdAt: now,
         lastModifiedAt: now,
+        deletedAt: null,
         exceptions: [],
       };
       const item = normalize(draft);
@@ -123,12 +126,24 @@ export class CalendarService {
     return outcome.duplicate ? this.get({ mailbox: req.mailbox, target: { by: 'id', itemId: req.itemId } }) : outcome.value;
   }
 
-  /** DeleteItem: a single item or series whole, or one occurrence (recorded as deleted). */
-  async delete(commandId: string, req: DeleteCalendarItemRequest, now = new Date()): Promise<DeleteCalendarItemReply> {
+  /**
+   * DeleteItem: a single item or series whole, or one occurrence (recorded as deleted, whatever the
+   * disposal). MoveToDeletedItems moves an item to Deleted Items: the row stays with `deletedAt`
+   * set, out of every calendar view, free/busy and count, and the change is announced as a
+   * deletion (the item left the calendar). HardDelete, or MoveToDeletedItems on an item already in
+   * Deleted Items, removes the row.
+   */
+  async delete(commandId: string, req: Omit<DeleteCalendarItemRequest, 'disposal'> & Partial<Pick<DeleteCalendarItemRequest, 'disposal'>>, now = new Date()): Promise<DeleteCalendarItemReply> {
     const target = this.decode(req.mailbox, req.itemId);
     const outcome = await this.db.unitOfWork.runOnce('calendar-sync.calendar-delete', { id: commandId, type: Topics.calendarItemDeleteRequest }, async (tx) => {
       const current = await this.items.findForUpdate(tx, req.mailbox, target.key);
       if (!current) throw notFound();
+      if (target.kind === 'item' && req.disposal === 'MoveToDeletedItems' && current.deletedAt === null) {
+        const moved: StoredCalendarItem = { ...current, deletedAt: now, changeKey: newChangeKey(), revision: current.revision + 1, lastModifiedAt: now };
+        await this.items.save(tx, moved);
+        await this.announce(tx, 'deleted', moved, null);
+        return { deleted: 'item', id: req.itemId, changeKey: null } as const;
+      }
       if (target.kind === 'item') {
         await this.items.remove(tx, req.mailbox, current.id);
         await this.announce(tx, 'deleted', { ...current, revision: current.revision + 1 }, null);
@@ -189,6 +204,12 @@ export class CalendarService {
       totalItemsInView: Math.min(instances.length, MAX_OCCURRENCES_PER_QUERY),
       includesLastItemInRange: instances.length <= max,
     };
+  }
+
+  /** FindItem on Deleted Items: the calendar items moved there, in the order they arrived. */
+  async findDeleted(req: FindDeletedCalendarItemsRequest): Promise<FindDeletedCalendarItemsReply> {
+    const page = await this.items.pageDeleted(req.mailbox, req.offset, req.maxEntries);
+    return { items: page.items.map(itemView), total: page.total };
   }
 
   /**

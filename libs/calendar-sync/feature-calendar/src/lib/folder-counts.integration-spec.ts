@@ -46,6 +46,7 @@ describe('folder counts on PostgreSQL', () => {
       revision: 1,
       createdAt: now,
       lastModifiedAt: now,
+      deletedAt: null,
     };
     return db.unitOfWork.run((tx) => taskRepository.save(tx, task));
   };
@@ -70,8 +71,8 @@ describe('folder counts on PostgreSQL', () => {
   });
 
   it('is zero for a mailbox without items, and for one calendar-sync has never seen', async () => {
-    expect(await counts.get({ mailbox: ALICE })).toEqual({ calendarItems: 0, tasks: 0 });
-    expect(await counts.get({ mailbox: 'nobody@example.com' })).toEqual({ calendarItems: 0, tasks: 0 });
+    expect(await counts.get({ mailbox: ALICE })).toEqual({ calendarItems: 0, tasks: 0, deletedItems: 0 });
+    expect(await counts.get({ mailbox: 'nobody@example.com' })).toEqual({ calendarItems: 0, tasks: 0, deletedItems: 0 });
   });
 
   it('counts a series once, whatever its occurrences and exceptions, and each mailbox apart', async () => {
@@ -91,11 +92,13 @@ describe('folder counts on PostgreSQL', () => {
     await addTask(ALICE, 'Renew passport');
     await addTask(BOB, "Bob's task");
 
-    expect(await counts.get({ mailbox: ALICE })).toEqual({ calendarItems: 2, tasks: 2 });
-    expect(await counts.get({ mailbox: BOB })).toEqual({ calendarItems: 1, tasks: 1 });
+    expect(await counts.get({ mailbox: ALICE })).toEqual({ calendarItems: 2, tasks: 2, deletedItems: 0 });
+    expect(await counts.get({ mailbox: BOB })).toEqual({ calendarItems: 1, tasks: 1, deletedItems: 0 });
 
-    // Deleting the series removes it (and its exceptions) from the count.
+    // Moving the series to Deleted Items counts it there; deleting it from there removes it (and its exceptions).
+    await calendar.delete(randomUUID(), { mailbox: ALICE, itemId: series.id, disposal: 'MoveToDeletedItems' });
+    expect(await counts.get({ mailbox: ALICE })).toEqual({ calendarItems: 1, tasks: 2, deletedItems: 1 });
     await calendar.delete(randomUUID(), { mailbox: ALICE, itemId: series.id });
-    expect(await counts.get({ mailbox: ALICE })).toEqual({ calendarItems: 1, tasks: 2 });
+    expect(await counts.get({ mailbox: ALICE })).toEqual({ calendarItems: 1, tasks: 2, deletedItems: 0 });
   });
 });

@@ -5,7 +5,8 @@ import type { FolderCountsReply, GetFolderCountsRequest } from '@parley/contract
 /**
  * How many items a mailbox's Calendar and Tasks folders hold (what GetFolder / FindFolder write as
  * `TotalCount`). A series counts once, by its master row: its exceptions live beside it, and a
- * calendar view's occurrences are not items of the folder. Read-only, so it needs no unit of work.
+ * calendar view's occurrences are not items of the folder. Deleted Items holds what DeleteItem
+ * moved there (calendar items and tasks). Read-only, so it needs no unit of work.
  */
 @Injectable()
 export class FolderCountsService {
@@ -15,7 +16,12 @@ export class FolderCountsService {
   ) {}
 
   async get(query: GetFolderCountsRequest): Promise<FolderCountsReply> {
-    const [calendarItems, tasks] = await Promise.all([this.items.count(query.mailbox), this.tasks.count(query.mailbox)]);
-    return { calendarItems, tasks };
+    const [calendarItems, tasks, deletedCalendarItems, deletedTasks] = await Promise.all([
+      this.items.count(query.mailbox),
+      this.tasks.count(query.mailbox),
+      this.items.countDeleted(query.mailbox),
+      this.tasks.count(query.mailbox, 'deleteditems'),
+    ]);
+    return { calendarItems, tasks, deletedItems: deletedCalendarItems + deletedTasks };
   }
 }

@@ -44,6 +44,7 @@ export function taskView(t: StoredTask): TaskView {
     revision: t.revision,
     createdAt: t.createdAt.toISOString(),
     lastModifiedAt: t.lastModifiedAt.toISOString(),
+    folder: t.deletedAt ? 'deleteditems' : 'tasks',
   };
 }
 
@@ -79,6 +80,7 @@ export class TaskService {
         revision: 1,
         createdAt: now,
         lastModifiedAt: now,
+        deletedAt: null,
       };
       await this.tasks.save(tx, task);
       await this.announce(tx, 'created', task);
@@ -130,12 +132,22 @@ export class TaskService {
     return outcome.duplicate ? this.get({ mailbox: req.mailbox, itemId: req.itemId }) : outcome.value;
   }
 
-  /** DeleteItem: the task is gone (every DeleteType is a hard delete, as for calendar items). */
-  async delete(commandId: string, req: DeleteTaskRequest): Promise<DeleteTaskReply> {
+  /**
+   * DeleteItem. MoveToDeletedItems moves the task to Deleted Items (the row stays with
+   * `deletedAt` set, out of the Tasks folder and its count; announced as a deletion from Tasks);
+   * HardDelete, or MoveToDeletedItems on a task already in Deleted Items, removes it.
+   */
+  async delete(commandId: string, req: Omit<DeleteTaskRequest, 'disposal'> & Partial<Pick<DeleteTaskRequest, 'disposal'>>, now = new Date()): Promise<DeleteTaskReply> {
     const key = this.decode(req.mailbox, req.itemId);
     await this.db.unitOfWork.runOnce('calendar-sync.task-delete', { id: commandId, type: Topics.calendarTaskDeleteRequest }, async (tx) => {
       const current = await this.tasks.findForUpdate(tx, req.mailbox, key);
       if (!current) throw notFound();
+      if (req.disposal === 'MoveToDeletedItems' && current.deletedAt === null) {
+        const moved: StoredTask = { ...current, deletedAt: now, changeKey: newTaskChangeKey(), revision: current.revision + 1, lastModifiedAt: now };
+        await this.tasks.save(tx, moved);
+        await this.announce(tx, 'deleted', moved);
+        return;
+      }
       await this.tasks.remove(tx, req.mailbox, key);
       await this.announce(tx, 'deleted', { ...current, revision: current.revision + 1 });
     });
@@ -150,14 +162,16 @@ export class TaskService {
 
   /**
    * FindItem with an IndexedPageItemView: `maxEntries` tasks from `offset`, counted from the
-   * first task (Beginning) or back from the last (End; the page keeps the folder's order).
+   * first task (Beginning) or back from the last (End; the page keeps the folder's order). The
+   * Tasks folder by default; `deleteditems` pages the tasks in Deleted Items.
    */
-  async find(req: FindTasksRequest): Promise<FindTasksReply> {
-    const total = await this.tasks.count(req.mailbox);
+  async find(req: Omit<FindTasksRequest, 'folder'> & Partial<Pick<FindTasksRequest, 'folder'>>): Promise<FindTasksReply> {
+    const folder = req.folder ?? 'tasks';
+    const total = await this.tasks.count(req.mailbox, folder);
     const offset = Math.min(req.offset, total);
     const skip = req.basePoint === 'Beginning' ? offset : Math.max(0, total - offset - req.maxEntries);
     const take = req.basePoint === 'Beginning' ? req.maxEntries : total - offset - skip;
-    const page = await this.tasks.page(req.mailbox, skip, take);
+    const page = await this.tasks.page(req.mailbox, skip, take, folder);
     const count = page.tasks.length;
     return {
       items: page.tasks.map(taskView),

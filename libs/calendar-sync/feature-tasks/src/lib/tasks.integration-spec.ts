@@ -90,6 +90,29 @@ describe('task service on PostgreSQL', () => {
     expect(await codeOf(tasks.get({ mailbox: ALICE, itemId: first.id }))).toBe('ItemNotFound');
   });
 
+  it('moves a task to Deleted Items (out of the Tasks folder, announced as deleted, listed there), and removes it from there', async () => {
+    const kept = await create(ALICE, { subject: 'Keep' });
+    const gone = await create(ALICE, { subject: 'Bin me' });
+    await tasks.delete(randomUUID(), { mailbox: ALICE, itemId: gone.id, disposal: 'MoveToDeletedItems' });
+    expect((await tasks.find({ mailbox: ALICE, offset: 0, maxEntries: 10, basePoint: 'Beginning' })).items.map((t) => t.id)).toEqual([kept.id]);
+    expect(await new TaskRepository(db.dataSource).count(ALICE)).toBe(1);
+    const bin = await tasks.find({ mailbox: ALICE, offset: 0, maxEntries: 10, basePoint: 'Beginning', folder: 'deleteditems' });
+    expect(bin).toMatchObject({ totalItemsInView: 1, includesLastItemInRange: true, items: [{ id: gone.id, subject: 'Bin me', folder: 'deleteditems' }] });
+    expect(await tasks.get({ mailbox: ALICE, itemId: gone.id })).toMatchObject({ folder: 'deleteditems', revision: 2 });
+    expect(await tasks.get({ mailbox: ALICE, itemId: kept.id })).toMatchObject({ folder: 'tasks' });
+    expect((await events()).map((e) => [e.change, e.itemId, e.task])).toEqual([
+      ['created', kept.id, expect.anything()],
+      ['created', gone.id, expect.anything()],
+      ['deleted', gone.id, null],
+    ]);
+
+    await tasks.delete(randomUUID(), { mailbox: ALICE, itemId: gone.id, disposal: 'MoveToDeletedItems' });
+    expect(await codeOf(tasks.get({ mailbox: ALICE, itemId: gone.id }))).toBe('ItemNotFound');
+    expect((await tasks.find({ mailbox: ALICE, offset: 0, maxEntries: 10, basePoint: 'Beginning', folder: 'deleteditems' })).totalItemsInView).toBe(0);
+    await tasks.delete(randomUUID(), { mailbox: ALICE, itemId: kept.id, disposal: 'HardDelete' });
+    expect(await codeOf(tasks.get({ mailbox: ALICE, itemId: kept.id }))).toBe('ItemNotFound');
+  });
+
   it('confines ids to their mailbox', async () => {
     const task = await create(ALICE, { subject: 'Private' });
     expect(await codeOf(tasks.get({ mailbox: BOB, itemId: task.id }))).toBe('ItemNotFound');
@@ -123,10 +146,10 @@ describe('task service on PostgreSQL', () => {
   });
 
   it('has a migration that reverts and re-applies cleanly', async () => {
-    // The working-hours migration came after this one: revert both, re-apply both.
-    await revertServiceSchema(migrations, 2);
+    // The working-hours and deleted-items migrations came after this one: revert all three, re-apply them.
+    await revertServiceSchema(migrations, 3);
     const [{ exists }] = await migrations.query(`SELECT to_regclass('calendar_sync.task') IS NOT NULL AS exists`);
     expect(exists).toBe(false);
-    expect(await migrateServiceSchema(migrations)).toEqual(['Tasks1764100000000', 'WorkingHours1764200000000']);
+    expect(await migrateServiceSchema(migrations)).toEqual(['Tasks1764100000000', 'WorkingHours1764200000000', 'DeletedItems1764300000000']);
   });
 });

@@ -1,4 +1,4 @@
-import { sensitivities, type CalendarItemPatch } from '@parley/contracts';
+import { sensitivities, type CalendarItemPatch, type Disposal } from '@parley/contracts';
 import { attr, child, EwsError, EwsErrorCode, NS, type XmlElement } from '@parley/ews-gateway/soap';
 
 const DELETE_TYPES = ['HardDelete', 'SoftDelete', 'MoveToDeletedItems'] as const;
@@ -6,15 +6,19 @@ const CANCELLATIONS = ['SendToNone', 'SendOnlyToAll', 'SendToAllAndSaveCopy'] as
 const TASK_OCCURRENCES = ['AllOccurrences', 'SpecifiedOccurrenceOnly'] as const;
 
 /**
- * Validates DeleteItem's attributes, whatever the items are. All are accepted and none changes
- * what happens yet: every DeleteType is a hard delete and no cancellation is sent (documented).
+ * Validates DeleteItem's attributes, whatever the items are, and answers how the items go.
+ * MoveToDeletedItems moves them to Deleted Items (an item already there is removed). SoftDelete
+ * moves an item to the dumpster in Exchange, out of every folder a client sees and recoverable
+ * only by an administrator's or a recovery tool's traversal: Parley keeps no dumpster, so it is a
+ * HardDelete. No cancellation is sent (no invitation transport yet).
  */
-export function validateDeleteItemAttributes(body: XmlElement): void {
-  oneOf(attr(body, 'DeleteType') ?? 'HardDelete', DELETE_TYPES, 'DeleteType');
+export function readDeleteItemDisposal(body: XmlElement): Disposal {
+  const deleteType = oneOf(attr(body, 'DeleteType') ?? 'HardDelete', DELETE_TYPES, 'DeleteType');
   const cancellations = attr(body, 'SendMeetingCancellations');
   if (cancellations !== undefined) oneOf(cancellations, CANCELLATIONS, 'SendMeetingCancellations');
   const occurrences = attr(body, 'AffectedTaskOccurrences');
   if (occurrences !== undefined) oneOf(occurrences, TASK_OCCURRENCES, 'AffectedTaskOccurrences');
+  return deleteType === 'MoveToDeletedItems' ? 'MoveToDeletedItems' : 'HardDelete';
 }
 
 /** The fields every item type shares (`t:ItemType`): Subject, Sensitivity, Body — those present. */

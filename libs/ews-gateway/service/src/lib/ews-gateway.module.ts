@@ -14,6 +14,7 @@ export const ewsGatewayRequestTopics = [
   Topics.calendarItemDeleteRequest,
   Topics.calendarItemGetRequest,
   Topics.calendarItemFindRequest,
+  Topics.calendarItemFindDeletedRequest,
   Topics.calendarFreeBusyGetRequest,
   Topics.calendarTaskCreateRequest,
   Topics.calendarTaskUpdateRequest,

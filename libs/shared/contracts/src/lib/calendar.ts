@@ -225,6 +225,12 @@ export const calendarItemViewSchema = z.object({
   revision: z.number().int().min(1),
   createdAt: instant,
   lastModifiedAt: instant,
+  /**
+   * The folder that holds the item (an occurrence: its series): the Calendar, or Deleted Items
+   * after a DeleteItem with MoveToDeletedItems. Optional: views published before it existed lack
+   * it, and readers take a missing one as the Calendar.
+   */
+  folder: z.enum(['calendar', 'deleteditems']).optional(),
 });
 export type CalendarItemView = z.infer<typeof calendarItemViewSchema>;
 
@@ -249,10 +255,19 @@ export const updateCalendarItemRequestSchema = z.object({
 });
 export type UpdateCalendarItemRequest = z.infer<typeof updateCalendarItemRequestSchema>;
 
+/**
+ * How DeleteItem disposes of an item (EWS `DeleteType`, less SoftDelete, which the gateway sends as
+ * HardDelete: Parley keeps no dumpster). MoveToDeletedItems keeps the item in the Deleted Items
+ * folder, out of every calendar view, free/busy and count; an item already there is removed.
+ */
+export const disposals = ['HardDelete', 'MoveToDeletedItems'] as const;
+export type Disposal = (typeof disposals)[number];
+
 export const deleteCalendarItemRequestSchema = z.object({
   mailbox: mailboxKey,
-  /** A single item or series id deletes it whole; an occurrence id deletes that occurrence only. */
+  /** A single item or series id deletes it whole; an occurrence id deletes that occurrence only (whatever the disposal). */
   itemId: z.string().min(1).max(200),
+  disposal: z.enum(disposals).default('HardDelete'),
 });
 export type DeleteCalendarItemRequest = z.infer<typeof deleteCalendarItemRequestSchema>;
 export const deleteCalendarItemReplySchema = z.object({ deleted: z.enum(['item', 'occurrence']), id: z.string(), changeKey: z.string().nullable() });
@@ -291,6 +306,26 @@ export const findCalendarItemsReplySchema = z.object({
   includesLastItemInRange: z.boolean(),
 });
 export type FindCalendarItemsReply = z.infer<typeof findCalendarItemsReplySchema>;
+
+/** Most entries one page of the Deleted Items folder returns (per owner). */
+export const MAX_DELETED_ITEMS_PER_PAGE = 1000;
+
+/**
+ * The calendar items (single items and series masters) in the mailbox's Deleted Items folder,
+ * in the order they were moved there (then by id): `maxEntries` of them from `offset`.
+ */
+export const findDeletedCalendarItemsRequestSchema = z.object({
+  mailbox: mailboxKey,
+  offset: z.number().int().min(0).default(0),
+  maxEntries: z.number().int().min(0).max(MAX_DELETED_ITEMS_PER_PAGE).default(MAX_DELETED_ITEMS_PER_PAGE),
+});
+export type FindDeletedCalendarItemsRequest = z.infer<typeof findDeletedCalendarItemsRequestSchema>;
+export const findDeletedCalendarItemsReplySchema = z.object({
+  items: z.array(calendarItemViewSchema),
+  /** All calendar items in Deleted Items. */
+  total: z.number().int().min(0),
+});
+export type FindDeletedCalendarItemsReply = z.infer<typeof findDeletedCalendarItemsReplySchema>;
 
 // ---- working hours --------------------------------------------------------------------------
 

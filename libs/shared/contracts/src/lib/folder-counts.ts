@@ -7,7 +7,8 @@ import { mailboxKey } from './envelope';
  * a folder listing costs one round trip. A recurring series counts once (its master), as Exchange
  * counts the items in a folder, not the occurrences a calendar view expands; an exception to a
  * series is part of its master, not an item of its own. A mailbox without items (or unknown to
- * calendar-sync) has zero of each.
+ * calendar-sync) has zero of each. Items DeleteItem moved to Deleted Items count there, not in
+ * their own folder.
  */
 export const getFolderCountsRequestSchema = z.object({ mailbox: mailboxKey });
 export type GetFolderCountsRequest = z.infer<typeof getFolderCountsRequestSchema>;
@@ -17,5 +18,10 @@ export const folderCountsReplySchema = z.object({
   calendarItems: z.number().int().min(0),
   /** Tasks in the Tasks folder. */
   tasks: z.number().int().min(0),
+  /**
+   * Calendar items (series once) and tasks in Deleted Items. Optional: a calendar-sync from before
+   * Deleted Items did not send it (readers take a missing one as 0).
+   */
+  deletedItems: z.number().int().min(0).optional(),
 });
 export type FolderCountsReply = z.infer<typeof folderCountsReplySchema>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bodySchema, conflictResolutions, sensitivities } from './calendar';
+import { bodySchema, conflictResolutions, disposals, sensitivities } from './calendar';
 import { mailboxKey } from './envelope';
 
 /**
@@ -76,6 +76,8 @@ export const taskViewSchema = z.object({
   revision: z.number().int().min(1),
   createdAt: instant,
   lastModifiedAt: instant,
+  /** Tasks, or Deleted Items after a DeleteItem with MoveToDeletedItems. Optional: a missing one is Tasks. */
+  folder: z.enum(['tasks', 'deleteditems']).optional(),
 });
 export type TaskView = z.infer<typeof taskViewSchema>;
 
@@ -153,7 +155,8 @@ export const updateTaskRequestSchema = z.object({
 });
 export type UpdateTaskRequest = z.infer<typeof updateTaskRequestSchema>;
 
-export const deleteTaskRequestSchema = z.object({ mailbox: mailboxKey, itemId: z.string().min(1).max(200) });
+/** MoveToDeletedItems keeps the task in Deleted Items (out of the Tasks folder and its count); one already there is removed. */
+export const deleteTaskRequestSchema = z.object({ mailbox: mailboxKey, itemId: z.string().min(1).max(200), disposal: z.enum(disposals).default('HardDelete') });
 export type DeleteTaskRequest = z.infer<typeof deleteTaskRequestSchema>;
 export const deleteTaskReplySchema = z.object({ id: z.string() });
 export type DeleteTaskReply = z.infer<typeof deleteTaskReplySchema>;
@@ -171,8 +174,10 @@ export const MAX_TASKS_PER_PAGE = 1000;
 export const findTasksRequestSchema = z.object({
   mailbox: mailboxKey,
   offset: z.number().int().min(0).default(0),
-  maxEntries: z.number().int().min(1).max(MAX_TASKS_PER_PAGE).default(MAX_TASKS_PER_PAGE),
+  maxEntries: z.number().int().min(0).max(MAX_TASKS_PER_PAGE).default(MAX_TASKS_PER_PAGE),
   basePoint: z.enum(['Beginning', 'End']).default('Beginning'),
+  /** The Tasks folder, or the tasks in Deleted Items (in the order they were moved there). */
+  folder: z.enum(['tasks', 'deleteditems']).default('tasks'),
 });
 export type FindTasksRequest = z.infer<typeof findTasksRequestSchema>;
 export const findTasksReplySchema = z.object({

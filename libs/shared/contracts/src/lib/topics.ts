@@ -15,6 +15,7 @@ export const Topics = {
   calendarItemDeleteRequest: 'calendar.item.delete.request.v1',
   calendarItemGetRequest: 'calendar.item.get.request.v1',
   calendarItemFindRequest: 'calendar.item.find.request.v1',
+  calendarItemFindDeletedRequest: 'calendar.item.find-deleted.request.v1',
   calendarFreeBusyGetRequest: 'calendar.free-busy.get.request.v1',
   calendarWorkingHoursSetRequest: 'calendar.working-hours.set.request.v1',
   calendarWorkingHoursGetRequest: 'calendar.working-hours.get.request.v1',

@@ -38,7 +38,7 @@ export class CalendarAccess {
   writeContext(request: SoapRequest): CalendarWriteContext {
     const version = request.headers.requestServerVersion;
     return {
-      calendarFolder: (mailbox) => this.folderIds.identity(mailbox, 'calendar'),
+      parentFolder: (mailbox, folder) => this.folderIds.identity(mailbox, folder),
       exchange2007: version === undefined || version.startsWith('Exchange2007'),
     };
   }

@@ -4,8 +4,8 @@ import { timeZoneDefinition } from './time-zone-definition.writer';
 
 /** What a writer needs besides the item. */
 export interface CalendarWriteContext {
-  /** `t:FolderId` of the mailbox's calendar (ParentFolderId). */
-  readonly calendarFolder: (mailbox: string) => { id: string; changeKey: string };
+  /** `t:FolderId` of the mailbox's folder that holds the item (ParentFolderId): its Calendar or Deleted Items. */
+  readonly parentFolder: (mailbox: string, folder: 'calendar' | 'deleteditems') => { id: string; changeKey: string };
   /** Exchange 2007 clients know no StartTimeZone/EndTimeZone. */
   readonly exchange2007: boolean;
 }
@@ -21,7 +21,10 @@ const time = (iso: string) => formatXsDateTime(new Date(iso));
  */
 const FIELDS: ReadonlyArray<readonly [string, Writer]> = [
   ['item:ItemId', (v) => t('ItemId', { Id: v.id, ChangeKey: v.changeKey })],
-  ['item:ParentFolderId', (v, ctx) => t('ParentFolderId', { Id: ctx.calendarFolder(v.mailbox).id, ChangeKey: ctx.calendarFolder(v.mailbox).changeKey })],
+  ['item:ParentFolderId', (v, ctx) => {
+    const folder = ctx.parentFolder(v.mailbox, v.folder ?? 'calendar');
+    return t('ParentFolderId', { Id: folder.id, ChangeKey: folder.changeKey });
+  }],
   ['item:ItemClass', () => t('ItemClass', {}, 'IPM.Appointment')],
   ['item:Subject', (v) => t('Subject', {}, v.subject)],
   ['item:Sensitivity', (v) => t('Sensitivity', {}, v.sensitivity)],

@@ -7,6 +7,9 @@ import {
   calendarItemViewSchema,
   type DeleteCalendarItemReply,
   deleteCalendarItemReplySchema,
+  type Disposal,
+  type FindDeletedCalendarItemsReply,
+  findDeletedCalendarItemsReplySchema,
   type FindCalendarItemsReply,
   findCalendarItemsReplySchema,
   type FolderCountsReply,
@@ -54,8 +57,8 @@ export class CalendarGateway {
     return this.writing(mailbox, this.commands.request(Topics.calendarItemUpdateRequest, mailbox, { mailbox, ...update }, calendarItemViewSchema));
   }
 
-  async delete(mailbox: string, itemId: string): Promise<DeleteCalendarItemReply> {
-    return this.writing(mailbox, this.commands.request(Topics.calendarItemDeleteRequest, mailbox, { mailbox, itemId }, deleteCalendarItemReplySchema));
+  async delete(mailbox: string, itemId: string, disposal: Disposal = 'HardDelete'): Promise<DeleteCalendarItemReply> {
+    return this.writing(mailbox, this.commands.request(Topics.calendarItemDeleteRequest, mailbox, { mailbox, itemId, disposal }, deleteCalendarItemReplySchema));
   }
 
   async get(mailbox: string, target: CalendarItemTarget): Promise<CalendarItemView> {
@@ -64,6 +67,11 @@ export class CalendarGateway {
 
   async find(mailbox: string, start: string, end: string, maxEntries: number | undefined): Promise<FindCalendarItemsReply> {
     return unwrap(await this.commands.request(Topics.calendarItemFindRequest, mailbox, { mailbox, start, end, maxEntries }, findCalendarItemsReplySchema));
+  }
+
+  /** The calendar items in the mailbox's Deleted Items, `maxEntries` (0: only the total) from `offset`. */
+  async findDeleted(mailbox: string, offset: number, maxEntries: number): Promise<FindDeletedCalendarItemsReply> {
+    return unwrap(await this.commands.request(Topics.calendarItemFindDeletedRequest, mailbox, { mailbox, offset, maxEntries }, findDeletedCalendarItemsReplySchema));
   }
 
   /**

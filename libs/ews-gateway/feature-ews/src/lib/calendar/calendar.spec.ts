@@ -346,14 +346,33 @@ describe('DeleteItem', () => {
       ),
     );
     expect(calendar.delete.mock.calls).toEqual([
-      ['alice@parley.test', 'AAMkSeries1'],
-      ['alice@parley.test', 'AAMkOcc2'],
+      ['alice@parley.test', 'AAMkSeries1', 'MoveToDeletedItems'],
+      ['alice@parley.test', 'AAMkOcc2', 'MoveToDeletedItems'],
     ]);
     expect(xml).toBe(
       '<m:DeleteItemResponse><m:ResponseMessages>' +
         '<m:DeleteItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode></m:DeleteItemResponseMessage>'.repeat(2) +
         '</m:ResponseMessages></m:DeleteItemResponse>',
     );
+  });
+
+  it.each([
+    ['HardDelete', 'HardDelete'],
+    // No dumpster in Parley: SoftDelete removes the item as HardDelete does.
+    ['SoftDelete', 'HardDelete'],
+    ['MoveToDeletedItems', 'MoveToDeletedItems'],
+  ])('sends DeleteType %s to calendar-sync as %s', async (deleteType, disposal) => {
+    const calendar = fakeCalendar();
+    await new DeleteItemHandler(calendar).handle(context(`<m:DeleteItem DeleteType="${deleteType}" SendMeetingCancellations="SendToNone"><m:ItemIds><t:ItemId Id="AAMkSeries1"/></m:ItemIds></m:DeleteItem>`));
+    expect(calendar.delete).toHaveBeenCalledWith('alice@parley.test', 'AAMkSeries1', disposal);
+  });
+
+  it('names Deleted Items as the ParentFolderId of an item moved there', async () => {
+    const calendar = fakeCalendar({ get: jest.fn(async () => view({ folder: 'deleteditems' })) });
+    const deletedItems = folderIds.identity('alice@parley.test', 'deleteditems');
+    const xml = bodyXml(await new GetItemHandler(calendar, access).handle(context('<m:GetItem><m:ItemShape><t:BaseShape>Default</t:BaseShape></m:ItemShape><m:ItemIds><t:ItemId Id="AAMkSeries1"/></m:ItemIds></m:GetItem>')));
+    expect(xml).toContain(`<t:ParentFolderId Id="${deletedItems.id}" ChangeKey="${deletedItems.changeKey}"/>`);
+    expect(xml).not.toContain(calendarFolder.id);
   });
 
   it('refuses an unknown DeleteType as a schema error', async () => {

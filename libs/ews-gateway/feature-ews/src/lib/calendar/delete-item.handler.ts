@@ -3,14 +3,15 @@ import { operationResponse, type ResponseMessageSpec, type XmlNode } from '@parl
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
 import { calendarErrorMessage } from './calendar-error.mapper';
 import { CalendarGateway } from './calendar.gateway';
-import { validateDeleteItemAttributes } from '../item-request.reader';
+import { readDeleteItemDisposal } from '../item-request.reader';
 import { itemIdElements, readItemIdRef } from './calendar-request.reader';
 
 /**
  * DeleteItem on calendar items. A single item or series id removes it whole; an occurrence id
  * (or `OccurrenceItemId`) removes that occurrence only; `RecurringMasterItemId` removes the
- * series. Every DeleteType is a hard delete (Parley has no Deleted Items store yet) and no
- * cancellation is sent (no invitation transport yet): both are accepted and documented.
+ * series. An item or series goes to Deleted Items with MoveToDeletedItems (removed if it is
+ * already there), and is removed with HardDelete and SoftDelete (no dumpster); an occurrence is
+ * deleted whatever the DeleteType. No cancellation is sent (no invitation transport yet).
  */
 @Injectable()
 export class DeleteItemHandler implements EwsOperationHandler {
@@ -20,7 +21,7 @@ export class DeleteItemHandler implements EwsOperationHandler {
 
   async handle({ request, acting }: EwsOperationContext): Promise<XmlNode> {
     const body = request.body;
-    validateDeleteItemAttributes(body);
+    const disposal = readDeleteItemDisposal(body);
     const mailbox = acting.mailbox.smtpAddress;
     const messages: ResponseMessageSpec[] = [];
     for (const id of itemIdElements(body)) {
@@ -29,7 +30,7 @@ export class DeleteItemHandler implements EwsOperationHandler {
         const { target } = readItemIdRef(id);
         byIndex = target.by === 'occurrenceIndex';
         const itemId = target.by === 'id' ? target.itemId : (await this.calendar.get(mailbox, target)).id;
-        await this.calendar.delete(mailbox, itemId);
+        await this.calendar.delete(mailbox, itemId, disposal);
         messages.push({});
       } catch (error) {
         messages.push(calendarErrorMessage(error, { byOccurrenceIndex: byIndex }));

@@ -152,6 +152,14 @@ describe('folder counts (golden)', () => {
     expect(await get('<t:DistinguishedFolderId Id="calendar"/>')).toContain(`ChangeKey="${c.changeKey}"/><t:DisplayName>Calendar</t:DisplayName><t:TotalCount>4</t:TotalCount>`);
   });
 
+  it('fills Deleted Items from the same query (0 when an older calendar-sync leaves it out)', async () => {
+    owner.reply = { ok: true, value: { calendarItems: 4, tasks: 2, deletedItems: 3 } };
+    expect(await get('<t:DistinguishedFolderId Id="deleteditems"/>')).toContain('<t:DisplayName>Deleted Items</t:DisplayName><t:TotalCount>3</t:TotalCount>');
+    expect(owner.asked).toHaveLength(1);
+    owner.reply = { ok: true, value: { calendarItems: 4, tasks: 2 } };
+    expect(await get('<t:DistinguishedFolderId Id="deleteditems"/>')).toContain('<t:DisplayName>Deleted Items</t:DisplayName><t:TotalCount>0</t:TotalCount>');
+  });
+
   it('answers the content count as an extended property, and asks nobody when no count is shown', async () => {
     const xml = await get('<t:DistinguishedFolderId Id="tasks"/>', '<t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties><t:ExtendedFieldURI PropertyTag="0x3602" PropertyType="Integer"/></t:AdditionalProperties>');
     expect(xml).toContain('<t:ExtendedProperty><t:ExtendedFieldURI PropertyTag="0x3602" PropertyType="Integer"/><t:Value>2</t:Value></t:ExtendedProperty>');

@@ -54,9 +54,10 @@ export function descendantFolders(kind: FolderKind, deep: boolean): FolderSpec[]
 }
 
 /**
- * Item counts of a folder. Calendar and Tasks hold calendar-sync's items (it answers both counts in
- * one query, `FolderCountsReply`); the mail folders, contacts and voicemail are empty until Parley
- * has a message store, and `UnreadCount` is 0 everywhere for the same reason.
+ * Item counts of a folder. Calendar, Tasks and Deleted Items hold calendar-sync's items (it answers
+ * all three counts in one query, `FolderCountsReply`; Deleted Items holds the calendar items and
+ * tasks DeleteItem moved there); the other mail folders, contacts and voicemail are empty until
+ * Parley has a message store, and `UnreadCount` is 0 everywhere for the same reason.
  */
 export interface FolderCounts {
   readonly total: number;
@@ -69,11 +70,13 @@ export const EMPTY_FOLDER: FolderCounts = { total: 0, unread: 0 };
 export interface OwnedFolderCounts {
   readonly calendarItems: number;
   readonly tasks: number;
+  /** Missing from a calendar-sync that predates Deleted Items: 0. */
+  readonly deletedItems?: number;
 }
 
 /** Whether a folder's items are counted by calendar-sync (so showing its count costs a request). */
 export function countedByOwner(kind: FolderKind): boolean {
-  return kind === 'calendar' || kind === 'tasks';
+  return kind === 'calendar' || kind === 'tasks' || kind === 'deleteditems';
 }
 
 /** A folder's counts, given what calendar-sync reported (undefined: not asked, nothing shows them). */
@@ -81,5 +84,6 @@ export function folderCounts(kind: FolderKind, owned: OwnedFolderCounts | undefi
   if (owned === undefined) return EMPTY_FOLDER;
   if (kind === 'calendar') return { total: owned.calendarItems, unread: 0 };
   if (kind === 'tasks') return { total: owned.tasks, unread: 0 };
+  if (kind === 'deleteditems') return { total: owned.deletedItems ?? 0, unread: 0 };
   return EMPTY_FOLDER;
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { operationResponse, type ResponseMessageSpec, type XmlNode } from '@parley/ews-gateway/soap';
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
-import { validateDeleteItemAttributes } from '../item-request.reader';
+import { readDeleteItemDisposal } from '../item-request.reader';
 import { itemIdElements } from '../calendar/calendar-request.reader';
 import { taskErrorMessage } from './task-error.mapper';
 import { TaskGateway } from './task.gateway';
@@ -9,7 +9,8 @@ import { readTaskId } from './task-id.reader';
 
 /**
  * DeleteItem on tasks. `AffectedTaskOccurrences` is accepted (tasks do not recur in Parley, so
- * both values delete the task); every DeleteType is a hard delete, as for calendar items.
+ * both values delete the task). MoveToDeletedItems moves it to Deleted Items (removes it when it
+ * is already there); HardDelete and SoftDelete remove it, as for calendar items.
  */
 @Injectable()
 export class DeleteTaskHandler implements EwsOperationHandler {
@@ -19,11 +20,11 @@ export class DeleteTaskHandler implements EwsOperationHandler {
 
   async handle({ request, acting }: EwsOperationContext): Promise<XmlNode> {
     const body = request.body;
-    validateDeleteItemAttributes(body);
+    const disposal = readDeleteItemDisposal(body);
     const messages: ResponseMessageSpec[] = [];
     for (const id of itemIdElements(body)) {
       try {
-        await this.tasks.delete(acting.mailbox.smtpAddress, readTaskId(id).itemId);
+        await this.tasks.delete(acting.mailbox.smtpAddress, readTaskId(id).itemId, disposal);
         messages.push({});
       } catch (error) {
         messages.push(taskErrorMessage(error));

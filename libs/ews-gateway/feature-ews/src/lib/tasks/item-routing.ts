@@ -9,6 +9,7 @@ import { FindItemHandler } from '../calendar/find-item.handler';
 import { GetItemHandler } from '../calendar/get-item.handler';
 import { UpdateItemHandler } from '../calendar/update-item.handler';
 import { readFolderRef } from '../calendar/calendar-request.reader';
+import { FindDeletedItemsHandler } from '../deleted-items/find-deleted-items.handler';
 import { CreateTaskHandler } from './create-task.handler';
 import { DeleteTaskHandler } from './delete-task.handler';
 import { FindTaskHandler } from './find-task.handler';
@@ -22,33 +23,38 @@ import { UpdateTaskHandler } from './update-task.handler';
  * Each unit of a request (an item of CreateItem's `Items`, an id of GetItem/DeleteItem's
  * `ItemIds`, an `ItemChange`, a FindItem parent folder) is routed on its own: `t:Task` elements,
  * task ids (`isTaskItemId`: the id's kind byte) and the Tasks folder go to the task handlers,
- * everything else to the calendar handlers, unchanged. A request whose units all go one way is
- * handed over whole; a mixed one is split into two requests and the answers are merged back in
- * request order (every handler answers one response message per unit).
+ * everything else to the calendar handlers, unchanged; FindItem on Deleted Items goes to its own
+ * handler (which lists both calendar items and tasks). A request whose units all go one way is
+ * handed over whole; a mixed one is split into one request per owner and the answers are merged
+ * back in request order (every handler answers one response message per unit).
  */
-type Owner = 'calendar' | 'tasks';
+type Owner = 'calendar' | 'tasks' | 'deleteditems';
 
 abstract class ItemOperationRouter implements EwsOperationHandler {
   protected constructor(
     readonly operation: string,
     private readonly container: string,
-    private readonly calendar: EwsOperationHandler,
-    private readonly tasks: EwsOperationHandler,
+    private readonly handlers: { readonly calendar: EwsOperationHandler; readonly tasks: EwsOperationHandler; readonly deleteditems?: EwsOperationHandler },
   ) {}
 
   protected abstract ownerOf(unit: XmlElement, acting: ActingMailbox): Owner;
+
+  private handlerOf(owner: Owner): EwsOperationHandler {
+    return this.handlers[owner] ?? this.handlers.calendar;
+  }
 
   async handle(ctx: EwsOperationContext): Promise<XmlNode> {
     const body = ctx.request.body;
     const holder = child(body, NS.MESSAGES, this.container);
     const units = holder?.children.filter((c) => c.ns === NS.TYPES) ?? [];
     const owners = units.map((u) => this.ownerOf(u, ctx.acting));
-    if (!holder || owners.every((o) => o === 'calendar')) return this.calendar.handle(ctx);
-    if (owners.every((o) => o === 'tasks')) return this.tasks.handle(ctx);
+    if (!holder || owners.every((o) => o === 'calendar')) return this.handlers.calendar.handle(ctx);
+    const distinct = [...new Set(owners)];
+    if (distinct.length === 1) return this.handlerOf(distinct[0]).handle(ctx);
     const only = (owner: Owner): EwsOperationContext => ({ ...ctx, request: withUnits(ctx.request, holder, units.filter((_, i) => owners[i] === owner)) });
-    const [calendarAnswer, taskAnswer] = await Promise.all([this.calendar.handle(only('calendar')), this.tasks.handle(only('tasks'))]);
-    const queues: Record<Owner, XmlChild[]> = { calendar: [...responseMessages(calendarAnswer)], tasks: [...responseMessages(taskAnswer)] };
-    const merged = owners.map((o) => queues[o].shift()).filter((m): m is XmlChild => m !== undefined);
+    const answers = await Promise.all(distinct.map((owner) => this.handlerOf(owner).handle(only(owner))));
+    const queues = new Map<Owner, XmlChild[]>(distinct.map((owner, i) => [owner, [...responseMessages(answers[i])]]));
+    const merged = owners.map((o) => queues.get(o)?.shift()).filter((m): m is XmlChild => m !== undefined);
     return el(NS.MESSAGES, `${this.operation}Response`, {}, el(NS.MESSAGES, 'ResponseMessages', {}, merged as XmlNode[]));
   }
 }
@@ -74,7 +80,7 @@ const byId = (element: XmlElement): Owner => (isTaskItemId(idOf(element)) ? 'tas
 @Injectable()
 export class CreateItemRouter extends ItemOperationRouter {
   constructor(calendar: CreateItemHandler, tasks: CreateTaskHandler) {
-    super('CreateItem', 'Items', calendar, tasks);
+    super('CreateItem', 'Items', { calendar, tasks });
   }
 
   protected ownerOf(item: XmlElement): Owner {
@@ -85,7 +91,7 @@ export class CreateItemRouter extends ItemOperationRouter {
 @Injectable()
 export class GetItemRouter extends ItemOperationRouter {
   constructor(calendar: GetItemHandler, tasks: GetTaskHandler) {
-    super('GetItem', 'ItemIds', calendar, tasks);
+    super('GetItem', 'ItemIds', { calendar, tasks });
   }
 
   protected ownerOf(id: XmlElement): Owner {
@@ -96,7 +102,7 @@ export class GetItemRouter extends ItemOperationRouter {
 @Injectable()
 export class DeleteItemRouter extends ItemOperationRouter {
   constructor(calendar: DeleteItemHandler, tasks: DeleteTaskHandler) {
-    super('DeleteItem', 'ItemIds', calendar, tasks);
+    super('DeleteItem', 'ItemIds', { calendar, tasks });
   }
 
   protected ownerOf(id: XmlElement): Owner {
@@ -107,7 +113,7 @@ export class DeleteItemRouter extends ItemOperationRouter {
 @Injectable()
 export class UpdateItemRouter extends ItemOperationRouter {
   constructor(calendar: UpdateItemHandler, tasks: UpdateTaskHandler) {
-    super('UpdateItem', 'ItemChanges', calendar, tasks);
+    super('UpdateItem', 'ItemChanges', { calendar, tasks });
   }
 
   protected ownerOf(change: XmlElement): Owner {
@@ -121,15 +127,17 @@ export class FindItemRouter extends ItemOperationRouter {
   constructor(
     calendar: FindItemHandler,
     tasks: FindTaskHandler,
+    deleteditems: FindDeletedItemsHandler,
     private readonly access: TaskAccess,
   ) {
-    super('FindItem', 'ParentFolderIds', calendar, tasks);
+    super('FindItem', 'ParentFolderIds', { calendar, tasks, deleteditems });
   }
 
-  /** The Tasks folder (distinguished or by id, in the acting mailbox); anything unresolvable stays with the calendar handler, which reports it. */
+  /** The Tasks or Deleted Items folder (distinguished or by id, in the acting mailbox); anything unresolvable stays with the calendar handler, which reports it. */
   protected ownerOf(folder: XmlElement, acting: ActingMailbox): Owner {
     try {
-      return this.access.tryFolderKind(acting, readFolderRef(folder)) === 'tasks' ? 'tasks' : 'calendar';
+      const kind = this.access.tryFolderKind(acting, readFolderRef(folder));
+      return kind === 'tasks' || kind === 'deleteditems' ? kind : 'calendar';
     } catch {
       return 'calendar';
     }
@@ -137,4 +145,4 @@ export class FindItemRouter extends ItemOperationRouter {
 }
 
 export const itemOperationRouters = [CreateItemRouter, GetItemRouter, DeleteItemRouter, UpdateItemRouter, FindItemRouter];
-export const taskProviders = [TaskGateway, TaskAccess, CreateTaskHandler, GetTaskHandler, DeleteTaskHandler, UpdateTaskHandler, FindTaskHandler];
+export const taskProviders = [TaskGateway, TaskAccess, CreateTaskHandler, GetTaskHandler, DeleteTaskHandler, UpdateTaskHandler, FindTaskHandler, FindDeletedItemsHandler];

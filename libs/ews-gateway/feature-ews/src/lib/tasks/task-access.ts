@@ -28,6 +28,6 @@ export class TaskAccess {
   }
 
   writeContext(): TaskWriteContext {
-    return { tasksFolder: (mailbox) => this.folderIds.identity(mailbox, 'tasks') };
+    return { parentFolder: (mailbox, folder) => this.folderIds.identity(mailbox, folder) };
   }
 }

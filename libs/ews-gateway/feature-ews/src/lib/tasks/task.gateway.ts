@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import {
   type DeleteTaskReply,
   deleteTaskReplySchema,
+  type Disposal,
   type FindTasksReply,
   findTasksReplySchema,
   type FindTasksRequest,
@@ -40,15 +41,15 @@ export class TaskGateway {
     return unwrap(await this.commands.request(Topics.calendarTaskUpdateRequest, mailbox, { mailbox, ...update }, taskViewSchema));
   }
 
-  async delete(mailbox: string, itemId: string): Promise<DeleteTaskReply> {
-    return unwrap(await this.commands.request(Topics.calendarTaskDeleteRequest, mailbox, { mailbox, itemId }, deleteTaskReplySchema));
+  async delete(mailbox: string, itemId: string, disposal: Disposal = 'HardDelete'): Promise<DeleteTaskReply> {
+    return unwrap(await this.commands.request(Topics.calendarTaskDeleteRequest, mailbox, { mailbox, itemId, disposal }, deleteTaskReplySchema));
   }
 
   async get(mailbox: string, itemId: string): Promise<TaskView> {
     return unwrap(await this.commands.request(Topics.calendarTaskGetRequest, mailbox, { mailbox, itemId }, taskViewSchema));
   }
 
-  async find(mailbox: string, page: Omit<FindTasksRequest, 'mailbox'>): Promise<FindTasksReply> {
+  async find(mailbox: string, page: Omit<FindTasksRequest, 'mailbox' | 'folder'> & Partial<Pick<FindTasksRequest, 'folder'>>): Promise<FindTasksReply> {
     return unwrap(await this.commands.request(Topics.calendarTaskFindRequest, mailbox, { mailbox, ...page }, findTasksReplySchema));
   }
 }

@@ -4,8 +4,8 @@ import { oneOf } from '../calendar/calendar-item.reader';
 
 /** What the writer needs besides the task. */
 export interface TaskWriteContext {
-  /** `t:FolderId` of the mailbox's Tasks folder (ParentFolderId). */
-  readonly tasksFolder: (mailbox: string) => { id: string; changeKey: string };
+  /** `t:FolderId` of the mailbox's folder that holds the task (ParentFolderId): Tasks or Deleted Items. */
+  readonly parentFolder: (mailbox: string, folder: 'tasks' | 'deleteditems') => { id: string; changeKey: string };
 }
 
 type Writer = (v: TaskView, ctx: TaskWriteContext) => XmlNode | false | null | undefined;
@@ -19,7 +19,10 @@ const time = (iso: string) => formatXsDateTime(new Date(iso));
  */
 const FIELDS: ReadonlyArray<readonly [string, Writer]> = [
   ['item:ItemId', (v) => t('ItemId', { Id: v.id, ChangeKey: v.changeKey })],
-  ['item:ParentFolderId', (v, ctx) => t('ParentFolderId', { Id: ctx.tasksFolder(v.mailbox).id, ChangeKey: ctx.tasksFolder(v.mailbox).changeKey })],
+  ['item:ParentFolderId', (v, ctx) => {
+    const folder = ctx.parentFolder(v.mailbox, v.folder ?? 'tasks');
+    return t('ParentFolderId', { Id: folder.id, ChangeKey: folder.changeKey });
+  }],
   ['item:ItemClass', () => t('ItemClass', {}, 'IPM.Task')],
   ['item:Subject', (v) => t('Subject', {}, v.subject)],
   ['item:Sensitivity', (v) => t('Sensitivity', {}, v.sensitivity)],

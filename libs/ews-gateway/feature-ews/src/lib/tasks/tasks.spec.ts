@@ -1,7 +1,9 @@
-import type { TaskView } from '@parley/contracts';
+import type { CalendarItemView, TaskView } from '@parley/contracts';
 import { ActingMailboxResolver, type ActingMailbox } from '@parley/ews-gateway/auth';
 import { el, NS, operationResponse, readSoapRequest } from '@parley/ews-gateway/soap';
 import { CalendarAccess } from '../calendar/calendar-access';
+import type { CalendarGateway } from '../calendar/calendar.gateway';
+import { FindDeletedItemsHandler } from '../deleted-items/find-deleted-items.handler';
 import { FolderIds } from '../folders/folder-ids';
 import { bodyXml, directoryUser, M, T } from '../test-context';
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
@@ -183,8 +185,111 @@ describe('UpdateItem and DeleteItem (tasks)', () => {
   it('deletes with AffectedTaskOccurrences', async () => {
     const tasks = fakeTasks();
     const xml = bodyXml(await new DeleteTaskHandler(tasks).handle(context(`<m:DeleteItem DeleteType="HardDelete" AffectedTaskOccurrences="AllOccurrences"><m:ItemIds><t:ItemId Id="${TASK_ID}"/></m:ItemIds></m:DeleteItem>`)));
-    expect(tasks.delete).toHaveBeenCalledWith('alice@parley.test', TASK_ID);
+    expect(tasks.delete).toHaveBeenCalledWith('alice@parley.test', TASK_ID, 'HardDelete');
     expect(xml).toBe('<m:DeleteItemResponse><m:ResponseMessages><m:DeleteItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode></m:DeleteItemResponseMessage></m:ResponseMessages></m:DeleteItemResponse>');
+  });
+});
+
+describe('Deleted Items (calendar items and tasks moved there)', () => {
+  const deletedItems = folderIds.identity('alice@parley.test', 'deleteditems');
+  const calendarView = (id: string): CalendarItemView => ({
+    id,
+    changeKey: 'CKc',
+    mailbox: 'alice@parley.test',
+    itemType: 'Single',
+    subject: `Meeting ${id}`,
+    body: null,
+    location: null,
+    start: '2031-03-03T09:00:00.000Z',
+    end: '2031-03-03T10:00:00.000Z',
+    isAllDay: false,
+    legacyFreeBusyStatus: 'Busy',
+    sensitivity: 'Normal',
+    organizer: { address: 'alice@parley.test', responseType: 'Organizer' },
+    requiredAttendees: [],
+    optionalAttendees: [],
+    startTimeZone: 'UTC',
+    endTimeZone: 'UTC',
+    recurrence: null,
+    modifiedOccurrences: [],
+    deletedOccurrences: [],
+    occurrence: null,
+    firstOccurrence: null,
+    lastOccurrence: null,
+    occurrences: null,
+    revision: 2,
+    createdAt: '2031-01-01T08:00:00.000Z',
+    lastModifiedAt: '2031-01-02T08:00:00.000Z',
+    folder: 'deleteditems',
+  });
+  /** Two calendar items (C0, C1) and three tasks (T0–T2) in Deleted Items, paged as calendar-sync pages them. */
+  function owners() {
+    const cal = ['C0', 'C1'].map(calendarView);
+    const taskList = ['T0', 'T1', 'T2'].map((subject) => view({ id: `${TASK_ID}${subject}`, subject, folder: 'deleteditems' }));
+    const calendar = {
+      findDeleted: jest.fn(async (_: string, offset: number, max: number) => ({ items: cal.slice(offset, offset + max), total: cal.length })),
+    } as unknown as CalendarGateway & { findDeleted: jest.Mock };
+    const tasks = fakeTasks({
+      find: jest.fn(async (_: string, p: { offset: number; maxEntries: number }) => ({
+        items: taskList.slice(p.offset, p.offset + p.maxEntries),
+        totalItemsInView: taskList.length,
+        includesLastItemInRange: p.offset + p.maxEntries >= taskList.length,
+        indexedPagingOffset: Math.min(p.offset + p.maxEntries, taskList.length),
+      })),
+    });
+    return { calendar, tasks, handler: new FindDeletedItemsHandler(calendar, tasks, calendarAccess, access) };
+  }
+  const find = (view: string, folder = '<t:DistinguishedFolderId Id="deleteditems"/>') =>
+    context(`<m:FindItem Traversal="Shallow"><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties><t:FieldURI FieldURI="item:Subject"/><t:FieldURI FieldURI="item:ParentFolderId"/></t:AdditionalProperties></m:ItemShape>${view}<m:ParentFolderIds>${folder}</m:ParentFolderIds></m:FindItem>`);
+  const subjects = (xml: string) => [...xml.matchAll(/<t:Subject>([^<]+)<\/t:Subject>/g)].map((m) => m[1]);
+
+  it('lists calendar items then tasks as one paged list, each with Deleted Items as its parent folder', async () => {
+    const { handler, tasks } = owners();
+    const xml = bodyXml(await handler.handle(find('<m:IndexedPageItemView MaxEntriesReturned="2" Offset="1" BasePoint="Beginning"/>')));
+    expect(subjects(xml)).toEqual(['Meeting C1', 'T0']);
+    expect(xml).toContain('<m:RootFolder IndexedPagingOffset="3" TotalItemsInView="5" IncludesLastItemInRange="false">');
+    expect(xml.match(/<t:ParentFolderId Id="([^"]+)"/g)).toEqual([`<t:ParentFolderId Id="${deletedItems.id}"`, `<t:ParentFolderId Id="${deletedItems.id}"`]);
+    expect(tasks.find).toHaveBeenCalledWith('alice@parley.test', { offset: 0, maxEntries: 1, basePoint: 'Beginning', folder: 'deleteditems' });
+
+    const tail = bodyXml(await handler.handle(find('<m:IndexedPageItemView MaxEntriesReturned="10" Offset="3" BasePoint="Beginning"/>')));
+    expect(subjects(tail)).toEqual(['T1', 'T2']);
+    expect(tail).toContain('<m:RootFolder IndexedPagingOffset="5" TotalItemsInView="5" IncludesLastItemInRange="true">');
+  });
+
+  it('pages from the end, and answers the first page without a view', async () => {
+    const { handler } = owners();
+    const last = bodyXml(await handler.handle(find('<m:IndexedPageItemView MaxEntriesReturned="3" Offset="0" BasePoint="End"/>')));
+    expect(subjects(last)).toEqual(['T0', 'T1', 'T2']);
+    expect(last).toContain('IndexedPagingOffset="3" TotalItemsInView="5" IncludesLastItemInRange="false"');
+    const first = bodyXml(await handler.handle(find('<m:IndexedPageItemView MaxEntriesReturned="3" Offset="3" BasePoint="End"/>')));
+    expect(subjects(first)).toEqual(['Meeting C0', 'Meeting C1']);
+    expect(first).toContain('IndexedPagingOffset="5" TotalItemsInView="5" IncludesLastItemInRange="true"');
+    expect(subjects(bodyXml(await handler.handle(find(''))))).toEqual(['Meeting C0', 'Meeting C1', 'T0', 'T1', 'T2']);
+  });
+
+  it('refuses a CalendarView and another folder per folder', async () => {
+    const { handler } = owners();
+    expect(bodyXml(await handler.handle(find('<m:CalendarView StartDate="2031-03-01T00:00:00Z" EndDate="2031-04-01T00:00:00Z"/>')))).toContain('<m:ResponseCode>ErrorInvalidOperation</m:ResponseCode>');
+    expect(bodyXml(await handler.handle(find('', '<t:DistinguishedFolderId Id="inbox"/>')))).toContain('<m:ResponseCode>ErrorInvalidOperation</m:ResponseCode>');
+  });
+
+  it('moves a task to Deleted Items with MoveToDeletedItems, removes it with SoftDelete', async () => {
+    const tasks = fakeTasks();
+    await new DeleteTaskHandler(tasks).handle(context(`<m:DeleteItem DeleteType="MoveToDeletedItems" AffectedTaskOccurrences="AllOccurrences"><m:ItemIds><t:ItemId Id="${TASK_ID}"/></m:ItemIds></m:DeleteItem>`));
+    await new DeleteTaskHandler(tasks).handle(context(`<m:DeleteItem DeleteType="SoftDelete" AffectedTaskOccurrences="AllOccurrences"><m:ItemIds><t:ItemId Id="${TASK_ID}"/></m:ItemIds></m:DeleteItem>`));
+    expect(tasks.delete.mock.calls).toEqual([
+      ['alice@parley.test', TASK_ID, 'MoveToDeletedItems'],
+      ['alice@parley.test', TASK_ID, 'HardDelete'],
+    ]);
+  });
+
+  it('writes Deleted Items as the ParentFolderId of a task there', async () => {
+    const xml = bodyXml(
+      await new GetTaskHandler(fakeTasks({ get: jest.fn(async () => view({ folder: 'deleteditems' })) }), access).handle(
+        context(`<m:GetItem><m:ItemShape><t:BaseShape>Default</t:BaseShape></m:ItemShape><m:ItemIds><t:ItemId Id="${TASK_ID}"/></m:ItemIds></m:GetItem>`),
+      ),
+    );
+    expect(xml).toContain(`<t:ParentFolderId Id="${deletedItems.id}" ChangeKey="${deletedItems.changeKey}"/>`);
   });
 });
 
@@ -231,9 +336,23 @@ describe('item routing (calendar items vs tasks)', () => {
 
     const calendarFind = recorder('FindItem', 'ParentFolderIds', 'CalendarItem');
     const taskFind = recorder('FindItem', 'ParentFolderIds', 'Task');
-    const folders = `<t:FolderId Id="${tasksFolder.id}"/><t:DistinguishedFolderId Id="calendar"/><t:DistinguishedFolderId Id="tasks"/>`;
-    await new FindItemRouter(calendarFind as never, taskFind as never, access).handle(context(`<m:FindItem><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:ParentFolderIds>${folders}</m:ParentFolderIds></m:FindItem>`));
+    const deletedFind = recorder('FindItem', 'ParentFolderIds', 'Item');
+    const deletedItemsFolder = folderIds.identity('alice@parley.test', 'deleteditems');
+    const folders = `<t:FolderId Id="${tasksFolder.id}"/><t:DistinguishedFolderId Id="calendar"/><t:DistinguishedFolderId Id="deleteditems"/><t:DistinguishedFolderId Id="tasks"/><t:FolderId Id="${deletedItemsFolder.id}"/>`;
+    const xml = bodyXml(
+      await new FindItemRouter(calendarFind as never, taskFind as never, deletedFind as never, access).handle(
+        context(`<m:FindItem><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:ParentFolderIds>${folders}</m:ParentFolderIds></m:FindItem>`),
+      ),
+    );
     expect(taskFind.seen).toEqual([[tasksFolder.id, 'tasks']]);
     expect(calendarFind.seen).toEqual([['calendar']]);
+    expect(deletedFind.seen).toEqual([['deleteditems', deletedItemsFolder.id]]);
+    expect(xml.match(/<t:(CalendarItem|Task|Item) Id="[^"]+"/g)).toEqual([
+      `<t:Task Id="${tasksFolder.id}"`,
+      '<t:CalendarItem Id="calendar"',
+      '<t:Item Id="deleteditems"',
+      '<t:Task Id="tasks"',
+      `<t:Item Id="${deletedItemsFolder.id}"`,
+    ]);
   });
 });
