@@ -55,6 +55,19 @@ export function folderScenarios(deployment: () => EwsDeployment): void {
       expect(all.Folders.find((f) => f.DisplayName === 'Voice Mail')).toBeInstanceOf(ews.SearchFolder);
     });
 
+    it('applies a search filter to FindFolders', async () => {
+      const alice = deployment().client('alice');
+      const view = new ews.FolderView(10);
+      const found = await alice.FindFolders(ews.WellKnownFolderName.MsgFolderRoot, new ews.SearchFilter.IsEqualTo(ews.FolderSchema.DisplayName, 'Calendar'), view);
+      expect(found.TotalCount).toBe(1);
+      expect(found.Folders.map((f) => f.DisplayName)).toEqual(['Calendar']);
+      expect(found.Folders[0]).toBeInstanceOf(ews.CalendarFolder);
+      const notes = await alice.FindFolders(ews.WellKnownFolderName.MsgFolderRoot, new ews.SearchFilter.ContainsSubstring(ews.FolderSchema.DisplayName, 'items'), view);
+      expect(notes.Folders.map((f) => f.DisplayName).sort()).toEqual(['Deleted Items', 'Sent Items']);
+      const unsupported = await errorOf(alice.FindFolders(ews.WellKnownFolderName.MsgFolderRoot, new ews.SearchFilter.IsEqualTo(ews.FolderSchema.TotalCount, 0), view));
+      expect(unsupported.code).toBe('ErrorUnsupportedPathForQuery');
+    });
+
     it('counts the items of the calendar (a series once) and of the tasks folder', async () => {
       const carol = deployment().client('carol');
       const before = await folderTotals(carol);

@@ -42,6 +42,8 @@ export const EwsResponseCode = {
   ErrorServerBusy: 'ErrorServerBusy',
   ErrorTimeIntervalTooBig: 'ErrorTimeIntervalTooBig',
   ErrorTimeZone: 'ErrorTimeZone',
+  ErrorUnsupportedPathForQuery: 'ErrorUnsupportedPathForQuery',
+  ErrorUnsupportedQueryFilter: 'ErrorUnsupportedQueryFilter',
 } as const;
 
 export type EwsResponseCode = (typeof EwsResponseCode)[keyof typeof EwsResponseCode];

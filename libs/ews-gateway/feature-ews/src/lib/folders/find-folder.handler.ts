@@ -1,15 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { el, NS, operationResponse, type ResponseMessageSpec, type XmlNode } from '@parley/ews-gateway/soap';
+import { el, NS, operationResponse, type ResponseMessageSpec, type XmlElement, type XmlNode } from '@parley/ews-gateway/soap';
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
 import { readFolderPage, readFolderShape, readFolderTargets, readTraversal, type FolderPage } from './folder-request.reader';
 import { folderElement, type FolderView } from './folder-response.writer';
+import { matchesRestriction, readFolderRestriction, UnsupportedRestriction, type FolderRestriction } from './folder-restriction.reader';
+import { folderSpec, type FolderKind } from './mailbox-folders';
 import { MailboxFolders } from './mailbox-folders.service';
 
 /**
  * FindFolder: the subfolders (Shallow) or all descendants (Deep) of each parent, paged by
- * `IndexedPageFolderView`. Nothing is ever soft-deleted. A `Restriction` is not applied yet:
- * the tree is small and fixed, and clients filter the listing themselves. Calendar and Tasks
- * counts come from calendar-sync, in one request for every folder shown by the whole answer.
+ * `IndexedPageFolderView`. Nothing is ever soft-deleted. A `Restriction` (see
+ * `folder-restriction.reader.ts`) filters each listing before it is paged; one Parley cannot apply
+ * is that error for every parent folder. Calendar and Tasks counts come from calendar-sync, in one
+ * request for every folder shown by the whole answer.
  */
 @Injectable()
 export class FindFolderHandler implements EwsOperationHandler {
@@ -21,11 +24,14 @@ export class FindFolderHandler implements EwsOperationHandler {
     const traversal = readTraversal(request.body);
     const shape = readFolderShape(request.body);
     const page = readFolderPage(request.body);
+    const restriction = readRestriction(request.body);
     const parents = readFolderTargets(request.body, 'ParentFolderIds');
     const listings = parents.map((target) => {
       const resolved = this.folders.resolve(acting, target);
       if ('error' in resolved) return resolved;
-      return { kinds: traversal === 'SoftDeleted' ? [] : this.folders.descendants(resolved.kind, traversal === 'Deep') };
+      if (restriction instanceof UnsupportedRestriction) return { error: restriction.error };
+      const all = traversal === 'SoftDeleted' ? [] : this.folders.descendants(resolved.kind, traversal === 'Deep');
+      return { kinds: all.filter((kind) => matches(kind, restriction)) };
     });
     // Only the folders on the requested page are shown, so only they may need calendar-sync's counts.
     const shown = listings.flatMap((l) => ('kinds' in l ? pageOf(l.kinds, page).shown : []));
@@ -39,6 +45,20 @@ export class FindFolderHandler implements EwsOperationHandler {
     });
     return operationResponse('FindFolder', messages);
   }
+}
+
+/** The request's restriction, undefined without one, or the error to answer it with. */
+function readRestriction(body: XmlElement): FolderRestriction | UnsupportedRestriction | undefined {
+  try {
+    return readFolderRestriction(body);
+  } catch (error) {
+    if (error instanceof UnsupportedRestriction) return error;
+    throw error;
+  }
+}
+
+function matches(kind: FolderKind, restriction: FolderRestriction | undefined): boolean {
+  return restriction === undefined || matchesRestriction(folderSpec(kind), restriction);
 }
 
 interface Paged<T> {

@@ -132,6 +132,82 @@ describe('FindFolder (golden)', () => {
     await expect(find('<t:DistinguishedFolderId Id="root"/>', 'Sideways')).rejects.toMatchObject({ responseCode: 'ErrorSchemaValidation' });
     await expect(find('<t:DistinguishedFolderId Id="root"/>', 'Shallow', '', '<t:BaseShape>Everything</t:BaseShape>')).rejects.toMatchObject({ responseCode: 'ErrorSchemaValidation' });
   });
+
+  const NAME = '<t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties><t:FieldURI FieldURI="folder:DisplayName"/></t:AdditionalProperties>';
+  const field = (uri: string) => `<t:FieldURI FieldURI="${uri}"/>`;
+  const constant = (value: string) => `<t:FieldURIOrConstant><t:Constant Value="${value}"/></t:FieldURIOrConstant>`;
+  const restricted = async (restriction: string, parent = 'msgfolderroot', traversal = 'Shallow') =>
+    find(`<t:DistinguishedFolderId Id="${parent}"/>`, traversal, `<m:Restriction>${restriction}</m:Restriction>`, NAME);
+  const names = (xml: string) => [...xml.matchAll(/<t:DisplayName>([^<]+)</g)].map((m) => m[1]);
+
+  it('applies a restriction before paging (golden)', async () => {
+    const xml = await restricted(`<t:IsEqualTo>${field('folder:DisplayName')}${constant('calendar')}</t:IsEqualTo>`);
+    expect(xml).toBe(
+      '<m:FindFolderResponse><m:ResponseMessages><m:FindFolderResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode>' +
+        '<m:RootFolder IndexedPagingOffset="1" TotalItemsInView="1" IncludesLastItemInRange="true"><t:Folders>' +
+        `<t:CalendarFolder><t:FolderId Id="${idOf('alice@parley.test', 'calendar').id}" ChangeKey="${idOf('alice@parley.test', 'calendar').changeKey}"/><t:DisplayName>Calendar</t:DisplayName></t:CalendarFolder>` +
+        '</t:Folders></m:RootFolder></m:FindFolderResponseMessage></m:ResponseMessages></m:FindFolderResponse>',
+    );
+    const paged = await find(
+      '<t:DistinguishedFolderId Id="msgfolderroot"/>',
+      'Shallow',
+      `<m:IndexedPageFolderView MaxEntriesReturned="2" Offset="0" BasePoint="Beginning"/><m:Restriction><t:IsEqualTo>${field('folder:FolderClass')}${constant('IPF.Note')}</t:IsEqualTo></m:Restriction>`,
+      NAME,
+    );
+    expect(paged).toContain('<m:RootFolder IndexedPagingOffset="2" TotalItemsInView="4" IncludesLastItemInRange="false">');
+    expect(names(paged)).toEqual(['Inbox', 'Deleted Items']);
+  });
+
+  it('combines IsEqualTo, IsNotEqualTo, Contains and Exists with And, Or and Not', async () => {
+    expect(names(await restricted(`<t:IsNotEqualTo>${field('folder:FolderClass')}${constant('ipf.note')}</t:IsNotEqualTo>`))).toEqual(['Calendar', 'Contacts', 'Tasks']);
+    expect(names(await restricted(`<t:Contains ContainmentMode="Substring" ContainmentComparison="IgnoreCase">${field('folder:DisplayName')}<t:Constant Value="ITEMS"/></t:Contains>`))).toEqual(['Deleted Items', 'Sent Items']);
+    expect(names(await restricted(`<t:Contains ContainmentMode="Substring" ContainmentComparison="Exact">${field('folder:DisplayName')}<t:Constant Value="ITEMS"/></t:Contains>`))).toEqual([]);
+    expect(names(await restricted(`<t:Contains ContainmentMode="PrefixOnWords" ContainmentComparison="IgnoreCase">${field('folder:DisplayName')}<t:Constant Value="it"/></t:Contains>`))).toEqual(['Deleted Items', 'Sent Items']);
+    expect(names(await restricted(`<t:Contains ContainmentMode="Prefixed" ContainmentComparison="Exact">${field('folder:FolderClass')}<t:Constant Value="IPF.A"/></t:Contains>`))).toEqual(['Calendar']);
+    expect(names(await restricted(`<t:Contains>${field('folder:DisplayName')}<t:Constant Value="Tasks"/></t:Contains>`))).toEqual(['Tasks']);
+    expect(
+      names(
+        await restricted(
+          `<t:Or><t:IsEqualTo>${field('folder:DisplayName')}${constant('Inbox')}</t:IsEqualTo><t:And><t:Exists>${field('folder:FolderClass')}</t:Exists>` +
+            `<t:Not><t:IsEqualTo>${field('folder:FolderClass')}${constant('IPF.Note')}</t:IsEqualTo></t:Not></t:And></t:Or>`,
+        ),
+      ),
+    ).toEqual(['Inbox', 'Calendar', 'Contacts', 'Tasks']);
+    // The MAPI tags of the same two properties, and a Deep search of the whole tree.
+    const tagged = `<t:IsEqualTo><t:ExtendedFieldURI PropertyTag="0x3613" PropertyType="String"/>${constant('IPF.Note')}</t:IsEqualTo>`;
+    expect(names(await restricted(tagged, 'root', 'Deep'))).toEqual(['Top of Information Store', 'Inbox', 'Deleted Items', 'Drafts', 'Sent Items', 'Voice Mail']);
+  });
+
+  it('answers a restriction on another property or of another kind per folder, as Exchange does', async () => {
+    const path = await restricted(`<t:IsEqualTo>${field('folder:TotalCount')}${constant('0')}</t:IsEqualTo>`);
+    expect(path).toBe(
+      '<m:FindFolderResponse><m:ResponseMessages><m:FindFolderResponseMessage ResponseClass="Error"><m:MessageText>The property path is not supported for a folder query.</m:MessageText>' +
+        '<m:ResponseCode>ErrorUnsupportedPathForQuery</m:ResponseCode><m:DescriptiveLinkKey>0</m:DescriptiveLinkKey>' +
+        '<m:MessageXml><t:FieldURI FieldURI="folder:TotalCount"/></m:MessageXml></m:FindFolderResponseMessage></m:ResponseMessages></m:FindFolderResponse>',
+    );
+    expect(await restricted(`<t:Exists><t:ExtendedFieldURI PropertyTag="0x3602" PropertyType="Integer"/></t:Exists>`)).toContain('ErrorUnsupportedPathForQuery');
+    expect(await restricted(`<t:IsGreaterThan>${field('folder:DisplayName')}${constant('A')}</t:IsGreaterThan>`)).toContain('<m:ResponseCode>ErrorUnsupportedQueryFilter</m:ResponseCode>');
+    expect(await restricted(`<t:Excludes>${field('folder:DisplayName')}<t:Bitmask Value="1"/></t:Excludes>`)).toContain('ErrorUnsupportedQueryFilter');
+    expect(await restricted(`<t:IsEqualTo>${field('folder:DisplayName')}<t:FieldURIOrConstant>${field('folder:FolderClass')}</t:FieldURIOrConstant></t:IsEqualTo>`)).toContain('ErrorUnsupportedQueryFilter');
+    // A parent that cannot be resolved keeps its own error.
+    const two = await find(
+      '<t:DistinguishedFolderId Id="msgfolderroot"/><t:DistinguishedFolderId Id="nosuchfolder"/>',
+      'Shallow',
+      `<m:Restriction><t:IsLessThan>${field('folder:DisplayName')}${constant('A')}</t:IsLessThan></m:Restriction>`,
+    );
+    expect([...two.matchAll(/<m:ResponseCode>(\w+)</g)].map((m) => m[1])).toEqual(['ErrorUnsupportedQueryFilter', 'ErrorFolderNotFound']);
+  });
+
+  it.each([
+    ['an empty restriction', ''],
+    ['an empty And', '<t:And/>'],
+    ['a Not of two', `<t:Not><t:Exists><t:FieldURI FieldURI="folder:DisplayName"/></t:Exists><t:Exists><t:FieldURI FieldURI="folder:FolderClass"/></t:Exists></t:Not>`],
+    ['a comparison without a constant', '<t:IsEqualTo><t:FieldURI FieldURI="folder:DisplayName"/></t:IsEqualTo>'],
+    ['a bad containment mode', '<t:Contains ContainmentMode="Anywhere"><t:FieldURI FieldURI="folder:DisplayName"/><t:Constant Value="a"/></t:Contains>'],
+    ['an unknown expression', '<t:Matches><t:FieldURI FieldURI="folder:DisplayName"/></t:Matches>'],
+  ])('refuses %s as a schema violation', async (_, restriction) => {
+    await expect(restricted(restriction)).rejects.toMatchObject({ responseCode: 'ErrorSchemaValidation' });
+  });
 });
 
 describe('folder counts (golden)', () => {

@@ -1,4 +1,5 @@
-import { attr, childText, EwsError, EwsErrorCode, NS, type XmlElement } from '@parley/ews-gateway/soap';
+import { attr, child, childText, EwsError, EwsErrorCode, NS, type XmlElement } from '@parley/ews-gateway/soap';
+import { readFolderTargets, type BaseShape, type FolderTarget } from '../folders/folder-request.reader';
 
 /** `SearchScope` of ResolveNames (types.xsd `ResolveNamesSearchScopeType`). */
 export const searchScopes = ['ActiveDirectory', 'ActiveDirectoryContacts', 'Contacts', 'ContactsActiveDirectory'] as const;
@@ -11,9 +12,13 @@ export interface ResolveNamesQuery {
   readonly exactAddress: boolean;
   readonly returnFullContactData: boolean;
   readonly searchScope: SearchScope;
+  /** How much of a returned contact is written (`ContactDataShape`, absent → Default). */
+  readonly contactDataShape: BaseShape;
+  /** The contact folders to search (`ParentFolderIds`); empty → the default Contacts folder. */
+  readonly parentFolders: readonly FolderTarget[];
 }
 
-/** Reads `m:ResolveNames` (UnresolvedEntry, ReturnFullContactData, SearchScope). */
+/** Reads `m:ResolveNames` (ParentFolderIds, UnresolvedEntry; ReturnFullContactData, SearchScope, ContactDataShape). */
 export function readResolveNames(request: XmlElement): ResolveNamesQuery {
   const raw = childText(request, NS.MESSAGES, 'UnresolvedEntry');
   if (raw === undefined) throw new EwsError(EwsErrorCode.InvalidValue, "Element 'ResolveNames' must contain an 'UnresolvedEntry' element.");
@@ -25,6 +30,8 @@ export function readResolveNames(request: XmlElement): ResolveNamesQuery {
     exactAddress: smtp,
     returnFullContactData: readBoolean(attr(request, 'ReturnFullContactData'), 'ReturnFullContactData') ?? false,
     searchScope: readScope(attr(request, 'SearchScope')),
+    contactDataShape: readShape(attr(request, 'ContactDataShape')),
+    parentFolders: child(request, NS.MESSAGES, 'ParentFolderIds') ? readFolderTargets(request, 'ParentFolderIds') : [],
   };
 }
 
@@ -42,4 +49,12 @@ function readScope(value: string | undefined): SearchScope {
   const v = value.trim();
   if (!(searchScopes as readonly string[]).includes(v)) throw new EwsError(EwsErrorCode.InvalidValue, `'${v.slice(0, 32)}' is not a valid SearchScope.`);
   return v as SearchScope;
+}
+
+/** `ContactDataShape` (types.xsd `DefaultShapeNamesType`). */
+function readShape(value: string | undefined): BaseShape {
+  if (value === undefined) return 'Default';
+  const v = value.trim();
+  if (v === 'IdOnly' || v === 'Default' || v === 'AllProperties') return v;
+  throw new EwsError(EwsErrorCode.InvalidValue, `'${v.slice(0, 32)}' is not a valid ContactDataShape.`);
 }

@@ -1,4 +1,5 @@
 import { el, EwsResponseCode, NS, operationResponse, type ResponseMessageSpec, type XmlNode } from '@parley/ews-gateway/soap';
+import type { BaseShape } from '../folders/folder-request.reader';
 
 /** One directory entry as ResolveNames shows it. */
 export interface ResolvedName {
@@ -12,7 +13,12 @@ export interface ResolutionOutcome {
   readonly resolutions: readonly ResolvedName[];
   /** Whether the lookup stopped at its bound (there may be more matches). */
   readonly truncated: boolean;
-  readonly returnFullContactData: boolean;
+  /**
+   * How much of each entry's `t:Contact` to write: undefined (ReturnFullContactData false) → none;
+   * IdOnly → an empty `t:Contact` (a directory entry has no item id, and the schema requires no
+   * child); Default and AllProperties → everything the directory holds.
+   */
+  readonly contactData: BaseShape | undefined;
 }
 
 /**
@@ -23,7 +29,7 @@ export function resolveNamesResponse(outcome: ResolutionOutcome): XmlNode {
   return operationResponse('ResolveNames', [resolveNamesMessage(outcome)]);
 }
 
-function resolveNamesMessage({ resolutions, truncated, returnFullContactData }: ResolutionOutcome): ResponseMessageSpec {
+function resolveNamesMessage({ resolutions, truncated, contactData }: ResolutionOutcome): ResponseMessageSpec {
   if (resolutions.length === 0) {
     return { responseCode: EwsResponseCode.ErrorNameResolutionNoResults, messageText: 'No results were found.' };
   }
@@ -31,7 +37,7 @@ function resolveNamesMessage({ resolutions, truncated, returnFullContactData }: 
     NS.MESSAGES,
     'ResolutionSet',
     { TotalItemsInView: resolutions.length, IncludesLastItemInRange: !truncated },
-    resolutions.map((r) => resolution(r, returnFullContactData)),
+    resolutions.map((r) => resolution(r, contactData)),
   );
   if (resolutions.length === 1) return { content };
   return {
@@ -45,11 +51,12 @@ function resolveNamesMessage({ resolutions, truncated, returnFullContactData }: 
 // types.xsd order: EmailAddressType (Name, EmailAddress, RoutingType, MailboxType); ContactItemType
 // (… DisplayName …, EmailAddresses, PhysicalAddresses, PhoneNumbers, …, ContactSource, Department,
 // Generation, ImAddresses, …).
-function resolution(r: ResolvedName, full: boolean): XmlNode {
+function resolution(r: ResolvedName, contactData: BaseShape | undefined): XmlNode {
   const t = (local: string, content?: Parameters<typeof el>[3], attrs = {}) => el(NS.TYPES, local, attrs, content);
   return t('Resolution', [
     t('Mailbox', [t('Name', r.displayName), t('EmailAddress', r.smtpAddress), t('RoutingType', 'SMTP'), t('MailboxType', 'Mailbox')]),
-    full &&
+    contactData === 'IdOnly' && t('Contact'),
+    (contactData === 'Default' || contactData === 'AllProperties') &&
       t('Contact', [
         t('DisplayName', r.displayName),
         t('EmailAddresses', t('Entry', `SMTP:${r.smtpAddress}`, { Key: 'EmailAddress1' })),
