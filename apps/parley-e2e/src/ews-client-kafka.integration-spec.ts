@@ -7,15 +7,9 @@
 // PostgreSQL".
 import * as ews from 'ews-javascript-api';
 import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
-import { abuseScenarios } from './ews-abuse.scenarios';
-import { autodiscoverScenarios } from './ews-autodiscover.scenarios';
-import { availabilityScenarios } from './ews-availability.scenarios';
-import { calendarScenarios } from './ews-calendar.scenarios';
+import { ewsClientScenarios } from './ews-client.scenarios';
 import { errorOf, KafkaEwsDeployment, startKafkaEwsDeployment } from './ews-deployment';
-import { folderScenarios } from './ews-folders.scenarios';
-import { nameScenarios } from './ews-names.scenarios';
-import { oofScenarios, oofSettings } from './ews-oof.scenarios';
-import { taskScenarios } from './ews-tasks.scenarios';
+import { oofSettings } from './ews-oof.scenarios';
 
 describe('EWS with ews-javascript-api (four processes over Kafka)', () => {
   let deployment: KafkaEwsDeployment;
@@ -28,14 +22,7 @@ describe('EWS with ews-javascript-api (four processes over Kafka)', () => {
     await deployment?.stop();
   }, 120_000);
 
-  oofScenarios(() => deployment);
-  folderScenarios(() => deployment);
-  nameScenarios(() => deployment);
-  autodiscoverScenarios(() => deployment);
-  calendarScenarios(() => deployment);
-  availabilityScenarios(() => deployment);
-  taskScenarios(() => deployment);
-  abuseScenarios(() => deployment);
+  ewsClientScenarios(() => deployment);
 
   describe('with a bearer token from `parley-admin token issue`', () => {
     const withToken = (token: string) => {

@@ -17,7 +17,8 @@ export interface KafkaStateReaderOptions {
 }
 
 /**
- * Reads a whole (compacted) state topic into a local read model, in every replica: a consumer
+ * Reads a whole (compacted) state topic into a local read model — or, with `from: 'end'`, follows
+ * a topic as a change feed from now on — in every replica: a consumer
  * group of its own per process start, from the beginning, never committing (the model lives in
  * memory, so a restart must read everything again). `caughtUp` turns true once every partition
  * has been read up to the end offset it had when the reader started.

@@ -1,0 +1,23 @@
+// Every client scenario suite, in the one order both deployments' runners use (ews-client-embedded,
+// ews-client-kafka), which share one deployment per run. The order matters: the folder suite
+// reads the calendar before the calendar suite books anything into it.
+import { abuseScenarios } from './ews-abuse.scenarios';
+import { autodiscoverScenarios } from './ews-autodiscover.scenarios';
+import { availabilityScenarios } from './ews-availability.scenarios';
+import { calendarScenarios } from './ews-calendar.scenarios';
+import type { EwsDeployment } from './ews-deployment';
+import { folderScenarios } from './ews-folders.scenarios';
+import { nameScenarios } from './ews-names.scenarios';
+import { oofScenarios } from './ews-oof.scenarios';
+import { taskScenarios } from './ews-tasks.scenarios';
+
+export function ewsClientScenarios(deployment: () => EwsDeployment): void {
+  oofScenarios(deployment);
+  folderScenarios(deployment);
+  nameScenarios(deployment);
+  autodiscoverScenarios(deployment);
+  calendarScenarios(deployment);
+  availabilityScenarios(deployment);
+  taskScenarios(deployment);
+  abuseScenarios(deployment);
+}
