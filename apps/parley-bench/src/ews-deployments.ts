@@ -55,7 +55,13 @@ export async function startEmbedded(repoRoot: string, nodeArgs: string[] = []): 
  * unless `brokers` is given) and a fresh database, migrated by each service's `migrate` step, with
  * one user created by the admin CLI (demo users exist only in embedded mode).
  */
-export async function startKafkaDeployment(repoRoot: string, runId: string, brokers: string | undefined, log: (line: string) => void): Promise<EwsTarget> {
+export async function startKafkaDeployment(
+  repoRoot: string,
+  runId: string,
+  brokers: string | undefined,
+  log: (line: string) => void,
+  nodeArgs: string[] = [],
+): Promise<EwsTarget> {
   const undo: Array<() => Promise<unknown> | unknown> = [];
   const stop = async () => {
     for (const step of undo.splice(0).reverse()) await Promise.resolve(step()).catch((error: unknown) => log(`clean-up failed: ${String(error)}`));
@@ -92,7 +98,7 @@ export async function startKafkaDeployment(repoRoot: string, runId: string, brok
     undo.push(() => Promise.all(processes.map((p) => p.stop())));
     for (const name of services) {
       const port = await freePort();
-      const proc = startProcess('node', [bundle(repoRoot, name)], { ...env, PARLEY_HTTP_PORT: String(port), PARLEY_INSTANCE_ID: `${name}-${runId}` });
+      const proc = startProcess('node', [...nodeArgs, bundle(repoRoot, name)], { ...env, PARLEY_HTTP_PORT: String(port), PARLEY_INSTANCE_ID: `${name}-${runId}` });
       processes.push(proc);
       await waitForHttpOk(`http://127.0.0.1:${port}/readyz`, proc, 90_000);
       if (name === 'ews-gateway') base = `http://127.0.0.1:${port}`;
@@ -106,22 +112,27 @@ export async function startKafkaDeployment(repoRoot: string, runId: string, brok
 
 /**
  * A bare Node `http` server in its own process, answering every POST with `body` once it has read
- * the request: what the hardware gives an HTTP server that does no work at all.
+ * the request: what the hardware gives an HTTP server that does no work at all. With `workMicros`,
+ * it first keeps the CPU busy that long per request: what a server doing that much work of its
+ * own can reach on this machine (the budget a ratio target leaves).
  */
-export async function startBareServer(bodies: Record<string, string>): Promise<EwsTarget & { proc: RunningProcess }> {
+export async function startBareServer(bodies: Record<string, string>, workMicros = 0): Promise<EwsTarget & { proc: RunningProcess }> {
   const port = await freePort();
   // Routed by path so each operation gets a canned answer of its own size.
   const script = `
     const bodies = JSON.parse(process.env.BARE_BODIES);
+    const workNs = BigInt(process.env.BARE_WORK_NS);
     require('node:http').createServer((req, res) => {
       req.on('data', () => {});
       req.on('end', () => {
+        const started = process.hrtime.bigint();
+        while (process.hrtime.bigint() - started < workNs);
         const body = bodies[req.url] ?? Object.values(bodies)[0];
         res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8', 'content-length': Buffer.byteLength(body) });
         res.end(body);
       });
     }).listen(${port}, '127.0.0.1', () => console.log('listening'));`;
-  const proc = startProcess('node', ['-e', script], { BARE_BODIES: JSON.stringify(bodies) });
+  const proc = startProcess('node', ['-e', script], { BARE_BODIES: JSON.stringify(bodies), BARE_WORK_NS: String(Math.round(workMicros * 1000)) });
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     if ((await fetch(base, { method: 'POST', body: '' }).catch(() => undefined))?.ok) break;

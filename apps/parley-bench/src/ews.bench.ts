@@ -23,8 +23,13 @@ export interface EwsBenchOptions {
   operations: Operation[];
   /** Which deployments to measure (default: both); the bare server always runs. */
   deployments: Deployment[];
-  /** Extra node flags for the embedded app (e.g. --cpu-prof). */
-  embeddedNodeArgs: string[];
+  /** Extra node flags for the embedded app and each service of the Kafka deployment (e.g. --cpu-prof). */
+  parleyNodeArgs: string[];
+  /**
+   * Extra bare-server rows that spend this many microseconds of CPU per request before answering:
+   * they show how much work per request a ratio target leaves on this machine (default: none).
+   */
+  bareWorkMicros: number[];
   log: (line: string) => void;
   out: (text: string) => void;
 }
@@ -160,7 +165,7 @@ export async function runEwsBench(opts: EwsBenchOptions): Promise<void> {
     const embeddedRows: Row[] = [];
     if (opts.deployments.includes('embedded')) {
       opts.log('starting the embedded app');
-      const embedded = await startEmbedded(opts.repoRoot, opts.embeddedNodeArgs);
+      const embedded = await startEmbedded(opts.repoRoot, opts.parleyNodeArgs);
       running.push(embedded);
       const setup = await post(embedded, setOof(embedded.user));
       if (failureOf(setup)) throw new Error(`SetUserOofSettings failed on the embedded app: ${failureOf(setup)}`);
@@ -171,7 +176,7 @@ export async function runEwsBench(opts: EwsBenchOptions): Promise<void> {
     const kafkaRows: Row[] = [];
     if (opts.deployments.includes('kafka')) {
       opts.log('starting the Kafka-backed deployment (four processes)');
-      const kafka = await startKafkaDeployment(opts.repoRoot, runId, opts.kafkaBrokers, opts.log);
+      const kafka = await startKafkaDeployment(opts.repoRoot, runId, opts.kafkaBrokers, opts.log, opts.parleyNodeArgs);
       running.push(kafka);
       const kafkaSetup = await post(kafka, setOof(kafka.user));
       if (failureOf(kafkaSetup)) throw new Error(`SetUserOofSettings failed on the Kafka deployment: ${failureOf(kafkaSetup)}`);
@@ -180,13 +185,14 @@ export async function runEwsBench(opts: EwsBenchOptions): Promise<void> {
     }
 
     const bareRows: Row[] = [];
-    if (canned.size > 0) {
-      const bare = await startBareServer(Object.fromEntries([...canned].map(([op, text]) => [`/${op}`, text])));
+    for (const workMicros of canned.size > 0 ? [0, ...opts.bareWorkMicros] : []) {
+      const name = bareTargetName(workMicros);
+      const bare = await startBareServer(Object.fromEntries([...canned].map(([op, text]) => [`/${op}`, text])), workMicros);
       running.push(bare);
       for (const [operation, text] of canned) {
-        opts.log(`bare node http ${operation} (${Buffer.byteLength(text)} bytes): warm-up, then ${opts.seconds} s`);
+        opts.log(`${name} ${operation} (${Buffer.byteLength(text)} bytes): warm-up, then ${opts.seconds} s`);
         await load(opts, bare, operation, `/${operation}`, opts.warmUpSeconds);
-        bareRows.push({ target: 'bare node http', operation, result: await load(opts, bare, operation, `/${operation}`, opts.seconds) });
+        bareRows.push({ target: name, operation, result: await load(opts, bare, operation, `/${operation}`, opts.seconds) });
       }
       await stopAll();
     }
@@ -200,8 +206,11 @@ export async function runEwsBench(opts: EwsBenchOptions): Promise<void> {
   }
 }
 
+const BARE = 'bare node http';
+const bareTargetName = (workMicros: number) => (workMicros === 0 ? BARE : `bare +${workMicros} µs/req`);
+
 function report(rows: Row[], canned: Map<Operation, string>, opts: EwsBenchOptions, notes: string[]): string {
-  const bareOf = (op: Operation) => rows.find((r) => r.target === 'bare node http' && r.operation === op)?.result;
+  const bareOf = (op: Operation) => rows.find((r) => r.target === BARE && r.operation === op)?.result;
   const rps = (r: AutocannonResult) => r['2xx'] / r.duration;
   const ordered = opts.operations.flatMap((op) => rows.filter((r) => r.operation === op));
   const table = formatTable(

@@ -12,12 +12,14 @@ import { DEPLOYMENTS, OPERATIONS, runEwsBench } from './ews.bench';
 const USAGE = `usage: main.js bus [--events N] [--rate N] [--paced-seconds N] [--writers N] [--partitions N]
        main.js ews [--connections N] [--seconds N] [--warm-up-seconds N] [--cpu-prof-dir DIR]
                    [--operations GetUserOofSettings,GetUserAvailability,GetUserAvailabilityEachDay] [--deployments embedded,kafka]
+                   [--bare-work-us 10,25,50]
 
   bus   events/s and p50/p99 latency from outbox commit to consumer handler, on Kafka and on the
         embedded bus, beside a bare kafkajs producer → consumer loop
   ews   requests/s and p50/p99 of GetUserOofSettings and GetUserAvailability (autocannon) against
         the embedded app and the four services over Kafka, beside a bare Node http server
-        (needs the apps built: npm run bench:ews builds them)`;
+        (needs the apps built: npm run bench:ews builds them); --bare-work-us adds bare-server rows
+        that first spin the CPU that many µs per request (the work a ratio target leaves room for)`;
 
 const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
   bus: async (args) => {
@@ -54,6 +56,7 @@ const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
         'cpu-prof-dir': { type: 'string' },
         operations: { type: 'string', default: OPERATIONS.join(',') },
         deployments: { type: 'string', default: DEPLOYMENTS.join(',') },
+        'bare-work-us': { type: 'string', default: '' },
       },
     });
     const profileDir = values['cpu-prof-dir'];
@@ -65,7 +68,8 @@ const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
       warmUpSeconds: positiveInt('--warm-up-seconds', values['warm-up-seconds']),
       operations: listOf('--operations', values.operations, OPERATIONS),
       deployments: listOf('--deployments', values.deployments, DEPLOYMENTS),
-      embeddedNodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`] : [],
+      parleyNodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`] : [],
+      bareWorkMicros: values['bare-work-us'] === '' ? [] : values['bare-work-us'].split(',').map((v) => positiveInt('--bare-work-us', v.trim())),
       log: (line) => process.stderr.write(`bench [${(performance.now() / 1000).toFixed(1).padStart(5)} s] ${line}\n`),
       out: (text) => process.stdout.write(`${text}\n`),
     });

@@ -1,6 +1,7 @@
 // GetUserAvailability with a real EWS client, against every deployment (see ews-deployment.ts):
 // several mailboxes, merged free/busy, detailed events for the caller's own calendar only, each
-// mailbox's working hours, and an unknown mailbox failing alone. Everything happens on 6 May 2031.
+// mailbox's working hours, meeting suggestions, and an unknown mailbox failing alone. Everything
+// happens on 6 May 2031.
 import * as ews from 'ews-javascript-api';
 import { EwsDeployment, EwsUser } from './ews-deployment';
 
@@ -78,6 +79,48 @@ export function availabilityScenarios(deployment: () => EwsDeployment): void {
         // The client keeps the t:TimeZone as a legacy (bias) zone and builds its TimeZoneInfo from it.
         expect(hours.LegacyTimeZone.ToTimeZoneInfo().BaseUtcOffset.TotalMinutes).toBe(0);
       }
+    });
+
+    it('suggests meeting times around what alice and bob booked, with one conflict entry per attendee', async () => {
+      const d = deployment();
+      const suggest = async (configure: (options: ews.AvailabilityOptions) => void) => {
+        const options = new ews.AvailabilityOptions();
+        options.MeetingDuration = 60;
+        options.DetailedSuggestionsWindow = new ews.TimeWindow(new ews.DateTime(DAY_START), new ews.DateTime(DAY_START + DAY));
+        configure(options);
+        const attendees = [new ews.AttendeeInfo(d.address('alice'), ews.MeetingAttendeeType.Organizer, false), new ews.AttendeeInfo(d.address('bob'))];
+        const window = new ews.TimeWindow(new ews.DateTime(DAY_START), new ews.DateTime(DAY_START + DAY));
+        const results = await d.client('alice').GetUserAvailability(attendees, window, ews.AvailabilityData.FreeBusyAndSuggestions, options);
+        expect(results.AttendeesAvailability.Responses.map((r) => ews.ServiceError[r.ErrorCode])).toEqual(['NoError', 'NoError']);
+        expect(ews.ServiceError[results.SuggestionsResponse.ErrorCode]).toBe('NoError');
+        return results.Suggestions;
+      };
+      const hourOf = (time: ews.DateTime) => (time.TotalMilliSeconds - DAY_START) / HOUR;
+
+      // Defaults otherwise (GoodThreshold 25, at least Fair): with two attendees any conflict is 50 %, Poor.
+      const [day] = await suggest((o) => (o.MaximumSuggestionsPerDay = 4));
+      expect(day.Date.TotalMilliSeconds).toBe(DAY_START);
+      expect(ews.SuggestionQuality[day.Quality]).toBe('Excellent');
+      expect(day.TimeSuggestions.map((s) => [hourOf(s.MeetingTime), s.IsWorkTime, ews.SuggestionQuality[s.Quality]])).toEqual([
+        [8, true, 'Excellent'],
+        [13, true, 'Excellent'],
+        [13.5, true, 'Excellent'],
+        [14, true, 'Excellent'],
+      ]);
+
+      // Every work-hour start (08:00–16:00 for a one-hour meeting), conflicts as booked.
+      const [all] = await suggest((o) => {
+        o.MaximumSuggestionsPerDay = 48;
+        o.MinimumSuggestionQuality = ews.SuggestionQuality.Poor;
+      });
+      const byHour = new Map(all.TimeSuggestions.map((s) => [hourOf(s.MeetingTime), s]));
+      expect([...byHour.keys()]).toEqual([8, 8.5, 9, 9.5, 10, 10.5, 11, 11.5, 12, 12.5, 13, 13.5, 14, 14.5, 15, 15.5, 16]);
+      const conflictsAt = (hour: number) => byHour.get(hour)?.Conflicts.map((c) => [ews.ConflictType[c.ConflictType], ews.LegacyFreeBusyStatus[c.FreeBusyStatus]]);
+      expect(conflictsAt(9)).toEqual([['IndividualAttendeeConflict', 'Busy'], ['IndividualAttendeeConflict', 'Free']]);
+      expect(conflictsAt(10.5)).toEqual([['IndividualAttendeeConflict', 'Free'], ['IndividualAttendeeConflict', 'OOF']]);
+      expect(conflictsAt(12)).toEqual([['IndividualAttendeeConflict', 'Tentative'], ['IndividualAttendeeConflict', 'Free']]);
+      expect(conflictsAt(15)).toEqual([['IndividualAttendeeConflict', 'Free'], ['IndividualAttendeeConflict', 'Free']]);
+      expect([9, 10.5, 12, 15].map((h) => ews.SuggestionQuality[byHour.get(h)?.Quality ?? ews.SuggestionQuality.Excellent])).toEqual(['Poor', 'Poor', 'Poor', 'Excellent']);
     });
 
     it('refuses a window longer than 42 days', async () => {

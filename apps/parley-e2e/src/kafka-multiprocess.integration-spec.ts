@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Topics, OofSettings, OofView, oofViewSchema, Reply } from '@parley/contracts';
 import { KafkaCommandBus } from '@parley/messaging';
-import { createTestDatabase, DedicatedKafkaBroker, freePort, RunningProcess, startProcess, waitFor, waitForHttpOk } from '@parley/testing';
+import { createTestDatabase, DedicatedKafkaBroker, ExitReaper, freePort, RunningProcess, startProcess, waitFor, waitForHttpOk } from '@parley/testing';
 import { Client } from 'pg';
 import { appBundle, repoRoot } from './repo';
 
@@ -19,6 +19,8 @@ describe('four services as separate processes over Kafka and PostgreSQL', () => 
   let baseEnv: NodeJS.ProcessEnv;
   let commands: KafkaCommandBus;
   let sql: Client;
+  // Stops the service processes should this test process end without afterAll (the broker has its own).
+  const reaper = ExitReaper.start();
 
   const mailbox = (name: string) => `${name}-${run}@parley.test`;
   const settings = (n: number): OofSettings => ({
@@ -35,6 +37,7 @@ describe('four services as separate processes over Kafka and PostgreSQL', () => 
     ports.set(name, port);
     const proc = startProcess('node', [appBundle(name)], { ...baseEnv, PARLEY_HTTP_PORT: String(port), PARLEY_INSTANCE_ID: `${name}-${run}` });
     processes.set(name, proc);
+    reaper.add({ processes: [{ pid: proc.child.pid, cmdline: appBundle(name) }] });
     await waitForHttpOk(`http://127.0.0.1:${port}/readyz`, proc, 90_000);
   }
 
@@ -76,6 +79,7 @@ describe('four services as separate processes over Kafka and PostgreSQL', () => 
     await sql?.end();
     await Promise.race([commands?.close().catch(() => undefined), new Promise((r) => setTimeout(r, 10_000))]);
     await Promise.all([...processes.values()].map((p) => p.stop()));
+    reaper.release();
     broker?.stop();
     await db?.drop();
   }, 120_000);

@@ -35,9 +35,54 @@ export async function dropSchemas(...schemas: string[]): Promise<void> {
   });
 }
 
-/** Creates a fresh database (for tests that run whole services, which pick their own schemas). */
+/**
+ * Names of test databases carry the pid of the process that created them
+ * (`<prefix>_parley_test_pid<pid>_<hex>`, distinctive enough never to match anyone else's database),
+ * so a later run can tell the ones whose creator is gone: a run cut off before its `drop()`
+ * (Ctrl+C, a timeout, SIGKILL) leaves its database behind, and nothing else would remove it.
+ */
+const TEST_DATABASE_NAME = /^[a-z0-9_]+_parley_test_pid([0-9]+)_[0-9a-f]{8}$/;
+
+export function testDatabaseName(prefix: string, pid = process.pid): string {
+  return uniqueSchemaName(`${prefix}_parley_test_pid${pid}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Pids only mean something on the machine that runs the tests, so only a local server is swept. */
+function isLocalServer(url: URL): boolean {
+  return ['', 'localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+}
+
+/** Drops the test databases whose creating process no longer exists; returns their names. */
+export async function dropOrphanedTestDatabases(): Promise<string[]> {
+  if (!isLocalServer(new URL(testDatabaseUrl()))) return [];
+  return withTestClient(async (c) => {
+    const { rows } = await c.query<{ datname: string }>('SELECT datname FROM pg_database WHERE NOT datistemplate');
+    const orphans = rows.map((r) => r.datname).filter((name) => {
+      const pid = TEST_DATABASE_NAME.exec(name)?.[1];
+      return pid !== undefined && !isAlive(Number(pid));
+    });
+    for (const name of orphans) await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    return orphans;
+  });
+}
+
+/**
+ * Creates a fresh database (for tests that run whole services, which pick their own schemas),
+ * first dropping those that interrupted runs left behind.
+ */
 export async function createTestDatabase(prefix: string): Promise<{ name: string; url: string; drop: () => Promise<void> }> {
-  const name = uniqueSchemaName(prefix);
+  await dropOrphanedTestDatabases();
+  const name = testDatabaseName(prefix);
   await withTestClient((c) => c.query(`CREATE DATABASE "${name}"`));
   const url = new URL(testDatabaseUrl());
   url.pathname = `/${name}`;

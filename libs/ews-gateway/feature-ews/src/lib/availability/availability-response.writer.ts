@@ -1,28 +1,56 @@
 import type { CalendarEvent, FreeBusyView, WorkingHours } from '@parley/contracts';
 import { el, formatXsLocalDateTime, NS, responseMessage, type ErrorMessageSpec, type XmlNode } from '@parley/ews-gateway/soap';
 import { serverTimeZone, type RecurringDayRule, type ServerTimeZone } from '../time-zones/time-zone-rules';
+import type { AttendeeConflict, MeetingSuggestion, SuggestionDay } from './meeting-suggestions';
 import type { AvailabilityZone } from './serializable-time-zone';
 
 export type MailboxAvailability = { readonly view: FreeBusyView } | { readonly error: ErrorMessageSpec };
+export type SuggestionsOutcome = { readonly days: readonly SuggestionDay[] } | { readonly error: ErrorMessageSpec };
 
 const t = (local: string, content?: Parameters<typeof el>[3]) => el(NS.TYPES, local, {}, content);
 
 /**
- * `m:GetUserAvailabilityResponse` → `m:FreeBusyResponseArray` → one `m:FreeBusyResponse` per
- * mailbox, in request order: `m:ResponseMessage`, then on success `m:FreeBusyView` (whose
- * children are in the types namespace: FreeBusyViewType, MergedFreeBusy, CalendarEventArray,
- * WorkingHours). Event times are wall-clock times in the request's zone, without offset; working
- * hours are in the mailbox's own zone, whose rules are those of `year` (the request's).
+ * `m:GetUserAvailabilityResponse`: `m:FreeBusyResponseArray` when free/busy was asked for, then
+ * `m:SuggestionsResponse` when suggestions were (messages.xsd's order). The array holds one
+ * `m:FreeBusyResponse` per mailbox, in request order: `m:ResponseMessage`, then on success
+ * `m:FreeBusyView` (whose children are in the types namespace: FreeBusyViewType, MergedFreeBusy,
+ * CalendarEventArray, WorkingHours). Event and suggestion times are wall-clock times in the
+ * request's zone, without offset; working hours are in the mailbox's own zone, whose rules are
+ * those of `year` (the request's).
  */
-export function getUserAvailabilityResponse(results: readonly MailboxAvailability[], zone: AvailabilityZone, year: number): XmlNode {
+export function getUserAvailabilityResponse(freeBusy: readonly MailboxAvailability[] | null, suggestions: SuggestionsOutcome | null, zone: AvailabilityZone, year: number): XmlNode {
   return el(NS.MESSAGES, 'GetUserAvailabilityResponse', {}, [
+    freeBusy !== null &&
+      el(
+        NS.MESSAGES,
+        'FreeBusyResponseArray',
+        {},
+        freeBusy.map((r) =>
+          el(NS.MESSAGES, 'FreeBusyResponse', {}, 'error' in r ? responseMessage('ResponseMessage', r.error) : [responseMessage('ResponseMessage'), freeBusyView(r.view, zone, year)]),
+        ),
+      ),
+    suggestions !== null && suggestionsResponse(suggestions, zone),
+  ]);
+}
+
+/**
+ * `m:SuggestionsResponse`: its own `m:ResponseMessage`, then on success `m:SuggestionDayResultArray`
+ * with one `t:SuggestionDayResult` per day (Date, DayQuality, SuggestionArray). Each `t:Suggestion`
+ * carries one conflict entry per mailbox, in request order: `t:IndividualAttendeeConflictData`
+ * with the BusyType, or an empty `t:UnknownAttendeeConflictData` for a mailbox nothing is known of.
+ */
+function suggestionsResponse(outcome: SuggestionsOutcome, zone: AvailabilityZone): XmlNode {
+  if ('error' in outcome) return el(NS.MESSAGES, 'SuggestionsResponse', {}, responseMessage('ResponseMessage', outcome.error));
+  const conflict = (c: AttendeeConflict) => (c.kind === 'Unknown' ? t('UnknownAttendeeConflictData') : t('IndividualAttendeeConflictData', t('BusyType', c.busyType)));
+  const suggestion = (s: MeetingSuggestion) =>
+    t('Suggestion', [t('MeetingTime', localTime(s.start, zone)), t('IsWorkTime', String(s.isWorkTime)), t('SuggestionQuality', s.quality), t('AttendeeConflictDataArray', s.conflicts.map(conflict))]);
+  return el(NS.MESSAGES, 'SuggestionsResponse', {}, [
+    responseMessage('ResponseMessage'),
     el(
       NS.MESSAGES,
-      'FreeBusyResponseArray',
+      'SuggestionDayResultArray',
       {},
-      results.map((r) =>
-        el(NS.MESSAGES, 'FreeBusyResponse', {}, 'error' in r ? responseMessage('ResponseMessage', r.error) : [responseMessage('ResponseMessage'), freeBusyView(r.view, zone, year)]),
-      ),
+      outcome.days.map((day) => t('SuggestionDayResult', [t('Date', formatLocal(day.localDate)), t('DayQuality', day.quality), t('SuggestionArray', day.suggestions.map(suggestion))])),
     ),
   ]);
 }
@@ -83,8 +111,8 @@ function clockTime(minutes: number): string {
 function calendarEvent(e: CalendarEvent, zone: AvailabilityZone): XmlNode {
   const d = e.details;
   return t('CalendarEvent', [
-    t('StartTime', localTime(e.start, zone)),
-    t('EndTime', localTime(e.end, zone)),
+    t('StartTime', localTime(Date.parse(e.start), zone)),
+    t('EndTime', localTime(Date.parse(e.end), zone)),
     t('BusyType', e.busyType),
     d &&
       t('CalendarEventDetails', [
@@ -100,8 +128,13 @@ function calendarEvent(e: CalendarEvent, zone: AvailabilityZone): XmlNode {
   ]);
 }
 
-function localTime(iso: string, zone: AvailabilityZone): string {
-  const local = new Date(zone.toLocal(Date.parse(iso)));
+function localTime(utcMs: number, zone: AvailabilityZone): string {
+  return formatLocal(zone.toLocal(utcMs));
+}
+
+/** A wall clock (read as UTC ms) as an `xs:dateTime` without offset. */
+function formatLocal(localMs: number): string {
+  const local = new Date(localMs);
   return formatXsLocalDateTime({
     year: local.getUTCFullYear(),
     month: local.getUTCMonth() + 1,

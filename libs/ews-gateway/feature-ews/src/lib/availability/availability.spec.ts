@@ -1,6 +1,7 @@
 import type { FreeBusyReply, WorkingHours } from '@parley/contracts';
 import { utcToLocal } from '@parley/calendar-time';
 import type { ActingMailbox } from '@parley/ews-gateway/auth';
+import { CommandTimeoutError } from '@parley/messaging';
 import { readSoapRequest, writeXml } from '@parley/ews-gateway/soap';
 import { serverTimeZone } from '../time-zones/time-zone-rules';
 import type { CalendarGateway } from '../calendar/calendar.gateway';
@@ -214,5 +215,96 @@ describe('WorkingHours in GetUserAvailability', () => {
     const xml = await answer([view(null, 'MergedOnly'), view({ timeZone: 'Mars Standard Time', days: weekdays, startMinutes: 480, endMinutes: 1020 })]);
     expect(workingHoursOf(xml)).toEqual([]);
     expect(xml.match(/<m:ResponseCode>NoError<\/m:ResponseCode>/g)).toHaveLength(2);
+  });
+});
+
+describe('Meeting suggestions in GetUserAvailability', () => {
+  const weekdays: WorkingHours['days'] = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'];
+  const pacificNineToFive: WorkingHours = { timeZone: 'Pacific Standard Time', days: weekdays, startMinutes: 9 * 60, endMinutes: 17 * 60 };
+  // Tuesday 1 July 2031, Pacific daylight time (UTC-7): alice busy 09:00–10:00, bob out of office 10:00–11:00.
+  const reply: FreeBusyReply = {
+    results: [
+      { mailbox: 'alice@parley.test', ok: true, view: { viewType: 'FreeBusy', mergedFreeBusy: null, calendarEvents: [{ start: '2031-07-01T16:00:00.000Z', end: '2031-07-01T17:00:00.000Z', busyType: 'Busy', details: null }], workingHours: pacificNineToFive } },
+      { mailbox: 'bob@parley.test', ok: true, view: { viewType: 'FreeBusy', mergedFreeBusy: null, calendarEvents: [{ start: '2031-07-01T17:00:00.000Z', end: '2031-07-01T18:00:00.000Z', busyType: 'OOF', details: null }], workingHours: pacificNineToFive } },
+      { mailbox: 'ghost@parley.test', ok: false, error: { code: 'MailboxNotFound', message: 'no such mailbox' } },
+    ],
+  };
+  const calendar = () => ({ freeBusy: jest.fn(async () => reply) }) as unknown as CalendarGateway & { freeBusy: jest.Mock };
+  const mailboxData = (address: string, type: string) => `<t:MailboxData><t:Email><t:Address>${address}</t:Address></t:Email><t:AttendeeType>${type}</t:AttendeeType><t:ExcludeConflicts>false</t:ExcludeConflicts></t:MailboxData>`;
+  const suggestionsOptions = (window: [string, string] | null = ['2031-07-01T00:00:00', '2031-07-02T00:00:00'], extra = '') =>
+    '<t:SuggestionsViewOptions><t:GoodThreshold>25</t:GoodThreshold><t:MaximumResultsByDay>2</t:MaximumResultsByDay><t:MaximumNonWorkHourResultsByDay>0</t:MaximumNonWorkHourResultsByDay>' +
+    `<t:MeetingDurationInMinutes>60</t:MeetingDurationInMinutes><t:MinimumSuggestionQuality>Good</t:MinimumSuggestionQuality>${extra}` +
+    (window ? `<t:DetailedSuggestionsWindow><t:StartTime>${window[0]}</t:StartTime><t:EndTime>${window[1]}</t:EndTime></t:DetailedSuggestionsWindow>` : '') +
+    '<t:GlobalObjectId/></t:SuggestionsViewOptions>';
+  const freeBusyOptions = (window: [string, string]) =>
+    `<t:FreeBusyViewOptions><t:TimeWindow><t:StartTime>${window[0]}</t:StartTime><t:EndTime>${window[1]}</t:EndTime></t:TimeWindow><t:MergedFreeBusyIntervalInMinutes>60</t:MergedFreeBusyIntervalInMinutes><t:RequestedView>DetailedMerged</t:RequestedView></t:FreeBusyViewOptions>`;
+  const request = (options: string) =>
+    `<m:GetUserAvailabilityRequest>${PACIFIC}<m:MailboxDataArray>${mailboxData('alice@parley.test', 'Organizer')}${mailboxData('bob@parley.test', 'Required')}${mailboxData('ghost@parley.test', 'Required')}</m:MailboxDataArray>${options}</m:GetUserAvailabilityRequest>`;
+  const handle = async (gateway: CalendarGateway, options: string) => bodyXml(await new GetUserAvailabilityHandler(gateway).handle(context(request(options))));
+
+  it('suggests the best times of each day in the request’s zone, with conflicts per mailbox in request order (golden)', async () => {
+    const gateway = calendar();
+    const xml = await handle(gateway, suggestionsOptions());
+    expect(gateway.freeBusy).toHaveBeenCalledTimes(1);
+    expect(gateway.freeBusy).toHaveBeenCalledWith({
+      requester: 'alice@parley.test',
+      mailboxes: ['alice@parley.test', 'bob@parley.test', 'ghost@parley.test'],
+      start: '2031-07-01T07:00:00.000Z',
+      end: '2031-07-02T07:00:00.000Z',
+      mergedIntervalMinutes: 30,
+      requestedView: 'FreeBusy',
+    });
+    const free = '<t:IndividualAttendeeConflictData><t:BusyType>Free</t:BusyType></t:IndividualAttendeeConflictData>';
+    const suggestion = (time: string) =>
+      `<t:Suggestion><t:MeetingTime>${time}</t:MeetingTime><t:IsWorkTime>true</t:IsWorkTime><t:SuggestionQuality>Excellent</t:SuggestionQuality>` +
+      `<t:AttendeeConflictDataArray>${free}${free}<t:UnknownAttendeeConflictData/></t:AttendeeConflictDataArray></t:Suggestion>`;
+    expect(xml).toBe(
+      '<m:GetUserAvailabilityResponse><m:SuggestionsResponse><m:ResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode></m:ResponseMessage>' +
+        '<m:SuggestionDayResultArray><t:SuggestionDayResult><t:Date>2031-07-01T00:00:00</t:Date><t:DayQuality>Excellent</t:DayQuality><t:SuggestionArray>' +
+        suggestion('2031-07-01T11:00:00') +
+        suggestion('2031-07-01T11:30:00') +
+        '</t:SuggestionArray></t:SuggestionDayResult></m:SuggestionDayResultArray></m:SuggestionsResponse></m:GetUserAvailabilityResponse>',
+    );
+  });
+
+  it('answers free/busy first and suggestions after, from one calendar-sync call when both cover the same window', async () => {
+    const gateway = calendar();
+    const xml = await handle(gateway, freeBusyOptions(['2031-07-01T00:00:00', '2031-07-02T00:00:00']) + suggestionsOptions(null));
+    expect(gateway.freeBusy).toHaveBeenCalledTimes(1);
+    expect(xml).toMatch(/^<m:GetUserAvailabilityResponse><m:FreeBusyResponseArray>.*<\/m:FreeBusyResponseArray><m:SuggestionsResponse>.*<t:MeetingTime>2031-07-01T11:00:00<\/t:MeetingTime>.*<\/m:SuggestionsResponse><\/m:GetUserAvailabilityResponse>$/);
+  });
+
+  it('asks calendar-sync separately for a different suggestions window', async () => {
+    const gateway = calendar();
+    await handle(gateway, freeBusyOptions(['2031-07-01T00:00:00', '2031-07-02T00:00:00']) + suggestionsOptions(['2031-07-01T00:00:00', '2031-07-03T00:00:00']));
+    expect(gateway.freeBusy.mock.calls.map(([r]) => [r.requestedView, r.end])).toEqual([
+      ['DetailedMerged', '2031-07-02T07:00:00.000Z'],
+      ['FreeBusy', '2031-07-03T07:00:00.000Z'],
+    ]);
+  });
+
+  it('answers ErrorTimeIntervalTooBig in SuggestionsResponse for a suggestions window over 42 days, free/busy still answered', async () => {
+    const gateway = calendar();
+    const xml = await handle(gateway, freeBusyOptions(['2031-07-01T00:00:00', '2031-07-02T00:00:00']) + suggestionsOptions(['2031-07-01T00:00:00', '2031-08-13T00:00:00']));
+    expect(xml).toContain('<m:SuggestionsResponse><m:ResponseMessage ResponseClass="Error"><m:MessageText>The time window is larger than the allowed 42 days.</m:MessageText><m:ResponseCode>ErrorTimeIntervalTooBig</m:ResponseCode>');
+    expect(xml.match(/<m:ResponseCode>NoError<\/m:ResponseCode>/g)).toHaveLength(2);
+    expect(gateway.freeBusy).toHaveBeenCalledTimes(1);
+  });
+
+  it('answers ErrorServerBusy in SuggestionsResponse when calendar-sync does not answer in time', async () => {
+    const gateway = { freeBusy: jest.fn(async () => Promise.reject(new CommandTimeoutError('calendar.free-busy.get.request.v1', 5000))) } as unknown as CalendarGateway;
+    expect(await handle(gateway, suggestionsOptions())).toMatch(/^<m:GetUserAvailabilityResponse><m:SuggestionsResponse><m:ResponseMessage ResponseClass="Error">.*<m:ResponseCode>ErrorServerBusy<\/m:ResponseCode>.*<\/m:ResponseMessage><\/m:SuggestionsResponse>/);
+  });
+
+  it.each([
+    ['GoodThreshold 50', (x: string) => x.replace('<t:GoodThreshold>25', '<t:GoodThreshold>50'), 'ErrorInvalidRequest'],
+    ['a 29-minute meeting', (x: string) => x.replace('<t:MeetingDurationInMinutes>60', '<t:MeetingDurationInMinutes>29'), 'ErrorInvalidRequest'],
+    ['49 results a day', (x: string) => x.replace('<t:MaximumResultsByDay>2', '<t:MaximumResultsByDay>49'), 'ErrorInvalidRequest'],
+    ['an unknown quality', (x: string) => x.replace('>Good<', '>Great<'), 'ErrorSchemaValidation'],
+    ['no window at all', (x: string) => x.replace(/<t:DetailedSuggestionsWindow>.*<\/t:DetailedSuggestionsWindow>/, ''), 'ErrorInvalidRequest'],
+    ['a reversed window', (x: string) => x.replace('2031-07-02T00:00:00', '2031-06-30T00:00:00'), 'ErrorInvalidRequest'],
+    ['neither view', (x: string) => x.replace(/<t:SuggestionsViewOptions>.*<\/t:SuggestionsViewOptions>/, ''), 'ErrorInvalidRequest'],
+  ])('faults on %s', async (_, mutate, code) => {
+    await expect(new GetUserAvailabilityHandler(calendar()).handle(context(mutate(request(suggestionsOptions()))))).rejects.toHaveProperty('responseCode', code);
   });
 });
