@@ -2,8 +2,11 @@
 // ews-deployment.ts): a weekly series created, found (expanded), bound by occurrence id (also from
 // the master's First/Last/ModifiedOccurrences), updated with a stale change key, deleted occurrence
 // by occurrence; Deleted Items (MoveToDeletedItems, then HardDelete); impersonation and access rules.
-// Everything happens in March 2031, except the Deleted Items case (bob, 14 October 2031).
+// Meetings reach the attendees that are Parley mailboxes (invited, moved, cancelled).
+// Everything happens in March 2031, except the Deleted Items case (bob, 14 October 2031) and the
+// meetings (Thursday 20 November 2031).
 import * as ews from 'ews-javascript-api';
+import { waitFor } from '@parley/testing';
 import { errorOf, EwsDeployment } from './ews-deployment';
 
 const HOUR = 3_600_000;
@@ -34,6 +37,39 @@ async function createWeeklySeries(service: ews.ExchangeService, subject: string,
 async function findInMarch(service: ews.ExchangeService): Promise<ews.Appointment[]> {
   const view = new ews.CalendarView(new ews.DateTime(Date.UTC(2031, 2, 1)), new ews.DateTime(Date.UTC(2031, 3, 1)));
   return (await service.FindAppointments(ews.WellKnownFolderName.Calendar, view)).Items;
+}
+
+// Thursday 20 November 2031, 14:00 UTC: no other scenario uses that day.
+const MEETING_START = Date.UTC(2031, 10, 20, 14, 0, 0);
+
+async function findOnMeetingDay(service: ews.ExchangeService): Promise<ews.Appointment[]> {
+  const view = new ews.CalendarView(new ews.DateTime(Date.UTC(2031, 10, 20)), new ews.DateTime(Date.UTC(2031, 10, 21)));
+  return (await service.FindAppointments(ews.WellKnownFolderName.Calendar, view)).Items;
+}
+
+/**
+ * Bob's only appointment that day once it matches. calendar-sync writes the copy in the
+ * organizer's transaction, so it is there at once; the short poll only spares a flake.
+ */
+async function bobsCopy(bob: ews.ExchangeService, matches: (a: ews.Appointment) => boolean): Promise<ews.Appointment> {
+  return waitFor(
+    async () => {
+      const items = await findOnMeetingDay(bob);
+      return items.length === 1 && matches(items[0]) ? items[0] : null;
+    },
+    { timeoutMs: 5_000, what: "bob's copy of the meeting" },
+  );
+}
+
+async function createMeeting(alice: ews.ExchangeService, subject: string, attendees: string[], mode: ews.SendInvitationsMode): Promise<ews.Appointment> {
+  const meeting = new ews.Appointment(alice);
+  meeting.Subject = subject;
+  meeting.Location = 'Room 7';
+  meeting.Start = new ews.DateTime(MEETING_START);
+  meeting.End = new ews.DateTime(MEETING_START + HOUR);
+  for (const attendee of attendees) meeting.RequiredAttendees.Add(attendee);
+  await meeting.Save(mode);
+  return meeting;
 }
 
 export function calendarScenarios(deployment: () => EwsDeployment): void {
@@ -194,6 +230,53 @@ export function calendarScenarios(deployment: () => EwsDeployment): void {
       expect(denied.code).toBe('ErrorAccessDenied');
 
       expect((await findInMarch(d.client('alice'))).map((a) => a.Subject).filter((s) => s.startsWith('Not allowed'))).toEqual([]);
+    });
+
+    it('leaves the attendee’s calendar alone when the organizer sends no invitations', async () => {
+      const d = deployment();
+      const meeting = await createMeeting(d.client('alice'), 'Not announced', [d.address('bob')], ews.SendInvitationsMode.SendToNone);
+      expect((await findOnMeetingDay(d.client('alice'))).map((a) => a.Subject)).toEqual(['Not announced']);
+      expect(await findOnMeetingDay(d.client('bob'))).toEqual([]);
+      await meeting.Delete(ews.DeleteMode.HardDelete, ews.SendCancellationsMode.SendToNone);
+      expect(await findOnMeetingDay(d.client('bob'))).toEqual([]);
+    });
+
+    it('places a meeting on the attendee’s calendar tentatively, moves it with the organizer’s update, and cancels it with the deletion', async () => {
+      const d = deployment();
+      const alice = d.client('alice');
+      const bob = d.client('bob');
+      const outsider = 'someone@elsewhere.example';
+      const meeting = await createMeeting(alice, 'Roadmap review', [d.address('bob'), outsider], ews.SendInvitationsMode.SendToAllAndSaveCopy);
+
+      const invited = await bobsCopy(bob, (a) => a.Subject === 'Roadmap review');
+      expect(invited.Organizer.Address).toBe(d.address('alice'));
+      expect(ews.MeetingResponseType[invited.MyResponseType]).toBe('NoResponseReceived');
+      expect(ews.LegacyFreeBusyStatus[invited.LegacyFreeBusyStatus]).toBe('Tentative');
+      expect([invited.IsMeeting, invited.IsCancelled, invited.Location]).toEqual([true, false, 'Room 7']);
+      expect(invited.Start.TotalMilliSeconds).toBe(MEETING_START);
+      // The external attendee stays on the list (nothing is delivered to it).
+      expect(Array.from({ length: invited.RequiredAttendees.Count }, (_, i) => invited.RequiredAttendees._getItem(i).Address)).toEqual([d.address('bob'), outsider]);
+      // Bob's copy is his own item (an id of his mailbox), linked to alice's by the meeting UID.
+      expect(invited.Id.UniqueId).not.toBe(meeting.Id.UniqueId);
+      const organizers = await ews.Appointment.Bind(alice, meeting.Id);
+      expect(invited.ICalUid).toBe(organizers.ICalUid);
+      expect(ews.MeetingResponseType[organizers.MyResponseType]).toBe('Organizer');
+
+      organizers.Start = new ews.DateTime(MEETING_START + HOUR);
+      organizers.End = new ews.DateTime(MEETING_START + 2 * HOUR);
+      await organizers.Update(ews.ConflictResolutionMode.AlwaysOverwrite, ews.SendInvitationsOrCancellationsMode.SendToAllAndSaveCopy);
+      const moved = await bobsCopy(bob, (a) => a.Start.TotalMilliSeconds === MEETING_START + HOUR);
+      expect(moved.Id.UniqueId).toBe(invited.Id.UniqueId);
+      expect([moved.End.TotalMilliSeconds, ews.LegacyFreeBusyStatus[moved.LegacyFreeBusyStatus]]).toEqual([MEETING_START + 2 * HOUR, 'Tentative']);
+
+      await organizers.Delete(ews.DeleteMode.HardDelete, ews.SendCancellationsMode.SendToAllAndSaveCopy);
+      expect(await findOnMeetingDay(alice)).toEqual([]);
+      const cancelled = await bobsCopy(bob, (a) => a.IsCancelled);
+      expect([cancelled.Subject, ews.LegacyFreeBusyStatus[cancelled.LegacyFreeBusyStatus]]).toEqual(['Canceled: Roadmap review', 'Free']);
+
+      // The copy is bob's to remove.
+      await (await ews.Appointment.Bind(bob, cancelled.Id)).Delete(ews.DeleteMode.HardDelete, ews.SendCancellationsMode.SendToNone);
+      expect(await findOnMeetingDay(bob)).toEqual([]);
     });
   });
 }

@@ -12,4 +12,5 @@ export * from './lib/working-hours.entity';
 export * from './lib/working-hours.repository';
 export * from './lib/working-hours.migration';
 export * from './lib/deleted-items.migration';
+export * from './lib/meeting-invitations.migration';
 export * from './lib/calendar-sync.database';

@@ -1,10 +1,11 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { Attendee, LegacyFreeBusyStatus, Recurrence } from '@parley/contracts';
+import type { Attendee, LegacyFreeBusyStatus, Recurrence, ResponseType } from '@parley/contracts';
 
 /** A single calendar item or a recurring series' master, owned by calendar-sync. */
 @Entity({ schema: 'calendar_sync', name: 'calendar_item' })
 @Index('ix_calendar_item_mailbox_range', ['mailbox', 'rangeStart'])
 @Index('ix_calendar_item_mailbox_deleted', ['mailbox', 'deletedAt', 'id'], { where: 'deleted_at IS NOT NULL' })
+@Index('ix_calendar_item_meeting_uid', ['meetingUid', 'mailbox'], { where: 'meeting_uid IS NOT NULL' })
 export class CalendarItemEntity {
   /** 128 random bits; the opaque EWS id is built from it and the mailbox. */
   @PrimaryColumn({ type: 'uuid' })
@@ -88,4 +89,16 @@ export class CalendarItemEntity {
   /** When DeleteItem moved it to Deleted Items; null while it is in its own folder. */
   @Column({ type: 'timestamptz', nullable: true })
   deletedAt!: Date | null;
+
+  /** Links an organizer's meeting to every attendee's copy of it (EWS `UID`); null on items from before meetings. */
+  @Column({ type: 'text', nullable: true })
+  meetingUid!: string | null;
+
+  /** An attendee's copy whose meeting the organizer cancelled (or took the attendee off). */
+  @Column({ type: 'boolean', default: false })
+  isCancelled!: boolean;
+
+  /** The mailbox's own answer on an attendee copy; null: derived from the attendee lists. */
+  @Column({ type: 'text', nullable: true })
+  myResponseType!: ResponseType | null;
 }

@@ -1,4 +1,4 @@
-import type { Attendee, CalendarBody, CalendarItemPatch, LegacyFreeBusyStatus, Recurrence } from '@parley/contracts';
+import type { Attendee, CalendarBody, CalendarItemPatch, LegacyFreeBusyStatus, Recurrence, ResponseType } from '@parley/contracts';
 import type { Transaction } from '@parley/persistence';
 import { DataSource, EntityManager, In, IsNull, Not } from 'typeorm';
 import { CalendarItemExceptionEntity } from './calendar-item-exception.entity';
@@ -34,6 +34,11 @@ export interface StoredCalendarItem {
   lastModifiedAt: Date;
   /** Set while the item is in Deleted Items (moved there by DeleteItem); null in the Calendar. */
   deletedAt: Date | null;
+  /** Shared by a meeting and its attendee copies; null on items from before meetings. */
+  meetingUid: string | null;
+  isCancelled: boolean;
+  /** Set on an attendee copy (its owner's answer); null: derived from the attendee lists. */
+  myResponseType: ResponseType | null;
   exceptions: StoredException[];
 }
 
@@ -68,6 +73,9 @@ function toStored(e: CalendarItemEntity, exceptions: CalendarItemExceptionEntity
     createdAt: e.createdAt,
     lastModifiedAt: e.lastModifiedAt,
     deletedAt: e.deletedAt,
+    meetingUid: e.meetingUid,
+    isCancelled: e.isCancelled,
+    myResponseType: e.myResponseType,
     exceptions: exceptions
       .sort((a, b) => a.originalStart.getTime() - b.originalStart.getTime())
       .map((x): StoredException =>
@@ -104,6 +112,9 @@ function toEntity(item: StoredCalendarItem): CalendarItemEntity {
     createdAt: item.createdAt,
     lastModifiedAt: item.lastModifiedAt,
     deletedAt: item.deletedAt,
+    meetingUid: item.meetingUid,
+    isCancelled: item.isCancelled,
+    myResponseType: item.myResponseType,
   });
 }
 
@@ -153,6 +164,23 @@ export class CalendarItemRepository {
       .addOrderBy('i.id', 'ASC')
       .getMany();
     return this.withExceptions(this.dataSource.manager, rows);
+  }
+
+  /**
+   * Attendee copies of a meeting (every item with its UID outside the organizer's mailbox),
+   * locked inside `tx` in a fixed order so that concurrent updates of one meeting serialize.
+   */
+  async findMeetingCopiesForUpdate(tx: Transaction, meetingUid: string, organizerMailbox: string): Promise<StoredCalendarItem[]> {
+    const rows = await tx.manager
+      .getRepository(CalendarItemEntity)
+      .createQueryBuilder('i')
+      .where('i.meeting_uid = :meetingUid', { meetingUid })
+      .andWhere('i.mailbox <> :organizerMailbox', { organizerMailbox })
+      .orderBy('i.mailbox', 'ASC')
+      .addOrderBy('i.id', 'ASC')
+      .setLock('pessimistic_write')
+      .getMany();
+    return this.withExceptions(tx.manager, rows);
   }
 
   /** Inserts or replaces the item and its exceptions. */

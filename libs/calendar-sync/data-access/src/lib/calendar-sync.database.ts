@@ -8,6 +8,7 @@ import { CalendarItemRepository } from './calendar-item.repository';
 import { CalendarItems1764000000000 } from './calendar-items.migration';
 import { CalendarSyncInit1763900200000 } from './calendar-sync-init.migration';
 import { DeletedItems1764300000000 } from './deleted-items.migration';
+import { MeetingInvitations1764400000000 } from './meeting-invitations.migration';
 import { OofSettingsEntity } from './oof-settings.entity';
 import { OofSettingsRepository } from './oof-settings.repository';
 import { TaskEntity } from './task.entity';
@@ -20,7 +21,7 @@ import { WorkingHours1764200000000 } from './working-hours.migration';
 export const calendarSyncSchema = {
   schema: 'calendar_sync',
   entities: [OofSettingsEntity, CalendarItemEntity, CalendarItemExceptionEntity, TaskEntity, WorkingHoursEntity],
-  migrations: [CalendarSyncInit1763900200000, CalendarItems1764000000000, Tasks1764100000000, WorkingHours1764200000000, DeletedItems1764300000000],
+  migrations: [CalendarSyncInit1763900200000, CalendarItems1764000000000, Tasks1764100000000, WorkingHours1764200000000, DeletedItems1764300000000, MeetingInvitations1764400000000],
 };
 
 /** calendar-sync's database (schema calendar_sync); a class of its own so it is its own DI token. */

@@ -5,6 +5,7 @@ import { CalendarService } from './calendar.service';
 import { FolderCountsConsumer } from './folder-counts.consumer';
 import { FolderCountsService } from './folder-counts.service';
 import { cachedMailboxDirectory, MailboxDirectory } from './mailbox-directory';
+import { MeetingDelivery } from './meeting-delivery';
 import { WorkingHoursConsumer } from './working-hours.consumer';
 import { WorkingHoursDefaults, WorkingHoursService } from './working-hours.service';
 
@@ -22,6 +23,7 @@ export class CalendarFeatureModule {
       controllers: [CalendarConsumer, WorkingHoursConsumer, FolderCountsConsumer],
       providers: [
         CalendarService,
+        MeetingDelivery,
         WorkingHoursService,
         FolderCountsService,
         { provide: WorkingHoursDefaults, useValue: defaults },

@@ -34,6 +34,9 @@ function standUp(range: Recurrence['range'], exceptions: StoredException[] = [])
     createdAt: at,
     lastModifiedAt: at,
     deletedAt: null,
+    meetingUid: null,
+    isCancelled: false,
+    myResponseType: null,
     exceptions,
   };
 }

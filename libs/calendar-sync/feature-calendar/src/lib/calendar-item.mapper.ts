@@ -1,4 +1,4 @@
-import type { CalendarItemView, LegacyFreeBusyStatus, ModifiedOccurrence, OccurrenceInfo, OccurrenceRef, OccurrenceSummary } from '@parley/contracts';
+import type { CalendarItemView, LegacyFreeBusyStatus, ResponseType, ModifiedOccurrence, OccurrenceInfo, OccurrenceRef, OccurrenceSummary } from '@parley/contracts';
 import { expandInWindow, Occurrence, occurrencesOf, overlaps, RecurringSeries, seriesBounds, windowsToIana } from '@parley/calendar-time';
 import type { OccurrenceOverrides, StoredCalendarItem } from '@parley/calendar-sync/data-access';
 import { encodeItemId, encodeOccurrenceId } from './calendar-item-id';
@@ -129,7 +129,18 @@ function baseView(item: StoredCalendarItem): CalendarItemView {
     createdAt: iso(item.createdAt),
     lastModifiedAt: iso(item.lastModifiedAt),
     folder: item.deletedAt ? 'deleteditems' : 'calendar',
+    isMeeting: item.requiredAttendees.length + item.optionalAttendees.length > 0 || item.organizer.address !== item.mailbox,
+    isCancelled: item.isCancelled,
+    myResponseType: myResponseTypeOf(item),
+    meetingUid: item.meetingUid,
   };
+}
+
+/** The mailbox's own answer: Organizer on its own meetings, the stored one on a copy, else its attendee entry's. */
+function myResponseTypeOf(item: StoredCalendarItem): ResponseType {
+  if (item.organizer.address === item.mailbox) return 'Organizer';
+  if (item.myResponseType) return item.myResponseType;
+  return [...item.requiredAttendees, ...item.optionalAttendees].find((a) => a.address === item.mailbox)?.responseType ?? 'Unknown';
 }
 
 /** The item (single or series master) as a reply or event carries it. */

@@ -31,7 +31,7 @@ export class CalendarConsumer {
   @MessagePattern(Topics.calendarItemCreateRequest)
   create(@Payload() raw: unknown): Promise<Reply<CalendarItemView>> {
     return this.consumer.command(Topics.calendarItemCreateRequest, raw, createCalendarItemRequestSchema, (cmd) =>
-      replyWith(() => this.calendar.create(cmd.id, cmd.payload.mailbox, cmd.payload.item)),
+      replyWith(() => this.calendar.create(cmd.id, cmd.payload.mailbox, cmd.payload.item, cmd.payload.sendMeetingInvitations)),
     );
   }
 

@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { CalendarException } from './calendar.exception';
 import { CalendarService } from './calendar.service';
 import { MailboxDirectory } from './mailbox-directory';
+import { MeetingDelivery } from './meeting-delivery';
 import { defaultWorkingHours, WorkingHoursService } from './working-hours.service';
 
 const ALICE = 'alice@example.com';
@@ -47,7 +48,8 @@ describe('calendar service on PostgreSQL', () => {
     db = new CalendarSyncDatabase({ service: 'calendar-sync', url: database.url, poolSize: 4, migrate: false, outboxPollMs: 60_000, ...calendarSyncSchema }, { publish: async () => undefined });
     await db.dataSource.initialize();
     workingHours = new WorkingHoursService(db, new WorkingHoursRepository(db.dataSource), new FakeDirectory(), { timeZone: 'UTC' });
-    calendar = new CalendarService(db, new CalendarItemRepository(db.dataSource), new FakeDirectory(), workingHours);
+    const items = new CalendarItemRepository(db.dataSource);
+    calendar = new CalendarService(db, items, new FakeDirectory(), workingHours, new MeetingDelivery(items, new FakeDirectory()));
   });
 
   afterAll(async () => {
@@ -310,10 +312,10 @@ describe('calendar service on PostgreSQL', () => {
   });
 
   it('has a migration that reverts and re-applies cleanly', async () => {
-    // The tasks, working-hours and deleted-items migrations came after this one: revert all four, re-apply them.
-    await revertServiceSchema(migrations, 4);
+    // The tasks, working-hours, deleted-items and meeting-invitations migrations came after this one: revert all five, re-apply them.
+    await revertServiceSchema(migrations, 5);
     const [{ exists }] = await migrations.query(`SELECT to_regclass('calendar_sync.calendar_item') IS NOT NULL AS exists`);
     expect(exists).toBe(false);
-    expect(await migrateServiceSchema(migrations)).toEqual(['CalendarItems1764000000000', 'Tasks1764100000000', 'WorkingHours1764200000000', 'DeletedItems1764300000000']);
+    expect(await migrateServiceSchema(migrations)).toEqual(['CalendarItems1764000000000', 'Tasks1764100000000', 'WorkingHours1764200000000', 'DeletedItems1764300000000', 'MeetingInvitations1764400000000']);
   });
 });

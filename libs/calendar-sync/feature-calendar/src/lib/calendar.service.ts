@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import {
   CalendarErrorCodes,
   CalendarEvent,
-  CalendarItemChanged,
   CalendarItemFields,
   CalendarItemPatch,
   CalendarItemView,
@@ -18,6 +17,7 @@ import {
   GetCalendarItemRequest,
   MAX_OCCURRENCES_PER_QUERY,
   MAX_QUERY_WINDOW_DAYS,
+  MeetingSendMode,
   occurrenceFields,
   Topics,
   UpdateCalendarItemRequest,
@@ -25,11 +25,14 @@ import {
 } from '@parley/contracts';
 import { CalendarItemRepository, CalendarSyncDatabase, StoredCalendarItem } from '@parley/calendar-sync/data-access';
 import { canonicalWindowsId, occurrenceAtIndex, occurrenceByOriginalStart, seriesBounds } from '@parley/calendar-time';
-import type { Transaction } from '@parley/persistence';
-import { decodeItemId, DecodedItemId, encodeItemId, itemKeyForCommand, newChangeKey } from './calendar-item-id';
+import { randomUUID } from 'node:crypto';
+import { announceChange } from './calendar-item-changed';
+import { decodeItemId, DecodedItemId, itemKeyForCommand, newChangeKey } from './calendar-item-id';
 import { Instance, instancesInWindow, instanceStatus, instanceView, ItemOccurrence, itemView, occurrenceView, rangeOf, seriesOf } from './calendar-item.mapper';
 import { CalendarException } from './calendar.exception';
 import { MailboxDirectory } from './mailbox-directory';
+import { isOrganizedHere, timeChanged } from './meeting-copy';
+import { MeetingDelivery } from './meeting-delivery';
 import { MAX_MERGED_INTERVALS, mergedIntervalCount, mergeFreeBusy } from './free-busy';
 import { WorkingHoursService } from './working-hours.service';
 
@@ -59,9 +62,14 @@ export class CalendarService {
     private readonly items: CalendarItemRepository,
     private readonly directory: MailboxDirectory,
     private readonly workingHours: WorkingHoursService,
+    private readonly meetings: MeetingDelivery,
   ) {}
 
-  async create(commandId: string, mailbox: string, fields: CalendarItemFields, now = new Date()): Promise<CalendarItemView> {
+  /**
+   * CreateItem. With invitations sent, a meeting this mailbox organizes is placed (Tentative) on
+   * each attendee's calendar that Parley holds, in the same transaction.
+   */
+  async create(commandId: string, mailbox: string, fields: CalendarItemFields, sendMeetingInvitations: MeetingSendMode = 'SendToNone', now = new Date()): Promise<CalendarItemView> {
     const key = itemKeyForCommand(commandId, mailbox);
     const outcome = await this.db.unitOfWork.runOnce('calendar-sync.calendar-create', { id: commandId, type: Topics.calendarItemCreateRequest }, async (tx) => {
       const draft: StoredCalendarItem = {
@@ -88,11 +96,16 @@ export class CalendarService {
         createdAt: now,
         lastModifiedAt: now,
         deletedAt: null,
+        // Every item gets a UID, as in Exchange: a later update may turn it into a meeting.
+        meetingUid: randomUUID(),
+        isCancelled: false,
+        myResponseType: null,
         exceptions: [],
       };
       const item = normalize(draft);
       await this.items.save(tx, item);
-      await this.announce(tx, 'created', item, null);
+      await announceChange(tx, 'created', item, null);
+      if (sendMeetingInvitations !== 'SendToNone' && isOrganizedHere(item)) await this.meetings.deliver(tx, item, { moved: false, inviteNew: true }, now);
       return itemView(item);
     });
     if (!outcome.duplicate) return outcome.value;
@@ -104,7 +117,8 @@ export class CalendarService {
   /**
    * UpdateItem: set and delete fields of an item or series, or of one occurrence (which then
    * becomes an exception). A change key that is not the current one fails with `Conflict` under
-   * NeverOverwrite; AutoResolve and AlwaysOverwrite apply the change (last writer wins).
+   * NeverOverwrite; AutoResolve and AlwaysOverwrite apply the change (last writer wins). Unless
+   * SendToNone, the organizer's change (to the series or one occurrence) reaches the attendee copies.
    */
   async update(commandId: string, req: UpdateCalendarItemRequest, now = new Date()): Promise<CalendarItemView> {
     const target = this.decode(req.mailbox, req.itemId);
@@ -115,9 +129,13 @@ export class CalendarService {
         throw new CalendarException(CalendarErrorCodes.conflict, 'The item changed since that change key was issued.');
       }
       const changed = target.kind === 'occurrence' ? applyToOccurrence(current, target.originalStart, req) : applyToItem(current, req);
-      const next = normalize({ ...changed, changeKey: newChangeKey(), revision: current.revision + 1, lastModifiedAt: now });
+      const notify = req.sendMeetingInvitationsOrCancellations !== 'SendToNone' && isOrganizedHere(current);
+      // Items from before UIDs get one when they first reach attendees.
+      const meetingUid = current.meetingUid ?? (notify ? randomUUID() : null);
+      const next = normalize({ ...changed, meetingUid, changeKey: newChangeKey(), revision: current.revision + 1, lastModifiedAt: now });
       await this.items.save(tx, next);
-      await this.announce(tx, 'updated', next, target.kind === 'occurrence' ? target.originalStart : null);
+      await announceChange(tx, 'updated', next, target.kind === 'occurrence' ? target.originalStart : null);
+      if (notify) await this.meetings.deliver(tx, next, { moved: timeChanged(current, next), inviteNew: true }, now);
       if (target.kind === 'item') return itemView(next);
       const occurrence = occurrenceByOriginalStart(seriesOf(next), target.originalStart);
       if (!occurrence) throw occurrenceNotFound();
@@ -131,22 +149,29 @@ export class CalendarService {
    * disposal). MoveToDeletedItems moves an item to Deleted Items: the row stays with `deletedAt`
    * set, out of every calendar view, free/busy and count, and the change is announced as a
    * deletion (the item left the calendar). HardDelete, or MoveToDeletedItems on an item already in
-   * Deleted Items, removes the row.
+   * Deleted Items, removes the row. Unless SendToNone, the organizer's deletion cancels the
+   * attendee copies (an occurrence's: that occurrence goes from the copies).
    */
-  async delete(commandId: string, req: Omit<DeleteCalendarItemRequest, 'disposal'> & Partial<Pick<DeleteCalendarItemRequest, 'disposal'>>, now = new Date()): Promise<DeleteCalendarItemReply> {
+  async delete(
+    commandId: string,
+    req: Omit<DeleteCalendarItemRequest, 'disposal' | 'sendMeetingCancellations'> & Partial<Pick<DeleteCalendarItemRequest, 'disposal' | 'sendMeetingCancellations'>>,
+    now = new Date(),
+  ): Promise<DeleteCalendarItemReply> {
     const target = this.decode(req.mailbox, req.itemId);
     const outcome = await this.db.unitOfWork.runOnce('calendar-sync.calendar-delete', { id: commandId, type: Topics.calendarItemDeleteRequest }, async (tx) => {
       const current = await this.items.findForUpdate(tx, req.mailbox, target.key);
       if (!current) throw notFound();
+      const notify = (req.sendMeetingCancellations ?? 'SendToNone') !== 'SendToNone' && isOrganizedHere(current);
+      if (target.kind === 'item' && notify) await this.meetings.cancel(tx, current, now);
       if (target.kind === 'item' && req.disposal === 'MoveToDeletedItems' && current.deletedAt === null) {
         const moved: StoredCalendarItem = { ...current, deletedAt: now, changeKey: newChangeKey(), revision: current.revision + 1, lastModifiedAt: now };
         await this.items.save(tx, moved);
-        await this.announce(tx, 'deleted', moved, null);
+        await announceChange(tx, 'deleted', moved, null);
         return { deleted: 'item', id: req.itemId, changeKey: null } as const;
       }
       if (target.kind === 'item') {
         await this.items.remove(tx, req.mailbox, current.id);
-        await this.announce(tx, 'deleted', { ...current, revision: current.revision + 1 }, null);
+        await announceChange(tx, 'deleted', { ...current, revision: current.revision + 1 }, null);
         return { deleted: 'item', id: req.itemId, changeKey: null } as const;
       }
       const occurrence = this.occurrenceOf(current, target.originalStart);
@@ -158,7 +183,8 @@ export class CalendarService {
         lastModifiedAt: now,
       });
       await this.items.save(tx, next);
-      await this.announce(tx, 'updated', next, occurrence.originalStart);
+      await announceChange(tx, 'updated', next, occurrence.originalStart);
+      if (notify) await this.meetings.deliver(tx, next, { moved: false, inviteNew: false }, now);
       return { deleted: 'occurrence', id: req.itemId, changeKey: next.changeKey } as const;
     });
     if (!outcome.duplicate) return outcome.value;
@@ -296,18 +322,6 @@ export class CalendarService {
     return occurrence;
   }
 
-  private async announce(tx: Transaction, change: CalendarItemChanged['change'], item: StoredCalendarItem, originalStart: number | null): Promise<void> {
-    const event: CalendarItemChanged = {
-      mailbox: item.mailbox,
-      change,
-      itemId: encodeItemId(item.mailbox, item.id),
-      originalStart: originalStart === null ? null : new Date(originalStart).toISOString(),
-      changeKey: change === 'deleted' ? null : item.changeKey,
-      revision: item.revision,
-      item: change === 'deleted' ? null : itemView(item),
-    };
-    await tx.publish(Topics.calendarItemChanged, item.mailbox, event);
-  }
 }
 
 function grantedView(requested: FreeBusyViewType, detailed: boolean): FreeBusyViewType {

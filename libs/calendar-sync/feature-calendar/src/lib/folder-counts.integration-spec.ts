@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { CalendarService } from './calendar.service';
 import { FolderCountsService } from './folder-counts.service';
 import { MailboxDirectory } from './mailbox-directory';
+import { MeetingDelivery } from './meeting-delivery';
 import { WorkingHoursService } from './working-hours.service';
 
 const ALICE = 'alice@example.com';
@@ -59,7 +60,13 @@ describe('folder counts on PostgreSQL', () => {
     db = new CalendarSyncDatabase({ service: 'calendar-sync', url: database.url, poolSize: 4, migrate: false, outboxPollMs: 60_000, ...calendarSyncSchema }, { publish: async () => undefined });
     await db.dataSource.initialize();
     const items = new CalendarItemRepository(db.dataSource);
-    calendar = new CalendarService(db, items, new FakeDirectory(), new WorkingHoursService(db, new WorkingHoursRepository(db.dataSource), new FakeDirectory(), { timeZone: 'UTC' }));
+    calendar = new CalendarService(
+      db,
+      items,
+      new FakeDirectory(),
+      new WorkingHoursService(db, new WorkingHoursRepository(db.dataSource), new FakeDirectory(), { timeZone: 'UTC' }),
+      new MeetingDelivery(items, new FakeDirectory()),
+    );
     taskRepository = new TaskRepository(db.dataSource);
     counts = new FolderCountsService(items, taskRepository);
   });

@@ -146,10 +146,10 @@ describe('task service on PostgreSQL', () => {
   });
 
   it('has a migration that reverts and re-applies cleanly', async () => {
-    // The working-hours and deleted-items migrations came after this one: revert all three, re-apply them.
-    await revertServiceSchema(migrations, 3);
+    // The working-hours, deleted-items and meeting-invitations migrations came after this one: revert all four, re-apply them.
+    await revertServiceSchema(migrations, 4);
     const [{ exists }] = await migrations.query(`SELECT to_regclass('calendar_sync.task') IS NOT NULL AS exists`);
     expect(exists).toBe(false);
-    expect(await migrateServiceSchema(migrations)).toEqual(['Tasks1764100000000', 'WorkingHours1764200000000', 'DeletedItems1764300000000']);
+    expect(await migrateServiceSchema(migrations)).toEqual(['Tasks1764100000000', 'WorkingHours1764200000000', 'DeletedItems1764300000000', 'MeetingInvitations1764400000000']);
   });
 });

@@ -105,6 +105,13 @@ const cases: Record<string, Case> = {
   'calendar update': { call: (b) => new CalendarGateway(b, noFreeBusyCache()).update(mailbox, { itemId: 'AAMkItem1' }), topic: Topics.calendarItemUpdateRequest, good: calendarItem, bad: { ...calendarItem, revision: '2' }, badPath: 'value.revision' },
   'calendar delete': { call: (b) => new CalendarGateway(b, noFreeBusyCache()).delete(mailbox, 'AAMkItem1'), topic: Topics.calendarItemDeleteRequest, good: { deleted: 'item', id: 'AAMkItem1', changeKey: null }, bad: { deleted: 'everything', id: 'AAMkItem1', changeKey: null }, badPath: 'value.deleted' },
   'calendar get': { call: (b) => new CalendarGateway(b, noFreeBusyCache()).get(mailbox, { by: 'id', itemId: 'AAMkItem1' }), topic: Topics.calendarItemGetRequest, good: calendarItem, bad: { ...calendarItem, organizer: null }, badPath: 'value.organizer' },
+  'calendar get (an attendee copy of a meeting)': {
+    call: (b) => new CalendarGateway(b, noFreeBusyCache()).get(mailbox, { by: 'id', itemId: 'AAMkItem1' }),
+    topic: Topics.calendarItemGetRequest,
+    good: { ...calendarItem, isMeeting: true, isCancelled: true, myResponseType: 'NoResponseReceived', meetingUid: 'uid-1' },
+    bad: { ...calendarItem, isMeeting: true, myResponseType: 'Maybe' },
+    badPath: 'value.myResponseType',
+  },
   'calendar find': {
     call: (b) => new CalendarGateway(b, noFreeBusyCache()).find(mailbox, at, '2031-03-04T09:00:00.000Z', undefined),
     topic: Topics.calendarItemFindRequest,

@@ -1,8 +1,7 @@
-import { sensitivities, type CalendarItemPatch, type Disposal } from '@parley/contracts';
+import { meetingSendModes, sensitivities, type CalendarItemPatch, type Disposal, type MeetingSendMode } from '@parley/contracts';
 import { attr, child, EwsError, EwsErrorCode, NS, type XmlElement } from '@parley/ews-gateway/soap';
 
 const DELETE_TYPES = ['HardDelete', 'SoftDelete', 'MoveToDeletedItems'] as const;
-const CANCELLATIONS = ['SendToNone', 'SendOnlyToAll', 'SendToAllAndSaveCopy'] as const;
 const TASK_OCCURRENCES = ['AllOccurrences', 'SpecifiedOccurrenceOnly'] as const;
 
 /**
@@ -10,15 +9,19 @@ const TASK_OCCURRENCES = ['AllOccurrences', 'SpecifiedOccurrenceOnly'] as const;
  * MoveToDeletedItems moves them to Deleted Items (an item already there is removed). SoftDelete
  * moves an item to the dumpster in Exchange, out of every folder a client sees and recoverable
  * only by an administrator's or a recovery tool's traversal: Parley keeps no dumpster, so it is a
- * HardDelete. No cancellation is sent (no invitation transport yet).
+ * HardDelete. `SendMeetingCancellations` is read by `readMeetingCancellations`.
  */
 export function readDeleteItemDisposal(body: XmlElement): Disposal {
   const deleteType = oneOf(attr(body, 'DeleteType') ?? 'HardDelete', DELETE_TYPES, 'DeleteType');
-  const cancellations = attr(body, 'SendMeetingCancellations');
-  if (cancellations !== undefined) oneOf(cancellations, CANCELLATIONS, 'SendMeetingCancellations');
+  readMeetingCancellations(body);
   const occurrences = attr(body, 'AffectedTaskOccurrences');
   if (occurrences !== undefined) oneOf(occurrences, TASK_OCCURRENCES, 'AffectedTaskOccurrences');
   return deleteType === 'MoveToDeletedItems' ? 'MoveToDeletedItems' : 'HardDelete';
+}
+
+/** DeleteItem's `SendMeetingCancellations`: SendToNone when absent (nothing reaches attendees). */
+export function readMeetingCancellations(body: XmlElement): MeetingSendMode {
+  return oneOf(attr(body, 'SendMeetingCancellations') ?? 'SendToNone', meetingSendModes, 'SendMeetingCancellations');
 }
 
 /** The fields every item type shares (`t:ItemType`): Subject, Sensitivity, Body — those present. */

@@ -2,6 +2,7 @@ import {
   calendarItemChangedSchema,
   calendarItemViewSchema,
   createCalendarItemRequestSchema,
+  deleteCalendarItemRequestSchema,
   freeBusyRequestSchema,
   freeBusyViewSchema,
   replyTopicOf,
@@ -33,6 +34,14 @@ describe('calendar contracts', () => {
   it('defaults updates to AutoResolve and free/busy to 30-minute DetailedMerged', () => {
     expect(updateCalendarItemRequestSchema.parse({ mailbox: 'a@example.com', itemId: 'x' })).toMatchObject({ conflictResolution: 'AutoResolve', set: {}, delete: [] });
     expect(freeBusyRequestSchema.parse({ mailboxes: ['a@example.com'], start: item.start, end: item.end })).toMatchObject({ mergedIntervalMinutes: 30, requestedView: 'DetailedMerged' });
+  });
+
+  it('reads a command without a meeting send mode as SendToNone (what senders from before meant), and refuses an unknown one', () => {
+    expect(createCalendarItemRequestSchema.parse({ mailbox: 'a@example.com', item }).sendMeetingInvitations).toBe('SendToNone');
+    expect(updateCalendarItemRequestSchema.parse({ mailbox: 'a@example.com', itemId: 'x' }).sendMeetingInvitationsOrCancellations).toBe('SendToNone');
+    expect(deleteCalendarItemRequestSchema.parse({ mailbox: 'a@example.com', itemId: 'x' }).sendMeetingCancellations).toBe('SendToNone');
+    expect(updateCalendarItemRequestSchema.parse({ mailbox: 'a@example.com', itemId: 'x', sendMeetingInvitationsOrCancellations: 'SendOnlyToChanged' }).sendMeetingInvitationsOrCancellations).toBe('SendOnlyToChanged');
+    expect(deleteCalendarItemRequestSchema.safeParse({ mailbox: 'a@example.com', itemId: 'x', sendMeetingCancellations: 'SendOnlyToChanged' }).success).toBe(false);
   });
 
   it('names its topics by the rules, with reply topics', () => {

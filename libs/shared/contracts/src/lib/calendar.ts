@@ -14,6 +14,7 @@ export type LegacyFreeBusyStatus = (typeof legacyFreeBusyStatuses)[number];
 export const sensitivities = ['Normal', 'Personal', 'Private', 'Confidential'] as const;
 export const bodyTypes = ['Text', 'HTML'] as const;
 export const responseTypes = ['Unknown', 'Organizer', 'Tentative', 'Accept', 'Decline', 'NoResponseReceived'] as const;
+export type ResponseType = (typeof responseTypes)[number];
 
 /** EWS `t:DayOfWeekType` without the composite values. */
 export const weekDays = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const;
@@ -231,15 +232,36 @@ export const calendarItemViewSchema = z.object({
    * it, and readers take a missing one as the Calendar.
    */
   folder: z.enum(['calendar', 'deleteditems']).optional(),
+  /**
+   * Meeting state (EWS `IsMeeting`, `IsCancelled`, `MyResponseType`, `UID`). Optional: views
+   * published before they existed lack them, and readers derive them from the attendee lists.
+   * `meetingUid` is shared by an organizer's meeting and every attendee's copy of it.
+   */
+  isMeeting: z.boolean().optional(),
+  isCancelled: z.boolean().optional(),
+  myResponseType: z.enum(responseTypes).optional(),
+  meetingUid: z.string().nullable().optional(),
 });
 export type CalendarItemView = z.infer<typeof calendarItemViewSchema>;
 
 export const conflictResolutions = ['NeverOverwrite', 'AutoResolve', 'AlwaysOverwrite'] as const;
 
+/**
+ * EWS `SendMeetingInvitations` (CreateItem) and `SendMeetingCancellations` (DeleteItem). Anything
+ * but SendToNone delivers to the attendees that are Parley mailboxes; "AndSaveCopy" changes
+ * nothing more (Parley keeps no Sent Items).
+ */
+export const meetingSendModes = ['SendToNone', 'SendOnlyToAll', 'SendToAllAndSaveCopy'] as const;
+export type MeetingSendMode = (typeof meetingSendModes)[number];
+/** EWS `SendMeetingInvitationsOrCancellations` (UpdateItem); the "changed" modes reach every attendee copy too. */
+export const meetingUpdateSendModes = ['SendToNone', 'SendOnlyToAll', 'SendOnlyToChanged', 'SendToAllAndSaveCopy', 'SendToChangedAndSaveCopy'] as const;
+export type MeetingUpdateSendMode = (typeof meetingUpdateSendModes)[number];
+
 // ---- commands -------------------------------------------------------------------------------
 
+/** The send modes default to SendToNone, what senders from before they existed meant. */
 export const createCalendarItemRequestSchema = z
-  .object({ mailbox: mailboxKey, item: calendarItemFieldsSchema })
+  .object({ mailbox: mailboxKey, item: calendarItemFieldsSchema, sendMeetingInvitations: z.enum(meetingSendModes).default('SendToNone') })
   .refine((r) => Date.parse(r.item.start) <= Date.parse(r.item.end), { message: 'end is before start', path: ['item', 'end'] });
 export type CreateCalendarItemRequest = z.infer<typeof createCalendarItemRequestSchema>;
 
@@ -252,6 +274,8 @@ export const updateCalendarItemRequestSchema = z.object({
   conflictResolution: z.enum(conflictResolutions).default('AutoResolve'),
   set: calendarItemPatchSchema.default({}),
   delete: z.array(z.enum(deletableFields)).default([]),
+  /** Only the organizer's own meeting propagates to attendee copies. */
+  sendMeetingInvitationsOrCancellations: z.enum(meetingUpdateSendModes).default('SendToNone'),
 });
 export type UpdateCalendarItemRequest = z.infer<typeof updateCalendarItemRequestSchema>;
 
@@ -268,6 +292,8 @@ export const deleteCalendarItemRequestSchema = z.object({
   /** A single item or series id deletes it whole; an occurrence id deletes that occurrence only (whatever the disposal). */
   itemId: z.string().min(1).max(200),
   disposal: z.enum(disposals).default('HardDelete'),
+  /** Only the organizer's own meeting cancels attendee copies. */
+  sendMeetingCancellations: z.enum(meetingSendModes).default('SendToNone'),
 });
 export type DeleteCalendarItemRequest = z.infer<typeof deleteCalendarItemRequestSchema>;
 export const deleteCalendarItemReplySchema = z.object({ deleted: z.enum(['item', 'occurrence']), id: z.string(), changeKey: z.string().nullable() });

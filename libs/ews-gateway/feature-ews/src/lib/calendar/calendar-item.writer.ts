@@ -36,6 +36,8 @@ const FIELDS: ReadonlyArray<readonly [string, Writer]> = [
   ['item:DateTimeCreated', (v) => t('DateTimeCreated', {}, time(v.createdAt))],
   ['item:HasAttachments', () => t('HasAttachments', {}, 'false')],
   ['item:LastModifiedTime', (v) => t('LastModifiedTime', {}, time(v.lastModifiedAt))],
+  // Shared by a meeting and every attendee's copy of it (views from before UIDs have none).
+  ['calendar:UID', (v) => (v.meetingUid ? t('UID', {}, v.meetingUid) : null)],
   ['calendar:Start', (v) => t('Start', {}, time(v.start))],
   ['calendar:End', (v) => t('End', {}, time(v.end))],
   ['calendar:OriginalStart', (v) => v.occurrence && t('OriginalStart', {}, time(v.occurrence.originalStart))],
@@ -43,9 +45,9 @@ const FIELDS: ReadonlyArray<readonly [string, Writer]> = [
   ['calendar:LegacyFreeBusyStatus', (v) => t('LegacyFreeBusyStatus', {}, v.legacyFreeBusyStatus)],
   ['calendar:Location', (v) => v.location !== null && t('Location', {}, v.location)],
   ['calendar:IsMeeting', (v) => t('IsMeeting', {}, String(isMeeting(v)))],
-  ['calendar:IsCancelled', () => t('IsCancelled', {}, 'false')],
+  ['calendar:IsCancelled', (v) => t('IsCancelled', {}, String(v.isCancelled ?? false))],
   ['calendar:IsRecurring', (v) => t('IsRecurring', {}, String(v.itemType !== 'Single'))],
-  // Invitations are not sent yet (see docs): no meeting request has gone out.
+  // No meeting request message exists (copies are placed directly on attendees' calendars; see docs).
   ['calendar:MeetingRequestWasSent', () => t('MeetingRequestWasSent', {}, 'false')],
   ['calendar:CalendarItemType', (v) => t('CalendarItemType', {}, v.itemType)],
   ['calendar:MyResponseType', (v) => t('MyResponseType', {}, myResponseType(v))],
@@ -54,7 +56,7 @@ const FIELDS: ReadonlyArray<readonly [string, Writer]> = [
   ['calendar:OptionalAttendees', (v) => v.optionalAttendees.length > 0 && t('OptionalAttendees', {}, v.optionalAttendees.map(attendee))],
   ['calendar:Duration', (v) => t('Duration', {}, duration(Date.parse(v.end) - Date.parse(v.start)))],
   ['calendar:AppointmentSequenceNumber', (v) => t('AppointmentSequenceNumber', {}, v.revision - 1)],
-  ['calendar:AppointmentState', (v) => t('AppointmentState', {}, isMeeting(v) ? 1 : 0)],
+  ['calendar:AppointmentState', (v) => t('AppointmentState', {}, appointmentState(v))],
   ['calendar:Recurrence', (v) => v.recurrence && recurrenceElement(v.recurrence)],
   // On series masters only; a view without a summary (published before it existed) leaves them out.
   ['calendar:FirstOccurrence', (v) => occurrenceInfo('FirstOccurrence', v, master(v)?.first)],
@@ -106,11 +108,19 @@ function occurrenceInfo(local: string, v: CalendarItemView, o: OccurrenceInfo | 
   return t(local, {}, [t('ItemId', { Id: o.id, ChangeKey: v.changeKey }), t('Start', {}, time(o.start)), t('End', {}, time(o.end)), t('OriginalStart', {}, time(o.originalStart))]);
 }
 
+/** Views from before meeting state was carried derive it from the attendee lists. */
 function isMeeting(v: CalendarItemView): boolean {
-  return v.requiredAttendees.length + v.optionalAttendees.length > 0;
+  return v.isMeeting ?? v.requiredAttendees.length + v.optionalAttendees.length > 0;
+}
+
+/** MAPI's appointment state bits: 1 meeting, 2 received (someone else organizes it), 4 cancelled. */
+function appointmentState(v: CalendarItemView): number {
+  if (!isMeeting(v)) return 0;
+  return 1 | (v.organizer.address !== v.mailbox ? 2 : 0) | (v.isCancelled ? 4 : 0);
 }
 
 function myResponseType(v: CalendarItemView): string {
+  if (v.myResponseType) return v.myResponseType;
   if (v.organizer.address === v.mailbox) return 'Organizer';
   return [...v.requiredAttendees, ...v.optionalAttendees].find((a) => a.address === v.mailbox)?.responseType ?? 'Unknown';
 }

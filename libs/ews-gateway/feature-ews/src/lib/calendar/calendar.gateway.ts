@@ -17,6 +17,7 @@ import {
   type FreeBusyReply,
   freeBusyReplySchema,
   type FreeBusyRequest,
+  type MeetingSendMode,
   type Reply,
   Topics,
   type UpdateCalendarItemRequest,
@@ -35,8 +36,8 @@ export class CalendarCommandRefused extends Error {
   }
 }
 
-export type CalendarUpdate = Omit<UpdateCalendarItemRequest, 'mailbox' | 'conflictResolution' | 'set' | 'delete'> &
-  Partial<Pick<UpdateCalendarItemRequest, 'conflictResolution' | 'set' | 'delete'>>;
+export type CalendarUpdate = Omit<UpdateCalendarItemRequest, 'mailbox' | 'conflictResolution' | 'set' | 'delete' | 'sendMeetingInvitationsOrCancellations'> &
+  Partial<Pick<UpdateCalendarItemRequest, 'conflictResolution' | 'set' | 'delete' | 'sendMeetingInvitationsOrCancellations'>>;
 
 /**
  * Calendars live in calendar-sync; the gateway reaches them by request/reply on the bus. Every reply
@@ -49,16 +50,17 @@ export class CalendarGateway {
     private readonly freeBusyCache: FreeBusyCache,
   ) {}
 
-  async create(mailbox: string, item: CalendarItemInput): Promise<CalendarItemView> {
-    return this.writing(mailbox, this.commands.request(Topics.calendarItemCreateRequest, mailbox, { mailbox, item }, calendarItemViewSchema));
+  /** Unless SendToNone, calendar-sync also places the meeting on the attendees' calendars it holds. */
+  async create(mailbox: string, item: CalendarItemInput, sendMeetingInvitations: MeetingSendMode = 'SendToNone'): Promise<CalendarItemView> {
+    return this.writing(mailbox, this.commands.request(Topics.calendarItemCreateRequest, mailbox, { mailbox, item, sendMeetingInvitations }, calendarItemViewSchema));
   }
 
   async update(mailbox: string, update: CalendarUpdate): Promise<CalendarItemView> {
     return this.writing(mailbox, this.commands.request(Topics.calendarItemUpdateRequest, mailbox, { mailbox, ...update }, calendarItemViewSchema));
   }
 
-  async delete(mailbox: string, itemId: string, disposal: Disposal = 'HardDelete'): Promise<DeleteCalendarItemReply> {
-    return this.writing(mailbox, this.commands.request(Topics.calendarItemDeleteRequest, mailbox, { mailbox, itemId, disposal }, deleteCalendarItemReplySchema));
+  async delete(mailbox: string, itemId: string, disposal: Disposal = 'HardDelete', sendMeetingCancellations: MeetingSendMode = 'SendToNone'): Promise<DeleteCalendarItemReply> {
+    return this.writing(mailbox, this.commands.request(Topics.calendarItemDeleteRequest, mailbox, { mailbox, itemId, disposal, sendMeetingCancellations }, deleteCalendarItemReplySchema));
   }
 
   async get(mailbox: string, target: CalendarItemTarget): Promise<CalendarItemView> {

@@ -96,7 +96,7 @@ describe('CreateItem (calendar)', () => {
       requiredAttendees: [{ address: 'bob@parley.test', name: 'Bob', responseType: 'Unknown' }],
       recurrence: { pattern: { type: 'Weekly', interval: 1, daysOfWeek: ['Monday', 'Wednesday'], firstDayOfWeek: 'Sunday' }, range: { type: 'Numbered', startDate: '2031-03-03', numberOfOccurrences: 6 } },
       startTimeZone: 'W. Europe Standard Time',
-    });
+    }, 'SendToAllAndSaveCopy');
     expect(bodyXml(answer)).toBe(
       '<m:CreateItemResponse><m:ResponseMessages><m:CreateItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode>' +
         '<m:Items><t:CalendarItem><t:ItemId Id="AAMkNew" ChangeKey="CKnew"/></t:CalendarItem></m:Items></m:CreateItemResponseMessage></m:ResponseMessages></m:CreateItemResponse>',
@@ -107,7 +107,18 @@ describe('CreateItem (calendar)', () => {
     const calendar = fakeCalendar();
     const item = '<t:CalendarItem><t:Start>2031-03-03T10:00:00</t:Start><t:End>2031-03-03T11:00:00Z</t:End><t:StartTimeZone Id="Pacific Standard Time"/><t:EndTimeZone Id="Pacific Standard Time"/></t:CalendarItem>';
     await new CreateItemHandler(calendar, access).handle(context(`<m:CreateItem SendMeetingInvitations="SendToNone"><m:Items>${item}</m:Items></m:CreateItem>`));
-    expect(calendar.create).toHaveBeenCalledWith('alice@parley.test', { start: '2031-03-03T10:00:00.000Z', end: '2031-03-03T11:00:00.000Z', startTimeZone: 'Pacific Standard Time', endTimeZone: 'Pacific Standard Time' });
+    expect(calendar.create).toHaveBeenCalledWith('alice@parley.test', { start: '2031-03-03T10:00:00.000Z', end: '2031-03-03T11:00:00.000Z', startTimeZone: 'Pacific Standard Time', endTimeZone: 'Pacific Standard Time' }, 'SendToNone');
+  });
+
+  it('passes SendMeetingInvitations on (SendToNone without it), and refuses an unknown mode', async () => {
+    const calendar = fakeCalendar();
+    const item = '<t:CalendarItem><t:Start>2031-03-03T10:00:00Z</t:Start><t:End>2031-03-03T11:00:00Z</t:End></t:CalendarItem>';
+    await new CreateItemHandler(calendar, access).handle(context(`<m:CreateItem SendMeetingInvitations="SendOnlyToAll"><m:Items>${item}</m:Items></m:CreateItem>`));
+    await new CreateItemHandler(calendar, access).handle(context(`<m:CreateItem><m:Items>${item}</m:Items></m:CreateItem>`));
+    expect(calendar.create.mock.calls.map((c: unknown[]) => c[2])).toEqual(['SendOnlyToAll', 'SendToNone']);
+    await expect(new CreateItemHandler(calendar, access).handle(context(`<m:CreateItem SendMeetingInvitations="SendToSome"><m:Items>${item}</m:Items></m:CreateItem>`))).rejects.toMatchObject({
+      responseCode: 'ErrorSchemaValidation',
+    });
   });
 
   it.each([
@@ -209,6 +220,26 @@ describe('FindItem with a CalendarView', () => {
     expect(xml).toContain('<t:StartTimeZone Id="UTC" Name="(UTC+00:00) Etc/UTC"><t:Periods><t:Period Bias="PT0H" Name="Standard" Id="trule:Parley/UTC/Standard"/></t:Periods>');
   });
 
+  it('writes an attendee copy of a meeting as Exchange does: UID first, cancelled, its owner’s response (golden)', async () => {
+    const copy = view({ mailbox: 'bob@parley.test', isMeeting: true, isCancelled: true, myResponseType: 'NoResponseReceived', meetingUid: 'uid-1', legacyFreeBusyStatus: 'Free', recurrence: null, itemType: 'Single', deletedOccurrences: [] });
+    const calendar = fakeCalendar({ find: jest.fn(async () => ({ items: [copy], totalItemsInView: 1, includesLastItemInRange: true })) });
+    const shape =
+      '<t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties><t:FieldURI FieldURI="calendar:MyResponseType"/><t:FieldURI FieldURI="calendar:IsCancelled"/><t:FieldURI FieldURI="calendar:IsMeeting"/>' +
+      '<t:FieldURI FieldURI="calendar:AppointmentState"/><t:FieldURI FieldURI="calendar:Start"/><t:FieldURI FieldURI="calendar:UID"/></t:AdditionalProperties>';
+    const xml = bodyXml(await new FindItemHandler(calendar, access).handle(context(find(shape), { caller: bob })));
+    expect(xml).toContain(
+      '<t:CalendarItem><t:ItemId Id="AAMkSeries1" ChangeKey="CK1"/><t:UID>uid-1</t:UID><t:Start>2031-03-03T09:00:00Z</t:Start><t:IsMeeting>true</t:IsMeeting><t:IsCancelled>true</t:IsCancelled>' +
+        '<t:MyResponseType>NoResponseReceived</t:MyResponseType><t:AppointmentState>7</t:AppointmentState></t:CalendarItem>',
+    );
+  });
+
+  it('derives meeting state from the attendee lists for views that lack it', async () => {
+    const calendar = fakeCalendar({ find: jest.fn(async () => ({ items: [view()], totalItemsInView: 1, includesLastItemInRange: true })) });
+    const shape = '<t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties><t:FieldURI FieldURI="calendar:UID"/><t:FieldURI FieldURI="calendar:IsMeeting"/><t:FieldURI FieldURI="calendar:IsCancelled"/><t:FieldURI FieldURI="calendar:AppointmentState"/></t:AdditionalProperties>';
+    const xml = bodyXml(await new FindItemHandler(calendar, access).handle(context(find(shape))));
+    expect(xml).toContain('<t:ItemId Id="AAMkSeries1" ChangeKey="CK1"/><t:IsMeeting>true</t:IsMeeting><t:IsCancelled>false</t:IsCancelled><t:AppointmentState>1</t:AppointmentState></t:CalendarItem>');
+  });
+
   it('answers other folders with an empty view, and paging of the calendar with a per-folder error', async () => {
     const calendar = fakeCalendar();
     const handler = new FindItemHandler(calendar, access);
@@ -304,12 +335,20 @@ describe('UpdateItem', () => {
     const calendar = fakeCalendar();
     const updates = setSubject + '<t:SetItemField><t:FieldURI FieldURI="calendar:Start"/><t:CalendarItem><t:Start>2031-03-03T10:30:00</t:Start></t:CalendarItem></t:SetItemField><t:DeleteItemField><t:FieldURI FieldURI="calendar:Location"/></t:DeleteItemField>';
     const answer = await new UpdateItemHandler(calendar).handle(context(update('<t:ItemId Id="AAMkSeries1" ChangeKey="CK1"/>', updates), { header: berlin }));
-    expect(calendar.update).toHaveBeenCalledWith('alice@parley.test', { itemId: 'AAMkSeries1', changeKey: 'CK1', conflictResolution: 'NeverOverwrite', set: { subject: 'New', start: '2031-03-03T09:30:00.000Z' }, delete: ['location'] });
+    expect(calendar.update).toHaveBeenCalledWith('alice@parley.test', { itemId: 'AAMkSeries1', changeKey: 'CK1', conflictResolution: 'NeverOverwrite', set: { subject: 'New', start: '2031-03-03T09:30:00.000Z' }, delete: ['location'], sendMeetingInvitationsOrCancellations: 'SendToNone' });
     expect(bodyXml(answer)).toBe(
       '<m:UpdateItemResponse><m:ResponseMessages><m:UpdateItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode>' +
         '<m:Items><t:CalendarItem><t:ItemId Id="AAMkSeries1" ChangeKey="CK2"/></t:CalendarItem></m:Items><m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>' +
         '</m:UpdateItemResponseMessage></m:ResponseMessages></m:UpdateItemResponse>',
     );
+  });
+
+  it('passes SendMeetingInvitationsOrCancellations on, SendToNone without it', async () => {
+    const calendar = fakeCalendar();
+    const id = '<t:ItemId Id="AAMkSeries1"/>';
+    await new UpdateItemHandler(calendar).handle(context(update(id, setSubject).replace('SendToNone', 'SendToChangedAndSaveCopy')));
+    await new UpdateItemHandler(calendar).handle(context(update(id, setSubject).replace(' SendMeetingInvitationsOrCancellations="SendToNone"', '')));
+    expect(calendar.update.mock.calls.map((c: unknown[]) => (c[1] as { sendMeetingInvitationsOrCancellations: string }).sendMeetingInvitationsOrCancellations)).toEqual(['SendToChangedAndSaveCopy', 'SendToNone']);
   });
 
   it('answers a stale change key with ErrorIrresolvableConflict', async () => {
@@ -346,8 +385,8 @@ describe('DeleteItem', () => {
       ),
     );
     expect(calendar.delete.mock.calls).toEqual([
-      ['alice@parley.test', 'AAMkSeries1', 'MoveToDeletedItems'],
-      ['alice@parley.test', 'AAMkOcc2', 'MoveToDeletedItems'],
+      ['alice@parley.test', 'AAMkSeries1', 'MoveToDeletedItems', 'SendToAllAndSaveCopy'],
+      ['alice@parley.test', 'AAMkOcc2', 'MoveToDeletedItems', 'SendToAllAndSaveCopy'],
     ]);
     expect(xml).toBe(
       '<m:DeleteItemResponse><m:ResponseMessages>' +
@@ -364,7 +403,7 @@ describe('DeleteItem', () => {
   ])('sends DeleteType %s to calendar-sync as %s', async (deleteType, disposal) => {
     const calendar = fakeCalendar();
     await new DeleteItemHandler(calendar).handle(context(`<m:DeleteItem DeleteType="${deleteType}" SendMeetingCancellations="SendToNone"><m:ItemIds><t:ItemId Id="AAMkSeries1"/></m:ItemIds></m:DeleteItem>`));
-    expect(calendar.delete).toHaveBeenCalledWith('alice@parley.test', 'AAMkSeries1', disposal);
+    expect(calendar.delete).toHaveBeenCalledWith('alice@parley.test', 'AAMkSeries1', disposal, 'SendToNone');
   });
 
   it('names Deleted Items as the ParentFolderId of an item moved there', async () => {

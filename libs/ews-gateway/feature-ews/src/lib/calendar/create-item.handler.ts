@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { calendarItemFieldsSchema } from '@parley/contracts';
+import { calendarItemFieldsSchema, meetingSendModes } from '@parley/contracts';
 import { attr, child, el, EwsError, EwsErrorCode, NS, operationResponse, requireChild, type ResponseMessageSpec, type XmlNode } from '@parley/ews-gateway/soap';
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
 import { CalendarAccess } from './calendar-access';
@@ -11,12 +11,11 @@ import { calendarItemIdElement } from './calendar-item.writer';
 import { readFolderRefs } from './calendar-request.reader';
 import { requestTimeZone } from './request-time-zone';
 
-const SEND_MODES = ['SendToNone', 'SendOnlyToAll', 'SendToAllAndSaveCopy'] as const;
-
 /**
- * CreateItem for calendar items, into the acting mailbox's calendar. `SendMeetingInvitations` is
- * accepted but no invitation is sent yet (Parley has no transport for them; see docs). Items of
- * other types get a per-item error.
+ * CreateItem for calendar items, into the acting mailbox's calendar. Unless
+ * `SendMeetingInvitations` is SendToNone (the default), calendar-sync places the meeting on the
+ * calendars of attendees that are Parley mailboxes; others get nothing (no mail transport; see
+ * docs). Items of other types get a per-item error.
  */
 @Injectable()
 export class CreateItemHandler implements EwsOperationHandler {
@@ -29,8 +28,7 @@ export class CreateItemHandler implements EwsOperationHandler {
 
   async handle({ request, acting }: EwsOperationContext): Promise<XmlNode> {
     const body = request.body;
-    const sendMode = attr(body, 'SendMeetingInvitations');
-    if (sendMode !== undefined) oneOf(sendMode, SEND_MODES, 'SendMeetingInvitations');
+    const sendMode = oneOf(attr(body, 'SendMeetingInvitations') ?? 'SendToNone', meetingSendModes, 'SendMeetingInvitations');
     const zone = requestTimeZone(request.headers);
     const saved = child(body, NS.MESSAGES, 'SavedItemFolderId');
     const folders = saved ? readFolderRefs(saved) : [];
@@ -49,7 +47,7 @@ export class CreateItemHandler implements EwsOperationHandler {
         // Without StartTimeZone the item lives in the request's zone (EWS's rule), else in UTC.
         const input = { ...fields, start, end, startTimeZone: fields.startTimeZone ?? zone?.windowsId ?? 'UTC' };
         if (!calendarItemFieldsSchema.safeParse(input).success) throw new CalendarItemException('ErrorInvalidRequest', 'The calendar item is not valid.');
-        const created = await this.calendar.create(acting.mailbox.smtpAddress, input);
+        const created = await this.calendar.create(acting.mailbox.smtpAddress, input, sendMode);
         messages.push({ content: itemsElement(calendarItemIdElement(created)) });
       } catch (error) {
         messages.push({ ...calendarErrorMessage(error), content: itemsElement() });

@@ -3,7 +3,7 @@ import { operationResponse, type ResponseMessageSpec, type XmlNode } from '@parl
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
 import { calendarErrorMessage } from './calendar-error.mapper';
 import { CalendarGateway } from './calendar.gateway';
-import { readDeleteItemDisposal } from '../item-request.reader';
+import { readDeleteItemDisposal, readMeetingCancellations } from '../item-request.reader';
 import { itemIdElements, readItemIdRef } from './calendar-request.reader';
 
 /**
@@ -11,7 +11,8 @@ import { itemIdElements, readItemIdRef } from './calendar-request.reader';
  * (or `OccurrenceItemId`) removes that occurrence only; `RecurringMasterItemId` removes the
  * series. An item or series goes to Deleted Items with MoveToDeletedItems (removed if it is
  * already there), and is removed with HardDelete and SoftDelete (no dumpster); an occurrence is
- * deleted whatever the DeleteType. No cancellation is sent (no invitation transport yet).
+ * deleted whatever the DeleteType. Unless `SendMeetingCancellations` is SendToNone, the
+ * organizer's deletion cancels the attendee copies calendar-sync holds.
  */
 @Injectable()
 export class DeleteItemHandler implements EwsOperationHandler {
@@ -22,6 +23,7 @@ export class DeleteItemHandler implements EwsOperationHandler {
   async handle({ request, acting }: EwsOperationContext): Promise<XmlNode> {
     const body = request.body;
     const disposal = readDeleteItemDisposal(body);
+    const cancellations = readMeetingCancellations(body);
     const mailbox = acting.mailbox.smtpAddress;
     const messages: ResponseMessageSpec[] = [];
     for (const id of itemIdElements(body)) {
@@ -30,7 +32,7 @@ export class DeleteItemHandler implements EwsOperationHandler {
         const { target } = readItemIdRef(id);
         byIndex = target.by === 'occurrenceIndex';
         const itemId = target.by === 'id' ? target.itemId : (await this.calendar.get(mailbox, target)).id;
-        await this.calendar.delete(mailbox, itemId, disposal);
+        await this.calendar.delete(mailbox, itemId, disposal, cancellations);
         messages.push({});
       } catch (error) {
         messages.push(calendarErrorMessage(error, { byOccurrenceIndex: byIndex }));

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type CalendarItemPatch, conflictResolutions, deletableFields, type UpdatableField } from '@parley/contracts';
+import { type CalendarItemPatch, conflictResolutions, deletableFields, meetingUpdateSendModes, type UpdatableField } from '@parley/contracts';
 import { attr, child, el, EwsError, EwsErrorCode, NS, operationResponse, requireChild, type ResponseMessageSpec, type XmlElement, type XmlNode } from '@parley/ews-gateway/soap';
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
 import { calendarErrorMessage } from './calendar-error.mapper';
@@ -9,8 +9,6 @@ import { oneOf, readCalendarFields } from './calendar-item.reader';
 import { calendarItemIdElement } from './calendar-item.writer';
 import { readItemIdRef } from './calendar-request.reader';
 import { requestTimeZone, type RequestTimeZone } from './request-time-zone';
-
-const SEND_MODES = ['SendToNone', 'SendOnlyToAll', 'SendOnlyToChanged', 'SendToAllAndSaveCopy', 'SendToChangedAndSaveCopy'] as const;
 
 /** FieldURIs an UpdateItem may name, and the calendar field each one is. */
 const FIELD_OF_URI: Readonly<Record<string, UpdatableField>> = {
@@ -42,7 +40,8 @@ interface ItemChange {
  * UpdateItem on calendar items: SetItemField / AppendToItemField / DeleteItemField for the fields
  * calendar-sync stores. The ChangeKey is checked by calendar-sync: stale under NeverOverwrite →
  * `ErrorIrresolvableConflict`; AutoResolve and AlwaysOverwrite apply the change. Updating an
- * occurrence makes it an exception. No update or cancellation is sent to attendees yet.
+ * occurrence makes it an exception. Unless `SendMeetingInvitationsOrCancellations` is SendToNone
+ * (the default), the organizer's change reaches the attendee copies calendar-sync holds.
  */
 @Injectable()
 export class UpdateItemHandler implements EwsOperationHandler {
@@ -53,8 +52,7 @@ export class UpdateItemHandler implements EwsOperationHandler {
   async handle({ request, acting }: EwsOperationContext): Promise<XmlNode> {
     const body = request.body;
     const conflictResolution = oneOf(attr(body, 'ConflictResolution') ?? 'AutoResolve', conflictResolutions, 'ConflictResolution');
-    const sendMode = attr(body, 'SendMeetingInvitationsOrCancellations');
-    if (sendMode !== undefined) oneOf(sendMode, SEND_MODES, 'SendMeetingInvitationsOrCancellations');
+    const sendMode = oneOf(attr(body, 'SendMeetingInvitationsOrCancellations') ?? 'SendToNone', meetingUpdateSendModes, 'SendMeetingInvitationsOrCancellations');
     const zone = requestTimeZone(request.headers);
     const mailbox = acting.mailbox.smtpAddress;
     const messages: ResponseMessageSpec[] = [];
@@ -75,7 +73,7 @@ export class UpdateItemHandler implements EwsOperationHandler {
           if (parsed.append.optionalAttendees) set.optionalAttendees = [...current.optionalAttendees, ...parsed.append.optionalAttendees];
         }
         const itemId = ref.target.by === 'id' ? ref.target.itemId : (current?.id as string);
-        const updated = await this.calendar.update(mailbox, { itemId, changeKey: ref.changeKey, conflictResolution, set, delete: parsed.delete });
+        const updated = await this.calendar.update(mailbox, { itemId, changeKey: ref.changeKey, conflictResolution, set, delete: parsed.delete, sendMeetingInvitationsOrCancellations: sendMode });
         messages.push({ content: [el(NS.MESSAGES, 'Items', {}, calendarItemIdElement(updated)), el(NS.MESSAGES, 'ConflictResults', {}, el(NS.TYPES, 'Count', {}, 0))] });
       } catch (error) {
         messages.push({ ...calendarErrorMessage(error, { byOccurrenceIndex: byIndex }), content: el(NS.MESSAGES, 'Items') });
