@@ -1,10 +1,12 @@
 // Calendar items as a user of a real EWS client sees them, against every deployment (see
 // ews-deployment.ts): a weekly series created, found (expanded), bound by occurrence id (also from
 // the master's First/Last/ModifiedOccurrences), updated with a stale change key, deleted occurrence
-// by occurrence; Deleted Items (MoveToDeletedItems, then HardDelete); impersonation and access rules.
-// Meetings reach the attendees that are Parley mailboxes (invited, moved, cancelled).
-// Everything happens in March 2031, except the Deleted Items case (bob, 14 October 2031) and the
-// meetings (Thursday 20 November 2031).
+// by occurrence; Deleted Items (MoveToDeletedItems, then HardDelete or a Move back to the calendar);
+// impersonation and access rules.
+// Meetings reach the attendees that are Parley mailboxes (invited, moved, cancelled), who answer
+// them (accept, decline).
+// Everything happens in March 2031, except the Deleted Items cases (bob, 14 and 22 October 2031),
+// the meetings (Thursday 20 November 2031) and the answers to meetings (Friday 21 November 2031).
 import * as ews from 'ews-javascript-api';
 import { waitFor } from '@parley/testing';
 import { errorOf, EwsDeployment } from './ews-deployment';
@@ -61,15 +63,41 @@ async function bobsCopy(bob: ews.ExchangeService, matches: (a: ews.Appointment) 
   );
 }
 
-async function createMeeting(alice: ews.ExchangeService, subject: string, attendees: string[], mode: ews.SendInvitationsMode): Promise<ews.Appointment> {
+async function createMeeting(alice: ews.ExchangeService, subject: string, attendees: string[], mode: ews.SendInvitationsMode, start = MEETING_START): Promise<ews.Appointment> {
   const meeting = new ews.Appointment(alice);
   meeting.Subject = subject;
   meeting.Location = 'Room 7';
-  meeting.Start = new ews.DateTime(MEETING_START);
-  meeting.End = new ews.DateTime(MEETING_START + HOUR);
+  meeting.Start = new ews.DateTime(start);
+  meeting.End = new ews.DateTime(start + HOUR);
   for (const attendee of attendees) meeting.RequiredAttendees.Add(attendee);
   await meeting.Save(mode);
   return meeting;
+}
+
+// Friday 21 November 2031, 09:00 UTC: no other scenario uses that day.
+const ANSWER_DAY_START = Date.UTC(2031, 10, 21, 9, 0, 0);
+
+async function findOnAnswerDay(service: ews.ExchangeService): Promise<ews.Appointment[]> {
+  const view = new ews.CalendarView(new ews.DateTime(Date.UTC(2031, 10, 21)), new ews.DateTime(Date.UTC(2031, 10, 22)));
+  return (await service.FindAppointments(ews.WellKnownFolderName.Calendar, view)).Items;
+}
+
+/** Bob's copy of the meeting called `subject` on the answer day, bound with every property. */
+async function bobsInvitation(bob: ews.ExchangeService, subject: string): Promise<ews.Appointment> {
+  const listed = await waitFor(async () => (await findOnAnswerDay(bob)).find((a) => a.Subject === subject) ?? null, { timeoutMs: 5_000, what: `bob's copy of ${subject}` });
+  return ews.Appointment.Bind(bob, listed.Id);
+}
+
+/**
+ * Bob's answer as alice's meeting records it. calendar-sync writes it with bob's answer, in one
+ * transaction; the short poll only spares a flake.
+ */
+async function answerSeenByOrganizer(alice: ews.ExchangeService, meeting: ews.Appointment, expected: string): Promise<string> {
+  const answerOf = async () => {
+    const organizers = await ews.Appointment.Bind(alice, meeting.Id);
+    return ews.MeetingResponseType[organizers.RequiredAttendees._getItem(0).ResponseType];
+  };
+  return waitFor(async () => ((await answerOf()) === expected ? expected : null), { timeoutMs: 5_000, what: `alice seeing bob's ${expected}` });
 }
 
 export function calendarScenarios(deployment: () => EwsDeployment): void {
@@ -193,6 +221,42 @@ export function calendarScenarios(deployment: () => EwsDeployment): void {
       expect(await thatDay()).toEqual([]);
     });
 
+    it('restores an appointment from Deleted Items with Move (back in the calendar view); refuses other folders and copies', async () => {
+      const d = deployment();
+      const bob = d.client('bob');
+      // Wednesday 22 October 2031, 15:00 UTC: a day no other scenario uses.
+      const start = Date.UTC(2031, 9, 22, 15, 0, 0);
+      const appointment = new ews.Appointment(bob);
+      appointment.Subject = 'Restored review';
+      appointment.Start = new ews.DateTime(start);
+      appointment.End = new ews.DateTime(start + HOUR);
+      await appointment.Save(ews.SendInvitationsMode.SendToNone);
+      const thatDay = async () =>
+        (await bob.FindAppointments(ews.WellKnownFolderName.Calendar, new ews.CalendarView(new ews.DateTime(Date.UTC(2031, 9, 22)), new ews.DateTime(Date.UTC(2031, 9, 23))))).Items.map((a) => a.Subject);
+      const binCount = async () => (await ews.Folder.Bind(bob, ews.WellKnownFolderName.DeletedItems)).TotalCount;
+      const before = await binCount();
+
+      await appointment.Delete(ews.DeleteMode.MoveToDeletedItems, ews.SendCancellationsMode.SendToNone);
+      expect(await thatDay()).toEqual([]);
+      expect(await binCount()).toBe(before + 1);
+      const binned = await ews.Appointment.Bind(bob, new ews.ItemId(appointment.Id.UniqueId));
+      expect((await errorOf(binned.Move(ews.WellKnownFolderName.Inbox))).code).toBe('ErrorMoveCopyFailed');
+      expect((await errorOf(binned.Copy(ews.WellKnownFolderName.Calendar))).code).toBe('ErrorInvalidOperation');
+
+      const restored = await binned.Move(ews.WellKnownFolderName.Calendar);
+      expect(restored.Id.UniqueId).toBeTruthy();
+      expect(await thatDay()).toEqual(['Restored review']);
+      expect(await binCount()).toBe(before);
+      const calendar = await ews.Folder.Bind(bob, ews.WellKnownFolderName.Calendar);
+      const bound = await ews.Appointment.Bind(bob, new ews.ItemId(restored.Id.UniqueId));
+      expect([bound.Subject, bound.Start.TotalMilliSeconds, bound.ParentFolderId.UniqueId]).toEqual(['Restored review', start, calendar.Id.UniqueId]);
+      // Moving it to the folder it is in changes nothing.
+      expect((await bound.Move(ews.WellKnownFolderName.Calendar)).Id.UniqueId).toBe(restored.Id.UniqueId);
+
+      await bound.Delete(ews.DeleteMode.HardDelete, ews.SendCancellationsMode.SendToNone);
+      expect(await thatDay()).toEqual([]);
+    });
+
     it('lets the app account (ApplicationImpersonation) create in alice’s calendar', async () => {
       const d = deployment();
       const app = d.client('app');
@@ -277,6 +341,39 @@ export function calendarScenarios(deployment: () => EwsDeployment): void {
       // The copy is bob's to remove.
       await (await ews.Appointment.Bind(bob, cancelled.Id)).Delete(ews.DeleteMode.HardDelete, ews.SendCancellationsMode.SendToNone);
       expect(await findOnMeetingDay(bob)).toEqual([]);
+    });
+
+    it('lets the attendee accept a meeting (Busy, seen by the organizer) and decline another (to Deleted Items)', async () => {
+      const d = deployment();
+      const alice = d.client('alice');
+      const bob = d.client('bob');
+      const budget = await createMeeting(alice, 'Budget check', [d.address('bob')], ews.SendInvitationsMode.SendToAllAndSaveCopy, ANSWER_DAY_START);
+      const pitch = await createMeeting(alice, 'Vendor pitch', [d.address('bob')], ews.SendInvitationsMode.SendToAllAndSaveCopy, ANSWER_DAY_START + 2 * HOUR);
+
+      const toAccept = await bobsInvitation(bob, 'Budget check');
+      expect(ews.MeetingResponseType[toAccept.MyResponseType]).toBe('NoResponseReceived');
+      await toAccept.Accept(true);
+      const accepted = await ews.Appointment.Bind(bob, toAccept.Id);
+      expect([ews.MeetingResponseType[accepted.MyResponseType], ews.LegacyFreeBusyStatus[accepted.LegacyFreeBusyStatus]]).toEqual(['Accept', 'Busy']);
+      expect(await answerSeenByOrganizer(alice, budget, 'Accept')).toBe('Accept');
+      // Alice's own item stays hers: organizer, busy; she cannot answer it.
+      const organizers = await ews.Appointment.Bind(alice, budget.Id);
+      expect([ews.MeetingResponseType[organizers.MyResponseType], ews.LegacyFreeBusyStatus[organizers.LegacyFreeBusyStatus]]).toEqual(['Organizer', 'Busy']);
+      expect((await errorOf(organizers.Accept(true))).code).toBe('ErrorInvalidOperation');
+
+      const toDecline = await bobsInvitation(bob, 'Vendor pitch');
+      await toDecline.Decline(true);
+      expect((await findOnAnswerDay(bob)).map((a) => a.Subject)).toEqual(['Budget check']);
+      const binned = (await bob.FindItems(ews.WellKnownFolderName.DeletedItems, new ews.ItemView(100))).Items.filter((i) => i.Id.UniqueId === toDecline.Id.UniqueId);
+      expect(binned.map((i) => i.Subject)).toEqual(['Vendor pitch']);
+      expect(ews.MeetingResponseType[(await ews.Appointment.Bind(bob, toDecline.Id)).MyResponseType]).toBe('Decline');
+      expect(await answerSeenByOrganizer(alice, pitch, 'Decline')).toBe('Decline');
+
+      // Leave the day empty (and bob's Deleted Items as they were).
+      for (const meeting of [budget, pitch]) await meeting.Delete(ews.DeleteMode.HardDelete, ews.SendCancellationsMode.SendToNone);
+      for (const copy of [accepted.Id, toDecline.Id]) await (await ews.Appointment.Bind(bob, copy)).Delete(ews.DeleteMode.HardDelete, ews.SendCancellationsMode.SendToNone);
+      expect(await findOnAnswerDay(alice)).toEqual([]);
+      expect(await findOnAnswerDay(bob)).toEqual([]);
     });
   });
 }

@@ -1,7 +1,7 @@
 // Tasks as a user of a real EWS client sees them, against every deployment (see ews-deployment.ts):
 // created in the Tasks folder, paged with FindItems, bound, completed (status and percentage kept
-// consistent), updated with a stale change key, deleted; impersonation and access rules. Each case
-// leaves the Tasks folders it touches empty.
+// consistent), updated with a stale change key, deleted, moved to Deleted Items and back;
+// impersonation and access rules. Each case leaves the Tasks folders it touches empty.
 import * as ews from 'ews-javascript-api';
 import { errorOf, EwsDeployment, impersonating } from './ews-deployment';
 
@@ -74,6 +74,23 @@ export function taskScenarios(deployment: () => EwsDeployment): void {
 
       await done.Delete(ews.DeleteMode.HardDelete);
       expect((await errorOf(ews.Task.Bind(alice, new ews.ItemId(created.Id.UniqueId)))).code).toBe('ErrorItemNotFound');
+    });
+
+    it('moves a task to Deleted Items and back to Tasks with Move; refuses the Calendar', async () => {
+      const alice = deployment().client('alice');
+      const task = await createTask(alice, 'Renew passport');
+      await task.Delete(ews.DeleteMode.MoveToDeletedItems);
+      expect(await taskSubjects(alice)).toEqual([]);
+      const binned = await ews.Task.Bind(alice, new ews.ItemId(task.Id.UniqueId));
+      expect((await errorOf(binned.Move(ews.WellKnownFolderName.Calendar))).code).toBe('ErrorMoveCopyFailed');
+
+      const restored = await binned.Move(ews.WellKnownFolderName.Tasks);
+      expect(await taskSubjects(alice)).toEqual(['Renew passport']);
+      const tasksFolder = await ews.Folder.Bind(alice, ews.WellKnownFolderName.Tasks);
+      expect((await ews.Task.Bind(alice, new ews.ItemId(restored.Id.UniqueId))).ParentFolderId.UniqueId).toBe(tasksFolder.Id.UniqueId);
+
+      await restored.Delete(ews.DeleteMode.HardDelete);
+      expect(await taskSubjects(alice)).toEqual([]);
     });
 
     it('refuses an update with a stale change key under NeverOverwrite', async () => {

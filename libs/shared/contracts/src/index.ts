@@ -5,3 +5,4 @@ export * from './lib/presence';
 export * from './lib/calendar';
 export * from './lib/tasks';
 export * from './lib/folder-counts';
+export * from './lib/move';

@@ -183,6 +183,14 @@ export class CalendarItemRepository {
     return this.withExceptions(tx.manager, rows);
   }
 
+  /** The organizer's own item of a meeting (its UID in the organizer's mailbox), locked inside `tx`. */
+  async findOrganizerMeetingForUpdate(tx: Transaction, meetingUid: string, organizerMailbox: string): Promise<StoredCalendarItem | null> {
+    const row = await tx.manager
+      .getRepository(CalendarItemEntity)
+      .findOne({ where: { meetingUid, mailbox: organizerMailbox }, order: { id: 'ASC' }, lock: { mode: 'pessimistic_write' } });
+    return row ? this.load(tx.manager, organizerMailbox, row.id, false) : null;
+  }
+
   /** Inserts or replaces the item and its exceptions. */
   async save(tx: Transaction, item: StoredCalendarItem): Promise<void> {
     await tx.manager.getRepository(CalendarItemEntity).save(toEntity(item));

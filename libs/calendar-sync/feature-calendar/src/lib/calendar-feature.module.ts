@@ -6,6 +6,8 @@ import { FolderCountsConsumer } from './folder-counts.consumer';
 import { FolderCountsService } from './folder-counts.service';
 import { cachedMailboxDirectory, MailboxDirectory } from './mailbox-directory';
 import { MeetingDelivery } from './meeting-delivery';
+import { MeetingResponseConsumer } from './meeting-response.consumer';
+import { MeetingResponseService } from './meeting-response.service';
 import { WorkingHoursConsumer } from './working-hours.consumer';
 import { WorkingHoursDefaults, WorkingHoursService } from './working-hours.service';
 
@@ -20,10 +22,11 @@ export class CalendarFeatureModule {
     const defaults: WorkingHoursDefaults = { timeZone: options.defaultWorkingHoursTimeZone };
     return {
       module: CalendarFeatureModule,
-      controllers: [CalendarConsumer, WorkingHoursConsumer, FolderCountsConsumer],
+      controllers: [CalendarConsumer, MeetingResponseConsumer, WorkingHoursConsumer, FolderCountsConsumer],
       providers: [
         CalendarService,
         MeetingDelivery,
+        MeetingResponseService,
         WorkingHoursService,
         FolderCountsService,
         { provide: WorkingHoursDefaults, useValue: defaults },

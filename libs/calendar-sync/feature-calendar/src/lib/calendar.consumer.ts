@@ -12,6 +12,7 @@ import {
   FreeBusyReply,
   freeBusyRequestSchema,
   getCalendarItemRequestSchema,
+  moveCalendarItemRequestSchema,
   Reply,
   Topics,
   updateCalendarItemRequestSchema,
@@ -43,6 +44,11 @@ export class CalendarConsumer {
   @MessagePattern(Topics.calendarItemDeleteRequest)
   delete(@Payload() raw: unknown): Promise<Reply<DeleteCalendarItemReply>> {
     return this.consumer.command(Topics.calendarItemDeleteRequest, raw, deleteCalendarItemRequestSchema, (cmd) => replyWith(() => this.calendar.delete(cmd.id, cmd.payload)));
+  }
+
+  @MessagePattern(Topics.calendarItemMoveRequest)
+  move(@Payload() raw: unknown): Promise<Reply<CalendarItemView>> {
+    return this.consumer.command(Topics.calendarItemMoveRequest, raw, moveCalendarItemRequestSchema, (cmd) => replyWith(() => this.calendar.move(cmd.id, cmd.payload)));
   }
 
   @MessagePattern(Topics.calendarItemGetRequest)

@@ -230,6 +230,42 @@ describe('calendar service on PostgreSQL', () => {
     expect((await events()).map((e) => e.change)).toEqual(['created', 'created', 'deleted', 'deleted', 'deleted']);
   });
 
+  it('moves a series to Deleted Items and back: views, free/busy and counts follow, each real move announced once', async () => {
+    const items = new CalendarItemRepository(db.dataSource);
+    const series = await create(ALICE, weeklyStandUp);
+    const window = ['2026-03-16T00:00:00Z', '2026-04-06T00:00:00Z'] as const;
+    const out = await calendar.move(randomUUID(), { mailbox: ALICE, itemId: series.id, to: 'deleteditems' });
+    expect(out).toMatchObject({ id: series.id, folder: 'deleteditems', revision: 2 });
+    expect((await find(ALICE, ...window)).items).toEqual([]);
+
+    const restoreId = randomUUID();
+    const back = await calendar.move(restoreId, { mailbox: ALICE, itemId: series.id, to: 'calendar' });
+    expect(back).toMatchObject({ id: series.id, folder: 'calendar', revision: 3 });
+    expect(back.changeKey).not.toBe(out.changeKey);
+    // A redelivered command and a move to the folder the item is in change nothing.
+    expect(await calendar.move(restoreId, { mailbox: ALICE, itemId: series.id, to: 'calendar' })).toEqual(back);
+    expect(await calendar.move(randomUUID(), { mailbox: ALICE, itemId: series.id, to: 'calendar' })).toEqual(back);
+
+    expect((await find(ALICE, ...window)).items).toHaveLength(6);
+    const busy = await calendar.freeBusy({ requester: ALICE, mailboxes: [ALICE], start: window[0], end: window[1], mergedIntervalMinutes: 30, requestedView: 'FreeBusy' });
+    expect(busy.results[0].ok && busy.results[0].view.calendarEvents).toHaveLength(6);
+    expect(await items.count(ALICE)).toBe(1);
+    expect(await calendar.findDeleted({ mailbox: ALICE, offset: 0, maxEntries: 10 })).toEqual({ items: [], total: 0 });
+    expect((await events()).map((e) => [e.change, e.revision, e.item?.folder ?? null])).toEqual([
+      ['created', 1, 'calendar'],
+      ['deleted', 2, null],
+      ['created', 3, 'calendar'],
+    ]);
+  });
+
+  it('refuses to move one occurrence, and never moves another mailbox\'s item', async () => {
+    const series = await create(ALICE, weeklyStandUp);
+    const [first] = (await find(ALICE, '2026-03-16T00:00:00Z', '2026-03-17T00:00:00Z')).items;
+    expect(await codeOf(calendar.move(randomUUID(), { mailbox: ALICE, itemId: first.id, to: 'deleteditems' }))).toBe('InvalidOperation');
+    expect(await codeOf(calendar.move(randomUUID(), { mailbox: BOB, itemId: series.id, to: 'deleteditems' }))).toBe('ItemNotFound');
+    expect(await calendar.get({ mailbox: ALICE, target: { by: 'id', itemId: series.id } })).toMatchObject({ folder: 'calendar', revision: 1 });
+  });
+
   it('pages Deleted Items in the order items were moved there', async () => {
     const made = [];
     for (let i = 0; i < 3; i++) made.push(await create(ALICE, { subject: `D${i}`, start: '2026-03-17T12:00:00Z', end: '2026-03-17T13:00:00Z' }));

@@ -18,6 +18,7 @@ import {
   MAX_OCCURRENCES_PER_QUERY,
   MAX_QUERY_WINDOW_DAYS,
   MeetingSendMode,
+  MoveCalendarItemRequest,
   occurrenceFields,
   Topics,
   UpdateCalendarItemRequest,
@@ -189,6 +190,28 @@ export class CalendarService {
     });
     if (!outcome.duplicate) return outcome.value;
     return { deleted: target.kind === 'item' ? 'item' : 'occurrence', id: req.itemId, changeKey: null };
+  }
+
+  /**
+   * MoveItem between the Calendar and Deleted Items (a single item or series, never one
+   * occurrence). Into Deleted Items it is MoveToDeletedItems without cancellations; back, the item
+   * returns to every view, free/busy and count and is announced as created, the mirror of its
+   * departure. An item already in the target folder is answered unchanged.
+   */
+  async move(commandId: string, req: MoveCalendarItemRequest, now = new Date()): Promise<CalendarItemView> {
+    const target = this.decode(req.mailbox, req.itemId);
+    if (target.kind === 'occurrence') throw new CalendarException(CalendarErrorCodes.invalidOperation, 'An occurrence cannot be moved on its own; move its series.');
+    const outcome = await this.db.unitOfWork.runOnce('calendar-sync.calendar-move', { id: commandId, type: Topics.calendarItemMoveRequest }, async (tx) => {
+      const current = await this.items.findForUpdate(tx, req.mailbox, target.key);
+      if (!current) throw notFound();
+      const toDeletedItems = req.to === 'deleteditems';
+      if ((current.deletedAt !== null) === toDeletedItems) return itemView(current);
+      const moved: StoredCalendarItem = { ...current, deletedAt: toDeletedItems ? now : null, changeKey: newChangeKey(), revision: current.revision + 1, lastModifiedAt: now };
+      await this.items.save(tx, moved);
+      await announceChange(tx, toDeletedItems ? 'deleted' : 'created', moved, null);
+      return itemView(moved);
+    });
+    return outcome.duplicate ? this.get({ mailbox: req.mailbox, target: { by: 'id', itemId: req.itemId } }) : outcome.value;
   }
 
   /** GetItem: an item or series, an occurrence (by its id, index or original start), or an occurrence's master. */

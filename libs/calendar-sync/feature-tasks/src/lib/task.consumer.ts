@@ -7,6 +7,7 @@ import {
   FindTasksReply,
   findTasksRequestSchema,
   getTaskRequestSchema,
+  moveTaskRequestSchema,
   Reply,
   TaskView,
   Topics,
@@ -47,6 +48,11 @@ export class TaskConsumer {
   @MessagePattern(Topics.calendarTaskDeleteRequest)
   delete(@Payload() raw: unknown): Promise<Reply<DeleteTaskReply>> {
     return this.consumer.command(Topics.calendarTaskDeleteRequest, raw, deleteTaskRequestSchema, (cmd) => replyWith(() => this.tasks.delete(cmd.id, cmd.payload)));
+  }
+
+  @MessagePattern(Topics.calendarTaskMoveRequest)
+  move(@Payload() raw: unknown): Promise<Reply<TaskView>> {
+    return this.consumer.command(Topics.calendarTaskMoveRequest, raw, moveTaskRequestSchema, (cmd) => replyWith(() => this.tasks.move(cmd.id, cmd.payload)));
   }
 
   @MessagePattern(Topics.calendarTaskGetRequest)

@@ -6,6 +6,7 @@ import {
   FindTasksReply,
   FindTasksRequest,
   GetTaskRequest,
+  MoveTaskRequest,
   TaskChanged,
   TaskErrorCodes,
   TaskFields,
@@ -152,6 +153,26 @@ export class TaskService {
       await this.announce(tx, 'deleted', { ...current, revision: current.revision + 1 });
     });
     return { id: req.itemId };
+  }
+
+  /**
+   * MoveItem between Tasks and Deleted Items: into Deleted Items as MoveToDeletedItems, back as a
+   * task created again in Tasks (the mirror of its departure). A task already in the target folder
+   * is answered unchanged.
+   */
+  async move(commandId: string, req: MoveTaskRequest, now = new Date()): Promise<TaskView> {
+    const key = this.decode(req.mailbox, req.itemId);
+    const outcome = await this.db.unitOfWork.runOnce('calendar-sync.task-move', { id: commandId, type: Topics.calendarTaskMoveRequest }, async (tx) => {
+      const current = await this.tasks.findForUpdate(tx, req.mailbox, key);
+      if (!current) throw notFound();
+      const toDeletedItems = req.to === 'deleteditems';
+      if ((current.deletedAt !== null) === toDeletedItems) return taskView(current);
+      const moved: StoredTask = { ...current, deletedAt: toDeletedItems ? now : null, changeKey: newTaskChangeKey(), revision: current.revision + 1, lastModifiedAt: now };
+      await this.tasks.save(tx, moved);
+      await this.announce(tx, toDeletedItems ? 'deleted' : 'created', moved);
+      return taskView(moved);
+    });
+    return outcome.duplicate ? this.get({ mailbox: req.mailbox, itemId: req.itemId }) : outcome.value;
   }
 
   async get(req: GetTaskRequest): Promise<TaskView> {

@@ -113,6 +113,25 @@ describe('task service on PostgreSQL', () => {
     expect(await codeOf(tasks.get({ mailbox: ALICE, itemId: kept.id }))).toBe('ItemNotFound');
   });
 
+  it('moves a task to Deleted Items and back to Tasks, once per command, a no-op when it is already there', async () => {
+    const task = await create(ALICE, { subject: 'Renew passport' });
+    const out = await tasks.move(randomUUID(), { mailbox: ALICE, itemId: task.id, to: 'deleteditems' });
+    expect(out).toMatchObject({ id: task.id, folder: 'deleteditems', revision: 2 });
+    const restoreId = randomUUID();
+    const back = await tasks.move(restoreId, { mailbox: ALICE, itemId: task.id, to: 'tasks' });
+    expect(back).toMatchObject({ id: task.id, folder: 'tasks', revision: 3, subject: 'Renew passport' });
+    expect(await tasks.move(restoreId, { mailbox: ALICE, itemId: task.id, to: 'tasks' })).toEqual(back);
+    expect(await tasks.move(randomUUID(), { mailbox: ALICE, itemId: task.id, to: 'tasks' })).toEqual(back);
+    expect((await tasks.find({ mailbox: ALICE, offset: 0, maxEntries: 10, basePoint: 'Beginning' })).items.map((t) => t.id)).toEqual([task.id]);
+    expect((await tasks.find({ mailbox: ALICE, offset: 0, maxEntries: 10, basePoint: 'Beginning', folder: 'deleteditems' })).totalItemsInView).toBe(0);
+    expect((await events()).map((e) => [e.change, e.revision])).toEqual([
+      ['created', 1],
+      ['deleted', 2],
+      ['created', 3],
+    ]);
+    expect(await codeOf(tasks.move(randomUUID(), { mailbox: BOB, itemId: task.id, to: 'deleteditems' }))).toBe('ItemNotFound');
+  });
+
   it('confines ids to their mailbox', async () => {
     const task = await create(ALICE, { subject: 'Private' });
     expect(await codeOf(tasks.get({ mailbox: BOB, itemId: task.id }))).toBe('ItemNotFound');

@@ -29,11 +29,13 @@ import { FindItemHandler } from './calendar/find-item.handler';
 import { GetItemHandler } from './calendar/get-item.handler';
 import { UpdateItemHandler } from './calendar/update-item.handler';
 import { itemOperationRouters, taskProviders } from './tasks/item-routing';
+import { CopyItemHandler } from './move-item/copy-item.handler';
+import { MoveItemHandler } from './move-item/move-item.handler';
 
 // CreateItem/GetItem/FindItem/UpdateItem/DeleteItem are answered by the item routers, which hand each
 // unit to the calendar handlers or the task handlers (tasks/item-routing.ts).
 const calendarItemHandlers = [CreateItemHandler, FindItemHandler, GetItemHandler, UpdateItemHandler, DeleteItemHandler];
-const calendarHandlers = [GetUserAvailabilityHandler, ...itemOperationRouters];
+const calendarHandlers = [GetUserAvailabilityHandler, ...itemOperationRouters, MoveItemHandler, CopyItemHandler];
 const handlers = [GetUserOofSettingsHandler, SetUserOofSettingsHandler, ConvertIdHandler, ResolveNamesHandler, GetServerTimeZonesHandler, GetFolderHandler, FindFolderHandler, ...calendarHandlers];
 
 function freeBusyCache(options: EwsEndpointOptions, metrics: Metrics | undefined): FreeBusyCache {

@@ -104,6 +104,14 @@ const cases: Record<string, Case> = {
   'calendar create': { call: (b) => new CalendarGateway(b, noFreeBusyCache()).create(mailbox, { start: at, end: at }), topic: Topics.calendarItemCreateRequest, good: calendarItem, bad: { ...calendarItem, start: 'soon' }, badPath: 'value.start' },
   'calendar update': { call: (b) => new CalendarGateway(b, noFreeBusyCache()).update(mailbox, { itemId: 'AAMkItem1' }), topic: Topics.calendarItemUpdateRequest, good: calendarItem, bad: { ...calendarItem, revision: '2' }, badPath: 'value.revision' },
   'calendar delete': { call: (b) => new CalendarGateway(b, noFreeBusyCache()).delete(mailbox, 'AAMkItem1'), topic: Topics.calendarItemDeleteRequest, good: { deleted: 'item', id: 'AAMkItem1', changeKey: null }, bad: { deleted: 'everything', id: 'AAMkItem1', changeKey: null }, badPath: 'value.deleted' },
+  'calendar move': { call: (b) => new CalendarGateway(b, noFreeBusyCache()).move(mailbox, 'AAMkItem1', 'calendar'), topic: Topics.calendarItemMoveRequest, good: { ...calendarItem, folder: 'calendar' }, bad: { ...calendarItem, folder: 'inbox' }, badPath: 'value.folder' },
+  'calendar respond': {
+    call: (b) => new CalendarGateway(b, noFreeBusyCache()).respond(mailbox, 'AAMkItem1', 'Accept', 'SendAndSaveCopy'),
+    topic: Topics.calendarItemRespondRequest,
+    good: calendarItem,
+    bad: { ...calendarItem, myResponseType: 'Maybe' },
+    badPath: 'value.myResponseType',
+  },
   'calendar get': { call: (b) => new CalendarGateway(b, noFreeBusyCache()).get(mailbox, { by: 'id', itemId: 'AAMkItem1' }), topic: Topics.calendarItemGetRequest, good: calendarItem, bad: { ...calendarItem, organizer: null }, badPath: 'value.organizer' },
   'calendar get (an attendee copy of a meeting)': {
     call: (b) => new CalendarGateway(b, noFreeBusyCache()).get(mailbox, { by: 'id', itemId: 'AAMkItem1' }),
@@ -129,6 +137,7 @@ const cases: Record<string, Case> = {
   'task create': { call: (b) => new TaskGateway(b).create(mailbox, { subject: 'Write report' }), topic: Topics.calendarTaskCreateRequest, good: task, bad: { ...task, percentComplete: 140 }, badPath: 'value.percentComplete' },
   'task update': { call: (b) => new TaskGateway(b).update(mailbox, { itemId: task.id }), topic: Topics.calendarTaskUpdateRequest, good: task, bad: { ...task, status: 'Done' }, badPath: 'value.status' },
   'task delete': { call: (b) => new TaskGateway(b).delete(mailbox, task.id), topic: Topics.calendarTaskDeleteRequest, good: { id: task.id }, bad: {}, badPath: 'value.id' },
+  'task move': { call: (b) => new TaskGateway(b).move(mailbox, task.id, 'tasks'), topic: Topics.calendarTaskMoveRequest, good: { ...task, folder: 'tasks' }, bad: { ...task, folder: 'calendar' }, badPath: 'value.folder' },
   'task get': { call: (b) => new TaskGateway(b).get(mailbox, task.id), topic: Topics.calendarTaskGetRequest, good: task, bad: { ...task, isComplete: 'no' }, badPath: 'value.isComplete' },
   'task find': {
     call: (b) => new TaskGateway(b).find(mailbox, { offset: 0, maxEntries: 10, basePoint: 'Beginning' }),

@@ -1,7 +1,7 @@
 /**
- * Request elements of messages.xsd that this server does not implement yet. They are refused
- * with `ErrorInvalidRequest`; a name that is not an EWS operation at all is a schema-validation
- * fault, as Exchange answers it.
+ * The request elements of messages.xsd: every EWS operation, implemented here or not. One without
+ * a handler is refused with `ErrorInvalidRequest`; a name that is not an EWS operation at all is a
+ * schema-validation fault, as Exchange answers it.
  */
 export const KNOWN_EWS_OPERATIONS: ReadonlySet<string> = new Set([
   'GetFolder', 'FindFolder', 'CreateFolder', 'CreateFolderPath', 'DeleteFolder', 'UpdateFolder', 'MoveFolder', 'CopyFolder',

@@ -12,15 +12,18 @@ export const ewsGatewayRequestTopics = [
   Topics.calendarItemCreateRequest,
   Topics.calendarItemUpdateRequest,
   Topics.calendarItemDeleteRequest,
+  Topics.calendarItemRespondRequest,
   Topics.calendarItemGetRequest,
   Topics.calendarItemFindRequest,
   Topics.calendarItemFindDeletedRequest,
+  Topics.calendarItemMoveRequest,
   Topics.calendarFreeBusyGetRequest,
   Topics.calendarTaskCreateRequest,
   Topics.calendarTaskUpdateRequest,
   Topics.calendarTaskDeleteRequest,
   Topics.calendarTaskGetRequest,
   Topics.calendarTaskFindRequest,
+  Topics.calendarTaskMoveRequest,
   Topics.calendarFolderCountsGetRequest,
 ] as const;
 

@@ -299,6 +299,30 @@ export type DeleteCalendarItemRequest = z.infer<typeof deleteCalendarItemRequest
 export const deleteCalendarItemReplySchema = z.object({ deleted: z.enum(['item', 'occurrence']), id: z.string(), changeKey: z.string().nullable() });
 export type DeleteCalendarItemReply = z.infer<typeof deleteCalendarItemReplySchema>;
 
+/** An attendee's answer to a meeting (EWS `AcceptItem`, `TentativelyAcceptItem`, `DeclineItem`). */
+export const meetingResponses = ['Accept', 'Tentative', 'Decline'] as const;
+export type MeetingResponse = (typeof meetingResponses)[number];
+/** EWS `MessageDisposition` of a response: SaveOnly keeps the answer on the attendee's copy; the others also tell the organizer. */
+export const messageDispositions = ['SaveOnly', 'SendOnly', 'SendAndSaveCopy'] as const;
+export type MessageDisposition = (typeof messageDispositions)[number];
+
+/**
+ * The owner of an attendee copy answers the meeting: Accept (Busy) and Tentative stay on its
+ * calendar, Decline moves the copy to Deleted Items. Unless SaveOnly, the organizer's item records
+ * the answer on the attendee's entry. Only a whole meeting copy (not an occurrence, not one the
+ * mailbox organizes, not a cancelled one) can be answered.
+ */
+export const respondToMeetingRequestSchema = z.object({
+  mailbox: mailboxKey,
+  /** The attendee's copy, as its owner's calendar lists it. */
+  itemId: z.string().min(1).max(200),
+  response: z.enum(meetingResponses),
+  messageDisposition: z.enum(messageDispositions).default('SendAndSaveCopy'),
+});
+export type RespondToMeetingRequest = z.infer<typeof respondToMeetingRequestSchema>;
+/** The attendee's copy after the answer (in Deleted Items after a Decline). */
+export const respondToMeetingReplySchema = calendarItemViewSchema;
+
 /** GetItem: by id (item, series or occurrence), an occurrence of a series, or an occurrence's master. */
 export const calendarItemTargetSchema = z.discriminatedUnion('by', [
   z.object({ by: z.literal('id'), itemId: z.string().min(1).max(200) }),

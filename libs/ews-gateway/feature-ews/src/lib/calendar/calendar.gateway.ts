@@ -18,6 +18,10 @@ import {
   freeBusyReplySchema,
   type FreeBusyRequest,
   type MeetingSendMode,
+  type MeetingResponse,
+  type MessageDisposition,
+  respondToMeetingReplySchema,
+  type MoveCalendarItemRequest,
   type Reply,
   Topics,
   type UpdateCalendarItemRequest,
@@ -61,6 +65,16 @@ export class CalendarGateway {
 
   async delete(mailbox: string, itemId: string, disposal: Disposal = 'HardDelete', sendMeetingCancellations: MeetingSendMode = 'SendToNone'): Promise<DeleteCalendarItemReply> {
     return this.writing(mailbox, this.commands.request(Topics.calendarItemDeleteRequest, mailbox, { mailbox, itemId, disposal, sendMeetingCancellations }, deleteCalendarItemReplySchema));
+  }
+
+  /** MoveItem: a single item or series between the Calendar and Deleted Items (an occurrence id is refused with `InvalidOperation`). */
+  async move(mailbox: string, itemId: string, to: MoveCalendarItemRequest['to']): Promise<CalendarItemView> {
+    return this.writing(mailbox, this.commands.request(Topics.calendarItemMoveRequest, mailbox, { mailbox, itemId, to }, calendarItemViewSchema));
+  }
+
+  /** The attendee answers a meeting on its copy; unless SaveOnly, the organizer's item records the answer. */
+  async respond(mailbox: string, itemId: string, response: MeetingResponse, messageDisposition: MessageDisposition): Promise<CalendarItemView> {
+    return this.writing(mailbox, this.commands.request(Topics.calendarItemRespondRequest, mailbox, { mailbox, itemId, response, messageDisposition }, respondToMeetingReplySchema));
   }
 
   async get(mailbox: string, target: CalendarItemTarget): Promise<CalendarItemView> {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { calendarItemFieldsSchema, meetingSendModes } from '@parley/contracts';
-import { attr, child, el, EwsError, EwsErrorCode, NS, operationResponse, requireChild, type ResponseMessageSpec, type XmlNode } from '@parley/ews-gateway/soap';
+import { calendarItemFieldsSchema, type MeetingResponse, type MessageDisposition, meetingSendModes } from '@parley/contracts';
+import type { ActingMailbox } from '@parley/ews-gateway/auth';
+import { attr, child, el, EwsError, EwsErrorCode, NS, operationResponse, requireChild, type ResponseMessageSpec, type XmlElement, type XmlNode } from '@parley/ews-gateway/soap';
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
 import { CalendarAccess } from './calendar-access';
 import { calendarErrorMessage } from './calendar-error.mapper';
@@ -8,14 +9,16 @@ import { CalendarItemException } from './calendar.exception';
 import { CalendarGateway } from './calendar.gateway';
 import { oneOf, readCalendarFields } from './calendar-item.reader';
 import { calendarItemIdElement } from './calendar-item.writer';
-import { readFolderRefs } from './calendar-request.reader';
+import { readFolderRefs, type FolderRef } from './calendar-request.reader';
+import { meetingResponseOf, readMessageDisposition, readReferenceItemId } from './meeting-response.reader';
 import { requestTimeZone } from './request-time-zone';
 
 /**
  * CreateItem for calendar items, into the acting mailbox's calendar. Unless
  * `SendMeetingInvitations` is SendToNone (the default), calendar-sync places the meeting on the
  * calendars of attendees that are Parley mailboxes; others get nothing (no mail transport; see
- * docs). Items of other types get a per-item error.
+ * docs). Response objects (`AcceptItem`, `TentativelyAcceptItem`, `DeclineItem`) answer a meeting
+ * on the attendee's copy their `ReferenceItemId` names. Items of other types get a per-item error.
  */
 @Injectable()
 export class CreateItemHandler implements EwsOperationHandler {
@@ -35,7 +38,13 @@ export class CreateItemHandler implements EwsOperationHandler {
     if (saved && folders.length !== 1) throw new EwsError(EwsErrorCode.InvalidValue, "'SavedItemFolderId' must hold one folder id.");
     const items = requireChild(body, NS.MESSAGES, 'Items').children.filter((c) => c.ns === NS.TYPES);
     const messages: ResponseMessageSpec[] = [];
+    const disposition = readMessageDisposition(body);
     for (const item of items) {
+      const response = meetingResponseOf(item);
+      if (response) {
+        messages.push(await this.respond(item, response, acting, disposition, folders[0]));
+        continue;
+      }
       try {
         if (folders[0] && this.access.folderKind(acting, folders[0]) !== 'calendar') {
           throw new CalendarItemException('ErrorInvalidOperation', 'Parley keeps calendar items in the calendar folder only.');
@@ -54,6 +63,24 @@ export class CreateItemHandler implements EwsOperationHandler {
       }
     }
     return operationResponse('CreateItem', messages);
+  }
+
+  /**
+   * One meeting response. Parley keeps no response messages: the answer lands on the calendar
+   * items, and the answer's Body has nowhere to go. The Items of a success hold the attendee's
+   * copy as it now stands (in Deleted Items after a Decline), as Exchange returns the calendar
+   * item it rewrote; SendOnly saves nothing, so its Items are empty.
+   */
+  private async respond(item: XmlElement, response: MeetingResponse, acting: ActingMailbox, disposition: MessageDisposition | undefined, savedFolder: FolderRef | undefined): Promise<ResponseMessageSpec> {
+    try {
+      if (disposition === undefined) throw new CalendarItemException('ErrorMessageDispositionRequired', 'A meeting response needs a MessageDisposition.');
+      // The folder would hold the response message, which Parley does not keep: it is only checked.
+      if (savedFolder) this.access.folderKind(acting, savedFolder);
+      const copy = await this.calendar.respond(acting.mailbox.smtpAddress, readReferenceItemId(item), response, disposition);
+      return { content: disposition === 'SendOnly' ? itemsElement() : itemsElement(calendarItemIdElement(copy)) };
+    } catch (error) {
+      return { ...calendarErrorMessage(error), content: itemsElement() };
+    }
   }
 }
 

@@ -71,7 +71,7 @@ function responseMessages(answer: XmlNode): readonly XmlChild[] {
 }
 
 /** The id an item-id element names (`ItemId` Id, `OccurrenceItemId` RecurringMasterId, `RecurringMasterItemId` OccurrenceId). */
-function idOf(element: XmlElement): string {
+export function idOf(element: XmlElement): string {
   return (attr(element, 'Id') ?? attr(element, 'RecurringMasterId') ?? attr(element, 'OccurrenceId') ?? '').trim();
 }
 

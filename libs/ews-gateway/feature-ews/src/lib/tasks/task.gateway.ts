@@ -6,6 +6,7 @@ import {
   type FindTasksReply,
   findTasksReplySchema,
   type FindTasksRequest,
+  type MoveTaskRequest,
   type Reply,
   type TaskInput,
   type TaskView,
@@ -43,6 +44,10 @@ export class TaskGateway {
 
   async delete(mailbox: string, itemId: string, disposal: Disposal = 'HardDelete'): Promise<DeleteTaskReply> {
     return unwrap(await this.commands.request(Topics.calendarTaskDeleteRequest, mailbox, { mailbox, itemId, disposal }, deleteTaskReplySchema));
+  }
+
+  async move(mailbox: string, itemId: string, to: MoveTaskRequest['to']): Promise<TaskView> {
+    return unwrap(await this.commands.request(Topics.calendarTaskMoveRequest, mailbox, { mailbox, itemId, to }, taskViewSchema));
   }
 
   async get(mailbox: string, itemId: string): Promise<TaskView> {
