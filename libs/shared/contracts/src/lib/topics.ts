@@ -66,3 +66,19 @@ export function allTopics(): string[] {
   const dlqs = base.map(deadLetterTopicOf);
   return [...new Set([...base, ...replies, ...dlqs])];
 }
+
+/**
+ * Requests that only read: a service may answer them concurrently and in any order (commands,
+ * which write, are applied one at a time per key, in order). See `ParleyServerKafka`.
+ */
+export const QUERY_TOPICS: ReadonlySet<string> = new Set<Topic>([
+  Topics.oofGetRequest,
+  Topics.calendarItemGetRequest,
+  Topics.calendarItemFindRequest,
+  Topics.calendarItemFindDeletedRequest,
+  Topics.calendarFreeBusyGetRequest,
+  Topics.calendarWorkingHoursGetRequest,
+  Topics.calendarTaskGetRequest,
+  Topics.calendarTaskFindRequest,
+  Topics.calendarFolderCountsGetRequest,
+]);
