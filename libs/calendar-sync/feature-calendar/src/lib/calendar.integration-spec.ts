@@ -1,26 +1,18 @@
-import { calendarSyncSchema, CalendarItemRepository, CalendarSyncDatabase, createCalendarSyncDataSource, WorkingHoursRepository } from '@parley/calendar-sync/data-access';
+import { CalendarItemRepository, CalendarSyncDatabase } from '@parley/calendar-sync/data-access';
 import { CalendarItemChanged, calendarItemFieldsSchema, CalendarItemInput, Envelope, updateCalendarItemRequestSchema, UpdateCalendarItemRequest, WorkingHours, WorkingHoursChanged } from '@parley/contracts';
 import { migrateServiceSchema, revertServiceSchema } from '@parley/persistence';
-import { createTestDatabase } from '@parley/testing';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { CalendarException } from './calendar.exception';
 import { CalendarService } from './calendar.service';
-import { MailboxDirectory } from './mailbox-directory';
-import { MeetingDelivery } from './meeting-delivery';
 import { defaultWorkingHours, WorkingHoursService } from './working-hours.service';
+import { CalendarTestBed, startCalendarTestBed } from '../../test/calendar-test-bed';
 
 const ALICE = 'alice@example.com';
 const BOB = 'bob@example.com';
 
-class FakeDirectory extends MailboxDirectory {
-  async exists(mailbox: string): Promise<boolean> {
-    return [ALICE, BOB].includes(mailbox);
-  }
-}
-
 describe('calendar service on PostgreSQL', () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let bed: CalendarTestBed;
   let migrations: DataSource;
   let db: CalendarSyncDatabase;
   let calendar: CalendarService;
@@ -35,33 +27,19 @@ describe('calendar service on PostgreSQL', () => {
       () => 'resolved',
       (e: unknown) => (e instanceof CalendarException ? e.code : String(e)),
     );
-  const events = async (): Promise<CalendarItemChanged[]> =>
-    ((await db.dataSource.query(`SELECT envelope FROM calendar_sync.outbox_message WHERE topic = 'calendar.item.changed.v1' ORDER BY seq`)) as { envelope: Envelope<CalendarItemChanged> }[]).map(
-      (r) => r.envelope.payload,
-    );
+  const events = (): Promise<CalendarItemChanged[]> => bed.itemEvents();
 
   beforeAll(async () => {
-    database = await createTestDatabase('calendar_it');
-    migrations = createCalendarSyncDataSource(database.url);
-    await migrations.initialize();
-    await migrateServiceSchema(migrations);
-    db = new CalendarSyncDatabase({ service: 'calendar-sync', url: database.url, poolSize: 4, migrate: false, outboxPollMs: 60_000, ...calendarSyncSchema }, { publish: async () => undefined });
-    await db.dataSource.initialize();
-    workingHours = new WorkingHoursService(db, new WorkingHoursRepository(db.dataSource), new FakeDirectory(), { timeZone: 'UTC' });
-    const items = new CalendarItemRepository(db.dataSource);
-    calendar = new CalendarService(db, items, new FakeDirectory(), workingHours, new MeetingDelivery(items, new FakeDirectory()));
+    bed = await startCalendarTestBed('calendar_it', [ALICE, BOB]);
+    ({ db, migrations, calendar, workingHours } = bed);
   });
 
   afterAll(async () => {
-    await db?.dataSource.destroy();
-    await migrations?.destroy();
-    await database?.drop();
+    await bed?.close();
   });
 
   beforeEach(async () => {
-    await db.dataSource.query('TRUNCATE calendar_sync.calendar_item CASCADE');
-    await db.dataSource.query('TRUNCATE calendar_sync.working_hours');
-    await db.dataSource.query('TRUNCATE calendar_sync.outbox_message');
+    await bed.reset();
   });
 
   const weeklyStandUp: CalendarItemInput = {

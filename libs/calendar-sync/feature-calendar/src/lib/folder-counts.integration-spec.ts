@@ -1,27 +1,15 @@
-import { calendarSyncSchema, CalendarItemRepository, CalendarSyncDatabase, createCalendarSyncDataSource, StoredTask, TaskRepository, WorkingHoursRepository } from '@parley/calendar-sync/data-access';
+import { CalendarSyncDatabase, StoredTask, TaskRepository } from '@parley/calendar-sync/data-access';
 import { calendarItemFieldsSchema, CalendarItemInput, updateCalendarItemRequestSchema } from '@parley/contracts';
-import { migrateServiceSchema } from '@parley/persistence';
-import { createTestDatabase } from '@parley/testing';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { CalendarService } from './calendar.service';
 import { FolderCountsService } from './folder-counts.service';
-import { MailboxDirectory } from './mailbox-directory';
-import { MeetingDelivery } from './meeting-delivery';
-import { WorkingHoursService } from './working-hours.service';
+import { CalendarTestBed, startCalendarTestBed } from '../../test/calendar-test-bed';
 
 const ALICE = 'alice@example.com';
 const BOB = 'bob@example.com';
 
-class FakeDirectory extends MailboxDirectory {
-  async exists(mailbox: string): Promise<boolean> {
-    return [ALICE, BOB].includes(mailbox);
-  }
-}
-
 describe('folder counts on PostgreSQL', () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
-  let migrations: DataSource;
+  let bed: CalendarTestBed;
   let db: CalendarSyncDatabase;
   let calendar: CalendarService;
   let taskRepository: TaskRepository;
@@ -53,28 +41,14 @@ describe('folder counts on PostgreSQL', () => {
   };
 
   beforeAll(async () => {
-    database = await createTestDatabase('folder_counts_it');
-    migrations = createCalendarSyncDataSource(database.url);
-    await migrations.initialize();
-    await migrateServiceSchema(migrations);
-    db = new CalendarSyncDatabase({ service: 'calendar-sync', url: database.url, poolSize: 4, migrate: false, outboxPollMs: 60_000, ...calendarSyncSchema }, { publish: async () => undefined });
-    await db.dataSource.initialize();
-    const items = new CalendarItemRepository(db.dataSource);
-    calendar = new CalendarService(
-      db,
-      items,
-      new FakeDirectory(),
-      new WorkingHoursService(db, new WorkingHoursRepository(db.dataSource), new FakeDirectory(), { timeZone: 'UTC' }),
-      new MeetingDelivery(items, new FakeDirectory()),
-    );
+    bed = await startCalendarTestBed('folder_counts_it', [ALICE, BOB]);
+    ({ db, calendar } = bed);
     taskRepository = new TaskRepository(db.dataSource);
-    counts = new FolderCountsService(items, taskRepository);
+    counts = new FolderCountsService(bed.items, taskRepository);
   });
 
   afterAll(async () => {
-    await db?.dataSource.destroy();
-    await migrations?.destroy();
-    await database?.drop();
+    await bed?.close();
   });
 
   it('is zero for a mailbox without items, and for one calendar-sync has never seen', async () => {

@@ -1,28 +1,16 @@
-import { calendarSyncSchema, CalendarItemRepository, CalendarSyncDatabase, createCalendarSyncDataSource, WorkingHoursRepository } from '@parley/calendar-sync/data-access';
-import { CalendarItemChanged, calendarItemFieldsSchema, CalendarItemInput, CalendarItemView, Envelope, MeetingResponse, MessageDisposition, respondToMeetingRequestSchema } from '@parley/contracts';
-import { migrateServiceSchema } from '@parley/persistence';
-import { createTestDatabase } from '@parley/testing';
+import { CalendarSyncDatabase } from '@parley/calendar-sync/data-access';
+import { CalendarItemChanged, calendarItemFieldsSchema, CalendarItemInput, CalendarItemView, MeetingResponse, MessageDisposition, respondToMeetingRequestSchema } from '@parley/contracts';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { CalendarService } from './calendar.service';
-import { MailboxDirectory } from './mailbox-directory';
-import { MeetingDelivery } from './meeting-delivery';
 import { MeetingResponseService } from './meeting-response.service';
-import { WorkingHoursService } from './working-hours.service';
+import { CalendarTestBed, startCalendarTestBed } from '../../test/calendar-test-bed';
 
 const ALICE = 'alice@example.com';
 const BOB = 'bob@example.com';
 const CAROL = 'carol@example.com';
 
-class FakeDirectory extends MailboxDirectory {
-  async exists(mailbox: string): Promise<boolean> {
-    return [ALICE, BOB, CAROL].includes(mailbox);
-  }
-}
-
 describe('attendees answering meetings, on PostgreSQL', () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
-  let migrations: DataSource;
+  let bed: CalendarTestBed;
   let db: CalendarSyncDatabase;
   let calendar: CalendarService;
   let responses: MeetingResponseService;
@@ -47,29 +35,17 @@ describe('attendees answering meetings, on PostgreSQL', () => {
     const current = await calendar.get({ mailbox: ALICE, target: { by: 'id', itemId: meeting.id } });
     return [...current.requiredAttendees, ...current.optionalAttendees].find((a) => a.address === attendee)?.responseType;
   };
-  const events = async (): Promise<CalendarItemChanged[]> =>
-    ((await db.dataSource.query(`SELECT envelope FROM calendar_sync.outbox_message WHERE topic = 'calendar.item.changed.v1' ORDER BY seq`)) as { envelope: Envelope<CalendarItemChanged> }[]).map(
-      (r) => r.envelope.payload,
-    );
+  const events = (): Promise<CalendarItemChanged[]> => bed.itemEvents();
   const clearEvents = () => db.dataSource.query('TRUNCATE calendar_sync.outbox_message');
 
   beforeAll(async () => {
-    database = await createTestDatabase('meeting_response_it');
-    migrations = createCalendarSyncDataSource(database.url);
-    await migrations.initialize();
-    await migrateServiceSchema(migrations);
-    db = new CalendarSyncDatabase({ service: 'calendar-sync', url: database.url, poolSize: 4, migrate: false, outboxPollMs: 60_000, ...calendarSyncSchema }, { publish: async () => undefined });
-    await db.dataSource.initialize();
-    const items = new CalendarItemRepository(db.dataSource);
-    const workingHours = new WorkingHoursService(db, new WorkingHoursRepository(db.dataSource), new FakeDirectory(), { timeZone: 'UTC' });
-    calendar = new CalendarService(db, items, new FakeDirectory(), workingHours, new MeetingDelivery(items, new FakeDirectory()));
-    responses = new MeetingResponseService(db, items);
+    bed = await startCalendarTestBed('meeting_response_it', [ALICE, BOB, CAROL]);
+    ({ db, calendar } = bed);
+    responses = new MeetingResponseService(db, bed.items);
   });
 
   afterAll(async () => {
-    await db?.dataSource.destroy();
-    await migrations?.destroy();
-    await database?.drop();
+    await bed?.close();
   });
 
   beforeEach(async () => {
