@@ -1,5 +1,5 @@
 // Tasks as a user of a real EWS client sees them, against every deployment (see ews-deployment.ts):
-// created in the Tasks folder, paged with FindItems, bound, completed (status and percentage kept
+// created in the Tasks folder, paged with FindItems (with a SearchFilter and an order too), bound, completed (status and percentage kept
 // consistent), updated with a stale change key, deleted, moved to Deleted Items and back;
 // impersonation and access rules. Each case leaves the Tasks folders it touches empty.
 import * as ews from 'ews-javascript-api';
@@ -74,6 +74,43 @@ export function taskScenarios(deployment: () => EwsDeployment): void {
 
       await done.Delete(ews.DeleteMode.HardDelete);
       expect((await errorOf(ews.Task.Bind(alice, new ews.ItemId(created.Id.UniqueId)))).code).toBe('ErrorItemNotFound');
+    });
+
+    it('finds tasks with a SearchFilter, sorted by due date, paged over the filtered view', async () => {
+      const alice = deployment().client('alice');
+      const before = await taskSubjects(alice);
+      const due = (day: number) => (t: ews.Task) => (t.DueDate = new ews.DateTime(Date.UTC(2031, 3, day)));
+      const created = [
+        await createTask(alice, 'Tax return', (t) => (due(10)(t), (t.Status = ews.TaskStatus.Completed))),
+        await createTask(alice, 'Water plants', due(20)),
+        await createTask(alice, 'Pay TAX bill', (t) => (due(30)(t), (t.Status = ews.TaskStatus.Completed))),
+        await createTask(alice, 'Sort receipts', (t) => (t.Status = ews.TaskStatus.Completed)),
+      ];
+      const view = (size = 10, offset = 0) => {
+        const v = new ews.ItemView(size, offset);
+        v.OrderBy.Add(ews.TaskSchema.DueDate, ews.SortDirection.Descending);
+        return v;
+      };
+      const completed = new ews.SearchFilter.IsEqualTo(ews.TaskSchema.Status, ews.TaskStatus.Completed);
+      // A completed task without a due date sorts last when descending (missing sorts lowest).
+      const done = await alice.FindItems(ews.WellKnownFolderName.Tasks, completed, view());
+      expect([done.TotalCount, done.Items.map((i) => i.Subject)]).toEqual([3, ['Pay TAX bill', 'Tax return', 'Sort receipts']]);
+
+      const tax = new ews.SearchFilter.ContainsSubstring(ews.ItemSchema.Subject, 'tax', ews.ContainmentMode.Substring, ews.ComparisonMode.IgnoreCase);
+      const firstPage = await alice.FindItems(ews.WellKnownFolderName.Tasks, tax, view(1));
+      expect([firstPage.TotalCount, firstPage.MoreAvailable, firstPage.Items.map((i) => i.Subject)]).toEqual([2, true, ['Pay TAX bill']]);
+      const secondPage = await alice.FindItems(ews.WellKnownFolderName.Tasks, tax, view(1, firstPage.NextPageOffset as number));
+      expect([secondPage.MoreAvailable, secondPage.Items.map((i) => i.Subject)]).toEqual([false, ['Tax return']]);
+
+      const openAndDueLate = new ews.SearchFilter.SearchFilterCollection(ews.LogicalOperator.And, [
+        new ews.SearchFilter.Not(completed),
+        new ews.SearchFilter.IsGreaterThan(ews.TaskSchema.DueDate, new ews.DateTime(Date.UTC(2031, 3, 15))),
+      ]);
+      expect((await alice.FindItems(ews.WellKnownFolderName.Tasks, openAndDueLate, view())).Items.map((i) => i.Subject)).toEqual(['Water plants']);
+      expect((await errorOf(alice.FindItems(ews.WellKnownFolderName.Tasks, new ews.SearchFilter.IsEqualTo(ews.TaskSchema.Owner, 'x'), view()))).code).toBe('ErrorUnsupportedPathForQuery');
+
+      for (const task of created) await task.Delete(ews.DeleteMode.HardDelete);
+      expect(await taskSubjects(alice)).toEqual(before);
     });
 
     it('moves a task to Deleted Items and back to Tasks with Move; refuses the Calendar', async () => {

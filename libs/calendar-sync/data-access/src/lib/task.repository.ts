@@ -1,7 +1,8 @@
-import type { CalendarBody, Importance, TaskStatus } from '@parley/contracts';
+import type { CalendarBody, Importance, TaskFilter, TaskSortKey, TaskStatus } from '@parley/contracts';
 import type { Transaction } from '@parley/persistence';
-import { DataSource, EntityManager, IsNull, Not } from 'typeorm';
+import { DataSource, EntityManager, IsNull, Not, type SelectQueryBuilder } from 'typeorm';
 import { TaskEntity } from './task.entity';
+import { taskFilterSql, taskSortSql } from './task-query.sql';
 
 /** A task as the service works with it. */
 export interface StoredTask {
@@ -43,6 +44,12 @@ export interface TaskPage {
 /** Where a task is: its Tasks folder, or Deleted Items. */
 export type TaskFolder = 'tasks' | 'deleteditems';
 
+/** FindItem's restriction and sort keys (most significant first); the folder's own order breaks ties. */
+export interface TaskQuery {
+  readonly restriction?: TaskFilter;
+  readonly sortOrder?: readonly TaskSortKey[];
+}
+
 function whereIn(mailbox: string, folder: TaskFolder) {
   return { mailbox, deletedAt: folder === 'tasks' ? IsNull() : Not(IsNull()) };
 }
@@ -61,21 +68,36 @@ export class TaskRepository {
     return this.load(tx.manager, mailbox, id, true);
   }
 
-  /** Tasks in the Tasks folder, or (`deleteditems`) the mailbox's tasks in Deleted Items. */
-  async count(mailbox: string, folder: TaskFolder = 'tasks'): Promise<number> {
-    return this.dataSource.manager.getRepository(TaskEntity).countBy(whereIn(mailbox, folder));
+  /** Tasks in the Tasks folder, or (`deleteditems`) the mailbox's tasks in Deleted Items; with a restriction, those that pass it. */
+  async count(mailbox: string, folder: TaskFolder = 'tasks', restriction?: TaskFilter): Promise<number> {
+    if (restriction === undefined) return this.dataSource.manager.getRepository(TaskEntity).countBy(whereIn(mailbox, folder));
+    return this.select(mailbox, folder, restriction).getCount();
   }
 
   /**
-   * Tasks [skip, skip + take) of a folder with its total: the Tasks folder in (created_at, id)
-   * order, Deleted Items in the order they were moved there (deleted_at, id).
+   * Tasks [skip, skip + take) of a folder that pass the restriction, with their total: in the
+   * query's sort order, then the folder's own — the Tasks folder in (created_at, id) order, Deleted
+   * Items in the order they were moved there (deleted_at, id) — so every page is deterministic.
    */
-  async page(mailbox: string, skip: number, take: number, folder: TaskFolder = 'tasks'): Promise<TaskPage> {
-    const repo = this.dataSource.manager.getRepository(TaskEntity);
-    if (take <= 0) return { tasks: [], total: await this.count(mailbox, folder) };
-    const order = folder === 'tasks' ? ({ createdAt: 'ASC', id: 'ASC' } as const) : ({ deletedAt: 'ASC', id: 'ASC' } as const);
-    const [rows, total] = await repo.findAndCount({ where: whereIn(mailbox, folder), order, skip, take });
+  async page(mailbox: string, skip: number, take: number, folder: TaskFolder = 'tasks', query: TaskQuery = {}): Promise<TaskPage> {
+    const total = await this.count(mailbox, folder, query.restriction);
+    if (take <= 0) return { tasks: [], total };
+    const select = this.select(mailbox, folder, query.restriction);
+    for (const term of taskSortSql(query.sortOrder ?? [])) select.addOrderBy(term.expression, term.order, term.nulls);
+    select.addOrderBy(folder === 'tasks' ? 't.created_at' : 't.deleted_at', 'ASC').addOrderBy('t.id', 'ASC');
+    const rows = await select.offset(skip).limit(take).getMany();
     return { tasks: rows.map(toStored), total };
+  }
+
+  private select(mailbox: string, folder: TaskFolder, restriction: TaskFilter | undefined): SelectQueryBuilder<TaskEntity> {
+    const select = this.dataSource.manager
+      .getRepository(TaskEntity)
+      .createQueryBuilder('t')
+      .where('t.mailbox = :mailbox', { mailbox })
+      .andWhere(folder === 'tasks' ? 't.deleted_at IS NULL' : 't.deleted_at IS NOT NULL');
+    if (restriction === undefined) return select;
+    const condition = taskFilterSql(restriction);
+    return select.andWhere(condition.sql, condition.params);
   }
 
   async save(tx: Transaction, task: StoredTask): Promise<void> {

@@ -182,17 +182,18 @@ export class TaskService {
   }
 
   /**
-   * FindItem with an IndexedPageItemView: `maxEntries` tasks from `offset`, counted from the
-   * first task (Beginning) or back from the last (End; the page keeps the folder's order). The
-   * Tasks folder by default; `deleteditems` pages the tasks in Deleted Items.
+   * FindItem with an IndexedPageItemView: of the tasks that pass the restriction, in the sort
+   * order, `maxEntries` from `offset`, counted from the first task (Beginning) or back from the
+   * last (End; the page keeps the view's order). The Tasks folder by default; `deleteditems` pages
+   * the tasks in Deleted Items.
    */
   async find(req: Omit<FindTasksRequest, 'folder'> & Partial<Pick<FindTasksRequest, 'folder'>>): Promise<FindTasksReply> {
     const folder = req.folder ?? 'tasks';
-    const total = await this.tasks.count(req.mailbox, folder);
+    const total = await this.tasks.count(req.mailbox, folder, req.restriction);
     const offset = Math.min(req.offset, total);
     const skip = req.basePoint === 'Beginning' ? offset : Math.max(0, total - offset - req.maxEntries);
     const take = req.basePoint === 'Beginning' ? req.maxEntries : total - offset - skip;
-    const page = await this.tasks.page(req.mailbox, skip, take, folder);
+    const page = await this.tasks.page(req.mailbox, skip, take, folder, { restriction: req.restriction, sortOrder: req.sortOrder });
     const count = page.tasks.length;
     return {
       items: page.tasks.map(taskView),

@@ -33,6 +33,7 @@ export const EwsResponseCode = {
   ErrorInvalidRequest: 'ErrorInvalidRequest',
   ErrorInvalidServerVersion: 'ErrorInvalidServerVersion',
   ErrorInvalidSmtpAddress: 'ErrorInvalidSmtpAddress',
+  ErrorInvalidValueForProperty: 'ErrorInvalidValueForProperty',
   ErrorIrresolvableConflict: 'ErrorIrresolvableConflict',
   ErrorItemNotFound: 'ErrorItemNotFound',
   ErrorMailRecipientNotFound: 'ErrorMailRecipientNotFound',
@@ -41,11 +42,13 @@ export const EwsResponseCode = {
   ErrorNameResolutionMultipleResults: 'ErrorNameResolutionMultipleResults',
   ErrorNameResolutionNoResults: 'ErrorNameResolutionNoResults',
   ErrorNonExistentMailbox: 'ErrorNonExistentMailbox',
+  ErrorRestrictionTooComplex: 'ErrorRestrictionTooComplex',
   ErrorSchemaValidation: 'ErrorSchemaValidation',
   ErrorServerBusy: 'ErrorServerBusy',
   ErrorTimeIntervalTooBig: 'ErrorTimeIntervalTooBig',
   ErrorTimeZone: 'ErrorTimeZone',
   ErrorUnsupportedPathForQuery: 'ErrorUnsupportedPathForQuery',
+  ErrorUnsupportedPathForSortGroup: 'ErrorUnsupportedPathForSortGroup',
   ErrorUnsupportedQueryFilter: 'ErrorUnsupportedQueryFilter',
 } as const;
 

@@ -164,12 +164,85 @@ export type DeleteTaskReply = z.infer<typeof deleteTaskReplySchema>;
 export const getTaskRequestSchema = z.object({ mailbox: mailboxKey, itemId: z.string().min(1).max(200) });
 export type GetTaskRequest = z.infer<typeof getTaskRequestSchema>;
 
+// ---- FindItem restriction and sort order ----------------------------------------------------
+
+/**
+ * The task properties a FindItem `Restriction` or `SortOrder` may name (item:Subject,
+ * task:Status, …, item:DateTimeCreated → `createdAt`, item:LastModifiedTime → `lastModifiedAt`).
+ * Enums compare and sort by their EWS ordinal (NotStarted < InProgress < …, Low < Normal < High),
+ * as Exchange compares the underlying integers.
+ */
+export const taskQueryFields = ['subject', 'status', 'percentComplete', 'isComplete', 'startDate', 'dueDate', 'completeDate', 'importance', 'sensitivity', 'createdAt', 'lastModifiedAt'] as const;
+export type TaskQueryField = (typeof taskQueryFields)[number];
+export const taskDateFields = ['startDate', 'dueDate', 'completeDate', 'createdAt', 'lastModifiedAt'] as const satisfies readonly TaskQueryField[];
+
+export const taskComparisons = ['eq', 'ne', 'gt', 'ge', 'lt', 'le'] as const;
+export type TaskComparison = (typeof taskComparisons)[number];
+
+/** Longest text constant a filter carries: far beyond a subject (255), short enough to keep requests small. */
+export const MAX_TASK_FILTER_TEXT = 1024;
+
+const comparison = z.enum(taskComparisons);
+/** A comparison's constant is typed by its field, so calendar-sync never sees, say, a date compared with a word. */
+const taskComparisonSchema = z.union([
+  z.object({ op: comparison, field: z.literal('subject'), value: z.string().max(MAX_TASK_FILTER_TEXT) }),
+  z.object({ op: comparison, field: z.literal('status'), value: z.enum(taskStatuses) }),
+  z.object({ op: comparison, field: z.literal('importance'), value: z.enum(importances) }),
+  z.object({ op: comparison, field: z.literal('sensitivity'), value: z.enum(sensitivities) }),
+  z.object({ op: comparison, field: z.literal('percentComplete'), value: z.number().finite() }),
+  z.object({ op: comparison, field: z.literal('isComplete'), value: z.boolean() }),
+  z.object({ op: comparison, field: z.enum(taskDateFields), value: instant }),
+]);
+export type TaskComparisonFilter = z.infer<typeof taskComparisonSchema>;
+
+/** `t:Contains` on the subject: FullString, Prefixed or Substring, exact or ignoring case. */
+const taskContainsSchema = z.object({
+  op: z.literal('contains'),
+  field: z.literal('subject'),
+  value: z.string().max(MAX_TASK_FILTER_TEXT),
+  mode: z.enum(['FullString', 'Prefixed', 'Substring']),
+  ignoreCase: z.boolean(),
+});
+
+export type TaskFilter =
+  | TaskComparisonFilter
+  | z.infer<typeof taskContainsSchema>
+  | { readonly op: 'exists'; readonly field: TaskQueryField }
+  | { readonly op: 'not'; readonly operand: TaskFilter }
+  | { readonly op: 'and' | 'or'; readonly operands: readonly TaskFilter[] };
+
+/** Deep enough for any restriction a client builds, shallow enough that a hostile one cannot exhaust the stack. */
+export const MAX_TASK_FILTER_DEPTH = 16;
+export const MAX_TASK_FILTER_OPERANDS = 100;
+
+export const taskFilterSchema: z.ZodType<TaskFilter> = z.lazy(() =>
+  z.union([
+    taskComparisonSchema,
+    taskContainsSchema,
+    z.object({ op: z.literal('exists'), field: z.enum(taskQueryFields) }),
+    z.object({ op: z.literal('not'), operand: taskFilterSchema }),
+    z.object({ op: z.enum(['and', 'or']), operands: z.array(taskFilterSchema).min(1).max(MAX_TASK_FILTER_OPERANDS) }),
+  ]),
+).refine((filter) => taskFilterDepth(filter) <= MAX_TASK_FILTER_DEPTH, `A task filter nests at most ${MAX_TASK_FILTER_DEPTH} levels.`);
+
+/** How many levels a filter nests (a comparison alone is 1). */
+export function taskFilterDepth(filter: TaskFilter): number {
+  if (filter.op === 'not') return 1 + taskFilterDepth(filter.operand);
+  if (filter.op === 'and' || filter.op === 'or') return 1 + Math.max(...filter.operands.map(taskFilterDepth));
+  return 1;
+}
+
+/** One `t:FieldOrder`; ties after the last key fall back to the folder's own order (then the id). */
+export const taskSortKeySchema = z.object({ field: z.enum(taskQueryFields), direction: z.enum(['Ascending', 'Descending']) });
+export type TaskSortKey = z.infer<typeof taskSortKeySchema>;
+
 /** Most tasks one FindItem page returns. */
 export const MAX_TASKS_PER_PAGE = 1000;
 
 /**
- * FindItem on the Tasks folder with an `IndexedPageItemView`: tasks in a stable order (oldest
- * first), `offset` counted from the beginning or from the end (`basePoint`).
+ * FindItem on the Tasks folder with an `IndexedPageItemView`: the tasks that pass `restriction`
+ * in `sortOrder` (then oldest first, a stable order), `offset` counted from the beginning or
+ * from the end (`basePoint`).
  */
 export const findTasksRequestSchema = z.object({
   mailbox: mailboxKey,
@@ -178,6 +251,14 @@ export const findTasksRequestSchema = z.object({
   basePoint: z.enum(['Beginning', 'End']).default('Beginning'),
   /** The Tasks folder, or the tasks in Deleted Items (in the order they were moved there). */
   folder: z.enum(['tasks', 'deleteditems']).default('tasks'),
+  /** FindItem `Restriction`, applied before paging (absent: every task of the folder). */
+  restriction: taskFilterSchema.optional(),
+  /** FindItem `SortOrder`, most significant key first, each field once (absent or empty: the folder's own order). */
+  sortOrder: z
+    .array(taskSortKeySchema)
+    .max(taskQueryFields.length)
+    .refine((keys) => new Set(keys.map((k) => k.field)).size === keys.length, 'A field appears once in a sort order.')
+    .optional(),
 });
 export type FindTasksRequest = z.infer<typeof findTasksRequestSchema>;
 export const findTasksReplySchema = z.object({

@@ -3,7 +3,8 @@ import { el, NS, operationResponse, type ResponseMessageSpec, type XmlElement, t
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
 import { readFolderPage, readFolderShape, readFolderTargets, readTraversal, type FolderPage } from './folder-request.reader';
 import { folderElement, type FolderView } from './folder-response.writer';
-import { matchesRestriction, readFolderRestriction, UnsupportedRestriction, type FolderRestriction } from './folder-restriction.reader';
+import { UnsupportedRestriction } from '../restriction/search-expression.reader';
+import { matchesRestriction, readFolderRestriction, type FolderRestriction } from './folder-restriction.reader';
 import { folderSpec, type FolderKind } from './mailbox-folders';
 import { MailboxFolders } from './mailbox-folders.service';
 

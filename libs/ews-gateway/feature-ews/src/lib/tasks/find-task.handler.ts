@@ -5,9 +5,12 @@ import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation'
 import { oneOf } from '../calendar/calendar-item.reader';
 import { CalendarItemException } from '../calendar/calendar.exception';
 import { readFolderRefs } from '../calendar/calendar-request.reader';
+import { requestTimeZone, type RequestTimeZone } from '../calendar/request-time-zone';
+import { UnsupportedRestriction } from '../restriction/search-expression.reader';
 import { TaskAccess } from './task-access';
 import { taskErrorMessage } from './task-error.mapper';
 import { TaskGateway } from './task.gateway';
+import { readTaskQuery, type TaskQuery } from './task-query.reader';
 import { readTaskShape, taskElement } from './task.writer';
 
 export interface TaskPageSpec {
@@ -19,8 +22,10 @@ export interface TaskPageSpec {
 /**
  * FindItem on the Tasks folder: with an `IndexedPageItemView` (Offset, MaxEntriesReturned,
  * BasePoint) or no view (the first page). The answer's RootFolder carries IndexedPagingOffset,
- * TotalItemsInView and IncludesLastItemInRange, which clients page on. A CalendarView or a
- * FractionalPageItemView on the Tasks folder is a per-folder `ErrorInvalidOperation`.
+ * TotalItemsInView and IncludesLastItemInRange, which clients page on. A `Restriction` and a
+ * `SortOrder` travel to calendar-sync, which applies them before paging (so the paging attributes
+ * count the restricted view). A CalendarView or a FractionalPageItemView on the Tasks folder, or a
+ * restriction Parley cannot apply, is a per-folder error.
  */
 @Injectable()
 export class FindTaskHandler implements EwsOperationHandler {
@@ -35,6 +40,7 @@ export class FindTaskHandler implements EwsOperationHandler {
     const body = request.body;
     const shape = readTaskShape(body);
     const page = readIndexedPageView(child(body, NS.MESSAGES, 'IndexedPageItemView'));
+    const query = readQuery(body, requestTimeZone(request.headers));
     const otherView = child(body, NS.MESSAGES, 'CalendarView') ?? child(body, NS.MESSAGES, 'FractionalPageItemView') ?? child(body, NS.MESSAGES, 'ContactsView');
     const ctx = this.access.writeContext();
     const messages: ResponseMessageSpec[] = [];
@@ -42,7 +48,11 @@ export class FindTaskHandler implements EwsOperationHandler {
       try {
         if (this.access.folderKind(acting, folder) !== 'tasks') throw new CalendarItemException('ErrorInvalidOperation', 'This request names a folder other than Tasks.');
         if (otherView) throw new CalendarItemException('ErrorInvalidOperation', `Parley pages the Tasks folder with an IndexedPageItemView, not a ${otherView.local}.`);
-        const found = await this.tasks.find(acting.mailbox.smtpAddress, page);
+        if (query instanceof UnsupportedRestriction) {
+          messages.push(query.error);
+          continue;
+        }
+        const found = await this.tasks.find(acting.mailbox.smtpAddress, { ...page, ...query });
         const items = found.items.map((task) => taskElement(task, shape, ctx));
         const attrs = { IndexedPagingOffset: found.indexedPagingOffset, TotalItemsInView: found.totalItemsInView, IncludesLastItemInRange: found.includesLastItemInRange };
         messages.push({ content: el(NS.MESSAGES, 'RootFolder', attrs, el(NS.TYPES, 'Items', {}, items)) });
@@ -51,6 +61,16 @@ export class FindTaskHandler implements EwsOperationHandler {
       }
     }
     return operationResponse('FindItem', messages);
+  }
+}
+
+/** The request's restriction and sort order, or the per-folder error to answer them with. */
+function readQuery(body: XmlElement, zone: RequestTimeZone | undefined): TaskQuery | UnsupportedRestriction {
+  try {
+    return readTaskQuery(body, zone);
+  } catch (error) {
+    if (error instanceof UnsupportedRestriction) return error;
+    throw error;
   }
 }
 

@@ -1,4 +1,4 @@
-import type { CalendarItemView, TaskView } from '@parley/contracts';
+import { findTasksRequestSchema, type CalendarItemView, type TaskView } from '@parley/contracts';
 import { ActingMailboxResolver, type ActingMailbox } from '@parley/ews-gateway/auth';
 import { el, NS, operationResponse, readSoapRequest } from '@parley/ews-gateway/soap';
 import { CalendarAccess } from '../calendar/calendar-access';
@@ -148,6 +148,114 @@ describe('GetItem and FindItem (tasks)', () => {
     );
     const calendarView = request.replace('<m:IndexedPageItemView MaxEntriesReturned="1" Offset="0" BasePoint="Beginning"/>', '<m:CalendarView StartDate="2031-03-01T00:00:00Z" EndDate="2031-03-02T00:00:00Z"/>');
     expect(bodyXml(await new FindTaskHandler(tasks, access).handle(context(calendarView)))).toContain('<m:ResponseCode>ErrorInvalidOperation</m:ResponseCode>');
+  });
+});
+
+describe('FindItem Restriction and SortOrder (tasks)', () => {
+  const field = (uri: string) => `<t:FieldURI FieldURI="${uri}"/>`;
+  const constant = (value: string) => `<t:FieldURIOrConstant><t:Constant Value="${value}"/></t:FieldURIOrConstant>`;
+  const findItem = (query: string) =>
+    `<m:FindItem Traversal="Shallow"><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:IndexedPageItemView MaxEntriesReturned="10" Offset="0" BasePoint="Beginning"/>${query}<m:ParentFolderIds><t:DistinguishedFolderId Id="tasks"/></m:ParentFolderIds></m:FindItem>`;
+  const find = async (query: string, tasks = fakeTasks()) => bodyXml(await new FindTaskHandler(tasks, access).handle(context(findItem(query))));
+  const codeOf = async (query: string) => {
+    const tasks = fakeTasks();
+    const xml = await find(query, tasks);
+    expect(tasks.find).not.toHaveBeenCalled();
+    return /<m:ResponseCode>(\w+)<\/m:ResponseCode>/.exec(xml)?.[1];
+  };
+
+  it('sends the restriction as a typed filter tree and the sort keys in order (golden)', async () => {
+    const tasks = fakeTasks();
+    const restriction =
+      '<m:Restriction><t:And>' +
+      `<t:IsEqualTo>${field('task:Status')}${constant('completed')}</t:IsEqualTo>` +
+      `<t:Contains ContainmentMode="Substring" ContainmentComparison="IgnoreCase">${field('item:Subject')}<t:Constant Value="tax"/></t:Contains>` +
+      `<t:Not><t:IsLessThan>${field('task:DueDate')}${constant('2031-04-30T02:00:00+02:00')}</t:IsLessThan></t:Not>` +
+      `<t:Or><t:IsGreaterThanOrEqualTo>${field('task:PercentComplete')}${constant('50')}</t:IsGreaterThanOrEqualTo><t:IsNotEqualTo>${field('task:IsComplete')}${constant('true')}</t:IsNotEqualTo><t:Exists>${field('task:StartDate')}</t:Exists></t:Or>` +
+      `<t:IsLessThanOrEqualTo>${field('item:DateTimeCreated')}${constant('2031-01-01T08:00:00Z')}</t:IsLessThanOrEqualTo>` +
+      `<t:IsGreaterThan>${field('item:Importance')}${constant('Low')}</t:IsGreaterThan>` +
+      // By ordinal, as ews-javascript-api writes enum constants.
+      `<t:IsNotEqualTo>${field('item:Sensitivity')}${constant('2')}</t:IsNotEqualTo>` +
+      '</t:And></m:Restriction>';
+    const sort = `<m:SortOrder><t:FieldOrder Order="Descending">${field('task:DueDate')}</t:FieldOrder><t:FieldOrder Order="Ascending">${field('item:Subject')}</t:FieldOrder><t:FieldOrder Order="Ascending">${field('task:DueDate')}</t:FieldOrder></m:SortOrder>`;
+    expect(await find(restriction + sort, tasks)).toContain('<m:ResponseCode>NoError</m:ResponseCode>');
+    const sent = {
+      offset: 0,
+      maxEntries: 10,
+      basePoint: 'Beginning',
+      restriction: {
+        op: 'and',
+        operands: [
+          { op: 'eq', field: 'status', value: 'Completed' },
+          { op: 'contains', field: 'subject', value: 'tax', mode: 'Substring', ignoreCase: true },
+          { op: 'not', operand: { op: 'lt', field: 'dueDate', value: '2031-04-30T00:00:00.000Z' } },
+          {
+            op: 'or',
+            operands: [
+              { op: 'ge', field: 'percentComplete', value: 50 },
+              { op: 'ne', field: 'isComplete', value: true },
+              { op: 'exists', field: 'startDate' },
+            ],
+          },
+          { op: 'le', field: 'createdAt', value: '2031-01-01T08:00:00.000Z' },
+          { op: 'gt', field: 'importance', value: 'Low' },
+          { op: 'ne', field: 'sensitivity', value: 'Private' },
+        ],
+      },
+      // A field sorted again is dropped: the first key on it already decided.
+      sortOrder: [
+        { field: 'dueDate', direction: 'Descending' },
+        { field: 'subject', direction: 'Ascending' },
+      ],
+    };
+    expect(tasks.find).toHaveBeenCalledWith('alice@parley.test', sent);
+    // What the gateway builds is what the contract accepts.
+    expect(findTasksRequestSchema.parse({ mailbox: 'alice@parley.test', ...sent })).toMatchObject(sent);
+  });
+
+  it('answers a path it cannot query with ErrorUnsupportedPathForQuery, echoing the path (golden)', async () => {
+    expect(await find(`<m:Restriction><t:Exists>${field('item:Body')}</t:Exists></m:Restriction>`)).toBe(
+      '<m:FindItemResponse><m:ResponseMessages><m:FindItemResponseMessage ResponseClass="Error"><m:MessageText>The property path is not supported for a task query.</m:MessageText>' +
+        '<m:ResponseCode>ErrorUnsupportedPathForQuery</m:ResponseCode><m:DescriptiveLinkKey>0</m:DescriptiveLinkKey><m:MessageXml><t:FieldURI FieldURI="item:Body"/></m:MessageXml>' +
+        '</m:FindItemResponseMessage></m:ResponseMessages></m:FindItemResponse>',
+    );
+    expect(await codeOf(`<m:Restriction><t:IsEqualTo><t:ExtendedFieldURI PropertyTag="0x0037" PropertyType="String"/>${constant('x')}</t:IsEqualTo></m:Restriction>`)).toBe('ErrorUnsupportedPathForQuery');
+    expect(await codeOf(`<m:SortOrder><t:FieldOrder Order="Ascending">${field('item:Body')}</t:FieldOrder></m:SortOrder>`)).toBe('ErrorUnsupportedPathForSortGroup');
+  });
+
+  it('answers filters it cannot apply with ErrorUnsupportedQueryFilter', async () => {
+    expect(await codeOf(`<m:Restriction><t:IsEqualTo>${field('task:DueDate')}<t:FieldURIOrConstant>${field('task:StartDate')}</t:FieldURIOrConstant></t:IsEqualTo></m:Restriction>`)).toBe('ErrorUnsupportedQueryFilter');
+    expect(await codeOf(`<m:Restriction><t:Excludes>${field('task:PercentComplete')}<t:Bitmask Value="1"/></t:Excludes></m:Restriction>`)).toBe('ErrorUnsupportedQueryFilter');
+    expect(await codeOf(`<m:Restriction><t:Contains ContainmentMode="Substring">${field('task:Status')}<t:Constant Value="Comp"/></t:Contains></m:Restriction>`)).toBe('ErrorUnsupportedQueryFilter');
+    expect(await codeOf(`<m:Restriction><t:Contains ContainmentMode="PrefixOnWords">${field('item:Subject')}<t:Constant Value="tax"/></t:Contains></m:Restriction>`)).toBe('ErrorUnsupportedQueryFilter');
+  });
+
+  it('answers a constant the property cannot hold with ErrorInvalidValueForProperty', async () => {
+    const invalid = async (uri: string, value: string) => codeOf(`<m:Restriction><t:IsEqualTo>${field(uri)}${constant(value)}</t:IsEqualTo></m:Restriction>`);
+    expect(await invalid('task:Status', 'Done')).toBe('ErrorInvalidValueForProperty');
+    expect(await invalid('task:DueDate', 'tomorrow')).toBe('ErrorInvalidValueForProperty');
+    expect(await invalid('task:PercentComplete', '50%')).toBe('ErrorInvalidValueForProperty');
+    expect(await invalid('task:PercentComplete', '1e999')).toBe('ErrorInvalidValueForProperty');
+    expect(await invalid('task:IsComplete', 'maybe')).toBe('ErrorInvalidValueForProperty');
+    expect(await invalid('item:Sensitivity', 'Secret')).toBe('ErrorInvalidValueForProperty');
+    expect(await invalid('task:Status', '5')).toBe('ErrorInvalidValueForProperty');
+    expect(await invalid('item:Subject', 'x'.repeat(1025))).toBe('ErrorInvalidValueForProperty');
+  });
+
+  it('answers a restriction nested or branching beyond the contract bounds with ErrorRestrictionTooComplex', async () => {
+    const exists = `<t:Exists>${field('item:Subject')}</t:Exists>`;
+    expect(await codeOf(`<m:Restriction>${'<t:Not>'.repeat(16)}${exists}${'</t:Not>'.repeat(16)}</m:Restriction>`)).toBe('ErrorRestrictionTooComplex');
+    expect(await codeOf(`<m:Restriction><t:Or>${exists.repeat(101)}</t:Or></m:Restriction>`)).toBe('ErrorRestrictionTooComplex');
+    const tasks = fakeTasks();
+    await find(`<m:Restriction>${'<t:Not>'.repeat(15)}${exists}${'</t:Not>'.repeat(15)}</m:Restriction>`, tasks);
+    expect(tasks.find).toHaveBeenCalled();
+  });
+
+  it('refuses a malformed restriction or sort order with a schema fault', async () => {
+    const handle = (query: string) => new FindTaskHandler(fakeTasks(), access).handle(context(findItem(query)));
+    await expect(handle(`<m:SortOrder><t:FieldOrder>${field('item:Subject')}</t:FieldOrder></m:SortOrder>`)).rejects.toThrow(/Order/);
+    await expect(handle(`<m:Restriction><t:IsEqualTo>${field('item:Subject')}</t:IsEqualTo></m:Restriction>`)).rejects.toThrow(/FieldURIOrConstant/);
+    await expect(handle('<m:Restriction><t:And/></m:Restriction>')).rejects.toThrow(/at least one/);
   });
 });
 
