@@ -1,18 +1,13 @@
-import { calendarSyncSchema, CalendarSyncDatabase, createCalendarSyncDataSource, TaskRepository } from '@parley/calendar-sync/data-access';
 import { findTasksRequestSchema, taskFieldsSchema, type FindTasksRequest, type TaskFilter, type TaskInput, type TaskSortKey } from '@parley/contracts';
-import { migrateServiceSchema } from '@parley/persistence';
-import { createTestDatabase } from '@parley/testing';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { TaskService } from './task.service';
+import { startTasksTestBed, TasksTestBed } from '../../test/tasks-test-bed';
 
 const ALICE = 'alice@example.com';
 
 /** FindItem's Restriction and SortOrder on tasks, applied in SQL before paging. */
 describe('task find with a restriction and a sort order, on PostgreSQL', () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
-  let migrations: DataSource;
-  let db: CalendarSyncDatabase;
+  let bed: TasksTestBed;
   let tasks: TaskService;
   /** Subject → id of the tasks `seed` made. */
   const ids = new Map<string, string>();
@@ -24,13 +19,8 @@ describe('task find with a restriction and a sort order, on PostgreSQL', () => {
   const where = async (restriction: TaskFilter) => subjects(await find({ restriction }));
 
   beforeAll(async () => {
-    database = await createTestDatabase('task_query_it');
-    migrations = createCalendarSyncDataSource(database.url);
-    await migrations.initialize();
-    await migrateServiceSchema(migrations);
-    db = new CalendarSyncDatabase({ service: 'calendar-sync', url: database.url, poolSize: 4, migrate: false, outboxPollMs: 60_000, ...calendarSyncSchema }, { publish: async () => undefined });
-    await db.dataSource.initialize();
-    tasks = new TaskService(db, new TaskRepository(db.dataSource));
+    bed = await startTasksTestBed('task_query_it');
+    tasks = bed.tasks;
     // Created a minute apart, in this order: the folder's own order.
     const seed: TaskInput[] = [
       { subject: 'File taxes', dueDate: '2031-04-30T00:00:00Z', importance: 'High', status: 'Completed' },
@@ -50,9 +40,7 @@ describe('task find with a restriction and a sort order, on PostgreSQL', () => {
   });
 
   afterAll(async () => {
-    await db?.dataSource.destroy();
-    await migrations?.destroy();
-    await database?.drop();
+    await bed?.close();
   });
 
   it('compares enums by their EWS order, numbers, booleans and dates, each operator', async () => {

@@ -1,17 +1,17 @@
-import { calendarSyncSchema, CalendarSyncDatabase, createCalendarSyncDataSource, TaskRepository } from '@parley/calendar-sync/data-access';
-import { Envelope, TaskChanged, taskFieldsSchema, TaskInput, updateTaskRequestSchema, UpdateTaskRequest } from '@parley/contracts';
+import { CalendarSyncDatabase, TaskRepository } from '@parley/calendar-sync/data-access';
+import { TaskChanged, taskFieldsSchema, TaskInput, updateTaskRequestSchema, UpdateTaskRequest } from '@parley/contracts';
 import { migrateServiceSchema, revertServiceSchema } from '@parley/persistence';
-import { createTestDatabase } from '@parley/testing';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { TaskException } from './task.exception';
 import { TaskService } from './task.service';
+import { startTasksTestBed, TasksTestBed } from '../../test/tasks-test-bed';
 
 const ALICE = 'alice@example.com';
 const BOB = 'bob@example.com';
 
 describe('task service on PostgreSQL', () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let bed: TasksTestBed;
   let migrations: DataSource;
   let db: CalendarSyncDatabase;
   let tasks: TaskService;
@@ -23,28 +23,19 @@ describe('task service on PostgreSQL', () => {
       () => 'resolved',
       (e: unknown) => (e instanceof TaskException ? e.code : String(e)),
     );
-  const events = async (): Promise<TaskChanged[]> =>
-    ((await db.dataSource.query(`SELECT envelope FROM calendar_sync.outbox_message WHERE topic = 'calendar.task.changed.v1' ORDER BY seq`)) as { envelope: Envelope<TaskChanged> }[]).map((r) => r.envelope.payload);
+  const events = (): Promise<TaskChanged[]> => bed.taskEvents();
 
   beforeAll(async () => {
-    database = await createTestDatabase('tasks_it');
-    migrations = createCalendarSyncDataSource(database.url);
-    await migrations.initialize();
-    await migrateServiceSchema(migrations);
-    db = new CalendarSyncDatabase({ service: 'calendar-sync', url: database.url, poolSize: 4, migrate: false, outboxPollMs: 60_000, ...calendarSyncSchema }, { publish: async () => undefined });
-    await db.dataSource.initialize();
-    tasks = new TaskService(db, new TaskRepository(db.dataSource));
+    bed = await startTasksTestBed('tasks_it');
+    ({ db, migrations, tasks } = bed);
   });
 
   afterAll(async () => {
-    await db?.dataSource.destroy();
-    await migrations?.destroy();
-    await database?.drop();
+    await bed?.close();
   });
 
   beforeEach(async () => {
-    await db.dataSource.query('TRUNCATE calendar_sync.task');
-    await db.dataSource.query('TRUNCATE calendar_sync.outbox_message');
+    await bed.reset();
   });
 
   it('creates a task with defaults, reads it back by its id, and announces it', async () => {
