@@ -17,7 +17,7 @@ Commands:
   working-hours show <address>              the user's working hours (what free/busy answers)
   working-hours set <address> --time-zone <zone> [--days <days>] [--start <hh:mm>] [--end <hh:mm>]
   working-hours reset <address>             back to calendar-sync's default
-  seed-demo                                 create the demo users (as npm start does)
+  seed-demo                                 create the missing demo users (as npm start does)
   help                                      this text
 
 Roles: ${Object.values(Roles).join(', ')}

@@ -125,11 +125,12 @@ async function runDirectoryCommand(
       out(`revoked ${command.role} from ${user.smtpAddress}; roles now: ${formatRoles(user)}`);
       return;
     }
-    case 'seed-demo':
-      await seedDemoUsers(directory);
-      out('demo users present (user / password):');
-      for (const u of demoUsers) out(`  ${u.smtpAddress.padEnd(20)} ${u.password}`);
+    case 'seed-demo': {
+      const created = new Set(await seedDemoUsers(directory));
+      out('demo users (user / password; existing ones are left as they are):');
+      for (const u of demoUsers) out(`  ${u.smtpAddress.padEnd(20)} ${created.has(u.smtpAddress) ? u.password : '(existed, unchanged)'}`);
       return;
+    }
   }
 }
 

@@ -8,3 +8,4 @@ export * from './lib/outbox-relay';
 export * from './lib/service-database';
 export * from './lib/service-database.provider';
 export * from './lib/embedded-postgres';
+export * from './lib/database-logger';

@@ -1,11 +1,12 @@
 import { createHmac } from 'node:crypto';
 import { DirectoryRepository, type DirectoryUser } from '@parley/directory';
+import { SignInThrottle } from '@parley/sign-in';
 import { ActingMailboxResolver } from './acting-mailbox.resolver';
 import { signBearerToken, verifyBearerToken } from './bearer-token';
 import { CredentialCache } from './credential-cache';
 import { readAuthorization } from './credentials';
 import { EwsAuthErrorCode } from './ews-auth.exception';
-import { FailureThrottle } from './failure-throttle';
+import { EwsAuthenticator } from './ews-authenticator';
 
 const basic = (s: string) => `Basic ${Buffer.from(s).toString('base64')}`;
 
@@ -18,6 +19,29 @@ describe('readAuthorization', () => {
 
   it('ignores absent, unknown and malformed headers', () => {
     for (const h of [undefined, '', 'NTLM TlRMTVNTUAAB', basic('no-colon'), basic(':pw'), 'Basic']) expect(readAuthorization(h)).toBeUndefined();
+  });
+
+  const raw = (bytes: Buffer) => `Basic ${bytes.toString('base64')}`;
+  it.each([
+    ['a NUL in the user name', basic('al\u0000ice@parley.test:pw')],
+    ['a NUL in the password', basic('alice@parley.test:p\u0000w')],
+    ['a line break in the user name', basic('alice@parley.test\r\nX:pw')],
+    ['a C1 control in the password', basic('alice@parley.test:p\u0085w')],
+    ['DEL in the user name', basic('alice\u007f@parley.test:pw')],
+    ['an empty user', basic(':pw')],
+    ['a blank user', basic('   :pw')],
+    ['a domain with an empty user', basic('PARLEY\\:pw')],
+    ['invalid base64 characters', 'Basic YWxpY2U6cHc*'],
+    ['base64 of impossible length', 'Basic YWxpY2U6c'],
+    ['invalid UTF-8', raw(Buffer.concat([Buffer.from('alice@parley.test:'), Buffer.from([0xc3, 0x28])]))],
+    ['an overlong user name', basic(`${'a'.repeat(400)}@parley.test:pw`)],
+    ['an overlong password', basic(`alice@parley.test:${'p'.repeat(2000)}`)],
+    ['an absurd header', `Basic ${'A'.repeat(20_000)}`],
+    ['a bearer token with odd characters', 'Bearer abc<def>'],
+  ])('refuses %s', (_name, header) => expect(readAuthorization(header)).toBeUndefined());
+
+  it('keeps non-ASCII user names and passwords', () => {
+    expect(readAuthorization(basic('jürgen@parley.test:pässwörd'))).toEqual({ kind: 'basic', user: 'jürgen@parley.test', password: 'pässwörd' });
   });
 });
 
@@ -77,24 +101,34 @@ describe('CredentialCache', () => {
   });
 });
 
-describe('FailureThrottle', () => {
-  it('blocks an account past its budget until the oldest failure leaves the window', () => {
-    let now = 0;
-    const throttle = new FailureThrottle({ windowMs: 10_000, maxPerAccount: 2, maxPerAddress: 100, now: () => now });
-    throttle.recordFailure('alice', '10.0.0.1');
-    now = 1000;
-    throttle.recordFailure('alice', '10.0.0.2');
-    expect(throttle.backOffMs('alice', '10.0.0.3')).toBe(9000);
-    expect(throttle.backOffMs('bob', '10.0.0.3')).toBe(0);
-    now = 10_000;
-    expect(throttle.backOffMs('alice', '10.0.0.3')).toBe(0);
+describe('EwsAuthenticator', () => {
+  const alice: DirectoryUser = { id: '1', smtpAddress: 'alice@parley.test', displayName: 'Alice', sipUri: null, phoneExtension: null, roles: [], impersonationScope: null };
+  const setup = () => {
+    const checks: string[] = [];
+    const directory = {
+      authenticate: async (user: string, password: string) => {
+        checks.push(user);
+        return user === 'alice@parley.test' && password === 'right' ? alice : null;
+      },
+    } as unknown as DirectoryRepository;
+    const throttle = new SignInThrottle({ windowMs: 60_000, maxFailuresPerAccountAddress: 2, maxFailuresPerAddress: 4, accountDelayStepMs: 1, accountMaxDelayMs: 3 });
+    const config = { publicUrl: 'http://x', idSecret: undefined, tokenKey: undefined, authCacheTtlMs: 0, freeBusyCacheTtlMs: 0 };
+    return { checks, authenticator: new EwsAuthenticator(directory, throttle, config) };
+  };
+  const codeOf = (p: Promise<unknown>) => p.then(() => 'ok', (e: { code: string }) => e.code);
+
+  it('refuses a guessed-at pair, yet lets the owner in from another address', async () => {
+    const { authenticator } = setup();
+    for (let i = 0; i < 2; i++) expect(await codeOf(authenticator.authenticate(basic('alice@parley.test:wrong'), '10.0.0.2'))).toBe(EwsAuthErrorCode.Unauthenticated);
+    expect(await codeOf(authenticator.authenticate(basic('alice@parley.test:right'), '10.0.0.2'))).toBe(EwsAuthErrorCode.Throttled);
+    await expect(authenticator.authenticate(basic('alice@parley.test:right'), '10.0.0.3')).resolves.toBe(alice);
   });
 
-  it('blocks a source address spraying many accounts', () => {
-    const throttle = new FailureThrottle({ windowMs: 10_000, maxPerAccount: 100, maxPerAddress: 3 });
-    ['a', 'b', 'c'].forEach((u) => throttle.recordFailure(u, '10.0.0.9'));
-    expect(throttle.backOffMs('d', '10.0.0.9')).toBeGreaterThan(0);
-    expect(throttle.backOffMs('d', '10.0.0.8')).toBe(0);
+  it('answers malformed credentials with a challenge without asking the directory or counting them', async () => {
+    const { authenticator, checks } = setup();
+    for (let i = 0; i < 10; i++) expect(await codeOf(authenticator.authenticate(basic('al\u0000ice@parley.test:pw'), '10.0.0.2'))).toBe(EwsAuthErrorCode.Unauthenticated);
+    expect(checks).toEqual([]);
+    await expect(authenticator.authenticate(basic('alice@parley.test:right'), '10.0.0.2')).resolves.toBe(alice);
   });
 });
 

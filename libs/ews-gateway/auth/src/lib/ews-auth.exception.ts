@@ -2,7 +2,7 @@
 export enum EwsAuthErrorCode {
   /** No credentials, wrong ones, or a forged/expired token: HTTP 401 with a challenge. */
   Unauthenticated = 'Unauthenticated',
-  /** Too many recent failures for this account or source address. */
+  /** Too many recent failures of this account from this client address, or from this client address. */
   Throttled = 'Throttled',
   /** `ExchangeImpersonation` without the role, or outside its scope. */
   ImpersonateUserDenied = 'ImpersonateUserDenied',

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DirectoryRepository, type DirectoryUser } from '@parley/directory';
-import { EwsAuthenticator, EwsAuthErrorCode, EwsAuthException } from '@parley/ews-gateway/auth';
+import { clientAddressOf, EwsAuthenticator, EwsAuthErrorCode, EwsAuthException } from '@parley/ews-gateway/auth';
+import { ClientAddressResolver } from '@parley/sign-in';
 import { BodyTooLargeError, child, EwsError, EwsErrorCode, faultForError, NS, parseXml, readRawBody, serverBusyFault, shouldCloseAfterReply, writeXml, type XmlNode } from '@parley/ews-gateway/soap';
 import { AD } from './autodiscover-namespaces';
 import { autodiscoverGetOf, plainHttpRedirect } from './autodiscover-redirect';
@@ -23,6 +24,7 @@ export class AutodiscoverService {
   constructor(
     private readonly authenticator: EwsAuthenticator,
     private readonly directory: DirectoryRepository,
+    private readonly clientAddresses: ClientAddressResolver,
     @Inject(AUTODISCOVER_OPTIONS) private readonly options: AutodiscoverOptions,
   ) {}
 
@@ -63,7 +65,7 @@ export class AutodiscoverService {
     const limit = this.options.bodyLimitBytes;
     let answer: { status: number; node?: XmlNode };
     try {
-      const caller = await this.authenticator.authenticate(req.headers.authorization, req.socket.remoteAddress ?? 'unknown');
+      const caller = await this.authenticator.authenticate(req.headers.authorization, clientAddressOf(this.clientAddresses, req));
       const body = req.method === 'POST' ? await readRawBody(req, limit) : undefined;
       answer = await work(caller, body);
     } catch (error) {

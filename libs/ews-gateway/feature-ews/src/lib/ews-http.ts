@@ -63,7 +63,3 @@ export function acceptableContentType(req: IncomingMessage): boolean {
   const media = type.split(';')[0].trim().toLowerCase();
   return media === 'text/xml' || media === 'application/soap+xml' || media === 'application/xml';
 }
-
-export function sourceAddress(req: IncomingMessage): string {
-  return req.socket.remoteAddress ?? 'unknown';
-}

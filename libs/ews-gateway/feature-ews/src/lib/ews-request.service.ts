@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ActingMailboxResolver, EwsAuthenticator, EwsAuthException } from '@parley/ews-gateway/auth';
+import { ActingMailboxResolver, clientAddressOf, EwsAuthenticator, EwsAuthException } from '@parley/ews-gateway/auth';
+import { ClientAddressResolver } from '@parley/sign-in';
 import { BodyTooLargeError, EwsError, EwsErrorCode, faultForError, readRawBody, readSoapRequest, SOAP_FAULT_HTTP_STATUS, soapEnvelope, soapFault, EwsResponseCode } from '@parley/ews-gateway/soap';
 import { answerForAuthFailure } from './auth-error.mapper';
-import { acceptableContentType, sendChallenge, sendSoap, sourceAddress } from './ews-http';
+import { acceptableContentType, sendChallenge, sendSoap } from './ews-http';
 import { EWS_OPERATION_HANDLERS, type EwsOperationHandler } from './ews-operation';
 import { EWS_ENDPOINT_OPTIONS, type EwsEndpointOptions } from './ews-options';
 import { KNOWN_EWS_OPERATIONS } from './known-operations';
@@ -18,6 +19,7 @@ export class EwsRequestService {
   constructor(
     private readonly authenticator: EwsAuthenticator,
     private readonly acting: ActingMailboxResolver,
+    private readonly clientAddresses: ClientAddressResolver,
     @Inject(EWS_ENDPOINT_OPTIONS) private readonly options: EwsEndpointOptions,
     @Inject(EWS_OPERATION_HANDLERS) handlers: EwsOperationHandler[],
   ) {
@@ -72,7 +74,7 @@ export class EwsRequestService {
 
   private async authenticateOrAnswer(req: IncomingMessage, res: ServerResponse) {
     try {
-      return await this.authenticator.authenticate(req.headers.authorization, sourceAddress(req));
+      return await this.authenticator.authenticate(req.headers.authorization, clientAddressOf(this.clientAddresses, req));
     } catch (error) {
       this.answerError(req, res, error);
       return undefined;

@@ -37,7 +37,7 @@ export class EwsGatewayModule {
     return {
       module: EwsGatewayModule,
       imports: [
-        EwsAuthModule.forRoot(config.ews),
+        EwsAuthModule.forRoot(config.ews, config.signIn),
         EwsFeatureModule.forRoot({ bodyLimitBytes: config.http.bodyLimitBytes, bearerEnabled: config.ews.tokenKey !== undefined, idSecret, freeBusyCacheTtlMs: config.ews.freeBusyCacheTtlMs }),
         AutodiscoverFeatureModule.forRoot({ publicUrl: config.ews.publicUrl, bodyLimitBytes: config.http.bodyLimitBytes }),
       ],

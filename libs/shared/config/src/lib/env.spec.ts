@@ -29,6 +29,21 @@ describe('service environment', () => {
     expect(problems.join('\n')).toMatch(/DATABASE_URL.*<redacted>/);
   });
 
+  it('reads the sign-in throttling and the trusted proxies, naming a bad proxy entry', () => {
+    const env = parseEnv(schema, { PARLEY_TRUSTED_PROXIES: '10.0.0.0/8, ::1', PARLEY_SIGN_IN_ACCOUNT_MAX_DELAY_MS: '500' });
+    expect(env.PARLEY_TRUSTED_PROXIES).toEqual(['10.0.0.0/8', '::1']);
+    expect(env.PARLEY_SIGN_IN_ACCOUNT_MAX_DELAY_MS).toBe(500);
+    expect(parseEnv(schema, {}).PARLEY_TRUSTED_PROXIES).toEqual([]);
+    expect(problemsOf(() => parseEnv(schema, { PARLEY_TRUSTED_PROXIES: '10.0.0.0/8,lb.internal' }))).toEqual([expect.stringMatching(/^PARLEY_TRUSTED_PROXIES: .*lb\.internal/)]);
+  });
+
+  it('refuses the replaced PARLEY_EWS_AUTH_* throttling keys, naming their successors', () => {
+    const problems = problemsOf(() => parseEnv(schema, { PARLEY_EWS_AUTH_MAX_FAILURES_PER_ACCOUNT: '10', PARLEY_EWS_AUTH_FAILURE_WINDOW_MS: '1000' }));
+    expect(problems).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^PARLEY_EWS_AUTH_MAX_FAILURES_PER_ACCOUNT: replaced by PARLEY_SIGN_IN_MAX_FAILURES_PER_ACCOUNT_ADDRESS/), expect.stringMatching(/^PARLEY_EWS_AUTH_FAILURE_WINDOW_MS: renamed to PARLEY_SIGN_IN_FAILURE_WINDOW_MS/)]),
+    );
+  });
+
   it('requires brokers for the kafka bus and a database URL where asked', () => {
     const env = parseEnv(schema, {});
     const problems = problemsOf(() => toRuntimeConfig('calendar-sync', '0.0.0', env, { requireDatabaseUrl: true }));

@@ -1,4 +1,5 @@
 import { windowsZoneIdOf } from '@parley/calendar-time';
+import { parseTrustedProxies } from '@parley/sign-in';
 import { hostname } from 'node:os';
 import { z } from 'zod';
 
@@ -57,9 +58,26 @@ export function baseEnvSchema(defaults: { httpPort: number; bus: 'inprocess' | '
     PARLEY_EWS_TOKEN_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
     PARLEY_ID_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     PARLEY_EWS_AUTH_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
-    PARLEY_EWS_AUTH_FAILURE_WINDOW_MS: z.coerce.number().int().min(1000).max(86_400_000).default(300_000),
-    PARLEY_EWS_AUTH_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(100_000).default(10),
-    PARLEY_EWS_AUTH_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(100),
+    PARLEY_SIGN_IN_FAILURE_WINDOW_MS: z.coerce.number().int().min(1000).max(86_400_000).default(300_000),
+    PARLEY_SIGN_IN_MAX_FAILURES_PER_ACCOUNT_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(10),
+    PARLEY_SIGN_IN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(100),
+    PARLEY_SIGN_IN_ACCOUNT_DELAY_STEP_MS: z.coerce.number().int().min(0).max(60_000).default(250),
+    PARLEY_SIGN_IN_ACCOUNT_MAX_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
+    PARLEY_TRUSTED_PROXIES: z
+      .string()
+      .default('')
+      .transform((text, ctx) => {
+        try {
+          return parseTrustedProxies(text);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: `must be a comma-separated list of addresses or CIDRs (${(error as Error).message})` });
+          return z.NEVER;
+        }
+      }),
+    // Replaced by the PARLEY_SIGN_IN_* keys (one throttling for every protocol); refused rather than silently ignored.
+    PARLEY_EWS_AUTH_FAILURE_WINDOW_MS: z.never({ error: 'renamed to PARLEY_SIGN_IN_FAILURE_WINDOW_MS' }).optional(),
+    PARLEY_EWS_AUTH_MAX_FAILURES_PER_ACCOUNT: z.never({ error: 'replaced by PARLEY_SIGN_IN_MAX_FAILURES_PER_ACCOUNT_ADDRESS (an account alone is never refused, see PARLEY_SIGN_IN_ACCOUNT_MAX_DELAY_MS)' }).optional(),
+    PARLEY_EWS_AUTH_MAX_FAILURES_PER_ADDRESS: z.never({ error: 'renamed to PARLEY_SIGN_IN_MAX_FAILURES_PER_ADDRESS' }).optional(),
     PARLEY_EWS_FREE_BUSY_CACHE_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
     /** calendar-sync: the zone of a mailbox's default working hours (Monday–Friday 08:00–17:00), as its Windows id. */
     PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE: z

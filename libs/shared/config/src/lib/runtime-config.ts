@@ -36,11 +36,19 @@ export interface EwsConfig {
   tokenKey: string | undefined;
   /** How long verified Basic credentials are trusted without another scrypt check (0: never). */
   authCacheTtlMs: number;
-  authFailureWindowMs: number;
-  maxFailuresPerAccount: number;
-  maxFailuresPerAddress: number;
   /** How long the gateway may reuse a free/busy answer; 0: never. */
   freeBusyCacheTtlMs: number;
+}
+
+/** Failed-sign-in throttling and client addresses, for every protocol that takes a password. */
+export interface SignInConfig {
+  failureWindowMs: number;
+  maxFailuresPerAccountAddress: number;
+  maxFailuresPerAddress: number;
+  accountDelayStepMs: number;
+  accountMaxDelayMs: number;
+  /** Addresses / CIDRs whose `X-Forwarded-For` is believed. */
+  trustedProxies: string[];
 }
 
 export interface CalendarConfig {
@@ -58,6 +66,7 @@ export interface RuntimeConfig {
   bus: BusConfig;
   database: DatabaseConfig;
   ews: EwsConfig;
+  signIn: SignInConfig;
   calendar: CalendarConfig;
 }
 
@@ -111,10 +120,15 @@ export function toRuntimeConfig(
       idSecret,
       tokenKey: env.PARLEY_EWS_TOKEN_KEY,
       authCacheTtlMs: env.PARLEY_EWS_AUTH_CACHE_TTL_MS,
-      authFailureWindowMs: env.PARLEY_EWS_AUTH_FAILURE_WINDOW_MS,
-      maxFailuresPerAccount: env.PARLEY_EWS_AUTH_MAX_FAILURES_PER_ACCOUNT,
-      maxFailuresPerAddress: env.PARLEY_EWS_AUTH_MAX_FAILURES_PER_ADDRESS,
       freeBusyCacheTtlMs: env.PARLEY_EWS_FREE_BUSY_CACHE_MS,
+    },
+    signIn: {
+      failureWindowMs: env.PARLEY_SIGN_IN_FAILURE_WINDOW_MS,
+      maxFailuresPerAccountAddress: env.PARLEY_SIGN_IN_MAX_FAILURES_PER_ACCOUNT_ADDRESS,
+      maxFailuresPerAddress: env.PARLEY_SIGN_IN_MAX_FAILURES_PER_ADDRESS,
+      accountDelayStepMs: env.PARLEY_SIGN_IN_ACCOUNT_DELAY_STEP_MS,
+      accountMaxDelayMs: env.PARLEY_SIGN_IN_ACCOUNT_MAX_DELAY_MS,
+      trustedProxies: env.PARLEY_TRUSTED_PROXIES,
     },
     calendar: { defaultWorkingHoursTimeZone: env.PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE },
   };

@@ -9,10 +9,21 @@ export const demoUsers = [
   { smtpAddress: 'app@parley.test', displayName: 'Line-of-business app', password: 'app-demo-pw', phoneExtension: null },
 ] as const;
 
-/** Creates the demo users that do not exist yet; the app account may impersonate everyone. */
-export async function seedDemoUsers(directory: DirectoryRepository): Promise<void> {
+/** The demo account that is created with ApplicationImpersonation (all mailboxes). */
+export const demoImpersonator = 'app@parley.test';
+
+/**
+ * Creates the demo users that do not exist yet, and nothing else: an existing user (even a
+ * disabled one) keeps its password, roles and impersonation scope, whatever an administrator set.
+ * The app account gets its impersonation role only when this creates it. Answers the addresses created.
+ */
+export async function seedDemoUsers(directory: DirectoryRepository): Promise<string[]> {
+  const created: string[] = [];
   for (const user of demoUsers) {
-    if (!(await directory.findByAddress(user.smtpAddress))) await directory.add(user);
+    if (await directory.exists(user.smtpAddress)) continue;
+    await directory.add(user);
+    if (user.smtpAddress === demoImpersonator) await directory.grantRole(user.smtpAddress, Roles.applicationImpersonation);
+    created.push(user.smtpAddress);
   }
-  await directory.grantRole('app@parley.test', Roles.applicationImpersonation);
+  return created;
 }

@@ -51,11 +51,35 @@ describe('directory on PostgreSQL', () => {
   });
 
   it('seeds the demo users idempotently', async () => {
-    await seedDemoUsers(directory);
-    await seedDemoUsers(directory);
+    await expect(seedDemoUsers(directory)).resolves.toEqual(demoUsers.map((u) => u.smtpAddress));
+    await expect(seedDemoUsers(directory)).resolves.toEqual([]);
+    await expect(directory.findByAddress('app@parley.test')).resolves.toMatchObject({ roles: [Roles.applicationImpersonation], impersonationScope: null });
     const addresses = (await directory.list()).map((u) => u.smtpAddress);
     for (const demo of demoUsers) expect(addresses.filter((a) => a === demo.smtpAddress)).toHaveLength(1);
     await expect(directory.authenticate(demoUsers[0].smtpAddress, demoUsers[0].password)).resolves.not.toBeNull();
+  });
+
+  it('seeding never re-grants, re-scopes or resets what an administrator changed', async () => {
+    await directory.grantRole('app@parley.test', Roles.applicationImpersonation, ['bob@parley.test']);
+    await directory.revokeRole('bob@parley.test', Roles.applicationImpersonation);
+    await directory.grantRole('carol@parley.test', Roles.applicationImpersonation);
+    await directory.revokeRole('carol@parley.test', Roles.applicationImpersonation);
+    await directory.setPassword('alice@parley.test', 'changed by the admin');
+    await expect(seedDemoUsers(directory)).resolves.toEqual([]);
+    await expect(directory.findByAddress('app@parley.test')).resolves.toMatchObject({ roles: [Roles.applicationImpersonation], impersonationScope: ['bob@parley.test'] });
+    await expect(directory.findByAddress('carol@parley.test')).resolves.toMatchObject({ roles: [], impersonationScope: null });
+    await expect(directory.authenticate('alice@parley.test', 'changed by the admin')).resolves.not.toBeNull();
+    await expect(directory.authenticate('alice@parley.test', demoUsers[0].password)).resolves.toBeNull();
+    await directory.revokeRole('app@parley.test', Roles.applicationImpersonation);
+    await seedDemoUsers(directory);
+    await expect(directory.findByAddress('app@parley.test')).resolves.toMatchObject({ roles: [], impersonationScope: null });
+  });
+
+  it('finds nothing for an address with a NUL byte instead of failing the query', async () => {
+    await expect(directory.authenticate('dana.doe@example.com\u0000', 's3cret!')).resolves.toBeNull();
+    await expect(directory.findByAddress('\u0000')).resolves.toBeNull();
+    await expect(directory.exists('a\u0000b@example.com')).resolves.toBe(false);
+    await expect(directory.search('da\u0000', 10)).resolves.toEqual([]);
   });
 
   it('searches by address and display-name word prefixes, case-insensitively and bounded', async () => {

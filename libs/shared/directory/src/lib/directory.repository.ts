@@ -49,6 +49,11 @@ function normalizeAddress(address: string): string {
   return key;
 }
 
+/** PostgreSQL text cannot hold NUL: a value with one matches nothing (instead of failing the query). */
+function storable(value: string): boolean {
+  return !value.includes('\u0000');
+}
+
 /** `%`, `_` and `\` taken literally in a LIKE pattern (with `ESCAPE '\'`). */
 function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -63,6 +68,7 @@ export class DirectoryRepository {
   }
 
   async findByAddress(address: string): Promise<DirectoryUser | null> {
+    if (!storable(address)) return null;
     const found = await this.users.findOneBy({ smtpAddress: toMailboxKey(address), disabled: false });
     return found ? toUser(found) : null;
   }
@@ -74,7 +80,7 @@ export class DirectoryRepository {
    */
   async search(prefix: string, limit: number): Promise<DirectoryUser[]> {
     const needle = prefix.trim().toLowerCase();
-    if (needle === '' || limit <= 0) return [];
+    if (needle === '' || limit <= 0 || !storable(needle)) return [];
     const starts = `${escapeLike(needle)}%`;
     const found = await this.users
       .createQueryBuilder('u')
@@ -89,12 +95,18 @@ export class DirectoryRepository {
     return found.map(toUser);
   }
 
+  /** Is there an entry for `address`, enabled or not? */
+  async exists(address: string): Promise<boolean> {
+    return storable(address) && this.users.existsBy({ smtpAddress: toMailboxKey(address) });
+  }
+
   async list(): Promise<DirectoryUser[]> {
     return (await this.users.find({ where: { disabled: false }, order: { smtpAddress: 'ASC' } })).map(toUser);
   }
 
   /** Checks a login; the same work is done for unknown users so timing reveals nothing. */
   async authenticate(address: string, password: string): Promise<DirectoryUser | null> {
+    if (!storable(address)) return null;
     const found = await this.users.findOneBy({ smtpAddress: toMailboxKey(address), disabled: false });
     const ok = await verifyPassword(password, found?.passwordHash ?? (await decoyHash()));
     return found && found.passwordHash && ok ? toUser(found) : null;

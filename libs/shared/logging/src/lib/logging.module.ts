@@ -46,8 +46,20 @@ export function requestLoggerOptions(opts: RootLoggerOptions, logger: Logger = c
     genReqId,
     // Health and metrics probes would drown everything else.
     autoLogging: { ignore: (req) => /^\/(healthz|readyz|metrics)/.test(req.url ?? '') },
-    customProps: (req) => ({ correlationId: (req as IncomingMessage & { id?: string }).id }),
+    // Called again when the response is logged, by which time authentication has resolved the client address.
+    customProps: (req) => ({ correlationId: (req as IncomingMessage & { id?: string }).id, clientAddress: (req as WithClientAddress).clientAddress }),
   };
+}
+
+type WithClientAddress = IncomingMessage & { clientAddress?: string };
+
+/**
+ * The request's client address (the peer, or the client a trusted proxy forwarded for), computed
+ * by `resolve` on first use and kept on the request, so that its log line shows the same one.
+ */
+export function withClientAddress(req: IncomingMessage, resolve: () => string): string {
+  const r = req as WithClientAddress;
+  return (r.clientAddress ??= resolve());
 }
 
 /** The process's root pino logger (the one behind Nest's logger and pino-http). */
@@ -69,7 +81,7 @@ export function logRequestLine(logger: Logger, req: IncomingMessage, res: Server
   res.once('close', () => {
     const completed = res.writableFinished;
     logger.info(
-      { req: { id: (req as { id?: unknown }).id, method: req.method, url: req.url, remoteAddress: req.socket.remoteAddress }, res: { statusCode: res.statusCode }, responseTime: Math.round(elapsedMs(startedAt)) },
+      { req: { id: (req as { id?: unknown }).id, method: req.method, url: req.url, remoteAddress: req.socket.remoteAddress, clientAddress: (req as WithClientAddress).clientAddress }, res: { statusCode: res.statusCode }, responseTime: Math.round(elapsedMs(startedAt)) },
       completed ? 'request completed' : 'request aborted',
     );
   });

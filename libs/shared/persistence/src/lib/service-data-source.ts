@@ -1,4 +1,5 @@
 import { DataSource, MixedList, EntitySchema } from 'typeorm';
+import { DatabaseLogger } from './database-logger';
 import { MessagingTables1763900000000 } from './messaging-tables.migration';
 import { OutboxMessageEntity } from './outbox-message.entity';
 import { ProcessedMessageEntity } from './processed-message.entity';
@@ -38,7 +39,8 @@ export function createServiceDataSource(opts: ServiceDataSourceOptions): DataSou
     migrationsTransactionMode: 'each',
     namingStrategy: new SnakeNamingStrategy(),
     synchronize: false,
-    logging: ['error'],
+    logging: ['error', 'warn', 'migration'],
+    logger: new DatabaseLogger(opts.service),
     extra: { max: opts.poolSize, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 10_000 },
   });
 }
