@@ -3,13 +3,32 @@
 // gateway process keeps serving (its /healthz is checked after each case).
 import { connect } from 'node:net';
 import { basic, soapRequest } from './ews-embedded';
-import { EWS_BODY_LIMIT_BYTES, EWS_MAX_FAILURES_PER_ACCOUNT, EwsDeployment } from './ews-deployment';
+import { request } from 'node:http';
+import { EWS_ACCOUNT_DELAY_STEP_MS, EWS_BODY_LIMIT_BYTES, EWS_MAX_FAILURES_PER_ACCOUNT_ADDRESS, EWS_MAX_FAILURES_PER_ADDRESS, EWS_TRUSTED_PROXY, EwsDeployment } from './ews-deployment';
 
 function expectFault(answer: { status: number; text: string }, code: string) {
   expect(answer.status).toBe(500);
   expect(answer.text).toContain('<t:ServerVersionInfo ');
   expect(answer.text).toContain(`<e:ResponseCode xmlns:e="http://schemas.microsoft.com/exchange/services/2006/errors">${code}</e:ResponseCode>`);
   expect(answer.text).not.toMatch(/<html/i);
+}
+
+/** A POST to the EWS URL from the local address `from` (any of 127.0.0.0/8 reaches the gateway on Linux). */
+async function postFrom(base: string, from: string, body: string, headers: Record<string, string>) {
+  const url = new URL('/EWS/Exchange.asmx', base);
+  return new Promise<{ status: number; text: string; headers: Record<string, string | string[] | undefined> }>((resolve, reject) => {
+    const req = request(
+      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', localAddress: from, agent: false, headers: { 'content-type': 'text/xml; charset=utf-8', ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 export function abuseScenarios(deployment: () => EwsDeployment): void {
@@ -115,16 +134,82 @@ export function abuseScenarios(deployment: () => EwsDeployment): void {
       }
     });
 
-    // Guessed against an account nobody uses, so the deployment's real users are never locked out
-    // for the other scenarios (failures count per attempted account name, existing or not).
-    it('throttles repeated failures for an account with ErrorServerBusy and a back-off', async () => {
-      const guess = { authorization: basic(deployment().address('nobody'), 'nope') };
-      for (let i = 0; i < EWS_MAX_FAILURES_PER_ACCOUNT; i++) expect((await post(soapRequest(getOof()), guess)).status).toBe(401);
-      const throttled = await post(soapRequest(getOof()), guess);
-      expectFault(throttled, 'ErrorServerBusy');
-      expect(throttled.text).toMatch(/<t:Value Name="BackOffMilliseconds">\d+<\/t:Value>/);
-      // Other accounts are unaffected.
-      expect((await post(soapRequest(getOof()))).status).toBe(200);
+    // Each case below signs in as a user created for it, so no credential cache has its password yet
+    // (a verified pair is let through for a while whatever the throttle says), and sends from its
+    // own loopback addresses, so the other scenarios' address (127.0.0.1) keeps its budget.
+    let runs = 0;
+    const freshUser = async (name: string) => {
+      const password = `${name}-pw-${(runs += 1)}`;
+      const address = await deployment().addUser(`${name}-${Date.now().toString(36)}-${runs}`, password);
+      return { address, password };
+    };
+    /** GetUserOofSettings on `mailbox` (by default alice's; a user's own for a sign-in that must succeed). */
+    const signIn = (from: string, authorization: string, headers: Record<string, string> = {}, mailbox = deployment().address('alice')) =>
+      postFrom(deployment().base, from, soapRequest(`<m:GetUserOofSettingsRequest><t:Mailbox><t:Address>${mailbox}</t:Address></t:Mailbox></m:GetUserOofSettingsRequest>`), { authorization, ...headers });
+
+    it('refuses a guessed-at account only from the guessing address: the owner signs in from another', async () => {
+      const victim = await freshUser('victim');
+      const wrong = basic(victim.address, 'guess');
+      for (let i = 0; i < 12; i++) {
+        const answer = await signIn('127.0.0.2', wrong);
+        if (i < EWS_MAX_FAILURES_PER_ACCOUNT_ADDRESS) expect(answer.status).toBe(401);
+        else {
+          expectFault(answer, 'ErrorServerBusy');
+          expect(answer.text).toMatch(/<t:Value Name="BackOffMilliseconds">\d+<\/t:Value>/);
+        }
+      }
+      // The guessing address stays refused for this account, even with the right password…
+      expectFault(await signIn('127.0.0.2', basic(victim.address, victim.password)), 'ErrorServerBusy');
+      // …while the owner, elsewhere, is only slowed down by the account's failures (the checked ones:
+      // refused attempts cost the gateway nothing and add nothing).
+      const startedAt = Date.now();
+      const owner = await signIn('127.0.0.3', basic(victim.address, victim.password), {}, victim.address);
+      expect(owner.status).toBe(200);
+      expect(owner.text).toContain('<m:ResponseCode>NoError</m:ResponseCode>');
+      expect(Date.now() - startedAt).toBeGreaterThanOrEqual(EWS_MAX_FAILURES_PER_ACCOUNT_ADDRESS * EWS_ACCOUNT_DELAY_STEP_MS);
+    });
+
+    it('behind the trusted proxy, counts failures per forwarded client: a spraying client does not refuse another', async () => {
+      const user = await freshUser('behind-lb');
+      const attacker = { 'x-forwarded-for': '198.51.100.7' };
+      const answers: number[] = [];
+      // Sprayed over names (a new one each time, so no account's own budget ends it): the forwarded address's budget runs out.
+      for (let i = 0; i < 120; i++) answers.push((await signIn(EWS_TRUSTED_PROXY, basic(`nobody-${i}@parley.test`, 'guess'), attacker)).status);
+      expect(answers).toEqual([...Array<number>(EWS_MAX_FAILURES_PER_ADDRESS).fill(401), ...Array<number>(120 - EWS_MAX_FAILURES_PER_ADDRESS).fill(500)]);
+      expectFault(await signIn(EWS_TRUSTED_PROXY, basic(user.address, user.password), attacker), 'ErrorServerBusy');
+      // Another client behind the same proxy (a forged left-hand entry changes nothing).
+      const other = await signIn(EWS_TRUSTED_PROXY, basic(user.address, user.password), { 'x-forwarded-for': '198.51.100.7, 203.0.113.20' }, user.address);
+      expect(other.status).toBe(200);
+      expect(other.text).toContain('<m:ResponseCode>NoError</m:ResponseCode>');
+    });
+
+    it('ignores X-Forwarded-For from a peer that is not a trusted proxy', async () => {
+      const user = await freshUser('direct');
+      for (let i = 0; i < EWS_MAX_FAILURES_PER_ACCOUNT_ADDRESS; i++) {
+        expect((await signIn('127.0.0.5', basic(user.address, 'guess'), { 'x-forwarded-for': `203.0.113.${i + 1}` })).status).toBe(401);
+      }
+      expectFault(await signIn('127.0.0.5', basic(user.address, user.password), { 'x-forwarded-for': '203.0.113.99' }), 'ErrorServerBusy');
+    });
+
+    it('answers malformed credentials with the 401 challenge, on EWS and Autodiscover', async () => {
+      const malformed = [
+        basic('al\u0000ice@parley.test', 'pw'),
+        basic(deployment().address('alice'), 'p\u0000w'),
+        basic('alice\r\n@parley.test', 'pw'),
+        'Basic !!!not-base64!!!',
+        `Basic ${Buffer.concat([Buffer.from('alice@parley.test:'), Buffer.from([0xff, 0xfe])]).toString('base64')}`,
+        basic(`${'a'.repeat(5000)}@parley.test`, 'pw'),
+        basic('', 'pw'),
+      ];
+      for (const authorization of malformed) {
+        const answer = await signIn('127.0.0.6', authorization);
+        expect(answer.status).toBe(401);
+        expect(answer.headers['www-authenticate']).toMatch(/^Basic realm="/);
+        expect(answer.text).toContain('<t:ServerVersionInfo ');
+        const autodiscover = await fetch(`${deployment().base}/autodiscover/autodiscover.xml`, { headers: { authorization } });
+        expect(autodiscover.status).toBe(401);
+        expect(autodiscover.headers.get('www-authenticate')).toMatch(/^Basic realm="/);
+      }
     });
   });
 }

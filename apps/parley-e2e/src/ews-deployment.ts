@@ -3,7 +3,7 @@
 // Kafka (users created with the admin CLI). The scenario modules (*.scenarios.ts) take a getter of
 // this interface and declare their cases; each deployment's spec starts its deployment once.
 import * as ews from 'ews-javascript-api';
-import { ewsService, startEmbeddedParley, useNodeXhr } from './ews-embedded';
+import { ewsService, runAdmin, startEmbeddedParley, useNodeXhr } from './ews-embedded';
 import { KafkaDeployment, startKafkaDeployment } from './kafka-deployment';
 
 /** The users every deployment has; `app` holds ApplicationImpersonation. */
@@ -16,14 +16,24 @@ export const EWS_DISPLAY_NAMES: Readonly<Record<EwsUser, string>> = { alice: 'Al
 export const EWS_PUBLIC_URL = 'https://mail.parley.test';
 /** The largest request body the gateway accepts (`PARLEY_HTTP_BODY_LIMIT_BYTES`). */
 export const EWS_BODY_LIMIT_BYTES = 1024 * 1024;
-/** Failed sign-ins per account before `ErrorServerBusy` (`PARLEY_EWS_AUTH_MAX_FAILURES_PER_ACCOUNT`). */
-export const EWS_MAX_FAILURES_PER_ACCOUNT = 3;
+/** Failed sign-ins of one account from one client address before `ErrorServerBusy` (`PARLEY_SIGN_IN_MAX_FAILURES_PER_ACCOUNT_ADDRESS`). */
+export const EWS_MAX_FAILURES_PER_ACCOUNT_ADDRESS = 3;
+/** Failed sign-ins from one client address before `ErrorServerBusy` (`PARLEY_SIGN_IN_MAX_FAILURES_PER_ADDRESS`, its default). */
+export const EWS_MAX_FAILURES_PER_ADDRESS = 100;
+/** The delay each failure of an account adds to its next sign-ins (`PARLEY_SIGN_IN_ACCOUNT_DELAY_STEP_MS`), short for the tests. */
+export const EWS_ACCOUNT_DELAY_STEP_MS = 20;
+/** The load balancer in front of the gateway (`PARLEY_TRUSTED_PROXIES`): a loopback address tests can bind. */
+export const EWS_TRUSTED_PROXY = '127.0.0.4';
 
 /** What every deployment's gateway is started with, so that the scenarios can rely on it. */
 const EWS_ENV: NodeJS.ProcessEnv = {
   PARLEY_PUBLIC_URL: `${EWS_PUBLIC_URL}/`,
   PARLEY_HTTP_BODY_LIMIT_BYTES: String(EWS_BODY_LIMIT_BYTES),
-  PARLEY_EWS_AUTH_MAX_FAILURES_PER_ACCOUNT: String(EWS_MAX_FAILURES_PER_ACCOUNT),
+  PARLEY_SIGN_IN_MAX_FAILURES_PER_ACCOUNT_ADDRESS: String(EWS_MAX_FAILURES_PER_ACCOUNT_ADDRESS),
+  PARLEY_SIGN_IN_MAX_FAILURES_PER_ADDRESS: String(EWS_MAX_FAILURES_PER_ADDRESS),
+  PARLEY_SIGN_IN_ACCOUNT_DELAY_STEP_MS: String(EWS_ACCOUNT_DELAY_STEP_MS),
+  PARLEY_SIGN_IN_ACCOUNT_MAX_DELAY_MS: '200',
+  PARLEY_TRUSTED_PROXIES: EWS_TRUSTED_PROXY,
 };
 
 export interface EwsDeployment {
@@ -35,18 +45,26 @@ export interface EwsDeployment {
   password(user: EwsUser): string;
   /** A client with the user's Basic credentials against the gateway. */
   client(user: EwsUser): ews.ExchangeService;
+  /** Creates a user with the admin CLI, as an operator does (for cases that need one no client has signed in as). */
+  addUser(localPart: string, password: string): Promise<string>;
   stop(): Promise<void>;
 }
 
 /** The built embedded app with its demo users (`alice@parley.test`, password `alice-demo-pw`). */
 export async function startEmbeddedEwsDeployment(): Promise<EwsDeployment> {
   useNodeXhr();
-  const { base, stop } = await startEmbeddedParley(EWS_ENV);
+  const parley = await startEmbeddedParley(EWS_ENV);
+  const { base, stop } = parley;
   return {
     base,
     address: (user) => `${user}@parley.test`,
     password: (user) => `${user}-demo-pw`,
     client: (user) => ewsService(base, `${user}@parley.test`, `${user}-demo-pw`),
+    addUser: async (localPart, password) => {
+      const address = `${localPart}@parley.test`;
+      await runAdmin(parley.databaseUrl(), ['user', 'add', address, '--name', localPart, '--password', password]);
+      return address;
+    },
     stop,
   };
 }
@@ -66,6 +84,11 @@ export async function startKafkaEwsDeployment(prefix: string): Promise<KafkaEwsD
     address: (user) => kafka.address(user),
     password: (user) => kafka.password(kafka.address(user)),
     client: (user) => kafka.as(kafka.address(user)),
+    addUser: async (localPart, password) => {
+      const address = kafka.address(localPart);
+      await kafka.admin(['user', 'add', address, '--name', localPart, '--password', password]);
+      return address;
+    },
     stop: () => kafka.stop(),
   };
 }

@@ -1,7 +1,10 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { chmod, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ExitReaper, freePort, RunningProcess, startProcess, waitForHttpOk } from '@parley/testing';
+import { ExitReaper, freePort, RunningProcess, startProcess, waitFor, waitForHttpOk } from '@parley/testing';
 import * as ews from 'ews-javascript-api';
 import { XhrApi } from '@ewsjs/xhr';
 import { appBundle } from './repo';
@@ -11,6 +14,10 @@ export interface EmbeddedParley {
   base: string;
   /** Its data directory under the system temp dir; deleted by `stop()`. */
   dataDir: string;
+  /** The embedded PostgreSQL's URL, for the admin CLI as an operator runs it next to the app. */
+  databaseUrl(): string;
+  /** Stops the app (its PostgreSQL with it) and starts it again on the same data directory and ports. */
+  restart(): Promise<void>;
   /** Stops the app (SIGTERM; it stops its PostgreSQL), makes sure PostgreSQL is gone and deletes the data directory. */
   stop(): Promise<void>;
 }
@@ -26,37 +33,70 @@ export async function startEmbeddedParley(extraEnv: NodeJS.ProcessEnv = {}): Pro
   // As root, PostgreSQL runs as the postgres user, which must be able to enter the directory.
   await chmod(dataDir, 0o755);
   const port = await freePort();
+  const pgPort = await freePort();
   const bundle = appBundle('parley');
-  const proc = startProcess('node', [bundle], {
-    PARLEY_DATA_DIR: dataDir,
-    PARLEY_HTTP_PORT: String(port),
-    PARLEY_EMBEDDED_PG_PORT: String(await freePort()),
-    PARLEY_LOG_LEVEL: 'warn',
-    DATABASE_URL: '',
-    ...extraEnv,
-  });
-  // The app first, which stops its own PostgreSQL; then PostgreSQL itself (fast shutdown), should
-  // the app have died without doing so. Its postmaster's command line names the data directory.
-  reaper.add({
-    processes: [
-      { pid: proc.child.pid, cmdline: bundle },
-      { pidFile: path.join(dataDir, 'postgres', 'postmaster.pid'), cmdline: dataDir, signal: 'SIGINT' },
-    ],
-  });
+  const base = `http://127.0.0.1:${port}`;
+  const postmasterPid = path.join(dataDir, 'postgres', 'postmaster.pid');
+  const launch = async () => {
+    const proc = startProcess('node', [bundle], {
+      PARLEY_DATA_DIR: dataDir,
+      PARLEY_HTTP_PORT: String(port),
+      PARLEY_EMBEDDED_PG_PORT: String(pgPort),
+      PARLEY_LOG_LEVEL: 'warn',
+      DATABASE_URL: '',
+      ...extraEnv,
+    });
+    // The app first, which stops its own PostgreSQL; then PostgreSQL itself (fast shutdown), should
+    // the app have died without doing so. Its postmaster's command line names the data directory.
+    reaper.add({
+      processes: [
+        { pid: proc.child.pid, cmdline: bundle },
+        { pidFile: postmasterPid, cmdline: dataDir, signal: 'SIGINT' },
+      ],
+    });
+    try {
+      await waitForHttpOk(`${base}/readyz`, proc, 120_000);
+    } catch (error) {
+      await proc.stop();
+      throw error;
+    }
+    return proc;
+  };
   let stopping: Promise<void> | undefined;
+  let proc: RunningProcess | undefined;
   const stop = () =>
     (stopping ??= (async () => {
-      await proc.stop();
+      await proc?.stop();
       await reaper.reapNow();
     })());
-  const base = `http://127.0.0.1:${port}`;
   try {
-    await waitForHttpOk(`${base}/readyz`, proc, 120_000);
+    proc = await launch();
   } catch (error) {
     await stop();
     throw error;
   }
-  return { proc, base, dataDir, stop };
+  const parley: EmbeddedParley = {
+    proc,
+    base,
+    dataDir,
+    databaseUrl: () => {
+      const credentials = JSON.parse(readFileSync(path.join(dataDir, 'postgres.credentials.json'), 'utf8')) as { user: string; password: string };
+      return `postgres://${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.password)}@127.0.0.1:${pgPort}/parley`;
+    },
+    restart: async () => {
+      await parley.proc.stop();
+      await waitFor(() => !existsSync(postmasterPid), { timeoutMs: 30_000, what: 'the embedded PostgreSQL to stop' });
+      proc = parley.proc = await launch();
+    },
+    stop,
+  };
+  return parley;
+}
+
+/** Runs the built admin CLI against `databaseUrl`; resolves with its standard output. */
+export async function runAdmin(databaseUrl: string, args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, [appBundle('parley-admin'), ...args], { env: { ...process.env, DATABASE_URL: databaseUrl } });
+  return stdout;
 }
 
 /** ews-javascript-api over plain Node HTTP. */
