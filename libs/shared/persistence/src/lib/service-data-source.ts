@@ -39,7 +39,7 @@ export function createServiceDataSource(opts: ServiceDataSourceOptions): DataSou
     migrationsTransactionMode: 'each',
     namingStrategy: new SnakeNamingStrategy(),
     synchronize: false,
-    logging: ['error', 'warn', 'migration'],
+    logging: ['error', 'warn'],
     logger: new DatabaseLogger(opts.service),
     extra: { max: opts.poolSize, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 10_000 },
   });
