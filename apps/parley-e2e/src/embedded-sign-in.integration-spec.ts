@@ -19,11 +19,11 @@ describe('embedded mode: sign-in and the demo seed across restarts', () => {
     const url = new URL('/EWS/Exchange.asmx', parley.base);
     const headers: Record<string, string> = { 'content-type': 'text/xml; charset=utf-8', authorization };
     if (opts.forwardedFor) headers['x-forwarded-for'] = opts.forwardedFor;
-    return new Promise<{ status: number; text: string }>((resolve, reject) => {
+    return new Promise<{ status: number; text: string; challenge: string | undefined }>((resolve, reject) => {
       const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', localAddress: from, agent: false, headers }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), challenge: res.headers['www-authenticate'] }));
       });
       req.on('error', reject);
       req.end(body);
@@ -54,6 +54,18 @@ describe('embedded mode: sign-in and the demo seed across restarts', () => {
     await parley.restart();
     expect(await appRoles()).toMatch(/ -$/);
     expect((await asApp('bob@parley.test')).text).toContain('ErrorImpersonateUserDenied');
+  });
+
+  it('answers a NUL byte in the user name with the 401 challenge, and its log stays JSON', async () => {
+    const mark = parley.proc.output().length;
+    for (const user of ['alice\u0000@parley.test', '\u0000']) {
+      const answer = await ews('127.0.0.8', basic(user, 'alice-demo-pw'));
+      expect(answer.status).toBe(401);
+      expect(answer.challenge).toMatch(/^Basic realm="/);
+    }
+    // Before, the name reached PostgreSQL: a 500, and TypeORM's multi-line plain-text report in the log.
+    const lines = parley.proc.output().slice(mark).split('\n').filter((line) => line.trim() !== '');
+    for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
   });
 
   it('ignores X-Forwarded-For when no proxy is trusted', async () => {

@@ -22,11 +22,17 @@ export class FailureWindow {
     return this.recent(key).length;
   }
 
-  /** Milliseconds until `key` has fewer than `limit` failures in the window; 0 when it already has. */
-  msUntilBelow(key: string, limit: number): number {
+  /**
+   * Milliseconds until `key`'s failures in the window plus `pending` (attempts still being checked,
+   * each a possible failure) fall below `limit`; 0 when they already do. When the pending ones alone
+   * make the difference, `pendingRetryMs`: they end within a password check.
+   */
+  msUntilBelow(key: string, limit: number, pending = 0, pendingRetryMs = 1000): number {
     const recent = this.recent(key);
-    if (recent.length < limit) return 0;
-    return Math.max(1, recent[recent.length - limit] + this.windowMs - this.now());
+    const mustExpire = recent.length + pending - limit + 1;
+    if (mustExpire <= 0) return 0;
+    if (mustExpire > recent.length) return pendingRetryMs;
+    return Math.max(1, recent[mustExpire - 1] + this.windowMs - this.now());
   }
 
   add(key: string): void {

@@ -83,6 +83,26 @@ describe('SignInThrottle', () => {
     expect(verify).toHaveBeenCalledTimes(3);
   });
 
+  it('counts attempts still being checked, so a concurrent burst gets no more than the budget checked', async () => {
+    const { throttle } = throttleAt();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const verify = jest.fn(async () => {
+      await gate;
+      return null;
+    });
+    const burst = Array.from({ length: 10 }, () => throttle.attempt('alice', '10.0.0.1', verify));
+    release();
+    const outcomes = (await Promise.all(burst)).map((r) => r.outcome);
+    expect(verify).toHaveBeenCalledTimes(3);
+    expect(outcomes.filter((o) => o === 'rejected')).toHaveLength(3);
+    expect(outcomes.filter((o) => o === 'refused')).toHaveLength(7);
+    // A check that throws (the directory is down) releases its slot.
+    const failing = throttleAt().throttle;
+    await expect(failing.attempt('bob', '10.0.0.1', async () => Promise.reject(new Error('down')))).rejects.toThrow('down');
+    expect(failing.assess('bob', '10.0.0.1')).toEqual({ refused: false, delayMs: 0 });
+  });
+
   it('adds no delay when the step or the cap is 0', () => {
     for (const off of [{ accountDelayStepMs: 0 }, { accountMaxDelayMs: 0 }]) {
       const { throttle } = throttleAt(off);

@@ -37,6 +37,8 @@ export class SignInThrottle {
   private readonly addresses: FailureWindow;
   private readonly accounts: FailureWindow;
   private readonly wait: (ms: number) => Promise<unknown>;
+  /** Attempts of `attempt()` still being checked, by `a <address>` and `p <pair>`; bounded by concurrent requests. */
+  private readonly pending = new Map<string, number>();
 
   constructor(private readonly opts: SignInThrottleOptions) {
     const now = opts.now ?? Date.now;
@@ -53,9 +55,10 @@ export class SignInThrottle {
    * undefined for credentials that name none (a bad bearer token): only the address counts then.
    */
   assess(account: string | undefined, address: string): SignInAssessment {
+    const pair = account === undefined ? undefined : pairKey(account, address);
     const retryAfterMs = Math.max(
-      account === undefined ? 0 : this.pairs.msUntilBelow(pairKey(account, address), this.opts.maxFailuresPerAccountAddress),
-      this.addresses.msUntilBelow(address, this.opts.maxFailuresPerAddress),
+      pair === undefined ? 0 : this.pairs.msUntilBelow(pair, this.opts.maxFailuresPerAccountAddress, this.pending.get(`p ${pair}`)),
+      this.addresses.msUntilBelow(address, this.opts.maxFailuresPerAddress, this.pending.get(`a ${address}`)),
     );
     if (retryAfterMs > 0) return { refused: true, retryAfterMs };
     return { refused: false, delayMs: account === undefined ? 0 : this.accountDelayMs(account) };
@@ -81,14 +84,26 @@ export class SignInThrottle {
   async attempt<T>(account: string | undefined, address: string, verify: () => Promise<T | null | undefined>): Promise<SignInResult<T>> {
     const assessment = this.assess(account, address);
     if (assessment.refused) return { outcome: 'refused', retryAfterMs: assessment.retryAfterMs };
-    if (assessment.delayMs > 0) await this.wait(assessment.delayMs);
-    const user = await verify();
-    if (user === null || user === undefined) {
-      this.recordFailure(account, address);
-      return { outcome: 'rejected' };
+    // Counted as possible failures while they run: otherwise a burst of concurrent guesses would
+    // all pass the check before the first failure is recorded.
+    const keys = account === undefined ? [`a ${address}`] : [`a ${address}`, `p ${pairKey(account, address)}`];
+    for (const key of keys) this.pending.set(key, (this.pending.get(key) ?? 0) + 1);
+    try {
+      if (assessment.delayMs > 0) await this.wait(assessment.delayMs);
+      const user = await verify();
+      if (user === null || user === undefined) {
+        this.recordFailure(account, address);
+        return { outcome: 'rejected' };
+      }
+      if (account !== undefined) this.recordSuccess(account, address);
+      return { outcome: 'accepted', user };
+    } finally {
+      for (const key of keys) {
+        const left = (this.pending.get(key) ?? 1) - 1;
+        if (left > 0) this.pending.set(key, left);
+        else this.pending.delete(key);
+      }
     }
-    if (account !== undefined) this.recordSuccess(account, address);
-    return { outcome: 'accepted', user };
   }
 
   /** Entries held, for tests and metrics. */
