@@ -88,7 +88,7 @@ function printWelcome(host: string, port: number, publicUrl: string, demo: boole
   log(`  Autodisc.  ${publicUrl}/autodiscover/autodiscover.xml   ${publicUrl}/autodiscover/autodiscover.svc`);
   if (dataDir) log(`  Data       ${dataDir} (PostgreSQL, started by Parley)`);
   if (demo) {
-    log('  Demo users (user / password):');
+    log('  Demo users (user / password as first created; changes made with parley-admin are kept):');
     for (const u of demoUsers) log(`    ${u.smtpAddress.padEnd(20)} ${u.password}`);
   }
   log('Stop with Ctrl+C.');
