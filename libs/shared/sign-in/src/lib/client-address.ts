@@ -28,10 +28,10 @@ export function normalizeIpAddress(text: string): string | undefined {
   const family = isIP(value);
   if (family === 4) return value;
   if (family !== 6) return undefined;
-  const lower = value.toLowerCase();
-  const mapped = /^(?:0{0,4}:){0,5}:?ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
-  if (mapped && isIPv4(mapped[1])) return mapped[1];
-  return canonicalIPv6(lower);
+  // Canonical form first: it also writes a hex-mapped address (::ffff:a00:1) as ::ffff:10.0.0.1.
+  const canonical = canonicalIPv6(value.toLowerCase());
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(canonical);
+  return mapped && isIPv4(mapped[1]) ? mapped[1] : canonical;
 }
 
 /** `2001:DB8:0:0::1` and `2001:db8::0:1` are one address: compare and count them as one. */
