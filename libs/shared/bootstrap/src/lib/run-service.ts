@@ -34,7 +34,9 @@ export async function migrateAll(dataSources: DataSource[], log: (line: string) 
 export async function runService(service: ServiceDefinition, argv = process.argv.slice(2)): Promise<void> {
   let config;
   try {
-    const env = parseEnv(baseEnvSchema({ httpPort: service.defaultHttpPort, bus: 'kafka', migrate: false }));
+    // Metrics on the pod address (Kubernetes scrapes the pod port), 1000 above the service's HTTP port.
+    const metrics = { host: '0.0.0.0', port: service.defaultHttpPort + 1000 };
+    const env = parseEnv(baseEnvSchema({ httpPort: service.defaultHttpPort, bus: 'kafka', migrate: false, metrics }));
     config = toRuntimeConfig(service.name, parleyVersion, env, { requireDatabaseUrl: true });
   } catch (error) {
     exitOnConfigError(error);

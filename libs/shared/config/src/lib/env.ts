@@ -19,11 +19,22 @@ const port = z.coerce.number().int().min(0).max(65535);
  * The variables every service reads. Each app extends this with its own and picks defaults
  * (the embedded app defaults to the in-process bus and an embedded database).
  */
-export function baseEnvSchema(defaults: { httpPort: number; bus: 'inprocess' | 'kafka'; migrate: boolean }) {
+export function baseEnvSchema(defaults: {
+  httpPort: number;
+  bus: 'inprocess' | 'kafka';
+  migrate: boolean;
+  /** Where `/metrics` is served: loopback in the embedded app, the pod address for a service. */
+  metrics: { host: string; port: number };
+}) {
   return z.object({
     PARLEY_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
     PARLEY_HTTP_PORT: port.default(defaults.httpPort),
     PARLEY_HTTP_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+    PARLEY_HTTP_BODY_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+    PARLEY_HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).default(4096),
+    PARLEY_METRICS_HOST: z.string().min(1).default(defaults.metrics.host),
+    /** 0: no metrics listener. */
+    PARLEY_METRICS_PORT: port.default(defaults.metrics.port),
     PARLEY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     PARLEY_BUS: z.enum(['inprocess', 'kafka']).default(defaults.bus),
     KAFKA_BROKERS: z

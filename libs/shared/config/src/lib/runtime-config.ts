@@ -48,12 +48,24 @@ export interface CalendarConfig {
   defaultWorkingHoursTimeZone: string;
 }
 
+export interface HttpConfig {
+  host: string;
+  port: number;
+  bodyLimitBytes: number;
+  /** How long a request's head, and then its body, may take to arrive (408 and close past it). */
+  bodyTimeoutMs: number;
+  /** Open connections at most; past it new ones are closed on accept. */
+  maxConnections: number;
+}
+
 /** The typed view of the shared variables that every service module receives. */
 export interface RuntimeConfig {
   service: string;
   version: string;
   instanceId: string;
-  http: { host: string; port: number; bodyLimitBytes: number };
+  http: HttpConfig;
+  /** The separate `/metrics` listener; port 0: none. */
+  metrics: { host: string; port: number };
   logLevel: BaseEnv['PARLEY_LOG_LEVEL'];
   bus: BusConfig;
   database: DatabaseConfig;
@@ -82,13 +94,23 @@ export function toRuntimeConfig(
     problems.push('PARLEY_ID_SECRET: required for ews-gateway (at least 32 characters, the same on every replica, never changed)');
   }
   if (env.PARLEY_BUS === 'kafka' && env.KAFKA_BROKERS.length === 0) problems.push('KAFKA_BROKERS: required when PARLEY_BUS=kafka');
+  if (env.PARLEY_METRICS_PORT !== 0 && env.PARLEY_METRICS_PORT === env.PARLEY_HTTP_PORT) {
+    problems.push('PARLEY_METRICS_PORT: must differ from PARLEY_HTTP_PORT (metrics are never served on the public port; 0 turns them off)');
+  }
   if (opts.requireDatabaseUrl && !env.DATABASE_URL) problems.push('DATABASE_URL: required (postgres://user:pass@host:5432/db)');
   if (problems.length) throw new ConfigError(problems);
   return {
     service,
     version,
     instanceId: env.PARLEY_INSTANCE_ID,
-    http: { host: env.PARLEY_HTTP_HOST, port: env.PARLEY_HTTP_PORT, bodyLimitBytes: env.PARLEY_HTTP_BODY_LIMIT_BYTES },
+    http: {
+      host: env.PARLEY_HTTP_HOST,
+      port: env.PARLEY_HTTP_PORT,
+      bodyLimitBytes: env.PARLEY_HTTP_BODY_LIMIT_BYTES,
+      bodyTimeoutMs: env.PARLEY_HTTP_BODY_TIMEOUT_MS,
+      maxConnections: env.PARLEY_HTTP_MAX_CONNECTIONS,
+    },
+    metrics: { host: env.PARLEY_METRICS_HOST, port: env.PARLEY_METRICS_PORT },
     logLevel: env.PARLEY_LOG_LEVEL,
     bus: {
       kind: env.PARLEY_BUS,
