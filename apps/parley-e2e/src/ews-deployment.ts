@@ -19,16 +19,25 @@ export const EWS_BODY_LIMIT_BYTES = 1024 * 1024;
 /** Failed sign-ins per account before `ErrorServerBusy` (`PARLEY_EWS_AUTH_MAX_FAILURES_PER_ACCOUNT`). */
 export const EWS_MAX_FAILURES_PER_ACCOUNT = 3;
 
+/** How long a request body may take to arrive (`PARLEY_HTTP_BODY_TIMEOUT_MS`); short, so the stall case is quick. */
+export const EWS_BODY_TIMEOUT_MS = 3000;
+/** The gateway's connection cap (`PARLEY_HTTP_MAX_CONNECTIONS`): above what the client scenarios open at once. */
+export const EWS_MAX_CONNECTIONS = 200;
+
 /** What every deployment's gateway is started with, so that the scenarios can rely on it. */
 const EWS_ENV: NodeJS.ProcessEnv = {
   PARLEY_PUBLIC_URL: `${EWS_PUBLIC_URL}/`,
   PARLEY_HTTP_BODY_LIMIT_BYTES: String(EWS_BODY_LIMIT_BYTES),
   PARLEY_EWS_AUTH_MAX_FAILURES_PER_ACCOUNT: String(EWS_MAX_FAILURES_PER_ACCOUNT),
+  PARLEY_HTTP_BODY_TIMEOUT_MS: String(EWS_BODY_TIMEOUT_MS),
+  PARLEY_HTTP_MAX_CONNECTIONS: String(EWS_MAX_CONNECTIONS),
 };
 
 export interface EwsDeployment {
   /** The gateway's base URL (`http://127.0.0.1:<port>`). */
   readonly base: string;
+  /** The gateway's metrics listener (`http://127.0.0.1:<PARLEY_METRICS_PORT>`). */
+  readonly metricsBase: string;
   /** A user's address in this deployment; `nobody` is never created (an unknown mailbox). */
   address(user: EwsUser | 'nobody'): string;
   /** A user's password in this deployment. */
@@ -41,9 +50,10 @@ export interface EwsDeployment {
 /** The built embedded app with its demo users (`alice@parley.test`, password `alice-demo-pw`). */
 export async function startEmbeddedEwsDeployment(): Promise<EwsDeployment> {
   useNodeXhr();
-  const { base, stop } = await startEmbeddedParley(EWS_ENV);
+  const { base, metricsBase, stop } = await startEmbeddedParley(EWS_ENV);
   return {
     base,
+    metricsBase,
     address: (user) => `${user}@parley.test`,
     password: (user) => `${user}-demo-pw`,
     client: (user) => ewsService(base, `${user}@parley.test`, `${user}-demo-pw`),
@@ -63,6 +73,7 @@ export async function startKafkaEwsDeployment(prefix: string): Promise<KafkaEwsD
   return {
     kafka,
     base: kafka.base,
+    metricsBase: kafka.metricsBase,
     address: (user) => kafka.address(user),
     password: (user) => kafka.password(kafka.address(user)),
     client: (user) => kafka.as(kafka.address(user)),

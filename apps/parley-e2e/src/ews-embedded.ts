@@ -9,6 +9,8 @@ import { appBundle } from './repo';
 export interface EmbeddedParley {
   proc: RunningProcess;
   base: string;
+  /** Its metrics listener's base URL (`PARLEY_METRICS_PORT`, on loopback). */
+  metricsBase: string;
   /** Its data directory under the system temp dir; deleted by `stop()`. */
   dataDir: string;
   /** Stops the app (SIGTERM; it stops its PostgreSQL), makes sure PostgreSQL is gone and deletes the data directory. */
@@ -26,10 +28,12 @@ export async function startEmbeddedParley(extraEnv: NodeJS.ProcessEnv = {}): Pro
   // As root, PostgreSQL runs as the postgres user, which must be able to enter the directory.
   await chmod(dataDir, 0o755);
   const port = await freePort();
+  const metricsPort = await freePort();
   const bundle = appBundle('parley');
   const proc = startProcess('node', [bundle], {
     PARLEY_DATA_DIR: dataDir,
     PARLEY_HTTP_PORT: String(port),
+    PARLEY_METRICS_PORT: String(metricsPort),
     PARLEY_EMBEDDED_PG_PORT: String(await freePort()),
     PARLEY_LOG_LEVEL: 'warn',
     DATABASE_URL: '',
@@ -56,7 +60,7 @@ export async function startEmbeddedParley(extraEnv: NodeJS.ProcessEnv = {}): Pro
     await stop();
     throw error;
   }
-  return { proc, base, dataDir, stop };
+  return { proc, base, metricsBase: `http://127.0.0.1:${metricsPort}`, dataDir, stop };
 }
 
 /** ews-javascript-api over plain Node HTTP. */
