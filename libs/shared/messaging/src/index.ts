@@ -7,3 +7,8 @@ export * from './lib/topic-admin';
 export * from './lib/kafka-state-reader';
 export * from './lib/envelope-consumer';
 export * from './lib/messaging.module';
+export * from './lib/dead-letter/message-failure';
+export * from './lib/dead-letter/retry-policy';
+export * from './lib/dead-letter/dead-letter.repository';
+export * from './lib/dead-letter/dead-letter-init.migration';
+export * from './lib/dead-letter/dead-letter-replayer';

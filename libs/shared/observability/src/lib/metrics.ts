@@ -5,6 +5,7 @@ export class Metrics {
   readonly registry = new Registry();
   readonly httpRequests: Histogram<'method' | 'route' | 'status'>;
   readonly messagesHandled: Counter<'topic' | 'outcome'>;
+  readonly deadLetters: Counter<'topic' | 'consumer_group' | 'kind'>;
   /** Backlog readers by owning service; the gauge asks each at scrape time. */
   private readonly outboxBacklogs = new Map<string, () => Promise<number>>();
 
@@ -22,6 +23,12 @@ export class Metrics {
       name: 'parley_messages_handled_total',
       help: 'Bus messages handled, by topic and outcome (applied, duplicate, dead-lettered)',
       labelNames: ['topic', 'outcome'],
+      registers: [this.registry],
+    });
+    this.deadLetters = new Counter({
+      name: 'parley_dead_letters_total',
+      help: 'Consumed events given up and stored as dead letters, by topic, consumer group and kind (invalid, permanent, retries-exhausted)',
+      labelNames: ['topic', 'consumer_group', 'kind'],
       registers: [this.registry],
     });
     const backlogs = this.outboxBacklogs;
