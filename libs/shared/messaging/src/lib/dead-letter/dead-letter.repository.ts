@@ -121,8 +121,8 @@ export class DeadLetterRepository implements DeadLetterSink {
       const letter = toDeadLetter(rows[0]);
       if (letter.replayedAt) throw new DeadLetterError('AlreadyReplayed', `dead letter ${id} was replayed at ${letter.replayedAt.toISOString()} (${letter.outcome ?? 'no outcome'})`);
       if (letter.replayRequestedAt) throw new DeadLetterError('ReplayPending', `dead letter ${id} is already waiting for its replay (requested ${letter.replayRequestedAt.toISOString()})`);
-      const updated: DeadLetterRow[] = await manager.query(`UPDATE messaging.dead_letter SET replay_requested_at = now() WHERE id = $1 RETURNING ${COLUMNS}`, [id]);
-      return toDeadLetter(updated[0]);
+      await manager.query(`UPDATE messaging.dead_letter SET replay_requested_at = now() WHERE id = $1`, [id]);
+      return { ...letter, replayRequestedAt: new Date() };
     });
   }
 
