@@ -7,7 +7,8 @@ import { ZodError } from 'zod';
 export class PermanentMessageError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = new.target.name;
+    // Named explicitly: a bundler may rename classes. Subclasses set their own.
+    this.name = 'PermanentMessageError';
   }
 }
 
