@@ -173,7 +173,8 @@ export class DeadLetterStore implements OnModuleInit, OnApplicationBootstrap, Be
 
   async onModuleInit(): Promise<void> {
     await openServiceDataSource(this.dataSource, { migrate: this.opts.deadLetters.migrate });
-    this.readiness.register('dead-letters', () => this.dataSource.query('SELECT 1').then(() => true));
+    // The table, not just the connection: a service started before `migrate` could not store one.
+    this.readiness.register('dead-letters', () => this.dataSource.query('SELECT 1 FROM messaging.dead_letter LIMIT 1').then(() => true));
   }
 
   onApplicationBootstrap(): void {

@@ -6,8 +6,8 @@ export interface RetryPolicy {
   initialBackoffMs: number;
   /**
    * Longest time one message may spend in retries, counted from its first attempt. On Kafka the
-   * partition waits meanwhile and no heartbeat is sent from it, so this stays well under the
-   * consumer's 10 s session timeout.
+   * partition waits meanwhile, and kafkajs heartbeats only between messages, so this stays well
+   * under the consumer's 10 s session timeout.
    */
   retryBudgetMs: number;
 }
