@@ -73,7 +73,7 @@ describe('embedded mode (npm start)', () => {
     expect(out).toMatch(/alice@parley\.test\s+alice-demo-pw/);
     expect(await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()).toEqual({ status: 'ok' });
     const ready = (await (await fetch(`http://127.0.0.1:${port}/readyz`)).json()) as { checks: Record<string, { ok: boolean }> };
-    expect(Object.keys(ready.checks).sort()).toEqual(['bus', 'db:calendar-sync', 'db:presence-bridge', 'db:voicemail-ingest', 'directory']);
+    expect(Object.keys(ready.checks).sort()).toEqual(['bus', 'db:calendar-sync', 'db:presence-bridge', 'db:voicemail-ingest', 'dead-letters', 'directory']);
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     expect(metrics).toMatch(/parley_http_request_duration_seconds_bucket/);
     expect(metrics).toMatch(/parley_outbox_pending_messages\{owner="calendar-sync"/);
