@@ -166,7 +166,7 @@ export class DeadLetterStore implements OnModuleInit, OnApplicationBootstrap, Be
   constructor(
     @Inject(DEAD_LETTER_DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(MESSAGING_OPTIONS) private readonly opts: MessagingOptions,
-    readonly repository: DeadLetterRepository,
+    private readonly repository: DeadLetterRepository,
     private readonly transport: MessagingTransport,
     private readonly readiness: ReadinessRegistry,
   ) {}
