@@ -9,7 +9,7 @@ export const DLQ_LIST_LIMIT = 100;
 export const usage = `Usage: npm run directory -- <command>   (or: node dist/apps/parley-admin/main.js <command>)
 
 Commands:
-  migrate                                   bring the directory and every service schema up to date
+  migrate                                   bring the directory, messaging and every service schema up to date
   user add <address> --name "<display name>" [--password <pw> | --password-stdin]
                      [--extension <n>] [--sip <uri>]
   user passwd <address> (--password <pw> | --password-stdin)

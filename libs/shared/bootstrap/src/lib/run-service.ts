@@ -30,7 +30,7 @@ export async function migrateAll(dataSources: DataSource[], log: (line: string) 
 /**
  * Entry point of a service running as its own process (distributed mode):
  *   main.js          run the service
- *   main.js migrate  bring its schema (and the directory's) up to date, then exit
+ *   main.js migrate  bring its schema (and the directory's and messaging's) up to date, then exit
  */
 export async function runService(service: ServiceDefinition, argv = process.argv.slice(2)): Promise<void> {
   let config;
