@@ -10,5 +10,6 @@ export * from './lib/messaging.module';
 export * from './lib/dead-letter/message-failure';
 export * from './lib/dead-letter/retry-policy';
 export * from './lib/dead-letter/dead-letter.repository';
+export * from './lib/dead-letter/dead-letter.exception';
 export * from './lib/dead-letter/dead-letter-init.migration';
 export * from './lib/dead-letter/dead-letter-replayer';

@@ -159,7 +159,7 @@ const DEAD_LETTER_DATA_SOURCE = Symbol('DEAD_LETTER_DATA_SOURCE');
  * consumes and stopped before its consumers are.
  */
 @Injectable()
-export class DeadLetterStore implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+class DeadLetterStore implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('DeadLetter');
   private replayer: DeadLetterReplayer | undefined;
 

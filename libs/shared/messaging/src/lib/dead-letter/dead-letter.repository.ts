@@ -1,6 +1,7 @@
 import { createServiceDataSource } from '@parley/persistence';
 import { DataSource, EntityManager } from 'typeorm';
 import { DeadLetterInit1764700000000 } from './dead-letter-init.migration';
+import { DeadLetterError } from './dead-letter.exception';
 
 /** Why a message was given up: it failed validation, the handler refused it, or retries ran out. */
 export type DeadLetterKind = 'invalid' | 'permanent' | 'retries-exhausted';
@@ -29,15 +30,6 @@ export interface StoredDeadLetter extends NewDeadLetter {
 /** Where the envelope consumer puts what it gives up on; resolves with the dead letter's id. */
 export interface DeadLetterSink {
   record(letter: NewDeadLetter): Promise<string>;
-}
-
-export class DeadLetterError extends Error {
-  constructor(
-    readonly code: 'NoSuchDeadLetter' | 'ReplayPending' | 'AlreadyReplayed',
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /** The schema the messaging lib owns in every deployment's database (see docs/architecture.md). */
