@@ -75,7 +75,7 @@ describe('embedded mode (npm start)', () => {
     expect(out).toMatch(/alice@parley\.test\s+alice-demo-pw/);
     expect(await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()).toEqual({ status: 'ok' });
     const ready = (await (await fetch(`http://127.0.0.1:${port}/readyz`)).json()) as { checks: Record<string, { ok: boolean }> };
-    expect(Object.keys(ready.checks).sort()).toEqual(['bus', 'db:calendar-sync', 'db:presence-bridge', 'db:voicemail-ingest', 'directory']);
+    expect(Object.keys(ready.checks).sort()).toEqual(['bus', 'db:calendar-sync', 'db:presence-bridge', 'db:voicemail-ingest', 'dead-letters', 'directory']);
     expect(out).toContain(`Metrics    http://127.0.0.1:${metricsPort}/metrics`);
     expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(404);
     const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();

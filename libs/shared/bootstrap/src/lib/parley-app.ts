@@ -44,6 +44,7 @@ function rootModule(opts: ParleyAppOptions): DynamicModule {
         consumerGroup: names.length === 1 ? names[0] : 'embedded',
         instanceId: config.instanceId,
         requestTopics: opts.services.flatMap((s) => s.requestTopics),
+        deadLetters: { ...config.deadLetters, databaseUrl: opts.databaseUrl, migrate: opts.migrate },
       }),
       DirectoryModule.forRoot({ url: opts.databaseUrl, poolSize: Math.min(config.database.poolSize, 5), migrate: opts.migrate, service: config.service }),
       ...opts.services.map((s) => s.module({ database, config })),

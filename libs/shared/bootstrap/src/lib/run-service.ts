@@ -1,5 +1,6 @@
 import { baseEnvSchema, ConfigError, parleyVersion, parseEnv, ServiceDefinition, toRuntimeConfig } from '@parley/config';
 import { createDirectoryDataSource } from '@parley/directory';
+import { createDeadLetterDataSource } from '@parley/messaging';
 import { migrateServiceSchema } from '@parley/persistence';
 import { DataSource } from 'typeorm';
 import { closeOnSignals, startParleyApp } from './parley-app';
@@ -29,7 +30,7 @@ export async function migrateAll(dataSources: DataSource[], log: (line: string) 
 /**
  * Entry point of a service running as its own process (distributed mode):
  *   main.js          run the service
- *   main.js migrate  bring its schema (and the directory's) up to date, then exit
+ *   main.js migrate  bring its schema (and the directory's and messaging's) up to date, then exit
  */
 export async function runService(service: ServiceDefinition, argv = process.argv.slice(2)): Promise<void> {
   let config;
@@ -43,7 +44,7 @@ export async function runService(service: ServiceDefinition, argv = process.argv
   }
   const databaseUrl = config.database.url as string;
   if (argv[0] === 'migrate') {
-    const sources = [createDirectoryDataSource({ url: databaseUrl, poolSize: 2, service: service.name })];
+    const sources = [createDirectoryDataSource({ url: databaseUrl, poolSize: 2, service: service.name }), createDeadLetterDataSource({ url: databaseUrl, poolSize: 2, service: service.name })];
     if (service.createDataSource) sources.push(service.createDataSource(databaseUrl));
     await migrateAll(sources, (line) => process.stdout.write(`${line}\n`));
     return;

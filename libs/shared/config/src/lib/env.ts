@@ -57,6 +57,11 @@ export function baseEnvSchema(defaults: {
     PARLEY_DB_MIGRATE: bool.prefault(defaults.migrate ? 'true' : 'false'),
     PARLEY_OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
     PARLEY_OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1000),
+    PARLEY_DLQ_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+    PARLEY_DLQ_BACKOFF_MS: z.coerce.number().int().min(1).max(5_000).default(100),
+    /** At most 8 s: a Kafka partition waits meanwhile, and the consumer's session times out at 10 s. */
+    PARLEY_DLQ_RETRY_BUDGET_MS: z.coerce.number().int().min(0).max(8_000).default(5_000),
+    PARLEY_DLQ_REPLAY_POLL_MS: z.coerce.number().int().min(100).max(600_000).default(2_000),
     PARLEY_INSTANCE_ID: z
       .string()
       .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore only')

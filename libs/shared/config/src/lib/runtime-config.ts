@@ -14,6 +14,18 @@ export interface BusConfig {
   requestTimeoutMs: number;
 }
 
+/** The consumers' retry and dead-letter policy (see docs/architecture.md). */
+export interface DeadLetterConfig {
+  /** Deliveries of a transiently failing event to its handler, the first included, before it is dead-lettered. */
+  maxAttempts: number;
+  /** Wait before the first retry; each further wait doubles. */
+  initialBackoffMs: number;
+  /** Longest time one event may spend in retries. */
+  retryBudgetMs: number;
+  /** How often each consumer group looks for dead letters an operator asked to replay. */
+  replayPollMs: number;
+}
+
 export interface DatabaseConfig {
   /** Absent only in the embedded app, which then starts its own PostgreSQL. */
   url: string | undefined;
@@ -69,6 +81,7 @@ export interface RuntimeConfig {
   logLevel: BaseEnv['PARLEY_LOG_LEVEL'];
   bus: BusConfig;
   database: DatabaseConfig;
+  deadLetters: DeadLetterConfig;
   ews: EwsConfig;
   calendar: CalendarConfig;
 }
@@ -127,6 +140,12 @@ export function toRuntimeConfig(
       migrate: env.PARLEY_DB_MIGRATE,
       outboxPollMs: env.PARLEY_OUTBOX_POLL_MS,
       outboxBatchSize: env.PARLEY_OUTBOX_BATCH_SIZE,
+    },
+    deadLetters: {
+      maxAttempts: env.PARLEY_DLQ_MAX_ATTEMPTS,
+      initialBackoffMs: env.PARLEY_DLQ_BACKOFF_MS,
+      retryBudgetMs: env.PARLEY_DLQ_RETRY_BUDGET_MS,
+      replayPollMs: env.PARLEY_DLQ_REPLAY_POLL_MS,
     },
     ews: {
       publicUrl: (env.PARLEY_PUBLIC_URL ?? defaultPublicUrl(env.PARLEY_HTTP_HOST, env.PARLEY_HTTP_PORT)).replace(/\/+$/, ''),

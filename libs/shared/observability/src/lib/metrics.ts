@@ -7,6 +7,7 @@ export class Metrics {
   readonly messagesHandled: Counter<'topic' | 'outcome'>;
   /** Connections the HTTP server closed on accept because it was at its connection cap. */
   readonly httpConnectionsDropped: Counter;
+  readonly deadLetters: Counter<'topic' | 'consumer_group' | 'kind'>;
   /** Backlog readers by owning service; the gauge asks each at scrape time. */
   private readonly outboxBacklogs = new Map<string, () => Promise<number>>();
 
@@ -29,6 +30,12 @@ export class Metrics {
     this.httpConnectionsDropped = new Counter({
       name: 'parley_http_connections_dropped_total',
       help: 'HTTP connections closed on accept because the server was at PARLEY_HTTP_MAX_CONNECTIONS',
+      registers: [this.registry],
+    });
+    this.deadLetters = new Counter({
+      name: 'parley_dead_letters_total',
+      help: 'Consumed events given up and stored as dead letters, by topic, consumer group and kind (invalid, permanent, retries-exhausted)',
+      labelNames: ['topic', 'consumer_group', 'kind'],
       registers: [this.registry],
     });
     const backlogs = this.outboxBacklogs;
