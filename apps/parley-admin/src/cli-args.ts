@@ -3,10 +3,13 @@ import { weekDays, type WorkingHours } from '@parley/contracts';
 import { Role, Roles } from '@parley/directory';
 import { parseArgs } from 'node:util';
 
+/** How many dead letters `dlq list` prints. */
+export const DLQ_LIST_LIMIT = 100;
+
 export const usage = `Usage: npm run directory -- <command>   (or: node dist/apps/parley-admin/main.js <command>)
 
 Commands:
-  migrate                                   bring the directory and every service schema up to date
+  migrate                                   bring the directory, messaging and every service schema up to date
   user add <address> --name "<display name>" [--password <pw> | --password-stdin]
                      [--extension <n>] [--sip <uri>]
   user passwd <address> (--password <pw> | --password-stdin)
@@ -18,6 +21,9 @@ Commands:
   working-hours set <address> --time-zone <zone> [--days <days>] [--start <hh:mm>] [--end <hh:mm>]
   working-hours reset <address>             back to calendar-sync's default
   seed-demo                                 create the missing demo users (as npm start does)
+  dlq list [--topic <topic>] [--group <consumer group>]
+                                            dead letters, newest first (the latest ${DLQ_LIST_LIMIT})
+  dlq replay <id>                           deliver dead letter <id> again, to its consumer group only
   help                                      this text
 
 Roles: ${Object.values(Roles).join(', ')}
@@ -32,6 +38,10 @@ Standard Time") or an IANA zone ("Europe/Berlin"); --days a comma-separated list
 ranges (default mon-fri; e.g. mon,wed,fri or sun-thu); --start and --end the local times
 (default 08:00 and 17:00; --end may be 24:00). The default, for users without their own, is
 Monday to Friday 08:00-17:00 in calendar-sync's PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE.
+
+dlq replay marks the letter; a running replica of its consumer group picks it up within
+PARLEY_DLQ_REPLAY_POLL_MS, hands the original message to its handler and records the outcome
+(dlq list shows it). A letter is replayed once; a replay that fails again is a new dead letter.
 
 Database: DATABASE_URL (postgres://…), or else the embedded database of a running \`npm start\`
 (credentials from <PARLEY_DATA_DIR or ./data>/postgres.credentials.json, port
@@ -53,7 +63,9 @@ export type AdminCommand =
   | { kind: 'token-issue'; address: string; ttlSeconds: number }
   | { kind: 'working-hours-show'; address: string }
   | { kind: 'working-hours-set'; address: string; workingHours: WorkingHours }
-  | { kind: 'working-hours-reset'; address: string };
+  | { kind: 'working-hours-reset'; address: string }
+  | { kind: 'dlq-list'; topic?: string; consumerGroup?: string }
+  | { kind: 'dlq-replay'; id: string };
 
 /** Default and longest lifetime of an issued bearer token. */
 export const TOKEN_TTL_DEFAULT_SECONDS = 3600;
@@ -74,6 +86,8 @@ const options = {
   days: { type: 'string' },
   start: { type: 'string' },
   end: { type: 'string' },
+  topic: { type: 'string' },
+  group: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -91,7 +105,7 @@ export function parseCommand(argv: readonly string[]): AdminCommand {
   const { values, positionals } = parsed;
   if (values.help) return { kind: 'help' };
   const [first, second, ...rest] = positionals;
-  const grouped = first === 'user' || first === 'role' || first === 'token' || first === 'working-hours';
+  const grouped = first === 'user' || first === 'role' || first === 'token' || first === 'working-hours' || first === 'dlq';
   const command = grouped ? `${first} ${second ?? ''}`.trim() : (first ?? 'help');
   const operands = grouped ? rest : positionals.slice(1);
 
@@ -155,7 +169,15 @@ export function parseCommand(argv: readonly string[]): AdminCommand {
       if (startMinutes >= endMinutes) throw new UsageError(`--end must be after --start (got ${values.start ?? '08:00'}-${values.end ?? '17:00'})`);
       return { kind: 'working-hours-set', address: operands[0], workingHours: { timeZone, days: workingDays(values.days ?? 'mon-fri'), startMinutes, endMinutes } };
     }
+    case 'dlq list':
+      requireShape(command, operands, values, 0, ['topic', 'group']);
+      return { kind: 'dlq-list', topic: nonEmpty('--topic', values.topic), consumerGroup: nonEmpty('--group', values.group) };
+    case 'dlq replay':
+      requireShape(command, operands, values, 1, []);
+      if (!/^[1-9][0-9]{0,18}$/.test(operands[0])) throw new UsageError(`dlq replay needs the id of a dead letter, as dlq list prints it (got "${operands[0]}")`);
+      return { kind: 'dlq-replay', id: operands[0] };
     default:
+      if (first === 'dlq') throw new UsageError(`unknown dlq command: ${second ?? '(none)'} (expected list or replay)`);
       if (first === 'working-hours') throw new UsageError(`unknown working-hours command: ${second ?? '(none)'} (expected show, set or reset)`);
       if (first === 'token') throw new UsageError(`unknown token command: ${second ?? '(none)'} (expected issue)`);
       if (first === 'user') throw new UsageError(`unknown user command: ${second ?? '(none)'} (expected add, passwd or list)`);

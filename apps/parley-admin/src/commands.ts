@@ -4,11 +4,12 @@ import { toMailboxKey, type WorkingHoursView } from '@parley/contracts';
 import { createDirectoryDataSource, demoUsers, DirectoryError, DirectoryRepository, DirectoryUser, Roles, seedDemoUsers } from '@parley/directory';
 import { signBearerToken } from '@parley/ews-gateway/auth';
 import { ewsGatewayService } from '@parley/ews-gateway/service';
+import { createDeadLetterDataSource, DeadLetterRepository, StoredDeadLetter } from '@parley/messaging';
 import { presenceBridgeService } from '@parley/presence-bridge/service';
 import { voicemailIngestService } from '@parley/voicemail-ingest/service';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { AdminCommand } from './cli-args';
+import { AdminCommand, DLQ_LIST_LIMIT } from './cli-args';
 
 /** A command with its password already read (stdin is consumed before connecting). */
 export type ResolvedCommand =
@@ -26,11 +27,12 @@ const services = [calendarSyncService, presenceBridgeService, voicemailIngestSer
  */
 export async function runCommand(command: ResolvedCommand, url: string, out: (line: string) => void, note: (line: string) => void = out): Promise<void> {
   if (command.kind === 'migrate') {
-    const sources = [createDirectoryDataSource({ url, poolSize: 2, service: APPLICATION_NAME })];
+    const sources = [createDirectoryDataSource({ url, poolSize: 2, service: APPLICATION_NAME }), createDeadLetterDataSource({ url, poolSize: 2, service: APPLICATION_NAME })];
     for (const service of services) if (service.createDataSource) sources.push(service.createDataSource(url));
     await migrateAll(sources, out);
     return;
   }
+  if (command.kind === 'dlq-list' || command.kind === 'dlq-replay') return runDeadLetterCommand(command, url, out, note);
   const dataSource = createDirectoryDataSource({ url, poolSize: 2, service: APPLICATION_NAME });
   // Failures are reported as one line by main; TypeORM's query-error log would repeat them at length.
   dataSource.setOptions({ logging: [] });
@@ -42,6 +44,54 @@ export async function runCommand(command: ResolvedCommand, url: string, out: (li
   } finally {
     await destroy(dataSource);
   }
+}
+
+/** The dead-letter table is missing: the database was never migrated with this version. */
+export class DeadLetterStoreMissingError extends Error {}
+
+type DeadLetterCommand = Extract<ResolvedCommand, { kind: 'dlq-list' | 'dlq-replay' }>;
+
+/** Dead letters live in the messaging lib's own schema (see docs/operations.md, "Dead letters"). */
+async function runDeadLetterCommand(command: DeadLetterCommand, url: string, out: (line: string) => void, note: (line: string) => void): Promise<void> {
+  const dataSource = createDeadLetterDataSource({ url, poolSize: 1, service: APPLICATION_NAME });
+  dataSource.setOptions({ logging: [] });
+  await dataSource.initialize();
+  try {
+    const letters = new DeadLetterRepository(dataSource);
+    if (command.kind === 'dlq-replay') {
+      const letter = await letters.requestReplay(command.id);
+      out(`replay of dead letter ${letter.id} requested: ${letter.consumerGroup} delivers it again to its handler of ${letter.topic}; dlq list shows the outcome`);
+      return;
+    }
+    const filter = { topic: command.topic, consumerGroup: command.consumerGroup };
+    const listed = await letters.list({ ...filter, limit: DLQ_LIST_LIMIT });
+    for (const line of formatDeadLetterTable(listed)) out(line);
+    const total = listed.length < DLQ_LIST_LIMIT ? listed.length : await letters.count(filter);
+    if (total > listed.length) note(`showing the latest ${listed.length} of ${total} dead letters (narrow with --topic or --group)`);
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    if (code === '42P01' || code === '3F000') throw new DeadLetterStoreMissingError('the dead-letter table does not exist yet: run the migrate command first');
+    throw error;
+  } finally {
+    await destroy(dataSource);
+  }
+}
+
+/** Where a dead letter stands: waiting, waiting for its replay, or replayed (with the outcome). */
+function stateOf(letter: StoredDeadLetter): string {
+  if (letter.replayedAt) return `replayed: ${letter.outcome ?? '-'}`;
+  return letter.replayRequestedAt ? 'replay requested' : 'dead';
+}
+
+/** A plain-text table, newest first; the reason last (its first line). */
+export function formatDeadLetterTable(letters: StoredDeadLetter[]): string[] {
+  if (letters.length === 0) return ['no dead letters'];
+  const rows = [
+    ['ID', 'FAILED AT', 'GROUP', 'TOPIC', 'KEY', 'KIND', 'ATTEMPTS', 'STATE', 'REASON'],
+    ...letters.map((l) => [l.id, l.failedAt.toISOString(), l.consumerGroup, l.topic, l.key || '-', l.kind, String(l.attempts), stateOf(l), l.reason.split('\n')[0]]),
+  ];
+  const widths = rows[0].map((_, col) => Math.max(...rows.map((r) => r[col].length)));
+  return rows.map((r) => r.map((cell, col) => (col === r.length - 1 ? cell : cell.padEnd(widths[col]))).join('  '));
 }
 
 type WorkingHoursCommand = Extract<ResolvedCommand, { kind: 'working-hours-show' | 'working-hours-set' | 'working-hours-reset' }>;
@@ -82,7 +132,7 @@ function clock(minutes: number): string {
 }
 
 async function runDirectoryCommand(
-  command: Exclude<ResolvedCommand, { kind: 'migrate' } | WorkingHoursCommand>,
+  command: Exclude<ResolvedCommand, { kind: 'migrate' } | WorkingHoursCommand | DeadLetterCommand>,
   directory: DirectoryRepository,
   out: (line: string) => void,
   note: (line: string) => void,

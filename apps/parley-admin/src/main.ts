@@ -2,8 +2,9 @@ import 'reflect-metadata';
 import { exitOnConfigError } from '@parley/bootstrap';
 import { parseEnv } from '@parley/config';
 import { DirectoryError } from '@parley/directory';
+import { DeadLetterError } from '@parley/messaging';
 import { AdminCommand, parseCommand, PasswordSource, usage, UsageError } from './cli-args';
-import { ResolvedCommand, runCommand } from './commands';
+import { DeadLetterStoreMissingError, ResolvedCommand, runCommand } from './commands';
 import { AdminEnv, adminEnvSchema, DatabaseTarget, DatabaseUnavailableError, isConnectionRefused, resolveDatabase } from './database-url';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -74,7 +75,7 @@ class TokenKeyMissingError extends Error {}
 
 /** One line for the failures an operator can act on; undefined for bugs (printed with their stack). */
 function explain(error: unknown, target: DatabaseTarget | undefined): string | undefined {
-  if (error instanceof DirectoryError || error instanceof DatabaseUnavailableError || error instanceof PasswordInputError || error instanceof TokenKeyMissingError) return error.message;
+  if (error instanceof DirectoryError || error instanceof DeadLetterError || error instanceof DeadLetterStoreMissingError || error instanceof DatabaseUnavailableError || error instanceof PasswordInputError || error instanceof TokenKeyMissingError) return error.message;
   if (isConnectionRefused(error) && target) {
     return target.embedded
       ? new DatabaseUnavailableError(`DATABASE_URL is not set and no embedded database answers on ${target.where}`).message

@@ -17,7 +17,8 @@ export interface EwsTarget {
 }
 
 /** Common to every Parley process the benchmark starts: quiet logs (one line per request would be measured too). */
-const QUIET = { PARLEY_LOG_LEVEL: 'warn', KAFKAJS_NO_PARTITIONER_WARNING: '1' };
+// Quiet, and without metrics listeners (the default ports would clash between the processes).
+const QUIET = { PARLEY_LOG_LEVEL: 'warn', KAFKAJS_NO_PARTITIONER_WARNING: '1', PARLEY_METRICS_PORT: '0' };
 
 export function bundle(repoRoot: string, app: string): string {
   const file = path.join(repoRoot, 'dist', 'apps', app, 'main.js');

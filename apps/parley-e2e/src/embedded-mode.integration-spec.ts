@@ -11,11 +11,12 @@ describe('embedded mode (npm start)', () => {
   let dataDir: string;
   let port: number;
   let pgPort: number;
+  let metricsPort: number;
   let app: RunningProcess | undefined;
   let reaper: ExitReaper;
 
   async function start(extraEnv: NodeJS.ProcessEnv = {}): Promise<RunningProcess> {
-    const proc = startProcess('npm', ['start', '--silent'], { PARLEY_DATA_DIR: dataDir, PARLEY_HTTP_PORT: String(port), PARLEY_EMBEDDED_PG_PORT: String(pgPort), ...extraEnv }, {
+    const proc = startProcess('npm', ['start', '--silent'], { PARLEY_DATA_DIR: dataDir, PARLEY_HTTP_PORT: String(port), PARLEY_EMBEDDED_PG_PORT: String(pgPort), PARLEY_METRICS_PORT: String(metricsPort), ...extraEnv }, {
       cwd: repoRoot,
       detached: true,
     });
@@ -53,6 +54,7 @@ describe('embedded mode (npm start)', () => {
     await chmod(dataDir, 0o755);
     port = await freePort();
     pgPort = await freePort();
+    metricsPort = await freePort();
   });
 
   afterEach(async () => {
@@ -64,7 +66,7 @@ describe('embedded mode (npm start)', () => {
     await reaper?.reapNow();
   });
 
-  it('starts, prints its URLs and demo users, and answers health, readiness and metrics', async () => {
+  it('starts, prints its URLs and demo users, and answers health, readiness and (on the loopback metrics listener only) metrics', async () => {
     app = await start();
     const proc = app;
     await waitFor(() => proc.output().includes('Stop with Ctrl+C'), { what: 'the welcome text' });
@@ -73,8 +75,10 @@ describe('embedded mode (npm start)', () => {
     expect(out).toMatch(/alice@parley\.test\s+alice-demo-pw/);
     expect(await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()).toEqual({ status: 'ok' });
     const ready = (await (await fetch(`http://127.0.0.1:${port}/readyz`)).json()) as { checks: Record<string, { ok: boolean }> };
-    expect(Object.keys(ready.checks).sort()).toEqual(['bus', 'db:calendar-sync', 'db:presence-bridge', 'db:voicemail-ingest', 'directory']);
-    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(Object.keys(ready.checks).sort()).toEqual(['bus', 'db:calendar-sync', 'db:presence-bridge', 'db:voicemail-ingest', 'dead-letters', 'directory']);
+    expect(out).toContain(`Metrics    http://127.0.0.1:${metricsPort}/metrics`);
+    expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(404);
+    const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
     expect(metrics).toMatch(/parley_http_request_duration_seconds_bucket/);
     expect(metrics).toMatch(/parley_outbox_pending_messages\{owner="calendar-sync"/);
     const client = await embeddedDatabase();

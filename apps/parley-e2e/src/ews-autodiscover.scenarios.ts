@@ -11,6 +11,16 @@ import { EWS_DISPLAY_NAMES, EWS_PUBLIC_URL, EwsDeployment } from './ews-deployme
 const poxRequest = (address: string) =>
   `<?xml version="1.0" encoding="utf-8"?><Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006"><Request><EMailAddress>${address}</EMailAddress><AcceptableResponseSchema>http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a</AcceptableResponseSchema></Request></Autodiscover>`;
 
+/** An Autodiscover error response (response schema 2006) with `code`, never a SOAP fault. */
+function expectPoxError(xml: string, code: number, message?: string): void {
+  expect(xml).toMatch(/^(<\?xml[^>]*\?>)?<(\w+:)?Autodiscover xmlns(:\w+)?="http:\/\/schemas\.microsoft\.com\/exchange\/autodiscover\/responseschema\/2006"/);
+  expect(xml).toMatch(/<(\w+:)?Error Time="\d\d:\d\d:\d\d\.\d+" Id="\d+">/);
+  expect(xml).toMatch(new RegExp(`<(\\w+:)?ErrorCode>${code}</`));
+  if (message) expect(xml).toMatch(new RegExp(`<(\\w+:)?Message>${message}</`));
+  expect(xml).toMatch(/<(\w+:)?DebugData\s*\/>|<(\w+:)?DebugData><\/(\w+:)?DebugData>/);
+  expect(xml).not.toMatch(/Envelope|Fault/);
+}
+
 const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The HTTPS Autodiscover URL the plain-HTTP redirect step must name: always the public URL's. */
@@ -108,9 +118,58 @@ export function autodiscoverScenarios(deployment: () => EwsDeployment): void {
 
     it('answers POX for an unknown address with error 500', async () => {
       const d = deployment();
-      const res = await fetch(`${d.base}/autodiscover/autodiscover.xml`, { method: 'POST', headers: { authorization: basic(d.address('bob'), d.password('bob')) }, body: poxRequest(d.address('nobody')) });
+      const res = await fetch(`${d.base}/autodiscover/autodiscover.xml`, { method: 'POST', headers: { authorization: basic(d.address('bob'), d.password('bob')), 'content-type': 'text/xml' }, body: poxRequest(d.address('nobody')) });
       expect(res.status).toBe(200);
-      expect(await res.text()).toMatch(/<(\w+:)?ErrorCode>500</);
+      expectPoxError(await res.text(), 500);
+    });
+
+    describe('POX errors are Autodiscover error responses, SOAP Autodiscover errors SOAP faults', () => {
+      const postPox = async (body: string, contentType?: string) => {
+        const d = deployment();
+        const headers: Record<string, string> = { authorization: basic(d.address('bob'), d.password('bob')) };
+        if (contentType) headers['content-type'] = contentType;
+        const res = await fetch(`${d.base}/autodiscover/autodiscover.xml`, { method: 'POST', headers, body: new TextEncoder().encode(body) });
+        return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
+      };
+
+      it('answers malformed XML, a request that is not POX Autodiscover and one without an address with 600 Invalid Request', async () => {
+        for (const body of ['<Autodiscover><Request>', '<x:Other xmlns:x="urn:x"/>', poxRequest('').replace('<EMailAddress></EMailAddress>', '')]) {
+          const answer = await postPox(body, 'text/xml');
+          expect(answer.status).toBe(200);
+          expect(answer.type).toMatch(/^text\/xml/);
+          expectPoxError(answer.text, 600, 'Invalid Request');
+        }
+      });
+
+      it('answers a response schema other than Outlook’s (ActiveSync’s) with 601', async () => {
+        const mobile = poxRequest(deployment().address('bob')).replace('outlook/responseschema/2006a', 'mobilesync/responseschema/2006');
+        const answer = await postPox(mobile, 'application/xml');
+        expect(answer.status).toBe(200);
+        expectPoxError(answer.text, 601);
+      });
+
+      it('refuses a POX body without an XML Content-Type with 415 and error 600', async () => {
+        for (const type of [undefined, 'application/json', 'application/soap+xml']) {
+          const answer = await postPox(poxRequest(deployment().address('bob')), type);
+          expect(answer.status).toBe(415);
+          expectPoxError(answer.text, 600);
+        }
+      });
+
+      it('keeps SOAP faults on the SOAP endpoint: malformed XML, and 415 without a SOAP Content-Type', async () => {
+        const d = deployment();
+        const post = (headers: Record<string, string>) =>
+          fetch(`${d.base}/autodiscover/autodiscover.svc`, { method: 'POST', headers: { authorization: basic(d.address('bob'), d.password('bob')), ...headers }, body: new TextEncoder().encode('<oops') });
+        const malformed = await post({ 'content-type': 'text/xml; charset=utf-8' });
+        expect(malformed.status).toBe(500);
+        expect(await malformed.text()).toMatch(/<(\w+:)?Fault>.*ErrorSchemaValidation/s);
+        const untyped = await post({});
+        expect(untyped.status).toBe(415);
+        const text = await untyped.text();
+        expect(text).toMatch(/<(\w+:)?Fault>/);
+        expect(text).toContain('ServerVersionInfo');
+        expect(text).not.toContain('responseschema/2006');
+      });
     });
 
     it('challenges unauthenticated POST, and GET that came over HTTPS, with 401 advertising SOAP', async () => {

@@ -70,8 +70,8 @@ describe('EWS with ews-javascript-api (four processes over Kafka)', () => {
       const window = new ews.TimeWindow(new ews.DateTime(DAY_START), new ews.DateTime(DAY_START + 24 * HOUR));
       return service.GetUserAvailability([new ews.AttendeeInfo(mailbox)], window, ews.AvailabilityData.FreeBusy, options).then((r) => r.AttendeesAvailability.Responses[0]);
     };
-    const cacheLookups = async (base: string, outcome: 'hit' | 'miss') => {
-      const text = await (await fetch(`${base}/metrics`)).text();
+    const cacheLookups = async (metricsBase: string, outcome: 'hit' | 'miss') => {
+      const text = await (await fetch(`${metricsBase}/metrics`)).text();
       return Number(new RegExp(`^parley_ews_free_busy_cache_lookups_total\\{[^}]*outcome="${outcome}"[^}]*\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
     };
     /** Asks until `done` holds (the cache TTL is 60 s, so within seconds means the change feed dropped the answer). */
@@ -91,8 +91,8 @@ describe('EWS with ews-javascript-api (four processes over Kafka)', () => {
       const onSecond = deployment.kafka.as(CAROL, second.base);
       const deadline = Date.now() + 20_000;
       // The cache goes live once the replica's change feeds have fetched; until then every lookup is off.
-      while ((await cacheLookups(second.base, 'hit')) === 0 && Date.now() < deadline) await availability(onSecond, CAROL);
-      expect(await cacheLookups(second.base, 'hit')).toBeGreaterThan(0);
+      while ((await cacheLookups(second.metricsBase, 'hit')) === 0 && Date.now() < deadline) await availability(onSecond, CAROL);
+      expect(await cacheLookups(second.metricsBase, 'hit')).toBeGreaterThan(0);
       expect((await availability(onSecond, CAROL)).MergedFreeBusyStatus.join('')).toBe('0'.repeat(24));
 
       const meeting = new ews.Appointment(deployment.client('carol'));

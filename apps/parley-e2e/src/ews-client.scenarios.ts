@@ -7,6 +7,7 @@ import { availabilityScenarios } from './ews-availability.scenarios';
 import { calendarScenarios } from './ews-calendar.scenarios';
 import type { EwsDeployment } from './ews-deployment';
 import { folderScenarios } from './ews-folders.scenarios';
+import { httpFrontScenarios } from './ews-http-front.scenarios';
 import { nameScenarios } from './ews-names.scenarios';
 import { oofScenarios } from './ews-oof.scenarios';
 import { taskScenarios } from './ews-tasks.scenarios';
@@ -20,4 +21,6 @@ export function ewsClientScenarios(deployment: () => EwsDeployment): void {
   availabilityScenarios(deployment);
   taskScenarios(deployment);
   abuseScenarios(deployment);
+  // Last: its connection-cap case fills the gateway's connection slots for a moment.
+  httpFrontScenarios(deployment);
 }

@@ -25,6 +25,11 @@ export const EWS_ACCOUNT_DELAY_STEP_MS = 20;
 /** The load balancer in front of the gateway (`PARLEY_TRUSTED_PROXIES`): a loopback address tests can bind. */
 export const EWS_TRUSTED_PROXY = '127.0.0.4';
 
+/** How long a request body may take to arrive (`PARLEY_HTTP_BODY_TIMEOUT_MS`); short, so the stall case is quick. */
+export const EWS_BODY_TIMEOUT_MS = 3000;
+/** The gateway's connection cap (`PARLEY_HTTP_MAX_CONNECTIONS`): above what the client scenarios open at once. */
+export const EWS_MAX_CONNECTIONS = 200;
+
 /** What every deployment's gateway is started with, so that the scenarios can rely on it. */
 const EWS_ENV: NodeJS.ProcessEnv = {
   PARLEY_PUBLIC_URL: `${EWS_PUBLIC_URL}/`,
@@ -34,11 +39,15 @@ const EWS_ENV: NodeJS.ProcessEnv = {
   PARLEY_SIGN_IN_ACCOUNT_DELAY_STEP_MS: String(EWS_ACCOUNT_DELAY_STEP_MS),
   PARLEY_SIGN_IN_ACCOUNT_MAX_DELAY_MS: '200',
   PARLEY_TRUSTED_PROXIES: EWS_TRUSTED_PROXY,
+  PARLEY_HTTP_BODY_TIMEOUT_MS: String(EWS_BODY_TIMEOUT_MS),
+  PARLEY_HTTP_MAX_CONNECTIONS: String(EWS_MAX_CONNECTIONS),
 };
 
 export interface EwsDeployment {
   /** The gateway's base URL (`http://127.0.0.1:<port>`). */
   readonly base: string;
+  /** The gateway's metrics listener (`http://127.0.0.1:<PARLEY_METRICS_PORT>`). */
+  readonly metricsBase: string;
   /** A user's address in this deployment; `nobody` is never created (an unknown mailbox). */
   address(user: EwsUser | 'nobody'): string;
   /** A user's password in this deployment. */
@@ -54,9 +63,10 @@ export interface EwsDeployment {
 export async function startEmbeddedEwsDeployment(): Promise<EwsDeployment> {
   useNodeXhr();
   const parley = await startEmbeddedParley(EWS_ENV);
-  const { base, stop } = parley;
+  const { base, metricsBase, stop } = parley;
   return {
     base,
+    metricsBase,
     address: (user) => `${user}@parley.test`,
     password: (user) => `${user}-demo-pw`,
     client: (user) => ewsService(base, `${user}@parley.test`, `${user}-demo-pw`),
@@ -81,6 +91,7 @@ export async function startKafkaEwsDeployment(prefix: string): Promise<KafkaEwsD
   return {
     kafka,
     base: kafka.base,
+    metricsBase: kafka.metricsBase,
     address: (user) => kafka.address(user),
     password: (user) => kafka.password(kafka.address(user)),
     client: (user) => kafka.as(kafka.address(user)),

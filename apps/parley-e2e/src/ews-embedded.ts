@@ -12,6 +12,8 @@ import { appBundle } from './repo';
 export interface EmbeddedParley {
   proc: RunningProcess;
   base: string;
+  /** Its metrics listener's base URL (`PARLEY_METRICS_PORT`, on loopback). */
+  metricsBase: string;
   /** Its data directory under the system temp dir; deleted by `stop()`. */
   dataDir: string;
   /** The embedded PostgreSQL's URL, for the admin CLI as an operator runs it next to the app. */
@@ -34,6 +36,7 @@ export async function startEmbeddedParley(extraEnv: NodeJS.ProcessEnv = {}): Pro
   await chmod(dataDir, 0o755);
   const port = await freePort();
   const pgPort = await freePort();
+  const metricsPort = await freePort();
   const bundle = appBundle('parley');
   const base = `http://127.0.0.1:${port}`;
   const postmasterPid = path.join(dataDir, 'postgres', 'postmaster.pid');
@@ -41,6 +44,7 @@ export async function startEmbeddedParley(extraEnv: NodeJS.ProcessEnv = {}): Pro
     const proc = startProcess('node', [bundle], {
       PARLEY_DATA_DIR: dataDir,
       PARLEY_HTTP_PORT: String(port),
+      PARLEY_METRICS_PORT: String(metricsPort),
       PARLEY_EMBEDDED_PG_PORT: String(pgPort),
       PARLEY_LOG_LEVEL: 'warn',
       DATABASE_URL: '',
@@ -78,6 +82,7 @@ export async function startEmbeddedParley(extraEnv: NodeJS.ProcessEnv = {}): Pro
   const parley: EmbeddedParley = {
     proc,
     base,
+    metricsBase: `http://127.0.0.1:${metricsPort}`,
     dataDir,
     databaseUrl: () => {
       const credentials = JSON.parse(readFileSync(path.join(dataDir, 'postgres.credentials.json'), 'utf8')) as { user: string; password: string };

@@ -29,6 +29,8 @@ export interface KafkaDeployment {
   readonly broker: DedicatedKafkaBroker;
   /** The gateway's base URL (`http://127.0.0.1:<port>`). */
   readonly base: string;
+  /** The gateway's metrics listener (`PARLEY_METRICS_PORT`). */
+  readonly metricsBase: string;
   /** The environment every service process was given (without the per-process port and instance id). */
   readonly env: NodeJS.ProcessEnv;
   /** `alice` → the address created for this run. */
@@ -39,7 +41,7 @@ export interface KafkaDeployment {
   /** Runs the built admin CLI; resolves with its standard output. */
   admin(args: string[]): Promise<string>;
   /** Starts another service process (e.g. a second gateway replica); it is stopped with the rest. */
-  startService(name: (typeof SERVICES)[number], instance: string): Promise<{ proc: RunningProcess; base: string }>;
+  startService(name: (typeof SERVICES)[number], instance: string): Promise<{ proc: RunningProcess; base: string; metricsBase: string }>;
   stop(): Promise<void>;
 }
 
@@ -95,22 +97,25 @@ export async function startKafkaDeployment(options: KafkaDeploymentOptions): Pro
 
     const startService = async (name: (typeof SERVICES)[number], instance: string) => {
       const port = await freePort();
-      const proc = startProcess('node', [appBundle(name)], { ...env, PARLEY_HTTP_PORT: String(port), PARLEY_INSTANCE_ID: `${instance}-${run}` });
+      const metricsPort = await freePort();
+      const proc = startProcess('node', [appBundle(name)], { ...env, PARLEY_HTTP_PORT: String(port), PARLEY_METRICS_PORT: String(metricsPort), PARLEY_INSTANCE_ID: `${instance}-${run}` });
       processes.push(proc);
       reaper.add({ processes: [{ pid: proc.child.pid, cmdline: appBundle(name) }] });
       await waitForHttpOk(`http://127.0.0.1:${port}/readyz`, proc, 90_000);
-      return { proc, base: `http://127.0.0.1:${port}` };
+      return { proc, base: `http://127.0.0.1:${port}`, metricsBase: `http://127.0.0.1:${metricsPort}` };
     };
     let base = '';
+    let metricsBase = '';
     for (const name of SERVICES) {
       const started = await startService(name, name);
-      if (name === 'ews-gateway') base = started.base;
+      if (name === 'ews-gateway') ({ base, metricsBase } = started);
     }
 
     return {
       run,
       broker,
       base,
+      metricsBase,
       env,
       address,
       password,

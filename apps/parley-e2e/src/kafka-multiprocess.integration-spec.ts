@@ -35,7 +35,7 @@ describe('four services as separate processes over Kafka and PostgreSQL', () => 
   async function startService(name: string): Promise<void> {
     const port = ports.get(name) ?? (await freePort());
     ports.set(name, port);
-    const proc = startProcess('node', [appBundle(name)], { ...baseEnv, PARLEY_HTTP_PORT: String(port), PARLEY_INSTANCE_ID: `${name}-${run}` });
+    const proc = startProcess('node', [appBundle(name)], { ...baseEnv, PARLEY_HTTP_PORT: String(port), PARLEY_METRICS_PORT: '0', PARLEY_INSTANCE_ID: `${name}-${run}` });
     processes.set(name, proc);
     reaper.add({ processes: [{ pid: proc.child.pid, cmdline: appBundle(name) }] });
     await waitForHttpOk(`http://127.0.0.1:${port}/readyz`, proc, 90_000);

@@ -55,5 +55,7 @@ export {
   type UnzonedPolicy,
 } from './lib/xs-datetime';
 
-// The one piece that touches Node's HTTP message: a body read with a byte cap (both endpoints use it).
-export { BodyTooLargeError, readRawBody, shouldCloseAfterReply } from './lib/raw-body.reader';
+// The pieces that touch Node's HTTP message (both endpoints use them): a body read with a byte cap
+// and a deadline, the close after an early answer, the accepted request Content-Types.
+export { BodyTimeoutError, BodyTooLargeError, closeIfBodyUnread, readRawBody } from './lib/raw-body.reader';
+export { isAcceptedContentType, mediaTypeOf, POX_MEDIA_TYPES, SOAP_MEDIA_TYPES } from './lib/content-type';

@@ -3,3 +3,4 @@ export * from './lib/metrics';
 export * from './lib/observability.controller';
 export * from './lib/observability.module';
 export * from './lib/direct-routes';
+export * from './lib/metrics.listener';

@@ -1,9 +1,13 @@
 import { CalendarErrorCode, CalendarErrorCodes, type Reply } from '@parley/contracts';
+import { PermanentMessageError } from '@parley/messaging';
 
 export { CalendarErrorCodes };
 
-/** A calendar command that cannot succeed as asked; its code travels in the reply. */
-export class CalendarException extends Error {
+/**
+ * A calendar command that cannot succeed as asked; its code travels in the reply. A refusal, so
+ * if one ever ends an event's handling the message is dead-lettered at once, not retried.
+ */
+export class CalendarException extends PermanentMessageError {
   constructor(
     readonly code: CalendarErrorCode,
     message: string,

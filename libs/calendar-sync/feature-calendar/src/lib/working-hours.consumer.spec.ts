@@ -13,7 +13,7 @@ const view: WorkingHoursView = {
 
 describe('WorkingHoursConsumer', () => {
   const service = { set: jest.fn(async () => view), get: jest.fn(async () => view) };
-  const consumer = new WorkingHoursConsumer(service as unknown as WorkingHoursService, new EnvelopeConsumer({ publish: async () => undefined }));
+  const consumer = new WorkingHoursConsumer(service as unknown as WorkingHoursService, new EnvelopeConsumer({ record: async () => '1' }, { consumerGroup: 'parley.calendar-sync' }));
   const command = (type: string, payload: unknown) => createEnvelope({ type, key: 'alice@example.com', payload, correlationId: 'c-1' });
 
   beforeEach(() => jest.clearAllMocks());

@@ -11,6 +11,8 @@ const ALICE: DirectoryUser = { id: '1', smtpAddress: 'alice@example.com', displa
 const authenticator = {
   authenticate: async (authorization: string | undefined) => {
     if (authorization === `Basic ${Buffer.from('alice:pw').toString('base64')}`) return ALICE;
+    if (authorization === `Basic ${Buffer.from('mallory:guess').toString('base64')}`) throw new EwsAuthException(EwsAuthErrorCode.Throttled, 'Too many failures.', 2500);
+    if (authorization === `Basic ${Buffer.from('broken:pw').toString('base64')}`) throw new Error('directory unreachable');
     throw new EwsAuthException(EwsAuthErrorCode.Unauthenticated, 'Credentials are required.');
   },
 } as unknown as EwsAuthenticator;
@@ -18,7 +20,7 @@ const directory = { findByAddress: async (address: string) => (address === ALICE
 
 /** `GET /autodiscover/autodiscover.xml` answered by the service, as the controller routes it. */
 async function serve(publicUrl: string): Promise<{ base: string; close: () => Promise<void> }> {
-  const service = new AutodiscoverService(authenticator, directory, new ClientAddressResolver(), { publicUrl, bodyLimitBytes: 65536 });
+  const service = new AutodiscoverService(authenticator, directory, new ClientAddressResolver(), { publicUrl, bodyLimitBytes: 65536, bodyTimeoutMs: 30_000 });
   const server: Server = createServer((req, res) => void service.get(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -70,5 +72,32 @@ describe('AutodiscoverService GET autodiscover.xml', () => {
     } finally {
       await close();
     }
+  });
+});
+
+describe('AutodiscoverService POX refusals', () => {
+  const get = async (user: string, password: string) => {
+    const { base, close } = await serve('https://mail.example.com');
+    try {
+      const res = await fetch(base, { headers: { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` } });
+      return { status: res.status, retryAfter: res.headers.get('retry-after'), text: await res.text() };
+    } finally {
+      await close();
+    }
+  };
+
+  it('answers a throttled caller 503 with Retry-After and an Autodiscover error 603, not a SOAP fault', async () => {
+    const answer = await get('mallory', 'guess');
+    expect(answer.status).toBe(503);
+    expect(answer.retryAfter).toBe('3');
+    expect(answer.text).toMatch(/<(\w+:)?ErrorCode>603</);
+    expect(answer.text).not.toMatch(/Envelope|Fault/);
+  });
+
+  it('answers a server failure 500 with an Autodiscover error 603 that tells nothing of the cause', async () => {
+    const answer = await get('broken', 'pw');
+    expect(answer.status).toBe(500);
+    expect(answer.text).toMatch(/<(\w+:)?ErrorCode>603</);
+    expect(answer.text).not.toContain('directory unreachable');
   });
 });

@@ -1,6 +1,8 @@
 /** What the EWS endpoint needs from the runtime configuration. */
 export interface EwsEndpointOptions {
   bodyLimitBytes: number;
+  /** How long a request body may take to arrive once reading began (`PARLEY_HTTP_BODY_TIMEOUT_MS`). */
+  bodyTimeoutMs: number;
   /** Whether bearer tokens are accepted (then the 401 also offers `Bearer`). */
   bearerEnabled: boolean;
   /** HMAC key of folder ids and change keys (`PARLEY_ID_SECRET`). */

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ActingMailboxResolver, clientAddressOf, EwsAuthenticator, EwsAuthException } from '@parley/ews-gateway/auth';
 import { ClientAddressResolver } from '@parley/sign-in';
-import { BodyTooLargeError, EwsError, EwsErrorCode, faultForError, readRawBody, readSoapRequest, SOAP_FAULT_HTTP_STATUS, soapEnvelope, soapFault, EwsResponseCode } from '@parley/ews-gateway/soap';
+import { BodyTimeoutError, BodyTooLargeError, EwsError, EwsErrorCode, faultForError, readRawBody, readSoapRequest, SOAP_FAULT_HTTP_STATUS, soapEnvelope, soapFault, EwsResponseCode } from '@parley/ews-gateway/soap';
 import { answerForAuthFailure } from './auth-error.mapper';
 import { acceptableContentType, sendChallenge, sendSoap } from './ews-http';
 import { EWS_OPERATION_HANDLERS, type EwsOperationHandler } from './ews-operation';
@@ -39,17 +39,17 @@ export class EwsRequestService {
     const caller = await this.authenticateOrAnswer(req, res);
     if (!caller) return;
     if (!acceptableContentType(req)) {
-      const fault = soapFault({ responseCode: EwsResponseCode.ErrorInvalidRequest, faultString: 'The Content-Type must be text/xml or application/soap+xml.' });
-      return sendSoap(req, res, 415, fault, limit);
+      const fault = soapFault({ responseCode: EwsResponseCode.ErrorInvalidRequest, faultString: 'The request needs a Content-Type of text/xml (SOAP 1.1) or application/soap+xml (SOAP 1.2).' });
+      return sendSoap(req, res, 415, fault);
     }
     try {
-      const body = await readRawBody(req, limit);
+      const body = await readRawBody(req, limit, this.options.bodyTimeoutMs);
       const request = readSoapRequest(body, { maxBytes: limit });
       const handler = this.handlers.get(request.operation);
       if (!handler) throw unknownOperation(request.operation);
       const acting = await this.acting.resolve(caller, request.headers.impersonation);
       const answer = await handler.handle({ request, acting });
-      sendSoap(req, res, 200, soapEnvelope(answer), limit);
+      sendSoap(req, res, 200, soapEnvelope(answer));
     } catch (error) {
       this.answerError(req, res, error);
     }
@@ -57,19 +57,18 @@ export class EwsRequestService {
 
   /** Maps anything thrown while serving a request to its SOAP answer; never an HTML page. */
   answerError(req: IncomingMessage, res: ServerResponse, error: unknown): void {
-    const limit = this.options.bodyLimitBytes;
-    if (error instanceof BodyTooLargeError) {
+    if (error instanceof BodyTooLargeError || error instanceof BodyTimeoutError) {
       const fault = soapFault({ responseCode: EwsResponseCode.ErrorInvalidRequest, faultString: error.message });
-      return sendSoap(req, res, 413, fault, limit);
+      return sendSoap(req, res, error instanceof BodyTooLargeError ? 413 : 408, fault);
     }
     if (error instanceof EwsAuthException) {
       const answer = answerForAuthFailure(error);
-      if (answer.kind === 'challenge') return sendChallenge(req, res, limit, this.options.bearerEnabled);
-      return sendSoap(req, res, answer.status, answer.envelope, limit);
+      if (answer.kind === 'challenge') return sendChallenge(req, res, this.options.bearerEnabled);
+      return sendSoap(req, res, answer.status, answer.envelope);
     }
     if (error instanceof EwsError) this.logger.debug(`refused: ${error.code} ${error.message}`);
     else this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-    sendSoap(req, res, SOAP_FAULT_HTTP_STATUS, faultForError(error), limit);
+    sendSoap(req, res, SOAP_FAULT_HTTP_STATUS, faultForError(error));
   }
 
   private async authenticateOrAnswer(req: IncomingMessage, res: ServerResponse) {

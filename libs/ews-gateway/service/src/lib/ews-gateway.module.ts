@@ -38,8 +38,11 @@ export class EwsGatewayModule {
       module: EwsGatewayModule,
       imports: [
         EwsAuthModule.forRoot(config.ews, config.signIn),
-        EwsFeatureModule.forRoot({ bodyLimitBytes: config.http.bodyLimitBytes, bearerEnabled: config.ews.tokenKey !== undefined, idSecret, freeBusyCacheTtlMs: config.ews.freeBusyCacheTtlMs }),
-        AutodiscoverFeatureModule.forRoot({ publicUrl: config.ews.publicUrl, bodyLimitBytes: config.http.bodyLimitBytes }),
+        EwsFeatureModule.forRoot({
+          bodyLimitBytes: config.http.bodyLimitBytes,
+          bodyTimeoutMs: config.http.bodyTimeoutMs,
+          bearerEnabled: config.ews.tokenKey !== undefined, idSecret, freeBusyCacheTtlMs: config.ews.freeBusyCacheTtlMs }),
+        AutodiscoverFeatureModule.forRoot({ publicUrl: config.ews.publicUrl, bodyLimitBytes: config.http.bodyLimitBytes, bodyTimeoutMs: config.http.bodyTimeoutMs }),
       ],
     };
   }

@@ -5,9 +5,10 @@ import { RuntimeConfig, ServiceDefinition } from '@parley/config';
 import { DirectoryModule } from '@parley/directory';
 import { correlationMiddleware, LoggingModule, ROOT_LOGGER } from '@parley/logging';
 import { MessagingModule, MessagingTransport } from '@parley/messaging';
-import { DirectRoutes, Metrics, ObservabilityModule, ReadinessRegistry, serveDirectRoutes } from '@parley/observability';
+import { DirectRoutes, Metrics, MetricsListener, ObservabilityModule, ReadinessRegistry, serveDirectRoutes } from '@parley/observability';
 import type { Server } from 'node:http';
 import { Logger } from 'nestjs-pino';
+import { applyHttpLimits } from './http-limits';
 
 export interface ParleyAppOptions {
   config: RuntimeConfig;
@@ -43,6 +44,7 @@ function rootModule(opts: ParleyAppOptions): DynamicModule {
         consumerGroup: names.length === 1 ? names[0] : 'embedded',
         instanceId: config.instanceId,
         requestTopics: opts.services.flatMap((s) => s.requestTopics),
+        deadLetters: { ...config.deadLetters, databaseUrl: opts.databaseUrl, migrate: opts.migrate },
       }),
       DirectoryModule.forRoot({ url: opts.databaseUrl, poolSize: Math.min(config.database.poolSize, 5), migrate: opts.migrate, service: config.service }),
       ...opts.services.map((s) => s.module({ database, config })),
@@ -54,14 +56,19 @@ function rootModule(opts: ParleyAppOptions): DynamicModule {
 export async function startParleyApp(opts: ParleyAppOptions): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(rootModule(opts), { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
+  // Nothing about the stack in responses (Express would add `X-Powered-By: Express`).
+  app.disable('x-powered-by');
   app.use(correlationMiddleware);
   const transport = app.get(MessagingTransport);
   app.get(ReadinessRegistry).register('bus', () => transport.isReady());
   if (opts.services.some((s) => s.consumes)) app.connectMicroservice(transport.microserviceOptions(), { inheritAppConfig: true });
   await app.init();
-  serveDirectRoutes(app.getHttpServer() as Server, app.get(DirectRoutes), { metrics: app.get(Metrics), logger: app.get(ROOT_LOGGER) });
+  const server = app.getHttpServer() as Server;
+  serveDirectRoutes(server, app.get(DirectRoutes), { metrics: app.get(Metrics), logger: app.get(ROOT_LOGGER) });
+  applyHttpLimits(server, opts.config.http, app.get(Metrics));
   await app.startAllMicroservices();
   await opts.beforeListen?.(app);
+  await app.get(MetricsListener).listen(opts.config.metrics);
   await app.listen(opts.config.http.port, opts.config.http.host);
   return app;
 }

@@ -1,4 +1,4 @@
-import { baseEnvSchema, parleyVersion, parseEnv, ServiceDefinition, toRuntimeConfig } from '@parley/config';
+import { baseEnvSchema, parleyVersion, parseEnv, type RuntimeConfig, ServiceDefinition, toRuntimeConfig } from '@parley/config';
 import { demoUsers, DirectoryRepository, seedDemoUsers } from '@parley/directory';
 import { startEmbeddedPostgres } from '@parley/persistence';
 import { randomBytes } from 'node:crypto';
@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { closeOnSignals, startParleyApp } from './parley-app';
 import { exitOnConfigError } from './run-service';
 
-const embeddedEnvSchema = baseEnvSchema({ httpPort: 8080, bus: 'inprocess', migrate: true }).extend({
+const embeddedEnvSchema = baseEnvSchema({ httpPort: 8080, bus: 'inprocess', migrate: true, metrics: { host: '127.0.0.1', port: 9080 } }).extend({
   PARLEY_DATA_DIR: z.string().min(1).default('./data'),
   PARLEY_EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(15432),
   PARLEY_DEMO_USERS: z
@@ -46,7 +46,7 @@ export async function runEmbedded(services: readonly ServiceDefinition[]): Promi
       },
     });
     closeOnSignals(app, async () => embedded?.stop());
-    printWelcome(config.http.host, config.http.port, config.ews.publicUrl, env.PARLEY_DEMO_USERS, embedded ? dataDir : undefined, log);
+    printWelcome(config, env.PARLEY_DEMO_USERS, embedded ? dataDir : undefined, log);
   } catch (error) {
     await embedded?.stop();
     throw error;
@@ -78,12 +78,13 @@ export function embeddedIdSecret(dataDir: string): string {
   }
 }
 
-function printWelcome(host: string, port: number, publicUrl: string, demo: boolean, dataDir: string | undefined, log: (line: string) => void): void {
-  const base = `http://${host}:${port}`;
+function printWelcome(config: RuntimeConfig, demo: boolean, dataDir: string | undefined, log: (line: string) => void): void {
+  const base = `http://${config.http.host}:${config.http.port}`;
+  const publicUrl = config.ews.publicUrl;
   log('');
   log(`Parley ${parleyVersion} is running (embedded mode: all four services, in-process bus).`);
   log(`  Health     ${base}/healthz   ${base}/readyz`);
-  log(`  Metrics    ${base}/metrics`);
+  if (config.metrics.port !== 0) log(`  Metrics    http://${config.metrics.host}:${config.metrics.port}/metrics`);
   log(`  EWS        ${publicUrl}/EWS/Exchange.asmx`);
   log(`  Autodisc.  ${publicUrl}/autodiscover/autodiscover.xml   ${publicUrl}/autodiscover/autodiscover.svc`);
   if (dataDir) log(`  Data       ${dataDir} (PostgreSQL, started by Parley)`);

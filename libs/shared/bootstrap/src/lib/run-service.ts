@@ -1,5 +1,6 @@
 import { baseEnvSchema, ConfigError, parleyVersion, parseEnv, ServiceDefinition, toRuntimeConfig } from '@parley/config';
 import { createDirectoryDataSource } from '@parley/directory';
+import { createDeadLetterDataSource } from '@parley/messaging';
 import { migrateServiceSchema } from '@parley/persistence';
 import { DataSource } from 'typeorm';
 import { closeOnSignals, startParleyApp } from './parley-app';
@@ -29,19 +30,21 @@ export async function migrateAll(dataSources: DataSource[], log: (line: string) 
 /**
  * Entry point of a service running as its own process (distributed mode):
  *   main.js          run the service
- *   main.js migrate  bring its schema (and the directory's) up to date, then exit
+ *   main.js migrate  bring its schema (and the directory's and messaging's) up to date, then exit
  */
 export async function runService(service: ServiceDefinition, argv = process.argv.slice(2)): Promise<void> {
   let config;
   try {
-    const env = parseEnv(baseEnvSchema({ httpPort: service.defaultHttpPort, bus: 'kafka', migrate: false }));
+    // Metrics on the pod address (Kubernetes scrapes the pod port), 1000 above the service's HTTP port.
+    const metrics = { host: '0.0.0.0', port: service.defaultHttpPort + 1000 };
+    const env = parseEnv(baseEnvSchema({ httpPort: service.defaultHttpPort, bus: 'kafka', migrate: false, metrics }));
     config = toRuntimeConfig(service.name, parleyVersion, env, { requireDatabaseUrl: true });
   } catch (error) {
     exitOnConfigError(error);
   }
   const databaseUrl = config.database.url as string;
   if (argv[0] === 'migrate') {
-    const sources = [createDirectoryDataSource({ url: databaseUrl, poolSize: 2, service: service.name })];
+    const sources = [createDirectoryDataSource({ url: databaseUrl, poolSize: 2, service: service.name }), createDeadLetterDataSource({ url: databaseUrl, poolSize: 2, service: service.name })];
     if (service.createDataSource) sources.push(service.createDataSource(databaseUrl));
     await migrateAll(sources, (line) => process.stdout.write(`${line}\n`));
     return;

@@ -1,7 +1,7 @@
 import { baseEnvSchema, ConfigError, parseEnv } from './env';
 import { toRuntimeConfig } from './runtime-config';
 
-const schema = baseEnvSchema({ httpPort: 8084, bus: 'kafka', migrate: false });
+const schema = baseEnvSchema({ httpPort: 8084, bus: 'kafka', migrate: false, metrics: { host: '0.0.0.0', port: 9084 } });
 
 function problemsOf(fn: () => unknown): string[] {
   try {
@@ -20,6 +20,21 @@ describe('service environment', () => {
     expect(env.PARLEY_HTTP_HOST).toBe('127.0.0.1');
     expect(env.KAFKA_BROKERS).toEqual(['127.0.0.1:9092']);
     expect(env.PARLEY_DB_MIGRATE).toBe(false);
+  });
+
+  it('applies the HTTP front limits and the metrics listener defaults, and refuses metrics on the public port', () => {
+    const env = parseEnv(schema, { KAFKA_BROKERS: '127.0.0.1:9092', DATABASE_URL: 'postgres://x/y' });
+    const config = toRuntimeConfig('calendar-sync', '0.0.0', env, { requireDatabaseUrl: true });
+    expect(config.http).toMatchObject({ bodyTimeoutMs: 30_000, maxConnections: 4096 });
+    expect(config.metrics).toEqual({ host: '0.0.0.0', port: 9084 });
+    expect(problemsOf(() => parseEnv(schema, { PARLEY_HTTP_BODY_TIMEOUT_MS: '10', PARLEY_HTTP_MAX_CONNECTIONS: '0' }))).toEqual([
+      expect.stringMatching(/^PARLEY_HTTP_BODY_TIMEOUT_MS/),
+      expect.stringMatching(/^PARLEY_HTTP_MAX_CONNECTIONS/),
+    ]);
+    const clash = parseEnv(schema, { KAFKA_BROKERS: 'k:9092', DATABASE_URL: 'postgres://x/y', PARLEY_HTTP_PORT: '9000', PARLEY_METRICS_PORT: '9000' });
+    expect(problemsOf(() => toRuntimeConfig('calendar-sync', '0.0.0', clash, { requireDatabaseUrl: true }))).toEqual([expect.stringMatching(/^PARLEY_METRICS_PORT: must differ/)]);
+    const off = parseEnv(schema, { KAFKA_BROKERS: 'k:9092', DATABASE_URL: 'postgres://x/y', PARLEY_METRICS_PORT: '0' });
+    expect(toRuntimeConfig('calendar-sync', '0.0.0', off, { requireDatabaseUrl: true }).metrics.port).toBe(0);
   });
 
   it('names each bad variable', () => {

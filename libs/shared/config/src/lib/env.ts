@@ -20,11 +20,22 @@ const port = z.coerce.number().int().min(0).max(65535);
  * The variables every service reads. Each app extends this with its own and picks defaults
  * (the embedded app defaults to the in-process bus and an embedded database).
  */
-export function baseEnvSchema(defaults: { httpPort: number; bus: 'inprocess' | 'kafka'; migrate: boolean }) {
+export function baseEnvSchema(defaults: {
+  httpPort: number;
+  bus: 'inprocess' | 'kafka';
+  migrate: boolean;
+  /** Where `/metrics` is served: loopback in the embedded app, the pod address for a service. */
+  metrics: { host: string; port: number };
+}) {
   return z.object({
     PARLEY_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
     PARLEY_HTTP_PORT: port.default(defaults.httpPort),
     PARLEY_HTTP_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+    PARLEY_HTTP_BODY_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+    PARLEY_HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).default(4096),
+    PARLEY_METRICS_HOST: z.string().min(1).default(defaults.metrics.host),
+    /** 0: no metrics listener. */
+    PARLEY_METRICS_PORT: port.default(defaults.metrics.port),
     PARLEY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     PARLEY_BUS: z.enum(['inprocess', 'kafka']).default(defaults.bus),
     KAFKA_BROKERS: z
@@ -47,6 +58,11 @@ export function baseEnvSchema(defaults: { httpPort: number; bus: 'inprocess' | '
     PARLEY_DB_MIGRATE: bool.prefault(defaults.migrate ? 'true' : 'false'),
     PARLEY_OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
     PARLEY_OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1000),
+    PARLEY_DLQ_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+    PARLEY_DLQ_BACKOFF_MS: z.coerce.number().int().min(1).max(5_000).default(100),
+    /** At most 8 s: a Kafka partition waits meanwhile, and the consumer's session times out at 10 s. */
+    PARLEY_DLQ_RETRY_BUDGET_MS: z.coerce.number().int().min(0).max(8_000).default(5_000),
+    PARLEY_DLQ_REPLAY_POLL_MS: z.coerce.number().int().min(100).max(600_000).default(2_000),
     PARLEY_INSTANCE_ID: z
       .string()
       .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore only')

@@ -14,6 +14,18 @@ export interface BusConfig {
   requestTimeoutMs: number;
 }
 
+/** The consumers' retry and dead-letter policy (see docs/architecture.md). */
+export interface DeadLetterConfig {
+  /** Deliveries of a transiently failing event to its handler, the first included, before it is dead-lettered. */
+  maxAttempts: number;
+  /** Wait before the first retry; each further wait doubles. */
+  initialBackoffMs: number;
+  /** Longest time one event may spend in retries. */
+  retryBudgetMs: number;
+  /** How often each consumer group looks for dead letters an operator asked to replay. */
+  replayPollMs: number;
+}
+
 export interface DatabaseConfig {
   /** Absent only in the embedded app, which then starts its own PostgreSQL. */
   url: string | undefined;
@@ -56,15 +68,28 @@ export interface CalendarConfig {
   defaultWorkingHoursTimeZone: string;
 }
 
+export interface HttpConfig {
+  host: string;
+  port: number;
+  bodyLimitBytes: number;
+  /** How long a request's head, and then its body, may take to arrive (408 and close past it). */
+  bodyTimeoutMs: number;
+  /** Open connections at most; past it new ones are closed on accept. */
+  maxConnections: number;
+}
+
 /** The typed view of the shared variables that every service module receives. */
 export interface RuntimeConfig {
   service: string;
   version: string;
   instanceId: string;
-  http: { host: string; port: number; bodyLimitBytes: number };
+  http: HttpConfig;
+  /** The separate `/metrics` listener; port 0: none. */
+  metrics: { host: string; port: number };
   logLevel: BaseEnv['PARLEY_LOG_LEVEL'];
   bus: BusConfig;
   database: DatabaseConfig;
+  deadLetters: DeadLetterConfig;
   ews: EwsConfig;
   signIn: SignInConfig;
   calendar: CalendarConfig;
@@ -91,13 +116,23 @@ export function toRuntimeConfig(
     problems.push('PARLEY_ID_SECRET: required for ews-gateway (at least 32 characters, the same on every replica, never changed)');
   }
   if (env.PARLEY_BUS === 'kafka' && env.KAFKA_BROKERS.length === 0) problems.push('KAFKA_BROKERS: required when PARLEY_BUS=kafka');
+  if (env.PARLEY_METRICS_PORT !== 0 && env.PARLEY_METRICS_PORT === env.PARLEY_HTTP_PORT) {
+    problems.push('PARLEY_METRICS_PORT: must differ from PARLEY_HTTP_PORT (metrics are never served on the public port; 0 turns them off)');
+  }
   if (opts.requireDatabaseUrl && !env.DATABASE_URL) problems.push('DATABASE_URL: required (postgres://user:pass@host:5432/db)');
   if (problems.length) throw new ConfigError(problems);
   return {
     service,
     version,
     instanceId: env.PARLEY_INSTANCE_ID,
-    http: { host: env.PARLEY_HTTP_HOST, port: env.PARLEY_HTTP_PORT, bodyLimitBytes: env.PARLEY_HTTP_BODY_LIMIT_BYTES },
+    http: {
+      host: env.PARLEY_HTTP_HOST,
+      port: env.PARLEY_HTTP_PORT,
+      bodyLimitBytes: env.PARLEY_HTTP_BODY_LIMIT_BYTES,
+      bodyTimeoutMs: env.PARLEY_HTTP_BODY_TIMEOUT_MS,
+      maxConnections: env.PARLEY_HTTP_MAX_CONNECTIONS,
+    },
+    metrics: { host: env.PARLEY_METRICS_HOST, port: env.PARLEY_METRICS_PORT },
     logLevel: env.PARLEY_LOG_LEVEL,
     bus: {
       kind: env.PARLEY_BUS,
@@ -114,6 +149,12 @@ export function toRuntimeConfig(
       migrate: env.PARLEY_DB_MIGRATE,
       outboxPollMs: env.PARLEY_OUTBOX_POLL_MS,
       outboxBatchSize: env.PARLEY_OUTBOX_BATCH_SIZE,
+    },
+    deadLetters: {
+      maxAttempts: env.PARLEY_DLQ_MAX_ATTEMPTS,
+      initialBackoffMs: env.PARLEY_DLQ_BACKOFF_MS,
+      retryBudgetMs: env.PARLEY_DLQ_RETRY_BUDGET_MS,
+      replayPollMs: env.PARLEY_DLQ_REPLAY_POLL_MS,
     },
     ews: {
       publicUrl: (env.PARLEY_PUBLIC_URL ?? defaultPublicUrl(env.PARLEY_HTTP_HOST, env.PARLEY_HTTP_PORT)).replace(/\/+$/, ''),

@@ -59,7 +59,7 @@ export function createEnvelope<P>(args: { type: string; version?: number; key: s
 
 /** The schema version a topic name carries (`….v2` → 2). */
 export function versionOfTopic(topic: string): number {
-  const match = /\.v(\d+)(\.dlq)?$/.exec(topic);
+  const match = /\.v(\d+)$/.exec(topic);
   if (!match) throw new Error(`topic has no version suffix: ${topic}`);
   return Number(match[1]);
 }

@@ -3,7 +3,7 @@
  * a breaking change gets a new version suffix and both live side by side until consumers move.
  *
  * Events: `<domain>.<entity>.<event>.v<N>`. Commands: `.request.v<N>` with the reply on `.reply.v<N>`.
- * Dead letters: `<topic>.dlq`.
+ * Dead letters are not topics: they are rows of `messaging.dead_letter` (see the messaging lib).
  */
 export const Topics = {
   oofSetRequest: 'calendar.oof.set.request.v1',
@@ -53,18 +53,13 @@ export function replyTopicOf(requestTopic: string): string {
   return replaced;
 }
 
-export function deadLetterTopicOf(topic: string): string {
-  return `${topic}.dlq`;
-}
-
 export const requestTopics: readonly string[] = Object.values(Topics).filter((t) => /\.request\.v\d+$/.test(t));
 
-/** Every topic that must exist before services start (including reply and dead-letter topics). */
+/** Every topic that must exist before services start (including reply topics). */
 export function allTopics(): string[] {
   const base = Object.values(Topics) as string[];
   const replies = requestTopics.map(replyTopicOf);
-  const dlqs = base.map(deadLetterTopicOf);
-  return [...new Set([...base, ...replies, ...dlqs])];
+  return [...new Set([...base, ...replies])];
 }
 
 /**

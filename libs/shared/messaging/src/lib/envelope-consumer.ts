@@ -1,34 +1,68 @@
-import { deadLetterTopicOf, Envelope, envelopeSchema, Reply, createEnvelope } from '@parley/contracts';
+import { Envelope, envelopeSchema, Reply } from '@parley/contracts';
 import { runWithCorrelation } from '@parley/logging';
-import type { OutboxPublisher } from '@parley/persistence';
 import { z } from 'zod';
+import { DeadLetterKind, DeadLetterSink, NewDeadLetter } from './dead-letter/dead-letter.repository';
+import { classifyFailure, describeFailure } from './dead-letter/message-failure';
+import { DEFAULT_RETRY_POLICY, nextRetryDelay, RetryPolicy } from './dead-letter/retry-policy';
 
-/** Why a message went to the dead-letter topic; stored in the dead letter's payload. */
-export interface DeadLetter {
-  originalTopic: string;
-  reason: string;
-  original: unknown;
+export interface EnvelopeConsumerOptions {
+  /** The consumer group the handlers run in; recorded with each dead letter, and who replays it. */
+  consumerGroup: string;
+  retry?: RetryPolicy;
+  onRetry?: (topic: string, attempt: number, delayMs: number, error: unknown) => void;
+  onDeadLetter?: (letter: NewDeadLetter & { id: string }) => void;
+  /** The wait between attempts (tests replace it). */
+  sleep?: (ms: number) => Promise<void>;
 }
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * The entry point of every consumed event and command: validates the envelope and payload before
- * any handler sees them, dead-letters what can never be processed, and scopes the work with the
- * message's correlation id. A handler's own exception is rethrown so the transport retries.
+ * any handler sees them, and scopes the work with the message's correlation id.
+ *
+ * Events get the retry and dead-letter policy, the same on every transport: an invalid message or
+ * a permanent failure (see classifyFailure) is dead-lettered at once; a transient one is retried
+ * in place with exponential backoff within the policy's bounds, then dead-lettered. Either way
+ * `event` then resolves, so the transport moves on (Kafka commits the offset, the in-process bus
+ * releases the outbox). Only a failure to record the dead letter propagates: the transport then
+ * redelivers, and nothing is lost.
  */
 export class EnvelopeConsumer {
+  private readonly retry: RetryPolicy;
+
   constructor(
-    private readonly publisher: OutboxPublisher,
-    private readonly onDeadLetter?: (letter: DeadLetter) => void,
-  ) {}
+    private readonly deadLetters: DeadLetterSink,
+    private readonly opts: EnvelopeConsumerOptions,
+  ) {
+    this.retry = opts.retry ?? DEFAULT_RETRY_POLICY;
+  }
 
   /** For @EventPattern handlers. */
   async event<S extends z.ZodType>(topic: string, raw: unknown, schema: S, handle: (event: Envelope<z.infer<S>>) => Promise<void>): Promise<void> {
     const parsed = parseEnvelope(topic, raw, schema);
-    if (!parsed.ok) return this.deadLetter(topic, raw, parsed.reason);
-    await runWithCorrelation(parsed.envelope.correlationId, () => handle(parsed.envelope));
+    if (!parsed.ok) return this.deadLetter({ topic, raw, reason: parsed.reason, kind: 'invalid', attempts: 0 });
+    const { envelope } = parsed;
+    const started = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await runWithCorrelation(envelope.correlationId, () => handle(envelope));
+        return;
+      } catch (error) {
+        const reason = describeFailure(error);
+        if (classifyFailure(error) === 'permanent') return this.deadLetter({ topic, raw, reason, kind: 'permanent', attempts: attempt });
+        const delay = nextRetryDelay(this.retry, attempt, Date.now() - started);
+        if (delay === undefined) return this.deadLetter({ topic, raw, reason, kind: 'retries-exhausted', attempts: attempt });
+        this.opts.onRetry?.(topic, attempt, delay, error);
+        await (this.opts.sleep ?? sleep)(delay);
+      }
+    }
   }
 
-  /** For @MessagePattern handlers: an invalid command gets an error reply (the caller is waiting). */
+  /**
+   * For @MessagePattern handlers: an invalid command gets an error reply (the caller is waiting),
+   * and a handler's failure goes back to the caller, which decides whether to try again.
+   */
   async command<S extends z.ZodType, T>(
     topic: string,
     raw: unknown,
@@ -40,15 +74,12 @@ export class EnvelopeConsumer {
     return runWithCorrelation(parsed.envelope.correlationId, () => handle(parsed.envelope));
   }
 
-  private async deadLetter(topic: string, raw: unknown, reason: string): Promise<void> {
-    const letter: DeadLetter = { originalTopic: topic, reason, original: raw };
-    const key = typeof (raw as { key?: unknown })?.key === 'string' ? (raw as { key: string }).key : 'unknown';
-    const dlq = deadLetterTopicOf(topic);
-    const correlationId = typeof (raw as { correlationId?: unknown })?.correlationId === 'string' ? (raw as { correlationId: string }).correlationId : 'dead-letter';
-    // Published directly, not through an outbox: there is no state change to commit with it. If
-    // this fails the exception makes the transport redeliver, so nothing is dropped silently.
-    await this.publisher.publish([{ topic: dlq, key, envelope: createEnvelope({ type: dlq, key, payload: letter, correlationId }) }]);
-    this.onDeadLetter?.(letter);
+  private async deadLetter(failure: { topic: string; raw: unknown; reason: string; kind: DeadLetterKind; attempts: number }): Promise<void> {
+    const key = typeof (failure.raw as { key?: unknown })?.key === 'string' ? (failure.raw as { key: string }).key : '';
+    const letter: NewDeadLetter = { consumerGroup: this.opts.consumerGroup, topic: failure.topic, key, envelope: failure.raw, reason: failure.reason, kind: failure.kind, attempts: failure.attempts };
+    // If this throws, so does `event`, and the transport redelivers the message.
+    const id = await this.deadLetters.record(letter);
+    this.opts.onDeadLetter?.({ ...letter, id });
   }
 }
 

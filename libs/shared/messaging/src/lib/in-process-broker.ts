@@ -15,9 +15,11 @@ export interface InProcessBrokerOptions {
  * The embedded mode's message bus, with the Kafka semantics Parley relies on:
  * - order per (topic, key): one message of a key is handled at a time, in publish order;
  * - request/reply to the one handler of a command topic;
- * - at-least-once delivery: a handler that throws is retried (with backoff) until it succeeds —
- *   handlers dead-letter permanent failures themselves, as they do on Kafka — and `publish`
- *   resolves only once handled, so the outbox marks a row sent only after its consumers ran;
+ * - at-least-once delivery: a handler that throws is redelivered (with backoff) until it succeeds,
+ *   as Kafka redelivers an uncommitted offset. Handlers throw only when not even a dead letter
+ *   could be recorded (EnvelopeConsumer retries and dead-letters their own failures), so one
+ *   poison event does not hold up its key or the outbox; `publish` resolves only once handled,
+ *   so the outbox marks a row sent only after its consumers ran;
  * - messages published before the endpoint attaches wait for it, as they would in a topic.
  * Payloads cross as JSON copies, so nothing works here that would break on the wire.
  */

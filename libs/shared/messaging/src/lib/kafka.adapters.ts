@@ -2,9 +2,10 @@ import { ClientKafka, KafkaOptions, ServerKafka, Transport } from '@nestjs/micro
 import { Envelope, QUERY_TOPICS, replyTopicOf } from '@parley/contracts';
 import type { OutboundMessage, OutboxPublisher } from '@parley/persistence';
 import { EachMessagePayload, Kafka, KafkaConfig, logLevel, Producer } from 'kafkajs';
-import { firstValueFrom, throwError, timeout } from 'rxjs';
+import { firstValueFrom, lastValueFrom, throwError, timeout } from 'rxjs';
 import { withCoalescingProducers } from './coalescing-producer';
 import { CommandBus, CommandTimeoutError } from './command-bus';
+import { ReplayContext } from './dead-letter/dead-letter-replayer';
 
 export interface KafkaConnection {
   brokers: string[];
@@ -73,6 +74,17 @@ export class ParleyServerKafka extends ServerKafka {
         .catch((error: unknown) => this.logger.error(`query on ${payload.topic} failed: ${error instanceof Error ? error.message : String(error)}`))
         .finally(() => this.querySlots.release());
     };
+  }
+
+  /**
+   * Runs this process's handlers of an event topic on `data`, as a delivery from the topic would
+   * (a dead-letter replay); false when the process has none for the topic.
+   */
+  async redeliver(topic: string, data: unknown): Promise<boolean> {
+    const handler = this.getHandlerByPattern(topic);
+    if (!handler?.isEventHandler) return false;
+    await lastValueFrom(this.transformToObservable(await handler(data, new ReplayContext([topic]))), { defaultValue: undefined });
+    return true;
   }
 }
 

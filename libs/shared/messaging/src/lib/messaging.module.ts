@@ -1,9 +1,24 @@
-import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  DynamicModule,
+  Global,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  OnModuleInit,
+} from '@nestjs/common';
 import { CustomStrategy } from '@nestjs/microservices';
 import { allTopics, TopicConfigs } from '@parley/contracts';
-import type { BusConfig } from '@parley/config';
-import { OUTBOX_PUBLISHER, OutboxPublisher } from '@parley/persistence';
+import type { BusConfig, DeadLetterConfig } from '@parley/config';
+import { Metrics, ReadinessRegistry } from '@parley/observability';
+import { OUTBOX_PUBLISHER, openServiceDataSource, OutboxPublisher } from '@parley/persistence';
+import { DataSource } from 'typeorm';
 import { CommandBus } from './command-bus';
+import { DeadLetterReplayer, EventRedelivery } from './dead-letter/dead-letter-replayer';
+import { createDeadLetterDataSource, DeadLetterRepository } from './dead-letter/dead-letter.repository';
 import { EnvelopeConsumer } from './envelope-consumer';
 import { InProcessBroker } from './in-process-broker';
 import { InProcessCommandBus, InProcessOutboxPublisher } from './in-process.adapters';
@@ -19,9 +34,13 @@ export interface MessagingOptions {
   instanceId: string;
   /** Command topics this process sends requests to. */
   requestTopics: readonly string[];
+  /** The retry / dead-letter policy, and the database that holds the dead letters. */
+  deadLetters: DeadLetterConfig & { databaseUrl: string; migrate: boolean };
 }
 
 const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
+/** Inserts from concurrent partitions, and a replay's transaction beside the insert its failure makes. */
+const DEAD_LETTER_POOL_SIZE = 3;
 
 /**
  * The process's connection to the bus: which Nest transport drives its handlers, where the outbox
@@ -36,6 +55,7 @@ export class MessagingTransport implements OnModuleInit, OnApplicationShutdown {
   private readonly kafkaPublisher: KafkaOutboxPublisher | undefined;
   private readonly kafkaCommands: KafkaCommandBus | undefined;
   private server: InProcessServer | undefined;
+  private kafkaServer: ParleyServerKafka | undefined;
 
   constructor(@Inject(MESSAGING_OPTIONS) private readonly opts: MessagingOptions) {
     const { bus } = opts;
@@ -58,14 +78,38 @@ export class MessagingTransport implements OnModuleInit, OnApplicationShutdown {
     return this.opts.bus.kind;
   }
 
+  /** The Kafka consumer group id of this process's handlers (also on the in-process bus, for dead letters). */
+  get consumerGroupId(): string {
+    return `${this.opts.bus.groupPrefix}.${this.opts.consumerGroup}`;
+  }
+
+  /**
+   * How to hand an event to this process's own handlers again (dead-letter replay); undefined when
+   * the process consumes nothing. On the in-process bus it goes through the broker, in order with
+   * the key's other messages.
+   */
+  redelivery(): EventRedelivery | undefined {
+    const { broker, server, kafkaServer } = this;
+    if (broker && server) {
+      return async (topic, key, envelope) => {
+        if (!server.hasHandler(topic)) return false;
+        await broker.publish(topic, key, envelope);
+        return true;
+      };
+    }
+    if (kafkaServer) return (topic, _key, envelope) => kafkaServer.redeliver(topic, envelope);
+    return undefined;
+  }
+
   /** For `app.connectMicroservice(...)`. */
   microserviceOptions(): CustomStrategy {
     if (this.broker) {
       this.server ??= new InProcessServer(this.broker);
       return { strategy: this.server };
     }
-    const { options } = kafkaServerOptions({ brokers: this.opts.bus.brokers, clientId: this.opts.bus.clientId }, `${this.opts.bus.groupPrefix}.${this.opts.consumerGroup}`);
-    return { strategy: new ParleyServerKafka(options ?? {}) };
+    const { options } = kafkaServerOptions({ brokers: this.opts.bus.brokers, clientId: this.opts.bus.clientId }, this.consumerGroupId);
+    this.kafkaServer ??= new ParleyServerKafka(options ?? {});
+    return { strategy: this.kafkaServer };
   }
 
   /**
@@ -107,6 +151,53 @@ export class MessagingTransport implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
+const DEAD_LETTER_DATA_SOURCE = Symbol('DEAD_LETTER_DATA_SOURCE');
+
+/**
+ * The dead-letter store's lifecycle: its DataSource (schema `messaging`, migrated by the process
+ * that migrates), and the replayer of this process's consumer group, started once the process
+ * consumes and stopped before its consumers are.
+ */
+@Injectable()
+class DeadLetterStore implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly logger = new Logger('DeadLetter');
+  private replayer: DeadLetterReplayer | undefined;
+
+  constructor(
+    @Inject(DEAD_LETTER_DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(MESSAGING_OPTIONS) private readonly opts: MessagingOptions,
+    private readonly repository: DeadLetterRepository,
+    private readonly transport: MessagingTransport,
+    private readonly readiness: ReadinessRegistry,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await openServiceDataSource(this.dataSource, { migrate: this.opts.deadLetters.migrate });
+    // The table, not just the connection: a service started before `migrate` could not store one.
+    this.readiness.register('dead-letters', () => this.dataSource.query('SELECT 1 FROM messaging.dead_letter LIMIT 1').then(() => true));
+  }
+
+  onApplicationBootstrap(): void {
+    const redelivery = this.transport.redelivery();
+    if (!redelivery) return;
+    this.replayer = new DeadLetterReplayer(this.repository, redelivery, {
+      consumerGroup: this.transport.consumerGroupId,
+      pollMs: this.opts.deadLetters.replayPollMs,
+      onError: (error) => this.logger.warn(`replaying dead letters failed, trying again: ${String(error)}`),
+      onReplayed: (letter, outcome) => this.logger.log(`replayed dead letter ${letter.id} (${letter.topic}): ${outcome}`),
+    });
+    this.replayer.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.replayer?.stop();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}
+
 @Global()
 @Module({})
 export class MessagingModule {
@@ -119,15 +210,30 @@ export class MessagingModule {
         { provide: OUTBOX_PUBLISHER, useFactory: (t: MessagingTransport) => t.publisher, inject: [MessagingTransport] },
         { provide: CommandBus, useFactory: (t: MessagingTransport) => t.commands, inject: [MessagingTransport] },
         {
+          provide: DEAD_LETTER_DATA_SOURCE,
+          useFactory: () => createDeadLetterDataSource({ url: opts.deadLetters.databaseUrl, poolSize: DEAD_LETTER_POOL_SIZE, service: opts.consumerGroup }),
+        },
+        { provide: DeadLetterRepository, useFactory: (ds: DataSource) => new DeadLetterRepository(ds), inject: [DEAD_LETTER_DATA_SOURCE] },
+        DeadLetterStore,
+        {
           provide: EnvelopeConsumer,
-          useFactory: (t: MessagingTransport) => {
+          useFactory: (t: MessagingTransport, deadLetters: DeadLetterRepository, metrics: Metrics) => {
             const logger = new Logger('DeadLetter');
-            return new EnvelopeConsumer(t.publisher, (l) => logger.error(`dead-lettered a message from ${l.originalTopic}: ${l.reason}`));
+            const { maxAttempts, initialBackoffMs, retryBudgetMs } = opts.deadLetters;
+            return new EnvelopeConsumer(deadLetters, {
+              consumerGroup: t.consumerGroupId,
+              retry: { maxAttempts, initialBackoffMs, retryBudgetMs },
+              onRetry: (topic, attempt, delayMs, error) => logger.warn(`handler for ${topic} failed (attempt ${attempt}), retrying in ${delayMs} ms: ${String(error)}`),
+              onDeadLetter: (l) => {
+                metrics.deadLetters.inc({ topic: l.topic, consumer_group: l.consumerGroup, kind: l.kind });
+                logger.error(`dead letter ${l.id}: a message from ${l.topic} (key ${l.key || '-'}) after ${l.attempts} attempt(s), ${l.kind}: ${l.reason}`);
+              },
+            });
           },
-          inject: [MessagingTransport],
+          inject: [MessagingTransport, DeadLetterRepository, Metrics],
         },
       ],
-      exports: [MessagingTransport, OUTBOX_PUBLISHER, CommandBus, EnvelopeConsumer],
+      exports: [MessagingTransport, OUTBOX_PUBLISHER, CommandBus, EnvelopeConsumer, DeadLetterRepository],
     };
   }
 }

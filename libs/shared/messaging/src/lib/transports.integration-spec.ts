@@ -1,37 +1,43 @@
 import { Controller, INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
-import { createEnvelope, deadLetterTopicOf, replyTopicOf, Reply } from '@parley/contracts';
+import { createEnvelope, replyTopicOf, Reply } from '@parley/contracts';
+import { Metrics, ObservabilityModule } from '@parley/observability';
 import { OUTBOX_PUBLISHER, OutboxPublisher } from '@parley/persistence';
-import { testKafkaBrokers, waitFor } from '@parley/testing';
+import { createTestDatabase, testKafkaBrokers, waitFor } from '@parley/testing';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { CommandBus } from './command-bus';
+import { DeadLetterRepository, StoredDeadLetter } from './dead-letter/dead-letter.repository';
+import { PermanentMessageError } from './dead-letter/message-failure';
 import { EnvelopeConsumer } from './envelope-consumer';
 import { MessagingModule, MessagingTransport } from './messaging.module';
 import { ensureTopics } from './topic-admin';
 
 /**
  * One handler suite, two transports: the same @EventPattern / @MessagePattern handlers must see
- * the same semantics on the in-process bus and on Kafka. Topic names are unique per run so that
- * a shared cluster's history cannot leak into this test.
+ * the same semantics on the in-process bus and on Kafka, the retry and dead-letter policy
+ * included. Topic names are unique per run so that a shared cluster's history cannot leak into
+ * this test; dead letters go to a database of this file's own.
  */
 const run = `t${randomUUID().slice(0, 8)}`;
 const T = {
   changed: `${run}.widget.changed.v1`,
   request: `${run}.widget.get.request.v1`,
 };
-const widgetSchema = z.object({ n: z.number().int(), failTimes: z.number().int().default(0) });
+/** `failTimes`: transient failures before the handler succeeds; `refuse`: a permanent refusal until the n is accepted. */
+const widgetSchema = z.object({ n: z.number().int(), failTimes: z.number().int().default(0), refuse: z.boolean().default(false) });
 const widgetReplySchema = z.object({ key: z.string(), value: z.number() });
 
 class Recorder {
   readonly events: Array<{ key: string; n: number; correlationId: string }> = [];
-  readonly deadLetters: unknown[] = [];
   readonly attempts = new Map<string, number>();
+  /** Refused widgets that an operator has since "fixed". */
+  readonly accepted = new Set<number>();
   reset(): void {
     this.events.length = 0;
-    this.deadLetters.length = 0;
     this.attempts.clear();
+    this.accepted.clear();
   }
 }
 const recorder = new Recorder();
@@ -46,13 +52,9 @@ class WidgetConsumer {
       const attempt = (recorder.attempts.get(event.id) ?? 0) + 1;
       recorder.attempts.set(event.id, attempt);
       if (attempt <= event.payload.failTimes) throw new Error(`transient failure ${attempt}`);
+      if (event.payload.refuse && !recorder.accepted.has(event.payload.n)) throw new PermanentMessageError(`widget ${event.payload.n} refused`);
       recorder.events.push({ key: event.key, n: event.payload.n, correlationId: event.correlationId });
     });
-  }
-
-  @EventPattern(deadLetterTopicOf(T.changed))
-  onDeadLetter(@Payload() raw: unknown): void {
-    recorder.deadLetters.push(raw);
   }
 
   @MessagePattern(T.request)
@@ -62,15 +64,16 @@ class WidgetConsumer {
   }
 }
 
-function appModule(bus: 'inprocess' | 'kafka') {
+function appModule(bus: 'inprocess' | 'kafka', databaseUrl: string) {
   @Module({
     imports: [
+      ObservabilityModule.forRoot({ service: 'widgets', version: '0.0.0' }),
       MessagingModule.forRoot({
         bus: {
           kind: bus,
           brokers: bus === 'kafka' ? testKafkaBrokers() : [],
           clientId: `${run}-${bus}`,
-          groupPrefix: run,
+          groupPrefix: `${run}-${bus}`,
           partitions: 3,
           replicationFactor: 1,
           requestTimeoutMs: 20_000,
@@ -78,6 +81,7 @@ function appModule(bus: 'inprocess' | 'kafka') {
         consumerGroup: 'widgets',
         instanceId: 'suite',
         requestTopics: [T.request],
+        deadLetters: { maxAttempts: 4, initialBackoffMs: 20, retryBudgetMs: 2_000, replayPollMs: 100, databaseUrl, migrate: true },
       }),
     ],
     controllers: [WidgetConsumer],
@@ -86,27 +90,40 @@ function appModule(bus: 'inprocess' | 'kafka') {
   return WidgetAppModule;
 }
 
-async function startApp(bus: 'inprocess' | 'kafka'): Promise<INestApplication> {
+async function startApp(bus: 'inprocess' | 'kafka', databaseUrl: string): Promise<INestApplication> {
   if (bus === 'kafka') {
-    await ensureTopics(testKafkaBrokers(), [T.changed, deadLetterTopicOf(T.changed), T.request, replyTopicOf(T.request)], { partitions: 3, replicationFactor: 1 });
+    await ensureTopics(testKafkaBrokers(), [T.changed, T.request, replyTopicOf(T.request)], { partitions: 3, replicationFactor: 1 });
   }
-  const app = await NestFactory.create(appModule(bus), { logger: ['error'] });
+  const app = await NestFactory.create(appModule(bus, databaseUrl), { logger: ['error'] });
   app.connectMicroservice(app.get(MessagingTransport).microserviceOptions());
   await app.init();
   await app.startAllMicroservices();
   return app;
 }
 
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
+
+beforeAll(async () => {
+  db = await createTestDatabase('transports');
+});
+
+afterAll(async () => {
+  await db?.drop();
+});
+
 describe.each(['inprocess', 'kafka'] as const)('handlers on the %s transport', (bus) => {
   let app: INestApplication;
   let publisher: OutboxPublisher;
+  let deadLetters: DeadLetterRepository;
+  const lettersOf = async (key: string): Promise<StoredDeadLetter[]> => (await deadLetters.list({ topic: T.changed, consumerGroup: `${run}-${bus}.widgets`, limit: 100 })).filter((l) => l.key === key).reverse();
 
   const publish = (key: string, payload: unknown, correlationId = 'corr-1') =>
     publisher.publish([{ topic: T.changed, key, envelope: createEnvelope({ type: T.changed, key, payload, correlationId }) }]);
 
   beforeAll(async () => {
-    app = await startApp(bus);
+    app = await startApp(bus, db.url);
     publisher = app.get<OutboxPublisher>(OUTBOX_PUBLISHER);
+    deadLetters = app.get(DeadLetterRepository);
   });
 
   afterAll(async () => {
@@ -142,19 +159,68 @@ describe.each(['inprocess', 'kafka'] as const)('handlers on the %s transport', (
     expect(reply).toMatchObject({ ok: false, error: { code: 'InvalidRequest' } });
   });
 
-  it('redelivers an event whose handler failed, and what follows it waits its turn', async () => {
+  it('applies an event that fails transiently twice exactly once, not dead-lettered, and what follows it waits its turn', async () => {
     await publish('d@x.test', { n: 1, failTimes: 2 });
     await publish('d@x.test', { n: 2 });
     await waitFor(() => recorder.events.length >= 2, { timeoutMs: 60_000, what: 'both events after retries' });
     expect(recorder.events.map((e) => e.n)).toEqual([1, 2]);
     expect([...recorder.attempts.values()]).toEqual([3, 1]);
+    expect(await lettersOf('d@x.test')).toEqual([]);
+  });
+
+  it('dead-letters an always-refused event once, with its reason, and processes the events behind it; other keys are not held up', async () => {
+    await publish('p@x.test', { n: 10, refuse: true }, 'corr-poison');
+    await publish('p@x.test', { n: 11 });
+    await publish('q@x.test', { n: 12 });
+    await waitFor(() => recorder.events.length >= 2, { timeoutMs: 60_000, what: 'the events behind the poison one' });
+    expect(recorder.events.map((e) => e.n).sort()).toEqual([11, 12]);
+    const letters = await lettersOf('p@x.test');
+    expect(letters).toEqual([
+      expect.objectContaining({
+        consumerGroup: `${run}-${bus}.widgets`,
+        topic: T.changed,
+        kind: 'permanent',
+        attempts: 1,
+        reason: 'PermanentMessageError: widget 10 refused',
+        envelope: expect.objectContaining({ type: T.changed, key: 'p@x.test', correlationId: 'corr-poison', payload: { n: 10, refuse: true } }),
+        replayRequestedAt: null,
+      }),
+    ]);
+    expect([...recorder.attempts.values()]).toEqual([1, 1, 1]);
+    const counted = await app.get(Metrics).deadLetters.get();
+    expect(counted.values).toContainEqual(expect.objectContaining({ labels: expect.objectContaining({ topic: T.changed, consumer_group: `${run}-${bus}.widgets`, kind: 'permanent' }), value: 1 }));
+  });
+
+  it('dead-letters an event whose transient failures outlast the attempts, and goes on', async () => {
+    await publish('r@x.test', { n: 20, failTimes: 99 });
+    await publish('r@x.test', { n: 21 });
+    await waitFor(() => recorder.events.length >= 1, { timeoutMs: 60_000, what: 'the event behind the failing one' });
+    expect(recorder.events.map((e) => e.n)).toEqual([21]);
+    expect(await lettersOf('r@x.test')).toEqual([expect.objectContaining({ kind: 'retries-exhausted', attempts: 4, reason: 'Error: transient failure 4' })]);
+  });
+
+  it('replays a dead letter to its consumer group once asked: applied once when the cause is fixed, a new dead letter when not', async () => {
+    await publish('s@x.test', { n: 30, refuse: true });
+    await publish('s@x.test', { n: 31, refuse: true });
+    await waitFor(async () => (await lettersOf('s@x.test')).length >= 2, { timeoutMs: 60_000, what: 'two dead letters' });
+    const [fixed, still] = await lettersOf('s@x.test');
+    recorder.accepted.add(30);
+    await deadLetters.requestReplay(fixed.id);
+    await deadLetters.requestReplay(still.id);
+    await waitFor(async () => (await deadLetters.get(still.id))?.replayedAt != null && (await deadLetters.get(fixed.id))?.replayedAt != null, { timeoutMs: 30_000, what: 'both replays' });
+    expect((await deadLetters.get(fixed.id))?.outcome).toBe('applied');
+    expect(recorder.events.map((e) => e.n)).toEqual([30]);
+    const again = (await lettersOf('s@x.test')).filter((l) => l.id !== fixed.id && l.id !== still.id);
+    expect(again).toEqual([expect.objectContaining({ kind: 'permanent', reason: 'PermanentMessageError: widget 31 refused', envelope: still.envelope })]);
+    expect((await deadLetters.get(still.id))?.outcome).toBe(`failed again: dead letter ${again[0].id}`);
+    await expect(deadLetters.requestReplay(fixed.id)).rejects.toThrow(/was replayed/);
   });
 
   it('dead-letters an invalid event with the reason and goes on with the next', async () => {
     await publish('e@x.test', { n: 'not a number' });
     await publish('e@x.test', { n: 3 });
-    await waitFor(() => recorder.deadLetters.length >= 1 && recorder.events.length >= 1, { timeoutMs: 60_000, what: 'dead letter and next event' });
-    expect(recorder.deadLetters[0]).toMatchObject({ type: deadLetterTopicOf(T.changed), payload: { originalTopic: T.changed, reason: expect.stringMatching(/invalid payload/) } });
+    await waitFor(async () => recorder.events.length >= 1 && (await lettersOf('e@x.test')).length >= 1, { timeoutMs: 60_000, what: 'dead letter and next event' });
+    expect(await lettersOf('e@x.test')).toEqual([expect.objectContaining({ kind: 'invalid', attempts: 0, reason: expect.stringMatching(/invalid payload/) })]);
     expect(recorder.events).toEqual([expect.objectContaining({ key: 'e@x.test', n: 3 })]);
   });
 });

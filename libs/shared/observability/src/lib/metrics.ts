@@ -5,6 +5,9 @@ export class Metrics {
   readonly registry = new Registry();
   readonly httpRequests: Histogram<'method' | 'route' | 'status'>;
   readonly messagesHandled: Counter<'topic' | 'outcome'>;
+  /** Connections the HTTP server closed on accept because it was at its connection cap. */
+  readonly httpConnectionsDropped: Counter;
+  readonly deadLetters: Counter<'topic' | 'consumer_group' | 'kind'>;
   /** Backlog readers by owning service; the gauge asks each at scrape time. */
   private readonly outboxBacklogs = new Map<string, () => Promise<number>>();
 
@@ -22,6 +25,17 @@ export class Metrics {
       name: 'parley_messages_handled_total',
       help: 'Bus messages handled, by topic and outcome (applied, duplicate, dead-lettered)',
       labelNames: ['topic', 'outcome'],
+      registers: [this.registry],
+    });
+    this.httpConnectionsDropped = new Counter({
+      name: 'parley_http_connections_dropped_total',
+      help: 'HTTP connections closed on accept because the server was at PARLEY_HTTP_MAX_CONNECTIONS',
+      registers: [this.registry],
+    });
+    this.deadLetters = new Counter({
+      name: 'parley_dead_letters_total',
+      help: 'Consumed events given up and stored as dead letters, by topic, consumer group and kind (invalid, permanent, retries-exhausted)',
+      labelNames: ['topic', 'consumer_group', 'kind'],
       registers: [this.registry],
     });
     const backlogs = this.outboxBacklogs;

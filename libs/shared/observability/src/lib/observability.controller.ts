@@ -1,14 +1,11 @@
-import { Controller, Get, Header, HttpCode, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { Metrics } from './metrics';
 import { ReadinessRegistry } from './readiness.registry';
 
 @Controller()
 export class ObservabilityController {
-  constructor(
-    private readonly readiness: ReadinessRegistry,
-    private readonly metrics: Metrics,
-  ) {}
+  // `/metrics` is not here: it has its own listener (MetricsListener), never the public port.
+  constructor(private readonly readiness: ReadinessRegistry) {}
 
   /** Liveness: the event loop answers. Never checks dependencies (a DB outage must not restart pods). */
   @Get('healthz')
@@ -22,11 +19,5 @@ export class ObservabilityController {
   async readyz(@Res() res: Response): Promise<void> {
     const result = await this.readiness.evaluate();
     res.status(result.ready ? 200 : 503).json({ status: result.ready ? 'ready' : 'not-ready', checks: result.checks });
-  }
-
-  @Get('metrics')
-  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
-  async metricsText(): Promise<string> {
-    return this.metrics.registry.metrics();
   }
 }

@@ -2,6 +2,7 @@ import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@
 import type { NextFunction, Request, Response } from 'express';
 import { DirectRoutes } from './direct-routes';
 import { Metrics } from './metrics';
+import { MetricsListener } from './metrics.listener';
 import { ObservabilityController } from './observability.controller';
 import { ReadinessRegistry } from './readiness.registry';
 
@@ -14,8 +15,8 @@ export class ObservabilityModule implements NestModule {
     return {
       module: ObservabilityModule,
       controllers: [ObservabilityController],
-      providers: [ReadinessRegistry, DirectRoutes, { provide: Metrics, useValue: new Metrics(labels) }],
-      exports: [ReadinessRegistry, DirectRoutes, Metrics],
+      providers: [ReadinessRegistry, DirectRoutes, MetricsListener, { provide: Metrics, useValue: new Metrics(labels) }],
+      exports: [ReadinessRegistry, DirectRoutes, Metrics, MetricsListener],
     };
   }
 

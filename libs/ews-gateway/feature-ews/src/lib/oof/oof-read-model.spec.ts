@@ -1,6 +1,5 @@
 import { createEnvelope, type Envelope, type OofSettings, type OofView, type Reply, Topics } from '@parley/contracts';
-import { CommandBus, EnvelopeConsumer, type MessagingTransport } from '@parley/messaging';
-import type { OutboundMessage } from '@parley/persistence';
+import { CommandBus, EnvelopeConsumer, type MessagingTransport, type NewDeadLetter } from '@parley/messaging';
 import { ReadinessRegistry } from '@parley/observability';
 import { OofReadModel } from './oof-read-model';
 import { OofViewConsumer } from './oof-view.consumer';
@@ -100,8 +99,8 @@ describe('OofGateway over the read model', () => {
 });
 
 describe('OofViewConsumer', () => {
-  const published: OutboundMessage[] = [];
-  const envelopes = new EnvelopeConsumer({ publish: async (m) => void published.push(...m) });
+  const deadLetters: NewDeadLetter[] = [];
+  const envelopes = new EnvelopeConsumer({ record: async (letter) => String(deadLetters.push(letter)) }, { consumerGroup: 'parley.ews-gateway' });
   const inProcess = { stateReader: () => undefined } as unknown as MessagingTransport;
 
   it('applies valid events and dead-letters invalid ones (the handler both transports call)', async () => {
@@ -110,7 +109,7 @@ describe('OofViewConsumer', () => {
     await consumer.onOofChanged(createEnvelope({ type: Topics.oofChanged, key: 'a@x.test', payload: view('a@x.test', 5), correlationId: 'c' }));
     expect(model.lookup('a@x.test')?.revision).toBe(5);
     await consumer.onOofChanged(createEnvelope({ type: Topics.oofChanged, key: 'a@x.test', payload: { mailbox: 'a@x.test' }, correlationId: 'c' }));
-    expect(published.map((m) => m.topic)).toEqual([`${Topics.oofChanged}.dlq`]);
+    expect(deadLetters).toEqual([expect.objectContaining({ topic: Topics.oofChanged, kind: 'invalid', reason: expect.stringMatching(/invalid payload/) })]);
     expect(model.lookup('a@x.test')?.revision).toBe(5);
   });
 
