@@ -3,6 +3,7 @@ export * from './lib/in-process.server';
 export * from './lib/in-process.adapters';
 export * from './lib/command-bus';
 export * from './lib/kafka.adapters';
+export * from './lib/kafka-log';
 export * from './lib/topic-admin';
 export * from './lib/kafka-state-reader';
 export * from './lib/envelope-consumer';

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { RuntimeConfig, ServiceDefinition } from '@parley/config';
 import { DirectoryModule } from '@parley/directory';
-import { correlationMiddleware, LoggingModule, ROOT_LOGGER } from '@parley/logging';
+import { chooseLogFormat, correlationMiddleware, LoggingModule, NestLogger, ROOT_LOGGER } from '@parley/logging';
 import { MessagingModule, MessagingTransport } from '@parley/messaging';
 import { DirectRoutes, Metrics, MetricsListener, ObservabilityModule, ReadinessRegistry, serveDirectRoutes } from '@parley/observability';
 import type { Server } from 'node:http';
@@ -37,7 +37,7 @@ function rootModule(opts: ParleyAppOptions): DynamicModule {
   return {
     module: ParleyRootModule,
     imports: [
-      LoggingModule.forRoot({ service: config.service, version: config.version, level: config.logLevel }),
+      LoggingModule.forRoot({ service: config.service, version: config.version, level: config.logLevel, format: chooseLogFormat(config.logFormat, process.stdout.isTTY === true) }),
       ObservabilityModule.forRoot({ service: config.service, version: config.version }),
       MessagingModule.forRoot({
         bus: config.bus,
@@ -55,7 +55,7 @@ function rootModule(opts: ParleyAppOptions): DynamicModule {
 /** Creates, initialises and starts the app: handlers consuming, HTTP listening. */
 export async function startParleyApp(opts: ParleyAppOptions): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(rootModule(opts), { bufferLogs: true, bodyParser: false });
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(NestLogger));
   // Nothing about the stack in responses (Express would add `X-Powered-By: Express`).
   app.disable('x-powered-by');
   app.use(correlationMiddleware);

@@ -37,6 +37,8 @@ export function baseEnvSchema(defaults: {
     /** 0: no metrics listener. */
     PARLEY_METRICS_PORT: port.default(defaults.metrics.port),
     PARLEY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** `auto`: readable lines when stdout is a terminal, JSON otherwise. */
+    PARLEY_LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
     PARLEY_BUS: z.enum(['inprocess', 'kafka']).default(defaults.bus),
     KAFKA_BROKERS: z
       .string()

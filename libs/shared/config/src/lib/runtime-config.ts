@@ -87,6 +87,7 @@ export interface RuntimeConfig {
   /** The separate `/metrics` listener; port 0: none. */
   metrics: { host: string; port: number };
   logLevel: BaseEnv['PARLEY_LOG_LEVEL'];
+  logFormat: BaseEnv['PARLEY_LOG_FORMAT'];
   bus: BusConfig;
   database: DatabaseConfig;
   deadLetters: DeadLetterConfig;
@@ -134,6 +135,7 @@ export function toRuntimeConfig(
     },
     metrics: { host: env.PARLEY_METRICS_HOST, port: env.PARLEY_METRICS_PORT },
     logLevel: env.PARLEY_LOG_LEVEL,
+    logFormat: env.PARLEY_LOG_FORMAT,
     bus: {
       kind: env.PARLEY_BUS,
       brokers: env.KAFKA_BROKERS,

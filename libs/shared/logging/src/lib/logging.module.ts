@@ -4,6 +4,7 @@ import { LoggerModule, type Params } from 'nestjs-pino';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { runWithCorrelation, sanitizeCorrelationId } from './correlation';
 import type { Logger } from 'pino';
+import { NestLogger } from './nest-logger';
 import { createRootLogger, RootLoggerOptions } from './root-logger';
 
 export const CORRELATION_HEADER = 'x-correlation-id';
@@ -95,8 +96,8 @@ export class LoggingModule {
     return {
       module: LoggingModule,
       imports: [LoggerModule.forRoot({ pinoHttp: requestLoggerOptions(opts, logger) })],
-      providers: [{ provide: ROOT_LOGGER, useValue: logger }],
-      exports: [ROOT_LOGGER],
+      providers: [{ provide: ROOT_LOGGER, useValue: logger }, NestLogger],
+      exports: [ROOT_LOGGER, NestLogger],
     };
   }
 }

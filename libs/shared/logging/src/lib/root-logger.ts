@@ -1,10 +1,22 @@
 import pino, { DestinationStream, Logger, LevelWithSilent } from 'pino';
+import type PinoPretty from 'pino-pretty';
 import { currentCorrelationId } from './correlation';
+
+/** `json`: one JSON object a line (for log collectors); `pretty`: readable lines (for a person at a terminal). */
+export type LogFormat = 'json' | 'pretty';
 
 export interface RootLoggerOptions {
   service: string;
   version: string;
   level: LevelWithSilent;
+  /** Default `json`. */
+  format?: LogFormat;
+}
+
+/** The format PARLEY_LOG_FORMAT asks for: `auto` is pretty on a terminal and JSON everywhere else (files, pipes, collectors). */
+export function chooseLogFormat(setting: LogFormat | 'auto', stdoutIsTty: boolean): LogFormat {
+  if (setting !== 'auto') return setting;
+  return stdoutIsTty ? 'pretty' : 'json';
 }
 
 /** Paths that must never reach a log line. */
@@ -18,7 +30,24 @@ export const redactedPaths = [
   '*.databaseUrl',
 ];
 
-/** JSON logs with service, version and the ambient correlation id on every line. */
+/**
+ * pino-pretty writing to stdout, loaded only when chosen. Synchronous, so its lines and the
+ * embedded start banner (written straight to stdout) keep their order.
+ */
+function prettyStdout(): DestinationStream {
+  // A require at call time: JSON-only deployments never load the pretty printer.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const pretty = require('pino-pretty') as typeof PinoPretty;
+  return pretty({
+    sync: true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    // service and version are the same on every line of a process; the context leads the message.
+    ignore: 'pid,hostname,service,version,context',
+    messageFormat: '{if context}[{context}] {end}{msg}',
+  });
+}
+
+/** Logs with service, version and the ambient correlation id on every line; JSON unless `format` is `pretty`. */
 export function createRootLogger(opts: RootLoggerOptions, destination?: DestinationStream): Logger {
   const options: pino.LoggerOptions = {
     level: opts.level,
@@ -30,5 +59,6 @@ export function createRootLogger(opts: RootLoggerOptions, destination?: Destinat
       return correlationId ? { correlationId } : {};
     },
   };
-  return destination ? pino(options, destination) : pino(options);
+  const stream = destination ?? (opts.format === 'pretty' ? prettyStdout() : undefined);
+  return stream ? pino(options, stream) : pino(options);
 }

@@ -1,11 +1,12 @@
 import { ClientKafka, KafkaOptions, ServerKafka, Transport } from '@nestjs/microservices';
 import { Envelope, QUERY_TOPICS, replyTopicOf } from '@parley/contracts';
 import type { OutboundMessage, OutboxPublisher } from '@parley/persistence';
-import { EachMessagePayload, Kafka, KafkaConfig, logLevel, Producer } from 'kafkajs';
+import { EachMessagePayload, Kafka, KafkaConfig, Producer } from 'kafkajs';
 import { firstValueFrom, lastValueFrom, throwError, timeout } from 'rxjs';
 import { withCoalescingProducers } from './coalescing-producer';
 import { CommandBus, CommandTimeoutError } from './command-bus';
 import { ReplayContext } from './dead-letter/dead-letter-replayer';
+import { kafkaClientLogLevel, kafkaLogCreator } from './kafka-log';
 
 export interface KafkaConnection {
   brokers: string[];
@@ -30,7 +31,7 @@ export function kafkaServerOptions(conn: KafkaConnection, groupId: string): Kafk
     transport: Transport.KAFKA,
     options: {
       postfixId: '',
-      client: { ...clientTuning, clientId: conn.clientId, brokers: conn.brokers, logLevel: logLevel.WARN },
+      client: { ...clientTuning, clientId: conn.clientId, brokers: conn.brokers, logLevel: kafkaClientLogLevel, logCreator: kafkaLogCreator },
       consumer: { ...consumerTuning, groupId },
       subscribe: { fromBeginning: true },
       run: { partitionsConsumedConcurrently: 3 },
@@ -140,7 +141,7 @@ export class KafkaCommandBus extends CommandBus {
     super();
     this.client = new ParleyKafkaClient({
       postfixId: '',
-      client: { ...clientTuning, clientId: `${conn.clientId}-commands`, brokers: conn.brokers, logLevel: logLevel.WARN },
+      client: { ...clientTuning, clientId: `${conn.clientId}-commands`, brokers: conn.brokers, logLevel: kafkaClientLogLevel, logCreator: kafkaLogCreator },
       consumer: { ...consumerTuning, groupId: instanceGroupId },
       producer: { allowAutoTopicCreation: false },
     });
@@ -185,7 +186,7 @@ export class KafkaOutboxPublisher implements OutboxPublisher {
   private connected = false;
 
   constructor(conn: KafkaConnection) {
-    const kafka = new Kafka({ ...clientTuning, clientId: `${conn.clientId}-outbox`, brokers: conn.brokers, logLevel: logLevel.NOTHING });
+    const kafka = new Kafka({ ...clientTuning, clientId: `${conn.clientId}-outbox`, brokers: conn.brokers, logLevel: kafkaClientLogLevel, logCreator: kafkaLogCreator });
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     this.producer.on(this.producer.events.CONNECT, () => (this.connected = true));
     this.producer.on(this.producer.events.DISCONNECT, () => (this.connected = false));

@@ -1,4 +1,5 @@
-import { Admin, ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
+import { Admin, ConfigResourceTypes, Kafka } from 'kafkajs';
+import { kafkaClientLogLevel, kafkaLogCreator } from './kafka-log';
 
 export interface EnsureTopicsOptions {
   partitions: number;
@@ -17,7 +18,7 @@ const DYNAMIC_TOPIC_CONFIG = 1;
  * it created.
  */
 export async function ensureTopics(brokers: string[], topics: string[], opts: EnsureTopicsOptions): Promise<string[]> {
-  const admin = new Kafka({ clientId: 'parley-topic-admin', brokers, logLevel: logLevel.NOTHING, retry: { retries: 10 } }).admin();
+  const admin = new Kafka({ clientId: 'parley-topic-admin', brokers, logLevel: kafkaClientLogLevel, logCreator: kafkaLogCreator, retry: { retries: 10 } }).admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
