@@ -31,14 +31,15 @@ export const redactedPaths = [
 ];
 
 /**
- * pino-pretty writing to stdout, loaded only when chosen. Synchronous, so its lines and the
- * embedded start banner (written straight to stdout) keep their order.
+ * pino-pretty writing to `destination` (stdout by default), loaded only when chosen. Synchronous,
+ * so its lines and the embedded start banner (written straight to stdout) keep their order.
  */
-function prettyStdout(): DestinationStream {
+function prettyStream(destination: DestinationStream | undefined): DestinationStream {
   // A require at call time: JSON-only deployments never load the pretty printer.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const pretty = require('pino-pretty') as typeof PinoPretty;
   return pretty({
+    destination: destination ?? 1,
     sync: true,
     translateTime: 'SYS:HH:MM:ss.l',
     // service and version are the same on every line of a process; the context leads the message.
@@ -47,7 +48,10 @@ function prettyStdout(): DestinationStream {
   });
 }
 
-/** Logs with service, version and the ambient correlation id on every line; JSON unless `format` is `pretty`. */
+/**
+ * Logs with service, version and the ambient correlation id on every line, to `destination`
+ * (stdout by default): JSON, or readable lines when `format` is `pretty`.
+ */
 export function createRootLogger(opts: RootLoggerOptions, destination?: DestinationStream): Logger {
   const options: pino.LoggerOptions = {
     level: opts.level,
@@ -59,6 +63,6 @@ export function createRootLogger(opts: RootLoggerOptions, destination?: Destinat
       return correlationId ? { correlationId } : {};
     },
   };
-  const stream = destination ?? (opts.format === 'pretty' ? prettyStdout() : undefined);
+  const stream = opts.format === 'pretty' ? prettyStream(destination) : destination;
   return stream ? pino(options, stream) : pino(options);
 }
