@@ -27,19 +27,19 @@ describe('the log format', () => {
     expect(JSON.parse(out.text())).toMatchObject({ level: 40, service: 'parley', version: '1.0.0', msg: 'Connection timeout', kafka: { namespace: 'Connection' } });
   });
 
-  it('pretty: a readable line led by time, level and context, fields below it, secrets still redacted', () => {
+  it('pretty: one readable line per entry, led by time, level and context, fields after it, secrets still redacted', () => {
     const out = capture();
     const logger = createRootLogger({ service: 'parley', version: '1.0.0', level: 'info', format: 'pretty' }, out);
     logger.warn({ context: 'Kafka', kafka: { namespace: 'Connection', broker: '127.0.0.1:9092' } }, 'Connection timeout');
     logger.info({ context: 'Directory', password: 'hunter2' }, 'seeded');
+    logger.info({ correlationId: 'c-1', req: { id: 'c-1', method: 'POST', url: '/EWS/Exchange.asmx', remoteAddress: '127.0.0.1' }, res: { statusCode: 200 }, responseTime: 12 }, 'request completed');
     logger.debug('not at info');
-    const text = out.text();
-    const [first] = text.split('\n');
-    expect(first).toMatch(/^\[\d{2}:\d{2}:\d{2}\.\d{3}\] .*WARN.*: \[Kafka\] Connection timeout$/);
-    expect(text).toMatch(/kafka: \{\n\s+"namespace": "Connection",\n\s+"broker": "127\.0\.0\.1:9092"/);
-    expect(text).toMatch(/INFO.*: \[Directory\] seeded\n\s+password: "\[redacted\]"/);
-    expect(text).not.toContain('hunter2');
-    expect(text).not.toContain('not at info');
-    expect(text).not.toMatch(/"service"|service:|version:|"level"/);
+    const lines = out.text().trimEnd().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^\[\d{2}:\d{2}:\d{2}\.\d{3}\] .*WARN.*: \[Kafka\] Connection timeout .*\{"kafka":\{"namespace":"Connection","broker":"127\.0\.0\.1:9092"\}\}/);
+    expect(lines[1]).toMatch(/INFO.*: \[Directory\] seeded .*"password":"\[redacted\]"/);
+    expect(lines[2]).toMatch(/INFO.*: request completed POST \/EWS\/Exchange\.asmx 200 in 12 ms .*\{"correlationId":"c-1"\}/);
+    expect(out.text()).not.toContain('hunter2');
+    expect(out.text()).not.toMatch(/"service"|"version"|"level"|"hostname"/);
   });
 });

@@ -42,9 +42,12 @@ function prettyStream(destination: DestinationStream | undefined): DestinationSt
     destination: destination ?? 1,
     sync: true,
     translateTime: 'SYS:HH:MM:ss.l',
-    // service and version are the same on every line of a process; the context leads the message.
-    ignore: 'pid,hostname,service,version,context',
-    messageFormat: '{if context}[{context}] {end}{msg}',
+    // One line per entry (an error's stack excepted): service and version are the same on every
+    // line of a process, the context leads the message, and a request line reads
+    // "request completed POST /EWS/Exchange.asmx 200 in 12 ms"; other fields follow as JSON.
+    singleLine: true,
+    ignore: 'pid,hostname,service,version,context,req,res,responseTime',
+    messageFormat: '{if context}[{context}] {end}{msg}{if req.method} {req.method} {req.url}{end}{if res.statusCode} {res.statusCode}{end}{if responseTime} in {responseTime} ms{end}',
   });
 }
 
