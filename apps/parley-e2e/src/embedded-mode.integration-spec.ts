@@ -81,6 +81,19 @@ describe('embedded mode (npm start)', () => {
     const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
     expect(metrics).toMatch(/parley_http_request_duration_seconds_bucket/);
     expect(metrics).toMatch(/parley_outbox_pending_messages\{owner="calendar-sync"/);
+    // stdout is a pipe here, not a terminal: log lines are JSON, and Nest's boot chatter
+    // (modules initialised, routes mapped, "successfully started") is at debug, so not printed at info.
+    await fetch(`http://127.0.0.1:${port}/autodiscover/autodiscover.xml`);
+    await waitFor(() => proc.output().includes('"msg":"request completed"'), { what: 'the request line' });
+    const logLines = proc
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { level: number; msg: string; context?: string });
+    expect(logLines).toContainEqual(expect.objectContaining({ level: 30, msg: 'request completed', service: 'parley' }));
+    expect(logLines.filter((l) => ['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication', 'NestMicroservice'].includes(l.context ?? ''))).toEqual([]);
+    expect(proc.output()).not.toMatch(/dependencies initialized|Mapped \{|successfully started/);
+    expect(out).toMatch(/^Parley \S+ is running \(embedded mode/m);
     const client = await embeddedDatabase();
     try {
       await client.query(`INSERT INTO directory.mailbox_user (smtp_address, display_name) VALUES ('kept@parley.test', 'Kept Across Restarts')`);
