@@ -36,7 +36,6 @@ export const redactedPaths = [
  */
 function prettyStream(destination: DestinationStream | undefined): DestinationStream {
   // A require at call time: JSON-only deployments never load the pretty printer.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const pretty = require('pino-pretty') as typeof PinoPretty;
   return pretty({
     destination: destination ?? 1,
