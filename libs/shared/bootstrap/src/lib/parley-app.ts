@@ -56,6 +56,8 @@ function rootModule(opts: ParleyAppOptions): DynamicModule {
 export async function startParleyApp(opts: ParleyAppOptions): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(rootModule(opts), { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(NestLogger));
+  // Nest would hold every line until HTTP listens; a start waiting on its broker or database must say so as it waits.
+  app.flushLogs();
   // Nothing about the stack in responses (Express would add `X-Powered-By: Express`).
   app.disable('x-powered-by');
   app.use(correlationMiddleware);
