@@ -91,7 +91,11 @@ describe('kafkajs entries as log lines', () => {
       kafka: { groupId: 'g', isLeader: true, memberAssignment: { t: [0, 1] } },
     });
     expect(kafkaLogLine(entry('Producer', logLevel.WARN, 'Limiting retries for the idempotent producer may invalidate EoS guarantees')).level).toBe('debug');
-    expect(kafkaLogLine(entry('KafkaJS', logLevel.WARN, 'KafkaJS v2.0.0 switched default partitioner. To retain …')).level).toBe('debug');
+    expect(kafkaLogLine(entry(undefined as unknown as string, logLevel.WARN, 'KafkaJS v2.0.0 switched default partitioner. To retain …'))).toEqual({
+      level: 'debug',
+      msg: 'KafkaJS v2.0.0 switched default partitioner. To retain …',
+      kafka: {},
+    });
   });
 });
 

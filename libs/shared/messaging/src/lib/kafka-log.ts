@@ -80,7 +80,8 @@ export function kafkaLogLine(entry: LogEntry): KafkaLogLine {
   const { level, transient } = classify(entry);
   // kafkajs' timestamp and logger name repeat what every line has; its message is the line's message.
   const { timestamp: _timestamp, logger: _logger, message, stack, ...fields } = entry.log as unknown as Record<string, unknown>;
-  const kafka: Record<string, unknown> = { namespace: entry.namespace, ...fields };
+  // kafkajs' root logger (the partitioner notice) has no namespace.
+  const kafka: Record<string, unknown> = { ...(entry.namespace ? { namespace: entry.namespace } : {}), ...fields };
   // A stack of a retried condition is noise; a real failure keeps it.
   if (stack !== undefined && level === 'error') kafka['stack'] = stack;
   if (transient) kafka['retriable'] = true;
