@@ -48,6 +48,11 @@ describe('kafkajs entries as log lines', () => {
     expect(line.kafka['retriable']).toBe(true);
   });
 
+  it("never raises an entry above kafkajs' own level (its debug repeats each failed response)", () => {
+    const repeated = entry('Connection', logLevel.DEBUG, 'Response FindCoordinator(key: 10, version: 2)', { broker: 'b:9092', error: 'The group coordinator is not available' });
+    expect(kafkaLogLine(repeated)).toMatchObject({ level: 'debug', kafka: { retriable: true } });
+  });
+
   it('writes connection retries while the broker starts at warn, without the stack', () => {
     const refused = kafkaLogLine(entry('Connection', logLevel.ERROR, 'Connection error: connect ECONNREFUSED 127.0.0.1:9092', { broker: '127.0.0.1:9092', clientId: 'c', stack: 'Error: connect ECONNREFUSED\n    at x' }));
     expect(refused).toEqual({ level: 'warn', msg: 'Connection error: connect ECONNREFUSED 127.0.0.1:9092', kafka: { namespace: 'Connection', broker: '127.0.0.1:9092', clientId: 'c', retriable: true } });

@@ -75,9 +75,22 @@ function classify(entry: LogEntry): { level: KafkaLogLevel; transient: boolean }
   }
 }
 
+const severity: Record<KafkaLogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
+
+/** The most severe level an entry may get: kafkajs' own (its debug repeats each failed response, for example). */
+function ceiling(level: logLevel): KafkaLogLevel {
+  if (level === logLevel.DEBUG) return 'debug';
+  if (level === logLevel.INFO) return 'info';
+  if (level === logLevel.WARN) return 'warn';
+  return 'error';
+}
+
 /** Maps one kafkajs entry to Parley's level and fields (kafkajs' own fields, never a JSON string in the message). */
 export function kafkaLogLine(entry: LogEntry): KafkaLogLine {
-  const { level, transient } = classify(entry);
+  const classified = classify(entry);
+  const cap = ceiling(entry.level);
+  const level = severity[classified.level] > severity[cap] ? cap : classified.level;
+  const { transient } = classified;
   // kafkajs' timestamp and logger name repeat what every line has; its message is the line's message.
   const { timestamp: _timestamp, logger: _logger, message, stack, ...fields } = entry.log as unknown as Record<string, unknown>;
   // kafkajs' root logger (the partitioner notice) has no namespace.
