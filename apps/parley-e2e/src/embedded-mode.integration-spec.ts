@@ -125,6 +125,7 @@ describe('configuration errors', () => {
     ['ews-gateway', { DATABASE_URL: 'mysql://nope', KAFKA_BROKERS: '127.0.0.1:1' }, /DATABASE_URL/],
     ['ews-gateway', { DATABASE_URL: 'postgres://u:p@127.0.0.1:1/db', KAFKA_BROKERS: '127.0.0.1:1' }, /PARLEY_ID_SECRET: required for ews-gateway/],
     ['parley', { PARLEY_LOG_LEVEL: 'chatty' }, /PARLEY_LOG_LEVEL/],
+    ['parley', { PARLEY_LOG_FORMAT: 'fancy' }, /PARLEY_LOG_FORMAT/],
   ])('%s exits non-zero naming the bad variable', async (app, env, message) => {
     const proc = startProcess('node', [path.join(repoRoot, 'dist', 'apps', app, 'main.js')], { DATABASE_URL: '', KAFKA_BROKERS: '', ...env });
     expect(await proc.exited).toBe(1);
