@@ -1,9 +1,20 @@
 import { EwsError, EwsErrorCode } from './ews-error';
 import { locate } from './xml-location';
 
+/** What one document may hold; each bound is checked where it is first exceeded. */
 export interface ScanLimits {
   readonly maxDepth: number;
   readonly maxElements: number;
+  /** Attributes on one start tag, namespace declarations included. */
+  readonly maxAttributesPerElement: number;
+  /** Attributes in the whole document, namespace declarations included. */
+  readonly maxAttributes: number;
+  /** Characters of one attribute value, as written (before references are expanded). */
+  readonly maxAttributeLength: number;
+  /** Characters of character data directly in one element (its text runs and CDATA sections together), as written. */
+  readonly maxTextLength: number;
+  /** Characters of character data in the whole document, as written. */
+  readonly maxTotalTextLength: number;
 }
 
 const LT = 0x3c;
@@ -30,14 +41,22 @@ export function isXmlName(name: string): boolean {
 
 type Fail = (code: EwsErrorCode, message: string, at: number) => never;
 
+/** The running totals one scan checks against its limits. */
+interface ScanCounts {
+  attributes: number;
+  text: number;
+}
+
 /**
  * A single linear, non-recursive pass over the document that runs BEFORE the real parser and
  * enforces what the parser must never see: any DTD (`<!DOCTYPE`, `<!ENTITY`, …) — refused at
  * its first character, so no entity is ever declared, let alone expanded — nesting deeper than
- * `maxDepth`, more than `maxElements` elements, unbalanced tags, several roots, text outside
+ * `maxDepth`, more than `maxElements` elements, more attributes or longer values and text than
+ * `limits` allow (so what the parser sees costs a bounded time: its own work per attribute and
+ * per text character is far above this pass's), unbalanced tags, several roots, text outside
  * the root, and the tag syntax fast-xml-parser's own parser is lenient about (names, quoted and
- * unique attributes, end tags without attributes). References are checked when text and
- * attribute values are decoded; namespaces after parsing.
+ * unique attributes, end tags without attributes). It stops at the first excess. References are
+ * checked when text and attribute values are decoded; namespaces after parsing.
  */
 export function scanStructure(xml: string, limits: ScanLimits): void {
   const fail = (code: EwsErrorCode, message: string, at: number): never => {
@@ -45,6 +64,17 @@ export function scanStructure(xml: string, limits: ScanLimits): void {
   };
   const n = xml.length;
   const open: string[] = [];
+  // Characters of character data so far in each open element, parallel to `open`.
+  const textLengths: number[] = [];
+  const counts: ScanCounts = { attributes: 0, text: 0 };
+  const addText = (length: number, at: number) => {
+    const inElement = (textLengths[textLengths.length - 1] += length);
+    if (inElement > limits.maxTextLength) {
+      fail(EwsErrorCode.TooLong, `Element '${open[open.length - 1].slice(0, 64)}' has more than ${limits.maxTextLength} characters of text.`, at);
+    }
+    counts.text += length;
+    if (counts.text > limits.maxTotalTextLength) fail(EwsErrorCode.TooLong, `The request has more than ${limits.maxTotalTextLength} characters of text.`, at);
+  };
   let elements = 0;
   let i = 0;
 
@@ -55,6 +85,8 @@ export function scanStructure(xml: string, limits: ScanLimits): void {
       for (let k = i; k < textEnd; k++) {
         if (!isXmlSpace(xml.charCodeAt(k))) fail(EwsErrorCode.MalformedXml, 'Text is not allowed outside the root element.', k);
       }
+    } else if (textEnd > i) {
+      addText(textEnd - i, i);
     }
     if (lt === -1) break;
     i = lt;
@@ -67,6 +99,7 @@ export function scanStructure(xml: string, limits: ScanLimits): void {
       if (open.length === 0) fail(EwsErrorCode.MalformedXml, 'CDATA is not allowed outside the root element.', i);
       const end = xml.indexOf(']]>', i + 9);
       if (end === -1) fail(EwsErrorCode.MalformedXml, 'Unterminated CDATA section.', i);
+      addText(end - (i + 9), i);
       i = end + 3;
     } else if (xml.startsWith('<!', i)) {
       fail(EwsErrorCode.DtdForbidden, 'Document type and entity declarations are not allowed.', i);
@@ -85,6 +118,7 @@ export function scanStructure(xml: string, limits: ScanLimits): void {
       if (!isXmlName(name)) fail(EwsErrorCode.MalformedXml, `'${name.slice(0, 64)}' is not a valid end tag.`, i);
       const expected = open.pop();
       if (expected === undefined) fail(EwsErrorCode.MalformedXml, `End tag '${name}' has no start tag.`, i);
+      textLengths.pop();
       if (name !== expected) fail(EwsErrorCode.MalformedXml, `End tag '${name}' does not match start tag '${expected}'.`, i);
       i = end + 1;
     } else {
@@ -95,7 +129,7 @@ export function scanStructure(xml: string, limits: ScanLimits): void {
       if (name === '') fail(EwsErrorCode.MalformedXml, "'<' must start a tag ('&lt;' for a literal '<').", i);
       if (!isXmlName(name)) fail(EwsErrorCode.MalformedXml, `'${name.slice(0, 64)}' is not a valid element name.`, i);
       const selfClosing = xml.charCodeAt(end - 1) === SLASH;
-      checkAttributes(xml, nameEnd, selfClosing ? end - 1 : end, fail);
+      checkAttributes(xml, nameEnd, selfClosing ? end - 1 : end, limits, counts, fail);
       if (open.length === 0 && elements > 0) fail(EwsErrorCode.MalformedXml, 'Only one root element is allowed.', i);
       if (++elements > limits.maxElements) {
         fail(EwsErrorCode.TooManyElements, `The request has more than ${limits.maxElements} elements.`, i);
@@ -103,7 +137,10 @@ export function scanStructure(xml: string, limits: ScanLimits): void {
       if (open.length + 1 > limits.maxDepth) {
         fail(EwsErrorCode.TooDeep, `Elements are nested deeper than ${limits.maxDepth} levels.`, i);
       }
-      if (!selfClosing) open.push(name);
+      if (!selfClosing) {
+        open.push(name);
+        textLengths.push(0);
+      }
       i = end + 1;
     }
   }
@@ -114,10 +151,12 @@ export function scanStructure(xml: string, limits: ScanLimits): void {
 
 /**
  * The attributes of a start tag, between its name and `to` (its `>` or `/>`): each
- * `S name S? = S? "value"` (or single quotes), every name valid and used once.
+ * `S name S? = S? "value"` (or single quotes), every name valid and used once, within the
+ * attribute limits (counted into `counts`).
  */
-function checkAttributes(xml: string, from: number, to: number, fail: Fail): void {
+function checkAttributes(xml: string, from: number, to: number, limits: ScanLimits, counts: ScanCounts, fail: Fail): void {
   let seen: Set<string> | undefined;
+  let onElement = 0;
   let j = from;
   for (;;) {
     const spaceStart = j;
@@ -136,6 +175,13 @@ function checkAttributes(xml: string, from: number, to: number, fail: Fail): voi
     if (j >= to || (quote !== QUOT && quote !== APOS)) fail(EwsErrorCode.MalformedXml, `The value of attribute '${name.slice(0, 64)}' must be quoted.`, j);
     const close = xml.indexOf(quote === QUOT ? '"' : "'", j + 1);
     if (close === -1 || close >= to) fail(EwsErrorCode.MalformedXml, `The value of attribute '${name.slice(0, 64)}' is not terminated.`, j);
+    if (++onElement > limits.maxAttributesPerElement) {
+      fail(EwsErrorCode.TooManyAttributes, `An element has more than ${limits.maxAttributesPerElement} attributes.`, nameStart);
+    }
+    if (++counts.attributes > limits.maxAttributes) fail(EwsErrorCode.TooManyAttributes, `The request has more than ${limits.maxAttributes} attributes.`, nameStart);
+    if (close - j - 1 > limits.maxAttributeLength) {
+      fail(EwsErrorCode.TooLong, `The value of attribute '${name.slice(0, 64)}' is longer than ${limits.maxAttributeLength} characters.`, j);
+    }
     seen ??= new Set();
     if (seen.has(name)) fail(EwsErrorCode.MalformedXml, `Attribute '${name.slice(0, 64)}' is repeated.`, nameStart);
     seen.add(name);
