@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DirectoryRepository, type DirectoryUser } from '@parley/directory';
 import { EwsAuthenticator, EwsAuthErrorCode, EwsAuthException } from '@parley/ews-gateway/auth';
-import { BodyTooLargeError, child, EwsError, EwsErrorCode, faultForError, NS, parseXml, readRawBody, serverBusyFault, shouldCloseAfterReply, writeXml, type XmlNode } from '@parley/ews-gateway/soap';
+import { BodyTooLargeError, child, EwsError, EwsErrorCode, faultForError, NS, parseXml, readRawBody, serverBusyFault, shouldCloseAfterReply, writeXml, type XmlNode, type XmlParseOptions } from '@parley/ews-gateway/soap';
 import { AD } from './autodiscover-namespaces';
 import { autodiscoverGetOf, plainHttpRedirect } from './autodiscover-redirect';
 import { autodiscoverEnvelope, getUserSettingsResponse, readGetUserSettings, type UserAnswer } from './soap-autodiscover';
@@ -12,6 +12,8 @@ import { userSettings } from './user-settings';
 export interface AutodiscoverOptions {
   publicUrl: string;
   bodyLimitBytes: number;
+  /** The XML front's work limits (`PARLEY_EWS_XML_*`), as for EWS. */
+  xmlLimits: Omit<XmlParseOptions, 'maxBytes'>;
 }
 export const AUTODISCOVER_OPTIONS = Symbol('AUTODISCOVER_OPTIONS');
 
@@ -28,7 +30,7 @@ export class AutodiscoverService {
 
   async pox(req: IncomingMessage, res: ServerResponse): Promise<void> {
     await this.serve(req, res, async (caller, body) => {
-      const address = body ? readPoxEmailAddress(parseXml(body, { maxBytes: this.options.bodyLimitBytes })) : caller.smtpAddress;
+      const address = body ? readPoxEmailAddress(parseXml(body, this.parseOptions())) : caller.smtpAddress;
       const user = address ? await this.directory.findByAddress(address) : null;
       return { status: 200, node: user ? poxSettingsResponse(user, this.options.publicUrl) : poxErrorResponse(new Date()) };
     });
@@ -46,7 +48,7 @@ export class AutodiscoverService {
 
   async soap(req: IncomingMessage, res: ServerResponse): Promise<void> {
     await this.serve(req, res, async (_caller, body) => {
-      const envelope = parseXml(body ?? Buffer.alloc(0), { maxBytes: this.options.bodyLimitBytes });
+      const envelope = parseXml(body ?? Buffer.alloc(0), this.parseOptions());
       const operation = child(child(envelope, NS.SOAP, 'Body'), AD.SOAP, 'GetUserSettingsRequestMessage');
       if (envelope.ns !== NS.SOAP || !operation) throw new EwsError(EwsErrorCode.InvalidBody, 'Expected a GetUserSettings request.');
       const asked = readGetUserSettings(operation);
@@ -57,6 +59,10 @@ export class AutodiscoverService {
       }
       return { status: 200, node: autodiscoverEnvelope('GetUserSettingsResponse', getUserSettingsResponse(asked.settings, answers)) };
     });
+  }
+
+  private parseOptions(): XmlParseOptions {
+    return { ...this.options.xmlLimits, maxBytes: this.options.bodyLimitBytes };
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse, work: (caller: DirectoryUser, body: Buffer | undefined) => Promise<{ status: number; node: XmlNode }>): Promise<void> {

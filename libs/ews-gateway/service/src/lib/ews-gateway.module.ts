@@ -38,8 +38,15 @@ export class EwsGatewayModule {
       module: EwsGatewayModule,
       imports: [
         EwsAuthModule.forRoot(config.ews),
-        EwsFeatureModule.forRoot({ bodyLimitBytes: config.http.bodyLimitBytes, bearerEnabled: config.ews.tokenKey !== undefined, idSecret, freeBusyCacheTtlMs: config.ews.freeBusyCacheTtlMs }),
-        AutodiscoverFeatureModule.forRoot({ publicUrl: config.ews.publicUrl, bodyLimitBytes: config.http.bodyLimitBytes }),
+        EwsFeatureModule.forRoot({
+          bodyLimitBytes: config.http.bodyLimitBytes,
+          xmlLimits: config.ews.xmlLimits,
+          batchLimits: { maxItems: config.ews.maxBatchItems, maxMailboxes: config.ews.maxAvailabilityMailboxes },
+          bearerEnabled: config.ews.tokenKey !== undefined,
+          idSecret,
+          freeBusyCacheTtlMs: config.ews.freeBusyCacheTtlMs,
+        }),
+        AutodiscoverFeatureModule.forRoot({ publicUrl: config.ews.publicUrl, bodyLimitBytes: config.http.bodyLimitBytes, xmlLimits: config.ews.xmlLimits }),
       ],
     };
   }
