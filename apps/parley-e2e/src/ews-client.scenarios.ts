@@ -4,6 +4,7 @@
 import { abuseScenarios } from './ews-abuse.scenarios';
 import { autodiscoverScenarios } from './ews-autodiscover.scenarios';
 import { availabilityScenarios } from './ews-availability.scenarios';
+import { boundedWorkScenarios } from './ews-bounded-work.scenarios';
 import { calendarScenarios } from './ews-calendar.scenarios';
 import type { EwsDeployment } from './ews-deployment';
 import { folderScenarios } from './ews-folders.scenarios';
@@ -20,4 +21,5 @@ export function ewsClientScenarios(deployment: () => EwsDeployment): void {
   availabilityScenarios(deployment);
   taskScenarios(deployment);
   abuseScenarios(deployment);
+  boundedWorkScenarios(deployment);
 }

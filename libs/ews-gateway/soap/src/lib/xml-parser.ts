@@ -12,17 +12,17 @@ export interface XmlParseOptions {
   readonly maxBytes?: number;
   /** Deepest accepted element nesting, the root being 1. Default 64; at most 1000. */
   readonly maxDepth?: number;
-  /** Most elements accepted in one document. Default 50,000. */
+  /** Most elements accepted in one document. Default 20,000. */
   readonly maxElements?: number;
   /** Most attributes on one element, namespace declarations included. Default 32. */
   readonly maxAttributesPerElement?: number;
-  /** Most attributes in one document, namespace declarations included. Default 50,000. */
+  /** Most attributes in one document, namespace declarations included. Default 20,000. */
   readonly maxAttributes?: number;
   /** Longest attribute value, in characters as written. Default 16 KiB. */
   readonly maxAttributeLength?: number;
-  /** Most characters of text directly in one element (text and CDATA, as written). Default 1 MiB. */
+  /** Most characters of text directly in one element (text and CDATA, as written). Default 256 KiB. */
   readonly maxTextLength?: number;
-  /** Most characters of text in one document (as written). Default 2 MiB. */
+  /** Most characters of text in one document (as written). Default 1 MiB. */
   readonly maxTotalTextLength?: number;
 }
 
@@ -32,12 +32,12 @@ export interface XmlParseOptions {
 export const XML_PARSE_DEFAULTS: Required<XmlParseOptions> = {
   maxBytes: 16 * 1024 * 1024,
   maxDepth: 64,
-  maxElements: 50_000,
+  maxElements: 20_000,
   maxAttributesPerElement: 32,
-  maxAttributes: 50_000,
+  maxAttributes: 20_000,
   maxAttributeLength: 16 * 1024,
-  maxTextLength: 1024 * 1024,
-  maxTotalTextLength: 2 * 1024 * 1024,
+  maxTextLength: 256 * 1024,
+  maxTotalTextLength: 1024 * 1024,
 };
 
 // The tree is built recursively; the cap keeps that far from the stack limit whatever the config.

@@ -57,7 +57,7 @@ describe('service environment', () => {
   it('maps the EWS work limits, and refuses a zero or a fraction naming the variable', () => {
     const ews = (env: NodeJS.ProcessEnv) => toRuntimeConfig('ews-gateway', '0.0.0', parseEnv(schema, { KAFKA_BROKERS: 'k:9092', ...env }), { requireDatabaseUrl: false, idSecret: 'g'.repeat(43) }).ews;
     expect(ews({})).toMatchObject({
-      xmlLimits: { maxDepth: 64, maxElements: 50_000, maxAttributesPerElement: 32, maxAttributes: 50_000, maxAttributeLength: 16_384, maxTextLength: 1_048_576, maxTotalTextLength: 2_097_152 },
+      xmlLimits: { maxDepth: 64, maxElements: 20_000, maxAttributesPerElement: 32, maxAttributes: 20_000, maxAttributeLength: 16_384, maxTextLength: 262_144, maxTotalTextLength: 1_048_576 },
       maxBatchItems: 1000,
       maxAvailabilityMailboxes: 100,
     });
