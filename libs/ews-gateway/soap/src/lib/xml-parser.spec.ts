@@ -149,7 +149,7 @@ describe('parseXml: bounded work', () => {
     expect(parseXml(`<a${attrs(32)}/>`).attrs.a31).toBe('1');
     expect(refusal(`<a${attrs(33)}/>`).code).toBe(EwsErrorCode.TooManyAttributes);
     expect(() => parseXml(`<a xmlns:p="urn:p"${attrs(3)}/>`, { maxAttributesPerElement: 4 })).not.toThrow();
-    expect(refusal(`<a xmlns:p="urn:p"${attrs(4)}/>`, { maxAttributesPerElement: 4 }).message).toBe('An element has more than 4 attributes.');
+    expect(refusal(`<a xmlns:p="urn:p"${attrs(4)}/>`, { maxAttributesPerElement: 4 }).message).toBe("Element 'a' has more than 4 attributes.");
   });
 
   it('enforces the attributes in the whole document exactly', () => {

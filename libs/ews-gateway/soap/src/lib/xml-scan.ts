@@ -122,14 +122,7 @@ export function scanStructure(xml: string, limits: ScanLimits): void {
       if (name !== expected) fail(EwsErrorCode.MalformedXml, `End tag '${name}' does not match start tag '${expected}'.`, i);
       i = end + 1;
     } else {
-      const end = findTagEnd(xml, i, fail);
-      let nameEnd = i + 1;
-      while (nameEnd < end && !isXmlSpace(xml.charCodeAt(nameEnd)) && xml.charCodeAt(nameEnd) !== SLASH) nameEnd++;
-      const name = xml.slice(i + 1, nameEnd);
-      if (name === '') fail(EwsErrorCode.MalformedXml, "'<' must start a tag ('&lt;' for a literal '<').", i);
-      if (!isXmlName(name)) fail(EwsErrorCode.MalformedXml, `'${name.slice(0, 64)}' is not a valid element name.`, i);
-      const selfClosing = xml.charCodeAt(end - 1) === SLASH;
-      checkAttributes(xml, nameEnd, selfClosing ? end - 1 : end, limits, counts, fail);
+      const { name, end, selfClosing } = readStartTag(xml, i, limits, counts, fail);
       if (open.length === 0 && elements > 0) fail(EwsErrorCode.MalformedXml, 'Only one root element is allowed.', i);
       if (++elements > limits.maxElements) {
         fail(EwsErrorCode.TooManyElements, `The request has more than ${limits.maxElements} elements.`, i);
@@ -150,66 +143,62 @@ export function scanStructure(xml: string, limits: ScanLimits): void {
 }
 
 /**
- * The attributes of a start tag, between its name and `to` (its `>` or `/>`): each
- * `S name S? = S? "value"` (or single quotes), every name valid and used once, within the
- * attribute limits (counted into `counts`).
+ * Reads the start tag at `start` in one forward pass: its name, then each attribute as
+ * `S name S? = S? "value"` (or single quotes) — every name valid and used once, no `<` in a
+ * value — up to its `>` or `/>`. Attribute limits are checked as each attribute is read (counted
+ * into `counts`), so a tag with a million attributes costs as much as one over the limit.
  */
-function checkAttributes(xml: string, from: number, to: number, limits: ScanLimits, counts: ScanCounts, fail: Fail): void {
+function readStartTag(xml: string, start: number, limits: ScanLimits, counts: ScanCounts, fail: Fail): { name: string; end: number; selfClosing: boolean } {
+  const n = xml.length;
+  let j = start + 1;
+  while (j < n && !isXmlSpace(xml.charCodeAt(j)) && !isTagDelimiter(xml.charCodeAt(j))) j++;
+  const name = xml.slice(start + 1, j);
+  if (name === '') fail(EwsErrorCode.MalformedXml, "'<' must start a tag ('&lt;' for a literal '<').", start);
+  if (!isXmlName(name)) fail(EwsErrorCode.MalformedXml, `'${name.slice(0, 64)}' is not a valid element name.`, start);
   let seen: Set<string> | undefined;
   let onElement = 0;
-  let j = from;
   for (;;) {
     const spaceStart = j;
-    while (j < to && isXmlSpace(xml.charCodeAt(j))) j++;
-    if (j >= to) return;
+    while (j < n && isXmlSpace(xml.charCodeAt(j))) j++;
+    const c = xml.charCodeAt(j);
+    if (j >= n || c === LT) fail(EwsErrorCode.MalformedXml, 'Unterminated start tag.', start);
+    if (c === GT) return { name, end: j, selfClosing: false };
+    if (c === SLASH) {
+      if (xml.charCodeAt(j + 1) !== GT) fail(EwsErrorCode.MalformedXml, "'/' in a start tag must be followed by '>'.", j);
+      return { name, end: j + 1, selfClosing: true };
+    }
     if (j === spaceStart) fail(EwsErrorCode.MalformedXml, 'Attributes must be separated by whitespace.', j);
     const nameStart = j;
-    while (j < to && !isXmlSpace(xml.charCodeAt(j)) && xml.charCodeAt(j) !== EQ) j++;
-    const name = xml.slice(nameStart, j);
-    if (!isXmlName(name)) fail(EwsErrorCode.MalformedXml, `'${name.slice(0, 64)}' is not a valid attribute name.`, nameStart);
-    while (j < to && isXmlSpace(xml.charCodeAt(j))) j++;
-    if (xml.charCodeAt(j) !== EQ || j >= to) fail(EwsErrorCode.MalformedXml, `Attribute '${name.slice(0, 64)}' has no value.`, nameStart);
+    while (j < n && !isXmlSpace(xml.charCodeAt(j)) && xml.charCodeAt(j) !== EQ && !isTagDelimiter(xml.charCodeAt(j))) j++;
+    const attribute = xml.slice(nameStart, j);
+    if (!isXmlName(attribute)) fail(EwsErrorCode.MalformedXml, `'${attribute.slice(0, 64)}' is not a valid attribute name.`, nameStart);
+    while (j < n && isXmlSpace(xml.charCodeAt(j))) j++;
+    if (xml.charCodeAt(j) !== EQ) fail(EwsErrorCode.MalformedXml, `Attribute '${attribute.slice(0, 64)}' has no value.`, nameStart);
     j++;
-    while (j < to && isXmlSpace(xml.charCodeAt(j))) j++;
+    while (j < n && isXmlSpace(xml.charCodeAt(j))) j++;
     const quote = xml.charCodeAt(j);
-    if (j >= to || (quote !== QUOT && quote !== APOS)) fail(EwsErrorCode.MalformedXml, `The value of attribute '${name.slice(0, 64)}' must be quoted.`, j);
+    if (quote !== QUOT && quote !== APOS) fail(EwsErrorCode.MalformedXml, `The value of attribute '${attribute.slice(0, 64)}' must be quoted.`, j);
     const close = xml.indexOf(quote === QUOT ? '"' : "'", j + 1);
-    if (close === -1 || close >= to) fail(EwsErrorCode.MalformedXml, `The value of attribute '${name.slice(0, 64)}' is not terminated.`, j);
+    if (close === -1) fail(EwsErrorCode.MalformedXml, `The value of attribute '${attribute.slice(0, 64)}' is not terminated.`, j);
     if (++onElement > limits.maxAttributesPerElement) {
-      fail(EwsErrorCode.TooManyAttributes, `An element has more than ${limits.maxAttributesPerElement} attributes.`, nameStart);
+      fail(EwsErrorCode.TooManyAttributes, `Element '${name.slice(0, 64)}' has more than ${limits.maxAttributesPerElement} attributes.`, nameStart);
     }
     if (++counts.attributes > limits.maxAttributes) fail(EwsErrorCode.TooManyAttributes, `The request has more than ${limits.maxAttributes} attributes.`, nameStart);
     if (close - j - 1 > limits.maxAttributeLength) {
-      fail(EwsErrorCode.TooLong, `The value of attribute '${name.slice(0, 64)}' is longer than ${limits.maxAttributeLength} characters.`, j);
+      fail(EwsErrorCode.TooLong, `The value of attribute '${attribute.slice(0, 64)}' is longer than ${limits.maxAttributeLength} characters.`, j);
+    }
+    // Bounded by the length check above.
+    for (let k = j + 1; k < close; k++) {
+      if (xml.charCodeAt(k) === LT) fail(EwsErrorCode.MalformedXml, "'<' is not allowed in an attribute value.", k);
     }
     seen ??= new Set();
-    if (seen.has(name)) fail(EwsErrorCode.MalformedXml, `Attribute '${name.slice(0, 64)}' is repeated.`, nameStart);
-    seen.add(name);
+    if (seen.has(attribute)) fail(EwsErrorCode.MalformedXml, `Attribute '${attribute.slice(0, 64)}' is repeated.`, nameStart);
+    seen.add(attribute);
     j = close + 1;
   }
 }
 
-/** Index of the `>` closing the start tag at `start`, skipping quoted attribute values. */
-function findTagEnd(xml: string, start: number, fail: Fail): number {
-  const n = xml.length;
-  let j = start + 1;
-  while (j < n) {
-    const c = xml.charCodeAt(j);
-    if (c === QUOT || c === APOS) {
-      let k = j + 1;
-      while (k < n && xml.charCodeAt(k) !== c) {
-        if (xml.charCodeAt(k) === LT) fail(EwsErrorCode.MalformedXml, "'<' is not allowed in an attribute value.", k);
-        k++;
-      }
-      if (k >= n) break;
-      j = k + 1;
-    } else if (c === GT) {
-      return j;
-    } else if (c === LT) {
-      break;
-    } else {
-      j++;
-    }
-  }
-  return fail(EwsErrorCode.MalformedXml, 'Unterminated start tag.', start);
+/** Characters that end a name inside a tag. */
+function isTagDelimiter(c: number): boolean {
+  return c === GT || c === SLASH || c === LT || c === EQ || c === QUOT || c === APOS;
 }
