@@ -254,15 +254,17 @@ describe('parseXml: bounded work', () => {
     ['an end tag with an attribute', '<a></a x="1">'],
     ['whitespace before an end tag name', '<a></ a>'],
     ['a start tag with "/" inside', '<a/b="1"></a>'],
+    ['a "/" apart from the ">" of an empty element', '<a/ >'],
+    ['a start tag cut by another', '<a x="1" <b/>'],
   ])('refuses %s as malformed', (_what, xml) => {
     const err = ewsErrorOf(() => parseXml(xml));
     expect(err.code).toBe(EwsErrorCode.MalformedXml);
     expect(err.responseCode).toBe(EwsResponseCode.ErrorSchemaValidation);
   });
 
-  it('accepts what XML allows in tags: single quotes, spaces around "=", a space before "/>", non-ASCII names', () => {
-    const root = parseXml(`<a x = 'one' y="t'wo"  ><b z="1" /><é·ü xmlns="urn:u"/></a >`);
-    expect(root.attrs).toEqual({ x: 'one', y: "t'wo" });
+  it('accepts what XML allows in tags: single quotes, spaces around "=", a space before "/>", non-ASCII names, ">" and "/" in values', () => {
+    const root = parseXml(`<a x = 'one' y="t'wo" z="a>b/>c"\n\t><b z="1" /><é·ü xmlns="urn:u"/></a >`);
+    expect(root.attrs).toEqual({ x: 'one', y: "t'wo", z: 'a>b/>c' });
     expect(root.children.map((c) => c.local)).toEqual(['b', 'é·ü']);
   });
 
