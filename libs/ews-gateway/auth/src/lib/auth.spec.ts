@@ -112,7 +112,7 @@ describe('EwsAuthenticator', () => {
       },
     } as unknown as DirectoryRepository;
     const throttle = new SignInThrottle({ windowMs: 60_000, maxFailuresPerAccountAddress: 2, maxFailuresPerAddress: 4, accountDelayStepMs: 1, accountMaxDelayMs: 3 });
-    const config = { publicUrl: 'http://x', idSecret: undefined, tokenKey: undefined, authCacheTtlMs: 0, freeBusyCacheTtlMs: 0 };
+    const config = { tokenKey: undefined, authCacheTtlMs: 0 };
     return { checks, authenticator: new EwsAuthenticator(directory, throttle, config) };
   };
   const codeOf = (p: Promise<unknown>) => p.then(() => 'ok', (e: { code: string }) => e.code);

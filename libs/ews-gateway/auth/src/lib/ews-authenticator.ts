@@ -17,7 +17,7 @@ export class EwsAuthenticator {
   constructor(
     private readonly directory: DirectoryRepository,
     private readonly throttle: SignInThrottle,
-    @Inject(EWS_AUTH_CONFIG) private readonly config: EwsConfig,
+    @Inject(EWS_AUTH_CONFIG) private readonly config: Pick<EwsConfig, 'authCacheTtlMs' | 'tokenKey'>,
   ) {
     this.cache = new CredentialCache(config.authCacheTtlMs);
   }

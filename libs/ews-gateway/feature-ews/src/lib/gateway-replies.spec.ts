@@ -186,7 +186,7 @@ describe('an invalid reply reaches the EWS client as ErrorInternalServerError', 
     const authenticator = { authenticate: async () => alice } as unknown as EwsAuthenticator;
     const acting = { resolve: async () => ({ caller: alice, mailbox: alice, impersonating: false }) } as unknown as ActingMailboxResolver;
     const handlers = [new GetItemHandler(new CalendarGateway(owner, noFreeBusyCache()), new CalendarAccess(resolver, folderIds)), new GetUserOofSettingsHandler(new OofGateway(owner, new OofReadModel()), resolver)];
-    const ews = new EwsRequestService(authenticator, acting, new ClientAddressResolver(), { bodyLimitBytes: 1_000_000, bodyTimeoutMs: 30_000, bearerEnabled: false, idSecret: 'test-secret', freeBusyCacheTtlMs: 0 }, handlers);
+    const ews = new EwsRequestService(authenticator, acting, new ClientAddressResolver(), { bodyLimitBytes: 1_000_000, bodyTimeoutMs: 30_000, xmlLimits: {}, batchLimits: { maxItems: 1000, maxMailboxes: 100 }, bearerEnabled: false, idSecret: 'test-secret', freeBusyCacheTtlMs: 0 }, handlers);
     server = createServer((req, res) => void ews.post(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/EWS/Exchange.asmx`;

@@ -41,8 +41,13 @@ export class EwsGatewayModule {
         EwsFeatureModule.forRoot({
           bodyLimitBytes: config.http.bodyLimitBytes,
           bodyTimeoutMs: config.http.bodyTimeoutMs,
-          bearerEnabled: config.ews.tokenKey !== undefined, idSecret, freeBusyCacheTtlMs: config.ews.freeBusyCacheTtlMs }),
-        AutodiscoverFeatureModule.forRoot({ publicUrl: config.ews.publicUrl, bodyLimitBytes: config.http.bodyLimitBytes, bodyTimeoutMs: config.http.bodyTimeoutMs }),
+          xmlLimits: config.ews.xmlLimits,
+          batchLimits: { maxItems: config.ews.maxBatchItems, maxMailboxes: config.ews.maxAvailabilityMailboxes },
+          bearerEnabled: config.ews.tokenKey !== undefined,
+          idSecret,
+          freeBusyCacheTtlMs: config.ews.freeBusyCacheTtlMs,
+        }),
+        AutodiscoverFeatureModule.forRoot({ publicUrl: config.ews.publicUrl, bodyLimitBytes: config.http.bodyLimitBytes, bodyTimeoutMs: config.http.bodyTimeoutMs, xmlLimits: config.ews.xmlLimits }),
       ],
     };
   }

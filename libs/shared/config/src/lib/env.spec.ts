@@ -84,6 +84,19 @@ describe('service environment', () => {
     expect(problemsOf(() => parseEnv(schema, { PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE: 'Mars/Olympus' }))[0]).toMatch(/^PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE: must be a Windows time zone id .*\(got "Mars\/Olympus"\)/);
   });
 
+  it('maps the EWS work limits, and refuses a zero or a fraction naming the variable', () => {
+    const ews = (env: NodeJS.ProcessEnv) => toRuntimeConfig('ews-gateway', '0.0.0', parseEnv(schema, { KAFKA_BROKERS: 'k:9092', ...env }), { requireDatabaseUrl: false, idSecret: 'g'.repeat(43) }).ews;
+    expect(ews({})).toMatchObject({
+      xmlLimits: { maxDepth: 64, maxElements: 20_000, maxAttributesPerElement: 32, maxAttributes: 20_000, maxAttributeLength: 16_384, maxTextLength: 262_144, maxTotalTextLength: 1_048_576 },
+      maxBatchItems: 1000,
+      maxAvailabilityMailboxes: 100,
+    });
+    const set = ews({ PARLEY_EWS_XML_MAX_ATTRIBUTES_PER_ELEMENT: '8', PARLEY_EWS_XML_MAX_TEXT_LENGTH: '4096', PARLEY_EWS_MAX_BATCH_ITEMS: '250', PARLEY_EWS_MAX_AVAILABILITY_MAILBOXES: '20' });
+    expect([set.xmlLimits.maxAttributesPerElement, set.xmlLimits.maxTextLength, set.maxBatchItems, set.maxAvailabilityMailboxes]).toEqual([8, 4096, 250, 20]);
+    const problems = problemsOf(() => parseEnv(schema, { PARLEY_EWS_XML_MAX_ATTRIBUTES: '0', PARLEY_EWS_XML_MAX_DEPTH: '1001', PARLEY_EWS_MAX_BATCH_ITEMS: '1.5' }));
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['PARLEY_EWS_MAX_BATCH_ITEMS', 'PARLEY_EWS_XML_MAX_ATTRIBUTES', 'PARLEY_EWS_XML_MAX_DEPTH']);
+  });
+
   it('rejects a malformed broker list', () => {
     expect(problemsOf(() => parseEnv(schema, { KAFKA_BROKERS: 'localhost' }))[0]).toMatch(/^KAFKA_BROKERS/);
   });

@@ -95,6 +95,16 @@ export function baseEnvSchema(defaults: {
     PARLEY_EWS_AUTH_MAX_FAILURES_PER_ACCOUNT: z.never({ error: 'replaced by PARLEY_SIGN_IN_MAX_FAILURES_PER_ACCOUNT_ADDRESS (an account alone is never refused, see PARLEY_SIGN_IN_ACCOUNT_MAX_DELAY_MS)' }).optional(),
     PARLEY_EWS_AUTH_MAX_FAILURES_PER_ADDRESS: z.never({ error: 'renamed to PARLEY_SIGN_IN_MAX_FAILURES_PER_ADDRESS' }).optional(),
     PARLEY_EWS_FREE_BUSY_CACHE_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
+    // ews-gateway: the work one request may cause (libs/ews-gateway/soap/README.md, docs/operations.md).
+    PARLEY_EWS_XML_MAX_DEPTH: z.coerce.number().int().min(1).max(1000).default(64),
+    PARLEY_EWS_XML_MAX_ELEMENTS: z.coerce.number().int().min(1).max(10_000_000).default(20_000),
+    PARLEY_EWS_XML_MAX_ATTRIBUTES_PER_ELEMENT: z.coerce.number().int().min(1).max(100_000).default(32),
+    PARLEY_EWS_XML_MAX_ATTRIBUTES: z.coerce.number().int().min(1).max(10_000_000).default(20_000),
+    PARLEY_EWS_XML_MAX_ATTRIBUTE_LENGTH: z.coerce.number().int().min(1).max(1024 * 1024 * 1024).default(16 * 1024),
+    PARLEY_EWS_XML_MAX_TEXT_LENGTH: z.coerce.number().int().min(1).max(1024 * 1024 * 1024).default(256 * 1024),
+    PARLEY_EWS_XML_MAX_TOTAL_TEXT_LENGTH: z.coerce.number().int().min(1).max(1024 * 1024 * 1024).default(1024 * 1024),
+    PARLEY_EWS_MAX_BATCH_ITEMS: z.coerce.number().int().min(1).max(100_000).default(1000),
+    PARLEY_EWS_MAX_AVAILABILITY_MAILBOXES: z.coerce.number().int().min(1).max(10_000).default(100),
     /** calendar-sync: the zone of a mailbox's default working hours (Monday–Friday 08:00–17:00), as its Windows id. */
     PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE: z
       .string()

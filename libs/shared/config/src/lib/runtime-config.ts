@@ -50,6 +50,23 @@ export interface EwsConfig {
   authCacheTtlMs: number;
   /** How long the gateway may reuse a free/busy answer; 0: never. */
   freeBusyCacheTtlMs: number;
+  /** What one request body may hold (`PARLEY_EWS_XML_*`), checked before it is parsed. */
+  xmlLimits: EwsXmlLimits;
+  /** Ids or items in one request: GetItem, UpdateItem, DeleteItem, MoveItem, CopyItem, CreateItem, GetFolder, ConvertId. */
+  maxBatchItems: number;
+  /** Mailboxes in one GetUserAvailability (Exchange's cap is 100). */
+  maxAvailabilityMailboxes: number;
+}
+
+/** The XML front's work limits; the field names are those of the SOAP lib's parse options. */
+export interface EwsXmlLimits {
+  maxDepth: number;
+  maxElements: number;
+  maxAttributesPerElement: number;
+  maxAttributes: number;
+  maxAttributeLength: number;
+  maxTextLength: number;
+  maxTotalTextLength: number;
 }
 
 /** Failed-sign-in throttling and client addresses, for every protocol that takes a password. */
@@ -162,6 +179,17 @@ export function toRuntimeConfig(
       tokenKey: env.PARLEY_EWS_TOKEN_KEY,
       authCacheTtlMs: env.PARLEY_EWS_AUTH_CACHE_TTL_MS,
       freeBusyCacheTtlMs: env.PARLEY_EWS_FREE_BUSY_CACHE_MS,
+      xmlLimits: {
+        maxDepth: env.PARLEY_EWS_XML_MAX_DEPTH,
+        maxElements: env.PARLEY_EWS_XML_MAX_ELEMENTS,
+        maxAttributesPerElement: env.PARLEY_EWS_XML_MAX_ATTRIBUTES_PER_ELEMENT,
+        maxAttributes: env.PARLEY_EWS_XML_MAX_ATTRIBUTES,
+        maxAttributeLength: env.PARLEY_EWS_XML_MAX_ATTRIBUTE_LENGTH,
+        maxTextLength: env.PARLEY_EWS_XML_MAX_TEXT_LENGTH,
+        maxTotalTextLength: env.PARLEY_EWS_XML_MAX_TOTAL_TEXT_LENGTH,
+      },
+      maxBatchItems: env.PARLEY_EWS_MAX_BATCH_ITEMS,
+      maxAvailabilityMailboxes: env.PARLEY_EWS_MAX_AVAILABILITY_MAILBOXES,
     },
     signIn: {
       failureWindowMs: env.PARLEY_SIGN_IN_FAILURE_WINDOW_MS,
