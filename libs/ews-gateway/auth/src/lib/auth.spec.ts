@@ -124,6 +124,17 @@ describe('EwsAuthenticator', () => {
     await expect(authenticator.authenticate(basic('alice@parley.test:right'), '10.0.0.3')).resolves.toBe(alice);
   });
 
+  it('checks concurrent sign-ins with the same credentials from one client once', async () => {
+    const { authenticator, checks } = setup();
+    const answers = await Promise.all(Array.from({ length: 8 }, () => authenticator.authenticate(basic('alice@parley.test:right'), '10.0.0.2')));
+    expect(answers.every((user) => user === alice)).toBe(true);
+    expect(checks).toEqual(['alice@parley.test']);
+    // Another client's check is its own, and a finished check is not reused (the cache is off here).
+    await authenticator.authenticate(basic('alice@parley.test:right'), '10.0.0.3');
+    await authenticator.authenticate(basic('alice@parley.test:right'), '10.0.0.2');
+    expect(checks).toHaveLength(3);
+  });
+
   it('answers malformed credentials with a challenge without asking the directory or counting them', async () => {
     const { authenticator, checks } = setup();
     for (let i = 0; i < 10; i++) expect(await codeOf(authenticator.authenticate(basic('al\u0000ice@parley.test:pw'), '10.0.0.2'))).toBe(EwsAuthErrorCode.Unauthenticated);
