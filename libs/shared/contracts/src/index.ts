@@ -1,4 +1,5 @@
 export * from './lib/topics';
+export * from './lib/topic-routes';
 export * from './lib/envelope';
 export * from './lib/oof';
 export * from './lib/presence';

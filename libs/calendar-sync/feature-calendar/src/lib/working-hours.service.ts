@@ -1,9 +1,29 @@
 import { Injectable } from '@nestjs/common';
-import { CalendarErrorCodes, SetWorkingHoursRequest, Topics, weekDays, WorkingHours, WorkingHoursChanged, WorkingHoursView } from '@parley/contracts';
+import { CalendarErrorCodes, Topics, weekDays, WorkingHours, WorkingHoursChanged } from '@parley/contracts';
 import { CalendarSyncDatabase, StoredWorkingHours, WorkingHoursRepository } from '@parley/calendar-sync/data-access';
 import { windowsZoneIdOf } from '@parley/calendar-time';
 import { CalendarException } from './calendar.exception';
 import { MailboxDirectory } from './mailbox-directory';
+
+/** A mailbox's hours in effect, whether they are the default (none stored), and their revision (0 for the default). */
+export interface WorkingHoursView {
+  readonly mailbox: string;
+  readonly workingHours: WorkingHours;
+  readonly isDefault: boolean;
+  readonly revision: number;
+}
+
+/** New hours for a mailbox; `null` removes them, so the default applies again. */
+export interface WorkingHoursChange {
+  readonly mailbox: string;
+  readonly workingHours: WorkingHours | null;
+}
+
+/**
+ * What `processed_message` records for a set (a label, not a topic: working hours are set by the
+ * admin CLI running this service's code, never over the bus; docs/architecture.md).
+ */
+const SET_COMMAND = 'calendar-sync.working-hours.set';
 
 /** Where the default working hours are read: the configured zone (PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE). */
 export abstract class WorkingHoursDefaults {
@@ -50,10 +70,10 @@ export class WorkingHoursService {
   }
 
   /** Stores the hours, or with `null` resets them to the default; answers the hours now in effect. */
-  async set(commandId: string, req: SetWorkingHoursRequest, now = new Date()): Promise<WorkingHoursView> {
+  async set(commandId: string, req: WorkingHoursChange, now = new Date()): Promise<WorkingHoursView> {
     await this.requireMailbox(req.mailbox);
     const hours = req.workingHours && normalizeWorkingHours(req.workingHours);
-    const outcome = await this.db.unitOfWork.runOnce('calendar-sync.working-hours-set', { id: commandId, type: Topics.calendarWorkingHoursSetRequest }, async (tx) => {
+    const outcome = await this.db.unitOfWork.runOnce('calendar-sync.working-hours-set', { id: commandId, type: SET_COMMAND }, async (tx) => {
       const current = await this.hours.findForUpdate(tx, req.mailbox);
       // Resetting hours that were never set changes nothing.
       if (hours === null && current === null) return null;

@@ -15,7 +15,7 @@ import { GetUserOofSettingsHandler } from './oof/get-user-oof-settings.handler';
 import { OofReadModel } from './oof/oof-read-model';
 import { OofGateway } from './oof/oof.gateway';
 import { TaskGateway } from './tasks/task.gateway';
-import { directoryUser, M, T } from './test-context';
+import { directoryUser, M, T } from '../../test/ews-operation-fixtures';
 import { FreeBusyCache } from './availability/free-busy-cache';
 
 /** Off: these tests are about the replies themselves. */

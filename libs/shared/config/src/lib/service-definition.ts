@@ -1,4 +1,5 @@
 import type { DynamicModule } from '@nestjs/common';
+import type { ServiceName } from '@parley/contracts';
 import type { DataSource } from 'typeorm';
 import type { RuntimeConfig } from './runtime-config';
 
@@ -13,7 +14,7 @@ export interface ServiceDatabaseSettings {
 
 /** What the bootstrap needs to know to run a service, alone or with the others in one process. */
 export interface ServiceDefinition {
-  name: 'ews-gateway' | 'presence-bridge' | 'voicemail-ingest' | 'calendar-sync';
+  name: ServiceName;
   /** HTTP port when the service runs as its own process. */
   defaultHttpPort: number;
   /** Whether it has bus handlers (then a transport server is started for it). */

@@ -402,24 +402,9 @@ export const workingHoursSchema = z
   .refine((h) => h.startMinutes < h.endMinutes, { message: 'the working day must end after it starts', path: ['endMinutes'] });
 export type WorkingHours = z.infer<typeof workingHoursSchema>;
 
-/** calendar-sync's answer: the hours in effect, whether they are the default (none stored), and their revision (0 for the default). */
-export const workingHoursViewSchema = z.object({
-  mailbox: mailboxKey,
-  workingHours: workingHoursSchema,
-  isDefault: z.boolean(),
-  revision: z.number().int().min(0),
-});
-export type WorkingHoursView = z.infer<typeof workingHoursViewSchema>;
-
-/** Stores a mailbox's working hours; `null` removes them, so the default applies again. */
-export const setWorkingHoursRequestSchema = z.object({ mailbox: mailboxKey, workingHours: workingHoursSchema.nullable() });
-export type SetWorkingHoursRequest = z.infer<typeof setWorkingHoursRequestSchema>;
-export const getWorkingHoursRequestSchema = z.object({ mailbox: mailboxKey });
-export type GetWorkingHoursRequest = z.infer<typeof getWorkingHoursRequestSchema>;
-
 /**
  * Published (through the outbox, keyed by the mailbox) on every change: the stored hours, `null`
- * once reset (the default applies: ask calendar-sync for it), with the revision.
+ * once reset (the default applies, which only calendar-sync resolves: its free/busy answers carry it), with the revision.
  */
 export const workingHoursChangedSchema = z.object({ mailbox: mailboxKey, workingHours: workingHoursSchema.nullable(), revision: z.number().int().min(1) });
 export type WorkingHoursChanged = z.infer<typeof workingHoursChangedSchema>;

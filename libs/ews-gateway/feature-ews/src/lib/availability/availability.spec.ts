@@ -6,7 +6,7 @@ import { readSoapRequest, writeXml } from '@parley/ews-gateway/soap';
 import { serverTimeZone } from '../time-zones/time-zone-rules';
 import type { CalendarGateway } from '../calendar/calendar.gateway';
 import type { EwsOperationContext } from '../ews-operation';
-import { bodyXml, directoryUser, M, T } from '../test-context';
+import { bodyXml, directoryUser, M, T } from '../../../test/ews-operation-fixtures';
 import { GetUserAvailabilityHandler } from './get-user-availability.handler';
 import { serializableTimeZoneElement } from './availability-response.writer';
 import { serializableTimeZone } from './serializable-time-zone';

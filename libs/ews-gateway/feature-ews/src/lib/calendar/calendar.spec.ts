@@ -3,7 +3,7 @@ import { ActingMailboxResolver, type ActingMailbox } from '@parley/ews-gateway/a
 import { NS, readSoapRequest, writeXml } from '@parley/ews-gateway/soap';
 import { CommandTimeoutError } from '@parley/messaging';
 import { FolderIds } from '../folders/folder-ids';
-import { bodyXml, directoryUser, M, T } from '../test-context';
+import { bodyXml, directoryUser, M, T } from '../../../test/ews-operation-fixtures';
 import type { EwsOperationContext } from '../ews-operation';
 import { CalendarAccess } from './calendar-access';
 import { CalendarCommandRefused, type CalendarGateway } from './calendar.gateway';

@@ -2,7 +2,7 @@ import type { CalendarItemView } from '@parley/contracts';
 import { ActingMailboxResolver, type ActingMailbox } from '@parley/ews-gateway/auth';
 import { readSoapRequest } from '@parley/ews-gateway/soap';
 import { FolderIds } from '../folders/folder-ids';
-import { bodyXml, directoryUser, M, T } from '../test-context';
+import { bodyXml, directoryUser, M, T } from '../../../test/ews-operation-fixtures';
 import type { EwsOperationContext } from '../ews-operation';
 import { CalendarAccess } from './calendar-access';
 import { CalendarCommandRefused, type CalendarGateway } from './calendar.gateway';

@@ -5,7 +5,7 @@ import type { DirectoryRepository } from '@parley/directory';
 import { CommandBus, CommandTimeoutError } from '@parley/messaging';
 import { FreeBusyCache } from '../availability/free-busy-cache';
 import { CalendarGateway } from '../calendar/calendar.gateway';
-import { bodyXml, directoryUser, operationContext } from '../test-context';
+import { bodyXml, directoryUser, operationContext } from '../../../test/ews-operation-fixtures';
 import { FindFolderHandler } from './find-folder.handler';
 import { FolderIds } from './folder-ids';
 import { GetFolderHandler } from './get-folder.handler';

@@ -4,7 +4,7 @@ import { CalendarAccess } from '../calendar/calendar-access';
 import { CalendarCommandRefused, type CalendarGateway } from '../calendar/calendar.gateway';
 import { FolderIds } from '../folders/folder-ids';
 import { TaskCommandRefused, type TaskGateway } from '../tasks/task.gateway';
-import { bodyXml, directoryUser, operationContext } from '../test-context';
+import { bodyXml, directoryUser, operationContext } from '../../../test/ews-operation-fixtures';
 import { CopyItemHandler } from './copy-item.handler';
 import { MoveItemHandler } from './move-item.handler';
 

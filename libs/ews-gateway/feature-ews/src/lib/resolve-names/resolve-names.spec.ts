@@ -3,7 +3,7 @@ import type { DirectoryRepository, DirectoryUser } from '@parley/directory';
 import { FolderIds } from '../folders/folder-ids';
 import { MailboxFolders } from '../folders/mailbox-folders.service';
 import type { CalendarGateway } from '../calendar/calendar.gateway';
-import { bodyXml, directoryUser, operationContext } from '../test-context';
+import { bodyXml, directoryUser, operationContext } from '../../../test/ews-operation-fixtures';
 import { MAX_RESOLUTIONS, ResolveNamesHandler } from './resolve-names.handler';
 
 const alice = directoryUser('alice@parley.test', 'Alice Archer', { phoneExtension: '1001' });

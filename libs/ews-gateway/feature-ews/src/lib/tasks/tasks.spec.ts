@@ -5,7 +5,7 @@ import { CalendarAccess } from '../calendar/calendar-access';
 import type { CalendarGateway } from '../calendar/calendar.gateway';
 import { FindDeletedItemsHandler } from '../deleted-items/find-deleted-items.handler';
 import { FolderIds } from '../folders/folder-ids';
-import { bodyXml, directoryUser, M, T } from '../test-context';
+import { bodyXml, directoryUser, M, T } from '../../../test/ews-operation-fixtures';
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
 import { CreateTaskHandler } from './create-task.handler';
 import { DeleteTaskHandler } from './delete-task.handler';
