@@ -12,6 +12,7 @@
 //   PARLEY_NODE_CACHE   default ~/.cache/parley/node-<version>-<os>-<cpu>
 // This file runs before `npm ci`, on whatever Node the machine has: Node built-ins only.
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -75,11 +76,12 @@ function cachedNodeBinDir() {
   try {
     const packed = spawnSync('npm', ['pack', pkg, '--json', '--pack-destination', staging, '--loglevel=error'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
     if (packed.error || packed.status !== 0) fail(`\`npm pack ${pkg}\` failed${packed.error ? ` (${packed.error.message})` : ''}; install Node ${pinned} yourself or check the registry settings.`);
-    const [tarball] = JSON.parse(packed.stdout);
-    if (tarball.integrity !== integrity) fail(`${pkg} from the registry has integrity ${tarball.integrity}, expected ${integrity}; refusing to run it.`);
-    const unpacked = spawnSync('tar', ['-xzf', path.join(staging, tarball.filename), '-C', staging, '--strip-components=1', 'package/bin/node', 'package/LICENSE'], { stdio: 'inherit' });
-    if (unpacked.error || unpacked.status !== 0) fail(`unpacking ${tarball.filename} failed`);
-    rmSync(path.join(staging, tarball.filename));
+    const tarball = path.join(staging, JSON.parse(packed.stdout)[0].filename);
+    const actual = `sha512-${createHash('sha512').update(readFileSync(tarball)).digest('base64')}`;
+    if (actual !== integrity) fail(`${pkg} from the registry has integrity ${actual}, expected ${integrity}; refusing to run it.`);
+    const unpacked = spawnSync('tar', ['-xzf', tarball, '-C', staging, '--strip-components=1', 'package/bin/node', 'package/LICENSE'], { stdio: 'inherit' });
+    if (unpacked.error || unpacked.status !== 0) fail(`unpacking ${tarball} failed`);
+    rmSync(tarball);
     const reported = spawnSync(path.join(staging, 'bin', 'node'), ['--version'], { encoding: 'utf8' });
     if (reported.stdout?.trim() !== `v${pinned}`) fail(`the fetched node does not run here (${reported.error?.message ?? reported.stderr?.trim() ?? 'no version'})`);
     chmodSync(staging, 0o755);
