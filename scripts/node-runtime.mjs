@@ -63,7 +63,7 @@ function cachedNodeBinDir() {
   const pkg = `node-${platform}-${process.arch}@${pinned}`;
   const integrity = PINNED_INTEGRITY[pkg];
   if (!platform || !integrity) {
-    fail(`this is Node ${process.version}; the project runs on Node ${pinned} (.node-version), and no pinned download exists for ${process.platform}-${process.arch}. Install Node ${parseVersion(pinned)[0]} (e.g. \`nvm install\`) and try again.`);
+    fail(`this is Node ${process.version}; the project runs on Node ${pinned} (.node-version), and no pinned download exists for ${process.platform}-${process.arch}. Install Node ${pinned} (e.g. \`nvm install ${pinned}\`) and try again.`);
   }
   const target = process.env.PARLEY_NODE_CACHE || path.join(os.homedir(), '.cache', 'parley', `node-${pinned}-${platform}-${process.arch}`);
   const binDir = path.join(target, 'bin');
