@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs a command on the Node.js release line the project is tested on (`.node-version`), so that
-// `npm start`, `npm test` and CI behave the same on a machine whose own Node is older.
+// `npm start`, `npm test` and CI behave the same on a machine whose own Node is another one.
 //
 //   node scripts/node-runtime.mjs <command> [args…]   run it with that Node first on PATH
 //   node scripts/node-runtime.mjs --bin-dir           print the directory holding that `node`
