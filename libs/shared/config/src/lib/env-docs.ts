@@ -52,16 +52,18 @@ function appLabel(app: AppName): string {
 
 /** `x`, or `embedded x; services y`, or each app's, when they differ. */
 export function defaultsText(use: EnvKeyUse, code: boolean): string {
-  const entries = [...use.byApp].map(([app, doc]) => ({ app, text: defaultText(doc, code) }));
+  const entries = [...use.byApp].map(([app, doc]) => ({ app, text: defaultText(doc, code), literal: doc.default !== undefined }));
   const distinct = new Set(entries.map((e) => e.text));
   if (distinct.size === 1) return entries[0].text;
+  // `embedded 8080` for a value, `embedded: its own PostgreSQL` for prose.
+  const labelled = (label: string, e: (typeof entries)[number]) => `${label}${e.literal ? ' ' : ': '}${e.text}`;
   const services = entries.filter((e) => e.app !== 'parley');
   const embedded = entries.find((e) => e.app === 'parley');
   const servicesText =
     new Set(services.map((e) => e.text)).size === 1 && services.length === serviceNames.length
-      ? `services ${services[0].text}`
-      : services.map((e) => `${appLabel(e.app)} ${e.text}`).join(', ');
-  return embedded ? `embedded ${embedded.text}; ${servicesText}` : servicesText;
+      ? labelled('services', services[0])
+      : services.map((e) => labelled(appLabel(e.app), e)).join(', ');
+  return embedded ? `${labelled('embedded', embedded)}; ${servicesText}` : servicesText;
 }
 
 /** Who reads a variable, when not every app does: `ews-gateway`, `calendar-sync`, `embedded only`. */

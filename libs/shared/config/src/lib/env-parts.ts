@@ -55,7 +55,7 @@ export function busEnv(app: AppProfile) {
         .optional()
         .transform((v) => (v ? v.split(',').map((b) => b.trim()).filter(Boolean) : []))
         .refine((list) => list.every((b) => /^[^\s:]+:\d+$/.test(b)), 'must be a comma-separated list of host:port'),
-      app.bus === 'kafka' ? 'required' : '—',
+      '—',
       '`host:port,…`; required with `PARLEY_BUS=kafka`',
     ),
     KAFKA_CLIENT_ID: withoutDefault(z.string().min(1).optional(), '`parley-<service>`', 'Kafka client id prefix'),
@@ -68,14 +68,14 @@ export function busEnv(app: AppProfile) {
 }
 
 /** `DATABASE_URL` alone: the admin CLI reads it without the pool and outbox settings. */
-export function databaseUrlEnv(app: Pick<AppProfile, 'embedded'>) {
+export function databaseUrlEnv(whenUnset: string) {
   return {
     DATABASE_URL: withoutDefault(
       z
         .string()
         .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
         .optional(),
-      app.embedded ? 'its own PostgreSQL' : 'required',
+      whenUnset,
       '`postgres://…`; required for the separate services',
     ),
   };
@@ -83,7 +83,7 @@ export function databaseUrlEnv(app: Pick<AppProfile, 'embedded'>) {
 
 export function databaseEnv(app: AppProfile) {
   return {
-    ...databaseUrlEnv(app),
+    ...databaseUrlEnv(app.embedded ? 'its own PostgreSQL' : 'required'),
     PARLEY_DB_POOL_SIZE: withDefault(intBetween(1, 200), '10', 'connections per service database'),
     PARLEY_DB_MIGRATE: withDefault(boolText, String(app.migrate), 'run migrations at start (otherwise run `main.js migrate`)'),
     PARLEY_OUTBOX_POLL_MS: withDefault(intBetween(10, 60_000), '500', 'how often the outbox relay looks for rows other replicas committed'),
@@ -112,7 +112,7 @@ export const deadLetterEnv = {
 
 /** Failed-sign-in throttling and client addresses: read by every service that takes a password. */
 export const signInEnv = {
-  PARLEY_SIGN_IN_FAILURE_WINDOW_MS: withDefault(intBetween(1000, 86_400_000), '300000', 'every password sign-in (EWS, Autodiscover): sliding window over which failed sign-ins count'),
+  PARLEY_SIGN_IN_FAILURE_WINDOW_MS: withDefault(intBetween(1000, 86_400_000), '300000', 'sliding window over which failed password sign-ins (EWS, Autodiscover) count'),
   PARLEY_SIGN_IN_MAX_FAILURES_PER_ACCOUNT_ADDRESS: withDefault(
     intBetween(1, 100_000),
     '10',

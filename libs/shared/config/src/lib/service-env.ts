@@ -24,7 +24,8 @@ function sharedEnv(app: AppProfile) {
 
 /** The gateway's own variables (besides sign-in): its public address, keys and the work one request may cause. */
 function ewsGatewayEnv(app: AppProfile) {
-  const atLeast32 = z.string().min(32, 'must be at least 32 characters').optional();
+  // A new schema per key: the docs registry is keyed by schema instance.
+  const atLeast32 = () => z.string().min(32, 'must be at least 32 characters').optional();
   return {
     PARLEY_PUBLIC_URL: withoutDefault(
       z.url({ protocol: /^https?$/, error: 'must be an http(s):// URL' }).optional(),
@@ -32,11 +33,11 @@ function ewsGatewayEnv(app: AppProfile) {
       'base URL clients must use (behind a load balancer, its external `https://` address); Autodiscover hands out `<url>/EWS/Exchange.asmx`, and an `https://` URL is where the plain-HTTP Autodiscover redirect points (`docs/operations.md`)',
     ),
     PARLEY_ID_SECRET: withoutDefault(
-      atLeast32,
+      atLeast32(),
       app.embedded ? 'generated into `<PARLEY_DATA_DIR>/id-secret`' : 'required',
       'key (≥ 32 characters) that makes EWS folder ids and change keys unguessable and bound to their mailbox; the same on every replica and never changed, or ids clients stored stop resolving',
     ),
-    PARLEY_EWS_TOKEN_KEY: withoutDefault(atLeast32, '—', 'key (≥ 32 characters) for HMAC-SHA256 bearer tokens; without it only Basic is accepted'),
+    PARLEY_EWS_TOKEN_KEY: withoutDefault(atLeast32(), '—', 'key (≥ 32 characters) of the HMAC-SHA256 bearer tokens the gateway verifies and `parley-admin token issue` signs; without it the gateway accepts only Basic'),
     PARLEY_EWS_AUTH_CACHE_TTL_MS: withDefault(
       intBetween(0, 3_600_000),
       '60000',
@@ -87,7 +88,7 @@ const calendarSyncEnv = {
       return id;
     }),
     'UTC',
-    'time zone (Windows id such as `W. Europe Standard Time`, or IANA such as `Europe/Berlin`) of the default working hours, Monday–Friday 08:00–17:00, that free/busy answers for mailboxes without their own (`working-hours set` below)',
+    "time zone (Windows id such as `W. Europe Standard Time`, or IANA such as `Europe/Berlin`) of the default working hours, Monday–Friday 08:00–17:00, that free/busy answers for mailboxes without their own (the admin CLI's `working-hours set`)",
   ),
 };
 
@@ -136,7 +137,7 @@ export function embeddedEnvSchema() {
 
 /** The admin CLI's: an explicit database or the embedded one's files, and the token key for `token issue`. */
 export const adminEnvSchema = z.object({
-  ...databaseUrlEnv({ embedded: true }),
+  ...databaseUrlEnv("the embedded app's PostgreSQL (found through `PARLEY_DATA_DIR`)"),
   ...embeddedDatabaseEnv,
   PARLEY_EWS_TOKEN_KEY: ewsGatewayEnv(embeddedProfile).PARLEY_EWS_TOKEN_KEY,
 });
