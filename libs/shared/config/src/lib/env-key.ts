@@ -24,6 +24,8 @@ export function withDefault<S extends z.ZodType>(schema: S, text: string, descri
 
 /** A variable without a literal default (`schema` handles the unset case itself). */
 export function withoutDefault<S extends z.ZodType>(schema: S, whenUnset: string, description: string): S {
+  // The docs are found by schema instance: one shared by two variables would document only the last.
+  if (envDocs.has(schema)) throw new Error(`a schema instance already documents another variable (declaring "${description}")`);
   envDocs.add(schema, { description, whenUnset });
   return schema;
 }

@@ -125,8 +125,12 @@ export type ParleyEnv = SharedEnv & Partial<EwsGatewayEnv> & Partial<CalendarSyn
 
 /** The schema of a service running as its own process: the shared parts and its own. */
 export function serviceEnvSchema(service: ServiceName): z.ZodType<ParleyEnv, Record<string, unknown>> {
+  return serviceEnvObject(service);
+}
+
+function serviceEnvObject(service: ServiceName) {
   const app = serviceProfile(service);
-  return z.object({ ...sharedEnv(app), ...ownEnvOf(service, app) }) as z.ZodType<ParleyEnv, Record<string, unknown>>;
+  return z.object({ ...sharedEnv(app), ...ownEnvOf(service, app) });
 }
 
 /** The embedded app's schema: every service's variables, and the embedded database's and demo users'. */
@@ -146,7 +150,7 @@ export const adminEnvSchema = z.object({
 export function appEnvSchemas(): { app: 'parley' | ServiceName | 'parley-admin'; schema: z.ZodObject }[] {
   return [
     { app: 'parley', schema: embeddedEnvSchema() },
-    ...serviceNames.map((service) => ({ app: service, schema: serviceEnvSchema(service) as unknown as z.ZodObject })),
+    ...serviceNames.map((service) => ({ app: service, schema: serviceEnvObject(service) })),
     { app: 'parley-admin', schema: adminEnvSchema },
   ];
 }
