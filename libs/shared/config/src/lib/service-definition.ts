@@ -9,14 +9,13 @@ export interface ServiceDatabaseSettings {
   migrate: boolean;
   outboxPollMs: number;
   /** Most outbox rows the relay publishes per transaction. */
-  outboxBatchSize?: number;
+  outboxBatchSize: number;
 }
 
 /** What the bootstrap needs to know to run a service, alone or with the others in one process. */
 export interface ServiceDefinition {
+  /** Also picks its environment schema (service-env.ts), HTTP port included. */
   name: ServiceName;
-  /** HTTP port when the service runs as its own process. */
-  defaultHttpPort: number;
   /** Whether it has bus handlers (then a transport server is started for it). */
   consumes: boolean;
   /** Command topics it sends requests to. */
