@@ -1,5 +1,6 @@
 export * from './lib/topics';
 export * from './lib/envelope';
+export * from './lib/command-errors';
 export * from './lib/oof';
 export * from './lib/presence';
 export * from './lib/calendar';

@@ -1,4 +1,4 @@
-import { CalendarErrorCodes, createEnvelope, Topics, WorkingHoursView } from '@parley/contracts';
+import { CommandErrorCodes, createEnvelope, Topics, WorkingHoursView } from '@parley/contracts';
 import { EnvelopeConsumer } from '@parley/messaging';
 import { CalendarException } from './calendar.exception';
 import { WorkingHoursConsumer } from './working-hours.consumer';
@@ -31,7 +31,7 @@ describe('WorkingHoursConsumer', () => {
   });
 
   it("answers the service's refusal with its code, and lets anything else propagate (so the transport retries)", async () => {
-    service.get.mockRejectedValueOnce(new CalendarException(CalendarErrorCodes.mailboxNotFound, 'No mailbox.'));
+    service.get.mockRejectedValueOnce(new CalendarException(CommandErrorCodes.mailboxNotFound, 'No mailbox.'));
     expect(await consumer.get(command(Topics.calendarWorkingHoursGetRequest, { mailbox: 'nobody@example.com' }))).toEqual({ ok: false, error: { code: 'MailboxNotFound', message: 'No mailbox.' } });
     service.get.mockRejectedValueOnce(new Error('connection reset'));
     await expect(consumer.get(command(Topics.calendarWorkingHoursGetRequest, { mailbox: 'alice@example.com' }))).rejects.toThrow('connection reset');

@@ -1,8 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { getWorkingHoursRequestSchema, Reply, setWorkingHoursRequestSchema, Topics, WorkingHoursView } from '@parley/contracts';
-import { EnvelopeConsumer } from '@parley/messaging';
-import { replyWith } from './calendar.exception';
+import { EnvelopeConsumer, replyWith } from '@parley/messaging';
 import { WorkingHoursService } from './working-hours.service';
 
 /** Bus handlers for working-hours commands: validate, call the service, reply. */
