@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import type { CalendarItemView, Envelope, OofView, TaskView } from '@parley/contracts';
 import { Topics } from '@parley/contracts';
 import { ActingMailboxResolver, type EwsAuthenticator } from '@parley/ews-gateway/auth';
-import { CommandBus, InvalidReplyError } from '@parley/messaging';
+import { CommandBus, CommandRefusedError, InvalidReplyError } from '@parley/messaging';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CalendarAccess } from './calendar/calendar-access';
@@ -163,10 +163,29 @@ describe('replies from calendar-sync are checked against the contracts', () => {
     expect((error as Error).message).toContain(`invalid reply to ${c.topic}: ${c.badPath}: `);
   });
 
+  it.each(Object.entries(cases))('%s: a refusal is a CommandRefusedError with the topic, the code and the message', async (_label, c) => {
+    const error = await c.call(new ScriptedOwner({ [c.topic]: { ok: false, error: { code: 'ItemNotFound', message: 'no such thing' } } })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CommandRefusedError);
+    expect(error).toMatchObject({ topic: c.topic, code: 'ItemNotFound', message: 'no such thing' });
+  });
+
+  it.each(Object.entries(cases))('%s: a refusal with a code outside the contract is an InvalidReplyError', async (_label, c) => {
+    const error = await c.call(new ScriptedOwner({ [c.topic]: { ok: false, error: { code: 'ItemGone', message: 'newer owner' } } })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidReplyError);
+    expect(error).toMatchObject({ topic: c.topic, issues: [expect.objectContaining({ path: 'error.code' })] });
+  });
+
   it('keeps an invalid OOF reply out of the read model', async () => {
     const model = new OofReadModel();
-    const gateway = new OofClient(new ScriptedOwner({ [Topics.oofSetRequest]: { ok: true, value: { ...oof, active: 'yes' } } }), model);
-    await expect(gateway.set(mailbox, oof.settings)).rejects.toBeInstanceOf(InvalidReplyError);
+    const client = new OofClient(new ScriptedOwner({ [Topics.oofSetRequest]: { ok: true, value: { ...oof, active: 'yes' } } }), model);
+    await expect(client.set(mailbox, oof.settings)).rejects.toBeInstanceOf(InvalidReplyError);
+    expect(model.lookup(mailbox)).toBeUndefined();
+  });
+
+  it('keeps a refused OOF write out of the read model', async () => {
+    const model = new OofReadModel();
+    const client = new OofClient(new ScriptedOwner({ [Topics.oofSetRequest]: { ok: false, error: { code: 'InvalidRequest', message: 'invalid payload' } } }), model);
+    await expect(client.set(mailbox, oof.settings)).rejects.toMatchObject({ code: 'InvalidRequest' });
     expect(model.lookup(mailbox)).toBeUndefined();
   });
 });
