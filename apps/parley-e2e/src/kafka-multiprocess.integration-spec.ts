@@ -92,7 +92,7 @@ describe('four services as separate processes over Kafka and PostgreSQL', () => 
     expect(presence).toMatchObject({ sequence: '1', oof: true, oof_note: 'away #1', oof_revision: 1 });
   });
 
-  it('answers an invalid command with an error reply, not a crash', async () => {
+  it('answers an invalid command with an InvalidRequest refusal, not a crash', async () => {
     const refusal = await commands.request(Topics.oofSetRequest, 'x', { mailbox: 'not-an-address', settings: { state: 'Sideways' } }, oofViewSchema).catch((e: unknown) => e);
     expect(refusal).toBeInstanceOf(CommandRefusedError);
     expect(refusal).toMatchObject({ topic: Topics.oofSetRequest, code: 'InvalidRequest' });

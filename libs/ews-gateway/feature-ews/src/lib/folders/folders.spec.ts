@@ -32,8 +32,8 @@ class CountingOwner extends CommandBus {
 
 const owner = new CountingOwner();
 const ids = new FolderIds({ idSecret: 'a-test-secret-that-is-long-enough-0123' });
-const calendarGateway = new CalendarClient(owner, new FreeBusyCache({ ttlMs: 0, maxEntries: 1, maxEventsPerEntry: 0 }));
-const folders = new MailboxFolders(ids, new ActingMailboxResolver({} as DirectoryRepository), calendarGateway);
+const calendarClient = new CalendarClient(owner, new FreeBusyCache({ ttlMs: 0, maxEntries: 1, maxEventsPerEntry: 0 }));
+const folders = new MailboxFolders(ids, new ActingMailboxResolver({} as DirectoryRepository), calendarClient);
 const getFolder = new GetFolderHandler(folders);
 const findFolder = new FindFolderHandler(folders);
 
