@@ -1,9 +1,10 @@
+import type { CommandErrorCode } from '@parley/contracts';
 import { CommandRefusal } from '@parley/messaging';
 
 /** A task command that cannot succeed as asked; its code travels in the reply (`replyWith`). */
 export class TaskException extends CommandRefusal {
-  constructor(...args: ConstructorParameters<typeof CommandRefusal>) {
-    super(...args);
+  constructor(code: CommandErrorCode, message: string) {
+    super(code, message);
     this.name = 'TaskException';
   }
 }
