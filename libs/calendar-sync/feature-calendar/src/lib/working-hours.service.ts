@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CalendarErrorCodes, Topics, weekDays, WorkingHours, WorkingHoursChanged } from '@parley/contracts';
+import { CommandErrorCodes, Topics, weekDays, WorkingHours, WorkingHoursChanged } from '@parley/contracts';
 import { CalendarSyncDatabase, StoredWorkingHours, WorkingHoursRepository } from '@parley/calendar-sync/data-access';
 import { windowsZoneIdOf } from '@parley/calendar-time';
 import { CalendarException } from './calendar.exception';
@@ -39,7 +39,7 @@ export function defaultWorkingHours(timeZone: string): WorkingHours {
 /** The zone as its canonical Windows id (an IANA zone is accepted) and the days Sunday first. */
 export function normalizeWorkingHours(hours: WorkingHours): WorkingHours {
   const timeZone = windowsZoneIdOf(hours.timeZone);
-  if (timeZone === null) throw new CalendarException(CalendarErrorCodes.invalidTimeZone, `'${hours.timeZone.slice(0, 100)}' is not a time zone Parley knows (a Windows id or an IANA zone).`);
+  if (timeZone === null) throw new CalendarException(CommandErrorCodes.invalidTimeZone, `'${hours.timeZone.slice(0, 100)}' is not a time zone Parley knows (a Windows id or an IANA zone).`);
   return { ...hours, timeZone, days: weekDays.filter((d) => hours.days.includes(d)) };
 }
 
@@ -91,6 +91,6 @@ export class WorkingHoursService {
   }
 
   private async requireMailbox(mailbox: string): Promise<void> {
-    if (!(await this.directory.exists(mailbox))) throw new CalendarException(CalendarErrorCodes.mailboxNotFound, `No mailbox ${mailbox}.`);
+    if (!(await this.directory.exists(mailbox))) throw new CalendarException(CommandErrorCodes.mailboxNotFound, `No mailbox ${mailbox}.`);
   }
 }

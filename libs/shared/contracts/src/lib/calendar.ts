@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { commandErrorCodeSchema } from './command-errors';
 import { mailboxKey } from './envelope';
 
 /**
@@ -460,34 +461,12 @@ export type FreeBusyView = z.infer<typeof freeBusyViewSchema>;
 
 export const freeBusyResultSchema = z.discriminatedUnion('ok', [
   z.object({ mailbox: mailboxKey, ok: z.literal(true), view: freeBusyViewSchema }),
-  z.object({ mailbox: mailboxKey, ok: z.literal(false), error: z.object({ code: z.string(), message: z.string() }) }),
+  z.object({ mailbox: mailboxKey, ok: z.literal(false), error: z.object({ code: commandErrorCodeSchema, message: z.string() }) }),
 ]);
 export const freeBusyReplySchema = z.object({ results: z.array(freeBusyResultSchema) });
 export type FreeBusyReply = z.infer<typeof freeBusyReplySchema>;
 
-// ---- errors and events ----------------------------------------------------------------------
-
-/**
- * Error codes in calendar replies (besides the bus's `InvalidRequest`). Suggested EWS mapping:
- * ItemNotFound → ErrorItemNotFound, OccurrenceNotFound → ErrorCalendarOccurrenceIndexIsOutOfRecurrenceRange
- * (by index) / ErrorItemNotFound, Conflict → ErrorIrresolvableConflict, MailboxNotFound →
- * ErrorMailRecipientNotFound (free/busy) / ErrorNonExistentMailbox, InvalidRecurrence →
- * ErrorCalendarInvalidRecurrence, InvalidTimeZone → ErrorInvalidTimeZone (or ErrorTimeZone),
- * InvalidOperation → ErrorInvalidOperation, WindowTooLarge → ErrorFreeBusyDLTooLarge /
- * ErrorCalendarViewRangeTooBig, InvalidDuration → ErrorCalendarEndDateIsEarlierThanStartDate.
- */
-export const CalendarErrorCodes = {
-  itemNotFound: 'ItemNotFound',
-  occurrenceNotFound: 'OccurrenceNotFound',
-  conflict: 'Conflict',
-  mailboxNotFound: 'MailboxNotFound',
-  invalidRecurrence: 'InvalidRecurrence',
-  invalidTimeZone: 'InvalidTimeZone',
-  invalidOperation: 'InvalidOperation',
-  invalidDuration: 'InvalidDuration',
-  windowTooLarge: 'WindowTooLarge',
-} as const;
-export type CalendarErrorCode = (typeof CalendarErrorCodes)[keyof typeof CalendarErrorCodes];
+// ---- events -----------------------------------------------------------------------------
 
 /** Published (through the outbox) on every calendar write; keyed by the mailbox. */
 export const calendarItemChangedSchema = z.object({
