@@ -3,6 +3,35 @@ import nx from '@nx/eslint-plugin';
 // Module boundaries: the layering matrix from docs/architecture.md, enforced.
 // type: app → service → feature → data-access → util → contracts; testing only from tests.
 // scope: a service's libs see only themselves and shared; the embedded app sees everything.
+const layers = [
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:service', 'type:feature', 'type:data-access', 'type:util', 'type:contracts'] },
+  { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:util', 'type:contracts'] },
+  { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:contracts'] },
+  // data-access → data-access: a service's auth lib reads the shared directory (itself data-access).
+  { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:contracts'] },
+  { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', 'type:contracts'] },
+  { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
+  { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['*'] },
+  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:util', 'type:contracts', 'type:data-access'] },
+];
+const scopes = [
+  { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+  { sourceTag: 'scope:ews-gateway', onlyDependOnLibsWithTags: ['scope:ews-gateway', 'scope:shared'] },
+  { sourceTag: 'scope:calendar-sync', onlyDependOnLibsWithTags: ['scope:calendar-sync', 'scope:shared'] },
+  { sourceTag: 'scope:presence-bridge', onlyDependOnLibsWithTags: ['scope:presence-bridge', 'scope:shared'] },
+  { sourceTag: 'scope:voicemail-ingest', onlyDependOnLibsWithTags: ['scope:voicemail-ingest', 'scope:shared'] },
+  { sourceTag: 'scope:all', onlyDependOnLibsWithTags: ['*'] },
+];
+// Tests obey their project's matrix too; the one addition is the `type:testing` projects. Scopes
+// are unchanged, so a spec can no more reach another service's libs than the code it tests.
+const testLayers = layers.map((layer) =>
+  layer.onlyDependOnLibsWithTags.includes('*') ? layer : { ...layer, onlyDependOnLibsWithTags: [...layer.onlyDependOnLibsWithTags, 'type:testing'] },
+);
+const moduleBoundaries = (depConstraints) => [
+  'error',
+  { enforceBuildableLibDependency: true, banTransitiveDependencies: false, allow: [], depConstraints },
+];
+
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
@@ -10,31 +39,7 @@ export default [
   {
     files: ['**/*.ts'],
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: true,
-          banTransitiveDependencies: false,
-          allow: [],
-          depConstraints: [
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:service', 'type:feature', 'type:data-access', 'type:util', 'type:contracts'] },
-            { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:util', 'type:contracts'] },
-            { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:contracts'] },
-            // data-access → data-access: a service's auth lib reads the shared directory (itself data-access).
-            { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:contracts'] },
-            { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', 'type:contracts'] },
-            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
-            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['*'] },
-            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:util', 'type:contracts', 'type:data-access'] },
-            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-            { sourceTag: 'scope:ews-gateway', onlyDependOnLibsWithTags: ['scope:ews-gateway', 'scope:shared'] },
-            { sourceTag: 'scope:calendar-sync', onlyDependOnLibsWithTags: ['scope:calendar-sync', 'scope:shared'] },
-            { sourceTag: 'scope:presence-bridge', onlyDependOnLibsWithTags: ['scope:presence-bridge', 'scope:shared'] },
-            { sourceTag: 'scope:voicemail-ingest', onlyDependOnLibsWithTags: ['scope:voicemail-ingest', 'scope:shared'] },
-            { sourceTag: 'scope:all', onlyDependOnLibsWithTags: ['*'] },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': moduleBoundaries([...layers, ...scopes]),
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-imports': [
         'error',
@@ -43,8 +48,7 @@ export default [
     },
   },
   {
-    // Tests may use the testing lib from any layer.
     files: ['**/*.spec.ts', '**/*.integration-spec.ts', '**/test/**/*.ts'],
-    rules: { '@nx/enforce-module-boundaries': 'off' },
+    rules: { '@nx/enforce-module-boundaries': moduleBoundaries([...testLayers, ...scopes]) },
   },
 ];

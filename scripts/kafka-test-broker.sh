@@ -243,7 +243,7 @@ start() {
   done
 
   fetch
-  require node "Node.js 20+ (and run 'npm ci' for kafkajs)"
+  require node "Node.js (see .node-version; and run 'npm ci' for kafkajs)"
   [[ -d "$REPO_ROOT/node_modules/kafkajs" ]] || die "kafkajs is not installed: run 'npm ci' in $REPO_ROOT"
 
   mkdir -p "$STATE_DIR"

@@ -71,7 +71,7 @@ async function main() {
   try {
     if (!only || only === 'lint') {
       step('project graph', 'npx', ['nx', 'show', 'projects', '--json']);
-      step('lint', 'npx', ['eslint', '--max-warnings=0', 'apps', 'libs']);
+      step('lint', 'npx', ['eslint', '--max-warnings=0', 'apps', 'libs', 'tools']);
     }
     if (!only || only === 'typecheck') step('typecheck', 'npx', ['tsc', '-p', 'tsconfig.check.json']);
     if (!only || only === 'unit') {

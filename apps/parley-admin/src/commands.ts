@@ -1,6 +1,7 @@
 import { migrateAll } from '@parley/bootstrap';
+import type { WorkingHoursView } from '@parley/calendar-sync/feature-calendar';
 import { calendarSyncService, withWorkingHoursAdmin } from '@parley/calendar-sync/service';
-import { toMailboxKey, type WorkingHoursView } from '@parley/contracts';
+import { toMailboxKey } from '@parley/contracts';
 import { createDirectoryDataSource, demoUsers, DirectoryError, DirectoryRepository, DirectoryUser, Roles, seedDemoUsers } from '@parley/directory';
 import { signBearerToken } from '@parley/ews-gateway/auth';
 import { ewsGatewayService } from '@parley/ews-gateway/service';

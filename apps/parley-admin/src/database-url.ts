@@ -1,18 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
+import { adminEnvSchema } from '@parley/config';
+import type { z } from 'zod';
 
-/** The CLI's environment: an explicit database, or where to find the embedded one. */
-export const adminEnvSchema = z.object({
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
-    .optional(),
-  PARLEY_DATA_DIR: z.string().min(1).default('./data'),
-  PARLEY_EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(15432),
-  /** The ews-gateway's bearer-token key (same rule as the gateway's), for `token issue`. */
-  PARLEY_EWS_TOKEN_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
-});
+export { adminEnvSchema };
 export type AdminEnv = z.infer<typeof adminEnvSchema>;
 
 export interface DatabaseTarget {

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { EwsTarget, startBareServer, startEmbedded, startKafkaDeployment } from './ews-deployments';
+import { hostileTable, measureUnderAttack, type Hostile, type HostileRow } from './ews-hostile.bench';
 import { format, formatTable } from './stats';
 
 /**
@@ -31,6 +32,8 @@ export interface EwsBenchOptions {
    * they show how much work per request a ratio target leaves on this machine (default: none).
    */
   bareWorkMicros: number[];
+  /** Hostile requests to send while GetUserOofSettings is measured again, one kind per row (default: all). */
+  hostile: Hostile[];
   log: (line: string) => void;
   out: (text: string) => void;
 }
@@ -146,6 +149,13 @@ async function measure(opts: EwsBenchOptions, name: string, target: EwsTarget, c
   return rows;
 }
 
+/** GetUserOofSettings measured again while each kind of hostile request is sent (ews-hostile.bench.ts). */
+async function measureHostile(opts: EwsBenchOptions, name: string, target: EwsTarget): Promise<HostileRow[]> {
+  if (opts.hostile.length === 0) return [];
+  const normal = () => load(opts, target, 'GetUserOofSettings', '/EWS/Exchange.asmx', opts.seconds);
+  return measureUnderAttack(target, name, opts.hostile, basic(target), normal, opts.log);
+}
+
 export async function runEwsBench(opts: EwsBenchOptions): Promise<void> {
   const started = performance.now();
   const runId = randomBytes(3).toString('hex');
@@ -163,6 +173,7 @@ export async function runEwsBench(opts: EwsBenchOptions): Promise<void> {
     // The answers Parley gives become the bare server's canned answers (same bytes).
     const canned = new Map<Operation, string>();
 
+    const hostileRows: HostileRow[] = [];
     const embeddedRows: Row[] = [];
     if (opts.deployments.includes('embedded')) {
       opts.log('starting the embedded app');
@@ -171,6 +182,7 @@ export async function runEwsBench(opts: EwsBenchOptions): Promise<void> {
       const setup = await post(embedded, setOof(embedded.user));
       if (failureOf(setup)) throw new Error(`SetUserOofSettings failed on the embedded app: ${failureOf(setup)}`);
       embeddedRows.push(...(await measure(opts, 'Parley embedded', embedded, canned)));
+      hostileRows.push(...(await measureHostile(opts, 'Parley embedded', embedded)));
       await stopAll();
     }
 
@@ -182,6 +194,7 @@ export async function runEwsBench(opts: EwsBenchOptions): Promise<void> {
       const kafkaSetup = await post(kafka, setOof(kafka.user));
       if (failureOf(kafkaSetup)) throw new Error(`SetUserOofSettings failed on the Kafka deployment: ${failureOf(kafkaSetup)}`);
       kafkaRows.push(...(await measure(opts, 'Parley → Kafka', kafka, canned)));
+      hostileRows.push(...(await measureHostile(opts, 'Parley → Kafka', kafka)));
       await stopAll();
     }
 
@@ -200,6 +213,9 @@ export async function runEwsBench(opts: EwsBenchOptions): Promise<void> {
 
     const rows = [...bareRows, ...embeddedRows, ...kafkaRows];
     opts.out(report(rows, canned, opts, parseCosts(opts.operations), [`${os.cpus().length} cores, Node ${process.version}, load generator (autocannon) in the benchmark process`, `run took ${((performance.now() - started) / 1000).toFixed(0)} s`]));
+    if (hostileRows.length > 0) {
+      opts.out(`\nGetUserOofSettings at ${opts.connections} connections again, while 4 senders post each hostile request back to back (refusal times as the sender sees them):\n${hostileTable(hostileRows)}`);
+    }
   } finally {
     await stopAll();
     process.off('SIGINT', onSignal);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runBusBench } from './bus.bench';
 import { DEPLOYMENTS, OPERATIONS, runEwsBench } from './ews.bench';
+import { HOSTILE } from './ews-hostile.bench';
 
 // Parley's benchmarks: `main.js <benchmark> [options]`. They print numbers; they are not tests.
 // PostgreSQL: PARLEY_TEST_DATABASE_URL (a fresh database is created on that server and dropped).
@@ -12,14 +13,15 @@ import { DEPLOYMENTS, OPERATIONS, runEwsBench } from './ews.bench';
 const USAGE = `usage: main.js bus [--events N] [--rate N] [--paced-seconds N] [--writers N] [--partitions N]
        main.js ews [--connections N] [--seconds N] [--warm-up-seconds N] [--cpu-prof-dir DIR]
                    [--operations GetUserOofSettings,GetUserAvailability,GetUserAvailabilityEachDay] [--deployments embedded,kafka]
-                   [--bare-work-us 10,25,50]
+                   [--bare-work-us 10,25,50] [--hostile AttributeFlood,ItemIdFlood,OversizedBatch|none]
 
   bus   events/s and p50/p99 latency from outbox commit to consumer handler, on Kafka and on the
         embedded bus, beside a bare kafkajs producer → consumer loop
   ews   requests/s and p50/p99 of GetUserOofSettings and GetUserAvailability (autocannon) against
         the embedded app and the four services over Kafka, beside a bare Node http server
         (needs the apps built: npm run bench:ews builds them); --bare-work-us adds bare-server rows
-        that first spin the CPU that many µs per request (the work a ratio target leaves room for)`;
+        that first spin the CPU that many µs per request (the work a ratio target leaves room for);
+        --hostile measures GetUserOofSettings again while each hostile request is sent (default: all)`;
 
 const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
   bus: async (args) => {
@@ -57,6 +59,7 @@ const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
         operations: { type: 'string', default: OPERATIONS.join(',') },
         deployments: { type: 'string', default: DEPLOYMENTS.join(',') },
         'bare-work-us': { type: 'string', default: '' },
+        hostile: { type: 'string', default: HOSTILE.join(',') },
       },
     });
     const profileDir = values['cpu-prof-dir'];
@@ -70,6 +73,7 @@ const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
       deployments: listOf('--deployments', values.deployments, DEPLOYMENTS),
       parleyNodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`] : [],
       bareWorkMicros: values['bare-work-us'] === '' ? [] : values['bare-work-us'].split(',').map((v) => positiveInt('--bare-work-us', v.trim())),
+      hostile: values.hostile === 'none' ? [] : listOf('--hostile', values.hostile, HOSTILE),
       log: (line) => process.stderr.write(`bench [${(performance.now() / 1000).toFixed(1).padStart(5)} s] ${line}\n`),
       out: (text) => process.stdout.write(`${text}\n`),
     });

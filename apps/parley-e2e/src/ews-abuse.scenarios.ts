@@ -85,9 +85,14 @@ export function abuseScenarios(deployment: () => EwsDeployment): void {
       expect(answer.text).toContain('<m:ConvertIdResponseMessage ResponseClass="Error">');
     });
 
-    it('refuses a 50 MB body with 413 without reading it', async () => {
+    /**
+     * Writes `head`, then `chunk` over and over up to `total` bytes, one write per event-loop turn
+     * as a real client does, and answers the response's status line, read while still sending (the
+     * server answers early, discards a bounded amount, then closes).
+     */
+    function statusLineWhileSending(head: string, chunk: Buffer, total: number): Promise<string> {
       const port = Number(new URL(deployment().base).port);
-      const status = await new Promise<string>((resolve, reject) => {
+      return new Promise<string>((resolve, reject) => {
         const socket = connect(port, '127.0.0.1');
         let received = '';
         socket.on('data', (d) => {
@@ -98,32 +103,27 @@ export function abuseScenarios(deployment: () => EwsDeployment): void {
           }
         });
         socket.on('error', (e) => (received ? resolve(received.split('\r\n')[0]) : reject(e)));
-        socket.write(`POST /EWS/Exchange.asmx HTTP/1.1\r\nHost: x\r\nAuthorization: ${auth()}\r\nContent-Type: text/xml\r\nContent-Length: ${50 * 1024 * 1024}\r\n\r\n`);
-        // Stream the body one chunk per event-loop turn, as a real client does, so the early 413 is
-        // read while sending; the server discards a bounded amount, then closes.
-        const chunk = Buffer.alloc(64 * 1024, 0x20);
+        socket.write(head);
         let sent = 0;
         const pump = () => {
-          if (sent >= 50 * 1024 * 1024 || socket.destroyed) return;
+          if (sent >= total || socket.destroyed) return;
           sent += chunk.length;
           if (socket.write(chunk)) setImmediate(pump);
           else socket.once('drain', pump);
         };
         pump();
       });
-      expect(status).toBe('HTTP/1.1 413 Payload Too Large');
+    }
+
+    it('refuses a 50 MB body with 413 without reading it', async () => {
+      const head = `POST /EWS/Exchange.asmx HTTP/1.1\r\nHost: x\r\nAuthorization: ${auth()}\r\nContent-Type: text/xml\r\nContent-Length: ${50 * 1024 * 1024}\r\n\r\n`;
+      expect(await statusLineWhileSending(head, Buffer.alloc(64 * 1024, 0x20), 50 * 1024 * 1024)).toBe('HTTP/1.1 413 Payload Too Large');
     });
 
     it('refuses a chunked body that grows past the limit with 413', async () => {
-      const chunks = Math.ceil((2.5 * EWS_BODY_LIMIT_BYTES) / (64 * 1024));
-      const big = new ReadableStream<Uint8Array>({
-        start(controller) {
-          for (let i = 0; i < chunks; i++) controller.enqueue(new Uint8Array(64 * 1024).fill(0x20));
-          controller.close();
-        },
-      });
-      const res = await fetch(`${deployment().base}/ews/exchange.asmx`, { method: 'POST', headers: { 'content-type': 'text/xml', authorization: auth() }, body: big, duplex: 'half' } as RequestInit);
-      expect(res.status).toBe(413);
+      const head = `POST /ews/exchange.asmx HTTP/1.1\r\nHost: x\r\nAuthorization: ${auth()}\r\nContent-Type: text/xml\r\nTransfer-Encoding: chunked\r\n\r\n`;
+      const chunk = Buffer.concat([Buffer.from(`${(64 * 1024).toString(16)}\r\n`), Buffer.alloc(64 * 1024, 0x20), Buffer.from('\r\n')]);
+      expect(await statusLineWhileSending(head, chunk, 2.5 * EWS_BODY_LIMIT_BYTES)).toBe('HTTP/1.1 413 Payload Too Large');
     });
 
     it('challenges unauthenticated GET and POST with 401 Basic', async () => {

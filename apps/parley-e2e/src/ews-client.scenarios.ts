@@ -4,6 +4,7 @@
 import { abuseScenarios } from './ews-abuse.scenarios';
 import { autodiscoverScenarios } from './ews-autodiscover.scenarios';
 import { availabilityScenarios } from './ews-availability.scenarios';
+import { boundedWorkScenarios } from './ews-bounded-work.scenarios';
 import { calendarScenarios } from './ews-calendar.scenarios';
 import type { EwsDeployment } from './ews-deployment';
 import { folderScenarios } from './ews-folders.scenarios';
@@ -21,6 +22,7 @@ export function ewsClientScenarios(deployment: () => EwsDeployment): void {
   availabilityScenarios(deployment);
   taskScenarios(deployment);
   abuseScenarios(deployment);
+  boundedWorkScenarios(deployment);
   // Last: its connection-cap case fills the gateway's connection slots for a moment.
   httpFrontScenarios(deployment);
 }

@@ -14,8 +14,11 @@ export const EWS_DISPLAY_NAMES: Readonly<Record<EwsUser, string>> = { alice: 'Al
 
 /** The external URL clients are told to use (`PARLEY_PUBLIC_URL`, as behind a load balancer). */
 export const EWS_PUBLIC_URL = 'https://mail.parley.test';
-/** The largest request body the gateway accepts (`PARLEY_HTTP_BODY_LIMIT_BYTES`). */
-export const EWS_BODY_LIMIT_BYTES = 1024 * 1024;
+/**
+ * The largest request body the gateway accepts (`PARLEY_HTTP_BODY_LIMIT_BYTES`): the production
+ * default, so that the hostile bodies of ews-bounded-work.scenarios.ts are sized as a real attacker's.
+ */
+export const EWS_BODY_LIMIT_BYTES = 10 * 1024 * 1024;
 /** Failed sign-ins of one account from one client address before `ErrorServerBusy` (`PARLEY_SIGN_IN_MAX_FAILURES_PER_ACCOUNT_ADDRESS`). */
 export const EWS_MAX_FAILURES_PER_ACCOUNT_ADDRESS = 3;
 /** Failed sign-ins from one client address before `ErrorServerBusy` (`PARLEY_SIGN_IN_MAX_FAILURES_PER_ADDRESS`, its default). */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Topics, OofSettings, OofView, oofViewSchema, Reply } from '@parley/contracts';
-import { KafkaCommandBus } from '@parley/messaging';
+import { Topics, OofSettings, OofView, oofViewSchema } from '@parley/contracts';
+import { CommandRefusedError, KafkaCommandBus } from '@parley/messaging';
 import { createTestDatabase, DedicatedKafkaBroker, ExitReaper, freePort, RunningProcess, startProcess, waitFor, waitForHttpOk } from '@parley/testing';
 import { Client } from 'pg';
 import { appBundle, repoRoot } from './repo';
@@ -41,7 +41,7 @@ describe('four services as separate processes over Kafka and PostgreSQL', () => 
     await waitForHttpOk(`http://127.0.0.1:${port}/readyz`, proc, 90_000);
   }
 
-  async function setOof(address: string, n: number, id = randomUUID()): Promise<Reply<OofView>> {
+  async function setOof(address: string, n: number, id = randomUUID()): Promise<OofView> {
     return commands.request(Topics.oofSetRequest, address, { mailbox: address, settings: settings(n) }, oofViewSchema, { id, timeoutMs: 15_000 });
   }
 
@@ -86,22 +86,23 @@ describe('four services as separate processes over Kafka and PostgreSQL', () => 
 
   it('carries an event from calendar-sync’s outbox to presence-bridge', async () => {
     const alice = mailbox('alice');
-    const reply = await setOof(alice, 1);
-    expect(reply).toEqual({ ok: true, value: expect.objectContaining({ mailbox: alice, active: true, revision: 1 }) });
+    const view = await setOof(alice, 1);
+    expect(view).toEqual(expect.objectContaining({ mailbox: alice, active: true, revision: 1 }));
     const presence = await waitFor(() => presenceOf(alice), { timeoutMs: 15_000, what: 'presence-bridge to apply the OOF event' });
     expect(presence).toMatchObject({ sequence: '1', oof: true, oof_note: 'away #1', oof_revision: 1 });
   });
 
-  it('answers an invalid command with an error reply, not a crash', async () => {
-    const reply = await commands.request(Topics.oofSetRequest, 'x', { mailbox: 'not-an-address', settings: { state: 'Sideways' } }, oofViewSchema);
-    expect(reply).toMatchObject({ ok: false, error: { code: 'InvalidRequest' } });
+  it('answers an invalid command with an InvalidRequest refusal, not a crash', async () => {
+    const refusal = await commands.request(Topics.oofSetRequest, 'x', { mailbox: 'not-an-address', settings: { state: 'Sideways' } }, oofViewSchema).catch((e: unknown) => e);
+    expect(refusal).toBeInstanceOf(CommandRefusedError);
+    expect(refusal).toMatchObject({ topic: Topics.oofSetRequest, code: 'InvalidRequest' });
     expect((await fetch(`http://127.0.0.1:${ports.get('calendar-sync')}/healthz`)).status).toBe(200);
   });
 
   it('loses nothing and applies nothing twice when the consumer is SIGKILLed mid-stream', async () => {
     const users = ['u1', 'u2', 'u3', 'u4'].map(mailbox);
     const perUser = 30;
-    const sendRound = (n: number) => Promise.all(users.map((u) => setOof(u, n).then((r) => expect(r.ok).toBe(true))));
+    const sendRound = (n: number) => Promise.all(users.map((u) => setOof(u, n).then((view) => expect(view.mailbox).toBe(u))));
     for (let n = 1; n <= perUser; n++) {
       await sendRound(n);
       if (n === 10) await processes.get('presence-bridge')?.kill(); // crash while events flow
@@ -121,7 +122,7 @@ describe('four services as separate processes over Kafka and PostgreSQL', () => 
 
   it('loses nothing while the Kafka broker is down for a few seconds', async () => {
     const carol = mailbox('carol');
-    for (let n = 1; n <= 5; n++) expect((await setOof(carol, n)).ok).toBe(true);
+    for (let n = 1; n <= 5; n++) expect((await setOof(carol, n)).mailbox).toBe(carol);
     // Fire more commands and kill the broker while they are in flight; each carries its own id,
     // so the client can retry any whose reply it did not see without applying it twice.
     const pending = Array.from({ length: 15 }, (_, i) => ({ n: 6 + i, id: randomUUID() }));
@@ -135,7 +136,7 @@ describe('four services as separate processes over Kafka and PostgreSQL', () => 
     await new Promise((r) => setTimeout(r, 3_000));
     broker.restart();
     for (const { n, id } of pending) {
-      await waitFor(async () => (await setOof(carol, n, id).catch(() => undefined))?.ok, { timeoutMs: 90_000, intervalMs: 500, what: `command ${n} after the outage` });
+      await waitFor(async () => (await setOof(carol, n, id).catch(() => undefined)) !== undefined, { timeoutMs: 90_000, intervalMs: 500, what: `command ${n} after the outage` });
     }
     const presence = await waitFor(async () => ((await presenceOf(carol))?.oof_revision === 20 ? presenceOf(carol) : undefined), {
       timeoutMs: 90_000,

@@ -6,6 +6,5 @@ export * from './lib/calendar-feature.module';
 export * from './lib/free-busy';
 export * from './lib/mailbox-directory';
 export * from './lib/working-hours.service';
-export * from './lib/working-hours.consumer';
 export * from './lib/folder-counts.service';
 export * from './lib/folder-counts.consumer';

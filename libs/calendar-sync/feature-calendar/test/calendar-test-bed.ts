@@ -43,7 +43,7 @@ export async function startCalendarTestBed(databasePrefix: string, mailboxes: re
   const migrations = createCalendarSyncDataSource(database.url);
   await migrations.initialize();
   await migrateServiceSchema(migrations);
-  const db = new CalendarSyncDatabase({ service: 'calendar-sync', url: database.url, poolSize: 4, migrate: false, outboxPollMs: 60_000, ...calendarSyncSchema }, { publish: async () => undefined });
+  const db = new CalendarSyncDatabase({ service: 'calendar-sync', url: database.url, poolSize: 4, migrate: false, outboxPollMs: 60_000, outboxBatchSize: 100, ...calendarSyncSchema }, { publish: async () => undefined });
   await db.dataSource.initialize();
   const directory = new FixedDirectory(mailboxes);
   const items = new CalendarItemRepository(db.dataSource);

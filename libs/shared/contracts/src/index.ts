@@ -1,5 +1,7 @@
 export * from './lib/topics';
+export * from './lib/topic-routes';
 export * from './lib/envelope';
+export * from './lib/command-errors';
 export * from './lib/oof';
 export * from './lib/presence';
 export * from './lib/calendar';

@@ -2,6 +2,7 @@ export * from './lib/in-process-broker';
 export * from './lib/in-process.server';
 export * from './lib/in-process.adapters';
 export * from './lib/command-bus';
+export * from './lib/command-reply';
 export * from './lib/kafka.adapters';
 export * from './lib/kafka-log';
 export * from './lib/topic-admin';

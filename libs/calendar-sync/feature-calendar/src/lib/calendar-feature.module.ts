@@ -8,7 +8,6 @@ import { cachedMailboxDirectory, MailboxDirectory } from './mailbox-directory';
 import { MeetingDelivery } from './meeting-delivery';
 import { MeetingResponseConsumer } from './meeting-response.consumer';
 import { MeetingResponseService } from './meeting-response.service';
-import { WorkingHoursConsumer } from './working-hours.consumer';
 import { WorkingHoursDefaults, WorkingHoursService } from './working-hours.service';
 
 export interface CalendarFeatureOptions {
@@ -22,7 +21,7 @@ export class CalendarFeatureModule {
     const defaults: WorkingHoursDefaults = { timeZone: options.defaultWorkingHoursTimeZone };
     return {
       module: CalendarFeatureModule,
-      controllers: [CalendarConsumer, MeetingResponseConsumer, WorkingHoursConsumer, FolderCountsConsumer],
+      controllers: [CalendarConsumer, MeetingResponseConsumer, FolderCountsConsumer],
       providers: [
         CalendarService,
         MeetingDelivery,

@@ -17,8 +17,7 @@ import {
   Topics,
   updateCalendarItemRequestSchema,
 } from '@parley/contracts';
-import { EnvelopeConsumer } from '@parley/messaging';
-import { replyWith } from './calendar.exception';
+import { EnvelopeConsumer, replyWith } from '@parley/messaging';
 import { CalendarService } from './calendar.service';
 
 /** Bus handlers for calendar commands: validate, call the service, reply. */

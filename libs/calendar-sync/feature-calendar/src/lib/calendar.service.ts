@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
-  CalendarErrorCodes,
+  CommandErrorCodes,
   CalendarEvent,
   CalendarItemFields,
   CalendarItemPatch,
@@ -44,11 +44,11 @@ const EVENT_VIEWS: readonly FreeBusyViewType[] = ['FreeBusy', 'FreeBusyMerged', 
 const OCCURRENCE_DELETABLE = ['body', 'location'] as const;
 
 function notFound(): CalendarException {
-  return new CalendarException(CalendarErrorCodes.itemNotFound, 'The calendar item does not exist in this mailbox.');
+  return new CalendarException(CommandErrorCodes.itemNotFound, 'The calendar item does not exist in this mailbox.');
 }
 
 function occurrenceNotFound(): CalendarException {
-  return new CalendarException(CalendarErrorCodes.occurrenceNotFound, 'The series has no such occurrence (out of range or deleted).');
+  return new CalendarException(CommandErrorCodes.occurrenceNotFound, 'The series has no such occurrence (out of range or deleted).');
 }
 
 /**
@@ -127,7 +127,7 @@ export class CalendarService {
       const current = await this.items.findForUpdate(tx, req.mailbox, target.key);
       if (!current) throw notFound();
       if (req.changeKey !== undefined && req.changeKey !== current.changeKey && req.conflictResolution === 'NeverOverwrite') {
-        throw new CalendarException(CalendarErrorCodes.conflict, 'The item changed since that change key was issued.');
+        throw new CalendarException(CommandErrorCodes.conflict, 'The item changed since that change key was issued.');
       }
       const changed = target.kind === 'occurrence' ? applyToOccurrence(current, target.originalStart, req) : applyToItem(current, req);
       const notify = req.sendMeetingInvitationsOrCancellations !== 'SendToNone' && isOrganizedHere(current);
@@ -200,7 +200,7 @@ export class CalendarService {
    */
   async move(commandId: string, req: MoveCalendarItemRequest, now = new Date()): Promise<CalendarItemView> {
     const target = this.decode(req.mailbox, req.itemId);
-    if (target.kind === 'occurrence') throw new CalendarException(CalendarErrorCodes.invalidOperation, 'An occurrence cannot be moved on its own; move its series.');
+    if (target.kind === 'occurrence') throw new CalendarException(CommandErrorCodes.invalidOperation, 'An occurrence cannot be moved on its own; move its series.');
     const outcome = await this.db.unitOfWork.runOnce('calendar-sync.calendar-move', { id: commandId, type: Topics.calendarItemMoveRequest }, async (tx) => {
       const current = await this.items.findForUpdate(tx, req.mailbox, target.key);
       if (!current) throw notFound();
@@ -271,14 +271,14 @@ export class CalendarService {
     const to = Date.parse(req.end);
     checkWindow(from, to);
     if (mergedIntervalCount(from, to, req.mergedIntervalMinutes) > MAX_MERGED_INTERVALS) {
-      throw new CalendarException(CalendarErrorCodes.windowTooLarge, `more than ${MAX_MERGED_INTERVALS} merged intervals`);
+      throw new CalendarException(CommandErrorCodes.windowTooLarge, `more than ${MAX_MERGED_INTERVALS} merged intervals`);
     }
     // The views with events also carry WorkingHours, as in Exchange (Detailed downgraded to FreeBusy stays one of them).
     const hours = EVENT_VIEWS.includes(req.requestedView) ? await this.workingHours.inEffect(req.mailboxes) : new Map<string, WorkingHours>();
     const results: FreeBusyReply['results'] = [];
     for (const mailbox of req.mailboxes) {
       if (!(await this.directory.exists(mailbox))) {
-        results.push({ mailbox, ok: false, error: { code: CalendarErrorCodes.mailboxNotFound, message: `No mailbox ${mailbox}.` } });
+        results.push({ mailbox, ok: false, error: { code: CommandErrorCodes.mailboxNotFound, message: `No mailbox ${mailbox}.` } });
         continue;
       }
       const instances = await this.instances(mailbox, from, to);
@@ -355,7 +355,7 @@ function grantedView(requested: FreeBusyViewType, detailed: boolean): FreeBusyVi
 }
 
 function checkWindow(from: number, to: number): void {
-  if (to - from > MAX_QUERY_WINDOW_DAYS * DAY_MS) throw new CalendarException(CalendarErrorCodes.windowTooLarge, `the window may span at most ${MAX_QUERY_WINDOW_DAYS} days`);
+  if (to - from > MAX_QUERY_WINDOW_DAYS * DAY_MS) throw new CalendarException(CommandErrorCodes.windowTooLarge, `the window may span at most ${MAX_QUERY_WINDOW_DAYS} days`);
 }
 
 /**
@@ -365,12 +365,12 @@ function checkWindow(from: number, to: number): void {
 function normalize(item: StoredCalendarItem): StoredCalendarItem {
   const startTimeZone = canonicalWindowsId(item.startTimeZone);
   const endTimeZone = canonicalWindowsId(item.endTimeZone);
-  if (!startTimeZone || !endTimeZone) throw new CalendarException(CalendarErrorCodes.invalidTimeZone, `unknown time zone ${startTimeZone ? item.endTimeZone : item.startTimeZone}`);
-  if (item.end.getTime() < item.start.getTime()) throw new CalendarException(CalendarErrorCodes.invalidDuration, 'end is before start');
+  if (!startTimeZone || !endTimeZone) throw new CalendarException(CommandErrorCodes.invalidTimeZone, `unknown time zone ${startTimeZone ? item.endTimeZone : item.startTimeZone}`);
+  if (item.end.getTime() < item.start.getTime()) throw new CalendarException(CommandErrorCodes.invalidDuration, 'end is before start');
   let next: StoredCalendarItem = { ...item, startTimeZone, endTimeZone };
   if (next.recurrence) {
     const { first } = seriesBounds({ ...seriesOf(next), exceptions: [], deleted: [] });
-    if (!first) throw new CalendarException(CalendarErrorCodes.invalidRecurrence, 'the recurrence has no occurrence');
+    if (!first) throw new CalendarException(CommandErrorCodes.invalidRecurrence, 'the recurrence has no occurrence');
     next = { ...next, start: new Date(first.start), end: new Date(first.end) };
   }
   return { ...next, ...rangeOf(next) };
@@ -379,7 +379,7 @@ function normalize(item: StoredCalendarItem): StoredCalendarItem {
 function applyToItem(current: StoredCalendarItem, req: UpdateCalendarItemRequest): StoredCalendarItem {
   const set: CalendarItemPatch = { ...req.set };
   for (const field of req.delete) {
-    if (field in set) throw new CalendarException(CalendarErrorCodes.invalidOperation, `${field} is both set and deleted`);
+    if (field in set) throw new CalendarException(CommandErrorCodes.invalidOperation, `${field} is both set and deleted`);
     if (field === 'organizer') set.organizer = null;
     else if (field === 'requiredAttendees' || field === 'optionalAttendees') set[field] = [];
     else if (field === 'endTimeZone') set.endTimeZone = null;
@@ -414,14 +414,14 @@ function applyToOccurrence(current: StoredCalendarItem, originalStart: number, r
   const refused = Object.keys(req.set).filter((f) => !(occurrenceFields as readonly string[]).includes(f));
   const refusedDeletes = req.delete.filter((f) => !(OCCURRENCE_DELETABLE as readonly string[]).includes(f));
   if (refused.length + refusedDeletes.length > 0) {
-    throw new CalendarException(CalendarErrorCodes.invalidOperation, `cannot change ${[...refused, ...refusedDeletes].join(', ')} on one occurrence`);
+    throw new CalendarException(CommandErrorCodes.invalidOperation, `cannot change ${[...refused, ...refusedDeletes].join(', ')} on one occurrence`);
   }
   const { start, end, ...fields } = req.set;
   const overrides = { ...(occurrence.exception?.overrides ?? {}), ...fields };
   for (const field of req.delete) overrides[field as (typeof OCCURRENCE_DELETABLE)[number]] = null;
   const newStart = start ? Date.parse(start) : occurrence.start;
   const newEnd = end ? Date.parse(end) : occurrence.end;
-  if (newEnd < newStart) throw new CalendarException(CalendarErrorCodes.invalidDuration, 'end is before start');
+  if (newEnd < newStart) throw new CalendarException(CommandErrorCodes.invalidDuration, 'end is before start');
   return {
     ...current,
     exceptions: [

@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { FolderCountsReply, getFolderCountsRequestSchema, Reply, Topics } from '@parley/contracts';
-import { EnvelopeConsumer } from '@parley/messaging';
+import { EnvelopeConsumer, replyWith } from '@parley/messaging';
 import { FolderCountsService } from './folder-counts.service';
 
 /** Bus handler for the folder-count query: validate, count, reply. It refuses nothing; a failure propagates (retry). */
@@ -14,6 +14,6 @@ export class FolderCountsConsumer {
 
   @MessagePattern(Topics.calendarFolderCountsGetRequest)
   get(@Payload() raw: unknown): Promise<Reply<FolderCountsReply>> {
-    return this.consumer.command(Topics.calendarFolderCountsGetRequest, raw, getFolderCountsRequestSchema, async (q) => ({ ok: true, value: await this.counts.get(q.payload) }));
+    return this.consumer.command(Topics.calendarFolderCountsGetRequest, raw, getFolderCountsRequestSchema, (q) => replyWith(() => this.counts.get(q.payload)));
   }
 }

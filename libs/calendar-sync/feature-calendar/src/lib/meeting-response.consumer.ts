@@ -1,8 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { CalendarItemView, Reply, respondToMeetingRequestSchema, Topics } from '@parley/contracts';
-import { EnvelopeConsumer } from '@parley/messaging';
-import { replyWith } from './calendar.exception';
+import { EnvelopeConsumer, replyWith } from '@parley/messaging';
 import { MeetingResponseService } from './meeting-response.service';
 
 /** Bus handler for an attendee's answer to a meeting: validate, call the service, reply. */

@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { CalendarItemView, RespondToMeetingRequest, Topics } from '@parley/contracts';
+import { CalendarItemView, CommandErrorCodes, RespondToMeetingRequest, Topics } from '@parley/contracts';
 import { CalendarItemRepository, CalendarSyncDatabase, StoredCalendarItem } from '@parley/calendar-sync/data-access';
 import type { Transaction } from '@parley/persistence';
 import { announceChange } from './calendar-item-changed';
 import { decodeItemId } from './calendar-item-id';
 import { itemView } from './calendar-item.mapper';
-import { CalendarErrorCodes, CalendarException } from './calendar.exception';
+import { CalendarException } from './calendar.exception';
 import { answerChange, answeredCopy, assertAnswerable, withAttendeeResponse } from './meeting-response';
 
 function notFound(): CalendarException {
-  return new CalendarException(CalendarErrorCodes.itemNotFound, 'The calendar item does not exist in this mailbox.');
+  return new CalendarException(CommandErrorCodes.itemNotFound, 'The calendar item does not exist in this mailbox.');
 }
 
 /**
@@ -50,7 +50,7 @@ export class MeetingResponseService {
   private copyKey(req: RespondToMeetingRequest): string {
     const id = decodeItemId(req.mailbox, req.itemId);
     if (!id) throw notFound();
-    if (id.kind === 'occurrence') throw new CalendarException(CalendarErrorCodes.invalidOperation, 'Parley records answers to a whole meeting, not to one occurrence.');
+    if (id.kind === 'occurrence') throw new CalendarException(CommandErrorCodes.invalidOperation, 'Parley records answers to a whole meeting, not to one occurrence.');
     return id.key;
   }
 

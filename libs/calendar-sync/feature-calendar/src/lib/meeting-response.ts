@@ -1,7 +1,7 @@
-import type { Attendee, CalendarItemChanged, MeetingResponse } from '@parley/contracts';
+import { type Attendee, type CalendarItemChanged, CommandErrorCodes, type MeetingResponse } from '@parley/contracts';
 import type { StoredCalendarItem } from '@parley/calendar-sync/data-access';
 import { newChangeKey } from './calendar-item-id';
-import { CalendarErrorCodes, CalendarException } from './calendar.exception';
+import { CalendarException } from './calendar.exception';
 import { isOrganizedHere } from './meeting-copy';
 
 /**
@@ -9,8 +9,8 @@ import { isOrganizedHere } from './meeting-copy';
  * appointment included: its organizer is its owner) and a meeting its organizer cancelled.
  */
 export function assertAnswerable(copy: StoredCalendarItem): void {
-  if (isOrganizedHere(copy)) throw new CalendarException(CalendarErrorCodes.invalidOperation, 'The organizer of a meeting (or owner of an appointment) cannot answer it.');
-  if (copy.isCancelled) throw new CalendarException(CalendarErrorCodes.invalidOperation, 'The meeting was cancelled by its organizer.');
+  if (isOrganizedHere(copy)) throw new CalendarException(CommandErrorCodes.invalidOperation, 'The organizer of a meeting (or owner of an appointment) cannot answer it.');
+  if (copy.isCancelled) throw new CalendarException(CommandErrorCodes.invalidOperation, 'The meeting was cancelled by its organizer.');
 }
 
 /**

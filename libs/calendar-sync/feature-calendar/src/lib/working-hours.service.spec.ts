@@ -1,9 +1,9 @@
-import { SetWorkingHoursRequest, WorkingHours, WorkingHoursChanged } from '@parley/contracts';
+import { WorkingHours, WorkingHoursChanged } from '@parley/contracts';
 import type { CalendarSyncDatabase, StoredWorkingHours, WorkingHoursRepository } from '@parley/calendar-sync/data-access';
 import type { Transaction } from '@parley/persistence';
 import { CalendarException } from './calendar.exception';
 import { MailboxDirectory } from './mailbox-directory';
-import { defaultWorkingHours, normalizeWorkingHours, WorkingHoursService } from './working-hours.service';
+import { defaultWorkingHours, normalizeWorkingHours, WorkingHoursChange, WorkingHoursService } from './working-hours.service';
 
 const ALICE = 'alice@example.com';
 const BOB = 'bob@example.com';
@@ -34,7 +34,7 @@ function inMemory() {
 }
 
 const berlin: WorkingHours = { timeZone: 'Europe/Berlin', days: ['Friday', 'Monday', 'Wednesday'], startMinutes: 7 * 60 + 30, endMinutes: 16 * 60 };
-const set = (service: WorkingHoursService, workingHours: WorkingHours | null, mailbox = ALICE, id = `cmd-${Math.random()}`) => service.set(id, { mailbox, workingHours } satisfies SetWorkingHoursRequest);
+const set = (service: WorkingHoursService, workingHours: WorkingHours | null, mailbox = ALICE, id = `cmd-${Math.random()}`) => service.set(id, { mailbox, workingHours } satisfies WorkingHoursChange);
 const codeOf = (promise: Promise<unknown>) =>
   promise.then(
     () => 'resolved',

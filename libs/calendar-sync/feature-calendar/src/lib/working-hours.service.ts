@@ -1,9 +1,29 @@
 import { Injectable } from '@nestjs/common';
-import { CalendarErrorCodes, SetWorkingHoursRequest, Topics, weekDays, WorkingHours, WorkingHoursChanged, WorkingHoursView } from '@parley/contracts';
+import { CommandErrorCodes, Topics, weekDays, WorkingHours, WorkingHoursChanged } from '@parley/contracts';
 import { CalendarSyncDatabase, StoredWorkingHours, WorkingHoursRepository } from '@parley/calendar-sync/data-access';
 import { windowsZoneIdOf } from '@parley/calendar-time';
 import { CalendarException } from './calendar.exception';
 import { MailboxDirectory } from './mailbox-directory';
+
+/** A mailbox's hours in effect, whether they are the default (none stored), and their revision (0 for the default). */
+export interface WorkingHoursView {
+  readonly mailbox: string;
+  readonly workingHours: WorkingHours;
+  readonly isDefault: boolean;
+  readonly revision: number;
+}
+
+/** New hours for a mailbox; `null` removes them, so the default applies again. */
+export interface WorkingHoursChange {
+  readonly mailbox: string;
+  readonly workingHours: WorkingHours | null;
+}
+
+/**
+ * What `processed_message` records for a set (a label, not a topic: working hours are set by the
+ * admin CLI running this service's code, never over the bus; docs/architecture.md).
+ */
+const SET_COMMAND = 'calendar-sync.working-hours.set';
 
 /** Where the default working hours are read: the configured zone (PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE). */
 export abstract class WorkingHoursDefaults {
@@ -19,7 +39,7 @@ export function defaultWorkingHours(timeZone: string): WorkingHours {
 /** The zone as its canonical Windows id (an IANA zone is accepted) and the days Sunday first. */
 export function normalizeWorkingHours(hours: WorkingHours): WorkingHours {
   const timeZone = windowsZoneIdOf(hours.timeZone);
-  if (timeZone === null) throw new CalendarException(CalendarErrorCodes.invalidTimeZone, `'${hours.timeZone.slice(0, 100)}' is not a time zone Parley knows (a Windows id or an IANA zone).`);
+  if (timeZone === null) throw new CalendarException(CommandErrorCodes.invalidTimeZone, `'${hours.timeZone.slice(0, 100)}' is not a time zone Parley knows (a Windows id or an IANA zone).`);
   return { ...hours, timeZone, days: weekDays.filter((d) => hours.days.includes(d)) };
 }
 
@@ -50,10 +70,10 @@ export class WorkingHoursService {
   }
 
   /** Stores the hours, or with `null` resets them to the default; answers the hours now in effect. */
-  async set(commandId: string, req: SetWorkingHoursRequest, now = new Date()): Promise<WorkingHoursView> {
+  async set(commandId: string, req: WorkingHoursChange, now = new Date()): Promise<WorkingHoursView> {
     await this.requireMailbox(req.mailbox);
     const hours = req.workingHours && normalizeWorkingHours(req.workingHours);
-    const outcome = await this.db.unitOfWork.runOnce('calendar-sync.working-hours-set', { id: commandId, type: Topics.calendarWorkingHoursSetRequest }, async (tx) => {
+    const outcome = await this.db.unitOfWork.runOnce('calendar-sync.working-hours-set', { id: commandId, type: SET_COMMAND }, async (tx) => {
       const current = await this.hours.findForUpdate(tx, req.mailbox);
       // Resetting hours that were never set changes nothing.
       if (hours === null && current === null) return null;
@@ -71,6 +91,6 @@ export class WorkingHoursService {
   }
 
   private async requireMailbox(mailbox: string): Promise<void> {
-    if (!(await this.directory.exists(mailbox))) throw new CalendarException(CalendarErrorCodes.mailboxNotFound, `No mailbox ${mailbox}.`);
+    if (!(await this.directory.exists(mailbox))) throw new CalendarException(CommandErrorCodes.mailboxNotFound, `No mailbox ${mailbox}.`);
   }
 }

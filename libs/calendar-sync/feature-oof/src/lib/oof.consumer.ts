@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { getOofRequestSchema, OofView, Reply, setOofRequestSchema, Topics } from '@parley/contracts';
-import { EnvelopeConsumer } from '@parley/messaging';
+import { EnvelopeConsumer, replyWith } from '@parley/messaging';
 import { OofService } from './oof.service';
 
 /** Bus handlers for OOF commands: validate, call the service, reply. */
@@ -14,14 +14,11 @@ export class OofConsumer {
 
   @MessagePattern(Topics.oofSetRequest)
   set(@Payload() raw: unknown): Promise<Reply<OofView>> {
-    return this.consumer.command(Topics.oofSetRequest, raw, setOofRequestSchema, async (cmd) => ({
-      ok: true,
-      value: await this.oof.set(cmd.id, cmd.payload.mailbox, cmd.payload.settings),
-    }));
+    return this.consumer.command(Topics.oofSetRequest, raw, setOofRequestSchema, (cmd) => replyWith(() => this.oof.set(cmd.id, cmd.payload.mailbox, cmd.payload.settings)));
   }
 
   @MessagePattern(Topics.oofGetRequest)
   get(@Payload() raw: unknown): Promise<Reply<OofView>> {
-    return this.consumer.command(Topics.oofGetRequest, raw, getOofRequestSchema, async (q) => ({ ok: true, value: await this.oof.get(q.payload.mailbox) }));
+    return this.consumer.command(Topics.oofGetRequest, raw, getOofRequestSchema, (q) => replyWith(() => this.oof.get(q.payload.mailbox)));
   }
 }

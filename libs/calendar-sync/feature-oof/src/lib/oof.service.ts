@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { OofSettings, OofView, Topics } from '@parley/contracts';
+import { OofSettings, OofView, Topics, unsetOofView } from '@parley/contracts';
 import { CalendarSyncDatabase, OofSettingsRepository, StoredOof } from '@parley/calendar-sync/data-access';
-
-const DISABLED: OofSettings = { state: 'Disabled', externalAudience: 'All', startTime: null, endTime: null, internalReply: '', externalReply: '' };
 
 /** Whether settings put a mailbox out of office at `now`. */
 export function isOofActive(settings: OofSettings, now: Date): boolean {
@@ -22,7 +20,7 @@ export class OofService {
 
   async get(mailbox: string): Promise<OofView> {
     const stored = await this.oofs.find(mailbox);
-    return stored ?? { mailbox, settings: DISABLED, active: false, revision: 0 };
+    return stored ?? unsetOofView(mailbox);
   }
 
   /**

@@ -13,19 +13,8 @@ import {
   Topics,
   updateTaskRequestSchema,
 } from '@parley/contracts';
-import { EnvelopeConsumer } from '@parley/messaging';
-import { TaskException } from './task.exception';
+import { EnvelopeConsumer, replyWith } from '@parley/messaging';
 import { TaskService } from './task.service';
-
-/** A task rule refused the command: answer with its code. Anything else propagates (retry). */
-async function replyWith<T>(work: () => Promise<T>): Promise<Reply<T>> {
-  try {
-    return { ok: true, value: await work() };
-  } catch (error) {
-    if (error instanceof TaskException) return { ok: false, error: { code: error.code, message: error.message } };
-    throw error;
-  }
-}
 
 /** Bus handlers for task commands: validate, call the service, reply. */
 @Controller()

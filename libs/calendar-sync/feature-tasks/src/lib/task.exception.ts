@@ -1,18 +1,10 @@
-import { TaskErrorCode, TaskErrorCodes } from '@parley/contracts';
-import { PermanentMessageError } from '@parley/messaging';
+import type { CommandErrorCode } from '@parley/contracts';
+import { CommandRefusal } from '@parley/messaging';
 
-export { TaskErrorCodes };
-
-/**
- * A task command that cannot succeed as asked; its code travels in the reply. A refusal, so
- * if one ever ends an event's handling the message is dead-lettered at once, not retried.
- */
-export class TaskException extends PermanentMessageError {
-  constructor(
-    readonly code: TaskErrorCode,
-    message: string,
-  ) {
-    super(message);
+/** A task command that cannot succeed as asked; its code travels in the reply (`replyWith`). */
+export class TaskException extends CommandRefusal {
+  constructor(code: CommandErrorCode, message: string) {
+    super(code, message);
     this.name = 'TaskException';
   }
 }

@@ -8,7 +8,7 @@ import {
   GetTaskRequest,
   MoveTaskRequest,
   TaskChanged,
-  TaskErrorCodes,
+  CommandErrorCodes,
   TaskFields,
   TaskPatch,
   TaskView,
@@ -21,7 +21,7 @@ import { decodeTaskId, encodeTaskId, newTaskChangeKey, taskKeyForCommand } from 
 import { TaskException } from './task.exception';
 
 function notFound(): TaskException {
-  return new TaskException(TaskErrorCodes.itemNotFound, 'The task does not exist in this mailbox.');
+  return new TaskException(CommandErrorCodes.itemNotFound, 'The task does not exist in this mailbox.');
 }
 
 const iso = (d: Date | null) => (d === null ? null : d.toISOString());
@@ -103,11 +103,11 @@ export class TaskService {
       const current = await this.tasks.findForUpdate(tx, req.mailbox, key);
       if (!current) throw notFound();
       if (req.changeKey !== undefined && req.changeKey !== current.changeKey && req.conflictResolution === 'NeverOverwrite') {
-        throw new TaskException(TaskErrorCodes.conflict, 'The task changed since that change key was issued.');
+        throw new TaskException(CommandErrorCodes.conflict, 'The task changed since that change key was issued.');
       }
       const set: TaskPatch = { ...req.set };
       for (const field of req.delete) {
-        if (field in set) throw new TaskException(TaskErrorCodes.invalidOperation, `${field} is both set and deleted`);
+        if (field in set) throw new TaskException(CommandErrorCodes.invalidOperation, `${field} is both set and deleted`);
         set[field] = null;
       }
       const progress = applyTaskProgress({ status: current.status, percentComplete: current.percentComplete, completeDate: iso(current.completeDate) }, set, now);

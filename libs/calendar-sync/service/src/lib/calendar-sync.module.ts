@@ -1,4 +1,4 @@
-import type { ServiceDefinition } from '@parley/config';
+import { ConfigError, type ServiceDefinition } from '@parley/config';
 import { DynamicModule, Module } from '@nestjs/common';
 import { CalendarSyncDataAccessModule, createCalendarSyncDataSource } from '@parley/calendar-sync/data-access';
 import { CalendarFeatureModule, CalendarFeatureOptions } from '@parley/calendar-sync/feature-calendar';
@@ -19,9 +19,12 @@ export class CalendarSyncModule {
 /** How to run calendar-sync: alone (its app) or inside the embedded process. */
 export const calendarSyncService: ServiceDefinition = {
   name: 'calendar-sync',
-  defaultHttpPort: 8084,
   consumes: true,
   requestTopics: [],
-  module: ({ database, config }) => CalendarSyncModule.forRoot(database, { defaultWorkingHoursTimeZone: config.calendar.defaultWorkingHoursTimeZone }),
+  module: ({ database, config }) => {
+    // Set whenever the app runs calendar-sync (its schema part is then parsed).
+    if (config.calendar === undefined) throw new ConfigError(['calendar-sync: the app was configured without its variables']);
+    return CalendarSyncModule.forRoot(database, config.calendar);
+  },
   createDataSource: (url) => CalendarSyncModule.createDataSource(url),
 };

@@ -19,7 +19,8 @@ const NO_PUBLISHER: OutboxPublisher = {
  * view as "the default" without its zone.
  */
 export async function withWorkingHoursAdmin<T>(url: string, directory: MailboxDirectory, work: (workingHours: WorkingHoursService) => Promise<T>): Promise<T> {
-  const db = new CalendarSyncDatabase({ service: 'admin', url, poolSize: 2, migrate: false, outboxPollMs: 60_000, ...calendarSyncSchema }, NO_PUBLISHER);
+  // Its relay never starts here (the running service's publishes the rows): poll and batch are placeholders.
+  const db = new CalendarSyncDatabase({ service: 'admin', url, poolSize: 2, migrate: false, outboxPollMs: 60_000, outboxBatchSize: 1, ...calendarSyncSchema }, NO_PUBLISHER);
   // Failures are reported as one line by the CLI; TypeORM's query-error log would repeat them at length.
   db.dataSource.setOptions({ logging: [] });
   await db.dataSource.initialize();

@@ -112,7 +112,7 @@ describe('EwsAuthenticator', () => {
       },
     } as unknown as DirectoryRepository;
     const throttle = new SignInThrottle({ windowMs: 60_000, maxFailuresPerAccountAddress: 2, maxFailuresPerAddress: 4, accountDelayStepMs: 1, accountMaxDelayMs: 3 });
-    const config = { publicUrl: 'http://x', idSecret: undefined, tokenKey: undefined, authCacheTtlMs: 0, freeBusyCacheTtlMs: 0 };
+    const config = { tokenKey: undefined, authCacheTtlMs: 0 };
     return { checks, authenticator: new EwsAuthenticator(directory, throttle, config) };
   };
   const codeOf = (p: Promise<unknown>) => p.then(() => 'ok', (e: { code: string }) => e.code);
@@ -122,6 +122,17 @@ describe('EwsAuthenticator', () => {
     for (let i = 0; i < 2; i++) expect(await codeOf(authenticator.authenticate(basic('alice@parley.test:wrong'), '10.0.0.2'))).toBe(EwsAuthErrorCode.Unauthenticated);
     expect(await codeOf(authenticator.authenticate(basic('alice@parley.test:right'), '10.0.0.2'))).toBe(EwsAuthErrorCode.Throttled);
     await expect(authenticator.authenticate(basic('alice@parley.test:right'), '10.0.0.3')).resolves.toBe(alice);
+  });
+
+  it('checks concurrent sign-ins with the same credentials from one client once', async () => {
+    const { authenticator, checks } = setup();
+    const answers = await Promise.all(Array.from({ length: 8 }, () => authenticator.authenticate(basic('alice@parley.test:right'), '10.0.0.2')));
+    expect(answers.every((user) => user === alice)).toBe(true);
+    expect(checks).toEqual(['alice@parley.test']);
+    // Another client's check is its own, and a finished check is not reused (the cache is off here).
+    await authenticator.authenticate(basic('alice@parley.test:right'), '10.0.0.3');
+    await authenticator.authenticate(basic('alice@parley.test:right'), '10.0.0.2');
+    expect(checks).toHaveLength(3);
   });
 
   it('answers malformed credentials with a challenge without asking the directory or counting them', async () => {

@@ -18,7 +18,7 @@ export class CredentialCache<T> {
 
   get(user: string, password: string): T | undefined {
     if (this.ttlMs === 0) return undefined;
-    const id = this.id(user, password);
+    const id = this.keyOf(user, password);
     const hit = this.entries.get(id);
     if (!hit) return undefined;
     if (hit.expiresAt <= this.now()) {
@@ -30,13 +30,14 @@ export class CredentialCache<T> {
 
   set(user: string, password: string, value: T): void {
     if (this.ttlMs === 0) return;
-    const id = this.id(user, password);
+    const id = this.keyOf(user, password);
     this.entries.delete(id);
     this.entries.set(id, { value, expiresAt: this.now() + this.ttlMs });
     while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
   }
 
-  private id(user: string, password: string): string {
+  /** The entry key of (user, password): an HMAC under this process's key, never the password. */
+  keyOf(user: string, password: string): string {
     return createHmac('sha256', this.key).update(user).update('\0').update(password).digest('base64');
   }
 }

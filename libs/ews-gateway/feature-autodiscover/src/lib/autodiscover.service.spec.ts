@@ -20,7 +20,7 @@ const directory = { findByAddress: async (address: string) => (address === ALICE
 
 /** `GET /autodiscover/autodiscover.xml` answered by the service, as the controller routes it. */
 async function serve(publicUrl: string): Promise<{ base: string; close: () => Promise<void> }> {
-  const service = new AutodiscoverService(authenticator, directory, new ClientAddressResolver(), { publicUrl, bodyLimitBytes: 65536, bodyTimeoutMs: 30_000 });
+  const service = new AutodiscoverService(authenticator, directory, new ClientAddressResolver(), { publicUrl, bodyLimitBytes: 65536, bodyTimeoutMs: 30_000, xmlLimits: {} });
   const server: Server = createServer((req, res) => void service.get(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -22,6 +22,7 @@ import {
   soapFault,
   writeXml,
   type XmlNode,
+  type XmlParseOptions,
 } from '@parley/ews-gateway/soap';
 import { AD } from './autodiscover-namespaces';
 import { autodiscoverGetOf, plainHttpRedirect } from './autodiscover-redirect';
@@ -35,6 +36,8 @@ export interface AutodiscoverOptions {
   bodyLimitBytes: number;
   /** How long a request body may take to arrive once reading began (`PARLEY_HTTP_BODY_TIMEOUT_MS`). */
   bodyTimeoutMs: number;
+  /** The XML front's work limits (`PARLEY_EWS_XML_*`), as for EWS. */
+  xmlLimits: Omit<XmlParseOptions, 'maxBytes'>;
 }
 export const AUTODISCOVER_OPTIONS = Symbol('AUTODISCOVER_OPTIONS');
 
@@ -53,7 +56,7 @@ export class AutodiscoverService {
   /** POX (`autodiscover.xml`): every refusal but the 401 is an Autodiscover error response, never a SOAP fault. */
   async pox(req: IncomingMessage, res: ServerResponse): Promise<void> {
     await this.serve(req, res, POX_ENDPOINT, async (caller, body) => {
-      const address = body ? readPoxEmailAddress(parseXml(body, { maxBytes: this.options.bodyLimitBytes })) : caller.smtpAddress;
+      const address = body ? readPoxEmailAddress(parseXml(body, this.parseOptions())) : caller.smtpAddress;
       const user = await this.directory.findByAddress(address);
       return { status: 200, node: user ? poxSettingsResponse(user, this.options.publicUrl) : poxErrorResponse(PoxErrorCode.EmailNotFound, new Date()) };
     });
@@ -71,7 +74,7 @@ export class AutodiscoverService {
 
   async soap(req: IncomingMessage, res: ServerResponse): Promise<void> {
     await this.serve(req, res, SOAP_ENDPOINT, async (_caller, body) => {
-      const envelope = parseXml(body ?? Buffer.alloc(0), { maxBytes: this.options.bodyLimitBytes });
+      const envelope = parseXml(body ?? Buffer.alloc(0), this.parseOptions());
       const operation = child(child(envelope, NS.SOAP, 'Body'), AD.SOAP, 'GetUserSettingsRequestMessage');
       if (envelope.ns !== NS.SOAP || !operation) throw new EwsError(EwsErrorCode.InvalidBody, 'Expected a GetUserSettings request.');
       const asked = readGetUserSettings(operation);
@@ -82,6 +85,10 @@ export class AutodiscoverService {
       }
       return { status: 200, node: autodiscoverEnvelope('GetUserSettingsResponse', getUserSettingsResponse(asked.settings, answers)) };
     });
+  }
+
+  private parseOptions(): XmlParseOptions {
+    return { ...this.options.xmlLimits, maxBytes: this.options.bodyLimitBytes };
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse, endpoint: Endpoint, work: (caller: DirectoryUser, body: Buffer | undefined) => Promise<Answer>): Promise<void> {

@@ -8,7 +8,7 @@ import { EWS_OPERATION_HANDLERS, type EwsOperationHandler } from './ews-operatio
 import { EWS_ENDPOINT_OPTIONS, type EwsEndpointOptions } from './ews-options';
 import { EwsRequestService } from './ews-request.service';
 import { GetUserOofSettingsHandler } from './oof/get-user-oof-settings.handler';
-import { OofGateway } from './oof/oof.gateway';
+import { OofClient } from './oof/oof.client';
 import { OofReadModel } from './oof/oof-read-model';
 import { OofViewConsumer } from './oof/oof-view.consumer';
 import { ResolveNamesHandler } from './resolve-names/resolve-names.handler';
@@ -22,19 +22,28 @@ import { FREE_BUSY_CACHE_DEFAULTS, FreeBusyCache } from './availability/free-bus
 import { FreeBusyInvalidationConsumer } from './availability/free-busy-invalidation.consumer';
 import { GetUserAvailabilityHandler } from './availability/get-user-availability.handler';
 import { CalendarAccess } from './calendar/calendar-access';
-import { CalendarGateway } from './calendar/calendar.gateway';
+import { CalendarClient } from './calendar/calendar.client';
 import { CreateItemHandler } from './calendar/create-item.handler';
 import { DeleteItemHandler } from './calendar/delete-item.handler';
 import { FindItemHandler } from './calendar/find-item.handler';
 import { GetItemHandler } from './calendar/get-item.handler';
 import { UpdateItemHandler } from './calendar/update-item.handler';
-import { itemOperationRouters, taskProviders } from './tasks/item-routing';
+import { FindDeletedItemsHandler } from './deleted-items/find-deleted-items.handler';
+import { itemOperationRouters } from './items/item-operation.routers';
+import { CreateTaskHandler } from './tasks/create-task.handler';
+import { DeleteTaskHandler } from './tasks/delete-task.handler';
+import { FindTaskHandler } from './tasks/find-task.handler';
+import { GetTaskHandler } from './tasks/get-task.handler';
+import { TaskAccess } from './tasks/task-access';
+import { TaskClient } from './tasks/task.client';
+import { UpdateTaskHandler } from './tasks/update-task.handler';
 import { CopyItemHandler } from './move-item/copy-item.handler';
 import { MoveItemHandler } from './move-item/move-item.handler';
 
 // CreateItem/GetItem/FindItem/UpdateItem/DeleteItem are answered by the item routers, which hand each
-// unit to the calendar handlers or the task handlers (tasks/item-routing.ts).
+// unit to the calendar, task or Deleted Items handlers below (items/item-operation.routers.ts).
 const calendarItemHandlers = [CreateItemHandler, FindItemHandler, GetItemHandler, UpdateItemHandler, DeleteItemHandler];
+const taskItemHandlers = [CreateTaskHandler, GetTaskHandler, DeleteTaskHandler, UpdateTaskHandler, FindTaskHandler];
 const calendarHandlers = [GetUserAvailabilityHandler, ...itemOperationRouters, MoveItemHandler, CopyItemHandler];
 const handlers = [GetUserOofSettingsHandler, SetUserOofSettingsHandler, ConvertIdHandler, ResolveNamesHandler, GetServerTimeZonesHandler, GetFolderHandler, FindFolderHandler, ...calendarHandlers];
 
@@ -54,15 +63,18 @@ export class EwsFeatureModule {
       controllers: [EwsController, OofViewConsumer, FreeBusyInvalidationConsumer],
       providers: [
         { provide: EWS_ENDPOINT_OPTIONS, useValue: options },
-        OofGateway,
+        OofClient,
         OofReadModel,
         { provide: FreeBusyCache, useFactory: (metrics?: Metrics) => freeBusyCache(options, metrics), inject: [{ token: Metrics, optional: true }] },
-        CalendarGateway,
+        CalendarClient,
         CalendarAccess,
         FolderIds,
         MailboxFolders,
+        TaskClient,
+        TaskAccess,
         ...calendarItemHandlers,
-        ...taskProviders,
+        ...taskItemHandlers,
+        FindDeletedItemsHandler,
         ...handlers,
         { provide: EWS_OPERATION_HANDLERS, useFactory: (...all: EwsOperationHandler[]) => all, inject: handlers },
         EwsRequestService,

@@ -1,8 +1,15 @@
+import type { XmlParseOptions } from '@parley/ews-gateway/soap';
+import type { BatchLimits } from './batch-limits';
+
 /** What the EWS endpoint needs from the runtime configuration. */
 export interface EwsEndpointOptions {
   bodyLimitBytes: number;
   /** How long a request body may take to arrive once reading began (`PARLEY_HTTP_BODY_TIMEOUT_MS`). */
   bodyTimeoutMs: number;
+  /** The XML front's work limits (`PARLEY_EWS_XML_*`); the parser's defaults where absent. */
+  xmlLimits: Omit<XmlParseOptions, 'maxBytes'>;
+  /** Ids, items and mailboxes per request (`PARLEY_EWS_MAX_BATCH_ITEMS`, `PARLEY_EWS_MAX_AVAILABILITY_MAILBOXES`). */
+  batchLimits: BatchLimits;
   /** Whether bearer tokens are accepted (then the 401 also offers `Bearer`). */
   bearerEnabled: boolean;
   /** HMAC key of folder ids and change keys (`PARLEY_ID_SECRET`). */

@@ -4,13 +4,14 @@ import { ActingMailboxResolver, clientAddressOf, EwsAuthenticator, EwsAuthExcept
 import { ClientAddressResolver } from '@parley/sign-in';
 import { BodyTimeoutError, BodyTooLargeError, EwsError, EwsErrorCode, faultForError, readRawBody, readSoapRequest, SOAP_FAULT_HTTP_STATUS, soapEnvelope, soapFault, EwsResponseCode } from '@parley/ews-gateway/soap';
 import { answerForAuthFailure } from './auth-error.mapper';
+import { checkBatchSize } from './batch-limits';
 import { acceptableContentType, sendChallenge, sendSoap } from './ews-http';
 import { EWS_OPERATION_HANDLERS, type EwsOperationHandler } from './ews-operation';
 import { EWS_ENDPOINT_OPTIONS, type EwsEndpointOptions } from './ews-options';
 import { KNOWN_EWS_OPERATIONS } from './known-operations';
 
 
-/** One EWS HTTP exchange: authenticate, read, parse, authorize, dispatch, answer. */
+/** One EWS HTTP exchange: authenticate, read, parse (bounded), check the batch size, authorize, dispatch, answer. */
 @Injectable()
 export class EwsRequestService {
   private readonly logger = new Logger('Ews');
@@ -44,9 +45,10 @@ export class EwsRequestService {
     }
     try {
       const body = await readRawBody(req, limit, this.options.bodyTimeoutMs);
-      const request = readSoapRequest(body, { maxBytes: limit });
+      const request = readSoapRequest(body, { ...this.options.xmlLimits, maxBytes: limit });
       const handler = this.handlers.get(request.operation);
       if (!handler) throw unknownOperation(request.operation);
+      checkBatchSize(request, this.options.batchLimits);
       const acting = await this.acting.resolve(caller, request.headers.impersonation);
       const answer = await handler.handle({ request, acting });
       sendSoap(req, res, 200, soapEnvelope(answer));

@@ -31,18 +31,25 @@ export const ewsGatewayRequestTopics = [
 @Module({})
 export class EwsGatewayModule {
   static forRoot(config: RuntimeConfig): DynamicModule {
-    const idSecret = config.ews.idSecret;
-    // toRuntimeConfig requires it for ews-gateway and the embedded mode always supplies one.
+    const { ews, signIn } = config;
+    // Set whenever the app runs ews-gateway (its schema parts are then parsed, and toRuntimeConfig requires the secret).
+    if (ews === undefined || signIn === undefined) throw new ConfigError(['ews-gateway: the app was configured without its variables']);
+    const idSecret = ews.idSecret;
     if (idSecret === undefined) throw new ConfigError(['PARLEY_ID_SECRET: required for ews-gateway']);
     return {
       module: EwsGatewayModule,
       imports: [
-        EwsAuthModule.forRoot(config.ews, config.signIn),
+        EwsAuthModule.forRoot(ews, signIn),
         EwsFeatureModule.forRoot({
           bodyLimitBytes: config.http.bodyLimitBytes,
           bodyTimeoutMs: config.http.bodyTimeoutMs,
-          bearerEnabled: config.ews.tokenKey !== undefined, idSecret, freeBusyCacheTtlMs: config.ews.freeBusyCacheTtlMs }),
-        AutodiscoverFeatureModule.forRoot({ publicUrl: config.ews.publicUrl, bodyLimitBytes: config.http.bodyLimitBytes, bodyTimeoutMs: config.http.bodyTimeoutMs }),
+          xmlLimits: ews.xmlLimits,
+          batchLimits: { maxItems: ews.maxBatchItems, maxMailboxes: ews.maxAvailabilityMailboxes },
+          bearerEnabled: ews.tokenKey !== undefined,
+          idSecret,
+          freeBusyCacheTtlMs: ews.freeBusyCacheTtlMs,
+        }),
+        AutodiscoverFeatureModule.forRoot({ publicUrl: ews.publicUrl, bodyLimitBytes: config.http.bodyLimitBytes, bodyTimeoutMs: config.http.bodyTimeoutMs, xmlLimits: ews.xmlLimits }),
       ],
     };
   }
@@ -50,7 +57,6 @@ export class EwsGatewayModule {
 
 export const ewsGatewayService: ServiceDefinition = {
   name: 'ews-gateway',
-  defaultHttpPort: 8081,
   consumes: false,
   requestTopics: ewsGatewayRequestTopics,
   module: ({ config }) => EwsGatewayModule.forRoot(config),

@@ -15,6 +15,10 @@ export enum EwsErrorCode {
   TooDeep = 'TooDeep',
   /** More elements than the configured maximum. */
   TooManyElements = 'TooManyElements',
+  /** More attributes on one element, or in the document, than the configured maxima. */
+  TooManyAttributes = 'TooManyAttributes',
+  /** An attribute value, an element's text or the document's text longer than the configured maxima. */
+  TooLong = 'TooLong',
   /** Not well-formed XML, or not namespace-well-formed (unbound prefix, …). */
   MalformedXml = 'MalformedXml',
   /** The root is not a SOAP 1.1 `Envelope`. */
@@ -39,6 +43,10 @@ export enum EwsErrorCode {
   InvalidRequest = 'InvalidRequest',
   /** A valid EWS operation this server does not implement. */
   UnsupportedOperation = 'UnsupportedOperation',
+  /** More ids or items in one request than the configured batch limit (GetItem, CreateItem, …). */
+  TooManyItems = 'TooManyItems',
+  /** GetUserAvailability names more mailboxes than the configured limit (Exchange's is 100). */
+  TooManyMailboxes = 'TooManyMailboxes',
   /** Throttled: the client should retry after `backOffMs`. */
   ServerBusy = 'ServerBusy',
 }
@@ -85,6 +93,8 @@ export function ewsResponseCodeFor(code: EwsErrorCode): EwsResponseCode {
     case EwsErrorCode.DtdForbidden:
     case EwsErrorCode.TooDeep:
     case EwsErrorCode.TooManyElements:
+    case EwsErrorCode.TooManyAttributes:
+    case EwsErrorCode.TooLong:
     case EwsErrorCode.MalformedXml:
     case EwsErrorCode.NotSoapEnvelope:
     case EwsErrorCode.MissingBody:
@@ -100,7 +110,10 @@ export function ewsResponseCodeFor(code: EwsErrorCode): EwsResponseCode {
       return EwsResponseCode.ErrorInvalidServerVersion;
     case EwsErrorCode.InvalidRequest:
     case EwsErrorCode.UnsupportedOperation:
+    case EwsErrorCode.TooManyItems:
       return EwsResponseCode.ErrorInvalidRequest;
+    case EwsErrorCode.TooManyMailboxes:
+      return EwsResponseCode.ErrorMailboxDataArrayTooBig;
     case EwsErrorCode.ServerBusy:
       return EwsResponseCode.ErrorServerBusy;
     default:

@@ -36,6 +36,7 @@ export const EwsResponseCode = {
   ErrorInvalidValueForProperty: 'ErrorInvalidValueForProperty',
   ErrorIrresolvableConflict: 'ErrorIrresolvableConflict',
   ErrorItemNotFound: 'ErrorItemNotFound',
+  ErrorMailboxDataArrayTooBig: 'ErrorMailboxDataArrayTooBig',
   ErrorMailRecipientNotFound: 'ErrorMailRecipientNotFound',
   ErrorMessageDispositionRequired: 'ErrorMessageDispositionRequired',
   ErrorMoveCopyFailed: 'ErrorMoveCopyFailed',

@@ -135,6 +135,91 @@ describe('parseXml: hostile input', () => {
   it('refuses too many elements', () => {
     expect(ewsErrorOf(() => parseXml(`<a>${'<b/>'.repeat(11)}</a>`, { maxElements: 10 })).code).toBe(EwsErrorCode.TooManyElements);
   });
+});
+
+describe('parseXml: bounded work', () => {
+  const attrs = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ` a${from + i}="1"`).join('');
+  const refusal = (xml: string, options = {}) => {
+    const err = ewsErrorOf(() => parseXml(xml, options));
+    expect(err.responseCode).toBe(EwsResponseCode.ErrorSchemaValidation);
+    return err;
+  };
+
+  it('enforces the attributes per element exactly, namespace declarations included', () => {
+    expect(parseXml(`<a${attrs(32)}/>`).attrs.a31).toBe('1');
+    expect(refusal(`<a${attrs(33)}/>`).code).toBe(EwsErrorCode.TooManyAttributes);
+    expect(() => parseXml(`<a xmlns:p="urn:p"${attrs(3)}/>`, { maxAttributesPerElement: 4 })).not.toThrow();
+    expect(refusal(`<a xmlns:p="urn:p"${attrs(4)}/>`, { maxAttributesPerElement: 4 }).message).toBe("Element 'a' has more than 4 attributes.");
+  });
+
+  it('enforces the attributes in the whole document exactly', () => {
+    const doc = (perChild: number) => `<r>${Array.from({ length: 5 }, (_, i) => `<b${attrs(perChild, i * perChild)}/>`).join('')}</r>`;
+    expect(() => parseXml(doc(2), { maxAttributes: 10 })).not.toThrow();
+    const err = refusal(doc(3), { maxAttributes: 10 });
+    expect([err.code, err.message]).toEqual([EwsErrorCode.TooManyAttributes, 'The request has more than 10 attributes.']);
+    // Reported at the eleventh attribute.
+    expect(err.location).toEqual({ line: 1, position: doc(3).indexOf('a10=') + 1 });
+  });
+
+  it('enforces the attribute value length as written, before references are expanded', () => {
+    expect(parseXml(`<a v="${'x'.repeat(16 * 1024)}"/>`).attrs.v).toHaveLength(16 * 1024);
+    expect(refusal(`<a v="${'x'.repeat(16 * 1024 + 1)}"/>`).code).toBe(EwsErrorCode.TooLong);
+    expect(() => parseXml(`<a v="&amp;"/>`, { maxAttributeLength: 5 })).not.toThrow();
+    expect(refusal(`<a v="&amp;&amp;"/>`, { maxAttributeLength: 5 }).code).toBe(EwsErrorCode.TooLong);
+  });
+
+  it('enforces the text of one element: its runs and CDATA sections together, children not counted', () => {
+    const limit = { maxTextLength: 10 };
+    expect(parseXml('<a>12345<!-- c -->12345</a>', limit).text).toBe('1234512345');
+    expect(refusal('<a>12345<!-- c -->123456</a>', limit).code).toBe(EwsErrorCode.TooLong);
+    expect(refusal('<a>12345<![CDATA[123456]]></a>', limit).message).toBe("Element 'a' has more than 10 characters of text.");
+    expect(parseXml('<a>1234567890<b>1234567890</b>1234567890</a>', { maxTextLength: 20 }).text).toHaveLength(20);
+    expect(refusal('<a>1234567890<b>1234567890</b>12345678901</a>', { maxTextLength: 20 }).code).toBe(EwsErrorCode.TooLong);
+  });
+
+  it('enforces the text of the whole document', () => {
+    const doc = `<r>${'<b>12345</b>'.repeat(4)}</r>`;
+    expect(() => parseXml(doc, { maxTotalTextLength: 20 })).not.toThrow();
+    expect(refusal(doc, { maxTotalTextLength: 19 }).message).toBe('The request has more than 19 characters of text.');
+  });
+
+  it('refuses an out-of-range limit when called, not on the first hostile request', () => {
+    for (const key of ['maxAttributesPerElement', 'maxAttributes', 'maxAttributeLength', 'maxTextLength', 'maxTotalTextLength']) {
+      expect(() => parseXml('<a/>', { [key]: 0 })).toThrow(RangeError);
+    }
+  });
+
+  // The hostile bodies of the issue, near a 10 MiB body limit: refused in the scan, at their first
+  // excess, long before fast-xml-parser would spend seconds and a gigabyte on them. Each takes
+  // 10–70 ms here; the bound leaves room for a loaded CI machine and still fails a full parse.
+  const MiB = 1024 * 1024;
+  const timed = (xml: string) => {
+    const body = Buffer.from(xml);
+    const started = performance.now();
+    const err = ewsErrorOf(() => parseXml(body, { maxBytes: 10 * MiB }));
+    return { err, ms: performance.now() - started, bytes: body.length };
+  };
+
+  it('refuses one element with ~1,000,000 distinct attributes (9.9 MB) in milliseconds', () => {
+    const { err, ms, bytes } = timed(`<a${Array.from({ length: 1_000_000 }, (_, i) => ` a${i.toString(36)}="1"`).join('')}/>`);
+    expect(bytes).toBeGreaterThan(9 * MiB);
+    expect(err.code).toBe(EwsErrorCode.TooManyAttributes);
+    expect(ms).toBeLessThan(500);
+  });
+
+  it('refuses 170,000 ItemIds, 500,000 empty elements and a 9.9 MB text in milliseconds', () => {
+    const ids = timed(`<m:GetItem xmlns:m="urn:m" xmlns:t="urn:t"><m:ItemIds>${Array.from({ length: 170_000 }, (_, i) => `<t:ItemId Id="AAMk${String(i).padStart(36, '0')}"/>`).join('')}</m:ItemIds></m:GetItem>`);
+    expect(ids.bytes).toBeGreaterThan(9 * MiB);
+    // One attribute per id: the element and attribute limits (20,000 each) are met together.
+    expect([EwsErrorCode.TooManyElements, EwsErrorCode.TooManyAttributes]).toContain(ids.err.code);
+    expect(ids.ms).toBeLessThan(500);
+    const elements = timed(`<a>${'<b/>'.repeat(500_000)}</a>`);
+    expect(elements.err.code).toBe(EwsErrorCode.TooManyElements);
+    expect(elements.ms).toBeLessThan(500);
+    const text = timed(`<a>${'x'.repeat(9.9 * MiB)}</a>`);
+    expect(text.err.code).toBe(EwsErrorCode.TooLong);
+    expect(text.ms).toBeLessThan(500);
+  });
 
   it.each([
     ['mismatched tags', '<a><b></a></b>'],
@@ -169,15 +254,17 @@ describe('parseXml: hostile input', () => {
     ['an end tag with an attribute', '<a></a x="1">'],
     ['whitespace before an end tag name', '<a></ a>'],
     ['a start tag with "/" inside', '<a/b="1"></a>'],
+    ['a "/" apart from the ">" of an empty element', '<a/ >'],
+    ['a start tag cut by another', '<a x="1" <b/>'],
   ])('refuses %s as malformed', (_what, xml) => {
     const err = ewsErrorOf(() => parseXml(xml));
     expect(err.code).toBe(EwsErrorCode.MalformedXml);
     expect(err.responseCode).toBe(EwsResponseCode.ErrorSchemaValidation);
   });
 
-  it('accepts what XML allows in tags: single quotes, spaces around "=", a space before "/>", non-ASCII names', () => {
-    const root = parseXml(`<a x = 'one' y="t'wo"  ><b z="1" /><é·ü xmlns="urn:u"/></a >`);
-    expect(root.attrs).toEqual({ x: 'one', y: "t'wo" });
+  it('accepts what XML allows in tags: single quotes, spaces around "=", a space before "/>", non-ASCII names, ">" and "/" in values', () => {
+    const root = parseXml(`<a x = 'one' y="t'wo" z="a>b/>c"\n\t><b z="1" /><é·ü xmlns="urn:u"/></a >`);
+    expect(root.attrs).toEqual({ x: 'one', y: "t'wo", z: 'a>b/>c' });
     expect(root.children.map((c) => c.local)).toEqual(['b', 'é·ü']);
   });
 

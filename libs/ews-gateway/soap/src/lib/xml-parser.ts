@@ -12,14 +12,32 @@ export interface XmlParseOptions {
   readonly maxBytes?: number;
   /** Deepest accepted element nesting, the root being 1. Default 64; at most 1000. */
   readonly maxDepth?: number;
-  /** Most elements accepted in one document. Default 200,000. */
+  /** Most elements accepted in one document. Default 20,000. */
   readonly maxElements?: number;
+  /** Most attributes on one element, namespace declarations included. Default 32. */
+  readonly maxAttributesPerElement?: number;
+  /** Most attributes in one document, namespace declarations included. Default 20,000. */
+  readonly maxAttributes?: number;
+  /** Longest attribute value, in characters as written. Default 16 KiB. */
+  readonly maxAttributeLength?: number;
+  /** Most characters of text directly in one element (text and CDATA, as written). Default 256 KiB. */
+  readonly maxTextLength?: number;
+  /** Most characters of text in one document (as written). Default 1 MiB. */
+  readonly maxTotalTextLength?: number;
 }
 
+// Sized so that the costliest document within all of them parses in well under a second on one
+// core (docs/benchmarks.md, "Bounded work per request"): fast-xml-parser spends ~2 µs per element
+// and per attribute and builds text a character at a time (superlinear in one run's length).
 export const XML_PARSE_DEFAULTS: Required<XmlParseOptions> = {
   maxBytes: 16 * 1024 * 1024,
   maxDepth: 64,
-  maxElements: 200_000,
+  maxElements: 20_000,
+  maxAttributesPerElement: 32,
+  maxAttributes: 20_000,
+  maxAttributeLength: 16 * 1024,
+  maxTextLength: 256 * 1024,
+  maxTotalTextLength: 1024 * 1024,
 };
 
 // The tree is built recursively; the cap keeps that far from the stack limit whatever the config.
@@ -79,8 +97,9 @@ function createParser(maxDepth: number): XMLParser {
 function resolveOptions(options: XmlParseOptions): Required<XmlParseOptions> {
   const resolved = { ...XML_PARSE_DEFAULTS, ...options };
   const positive = (v: number) => Number.isInteger(v) && v > 0;
-  if (!positive(resolved.maxBytes)) throw new RangeError('maxBytes must be a positive integer');
-  if (!positive(resolved.maxElements)) throw new RangeError('maxElements must be a positive integer');
+  for (const key of ['maxBytes', 'maxElements', 'maxAttributesPerElement', 'maxAttributes', 'maxAttributeLength', 'maxTextLength', 'maxTotalTextLength'] as const) {
+    if (!positive(resolved[key])) throw new RangeError(`${key} must be a positive integer`);
+  }
   if (!positive(resolved.maxDepth) || resolved.maxDepth > MAX_CONFIGURABLE_DEPTH) {
     throw new RangeError(`maxDepth must be an integer from 1 to ${MAX_CONFIGURABLE_DEPTH}`);
   }
@@ -89,8 +108,9 @@ function resolveOptions(options: XmlParseOptions): Required<XmlParseOptions> {
 
 /**
  * Parses an XML document into a namespace-resolved tree, hardened for untrusted input:
- * size, then encoding, forbidden characters, one structural scan (no DTD, depth and element
- * limits, tag and attribute syntax — what fast-xml-parser's lenient parser would let through),
+ * size, then encoding, forbidden characters, one structural scan (no DTD; depth, element,
+ * attribute and text limits; tag and attribute syntax — what fast-xml-parser's lenient parser
+ * would let through),
  * and only then fast-xml-parser. Every refusal is an `EwsError`.
  */
 export function parseXml(input: string | Uint8Array, options: XmlParseOptions = {}): XmlElement {

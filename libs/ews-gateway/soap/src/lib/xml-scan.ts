@@ -1,9 +1,20 @@
 import { EwsError, EwsErrorCode } from './ews-error';
 import { locate } from './xml-location';
 
+/** What one document may hold; each bound is checked where it is first exceeded. */
 export interface ScanLimits {
   readonly maxDepth: number;
   readonly maxElements: number;
+  /** Attributes on one start tag, namespace declarations included. */
+  readonly maxAttributesPerElement: number;
+  /** Attributes in the whole document, namespace declarations included. */
+  readonly maxAttributes: number;
+  /** Characters of one attribute value, as written (before references are expanded). */
+  readonly maxAttributeLength: number;
+  /** Characters of character data directly in one element (its text runs and CDATA sections together), as written. */
+  readonly maxTextLength: number;
+  /** Characters of character data in the whole document, as written. */
+  readonly maxTotalTextLength: number;
 }
 
 const LT = 0x3c;
@@ -30,14 +41,22 @@ export function isXmlName(name: string): boolean {
 
 type Fail = (code: EwsErrorCode, message: string, at: number) => never;
 
+/** The running totals one scan checks against its limits. */
+interface ScanCounts {
+  attributes: number;
+  text: number;
+}
+
 /**
  * A single linear, non-recursive pass over the document that runs BEFORE the real parser and
  * enforces what the parser must never see: any DTD (`<!DOCTYPE`, `<!ENTITY`, …) — refused at
  * its first character, so no entity is ever declared, let alone expanded — nesting deeper than
- * `maxDepth`, more than `maxElements` elements, unbalanced tags, several roots, text outside
+ * `maxDepth`, more than `maxElements` elements, more attributes or longer values and text than
+ * `limits` allow (so what the parser sees costs a bounded time: its own work per attribute and
+ * per text character is far above this pass's), unbalanced tags, several roots, text outside
  * the root, and the tag syntax fast-xml-parser's own parser is lenient about (names, quoted and
- * unique attributes, end tags without attributes). References are checked when text and
- * attribute values are decoded; namespaces after parsing.
+ * unique attributes, end tags without attributes). It stops at the first excess. References are
+ * checked when text and attribute values are decoded; namespaces after parsing.
  */
 export function scanStructure(xml: string, limits: ScanLimits): void {
   const fail = (code: EwsErrorCode, message: string, at: number): never => {
@@ -45,6 +64,17 @@ export function scanStructure(xml: string, limits: ScanLimits): void {
   };
   const n = xml.length;
   const open: string[] = [];
+  // Characters of character data so far in each open element, parallel to `open`.
+  const textLengths: number[] = [];
+  const counts: ScanCounts = { attributes: 0, text: 0 };
+  const addText = (length: number, at: number) => {
+    const inElement = (textLengths[textLengths.length - 1] += length);
+    if (inElement > limits.maxTextLength) {
+      fail(EwsErrorCode.TooLong, `Element '${open[open.length - 1].slice(0, 64)}' has more than ${limits.maxTextLength} characters of text.`, at);
+    }
+    counts.text += length;
+    if (counts.text > limits.maxTotalTextLength) fail(EwsErrorCode.TooLong, `The request has more than ${limits.maxTotalTextLength} characters of text.`, at);
+  };
   let elements = 0;
   let i = 0;
 
@@ -55,6 +85,8 @@ export function scanStructure(xml: string, limits: ScanLimits): void {
       for (let k = i; k < textEnd; k++) {
         if (!isXmlSpace(xml.charCodeAt(k))) fail(EwsErrorCode.MalformedXml, 'Text is not allowed outside the root element.', k);
       }
+    } else if (textEnd > i) {
+      addText(textEnd - i, i);
     }
     if (lt === -1) break;
     i = lt;
@@ -67,6 +99,7 @@ export function scanStructure(xml: string, limits: ScanLimits): void {
       if (open.length === 0) fail(EwsErrorCode.MalformedXml, 'CDATA is not allowed outside the root element.', i);
       const end = xml.indexOf(']]>', i + 9);
       if (end === -1) fail(EwsErrorCode.MalformedXml, 'Unterminated CDATA section.', i);
+      addText(end - (i + 9), i);
       i = end + 3;
     } else if (xml.startsWith('<!', i)) {
       fail(EwsErrorCode.DtdForbidden, 'Document type and entity declarations are not allowed.', i);
@@ -85,17 +118,11 @@ export function scanStructure(xml: string, limits: ScanLimits): void {
       if (!isXmlName(name)) fail(EwsErrorCode.MalformedXml, `'${name.slice(0, 64)}' is not a valid end tag.`, i);
       const expected = open.pop();
       if (expected === undefined) fail(EwsErrorCode.MalformedXml, `End tag '${name}' has no start tag.`, i);
+      textLengths.pop();
       if (name !== expected) fail(EwsErrorCode.MalformedXml, `End tag '${name}' does not match start tag '${expected}'.`, i);
       i = end + 1;
     } else {
-      const end = findTagEnd(xml, i, fail);
-      let nameEnd = i + 1;
-      while (nameEnd < end && !isXmlSpace(xml.charCodeAt(nameEnd)) && xml.charCodeAt(nameEnd) !== SLASH) nameEnd++;
-      const name = xml.slice(i + 1, nameEnd);
-      if (name === '') fail(EwsErrorCode.MalformedXml, "'<' must start a tag ('&lt;' for a literal '<').", i);
-      if (!isXmlName(name)) fail(EwsErrorCode.MalformedXml, `'${name.slice(0, 64)}' is not a valid element name.`, i);
-      const selfClosing = xml.charCodeAt(end - 1) === SLASH;
-      checkAttributes(xml, nameEnd, selfClosing ? end - 1 : end, fail);
+      const { name, end, selfClosing } = readStartTag(xml, i, limits, counts, fail);
       if (open.length === 0 && elements > 0) fail(EwsErrorCode.MalformedXml, 'Only one root element is allowed.', i);
       if (++elements > limits.maxElements) {
         fail(EwsErrorCode.TooManyElements, `The request has more than ${limits.maxElements} elements.`, i);
@@ -103,7 +130,10 @@ export function scanStructure(xml: string, limits: ScanLimits): void {
       if (open.length + 1 > limits.maxDepth) {
         fail(EwsErrorCode.TooDeep, `Elements are nested deeper than ${limits.maxDepth} levels.`, i);
       }
-      if (!selfClosing) open.push(name);
+      if (!selfClosing) {
+        open.push(name);
+        textLengths.push(0);
+      }
       i = end + 1;
     }
   }
@@ -113,57 +143,62 @@ export function scanStructure(xml: string, limits: ScanLimits): void {
 }
 
 /**
- * The attributes of a start tag, between its name and `to` (its `>` or `/>`): each
- * `S name S? = S? "value"` (or single quotes), every name valid and used once.
+ * Reads the start tag at `start` in one forward pass: its name, then each attribute as
+ * `S name S? = S? "value"` (or single quotes) — every name valid and used once, no `<` in a
+ * value — up to its `>` or `/>`. Attribute limits are checked as each attribute is read (counted
+ * into `counts`), so a tag with a million attributes costs as much as one over the limit.
  */
-function checkAttributes(xml: string, from: number, to: number, fail: Fail): void {
+function readStartTag(xml: string, start: number, limits: ScanLimits, counts: ScanCounts, fail: Fail): { name: string; end: number; selfClosing: boolean } {
+  const n = xml.length;
+  let j = start + 1;
+  while (j < n && !isXmlSpace(xml.charCodeAt(j)) && !isTagDelimiter(xml.charCodeAt(j))) j++;
+  const name = xml.slice(start + 1, j);
+  if (name === '') fail(EwsErrorCode.MalformedXml, "'<' must start a tag ('&lt;' for a literal '<').", start);
+  if (!isXmlName(name)) fail(EwsErrorCode.MalformedXml, `'${name.slice(0, 64)}' is not a valid element name.`, start);
   let seen: Set<string> | undefined;
-  let j = from;
+  let onElement = 0;
   for (;;) {
     const spaceStart = j;
-    while (j < to && isXmlSpace(xml.charCodeAt(j))) j++;
-    if (j >= to) return;
+    while (j < n && isXmlSpace(xml.charCodeAt(j))) j++;
+    const c = xml.charCodeAt(j);
+    if (j >= n || c === LT) fail(EwsErrorCode.MalformedXml, 'Unterminated start tag.', start);
+    if (c === GT) return { name, end: j, selfClosing: false };
+    if (c === SLASH) {
+      if (xml.charCodeAt(j + 1) !== GT) fail(EwsErrorCode.MalformedXml, "'/' in a start tag must be followed by '>'.", j);
+      return { name, end: j + 1, selfClosing: true };
+    }
     if (j === spaceStart) fail(EwsErrorCode.MalformedXml, 'Attributes must be separated by whitespace.', j);
     const nameStart = j;
-    while (j < to && !isXmlSpace(xml.charCodeAt(j)) && xml.charCodeAt(j) !== EQ) j++;
-    const name = xml.slice(nameStart, j);
-    if (!isXmlName(name)) fail(EwsErrorCode.MalformedXml, `'${name.slice(0, 64)}' is not a valid attribute name.`, nameStart);
-    while (j < to && isXmlSpace(xml.charCodeAt(j))) j++;
-    if (xml.charCodeAt(j) !== EQ || j >= to) fail(EwsErrorCode.MalformedXml, `Attribute '${name.slice(0, 64)}' has no value.`, nameStart);
+    while (j < n && !isXmlSpace(xml.charCodeAt(j)) && xml.charCodeAt(j) !== EQ && !isTagDelimiter(xml.charCodeAt(j))) j++;
+    const attribute = xml.slice(nameStart, j);
+    if (!isXmlName(attribute)) fail(EwsErrorCode.MalformedXml, `'${attribute.slice(0, 64)}' is not a valid attribute name.`, nameStart);
+    while (j < n && isXmlSpace(xml.charCodeAt(j))) j++;
+    if (xml.charCodeAt(j) !== EQ) fail(EwsErrorCode.MalformedXml, `Attribute '${attribute.slice(0, 64)}' has no value.`, nameStart);
     j++;
-    while (j < to && isXmlSpace(xml.charCodeAt(j))) j++;
+    while (j < n && isXmlSpace(xml.charCodeAt(j))) j++;
     const quote = xml.charCodeAt(j);
-    if (j >= to || (quote !== QUOT && quote !== APOS)) fail(EwsErrorCode.MalformedXml, `The value of attribute '${name.slice(0, 64)}' must be quoted.`, j);
+    if (quote !== QUOT && quote !== APOS) fail(EwsErrorCode.MalformedXml, `The value of attribute '${attribute.slice(0, 64)}' must be quoted.`, j);
     const close = xml.indexOf(quote === QUOT ? '"' : "'", j + 1);
-    if (close === -1 || close >= to) fail(EwsErrorCode.MalformedXml, `The value of attribute '${name.slice(0, 64)}' is not terminated.`, j);
+    if (close === -1) fail(EwsErrorCode.MalformedXml, `The value of attribute '${attribute.slice(0, 64)}' is not terminated.`, j);
+    if (++onElement > limits.maxAttributesPerElement) {
+      fail(EwsErrorCode.TooManyAttributes, `Element '${name.slice(0, 64)}' has more than ${limits.maxAttributesPerElement} attributes.`, nameStart);
+    }
+    if (++counts.attributes > limits.maxAttributes) fail(EwsErrorCode.TooManyAttributes, `The request has more than ${limits.maxAttributes} attributes.`, nameStart);
+    if (close - j - 1 > limits.maxAttributeLength) {
+      fail(EwsErrorCode.TooLong, `The value of attribute '${attribute.slice(0, 64)}' is longer than ${limits.maxAttributeLength} characters.`, j);
+    }
+    // Bounded by the length check above.
+    for (let k = j + 1; k < close; k++) {
+      if (xml.charCodeAt(k) === LT) fail(EwsErrorCode.MalformedXml, "'<' is not allowed in an attribute value.", k);
+    }
     seen ??= new Set();
-    if (seen.has(name)) fail(EwsErrorCode.MalformedXml, `Attribute '${name.slice(0, 64)}' is repeated.`, nameStart);
-    seen.add(name);
+    if (seen.has(attribute)) fail(EwsErrorCode.MalformedXml, `Attribute '${attribute.slice(0, 64)}' is repeated.`, nameStart);
+    seen.add(attribute);
     j = close + 1;
   }
 }
 
-/** Index of the `>` closing the start tag at `start`, skipping quoted attribute values. */
-function findTagEnd(xml: string, start: number, fail: Fail): number {
-  const n = xml.length;
-  let j = start + 1;
-  while (j < n) {
-    const c = xml.charCodeAt(j);
-    if (c === QUOT || c === APOS) {
-      let k = j + 1;
-      while (k < n && xml.charCodeAt(k) !== c) {
-        if (xml.charCodeAt(k) === LT) fail(EwsErrorCode.MalformedXml, "'<' is not allowed in an attribute value.", k);
-        k++;
-      }
-      if (k >= n) break;
-      j = k + 1;
-    } else if (c === GT) {
-      return j;
-    } else if (c === LT) {
-      break;
-    } else {
-      j++;
-    }
-  }
-  return fail(EwsErrorCode.MalformedXml, 'Unterminated start tag.', start);
+/** Characters that end a name inside a tag. */
+function isTagDelimiter(c: number): boolean {
+  return c === GT || c === SLASH || c === LT || c === EQ || c === QUOT || c === APOS;
 }

@@ -17,7 +17,6 @@ export class PresenceBridgeModule {
 /** How to run presence-bridge: alone (its app) or inside the embedded process. */
 export const presenceBridgeService: ServiceDefinition = {
   name: 'presence-bridge',
-  defaultHttpPort: 8082,
   consumes: true,
   requestTopics: [],
   module: ({ database }) => PresenceBridgeModule.forRoot(database),

@@ -1,4 +1,4 @@
-import { baseEnvSchema, parleyVersion, parseEnv, type RuntimeConfig, ServiceDefinition, toRuntimeConfig } from '@parley/config';
+import { embeddedEnvSchema, parleyVersion, parseEnv, type RuntimeConfig, ServiceDefinition, toRuntimeConfig } from '@parley/config';
 import { demoUsers, DirectoryRepository, seedDemoUsers } from '@parley/directory';
 import { startEmbeddedPostgres } from '@parley/persistence';
 import { randomBytes } from 'node:crypto';
@@ -8,26 +8,17 @@ import { z } from 'zod';
 import { closeOnSignals, startParleyApp } from './parley-app';
 import { exitOnConfigError } from './run-service';
 
-const embeddedEnvSchema = baseEnvSchema({ httpPort: 8080, bus: 'inprocess', migrate: true, metrics: { host: '127.0.0.1', port: 9080 } }).extend({
-  PARLEY_DATA_DIR: z.string().min(1).default('./data'),
-  PARLEY_EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(15432),
-  PARLEY_DEMO_USERS: z
-    .enum(['true', 'false'])
-    .default('true')
-    .transform((v) => v === 'true'),
-});
-
 /**
  * The one-command mode: all four services in this process on the in-process bus, with a real
  * PostgreSQL started from ./data (unless DATABASE_URL points elsewhere) and demo users.
  */
 export async function runEmbedded(services: readonly ServiceDefinition[]): Promise<void> {
-  let env: z.infer<typeof embeddedEnvSchema>;
+  let env: z.infer<ReturnType<typeof embeddedEnvSchema>>;
   let config;
   try {
-    env = parseEnv(embeddedEnvSchema);
+    env = parseEnv(embeddedEnvSchema());
     const idSecret = env.PARLEY_ID_SECRET ?? embeddedIdSecret(path.resolve(env.PARLEY_DATA_DIR));
-    config = toRuntimeConfig('parley', parleyVersion, env, { requireDatabaseUrl: false, idSecret });
+    config = toRuntimeConfig('parley', parleyVersion, env, { services: services.map((s) => s.name), requireDatabaseUrl: false, idSecret });
   } catch (error) {
     exitOnConfigError(error);
   }
@@ -80,13 +71,15 @@ export function embeddedIdSecret(dataDir: string): string {
 
 function printWelcome(config: RuntimeConfig, demo: boolean, dataDir: string | undefined, log: (line: string) => void): void {
   const base = `http://${config.http.host}:${config.http.port}`;
-  const publicUrl = config.ews.publicUrl;
   log('');
   log(`Parley ${parleyVersion} is running (embedded mode: all four services, in-process bus).`);
   log(`  Health     ${base}/healthz   ${base}/readyz`);
   if (config.metrics.port !== 0) log(`  Metrics    http://${config.metrics.host}:${config.metrics.port}/metrics`);
-  log(`  EWS        ${publicUrl}/EWS/Exchange.asmx`);
-  log(`  Autodisc.  ${publicUrl}/autodiscover/autodiscover.xml   ${publicUrl}/autodiscover/autodiscover.svc`);
+  if (config.ews) {
+    const publicUrl = config.ews.publicUrl;
+    log(`  EWS        ${publicUrl}/EWS/Exchange.asmx`);
+    log(`  Autodisc.  ${publicUrl}/autodiscover/autodiscover.xml   ${publicUrl}/autodiscover/autodiscover.svc`);
+  }
   if (dataDir) log(`  Data       ${dataDir} (PostgreSQL, started by Parley)`);
   if (demo) {
     log('  Demo users (user / password as first created; changes made with parley-admin are kept):');

@@ -1,4 +1,4 @@
-import { baseEnvSchema, ConfigError, parleyVersion, parseEnv, ServiceDefinition, toRuntimeConfig } from '@parley/config';
+import { ConfigError, parleyVersion, parseEnv, serviceEnvSchema, ServiceDefinition, toRuntimeConfig } from '@parley/config';
 import { createDirectoryDataSource } from '@parley/directory';
 import { createDeadLetterDataSource } from '@parley/messaging';
 import { migrateServiceSchema } from '@parley/persistence';
@@ -35,10 +35,8 @@ export async function migrateAll(dataSources: DataSource[], log: (line: string) 
 export async function runService(service: ServiceDefinition, argv = process.argv.slice(2)): Promise<void> {
   let config;
   try {
-    // Metrics on the pod address (Kubernetes scrapes the pod port), 1000 above the service's HTTP port.
-    const metrics = { host: '0.0.0.0', port: service.defaultHttpPort + 1000 };
-    const env = parseEnv(baseEnvSchema({ httpPort: service.defaultHttpPort, bus: 'kafka', migrate: false, metrics }));
-    config = toRuntimeConfig(service.name, parleyVersion, env, { requireDatabaseUrl: true });
+    const env = parseEnv(serviceEnvSchema(service.name));
+    config = toRuntimeConfig(service.name, parleyVersion, env, { services: [service.name], requireDatabaseUrl: true });
   } catch (error) {
     exitOnConfigError(error);
   }

@@ -1,7 +1,11 @@
-import { baseEnvSchema, ConfigError, parseEnv } from './env';
+import { ConfigError, parseEnv } from './env';
 import { toRuntimeConfig } from './runtime-config';
+import { serviceEnvSchema } from './service-env';
 
-const schema = baseEnvSchema({ httpPort: 8084, bus: 'kafka', migrate: false, metrics: { host: '0.0.0.0', port: 9084 } });
+const schema = serviceEnvSchema('calendar-sync');
+const gatewaySchema = serviceEnvSchema('ews-gateway');
+const calendarSync = { services: ['calendar-sync'], requireDatabaseUrl: true } as const;
+const gateway = { services: ['ews-gateway'], requireDatabaseUrl: false, idSecret: 'g'.repeat(43) } as const;
 
 function problemsOf(fn: () => unknown): string[] {
   try {
@@ -24,7 +28,7 @@ describe('service environment', () => {
 
   it('applies the HTTP front limits and the metrics listener defaults, and refuses metrics on the public port', () => {
     const env = parseEnv(schema, { KAFKA_BROKERS: '127.0.0.1:9092', DATABASE_URL: 'postgres://x/y' });
-    const config = toRuntimeConfig('calendar-sync', '0.0.0', env, { requireDatabaseUrl: true });
+    const config = toRuntimeConfig('calendar-sync', '0.0.0', env, calendarSync);
     expect(config.http).toMatchObject({ bodyTimeoutMs: 30_000, maxConnections: 4096 });
     expect(config.metrics).toEqual({ host: '0.0.0.0', port: 9084 });
     expect(problemsOf(() => parseEnv(schema, { PARLEY_HTTP_BODY_TIMEOUT_MS: '10', PARLEY_HTTP_MAX_CONNECTIONS: '0' }))).toEqual([
@@ -32,9 +36,9 @@ describe('service environment', () => {
       expect.stringMatching(/^PARLEY_HTTP_MAX_CONNECTIONS/),
     ]);
     const clash = parseEnv(schema, { KAFKA_BROKERS: 'k:9092', DATABASE_URL: 'postgres://x/y', PARLEY_HTTP_PORT: '9000', PARLEY_METRICS_PORT: '9000' });
-    expect(problemsOf(() => toRuntimeConfig('calendar-sync', '0.0.0', clash, { requireDatabaseUrl: true }))).toEqual([expect.stringMatching(/^PARLEY_METRICS_PORT: must differ/)]);
+    expect(problemsOf(() => toRuntimeConfig('calendar-sync', '0.0.0', clash, calendarSync))).toEqual([expect.stringMatching(/^PARLEY_METRICS_PORT: must differ/)]);
     const off = parseEnv(schema, { KAFKA_BROKERS: 'k:9092', DATABASE_URL: 'postgres://x/y', PARLEY_METRICS_PORT: '0' });
-    expect(toRuntimeConfig('calendar-sync', '0.0.0', off, { requireDatabaseUrl: true }).metrics.port).toBe(0);
+    expect(toRuntimeConfig('calendar-sync', '0.0.0', off, calendarSync).metrics.port).toBe(0);
   });
 
   it('names each bad variable', () => {
@@ -45,15 +49,15 @@ describe('service environment', () => {
   });
 
   it('reads the sign-in throttling and the trusted proxies, naming a bad proxy entry', () => {
-    const env = parseEnv(schema, { PARLEY_TRUSTED_PROXIES: '10.0.0.0/8, ::1', PARLEY_SIGN_IN_ACCOUNT_MAX_DELAY_MS: '500' });
+    const env = parseEnv(gatewaySchema, { PARLEY_TRUSTED_PROXIES: '10.0.0.0/8, ::1', PARLEY_SIGN_IN_ACCOUNT_MAX_DELAY_MS: '500' });
     expect(env.PARLEY_TRUSTED_PROXIES).toEqual(['10.0.0.0/8', '::1']);
     expect(env.PARLEY_SIGN_IN_ACCOUNT_MAX_DELAY_MS).toBe(500);
-    expect(parseEnv(schema, {}).PARLEY_TRUSTED_PROXIES).toEqual([]);
-    expect(problemsOf(() => parseEnv(schema, { PARLEY_TRUSTED_PROXIES: '10.0.0.0/8,lb.internal' }))).toEqual([expect.stringMatching(/^PARLEY_TRUSTED_PROXIES: .*lb\.internal/)]);
+    expect(parseEnv(gatewaySchema, {}).PARLEY_TRUSTED_PROXIES).toEqual([]);
+    expect(problemsOf(() => parseEnv(gatewaySchema, { PARLEY_TRUSTED_PROXIES: '10.0.0.0/8,lb.internal' }))).toEqual([expect.stringMatching(/^PARLEY_TRUSTED_PROXIES: .*lb\.internal/)]);
   });
 
   it('refuses the replaced PARLEY_EWS_AUTH_* throttling keys, naming their successors', () => {
-    const problems = problemsOf(() => parseEnv(schema, { PARLEY_EWS_AUTH_MAX_FAILURES_PER_ACCOUNT: '10', PARLEY_EWS_AUTH_FAILURE_WINDOW_MS: '1000' }));
+    const problems = problemsOf(() => parseEnv(gatewaySchema, { PARLEY_EWS_AUTH_MAX_FAILURES_PER_ACCOUNT: '10', PARLEY_EWS_AUTH_FAILURE_WINDOW_MS: '1000' }));
     expect(problems).toEqual(
       expect.arrayContaining([expect.stringMatching(/^PARLEY_EWS_AUTH_MAX_FAILURES_PER_ACCOUNT: replaced by PARLEY_SIGN_IN_MAX_FAILURES_PER_ACCOUNT_ADDRESS/), expect.stringMatching(/^PARLEY_EWS_AUTH_FAILURE_WINDOW_MS: renamed to PARLEY_SIGN_IN_FAILURE_WINDOW_MS/)]),
     );
@@ -61,27 +65,41 @@ describe('service environment', () => {
 
   it('requires brokers for the kafka bus and a database URL where asked', () => {
     const env = parseEnv(schema, {});
-    const problems = problemsOf(() => toRuntimeConfig('calendar-sync', '0.0.0', env, { requireDatabaseUrl: true }));
+    const problems = problemsOf(() => toRuntimeConfig('calendar-sync', '0.0.0', env, calendarSync));
     expect(problems).toEqual([expect.stringMatching(/^KAFKA_BROKERS/), expect.stringMatching(/^DATABASE_URL/)]);
   });
 
   it('requires a long enough id secret for ews-gateway, falling back to the one the embedded mode keeps', () => {
-    const env = parseEnv(schema, { KAFKA_BROKERS: 'k:9092', DATABASE_URL: 'postgres://x/y' });
-    expect(problemsOf(() => toRuntimeConfig('ews-gateway', '0.0.0', env, { requireDatabaseUrl: true }))).toEqual([expect.stringMatching(/^PARLEY_ID_SECRET: required/)]);
-    expect(toRuntimeConfig('calendar-sync', '0.0.0', env, { requireDatabaseUrl: true }).ews.idSecret).toBeUndefined();
-    expect(toRuntimeConfig('ews-gateway', '0.0.0', env, { requireDatabaseUrl: true, idSecret: 'g'.repeat(43) }).ews.idSecret).toBe('g'.repeat(43));
-    const configured = parseEnv(schema, { KAFKA_BROKERS: 'k:9092', PARLEY_ID_SECRET: 's'.repeat(32) });
-    expect(toRuntimeConfig('ews-gateway', '0.0.0', configured, { requireDatabaseUrl: false, idSecret: 'g'.repeat(43) }).ews.idSecret).toBe('s'.repeat(32));
-    expect(problemsOf(() => parseEnv(schema, { PARLEY_ID_SECRET: 'short' }))[0]).toMatch(/^PARLEY_ID_SECRET: must be at least 32 characters \(got "<redacted>"\)/);
+    const env = parseEnv(gatewaySchema, { KAFKA_BROKERS: 'k:9092', DATABASE_URL: 'postgres://x/y' });
+    expect(problemsOf(() => toRuntimeConfig('ews-gateway', '0.0.0', env, { services: ['ews-gateway'], requireDatabaseUrl: true }))).toEqual([expect.stringMatching(/^PARLEY_ID_SECRET: required/)]);
+    const calendarEnv = parseEnv(schema, { KAFKA_BROKERS: 'k:9092', DATABASE_URL: 'postgres://x/y', PARLEY_ID_SECRET: 'short' });
+    expect(toRuntimeConfig('calendar-sync', '0.0.0', calendarEnv, calendarSync).ews).toBeUndefined();
+    expect(toRuntimeConfig('ews-gateway', '0.0.0', env, { services: ['ews-gateway'], requireDatabaseUrl: true, idSecret: 'g'.repeat(43) }).ews?.idSecret).toBe('g'.repeat(43));
+    const configured = parseEnv(gatewaySchema, { KAFKA_BROKERS: 'k:9092', PARLEY_ID_SECRET: 's'.repeat(32) });
+    expect(toRuntimeConfig('ews-gateway', '0.0.0', configured, gateway).ews?.idSecret).toBe('s'.repeat(32));
+    expect(problemsOf(() => parseEnv(gatewaySchema, { PARLEY_ID_SECRET: 'short' }))[0]).toMatch(/^PARLEY_ID_SECRET: must be at least 32 characters \(got "<redacted>"\)/);
   });
 
   it('takes the default working hours zone as a Windows id or an IANA zone, UTC unless set', () => {
-    const zoneOf = (value?: string) => toRuntimeConfig('calendar-sync', '0.0.0', parseEnv(schema, { KAFKA_BROKERS: 'k:9092', PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE: value }), { requireDatabaseUrl: false }).calendar.defaultWorkingHoursTimeZone;
+    const zoneOf = (value?: string) => toRuntimeConfig('calendar-sync', '0.0.0', parseEnv(schema, { KAFKA_BROKERS: 'k:9092', PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE: value }), { ...calendarSync, requireDatabaseUrl: false }).calendar?.defaultWorkingHoursTimeZone;
     expect(zoneOf()).toBe('UTC');
     expect(zoneOf('')).toBe('UTC');
     expect(zoneOf('Europe/Berlin')).toBe('W. Europe Standard Time');
     expect(zoneOf('pacific standard time')).toBe('Pacific Standard Time');
     expect(problemsOf(() => parseEnv(schema, { PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE: 'Mars/Olympus' }))[0]).toMatch(/^PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE: must be a Windows time zone id .*\(got "Mars\/Olympus"\)/);
+  });
+
+  it('maps the EWS work limits, and refuses a zero or a fraction naming the variable', () => {
+    const ews = (env: NodeJS.ProcessEnv) => toRuntimeConfig('ews-gateway', '0.0.0', parseEnv(gatewaySchema, { KAFKA_BROKERS: 'k:9092', ...env }), gateway).ews;
+    expect(ews({})).toMatchObject({
+      xmlLimits: { maxDepth: 64, maxElements: 20_000, maxAttributesPerElement: 32, maxAttributes: 20_000, maxAttributeLength: 16_384, maxTextLength: 262_144, maxTotalTextLength: 1_048_576 },
+      maxBatchItems: 1000,
+      maxAvailabilityMailboxes: 100,
+    });
+    const set = ews({ PARLEY_EWS_XML_MAX_ATTRIBUTES_PER_ELEMENT: '8', PARLEY_EWS_XML_MAX_TEXT_LENGTH: '4096', PARLEY_EWS_MAX_BATCH_ITEMS: '250', PARLEY_EWS_MAX_AVAILABILITY_MAILBOXES: '20' });
+    expect([set?.xmlLimits.maxAttributesPerElement, set?.xmlLimits.maxTextLength, set?.maxBatchItems, set?.maxAvailabilityMailboxes]).toEqual([8, 4096, 250, 20]);
+    const problems = problemsOf(() => parseEnv(gatewaySchema, { PARLEY_EWS_XML_MAX_ATTRIBUTES: '0', PARLEY_EWS_XML_MAX_DEPTH: '1001', PARLEY_EWS_MAX_BATCH_ITEMS: '1.5' }));
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['PARLEY_EWS_MAX_BATCH_ITEMS', 'PARLEY_EWS_XML_MAX_ATTRIBUTES', 'PARLEY_EWS_XML_MAX_DEPTH']);
   });
 
   it('rejects a malformed broker list', () => {

@@ -1,7 +1,5 @@
-import { z } from 'zod';
-import { baseEnvSchema, ConfigError } from './env';
-
-type BaseEnv = z.infer<ReturnType<typeof baseEnvSchema>>;
+import { ConfigError } from './env';
+import { CalendarSyncEnv, EwsGatewayEnv, ParleyEnv, ServiceName, SharedEnv } from './service-env';
 
 export interface BusConfig {
   kind: 'inprocess' | 'kafka';
@@ -50,6 +48,23 @@ export interface EwsConfig {
   authCacheTtlMs: number;
   /** How long the gateway may reuse a free/busy answer; 0: never. */
   freeBusyCacheTtlMs: number;
+  /** What one request body may hold (`PARLEY_EWS_XML_*`), checked before it is parsed. */
+  xmlLimits: EwsXmlLimits;
+  /** Ids or items in one request: GetItem, UpdateItem, DeleteItem, MoveItem, CopyItem, CreateItem, GetFolder, ConvertId. */
+  maxBatchItems: number;
+  /** Mailboxes in one GetUserAvailability (Exchange's cap is 100). */
+  maxAvailabilityMailboxes: number;
+}
+
+/** The XML front's work limits; the field names are those of the SOAP lib's parse options. */
+export interface EwsXmlLimits {
+  maxDepth: number;
+  maxElements: number;
+  maxAttributesPerElement: number;
+  maxAttributes: number;
+  maxAttributeLength: number;
+  maxTextLength: number;
+  maxTotalTextLength: number;
 }
 
 /** Failed-sign-in throttling and client addresses, for every protocol that takes a password. */
@@ -78,7 +93,7 @@ export interface HttpConfig {
   maxConnections: number;
 }
 
-/** The typed view of the shared variables that every service module receives. */
+/** The typed view of an app's variables that every service module receives. */
 export interface RuntimeConfig {
   service: string;
   version: string;
@@ -86,14 +101,16 @@ export interface RuntimeConfig {
   http: HttpConfig;
   /** The separate `/metrics` listener; port 0: none. */
   metrics: { host: string; port: number };
-  logLevel: BaseEnv['PARLEY_LOG_LEVEL'];
-  logFormat: BaseEnv['PARLEY_LOG_FORMAT'];
+  logLevel: SharedEnv['PARLEY_LOG_LEVEL'];
+  logFormat: SharedEnv['PARLEY_LOG_FORMAT'];
   bus: BusConfig;
   database: DatabaseConfig;
   deadLetters: DeadLetterConfig;
-  ews: EwsConfig;
-  signIn: SignInConfig;
-  calendar: CalendarConfig;
+  /** Present when the app runs ews-gateway (its schema then holds these variables). */
+  ews?: EwsConfig;
+  signIn?: SignInConfig;
+  /** Present when the app runs calendar-sync. */
+  calendar?: CalendarConfig;
 }
 
 /** `http://<host>:<port>`, with a wildcard listen address replaced by one a client can reach. */
@@ -102,18 +119,23 @@ function defaultPublicUrl(host: string, port: number): string {
   return `http://${reachable}:${port}`;
 }
 
-/** Services that mint EWS ids and therefore need `PARLEY_ID_SECRET`. */
-const ID_MINTING_SERVICES: ReadonlySet<string> = new Set(['ews-gateway']);
-
 export function toRuntimeConfig(
   service: string,
   version: string,
-  env: BaseEnv,
-  opts: { requireDatabaseUrl: boolean; /** The embedded mode's generated secret, used when PARLEY_ID_SECRET is unset. */ idSecret?: string },
+  env: ParleyEnv,
+  opts: {
+    /** The services the app runs: their parts of the schema were parsed into `env`. */
+    services: readonly ServiceName[];
+    requireDatabaseUrl: boolean;
+    /** The embedded mode's generated secret, used when PARLEY_ID_SECRET is unset. */
+    idSecret?: string;
+  },
 ): RuntimeConfig {
   const problems: string[] = [];
+  const runs = (name: ServiceName) => opts.services.includes(name);
   const idSecret = env.PARLEY_ID_SECRET ?? opts.idSecret;
-  if (ID_MINTING_SERVICES.has(service) && idSecret === undefined) {
+  // ews-gateway mints EWS ids, so whatever runs it needs the secret.
+  if (runs('ews-gateway') && idSecret === undefined) {
     problems.push('PARLEY_ID_SECRET: required for ews-gateway (at least 32 characters, the same on every replica, never changed)');
   }
   if (env.PARLEY_BUS === 'kafka' && env.KAFKA_BROKERS.length === 0) problems.push('KAFKA_BROKERS: required when PARLEY_BUS=kafka');
@@ -122,6 +144,9 @@ export function toRuntimeConfig(
   }
   if (opts.requireDatabaseUrl && !env.DATABASE_URL) problems.push('DATABASE_URL: required (postgres://user:pass@host:5432/db)');
   if (problems.length) throw new ConfigError(problems);
+  // The casts hold because the app's schema is composed from the parts of the services it runs.
+  const ewsEnv = runs('ews-gateway') ? (env as SharedEnv & EwsGatewayEnv) : undefined;
+  const calendarEnv = runs('calendar-sync') ? (env as CalendarSyncEnv) : undefined;
   return {
     service,
     version,
@@ -158,21 +183,40 @@ export function toRuntimeConfig(
       retryBudgetMs: env.PARLEY_DLQ_RETRY_BUDGET_MS,
       replayPollMs: env.PARLEY_DLQ_REPLAY_POLL_MS,
     },
-    ews: {
-      publicUrl: (env.PARLEY_PUBLIC_URL ?? defaultPublicUrl(env.PARLEY_HTTP_HOST, env.PARLEY_HTTP_PORT)).replace(/\/+$/, ''),
-      idSecret,
-      tokenKey: env.PARLEY_EWS_TOKEN_KEY,
-      authCacheTtlMs: env.PARLEY_EWS_AUTH_CACHE_TTL_MS,
-      freeBusyCacheTtlMs: env.PARLEY_EWS_FREE_BUSY_CACHE_MS,
+    ews: ewsEnv && ewsConfigOf(ewsEnv, idSecret),
+    signIn: ewsEnv && signInConfigOf(ewsEnv),
+    calendar: calendarEnv && { defaultWorkingHoursTimeZone: calendarEnv.PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE },
+  };
+}
+
+function ewsConfigOf(env: SharedEnv & EwsGatewayEnv, idSecret: string | undefined): EwsConfig {
+  return {
+    publicUrl: (env.PARLEY_PUBLIC_URL ?? defaultPublicUrl(env.PARLEY_HTTP_HOST, env.PARLEY_HTTP_PORT)).replace(/\/+$/, ''),
+    idSecret,
+    tokenKey: env.PARLEY_EWS_TOKEN_KEY,
+    authCacheTtlMs: env.PARLEY_EWS_AUTH_CACHE_TTL_MS,
+    freeBusyCacheTtlMs: env.PARLEY_EWS_FREE_BUSY_CACHE_MS,
+    xmlLimits: {
+      maxDepth: env.PARLEY_EWS_XML_MAX_DEPTH,
+      maxElements: env.PARLEY_EWS_XML_MAX_ELEMENTS,
+      maxAttributesPerElement: env.PARLEY_EWS_XML_MAX_ATTRIBUTES_PER_ELEMENT,
+      maxAttributes: env.PARLEY_EWS_XML_MAX_ATTRIBUTES,
+      maxAttributeLength: env.PARLEY_EWS_XML_MAX_ATTRIBUTE_LENGTH,
+      maxTextLength: env.PARLEY_EWS_XML_MAX_TEXT_LENGTH,
+      maxTotalTextLength: env.PARLEY_EWS_XML_MAX_TOTAL_TEXT_LENGTH,
     },
-    signIn: {
-      failureWindowMs: env.PARLEY_SIGN_IN_FAILURE_WINDOW_MS,
-      maxFailuresPerAccountAddress: env.PARLEY_SIGN_IN_MAX_FAILURES_PER_ACCOUNT_ADDRESS,
-      maxFailuresPerAddress: env.PARLEY_SIGN_IN_MAX_FAILURES_PER_ADDRESS,
-      accountDelayStepMs: env.PARLEY_SIGN_IN_ACCOUNT_DELAY_STEP_MS,
-      accountMaxDelayMs: env.PARLEY_SIGN_IN_ACCOUNT_MAX_DELAY_MS,
-      trustedProxies: env.PARLEY_TRUSTED_PROXIES,
-    },
-    calendar: { defaultWorkingHoursTimeZone: env.PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE },
+    maxBatchItems: env.PARLEY_EWS_MAX_BATCH_ITEMS,
+    maxAvailabilityMailboxes: env.PARLEY_EWS_MAX_AVAILABILITY_MAILBOXES,
+  };
+}
+
+function signInConfigOf(env: EwsGatewayEnv): SignInConfig {
+  return {
+    failureWindowMs: env.PARLEY_SIGN_IN_FAILURE_WINDOW_MS,
+    maxFailuresPerAccountAddress: env.PARLEY_SIGN_IN_MAX_FAILURES_PER_ACCOUNT_ADDRESS,
+    maxFailuresPerAddress: env.PARLEY_SIGN_IN_MAX_FAILURES_PER_ADDRESS,
+    accountDelayStepMs: env.PARLEY_SIGN_IN_ACCOUNT_DELAY_STEP_MS,
+    accountMaxDelayMs: env.PARLEY_SIGN_IN_ACCOUNT_MAX_DELAY_MS,
+    trustedProxies: env.PARLEY_TRUSTED_PROXIES,
   };
 }

@@ -1,4 +1,5 @@
 import type { DynamicModule } from '@nestjs/common';
+import type { ServiceName } from '@parley/contracts';
 import type { DataSource } from 'typeorm';
 import type { RuntimeConfig } from './runtime-config';
 
@@ -8,14 +9,13 @@ export interface ServiceDatabaseSettings {
   migrate: boolean;
   outboxPollMs: number;
   /** Most outbox rows the relay publishes per transaction. */
-  outboxBatchSize?: number;
+  outboxBatchSize: number;
 }
 
 /** What the bootstrap needs to know to run a service, alone or with the others in one process. */
 export interface ServiceDefinition {
-  name: 'ews-gateway' | 'presence-bridge' | 'voicemail-ingest' | 'calendar-sync';
-  /** HTTP port when the service runs as its own process. */
-  defaultHttpPort: number;
+  /** Also picks its environment schema (service-env.ts), HTTP port included. */
+  name: ServiceName;
   /** Whether it has bus handlers (then a transport server is started for it). */
   consumes: boolean;
   /** Command topics it sends requests to. */

@@ -6,7 +6,6 @@ import {
   freeBusyRequestSchema,
   freeBusyViewSchema,
   replyTopicOf,
-  setWorkingHoursRequestSchema,
   Topics,
   updateCalendarItemRequestSchema,
   workingHoursSchema,
@@ -47,16 +46,14 @@ describe('calendar contracts', () => {
   it('names its topics by the rules, with reply topics', () => {
     expect(replyTopicOf(Topics.calendarItemFindRequest)).toBe('calendar.item.find.reply.v1');
     expect(Topics.calendarItemChanged).toBe('calendar.item.changed.v1');
-    expect(replyTopicOf(Topics.calendarWorkingHoursSetRequest)).toBe('calendar.working-hours.set.reply.v1');
   });
 
   describe('working hours', () => {
     const nineToFive = { timeZone: 'W. Europe Standard Time', days: ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'], startMinutes: 540, endMinutes: 1020 };
 
-    it('accepts a span on some weekdays, up to midnight, and null in a set command (back to the default)', () => {
+    it('accepts a span on some weekdays, up to midnight', () => {
       expect(workingHoursSchema.parse(nineToFive)).toEqual(nineToFive);
       expect(workingHoursSchema.safeParse({ ...nineToFive, days: ['Saturday'], startMinutes: 0, endMinutes: 1440 }).success).toBe(true);
-      expect(setWorkingHoursRequestSchema.parse({ mailbox: 'a@example.com', workingHours: null })).toEqual({ mailbox: 'a@example.com', workingHours: null });
     });
 
     it.each([

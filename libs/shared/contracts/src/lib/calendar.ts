@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { commandErrorCodeSchema } from './command-errors';
 import { mailboxKey } from './envelope';
 
 /**
@@ -402,24 +403,9 @@ export const workingHoursSchema = z
   .refine((h) => h.startMinutes < h.endMinutes, { message: 'the working day must end after it starts', path: ['endMinutes'] });
 export type WorkingHours = z.infer<typeof workingHoursSchema>;
 
-/** calendar-sync's answer: the hours in effect, whether they are the default (none stored), and their revision (0 for the default). */
-export const workingHoursViewSchema = z.object({
-  mailbox: mailboxKey,
-  workingHours: workingHoursSchema,
-  isDefault: z.boolean(),
-  revision: z.number().int().min(0),
-});
-export type WorkingHoursView = z.infer<typeof workingHoursViewSchema>;
-
-/** Stores a mailbox's working hours; `null` removes them, so the default applies again. */
-export const setWorkingHoursRequestSchema = z.object({ mailbox: mailboxKey, workingHours: workingHoursSchema.nullable() });
-export type SetWorkingHoursRequest = z.infer<typeof setWorkingHoursRequestSchema>;
-export const getWorkingHoursRequestSchema = z.object({ mailbox: mailboxKey });
-export type GetWorkingHoursRequest = z.infer<typeof getWorkingHoursRequestSchema>;
-
 /**
  * Published (through the outbox, keyed by the mailbox) on every change: the stored hours, `null`
- * once reset (the default applies: ask calendar-sync for it), with the revision.
+ * once reset (the default applies, which only calendar-sync resolves: its free/busy answers carry it), with the revision.
  */
 export const workingHoursChangedSchema = z.object({ mailbox: mailboxKey, workingHours: workingHoursSchema.nullable(), revision: z.number().int().min(1) });
 export type WorkingHoursChanged = z.infer<typeof workingHoursChangedSchema>;
@@ -475,34 +461,12 @@ export type FreeBusyView = z.infer<typeof freeBusyViewSchema>;
 
 export const freeBusyResultSchema = z.discriminatedUnion('ok', [
   z.object({ mailbox: mailboxKey, ok: z.literal(true), view: freeBusyViewSchema }),
-  z.object({ mailbox: mailboxKey, ok: z.literal(false), error: z.object({ code: z.string(), message: z.string() }) }),
+  z.object({ mailbox: mailboxKey, ok: z.literal(false), error: z.object({ code: commandErrorCodeSchema, message: z.string() }) }),
 ]);
 export const freeBusyReplySchema = z.object({ results: z.array(freeBusyResultSchema) });
 export type FreeBusyReply = z.infer<typeof freeBusyReplySchema>;
 
-// ---- errors and events ----------------------------------------------------------------------
-
-/**
- * Error codes in calendar replies (besides the bus's `InvalidRequest`). Suggested EWS mapping:
- * ItemNotFound → ErrorItemNotFound, OccurrenceNotFound → ErrorCalendarOccurrenceIndexIsOutOfRecurrenceRange
- * (by index) / ErrorItemNotFound, Conflict → ErrorIrresolvableConflict, MailboxNotFound →
- * ErrorMailRecipientNotFound (free/busy) / ErrorNonExistentMailbox, InvalidRecurrence →
- * ErrorCalendarInvalidRecurrence, InvalidTimeZone → ErrorInvalidTimeZone (or ErrorTimeZone),
- * InvalidOperation → ErrorInvalidOperation, WindowTooLarge → ErrorFreeBusyDLTooLarge /
- * ErrorCalendarViewRangeTooBig, InvalidDuration → ErrorCalendarEndDateIsEarlierThanStartDate.
- */
-export const CalendarErrorCodes = {
-  itemNotFound: 'ItemNotFound',
-  occurrenceNotFound: 'OccurrenceNotFound',
-  conflict: 'Conflict',
-  mailboxNotFound: 'MailboxNotFound',
-  invalidRecurrence: 'InvalidRecurrence',
-  invalidTimeZone: 'InvalidTimeZone',
-  invalidOperation: 'InvalidOperation',
-  invalidDuration: 'InvalidDuration',
-  windowTooLarge: 'WindowTooLarge',
-} as const;
-export type CalendarErrorCode = (typeof CalendarErrorCodes)[keyof typeof CalendarErrorCodes];
+// ---- events -----------------------------------------------------------------------------
 
 /** Published (through the outbox) on every calendar write; keyed by the mailbox. */
 export const calendarItemChangedSchema = z.object({

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { type CommandErrorCode, commandErrorCodeSchema } from './command-errors';
 
 /** Mailbox keys are lower-cased SMTP addresses: Kafka keeps per-key order, so per-user order holds. */
 export const mailboxKey = z
@@ -30,17 +31,18 @@ export const envelopeSchema = z.object({
 
 export type Envelope<P = unknown> = Omit<z.infer<typeof envelopeSchema>, 'payload'> & { payload: P };
 
-/** Reply to a command. Errors carry a stable code the caller maps to its own protocol. */
-export type Reply<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
+/** Reply to a command. A refusal carries one of the contract's codes; the caller maps it to its own protocol. */
+export type Reply<T> = { ok: true; value: T } | { ok: false; error: { code: CommandErrorCode; message: string } };
 
 /**
  * The schema of a reply whose value is `value` (the command's reply schema, e.g. `oofViewSchema`):
- * what a caller checks a reply against before using it, as consumers check what they consume.
+ * what a caller checks a reply against before using it, as consumers check what they consume. A
+ * refusal's code must be one of `CommandErrorCodes`.
  */
 export function replySchema<S extends z.ZodType>(value: S) {
   return z.discriminatedUnion('ok', [
     z.object({ ok: z.literal(true), value }),
-    z.object({ ok: z.literal(false), error: z.object({ code: z.string().min(1), message: z.string() }) }),
+    z.object({ ok: z.literal(false), error: z.object({ code: commandErrorCodeSchema, message: z.string() }) }),
   ]);
 }
 

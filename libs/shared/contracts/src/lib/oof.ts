@@ -25,6 +25,9 @@ export const oofSettingsSchema = z
 
 export type OofSettings = z.infer<typeof oofSettingsSchema>;
 
+/** The settings of a mailbox that never set any: off, with empty replies (what both services assume then). */
+export const DISABLED_OOF_SETTINGS: Readonly<OofSettings> = Object.freeze({ state: 'Disabled', externalAudience: 'All', startTime: null, endTime: null, internalReply: '', externalReply: '' });
+
 export const setOofRequestSchema = z.object({ mailbox: mailboxKey, settings: oofSettingsSchema });
 export type SetOofRequest = z.infer<typeof setOofRequestSchema>;
 
@@ -39,6 +42,11 @@ export const oofViewSchema = z.object({
   revision: z.number().int().nonnegative(),
 });
 export type OofView = z.infer<typeof oofViewSchema>;
+
+/** The view of a mailbox whose OOF settings were never set: disabled, revision 0. */
+export function unsetOofView(mailbox: string): OofView {
+  return { mailbox, settings: DISABLED_OOF_SETTINGS, active: false, revision: 0 };
+}
 
 /** Published whenever a mailbox's OOF settings or its in-effect state change. */
 export const oofChangedSchema = oofViewSchema;

@@ -270,18 +270,7 @@ export const findTasksReplySchema = z.object({
 });
 export type FindTasksReply = z.infer<typeof findTasksReplySchema>;
 
-// ---- errors and events ----------------------------------------------------------------------
-
-/**
- * Error codes in task replies (besides the bus's `InvalidRequest`). EWS mapping: ItemNotFound →
- * ErrorItemNotFound, Conflict → ErrorIrresolvableConflict, InvalidOperation → ErrorInvalidOperation.
- */
-export const TaskErrorCodes = {
-  itemNotFound: 'ItemNotFound',
-  conflict: 'Conflict',
-  invalidOperation: 'InvalidOperation',
-} as const;
-export type TaskErrorCode = (typeof TaskErrorCodes)[keyof typeof TaskErrorCodes];
+// ---- events -----------------------------------------------------------------------------
 
 /** Published (through the outbox) on every task write; keyed by the mailbox. */
 export const taskChangedSchema = z.object({

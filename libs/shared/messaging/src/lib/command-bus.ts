@@ -1,4 +1,4 @@
-import { createEnvelope, Envelope, Reply, replySchema } from '@parley/contracts';
+import { type CommandErrorCode, createEnvelope, Envelope, Reply, replySchema } from '@parley/contracts';
 import { correlationIdOrNew } from '@parley/logging';
 import { z } from 'zod';
 
@@ -6,6 +6,21 @@ import { z } from 'zod';
 export class CommandTimeoutError extends Error {
   constructor(readonly topic: string, readonly timeoutMs: number) {
     super(`no reply on ${topic} within ${timeoutMs} ms`);
+  }
+}
+
+/**
+ * The owner refused the command: its reply carried one of the contract's codes (`CommandErrorCodes`)
+ * and a message. The one error every caller of `CommandBus.request` maps, by `code`, to its protocol.
+ */
+export class CommandRefusedError extends Error {
+  constructor(
+    readonly topic: string,
+    readonly code: CommandErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CommandRefusedError';
   }
 }
 
@@ -37,17 +52,21 @@ export class InvalidReplyError extends Error {
 /** Synchronous commands and queries to the service that owns the data. */
 export abstract class CommandBus {
   /**
-   * Sends `payload` to the owner of `topic` (keyed by `key`) and waits for its reply. The reply is
-   * validated before anyone sees it, as `EnvelopeConsumer` validates what a handler sees: an error
-   * reply needs a code and a message, a success a value matching `value` (the command's reply schema
-   * from the contracts). Anything else throws `InvalidReplyError`; the caller never gets part of it.
+   * Sends `payload` to the owner of `topic` (keyed by `key`), waits for its reply and returns the
+   * reply's value. The reply is validated before anyone sees it, as `EnvelopeConsumer` validates
+   * what a handler sees: a refusal needs a known code and a message, a success a value matching
+   * `value` (the command's reply schema from the contracts). A refusal throws `CommandRefusedError`;
+   * anything else invalid throws `InvalidReplyError` (the caller never gets part of it); no reply in
+   * time throws `CommandTimeoutError`.
    */
-  async request<S extends z.ZodType>(topic: string, key: string, payload: unknown, value: S, opts: { id?: string; timeoutMs?: number } = {}): Promise<Reply<z.output<S>>> {
+  async request<S extends z.ZodType>(topic: string, key: string, payload: unknown, value: S, opts: { id?: string; timeoutMs?: number } = {}): Promise<z.output<S>> {
     const envelope = createEnvelope({ type: topic, key, payload, correlationId: correlationIdOrNew(), id: opts.id });
     const raw = await this.send(topic, envelope, opts.timeoutMs);
     const parsed = replySchemaOf(value).safeParse(raw);
     if (!parsed.success) throw new InvalidReplyError(topic, parsed.error.issues);
-    return parsed.data as Reply<z.output<S>>;
+    const reply = parsed.data as Reply<z.output<S>>;
+    if (!reply.ok) throw new CommandRefusedError(topic, reply.error.code, reply.error.message);
+    return reply.value;
   }
 
   protected abstract send(topic: string, envelope: Envelope, timeoutMs?: number): Promise<unknown>;

@@ -1,4 +1,4 @@
-import { Envelope, envelopeSchema, Reply } from '@parley/contracts';
+import { CommandErrorCodes, Envelope, envelopeSchema, Reply } from '@parley/contracts';
 import { runWithCorrelation } from '@parley/logging';
 import { z } from 'zod';
 import { DeadLetterKind, DeadLetterSink, NewDeadLetter } from './dead-letter/dead-letter.repository';
@@ -70,7 +70,7 @@ export class EnvelopeConsumer {
     handle: (command: Envelope<z.infer<S>>) => Promise<Reply<T>>,
   ): Promise<Reply<T>> {
     const parsed = parseEnvelope(topic, raw, schema);
-    if (!parsed.ok) return { ok: false, error: { code: 'InvalidRequest', message: parsed.reason } };
+    if (!parsed.ok) return { ok: false, error: { code: CommandErrorCodes.invalidRequest, message: parsed.reason } };
     return runWithCorrelation(parsed.envelope.correlationId, () => handle(parsed.envelope));
   }
 

@@ -7,7 +7,8 @@ import { OUTBOX_PUBLISHER, OutboxPublisher } from '@parley/persistence';
 import { createTestDatabase, testKafkaBrokers, waitFor } from '@parley/testing';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { CommandBus } from './command-bus';
+import { CommandBus, CommandRefusedError } from './command-bus';
+import { replyWith } from './command-reply';
 import { DeadLetterRepository, StoredDeadLetter } from './dead-letter/dead-letter.repository';
 import { PermanentMessageError } from './dead-letter/message-failure';
 import { EnvelopeConsumer } from './envelope-consumer';
@@ -60,7 +61,7 @@ class WidgetConsumer {
   @MessagePattern(T.request)
   get(@Payload() raw: unknown): Promise<Reply<{ key: string; value: number }>> {
     // The reply deliberately has `key` and `value` fields: they must not be taken for Kafka's.
-    return this.consumer.command(T.request, raw, z.object({ n: z.number() }), async (q) => ({ ok: true, value: { key: q.key, value: q.payload.n * 2 } }));
+    return this.consumer.command(T.request, raw, z.object({ n: z.number() }), async (q) => replyWith(async () => ({ key: q.key, value: q.payload.n * 2 })));
   }
 }
 
@@ -150,13 +151,14 @@ describe.each(['inprocess', 'kafka'] as const)('handlers on the %s transport', (
   });
 
   it('answers a command with the handler’s reply', async () => {
-    const reply = await app.get(CommandBus).request(T.request, 'a@x.test', { n: 21 }, widgetReplySchema);
-    expect(reply).toEqual({ ok: true, value: { key: 'a@x.test', value: 42 } });
+    const value = await app.get(CommandBus).request(T.request, 'a@x.test', { n: 21 }, widgetReplySchema);
+    expect(value).toEqual({ key: 'a@x.test', value: 42 });
   });
 
-  it('answers an invalid command with an InvalidRequest reply', async () => {
-    const reply = await app.get(CommandBus).request(T.request, 'a@x.test', { n: 'many' }, widgetReplySchema);
-    expect(reply).toMatchObject({ ok: false, error: { code: 'InvalidRequest' } });
+  it('answers an invalid command with an InvalidRequest refusal', async () => {
+    const refusal = app.get(CommandBus).request(T.request, 'a@x.test', { n: 'many' }, widgetReplySchema);
+    await expect(refusal).rejects.toBeInstanceOf(CommandRefusedError);
+    await expect(refusal).rejects.toMatchObject({ topic: T.request, code: 'InvalidRequest' });
   });
 
   it('applies an event that fails transiently twice exactly once, not dead-lettered, and what follows it waits its turn', async () => {

@@ -19,7 +19,8 @@ export interface OutboxRelayOptions {
   schema: string;
   /** How often to look for rows committed by other replicas (own commits wake the relay at once). */
   pollMs: number;
-  batchSize?: number;
+  /** Most rows published per transaction (PARLEY_OUTBOX_BATCH_SIZE). */
+  batchSize: number;
   /** How long published rows are kept for inspection before they are purged. */
   retentionMs?: number;
   /** How long processed-message ids are kept: must exceed any redelivery horizon. */
@@ -78,7 +79,7 @@ export class OutboxRelay {
   /** Publishes up to one batch; returns how many rows were published (0 if another relay holds the lock). */
   async drainOnce(): Promise<number> {
     const s = `"${this.opts.schema}"`;
-    const batchSize = this.opts.batchSize ?? 500;
+    const batchSize = this.opts.batchSize;
     return this.dataSource.transaction(async (manager) => {
       const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [`parley-outbox:${this.opts.schema}`]);
       if (!locked) return 0;

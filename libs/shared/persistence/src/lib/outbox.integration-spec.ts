@@ -40,7 +40,7 @@ describe('outbox and idempotent consumption on PostgreSQL', () => {
 
   it('publishes committed messages in commit order and marks them sent', async () => {
     const publisher = new RecordingPublisher();
-    const relay = new OutboxRelay(dataSource, publisher, { schema, pollMs: 20 });
+    const relay = new OutboxRelay(dataSource, publisher, { schema, pollMs: 20, batchSize: 100 });
     for (let n = 0; n < 25; n++) await uow.run((tx) => tx.publish('test.thing.changed.v1', `user${n % 3}@example.com`, { n }));
     expect(await relay.pendingCount()).toBe(25);
     relay.start();
@@ -59,7 +59,7 @@ describe('outbox and idempotent consumption on PostgreSQL', () => {
         throw new Error('business rule failed');
       }),
     ).rejects.toThrow('business rule failed');
-    const relay = new OutboxRelay(dataSource, publisher, { schema, pollMs: 20 });
+    const relay = new OutboxRelay(dataSource, publisher, { schema, pollMs: 20, batchSize: 100 });
     expect(await relay.drainOnce()).toBe(0);
     expect(publisher.accepted).toEqual([]);
   });
@@ -68,7 +68,7 @@ describe('outbox and idempotent consumption on PostgreSQL', () => {
     const publisher = new RecordingPublisher();
     publisher.failing = true;
     const errors: unknown[] = [];
-    const relay = new OutboxRelay(dataSource, publisher, { schema, pollMs: 20, onError: (e) => errors.push(e) });
+    const relay = new OutboxRelay(dataSource, publisher, { schema, pollMs: 20, batchSize: 100, onError: (e) => errors.push(e) });
     relay.start();
     for (let n = 0; n < 10; n++) await uow.run((tx) => tx.publish('test.thing.changed.v1', 'a@example.com', { n }));
     await waitFor(() => errors.length >= 2, { what: 'failed attempts' });

@@ -7,7 +7,7 @@ import { UnitOfWork } from './unit-of-work';
 export interface ServiceDatabaseOptions extends ServiceDataSourceOptions {
   migrate: boolean;
   outboxPollMs: number;
-  outboxBatchSize?: number;
+  outboxBatchSize: number;
   onRelayError?: (error: unknown) => void;
 }
 

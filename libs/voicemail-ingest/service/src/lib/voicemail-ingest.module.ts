@@ -16,7 +16,6 @@ export class VoicemailIngestModule {
 /** How to run voicemail-ingest: alone (its app) or inside the embedded process. */
 export const voicemailIngestService: ServiceDefinition = {
   name: 'voicemail-ingest',
-  defaultHttpPort: 8083,
   consumes: false,
   requestTopics: [],
   module: ({ database }) => VoicemailIngestModule.forRoot(database),

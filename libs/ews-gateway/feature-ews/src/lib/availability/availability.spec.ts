@@ -4,9 +4,9 @@ import type { ActingMailbox } from '@parley/ews-gateway/auth';
 import { CommandTimeoutError } from '@parley/messaging';
 import { readSoapRequest, writeXml } from '@parley/ews-gateway/soap';
 import { serverTimeZone } from '../time-zones/time-zone-rules';
-import type { CalendarGateway } from '../calendar/calendar.gateway';
+import type { CalendarClient } from '../calendar/calendar.client';
 import type { EwsOperationContext } from '../ews-operation';
-import { bodyXml, directoryUser, M, T } from '../test-context';
+import { bodyXml, directoryUser, M, T } from '../../../test/ews-operation-fixtures';
 import { GetUserAvailabilityHandler } from './get-user-availability.handler';
 import { serializableTimeZoneElement } from './availability-response.writer';
 import { serializableTimeZone } from './serializable-time-zone';
@@ -97,7 +97,7 @@ describe('GetUserAvailability', () => {
       { mailbox: 'ghost@parley.test', ok: false, error: { code: 'MailboxNotFound', message: 'no such mailbox' } },
     ],
   };
-  const calendar = (answer: FreeBusyReply = reply) => ({ freeBusy: jest.fn(async () => answer) }) as unknown as CalendarGateway & { freeBusy: jest.Mock };
+  const calendar = (answer: FreeBusyReply = reply) => ({ freeBusy: jest.fn(async () => answer) }) as unknown as CalendarClient & { freeBusy: jest.Mock };
 
   it('asks calendar-sync once for all mailboxes, and answers each in request order with local times (golden)', async () => {
     const gateway = calendar();
@@ -160,7 +160,7 @@ describe('WorkingHours in GetUserAvailability', () => {
   });
   const answer = async (views: ReturnType<typeof view>[], window: [string, string] = ['2031-07-01T00:00:00', '2031-07-02T00:00:00']) => {
     const reply: FreeBusyReply = { results: views.map((v, i) => ({ mailbox: `u${i}@parley.test`, ok: true, view: v })) };
-    const gateway = { freeBusy: jest.fn(async () => reply) } as unknown as CalendarGateway;
+    const gateway = { freeBusy: jest.fn(async () => reply) } as unknown as CalendarClient;
     return bodyXml(await new GetUserAvailabilityHandler(gateway).handle(context(availability(views.map((_, i) => `u${i}@parley.test`), window, PACIFIC, 'FreeBusy'))));
   };
   const zoneOf = (windowsId: string) => {
@@ -229,7 +229,7 @@ describe('Meeting suggestions in GetUserAvailability', () => {
       { mailbox: 'ghost@parley.test', ok: false, error: { code: 'MailboxNotFound', message: 'no such mailbox' } },
     ],
   };
-  const calendar = () => ({ freeBusy: jest.fn(async () => reply) }) as unknown as CalendarGateway & { freeBusy: jest.Mock };
+  const calendar = () => ({ freeBusy: jest.fn(async () => reply) }) as unknown as CalendarClient & { freeBusy: jest.Mock };
   const mailboxData = (address: string, type: string) => `<t:MailboxData><t:Email><t:Address>${address}</t:Address></t:Email><t:AttendeeType>${type}</t:AttendeeType><t:ExcludeConflicts>false</t:ExcludeConflicts></t:MailboxData>`;
   const suggestionsOptions = (window: [string, string] | null = ['2031-07-01T00:00:00', '2031-07-02T00:00:00'], extra = '') =>
     '<t:SuggestionsViewOptions><t:GoodThreshold>25</t:GoodThreshold><t:MaximumResultsByDay>2</t:MaximumResultsByDay><t:MaximumNonWorkHourResultsByDay>0</t:MaximumNonWorkHourResultsByDay>' +
@@ -240,7 +240,7 @@ describe('Meeting suggestions in GetUserAvailability', () => {
     `<t:FreeBusyViewOptions><t:TimeWindow><t:StartTime>${window[0]}</t:StartTime><t:EndTime>${window[1]}</t:EndTime></t:TimeWindow><t:MergedFreeBusyIntervalInMinutes>60</t:MergedFreeBusyIntervalInMinutes><t:RequestedView>DetailedMerged</t:RequestedView></t:FreeBusyViewOptions>`;
   const request = (options: string) =>
     `<m:GetUserAvailabilityRequest>${PACIFIC}<m:MailboxDataArray>${mailboxData('alice@parley.test', 'Organizer')}${mailboxData('bob@parley.test', 'Required')}${mailboxData('ghost@parley.test', 'Required')}</m:MailboxDataArray>${options}</m:GetUserAvailabilityRequest>`;
-  const handle = async (gateway: CalendarGateway, options: string) => bodyXml(await new GetUserAvailabilityHandler(gateway).handle(context(request(options))));
+  const handle = async (gateway: CalendarClient, options: string) => bodyXml(await new GetUserAvailabilityHandler(gateway).handle(context(request(options))));
 
   it('suggests the best times of each day in the request’s zone, with conflicts per mailbox in request order (golden)', async () => {
     const gateway = calendar();
@@ -292,7 +292,7 @@ describe('Meeting suggestions in GetUserAvailability', () => {
   });
 
   it('answers ErrorServerBusy in SuggestionsResponse when calendar-sync does not answer in time', async () => {
-    const gateway = { freeBusy: jest.fn(async () => Promise.reject(new CommandTimeoutError('calendar.free-busy.get.request.v1', 5000))) } as unknown as CalendarGateway;
+    const gateway = { freeBusy: jest.fn(async () => Promise.reject(new CommandTimeoutError('calendar.free-busy.get.request.v1', 5000))) } as unknown as CalendarClient;
     expect(await handle(gateway, suggestionsOptions())).toMatch(/^<m:GetUserAvailabilityResponse><m:SuggestionsResponse><m:ResponseMessage ResponseClass="Error">.*<m:ResponseCode>ErrorServerBusy<\/m:ResponseCode>.*<\/m:ResponseMessage><\/m:SuggestionsResponse>/);
   });
 

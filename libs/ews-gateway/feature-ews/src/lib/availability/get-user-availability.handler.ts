@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { CalendarErrorCodes, mailboxKey, type FreeBusyReply, type FreeBusyRequest, type FreeBusyView, type WorkingHours } from '@parley/contracts';
+import { CommandErrorCodes, mailboxKey, Topics, type FreeBusyReply, type FreeBusyRequest, type FreeBusyView, type WorkingHours } from '@parley/contracts';
 import { windowsToIana } from '@parley/calendar-time';
 import { EwsResponseCode, type ErrorMessageSpec, type XmlNode } from '@parley/ews-gateway/soap';
+import { CommandRefusedError } from '@parley/messaging';
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
 import { calendarErrorMessage } from '../calendar/calendar-error.mapper';
-import { CalendarCommandRefused, CalendarGateway } from '../calendar/calendar.gateway';
+import { CalendarClient } from '../calendar/calendar.client';
 import { MAX_AVAILABILITY_WINDOW_DAYS, readAvailabilityRequest, type AvailabilityRequest, type FreeBusyViewRequest } from './availability-request.reader';
 import { getUserAvailabilityResponse, type MailboxAvailability, type SuggestionsOutcome } from './availability-response.writer';
 import { suggestMeetingTimes, type AttendeeWorkingHours, type SuggestionAttendee } from './meeting-suggestions';
@@ -34,7 +35,7 @@ type Lookup = { readonly byMailbox: ReadonlyMap<string, FreeBusyReply['results']
 export class GetUserAvailabilityHandler implements EwsOperationHandler {
   readonly operation = 'GetUserAvailabilityRequest';
 
-  constructor(private readonly calendar: CalendarGateway) {}
+  constructor(private readonly calendar: CalendarClient) {}
 
   async handle({ request, acting }: EwsOperationContext): Promise<XmlNode> {
     const req = readAvailabilityRequest(request.body, request.headers);
@@ -102,8 +103,8 @@ async function freeBusyAnswers(keys: readonly (string | undefined)[], pending: P
     const result = key === undefined ? undefined : lookup.byMailbox.get(key);
     if (!result) return { error: NOT_FOUND };
     if (result.ok) return { view: result.view };
-    if (result.error.code === CalendarErrorCodes.mailboxNotFound) return { error: NOT_FOUND };
-    return { error: calendarErrorMessage(new CalendarCommandRefused(result.error.code, result.error.message)) };
+    if (result.error.code === CommandErrorCodes.mailboxNotFound) return { error: NOT_FOUND };
+    return { error: calendarErrorMessage(new CommandRefusedError(Topics.calendarFreeBusyGetRequest, result.error.code, result.error.message)) };
   });
 }
 

@@ -1,10 +1,9 @@
-import { CalendarErrorCodes, type CalendarErrorCode } from '@parley/contracts';
+import { type CommandErrorCode, CommandErrorCodes } from '@parley/contracts';
 import { EwsAuthErrorCode, EwsAuthException } from '@parley/ews-gateway/auth';
 import { EwsResponseCode, serverBusyMessage, type ErrorMessageSpec } from '@parley/ews-gateway/soap';
-import { CommandTimeoutError } from '@parley/messaging';
+import { CommandRefusedError, CommandTimeoutError } from '@parley/messaging';
 import { OWNER_TIMEOUT_BACKOFF_MS } from '../oof/oof-error.mapper';
 import { CalendarItemException } from './calendar.exception';
-import { CalendarCommandRefused } from './calendar.gateway';
 
 type ItemErrorCode = ErrorMessageSpec['responseCode'];
 
@@ -12,19 +11,6 @@ type ItemErrorCode = ErrorMessageSpec['responseCode'];
 export interface CalendarErrorContext {
   readonly byOccurrenceIndex?: boolean;
 }
-
-/** calendar-sync's codes → EWS ResponseCodes (exhaustive: a new code fails to compile until mapped). */
-const calendarCodes: Readonly<Record<CalendarErrorCode, ItemErrorCode>> = {
-  [CalendarErrorCodes.itemNotFound]: EwsResponseCode.ErrorItemNotFound,
-  [CalendarErrorCodes.occurrenceNotFound]: EwsResponseCode.ErrorItemNotFound,
-  [CalendarErrorCodes.conflict]: EwsResponseCode.ErrorIrresolvableConflict,
-  [CalendarErrorCodes.mailboxNotFound]: EwsResponseCode.ErrorNonExistentMailbox,
-  [CalendarErrorCodes.invalidRecurrence]: EwsResponseCode.ErrorCalendarInvalidRecurrence,
-  [CalendarErrorCodes.invalidTimeZone]: EwsResponseCode.ErrorCalendarInvalidTimeZone,
-  [CalendarErrorCodes.invalidOperation]: EwsResponseCode.ErrorInvalidOperation,
-  [CalendarErrorCodes.invalidDuration]: EwsResponseCode.ErrorCalendarEndDateIsEarlierThanStartDate,
-  [CalendarErrorCodes.windowTooLarge]: EwsResponseCode.ErrorCalendarViewRangeTooBig,
-};
 
 const texts: Partial<Record<ItemErrorCode, string>> = {
   [EwsResponseCode.ErrorItemNotFound]: 'The specified object was not found in the store.',
@@ -44,14 +30,52 @@ export function calendarErrorMessage(error: unknown, context: CalendarErrorConte
     return { responseCode: EwsResponseCode.ErrorAccessDenied, messageText: error.message };
   }
   if (error instanceof CommandTimeoutError) return serverBusyMessage(OWNER_TIMEOUT_BACKOFF_MS);
-  if (error instanceof CalendarCommandRefused) {
-    if (error.code === 'InvalidRequest') return { responseCode: EwsResponseCode.ErrorInvalidRequest, messageText: 'The calendar item is not valid.' };
-    const known = (calendarCodes as Record<string, ItemErrorCode | undefined>)[error.code];
-    if (known !== undefined) {
-      const code = error.code === CalendarErrorCodes.occurrenceNotFound && context.byOccurrenceIndex ? EwsResponseCode.ErrorCalendarOccurrenceIndexIsOutOfRecurrenceRange : known;
-      // calendar-sync's messages name no other user's data; the fixed texts are Exchange's wording.
-      return { responseCode: code, messageText: texts[code] ?? error.message };
-    }
-  }
+  if (error instanceof CommandRefusedError) return refusalMessage(error, { ...context, invalidRequestText: 'The calendar item is not valid.' });
   throw error;
+}
+
+/** How to word a refusal: the text for `InvalidRequest` (what was not valid), and where the failing id came from. */
+export interface RefusalContext extends CalendarErrorContext {
+  readonly invalidRequestText: string;
+}
+
+/**
+ * An owner's refusal of an item command (calendar item or task) as a per-item EWS error. calendar-sync's
+ * messages name no other user's data; the fixed texts are Exchange's wording.
+ */
+export function refusalMessage(error: CommandRefusedError, context: RefusalContext): ErrorMessageSpec {
+  const responseCode = responseCodeOf(error.code, context);
+  return { responseCode, messageText: error.code === CommandErrorCodes.invalidRequest ? context.invalidRequestText : (texts[responseCode] ?? error.message) };
+}
+
+/** The owners' codes → EWS ResponseCodes (exhaustive: a new code fails to compile until mapped). */
+function responseCodeOf(code: CommandErrorCode, context: CalendarErrorContext): ItemErrorCode {
+  switch (code) {
+    case CommandErrorCodes.invalidRequest:
+      return EwsResponseCode.ErrorInvalidRequest;
+    case CommandErrorCodes.itemNotFound:
+      return EwsResponseCode.ErrorItemNotFound;
+    case CommandErrorCodes.occurrenceNotFound:
+      return context.byOccurrenceIndex ? EwsResponseCode.ErrorCalendarOccurrenceIndexIsOutOfRecurrenceRange : EwsResponseCode.ErrorItemNotFound;
+    case CommandErrorCodes.conflict:
+      return EwsResponseCode.ErrorIrresolvableConflict;
+    case CommandErrorCodes.mailboxNotFound:
+      return EwsResponseCode.ErrorNonExistentMailbox;
+    case CommandErrorCodes.invalidRecurrence:
+      return EwsResponseCode.ErrorCalendarInvalidRecurrence;
+    case CommandErrorCodes.invalidTimeZone:
+      return EwsResponseCode.ErrorCalendarInvalidTimeZone;
+    case CommandErrorCodes.invalidOperation:
+      return EwsResponseCode.ErrorInvalidOperation;
+    case CommandErrorCodes.invalidDuration:
+      return EwsResponseCode.ErrorCalendarEndDateIsEarlierThanStartDate;
+    case CommandErrorCodes.windowTooLarge:
+      return EwsResponseCode.ErrorCalendarViewRangeTooBig;
+    default:
+      return unmapped(code);
+  }
+}
+
+function unmapped(code: never): never {
+  throw new Error(`unmapped CommandErrorCode: ${String(code)}`);
 }

@@ -1,12 +1,12 @@
-import type { CalendarItemView, Recurrence } from '@parley/contracts';
+import { type CalendarItemView, CommandErrorCodes, type Recurrence, Topics } from '@parley/contracts';
 import { ActingMailboxResolver, type ActingMailbox } from '@parley/ews-gateway/auth';
 import { NS, readSoapRequest, writeXml } from '@parley/ews-gateway/soap';
-import { CommandTimeoutError } from '@parley/messaging';
+import { CommandRefusedError, CommandTimeoutError } from '@parley/messaging';
 import { FolderIds } from '../folders/folder-ids';
-import { bodyXml, directoryUser, M, T } from '../test-context';
+import { bodyXml, directoryUser, M, T } from '../../../test/ews-operation-fixtures';
 import type { EwsOperationContext } from '../ews-operation';
 import { CalendarAccess } from './calendar-access';
-import { CalendarCommandRefused, type CalendarGateway } from './calendar.gateway';
+import type { CalendarClient } from './calendar.client';
 import { readRecurrence } from './calendar-item.reader';
 import { recurrenceElement } from './calendar-item.writer';
 import { CreateItemHandler } from './create-item.handler';
@@ -61,7 +61,7 @@ function view(extra: Partial<CalendarItemView> = {}): CalendarItemView {
   };
 }
 
-function fakeCalendar(overrides: Partial<Record<keyof CalendarGateway, jest.Mock>> = {}) {
+function fakeCalendar(overrides: Partial<Record<keyof CalendarClient, jest.Mock>> = {}) {
   return {
     create: jest.fn(async () => view({ id: 'AAMkNew', changeKey: 'CKnew' })),
     update: jest.fn(async () => view({ changeKey: 'CK2' })),
@@ -70,7 +70,7 @@ function fakeCalendar(overrides: Partial<Record<keyof CalendarGateway, jest.Mock
     find: jest.fn(async () => ({ items: [view({ id: 'AAMkOcc1', itemType: 'Occurrence', recurrence: null, occurrence: { seriesId: 'AAMkSeries1', index: 1, originalStart: '2031-03-03T09:00:00.000Z' } })], totalItemsInView: 6, includesLastItemInRange: false })),
     freeBusy: jest.fn(),
     ...overrides,
-  } as unknown as CalendarGateway & { [K in keyof CalendarGateway]: jest.Mock };
+  } as unknown as CalendarClient & { [K in keyof CalendarClient]: jest.Mock };
 }
 
 describe('CreateItem (calendar)', () => {
@@ -140,13 +140,13 @@ describe('CreateItem (calendar)', () => {
   });
 
   it.each([
-    ['InvalidRecurrence', 'ErrorCalendarInvalidRecurrence'],
-    ['InvalidTimeZone', 'ErrorCalendarInvalidTimeZone'],
-    ['InvalidDuration', 'ErrorCalendarEndDateIsEarlierThanStartDate'],
-    ['MailboxNotFound', 'ErrorNonExistentMailbox'],
-    ['InvalidRequest', 'ErrorInvalidRequest'],
-  ])('maps calendar-sync’s %s to %s', async (code, ews) => {
-    const calendar = fakeCalendar({ create: jest.fn(async () => Promise.reject(new CalendarCommandRefused(code, 'no'))) });
+    [CommandErrorCodes.invalidRecurrence, 'ErrorCalendarInvalidRecurrence'],
+    [CommandErrorCodes.invalidTimeZone, 'ErrorCalendarInvalidTimeZone'],
+    [CommandErrorCodes.invalidDuration, 'ErrorCalendarEndDateIsEarlierThanStartDate'],
+    [CommandErrorCodes.mailboxNotFound, 'ErrorNonExistentMailbox'],
+    [CommandErrorCodes.invalidRequest, 'ErrorInvalidRequest'],
+  ] as const)('maps calendar-sync’s %s to %s', async (code, ews) => {
+    const calendar = fakeCalendar({ create: jest.fn(async () => Promise.reject(new CommandRefusedError(Topics.calendarItemCreateRequest, code, 'no'))) });
     expect(bodyXml(await new CreateItemHandler(calendar, access).handle(context(request())))).toContain(`<m:ResponseCode>${ews}</m:ResponseCode>`);
   });
 
@@ -320,7 +320,7 @@ describe('GetItem', () => {
   });
 
   it('maps a missing occurrence by index to ErrorCalendarOccurrenceIndexIsOutOfRecurrenceRange, and by id to ErrorItemNotFound', async () => {
-    const calendar = fakeCalendar({ get: jest.fn(async () => Promise.reject(new CalendarCommandRefused('OccurrenceNotFound', 'gone'))) });
+    const calendar = fakeCalendar({ get: jest.fn(async () => Promise.reject(new CommandRefusedError(Topics.calendarItemGetRequest, CommandErrorCodes.occurrenceNotFound, 'gone'))) });
     const xml = bodyXml(await new GetItemHandler(calendar, access).handle(context(get('<t:OccurrenceItemId RecurringMasterId="S" InstanceIndex="99"/><t:ItemId Id="O"/><t:ItemId Id=""/>'))));
     expect([...xml.matchAll(/<m:ResponseCode>(\w+)<\/m:ResponseCode>/g)].map((m) => m[1])).toEqual(['ErrorCalendarOccurrenceIndexIsOutOfRecurrenceRange', 'ErrorItemNotFound', 'ErrorInvalidIdEmpty']);
   });
@@ -352,7 +352,7 @@ describe('UpdateItem', () => {
   });
 
   it('answers a stale change key with ErrorIrresolvableConflict', async () => {
-    const calendar = fakeCalendar({ update: jest.fn(async () => Promise.reject(new CalendarCommandRefused('Conflict', 'stale'))) });
+    const calendar = fakeCalendar({ update: jest.fn(async () => Promise.reject(new CommandRefusedError(Topics.calendarItemUpdateRequest, CommandErrorCodes.conflict, 'stale'))) });
     const xml = bodyXml(await new UpdateItemHandler(calendar).handle(context(update('<t:ItemId Id="AAMkSeries1" ChangeKey="old"/>', setSubject))));
     expect(xml).toContain('<m:ResponseCode>ErrorIrresolvableConflict</m:ResponseCode>');
   });

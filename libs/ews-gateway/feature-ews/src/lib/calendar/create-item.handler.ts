@@ -6,7 +6,7 @@ import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation'
 import { CalendarAccess } from './calendar-access';
 import { calendarErrorMessage } from './calendar-error.mapper';
 import { CalendarItemException } from './calendar.exception';
-import { CalendarGateway } from './calendar.gateway';
+import { CalendarClient } from './calendar.client';
 import { oneOf, readCalendarFields } from './calendar-item.reader';
 import { calendarItemIdElement } from './calendar-item.writer';
 import { readFolderRefs, type FolderRef } from './calendar-request.reader';
@@ -25,7 +25,7 @@ export class CreateItemHandler implements EwsOperationHandler {
   readonly operation = 'CreateItem';
 
   constructor(
-    private readonly calendar: CalendarGateway,
+    private readonly calendar: CalendarClient,
     private readonly access: CalendarAccess,
   ) {}
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { operationResponse, type ResponseMessageSpec, type XmlNode } from '@parley/ews-gateway/soap';
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
 import { calendarErrorMessage } from './calendar-error.mapper';
-import { CalendarGateway } from './calendar.gateway';
+import { CalendarClient } from './calendar.client';
 import { readDeleteItemDisposal, readMeetingCancellations } from '../item-request.reader';
 import { itemIdElements, readItemIdRef } from './calendar-request.reader';
 
@@ -18,7 +18,7 @@ import { itemIdElements, readItemIdRef } from './calendar-request.reader';
 export class DeleteItemHandler implements EwsOperationHandler {
   readonly operation = 'DeleteItem';
 
-  constructor(private readonly calendar: CalendarGateway) {}
+  constructor(private readonly calendar: CalendarClient) {}
 
   async handle({ request, acting }: EwsOperationContext): Promise<XmlNode> {
     const body = request.body;

@@ -5,7 +5,7 @@ import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation'
 import { CalendarAccess } from './calendar-access';
 import { calendarErrorMessage } from './calendar-error.mapper';
 import { CalendarItemException } from './calendar.exception';
-import { CalendarGateway } from './calendar.gateway';
+import { CalendarClient } from './calendar.client';
 import { calendarItemElement } from './calendar-item.writer';
 import { readFolderRefs, readItemShape } from './calendar-request.reader';
 import { readInstant, requestTimeZone } from './request-time-zone';
@@ -27,7 +27,7 @@ export class FindItemHandler implements EwsOperationHandler {
   readonly operation = 'FindItem';
 
   constructor(
-    private readonly calendar: CalendarGateway,
+    private readonly calendar: CalendarClient,
     private readonly access: CalendarAccess,
   ) {}
 

@@ -3,7 +3,7 @@ import { el, NS, operationResponse, type ResponseMessageSpec, type XmlNode } fro
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
 import { CalendarAccess } from './calendar-access';
 import { calendarErrorMessage } from './calendar-error.mapper';
-import { CalendarGateway } from './calendar.gateway';
+import { CalendarClient } from './calendar.client';
 import { calendarItemElement } from './calendar-item.writer';
 import { itemIdElements, readItemIdRef, readItemShape } from './calendar-request.reader';
 
@@ -18,7 +18,7 @@ export class GetItemHandler implements EwsOperationHandler {
   readonly operation = 'GetItem';
 
   constructor(
-    private readonly calendar: CalendarGateway,
+    private readonly calendar: CalendarClient,
     private readonly access: CalendarAccess,
   ) {}
 

@@ -1,11 +1,12 @@
-import type { CalendarItemView } from '@parley/contracts';
+import { type CalendarItemView, CommandErrorCodes, Topics } from '@parley/contracts';
+import { CommandRefusedError } from '@parley/messaging';
 import { ActingMailboxResolver, type ActingMailbox } from '@parley/ews-gateway/auth';
 import { readSoapRequest } from '@parley/ews-gateway/soap';
 import { FolderIds } from '../folders/folder-ids';
-import { bodyXml, directoryUser, M, T } from '../test-context';
+import { bodyXml, directoryUser, M, T } from '../../../test/ews-operation-fixtures';
 import type { EwsOperationContext } from '../ews-operation';
 import { CalendarAccess } from './calendar-access';
-import { CalendarCommandRefused, type CalendarGateway } from './calendar.gateway';
+import type { CalendarClient } from './calendar.client';
 import { CreateItemHandler } from './create-item.handler';
 
 const bob = directoryUser('bob@parley.test', 'Bob');
@@ -22,7 +23,7 @@ function createItem(attributes: string, items: string, savedItemFolderId = ''): 
 const answeredCopy = { id: 'AAMkCopy1', changeKey: 'CKanswered' } as CalendarItemView;
 
 function fakeCalendar(respond: jest.Mock = jest.fn(async () => answeredCopy)) {
-  return { respond, create: jest.fn() } as unknown as CalendarGateway & { respond: jest.Mock; create: jest.Mock };
+  return { respond, create: jest.fn() } as unknown as CalendarClient & { respond: jest.Mock; create: jest.Mock };
 }
 
 const accept = '<t:AcceptItem><t:ReferenceItemId Id="AAMkCopy1" ChangeKey="CK1"/></t:AcceptItem>';
@@ -63,7 +64,7 @@ describe('CreateItem with meeting responses', () => {
   });
 
   it("turns calendar-sync's refusals into per-item errors, the other items going on", async () => {
-    const refusals = [new CalendarCommandRefused('InvalidOperation', 'The organizer of a meeting cannot answer it.'), new CalendarCommandRefused('ItemNotFound', 'no such item')];
+    const refusals = [new CommandRefusedError(Topics.calendarItemRespondRequest, CommandErrorCodes.invalidOperation, 'The organizer of a meeting cannot answer it.'), new CommandRefusedError(Topics.calendarItemRespondRequest, CommandErrorCodes.itemNotFound, 'no such item')];
     const calendar = fakeCalendar(jest.fn(async () => Promise.reject(refusals.shift() ?? new Error('unexpected'))));
     const items = accept + '<t:DeclineItem><t:ReferenceItemId Id="AAMkElsewhere"/></t:DeclineItem>';
     const xml = bodyXml(await new CreateItemHandler(calendar, access).handle(createItem('MessageDisposition="SendAndSaveCopy"', items)));

@@ -4,7 +4,7 @@ import { attr, child, el, EwsError, EwsErrorCode, NS, operationResponse, require
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
 import { calendarErrorMessage } from './calendar-error.mapper';
 import { CalendarItemException } from './calendar.exception';
-import { CalendarGateway } from './calendar.gateway';
+import { CalendarClient } from './calendar.client';
 import { oneOf, readCalendarFields } from './calendar-item.reader';
 import { calendarItemIdElement } from './calendar-item.writer';
 import { readItemIdRef } from './calendar-request.reader';
@@ -47,7 +47,7 @@ interface ItemChange {
 export class UpdateItemHandler implements EwsOperationHandler {
   readonly operation = 'UpdateItem';
 
-  constructor(private readonly calendar: CalendarGateway) {}
+  constructor(private readonly calendar: CalendarClient) {}
 
   async handle({ request, acting }: EwsOperationContext): Promise<XmlNode> {
     const body = request.body;

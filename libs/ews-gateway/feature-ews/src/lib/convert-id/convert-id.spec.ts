@@ -1,4 +1,4 @@
-import { bodyXml, directoryUser, operationContext } from '../test-context';
+import { bodyXml, directoryUser, operationContext } from '../../../test/ews-operation-fixtures';
 import { ConvertIdHandler } from './convert-id.handler';
 import { fromEwsId, idFormats, toEwsId } from './id-formats';
 

@@ -4,13 +4,13 @@ import { child, el, NS, operationResponse, requireChild, type ResponseMessageSpe
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
 import { CalendarAccess } from '../calendar/calendar-access';
 import { CalendarItemException } from '../calendar/calendar.exception';
-import { CalendarGateway } from '../calendar/calendar.gateway';
+import { CalendarClient } from '../calendar/calendar.client';
 import { calendarItemElement } from '../calendar/calendar-item.writer';
 import { readFolderRefs, readItemShape } from '../calendar/calendar-request.reader';
 import { readIndexedPageView, type TaskPageSpec } from '../tasks/find-task.handler';
 import { TaskAccess } from '../tasks/task-access';
 import { taskErrorMessage } from '../tasks/task-error.mapper';
-import { TaskGateway } from '../tasks/task.gateway';
+import { TaskClient } from '../tasks/task.client';
 import { readTaskShape, taskElement } from '../tasks/task.writer';
 
 /** One page of the Deleted Items folder: calendar items first, then tasks, each in the order they arrived. */
@@ -37,8 +37,8 @@ export class FindDeletedItemsHandler implements EwsOperationHandler {
   readonly operation = 'FindItem';
 
   constructor(
-    private readonly calendar: CalendarGateway,
-    private readonly tasks: TaskGateway,
+    private readonly calendar: CalendarClient,
+    private readonly tasks: TaskClient,
     private readonly calendarAccess: CalendarAccess,
     private readonly taskAccess: TaskAccess,
   ) {}

@@ -4,8 +4,8 @@ import { Topics } from '@parley/contracts';
 import type { DirectoryRepository } from '@parley/directory';
 import { CommandBus, CommandTimeoutError } from '@parley/messaging';
 import { FreeBusyCache } from '../availability/free-busy-cache';
-import { CalendarGateway } from '../calendar/calendar.gateway';
-import { bodyXml, directoryUser, operationContext } from '../test-context';
+import { CalendarClient } from '../calendar/calendar.client';
+import { bodyXml, directoryUser, operationContext } from '../../../test/ews-operation-fixtures';
 import { FindFolderHandler } from './find-folder.handler';
 import { FolderIds } from './folder-ids';
 import { GetFolderHandler } from './get-folder.handler';
@@ -32,8 +32,8 @@ class CountingOwner extends CommandBus {
 
 const owner = new CountingOwner();
 const ids = new FolderIds({ idSecret: 'a-test-secret-that-is-long-enough-0123' });
-const calendarGateway = new CalendarGateway(owner, new FreeBusyCache({ ttlMs: 0, maxEntries: 1, maxEventsPerEntry: 0 }));
-const folders = new MailboxFolders(ids, new ActingMailboxResolver({} as DirectoryRepository), calendarGateway);
+const calendarClient = new CalendarClient(owner, new FreeBusyCache({ ttlMs: 0, maxEntries: 1, maxEventsPerEntry: 0 }));
+const folders = new MailboxFolders(ids, new ActingMailboxResolver({} as DirectoryRepository), calendarClient);
 const getFolder = new GetFolderHandler(folders);
 const findFolder = new FindFolderHandler(folders);
 

@@ -3,7 +3,7 @@ import { toMailboxKey } from '@parley/contracts';
 import { ActingMailboxResolver, EwsAuthErrorCode, EwsAuthException, type ActingMailbox } from '@parley/ews-gateway/auth';
 import { EwsResponseCode, type ErrorMessageSpec } from '@parley/ews-gateway/soap';
 import { calendarErrorMessage } from '../calendar/calendar-error.mapper';
-import { CalendarGateway } from '../calendar/calendar.gateway';
+import { CalendarClient } from '../calendar/calendar.client';
 import { FolderIds } from './folder-ids';
 import type { FolderShape, FolderTarget } from './folder-request.reader';
 import { showsItemCount, type FolderView } from './folder-response.writer';
@@ -23,7 +23,7 @@ export class MailboxFolders {
   constructor(
     private readonly ids: FolderIds,
     private readonly acting: ActingMailboxResolver,
-    private readonly calendar: CalendarGateway,
+    private readonly calendar: CalendarClient,
   ) {}
 
   resolve(acting: ActingMailbox, target: FolderTarget): FolderResolution {

@@ -1,18 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import { CalendarErrorCodes, isTaskItemId } from '@parley/contracts';
+import { CommandErrorCodes, isTaskItemId } from '@parley/contracts';
 import type { ActingMailbox } from '@parley/ews-gateway/auth';
 import { child, el, EwsError, EwsErrorCode, EwsResponseCode, NS, operationResponse, requireChild, type ResponseMessageSpec, type XmlElement, type XmlNode } from '@parley/ews-gateway/soap';
+import { CommandRefusedError } from '@parley/messaging';
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
 import { CalendarAccess } from '../calendar/calendar-access';
 import { calendarErrorMessage } from '../calendar/calendar-error.mapper';
 import { calendarItemIdElement } from '../calendar/calendar-item.writer';
 import { CalendarItemException } from '../calendar/calendar.exception';
-import { CalendarCommandRefused, CalendarGateway } from '../calendar/calendar.gateway';
+import { CalendarClient } from '../calendar/calendar.client';
 import { itemIdElements, readFolderRef, readItemIdRef, type FolderRef } from '../calendar/calendar-request.reader';
 import type { FolderKind } from '../folders/mailbox-folders';
-import { idOf } from '../tasks/item-routing';
+import { idOf } from '../items/item-operation.routers';
 import { taskErrorMessage } from '../tasks/task-error.mapper';
-import { TaskGateway } from '../tasks/task.gateway';
+import { TaskClient } from '../tasks/task.client';
 import { readTaskId } from '../tasks/task-id.reader';
 import { taskIdElement } from '../tasks/task.writer';
 
@@ -30,8 +31,8 @@ export class MoveItemHandler implements EwsOperationHandler {
   readonly operation = 'MoveItem';
 
   constructor(
-    private readonly calendar: CalendarGateway,
-    private readonly tasks: TaskGateway,
+    private readonly calendar: CalendarClient,
+    private readonly tasks: TaskClient,
     private readonly access: CalendarAccess,
   ) {}
 
@@ -95,8 +96,8 @@ function cannotMoveOccurrence(): CalendarItemException {
   return new CalendarItemException(EwsResponseCode.ErrorCalendarCannotMoveOrCopyOccurrence, 'An occurrence cannot be moved on its own; move its series.');
 }
 
-/** calendar-sync refuses an occurrence id with `InvalidOperation` (the move contract's only such refusal). */
+/** calendar-sync refuses an occurrence id with `InvalidOperation` (the calendar move contract's only such refusal). */
 function moveErrorMessage(error: unknown, isTask: boolean): ResponseMessageSpec {
-  if (error instanceof CalendarCommandRefused && error.code === CalendarErrorCodes.invalidOperation) return calendarErrorMessage(cannotMoveOccurrence());
+  if (!isTask && error instanceof CommandRefusedError && error.code === CommandErrorCodes.invalidOperation) return calendarErrorMessage(cannotMoveOccurrence());
   return isTask ? taskErrorMessage(error) : calendarErrorMessage(error);
 }

@@ -1,10 +1,11 @@
-import type { CalendarItemView, TaskView } from '@parley/contracts';
+import { type CalendarItemView, CommandErrorCodes, type TaskView, Topics } from '@parley/contracts';
+import { CommandRefusedError } from '@parley/messaging';
 import { ActingMailboxResolver } from '@parley/ews-gateway/auth';
 import { CalendarAccess } from '../calendar/calendar-access';
-import { CalendarCommandRefused, type CalendarGateway } from '../calendar/calendar.gateway';
+import type { CalendarClient } from '../calendar/calendar.client';
 import { FolderIds } from '../folders/folder-ids';
-import { TaskCommandRefused, type TaskGateway } from '../tasks/task.gateway';
-import { bodyXml, directoryUser, operationContext } from '../test-context';
+import type { TaskClient } from '../tasks/task.client';
+import { bodyXml, directoryUser, operationContext } from '../../../test/ews-operation-fixtures';
 import { CopyItemHandler } from './copy-item.handler';
 import { MoveItemHandler } from './move-item.handler';
 
@@ -21,7 +22,7 @@ function owners() {
     get: jest.fn(async () => ({ id: 'SERIES', changeKey: 'CK0' }) as CalendarItemView),
   };
   const tasks = { move: jest.fn(async (_: string, itemId: string, to: string) => ({ id: itemId, changeKey: `CK-${to}` }) as TaskView) };
-  const handler = new MoveItemHandler(calendar as unknown as CalendarGateway, tasks as unknown as TaskGateway, access);
+  const handler = new MoveItemHandler(calendar as unknown as CalendarClient, tasks as unknown as TaskClient, access);
   return { calendar, tasks, handler };
 }
 
@@ -79,9 +80,9 @@ describe('MoveItem', () => {
 
   it('answers calendar-sync refusals per item: another mailbox’s id is not found, an occurrence id cannot move', async () => {
     const { calendar, tasks, handler } = owners();
-    calendar.move.mockRejectedValueOnce(new CalendarCommandRefused('ItemNotFound', 'The calendar item does not exist in this mailbox.'));
-    calendar.move.mockRejectedValueOnce(new CalendarCommandRefused('InvalidOperation', 'An occurrence cannot be moved on its own.'));
-    tasks.move.mockRejectedValueOnce(new TaskCommandRefused('ItemNotFound', 'The task does not exist in this mailbox.'));
+    calendar.move.mockRejectedValueOnce(new CommandRefusedError(Topics.calendarItemMoveRequest, CommandErrorCodes.itemNotFound, 'The calendar item does not exist in this mailbox.'));
+    calendar.move.mockRejectedValueOnce(new CommandRefusedError(Topics.calendarItemMoveRequest, CommandErrorCodes.invalidOperation, 'An occurrence cannot be moved on its own.'));
+    tasks.move.mockRejectedValueOnce(new CommandRefusedError(Topics.calendarTaskMoveRequest, CommandErrorCodes.itemNotFound, 'The task does not exist in this mailbox.'));
     const ids = `<t:ItemId Id="BOBS"/><t:ItemId Id="OCC"/><t:ItemId Id="${TASK_ID}"/><t:ItemId Id="CAL3"/>`;
     const xml = bodyXml(await handler.handle(operationContext(moveTo('<t:DistinguishedFolderId Id="deleteditems"/>', ids), bob)));
     expect(codes(xml)).toEqual(['ErrorItemNotFound', 'ErrorCalendarCannotMoveOrCopyOccurrence', 'ErrorItemNotFound', 'NoError']);

@@ -5,14 +5,14 @@ import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation'
 import { oofErrorMessage } from './oof-error.mapper';
 import { readOofMailbox } from './oof-request.reader';
 import { getUserOofSettingsResponse } from './oof-response.writer';
-import { OofGateway } from './oof.gateway';
+import { OofClient } from './oof.client';
 
 @Injectable()
 export class GetUserOofSettingsHandler implements EwsOperationHandler {
   readonly operation = 'GetUserOofSettingsRequest';
 
   constructor(
-    private readonly oof: OofGateway,
+    private readonly oof: OofClient,
     private readonly acting: ActingMailboxResolver,
   ) {}
 

@@ -3,7 +3,7 @@ import { CommandBus, EnvelopeConsumer, type MessagingTransport, type NewDeadLett
 import { ReadinessRegistry } from '@parley/observability';
 import { OofReadModel } from './oof-read-model';
 import { OofViewConsumer } from './oof-view.consumer';
-import { OofGateway } from './oof.gateway';
+import { OofClient } from './oof.client';
 
 const ENABLED: OofSettings = { state: 'Enabled', externalAudience: 'Known', startTime: null, endTime: null, internalReply: 'away', externalReply: 'gone' };
 const view = (mailbox: string, revision: number, settings: OofSettings = ENABLED): OofView => ({ mailbox, settings, active: settings.state === 'Enabled', revision });
@@ -61,11 +61,11 @@ describe('OofReadModel', () => {
   });
 });
 
-describe('OofGateway over the read model', () => {
+describe('OofClient over the read model', () => {
   it('falls back to request/reply while the model is incomplete, then answers from memory', async () => {
     const owner = new FakeOwner();
     owner.stored.set('a@x.test', view('a@x.test', 4));
-    const gateway = new OofGateway(owner, new OofReadModel());
+    const gateway = new OofClient(owner, new OofReadModel());
     expect((await gateway.get('a@x.test')).revision).toBe(4);
     expect((await gateway.get('a@x.test')).revision).toBe(4);
     expect(owner.requests).toEqual([Topics.oofGetRequest]);
@@ -76,7 +76,7 @@ describe('OofGateway over the read model', () => {
     const model = new OofReadModel();
     model.apply(view('a@x.test', 1));
     model.markComplete();
-    const gateway = new OofGateway(owner, model);
+    const gateway = new OofClient(owner, model);
     expect((await gateway.get('a@x.test')).settings.state).toBe('Enabled');
     expect((await gateway.get('b@x.test')).settings.state).toBe('Disabled');
     expect(owner.requests).toEqual([]);
@@ -87,7 +87,7 @@ describe('OofGateway over the read model', () => {
     const model = new OofReadModel();
     model.apply(view('a@x.test', 1));
     model.markComplete();
-    const gateway = new OofGateway(owner, model);
+    const gateway = new OofClient(owner, model);
     owner.stored.set('a@x.test', view('a@x.test', 1));
     await gateway.set('a@x.test', { ...ENABLED, internalReply: 'back Monday' });
     expect((await gateway.get('a@x.test')).settings.internalReply).toBe('back Monday');

@@ -1,8 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { OofSettings, OofView } from '@parley/contracts';
-
-/** What calendar-sync answers for a mailbox that never stored settings. */
-const DISABLED: OofSettings = { state: 'Disabled', externalAudience: 'All', startTime: null, endTime: null, internalReply: '', externalReply: '' };
+import { type OofView, unsetOofView } from '@parley/contracts';
 
 /**
  * The gateway's own copy of every mailbox's OOF state, kept from calendar-sync's
@@ -32,7 +29,7 @@ export class OofReadModel {
   lookup(mailbox: string): OofView | undefined {
     const view = this.views.get(mailbox.toLowerCase());
     if (view !== undefined) return view;
-    return this.complete ? { mailbox, settings: DISABLED, active: false, revision: 0 } : undefined;
+    return this.complete ? unsetOofView(mailbox) : undefined;
   }
 
   /** The model has read every event that existed when it started (and keeps following). */

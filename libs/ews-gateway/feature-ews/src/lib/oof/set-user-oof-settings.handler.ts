@@ -1,20 +1,19 @@
 import { Injectable } from '@nestjs/common';
+import { DISABLED_OOF_SETTINGS } from '@parley/contracts';
 import { ActingMailboxResolver } from '@parley/ews-gateway/auth';
 import type { XmlNode } from '@parley/ews-gateway/soap';
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
 import { oofErrorMessage } from './oof-error.mapper';
 import { applyOofChange, isCompleteChange, readOofChange, readOofMailbox } from './oof-request.reader';
 import { setUserOofSettingsResponse } from './oof-response.writer';
-import { OofGateway } from './oof.gateway';
-
-const EMPTY = { state: 'Disabled', externalAudience: 'All', startTime: null, endTime: null, internalReply: '', externalReply: '' } as const;
+import { OofClient } from './oof.client';
 
 @Injectable()
 export class SetUserOofSettingsHandler implements EwsOperationHandler {
   readonly operation = 'SetUserOofSettingsRequest';
 
   constructor(
-    private readonly oof: OofGateway,
+    private readonly oof: OofClient,
     private readonly acting: ActingMailboxResolver,
   ) {}
 
@@ -26,7 +25,7 @@ export class SetUserOofSettingsHandler implements EwsOperationHandler {
       const mailbox = acting.mailbox.smtpAddress;
       // Only a partial change needs the stored settings (one more round trip, to the owner: a
       // read-modify-write should not start from a replica's possibly lagging copy).
-      const current = isCompleteChange(change) ? EMPTY : (await this.oof.fetch(mailbox)).settings;
+      const current = isCompleteChange(change) ? DISABLED_OOF_SETTINGS : (await this.oof.fetch(mailbox)).settings;
       const next = applyOofChange(current, change);
       if (next.state === 'Scheduled' && (next.startTime === null || next.endTime === null)) {
         return setUserOofSettingsResponse({ responseCode: 'ErrorInvalidRequest', messageText: 'Scheduled out-of-office settings need a Duration.' });

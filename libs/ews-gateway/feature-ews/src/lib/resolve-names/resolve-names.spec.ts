@@ -2,8 +2,8 @@ import { ActingMailboxResolver } from '@parley/ews-gateway/auth';
 import type { DirectoryRepository, DirectoryUser } from '@parley/directory';
 import { FolderIds } from '../folders/folder-ids';
 import { MailboxFolders } from '../folders/mailbox-folders.service';
-import type { CalendarGateway } from '../calendar/calendar.gateway';
-import { bodyXml, directoryUser, operationContext } from '../test-context';
+import type { CalendarClient } from '../calendar/calendar.client';
+import { bodyXml, directoryUser, operationContext } from '../../../test/ews-operation-fixtures';
 import { MAX_RESOLUTIONS, ResolveNamesHandler } from './resolve-names.handler';
 
 const alice = directoryUser('alice@parley.test', 'Alice Archer', { phoneExtension: '1001' });
@@ -25,7 +25,7 @@ class FakeDirectory {
 
 const ids = new FolderIds({ idSecret: 'a-test-secret-that-is-long-enough-0123' });
 // ResolveNames only resolves folder ids: calendar-sync is never asked for counts.
-const folders = new MailboxFolders(ids, new ActingMailboxResolver({} as DirectoryRepository), {} as CalendarGateway);
+const folders = new MailboxFolders(ids, new ActingMailboxResolver({} as DirectoryRepository), {} as CalendarClient);
 
 async function resolve(request: string, users = [alice, albert, bob]) {
   const directory = new FakeDirectory(users);

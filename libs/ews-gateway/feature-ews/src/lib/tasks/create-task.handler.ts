@@ -7,7 +7,7 @@ import { readFolderRefs } from '../calendar/calendar-request.reader';
 import { requestTimeZone } from '../calendar/request-time-zone';
 import { TaskAccess } from './task-access';
 import { taskErrorMessage } from './task-error.mapper';
-import { TaskGateway } from './task.gateway';
+import { TaskClient } from './task.client';
 import { readTaskFields } from './task.reader';
 import { taskIdElement } from './task.writer';
 
@@ -17,7 +17,7 @@ export class CreateTaskHandler implements EwsOperationHandler {
   readonly operation = 'CreateItem';
 
   constructor(
-    private readonly tasks: TaskGateway,
+    private readonly tasks: TaskClient,
     private readonly access: TaskAccess,
   ) {}
 

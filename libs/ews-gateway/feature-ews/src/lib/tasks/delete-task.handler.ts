@@ -4,7 +4,7 @@ import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation'
 import { readDeleteItemDisposal } from '../item-request.reader';
 import { itemIdElements } from '../calendar/calendar-request.reader';
 import { taskErrorMessage } from './task-error.mapper';
-import { TaskGateway } from './task.gateway';
+import { TaskClient } from './task.client';
 import { readTaskId } from './task-id.reader';
 
 /**
@@ -16,7 +16,7 @@ import { readTaskId } from './task-id.reader';
 export class DeleteTaskHandler implements EwsOperationHandler {
   readonly operation = 'DeleteItem';
 
-  constructor(private readonly tasks: TaskGateway) {}
+  constructor(private readonly tasks: TaskClient) {}
 
   async handle({ request, acting }: EwsOperationContext): Promise<XmlNode> {
     const body = request.body;

@@ -9,7 +9,7 @@ import { requestTimeZone, type RequestTimeZone } from '../calendar/request-time-
 import { UnsupportedRestriction } from '../restriction/search-expression.reader';
 import { TaskAccess } from './task-access';
 import { taskErrorMessage } from './task-error.mapper';
-import { TaskGateway } from './task.gateway';
+import { TaskClient } from './task.client';
 import { readTaskQuery, type TaskQuery } from './task-query.reader';
 import { readTaskShape, taskElement } from './task.writer';
 
@@ -32,7 +32,7 @@ export class FindTaskHandler implements EwsOperationHandler {
   readonly operation = 'FindItem';
 
   constructor(
-    private readonly tasks: TaskGateway,
+    private readonly tasks: TaskClient,
     private readonly access: TaskAccess,
   ) {}
 

@@ -4,7 +4,7 @@ import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation'
 import { itemIdElements } from '../calendar/calendar-request.reader';
 import { TaskAccess } from './task-access';
 import { taskErrorMessage } from './task-error.mapper';
-import { TaskGateway } from './task.gateway';
+import { TaskClient } from './task.client';
 import { readTaskId } from './task-id.reader';
 import { readTaskShape, taskElement } from './task.writer';
 
@@ -14,7 +14,7 @@ export class GetTaskHandler implements EwsOperationHandler {
   readonly operation = 'GetItem';
 
   constructor(
-    private readonly tasks: TaskGateway,
+    private readonly tasks: TaskClient,
     private readonly access: TaskAccess,
   ) {}
 

@@ -1,19 +1,20 @@
-import { findTasksRequestSchema, type CalendarItemView, type TaskView } from '@parley/contracts';
+import { CommandErrorCodes, findTasksRequestSchema, Topics, type CalendarItemView, type TaskView } from '@parley/contracts';
+import { CommandRefusedError } from '@parley/messaging';
 import { ActingMailboxResolver, type ActingMailbox } from '@parley/ews-gateway/auth';
 import { el, NS, operationResponse, readSoapRequest } from '@parley/ews-gateway/soap';
 import { CalendarAccess } from '../calendar/calendar-access';
-import type { CalendarGateway } from '../calendar/calendar.gateway';
+import type { CalendarClient } from '../calendar/calendar.client';
 import { FindDeletedItemsHandler } from '../deleted-items/find-deleted-items.handler';
 import { FolderIds } from '../folders/folder-ids';
-import { bodyXml, directoryUser, M, T } from '../test-context';
+import { bodyXml, directoryUser, M, T } from '../../../test/ews-operation-fixtures';
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
 import { CreateTaskHandler } from './create-task.handler';
 import { DeleteTaskHandler } from './delete-task.handler';
 import { FindTaskHandler } from './find-task.handler';
 import { GetTaskHandler } from './get-task.handler';
-import { CreateItemRouter, FindItemRouter, GetItemRouter } from './item-routing';
+import { CreateItemRouter, FindItemRouter, GetItemRouter } from '../items/item-operation.routers';
 import { TaskAccess } from './task-access';
-import { TaskCommandRefused, type TaskGateway } from './task.gateway';
+import type { TaskClient } from './task.client';
 import { UpdateTaskHandler } from './update-task.handler';
 
 const alice = directoryUser('alice@parley.test', 'Alice');
@@ -53,7 +54,7 @@ function view(extra: Partial<TaskView> = {}): TaskView {
   };
 }
 
-function fakeTasks(overrides: Partial<Record<keyof TaskGateway, jest.Mock>> = {}) {
+function fakeTasks(overrides: Partial<Record<keyof TaskClient, jest.Mock>> = {}) {
   return {
     create: jest.fn(async () => view({ id: 'TNew', changeKey: 'CKnew' })),
     update: jest.fn(async () => view({ changeKey: 'CK2' })),
@@ -61,7 +62,7 @@ function fakeTasks(overrides: Partial<Record<keyof TaskGateway, jest.Mock>> = {}
     get: jest.fn(async () => view()),
     find: jest.fn(async () => ({ items: [view()], totalItemsInView: 3, includesLastItemInRange: false, indexedPagingOffset: 1 })),
     ...overrides,
-  } as unknown as TaskGateway & { [K in keyof TaskGateway]: jest.Mock };
+  } as unknown as TaskClient & { [K in keyof TaskClient]: jest.Mock };
 }
 
 describe('CreateItem (tasks)', () => {
@@ -130,7 +131,7 @@ describe('GetItem and FindItem (tasks)', () => {
   });
 
   it('maps ItemNotFound and refuses occurrence ids of tasks', async () => {
-    const tasks = fakeTasks({ get: jest.fn(async () => Promise.reject(new TaskCommandRefused('ItemNotFound', 'no'))) });
+    const tasks = fakeTasks({ get: jest.fn(async () => Promise.reject(new CommandRefusedError(Topics.calendarTaskGetRequest, CommandErrorCodes.itemNotFound, 'no'))) });
     const ids = `<t:ItemId Id="${TASK_ID}"/><t:OccurrenceItemId RecurringMasterId="${TASK_ID}" InstanceIndex="1"/>`;
     const xml = bodyXml(await new GetTaskHandler(tasks, access).handle(context(`<m:GetItem><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:ItemIds>${ids}</m:ItemIds></m:GetItem>`)));
     expect(xml.match(/<m:ResponseCode>\w+<\/m:ResponseCode>/g)).toEqual(['<m:ResponseCode>ErrorItemNotFound</m:ResponseCode>', '<m:ResponseCode>ErrorInvalidOperation</m:ResponseCode>']);
@@ -281,7 +282,7 @@ describe('UpdateItem and DeleteItem (tasks)', () => {
   });
 
   it('answers a stale change key with ErrorIrresolvableConflict and refuses fields it cannot change', async () => {
-    const tasks = fakeTasks({ update: jest.fn(async () => Promise.reject(new TaskCommandRefused('Conflict', 'stale'))) });
+    const tasks = fakeTasks({ update: jest.fn(async () => Promise.reject(new CommandRefusedError(Topics.calendarTaskUpdateRequest, CommandErrorCodes.conflict, 'stale'))) });
     const set = '<t:SetItemField><t:FieldURI FieldURI="item:Subject"/><t:Task><t:Subject>x</t:Subject></t:Task></t:SetItemField>';
     expect(bodyXml(await new UpdateTaskHandler(tasks).handle(context(update('old', set))))).toContain('<m:ResponseCode>ErrorIrresolvableConflict</m:ResponseCode>');
     const owner = '<t:SetItemField><t:FieldURI FieldURI="task:Owner"/><t:Task><t:Owner>x</t:Owner></t:Task></t:SetItemField>';
@@ -336,7 +337,7 @@ describe('Deleted Items (calendar items and tasks moved there)', () => {
     const taskList = ['T0', 'T1', 'T2'].map((subject) => view({ id: `${TASK_ID}${subject}`, subject, folder: 'deleteditems' }));
     const calendar = {
       findDeleted: jest.fn(async (_: string, offset: number, max: number) => ({ items: cal.slice(offset, offset + max), total: cal.length })),
-    } as unknown as CalendarGateway & { findDeleted: jest.Mock };
+    } as unknown as CalendarClient & { findDeleted: jest.Mock };
     const tasks = fakeTasks({
       find: jest.fn(async (_: string, p: { offset: number; maxEntries: number }) => ({
         items: taskList.slice(p.offset, p.offset + p.maxEntries),

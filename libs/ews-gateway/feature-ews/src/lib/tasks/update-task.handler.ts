@@ -6,7 +6,7 @@ import { oneOf } from '../calendar/calendar-item.reader';
 import { CalendarItemException } from '../calendar/calendar.exception';
 import { requestTimeZone, type RequestTimeZone } from '../calendar/request-time-zone';
 import { taskErrorMessage } from './task-error.mapper';
-import { TaskGateway } from './task.gateway';
+import { TaskClient } from './task.client';
 import { readTaskId } from './task-id.reader';
 import { readTaskFields } from './task.reader';
 import { taskIdElement } from './task.writer';
@@ -40,7 +40,7 @@ interface TaskChange {
 export class UpdateTaskHandler implements EwsOperationHandler {
   readonly operation = 'UpdateItem';
 
-  constructor(private readonly tasks: TaskGateway) {}
+  constructor(private readonly tasks: TaskClient) {}
 
   async handle({ request, acting }: EwsOperationContext): Promise<XmlNode> {
     const body = request.body;

@@ -1,5 +1,5 @@
 import { windowsTimeZoneIds } from '@parley/calendar-time';
-import { bodyXml, directoryUser, operationContext } from '../test-context';
+import { bodyXml, directoryUser, operationContext } from '../../../test/ews-operation-fixtures';
 import { GetServerTimeZonesHandler } from './get-server-time-zones.handler';
 import { minutesDuration } from './get-server-time-zones.writer';
 import { serverTimeZone, serverTimeZones } from './time-zone-rules';

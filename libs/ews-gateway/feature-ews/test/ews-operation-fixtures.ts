@@ -1,9 +1,9 @@
 import type { ActingMailbox } from '@parley/ews-gateway/auth';
 import type { DirectoryUser } from '@parley/directory';
 import { readSoapRequest, soapEnvelope, writeXml, type XmlNode } from '@parley/ews-gateway/soap';
-import type { EwsOperationContext } from './ews-operation';
+import type { EwsOperationContext } from '../src/lib/ews-operation';
 
-// Test helpers for the operation specs (not exported from the lib).
+// Fixtures for the operation specs: a parsed request as a given mailbox, the answer as the wire carries it.
 export const M = 'http://schemas.microsoft.com/exchange/services/2006/messages';
 export const T = 'http://schemas.microsoft.com/exchange/services/2006/types';
 

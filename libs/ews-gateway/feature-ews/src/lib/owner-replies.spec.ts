@@ -3,19 +3,19 @@ import { Logger } from '@nestjs/common';
 import type { CalendarItemView, Envelope, OofView, TaskView } from '@parley/contracts';
 import { Topics } from '@parley/contracts';
 import { ActingMailboxResolver, type EwsAuthenticator } from '@parley/ews-gateway/auth';
-import { CommandBus, InvalidReplyError } from '@parley/messaging';
+import { CommandBus, CommandRefusedError, InvalidReplyError } from '@parley/messaging';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CalendarAccess } from './calendar/calendar-access';
-import { CalendarGateway } from './calendar/calendar.gateway';
+import { CalendarClient } from './calendar/calendar.client';
 import { GetItemHandler } from './calendar/get-item.handler';
 import { EwsRequestService } from './ews-request.service';
 import { FolderIds } from './folders/folder-ids';
 import { GetUserOofSettingsHandler } from './oof/get-user-oof-settings.handler';
 import { OofReadModel } from './oof/oof-read-model';
-import { OofGateway } from './oof/oof.gateway';
-import { TaskGateway } from './tasks/task.gateway';
-import { directoryUser, M, T } from './test-context';
+import { OofClient } from './oof/oof.client';
+import { TaskClient } from './tasks/task.client';
+import { directoryUser, M, T } from '../../test/ews-operation-fixtures';
 import { FreeBusyCache } from './availability/free-busy-cache';
 
 /** Off: these tests are about the replies themselves. */
@@ -102,53 +102,53 @@ interface Case {
 }
 
 const cases: Record<string, Case> = {
-  'calendar create': { call: (b) => new CalendarGateway(b, noFreeBusyCache()).create(mailbox, { start: at, end: at }), topic: Topics.calendarItemCreateRequest, good: calendarItem, bad: { ...calendarItem, start: 'soon' }, badPath: 'value.start' },
-  'calendar update': { call: (b) => new CalendarGateway(b, noFreeBusyCache()).update(mailbox, { itemId: 'AAMkItem1' }), topic: Topics.calendarItemUpdateRequest, good: calendarItem, bad: { ...calendarItem, revision: '2' }, badPath: 'value.revision' },
-  'calendar delete': { call: (b) => new CalendarGateway(b, noFreeBusyCache()).delete(mailbox, 'AAMkItem1'), topic: Topics.calendarItemDeleteRequest, good: { deleted: 'item', id: 'AAMkItem1', changeKey: null }, bad: { deleted: 'everything', id: 'AAMkItem1', changeKey: null }, badPath: 'value.deleted' },
-  'calendar move': { call: (b) => new CalendarGateway(b, noFreeBusyCache()).move(mailbox, 'AAMkItem1', 'calendar'), topic: Topics.calendarItemMoveRequest, good: { ...calendarItem, folder: 'calendar' }, bad: { ...calendarItem, folder: 'inbox' }, badPath: 'value.folder' },
+  'calendar create': { call: (b) => new CalendarClient(b, noFreeBusyCache()).create(mailbox, { start: at, end: at }), topic: Topics.calendarItemCreateRequest, good: calendarItem, bad: { ...calendarItem, start: 'soon' }, badPath: 'value.start' },
+  'calendar update': { call: (b) => new CalendarClient(b, noFreeBusyCache()).update(mailbox, { itemId: 'AAMkItem1' }), topic: Topics.calendarItemUpdateRequest, good: calendarItem, bad: { ...calendarItem, revision: '2' }, badPath: 'value.revision' },
+  'calendar delete': { call: (b) => new CalendarClient(b, noFreeBusyCache()).delete(mailbox, 'AAMkItem1'), topic: Topics.calendarItemDeleteRequest, good: { deleted: 'item', id: 'AAMkItem1', changeKey: null }, bad: { deleted: 'everything', id: 'AAMkItem1', changeKey: null }, badPath: 'value.deleted' },
+  'calendar move': { call: (b) => new CalendarClient(b, noFreeBusyCache()).move(mailbox, 'AAMkItem1', 'calendar'), topic: Topics.calendarItemMoveRequest, good: { ...calendarItem, folder: 'calendar' }, bad: { ...calendarItem, folder: 'inbox' }, badPath: 'value.folder' },
   'calendar respond': {
-    call: (b) => new CalendarGateway(b, noFreeBusyCache()).respond(mailbox, 'AAMkItem1', 'Accept', 'SendAndSaveCopy'),
+    call: (b) => new CalendarClient(b, noFreeBusyCache()).respond(mailbox, 'AAMkItem1', 'Accept', 'SendAndSaveCopy'),
     topic: Topics.calendarItemRespondRequest,
     good: calendarItem,
     bad: { ...calendarItem, myResponseType: 'Maybe' },
     badPath: 'value.myResponseType',
   },
-  'calendar get': { call: (b) => new CalendarGateway(b, noFreeBusyCache()).get(mailbox, { by: 'id', itemId: 'AAMkItem1' }), topic: Topics.calendarItemGetRequest, good: calendarItem, bad: { ...calendarItem, organizer: null }, badPath: 'value.organizer' },
+  'calendar get': { call: (b) => new CalendarClient(b, noFreeBusyCache()).get(mailbox, { by: 'id', itemId: 'AAMkItem1' }), topic: Topics.calendarItemGetRequest, good: calendarItem, bad: { ...calendarItem, organizer: null }, badPath: 'value.organizer' },
   'calendar get (an attendee copy of a meeting)': {
-    call: (b) => new CalendarGateway(b, noFreeBusyCache()).get(mailbox, { by: 'id', itemId: 'AAMkItem1' }),
+    call: (b) => new CalendarClient(b, noFreeBusyCache()).get(mailbox, { by: 'id', itemId: 'AAMkItem1' }),
     topic: Topics.calendarItemGetRequest,
     good: { ...calendarItem, isMeeting: true, isCancelled: true, myResponseType: 'NoResponseReceived', meetingUid: 'uid-1' },
     bad: { ...calendarItem, isMeeting: true, myResponseType: 'Maybe' },
     badPath: 'value.myResponseType',
   },
   'calendar find': {
-    call: (b) => new CalendarGateway(b, noFreeBusyCache()).find(mailbox, at, '2031-03-04T09:00:00.000Z', undefined),
+    call: (b) => new CalendarClient(b, noFreeBusyCache()).find(mailbox, at, '2031-03-04T09:00:00.000Z', undefined),
     topic: Topics.calendarItemFindRequest,
     good: { items: [calendarItem], totalItemsInView: 1, includesLastItemInRange: true },
     bad: { items: [calendarItem, { ...calendarItem, itemType: 'Meeting' }], totalItemsInView: 2, includesLastItemInRange: true },
     badPath: 'value.items.1.itemType',
   },
   'free/busy': {
-    call: (b) => new CalendarGateway(b, noFreeBusyCache()).freeBusy(freeBusyRequest),
+    call: (b) => new CalendarClient(b, noFreeBusyCache()).freeBusy(freeBusyRequest),
     topic: Topics.calendarFreeBusyGetRequest,
     good: { results: [{ mailbox, ok: true, view: { viewType: 'FreeBusy', mergedFreeBusy: null, calendarEvents: [], workingHours: null } }] },
     bad: { results: [{ mailbox, ok: true, view: { viewType: 'FreeBusy', mergedFreeBusy: null, calendarEvents: [{ start: at, end: at, busyType: 'Away', details: null }], workingHours: null } }] },
     badPath: 'value.results.0.view.calendarEvents.0.busyType',
   },
-  'task create': { call: (b) => new TaskGateway(b).create(mailbox, { subject: 'Write report' }), topic: Topics.calendarTaskCreateRequest, good: task, bad: { ...task, percentComplete: 140 }, badPath: 'value.percentComplete' },
-  'task update': { call: (b) => new TaskGateway(b).update(mailbox, { itemId: task.id }), topic: Topics.calendarTaskUpdateRequest, good: task, bad: { ...task, status: 'Done' }, badPath: 'value.status' },
-  'task delete': { call: (b) => new TaskGateway(b).delete(mailbox, task.id), topic: Topics.calendarTaskDeleteRequest, good: { id: task.id }, bad: {}, badPath: 'value.id' },
-  'task move': { call: (b) => new TaskGateway(b).move(mailbox, task.id, 'tasks'), topic: Topics.calendarTaskMoveRequest, good: { ...task, folder: 'tasks' }, bad: { ...task, folder: 'calendar' }, badPath: 'value.folder' },
-  'task get': { call: (b) => new TaskGateway(b).get(mailbox, task.id), topic: Topics.calendarTaskGetRequest, good: task, bad: { ...task, isComplete: 'no' }, badPath: 'value.isComplete' },
+  'task create': { call: (b) => new TaskClient(b).create(mailbox, { subject: 'Write report' }), topic: Topics.calendarTaskCreateRequest, good: task, bad: { ...task, percentComplete: 140 }, badPath: 'value.percentComplete' },
+  'task update': { call: (b) => new TaskClient(b).update(mailbox, { itemId: task.id }), topic: Topics.calendarTaskUpdateRequest, good: task, bad: { ...task, status: 'Done' }, badPath: 'value.status' },
+  'task delete': { call: (b) => new TaskClient(b).delete(mailbox, task.id), topic: Topics.calendarTaskDeleteRequest, good: { id: task.id }, bad: {}, badPath: 'value.id' },
+  'task move': { call: (b) => new TaskClient(b).move(mailbox, task.id, 'tasks'), topic: Topics.calendarTaskMoveRequest, good: { ...task, folder: 'tasks' }, bad: { ...task, folder: 'calendar' }, badPath: 'value.folder' },
+  'task get': { call: (b) => new TaskClient(b).get(mailbox, task.id), topic: Topics.calendarTaskGetRequest, good: task, bad: { ...task, isComplete: 'no' }, badPath: 'value.isComplete' },
   'task find': {
-    call: (b) => new TaskGateway(b).find(mailbox, { offset: 0, maxEntries: 10, basePoint: 'Beginning' }),
+    call: (b) => new TaskClient(b).find(mailbox, { offset: 0, maxEntries: 10, basePoint: 'Beginning' }),
     topic: Topics.calendarTaskFindRequest,
     good: { items: [task], totalItemsInView: 1, includesLastItemInRange: true, indexedPagingOffset: 1 },
     bad: { items: [task], totalItemsInView: 1, includesLastItemInRange: true },
     badPath: 'value.indexedPagingOffset',
   },
-  'OOF get': { call: (b) => new OofGateway(b, new OofReadModel()).get(mailbox), topic: Topics.oofGetRequest, good: oof, bad: { ...oof, settings: { ...oof.settings, state: 'Away' } }, badPath: 'value.settings.state' },
-  'OOF set': { call: (b) => new OofGateway(b, new OofReadModel()).set(mailbox, oof.settings), topic: Topics.oofSetRequest, good: oof, bad: { ...oof, revision: -1 }, badPath: 'value.revision' },
+  'OOF get': { call: (b) => new OofClient(b, new OofReadModel()).get(mailbox), topic: Topics.oofGetRequest, good: oof, bad: { ...oof, settings: { ...oof.settings, state: 'Away' } }, badPath: 'value.settings.state' },
+  'OOF set': { call: (b) => new OofClient(b, new OofReadModel()).set(mailbox, oof.settings), topic: Topics.oofSetRequest, good: oof, bad: { ...oof, revision: -1 }, badPath: 'value.revision' },
 };
 
 describe('replies from calendar-sync are checked against the contracts', () => {
@@ -163,10 +163,29 @@ describe('replies from calendar-sync are checked against the contracts', () => {
     expect((error as Error).message).toContain(`invalid reply to ${c.topic}: ${c.badPath}: `);
   });
 
+  it.each(Object.entries(cases))('%s: a refusal is a CommandRefusedError with the topic, the code and the message', async (_label, c) => {
+    const error = await c.call(new ScriptedOwner({ [c.topic]: { ok: false, error: { code: 'ItemNotFound', message: 'no such thing' } } })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CommandRefusedError);
+    expect(error).toMatchObject({ topic: c.topic, code: 'ItemNotFound', message: 'no such thing' });
+  });
+
+  it.each(Object.entries(cases))('%s: a refusal with a code outside the contract is an InvalidReplyError', async (_label, c) => {
+    const error = await c.call(new ScriptedOwner({ [c.topic]: { ok: false, error: { code: 'ItemGone', message: 'newer owner' } } })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidReplyError);
+    expect(error).toMatchObject({ topic: c.topic, issues: [expect.objectContaining({ path: 'error.code' })] });
+  });
+
   it('keeps an invalid OOF reply out of the read model', async () => {
     const model = new OofReadModel();
-    const gateway = new OofGateway(new ScriptedOwner({ [Topics.oofSetRequest]: { ok: true, value: { ...oof, active: 'yes' } } }), model);
-    await expect(gateway.set(mailbox, oof.settings)).rejects.toBeInstanceOf(InvalidReplyError);
+    const client = new OofClient(new ScriptedOwner({ [Topics.oofSetRequest]: { ok: true, value: { ...oof, active: 'yes' } } }), model);
+    await expect(client.set(mailbox, oof.settings)).rejects.toBeInstanceOf(InvalidReplyError);
+    expect(model.lookup(mailbox)).toBeUndefined();
+  });
+
+  it('keeps a refused OOF write out of the read model', async () => {
+    const model = new OofReadModel();
+    const client = new OofClient(new ScriptedOwner({ [Topics.oofSetRequest]: { ok: false, error: { code: 'InvalidRequest', message: 'invalid payload' } } }), model);
+    await expect(client.set(mailbox, oof.settings)).rejects.toMatchObject({ code: 'InvalidRequest' });
     expect(model.lookup(mailbox)).toBeUndefined();
   });
 });
@@ -185,8 +204,8 @@ describe('an invalid reply reaches the EWS client as ErrorInternalServerError', 
   beforeAll(async () => {
     const authenticator = { authenticate: async () => alice } as unknown as EwsAuthenticator;
     const acting = { resolve: async () => ({ caller: alice, mailbox: alice, impersonating: false }) } as unknown as ActingMailboxResolver;
-    const handlers = [new GetItemHandler(new CalendarGateway(owner, noFreeBusyCache()), new CalendarAccess(resolver, folderIds)), new GetUserOofSettingsHandler(new OofGateway(owner, new OofReadModel()), resolver)];
-    const ews = new EwsRequestService(authenticator, acting, new ClientAddressResolver(), { bodyLimitBytes: 1_000_000, bodyTimeoutMs: 30_000, bearerEnabled: false, idSecret: 'test-secret', freeBusyCacheTtlMs: 0 }, handlers);
+    const handlers = [new GetItemHandler(new CalendarClient(owner, noFreeBusyCache()), new CalendarAccess(resolver, folderIds)), new GetUserOofSettingsHandler(new OofClient(owner, new OofReadModel()), resolver)];
+    const ews = new EwsRequestService(authenticator, acting, new ClientAddressResolver(), { bodyLimitBytes: 1_000_000, bodyTimeoutMs: 30_000, xmlLimits: {}, batchLimits: { maxItems: 1000, maxMailboxes: 100 }, bearerEnabled: false, idSecret: 'test-secret', freeBusyCacheTtlMs: 0 }, handlers);
     server = createServer((req, res) => void ews.post(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/EWS/Exchange.asmx`;

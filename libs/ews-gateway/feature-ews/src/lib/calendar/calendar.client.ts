@@ -22,33 +22,23 @@ import {
   type MessageDisposition,
   respondToMeetingReplySchema,
   type MoveCalendarItemRequest,
-  type Reply,
   Topics,
   type UpdateCalendarItemRequest,
 } from '@parley/contracts';
 import { CommandBus } from '@parley/messaging';
 import { FreeBusyCache } from '../availability/free-busy-cache';
 
-/** calendar-sync refused the command (its reply carried an error code, e.g. `ItemNotFound`). */
-export class CalendarCommandRefused extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'CalendarCommandRefused';
-  }
-}
-
 export type CalendarUpdate = Omit<UpdateCalendarItemRequest, 'mailbox' | 'conflictResolution' | 'set' | 'delete' | 'sendMeetingInvitationsOrCancellations'> &
   Partial<Pick<UpdateCalendarItemRequest, 'conflictResolution' | 'set' | 'delete' | 'sendMeetingInvitationsOrCancellations'>>;
 
 /**
  * Calendars live in calendar-sync; the gateway reaches them by request/reply on the bus. Every reply
- * is checked against its contract schema by `CommandBus.request` (`InvalidReplyError` otherwise).
+ * is checked against its contract schema by `CommandBus.request` (`InvalidReplyError` otherwise);
+ * a refusal is `CommandRefusedError` (see `calendarErrorMessage`). Writes drop the mailbox's cached
+ * free/busy on this replica.
  */
 @Injectable()
-export class CalendarGateway {
+export class CalendarClient {
   constructor(
     private readonly commands: CommandBus,
     private readonly freeBusyCache: FreeBusyCache,
@@ -56,38 +46,38 @@ export class CalendarGateway {
 
   /** Unless SendToNone, calendar-sync also places the meeting on the attendees' calendars it holds. */
   async create(mailbox: string, item: CalendarItemInput, sendMeetingInvitations: MeetingSendMode = 'SendToNone'): Promise<CalendarItemView> {
-    return this.writing(mailbox, this.commands.request(Topics.calendarItemCreateRequest, mailbox, { mailbox, item, sendMeetingInvitations }, calendarItemViewSchema));
+    return this.writeInvalidatingFreeBusy(mailbox, this.commands.request(Topics.calendarItemCreateRequest, mailbox, { mailbox, item, sendMeetingInvitations }, calendarItemViewSchema));
   }
 
   async update(mailbox: string, update: CalendarUpdate): Promise<CalendarItemView> {
-    return this.writing(mailbox, this.commands.request(Topics.calendarItemUpdateRequest, mailbox, { mailbox, ...update }, calendarItemViewSchema));
+    return this.writeInvalidatingFreeBusy(mailbox, this.commands.request(Topics.calendarItemUpdateRequest, mailbox, { mailbox, ...update }, calendarItemViewSchema));
   }
 
   async delete(mailbox: string, itemId: string, disposal: Disposal = 'HardDelete', sendMeetingCancellations: MeetingSendMode = 'SendToNone'): Promise<DeleteCalendarItemReply> {
-    return this.writing(mailbox, this.commands.request(Topics.calendarItemDeleteRequest, mailbox, { mailbox, itemId, disposal, sendMeetingCancellations }, deleteCalendarItemReplySchema));
+    return this.writeInvalidatingFreeBusy(mailbox, this.commands.request(Topics.calendarItemDeleteRequest, mailbox, { mailbox, itemId, disposal, sendMeetingCancellations }, deleteCalendarItemReplySchema));
   }
 
   /** MoveItem: a single item or series between the Calendar and Deleted Items (an occurrence id is refused with `InvalidOperation`). */
   async move(mailbox: string, itemId: string, to: MoveCalendarItemRequest['to']): Promise<CalendarItemView> {
-    return this.writing(mailbox, this.commands.request(Topics.calendarItemMoveRequest, mailbox, { mailbox, itemId, to }, calendarItemViewSchema));
+    return this.writeInvalidatingFreeBusy(mailbox, this.commands.request(Topics.calendarItemMoveRequest, mailbox, { mailbox, itemId, to }, calendarItemViewSchema));
   }
 
   /** The attendee answers a meeting on its copy; unless SaveOnly, the organizer's item records the answer. */
   async respond(mailbox: string, itemId: string, response: MeetingResponse, messageDisposition: MessageDisposition): Promise<CalendarItemView> {
-    return this.writing(mailbox, this.commands.request(Topics.calendarItemRespondRequest, mailbox, { mailbox, itemId, response, messageDisposition }, respondToMeetingReplySchema));
+    return this.writeInvalidatingFreeBusy(mailbox, this.commands.request(Topics.calendarItemRespondRequest, mailbox, { mailbox, itemId, response, messageDisposition }, respondToMeetingReplySchema));
   }
 
   async get(mailbox: string, target: CalendarItemTarget): Promise<CalendarItemView> {
-    return unwrap(await this.commands.request(Topics.calendarItemGetRequest, mailbox, { mailbox, target }, calendarItemViewSchema));
+    return this.commands.request(Topics.calendarItemGetRequest, mailbox, { mailbox, target }, calendarItemViewSchema);
   }
 
   async find(mailbox: string, start: string, end: string, maxEntries: number | undefined): Promise<FindCalendarItemsReply> {
-    return unwrap(await this.commands.request(Topics.calendarItemFindRequest, mailbox, { mailbox, start, end, maxEntries }, findCalendarItemsReplySchema));
+    return this.commands.request(Topics.calendarItemFindRequest, mailbox, { mailbox, start, end, maxEntries }, findCalendarItemsReplySchema);
   }
 
   /** The calendar items in the mailbox's Deleted Items, `maxEntries` (0: only the total) from `offset`. */
   async findDeleted(mailbox: string, offset: number, maxEntries: number): Promise<FindDeletedCalendarItemsReply> {
-    return unwrap(await this.commands.request(Topics.calendarItemFindDeletedRequest, mailbox, { mailbox, offset, maxEntries }, findDeletedCalendarItemsReplySchema));
+    return this.commands.request(Topics.calendarItemFindDeletedRequest, mailbox, { mailbox, offset, maxEntries }, findDeletedCalendarItemsReplySchema);
   }
 
   /**
@@ -95,7 +85,7 @@ export class CalendarGateway {
    * `TotalCount`). Keyed by the mailbox, so it is answered after this caller's earlier writes.
    */
   async folderCounts(mailbox: string): Promise<FolderCountsReply> {
-    return unwrap(await this.commands.request(Topics.calendarFolderCountsGetRequest, mailbox, { mailbox }, folderCountsReplySchema));
+    return this.commands.request(Topics.calendarFolderCountsGetRequest, mailbox, { mailbox }, folderCountsReplySchema);
   }
 
   /**
@@ -107,25 +97,21 @@ export class CalendarGateway {
     const ticket = this.freeBusyCache.ticket(request);
     const cached = this.freeBusyCache.get(ticket);
     if (cached !== undefined) return cached;
-    const reply = unwrap(await this.commands.request(Topics.calendarFreeBusyGetRequest, randomUUID(), request, freeBusyReplySchema));
+    const reply = await this.commands.request(Topics.calendarFreeBusyGetRequest, randomUUID(), request, freeBusyReplySchema);
     this.freeBusyCache.put(ticket, request, reply);
     return reply;
   }
 
   /**
-   * A write through this replica: cached free/busy of the mailbox goes at once (read-your-writes),
-   * not only when the change event arrives; also after a failure or timeout, which may have applied.
+   * Runs a write and then drops the mailbox's cached free/busy on this replica at once
+   * (read-your-writes), not only when the change event arrives; also after a refusal or timeout,
+   * as the write may have been applied all the same.
    */
-  private async writing<T>(mailbox: string, reply: Promise<Reply<T>>): Promise<T> {
+  private async writeInvalidatingFreeBusy<T>(mailbox: string, write: Promise<T>): Promise<T> {
     try {
-      return unwrap(await reply);
+      return await write;
     } finally {
       this.freeBusyCache.invalidate(mailbox);
     }
   }
-}
-
-function unwrap<T>(reply: Reply<T>): T {
-  if (reply.ok) return reply.value;
-  throw new CalendarCommandRefused(reply.error.code, reply.error.message);
 }

@@ -10,13 +10,12 @@ import { GetItemHandler } from '../calendar/get-item.handler';
 import { UpdateItemHandler } from '../calendar/update-item.handler';
 import { readFolderRef } from '../calendar/calendar-request.reader';
 import { FindDeletedItemsHandler } from '../deleted-items/find-deleted-items.handler';
-import { CreateTaskHandler } from './create-task.handler';
-import { DeleteTaskHandler } from './delete-task.handler';
-import { FindTaskHandler } from './find-task.handler';
-import { GetTaskHandler } from './get-task.handler';
-import { TaskAccess } from './task-access';
-import { TaskGateway } from './task.gateway';
-import { UpdateTaskHandler } from './update-task.handler';
+import { CreateTaskHandler } from '../tasks/create-task.handler';
+import { DeleteTaskHandler } from '../tasks/delete-task.handler';
+import { FindTaskHandler } from '../tasks/find-task.handler';
+import { GetTaskHandler } from '../tasks/get-task.handler';
+import { TaskAccess } from '../tasks/task-access';
+import { UpdateTaskHandler } from '../tasks/update-task.handler';
 
 /**
  * The one place that decides whether an item operation is about calendar items or tasks.
@@ -144,5 +143,5 @@ export class FindItemRouter extends ItemOperationRouter {
   }
 }
 
+/** The EWS handlers of CreateItem, GetItem, DeleteItem, UpdateItem and FindItem. */
 export const itemOperationRouters = [CreateItemRouter, GetItemRouter, DeleteItemRouter, UpdateItemRouter, FindItemRouter];
-export const taskProviders = [TaskGateway, TaskAccess, CreateTaskHandler, GetTaskHandler, DeleteTaskHandler, UpdateTaskHandler, FindTaskHandler, FindDeletedItemsHandler];

@@ -1,0 +1,152 @@
+import { parseTrustedProxies } from '@parley/sign-in';
+import { hostname } from 'node:os';
+import { z } from 'zod';
+import { boolText, instanceName, intBetween, portNumber, retired, withDefault, withoutDefault } from './env-key';
+
+// The environment in parts, each the variables one concern reads. An app's schema is the parts its
+// services read (service-env.ts); a part that differs between apps takes the app's profile.
+
+/** What differs between the embedded app and a service running as its own process. */
+export interface AppProfile {
+  httpPort: number;
+  /** Loopback in the embedded app; the pod address for a service (Kubernetes scrapes the pod port). */
+  metrics: { host: string; port: number };
+  bus: 'inprocess' | 'kafka';
+  migrate: boolean;
+  /** The embedded app starts its own PostgreSQL and generates the id secret; a service needs both given. */
+  embedded: boolean;
+}
+
+export function httpEnv(app: AppProfile) {
+  return {
+    PARLEY_HTTP_HOST: withDefault(z.string().min(1), '127.0.0.1', 'address HTTP listens on'),
+    PARLEY_HTTP_PORT: withDefault(portNumber, String(app.httpPort), "HTTP port (health and the service's own endpoints)"),
+    PARLEY_HTTP_BODY_LIMIT_BYTES: withDefault(z.coerce.number().int().positive(), String(10 * 1024 * 1024), 'largest accepted HTTP request body'),
+    PARLEY_HTTP_BODY_TIMEOUT_MS: withDefault(
+      intBetween(1000, 600_000),
+      '30000',
+      'how long a request\'s head, and then its body, may take to arrive (1000–600000); past it `408` and the connection is closed (`docs/operations.md`, "The HTTP front")',
+    ),
+    PARLEY_HTTP_MAX_CONNECTIONS: withDefault(
+      intBetween(1, 1_000_000),
+      '4096',
+      'open HTTP connections at most per process; further ones are closed on accept (`parley_http_connections_dropped_total`); keep it under the file-descriptor limit',
+    ),
+  };
+}
+
+export function metricsEnv(app: AppProfile) {
+  return {
+    PARLEY_METRICS_HOST: withDefault(z.string().min(1), app.metrics.host, 'address of the `/metrics` listener (a service in a pod: the pod address, which Prometheus scrapes)'),
+    PARLEY_METRICS_PORT: withDefault(portNumber, String(app.metrics.port), 'port of the `/metrics` listener, never the same as `PARLEY_HTTP_PORT`; `0`: no metrics listener'),
+  };
+}
+
+export const loggingEnv = {
+  PARLEY_LOG_LEVEL: withDefault(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info', '`fatal` … `trace`, `silent`'),
+  PARLEY_LOG_FORMAT: withDefault(
+    z.enum(['auto', 'json', 'pretty']),
+    'auto',
+    '`json` (one JSON object per line), `pretty` (readable lines, pino-pretty) or `auto`: pretty when stdout is a terminal, JSON otherwise',
+  ),
+};
+
+export function busEnv(app: AppProfile) {
+  return {
+    PARLEY_BUS: withDefault(z.enum(['inprocess', 'kafka']), app.bus, 'message transport'),
+    KAFKA_BROKERS: withoutDefault(
+      z
+        .string()
+        .optional()
+        .transform((v) => (v ? v.split(',').map((b) => b.trim()).filter(Boolean) : []))
+        .refine((list) => list.every((b) => /^[^\s:]+:\d+$/.test(b)), 'must be a comma-separated list of host:port'),
+      '—',
+      '`host:port,…`; required with `PARLEY_BUS=kafka`',
+    ),
+    KAFKA_CLIENT_ID: withoutDefault(z.string().min(1).optional(), '`parley-<service>`', 'Kafka client id prefix'),
+    KAFKA_GROUP_PREFIX: withDefault(instanceName, 'parley', 'consumer groups are `<prefix>.<service>`; give each deployment on a shared cluster its own'),
+    KAFKA_PARTITIONS: withDefault(intBetween(1, 1000), '6', 'partitions of topics Parley creates'),
+    KAFKA_REPLICATION_FACTOR: withDefault(intBetween(1, 7), '1', 'replication factor of topics Parley creates'),
+    PARLEY_REQUEST_TIMEOUT_MS: withDefault(intBetween(100, 120_000), '5000', 'how long a command waits for its reply'),
+    PARLEY_INSTANCE_ID: withoutDefault(instanceName.prefault(() => `${hostname()}-${process.pid}`), '`<hostname>-<pid>`', 'names this replica (its reply consumer group)'),
+  };
+}
+
+/** `DATABASE_URL` alone: the admin CLI reads it without the pool and outbox settings. */
+export function databaseUrlEnv(whenUnset: string) {
+  return {
+    DATABASE_URL: withoutDefault(
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+        .optional(),
+      whenUnset,
+      '`postgres://…`; required for the separate services',
+    ),
+  };
+}
+
+export function databaseEnv(app: AppProfile) {
+  return {
+    ...databaseUrlEnv(app.embedded ? 'its own PostgreSQL' : 'required'),
+    PARLEY_DB_POOL_SIZE: withDefault(intBetween(1, 200), '10', 'connections per service database'),
+    PARLEY_DB_MIGRATE: withDefault(boolText, String(app.migrate), 'run migrations at start (otherwise run `main.js migrate`)'),
+    PARLEY_OUTBOX_POLL_MS: withDefault(intBetween(10, 60_000), '500', 'how often the outbox relay looks for rows other replicas committed'),
+    PARLEY_OUTBOX_BATCH_SIZE: withDefault(
+      intBetween(1, 10_000),
+      '1000',
+      'most outbox rows the relay publishes per transaction (larger drains a backlog faster, smaller keeps latency lower under load)',
+    ),
+  };
+}
+
+export const deadLetterEnv = {
+  PARLEY_DLQ_MAX_ATTEMPTS: withDefault(
+    intBetween(1, 20),
+    '5',
+    'deliveries of a consumed event whose handler fails transiently (the first included) before it is dead-lettered (`docs/architecture.md`, "Retries and dead letters")',
+  ),
+  PARLEY_DLQ_BACKOFF_MS: withDefault(intBetween(1, 5_000), '100', 'wait before the first retry of a failed event; each further wait doubles'),
+  PARLEY_DLQ_RETRY_BUDGET_MS: withDefault(
+    intBetween(0, 8_000),
+    '5000',
+    "longest time one event spends in retries before it is dead-lettered (at most `8000`: a Kafka partition waits meanwhile, and its consumer's session times out at 10 s)",
+  ),
+  PARLEY_DLQ_REPLAY_POLL_MS: withDefault(intBetween(100, 600_000), '2000', 'how often each consumer group looks for dead letters an operator asked to replay (`dlq replay`)'),
+};
+
+/** Failed-sign-in throttling and client addresses: read by every service that takes a password. */
+export const signInEnv = {
+  PARLEY_SIGN_IN_FAILURE_WINDOW_MS: withDefault(intBetween(1000, 86_400_000), '300000', 'sliding window over which failed password sign-ins (EWS, Autodiscover) count'),
+  PARLEY_SIGN_IN_MAX_FAILURES_PER_ACCOUNT_ADDRESS: withDefault(
+    intBetween(1, 100_000),
+    '10',
+    'failures of one account from one client address in the window before that pair is refused (EWS: `ErrorServerBusy`, HTTP 500, with `BackOffMilliseconds`); other addresses are not affected',
+  ),
+  PARLEY_SIGN_IN_MAX_FAILURES_PER_ADDRESS: withDefault(intBetween(1, 100_000), '100', 'failures from one client address (any accounts) in the window before that address is refused, likewise'),
+  PARLEY_SIGN_IN_ACCOUNT_DELAY_STEP_MS: withDefault(
+    intBetween(0, 60_000),
+    '250',
+    'delay each failure of an account (from any address, in the window) adds before its next password checks; an account is never refused for its own failures (`0`: no delay)',
+  ),
+  PARLEY_SIGN_IN_ACCOUNT_MAX_DELAY_MS: withDefault(intBetween(0, 60_000), '2000', 'cap of that delay'),
+  PARLEY_TRUSTED_PROXIES: withoutDefault(
+    z
+      .string()
+      .optional()
+      .transform((text, ctx) => {
+        try {
+          return parseTrustedProxies(text ?? '');
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: `must be a comma-separated list of addresses or CIDRs (${(error as Error).message})` });
+          return z.NEVER;
+        }
+      }),
+    '— (none)',
+    'comma-separated addresses or CIDRs (IPv4, IPv6) of the load balancers / ingress in front of the gateway; from them the client address is the right-most `X-Forwarded-For` entry that is not itself a trusted proxy, from anyone else `X-Forwarded-For` is ignored (`docs/operations.md`). Throttling and logs use that address',
+  ),
+  // Replaced by the PARLEY_SIGN_IN_* keys (one throttling for every protocol); refused rather than silently ignored.
+  PARLEY_EWS_AUTH_FAILURE_WINDOW_MS: retired('renamed to PARLEY_SIGN_IN_FAILURE_WINDOW_MS'),
+  PARLEY_EWS_AUTH_MAX_FAILURES_PER_ACCOUNT: retired('replaced by PARLEY_SIGN_IN_MAX_FAILURES_PER_ACCOUNT_ADDRESS (an account alone is never refused, see PARLEY_SIGN_IN_ACCOUNT_MAX_DELAY_MS)'),
+  PARLEY_EWS_AUTH_MAX_FAILURES_PER_ADDRESS: retired('renamed to PARLEY_SIGN_IN_MAX_FAILURES_PER_ADDRESS'),
+};

@@ -1,0 +1,61 @@
+import { Topic, Topics } from './topics';
+
+/** The services that meet on the bus (each runs alone or inside the embedded process). */
+export type ServiceName = 'ews-gateway' | 'calendar-sync' | 'presence-bridge' | 'voicemail-ingest';
+
+/**
+ * Who is on each end of a topic. An event's producer publishes it through its own outbox; a
+ * command's producer sends it and its one consumer, the owner, answers on the reply topic.
+ */
+export interface TopicRoute {
+  readonly producers: readonly ServiceName[];
+  readonly consumers: readonly ServiceName[];
+  /**
+   * For an event no service consumes yet: the later work that will. It is published already so the
+   * producer's side is tested and the history exists when that consumer arrives.
+   */
+  readonly consumedLater?: string;
+}
+
+const gatewayAsksCalendarSync: TopicRoute = { producers: ['ews-gateway'], consumers: ['calendar-sync'] };
+
+/**
+ * Every topic's route, checked against the code by `tools/topic-routes.spec.ts` (the services'
+ * `publish` / `request` calls and `@EventPattern` / `@MessagePattern` handlers). A new topic is a
+ * type error here until its route is written down.
+ */
+export const TopicRoutes: { readonly [T in Topic]: TopicRoute } = {
+  [Topics.oofSetRequest]: gatewayAsksCalendarSync,
+  [Topics.oofGetRequest]: gatewayAsksCalendarSync,
+  // The gateway's OOF read model; presence shows a user's OOF state.
+  [Topics.oofChanged]: { producers: ['calendar-sync'], consumers: ['ews-gateway', 'presence-bridge'] },
+  [Topics.presenceChanged]: {
+    producers: ['presence-bridge'],
+    consumers: [],
+    consumedLater: 'presence watchers: the presence fronts (JSON WebSocket, SIP/SIMPLE, Graph REST) of every presence-bridge replica',
+  },
+  [Topics.calendarItemCreateRequest]: gatewayAsksCalendarSync,
+  [Topics.calendarItemUpdateRequest]: gatewayAsksCalendarSync,
+  [Topics.calendarItemDeleteRequest]: gatewayAsksCalendarSync,
+  [Topics.calendarItemRespondRequest]: gatewayAsksCalendarSync,
+  [Topics.calendarItemGetRequest]: gatewayAsksCalendarSync,
+  [Topics.calendarItemFindRequest]: gatewayAsksCalendarSync,
+  [Topics.calendarItemFindDeletedRequest]: gatewayAsksCalendarSync,
+  [Topics.calendarItemMoveRequest]: gatewayAsksCalendarSync,
+  [Topics.calendarFreeBusyGetRequest]: gatewayAsksCalendarSync,
+  // The gateway's free/busy cache drops the answers a change covers.
+  [Topics.calendarWorkingHoursChanged]: { producers: ['calendar-sync'], consumers: ['ews-gateway'] },
+  [Topics.calendarItemChanged]: { producers: ['calendar-sync'], consumers: ['ews-gateway'] },
+  [Topics.calendarTaskCreateRequest]: gatewayAsksCalendarSync,
+  [Topics.calendarTaskUpdateRequest]: gatewayAsksCalendarSync,
+  [Topics.calendarTaskDeleteRequest]: gatewayAsksCalendarSync,
+  [Topics.calendarTaskGetRequest]: gatewayAsksCalendarSync,
+  [Topics.calendarTaskFindRequest]: gatewayAsksCalendarSync,
+  [Topics.calendarTaskMoveRequest]: gatewayAsksCalendarSync,
+  [Topics.calendarTaskChanged]: {
+    producers: ['calendar-sync'],
+    consumers: [],
+    consumedLater: "the gateway's EWS change feeds for the Tasks folder: Subscribe / GetEvents / GetStreamingEvents and SyncFolderItems",
+  },
+  [Topics.calendarFolderCountsGetRequest]: gatewayAsksCalendarSync,
+};
