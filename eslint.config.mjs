@@ -25,7 +25,9 @@ const scopes = [
 // Tests obey their project's matrix too; the one addition is the `type:testing` projects. Scopes
 // are unchanged, so a spec can no more reach another service's libs than the code it tests.
 const testLayers = layers.map((layer) =>
-  layer.onlyDependOnLibsWithTags.includes('*') ? layer : { ...layer, onlyDependOnLibsWithTags: [...layer.onlyDependOnLibsWithTags, 'type:testing'] },
+  layer.onlyDependOnLibsWithTags.includes('*')
+    ? layer
+    : { ...layer, onlyDependOnLibsWithTags: [...layer.onlyDependOnLibsWithTags, 'type:testing'] },
 );
 const moduleBoundaries = (depConstraints) => [
   'error',
@@ -43,7 +45,14 @@ export default [
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@parley/*/src/*', '@parley/*/*/src/*', '../../libs/*', '../../../libs/*'], message: 'Import a lib through its alias (its src/index.ts), never a deep path.' }] },
+        {
+          patterns: [
+            {
+              group: ['@parley/*/src/*', '@parley/*/*/src/*', '../../libs/*', '../../../libs/*'],
+              message: 'Import a lib through its alias (its src/index.ts), never a deep path.',
+            },
+          ],
+        },
       ],
     },
   },

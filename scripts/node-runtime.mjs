@@ -63,27 +63,40 @@ function cachedNodeBinDir() {
   const pkg = `node-${platform}-${process.arch}@${pinned}`;
   const integrity = PINNED_INTEGRITY[pkg];
   if (!platform || !integrity) {
-    fail(`this is Node ${process.version}; the project runs on Node ${pinned} (.node-version), and no pinned download exists for ${process.platform}-${process.arch}. Install Node ${pinned} (e.g. \`nvm install ${pinned}\`) and try again.`);
+    fail(
+      `this is Node ${process.version}; the project runs on Node ${pinned} (.node-version), and no pinned download exists for ${process.platform}-${process.arch}. Install Node ${pinned} (e.g. \`nvm install ${pinned}\`) and try again.`,
+    );
   }
   const target = process.env.PARLEY_NODE_CACHE || path.join(os.homedir(), '.cache', 'parley', `node-${pinned}-${platform}-${process.arch}`);
   const binDir = path.join(target, 'bin');
   if (existsSync(path.join(binDir, 'node'))) return binDir;
 
-  process.stderr.write(`node-runtime: this is Node ${process.version}; fetching Node ${pinned} (${pkg}, ~53 MB) from the npm registry into ${target} (once)\n`);
+  process.stderr.write(
+    `node-runtime: this is Node ${process.version}; fetching Node ${pinned} (${pkg}, ~53 MB) from the npm registry into ${target} (once)\n`,
+  );
   mkdirSync(path.dirname(target), { recursive: true });
   // Unpacked next to the target and renamed into place: a concurrent run never sees half a tree.
   const staging = mkdtempSync(`${target}.partial-`);
   try {
-    const packed = spawnSync('npm', ['pack', pkg, '--json', '--pack-destination', staging, '--loglevel=error'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-    if (packed.error || packed.status !== 0) fail(`\`npm pack ${pkg}\` failed${packed.error ? ` (${packed.error.message})` : ''}; install Node ${pinned} yourself or check the registry settings.`);
+    const packed = spawnSync('npm', ['pack', pkg, '--json', '--pack-destination', staging, '--loglevel=error'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    if (packed.error || packed.status !== 0)
+      fail(
+        `\`npm pack ${pkg}\` failed${packed.error ? ` (${packed.error.message})` : ''}; install Node ${pinned} yourself or check the registry settings.`,
+      );
     const tarball = path.join(staging, JSON.parse(packed.stdout)[0].filename);
     const actual = `sha512-${createHash('sha512').update(readFileSync(tarball)).digest('base64')}`;
     if (actual !== integrity) fail(`${pkg} from the registry has integrity ${actual}, expected ${integrity}; refusing to run it.`);
-    const unpacked = spawnSync('tar', ['-xzf', tarball, '-C', staging, '--strip-components=1', 'package/bin/node', 'package/LICENSE'], { stdio: 'inherit' });
+    const unpacked = spawnSync('tar', ['-xzf', tarball, '-C', staging, '--strip-components=1', 'package/bin/node', 'package/LICENSE'], {
+      stdio: 'inherit',
+    });
     if (unpacked.error || unpacked.status !== 0) fail(`unpacking ${tarball} failed`);
     rmSync(tarball);
     const reported = spawnSync(path.join(staging, 'bin', 'node'), ['--version'], { encoding: 'utf8' });
-    if (reported.stdout?.trim() !== `v${pinned}`) fail(`the fetched node does not run here (${reported.error?.message ?? reported.stderr?.trim() ?? 'no version'})`);
+    if (reported.stdout?.trim() !== `v${pinned}`)
+      fail(`the fetched node does not run here (${reported.error?.message ?? reported.stderr?.trim() ?? 'no version'})`);
     chmodSync(staging, 0o755);
     try {
       renameSync(staging, target);

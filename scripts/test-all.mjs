@@ -20,7 +20,9 @@ function step(name, command, args, extraEnv = {}) {
   process.stdout.write(`\n=== ${name}: ${command} ${args.join(' ')}\n`);
   const r = spawnSync(command, args, { stdio: 'inherit', env: { ...env, ...extraEnv } });
   const ok = r.status === 0;
-  process.stdout.write(`=== ${name}: ${ok ? 'ok' : `FAILED (exit ${r.status ?? r.signal})`} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  process.stdout.write(
+    `=== ${name}: ${ok ? 'ok' : `FAILED (exit ${r.status ?? r.signal})`} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+  );
   if (!ok) throw new Error(`${name} failed`);
 }
 
@@ -36,7 +38,9 @@ async function requirePostgres() {
     await client.connect();
     await client.query('SELECT 1');
   } catch (error) {
-    fail(`PostgreSQL is required at ${url} (${error.message}).\nInstall and start PostgreSQL 15+ (trust or password auth), or set PARLEY_TEST_DATABASE_URL.`);
+    fail(
+      `PostgreSQL is required at ${url} (${error.message}).\nInstall and start PostgreSQL 15+ (trust or password auth), or set PARLEY_TEST_DATABASE_URL.`,
+    );
   } finally {
     await client.end().catch(() => undefined);
   }
@@ -44,7 +48,8 @@ async function requirePostgres() {
 
 function requireTool(tool, args, hint) {
   const r = spawnSync(tool, args, { encoding: 'utf8' });
-  if (r.error || r.status !== 0) fail(`${tool} is required to run the Kafka test broker: ${hint}\n(or set KAFKA_BROKERS to an existing cluster)`);
+  if (r.error || r.status !== 0)
+    fail(`${tool} is required to run the Kafka test broker: ${hint}\n(or set KAFKA_BROKERS to an existing cluster)`);
 }
 
 function jestSummary(file) {
@@ -88,9 +93,23 @@ async function main() {
         startedBroker = true;
       }
       // --forceExit: after a failure, a Kafka client still retrying a dead broker must not hang CI.
-      step('integration tests', 'npx', ['jest', '-c', 'jest.integration.config.cjs', '--ci', '--runInBand', '--forceExit', '--json', '--outputFile=tmp/test-reports/integration.json'], {
-        KAFKA_BROKERS: brokers,
-      });
+      step(
+        'integration tests',
+        'npx',
+        [
+          'jest',
+          '-c',
+          'jest.integration.config.cjs',
+          '--ci',
+          '--runInBand',
+          '--forceExit',
+          '--json',
+          '--outputFile=tmp/test-reports/integration.json',
+        ],
+        {
+          KAFKA_BROKERS: brokers,
+        },
+      );
     }
   } catch (error) {
     failure = error;

@@ -18,7 +18,8 @@ interface Probe {
   readonly error: string | null;
 }
 
-const SERVICE_SCOPE = (scope: string) => `A project tagged with "scope:${scope}" can only depend on libs tagged with "scope:${scope}", "scope:shared"`;
+const SERVICE_SCOPE = (scope: string) =>
+  `A project tagged with "scope:${scope}" can only depend on libs tagged with "scope:${scope}", "scope:shared"`;
 
 const probes: readonly Probe[] = [
   {
@@ -103,7 +104,12 @@ describe('module boundaries', () => {
   let results: LintMessage[][];
 
   beforeAll(() => {
-    results = lint(probes.map(({ filePath, imports }) => ({ filePath, code: `import * as target from '${imports}';\n\nexport const probe = target;\n` })));
+    results = lint(
+      probes.map(({ filePath, imports }) => ({
+        filePath,
+        code: `import * as target from '${imports}';\n\nexport const probe = target;\n`,
+      })),
+    );
   }, 120_000);
 
   it.each(probes.map((probe, index) => [probe.name, probe, index] as const))('%s', (_name, probe, index) => {

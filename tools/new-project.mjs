@@ -11,7 +11,10 @@ if (!['lib', 'app'].includes(kind) || !root || !nameOrAlias) {
   console.error('usage: new-project.mjs lib|app <root> <alias|name> <tags...>');
   process.exit(2);
 }
-const up = root.split('/').map(() => '..').join('/');
+const up = root
+  .split('/')
+  .map(() => '..')
+  .join('/');
 const name = kind === 'app' ? nameOrAlias : nameOrAlias.replace(/^@parley\//, '').replace(/\//g, '-');
 const write = (file, content) => {
   const full = path.join(root, file);

@@ -30,7 +30,12 @@ function productionFiles(dir: string): string[] {
 }
 
 function topicOf(argument: ts.Expression | undefined): Topic | null {
-  if (argument && ts.isPropertyAccessExpression(argument) && ts.isIdentifier(argument.expression) && argument.expression.text === 'Topics') {
+  if (
+    argument &&
+    ts.isPropertyAccessExpression(argument) &&
+    ts.isIdentifier(argument.expression) &&
+    argument.expression.text === 'Topics'
+  ) {
     const name = argument.name.text;
     if (Object.hasOwn(Topics, name)) return Topics[name as keyof typeof Topics];
   }
@@ -42,11 +47,22 @@ function usesIn(file: string): Use[] {
   const source = ts.createSourceFile(file, readFileSync(path.join(root, file), 'utf8'), ts.ScriptTarget.ES2022, true);
   const uses: Use[] = [];
   const record = (node: ts.Node, kind: Use['kind'], argument: ts.Expression | undefined) =>
-    uses.push({ file, line: source.getLineAndCharacterOfPosition(node.getStart()).line + 1, kind, topic: topicOf(argument), text: argument?.getText(source) ?? '' });
+    uses.push({
+      file,
+      line: source.getLineAndCharacterOfPosition(node.getStart()).line + 1,
+      kind,
+      topic: topicOf(argument),
+      text: argument?.getText(source) ?? '',
+    });
   const visit = (node: ts.Node): void => {
     if (ts.isDecorator(node) && ts.isCallExpression(node.expression) && ts.isIdentifier(node.expression.expression)) {
-      if (['EventPattern', 'MessagePattern'].includes(node.expression.expression.text)) record(node, 'consumes', node.expression.arguments[0]);
-    } else if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && ['publish', 'request'].includes(node.expression.name.text)) {
+      if (['EventPattern', 'MessagePattern'].includes(node.expression.expression.text))
+        record(node, 'consumes', node.expression.arguments[0]);
+    } else if (
+      ts.isCallExpression(node) &&
+      ts.isPropertyAccessExpression(node.expression) &&
+      ['publish', 'request'].includes(node.expression.name.text)
+    ) {
       if (topicOf(node.arguments[0]) !== null) record(node, 'produces', node.arguments[0]);
     }
     ts.forEachChild(node, visit);
@@ -96,7 +112,8 @@ describe('topic routes', () => {
   it('gives every command one owner, and every event a consumer or the later work that consumes it', () => {
     for (const topic of Object.values(Topics)) {
       const { consumers, consumedLater } = TopicRoutes[topic];
-      if (requestTopics.includes(topic)) expect({ topic, consumers: consumers.length, consumedLater }).toEqual({ topic, consumers: 1, consumedLater: undefined });
+      if (requestTopics.includes(topic))
+        expect({ topic, consumers: consumers.length, consumedLater }).toEqual({ topic, consumers: 1, consumedLater: undefined });
       else expect({ topic, consumedLater: consumers.length === 0 ? expect.any(String) : undefined }).toEqual({ topic, consumedLater });
     }
   });

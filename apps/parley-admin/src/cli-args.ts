@@ -127,8 +127,16 @@ export function parseCommand(argv: readonly string[]): AdminCommand {
       const displayName = nonEmpty('--name', values.name);
       if (displayName === undefined) throw new UsageError('user add needs --name "<display name>"');
       const sipUri = nonEmpty('--sip', values.sip);
-      if (sipUri !== undefined && !/^sips?:[^\s@]+@[^\s@]+$/i.test(sipUri)) throw new UsageError(`--sip must be a sip: URI such as sip:user@example.com (got "${sipUri}")`);
-      return { kind: 'user-add', address: operands[0], displayName, password: passwordSource(values), extension: nonEmpty('--extension', values.extension), sipUri };
+      if (sipUri !== undefined && !/^sips?:[^\s@]+@[^\s@]+$/i.test(sipUri))
+        throw new UsageError(`--sip must be a sip: URI such as sip:user@example.com (got "${sipUri}")`);
+      return {
+        kind: 'user-add',
+        address: operands[0],
+        displayName,
+        password: passwordSource(values),
+        extension: nonEmpty('--extension', values.extension),
+        sipUri,
+      };
     }
     case 'user passwd': {
       requireShape(command, operands, values, 1, ['password', 'password-stdin']);
@@ -141,7 +149,10 @@ export function parseCommand(argv: readonly string[]): AdminCommand {
       const role = toRole(operands[1]);
       if (values.scope === undefined) return { kind: 'role-grant', address: operands[0], role };
       if (role !== Roles.applicationImpersonation) throw new UsageError(`--scope applies to ${Roles.applicationImpersonation} only`);
-      const scope = values.scope.split(',').map((a) => a.trim()).filter(Boolean);
+      const scope = values.scope
+        .split(',')
+        .map((a) => a.trim())
+        .filter(Boolean);
       if (scope.length === 0) throw new UsageError('--scope needs at least one address (omit it to allow every mailbox)');
       return { kind: 'role-grant', address: operands[0], role, scope };
     }
@@ -163,22 +174,32 @@ export function parseCommand(argv: readonly string[]): AdminCommand {
       const zone = nonEmpty('--time-zone', values['time-zone']);
       if (zone === undefined) throw new UsageError('working-hours set needs --time-zone <Windows id or IANA zone>');
       const timeZone = windowsZoneIdOf(zone);
-      if (timeZone === null) throw new UsageError(`--time-zone: unknown time zone "${zone}" (a Windows id such as "W. Europe Standard Time", or an IANA zone such as Europe/Berlin)`);
+      if (timeZone === null)
+        throw new UsageError(
+          `--time-zone: unknown time zone "${zone}" (a Windows id such as "W. Europe Standard Time", or an IANA zone such as Europe/Berlin)`,
+        );
       const startMinutes = clockMinutes('--start', values.start ?? '08:00');
       const endMinutes = clockMinutes('--end', values.end ?? '17:00');
-      if (startMinutes >= endMinutes) throw new UsageError(`--end must be after --start (got ${values.start ?? '08:00'}-${values.end ?? '17:00'})`);
-      return { kind: 'working-hours-set', address: operands[0], workingHours: { timeZone, days: workingDays(values.days ?? 'mon-fri'), startMinutes, endMinutes } };
+      if (startMinutes >= endMinutes)
+        throw new UsageError(`--end must be after --start (got ${values.start ?? '08:00'}-${values.end ?? '17:00'})`);
+      return {
+        kind: 'working-hours-set',
+        address: operands[0],
+        workingHours: { timeZone, days: workingDays(values.days ?? 'mon-fri'), startMinutes, endMinutes },
+      };
     }
     case 'dlq list':
       requireShape(command, operands, values, 0, ['topic', 'group']);
       return { kind: 'dlq-list', topic: nonEmpty('--topic', values.topic), consumerGroup: nonEmpty('--group', values.group) };
     case 'dlq replay':
       requireShape(command, operands, values, 1, []);
-      if (!/^[1-9][0-9]{0,18}$/.test(operands[0])) throw new UsageError(`dlq replay needs the id of a dead letter, as dlq list prints it (got "${operands[0]}")`);
+      if (!/^[1-9][0-9]{0,18}$/.test(operands[0]))
+        throw new UsageError(`dlq replay needs the id of a dead letter, as dlq list prints it (got "${operands[0]}")`);
       return { kind: 'dlq-replay', id: operands[0] };
     default:
       if (first === 'dlq') throw new UsageError(`unknown dlq command: ${second ?? '(none)'} (expected list or replay)`);
-      if (first === 'working-hours') throw new UsageError(`unknown working-hours command: ${second ?? '(none)'} (expected show, set or reset)`);
+      if (first === 'working-hours')
+        throw new UsageError(`unknown working-hours command: ${second ?? '(none)'} (expected show, set or reset)`);
       if (first === 'token') throw new UsageError(`unknown token command: ${second ?? '(none)'} (expected issue)`);
       if (first === 'user') throw new UsageError(`unknown user command: ${second ?? '(none)'} (expected add, passwd or list)`);
       if (first === 'role') throw new UsageError(`unknown role command: ${second ?? '(none)'} (expected grant or revoke)`);
@@ -189,7 +210,9 @@ export function parseCommand(argv: readonly string[]): AdminCommand {
 /** Checks the operand count and that only the command's own options were given. */
 function requireShape(command: string, operands: string[], values: Values, count: number, allowed: OptionName[]): void {
   if (operands.length !== count) {
-    throw new UsageError(`${command} takes ${count === 0 ? 'no arguments' : `${count} argument${count > 1 ? 's' : ''}`} (got ${operands.length ? operands.join(' ') : 'none'})`);
+    throw new UsageError(
+      `${command} takes ${count === 0 ? 'no arguments' : `${count} argument${count > 1 ? 's' : ''}`} (got ${operands.length ? operands.join(' ') : 'none'})`,
+    );
   }
   const stray = (Object.keys(values) as OptionName[]).filter((o) => values[o] !== undefined && !allowed.includes(o));
   if (stray.length) throw new UsageError(`${command} does not take ${stray.map((o) => `--${o}`).join(', ')}`);
@@ -212,7 +235,8 @@ function passwordSource(values: Values): PasswordSource | undefined {
 function ttlSeconds(value: string | undefined): number {
   if (value === undefined) return TOKEN_TTL_DEFAULT_SECONDS;
   const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1 || n > TOKEN_TTL_MAX_SECONDS) throw new UsageError(`--ttl must be a whole number of seconds from 1 to ${TOKEN_TTL_MAX_SECONDS} (got "${value}")`);
+  if (!/^\d+$/.test(value) || n < 1 || n > TOKEN_TTL_MAX_SECONDS)
+    throw new UsageError(`--ttl must be a whole number of seconds from 1 to ${TOKEN_TTL_MAX_SECONDS} (got "${value}")`);
   return n;
 }
 
@@ -229,7 +253,8 @@ export function workingDays(value: string): WorkingHours['days'] {
   const dayOf = (name: string): number => {
     const n = name.trim().toLowerCase();
     const index = weekDays.findIndex((d) => d.toLowerCase() === n || d.slice(0, 3).toLowerCase() === n);
-    if (index < 0) throw new UsageError(`--days: unknown day "${name.trim()}" (use names such as mon or Monday, and ranges such as mon-fri)`);
+    if (index < 0)
+      throw new UsageError(`--days: unknown day "${name.trim()}" (use names such as mon or Monday, and ranges such as mon-fri)`);
     return index;
   };
   const picked = new Set<number>();

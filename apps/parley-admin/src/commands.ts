@@ -2,7 +2,15 @@ import { migrateAll } from '@parley/bootstrap';
 import type { WorkingHoursView } from '@parley/calendar-sync/feature-calendar';
 import { calendarSyncService, withWorkingHoursAdmin } from '@parley/calendar-sync/service';
 import { toMailboxKey } from '@parley/contracts';
-import { createDirectoryDataSource, demoUsers, DirectoryError, DirectoryRepository, DirectoryUser, Roles, seedDemoUsers } from '@parley/directory';
+import {
+  createDirectoryDataSource,
+  demoUsers,
+  DirectoryError,
+  DirectoryRepository,
+  DirectoryUser,
+  Roles,
+  seedDemoUsers,
+} from '@parley/directory';
 import { signBearerToken } from '@parley/ews-gateway/auth';
 import { ewsGatewayService } from '@parley/ews-gateway/service';
 import { createDeadLetterDataSource, DeadLetterRepository, StoredDeadLetter } from '@parley/messaging';
@@ -26,9 +34,17 @@ const services = [calendarSyncService, presenceBridgeService, voicemailIngestSer
  * Runs one command against the database at `url`, writing what it did to `out` (and remarks that
  * must not mix with a command's machine-readable output, such as a token, to `note`).
  */
-export async function runCommand(command: ResolvedCommand, url: string, out: (line: string) => void, note: (line: string) => void = out): Promise<void> {
+export async function runCommand(
+  command: ResolvedCommand,
+  url: string,
+  out: (line: string) => void,
+  note: (line: string) => void = out,
+): Promise<void> {
   if (command.kind === 'migrate') {
-    const sources = [createDirectoryDataSource({ url, poolSize: 2, service: APPLICATION_NAME }), createDeadLetterDataSource({ url, poolSize: 2, service: APPLICATION_NAME })];
+    const sources = [
+      createDirectoryDataSource({ url, poolSize: 2, service: APPLICATION_NAME }),
+      createDeadLetterDataSource({ url, poolSize: 2, service: APPLICATION_NAME }),
+    ];
     for (const service of services) if (service.createDataSource) sources.push(service.createDataSource(url));
     await migrateAll(sources, out);
     return;
@@ -40,7 +56,8 @@ export async function runCommand(command: ResolvedCommand, url: string, out: (li
   await dataSource.initialize();
   try {
     const directory = new DirectoryRepository(dataSource);
-    if (command.kind === 'working-hours-show' || command.kind === 'working-hours-set' || command.kind === 'working-hours-reset') await runWorkingHoursCommand(command, url, directory, out);
+    if (command.kind === 'working-hours-show' || command.kind === 'working-hours-set' || command.kind === 'working-hours-reset')
+      await runWorkingHoursCommand(command, url, directory, out);
     else await runDirectoryCommand(command, directory, out, note);
   } finally {
     await destroy(dataSource);
@@ -53,7 +70,12 @@ export class DeadLetterStoreMissingError extends Error {}
 type DeadLetterCommand = Extract<ResolvedCommand, { kind: 'dlq-list' | 'dlq-replay' }>;
 
 /** Dead letters live in the messaging lib's own schema (see docs/operations.md, "Dead letters"). */
-async function runDeadLetterCommand(command: DeadLetterCommand, url: string, out: (line: string) => void, note: (line: string) => void): Promise<void> {
+async function runDeadLetterCommand(
+  command: DeadLetterCommand,
+  url: string,
+  out: (line: string) => void,
+  note: (line: string) => void,
+): Promise<void> {
   const dataSource = createDeadLetterDataSource({ url, poolSize: 1, service: APPLICATION_NAME });
   dataSource.setOptions({ logging: [] });
   await dataSource.initialize();
@@ -61,7 +83,9 @@ async function runDeadLetterCommand(command: DeadLetterCommand, url: string, out
     const letters = new DeadLetterRepository(dataSource);
     if (command.kind === 'dlq-replay') {
       const letter = await letters.requestReplay(command.id);
-      out(`replay of dead letter ${letter.id} requested: ${letter.consumerGroup} delivers it again to its handler of ${letter.topic}; dlq list shows the outcome`);
+      out(
+        `replay of dead letter ${letter.id} requested: ${letter.consumerGroup} delivers it again to its handler of ${letter.topic}; dlq list shows the outcome`,
+      );
       return;
     }
     const filter = { topic: command.topic, consumerGroup: command.consumerGroup };
@@ -71,7 +95,8 @@ async function runDeadLetterCommand(command: DeadLetterCommand, url: string, out
     if (total > listed.length) note(`showing the latest ${listed.length} of ${total} dead letters (narrow with --topic or --group)`);
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code;
-    if (code === '42P01' || code === '3F000') throw new DeadLetterStoreMissingError('the dead-letter table does not exist yet: run the migrate command first');
+    if (code === '42P01' || code === '3F000')
+      throw new DeadLetterStoreMissingError('the dead-letter table does not exist yet: run the migrate command first');
     throw error;
   } finally {
     await destroy(dataSource);
@@ -89,7 +114,17 @@ export function formatDeadLetterTable(letters: StoredDeadLetter[]): string[] {
   if (letters.length === 0) return ['no dead letters'];
   const rows = [
     ['ID', 'FAILED AT', 'GROUP', 'TOPIC', 'KEY', 'KIND', 'ATTEMPTS', 'STATE', 'REASON'],
-    ...letters.map((l) => [l.id, l.failedAt.toISOString(), l.consumerGroup, l.topic, l.key || '-', l.kind, String(l.attempts), stateOf(l), l.reason.split('\n')[0]]),
+    ...letters.map((l) => [
+      l.id,
+      l.failedAt.toISOString(),
+      l.consumerGroup,
+      l.topic,
+      l.key || '-',
+      l.kind,
+      String(l.attempts),
+      stateOf(l),
+      l.reason.split('\n')[0],
+    ]),
   ];
   const widths = rows[0].map((_, col) => Math.max(...rows.map((r) => r[col].length)));
   return rows.map((r) => r.map((cell, col) => (col === r.length - 1 ? cell : cell.padEnd(widths[col]))).join('  '));
@@ -101,7 +136,12 @@ type WorkingHoursCommand = Extract<ResolvedCommand, { kind: 'working-hours-show'
  * Working hours belong to calendar-sync: the CLI runs calendar-sync's own working-hours service on
  * its schema (see `withWorkingHoursAdmin`), for users of the directory.
  */
-async function runWorkingHoursCommand(command: WorkingHoursCommand, url: string, directory: DirectoryRepository, out: (line: string) => void): Promise<void> {
+async function runWorkingHoursCommand(
+  command: WorkingHoursCommand,
+  url: string,
+  directory: DirectoryRepository,
+  out: (line: string) => void,
+): Promise<void> {
   const user = await directory.findByAddress(command.address);
   if (!user) throw new DirectoryError('NoSuchUser', `no such user: ${command.address}`);
   const mailbox = user.smtpAddress;
@@ -123,7 +163,8 @@ async function runWorkingHoursCommand(command: WorkingHoursCommand, url: string,
 
 /** `a@x: Monday Tuesday 08:00-17:00, W. Europe Standard Time`; a default view without its zone (calendar-sync's setting). */
 export function formatWorkingHours(view: WorkingHoursView): string {
-  if (view.isDefault) return `${view.mailbox}: the default (Monday to Friday 08:00-17:00 in calendar-sync's PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE)`;
+  if (view.isDefault)
+    return `${view.mailbox}: the default (Monday to Friday 08:00-17:00 in calendar-sync's PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE)`;
   const h = view.workingHours;
   return `${view.mailbox}: ${h.days.join(' ')} ${clock(h.startMinutes)}-${clock(h.endMinutes)}, ${h.timeZone}`;
 }
@@ -156,7 +197,9 @@ async function runDirectoryCommand(
         phoneExtension: command.extension,
         sipUri: command.sipUri,
       });
-      out(`added ${user.smtpAddress} (${user.displayName}, ${user.sipUri}${user.phoneExtension ? `, extension ${user.phoneExtension}` : ''}${command.password ? '' : ', no password: cannot sign in yet'})`);
+      out(
+        `added ${user.smtpAddress} (${user.displayName}, ${user.sipUri}${user.phoneExtension ? `, extension ${user.phoneExtension}` : ''}${command.password ? '' : ', no password: cannot sign in yet'})`,
+      );
       return;
     }
     case 'user-passwd':
@@ -189,14 +232,21 @@ async function runDirectoryCommand(
 export function formatRoles(user: DirectoryUser): string {
   if (user.roles.length === 0) return '-';
   return user.roles
-    .map((role) => (role === Roles.applicationImpersonation ? `${role} (${user.impersonationScope ? `scope: ${user.impersonationScope.join(', ')}` : 'all mailboxes'})` : role))
+    .map((role) =>
+      role === Roles.applicationImpersonation
+        ? `${role} (${user.impersonationScope ? `scope: ${user.impersonationScope.join(', ')}` : 'all mailboxes'})`
+        : role,
+    )
     .join(', ');
 }
 
 /** A plain-text table: header, then one row per user. */
 export function formatUserTable(users: DirectoryUser[]): string[] {
   if (users.length === 0) return ['no users (add one with: user add <address> --name "<display name>")'];
-  const rows = [['ADDRESS', 'NAME', 'EXTENSION', 'ROLES'], ...users.map((u) => [u.smtpAddress, u.displayName, u.phoneExtension ?? '-', formatRoles(u)])];
+  const rows = [
+    ['ADDRESS', 'NAME', 'EXTENSION', 'ROLES'],
+    ...users.map((u) => [u.smtpAddress, u.displayName, u.phoneExtension ?? '-', formatRoles(u)]),
+  ];
   const widths = rows[0].map((_, col) => Math.max(...rows.map((r) => r[col].length)));
   return rows.map((r) => r.map((cell, col) => (col === r.length - 1 ? cell : cell.padEnd(widths[col]))).join('  '));
 }

@@ -35,7 +35,8 @@ export async function resolveDatabase(env: AdminEnv): Promise<DatabaseTarget> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new DatabaseUnavailableError(`DATABASE_URL is not set and ${file} does not exist`);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new DatabaseUnavailableError(`DATABASE_URL is not set and ${file} does not exist`);
     throw error;
   }
   const credentials = parseCredentials(text);
@@ -51,7 +52,9 @@ export async function resolveDatabase(env: AdminEnv): Promise<DatabaseTarget> {
 function parseCredentials(text: string): { user: string; password: string } | undefined {
   try {
     const parsed = JSON.parse(text) as { user?: unknown; password?: unknown } | null;
-    return typeof parsed?.user === 'string' && typeof parsed.password === 'string' ? { user: parsed.user, password: parsed.password } : undefined;
+    return typeof parsed?.user === 'string' && typeof parsed.password === 'string'
+      ? { user: parsed.user, password: parsed.password }
+      : undefined;
   } catch {
     return undefined;
   }

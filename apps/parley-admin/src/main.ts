@@ -53,7 +53,8 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
  */
 async function withSecrets(command: Exclude<AdminCommand, { kind: 'help' }>, settings: AdminEnv): Promise<ResolvedCommand> {
   if (command.kind === 'token-issue') {
-    if (!settings.PARLEY_EWS_TOKEN_KEY) throw new TokenKeyMissingError('PARLEY_EWS_TOKEN_KEY is not set: set it to the key the ews-gateway verifies bearer tokens with');
+    if (!settings.PARLEY_EWS_TOKEN_KEY)
+      throw new TokenKeyMissingError('PARLEY_EWS_TOKEN_KEY is not set: set it to the key the ews-gateway verifies bearer tokens with');
     return { ...command, key: settings.PARLEY_EWS_TOKEN_KEY };
   }
   if (command.kind === 'user-add') return { ...command, password: command.password && (await readPassword(command.password)) };
@@ -65,7 +66,9 @@ async function readPassword(source: PasswordSource): Promise<string> {
   if (source.from === 'argument') return source.value;
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  const password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  const password = Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
   if (password === '') throw new PasswordInputError('--password-stdin: standard input held no password');
   return password;
 }
@@ -75,7 +78,15 @@ class TokenKeyMissingError extends Error {}
 
 /** One line for the failures an operator can act on; undefined for bugs (printed with their stack). */
 function explain(error: unknown, target: DatabaseTarget | undefined): string | undefined {
-  if (error instanceof DirectoryError || error instanceof DeadLetterError || error instanceof DeadLetterStoreMissingError || error instanceof DatabaseUnavailableError || error instanceof PasswordInputError || error instanceof TokenKeyMissingError) return error.message;
+  if (
+    error instanceof DirectoryError ||
+    error instanceof DeadLetterError ||
+    error instanceof DeadLetterStoreMissingError ||
+    error instanceof DatabaseUnavailableError ||
+    error instanceof PasswordInputError ||
+    error instanceof TokenKeyMissingError
+  )
+    return error.message;
   if (isConnectionRefused(error) && target) {
     return target.embedded
       ? new DatabaseUnavailableError(`DATABASE_URL is not set and no embedded database answers on ${target.where}`).message

@@ -2,7 +2,14 @@ import { Controller, INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { createEnvelope } from '@parley/contracts';
-import { createDeadLetterDataSource, DeadLetterRepository, EnvelopeConsumer, MessagingModule, MessagingTransport, PermanentMessageError } from '@parley/messaging';
+import {
+  createDeadLetterDataSource,
+  DeadLetterRepository,
+  EnvelopeConsumer,
+  MessagingModule,
+  MessagingTransport,
+  PermanentMessageError,
+} from '@parley/messaging';
 import { ObservabilityModule } from '@parley/observability';
 import { OUTBOX_PUBLISHER, OutboxPublisher } from '@parley/persistence';
 import { createTestDatabase, waitFor } from '@parley/testing';
@@ -48,7 +55,15 @@ async function startWidgetService(databaseUrl: string): Promise<INestApplication
     imports: [
       ObservabilityModule.forRoot({ service: 'widgets', version: '0.0.0' }),
       MessagingModule.forRoot({
-        bus: { kind: 'inprocess', brokers: [], clientId: 'widgets', groupPrefix: 'parley', partitions: 1, replicationFactor: 1, requestTimeoutMs: 5_000 },
+        bus: {
+          kind: 'inprocess',
+          brokers: [],
+          clientId: 'widgets',
+          groupPrefix: 'parley',
+          partitions: 1,
+          replicationFactor: 1,
+          requestTimeoutMs: 5_000,
+        },
         consumerGroup: 'widgets',
         instanceId: 'spec',
         requestTopics: [],
@@ -71,7 +86,8 @@ describe('parley-admin dlq (the built bundle against a running consumer)', () =>
   let app: INestApplication | undefined;
 
   beforeAll(async () => {
-    if (!existsSync(bundle)) throw new Error(`${bundle} is missing: build it first (npx webpack-cli build --config apps/parley-admin/webpack.config.cjs).`);
+    if (!existsSync(bundle))
+      throw new Error(`${bundle} is missing: build it first (npx webpack-cli build --config apps/parley-admin/webpack.config.cjs).`);
     db = await createTestDatabase('parley_admin_dlq');
     env = { DATABASE_URL: db.url };
   });
@@ -83,7 +99,10 @@ describe('parley-admin dlq (the built bundle against a running consumer)', () =>
 
   it('refuses to list before the migration, then lists nothing', async () => {
     const before = await admin(['dlq', 'list'], env);
-    expect(before).toMatchObject({ status: 1, stderr: 'parley-admin: the dead-letter table does not exist yet: run the migrate command first\n' });
+    expect(before).toMatchObject({
+      status: 1,
+      stderr: 'parley-admin: the dead-letter table does not exist yet: run the migrate command first\n',
+    });
     const migrate = await admin(['migrate'], env);
     expect(migrate.status).toBe(0);
     expect(migrate.stdout).toMatch(/^messaging: applied DeadLetterInit/m);
@@ -100,7 +119,15 @@ describe('parley-admin dlq (the built bundle against a running consumer)', () =>
     const otherSource = createDeadLetterDataSource({ url: db.url, poolSize: 1, service: 'spec' });
     await otherSource.initialize();
     const otherId = await new DeadLetterRepository(otherSource)
-      .record({ consumerGroup: 'parley.gadgets', topic, key: 'g@x.test', envelope: { ...envelope, id: 'not-this-one' }, reason: 'Error: timeout', kind: 'retries-exhausted', attempts: 5 })
+      .record({
+        consumerGroup: 'parley.gadgets',
+        topic,
+        key: 'g@x.test',
+        envelope: { ...envelope, id: 'not-this-one' },
+        reason: 'Error: timeout',
+        kind: 'retries-exhausted',
+        attempts: 5,
+      })
       .finally(() => otherSource.destroy());
 
     const list = await admin(['dlq', 'list'], env);
@@ -109,11 +136,17 @@ describe('parley-admin dlq (the built bundle against a running consumer)', () =>
     expect(lines[0]).toMatch(/^ID\s+FAILED AT\s+GROUP\s+TOPIC\s+KEY\s+KIND\s+ATTEMPTS\s+STATE\s+REASON$/);
     expect(lines).toHaveLength(3);
     const mine = lines.find((l) => l.includes('parley.widgets'));
-    expect(mine).toMatch(new RegExp(`^(\\d+)\\s+\\S+Z\\s+parley\\.widgets\\s+${topic.replace(/\./g, '\\.')}\\s+w@x\\.test\\s+permanent\\s+1\\s+dead\\s+PermanentMessageError: widget 7 has no owner$`));
+    expect(mine).toMatch(
+      new RegExp(
+        `^(\\d+)\\s+\\S+Z\\s+parley\\.widgets\\s+${topic.replace(/\./g, '\\.')}\\s+w@x\\.test\\s+permanent\\s+1\\s+dead\\s+PermanentMessageError: widget 7 has no owner$`,
+      ),
+    );
     const id = /^(\d+)/.exec(mine ?? '')?.[1] as string;
 
     const filtered = await admin(['dlq', 'list', '--group', 'parley.gadgets'], env);
-    expect(filtered.stdout.trim().split('\n').slice(1)).toEqual([expect.stringMatching(new RegExp(`^${otherId}\\s.*parley\\.gadgets.*retries-exhausted\\s+5\\s+dead\\s+Error: timeout$`))]);
+    expect(filtered.stdout.trim().split('\n').slice(1)).toEqual([
+      expect.stringMatching(new RegExp(`^${otherId}\\s.*parley\\.gadgets.*retries-exhausted\\s+5\\s+dead\\s+Error: timeout$`)),
+    ]);
     expect((await admin(['dlq', 'list', '--topic', 'no.such.topic.v1'], env)).stdout).toBe('no dead letters\n');
 
     widgets.refusing = false;
@@ -122,7 +155,10 @@ describe('parley-admin dlq (the built bundle against a running consumer)', () =>
     expect(replay.stdout).toContain(`replay of dead letter ${id} requested`);
     expect((await admin(['dlq', 'replay', otherId], env)).status).toBe(0);
 
-    await waitFor(async () => (await admin(['dlq', 'list', '--group', 'parley.widgets'], env)).stdout.includes('replayed: applied'), { timeoutMs: 20_000, what: 'the replay outcome' });
+    await waitFor(async () => (await admin(['dlq', 'list', '--group', 'parley.widgets'], env)).stdout.includes('replayed: applied'), {
+      timeoutMs: 20_000,
+      what: 'the replay outcome',
+    });
     expect([...widgets.applied.entries()]).toEqual([[envelope.id, 1]]);
 
     const again = await admin(['dlq', 'replay', id], env);

@@ -23,7 +23,10 @@ interface Result {
  */
 function admin(args: string[], env: NodeJS.ProcessEnv, input = ''): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bundle, ...args], { env: { ...process.env, DATABASE_URL: undefined, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bundle, ...args], {
+      env: { ...process.env, DATABASE_URL: undefined, ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -39,7 +42,8 @@ describe('parley-admin CLI (the built bundle)', () => {
   let env: NodeJS.ProcessEnv;
 
   beforeAll(async () => {
-    if (!existsSync(bundle)) throw new Error(`${bundle} is missing: build it first (npx webpack-cli build --config apps/parley-admin/webpack.config.cjs).`);
+    if (!existsSync(bundle))
+      throw new Error(`${bundle} is missing: build it first (npx webpack-cli build --config apps/parley-admin/webpack.config.cjs).`);
     db = await createTestDatabase('parley_admin');
     env = { DATABASE_URL: db.url };
   });
@@ -70,14 +74,20 @@ describe('parley-admin CLI (the built bundle)', () => {
     const migrate = await admin(['migrate'], env);
     expect(migrate.stderr).toBe('');
     expect(migrate.status).toBe(0);
-    for (const schema of ['directory', 'calendar_sync', 'presence_bridge', 'voicemail_ingest']) expect(migrate.stdout).toMatch(new RegExp(`^${schema}: applied `, 'm'));
+    for (const schema of ['directory', 'calendar_sync', 'presence_bridge', 'voicemail_ingest'])
+      expect(migrate.stdout).toMatch(new RegExp(`^${schema}: applied `, 'm'));
     expect((await admin(['migrate'], env)).stdout).toContain('directory: up to date');
 
-    const add = await admin(['user', 'add', 'Dana.Doe@Example.com', '--name', 'Dana Doe', '--password', 'first-pw', '--extension', '2001'], env);
+    const add = await admin(
+      ['user', 'add', 'Dana.Doe@Example.com', '--name', 'Dana Doe', '--password', 'first-pw', '--extension', '2001'],
+      env,
+    );
     expect(add.stderr).toBe('');
     expect(add.status).toBe(0);
     expect(add.stdout).toContain('added dana.doe@example.com');
-    expect((await admin(['user', 'add', 'svc@example.com', '--name', 'Line-of-business app', '--password-stdin'], env, 'svc-pw\n')).status).toBe(0);
+    expect(
+      (await admin(['user', 'add', 'svc@example.com', '--name', 'Line-of-business app', '--password-stdin'], env, 'svc-pw\n')).status,
+    ).toBe(0);
 
     const duplicate = await admin(['user', 'add', 'dana.doe@example.com', '--name', 'Someone Else'], env);
     expect(duplicate).toMatchObject({ status: 1, stdout: '' });
@@ -87,17 +97,24 @@ describe('parley-admin CLI (the built bundle)', () => {
     expect(invalid.status).toBe(1);
     expect(invalid.stderr.trim()).toBe('parley-admin: not an SMTP address: not-an-address');
 
-    const grant = await admin(['role', 'grant', 'svc@example.com', 'ApplicationImpersonation', '--scope', 'dana.doe@example.com,Carol@Example.com'], env);
+    const grant = await admin(
+      ['role', 'grant', 'svc@example.com', 'ApplicationImpersonation', '--scope', 'dana.doe@example.com,Carol@Example.com'],
+      env,
+    );
     expect(grant.stderr).toBe('');
     expect(grant.status).toBe(0);
-    expect((await admin(['role', 'grant', 'nobody@example.com', 'Admin'], env)).stderr.trim()).toBe('parley-admin: no such user: nobody@example.com');
+    expect((await admin(['role', 'grant', 'nobody@example.com', 'Admin'], env)).stderr.trim()).toBe(
+      'parley-admin: no such user: nobody@example.com',
+    );
 
     const list = await admin(['user', 'list'], env);
     expect(list.status).toBe(0);
     const lines = list.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^ADDRESS\s+NAME\s+EXTENSION\s+ROLES$/);
     expect(lines[1]).toMatch(/^dana\.doe@example\.com\s+Dana Doe\s+2001\s+-$/);
-    expect(lines[2]).toMatch(/^svc@example\.com\s+Line-of-business app\s+-\s+ApplicationImpersonation \(scope: dana\.doe@example\.com, carol@example\.com\)$/);
+    expect(lines[2]).toMatch(
+      /^svc@example\.com\s+Line-of-business app\s+-\s+ApplicationImpersonation \(scope: dana\.doe@example\.com, carol@example\.com\)$/,
+    );
 
     const passwd = await admin(['user', 'passwd', 'dana.doe@example.com', '--password-stdin'], env, 'second pw \n');
     expect(passwd.stderr).toBe('');
@@ -108,7 +125,10 @@ describe('parley-admin CLI (the built bundle)', () => {
     await dataSource.initialize();
     try {
       const directory = new DirectoryRepository(dataSource);
-      await expect(directory.authenticate('dana.doe@example.com', 'second pw ')).resolves.toMatchObject({ displayName: 'Dana Doe', phoneExtension: '2001' });
+      await expect(directory.authenticate('dana.doe@example.com', 'second pw ')).resolves.toMatchObject({
+        displayName: 'Dana Doe',
+        phoneExtension: '2001',
+      });
       await expect(directory.authenticate('dana.doe@example.com', 'first-pw')).resolves.toBeNull();
       const svc = await directory.authenticate('svc@example.com', 'svc-pw');
       expect(svc).toMatchObject({ roles: ['ApplicationImpersonation'], impersonationScope: ['dana.doe@example.com', 'carol@example.com'] });
@@ -122,8 +142,12 @@ describe('parley-admin CLI (the built bundle)', () => {
     const key = 'k'.repeat(40);
     const missingKey = await admin(['token', 'issue', 'dana.doe@example.com'], env);
     expect(missingKey).toMatchObject({ status: 1, stdout: '' });
-    expect(missingKey.stderr.trim()).toBe('parley-admin: PARLEY_EWS_TOKEN_KEY is not set: set it to the key the ews-gateway verifies bearer tokens with');
-    expect((await admin(['token', 'issue', 'dana.doe@example.com'], { ...env, PARLEY_EWS_TOKEN_KEY: 'short' })).stderr).toContain('PARLEY_EWS_TOKEN_KEY: must be at least 32 characters');
+    expect(missingKey.stderr.trim()).toBe(
+      'parley-admin: PARLEY_EWS_TOKEN_KEY is not set: set it to the key the ews-gateway verifies bearer tokens with',
+    );
+    expect((await admin(['token', 'issue', 'dana.doe@example.com'], { ...env, PARLEY_EWS_TOKEN_KEY: 'short' })).stderr).toContain(
+      'PARLEY_EWS_TOKEN_KEY: must be at least 32 characters',
+    );
 
     const before = Math.floor(Date.now() / 1000);
     const issued = await admin(['token', 'issue', 'Dana.Doe@Example.com', '--ttl', '600'], { ...env, PARLEY_EWS_TOKEN_KEY: key });
@@ -147,9 +171,29 @@ describe('parley-admin CLI (the built bundle)', () => {
   it("sets, shows and resets a user's working hours in calendar-sync's schema", async () => {
     // Runs after the tests above, which migrated the database and added dana.
     const show = () => admin(['working-hours', 'show', 'dana.doe@example.com'], env);
-    expect(await show()).toMatchObject({ status: 0, stderr: '', stdout: "dana.doe@example.com: the default (Monday to Friday 08:00-17:00 in calendar-sync's PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE)\n" });
+    expect(await show()).toMatchObject({
+      status: 0,
+      stderr: '',
+      stdout:
+        "dana.doe@example.com: the default (Monday to Friday 08:00-17:00 in calendar-sync's PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE)\n",
+    });
 
-    const set = await admin(['working-hours', 'set', 'Dana.Doe@Example.com', '--time-zone', 'Europe/Berlin', '--days', 'fri-sun,wed', '--start', '7:30', '--end', '24:00'], env);
+    const set = await admin(
+      [
+        'working-hours',
+        'set',
+        'Dana.Doe@Example.com',
+        '--time-zone',
+        'Europe/Berlin',
+        '--days',
+        'fri-sun,wed',
+        '--start',
+        '7:30',
+        '--end',
+        '24:00',
+      ],
+      env,
+    );
     expect(set).toMatchObject({ status: 0, stderr: '' });
     expect(set.stdout).toBe('set dana.doe@example.com: Sunday Wednesday Friday Saturday 07:30-24:00, W. Europe Standard Time\n');
     expect((await show()).stdout).toBe('dana.doe@example.com: Sunday Wednesday Friday Saturday 07:30-24:00, W. Europe Standard Time\n');
@@ -160,11 +204,18 @@ describe('parley-admin CLI (the built bundle)', () => {
     try {
       expect(await new WorkingHoursRepository(calendarSync).find('dana.doe@example.com')).toEqual({
         mailbox: 'dana.doe@example.com',
-        workingHours: { timeZone: 'W. Europe Standard Time', days: ['Sunday', 'Wednesday', 'Friday', 'Saturday'], startMinutes: 450, endMinutes: 1440 },
+        workingHours: {
+          timeZone: 'W. Europe Standard Time',
+          days: ['Sunday', 'Wednesday', 'Friday', 'Saturday'],
+          startMinutes: 450,
+          endMinutes: 1440,
+        },
         revision: 1,
       });
       // The change event waits in calendar-sync's outbox for the running service's relay.
-      const pending = await calendarSync.query(`SELECT message_key FROM calendar_sync.outbox_message WHERE topic = 'calendar.working-hours.changed.v1' AND published_at IS NULL`);
+      const pending = await calendarSync.query(
+        `SELECT message_key FROM calendar_sync.outbox_message WHERE topic = 'calendar.working-hours.changed.v1' AND published_at IS NULL`,
+      );
       expect(pending).toEqual([{ message_key: 'dana.doe@example.com' }]);
     } finally {
       await calendarSync.destroy();

@@ -2,7 +2,15 @@ import { Controller, DynamicModule, INestMicroservice, LogLevel, Module } from '
 import { NestFactory } from '@nestjs/core';
 import { EventPattern, MicroserviceOptions, Payload } from '@nestjs/microservices';
 import { createEnvelope } from '@parley/contracts';
-import { EnvelopeConsumer, ensureTopics, InProcessBroker, InProcessOutboxPublisher, InProcessServer, KafkaOutboxPublisher, kafkaServerOptions } from '@parley/messaging';
+import {
+  EnvelopeConsumer,
+  ensureTopics,
+  InProcessBroker,
+  InProcessOutboxPublisher,
+  InProcessServer,
+  KafkaOutboxPublisher,
+  kafkaServerOptions,
+} from '@parley/messaging';
 import { migrateServiceSchema, OutboundMessage, OutboxPublisher, ServiceDatabase, UnitOfWork } from '@parley/persistence';
 import { createTestDatabase, DedicatedKafkaBroker } from '@parley/testing';
 import { randomBytes } from 'node:crypto';
@@ -65,7 +73,12 @@ interface PhaseResult {
 }
 
 /** The event every path carries: ~200 bytes of JSON. `sentAt` is only set by the bare producer. */
-const benchEventSchema = z.object({ phase: z.string(), seq: z.number().int().nonnegative(), sentAt: z.number().optional(), note: z.string() });
+const benchEventSchema = z.object({
+  phase: z.string(),
+  seq: z.number().int().nonnegative(),
+  sentAt: z.number().optional(),
+  note: z.string(),
+});
 type BenchEvent = z.infer<typeof benchEventSchema>;
 
 const NOTE = 'Out of office until Monday; for urgent matters call the front desk. '.repeat(4);
@@ -113,7 +126,10 @@ class Phase {
   async waitUntilHandled(): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${this.name}: only ${this.handled} of ${this.events} events handled after ${HANDLED_TIMEOUT_MS / 1000} s`)), HANDLED_TIMEOUT_MS);
+      timer = setTimeout(
+        () => reject(new Error(`${this.name}: only ${this.handled} of ${this.events} events handled after ${HANDLED_TIMEOUT_MS / 1000} s`)),
+        HANDLED_TIMEOUT_MS,
+      );
     });
     try {
       await Promise.race([this.allHandled, timeout]);
@@ -126,7 +142,14 @@ class Phase {
   result(path: string, mode: Mode, opts: { latency: boolean }): PhaseResult {
     const last = this.handledAt.reduce((a, b) => Math.max(a, b), 0);
     const latencies = opts.latency ? Array.from(this.handledAt, (at, i) => at - this.availableAt[i]) : [];
-    return { path, mode, events: this.events, eventsPerSecond: this.events / ((last - this.startedAt) / 1000), latency: opts.latency ? summarize(latencies) : undefined, notes: [] };
+    return {
+      path,
+      mode,
+      events: this.events,
+      eventsPerSecond: this.events / ((last - this.startedAt) / 1000),
+      latency: opts.latency ? summarize(latencies) : undefined,
+      notes: [],
+    };
   }
 
   /** When the last event became available (the writers' commit rate). */
@@ -212,7 +235,12 @@ async function benchBareKafka(ctx: BenchContext): Promise<PhaseResult[]> {
   const kafka = new Kafka({ clientId: `parley-bench-bare`, brokers, logLevel: logLevel.NOTHING });
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   // The same consumer settings as the Parley consumer below (kafkaServerOptions).
-  const consumer = kafka.consumer({ groupId: `parley-bench-${runId}-bare`, sessionTimeout: 10_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 500 });
+  const consumer = kafka.consumer({
+    groupId: `parley-bench-${runId}-bare`,
+    sessionTimeout: 10_000,
+    heartbeatInterval: 1_000,
+    maxWaitTimeInMs: 500,
+  });
   const sink: Sink = {};
   await producer.connect();
   await consumer.connect();
@@ -300,14 +328,19 @@ async function kafkaBus(ctx: BenchContext): Promise<ParleyBus> {
 }
 
 function embeddedBus(ctx: BenchContext): ParleyBus {
-  const broker = new InProcessBroker({ onRetry: (topic, attempt, error) => ctx.opts.log(`embedded handler for ${topic} failed (attempt ${attempt}): ${String(error)}`) });
+  const broker = new InProcessBroker({
+    onRetry: (topic, attempt, error) => ctx.opts.log(`embedded handler for ${topic} failed (attempt ${attempt}): ${String(error)}`),
+  });
   return {
     path: 'Parley embedded',
     schema: 'bench_embedded',
     topic: `bench.${ctx.runId}.embedded.v1`,
     publisher: new InProcessOutboxPublisher(broker),
     startConsumer: async (module) => {
-      const app = await NestFactory.createMicroservice<MicroserviceOptions>(module, { strategy: new InProcessServer(broker), logger: NEST_LOG_LEVELS });
+      const app = await NestFactory.createMicroservice<MicroserviceOptions>(module, {
+        strategy: new InProcessServer(broker),
+        logger: NEST_LOG_LEVELS,
+      });
       await app.listen();
       return app;
     },
@@ -351,18 +384,28 @@ async function benchParley(ctx: BenchContext, bus: ParleyBus): Promise<PhaseResu
   try {
     await db.dataSource.initialize();
     await migrateServiceSchema(db.dataSource);
-    app = await bus.startConsumer(benchConsumerModule(bus.topic, new EnvelopeConsumer(
+    app = await bus.startConsumer(
+      benchConsumerModule(
+        bus.topic,
+        new EnvelopeConsumer(
           // Nothing should fail here; if something does, say so rather than skew the figures silently.
           { record: async (letter) => (ctx.opts.log(`bench handler gave up on an event (${letter.kind}): ${letter.reason}`), 'bench') },
           { consumerGroup: 'bench' },
-        ), sink));
+        ),
+        sink,
+      ),
+    );
 
     // Warm-up straight through the publisher: the consumer joins its group, the producer learns the partitions.
     const warmUp = new Phase('warm-up', WARM_UP_EVENTS);
     sink.phase = warmUp;
     const envelopes = Array.from({ length: warmUp.events }, (_, seq) => {
       const key = keyOf(seq);
-      return { topic: bus.topic, key, envelope: createEnvelope({ type: bus.topic, key, payload: eventOf(warmUp.name, seq), correlationId: 'bench-warm-up' }) };
+      return {
+        topic: bus.topic,
+        key,
+        envelope: createEnvelope({ type: bus.topic, key, payload: eventOf(warmUp.name, seq), correlationId: 'bench-warm-up' }),
+      };
     });
     await bus.publisher.publish(envelopes);
     await warmUp.waitUntilHandled();
@@ -372,7 +415,8 @@ async function benchParley(ctx: BenchContext, bus: ParleyBus): Promise<PhaseResu
     opts.log(`${bus.path}: committing a backlog of ${format.count(backlog.events)} events, then starting the relay`);
     for (let seq = 0; seq < backlog.events; seq += BATCH_SIZE) {
       await db.unitOfWork.run(async (tx) => {
-        for (let s = seq; s < Math.min(backlog.events, seq + BATCH_SIZE); s++) await tx.publish(bus.topic, keyOf(s), eventOf(backlog.name, s));
+        for (let s = seq; s < Math.min(backlog.events, seq + BATCH_SIZE); s++)
+          await tx.publish(bus.topic, keyOf(s), eventOf(backlog.name, s));
       });
     }
     sink.phase = backlog;
@@ -392,7 +436,10 @@ async function benchParley(ctx: BenchContext, bus: ParleyBus): Promise<PhaseResu
     await full.waitUntilHandled();
     const fullResult = full.result(bus.path, 'full speed', { latency: true });
     const fullMs = performance.now() - full.startedAt;
-    fullResult.notes.push(`writers committed ${format.count(full.events / ((full.lastAvailable() - full.startedAt) / 1000))} events/s`, measured.describe(fullMs));
+    fullResult.notes.push(
+      `writers committed ${format.count(full.events / ((full.lastAvailable() - full.startedAt) / 1000))} events/s`,
+      measured.describe(fullMs),
+    );
     measured.reset();
 
     // Paced: the target rate.
@@ -422,7 +469,8 @@ export async function runBusBench(opts: BusBenchOptions): Promise<void> {
   // Undone in reverse order at the end, or on Ctrl-C (a dedicated broker would outlive us).
   const cleanups: Array<() => Promise<void> | void> = [];
   const cleanUp = async () => {
-    for (const step of cleanups.splice(0).reverse()) await Promise.resolve(step()).catch((error: unknown) => opts.log(`clean-up failed: ${String(error)}`));
+    for (const step of cleanups.splice(0).reverse())
+      await Promise.resolve(step()).catch((error: unknown) => opts.log(`clean-up failed: ${String(error)}`));
   };
   const onSignal = (signal: NodeJS.Signals) => {
     opts.log(`${signal}: cleaning up`);
@@ -445,9 +493,18 @@ export async function runBusBench(opts: BusBenchOptions): Promise<void> {
     const ctx: BenchContext = { opts, runId, brokers, databaseUrl: database.url };
     const pg = await pgVersion(database.url);
 
-    const results = [...(await benchBareKafka(ctx)), ...(await benchParley(ctx, await kafkaBus(ctx))), ...(await benchParley(ctx, embeddedBus(ctx)))];
+    const results = [
+      ...(await benchBareKafka(ctx)),
+      ...(await benchParley(ctx, await kafkaBus(ctx))),
+      ...(await benchParley(ctx, embeddedBus(ctx))),
+    ];
     await cleanUp();
-    opts.out(report(results, opts, [`${os.cpus().length} cores, Node ${process.version}, ${pg}, ${brokerNote}`, `run took ${((performance.now() - started) / 1000).toFixed(0)} s`]));
+    opts.out(
+      report(results, opts, [
+        `${os.cpus().length} cores, Node ${process.version}, ${pg}, ${brokerNote}`,
+        `run took ${((performance.now() - started) / 1000).toFixed(0)} s`,
+      ]),
+    );
   } finally {
     await cleanUp();
     process.off('SIGINT', onSignal);
@@ -469,12 +526,22 @@ async function pgVersion(url: string): Promise<string> {
 function report(results: PhaseResult[], opts: BusBenchOptions, context: string[]): string {
   const bare = results.find((r) => r.path === 'bare kafkajs' && r.mode === 'full speed');
   const ratio = (r: PhaseResult) => (r.mode === 'paced' || !bare ? undefined : r.eventsPerSecond / bare.eventsPerSecond);
-  const modeLabel = (r: PhaseResult) => (r.mode === 'paced' ? `${format.count(opts.pacedRate)}/s` : r.mode === 'backlog' ? 'relay drain' : r.mode);
+  const modeLabel = (r: PhaseResult) =>
+    r.mode === 'paced' ? `${format.count(opts.pacedRate)}/s` : r.mode === 'backlog' ? 'relay drain' : r.mode;
   const order: Mode[] = ['full speed', 'paced', 'backlog'];
   const sorted = [...results].sort((a, b) => order.indexOf(a.mode) - order.indexOf(b.mode));
   const table = formatTable(
     ['path', 'run', 'events', 'events/s', 'p50 ms', 'p99 ms', 'max ms', 'vs bare'],
-    sorted.map((r) => [r.path, modeLabel(r), format.count(r.events), format.count(r.eventsPerSecond), format.ms(r.latency?.p50), format.ms(r.latency?.p99), format.ms(r.latency?.max), format.percent(ratio(r))]),
+    sorted.map((r) => [
+      r.path,
+      modeLabel(r),
+      format.count(r.events),
+      format.count(r.eventsPerSecond),
+      format.ms(r.latency?.p50),
+      format.ms(r.latency?.p99),
+      format.ms(r.latency?.max),
+      format.percent(ratio(r)),
+    ]),
     ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'],
   );
   const kafkaFull = results.find((r) => r.path === 'Parley → Kafka' && r.mode === 'full speed');

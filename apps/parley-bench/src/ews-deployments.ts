@@ -65,7 +65,8 @@ export async function startKafkaDeployment(
 ): Promise<EwsTarget> {
   const undo: Array<() => Promise<unknown> | unknown> = [];
   const stop = async () => {
-    for (const step of undo.splice(0).reverse()) await Promise.resolve(step()).catch((error: unknown) => log(`clean-up failed: ${String(error)}`));
+    for (const step of undo.splice(0).reverse())
+      await Promise.resolve(step()).catch((error: unknown) => log(`clean-up failed: ${String(error)}`));
   };
   try {
     if (!brokers) {
@@ -91,15 +92,23 @@ export async function startKafkaDeployment(
     }
     const user = `bench-${runId}@parley.test`;
     const password = `bench-${runId}-pw`;
-    await promisify(execFile)(process.execPath, [bundle(repoRoot, 'parley-admin'), 'user', 'add', user, '--name', 'Bench User', '--password', password], {
-      env: { ...process.env, DATABASE_URL: db.url },
-    });
+    await promisify(execFile)(
+      process.execPath,
+      [bundle(repoRoot, 'parley-admin'), 'user', 'add', user, '--name', 'Bench User', '--password', password],
+      {
+        env: { ...process.env, DATABASE_URL: db.url },
+      },
+    );
     let base = '';
     const processes: RunningProcess[] = [];
     undo.push(() => Promise.all(processes.map((p) => p.stop())));
     for (const name of services) {
       const port = await freePort();
-      const proc = startProcess('node', [...nodeArgs, bundle(repoRoot, name)], { ...env, PARLEY_HTTP_PORT: String(port), PARLEY_INSTANCE_ID: `${name}-${runId}` });
+      const proc = startProcess('node', [...nodeArgs, bundle(repoRoot, name)], {
+        ...env,
+        PARLEY_HTTP_PORT: String(port),
+        PARLEY_INSTANCE_ID: `${name}-${runId}`,
+      });
       processes.push(proc);
       await waitForHttpOk(`http://127.0.0.1:${port}/readyz`, proc, 90_000);
       if (name === 'ews-gateway') base = `http://127.0.0.1:${port}`;
@@ -133,7 +142,10 @@ export async function startBareServer(bodies: Record<string, string>, workMicros
         res.end(body);
       });
     }).listen(${port}, '127.0.0.1', () => console.log('listening'));`;
-  const proc = startProcess('node', ['-e', script], { BARE_BODIES: JSON.stringify(bodies), BARE_WORK_NS: String(Math.round(workMicros * 1000)) });
+  const proc = startProcess('node', ['-e', script], {
+    BARE_BODIES: JSON.stringify(bodies),
+    BARE_WORK_NS: String(Math.round(workMicros * 1000)),
+  });
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     if ((await fetch(base, { method: 'POST', body: '' }).catch(() => undefined))?.ok) break;

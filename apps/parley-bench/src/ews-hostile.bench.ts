@@ -27,17 +27,32 @@ const envelope = (body: string) =>
 const BODIES: Record<Hostile, { describe: string; build: () => Buffer; code: string }> = {
   AttributeFlood: {
     describe: 'one element, 1,000,000 attributes',
-    build: () => Buffer.from(envelope(`<m:GetItem><m:ItemShape${Array.from({ length: 1_000_000 }, (_, i) => ` a${i.toString(36)}="1"`).join('')}><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:ItemIds/></m:GetItem>`)),
+    build: () =>
+      Buffer.from(
+        envelope(
+          `<m:GetItem><m:ItemShape${Array.from({ length: 1_000_000 }, (_, i) => ` a${i.toString(36)}="1"`).join('')}><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:ItemIds/></m:GetItem>`,
+        ),
+      ),
     code: 'ErrorSchemaValidation',
   },
   ItemIdFlood: {
     describe: 'GetItem, 170,000 ItemIds',
-    build: () => Buffer.from(envelope(`<m:GetItem><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:ItemIds>${Array.from({ length: 170_000 }, (_, i) => `<t:ItemId Id="AAMkAD${String(i).padStart(34, '0')}"/>`).join('')}</m:ItemIds></m:GetItem>`)),
+    build: () =>
+      Buffer.from(
+        envelope(
+          `<m:GetItem><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:ItemIds>${Array.from({ length: 170_000 }, (_, i) => `<t:ItemId Id="AAMkAD${String(i).padStart(34, '0')}"/>`).join('')}</m:ItemIds></m:GetItem>`,
+        ),
+      ),
     code: 'ErrorSchemaValidation',
   },
   OversizedBatch: {
     describe: 'CreateItem, 1,001 tasks (batch limit + 1)',
-    build: () => Buffer.from(envelope(`<m:CreateItem MessageDisposition="SaveOnly"><m:Items>${'<t:Task><t:Subject>bench</t:Subject></t:Task>'.repeat(1001)}</m:Items></m:CreateItem>`)),
+    build: () =>
+      Buffer.from(
+        envelope(
+          `<m:CreateItem MessageDisposition="SaveOnly"><m:Items>${'<t:Task><t:Subject>bench</t:Subject></t:Task>'.repeat(1001)}</m:Items></m:CreateItem>`,
+        ),
+      ),
     code: 'ErrorInvalidRequest',
   },
 };
@@ -56,12 +71,16 @@ export interface HostileRow {
 
 function postRaw(target: EwsTarget, authorization: string, body: Buffer): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(`${target.base}/EWS/Exchange.asmx`, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', 'content-length': body.length, authorization } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      `${target.base}/EWS/Exchange.asmx`,
+      { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', 'content-length': body.length, authorization } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });

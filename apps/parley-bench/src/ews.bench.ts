@@ -66,7 +66,8 @@ export type Deployment = (typeof DEPLOYMENTS)[number];
 /** One day of free/busy (UTC, DetailedMerged at 30 minutes) for `mailbox`, `dayOffset` days after 2031-07-01. */
 function availabilityRequest(mailbox: string, dayOffset: number): string {
   const day = (offset: number) => new Date(Date.UTC(2031, 6, 1 + offset)).toISOString().slice(0, 19);
-  const rule = (month: number) => `<t:Bias>0</t:Bias><t:Time>02:00:00</t:Time><t:DayOrder>1</t:DayOrder><t:Month>${month}</t:Month><t:DayOfWeek>Sunday</t:DayOfWeek>`;
+  const rule = (month: number) =>
+    `<t:Bias>0</t:Bias><t:Time>02:00:00</t:Time><t:DayOrder>1</t:DayOrder><t:Month>${month}</t:Month><t:DayOfWeek>Sunday</t:DayOfWeek>`;
   return envelope(
     `<m:GetUserAvailabilityRequest><t:TimeZone><t:Bias>0</t:Bias><t:StandardTime>${rule(10)}</t:StandardTime><t:DaylightTime>${rule(3)}</t:DaylightTime></t:TimeZone>` +
       `<m:MailboxDataArray><t:MailboxData><t:Email><t:Address>${mailbox}</t:Address></t:Email><t:AttendeeType>Required</t:AttendeeType><t:ExcludeConflicts>false</t:ExcludeConflicts></t:MailboxData></m:MailboxDataArray>` +
@@ -76,7 +77,8 @@ function availabilityRequest(mailbox: string, dayOffset: number): string {
 
 /** The n-th request body of an operation (`n` only matters where each request differs). */
 const requests: Record<Operation, (mailbox: string, n: number) => string> = {
-  GetUserOofSettings: (mailbox) => envelope(`<m:GetUserOofSettingsRequest><t:Mailbox><t:Address>${mailbox}</t:Address></t:Mailbox></m:GetUserOofSettingsRequest>`),
+  GetUserOofSettings: (mailbox) =>
+    envelope(`<m:GetUserOofSettingsRequest><t:Mailbox><t:Address>${mailbox}</t:Address></t:Mailbox></m:GetUserOofSettingsRequest>`),
   GetUserAvailability: (mailbox) => availabilityRequest(mailbox, 0),
   // Days far apart from the cached one's, one per request (~270 years of them before repeating).
   GetUserAvailabilityEachDay: (mailbox, n) => availabilityRequest(mailbox, 1 + (n % 100_000)),
@@ -102,7 +104,11 @@ interface Row {
 const basic = (t: EwsTarget) => `Basic ${Buffer.from(`${t.user}:${t.password}`).toString('base64')}`;
 
 async function post(target: EwsTarget, body: string, path = '/EWS/Exchange.asmx'): Promise<{ status: number; text: string }> {
-  const response = await fetch(`${target.base}${path}`, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', authorization: basic(target) }, body });
+  const response = await fetch(`${target.base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/xml; charset=utf-8', authorization: basic(target) },
+    body,
+  });
   return { status: response.status, text: await response.text() };
 }
 
@@ -114,11 +120,19 @@ function failureOf(answer: { status: number; text: string }): string | undefined
   return undefined;
 }
 
-async function load(opts: EwsBenchOptions, target: EwsTarget, operation: Operation, path: string, seconds: number): Promise<AutocannonResult> {
+async function load(
+  opts: EwsBenchOptions,
+  target: EwsTarget,
+  operation: Operation,
+  path: string,
+  seconds: number,
+): Promise<AutocannonResult> {
   let n = 0;
   const body = requests[operation](target.user, n);
   return autocannon({
-    ...(VARIES.has(operation) ? { requests: [{ setupRequest: (request) => ({ ...request, body: requests[operation](target.user, n++) }) }] } : {}),
+    ...(VARIES.has(operation)
+      ? { requests: [{ setupRequest: (request) => ({ ...request, body: requests[operation](target.user, n++) }) }] }
+      : {}),
     url: `${target.base}${path}`,
     connections: opts.connections,
     duration: seconds,
@@ -212,9 +226,16 @@ export async function runEwsBench(opts: EwsBenchOptions): Promise<void> {
     }
 
     const rows = [...bareRows, ...embeddedRows, ...kafkaRows];
-    opts.out(report(rows, canned, opts, parseCosts(opts.operations), [`${os.cpus().length} cores, Node ${process.version}, load generator (autocannon) in the benchmark process`, `run took ${((performance.now() - started) / 1000).toFixed(0)} s`]));
+    opts.out(
+      report(rows, canned, opts, parseCosts(opts.operations), [
+        `${os.cpus().length} cores, Node ${process.version}, load generator (autocannon) in the benchmark process`,
+        `run took ${((performance.now() - started) / 1000).toFixed(0)} s`,
+      ]),
+    );
     if (hostileRows.length > 0) {
-      opts.out(`\nGetUserOofSettings at ${opts.connections} connections again, while 4 senders post each hostile request back to back (refusal times as the sender sees them):\n${hostileTable(hostileRows)}`);
+      opts.out(
+        `\nGetUserOofSettings at ${opts.connections} connections again, while 4 senders post each hostile request back to back (refusal times as the sender sees them):\n${hostileTable(hostileRows)}`,
+      );
     }
   } finally {
     await stopAll();
@@ -248,7 +269,13 @@ function parseCosts(operations: readonly Operation[]): Map<Operation, number> {
 const BARE = 'bare node http';
 const bareTargetName = (workMicros: number) => (workMicros === 0 ? BARE : `bare +${workMicros} µs/req`);
 
-function report(rows: Row[], canned: Map<Operation, string>, opts: EwsBenchOptions, parseMicros: Map<Operation, number>, notes: string[]): string {
+function report(
+  rows: Row[],
+  canned: Map<Operation, string>,
+  opts: EwsBenchOptions,
+  parseMicros: Map<Operation, number>,
+  notes: string[],
+): string {
   const bareOf = (op: Operation) => rows.find((r) => r.target === BARE && r.operation === op)?.result;
   const rps = (r: AutocannonResult) => r['2xx'] / r.duration;
   const ordered = opts.operations.flatMap((op) => rows.filter((r) => r.operation === op));
@@ -272,7 +299,12 @@ function report(rows: Row[], canned: Map<Operation, string>, opts: EwsBenchOptio
     }),
     ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
   );
-  const lines = [table, '', `${opts.connections} connections, ${opts.seconds} s per row after ${opts.warmUpSeconds} s of warm-up; ${notes.join('; ')}`, ''];
+  const lines = [
+    table,
+    '',
+    `${opts.connections} connections, ${opts.seconds} s per row after ${opts.warmUpSeconds} s of warm-up; ${notes.join('; ')}`,
+    '',
+  ];
   const parsing = [...parseMicros].map(([op, us]) => `${op} ${us.toFixed(1)} µs`);
   lines.push(`parsing one request body (readSoapRequest, median of 5 × 5,000, in the benchmark process): ${parsing.join(', ')}`, '');
   for (const op of opts.operations) {
@@ -283,11 +315,18 @@ function report(rows: Row[], canned: Map<Operation, string>, opts: EwsBenchOptio
     const kafka = rows.find((r) => r.target === 'Parley → Kafka' && r.operation === op);
     if (embedded?.result && bare) {
       const ratio = rps(embedded.result) / rps(bare);
-      lines.push(`${label}: ${op} embedded ≥ ${format.percent(TARGET_EMBEDDED_RATIO)} of bare req/s: ${format.percent(ratio)} — ${ratio >= TARGET_EMBEDDED_RATIO ? 'met' : 'MISSED'}`);
-    } else lines.push(`${label}: ${op} embedded ≥ ${format.percent(TARGET_EMBEDDED_RATIO)} of bare req/s: not measured (${embedded?.skipped ?? 'no result'})`);
+      lines.push(
+        `${label}: ${op} embedded ≥ ${format.percent(TARGET_EMBEDDED_RATIO)} of bare req/s: ${format.percent(ratio)} — ${ratio >= TARGET_EMBEDDED_RATIO ? 'met' : 'MISSED'}`,
+      );
+    } else
+      lines.push(
+        `${label}: ${op} embedded ≥ ${format.percent(TARGET_EMBEDDED_RATIO)} of bare req/s: not measured (${embedded?.skipped ?? 'no result'})`,
+      );
     if (kafka?.result) {
       const p99 = kafka.result.latency.p99;
-      lines.push(`${label}: ${op} Kafka-backed p99 < ${TARGET_KAFKA_P99_MS} ms: ${format.ms(p99)} ms — ${p99 < TARGET_KAFKA_P99_MS ? 'met' : 'MISSED'}`);
+      lines.push(
+        `${label}: ${op} Kafka-backed p99 < ${TARGET_KAFKA_P99_MS} ms: ${format.ms(p99)} ms — ${p99 < TARGET_KAFKA_P99_MS ? 'met' : 'MISSED'}`,
+      );
     } else lines.push(`${label}: ${op} Kafka-backed p99 < ${TARGET_KAFKA_P99_MS} ms: not measured (${kafka?.skipped ?? 'no result'})`);
   }
   return lines.join('\n');

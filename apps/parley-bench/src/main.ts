@@ -72,7 +72,8 @@ const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
       operations: listOf('--operations', values.operations, OPERATIONS),
       deployments: listOf('--deployments', values.deployments, DEPLOYMENTS),
       parleyNodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`] : [],
-      bareWorkMicros: values['bare-work-us'] === '' ? [] : values['bare-work-us'].split(',').map((v) => positiveInt('--bare-work-us', v.trim())),
+      bareWorkMicros:
+        values['bare-work-us'] === '' ? [] : values['bare-work-us'].split(',').map((v) => positiveInt('--bare-work-us', v.trim())),
       hostile: values.hostile === 'none' ? [] : listOf('--hostile', values.hostile, HOSTILE),
       log: (line) => process.stderr.write(`bench [${(performance.now() / 1000).toFixed(1).padStart(5)} s] ${line}\n`),
       out: (text) => process.stdout.write(`${text}\n`),
@@ -82,9 +83,13 @@ const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
 
 /** A comma-separated subset of `allowed`, in the order given. */
 function listOf<T extends string>(name: string, value: string, allowed: readonly T[]): T[] {
-  const picked = value.split(',').map((v) => v.trim()).filter((v) => v !== '');
+  const picked = value
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
   const unknown = picked.filter((v) => !(allowed as readonly string[]).includes(v));
-  if (picked.length === 0 || unknown.length > 0) throw new UsageError(`${name} takes a comma-separated list of: ${allowed.join(', ')} (got "${value}")`);
+  if (picked.length === 0 || unknown.length > 0)
+    throw new UsageError(`${name} takes a comma-separated list of: ${allowed.join(', ')} (got "${value}")`);
   return picked as T[];
 }
 

@@ -17,7 +17,12 @@ export function percentile(sorted: ArrayLike<number>, p: number): number {
 /** p50 / p99 / max of the finite values among `values`. */
 export function summarize(values: Iterable<number>): LatencySummary {
   const finite = Float64Array.from([...values].filter(Number.isFinite)).sort();
-  return { count: finite.length, p50: percentile(finite, 50), p99: percentile(finite, 99), max: finite.length ? finite[finite.length - 1] : NaN };
+  return {
+    count: finite.length,
+    p50: percentile(finite, 50),
+    p99: percentile(finite, 99),
+    max: finite.length ? finite[finite.length - 1] : NaN,
+  };
 }
 
 export const format = {

@@ -16,10 +16,21 @@ describe('embedded mode (npm start)', () => {
   let reaper: ExitReaper;
 
   async function start(extraEnv: NodeJS.ProcessEnv = {}): Promise<RunningProcess> {
-    const proc = startProcess('npm', ['start', '--silent'], { PARLEY_DATA_DIR: dataDir, PARLEY_HTTP_PORT: String(port), PARLEY_EMBEDDED_PG_PORT: String(pgPort), PARLEY_METRICS_PORT: String(metricsPort), ...extraEnv }, {
-      cwd: repoRoot,
-      detached: true,
-    });
+    const proc = startProcess(
+      'npm',
+      ['start', '--silent'],
+      {
+        PARLEY_DATA_DIR: dataDir,
+        PARLEY_HTTP_PORT: String(port),
+        PARLEY_EMBEDDED_PG_PORT: String(pgPort),
+        PARLEY_METRICS_PORT: String(metricsPort),
+        ...extraEnv,
+      },
+      {
+        cwd: repoRoot,
+        detached: true,
+      },
+    );
     // npm leads its own process group (detached); should the run end without stopping it, the
     // reaper signals that group, then stops PostgreSQL if the app left it running.
     reaper.add({
@@ -33,8 +44,17 @@ describe('embedded mode (npm start)', () => {
   }
 
   async function embeddedDatabase(): Promise<Client> {
-    const credentials = JSON.parse(readFileSync(path.join(dataDir, 'postgres.credentials.json'), 'utf8')) as { user: string; password: string };
-    const client = new Client({ host: '127.0.0.1', port: pgPort, user: credentials.user, password: credentials.password, database: 'parley' });
+    const credentials = JSON.parse(readFileSync(path.join(dataDir, 'postgres.credentials.json'), 'utf8')) as {
+      user: string;
+      password: string;
+    };
+    const client = new Client({
+      host: '127.0.0.1',
+      port: pgPort,
+      user: credentials.user,
+      password: credentials.password,
+      database: 'parley',
+    });
     await client.connect();
     return client;
   }
@@ -42,8 +62,13 @@ describe('embedded mode (npm start)', () => {
   /** npm dies with the signal at once; the app itself must then shut down cleanly, database included. */
   async function stopAndWaitForCleanExit(proc: RunningProcess): Promise<void> {
     await proc.stop();
-    await waitFor(() => !existsSync(path.join(dataDir, 'postgres', 'postmaster.pid')), { timeoutMs: 30_000, what: 'the embedded PostgreSQL to stop' });
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => 'closed')) === 'closed', { what: 'HTTP to close' });
+    await waitFor(() => !existsSync(path.join(dataDir, 'postgres', 'postmaster.pid')), {
+      timeoutMs: 30_000,
+      what: 'the embedded PostgreSQL to stop',
+    });
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => 'closed')) === 'closed', {
+      what: 'HTTP to close',
+    });
     expect(proc.output()).toContain('SIGTERM received, shutting down');
   }
 
@@ -75,7 +100,14 @@ describe('embedded mode (npm start)', () => {
     expect(out).toMatch(/alice@parley\.test\s+alice-demo-pw/);
     expect(await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()).toEqual({ status: 'ok' });
     const ready = (await (await fetch(`http://127.0.0.1:${port}/readyz`)).json()) as { checks: Record<string, { ok: boolean }> };
-    expect(Object.keys(ready.checks).sort()).toEqual(['bus', 'db:calendar-sync', 'db:presence-bridge', 'db:voicemail-ingest', 'dead-letters', 'directory']);
+    expect(Object.keys(ready.checks).sort()).toEqual([
+      'bus',
+      'db:calendar-sync',
+      'db:presence-bridge',
+      'db:voicemail-ingest',
+      'dead-letters',
+      'directory',
+    ]);
     expect(out).toContain(`Metrics    http://127.0.0.1:${metricsPort}/metrics`);
     expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(404);
     const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
@@ -91,12 +123,20 @@ describe('embedded mode (npm start)', () => {
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as { level: number; msg: string; context?: string });
     expect(logLines).toContainEqual(expect.objectContaining({ level: 30, msg: 'request completed', service: 'parley' }));
-    expect(logLines.filter((l) => ['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication', 'NestMicroservice'].includes(l.context ?? ''))).toEqual([]);
+    expect(
+      logLines.filter((l) =>
+        ['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication', 'NestMicroservice'].includes(
+          l.context ?? '',
+        ),
+      ),
+    ).toEqual([]);
     expect(proc.output()).not.toMatch(/dependencies initialized|Mapped \{|successfully started/);
     expect(out).toMatch(/^Parley \S+ is running \(embedded mode/m);
     const client = await embeddedDatabase();
     try {
-      await client.query(`INSERT INTO directory.mailbox_user (smtp_address, display_name) VALUES ('kept@parley.test', 'Kept Across Restarts')`);
+      await client.query(
+        `INSERT INTO directory.mailbox_user (smtp_address, display_name) VALUES ('kept@parley.test', 'Kept Across Restarts')`,
+      );
     } finally {
       await client.end();
     }
@@ -123,11 +163,19 @@ describe('configuration errors', () => {
     ['calendar-sync', { PARLEY_HTTP_PORT: 'eighty' }, /PARLEY_HTTP_PORT/],
     ['presence-bridge', { PARLEY_BUS: 'kafka', KAFKA_BROKERS: '' }, /KAFKA_BROKERS: required/],
     ['ews-gateway', { DATABASE_URL: 'mysql://nope', KAFKA_BROKERS: '127.0.0.1:1' }, /DATABASE_URL/],
-    ['ews-gateway', { DATABASE_URL: 'postgres://u:p@127.0.0.1:1/db', KAFKA_BROKERS: '127.0.0.1:1' }, /PARLEY_ID_SECRET: required for ews-gateway/],
+    [
+      'ews-gateway',
+      { DATABASE_URL: 'postgres://u:p@127.0.0.1:1/db', KAFKA_BROKERS: '127.0.0.1:1' },
+      /PARLEY_ID_SECRET: required for ews-gateway/,
+    ],
     ['parley', { PARLEY_LOG_LEVEL: 'chatty' }, /PARLEY_LOG_LEVEL/],
     ['parley', { PARLEY_LOG_FORMAT: 'fancy' }, /PARLEY_LOG_FORMAT/],
   ])('%s exits non-zero naming the bad variable', async (app, env, message) => {
-    const proc = startProcess('node', [path.join(repoRoot, 'dist', 'apps', app, 'main.js')], { DATABASE_URL: '', KAFKA_BROKERS: '', ...env });
+    const proc = startProcess('node', [path.join(repoRoot, 'dist', 'apps', app, 'main.js')], {
+      DATABASE_URL: '',
+      KAFKA_BROKERS: '',
+      ...env,
+    });
     expect(await proc.exited).toBe(1);
     expect(proc.output()).toMatch(message);
     expect(proc.output()).toMatch(/See the configuration table in README\.md/);

@@ -15,16 +15,28 @@ describe('embedded mode: sign-in and the demo seed across restarts', () => {
   /** GetUserOofSettings on alice's mailbox, as `user`, impersonating alice when asked, from local address `from`. */
   function ews(from: string, authorization: string, opts: { impersonate?: string; forwardedFor?: string } = {}) {
     const header = `<t:RequestServerVersion Version="Exchange2013_SP1"/>${opts.impersonate ? `<t:ExchangeImpersonation><t:ConnectingSID><t:SmtpAddress>${opts.impersonate}</t:SmtpAddress></t:ConnectingSID></t:ExchangeImpersonation>` : ''}`;
-    const body = soapRequest('<m:GetUserOofSettingsRequest><t:Mailbox><t:Address>alice@parley.test</t:Address></t:Mailbox></m:GetUserOofSettingsRequest>', header);
+    const body = soapRequest(
+      '<m:GetUserOofSettingsRequest><t:Mailbox><t:Address>alice@parley.test</t:Address></t:Mailbox></m:GetUserOofSettingsRequest>',
+      header,
+    );
     const url = new URL('/EWS/Exchange.asmx', parley.base);
     const headers: Record<string, string> = { 'content-type': 'text/xml; charset=utf-8', authorization };
     if (opts.forwardedFor) headers['x-forwarded-for'] = opts.forwardedFor;
     return new Promise<{ status: number; text: string; challenge: string | undefined }>((resolve, reject) => {
-      const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', localAddress: from, agent: false, headers }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), challenge: res.headers['www-authenticate'] }));
-      });
+      const req = request(
+        { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', localAddress: from, agent: false, headers },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              text: Buffer.concat(chunks).toString('utf8'),
+              challenge: res.headers['www-authenticate'],
+            }),
+          );
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });
@@ -64,7 +76,11 @@ describe('embedded mode: sign-in and the demo seed across restarts', () => {
       expect(answer.challenge).toMatch(/^Basic realm="/);
     }
     // Before, the name reached PostgreSQL: a 500, and TypeORM's multi-line plain-text report in the log.
-    const lines = parley.proc.output().slice(mark).split('\n').filter((line) => line.trim() !== '');
+    const lines = parley.proc
+      .output()
+      .slice(mark)
+      .split('\n')
+      .filter((line) => line.trim() !== '');
     for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
   });
 

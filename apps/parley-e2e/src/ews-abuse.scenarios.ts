@@ -4,12 +4,21 @@
 import { connect } from 'node:net';
 import { basic, soapRequest } from './ews-embedded';
 import { request } from 'node:http';
-import { EWS_ACCOUNT_DELAY_STEP_MS, EWS_BODY_LIMIT_BYTES, EWS_MAX_FAILURES_PER_ACCOUNT_ADDRESS, EWS_MAX_FAILURES_PER_ADDRESS, EWS_TRUSTED_PROXY, EwsDeployment } from './ews-deployment';
+import {
+  EWS_ACCOUNT_DELAY_STEP_MS,
+  EWS_BODY_LIMIT_BYTES,
+  EWS_MAX_FAILURES_PER_ACCOUNT_ADDRESS,
+  EWS_MAX_FAILURES_PER_ADDRESS,
+  EWS_TRUSTED_PROXY,
+  EwsDeployment,
+} from './ews-deployment';
 
 function expectFault(answer: { status: number; text: string }, code: string) {
   expect(answer.status).toBe(500);
   expect(answer.text).toContain('<t:ServerVersionInfo ');
-  expect(answer.text).toContain(`<e:ResponseCode xmlns:e="http://schemas.microsoft.com/exchange/services/2006/errors">${code}</e:ResponseCode>`);
+  expect(answer.text).toContain(
+    `<e:ResponseCode xmlns:e="http://schemas.microsoft.com/exchange/services/2006/errors">${code}</e:ResponseCode>`,
+  );
   expect(answer.text).not.toMatch(/<html/i);
 }
 
@@ -18,7 +27,15 @@ async function postFrom(base: string, from: string, body: string, headers: Recor
   const url = new URL('/EWS/Exchange.asmx', base);
   return new Promise<{ status: number; text: string; headers: Record<string, string | string[] | undefined> }>((resolve, reject) => {
     const req = request(
-      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', localAddress: from, agent: false, headers: { 'content-type': 'text/xml; charset=utf-8', ...headers } },
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        localAddress: from,
+        agent: false,
+        headers: { 'content-type': 'text/xml; charset=utf-8', ...headers },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -34,10 +51,15 @@ async function postFrom(base: string, from: string, body: string, headers: Recor
 export function abuseScenarios(deployment: () => EwsDeployment): void {
   describe('the EWS endpoint under abuse', () => {
     const auth = () => basic(deployment().address('alice'), deployment().password('alice'));
-    const getOof = () => `<m:GetUserOofSettingsRequest><t:Mailbox><t:Address>${deployment().address('alice')}</t:Address></t:Mailbox></m:GetUserOofSettingsRequest>`;
+    const getOof = () =>
+      `<m:GetUserOofSettingsRequest><t:Mailbox><t:Address>${deployment().address('alice')}</t:Address></t:Mailbox></m:GetUserOofSettingsRequest>`;
 
     async function post(body: string, headers: Record<string, string> = {}) {
-      const res = await fetch(`${deployment().base}/ews/exchange.asmx`, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', authorization: auth(), ...headers }, body });
+      const res = await fetch(`${deployment().base}/ews/exchange.asmx`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/xml; charset=utf-8', authorization: auth(), ...headers },
+        body,
+      });
       return { status: res.status, text: await res.text() };
     }
 
@@ -52,7 +74,10 @@ export function abuseScenarios(deployment: () => EwsDeployment): void {
     });
 
     it('answers malformed XML with ErrorSchemaValidation', async () => {
-      expectFault(await post('<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><oops></soap:Body>'), 'ErrorSchemaValidation');
+      expectFault(
+        await post('<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><oops></soap:Body>'),
+        'ErrorSchemaValidation',
+      );
     });
 
     it('refuses a billion-laughs document before expanding anything', async () => {
@@ -66,7 +91,10 @@ export function abuseScenarios(deployment: () => EwsDeployment): void {
     });
 
     it('refuses an envelope without a Body', async () => {
-      expectFault(await post('<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Header/></soap:Envelope>'), 'ErrorSchemaValidation');
+      expectFault(
+        await post('<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Header/></soap:Envelope>'),
+        'ErrorSchemaValidation',
+      );
     });
 
     it('refuses an operation in the wrong namespace', async () => {
@@ -79,7 +107,11 @@ export function abuseScenarios(deployment: () => EwsDeployment): void {
     });
 
     it('answers a ConvertId probe with a per-item error and the server version', async () => {
-      const answer = await post(soapRequest(`<m:ConvertId DestinationFormat="EwsId"><m:SourceIds><t:AlternateId Format="HexEntryId" Id="00" Mailbox="${deployment().address('alice')}"/></m:SourceIds></m:ConvertId>`));
+      const answer = await post(
+        soapRequest(
+          `<m:ConvertId DestinationFormat="EwsId"><m:SourceIds><t:AlternateId Format="HexEntryId" Id="00" Mailbox="${deployment().address('alice')}"/></m:SourceIds></m:ConvertId>`,
+        ),
+      );
       expect(answer.status).toBe(200);
       expect(answer.text).toContain('<t:ServerVersionInfo ');
       expect(answer.text).toContain('<m:ConvertIdResponseMessage ResponseClass="Error">');
@@ -128,7 +160,10 @@ export function abuseScenarios(deployment: () => EwsDeployment): void {
 
     it('challenges unauthenticated GET and POST with 401 Basic', async () => {
       for (const method of ['GET', 'POST']) {
-        const res = await fetch(`${deployment().base}/EWS/Exchange.asmx`, { method, body: method === 'POST' ? soapRequest(getOof()) : undefined });
+        const res = await fetch(`${deployment().base}/EWS/Exchange.asmx`, {
+          method,
+          body: method === 'POST' ? soapRequest(getOof()) : undefined,
+        });
         expect(res.status).toBe(401);
         expect(res.headers.get('www-authenticate')).toMatch(/^Basic realm="/);
       }
@@ -145,7 +180,12 @@ export function abuseScenarios(deployment: () => EwsDeployment): void {
     };
     /** GetUserOofSettings on `mailbox` (by default alice's; a user's own for a sign-in that must succeed). */
     const signIn = (from: string, authorization: string, headers: Record<string, string> = {}, mailbox = deployment().address('alice')) =>
-      postFrom(deployment().base, from, soapRequest(`<m:GetUserOofSettingsRequest><t:Mailbox><t:Address>${mailbox}</t:Address></t:Mailbox></m:GetUserOofSettingsRequest>`), { authorization, ...headers });
+      postFrom(
+        deployment().base,
+        from,
+        soapRequest(`<m:GetUserOofSettingsRequest><t:Mailbox><t:Address>${mailbox}</t:Address></t:Mailbox></m:GetUserOofSettingsRequest>`),
+        { authorization, ...headers },
+      );
 
     it('refuses a guessed-at account only from the guessing address: the owner signs in from another', async () => {
       const victim = await freshUser('victim');
@@ -174,11 +214,20 @@ export function abuseScenarios(deployment: () => EwsDeployment): void {
       const attacker = { 'x-forwarded-for': '198.51.100.7' };
       const answers: number[] = [];
       // Sprayed over names (a new one each time, so no account's own budget ends it): the forwarded address's budget runs out.
-      for (let i = 0; i < 120; i++) answers.push((await signIn(EWS_TRUSTED_PROXY, basic(`nobody-${i}@parley.test`, 'guess'), attacker)).status);
-      expect(answers).toEqual([...Array<number>(EWS_MAX_FAILURES_PER_ADDRESS).fill(401), ...Array<number>(120 - EWS_MAX_FAILURES_PER_ADDRESS).fill(500)]);
+      for (let i = 0; i < 120; i++)
+        answers.push((await signIn(EWS_TRUSTED_PROXY, basic(`nobody-${i}@parley.test`, 'guess'), attacker)).status);
+      expect(answers).toEqual([
+        ...Array<number>(EWS_MAX_FAILURES_PER_ADDRESS).fill(401),
+        ...Array<number>(120 - EWS_MAX_FAILURES_PER_ADDRESS).fill(500),
+      ]);
       expectFault(await signIn(EWS_TRUSTED_PROXY, basic(user.address, user.password), attacker), 'ErrorServerBusy');
       // Another client behind the same proxy (a forged left-hand entry changes nothing).
-      const other = await signIn(EWS_TRUSTED_PROXY, basic(user.address, user.password), { 'x-forwarded-for': '198.51.100.7, 203.0.113.20' }, user.address);
+      const other = await signIn(
+        EWS_TRUSTED_PROXY,
+        basic(user.address, user.password),
+        { 'x-forwarded-for': '198.51.100.7, 203.0.113.20' },
+        user.address,
+      );
       expect(other.status).toBe(200);
       expect(other.text).toContain('<m:ResponseCode>NoError</m:ResponseCode>');
     });

@@ -13,7 +13,9 @@ const poxRequest = (address: string) =>
 
 /** An Autodiscover error response (response schema 2006) with `code`, never a SOAP fault. */
 function expectPoxError(xml: string, code: number, message?: string): void {
-  expect(xml).toMatch(/^(<\?xml[^>]*\?>)?<(\w+:)?Autodiscover xmlns(:\w+)?="http:\/\/schemas\.microsoft\.com\/exchange\/autodiscover\/responseschema\/2006"/);
+  expect(xml).toMatch(
+    /^(<\?xml[^>]*\?>)?<(\w+:)?Autodiscover xmlns(:\w+)?="http:\/\/schemas\.microsoft\.com\/exchange\/autodiscover\/responseschema\/2006"/,
+  );
   expect(xml).toMatch(/<(\w+:)?Error Time="\d\d:\d\d:\d\d\.\d+" Id="\d+">/);
   expect(xml).toMatch(new RegExp(`<(\\w+:)?ErrorCode>${code}</`));
   if (message) expect(xml).toMatch(new RegExp(`<(\\w+:)?Message>${message}</`));
@@ -27,7 +29,10 @@ const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const PUBLIC_AUTODISCOVER_URL = `${EWS_PUBLIC_URL}/autodiscover/autodiscover.xml`;
 
 /** A GET with Node's own HTTP client: no redirect following, any header (Host included). */
-function plainGet(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
+function plainGet(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
     get(url, { headers }, (res) => {
       let body = '';
@@ -74,10 +79,16 @@ class DeploymentNetwork implements ews.IXHRApi {
     this.asked.push(`${options.type ?? 'GET'} ${options.url}`);
     const url = new URL(options.url);
     const scheme = url.protocol.slice(0, -1);
-    const routed = (scheme === 'http' && url.host === `autodiscover.${this.domain}`) || (scheme === 'https' && url.host === new URL(EWS_PUBLIC_URL).host);
+    const routed =
+      (scheme === 'http' && url.host === `autodiscover.${this.domain}`) ||
+      (scheme === 'https' && url.host === new URL(EWS_PUBLIC_URL).host);
     // ews-javascript-api reads status 0 as "unable to connect" and tries its next candidate.
     if (!routed) throw Object.assign(new Error(`no server at ${url.origin}`), { status: 0 });
-    return { ...options, url: `${this.gateway}${url.pathname}${url.search}`, headers: { ...options.headers, host: url.host, 'x-forwarded-proto': scheme } };
+    return {
+      ...options,
+      url: `${this.gateway}${url.pathname}${url.search}`,
+      headers: { ...options.headers, host: url.host, 'x-forwarded-proto': scheme },
+    };
   }
 }
 
@@ -86,7 +97,10 @@ export function autodiscoverScenarios(deployment: () => EwsDeployment): void {
     it('answers GetUserSettings to the client with the public EWS URL and the user', async () => {
       const d = deployment();
       const ALICE = d.address('alice');
-      const autodiscover = new ews.AutodiscoverService(new ews.Uri(`${d.base}/autodiscover/autodiscover.svc`), ews.ExchangeVersion.Exchange2013_SP1);
+      const autodiscover = new ews.AutodiscoverService(
+        new ews.Uri(`${d.base}/autodiscover/autodiscover.svc`),
+        ews.ExchangeVersion.Exchange2013_SP1,
+      );
       autodiscover.Credentials = new ews.WebCredentials(ALICE, d.password('alice'));
       const response = await autodiscover.GetUserSettings(ALICE, [
         ews.UserSettingName.InternalEwsUrl,
@@ -105,7 +119,11 @@ export function autodiscoverScenarios(deployment: () => EwsDeployment): void {
     it('answers POX with the user and EXCH/EXPR protocols carrying the public URLs', async () => {
       const d = deployment();
       const BOB = d.address('bob');
-      const res = await fetch(`${d.base}/Autodiscover/Autodiscover.xml`, { method: 'POST', headers: { authorization: basic(BOB, d.password('bob')), 'content-type': 'text/xml' }, body: poxRequest(BOB) });
+      const res = await fetch(`${d.base}/Autodiscover/Autodiscover.xml`, {
+        method: 'POST',
+        headers: { authorization: basic(BOB, d.password('bob')), 'content-type': 'text/xml' },
+        body: poxRequest(BOB),
+      });
       expect(res.status).toBe(200);
       const xml = await res.text();
       expect(xml).toMatch(new RegExp(`<(\\w+:)?DisplayName>${escaped(EWS_DISPLAY_NAMES.bob)}<`));
@@ -118,7 +136,11 @@ export function autodiscoverScenarios(deployment: () => EwsDeployment): void {
 
     it('answers POX for an unknown address with error 500', async () => {
       const d = deployment();
-      const res = await fetch(`${d.base}/autodiscover/autodiscover.xml`, { method: 'POST', headers: { authorization: basic(d.address('bob'), d.password('bob')), 'content-type': 'text/xml' }, body: poxRequest(d.address('nobody')) });
+      const res = await fetch(`${d.base}/autodiscover/autodiscover.xml`, {
+        method: 'POST',
+        headers: { authorization: basic(d.address('bob'), d.password('bob')), 'content-type': 'text/xml' },
+        body: poxRequest(d.address('nobody')),
+      });
       expect(res.status).toBe(200);
       expectPoxError(await res.text(), 500);
     });
@@ -128,12 +150,20 @@ export function autodiscoverScenarios(deployment: () => EwsDeployment): void {
         const d = deployment();
         const headers: Record<string, string> = { authorization: basic(d.address('bob'), d.password('bob')) };
         if (contentType) headers['content-type'] = contentType;
-        const res = await fetch(`${d.base}/autodiscover/autodiscover.xml`, { method: 'POST', headers, body: new TextEncoder().encode(body) });
+        const res = await fetch(`${d.base}/autodiscover/autodiscover.xml`, {
+          method: 'POST',
+          headers,
+          body: new TextEncoder().encode(body),
+        });
         return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
       };
 
       it('answers malformed XML, a request that is not POX Autodiscover and one without an address with 600 Invalid Request', async () => {
-        for (const body of ['<Autodiscover><Request>', '<x:Other xmlns:x="urn:x"/>', poxRequest('').replace('<EMailAddress></EMailAddress>', '')]) {
+        for (const body of [
+          '<Autodiscover><Request>',
+          '<x:Other xmlns:x="urn:x"/>',
+          poxRequest('').replace('<EMailAddress></EMailAddress>', ''),
+        ]) {
           const answer = await postPox(body, 'text/xml');
           expect(answer.status).toBe(200);
           expect(answer.type).toMatch(/^text\/xml/);
@@ -159,7 +189,11 @@ export function autodiscoverScenarios(deployment: () => EwsDeployment): void {
       it('keeps SOAP faults on the SOAP endpoint: malformed XML, and 415 without a SOAP Content-Type', async () => {
         const d = deployment();
         const post = (headers: Record<string, string>) =>
-          fetch(`${d.base}/autodiscover/autodiscover.svc`, { method: 'POST', headers: { authorization: basic(d.address('bob'), d.password('bob')), ...headers }, body: new TextEncoder().encode('<oops') });
+          fetch(`${d.base}/autodiscover/autodiscover.svc`, {
+            method: 'POST',
+            headers: { authorization: basic(d.address('bob'), d.password('bob')), ...headers },
+            body: new TextEncoder().encode('<oops'),
+          });
         const malformed = await post({ 'content-type': 'text/xml; charset=utf-8' });
         expect(malformed.status).toBe(500);
         expect(await malformed.text()).toMatch(/<(\w+:)?Fault>.*ErrorSchemaValidation/s);
@@ -190,7 +224,10 @@ export function autodiscoverScenarios(deployment: () => EwsDeployment): void {
     describe('the plain-HTTP redirect step', () => {
       it('answers an unauthenticated plain-HTTP GET with 302 to the public HTTPS Autodiscover URL', async () => {
         const d = deployment();
-        const asSent: Record<string, string>[] = [{}, { host: `autodiscover.${d.address('bob').split('@')[1]}`, 'x-forwarded-proto': 'http' }];
+        const asSent: Record<string, string>[] = [
+          {},
+          { host: `autodiscover.${d.address('bob').split('@')[1]}`, 'x-forwarded-proto': 'http' },
+        ];
         for (const headers of asSent) {
           const res = await plainGet(`${d.base}/Autodiscover/Autodiscover.xml`, headers);
           expect(res.status).toBe(302);
@@ -210,7 +247,9 @@ export function autodiscoverScenarios(deployment: () => EwsDeployment): void {
 
       it('answers an authenticated GET with the caller’s settings instead', async () => {
         const d = deployment();
-        const res = await plainGet(`${d.base}/autodiscover/autodiscover.xml`, { authorization: basic(d.address('bob'), d.password('bob')) });
+        const res = await plainGet(`${d.base}/autodiscover/autodiscover.xml`, {
+          authorization: basic(d.address('bob'), d.password('bob')),
+        });
         expect(res.status).toBe(200);
         expect(res.headers.location).toBeUndefined();
         expect(res.body).toMatch(new RegExp(`<(\\w+:)?AutoDiscoverSMTPAddress>${escaped(d.address('bob'))}<`));
@@ -230,7 +269,10 @@ export function autodiscoverScenarios(deployment: () => EwsDeployment): void {
           validated.push(url);
           return url === PUBLIC_AUTODISCOVER_URL;
         };
-        const response = await autodiscover.GetUserSettings(ALICE, [ews.UserSettingName.ExternalEwsUrl, ews.UserSettingName.UserDisplayName]);
+        const response = await autodiscover.GetUserSettings(ALICE, [
+          ews.UserSettingName.ExternalEwsUrl,
+          ews.UserSettingName.UserDisplayName,
+        ]);
         expect(ews.AutodiscoverErrorCode[response.ErrorCode]).toBe('NoError');
         expect(response.Settings.get(ews.UserSettingName.ExternalEwsUrl)).toBe(`${EWS_PUBLIC_URL}/EWS/Exchange.asmx`);
         expect(response.Settings.get(ews.UserSettingName.UserDisplayName)).toBe(EWS_DISPLAY_NAMES.alice);

@@ -15,7 +15,12 @@ function request(service: ews.ExchangeService, attendees: string[], days = 1) {
   options.MergedFreeBusyInterval = 60;
   options.RequestedFreeBusyView = ews.FreeBusyViewType.DetailedMerged;
   const window = new ews.TimeWindow(new ews.DateTime(DAY_START), new ews.DateTime(DAY_START + days * DAY));
-  return service.GetUserAvailability(attendees.map((a) => new ews.AttendeeInfo(a)), window, ews.AvailabilityData.FreeBusy, options);
+  return service.GetUserAvailability(
+    attendees.map((a) => new ews.AttendeeInfo(a)),
+    window,
+    ews.AvailabilityData.FreeBusy,
+    options,
+  );
 }
 
 export function availabilityScenarios(deployment: () => EwsDeployment): void {
@@ -42,7 +47,13 @@ export function availabilityScenarios(deployment: () => EwsDeployment): void {
 
       expect(ews.ServiceError[a.ErrorCode]).toBe('NoError');
       expect(a.MergedFreeBusyStatus.join('')).toBe('000000000200100000000000');
-      expect(a.CalendarEvents.map((e) => [e.StartTime.TotalMilliSeconds, e.EndTime.TotalMilliSeconds, ews.LegacyFreeBusyStatus[e.FreeBusyStatus]])).toEqual([
+      expect(
+        a.CalendarEvents.map((e) => [
+          e.StartTime.TotalMilliSeconds,
+          e.EndTime.TotalMilliSeconds,
+          ews.LegacyFreeBusyStatus[e.FreeBusyStatus],
+        ]),
+      ).toEqual([
         [DAY_START + 9 * HOUR, DAY_START + 10 * HOUR, 'Busy'],
         [DAY_START + 12 * HOUR, DAY_START + 13 * HOUR, 'Tentative'],
       ]);
@@ -54,7 +65,9 @@ export function availabilityScenarios(deployment: () => EwsDeployment): void {
 
       expect(ews.ServiceError[b.ErrorCode]).toBe('NoError');
       expect(b.MergedFreeBusyStatus.join('')).toBe('000000000033000000000000');
-      expect(b.CalendarEvents.map((e) => [e.StartTime.TotalMilliSeconds, ews.LegacyFreeBusyStatus[e.FreeBusyStatus]])).toEqual([[DAY_START + 10 * HOUR, 'OOF']]);
+      expect(b.CalendarEvents.map((e) => [e.StartTime.TotalMilliSeconds, ews.LegacyFreeBusyStatus[e.FreeBusyStatus]])).toEqual([
+        [DAY_START + 10 * HOUR, 'OOF'],
+      ]);
       // Someone else's calendar: times and status only.
       expect(b.CalendarEvents[0].Details ?? null).toBeNull();
 
@@ -88,9 +101,14 @@ export function availabilityScenarios(deployment: () => EwsDeployment): void {
         options.MeetingDuration = 60;
         options.DetailedSuggestionsWindow = new ews.TimeWindow(new ews.DateTime(DAY_START), new ews.DateTime(DAY_START + DAY));
         configure(options);
-        const attendees = [new ews.AttendeeInfo(d.address('alice'), ews.MeetingAttendeeType.Organizer, false), new ews.AttendeeInfo(d.address('bob'))];
+        const attendees = [
+          new ews.AttendeeInfo(d.address('alice'), ews.MeetingAttendeeType.Organizer, false),
+          new ews.AttendeeInfo(d.address('bob')),
+        ];
         const window = new ews.TimeWindow(new ews.DateTime(DAY_START), new ews.DateTime(DAY_START + DAY));
-        const results = await d.client('alice').GetUserAvailability(attendees, window, ews.AvailabilityData.FreeBusyAndSuggestions, options);
+        const results = await d
+          .client('alice')
+          .GetUserAvailability(attendees, window, ews.AvailabilityData.FreeBusyAndSuggestions, options);
         expect(results.AttendeesAvailability.Responses.map((r) => ews.ServiceError[r.ErrorCode])).toEqual(['NoError', 'NoError']);
         expect(ews.ServiceError[results.SuggestionsResponse.ErrorCode]).toBe('NoError');
         return results.Suggestions;
@@ -115,12 +133,30 @@ export function availabilityScenarios(deployment: () => EwsDeployment): void {
       });
       const byHour = new Map(all.TimeSuggestions.map((s) => [hourOf(s.MeetingTime), s]));
       expect([...byHour.keys()]).toEqual([8, 8.5, 9, 9.5, 10, 10.5, 11, 11.5, 12, 12.5, 13, 13.5, 14, 14.5, 15, 15.5, 16]);
-      const conflictsAt = (hour: number) => byHour.get(hour)?.Conflicts.map((c) => [ews.ConflictType[c.ConflictType], ews.LegacyFreeBusyStatus[c.FreeBusyStatus]]);
-      expect(conflictsAt(9)).toEqual([['IndividualAttendeeConflict', 'Busy'], ['IndividualAttendeeConflict', 'Free']]);
-      expect(conflictsAt(10.5)).toEqual([['IndividualAttendeeConflict', 'Free'], ['IndividualAttendeeConflict', 'OOF']]);
-      expect(conflictsAt(12)).toEqual([['IndividualAttendeeConflict', 'Tentative'], ['IndividualAttendeeConflict', 'Free']]);
-      expect(conflictsAt(15)).toEqual([['IndividualAttendeeConflict', 'Free'], ['IndividualAttendeeConflict', 'Free']]);
-      expect([9, 10.5, 12, 15].map((h) => ews.SuggestionQuality[byHour.get(h)?.Quality ?? ews.SuggestionQuality.Excellent])).toEqual(['Poor', 'Poor', 'Poor', 'Excellent']);
+      const conflictsAt = (hour: number) =>
+        byHour.get(hour)?.Conflicts.map((c) => [ews.ConflictType[c.ConflictType], ews.LegacyFreeBusyStatus[c.FreeBusyStatus]]);
+      expect(conflictsAt(9)).toEqual([
+        ['IndividualAttendeeConflict', 'Busy'],
+        ['IndividualAttendeeConflict', 'Free'],
+      ]);
+      expect(conflictsAt(10.5)).toEqual([
+        ['IndividualAttendeeConflict', 'Free'],
+        ['IndividualAttendeeConflict', 'OOF'],
+      ]);
+      expect(conflictsAt(12)).toEqual([
+        ['IndividualAttendeeConflict', 'Tentative'],
+        ['IndividualAttendeeConflict', 'Free'],
+      ]);
+      expect(conflictsAt(15)).toEqual([
+        ['IndividualAttendeeConflict', 'Free'],
+        ['IndividualAttendeeConflict', 'Free'],
+      ]);
+      expect([9, 10.5, 12, 15].map((h) => ews.SuggestionQuality[byHour.get(h)?.Quality ?? ews.SuggestionQuality.Excellent])).toEqual([
+        'Poor',
+        'Poor',
+        'Poor',
+        'Excellent',
+      ]);
     });
 
     it('refuses a window longer than 42 days', async () => {

@@ -29,12 +29,18 @@ interface Answer {
 function post(base: string, authorization: string, body: Buffer): Promise<Answer> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const req = http.request(`${base}/EWS/Exchange.asmx`, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', 'content-length': body.length, authorization } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - started }));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      `${base}/EWS/Exchange.asmx`,
+      { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', 'content-length': body.length, authorization } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - started }),
+        );
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -90,7 +96,9 @@ async function whileHealthIsPolled<T>(base: string, work: () => Promise<T>): Pro
 function expectFault(answer: Answer, code: string) {
   expect(answer.status).toBe(500);
   expect(answer.text).toContain('<t:ServerVersionInfo ');
-  expect(answer.text).toContain(`<e:ResponseCode xmlns:e="http://schemas.microsoft.com/exchange/services/2006/errors">${code}</e:ResponseCode>`);
+  expect(answer.text).toContain(
+    `<e:ResponseCode xmlns:e="http://schemas.microsoft.com/exchange/services/2006/errors">${code}</e:ResponseCode>`,
+  );
 }
 
 export function boundedWorkScenarios(deployment: () => EwsDeployment): void {
@@ -144,7 +152,9 @@ export function boundedWorkScenarios(deployment: () => EwsDeployment): void {
 
     it('refuses one element with ~1,000,000 distinct attributes (~9.9 MB) with ErrorSchemaValidation', async () => {
       const attributes = Array.from({ length: 1_000_000 }, (_, i) => ` a${i.toString(36)}="1"`).join('');
-      const body = Buffer.from(soapRequest(`<m:GetItem><m:ItemShape${attributes}><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:ItemIds/></m:GetItem>`));
+      const body = Buffer.from(
+        soapRequest(`<m:GetItem><m:ItemShape${attributes}><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:ItemIds/></m:GetItem>`),
+      );
       expect(body.length).toBeGreaterThan(9_500_000);
       const [answer] = await refuseUnderWatch(body, 'ErrorSchemaValidation');
       expect(answer.text).toContain('has more than 32 attributes');
@@ -152,7 +162,9 @@ export function boundedWorkScenarios(deployment: () => EwsDeployment): void {
 
     it('refuses GetItem with 170,000 ItemIds (~9.9 MB) with ErrorSchemaValidation', async () => {
       const ids = Array.from({ length: 170_000 }, (_, i) => `<t:ItemId Id="AAMkAD${String(i).padStart(34, '0')}"/>`).join('');
-      const body = Buffer.from(soapRequest(`<m:GetItem><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:ItemIds>${ids}</m:ItemIds></m:GetItem>`));
+      const body = Buffer.from(
+        soapRequest(`<m:GetItem><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:ItemIds>${ids}</m:ItemIds></m:GetItem>`),
+      );
       expect(body.length).toBeGreaterThan(9_500_000);
       await refuseUnderWatch(body, 'ErrorSchemaValidation');
     });
@@ -163,7 +175,9 @@ export function boundedWorkScenarios(deployment: () => EwsDeployment): void {
       const body = Buffer.from(soapRequest(`<m:CreateItem MessageDisposition="SaveOnly"><m:Items>${items}</m:Items></m:CreateItem>`));
       const [answer] = await refuseUnderWatch(body, 'ErrorSchemaValidation');
       expect(answer.text).toContain('has more than 20000 elements');
-      const found = await deployment().client('alice').FindItems(ews.WellKnownFolderName.Tasks, new ews.SearchFilter.IsEqualTo(ews.ItemSchema.Subject, subject), new ews.ItemView(10));
+      const found = await deployment()
+        .client('alice')
+        .FindItems(ews.WellKnownFolderName.Tasks, new ews.SearchFilter.IsEqualTo(ews.ItemSchema.Subject, subject), new ews.ItemView(10));
       expect(found.TotalCount).toBe(0);
     });
 
@@ -173,7 +187,9 @@ export function boundedWorkScenarios(deployment: () => EwsDeployment): void {
       const body = Buffer.from(soapRequest(`<m:CreateItem MessageDisposition="SaveOnly"><m:Items>${items}</m:Items></m:CreateItem>`));
       const [answer] = await refuseUnderWatch(body, 'ErrorInvalidRequest');
       expect(answer.text).toContain('at most 1000 are allowed in one CreateItem');
-      const found = await deployment().client('alice').FindItems(ews.WellKnownFolderName.Tasks, new ews.SearchFilter.IsEqualTo(ews.ItemSchema.Subject, subject), new ews.ItemView(10));
+      const found = await deployment()
+        .client('alice')
+        .FindItems(ews.WellKnownFolderName.Tasks, new ews.SearchFilter.IsEqualTo(ews.ItemSchema.Subject, subject), new ews.ItemView(10));
       expect(found.TotalCount).toBe(0);
     });
 
@@ -188,7 +204,10 @@ export function boundedWorkScenarios(deployment: () => EwsDeployment): void {
       const attendees = Array.from({ length: 101 }, (_, i) => new ews.AttendeeInfo(i === 0 ? d.address('bob') : `someone${i}@parley.test`));
       const window = new ews.TimeWindow(new ews.DateTime(Date.UTC(2031, 4, 6)), new ews.DateTime(Date.UTC(2031, 4, 7)));
       const client = d.client('alice');
-      await clientRefusals(() => client.GetUserAvailability(attendees, window, ews.AvailabilityData.FreeBusy), 'ErrorMailboxDataArrayTooBig');
+      await clientRefusals(
+        () => client.GetUserAvailability(attendees, window, ews.AvailabilityData.FreeBusy),
+        'ErrorMailboxDataArrayTooBig',
+      );
     });
   });
 }

@@ -63,7 +63,13 @@ async function bobsCopy(bob: ews.ExchangeService, matches: (a: ews.Appointment) 
   );
 }
 
-async function createMeeting(alice: ews.ExchangeService, subject: string, attendees: string[], mode: ews.SendInvitationsMode, start = MEETING_START): Promise<ews.Appointment> {
+async function createMeeting(
+  alice: ews.ExchangeService,
+  subject: string,
+  attendees: string[],
+  mode: ews.SendInvitationsMode,
+  start = MEETING_START,
+): Promise<ews.Appointment> {
   const meeting = new ews.Appointment(alice);
   meeting.Subject = subject;
   meeting.Location = 'Room 7';
@@ -84,7 +90,10 @@ async function findOnAnswerDay(service: ews.ExchangeService): Promise<ews.Appoin
 
 /** Bob's copy of the meeting called `subject` on the answer day, bound with every property. */
 async function bobsInvitation(bob: ews.ExchangeService, subject: string): Promise<ews.Appointment> {
-  const listed = await waitFor(async () => (await findOnAnswerDay(bob)).find((a) => a.Subject === subject) ?? null, { timeoutMs: 5_000, what: `bob's copy of ${subject}` });
+  const listed = await waitFor(async () => (await findOnAnswerDay(bob)).find((a) => a.Subject === subject) ?? null, {
+    timeoutMs: 5_000,
+    what: `bob's copy of ${subject}`,
+  });
   return ews.Appointment.Bind(bob, listed.Id);
 }
 
@@ -97,7 +106,10 @@ async function answerSeenByOrganizer(alice: ews.ExchangeService, meeting: ews.Ap
     const organizers = await ews.Appointment.Bind(alice, meeting.Id);
     return ews.MeetingResponseType[organizers.RequiredAttendees._getItem(0).ResponseType];
   };
-  return waitFor(async () => ((await answerOf()) === expected ? expected : null), { timeoutMs: 5_000, what: `alice seeing bob's ${expected}` });
+  return waitFor(async () => ((await answerOf()) === expected ? expected : null), {
+    timeoutMs: 5_000,
+    what: `alice seeing bob's ${expected}`,
+  });
 }
 
 export function calendarScenarios(deployment: () => EwsDeployment): void {
@@ -128,14 +140,24 @@ export function calendarScenarios(deployment: () => EwsDeployment): void {
       expect(master.LastOccurrence.Start.TotalMilliSeconds).toBe(SERIES_START + 16 * DAY);
       expect(master.ModifiedOccurrences.Count).toBe(1);
       const modified = master.ModifiedOccurrences._getItem(0);
-      expect([modified.Start.TotalMilliSeconds, modified.OriginalStart.TotalMilliSeconds]).toEqual([SERIES_START + 14 * DAY + 2 * HOUR, SERIES_START + 14 * DAY]);
+      expect([modified.Start.TotalMilliSeconds, modified.OriginalStart.TotalMilliSeconds]).toEqual([
+        SERIES_START + 14 * DAY + 2 * HOUR,
+        SERIES_START + 14 * DAY,
+      ]);
       // Each ItemId binds its own occurrence, not the master.
       const first = await ews.Appointment.Bind(alice, master.FirstOccurrence.ItemId);
       expect([ews.AppointmentType[first.AppointmentType], first.Start.TotalMilliSeconds]).toEqual(['Occurrence', SERIES_START]);
       const last = await ews.Appointment.Bind(alice, master.LastOccurrence.ItemId);
-      expect([ews.AppointmentType[last.AppointmentType], last.Start.TotalMilliSeconds, last.End.TotalMilliSeconds]).toEqual(['Occurrence', SERIES_START + 16 * DAY, SERIES_START + 16 * DAY + HOUR]);
+      expect([ews.AppointmentType[last.AppointmentType], last.Start.TotalMilliSeconds, last.End.TotalMilliSeconds]).toEqual([
+        'Occurrence',
+        SERIES_START + 16 * DAY,
+        SERIES_START + 16 * DAY + HOUR,
+      ]);
       const moved = await ews.Appointment.Bind(alice, modified.ItemId);
-      expect([ews.AppointmentType[moved.AppointmentType], moved.Start.TotalMilliSeconds]).toEqual(['Exception', SERIES_START + 14 * DAY + 2 * HOUR]);
+      expect([ews.AppointmentType[moved.AppointmentType], moved.Start.TotalMilliSeconds]).toEqual([
+        'Exception',
+        SERIES_START + 14 * DAY + 2 * HOUR,
+      ]);
       expect(moved.Id.UniqueId).toBe(fifth.Id.UniqueId);
       expect(master.RequiredAttendees.Count).toBe(1);
       expect(master.RequiredAttendees._getItem(0).Address).toBe(d.address('bob'));
@@ -144,7 +166,10 @@ export function calendarScenarios(deployment: () => EwsDeployment): void {
       expect(weekly.NumberOfOccurrences).toBe(6);
 
       const byIndex = await ews.Appointment.BindToOccurrence(alice, new ews.ItemId(seriesId), 4);
-      expect([byIndex.Start.TotalMilliSeconds, byIndex.End.TotalMilliSeconds]).toEqual([SERIES_START + 9 * DAY, SERIES_START + 9 * DAY + HOUR]);
+      expect([byIndex.Start.TotalMilliSeconds, byIndex.End.TotalMilliSeconds]).toEqual([
+        SERIES_START + 9 * DAY,
+        SERIES_START + 9 * DAY + HOUR,
+      ]);
     });
 
     it('updates subject and location, and refuses a stale change key under NeverOverwrite', async () => {
@@ -162,7 +187,9 @@ export function calendarScenarios(deployment: () => EwsDeployment): void {
       await first.Update(ews.ConflictResolutionMode.NeverOverwrite, ews.SendInvitationsOrCancellationsMode.SendToNone);
 
       stale.Subject = 'Stale edit';
-      const conflict = await errorOf(stale.Update(ews.ConflictResolutionMode.NeverOverwrite, ews.SendInvitationsOrCancellationsMode.SendToNone));
+      const conflict = await errorOf(
+        stale.Update(ews.ConflictResolutionMode.NeverOverwrite, ews.SendInvitationsOrCancellationsMode.SendToNone),
+      );
       expect(conflict.code).toBe('ErrorIrresolvableConflict');
 
       const read = await ews.Appointment.Bind(alice, appointment.Id);
@@ -200,8 +227,14 @@ export function calendarScenarios(deployment: () => EwsDeployment): void {
       await appointment.Save(ews.SendInvitationsMode.SendToNone);
       const id = appointment.Id.UniqueId;
       const thatDay = async () =>
-        (await bob.FindAppointments(ews.WellKnownFolderName.Calendar, new ews.CalendarView(new ews.DateTime(Date.UTC(2031, 9, 14)), new ews.DateTime(Date.UTC(2031, 9, 15))))).Items.map((a) => a.Subject);
-      const inDeletedItems = async () => (await bob.FindItems(ews.WellKnownFolderName.DeletedItems, new ews.ItemView(100))).Items.filter((i) => i.Id.UniqueId === id);
+        (
+          await bob.FindAppointments(
+            ews.WellKnownFolderName.Calendar,
+            new ews.CalendarView(new ews.DateTime(Date.UTC(2031, 9, 14)), new ews.DateTime(Date.UTC(2031, 9, 15))),
+          )
+        ).Items.map((a) => a.Subject);
+      const inDeletedItems = async () =>
+        (await bob.FindItems(ews.WellKnownFolderName.DeletedItems, new ews.ItemView(100))).Items.filter((i) => i.Id.UniqueId === id);
       const binCount = async () => (await ews.Folder.Bind(bob, ews.WellKnownFolderName.DeletedItems)).TotalCount;
       expect(await thatDay()).toEqual(['Binned review']);
       const before = await binCount();
@@ -212,7 +245,11 @@ export function calendarScenarios(deployment: () => EwsDeployment): void {
       expect(await binCount()).toBe(before + 1);
       const deletedItems = await ews.Folder.Bind(bob, ews.WellKnownFolderName.DeletedItems);
       const bound = await ews.Appointment.Bind(bob, new ews.ItemId(id));
-      expect([bound.Subject, bound.Start.TotalMilliSeconds, bound.ParentFolderId.UniqueId]).toEqual(['Binned review', start, deletedItems.Id.UniqueId]);
+      expect([bound.Subject, bound.Start.TotalMilliSeconds, bound.ParentFolderId.UniqueId]).toEqual([
+        'Binned review',
+        start,
+        deletedItems.Id.UniqueId,
+      ]);
 
       await bound.Delete(ews.DeleteMode.HardDelete, ews.SendCancellationsMode.SendToNone);
       expect(await inDeletedItems()).toEqual([]);
@@ -232,7 +269,12 @@ export function calendarScenarios(deployment: () => EwsDeployment): void {
       appointment.End = new ews.DateTime(start + HOUR);
       await appointment.Save(ews.SendInvitationsMode.SendToNone);
       const thatDay = async () =>
-        (await bob.FindAppointments(ews.WellKnownFolderName.Calendar, new ews.CalendarView(new ews.DateTime(Date.UTC(2031, 9, 22)), new ews.DateTime(Date.UTC(2031, 9, 23))))).Items.map((a) => a.Subject);
+        (
+          await bob.FindAppointments(
+            ews.WellKnownFolderName.Calendar,
+            new ews.CalendarView(new ews.DateTime(Date.UTC(2031, 9, 22)), new ews.DateTime(Date.UTC(2031, 9, 23))),
+          )
+        ).Items.map((a) => a.Subject);
       const binCount = async () => (await ews.Folder.Bind(bob, ews.WellKnownFolderName.DeletedItems)).TotalCount;
       const before = await binCount();
 
@@ -249,7 +291,11 @@ export function calendarScenarios(deployment: () => EwsDeployment): void {
       expect(await binCount()).toBe(before);
       const calendar = await ews.Folder.Bind(bob, ews.WellKnownFolderName.Calendar);
       const bound = await ews.Appointment.Bind(bob, new ews.ItemId(restored.Id.UniqueId));
-      expect([bound.Subject, bound.Start.TotalMilliSeconds, bound.ParentFolderId.UniqueId]).toEqual(['Restored review', start, calendar.Id.UniqueId]);
+      expect([bound.Subject, bound.Start.TotalMilliSeconds, bound.ParentFolderId.UniqueId]).toEqual([
+        'Restored review',
+        start,
+        calendar.Id.UniqueId,
+      ]);
       // Moving it to the folder it is in changes nothing.
       expect((await bound.Move(ews.WellKnownFolderName.Calendar)).Id.UniqueId).toBe(restored.Id.UniqueId);
 
@@ -290,7 +336,9 @@ export function calendarScenarios(deployment: () => EwsDeployment): void {
       viaFolder.Subject = 'Not allowed (folder)';
       viaFolder.Start = new ews.DateTime(Date.UTC(2031, 2, 22, 13, 0, 0));
       viaFolder.End = new ews.DateTime(Date.UTC(2031, 2, 22, 14, 0, 0));
-      const denied = await errorOf(viaFolder.Save(new ews.FolderId(ews.WellKnownFolderName.Calendar, new ews.Mailbox(ALICE)), ews.SendInvitationsMode.SendToNone));
+      const denied = await errorOf(
+        viaFolder.Save(new ews.FolderId(ews.WellKnownFolderName.Calendar, new ews.Mailbox(ALICE)), ews.SendInvitationsMode.SendToNone),
+      );
       expect(denied.code).toBe('ErrorAccessDenied');
 
       expect((await findInMarch(d.client('alice'))).map((a) => a.Subject).filter((s) => s.startsWith('Not allowed'))).toEqual([]);
@@ -310,7 +358,12 @@ export function calendarScenarios(deployment: () => EwsDeployment): void {
       const alice = d.client('alice');
       const bob = d.client('bob');
       const outsider = 'someone@elsewhere.example';
-      const meeting = await createMeeting(alice, 'Roadmap review', [d.address('bob'), outsider], ews.SendInvitationsMode.SendToAllAndSaveCopy);
+      const meeting = await createMeeting(
+        alice,
+        'Roadmap review',
+        [d.address('bob'), outsider],
+        ews.SendInvitationsMode.SendToAllAndSaveCopy,
+      );
 
       const invited = await bobsCopy(bob, (a) => a.Subject === 'Roadmap review');
       expect(invited.Organizer.Address).toBe(d.address('alice'));
@@ -319,7 +372,10 @@ export function calendarScenarios(deployment: () => EwsDeployment): void {
       expect([invited.IsMeeting, invited.IsCancelled, invited.Location]).toEqual([true, false, 'Room 7']);
       expect(invited.Start.TotalMilliSeconds).toBe(MEETING_START);
       // The external attendee stays on the list (nothing is delivered to it).
-      expect(Array.from({ length: invited.RequiredAttendees.Count }, (_, i) => invited.RequiredAttendees._getItem(i).Address)).toEqual([d.address('bob'), outsider]);
+      expect(Array.from({ length: invited.RequiredAttendees.Count }, (_, i) => invited.RequiredAttendees._getItem(i).Address)).toEqual([
+        d.address('bob'),
+        outsider,
+      ]);
       // Bob's copy is his own item (an id of his mailbox), linked to alice's by the meeting UID.
       expect(invited.Id.UniqueId).not.toBe(meeting.Id.UniqueId);
       const organizers = await ews.Appointment.Bind(alice, meeting.Id);
@@ -331,7 +387,10 @@ export function calendarScenarios(deployment: () => EwsDeployment): void {
       await organizers.Update(ews.ConflictResolutionMode.AlwaysOverwrite, ews.SendInvitationsOrCancellationsMode.SendToAllAndSaveCopy);
       const moved = await bobsCopy(bob, (a) => a.Start.TotalMilliSeconds === MEETING_START + HOUR);
       expect(moved.Id.UniqueId).toBe(invited.Id.UniqueId);
-      expect([moved.End.TotalMilliSeconds, ews.LegacyFreeBusyStatus[moved.LegacyFreeBusyStatus]]).toEqual([MEETING_START + 2 * HOUR, 'Tentative']);
+      expect([moved.End.TotalMilliSeconds, ews.LegacyFreeBusyStatus[moved.LegacyFreeBusyStatus]]).toEqual([
+        MEETING_START + 2 * HOUR,
+        'Tentative',
+      ]);
 
       await organizers.Delete(ews.DeleteMode.HardDelete, ews.SendCancellationsMode.SendToAllAndSaveCopy);
       expect(await findOnMeetingDay(alice)).toEqual([]);
@@ -347,31 +406,52 @@ export function calendarScenarios(deployment: () => EwsDeployment): void {
       const d = deployment();
       const alice = d.client('alice');
       const bob = d.client('bob');
-      const budget = await createMeeting(alice, 'Budget check', [d.address('bob')], ews.SendInvitationsMode.SendToAllAndSaveCopy, ANSWER_DAY_START);
-      const pitch = await createMeeting(alice, 'Vendor pitch', [d.address('bob')], ews.SendInvitationsMode.SendToAllAndSaveCopy, ANSWER_DAY_START + 2 * HOUR);
+      const budget = await createMeeting(
+        alice,
+        'Budget check',
+        [d.address('bob')],
+        ews.SendInvitationsMode.SendToAllAndSaveCopy,
+        ANSWER_DAY_START,
+      );
+      const pitch = await createMeeting(
+        alice,
+        'Vendor pitch',
+        [d.address('bob')],
+        ews.SendInvitationsMode.SendToAllAndSaveCopy,
+        ANSWER_DAY_START + 2 * HOUR,
+      );
 
       const toAccept = await bobsInvitation(bob, 'Budget check');
       expect(ews.MeetingResponseType[toAccept.MyResponseType]).toBe('NoResponseReceived');
       await toAccept.Accept(true);
       const accepted = await ews.Appointment.Bind(bob, toAccept.Id);
-      expect([ews.MeetingResponseType[accepted.MyResponseType], ews.LegacyFreeBusyStatus[accepted.LegacyFreeBusyStatus]]).toEqual(['Accept', 'Busy']);
+      expect([ews.MeetingResponseType[accepted.MyResponseType], ews.LegacyFreeBusyStatus[accepted.LegacyFreeBusyStatus]]).toEqual([
+        'Accept',
+        'Busy',
+      ]);
       expect(await answerSeenByOrganizer(alice, budget, 'Accept')).toBe('Accept');
       // Alice's own item stays hers: organizer, busy; she cannot answer it.
       const organizers = await ews.Appointment.Bind(alice, budget.Id);
-      expect([ews.MeetingResponseType[organizers.MyResponseType], ews.LegacyFreeBusyStatus[organizers.LegacyFreeBusyStatus]]).toEqual(['Organizer', 'Busy']);
+      expect([ews.MeetingResponseType[organizers.MyResponseType], ews.LegacyFreeBusyStatus[organizers.LegacyFreeBusyStatus]]).toEqual([
+        'Organizer',
+        'Busy',
+      ]);
       expect((await errorOf(organizers.Accept(true))).code).toBe('ErrorInvalidOperation');
 
       const toDecline = await bobsInvitation(bob, 'Vendor pitch');
       await toDecline.Decline(true);
       expect((await findOnAnswerDay(bob)).map((a) => a.Subject)).toEqual(['Budget check']);
-      const binned = (await bob.FindItems(ews.WellKnownFolderName.DeletedItems, new ews.ItemView(100))).Items.filter((i) => i.Id.UniqueId === toDecline.Id.UniqueId);
+      const binned = (await bob.FindItems(ews.WellKnownFolderName.DeletedItems, new ews.ItemView(100))).Items.filter(
+        (i) => i.Id.UniqueId === toDecline.Id.UniqueId,
+      );
       expect(binned.map((i) => i.Subject)).toEqual(['Vendor pitch']);
       expect(ews.MeetingResponseType[(await ews.Appointment.Bind(bob, toDecline.Id)).MyResponseType]).toBe('Decline');
       expect(await answerSeenByOrganizer(alice, pitch, 'Decline')).toBe('Decline');
 
       // Leave the day empty (and bob's Deleted Items as they were).
       for (const meeting of [budget, pitch]) await meeting.Delete(ews.DeleteMode.HardDelete, ews.SendCancellationsMode.SendToNone);
-      for (const copy of [accepted.Id, toDecline.Id]) await (await ews.Appointment.Bind(bob, copy)).Delete(ews.DeleteMode.HardDelete, ews.SendCancellationsMode.SendToNone);
+      for (const copy of [accepted.Id, toDecline.Id])
+        await (await ews.Appointment.Bind(bob, copy)).Delete(ews.DeleteMode.HardDelete, ews.SendCancellationsMode.SendToNone);
       expect(await findOnAnswerDay(alice)).toEqual([]);
       expect(await findOnAnswerDay(bob)).toEqual([]);
     });

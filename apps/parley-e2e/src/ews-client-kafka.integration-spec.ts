@@ -68,11 +68,15 @@ describe('EWS with ews-javascript-api (four processes over Kafka)', () => {
       options.MergedFreeBusyInterval = 60;
       options.RequestedFreeBusyView = ews.FreeBusyViewType.DetailedMerged;
       const window = new ews.TimeWindow(new ews.DateTime(DAY_START), new ews.DateTime(DAY_START + 24 * HOUR));
-      return service.GetUserAvailability([new ews.AttendeeInfo(mailbox)], window, ews.AvailabilityData.FreeBusy, options).then((r) => r.AttendeesAvailability.Responses[0]);
+      return service
+        .GetUserAvailability([new ews.AttendeeInfo(mailbox)], window, ews.AvailabilityData.FreeBusy, options)
+        .then((r) => r.AttendeesAvailability.Responses[0]);
     };
     const cacheLookups = async (metricsBase: string, outcome: 'hit' | 'miss') => {
       const text = await (await fetch(`${metricsBase}/metrics`)).text();
-      return Number(new RegExp(`^parley_ews_free_busy_cache_lookups_total\\{[^}]*outcome="${outcome}"[^}]*\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+      return Number(
+        new RegExp(`^parley_ews_free_busy_cache_lookups_total\\{[^}]*outcome="${outcome}"[^}]*\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0,
+      );
     };
     /** Asks until `done` holds (the cache TTL is 60 s, so within seconds means the change feed dropped the answer). */
     const within = async (ms: number, ask: () => Promise<ews.AttendeeAvailability>, done: (a: ews.AttendeeAvailability) => boolean) => {
@@ -100,11 +104,31 @@ describe('EWS with ews-javascript-api (four processes over Kafka)', () => {
       meeting.Start = new ews.DateTime(DAY_START + 14 * HOUR);
       meeting.End = new ews.DateTime(DAY_START + 15 * HOUR);
       await meeting.Save(ews.SendInvitationsMode.SendToNone);
-      const booked = await within(5_000, () => availability(onSecond, CAROL), (a) => a.MergedFreeBusyStatus.join('') !== '0'.repeat(24));
+      const booked = await within(
+        5_000,
+        () => availability(onSecond, CAROL),
+        (a) => a.MergedFreeBusyStatus.join('') !== '0'.repeat(24),
+      );
       expect(booked.MergedFreeBusyStatus.join('')).toBe(`${'0'.repeat(14)}2${'0'.repeat(9)}`);
 
-      await deployment.kafka.admin(['working-hours', 'set', CAROL, '--time-zone', 'UTC', '--days', 'mon-thu', '--start', '10:00', '--end', '16:00']);
-      const hours = await within(10_000, () => availability(onSecond, CAROL), (a) => a.WorkingHours.StartTime.TotalMinutes === 600);
+      await deployment.kafka.admin([
+        'working-hours',
+        'set',
+        CAROL,
+        '--time-zone',
+        'UTC',
+        '--days',
+        'mon-thu',
+        '--start',
+        '10:00',
+        '--end',
+        '16:00',
+      ]);
+      const hours = await within(
+        10_000,
+        () => availability(onSecond, CAROL),
+        (a) => a.WorkingHours.StartTime.TotalMinutes === 600,
+      );
       expect([hours.WorkingHours.StartTime.TotalMinutes, hours.WorkingHours.EndTime.TotalMinutes]).toEqual([600, 960]);
       expect(hours.WorkingHours.DaysOfTheWeek.map((day) => ews.DayOfTheWeek[day])).toEqual(['Monday', 'Tuesday', 'Wednesday', 'Thursday']);
       await second.proc.stop();
@@ -139,11 +163,18 @@ describe('EWS with ews-javascript-api (four processes over Kafka)', () => {
     }, 120_000);
 
     it('keeps calendar.oof.changed.v1 log-compacted', async () => {
-      const kafka = new Kafka({ clientId: `e2e-${deployment.kafka.run}`, brokers: deployment.kafka.broker.brokers.split(','), logLevel: logLevel.NOTHING });
+      const kafka = new Kafka({
+        clientId: `e2e-${deployment.kafka.run}`,
+        brokers: deployment.kafka.broker.brokers.split(','),
+        logLevel: logLevel.NOTHING,
+      });
       const kafkaAdmin = kafka.admin();
       await kafkaAdmin.connect();
       try {
-        const { resources } = await kafkaAdmin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: 'calendar.oof.changed.v1', configNames: ['cleanup.policy'] }] });
+        const { resources } = await kafkaAdmin.describeConfigs({
+          includeSynonyms: false,
+          resources: [{ type: ConfigResourceTypes.TOPIC, name: 'calendar.oof.changed.v1', configNames: ['cleanup.policy'] }],
+        });
         expect(resources[0].configEntries.find((e) => e.configName === 'cleanup.policy')?.configValue).toBe('compact');
       } finally {
         await kafkaAdmin.disconnect();

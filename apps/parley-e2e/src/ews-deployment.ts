@@ -10,7 +10,12 @@ import { KafkaDeployment, startKafkaDeployment } from './kafka-deployment';
 export type EwsUser = 'alice' | 'bob' | 'carol' | 'app';
 
 /** Display names of the users: the embedded app's demo users have them, the Kafka deployment gets them. */
-export const EWS_DISPLAY_NAMES: Readonly<Record<EwsUser, string>> = { alice: 'Alice Archer', bob: 'Bob Baker', carol: 'Carol Chen', app: 'Line-of-business app' };
+export const EWS_DISPLAY_NAMES: Readonly<Record<EwsUser, string>> = {
+  alice: 'Alice Archer',
+  bob: 'Bob Baker',
+  carol: 'Carol Chen',
+  app: 'Line-of-business app',
+};
 
 /** The external URL clients are told to use (`PARLEY_PUBLIC_URL`, as behind a load balancer). */
 export const EWS_PUBLIC_URL = 'https://mail.parley.test';

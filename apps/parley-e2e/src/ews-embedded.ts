@@ -85,7 +85,10 @@ export async function startEmbeddedParley(extraEnv: NodeJS.ProcessEnv = {}): Pro
     metricsBase: `http://127.0.0.1:${metricsPort}`,
     dataDir,
     databaseUrl: () => {
-      const credentials = JSON.parse(readFileSync(path.join(dataDir, 'postgres.credentials.json'), 'utf8')) as { user: string; password: string };
+      const credentials = JSON.parse(readFileSync(path.join(dataDir, 'postgres.credentials.json'), 'utf8')) as {
+        user: string;
+        password: string;
+      };
       return `postgres://${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.password)}@127.0.0.1:${pgPort}/parley`;
     },
     restart: async () => {
@@ -100,7 +103,9 @@ export async function startEmbeddedParley(extraEnv: NodeJS.ProcessEnv = {}): Pro
 
 /** Runs the built admin CLI against `databaseUrl`; resolves with its standard output. */
 export async function runAdmin(databaseUrl: string, args: string[]): Promise<string> {
-  const { stdout } = await promisify(execFile)(process.execPath, [appBundle('parley-admin'), ...args], { env: { ...process.env, DATABASE_URL: databaseUrl } });
+  const { stdout } = await promisify(execFile)(process.execPath, [appBundle('parley-admin'), ...args], {
+    env: { ...process.env, DATABASE_URL: databaseUrl },
+  });
   return stdout;
 }
 
@@ -109,7 +114,12 @@ export function useNodeXhr(): void {
   ews.ConfigurationApi.ConfigureXHR(new XhrApi({ rejectUnauthorized: false }));
 }
 
-export function ewsService(base: string, user: string, password: string, version = ews.ExchangeVersion.Exchange2013_SP1): ews.ExchangeService {
+export function ewsService(
+  base: string,
+  user: string,
+  password: string,
+  version = ews.ExchangeVersion.Exchange2013_SP1,
+): ews.ExchangeService {
   const service = new ews.ExchangeService(version);
   service.Credentials = new ews.WebCredentials(user, password);
   service.Url = new ews.Uri(`${base}/EWS/Exchange.asmx`);

@@ -14,7 +14,11 @@ async function folderTotals(service: ews.ExchangeService): Promise<{ calendar: n
   const calendar = await ews.Folder.Bind(service, ews.WellKnownFolderName.Calendar);
   const tasks = await ews.Folder.Bind(service, ews.WellKnownFolderName.Tasks);
   const found = await service.FindFolders(ews.WellKnownFolderName.MsgFolderRoot, new ews.FolderView(100));
-  return { calendar: calendar.TotalCount, tasks: tasks.TotalCount, listed: Object.fromEntries(found.Folders.map((f) => [f.DisplayName, f.TotalCount])) };
+  return {
+    calendar: calendar.TotalCount,
+    tasks: tasks.TotalCount,
+    listed: Object.fromEntries(found.Folders.map((f) => [f.DisplayName, f.TotalCount])),
+  };
 }
 
 export function folderScenarios(deployment: () => EwsDeployment): void {
@@ -46,7 +50,15 @@ export function folderScenarios(deployment: () => EwsDeployment): void {
       expect(found.TotalCount).toBe(7);
       expect(found.MoreAvailable).toBe(false);
       // (The client regroups the listing by element type, so compare as a set.)
-      expect(found.Folders.map((f) => f.DisplayName).sort()).toEqual(['Calendar', 'Contacts', 'Deleted Items', 'Drafts', 'Inbox', 'Sent Items', 'Tasks']);
+      expect(found.Folders.map((f) => f.DisplayName).sort()).toEqual([
+        'Calendar',
+        'Contacts',
+        'Deleted Items',
+        'Drafts',
+        'Inbox',
+        'Sent Items',
+        'Tasks',
+      ]);
       expect(found.Folders.find((f) => f.DisplayName === 'Tasks')).toBeInstanceOf(ews.TasksFolder);
       expect(found.Folders.find((f) => f.DisplayName === 'Contacts')).toBeInstanceOf(ews.ContactsFolder);
       const deep = new ews.FolderView(100);
@@ -58,13 +70,23 @@ export function folderScenarios(deployment: () => EwsDeployment): void {
     it('applies a search filter to FindFolders', async () => {
       const alice = deployment().client('alice');
       const view = new ews.FolderView(10);
-      const found = await alice.FindFolders(ews.WellKnownFolderName.MsgFolderRoot, new ews.SearchFilter.IsEqualTo(ews.FolderSchema.DisplayName, 'Calendar'), view);
+      const found = await alice.FindFolders(
+        ews.WellKnownFolderName.MsgFolderRoot,
+        new ews.SearchFilter.IsEqualTo(ews.FolderSchema.DisplayName, 'Calendar'),
+        view,
+      );
       expect(found.TotalCount).toBe(1);
       expect(found.Folders.map((f) => f.DisplayName)).toEqual(['Calendar']);
       expect(found.Folders[0]).toBeInstanceOf(ews.CalendarFolder);
-      const notes = await alice.FindFolders(ews.WellKnownFolderName.MsgFolderRoot, new ews.SearchFilter.ContainsSubstring(ews.FolderSchema.DisplayName, 'items'), view);
+      const notes = await alice.FindFolders(
+        ews.WellKnownFolderName.MsgFolderRoot,
+        new ews.SearchFilter.ContainsSubstring(ews.FolderSchema.DisplayName, 'items'),
+        view,
+      );
       expect(notes.Folders.map((f) => f.DisplayName).sort()).toEqual(['Deleted Items', 'Sent Items']);
-      const unsupported = await errorOf(alice.FindFolders(ews.WellKnownFolderName.MsgFolderRoot, new ews.SearchFilter.IsEqualTo(ews.FolderSchema.TotalCount, 0), view));
+      const unsupported = await errorOf(
+        alice.FindFolders(ews.WellKnownFolderName.MsgFolderRoot, new ews.SearchFilter.IsEqualTo(ews.FolderSchema.TotalCount, 0), view),
+      );
       expect(unsupported.code).toBe('ErrorUnsupportedPathForQuery');
     });
 
@@ -91,7 +113,11 @@ export function folderScenarios(deployment: () => EwsDeployment): void {
       try {
         const after = await folderTotals(carol);
         expect([after.calendar, after.tasks]).toEqual([before.calendar + 1, before.tasks + 1]);
-        expect([after.listed['Calendar'], after.listed['Tasks'], after.listed['Inbox']]).toEqual([before.calendar + 1, before.tasks + 1, 0]);
+        expect([after.listed['Calendar'], after.listed['Tasks'], after.listed['Inbox']]).toEqual([
+          before.calendar + 1,
+          before.tasks + 1,
+          0,
+        ]);
       } finally {
         await series.Delete(ews.DeleteMode.HardDelete, ews.SendCancellationsMode.SendToNone);
         await task.Delete(ews.DeleteMode.HardDelete);
@@ -148,7 +174,9 @@ export function folderScenarios(deployment: () => EwsDeployment): void {
       });
       const folder = await response.text();
       expect(response.status).toBe(200);
-      expect(folder).toContain('<t:ExtendedProperty><t:ExtendedFieldURI PropertyTag="0x3613" PropertyType="String"/><t:Value>IPF.Task</t:Value></t:ExtendedProperty>');
+      expect(folder).toContain(
+        '<t:ExtendedProperty><t:ExtendedFieldURI PropertyTag="0x3613" PropertyType="String"/><t:Value>IPF.Task</t:Value></t:ExtendedProperty>',
+      );
       expect(folder).not.toContain('0x0e08');
       expect(folder).toContain('<t:ServerVersionInfo ');
     });

@@ -38,7 +38,10 @@ function rawConnection(port: number): Promise<RawConnection> {
 async function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([promise, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms)))]);
+    return await Promise.race([
+      promise,
+      new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms))),
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -48,7 +51,10 @@ export function httpFrontScenarios(deployment: () => EwsDeployment): void {
   describe('the gateway’s HTTP front', () => {
     const port = () => Number(new URL(deployment().base).port);
     const auth = () => basic(deployment().address('alice'), deployment().password('alice'));
-    const getOof = () => soapRequest(`<m:GetUserOofSettingsRequest><t:Mailbox><t:Address>${deployment().address('alice')}</t:Address></t:Mailbox></m:GetUserOofSettingsRequest>`);
+    const getOof = () =>
+      soapRequest(
+        `<m:GetUserOofSettingsRequest><t:Mailbox><t:Address>${deployment().address('alice')}</t:Address></t:Mailbox></m:GetUserOofSettingsRequest>`,
+      );
     const open: Socket[] = [];
 
     afterEach(async () => {
@@ -56,7 +62,8 @@ export function httpFrontScenarios(deployment: () => EwsDeployment): void {
       // The gateway keeps serving (after the connection-cap case, once the server saw those closes).
       const deadline = Date.now() + 5000;
       let status = 0;
-      while (status !== 200 && Date.now() < deadline) status = (await fetch(`${deployment().base}/healthz`).catch(() => ({ status: 0 }))).status;
+      while (status !== 200 && Date.now() < deadline)
+        status = (await fetch(`${deployment().base}/healthz`).catch(() => ({ status: 0 }))).status;
       expect(status).toBe(200);
     });
 
@@ -65,7 +72,11 @@ export function httpFrontScenarios(deployment: () => EwsDeployment): void {
         const headers: Record<string, string> = { authorization: auth() };
         if (type) headers['content-type'] = type;
         // A byte body: fetch adds no Content-Type of its own.
-        const res = await fetch(`${deployment().base}/EWS/Exchange.asmx`, { method: 'POST', headers, body: new TextEncoder().encode(getOof()) });
+        const res = await fetch(`${deployment().base}/EWS/Exchange.asmx`, {
+          method: 'POST',
+          headers,
+          body: new TextEncoder().encode(getOof()),
+        });
         expect(res.status).toBe(415);
         const text = await res.text();
         expect(text).toContain('<t:ServerVersionInfo ');
@@ -73,7 +84,11 @@ export function httpFrontScenarios(deployment: () => EwsDeployment): void {
       }
       // SOAP 1.1 and SOAP 1.2 media types are both read.
       for (const type of ['text/xml; charset=utf-8', 'application/soap+xml; charset=utf-8']) {
-        const res = await fetch(`${deployment().base}/EWS/Exchange.asmx`, { method: 'POST', headers: { authorization: auth(), 'content-type': type }, body: getOof() });
+        const res = await fetch(`${deployment().base}/EWS/Exchange.asmx`, {
+          method: 'POST',
+          headers: { authorization: auth(), 'content-type': type },
+          body: getOof(),
+        });
         expect(res.status).toBe(200);
         await res.text();
       }
@@ -82,7 +97,9 @@ export function httpFrontScenarios(deployment: () => EwsDeployment): void {
     it('closes a connection within about a second of its 401 while its body is still trickling in', async () => {
       const conn = await rawConnection(port());
       open.push(conn.socket);
-      conn.socket.write('POST /EWS/Exchange.asmx HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nContent-Length: 100000\r\n\r\n<soap:Envelope');
+      conn.socket.write(
+        'POST /EWS/Exchange.asmx HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nContent-Length: 100000\r\n\r\n<soap:Envelope',
+      );
       const drip = setInterval(() => conn.socket.writable && conn.socket.write('          '), 50);
       try {
         const status = await within(5000, 'the 401', conn.status);
@@ -99,7 +116,9 @@ export function httpFrontScenarios(deployment: () => EwsDeployment): void {
       const conn = await rawConnection(port());
       open.push(conn.socket);
       const started = Date.now();
-      conn.socket.write(`POST /EWS/Exchange.asmx HTTP/1.1\r\nHost: x\r\nAuthorization: ${auth()}\r\nContent-Type: text/xml\r\nContent-Length: 1000\r\n\r\n<soap:Envelope`);
+      conn.socket.write(
+        `POST /EWS/Exchange.asmx HTTP/1.1\r\nHost: x\r\nAuthorization: ${auth()}\r\nContent-Type: text/xml\r\nContent-Length: 1000\r\n\r\n<soap:Envelope`,
+      );
       const status = await within(EWS_BODY_TIMEOUT_MS + 5000, 'the 408', conn.status);
       expect(status.line).toBe('HTTP/1.1 408 Request Timeout');
       expect(status.at - started).toBeGreaterThanOrEqual(EWS_BODY_TIMEOUT_MS - 100);

@@ -47,7 +47,9 @@ export function nameScenarios(deployment: () => EwsDeployment): void {
       // IdOnly: the contact element alone (a directory entry has no item id).
       const [idOnly] = all(await alice.ResolveName('bob', DirectoryOnly, true, new ews.PropertySet(ews.BasePropertySet.IdOnly)));
       expect(idOnly.Mailbox.Address).toBe(d.address('bob'));
-      const [allProperties] = all(await alice.ResolveName('bob', DirectoryOnly, true, new ews.PropertySet(ews.BasePropertySet.FirstClassProperties)));
+      const [allProperties] = all(
+        await alice.ResolveName('bob', DirectoryOnly, true, new ews.PropertySet(ews.BasePropertySet.FirstClassProperties)),
+      );
       expect(allProperties.Contact.DisplayName).toBe(EWS_DISPLAY_NAMES.bob);
     });
 
@@ -59,7 +61,9 @@ export function nameScenarios(deployment: () => EwsDeployment): void {
       expect(bob.Mailbox.Address).toBe(d.address('bob'));
       expect((await alice.ResolveName('bob', contacts, ews.ResolveNameSearchLocation.ContactsOnly, false)).Count).toBe(0);
       const calendar = [new ews.FolderId(ews.WellKnownFolderName.Calendar)];
-      expect((await errorOf(alice.ResolveName('bob', calendar, ews.ResolveNameSearchLocation.DirectoryThenContacts, true))).code).toBe('ErrorInvalidFolderId');
+      expect((await errorOf(alice.ResolveName('bob', calendar, ews.ResolveNameSearchLocation.DirectoryThenContacts, true))).code).toBe(
+        'ErrorInvalidFolderId',
+      );
     });
 
     it('returns nothing for an unknown name', async () => {

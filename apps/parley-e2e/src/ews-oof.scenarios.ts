@@ -6,7 +6,12 @@ import { ewsService } from './ews-embedded';
 import { errorOf, EwsDeployment } from './ews-deployment';
 
 /** OOF settings as a client writes them. */
-export function oofSettings(state: ews.OofState, audience: ews.OofExternalAudience, internalReply: string, externalReply = ''): ews.OofSettings {
+export function oofSettings(
+  state: ews.OofState,
+  audience: ews.OofExternalAudience,
+  internalReply: string,
+  externalReply = '',
+): ews.OofSettings {
   const settings = new ews.OofSettings();
   settings.State = state;
   settings.ExternalAudience = audience;

@@ -7,7 +7,11 @@ import { errorOf, EwsDeployment, impersonating } from './ews-deployment';
 
 const DUE = Date.UTC(2031, 3, 30, 0, 0, 0);
 
-async function createTask(service: ews.ExchangeService, subject: string, extra: (t: ews.Task) => void = () => undefined): Promise<ews.Task> {
+async function createTask(
+  service: ews.ExchangeService,
+  subject: string,
+  extra: (t: ews.Task) => void = () => undefined,
+): Promise<ews.Task> {
   const task = new ews.Task(service);
   task.Subject = subject;
   extra(task);
@@ -96,7 +100,12 @@ export function taskScenarios(deployment: () => EwsDeployment): void {
       const done = await alice.FindItems(ews.WellKnownFolderName.Tasks, completed, view());
       expect([done.TotalCount, done.Items.map((i) => i.Subject)]).toEqual([3, ['Pay TAX bill', 'Tax return', 'Sort receipts']]);
 
-      const tax = new ews.SearchFilter.ContainsSubstring(ews.ItemSchema.Subject, 'tax', ews.ContainmentMode.Substring, ews.ComparisonMode.IgnoreCase);
+      const tax = new ews.SearchFilter.ContainsSubstring(
+        ews.ItemSchema.Subject,
+        'tax',
+        ews.ContainmentMode.Substring,
+        ews.ComparisonMode.IgnoreCase,
+      );
       const firstPage = await alice.FindItems(ews.WellKnownFolderName.Tasks, tax, view(1));
       expect([firstPage.TotalCount, firstPage.MoreAvailable, firstPage.Items.map((i) => i.Subject)]).toEqual([2, true, ['Pay TAX bill']]);
       const secondPage = await alice.FindItems(ews.WellKnownFolderName.Tasks, tax, view(1, firstPage.NextPageOffset as number));
@@ -106,8 +115,13 @@ export function taskScenarios(deployment: () => EwsDeployment): void {
         new ews.SearchFilter.Not(completed),
         new ews.SearchFilter.IsGreaterThan(ews.TaskSchema.DueDate, new ews.DateTime(Date.UTC(2031, 3, 15))),
       ]);
-      expect((await alice.FindItems(ews.WellKnownFolderName.Tasks, openAndDueLate, view())).Items.map((i) => i.Subject)).toEqual(['Water plants']);
-      expect((await errorOf(alice.FindItems(ews.WellKnownFolderName.Tasks, new ews.SearchFilter.IsEqualTo(ews.TaskSchema.Owner, 'x'), view()))).code).toBe('ErrorUnsupportedPathForQuery');
+      expect((await alice.FindItems(ews.WellKnownFolderName.Tasks, openAndDueLate, view())).Items.map((i) => i.Subject)).toEqual([
+        'Water plants',
+      ]);
+      expect(
+        (await errorOf(alice.FindItems(ews.WellKnownFolderName.Tasks, new ews.SearchFilter.IsEqualTo(ews.TaskSchema.Owner, 'x'), view())))
+          .code,
+      ).toBe('ErrorUnsupportedPathForQuery');
 
       for (const task of created) await task.Delete(ews.DeleteMode.HardDelete);
       expect(await taskSubjects(alice)).toEqual(before);

@@ -4,7 +4,15 @@
 import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
-import { createTestDatabase, DedicatedKafkaBroker, ExitReaper, freePort, RunningProcess, startProcess, waitForHttpOk } from '@parley/testing';
+import {
+  createTestDatabase,
+  DedicatedKafkaBroker,
+  ExitReaper,
+  freePort,
+  RunningProcess,
+  startProcess,
+  waitForHttpOk,
+} from '@parley/testing';
 import type * as ews from 'ews-javascript-api';
 import { ewsService, useNodeXhr } from './ews-embedded';
 import { appBundle, repoRoot } from './repo';
@@ -92,13 +100,19 @@ export async function startKafkaDeployment(options: KafkaDeploymentOptions): Pro
       const code = await migrate.exited;
       if (code !== 0) throw new Error(`${name} migrate exited with ${code}:\n${migrate.output().slice(-4000)}`);
     }
-    for (const user of options.users) await admin(['user', 'add', address(user), '--name', options.displayNames?.[user] ?? user, '--password', password(address(user))]);
+    for (const user of options.users)
+      await admin(['user', 'add', address(user), '--name', options.displayNames?.[user] ?? user, '--password', password(address(user))]);
     for (const user of options.impersonators ?? []) await admin(['role', 'grant', address(user), 'ApplicationImpersonation']);
 
     const startService = async (name: (typeof SERVICES)[number], instance: string) => {
       const port = await freePort();
       const metricsPort = await freePort();
-      const proc = startProcess('node', [appBundle(name)], { ...env, PARLEY_HTTP_PORT: String(port), PARLEY_METRICS_PORT: String(metricsPort), PARLEY_INSTANCE_ID: `${instance}-${run}` });
+      const proc = startProcess('node', [appBundle(name)], {
+        ...env,
+        PARLEY_HTTP_PORT: String(port),
+        PARLEY_METRICS_PORT: String(metricsPort),
+        PARLEY_INSTANCE_ID: `${instance}-${run}`,
+      });
       processes.push(proc);
       reaper.add({ processes: [{ pid: proc.child.pid, cmdline: appBundle(name) }] });
       await waitForHttpOk(`http://127.0.0.1:${port}/readyz`, proc, 90_000);

@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Topics, OofSettings, OofView, oofViewSchema } from '@parley/contracts';
 import { CommandRefusedError, KafkaCommandBus } from '@parley/messaging';
-import { createTestDatabase, DedicatedKafkaBroker, ExitReaper, freePort, RunningProcess, startProcess, waitFor, waitForHttpOk } from '@parley/testing';
+import {
+  createTestDatabase,
+  DedicatedKafkaBroker,
+  ExitReaper,
+  freePort,
+  RunningProcess,
+  startProcess,
+  waitFor,
+  waitForHttpOk,
+} from '@parley/testing';
 import { Client } from 'pg';
 import { appBundle, repoRoot } from './repo';
 
@@ -35,18 +44,30 @@ describe('four services as separate processes over Kafka and PostgreSQL', () => 
   async function startService(name: string): Promise<void> {
     const port = ports.get(name) ?? (await freePort());
     ports.set(name, port);
-    const proc = startProcess('node', [appBundle(name)], { ...baseEnv, PARLEY_HTTP_PORT: String(port), PARLEY_METRICS_PORT: '0', PARLEY_INSTANCE_ID: `${name}-${run}` });
+    const proc = startProcess('node', [appBundle(name)], {
+      ...baseEnv,
+      PARLEY_HTTP_PORT: String(port),
+      PARLEY_METRICS_PORT: '0',
+      PARLEY_INSTANCE_ID: `${name}-${run}`,
+    });
     processes.set(name, proc);
     reaper.add({ processes: [{ pid: proc.child.pid, cmdline: appBundle(name) }] });
     await waitForHttpOk(`http://127.0.0.1:${port}/readyz`, proc, 90_000);
   }
 
   async function setOof(address: string, n: number, id = randomUUID()): Promise<OofView> {
-    return commands.request(Topics.oofSetRequest, address, { mailbox: address, settings: settings(n) }, oofViewSchema, { id, timeoutMs: 15_000 });
+    return commands.request(Topics.oofSetRequest, address, { mailbox: address, settings: settings(n) }, oofViewSchema, {
+      id,
+      timeoutMs: 15_000,
+    });
   }
 
-  async function presenceOf(address: string): Promise<{ sequence: string; oof: boolean; oof_note: string | null; oof_revision: number } | undefined> {
-    const { rows } = await sql.query('SELECT sequence, oof, oof_note, oof_revision FROM presence_bridge.user_presence WHERE mailbox = $1', [address]);
+  async function presenceOf(
+    address: string,
+  ): Promise<{ sequence: string; oof: boolean; oof_note: string | null; oof_revision: number } | undefined> {
+    const { rows } = await sql.query('SELECT sequence, oof, oof_note, oof_revision FROM presence_bridge.user_presence WHERE mailbox = $1', [
+      address,
+    ]);
     return rows[0];
   }
 
@@ -69,7 +90,12 @@ describe('four services as separate processes over Kafka and PostgreSQL', () => 
       expect(await migrate.exited).toBe(0);
     }
     for (const name of services) await startService(name);
-    commands = new KafkaCommandBus({ brokers: [broker.brokers], clientId: `e2e-${run}` }, `e2e-${run}.test-client`, [Topics.oofSetRequest, Topics.oofGetRequest], 15_000);
+    commands = new KafkaCommandBus(
+      { brokers: [broker.brokers], clientId: `e2e-${run}` },
+      `e2e-${run}.test-client`,
+      [Topics.oofSetRequest, Topics.oofGetRequest],
+      15_000,
+    );
     await commands.connect(60_000);
     sql = new Client({ connectionString: db.url });
     await sql.connect();
@@ -93,7 +119,9 @@ describe('four services as separate processes over Kafka and PostgreSQL', () => 
   });
 
   it('answers an invalid command with an InvalidRequest refusal, not a crash', async () => {
-    const refusal = await commands.request(Topics.oofSetRequest, 'x', { mailbox: 'not-an-address', settings: { state: 'Sideways' } }, oofViewSchema).catch((e: unknown) => e);
+    const refusal = await commands
+      .request(Topics.oofSetRequest, 'x', { mailbox: 'not-an-address', settings: { state: 'Sideways' } }, oofViewSchema)
+      .catch((e: unknown) => e);
     expect(refusal).toBeInstanceOf(CommandRefusedError);
     expect(refusal).toMatchObject({ topic: Topics.oofSetRequest, code: 'InvalidRequest' });
     expect((await fetch(`http://127.0.0.1:${ports.get('calendar-sync')}/healthz`)).status).toBe(200);
@@ -136,7 +164,11 @@ describe('four services as separate processes over Kafka and PostgreSQL', () => 
     await new Promise((r) => setTimeout(r, 3_000));
     broker.restart();
     for (const { n, id } of pending) {
-      await waitFor(async () => (await setOof(carol, n, id).catch(() => undefined)) !== undefined, { timeoutMs: 90_000, intervalMs: 500, what: `command ${n} after the outage` });
+      await waitFor(async () => (await setOof(carol, n, id).catch(() => undefined)) !== undefined, {
+        timeoutMs: 90_000,
+        intervalMs: 500,
+        what: `command ${n} after the outage`,
+      });
     }
     const presence = await waitFor(async () => ((await presenceOf(carol))?.oof_revision === 20 ? presenceOf(carol) : undefined), {
       timeoutMs: 90_000,

@@ -15,7 +15,11 @@ interface Run {
   stderr: string;
 }
 
-function runRuntime(args: string[], onStdout?: (text: string, kill: (signal: NodeJS.Signals) => void) => void, opts: SpawnOptions = {}): Promise<Run> {
+function runRuntime(
+  args: string[],
+  onStdout?: (text: string, kill: (signal: NodeJS.Signals) => void) => void,
+  opts: SpawnOptions = {},
+): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [runner, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], ...opts });
     let stdout = '';
@@ -32,7 +36,8 @@ function runRuntime(args: string[], onStdout?: (text: string, kill: (signal: Nod
 
 describe('the Node runtime of the npm scripts (scripts/node-runtime.mjs)', () => {
   it("runs the command on the .node-version release line, that Node first on PATH and named by npm's variables", async () => {
-    const probe = 'console.log(JSON.stringify({ version: process.version, exec: process.execPath, firstOnPath: process.env.PATH.split(require("path").delimiter)[0], NODE: process.env.NODE, npm: process.env.npm_node_execpath }))';
+    const probe =
+      'console.log(JSON.stringify({ version: process.version, exec: process.execPath, firstOnPath: process.env.PATH.split(require("path").delimiter)[0], NODE: process.env.NODE, npm: process.env.npm_node_execpath }))';
     const run = await runRuntime(['node', '-e', probe]);
     expect(run.status).toBe(0);
     const seen = JSON.parse(run.stdout) as { version: string; exec: string; firstOnPath: string; NODE: string; npm: string };
@@ -59,7 +64,8 @@ describe('the Node runtime of the npm scripts (scripts/node-runtime.mjs)', () =>
   });
 
   it('forwards SIGTERM to the command (a server shuts down cleanly) and dies of the signal that killed the command', async () => {
-    const server = 'process.on("SIGTERM", () => { console.log("closing"); process.exit(0); }); console.log("ready"); setInterval(() => undefined, 1000);';
+    const server =
+      'process.on("SIGTERM", () => { console.log("closing"); process.exit(0); }); console.log("ready"); setInterval(() => undefined, 1000);';
     let sent = false;
     const stopped = await runRuntime(['node', '-e', server], (text, kill) => {
       if (!sent && text.includes('ready')) {

@@ -1,4 +1,10 @@
-import { calendarSyncSchema, CalendarItemRepository, CalendarSyncDatabase, createCalendarSyncDataSource, WorkingHoursRepository } from '@parley/calendar-sync/data-access';
+import {
+  calendarSyncSchema,
+  CalendarItemRepository,
+  CalendarSyncDatabase,
+  createCalendarSyncDataSource,
+  WorkingHoursRepository,
+} from '@parley/calendar-sync/data-access';
 import type { CalendarItemChanged, Envelope } from '@parley/contracts';
 import { migrateServiceSchema } from '@parley/persistence';
 import { createTestDatabase } from '@parley/testing';
@@ -43,7 +49,18 @@ export async function startCalendarTestBed(databasePrefix: string, mailboxes: re
   const migrations = createCalendarSyncDataSource(database.url);
   await migrations.initialize();
   await migrateServiceSchema(migrations);
-  const db = new CalendarSyncDatabase({ service: 'calendar-sync', url: database.url, poolSize: 4, migrate: false, outboxPollMs: 60_000, outboxBatchSize: 100, ...calendarSyncSchema }, { publish: async () => undefined });
+  const db = new CalendarSyncDatabase(
+    {
+      service: 'calendar-sync',
+      url: database.url,
+      poolSize: 4,
+      migrate: false,
+      outboxPollMs: 60_000,
+      outboxBatchSize: 100,
+      ...calendarSyncSchema,
+    },
+    { publish: async () => undefined },
+  );
   await db.dataSource.initialize();
   const directory = new FixedDirectory(mailboxes);
   const items = new CalendarItemRepository(db.dataSource);
@@ -56,7 +73,9 @@ export async function startCalendarTestBed(databasePrefix: string, mailboxes: re
     calendar,
     workingHours,
     async itemEvents() {
-      const rows = (await db.dataSource.query(`SELECT envelope FROM calendar_sync.outbox_message WHERE topic = 'calendar.item.changed.v1' ORDER BY seq`)) as { envelope: Envelope<CalendarItemChanged> }[];
+      const rows = (await db.dataSource.query(
+        `SELECT envelope FROM calendar_sync.outbox_message WHERE topic = 'calendar.item.changed.v1' ORDER BY seq`,
+      )) as { envelope: Envelope<CalendarItemChanged> }[];
       return rows.map((r) => r.envelope.payload);
     },
     async reset() {

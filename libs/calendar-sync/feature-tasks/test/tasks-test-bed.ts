@@ -26,14 +26,27 @@ export async function startTasksTestBed(databasePrefix: string): Promise<TasksTe
   const migrations = createCalendarSyncDataSource(database.url);
   await migrations.initialize();
   await migrateServiceSchema(migrations);
-  const db = new CalendarSyncDatabase({ service: 'calendar-sync', url: database.url, poolSize: 4, migrate: false, outboxPollMs: 60_000, outboxBatchSize: 100, ...calendarSyncSchema }, { publish: async () => undefined });
+  const db = new CalendarSyncDatabase(
+    {
+      service: 'calendar-sync',
+      url: database.url,
+      poolSize: 4,
+      migrate: false,
+      outboxPollMs: 60_000,
+      outboxBatchSize: 100,
+      ...calendarSyncSchema,
+    },
+    { publish: async () => undefined },
+  );
   await db.dataSource.initialize();
   return {
     db,
     migrations,
     tasks: new TaskService(db, new TaskRepository(db.dataSource)),
     async taskEvents() {
-      const rows = (await db.dataSource.query(`SELECT envelope FROM calendar_sync.outbox_message WHERE topic = 'calendar.task.changed.v1' ORDER BY seq`)) as { envelope: Envelope<TaskChanged> }[];
+      const rows = (await db.dataSource.query(
+        `SELECT envelope FROM calendar_sync.outbox_message WHERE topic = 'calendar.task.changed.v1' ORDER BY seq`,
+      )) as { envelope: Envelope<TaskChanged> }[];
       return rows.map((r) => r.envelope.payload);
     },
     async reset() {

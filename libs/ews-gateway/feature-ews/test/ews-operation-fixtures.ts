@@ -8,7 +8,16 @@ export const M = 'http://schemas.microsoft.com/exchange/services/2006/messages';
 export const T = 'http://schemas.microsoft.com/exchange/services/2006/types';
 
 export function directoryUser(smtpAddress: string, displayName: string, extra: Partial<DirectoryUser> = {}): DirectoryUser {
-  return { id: smtpAddress, smtpAddress, displayName, sipUri: `sip:${smtpAddress}`, phoneExtension: null, roles: [], impersonationScope: null, ...extra };
+  return {
+    id: smtpAddress,
+    smtpAddress,
+    displayName,
+    sipUri: `sip:${smtpAddress}`,
+    phoneExtension: null,
+    roles: [],
+    impersonationScope: null,
+    ...extra,
+  };
 }
 
 /** A parsed request for `operationXml` (prefixes m and t bound), acting as `mailbox`. */

@@ -47,13 +47,7 @@ export {
 } from './lib/soap-response';
 export { faultForError, serverBusyFault, soapFault, SOAP_FAULT_HTTP_STATUS, type SoapFaultSpec } from './lib/soap-fault';
 
-export {
-  formatXsDateTime,
-  formatXsLocalDateTime,
-  parseXsDateTime,
-  type LocalDateTime,
-  type UnzonedPolicy,
-} from './lib/xs-datetime';
+export { formatXsDateTime, formatXsLocalDateTime, parseXsDateTime, type LocalDateTime, type UnzonedPolicy } from './lib/xs-datetime';
 
 // The pieces that touch Node's HTTP message (both endpoints use them): a body read with a byte cap
 // and a deadline, the close after an early answer, the accepted request Content-Types.

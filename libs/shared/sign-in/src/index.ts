@@ -1,3 +1,9 @@
 // Sign-in throttling and client address resolution, shared by every protocol that takes a password.
 export { SignInThrottle, type SignInThrottleOptions, type SignInAssessment, type SignInResult } from './lib/sign-in-throttle';
-export { ClientAddressResolver, normalizeIpAddress, parseTrustedProxies, UNKNOWN_CLIENT_ADDRESS, type ClientOrigin } from './lib/client-address';
+export {
+  ClientAddressResolver,
+  normalizeIpAddress,
+  parseTrustedProxies,
+  UNKNOWN_CLIENT_ADDRESS,
+  type ClientOrigin,
+} from './lib/client-address';

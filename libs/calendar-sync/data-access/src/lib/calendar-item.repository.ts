@@ -4,9 +4,14 @@ import { DataSource, EntityManager, In, IsNull, Not } from 'typeorm';
 import { CalendarItemExceptionEntity } from './calendar-item-exception.entity';
 import { CalendarItemEntity } from './calendar-item.entity';
 
-export type OccurrenceOverrides = Pick<CalendarItemPatch, 'subject' | 'body' | 'location' | 'isAllDay' | 'legacyFreeBusyStatus' | 'sensitivity'>;
+export type OccurrenceOverrides = Pick<
+  CalendarItemPatch,
+  'subject' | 'body' | 'location' | 'isAllDay' | 'legacyFreeBusyStatus' | 'sensitivity'
+>;
 
-export type StoredException = { originalStart: Date; kind: 'deleted' } | { originalStart: Date; kind: 'modified'; start: Date; end: Date; overrides: OccurrenceOverrides };
+export type StoredException =
+  | { originalStart: Date; kind: 'deleted' }
+  | { originalStart: Date; kind: 'modified'; start: Date; end: Date; overrides: OccurrenceOverrides };
 
 /** A calendar item as the service works with it: the row plus its exceptions. */
 export interface StoredCalendarItem {
@@ -229,7 +234,9 @@ export class CalendarItemRepository {
   }
 
   private async load(manager: EntityManager, mailbox: string, id: string, lock: boolean): Promise<StoredCalendarItem | null> {
-    const found = await manager.getRepository(CalendarItemEntity).findOne({ where: { mailbox, id }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+    const found = await manager
+      .getRepository(CalendarItemEntity)
+      .findOne({ where: { mailbox, id }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
     if (!found) return null;
     const exceptions = await manager.getRepository(CalendarItemExceptionEntity).findBy({ itemId: id });
     return toStored(found, exceptions);

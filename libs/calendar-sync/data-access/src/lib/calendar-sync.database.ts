@@ -21,7 +21,14 @@ import { WorkingHours1764200000000 } from './working-hours.migration';
 export const calendarSyncSchema = {
   schema: 'calendar_sync',
   entities: [OofSettingsEntity, CalendarItemEntity, CalendarItemExceptionEntity, TaskEntity, WorkingHoursEntity],
-  migrations: [CalendarSyncInit1763900200000, CalendarItems1764000000000, Tasks1764100000000, WorkingHours1764200000000, DeletedItems1764300000000, MeetingInvitations1764400000000],
+  migrations: [
+    CalendarSyncInit1763900200000,
+    CalendarItems1764000000000,
+    Tasks1764100000000,
+    WorkingHours1764200000000,
+    DeletedItems1764300000000,
+    MeetingInvitations1764400000000,
+  ],
 };
 
 /** calendar-sync's database (schema calendar_sync); a class of its own so it is its own DI token. */
@@ -40,10 +47,26 @@ export class CalendarSyncDataAccessModule {
       module: CalendarSyncDataAccessModule,
       providers: [
         provideServiceDatabase(CalendarSyncDatabase, { service: 'calendar-sync', ...config, ...calendarSyncSchema }),
-        { provide: OofSettingsRepository, useFactory: (db: CalendarSyncDatabase) => new OofSettingsRepository(db.dataSource), inject: [CalendarSyncDatabase] },
-        { provide: CalendarItemRepository, useFactory: (db: CalendarSyncDatabase) => new CalendarItemRepository(db.dataSource), inject: [CalendarSyncDatabase] },
-        { provide: TaskRepository, useFactory: (db: CalendarSyncDatabase) => new TaskRepository(db.dataSource), inject: [CalendarSyncDatabase] },
-        { provide: WorkingHoursRepository, useFactory: (db: CalendarSyncDatabase) => new WorkingHoursRepository(db.dataSource), inject: [CalendarSyncDatabase] },
+        {
+          provide: OofSettingsRepository,
+          useFactory: (db: CalendarSyncDatabase) => new OofSettingsRepository(db.dataSource),
+          inject: [CalendarSyncDatabase],
+        },
+        {
+          provide: CalendarItemRepository,
+          useFactory: (db: CalendarSyncDatabase) => new CalendarItemRepository(db.dataSource),
+          inject: [CalendarSyncDatabase],
+        },
+        {
+          provide: TaskRepository,
+          useFactory: (db: CalendarSyncDatabase) => new TaskRepository(db.dataSource),
+          inject: [CalendarSyncDatabase],
+        },
+        {
+          provide: WorkingHoursRepository,
+          useFactory: (db: CalendarSyncDatabase) => new WorkingHoursRepository(db.dataSource),
+          inject: [CalendarSyncDatabase],
+        },
       ],
       exports: [CalendarSyncDatabase, OofSettingsRepository, CalendarItemRepository, TaskRepository, WorkingHoursRepository],
     };

@@ -11,7 +11,9 @@ export class DeletedItems1764300000000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE calendar_sync.calendar_item ADD COLUMN deleted_at timestamptz NULL`);
     await q.query(`ALTER TABLE calendar_sync.task ADD COLUMN deleted_at timestamptz NULL`);
-    await q.query(`CREATE INDEX ix_calendar_item_mailbox_deleted ON calendar_sync.calendar_item (mailbox, deleted_at, id) WHERE deleted_at IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX ix_calendar_item_mailbox_deleted ON calendar_sync.calendar_item (mailbox, deleted_at, id) WHERE deleted_at IS NOT NULL`,
+    );
     await q.query(`CREATE INDEX ix_task_mailbox_deleted ON calendar_sync.task (mailbox, deleted_at, id) WHERE deleted_at IS NOT NULL`);
   }
 

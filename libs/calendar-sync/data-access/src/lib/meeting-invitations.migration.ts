@@ -14,7 +14,9 @@ export class MeetingInvitations1764400000000 implements MigrationInterface {
     await q.query(
       `ALTER TABLE calendar_sync.calendar_item ADD COLUMN my_response_type text NULL CHECK (my_response_type IN ('Unknown', 'Organizer', 'Tentative', 'Accept', 'Decline', 'NoResponseReceived'))`,
     );
-    await q.query(`CREATE INDEX ix_calendar_item_meeting_uid ON calendar_sync.calendar_item (meeting_uid, mailbox) WHERE meeting_uid IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX ix_calendar_item_meeting_uid ON calendar_sync.calendar_item (meeting_uid, mailbox) WHERE meeting_uid IS NOT NULL`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -1,4 +1,12 @@
-import { importances, sensitivities, taskStatuses, type TaskComparison, type TaskFilter, type TaskQueryField, type TaskSortKey } from '@parley/contracts';
+import {
+  importances,
+  sensitivities,
+  taskStatuses,
+  type TaskComparison,
+  type TaskFilter,
+  type TaskQueryField,
+  type TaskSortKey,
+} from '@parley/contracts';
 
 /**
  * FindItem's restriction and sort order on tasks as SQL over the `t` alias of `calendar_sync.task`.
@@ -101,8 +109,12 @@ function containsSql(filter: Extract<TaskFilter, { op: 'contains' }>, bind: (val
 }
 
 /** ORDER BY terms for the sort keys; a missing date sorts as the smallest value, as Exchange sorts empty properties. */
-export function taskSortSql(keys: readonly TaskSortKey[]): { readonly expression: string; readonly order: 'ASC' | 'DESC'; readonly nulls: 'NULLS FIRST' | 'NULLS LAST' }[] {
+export function taskSortSql(
+  keys: readonly TaskSortKey[],
+): { readonly expression: string; readonly order: 'ASC' | 'DESC'; readonly nulls: 'NULLS FIRST' | 'NULLS LAST' }[] {
   return keys.map((key) =>
-    key.direction === 'Ascending' ? { expression: fields[key.field].expression, order: 'ASC', nulls: 'NULLS FIRST' } : { expression: fields[key.field].expression, order: 'DESC', nulls: 'NULLS LAST' },
+    key.direction === 'Ascending'
+      ? { expression: fields[key.field].expression, order: 'ASC', nulls: 'NULLS FIRST' }
+      : { expression: fields[key.field].expression, order: 'DESC', nulls: 'NULLS LAST' },
   );
 }

@@ -110,7 +110,9 @@ export class TaskRepository {
   }
 
   private async load(manager: EntityManager, mailbox: string, id: string, lock: boolean): Promise<StoredTask | null> {
-    const found = await manager.getRepository(TaskEntity).findOne({ where: { mailbox, id }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+    const found = await manager
+      .getRepository(TaskEntity)
+      .findOne({ where: { mailbox, id }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
     return found ? toStored(found) : null;
   }
 }

@@ -31,7 +31,8 @@ export class CalendarFeatureModule {
         { provide: WorkingHoursDefaults, useValue: defaults },
         {
           provide: MailboxDirectory,
-          useFactory: (directory: DirectoryRepository): MailboxDirectory => cachedMailboxDirectory(async (mailbox) => (await directory.findByAddress(mailbox)) !== null),
+          useFactory: (directory: DirectoryRepository): MailboxDirectory =>
+            cachedMailboxDirectory(async (mailbox) => (await directory.findByAddress(mailbox)) !== null),
           inject: [DirectoryRepository],
         },
       ],

@@ -5,7 +5,12 @@ import { encodeItemId } from './calendar-item-id';
 import { itemView } from './calendar-item.mapper';
 
 /** Publishes `calendar.item.changed` for a write in `tx` (through the outbox), keyed by the item's mailbox. */
-export async function announceChange(tx: Transaction, change: CalendarItemChanged['change'], item: StoredCalendarItem, originalStart: number | null): Promise<void> {
+export async function announceChange(
+  tx: Transaction,
+  change: CalendarItemChanged['change'],
+  item: StoredCalendarItem,
+  originalStart: number | null,
+): Promise<void> {
   const event: CalendarItemChanged = {
     mailbox: item.mailbox,
     change,

@@ -6,7 +6,11 @@ describe('calendar item ids', () => {
   it('round-trips item and occurrence ids for their own mailbox', () => {
     expect(decodeItemId('alice@example.com', encodeItemId('alice@example.com', key))).toEqual({ kind: 'item', key });
     const start = Date.parse('2026-03-02T09:00:00Z');
-    expect(decodeItemId('alice@example.com', encodeOccurrenceId('alice@example.com', key, start))).toEqual({ kind: 'occurrence', key, originalStart: start });
+    expect(decodeItemId('alice@example.com', encodeOccurrenceId('alice@example.com', key, start))).toEqual({
+      kind: 'occurrence',
+      key,
+      originalStart: start,
+    });
   });
 
   it('does not resolve an id in another mailbox, nor a forged or damaged one', () => {

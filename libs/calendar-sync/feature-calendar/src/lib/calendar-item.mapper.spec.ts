@@ -48,12 +48,26 @@ describe('occurrence summary of a series master', () => {
     const item = standUp(numbered);
     const { occurrences } = itemView(item);
     expect(occurrences).toEqual({
-      first: { id: expect.any(String), start: '2026-03-16T08:00:00.000Z', end: '2026-03-16T08:15:00.000Z', originalStart: '2026-03-16T08:00:00.000Z' },
+      first: {
+        id: expect.any(String),
+        start: '2026-03-16T08:00:00.000Z',
+        end: '2026-03-16T08:15:00.000Z',
+        originalStart: '2026-03-16T08:00:00.000Z',
+      },
       // The sixth, Wednesday 1 April: 09:00 Berlin is 07:00 UTC after the DST change.
-      last: { id: expect.any(String), start: '2026-04-01T07:00:00.000Z', end: '2026-04-01T07:15:00.000Z', originalStart: '2026-04-01T07:00:00.000Z' },
+      last: {
+        id: expect.any(String),
+        start: '2026-04-01T07:00:00.000Z',
+        end: '2026-04-01T07:15:00.000Z',
+        originalStart: '2026-04-01T07:00:00.000Z',
+      },
       modified: [],
     });
-    expect(decodeItemId(ALICE, occurrences?.last?.id ?? '')).toEqual({ kind: 'occurrence', key: item.id, originalStart: Date.parse('2026-04-01T07:00:00Z') });
+    expect(decodeItemId(ALICE, occurrences?.last?.id ?? '')).toEqual({
+      kind: 'occurrence',
+      key: item.id,
+      originalStart: Date.parse('2026-04-01T07:00:00Z'),
+    });
     expect(decodeItemId('bob@example.com', occurrences?.first?.id ?? '')).toBeNull();
   });
 
@@ -71,14 +85,27 @@ describe('occurrence summary of a series master', () => {
   it('lists a moved occurrence by its own id and skips deleted ones for first and last', () => {
     const item = standUp(numbered, [
       { kind: 'deleted', originalStart: new Date('2026-03-16T08:00:00Z') },
-      { kind: 'modified', originalStart: new Date('2026-03-23T08:00:00Z'), start: new Date('2026-03-23T13:00:00Z'), end: new Date('2026-03-23T14:00:00Z'), overrides: { subject: 'Moved' } },
+      {
+        kind: 'modified',
+        originalStart: new Date('2026-03-23T08:00:00Z'),
+        start: new Date('2026-03-23T13:00:00Z'),
+        end: new Date('2026-03-23T14:00:00Z'),
+        overrides: { subject: 'Moved' },
+      },
       { kind: 'deleted', originalStart: new Date('2026-04-01T07:00:00Z') },
     ]);
     const view = itemView(item);
     expect(view.occurrences).toEqual({
       first: expect.objectContaining({ start: '2026-03-18T08:00:00.000Z' }),
       last: expect.objectContaining({ start: '2026-03-30T07:00:00.000Z' }),
-      modified: [{ id: expect.any(String), start: '2026-03-23T13:00:00.000Z', end: '2026-03-23T14:00:00.000Z', originalStart: '2026-03-23T08:00:00.000Z' }],
+      modified: [
+        {
+          id: expect.any(String),
+          start: '2026-03-23T13:00:00.000Z',
+          end: '2026-03-23T14:00:00.000Z',
+          originalStart: '2026-03-23T08:00:00.000Z',
+        },
+      ],
     });
     expect(view.deletedOccurrences).toEqual(['2026-03-16T08:00:00.000Z', '2026-04-01T07:00:00.000Z']);
     // The positional refs still count deleted occurrences.
@@ -86,7 +113,12 @@ describe('occurrence summary of a series master', () => {
 
     // The modified occurrence's id is the one its occurrence view answers with.
     const moved = occurrenceByOriginalStart(seriesOf(item), Date.parse('2026-03-23T08:00:00Z'));
-    expect(moved && occurrenceView(item, moved)).toMatchObject({ id: view.occurrences?.modified[0].id, itemType: 'Exception', subject: 'Moved', occurrences: null });
+    expect(moved && occurrenceView(item, moved)).toMatchObject({
+      id: view.occurrences?.modified[0].id,
+      itemType: 'Exception',
+      subject: 'Moved',
+      occurrences: null,
+    });
   });
 
   it('is null on a single item', () => {

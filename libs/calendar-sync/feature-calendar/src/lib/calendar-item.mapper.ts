@@ -1,4 +1,12 @@
-import type { CalendarItemView, LegacyFreeBusyStatus, ResponseType, ModifiedOccurrence, OccurrenceInfo, OccurrenceRef, OccurrenceSummary } from '@parley/contracts';
+import type {
+  CalendarItemView,
+  LegacyFreeBusyStatus,
+  ResponseType,
+  ModifiedOccurrence,
+  OccurrenceInfo,
+  OccurrenceRef,
+  OccurrenceSummary,
+} from '@parley/contracts';
 import { expandInWindow, Occurrence, occurrencesOf, overlaps, RecurringSeries, seriesBounds, windowsToIana } from '@parley/calendar-time';
 import type { OccurrenceOverrides, StoredCalendarItem } from '@parley/calendar-sync/data-access';
 import { encodeItemId, encodeOccurrenceId } from './calendar-item-id';
@@ -35,7 +43,9 @@ export function seriesOf(item: StoredCalendarItem): RecurringSeries<ModifiedExce
     recurrence: item.recurrence,
     deleted: item.exceptions.filter((x) => x.kind === 'deleted').map((x) => x.originalStart.getTime()),
     exceptions: item.exceptions.flatMap((x) =>
-      x.kind === 'modified' ? [{ originalStart: x.originalStart.getTime(), start: x.start.getTime(), end: x.end.getTime(), overrides: x.overrides }] : [],
+      x.kind === 'modified'
+        ? [{ originalStart: x.originalStart.getTime(), start: x.start.getTime(), end: x.end.getTime(), overrides: x.overrides }]
+        : [],
     ),
   };
 }
@@ -54,13 +64,21 @@ export function rangeOf(item: StoredCalendarItem): { rangeStart: Date; rangeEnd:
 }
 
 /** Single items and live occurrences overlapping [from, to), each series giving at most `limit`. */
-export function instancesInWindow(item: StoredCalendarItem, from: number, to: number, limit: number): { instances: Instance[]; truncated: boolean } {
+export function instancesInWindow(
+  item: StoredCalendarItem,
+  from: number,
+  to: number,
+  limit: number,
+): { instances: Instance[]; truncated: boolean } {
   if (!item.recurrence) {
     const hit = overlaps(item.start.getTime(), item.end.getTime(), from, to);
     return { instances: hit ? [{ item, occurrence: null, start: item.start.getTime(), end: item.end.getTime() }] : [], truncated: false };
   }
   const expansion = expandInWindow(seriesOf(item), from, to, limit);
-  return { instances: expansion.occurrences.map((occurrence) => ({ item, occurrence, start: occurrence.start, end: occurrence.end })), truncated: expansion.truncated };
+  return {
+    instances: expansion.occurrences.map((occurrence) => ({ item, occurrence, start: occurrence.start, end: occurrence.end })),
+    truncated: expansion.truncated,
+  };
 }
 
 const iso = (ms: number | Date) => new Date(ms).toISOString();
@@ -75,7 +93,12 @@ function occurrenceRef(item: StoredCalendarItem, o: ItemOccurrence): OccurrenceR
  * (the EWS summary). A series without end stops at its first live occurrence and has no last, so
  * only a numbered or end-dated series is walked to its end (and never past MAX_EXPANSION_STEPS).
  */
-function seriesEnds(series: RecurringSeries<ModifiedException>): { first: ItemOccurrence | null; last: ItemOccurrence | null; firstLive: ItemOccurrence | null; lastLive: ItemOccurrence | null } {
+function seriesEnds(series: RecurringSeries<ModifiedException>): {
+  first: ItemOccurrence | null;
+  last: ItemOccurrence | null;
+  firstLive: ItemOccurrence | null;
+  lastLive: ItemOccurrence | null;
+} {
   const bounded = series.recurrence.range.type !== 'NoEnd';
   let first: ItemOccurrence | null = null;
   let last: ItemOccurrence | null = null;
@@ -95,7 +118,12 @@ function seriesEnds(series: RecurringSeries<ModifiedException>): { first: ItemOc
 }
 
 function occurrenceInfo(item: StoredCalendarItem, o: { originalStart: number; start: number; end: number }): OccurrenceInfo {
-  return { id: encodeOccurrenceId(item.mailbox, item.id, o.originalStart), start: iso(o.start), end: iso(o.end), originalStart: iso(o.originalStart) };
+  return {
+    id: encodeOccurrenceId(item.mailbox, item.id, o.originalStart),
+    start: iso(o.start),
+    end: iso(o.end),
+    originalStart: iso(o.originalStart),
+  };
 }
 
 /** The fields every view of an item shares; the series-wide ones are left empty here. */
@@ -148,16 +176,25 @@ export function itemView(item: StoredCalendarItem): CalendarItemView {
   const base = baseView(item);
   if (!item.recurrence) return base;
   const ends = seriesEnds(seriesOf(item));
-  const modified = item.exceptions.flatMap((x) => (x.kind === 'modified' ? [x] : [])).sort((a, b) => a.originalStart.getTime() - b.originalStart.getTime());
+  const modified = item.exceptions
+    .flatMap((x) => (x.kind === 'modified' ? [x] : []))
+    .sort((a, b) => a.originalStart.getTime() - b.originalStart.getTime());
   const occurrences: OccurrenceSummary = {
     first: ends.firstLive ? occurrenceInfo(item, ends.firstLive) : null,
     last: ends.lastLive ? occurrenceInfo(item, ends.lastLive) : null,
-    modified: modified.map((x) => occurrenceInfo(item, { originalStart: x.originalStart.getTime(), start: x.start.getTime(), end: x.end.getTime() })),
+    modified: modified.map((x) =>
+      occurrenceInfo(item, { originalStart: x.originalStart.getTime(), start: x.start.getTime(), end: x.end.getTime() }),
+    ),
   };
   return {
     ...base,
     recurrence: item.recurrence,
-    modifiedOccurrences: modified.map((x): ModifiedOccurrence => ({ originalStart: iso(x.originalStart), start: iso(x.start), end: iso(x.end), overrides: x.overrides })),
+    modifiedOccurrences: modified.map((x): ModifiedOccurrence => ({
+      originalStart: iso(x.originalStart),
+      start: iso(x.start),
+      end: iso(x.end),
+      overrides: x.overrides,
+    })),
     deletedOccurrences: item.exceptions.filter((x) => x.kind === 'deleted').map((x) => iso(x.originalStart)),
     firstOccurrence: ends.first ? occurrenceRef(item, ends.first) : null,
     lastOccurrence: ends.last ? occurrenceRef(item, ends.last) : null,
@@ -191,7 +228,12 @@ export function instanceView(instance: Instance): CalendarItemView {
 }
 
 /** What free/busy needs of an instance. */
-export function instanceStatus(instance: Instance): { status: LegacyFreeBusyStatus; subject: string; location: string | null; sensitivity: StoredCalendarItem['sensitivity'] } {
+export function instanceStatus(instance: Instance): {
+  status: LegacyFreeBusyStatus;
+  subject: string;
+  location: string | null;
+  sensitivity: StoredCalendarItem['sensitivity'];
+} {
   const overrides = instance.occurrence?.exception?.overrides ?? {};
   return {
     status: overrides.legacyFreeBusyStatus ?? instance.item.legacyFreeBusyStatus,

@@ -29,7 +29,17 @@ import { canonicalWindowsId, occurrenceAtIndex, occurrenceByOriginalStart, serie
 import { randomUUID } from 'node:crypto';
 import { announceChange } from './calendar-item-changed';
 import { decodeItemId, DecodedItemId, itemKeyForCommand, newChangeKey } from './calendar-item-id';
-import { Instance, instancesInWindow, instanceStatus, instanceView, ItemOccurrence, itemView, occurrenceView, rangeOf, seriesOf } from './calendar-item.mapper';
+import {
+  Instance,
+  instancesInWindow,
+  instanceStatus,
+  instanceView,
+  ItemOccurrence,
+  itemView,
+  occurrenceView,
+  rangeOf,
+  seriesOf,
+} from './calendar-item.mapper';
 import { CalendarException } from './calendar.exception';
 import { MailboxDirectory } from './mailbox-directory';
 import { isOrganizedHere, timeChanged } from './meeting-copy';
@@ -70,45 +80,56 @@ export class CalendarService {
    * CreateItem. With invitations sent, a meeting this mailbox organizes is placed (Tentative) on
    * each attendee's calendar that Parley holds, in the same transaction.
    */
-  async create(commandId: string, mailbox: string, fields: CalendarItemFields, sendMeetingInvitations: MeetingSendMode = 'SendToNone', now = new Date()): Promise<CalendarItemView> {
+  async create(
+    commandId: string,
+    mailbox: string,
+    fields: CalendarItemFields,
+    sendMeetingInvitations: MeetingSendMode = 'SendToNone',
+    now = new Date(),
+  ): Promise<CalendarItemView> {
     const key = itemKeyForCommand(commandId, mailbox);
-    const outcome = await this.db.unitOfWork.runOnce('calendar-sync.calendar-create', { id: commandId, type: Topics.calendarItemCreateRequest }, async (tx) => {
-      const draft: StoredCalendarItem = {
-        id: key,
-        mailbox,
-        subject: fields.subject,
-        body: fields.body,
-        location: fields.location,
-        start: new Date(fields.start),
-        end: new Date(fields.end),
-        isAllDay: fields.isAllDay,
-        legacyFreeBusyStatus: fields.legacyFreeBusyStatus,
-        sensitivity: fields.sensitivity,
-        organizer: fields.organizer ?? { address: mailbox, responseType: 'Organizer' },
-        requiredAttendees: fields.requiredAttendees,
-        optionalAttendees: fields.optionalAttendees,
-        startTimeZone: fields.startTimeZone,
-        endTimeZone: fields.endTimeZone ?? fields.startTimeZone,
-        recurrence: fields.recurrence,
-        rangeStart: new Date(fields.start),
-        rangeEnd: null,
-        changeKey: newChangeKey(),
-        revision: 1,
-        createdAt: now,
-        lastModifiedAt: now,
-        deletedAt: null,
-        // Every item gets a UID, as in Exchange: a later update may turn it into a meeting.
-        meetingUid: randomUUID(),
-        isCancelled: false,
-        myResponseType: null,
-        exceptions: [],
-      };
-      const item = normalize(draft);
-      await this.items.save(tx, item);
-      await announceChange(tx, 'created', item, null);
-      if (sendMeetingInvitations !== 'SendToNone' && isOrganizedHere(item)) await this.meetings.deliver(tx, item, { moved: false, inviteNew: true }, now);
-      return itemView(item);
-    });
+    const outcome = await this.db.unitOfWork.runOnce(
+      'calendar-sync.calendar-create',
+      { id: commandId, type: Topics.calendarItemCreateRequest },
+      async (tx) => {
+        const draft: StoredCalendarItem = {
+          id: key,
+          mailbox,
+          subject: fields.subject,
+          body: fields.body,
+          location: fields.location,
+          start: new Date(fields.start),
+          end: new Date(fields.end),
+          isAllDay: fields.isAllDay,
+          legacyFreeBusyStatus: fields.legacyFreeBusyStatus,
+          sensitivity: fields.sensitivity,
+          organizer: fields.organizer ?? { address: mailbox, responseType: 'Organizer' },
+          requiredAttendees: fields.requiredAttendees,
+          optionalAttendees: fields.optionalAttendees,
+          startTimeZone: fields.startTimeZone,
+          endTimeZone: fields.endTimeZone ?? fields.startTimeZone,
+          recurrence: fields.recurrence,
+          rangeStart: new Date(fields.start),
+          rangeEnd: null,
+          changeKey: newChangeKey(),
+          revision: 1,
+          createdAt: now,
+          lastModifiedAt: now,
+          deletedAt: null,
+          // Every item gets a UID, as in Exchange: a later update may turn it into a meeting.
+          meetingUid: randomUUID(),
+          isCancelled: false,
+          myResponseType: null,
+          exceptions: [],
+        };
+        const item = normalize(draft);
+        await this.items.save(tx, item);
+        await announceChange(tx, 'created', item, null);
+        if (sendMeetingInvitations !== 'SendToNone' && isOrganizedHere(item))
+          await this.meetings.deliver(tx, item, { moved: false, inviteNew: true }, now);
+        return itemView(item);
+      },
+    );
     if (!outcome.duplicate) return outcome.value;
     const existing = await this.items.find(mailbox, key);
     if (!existing) throw notFound();
@@ -123,25 +144,29 @@ export class CalendarService {
    */
   async update(commandId: string, req: UpdateCalendarItemRequest, now = new Date()): Promise<CalendarItemView> {
     const target = this.decode(req.mailbox, req.itemId);
-    const outcome = await this.db.unitOfWork.runOnce('calendar-sync.calendar-update', { id: commandId, type: Topics.calendarItemUpdateRequest }, async (tx) => {
-      const current = await this.items.findForUpdate(tx, req.mailbox, target.key);
-      if (!current) throw notFound();
-      if (req.changeKey !== undefined && req.changeKey !== current.changeKey && req.conflictResolution === 'NeverOverwrite') {
-        throw new CalendarException(CommandErrorCodes.conflict, 'The item changed since that change key was issued.');
-      }
-      const changed = target.kind === 'occurrence' ? applyToOccurrence(current, target.originalStart, req) : applyToItem(current, req);
-      const notify = req.sendMeetingInvitationsOrCancellations !== 'SendToNone' && isOrganizedHere(current);
-      // Items from before UIDs get one when they first reach attendees.
-      const meetingUid = current.meetingUid ?? (notify ? randomUUID() : null);
-      const next = normalize({ ...changed, meetingUid, changeKey: newChangeKey(), revision: current.revision + 1, lastModifiedAt: now });
-      await this.items.save(tx, next);
-      await announceChange(tx, 'updated', next, target.kind === 'occurrence' ? target.originalStart : null);
-      if (notify) await this.meetings.deliver(tx, next, { moved: timeChanged(current, next), inviteNew: true }, now);
-      if (target.kind === 'item') return itemView(next);
-      const occurrence = occurrenceByOriginalStart(seriesOf(next), target.originalStart);
-      if (!occurrence) throw occurrenceNotFound();
-      return occurrenceView(next, occurrence);
-    });
+    const outcome = await this.db.unitOfWork.runOnce(
+      'calendar-sync.calendar-update',
+      { id: commandId, type: Topics.calendarItemUpdateRequest },
+      async (tx) => {
+        const current = await this.items.findForUpdate(tx, req.mailbox, target.key);
+        if (!current) throw notFound();
+        if (req.changeKey !== undefined && req.changeKey !== current.changeKey && req.conflictResolution === 'NeverOverwrite') {
+          throw new CalendarException(CommandErrorCodes.conflict, 'The item changed since that change key was issued.');
+        }
+        const changed = target.kind === 'occurrence' ? applyToOccurrence(current, target.originalStart, req) : applyToItem(current, req);
+        const notify = req.sendMeetingInvitationsOrCancellations !== 'SendToNone' && isOrganizedHere(current);
+        // Items from before UIDs get one when they first reach attendees.
+        const meetingUid = current.meetingUid ?? (notify ? randomUUID() : null);
+        const next = normalize({ ...changed, meetingUid, changeKey: newChangeKey(), revision: current.revision + 1, lastModifiedAt: now });
+        await this.items.save(tx, next);
+        await announceChange(tx, 'updated', next, target.kind === 'occurrence' ? target.originalStart : null);
+        if (notify) await this.meetings.deliver(tx, next, { moved: timeChanged(current, next), inviteNew: true }, now);
+        if (target.kind === 'item') return itemView(next);
+        const occurrence = occurrenceByOriginalStart(seriesOf(next), target.originalStart);
+        if (!occurrence) throw occurrenceNotFound();
+        return occurrenceView(next, occurrence);
+      },
+    );
     return outcome.duplicate ? this.get({ mailbox: req.mailbox, target: { by: 'id', itemId: req.itemId } }) : outcome.value;
   }
 
@@ -155,39 +180,53 @@ export class CalendarService {
    */
   async delete(
     commandId: string,
-    req: Omit<DeleteCalendarItemRequest, 'disposal' | 'sendMeetingCancellations'> & Partial<Pick<DeleteCalendarItemRequest, 'disposal' | 'sendMeetingCancellations'>>,
+    req: Omit<DeleteCalendarItemRequest, 'disposal' | 'sendMeetingCancellations'> &
+      Partial<Pick<DeleteCalendarItemRequest, 'disposal' | 'sendMeetingCancellations'>>,
     now = new Date(),
   ): Promise<DeleteCalendarItemReply> {
     const target = this.decode(req.mailbox, req.itemId);
-    const outcome = await this.db.unitOfWork.runOnce('calendar-sync.calendar-delete', { id: commandId, type: Topics.calendarItemDeleteRequest }, async (tx) => {
-      const current = await this.items.findForUpdate(tx, req.mailbox, target.key);
-      if (!current) throw notFound();
-      const notify = (req.sendMeetingCancellations ?? 'SendToNone') !== 'SendToNone' && isOrganizedHere(current);
-      if (target.kind === 'item' && notify) await this.meetings.cancel(tx, current, now);
-      if (target.kind === 'item' && req.disposal === 'MoveToDeletedItems' && current.deletedAt === null) {
-        const moved: StoredCalendarItem = { ...current, deletedAt: now, changeKey: newChangeKey(), revision: current.revision + 1, lastModifiedAt: now };
-        await this.items.save(tx, moved);
-        await announceChange(tx, 'deleted', moved, null);
-        return { deleted: 'item', id: req.itemId, changeKey: null } as const;
-      }
-      if (target.kind === 'item') {
-        await this.items.remove(tx, req.mailbox, current.id);
-        await announceChange(tx, 'deleted', { ...current, revision: current.revision + 1 }, null);
-        return { deleted: 'item', id: req.itemId, changeKey: null } as const;
-      }
-      const occurrence = this.occurrenceOf(current, target.originalStart);
-      const next = normalize({
-        ...current,
-        exceptions: [...current.exceptions.filter((x) => x.originalStart.getTime() !== occurrence.originalStart), { kind: 'deleted', originalStart: new Date(occurrence.originalStart) }],
-        changeKey: newChangeKey(),
-        revision: current.revision + 1,
-        lastModifiedAt: now,
-      });
-      await this.items.save(tx, next);
-      await announceChange(tx, 'updated', next, occurrence.originalStart);
-      if (notify) await this.meetings.deliver(tx, next, { moved: false, inviteNew: false }, now);
-      return { deleted: 'occurrence', id: req.itemId, changeKey: next.changeKey } as const;
-    });
+    const outcome = await this.db.unitOfWork.runOnce(
+      'calendar-sync.calendar-delete',
+      { id: commandId, type: Topics.calendarItemDeleteRequest },
+      async (tx) => {
+        const current = await this.items.findForUpdate(tx, req.mailbox, target.key);
+        if (!current) throw notFound();
+        const notify = (req.sendMeetingCancellations ?? 'SendToNone') !== 'SendToNone' && isOrganizedHere(current);
+        if (target.kind === 'item' && notify) await this.meetings.cancel(tx, current, now);
+        if (target.kind === 'item' && req.disposal === 'MoveToDeletedItems' && current.deletedAt === null) {
+          const moved: StoredCalendarItem = {
+            ...current,
+            deletedAt: now,
+            changeKey: newChangeKey(),
+            revision: current.revision + 1,
+            lastModifiedAt: now,
+          };
+          await this.items.save(tx, moved);
+          await announceChange(tx, 'deleted', moved, null);
+          return { deleted: 'item', id: req.itemId, changeKey: null } as const;
+        }
+        if (target.kind === 'item') {
+          await this.items.remove(tx, req.mailbox, current.id);
+          await announceChange(tx, 'deleted', { ...current, revision: current.revision + 1 }, null);
+          return { deleted: 'item', id: req.itemId, changeKey: null } as const;
+        }
+        const occurrence = this.occurrenceOf(current, target.originalStart);
+        const next = normalize({
+          ...current,
+          exceptions: [
+            ...current.exceptions.filter((x) => x.originalStart.getTime() !== occurrence.originalStart),
+            { kind: 'deleted', originalStart: new Date(occurrence.originalStart) },
+          ],
+          changeKey: newChangeKey(),
+          revision: current.revision + 1,
+          lastModifiedAt: now,
+        });
+        await this.items.save(tx, next);
+        await announceChange(tx, 'updated', next, occurrence.originalStart);
+        if (notify) await this.meetings.deliver(tx, next, { moved: false, inviteNew: false }, now);
+        return { deleted: 'occurrence', id: req.itemId, changeKey: next.changeKey } as const;
+      },
+    );
     if (!outcome.duplicate) return outcome.value;
     return { deleted: target.kind === 'item' ? 'item' : 'occurrence', id: req.itemId, changeKey: null };
   }
@@ -200,17 +239,28 @@ export class CalendarService {
    */
   async move(commandId: string, req: MoveCalendarItemRequest, now = new Date()): Promise<CalendarItemView> {
     const target = this.decode(req.mailbox, req.itemId);
-    if (target.kind === 'occurrence') throw new CalendarException(CommandErrorCodes.invalidOperation, 'An occurrence cannot be moved on its own; move its series.');
-    const outcome = await this.db.unitOfWork.runOnce('calendar-sync.calendar-move', { id: commandId, type: Topics.calendarItemMoveRequest }, async (tx) => {
-      const current = await this.items.findForUpdate(tx, req.mailbox, target.key);
-      if (!current) throw notFound();
-      const toDeletedItems = req.to === 'deleteditems';
-      if ((current.deletedAt !== null) === toDeletedItems) return itemView(current);
-      const moved: StoredCalendarItem = { ...current, deletedAt: toDeletedItems ? now : null, changeKey: newChangeKey(), revision: current.revision + 1, lastModifiedAt: now };
-      await this.items.save(tx, moved);
-      await announceChange(tx, toDeletedItems ? 'deleted' : 'created', moved, null);
-      return itemView(moved);
-    });
+    if (target.kind === 'occurrence')
+      throw new CalendarException(CommandErrorCodes.invalidOperation, 'An occurrence cannot be moved on its own; move its series.');
+    const outcome = await this.db.unitOfWork.runOnce(
+      'calendar-sync.calendar-move',
+      { id: commandId, type: Topics.calendarItemMoveRequest },
+      async (tx) => {
+        const current = await this.items.findForUpdate(tx, req.mailbox, target.key);
+        if (!current) throw notFound();
+        const toDeletedItems = req.to === 'deleteditems';
+        if ((current.deletedAt !== null) === toDeletedItems) return itemView(current);
+        const moved: StoredCalendarItem = {
+          ...current,
+          deletedAt: toDeletedItems ? now : null,
+          changeKey: newChangeKey(),
+          revision: current.revision + 1,
+          lastModifiedAt: now,
+        };
+        await this.items.save(tx, moved);
+        await announceChange(tx, toDeletedItems ? 'deleted' : 'created', moved, null);
+        return itemView(moved);
+      },
+    );
     return outcome.duplicate ? this.get({ mailbox: req.mailbox, target: { by: 'id', itemId: req.itemId } }) : outcome.value;
   }
 
@@ -274,7 +324,9 @@ export class CalendarService {
       throw new CalendarException(CommandErrorCodes.windowTooLarge, `more than ${MAX_MERGED_INTERVALS} merged intervals`);
     }
     // The views with events also carry WorkingHours, as in Exchange (Detailed downgraded to FreeBusy stays one of them).
-    const hours = EVENT_VIEWS.includes(req.requestedView) ? await this.workingHours.inEffect(req.mailboxes) : new Map<string, WorkingHours>();
+    const hours = EVENT_VIEWS.includes(req.requestedView)
+      ? await this.workingHours.inEffect(req.mailboxes)
+      : new Map<string, WorkingHours>();
     const results: FreeBusyReply['results'] = [];
     for (const mailbox of req.mailboxes) {
       if (!(await this.directory.exists(mailbox))) {
@@ -290,28 +342,33 @@ export class CalendarService {
         ok: true,
         view: {
           viewType,
-          mergedFreeBusy: MERGED_VIEWS.includes(viewType) ? mergeFreeBusy(busy.map((b) => ({ start: b.instance.start, end: b.instance.end, status: b.status })), from, to, req.mergedIntervalMinutes) : null,
-          calendarEvents: EVENT_VIEWS.includes(viewType)
-            ? busy.map(
-                (b): CalendarEvent => ({
-                  start: new Date(b.instance.start).toISOString(),
-                  end: new Date(b.instance.end).toISOString(),
-                  busyType: b.status,
-                  details:
-                    viewType === 'Detailed' || viewType === 'DetailedMerged'
-                      ? {
-                          id: instanceView(b.instance).id,
-                          subject: b.subject,
-                          location: b.location,
-                          isMeeting: b.instance.item.requiredAttendees.length + b.instance.item.optionalAttendees.length > 0,
-                          isRecurring: b.instance.occurrence !== null,
-                          isException: b.instance.occurrence?.exception != null,
-                          isReminderSet: false,
-                          isPrivate: b.sensitivity === 'Private',
-                        }
-                      : null,
-                }),
+          mergedFreeBusy: MERGED_VIEWS.includes(viewType)
+            ? mergeFreeBusy(
+                busy.map((b) => ({ start: b.instance.start, end: b.instance.end, status: b.status })),
+                from,
+                to,
+                req.mergedIntervalMinutes,
               )
+            : null,
+          calendarEvents: EVENT_VIEWS.includes(viewType)
+            ? busy.map((b): CalendarEvent => ({
+                start: new Date(b.instance.start).toISOString(),
+                end: new Date(b.instance.end).toISOString(),
+                busyType: b.status,
+                details:
+                  viewType === 'Detailed' || viewType === 'DetailedMerged'
+                    ? {
+                        id: instanceView(b.instance).id,
+                        subject: b.subject,
+                        location: b.location,
+                        isMeeting: b.instance.item.requiredAttendees.length + b.instance.item.optionalAttendees.length > 0,
+                        isRecurring: b.instance.occurrence !== null,
+                        isException: b.instance.occurrence?.exception != null,
+                        isReminderSet: false,
+                        isPrivate: b.sensitivity === 'Private',
+                      }
+                    : null,
+              }))
             : null,
           workingHours: EVENT_VIEWS.includes(viewType) ? (hours.get(mailbox) ?? null) : null,
         },
@@ -323,7 +380,10 @@ export class CalendarService {
   private async instances(mailbox: string, from: number, to: number): Promise<Instance[]> {
     const candidates = await this.items.findInRange(mailbox, new Date(from), new Date(to));
     const all = candidates.flatMap((item) => instancesInWindow(item, from, to, MAX_OCCURRENCES_PER_QUERY + 1).instances);
-    return all.sort((a, b) => a.start - b.start || a.end - b.end || a.item.id.localeCompare(b.item.id) || (a.occurrence?.index ?? 0) - (b.occurrence?.index ?? 0));
+    return all.sort(
+      (a, b) =>
+        a.start - b.start || a.end - b.end || a.item.id.localeCompare(b.item.id) || (a.occurrence?.index ?? 0) - (b.occurrence?.index ?? 0),
+    );
   }
 
   private decode(mailbox: string, id: string): DecodedItemId {
@@ -344,7 +404,6 @@ export class CalendarService {
     if (!occurrence || occurrence.deleted) throw occurrenceNotFound();
     return occurrence;
   }
-
 }
 
 function grantedView(requested: FreeBusyViewType, detailed: boolean): FreeBusyViewType {
@@ -355,7 +414,8 @@ function grantedView(requested: FreeBusyViewType, detailed: boolean): FreeBusyVi
 }
 
 function checkWindow(from: number, to: number): void {
-  if (to - from > MAX_QUERY_WINDOW_DAYS * DAY_MS) throw new CalendarException(CommandErrorCodes.windowTooLarge, `the window may span at most ${MAX_QUERY_WINDOW_DAYS} days`);
+  if (to - from > MAX_QUERY_WINDOW_DAYS * DAY_MS)
+    throw new CalendarException(CommandErrorCodes.windowTooLarge, `the window may span at most ${MAX_QUERY_WINDOW_DAYS} days`);
 }
 
 /**
@@ -365,7 +425,11 @@ function checkWindow(from: number, to: number): void {
 function normalize(item: StoredCalendarItem): StoredCalendarItem {
   const startTimeZone = canonicalWindowsId(item.startTimeZone);
   const endTimeZone = canonicalWindowsId(item.endTimeZone);
-  if (!startTimeZone || !endTimeZone) throw new CalendarException(CommandErrorCodes.invalidTimeZone, `unknown time zone ${startTimeZone ? item.endTimeZone : item.startTimeZone}`);
+  if (!startTimeZone || !endTimeZone)
+    throw new CalendarException(
+      CommandErrorCodes.invalidTimeZone,
+      `unknown time zone ${startTimeZone ? item.endTimeZone : item.startTimeZone}`,
+    );
   if (item.end.getTime() < item.start.getTime()) throw new CalendarException(CommandErrorCodes.invalidDuration, 'end is before start');
   let next: StoredCalendarItem = { ...item, startTimeZone, endTimeZone };
   if (next.recurrence) {
@@ -414,7 +478,10 @@ function applyToOccurrence(current: StoredCalendarItem, originalStart: number, r
   const refused = Object.keys(req.set).filter((f) => !(occurrenceFields as readonly string[]).includes(f));
   const refusedDeletes = req.delete.filter((f) => !(OCCURRENCE_DELETABLE as readonly string[]).includes(f));
   if (refused.length + refusedDeletes.length > 0) {
-    throw new CalendarException(CommandErrorCodes.invalidOperation, `cannot change ${[...refused, ...refusedDeletes].join(', ')} on one occurrence`);
+    throw new CalendarException(
+      CommandErrorCodes.invalidOperation,
+      `cannot change ${[...refused, ...refusedDeletes].join(', ')} on one occurrence`,
+    );
   }
   const { start, end, ...fields } = req.set;
   const overrides = { ...(occurrence.exception?.overrides ?? {}), ...fields };

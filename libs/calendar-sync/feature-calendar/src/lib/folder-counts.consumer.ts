@@ -14,6 +14,8 @@ export class FolderCountsConsumer {
 
   @MessagePattern(Topics.calendarFolderCountsGetRequest)
   get(@Payload() raw: unknown): Promise<Reply<FolderCountsReply>> {
-    return this.consumer.command(Topics.calendarFolderCountsGetRequest, raw, getFolderCountsRequestSchema, (q) => replyWith(() => this.counts.get(q.payload)));
+    return this.consumer.command(Topics.calendarFolderCountsGetRequest, raw, getFolderCountsRequestSchema, (q) =>
+      replyWith(() => this.counts.get(q.payload)),
+    );
   }
 }

@@ -15,7 +15,8 @@ describe('folder counts on PostgreSQL', () => {
   let taskRepository: TaskRepository;
   let counts: FolderCountsService;
 
-  const create = (mailbox: string, input: CalendarItemInput) => calendar.create(randomUUID(), mailbox, calendarItemFieldsSchema.parse(input));
+  const create = (mailbox: string, input: CalendarItemInput) =>
+    calendar.create(randomUUID(), mailbox, calendarItemFieldsSchema.parse(input));
   // Tasks are written by feature-tasks' service; this feature may not import it, so the rows go in through the repository.
   const addTask = (mailbox: string, subject: string) => {
     const now = new Date();
@@ -61,13 +62,21 @@ describe('folder counts on PostgreSQL', () => {
       subject: 'Stand-up',
       start: '2026-03-16T08:00:00Z',
       end: '2026-03-16T08:15:00Z',
-      recurrence: { pattern: { type: 'Daily', interval: 1 }, range: { type: 'Numbered', startDate: '2026-03-16', numberOfOccurrences: 10 } },
+      recurrence: {
+        pattern: { type: 'Daily', interval: 1 },
+        range: { type: 'Numbered', startDate: '2026-03-16', numberOfOccurrences: 10 },
+      },
     });
     await create(ALICE, { subject: 'Dentist', start: '2026-03-18T12:00:00Z', end: '2026-03-18T13:00:00Z' });
     await create(BOB, { subject: "Bob's", start: '2026-03-18T12:00:00Z', end: '2026-03-18T13:00:00Z' });
     // One modified and one deleted occurrence: still one item in the folder.
-    const occurrences = (await calendar.find({ mailbox: ALICE, start: '2026-03-16T00:00:00Z', end: '2026-03-20T00:00:00Z' })).items.filter((i) => i.itemType !== 'Single');
-    await calendar.update(randomUUID(), updateCalendarItemRequestSchema.parse({ mailbox: ALICE, itemId: occurrences[1].id, set: { subject: 'Moved stand-up' } }));
+    const occurrences = (await calendar.find({ mailbox: ALICE, start: '2026-03-16T00:00:00Z', end: '2026-03-20T00:00:00Z' })).items.filter(
+      (i) => i.itemType !== 'Single',
+    );
+    await calendar.update(
+      randomUUID(),
+      updateCalendarItemRequestSchema.parse({ mailbox: ALICE, itemId: occurrences[1].id, set: { subject: 'Moved stand-up' } }),
+    );
     await calendar.delete(randomUUID(), { mailbox: ALICE, itemId: occurrences[2].id });
     await addTask(ALICE, 'File taxes');
     await addTask(ALICE, 'Renew passport');

@@ -20,7 +20,10 @@ export const EXISTENCE_CACHE_DEFAULTS: ExistenceCacheOptions = { ttlMs: 30_000, 
  * request was a third of the cost of a one-mailbox query. "No such mailbox" is never remembered:
  * a user just added must be usable at once.
  */
-export function cachedMailboxDirectory(lookup: (mailbox: string) => Promise<boolean>, options: ExistenceCacheOptions = EXISTENCE_CACHE_DEFAULTS): MailboxDirectory {
+export function cachedMailboxDirectory(
+  lookup: (mailbox: string) => Promise<boolean>,
+  options: ExistenceCacheOptions = EXISTENCE_CACHE_DEFAULTS,
+): MailboxDirectory {
   const now = options.now ?? Date.now;
   const answers = new Map<string, { exists: boolean; until: number }>();
   return {

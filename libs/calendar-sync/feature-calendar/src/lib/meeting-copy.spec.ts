@@ -44,15 +44,33 @@ describe('attendee copies of a meeting', () => {
   it('makes a new copy tentative and unanswered, in the attendee mailbox, with a key of its own', () => {
     const meeting = planning();
     const copy = attendeeCopy(meeting, null, BOB, false, NOW);
-    expect(copy).toMatchObject({ mailbox: BOB, subject: 'Planning', legacyFreeBusyStatus: 'Tentative', myResponseType: 'NoResponseReceived', meetingUid: 'uid-1', revision: 1, isCancelled: false });
+    expect(copy).toMatchObject({
+      mailbox: BOB,
+      subject: 'Planning',
+      legacyFreeBusyStatus: 'Tentative',
+      myResponseType: 'NoResponseReceived',
+      meetingUid: 'uid-1',
+      revision: 1,
+      isCancelled: false,
+    });
     expect(copy.id).not.toBe(meeting.id);
     expect(copy.organizer.address).toBe(ALICE);
   });
 
   it('keeps the attendee’s own free/busy and response until the meeting moves', () => {
-    const previous: StoredCalendarItem = { ...attendeeCopy(planning(), null, BOB, false, NOW), legacyFreeBusyStatus: 'Busy', myResponseType: 'Accept' };
+    const previous: StoredCalendarItem = {
+      ...attendeeCopy(planning(), null, BOB, false, NOW),
+      legacyFreeBusyStatus: 'Busy',
+      myResponseType: 'Accept',
+    };
     const renamed = attendeeCopy({ ...planning(), subject: 'Planning v2' }, previous, BOB, false, NOW);
-    expect(renamed).toMatchObject({ id: previous.id, subject: 'Planning v2', legacyFreeBusyStatus: 'Busy', myResponseType: 'Accept', revision: 2 });
+    expect(renamed).toMatchObject({
+      id: previous.id,
+      subject: 'Planning v2',
+      legacyFreeBusyStatus: 'Busy',
+      myResponseType: 'Accept',
+      revision: 2,
+    });
     const moved = attendeeCopy(planning(), previous, BOB, true, NOW);
     expect(moved).toMatchObject({ id: previous.id, legacyFreeBusyStatus: 'Tentative', myResponseType: 'NoResponseReceived' });
   });
@@ -64,24 +82,59 @@ describe('attendee copies of a meeting', () => {
     const previous: StoredCalendarItem = {
       ...attendeeCopy(planning(), null, BOB, false, NOW),
       exceptions: [
-        { kind: 'modified', originalStart: wednesday, start: wednesday, end: at('2031-11-19T10:00:00Z'), overrides: { legacyFreeBusyStatus: 'Busy' } },
+        {
+          kind: 'modified',
+          originalStart: wednesday,
+          start: wednesday,
+          end: at('2031-11-19T10:00:00Z'),
+          overrides: { legacyFreeBusyStatus: 'Busy' },
+        },
         { kind: 'deleted', originalStart: friday },
       ],
     };
     const meeting = planning([
-      { kind: 'modified', originalStart: wednesday, start: wednesday, end: at('2031-11-19T10:00:00Z'), overrides: { subject: 'Planning (renamed)', legacyFreeBusyStatus: 'OOF' } },
+      {
+        kind: 'modified',
+        originalStart: wednesday,
+        start: wednesday,
+        end: at('2031-11-19T10:00:00Z'),
+        overrides: { subject: 'Planning (renamed)', legacyFreeBusyStatus: 'OOF' },
+      },
       { kind: 'modified', originalStart: thursday, start: at('2031-11-20T13:00:00Z'), end: at('2031-11-20T14:00:00Z'), overrides: {} },
     ]);
     expect(attendeeCopy(meeting, previous, BOB, false, NOW).exceptions).toEqual([
-      { kind: 'modified', originalStart: wednesday, start: wednesday, end: at('2031-11-19T10:00:00Z'), overrides: { subject: 'Planning (renamed)', legacyFreeBusyStatus: 'Busy' } },
-      { kind: 'modified', originalStart: thursday, start: at('2031-11-20T13:00:00Z'), end: at('2031-11-20T14:00:00Z'), overrides: { legacyFreeBusyStatus: 'Tentative' } },
+      {
+        kind: 'modified',
+        originalStart: wednesday,
+        start: wednesday,
+        end: at('2031-11-19T10:00:00Z'),
+        overrides: { subject: 'Planning (renamed)', legacyFreeBusyStatus: 'Busy' },
+      },
+      {
+        kind: 'modified',
+        originalStart: thursday,
+        start: at('2031-11-20T13:00:00Z'),
+        end: at('2031-11-20T14:00:00Z'),
+        overrides: { legacyFreeBusyStatus: 'Tentative' },
+      },
       { kind: 'deleted', originalStart: friday },
     ]);
   });
 
   it('cancels a copy once: subject prefixed, free, occurrences included', () => {
     const thursday = at('2031-11-20T09:00:00Z');
-    const copy = { ...attendeeCopy(planning(), null, BOB, false, NOW), exceptions: [{ kind: 'modified', originalStart: thursday, start: thursday, end: at('2031-11-20T10:00:00Z'), overrides: { subject: 'Planning (long)' } }] as StoredException[] };
+    const copy = {
+      ...attendeeCopy(planning(), null, BOB, false, NOW),
+      exceptions: [
+        {
+          kind: 'modified',
+          originalStart: thursday,
+          start: thursday,
+          end: at('2031-11-20T10:00:00Z'),
+          overrides: { subject: 'Planning (long)' },
+        },
+      ] as StoredException[],
+    };
     const cancelled = cancelledCopy(cancelledCopy(copy, NOW), NOW);
     expect(cancelled).toMatchObject({ subject: 'Canceled: Planning', legacyFreeBusyStatus: 'Free', isCancelled: true });
     expect(cancelled.exceptions[0]).toMatchObject({ overrides: { subject: 'Canceled: Planning (long)', legacyFreeBusyStatus: 'Free' } });

@@ -28,7 +28,13 @@ export function timeChanged(before: StoredCalendarItem, after: StoredCalendarIte
  * to Tentative / NoResponseReceived (as the calendar attendant places an invitation) when the
  * copy is new, was cancelled, or the meeting moved.
  */
-export function attendeeCopy(meeting: StoredCalendarItem, previous: StoredCalendarItem | null, mailbox: string, moved: boolean, now: Date): StoredCalendarItem {
+export function attendeeCopy(
+  meeting: StoredCalendarItem,
+  previous: StoredCalendarItem | null,
+  mailbox: string,
+  moved: boolean,
+  now: Date,
+): StoredCalendarItem {
   const fresh = previous === null || previous.isCancelled || moved;
   const copy: StoredCalendarItem = {
     id: previous?.id ?? newItemKey(),
@@ -69,7 +75,18 @@ export function cancelledCopy(copy: StoredCalendarItem, now: Date): StoredCalend
     subject: canceled(copy.subject),
     legacyFreeBusyStatus: 'Free',
     isCancelled: true,
-    exceptions: copy.exceptions.map((x) => (x.kind === 'modified' ? { ...x, overrides: { ...x.overrides, legacyFreeBusyStatus: 'Free', ...(x.overrides.subject !== undefined ? { subject: canceled(x.overrides.subject) } : {}) } } : x)),
+    exceptions: copy.exceptions.map((x) =>
+      x.kind === 'modified'
+        ? {
+            ...x,
+            overrides: {
+              ...x.overrides,
+              legacyFreeBusyStatus: 'Free',
+              ...(x.overrides.subject !== undefined ? { subject: canceled(x.overrides.subject) } : {}),
+            },
+          }
+        : x,
+    ),
     changeKey: newChangeKey(),
     revision: copy.revision + 1,
     lastModifiedAt: now,

@@ -1,5 +1,13 @@
 import { CalendarSyncDatabase } from '@parley/calendar-sync/data-access';
-import { CalendarItemChanged, calendarItemFieldsSchema, CalendarItemInput, CalendarItemView, MeetingSendMode, updateCalendarItemRequestSchema, UpdateCalendarItemRequest } from '@parley/contracts';
+import {
+  CalendarItemChanged,
+  calendarItemFieldsSchema,
+  CalendarItemInput,
+  CalendarItemView,
+  MeetingSendMode,
+  updateCalendarItemRequestSchema,
+  UpdateCalendarItemRequest,
+} from '@parley/contracts';
 import { migrateServiceSchema, revertServiceSchema } from '@parley/persistence';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -17,11 +25,16 @@ describe('meetings delivered to attendee calendars, on PostgreSQL', () => {
   let db: CalendarSyncDatabase;
   let calendar: CalendarService;
 
-  const invite = (input: CalendarItemInput, mode: MeetingSendMode = 'SendToAllAndSaveCopy', id = randomUUID()) => calendar.create(id, ALICE, calendarItemFieldsSchema.parse(input), mode);
+  const invite = (input: CalendarItemInput, mode: MeetingSendMode = 'SendToAllAndSaveCopy', id = randomUUID()) =>
+    calendar.create(id, ALICE, calendarItemFieldsSchema.parse(input), mode);
   const update = (req: Partial<UpdateCalendarItemRequest> & Pick<UpdateCalendarItemRequest, 'itemId'>, mailbox = ALICE) =>
-    calendar.update(randomUUID(), updateCalendarItemRequestSchema.parse({ mailbox, sendMeetingInvitationsOrCancellations: 'SendToAllAndSaveCopy', ...req }));
+    calendar.update(
+      randomUUID(),
+      updateCalendarItemRequestSchema.parse({ mailbox, sendMeetingInvitationsOrCancellations: 'SendToAllAndSaveCopy', ...req }),
+    );
   /** The mailbox's calendar on 20 November 2031. */
-  const day = async (mailbox: string): Promise<CalendarItemView[]> => (await calendar.find({ mailbox, start: '2031-11-20T00:00:00Z', end: '2031-11-21T00:00:00Z' })).items;
+  const day = async (mailbox: string): Promise<CalendarItemView[]> =>
+    (await calendar.find({ mailbox, start: '2031-11-20T00:00:00Z', end: '2031-11-21T00:00:00Z' })).items;
   const only = async (mailbox: string): Promise<CalendarItemView> => {
     const items = await day(mailbox);
     expect(items).toHaveLength(1);
@@ -112,16 +125,39 @@ describe('meetings delivered to attendee calendars, on PostgreSQL', () => {
     // bob marks his copy busy: a change of subject keeps that, a move resets it.
     await update({ itemId: bobs.id, set: { legacyFreeBusyStatus: 'Busy' }, sendMeetingInvitationsOrCancellations: 'SendToNone' }, BOB);
     await update({ itemId: meeting.id, set: { subject: 'Planning (room change)', location: 'Room 5' } });
-    expect(await only(BOB)).toMatchObject({ id: bobs.id, subject: 'Planning (room change)', location: 'Room 5', legacyFreeBusyStatus: 'Busy' });
+    expect(await only(BOB)).toMatchObject({
+      id: bobs.id,
+      subject: 'Planning (room change)',
+      location: 'Room 5',
+      legacyFreeBusyStatus: 'Busy',
+    });
 
     await update({ itemId: meeting.id, set: { start: '2031-11-20T10:00:00Z', end: '2031-11-20T11:00:00Z' } });
-    expect(await only(BOB)).toMatchObject({ id: bobs.id, start: '2031-11-20T10:00:00.000Z', legacyFreeBusyStatus: 'Tentative', myResponseType: 'NoResponseReceived' });
+    expect(await only(BOB)).toMatchObject({
+      id: bobs.id,
+      start: '2031-11-20T10:00:00.000Z',
+      legacyFreeBusyStatus: 'Tentative',
+      myResponseType: 'NoResponseReceived',
+    });
 
     // carol off, nobody new internal: carol's copy is cancelled.
     await update({ itemId: meeting.id, set: { optionalAttendees: [] }, sendMeetingInvitationsOrCancellations: 'SendOnlyToChanged' });
-    expect(await only(CAROL)).toMatchObject({ subject: 'Canceled: Planning (room change)', isCancelled: true, legacyFreeBusyStatus: 'Free' });
+    expect(await only(CAROL)).toMatchObject({
+      subject: 'Canceled: Planning (room change)',
+      isCancelled: true,
+      legacyFreeBusyStatus: 'Free',
+    });
     // carol back: her copy is a live invitation again.
-    await update({ itemId: meeting.id, set: { requiredAttendees: [{ address: BOB, responseType: 'Unknown' }, { address: CAROL, responseType: 'Unknown' }] }, sendMeetingInvitationsOrCancellations: 'SendToChangedAndSaveCopy' });
+    await update({
+      itemId: meeting.id,
+      set: {
+        requiredAttendees: [
+          { address: BOB, responseType: 'Unknown' },
+          { address: CAROL, responseType: 'Unknown' },
+        ],
+      },
+      sendMeetingInvitationsOrCancellations: 'SendToChangedAndSaveCopy',
+    });
     expect(await only(CAROL)).toMatchObject({ subject: 'Planning (room change)', isCancelled: false, legacyFreeBusyStatus: 'Tentative' });
     expect((await only(BOB)).requiredAttendees.map((a) => a.address)).toEqual([BOB, CAROL]);
   });
@@ -144,10 +180,21 @@ describe('meetings delivered to attendee calendars, on PostgreSQL', () => {
 
     const meeting = await invite(planning);
     await db.dataSource.query('TRUNCATE calendar_sync.outbox_message');
-    await calendar.delete(randomUUID(), { mailbox: ALICE, itemId: meeting.id, disposal: 'MoveToDeletedItems', sendMeetingCancellations: 'SendToAllAndSaveCopy' });
+    await calendar.delete(randomUUID(), {
+      mailbox: ALICE,
+      itemId: meeting.id,
+      disposal: 'MoveToDeletedItems',
+      sendMeetingCancellations: 'SendToAllAndSaveCopy',
+    });
     const bobs = await only(BOB);
     expect(bobs).toMatchObject({ subject: 'Canceled: Planning', isCancelled: true, legacyFreeBusyStatus: 'Free' });
-    const freeBusy = await calendar.freeBusy({ mailboxes: [BOB], start: '2031-11-20T00:00:00Z', end: '2031-11-21T00:00:00Z', mergedIntervalMinutes: 60, requestedView: 'MergedOnly' });
+    const freeBusy = await calendar.freeBusy({
+      mailboxes: [BOB],
+      start: '2031-11-20T00:00:00Z',
+      end: '2031-11-21T00:00:00Z',
+      mergedIntervalMinutes: 60,
+      requestedView: 'MergedOnly',
+    });
     expect(freeBusy.results[0]).toMatchObject({ ok: true, view: { mergedFreeBusy: '0'.repeat(24) } });
     expect((await events()).map((e) => [e.mailbox, e.change])).toEqual([
       [BOB, 'updated'],
@@ -168,8 +215,16 @@ describe('meetings delivered to attendee calendars, on PostgreSQL', () => {
       recurrence: { pattern: { type: 'Daily', interval: 1 }, range: { type: 'Numbered', startDate: '2031-11-17', numberOfOccurrences: 5 } },
     });
     const thursday = (await day(ALICE))[0];
-    await update({ itemId: thursday.id, set: { start: '2031-11-20T13:00:00Z', end: '2031-11-20T14:00:00Z', subject: 'Planning (afternoon)' } });
-    expect(await only(BOB)).toMatchObject({ itemType: 'Exception', subject: 'Planning (afternoon)', start: '2031-11-20T13:00:00.000Z', legacyFreeBusyStatus: 'Tentative' });
+    await update({
+      itemId: thursday.id,
+      set: { start: '2031-11-20T13:00:00Z', end: '2031-11-20T14:00:00Z', subject: 'Planning (afternoon)' },
+    });
+    expect(await only(BOB)).toMatchObject({
+      itemType: 'Exception',
+      subject: 'Planning (afternoon)',
+      start: '2031-11-20T13:00:00.000Z',
+      legacyFreeBusyStatus: 'Tentative',
+    });
 
     await calendar.delete(randomUUID(), { mailbox: ALICE, itemId: thursday.id, sendMeetingCancellations: 'SendOnlyToAll' });
     expect(await day(BOB)).toEqual([]);
@@ -185,7 +240,12 @@ describe('meetings delivered to attendee calendars, on PostgreSQL', () => {
       `INSERT INTO calendar_sync.calendar_item (id, mailbox, subject, start_time, end_time, is_all_day, legacy_free_busy_status, sensitivity, organizer, required_attendees, optional_attendees,
          start_time_zone, end_time_zone, range_start, range_end, change_key, revision, created_at, last_modified_at)
        VALUES ($1, $2, 'Old meeting', '2031-11-20T15:00:00Z', '2031-11-20T16:00:00Z', false, 'Busy', 'Normal', $3, $4, '[]', 'UTC', 'UTC', '2031-11-20T15:00:00Z', '2031-11-20T16:00:00Z', 'ck', 1, now(), now())`,
-      [id, ALICE, JSON.stringify({ address: ALICE, responseType: 'Organizer' }), JSON.stringify([{ address: BOB, responseType: 'Unknown' }])],
+      [
+        id,
+        ALICE,
+        JSON.stringify({ address: ALICE, responseType: 'Organizer' }),
+        JSON.stringify([{ address: BOB, responseType: 'Unknown' }]),
+      ],
     );
     expect(await migrateServiceSchema(migrations)).toEqual(['MeetingInvitations1764400000000']);
     const old = await only(ALICE);

@@ -14,6 +14,8 @@ export class MeetingResponseConsumer {
 
   @MessagePattern(Topics.calendarItemRespondRequest)
   respond(@Payload() raw: unknown): Promise<Reply<CalendarItemView>> {
-    return this.consumer.command(Topics.calendarItemRespondRequest, raw, respondToMeetingRequestSchema, (cmd) => replyWith(() => this.responses.respond(cmd.id, cmd.payload)));
+    return this.consumer.command(Topics.calendarItemRespondRequest, raw, respondToMeetingRequestSchema, (cmd) =>
+      replyWith(() => this.responses.respond(cmd.id, cmd.payload)),
+    );
   }
 }

@@ -1,5 +1,13 @@
 import { CalendarSyncDatabase } from '@parley/calendar-sync/data-access';
-import { CalendarItemChanged, calendarItemFieldsSchema, CalendarItemInput, CalendarItemView, MeetingResponse, MessageDisposition, respondToMeetingRequestSchema } from '@parley/contracts';
+import {
+  CalendarItemChanged,
+  calendarItemFieldsSchema,
+  CalendarItemInput,
+  CalendarItemView,
+  MeetingResponse,
+  MessageDisposition,
+  respondToMeetingRequestSchema,
+} from '@parley/contracts';
 import { randomUUID } from 'node:crypto';
 import { CalendarService } from './calendar.service';
 import { MeetingResponseService } from './meeting-response.service';
@@ -22,10 +30,17 @@ describe('attendees answering meetings, on PostgreSQL', () => {
     requiredAttendees: [{ address: BOB }],
     optionalAttendees: [{ address: CAROL }],
   };
-  const invite = (input: CalendarItemInput = review) => calendar.create(randomUUID(), ALICE, calendarItemFieldsSchema.parse(input), 'SendToAllAndSaveCopy');
-  const respond = (mailbox: string, itemId: string, response: MeetingResponse, messageDisposition?: MessageDisposition, commandId = randomUUID()) =>
-    responses.respond(commandId, respondToMeetingRequestSchema.parse({ mailbox, itemId, response, messageDisposition }));
-  const day = async (mailbox: string): Promise<CalendarItemView[]> => (await calendar.find({ mailbox, start: '2031-11-21T00:00:00Z', end: '2031-11-22T00:00:00Z' })).items;
+  const invite = (input: CalendarItemInput = review) =>
+    calendar.create(randomUUID(), ALICE, calendarItemFieldsSchema.parse(input), 'SendToAllAndSaveCopy');
+  const respond = (
+    mailbox: string,
+    itemId: string,
+    response: MeetingResponse,
+    messageDisposition?: MessageDisposition,
+    commandId = randomUUID(),
+  ) => responses.respond(commandId, respondToMeetingRequestSchema.parse({ mailbox, itemId, response, messageDisposition }));
+  const day = async (mailbox: string): Promise<CalendarItemView[]> =>
+    (await calendar.find({ mailbox, start: '2031-11-21T00:00:00Z', end: '2031-11-22T00:00:00Z' })).items;
   const copyOf = async (mailbox: string): Promise<CalendarItemView> => {
     const items = await day(mailbox);
     expect(items).toHaveLength(1);
@@ -92,7 +107,9 @@ describe('attendees answering meetings, on PostgreSQL', () => {
     const declined = await respond(BOB, bobs.id, 'Decline');
     expect(declined).toMatchObject({ id: bobs.id, myResponseType: 'Decline', folder: 'deleteditems' });
     expect(await day(BOB)).toEqual([]);
-    expect((await calendar.findDeleted({ mailbox: BOB, offset: 0, maxEntries: 10 })).items.map((i) => [i.id, i.myResponseType])).toEqual([[bobs.id, 'Decline']]);
+    expect((await calendar.findDeleted({ mailbox: BOB, offset: 0, maxEntries: 10 })).items.map((i) => [i.id, i.myResponseType])).toEqual([
+      [bobs.id, 'Decline'],
+    ]);
     expect(await organizerEntry(meeting, BOB)).toBe('Decline');
     expect((await events()).map((e) => [e.mailbox, e.change])).toEqual([
       [BOB, 'deleted'],
@@ -137,7 +154,14 @@ describe('attendees answering meetings, on PostgreSQL', () => {
   it('keeps the answer when the organizer edits without moving the meeting, and asks again when it moves', async () => {
     const meeting = await invite();
     await respond(BOB, (await copyOf(BOB)).id, 'Accept');
-    await calendar.update(randomUUID(), { mailbox: ALICE, itemId: meeting.id, conflictResolution: 'AutoResolve', set: { location: 'Room 9' }, delete: [], sendMeetingInvitationsOrCancellations: 'SendToAllAndSaveCopy' });
+    await calendar.update(randomUUID(), {
+      mailbox: ALICE,
+      itemId: meeting.id,
+      conflictResolution: 'AutoResolve',
+      set: { location: 'Room 9' },
+      delete: [],
+      sendMeetingInvitationsOrCancellations: 'SendToAllAndSaveCopy',
+    });
     expect(await copyOf(BOB)).toMatchObject({ location: 'Room 9', myResponseType: 'Accept', legacyFreeBusyStatus: 'Busy' });
     await calendar.update(randomUUID(), {
       mailbox: ALICE,
@@ -154,7 +178,12 @@ describe('attendees answering meetings, on PostgreSQL', () => {
     it("the organizer's own meeting and a plain appointment (InvalidOperation)", async () => {
       const meeting = await invite();
       await expect(respond(ALICE, meeting.id, 'Accept')).rejects.toMatchObject({ code: 'InvalidOperation' });
-      const plain = await calendar.create(randomUUID(), BOB, calendarItemFieldsSchema.parse({ subject: 'Focus', start: '2031-11-21T13:00:00Z', end: '2031-11-21T14:00:00Z' }), 'SendToNone');
+      const plain = await calendar.create(
+        randomUUID(),
+        BOB,
+        calendarItemFieldsSchema.parse({ subject: 'Focus', start: '2031-11-21T13:00:00Z', end: '2031-11-21T14:00:00Z' }),
+        'SendToNone',
+      );
       await expect(respond(BOB, plain.id, 'Decline')).rejects.toMatchObject({ code: 'InvalidOperation' });
       expect((await calendar.get({ mailbox: BOB, target: { by: 'id', itemId: plain.id } })).folder).toBe('calendar');
     });
@@ -168,14 +197,24 @@ describe('attendees answering meetings, on PostgreSQL', () => {
     });
 
     it("another mailbox's id and a malformed one (ItemNotFound), and one occurrence (InvalidOperation)", async () => {
-      await invite({ ...review, recurrence: { pattern: { type: 'Daily', interval: 1 }, range: { type: 'Numbered', startDate: '2031-11-21', numberOfOccurrences: 3 } } });
+      await invite({
+        ...review,
+        recurrence: {
+          pattern: { type: 'Daily', interval: 1 },
+          range: { type: 'Numbered', startDate: '2031-11-21', numberOfOccurrences: 3 },
+        },
+      });
       const bobs = await copyOf(BOB);
       await expect(respond(CAROL, bobs.id, 'Accept')).rejects.toMatchObject({ code: 'ItemNotFound' });
       await expect(respond(BOB, 'not-an-id', 'Accept')).rejects.toMatchObject({ code: 'ItemNotFound' });
       // The view lists the first occurrence, with an occurrence id.
       await expect(respond(BOB, bobs.id, 'Accept')).rejects.toMatchObject({ code: 'InvalidOperation' });
       const master = await calendar.get({ mailbox: BOB, target: { by: 'recurringMaster', occurrenceId: bobs.id } });
-      expect(await respond(BOB, master.id, 'Accept')).toMatchObject({ itemType: 'RecurringMaster', myResponseType: 'Accept', legacyFreeBusyStatus: 'Busy' });
+      expect(await respond(BOB, master.id, 'Accept')).toMatchObject({
+        itemType: 'RecurringMaster',
+        myResponseType: 'Accept',
+        legacyFreeBusyStatus: 'Busy',
+      });
       expect((await copyOf(BOB)).legacyFreeBusyStatus).toBe('Busy');
     });
   });

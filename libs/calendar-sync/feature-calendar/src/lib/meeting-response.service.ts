@@ -25,21 +25,25 @@ export class MeetingResponseService {
 
   async respond(commandId: string, req: RespondToMeetingRequest, now = new Date()): Promise<CalendarItemView> {
     const key = this.copyKey(req);
-    const outcome = await this.db.unitOfWork.runOnce('calendar-sync.meeting-respond', { id: commandId, type: Topics.calendarItemRespondRequest }, async (tx) => {
-      const meeting = req.messageDisposition === 'SaveOnly' ? null : await this.lockOrganizerMeeting(tx, req.mailbox, key);
-      const copy = await this.items.findForUpdate(tx, req.mailbox, key);
-      if (!copy) throw notFound();
-      assertAnswerable(copy);
-      const answered = answeredCopy(copy, req.response, now);
-      await this.items.save(tx, answered);
-      await announceChange(tx, answerChange(copy, answered), answered, null);
-      const recorded = meeting && withAttendeeResponse(meeting, copy.mailbox, req.response, now);
-      if (recorded) {
-        await this.items.save(tx, recorded);
-        await announceChange(tx, 'updated', recorded, null);
-      }
-      return itemView(answered);
-    });
+    const outcome = await this.db.unitOfWork.runOnce(
+      'calendar-sync.meeting-respond',
+      { id: commandId, type: Topics.calendarItemRespondRequest },
+      async (tx) => {
+        const meeting = req.messageDisposition === 'SaveOnly' ? null : await this.lockOrganizerMeeting(tx, req.mailbox, key);
+        const copy = await this.items.findForUpdate(tx, req.mailbox, key);
+        if (!copy) throw notFound();
+        assertAnswerable(copy);
+        const answered = answeredCopy(copy, req.response, now);
+        await this.items.save(tx, answered);
+        await announceChange(tx, answerChange(copy, answered), answered, null);
+        const recorded = meeting && withAttendeeResponse(meeting, copy.mailbox, req.response, now);
+        if (recorded) {
+          await this.items.save(tx, recorded);
+          await announceChange(tx, 'updated', recorded, null);
+        }
+        return itemView(answered);
+      },
+    );
     if (!outcome.duplicate) return outcome.value;
     const current = await this.items.find(req.mailbox, key);
     if (!current) throw notFound();
@@ -50,7 +54,8 @@ export class MeetingResponseService {
   private copyKey(req: RespondToMeetingRequest): string {
     const id = decodeItemId(req.mailbox, req.itemId);
     if (!id) throw notFound();
-    if (id.kind === 'occurrence') throw new CalendarException(CommandErrorCodes.invalidOperation, 'Parley records answers to a whole meeting, not to one occurrence.');
+    if (id.kind === 'occurrence')
+      throw new CalendarException(CommandErrorCodes.invalidOperation, 'Parley records answers to a whole meeting, not to one occurrence.');
     return id.key;
   }
 

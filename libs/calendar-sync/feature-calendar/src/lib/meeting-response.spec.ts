@@ -38,7 +38,15 @@ function review(): StoredCalendarItem {
     meetingUid: 'uid-7',
     isCancelled: false,
     myResponseType: null,
-    exceptions: [{ kind: 'modified', originalStart: at('2031-11-22T09:00:00Z'), start: at('2031-11-22T11:00:00Z'), end: at('2031-11-22T12:00:00Z'), overrides: { subject: 'Review (late)' } }],
+    exceptions: [
+      {
+        kind: 'modified',
+        originalStart: at('2031-11-22T09:00:00Z'),
+        start: at('2031-11-22T11:00:00Z'),
+        end: at('2031-11-22T12:00:00Z'),
+        overrides: { subject: 'Review (late)' },
+      },
+    ],
   };
 }
 
@@ -49,7 +57,13 @@ describe('answers to a meeting', () => {
     const copy = bobsCopy();
     expect(copy.exceptions[0]).toMatchObject({ kind: 'modified', overrides: { legacyFreeBusyStatus: 'Tentative' } });
     const accepted = answeredCopy(copy, 'Accept', LATER);
-    expect(accepted).toMatchObject({ myResponseType: 'Accept', legacyFreeBusyStatus: 'Busy', revision: copy.revision + 1, lastModifiedAt: LATER, deletedAt: null });
+    expect(accepted).toMatchObject({
+      myResponseType: 'Accept',
+      legacyFreeBusyStatus: 'Busy',
+      revision: copy.revision + 1,
+      lastModifiedAt: LATER,
+      deletedAt: null,
+    });
     expect(accepted.exceptions).toEqual([{ ...copy.exceptions[0], overrides: { subject: 'Review (late)' } }]);
     expect(accepted.changeKey).not.toBe(copy.changeKey);
     expect(answerChange(copy, accepted)).toBe('updated');

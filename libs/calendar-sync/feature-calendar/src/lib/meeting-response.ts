@@ -9,7 +9,11 @@ import { isOrganizedHere } from './meeting-copy';
  * appointment included: its organizer is its owner) and a meeting its organizer cancelled.
  */
 export function assertAnswerable(copy: StoredCalendarItem): void {
-  if (isOrganizedHere(copy)) throw new CalendarException(CommandErrorCodes.invalidOperation, 'The organizer of a meeting (or owner of an appointment) cannot answer it.');
+  if (isOrganizedHere(copy))
+    throw new CalendarException(
+      CommandErrorCodes.invalidOperation,
+      'The organizer of a meeting (or owner of an appointment) cannot answer it.',
+    );
   if (copy.isCancelled) throw new CalendarException(CommandErrorCodes.invalidOperation, 'The meeting was cancelled by its organizer.');
 }
 
@@ -46,8 +50,14 @@ export function answerChange(before: StoredCalendarItem, after: StoredCalendarIt
  * The organizer's meeting with `attendee`'s answer on its entry (required or optional), or null
  * when the attendee is no longer listed (nothing to record).
  */
-export function withAttendeeResponse(meeting: StoredCalendarItem, attendee: string, response: MeetingResponse, now: Date): StoredCalendarItem | null {
-  const answer = (list: Attendee[]): Attendee[] => list.map((a) => (a.address.toLowerCase() === attendee ? { ...a, responseType: response } : a));
+export function withAttendeeResponse(
+  meeting: StoredCalendarItem,
+  attendee: string,
+  response: MeetingResponse,
+  now: Date,
+): StoredCalendarItem | null {
+  const answer = (list: Attendee[]): Attendee[] =>
+    list.map((a) => (a.address.toLowerCase() === attendee ? { ...a, responseType: response } : a));
   const listed = [...meeting.requiredAttendees, ...meeting.optionalAttendees].some((a) => a.address.toLowerCase() === attendee);
   if (!listed) return null;
   return {

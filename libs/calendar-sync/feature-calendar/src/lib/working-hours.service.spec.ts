@@ -13,10 +13,13 @@ function inMemory() {
   const rows = new Map<string, StoredWorkingHours>();
   const applied = new Set<string>();
   const events: [string, string, WorkingHoursChanged][] = [];
-  const tx = { publish: async (topic: string, key: string, payload: WorkingHoursChanged) => void events.push([topic, key, payload]) } as unknown as Transaction;
+  const tx = {
+    publish: async (topic: string, key: string, payload: WorkingHoursChanged) => void events.push([topic, key, payload]),
+  } as unknown as Transaction;
   const repository = {
     find: async (mailbox: string) => rows.get(mailbox) ?? null,
-    findMany: async (mailboxes: readonly string[]) => new Map(mailboxes.flatMap((m) => (rows.has(m) ? [[m, rows.get(m) as StoredWorkingHours] as const] : []))),
+    findMany: async (mailboxes: readonly string[]) =>
+      new Map(mailboxes.flatMap((m) => (rows.has(m) ? [[m, rows.get(m) as StoredWorkingHours] as const] : []))),
     findForUpdate: async (_tx: Transaction, mailbox: string) => rows.get(mailbox) ?? null,
     save: async (_tx: Transaction, stored: StoredWorkingHours) => void rows.set(stored.mailbox, stored),
   } as unknown as WorkingHoursRepository;
@@ -33,8 +36,14 @@ function inMemory() {
   return { rows, events, service: new WorkingHoursService(db, repository, directory, { timeZone: 'Pacific Standard Time' }) };
 }
 
-const berlin: WorkingHours = { timeZone: 'Europe/Berlin', days: ['Friday', 'Monday', 'Wednesday'], startMinutes: 7 * 60 + 30, endMinutes: 16 * 60 };
-const set = (service: WorkingHoursService, workingHours: WorkingHours | null, mailbox = ALICE, id = `cmd-${Math.random()}`) => service.set(id, { mailbox, workingHours } satisfies WorkingHoursChange);
+const berlin: WorkingHours = {
+  timeZone: 'Europe/Berlin',
+  days: ['Friday', 'Monday', 'Wednesday'],
+  startMinutes: 7 * 60 + 30,
+  endMinutes: 16 * 60,
+};
+const set = (service: WorkingHoursService, workingHours: WorkingHours | null, mailbox = ALICE, id = `cmd-${Math.random()}`) =>
+  service.set(id, { mailbox, workingHours } satisfies WorkingHoursChange);
 const codeOf = (promise: Promise<unknown>) =>
   promise.then(
     () => 'resolved',
@@ -46,7 +55,12 @@ describe('working hours', () => {
     const { service } = inMemory();
     expect(await service.get(ALICE)).toEqual({
       mailbox: ALICE,
-      workingHours: { timeZone: 'Pacific Standard Time', days: ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'], startMinutes: 480, endMinutes: 1020 },
+      workingHours: {
+        timeZone: 'Pacific Standard Time',
+        days: ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'],
+        startMinutes: 480,
+        endMinutes: 1020,
+      },
       isDefault: true,
       revision: 0,
     });
@@ -64,7 +78,11 @@ describe('working hours', () => {
   it('resets to the default with null, counting the revision on, and announces every change keyed by the mailbox', async () => {
     const { service, events } = inMemory();
     await set(service, berlin);
-    expect(await set(service, null)).toMatchObject({ isDefault: true, revision: 2, workingHours: defaultWorkingHours('Pacific Standard Time') });
+    expect(await set(service, null)).toMatchObject({
+      isDefault: true,
+      revision: 2,
+      workingHours: defaultWorkingHours('Pacific Standard Time'),
+    });
     expect(await set(service, berlin)).toMatchObject({ isDefault: false, revision: 3 });
     expect(events.map(([topic, key, e]) => [topic, key, e.workingHours?.timeZone ?? null, e.revision])).toEqual([
       ['calendar.working-hours.changed.v1', ALICE, 'W. Europe Standard Time', 1],
@@ -104,7 +122,9 @@ describe('working hours', () => {
   });
 
   it('normalizes without changing the hours themselves', () => {
-    expect(normalizeWorkingHours({ timeZone: 'pacific standard time', days: ['Saturday', 'Sunday'], startMinutes: 0, endMinutes: 1440 })).toEqual({
+    expect(
+      normalizeWorkingHours({ timeZone: 'pacific standard time', days: ['Saturday', 'Sunday'], startMinutes: 0, endMinutes: 1440 }),
+    ).toEqual({
       timeZone: 'Pacific Standard Time',
       days: ['Sunday', 'Saturday'],
       startMinutes: 0,

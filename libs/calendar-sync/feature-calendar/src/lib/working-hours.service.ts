@@ -39,7 +39,11 @@ export function defaultWorkingHours(timeZone: string): WorkingHours {
 /** The zone as its canonical Windows id (an IANA zone is accepted) and the days Sunday first. */
 export function normalizeWorkingHours(hours: WorkingHours): WorkingHours {
   const timeZone = windowsZoneIdOf(hours.timeZone);
-  if (timeZone === null) throw new CalendarException(CommandErrorCodes.invalidTimeZone, `'${hours.timeZone.slice(0, 100)}' is not a time zone Parley knows (a Windows id or an IANA zone).`);
+  if (timeZone === null)
+    throw new CalendarException(
+      CommandErrorCodes.invalidTimeZone,
+      `'${hours.timeZone.slice(0, 100)}' is not a time zone Parley knows (a Windows id or an IANA zone).`,
+    );
   return { ...hours, timeZone, days: weekDays.filter((d) => hours.days.includes(d)) };
 }
 
@@ -73,21 +77,34 @@ export class WorkingHoursService {
   async set(commandId: string, req: WorkingHoursChange, now = new Date()): Promise<WorkingHoursView> {
     await this.requireMailbox(req.mailbox);
     const hours = req.workingHours && normalizeWorkingHours(req.workingHours);
-    const outcome = await this.db.unitOfWork.runOnce('calendar-sync.working-hours-set', { id: commandId, type: SET_COMMAND }, async (tx) => {
-      const current = await this.hours.findForUpdate(tx, req.mailbox);
-      // Resetting hours that were never set changes nothing.
-      if (hours === null && current === null) return null;
-      const next: StoredWorkingHours = { mailbox: req.mailbox, workingHours: hours, revision: (current?.revision ?? 0) + 1 };
-      await this.hours.save(tx, next, now);
-      await tx.publish<WorkingHoursChanged>(Topics.calendarWorkingHoursChanged, req.mailbox, { mailbox: req.mailbox, workingHours: hours, revision: next.revision });
-      return next;
-    });
+    const outcome = await this.db.unitOfWork.runOnce(
+      'calendar-sync.working-hours-set',
+      { id: commandId, type: SET_COMMAND },
+      async (tx) => {
+        const current = await this.hours.findForUpdate(tx, req.mailbox);
+        // Resetting hours that were never set changes nothing.
+        if (hours === null && current === null) return null;
+        const next: StoredWorkingHours = { mailbox: req.mailbox, workingHours: hours, revision: (current?.revision ?? 0) + 1 };
+        await this.hours.save(tx, next, now);
+        await tx.publish<WorkingHoursChanged>(Topics.calendarWorkingHoursChanged, req.mailbox, {
+          mailbox: req.mailbox,
+          workingHours: hours,
+          revision: next.revision,
+        });
+        return next;
+      },
+    );
     return outcome.duplicate ? this.get(req.mailbox) : this.viewOf(req.mailbox, outcome.value);
   }
 
   private viewOf(mailbox: string, stored: StoredWorkingHours | null): WorkingHoursView {
     const hours = stored?.workingHours ?? null;
-    return { mailbox, workingHours: hours ?? defaultWorkingHours(this.defaults.timeZone), isDefault: hours === null, revision: stored?.revision ?? 0 };
+    return {
+      mailbox,
+      workingHours: hours ?? defaultWorkingHours(this.defaults.timeZone),
+      isDefault: hours === null,
+      revision: stored?.revision ?? 0,
+    };
   }
 
   private async requireMailbox(mailbox: string): Promise<void> {

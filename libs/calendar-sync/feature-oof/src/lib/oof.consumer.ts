@@ -14,7 +14,9 @@ export class OofConsumer {
 
   @MessagePattern(Topics.oofSetRequest)
   set(@Payload() raw: unknown): Promise<Reply<OofView>> {
-    return this.consumer.command(Topics.oofSetRequest, raw, setOofRequestSchema, (cmd) => replyWith(() => this.oof.set(cmd.id, cmd.payload.mailbox, cmd.payload.settings)));
+    return this.consumer.command(Topics.oofSetRequest, raw, setOofRequestSchema, (cmd) =>
+      replyWith(() => this.oof.set(cmd.id, cmd.payload.mailbox, cmd.payload.settings)),
+    );
   }
 
   @MessagePattern(Topics.oofGetRequest)

@@ -1,4 +1,11 @@
-import { findTasksRequestSchema, taskFieldsSchema, type FindTasksRequest, type TaskFilter, type TaskInput, type TaskSortKey } from '@parley/contracts';
+import {
+  findTasksRequestSchema,
+  taskFieldsSchema,
+  type FindTasksRequest,
+  type TaskFilter,
+  type TaskInput,
+  type TaskSortKey,
+} from '@parley/contracts';
 import { randomUUID } from 'node:crypto';
 import { TaskService } from './task.service';
 import { startTasksTestBed, TasksTestBed } from '../../test/tasks-test-bed';
@@ -33,9 +40,18 @@ describe('task find with a restriction and a sort order, on PostgreSQL', () => {
       const created = await tasks.create(randomUUID(), ALICE, taskFieldsSchema.parse(input), new Date(Date.UTC(2031, 0, 1, 8, i)));
       ids.set(created.subject, created.id);
     }
-    const other = await tasks.create(randomUUID(), 'bob@example.com', taskFieldsSchema.parse({ subject: 'File taxes', status: 'Completed' }));
+    const other = await tasks.create(
+      randomUUID(),
+      'bob@example.com',
+      taskFieldsSchema.parse({ subject: 'File taxes', status: 'Completed' }),
+    );
     expect(other.mailbox).toBe('bob@example.com');
-    const binned = await tasks.create(randomUUID(), ALICE, taskFieldsSchema.parse({ subject: 'Old taxes', status: 'Completed' }), new Date(Date.UTC(2031, 0, 1, 9)));
+    const binned = await tasks.create(
+      randomUUID(),
+      ALICE,
+      taskFieldsSchema.parse({ subject: 'Old taxes', status: 'Completed' }),
+      new Date(Date.UTC(2031, 0, 1, 9)),
+    );
     await tasks.delete(randomUUID(), { mailbox: ALICE, itemId: binned.id, disposal: 'MoveToDeletedItems' });
   });
 
@@ -48,7 +64,12 @@ describe('task find with a restriction and a sort order, on PostgreSQL', () => {
     expect(await where({ op: 'ne', field: 'status', value: 'Completed' })).toEqual(['Buy milk', 'call Bob', 'Fix 100%_done bug']);
     // NotStarted < InProgress < Completed < WaitingOnOthers < Deferred
     expect(await where({ op: 'gt', field: 'status', value: 'InProgress' })).toEqual(['File taxes', 'Fix 100%_done bug', 'Plan trip']);
-    expect(await where({ op: 'ge', field: 'importance', value: 'Normal' })).toEqual(['File taxes', 'Buy milk', 'Fix 100%_done bug', 'Plan trip']);
+    expect(await where({ op: 'ge', field: 'importance', value: 'Normal' })).toEqual([
+      'File taxes',
+      'Buy milk',
+      'Fix 100%_done bug',
+      'Plan trip',
+    ]);
     expect(await where({ op: 'lt', field: 'percentComplete', value: 50 })).toEqual(['call Bob', 'Fix 100%_done bug']);
     expect(await where({ op: 'le', field: 'percentComplete', value: 50 })).toEqual(['Buy milk', 'call Bob', 'Fix 100%_done bug']);
     expect(await where({ op: 'eq', field: 'isComplete', value: true })).toEqual(['File taxes', 'Plan trip']);
@@ -63,18 +84,38 @@ describe('task find with a restriction and a sort order, on PostgreSQL', () => {
 
   it('matches Contains by mode and comparison, Exists, and combines with And / Or / Not', async () => {
     expect(await where({ op: 'contains', field: 'subject', value: 'taxes', mode: 'Substring', ignoreCase: false })).toEqual(['File taxes']);
-    expect(await where({ op: 'contains', field: 'subject', value: 'F', mode: 'Prefixed', ignoreCase: false })).toEqual(['File taxes', 'Fix 100%_done bug']);
+    expect(await where({ op: 'contains', field: 'subject', value: 'F', mode: 'Prefixed', ignoreCase: false })).toEqual([
+      'File taxes',
+      'Fix 100%_done bug',
+    ]);
     expect(await where({ op: 'contains', field: 'subject', value: 'c', mode: 'Prefixed', ignoreCase: true })).toEqual(['call Bob']);
     expect(await where({ op: 'contains', field: 'subject', value: 'plan TRIP', mode: 'FullString', ignoreCase: false })).toEqual([]);
-    expect(await where({ op: 'contains', field: 'subject', value: 'plan TRIP', mode: 'FullString', ignoreCase: true })).toEqual(['Plan trip']);
+    expect(await where({ op: 'contains', field: 'subject', value: 'plan TRIP', mode: 'FullString', ignoreCase: true })).toEqual([
+      'Plan trip',
+    ]);
     expect(await where({ op: 'exists', field: 'dueDate' })).toEqual(['File taxes', 'Buy milk', 'Fix 100%_done bug', 'Plan trip']);
     expect(await where({ op: 'exists', field: 'subject' })).toHaveLength(5);
     // A task without a due date satisfies no comparison on it, so Not of one holds for it.
-    expect(await where({ op: 'not', operand: { op: 'lt', field: 'dueDate', value: '2031-04-30T00:00:00Z' } })).toEqual(['File taxes', 'call Bob', 'Plan trip']);
-    const completedHigh: TaskFilter = { op: 'and', operands: [{ op: 'eq', field: 'status', value: 'Completed' }, { op: 'eq', field: 'importance', value: 'High' }] };
+    expect(await where({ op: 'not', operand: { op: 'lt', field: 'dueDate', value: '2031-04-30T00:00:00Z' } })).toEqual([
+      'File taxes',
+      'call Bob',
+      'Plan trip',
+    ]);
+    const completedHigh: TaskFilter = {
+      op: 'and',
+      operands: [
+        { op: 'eq', field: 'status', value: 'Completed' },
+        { op: 'eq', field: 'importance', value: 'High' },
+      ],
+    };
     expect(await where(completedHigh)).toEqual(['File taxes']);
-    expect(await where({ op: 'or', operands: [completedHigh, { op: 'eq', field: 'importance', value: 'Low' }] })).toEqual(['File taxes', 'call Bob']);
-    expect(await where({ op: 'not', operand: { op: 'or', operands: [completedHigh, { op: 'exists', field: 'dueDate' }] } })).toEqual(['call Bob']);
+    expect(await where({ op: 'or', operands: [completedHigh, { op: 'eq', field: 'importance', value: 'Low' }] })).toEqual([
+      'File taxes',
+      'call Bob',
+    ]);
+    expect(await where({ op: 'not', operand: { op: 'or', operands: [completedHigh, { op: 'exists', field: 'dueDate' }] } })).toEqual([
+      'call Bob',
+    ]);
   });
 
   it('sorts by several keys, the folder order breaking ties, and pages the restricted view from either end', async () => {
@@ -86,13 +127,29 @@ describe('task find with a restriction and a sort order, on PostgreSQL', () => {
       { field: 'importance', direction: 'Descending' },
     ];
     expect(subjects(await find({ sortOrder }))).toEqual(['call Bob', 'Fix 100%_done bug', 'Buy milk', 'File taxes', 'Plan trip']);
-    expect(subjects(await find({ sortOrder: [{ field: 'subject', direction: 'Ascending' }] }))).toEqual(['Buy milk', 'call Bob', 'File taxes', 'Fix 100%_done bug', 'Plan trip']);
+    expect(subjects(await find({ sortOrder: [{ field: 'subject', direction: 'Ascending' }] }))).toEqual([
+      'Buy milk',
+      'call Bob',
+      'File taxes',
+      'Fix 100%_done bug',
+      'Plan trip',
+    ]);
 
     const restriction: TaskFilter = { op: 'exists', field: 'dueDate' };
     const first = await find({ restriction, sortOrder, maxEntries: 3 });
-    expect([subjects(first), first.totalItemsInView, first.includesLastItemInRange, first.indexedPagingOffset]).toEqual([['Fix 100%_done bug', 'Buy milk', 'File taxes'], 4, false, 3]);
+    expect([subjects(first), first.totalItemsInView, first.includesLastItemInRange, first.indexedPagingOffset]).toEqual([
+      ['Fix 100%_done bug', 'Buy milk', 'File taxes'],
+      4,
+      false,
+      3,
+    ]);
     const second = await find({ restriction, sortOrder, maxEntries: 3, offset: 3 });
-    expect([subjects(second), second.totalItemsInView, second.includesLastItemInRange, second.indexedPagingOffset]).toEqual([['Plan trip'], 4, true, 4]);
+    expect([subjects(second), second.totalItemsInView, second.includesLastItemInRange, second.indexedPagingOffset]).toEqual([
+      ['Plan trip'],
+      4,
+      true,
+      4,
+    ]);
     const last = await find({ restriction, sortOrder, maxEntries: 2, basePoint: 'End' });
     expect([subjects(last), last.includesLastItemInRange]).toEqual([['File taxes', 'Plan trip'], false]);
   });
@@ -100,7 +157,9 @@ describe('task find with a restriction and a sort order, on PostgreSQL', () => {
   it('applies the restriction to Deleted Items too, and never to another mailbox', async () => {
     const completed: TaskFilter = { op: 'eq', field: 'status', value: 'Completed' };
     expect(subjects(await find({ restriction: completed, folder: 'deleteditems' }))).toEqual(['Old taxes']);
-    expect((await find({ restriction: { op: 'eq', field: 'subject', value: 'file taxes' } })).items.map((t) => t.id)).toEqual([ids.get('File taxes')]);
+    expect((await find({ restriction: { op: 'eq', field: 'subject', value: 'file taxes' } })).items.map((t) => t.id)).toEqual([
+      ids.get('File taxes'),
+    ]);
   });
 
   it('binds constants as values: SQL-looking text is just text', async () => {
@@ -110,7 +169,9 @@ describe('task find with a restriction and a sort order, on PostgreSQL', () => {
       expect(await where({ op: 'contains', field: 'subject', value: `x${value}`, mode: 'Substring', ignoreCase: true })).toEqual([]);
     }
     // LIKE wildcards are plain characters.
-    expect(await where({ op: 'contains', field: 'subject', value: '100%_', mode: 'Substring', ignoreCase: false })).toEqual(['Fix 100%_done bug']);
+    expect(await where({ op: 'contains', field: 'subject', value: '100%_', mode: 'Substring', ignoreCase: false })).toEqual([
+      'Fix 100%_done bug',
+    ]);
     expect(await where({ op: 'contains', field: 'subject', value: '%', mode: 'Prefixed', ignoreCase: false })).toEqual([]);
     expect((await find({})).totalItemsInView).toBe(5);
   });
@@ -123,10 +184,22 @@ describe('task find with a restriction and a sort order, on PostgreSQL', () => {
     expect(parse({ restriction: { op: 'eq', field: 'body', value: 'x' } })).toBe(false);
     expect(parse({ restriction: { op: 'contains', field: 'status', value: 'x', mode: 'Substring', ignoreCase: true } })).toBe(false);
     expect(parse({ restriction: { op: 'and', operands: [] } })).toBe(false);
-    expect(parse({ sortOrder: [{ field: 'subject', direction: 'Ascending' }, { field: 'subject', direction: 'Descending' }] })).toBe(false);
+    expect(
+      parse({
+        sortOrder: [
+          { field: 'subject', direction: 'Ascending' },
+          { field: 'subject', direction: 'Descending' },
+        ],
+      }),
+    ).toBe(false);
     let deep: TaskFilter = { op: 'exists', field: 'subject' };
     for (let i = 0; i < 20; i++) deep = { op: 'not', operand: deep };
     expect(parse({ restriction: deep })).toBe(false);
-    expect(parse({ restriction: { op: 'and', operands: [{ op: 'eq', field: 'isComplete', value: false }] }, sortOrder: [{ field: 'dueDate', direction: 'Descending' }] })).toBe(true);
+    expect(
+      parse({
+        restriction: { op: 'and', operands: [{ op: 'eq', field: 'isComplete', value: false }] },
+        sortOrder: [{ field: 'dueDate', direction: 'Descending' }],
+      }),
+    ).toBe(true);
   });
 });

@@ -63,30 +63,34 @@ export class TaskService {
 
   async create(commandId: string, mailbox: string, fields: TaskFields, now = new Date()): Promise<TaskView> {
     const key = taskKeyForCommand(commandId, mailbox);
-    const outcome = await this.db.unitOfWork.runOnce('calendar-sync.task-create', { id: commandId, type: Topics.calendarTaskCreateRequest }, async (tx) => {
-      const progress = applyTaskProgress({ status: 'NotStarted', percentComplete: 0, completeDate: null }, fields, now);
-      const task: StoredTask = {
-        id: key,
-        mailbox,
-        subject: fields.subject,
-        body: fields.body,
-        importance: fields.importance,
-        sensitivity: fields.sensitivity,
-        startDate: date(fields.startDate),
-        dueDate: date(fields.dueDate),
-        completeDate: date(progress.completeDate),
-        percentComplete: progress.percentComplete,
-        status: progress.status,
-        changeKey: newTaskChangeKey(),
-        revision: 1,
-        createdAt: now,
-        lastModifiedAt: now,
-        deletedAt: null,
-      };
-      await this.tasks.save(tx, task);
-      await this.announce(tx, 'created', task);
-      return taskView(task);
-    });
+    const outcome = await this.db.unitOfWork.runOnce(
+      'calendar-sync.task-create',
+      { id: commandId, type: Topics.calendarTaskCreateRequest },
+      async (tx) => {
+        const progress = applyTaskProgress({ status: 'NotStarted', percentComplete: 0, completeDate: null }, fields, now);
+        const task: StoredTask = {
+          id: key,
+          mailbox,
+          subject: fields.subject,
+          body: fields.body,
+          importance: fields.importance,
+          sensitivity: fields.sensitivity,
+          startDate: date(fields.startDate),
+          dueDate: date(fields.dueDate),
+          completeDate: date(progress.completeDate),
+          percentComplete: progress.percentComplete,
+          status: progress.status,
+          changeKey: newTaskChangeKey(),
+          revision: 1,
+          createdAt: now,
+          lastModifiedAt: now,
+          deletedAt: null,
+        };
+        await this.tasks.save(tx, task);
+        await this.announce(tx, 'created', task);
+        return taskView(task);
+      },
+    );
     if (!outcome.duplicate) return outcome.value;
     const existing = await this.tasks.find(mailbox, key);
     if (!existing) throw notFound();
@@ -99,37 +103,45 @@ export class TaskService {
    */
   async update(commandId: string, req: UpdateTaskRequest, now = new Date()): Promise<TaskView> {
     const key = this.decode(req.mailbox, req.itemId);
-    const outcome = await this.db.unitOfWork.runOnce('calendar-sync.task-update', { id: commandId, type: Topics.calendarTaskUpdateRequest }, async (tx) => {
-      const current = await this.tasks.findForUpdate(tx, req.mailbox, key);
-      if (!current) throw notFound();
-      if (req.changeKey !== undefined && req.changeKey !== current.changeKey && req.conflictResolution === 'NeverOverwrite') {
-        throw new TaskException(CommandErrorCodes.conflict, 'The task changed since that change key was issued.');
-      }
-      const set: TaskPatch = { ...req.set };
-      for (const field of req.delete) {
-        if (field in set) throw new TaskException(CommandErrorCodes.invalidOperation, `${field} is both set and deleted`);
-        set[field] = null;
-      }
-      const progress = applyTaskProgress({ status: current.status, percentComplete: current.percentComplete, completeDate: iso(current.completeDate) }, set, now);
-      const next: StoredTask = {
-        ...current,
-        subject: set.subject ?? current.subject,
-        body: set.body !== undefined ? set.body : current.body,
-        importance: set.importance ?? current.importance,
-        sensitivity: set.sensitivity ?? current.sensitivity,
-        startDate: set.startDate !== undefined ? date(set.startDate) : current.startDate,
-        dueDate: set.dueDate !== undefined ? date(set.dueDate) : current.dueDate,
-        completeDate: date(progress.completeDate),
-        percentComplete: progress.percentComplete,
-        status: progress.status,
-        changeKey: newTaskChangeKey(),
-        revision: current.revision + 1,
-        lastModifiedAt: now,
-      };
-      await this.tasks.save(tx, next);
-      await this.announce(tx, 'updated', next);
-      return taskView(next);
-    });
+    const outcome = await this.db.unitOfWork.runOnce(
+      'calendar-sync.task-update',
+      { id: commandId, type: Topics.calendarTaskUpdateRequest },
+      async (tx) => {
+        const current = await this.tasks.findForUpdate(tx, req.mailbox, key);
+        if (!current) throw notFound();
+        if (req.changeKey !== undefined && req.changeKey !== current.changeKey && req.conflictResolution === 'NeverOverwrite') {
+          throw new TaskException(CommandErrorCodes.conflict, 'The task changed since that change key was issued.');
+        }
+        const set: TaskPatch = { ...req.set };
+        for (const field of req.delete) {
+          if (field in set) throw new TaskException(CommandErrorCodes.invalidOperation, `${field} is both set and deleted`);
+          set[field] = null;
+        }
+        const progress = applyTaskProgress(
+          { status: current.status, percentComplete: current.percentComplete, completeDate: iso(current.completeDate) },
+          set,
+          now,
+        );
+        const next: StoredTask = {
+          ...current,
+          subject: set.subject ?? current.subject,
+          body: set.body !== undefined ? set.body : current.body,
+          importance: set.importance ?? current.importance,
+          sensitivity: set.sensitivity ?? current.sensitivity,
+          startDate: set.startDate !== undefined ? date(set.startDate) : current.startDate,
+          dueDate: set.dueDate !== undefined ? date(set.dueDate) : current.dueDate,
+          completeDate: date(progress.completeDate),
+          percentComplete: progress.percentComplete,
+          status: progress.status,
+          changeKey: newTaskChangeKey(),
+          revision: current.revision + 1,
+          lastModifiedAt: now,
+        };
+        await this.tasks.save(tx, next);
+        await this.announce(tx, 'updated', next);
+        return taskView(next);
+      },
+    );
     return outcome.duplicate ? this.get({ mailbox: req.mailbox, itemId: req.itemId }) : outcome.value;
   }
 
@@ -138,13 +150,23 @@ export class TaskService {
    * `deletedAt` set, out of the Tasks folder and its count; announced as a deletion from Tasks);
    * HardDelete, or MoveToDeletedItems on a task already in Deleted Items, removes it.
    */
-  async delete(commandId: string, req: Omit<DeleteTaskRequest, 'disposal'> & Partial<Pick<DeleteTaskRequest, 'disposal'>>, now = new Date()): Promise<DeleteTaskReply> {
+  async delete(
+    commandId: string,
+    req: Omit<DeleteTaskRequest, 'disposal'> & Partial<Pick<DeleteTaskRequest, 'disposal'>>,
+    now = new Date(),
+  ): Promise<DeleteTaskReply> {
     const key = this.decode(req.mailbox, req.itemId);
     await this.db.unitOfWork.runOnce('calendar-sync.task-delete', { id: commandId, type: Topics.calendarTaskDeleteRequest }, async (tx) => {
       const current = await this.tasks.findForUpdate(tx, req.mailbox, key);
       if (!current) throw notFound();
       if (req.disposal === 'MoveToDeletedItems' && current.deletedAt === null) {
-        const moved: StoredTask = { ...current, deletedAt: now, changeKey: newTaskChangeKey(), revision: current.revision + 1, lastModifiedAt: now };
+        const moved: StoredTask = {
+          ...current,
+          deletedAt: now,
+          changeKey: newTaskChangeKey(),
+          revision: current.revision + 1,
+          lastModifiedAt: now,
+        };
         await this.tasks.save(tx, moved);
         await this.announce(tx, 'deleted', moved);
         return;
@@ -162,16 +184,26 @@ export class TaskService {
    */
   async move(commandId: string, req: MoveTaskRequest, now = new Date()): Promise<TaskView> {
     const key = this.decode(req.mailbox, req.itemId);
-    const outcome = await this.db.unitOfWork.runOnce('calendar-sync.task-move', { id: commandId, type: Topics.calendarTaskMoveRequest }, async (tx) => {
-      const current = await this.tasks.findForUpdate(tx, req.mailbox, key);
-      if (!current) throw notFound();
-      const toDeletedItems = req.to === 'deleteditems';
-      if ((current.deletedAt !== null) === toDeletedItems) return taskView(current);
-      const moved: StoredTask = { ...current, deletedAt: toDeletedItems ? now : null, changeKey: newTaskChangeKey(), revision: current.revision + 1, lastModifiedAt: now };
-      await this.tasks.save(tx, moved);
-      await this.announce(tx, toDeletedItems ? 'deleted' : 'created', moved);
-      return taskView(moved);
-    });
+    const outcome = await this.db.unitOfWork.runOnce(
+      'calendar-sync.task-move',
+      { id: commandId, type: Topics.calendarTaskMoveRequest },
+      async (tx) => {
+        const current = await this.tasks.findForUpdate(tx, req.mailbox, key);
+        if (!current) throw notFound();
+        const toDeletedItems = req.to === 'deleteditems';
+        if ((current.deletedAt !== null) === toDeletedItems) return taskView(current);
+        const moved: StoredTask = {
+          ...current,
+          deletedAt: toDeletedItems ? now : null,
+          changeKey: newTaskChangeKey(),
+          revision: current.revision + 1,
+          lastModifiedAt: now,
+        };
+        await this.tasks.save(tx, moved);
+        await this.announce(tx, toDeletedItems ? 'deleted' : 'created', moved);
+        return taskView(moved);
+      },
+    );
     return outcome.duplicate ? this.get({ mailbox: req.mailbox, itemId: req.itemId }) : outcome.value;
   }
 

@@ -16,8 +16,10 @@ describe('task service on PostgreSQL', () => {
   let db: CalendarSyncDatabase;
   let tasks: TaskService;
 
-  const create = (mailbox: string, input: TaskInput, id = randomUUID(), now?: Date) => tasks.create(id, mailbox, taskFieldsSchema.parse(input), now);
-  const update = (req: Partial<UpdateTaskRequest> & Pick<UpdateTaskRequest, 'itemId'>, id = randomUUID()) => tasks.update(id, updateTaskRequestSchema.parse({ mailbox: ALICE, ...req }));
+  const create = (mailbox: string, input: TaskInput, id = randomUUID(), now?: Date) =>
+    tasks.create(id, mailbox, taskFieldsSchema.parse(input), now);
+  const update = (req: Partial<UpdateTaskRequest> & Pick<UpdateTaskRequest, 'itemId'>, id = randomUUID()) =>
+    tasks.update(id, updateTaskRequestSchema.parse({ mailbox: ALICE, ...req }));
   const codeOf = (promise: Promise<unknown>) =>
     promise.then(
       () => 'resolved',
@@ -39,8 +41,23 @@ describe('task service on PostgreSQL', () => {
   });
 
   it('creates a task with defaults, reads it back by its id, and announces it', async () => {
-    const created = await create(ALICE, { subject: 'File taxes', body: { type: 'Text', content: 'Before May' }, dueDate: '2031-04-30T00:00:00Z', importance: 'High' });
-    expect(created).toMatchObject({ subject: 'File taxes', status: 'NotStarted', percentComplete: 0, isComplete: false, completeDate: null, dueDate: '2031-04-30T00:00:00.000Z', importance: 'High', sensitivity: 'Normal', revision: 1 });
+    const created = await create(ALICE, {
+      subject: 'File taxes',
+      body: { type: 'Text', content: 'Before May' },
+      dueDate: '2031-04-30T00:00:00Z',
+      importance: 'High',
+    });
+    expect(created).toMatchObject({
+      subject: 'File taxes',
+      status: 'NotStarted',
+      percentComplete: 0,
+      isComplete: false,
+      completeDate: null,
+      dueDate: '2031-04-30T00:00:00.000Z',
+      importance: 'High',
+      sensitivity: 'Normal',
+      revision: 1,
+    });
     expect(await tasks.get({ mailbox: ALICE, itemId: created.id })).toEqual(created);
     expect((await events()).map((e) => [e.change, e.itemId, e.task?.subject])).toEqual([['created', created.id, 'File taxes']]);
   });
@@ -58,11 +75,21 @@ describe('task service on PostgreSQL', () => {
 
   it('sets and deletes fields, and checks change keys under NeverOverwrite', async () => {
     const task = await create(ALICE, { subject: 'Review', startDate: '2031-03-01T00:00:00Z', dueDate: '2031-03-05T00:00:00Z' });
-    const renamed = await update({ itemId: task.id, changeKey: task.changeKey, conflictResolution: 'NeverOverwrite', set: { subject: 'Design review' }, delete: ['startDate'] });
+    const renamed = await update({
+      itemId: task.id,
+      changeKey: task.changeKey,
+      conflictResolution: 'NeverOverwrite',
+      set: { subject: 'Design review' },
+      delete: ['startDate'],
+    });
     expect(renamed).toMatchObject({ subject: 'Design review', startDate: null, dueDate: '2031-03-05T00:00:00.000Z', revision: 2 });
     expect(renamed.changeKey).not.toBe(task.changeKey);
-    expect(await codeOf(update({ itemId: task.id, changeKey: task.changeKey, conflictResolution: 'NeverOverwrite', set: { subject: 'Stale' } }))).toBe('Conflict');
-    expect(await update({ itemId: task.id, changeKey: task.changeKey, conflictResolution: 'AlwaysOverwrite', set: { subject: 'Forced' } })).toMatchObject({ subject: 'Forced', revision: 3 });
+    expect(
+      await codeOf(update({ itemId: task.id, changeKey: task.changeKey, conflictResolution: 'NeverOverwrite', set: { subject: 'Stale' } })),
+    ).toBe('Conflict');
+    expect(
+      await update({ itemId: task.id, changeKey: task.changeKey, conflictResolution: 'AlwaysOverwrite', set: { subject: 'Forced' } }),
+    ).toMatchObject({ subject: 'Forced', revision: 3 });
     expect(await codeOf(update({ itemId: task.id, set: { body: null }, delete: ['body'] }))).toBe('InvalidOperation');
   });
 
@@ -85,10 +112,16 @@ describe('task service on PostgreSQL', () => {
     const kept = await create(ALICE, { subject: 'Keep' });
     const gone = await create(ALICE, { subject: 'Bin me' });
     await tasks.delete(randomUUID(), { mailbox: ALICE, itemId: gone.id, disposal: 'MoveToDeletedItems' });
-    expect((await tasks.find({ mailbox: ALICE, offset: 0, maxEntries: 10, basePoint: 'Beginning' })).items.map((t) => t.id)).toEqual([kept.id]);
+    expect((await tasks.find({ mailbox: ALICE, offset: 0, maxEntries: 10, basePoint: 'Beginning' })).items.map((t) => t.id)).toEqual([
+      kept.id,
+    ]);
     expect(await new TaskRepository(db.dataSource).count(ALICE)).toBe(1);
     const bin = await tasks.find({ mailbox: ALICE, offset: 0, maxEntries: 10, basePoint: 'Beginning', folder: 'deleteditems' });
-    expect(bin).toMatchObject({ totalItemsInView: 1, includesLastItemInRange: true, items: [{ id: gone.id, subject: 'Bin me', folder: 'deleteditems' }] });
+    expect(bin).toMatchObject({
+      totalItemsInView: 1,
+      includesLastItemInRange: true,
+      items: [{ id: gone.id, subject: 'Bin me', folder: 'deleteditems' }],
+    });
     expect(await tasks.get({ mailbox: ALICE, itemId: gone.id })).toMatchObject({ folder: 'deleteditems', revision: 2 });
     expect(await tasks.get({ mailbox: ALICE, itemId: kept.id })).toMatchObject({ folder: 'tasks' });
     expect((await events()).map((e) => [e.change, e.itemId, e.task])).toEqual([
@@ -99,7 +132,9 @@ describe('task service on PostgreSQL', () => {
 
     await tasks.delete(randomUUID(), { mailbox: ALICE, itemId: gone.id, disposal: 'MoveToDeletedItems' });
     expect(await codeOf(tasks.get({ mailbox: ALICE, itemId: gone.id }))).toBe('ItemNotFound');
-    expect((await tasks.find({ mailbox: ALICE, offset: 0, maxEntries: 10, basePoint: 'Beginning', folder: 'deleteditems' })).totalItemsInView).toBe(0);
+    expect(
+      (await tasks.find({ mailbox: ALICE, offset: 0, maxEntries: 10, basePoint: 'Beginning', folder: 'deleteditems' })).totalItemsInView,
+    ).toBe(0);
     await tasks.delete(randomUUID(), { mailbox: ALICE, itemId: kept.id, disposal: 'HardDelete' });
     expect(await codeOf(tasks.get({ mailbox: ALICE, itemId: kept.id }))).toBe('ItemNotFound');
   });
@@ -113,8 +148,12 @@ describe('task service on PostgreSQL', () => {
     expect(back).toMatchObject({ id: task.id, folder: 'tasks', revision: 3, subject: 'Renew passport' });
     expect(await tasks.move(restoreId, { mailbox: ALICE, itemId: task.id, to: 'tasks' })).toEqual(back);
     expect(await tasks.move(randomUUID(), { mailbox: ALICE, itemId: task.id, to: 'tasks' })).toEqual(back);
-    expect((await tasks.find({ mailbox: ALICE, offset: 0, maxEntries: 10, basePoint: 'Beginning' })).items.map((t) => t.id)).toEqual([task.id]);
-    expect((await tasks.find({ mailbox: ALICE, offset: 0, maxEntries: 10, basePoint: 'Beginning', folder: 'deleteditems' })).totalItemsInView).toBe(0);
+    expect((await tasks.find({ mailbox: ALICE, offset: 0, maxEntries: 10, basePoint: 'Beginning' })).items.map((t) => t.id)).toEqual([
+      task.id,
+    ]);
+    expect(
+      (await tasks.find({ mailbox: ALICE, offset: 0, maxEntries: 10, basePoint: 'Beginning', folder: 'deleteditems' })).totalItemsInView,
+    ).toBe(0);
     expect((await events()).map((e) => [e.change, e.revision])).toEqual([
       ['created', 1],
       ['deleted', 2],
@@ -135,7 +174,8 @@ describe('task service on PostgreSQL', () => {
     const t0 = Date.UTC(2031, 2, 1);
     for (let i = 0; i < 5; i++) await create(ALICE, { subject: `T${i}` }, randomUUID(), new Date(t0 + i * 1000));
     await create(BOB, { subject: 'Bob’s' });
-    const page = (offset: number, maxEntries: number, basePoint: 'Beginning' | 'End' = 'Beginning') => tasks.find({ mailbox: ALICE, offset, maxEntries, basePoint });
+    const page = (offset: number, maxEntries: number, basePoint: 'Beginning' | 'End' = 'Beginning') =>
+      tasks.find({ mailbox: ALICE, offset, maxEntries, basePoint });
     const first = await page(0, 2);
     expect(first.items.map((t) => t.subject)).toEqual(['T0', 'T1']);
     expect(first).toMatchObject({ totalItemsInView: 5, includesLastItemInRange: false, indexedPagingOffset: 2 });
@@ -151,7 +191,9 @@ describe('task service on PostgreSQL', () => {
 
   it('refuses inconsistent rows in the database itself', async () => {
     const task = await create(ALICE, { subject: 'Guarded' });
-    await expect(db.dataSource.query(`UPDATE calendar_sync.task SET percent_complete = 100 WHERE subject = 'Guarded'`)).rejects.toThrow(/ck_task_completion/);
+    await expect(db.dataSource.query(`UPDATE calendar_sync.task SET percent_complete = 100 WHERE subject = 'Guarded'`)).rejects.toThrow(
+      /ck_task_completion/,
+    );
     expect(await tasks.get({ mailbox: ALICE, itemId: task.id })).toMatchObject({ percentComplete: 0 });
   });
 
@@ -160,6 +202,11 @@ describe('task service on PostgreSQL', () => {
     await revertServiceSchema(migrations, 4);
     const [{ exists }] = await migrations.query(`SELECT to_regclass('calendar_sync.task') IS NOT NULL AS exists`);
     expect(exists).toBe(false);
-    expect(await migrateServiceSchema(migrations)).toEqual(['Tasks1764100000000', 'WorkingHours1764200000000', 'DeletedItems1764300000000', 'MeetingInvitations1764400000000']);
+    expect(await migrateServiceSchema(migrations)).toEqual([
+      'Tasks1764100000000',
+      'WorkingHours1764200000000',
+      'DeletedItems1764300000000',
+      'MeetingInvitations1764400000000',
+    ]);
   });
 });

@@ -10,7 +10,15 @@ import type { ServiceDatabaseSettings } from '@parley/config';
 @Module({})
 export class CalendarSyncModule {
   static forRoot(database: ServiceDatabaseSettings, calendar: CalendarFeatureOptions): DynamicModule {
-    return { module: CalendarSyncModule, imports: [CalendarSyncDataAccessModule.forRoot(database), OofFeatureModule, CalendarFeatureModule.forRoot(calendar), TasksFeatureModule] };
+    return {
+      module: CalendarSyncModule,
+      imports: [
+        CalendarSyncDataAccessModule.forRoot(database),
+        OofFeatureModule,
+        CalendarFeatureModule.forRoot(calendar),
+        TasksFeatureModule,
+      ],
+    };
   }
 
   static readonly createDataSource = createCalendarSyncDataSource;

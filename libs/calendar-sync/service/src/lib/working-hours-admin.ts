@@ -18,9 +18,16 @@ const NO_PUBLISHER: OutboxPublisher = {
  * configured one here (UTC stands in): only the running service knows that, so report a default
  * view as "the default" without its zone.
  */
-export async function withWorkingHoursAdmin<T>(url: string, directory: MailboxDirectory, work: (workingHours: WorkingHoursService) => Promise<T>): Promise<T> {
+export async function withWorkingHoursAdmin<T>(
+  url: string,
+  directory: MailboxDirectory,
+  work: (workingHours: WorkingHoursService) => Promise<T>,
+): Promise<T> {
   // Its relay never starts here (the running service's publishes the rows): poll and batch are placeholders.
-  const db = new CalendarSyncDatabase({ service: 'admin', url, poolSize: 2, migrate: false, outboxPollMs: 60_000, outboxBatchSize: 1, ...calendarSyncSchema }, NO_PUBLISHER);
+  const db = new CalendarSyncDatabase(
+    { service: 'admin', url, poolSize: 2, migrate: false, outboxPollMs: 60_000, outboxBatchSize: 1, ...calendarSyncSchema },
+    NO_PUBLISHER,
+  );
   // Failures are reported as one line by the CLI; TypeORM's query-error log would repeat them at length.
   db.dataSource.setOptions({ logging: [] });
   await db.dataSource.initialize();

@@ -39,5 +39,8 @@ export class ActingMailboxResolver {
 }
 
 function denied(caller: DirectoryUser): EwsAuthException {
-  return new EwsAuthException(EwsAuthErrorCode.ImpersonateUserDenied, `The account ${caller.smtpAddress} does not have permission to impersonate the requested user.`);
+  return new EwsAuthException(
+    EwsAuthErrorCode.ImpersonateUserDenied,
+    `The account ${caller.smtpAddress} does not have permission to impersonate the requested user.`,
+  );
 }

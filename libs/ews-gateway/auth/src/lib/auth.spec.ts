@@ -13,12 +13,17 @@ const basic = (s: string) => `Basic ${Buffer.from(s).toString('base64')}`;
 describe('readAuthorization', () => {
   it('reads Basic with an address, a DOMAIN\\user form, and a password containing colons', () => {
     expect(readAuthorization(basic('Alice@Parley.test:pw'))).toEqual({ kind: 'basic', user: 'alice@parley.test', password: 'pw' });
-    expect(readAuthorization(basic('PARLEY\\alice@parley.test:a:b'))).toEqual({ kind: 'basic', user: 'alice@parley.test', password: 'a:b' });
+    expect(readAuthorization(basic('PARLEY\\alice@parley.test:a:b'))).toEqual({
+      kind: 'basic',
+      user: 'alice@parley.test',
+      password: 'a:b',
+    });
     expect(readAuthorization('Bearer abc.def')).toEqual({ kind: 'bearer', token: 'abc.def' });
   });
 
   it('ignores absent, unknown and malformed headers', () => {
-    for (const h of [undefined, '', 'NTLM TlRMTVNTUAAB', basic('no-colon'), basic(':pw'), 'Basic']) expect(readAuthorization(h)).toBeUndefined();
+    for (const h of [undefined, '', 'NTLM TlRMTVNTUAAB', basic('no-colon'), basic(':pw'), 'Basic'])
+      expect(readAuthorization(h)).toBeUndefined();
   });
 
   const raw = (bytes: Buffer) => `Basic ${bytes.toString('base64')}`;
@@ -41,7 +46,11 @@ describe('readAuthorization', () => {
   ])('refuses %s', (_name, header) => expect(readAuthorization(header)).toBeUndefined());
 
   it('keeps non-ASCII user names and passwords', () => {
-    expect(readAuthorization(basic('jürgen@parley.test:pässwörd'))).toEqual({ kind: 'basic', user: 'jürgen@parley.test', password: 'pässwörd' });
+    expect(readAuthorization(basic('jürgen@parley.test:pässwörd'))).toEqual({
+      kind: 'basic',
+      user: 'jürgen@parley.test',
+      password: 'pässwörd',
+    });
   });
 });
 
@@ -102,7 +111,15 @@ describe('CredentialCache', () => {
 });
 
 describe('EwsAuthenticator', () => {
-  const alice: DirectoryUser = { id: '1', smtpAddress: 'alice@parley.test', displayName: 'Alice', sipUri: null, phoneExtension: null, roles: [], impersonationScope: null };
+  const alice: DirectoryUser = {
+    id: '1',
+    smtpAddress: 'alice@parley.test',
+    displayName: 'Alice',
+    sipUri: null,
+    phoneExtension: null,
+    roles: [],
+    impersonationScope: null,
+  };
   const setup = () => {
     const checks: string[] = [];
     const directory = {
@@ -111,22 +128,35 @@ describe('EwsAuthenticator', () => {
         return user === 'alice@parley.test' && password === 'right' ? alice : null;
       },
     } as unknown as DirectoryRepository;
-    const throttle = new SignInThrottle({ windowMs: 60_000, maxFailuresPerAccountAddress: 2, maxFailuresPerAddress: 4, accountDelayStepMs: 1, accountMaxDelayMs: 3 });
+    const throttle = new SignInThrottle({
+      windowMs: 60_000,
+      maxFailuresPerAccountAddress: 2,
+      maxFailuresPerAddress: 4,
+      accountDelayStepMs: 1,
+      accountMaxDelayMs: 3,
+    });
     const config = { tokenKey: undefined, authCacheTtlMs: 0 };
     return { checks, authenticator: new EwsAuthenticator(directory, throttle, config) };
   };
-  const codeOf = (p: Promise<unknown>) => p.then(() => 'ok', (e: { code: string }) => e.code);
+  const codeOf = (p: Promise<unknown>) =>
+    p.then(
+      () => 'ok',
+      (e: { code: string }) => e.code,
+    );
 
   it('refuses a guessed-at pair, yet lets the owner in from another address', async () => {
     const { authenticator } = setup();
-    for (let i = 0; i < 2; i++) expect(await codeOf(authenticator.authenticate(basic('alice@parley.test:wrong'), '10.0.0.2'))).toBe(EwsAuthErrorCode.Unauthenticated);
+    for (let i = 0; i < 2; i++)
+      expect(await codeOf(authenticator.authenticate(basic('alice@parley.test:wrong'), '10.0.0.2'))).toBe(EwsAuthErrorCode.Unauthenticated);
     expect(await codeOf(authenticator.authenticate(basic('alice@parley.test:right'), '10.0.0.2'))).toBe(EwsAuthErrorCode.Throttled);
     await expect(authenticator.authenticate(basic('alice@parley.test:right'), '10.0.0.3')).resolves.toBe(alice);
   });
 
   it('checks concurrent sign-ins with the same credentials from one client once', async () => {
     const { authenticator, checks } = setup();
-    const answers = await Promise.all(Array.from({ length: 8 }, () => authenticator.authenticate(basic('alice@parley.test:right'), '10.0.0.2')));
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () => authenticator.authenticate(basic('alice@parley.test:right'), '10.0.0.2')),
+    );
     expect(answers.every((user) => user === alice)).toBe(true);
     expect(checks).toEqual(['alice@parley.test']);
     // Another client's check is its own, and a finished check is not reused (the cache is off here).
@@ -137,7 +167,10 @@ describe('EwsAuthenticator', () => {
 
   it('answers malformed credentials with a challenge without asking the directory or counting them', async () => {
     const { authenticator, checks } = setup();
-    for (let i = 0; i < 10; i++) expect(await codeOf(authenticator.authenticate(basic('al\u0000ice@parley.test:pw'), '10.0.0.2'))).toBe(EwsAuthErrorCode.Unauthenticated);
+    for (let i = 0; i < 10; i++)
+      expect(await codeOf(authenticator.authenticate(basic('al\u0000ice@parley.test:pw'), '10.0.0.2'))).toBe(
+        EwsAuthErrorCode.Unauthenticated,
+      );
     expect(checks).toEqual([]);
     await expect(authenticator.authenticate(basic('alice@parley.test:right'), '10.0.0.2')).resolves.toBe(alice);
   });
@@ -145,20 +178,34 @@ describe('EwsAuthenticator', () => {
 
 describe('ActingMailboxResolver', () => {
   const user = (smtpAddress: string, roles: string[] = [], impersonationScope: string[] | null = null): DirectoryUser => ({
-    id: smtpAddress, smtpAddress, displayName: smtpAddress, sipUri: null, phoneExtension: null, roles, impersonationScope,
+    id: smtpAddress,
+    smtpAddress,
+    displayName: smtpAddress,
+    sipUri: null,
+    phoneExtension: null,
+    roles,
+    impersonationScope,
   });
   const alice = user('alice@parley.test');
   const app = user('app@parley.test', ['ApplicationImpersonation']);
   const scoped = user('scoped@parley.test', ['ApplicationImpersonation'], ['bob@parley.test']);
-  const directory = { findByAddress: async (a: string) => ([alice].find((u) => u.smtpAddress === a.toLowerCase()) ?? null) } as unknown as DirectoryRepository;
+  const directory = {
+    findByAddress: async (a: string) => [alice].find((u) => u.smtpAddress === a.toLowerCase()) ?? null,
+  } as unknown as DirectoryRepository;
   const resolver = new ActingMailboxResolver(directory);
-  const codeOf = (p: Promise<unknown>) => p.then(() => 'ok', (e: { code: string }) => e.code);
+  const codeOf = (p: Promise<unknown>) =>
+    p.then(
+      () => 'ok',
+      (e: { code: string }) => e.code,
+    );
 
   it('acts as the caller without impersonation, and only on their own mailbox', async () => {
     const acting = await resolver.resolve(alice, undefined);
     expect(acting.mailbox).toBe(alice);
     expect(() => resolver.assertOwnMailbox(acting, ' ALICE@parley.test')).not.toThrow();
-    expect(() => resolver.assertOwnMailbox(acting, 'bob@parley.test')).toThrow(expect.objectContaining({ code: EwsAuthErrorCode.AccessDenied }));
+    expect(() => resolver.assertOwnMailbox(acting, 'bob@parley.test')).toThrow(
+      expect.objectContaining({ code: EwsAuthErrorCode.AccessDenied }),
+    );
   });
 
   it('impersonates only with the role, within its scope, and only existing mailboxes', async () => {
@@ -166,8 +213,12 @@ describe('ActingMailboxResolver', () => {
     expect((await resolver.resolve(app, target)).mailbox).toBe(alice);
     expect(await codeOf(resolver.resolve(user('bob@parley.test'), target))).toBe(EwsAuthErrorCode.ImpersonateUserDenied);
     expect(await codeOf(resolver.resolve(scoped, target))).toBe(EwsAuthErrorCode.ImpersonateUserDenied);
-    expect(await codeOf(resolver.resolve(app, { kind: 'PrincipalName', value: 'nobody@parley.test' }))).toBe(EwsAuthErrorCode.NonExistentMailbox);
+    expect(await codeOf(resolver.resolve(app, { kind: 'PrincipalName', value: 'nobody@parley.test' }))).toBe(
+      EwsAuthErrorCode.NonExistentMailbox,
+    );
     // Without the role, a missing target is still "denied": no probing of the directory.
-    expect(await codeOf(resolver.resolve(alice, { kind: 'SmtpAddress', value: 'nobody@parley.test' }))).toBe(EwsAuthErrorCode.ImpersonateUserDenied);
+    expect(await codeOf(resolver.resolve(alice, { kind: 'SmtpAddress', value: 'nobody@parley.test' }))).toBe(
+      EwsAuthErrorCode.ImpersonateUserDenied,
+    );
   });
 });

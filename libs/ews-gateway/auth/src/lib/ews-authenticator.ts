@@ -43,7 +43,8 @@ export class EwsAuthenticator {
             this.throttle.attempt(account, clientAddress, () => this.directory.authenticate(offered.user, offered.password)),
           )
         : await this.throttle.attempt(account, clientAddress, () => this.fromToken(offered.token));
-    if (result.outcome === 'refused') throw new EwsAuthException(EwsAuthErrorCode.Throttled, 'Too many failed sign-in attempts.', result.retryAfterMs);
+    if (result.outcome === 'refused')
+      throw new EwsAuthException(EwsAuthErrorCode.Throttled, 'Too many failed sign-in attempts.', result.retryAfterMs);
     if (result.outcome === 'rejected') throw new EwsAuthException(EwsAuthErrorCode.Unauthenticated, 'The credentials were rejected.');
     if (offered.kind === 'basic') this.cache.set(offered.user, offered.password, result.user);
     return result.user;

@@ -22,7 +22,9 @@ describe('plainHttpRedirect', () => {
   });
 
   it('keeps a path in the public URL and drops trailing slashes', () => {
-    expect(plainHttpRedirect(probe(), 'https://gw.example.com:8443/parley/')).toBe('https://gw.example.com:8443/parley/autodiscover/autodiscover.xml');
+    expect(plainHttpRedirect(probe(), 'https://gw.example.com:8443/parley/')).toBe(
+      'https://gw.example.com:8443/parley/autodiscover/autodiscover.xml',
+    );
   });
 
   it('never takes the target from the request (no open redirect)', () => {
@@ -61,7 +63,8 @@ describe('plainHttpRedirect', () => {
 });
 
 describe('autodiscoverGetOf', () => {
-  const request = (headers: IncomingMessage['headers'], encrypted?: boolean) => ({ headers, socket: encrypted === undefined ? {} : { encrypted } }) as unknown as IncomingMessage;
+  const request = (headers: IncomingMessage['headers'], encrypted?: boolean) =>
+    ({ headers, socket: encrypted === undefined ? {} : { encrypted } }) as unknown as IncomingMessage;
 
   it('reads credentials, the forwarded protocol, the host and TLS from the request', () => {
     expect(autodiscoverGetOf(request({ authorization: 'Basic eA==', 'x-forwarded-proto': 'https', host: 'a.example' }, true))).toEqual({
@@ -70,7 +73,12 @@ describe('autodiscoverGetOf', () => {
       host: 'a.example',
       overTls: true,
     });
-    expect(autodiscoverGetOf(request({}))).toEqual({ authorization: undefined, forwardedProto: undefined, host: undefined, overTls: false });
+    expect(autodiscoverGetOf(request({}))).toEqual({
+      authorization: undefined,
+      forwardedProto: undefined,
+      host: undefined,
+      overTls: false,
+    });
     expect(autodiscoverGetOf(request({ 'x-forwarded-proto': ['http', 'https'] }, false)).forwardedProto).toBe('http');
   });
 });

@@ -5,26 +5,45 @@ import type { DirectoryRepository, DirectoryUser } from '@parley/directory';
 import { EwsAuthErrorCode, EwsAuthException, type EwsAuthenticator } from '@parley/ews-gateway/auth';
 import { AutodiscoverService } from './autodiscover.service';
 
-const ALICE: DirectoryUser = { id: '1', smtpAddress: 'alice@example.com', displayName: 'Alice', sipUri: null, phoneExtension: null, roles: [], impersonationScope: null };
+const ALICE: DirectoryUser = {
+  id: '1',
+  smtpAddress: 'alice@example.com',
+  displayName: 'Alice',
+  sipUri: null,
+  phoneExtension: null,
+  roles: [],
+  impersonationScope: null,
+};
 
 /** Basic `alice:pw` signs in; anything else is refused as the real authenticator would. */
 const authenticator = {
   authenticate: async (authorization: string | undefined) => {
     if (authorization === `Basic ${Buffer.from('alice:pw').toString('base64')}`) return ALICE;
-    if (authorization === `Basic ${Buffer.from('mallory:guess').toString('base64')}`) throw new EwsAuthException(EwsAuthErrorCode.Throttled, 'Too many failures.', 2500);
+    if (authorization === `Basic ${Buffer.from('mallory:guess').toString('base64')}`)
+      throw new EwsAuthException(EwsAuthErrorCode.Throttled, 'Too many failures.', 2500);
     if (authorization === `Basic ${Buffer.from('broken:pw').toString('base64')}`) throw new Error('directory unreachable');
     throw new EwsAuthException(EwsAuthErrorCode.Unauthenticated, 'Credentials are required.');
   },
 } as unknown as EwsAuthenticator;
-const directory = { findByAddress: async (address: string) => (address === ALICE.smtpAddress ? ALICE : null) } as unknown as DirectoryRepository;
+const directory = {
+  findByAddress: async (address: string) => (address === ALICE.smtpAddress ? ALICE : null),
+} as unknown as DirectoryRepository;
 
 /** `GET /autodiscover/autodiscover.xml` answered by the service, as the controller routes it. */
 async function serve(publicUrl: string): Promise<{ base: string; close: () => Promise<void> }> {
-  const service = new AutodiscoverService(authenticator, directory, new ClientAddressResolver(), { publicUrl, bodyLimitBytes: 65536, bodyTimeoutMs: 30_000, xmlLimits: {} });
+  const service = new AutodiscoverService(authenticator, directory, new ClientAddressResolver(), {
+    publicUrl,
+    bodyLimitBytes: 65536,
+    bodyTimeoutMs: 30_000,
+    xmlLimits: {},
+  });
   const server: Server = createServer((req, res) => void service.get(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { base: `http://127.0.0.1:${port}/autodiscover/autodiscover.xml`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    base: `http://127.0.0.1:${port}/autodiscover/autodiscover.xml`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 describe('AutodiscoverService GET autodiscover.xml', () => {
@@ -55,7 +74,10 @@ describe('AutodiscoverService GET autodiscover.xml', () => {
   it('answers an authenticated GET with the caller’s POX settings, not a redirect', async () => {
     const { base, close } = await serve('https://mail.example.com');
     try {
-      const res = await fetch(base, { redirect: 'manual', headers: { authorization: `Basic ${Buffer.from('alice:pw').toString('base64')}` } });
+      const res = await fetch(base, {
+        redirect: 'manual',
+        headers: { authorization: `Basic ${Buffer.from('alice:pw').toString('base64')}` },
+      });
       expect(res.status).toBe(200);
       expect(await res.text()).toMatch(/EwsUrl>https:\/\/mail\.example\.com\/EWS\/Exchange\.asmx</);
     } finally {

@@ -58,7 +58,10 @@ export class AutodiscoverService {
     await this.serve(req, res, POX_ENDPOINT, async (caller, body) => {
       const address = body ? readPoxEmailAddress(parseXml(body, this.parseOptions())) : caller.smtpAddress;
       const user = await this.directory.findByAddress(address);
-      return { status: 200, node: user ? poxSettingsResponse(user, this.options.publicUrl) : poxErrorResponse(PoxErrorCode.EmailNotFound, new Date()) };
+      return {
+        status: 200,
+        node: user ? poxSettingsResponse(user, this.options.publicUrl) : poxErrorResponse(PoxErrorCode.EmailNotFound, new Date()),
+      };
     });
   }
 
@@ -91,14 +94,20 @@ export class AutodiscoverService {
     return { ...this.options.xmlLimits, maxBytes: this.options.bodyLimitBytes };
   }
 
-  private async serve(req: IncomingMessage, res: ServerResponse, endpoint: Endpoint, work: (caller: DirectoryUser, body: Buffer | undefined) => Promise<Answer>): Promise<void> {
+  private async serve(
+    req: IncomingMessage,
+    res: ServerResponse,
+    endpoint: Endpoint,
+    work: (caller: DirectoryUser, body: Buffer | undefined) => Promise<Answer>,
+  ): Promise<void> {
     const limit = this.options.bodyLimitBytes;
     let answer: Answer;
     try {
       const caller = await this.authenticator.authenticate(req.headers.authorization, clientAddressOf(this.clientAddresses, req));
       let body: Buffer | undefined;
       if (req.method === 'POST') {
-        if (!isAcceptedContentType(req.headers['content-type'], endpoint.mediaTypes)) throw new UnsupportedContentTypeError(endpoint.mediaTypes);
+        if (!isAcceptedContentType(req.headers['content-type'], endpoint.mediaTypes))
+          throw new UnsupportedContentTypeError(endpoint.mediaTypes);
         body = await readRawBody(req, limit, this.options.bodyTimeoutMs);
       }
       answer = await work(caller, body);
@@ -177,7 +186,11 @@ const POX_ENDPOINT: Endpoint = {
     if (error instanceof BodyTooLargeError) return invalid(413);
     if (error instanceof BodyTimeoutError) return invalid(408);
     if (error instanceof EwsAuthException && error.code === EwsAuthErrorCode.Throttled) {
-      return { status: 503, node: poxErrorResponse(PoxErrorCode.InternalError, now), retryAfterSeconds: Math.max(1, Math.ceil((error.backOffMs ?? 1000) / 1000)) };
+      return {
+        status: 503,
+        node: poxErrorResponse(PoxErrorCode.InternalError, now),
+        retryAfterSeconds: Math.max(1, Math.ceil((error.backOffMs ?? 1000) / 1000)),
+      };
     }
     return { status: 500, node: poxErrorResponse(PoxErrorCode.InternalError, now) };
   },
@@ -187,11 +200,15 @@ const POX_ENDPOINT: Endpoint = {
 const SOAP_ENDPOINT: Endpoint = {
   mediaTypes: SOAP_MEDIA_TYPES,
   answerError(error) {
-    const invalid = (status: number, message: string): Answer => ({ status, node: soapFault({ responseCode: EwsResponseCode.ErrorInvalidRequest, faultString: message }) });
+    const invalid = (status: number, message: string): Answer => ({
+      status,
+      node: soapFault({ responseCode: EwsResponseCode.ErrorInvalidRequest, faultString: message }),
+    });
     if (error instanceof UnsupportedContentTypeError) return invalid(415, error.message);
     if (error instanceof BodyTooLargeError) return invalid(413, error.message);
     if (error instanceof BodyTimeoutError) return invalid(408, error.message);
-    if (error instanceof EwsAuthException && error.code === EwsAuthErrorCode.Throttled) return { status: 500, node: serverBusyFault(error.backOffMs) };
+    if (error instanceof EwsAuthException && error.code === EwsAuthErrorCode.Throttled)
+      return { status: 500, node: serverBusyFault(error.backOffMs) };
     return { status: 500, node: faultForError(error) };
   },
 };

@@ -19,14 +19,22 @@ function codeOf(work: () => unknown): PoxErrorCode {
 
 describe('POX Autodiscover', () => {
   it('reads the address of an Outlook request', () => {
-    expect(readPoxEmailAddress(request(`<EMailAddress> bob@example.com </EMailAddress><AcceptableResponseSchema>${OUTLOOK}</AcceptableResponseSchema>`))).toBe('bob@example.com');
+    expect(
+      readPoxEmailAddress(
+        request(`<EMailAddress> bob@example.com </EMailAddress><AcceptableResponseSchema>${OUTLOOK}</AcceptableResponseSchema>`),
+      ),
+    ).toBe('bob@example.com');
   });
 
   it('refuses what is not an Outlook request with an address and a response schema with 600, another schema with 601', () => {
     expect(codeOf(() => readPoxEmailAddress(parseXml('<Autodiscover><Request/></Autodiscover>')))).toBe(PoxErrorCode.InvalidRequest);
-    expect(codeOf(() => readPoxEmailAddress(request(`<AcceptableResponseSchema>${OUTLOOK}</AcceptableResponseSchema>`)))).toBe(PoxErrorCode.InvalidRequest);
+    expect(codeOf(() => readPoxEmailAddress(request(`<AcceptableResponseSchema>${OUTLOOK}</AcceptableResponseSchema>`)))).toBe(
+      PoxErrorCode.InvalidRequest,
+    );
     expect(codeOf(() => readPoxEmailAddress(request('<EMailAddress>bob@example.com</EMailAddress>')))).toBe(PoxErrorCode.InvalidRequest);
-    const mobile = request('<EMailAddress>bob@example.com</EMailAddress><AcceptableResponseSchema>http://schemas.microsoft.com/exchange/autodiscover/mobilesync/responseschema/2006</AcceptableResponseSchema>');
+    const mobile = request(
+      '<EMailAddress>bob@example.com</EMailAddress><AcceptableResponseSchema>http://schemas.microsoft.com/exchange/autodiscover/mobilesync/responseschema/2006</AcceptableResponseSchema>',
+    );
     expect(codeOf(() => readPoxEmailAddress(mobile))).toBe(PoxErrorCode.SchemaNotAvailable);
   });
 

@@ -18,7 +18,8 @@ export function readPoxEmailAddress(root: XmlElement): string {
   const request = child(root, AD.POX_REQUEST, 'Request');
   const schema = child(request, AD.POX_REQUEST, 'AcceptableResponseSchema')?.text.trim();
   if (!schema) throw new PoxAutodiscoverException(PoxErrorCode.InvalidRequest, 'The request has no AcceptableResponseSchema.');
-  if (schema !== AD.OUTLOOK_RESPONSE) throw new PoxAutodiscoverException(PoxErrorCode.SchemaNotAvailable, `Only ${AD.OUTLOOK_RESPONSE} is available.`);
+  if (schema !== AD.OUTLOOK_RESPONSE)
+    throw new PoxAutodiscoverException(PoxErrorCode.SchemaNotAvailable, `Only ${AD.OUTLOOK_RESPONSE} is available.`);
   const address = child(request, AD.POX_REQUEST, 'EMailAddress')?.text.trim();
   if (!address) throw new PoxAutodiscoverException(PoxErrorCode.InvalidRequest, 'The request has no EMailAddress.');
   return address;
@@ -33,19 +34,34 @@ export function poxSettingsResponse(user: DirectoryUser, publicUrl: string): Xml
   const urls = [el(R, 'ASUrl', {}, ews), el(R, 'EwsUrl', {}, ews), el(R, 'OOFUrl', {}, ews)];
   return el(AD.POX_RESPONSE, 'Autodiscover', {}, [
     el(R, 'Response', {}, [
-      el(R, 'User', {}, [el(R, 'DisplayName', {}, user.displayName), el(R, 'LegacyDN', {}, legacyDn(user)), el(R, 'AutoDiscoverSMTPAddress', {}, user.smtpAddress)]),
+      el(R, 'User', {}, [
+        el(R, 'DisplayName', {}, user.displayName),
+        el(R, 'LegacyDN', {}, legacyDn(user)),
+        el(R, 'AutoDiscoverSMTPAddress', {}, user.smtpAddress),
+      ]),
       el(R, 'Account', {}, [
         el(R, 'AccountType', {}, 'email'),
         el(R, 'Action', {}, 'settings'),
-        el(R, 'Protocol', {}, [el(R, 'Type', {}, 'EXCH'), el(R, 'Server', {}, url.hostname), el(R, 'ServerVersion', {}, '73C18880'), ...urls]),
-        el(R, 'Protocol', {}, [el(R, 'Type', {}, 'EXPR'), el(R, 'Server', {}, url.hostname), el(R, 'SSL', {}, url.protocol === 'https:' ? 'On' : 'Off'), el(R, 'AuthPackage', {}, 'Basic'), ...urls]),
+        el(R, 'Protocol', {}, [
+          el(R, 'Type', {}, 'EXCH'),
+          el(R, 'Server', {}, url.hostname),
+          el(R, 'ServerVersion', {}, '73C18880'),
+          ...urls,
+        ]),
+        el(R, 'Protocol', {}, [
+          el(R, 'Type', {}, 'EXPR'),
+          el(R, 'Server', {}, url.hostname),
+          el(R, 'SSL', {}, url.protocol === 'https:' ? 'On' : 'Off'),
+          el(R, 'AuthPackage', {}, 'Basic'),
+          ...urls,
+        ]),
       ]),
     ]),
   ]);
 }
 
 const ERROR_MESSAGES: Readonly<Record<PoxErrorCode, string>> = {
-  [PoxErrorCode.EmailNotFound]: 'The email address can\'t be found.',
+  [PoxErrorCode.EmailNotFound]: "The email address can't be found.",
   [PoxErrorCode.InvalidRequest]: 'Invalid Request',
   [PoxErrorCode.SchemaNotAvailable]: 'The requested schema is not available.',
   [PoxErrorCode.InternalError]: 'The server could not answer the request.',

@@ -1,4 +1,14 @@
-import { child, children, DEFAULT_SERVER_VERSION, el, NS, qualifiedName, withNamespaces, type XmlElement, type XmlNode } from '@parley/ews-gateway/soap';
+import {
+  child,
+  children,
+  DEFAULT_SERVER_VERSION,
+  el,
+  NS,
+  qualifiedName,
+  withNamespaces,
+  type XmlElement,
+  type XmlNode,
+} from '@parley/ews-gateway/soap';
 import { AD } from './autodiscover-namespaces';
 
 export interface GetUserSettingsRequest {
@@ -46,7 +56,12 @@ export function getUserSettingsResponse(requested: readonly string[], answers: r
     el(AD.SOAP, 'Response', {}, [
       el(AD.SOAP, 'ErrorCode', {}, 'NoError'),
       el(AD.SOAP, 'ErrorMessage', {}, ''),
-      el(AD.SOAP, 'UserResponses', {}, answers.map((answer) => userResponse(requested, answer))),
+      el(
+        AD.SOAP,
+        'UserResponses',
+        {},
+        answers.map((answer) => userResponse(requested, answer)),
+      ),
     ]),
   ]);
 }
@@ -72,14 +87,23 @@ function userResponse(requested: readonly string[], answer: UserAnswer): XmlNode
       'UserSettingErrors',
       {},
       unknown.map((name) =>
-        el(AD.SOAP, 'UserSettingError', {}, [el(AD.SOAP, 'ErrorCode', {}, 'SettingIsNotAvailable'), el(AD.SOAP, 'ErrorMessage', {}, `${name} is not available.`), el(AD.SOAP, 'SettingName', {}, name)]),
+        el(AD.SOAP, 'UserSettingError', {}, [
+          el(AD.SOAP, 'ErrorCode', {}, 'SettingIsNotAvailable'),
+          el(AD.SOAP, 'ErrorMessage', {}, `${name} is not available.`),
+          el(AD.SOAP, 'SettingName', {}, name),
+        ]),
       ),
     ),
     el(
       AD.SOAP,
       'UserSettings',
       {},
-      known.map((name) => el(AD.SOAP, 'UserSetting', { [xsiType]: 'StringSetting' }, [el(AD.SOAP, 'Name', {}, name), el(AD.SOAP, 'Value', {}, answer.settings.get(name) ?? '')])),
+      known.map((name) =>
+        el(AD.SOAP, 'UserSetting', { [xsiType]: 'StringSetting' }, [
+          el(AD.SOAP, 'Name', {}, name),
+          el(AD.SOAP, 'Value', {}, answer.settings.get(name) ?? ''),
+        ]),
+      ),
     ),
   ]);
 }

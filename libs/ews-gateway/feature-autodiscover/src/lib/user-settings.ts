@@ -18,7 +18,10 @@ export function userSettings(user: DirectoryUser, publicUrl: string): ReadonlyMa
     ['InternalMailboxServer', host],
     ['ExternalMailboxServer', host],
     ['MailboxDN', `${legacyDn(user)}/cn=Mailbox`],
-    ['EwsSupportedSchemas', 'Exchange2007, Exchange2007_SP1, Exchange2010, Exchange2010_SP1, Exchange2010_SP2, Exchange2013, Exchange2013_SP1, Exchange2016'],
+    [
+      'EwsSupportedSchemas',
+      'Exchange2007, Exchange2007_SP1, Exchange2010, Exchange2010_SP1, Exchange2010_SP2, Exchange2013, Exchange2013_SP1, Exchange2016',
+    ],
     ['CasVersion', '15.01.2507.006'],
   ]);
 }

@@ -28,7 +28,11 @@ describe('checkBatchSize', () => {
     ['DeleteItem', 'ItemIds', ids],
     ['MoveItem', 'ItemIds', ids],
     ['CopyItem', 'ItemIds', ids],
-    ['UpdateItem', 'ItemChanges', (n: number) => Array.from({ length: n }, (_, i) => `<t:ItemChange><t:ItemId Id="id${i}"/><t:Updates/></t:ItemChange>`)],
+    [
+      'UpdateItem',
+      'ItemChanges',
+      (n: number) => Array.from({ length: n }, (_, i) => `<t:ItemChange><t:ItemId Id="id${i}"/><t:Updates/></t:ItemChange>`),
+    ],
     ['CreateItem', 'Items', (n: number) => Array.from({ length: n }, () => '<t:Task><t:Subject>x</t:Subject></t:Task>')],
     ['FindItem', 'ParentFolderIds', (n: number) => Array.from({ length: n }, () => '<t:DistinguishedFolderId Id="calendar"/>')],
     ['GetFolder', 'FolderIds', (n: number) => Array.from({ length: n }, () => '<t:DistinguishedFolderId Id="inbox"/>')],
@@ -42,7 +46,8 @@ describe('checkBatchSize', () => {
   });
 
   it('GetUserAvailability: refuses more mailboxes than allowed with ErrorMailboxDataArrayTooBig', () => {
-    const mailboxes = (n: number) => Array.from({ length: n }, (_, i) => `<t:MailboxData><t:Email><t:Address>u${i}@x</t:Address></t:Email></t:MailboxData>`);
+    const mailboxes = (n: number) =>
+      Array.from({ length: n }, (_, i) => `<t:MailboxData><t:Email><t:Address>u${i}@x</t:Address></t:Email></t:MailboxData>`);
     expect(() => checkBatchSize(request('GetUserAvailabilityRequest', 'MailboxDataArray', mailboxes(2)), limits)).not.toThrow();
     const err = refusal(() => checkBatchSize(request('GetUserAvailabilityRequest', 'MailboxDataArray', mailboxes(3)), limits));
     expect(err.responseCode).toBe(EwsResponseCode.ErrorMailboxDataArrayTooBig);

@@ -41,9 +41,15 @@ export function checkBatchSize(request: SoapRequest, limits: BatchLimits): void 
   for (const c of holder.children) if (c.ns === NS.TYPES) units++;
   if (request.operation === 'GetUserAvailabilityRequest') {
     if (units > limits.maxMailboxes) {
-      throw new EwsError(EwsErrorCode.TooManyMailboxes, `'MailboxDataArray' holds ${units} mailboxes; at most ${limits.maxMailboxes} are allowed.`);
+      throw new EwsError(
+        EwsErrorCode.TooManyMailboxes,
+        `'MailboxDataArray' holds ${units} mailboxes; at most ${limits.maxMailboxes} are allowed.`,
+      );
     }
   } else if (units > limits.maxItems) {
-    throw new EwsError(EwsErrorCode.TooManyItems, `'${container}' holds ${units} entries; at most ${limits.maxItems} are allowed in one ${request.operation}.`);
+    throw new EwsError(
+      EwsErrorCode.TooManyItems,
+      `'${container}' holds ${units} entries; at most ${limits.maxItems} are allowed in one ${request.operation}.`,
+    );
   }
 }

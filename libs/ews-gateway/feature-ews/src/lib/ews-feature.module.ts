@@ -45,13 +45,31 @@ import { MoveItemHandler } from './move-item/move-item.handler';
 const calendarItemHandlers = [CreateItemHandler, FindItemHandler, GetItemHandler, UpdateItemHandler, DeleteItemHandler];
 const taskItemHandlers = [CreateTaskHandler, GetTaskHandler, DeleteTaskHandler, UpdateTaskHandler, FindTaskHandler];
 const calendarHandlers = [GetUserAvailabilityHandler, ...itemOperationRouters, MoveItemHandler, CopyItemHandler];
-const handlers = [GetUserOofSettingsHandler, SetUserOofSettingsHandler, ConvertIdHandler, ResolveNamesHandler, GetServerTimeZonesHandler, GetFolderHandler, FindFolderHandler, ...calendarHandlers];
+const handlers = [
+  GetUserOofSettingsHandler,
+  SetUserOofSettingsHandler,
+  ConvertIdHandler,
+  ResolveNamesHandler,
+  GetServerTimeZonesHandler,
+  GetFolderHandler,
+  FindFolderHandler,
+  ...calendarHandlers,
+];
 
 function freeBusyCache(options: EwsEndpointOptions, metrics: Metrics | undefined): FreeBusyCache {
   const lookups = metrics
-    ? new Counter({ name: 'parley_ews_free_busy_cache_lookups_total', help: 'Free/busy answers looked up in the gateway cache, by outcome (hit, miss)', labelNames: ['outcome'], registers: [metrics.registry] })
+    ? new Counter({
+        name: 'parley_ews_free_busy_cache_lookups_total',
+        help: 'Free/busy answers looked up in the gateway cache, by outcome (hit, miss)',
+        labelNames: ['outcome'],
+        registers: [metrics.registry],
+      })
     : undefined;
-  return new FreeBusyCache({ ...FREE_BUSY_CACHE_DEFAULTS, ttlMs: options.freeBusyCacheTtlMs, onLookup: lookups && ((hit) => lookups.inc({ outcome: hit ? 'hit' : 'miss' })) });
+  return new FreeBusyCache({
+    ...FREE_BUSY_CACHE_DEFAULTS,
+    ttlMs: options.freeBusyCacheTtlMs,
+    onLookup: lookups && ((hit) => lookups.inc({ outcome: hit ? 'hit' : 'miss' })),
+  });
 }
 
 /** The EWS SOAP endpoint and its operations (needs `EwsAuthModule` and the messaging module). */
@@ -65,7 +83,11 @@ export class EwsFeatureModule {
         { provide: EWS_ENDPOINT_OPTIONS, useValue: options },
         OofClient,
         OofReadModel,
-        { provide: FreeBusyCache, useFactory: (metrics?: Metrics) => freeBusyCache(options, metrics), inject: [{ token: Metrics, optional: true }] },
+        {
+          provide: FreeBusyCache,
+          useFactory: (metrics?: Metrics) => freeBusyCache(options, metrics),
+          inject: [{ token: Metrics, optional: true }],
+        },
         CalendarClient,
         CalendarAccess,
         FolderIds,

@@ -1,5 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { closeIfBodyUnread, EwsResponseCode, isAcceptedContentType, SOAP_MEDIA_TYPES, soapFault, writeXml, type XmlNode } from '@parley/ews-gateway/soap';
+import {
+  closeIfBodyUnread,
+  EwsResponseCode,
+  isAcceptedContentType,
+  SOAP_MEDIA_TYPES,
+  soapFault,
+  writeXml,
+  type XmlNode,
+} from '@parley/ews-gateway/soap';
 
 export const EWS_REALM = 'Parley';
 
@@ -24,7 +32,12 @@ export function sendSoap(req: IncomingMessage, res: ServerResponse, status: numb
 /** 401 with the challenge clients wait for before they send credentials. */
 export function sendChallenge(req: IncomingMessage, res: ServerResponse, bearer: boolean): void {
   res.setHeader('WWW-Authenticate', bearer ? [`Basic realm="${EWS_REALM}"`, `Bearer realm="${EWS_REALM}"`] : `Basic realm="${EWS_REALM}"`);
-  sendSoap(req, res, 401, soapFault({ responseCode: EwsResponseCode.ErrorAccessDenied, faultString: 'The request requires authentication.' }));
+  sendSoap(
+    req,
+    res,
+    401,
+    soapFault({ responseCode: EwsResponseCode.ErrorAccessDenied, faultString: 'The request requires authentication.' }),
+  );
 }
 
 /** `text/xml` (SOAP 1.1) or `application/soap+xml` (SOAP 1.2); a body without a Content-Type is refused. */

@@ -2,14 +2,25 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ActingMailboxResolver, clientAddressOf, EwsAuthenticator, EwsAuthException } from '@parley/ews-gateway/auth';
 import { ClientAddressResolver } from '@parley/sign-in';
-import { BodyTimeoutError, BodyTooLargeError, EwsError, EwsErrorCode, faultForError, readRawBody, readSoapRequest, SOAP_FAULT_HTTP_STATUS, soapEnvelope, soapFault, EwsResponseCode } from '@parley/ews-gateway/soap';
+import {
+  BodyTimeoutError,
+  BodyTooLargeError,
+  EwsError,
+  EwsErrorCode,
+  faultForError,
+  readRawBody,
+  readSoapRequest,
+  SOAP_FAULT_HTTP_STATUS,
+  soapEnvelope,
+  soapFault,
+  EwsResponseCode,
+} from '@parley/ews-gateway/soap';
 import { answerForAuthFailure } from './auth-error.mapper';
 import { checkBatchSize } from './batch-limits';
 import { acceptableContentType, sendChallenge, sendSoap } from './ews-http';
 import { EWS_OPERATION_HANDLERS, type EwsOperationHandler } from './ews-operation';
 import { EWS_ENDPOINT_OPTIONS, type EwsEndpointOptions } from './ews-options';
 import { KNOWN_EWS_OPERATIONS } from './known-operations';
-
 
 /** One EWS HTTP exchange: authenticate, read, parse (bounded), check the batch size, authorize, dispatch, answer. */
 @Injectable()
@@ -40,7 +51,10 @@ export class EwsRequestService {
     const caller = await this.authenticateOrAnswer(req, res);
     if (!caller) return;
     if (!acceptableContentType(req)) {
-      const fault = soapFault({ responseCode: EwsResponseCode.ErrorInvalidRequest, faultString: 'The request needs a Content-Type of text/xml (SOAP 1.1) or application/soap+xml (SOAP 1.2).' });
+      const fault = soapFault({
+        responseCode: EwsResponseCode.ErrorInvalidRequest,
+        faultString: 'The request needs a Content-Type of text/xml (SOAP 1.1) or application/soap+xml (SOAP 1.2).',
+      });
       return sendSoap(req, res, 415, fault);
     }
     try {

@@ -39,6 +39,7 @@ export function readItemBasics(item: XmlElement): Pick<CalendarItemPatch, 'subje
 /** `value` (trimmed) if it is one of `allowed`, else an EWS invalid-value error naming `what`. */
 export function oneOf<T extends string>(value: string, allowed: readonly T[], what: string): T {
   const v = value.trim();
-  if (!(allowed as readonly string[]).includes(v)) throw new EwsError(EwsErrorCode.InvalidValue, `'${v.slice(0, 32)}' is not a valid ${what}.`);
+  if (!(allowed as readonly string[]).includes(v))
+    throw new EwsError(EwsErrorCode.InvalidValue, `'${v.slice(0, 32)}' is not a valid ${what}.`);
   return v as T;
 }

@@ -49,7 +49,12 @@ export class EwsGatewayModule {
           idSecret,
           freeBusyCacheTtlMs: ews.freeBusyCacheTtlMs,
         }),
-        AutodiscoverFeatureModule.forRoot({ publicUrl: ews.publicUrl, bodyLimitBytes: config.http.bodyLimitBytes, bodyTimeoutMs: config.http.bodyTimeoutMs, xmlLimits: ews.xmlLimits }),
+        AutodiscoverFeatureModule.forRoot({
+          publicUrl: ews.publicUrl,
+          bodyLimitBytes: config.http.bodyLimitBytes,
+          bodyTimeoutMs: config.http.bodyTimeoutMs,
+          xmlLimits: ews.xmlLimits,
+        }),
       ],
     };
   }

@@ -19,6 +19,12 @@ describe('EwsError', () => {
   it('carries its code, response code and hints', () => {
     const e = new EwsError(EwsErrorCode.ServerBusy, 'busy', { backOffMs: 1000 });
     expect(e).toBeInstanceOf(Error);
-    expect([e.name, e.code, e.responseCode, e.backOffMs, e.location]).toEqual(['EwsError', 'ServerBusy', 'ErrorServerBusy', 1000, undefined]);
+    expect([e.name, e.code, e.responseCode, e.backOffMs, e.location]).toEqual([
+      'EwsError',
+      'ServerBusy',
+      'ErrorServerBusy',
+      1000,
+      undefined,
+    ]);
   });
 });

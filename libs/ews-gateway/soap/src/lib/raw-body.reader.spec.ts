@@ -53,7 +53,12 @@ describe('readRawBody', () => {
     const s = await serve(1000, 300);
     server = s.server;
     const started = Date.now();
-    const { text, closedByServer } = await exchange(s.port, 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n', Array.from({ length: 40 }, () => 'x'), 50);
+    const { text, closedByServer } = await exchange(
+      s.port,
+      'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n',
+      Array.from({ length: 40 }, () => 'x'),
+      50,
+    );
     expect(text).toMatch(/^HTTP\/1\.1 408 /);
     expect(text).toMatch(/\r\nConnection: close\r\n/i);
     expect(text).toContain('did not arrive within 300 ms');
@@ -66,7 +71,12 @@ describe('readRawBody', () => {
     const s = await serve(10, 2000);
     server = s.server;
     expect((await fetch(`http://127.0.0.1:${s.port}/`, { method: 'POST', body: 'x'.repeat(11) })).status).toBe(413);
-    const chunked = await exchange(s.port, 'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n', ['8\r\nxxxxxxxx\r\n', '8\r\nxxxxxxxx\r\n'], 20);
+    const chunked = await exchange(
+      s.port,
+      'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n',
+      ['8\r\nxxxxxxxx\r\n', '8\r\nxxxxxxxx\r\n'],
+      20,
+    );
     expect(chunked.text).toMatch(/^HTTP\/1\.1 413 /);
   });
 });

@@ -75,7 +75,10 @@ describe('readSoapRequest', () => {
       'two identities',
       '<t:ExchangeImpersonation><t:ConnectingSID><t:SID>S-1</t:SID><t:SmtpAddress>a@b</t:SmtpAddress></t:ConnectingSID></t:ExchangeImpersonation>',
     ],
-    ['an empty address', '<t:ExchangeImpersonation><t:ConnectingSID><t:SmtpAddress> </t:SmtpAddress></t:ConnectingSID></t:ExchangeImpersonation>'],
+    [
+      'an empty address',
+      '<t:ExchangeImpersonation><t:ConnectingSID><t:SmtpAddress> </t:SmtpAddress></t:ConnectingSID></t:ExchangeImpersonation>',
+    ],
   ])('refuses impersonation with %s', (_what, header) => {
     const err = ewsErrorOf(() => readSoapRequest(soapRequest(GET_INBOX, header)));
     expect(err.responseCode).toBe(EwsResponseCode.ErrorInvalidExchangeImpersonationHeaderData);
@@ -140,8 +143,16 @@ describe('readSoapRequest', () => {
     `<s:Envelope xmlns:s="${ns}" xmlns:m="${NS.MESSAGES}" xmlns:t="${NS.TYPES}">${inner}</s:Envelope>`;
 
   it.each([
-    ['a non-envelope root', GET_INBOX.replace('<m:GetFolder>', `<m:GetFolder xmlns:m="${NS.MESSAGES}" xmlns:t="${NS.TYPES}">`), EwsErrorCode.NotSoapEnvelope],
-    ['a SOAP 1.2 envelope', envelope(`<s:Body>${GET_INBOX}</s:Body>`, 'http://www.w3.org/2003/05/soap-envelope'), EwsErrorCode.NotSoapEnvelope],
+    [
+      'a non-envelope root',
+      GET_INBOX.replace('<m:GetFolder>', `<m:GetFolder xmlns:m="${NS.MESSAGES}" xmlns:t="${NS.TYPES}">`),
+      EwsErrorCode.NotSoapEnvelope,
+    ],
+    [
+      'a SOAP 1.2 envelope',
+      envelope(`<s:Body>${GET_INBOX}</s:Body>`, 'http://www.w3.org/2003/05/soap-envelope'),
+      EwsErrorCode.NotSoapEnvelope,
+    ],
     ['a missing Body', envelope('<s:Header/>'), EwsErrorCode.MissingBody],
     ['two Bodies', envelope(`<s:Body>${GET_INBOX}</s:Body><s:Body>${GET_INBOX}</s:Body>`), EwsErrorCode.InvalidEnvelope],
     ['a Header after the Body', envelope(`<s:Body>${GET_INBOX}</s:Body><s:Header/>`), EwsErrorCode.InvalidEnvelope],

@@ -45,10 +45,7 @@ export function readSoapRequest(input: string | Uint8Array, options: XmlParseOpt
 
   if (body.text.trim() !== '') throw schemaError(EwsErrorCode.InvalidBody, 'The SOAP Body must not contain text.');
   if (body.children.length !== 1) {
-    throw schemaError(
-      EwsErrorCode.InvalidBody,
-      `The SOAP Body must contain exactly one operation; it contains ${body.children.length}.`,
-    );
+    throw schemaError(EwsErrorCode.InvalidBody, `The SOAP Body must contain exactly one operation; it contains ${body.children.length}.`);
   }
   const operation = body.children[0];
   if (operation.ns !== NS.MESSAGES) {

@@ -23,8 +23,7 @@ const HEADER =
   ' xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types">' +
   '<s:Header><t:ServerVersionInfo MajorVersion="15" MinorVersion="1" MajorBuildNumber="2507" MinorBuildNumber="6"' +
   ' Version="V2017_07_11"/></s:Header><s:Body><s:Fault>';
-const FAULTCODE = (code: string) =>
-  `<faultcode xmlns:a="http://schemas.microsoft.com/exchange/services/2006/types">a:${code}</faultcode>`;
+const FAULTCODE = (code: string) => `<faultcode xmlns:a="http://schemas.microsoft.com/exchange/services/2006/types">a:${code}</faultcode>`;
 const E = 'xmlns:e="http://schemas.microsoft.com/exchange/services/2006/errors"';
 
 function faultOf(xml: string): { envelope: XmlElement; fault: XmlElement } {

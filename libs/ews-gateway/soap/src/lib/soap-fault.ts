@@ -44,10 +44,7 @@ const INTERNAL_ERROR_TEXT = 'An internal server error occurred. The operation fa
  * `ErrorServerBusy` as a fault, with `t:MessageXml/t:Value Name="BackOffMilliseconds"` when the
  * back-off is known (without it, clients fall back to their own delay).
  */
-export function serverBusyFault(
-  backOffMs: number | undefined,
-  serverVersion: ServerVersionInfo = DEFAULT_SERVER_VERSION,
-): XmlNode {
+export function serverBusyFault(backOffMs: number | undefined, serverVersion: ServerVersionInfo = DEFAULT_SERVER_VERSION): XmlNode {
   return soapFault(
     {
       responseCode: EwsResponseCode.ErrorServerBusy,

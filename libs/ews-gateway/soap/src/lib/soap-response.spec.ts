@@ -1,14 +1,4 @@
-import {
-  el,
-  EwsResponseCode,
-  NS,
-  operationResponse,
-  parseXml,
-  responseMessage,
-  serverBusyMessage,
-  soapEnvelope,
-  writeXml,
-} from '../index';
+import { el, EwsResponseCode, NS, operationResponse, parseXml, responseMessage, serverBusyMessage, soapEnvelope, writeXml } from '../index';
 
 const ENVELOPE_OPEN =
   '<?xml version="1.0" encoding="utf-8"?>' +

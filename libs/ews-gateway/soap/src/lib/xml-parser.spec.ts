@@ -149,7 +149,9 @@ describe('parseXml: bounded work', () => {
     expect(parseXml(`<a${attrs(32)}/>`).attrs.a31).toBe('1');
     expect(refusal(`<a${attrs(33)}/>`).code).toBe(EwsErrorCode.TooManyAttributes);
     expect(() => parseXml(`<a xmlns:p="urn:p"${attrs(3)}/>`, { maxAttributesPerElement: 4 })).not.toThrow();
-    expect(refusal(`<a xmlns:p="urn:p"${attrs(4)}/>`, { maxAttributesPerElement: 4 }).message).toBe("Element 'a' has more than 4 attributes.");
+    expect(refusal(`<a xmlns:p="urn:p"${attrs(4)}/>`, { maxAttributesPerElement: 4 }).message).toBe(
+      "Element 'a' has more than 4 attributes.",
+    );
   });
 
   it('enforces the attributes in the whole document exactly', () => {
@@ -208,7 +210,9 @@ describe('parseXml: bounded work', () => {
   });
 
   it('refuses 170,000 ItemIds, 500,000 empty elements and a 9.9 MB text in milliseconds', () => {
-    const ids = timed(`<m:GetItem xmlns:m="urn:m" xmlns:t="urn:t"><m:ItemIds>${Array.from({ length: 170_000 }, (_, i) => `<t:ItemId Id="AAMk${String(i).padStart(36, '0')}"/>`).join('')}</m:ItemIds></m:GetItem>`);
+    const ids = timed(
+      `<m:GetItem xmlns:m="urn:m" xmlns:t="urn:t"><m:ItemIds>${Array.from({ length: 170_000 }, (_, i) => `<t:ItemId Id="AAMk${String(i).padStart(36, '0')}"/>`).join('')}</m:ItemIds></m:GetItem>`,
+    );
     expect(ids.bytes).toBeGreaterThan(9 * MiB);
     // One attribute per id: the element and attribute limits (20,000 each) are met together.
     expect([EwsErrorCode.TooManyElements, EwsErrorCode.TooManyAttributes]).toContain(ids.err.code);

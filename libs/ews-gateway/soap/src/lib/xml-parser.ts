@@ -97,7 +97,15 @@ function createParser(maxDepth: number): XMLParser {
 function resolveOptions(options: XmlParseOptions): Required<XmlParseOptions> {
   const resolved = { ...XML_PARSE_DEFAULTS, ...options };
   const positive = (v: number) => Number.isInteger(v) && v > 0;
-  for (const key of ['maxBytes', 'maxElements', 'maxAttributesPerElement', 'maxAttributes', 'maxAttributeLength', 'maxTextLength', 'maxTotalTextLength'] as const) {
+  for (const key of [
+    'maxBytes',
+    'maxElements',
+    'maxAttributesPerElement',
+    'maxAttributes',
+    'maxAttributeLength',
+    'maxTextLength',
+    'maxTotalTextLength',
+  ] as const) {
     if (!positive(resolved[key])) throw new RangeError(`${key} must be a positive integer`);
   }
   if (!positive(resolved.maxDepth) || resolved.maxDepth > MAX_CONFIGURABLE_DEPTH) {

@@ -30,7 +30,8 @@ function isXmlSpace(c: number): boolean {
 }
 
 // XML 1.0 (fifth edition) §2.3 Name, colons included: namespaces are checked after parsing.
-const NAME_START = ':A-Z_a-z\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD\\u{10000}-\\u{EFFFF}';
+const NAME_START =
+  ':A-Z_a-z\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD\\u{10000}-\\u{EFFFF}';
 // The combining marks (U+0300–U+036F) are NameChars in their own right, not parts of a sequence.
 // eslint-disable-next-line no-misleading-character-class
 const XML_NAME = new RegExp(`^[${NAME_START}][${NAME_START}\\-.0-9\\u00B7\\u0300-\\u036F\\u203F-\\u2040]*$`, 'u');
@@ -70,10 +71,15 @@ export function scanStructure(xml: string, limits: ScanLimits): void {
   const addText = (length: number, at: number) => {
     const inElement = (textLengths[textLengths.length - 1] += length);
     if (inElement > limits.maxTextLength) {
-      fail(EwsErrorCode.TooLong, `Element '${open[open.length - 1].slice(0, 64)}' has more than ${limits.maxTextLength} characters of text.`, at);
+      fail(
+        EwsErrorCode.TooLong,
+        `Element '${open[open.length - 1].slice(0, 64)}' has more than ${limits.maxTextLength} characters of text.`,
+        at,
+      );
     }
     counts.text += length;
-    if (counts.text > limits.maxTotalTextLength) fail(EwsErrorCode.TooLong, `The request has more than ${limits.maxTotalTextLength} characters of text.`, at);
+    if (counts.text > limits.maxTotalTextLength)
+      fail(EwsErrorCode.TooLong, `The request has more than ${limits.maxTotalTextLength} characters of text.`, at);
   };
   let elements = 0;
   let i = 0;
@@ -148,7 +154,13 @@ export function scanStructure(xml: string, limits: ScanLimits): void {
  * value — up to its `>` or `/>`. Attribute limits are checked as each attribute is read (counted
  * into `counts`), so a tag with a million attributes costs as much as one over the limit.
  */
-function readStartTag(xml: string, start: number, limits: ScanLimits, counts: ScanCounts, fail: Fail): { name: string; end: number; selfClosing: boolean } {
+function readStartTag(
+  xml: string,
+  start: number,
+  limits: ScanLimits,
+  counts: ScanCounts,
+  fail: Fail,
+): { name: string; end: number; selfClosing: boolean } {
   const n = xml.length;
   let j = start + 1;
   while (j < n && !isXmlSpace(xml.charCodeAt(j)) && !isTagDelimiter(xml.charCodeAt(j))) j++;
@@ -177,15 +189,25 @@ function readStartTag(xml: string, start: number, limits: ScanLimits, counts: Sc
     j++;
     while (j < n && isXmlSpace(xml.charCodeAt(j))) j++;
     const quote = xml.charCodeAt(j);
-    if (quote !== QUOT && quote !== APOS) fail(EwsErrorCode.MalformedXml, `The value of attribute '${attribute.slice(0, 64)}' must be quoted.`, j);
+    if (quote !== QUOT && quote !== APOS)
+      fail(EwsErrorCode.MalformedXml, `The value of attribute '${attribute.slice(0, 64)}' must be quoted.`, j);
     const close = xml.indexOf(quote === QUOT ? '"' : "'", j + 1);
     if (close === -1) fail(EwsErrorCode.MalformedXml, `The value of attribute '${attribute.slice(0, 64)}' is not terminated.`, j);
     if (++onElement > limits.maxAttributesPerElement) {
-      fail(EwsErrorCode.TooManyAttributes, `Element '${name.slice(0, 64)}' has more than ${limits.maxAttributesPerElement} attributes.`, nameStart);
+      fail(
+        EwsErrorCode.TooManyAttributes,
+        `Element '${name.slice(0, 64)}' has more than ${limits.maxAttributesPerElement} attributes.`,
+        nameStart,
+      );
     }
-    if (++counts.attributes > limits.maxAttributes) fail(EwsErrorCode.TooManyAttributes, `The request has more than ${limits.maxAttributes} attributes.`, nameStart);
+    if (++counts.attributes > limits.maxAttributes)
+      fail(EwsErrorCode.TooManyAttributes, `The request has more than ${limits.maxAttributes} attributes.`, nameStart);
     if (close - j - 1 > limits.maxAttributeLength) {
-      fail(EwsErrorCode.TooLong, `The value of attribute '${attribute.slice(0, 64)}' is longer than ${limits.maxAttributeLength} characters.`, j);
+      fail(
+        EwsErrorCode.TooLong,
+        `The value of attribute '${attribute.slice(0, 64)}' is longer than ${limits.maxAttributeLength} characters.`,
+        j,
+      );
     }
     // Bounded by the length check above.
     for (let k = j + 1; k < close; k++) {

@@ -31,9 +31,7 @@ describe('writeXml', () => {
 
   it('writes namespaced attributes and invents prefixes for unknown namespaces without clashes', () => {
     const tree = withNamespaces(
-      el('urn:other', 'a', { [qualifiedName(NS.XSI, 'type')]: 't:X', [qualifiedName(NS.XML, 'lang')]: 'en' }, [
-        el('urn:third', 'b'),
-      ]),
+      el('urn:other', 'a', { [qualifiedName(NS.XSI, 'type')]: 't:X', [qualifiedName(NS.XML, 'lang')]: 'en' }, [el('urn:third', 'b')]),
       { ns1: 'urn:taken' },
     );
     expect(writeXml(tree, { declaration: false })).toBe(

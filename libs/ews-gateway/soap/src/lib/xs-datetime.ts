@@ -95,8 +95,5 @@ export function formatXsLocalDateTime(local: LocalDateTime): string {
   if (local.year < 1 || local.year > 9999 || utcOf(local) === undefined || local.hour > 23 || local.minute > 59 || local.second > 59) {
     throw new RangeError('not a valid local date-time');
   }
-  return (
-    `${pad(local.year, 4)}-${pad(local.month)}-${pad(local.day)}` +
-    `T${pad(local.hour)}:${pad(local.minute)}:${pad(local.second)}`
-  );
+  return `${pad(local.year, 4)}-${pad(local.month)}-${pad(local.day)}` + `T${pad(local.hour)}:${pad(local.minute)}:${pad(local.second)}`;
 }

@@ -27,7 +27,11 @@ export class PresenceBridgeDataAccessModule {
       module: PresenceBridgeDataAccessModule,
       providers: [
         provideServiceDatabase(PresenceBridgeDatabase, { service: 'presence-bridge', ...config, ...presenceBridgeSchema }),
-        { provide: UserPresenceRepository, useFactory: (db: PresenceBridgeDatabase) => new UserPresenceRepository(db.dataSource), inject: [PresenceBridgeDatabase] },
+        {
+          provide: UserPresenceRepository,
+          useFactory: (db: PresenceBridgeDatabase) => new UserPresenceRepository(db.dataSource),
+          inject: [PresenceBridgeDatabase],
+        },
       ],
       exports: [PresenceBridgeDatabase, UserPresenceRepository],
     };

@@ -37,7 +37,12 @@ function rootModule(opts: ParleyAppOptions): DynamicModule {
   return {
     module: ParleyRootModule,
     imports: [
-      LoggingModule.forRoot({ service: config.service, version: config.version, level: config.logLevel, format: chooseLogFormat(config.logFormat, process.stdout.isTTY === true) }),
+      LoggingModule.forRoot({
+        service: config.service,
+        version: config.version,
+        level: config.logLevel,
+        format: chooseLogFormat(config.logFormat, process.stdout.isTTY === true),
+      }),
       ObservabilityModule.forRoot({ service: config.service, version: config.version }),
       MessagingModule.forRoot({
         bus: config.bus,
@@ -46,7 +51,12 @@ function rootModule(opts: ParleyAppOptions): DynamicModule {
         requestTopics: opts.services.flatMap((s) => s.requestTopics),
         deadLetters: { ...config.deadLetters, databaseUrl: opts.databaseUrl, migrate: opts.migrate },
       }),
-      DirectoryModule.forRoot({ url: opts.databaseUrl, poolSize: Math.min(config.database.poolSize, 5), migrate: opts.migrate, service: config.service }),
+      DirectoryModule.forRoot({
+        url: opts.databaseUrl,
+        poolSize: Math.min(config.database.poolSize, 5),
+        migrate: opts.migrate,
+        service: config.service,
+      }),
       ...opts.services.map((s) => s.module({ database, config })),
     ],
   };

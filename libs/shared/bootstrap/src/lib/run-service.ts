@@ -42,7 +42,10 @@ export async function runService(service: ServiceDefinition, argv = process.argv
   }
   const databaseUrl = config.database.url as string;
   if (argv[0] === 'migrate') {
-    const sources = [createDirectoryDataSource({ url: databaseUrl, poolSize: 2, service: service.name }), createDeadLetterDataSource({ url: databaseUrl, poolSize: 2, service: service.name })];
+    const sources = [
+      createDirectoryDataSource({ url: databaseUrl, poolSize: 2, service: service.name }),
+      createDeadLetterDataSource({ url: databaseUrl, poolSize: 2, service: service.name }),
+    ];
     if (service.createDataSource) sources.push(service.createDataSource(databaseUrl));
     await migrateAll(sources, (line) => process.stdout.write(`${line}\n`));
     return;

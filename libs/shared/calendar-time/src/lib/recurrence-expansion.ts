@@ -38,7 +38,10 @@ export interface Occurrence<X extends SeriesException = SeriesException> {
  */
 export const MAX_EXPANSION_STEPS = 100_000;
 
-const RELATIVE_INDEX = Object.fromEntries(dayOfWeekIndexes.map((name, i) => [name, i])) as Record<(typeof dayOfWeekIndexes)[number], number>;
+const RELATIVE_INDEX = Object.fromEntries(dayOfWeekIndexes.map((name, i) => [name, i])) as Record<
+  (typeof dayOfWeekIndexes)[number],
+  number
+>;
 
 function weekdayNumber(day: (typeof weekDays)[number]): number {
   return weekDays.indexOf(day);
@@ -114,7 +117,10 @@ export function* patternDays(pattern: RecurrencePattern, startDay: number): Gene
  * end well before `from` are counted (for their index) but not yielded, which skips the costly
  * time zone arithmetic for a long series' past; exceptions are always yielded.
  */
-export function* occurrencesOf<X extends SeriesException>(series: RecurringSeries<X>, bounds: { until?: number; from?: number } = {}): Generator<Occurrence<X>> {
+export function* occurrencesOf<X extends SeriesException>(
+  series: RecurringSeries<X>,
+  bounds: { until?: number; from?: number } = {},
+): Generator<Occurrence<X>> {
   const until = bounds.until ?? Number.POSITIVE_INFINITY;
   const { range, pattern } = series.recurrence;
   const zone = series.zone;
@@ -126,7 +132,10 @@ export function* occurrencesOf<X extends SeriesException>(series: RecurringSerie
   const endDay = range.type === 'EndDate' ? parseLocalDate(range.endDate) : Number.POSITIVE_INFINITY;
   const maxCount = range.type === 'Numbered' ? range.numberOfOccurrences : Number.POSITIVE_INFINITY;
   const untilDay = Number.isFinite(until) ? splitLocal(utcToLocal(zone, until)).day + 1 : Number.POSITIVE_INFINITY;
-  const fromDay = bounds.from === undefined ? Number.NEGATIVE_INFINITY : splitLocal(utcToLocal(zone, bounds.from)).day - 2 - Math.ceil(Math.max(wallLength, 0) / DAY_MS);
+  const fromDay =
+    bounds.from === undefined
+      ? Number.NEGATIVE_INFINITY
+      : splitLocal(utcToLocal(zone, bounds.from)).day - 2 - Math.ceil(Math.max(wallLength, 0) / DAY_MS);
   const exceptionDays = new Set([...exceptions.keys()].map((originalStart) => splitLocal(utcToLocal(zone, originalStart)).day));
 
   let index = 0;
@@ -168,7 +177,12 @@ export interface Expansion<X extends SeriesException> {
  * The live (not deleted) occurrences that overlap [from, to), by start. Exceptions moved into the
  * window from outside it are found too; at most `limit` are returned.
  */
-export function expandInWindow<X extends SeriesException>(series: RecurringSeries<X>, from: number, to: number, limit: number): Expansion<X> {
+export function expandInWindow<X extends SeriesException>(
+  series: RecurringSeries<X>,
+  from: number,
+  to: number,
+  limit: number,
+): Expansion<X> {
   // Generate far enough to reach every exception, wherever it was moved from.
   const lastException = Math.max(to, ...(series.exceptions ?? []).map((x) => x.originalStart + 1));
   const found: Occurrence<X>[] = [];
@@ -190,7 +204,10 @@ export function occurrenceAtIndex<X extends SeriesException>(series: RecurringSe
 }
 
 /** The occurrence whose original start is `originalStart`, or null if the series has none then. */
-export function occurrenceByOriginalStart<X extends SeriesException>(series: RecurringSeries<X>, originalStart: number): Occurrence<X> | null {
+export function occurrenceByOriginalStart<X extends SeriesException>(
+  series: RecurringSeries<X>,
+  originalStart: number,
+): Occurrence<X> | null {
   for (const occurrence of occurrencesOf(series, { until: originalStart + 1, from: originalStart })) {
     if (occurrence.originalStart === originalStart) return occurrence;
   }
@@ -198,7 +215,9 @@ export function occurrenceByOriginalStart<X extends SeriesException>(series: Rec
 }
 
 /** First and (for bounded ranges) last occurrence, deleted ones included; null when there are none. */
-export function seriesBounds<X extends SeriesException>(series: RecurringSeries<X>): { first: Occurrence<X> | null; last: Occurrence<X> | null } {
+export function seriesBounds<X extends SeriesException>(
+  series: RecurringSeries<X>,
+): { first: Occurrence<X> | null; last: Occurrence<X> | null } {
   let first: Occurrence<X> | null = null;
   let last: Occurrence<X> | null = null;
   const bounded = series.recurrence.range.type !== 'NoEnd';

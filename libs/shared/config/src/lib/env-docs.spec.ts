@@ -31,7 +31,11 @@ function statedDefaults(text: string): { key: string; value: string; where: stri
 
 describe('configuration docs', () => {
   it('.env.example is what the schemas generate', () => {
-    expect({ file: '.env.example', text: read('.env.example'), fix: REGENERATE }).toEqual({ file: '.env.example', text: renderEnvExample(), fix: REGENERATE });
+    expect({ file: '.env.example', text: read('.env.example'), fix: REGENERATE }).toEqual({
+      file: '.env.example',
+      text: renderEnvExample(),
+      fix: REGENERATE,
+    });
   });
 
   it("README's configuration table is what the schemas generate", () => {
@@ -42,14 +46,13 @@ describe('configuration docs', () => {
   });
 
   it("README's table has a row for every variable, with the schema's default", () => {
-    const rows = new Map(
-      [...read('README.md').matchAll(/^\| `([A-Z0-9_]+)` \| ([^|]*) \|/gm)].map((m) => [m[1], m[2].trim()] as const),
-    );
+    const rows = new Map([...read('README.md').matchAll(/^\| `([A-Z0-9_]+)` \| ([^|]*) \|/gm)].map((m) => [m[1], m[2].trim()] as const));
     const defaults = literalDefaults();
     for (const use of envKeyUses()) {
       const cell = rows.get(use.key);
       expect({ key: use.key, inTable: cell !== undefined }).toEqual({ key: use.key, inTable: true });
-      for (const value of defaults.get(use.key) ?? []) expect({ key: use.key, cell }).toEqual({ key: use.key, cell: expect.stringContaining(`\`${value}\``) });
+      for (const value of defaults.get(use.key) ?? [])
+        expect({ key: use.key, cell }).toEqual({ key: use.key, cell: expect.stringContaining(`\`${value}\``) });
     }
     const known = new Set(envKeyUses().map((use) => use.key));
     expect([...rows.keys()].filter((key) => !known.has(key))).toEqual([]);
@@ -66,8 +69,12 @@ describe('configuration docs', () => {
   });
 
   it('reads stated defaults in the forms the docs use', () => {
-    expect(statedDefaults('(`PARLEY_HTTP_MAX_CONNECTIONS`, default 4096): a')).toEqual([expect.objectContaining({ key: 'PARLEY_HTTP_MAX_CONNECTIONS', value: '4096' })]);
-    expect(statedDefaults('`127.0.0.1:$PARLEY_EMBEDDED_PG_PORT` (default 15432) only')).toEqual([expect.objectContaining({ key: 'PARLEY_EMBEDDED_PG_PORT', value: '15432' })]);
+    expect(statedDefaults('(`PARLEY_HTTP_MAX_CONNECTIONS`, default 4096): a')).toEqual([
+      expect.objectContaining({ key: 'PARLEY_HTTP_MAX_CONNECTIONS', value: '4096' }),
+    ]);
+    expect(statedDefaults('`127.0.0.1:$PARLEY_EMBEDDED_PG_PORT` (default 15432) only')).toEqual([
+      expect.objectContaining({ key: 'PARLEY_EMBEDDED_PG_PORT', value: '15432' }),
+    ]);
     expect(statedDefaults('`PARLEY_EWS_FREE_BUSY_CACHE_MS` (default 60 s; 0 turns')).toEqual([expect.objectContaining({ value: '60000' })]);
     expect(statedDefaults('`PARLEY_OUTBOX_BATCH_SIZE` (1,000) per')).toEqual([expect.objectContaining({ value: '1000' })]);
     expect(statedDefaults('(`PARLEY_OUTBOX_POLL_MS`, 200 ms in the e2e)')).toEqual([]);

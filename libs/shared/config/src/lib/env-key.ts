@@ -35,9 +35,7 @@ export function retired(message: string) {
   return z.never({ error: message }).optional().register(envDocs, { description: message, retired: true });
 }
 
-export const boolText = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+export const boolText = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 export const portNumber = z.coerce.number().int().min(0).max(65535);
 

@@ -21,7 +21,11 @@ export function httpEnv(app: AppProfile) {
   return {
     PARLEY_HTTP_HOST: withDefault(z.string().min(1), '127.0.0.1', 'address HTTP listens on'),
     PARLEY_HTTP_PORT: withDefault(portNumber, String(app.httpPort), "HTTP port (health and the service's own endpoints)"),
-    PARLEY_HTTP_BODY_LIMIT_BYTES: withDefault(z.coerce.number().int().positive(), String(10 * 1024 * 1024), 'largest accepted HTTP request body'),
+    PARLEY_HTTP_BODY_LIMIT_BYTES: withDefault(
+      z.coerce.number().int().positive(),
+      String(10 * 1024 * 1024),
+      'largest accepted HTTP request body',
+    ),
     PARLEY_HTTP_BODY_TIMEOUT_MS: withDefault(
       intBetween(1000, 600_000),
       '30000',
@@ -37,13 +41,25 @@ export function httpEnv(app: AppProfile) {
 
 export function metricsEnv(app: AppProfile) {
   return {
-    PARLEY_METRICS_HOST: withDefault(z.string().min(1), app.metrics.host, 'address of the `/metrics` listener (a service in a pod: the pod address, which Prometheus scrapes)'),
-    PARLEY_METRICS_PORT: withDefault(portNumber, String(app.metrics.port), 'port of the `/metrics` listener, never the same as `PARLEY_HTTP_PORT`; `0`: no metrics listener'),
+    PARLEY_METRICS_HOST: withDefault(
+      z.string().min(1),
+      app.metrics.host,
+      'address of the `/metrics` listener (a service in a pod: the pod address, which Prometheus scrapes)',
+    ),
+    PARLEY_METRICS_PORT: withDefault(
+      portNumber,
+      String(app.metrics.port),
+      'port of the `/metrics` listener, never the same as `PARLEY_HTTP_PORT`; `0`: no metrics listener',
+    ),
   };
 }
 
 export const loggingEnv = {
-  PARLEY_LOG_LEVEL: withDefault(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info', '`fatal` … `trace`, `silent`'),
+  PARLEY_LOG_LEVEL: withDefault(
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    'info',
+    '`fatal` … `trace`, `silent`',
+  ),
   PARLEY_LOG_FORMAT: withDefault(
     z.enum(['auto', 'json', 'pretty']),
     'auto',
@@ -58,17 +74,32 @@ export function busEnv(app: AppProfile) {
       z
         .string()
         .optional()
-        .transform((v) => (v ? v.split(',').map((b) => b.trim()).filter(Boolean) : []))
+        .transform((v) =>
+          v
+            ? v
+                .split(',')
+                .map((b) => b.trim())
+                .filter(Boolean)
+            : [],
+        )
         .refine((list) => list.every((b) => /^[^\s:]+:\d+$/.test(b)), 'must be a comma-separated list of host:port'),
       '—',
       '`host:port,…`; required with `PARLEY_BUS=kafka`',
     ),
     KAFKA_CLIENT_ID: withoutDefault(z.string().min(1).optional(), '`parley-<service>`', 'Kafka client id prefix'),
-    KAFKA_GROUP_PREFIX: withDefault(instanceName, 'parley', 'consumer groups are `<prefix>.<service>`; give each deployment on a shared cluster its own'),
+    KAFKA_GROUP_PREFIX: withDefault(
+      instanceName,
+      'parley',
+      'consumer groups are `<prefix>.<service>`; give each deployment on a shared cluster its own',
+    ),
     KAFKA_PARTITIONS: withDefault(intBetween(1, 1000), '6', 'partitions of topics Parley creates'),
     KAFKA_REPLICATION_FACTOR: withDefault(intBetween(1, 7), '1', 'replication factor of topics Parley creates'),
     PARLEY_REQUEST_TIMEOUT_MS: withDefault(intBetween(100, 120_000), '5000', 'how long a command waits for its reply'),
-    PARLEY_INSTANCE_ID: withoutDefault(instanceName.prefault(() => `${hostname()}-${process.pid}`), '`<hostname>-<pid>`', 'names this replica (its reply consumer group)'),
+    PARLEY_INSTANCE_ID: withoutDefault(
+      instanceName.prefault(() => `${hostname()}-${process.pid}`),
+      '`<hostname>-<pid>`',
+      'names this replica (its reply consumer group)',
+    ),
   };
 }
 
@@ -106,24 +137,40 @@ export const deadLetterEnv = {
     '5',
     'deliveries of a consumed event whose handler fails transiently (the first included) before it is dead-lettered (`docs/architecture.md`, "Retries and dead letters")',
   ),
-  PARLEY_DLQ_BACKOFF_MS: withDefault(intBetween(1, 5_000), '100', 'wait before the first retry of a failed event; each further wait doubles'),
+  PARLEY_DLQ_BACKOFF_MS: withDefault(
+    intBetween(1, 5_000),
+    '100',
+    'wait before the first retry of a failed event; each further wait doubles',
+  ),
   PARLEY_DLQ_RETRY_BUDGET_MS: withDefault(
     intBetween(0, 8_000),
     '5000',
     "longest time one event spends in retries before it is dead-lettered (at most `8000`: a Kafka partition waits meanwhile, and its consumer's session times out at 10 s)",
   ),
-  PARLEY_DLQ_REPLAY_POLL_MS: withDefault(intBetween(100, 600_000), '2000', 'how often each consumer group looks for dead letters an operator asked to replay (`dlq replay`)'),
+  PARLEY_DLQ_REPLAY_POLL_MS: withDefault(
+    intBetween(100, 600_000),
+    '2000',
+    'how often each consumer group looks for dead letters an operator asked to replay (`dlq replay`)',
+  ),
 };
 
 /** Failed-sign-in throttling and client addresses: read by every service that takes a password. */
 export const signInEnv = {
-  PARLEY_SIGN_IN_FAILURE_WINDOW_MS: withDefault(intBetween(1000, 86_400_000), '300000', 'sliding window over which failed password sign-ins (EWS, Autodiscover) count'),
+  PARLEY_SIGN_IN_FAILURE_WINDOW_MS: withDefault(
+    intBetween(1000, 86_400_000),
+    '300000',
+    'sliding window over which failed password sign-ins (EWS, Autodiscover) count',
+  ),
   PARLEY_SIGN_IN_MAX_FAILURES_PER_ACCOUNT_ADDRESS: withDefault(
     intBetween(1, 100_000),
     '10',
     'failures of one account from one client address in the window before that pair is refused (EWS: `ErrorServerBusy`, HTTP 500, with `BackOffMilliseconds`); other addresses are not affected',
   ),
-  PARLEY_SIGN_IN_MAX_FAILURES_PER_ADDRESS: withDefault(intBetween(1, 100_000), '100', 'failures from one client address (any accounts) in the window before that address is refused, likewise'),
+  PARLEY_SIGN_IN_MAX_FAILURES_PER_ADDRESS: withDefault(
+    intBetween(1, 100_000),
+    '100',
+    'failures from one client address (any accounts) in the window before that address is refused, likewise',
+  ),
   PARLEY_SIGN_IN_ACCOUNT_DELAY_STEP_MS: withDefault(
     intBetween(0, 60_000),
     '250',
@@ -147,6 +194,8 @@ export const signInEnv = {
   ),
   // Replaced by the PARLEY_SIGN_IN_* keys (one throttling for every protocol); refused rather than silently ignored.
   PARLEY_EWS_AUTH_FAILURE_WINDOW_MS: retired('renamed to PARLEY_SIGN_IN_FAILURE_WINDOW_MS'),
-  PARLEY_EWS_AUTH_MAX_FAILURES_PER_ACCOUNT: retired('replaced by PARLEY_SIGN_IN_MAX_FAILURES_PER_ACCOUNT_ADDRESS (an account alone is never refused, see PARLEY_SIGN_IN_ACCOUNT_MAX_DELAY_MS)'),
+  PARLEY_EWS_AUTH_MAX_FAILURES_PER_ACCOUNT: retired(
+    'replaced by PARLEY_SIGN_IN_MAX_FAILURES_PER_ACCOUNT_ADDRESS (an account alone is never refused, see PARLEY_SIGN_IN_ACCOUNT_MAX_DELAY_MS)',
+  ),
   PARLEY_EWS_AUTH_MAX_FAILURES_PER_ADDRESS: retired('renamed to PARLEY_SIGN_IN_MAX_FAILURES_PER_ADDRESS'),
 };

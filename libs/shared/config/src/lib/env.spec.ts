@@ -35,14 +35,23 @@ describe('service environment', () => {
       expect.stringMatching(/^PARLEY_HTTP_BODY_TIMEOUT_MS/),
       expect.stringMatching(/^PARLEY_HTTP_MAX_CONNECTIONS/),
     ]);
-    const clash = parseEnv(schema, { KAFKA_BROKERS: 'k:9092', DATABASE_URL: 'postgres://x/y', PARLEY_HTTP_PORT: '9000', PARLEY_METRICS_PORT: '9000' });
-    expect(problemsOf(() => toRuntimeConfig('calendar-sync', '0.0.0', clash, calendarSync))).toEqual([expect.stringMatching(/^PARLEY_METRICS_PORT: must differ/)]);
+    const clash = parseEnv(schema, {
+      KAFKA_BROKERS: 'k:9092',
+      DATABASE_URL: 'postgres://x/y',
+      PARLEY_HTTP_PORT: '9000',
+      PARLEY_METRICS_PORT: '9000',
+    });
+    expect(problemsOf(() => toRuntimeConfig('calendar-sync', '0.0.0', clash, calendarSync))).toEqual([
+      expect.stringMatching(/^PARLEY_METRICS_PORT: must differ/),
+    ]);
     const off = parseEnv(schema, { KAFKA_BROKERS: 'k:9092', DATABASE_URL: 'postgres://x/y', PARLEY_METRICS_PORT: '0' });
     expect(toRuntimeConfig('calendar-sync', '0.0.0', off, calendarSync).metrics.port).toBe(0);
   });
 
   it('names each bad variable', () => {
-    const problems = problemsOf(() => parseEnv(schema, { PARLEY_HTTP_PORT: 'eighty', PARLEY_BUS: 'carrier-pigeon', DATABASE_URL: 'mysql://x' }));
+    const problems = problemsOf(() =>
+      parseEnv(schema, { PARLEY_HTTP_PORT: 'eighty', PARLEY_BUS: 'carrier-pigeon', DATABASE_URL: 'mysql://x' }),
+    );
     expect(problems.join('\n')).toMatch(/PARLEY_HTTP_PORT/);
     expect(problems.join('\n')).toMatch(/PARLEY_BUS/);
     expect(problems.join('\n')).toMatch(/DATABASE_URL.*<redacted>/);
@@ -53,13 +62,20 @@ describe('service environment', () => {
     expect(env.PARLEY_TRUSTED_PROXIES).toEqual(['10.0.0.0/8', '::1']);
     expect(env.PARLEY_SIGN_IN_ACCOUNT_MAX_DELAY_MS).toBe(500);
     expect(parseEnv(gatewaySchema, {}).PARLEY_TRUSTED_PROXIES).toEqual([]);
-    expect(problemsOf(() => parseEnv(gatewaySchema, { PARLEY_TRUSTED_PROXIES: '10.0.0.0/8,lb.internal' }))).toEqual([expect.stringMatching(/^PARLEY_TRUSTED_PROXIES: .*lb\.internal/)]);
+    expect(problemsOf(() => parseEnv(gatewaySchema, { PARLEY_TRUSTED_PROXIES: '10.0.0.0/8,lb.internal' }))).toEqual([
+      expect.stringMatching(/^PARLEY_TRUSTED_PROXIES: .*lb\.internal/),
+    ]);
   });
 
   it('refuses the replaced PARLEY_EWS_AUTH_* throttling keys, naming their successors', () => {
-    const problems = problemsOf(() => parseEnv(gatewaySchema, { PARLEY_EWS_AUTH_MAX_FAILURES_PER_ACCOUNT: '10', PARLEY_EWS_AUTH_FAILURE_WINDOW_MS: '1000' }));
+    const problems = problemsOf(() =>
+      parseEnv(gatewaySchema, { PARLEY_EWS_AUTH_MAX_FAILURES_PER_ACCOUNT: '10', PARLEY_EWS_AUTH_FAILURE_WINDOW_MS: '1000' }),
+    );
     expect(problems).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^PARLEY_EWS_AUTH_MAX_FAILURES_PER_ACCOUNT: replaced by PARLEY_SIGN_IN_MAX_FAILURES_PER_ACCOUNT_ADDRESS/), expect.stringMatching(/^PARLEY_EWS_AUTH_FAILURE_WINDOW_MS: renamed to PARLEY_SIGN_IN_FAILURE_WINDOW_MS/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/^PARLEY_EWS_AUTH_MAX_FAILURES_PER_ACCOUNT: replaced by PARLEY_SIGN_IN_MAX_FAILURES_PER_ACCOUNT_ADDRESS/),
+        expect.stringMatching(/^PARLEY_EWS_AUTH_FAILURE_WINDOW_MS: renamed to PARLEY_SIGN_IN_FAILURE_WINDOW_MS/),
+      ]),
     );
   });
 
@@ -71,35 +87,75 @@ describe('service environment', () => {
 
   it('requires a long enough id secret for ews-gateway, falling back to the one the embedded mode keeps', () => {
     const env = parseEnv(gatewaySchema, { KAFKA_BROKERS: 'k:9092', DATABASE_URL: 'postgres://x/y' });
-    expect(problemsOf(() => toRuntimeConfig('ews-gateway', '0.0.0', env, { services: ['ews-gateway'], requireDatabaseUrl: true }))).toEqual([expect.stringMatching(/^PARLEY_ID_SECRET: required/)]);
+    expect(problemsOf(() => toRuntimeConfig('ews-gateway', '0.0.0', env, { services: ['ews-gateway'], requireDatabaseUrl: true }))).toEqual(
+      [expect.stringMatching(/^PARLEY_ID_SECRET: required/)],
+    );
     const calendarEnv = parseEnv(schema, { KAFKA_BROKERS: 'k:9092', DATABASE_URL: 'postgres://x/y', PARLEY_ID_SECRET: 'short' });
     expect(toRuntimeConfig('calendar-sync', '0.0.0', calendarEnv, calendarSync).ews).toBeUndefined();
-    expect(toRuntimeConfig('ews-gateway', '0.0.0', env, { services: ['ews-gateway'], requireDatabaseUrl: true, idSecret: 'g'.repeat(43) }).ews?.idSecret).toBe('g'.repeat(43));
+    expect(
+      toRuntimeConfig('ews-gateway', '0.0.0', env, { services: ['ews-gateway'], requireDatabaseUrl: true, idSecret: 'g'.repeat(43) }).ews
+        ?.idSecret,
+    ).toBe('g'.repeat(43));
     const configured = parseEnv(gatewaySchema, { KAFKA_BROKERS: 'k:9092', PARLEY_ID_SECRET: 's'.repeat(32) });
     expect(toRuntimeConfig('ews-gateway', '0.0.0', configured, gateway).ews?.idSecret).toBe('s'.repeat(32));
-    expect(problemsOf(() => parseEnv(gatewaySchema, { PARLEY_ID_SECRET: 'short' }))[0]).toMatch(/^PARLEY_ID_SECRET: must be at least 32 characters \(got "<redacted>"\)/);
+    expect(problemsOf(() => parseEnv(gatewaySchema, { PARLEY_ID_SECRET: 'short' }))[0]).toMatch(
+      /^PARLEY_ID_SECRET: must be at least 32 characters \(got "<redacted>"\)/,
+    );
   });
 
   it('takes the default working hours zone as a Windows id or an IANA zone, UTC unless set', () => {
-    const zoneOf = (value?: string) => toRuntimeConfig('calendar-sync', '0.0.0', parseEnv(schema, { KAFKA_BROKERS: 'k:9092', PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE: value }), { ...calendarSync, requireDatabaseUrl: false }).calendar?.defaultWorkingHoursTimeZone;
+    const zoneOf = (value?: string) =>
+      toRuntimeConfig(
+        'calendar-sync',
+        '0.0.0',
+        parseEnv(schema, { KAFKA_BROKERS: 'k:9092', PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE: value }),
+        { ...calendarSync, requireDatabaseUrl: false },
+      ).calendar?.defaultWorkingHoursTimeZone;
     expect(zoneOf()).toBe('UTC');
     expect(zoneOf('')).toBe('UTC');
     expect(zoneOf('Europe/Berlin')).toBe('W. Europe Standard Time');
     expect(zoneOf('pacific standard time')).toBe('Pacific Standard Time');
-    expect(problemsOf(() => parseEnv(schema, { PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE: 'Mars/Olympus' }))[0]).toMatch(/^PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE: must be a Windows time zone id .*\(got "Mars\/Olympus"\)/);
+    expect(problemsOf(() => parseEnv(schema, { PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE: 'Mars/Olympus' }))[0]).toMatch(
+      /^PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE: must be a Windows time zone id .*\(got "Mars\/Olympus"\)/,
+    );
   });
 
   it('maps the EWS work limits, and refuses a zero or a fraction naming the variable', () => {
-    const ews = (env: NodeJS.ProcessEnv) => toRuntimeConfig('ews-gateway', '0.0.0', parseEnv(gatewaySchema, { KAFKA_BROKERS: 'k:9092', ...env }), gateway).ews;
+    const ews = (env: NodeJS.ProcessEnv) =>
+      toRuntimeConfig('ews-gateway', '0.0.0', parseEnv(gatewaySchema, { KAFKA_BROKERS: 'k:9092', ...env }), gateway).ews;
     expect(ews({})).toMatchObject({
-      xmlLimits: { maxDepth: 64, maxElements: 20_000, maxAttributesPerElement: 32, maxAttributes: 20_000, maxAttributeLength: 16_384, maxTextLength: 262_144, maxTotalTextLength: 1_048_576 },
+      xmlLimits: {
+        maxDepth: 64,
+        maxElements: 20_000,
+        maxAttributesPerElement: 32,
+        maxAttributes: 20_000,
+        maxAttributeLength: 16_384,
+        maxTextLength: 262_144,
+        maxTotalTextLength: 1_048_576,
+      },
       maxBatchItems: 1000,
       maxAvailabilityMailboxes: 100,
     });
-    const set = ews({ PARLEY_EWS_XML_MAX_ATTRIBUTES_PER_ELEMENT: '8', PARLEY_EWS_XML_MAX_TEXT_LENGTH: '4096', PARLEY_EWS_MAX_BATCH_ITEMS: '250', PARLEY_EWS_MAX_AVAILABILITY_MAILBOXES: '20' });
-    expect([set?.xmlLimits.maxAttributesPerElement, set?.xmlLimits.maxTextLength, set?.maxBatchItems, set?.maxAvailabilityMailboxes]).toEqual([8, 4096, 250, 20]);
-    const problems = problemsOf(() => parseEnv(gatewaySchema, { PARLEY_EWS_XML_MAX_ATTRIBUTES: '0', PARLEY_EWS_XML_MAX_DEPTH: '1001', PARLEY_EWS_MAX_BATCH_ITEMS: '1.5' }));
-    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['PARLEY_EWS_MAX_BATCH_ITEMS', 'PARLEY_EWS_XML_MAX_ATTRIBUTES', 'PARLEY_EWS_XML_MAX_DEPTH']);
+    const set = ews({
+      PARLEY_EWS_XML_MAX_ATTRIBUTES_PER_ELEMENT: '8',
+      PARLEY_EWS_XML_MAX_TEXT_LENGTH: '4096',
+      PARLEY_EWS_MAX_BATCH_ITEMS: '250',
+      PARLEY_EWS_MAX_AVAILABILITY_MAILBOXES: '20',
+    });
+    expect([
+      set?.xmlLimits.maxAttributesPerElement,
+      set?.xmlLimits.maxTextLength,
+      set?.maxBatchItems,
+      set?.maxAvailabilityMailboxes,
+    ]).toEqual([8, 4096, 250, 20]);
+    const problems = problemsOf(() =>
+      parseEnv(gatewaySchema, { PARLEY_EWS_XML_MAX_ATTRIBUTES: '0', PARLEY_EWS_XML_MAX_DEPTH: '1001', PARLEY_EWS_MAX_BATCH_ITEMS: '1.5' }),
+    );
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'PARLEY_EWS_MAX_BATCH_ITEMS',
+      'PARLEY_EWS_XML_MAX_ATTRIBUTES',
+      'PARLEY_EWS_XML_MAX_DEPTH',
+    ]);
   });
 
   it('rejects a malformed broker list', () => {

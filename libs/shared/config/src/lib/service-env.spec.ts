@@ -6,20 +6,58 @@ import { adminEnvSchema, appEnvSchemas, embeddedEnvSchema, serviceEnvSchema, ser
 const keysOf = (app: string) => Object.keys(appEnvSchemas().find((s) => s.app === app)?.schema.shape ?? {}).sort();
 
 const SHARED = [
-  'PARLEY_HTTP_HOST', 'PARLEY_HTTP_PORT', 'PARLEY_HTTP_BODY_LIMIT_BYTES', 'PARLEY_HTTP_BODY_TIMEOUT_MS', 'PARLEY_HTTP_MAX_CONNECTIONS',
-  'PARLEY_METRICS_HOST', 'PARLEY_METRICS_PORT', 'PARLEY_LOG_LEVEL', 'PARLEY_LOG_FORMAT',
-  'PARLEY_BUS', 'KAFKA_BROKERS', 'KAFKA_CLIENT_ID', 'KAFKA_GROUP_PREFIX', 'KAFKA_PARTITIONS', 'KAFKA_REPLICATION_FACTOR', 'PARLEY_REQUEST_TIMEOUT_MS', 'PARLEY_INSTANCE_ID',
-  'DATABASE_URL', 'PARLEY_DB_POOL_SIZE', 'PARLEY_DB_MIGRATE', 'PARLEY_OUTBOX_POLL_MS', 'PARLEY_OUTBOX_BATCH_SIZE',
-  'PARLEY_DLQ_MAX_ATTEMPTS', 'PARLEY_DLQ_BACKOFF_MS', 'PARLEY_DLQ_RETRY_BUDGET_MS', 'PARLEY_DLQ_REPLAY_POLL_MS',
+  'PARLEY_HTTP_HOST',
+  'PARLEY_HTTP_PORT',
+  'PARLEY_HTTP_BODY_LIMIT_BYTES',
+  'PARLEY_HTTP_BODY_TIMEOUT_MS',
+  'PARLEY_HTTP_MAX_CONNECTIONS',
+  'PARLEY_METRICS_HOST',
+  'PARLEY_METRICS_PORT',
+  'PARLEY_LOG_LEVEL',
+  'PARLEY_LOG_FORMAT',
+  'PARLEY_BUS',
+  'KAFKA_BROKERS',
+  'KAFKA_CLIENT_ID',
+  'KAFKA_GROUP_PREFIX',
+  'KAFKA_PARTITIONS',
+  'KAFKA_REPLICATION_FACTOR',
+  'PARLEY_REQUEST_TIMEOUT_MS',
+  'PARLEY_INSTANCE_ID',
+  'DATABASE_URL',
+  'PARLEY_DB_POOL_SIZE',
+  'PARLEY_DB_MIGRATE',
+  'PARLEY_OUTBOX_POLL_MS',
+  'PARLEY_OUTBOX_BATCH_SIZE',
+  'PARLEY_DLQ_MAX_ATTEMPTS',
+  'PARLEY_DLQ_BACKOFF_MS',
+  'PARLEY_DLQ_RETRY_BUDGET_MS',
+  'PARLEY_DLQ_REPLAY_POLL_MS',
 ];
 const EWS_GATEWAY = [
-  'PARLEY_PUBLIC_URL', 'PARLEY_ID_SECRET', 'PARLEY_EWS_TOKEN_KEY', 'PARLEY_EWS_AUTH_CACHE_TTL_MS', 'PARLEY_EWS_FREE_BUSY_CACHE_MS',
-  'PARLEY_EWS_XML_MAX_DEPTH', 'PARLEY_EWS_XML_MAX_ELEMENTS', 'PARLEY_EWS_XML_MAX_ATTRIBUTES_PER_ELEMENT', 'PARLEY_EWS_XML_MAX_ATTRIBUTES',
-  'PARLEY_EWS_XML_MAX_ATTRIBUTE_LENGTH', 'PARLEY_EWS_XML_MAX_TEXT_LENGTH', 'PARLEY_EWS_XML_MAX_TOTAL_TEXT_LENGTH', 'PARLEY_EWS_MAX_BATCH_ITEMS', 'PARLEY_EWS_MAX_AVAILABILITY_MAILBOXES',
-  'PARLEY_SIGN_IN_FAILURE_WINDOW_MS', 'PARLEY_SIGN_IN_MAX_FAILURES_PER_ACCOUNT_ADDRESS', 'PARLEY_SIGN_IN_MAX_FAILURES_PER_ADDRESS', 'PARLEY_SIGN_IN_ACCOUNT_DELAY_STEP_MS',
-  'PARLEY_SIGN_IN_ACCOUNT_MAX_DELAY_MS', 'PARLEY_TRUSTED_PROXIES',
+  'PARLEY_PUBLIC_URL',
+  'PARLEY_ID_SECRET',
+  'PARLEY_EWS_TOKEN_KEY',
+  'PARLEY_EWS_AUTH_CACHE_TTL_MS',
+  'PARLEY_EWS_FREE_BUSY_CACHE_MS',
+  'PARLEY_EWS_XML_MAX_DEPTH',
+  'PARLEY_EWS_XML_MAX_ELEMENTS',
+  'PARLEY_EWS_XML_MAX_ATTRIBUTES_PER_ELEMENT',
+  'PARLEY_EWS_XML_MAX_ATTRIBUTES',
+  'PARLEY_EWS_XML_MAX_ATTRIBUTE_LENGTH',
+  'PARLEY_EWS_XML_MAX_TEXT_LENGTH',
+  'PARLEY_EWS_XML_MAX_TOTAL_TEXT_LENGTH',
+  'PARLEY_EWS_MAX_BATCH_ITEMS',
+  'PARLEY_EWS_MAX_AVAILABILITY_MAILBOXES',
+  'PARLEY_SIGN_IN_FAILURE_WINDOW_MS',
+  'PARLEY_SIGN_IN_MAX_FAILURES_PER_ACCOUNT_ADDRESS',
+  'PARLEY_SIGN_IN_MAX_FAILURES_PER_ADDRESS',
+  'PARLEY_SIGN_IN_ACCOUNT_DELAY_STEP_MS',
+  'PARLEY_SIGN_IN_ACCOUNT_MAX_DELAY_MS',
+  'PARLEY_TRUSTED_PROXIES',
   // Retired: refused with the name of their successor.
-  'PARLEY_EWS_AUTH_FAILURE_WINDOW_MS', 'PARLEY_EWS_AUTH_MAX_FAILURES_PER_ACCOUNT', 'PARLEY_EWS_AUTH_MAX_FAILURES_PER_ADDRESS',
+  'PARLEY_EWS_AUTH_FAILURE_WINDOW_MS',
+  'PARLEY_EWS_AUTH_MAX_FAILURES_PER_ACCOUNT',
+  'PARLEY_EWS_AUTH_MAX_FAILURES_PER_ADDRESS',
 ];
 const CALENDAR_SYNC = ['PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE'];
 const EMBEDDED_ONLY = ['PARLEY_DATA_DIR', 'PARLEY_EMBEDDED_PG_PORT', 'PARLEY_DEMO_USERS'];
@@ -49,7 +87,12 @@ describe('environment schema composition', () => {
   });
 
   it('validates the keys a service reads and ignores the others', () => {
-    const gatewayOnly = { KAFKA_BROKERS: 'k:9092', PARLEY_EWS_XML_MAX_DEPTH: 'deep', PARLEY_TRUSTED_PROXIES: 'lb.internal', PARLEY_EWS_AUTH_FAILURE_WINDOW_MS: '1000' };
+    const gatewayOnly = {
+      KAFKA_BROKERS: 'k:9092',
+      PARLEY_EWS_XML_MAX_DEPTH: 'deep',
+      PARLEY_TRUSTED_PROXIES: 'lb.internal',
+      PARLEY_EWS_AUTH_FAILURE_WINDOW_MS: '1000',
+    };
     const calendarOnly = { KAFKA_BROKERS: 'k:9092', PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE: 'Mars/Olympus' };
     for (const service of ['calendar-sync', 'presence-bridge', 'voicemail-ingest'] as const) {
       expect(parseEnv(serviceEnvSchema(service), gatewayOnly)).not.toHaveProperty('PARLEY_EWS_XML_MAX_DEPTH');
@@ -57,13 +100,19 @@ describe('environment schema composition', () => {
     for (const service of ['ews-gateway', 'presence-bridge', 'voicemail-ingest'] as const) {
       expect(parseEnv(serviceEnvSchema(service), calendarOnly)).not.toHaveProperty('PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE');
     }
-    expect(problemsOf(() => parseEnv(serviceEnvSchema('ews-gateway'), gatewayOnly)).map((p) => p.split(':')[0]).sort()).toEqual([
-      'PARLEY_EWS_AUTH_FAILURE_WINDOW_MS',
-      'PARLEY_EWS_XML_MAX_DEPTH',
-      'PARLEY_TRUSTED_PROXIES',
+    expect(
+      problemsOf(() => parseEnv(serviceEnvSchema('ews-gateway'), gatewayOnly))
+        .map((p) => p.split(':')[0])
+        .sort(),
+    ).toEqual(['PARLEY_EWS_AUTH_FAILURE_WINDOW_MS', 'PARLEY_EWS_XML_MAX_DEPTH', 'PARLEY_TRUSTED_PROXIES']);
+    expect(problemsOf(() => parseEnv(serviceEnvSchema('calendar-sync'), calendarOnly))).toEqual([
+      expect.stringMatching(/^PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE: /),
     ]);
-    expect(problemsOf(() => parseEnv(serviceEnvSchema('calendar-sync'), calendarOnly))).toEqual([expect.stringMatching(/^PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE: /)]);
-    expect(problemsOf(() => parseEnv(embeddedEnvSchema(), { ...gatewayOnly, ...calendarOnly })).map((p) => p.split(':')[0]).sort()).toEqual([
+    expect(
+      problemsOf(() => parseEnv(embeddedEnvSchema(), { ...gatewayOnly, ...calendarOnly }))
+        .map((p) => p.split(':')[0])
+        .sort(),
+    ).toEqual([
       'PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE',
       'PARLEY_EWS_AUTH_FAILURE_WINDOW_MS',
       'PARLEY_EWS_XML_MAX_DEPTH',
@@ -73,18 +122,32 @@ describe('environment schema composition', () => {
 
   it('asks for the id secret wherever ews-gateway runs, and only there', () => {
     const env = { KAFKA_BROKERS: 'k:9092', DATABASE_URL: 'postgres://x/y' };
-    expect(problemsOf(() => toRuntimeConfig('ews-gateway', '0', parseEnv(serviceEnvSchema('ews-gateway'), env), { services: ['ews-gateway'], requireDatabaseUrl: true }))).toEqual([
-      expect.stringMatching(/^PARLEY_ID_SECRET: required for ews-gateway/),
-    ]);
+    expect(
+      problemsOf(() =>
+        toRuntimeConfig('ews-gateway', '0', parseEnv(serviceEnvSchema('ews-gateway'), env), {
+          services: ['ews-gateway'],
+          requireDatabaseUrl: true,
+        }),
+      ),
+    ).toEqual([expect.stringMatching(/^PARLEY_ID_SECRET: required for ews-gateway/)]);
     for (const service of ['calendar-sync', 'presence-bridge', 'voicemail-ingest'] as const) {
-      const config = toRuntimeConfig(service, '0', parseEnv(serviceEnvSchema(service), env), { services: [service], requireDatabaseUrl: true });
+      const config = toRuntimeConfig(service, '0', parseEnv(serviceEnvSchema(service), env), {
+        services: [service],
+        requireDatabaseUrl: true,
+      });
       expect(config.ews).toBeUndefined();
       expect(config.signIn).toBeUndefined();
       expect(config.calendar === undefined).toBe(service !== 'calendar-sync');
     }
     const embedded = parseEnv(embeddedEnvSchema(), {});
-    expect(problemsOf(() => toRuntimeConfig('parley', '0', embedded, { services: serviceNames, requireDatabaseUrl: false }))).toEqual([expect.stringMatching(/^PARLEY_ID_SECRET: required/)]);
-    const config = toRuntimeConfig('parley', '0', embedded, { services: serviceNames, requireDatabaseUrl: false, idSecret: 'g'.repeat(43) });
+    expect(problemsOf(() => toRuntimeConfig('parley', '0', embedded, { services: serviceNames, requireDatabaseUrl: false }))).toEqual([
+      expect.stringMatching(/^PARLEY_ID_SECRET: required/),
+    ]);
+    const config = toRuntimeConfig('parley', '0', embedded, {
+      services: serviceNames,
+      requireDatabaseUrl: false,
+      idSecret: 'g'.repeat(43),
+    });
     expect(config.ews?.idSecret).toBe('g'.repeat(43));
     expect(config.signIn?.trustedProxies).toEqual([]);
     expect(config.calendar?.defaultWorkingHoursTimeZone).toBe('UTC');
@@ -131,11 +194,21 @@ describe('environment schema composition', () => {
       PARLEY_SIGN_IN_ACCOUNT_MAX_DELAY_MS: 2000,
       PARLEY_TRUSTED_PROXIES: [],
     };
-    const asService = (port: number) => ({ PARLEY_HTTP_PORT: port, PARLEY_METRICS_HOST: '0.0.0.0', PARLEY_METRICS_PORT: port + 1000, PARLEY_BUS: 'kafka', PARLEY_DB_MIGRATE: false });
+    const asService = (port: number) => ({
+      PARLEY_HTTP_PORT: port,
+      PARLEY_METRICS_HOST: '0.0.0.0',
+      PARLEY_METRICS_PORT: port + 1000,
+      PARLEY_BUS: 'kafka',
+      PARLEY_DB_MIGRATE: false,
+    });
     expect(parseEnv(serviceEnvSchema('ews-gateway'), {})).toEqual({ ...shared, ...asService(8081), ...gateway });
     expect(parseEnv(serviceEnvSchema('presence-bridge'), {})).toEqual({ ...shared, ...asService(8082) });
     expect(parseEnv(serviceEnvSchema('voicemail-ingest'), {})).toEqual({ ...shared, ...asService(8083) });
-    expect(parseEnv(serviceEnvSchema('calendar-sync'), {})).toEqual({ ...shared, ...asService(8084), PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE: 'UTC' });
+    expect(parseEnv(serviceEnvSchema('calendar-sync'), {})).toEqual({
+      ...shared,
+      ...asService(8084),
+      PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE: 'UTC',
+    });
     expect(parseEnv(embeddedEnvSchema(), {})).toEqual({
       ...shared,
       ...gateway,

@@ -9,9 +9,20 @@ export const serviceNames: readonly ServiceName[] = ['ews-gateway', 'presence-br
 export type { ServiceName };
 
 /** HTTP port of each service running as its own process; its metrics listener is 1000 above. */
-const serviceHttpPorts: Record<ServiceName, number> = { 'ews-gateway': 8081, 'presence-bridge': 8082, 'voicemail-ingest': 8083, 'calendar-sync': 8084 };
+const serviceHttpPorts: Record<ServiceName, number> = {
+  'ews-gateway': 8081,
+  'presence-bridge': 8082,
+  'voicemail-ingest': 8083,
+  'calendar-sync': 8084,
+};
 
-export const embeddedProfile: AppProfile = { httpPort: 8080, metrics: { host: '127.0.0.1', port: 9080 }, bus: 'inprocess', migrate: true, embedded: true };
+export const embeddedProfile: AppProfile = {
+  httpPort: 8080,
+  metrics: { host: '127.0.0.1', port: 9080 },
+  bus: 'inprocess',
+  migrate: true,
+  embedded: true,
+};
 
 export function serviceProfile(service: ServiceName): AppProfile {
   const httpPort = serviceHttpPorts[service];
@@ -38,7 +49,11 @@ function ewsGatewayEnv(app: AppProfile) {
       app.embedded ? 'generated into `<PARLEY_DATA_DIR>/id-secret`' : 'required',
       'key (≥ 32 characters) that makes EWS folder ids and change keys unguessable and bound to their mailbox; the same on every replica and never changed, or ids clients stored stop resolving',
     ),
-    PARLEY_EWS_TOKEN_KEY: withoutDefault(atLeast32(), '—', 'key (≥ 32 characters) of the HMAC-SHA256 bearer tokens the gateway verifies and `parley-admin token issue` signs; without it the gateway accepts only Basic'),
+    PARLEY_EWS_TOKEN_KEY: withoutDefault(
+      atLeast32(),
+      '—',
+      'key (≥ 32 characters) of the HMAC-SHA256 bearer tokens the gateway verifies and `parley-admin token issue` signs; without it the gateway accepts only Basic',
+    ),
     PARLEY_EWS_AUTH_CACHE_TTL_MS: withDefault(
       intBetween(0, 3_600_000),
       '60000',
@@ -56,15 +71,27 @@ function ewsGatewayEnv(app: AppProfile) {
       'deepest element nesting in a request body (1–1000); more is refused with `ErrorSchemaValidation` (EWS and Autodiscover alike, as every `PARLEY_EWS_XML_*` limit)',
     ),
     PARLEY_EWS_XML_MAX_ELEMENTS: withDefault(intBetween(1, 10_000_000), '20000', 'most elements in a request body'),
-    PARLEY_EWS_XML_MAX_ATTRIBUTES_PER_ELEMENT: withDefault(intBetween(1, 100_000), '32', 'most attributes on one element, `xmlns` declarations included'),
+    PARLEY_EWS_XML_MAX_ATTRIBUTES_PER_ELEMENT: withDefault(
+      intBetween(1, 100_000),
+      '32',
+      'most attributes on one element, `xmlns` declarations included',
+    ),
     PARLEY_EWS_XML_MAX_ATTRIBUTES: withDefault(intBetween(1, 10_000_000), '20000', 'most attributes in a request body'),
-    PARLEY_EWS_XML_MAX_ATTRIBUTE_LENGTH: withDefault(intBetween(1, 1024 * 1024 * 1024), String(16 * 1024), 'longest attribute value, in characters as written'),
+    PARLEY_EWS_XML_MAX_ATTRIBUTE_LENGTH: withDefault(
+      intBetween(1, 1024 * 1024 * 1024),
+      String(16 * 1024),
+      'longest attribute value, in characters as written',
+    ),
     PARLEY_EWS_XML_MAX_TEXT_LENGTH: withDefault(
       intBetween(1, 1024 * 1024 * 1024),
       String(256 * 1024),
-      'most characters of text directly in one element (its text and CDATA together, as written), e.g. an item\'s body',
+      "most characters of text directly in one element (its text and CDATA together, as written), e.g. an item's body",
     ),
-    PARLEY_EWS_XML_MAX_TOTAL_TEXT_LENGTH: withDefault(intBetween(1, 1024 * 1024 * 1024), String(1024 * 1024), 'most characters of text in a request body'),
+    PARLEY_EWS_XML_MAX_TOTAL_TEXT_LENGTH: withDefault(
+      intBetween(1, 1024 * 1024 * 1024),
+      String(1024 * 1024),
+      'most characters of text in a request body',
+    ),
     PARLEY_EWS_MAX_BATCH_ITEMS: withDefault(
       intBetween(1, 100_000),
       '1000',
@@ -83,7 +110,10 @@ const calendarSyncEnv = {
     z.string().transform((zone, ctx) => {
       const id = windowsZoneIdOf(zone);
       if (id === null) {
-        ctx.addIssue({ code: 'custom', message: 'must be a Windows time zone id (W. Europe Standard Time) or an IANA zone (Europe/Berlin) Parley knows' });
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be a Windows time zone id (W. Europe Standard Time) or an IANA zone (Europe/Berlin) Parley knows',
+        });
         return z.NEVER;
       }
       return id;

@@ -15,32 +15,72 @@ describe('calendar contracts', () => {
   const item = { start: '2026-03-16T08:00:00Z', end: '2026-03-16T09:00:00Z' };
 
   it('fills EWS defaults on create and lower-cases addresses', () => {
-    const parsed = createCalendarItemRequestSchema.parse({ mailbox: 'Alice@Example.com', item: { ...item, requiredAttendees: [{ address: 'Bob@Example.com' }] } });
+    const parsed = createCalendarItemRequestSchema.parse({
+      mailbox: 'Alice@Example.com',
+      item: { ...item, requiredAttendees: [{ address: 'Bob@Example.com' }] },
+    });
     expect(parsed.mailbox).toBe('alice@example.com');
-    expect(parsed.item).toMatchObject({ subject: '', isAllDay: false, legacyFreeBusyStatus: 'Busy', sensitivity: 'Normal', startTimeZone: 'UTC', recurrence: null });
+    expect(parsed.item).toMatchObject({
+      subject: '',
+      isAllDay: false,
+      legacyFreeBusyStatus: 'Busy',
+      sensitivity: 'Normal',
+      startTimeZone: 'UTC',
+      recurrence: null,
+    });
     expect(parsed.item.requiredAttendees).toEqual([{ address: 'bob@example.com', responseType: 'Unknown' }]);
   });
 
   it.each([
     ['an end before the start', { ...item, end: '2026-03-16T07:00:00Z' }],
-    ['a weekly rule without days', { ...item, recurrence: { pattern: { type: 'Weekly', interval: 1, daysOfWeek: [] }, range: { type: 'NoEnd', startDate: '2026-03-16' } } }],
-    ['a range that ends before it starts', { ...item, recurrence: { pattern: { type: 'Daily', interval: 1 }, range: { type: 'EndDate', startDate: '2026-03-16', endDate: '2026-03-01' } } }],
+    [
+      'a weekly rule without days',
+      {
+        ...item,
+        recurrence: { pattern: { type: 'Weekly', interval: 1, daysOfWeek: [] }, range: { type: 'NoEnd', startDate: '2026-03-16' } },
+      },
+    ],
+    [
+      'a range that ends before it starts',
+      {
+        ...item,
+        recurrence: { pattern: { type: 'Daily', interval: 1 }, range: { type: 'EndDate', startDate: '2026-03-16', endDate: '2026-03-01' } },
+      },
+    ],
     ['a time without a zone', { ...item, start: '2026-03-16T08:00:00' }],
   ])('refuses %s', (_label, bad) => {
     expect(createCalendarItemRequestSchema.safeParse({ mailbox: 'a@example.com', item: bad }).success).toBe(false);
   });
 
   it('defaults updates to AutoResolve and free/busy to 30-minute DetailedMerged', () => {
-    expect(updateCalendarItemRequestSchema.parse({ mailbox: 'a@example.com', itemId: 'x' })).toMatchObject({ conflictResolution: 'AutoResolve', set: {}, delete: [] });
-    expect(freeBusyRequestSchema.parse({ mailboxes: ['a@example.com'], start: item.start, end: item.end })).toMatchObject({ mergedIntervalMinutes: 30, requestedView: 'DetailedMerged' });
+    expect(updateCalendarItemRequestSchema.parse({ mailbox: 'a@example.com', itemId: 'x' })).toMatchObject({
+      conflictResolution: 'AutoResolve',
+      set: {},
+      delete: [],
+    });
+    expect(freeBusyRequestSchema.parse({ mailboxes: ['a@example.com'], start: item.start, end: item.end })).toMatchObject({
+      mergedIntervalMinutes: 30,
+      requestedView: 'DetailedMerged',
+    });
   });
 
   it('reads a command without a meeting send mode as SendToNone (what senders from before meant), and refuses an unknown one', () => {
     expect(createCalendarItemRequestSchema.parse({ mailbox: 'a@example.com', item }).sendMeetingInvitations).toBe('SendToNone');
-    expect(updateCalendarItemRequestSchema.parse({ mailbox: 'a@example.com', itemId: 'x' }).sendMeetingInvitationsOrCancellations).toBe('SendToNone');
+    expect(updateCalendarItemRequestSchema.parse({ mailbox: 'a@example.com', itemId: 'x' }).sendMeetingInvitationsOrCancellations).toBe(
+      'SendToNone',
+    );
     expect(deleteCalendarItemRequestSchema.parse({ mailbox: 'a@example.com', itemId: 'x' }).sendMeetingCancellations).toBe('SendToNone');
-    expect(updateCalendarItemRequestSchema.parse({ mailbox: 'a@example.com', itemId: 'x', sendMeetingInvitationsOrCancellations: 'SendOnlyToChanged' }).sendMeetingInvitationsOrCancellations).toBe('SendOnlyToChanged');
-    expect(deleteCalendarItemRequestSchema.safeParse({ mailbox: 'a@example.com', itemId: 'x', sendMeetingCancellations: 'SendOnlyToChanged' }).success).toBe(false);
+    expect(
+      updateCalendarItemRequestSchema.parse({
+        mailbox: 'a@example.com',
+        itemId: 'x',
+        sendMeetingInvitationsOrCancellations: 'SendOnlyToChanged',
+      }).sendMeetingInvitationsOrCancellations,
+    ).toBe('SendOnlyToChanged');
+    expect(
+      deleteCalendarItemRequestSchema.safeParse({ mailbox: 'a@example.com', itemId: 'x', sendMeetingCancellations: 'SendOnlyToChanged' })
+        .success,
+    ).toBe(false);
   });
 
   it('names its topics by the rules, with reply topics', () => {
@@ -49,7 +89,12 @@ describe('calendar contracts', () => {
   });
 
   describe('working hours', () => {
-    const nineToFive = { timeZone: 'W. Europe Standard Time', days: ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'], startMinutes: 540, endMinutes: 1020 };
+    const nineToFive = {
+      timeZone: 'W. Europe Standard Time',
+      days: ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'],
+      startMinutes: 540,
+      endMinutes: 1020,
+    };
 
     it('accepts a span on some weekdays, up to midnight', () => {
       expect(workingHoursSchema.parse(nineToFive)).toEqual(nineToFive);
@@ -106,18 +151,35 @@ describe('calendar contracts', () => {
       createdAt: '2026-03-01T00:00:00.000Z',
       lastModifiedAt: '2026-03-01T00:00:00.000Z',
     };
-    const info = (day: number) => ({ id: `occurrence-${day}`, start: `2026-03-${day}T09:00:00.000Z`, end: `2026-03-${day}T09:15:00.000Z`, originalStart: `2026-03-${day}T08:00:00.000Z` });
+    const info = (day: number) => ({
+      id: `occurrence-${day}`,
+      start: `2026-03-${day}T09:00:00.000Z`,
+      end: `2026-03-${day}T09:15:00.000Z`,
+      originalStart: `2026-03-${day}T08:00:00.000Z`,
+    });
 
     it('carries first, last and modified occurrences with their own ids, and a null last for a series without end', () => {
       const occurrences = { first: info(16), last: info(20), modified: [info(18)] };
       expect(calendarItemViewSchema.parse({ ...master, occurrences }).occurrences).toEqual(occurrences);
-      expect(calendarItemViewSchema.parse({ ...master, occurrences: { first: info(16), last: null, modified: [] } }).occurrences?.last).toBeNull();
+      expect(
+        calendarItemViewSchema.parse({ ...master, occurrences: { first: info(16), last: null, modified: [] } }).occurrences?.last,
+      ).toBeNull();
       expect(calendarItemViewSchema.parse({ ...master, occurrences: null }).occurrences).toBeNull();
     });
 
     it('is optional, so views published before it existed still validate', () => {
       expect(calendarItemViewSchema.parse(master).occurrences).toBeUndefined();
-      expect(calendarItemChangedSchema.safeParse({ mailbox: 'alice@example.com', change: 'created', itemId: 'series-id', originalStart: null, changeKey: 'ck', revision: 1, item: master }).success).toBe(true);
+      expect(
+        calendarItemChangedSchema.safeParse({
+          mailbox: 'alice@example.com',
+          change: 'created',
+          itemId: 'series-id',
+          originalStart: null,
+          changeKey: 'ck',
+          revision: 1,
+          item: master,
+        }).success,
+      ).toBe(true);
     });
 
     it.each([

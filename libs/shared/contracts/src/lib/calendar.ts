@@ -25,7 +25,20 @@ export const relativeDays = [...weekDays, 'Day', 'Weekday', 'WeekendDay'] as con
 export type RelativeDay = (typeof relativeDays)[number];
 export const dayOfWeekIndexes = ['First', 'Second', 'Third', 'Fourth', 'Last'] as const;
 export type DayOfWeekIndex = (typeof dayOfWeekIndexes)[number];
-export const months = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'] as const;
+export const months = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+] as const;
 export type Month = (typeof months)[number];
 
 const instant = z.iso.datetime({ offset: true });
@@ -46,7 +59,12 @@ export const recurrencePatternSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('AbsoluteMonthly'), interval, dayOfMonth }),
   z.object({ type: z.literal('RelativeMonthly'), interval, daysOfWeek: z.enum(relativeDays), dayOfWeekIndex: z.enum(dayOfWeekIndexes) }),
   z.object({ type: z.literal('AbsoluteYearly'), month: z.enum(months), dayOfMonth }),
-  z.object({ type: z.literal('RelativeYearly'), month: z.enum(months), daysOfWeek: z.enum(relativeDays), dayOfWeekIndex: z.enum(dayOfWeekIndexes) }),
+  z.object({
+    type: z.literal('RelativeYearly'),
+    month: z.enum(months),
+    daysOfWeek: z.enum(relativeDays),
+    dayOfWeekIndex: z.enum(dayOfWeekIndexes),
+  }),
 ]);
 export type RecurrencePattern = z.infer<typeof recurrencePatternSchema>;
 
@@ -60,7 +78,10 @@ export type RecurrenceRange = z.infer<typeof recurrenceRangeSchema>;
 
 export const recurrenceSchema = z
   .object({ pattern: recurrencePatternSchema, range: recurrenceRangeSchema })
-  .refine((r) => r.range.type !== 'EndDate' || r.range.startDate <= r.range.endDate, { message: 'endDate is before startDate', path: ['range', 'endDate'] });
+  .refine((r) => r.range.type !== 'EndDate' || r.range.startDate <= r.range.endDate, {
+    message: 'endDate is before startDate',
+    path: ['range', 'endDate'],
+  });
 export type Recurrence = z.infer<typeof recurrenceSchema>;
 
 export const attendeeSchema = z.object({
@@ -113,10 +134,27 @@ export const updatableFields = [
 ] as const;
 export type UpdatableField = (typeof updatableFields)[number];
 /** Fields that may also be set on a single occurrence of a series (making it an exception). */
-export const occurrenceFields = ['subject', 'body', 'location', 'start', 'end', 'isAllDay', 'legacyFreeBusyStatus', 'sensitivity'] as const satisfies readonly UpdatableField[];
+export const occurrenceFields = [
+  'subject',
+  'body',
+  'location',
+  'start',
+  'end',
+  'isAllDay',
+  'legacyFreeBusyStatus',
+  'sensitivity',
+] as const satisfies readonly UpdatableField[];
 export type OccurrenceField = (typeof occurrenceFields)[number];
 /** Fields whose deletion is allowed (the others are required). */
-export const deletableFields = ['body', 'location', 'organizer', 'requiredAttendees', 'optionalAttendees', 'endTimeZone', 'recurrence'] as const satisfies readonly UpdatableField[];
+export const deletableFields = [
+  'body',
+  'location',
+  'organizer',
+  'requiredAttendees',
+  'optionalAttendees',
+  'endTimeZone',
+  'recurrence',
+] as const satisfies readonly UpdatableField[];
 
 export const calendarItemPatchSchema = z
   .object({
@@ -144,7 +182,14 @@ export const modifiedOccurrenceSchema = z.object({
   originalStart: instant,
   start: instant,
   end: instant,
-  overrides: calendarItemPatchSchema.pick({ subject: true, body: true, location: true, isAllDay: true, legacyFreeBusyStatus: true, sensitivity: true }),
+  overrides: calendarItemPatchSchema.pick({
+    subject: true,
+    body: true,
+    location: true,
+    isAllDay: true,
+    legacyFreeBusyStatus: true,
+    sensitivity: true,
+  }),
 });
 export type ModifiedOccurrence = z.infer<typeof modifiedOccurrenceSchema>;
 
@@ -255,7 +300,13 @@ export const conflictResolutions = ['NeverOverwrite', 'AutoResolve', 'AlwaysOver
 export const meetingSendModes = ['SendToNone', 'SendOnlyToAll', 'SendToAllAndSaveCopy'] as const;
 export type MeetingSendMode = (typeof meetingSendModes)[number];
 /** EWS `SendMeetingInvitationsOrCancellations` (UpdateItem); the "changed" modes reach every attendee copy too. */
-export const meetingUpdateSendModes = ['SendToNone', 'SendOnlyToAll', 'SendOnlyToChanged', 'SendToAllAndSaveCopy', 'SendToChangedAndSaveCopy'] as const;
+export const meetingUpdateSendModes = [
+  'SendToNone',
+  'SendOnlyToAll',
+  'SendOnlyToChanged',
+  'SendToAllAndSaveCopy',
+  'SendToChangedAndSaveCopy',
+] as const;
 export type MeetingUpdateSendMode = (typeof meetingUpdateSendModes)[number];
 
 // ---- commands -------------------------------------------------------------------------------
@@ -297,7 +348,11 @@ export const deleteCalendarItemRequestSchema = z.object({
   sendMeetingCancellations: z.enum(meetingSendModes).default('SendToNone'),
 });
 export type DeleteCalendarItemRequest = z.infer<typeof deleteCalendarItemRequestSchema>;
-export const deleteCalendarItemReplySchema = z.object({ deleted: z.enum(['item', 'occurrence']), id: z.string(), changeKey: z.string().nullable() });
+export const deleteCalendarItemReplySchema = z.object({
+  deleted: z.enum(['item', 'occurrence']),
+  id: z.string(),
+  changeKey: z.string().nullable(),
+});
 export type DeleteCalendarItemReply = z.infer<typeof deleteCalendarItemReplySchema>;
 
 /** An attendee's answer to a meeting (EWS `AcceptItem`, `TentativelyAcceptItem`, `DeclineItem`). */
@@ -407,7 +462,11 @@ export type WorkingHours = z.infer<typeof workingHoursSchema>;
  * Published (through the outbox, keyed by the mailbox) on every change: the stored hours, `null`
  * once reset (the default applies, which only calendar-sync resolves: its free/busy answers carry it), with the revision.
  */
-export const workingHoursChangedSchema = z.object({ mailbox: mailboxKey, workingHours: workingHoursSchema.nullable(), revision: z.number().int().min(1) });
+export const workingHoursChangedSchema = z.object({
+  mailbox: mailboxKey,
+  workingHours: workingHoursSchema.nullable(),
+  revision: z.number().int().min(1),
+});
 export type WorkingHoursChanged = z.infer<typeof workingHoursChangedSchema>;
 
 // ---- free/busy ------------------------------------------------------------------------------

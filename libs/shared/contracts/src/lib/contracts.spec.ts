@@ -41,7 +41,14 @@ describe('envelope', () => {
 });
 
 describe('OOF settings', () => {
-  const base = { state: 'Enabled', externalAudience: 'All', startTime: null, endTime: null, internalReply: 'away', externalReply: '' } as const;
+  const base = {
+    state: 'Enabled',
+    externalAudience: 'All',
+    startTime: null,
+    endTime: null,
+    internalReply: 'away',
+    externalReply: '',
+  } as const;
 
   it('lower-cases the mailbox key', () => {
     expect(setOofRequestSchema.parse({ mailbox: 'Alice@Example.COM', settings: base }).mailbox).toBe('alice@example.com');
@@ -50,10 +57,12 @@ describe('OOF settings', () => {
   it('requires a window for Scheduled, in order', () => {
     expect(oofSettingsSchema.safeParse({ ...base, state: 'Scheduled' }).success).toBe(false);
     expect(
-      oofSettingsSchema.safeParse({ ...base, state: 'Scheduled', startTime: '2026-11-24T00:00:00Z', endTime: '2026-11-23T00:00:00Z' }).success,
+      oofSettingsSchema.safeParse({ ...base, state: 'Scheduled', startTime: '2026-11-24T00:00:00Z', endTime: '2026-11-23T00:00:00Z' })
+        .success,
     ).toBe(false);
     expect(
-      oofSettingsSchema.safeParse({ ...base, state: 'Scheduled', startTime: '2026-11-23T00:00:00Z', endTime: '2026-11-24T00:00:00Z' }).success,
+      oofSettingsSchema.safeParse({ ...base, state: 'Scheduled', startTime: '2026-11-23T00:00:00Z', endTime: '2026-11-24T00:00:00Z' })
+        .success,
     ).toBe(true);
   });
 

@@ -47,7 +47,15 @@ export function replySchema<S extends z.ZodType>(value: S) {
 }
 
 /** Builds an envelope for a new event or command. The id doubles as the idempotency key. */
-export function createEnvelope<P>(args: { type: string; version?: number; key: string; payload: P; correlationId: string; id?: string; occurredAt?: Date }): Envelope<P> {
+export function createEnvelope<P>(args: {
+  type: string;
+  version?: number;
+  key: string;
+  payload: P;
+  correlationId: string;
+  id?: string;
+  occurredAt?: Date;
+}): Envelope<P> {
   return {
     id: args.id ?? randomUUID(),
     type: args.type,

@@ -26,7 +26,14 @@ export const oofSettingsSchema = z
 export type OofSettings = z.infer<typeof oofSettingsSchema>;
 
 /** The settings of a mailbox that never set any: off, with empty replies (what both services assume then). */
-export const DISABLED_OOF_SETTINGS: Readonly<OofSettings> = Object.freeze({ state: 'Disabled', externalAudience: 'All', startTime: null, endTime: null, internalReply: '', externalReply: '' });
+export const DISABLED_OOF_SETTINGS: Readonly<OofSettings> = Object.freeze({
+  state: 'Disabled',
+  externalAudience: 'All',
+  startTime: null,
+  endTime: null,
+  internalReply: '',
+  externalReply: '',
+});
 
 export const setOofRequestSchema = z.object({ mailbox: mailboxKey, settings: oofSettingsSchema });
 export type SetOofRequest = z.infer<typeof setOofRequestSchema>;

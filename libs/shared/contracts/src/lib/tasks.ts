@@ -37,7 +37,17 @@ export type TaskFields = z.infer<typeof taskFieldsSchema>;
 export type TaskInput = z.input<typeof taskFieldsSchema>;
 
 /** Fields an UpdateItem may set or delete (deleting returns a field to its default). */
-export const taskUpdatableFields = ['subject', 'body', 'importance', 'sensitivity', 'startDate', 'dueDate', 'completeDate', 'percentComplete', 'status'] as const;
+export const taskUpdatableFields = [
+  'subject',
+  'body',
+  'importance',
+  'sensitivity',
+  'startDate',
+  'dueDate',
+  'completeDate',
+  'percentComplete',
+  'status',
+] as const;
 export type TaskUpdatableField = (typeof taskUpdatableFields)[number];
 export const taskDeletableFields = ['body', 'startDate', 'dueDate', 'completeDate'] as const satisfies readonly TaskUpdatableField[];
 export type TaskDeletableField = (typeof taskDeletableFields)[number];
@@ -95,7 +105,11 @@ export interface TaskProgress {
  * a status, resets the percentage; 1–99 % moves NotStarted/Completed to InProgress and 0 % moves
  * InProgress/Completed back to NotStarted (WaitingOnOthers and Deferred keep their status).
  */
-export function applyTaskProgress(current: TaskProgress, set: Pick<TaskPatch, 'completeDate' | 'percentComplete' | 'status'>, now: Date): TaskProgress {
+export function applyTaskProgress(
+  current: TaskProgress,
+  set: Pick<TaskPatch, 'completeDate' | 'percentComplete' | 'status'>,
+  now: Date,
+): TaskProgress {
   let next: TaskProgress = current;
   if (set.completeDate !== undefined) {
     next =
@@ -109,7 +123,14 @@ export function applyTaskProgress(current: TaskProgress, set: Pick<TaskPatch, 'c
     const p = set.percentComplete;
     if (p >= 100) next = { status: 'Completed', percentComplete: 100, completeDate: next.completeDate ?? now.toISOString() };
     else {
-      const status = p === 0 ? (next.status === 'InProgress' || next.status === 'Completed' ? 'NotStarted' : next.status) : next.status === 'NotStarted' || next.status === 'Completed' ? 'InProgress' : next.status;
+      const status =
+        p === 0
+          ? next.status === 'InProgress' || next.status === 'Completed'
+            ? 'NotStarted'
+            : next.status
+          : next.status === 'NotStarted' || next.status === 'Completed'
+            ? 'InProgress'
+            : next.status;
       next = { status, percentComplete: p, completeDate: null };
     }
   }
@@ -156,7 +177,11 @@ export const updateTaskRequestSchema = z.object({
 export type UpdateTaskRequest = z.infer<typeof updateTaskRequestSchema>;
 
 /** MoveToDeletedItems keeps the task in Deleted Items (out of the Tasks folder and its count); one already there is removed. */
-export const deleteTaskRequestSchema = z.object({ mailbox: mailboxKey, itemId: z.string().min(1).max(200), disposal: z.enum(disposals).default('HardDelete') });
+export const deleteTaskRequestSchema = z.object({
+  mailbox: mailboxKey,
+  itemId: z.string().min(1).max(200),
+  disposal: z.enum(disposals).default('HardDelete'),
+});
 export type DeleteTaskRequest = z.infer<typeof deleteTaskRequestSchema>;
 export const deleteTaskReplySchema = z.object({ id: z.string() });
 export type DeleteTaskReply = z.infer<typeof deleteTaskReplySchema>;
@@ -172,9 +197,27 @@ export type GetTaskRequest = z.infer<typeof getTaskRequestSchema>;
  * Enums compare and sort by their EWS ordinal (NotStarted < InProgress < …, Low < Normal < High),
  * as Exchange compares the underlying integers.
  */
-export const taskQueryFields = ['subject', 'status', 'percentComplete', 'isComplete', 'startDate', 'dueDate', 'completeDate', 'importance', 'sensitivity', 'createdAt', 'lastModifiedAt'] as const;
+export const taskQueryFields = [
+  'subject',
+  'status',
+  'percentComplete',
+  'isComplete',
+  'startDate',
+  'dueDate',
+  'completeDate',
+  'importance',
+  'sensitivity',
+  'createdAt',
+  'lastModifiedAt',
+] as const;
 export type TaskQueryField = (typeof taskQueryFields)[number];
-export const taskDateFields = ['startDate', 'dueDate', 'completeDate', 'createdAt', 'lastModifiedAt'] as const satisfies readonly TaskQueryField[];
+export const taskDateFields = [
+  'startDate',
+  'dueDate',
+  'completeDate',
+  'createdAt',
+  'lastModifiedAt',
+] as const satisfies readonly TaskQueryField[];
 
 export const taskComparisons = ['eq', 'ne', 'gt', 'ge', 'lt', 'le'] as const;
 export type TaskComparison = (typeof taskComparisons)[number];
@@ -215,15 +258,17 @@ export type TaskFilter =
 export const MAX_TASK_FILTER_DEPTH = 16;
 export const MAX_TASK_FILTER_OPERANDS = 100;
 
-export const taskFilterSchema: z.ZodType<TaskFilter> = z.lazy(() =>
-  z.union([
-    taskComparisonSchema,
-    taskContainsSchema,
-    z.object({ op: z.literal('exists'), field: z.enum(taskQueryFields) }),
-    z.object({ op: z.literal('not'), operand: taskFilterSchema }),
-    z.object({ op: z.enum(['and', 'or']), operands: z.array(taskFilterSchema).min(1).max(MAX_TASK_FILTER_OPERANDS) }),
-  ]),
-).refine((filter) => taskFilterDepth(filter) <= MAX_TASK_FILTER_DEPTH, `A task filter nests at most ${MAX_TASK_FILTER_DEPTH} levels.`);
+export const taskFilterSchema: z.ZodType<TaskFilter> = z
+  .lazy(() =>
+    z.union([
+      taskComparisonSchema,
+      taskContainsSchema,
+      z.object({ op: z.literal('exists'), field: z.enum(taskQueryFields) }),
+      z.object({ op: z.literal('not'), operand: taskFilterSchema }),
+      z.object({ op: z.enum(['and', 'or']), operands: z.array(taskFilterSchema).min(1).max(MAX_TASK_FILTER_OPERANDS) }),
+    ]),
+  )
+  .refine((filter) => taskFilterDepth(filter) <= MAX_TASK_FILTER_DEPTH, `A task filter nests at most ${MAX_TASK_FILTER_DEPTH} levels.`);
 
 /** How many levels a filter nests (a comparison alone is 1). */
 export function taskFilterDepth(filter: TaskFilter): number {

@@ -20,7 +20,9 @@ export class DirectoryInit1763900100000 implements MigrationInterface {
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
     await q.query(`CREATE UNIQUE INDEX mailbox_user_smtp_address_key ON directory.mailbox_user (smtp_address)`);
-    await q.query(`CREATE UNIQUE INDEX mailbox_user_phone_extension_key ON directory.mailbox_user (phone_extension) WHERE phone_extension IS NOT NULL`);
+    await q.query(
+      `CREATE UNIQUE INDEX mailbox_user_phone_extension_key ON directory.mailbox_user (phone_extension) WHERE phone_extension IS NOT NULL`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

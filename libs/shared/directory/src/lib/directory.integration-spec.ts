@@ -25,7 +25,12 @@ describe('directory on PostgreSQL', () => {
   });
 
   it('adds users with lower-cased addresses and authenticates them case-insensitively', async () => {
-    const user = await directory.add({ smtpAddress: 'Dana.Doe@Example.COM', displayName: 'Dana Doe', password: 's3cret!', phoneExtension: '2001' });
+    const user = await directory.add({
+      smtpAddress: 'Dana.Doe@Example.COM',
+      displayName: 'Dana Doe',
+      password: 's3cret!',
+      phoneExtension: '2001',
+    });
     expect(user).toMatchObject({ smtpAddress: 'dana.doe@example.com', sipUri: 'sip:dana.doe@example.com', roles: [] });
     expect(user).not.toHaveProperty('passwordHash');
     await expect(directory.authenticate('DANA.doe@example.com', 's3cret!')).resolves.toMatchObject({ displayName: 'Dana Doe' });
@@ -34,7 +39,9 @@ describe('directory on PostgreSQL', () => {
   });
 
   it('refuses duplicates and malformed addresses', async () => {
-    await expect(directory.add({ smtpAddress: 'dana.doe@example.com', displayName: 'Again' })).rejects.toMatchObject({ code: 'UserExists' });
+    await expect(directory.add({ smtpAddress: 'dana.doe@example.com', displayName: 'Again' })).rejects.toMatchObject({
+      code: 'UserExists',
+    });
     await expect(directory.add({ smtpAddress: 'not-an-address', displayName: 'X' })).rejects.toBeInstanceOf(DirectoryError);
   });
 
@@ -53,7 +60,10 @@ describe('directory on PostgreSQL', () => {
   it('seeds the demo users idempotently', async () => {
     await expect(seedDemoUsers(directory)).resolves.toEqual(demoUsers.map((u) => u.smtpAddress));
     await expect(seedDemoUsers(directory)).resolves.toEqual([]);
-    await expect(directory.findByAddress('app@parley.test')).resolves.toMatchObject({ roles: [Roles.applicationImpersonation], impersonationScope: null });
+    await expect(directory.findByAddress('app@parley.test')).resolves.toMatchObject({
+      roles: [Roles.applicationImpersonation],
+      impersonationScope: null,
+    });
     const addresses = (await directory.list()).map((u) => u.smtpAddress);
     for (const demo of demoUsers) expect(addresses.filter((a) => a === demo.smtpAddress)).toHaveLength(1);
     await expect(directory.authenticate(demoUsers[0].smtpAddress, demoUsers[0].password)).resolves.not.toBeNull();
@@ -66,7 +76,10 @@ describe('directory on PostgreSQL', () => {
     await directory.revokeRole('carol@parley.test', Roles.applicationImpersonation);
     await directory.setPassword('alice@parley.test', 'changed by the admin');
     await expect(seedDemoUsers(directory)).resolves.toEqual([]);
-    await expect(directory.findByAddress('app@parley.test')).resolves.toMatchObject({ roles: [Roles.applicationImpersonation], impersonationScope: ['bob@parley.test'] });
+    await expect(directory.findByAddress('app@parley.test')).resolves.toMatchObject({
+      roles: [Roles.applicationImpersonation],
+      impersonationScope: ['bob@parley.test'],
+    });
     await expect(directory.findByAddress('carol@parley.test')).resolves.toMatchObject({ roles: [], impersonationScope: null });
     await expect(directory.authenticate('alice@parley.test', 'changed by the admin')).resolves.not.toBeNull();
     await expect(directory.authenticate('alice@parley.test', demoUsers[0].password)).resolves.toBeNull();

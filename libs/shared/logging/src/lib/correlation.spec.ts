@@ -29,13 +29,24 @@ describe('root logger', () => {
     const logger = createRootLogger({ service: 'calendar-sync', version: '1.2.3', level: 'info' }, sink);
     runWithCorrelation('req-9', () => logger.info({ password: 'hunter2', nested: { password: 'x' } }, 'hello'));
     const line = JSON.parse(lines[0]);
-    expect(line).toMatchObject({ service: 'calendar-sync', version: '1.2.3', correlationId: 'req-9', password: '[redacted]', msg: 'hello' });
+    expect(line).toMatchObject({
+      service: 'calendar-sync',
+      version: '1.2.3',
+      correlationId: 'req-9',
+      password: '[redacted]',
+      msg: 'hello',
+    });
     expect(line.nested.password).toBe('[redacted]');
   });
 });
 
 describe('requestLoggerOptions', () => {
-  const req = { id: 'r1', method: 'POST', url: '/EWS/Exchange.asmx', headers: { authorization: 'Basic c2VjcmV0' } } as unknown as IncomingMessage;
+  const req = {
+    id: 'r1',
+    method: 'POST',
+    url: '/EWS/Exchange.asmx',
+    headers: { authorization: 'Basic c2VjcmV0' },
+  } as unknown as IncomingMessage;
 
   it('above info, skips the request line and binds only id, method and URL', () => {
     const options = requestLoggerOptions({ service: 's', version: '1', level: 'warn' });

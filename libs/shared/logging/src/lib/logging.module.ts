@@ -11,8 +11,7 @@ export const CORRELATION_HEADER = 'x-correlation-id';
 
 /** Reads the caller's correlation id (or makes one), echoes it, and scopes the request with it. */
 export function correlationMiddleware(req: IncomingMessage, res: ServerResponse, next: () => void): void {
-  const id =
-    sanitizeCorrelationId(req.headers[CORRELATION_HEADER]) ?? sanitizeCorrelationId(req.headers['x-request-id']) ?? randomUUID();
+  const id = sanitizeCorrelationId(req.headers[CORRELATION_HEADER]) ?? sanitizeCorrelationId(req.headers['x-request-id']) ?? randomUUID();
   (req as IncomingMessage & { id?: string }).id = id;
   res.setHeader(CORRELATION_HEADER, id);
   runWithCorrelation(id, next);
@@ -48,7 +47,10 @@ export function requestLoggerOptions(opts: RootLoggerOptions, logger: Logger = c
     // Health and metrics probes would drown everything else.
     autoLogging: { ignore: (req) => /^\/(healthz|readyz|metrics)/.test(req.url ?? '') },
     // Called again when the response is logged, by which time authentication has resolved the client address.
-    customProps: (req) => ({ correlationId: (req as IncomingMessage & { id?: string }).id, clientAddress: (req as WithClientAddress).clientAddress }),
+    customProps: (req) => ({
+      correlationId: (req as IncomingMessage & { id?: string }).id,
+      clientAddress: (req as WithClientAddress).clientAddress,
+    }),
   };
 }
 
@@ -82,7 +84,17 @@ export function logRequestLine(logger: Logger, req: IncomingMessage, res: Server
   res.once('close', () => {
     const completed = res.writableFinished;
     logger.info(
-      { req: { id: (req as { id?: unknown }).id, method: req.method, url: req.url, remoteAddress: req.socket.remoteAddress, clientAddress: (req as WithClientAddress).clientAddress }, res: { statusCode: res.statusCode }, responseTime: Math.round(elapsedMs(startedAt)) },
+      {
+        req: {
+          id: (req as { id?: unknown }).id,
+          method: req.method,
+          url: req.url,
+          remoteAddress: req.socket.remoteAddress,
+          clientAddress: (req as WithClientAddress).clientAddress,
+        },
+        res: { statusCode: res.statusCode },
+        responseTime: Math.round(elapsedMs(startedAt)),
+      },
       completed ? 'request completed' : 'request aborted',
     );
   });

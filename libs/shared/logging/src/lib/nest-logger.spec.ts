@@ -8,7 +8,10 @@ describe("Nest's logger", () => {
   let logger: NestLogger;
 
   beforeAll(() => {
-    const root = createRootLogger({ service: 'parley', version: '0', level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const root = createRootLogger(
+      { service: 'parley', version: '0', level: 'debug' },
+      { write: (line: string) => void lines.push(JSON.parse(line)) },
+    );
     logger = new NestLogger(new Logger(new PinoLogger({ pinoHttp: { logger: root } }), {}));
   });
 

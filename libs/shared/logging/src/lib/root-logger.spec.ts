@@ -23,8 +23,17 @@ describe('the log format', () => {
 
   it('json: one JSON object a line with service, version and the fields', () => {
     const out = capture();
-    createRootLogger({ service: 'parley', version: '1.0.0', level: 'info', format: 'json' }, out).warn({ kafka: { namespace: 'Connection' } }, 'Connection timeout');
-    expect(JSON.parse(out.text())).toMatchObject({ level: 40, service: 'parley', version: '1.0.0', msg: 'Connection timeout', kafka: { namespace: 'Connection' } });
+    createRootLogger({ service: 'parley', version: '1.0.0', level: 'info', format: 'json' }, out).warn(
+      { kafka: { namespace: 'Connection' } },
+      'Connection timeout',
+    );
+    expect(JSON.parse(out.text())).toMatchObject({
+      level: 40,
+      service: 'parley',
+      version: '1.0.0',
+      msg: 'Connection timeout',
+      kafka: { namespace: 'Connection' },
+    });
   });
 
   it('pretty: one readable line per entry, led by time, level and context, fields after it, secrets still redacted', () => {
@@ -32,11 +41,21 @@ describe('the log format', () => {
     const logger = createRootLogger({ service: 'parley', version: '1.0.0', level: 'info', format: 'pretty' }, out);
     logger.warn({ context: 'Kafka', kafka: { namespace: 'Connection', broker: '127.0.0.1:9092' } }, 'Connection timeout');
     logger.info({ context: 'Directory', password: 'hunter2' }, 'seeded');
-    logger.info({ correlationId: 'c-1', req: { id: 'c-1', method: 'POST', url: '/EWS/Exchange.asmx', remoteAddress: '127.0.0.1' }, res: { statusCode: 200 }, responseTime: 12 }, 'request completed');
+    logger.info(
+      {
+        correlationId: 'c-1',
+        req: { id: 'c-1', method: 'POST', url: '/EWS/Exchange.asmx', remoteAddress: '127.0.0.1' },
+        res: { statusCode: 200 },
+        responseTime: 12,
+      },
+      'request completed',
+    );
     logger.debug('not at info');
     const lines = out.text().trimEnd().split('\n');
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toMatch(/^\[\d{2}:\d{2}:\d{2}\.\d{3}\] .*WARN.*: \[Kafka\] Connection timeout .*\{"kafka":\{"namespace":"Connection","broker":"127\.0\.0\.1:9092"\}\}/);
+    expect(lines[0]).toMatch(
+      /^\[\d{2}:\d{2}:\d{2}\.\d{3}\] .*WARN.*: \[Kafka\] Connection timeout .*\{"kafka":\{"namespace":"Connection","broker":"127\.0\.0\.1:9092"\}\}/,
+    );
     expect(lines[1]).toMatch(/INFO.*: \[Directory\] seeded .*"password":"\[redacted\]"/);
     expect(lines[2]).toMatch(/INFO.*: request completed POST \/EWS\/Exchange\.asmx 200 in 12 ms .*\{"correlationId":"c-1"\}/);
     expect(out.text()).not.toContain('hunter2');

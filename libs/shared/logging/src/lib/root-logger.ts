@@ -46,7 +46,8 @@ function prettyStream(destination: DestinationStream | undefined): DestinationSt
     // "request completed POST /EWS/Exchange.asmx 200 in 12 ms"; other fields follow as JSON.
     singleLine: true,
     ignore: 'pid,hostname,service,version,context,req,res,responseTime',
-    messageFormat: '{if context}[{context}] {end}{msg}{if req.method} {req.method} {req.url}{end}{if res.statusCode} {res.statusCode}{end}{if responseTime} in {responseTime} ms{end}',
+    messageFormat:
+      '{if context}[{context}] {end}{msg}{if req.method} {req.method} {req.url}{end}{if res.statusCode} {res.statusCode}{end}{if responseTime} in {responseTime} ms{end}',
   });
 }
 

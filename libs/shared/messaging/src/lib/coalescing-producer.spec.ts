@@ -36,7 +36,13 @@ describe('coalesceSends', () => {
     expect(fake.batches).toEqual([
       {
         topicMessages: [
-          { topic: 'a.request.v1', messages: [{ key: '1', value: '1' }, { key: '3', value: '3' }] },
+          {
+            topic: 'a.request.v1',
+            messages: [
+              { key: '1', value: '1' },
+              { key: '3', value: '3' },
+            ],
+          },
           { topic: 'b.reply.v1', messages: [{ key: '2', value: '2' }] },
         ],
       },

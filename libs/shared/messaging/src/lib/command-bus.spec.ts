@@ -26,7 +26,9 @@ const good = { id: 'w1', size: 3, at: '2031-01-01T00:00:00.000Z' };
 describe('CommandBus.request validates the reply', () => {
   it('returns the value of a reply that matches the schema (unknown fields dropped)', async () => {
     const bus = new ScriptedBus({ ok: true, value: { ...good, extra: 'ignored' } });
-    await expect(bus.request(topic, 'a@x.test', { id: 'w1' }, widget, { id: '4b0f3c52-6a44-4a8e-9f73-3f1de1d3c2a1' })).resolves.toEqual(good);
+    await expect(bus.request(topic, 'a@x.test', { id: 'w1' }, widget, { id: '4b0f3c52-6a44-4a8e-9f73-3f1de1d3c2a1' })).resolves.toEqual(
+      good,
+    );
     expect(bus.sent).toMatchObject({ type: topic, key: 'a@x.test', id: '4b0f3c52-6a44-4a8e-9f73-3f1de1d3c2a1', payload: { id: 'w1' } });
   });
 

@@ -4,7 +4,10 @@ import { z } from 'zod';
 
 /** A command did not get its reply in time (the caller maps this to its protocol's busy error). */
 export class CommandTimeoutError extends Error {
-  constructor(readonly topic: string, readonly timeoutMs: number) {
+  constructor(
+    readonly topic: string,
+    readonly timeoutMs: number,
+  ) {
     super(`no reply on ${topic} within ${timeoutMs} ms`);
   }
 }
@@ -59,7 +62,13 @@ export abstract class CommandBus {
    * anything else invalid throws `InvalidReplyError` (the caller never gets part of it); no reply in
    * time throws `CommandTimeoutError`.
    */
-  async request<S extends z.ZodType>(topic: string, key: string, payload: unknown, value: S, opts: { id?: string; timeoutMs?: number } = {}): Promise<z.output<S>> {
+  async request<S extends z.ZodType>(
+    topic: string,
+    key: string,
+    payload: unknown,
+    value: S,
+    opts: { id?: string; timeoutMs?: number } = {},
+  ): Promise<z.output<S>> {
     const envelope = createEnvelope({ type: topic, key, payload, correlationId: correlationIdOrNew(), id: opts.id });
     const raw = await this.send(topic, envelope, opts.timeoutMs);
     const parsed = replySchemaOf(value).safeParse(raw);

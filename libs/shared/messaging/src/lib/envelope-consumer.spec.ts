@@ -51,7 +51,17 @@ describe('EnvelopeConsumer', () => {
     const handler = jest.fn();
     await consumerWith(sink, { onDeadLetter: (l) => reported.push(l) }).consumer.event(topic, raw, schema, handler);
     expect(handler).not.toHaveBeenCalled();
-    expect(sink.letters).toEqual([{ consumerGroup: 'parley.widgets', topic, key: typeof raw === 'string' ? '' : 'a@x.test', envelope: raw, reason: expect.stringMatching(reason), kind: 'invalid', attempts: 0 }]);
+    expect(sink.letters).toEqual([
+      {
+        consumerGroup: 'parley.widgets',
+        topic,
+        key: typeof raw === 'string' ? '' : 'a@x.test',
+        envelope: raw,
+        reason: expect.stringMatching(reason),
+        kind: 'invalid',
+        attempts: 0,
+      },
+    ]);
     expect(reported).toEqual([{ ...sink.letters[0], id: '1' }]);
   });
 
@@ -64,7 +74,15 @@ describe('EnvelopeConsumer', () => {
     await expect(consumer.event(topic, valid, schema, handler)).resolves.toBeUndefined();
     expect(handler).toHaveBeenCalledTimes(1);
     expect(waits).toEqual([]);
-    expect(sink.letters).toEqual([expect.objectContaining({ kind: 'permanent', attempts: 1, envelope: valid, key: 'a@x.test', reason: 'PermanentMessageError: the mailbox does not exist' })]);
+    expect(sink.letters).toEqual([
+      expect.objectContaining({
+        kind: 'permanent',
+        attempts: 1,
+        envelope: valid,
+        key: 'a@x.test',
+        reason: 'PermanentMessageError: the mailbox does not exist',
+      }),
+    ]);
   });
 
   it('retries a transient failure with doubling waits and resolves once the handler succeeds, without a dead letter', async () => {
@@ -95,7 +113,10 @@ describe('EnvelopeConsumer', () => {
 
   it('stops retrying when the next wait would pass the retry budget', async () => {
     const sink = new RecordingSink();
-    const { consumer } = consumerWith(sink, { retry: { maxAttempts: 20, initialBackoffMs: 20, retryBudgetMs: 100 }, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) });
+    const { consumer } = consumerWith(sink, {
+      retry: { maxAttempts: 20, initialBackoffMs: 20, retryBudgetMs: 100 },
+      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    });
     let calls = 0;
     const started = Date.now();
     await consumer.event(topic, valid, schema, async () => {

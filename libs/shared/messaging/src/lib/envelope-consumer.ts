@@ -39,7 +39,12 @@ export class EnvelopeConsumer {
   }
 
   /** For @EventPattern handlers. */
-  async event<S extends z.ZodType>(topic: string, raw: unknown, schema: S, handle: (event: Envelope<z.infer<S>>) => Promise<void>): Promise<void> {
+  async event<S extends z.ZodType>(
+    topic: string,
+    raw: unknown,
+    schema: S,
+    handle: (event: Envelope<z.infer<S>>) => Promise<void>,
+  ): Promise<void> {
     const parsed = parseEnvelope(topic, raw, schema);
     if (!parsed.ok) return this.deadLetter({ topic, raw, reason: parsed.reason, kind: 'invalid', attempts: 0 });
     const { envelope } = parsed;
@@ -74,9 +79,23 @@ export class EnvelopeConsumer {
     return runWithCorrelation(parsed.envelope.correlationId, () => handle(parsed.envelope));
   }
 
-  private async deadLetter(failure: { topic: string; raw: unknown; reason: string; kind: DeadLetterKind; attempts: number }): Promise<void> {
+  private async deadLetter(failure: {
+    topic: string;
+    raw: unknown;
+    reason: string;
+    kind: DeadLetterKind;
+    attempts: number;
+  }): Promise<void> {
     const key = typeof (failure.raw as { key?: unknown })?.key === 'string' ? (failure.raw as { key: string }).key : '';
-    const letter: NewDeadLetter = { consumerGroup: this.opts.consumerGroup, topic: failure.topic, key, envelope: failure.raw, reason: failure.reason, kind: failure.kind, attempts: failure.attempts };
+    const letter: NewDeadLetter = {
+      consumerGroup: this.opts.consumerGroup,
+      topic: failure.topic,
+      key,
+      envelope: failure.raw,
+      reason: failure.reason,
+      kind: failure.kind,
+      attempts: failure.attempts,
+    };
     // If this throws, so does `event`, and the transport redelivers the message.
     const id = await this.deadLetters.record(letter);
     this.opts.onDeadLetter?.({ ...letter, id });

@@ -1,7 +1,10 @@
 import { InProcessBroker, InProcessEndpoint } from './in-process-broker';
 
 /** An endpoint whose handler is a plain function, to observe the broker's delivery semantics. */
-function endpoint(handle: (topic: string, data: unknown, kind: 'event' | 'request') => Promise<unknown>, topics = ['t.a.v1', 't.b.request.v1']): InProcessEndpoint {
+function endpoint(
+  handle: (topic: string, data: unknown, kind: 'event' | 'request') => Promise<unknown>,
+  topics = ['t.a.v1', 't.b.request.v1'],
+): InProcessEndpoint {
   return { deliver: handle, hasHandler: (t) => topics.includes(t) };
 }
 

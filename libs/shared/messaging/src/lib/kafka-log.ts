@@ -30,7 +30,8 @@ const transientBrokerErrors: ReadonlySet<string> = new Set([
 /** Connecting to a broker that is not (yet) listening; kafkajs retries, and says so at error level once out of retries. */
 function isConnectionRetry(namespace: string, message: string): boolean {
   if (namespace === 'Connection') return message.startsWith('Connection error:') || message === 'Connection timeout';
-  if (namespace === 'BrokerPool') return message.startsWith('Failed to connect to seed broker') || message === 'Failed to connect to broker, reconnecting';
+  if (namespace === 'BrokerPool')
+    return message.startsWith('Failed to connect to seed broker') || message === 'Failed to connect to broker, reconnecting';
   return false;
 }
 
@@ -55,12 +56,18 @@ function classify(entry: LogEntry): { level: KafkaLogLevel; transient: boolean }
   // restarted); once out of retries the send fails and its caller reports it.
   if (message.startsWith('Failed to send messages: ')) return { level: 'warn', transient: true };
   if (message === 'The group is rebalancing, re-joining') return { level: 'info', transient: true };
-  if (message === 'The coordinator is not aware of this member, re-joining the group' || message.startsWith('Restarting the consumer in ')) {
+  if (
+    message === 'The coordinator is not aware of this member, re-joining the group' ||
+    message.startsWith('Restarting the consumer in ')
+  ) {
     return { level: 'warn', transient: true };
   }
   // Warnings about settings Parley chose on purpose: the outbox producer's bounded retries (the
   // relay retries the batch), and v2's default partitioner (Parley never used v1's).
-  if (message === 'Limiting retries for the idempotent producer may invalidate EoS guarantees' || message.startsWith('KafkaJS v2.0.0 switched default partitioner')) {
+  if (
+    message === 'Limiting retries for the idempotent producer may invalidate EoS guarantees' ||
+    message.startsWith('KafkaJS v2.0.0 switched default partitioner')
+  ) {
     return { level: 'debug', transient: false };
   }
   switch (entry.level) {

@@ -14,7 +14,10 @@ describe('KafkaStateReader and compacted topics (Kafka)', () => {
   const readers: KafkaStateReader[] = [];
 
   const cleanupPolicy = async (name: string) => {
-    const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name, configNames: ['cleanup.policy', 'retention.ms'] }] });
+    const { resources } = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: ConfigResourceTypes.TOPIC, name, configNames: ['cleanup.policy', 'retention.ms'] }],
+    });
     return Object.fromEntries(resources[0].configEntries.map((e) => [e.configName, e.configValue]));
   };
 
@@ -31,7 +34,11 @@ describe('KafkaStateReader and compacted topics (Kafka)', () => {
 
   it('creates declared topics compacted, and compacts an existing topic without losing its other settings', async () => {
     const existing = `${run}.existing.changed.v1`;
-    await ensureTopics(testKafkaBrokers(), [existing], { partitions: 1, replicationFactor: 1, configs: { [existing]: { 'retention.ms': '86400000' } } });
+    await ensureTopics(testKafkaBrokers(), [existing], {
+      partitions: 1,
+      replicationFactor: 1,
+      configs: { [existing]: { 'retention.ms': '86400000' } },
+    });
     await ensureTopics(testKafkaBrokers(), [topic, existing], {
       partitions: 3,
       replicationFactor: 1,
@@ -70,7 +77,13 @@ describe('KafkaStateReader and compacted topics (Kafka)', () => {
   it('is caught up at once on an empty topic', async () => {
     const empty = `${run}.empty.changed.v1`;
     await ensureTopics(testKafkaBrokers(), [empty], { partitions: 2, replicationFactor: 1 });
-    const reader = new KafkaStateReader({ brokers: testKafkaBrokers(), clientId: run, groupId: `${run}.empty`, topic: empty, handle: async () => undefined });
+    const reader = new KafkaStateReader({
+      brokers: testKafkaBrokers(),
+      clientId: run,
+      groupId: `${run}.empty`,
+      topic: empty,
+      handle: async () => undefined,
+    });
     readers.push(reader);
     await reader.start();
     expect(reader.caughtUp).toBe(true);
@@ -81,7 +94,14 @@ describe('KafkaStateReader and compacted topics (Kafka)', () => {
     await ensureTopics(testKafkaBrokers(), [feed], { partitions: 3, replicationFactor: 1 });
     await producer.send({ topic: feed, acks: -1, messages: ['old1', 'old2'].map((v) => ({ key: v, value: JSON.stringify(v) })) });
     const seen: unknown[] = [];
-    const reader = new KafkaStateReader({ brokers: testKafkaBrokers(), clientId: run, groupId: `${run}.feed`, topic: feed, from: 'end', handle: async (raw) => void seen.push(raw) });
+    const reader = new KafkaStateReader({
+      brokers: testKafkaBrokers(),
+      clientId: run,
+      groupId: `${run}.feed`,
+      topic: feed,
+      from: 'end',
+      handle: async (raw) => void seen.push(raw),
+    });
     readers.push(reader);
     expect(reader.caughtUp).toBe(false);
     await reader.start();

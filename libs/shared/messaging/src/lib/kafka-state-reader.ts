@@ -41,8 +41,20 @@ export class KafkaStateReader {
     tuning: Partial<KafkaConfig> = {},
   ) {
     this.groupId = `${opts.groupId}.${randomBytes(4).toString('hex')}`;
-    this.kafka = new Kafka({ ...tuning, clientId: `${opts.clientId}-state`, brokers: opts.brokers, logLevel: kafkaClientLogLevel, logCreator: kafkaLogCreator });
-    this.consumer = this.kafka.consumer({ groupId: this.groupId, sessionTimeout: 10_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 500, allowAutoTopicCreation: false });
+    this.kafka = new Kafka({
+      ...tuning,
+      clientId: `${opts.clientId}-state`,
+      brokers: opts.brokers,
+      logLevel: kafkaClientLogLevel,
+      logCreator: kafkaLogCreator,
+    });
+    this.consumer = this.kafka.consumer({
+      groupId: this.groupId,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+      maxWaitTimeInMs: 500,
+      allowAutoTopicCreation: false,
+    });
     this.consumer.on(this.consumer.events.END_BATCH_PROCESS, ({ payload }) => {
       if (payload.topic === opts.topic) this.reached(payload.partition, BigInt(payload.lastOffset) + 1n);
     });

@@ -15,7 +15,10 @@ export interface KafkaConnection {
 
 /** kafkajs settings tuned from measurement (see docs/operations.md): quick failover, quick shutdown. */
 const consumerTuning = { sessionTimeout: 10_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 500, allowAutoTopicCreation: false };
-export const clientTuning: Partial<KafkaConfig> = { connectionTimeout: 3_000, retry: { initialRetryTime: 200, retries: 12, maxRetryTime: 5_000 } };
+export const clientTuning: Partial<KafkaConfig> = {
+  connectionTimeout: 3_000,
+  retry: { initialRetryTime: 200, retries: 12, maxRetryTime: 5_000 },
+};
 
 /**
  * Nest's default serializer treats any reply object with a `key` or `value` property as a raw
@@ -31,7 +34,13 @@ export function kafkaServerOptions(conn: KafkaConnection, groupId: string): Kafk
     transport: Transport.KAFKA,
     options: {
       postfixId: '',
-      client: { ...clientTuning, clientId: conn.clientId, brokers: conn.brokers, logLevel: kafkaClientLogLevel, logCreator: kafkaLogCreator },
+      client: {
+        ...clientTuning,
+        clientId: conn.clientId,
+        brokers: conn.brokers,
+        logLevel: kafkaClientLogLevel,
+        logCreator: kafkaLogCreator,
+      },
       consumer: { ...consumerTuning, groupId },
       subscribe: { fromBeginning: true },
       run: { partitionsConsumedConcurrently: 3 },
@@ -72,7 +81,9 @@ export class ParleyServerKafka extends ServerKafka {
       if (!QUERY_TOPICS.has(payload.topic)) return void (await this.handleMessage(payload));
       await this.querySlots.acquire();
       this.handleMessage(payload)
-        .catch((error: unknown) => this.logger.error(`query on ${payload.topic} failed: ${error instanceof Error ? error.message : String(error)}`))
+        .catch((error: unknown) =>
+          this.logger.error(`query on ${payload.topic} failed: ${error instanceof Error ? error.message : String(error)}`),
+        )
         .finally(() => this.querySlots.release());
     };
   }
@@ -141,7 +152,13 @@ export class KafkaCommandBus extends CommandBus {
     super();
     this.client = new ParleyKafkaClient({
       postfixId: '',
-      client: { ...clientTuning, clientId: `${conn.clientId}-commands`, brokers: conn.brokers, logLevel: kafkaClientLogLevel, logCreator: kafkaLogCreator },
+      client: {
+        ...clientTuning,
+        clientId: `${conn.clientId}-commands`,
+        brokers: conn.brokers,
+        logLevel: kafkaClientLogLevel,
+        logCreator: kafkaLogCreator,
+      },
       consumer: { ...consumerTuning, groupId: instanceGroupId },
       producer: { allowAutoTopicCreation: false },
     });
@@ -169,7 +186,9 @@ export class KafkaCommandBus extends CommandBus {
     const message = { key: envelope.key, value: JSON.stringify(envelope), headers: headersOf(envelope) };
     const ms = timeoutMs ?? this.defaultTimeoutMs;
     // The timeout operator unsubscribes, which also drops Nest's pending-reply callback.
-    return firstValueFrom(this.client.send(topic, message).pipe(timeout({ first: ms, with: () => throwError(() => new CommandTimeoutError(topic, ms)) })));
+    return firstValueFrom(
+      this.client.send(topic, message).pipe(timeout({ first: ms, with: () => throwError(() => new CommandTimeoutError(topic, ms)) })),
+    );
   }
 
   isReady(): boolean {
@@ -186,7 +205,13 @@ export class KafkaOutboxPublisher implements OutboxPublisher {
   private connected = false;
 
   constructor(conn: KafkaConnection) {
-    const kafka = new Kafka({ ...clientTuning, clientId: `${conn.clientId}-outbox`, brokers: conn.brokers, logLevel: kafkaClientLogLevel, logCreator: kafkaLogCreator });
+    const kafka = new Kafka({
+      ...clientTuning,
+      clientId: `${conn.clientId}-outbox`,
+      brokers: conn.brokers,
+      logLevel: kafkaClientLogLevel,
+      logCreator: kafkaLogCreator,
+    });
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     this.producer.on(this.producer.events.CONNECT, () => (this.connected = true));
     this.producer.on(this.producer.events.DISCONNECT, () => (this.connected = false));

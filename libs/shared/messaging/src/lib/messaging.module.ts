@@ -61,7 +61,8 @@ export class MessagingTransport implements OnModuleInit, OnApplicationShutdown {
     const { bus } = opts;
     if (bus.kind === 'inprocess') {
       this.broker = new InProcessBroker({
-        onRetry: (topic, attempt, error) => this.logger.warn(`handler for ${topic} failed (attempt ${attempt}), retrying: ${String(error)}`),
+        onRetry: (topic, attempt, error) =>
+          this.logger.warn(`handler for ${topic} failed (attempt ${attempt}), retrying: ${String(error)}`),
       });
       this.publisher = new InProcessOutboxPublisher(this.broker);
       this.commands = new InProcessCommandBus(this.broker, bus.requestTimeoutMs);
@@ -69,7 +70,12 @@ export class MessagingTransport implements OnModuleInit, OnApplicationShutdown {
       const conn = { brokers: bus.brokers, clientId: bus.clientId };
       this.kafkaPublisher = new KafkaOutboxPublisher(conn);
       this.publisher = this.kafkaPublisher;
-      this.kafkaCommands = new KafkaCommandBus(conn, `${bus.groupPrefix}.${opts.consumerGroup}.replies.${opts.instanceId}`, opts.requestTopics, bus.requestTimeoutMs);
+      this.kafkaCommands = new KafkaCommandBus(
+        conn,
+        `${bus.groupPrefix}.${opts.consumerGroup}.replies.${opts.instanceId}`,
+        opts.requestTopics,
+        bus.requestTimeoutMs,
+      );
       this.commands = this.kafkaCommands;
     }
   }
@@ -117,11 +123,23 @@ export class MessagingTransport implements OnModuleInit, OnApplicationShutdown {
    * key), on Kafka; on the in-process bus there is no history to read, so undefined — there the
    * same handler is an @EventPattern, which the in-process server already gives every event.
    */
-  stateReader(name: string, topic: string, handle: (raw: unknown) => Promise<void>, options: { from?: 'beginning' | 'end' } = {}): KafkaStateReader | undefined {
+  stateReader(
+    name: string,
+    topic: string,
+    handle: (raw: unknown) => Promise<void>,
+    options: { from?: 'beginning' | 'end' } = {},
+  ): KafkaStateReader | undefined {
     if (this.opts.bus.kind !== 'kafka') return undefined;
     const { bus } = this.opts;
     return new KafkaStateReader(
-      { brokers: bus.brokers, clientId: bus.clientId, groupId: `${bus.groupPrefix}.${this.opts.consumerGroup}.${name}.${this.opts.instanceId}`, topic, handle, from: options.from },
+      {
+        brokers: bus.brokers,
+        clientId: bus.clientId,
+        groupId: `${bus.groupPrefix}.${this.opts.consumerGroup}.${name}.${this.opts.instanceId}`,
+        topic,
+        handle,
+        from: options.from,
+      },
       clientTuning,
     );
   }
@@ -211,7 +229,8 @@ export class MessagingModule {
         { provide: CommandBus, useFactory: (t: MessagingTransport) => t.commands, inject: [MessagingTransport] },
         {
           provide: DEAD_LETTER_DATA_SOURCE,
-          useFactory: () => createDeadLetterDataSource({ url: opts.deadLetters.databaseUrl, poolSize: DEAD_LETTER_POOL_SIZE, service: opts.consumerGroup }),
+          useFactory: () =>
+            createDeadLetterDataSource({ url: opts.deadLetters.databaseUrl, poolSize: DEAD_LETTER_POOL_SIZE, service: opts.consumerGroup }),
         },
         { provide: DeadLetterRepository, useFactory: (ds: DataSource) => new DeadLetterRepository(ds), inject: [DEAD_LETTER_DATA_SOURCE] },
         DeadLetterStore,
@@ -223,10 +242,13 @@ export class MessagingModule {
             return new EnvelopeConsumer(deadLetters, {
               consumerGroup: t.consumerGroupId,
               retry: { maxAttempts, initialBackoffMs, retryBudgetMs },
-              onRetry: (topic, attempt, delayMs, error) => logger.warn(`handler for ${topic} failed (attempt ${attempt}), retrying in ${delayMs} ms: ${String(error)}`),
+              onRetry: (topic, attempt, delayMs, error) =>
+                logger.warn(`handler for ${topic} failed (attempt ${attempt}), retrying in ${delayMs} ms: ${String(error)}`),
               onDeadLetter: (l) => {
                 metrics.deadLetters.inc({ topic: l.topic, consumer_group: l.consumerGroup, kind: l.kind });
-                logger.error(`dead letter ${l.id}: a message from ${l.topic} (key ${l.key || '-'}) after ${l.attempts} attempt(s), ${l.kind}: ${l.reason}`);
+                logger.error(
+                  `dead letter ${l.id}: a message from ${l.topic} (key ${l.key || '-'}) after ${l.attempts} attempt(s), ${l.kind}: ${l.reason}`,
+                );
               },
             });
           },

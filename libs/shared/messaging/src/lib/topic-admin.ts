@@ -18,7 +18,13 @@ const DYNAMIC_TOPIC_CONFIG = 1;
  * it created.
  */
 export async function ensureTopics(brokers: string[], topics: string[], opts: EnsureTopicsOptions): Promise<string[]> {
-  const admin = new Kafka({ clientId: 'parley-topic-admin', brokers, logLevel: kafkaClientLogLevel, logCreator: kafkaLogCreator, retry: { retries: 10 } }).admin();
+  const admin = new Kafka({
+    clientId: 'parley-topic-admin',
+    brokers,
+    logLevel: kafkaClientLogLevel,
+    logCreator: kafkaLogCreator,
+    retry: { retries: 10 },
+  }).admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
@@ -51,7 +57,10 @@ export async function ensureTopics(brokers: string[], topics: string[], opts: En
  */
 async function alignExistingConfigs(admin: Admin, topics: string[], configs: NonNullable<EnsureTopicsOptions['configs']>): Promise<void> {
   if (topics.length === 0) return;
-  const described = await admin.describeConfigs({ includeSynonyms: false, resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name })) });
+  const described = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name })),
+  });
   const changes = described.resources.flatMap((resource) => {
     const wanted = configs[resource.resourceName] ?? {};
     const current = new Map(resource.configEntries.map((e) => [e.configName, e]));
@@ -59,7 +68,13 @@ async function alignExistingConfigs(admin: Admin, topics: string[], configs: Non
     const kept = resource.configEntries
       .filter((e) => e.configSource === DYNAMIC_TOPIC_CONFIG && !(e.configName in wanted) && !e.isSensitive)
       .map((e) => ({ name: e.configName, value: e.configValue }));
-    return [{ type: ConfigResourceTypes.TOPIC, name: resource.resourceName, configEntries: [...kept, ...Object.entries(wanted).map(([name, value]) => ({ name, value }))] }];
+    return [
+      {
+        type: ConfigResourceTypes.TOPIC,
+        name: resource.resourceName,
+        configEntries: [...kept, ...Object.entries(wanted).map(([name, value]) => ({ name, value }))],
+      },
+    ];
   });
   if (changes.length > 0) await admin.alterConfigs({ validateOnly: false, resources: changes });
 }

@@ -53,7 +53,8 @@ class WidgetConsumer {
       const attempt = (recorder.attempts.get(event.id) ?? 0) + 1;
       recorder.attempts.set(event.id, attempt);
       if (attempt <= event.payload.failTimes) throw new Error(`transient failure ${attempt}`);
-      if (event.payload.refuse && !recorder.accepted.has(event.payload.n)) throw new PermanentMessageError(`widget ${event.payload.n} refused`);
+      if (event.payload.refuse && !recorder.accepted.has(event.payload.n))
+        throw new PermanentMessageError(`widget ${event.payload.n} refused`);
       recorder.events.push({ key: event.key, n: event.payload.n, correlationId: event.correlationId });
     });
   }
@@ -61,7 +62,9 @@ class WidgetConsumer {
   @MessagePattern(T.request)
   get(@Payload() raw: unknown): Promise<Reply<{ key: string; value: number }>> {
     // The reply deliberately has `key` and `value` fields: they must not be taken for Kafka's.
-    return this.consumer.command(T.request, raw, z.object({ n: z.number() }), async (q) => replyWith(async () => ({ key: q.key, value: q.payload.n * 2 })));
+    return this.consumer.command(T.request, raw, z.object({ n: z.number() }), async (q) =>
+      replyWith(async () => ({ key: q.key, value: q.payload.n * 2 })),
+    );
   }
 }
 
@@ -116,7 +119,10 @@ describe.each(['inprocess', 'kafka'] as const)('handlers on the %s transport', (
   let app: INestApplication;
   let publisher: OutboxPublisher;
   let deadLetters: DeadLetterRepository;
-  const lettersOf = async (key: string): Promise<StoredDeadLetter[]> => (await deadLetters.list({ topic: T.changed, consumerGroup: `${run}-${bus}.widgets`, limit: 100 })).filter((l) => l.key === key).reverse();
+  const lettersOf = async (key: string): Promise<StoredDeadLetter[]> =>
+    (await deadLetters.list({ topic: T.changed, consumerGroup: `${run}-${bus}.widgets`, limit: 100 }))
+      .filter((l) => l.key === key)
+      .reverse();
 
   const publish = (key: string, payload: unknown, correlationId = 'corr-1') =>
     publisher.publish([{ topic: T.changed, key, envelope: createEnvelope({ type: T.changed, key, payload, correlationId }) }]);
@@ -184,13 +190,23 @@ describe.each(['inprocess', 'kafka'] as const)('handlers on the %s transport', (
         kind: 'permanent',
         attempts: 1,
         reason: 'PermanentMessageError: widget 10 refused',
-        envelope: expect.objectContaining({ type: T.changed, key: 'p@x.test', correlationId: 'corr-poison', payload: { n: 10, refuse: true } }),
+        envelope: expect.objectContaining({
+          type: T.changed,
+          key: 'p@x.test',
+          correlationId: 'corr-poison',
+          payload: { n: 10, refuse: true },
+        }),
         replayRequestedAt: null,
       }),
     ]);
     expect([...recorder.attempts.values()]).toEqual([1, 1, 1]);
     const counted = await app.get(Metrics).deadLetters.get();
-    expect(counted.values).toContainEqual(expect.objectContaining({ labels: expect.objectContaining({ topic: T.changed, consumer_group: `${run}-${bus}.widgets`, kind: 'permanent' }), value: 1 }));
+    expect(counted.values).toContainEqual(
+      expect.objectContaining({
+        labels: expect.objectContaining({ topic: T.changed, consumer_group: `${run}-${bus}.widgets`, kind: 'permanent' }),
+        value: 1,
+      }),
+    );
   });
 
   it('dead-letters an event whose transient failures outlast the attempts, and goes on', async () => {
@@ -198,7 +214,9 @@ describe.each(['inprocess', 'kafka'] as const)('handlers on the %s transport', (
     await publish('r@x.test', { n: 21 });
     await waitFor(() => recorder.events.length >= 1, { timeoutMs: 60_000, what: 'the event behind the failing one' });
     expect(recorder.events.map((e) => e.n)).toEqual([21]);
-    expect(await lettersOf('r@x.test')).toEqual([expect.objectContaining({ kind: 'retries-exhausted', attempts: 4, reason: 'Error: transient failure 4' })]);
+    expect(await lettersOf('r@x.test')).toEqual([
+      expect.objectContaining({ kind: 'retries-exhausted', attempts: 4, reason: 'Error: transient failure 4' }),
+    ]);
   });
 
   it('replays a dead letter to its consumer group once asked: applied once when the cause is fixed, a new dead letter when not', async () => {
@@ -209,11 +227,16 @@ describe.each(['inprocess', 'kafka'] as const)('handlers on the %s transport', (
     recorder.accepted.add(30);
     await deadLetters.requestReplay(fixed.id);
     await deadLetters.requestReplay(still.id);
-    await waitFor(async () => (await deadLetters.get(still.id))?.replayedAt != null && (await deadLetters.get(fixed.id))?.replayedAt != null, { timeoutMs: 30_000, what: 'both replays' });
+    await waitFor(
+      async () => (await deadLetters.get(still.id))?.replayedAt != null && (await deadLetters.get(fixed.id))?.replayedAt != null,
+      { timeoutMs: 30_000, what: 'both replays' },
+    );
     expect((await deadLetters.get(fixed.id))?.outcome).toBe('applied');
     expect(recorder.events.map((e) => e.n)).toEqual([30]);
     const again = (await lettersOf('s@x.test')).filter((l) => l.id !== fixed.id && l.id !== still.id);
-    expect(again).toEqual([expect.objectContaining({ kind: 'permanent', reason: 'PermanentMessageError: widget 31 refused', envelope: still.envelope })]);
+    expect(again).toEqual([
+      expect.objectContaining({ kind: 'permanent', reason: 'PermanentMessageError: widget 31 refused', envelope: still.envelope }),
+    ]);
     expect((await deadLetters.get(still.id))?.outcome).toBe(`failed again: dead letter ${again[0].id}`);
     await expect(deadLetters.requestReplay(fixed.id)).rejects.toThrow(/was replayed/);
   });
@@ -221,8 +244,13 @@ describe.each(['inprocess', 'kafka'] as const)('handlers on the %s transport', (
   it('dead-letters an invalid event with the reason and goes on with the next', async () => {
     await publish('e@x.test', { n: 'not a number' });
     await publish('e@x.test', { n: 3 });
-    await waitFor(async () => recorder.events.length >= 1 && (await lettersOf('e@x.test')).length >= 1, { timeoutMs: 60_000, what: 'dead letter and next event' });
-    expect(await lettersOf('e@x.test')).toEqual([expect.objectContaining({ kind: 'invalid', attempts: 0, reason: expect.stringMatching(/invalid payload/) })]);
+    await waitFor(async () => recorder.events.length >= 1 && (await lettersOf('e@x.test')).length >= 1, {
+      timeoutMs: 60_000,
+      what: 'dead letter and next event',
+    });
+    expect(await lettersOf('e@x.test')).toEqual([
+      expect.objectContaining({ kind: 'invalid', attempts: 0, reason: expect.stringMatching(/invalid payload/) }),
+    ]);
     expect(recorder.events).toEqual([expect.objectContaining({ key: 'e@x.test', n: 3 })]);
   });
 });

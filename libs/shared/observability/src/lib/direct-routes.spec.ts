@@ -54,12 +54,16 @@ describe('serveDirectRoutes', () => {
 
   it('records the request metric and writes the request line at info', async () => {
     await fetch(`${base}/EWS/Exchange.asmx`, { method: 'POST', body: 'x' });
-    expect(await metrics.registry.metrics()).toMatch(/parley_http_request_duration_seconds_count\{[^}]*method="POST",route="\/ews\/exchange.asmx",status="200"\} 3/);
+    expect(await metrics.registry.metrics()).toMatch(
+      /parley_http_request_duration_seconds_count\{[^}]*method="POST",route="\/ews\/exchange.asmx",status="200"\} 3/,
+    );
     expect(lines.some((l) => l['msg'] === 'request completed' && (l['res'] as { statusCode: number }).statusCode === 200)).toBe(true);
     expect(lines.some((l) => l['msg'] === 'unhandled error on POST /broken')).toBe(true);
   });
 
   it('refuses a second route for the same method and path', () => {
-    expect(() => routes.register({ method: 'post', path: '/ews/exchange.ASMX', handle: async () => undefined })).toThrow(/already registered/);
+    expect(() => routes.register({ method: 'post', path: '/ews/exchange.ASMX', handle: async () => undefined })).toThrow(
+      /already registered/,
+    );
   });
 });

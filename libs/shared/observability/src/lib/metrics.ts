@@ -55,4 +55,3 @@ export class Metrics {
     this.outboxBacklogs.set(service, pending);
   }
 }
-

@@ -8,7 +8,12 @@ describe('DatabaseLogger', () => {
 
   it('writes a failed query as one line through Nest’s logger, without its parameters', () => {
     const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
-    new DatabaseLogger('directory').logQueryError(new Error('invalid byte sequence for encoding "UTF8": 0x00'), 'SELECT *\n  FROM "users"\n WHERE a = $1', ['secret-hash'], runner(['error']));
+    new DatabaseLogger('directory').logQueryError(
+      new Error('invalid byte sequence for encoding "UTF8": 0x00'),
+      'SELECT *\n  FROM "users"\n WHERE a = $1',
+      ['secret-hash'],
+      runner(['error']),
+    );
     expect(error).toHaveBeenCalledTimes(1);
     const [line] = error.mock.calls[0] as [string];
     expect(line).toBe('query failed: invalid byte sequence for encoding "UTF8": 0x00 (SELECT * FROM "users" WHERE a = $1)');

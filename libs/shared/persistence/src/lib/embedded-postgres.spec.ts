@@ -80,7 +80,15 @@ async function startInChild(dataDir: string, port: number) {
   ].join('\n');
   const child = spawn(
     process.execPath,
-    ['-r', path.join(__dirname, '../../../../../tools/ts-register.cjs'), '-e', script, path.join(__dirname, 'embedded-postgres.ts'), dataDir, String(port)],
+    [
+      '-r',
+      path.join(__dirname, '../../../../../tools/ts-register.cjs'),
+      '-e',
+      script,
+      path.join(__dirname, 'embedded-postgres.ts'),
+      dataDir,
+      String(port),
+    ],
     {
       env: { ...process.env, SWC_NODE_PROJECT: path.join(__dirname, '..', '..', 'tsconfig.json') },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -207,11 +207,15 @@ async function launchOnce(
   const child = spawn(
     postgres,
     [
-      '-D', dataDir,
-      '-p', String(port),
-      '-c', 'listen_addresses=127.0.0.1',
+      '-D',
+      dataDir,
+      '-p',
+      String(port),
+      '-c',
+      'listen_addresses=127.0.0.1',
       // TCP only: no socket files in /tmp to clash with other servers or go stale.
-      '-c', 'unix_socket_directories=',
+      '-c',
+      'unix_socket_directories=',
     ],
     {
       // Own process group: a terminal Ctrl-C reaches only Node, whose shutdown hooks may still need
@@ -282,12 +286,7 @@ async function waitUntilReady(child: ChildProcess, dataDir: string, tail: () => 
   }
 }
 
-async function ensureDatabase(
-  port: number,
-  credentials: Credentials,
-  database: string,
-  log: (line: string) => void,
-): Promise<void> {
+async function ensureDatabase(port: number, credentials: Credentials, database: string, log: (line: string) => void): Promise<void> {
   const client = new Client({ host: '127.0.0.1', port, ...credentials, database: 'postgres' });
   await client.connect();
   try {

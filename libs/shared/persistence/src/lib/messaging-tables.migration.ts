@@ -25,7 +25,9 @@ export class MessagingTables1763900000000 implements MigrationInterface {
         last_error text NULL
       )`);
     await queryRunner.query(`CREATE INDEX outbox_message_pending_idx ON ${s}.outbox_message (seq) WHERE published_at IS NULL`);
-    await queryRunner.query(`CREATE INDEX outbox_message_published_idx ON ${s}.outbox_message (published_at) WHERE published_at IS NOT NULL`);
+    await queryRunner.query(
+      `CREATE INDEX outbox_message_published_idx ON ${s}.outbox_message (published_at) WHERE published_at IS NOT NULL`,
+    );
     await queryRunner.query(`
       CREATE TABLE ${s}.processed_message (
         consumer text NOT NULL,

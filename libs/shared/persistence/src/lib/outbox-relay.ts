@@ -81,7 +81,9 @@ export class OutboxRelay {
     const s = `"${this.opts.schema}"`;
     const batchSize = this.opts.batchSize;
     return this.dataSource.transaction(async (manager) => {
-      const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [`parley-outbox:${this.opts.schema}`]);
+      const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [
+        `parley-outbox:${this.opts.schema}`,
+      ]);
       if (!locked) return 0;
       const rows: Array<{ seq: string; topic: string; message_key: string; envelope: Envelope }> = await manager.query(
         `SELECT seq, topic, message_key, envelope FROM ${s}.outbox_message
@@ -90,16 +92,19 @@ export class OutboxRelay {
       );
       if (rows.length === 0) return 0;
       await this.publisher.publish(rows.map((r) => ({ topic: r.topic, key: r.message_key, envelope: r.envelope })));
-      await manager.query(`UPDATE ${s}.outbox_message SET published_at = now(), attempts = attempts + 1, last_error = NULL WHERE seq = ANY($1::bigint[])`, [
-        rows.map((r) => r.seq),
-      ]);
+      await manager.query(
+        `UPDATE ${s}.outbox_message SET published_at = now(), attempts = attempts + 1, last_error = NULL WHERE seq = ANY($1::bigint[])`,
+        [rows.map((r) => r.seq)],
+      );
       return rows.length;
     });
   }
 
   /** Rows still waiting, for readiness and metrics. */
   async pendingCount(): Promise<number> {
-    const [{ count }] = await this.dataSource.query(`SELECT count(*)::int AS count FROM "${this.opts.schema}".outbox_message WHERE published_at IS NULL`);
+    const [{ count }] = await this.dataSource.query(
+      `SELECT count(*)::int AS count FROM "${this.opts.schema}".outbox_message WHERE published_at IS NULL`,
+    );
     return count;
   }
 

@@ -96,7 +96,8 @@ describe('outbox and idempotent consumption on PostgreSQL', () => {
     const message = { id: '0d1e6c1a-56d1-4b32-9c8f-6a4c3b1f0e11', type: 'test.thing.changed.v1' };
     await dataSource.query(`CREATE TABLE IF NOT EXISTS "${schema}".counter (id int PRIMARY KEY, n int NOT NULL)`);
     await dataSource.query(`INSERT INTO "${schema}".counter VALUES (1, 0) ON CONFLICT (id) DO UPDATE SET n = 0`);
-    const apply = () => uow.runOnce('counter-consumer', message, (tx) => tx.manager.query(`UPDATE "${schema}".counter SET n = n + 1 WHERE id = 1`));
+    const apply = () =>
+      uow.runOnce('counter-consumer', message, (tx) => tx.manager.query(`UPDATE "${schema}".counter SET n = n + 1 WHERE id = 1`));
     const results = await Promise.all([apply(), apply(), apply()]);
     expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
     const [{ n }] = await dataSource.query(`SELECT n FROM "${schema}".counter WHERE id = 1`);

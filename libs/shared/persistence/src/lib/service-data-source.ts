@@ -33,7 +33,10 @@ export function createServiceDataSource(opts: ServiceDataSourceOptions): DataSou
     url: opts.url,
     schema: opts.schema,
     applicationName: `parley-${opts.service}`,
-    entities: [...(withMessaging ? [OutboxMessageEntity, ProcessedMessageEntity] : []), ...opts.entities] as MixedList<EntityOrMigration> as never,
+    entities: [
+      ...(withMessaging ? [OutboxMessageEntity, ProcessedMessageEntity] : []),
+      ...opts.entities,
+    ] as MixedList<EntityOrMigration> as never,
     migrations: [...(withMessaging ? [MessagingTables1763900000000] : []), ...opts.migrations] as never,
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',

@@ -6,7 +6,10 @@ import { ServiceDatabase, ServiceDatabaseOptions } from './service-database';
 type DatabaseClass<T extends ServiceDatabase> = new (options: ServiceDatabaseOptions, publisher: OutboxPublisher) => T;
 
 /** Nest provider for a service's database: wired to the bus's publisher, readiness and metrics. */
-export function provideServiceDatabase<T extends ServiceDatabase>(token: DatabaseClass<T>, options: ServiceDatabaseOptions): FactoryProvider<T> {
+export function provideServiceDatabase<T extends ServiceDatabase>(
+  token: DatabaseClass<T>,
+  options: ServiceDatabaseOptions,
+): FactoryProvider<T> {
   return {
     provide: token,
     useFactory: (publisher: OutboxPublisher, readiness: ReadinessRegistry, metrics: Metrics) => {

@@ -50,4 +50,3 @@ export abstract class ServiceDatabase implements OnModuleInit, OnApplicationShut
     await this.dataSource.query('SELECT 1');
   }
 }
-

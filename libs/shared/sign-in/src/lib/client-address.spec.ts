@@ -17,10 +17,20 @@ describe('normalizeIpAddress', () => {
     ['::1', '::1'],
   ])('%j → %s', (text, expected) => expect(normalizeIpAddress(text)).toBe(expected));
 
-  it.each(['', 'unknown', '_hidden', '10.0.0', '10.0.0.256', '10.0.0.1:', '10.0.0.1:99999', 'fe80::1%eth0', '[2001:db8::1', 'a'.repeat(100), '1.2.3.4\u0000', '[10.0.0.1]x'])(
-    'refuses %j',
-    (text) => expect(normalizeIpAddress(text)).toBeUndefined(),
-  );
+  it.each([
+    '',
+    'unknown',
+    '_hidden',
+    '10.0.0',
+    '10.0.0.256',
+    '10.0.0.1:',
+    '10.0.0.1:99999',
+    'fe80::1%eth0',
+    '[2001:db8::1',
+    'a'.repeat(100),
+    '1.2.3.4\u0000',
+    '[10.0.0.1]x',
+  ])('refuses %j', (text) => expect(normalizeIpAddress(text)).toBeUndefined());
 });
 
 describe('parseTrustedProxies', () => {
@@ -30,9 +40,12 @@ describe('parseTrustedProxies', () => {
     expect(parseTrustedProxies('')).toEqual([]);
   });
 
-  it.each(['10.0.0.0/33', '2001:db8::/129', '10.0.0.0/x', 'proxy.local', '10.0.0.0/8/8', '10.0.0.1/-1'])('names a bad entry: %j', (text) => {
-    expect(() => parseTrustedProxies(text)).toThrow(text);
-  });
+  it.each(['10.0.0.0/33', '2001:db8::/129', '10.0.0.0/x', 'proxy.local', '10.0.0.0/8/8', '10.0.0.1/-1'])(
+    'names a bad entry: %j',
+    (text) => {
+      expect(() => parseTrustedProxies(text)).toThrow(text);
+    },
+  );
 });
 
 describe('ClientAddressResolver', () => {
@@ -40,18 +53,44 @@ describe('ClientAddressResolver', () => {
   const none = new ClientAddressResolver([]);
 
   const cases: { name: string; peer: string | undefined; xff?: string | string[]; expected: string; resolver?: ClientAddressResolver }[] = [
-    { name: 'the peer when nothing is trusted, whatever it forwards', peer: '127.0.0.4', xff: '198.51.100.7', expected: '127.0.0.4', resolver: none },
+    {
+      name: 'the peer when nothing is trusted, whatever it forwards',
+      peer: '127.0.0.4',
+      xff: '198.51.100.7',
+      expected: '127.0.0.4',
+      resolver: none,
+    },
     { name: 'the peer when it is not a trusted proxy', peer: '192.0.2.1', xff: '198.51.100.7', expected: '192.0.2.1' },
     { name: 'the forwarded client of a trusted peer', peer: '127.0.0.4', xff: '198.51.100.7', expected: '198.51.100.7' },
     { name: 'an IPv4-mapped trusted peer', peer: '::ffff:127.0.0.4', xff: '198.51.100.7', expected: '198.51.100.7' },
-    { name: 'the right-most untrusted hop of a chain', peer: '10.1.1.1', xff: '203.0.113.9, 198.51.100.7, 10.2.2.2', expected: '198.51.100.7' },
+    {
+      name: 'the right-most untrusted hop of a chain',
+      peer: '10.1.1.1',
+      xff: '203.0.113.9, 198.51.100.7, 10.2.2.2',
+      expected: '198.51.100.7',
+    },
     { name: 'a forged left part is ignored', peer: '127.0.0.4', xff: '1.1.1.1, 198.51.100.7', expected: '198.51.100.7' },
-    { name: 'several header lines are one list', peer: '127.0.0.4', xff: ['203.0.113.9', '198.51.100.7, 10.0.0.2'], expected: '198.51.100.7' },
-    { name: 'IPv6 hops with ports and brackets', peer: '2001:db8:ffff::1', xff: '"[2001:DB8:1::5]:1234", [2001:db8:ffff::2]', expected: '2001:db8:1::5' },
+    {
+      name: 'several header lines are one list',
+      peer: '127.0.0.4',
+      xff: ['203.0.113.9', '198.51.100.7, 10.0.0.2'],
+      expected: '198.51.100.7',
+    },
+    {
+      name: 'IPv6 hops with ports and brackets',
+      peer: '2001:db8:ffff::1',
+      xff: '"[2001:DB8:1::5]:1234", [2001:db8:ffff::2]',
+      expected: '2001:db8:1::5',
+    },
     { name: 'an IPv4-mapped CIDR trusts the IPv4 range', peer: '192.168.3.4', xff: '198.51.100.7', expected: '198.51.100.7' },
     { name: 'a trusted peer without the header is the client', peer: '127.0.0.4', expected: '127.0.0.4' },
     { name: 'an all-trusted chain gives the left-most', peer: '127.0.0.4', xff: '10.0.0.9, 10.0.0.8', expected: '10.0.0.9' },
-    { name: 'garbage right of the client stops at the last trusted hop', peer: '127.0.0.4', xff: '198.51.100.7, unknown, 10.0.0.3', expected: '10.0.0.3' },
+    {
+      name: 'garbage right of the client stops at the last trusted hop',
+      peer: '127.0.0.4',
+      xff: '198.51.100.7, unknown, 10.0.0.3',
+      expected: '10.0.0.3',
+    },
     { name: 'a garbage-only header gives the peer', peer: '127.0.0.4', xff: 'not an address', expected: '127.0.0.4' },
     { name: 'an empty header gives the peer', peer: '127.0.0.4', xff: '', expected: '127.0.0.4' },
     { name: 'a socket that lost its peer', peer: undefined, xff: '198.51.100.7', expected: UNKNOWN_CLIENT_ADDRESS },

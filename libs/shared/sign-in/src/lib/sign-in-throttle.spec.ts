@@ -22,17 +22,76 @@ const fail = (t: SignInThrottle, account: string | undefined, address: string, t
 
 describe('SignInThrottle', () => {
   // Each case: failures recorded as [account, address, count], then what a sign-in of `ask` gets.
-  const cases: { name: string; failures: [string | undefined, string, number][]; ask: [string | undefined, string]; refused: boolean; delayMs?: number }[] = [
+  const cases: {
+    name: string;
+    failures: [string | undefined, string, number][];
+    ask: [string | undefined, string];
+    refused: boolean;
+    delayMs?: number;
+  }[] = [
     { name: 'a fresh account and address', failures: [], ask: ['alice', '10.0.0.1'], refused: false, delayMs: 0 },
     { name: 'a pair below its budget', failures: [['alice', '10.0.0.1', 2]], ask: ['alice', '10.0.0.1'], refused: false, delayMs: 200 },
     { name: 'a pair at its budget', failures: [['alice', '10.0.0.1', 3]], ask: ['alice', '10.0.0.1'], refused: true },
-    { name: 'the same account from an address that has not failed', failures: [['alice', '10.0.0.1', 3]], ask: ['alice', '10.0.0.2'], refused: false, delayMs: 250 },
-    { name: 'an account failed from many addresses, asked from a new one', failures: [['alice', '10.0.0.1', 2], ['alice', '10.0.0.2', 2], ['alice', '10.0.0.3', 2], ['alice', '10.0.0.4', 2]], ask: ['alice', '10.0.0.9'], refused: false, delayMs: 250 },
-    { name: 'another account from an address below its budget', failures: [['alice', '10.0.0.1', 3]], ask: ['bob', '10.0.0.1'], refused: false, delayMs: 0 },
-    { name: 'an address spraying accounts, at its budget', failures: [['a', '10.0.0.1', 1], ['b', '10.0.0.1', 2], ['c', '10.0.0.1', 2]], ask: ['dave', '10.0.0.1'], refused: true },
-    { name: 'another address while one sprays', failures: [['a', '10.0.0.1', 1], ['b', '10.0.0.1', 2], ['c', '10.0.0.1', 2]], ask: ['dave', '10.0.0.2'], refused: false, delayMs: 0 },
-    { name: 'failures without an account (bad tokens) count for the address', failures: [[undefined, '10.0.0.1', 5]], ask: [undefined, '10.0.0.1'], refused: true },
-    { name: 'a token sign-in from a clean address', failures: [[undefined, '10.0.0.1', 5]], ask: [undefined, '10.0.0.2'], refused: false, delayMs: 0 },
+    {
+      name: 'the same account from an address that has not failed',
+      failures: [['alice', '10.0.0.1', 3]],
+      ask: ['alice', '10.0.0.2'],
+      refused: false,
+      delayMs: 250,
+    },
+    {
+      name: 'an account failed from many addresses, asked from a new one',
+      failures: [
+        ['alice', '10.0.0.1', 2],
+        ['alice', '10.0.0.2', 2],
+        ['alice', '10.0.0.3', 2],
+        ['alice', '10.0.0.4', 2],
+      ],
+      ask: ['alice', '10.0.0.9'],
+      refused: false,
+      delayMs: 250,
+    },
+    {
+      name: 'another account from an address below its budget',
+      failures: [['alice', '10.0.0.1', 3]],
+      ask: ['bob', '10.0.0.1'],
+      refused: false,
+      delayMs: 0,
+    },
+    {
+      name: 'an address spraying accounts, at its budget',
+      failures: [
+        ['a', '10.0.0.1', 1],
+        ['b', '10.0.0.1', 2],
+        ['c', '10.0.0.1', 2],
+      ],
+      ask: ['dave', '10.0.0.1'],
+      refused: true,
+    },
+    {
+      name: 'another address while one sprays',
+      failures: [
+        ['a', '10.0.0.1', 1],
+        ['b', '10.0.0.1', 2],
+        ['c', '10.0.0.1', 2],
+      ],
+      ask: ['dave', '10.0.0.2'],
+      refused: false,
+      delayMs: 0,
+    },
+    {
+      name: 'failures without an account (bad tokens) count for the address',
+      failures: [[undefined, '10.0.0.1', 5]],
+      ask: [undefined, '10.0.0.1'],
+      refused: true,
+    },
+    {
+      name: 'a token sign-in from a clean address',
+      failures: [[undefined, '10.0.0.1', 5]],
+      ask: [undefined, '10.0.0.2'],
+      refused: false,
+      delayMs: 0,
+    },
   ];
 
   it.each(cases)('$name', ({ failures, ask, refused, delayMs }) => {

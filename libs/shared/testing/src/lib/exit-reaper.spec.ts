@@ -44,7 +44,9 @@ describe('ExitReaper', () => {
     writeFileSync(path.join(dir, 'stubborn.pid'), `${stubborn.pid}\n`);
 
     // A test process of its own that registers the targets, then dies without any chance to clean up.
-    const source = ts.transpileModule(readFileSync(path.join(__dirname, 'exit-reaper.ts'), 'utf8'), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } });
+    const source = ts.transpileModule(readFileSync(path.join(__dirname, 'exit-reaper.ts'), 'utf8'), {
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+    });
     writeFileSync(path.join(dir, 'exit-reaper.js'), source.outputText);
     const targets = {
       processes: [
@@ -53,7 +55,14 @@ describe('ExitReaper', () => {
       ],
       paths: [dir],
     };
-    const parent = spawn(process.execPath, ['-e', `require(${JSON.stringify(path.join(dir, 'exit-reaper.js'))}).ExitReaper.start(${JSON.stringify(targets)}, 300); setTimeout(() => process.kill(process.pid, 'SIGKILL'), 300);`], { stdio: 'ignore' });
+    const parent = spawn(
+      process.execPath,
+      [
+        '-e',
+        `require(${JSON.stringify(path.join(dir, 'exit-reaper.js'))}).ExitReaper.start(${JSON.stringify(targets)}, 300); setTimeout(() => process.kill(process.pid, 'SIGKILL'), 300);`,
+      ],
+      { stdio: 'ignore' },
+    );
     await exited(parent);
     expect(parent.signalCode).toBe('SIGKILL');
 
@@ -82,7 +91,9 @@ describe('ExitReaper', () => {
     const leaderScript = `const c = require('node:child_process').spawn(process.execPath, ['-e', ${JSON.stringify(member)}], { stdio: 'ignore' }); require('node:fs').writeFileSync(${JSON.stringify(memberFile)}, String(c.pid)); setInterval(() => undefined, 1000);`;
     const leader = spawn(process.execPath, ['-e', leaderScript, marker], { stdio: 'ignore', detached: true });
     children.push(leader);
-    const memberPid = await waitFor(() => (existsSync(memberFile) ? Number(readFileSync(memberFile, 'utf8')) : 0), { what: 'the group member' });
+    const memberPid = await waitFor(() => (existsSync(memberFile) ? Number(readFileSync(memberFile, 'utf8')) : 0), {
+      what: 'the group member',
+    });
     await ExitReaper.start({ processes: [{ pid: leader.pid, cmdline: marker, group: true }] }, 3_000).reapNow();
     // Gone, or a zombie waiting for PID 1 to reap it.
     const state = (() => {

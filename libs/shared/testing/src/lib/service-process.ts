@@ -26,8 +26,18 @@ export interface RunningProcess {
 }
 
 /** Starts `node <script> ...args` (or any command) with `env`, capturing its output for diagnosis. */
-export function startProcess(command: string, args: string[], env: NodeJS.ProcessEnv, opts: { cwd?: string; detached?: boolean } = {}): RunningProcess {
-  const child = spawn(command, args, { env: { ...process.env, ...env }, cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: opts.detached });
+export function startProcess(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  opts: { cwd?: string; detached?: boolean } = {},
+): RunningProcess {
+  const child = spawn(command, args, {
+    env: { ...process.env, ...env },
+    cwd: opts.cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: opts.detached,
+  });
   let output = '';
   const keep = (chunk: Buffer) => {
     output += chunk.toString();
@@ -61,7 +71,11 @@ export function startProcess(command: string, args: string[], env: NodeJS.Proces
 
 /** Waits until `GET url` answers 200; fails at once, with the output, if the process exits first. */
 export async function waitForHttpOk(url: string, proc?: RunningProcess, timeoutMs = 60_000): Promise<void> {
-  const answered = waitFor(async () => (await fetch(url).catch(() => undefined))?.status === 200, { timeoutMs, intervalMs: 100, what: `${url} to answer 200` });
+  const answered = waitFor(async () => (await fetch(url).catch(() => undefined))?.status === 200, {
+    timeoutMs,
+    intervalMs: 100,
+    what: `${url} to answer 200`,
+  });
   const died = proc?.exited.then((code) => {
     throw new Error(`process exited (code ${code}) before ${url} answered`);
   });

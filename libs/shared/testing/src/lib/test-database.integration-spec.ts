@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { createTestDatabase, dropOrphanedTestDatabases, testDatabaseName, withTestClient } from './test-database';
 
-const databases = () => withTestClient(async (c) => (await c.query<{ datname: string }>('SELECT datname FROM pg_database')).rows.map((r) => r.datname));
+const databases = () =>
+  withTestClient(async (c) => (await c.query<{ datname: string }>('SELECT datname FROM pg_database')).rows.map((r) => r.datname));
 
 describe('test databases left behind by interrupted runs', () => {
   it('are dropped once their creating process is gone; databases of live runs and of anyone else stay', async () => {

@@ -17,10 +17,9 @@ export async function withTestClient<T>(work: (client: Client) => Promise<T>): P
   try {
     await client.connect();
   } catch (error) {
-    throw new Error(
-      `PostgreSQL is not reachable at ${testDatabaseUrl()} (${String(error)}). Start it, or set PARLEY_TEST_DATABASE_URL.`,
-      { cause: error },
-    );
+    throw new Error(`PostgreSQL is not reachable at ${testDatabaseUrl()} (${String(error)}). Start it, or set PARLEY_TEST_DATABASE_URL.`, {
+      cause: error,
+    });
   }
   try {
     return await work(client);
@@ -67,10 +66,12 @@ export async function dropOrphanedTestDatabases(): Promise<string[]> {
   if (!isLocalServer(new URL(testDatabaseUrl()))) return [];
   return withTestClient(async (c) => {
     const { rows } = await c.query<{ datname: string }>('SELECT datname FROM pg_database WHERE NOT datistemplate');
-    const orphans = rows.map((r) => r.datname).filter((name) => {
-      const pid = TEST_DATABASE_NAME.exec(name)?.[1];
-      return pid !== undefined && !isAlive(Number(pid));
-    });
+    const orphans = rows
+      .map((r) => r.datname)
+      .filter((name) => {
+        const pid = TEST_DATABASE_NAME.exec(name)?.[1];
+        return pid !== undefined && !isAlive(Number(pid));
+      });
     for (const name of orphans) await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     return orphans;
   });

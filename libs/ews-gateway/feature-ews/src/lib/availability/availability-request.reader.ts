@@ -1,6 +1,17 @@
 import { freeBusyViewTypes, type FreeBusyViewType } from '@parley/contracts';
 import { canonicalWindowsId, windowsToIana } from '@parley/calendar-time';
-import { child, childText, children, EwsError, EwsErrorCode, type EwsRequestHeaders, NS, parseXsDateTime, requireChild, type XmlElement } from '@parley/ews-gateway/soap';
+import {
+  child,
+  childText,
+  children,
+  EwsError,
+  EwsErrorCode,
+  type EwsRequestHeaders,
+  NS,
+  parseXsDateTime,
+  requireChild,
+  type XmlElement,
+} from '@parley/ews-gateway/soap';
 import { attendeeTypes, type AttendeeType } from './meeting-suggestions';
 import { ianaAvailabilityZone, serializableTimeZone, UTC_ZONE, type AvailabilityZone } from './serializable-time-zone';
 import { readSpan, readSuggestionsViewOptions, type SuggestionsViewRequest } from './suggestions-options.reader';
@@ -44,14 +55,16 @@ export function readAvailabilityRequest(request: XmlElement, headers: EwsRequest
   const zone = readZone(child(request, NS.TYPES, 'TimeZone'), headers);
   const attendees = children(requireChild(request, NS.MESSAGES, 'MailboxDataArray'), NS.TYPES, 'MailboxData').map(readAttendee);
   if (attendees.length === 0) throw new EwsError(EwsErrorCode.InvalidValue, "'MailboxDataArray' must hold at least one 'MailboxData'.");
-  if (attendees.length > MAX_AVAILABILITY_MAILBOXES) throw new EwsError(EwsErrorCode.InvalidRequest, `At most ${MAX_AVAILABILITY_MAILBOXES} mailboxes can be queried at once.`);
+  if (attendees.length > MAX_AVAILABILITY_MAILBOXES)
+    throw new EwsError(EwsErrorCode.InvalidRequest, `At most ${MAX_AVAILABILITY_MAILBOXES} mailboxes can be queried at once.`);
 
   const unzoned = (l: { year: number; month: number; day: number; hour: number; minute: number; second: number; millisecond: number }) =>
     new Date(zone.toUtc(Date.UTC(l.year, l.month - 1, l.day, l.hour, l.minute, l.second, l.millisecond)));
   const readTime = (element: XmlElement) => parseXsDateTime(element.text, unzoned).getTime();
   const freeBusyOptions = child(request, NS.TYPES, 'FreeBusyViewOptions');
   const suggestionsOptions = child(request, NS.TYPES, 'SuggestionsViewOptions');
-  if (!freeBusyOptions && !suggestionsOptions) throw new EwsError(EwsErrorCode.InvalidRequest, 'GetUserAvailability needs FreeBusyViewOptions, SuggestionsViewOptions or both.');
+  if (!freeBusyOptions && !suggestionsOptions)
+    throw new EwsError(EwsErrorCode.InvalidRequest, 'GetUserAvailability needs FreeBusyViewOptions, SuggestionsViewOptions or both.');
   const freeBusy = freeBusyOptions ? readFreeBusyViewOptions(freeBusyOptions, readTime) : null;
   const suggestions = suggestionsOptions ? readSuggestionsViewOptions(suggestionsOptions, readTime, freeBusy) : null;
   return { attendees, zone, freeBusy, suggestions };
@@ -59,9 +72,11 @@ export function readAvailabilityRequest(request: XmlElement, headers: EwsRequest
 
 function readAttendee(data: XmlElement): AvailabilityAttendee {
   const type = (childText(data, NS.TYPES, 'AttendeeType') ?? 'Required').trim();
-  if (!(attendeeTypes as readonly string[]).includes(type)) throw new EwsError(EwsErrorCode.InvalidValue, `'${type.slice(0, 20)}' is not a valid AttendeeType.`);
+  if (!(attendeeTypes as readonly string[]).includes(type))
+    throw new EwsError(EwsErrorCode.InvalidValue, `'${type.slice(0, 20)}' is not a valid AttendeeType.`);
   const exclude = (childText(data, NS.TYPES, 'ExcludeConflicts') ?? 'false').trim();
-  if (!['true', 'false', '1', '0'].includes(exclude)) throw new EwsError(EwsErrorCode.InvalidValue, `'${exclude.slice(0, 20)}' is not a valid ExcludeConflicts.`);
+  if (!['true', 'false', '1', '0'].includes(exclude))
+    throw new EwsError(EwsErrorCode.InvalidValue, `'${exclude.slice(0, 20)}' is not a valid ExcludeConflicts.`);
   const address = (childText(requireChild(data, NS.TYPES, 'Email'), NS.TYPES, 'Address') ?? '').trim();
   return { address, type: type as AttendeeType, excludeConflicts: exclude === 'true' || exclude === '1' };
 }
@@ -73,7 +88,8 @@ function readFreeBusyViewOptions(options: XmlElement, readTime: (element: XmlEle
     throw new EwsError(EwsErrorCode.InvalidRequest, 'MergedFreeBusyIntervalInMinutes must be between 5 and 1440.');
   }
   const view = (childText(options, NS.TYPES, 'RequestedView') ?? 'DetailedMerged').trim();
-  if (!(freeBusyViewTypes as readonly string[]).includes(view)) throw new EwsError(EwsErrorCode.InvalidValue, `'${view.slice(0, 20)}' is not a valid RequestedView.`);
+  if (!(freeBusyViewTypes as readonly string[]).includes(view))
+    throw new EwsError(EwsErrorCode.InvalidValue, `'${view.slice(0, 20)}' is not a valid RequestedView.`);
   return { start, end, mergedIntervalMinutes: Number(interval), requestedView: view as FreeBusyViewType };
 }
 
@@ -83,6 +99,7 @@ function readZone(tz: XmlElement | undefined, headers: EwsRequestHeaders): Avail
   if (headers.timeZone === undefined) return UTC_ZONE;
   const canonical = id === undefined ? null : canonicalWindowsId(id);
   const iana = canonical === null ? null : windowsToIana(canonical);
-  if (iana === null) throw new EwsError(EwsErrorCode.InvalidRequest, 'The TimeZoneContext must name a known Windows time zone (TimeZoneDefinition Id).');
+  if (iana === null)
+    throw new EwsError(EwsErrorCode.InvalidRequest, 'The TimeZoneContext must name a known Windows time zone (TimeZoneDefinition Id).');
   return ianaAvailabilityZone(iana);
 }

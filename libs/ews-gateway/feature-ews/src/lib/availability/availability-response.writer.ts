@@ -18,7 +18,12 @@ const t = (local: string, content?: Parameters<typeof el>[3]) => el(NS.TYPES, lo
  * request's zone, without offset; working hours are in the mailbox's own zone, whose rules are
  * those of `year` (the request's).
  */
-export function getUserAvailabilityResponse(freeBusy: readonly MailboxAvailability[] | null, suggestions: SuggestionsOutcome | null, zone: AvailabilityZone, year: number): XmlNode {
+export function getUserAvailabilityResponse(
+  freeBusy: readonly MailboxAvailability[] | null,
+  suggestions: SuggestionsOutcome | null,
+  zone: AvailabilityZone,
+  year: number,
+): XmlNode {
   return el(NS.MESSAGES, 'GetUserAvailabilityResponse', {}, [
     freeBusy !== null &&
       el(
@@ -26,7 +31,14 @@ export function getUserAvailabilityResponse(freeBusy: readonly MailboxAvailabili
         'FreeBusyResponseArray',
         {},
         freeBusy.map((r) =>
-          el(NS.MESSAGES, 'FreeBusyResponse', {}, 'error' in r ? responseMessage('ResponseMessage', r.error) : [responseMessage('ResponseMessage'), freeBusyView(r.view, zone, year)]),
+          el(
+            NS.MESSAGES,
+            'FreeBusyResponse',
+            {},
+            'error' in r
+              ? responseMessage('ResponseMessage', r.error)
+              : [responseMessage('ResponseMessage'), freeBusyView(r.view, zone, year)],
+          ),
         ),
       ),
     suggestions !== null && suggestionsResponse(suggestions, zone),
@@ -41,16 +53,28 @@ export function getUserAvailabilityResponse(freeBusy: readonly MailboxAvailabili
  */
 function suggestionsResponse(outcome: SuggestionsOutcome, zone: AvailabilityZone): XmlNode {
   if ('error' in outcome) return el(NS.MESSAGES, 'SuggestionsResponse', {}, responseMessage('ResponseMessage', outcome.error));
-  const conflict = (c: AttendeeConflict) => (c.kind === 'Unknown' ? t('UnknownAttendeeConflictData') : t('IndividualAttendeeConflictData', t('BusyType', c.busyType)));
+  const conflict = (c: AttendeeConflict) =>
+    c.kind === 'Unknown' ? t('UnknownAttendeeConflictData') : t('IndividualAttendeeConflictData', t('BusyType', c.busyType));
   const suggestion = (s: MeetingSuggestion) =>
-    t('Suggestion', [t('MeetingTime', localTime(s.start, zone)), t('IsWorkTime', String(s.isWorkTime)), t('SuggestionQuality', s.quality), t('AttendeeConflictDataArray', s.conflicts.map(conflict))]);
+    t('Suggestion', [
+      t('MeetingTime', localTime(s.start, zone)),
+      t('IsWorkTime', String(s.isWorkTime)),
+      t('SuggestionQuality', s.quality),
+      t('AttendeeConflictDataArray', s.conflicts.map(conflict)),
+    ]);
   return el(NS.MESSAGES, 'SuggestionsResponse', {}, [
     responseMessage('ResponseMessage'),
     el(
       NS.MESSAGES,
       'SuggestionDayResultArray',
       {},
-      outcome.days.map((day) => t('SuggestionDayResult', [t('Date', formatLocal(day.localDate)), t('DayQuality', day.quality), t('SuggestionArray', day.suggestions.map(suggestion))])),
+      outcome.days.map((day) =>
+        t('SuggestionDayResult', [
+          t('Date', formatLocal(day.localDate)),
+          t('DayQuality', day.quality),
+          t('SuggestionArray', day.suggestions.map(suggestion)),
+        ]),
+      ),
     ),
   ]);
 }
@@ -59,7 +83,11 @@ function freeBusyView(view: FreeBusyView, zone: AvailabilityZone, year: number):
   return el(NS.MESSAGES, 'FreeBusyView', {}, [
     t('FreeBusyViewType', view.viewType),
     view.mergedFreeBusy !== null && t('MergedFreeBusy', view.mergedFreeBusy),
-    view.calendarEvents !== null && t('CalendarEventArray', view.calendarEvents.map((e) => calendarEvent(e, zone))),
+    view.calendarEvents !== null &&
+      t(
+        'CalendarEventArray',
+        view.calendarEvents.map((e) => calendarEvent(e, zone)),
+      ),
     view.workingHours !== null && workingHours(view.workingHours, year),
   ]);
 }
@@ -75,7 +103,11 @@ function workingHours(hours: WorkingHours, year: number): XmlNode | null {
   return t('WorkingHours', [
     serializableTimeZoneElement(zone),
     t('WorkingPeriodArray', [
-      t('WorkingPeriod', [t('DayOfWeek', hours.days.join(' ')), t('StartTimeInMinutes', String(hours.startMinutes)), t('EndTimeInMinutes', String(hours.endMinutes))]),
+      t('WorkingPeriod', [
+        t('DayOfWeek', hours.days.join(' ')),
+        t('StartTimeInMinutes', String(hours.startMinutes)),
+        t('EndTimeInMinutes', String(hours.endMinutes)),
+      ]),
     ]),
   ]);
 }

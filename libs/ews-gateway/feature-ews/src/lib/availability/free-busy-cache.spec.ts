@@ -19,7 +19,12 @@ const reply = (events = 0): FreeBusyReply => ({
       view: {
         viewType: 'DetailedMerged',
         mergedFreeBusy: '0'.repeat(48),
-        calendarEvents: Array.from({ length: events }, () => ({ start: '2031-07-01T09:00:00.000Z', end: '2031-07-01T10:00:00.000Z', busyType: 'Busy' as const, details: null })),
+        calendarEvents: Array.from({ length: events }, () => ({
+          start: '2031-07-01T09:00:00.000Z',
+          end: '2031-07-01T10:00:00.000Z',
+          busyType: 'Busy' as const,
+          details: null,
+        })),
         workingHours: null,
       },
     },
@@ -57,7 +62,13 @@ describe('FreeBusyCache', () => {
     const first = reply();
     ask(cache, request(), first);
     expect(ask(cache, request(), reply())).toBe(first);
-    for (const other of [{ requester: 'bob@parley.test' }, { end: '2031-07-03T00:00:00.000Z' }, { requestedView: 'FreeBusy' as const }, { mergedIntervalMinutes: 15 }, { mailboxes: ['bob@parley.test', 'alice@parley.test'] }]) {
+    for (const other of [
+      { requester: 'bob@parley.test' },
+      { end: '2031-07-03T00:00:00.000Z' },
+      { requestedView: 'FreeBusy' as const },
+      { mergedIntervalMinutes: 15 },
+      { mailboxes: ['bob@parley.test', 'alice@parley.test'] },
+    ]) {
       expect(cache.get(cache.ticket(request(other)))).toBeUndefined();
     }
   });

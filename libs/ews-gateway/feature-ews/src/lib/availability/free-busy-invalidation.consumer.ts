@@ -39,7 +39,9 @@ export class FreeBusyInvalidationConsumer implements OnApplicationBootstrap, OnA
   onApplicationBootstrap(): void {
     const feeds = [
       this.transport.stateReader('free-busy-items', Topics.calendarItemChanged, (raw) => this.onCalendarItemChanged(raw), { from: 'end' }),
-      this.transport.stateReader('free-busy-hours', Topics.calendarWorkingHoursChanged, (raw) => this.onWorkingHoursChanged(raw), { from: 'end' }),
+      this.transport.stateReader('free-busy-hours', Topics.calendarWorkingHoursChanged, (raw) => this.onWorkingHoursChanged(raw), {
+        from: 'end',
+      }),
     ];
     const readers = feeds.filter((r): r is KafkaStateReader => r !== undefined);
     if (readers.length === 0) {
@@ -52,7 +54,9 @@ export class FreeBusyInvalidationConsumer implements OnApplicationBootstrap, OnA
       this.logger.log('following calendar and working-hours changes: free/busy answers are cached');
     });
     for (const reader of readers) {
-      reader.start().catch((error: unknown) => this.logger.error(`a free/busy change feed could not start; answers are not cached: ${String(error)}`));
+      reader
+        .start()
+        .catch((error: unknown) => this.logger.error(`a free/busy change feed could not start; answers are not cached: ${String(error)}`));
     }
   }
 

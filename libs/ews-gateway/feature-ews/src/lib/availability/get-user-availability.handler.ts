@@ -1,12 +1,25 @@
 import { Injectable } from '@nestjs/common';
-import { CommandErrorCodes, mailboxKey, Topics, type FreeBusyReply, type FreeBusyRequest, type FreeBusyView, type WorkingHours } from '@parley/contracts';
+import {
+  CommandErrorCodes,
+  mailboxKey,
+  Topics,
+  type FreeBusyReply,
+  type FreeBusyRequest,
+  type FreeBusyView,
+  type WorkingHours,
+} from '@parley/contracts';
 import { windowsToIana } from '@parley/calendar-time';
 import { EwsResponseCode, type ErrorMessageSpec, type XmlNode } from '@parley/ews-gateway/soap';
 import { CommandRefusedError } from '@parley/messaging';
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
 import { calendarErrorMessage } from '../calendar/calendar-error.mapper';
 import { CalendarClient } from '../calendar/calendar.client';
-import { MAX_AVAILABILITY_WINDOW_DAYS, readAvailabilityRequest, type AvailabilityRequest, type FreeBusyViewRequest } from './availability-request.reader';
+import {
+  MAX_AVAILABILITY_WINDOW_DAYS,
+  readAvailabilityRequest,
+  type AvailabilityRequest,
+  type FreeBusyViewRequest,
+} from './availability-request.reader';
 import { getUserAvailabilityResponse, type MailboxAvailability, type SuggestionsOutcome } from './availability-response.writer';
 import { suggestMeetingTimes, type AttendeeWorkingHours, type SuggestionAttendee } from './meeting-suggestions';
 import { ianaAvailabilityZone } from './serializable-time-zone';
@@ -16,7 +29,10 @@ const NOT_FOUND: ErrorMessageSpec = {
   responseCode: EwsResponseCode.ErrorMailRecipientNotFound,
   messageText: 'The mail recipient was not found in the directory.',
 };
-const TOO_BIG: ErrorMessageSpec = { responseCode: EwsResponseCode.ErrorTimeIntervalTooBig, messageText: `The time window is larger than the allowed ${MAX_AVAILABILITY_WINDOW_DAYS} days.` };
+const TOO_BIG: ErrorMessageSpec = {
+  responseCode: EwsResponseCode.ErrorTimeIntervalTooBig,
+  messageText: `The time window is larger than the allowed ${MAX_AVAILABILITY_WINDOW_DAYS} days.`,
+};
 // Views that carry events and working hours: a free/busy answer in one of them also feeds the suggestions.
 const VIEWS_WITH_EVENTS: ReadonlySet<string> = new Set(['FreeBusy', 'FreeBusyMerged', 'Detailed', 'DetailedMerged']);
 
@@ -46,13 +62,16 @@ export class GetUserAvailabilityHandler implements EwsOperationHandler {
       const parsed = mailboxKey.safeParse(address);
       return parsed.success ? parsed.data.toLowerCase() : undefined;
     });
-    const lookUp = (window: TimeSpan, view: Pick<FreeBusyRequest, 'mergedIntervalMinutes' | 'requestedView'>) => this.lookUp(acting.mailbox.smtpAddress, keys, window, view);
+    const lookUp = (window: TimeSpan, view: Pick<FreeBusyRequest, 'mergedIntervalMinutes' | 'requestedView'>) =>
+      this.lookUp(acting.mailbox.smtpAddress, keys, window, view);
 
     const freeBusyLookup = req.freeBusy && !tooBig(req.freeBusy) ? lookUp(req.freeBusy, req.freeBusy) : null;
     const suggestionsOptions = req.suggestions;
     // Suggestions need events and working hours (the FreeBusy view); the merged string goes unused.
     const suggestionsLookup =
-      suggestionsOptions && (sharedLookup(req.freeBusy, suggestionsOptions, freeBusyLookup) ?? (() => lookUp(suggestionsOptions, { mergedIntervalMinutes: 30, requestedView: 'FreeBusy' })));
+      suggestionsOptions &&
+      (sharedLookup(req.freeBusy, suggestionsOptions, freeBusyLookup) ??
+        (() => lookUp(suggestionsOptions, { mergedIntervalMinutes: 30, requestedView: 'FreeBusy' })));
     const [freeBusy, suggestions] = await Promise.all([
       req.freeBusy && freeBusyAnswers(keys, freeBusyLookup),
       suggestionsOptions && suggestionsLookup && this.suggestionsOutcome(req, suggestionsOptions, keys, suggestionsLookup),
@@ -61,7 +80,12 @@ export class GetUserAvailabilityHandler implements EwsOperationHandler {
   }
 
   /** A mailbox without an answer (unknown, or refused by calendar-sync) is an unknown attendee. */
-  private async suggestionsOutcome(req: AvailabilityRequest, options: SuggestionsViewRequest, keys: readonly (string | undefined)[], lookUp: () => Promise<Lookup>): Promise<SuggestionsOutcome> {
+  private async suggestionsOutcome(
+    req: AvailabilityRequest,
+    options: SuggestionsViewRequest,
+    keys: readonly (string | undefined)[],
+    lookUp: () => Promise<Lookup>,
+  ): Promise<SuggestionsOutcome> {
     if (tooBig(options)) return { error: TOO_BIG };
     const lookup = await lookUp();
     if ('failure' in lookup) return { error: calendarErrorMessage(lookup.failure) };
@@ -69,18 +93,34 @@ export class GetUserAvailabilityHandler implements EwsOperationHandler {
       const key = keys[i];
       const result = key === undefined ? undefined : lookup.byMailbox.get(key);
       const view = result?.ok ? result.view : null;
-      return { type: attendee.type, excludeConflicts: attendee.excludeConflicts, calendar: view === null || view.calendarEvents === null ? null : calendarOf(view) };
+      return {
+        type: attendee.type,
+        excludeConflicts: attendee.excludeConflicts,
+        calendar: view === null || view.calendarEvents === null ? null : calendarOf(view),
+      };
     });
     return { days: suggestMeetingTimes(attendees, { ...options, windowStart: options.start, windowEnd: options.end }, req.zone) };
   }
 
-  private async lookUp(requester: string, keys: readonly (string | undefined)[], window: TimeSpan, view: Pick<FreeBusyRequest, 'mergedIntervalMinutes' | 'requestedView'>): Promise<Lookup> {
+  private async lookUp(
+    requester: string,
+    keys: readonly (string | undefined)[],
+    window: TimeSpan,
+    view: Pick<FreeBusyRequest, 'mergedIntervalMinutes' | 'requestedView'>,
+  ): Promise<Lookup> {
     const mailboxes = [...new Set(keys.filter((k): k is string => k !== undefined))];
     try {
       const reply =
         mailboxes.length === 0
           ? { results: [] }
-          : await this.calendar.freeBusy({ requester, mailboxes, start: new Date(window.start).toISOString(), end: new Date(window.end).toISOString(), mergedIntervalMinutes: view.mergedIntervalMinutes, requestedView: view.requestedView });
+          : await this.calendar.freeBusy({
+              requester,
+              mailboxes,
+              start: new Date(window.start).toISOString(),
+              end: new Date(window.end).toISOString(),
+              mergedIntervalMinutes: view.mergedIntervalMinutes,
+              requestedView: view.requestedView,
+            });
       return { byMailbox: new Map(reply.results.map((r) => [r.mailbox.toLowerCase(), r])) };
     } catch (failure) {
       return { failure };
@@ -104,12 +144,18 @@ async function freeBusyAnswers(keys: readonly (string | undefined)[], pending: P
     if (!result) return { error: NOT_FOUND };
     if (result.ok) return { view: result.view };
     if (result.error.code === CommandErrorCodes.mailboxNotFound) return { error: NOT_FOUND };
-    return { error: calendarErrorMessage(new CommandRefusedError(Topics.calendarFreeBusyGetRequest, result.error.code, result.error.message)) };
+    return {
+      error: calendarErrorMessage(new CommandRefusedError(Topics.calendarFreeBusyGetRequest, result.error.code, result.error.message)),
+    };
   });
 }
 
 /** The free/busy call, when it covers exactly the suggestions' window in a view with events: one round trip for both. */
-function sharedLookup(freeBusy: FreeBusyViewRequest | null, suggestions: SuggestionsViewRequest, pending: Promise<Lookup> | null): (() => Promise<Lookup>) | null {
+function sharedLookup(
+  freeBusy: FreeBusyViewRequest | null,
+  suggestions: SuggestionsViewRequest,
+  pending: Promise<Lookup> | null,
+): (() => Promise<Lookup>) | null {
   if (freeBusy === null || pending === null || !VIEWS_WITH_EVENTS.has(freeBusy.requestedView)) return null;
   return freeBusy.start === suggestions.start && freeBusy.end === suggestions.end ? () => pending : null;
 }
@@ -124,5 +170,7 @@ function calendarOf(view: FreeBusyView): NonNullable<SuggestionAttendee['calenda
 /** Hours in a zone the gateway cannot resolve are left out: no hours beat hours in a wrong zone. */
 function attendeeWorkingHours(hours: WorkingHours): AttendeeWorkingHours | null {
   const iana = windowsToIana(hours.timeZone);
-  return iana === null ? null : { zone: ianaAvailabilityZone(iana), days: hours.days, startMinutes: hours.startMinutes, endMinutes: hours.endMinutes };
+  return iana === null
+    ? null
+    : { zone: ianaAvailabilityZone(iana), days: hours.days, startMinutes: hours.startMinutes, endMinutes: hours.endMinutes };
 }

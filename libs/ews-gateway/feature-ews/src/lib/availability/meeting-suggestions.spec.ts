@@ -1,14 +1,37 @@
 import type { LegacyFreeBusyStatus } from '@parley/contracts';
-import { isWorkTime, qualityOf, statusDuring, suggestMeetingTimes, type AttendeeType, type AttendeeWorkingHours, type BusyInterval, type SuggestionAttendee, type SuggestionOptions } from './meeting-suggestions';
+import {
+  isWorkTime,
+  qualityOf,
+  statusDuring,
+  suggestMeetingTimes,
+  type AttendeeType,
+  type AttendeeWorkingHours,
+  type BusyInterval,
+  type SuggestionAttendee,
+  type SuggestionOptions,
+} from './meeting-suggestions';
 import { ianaAvailabilityZone, UTC_ZONE } from './serializable-time-zone';
 
 const H = 3_600_000;
 // Tuesday 6 May 2031.
 const DAY = Date.UTC(2031, 4, 6);
 const at = (hour: number) => DAY + hour * H;
-const busy = (from: number, to: number, busyType: LegacyFreeBusyStatus = 'Busy'): BusyInterval => ({ start: at(from), end: at(to), busyType });
-const nineToFive: AttendeeWorkingHours = { zone: UTC_ZONE, days: ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'], startMinutes: 8 * 60, endMinutes: 17 * 60 };
-const person = (events: BusyInterval[], type: AttendeeType = 'Required', excludeConflicts = false): SuggestionAttendee => ({ type, excludeConflicts, calendar: { busy: events, workingHours: nineToFive } });
+const busy = (from: number, to: number, busyType: LegacyFreeBusyStatus = 'Busy'): BusyInterval => ({
+  start: at(from),
+  end: at(to),
+  busyType,
+});
+const nineToFive: AttendeeWorkingHours = {
+  zone: UTC_ZONE,
+  days: ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'],
+  startMinutes: 8 * 60,
+  endMinutes: 17 * 60,
+};
+const person = (events: BusyInterval[], type: AttendeeType = 'Required', excludeConflicts = false): SuggestionAttendee => ({
+  type,
+  excludeConflicts,
+  calendar: { busy: events, workingHours: nineToFive },
+});
 const unknown: SuggestionAttendee = { type: 'Required', excludeConflicts: false, calendar: null };
 const options = (overrides: Partial<SuggestionOptions> = {}): SuggestionOptions => ({
   goodThreshold: 25,
@@ -45,7 +68,10 @@ describe('meeting suggestions', () => {
     const [day] = suggestMeetingTimes([alice, bob], options({ minimumQuality: 'Poor', maximumResultsByDay: 48 }), UTC_ZONE);
     const byHour = new Map(day.suggestions.map((s) => [(s.start - DAY) / H, s]));
     // 09:30–10:30: alice busy, bob out of office — both conflict.
-    expect(byHour.get(9.5)?.conflicts).toEqual([{ kind: 'Individual', busyType: 'Busy' }, { kind: 'Individual', busyType: 'OOF' }]);
+    expect(byHour.get(9.5)?.conflicts).toEqual([
+      { kind: 'Individual', busyType: 'Busy' },
+      { kind: 'Individual', busyType: 'OOF' },
+    ]);
     expect(byHour.get(9.5)?.quality).toBe('Poor');
     // 12:00–13:00: alice tentative (a conflict), bob free → 50 % → Poor.
     expect(byHour.get(12)?.quality).toBe('Poor');
@@ -66,7 +92,10 @@ describe('meeting suggestions', () => {
 
   it('leaves unknown mailboxes and ExcludeConflicts attendees out of the rating, and makes a busy room Poor', () => {
     const busyNine = [busy(9, 10)];
-    const rate = (attendees: SuggestionAttendee[]) => suggestMeetingTimes(attendees, options({ minimumQuality: 'Poor', maximumResultsByDay: 48 }), UTC_ZONE)[0].suggestions.find((s) => s.start === at(9))?.quality;
+    const rate = (attendees: SuggestionAttendee[]) =>
+      suggestMeetingTimes(attendees, options({ minimumQuality: 'Poor', maximumResultsByDay: 48 }), UTC_ZONE)[0].suggestions.find(
+        (s) => s.start === at(9),
+      )?.quality;
     expect(rate([person([]), unknown])).toBe('Excellent');
     expect(rate([person([]), person(busyNine, 'Optional', true)])).toBe('Excellent');
     expect(rate([person([]), person([]), person([]), person(busyNine, 'Optional')])).toBe('Good');
@@ -88,17 +117,34 @@ describe('meeting suggestions', () => {
   });
 
   it('fits every meeting inside the window, one day result per day touched', () => {
-    const days = suggestMeetingTimes([person([])], options({ windowStart: at(14), windowEnd: at(24 + 9.5), meetingDurationMinutes: 90, maximumNonWorkHourResultsByDay: 48, maximumResultsByDay: 48 }), UTC_ZONE);
+    const days = suggestMeetingTimes(
+      [person([])],
+      options({
+        windowStart: at(14),
+        windowEnd: at(24 + 9.5),
+        meetingDurationMinutes: 90,
+        maximumNonWorkHourResultsByDay: 48,
+        maximumResultsByDay: 48,
+      }),
+      UTC_ZONE,
+    );
     expect(days.map((d) => d.localDate)).toEqual([DAY, DAY + 24 * H]);
     expect(hoursOf(days[0].suggestions)[0]).toBe(14);
     expect(hoursOf(days[0].suggestions).at(-1)).toBe(23.5);
     expect(hoursOf(days[1].suggestions)).toEqual([24, 24.5, 25, 25.5, 26, 26.5, 27, 27.5, 28, 28.5, 29, 29.5, 30, 30.5, 31, 31.5, 32]);
   });
 
-  it("does not count the moved meeting (CurrentMeetingTime) as a conflict, but does count others", () => {
+  it('does not count the moved meeting (CurrentMeetingTime) as a conflict, but does count others', () => {
     const attendees = [person([busy(9, 10)]), person([busy(9, 10), busy(9, 9.5)])];
-    const [day] = suggestMeetingTimes(attendees, options({ currentMeetingStart: at(9), minimumQuality: 'Poor', maximumResultsByDay: 48 }), UTC_ZONE);
-    expect(day.suggestions.find((s) => s.start === at(9))?.conflicts).toEqual([{ kind: 'Individual', busyType: 'Free' }, { kind: 'Individual', busyType: 'Busy' }]);
+    const [day] = suggestMeetingTimes(
+      attendees,
+      options({ currentMeetingStart: at(9), minimumQuality: 'Poor', maximumResultsByDay: 48 }),
+      UTC_ZONE,
+    );
+    expect(day.suggestions.find((s) => s.start === at(9))?.conflicts).toEqual([
+      { kind: 'Individual', busyType: 'Free' },
+      { kind: 'Individual', busyType: 'Busy' },
+    ]);
   });
 
   it("tells work time by the organizer's hours in its own zone, and walks the request's days across a DST change", () => {
@@ -113,7 +159,17 @@ describe('meeting suggestions', () => {
     // Sunday 9 March 2031 in Los Angeles has 23 hours: 02:00–03:00 does not exist.
     const la = ianaAvailabilityZone('America/Los_Angeles');
     const start = la.toUtc(Date.UTC(2031, 2, 9));
-    const [day] = suggestMeetingTimes([person([])], options({ windowStart: start, windowEnd: la.toUtc(Date.UTC(2031, 2, 10)), meetingDurationMinutes: 30, maximumResultsByDay: 48, maximumNonWorkHourResultsByDay: 48 }), la);
+    const [day] = suggestMeetingTimes(
+      [person([])],
+      options({
+        windowStart: start,
+        windowEnd: la.toUtc(Date.UTC(2031, 2, 10)),
+        meetingDurationMinutes: 30,
+        maximumResultsByDay: 48,
+        maximumNonWorkHourResultsByDay: 48,
+      }),
+      la,
+    );
     expect(day.localDate).toBe(Date.UTC(2031, 2, 9));
     expect(day.suggestions).toHaveLength(46);
   });

@@ -79,7 +79,11 @@ const PEOPLE: ReadonlySet<AttendeeType> = new Set(['Organizer', 'Required', 'Opt
  * and non-work-time candidates are kept (each capped), at least MinimumSuggestionQuality, listed
  * in time order; the day's quality is its best suggestion's (Poor without any).
  */
-export function suggestMeetingTimes(attendees: readonly SuggestionAttendee[], options: SuggestionOptions, zone: AvailabilityZone): SuggestionDay[] {
+export function suggestMeetingTimes(
+  attendees: readonly SuggestionAttendee[],
+  options: SuggestionOptions,
+  zone: AvailabilityZone,
+): SuggestionDay[] {
   const organizerHours = (attendees.find((a) => a.type === 'Organizer') ?? attendees[0])?.calendar?.workingHours ?? null;
   return localDays(options, zone).map((localDate) => {
     const candidates = candidateStarts(localDate, options, zone).map((start) => rateCandidate(start, attendees, options, organizerHours));
@@ -107,11 +111,32 @@ function candidateStarts(localDate: number, options: SuggestionOptions, zone: Av
   return [...starts].sort((a, b) => a - b);
 }
 
-function rateCandidate(start: number, attendees: readonly SuggestionAttendee[], options: SuggestionOptions, organizerHours: AttendeeWorkingHours | null): MeetingSuggestion {
+function rateCandidate(
+  start: number,
+  attendees: readonly SuggestionAttendee[],
+  options: SuggestionOptions,
+  organizerHours: AttendeeWorkingHours | null,
+): MeetingSuggestion {
   const end = start + options.meetingDurationMinutes * MINUTE_MS;
   const isMovedMeeting = (b: BusyInterval) => b.start === options.currentMeetingStart && b.end - b.start === end - start;
-  const conflicts = attendees.map((a): AttendeeConflict => (a.calendar === null ? { kind: 'Unknown' } : { kind: 'Individual', busyType: statusDuring(a.calendar.busy.filter((b) => !isMovedMeeting(b)), start, end) }));
-  return { start, isWorkTime: isWorkTime(start, end, organizerHours), quality: qualityOf(attendees, conflicts, options.goodThreshold), conflicts };
+  const conflicts = attendees.map((a): AttendeeConflict =>
+    a.calendar === null
+      ? { kind: 'Unknown' }
+      : {
+          kind: 'Individual',
+          busyType: statusDuring(
+            a.calendar.busy.filter((b) => !isMovedMeeting(b)),
+            start,
+            end,
+          ),
+        },
+  );
+  return {
+    start,
+    isWorkTime: isWorkTime(start, end, organizerHours),
+    quality: qualityOf(attendees, conflicts, options.goodThreshold),
+    conflicts,
+  };
 }
 
 /** The strongest status of the events overlapping [start, end); Free when none does. */
@@ -123,7 +148,11 @@ export function statusDuring(busy: readonly BusyInterval[], start: number, end: 
   return status;
 }
 
-export function qualityOf(attendees: readonly SuggestionAttendee[], conflicts: readonly AttendeeConflict[], goodThreshold: number): SuggestionQuality {
+export function qualityOf(
+  attendees: readonly SuggestionAttendee[],
+  conflicts: readonly AttendeeConflict[],
+  goodThreshold: number,
+): SuggestionQuality {
   const conflicting = (i: number) => {
     const c = conflicts[i];
     return c.kind === 'Individual' && CONFLICTING.has(c.busyType);
@@ -144,7 +173,11 @@ export function isWorkTime(start: number, end: number, hours: AttendeeWorkingHou
   const localStart = hours.zone.toLocal(start);
   const midnight = Math.floor(localStart / DAY_MS) * DAY_MS;
   const weekDay = weekDays[new Date(midnight).getUTCDay()];
-  return hours.days.includes(weekDay) && localStart >= midnight + hours.startMinutes * MINUTE_MS && hours.zone.toLocal(end) <= midnight + hours.endMinutes * MINUTE_MS;
+  return (
+    hours.days.includes(weekDay) &&
+    localStart >= midnight + hours.startMinutes * MINUTE_MS &&
+    hours.zone.toLocal(end) <= midnight + hours.endMinutes * MINUTE_MS
+  );
 }
 
 const rank = (q: SuggestionQuality) => suggestionQualities.indexOf(q);
@@ -152,10 +185,17 @@ const rank = (q: SuggestionQuality) => suggestionQualities.indexOf(q);
 /** The best candidates (quality, then earliest) within each cap, back in time order. */
 function pickForDay(candidates: readonly MeetingSuggestion[], options: SuggestionOptions): MeetingSuggestion[] {
   const good = candidates.filter((c) => rank(c.quality) <= rank(options.minimumQuality));
-  const best = (list: MeetingSuggestion[], cap: number) => [...list].sort((a, b) => rank(a.quality) - rank(b.quality) || a.start - b.start).slice(0, cap);
+  const best = (list: MeetingSuggestion[], cap: number) =>
+    [...list].sort((a, b) => rank(a.quality) - rank(b.quality) || a.start - b.start).slice(0, cap);
   return [
-    ...best(good.filter((c) => c.isWorkTime), options.maximumResultsByDay),
-    ...best(good.filter((c) => !c.isWorkTime), options.maximumNonWorkHourResultsByDay),
+    ...best(
+      good.filter((c) => c.isWorkTime),
+      options.maximumResultsByDay,
+    ),
+    ...best(
+      good.filter((c) => !c.isWorkTime),
+      options.maximumNonWorkHourResultsByDay,
+    ),
   ].sort((a, b) => a.start - b.start);
 }
 

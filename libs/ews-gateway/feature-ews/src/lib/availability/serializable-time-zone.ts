@@ -42,7 +42,8 @@ export function serializableTimeZone(tz: XmlElement): AvailabilityZone {
   const dstOffset = -(bias + daylight.biasMinutes) * MINUTE_MS;
   const observesDst = standard.month !== 0 && daylight.month !== 0 && stdOffset !== dstOffset;
   if (!observesDst) return { toLocal: (utc) => utc + stdOffset, toUtc: (local) => local - stdOffset };
-  if (standard.dayOrder === 0 || daylight.dayOrder === 0) throw new EwsError(EwsErrorCode.InvalidValue, "'0' is not a valid DayOrder for a daylight saving time change.");
+  if (standard.dayOrder === 0 || daylight.dayOrder === 0)
+    throw new EwsError(EwsErrorCode.InvalidValue, "'0' is not a valid DayOrder for a daylight saving time change.");
 
   const isDaylight = (utc: number): boolean => {
     const year = new Date(utc + stdOffset).getUTCFullYear();
@@ -63,7 +64,8 @@ export function serializableTimeZone(tz: XmlElement): AvailabilityZone {
 function readChange(el: XmlElement): ZoneChange {
   const time = (childText(el, NS.TYPES, 'Time') ?? '00:00:00').trim();
   const m = /^(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(time);
-  if (!m || Number(m[1]) > 24 || Number(m[2]) > 59) throw new EwsError(EwsErrorCode.InvalidValue, `'${time.slice(0, 20)}' is not a valid Time.`);
+  if (!m || Number(m[1]) > 24 || Number(m[2]) > 59)
+    throw new EwsError(EwsErrorCode.InvalidValue, `'${time.slice(0, 20)}' is not a valid Time.`);
   const dayName = (childText(el, NS.TYPES, 'DayOfWeek') ?? 'Sunday').trim();
   const dayOfWeek = DAY_NAMES.indexOf(dayName);
   if (dayOfWeek < 0) throw new EwsError(EwsErrorCode.InvalidValue, `'${dayName.slice(0, 20)}' is not a valid DayOfWeek.`);
@@ -91,6 +93,7 @@ function changeLocalMs(c: ZoneChange, year: number): number {
 
 function integer(value: string, what: string, min: number, max: number): number {
   const v = value.trim();
-  if (!/^[+-]?\d{1,5}$/.test(v) || Number(v) < min || Number(v) > max) throw new EwsError(EwsErrorCode.InvalidValue, `'${v.slice(0, 20)}' is not a valid ${what}.`);
+  if (!/^[+-]?\d{1,5}$/.test(v) || Number(v) < min || Number(v) > max)
+    throw new EwsError(EwsErrorCode.InvalidValue, `'${v.slice(0, 20)}' is not a valid ${what}.`);
   return Number(v);
 }

@@ -25,12 +25,21 @@ export interface TimeSpan {
  * MinimumSuggestionQuality (Fair). DetailedSuggestionsWindow falls back to the free/busy
  * TimeWindow. GlobalObjectId is documented as unused and is ignored.
  */
-export function readSuggestionsViewOptions(options: XmlElement, readTime: (element: XmlElement) => number, freeBusyWindow: TimeSpan | null): SuggestionsViewRequest {
+export function readSuggestionsViewOptions(
+  options: XmlElement,
+  readTime: (element: XmlElement) => number,
+  freeBusyWindow: TimeSpan | null,
+): SuggestionsViewRequest {
   const window = child(options, NS.TYPES, 'DetailedSuggestionsWindow');
   const span = window ? readSpan(window, readTime) : freeBusyWindow;
-  if (span === null) throw new EwsError(EwsErrorCode.InvalidRequest, 'SuggestionsViewOptions needs a DetailedSuggestionsWindow when FreeBusyViewOptions is absent.');
+  if (span === null)
+    throw new EwsError(
+      EwsErrorCode.InvalidRequest,
+      'SuggestionsViewOptions needs a DetailedSuggestionsWindow when FreeBusyViewOptions is absent.',
+    );
   const quality = (childText(options, NS.TYPES, 'MinimumSuggestionQuality') ?? 'Fair').trim();
-  if (!(suggestionQualities as readonly string[]).includes(quality)) throw new EwsError(EwsErrorCode.InvalidValue, `'${quality.slice(0, 20)}' is not a valid MinimumSuggestionQuality.`);
+  if (!(suggestionQualities as readonly string[]).includes(quality))
+    throw new EwsError(EwsErrorCode.InvalidValue, `'${quality.slice(0, 20)}' is not a valid MinimumSuggestionQuality.`);
   const current = child(options, NS.TYPES, 'CurrentMeetingTime');
   return {
     goodThreshold: boundedInt(options, 'GoodThreshold', 25, 1, 49),

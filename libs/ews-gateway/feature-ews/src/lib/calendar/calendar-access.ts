@@ -24,7 +24,8 @@ export class CalendarAccess {
     if (ref.kind === 'distinguished') {
       if (ref.mailbox !== undefined) this.acting.assertOwnMailbox(acting, ref.mailbox);
       const kind = folderKinds.find((k) => k === ref.id);
-      if (kind === undefined) throw new CalendarItemException('ErrorFolderNotFound', 'The specified folder could not be found in the store.');
+      if (kind === undefined)
+        throw new CalendarItemException('ErrorFolderNotFound', 'The specified folder could not be found in the store.');
       return kind;
     }
     const found = this.folderIds.lookup(acting.mailbox.smtpAddress, ref.id);

@@ -15,7 +15,8 @@ export interface CalendarErrorContext {
 const texts: Partial<Record<ItemErrorCode, string>> = {
   [EwsResponseCode.ErrorItemNotFound]: 'The specified object was not found in the store.',
   [EwsResponseCode.ErrorCalendarOccurrenceIndexIsOutOfRecurrenceRange]: 'The occurrence index is out of the recurrence range.',
-  [EwsResponseCode.ErrorIrresolvableConflict]: 'The send or update operation could not be performed because the change key passed in the request does not match the current change key for the item.',
+  [EwsResponseCode.ErrorIrresolvableConflict]:
+    'The send or update operation could not be performed because the change key passed in the request does not match the current change key for the item.',
   [EwsResponseCode.ErrorNonExistentMailbox]: 'The mailbox does not exist.',
 };
 
@@ -30,7 +31,8 @@ export function calendarErrorMessage(error: unknown, context: CalendarErrorConte
     return { responseCode: EwsResponseCode.ErrorAccessDenied, messageText: error.message };
   }
   if (error instanceof CommandTimeoutError) return serverBusyMessage(OWNER_TIMEOUT_BACKOFF_MS);
-  if (error instanceof CommandRefusedError) return refusalMessage(error, { ...context, invalidRequestText: 'The calendar item is not valid.' });
+  if (error instanceof CommandRefusedError)
+    return refusalMessage(error, { ...context, invalidRequestText: 'The calendar item is not valid.' });
   throw error;
 }
 
@@ -45,7 +47,10 @@ export interface RefusalContext extends CalendarErrorContext {
  */
 export function refusalMessage(error: CommandRefusedError, context: RefusalContext): ErrorMessageSpec {
   const responseCode = responseCodeOf(error.code, context);
-  return { responseCode, messageText: error.code === CommandErrorCodes.invalidRequest ? context.invalidRequestText : (texts[responseCode] ?? error.message) };
+  return {
+    responseCode,
+    messageText: error.code === CommandErrorCodes.invalidRequest ? context.invalidRequestText : (texts[responseCode] ?? error.message),
+  };
 }
 
 /** The owners' codes → EWS ResponseCodes (exhaustive: a new code fails to compile until mapped). */
@@ -56,7 +61,9 @@ function responseCodeOf(code: CommandErrorCode, context: CalendarErrorContext): 
     case CommandErrorCodes.itemNotFound:
       return EwsResponseCode.ErrorItemNotFound;
     case CommandErrorCodes.occurrenceNotFound:
-      return context.byOccurrenceIndex ? EwsResponseCode.ErrorCalendarOccurrenceIndexIsOutOfRecurrenceRange : EwsResponseCode.ErrorItemNotFound;
+      return context.byOccurrenceIndex
+        ? EwsResponseCode.ErrorCalendarOccurrenceIndexIsOutOfRecurrenceRange
+        : EwsResponseCode.ErrorItemNotFound;
     case CommandErrorCodes.conflict:
       return EwsResponseCode.ErrorIrresolvableConflict;
     case CommandErrorCodes.mailboxNotFound:

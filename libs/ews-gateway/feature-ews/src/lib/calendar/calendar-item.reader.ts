@@ -53,7 +53,8 @@ export function readCalendarFields(item: XmlElement, zone: RequestTimeZone | und
 function zoneId(definition: XmlElement | undefined): string | undefined {
   if (!definition) return undefined;
   const id = attr(definition, 'Id')?.trim();
-  if (!id) throw new CalendarItemException('ErrorCalendarInvalidTimeZone', 'Time zone definitions must carry an Id (a Windows time zone id).');
+  if (!id)
+    throw new CalendarItemException('ErrorCalendarInvalidTimeZone', 'Time zone definitions must carry an Id (a Windows time zone id).');
   return id;
 }
 
@@ -67,14 +68,22 @@ function readAttendees(list: XmlElement): Attendee[] {
   });
 }
 
-const PATTERNS = ['DailyRecurrence', 'WeeklyRecurrence', 'AbsoluteMonthlyRecurrence', 'RelativeMonthlyRecurrence', 'AbsoluteYearlyRecurrence', 'RelativeYearlyRecurrence'];
+const PATTERNS = [
+  'DailyRecurrence',
+  'WeeklyRecurrence',
+  'AbsoluteMonthlyRecurrence',
+  'RelativeMonthlyRecurrence',
+  'AbsoluteYearlyRecurrence',
+  'RelativeYearlyRecurrence',
+];
 const RANGES = ['NoEndRecurrence', 'EndDateRecurrence', 'NumberedRecurrence'];
 
 /** `t:Recurrence`: one pattern element, then one range element. */
 export function readRecurrence(recurrence: XmlElement): Recurrence {
   const pattern = recurrence.children.find((c) => c.ns === NS.TYPES && PATTERNS.includes(c.local));
   const range = recurrence.children.find((c) => c.ns === NS.TYPES && RANGES.includes(c.local));
-  if (!pattern || !range) throw new EwsError(EwsErrorCode.InvalidValue, "Element 'Recurrence' must contain a recurrence pattern and a recurrence range.");
+  if (!pattern || !range)
+    throw new EwsError(EwsErrorCode.InvalidValue, "Element 'Recurrence' must contain a recurrence pattern and a recurrence range.");
   const text = (el: XmlElement, local: string) => requireChild(el, NS.TYPES, local).text.trim();
   const int = (el: XmlElement, local: string) => integer(text(el, local), local);
   const raw = {
@@ -91,7 +100,11 @@ export function readRecurrence(recurrence: XmlElement): Recurrence {
   return parsed.data;
 }
 
-function readPattern(p: XmlElement, text: (el: XmlElement, local: string) => string, int: (el: XmlElement, local: string) => number): unknown {
+function readPattern(
+  p: XmlElement,
+  text: (el: XmlElement, local: string) => string,
+  int: (el: XmlElement, local: string) => number,
+): unknown {
   switch (p.local) {
     case 'DailyRecurrence':
       return { type: 'Daily', interval: int(p, 'Interval') };
@@ -107,11 +120,21 @@ function readPattern(p: XmlElement, text: (el: XmlElement, local: string) => str
     case 'AbsoluteMonthlyRecurrence':
       return { type: 'AbsoluteMonthly', interval: int(p, 'Interval'), dayOfMonth: int(p, 'DayOfMonth') };
     case 'RelativeMonthlyRecurrence':
-      return { type: 'RelativeMonthly', interval: int(p, 'Interval'), daysOfWeek: oneOf(text(p, 'DaysOfWeek'), relativeDays, 'DaysOfWeek'), dayOfWeekIndex: oneOf(text(p, 'DayOfWeekIndex'), dayOfWeekIndexes, 'DayOfWeekIndex') };
+      return {
+        type: 'RelativeMonthly',
+        interval: int(p, 'Interval'),
+        daysOfWeek: oneOf(text(p, 'DaysOfWeek'), relativeDays, 'DaysOfWeek'),
+        dayOfWeekIndex: oneOf(text(p, 'DayOfWeekIndex'), dayOfWeekIndexes, 'DayOfWeekIndex'),
+      };
     case 'AbsoluteYearlyRecurrence':
       return { type: 'AbsoluteYearly', month: oneOf(text(p, 'Month'), months, 'Month'), dayOfMonth: int(p, 'DayOfMonth') };
     default:
-      return { type: 'RelativeYearly', month: oneOf(text(p, 'Month'), months, 'Month'), daysOfWeek: oneOf(text(p, 'DaysOfWeek'), relativeDays, 'DaysOfWeek'), dayOfWeekIndex: oneOf(text(p, 'DayOfWeekIndex'), dayOfWeekIndexes, 'DayOfWeekIndex') };
+      return {
+        type: 'RelativeYearly',
+        month: oneOf(text(p, 'Month'), months, 'Month'),
+        daysOfWeek: oneOf(text(p, 'DaysOfWeek'), relativeDays, 'DaysOfWeek'),
+        dayOfWeekIndex: oneOf(text(p, 'DayOfWeekIndex'), dayOfWeekIndexes, 'DayOfWeekIndex'),
+      };
   }
 }
 

@@ -21,10 +21,13 @@ const time = (iso: string) => formatXsDateTime(new Date(iso));
  */
 const FIELDS: ReadonlyArray<readonly [string, Writer]> = [
   ['item:ItemId', (v) => t('ItemId', { Id: v.id, ChangeKey: v.changeKey })],
-  ['item:ParentFolderId', (v, ctx) => {
-    const folder = ctx.parentFolder(v.mailbox, v.folder ?? 'calendar');
-    return t('ParentFolderId', { Id: folder.id, ChangeKey: folder.changeKey });
-  }],
+  [
+    'item:ParentFolderId',
+    (v, ctx) => {
+      const folder = ctx.parentFolder(v.mailbox, v.folder ?? 'calendar');
+      return t('ParentFolderId', { Id: folder.id, ChangeKey: folder.changeKey });
+    },
+  ],
   ['item:ItemClass', () => t('ItemClass', {}, 'IPM.Appointment')],
   ['item:Subject', (v) => t('Subject', {}, v.subject)],
   ['item:Sensitivity', (v) => t('Sensitivity', {}, v.sensitivity)],
@@ -61,13 +64,39 @@ const FIELDS: ReadonlyArray<readonly [string, Writer]> = [
   // On series masters only; a view without a summary (published before it existed) leaves them out.
   ['calendar:FirstOccurrence', (v) => occurrenceInfo('FirstOccurrence', v, master(v)?.first)],
   ['calendar:LastOccurrence', (v) => occurrenceInfo('LastOccurrence', v, master(v)?.last)],
-  ['calendar:ModifiedOccurrences', (v) => {
-    const modified = master(v)?.modified ?? [];
-    return modified.length > 0 && t('ModifiedOccurrences', {}, modified.map((o) => occurrenceInfo('Occurrence', v, o)));
-  }],
-  ['calendar:DeletedOccurrences', (v) => v.itemType === 'RecurringMaster' && v.deletedOccurrences.length > 0 && t('DeletedOccurrences', {}, v.deletedOccurrences.map((s) => t('DeletedOccurrence', {}, t('Start', {}, time(s)))))],
-  ['calendar:StartTimeZone', (v, ctx) => !ctx.exchange2007 && timeZoneDefinition('StartTimeZone', v.startTimeZone, new Date(v.start).getUTCFullYear())],
-  ['calendar:EndTimeZone', (v, ctx) => !ctx.exchange2007 && timeZoneDefinition('EndTimeZone', v.endTimeZone, new Date(v.end).getUTCFullYear())],
+  [
+    'calendar:ModifiedOccurrences',
+    (v) => {
+      const modified = master(v)?.modified ?? [];
+      return (
+        modified.length > 0 &&
+        t(
+          'ModifiedOccurrences',
+          {},
+          modified.map((o) => occurrenceInfo('Occurrence', v, o)),
+        )
+      );
+    },
+  ],
+  [
+    'calendar:DeletedOccurrences',
+    (v) =>
+      v.itemType === 'RecurringMaster' &&
+      v.deletedOccurrences.length > 0 &&
+      t(
+        'DeletedOccurrences',
+        {},
+        v.deletedOccurrences.map((s) => t('DeletedOccurrence', {}, t('Start', {}, time(s)))),
+      ),
+  ],
+  [
+    'calendar:StartTimeZone',
+    (v, ctx) => !ctx.exchange2007 && timeZoneDefinition('StartTimeZone', v.startTimeZone, new Date(v.start).getUTCFullYear()),
+  ],
+  [
+    'calendar:EndTimeZone',
+    (v, ctx) => !ctx.exchange2007 && timeZoneDefinition('EndTimeZone', v.endTimeZone, new Date(v.end).getUTCFullYear()),
+  ],
 ];
 
 export const CALENDAR_FIELD_URIS: ReadonlySet<string> = new Set(FIELDS.map(([uri]) => uri));
@@ -76,16 +105,32 @@ export const CALENDAR_FIELD_URIS: ReadonlySet<string> = new Set(FIELDS.map(([uri
 export const BASE_SHAPES: Readonly<Record<'IdOnly' | 'Default' | 'AllProperties', ReadonlySet<string>>> = {
   IdOnly: new Set(['item:ItemId']),
   Default: new Set([
-    'item:ItemId', 'item:ParentFolderId', 'item:ItemClass', 'item:Subject', 'item:Sensitivity', 'item:HasAttachments',
-    'calendar:Start', 'calendar:End', 'calendar:IsAllDayEvent', 'calendar:LegacyFreeBusyStatus', 'calendar:Location',
-    'calendar:IsRecurring', 'calendar:CalendarItemType', 'calendar:MyResponseType', 'calendar:Organizer',
+    'item:ItemId',
+    'item:ParentFolderId',
+    'item:ItemClass',
+    'item:Subject',
+    'item:Sensitivity',
+    'item:HasAttachments',
+    'calendar:Start',
+    'calendar:End',
+    'calendar:IsAllDayEvent',
+    'calendar:LegacyFreeBusyStatus',
+    'calendar:Location',
+    'calendar:IsRecurring',
+    'calendar:CalendarItemType',
+    'calendar:MyResponseType',
+    'calendar:Organizer',
   ]),
   AllProperties: CALENDAR_FIELD_URIS,
 };
 
 /** `t:CalendarItem` with the fields of `shape`, in schema order. */
 export function calendarItemElement(view: CalendarItemView, shape: ReadonlySet<string>, ctx: CalendarWriteContext): XmlNode {
-  return t('CalendarItem', {}, FIELDS.filter(([uri]) => shape.has(uri)).map(([, write]) => write(view, ctx)));
+  return t(
+    'CalendarItem',
+    {},
+    FIELDS.filter(([uri]) => shape.has(uri)).map(([, write]) => write(view, ctx)),
+  );
 }
 
 /** The bare `t:CalendarItem` → `t:ItemId` that CreateItem and UpdateItem answer with. */
@@ -105,7 +150,12 @@ function master(v: CalendarItemView): CalendarItemView['occurrences'] {
  */
 function occurrenceInfo(local: string, v: CalendarItemView, o: OccurrenceInfo | null | undefined): XmlNode | null {
   if (!o) return null;
-  return t(local, {}, [t('ItemId', { Id: o.id, ChangeKey: v.changeKey }), t('Start', {}, time(o.start)), t('End', {}, time(o.end)), t('OriginalStart', {}, time(o.originalStart))]);
+  return t(local, {}, [
+    t('ItemId', { Id: o.id, ChangeKey: v.changeKey }),
+    t('Start', {}, time(o.start)),
+    t('End', {}, time(o.end)),
+    t('OriginalStart', {}, time(o.originalStart)),
+  ]);
 }
 
 /** Views from before meeting state was carried derive it from the attendee lists. */
@@ -127,7 +177,12 @@ function myResponseType(v: CalendarItemView): string {
 
 /** `t:Mailbox` (EmailAddressType: Name, EmailAddress, RoutingType, MailboxType). */
 function mailbox(a: Attendee): XmlNode {
-  return t('Mailbox', {}, [t('Name', {}, a.name ?? a.address), t('EmailAddress', {}, a.address), t('RoutingType', {}, 'SMTP'), t('MailboxType', {}, 'Mailbox')]);
+  return t('Mailbox', {}, [
+    t('Name', {}, a.name ?? a.address),
+    t('EmailAddress', {}, a.address),
+    t('RoutingType', {}, 'SMTP'),
+    t('MailboxType', {}, 'Mailbox'),
+  ]);
 }
 
 function attendee(a: Attendee): XmlNode {
@@ -154,15 +209,27 @@ export function recurrenceElement(r: Recurrence): XmlNode {
       case 'Daily':
         return t('DailyRecurrence', {}, t('Interval', {}, p.interval));
       case 'Weekly':
-        return t('WeeklyRecurrence', {}, [t('Interval', {}, p.interval), t('DaysOfWeek', {}, p.daysOfWeek.join(' ')), t('FirstDayOfWeek', {}, p.firstDayOfWeek)]);
+        return t('WeeklyRecurrence', {}, [
+          t('Interval', {}, p.interval),
+          t('DaysOfWeek', {}, p.daysOfWeek.join(' ')),
+          t('FirstDayOfWeek', {}, p.firstDayOfWeek),
+        ]);
       case 'AbsoluteMonthly':
         return t('AbsoluteMonthlyRecurrence', {}, [t('Interval', {}, p.interval), t('DayOfMonth', {}, p.dayOfMonth)]);
       case 'RelativeMonthly':
-        return t('RelativeMonthlyRecurrence', {}, [t('Interval', {}, p.interval), t('DaysOfWeek', {}, p.daysOfWeek), t('DayOfWeekIndex', {}, p.dayOfWeekIndex)]);
+        return t('RelativeMonthlyRecurrence', {}, [
+          t('Interval', {}, p.interval),
+          t('DaysOfWeek', {}, p.daysOfWeek),
+          t('DayOfWeekIndex', {}, p.dayOfWeekIndex),
+        ]);
       case 'AbsoluteYearly':
         return t('AbsoluteYearlyRecurrence', {}, [t('DayOfMonth', {}, p.dayOfMonth), t('Month', {}, p.month)]);
       case 'RelativeYearly':
-        return t('RelativeYearlyRecurrence', {}, [t('DaysOfWeek', {}, p.daysOfWeek), t('DayOfWeekIndex', {}, p.dayOfWeekIndex), t('Month', {}, p.month)]);
+        return t('RelativeYearlyRecurrence', {}, [
+          t('DaysOfWeek', {}, p.daysOfWeek),
+          t('DayOfWeekIndex', {}, p.dayOfWeekIndex),
+          t('Month', {}, p.month),
+        ]);
     }
   })();
   const g = r.range;

@@ -19,7 +19,9 @@ export function readItemShape(request: XmlElement): ReadonlySet<string> {
 }
 
 /** A folder named in a request: distinguished (optionally in another mailbox) or by id. */
-export type FolderRef = { readonly kind: 'distinguished'; readonly id: string; readonly mailbox: string | undefined } | { readonly kind: 'id'; readonly id: string };
+export type FolderRef =
+  | { readonly kind: 'distinguished'; readonly id: string; readonly mailbox: string | undefined }
+  | { readonly kind: 'id'; readonly id: string };
 
 export function readFolderRef(folder: XmlElement): FolderRef {
   if (folder.local === 'DistinguishedFolderId') {
@@ -61,7 +63,8 @@ export function readItemIdRef(id: XmlElement): ItemIdRef {
       return { target: { by: 'id', itemId: required('Id') }, changeKey };
     case 'OccurrenceItemId': {
       const index = attr(id, 'InstanceIndex')?.trim() ?? '';
-      if (!/^\d{1,6}$/.test(index) || Number(index) < 1) throw new EwsError(EwsErrorCode.InvalidValue, "'InstanceIndex' must be a positive integer.");
+      if (!/^\d{1,6}$/.test(index) || Number(index) < 1)
+        throw new EwsError(EwsErrorCode.InvalidValue, "'InstanceIndex' must be a positive integer.");
       return { target: { by: 'occurrenceIndex', seriesId: required('RecurringMasterId'), index: Number(index) }, changeKey };
     }
     case 'RecurringMasterItemId':

@@ -28,7 +28,10 @@ import {
 import { CommandBus } from '@parley/messaging';
 import { FreeBusyCache } from '../availability/free-busy-cache';
 
-export type CalendarUpdate = Omit<UpdateCalendarItemRequest, 'mailbox' | 'conflictResolution' | 'set' | 'delete' | 'sendMeetingInvitationsOrCancellations'> &
+export type CalendarUpdate = Omit<
+  UpdateCalendarItemRequest,
+  'mailbox' | 'conflictResolution' | 'set' | 'delete' | 'sendMeetingInvitationsOrCancellations'
+> &
   Partial<Pick<UpdateCalendarItemRequest, 'conflictResolution' | 'set' | 'delete' | 'sendMeetingInvitationsOrCancellations'>>;
 
 /**
@@ -45,26 +48,65 @@ export class CalendarClient {
   ) {}
 
   /** Unless SendToNone, calendar-sync also places the meeting on the attendees' calendars it holds. */
-  async create(mailbox: string, item: CalendarItemInput, sendMeetingInvitations: MeetingSendMode = 'SendToNone'): Promise<CalendarItemView> {
-    return this.writeInvalidatingFreeBusy(mailbox, this.commands.request(Topics.calendarItemCreateRequest, mailbox, { mailbox, item, sendMeetingInvitations }, calendarItemViewSchema));
+  async create(
+    mailbox: string,
+    item: CalendarItemInput,
+    sendMeetingInvitations: MeetingSendMode = 'SendToNone',
+  ): Promise<CalendarItemView> {
+    return this.writeInvalidatingFreeBusy(
+      mailbox,
+      this.commands.request(Topics.calendarItemCreateRequest, mailbox, { mailbox, item, sendMeetingInvitations }, calendarItemViewSchema),
+    );
   }
 
   async update(mailbox: string, update: CalendarUpdate): Promise<CalendarItemView> {
-    return this.writeInvalidatingFreeBusy(mailbox, this.commands.request(Topics.calendarItemUpdateRequest, mailbox, { mailbox, ...update }, calendarItemViewSchema));
+    return this.writeInvalidatingFreeBusy(
+      mailbox,
+      this.commands.request(Topics.calendarItemUpdateRequest, mailbox, { mailbox, ...update }, calendarItemViewSchema),
+    );
   }
 
-  async delete(mailbox: string, itemId: string, disposal: Disposal = 'HardDelete', sendMeetingCancellations: MeetingSendMode = 'SendToNone'): Promise<DeleteCalendarItemReply> {
-    return this.writeInvalidatingFreeBusy(mailbox, this.commands.request(Topics.calendarItemDeleteRequest, mailbox, { mailbox, itemId, disposal, sendMeetingCancellations }, deleteCalendarItemReplySchema));
+  async delete(
+    mailbox: string,
+    itemId: string,
+    disposal: Disposal = 'HardDelete',
+    sendMeetingCancellations: MeetingSendMode = 'SendToNone',
+  ): Promise<DeleteCalendarItemReply> {
+    return this.writeInvalidatingFreeBusy(
+      mailbox,
+      this.commands.request(
+        Topics.calendarItemDeleteRequest,
+        mailbox,
+        { mailbox, itemId, disposal, sendMeetingCancellations },
+        deleteCalendarItemReplySchema,
+      ),
+    );
   }
 
   /** MoveItem: a single item or series between the Calendar and Deleted Items (an occurrence id is refused with `InvalidOperation`). */
   async move(mailbox: string, itemId: string, to: MoveCalendarItemRequest['to']): Promise<CalendarItemView> {
-    return this.writeInvalidatingFreeBusy(mailbox, this.commands.request(Topics.calendarItemMoveRequest, mailbox, { mailbox, itemId, to }, calendarItemViewSchema));
+    return this.writeInvalidatingFreeBusy(
+      mailbox,
+      this.commands.request(Topics.calendarItemMoveRequest, mailbox, { mailbox, itemId, to }, calendarItemViewSchema),
+    );
   }
 
   /** The attendee answers a meeting on its copy; unless SaveOnly, the organizer's item records the answer. */
-  async respond(mailbox: string, itemId: string, response: MeetingResponse, messageDisposition: MessageDisposition): Promise<CalendarItemView> {
-    return this.writeInvalidatingFreeBusy(mailbox, this.commands.request(Topics.calendarItemRespondRequest, mailbox, { mailbox, itemId, response, messageDisposition }, respondToMeetingReplySchema));
+  async respond(
+    mailbox: string,
+    itemId: string,
+    response: MeetingResponse,
+    messageDisposition: MessageDisposition,
+  ): Promise<CalendarItemView> {
+    return this.writeInvalidatingFreeBusy(
+      mailbox,
+      this.commands.request(
+        Topics.calendarItemRespondRequest,
+        mailbox,
+        { mailbox, itemId, response, messageDisposition },
+        respondToMeetingReplySchema,
+      ),
+    );
   }
 
   async get(mailbox: string, target: CalendarItemTarget): Promise<CalendarItemView> {
@@ -72,12 +114,22 @@ export class CalendarClient {
   }
 
   async find(mailbox: string, start: string, end: string, maxEntries: number | undefined): Promise<FindCalendarItemsReply> {
-    return this.commands.request(Topics.calendarItemFindRequest, mailbox, { mailbox, start, end, maxEntries }, findCalendarItemsReplySchema);
+    return this.commands.request(
+      Topics.calendarItemFindRequest,
+      mailbox,
+      { mailbox, start, end, maxEntries },
+      findCalendarItemsReplySchema,
+    );
   }
 
   /** The calendar items in the mailbox's Deleted Items, `maxEntries` (0: only the total) from `offset`. */
   async findDeleted(mailbox: string, offset: number, maxEntries: number): Promise<FindDeletedCalendarItemsReply> {
-    return this.commands.request(Topics.calendarItemFindDeletedRequest, mailbox, { mailbox, offset, maxEntries }, findDeletedCalendarItemsReplySchema);
+    return this.commands.request(
+      Topics.calendarItemFindDeletedRequest,
+      mailbox,
+      { mailbox, offset, maxEntries },
+      findDeletedCalendarItemsReplySchema,
+    );
   }
 
   /**

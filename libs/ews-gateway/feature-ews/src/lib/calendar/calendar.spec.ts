@@ -48,7 +48,10 @@ function view(extra: Partial<CalendarItemView> = {}): CalendarItemView {
     optionalAttendees: [],
     startTimeZone: 'UTC',
     endTimeZone: 'UTC',
-    recurrence: { pattern: { type: 'Weekly', interval: 1, daysOfWeek: ['Monday', 'Wednesday'], firstDayOfWeek: 'Sunday' }, range: { type: 'Numbered', startDate: '2031-03-03', numberOfOccurrences: 6 } },
+    recurrence: {
+      pattern: { type: 'Weekly', interval: 1, daysOfWeek: ['Monday', 'Wednesday'], firstDayOfWeek: 'Sunday' },
+      range: { type: 'Numbered', startDate: '2031-03-03', numberOfOccurrences: 6 },
+    },
     modifiedOccurrences: [],
     deletedOccurrences: ['2031-03-05T09:00:00.000Z'],
     occurrence: null,
@@ -67,7 +70,18 @@ function fakeCalendar(overrides: Partial<Record<keyof CalendarClient, jest.Mock>
     update: jest.fn(async () => view({ changeKey: 'CK2' })),
     delete: jest.fn(async () => ({ deleted: 'item', id: 'x', changeKey: null })),
     get: jest.fn(async () => view()),
-    find: jest.fn(async () => ({ items: [view({ id: 'AAMkOcc1', itemType: 'Occurrence', recurrence: null, occurrence: { seriesId: 'AAMkSeries1', index: 1, originalStart: '2031-03-03T09:00:00.000Z' } })], totalItemsInView: 6, includesLastItemInRange: false })),
+    find: jest.fn(async () => ({
+      items: [
+        view({
+          id: 'AAMkOcc1',
+          itemType: 'Occurrence',
+          recurrence: null,
+          occurrence: { seriesId: 'AAMkSeries1', index: 1, originalStart: '2031-03-03T09:00:00.000Z' },
+        }),
+      ],
+      totalItemsInView: 6,
+      includesLastItemInRange: false,
+    })),
     freeBusy: jest.fn(),
     ...overrides,
   } as unknown as CalendarClient & { [K in keyof CalendarClient]: jest.Mock };
@@ -85,18 +99,25 @@ describe('CreateItem (calendar)', () => {
   it('reads unzoned times in the TimeZoneContext zone, keeps that zone, and answers the new ItemId (golden)', async () => {
     const calendar = fakeCalendar();
     const answer = await new CreateItemHandler(calendar, access).handle(context(request(), { header: berlin }));
-    expect(calendar.create).toHaveBeenCalledWith('alice@parley.test', {
-      subject: 'Team sync',
-      body: { type: 'HTML', content: '<p>hi</p>' },
-      start: '2031-03-03T09:00:00.000Z',
-      end: '2031-03-03T10:00:00.000Z',
-      isAllDay: false,
-      legacyFreeBusyStatus: 'Tentative',
-      location: 'Room 1',
-      requiredAttendees: [{ address: 'bob@parley.test', name: 'Bob', responseType: 'Unknown' }],
-      recurrence: { pattern: { type: 'Weekly', interval: 1, daysOfWeek: ['Monday', 'Wednesday'], firstDayOfWeek: 'Sunday' }, range: { type: 'Numbered', startDate: '2031-03-03', numberOfOccurrences: 6 } },
-      startTimeZone: 'W. Europe Standard Time',
-    }, 'SendToAllAndSaveCopy');
+    expect(calendar.create).toHaveBeenCalledWith(
+      'alice@parley.test',
+      {
+        subject: 'Team sync',
+        body: { type: 'HTML', content: '<p>hi</p>' },
+        start: '2031-03-03T09:00:00.000Z',
+        end: '2031-03-03T10:00:00.000Z',
+        isAllDay: false,
+        legacyFreeBusyStatus: 'Tentative',
+        location: 'Room 1',
+        requiredAttendees: [{ address: 'bob@parley.test', name: 'Bob', responseType: 'Unknown' }],
+        recurrence: {
+          pattern: { type: 'Weekly', interval: 1, daysOfWeek: ['Monday', 'Wednesday'], firstDayOfWeek: 'Sunday' },
+          range: { type: 'Numbered', startDate: '2031-03-03', numberOfOccurrences: 6 },
+        },
+        startTimeZone: 'W. Europe Standard Time',
+      },
+      'SendToAllAndSaveCopy',
+    );
     expect(bodyXml(answer)).toBe(
       '<m:CreateItemResponse><m:ResponseMessages><m:CreateItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode>' +
         '<m:Items><t:CalendarItem><t:ItemId Id="AAMkNew" ChangeKey="CKnew"/></t:CalendarItem></m:Items></m:CreateItemResponseMessage></m:ResponseMessages></m:CreateItemResponse>',
@@ -105,26 +126,54 @@ describe('CreateItem (calendar)', () => {
 
   it('reads unzoned times as UTC without a TimeZoneContext, and honours StartTimeZone', async () => {
     const calendar = fakeCalendar();
-    const item = '<t:CalendarItem><t:Start>2031-03-03T10:00:00</t:Start><t:End>2031-03-03T11:00:00Z</t:End><t:StartTimeZone Id="Pacific Standard Time"/><t:EndTimeZone Id="Pacific Standard Time"/></t:CalendarItem>';
-    await new CreateItemHandler(calendar, access).handle(context(`<m:CreateItem SendMeetingInvitations="SendToNone"><m:Items>${item}</m:Items></m:CreateItem>`));
-    expect(calendar.create).toHaveBeenCalledWith('alice@parley.test', { start: '2031-03-03T10:00:00.000Z', end: '2031-03-03T11:00:00.000Z', startTimeZone: 'Pacific Standard Time', endTimeZone: 'Pacific Standard Time' }, 'SendToNone');
+    const item =
+      '<t:CalendarItem><t:Start>2031-03-03T10:00:00</t:Start><t:End>2031-03-03T11:00:00Z</t:End><t:StartTimeZone Id="Pacific Standard Time"/><t:EndTimeZone Id="Pacific Standard Time"/></t:CalendarItem>';
+    await new CreateItemHandler(calendar, access).handle(
+      context(`<m:CreateItem SendMeetingInvitations="SendToNone"><m:Items>${item}</m:Items></m:CreateItem>`),
+    );
+    expect(calendar.create).toHaveBeenCalledWith(
+      'alice@parley.test',
+      {
+        start: '2031-03-03T10:00:00.000Z',
+        end: '2031-03-03T11:00:00.000Z',
+        startTimeZone: 'Pacific Standard Time',
+        endTimeZone: 'Pacific Standard Time',
+      },
+      'SendToNone',
+    );
   });
 
   it('passes SendMeetingInvitations on (SendToNone without it), and refuses an unknown mode', async () => {
     const calendar = fakeCalendar();
     const item = '<t:CalendarItem><t:Start>2031-03-03T10:00:00Z</t:Start><t:End>2031-03-03T11:00:00Z</t:End></t:CalendarItem>';
-    await new CreateItemHandler(calendar, access).handle(context(`<m:CreateItem SendMeetingInvitations="SendOnlyToAll"><m:Items>${item}</m:Items></m:CreateItem>`));
+    await new CreateItemHandler(calendar, access).handle(
+      context(`<m:CreateItem SendMeetingInvitations="SendOnlyToAll"><m:Items>${item}</m:Items></m:CreateItem>`),
+    );
     await new CreateItemHandler(calendar, access).handle(context(`<m:CreateItem><m:Items>${item}</m:Items></m:CreateItem>`));
     expect(calendar.create.mock.calls.map((c: unknown[]) => c[2])).toEqual(['SendOnlyToAll', 'SendToNone']);
-    await expect(new CreateItemHandler(calendar, access).handle(context(`<m:CreateItem SendMeetingInvitations="SendToSome"><m:Items>${item}</m:Items></m:CreateItem>`))).rejects.toMatchObject({
+    await expect(
+      new CreateItemHandler(calendar, access).handle(
+        context(`<m:CreateItem SendMeetingInvitations="SendToSome"><m:Items>${item}</m:Items></m:CreateItem>`),
+      ),
+    ).rejects.toMatchObject({
       responseCode: 'ErrorSchemaValidation',
     });
   });
 
   it.each([
-    ['another user’s calendar', '<t:DistinguishedFolderId Id="calendar"><t:Mailbox><t:EmailAddress>alice@parley.test</t:EmailAddress></t:Mailbox></t:DistinguishedFolderId>', bob, 'ErrorAccessDenied'],
+    [
+      'another user’s calendar',
+      '<t:DistinguishedFolderId Id="calendar"><t:Mailbox><t:EmailAddress>alice@parley.test</t:EmailAddress></t:Mailbox></t:DistinguishedFolderId>',
+      bob,
+      'ErrorAccessDenied',
+    ],
     ['the inbox', '<t:DistinguishedFolderId Id="inbox"/>', alice, 'ErrorInvalidOperation'],
-    ['a folder id of another mailbox', `<t:FolderId Id="${folderIds.identity('bob@parley.test', 'calendar').id}"/>`, alice, 'ErrorFolderNotFound'],
+    [
+      'a folder id of another mailbox',
+      `<t:FolderId Id="${folderIds.identity('bob@parley.test', 'calendar').id}"/>`,
+      alice,
+      'ErrorFolderNotFound',
+    ],
   ])('refuses %s per item', async (_, folder, caller, code) => {
     const calendar = fakeCalendar();
     const xml = bodyXml(await new CreateItemHandler(calendar, access).handle(context(request(folder), { caller })));
@@ -135,7 +184,9 @@ describe('CreateItem (calendar)', () => {
 
   it('accepts the calendar by folder id', async () => {
     const calendar = fakeCalendar();
-    await new CreateItemHandler(calendar, access).handle(context(request(`<t:FolderId Id="${calendarFolder.id}" ChangeKey="${calendarFolder.changeKey}"/>`)));
+    await new CreateItemHandler(calendar, access).handle(
+      context(request(`<t:FolderId Id="${calendarFolder.id}" ChangeKey="${calendarFolder.changeKey}"/>`)),
+    );
     expect(calendar.create).toHaveBeenCalled();
   });
 
@@ -146,8 +197,12 @@ describe('CreateItem (calendar)', () => {
     [CommandErrorCodes.mailboxNotFound, 'ErrorNonExistentMailbox'],
     [CommandErrorCodes.invalidRequest, 'ErrorInvalidRequest'],
   ] as const)('maps calendar-sync’s %s to %s', async (code, ews) => {
-    const calendar = fakeCalendar({ create: jest.fn(async () => Promise.reject(new CommandRefusedError(Topics.calendarItemCreateRequest, code, 'no'))) });
-    expect(bodyXml(await new CreateItemHandler(calendar, access).handle(context(request())))).toContain(`<m:ResponseCode>${ews}</m:ResponseCode>`);
+    const calendar = fakeCalendar({
+      create: jest.fn(async () => Promise.reject(new CommandRefusedError(Topics.calendarItemCreateRequest, code, 'no'))),
+    });
+    expect(bodyXml(await new CreateItemHandler(calendar, access).handle(context(request())))).toContain(
+      `<m:ResponseCode>${ews}</m:ResponseCode>`,
+    );
   });
 
   it('answers a timeout of calendar-sync with ErrorServerBusy and a back-off', async () => {
@@ -160,16 +215,48 @@ describe('CreateItem (calendar)', () => {
 
 describe('Recurrence (every pattern and range)', () => {
   const cases: Array<[string, Recurrence]> = [
-    ['<t:DailyRecurrence><t:Interval>2</t:Interval></t:DailyRecurrence><t:NoEndRecurrence><t:StartDate>2031-01-01</t:StartDate></t:NoEndRecurrence>', { pattern: { type: 'Daily', interval: 2 }, range: { type: 'NoEnd', startDate: '2031-01-01' } }],
-    ['<t:WeeklyRecurrence><t:Interval>1</t:Interval><t:DaysOfWeek>Tuesday Thursday</t:DaysOfWeek><t:FirstDayOfWeek>Monday</t:FirstDayOfWeek></t:WeeklyRecurrence><t:EndDateRecurrence><t:StartDate>2031-01-01</t:StartDate><t:EndDate>2031-06-30</t:EndDate></t:EndDateRecurrence>', { pattern: { type: 'Weekly', interval: 1, daysOfWeek: ['Tuesday', 'Thursday'], firstDayOfWeek: 'Monday' }, range: { type: 'EndDate', startDate: '2031-01-01', endDate: '2031-06-30' } }],
-    ['<t:AbsoluteMonthlyRecurrence><t:Interval>1</t:Interval><t:DayOfMonth>31</t:DayOfMonth></t:AbsoluteMonthlyRecurrence><t:NumberedRecurrence><t:StartDate>2031-01-31</t:StartDate><t:NumberOfOccurrences>12</t:NumberOfOccurrences></t:NumberedRecurrence>', { pattern: { type: 'AbsoluteMonthly', interval: 1, dayOfMonth: 31 }, range: { type: 'Numbered', startDate: '2031-01-31', numberOfOccurrences: 12 } }],
-    ['<t:RelativeMonthlyRecurrence><t:Interval>3</t:Interval><t:DaysOfWeek>Weekday</t:DaysOfWeek><t:DayOfWeekIndex>Last</t:DayOfWeekIndex></t:RelativeMonthlyRecurrence><t:NoEndRecurrence><t:StartDate>2031-01-01</t:StartDate></t:NoEndRecurrence>', { pattern: { type: 'RelativeMonthly', interval: 3, daysOfWeek: 'Weekday', dayOfWeekIndex: 'Last' }, range: { type: 'NoEnd', startDate: '2031-01-01' } }],
-    ['<t:AbsoluteYearlyRecurrence><t:DayOfMonth>29</t:DayOfMonth><t:Month>February</t:Month></t:AbsoluteYearlyRecurrence><t:NoEndRecurrence><t:StartDate>2032-02-29</t:StartDate></t:NoEndRecurrence>', { pattern: { type: 'AbsoluteYearly', dayOfMonth: 29, month: 'February' }, range: { type: 'NoEnd', startDate: '2032-02-29' } }],
-    ['<t:RelativeYearlyRecurrence><t:DaysOfWeek>Thursday</t:DaysOfWeek><t:DayOfWeekIndex>Fourth</t:DayOfWeekIndex><t:Month>November</t:Month></t:RelativeYearlyRecurrence><t:NoEndRecurrence><t:StartDate>2031-11-27</t:StartDate></t:NoEndRecurrence>', { pattern: { type: 'RelativeYearly', daysOfWeek: 'Thursday', dayOfWeekIndex: 'Fourth', month: 'November' }, range: { type: 'NoEnd', startDate: '2031-11-27' } }],
+    [
+      '<t:DailyRecurrence><t:Interval>2</t:Interval></t:DailyRecurrence><t:NoEndRecurrence><t:StartDate>2031-01-01</t:StartDate></t:NoEndRecurrence>',
+      { pattern: { type: 'Daily', interval: 2 }, range: { type: 'NoEnd', startDate: '2031-01-01' } },
+    ],
+    [
+      '<t:WeeklyRecurrence><t:Interval>1</t:Interval><t:DaysOfWeek>Tuesday Thursday</t:DaysOfWeek><t:FirstDayOfWeek>Monday</t:FirstDayOfWeek></t:WeeklyRecurrence><t:EndDateRecurrence><t:StartDate>2031-01-01</t:StartDate><t:EndDate>2031-06-30</t:EndDate></t:EndDateRecurrence>',
+      {
+        pattern: { type: 'Weekly', interval: 1, daysOfWeek: ['Tuesday', 'Thursday'], firstDayOfWeek: 'Monday' },
+        range: { type: 'EndDate', startDate: '2031-01-01', endDate: '2031-06-30' },
+      },
+    ],
+    [
+      '<t:AbsoluteMonthlyRecurrence><t:Interval>1</t:Interval><t:DayOfMonth>31</t:DayOfMonth></t:AbsoluteMonthlyRecurrence><t:NumberedRecurrence><t:StartDate>2031-01-31</t:StartDate><t:NumberOfOccurrences>12</t:NumberOfOccurrences></t:NumberedRecurrence>',
+      {
+        pattern: { type: 'AbsoluteMonthly', interval: 1, dayOfMonth: 31 },
+        range: { type: 'Numbered', startDate: '2031-01-31', numberOfOccurrences: 12 },
+      },
+    ],
+    [
+      '<t:RelativeMonthlyRecurrence><t:Interval>3</t:Interval><t:DaysOfWeek>Weekday</t:DaysOfWeek><t:DayOfWeekIndex>Last</t:DayOfWeekIndex></t:RelativeMonthlyRecurrence><t:NoEndRecurrence><t:StartDate>2031-01-01</t:StartDate></t:NoEndRecurrence>',
+      {
+        pattern: { type: 'RelativeMonthly', interval: 3, daysOfWeek: 'Weekday', dayOfWeekIndex: 'Last' },
+        range: { type: 'NoEnd', startDate: '2031-01-01' },
+      },
+    ],
+    [
+      '<t:AbsoluteYearlyRecurrence><t:DayOfMonth>29</t:DayOfMonth><t:Month>February</t:Month></t:AbsoluteYearlyRecurrence><t:NoEndRecurrence><t:StartDate>2032-02-29</t:StartDate></t:NoEndRecurrence>',
+      { pattern: { type: 'AbsoluteYearly', dayOfMonth: 29, month: 'February' }, range: { type: 'NoEnd', startDate: '2032-02-29' } },
+    ],
+    [
+      '<t:RelativeYearlyRecurrence><t:DaysOfWeek>Thursday</t:DaysOfWeek><t:DayOfWeekIndex>Fourth</t:DayOfWeekIndex><t:Month>November</t:Month></t:RelativeYearlyRecurrence><t:NoEndRecurrence><t:StartDate>2031-11-27</t:StartDate></t:NoEndRecurrence>',
+      {
+        pattern: { type: 'RelativeYearly', daysOfWeek: 'Thursday', dayOfWeekIndex: 'Fourth', month: 'November' },
+        range: { type: 'NoEnd', startDate: '2031-11-27' },
+      },
+    ],
   ];
 
   it.each(cases)('reads and writes %s', (inner, expected) => {
-    const req = readSoapRequest(`<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><m:X xmlns:m="${M}" xmlns:t="${T}"><t:Recurrence>${inner}</t:Recurrence></m:X></soap:Body></soap:Envelope>`);
+    const req = readSoapRequest(
+      `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><m:X xmlns:m="${M}" xmlns:t="${T}"><t:Recurrence>${inner}</t:Recurrence></m:X></soap:Body></soap:Envelope>`,
+    );
     const recurrence = req.body.children[0];
     expect(recurrence.ns).toBe(NS.TYPES);
     expect(readRecurrence(recurrence)).toEqual(expected);
@@ -177,18 +264,27 @@ describe('Recurrence (every pattern and range)', () => {
   });
 
   it('refuses an invalid rule per item', () => {
-    const req = readSoapRequest(`<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><t:Recurrence xmlns:m="${M}" xmlns:t="${T}"><t:DailyRecurrence><t:Interval>0</t:Interval></t:DailyRecurrence><t:NoEndRecurrence><t:StartDate>2031-01-01</t:StartDate></t:NoEndRecurrence></t:Recurrence></soap:Body></soap:Envelope>`.replace('<t:Recurrence', '<m:X xmlns:m="' + M + '"><t:Recurrence').replace('</t:Recurrence></soap:Body>', '</t:Recurrence></m:X></soap:Body>'));
+    const req = readSoapRequest(
+      `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><t:Recurrence xmlns:m="${M}" xmlns:t="${T}"><t:DailyRecurrence><t:Interval>0</t:Interval></t:DailyRecurrence><t:NoEndRecurrence><t:StartDate>2031-01-01</t:StartDate></t:NoEndRecurrence></t:Recurrence></soap:Body></soap:Envelope>`
+        .replace('<t:Recurrence', '<m:X xmlns:m="' + M + '"><t:Recurrence')
+        .replace('</t:Recurrence></soap:Body>', '</t:Recurrence></m:X></soap:Body>'),
+    );
     expect(() => readRecurrence(req.body.children[0])).toThrow(expect.objectContaining({ responseCode: 'ErrorCalendarInvalidRecurrence' }));
   });
 });
 
 describe('FindItem with a CalendarView', () => {
-  const find = (shape: string, folder = '<t:DistinguishedFolderId Id="calendar"/>', viewXml = '<m:CalendarView MaxEntriesReturned="5000" StartDate="2031-03-01T00:00:00" EndDate="2031-04-01T00:00:00Z"/>') =>
+  const find = (
+    shape: string,
+    folder = '<t:DistinguishedFolderId Id="calendar"/>',
+    viewXml = '<m:CalendarView MaxEntriesReturned="5000" StartDate="2031-03-01T00:00:00" EndDate="2031-04-01T00:00:00Z"/>',
+  ) =>
     `<m:FindItem Traversal="Shallow"><m:ItemShape>${shape}</m:ItemShape>${viewXml}<m:ParentFolderIds>${folder}</m:ParentFolderIds></m:FindItem>`;
 
   it('answers occurrences with the requested properties and RootFolder counts (golden)', async () => {
     const calendar = fakeCalendar();
-    const shape = '<t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties><t:FieldURI FieldURI="calendar:End"/><t:FieldURI FieldURI="item:Subject"/><t:FieldURI FieldURI="calendar:Start"/><t:FieldURI FieldURI="calendar:IsRecurring"/><t:FieldURI FieldURI="calendar:CalendarItemType"/><t:FieldURI FieldURI="calendar:Location"/><t:FieldURI FieldURI="calendar:LegacyFreeBusyStatus"/><t:FieldURI FieldURI="calendar:NetShowUrl"/><t:ExtendedFieldURI PropertyTag="0x0e07" PropertyType="Integer"/></t:AdditionalProperties>';
+    const shape =
+      '<t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties><t:FieldURI FieldURI="calendar:End"/><t:FieldURI FieldURI="item:Subject"/><t:FieldURI FieldURI="calendar:Start"/><t:FieldURI FieldURI="calendar:IsRecurring"/><t:FieldURI FieldURI="calendar:CalendarItemType"/><t:FieldURI FieldURI="calendar:Location"/><t:FieldURI FieldURI="calendar:LegacyFreeBusyStatus"/><t:FieldURI FieldURI="calendar:NetShowUrl"/><t:ExtendedFieldURI PropertyTag="0x0e07" PropertyType="Integer"/></t:AdditionalProperties>';
     const answer = await new FindItemHandler(calendar, access).handle(context(find(shape), { header: berlin }));
     // Unzoned StartDate in the context zone; MaxEntriesReturned capped at the contract's maximum.
     expect(calendar.find).toHaveBeenCalledWith('alice@parley.test', '2031-02-28T23:00:00.000Z', '2031-04-01T00:00:00.000Z', 2000);
@@ -204,24 +300,106 @@ describe('FindItem with a CalendarView', () => {
     const calendar = fakeCalendar({ find: jest.fn(async () => ({ items: [view()], totalItemsInView: 1, includesLastItemInRange: true })) });
     const xml = bodyXml(await new FindItemHandler(calendar, access).handle(context(find('<t:BaseShape>AllProperties</t:BaseShape>'))));
     const names = [...xml.matchAll(/<t:(\w+)/g)].map((m) => m[1]);
-    const top = names.slice(names.indexOf('CalendarItem') + 1).filter((n) =>
-      ['ItemId', 'ParentFolderId', 'ItemClass', 'Subject', 'Sensitivity', 'Body', 'DateTimeReceived', 'Importance', 'IsDraft', 'DateTimeSent', 'DateTimeCreated', 'HasAttachments', 'LastModifiedTime', 'Start', 'End', 'IsAllDayEvent', 'LegacyFreeBusyStatus', 'Location', 'IsMeeting', 'IsCancelled', 'IsRecurring', 'MeetingRequestWasSent', 'CalendarItemType', 'MyResponseType', 'Organizer', 'RequiredAttendees', 'Duration', 'AppointmentSequenceNumber', 'AppointmentState', 'Recurrence', 'DeletedOccurrences', 'StartTimeZone', 'EndTimeZone'].includes(n),
-    );
+    const top = names
+      .slice(names.indexOf('CalendarItem') + 1)
+      .filter((n) =>
+        [
+          'ItemId',
+          'ParentFolderId',
+          'ItemClass',
+          'Subject',
+          'Sensitivity',
+          'Body',
+          'DateTimeReceived',
+          'Importance',
+          'IsDraft',
+          'DateTimeSent',
+          'DateTimeCreated',
+          'HasAttachments',
+          'LastModifiedTime',
+          'Start',
+          'End',
+          'IsAllDayEvent',
+          'LegacyFreeBusyStatus',
+          'Location',
+          'IsMeeting',
+          'IsCancelled',
+          'IsRecurring',
+          'MeetingRequestWasSent',
+          'CalendarItemType',
+          'MyResponseType',
+          'Organizer',
+          'RequiredAttendees',
+          'Duration',
+          'AppointmentSequenceNumber',
+          'AppointmentState',
+          'Recurrence',
+          'DeletedOccurrences',
+          'StartTimeZone',
+          'EndTimeZone',
+        ].includes(n),
+      );
     expect([...new Set(top)]).toEqual([
-      'ItemId', 'ParentFolderId', 'ItemClass', 'Subject', 'Sensitivity', 'Body', 'DateTimeReceived', 'Importance', 'IsDraft', 'DateTimeSent', 'DateTimeCreated', 'HasAttachments', 'LastModifiedTime',
-      'Start', 'End', 'IsAllDayEvent', 'LegacyFreeBusyStatus', 'Location', 'IsMeeting', 'IsCancelled', 'IsRecurring', 'MeetingRequestWasSent', 'CalendarItemType', 'MyResponseType', 'Organizer', 'RequiredAttendees',
-      'Duration', 'AppointmentSequenceNumber', 'AppointmentState', 'Recurrence', 'DeletedOccurrences', 'StartTimeZone', 'EndTimeZone',
+      'ItemId',
+      'ParentFolderId',
+      'ItemClass',
+      'Subject',
+      'Sensitivity',
+      'Body',
+      'DateTimeReceived',
+      'Importance',
+      'IsDraft',
+      'DateTimeSent',
+      'DateTimeCreated',
+      'HasAttachments',
+      'LastModifiedTime',
+      'Start',
+      'End',
+      'IsAllDayEvent',
+      'LegacyFreeBusyStatus',
+      'Location',
+      'IsMeeting',
+      'IsCancelled',
+      'IsRecurring',
+      'MeetingRequestWasSent',
+      'CalendarItemType',
+      'MyResponseType',
+      'Organizer',
+      'RequiredAttendees',
+      'Duration',
+      'AppointmentSequenceNumber',
+      'AppointmentState',
+      'Recurrence',
+      'DeletedOccurrences',
+      'StartTimeZone',
+      'EndTimeZone',
     ]);
     expect(xml).toContain(`<t:ParentFolderId Id="${calendarFolder.id}" ChangeKey="${calendarFolder.changeKey}"/>`);
     expect(xml).toContain('<t:Body BodyType="HTML">&lt;p&gt;agenda &amp; notes&lt;/p&gt;</t:Body>');
-    expect(xml).toContain('<t:Organizer><t:Mailbox><t:Name>Alice</t:Name><t:EmailAddress>alice@parley.test</t:EmailAddress><t:RoutingType>SMTP</t:RoutingType><t:MailboxType>Mailbox</t:MailboxType></t:Mailbox></t:Organizer>');
+    expect(xml).toContain(
+      '<t:Organizer><t:Mailbox><t:Name>Alice</t:Name><t:EmailAddress>alice@parley.test</t:EmailAddress><t:RoutingType>SMTP</t:RoutingType><t:MailboxType>Mailbox</t:MailboxType></t:Mailbox></t:Organizer>',
+    );
     expect(xml).toContain('<t:MyResponseType>Organizer</t:MyResponseType>');
-    expect(xml).toContain('<t:DeletedOccurrences><t:DeletedOccurrence><t:Start>2031-03-05T09:00:00Z</t:Start></t:DeletedOccurrence></t:DeletedOccurrences>');
-    expect(xml).toContain('<t:StartTimeZone Id="UTC" Name="(UTC+00:00) Etc/UTC"><t:Periods><t:Period Bias="PT0H" Name="Standard" Id="trule:Parley/UTC/Standard"/></t:Periods>');
+    expect(xml).toContain(
+      '<t:DeletedOccurrences><t:DeletedOccurrence><t:Start>2031-03-05T09:00:00Z</t:Start></t:DeletedOccurrence></t:DeletedOccurrences>',
+    );
+    expect(xml).toContain(
+      '<t:StartTimeZone Id="UTC" Name="(UTC+00:00) Etc/UTC"><t:Periods><t:Period Bias="PT0H" Name="Standard" Id="trule:Parley/UTC/Standard"/></t:Periods>',
+    );
   });
 
   it('writes an attendee copy of a meeting as Exchange does: UID first, cancelled, its owner’s response (golden)', async () => {
-    const copy = view({ mailbox: 'bob@parley.test', isMeeting: true, isCancelled: true, myResponseType: 'NoResponseReceived', meetingUid: 'uid-1', legacyFreeBusyStatus: 'Free', recurrence: null, itemType: 'Single', deletedOccurrences: [] });
+    const copy = view({
+      mailbox: 'bob@parley.test',
+      isMeeting: true,
+      isCancelled: true,
+      myResponseType: 'NoResponseReceived',
+      meetingUid: 'uid-1',
+      legacyFreeBusyStatus: 'Free',
+      recurrence: null,
+      itemType: 'Single',
+      deletedOccurrences: [],
+    });
     const calendar = fakeCalendar({ find: jest.fn(async () => ({ items: [copy], totalItemsInView: 1, includesLastItemInRange: true })) });
     const shape =
       '<t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties><t:FieldURI FieldURI="calendar:MyResponseType"/><t:FieldURI FieldURI="calendar:IsCancelled"/><t:FieldURI FieldURI="calendar:IsMeeting"/>' +
@@ -235,32 +413,62 @@ describe('FindItem with a CalendarView', () => {
 
   it('derives meeting state from the attendee lists for views that lack it', async () => {
     const calendar = fakeCalendar({ find: jest.fn(async () => ({ items: [view()], totalItemsInView: 1, includesLastItemInRange: true })) });
-    const shape = '<t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties><t:FieldURI FieldURI="calendar:UID"/><t:FieldURI FieldURI="calendar:IsMeeting"/><t:FieldURI FieldURI="calendar:IsCancelled"/><t:FieldURI FieldURI="calendar:AppointmentState"/></t:AdditionalProperties>';
+    const shape =
+      '<t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties><t:FieldURI FieldURI="calendar:UID"/><t:FieldURI FieldURI="calendar:IsMeeting"/><t:FieldURI FieldURI="calendar:IsCancelled"/><t:FieldURI FieldURI="calendar:AppointmentState"/></t:AdditionalProperties>';
     const xml = bodyXml(await new FindItemHandler(calendar, access).handle(context(find(shape))));
-    expect(xml).toContain('<t:ItemId Id="AAMkSeries1" ChangeKey="CK1"/><t:IsMeeting>true</t:IsMeeting><t:IsCancelled>false</t:IsCancelled><t:AppointmentState>1</t:AppointmentState></t:CalendarItem>');
+    expect(xml).toContain(
+      '<t:ItemId Id="AAMkSeries1" ChangeKey="CK1"/><t:IsMeeting>true</t:IsMeeting><t:IsCancelled>false</t:IsCancelled><t:AppointmentState>1</t:AppointmentState></t:CalendarItem>',
+    );
   });
 
   it('answers other folders with an empty view, and paging of the calendar with a per-folder error', async () => {
     const calendar = fakeCalendar();
     const handler = new FindItemHandler(calendar, access);
-    const inbox = bodyXml(await handler.handle(context(find('<t:BaseShape>IdOnly</t:BaseShape>', '<t:DistinguishedFolderId Id="inbox"/>'))));
+    const inbox = bodyXml(
+      await handler.handle(context(find('<t:BaseShape>IdOnly</t:BaseShape>', '<t:DistinguishedFolderId Id="inbox"/>'))),
+    );
     expect(inbox).toContain('<m:RootFolder TotalItemsInView="0" IncludesLastItemInRange="true"><t:Items/></m:RootFolder>');
-    const paged = bodyXml(await handler.handle(context(find('<t:BaseShape>IdOnly</t:BaseShape>', undefined, '<m:IndexedPageItemView MaxEntriesReturned="10" Offset="0" BasePoint="Beginning"/>'))));
+    const paged = bodyXml(
+      await handler.handle(
+        context(
+          find(
+            '<t:BaseShape>IdOnly</t:BaseShape>',
+            undefined,
+            '<m:IndexedPageItemView MaxEntriesReturned="10" Offset="0" BasePoint="Beginning"/>',
+          ),
+        ),
+      ),
+    );
     expect(paged).toContain('<m:ResponseCode>ErrorInvalidOperation</m:ResponseCode>');
-    const foreign = bodyXml(await handler.handle(context(find('<t:BaseShape>IdOnly</t:BaseShape>', '<t:DistinguishedFolderId Id="calendar"><t:Mailbox><t:EmailAddress>alice@parley.test</t:EmailAddress></t:Mailbox></t:DistinguishedFolderId>'), { caller: bob })));
+    const foreign = bodyXml(
+      await handler.handle(
+        context(
+          find(
+            '<t:BaseShape>IdOnly</t:BaseShape>',
+            '<t:DistinguishedFolderId Id="calendar"><t:Mailbox><t:EmailAddress>alice@parley.test</t:EmailAddress></t:Mailbox></t:DistinguishedFolderId>',
+          ),
+          { caller: bob },
+        ),
+      ),
+    );
     expect(foreign).toContain('<m:ResponseCode>ErrorAccessDenied</m:ResponseCode>');
     expect(calendar.find).not.toHaveBeenCalled();
   });
 });
 
 describe('GetItem', () => {
-  const get = (ids: string) => `<m:GetItem><m:ItemShape><t:BaseShape>Default</t:BaseShape></m:ItemShape><m:ItemIds>${ids}</m:ItemIds></m:GetItem>`;
+  const get = (ids: string) =>
+    `<m:GetItem><m:ItemShape><t:BaseShape>Default</t:BaseShape></m:ItemShape><m:ItemIds>${ids}</m:ItemIds></m:GetItem>`;
 
   it('resolves ItemId, OccurrenceItemId and RecurringMasterItemId, one message each', async () => {
     const calendar = fakeCalendar();
     const xml = bodyXml(
       await new GetItemHandler(calendar, access).handle(
-        context(get('<t:ItemId Id="AAMkOcc1"/><t:OccurrenceItemId RecurringMasterId="AAMkSeries1" InstanceIndex="3"/><t:RecurringMasterItemId OccurrenceId="AAMkOcc1"/>')),
+        context(
+          get(
+            '<t:ItemId Id="AAMkOcc1"/><t:OccurrenceItemId RecurringMasterId="AAMkSeries1" InstanceIndex="3"/><t:RecurringMasterItemId OccurrenceId="AAMkOcc1"/>',
+          ),
+        ),
       ),
     );
     expect(calendar.get.mock.calls.map((c: unknown[]) => c[1])).toEqual([
@@ -302,9 +510,12 @@ describe('GetItem', () => {
     });
 
     it('writes them when AdditionalProperties name them, in schema order, and not with the Default shape', async () => {
-      const additional = '<t:AdditionalProperties><t:FieldURI FieldURI="calendar:ModifiedOccurrences"/><t:FieldURI FieldURI="calendar:LastOccurrence"/><t:FieldURI FieldURI="calendar:FirstOccurrence"/></t:AdditionalProperties>';
+      const additional =
+        '<t:AdditionalProperties><t:FieldURI FieldURI="calendar:ModifiedOccurrences"/><t:FieldURI FieldURI="calendar:LastOccurrence"/><t:FieldURI FieldURI="calendar:FirstOccurrence"/></t:AdditionalProperties>';
       const xml = bodyXml(await getWith(`<t:BaseShape>IdOnly</t:BaseShape>${additional}`, view({ occurrences })));
-      expect(xml).toContain(`<m:Items><t:CalendarItem><t:ItemId Id="AAMkSeries1" ChangeKey="CK1"/>${summaryXml}</t:CalendarItem></m:Items>`);
+      expect(xml).toContain(
+        `<m:Items><t:CalendarItem><t:ItemId Id="AAMkSeries1" ChangeKey="CK1"/>${summaryXml}</t:CalendarItem></m:Items>`,
+      );
       expect(bodyXml(await getWith('<t:BaseShape>Default</t:BaseShape>', view({ occurrences })))).not.toContain('Occurrence>');
     });
 
@@ -313,29 +524,57 @@ describe('GetItem', () => {
       const endless = bodyXml(await getWith(all, view({ occurrences: { first: occurrences.first, last: null, modified: [] } })));
       expect(endless).toContain('<t:FirstOccurrence>');
       expect(endless).not.toMatch(/<t:(LastOccurrence|ModifiedOccurrences)>/);
-      for (const item of [view(), view({ occurrences: null }), view({ itemType: 'Occurrence', recurrence: null, deletedOccurrences: [], occurrences })]) {
+      for (const item of [
+        view(),
+        view({ occurrences: null }),
+        view({ itemType: 'Occurrence', recurrence: null, deletedOccurrences: [], occurrences }),
+      ]) {
         expect(bodyXml(await getWith(all, item))).not.toMatch(/<t:(FirstOccurrence|LastOccurrence|ModifiedOccurrences)>/);
       }
     });
   });
 
   it('maps a missing occurrence by index to ErrorCalendarOccurrenceIndexIsOutOfRecurrenceRange, and by id to ErrorItemNotFound', async () => {
-    const calendar = fakeCalendar({ get: jest.fn(async () => Promise.reject(new CommandRefusedError(Topics.calendarItemGetRequest, CommandErrorCodes.occurrenceNotFound, 'gone'))) });
-    const xml = bodyXml(await new GetItemHandler(calendar, access).handle(context(get('<t:OccurrenceItemId RecurringMasterId="S" InstanceIndex="99"/><t:ItemId Id="O"/><t:ItemId Id=""/>'))));
-    expect([...xml.matchAll(/<m:ResponseCode>(\w+)<\/m:ResponseCode>/g)].map((m) => m[1])).toEqual(['ErrorCalendarOccurrenceIndexIsOutOfRecurrenceRange', 'ErrorItemNotFound', 'ErrorInvalidIdEmpty']);
+    const calendar = fakeCalendar({
+      get: jest.fn(async () =>
+        Promise.reject(new CommandRefusedError(Topics.calendarItemGetRequest, CommandErrorCodes.occurrenceNotFound, 'gone')),
+      ),
+    });
+    const xml = bodyXml(
+      await new GetItemHandler(calendar, access).handle(
+        context(get('<t:OccurrenceItemId RecurringMasterId="S" InstanceIndex="99"/><t:ItemId Id="O"/><t:ItemId Id=""/>')),
+      ),
+    );
+    expect([...xml.matchAll(/<m:ResponseCode>(\w+)<\/m:ResponseCode>/g)].map((m) => m[1])).toEqual([
+      'ErrorCalendarOccurrenceIndexIsOutOfRecurrenceRange',
+      'ErrorItemNotFound',
+      'ErrorInvalidIdEmpty',
+    ]);
   });
 });
 
 describe('UpdateItem', () => {
   const update = (id: string, updates: string, resolution = 'NeverOverwrite') =>
     `<m:UpdateItem ConflictResolution="${resolution}" SendMeetingInvitationsOrCancellations="SendToNone"><m:ItemChanges><t:ItemChange>${id}<t:Updates>${updates}</t:Updates></t:ItemChange></m:ItemChanges></m:UpdateItem>`;
-  const setSubject = '<t:SetItemField><t:FieldURI FieldURI="item:Subject"/><t:CalendarItem><t:Subject>New</t:Subject></t:CalendarItem></t:SetItemField>';
+  const setSubject =
+    '<t:SetItemField><t:FieldURI FieldURI="item:Subject"/><t:CalendarItem><t:Subject>New</t:Subject></t:CalendarItem></t:SetItemField>';
 
   it('sends set and deleted fields with the change key, and answers the new ItemId and ConflictResults (golden)', async () => {
     const calendar = fakeCalendar();
-    const updates = setSubject + '<t:SetItemField><t:FieldURI FieldURI="calendar:Start"/><t:CalendarItem><t:Start>2031-03-03T10:30:00</t:Start></t:CalendarItem></t:SetItemField><t:DeleteItemField><t:FieldURI FieldURI="calendar:Location"/></t:DeleteItemField>';
-    const answer = await new UpdateItemHandler(calendar).handle(context(update('<t:ItemId Id="AAMkSeries1" ChangeKey="CK1"/>', updates), { header: berlin }));
-    expect(calendar.update).toHaveBeenCalledWith('alice@parley.test', { itemId: 'AAMkSeries1', changeKey: 'CK1', conflictResolution: 'NeverOverwrite', set: { subject: 'New', start: '2031-03-03T09:30:00.000Z' }, delete: ['location'], sendMeetingInvitationsOrCancellations: 'SendToNone' });
+    const updates =
+      setSubject +
+      '<t:SetItemField><t:FieldURI FieldURI="calendar:Start"/><t:CalendarItem><t:Start>2031-03-03T10:30:00</t:Start></t:CalendarItem></t:SetItemField><t:DeleteItemField><t:FieldURI FieldURI="calendar:Location"/></t:DeleteItemField>';
+    const answer = await new UpdateItemHandler(calendar).handle(
+      context(update('<t:ItemId Id="AAMkSeries1" ChangeKey="CK1"/>', updates), { header: berlin }),
+    );
+    expect(calendar.update).toHaveBeenCalledWith('alice@parley.test', {
+      itemId: 'AAMkSeries1',
+      changeKey: 'CK1',
+      conflictResolution: 'NeverOverwrite',
+      set: { subject: 'New', start: '2031-03-03T09:30:00.000Z' },
+      delete: ['location'],
+      sendMeetingInvitationsOrCancellations: 'SendToNone',
+    });
     expect(bodyXml(answer)).toBe(
       '<m:UpdateItemResponse><m:ResponseMessages><m:UpdateItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode>' +
         '<m:Items><t:CalendarItem><t:ItemId Id="AAMkSeries1" ChangeKey="CK2"/></t:CalendarItem></m:Items><m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>' +
@@ -347,28 +586,59 @@ describe('UpdateItem', () => {
     const calendar = fakeCalendar();
     const id = '<t:ItemId Id="AAMkSeries1"/>';
     await new UpdateItemHandler(calendar).handle(context(update(id, setSubject).replace('SendToNone', 'SendToChangedAndSaveCopy')));
-    await new UpdateItemHandler(calendar).handle(context(update(id, setSubject).replace(' SendMeetingInvitationsOrCancellations="SendToNone"', '')));
-    expect(calendar.update.mock.calls.map((c: unknown[]) => (c[1] as { sendMeetingInvitationsOrCancellations: string }).sendMeetingInvitationsOrCancellations)).toEqual(['SendToChangedAndSaveCopy', 'SendToNone']);
+    await new UpdateItemHandler(calendar).handle(
+      context(update(id, setSubject).replace(' SendMeetingInvitationsOrCancellations="SendToNone"', '')),
+    );
+    expect(
+      calendar.update.mock.calls.map(
+        (c: unknown[]) => (c[1] as { sendMeetingInvitationsOrCancellations: string }).sendMeetingInvitationsOrCancellations,
+      ),
+    ).toEqual(['SendToChangedAndSaveCopy', 'SendToNone']);
   });
 
   it('answers a stale change key with ErrorIrresolvableConflict', async () => {
-    const calendar = fakeCalendar({ update: jest.fn(async () => Promise.reject(new CommandRefusedError(Topics.calendarItemUpdateRequest, CommandErrorCodes.conflict, 'stale'))) });
-    const xml = bodyXml(await new UpdateItemHandler(calendar).handle(context(update('<t:ItemId Id="AAMkSeries1" ChangeKey="old"/>', setSubject))));
+    const calendar = fakeCalendar({
+      update: jest.fn(async () =>
+        Promise.reject(new CommandRefusedError(Topics.calendarItemUpdateRequest, CommandErrorCodes.conflict, 'stale')),
+      ),
+    });
+    const xml = bodyXml(
+      await new UpdateItemHandler(calendar).handle(context(update('<t:ItemId Id="AAMkSeries1" ChangeKey="old"/>', setSubject))),
+    );
     expect(xml).toContain('<m:ResponseCode>ErrorIrresolvableConflict</m:ResponseCode>');
   });
 
   it('appends attendees to the current list, and updates an occurrence named by index', async () => {
     const calendar = fakeCalendar({ get: jest.fn(async () => view({ id: 'AAMkOcc3' })) });
-    const append = '<t:AppendToItemField><t:FieldURI FieldURI="calendar:RequiredAttendees"/><t:CalendarItem><t:RequiredAttendees><t:Attendee><t:Mailbox><t:EmailAddress>carol@parley.test</t:EmailAddress></t:Mailbox></t:Attendee></t:RequiredAttendees></t:CalendarItem></t:AppendToItemField>';
-    await new UpdateItemHandler(calendar).handle(context(update('<t:OccurrenceItemId RecurringMasterId="AAMkSeries1" InstanceIndex="3"/>', append, 'AutoResolve')));
+    const append =
+      '<t:AppendToItemField><t:FieldURI FieldURI="calendar:RequiredAttendees"/><t:CalendarItem><t:RequiredAttendees><t:Attendee><t:Mailbox><t:EmailAddress>carol@parley.test</t:EmailAddress></t:Mailbox></t:Attendee></t:RequiredAttendees></t:CalendarItem></t:AppendToItemField>';
+    await new UpdateItemHandler(calendar).handle(
+      context(update('<t:OccurrenceItemId RecurringMasterId="AAMkSeries1" InstanceIndex="3"/>', append, 'AutoResolve')),
+    );
     expect(calendar.get).toHaveBeenCalledWith('alice@parley.test', { by: 'occurrenceIndex', seriesId: 'AAMkSeries1', index: 3 });
-    expect(calendar.update.mock.calls[0][1]).toMatchObject({ itemId: 'AAMkOcc3', conflictResolution: 'AutoResolve', set: { requiredAttendees: [{ address: 'bob@parley.test' }, { address: 'carol@parley.test' }] } });
+    expect(calendar.update.mock.calls[0][1]).toMatchObject({
+      itemId: 'AAMkOcc3',
+      conflictResolution: 'AutoResolve',
+      set: { requiredAttendees: [{ address: 'bob@parley.test' }, { address: 'carol@parley.test' }] },
+    });
   });
 
   it.each([
-    ['a field Parley cannot set', '<t:SetItemField><t:FieldURI FieldURI="item:Categories"/><t:CalendarItem/></t:SetItemField>', 'ErrorInvalidPropertySet'],
-    ['deleting a required field', '<t:DeleteItemField><t:FieldURI FieldURI="calendar:Start"/></t:DeleteItemField>', 'ErrorInvalidPropertyDelete'],
-    ['appending to the subject', '<t:AppendToItemField><t:FieldURI FieldURI="item:Subject"/><t:CalendarItem><t:Subject>x</t:Subject></t:CalendarItem></t:AppendToItemField>', 'ErrorInvalidPropertySet'],
+    [
+      'a field Parley cannot set',
+      '<t:SetItemField><t:FieldURI FieldURI="item:Categories"/><t:CalendarItem/></t:SetItemField>',
+      'ErrorInvalidPropertySet',
+    ],
+    [
+      'deleting a required field',
+      '<t:DeleteItemField><t:FieldURI FieldURI="calendar:Start"/></t:DeleteItemField>',
+      'ErrorInvalidPropertyDelete',
+    ],
+    [
+      'appending to the subject',
+      '<t:AppendToItemField><t:FieldURI FieldURI="item:Subject"/><t:CalendarItem><t:Subject>x</t:Subject></t:CalendarItem></t:AppendToItemField>',
+      'ErrorInvalidPropertySet',
+    ],
   ])('refuses %s per item', (_, updates, code) => {
     const req = context(update('<t:ItemId Id="X"/>', updates)).request;
     const updatesEl = req.body.children[0].children[0].children[1];
@@ -381,7 +651,9 @@ describe('DeleteItem', () => {
     const calendar = fakeCalendar({ get: jest.fn(async () => view({ id: 'AAMkOcc2' })) });
     const xml = bodyXml(
       await new DeleteItemHandler(calendar).handle(
-        context('<m:DeleteItem DeleteType="MoveToDeletedItems" SendMeetingCancellations="SendToAllAndSaveCopy"><m:ItemIds><t:ItemId Id="AAMkSeries1"/><t:OccurrenceItemId RecurringMasterId="AAMkSeries1" InstanceIndex="2"/></m:ItemIds></m:DeleteItem>'),
+        context(
+          '<m:DeleteItem DeleteType="MoveToDeletedItems" SendMeetingCancellations="SendToAllAndSaveCopy"><m:ItemIds><t:ItemId Id="AAMkSeries1"/><t:OccurrenceItemId RecurringMasterId="AAMkSeries1" InstanceIndex="2"/></m:ItemIds></m:DeleteItem>',
+        ),
       ),
     );
     expect(calendar.delete.mock.calls).toEqual([
@@ -390,7 +662,9 @@ describe('DeleteItem', () => {
     ]);
     expect(xml).toBe(
       '<m:DeleteItemResponse><m:ResponseMessages>' +
-        '<m:DeleteItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode></m:DeleteItemResponseMessage>'.repeat(2) +
+        '<m:DeleteItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode></m:DeleteItemResponseMessage>'.repeat(
+          2,
+        ) +
         '</m:ResponseMessages></m:DeleteItemResponse>',
     );
   });
@@ -402,19 +676,33 @@ describe('DeleteItem', () => {
     ['MoveToDeletedItems', 'MoveToDeletedItems'],
   ])('sends DeleteType %s to calendar-sync as %s', async (deleteType, disposal) => {
     const calendar = fakeCalendar();
-    await new DeleteItemHandler(calendar).handle(context(`<m:DeleteItem DeleteType="${deleteType}" SendMeetingCancellations="SendToNone"><m:ItemIds><t:ItemId Id="AAMkSeries1"/></m:ItemIds></m:DeleteItem>`));
+    await new DeleteItemHandler(calendar).handle(
+      context(
+        `<m:DeleteItem DeleteType="${deleteType}" SendMeetingCancellations="SendToNone"><m:ItemIds><t:ItemId Id="AAMkSeries1"/></m:ItemIds></m:DeleteItem>`,
+      ),
+    );
     expect(calendar.delete).toHaveBeenCalledWith('alice@parley.test', 'AAMkSeries1', disposal, 'SendToNone');
   });
 
   it('names Deleted Items as the ParentFolderId of an item moved there', async () => {
     const calendar = fakeCalendar({ get: jest.fn(async () => view({ folder: 'deleteditems' })) });
     const deletedItems = folderIds.identity('alice@parley.test', 'deleteditems');
-    const xml = bodyXml(await new GetItemHandler(calendar, access).handle(context('<m:GetItem><m:ItemShape><t:BaseShape>Default</t:BaseShape></m:ItemShape><m:ItemIds><t:ItemId Id="AAMkSeries1"/></m:ItemIds></m:GetItem>')));
+    const xml = bodyXml(
+      await new GetItemHandler(calendar, access).handle(
+        context(
+          '<m:GetItem><m:ItemShape><t:BaseShape>Default</t:BaseShape></m:ItemShape><m:ItemIds><t:ItemId Id="AAMkSeries1"/></m:ItemIds></m:GetItem>',
+        ),
+      ),
+    );
     expect(xml).toContain(`<t:ParentFolderId Id="${deletedItems.id}" ChangeKey="${deletedItems.changeKey}"/>`);
     expect(xml).not.toContain(calendarFolder.id);
   });
 
   it('refuses an unknown DeleteType as a schema error', async () => {
-    await expect(new DeleteItemHandler(fakeCalendar()).handle(context('<m:DeleteItem DeleteType="Shred"><m:ItemIds><t:ItemId Id="A"/></m:ItemIds></m:DeleteItem>'))).rejects.toMatchObject({ responseCode: 'ErrorSchemaValidation' });
+    await expect(
+      new DeleteItemHandler(fakeCalendar()).handle(
+        context('<m:DeleteItem DeleteType="Shred"><m:ItemIds><t:ItemId Id="A"/></m:ItemIds></m:DeleteItem>'),
+      ),
+    ).rejects.toMatchObject({ responseCode: 'ErrorSchemaValidation' });
   });
 });

@@ -1,7 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { calendarItemFieldsSchema, type MeetingResponse, type MessageDisposition, meetingSendModes } from '@parley/contracts';
 import type { ActingMailbox } from '@parley/ews-gateway/auth';
-import { attr, child, el, EwsError, EwsErrorCode, NS, operationResponse, requireChild, type ResponseMessageSpec, type XmlElement, type XmlNode } from '@parley/ews-gateway/soap';
+import {
+  attr,
+  child,
+  el,
+  EwsError,
+  EwsErrorCode,
+  NS,
+  operationResponse,
+  requireChild,
+  type ResponseMessageSpec,
+  type XmlElement,
+  type XmlNode,
+} from '@parley/ews-gateway/soap';
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
 import { CalendarAccess } from './calendar-access';
 import { calendarErrorMessage } from './calendar-error.mapper';
@@ -49,13 +61,17 @@ export class CreateItemHandler implements EwsOperationHandler {
         if (folders[0] && this.access.folderKind(acting, folders[0]) !== 'calendar') {
           throw new CalendarItemException('ErrorInvalidOperation', 'Parley keeps calendar items in the calendar folder only.');
         }
-        if (item.local !== 'CalendarItem') throw new CalendarItemException('ErrorInvalidRequest', `Parley does not store '${item.local.slice(0, 40)}' items yet.`);
+        if (item.local !== 'CalendarItem')
+          throw new CalendarItemException('ErrorInvalidRequest', `Parley does not store '${item.local.slice(0, 40)}' items yet.`);
         const { start, end, ...fields } = readCalendarFields(item, zone);
-        if (start === undefined || end === undefined) throw new CalendarItemException('ErrorInvalidRequest', 'A calendar item needs a Start and an End.');
-        if (Date.parse(end) < Date.parse(start)) throw new CalendarItemException('ErrorCalendarEndDateIsEarlierThanStartDate', 'The end date occurs before the start date.');
+        if (start === undefined || end === undefined)
+          throw new CalendarItemException('ErrorInvalidRequest', 'A calendar item needs a Start and an End.');
+        if (Date.parse(end) < Date.parse(start))
+          throw new CalendarItemException('ErrorCalendarEndDateIsEarlierThanStartDate', 'The end date occurs before the start date.');
         // Without StartTimeZone the item lives in the request's zone (EWS's rule), else in UTC.
         const input = { ...fields, start, end, startTimeZone: fields.startTimeZone ?? zone?.windowsId ?? 'UTC' };
-        if (!calendarItemFieldsSchema.safeParse(input).success) throw new CalendarItemException('ErrorInvalidRequest', 'The calendar item is not valid.');
+        if (!calendarItemFieldsSchema.safeParse(input).success)
+          throw new CalendarItemException('ErrorInvalidRequest', 'The calendar item is not valid.');
         const created = await this.calendar.create(acting.mailbox.smtpAddress, input, sendMode);
         messages.push({ content: itemsElement(calendarItemIdElement(created)) });
       } catch (error) {
@@ -71,9 +87,16 @@ export class CreateItemHandler implements EwsOperationHandler {
    * copy as it now stands (in Deleted Items after a Decline), as Exchange returns the calendar
    * item it rewrote; SendOnly saves nothing, so its Items are empty.
    */
-  private async respond(item: XmlElement, response: MeetingResponse, acting: ActingMailbox, disposition: MessageDisposition | undefined, savedFolder: FolderRef | undefined): Promise<ResponseMessageSpec> {
+  private async respond(
+    item: XmlElement,
+    response: MeetingResponse,
+    acting: ActingMailbox,
+    disposition: MessageDisposition | undefined,
+    savedFolder: FolderRef | undefined,
+  ): Promise<ResponseMessageSpec> {
     try {
-      if (disposition === undefined) throw new CalendarItemException('ErrorMessageDispositionRequired', 'A meeting response needs a MessageDisposition.');
+      if (disposition === undefined)
+        throw new CalendarItemException('ErrorMessageDispositionRequired', 'A meeting response needs a MessageDisposition.');
       // The folder would hold the response message, which Parley does not keep: it is only checked.
       if (savedFolder) this.access.folderKind(acting, savedFolder);
       const copy = await this.calendar.respond(acting.mailbox.smtpAddress, readReferenceItemId(item), response, disposition);

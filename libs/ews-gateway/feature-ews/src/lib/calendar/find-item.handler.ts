@@ -1,6 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { MAX_OCCURRENCES_PER_QUERY } from '@parley/contracts';
-import { attr, child, el, EwsError, EwsErrorCode, NS, operationResponse, requireChild, type ResponseMessageSpec, type XmlElement, type XmlNode } from '@parley/ews-gateway/soap';
+import {
+  attr,
+  child,
+  el,
+  EwsError,
+  EwsErrorCode,
+  NS,
+  operationResponse,
+  requireChild,
+  type ResponseMessageSpec,
+  type XmlElement,
+  type XmlNode,
+} from '@parley/ews-gateway/soap';
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
 import { CalendarAccess } from './calendar-access';
 import { calendarErrorMessage } from './calendar-error.mapper';
@@ -42,13 +54,17 @@ export class FindItemHandler implements EwsOperationHandler {
       try {
         const kind = this.access.folderKind(acting, folder);
         if (kind !== 'calendar') {
-          messages.push({ content: rootFolder({ TotalItemsInView: 0, IncludesLastItemInRange: true, ...(view ? {} : { IndexedPagingOffset: 0 }) }, []) });
+          messages.push({
+            content: rootFolder({ TotalItemsInView: 0, IncludesLastItemInRange: true, ...(view ? {} : { IndexedPagingOffset: 0 }) }, []),
+          });
           continue;
         }
         if (!view) throw new CalendarItemException('ErrorInvalidOperation', 'Parley lists the calendar folder with a CalendarView only.');
         const found = await this.calendar.find(acting.mailbox.smtpAddress, view.start, view.end, view.maxEntries);
         const items = found.items.map((item) => calendarItemElement(item, shape, ctx));
-        messages.push({ content: rootFolder({ TotalItemsInView: found.totalItemsInView, IncludesLastItemInRange: found.includesLastItemInRange }, items) });
+        messages.push({
+          content: rootFolder({ TotalItemsInView: found.totalItemsInView, IncludesLastItemInRange: found.includesLastItemInRange }, items),
+        });
       } catch (error) {
         messages.push(calendarErrorMessage(error));
       }
@@ -71,8 +87,10 @@ export function readCalendarView(view: XmlElement | undefined, zone: Parameters<
   };
   const start = readInstant(required('StartDate'), zone);
   const end = readInstant(required('EndDate'), zone);
-  if (Date.parse(end) < Date.parse(start)) throw new EwsError(EwsErrorCode.InvalidRequest, 'The CalendarView EndDate is before its StartDate.');
+  if (Date.parse(end) < Date.parse(start))
+    throw new EwsError(EwsErrorCode.InvalidRequest, 'The CalendarView EndDate is before its StartDate.');
   const max = attr(view, 'MaxEntriesReturned')?.trim();
-  if (max !== undefined && (!/^\d{1,9}$/.test(max) || Number(max) < 1)) throw new EwsError(EwsErrorCode.InvalidValue, "'MaxEntriesReturned' must be a positive integer.");
+  if (max !== undefined && (!/^\d{1,9}$/.test(max) || Number(max) < 1))
+    throw new EwsError(EwsErrorCode.InvalidValue, "'MaxEntriesReturned' must be a positive integer.");
   return { start, end, maxEntries: max === undefined ? undefined : Math.min(Number(max), MAX_OCCURRENCES_PER_QUERY) };
 }

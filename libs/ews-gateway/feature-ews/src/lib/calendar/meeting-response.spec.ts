@@ -58,24 +58,44 @@ describe('CreateItem with meeting responses', () => {
     const calendar = fakeCalendar();
     const noDisposition = bodyXml(await new CreateItemHandler(calendar, access).handle(createItem('', accept)));
     expect(noDisposition).toContain('<m:ResponseCode>ErrorMessageDispositionRequired</m:ResponseCode>');
-    const noReference = bodyXml(await new CreateItemHandler(calendar, access).handle(createItem('MessageDisposition="SaveOnly"', '<t:AcceptItem/><t:DeclineItem><t:ReferenceItemId Id=""/></t:DeclineItem>')));
-    expect(noReference.match(/<m:ResponseCode>(\w+)<\/m:ResponseCode>/g)).toEqual(['<m:ResponseCode>ErrorInvalidRequest</m:ResponseCode>', '<m:ResponseCode>ErrorInvalidIdEmpty</m:ResponseCode>']);
+    const noReference = bodyXml(
+      await new CreateItemHandler(calendar, access).handle(
+        createItem('MessageDisposition="SaveOnly"', '<t:AcceptItem/><t:DeclineItem><t:ReferenceItemId Id=""/></t:DeclineItem>'),
+      ),
+    );
+    expect(noReference.match(/<m:ResponseCode>(\w+)<\/m:ResponseCode>/g)).toEqual([
+      '<m:ResponseCode>ErrorInvalidRequest</m:ResponseCode>',
+      '<m:ResponseCode>ErrorInvalidIdEmpty</m:ResponseCode>',
+    ]);
     expect(calendar.respond).not.toHaveBeenCalled();
   });
 
   it("turns calendar-sync's refusals into per-item errors, the other items going on", async () => {
-    const refusals = [new CommandRefusedError(Topics.calendarItemRespondRequest, CommandErrorCodes.invalidOperation, 'The organizer of a meeting cannot answer it.'), new CommandRefusedError(Topics.calendarItemRespondRequest, CommandErrorCodes.itemNotFound, 'no such item')];
+    const refusals = [
+      new CommandRefusedError(
+        Topics.calendarItemRespondRequest,
+        CommandErrorCodes.invalidOperation,
+        'The organizer of a meeting cannot answer it.',
+      ),
+      new CommandRefusedError(Topics.calendarItemRespondRequest, CommandErrorCodes.itemNotFound, 'no such item'),
+    ];
     const calendar = fakeCalendar(jest.fn(async () => Promise.reject(refusals.shift() ?? new Error('unexpected'))));
     const items = accept + '<t:DeclineItem><t:ReferenceItemId Id="AAMkElsewhere"/></t:DeclineItem>';
     const xml = bodyXml(await new CreateItemHandler(calendar, access).handle(createItem('MessageDisposition="SendAndSaveCopy"', items)));
-    expect(xml.match(/<m:ResponseCode>(\w+)<\/m:ResponseCode>/g)).toEqual(['<m:ResponseCode>ErrorInvalidOperation</m:ResponseCode>', '<m:ResponseCode>ErrorItemNotFound</m:ResponseCode>']);
+    expect(xml.match(/<m:ResponseCode>(\w+)<\/m:ResponseCode>/g)).toEqual([
+      '<m:ResponseCode>ErrorInvalidOperation</m:ResponseCode>',
+      '<m:ResponseCode>ErrorItemNotFound</m:ResponseCode>',
+    ]);
     expect(xml).toContain('The specified object was not found in the store.');
   });
 
   it('refuses a SavedItemFolderId of another mailbox (ErrorAccessDenied), answering nothing', async () => {
     const calendar = fakeCalendar();
-    const alicesSentItems = '<m:SavedItemFolderId><t:DistinguishedFolderId Id="sentitems"><t:Mailbox><t:EmailAddress>alice@parley.test</t:EmailAddress></t:Mailbox></t:DistinguishedFolderId></m:SavedItemFolderId>';
-    const answer = bodyXml(await new CreateItemHandler(calendar, access).handle(createItem('MessageDisposition="SendAndSaveCopy"', accept, alicesSentItems)));
+    const alicesSentItems =
+      '<m:SavedItemFolderId><t:DistinguishedFolderId Id="sentitems"><t:Mailbox><t:EmailAddress>alice@parley.test</t:EmailAddress></t:Mailbox></t:DistinguishedFolderId></m:SavedItemFolderId>';
+    const answer = bodyXml(
+      await new CreateItemHandler(calendar, access).handle(createItem('MessageDisposition="SendAndSaveCopy"', accept, alicesSentItems)),
+    );
     expect(answer).toContain('<m:ResponseCode>ErrorAccessDenied</m:ResponseCode>');
     expect(calendar.respond).not.toHaveBeenCalled();
   });

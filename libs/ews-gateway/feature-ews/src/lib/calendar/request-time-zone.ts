@@ -1,5 +1,12 @@
 import { canonicalWindowsId, localToUtc, windowsToIana } from '@parley/calendar-time';
-import { EwsError, EwsErrorCode, parseXsDateTime, type EwsRequestHeaders, type LocalDateTime, type UnzonedPolicy } from '@parley/ews-gateway/soap';
+import {
+  EwsError,
+  EwsErrorCode,
+  parseXsDateTime,
+  type EwsRequestHeaders,
+  type LocalDateTime,
+  type UnzonedPolicy,
+} from '@parley/ews-gateway/soap';
 
 /** The request's `TimeZoneContext` as a Windows id and its IANA zone. */
 export interface RequestTimeZone {
@@ -25,7 +32,8 @@ export function requestTimeZone(headers: EwsRequestHeaders): RequestTimeZone | u
 /** How unzoned `xs:dateTime` values of this request are read: in the context zone, else UTC. */
 export function unzonedPolicy(zone: RequestTimeZone | undefined): UnzonedPolicy {
   if (zone === undefined) return 'utc';
-  return (l: LocalDateTime) => new Date(localToUtc(zone.iana, Date.UTC(l.year, l.month - 1, l.day, l.hour, l.minute, l.second, l.millisecond)));
+  return (l: LocalDateTime) =>
+    new Date(localToUtc(zone.iana, Date.UTC(l.year, l.month - 1, l.day, l.hour, l.minute, l.second, l.millisecond)));
 }
 
 /** An `xs:dateTime` of the request as an ISO instant with `Z` (what the calendar contracts carry). */

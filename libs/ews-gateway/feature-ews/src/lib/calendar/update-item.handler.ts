@@ -1,6 +1,24 @@
 import { Injectable } from '@nestjs/common';
-import { type CalendarItemPatch, conflictResolutions, deletableFields, meetingUpdateSendModes, type UpdatableField } from '@parley/contracts';
-import { attr, child, el, EwsError, EwsErrorCode, NS, operationResponse, requireChild, type ResponseMessageSpec, type XmlElement, type XmlNode } from '@parley/ews-gateway/soap';
+import {
+  type CalendarItemPatch,
+  conflictResolutions,
+  deletableFields,
+  meetingUpdateSendModes,
+  type UpdatableField,
+} from '@parley/contracts';
+import {
+  attr,
+  child,
+  el,
+  EwsError,
+  EwsErrorCode,
+  NS,
+  operationResponse,
+  requireChild,
+  type ResponseMessageSpec,
+  type XmlElement,
+  type XmlNode,
+} from '@parley/ews-gateway/soap';
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
 import { calendarErrorMessage } from './calendar-error.mapper';
 import { CalendarItemException } from './calendar.exception';
@@ -52,11 +70,17 @@ export class UpdateItemHandler implements EwsOperationHandler {
   async handle({ request, acting }: EwsOperationContext): Promise<XmlNode> {
     const body = request.body;
     const conflictResolution = oneOf(attr(body, 'ConflictResolution') ?? 'AutoResolve', conflictResolutions, 'ConflictResolution');
-    const sendMode = oneOf(attr(body, 'SendMeetingInvitationsOrCancellations') ?? 'SendToNone', meetingUpdateSendModes, 'SendMeetingInvitationsOrCancellations');
+    const sendMode = oneOf(
+      attr(body, 'SendMeetingInvitationsOrCancellations') ?? 'SendToNone',
+      meetingUpdateSendModes,
+      'SendMeetingInvitationsOrCancellations',
+    );
     const zone = requestTimeZone(request.headers);
     const mailbox = acting.mailbox.smtpAddress;
     const messages: ResponseMessageSpec[] = [];
-    for (const change of requireChild(body, NS.MESSAGES, 'ItemChanges').children.filter((c) => c.ns === NS.TYPES && c.local === 'ItemChange')) {
+    for (const change of requireChild(body, NS.MESSAGES, 'ItemChanges').children.filter(
+      (c) => c.ns === NS.TYPES && c.local === 'ItemChange',
+    )) {
       let byIndex = false;
       try {
         const idElement = change.children.find((c) => c.ns === NS.TYPES && c.local !== 'Updates');
@@ -68,13 +92,29 @@ export class UpdateItemHandler implements EwsOperationHandler {
         const current = needsCurrent ? await this.calendar.get(mailbox, ref.target) : undefined;
         const set: CalendarItemPatch = { ...parsed.set };
         if (current) {
-          if (parsed.append.body) set.body = { type: current.body?.type ?? parsed.append.body.type, content: (current.body?.content ?? '') + parsed.append.body.content };
+          if (parsed.append.body)
+            set.body = {
+              type: current.body?.type ?? parsed.append.body.type,
+              content: (current.body?.content ?? '') + parsed.append.body.content,
+            };
           if (parsed.append.requiredAttendees) set.requiredAttendees = [...current.requiredAttendees, ...parsed.append.requiredAttendees];
           if (parsed.append.optionalAttendees) set.optionalAttendees = [...current.optionalAttendees, ...parsed.append.optionalAttendees];
         }
         const itemId = ref.target.by === 'id' ? ref.target.itemId : (current?.id as string);
-        const updated = await this.calendar.update(mailbox, { itemId, changeKey: ref.changeKey, conflictResolution, set, delete: parsed.delete, sendMeetingInvitationsOrCancellations: sendMode });
-        messages.push({ content: [el(NS.MESSAGES, 'Items', {}, calendarItemIdElement(updated)), el(NS.MESSAGES, 'ConflictResults', {}, el(NS.TYPES, 'Count', {}, 0))] });
+        const updated = await this.calendar.update(mailbox, {
+          itemId,
+          changeKey: ref.changeKey,
+          conflictResolution,
+          set,
+          delete: parsed.delete,
+          sendMeetingInvitationsOrCancellations: sendMode,
+        });
+        messages.push({
+          content: [
+            el(NS.MESSAGES, 'Items', {}, calendarItemIdElement(updated)),
+            el(NS.MESSAGES, 'ConflictResults', {}, el(NS.TYPES, 'Count', {}, 0)),
+          ],
+        });
       } catch (error) {
         messages.push({ ...calendarErrorMessage(error, { byOccurrenceIndex: byIndex }), content: el(NS.MESSAGES, 'Items') });
       }
@@ -89,7 +129,8 @@ export function readItemChange(updates: XmlElement, zone: RequestTimeZone | unde
   for (const update of updates.children.filter((c) => c.ns === NS.TYPES)) {
     const field = fieldOf(update);
     if (update.local === 'DeleteItemField') {
-      if (!(deletableFields as readonly string[]).includes(field)) throw new CalendarItemException('ErrorInvalidPropertyDelete', `The '${field}' property cannot be deleted.`);
+      if (!(deletableFields as readonly string[]).includes(field))
+        throw new CalendarItemException('ErrorInvalidPropertyDelete', `The '${field}' property cannot be deleted.`);
       result.delete.push(field as (typeof deletableFields)[number]);
       delete (result.set as Record<string, unknown>)[field];
       continue;
@@ -97,9 +138,11 @@ export function readItemChange(updates: XmlElement, zone: RequestTimeZone | unde
     const item = child(update, NS.TYPES, 'CalendarItem') ?? child(update, NS.TYPES, 'Item');
     if (!item) throw new EwsError(EwsErrorCode.InvalidValue, `Element '${update.local}' must contain a 'CalendarItem'.`);
     const fields = readCalendarFields(item, zone) as Record<string, unknown>;
-    if (!(field in fields)) throw new CalendarItemException('ErrorInvalidPropertySet', `The update names '${field}' but its item carries no value for it.`);
+    if (!(field in fields))
+      throw new CalendarItemException('ErrorInvalidPropertySet', `The update names '${field}' but its item carries no value for it.`);
     if (update.local === 'AppendToItemField') {
-      if (!APPENDABLE.has(field)) throw new CalendarItemException('ErrorInvalidPropertySet', `The '${field}' property cannot be appended to.`);
+      if (!APPENDABLE.has(field))
+        throw new CalendarItemException('ErrorInvalidPropertySet', `The '${field}' property cannot be appended to.`);
       (result.append as Record<string, unknown>)[field] = fields[field];
     } else if (update.local === 'SetItemField') {
       (result.set as Record<string, unknown>)[field] = fields[field];
@@ -113,10 +156,16 @@ export function readItemChange(updates: XmlElement, zone: RequestTimeZone | unde
 }
 
 function fieldOf(update: XmlElement): UpdatableField {
-  const path = update.children.find((c) => c.ns === NS.TYPES && (c.local === 'FieldURI' || c.local === 'IndexedFieldURI' || c.local === 'ExtendedFieldURI'));
+  const path = update.children.find(
+    (c) => c.ns === NS.TYPES && (c.local === 'FieldURI' || c.local === 'IndexedFieldURI' || c.local === 'ExtendedFieldURI'),
+  );
   if (!path) throw new EwsError(EwsErrorCode.InvalidValue, `Element '${update.local}' must name a property.`);
   const uri = path.local === 'FieldURI' ? attr(path, 'FieldURI')?.trim() : undefined;
   const field = uri === undefined ? undefined : FIELD_OF_URI[uri];
-  if (field === undefined) throw new CalendarItemException('ErrorInvalidPropertySet', `Parley cannot change the property '${(uri ?? path.local).slice(0, 60)}' of a calendar item.`);
+  if (field === undefined)
+    throw new CalendarItemException(
+      'ErrorInvalidPropertySet',
+      `Parley cannot change the property '${(uri ?? path.local).slice(0, 60)}' of a calendar item.`,
+    );
   return field;
 }

@@ -46,7 +46,12 @@ function convertOne(source: XmlElement, destination: IdFormat, actingAddress: st
   const ewsId = format && toEwsId(format, attr(source, 'Id') ?? '');
   if (!ewsId) return { responseCode: EwsResponseCode.ErrorInvalidIdMalformed, messageText: 'Id is malformed.' };
   const mailbox = attr(source, 'Mailbox')?.trim() || actingAddress;
-  const alternate = el(NS.MESSAGES, 'AlternateId', { [qualifiedName(NS.XSI, 'type')]: 't:AlternateIdType', Format: destination, Id: fromEwsId(destination, ewsId), Mailbox: mailbox });
+  const alternate = el(NS.MESSAGES, 'AlternateId', {
+    [qualifiedName(NS.XSI, 'type')]: 't:AlternateIdType',
+    Format: destination,
+    Id: fromEwsId(destination, ewsId),
+    Mailbox: mailbox,
+  });
   return { content: withNamespaces(alternate, { t: NS.TYPES }) };
 }
 

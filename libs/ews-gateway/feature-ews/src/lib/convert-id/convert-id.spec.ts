@@ -7,7 +7,11 @@ const folderId = 'AQOq0l0XWq7cFpJf3Ek1YFgE';
 const itemId = 'AcJ9c2lk-_Zx4b8yQ0Lm1q2w3e4r5t6y7u8i9o0p';
 
 const convert = async (destination: string, sources: string) =>
-  bodyXml(await new ConvertIdHandler().handle(operationContext(`<m:ConvertId DestinationFormat="${destination}"><m:SourceIds>${sources}</m:SourceIds></m:ConvertId>`, alice)));
+  bodyXml(
+    await new ConvertIdHandler().handle(
+      operationContext(`<m:ConvertId DestinationFormat="${destination}"><m:SourceIds>${sources}</m:SourceIds></m:ConvertId>`, alice),
+    ),
+  );
 
 describe('id formats', () => {
   it.each(idFormats.map((f) => [f]))('round-trips folder and item ids through %s', (format) => {
@@ -51,13 +55,19 @@ describe('ConvertId (golden)', () => {
       'EwsId',
       `<t:AlternateId Format="HexEntryId" Id="00" Mailbox="alice@parley.test"/><t:AlternatePublicFolderId Format="EwsId" FolderId="${folderId}"/><t:AlternateId Format="OwaId" Id="${fromEwsId('OwaId', itemId)}" Mailbox=""/>`,
     );
-    expect(xml).toContain('<m:ConvertIdResponseMessage ResponseClass="Error"><m:MessageText>Id is malformed.</m:MessageText><m:ResponseCode>ErrorInvalidIdMalformed</m:ResponseCode><m:DescriptiveLinkKey>0</m:DescriptiveLinkKey></m:ConvertIdResponseMessage>');
+    expect(xml).toContain(
+      '<m:ConvertIdResponseMessage ResponseClass="Error"><m:MessageText>Id is malformed.</m:MessageText><m:ResponseCode>ErrorInvalidIdMalformed</m:ResponseCode><m:DescriptiveLinkKey>0</m:DescriptiveLinkKey></m:ConvertIdResponseMessage>',
+    );
     expect(xml.match(/ErrorInvalidIdMalformed<\/m:ResponseCode>/g)).toHaveLength(2);
     expect(xml).toContain(`Format="EwsId" Id="${itemId}" Mailbox="alice@parley.test"/>`);
   });
 
   it('refuses an unknown format as a schema violation', async () => {
-    await expect(convert('Base64', `<t:AlternateId Format="EwsId" Id="${folderId}" Mailbox="a@b.c"/>`)).rejects.toMatchObject({ responseCode: 'ErrorSchemaValidation' });
-    await expect(convert('EwsId', `<t:AlternateId Format="Other" Id="${folderId}" Mailbox="a@b.c"/>`)).rejects.toMatchObject({ responseCode: 'ErrorSchemaValidation' });
+    await expect(convert('Base64', `<t:AlternateId Format="EwsId" Id="${folderId}" Mailbox="a@b.c"/>`)).rejects.toMatchObject({
+      responseCode: 'ErrorSchemaValidation',
+    });
+    await expect(convert('EwsId', `<t:AlternateId Format="Other" Id="${folderId}" Mailbox="a@b.c"/>`)).rejects.toMatchObject({
+      responseCode: 'ErrorSchemaValidation',
+    });
   });
 });

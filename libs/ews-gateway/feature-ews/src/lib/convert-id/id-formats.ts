@@ -68,7 +68,8 @@ export function fromEwsId(format: IdFormat, ewsId: string): string {
 }
 
 function fromEntryId(bytes: Buffer | undefined): string | undefined {
-  if (!bytes || bytes.length <= ENTRY_ID_HEADER.length || !bytes.subarray(0, ENTRY_ID_HEADER.length).equals(ENTRY_ID_HEADER)) return undefined;
+  if (!bytes || bytes.length <= ENTRY_ID_HEADER.length || !bytes.subarray(0, ENTRY_ID_HEADER.length).equals(ENTRY_ID_HEADER))
+    return undefined;
   const ewsId = bytes.subarray(ENTRY_ID_HEADER.length).toString('latin1');
   return isEwsId(ewsId) ? ewsId : undefined;
 }

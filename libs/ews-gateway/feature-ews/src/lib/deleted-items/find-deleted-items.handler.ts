@@ -48,17 +48,32 @@ export class FindDeletedItemsHandler implements EwsOperationHandler {
     const calendarShape = readItemShape(body);
     const taskShape = readTaskShape(body);
     const spec = readIndexedPageView(child(body, NS.MESSAGES, 'IndexedPageItemView'));
-    const otherView = child(body, NS.MESSAGES, 'CalendarView') ?? child(body, NS.MESSAGES, 'FractionalPageItemView') ?? child(body, NS.MESSAGES, 'ContactsView');
+    const otherView =
+      child(body, NS.MESSAGES, 'CalendarView') ??
+      child(body, NS.MESSAGES, 'FractionalPageItemView') ??
+      child(body, NS.MESSAGES, 'ContactsView');
     const calendarCtx = this.calendarAccess.writeContext(request);
     const taskCtx = this.taskAccess.writeContext();
     const messages: ResponseMessageSpec[] = [];
     for (const folder of readFolderRefs(requireChild(body, NS.MESSAGES, 'ParentFolderIds'))) {
       try {
-        if (this.calendarAccess.folderKind(acting, folder) !== 'deleteditems') throw new CalendarItemException('ErrorInvalidOperation', 'This request names a folder other than Deleted Items.');
-        if (otherView) throw new CalendarItemException('ErrorInvalidOperation', `Parley pages the Deleted Items folder with an IndexedPageItemView, not a ${otherView.local}.`);
+        if (this.calendarAccess.folderKind(acting, folder) !== 'deleteditems')
+          throw new CalendarItemException('ErrorInvalidOperation', 'This request names a folder other than Deleted Items.');
+        if (otherView)
+          throw new CalendarItemException(
+            'ErrorInvalidOperation',
+            `Parley pages the Deleted Items folder with an IndexedPageItemView, not a ${otherView.local}.`,
+          );
         const page = await this.page(acting.mailbox.smtpAddress, spec);
-        const items = [...page.calendarItems.map((item) => calendarItemElement(item, calendarShape, calendarCtx)), ...page.tasks.map((task) => taskElement(task, taskShape, taskCtx))];
-        const attrs = { IndexedPagingOffset: page.indexedPagingOffset, TotalItemsInView: page.totalItemsInView, IncludesLastItemInRange: page.includesLastItemInRange };
+        const items = [
+          ...page.calendarItems.map((item) => calendarItemElement(item, calendarShape, calendarCtx)),
+          ...page.tasks.map((task) => taskElement(task, taskShape, taskCtx)),
+        ];
+        const attrs = {
+          IndexedPagingOffset: page.indexedPagingOffset,
+          TotalItemsInView: page.totalItemsInView,
+          IncludesLastItemInRange: page.includesLastItemInRange,
+        };
         messages.push({ content: el(NS.MESSAGES, 'RootFolder', attrs, el(NS.TYPES, 'Items', {}, items)) });
       } catch (error) {
         messages.push(taskErrorMessage(error));
@@ -80,7 +95,12 @@ export class FindDeletedItemsHandler implements EwsOperationHandler {
     }
     const calendar = await this.calendar.findDeleted(mailbox, skip, take);
     const taskSkip = Math.max(0, skip - calendar.total);
-    const tasks = await this.tasks.find(mailbox, { offset: taskSkip, maxEntries: take - calendar.items.length, basePoint: 'Beginning', folder: 'deleteditems' });
+    const tasks = await this.tasks.find(mailbox, {
+      offset: taskSkip,
+      maxEntries: take - calendar.items.length,
+      basePoint: 'Beginning',
+      folder: 'deleteditems',
+    });
     const total = calendar.total + tasks.totalItemsInView;
     const count = calendar.items.length + tasks.items.length;
     if (spec.basePoint === 'Beginning') offset = Math.min(spec.offset, total);

@@ -74,11 +74,19 @@ function pageOf<T>(all: readonly T[], page: FolderPage): Paged<T> {
   const max = page.maxEntries ?? total;
   const start = page.fromEnd ? Math.max(0, total - page.offset - max) : Math.min(page.offset, total);
   const end = page.fromEnd ? Math.max(0, total - page.offset) : Math.min(total, start + max);
-  return { shown: all.slice(start, end), total, indexedPagingOffset: page.fromEnd ? start : end, includesLast: page.fromEnd ? start === 0 : end === total };
+  return {
+    shown: all.slice(start, end),
+    total,
+    indexedPagingOffset: page.fromEnd ? start : end,
+    includesLast: page.fromEnd ? start === 0 : end === total,
+  };
 }
 
 function rootFolder(views: FolderView[], paged: Paged<unknown>, write: (view: FolderView) => XmlNode): XmlNode {
-  return el(NS.MESSAGES, 'RootFolder', { IndexedPagingOffset: paged.indexedPagingOffset, TotalItemsInView: paged.total, IncludesLastItemInRange: paged.includesLast }, [
-    el(NS.TYPES, 'Folders', {}, views.map(write)),
-  ]);
+  return el(
+    NS.MESSAGES,
+    'RootFolder',
+    { IndexedPagingOffset: paged.indexedPagingOffset, TotalItemsInView: paged.total, IncludesLastItemInRange: paged.includesLast },
+    [el(NS.TYPES, 'Folders', {}, views.map(write))],
+  );
 }

@@ -32,7 +32,10 @@ export class FolderIds {
   }
 
   identity(mailbox: string, kind: FolderKind): FolderIdentity {
-    const id = Buffer.concat([Buffer.from([FORMAT_VERSION, folderKinds.indexOf(kind)]), this.mac('folder-id', mailbox, kind).subarray(0, MAC_BYTES)]);
+    const id = Buffer.concat([
+      Buffer.from([FORMAT_VERSION, folderKinds.indexOf(kind)]),
+      this.mac('folder-id', mailbox, kind).subarray(0, MAC_BYTES),
+    ]);
     const changeKey = this.mac('folder-change-key', mailbox, kind, String(FOLDER_REVISION)).subarray(0, CHANGE_KEY_BYTES);
     return { id: id.toString('base64'), changeKey: changeKey.toString('base64') };
   }
@@ -48,7 +51,9 @@ export class FolderIds {
   }
 
   private mac(purpose: string, ...parts: string[]): Buffer {
-    return createHmac('sha256', this.secret).update([purpose, ...parts].join('\0')).digest();
+    return createHmac('sha256', this.secret)
+      .update([purpose, ...parts].join('\0'))
+      .digest();
   }
 }
 

@@ -28,7 +28,10 @@ export function readFolderShape(request: XmlElement): FolderShape {
   }
   const additional = child(shape, NS.TYPES, 'AdditionalProperties');
   const fields = new Set(children(additional, NS.TYPES, 'FieldURI').map((f) => (attr(f, 'FieldURI') ?? '').trim()));
-  const extended = children(additional, NS.TYPES, 'ExtendedFieldURI').map((f) => ({ tag: propertyTag(attr(f, 'PropertyTag')), attrs: { ...f.attrs } }));
+  const extended = children(additional, NS.TYPES, 'ExtendedFieldURI').map((f) => ({
+    tag: propertyTag(attr(f, 'PropertyTag')),
+    attrs: { ...f.attrs },
+  }));
   return { baseShape: base, fields, extended };
 }
 
@@ -76,8 +79,13 @@ export function readFolderPage(request: XmlElement): FolderPage {
   if (!view) return { maxEntries: undefined, offset: 0, fromEnd: false };
   const max = attr(view, 'MaxEntriesReturned');
   const basePoint = attr(view, 'BasePoint')?.trim();
-  if (basePoint !== 'Beginning' && basePoint !== 'End') throw new EwsError(EwsErrorCode.InvalidValue, "Attribute 'BasePoint' must be Beginning or End.");
-  return { maxEntries: max === undefined ? undefined : nonNegative(max, 'MaxEntriesReturned', 1), offset: nonNegative(attr(view, 'Offset') ?? '', 'Offset', 0), fromEnd: basePoint === 'End' };
+  if (basePoint !== 'Beginning' && basePoint !== 'End')
+    throw new EwsError(EwsErrorCode.InvalidValue, "Attribute 'BasePoint' must be Beginning or End.");
+  return {
+    maxEntries: max === undefined ? undefined : nonNegative(max, 'MaxEntriesReturned', 1),
+    offset: nonNegative(attr(view, 'Offset') ?? '', 'Offset', 0),
+    fromEnd: basePoint === 'End',
+  };
 }
 
 function nonNegative(value: string, what: string, min: number): number {

@@ -32,7 +32,8 @@ export function folderElement(view: FolderView, shape: FolderShape): XmlNode {
   const all = shape.baseShape === 'AllProperties';
   const dflt = all || shape.baseShape === 'Default';
   const wants = (field: string, byDefault: boolean) => byDefault || shape.fields.has(`folder:${field}`);
-  const t = (local: string, attrs: Record<string, string>, content?: XmlContentItem | XmlContentItem[]) => el(NS.TYPES, local, attrs, content);
+  const t = (local: string, attrs: Record<string, string>, content?: XmlContentItem | XmlContentItem[]) =>
+    el(NS.TYPES, local, attrs, content);
   const idElement = (local: string, id: FolderIdentity) => t(local, { Id: id.id, ChangeKey: id.changeKey });
   return t(spec.element, {}, [
     idElement('FolderId', view.identity),

@@ -38,9 +38,20 @@ const getFolder = new GetFolderHandler(folders);
 const findFolder = new FindFolderHandler(folders);
 
 const get = async (inner: string, shape = '<t:BaseShape>Default</t:BaseShape>', as = alice) =>
-  bodyXml(await getFolder.handle(operationContext(`<m:GetFolder><m:FolderShape>${shape}</m:FolderShape><m:FolderIds>${inner}</m:FolderIds></m:GetFolder>`, as)));
+  bodyXml(
+    await getFolder.handle(
+      operationContext(`<m:GetFolder><m:FolderShape>${shape}</m:FolderShape><m:FolderIds>${inner}</m:FolderIds></m:GetFolder>`, as),
+    ),
+  );
 const find = async (parent: string, traversal = 'Shallow', view = '', shape = '<t:BaseShape>IdOnly</t:BaseShape>') =>
-  bodyXml(await findFolder.handle(operationContext(`<m:FindFolder Traversal="${traversal}"><m:FolderShape>${shape}</m:FolderShape>${view}<m:ParentFolderIds>${parent}</m:ParentFolderIds></m:FindFolder>`, alice)));
+  bodyXml(
+    await findFolder.handle(
+      operationContext(
+        `<m:FindFolder Traversal="${traversal}"><m:FolderShape>${shape}</m:FolderShape>${view}<m:ParentFolderIds>${parent}</m:ParentFolderIds></m:FindFolder>`,
+        alice,
+      ),
+    ),
+  );
 const idOf = (mailbox: string, kind: Parameters<FolderIds['identity']>[1]) => ids.identity(mailbox, kind);
 
 describe('folder ids', () => {
@@ -50,7 +61,9 @@ describe('folder ids', () => {
     expect(calendar.id).toMatch(/^[A-Za-z0-9+/]{24}$/);
     expect(calendar.id).not.toContain('alice');
     expect(idOf('bob@parley.test', 'calendar').id).not.toBe(calendar.id);
-    expect(new FolderIds({ idSecret: 'another-secret-that-is-long-enough-456' }).identity('alice@parley.test', 'calendar').id).not.toBe(calendar.id);
+    expect(new FolderIds({ idSecret: 'another-secret-that-is-long-enough-456' }).identity('alice@parley.test', 'calendar').id).not.toBe(
+      calendar.id,
+    );
     expect(ids.lookup('alice@parley.test', calendar.id)).toEqual({ kind: 'calendar' });
     expect(ids.lookup('bob@parley.test', calendar.id)).toEqual({ error: 'notFound' });
     expect(ids.lookup('alice@parley.test', 'AAMkAGZh')).toEqual({ error: 'malformed' });
@@ -106,7 +119,14 @@ describe('GetFolder (golden)', () => {
       `<t:DistinguishedFolderId Id="inbox"><t:Mailbox><t:EmailAddress>bob@parley.test</t:EmailAddress></t:Mailbox></t:DistinguishedFolderId><t:FolderId Id="${bobsCalendar.id}"/><t:FolderId Id="AQMAAAAAAAAAAAAAAAAAAAAA"/><t:FolderId Id="%%"/><t:DistinguishedFolderId Id="journal"/><t:DistinguishedFolderId Id="Inbox"><t:Mailbox><t:EmailAddress>ALICE@parley.test</t:EmailAddress></t:Mailbox></t:DistinguishedFolderId>`,
     );
     const codes = [...xml.matchAll(/<m:ResponseCode>(\w+)<\/m:ResponseCode>/g)].map((m) => m[1]);
-    expect(codes).toEqual(['ErrorAccessDenied', 'ErrorFolderNotFound', 'ErrorFolderNotFound', 'ErrorInvalidIdMalformed', 'ErrorFolderNotFound', 'NoError']);
+    expect(codes).toEqual([
+      'ErrorAccessDenied',
+      'ErrorFolderNotFound',
+      'ErrorFolderNotFound',
+      'ErrorInvalidIdMalformed',
+      'ErrorFolderNotFound',
+      'NoError',
+    ]);
     // The same id works for its owner.
     expect(await get(`<t:FolderId Id="${bobsCalendar.id}"/>`, undefined, bob)).toContain('<t:DisplayName>Calendar</t:DisplayName>');
   });
@@ -114,26 +134,65 @@ describe('GetFolder (golden)', () => {
 
 describe('FindFolder (golden)', () => {
   it('lists the IPM subtree shallowly, contacts included', async () => {
-    const xml = await find('<t:DistinguishedFolderId Id="msgfolderroot"/>', 'Shallow', '<m:IndexedPageFolderView MaxEntriesReturned="100" Offset="0" BasePoint="Beginning"/>', '<t:BaseShape>Default</t:BaseShape>');
-    expect(xml).toContain('<m:FindFolderResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:RootFolder IndexedPagingOffset="7" TotalItemsInView="7" IncludesLastItemInRange="true"><t:Folders>');
-    expect([...xml.matchAll(/<t:DisplayName>([^<]+)</g)].map((m) => m[1])).toEqual(['Inbox', 'Calendar', 'Contacts', 'Deleted Items', 'Drafts', 'Sent Items', 'Tasks']);
+    const xml = await find(
+      '<t:DistinguishedFolderId Id="msgfolderroot"/>',
+      'Shallow',
+      '<m:IndexedPageFolderView MaxEntriesReturned="100" Offset="0" BasePoint="Beginning"/>',
+      '<t:BaseShape>Default</t:BaseShape>',
+    );
+    expect(xml).toContain(
+      '<m:FindFolderResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:RootFolder IndexedPagingOffset="7" TotalItemsInView="7" IncludesLastItemInRange="true"><t:Folders>',
+    );
+    expect([...xml.matchAll(/<t:DisplayName>([^<]+)</g)].map((m) => m[1])).toEqual([
+      'Inbox',
+      'Calendar',
+      'Contacts',
+      'Deleted Items',
+      'Drafts',
+      'Sent Items',
+      'Tasks',
+    ]);
   });
 
   it('walks the whole tree with Deep traversal and pages it', async () => {
-    const deep = await find('<t:DistinguishedFolderId Id="root"/>', 'Deep', '', '<t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties><t:FieldURI FieldURI="folder:DisplayName"/></t:AdditionalProperties>');
-    expect([...deep.matchAll(/<t:DisplayName>([^<]+)</g)].map((m) => m[1])).toEqual(['Top of Information Store', 'Inbox', 'Calendar', 'Contacts', 'Deleted Items', 'Drafts', 'Sent Items', 'Tasks', 'Voice Mail']);
-    const page = await find('<t:DistinguishedFolderId Id="msgfolderroot"/>', 'Shallow', '<m:IndexedPageFolderView MaxEntriesReturned="3" Offset="2" BasePoint="Beginning"/>');
+    const deep = await find(
+      '<t:DistinguishedFolderId Id="root"/>',
+      'Deep',
+      '',
+      '<t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties><t:FieldURI FieldURI="folder:DisplayName"/></t:AdditionalProperties>',
+    );
+    expect([...deep.matchAll(/<t:DisplayName>([^<]+)</g)].map((m) => m[1])).toEqual([
+      'Top of Information Store',
+      'Inbox',
+      'Calendar',
+      'Contacts',
+      'Deleted Items',
+      'Drafts',
+      'Sent Items',
+      'Tasks',
+      'Voice Mail',
+    ]);
+    const page = await find(
+      '<t:DistinguishedFolderId Id="msgfolderroot"/>',
+      'Shallow',
+      '<m:IndexedPageFolderView MaxEntriesReturned="3" Offset="2" BasePoint="Beginning"/>',
+    );
     expect(page).toContain('<m:RootFolder IndexedPagingOffset="5" TotalItemsInView="7" IncludesLastItemInRange="false">');
     expect(page.match(/<t:FolderId /g)).toHaveLength(3);
-    expect(await find('<t:DistinguishedFolderId Id="calendar"/>')).toContain('<m:RootFolder IndexedPagingOffset="0" TotalItemsInView="0" IncludesLastItemInRange="true"><t:Folders/></m:RootFolder>');
+    expect(await find('<t:DistinguishedFolderId Id="calendar"/>')).toContain(
+      '<m:RootFolder IndexedPagingOffset="0" TotalItemsInView="0" IncludesLastItemInRange="true"><t:Folders/></m:RootFolder>',
+    );
   });
 
   it('refuses a bad traversal or shape as a schema violation', async () => {
     await expect(find('<t:DistinguishedFolderId Id="root"/>', 'Sideways')).rejects.toMatchObject({ responseCode: 'ErrorSchemaValidation' });
-    await expect(find('<t:DistinguishedFolderId Id="root"/>', 'Shallow', '', '<t:BaseShape>Everything</t:BaseShape>')).rejects.toMatchObject({ responseCode: 'ErrorSchemaValidation' });
+    await expect(
+      find('<t:DistinguishedFolderId Id="root"/>', 'Shallow', '', '<t:BaseShape>Everything</t:BaseShape>'),
+    ).rejects.toMatchObject({ responseCode: 'ErrorSchemaValidation' });
   });
 
-  const NAME = '<t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties><t:FieldURI FieldURI="folder:DisplayName"/></t:AdditionalProperties>';
+  const NAME =
+    '<t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties><t:FieldURI FieldURI="folder:DisplayName"/></t:AdditionalProperties>';
   const field = (uri: string) => `<t:FieldURI FieldURI="${uri}"/>`;
   const constant = (value: string) => `<t:FieldURIOrConstant><t:Constant Value="${value}"/></t:FieldURIOrConstant>`;
   const restricted = async (restriction: string, parent = 'msgfolderroot', traversal = 'Shallow') =>
@@ -159,12 +218,42 @@ describe('FindFolder (golden)', () => {
   });
 
   it('combines IsEqualTo, IsNotEqualTo, Contains and Exists with And, Or and Not', async () => {
-    expect(names(await restricted(`<t:IsNotEqualTo>${field('folder:FolderClass')}${constant('ipf.note')}</t:IsNotEqualTo>`))).toEqual(['Calendar', 'Contacts', 'Tasks']);
-    expect(names(await restricted(`<t:Contains ContainmentMode="Substring" ContainmentComparison="IgnoreCase">${field('folder:DisplayName')}<t:Constant Value="ITEMS"/></t:Contains>`))).toEqual(['Deleted Items', 'Sent Items']);
-    expect(names(await restricted(`<t:Contains ContainmentMode="Substring" ContainmentComparison="Exact">${field('folder:DisplayName')}<t:Constant Value="ITEMS"/></t:Contains>`))).toEqual([]);
-    expect(names(await restricted(`<t:Contains ContainmentMode="PrefixOnWords" ContainmentComparison="IgnoreCase">${field('folder:DisplayName')}<t:Constant Value="it"/></t:Contains>`))).toEqual(['Deleted Items', 'Sent Items']);
-    expect(names(await restricted(`<t:Contains ContainmentMode="Prefixed" ContainmentComparison="Exact">${field('folder:FolderClass')}<t:Constant Value="IPF.A"/></t:Contains>`))).toEqual(['Calendar']);
-    expect(names(await restricted(`<t:Contains>${field('folder:DisplayName')}<t:Constant Value="Tasks"/></t:Contains>`))).toEqual(['Tasks']);
+    expect(names(await restricted(`<t:IsNotEqualTo>${field('folder:FolderClass')}${constant('ipf.note')}</t:IsNotEqualTo>`))).toEqual([
+      'Calendar',
+      'Contacts',
+      'Tasks',
+    ]);
+    expect(
+      names(
+        await restricted(
+          `<t:Contains ContainmentMode="Substring" ContainmentComparison="IgnoreCase">${field('folder:DisplayName')}<t:Constant Value="ITEMS"/></t:Contains>`,
+        ),
+      ),
+    ).toEqual(['Deleted Items', 'Sent Items']);
+    expect(
+      names(
+        await restricted(
+          `<t:Contains ContainmentMode="Substring" ContainmentComparison="Exact">${field('folder:DisplayName')}<t:Constant Value="ITEMS"/></t:Contains>`,
+        ),
+      ),
+    ).toEqual([]);
+    expect(
+      names(
+        await restricted(
+          `<t:Contains ContainmentMode="PrefixOnWords" ContainmentComparison="IgnoreCase">${field('folder:DisplayName')}<t:Constant Value="it"/></t:Contains>`,
+        ),
+      ),
+    ).toEqual(['Deleted Items', 'Sent Items']);
+    expect(
+      names(
+        await restricted(
+          `<t:Contains ContainmentMode="Prefixed" ContainmentComparison="Exact">${field('folder:FolderClass')}<t:Constant Value="IPF.A"/></t:Contains>`,
+        ),
+      ),
+    ).toEqual(['Calendar']);
+    expect(names(await restricted(`<t:Contains>${field('folder:DisplayName')}<t:Constant Value="Tasks"/></t:Contains>`))).toEqual([
+      'Tasks',
+    ]);
     expect(
       names(
         await restricted(
@@ -175,7 +264,14 @@ describe('FindFolder (golden)', () => {
     ).toEqual(['Inbox', 'Calendar', 'Contacts', 'Tasks']);
     // The MAPI tags of the same two properties, and a Deep search of the whole tree.
     const tagged = `<t:IsEqualTo><t:ExtendedFieldURI PropertyTag="0x3613" PropertyType="String"/>${constant('IPF.Note')}</t:IsEqualTo>`;
-    expect(names(await restricted(tagged, 'root', 'Deep'))).toEqual(['Top of Information Store', 'Inbox', 'Deleted Items', 'Drafts', 'Sent Items', 'Voice Mail']);
+    expect(names(await restricted(tagged, 'root', 'Deep'))).toEqual([
+      'Top of Information Store',
+      'Inbox',
+      'Deleted Items',
+      'Drafts',
+      'Sent Items',
+      'Voice Mail',
+    ]);
   });
 
   it('answers a restriction on another property or of another kind per folder, as Exchange does', async () => {
@@ -185,10 +281,20 @@ describe('FindFolder (golden)', () => {
         '<m:ResponseCode>ErrorUnsupportedPathForQuery</m:ResponseCode><m:DescriptiveLinkKey>0</m:DescriptiveLinkKey>' +
         '<m:MessageXml><t:FieldURI FieldURI="folder:TotalCount"/></m:MessageXml></m:FindFolderResponseMessage></m:ResponseMessages></m:FindFolderResponse>',
     );
-    expect(await restricted(`<t:Exists><t:ExtendedFieldURI PropertyTag="0x3602" PropertyType="Integer"/></t:Exists>`)).toContain('ErrorUnsupportedPathForQuery');
-    expect(await restricted(`<t:IsGreaterThan>${field('folder:DisplayName')}${constant('A')}</t:IsGreaterThan>`)).toContain('<m:ResponseCode>ErrorUnsupportedQueryFilter</m:ResponseCode>');
-    expect(await restricted(`<t:Excludes>${field('folder:DisplayName')}<t:Bitmask Value="1"/></t:Excludes>`)).toContain('ErrorUnsupportedQueryFilter');
-    expect(await restricted(`<t:IsEqualTo>${field('folder:DisplayName')}<t:FieldURIOrConstant>${field('folder:FolderClass')}</t:FieldURIOrConstant></t:IsEqualTo>`)).toContain('ErrorUnsupportedQueryFilter');
+    expect(await restricted(`<t:Exists><t:ExtendedFieldURI PropertyTag="0x3602" PropertyType="Integer"/></t:Exists>`)).toContain(
+      'ErrorUnsupportedPathForQuery',
+    );
+    expect(await restricted(`<t:IsGreaterThan>${field('folder:DisplayName')}${constant('A')}</t:IsGreaterThan>`)).toContain(
+      '<m:ResponseCode>ErrorUnsupportedQueryFilter</m:ResponseCode>',
+    );
+    expect(await restricted(`<t:Excludes>${field('folder:DisplayName')}<t:Bitmask Value="1"/></t:Excludes>`)).toContain(
+      'ErrorUnsupportedQueryFilter',
+    );
+    expect(
+      await restricted(
+        `<t:IsEqualTo>${field('folder:DisplayName')}<t:FieldURIOrConstant>${field('folder:FolderClass')}</t:FieldURIOrConstant></t:IsEqualTo>`,
+      ),
+    ).toContain('ErrorUnsupportedQueryFilter');
     // A parent that cannot be resolved keeps its own error.
     const two = await find(
       '<t:DistinguishedFolderId Id="msgfolderroot"/><t:DistinguishedFolderId Id="nosuchfolder"/>',
@@ -201,9 +307,15 @@ describe('FindFolder (golden)', () => {
   it.each([
     ['an empty restriction', ''],
     ['an empty And', '<t:And/>'],
-    ['a Not of two', `<t:Not><t:Exists><t:FieldURI FieldURI="folder:DisplayName"/></t:Exists><t:Exists><t:FieldURI FieldURI="folder:FolderClass"/></t:Exists></t:Not>`],
+    [
+      'a Not of two',
+      `<t:Not><t:Exists><t:FieldURI FieldURI="folder:DisplayName"/></t:Exists><t:Exists><t:FieldURI FieldURI="folder:FolderClass"/></t:Exists></t:Not>`,
+    ],
     ['a comparison without a constant', '<t:IsEqualTo><t:FieldURI FieldURI="folder:DisplayName"/></t:IsEqualTo>'],
-    ['a bad containment mode', '<t:Contains ContainmentMode="Anywhere"><t:FieldURI FieldURI="folder:DisplayName"/><t:Constant Value="a"/></t:Contains>'],
+    [
+      'a bad containment mode',
+      '<t:Contains ContainmentMode="Anywhere"><t:FieldURI FieldURI="folder:DisplayName"/><t:Constant Value="a"/></t:Contains>',
+    ],
     ['an unknown expression', '<t:Matches><t:FieldURI FieldURI="folder:DisplayName"/></t:Matches>'],
   ])('refuses %s as a schema violation', async (_, restriction) => {
     await expect(restricted(restriction)).rejects.toMatchObject({ responseCode: 'ErrorSchemaValidation' });
@@ -214,31 +326,48 @@ describe('folder counts (golden)', () => {
   it('fills Calendar and Tasks from one calendar-sync query keyed by the mailbox; others stay 0', async () => {
     const c = idOf('alice@parley.test', 'calendar');
     const t = idOf('alice@parley.test', 'tasks');
-    const xml = await get('<t:DistinguishedFolderId Id="calendar"/><t:DistinguishedFolderId Id="tasks"/><t:DistinguishedFolderId Id="inbox"/>');
-    expect(owner.asked).toEqual([{ topic: Topics.calendarFolderCountsGetRequest, key: 'alice@parley.test', payload: { mailbox: 'alice@parley.test' } }]);
+    const xml = await get(
+      '<t:DistinguishedFolderId Id="calendar"/><t:DistinguishedFolderId Id="tasks"/><t:DistinguishedFolderId Id="inbox"/>',
+    );
+    expect(owner.asked).toEqual([
+      { topic: Topics.calendarFolderCountsGetRequest, key: 'alice@parley.test', payload: { mailbox: 'alice@parley.test' } },
+    ]);
     expect(xml).toContain(
       `<t:CalendarFolder><t:FolderId Id="${c.id}" ChangeKey="${c.changeKey}"/><t:DisplayName>Calendar</t:DisplayName><t:TotalCount>3</t:TotalCount><t:ChildFolderCount>0</t:ChildFolderCount></t:CalendarFolder>`,
     );
     expect(xml).toContain(
       `<t:TasksFolder><t:FolderId Id="${t.id}" ChangeKey="${t.changeKey}"/><t:DisplayName>Tasks</t:DisplayName><t:TotalCount>2</t:TotalCount><t:ChildFolderCount>0</t:ChildFolderCount><t:UnreadCount>0</t:UnreadCount></t:TasksFolder>`,
     );
-    expect(xml).toContain('<t:DisplayName>Inbox</t:DisplayName><t:TotalCount>0</t:TotalCount><t:ChildFolderCount>0</t:ChildFolderCount><t:UnreadCount>0</t:UnreadCount></t:Folder>');
+    expect(xml).toContain(
+      '<t:DisplayName>Inbox</t:DisplayName><t:TotalCount>0</t:TotalCount><t:ChildFolderCount>0</t:ChildFolderCount><t:UnreadCount>0</t:UnreadCount></t:Folder>',
+    );
     // The change key does not follow the counts.
     owner.reply = { ok: true, value: { calendarItems: 4, tasks: 2 } };
-    expect(await get('<t:DistinguishedFolderId Id="calendar"/>')).toContain(`ChangeKey="${c.changeKey}"/><t:DisplayName>Calendar</t:DisplayName><t:TotalCount>4</t:TotalCount>`);
+    expect(await get('<t:DistinguishedFolderId Id="calendar"/>')).toContain(
+      `ChangeKey="${c.changeKey}"/><t:DisplayName>Calendar</t:DisplayName><t:TotalCount>4</t:TotalCount>`,
+    );
   });
 
   it('fills Deleted Items from the same query (0 when an older calendar-sync leaves it out)', async () => {
     owner.reply = { ok: true, value: { calendarItems: 4, tasks: 2, deletedItems: 3 } };
-    expect(await get('<t:DistinguishedFolderId Id="deleteditems"/>')).toContain('<t:DisplayName>Deleted Items</t:DisplayName><t:TotalCount>3</t:TotalCount>');
+    expect(await get('<t:DistinguishedFolderId Id="deleteditems"/>')).toContain(
+      '<t:DisplayName>Deleted Items</t:DisplayName><t:TotalCount>3</t:TotalCount>',
+    );
     expect(owner.asked).toHaveLength(1);
     owner.reply = { ok: true, value: { calendarItems: 4, tasks: 2 } };
-    expect(await get('<t:DistinguishedFolderId Id="deleteditems"/>')).toContain('<t:DisplayName>Deleted Items</t:DisplayName><t:TotalCount>0</t:TotalCount>');
+    expect(await get('<t:DistinguishedFolderId Id="deleteditems"/>')).toContain(
+      '<t:DisplayName>Deleted Items</t:DisplayName><t:TotalCount>0</t:TotalCount>',
+    );
   });
 
   it('answers the content count as an extended property, and asks nobody when no count is shown', async () => {
-    const xml = await get('<t:DistinguishedFolderId Id="tasks"/>', '<t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties><t:ExtendedFieldURI PropertyTag="0x3602" PropertyType="Integer"/></t:AdditionalProperties>');
-    expect(xml).toContain('<t:ExtendedProperty><t:ExtendedFieldURI PropertyTag="0x3602" PropertyType="Integer"/><t:Value>2</t:Value></t:ExtendedProperty>');
+    const xml = await get(
+      '<t:DistinguishedFolderId Id="tasks"/>',
+      '<t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties><t:ExtendedFieldURI PropertyTag="0x3602" PropertyType="Integer"/></t:AdditionalProperties>',
+    );
+    expect(xml).toContain(
+      '<t:ExtendedProperty><t:ExtendedFieldURI PropertyTag="0x3602" PropertyType="Integer"/><t:Value>2</t:Value></t:ExtendedProperty>',
+    );
     expect(owner.asked).toHaveLength(1);
     owner.asked.length = 0;
     await get('<t:DistinguishedFolderId Id="calendar"/><t:DistinguishedFolderId Id="tasks"/>', '<t:BaseShape>IdOnly</t:BaseShape>');
@@ -248,14 +377,34 @@ describe('folder counts (golden)', () => {
   });
 
   it('lists counts with one query for the whole FindFolder, child folder counts from the tree', async () => {
-    const xml = await find('<t:DistinguishedFolderId Id="root"/><t:DistinguishedFolderId Id="msgfolderroot"/>', 'Deep', '', '<t:BaseShape>Default</t:BaseShape>');
+    const xml = await find(
+      '<t:DistinguishedFolderId Id="root"/><t:DistinguishedFolderId Id="msgfolderroot"/>',
+      'Deep',
+      '',
+      '<t:BaseShape>Default</t:BaseShape>',
+    );
     expect(owner.asked).toHaveLength(1);
-    expect(xml).toContain('<t:DisplayName>Top of Information Store</t:DisplayName><t:TotalCount>0</t:TotalCount><t:ChildFolderCount>7</t:ChildFolderCount><t:UnreadCount>0</t:UnreadCount></t:Folder>');
-    expect(xml.match(/<t:DisplayName>Calendar<\/t:DisplayName><t:TotalCount>3<\/t:TotalCount><t:ChildFolderCount>0<\/t:ChildFolderCount><\/t:CalendarFolder>/g)).toHaveLength(2);
-    expect(xml.match(/<t:DisplayName>Tasks<\/t:DisplayName><t:TotalCount>2<\/t:TotalCount><t:ChildFolderCount>0<\/t:ChildFolderCount><t:UnreadCount>0<\/t:UnreadCount><\/t:TasksFolder>/g)).toHaveLength(2);
+    expect(xml).toContain(
+      '<t:DisplayName>Top of Information Store</t:DisplayName><t:TotalCount>0</t:TotalCount><t:ChildFolderCount>7</t:ChildFolderCount><t:UnreadCount>0</t:UnreadCount></t:Folder>',
+    );
+    expect(
+      xml.match(
+        /<t:DisplayName>Calendar<\/t:DisplayName><t:TotalCount>3<\/t:TotalCount><t:ChildFolderCount>0<\/t:ChildFolderCount><\/t:CalendarFolder>/g,
+      ),
+    ).toHaveLength(2);
+    expect(
+      xml.match(
+        /<t:DisplayName>Tasks<\/t:DisplayName><t:TotalCount>2<\/t:TotalCount><t:ChildFolderCount>0<\/t:ChildFolderCount><t:UnreadCount>0<\/t:UnreadCount><\/t:TasksFolder>/g,
+      ),
+    ).toHaveLength(2);
     // A page without Calendar or Tasks needs no query.
     owner.asked.length = 0;
-    await find('<t:DistinguishedFolderId Id="msgfolderroot"/>', 'Shallow', '<m:IndexedPageFolderView MaxEntriesReturned="1" Offset="0" BasePoint="Beginning"/>', '<t:BaseShape>Default</t:BaseShape>');
+    await find(
+      '<t:DistinguishedFolderId Id="msgfolderroot"/>',
+      'Shallow',
+      '<m:IndexedPageFolderView MaxEntriesReturned="1" Offset="0" BasePoint="Beginning"/>',
+      '<t:BaseShape>Default</t:BaseShape>',
+    );
     expect(owner.asked).toEqual([]);
   });
 
@@ -264,7 +413,12 @@ describe('folder counts (golden)', () => {
     const xml = await get('<t:DistinguishedFolderId Id="calendar"/><t:DistinguishedFolderId Id="inbox"/>');
     expect([...xml.matchAll(/<m:ResponseCode>(\w+)<\/m:ResponseCode>/g)].map((m) => m[1])).toEqual(['ErrorServerBusy', 'NoError']);
     expect(xml).toContain('<t:DisplayName>Inbox</t:DisplayName>');
-    const listing = await find('<t:DistinguishedFolderId Id="msgfolderroot"/><t:DistinguishedFolderId Id="calendar"/>', 'Shallow', '', '<t:BaseShape>Default</t:BaseShape>');
+    const listing = await find(
+      '<t:DistinguishedFolderId Id="msgfolderroot"/><t:DistinguishedFolderId Id="calendar"/>',
+      'Shallow',
+      '',
+      '<t:BaseShape>Default</t:BaseShape>',
+    );
     expect([...listing.matchAll(/<m:ResponseCode>(\w+)<\/m:ResponseCode>/g)].map((m) => m[1])).toEqual(['ErrorServerBusy', 'NoError']);
   });
 

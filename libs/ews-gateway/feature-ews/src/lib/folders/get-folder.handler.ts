@@ -19,12 +19,23 @@ export class GetFolderHandler implements EwsOperationHandler {
     const shape = readFolderShape(request.body);
     const targets = readFolderTargets(request.body, 'FolderIds');
     const resolved = targets.map((target) => this.folders.resolve(acting, target));
-    const owned = await this.folders.ownedCounts(acting, resolved.flatMap((r) => ('kind' in r ? [r.kind] : [])), shape);
+    const owned = await this.folders.ownedCounts(
+      acting,
+      resolved.flatMap((r) => ('kind' in r ? [r.kind] : [])),
+      shape,
+    );
     const messages = resolved.map((r): ResponseMessageSpec => {
       if ('error' in r) return r.error;
       const views = this.folders.views(acting, [r.kind], owned);
       if ('error' in views) return views.error;
-      return { content: el(NS.MESSAGES, 'Folders', {}, views.map((view) => folderElement(view, shape))) };
+      return {
+        content: el(
+          NS.MESSAGES,
+          'Folders',
+          {},
+          views.map((view) => folderElement(view, shape)),
+        ),
+      };
     });
     return operationResponse('GetFolder', messages);
   }

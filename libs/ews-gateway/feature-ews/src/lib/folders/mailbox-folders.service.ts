@@ -7,7 +7,16 @@ import { CalendarClient } from '../calendar/calendar.client';
 import { FolderIds } from './folder-ids';
 import type { FolderShape, FolderTarget } from './folder-request.reader';
 import { showsItemCount, type FolderView } from './folder-response.writer';
-import { childFolders, countedByOwner, descendantFolders, distinguishedFolderKind, folderCounts, folderSpec, type FolderKind, type OwnedFolderCounts } from './mailbox-folders';
+import {
+  childFolders,
+  countedByOwner,
+  descendantFolders,
+  distinguishedFolderKind,
+  folderCounts,
+  folderSpec,
+  type FolderKind,
+  type OwnedFolderCounts,
+} from './mailbox-folders';
 
 export type FolderResolution = { readonly kind: FolderKind } | { readonly error: ErrorMessageSpec };
 
@@ -31,7 +40,8 @@ export class MailboxFolders {
     if (target.kind === 'id') {
       const found = this.ids.lookup(mailbox, target.id);
       if ('kind' in found) return found;
-      if (found.error === 'malformed') return { error: { responseCode: EwsResponseCode.ErrorInvalidIdMalformed, messageText: 'Id is malformed.' } };
+      if (found.error === 'malformed')
+        return { error: { responseCode: EwsResponseCode.ErrorInvalidIdMalformed, messageText: 'Id is malformed.' } };
       return { error: folderNotFound() };
     }
     if (target.mailbox !== undefined) {
@@ -63,7 +73,11 @@ export class MailboxFolders {
   }
 
   /** The folders as shown, or the owner's error if one of them needed its counts and they failed. */
-  views(acting: ActingMailbox, kinds: readonly FolderKind[], owned: OwnedCountsLookup): FolderView[] | { readonly error: ErrorMessageSpec } {
+  views(
+    acting: ActingMailbox,
+    kinds: readonly FolderKind[],
+    owned: OwnedCountsLookup,
+  ): FolderView[] | { readonly error: ErrorMessageSpec } {
     if (owned.error !== undefined && kinds.some(countedByOwner)) return { error: owned.error };
     return kinds.map((kind) => this.view(acting, kind, owned.counts));
   }

@@ -4,7 +4,18 @@
  * until Parley has a message store; voicemail is a search folder over the voicemail item classes
  * (`IPM.Note.Microsoft.Voicemail*`), also empty until voicemail-ingest stores messages.
  */
-export const folderKinds = ['root', 'msgfolderroot', 'inbox', 'calendar', 'tasks', 'deleteditems', 'sentitems', 'drafts', 'contacts', 'voicemail'] as const;
+export const folderKinds = [
+  'root',
+  'msgfolderroot',
+  'inbox',
+  'calendar',
+  'tasks',
+  'deleteditems',
+  'sentitems',
+  'drafts',
+  'contacts',
+  'voicemail',
+] as const;
 export type FolderKind = (typeof folderKinds)[number];
 
 /** The EWS element (types.xsd) a folder is written as. */

@@ -33,7 +33,11 @@ abstract class ItemOperationRouter implements EwsOperationHandler {
   protected constructor(
     readonly operation: string,
     private readonly container: string,
-    private readonly handlers: { readonly calendar: EwsOperationHandler; readonly tasks: EwsOperationHandler; readonly deleteditems?: EwsOperationHandler },
+    private readonly handlers: {
+      readonly calendar: EwsOperationHandler;
+      readonly tasks: EwsOperationHandler;
+      readonly deleteditems?: EwsOperationHandler;
+    },
   ) {}
 
   protected abstract ownerOf(unit: XmlElement, acting: ActingMailbox): Owner;
@@ -50,7 +54,14 @@ abstract class ItemOperationRouter implements EwsOperationHandler {
     if (!holder || owners.every((o) => o === 'calendar')) return this.handlers.calendar.handle(ctx);
     const distinct = [...new Set(owners)];
     if (distinct.length === 1) return this.handlerOf(distinct[0]).handle(ctx);
-    const only = (owner: Owner): EwsOperationContext => ({ ...ctx, request: withUnits(ctx.request, holder, units.filter((_, i) => owners[i] === owner)) });
+    const only = (owner: Owner): EwsOperationContext => ({
+      ...ctx,
+      request: withUnits(
+        ctx.request,
+        holder,
+        units.filter((_, i) => owners[i] === owner),
+      ),
+    });
     const answers = await Promise.all(distinct.map((owner) => this.handlerOf(owner).handle(only(owner))));
     const queues = new Map<Owner, XmlChild[]>(distinct.map((owner, i) => [owner, [...responseMessages(answers[i])]]));
     const merged = owners.map((o) => queues.get(o)?.shift()).filter((m): m is XmlChild => m !== undefined);

@@ -13,7 +13,14 @@ export class CopyItemHandler implements EwsOperationHandler {
   readonly operation = 'CopyItem';
 
   async handle({ request }: EwsOperationContext): Promise<XmlNode> {
-    const refusal = { responseCode: EwsResponseCode.ErrorInvalidOperation, messageText: 'Parley does not copy items: each item exists once.', content: el(NS.MESSAGES, 'Items') } as const;
-    return operationResponse('CopyItem', itemIdElements(request.body).map(() => refusal));
+    const refusal = {
+      responseCode: EwsResponseCode.ErrorInvalidOperation,
+      messageText: 'Parley does not copy items: each item exists once.',
+      content: el(NS.MESSAGES, 'Items'),
+    } as const;
+    return operationResponse(
+      'CopyItem',
+      itemIdElements(request.body).map(() => refusal),
+    );
   }
 }

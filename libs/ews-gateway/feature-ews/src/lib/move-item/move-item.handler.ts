@@ -1,7 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { CommandErrorCodes, isTaskItemId } from '@parley/contracts';
 import type { ActingMailbox } from '@parley/ews-gateway/auth';
-import { child, el, EwsError, EwsErrorCode, EwsResponseCode, NS, operationResponse, requireChild, type ResponseMessageSpec, type XmlElement, type XmlNode } from '@parley/ews-gateway/soap';
+import {
+  child,
+  el,
+  EwsError,
+  EwsErrorCode,
+  EwsResponseCode,
+  NS,
+  operationResponse,
+  requireChild,
+  type ResponseMessageSpec,
+  type XmlElement,
+  type XmlNode,
+} from '@parley/ews-gateway/soap';
 import { CommandRefusedError } from '@parley/messaging';
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
 import { CalendarAccess } from '../calendar/calendar-access';
@@ -88,16 +100,21 @@ function readDestination(body: XmlElement): FolderRef {
 function readReturnNewItemIds(body: XmlElement): boolean {
   const value = child(body, NS.MESSAGES, 'ReturnNewItemIds')?.text.trim();
   if (value === undefined) return true;
-  if (value !== 'true' && value !== 'false' && value !== '1' && value !== '0') throw new EwsError(EwsErrorCode.InvalidValue, "'ReturnNewItemIds' must be a boolean.");
+  if (value !== 'true' && value !== 'false' && value !== '1' && value !== '0')
+    throw new EwsError(EwsErrorCode.InvalidValue, "'ReturnNewItemIds' must be a boolean.");
   return value === 'true' || value === '1';
 }
 
 function cannotMoveOccurrence(): CalendarItemException {
-  return new CalendarItemException(EwsResponseCode.ErrorCalendarCannotMoveOrCopyOccurrence, 'An occurrence cannot be moved on its own; move its series.');
+  return new CalendarItemException(
+    EwsResponseCode.ErrorCalendarCannotMoveOrCopyOccurrence,
+    'An occurrence cannot be moved on its own; move its series.',
+  );
 }
 
 /** calendar-sync refuses an occurrence id with `InvalidOperation` (the calendar move contract's only such refusal). */
 function moveErrorMessage(error: unknown, isTask: boolean): ResponseMessageSpec {
-  if (!isTask && error instanceof CommandRefusedError && error.code === CommandErrorCodes.invalidOperation) return calendarErrorMessage(cannotMoveOccurrence());
+  if (!isTask && error instanceof CommandRefusedError && error.code === CommandErrorCodes.invalidOperation)
+    return calendarErrorMessage(cannotMoveOccurrence());
   return isTask ? taskErrorMessage(error) : calendarErrorMessage(error);
 }

@@ -26,13 +26,16 @@ function owners() {
   return { calendar, tasks, handler };
 }
 
-const moveTo = (folder: string, ids: string, extra = '') => `<m:MoveItem><m:ToFolderId>${folder}</m:ToFolderId><m:ItemIds>${ids}</m:ItemIds>${extra}</m:MoveItem>`;
+const moveTo = (folder: string, ids: string, extra = '') =>
+  `<m:MoveItem><m:ToFolderId>${folder}</m:ToFolderId><m:ItemIds>${ids}</m:ItemIds>${extra}</m:MoveItem>`;
 const codes = (xml: string) => [...xml.matchAll(/<m:ResponseCode>(\w+)<\/m:ResponseCode>/g)].map((m) => m[1]);
 
 describe('MoveItem', () => {
   it('restores a calendar item to the calendar and answers its id with the new change key (golden)', async () => {
     const { calendar, handler } = owners();
-    const answer = await handler.handle(operationContext(moveTo('<t:DistinguishedFolderId Id="calendar"/>', '<t:ItemId Id="CAL1" ChangeKey="old"/>'), alice));
+    const answer = await handler.handle(
+      operationContext(moveTo('<t:DistinguishedFolderId Id="calendar"/>', '<t:ItemId Id="CAL1" ChangeKey="old"/>'), alice),
+    );
     expect(calendar.move).toHaveBeenCalledWith('alice@parley.test', 'CAL1', 'calendar');
     expect(bodyXml(answer)).toBe(
       '<m:MoveItemResponse><m:ResponseMessages><m:MoveItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode>' +
@@ -58,7 +61,14 @@ describe('MoveItem', () => {
 
   it('leaves the ids out when ReturnNewItemIds is false', async () => {
     const { handler } = owners();
-    const xml = bodyXml(await handler.handle(operationContext(moveTo('<t:DistinguishedFolderId Id="tasks"/>', `<t:ItemId Id="${TASK_ID}"/>`, '<m:ReturnNewItemIds>false</m:ReturnNewItemIds>'), alice)));
+    const xml = bodyXml(
+      await handler.handle(
+        operationContext(
+          moveTo('<t:DistinguishedFolderId Id="tasks"/>', `<t:ItemId Id="${TASK_ID}"/>`, '<m:ReturnNewItemIds>false</m:ReturnNewItemIds>'),
+          alice,
+        ),
+      ),
+    );
     expect(xml).toContain('<m:ResponseCode>NoError</m:ResponseCode><m:Items/>');
   });
 
@@ -66,8 +76,18 @@ describe('MoveItem', () => {
     ['a calendar item to Tasks', '<t:DistinguishedFolderId Id="tasks"/>', '<t:ItemId Id="CAL1"/>', 'ErrorMoveCopyFailed'],
     ['a calendar item to the Inbox', '<t:DistinguishedFolderId Id="inbox"/>', '<t:ItemId Id="CAL1"/>', 'ErrorMoveCopyFailed'],
     ['a task to the Calendar', '<t:DistinguishedFolderId Id="calendar"/>', `<t:ItemId Id="${TASK_ID}"/>`, 'ErrorMoveCopyFailed'],
-    ['an occurrence by index', '<t:DistinguishedFolderId Id="deleteditems"/>', '<t:OccurrenceItemId RecurringMasterId="CAL1" InstanceIndex="2"/>', 'ErrorCalendarCannotMoveOrCopyOccurrence'],
-    ['a folder id of another mailbox', `<t:FolderId Id="${folderIds.identity('bob@parley.test', 'calendar').id}"/>`, '<t:ItemId Id="CAL1"/>', 'ErrorFolderNotFound'],
+    [
+      'an occurrence by index',
+      '<t:DistinguishedFolderId Id="deleteditems"/>',
+      '<t:OccurrenceItemId RecurringMasterId="CAL1" InstanceIndex="2"/>',
+      'ErrorCalendarCannotMoveOrCopyOccurrence',
+    ],
+    [
+      'a folder id of another mailbox',
+      `<t:FolderId Id="${folderIds.identity('bob@parley.test', 'calendar').id}"/>`,
+      '<t:ItemId Id="CAL1"/>',
+      'ErrorFolderNotFound',
+    ],
     ['an unknown distinguished folder', '<t:DistinguishedFolderId Id="junkemail"/>', '<t:ItemId Id="CAL1"/>', 'ErrorFolderNotFound'],
   ])('refuses %s per item, touching nothing', async (_, folder, id, code) => {
     const { calendar, tasks, handler } = owners();
@@ -80,9 +100,23 @@ describe('MoveItem', () => {
 
   it('answers calendar-sync refusals per item: another mailbox’s id is not found, an occurrence id cannot move', async () => {
     const { calendar, tasks, handler } = owners();
-    calendar.move.mockRejectedValueOnce(new CommandRefusedError(Topics.calendarItemMoveRequest, CommandErrorCodes.itemNotFound, 'The calendar item does not exist in this mailbox.'));
-    calendar.move.mockRejectedValueOnce(new CommandRefusedError(Topics.calendarItemMoveRequest, CommandErrorCodes.invalidOperation, 'An occurrence cannot be moved on its own.'));
-    tasks.move.mockRejectedValueOnce(new CommandRefusedError(Topics.calendarTaskMoveRequest, CommandErrorCodes.itemNotFound, 'The task does not exist in this mailbox.'));
+    calendar.move.mockRejectedValueOnce(
+      new CommandRefusedError(
+        Topics.calendarItemMoveRequest,
+        CommandErrorCodes.itemNotFound,
+        'The calendar item does not exist in this mailbox.',
+      ),
+    );
+    calendar.move.mockRejectedValueOnce(
+      new CommandRefusedError(
+        Topics.calendarItemMoveRequest,
+        CommandErrorCodes.invalidOperation,
+        'An occurrence cannot be moved on its own.',
+      ),
+    );
+    tasks.move.mockRejectedValueOnce(
+      new CommandRefusedError(Topics.calendarTaskMoveRequest, CommandErrorCodes.itemNotFound, 'The task does not exist in this mailbox.'),
+    );
     const ids = `<t:ItemId Id="BOBS"/><t:ItemId Id="OCC"/><t:ItemId Id="${TASK_ID}"/><t:ItemId Id="CAL3"/>`;
     const xml = bodyXml(await handler.handle(operationContext(moveTo('<t:DistinguishedFolderId Id="deleteditems"/>', ids), bob)));
     expect(codes(xml)).toEqual(['ErrorItemNotFound', 'ErrorCalendarCannotMoveOrCopyOccurrence', 'ErrorItemNotFound', 'NoError']);
@@ -91,7 +125,8 @@ describe('MoveItem', () => {
 
   it('refuses a distinguished folder of another mailbox without impersonation', async () => {
     const { handler } = owners();
-    const folder = '<t:DistinguishedFolderId Id="calendar"><t:Mailbox><t:EmailAddress>alice@parley.test</t:EmailAddress></t:Mailbox></t:DistinguishedFolderId>';
+    const folder =
+      '<t:DistinguishedFolderId Id="calendar"><t:Mailbox><t:EmailAddress>alice@parley.test</t:EmailAddress></t:Mailbox></t:DistinguishedFolderId>';
     const xml = bodyXml(await handler.handle(operationContext(moveTo(folder, '<t:ItemId Id="CAL1"/>'), bob)));
     expect(codes(xml)).toEqual(['ErrorAccessDenied']);
   });
@@ -99,7 +134,14 @@ describe('MoveItem', () => {
 
 describe('CopyItem', () => {
   it('refuses every id on its own, in order', async () => {
-    const xml = bodyXml(await new CopyItemHandler().handle(operationContext(moveTo('<t:DistinguishedFolderId Id="calendar"/>', '<t:ItemId Id="A"/><t:ItemId Id="B"/>').replace(/MoveItem/g, 'CopyItem'), alice)));
+    const xml = bodyXml(
+      await new CopyItemHandler().handle(
+        operationContext(
+          moveTo('<t:DistinguishedFolderId Id="calendar"/>', '<t:ItemId Id="A"/><t:ItemId Id="B"/>').replace(/MoveItem/g, 'CopyItem'),
+          alice,
+        ),
+      ),
+    );
     expect(xml.startsWith('<m:CopyItemResponse><m:ResponseMessages><m:CopyItemResponseMessage ResponseClass="Error">')).toBe(true);
     expect(codes(xml)).toEqual(['ErrorInvalidOperation', 'ErrorInvalidOperation']);
   });

@@ -5,8 +5,20 @@ import { OofReadModel } from './oof-read-model';
 import { OofViewConsumer } from './oof-view.consumer';
 import { OofClient } from './oof.client';
 
-const ENABLED: OofSettings = { state: 'Enabled', externalAudience: 'Known', startTime: null, endTime: null, internalReply: 'away', externalReply: 'gone' };
-const view = (mailbox: string, revision: number, settings: OofSettings = ENABLED): OofView => ({ mailbox, settings, active: settings.state === 'Enabled', revision });
+const ENABLED: OofSettings = {
+  state: 'Enabled',
+  externalAudience: 'Known',
+  startTime: null,
+  endTime: null,
+  internalReply: 'away',
+  externalReply: 'gone',
+};
+const view = (mailbox: string, revision: number, settings: OofSettings = ENABLED): OofView => ({
+  mailbox,
+  settings,
+  active: settings.state === 'Enabled',
+  revision,
+});
 
 /** calendar-sync as the gateway sees it: a store behind request/reply, counting the round trips. */
 class FakeOwner extends CommandBus {
@@ -21,7 +33,10 @@ class FakeOwner extends CommandBus {
       this.stored.set(mailbox, next);
       return { ok: true, value: next };
     }
-    return { ok: true, value: this.stored.get(mailbox) ?? view(mailbox, 0, { ...ENABLED, state: 'Disabled', internalReply: '', externalReply: '' }) };
+    return {
+      ok: true,
+      value: this.stored.get(mailbox) ?? view(mailbox, 0, { ...ENABLED, state: 'Disabled', internalReply: '', externalReply: '' }),
+    };
   }
 
   isReady(): boolean {
@@ -100,16 +115,25 @@ describe('OofClient over the read model', () => {
 
 describe('OofViewConsumer', () => {
   const deadLetters: NewDeadLetter[] = [];
-  const envelopes = new EnvelopeConsumer({ record: async (letter) => String(deadLetters.push(letter)) }, { consumerGroup: 'parley.ews-gateway' });
+  const envelopes = new EnvelopeConsumer(
+    { record: async (letter) => String(deadLetters.push(letter)) },
+    { consumerGroup: 'parley.ews-gateway' },
+  );
   const inProcess = { stateReader: () => undefined } as unknown as MessagingTransport;
 
   it('applies valid events and dead-letters invalid ones (the handler both transports call)', async () => {
     const model = new OofReadModel();
     const consumer = new OofViewConsumer(model, envelopes, inProcess, new ReadinessRegistry());
-    await consumer.onOofChanged(createEnvelope({ type: Topics.oofChanged, key: 'a@x.test', payload: view('a@x.test', 5), correlationId: 'c' }));
+    await consumer.onOofChanged(
+      createEnvelope({ type: Topics.oofChanged, key: 'a@x.test', payload: view('a@x.test', 5), correlationId: 'c' }),
+    );
     expect(model.lookup('a@x.test')?.revision).toBe(5);
-    await consumer.onOofChanged(createEnvelope({ type: Topics.oofChanged, key: 'a@x.test', payload: { mailbox: 'a@x.test' }, correlationId: 'c' }));
-    expect(deadLetters).toEqual([expect.objectContaining({ topic: Topics.oofChanged, kind: 'invalid', reason: expect.stringMatching(/invalid payload/) })]);
+    await consumer.onOofChanged(
+      createEnvelope({ type: Topics.oofChanged, key: 'a@x.test', payload: { mailbox: 'a@x.test' }, correlationId: 'c' }),
+    );
+    expect(deadLetters).toEqual([
+      expect.objectContaining({ topic: Topics.oofChanged, kind: 'invalid', reason: expect.stringMatching(/invalid payload/) }),
+    ]);
     expect(model.lookup('a@x.test')?.revision).toBe(5);
   });
 

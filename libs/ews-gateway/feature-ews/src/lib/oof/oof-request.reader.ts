@@ -1,5 +1,15 @@
 import { externalAudiences, oofStates, type OofSettings } from '@parley/contracts';
-import { child, childText, EwsError, EwsErrorCode, formatXsDateTime, NS, parseXsDateTime, requireChild, type XmlElement } from '@parley/ews-gateway/soap';
+import {
+  child,
+  childText,
+  EwsError,
+  EwsErrorCode,
+  formatXsDateTime,
+  NS,
+  parseXsDateTime,
+  requireChild,
+  type XmlElement,
+} from '@parley/ews-gateway/soap';
 
 /** `t:Mailbox/t:Address` of an OOF request: the mailbox whose settings are read or written. */
 export function readOofMailbox(request: XmlElement): string {
@@ -44,7 +54,12 @@ export function applyOofChange(current: OofSettings, change: OofChange): OofSett
 
 /** Whether applying the change needs the current settings at all. */
 export function isCompleteChange(change: OofChange): boolean {
-  return change.externalAudience !== undefined && change.window !== undefined && change.internalReply !== undefined && change.externalReply !== undefined;
+  return (
+    change.externalAudience !== undefined &&
+    change.window !== undefined &&
+    change.internalReply !== undefined &&
+    change.externalReply !== undefined
+  );
 }
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], what: string): T | undefined {

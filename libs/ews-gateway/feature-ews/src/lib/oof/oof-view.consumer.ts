@@ -42,7 +42,9 @@ export class OofViewConsumer implements OnApplicationBootstrap, OnApplicationShu
     });
     // Joining a new group takes the broker's initial rebalance delay; requests meanwhile fall back
     // to request/reply, so start-up does not wait for it.
-    reader.start().catch((error: unknown) => this.logger.error(`the OOF read model could not start; reads stay on request/reply: ${String(error)}`));
+    reader
+      .start()
+      .catch((error: unknown) => this.logger.error(`the OOF read model could not start; reads stay on request/reply: ${String(error)}`));
   }
 
   async onApplicationShutdown(): Promise<void> {

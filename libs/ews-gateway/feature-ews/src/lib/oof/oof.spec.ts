@@ -4,7 +4,8 @@ import { getUserOofSettingsResponse, setUserOofSettingsResponse } from './oof-re
 
 const M = 'http://schemas.microsoft.com/exchange/services/2006/messages';
 const T = 'http://schemas.microsoft.com/exchange/services/2006/types';
-const envelope = (body: string) => `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>${body}</soap:Body></soap:Envelope>`;
+const envelope = (body: string) =>
+  `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>${body}</soap:Body></soap:Envelope>`;
 
 describe('SetUserOofSettings request', () => {
   // Microsoft's documented example shape: default namespaces, unzoned times (read as UTC).
@@ -31,19 +32,42 @@ describe('SetUserOofSettings request', () => {
   });
 
   it('keeps what the request leaves out, the window included', () => {
-    const req = readSoapRequest(envelope(`<m:SetUserOofSettingsRequest xmlns:m="${M}" xmlns:t="${T}"><t:Mailbox><t:Address>a@b.c</t:Address></t:Mailbox><t:UserOofSettings><t:OofState>Disabled</t:OofState></t:UserOofSettings></m:SetUserOofSettingsRequest>`));
+    const req = readSoapRequest(
+      envelope(
+        `<m:SetUserOofSettingsRequest xmlns:m="${M}" xmlns:t="${T}"><t:Mailbox><t:Address>a@b.c</t:Address></t:Mailbox><t:UserOofSettings><t:OofState>Disabled</t:OofState></t:UserOofSettings></m:SetUserOofSettingsRequest>`,
+      ),
+    );
     const change = readOofChange(req.body);
     expect(isCompleteChange(change)).toBe(false);
-    const current = { state: 'Scheduled', externalAudience: 'Known', startTime: '2030-01-01T00:00:00Z', endTime: '2030-01-02T00:00:00Z', internalReply: 'i', externalReply: 'e' } as const;
+    const current = {
+      state: 'Scheduled',
+      externalAudience: 'Known',
+      startTime: '2030-01-01T00:00:00Z',
+      endTime: '2030-01-02T00:00:00Z',
+      internalReply: 'i',
+      externalReply: 'e',
+    } as const;
     expect(applyOofChange(current, change)).toEqual({ ...current, state: 'Disabled' });
   });
 
   it.each([
     ['an unknown state', '<t:OofState>Sometimes</t:OofState>', 'ErrorSchemaValidation'],
-    ['a reversed window', '<t:OofState>Scheduled</t:OofState><t:ExternalAudience>All</t:ExternalAudience><t:Duration><t:StartTime>2030-01-02T00:00:00Z</t:StartTime><t:EndTime>2030-01-01T00:00:00Z</t:EndTime></t:Duration>', 'ErrorInvalidRequest'],
-    ['a malformed time', '<t:OofState>Scheduled</t:OofState><t:ExternalAudience>All</t:ExternalAudience><t:Duration><t:StartTime>soon</t:StartTime><t:EndTime>later</t:EndTime></t:Duration>', 'ErrorSchemaValidation'],
+    [
+      'a reversed window',
+      '<t:OofState>Scheduled</t:OofState><t:ExternalAudience>All</t:ExternalAudience><t:Duration><t:StartTime>2030-01-02T00:00:00Z</t:StartTime><t:EndTime>2030-01-01T00:00:00Z</t:EndTime></t:Duration>',
+      'ErrorInvalidRequest',
+    ],
+    [
+      'a malformed time',
+      '<t:OofState>Scheduled</t:OofState><t:ExternalAudience>All</t:ExternalAudience><t:Duration><t:StartTime>soon</t:StartTime><t:EndTime>later</t:EndTime></t:Duration>',
+      'ErrorSchemaValidation',
+    ],
   ])('refuses %s', (_, settings, code) => {
-    const req = readSoapRequest(envelope(`<m:SetUserOofSettingsRequest xmlns:m="${M}" xmlns:t="${T}"><t:Mailbox><t:Address>a@b.c</t:Address></t:Mailbox><t:UserOofSettings>${settings}</t:UserOofSettings></m:SetUserOofSettingsRequest>`));
+    const req = readSoapRequest(
+      envelope(
+        `<m:SetUserOofSettingsRequest xmlns:m="${M}" xmlns:t="${T}"><t:Mailbox><t:Address>a@b.c</t:Address></t:Mailbox><t:UserOofSettings>${settings}</t:UserOofSettings></m:SetUserOofSettingsRequest>`,
+      ),
+    );
     expect(() => readOofChange(req.body)).toThrow(expect.objectContaining({ responseCode: code }));
   });
 });
@@ -57,7 +81,14 @@ describe('OOF responses (golden)', () => {
             mailbox: 'a@b.c',
             active: false,
             revision: 3,
-            settings: { state: 'Scheduled', externalAudience: 'Known', startTime: '2030-01-01T08:00:00.000Z', endTime: '2030-01-02T17:00:00+00:00', internalReply: 'in & out', externalReply: '' },
+            settings: {
+              state: 'Scheduled',
+              externalAudience: 'Known',
+              startTime: '2030-01-01T08:00:00.000Z',
+              endTime: '2030-01-02T17:00:00+00:00',
+              internalReply: 'in & out',
+              externalReply: '',
+            },
           },
         }),
       ),

@@ -28,7 +28,10 @@ export class SetUserOofSettingsHandler implements EwsOperationHandler {
       const current = isCompleteChange(change) ? DISABLED_OOF_SETTINGS : (await this.oof.fetch(mailbox)).settings;
       const next = applyOofChange(current, change);
       if (next.state === 'Scheduled' && (next.startTime === null || next.endTime === null)) {
-        return setUserOofSettingsResponse({ responseCode: 'ErrorInvalidRequest', messageText: 'Scheduled out-of-office settings need a Duration.' });
+        return setUserOofSettingsResponse({
+          responseCode: 'ErrorInvalidRequest',
+          messageText: 'Scheduled out-of-office settings need a Duration.',
+        });
       }
       await this.oof.set(mailbox, next);
       return setUserOofSettingsResponse();

@@ -47,7 +47,8 @@ export function readBoolean(value: string | undefined, what: string): boolean | 
 function readScope(value: string | undefined): SearchScope {
   if (value === undefined) return 'ActiveDirectoryContacts';
   const v = value.trim();
-  if (!(searchScopes as readonly string[]).includes(v)) throw new EwsError(EwsErrorCode.InvalidValue, `'${v.slice(0, 32)}' is not a valid SearchScope.`);
+  if (!(searchScopes as readonly string[]).includes(v))
+    throw new EwsError(EwsErrorCode.InvalidValue, `'${v.slice(0, 32)}' is not a valid SearchScope.`);
   return v as SearchScope;
 }
 

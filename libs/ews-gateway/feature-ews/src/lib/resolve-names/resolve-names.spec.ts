@@ -19,7 +19,16 @@ class FakeDirectory {
   async search(prefix: string, limit: number) {
     this.searches.push([prefix, limit]);
     const p = prefix.toLowerCase();
-    return this.users.filter((u) => u.smtpAddress.startsWith(p) || u.displayName.toLowerCase().split(' ').some((w) => w.startsWith(p))).slice(0, limit);
+    return this.users
+      .filter(
+        (u) =>
+          u.smtpAddress.startsWith(p) ||
+          u.displayName
+            .toLowerCase()
+            .split(' ')
+            .some((w) => w.startsWith(p)),
+      )
+      .slice(0, limit);
   }
 }
 
@@ -35,7 +44,9 @@ async function resolve(request: string, users = [alice, albert, bob]) {
 
 describe('ResolveNames (golden)', () => {
   it('resolves one mailbox with full contact data (documented shape)', async () => {
-    const { xml } = await resolve('<m:ResolveNames ReturnFullContactData="true"><m:UnresolvedEntry>alic</m:UnresolvedEntry></m:ResolveNames>');
+    const { xml } = await resolve(
+      '<m:ResolveNames ReturnFullContactData="true"><m:UnresolvedEntry>alic</m:UnresolvedEntry></m:ResolveNames>',
+    );
     expect(xml).toBe(
       '<m:ResolveNamesResponse><m:ResponseMessages><m:ResolveNamesResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode>' +
         '<m:ResolutionSet TotalItemsInView="1" IncludesLastItemInRange="true"><t:Resolution>' +
@@ -48,13 +59,19 @@ describe('ResolveNames (golden)', () => {
   });
 
   it('leaves the contact out without ReturnFullContactData', async () => {
-    const { xml } = await resolve('<m:ResolveNames ReturnFullContactData="false"><m:UnresolvedEntry>Baker</m:UnresolvedEntry></m:ResolveNames>');
-    expect(xml).toContain('<t:Resolution><t:Mailbox><t:Name>Bob Baker</t:Name><t:EmailAddress>bob@parley.test</t:EmailAddress><t:RoutingType>SMTP</t:RoutingType><t:MailboxType>Mailbox</t:MailboxType></t:Mailbox></t:Resolution>');
+    const { xml } = await resolve(
+      '<m:ResolveNames ReturnFullContactData="false"><m:UnresolvedEntry>Baker</m:UnresolvedEntry></m:ResolveNames>',
+    );
+    expect(xml).toContain(
+      '<t:Resolution><t:Mailbox><t:Name>Bob Baker</t:Name><t:EmailAddress>bob@parley.test</t:EmailAddress><t:RoutingType>SMTP</t:RoutingType><t:MailboxType>Mailbox</t:MailboxType></t:Mailbox></t:Resolution>',
+    );
     expect(xml).not.toContain('<t:Contact>');
   });
 
   it('answers several candidates as a Warning carrying all of them', async () => {
-    const { xml } = await resolve('<m:ResolveNames ReturnFullContactData="false"><m:UnresolvedEntry>al</m:UnresolvedEntry></m:ResolveNames>');
+    const { xml } = await resolve(
+      '<m:ResolveNames ReturnFullContactData="false"><m:UnresolvedEntry>al</m:UnresolvedEntry></m:ResolveNames>',
+    );
     expect(xml).toContain(
       '<m:ResolveNamesResponseMessage ResponseClass="Warning"><m:MessageText>Multiple results were found.</m:MessageText><m:ResponseCode>ErrorNameResolutionMultipleResults</m:ResponseCode><m:DescriptiveLinkKey>0</m:DescriptiveLinkKey><m:ResolutionSet TotalItemsInView="2" IncludesLastItemInRange="true">',
     );
@@ -62,23 +79,31 @@ describe('ResolveNames (golden)', () => {
   });
 
   it('answers no match with ErrorNameResolutionNoResults', async () => {
-    const { xml } = await resolve('<m:ResolveNames ReturnFullContactData="true"><m:UnresolvedEntry>zed</m:UnresolvedEntry></m:ResolveNames>');
+    const { xml } = await resolve(
+      '<m:ResolveNames ReturnFullContactData="true"><m:UnresolvedEntry>zed</m:UnresolvedEntry></m:ResolveNames>',
+    );
     expect(xml).toBe(
       '<m:ResolveNamesResponse><m:ResponseMessages><m:ResolveNamesResponseMessage ResponseClass="Error"><m:MessageText>No results were found.</m:MessageText><m:ResponseCode>ErrorNameResolutionNoResults</m:ResponseCode><m:DescriptiveLinkKey>0</m:DescriptiveLinkKey></m:ResolveNamesResponseMessage></m:ResponseMessages></m:ResolveNamesResponse>',
     );
   });
 
   it('resolves an SMTP:-prefixed entry to that exact address only', async () => {
-    const exact = await resolve('<m:ResolveNames ReturnFullContactData="false"><m:UnresolvedEntry>SMTP:ALICE@parley.test</m:UnresolvedEntry></m:ResolveNames>');
+    const exact = await resolve(
+      '<m:ResolveNames ReturnFullContactData="false"><m:UnresolvedEntry>SMTP:ALICE@parley.test</m:UnresolvedEntry></m:ResolveNames>',
+    );
     expect(exact.xml).toContain('ResponseClass="Success"');
     expect(exact.xml).toContain('<t:EmailAddress>alice@parley.test</t:EmailAddress>');
     expect(exact.directory.searches).toEqual([]);
-    const prefixOnly = await resolve('<m:ResolveNames ReturnFullContactData="false"><m:UnresolvedEntry>smtp:al</m:UnresolvedEntry></m:ResolveNames>');
+    const prefixOnly = await resolve(
+      '<m:ResolveNames ReturnFullContactData="false"><m:UnresolvedEntry>smtp:al</m:UnresolvedEntry></m:ResolveNames>',
+    );
     expect(prefixOnly.xml).toContain('ErrorNameResolutionNoResults');
   });
 
   it('finds nothing in the (empty) personal contacts scope', async () => {
-    const { xml } = await resolve('<m:ResolveNames ReturnFullContactData="false" SearchScope="Contacts"><m:UnresolvedEntry>alice</m:UnresolvedEntry></m:ResolveNames>');
+    const { xml } = await resolve(
+      '<m:ResolveNames ReturnFullContactData="false" SearchScope="Contacts"><m:UnresolvedEntry>alice</m:UnresolvedEntry></m:ResolveNames>',
+    );
     expect(xml).toContain('ErrorNameResolutionNoResults');
   });
 
@@ -101,22 +126,33 @@ describe('ResolveNames (golden)', () => {
     ['Default', ALICE_MAILBOX + ALICE_CONTACT],
     ['AllProperties', ALICE_MAILBOX + ALICE_CONTACT],
   ])('writes the contact in ContactDataShape %s', async (shape, resolution) => {
-    const { xml } = await resolve(`<m:ResolveNames ReturnFullContactData="true" ContactDataShape="${shape}"><m:UnresolvedEntry>alic</m:UnresolvedEntry></m:ResolveNames>`);
+    const { xml } = await resolve(
+      `<m:ResolveNames ReturnFullContactData="true" ContactDataShape="${shape}"><m:UnresolvedEntry>alic</m:UnresolvedEntry></m:ResolveNames>`,
+    );
     expect(xml).toBe(success(resolution));
   });
 
   it('writes no contact without ReturnFullContactData, whatever the ContactDataShape', async () => {
-    const { xml } = await resolve('<m:ResolveNames ReturnFullContactData="false" ContactDataShape="AllProperties"><m:UnresolvedEntry>alic</m:UnresolvedEntry></m:ResolveNames>');
+    const { xml } = await resolve(
+      '<m:ResolveNames ReturnFullContactData="false" ContactDataShape="AllProperties"><m:UnresolvedEntry>alic</m:UnresolvedEntry></m:ResolveNames>',
+    );
     expect(xml).toBe(success(ALICE_MAILBOX));
   });
 
-  it.each(['ActiveDirectory', 'ActiveDirectoryContacts', 'ContactsActiveDirectory'])('searches the directory in scope %s', async (scope) => {
-    const { xml } = await resolve(`<m:ResolveNames ReturnFullContactData="false" SearchScope="${scope}"><m:UnresolvedEntry>alic</m:UnresolvedEntry></m:ResolveNames>`);
-    expect(xml).toBe(success(ALICE_MAILBOX));
-  });
+  it.each(['ActiveDirectory', 'ActiveDirectoryContacts', 'ContactsActiveDirectory'])(
+    'searches the directory in scope %s',
+    async (scope) => {
+      const { xml } = await resolve(
+        `<m:ResolveNames ReturnFullContactData="false" SearchScope="${scope}"><m:UnresolvedEntry>alic</m:UnresolvedEntry></m:ResolveNames>`,
+      );
+      expect(xml).toBe(success(ALICE_MAILBOX));
+    },
+  );
 
   it('answers the (empty) Contacts scope with no results (golden)', async () => {
-    const { xml, directory } = await resolve('<m:ResolveNames ReturnFullContactData="true" SearchScope="Contacts"><m:UnresolvedEntry>alic</m:UnresolvedEntry></m:ResolveNames>');
+    const { xml, directory } = await resolve(
+      '<m:ResolveNames ReturnFullContactData="true" SearchScope="Contacts"><m:UnresolvedEntry>alic</m:UnresolvedEntry></m:ResolveNames>',
+    );
     expect(xml).toBe(error('ErrorNameResolutionNoResults', 'No results were found.'));
     expect(directory.searches).toEqual([]);
   });
@@ -125,29 +161,47 @@ describe('ResolveNames (golden)', () => {
     const byName = '<m:ParentFolderIds><t:DistinguishedFolderId Id="contacts"/></m:ParentFolderIds>';
     const byId = `<m:ParentFolderIds><t:FolderId Id="${ids.identity('alice@parley.test', 'contacts').id}"/></m:ParentFolderIds>`;
     for (const parents of [byName, byId]) {
-      const found = await resolve(`<m:ResolveNames ReturnFullContactData="false" SearchScope="ActiveDirectoryContacts">${parents}<m:UnresolvedEntry>alic</m:UnresolvedEntry></m:ResolveNames>`);
+      const found = await resolve(
+        `<m:ResolveNames ReturnFullContactData="false" SearchScope="ActiveDirectoryContacts">${parents}<m:UnresolvedEntry>alic</m:UnresolvedEntry></m:ResolveNames>`,
+      );
       expect(found.xml).toBe(success(ALICE_MAILBOX));
-      const contactsOnly = await resolve(`<m:ResolveNames ReturnFullContactData="false" SearchScope="Contacts">${parents}<m:UnresolvedEntry>alic</m:UnresolvedEntry></m:ResolveNames>`);
+      const contactsOnly = await resolve(
+        `<m:ResolveNames ReturnFullContactData="false" SearchScope="Contacts">${parents}<m:UnresolvedEntry>alic</m:UnresolvedEntry></m:ResolveNames>`,
+      );
       expect(contactsOnly.xml).toContain('ErrorNameResolutionNoResults');
     }
   });
 
   it('refuses ParentFolderIds naming another folder, several folders or an unknown one (golden)', async () => {
-    const ask = (parents: string) => resolve(`<m:ResolveNames ReturnFullContactData="false"><m:ParentFolderIds>${parents}</m:ParentFolderIds><m:UnresolvedEntry>alic</m:UnresolvedEntry></m:ResolveNames>`);
+    const ask = (parents: string) =>
+      resolve(
+        `<m:ResolveNames ReturnFullContactData="false"><m:ParentFolderIds>${parents}</m:ParentFolderIds><m:UnresolvedEntry>alic</m:UnresolvedEntry></m:ResolveNames>`,
+      );
     const calendar = await ask('<t:DistinguishedFolderId Id="calendar"/>');
     expect(calendar.xml).toBe(error('ErrorInvalidFolderId', 'The folder is not a contacts folder.'));
     expect(calendar.directory.searches).toEqual([]);
-    expect((await ask(`<t:FolderId Id="${ids.identity('alice@parley.test', 'inbox').id}"/>`)).xml).toContain('<m:ResponseCode>ErrorInvalidFolderId</m:ResponseCode>');
+    expect((await ask(`<t:FolderId Id="${ids.identity('alice@parley.test', 'inbox').id}"/>`)).xml).toContain(
+      '<m:ResponseCode>ErrorInvalidFolderId</m:ResponseCode>',
+    );
     expect((await ask('<t:DistinguishedFolderId Id="contacts"/><t:DistinguishedFolderId Id="contacts"/>')).xml).toBe(
       error('ErrorInvalidFolderId', 'ResolveNames searches a single contacts folder.'),
     );
-    expect((await ask(`<t:FolderId Id="${ids.identity('bob@parley.test', 'contacts').id}"/>`)).xml).toContain('<m:ResponseCode>ErrorFolderNotFound</m:ResponseCode>');
-    expect((await ask('<t:DistinguishedFolderId Id="nosuchfolder"/>')).xml).toContain('<m:ResponseCode>ErrorFolderNotFound</m:ResponseCode>');
+    expect((await ask(`<t:FolderId Id="${ids.identity('bob@parley.test', 'contacts').id}"/>`)).xml).toContain(
+      '<m:ResponseCode>ErrorFolderNotFound</m:ResponseCode>',
+    );
+    expect((await ask('<t:DistinguishedFolderId Id="nosuchfolder"/>')).xml).toContain(
+      '<m:ResponseCode>ErrorFolderNotFound</m:ResponseCode>',
+    );
   });
 
   it('bounds the lookup and says when the set is incomplete', async () => {
-    const many = Array.from({ length: MAX_RESOLUTIONS + 5 }, (_, i) => directoryUser(`user${String(i).padStart(3, '0')}@parley.test`, `User ${i}`));
-    const { xml, directory } = await resolve('<m:ResolveNames ReturnFullContactData="false"><m:UnresolvedEntry>user</m:UnresolvedEntry></m:ResolveNames>', many);
+    const many = Array.from({ length: MAX_RESOLUTIONS + 5 }, (_, i) =>
+      directoryUser(`user${String(i).padStart(3, '0')}@parley.test`, `User ${i}`),
+    );
+    const { xml, directory } = await resolve(
+      '<m:ResolveNames ReturnFullContactData="false"><m:UnresolvedEntry>user</m:UnresolvedEntry></m:ResolveNames>',
+      many,
+    );
     expect(directory.searches).toEqual([['user', MAX_RESOLUTIONS + 1]]);
     expect(xml).toContain(`<m:ResolutionSet TotalItemsInView="${MAX_RESOLUTIONS}" IncludesLastItemInRange="false">`);
   });
@@ -155,10 +209,19 @@ describe('ResolveNames (golden)', () => {
   it.each([
     ['a missing entry', '<m:ResolveNames ReturnFullContactData="true"/>'],
     ['an empty entry', '<m:ResolveNames ReturnFullContactData="true"><m:UnresolvedEntry> </m:UnresolvedEntry></m:ResolveNames>'],
-    ['a bad scope', '<m:ResolveNames ReturnFullContactData="true" SearchScope="Everywhere"><m:UnresolvedEntry>a</m:UnresolvedEntry></m:ResolveNames>'],
+    [
+      'a bad scope',
+      '<m:ResolveNames ReturnFullContactData="true" SearchScope="Everywhere"><m:UnresolvedEntry>a</m:UnresolvedEntry></m:ResolveNames>',
+    ],
     ['a bad boolean', '<m:ResolveNames ReturnFullContactData="yes"><m:UnresolvedEntry>a</m:UnresolvedEntry></m:ResolveNames>'],
-    ['a bad contact shape', '<m:ResolveNames ReturnFullContactData="true" ContactDataShape="Everything"><m:UnresolvedEntry>a</m:UnresolvedEntry></m:ResolveNames>'],
-    ['empty ParentFolderIds', '<m:ResolveNames ReturnFullContactData="true"><m:ParentFolderIds/><m:UnresolvedEntry>a</m:UnresolvedEntry></m:ResolveNames>'],
+    [
+      'a bad contact shape',
+      '<m:ResolveNames ReturnFullContactData="true" ContactDataShape="Everything"><m:UnresolvedEntry>a</m:UnresolvedEntry></m:ResolveNames>',
+    ],
+    [
+      'empty ParentFolderIds',
+      '<m:ResolveNames ReturnFullContactData="true"><m:ParentFolderIds/><m:UnresolvedEntry>a</m:UnresolvedEntry></m:ResolveNames>',
+    ],
   ])('refuses %s as a schema violation', async (_, request) => {
     await expect(resolve(request)).rejects.toMatchObject({ responseCode: 'ErrorSchemaValidation' });
   });

@@ -1,4 +1,14 @@
-import { attr, children, el, EwsError, EwsErrorCode, EwsResponseCode, NS, type ErrorMessageSpec, type XmlElement } from '@parley/ews-gateway/soap';
+import {
+  attr,
+  children,
+  el,
+  EwsError,
+  EwsErrorCode,
+  EwsResponseCode,
+  NS,
+  type ErrorMessageSpec,
+  type XmlElement,
+} from '@parley/ews-gateway/soap';
 
 /** The comparisons of types.xsd (`IsEqualTo` … `IsLessThanOrEqualTo`). */
 export type ComparisonOp = 'equal' | 'notEqual' | 'greaterThan' | 'greaterThanOrEqual' | 'lessThan' | 'lessThanOrEqual';
@@ -33,7 +43,14 @@ const searchExpressions: readonly string[] = ['Exists', 'Excludes', ...Object.ke
  */
 export type SearchExpression<P, C extends ComparisonOp> =
   | { readonly op: C; readonly property: P; readonly value: string }
-  | { readonly op: 'contains'; readonly property: P; readonly value: string; readonly mode: ContainmentMode; readonly ignoreCase: boolean; readonly ignoreNonSpacing: boolean }
+  | {
+      readonly op: 'contains';
+      readonly property: P;
+      readonly value: string;
+      readonly mode: ContainmentMode;
+      readonly ignoreCase: boolean;
+      readonly ignoreNonSpacing: boolean;
+    }
   | { readonly op: 'exists'; readonly property: P }
   | { readonly op: 'not'; readonly operand: SearchExpression<P, C> }
   | { readonly op: 'and' | 'or'; readonly operands: readonly SearchExpression<P, C>[] };
@@ -63,14 +80,22 @@ export class UnsupportedRestriction extends Error {
  * `ErrorUnsupportedQueryFilter`, both thrown as `UnsupportedRestriction` for the handler to
  * answer per parent folder.
  */
-export function readRestriction<P, C extends ComparisonOp>(request: XmlElement, vocabulary: QueryVocabulary<P, C>): SearchExpression<P, C> | undefined {
+export function readRestriction<P, C extends ComparisonOp>(
+  request: XmlElement,
+  vocabulary: QueryVocabulary<P, C>,
+): SearchExpression<P, C> | undefined {
   const restriction = children(request, NS.MESSAGES, 'Restriction');
   if (restriction.length === 0) return undefined;
   return new ExpressionReader(vocabulary).read(single(restriction[0], 'Restriction'));
 }
 
 /** The property a path element names, or `ErrorUnsupportedPathForQuery` (the path echoed in MessageXml). */
-export function readPropertyPath<P>(path: XmlElement, property: (path: XmlElement) => P | undefined, messageText: string, responseCode: ErrorMessageSpec['responseCode'] = EwsResponseCode.ErrorUnsupportedPathForQuery): P {
+export function readPropertyPath<P>(
+  path: XmlElement,
+  property: (path: XmlElement) => P | undefined,
+  messageText: string,
+  responseCode: ErrorMessageSpec['responseCode'] = EwsResponseCode.ErrorUnsupportedPathForQuery,
+): P {
   const found = property(path);
   if (found !== undefined) return found;
   throw new UnsupportedRestriction({ responseCode, messageText, messageXml: el(NS.TYPES, path.local, { ...path.attrs }) });
@@ -92,7 +117,8 @@ class ExpressionReader<P, C extends ComparisonOp> {
       case 'And':
       case 'Or': {
         const operands = children(expression, NS.TYPES);
-        if (operands.length === 0) throw new EwsError(EwsErrorCode.InvalidValue, `Element '${expression.local}' must contain at least one search expression.`);
+        if (operands.length === 0)
+          throw new EwsError(EwsErrorCode.InvalidValue, `Element '${expression.local}' must contain at least one search expression.`);
         return { op: expression.local === 'And' ? 'and' : 'or', operands: operands.map((operand) => this.read(operand)) };
       }
       case 'Not':
@@ -108,8 +134,10 @@ class ExpressionReader<P, C extends ComparisonOp> {
 
   private comparison(expression: XmlElement): SearchExpression<P, C> {
     const op = comparisonElements[expression.local] as ComparisonOp | undefined;
-    if (!searchExpressions.includes(expression.local)) throw new EwsError(EwsErrorCode.InvalidValue, `Element '${expression.local.slice(0, 64)}' is not a search expression.`);
-    if (op === undefined || !this.applies(op)) throw this.unsupported(`The restriction '${expression.local}' is not supported by ${this.vocabulary.operation}.`);
+    if (!searchExpressions.includes(expression.local))
+      throw new EwsError(EwsErrorCode.InvalidValue, `Element '${expression.local.slice(0, 64)}' is not a search expression.`);
+    if (op === undefined || !this.applies(op))
+      throw this.unsupported(`The restriction '${expression.local}' is not supported by ${this.vocabulary.operation}.`);
     return { op, property: this.path(expression), value: this.operand(expression) };
   }
 
@@ -120,7 +148,8 @@ class ExpressionReader<P, C extends ComparisonOp> {
   /** The expression's property path: its first child (types.xsd `Path`). */
   private path(expression: XmlElement): P {
     const path = children(expression, NS.TYPES)[0];
-    if (path === undefined || !propertyPathElements.includes(path.local)) throw new EwsError(EwsErrorCode.InvalidValue, `Element '${expression.local}' must start with a property path.`);
+    if (path === undefined || !propertyPathElements.includes(path.local))
+      throw new EwsError(EwsErrorCode.InvalidValue, `Element '${expression.local}' must start with a property path.`);
     return readPropertyPath(path, (p) => this.vocabulary.property(p), this.vocabulary.unsupportedPathText);
   }
 
@@ -128,8 +157,10 @@ class ExpressionReader<P, C extends ComparisonOp> {
   private operand(expression: XmlElement): string {
     const operand = children(expression, NS.TYPES, 'FieldURIOrConstant')[0];
     const inner = operand && single(operand, 'FieldURIOrConstant');
-    if (inner === undefined) throw new EwsError(EwsErrorCode.InvalidValue, `Element '${expression.local}' must contain a 'FieldURIOrConstant' element.`);
-    if (inner.local !== 'Constant') throw this.unsupported(`A restriction comparing two properties is not supported by ${this.vocabulary.operation}.`);
+    if (inner === undefined)
+      throw new EwsError(EwsErrorCode.InvalidValue, `Element '${expression.local}' must contain a 'FieldURIOrConstant' element.`);
+    if (inner.local !== 'Constant')
+      throw this.unsupported(`A restriction comparing two properties is not supported by ${this.vocabulary.operation}.`);
     return constantValue(inner);
   }
 
@@ -140,8 +171,10 @@ class ExpressionReader<P, C extends ComparisonOp> {
     if (constant === undefined) throw new EwsError(EwsErrorCode.InvalidValue, "Element 'Contains' must contain a 'Constant' element.");
     const mode = attr(expression, 'ContainmentMode')?.trim() ?? 'FullString';
     const comparison = attr(expression, 'ContainmentComparison')?.trim() ?? 'Exact';
-    if (!containmentModes.includes(mode)) throw new EwsError(EwsErrorCode.InvalidValue, `'${mode.slice(0, 32)}' is not a valid ContainmentMode.`);
-    if (!containmentComparisons.includes(comparison)) throw new EwsError(EwsErrorCode.InvalidValue, `'${comparison.slice(0, 32)}' is not a valid ContainmentComparison.`);
+    if (!containmentModes.includes(mode))
+      throw new EwsError(EwsErrorCode.InvalidValue, `'${mode.slice(0, 32)}' is not a valid ContainmentMode.`);
+    if (!containmentComparisons.includes(comparison))
+      throw new EwsError(EwsErrorCode.InvalidValue, `'${comparison.slice(0, 32)}' is not a valid ContainmentComparison.`);
     return {
       op: 'contains',
       property,

@@ -1,6 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { taskFieldsSchema } from '@parley/contracts';
-import { child, el, EwsError, EwsErrorCode, NS, operationResponse, requireChild, type ResponseMessageSpec, type XmlNode } from '@parley/ews-gateway/soap';
+import {
+  child,
+  el,
+  EwsError,
+  EwsErrorCode,
+  NS,
+  operationResponse,
+  requireChild,
+  type ResponseMessageSpec,
+  type XmlNode,
+} from '@parley/ews-gateway/soap';
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
 import { CalendarItemException } from '../calendar/calendar.exception';
 import { readFolderRefs } from '../calendar/calendar-request.reader';
@@ -30,8 +40,10 @@ export class CreateTaskHandler implements EwsOperationHandler {
     const messages: ResponseMessageSpec[] = [];
     for (const item of requireChild(body, NS.MESSAGES, 'Items').children.filter((c) => c.ns === NS.TYPES)) {
       try {
-        if (folders[0] && this.access.folderKind(acting, folders[0]) !== 'tasks') throw new CalendarItemException('ErrorInvalidOperation', 'Parley keeps tasks in the Tasks folder only.');
-        if (item.local !== 'Task') throw new CalendarItemException('ErrorInvalidRequest', `Parley does not store '${item.local.slice(0, 40)}' items yet.`);
+        if (folders[0] && this.access.folderKind(acting, folders[0]) !== 'tasks')
+          throw new CalendarItemException('ErrorInvalidOperation', 'Parley keeps tasks in the Tasks folder only.');
+        if (item.local !== 'Task')
+          throw new CalendarItemException('ErrorInvalidRequest', `Parley does not store '${item.local.slice(0, 40)}' items yet.`);
         const input = readTaskFields(item, zone);
         if (!taskFieldsSchema.safeParse(input).success) throw new CalendarItemException('ErrorInvalidRequest', 'The task is not valid.');
         const created = await this.tasks.create(acting.mailbox.smtpAddress, input);

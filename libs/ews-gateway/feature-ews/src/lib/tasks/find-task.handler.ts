@@ -1,6 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { MAX_TASKS_PER_PAGE } from '@parley/contracts';
-import { attr, child, el, EwsError, EwsErrorCode, NS, operationResponse, requireChild, type ResponseMessageSpec, type XmlElement, type XmlNode } from '@parley/ews-gateway/soap';
+import {
+  attr,
+  child,
+  el,
+  EwsError,
+  EwsErrorCode,
+  NS,
+  operationResponse,
+  requireChild,
+  type ResponseMessageSpec,
+  type XmlElement,
+  type XmlNode,
+} from '@parley/ews-gateway/soap';
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
 import { oneOf } from '../calendar/calendar-item.reader';
 import { CalendarItemException } from '../calendar/calendar.exception';
@@ -41,20 +53,32 @@ export class FindTaskHandler implements EwsOperationHandler {
     const shape = readTaskShape(body);
     const page = readIndexedPageView(child(body, NS.MESSAGES, 'IndexedPageItemView'));
     const query = readQuery(body, requestTimeZone(request.headers));
-    const otherView = child(body, NS.MESSAGES, 'CalendarView') ?? child(body, NS.MESSAGES, 'FractionalPageItemView') ?? child(body, NS.MESSAGES, 'ContactsView');
+    const otherView =
+      child(body, NS.MESSAGES, 'CalendarView') ??
+      child(body, NS.MESSAGES, 'FractionalPageItemView') ??
+      child(body, NS.MESSAGES, 'ContactsView');
     const ctx = this.access.writeContext();
     const messages: ResponseMessageSpec[] = [];
     for (const folder of readFolderRefs(requireChild(body, NS.MESSAGES, 'ParentFolderIds'))) {
       try {
-        if (this.access.folderKind(acting, folder) !== 'tasks') throw new CalendarItemException('ErrorInvalidOperation', 'This request names a folder other than Tasks.');
-        if (otherView) throw new CalendarItemException('ErrorInvalidOperation', `Parley pages the Tasks folder with an IndexedPageItemView, not a ${otherView.local}.`);
+        if (this.access.folderKind(acting, folder) !== 'tasks')
+          throw new CalendarItemException('ErrorInvalidOperation', 'This request names a folder other than Tasks.');
+        if (otherView)
+          throw new CalendarItemException(
+            'ErrorInvalidOperation',
+            `Parley pages the Tasks folder with an IndexedPageItemView, not a ${otherView.local}.`,
+          );
         if (query instanceof UnsupportedRestriction) {
           messages.push(query.error);
           continue;
         }
         const found = await this.tasks.find(acting.mailbox.smtpAddress, { ...page, ...query });
         const items = found.items.map((task) => taskElement(task, shape, ctx));
-        const attrs = { IndexedPagingOffset: found.indexedPagingOffset, TotalItemsInView: found.totalItemsInView, IncludesLastItemInRange: found.includesLastItemInRange };
+        const attrs = {
+          IndexedPagingOffset: found.indexedPagingOffset,
+          TotalItemsInView: found.totalItemsInView,
+          IncludesLastItemInRange: found.includesLastItemInRange,
+        };
         messages.push({ content: el(NS.MESSAGES, 'RootFolder', attrs, el(NS.TYPES, 'Items', {}, items)) });
       } catch (error) {
         messages.push(taskErrorMessage(error));
@@ -79,13 +103,19 @@ export function readIndexedPageView(view: XmlElement | undefined): TaskPageSpec 
   if (!view) return { offset: 0, maxEntries: MAX_TASKS_PER_PAGE, basePoint: 'Beginning' };
   const required = (name: string) => {
     const value = attr(view, name)?.trim();
-    if (value === undefined) throw new EwsError(EwsErrorCode.InvalidValue, `The 'IndexedPageItemView' element needs a '${name}' attribute.`);
+    if (value === undefined)
+      throw new EwsError(EwsErrorCode.InvalidValue, `The 'IndexedPageItemView' element needs a '${name}' attribute.`);
     return value;
   };
   const offset = required('Offset');
   if (!/^\d{1,9}$/.test(offset)) throw new EwsError(EwsErrorCode.InvalidValue, "'Offset' must be a non-negative integer.");
   const basePoint = oneOf(required('BasePoint'), ['Beginning', 'End'] as const, 'BasePoint');
   const max = attr(view, 'MaxEntriesReturned')?.trim();
-  if (max !== undefined && (!/^\d{1,9}$/.test(max) || Number(max) < 1)) throw new EwsError(EwsErrorCode.InvalidValue, "'MaxEntriesReturned' must be a positive integer.");
-  return { offset: Number(offset), maxEntries: max === undefined ? MAX_TASKS_PER_PAGE : Math.min(Number(max), MAX_TASKS_PER_PAGE), basePoint };
+  if (max !== undefined && (!/^\d{1,9}$/.test(max) || Number(max) < 1))
+    throw new EwsError(EwsErrorCode.InvalidValue, "'MaxEntriesReturned' must be a positive integer.");
+  return {
+    offset: Number(offset),
+    maxEntries: max === undefined ? MAX_TASKS_PER_PAGE : Math.min(Number(max), MAX_TASKS_PER_PAGE),
+    basePoint,
+  };
 }

@@ -1,8 +1,27 @@
-import { importances, MAX_TASK_FILTER_DEPTH, MAX_TASK_FILTER_OPERANDS, MAX_TASK_FILTER_TEXT, sensitivities, taskFilterDepth, taskStatuses, type TaskComparison, type TaskFilter, type TaskQueryField, type TaskSortKey } from '@parley/contracts';
+import {
+  importances,
+  MAX_TASK_FILTER_DEPTH,
+  MAX_TASK_FILTER_OPERANDS,
+  MAX_TASK_FILTER_TEXT,
+  sensitivities,
+  taskFilterDepth,
+  taskStatuses,
+  type TaskComparison,
+  type TaskFilter,
+  type TaskQueryField,
+  type TaskSortKey,
+} from '@parley/contracts';
 import { attr, children, EwsError, EwsErrorCode, EwsResponseCode, NS, type XmlElement } from '@parley/ews-gateway/soap';
 import { readBoolean } from '../calendar/calendar-item.reader';
 import { readInstant, type RequestTimeZone } from '../calendar/request-time-zone';
-import { propertyPathElements, readPropertyPath, readRestriction, UnsupportedRestriction, type ComparisonOp, type SearchExpression } from '../restriction/search-expression.reader';
+import {
+  propertyPathElements,
+  readPropertyPath,
+  readRestriction,
+  UnsupportedRestriction,
+  type ComparisonOp,
+  type SearchExpression,
+} from '../restriction/search-expression.reader';
 
 /** The FieldURIs of the task properties calendar-sync can filter and sort on. */
 const taskFieldUris: Readonly<Record<string, TaskQueryField>> = {
@@ -66,7 +85,10 @@ export function readTaskQuery(body: XmlElement, zone: RequestTimeZone | undefine
 /** The contract's bounds on a filter, answered as Exchange answers a restriction too large to evaluate. */
 function withinLimits(filter: TaskFilter): TaskFilter {
   if (taskFilterDepth(filter) > MAX_TASK_FILTER_DEPTH || widestOperands(filter) > MAX_TASK_FILTER_OPERANDS) {
-    throw new UnsupportedRestriction({ responseCode: EwsResponseCode.ErrorRestrictionTooComplex, messageText: 'The restriction is too complex to evaluate.' });
+    throw new UnsupportedRestriction({
+      responseCode: EwsResponseCode.ErrorRestrictionTooComplex,
+      messageText: 'The restriction is too complex to evaluate.',
+    });
   }
   return filter;
 }
@@ -97,7 +119,8 @@ function toTaskFilter(expression: TaskExpression, zone: RequestTimeZone | undefi
 function toContains(expression: Extract<TaskExpression, { op: 'contains' }>): TaskFilter {
   if (expression.property !== 'subject') throw unsupportedFilter('Contains applies only to text properties (item:Subject) of a task.');
   const mode = expression.mode;
-  if (mode !== 'FullString' && mode !== 'Prefixed' && mode !== 'Substring') throw unsupportedFilter(`The ContainmentMode '${mode}' is not supported by FindItem on Tasks.`);
+  if (mode !== 'FullString' && mode !== 'Prefixed' && mode !== 'Substring')
+    throw unsupportedFilter(`The ContainmentMode '${mode}' is not supported by FindItem on Tasks.`);
   return { op: 'contains', field: 'subject', value: textConstant(expression.value), mode, ignoreCase: expression.ignoreCase };
 }
 
@@ -139,7 +162,8 @@ function enumConstant<T extends string>(value: string, allowed: readonly T[], fi
 
 function numberConstant(value: string): number {
   const v = value.trim();
-  if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,3})?$/.test(v) || !Number.isFinite(Number(v))) throw invalidValue(`'${v.slice(0, 32)}' is not a valid value for percentComplete.`);
+  if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,3})?$/.test(v) || !Number.isFinite(Number(v)))
+    throw invalidValue(`'${v.slice(0, 32)}' is not a valid value for percentComplete.`);
   return Number(v);
 }
 
@@ -163,10 +187,17 @@ function readSortOrder(body: XmlElement): TaskSortKey[] | undefined {
 
 function readFieldOrder(order: XmlElement): TaskSortKey {
   const direction = attr(order, 'Order')?.trim();
-  if (direction !== 'Ascending' && direction !== 'Descending') throw new EwsError(EwsErrorCode.InvalidValue, "A 'FieldOrder' needs an 'Order' of Ascending or Descending.");
+  if (direction !== 'Ascending' && direction !== 'Descending')
+    throw new EwsError(EwsErrorCode.InvalidValue, "A 'FieldOrder' needs an 'Order' of Ascending or Descending.");
   const path = children(order, NS.TYPES)[0];
-  if (path === undefined || !propertyPathElements.includes(path.local)) throw new EwsError(EwsErrorCode.InvalidValue, "A 'FieldOrder' must contain a property path.");
-  const field = readPropertyPath(path, taskField, 'The property path is not supported for sorting tasks.', EwsResponseCode.ErrorUnsupportedPathForSortGroup);
+  if (path === undefined || !propertyPathElements.includes(path.local))
+    throw new EwsError(EwsErrorCode.InvalidValue, "A 'FieldOrder' must contain a property path.");
+  const field = readPropertyPath(
+    path,
+    taskField,
+    'The property path is not supported for sorting tasks.',
+    EwsResponseCode.ErrorUnsupportedPathForSortGroup,
+  );
   return { field, direction };
 }
 

@@ -15,7 +15,8 @@ import {
 } from '@parley/contracts';
 import { CommandBus } from '@parley/messaging';
 
-export type TaskUpdate = Omit<UpdateTaskRequest, 'mailbox' | 'conflictResolution' | 'set' | 'delete'> & Partial<Pick<UpdateTaskRequest, 'conflictResolution' | 'set' | 'delete'>>;
+export type TaskUpdate = Omit<UpdateTaskRequest, 'mailbox' | 'conflictResolution' | 'set' | 'delete'> &
+  Partial<Pick<UpdateTaskRequest, 'conflictResolution' | 'set' | 'delete'>>;
 
 /**
  * Tasks live in calendar-sync; the gateway reaches them by request/reply on the bus. Replies are
@@ -45,7 +46,10 @@ export class TaskClient {
     return this.commands.request(Topics.calendarTaskGetRequest, mailbox, { mailbox, itemId }, taskViewSchema);
   }
 
-  async find(mailbox: string, page: Omit<FindTasksRequest, 'mailbox' | 'folder'> & Partial<Pick<FindTasksRequest, 'folder'>>): Promise<FindTasksReply> {
+  async find(
+    mailbox: string,
+    page: Omit<FindTasksRequest, 'mailbox' | 'folder'> & Partial<Pick<FindTasksRequest, 'folder'>>,
+  ): Promise<FindTasksReply> {
     return this.commands.request(Topics.calendarTaskFindRequest, mailbox, { mailbox, ...page }, findTasksReplySchema);
   }
 }

@@ -33,7 +33,8 @@ export function readTaskFields(item: XmlElement, zone: RequestTimeZone | undefin
 /** `xs:double` from 0 to 100 (Exchange refuses anything else). */
 function readPercent(value: string): number {
   const v = value.trim();
-  if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(v)) throw new EwsError(EwsErrorCode.InvalidValue, `'${v.slice(0, 20)}' is not a valid PercentComplete.`);
+  if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(v))
+    throw new EwsError(EwsErrorCode.InvalidValue, `'${v.slice(0, 20)}' is not a valid PercentComplete.`);
   const n = Number(v);
   if (n < 0 || n > 100) throw new CalendarItemException('ErrorInvalidPropertySet', 'PercentComplete must be between 0 and 100.');
   return n;

@@ -19,10 +19,13 @@ const time = (iso: string) => formatXsDateTime(new Date(iso));
  */
 const FIELDS: ReadonlyArray<readonly [string, Writer]> = [
   ['item:ItemId', (v) => t('ItemId', { Id: v.id, ChangeKey: v.changeKey })],
-  ['item:ParentFolderId', (v, ctx) => {
-    const folder = ctx.parentFolder(v.mailbox, v.folder ?? 'tasks');
-    return t('ParentFolderId', { Id: folder.id, ChangeKey: folder.changeKey });
-  }],
+  [
+    'item:ParentFolderId',
+    (v, ctx) => {
+      const folder = ctx.parentFolder(v.mailbox, v.folder ?? 'tasks');
+      return t('ParentFolderId', { Id: folder.id, ChangeKey: folder.changeKey });
+    },
+  ],
   ['item:ItemClass', () => t('ItemClass', {}, 'IPM.Task')],
   ['item:Subject', (v) => t('Subject', {}, v.subject)],
   ['item:Sensitivity', (v) => t('Sensitivity', {}, v.sensitivity)],
@@ -52,8 +55,19 @@ export const TASK_FIELD_URIS: ReadonlySet<string> = new Set(FIELDS.map(([uri]) =
 export const TASK_BASE_SHAPES: Readonly<Record<'IdOnly' | 'Default' | 'AllProperties', ReadonlySet<string>>> = {
   IdOnly: new Set(['item:ItemId']),
   Default: new Set([
-    'item:ItemId', 'item:ParentFolderId', 'item:ItemClass', 'item:Subject', 'item:Sensitivity', 'item:Importance', 'item:HasAttachments',
-    'task:CompleteDate', 'task:DueDate', 'task:IsComplete', 'task:PercentComplete', 'task:StartDate', 'task:Status',
+    'item:ItemId',
+    'item:ParentFolderId',
+    'item:ItemClass',
+    'item:Subject',
+    'item:Sensitivity',
+    'item:Importance',
+    'item:HasAttachments',
+    'task:CompleteDate',
+    'task:DueDate',
+    'task:IsComplete',
+    'task:PercentComplete',
+    'task:StartDate',
+    'task:Status',
   ]),
   AllProperties: TASK_FIELD_URIS,
 };
@@ -74,7 +88,11 @@ export function readTaskShape(request: XmlElement): ReadonlySet<string> {
 
 /** `t:Task` with the fields of `shape`, in schema order. */
 export function taskElement(view: TaskView, shape: ReadonlySet<string>, ctx: TaskWriteContext): XmlNode {
-  return t('Task', {}, FIELDS.filter(([uri]) => shape.has(uri)).map(([, write]) => write(view, ctx)));
+  return t(
+    'Task',
+    {},
+    FIELDS.filter(([uri]) => shape.has(uri)).map(([, write]) => write(view, ctx)),
+  );
 }
 
 /** The bare `t:Task` → `t:ItemId` that CreateItem and UpdateItem answer with. */

@@ -73,7 +73,9 @@ describe('CreateItem (tasks)', () => {
 
   it('reads the task fields (unzoned per TimeZoneContext, read-only ones ignored) and answers the new ItemId (golden)', async () => {
     const tasks = fakeTasks();
-    const answer = await new CreateTaskHandler(tasks, access).handle(context(request(), { header: '<t:TimeZoneContext><t:TimeZoneDefinition Id="W. Europe Standard Time"/></t:TimeZoneContext>' }));
+    const answer = await new CreateTaskHandler(tasks, access).handle(
+      context(request(), { header: '<t:TimeZoneContext><t:TimeZoneDefinition Id="W. Europe Standard Time"/></t:TimeZoneContext>' }),
+    );
     expect(tasks.create).toHaveBeenCalledWith('alice@parley.test', {
       subject: 'File taxes',
       body: { type: 'Text', content: 'before May' },
@@ -91,8 +93,18 @@ describe('CreateItem (tasks)', () => {
 
   it.each([
     ['the calendar folder', '<t:DistinguishedFolderId Id="calendar"/>', alice, 'ErrorInvalidOperation'],
-    ['another user’s tasks', '<t:DistinguishedFolderId Id="tasks"><t:Mailbox><t:EmailAddress>alice@parley.test</t:EmailAddress></t:Mailbox></t:DistinguishedFolderId>', bob, 'ErrorAccessDenied'],
-    ['a folder id of another mailbox', `<t:FolderId Id="${folderIds.identity('bob@parley.test', 'tasks').id}"/>`, alice, 'ErrorFolderNotFound'],
+    [
+      'another user’s tasks',
+      '<t:DistinguishedFolderId Id="tasks"><t:Mailbox><t:EmailAddress>alice@parley.test</t:EmailAddress></t:Mailbox></t:DistinguishedFolderId>',
+      bob,
+      'ErrorAccessDenied',
+    ],
+    [
+      'a folder id of another mailbox',
+      `<t:FolderId Id="${folderIds.identity('bob@parley.test', 'tasks').id}"/>`,
+      alice,
+      'ErrorFolderNotFound',
+    ],
   ])('refuses %s per item', async (_, folder, caller, code) => {
     const tasks = fakeTasks();
     const xml = bodyXml(await new CreateTaskHandler(tasks, access).handle(context(request(folder), { caller })));
@@ -103,12 +115,19 @@ describe('CreateItem (tasks)', () => {
   it('accepts the Tasks folder by id and no folder at all; refuses recurrences and out-of-range percentages', async () => {
     const tasks = fakeTasks();
     await new CreateTaskHandler(tasks, access).handle(context(request(`<t:FolderId Id="${tasksFolder.id}"/>`)));
-    await new CreateTaskHandler(tasks, access).handle(context('<m:CreateItem><m:Items><t:Task><t:Subject>x</t:Subject></t:Task></m:Items></m:CreateItem>'));
+    await new CreateTaskHandler(tasks, access).handle(
+      context('<m:CreateItem><m:Items><t:Task><t:Subject>x</t:Subject></t:Task></m:Items></m:CreateItem>'),
+    );
     expect(tasks.create).toHaveBeenCalledTimes(2);
-    const recurring = '<m:CreateItem><m:Items><t:Task><t:Recurrence><t:DailyRegeneration><t:Interval>1</t:Interval></t:DailyRegeneration><t:NoEndRecurrence><t:StartDate>2031-03-01</t:StartDate></t:NoEndRecurrence></t:Recurrence></t:Task></m:Items></m:CreateItem>';
-    expect(bodyXml(await new CreateTaskHandler(tasks, access).handle(context(recurring)))).toContain('<m:ResponseCode>ErrorInvalidRequest</m:ResponseCode>');
+    const recurring =
+      '<m:CreateItem><m:Items><t:Task><t:Recurrence><t:DailyRegeneration><t:Interval>1</t:Interval></t:DailyRegeneration><t:NoEndRecurrence><t:StartDate>2031-03-01</t:StartDate></t:NoEndRecurrence></t:Recurrence></t:Task></m:Items></m:CreateItem>';
+    expect(bodyXml(await new CreateTaskHandler(tasks, access).handle(context(recurring)))).toContain(
+      '<m:ResponseCode>ErrorInvalidRequest</m:ResponseCode>',
+    );
     const tooMuch = '<m:CreateItem><m:Items><t:Task><t:PercentComplete>120</t:PercentComplete></t:Task></m:Items></m:CreateItem>';
-    expect(bodyXml(await new CreateTaskHandler(tasks, access).handle(context(tooMuch)))).toContain('<m:ResponseCode>ErrorInvalidPropertySet</m:ResponseCode>');
+    expect(bodyXml(await new CreateTaskHandler(tasks, access).handle(context(tooMuch)))).toContain(
+      '<m:ResponseCode>ErrorInvalidPropertySet</m:ResponseCode>',
+    );
     expect(tasks.create).toHaveBeenCalledTimes(2);
   });
 });
@@ -116,7 +135,11 @@ describe('CreateItem (tasks)', () => {
 describe('GetItem and FindItem (tasks)', () => {
   it('writes a task with every property in types.xsd order (golden)', async () => {
     const xml = bodyXml(
-      await new GetTaskHandler(fakeTasks(), access).handle(context(`<m:GetItem><m:ItemShape><t:BaseShape>AllProperties</t:BaseShape></m:ItemShape><m:ItemIds><t:ItemId Id="${TASK_ID}"/></m:ItemIds></m:GetItem>`)),
+      await new GetTaskHandler(fakeTasks(), access).handle(
+        context(
+          `<m:GetItem><m:ItemShape><t:BaseShape>AllProperties</t:BaseShape></m:ItemShape><m:ItemIds><t:ItemId Id="${TASK_ID}"/></m:ItemIds></m:GetItem>`,
+        ),
+      ),
     );
     expect(xml).toBe(
       '<m:GetItemResponse><m:ResponseMessages><m:GetItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:Items><t:Task>' +
@@ -131,15 +154,27 @@ describe('GetItem and FindItem (tasks)', () => {
   });
 
   it('maps ItemNotFound and refuses occurrence ids of tasks', async () => {
-    const tasks = fakeTasks({ get: jest.fn(async () => Promise.reject(new CommandRefusedError(Topics.calendarTaskGetRequest, CommandErrorCodes.itemNotFound, 'no'))) });
+    const tasks = fakeTasks({
+      get: jest.fn(async () =>
+        Promise.reject(new CommandRefusedError(Topics.calendarTaskGetRequest, CommandErrorCodes.itemNotFound, 'no')),
+      ),
+    });
     const ids = `<t:ItemId Id="${TASK_ID}"/><t:OccurrenceItemId RecurringMasterId="${TASK_ID}" InstanceIndex="1"/>`;
-    const xml = bodyXml(await new GetTaskHandler(tasks, access).handle(context(`<m:GetItem><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:ItemIds>${ids}</m:ItemIds></m:GetItem>`)));
-    expect(xml.match(/<m:ResponseCode>\w+<\/m:ResponseCode>/g)).toEqual(['<m:ResponseCode>ErrorItemNotFound</m:ResponseCode>', '<m:ResponseCode>ErrorInvalidOperation</m:ResponseCode>']);
+    const xml = bodyXml(
+      await new GetTaskHandler(tasks, access).handle(
+        context(`<m:GetItem><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:ItemIds>${ids}</m:ItemIds></m:GetItem>`),
+      ),
+    );
+    expect(xml.match(/<m:ResponseCode>\w+<\/m:ResponseCode>/g)).toEqual([
+      '<m:ResponseCode>ErrorItemNotFound</m:ResponseCode>',
+      '<m:ResponseCode>ErrorInvalidOperation</m:ResponseCode>',
+    ]);
   });
 
   it('pages the Tasks folder with an IndexedPageItemView and answers the paging attributes (golden)', async () => {
     const tasks = fakeTasks();
-    const request = '<m:FindItem Traversal="Shallow"><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:IndexedPageItemView MaxEntriesReturned="1" Offset="0" BasePoint="Beginning"/><m:ParentFolderIds><t:DistinguishedFolderId Id="tasks"/></m:ParentFolderIds></m:FindItem>';
+    const request =
+      '<m:FindItem Traversal="Shallow"><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:IndexedPageItemView MaxEntriesReturned="1" Offset="0" BasePoint="Beginning"/><m:ParentFolderIds><t:DistinguishedFolderId Id="tasks"/></m:ParentFolderIds></m:FindItem>';
     const xml = bodyXml(await new FindTaskHandler(tasks, access).handle(context(request)));
     expect(tasks.find).toHaveBeenCalledWith('alice@parley.test', { offset: 0, maxEntries: 1, basePoint: 'Beginning' });
     expect(xml).toBe(
@@ -147,8 +182,13 @@ describe('GetItem and FindItem (tasks)', () => {
         `<m:RootFolder IndexedPagingOffset="1" TotalItemsInView="3" IncludesLastItemInRange="false"><t:Items><t:Task><t:ItemId Id="${TASK_ID}" ChangeKey="CK1"/></t:Task></t:Items></m:RootFolder>` +
         '</m:FindItemResponseMessage></m:ResponseMessages></m:FindItemResponse>',
     );
-    const calendarView = request.replace('<m:IndexedPageItemView MaxEntriesReturned="1" Offset="0" BasePoint="Beginning"/>', '<m:CalendarView StartDate="2031-03-01T00:00:00Z" EndDate="2031-03-02T00:00:00Z"/>');
-    expect(bodyXml(await new FindTaskHandler(tasks, access).handle(context(calendarView)))).toContain('<m:ResponseCode>ErrorInvalidOperation</m:ResponseCode>');
+    const calendarView = request.replace(
+      '<m:IndexedPageItemView MaxEntriesReturned="1" Offset="0" BasePoint="Beginning"/>',
+      '<m:CalendarView StartDate="2031-03-01T00:00:00Z" EndDate="2031-03-02T00:00:00Z"/>',
+    );
+    expect(bodyXml(await new FindTaskHandler(tasks, access).handle(context(calendarView)))).toContain(
+      '<m:ResponseCode>ErrorInvalidOperation</m:ResponseCode>',
+    );
   });
 });
 
@@ -157,7 +197,8 @@ describe('FindItem Restriction and SortOrder (tasks)', () => {
   const constant = (value: string) => `<t:FieldURIOrConstant><t:Constant Value="${value}"/></t:FieldURIOrConstant>`;
   const findItem = (query: string) =>
     `<m:FindItem Traversal="Shallow"><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:IndexedPageItemView MaxEntriesReturned="10" Offset="0" BasePoint="Beginning"/>${query}<m:ParentFolderIds><t:DistinguishedFolderId Id="tasks"/></m:ParentFolderIds></m:FindItem>`;
-  const find = async (query: string, tasks = fakeTasks()) => bodyXml(await new FindTaskHandler(tasks, access).handle(context(findItem(query))));
+  const find = async (query: string, tasks = fakeTasks()) =>
+    bodyXml(await new FindTaskHandler(tasks, access).handle(context(findItem(query))));
   const codeOf = async (query: string) => {
     const tasks = fakeTasks();
     const xml = await find(query, tasks);
@@ -220,19 +261,40 @@ describe('FindItem Restriction and SortOrder (tasks)', () => {
         '<m:ResponseCode>ErrorUnsupportedPathForQuery</m:ResponseCode><m:DescriptiveLinkKey>0</m:DescriptiveLinkKey><m:MessageXml><t:FieldURI FieldURI="item:Body"/></m:MessageXml>' +
         '</m:FindItemResponseMessage></m:ResponseMessages></m:FindItemResponse>',
     );
-    expect(await codeOf(`<m:Restriction><t:IsEqualTo><t:ExtendedFieldURI PropertyTag="0x0037" PropertyType="String"/>${constant('x')}</t:IsEqualTo></m:Restriction>`)).toBe('ErrorUnsupportedPathForQuery');
-    expect(await codeOf(`<m:SortOrder><t:FieldOrder Order="Ascending">${field('item:Body')}</t:FieldOrder></m:SortOrder>`)).toBe('ErrorUnsupportedPathForSortGroup');
+    expect(
+      await codeOf(
+        `<m:Restriction><t:IsEqualTo><t:ExtendedFieldURI PropertyTag="0x0037" PropertyType="String"/>${constant('x')}</t:IsEqualTo></m:Restriction>`,
+      ),
+    ).toBe('ErrorUnsupportedPathForQuery');
+    expect(await codeOf(`<m:SortOrder><t:FieldOrder Order="Ascending">${field('item:Body')}</t:FieldOrder></m:SortOrder>`)).toBe(
+      'ErrorUnsupportedPathForSortGroup',
+    );
   });
 
   it('answers filters it cannot apply with ErrorUnsupportedQueryFilter', async () => {
-    expect(await codeOf(`<m:Restriction><t:IsEqualTo>${field('task:DueDate')}<t:FieldURIOrConstant>${field('task:StartDate')}</t:FieldURIOrConstant></t:IsEqualTo></m:Restriction>`)).toBe('ErrorUnsupportedQueryFilter');
-    expect(await codeOf(`<m:Restriction><t:Excludes>${field('task:PercentComplete')}<t:Bitmask Value="1"/></t:Excludes></m:Restriction>`)).toBe('ErrorUnsupportedQueryFilter');
-    expect(await codeOf(`<m:Restriction><t:Contains ContainmentMode="Substring">${field('task:Status')}<t:Constant Value="Comp"/></t:Contains></m:Restriction>`)).toBe('ErrorUnsupportedQueryFilter');
-    expect(await codeOf(`<m:Restriction><t:Contains ContainmentMode="PrefixOnWords">${field('item:Subject')}<t:Constant Value="tax"/></t:Contains></m:Restriction>`)).toBe('ErrorUnsupportedQueryFilter');
+    expect(
+      await codeOf(
+        `<m:Restriction><t:IsEqualTo>${field('task:DueDate')}<t:FieldURIOrConstant>${field('task:StartDate')}</t:FieldURIOrConstant></t:IsEqualTo></m:Restriction>`,
+      ),
+    ).toBe('ErrorUnsupportedQueryFilter');
+    expect(
+      await codeOf(`<m:Restriction><t:Excludes>${field('task:PercentComplete')}<t:Bitmask Value="1"/></t:Excludes></m:Restriction>`),
+    ).toBe('ErrorUnsupportedQueryFilter');
+    expect(
+      await codeOf(
+        `<m:Restriction><t:Contains ContainmentMode="Substring">${field('task:Status')}<t:Constant Value="Comp"/></t:Contains></m:Restriction>`,
+      ),
+    ).toBe('ErrorUnsupportedQueryFilter');
+    expect(
+      await codeOf(
+        `<m:Restriction><t:Contains ContainmentMode="PrefixOnWords">${field('item:Subject')}<t:Constant Value="tax"/></t:Contains></m:Restriction>`,
+      ),
+    ).toBe('ErrorUnsupportedQueryFilter');
   });
 
   it('answers a constant the property cannot hold with ErrorInvalidValueForProperty', async () => {
-    const invalid = async (uri: string, value: string) => codeOf(`<m:Restriction><t:IsEqualTo>${field(uri)}${constant(value)}</t:IsEqualTo></m:Restriction>`);
+    const invalid = async (uri: string, value: string) =>
+      codeOf(`<m:Restriction><t:IsEqualTo>${field(uri)}${constant(value)}</t:IsEqualTo></m:Restriction>`);
     expect(await invalid('task:Status', 'Done')).toBe('ErrorInvalidValueForProperty');
     expect(await invalid('task:DueDate', 'tomorrow')).toBe('ErrorInvalidValueForProperty');
     expect(await invalid('task:PercentComplete', '50%')).toBe('ErrorInvalidValueForProperty');
@@ -245,7 +307,9 @@ describe('FindItem Restriction and SortOrder (tasks)', () => {
 
   it('answers a restriction nested or branching beyond the contract bounds with ErrorRestrictionTooComplex', async () => {
     const exists = `<t:Exists>${field('item:Subject')}</t:Exists>`;
-    expect(await codeOf(`<m:Restriction>${'<t:Not>'.repeat(16)}${exists}${'</t:Not>'.repeat(16)}</m:Restriction>`)).toBe('ErrorRestrictionTooComplex');
+    expect(await codeOf(`<m:Restriction>${'<t:Not>'.repeat(16)}${exists}${'</t:Not>'.repeat(16)}</m:Restriction>`)).toBe(
+      'ErrorRestrictionTooComplex',
+    );
     expect(await codeOf(`<m:Restriction><t:Or>${exists.repeat(101)}</t:Or></m:Restriction>`)).toBe('ErrorRestrictionTooComplex');
     const tasks = fakeTasks();
     await find(`<m:Restriction>${'<t:Not>'.repeat(15)}${exists}${'</t:Not>'.repeat(15)}</m:Restriction>`, tasks);
@@ -255,7 +319,9 @@ describe('FindItem Restriction and SortOrder (tasks)', () => {
   it('refuses a malformed restriction or sort order with a schema fault', async () => {
     const handle = (query: string) => new FindTaskHandler(fakeTasks(), access).handle(context(findItem(query)));
     await expect(handle(`<m:SortOrder><t:FieldOrder>${field('item:Subject')}</t:FieldOrder></m:SortOrder>`)).rejects.toThrow(/Order/);
-    await expect(handle(`<m:Restriction><t:IsEqualTo>${field('item:Subject')}</t:IsEqualTo></m:Restriction>`)).rejects.toThrow(/FieldURIOrConstant/);
+    await expect(handle(`<m:Restriction><t:IsEqualTo>${field('item:Subject')}</t:IsEqualTo></m:Restriction>`)).rejects.toThrow(
+      /FieldURIOrConstant/,
+    );
     await expect(handle('<m:Restriction><t:And/></m:Restriction>')).rejects.toThrow(/at least one/);
   });
 });
@@ -278,24 +344,44 @@ describe('UpdateItem and DeleteItem (tasks)', () => {
       set: { status: 'Completed', body: { type: 'Text', content: 'before May & June — done' } },
       delete: ['dueDate'],
     });
-    expect(xml).toContain(`<m:Items><t:Task><t:ItemId Id="${TASK_ID}" ChangeKey="CK2"/></t:Task></m:Items><m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>`);
+    expect(xml).toContain(
+      `<m:Items><t:Task><t:ItemId Id="${TASK_ID}" ChangeKey="CK2"/></t:Task></m:Items><m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>`,
+    );
   });
 
   it('answers a stale change key with ErrorIrresolvableConflict and refuses fields it cannot change', async () => {
-    const tasks = fakeTasks({ update: jest.fn(async () => Promise.reject(new CommandRefusedError(Topics.calendarTaskUpdateRequest, CommandErrorCodes.conflict, 'stale'))) });
+    const tasks = fakeTasks({
+      update: jest.fn(async () =>
+        Promise.reject(new CommandRefusedError(Topics.calendarTaskUpdateRequest, CommandErrorCodes.conflict, 'stale')),
+      ),
+    });
     const set = '<t:SetItemField><t:FieldURI FieldURI="item:Subject"/><t:Task><t:Subject>x</t:Subject></t:Task></t:SetItemField>';
-    expect(bodyXml(await new UpdateTaskHandler(tasks).handle(context(update('old', set))))).toContain('<m:ResponseCode>ErrorIrresolvableConflict</m:ResponseCode>');
+    expect(bodyXml(await new UpdateTaskHandler(tasks).handle(context(update('old', set))))).toContain(
+      '<m:ResponseCode>ErrorIrresolvableConflict</m:ResponseCode>',
+    );
     const owner = '<t:SetItemField><t:FieldURI FieldURI="task:Owner"/><t:Task><t:Owner>x</t:Owner></t:Task></t:SetItemField>';
-    expect(bodyXml(await new UpdateTaskHandler(tasks).handle(context(update('CK1', owner))))).toContain('<m:ResponseCode>ErrorInvalidPropertySet</m:ResponseCode>');
+    expect(bodyXml(await new UpdateTaskHandler(tasks).handle(context(update('CK1', owner))))).toContain(
+      '<m:ResponseCode>ErrorInvalidPropertySet</m:ResponseCode>',
+    );
     const subject = '<t:DeleteItemField><t:FieldURI FieldURI="item:Subject"/></t:DeleteItemField>';
-    expect(bodyXml(await new UpdateTaskHandler(tasks).handle(context(update('CK1', subject))))).toContain('<m:ResponseCode>ErrorInvalidPropertyDelete</m:ResponseCode>');
+    expect(bodyXml(await new UpdateTaskHandler(tasks).handle(context(update('CK1', subject))))).toContain(
+      '<m:ResponseCode>ErrorInvalidPropertyDelete</m:ResponseCode>',
+    );
   });
 
   it('deletes with AffectedTaskOccurrences', async () => {
     const tasks = fakeTasks();
-    const xml = bodyXml(await new DeleteTaskHandler(tasks).handle(context(`<m:DeleteItem DeleteType="HardDelete" AffectedTaskOccurrences="AllOccurrences"><m:ItemIds><t:ItemId Id="${TASK_ID}"/></m:ItemIds></m:DeleteItem>`)));
+    const xml = bodyXml(
+      await new DeleteTaskHandler(tasks).handle(
+        context(
+          `<m:DeleteItem DeleteType="HardDelete" AffectedTaskOccurrences="AllOccurrences"><m:ItemIds><t:ItemId Id="${TASK_ID}"/></m:ItemIds></m:DeleteItem>`,
+        ),
+      ),
+    );
     expect(tasks.delete).toHaveBeenCalledWith('alice@parley.test', TASK_ID, 'HardDelete');
-    expect(xml).toBe('<m:DeleteItemResponse><m:ResponseMessages><m:DeleteItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode></m:DeleteItemResponseMessage></m:ResponseMessages></m:DeleteItemResponse>');
+    expect(xml).toBe(
+      '<m:DeleteItemResponse><m:ResponseMessages><m:DeleteItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode></m:DeleteItemResponseMessage></m:ResponseMessages></m:DeleteItemResponse>',
+    );
   });
 });
 
@@ -336,7 +422,10 @@ describe('Deleted Items (calendar items and tasks moved there)', () => {
     const cal = ['C0', 'C1'].map(calendarView);
     const taskList = ['T0', 'T1', 'T2'].map((subject) => view({ id: `${TASK_ID}${subject}`, subject, folder: 'deleteditems' }));
     const calendar = {
-      findDeleted: jest.fn(async (_: string, offset: number, max: number) => ({ items: cal.slice(offset, offset + max), total: cal.length })),
+      findDeleted: jest.fn(async (_: string, offset: number, max: number) => ({
+        items: cal.slice(offset, offset + max),
+        total: cal.length,
+      })),
     } as unknown as CalendarClient & { findDeleted: jest.Mock };
     const tasks = fakeTasks({
       find: jest.fn(async (_: string, p: { offset: number; maxEntries: number }) => ({
@@ -349,7 +438,9 @@ describe('Deleted Items (calendar items and tasks moved there)', () => {
     return { calendar, tasks, handler: new FindDeletedItemsHandler(calendar, tasks, calendarAccess, access) };
   }
   const find = (view: string, folder = '<t:DistinguishedFolderId Id="deleteditems"/>') =>
-    context(`<m:FindItem Traversal="Shallow"><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties><t:FieldURI FieldURI="item:Subject"/><t:FieldURI FieldURI="item:ParentFolderId"/></t:AdditionalProperties></m:ItemShape>${view}<m:ParentFolderIds>${folder}</m:ParentFolderIds></m:FindItem>`);
+    context(
+      `<m:FindItem Traversal="Shallow"><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties><t:FieldURI FieldURI="item:Subject"/><t:FieldURI FieldURI="item:ParentFolderId"/></t:AdditionalProperties></m:ItemShape>${view}<m:ParentFolderIds>${folder}</m:ParentFolderIds></m:FindItem>`,
+    );
   const subjects = (xml: string) => [...xml.matchAll(/<t:Subject>([^<]+)<\/t:Subject>/g)].map((m) => m[1]);
 
   it('lists calendar items then tasks as one paged list, each with Deleted Items as its parent folder', async () => {
@@ -357,8 +448,16 @@ describe('Deleted Items (calendar items and tasks moved there)', () => {
     const xml = bodyXml(await handler.handle(find('<m:IndexedPageItemView MaxEntriesReturned="2" Offset="1" BasePoint="Beginning"/>')));
     expect(subjects(xml)).toEqual(['Meeting C1', 'T0']);
     expect(xml).toContain('<m:RootFolder IndexedPagingOffset="3" TotalItemsInView="5" IncludesLastItemInRange="false">');
-    expect(xml.match(/<t:ParentFolderId Id="([^"]+)"/g)).toEqual([`<t:ParentFolderId Id="${deletedItems.id}"`, `<t:ParentFolderId Id="${deletedItems.id}"`]);
-    expect(tasks.find).toHaveBeenCalledWith('alice@parley.test', { offset: 0, maxEntries: 1, basePoint: 'Beginning', folder: 'deleteditems' });
+    expect(xml.match(/<t:ParentFolderId Id="([^"]+)"/g)).toEqual([
+      `<t:ParentFolderId Id="${deletedItems.id}"`,
+      `<t:ParentFolderId Id="${deletedItems.id}"`,
+    ]);
+    expect(tasks.find).toHaveBeenCalledWith('alice@parley.test', {
+      offset: 0,
+      maxEntries: 1,
+      basePoint: 'Beginning',
+      folder: 'deleteditems',
+    });
 
     const tail = bodyXml(await handler.handle(find('<m:IndexedPageItemView MaxEntriesReturned="10" Offset="3" BasePoint="Beginning"/>')));
     expect(subjects(tail)).toEqual(['T1', 'T2']);
@@ -378,14 +477,26 @@ describe('Deleted Items (calendar items and tasks moved there)', () => {
 
   it('refuses a CalendarView and another folder per folder', async () => {
     const { handler } = owners();
-    expect(bodyXml(await handler.handle(find('<m:CalendarView StartDate="2031-03-01T00:00:00Z" EndDate="2031-04-01T00:00:00Z"/>')))).toContain('<m:ResponseCode>ErrorInvalidOperation</m:ResponseCode>');
-    expect(bodyXml(await handler.handle(find('', '<t:DistinguishedFolderId Id="inbox"/>')))).toContain('<m:ResponseCode>ErrorInvalidOperation</m:ResponseCode>');
+    expect(
+      bodyXml(await handler.handle(find('<m:CalendarView StartDate="2031-03-01T00:00:00Z" EndDate="2031-04-01T00:00:00Z"/>'))),
+    ).toContain('<m:ResponseCode>ErrorInvalidOperation</m:ResponseCode>');
+    expect(bodyXml(await handler.handle(find('', '<t:DistinguishedFolderId Id="inbox"/>')))).toContain(
+      '<m:ResponseCode>ErrorInvalidOperation</m:ResponseCode>',
+    );
   });
 
   it('moves a task to Deleted Items with MoveToDeletedItems, removes it with SoftDelete', async () => {
     const tasks = fakeTasks();
-    await new DeleteTaskHandler(tasks).handle(context(`<m:DeleteItem DeleteType="MoveToDeletedItems" AffectedTaskOccurrences="AllOccurrences"><m:ItemIds><t:ItemId Id="${TASK_ID}"/></m:ItemIds></m:DeleteItem>`));
-    await new DeleteTaskHandler(tasks).handle(context(`<m:DeleteItem DeleteType="SoftDelete" AffectedTaskOccurrences="AllOccurrences"><m:ItemIds><t:ItemId Id="${TASK_ID}"/></m:ItemIds></m:DeleteItem>`));
+    await new DeleteTaskHandler(tasks).handle(
+      context(
+        `<m:DeleteItem DeleteType="MoveToDeletedItems" AffectedTaskOccurrences="AllOccurrences"><m:ItemIds><t:ItemId Id="${TASK_ID}"/></m:ItemIds></m:DeleteItem>`,
+      ),
+    );
+    await new DeleteTaskHandler(tasks).handle(
+      context(
+        `<m:DeleteItem DeleteType="SoftDelete" AffectedTaskOccurrences="AllOccurrences"><m:ItemIds><t:ItemId Id="${TASK_ID}"/></m:ItemIds></m:DeleteItem>`,
+      ),
+    );
     expect(tasks.delete.mock.calls).toEqual([
       ['alice@parley.test', TASK_ID, 'MoveToDeletedItems'],
       ['alice@parley.test', TASK_ID, 'HardDelete'],
@@ -395,7 +506,9 @@ describe('Deleted Items (calendar items and tasks moved there)', () => {
   it('writes Deleted Items as the ParentFolderId of a task there', async () => {
     const xml = bodyXml(
       await new GetTaskHandler(fakeTasks({ get: jest.fn(async () => view({ folder: 'deleteditems' })) }), access).handle(
-        context(`<m:GetItem><m:ItemShape><t:BaseShape>Default</t:BaseShape></m:ItemShape><m:ItemIds><t:ItemId Id="${TASK_ID}"/></m:ItemIds></m:GetItem>`),
+        context(
+          `<m:GetItem><m:ItemShape><t:BaseShape>Default</t:BaseShape></m:ItemShape><m:ItemIds><t:ItemId Id="${TASK_ID}"/></m:ItemIds></m:GetItem>`,
+        ),
       ),
     );
     expect(xml).toContain(`<t:ParentFolderId Id="${deletedItems.id}" ChangeKey="${deletedItems.changeKey}"/>`);
@@ -412,7 +525,10 @@ describe('item routing (calendar items vs tasks)', () => {
       handle: async ({ request }) => {
         const units = (request.body.children.find((c) => c.local === container)?.children ?? []).map((u) => u.attrs['Id'] ?? u.local);
         seen.push(units);
-        return operationResponse(operation, units.map((u) => ({ content: el(NS.MESSAGES, 'Items', {}, el(NS.TYPES, name, { Id: u })) })));
+        return operationResponse(
+          operation,
+          units.map((u) => ({ content: el(NS.MESSAGES, 'Items', {}, el(NS.TYPES, name, { Id: u })) })),
+        );
       },
     };
   }
@@ -420,7 +536,11 @@ describe('item routing (calendar items vs tasks)', () => {
   it('hands an all-calendar request to the calendar handler unchanged', async () => {
     const calendar = recorder('GetItem', 'ItemIds', 'CalendarItem');
     const tasks = recorder('GetItem', 'ItemIds', 'Task');
-    await new GetItemRouter(calendar as never, tasks as never).handle(context('<m:GetItem><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:ItemIds><t:ItemId Id="AAMkCal1"/></m:ItemIds></m:GetItem>'));
+    await new GetItemRouter(calendar as never, tasks as never).handle(
+      context(
+        '<m:GetItem><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:ItemIds><t:ItemId Id="AAMkCal1"/></m:ItemIds></m:GetItem>',
+      ),
+    );
     expect(calendar.seen).toEqual([['AAMkCal1']]);
     expect(tasks.seen).toEqual([]);
   });
@@ -429,17 +549,27 @@ describe('item routing (calendar items vs tasks)', () => {
     const calendar = recorder('GetItem', 'ItemIds', 'CalendarItem');
     const tasks = recorder('GetItem', 'ItemIds', 'Task');
     const ids = `<t:ItemId Id="AAMkCal1"/><t:ItemId Id="${TASK_ID}"/><t:ItemId Id="AAMkCal2"/>`;
-    const xml = bodyXml(await new GetItemRouter(calendar as never, tasks as never).handle(context(`<m:GetItem><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:ItemIds>${ids}</m:ItemIds></m:GetItem>`)));
+    const xml = bodyXml(
+      await new GetItemRouter(calendar as never, tasks as never).handle(
+        context(`<m:GetItem><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:ItemIds>${ids}</m:ItemIds></m:GetItem>`),
+      ),
+    );
     expect(calendar.seen).toEqual([['AAMkCal1', 'AAMkCal2']]);
     expect(tasks.seen).toEqual([[TASK_ID]]);
-    expect(xml.match(/<t:(CalendarItem|Task) Id="[^"]+"/g)).toEqual(['<t:CalendarItem Id="AAMkCal1"', `<t:Task Id="${TASK_ID}"`, '<t:CalendarItem Id="AAMkCal2"']);
+    expect(xml.match(/<t:(CalendarItem|Task) Id="[^"]+"/g)).toEqual([
+      '<t:CalendarItem Id="AAMkCal1"',
+      `<t:Task Id="${TASK_ID}"`,
+      '<t:CalendarItem Id="AAMkCal2"',
+    ]);
     expect(xml.startsWith('<m:GetItemResponse><m:ResponseMessages><m:GetItemResponseMessage')).toBe(true);
   });
 
   it('routes CreateItem by element and FindItem by folder (distinguished or by id)', async () => {
     const calendar = recorder('CreateItem', 'Items', 'CalendarItem');
     const tasks = recorder('CreateItem', 'Items', 'Task');
-    await new CreateItemRouter(calendar as never, tasks as never).handle(context('<m:CreateItem><m:Items><t:Task/><t:CalendarItem/></m:Items></m:CreateItem>'));
+    await new CreateItemRouter(calendar as never, tasks as never).handle(
+      context('<m:CreateItem><m:Items><t:Task/><t:CalendarItem/></m:Items></m:CreateItem>'),
+    );
     expect(tasks.seen).toEqual([['Task']]);
     expect(calendar.seen).toEqual([['CalendarItem']]);
 
@@ -450,7 +580,9 @@ describe('item routing (calendar items vs tasks)', () => {
     const folders = `<t:FolderId Id="${tasksFolder.id}"/><t:DistinguishedFolderId Id="calendar"/><t:DistinguishedFolderId Id="deleteditems"/><t:DistinguishedFolderId Id="tasks"/><t:FolderId Id="${deletedItemsFolder.id}"/>`;
     const xml = bodyXml(
       await new FindItemRouter(calendarFind as never, taskFind as never, deletedFind as never, access).handle(
-        context(`<m:FindItem><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:ParentFolderIds>${folders}</m:ParentFolderIds></m:FindItem>`),
+        context(
+          `<m:FindItem><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:ParentFolderIds>${folders}</m:ParentFolderIds></m:FindItem>`,
+        ),
       ),
     );
     expect(taskFind.seen).toEqual([[tasksFolder.id, 'tasks']]);

@@ -1,6 +1,24 @@
 import { Injectable } from '@nestjs/common';
-import { conflictResolutions, type TaskDeletableField, taskDeletableFields, type TaskPatch, type TaskUpdatableField } from '@parley/contracts';
-import { attr, child, el, EwsError, EwsErrorCode, NS, operationResponse, requireChild, type ResponseMessageSpec, type XmlElement, type XmlNode } from '@parley/ews-gateway/soap';
+import {
+  conflictResolutions,
+  type TaskDeletableField,
+  taskDeletableFields,
+  type TaskPatch,
+  type TaskUpdatableField,
+} from '@parley/contracts';
+import {
+  attr,
+  child,
+  el,
+  EwsError,
+  EwsErrorCode,
+  NS,
+  operationResponse,
+  requireChild,
+  type ResponseMessageSpec,
+  type XmlElement,
+  type XmlNode,
+} from '@parley/ews-gateway/soap';
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
 import { oneOf } from '../calendar/calendar-item.reader';
 import { CalendarItemException } from '../calendar/calendar.exception';
@@ -48,7 +66,9 @@ export class UpdateTaskHandler implements EwsOperationHandler {
     const zone = requestTimeZone(request.headers);
     const mailbox = acting.mailbox.smtpAddress;
     const messages: ResponseMessageSpec[] = [];
-    for (const change of requireChild(body, NS.MESSAGES, 'ItemChanges').children.filter((c) => c.ns === NS.TYPES && c.local === 'ItemChange')) {
+    for (const change of requireChild(body, NS.MESSAGES, 'ItemChanges').children.filter(
+      (c) => c.ns === NS.TYPES && c.local === 'ItemChange',
+    )) {
       try {
         const idElement = change.children.find((c) => c.ns === NS.TYPES && c.local !== 'Updates');
         if (!idElement) throw new EwsError(EwsErrorCode.InvalidValue, "Element 'ItemChange' must contain an item id.");
@@ -57,10 +77,18 @@ export class UpdateTaskHandler implements EwsOperationHandler {
         const set: TaskPatch = { ...parsed.set };
         if (parsed.appendBody) {
           const current = await this.tasks.get(mailbox, itemId);
-          set.body = { type: current.body?.type ?? parsed.appendBody.type, content: (current.body?.content ?? '') + parsed.appendBody.content };
+          set.body = {
+            type: current.body?.type ?? parsed.appendBody.type,
+            content: (current.body?.content ?? '') + parsed.appendBody.content,
+          };
         }
         const updated = await this.tasks.update(mailbox, { itemId, changeKey, conflictResolution, set, delete: parsed.delete });
-        messages.push({ content: [el(NS.MESSAGES, 'Items', {}, taskIdElement(updated)), el(NS.MESSAGES, 'ConflictResults', {}, el(NS.TYPES, 'Count', {}, 0))] });
+        messages.push({
+          content: [
+            el(NS.MESSAGES, 'Items', {}, taskIdElement(updated)),
+            el(NS.MESSAGES, 'ConflictResults', {}, el(NS.TYPES, 'Count', {}, 0)),
+          ],
+        });
       } catch (error) {
         messages.push({ ...taskErrorMessage(error), content: el(NS.MESSAGES, 'Items') });
       }
@@ -77,7 +105,8 @@ export function readTaskChange(updates: XmlElement, zone: RequestTimeZone | unde
   for (const update of updates.children.filter((c) => c.ns === NS.TYPES)) {
     const field = fieldOf(update);
     if (update.local === 'DeleteItemField') {
-      if (!(taskDeletableFields as readonly string[]).includes(field)) throw new CalendarItemException('ErrorInvalidPropertyDelete', `The '${field}' property cannot be deleted.`);
+      if (!(taskDeletableFields as readonly string[]).includes(field))
+        throw new CalendarItemException('ErrorInvalidPropertyDelete', `The '${field}' property cannot be deleted.`);
       deleted.push(field as TaskDeletableField);
       delete set[field];
       continue;
@@ -85,7 +114,8 @@ export function readTaskChange(updates: XmlElement, zone: RequestTimeZone | unde
     const item = child(update, NS.TYPES, 'Task') ?? child(update, NS.TYPES, 'Item');
     if (!item) throw new EwsError(EwsErrorCode.InvalidValue, `Element '${update.local}' must contain a 'Task'.`);
     const fields = readTaskFields(item, zone) as Record<string, unknown>;
-    if (!(field in fields)) throw new CalendarItemException('ErrorInvalidPropertySet', `The update names '${field}' but its item carries no value for it.`);
+    if (!(field in fields))
+      throw new CalendarItemException('ErrorInvalidPropertySet', `The update names '${field}' but its item carries no value for it.`);
     if (update.local === 'AppendToItemField') {
       if (field !== 'body') throw new CalendarItemException('ErrorInvalidPropertySet', `The '${field}' property cannot be appended to.`);
       appendBody = fields['body'] as TaskPatch['body'];
@@ -101,10 +131,16 @@ export function readTaskChange(updates: XmlElement, zone: RequestTimeZone | unde
 }
 
 function fieldOf(update: XmlElement): TaskUpdatableField {
-  const path = update.children.find((c) => c.ns === NS.TYPES && (c.local === 'FieldURI' || c.local === 'IndexedFieldURI' || c.local === 'ExtendedFieldURI'));
+  const path = update.children.find(
+    (c) => c.ns === NS.TYPES && (c.local === 'FieldURI' || c.local === 'IndexedFieldURI' || c.local === 'ExtendedFieldURI'),
+  );
   if (!path) throw new EwsError(EwsErrorCode.InvalidValue, `Element '${update.local}' must name a property.`);
   const uri = path.local === 'FieldURI' ? attr(path, 'FieldURI')?.trim() : undefined;
   const field = uri === undefined ? undefined : FIELD_OF_URI[uri];
-  if (field === undefined) throw new CalendarItemException('ErrorInvalidPropertySet', `Parley cannot change the property '${(uri ?? path.local).slice(0, 60)}' of a task.`);
+  if (field === undefined)
+    throw new CalendarItemException(
+      'ErrorInvalidPropertySet',
+      `Parley cannot change the property '${(uri ?? path.local).slice(0, 60)}' of a task.`,
+    );
   return field;
 }

@@ -19,9 +19,7 @@ export class GetServerTimeZonesHandler implements EwsOperationHandler {
     const full = readBoolean(attr(request.body, 'ReturnFullTimeZoneData'), 'ReturnFullTimeZoneData') ?? true;
     const ids = child(request.body, NS.MESSAGES, 'Ids');
     const year = new Date().getUTCFullYear();
-    const zones = ids
-      ? children(ids, NS.TYPES, 'Id').flatMap((id) => serverTimeZone(id.text, year) ?? [])
-      : this.all(year);
+    const zones = ids ? children(ids, NS.TYPES, 'Id').flatMap((id) => serverTimeZone(id.text, year) ?? []) : this.all(year);
     return getServerTimeZonesResponse(zones, full);
   }
 

@@ -18,7 +18,14 @@ export function minutesDuration(minutes: number): string {
  */
 export function getServerTimeZonesResponse(zones: readonly ServerTimeZone[], full: boolean): XmlNode {
   return operationResponse('GetServerTimeZones', [
-    { content: el(NS.MESSAGES, 'TimeZoneDefinitions', {}, zones.map((z) => definition(z, full))) },
+    {
+      content: el(
+        NS.MESSAGES,
+        'TimeZoneDefinitions',
+        {},
+        zones.map((z) => definition(z, full)),
+      ),
+    },
   ]);
 }
 
@@ -53,7 +60,11 @@ export function timeZoneDefinitionElement(localName: string, zone: ServerTimeZon
       dst && t('Period', { Bias: minutesDuration(-dst.offsetMinutes), Name: 'Daylight', Id: daylightId }),
     ]),
     t('TransitionsGroups', {}, [
-      t('TransitionsGroup', { Id: '0' }, dst ? [recurring(daylightId, dst.toDaylight), recurring(standardId, dst.toStandard)] : [t('Transition', {}, toPeriod(standardId))]),
+      t(
+        'TransitionsGroup',
+        { Id: '0' },
+        dst ? [recurring(daylightId, dst.toDaylight), recurring(standardId, dst.toStandard)] : [t('Transition', {}, toPeriod(standardId))],
+      ),
     ]),
     t('Transitions', {}, [t('Transition', {}, t('To', { Kind: 'Group' }, '0'))]),
   ]);

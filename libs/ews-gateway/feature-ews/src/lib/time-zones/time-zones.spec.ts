@@ -29,9 +29,18 @@ describe('time zone rules from the IANA data', () => {
     });
     expect(serverTimeZone('AUS Eastern Standard Time', 2025)).toMatchObject({
       standardOffsetMinutes: 600,
-      daylight: { offsetMinutes: 660, toDaylight: { month: 10, occurrence: 1 }, toStandard: { month: 4, occurrence: 1, timeOfDayMinutes: 180 } },
+      daylight: {
+        offsetMinutes: 660,
+        toDaylight: { month: 10, occurrence: 1 },
+        toStandard: { month: 4, occurrence: 1, timeOfDayMinutes: 180 },
+      },
     });
-    expect(serverTimeZone('India Standard Time', 2025)).toEqual({ id: 'India Standard Time', name: '(UTC+05:30) Asia/Kolkata', standardOffsetMinutes: 330, daylight: undefined });
+    expect(serverTimeZone('India Standard Time', 2025)).toEqual({
+      id: 'India Standard Time',
+      name: '(UTC+05:30) Asia/Kolkata',
+      standardOffsetMinutes: 330,
+      daylight: undefined,
+    });
     expect(serverTimeZone('Nowhere Standard Time', 2025)).toBeUndefined();
   });
 
@@ -49,7 +58,9 @@ describe('GetServerTimeZones (golden)', () => {
   afterAll(() => jest.useRealTimers());
 
   it('returns ids and names only when ReturnFullTimeZoneData is false, filtered by Ids', async () => {
-    const xml = await call('<m:GetServerTimeZones ReturnFullTimeZoneData="false"><m:Ids><t:Id>Eastern Standard Time</t:Id><t:Id>No Such Zone</t:Id><t:Id>utc</t:Id></m:Ids></m:GetServerTimeZones>');
+    const xml = await call(
+      '<m:GetServerTimeZones ReturnFullTimeZoneData="false"><m:Ids><t:Id>Eastern Standard Time</t:Id><t:Id>No Such Zone</t:Id><t:Id>utc</t:Id></m:Ids></m:GetServerTimeZones>',
+    );
     expect(xml).toBe(
       '<m:GetServerTimeZonesResponse><m:ResponseMessages><m:GetServerTimeZonesResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode>' +
         '<m:TimeZoneDefinitions><t:TimeZoneDefinition Id="Eastern Standard Time" Name="(UTC-05:00) America/New York"/><t:TimeZoneDefinition Id="UTC" Name="(UTC+00:00) Etc/UTC"/></m:TimeZoneDefinitions>' +
@@ -58,7 +69,9 @@ describe('GetServerTimeZones (golden)', () => {
   });
 
   it('returns periods, transition groups and transitions in the schema order', async () => {
-    const xml = await call('<m:GetServerTimeZones><m:Ids><t:Id>Eastern Standard Time</t:Id><t:Id>UTC</t:Id></m:Ids></m:GetServerTimeZones>');
+    const xml = await call(
+      '<m:GetServerTimeZones><m:Ids><t:Id>Eastern Standard Time</t:Id><t:Id>UTC</t:Id></m:Ids></m:GetServerTimeZones>',
+    );
     expect(xml).toContain(
       '<t:TimeZoneDefinition Id="Eastern Standard Time" Name="(UTC-05:00) America/New York"><t:Periods>' +
         '<t:Period Bias="PT5H" Name="Standard" Id="trule:Parley/EasternStandardTime/Standard"/><t:Period Bias="PT4H" Name="Daylight" Id="trule:Parley/EasternStandardTime/Daylight"/></t:Periods>' +

@@ -38,12 +38,22 @@ function fakeRepository(waiting: StoredDeadLetter[], newFailures: Record<string,
 
 describe('DeadLetterReplayer', () => {
   it('redelivers each waiting letter of its group and records applied, failed again, or no handler', async () => {
-    const { repository, outcomes, groups } = fakeRepository([letter('1', 't.a.v1'), letter('2', 't.a.v1'), letter('3', 't.gone.v1')], { '2': ['7'] });
+    const { repository, outcomes, groups } = fakeRepository([letter('1', 't.a.v1'), letter('2', 't.a.v1'), letter('3', 't.gone.v1')], {
+      '2': ['7'],
+    });
     const delivered: unknown[] = [];
-    const replayer = new DeadLetterReplayer(repository, async (topic, _key, envelope) => (topic === 't.a.v1' ? (delivered.push(envelope), true) : false), { consumerGroup: 'parley.widgets', pollMs: 60_000 });
+    const replayer = new DeadLetterReplayer(
+      repository,
+      async (topic, _key, envelope) => (topic === 't.a.v1' ? (delivered.push(envelope), true) : false),
+      { consumerGroup: 'parley.widgets', pollMs: 60_000 },
+    );
     expect(await replayer.replayWaiting()).toBe(3);
     expect(delivered).toEqual([{ id: 'event-1' }, { id: 'event-2' }]);
-    expect(outcomes).toEqual({ '1': 'applied', '2': 'failed again: dead letter 7', '3': 'not replayed: parley.widgets has no handler for t.gone.v1' });
+    expect(outcomes).toEqual({
+      '1': 'applied',
+      '2': 'failed again: dead letter 7',
+      '3': 'not replayed: parley.widgets has no handler for t.gone.v1',
+    });
     expect(new Set(groups)).toEqual(new Set(['parley.widgets']));
   });
 
@@ -57,7 +67,11 @@ describe('DeadLetterReplayer', () => {
         return false;
       },
     } as unknown as DeadLetterRepository;
-    const replayer = new DeadLetterReplayer(repository, async () => true, { consumerGroup: 'g', pollMs: 10, onError: (e) => errors.push(e) });
+    const replayer = new DeadLetterReplayer(repository, async () => true, {
+      consumerGroup: 'g',
+      pollMs: 10,
+      onError: (e) => errors.push(e),
+    });
     replayer.start();
     await new Promise((r) => setTimeout(r, 100));
     const started = Date.now();

@@ -57,8 +57,12 @@ export class DeadLetterReplayer {
     return replayed;
   }
 
-  private async replay(letter: StoredDeadLetter, manager: Parameters<DeadLetterRepository['failuresSinceTransactionStart']>[0]): Promise<string> {
-    if (!(await this.redeliver(letter.topic, letter.key, letter.envelope))) return `not replayed: ${this.opts.consumerGroup} has no handler for ${letter.topic}`;
+  private async replay(
+    letter: StoredDeadLetter,
+    manager: Parameters<DeadLetterRepository['failuresSinceTransactionStart']>[0],
+  ): Promise<string> {
+    if (!(await this.redeliver(letter.topic, letter.key, letter.envelope)))
+      return `not replayed: ${this.opts.consumerGroup} has no handler for ${letter.topic}`;
     const failures = await this.repository.failuresSinceTransactionStart(manager, letter);
     const outcome = failures.length === 0 ? 'applied' : `failed again: dead letter ${failures.join(', ')}`;
     this.opts.onReplayed?.(letter, outcome);

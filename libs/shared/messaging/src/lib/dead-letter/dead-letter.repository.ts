@@ -63,7 +63,8 @@ interface DeadLetterRow {
   outcome: string | null;
 }
 
-const COLUMNS = 'id, consumer_group, topic, message_key, envelope, reason, kind, attempts, failed_at, replay_requested_at, replayed_at, outcome';
+const COLUMNS =
+  'id, consumer_group, topic, message_key, envelope, reason, kind, attempts, failed_at, replay_requested_at, replayed_at, outcome';
 
 /** Dead letters in `messaging.dead_letter`: recorded by consumers, listed and replayed by operators. */
 export class DeadLetterRepository implements DeadLetterSink {
@@ -72,7 +73,15 @@ export class DeadLetterRepository implements DeadLetterSink {
   async record(letter: NewDeadLetter): Promise<string> {
     const rows: Array<{ id: string }> = await this.dataSource.query(
       `INSERT INTO messaging.dead_letter (consumer_group, topic, message_key, envelope, reason, kind, attempts) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-      [letter.consumerGroup, letter.topic, letter.key, JSON.stringify(letter.envelope ?? null), letter.reason, letter.kind, letter.attempts],
+      [
+        letter.consumerGroup,
+        letter.topic,
+        letter.key,
+        JSON.stringify(letter.envelope ?? null),
+        letter.reason,
+        letter.kind,
+        letter.attempts,
+      ],
     );
     return String(rows[0].id);
   }
@@ -108,11 +117,21 @@ export class DeadLetterRepository implements DeadLetterSink {
    */
   async requestReplay(id: string): Promise<StoredDeadLetter> {
     return this.dataSource.transaction(async (manager) => {
-      const rows: DeadLetterRow[] = /^[1-9][0-9]{0,18}$/.test(id) ? await manager.query(`SELECT ${COLUMNS} FROM messaging.dead_letter WHERE id = $1 FOR UPDATE`, [id]) : [];
+      const rows: DeadLetterRow[] = /^[1-9][0-9]{0,18}$/.test(id)
+        ? await manager.query(`SELECT ${COLUMNS} FROM messaging.dead_letter WHERE id = $1 FOR UPDATE`, [id])
+        : [];
       if (rows.length === 0) throw new DeadLetterError('NoSuchDeadLetter', `no dead letter ${id}`);
       const letter = toDeadLetter(rows[0]);
-      if (letter.replayedAt) throw new DeadLetterError('AlreadyReplayed', `dead letter ${id} was replayed at ${letter.replayedAt.toISOString()} (${letter.outcome ?? 'no outcome'})`);
-      if (letter.replayRequestedAt) throw new DeadLetterError('ReplayPending', `dead letter ${id} is already waiting for its replay (requested ${letter.replayRequestedAt.toISOString()})`);
+      if (letter.replayedAt)
+        throw new DeadLetterError(
+          'AlreadyReplayed',
+          `dead letter ${id} was replayed at ${letter.replayedAt.toISOString()} (${letter.outcome ?? 'no outcome'})`,
+        );
+      if (letter.replayRequestedAt)
+        throw new DeadLetterError(
+          'ReplayPending',
+          `dead letter ${id} is already waiting for its replay (requested ${letter.replayRequestedAt.toISOString()})`,
+        );
       await manager.query(`UPDATE messaging.dead_letter SET replay_requested_at = now() WHERE id = $1`, [id]);
       return { ...letter, replayRequestedAt: new Date() };
     });

@@ -37,7 +37,9 @@ describe('classifyFailure', () => {
 describe('describeFailure', () => {
   it('names the error and adds the SQLSTATE', () => {
     expect(describeFailure(new PermanentMessageError('refused'))).toBe('PermanentMessageError: refused');
-    expect(describeFailure(new QueryFailedError('INSERT …', [], pgError('23505', 'duplicate key')))).toBe('QueryFailedError: duplicate key (SQLSTATE 23505)');
+    expect(describeFailure(new QueryFailedError('INSERT …', [], pgError('23505', 'duplicate key')))).toBe(
+      'QueryFailedError: duplicate key (SQLSTATE 23505)',
+    );
     expect(describeFailure('boom')).toBe('boom');
   });
 });

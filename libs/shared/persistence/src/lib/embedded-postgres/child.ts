@@ -22,12 +22,7 @@ export function exited(child: ChildProcess): Promise<void> {
 }
 
 /** Runs a command to completion; rejects with its exit status and last output lines. */
-export async function run(
-  command: string,
-  args: string[],
-  options: SpawnOptions,
-  log: (line: string) => void,
-): Promise<void> {
+export async function run(command: string, args: string[], options: SpawnOptions, log: (line: string) => void): Promise<void> {
   const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
   const tail = pipeOutput(child, log);
   const status = await new Promise<string | undefined>((resolve, reject) => {

@@ -52,10 +52,7 @@ export async function resolveRunAs(log: (line: string) => void): Promise<RunAs |
 
 async function lookupUser(name: string): Promise<RunAs | undefined> {
   try {
-    const [uid, gid] = await Promise.all([
-      execFileAsync('id', ['-u', name]),
-      execFileAsync('id', ['-g', name]),
-    ]);
+    const [uid, gid] = await Promise.all([execFileAsync('id', ['-u', name]), execFileAsync('id', ['-g', name])]);
     return { uid: Number.parseInt(uid.stdout, 10), gid: Number.parseInt(gid.stdout, 10), name };
   } catch {
     return undefined;

@@ -117,10 +117,7 @@ async function inspectViaProc(pid: number): Promise<ProcessInfo> {
   let stat: string;
   let cmdline: string;
   try {
-    [stat, cmdline] = await Promise.all([
-      readFile(`/proc/${pid}/stat`, 'utf8'),
-      readFile(`/proc/${pid}/cmdline`, 'utf8'),
-    ]);
+    [stat, cmdline] = await Promise.all([readFile(`/proc/${pid}/stat`, 'utf8'), readFile(`/proc/${pid}/cmdline`, 'utf8')]);
   } catch {
     return { running: false, argv: [] };
   }
