@@ -40,6 +40,9 @@ function prettyStream(destination: DestinationStream | undefined): DestinationSt
   return pretty({
     destination: destination ?? 1,
     sync: true,
+    // Colours only on a terminal (and never with NO_COLOR): pino-pretty's own check reads
+    // FORCE_COLOR, which CI sets to 0 and which its colour library takes as "forced".
+    colorize: destination === undefined && process.stdout.isTTY === true && !('NO_COLOR' in process.env),
     translateTime: 'SYS:HH:MM:ss.l',
     // One line per entry (an error's stack excepted): service and version are the same on every
     // line of a process, the context leads the message, and a request line reads
