@@ -14,3 +14,7 @@ export * from './lib/working-hours.migration';
 export * from './lib/deleted-items.migration';
 export * from './lib/meeting-invitations.migration';
 export * from './lib/calendar-sync.database';
+export * from './lib/presence-timer.entity';
+export * from './lib/presence-source-state.entity';
+export * from './lib/presence-timer.repository';
+export * from './lib/presence-timers.migration';

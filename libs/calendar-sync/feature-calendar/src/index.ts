@@ -8,3 +8,6 @@ export * from './lib/mailbox-directory';
 export * from './lib/working-hours.service';
 export * from './lib/folder-counts.service';
 export * from './lib/folder-counts.consumer';
+export * from './lib/presence-state';
+export * from './lib/presence-timer.service';
+export * from './lib/presence-timer.poller';

@@ -8,3 +8,4 @@ export * from './lib/calendar';
 export * from './lib/tasks';
 export * from './lib/folder-counts';
 export * from './lib/move';
+export * from './lib/presence-sources';

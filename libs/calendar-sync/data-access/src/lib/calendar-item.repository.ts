@@ -171,6 +171,33 @@ export class CalendarItemRepository {
     return this.withExceptions(this.dataSource.manager, rows);
   }
 
+  /** `findInRange` for several mailboxes at once, inside `tx` (the due-queue evaluates a batch of mailboxes). */
+  async findInRangeForMailboxes(tx: Transaction, mailboxes: readonly string[], from: Date, to: Date): Promise<StoredCalendarItem[]> {
+    if (mailboxes.length === 0) return [];
+    const rows = await tx.manager
+      .getRepository(CalendarItemEntity)
+      .createQueryBuilder('i')
+      .where('i.mailbox IN (:...mailboxes)', { mailboxes })
+      .andWhere('i.deleted_at IS NULL')
+      .andWhere('i.range_start < :to', { to })
+      .andWhere('(i.range_end IS NULL OR i.range_end >= :from)', { from })
+      .orderBy('i.rangeStart', 'ASC')
+      .addOrderBy('i.id', 'ASC')
+      .getMany();
+    return this.withExceptions(tx.manager, rows);
+  }
+
+  /** Per mailbox, the earliest span start at or after `from` among calendar items (mailboxes with none are absent). */
+  async firstRangeStartsFrom(tx: Transaction, mailboxes: readonly string[], from: Date): Promise<Map<string, Date>> {
+    if (mailboxes.length === 0) return new Map();
+    const rows: { mailbox: string; first: Date }[] = await tx.manager.query(
+      `SELECT mailbox, min(range_start) AS first FROM calendar_sync.calendar_item
+       WHERE mailbox = ANY($1) AND deleted_at IS NULL AND range_start >= $2 GROUP BY mailbox`,
+      [mailboxes, from],
+    );
+    return new Map(rows.map((r) => [r.mailbox, r.first]));
+  }
+
   /**
    * Attendee copies of a meeting (every item with its UID outside the organizer's mailbox),
    * locked inside `tx` in a fixed order so that concurrent updates of one meeting serialize.

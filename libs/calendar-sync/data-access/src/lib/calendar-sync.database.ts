@@ -11,6 +11,10 @@ import { DeletedItems1764300000000 } from './deleted-items.migration';
 import { MeetingInvitations1764400000000 } from './meeting-invitations.migration';
 import { OofSettingsEntity } from './oof-settings.entity';
 import { OofSettingsRepository } from './oof-settings.repository';
+import { PresenceSourceStateEntity } from './presence-source-state.entity';
+import { PresenceTimerEntity } from './presence-timer.entity';
+import { PresenceTimerRepository } from './presence-timer.repository';
+import { PresenceTimers1764500000000 } from './presence-timers.migration';
 import { TaskEntity } from './task.entity';
 import { TaskRepository } from './task.repository';
 import { Tasks1764100000000 } from './tasks.migration';
@@ -20,7 +24,15 @@ import { WorkingHours1764200000000 } from './working-hours.migration';
 
 export const calendarSyncSchema = {
   schema: 'calendar_sync',
-  entities: [OofSettingsEntity, CalendarItemEntity, CalendarItemExceptionEntity, TaskEntity, WorkingHoursEntity],
+  entities: [
+    OofSettingsEntity,
+    CalendarItemEntity,
+    CalendarItemExceptionEntity,
+    TaskEntity,
+    WorkingHoursEntity,
+    PresenceTimerEntity,
+    PresenceSourceStateEntity,
+  ],
   migrations: [
     CalendarSyncInit1763900200000,
     CalendarItems1764000000000,
@@ -28,6 +40,7 @@ export const calendarSyncSchema = {
     WorkingHours1764200000000,
     DeletedItems1764300000000,
     MeetingInvitations1764400000000,
+    PresenceTimers1764500000000,
   ],
 };
 
@@ -67,8 +80,20 @@ export class CalendarSyncDataAccessModule {
           useFactory: (db: CalendarSyncDatabase) => new WorkingHoursRepository(db.dataSource),
           inject: [CalendarSyncDatabase],
         },
+        {
+          provide: PresenceTimerRepository,
+          useFactory: (db: CalendarSyncDatabase) => new PresenceTimerRepository(db.dataSource),
+          inject: [CalendarSyncDatabase],
+        },
       ],
-      exports: [CalendarSyncDatabase, OofSettingsRepository, CalendarItemRepository, TaskRepository, WorkingHoursRepository],
+      exports: [
+        CalendarSyncDatabase,
+        OofSettingsRepository,
+        CalendarItemRepository,
+        TaskRepository,
+        WorkingHoursRepository,
+        PresenceTimerRepository,
+      ],
     };
   }
 }

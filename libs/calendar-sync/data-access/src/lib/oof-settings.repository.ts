@@ -1,6 +1,6 @@
 import type { OofSettings } from '@parley/contracts';
 import type { Transaction } from '@parley/persistence';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { OofSettingsEntity } from './oof-settings.entity';
 
 export interface StoredOof {
@@ -38,6 +38,12 @@ export class OofSettingsRepository {
   async findForUpdate(tx: Transaction, mailbox: string): Promise<StoredOof | null> {
     const found = await tx.manager.getRepository(OofSettingsEntity).findOne({ where: { mailbox }, lock: { mode: 'pessimistic_write' } });
     return found ? toStored(found) : null;
+  }
+
+  /** The settings of each given mailbox that has any, read inside `tx`. */
+  async findMany(tx: Transaction, mailboxes: readonly string[]): Promise<Map<string, StoredOof>> {
+    const found = await tx.manager.getRepository(OofSettingsEntity).findBy({ mailbox: In([...mailboxes]) });
+    return new Map(found.map((e) => [e.mailbox, toStored(e)]));
   }
 
   async save(tx: Transaction, oof: StoredOof): Promise<void> {

@@ -8,11 +8,17 @@ import { cachedMailboxDirectory, MailboxDirectory } from './mailbox-directory';
 import { MeetingDelivery } from './meeting-delivery';
 import { MeetingResponseConsumer } from './meeting-response.consumer';
 import { MeetingResponseService } from './meeting-response.service';
+import { PresenceTimerPoller, PresenceTimerSettings } from './presence-timer.poller';
+import { PresenceTimerService } from './presence-timer.service';
 import { WorkingHoursDefaults, WorkingHoursService } from './working-hours.service';
 
 export interface CalendarFeatureOptions {
   /** Windows id of the zone of the default working hours (PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE). */
   defaultWorkingHoursTimeZone: string;
+  /** Longest sleep of the presence due-queue's poller (PARLEY_CALENDAR_TIMER_POLL_MAX_MS). */
+  presenceTimerPollMaxMs: number;
+  /** Most due rows fired per transaction (PARLEY_CALENDAR_TIMER_BATCH_SIZE). */
+  presenceTimerBatchSize: number;
 }
 
 @Module({})
@@ -28,7 +34,16 @@ export class CalendarFeatureModule {
         MeetingResponseService,
         WorkingHoursService,
         FolderCountsService,
+        PresenceTimerService,
+        PresenceTimerPoller,
         { provide: WorkingHoursDefaults, useValue: defaults },
+        {
+          provide: PresenceTimerSettings,
+          useValue: {
+            pollMaxMs: options.presenceTimerPollMaxMs,
+            batchSize: options.presenceTimerBatchSize,
+          } satisfies PresenceTimerSettings,
+        },
         {
           provide: MailboxDirectory,
           useFactory: (directory: DirectoryRepository): MailboxDirectory =>

@@ -1,10 +1,14 @@
 import { CalendarItemChanged, Topics } from '@parley/contracts';
-import type { StoredCalendarItem } from '@parley/calendar-sync/data-access';
+import { schedulePresenceCheck, type StoredCalendarItem } from '@parley/calendar-sync/data-access';
 import type { Transaction } from '@parley/persistence';
 import { encodeItemId } from './calendar-item-id';
 import { itemView } from './calendar-item.mapper';
 
-/** Publishes `calendar.item.changed` for a write in `tx` (through the outbox), keyed by the item's mailbox. */
+/**
+ * Publishes `calendar.item.changed` for a write in `tx` (through the outbox), keyed by the item's
+ * mailbox, and has the due-queue re-evaluate that mailbox's calendar state once the write commits
+ * (every calendar write passes here, so a meeting moved, shortened or cancelled takes effect at once).
+ */
 export async function announceChange(
   tx: Transaction,
   change: CalendarItemChanged['change'],
@@ -21,4 +25,5 @@ export async function announceChange(
     item: change === 'deleted' ? null : itemView(item),
   };
   await tx.publish(Topics.calendarItemChanged, item.mailbox, event);
+  await schedulePresenceCheck(tx, item.mailbox, new Date());
 }

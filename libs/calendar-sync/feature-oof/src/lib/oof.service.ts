@@ -1,13 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { OofSettings, OofView, Topics, unsetOofView } from '@parley/contracts';
-import { CalendarSyncDatabase, OofSettingsRepository, StoredOof } from '@parley/calendar-sync/data-access';
+import { oofActiveAt, OofSettings, OofView, Topics, unsetOofView } from '@parley/contracts';
+import { CalendarSyncDatabase, OofSettingsRepository, schedulePresenceCheck, StoredOof } from '@parley/calendar-sync/data-access';
 
 /** Whether settings put a mailbox out of office at `now`. */
 export function isOofActive(settings: OofSettings, now: Date): boolean {
-  if (settings.state === 'Enabled') return true;
-  if (settings.state !== 'Scheduled' || !settings.startTime || !settings.endTime) return false;
-  const t = now.getTime();
-  return Date.parse(settings.startTime) <= t && t < Date.parse(settings.endTime);
+  return oofActiveAt(settings, now.getTime());
 }
 
 /** Owns each mailbox's OOF settings and announces every change. */
@@ -24,7 +21,8 @@ export class OofService {
   }
 
   /**
-   * Stores new settings and publishes `calendar.oof.changed` in the same transaction. Applied once
+   * Stores new settings and publishes `calendar.oof.changed` in the same transaction (`active` there is
+   * the state at save time; the due-queue announces later switches on `calendar.oof.effective-changed`). Applied once
    * per command id: a retried command (lost reply, redelivery) answers with the current state.
    */
   async set(commandId: string, mailbox: string, settings: OofSettings, now = new Date()): Promise<OofView> {
@@ -33,6 +31,8 @@ export class OofService {
       const next: StoredOof = { mailbox, settings, active: isOofActive(settings, now), revision: (current?.revision ?? 0) + 1 };
       await this.oofs.save(tx, next);
       await tx.publish(Topics.oofChanged, mailbox, next);
+      // The due-queue re-plans the mailbox's Scheduled window and tells presence if "now" changed.
+      await schedulePresenceCheck(tx, mailbox, now);
       return next;
     });
     return outcome.duplicate ? this.get(mailbox) : outcome.value;

@@ -81,6 +81,10 @@ export interface SignInConfig {
 export interface CalendarConfig {
   /** Windows id of the zone a mailbox's default working hours (none stored) are read in. */
   defaultWorkingHoursTimeZone: string;
+  /** Longest sleep of the presence due-queue's poller. */
+  presenceTimerPollMaxMs: number;
+  /** Most due presence transitions fired per transaction. */
+  presenceTimerBatchSize: number;
 }
 
 export interface HttpConfig {
@@ -185,7 +189,11 @@ export function toRuntimeConfig(
     },
     ews: ewsEnv && ewsConfigOf(ewsEnv, idSecret),
     signIn: ewsEnv && signInConfigOf(ewsEnv),
-    calendar: calendarEnv && { defaultWorkingHoursTimeZone: calendarEnv.PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE },
+    calendar: calendarEnv && {
+      defaultWorkingHoursTimeZone: calendarEnv.PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE,
+      presenceTimerPollMaxMs: calendarEnv.PARLEY_CALENDAR_TIMER_POLL_MAX_MS,
+      presenceTimerBatchSize: calendarEnv.PARLEY_CALENDAR_TIMER_BATCH_SIZE,
+    },
   };
 }
 

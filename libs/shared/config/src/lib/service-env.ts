@@ -121,6 +121,16 @@ const calendarSyncEnv = {
     'UTC',
     "time zone (Windows id such as `W. Europe Standard Time`, or IANA such as `Europe/Berlin`) of the default working hours, Monday–Friday 08:00–17:00, that free/busy answers for mailboxes without their own (the admin CLI's `working-hours set`)",
   ),
+  PARLEY_CALENDAR_TIMER_POLL_MAX_MS: withDefault(
+    intBetween(10, 60_000),
+    '1000',
+    "longest sleep of calendar-sync's presence due-queue poller (it wakes at the next due transition and after each local write; this bounds how late a row another replica planned is seen)",
+  ),
+  PARLEY_CALENDAR_TIMER_BATCH_SIZE: withDefault(
+    intBetween(1, 10_000),
+    '200',
+    'most due presence transitions (OOF windows, meeting starts and ends) calendar-sync fires per transaction',
+  ),
 };
 
 /** Where the embedded app and the admin CLI find the embedded PostgreSQL. */

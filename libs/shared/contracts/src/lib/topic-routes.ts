@@ -58,4 +58,15 @@ export const TopicRoutes: { readonly [T in Topic]: TopicRoute } = {
     consumedLater: "the gateway's EWS change feeds for the Tasks folder: Subscribe / GetEvents / GetStreamingEvents and SyncFolderItems",
   },
   [Topics.calendarFolderCountsGetRequest]: gatewayAsksCalendarSync,
+  // calendar-sync's due-queue: the effective OOF and calendar state as time passes.
+  [Topics.oofEffectiveChanged]: {
+    producers: ['calendar-sync'],
+    consumers: [],
+    consumedLater: "presence-bridge's presence engine (OOF marker and note of each user's aggregated presence)",
+  },
+  [Topics.calendarPresenceStateChanged]: {
+    producers: ['calendar-sync'],
+    consumers: [],
+    consumedLater: "presence-bridge's presence engine (In a meeting / Out of office from the calendar)",
+  },
 };

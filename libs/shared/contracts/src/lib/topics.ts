@@ -29,6 +29,8 @@ export const Topics = {
   calendarTaskMoveRequest: 'calendar.task.move.request.v1',
   calendarTaskChanged: 'calendar.task.changed.v1',
   calendarFolderCountsGetRequest: 'calendar.folder-counts.get.request.v1',
+  oofEffectiveChanged: 'calendar.oof.effective-changed.v1',
+  calendarPresenceStateChanged: 'calendar.presence-state.changed.v1',
 } as const;
 
 export type Topic = (typeof Topics)[keyof typeof Topics];
@@ -42,6 +44,8 @@ export type Topic = (typeof Topics)[keyof typeof Topics];
  */
 export const TopicConfigs: Readonly<Partial<Record<Topic, Readonly<Record<string, string>>>>> = {
   [Topics.oofChanged]: { 'cleanup.policy': 'compact' },
+  [Topics.oofEffectiveChanged]: { 'cleanup.policy': 'compact' },
+  [Topics.calendarPresenceStateChanged]: { 'cleanup.policy': 'compact' },
 };
 
 /** The reply topic for a command topic: `x.request.vN` → `x.reply.vN`. */

@@ -1,0 +1,89 @@
+import type { CalendarPresenceState } from '@parley/contracts';
+import type { Transaction } from '@parley/persistence';
+import { DataSource, In } from 'typeorm';
+import { PresenceSourceStateEntity } from './presence-source-state.entity';
+import { PresenceTimerEntity } from './presence-timer.entity';
+
+/** What calendar-sync last published for a mailbox (a mailbox never published: OOF off, free, sequence 0). */
+export interface PresenceSourceState {
+  mailbox: string;
+  oofActive: boolean;
+  oofRevision: number;
+  calendarState: CalendarPresenceState;
+  calendarUntil: Date | null;
+  sequence: number;
+}
+
+export interface DueTimer {
+  mailbox: string;
+  dueAt: Date;
+}
+
+/**
+ * Asks for mailbox M's state to be re-evaluated at `at` (or earlier, if a row already says so), inside
+ * the writer's transaction: every write to a calendar or to OOF settings calls it with "now", so the
+ * due-queue re-plans that mailbox once the write commits.
+ */
+export async function schedulePresenceCheck(tx: Transaction, mailbox: string, at: Date): Promise<void> {
+  await tx.manager.query(
+    `INSERT INTO calendar_sync.presence_timer (mailbox, due_at) VALUES ($1, $2)
+     ON CONFLICT (mailbox) DO UPDATE SET due_at = LEAST(calendar_sync.presence_timer.due_at, EXCLUDED.due_at)`,
+    [mailbox, at],
+  );
+}
+
+/** The due-queue and the last published presence-source state per mailbox. */
+export class PresenceTimerRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Locks up to `limit` rows due at `now`, earliest first, skipping rows another poller holds: a
+   * row is fired by whoever locked it, and its update or delete commits with the events it caused.
+   */
+  async claimDue(tx: Transaction, now: Date, limit: number): Promise<DueTimer[]> {
+    const rows: { mailbox: string; due_at: Date }[] = await tx.manager.query(
+      `SELECT mailbox, due_at FROM calendar_sync.presence_timer WHERE due_at <= $1 ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      [now, limit],
+    );
+    return rows.map((r) => ({ mailbox: r.mailbox, dueAt: r.due_at }));
+  }
+
+  /** Moves a claimed row to the mailbox's next transition, or removes it when nothing lies ahead. */
+  async reschedule(tx: Transaction, mailbox: string, next: Date | null): Promise<void> {
+    if (next === null) await tx.manager.getRepository(PresenceTimerEntity).delete({ mailbox });
+    else await tx.manager.getRepository(PresenceTimerEntity).update({ mailbox }, { dueAt: next });
+  }
+
+  /** The earliest due time of all mailboxes; null when the queue is empty. */
+  async nextDueAt(): Promise<Date | null> {
+    const rows: { due_at: Date | null }[] = await this.dataSource.query(`SELECT min(due_at) AS due_at FROM calendar_sync.presence_timer`);
+    return rows[0]?.due_at ?? null;
+  }
+
+  /** The row of each given mailbox that has one (read-only, for tests and the admin's eye). */
+  async timersOf(mailboxes: readonly string[]): Promise<DueTimer[]> {
+    const rows = await this.dataSource.getRepository(PresenceTimerEntity).findBy({ mailbox: In([...mailboxes]) });
+    return rows.map((r) => ({ mailbox: r.mailbox, dueAt: r.dueAt }));
+  }
+
+  async statesOf(tx: Transaction, mailboxes: readonly string[]): Promise<Map<string, PresenceSourceState>> {
+    const rows = await tx.manager.getRepository(PresenceSourceStateEntity).findBy({ mailbox: In([...mailboxes]) });
+    return new Map(
+      rows.map((r) => [
+        r.mailbox,
+        {
+          mailbox: r.mailbox,
+          oofActive: r.oofActive,
+          oofRevision: r.oofRevision,
+          calendarState: r.calendarState,
+          calendarUntil: r.calendarUntil,
+          sequence: r.sequence,
+        },
+      ]),
+    );
+  }
+
+  async saveState(tx: Transaction, state: PresenceSourceState, now: Date): Promise<void> {
+    await tx.manager.getRepository(PresenceSourceStateEntity).save({ ...state, updatedAt: now });
+  }
+}
