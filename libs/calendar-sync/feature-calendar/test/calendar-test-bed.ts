@@ -32,6 +32,8 @@ class FixedDirectory extends MailboxDirectory {
  */
 export interface CalendarTestBed {
   readonly db: CalendarSyncDatabase;
+  /** The test database's URL (for specs that open a second connection, as another replica would). */
+  readonly databaseUrl: string;
   /** The connection that ran the migrations (for specs that revert and re-apply one). */
   readonly migrations: DataSource;
   readonly items: CalendarItemRepository;
@@ -39,7 +41,7 @@ export interface CalendarTestBed {
   readonly workingHours: WorkingHoursService;
   /** The `calendar.item.changed` payloads in the outbox, oldest first. */
   itemEvents(): Promise<CalendarItemChanged[]>;
-  /** Empties calendars, working hours and the outbox (between tests). */
+  /** Empties calendars, working hours, OOF settings, the presence due-queue and the outbox (between tests). */
   reset(): Promise<void>;
   close(): Promise<void>;
 }
@@ -68,6 +70,7 @@ export async function startCalendarTestBed(databasePrefix: string, mailboxes: re
   const calendar = new CalendarService(db, items, directory, workingHours, new MeetingDelivery(items, directory));
   return {
     db,
+    databaseUrl: database.url,
     migrations,
     items,
     calendar,
@@ -82,6 +85,7 @@ export async function startCalendarTestBed(databasePrefix: string, mailboxes: re
       await db.dataSource.query('TRUNCATE calendar_sync.calendar_item CASCADE');
       await db.dataSource.query('TRUNCATE calendar_sync.working_hours');
       await db.dataSource.query('TRUNCATE calendar_sync.outbox_message');
+      await db.dataSource.query('TRUNCATE calendar_sync.oof_settings, calendar_sync.presence_timer, calendar_sync.presence_source_state');
     },
     async close() {
       await db.dataSource.destroy();

@@ -208,6 +208,8 @@ describe('environment schema composition', () => {
       ...shared,
       ...asService(8084),
       PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE: 'UTC',
+      PARLEY_CALENDAR_TIMER_POLL_MAX_MS: 1000,
+      PARLEY_CALENDAR_TIMER_BATCH_SIZE: 200,
     });
     expect(parseEnv(embeddedEnvSchema(), {})).toEqual({
       ...shared,
@@ -218,6 +220,8 @@ describe('environment schema composition', () => {
       PARLEY_BUS: 'inprocess',
       PARLEY_DB_MIGRATE: true,
       PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE: 'UTC',
+      PARLEY_CALENDAR_TIMER_POLL_MAX_MS: 1000,
+      PARLEY_CALENDAR_TIMER_BATCH_SIZE: 200,
       PARLEY_DATA_DIR: './data',
       PARLEY_EMBEDDED_PG_PORT: 15432,
       PARLEY_DEMO_USERS: true,
