@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { runBusBench } from './bus.bench';
 import { DEPLOYMENTS, OPERATIONS, runEwsBench } from './ews.bench';
 import { HOSTILE } from './ews-hostile.bench';
+import { runTimersBench } from './timers.bench';
 
 // Parley's benchmarks: `main.js <benchmark> [options]`. They print numbers; they are not tests.
 // PostgreSQL: PARLEY_TEST_DATABASE_URL (a fresh database is created on that server and dropped).
@@ -14,6 +15,7 @@ const USAGE = `usage: main.js bus [--events N] [--rate N] [--paced-seconds N] [-
        main.js ews [--connections N] [--seconds N] [--warm-up-seconds N] [--cpu-prof-dir DIR]
                    [--operations GetUserOofSettings,GetUserAvailability,GetUserAvailabilityEachDay] [--deployments embedded,kafka]
                    [--bare-work-us 10,25,50] [--hostile AttributeFlood,ItemIdFlood,OversizedBatch|none]
+       main.js timers [--mailboxes N] [--rate N] [--outage-seconds N] [--paced-seconds N] [--poll-max-ms N] [--batch-size N]
 
   bus   events/s and p50/p99 latency from outbox commit to consumer handler, on Kafka and on the
         embedded bus, beside a bare kafkajs producer → consumer loop
@@ -21,7 +23,9 @@ const USAGE = `usage: main.js bus [--events N] [--rate N] [--paced-seconds N] [-
         the embedded app and the four services over Kafka, beside a bare Node http server
         (needs the apps built: npm run bench:ews builds them); --bare-work-us adds bare-server rows
         that first spin the CPU that many µs per request (the work a ratio target leaves room for);
-        --hostile measures GetUserOofSettings again while each hostile request is sent (default: all)`;
+        --hostile measures GetUserOofSettings again while each hostile request is sent (default: all)
+  timers calendar-sync's presence due-queue: mailboxes with a meeting and a Scheduled OOF window each;
+        the catch-up after an outage, and the lateness of transitions falling due at --rate per second`;
 
 const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
   bus: async (args) => {
@@ -75,6 +79,29 @@ const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
       bareWorkMicros:
         values['bare-work-us'] === '' ? [] : values['bare-work-us'].split(',').map((v) => positiveInt('--bare-work-us', v.trim())),
       hostile: values.hostile === 'none' ? [] : listOf('--hostile', values.hostile, HOSTILE),
+      log: (line) => process.stderr.write(`bench [${(performance.now() / 1000).toFixed(1).padStart(5)} s] ${line}\n`),
+      out: (text) => process.stdout.write(`${text}\n`),
+    });
+  },
+  timers: async (args) => {
+    const { values } = parseArgs({
+      args,
+      options: {
+        mailboxes: { type: 'string', default: '100000' },
+        rate: { type: 'string', default: '1000' },
+        'outage-seconds': { type: 'string', default: '60' },
+        'paced-seconds': { type: 'string', default: '20' },
+        'poll-max-ms': { type: 'string', default: '1000' },
+        'batch-size': { type: 'string', default: '200' },
+      },
+    });
+    await runTimersBench({
+      mailboxes: positiveInt('--mailboxes', values.mailboxes),
+      rate: positiveInt('--rate', values.rate),
+      outageSeconds: positiveInt('--outage-seconds', values['outage-seconds']),
+      pacedSeconds: positiveInt('--paced-seconds', values['paced-seconds']),
+      pollMaxMs: positiveInt('--poll-max-ms', values['poll-max-ms']),
+      batchSize: positiveInt('--batch-size', values['batch-size']),
       log: (line) => process.stderr.write(`bench [${(performance.now() / 1000).toFixed(1).padStart(5)} s] ${line}\n`),
       out: (text) => process.stdout.write(`${text}\n`),
     });

@@ -489,7 +489,7 @@ describe('calendar service on PostgreSQL', () => {
 
   it('has a migration that reverts and re-applies cleanly', async () => {
     // The tasks, working-hours, deleted-items and meeting-invitations migrations came after this one: revert all five, re-apply them.
-    await revertServiceSchema(migrations, 5);
+    await revertServiceSchema(migrations, 6);
     const [{ exists }] = await migrations.query(`SELECT to_regclass('calendar_sync.calendar_item') IS NOT NULL AS exists`);
     expect(exists).toBe(false);
     expect(await migrateServiceSchema(migrations)).toEqual([
@@ -498,6 +498,7 @@ describe('calendar service on PostgreSQL', () => {
       'WorkingHours1764200000000',
       'DeletedItems1764300000000',
       'MeetingInvitations1764400000000',
+      'PresenceTimers1764500000000',
     ]);
   });
 });

@@ -234,7 +234,7 @@ describe('meetings delivered to attendee calendars, on PostgreSQL', () => {
   });
 
   it('keeps items from before the meeting columns valid, and gives them a UID when they first reach attendees', async () => {
-    await revertServiceSchema(migrations, 1);
+    await revertServiceSchema(migrations, 2); // back to before the meeting columns (and the presence timers after them)
     const id = randomUUID();
     await db.dataSource.query(
       `INSERT INTO calendar_sync.calendar_item (id, mailbox, subject, start_time, end_time, is_all_day, legacy_free_busy_status, sensitivity, organizer, required_attendees, optional_attendees,
@@ -247,7 +247,7 @@ describe('meetings delivered to attendee calendars, on PostgreSQL', () => {
         JSON.stringify([{ address: BOB, responseType: 'Unknown' }]),
       ],
     );
-    expect(await migrateServiceSchema(migrations)).toEqual(['MeetingInvitations1764400000000']);
+    expect(await migrateServiceSchema(migrations)).toEqual(['MeetingInvitations1764400000000', 'PresenceTimers1764500000000']);
     const old = await only(ALICE);
     expect(old).toMatchObject({ subject: 'Old meeting', meetingUid: null, isCancelled: false, myResponseType: 'Organizer' });
     await update({ itemId: old.id, set: { location: 'Room 6' } });

@@ -199,7 +199,7 @@ describe('task service on PostgreSQL', () => {
 
   it('has a migration that reverts and re-applies cleanly', async () => {
     // The working-hours, deleted-items and meeting-invitations migrations came after this one: revert all four, re-apply them.
-    await revertServiceSchema(migrations, 4);
+    await revertServiceSchema(migrations, 5);
     const [{ exists }] = await migrations.query(`SELECT to_regclass('calendar_sync.task') IS NOT NULL AS exists`);
     expect(exists).toBe(false);
     expect(await migrateServiceSchema(migrations)).toEqual([
@@ -207,6 +207,7 @@ describe('task service on PostgreSQL', () => {
       'WorkingHours1764200000000',
       'DeletedItems1764300000000',
       'MeetingInvitations1764400000000',
+      'PresenceTimers1764500000000',
     ]);
   });
 });
