@@ -48,10 +48,17 @@ export class PresenceTimerRepository {
     return rows.map((r) => ({ mailbox: r.mailbox, dueAt: r.due_at }));
   }
 
-  /** Moves a claimed row to the mailbox's next transition, or removes it when nothing lies ahead. */
-  async reschedule(tx: Transaction, mailbox: string, next: Date | null): Promise<void> {
-    if (next === null) await tx.manager.getRepository(PresenceTimerEntity).delete({ mailbox });
-    else await tx.manager.getRepository(PresenceTimerEntity).update({ mailbox }, { dueAt: next });
+  /** Moves claimed rows to each mailbox's next transition, or removes them when nothing lies ahead (two statements per batch). */
+  async reschedule(tx: Transaction, plans: readonly { mailbox: string; next: Date | null }[]): Promise<void> {
+    const done = plans.filter((p) => p.next === null).map((p) => p.mailbox);
+    const moved = plans.filter((p): p is { mailbox: string; next: Date } => p.next !== null);
+    if (done.length > 0) await tx.manager.query(`DELETE FROM calendar_sync.presence_timer WHERE mailbox = ANY($1)`, [done]);
+    if (moved.length > 0)
+      await tx.manager.query(
+        `UPDATE calendar_sync.presence_timer t SET due_at = p.due_at
+         FROM unnest($1::text[], $2::timestamptz[]) AS p (mailbox, due_at) WHERE t.mailbox = p.mailbox`,
+        [moved.map((p) => p.mailbox), moved.map((p) => p.next.toISOString())],
+      );
   }
 
   /** The earliest due time of all mailboxes; null when the queue is empty. */
@@ -84,6 +91,13 @@ export class PresenceTimerRepository {
   }
 
   async saveState(tx: Transaction, state: PresenceSourceState, now: Date): Promise<void> {
-    await tx.manager.getRepository(PresenceSourceStateEntity).save({ ...state, updatedAt: now });
+    await tx.manager.query(
+      `INSERT INTO calendar_sync.presence_source_state (mailbox, oof_active, oof_revision, calendar_state, calendar_until, sequence, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (mailbox) DO UPDATE SET oof_active = EXCLUDED.oof_active, oof_revision = EXCLUDED.oof_revision,
+         calendar_state = EXCLUDED.calendar_state, calendar_until = EXCLUDED.calendar_until, sequence = EXCLUDED.sequence,
+         updated_at = EXCLUDED.updated_at`,
+      [state.mailbox, state.oofActive, state.oofRevision, state.calendarState, state.calendarUntil, state.sequence, now],
+    );
   }
 }

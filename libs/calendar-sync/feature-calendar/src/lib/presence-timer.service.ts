@@ -85,7 +85,7 @@ export class PresenceTimerService {
       if (claimed === null) throw err;
       const mailbox: string = claimed;
       this.logger.error(`evaluating ${mailbox}'s presence state failed; trying again in ${FAILED_EVALUATION_RETRY_MS} ms: ${String(err)}`);
-      await this.db.unitOfWork.run((tx) => this.timers.reschedule(tx, mailbox, new Date(clock() + FAILED_EVALUATION_RETRY_MS)));
+      await this.db.unitOfWork.run((tx) => this.timers.reschedule(tx, [{ mailbox, next: new Date(clock() + FAILED_EVALUATION_RETRY_MS) }]));
       return 'failed';
     }
   }
@@ -109,6 +109,7 @@ export class PresenceTimerService {
     const states = await this.timers.statesOf(tx, mailboxes);
     const items = groupByMailbox(await this.items.findInRangeForMailboxes(tx, mailboxes, new Date(now), new Date(horizon)));
     const later = await this.items.firstRangeStartsFrom(tx, mailboxes, new Date(horizon));
+    const plans: { mailbox: string; next: Date | null }[] = [];
     for (const mailbox of mailboxes) {
       const oof = oofs.get(mailbox);
       const settings = oof?.settings ?? DISABLED_OOF_SETTINGS;
@@ -168,8 +169,9 @@ export class PresenceTimerService {
         later.get(mailbox)?.getTime() ?? null,
         seriesGoOn ? horizon : null,
       ].filter((t): t is number => t !== null);
-      await this.timers.reschedule(tx, mailbox, upcoming.length === 0 ? null : new Date(Math.min(...upcoming)));
+      plans.push({ mailbox, next: upcoming.length === 0 ? null : new Date(Math.min(...upcoming)) });
     }
+    await this.timers.reschedule(tx, plans);
   }
 }
 
