@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { CalendarSyncDatabase, PresenceTimerRepository } from '@parley/calendar-sync/data-access';
 import { PresenceTimerService } from './presence-timer.service';
 
@@ -16,7 +16,7 @@ export class PresenceTimerSettings {
  * planned an earlier row. Several replicas may poll one database: rows are claimed with SKIP LOCKED.
  */
 @Injectable()
-export class PresenceTimerPoller implements OnApplicationBootstrap, OnApplicationShutdown {
+export class PresenceTimerPoller implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('PresenceTimers');
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
@@ -37,7 +37,8 @@ export class PresenceTimerPoller implements OnApplicationBootstrap, OnApplicatio
     this.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the database closes (its own shutdown hook), so no firing is cut off mid-way. */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.stop();
   }
 
