@@ -7,6 +7,7 @@ import {
   PresenceTimerRepository,
 } from '@parley/calendar-sync/data-access';
 import { FiredTimer, PresenceTimerPoller, PresenceTimerService } from '@parley/calendar-sync/feature-calendar';
+import { Metrics } from '@parley/observability';
 import { migrateServiceSchema } from '@parley/persistence';
 import { createTestDatabase } from '@parley/testing';
 import { performance } from 'node:perf_hooks';
@@ -71,7 +72,13 @@ export async function runTimersBench(options: TimersBenchOptions): Promise<void>
     for (const f of batch) fired.push(f);
     return batch;
   };
-  const poller = new PresenceTimerPoller(service, timers, { pollMaxMs: options.pollMaxMs, batchSize: options.batchSize }, db);
+  const poller = new PresenceTimerPoller(
+    service,
+    timers,
+    { pollMaxMs: options.pollMaxMs, batchSize: options.batchSize },
+    new Metrics({ service: 'bench', version: '0' }),
+    db,
+  );
   const rows: string[][] = [];
   const memory = (phase: string) => {
     global.gc?.();

@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { CalendarSyncDatabase, PresenceTimerRepository } from '@parley/calendar-sync/data-access';
+import { Metrics } from '@parley/observability';
 import { PresenceTimerService } from './presence-timer.service';
 
 /** How the due-queue is polled (PARLEY_CALENDAR_TIMER_POLL_MAX_MS, PARLEY_CALENDAR_TIMER_BATCH_SIZE). */
@@ -28,6 +29,7 @@ export class PresenceTimerPoller implements OnApplicationBootstrap, BeforeApplic
     private readonly service: PresenceTimerService,
     private readonly timers: PresenceTimerRepository,
     private readonly settings: PresenceTimerSettings,
+    private readonly metrics: Metrics,
     db: CalendarSyncDatabase,
   ) {
     db.unitOfWork.onOutboxCommit(() => this.nudge());
@@ -76,6 +78,7 @@ export class PresenceTimerPoller implements OnApplicationBootstrap, BeforeApplic
     try {
       while (!this.stopped) {
         const fired = await this.service.fireDue(this.settings.batchSize);
+        for (const f of fired) this.metrics.presenceTimerLateness.observe((f.firedAt - f.dueAt) / 1000);
         if (fired.length < this.settings.batchSize) break;
       }
       const seen = this.nudges;

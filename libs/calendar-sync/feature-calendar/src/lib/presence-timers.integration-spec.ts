@@ -17,6 +17,7 @@ import {
   Topics,
   updateCalendarItemRequestSchema,
 } from '@parley/contracts';
+import { Metrics } from '@parley/observability';
 import { randomUUID } from 'node:crypto';
 import { CalendarTestBed, startCalendarTestBed } from '../../test/calendar-test-bed';
 import { PresenceTimerPoller } from './presence-timer.poller';
@@ -38,10 +39,11 @@ describe('calendar-sync presence due-queue on PostgreSQL', () => {
   let timers: PresenceTimerRepository;
   let service: PresenceTimerService;
   const running: PresenceTimerPoller[] = [];
+  const metrics = new Metrics({ service: 'calendar-sync', version: '0' });
   const extraDatabases: CalendarSyncDatabase[] = [];
 
   const poller = (svc = service, repo = timers, db = bed.db): PresenceTimerPoller => {
-    const p = new PresenceTimerPoller(svc, repo, { pollMaxMs: 100, batchSize: 25 }, db);
+    const p = new PresenceTimerPoller(svc, repo, { pollMaxMs: 100, batchSize: 25 }, metrics, db);
     running.push(p);
     return p;
   };
@@ -179,6 +181,9 @@ describe('calendar-sync presence due-queue on PostgreSQL', () => {
     expect(late(busy.effectiveAt, start)).toBeLessThan(LATENESS_MS);
     expect(late(free.effectiveAt, end)).toBeLessThan(LATENESS_MS);
     expect(JSON.stringify(await events())).not.toContain('Secret plans');
+    expect(await metrics.registry.getSingleMetricAsString('parley_presence_timer_lateness_seconds')).toMatch(
+      /parley_presence_timer_lateness_seconds_bucket\{le="1",service="calendar-sync",version="0"\} [1-9]/,
+    );
   });
 
   it('a recurring series fires each occurrence, planning one row at a time over a rolling horizon', async () => {

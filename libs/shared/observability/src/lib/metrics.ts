@@ -8,6 +8,8 @@ export class Metrics {
   /** Connections the HTTP server closed on accept because it was at its connection cap. */
   readonly httpConnectionsDropped: Counter;
   readonly deadLetters: Counter<'topic' | 'consumer_group' | 'kind'>;
+  /** calendar-sync's due-queue: how late each presence transition was fired (firing − due time). */
+  readonly presenceTimerLateness: Histogram;
   /** Backlog readers by owning service; the gauge asks each at scrape time. */
   private readonly outboxBacklogs = new Map<string, () => Promise<number>>();
 
@@ -36,6 +38,12 @@ export class Metrics {
       name: 'parley_dead_letters_total',
       help: 'Consumed events given up and stored as dead letters, by topic, consumer group and kind (invalid, permanent, retries-exhausted)',
       labelNames: ['topic', 'consumer_group', 'kind'],
+      registers: [this.registry],
+    });
+    this.presenceTimerLateness = new Histogram({
+      name: 'parley_presence_timer_lateness_seconds',
+      help: 'How late calendar-sync fired its due presence transitions (OOF windows, meeting starts and ends): firing time minus due time',
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
       registers: [this.registry],
     });
     const backlogs = this.outboxBacklogs;
