@@ -21,7 +21,7 @@ import { Metrics } from '@parley/observability';
 import { randomUUID } from 'node:crypto';
 import { CalendarTestBed, startCalendarTestBed } from '../../test/calendar-test-bed';
 import { PresenceTimerPoller } from './presence-timer.poller';
-import { PresenceTimerService } from './presence-timer.service';
+import { FAILED_EVALUATION_RETRY_MS, PresenceTimerService } from './presence-timer.service';
 
 const ALICE = 'alice@example.com';
 const BOB = 'bob@example.com';
@@ -282,6 +282,27 @@ describe('calendar-sync presence due-queue on PostgreSQL', () => {
     await sleep(500);
     expect(await events(ALICE)).toHaveLength(2);
     expect(await events(BOB)).toEqual([]); // off before, off now
+  });
+
+  it('one mailbox whose evaluation fails is postponed and logged; the others in its batch fire', async () => {
+    await setOof(ALICE, { state: 'Enabled' });
+    await setOof(BOB, { state: 'Enabled' });
+    const findMany = oofs.findMany.bind(oofs);
+    const broken = jest.spyOn(oofs, 'findMany').mockImplementation(async (tx, mailboxes) => {
+      if (mailboxes.includes(BOB)) throw new Error("BOB's settings cannot be read");
+      return findMany(tx, mailboxes);
+    });
+    const now = Date.now();
+    try {
+      expect((await service.fireDue(10, () => now)).map((f) => f.mailbox)).toEqual([ALICE]);
+    } finally {
+      broken.mockRestore();
+    }
+    expect((await oofEvents(ALICE)).map((e) => e.active)).toEqual([true]);
+    expect(await oofEvents(BOB)).toEqual([]);
+    expect(await timers.timersOf([BOB])).toEqual([{ mailbox: BOB, dueAt: new Date(now + FAILED_EVALUATION_RETRY_MS) }]);
+    expect((await service.fireDue(10, () => now + FAILED_EVALUATION_RETRY_MS)).map((f) => f.mailbox)).toEqual([BOB]);
+    expect((await oofEvents(BOB)).map((e) => e.active)).toEqual([true]);
   });
 
   it('two pollers on one database fire each transition exactly once', async () => {
