@@ -1,0 +1,17 @@
+import { isDeepStrictEqual } from 'node:util';
+import { PresenceView } from './aggregate-presence';
+
+/** A view as it was published, with the user's sequence number (watchers drop anything not newer). */
+export interface PublishedPresence {
+  sequence: number;
+  view: PresenceView;
+}
+
+/**
+ * The publication a new view calls for: null when it equals the last published one (each change
+ * is published once), otherwise the view with the next sequence number (1 for a user's first).
+ */
+export function nextPublication(last: PublishedPresence | null, view: PresenceView): PublishedPresence | null {
+  if (last && isDeepStrictEqual(last.view, view)) return null;
+  return { sequence: (last?.sequence ?? 0) + 1, view };
+}
