@@ -1,5 +1,6 @@
 import { ActivityToken } from './availability';
-import { toGraphPresence, userStateFromGraph } from './graph-presence';
+import { graphDefaultPreferredExpiryMs, toGraphPresence, userStateFromGraph } from './graph-presence';
+import { userStates } from './presence-sources';
 
 describe("Microsoft Graph's presence vocabulary", () => {
   it.each<[number, ActivityToken | null, string, string]>([
@@ -41,5 +42,18 @@ describe("Microsoft Graph's presence vocabulary", () => {
     ['PresenceUnknown', 'PresenceUnknown', null],
   ])('preferred presence %s/%s sets %s', (availability, activity, state) => {
     expect(userStateFromGraph(availability, activity)).toBe(state);
+  });
+
+  it('a preferred presence without expirationDuration lasts a day when Busy or Do not disturb, a week otherwise', () => {
+    const day = 24 * 60 * 60_000;
+    expect(Object.fromEntries(userStates.map((s) => [s, graphDefaultPreferredExpiryMs(s) / day]))).toEqual({
+      available: 7,
+      busy: 1,
+      'do-not-disturb': 1,
+      'be-right-back': 7,
+      away: 7,
+      'off-work': 7,
+      'appear-offline': 7,
+    });
   });
 });

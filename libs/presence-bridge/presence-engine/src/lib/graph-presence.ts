@@ -73,3 +73,10 @@ const preferredPairs: Record<string, UserStateName> = {
 export function userStateFromGraph(availability: string, activity: string): UserStateName | null {
   return preferredPairs[`${availability}/${activity}`] ?? null;
 }
+
+const DAY_MS = 24 * 60 * 60_000;
+
+/** Graph's expiry for a preferred presence set without `expirationDuration`: Busy and Do not disturb a day, the others a week. */
+export function graphDefaultPreferredExpiryMs(state: UserStateName): number {
+  return state === 'busy' || state === 'do-not-disturb' ? DAY_MS : 7 * DAY_MS;
+}
