@@ -116,12 +116,15 @@ export function aggregatePresence(sources: PresenceSources, now: EpochMs, policy
     lastActiveAt: mostActive !== null && mostActive !== 'active' && lastActivity !== null ? iso(lastActivity) : null,
     driver: decided.driver,
     messageWaiting: sources.messageWaiting ? { ...sources.messageWaiting } : { ...noMessages },
-    endpoints: endpoints.map((e) => ({ endpointId: e.source.endpointId, label: e.source.label, machineState: e.state })),
+    // Sorted, so the order endpoints were handed in is no change.
+    endpoints: endpoints
+      .map((e) => ({ endpointId: e.source.endpointId, label: e.source.label, machineState: e.state }))
+      .sort((a, b) => (a.endpointId < b.endpointId ? -1 : a.endpointId > b.endpointId ? 1 : 0)),
   };
 }
 
 /**
- * The next instant after `now` at which the same sources aggregate differently by time alone (an
+ * The next instant after `now` at which the same sources can aggregate differently by time alone (an
  * endpoint crossing a threshold, a user state expiring, the calendar status ending), or null.
  * The caller re-aggregates then instead of polling.
  */

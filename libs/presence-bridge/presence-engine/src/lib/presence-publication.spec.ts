@@ -53,4 +53,11 @@ describe('change detection and sequence numbers', () => {
     const stored = JSON.parse(JSON.stringify({ sequence: 7, view: v })) as PublishedPresence;
     expect(nextPublication(stored, v)).toBeNull();
   });
+
+  it('the order endpoints are handed in is no change', () => {
+    const desk = { endpointId: 'desk', label: 'Desk', lastActivityAt: now };
+    const phone = { endpointId: 'phone', label: 'Phone', lastActivityAt: now - 20 * 60_000 };
+    const first = nextPublication(null, view({ endpoints: [desk, phone] })) as PublishedPresence;
+    expect(nextPublication(first, view({ endpoints: [phone, desk] }))).toBeNull();
+  });
 });
