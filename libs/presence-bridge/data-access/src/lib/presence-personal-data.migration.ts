@@ -1,6 +1,9 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** Each user's contact list (groups), blocked watchers, hand-set state and personal note. */
+/**
+ * Each user's contact list (groups), blocked watchers, hand-set state and personal note; and the
+ * view last published for each user, which change detection compares the next one with.
+ */
 export class PresencePersonalData1764720000000 implements MigrationInterface {
   name = 'PresencePersonalData1764720000000';
 
@@ -38,9 +41,11 @@ export class PresencePersonalData1764720000000 implements MigrationInterface {
         updated_at timestamptz NOT NULL,
         CONSTRAINT presence_setting_expiry_needs_state CHECK (user_state IS NOT NULL OR user_state_expires_at IS NULL)
       )`);
+    await q.query(`ALTER TABLE presence_bridge.user_presence ADD COLUMN published jsonb NULL`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE presence_bridge.user_presence DROP COLUMN published`);
     await q.query(`DROP TABLE presence_bridge.presence_setting`);
     await q.query(`DROP TABLE presence_bridge.blocked_watcher`);
     await q.query(`DROP TABLE presence_bridge.contact`);

@@ -60,4 +60,8 @@ describe('change detection and sequence numbers', () => {
     const first = nextPublication(null, view({ endpoints: [desk, phone] })) as PublishedPresence;
     expect(nextPublication(first, view({ endpoints: [phone, desk] }))).toBeNull();
   });
+
+  it('after a publication whose view is unknown, any view is a change with the next sequence', () => {
+    expect(nextPublication({ sequence: 4, view: null }, view({}))).toEqual({ sequence: 5, view: view({}) });
+  });
 });
