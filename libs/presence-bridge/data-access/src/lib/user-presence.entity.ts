@@ -1,3 +1,4 @@
+import type { PresenceView } from '@parley/presence-bridge/presence-engine';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /** The aggregated presence of one user, as watchers see it. */
@@ -28,6 +29,10 @@ export class UserPresenceEntity {
   /** The newest OOF revision applied; older ones arriving late are ignored. */
   @Column({ type: 'integer' })
   oofRevision!: number;
+
+  /** The engine's view as last published (null for rows from before the engine). */
+  @Column({ type: 'jsonb', nullable: true })
+  published!: PresenceView | null;
 
   @Column({ type: 'timestamptz', default: () => 'now()' })
   updatedAt!: Date;

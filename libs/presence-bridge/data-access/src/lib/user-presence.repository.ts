@@ -1,4 +1,5 @@
 import type { Transaction } from '@parley/persistence';
+import type { PresenceView } from '@parley/presence-bridge/presence-engine';
 import { DataSource } from 'typeorm';
 import { UserPresenceEntity } from './user-presence.entity';
 
@@ -11,6 +12,8 @@ export interface StoredPresence {
   oof: boolean;
   oofNote: string | null;
   oofRevision: number;
+  /** The view last published; null until the first publication through the engine. */
+  published: PresenceView | null;
 }
 
 function toStored(e: UserPresenceEntity): StoredPresence {

@@ -1,0 +1,35 @@
+import type { Transaction } from '@parley/persistence';
+import { DataSource } from 'typeorm';
+import { BlockedWatcherEntity } from './blocked-watcher.entity';
+
+/** The watchers each user blocked. */
+export class BlockListRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async blocked(owner: string): Promise<string[]> {
+    const rows = await this.dataSource.getRepository(BlockedWatcherEntity).find({ where: { owner }, order: { watcher: 'ASC' } });
+    return rows.map((r) => r.watcher);
+  }
+
+  async isBlocked(owner: string, watcher: string): Promise<boolean> {
+    return this.dataSource.getRepository(BlockedWatcherEntity).existsBy({ owner, watcher });
+  }
+
+  async count(tx: Transaction, owner: string): Promise<number> {
+    return tx.manager.getRepository(BlockedWatcherEntity).countBy({ owner });
+  }
+
+  /** Blocks the watcher; blocking twice keeps the first time. */
+  async insert(tx: Transaction, owner: string, watcher: string, now: Date): Promise<void> {
+    await tx.manager.query(
+      `INSERT INTO presence_bridge.blocked_watcher (owner, watcher, blocked_at) VALUES ($1, $2, $3) ON CONFLICT (owner, watcher) DO NOTHING`,
+      [owner, watcher, now],
+    );
+  }
+
+  /** Unblocks; false when the watcher was not blocked. */
+  async delete(tx: Transaction, owner: string, watcher: string): Promise<boolean> {
+    const result = await tx.manager.getRepository(BlockedWatcherEntity).delete({ owner, watcher });
+    return (result.affected ?? 0) > 0;
+  }
+}
