@@ -9,3 +9,4 @@ export * from './lib/tasks';
 export * from './lib/folder-counts';
 export * from './lib/move';
 export * from './lib/presence-sources';
+export * from './lib/instant-messages';

@@ -9,3 +9,4 @@ export * from './lib/service-database';
 export * from './lib/service-database.provider';
 export * from './lib/embedded-postgres';
 export * from './lib/database-logger';
+export * from './lib/due-queue-poller';

@@ -19,12 +19,24 @@ export class BlockListRepository {
     return tx.manager.getRepository(BlockedWatcherEntity).countBy({ owner });
   }
 
-  /** Blocks the watcher; blocking twice keeps the first time. */
-  async insert(tx: Transaction, owner: string, watcher: string, now: Date): Promise<void> {
-    await tx.manager.query(
-      `INSERT INTO presence_bridge.blocked_watcher (owner, watcher, blocked_at) VALUES ($1, $2, $3) ON CONFLICT (owner, watcher) DO NOTHING`,
+  /** Of `owners`, those who blocked `watcher` (one query, for a batch read). */
+  async ownersBlocking(watcher: string, owners: readonly string[]): Promise<Set<string>> {
+    if (owners.length === 0) return new Set();
+    const rows: { owner: string }[] = await this.dataSource.query(
+      `SELECT owner FROM presence_bridge.blocked_watcher WHERE watcher = $1 AND owner = ANY($2)`,
+      [watcher, owners],
+    );
+    return new Set(rows.map((r) => r.owner));
+  }
+
+  /** Blocks the watcher; blocking twice keeps the first time. True when the block is new. */
+  async insert(tx: Transaction, owner: string, watcher: string, now: Date): Promise<boolean> {
+    const rows: unknown[] = await tx.manager.query(
+      `INSERT INTO presence_bridge.blocked_watcher (owner, watcher, blocked_at) VALUES ($1, $2, $3) ON CONFLICT (owner, watcher) DO NOTHING
+       RETURNING owner`,
       [owner, watcher, now],
     );
+    return rows.length === 1;
   }
 
   /** Unblocks; false when the watcher was not blocked. */

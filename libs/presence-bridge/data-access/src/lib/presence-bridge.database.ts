@@ -13,11 +13,27 @@ import { PresenceSettingEntity } from './presence-setting.entity';
 import { PresenceSettingRepository } from './presence-setting.repository';
 import { UserPresenceEntity } from './user-presence.entity';
 import { UserPresenceRepository } from './user-presence.repository';
+import { PresenceAcrossReplicas1764800000000 } from './presence-across-replicas.migration';
+import { PresenceSourceEntity } from './presence-source.entity';
+import { PresenceSourceRepository } from './presence-source.repository';
+import { EndpointEntity } from './endpoint.entity';
+import { EndpointRepository } from './endpoint.repository';
+import { ReplicaLeaseEntity } from './replica-lease.entity';
+import { ReplicaLeaseRepository } from './replica-lease.repository';
 
 export const presenceBridgeSchema = {
   schema: 'presence_bridge',
-  entities: [UserPresenceEntity, ContactGroupEntity, ContactEntity, BlockedWatcherEntity, PresenceSettingEntity],
-  migrations: [PresenceBridgeInit1763900300000, PresencePersonalData1764720000000],
+  entities: [
+    UserPresenceEntity,
+    ContactGroupEntity,
+    ContactEntity,
+    BlockedWatcherEntity,
+    PresenceSettingEntity,
+    PresenceSourceEntity,
+    EndpointEntity,
+    ReplicaLeaseEntity,
+  ],
+  migrations: [PresenceBridgeInit1763900300000, PresencePersonalData1764720000000, PresenceAcrossReplicas1764800000000],
 };
 
 /** presence-bridge's database (schema presence_bridge). */
@@ -27,6 +43,15 @@ export function createPresenceBridgeDataSource(url: string): DataSource {
   return createServiceDataSource({ service: 'presence-bridge', url, poolSize: 2, ...presenceBridgeSchema });
 }
 
+const repositories = [
+  UserPresenceRepository,
+  ContactListRepository,
+  BlockListRepository,
+  PresenceSettingRepository,
+  EndpointRepository,
+  ReplicaLeaseRepository,
+] as const;
+
 @Global()
 @Module({})
 export class PresenceBridgeDataAccessModule {
@@ -35,18 +60,14 @@ export class PresenceBridgeDataAccessModule {
       module: PresenceBridgeDataAccessModule,
       providers: [
         provideServiceDatabase(PresenceBridgeDatabase, { service: 'presence-bridge', ...config, ...presenceBridgeSchema }),
-        {
-          provide: UserPresenceRepository,
-          useFactory: (db: PresenceBridgeDatabase) => new UserPresenceRepository(db.dataSource),
-          inject: [PresenceBridgeDatabase],
-        },
-        ...[ContactListRepository, BlockListRepository, PresenceSettingRepository].map((repository) => ({
+        ...repositories.map((repository) => ({
           provide: repository,
           useFactory: (db: PresenceBridgeDatabase) => new repository(db.dataSource),
           inject: [PresenceBridgeDatabase],
         })),
+        { provide: PresenceSourceRepository, useFactory: () => new PresenceSourceRepository() },
       ],
-      exports: [PresenceBridgeDatabase, UserPresenceRepository, ContactListRepository, BlockListRepository, PresenceSettingRepository],
+      exports: [PresenceBridgeDatabase, PresenceSourceRepository, ...repositories],
     };
   }
 }

@@ -22,6 +22,12 @@ export class PresenceSettingRepository {
     return found ? toStored(found) : null;
   }
 
+  /** The same, inside `tx` (sees the transaction's own writes). */
+  async findIn(tx: Transaction, mailbox: string): Promise<StoredPresenceSetting | null> {
+    const found = await tx.manager.getRepository(PresenceSettingEntity).findOneBy({ mailbox });
+    return found ? toStored(found) : null;
+  }
+
   /**
    * Reads the row for update inside `tx`, creating an empty one first if the user has none, so
    * concurrent writers of one user serialize even on their first write (none loses the other's change).

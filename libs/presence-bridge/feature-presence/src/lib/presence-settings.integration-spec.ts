@@ -1,14 +1,16 @@
 import { revertServiceSchema, migrateServiceSchema } from '@parley/persistence';
+import { createPresenceBridgeDataSource } from '@parley/presence-bridge/data-access';
 import { PresenceSettingsErrorCode as Code, PresenceSettingsException } from './presence-settings.exception';
 import { PresenceSettingsLimits, PresenceSettingsService } from './presence-settings.service';
-import { PresenceSettingsTestBed, startPresenceSettingsTestBed } from '../../test/presence-settings-test-bed';
+import { PresenceReplica, presenceTestDatabase, testCoreOptions } from '../../test/presence-test-bed';
 
 const ANNA = 'anna@example.com';
 const BOB = 'bob@example.com';
 const CARL = 'carl@example.com';
 
 describe('presence settings on PostgreSQL', () => {
-  let bed: PresenceSettingsTestBed;
+  let database: Awaited<ReturnType<typeof presenceTestDatabase>>;
+  let bed: PresenceReplica;
   let settings: PresenceSettingsService;
   const codeOf = (promise: Promise<unknown>) =>
     promise.then(
@@ -17,12 +19,20 @@ describe('presence settings on PostgreSQL', () => {
     );
 
   beforeAll(async () => {
-    bed = await startPresenceSettingsTestBed('presence_settings_it');
+    database = await presenceTestDatabase('presence_settings_it');
+    bed = await PresenceReplica.start({
+      databaseUrl: database.url,
+      bus: 'inprocess',
+      run: database.run,
+      migrate: true,
+      core: testCoreOptions('settings-it'),
+    });
     settings = bed.settings;
   });
 
   afterAll(async () => {
     await bed?.close();
+    await database?.drop();
   });
 
   beforeEach(async () => {
@@ -167,9 +177,15 @@ describe('presence settings on PostgreSQL', () => {
     });
   });
 
-  it('the migration reverts cleanly and re-applies', async () => {
+  it('the migrations revert cleanly and re-apply', async () => {
     await settings.addGroup(ANNA, 'Team');
-    await revertServiceSchema(bed.migrations);
+    const migrations = createPresenceBridgeDataSource(database.url);
+    await migrations.initialize();
+    await bed.registry.stop();
+    await bed.poller.stop();
+    // The last two: presence across replicas, then the personal data.
+    await revertServiceSchema(migrations);
+    await revertServiceSchema(migrations);
     const tables = async () =>
       (
         (await bed.db.dataSource.query(
@@ -179,17 +195,23 @@ describe('presence settings on PostgreSQL', () => {
         }[]
       ).map((r) => r.table_name);
     expect(await tables()).toEqual(['migrations', 'outbox_message', 'processed_message', 'user_presence']);
-    await migrateServiceSchema(bed.migrations);
+    await migrateServiceSchema(migrations);
+    await migrations.destroy();
     expect(await tables()).toEqual([
       'blocked_watcher',
       'contact',
       'contact_group',
+      'endpoint',
       'migrations',
       'outbox_message',
       'presence_setting',
+      'presence_source',
       'processed_message',
+      'replica_lease',
       'user_presence',
     ]);
     expect(await settings.contactList(ANNA)).toEqual({ groups: [], ungrouped: [] });
+    await bed.registry.start();
+    bed.poller.start();
   });
 });

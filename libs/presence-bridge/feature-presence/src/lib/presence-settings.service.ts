@@ -13,6 +13,7 @@ import type { Transaction } from '@parley/persistence';
 import { UserStateName, userStates, UserStateSource } from '@parley/presence-bridge/presence-engine';
 import { randomUUID } from 'node:crypto';
 import { PresenceSettingsErrorCode as Code, PresenceSettingsException } from './presence-settings.exception';
+import { PresenceViewPublisher } from './presence-view.publisher';
 
 /** Per-user limits (Lync Server's default contact limit is 250 and its maximum 1000). */
 export const PresenceSettingsLimits = {
@@ -40,6 +41,8 @@ export interface PresenceSettings {
  * A user's own presence data: contact list (groups; add, remove, rename, move), blocked watchers,
  * the state they set (optionally until a time) and their personal note. Addresses are stored
  * lower-cased; every change is refused with a `PresenceSettingsException` code, never half applied.
+ * A change of the state, the note or the block list republishes the user's presence in its own
+ * transaction (a block list change always, so every replica re-reads it).
  */
 @Injectable()
 export class PresenceSettingsService {
@@ -48,6 +51,7 @@ export class PresenceSettingsService {
     private readonly contactLists: ContactListRepository,
     private readonly blockLists: BlockListRepository,
     private readonly settingsStore: PresenceSettingRepository,
+    private readonly publisher: PresenceViewPublisher,
   ) {}
 
   async contactList(owner: string): Promise<ContactList> {
@@ -143,19 +147,23 @@ export class PresenceSettingsService {
     const other = address(watcher);
     if (other === key) throw new PresenceSettingsException(Code.SelfReference, 'a user cannot block themself');
     await this.db.unitOfWork.run(async (tx) => {
+      await this.publisher.lockUser(tx, key);
       const count = await this.blockLists.count(tx, key);
       if (count >= PresenceSettingsLimits.blocks && !(await this.blockLists.isBlocked(key, other))) {
         throw new PresenceSettingsException(Code.LimitExceeded, `at most ${PresenceSettingsLimits.blocks} blocked watchers`);
       }
-      await this.blockLists.insert(tx, key, other, now);
+      if (await this.blockLists.insert(tx, key, other, now)) await this.publisher.republish(tx, key, now, { blockListChanged: true });
     });
   }
 
   /** Unblocks a watcher; unblocking one not blocked changes nothing. */
-  async unblock(owner: string, watcher: string): Promise<void> {
+  async unblock(owner: string, watcher: string, now = new Date()): Promise<void> {
     const key = address(owner);
     const other = address(watcher);
-    await this.db.unitOfWork.run((tx) => this.blockLists.delete(tx, key, other));
+    await this.db.unitOfWork.run(async (tx) => {
+      await this.publisher.lockUser(tx, key);
+      if (await this.blockLists.delete(tx, key, other)) await this.publisher.republish(tx, key, now, { blockListChanged: true });
+    });
   }
 
   /** The user's state (unless expired at `now`) and note. */
@@ -190,8 +198,10 @@ export class PresenceSettingsService {
   private async update(owner: string, now: Date, change: (s: StoredPresenceSetting) => StoredPresenceSetting): Promise<PresenceSettings> {
     const key = address(owner);
     const saved = await this.db.unitOfWork.run(async (tx) => {
+      await this.publisher.lockUser(tx, key);
       const next = change(await this.settingsStore.lock(tx, key, now));
       await this.settingsStore.save(tx, next, now);
+      await this.publisher.republish(tx, key, now);
       return next;
     });
     return toSettings(saved, now.getTime());

@@ -1,23 +1,32 @@
 import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { oofChangedSchema, Topics } from '@parley/contracts';
+import { calendarPresenceStateChangedSchema, oofEffectiveChangedSchema, Topics } from '@parley/contracts';
 import { EnvelopeConsumer } from '@parley/messaging';
 import { Metrics } from '@parley/observability';
-import { PresenceService } from './presence.service';
+import { PresenceSourcesService } from './presence-sources.service';
 
+/** calendar-sync's presence sources, consumed by presence-bridge's service group (one replica per partition). */
 @Controller()
 export class PresenceConsumer {
   constructor(
-    private readonly presence: PresenceService,
+    private readonly sources: PresenceSourcesService,
     private readonly consumer: EnvelopeConsumer,
     private readonly metrics: Metrics,
   ) {}
 
-  @EventPattern(Topics.oofChanged)
-  onOofChanged(@Payload() raw: unknown): Promise<void> {
-    return this.consumer.event(Topics.oofChanged, raw, oofChangedSchema, async (event) => {
-      const outcome = await this.presence.applyOof(event.id, event.payload);
-      this.metrics.messagesHandled.inc({ topic: Topics.oofChanged, outcome });
+  @EventPattern(Topics.oofEffectiveChanged)
+  onOofEffectiveChanged(@Payload() raw: unknown): Promise<void> {
+    return this.consumer.event(Topics.oofEffectiveChanged, raw, oofEffectiveChangedSchema, async (event) => {
+      const outcome = await this.sources.applyOof(event.id, event.payload);
+      this.metrics.messagesHandled.inc({ topic: Topics.oofEffectiveChanged, outcome });
+    });
+  }
+
+  @EventPattern(Topics.calendarPresenceStateChanged)
+  onCalendarPresenceStateChanged(@Payload() raw: unknown): Promise<void> {
+    return this.consumer.event(Topics.calendarPresenceStateChanged, raw, calendarPresenceStateChangedSchema, async (event) => {
+      const outcome = await this.sources.applyCalendar(event.id, event.payload);
+      this.metrics.messagesHandled.inc({ topic: Topics.calendarPresenceStateChanged, outcome });
     });
   }
 }

@@ -1,14 +1,18 @@
-import type { ServiceDefinition } from '@parley/config';
+import { ConfigError, type ServiceDefinition } from '@parley/config';
 import { DynamicModule, Module } from '@nestjs/common';
 import type { ServiceDatabaseSettings } from '@parley/config';
 import { createPresenceBridgeDataSource, PresenceBridgeDataAccessModule } from '@parley/presence-bridge/data-access';
-import { PresenceFeatureModule } from '@parley/presence-bridge/feature-presence';
+import { PresenceCoreOptions, PresenceFeatureModule } from '@parley/presence-bridge/feature-presence';
+import { presencePolicy } from '@parley/presence-bridge/presence-engine';
 
-/** presence-bridge: aggregated presence fed by calendar-sync's events. */
+/** presence-bridge: aggregated presence fed by calendar-sync's events, the users' clients and settings, shared across replicas. */
 @Module({})
 export class PresenceBridgeModule {
-  static forRoot(database: ServiceDatabaseSettings): DynamicModule {
-    return { module: PresenceBridgeModule, imports: [PresenceBridgeDataAccessModule.forRoot(database), PresenceFeatureModule] };
+  static forRoot(database: ServiceDatabaseSettings, core: PresenceCoreOptions): DynamicModule {
+    return {
+      module: PresenceBridgeModule,
+      imports: [PresenceBridgeDataAccessModule.forRoot(database), PresenceFeatureModule.forRoot(core)],
+    };
   }
 
   static readonly createDataSource = createPresenceBridgeDataSource;
@@ -20,6 +24,15 @@ export const presenceBridgeService: ServiceDefinition = {
   consumes: true,
   authenticates: true,
   requestTopics: [],
-  module: ({ database }) => PresenceBridgeModule.forRoot(database),
+  module: ({ database, config }) => {
+    // Set whenever the app runs presence-bridge (its schema part is then parsed).
+    if (config.presence === undefined) throw new ConfigError(['presence-bridge: the app was configured without its variables']);
+    const { idleAfterMs, awayAfterMs, ...rest } = config.presence;
+    return PresenceBridgeModule.forRoot(database, {
+      ...rest,
+      instanceId: config.instanceId,
+      policy: presencePolicy({ idleAfterMs, awayAfterMs }),
+    });
+  },
   createDataSource: (url) => PresenceBridgeModule.createDataSource(url),
 };

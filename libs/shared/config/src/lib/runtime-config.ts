@@ -1,5 +1,14 @@
 import { ConfigError } from './env';
-import { AuthEnv, authenticatingServices, CalendarSyncEnv, EwsGatewayEnv, ParleyEnv, ServiceName, SharedEnv } from './service-env';
+import {
+  AuthEnv,
+  authenticatingServices,
+  CalendarSyncEnv,
+  EwsGatewayEnv,
+  ParleyEnv,
+  PresenceBridgeEnv,
+  ServiceName,
+  SharedEnv,
+} from './service-env';
 
 export interface BusConfig {
   kind: 'inprocess' | 'kafka';
@@ -92,6 +101,22 @@ export interface CalendarConfig {
   presenceTimerBatchSize: number;
 }
 
+/** presence-bridge's thresholds, timers, replica leases and limits (PARLEY_PRESENCE_*). */
+export interface PresenceConfig {
+  idleAfterMs: number;
+  awayAfterMs: number;
+  /** Longest sleep of the re-evaluation poller. */
+  timerPollMaxMs: number;
+  /** Most users re-evaluated per transaction. */
+  timerBatchSize: number;
+  leaseTtlMs: number;
+  leaseRenewMs: number;
+  maxEndpointsPerUser: number;
+  imMaxChars: number;
+  imReceiptTimeoutMs: number;
+  imMaxPending: number;
+}
+
 export interface HttpConfig {
   host: string;
   port: number;
@@ -121,6 +146,8 @@ export interface RuntimeConfig {
   auth?: AuthConfig;
   /** Present when the app runs calendar-sync. */
   calendar?: CalendarConfig;
+  /** Present when the app runs presence-bridge. */
+  presence?: PresenceConfig;
 }
 
 /** `http://<host>:<port>`, with a wildcard listen address replaced by one a client can reach. */
@@ -153,6 +180,14 @@ export function toRuntimeConfig(
     problems.push('PARLEY_METRICS_PORT: must differ from PARLEY_HTTP_PORT (metrics are never served on the public port; 0 turns them off)');
   }
   if (opts.requireDatabaseUrl && !env.DATABASE_URL) problems.push('DATABASE_URL: required (postgres://user:pass@host:5432/db)');
+  const presenceEnv = runs('presence-bridge') ? (env as PresenceBridgeEnv) : undefined;
+  if (presenceEnv && presenceEnv.PARLEY_PRESENCE_AWAY_AFTER_MS <= presenceEnv.PARLEY_PRESENCE_IDLE_AFTER_MS) {
+    problems.push('PARLEY_PRESENCE_AWAY_AFTER_MS: must be greater than PARLEY_PRESENCE_IDLE_AFTER_MS');
+  }
+  // Three renewals per lifetime: one late or failed renewal must not cost a live replica its clients.
+  if (presenceEnv && presenceEnv.PARLEY_PRESENCE_LEASE_RENEW_MS * 3 > presenceEnv.PARLEY_PRESENCE_LEASE_TTL_MS) {
+    problems.push('PARLEY_PRESENCE_LEASE_RENEW_MS: must be at most a third of PARLEY_PRESENCE_LEASE_TTL_MS');
+  }
   if (problems.length) throw new ConfigError(problems);
   // The casts hold because the app's schema is composed from the parts of the services it runs.
   const ewsEnv = runs('ews-gateway') ? (env as SharedEnv & EwsGatewayEnv) : undefined;
@@ -200,6 +235,18 @@ export function toRuntimeConfig(
       defaultWorkingHoursTimeZone: calendarEnv.PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE,
       presenceTimerPollMaxMs: calendarEnv.PARLEY_CALENDAR_TIMER_POLL_MAX_MS,
       presenceTimerBatchSize: calendarEnv.PARLEY_CALENDAR_TIMER_BATCH_SIZE,
+    },
+    presence: presenceEnv && {
+      idleAfterMs: presenceEnv.PARLEY_PRESENCE_IDLE_AFTER_MS,
+      awayAfterMs: presenceEnv.PARLEY_PRESENCE_AWAY_AFTER_MS,
+      timerPollMaxMs: presenceEnv.PARLEY_PRESENCE_TIMER_POLL_MAX_MS,
+      timerBatchSize: presenceEnv.PARLEY_PRESENCE_TIMER_BATCH_SIZE,
+      leaseTtlMs: presenceEnv.PARLEY_PRESENCE_LEASE_TTL_MS,
+      leaseRenewMs: presenceEnv.PARLEY_PRESENCE_LEASE_RENEW_MS,
+      maxEndpointsPerUser: presenceEnv.PARLEY_PRESENCE_MAX_ENDPOINTS_PER_USER,
+      imMaxChars: presenceEnv.PARLEY_PRESENCE_IM_MAX_CHARS,
+      imReceiptTimeoutMs: presenceEnv.PARLEY_PRESENCE_IM_RECEIPT_TIMEOUT_MS,
+      imMaxPending: presenceEnv.PARLEY_PRESENCE_IM_MAX_PENDING,
     },
   };
 }

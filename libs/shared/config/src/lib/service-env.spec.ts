@@ -66,6 +66,18 @@ const AUTH = [
   'PARLEY_EWS_AUTH_MAX_FAILURES_PER_ADDRESS',
 ];
 const CALENDAR_SYNC = ['PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE', 'PARLEY_CALENDAR_TIMER_POLL_MAX_MS', 'PARLEY_CALENDAR_TIMER_BATCH_SIZE'];
+const PRESENCE_BRIDGE = [
+  'PARLEY_PRESENCE_IDLE_AFTER_MS',
+  'PARLEY_PRESENCE_AWAY_AFTER_MS',
+  'PARLEY_PRESENCE_TIMER_POLL_MAX_MS',
+  'PARLEY_PRESENCE_TIMER_BATCH_SIZE',
+  'PARLEY_PRESENCE_LEASE_TTL_MS',
+  'PARLEY_PRESENCE_LEASE_RENEW_MS',
+  'PARLEY_PRESENCE_MAX_ENDPOINTS_PER_USER',
+  'PARLEY_PRESENCE_IM_MAX_CHARS',
+  'PARLEY_PRESENCE_IM_RECEIPT_TIMEOUT_MS',
+  'PARLEY_PRESENCE_IM_MAX_PENDING',
+];
 const EMBEDDED_ONLY = ['PARLEY_DATA_DIR', 'PARLEY_EMBEDDED_PG_PORT', 'PARLEY_DEMO_USERS'];
 
 function problemsOf(fn: () => unknown): string[] {
@@ -82,8 +94,23 @@ describe('environment schema composition', () => {
   it('gives each service exactly the shared keys and its own', () => {
     expect(keysOf('ews-gateway')).toEqual([...SHARED, ...EWS_GATEWAY, ...AUTH].sort());
     expect(keysOf('calendar-sync')).toEqual([...SHARED, ...CALENDAR_SYNC].sort());
-    expect(keysOf('presence-bridge')).toEqual([...SHARED, ...AUTH].sort());
+    expect(keysOf('presence-bridge')).toEqual([...SHARED, ...AUTH, ...PRESENCE_BRIDGE].sort());
     expect(keysOf('voicemail-ingest')).toEqual([...SHARED].sort());
+  });
+
+  it("refuses presence-bridge's thresholds and lease timing when they contradict each other", () => {
+    const configOf = (env: Record<string, string>) => () =>
+      toRuntimeConfig('presence-bridge', '0', parseEnv(serviceEnvSchema('presence-bridge'), { KAFKA_BROKERS: 'k:9092', ...env }), {
+        services: ['presence-bridge'],
+        requireDatabaseUrl: false,
+      });
+    expect(problemsOf(configOf({ PARLEY_PRESENCE_IDLE_AFTER_MS: '600000', PARLEY_PRESENCE_AWAY_AFTER_MS: '600000' }))).toEqual([
+      'PARLEY_PRESENCE_AWAY_AFTER_MS: must be greater than PARLEY_PRESENCE_IDLE_AFTER_MS',
+    ]);
+    expect(problemsOf(configOf({ PARLEY_PRESENCE_LEASE_TTL_MS: '10000', PARLEY_PRESENCE_LEASE_RENEW_MS: '4000' }))).toEqual([
+      'PARLEY_PRESENCE_LEASE_RENEW_MS: must be at most a third of PARLEY_PRESENCE_LEASE_TTL_MS',
+    ]);
+    expect(configOf({ PARLEY_INSTANCE_ID: 'bridge-1' })().presence).toMatchObject({ idleAfterMs: 300_000, leaseTtlMs: 30_000 });
   });
 
   it('gives the embedded app the union of the services and its own database and demo keys', () => {
@@ -157,6 +184,7 @@ describe('environment schema composition', () => {
       expect(config.ews).toBeUndefined();
       expect(config.auth === undefined).toBe(service !== 'presence-bridge');
       expect(config.calendar === undefined).toBe(service !== 'calendar-sync');
+      expect(config.presence === undefined).toBe(service !== 'presence-bridge');
     }
     const embedded = parseEnv(embeddedEnvSchema(), {});
     expect(problemsOf(() => toRuntimeConfig('parley', '0', embedded, { services: serviceNames, requireDatabaseUrl: false }))).toEqual([
@@ -223,7 +251,19 @@ describe('environment schema composition', () => {
       PARLEY_DB_MIGRATE: false,
     });
     expect(parseEnv(serviceEnvSchema('ews-gateway'), {})).toEqual({ ...shared, ...asService(8081), ...gateway, ...auth });
-    expect(parseEnv(serviceEnvSchema('presence-bridge'), {})).toEqual({ ...shared, ...asService(8082), ...auth });
+    const presence = {
+      PARLEY_PRESENCE_IDLE_AFTER_MS: 300_000,
+      PARLEY_PRESENCE_AWAY_AFTER_MS: 900_000,
+      PARLEY_PRESENCE_TIMER_POLL_MAX_MS: 1000,
+      PARLEY_PRESENCE_TIMER_BATCH_SIZE: 200,
+      PARLEY_PRESENCE_LEASE_TTL_MS: 30_000,
+      PARLEY_PRESENCE_LEASE_RENEW_MS: 5000,
+      PARLEY_PRESENCE_MAX_ENDPOINTS_PER_USER: 16,
+      PARLEY_PRESENCE_IM_MAX_CHARS: 8192,
+      PARLEY_PRESENCE_IM_RECEIPT_TIMEOUT_MS: 5000,
+      PARLEY_PRESENCE_IM_MAX_PENDING: 10_000,
+    };
+    expect(parseEnv(serviceEnvSchema('presence-bridge'), {})).toEqual({ ...shared, ...asService(8082), ...auth, ...presence });
     expect(parseEnv(serviceEnvSchema('voicemail-ingest'), {})).toEqual({ ...shared, ...asService(8083) });
     expect(parseEnv(serviceEnvSchema('calendar-sync'), {})).toEqual({
       ...shared,
@@ -244,6 +284,7 @@ describe('environment schema composition', () => {
       PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE: 'UTC',
       PARLEY_CALENDAR_TIMER_POLL_MAX_MS: 1000,
       PARLEY_CALENDAR_TIMER_BATCH_SIZE: 200,
+      ...presence,
       PARLEY_DATA_DIR: './data',
       PARLEY_EMBEDDED_PG_PORT: 15432,
       PARLEY_DEMO_USERS: true,

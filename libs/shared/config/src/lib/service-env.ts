@@ -123,6 +123,60 @@ const calendarSyncEnv = {
   ),
 };
 
+/** presence-bridge's own: the idle thresholds, its timers, replica leases and the limits of endpoints and IMs. */
+const presenceBridgeEnv = {
+  PARLEY_PRESENCE_IDLE_AFTER_MS: withDefault(
+    intBetween(1_000, 86_400_000),
+    '300000',
+    "how long a connected client may go without keyboard or mouse activity before it counts as inactive (Available → Available, idle); Communicator's default is 5 minutes",
+  ),
+  PARLEY_PRESENCE_AWAY_AFTER_MS: withDefault(
+    intBetween(2_000, 86_400_000),
+    '900000',
+    'how long without activity before a connected client counts as away (must exceed `PARLEY_PRESENCE_IDLE_AFTER_MS`)',
+  ),
+  PARLEY_PRESENCE_TIMER_POLL_MAX_MS: withDefault(
+    intBetween(10, 60_000),
+    '1000',
+    "longest sleep of presence-bridge's re-evaluation poller (it wakes at the next due user and after each local change; this bounds how late a row another replica planned is seen)",
+  ),
+  PARLEY_PRESENCE_TIMER_BATCH_SIZE: withDefault(
+    intBetween(1, 10_000),
+    '200',
+    'most users whose presence time alone changes (an expiring state, a client turning idle, a meeting ending) presence-bridge re-evaluates per transaction',
+  ),
+  PARLEY_PRESENCE_LEASE_TTL_MS: withDefault(
+    intBetween(3_000, 600_000),
+    '30000',
+    "how long a presence-bridge replica's lease lasts without renewal; once it has expired, another replica removes the clients that were connected to it (a killed replica's users go offline after about this long)",
+  ),
+  PARLEY_PRESENCE_LEASE_RENEW_MS: withDefault(
+    intBetween(500, 300_000),
+    '5000',
+    'how often each presence-bridge replica renews its lease and looks for expired ones (at most a third of `PARLEY_PRESENCE_LEASE_TTL_MS`)',
+  ),
+  PARLEY_PRESENCE_MAX_ENDPOINTS_PER_USER: withDefault(
+    intBetween(1, 1_000),
+    '16',
+    'most clients (WebSocket connections and SIP registrations) one user may have connected at once; one more is refused',
+  ),
+  PARLEY_PRESENCE_IM_MAX_CHARS: withDefault(
+    intBetween(1, 65_536),
+    '8192',
+    'longest instant message, in Unicode characters; a longer one is refused',
+  ),
+  PARLEY_PRESENCE_IM_RECEIPT_TIMEOUT_MS: withDefault(
+    intBetween(100, 120_000),
+    '5000',
+    "how long the sender's replica waits for the recipient's replica to confirm an instant message before it answers `failed: timeout`",
+  ),
+  PARLEY_PRESENCE_IM_MAX_PENDING: withDefault(
+    intBetween(1, 1_000_000),
+    '10000',
+    'most instant messages one replica may have waiting for their receipt; past it a send is refused until receipts or timeouts free room',
+  ),
+};
+
 /** Where the embedded app and the admin CLI find the embedded PostgreSQL. */
 const embeddedDatabaseEnv = {
   PARLEY_DATA_DIR: withDefault(z.string().min(1), './data', 'where the embedded PostgreSQL keeps its data'),
@@ -142,7 +196,7 @@ const embeddedOnlyEnv = {
 function ownEnvOf(service: ServiceName, app: AppProfile) {
   return {
     'ews-gateway': { ...ewsGatewayEnv(app), ...authEnv },
-    'presence-bridge': authEnv,
+    'presence-bridge': { ...authEnv, ...presenceBridgeEnv },
     'voicemail-ingest': {},
     'calendar-sync': calendarSyncEnv,
   }[service];
@@ -152,8 +206,9 @@ export type SharedEnv = z.output<z.ZodObject<ReturnType<typeof sharedEnv>>>;
 export type EwsGatewayEnv = z.output<z.ZodObject<ReturnType<typeof ewsGatewayEnv>>>;
 export type AuthEnv = z.output<z.ZodObject<typeof authEnv>>;
 export type CalendarSyncEnv = z.output<z.ZodObject<typeof calendarSyncEnv>>;
+export type PresenceBridgeEnv = z.output<z.ZodObject<typeof presenceBridgeEnv>>;
 /** A parsed app environment: the shared part, and the parts of whichever services the app runs. */
-export type ParleyEnv = SharedEnv & Partial<EwsGatewayEnv> & Partial<AuthEnv> & Partial<CalendarSyncEnv>;
+export type ParleyEnv = SharedEnv & Partial<EwsGatewayEnv> & Partial<AuthEnv> & Partial<CalendarSyncEnv> & Partial<PresenceBridgeEnv>;
 
 /** The services with a front that authenticates callers: an app running any of them reads `authEnv` and builds one `AuthModule`. */
 export const authenticatingServices: readonly ServiceName[] = ['ews-gateway', 'presence-bridge'];
@@ -171,7 +226,7 @@ function serviceEnvObject(service: ServiceName) {
 /** The embedded app's schema: every service's variables, and the embedded database's and demo users'. */
 export function embeddedEnvSchema() {
   const app = embeddedProfile;
-  return z.object({ ...sharedEnv(app), ...ewsGatewayEnv(app), ...authEnv, ...calendarSyncEnv, ...embeddedOnlyEnv });
+  return z.object({ ...sharedEnv(app), ...ewsGatewayEnv(app), ...authEnv, ...calendarSyncEnv, ...presenceBridgeEnv, ...embeddedOnlyEnv });
 }
 
 /** The admin CLI's: an explicit database or the embedded one's files, and the token key for `token issue`. */

@@ -27,13 +27,10 @@ const gatewayAsksCalendarSync: TopicRoute = { producers: ['ews-gateway'], consum
 export const TopicRoutes: { readonly [T in Topic]: TopicRoute } = {
   [Topics.oofSetRequest]: gatewayAsksCalendarSync,
   [Topics.oofGetRequest]: gatewayAsksCalendarSync,
-  // The gateway's OOF read model; presence shows a user's OOF state.
-  [Topics.oofChanged]: { producers: ['calendar-sync'], consumers: ['ews-gateway', 'presence-bridge'] },
-  [Topics.presenceChanged]: {
-    producers: ['presence-bridge'],
-    consumers: [],
-    consumedLater: 'presence watchers: the presence fronts (JSON WebSocket, SIP/SIMPLE, Graph REST) of every presence-bridge replica',
-  },
+  // The gateway's OOF read model (presence follows the effective state below instead).
+  [Topics.oofChanged]: { producers: ['calendar-sync'], consumers: ['ews-gateway'] },
+  // Every presence-bridge replica reads it for the watchers connected to it (REPLICA_FEED_TOPICS).
+  [Topics.presenceChanged]: { producers: ['presence-bridge'], consumers: ['presence-bridge'] },
   [Topics.calendarItemCreateRequest]: gatewayAsksCalendarSync,
   [Topics.calendarItemUpdateRequest]: gatewayAsksCalendarSync,
   [Topics.calendarItemDeleteRequest]: gatewayAsksCalendarSync,
@@ -59,14 +56,9 @@ export const TopicRoutes: { readonly [T in Topic]: TopicRoute } = {
   },
   [Topics.calendarFolderCountsGetRequest]: gatewayAsksCalendarSync,
   // calendar-sync's due-queue: the effective OOF and calendar state as time passes.
-  [Topics.oofEffectiveChanged]: {
-    producers: ['calendar-sync'],
-    consumers: [],
-    consumedLater: "presence-bridge's presence engine (OOF marker and note of each user's aggregated presence)",
-  },
-  [Topics.calendarPresenceStateChanged]: {
-    producers: ['calendar-sync'],
-    consumers: [],
-    consumedLater: "presence-bridge's presence engine (In a meeting / Out of office from the calendar)",
-  },
+  [Topics.oofEffectiveChanged]: { producers: ['calendar-sync'], consumers: ['presence-bridge'] },
+  [Topics.calendarPresenceStateChanged]: { producers: ['calendar-sync'], consumers: ['presence-bridge'] },
+  // IMs between presence-bridge replicas: the recipient's replicas deliver, the delivering one answers the sender's.
+  [Topics.imDelivery]: { producers: ['presence-bridge'], consumers: ['presence-bridge'] },
+  [Topics.imReceipt]: { producers: ['presence-bridge'], consumers: ['presence-bridge'] },
 };

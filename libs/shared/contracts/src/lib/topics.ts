@@ -31,6 +31,8 @@ export const Topics = {
   calendarFolderCountsGetRequest: 'calendar.folder-counts.get.request.v1',
   oofEffectiveChanged: 'calendar.oof.effective-changed.v1',
   calendarPresenceStateChanged: 'calendar.presence-state.changed.v1',
+  imDelivery: 'presence.im.delivery.v1',
+  imReceipt: 'presence.im.receipt.v1',
 } as const;
 
 export type Topic = (typeof Topics)[keyof typeof Topics];
@@ -46,7 +48,19 @@ export const TopicConfigs: Readonly<Partial<Record<Topic, Readonly<Record<string
   [Topics.oofChanged]: { 'cleanup.policy': 'compact' },
   [Topics.oofEffectiveChanged]: { 'cleanup.policy': 'compact' },
   [Topics.calendarPresenceStateChanged]: { 'cleanup.policy': 'compact' },
+  // Ephemeral: every replica reads them from the end and an IM is answered within seconds, so
+  // minutes of history are plenty (segments roll every minute so that retention can act).
+  [Topics.imDelivery]: { 'cleanup.policy': 'delete', 'retention.ms': '300000', 'segment.ms': '60000' },
+  [Topics.imReceipt]: { 'cleanup.policy': 'delete', 'retention.ms': '300000', 'segment.ms': '60000' },
 };
+
+/**
+ * Topics every replica of the consuming service reads for itself (a consumer group of its own per
+ * process start, `MessagingTransport.stateReader`), because each replica serves its own connected
+ * clients. The service's shared consumer group must not subscribe to them as well: one replica would
+ * then get each message twice. On the in-process bus their handlers are ordinary @EventPatterns.
+ */
+export const REPLICA_FEED_TOPICS: ReadonlySet<string> = new Set<Topic>([Topics.presenceChanged, Topics.imDelivery, Topics.imReceipt]);
 
 /** The reply topic for a command topic: `x.request.vN` → `x.reply.vN`. */
 export function replyTopicOf(requestTopic: string): string {

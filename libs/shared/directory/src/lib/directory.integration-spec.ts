@@ -88,6 +88,16 @@ describe('directory on PostgreSQL', () => {
     await expect(directory.findByAddress('app@parley.test')).resolves.toMatchObject({ roles: [], impersonationScope: null });
   });
 
+  it('tells which of many addresses are enabled users, in one query, case-insensitively', async () => {
+    await directory.add({ smtpAddress: 'gil@example.com', displayName: 'Gil' });
+    await directory.add({ smtpAddress: 'hal@example.com', displayName: 'Hal' });
+    await dataSource.query(`UPDATE directory.mailbox_user SET disabled = true WHERE smtp_address = 'hal@example.com'`);
+    await expect(
+      directory.enabledAmong(['GIL@example.com', 'hal@example.com', 'nobody@example.com', 'x\u0000@example.com']),
+    ).resolves.toEqual(new Set(['gil@example.com']));
+    await expect(directory.enabledAmong([])).resolves.toEqual(new Set());
+  });
+
   it('finds nothing for an address with a NUL byte instead of failing the query', async () => {
     await expect(directory.authenticate('dana.doe@example.com\u0000', 's3cret!')).resolves.toBeNull();
     await expect(directory.findByAddress('\u0000')).resolves.toBeNull();

@@ -95,6 +95,22 @@ export class DirectoryRepository {
     return found.map(toUser);
   }
 
+  /**
+   * The addresses among `addresses` (compared lower-cased) that are enabled users, lower-cased, in
+   * one query: what a batch presence read needs to leave out everyone else.
+   */
+  async enabledAmong(addresses: readonly string[]): Promise<Set<string>> {
+    const keys = [...new Set(addresses.filter(storable).map(toMailboxKey))];
+    if (keys.length === 0) return new Set();
+    const found = await this.users
+      .createQueryBuilder('u')
+      .select('u.smtpAddress', 'address')
+      .where('u.disabled = false')
+      .andWhere('u.smtpAddress = ANY(:keys)', { keys })
+      .getRawMany<{ address: string }>();
+    return new Set(found.map((r) => r.address));
+  }
+
   /** Is there an entry for `address`, enabled or not? */
   async exists(address: string): Promise<boolean> {
     return storable(address) && this.users.existsBy({ smtpAddress: toMailboxKey(address) });

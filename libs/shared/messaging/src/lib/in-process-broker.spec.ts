@@ -11,6 +11,21 @@ function endpoint(
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('InProcessBroker', () => {
+  it('holds messages until the endpoint attaches, and refuses them once it has detached (the app is closing)', async () => {
+    const broker = new InProcessBroker();
+    const seen: unknown[] = [];
+    const ep = endpoint(async (_t, data) => void seen.push(data));
+    const early = broker.publish('t.a.v1', 'k', 1);
+    broker.attach(ep);
+    await early;
+    expect(seen).toEqual([1]);
+    broker.detach(ep);
+    await expect(broker.publish('t.a.v1', 'k', 2)).rejects.toThrow(/closed/);
+    broker.attach(ep);
+    await broker.publish('t.a.v1', 'k', 3);
+    expect(seen).toEqual([1, 3]);
+  });
+
   it('keeps per-key order while different keys run concurrently', async () => {
     const broker = new InProcessBroker();
     const seen: string[] = [];

@@ -20,7 +20,9 @@ export interface InProcessBrokerOptions {
  *   could be recorded (EnvelopeConsumer retries and dead-letters their own failures), so one
  *   poison event does not hold up its key or the outbox; `publish` resolves only once handled,
  *   so the outbox marks a row sent only after its consumers ran;
- * - messages published before the endpoint attaches wait for it, as they would in a topic.
+ * - messages published before the endpoint attaches wait for it, as they would in a topic; once it
+ *   has detached (the app is closing), publishing fails at once, so the outbox keeps the row for the
+ *   next start instead of its relay waiting for ever.
  * Payloads cross as JSON copies, so nothing works here that would break on the wire.
  */
 export class InProcessBroker {
@@ -45,7 +47,9 @@ export class InProcessBroker {
     if (this.endpoint !== endpoint) return;
     this.endpoint = undefined;
     this.closed = true;
+    const wakeWaiting = this.resolveAttached;
     this.resetAttachment();
+    wakeWaiting();
   }
 
   get isAttached(): boolean {
@@ -103,7 +107,10 @@ export class InProcessBroker {
   }
 
   private async waitForEndpoint(): Promise<InProcessEndpoint> {
-    while (!this.endpoint) await this.attached;
+    while (!this.endpoint) {
+      if (this.closed) throw new Error('the in-process bus is closed');
+      await this.attached;
+    }
     return this.endpoint;
   }
 

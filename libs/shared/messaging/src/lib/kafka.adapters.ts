@@ -1,7 +1,7 @@
 import { ClientKafka, KafkaOptions, ServerKafka, Transport } from '@nestjs/microservices';
-import { Envelope, QUERY_TOPICS, replyTopicOf } from '@parley/contracts';
+import { Envelope, QUERY_TOPICS, REPLICA_FEED_TOPICS, replyTopicOf } from '@parley/contracts';
 import type { OutboundMessage, OutboxPublisher } from '@parley/persistence';
-import { EachMessagePayload, Kafka, KafkaConfig, Producer } from 'kafkajs';
+import { Consumer, EachMessagePayload, Kafka, KafkaConfig, Producer } from 'kafkajs';
 import { firstValueFrom, lastValueFrom, throwError, timeout } from 'rxjs';
 import { withCoalescingProducers } from './coalescing-producer';
 import { CommandBus, CommandTimeoutError } from './command-bus';
@@ -57,6 +57,8 @@ export const MAX_CONCURRENT_QUERIES = 32;
  * Nest's Kafka server, with two changes:
  * - the handler lookup takes the topic as it is (the default tries JSON.parse on every message's
  *   topic and throws, which cost ~16% of CPU under load);
+ * - the group does not subscribe to `REPLICA_FEED_TOPICS`: every replica reads those with a reader
+ *   of its own (`MessagingTransport.stateReader`), which calls the same handlers;
  * - queries (`QUERY_TOPICS`) are answered concurrently. Nest awaits each handler before kafkajs
  *   hands over the partition's next message, and kafkajs fetches again only once every batch of
  *   the previous fetch is done, so one read at a time per partition left calendar-sync mostly
@@ -74,6 +76,13 @@ export class ParleyServerKafka extends ServerKafka {
 
   override createClient<T = Kafka>(): T {
     return withCoalescingProducers(super.createClient<Kafka>()) as T;
+  }
+
+  /** As Nest's, minus the per-replica feeds (their handlers stay registered, for the readers and replays). */
+  override async bindEvents(consumer: Consumer): Promise<void> {
+    const topics = [...this.messageHandlers.keys()].filter((topic) => !REPLICA_FEED_TOPICS.has(topic));
+    if (topics.length > 0) await consumer.subscribe({ ...(this.options.subscribe ?? {}), topics });
+    await consumer.run({ ...(this.options.run ?? {}), eachMessage: this.getMessageHandler() });
   }
 
   override getMessageHandler(): (payload: EachMessagePayload) => Promise<void> {

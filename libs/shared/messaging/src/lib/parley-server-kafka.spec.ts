@@ -1,5 +1,5 @@
 import { Topics } from '@parley/contracts';
-import type { EachMessagePayload } from 'kafkajs';
+import type { Consumer, EachMessagePayload } from 'kafkajs';
 import { MAX_CONCURRENT_QUERIES, ParleyServerKafka } from './kafka.adapters';
 
 /** A server whose handling of each message waits until the test releases it. */
@@ -49,5 +49,17 @@ describe('ParleyServerKafka', () => {
     expect(await settled(next)).toBe(true);
     expect(running()).toBe(MAX_CONCURRENT_QUERIES);
     held.slice(1).forEach((release) => release());
+  });
+
+  it('leaves the per-replica feeds out of the group subscription, keeping their handlers', async () => {
+    const server = new ParleyServerKafka({ subscribe: { fromBeginning: true } });
+    for (const topic of [Topics.oofEffectiveChanged, Topics.presenceChanged, Topics.imDelivery, Topics.imReceipt]) {
+      server.addHandler(topic, async () => undefined, true);
+    }
+    const subscribed: unknown[] = [];
+    const consumer = { subscribe: async (s: unknown) => void subscribed.push(s), run: async () => undefined } as unknown as Consumer;
+    await server.bindEvents(consumer);
+    expect(subscribed).toEqual([{ fromBeginning: true, topics: [Topics.oofEffectiveChanged] }]);
+    expect(server.getHandlerByPattern(Topics.presenceChanged)).not.toBeNull();
   });
 });

@@ -1,0 +1,136 @@
+import { Injectable } from '@nestjs/common';
+import { PresenceChanged, Topics } from '@parley/contracts';
+import type { Transaction } from '@parley/persistence';
+import {
+  EndpointRepository,
+  PresenceSettingRepository,
+  PresenceSourceRepository,
+  StoredPresence,
+  StoredPresenceSetting,
+  UserPresenceRepository,
+} from '@parley/presence-bridge/data-access';
+import {
+  aggregatePresence,
+  nextPublication,
+  nextReevaluationAt,
+  PresenceSources,
+  PresenceView,
+  UserStateName,
+  userStates,
+  UserStateSource,
+} from '@parley/presence-bridge/presence-engine';
+import { PresenceCoreOptions } from './presence-core.options';
+
+/** What one republication did. */
+export interface Republication {
+  /** Whether the view (or the block list) changed, so a `presence.presence.changed.v1` went into the outbox. */
+  published: boolean;
+  sequence: number;
+  view: PresenceView;
+  /** When time alone changes the view next (null: nothing ahead). */
+  reevaluateAt: Date | null;
+}
+
+/**
+ * The one place a user's presence is computed and published. Every change of one of the user's
+ * sources calls `republish` in the transaction that made it: the user's `user_presence` row is
+ * locked, every source is loaded (hand-set state and note, calendar and effective OOF, live
+ * endpoints, message waiting), the engine aggregates them, and a view that differs from the last
+ * published one is stored and published with the next sequence, together with the instant time
+ * alone will change it (the re-evaluation poller's due time).
+ */
+@Injectable()
+export class PresenceViewPublisher {
+  private readonly plannedListeners: ((at: Date) => void)[] = [];
+
+  constructor(
+    private readonly presences: UserPresenceRepository,
+    private readonly sources: PresenceSourceRepository,
+    private readonly settings: PresenceSettingRepository,
+    private readonly endpoints: EndpointRepository,
+    private readonly options: PresenceCoreOptions,
+  ) {}
+
+  /**
+   * Locks the user's presence row (creating it if needed). Writers of a source call it before they
+   * write, so that every transaction touching a user's presence takes the user's locks in one order.
+   */
+  lockUser(tx: Transaction, mailbox: string): Promise<StoredPresence> {
+    return this.presences.lock(tx, mailbox);
+  }
+
+  /** Told each re-evaluation instant a republication planned (the poller wakes earlier if it must). */
+  onPlanned(listener: (at: Date) => void): void {
+    this.plannedListeners.push(listener);
+  }
+
+  /**
+   * Re-aggregates the user at `now` and publishes a changed view. `blockListChanged`: the user's
+   * block list changed in this transaction; the view is then published even if it did not change,
+   * with the next block-list version, so every replica re-reads the list and re-delivers what each
+   * watcher may see.
+   */
+  async republish(tx: Transaction, mailbox: string, now: Date, opts: { blockListChanged?: boolean } = {}): Promise<Republication> {
+    const current = await this.presences.lock(tx, mailbox);
+    const sources = await this.loadSources(tx, mailbox, now);
+    const at = now.getTime();
+    const view = aggregatePresence(sources, at, this.options.policy);
+    const blockVersion = current.blockVersion + (opts.blockListChanged ? 1 : 0);
+    // A row from before the engine has a sequence but no view: any view is then a change.
+    const publication =
+      nextPublication({ sequence: current.sequence, view: current.published }, view) ??
+      (opts.blockListChanged ? { sequence: current.sequence + 1, view } : null);
+    const next = nextReevaluationAt(sources, at, this.options.policy);
+    const reevaluateAt = next === null ? null : new Date(next);
+    await this.presences.save(tx, {
+      mailbox,
+      sequence: publication?.sequence ?? current.sequence,
+      published: publication ? view : current.published,
+      reevaluateAt,
+      blockVersion,
+    });
+    if (publication) {
+      // `view` is checked against the bus schema's type here, and PresenceFanout hands the parsed one
+      // back to the engine: the two types cannot drift apart without a compile error.
+      const payload: PresenceChanged = {
+        mailbox,
+        sequence: publication.sequence,
+        availability: view.availability,
+        activity: view.activity,
+        note: view.note?.text ?? null,
+        oof: view.oof,
+        view,
+        blockListVersion: blockVersion,
+      };
+      await tx.publish(Topics.presenceChanged, mailbox, payload);
+    }
+    if (reevaluateAt) for (const listener of this.plannedListeners) listener(reevaluateAt);
+    return { published: publication !== null, sequence: publication?.sequence ?? current.sequence, view, reevaluateAt };
+  }
+
+  private async loadSources(tx: Transaction, mailbox: string, now: Date): Promise<PresenceSources> {
+    const setting = await this.settings.findIn(tx, mailbox);
+    const announced = await this.sources.find(tx, mailbox);
+    const endpoints = await this.endpoints.liveOf(tx, mailbox, now);
+    return {
+      endpoints: endpoints.map((e) => ({ endpointId: e.endpointId, label: e.label, lastActivityAt: e.lastActivityAt.getTime() })),
+      calendar:
+        announced.calendar.state === 'free'
+          ? null
+          : { status: announced.calendar.state, until: announced.calendar.until?.getTime() ?? null },
+      oof: announced.oof.active ? { active: true, message: announced.oof.message } : null,
+      // No PBX integration feeds calls yet.
+      phone: null,
+      userState: userStateOf(setting),
+      personalNote: setting?.personalNote ?? null,
+      // The voicemail service will feed the counts; until then there are none.
+      messageWaiting: { newMessages: 0, oldMessages: 0 },
+    };
+  }
+}
+
+function userStateOf(setting: StoredPresenceSetting | null): UserStateSource | null {
+  const state = setting?.userState ?? null;
+  if (state === null || !(userStates as readonly string[]).includes(state)) return null;
+  return { state: state as UserStateName, expiresAt: setting?.userStateExpiresAt?.getTime() ?? null };
+}
