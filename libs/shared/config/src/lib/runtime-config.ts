@@ -1,5 +1,5 @@
 import { ConfigError } from './env';
-import { CalendarSyncEnv, EwsGatewayEnv, ParleyEnv, ServiceName, SharedEnv } from './service-env';
+import { CalendarSyncEnv, EwsGatewayEnv, ParleyEnv, PresenceBridgeEnv, ServiceName, SharedEnv } from './service-env';
 
 export interface BusConfig {
   kind: 'inprocess' | 'kafka';
@@ -87,6 +87,17 @@ export interface CalendarConfig {
   presenceTimerBatchSize: number;
 }
 
+/** What one presence WebSocket may cost (docs/presence-protocol.md, "Limits"). */
+export interface PresenceSocketConfig {
+  maxFrameBytes: number;
+  messagesPerSecond: number;
+  messageBurst: number;
+  maxSubscriptions: number;
+  maxConnectionsPerUser: number;
+  maxSendBufferBytes: number;
+  pingIntervalMs: number;
+}
+
 export interface HttpConfig {
   host: string;
   port: number;
@@ -115,6 +126,8 @@ export interface RuntimeConfig {
   signIn?: SignInConfig;
   /** Present when the app runs calendar-sync. */
   calendar?: CalendarConfig;
+  /** Present when the app runs presence-bridge. */
+  presence?: { socket: PresenceSocketConfig };
 }
 
 /** `http://<host>:<port>`, with a wildcard listen address replaced by one a client can reach. */
@@ -151,6 +164,7 @@ export function toRuntimeConfig(
   // The casts hold because the app's schema is composed from the parts of the services it runs.
   const ewsEnv = runs('ews-gateway') ? (env as SharedEnv & EwsGatewayEnv) : undefined;
   const calendarEnv = runs('calendar-sync') ? (env as CalendarSyncEnv) : undefined;
+  const presenceEnv = runs('presence-bridge') ? (env as PresenceBridgeEnv) : undefined;
   return {
     service,
     version,
@@ -193,6 +207,17 @@ export function toRuntimeConfig(
       defaultWorkingHoursTimeZone: calendarEnv.PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE,
       presenceTimerPollMaxMs: calendarEnv.PARLEY_CALENDAR_TIMER_POLL_MAX_MS,
       presenceTimerBatchSize: calendarEnv.PARLEY_CALENDAR_TIMER_BATCH_SIZE,
+    },
+    presence: presenceEnv && {
+      socket: {
+        maxFrameBytes: presenceEnv.PARLEY_PRESENCE_WS_MAX_FRAME_BYTES,
+        messagesPerSecond: presenceEnv.PARLEY_PRESENCE_WS_MESSAGES_PER_SECOND,
+        messageBurst: presenceEnv.PARLEY_PRESENCE_WS_MESSAGE_BURST,
+        maxSubscriptions: presenceEnv.PARLEY_PRESENCE_WS_MAX_SUBSCRIPTIONS,
+        maxConnectionsPerUser: presenceEnv.PARLEY_PRESENCE_WS_MAX_CONNECTIONS_PER_USER,
+        maxSendBufferBytes: presenceEnv.PARLEY_PRESENCE_WS_MAX_SEND_BUFFER_BYTES,
+        pingIntervalMs: presenceEnv.PARLEY_PRESENCE_WS_PING_INTERVAL_MS,
+      },
     },
   };
 }

@@ -60,6 +60,15 @@ const EWS_GATEWAY = [
   'PARLEY_EWS_AUTH_MAX_FAILURES_PER_ADDRESS',
 ];
 const CALENDAR_SYNC = ['PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE', 'PARLEY_CALENDAR_TIMER_POLL_MAX_MS', 'PARLEY_CALENDAR_TIMER_BATCH_SIZE'];
+const PRESENCE_BRIDGE = [
+  'PARLEY_PRESENCE_WS_MAX_FRAME_BYTES',
+  'PARLEY_PRESENCE_WS_MESSAGES_PER_SECOND',
+  'PARLEY_PRESENCE_WS_MESSAGE_BURST',
+  'PARLEY_PRESENCE_WS_MAX_SUBSCRIPTIONS',
+  'PARLEY_PRESENCE_WS_MAX_CONNECTIONS_PER_USER',
+  'PARLEY_PRESENCE_WS_MAX_SEND_BUFFER_BYTES',
+  'PARLEY_PRESENCE_WS_PING_INTERVAL_MS',
+];
 const EMBEDDED_ONLY = ['PARLEY_DATA_DIR', 'PARLEY_EMBEDDED_PG_PORT', 'PARLEY_DEMO_USERS'];
 
 function problemsOf(fn: () => unknown): string[] {
@@ -76,7 +85,7 @@ describe('environment schema composition', () => {
   it('gives each service exactly the shared keys and its own', () => {
     expect(keysOf('ews-gateway')).toEqual([...SHARED, ...EWS_GATEWAY].sort());
     expect(keysOf('calendar-sync')).toEqual([...SHARED, ...CALENDAR_SYNC].sort());
-    expect(keysOf('presence-bridge')).toEqual([...SHARED].sort());
+    expect(keysOf('presence-bridge')).toEqual([...SHARED, ...PRESENCE_BRIDGE].sort());
     expect(keysOf('voicemail-ingest')).toEqual([...SHARED].sort());
   });
 
@@ -138,6 +147,7 @@ describe('environment schema composition', () => {
       expect(config.ews).toBeUndefined();
       expect(config.signIn).toBeUndefined();
       expect(config.calendar === undefined).toBe(service !== 'calendar-sync');
+      expect(config.presence === undefined).toBe(service !== 'presence-bridge');
     }
     const embedded = parseEnv(embeddedEnvSchema(), {});
     expect(problemsOf(() => toRuntimeConfig('parley', '0', embedded, { services: serviceNames, requireDatabaseUrl: false }))).toEqual([
@@ -151,6 +161,15 @@ describe('environment schema composition', () => {
     expect(config.ews?.idSecret).toBe('g'.repeat(43));
     expect(config.signIn?.trustedProxies).toEqual([]);
     expect(config.calendar?.defaultWorkingHoursTimeZone).toBe('UTC');
+    expect(config.presence?.socket).toEqual({
+      maxFrameBytes: 65_536,
+      messagesPerSecond: 20,
+      messageBurst: 40,
+      maxSubscriptions: 1000,
+      maxConnectionsPerUser: 10,
+      maxSendBufferBytes: 1_048_576,
+      pingIntervalMs: 30_000,
+    });
   });
 
   it('keeps every default of the single shared schema it replaced', () => {
@@ -194,6 +213,15 @@ describe('environment schema composition', () => {
       PARLEY_SIGN_IN_ACCOUNT_MAX_DELAY_MS: 2000,
       PARLEY_TRUSTED_PROXIES: [],
     };
+    const presence = {
+      PARLEY_PRESENCE_WS_MAX_FRAME_BYTES: 64 * 1024,
+      PARLEY_PRESENCE_WS_MESSAGES_PER_SECOND: 20,
+      PARLEY_PRESENCE_WS_MESSAGE_BURST: 40,
+      PARLEY_PRESENCE_WS_MAX_SUBSCRIPTIONS: 1000,
+      PARLEY_PRESENCE_WS_MAX_CONNECTIONS_PER_USER: 10,
+      PARLEY_PRESENCE_WS_MAX_SEND_BUFFER_BYTES: 1024 * 1024,
+      PARLEY_PRESENCE_WS_PING_INTERVAL_MS: 30_000,
+    };
     const asService = (port: number) => ({
       PARLEY_HTTP_PORT: port,
       PARLEY_METRICS_HOST: '0.0.0.0',
@@ -202,7 +230,7 @@ describe('environment schema composition', () => {
       PARLEY_DB_MIGRATE: false,
     });
     expect(parseEnv(serviceEnvSchema('ews-gateway'), {})).toEqual({ ...shared, ...asService(8081), ...gateway });
-    expect(parseEnv(serviceEnvSchema('presence-bridge'), {})).toEqual({ ...shared, ...asService(8082) });
+    expect(parseEnv(serviceEnvSchema('presence-bridge'), {})).toEqual({ ...shared, ...asService(8082), ...presence });
     expect(parseEnv(serviceEnvSchema('voicemail-ingest'), {})).toEqual({ ...shared, ...asService(8083) });
     expect(parseEnv(serviceEnvSchema('calendar-sync'), {})).toEqual({
       ...shared,
@@ -214,6 +242,7 @@ describe('environment schema composition', () => {
     expect(parseEnv(embeddedEnvSchema(), {})).toEqual({
       ...shared,
       ...gateway,
+      ...presence,
       PARLEY_HTTP_PORT: 8080,
       PARLEY_METRICS_HOST: '127.0.0.1',
       PARLEY_METRICS_PORT: 9080,

@@ -133,6 +133,45 @@ const calendarSyncEnv = {
   ),
 };
 
+/** presence-bridge's presence WebSocket (`GET /presence`, docs/presence-protocol.md): what one connection may cost. */
+const presenceBridgeEnv = {
+  PARLEY_PRESENCE_WS_MAX_FRAME_BYTES: withDefault(
+    intBetween(1024, 16 * 1024 * 1024),
+    String(64 * 1024),
+    'largest WebSocket message a presence client may send (bytes, 1024–16777216); a larger one closes the socket with `1009`',
+  ),
+  PARLEY_PRESENCE_WS_MESSAGES_PER_SECOND: withDefault(
+    intBetween(1, 10_000),
+    '20',
+    'messages per second one presence WebSocket may send on average (a token bucket); past it a message is dropped with `rate-limited`, and a client that keeps sending is closed with `1008`',
+  ),
+  PARLEY_PRESENCE_WS_MESSAGE_BURST: withDefault(
+    intBetween(1, 100_000),
+    '40',
+    'messages one presence WebSocket may send at once before the rate applies (the bucket size)',
+  ),
+  PARLEY_PRESENCE_WS_MAX_SUBSCRIPTIONS: withDefault(
+    intBetween(0, 100_000),
+    '1000',
+    'users one presence WebSocket may watch at a time (the user themself not counted); more is refused with `too-many-subscriptions`',
+  ),
+  PARLEY_PRESENCE_WS_MAX_CONNECTIONS_PER_USER: withDefault(
+    intBetween(1, 10_000),
+    '10',
+    'presence WebSockets one user may have open on one replica; a further one is closed at once with `1008` (its sign-in is not counted as a failure)',
+  ),
+  PARLEY_PRESENCE_WS_MAX_SEND_BUFFER_BYTES: withDefault(
+    intBetween(1024, 256 * 1024 * 1024),
+    String(1024 * 1024),
+    'bytes waiting to be sent to one presence WebSocket (a client that does not read); past it the socket is closed with `1013` and its updates are no longer kept',
+  ),
+  PARLEY_PRESENCE_WS_PING_INTERVAL_MS: withDefault(
+    intBetween(1000, 600_000),
+    '30000',
+    'how often the presence WebSocket server pings every socket; one that has not answered the previous ping is dropped',
+  ),
+};
+
 /** Where the embedded app and the admin CLI find the embedded PostgreSQL. */
 const embeddedDatabaseEnv = {
   PARLEY_DATA_DIR: withDefault(z.string().min(1), './data', 'where the embedded PostgreSQL keeps its data'),
@@ -152,7 +191,7 @@ const embeddedOnlyEnv = {
 function ownEnvOf(service: ServiceName, app: AppProfile) {
   return {
     'ews-gateway': { ...ewsGatewayEnv(app), ...signInEnv },
-    'presence-bridge': {},
+    'presence-bridge': presenceBridgeEnv,
     'voicemail-ingest': {},
     'calendar-sync': calendarSyncEnv,
   }[service];
@@ -161,8 +200,9 @@ function ownEnvOf(service: ServiceName, app: AppProfile) {
 export type SharedEnv = z.output<z.ZodObject<ReturnType<typeof sharedEnv>>>;
 export type EwsGatewayEnv = z.output<z.ZodObject<ReturnType<typeof ewsGatewayEnv> & typeof signInEnv>>;
 export type CalendarSyncEnv = z.output<z.ZodObject<typeof calendarSyncEnv>>;
+export type PresenceBridgeEnv = z.output<z.ZodObject<typeof presenceBridgeEnv>>;
 /** A parsed app environment: the shared part, and the parts of whichever services the app runs. */
-export type ParleyEnv = SharedEnv & Partial<EwsGatewayEnv> & Partial<CalendarSyncEnv>;
+export type ParleyEnv = SharedEnv & Partial<EwsGatewayEnv> & Partial<CalendarSyncEnv> & Partial<PresenceBridgeEnv>;
 
 /** The schema of a service running as its own process: the shared parts and its own. */
 export function serviceEnvSchema(service: ServiceName): z.ZodType<ParleyEnv, Record<string, unknown>> {
@@ -177,7 +217,7 @@ function serviceEnvObject(service: ServiceName) {
 /** The embedded app's schema: every service's variables, and the embedded database's and demo users'. */
 export function embeddedEnvSchema() {
   const app = embeddedProfile;
-  return z.object({ ...sharedEnv(app), ...ewsGatewayEnv(app), ...signInEnv, ...calendarSyncEnv, ...embeddedOnlyEnv });
+  return z.object({ ...sharedEnv(app), ...ewsGatewayEnv(app), ...signInEnv, ...calendarSyncEnv, ...presenceBridgeEnv, ...embeddedOnlyEnv });
 }
 
 /** The admin CLI's: an explicit database or the embedded one's files, and the token key for `token issue`. */
