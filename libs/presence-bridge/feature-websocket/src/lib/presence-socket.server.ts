@@ -1,0 +1,215 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import {
+  InstantMessaging,
+  PresenceEndpoints,
+  PresenceReader,
+  PresenceSettingsService,
+  PresenceWatchers,
+} from '@parley/presence-bridge/feature-presence';
+import { CloseCodes, CloseReasons, type ConnectionLimits, ProtocolLimits } from '@parley/presence-bridge/protocol';
+import type { IncomingMessage, Server } from 'node:http';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { type ServerOptions, type WebSocket, WebSocketServer } from 'ws';
+import { PresenceFrames } from './presence-frames';
+import { PresenceSignIn, PresenceSignInRefused } from './presence-sign-in';
+import {
+  CLOSE_HANDSHAKE_TIMEOUT_MS,
+  PRESENCE_SOCKET_OPTIONS,
+  PRESENCE_SOCKET_PATH,
+  type PresenceSocketOptions,
+} from './presence-socket.options';
+import { type PresenceSessionHost, PresenceSocketSession } from './presence-socket.session';
+
+/** The realm of the challenge, the same as EWS's: one set of credentials for every protocol. */
+const REALM = 'Parley';
+/** How long shutdown waits for clients to answer the close handshake before dropping them. */
+const SHUTDOWN_GRACE_MS = 2_000;
+const MAX_LABEL_LENGTH = 64;
+
+/**
+ * Serves the presence WebSocket protocol on `GET /presence` of the app's HTTP server (the same port
+ * as everything else; in the embedded mode shared with EWS). The upgrade is signed in before the
+ * handshake; each accepted socket becomes a `PresenceSocketSession`. One interval pings every socket
+ * and drops those that did not answer the previous ping: no timer per connection.
+ */
+@Injectable()
+export class PresenceSocketServer implements PresenceSessionHost, OnApplicationBootstrap, BeforeApplicationShutdown {
+  readonly logger = new Logger('PresenceSocket');
+  readonly frames = new PresenceFrames();
+  readonly limits: ConnectionLimits;
+  private readonly sessions = new Set<PresenceSocketSession>();
+  private readonly connectionsByUser = new Map<string, number>();
+  private wss: WebSocketServer | null = null;
+  private server: Server | null = null;
+  private keepalive: NodeJS.Timeout | null = null;
+  private shuttingDown = false;
+
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    readonly reader: PresenceReader,
+    readonly watchers: PresenceWatchers,
+    readonly endpoints: PresenceEndpoints,
+    readonly ims: InstantMessaging,
+    readonly settings: PresenceSettingsService,
+    private readonly signIn: PresenceSignIn,
+    @Inject(PRESENCE_SOCKET_OPTIONS) readonly options: PresenceSocketOptions,
+  ) {
+    this.limits = {
+      maxFrameBytes: options.maxFrameBytes,
+      messagesPerSecond: options.messagesPerSecond,
+      messageBurst: options.messageBurst,
+      maxSubscriptions: options.maxSubscriptions,
+      maxConnectionsPerUser: options.maxConnectionsPerUser,
+      maxSendBufferBytes: options.maxSendBufferBytes,
+      pingIntervalMs: options.pingIntervalMs,
+      maxTargetsPerRequest: ProtocolLimits.maxTargetsPerRequest,
+      maxImTextLength: ProtocolLimits.maxImTextLength,
+    };
+  }
+
+  onApplicationBootstrap(): void {
+    const server = this.adapterHost.httpAdapter?.getHttpServer() as Server | undefined;
+    if (server === undefined) throw new Error('the presence WebSocket needs the HTTP server (no HTTP adapter)');
+    this.server = server;
+    // ws 8.23 takes closeTimeout (the wait for the peer's close frame); @types/ws does not list it yet.
+    const wsOptions: ServerOptions & { closeTimeout: number } = {
+      noServer: true,
+      maxPayload: this.options.maxFrameBytes,
+      clientTracking: false,
+      perMessageDeflate: false,
+      closeTimeout: CLOSE_HANDSHAKE_TIMEOUT_MS,
+    };
+    this.wss = new WebSocketServer(wsOptions);
+    server.on('upgrade', this.onUpgrade);
+    this.keepalive = setInterval(() => this.ping(), this.options.pingIntervalMs);
+    this.keepalive.unref();
+  }
+
+  /** Closes every socket with 1001 (clients reconnect, to another replica) and drops those that do not answer. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.shuttingDown = true;
+    if (this.keepalive) clearInterval(this.keepalive);
+    this.server?.off('upgrade', this.onUpgrade);
+    const sockets = [...this.sessions].map((session) => session.ws);
+    for (const session of [...this.sessions]) session.close(CloseCodes.goingAway, CloseReasons.shutdown);
+    const closed = sockets.map((ws) =>
+      ws.readyState === ws.CLOSED ? Promise.resolve() : new Promise<void>((r) => ws.once('close', () => r())),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(closed), new Promise<void>((r) => (timer = setTimeout(r, SHUTDOWN_GRACE_MS)))]);
+    clearTimeout(timer);
+    for (const ws of sockets) if (ws.readyState !== ws.CLOSED) ws.terminate();
+    this.wss?.close();
+  }
+
+  /** Open sessions and the users they belong to (for metrics and tests). */
+  stats(): { connections: number; users: number } {
+    return { connections: this.sessions.size, users: this.connectionsByUser.size };
+  }
+
+  release(session: PresenceSocketSession): void {
+    if (!this.sessions.delete(session)) return;
+    const count = (this.connectionsByUser.get(session.mailbox) ?? 1) - 1;
+    if (count > 0) this.connectionsByUser.set(session.mailbox, count);
+    else this.connectionsByUser.delete(session.mailbox);
+  }
+
+  private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    if (pathOf(req.url) !== PRESENCE_SOCKET_PATH) {
+      // Another front (SIP over WebSocket, say) may serve its own path on this server; alone, we refuse.
+      if (this.server !== null && this.server.listenerCount('upgrade') === 1) refuse(socket, 404);
+      return;
+    }
+    socket.on('error', destroySocket);
+    void this.admit(req, socket, head);
+  };
+
+  private async admit(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    let mailbox: string;
+    try {
+      mailbox = (await this.signIn.authenticate(req)).mailbox;
+    } catch (error) {
+      if (error instanceof PresenceSignInRefused && error.reason === 'throttled') {
+        return refuse(socket, 429, { 'Retry-After': String(Math.max(1, Math.ceil((error.retryAfterMs ?? 1000) / 1000))) });
+      }
+      if (error instanceof PresenceSignInRefused) {
+        const challenge = error.bearerAccepted ? [`Basic realm="${REALM}"`, `Bearer realm="${REALM}"`] : [`Basic realm="${REALM}"`];
+        return refuse(socket, 401, { 'WWW-Authenticate': challenge });
+      }
+      this.logger.error(`presence socket sign-in failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      return refuse(socket, 503, { 'Retry-After': '5' });
+    }
+    if (socket.destroyed || this.shuttingDown || this.wss === null) {
+      socket.destroy();
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.open(ws, mailbox, req));
+  }
+
+  private open(ws: WebSocket, mailbox: string, req: IncomingMessage): void {
+    ws.on('error', (error) => this.logger.debug(`presence socket of ${mailbox}: ${error.message}`));
+    const count = this.connectionsByUser.get(mailbox) ?? 0;
+    if (count >= this.options.maxConnectionsPerUser || this.shuttingDown) {
+      ws.close(
+        this.shuttingDown ? CloseCodes.goingAway : CloseCodes.policyViolation,
+        this.shuttingDown ? CloseReasons.shutdown : CloseReasons.tooManyConnections,
+      );
+      return;
+    }
+    this.connectionsByUser.set(mailbox, count + 1);
+    const session = new PresenceSocketSession(ws, mailbox, labelOf(req), this);
+    this.sessions.add(session);
+    ws.on('message', (data, isBinary) => session.onMessage(data, isBinary));
+    ws.on('pong', () => session.onPong());
+    ws.on('close', () => session.dispose());
+    void session.start();
+  }
+
+  /** The one keepalive timer: a socket that did not answer the previous ping (nor sent anything) is dropped. */
+  private ping(): void {
+    for (const session of this.sessions) {
+      if (!session.alive) {
+        session.terminate();
+        continue;
+      }
+      session.alive = false;
+      session.ws.ping();
+    }
+  }
+}
+
+function pathOf(url: string | undefined): string {
+  if (url === undefined) return '';
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
+/** What the user calls this client: `?client=` if given, else its User-Agent, cut short; shown only to the user. */
+function labelOf(req: IncomingMessage): string {
+  let given: string | null;
+  try {
+    given = new URL(req.url ?? '/', 'http://presence.invalid').searchParams.get('client');
+  } catch {
+    given = null;
+  }
+  const text = [...(given ?? req.headers['user-agent'] ?? '')]
+    .filter((c) => c >= ' ' && c !== '\u007f')
+    .join('')
+    .trim();
+  return text.slice(0, MAX_LABEL_LENGTH) || 'WebSocket client';
+}
+
+function destroySocket(this: Duplex): void {
+  this.destroy();
+}
+
+/** Answers an upgrade with a plain HTTP status (no handshake) and closes the connection. */
+function refuse(socket: Duplex, status: number, headers: Record<string, string | string[]> = {}): void {
+  if (socket.destroyed) return;
+  const lines = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}`, 'Connection: close', 'Content-Length: 0'];
+  for (const [name, value] of Object.entries(headers)) for (const v of Array.isArray(value) ? value : [value]) lines.push(`${name}: ${v}`);
+  socket.once('finish', () => socket.destroy());
+  socket.end(`${lines.join('\r\n')}\r\n\r\n`);
+}
