@@ -56,7 +56,8 @@ const probes: readonly Probe[] = [
     name: 'production code importing the testing lib',
     filePath: 'libs/calendar-sync/feature-calendar/src/lib/boundary-probe.ts',
     imports: '@parley/testing',
-    error: 'A project tagged with "type:feature" can only depend on libs tagged with "type:feature", "type:data-access", "type:util", "type:contracts"',
+    error:
+      'A project tagged with "type:feature" can only depend on libs tagged with "type:feature", "type:data-access", "type:util", "type:contracts"',
   },
   {
     name: "a protocol front importing its own service's core feature (the ports)",
