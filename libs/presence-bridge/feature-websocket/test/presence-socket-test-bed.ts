@@ -1,5 +1,7 @@
-import { type INestApplication, Module } from '@nestjs/common';
+import { Global, type INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { AuthModule, signBearerToken } from '@parley/auth';
+import { DirectoryRepository } from '@parley/directory';
 import {
   InstantMessaging,
   PresenceEndpoints,
@@ -10,12 +12,18 @@ import {
 import { type ServerMessage, serverMessageSchema, type ServerMessageOf, type ServerMessageType } from '@parley/presence-bridge/protocol';
 import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
-import { PresenceSignIn, PresenceSocketServer, type PresenceSocketOptions, PresenceWebSocketModule } from '../src';
+import { PresenceSocketServer, type PresenceSocketOptions, PresenceWebSocketModule } from '../src';
 import { InMemoryPresenceCore } from './in-memory-presence-core';
-import { TestPresenceSignIn } from './test-presence-sign-in';
+import { inMemoryDirectory } from './in-memory-directory';
 
 export const testUsers = ['alice@parley.test', 'bob@parley.test', 'carol@parley.test', 'dave@parley.test'] as const;
 export const PASSWORD = 'correct horse';
+const TOKEN_KEY = 'k'.repeat(32);
+/** A bearer token for `mailbox`, valid for an hour. */
+export const bearerTokenFor = (mailbox: string): string =>
+  signBearerToken(TOKEN_KEY, { sub: mailbox, exp: Math.floor(Date.now() / 1000) + 3600 });
+/** Failed sign-ins from one client address before it is throttled. */
+export const FAILURES_BEFORE_THROTTLE = 5;
 
 export const defaultTestOptions: PresenceSocketOptions = {
   serverVersion: '9.9.9-test',
@@ -51,7 +59,13 @@ export interface ConnectOptions {
 export async function startPresenceSocketTestBed(overrides: Partial<PresenceSocketOptions> = {}): Promise<PresenceSocketTestBed> {
   const options = { ...defaultTestOptions, ...overrides };
   const core = new InMemoryPresenceCore(testUsers);
-  const signIn = new TestPresenceSignIn(new Map(testUsers.map((u) => [u, PASSWORD])), new Map([['token-of-dave', 'dave@parley.test']]));
+
+  @Global()
+  @Module({
+    providers: [{ provide: DirectoryRepository, useValue: inMemoryDirectory(new Map(testUsers.map((u) => [u, PASSWORD]))) }],
+    exports: [DirectoryRepository],
+  })
+  class InMemoryDirectoryModule {}
 
   @Module({
     providers: [
@@ -60,13 +74,27 @@ export async function startPresenceSocketTestBed(overrides: Partial<PresenceSock
       { provide: PresenceEndpoints, useValue: core.endpoints },
       { provide: InstantMessaging, useValue: core.ims },
       { provide: PresenceSettingsService, useValue: core.settings },
-      { provide: PresenceSignIn, useValue: signIn },
     ],
-    exports: [PresenceReader, PresenceWatchers, PresenceEndpoints, InstantMessaging, PresenceSettingsService, PresenceSignIn],
+    exports: [PresenceReader, PresenceWatchers, PresenceEndpoints, InstantMessaging, PresenceSettingsService],
   })
   class InMemoryCoreModule {}
 
-  @Module({ imports: [PresenceWebSocketModule.forRoot(options, [InMemoryCoreModule])] })
+  // The real sign-in (Authenticator, shared throttle, client addresses) over the in-memory directory.
+  // The test clients connect from 127.0.0.1 and say who they are in X-Forwarded-For, so throttling one leaves the others alone.
+  const auth = AuthModule.forRoot({
+    tokenKey: TOKEN_KEY,
+    credentialCacheTtlMs: 60_000,
+    signIn: {
+      failureWindowMs: 60_000,
+      maxFailuresPerAccountAddress: FAILURES_BEFORE_THROTTLE,
+      maxFailuresPerAddress: FAILURES_BEFORE_THROTTLE,
+      accountDelayStepMs: 0,
+      accountMaxDelayMs: 0,
+      trustedProxies: ['127.0.0.1'],
+    },
+  });
+
+  @Module({ imports: [InMemoryDirectoryModule, auth, PresenceWebSocketModule.forRoot(options, [InMemoryCoreModule])] })
   class TestAppModule {}
 
   const app = await NestFactory.create(TestAppModule, { logger: ['error', 'warn'] });

@@ -1,5 +1,10 @@
 import { PROTOCOL_VERSION, ProtocolLimits } from '@parley/presence-bridge/protocol';
-import { type PresenceSocketTestBed, startPresenceSocketTestBed, type TestClient } from '../../test/presence-socket-test-bed';
+import {
+  bearerTokenFor,
+  type PresenceSocketTestBed,
+  startPresenceSocketTestBed,
+  type TestClient,
+} from '../../test/presence-socket-test-bed';
 
 // The protocol end to end: the real `ws` client against a real Nest app's HTTP server, over the
 // in-memory presence core (test/in-memory-presence-core.ts). Every message a client receives is
@@ -250,7 +255,7 @@ describe('presence WebSocket: the protocol', () => {
   });
 
   it('signs in with a bearer token as well as Basic', async () => {
-    const dave = await bed.connect('dave@parley.test', { authorization: 'Bearer token-of-dave' });
+    const dave = await bed.connect('dave@parley.test', { authorization: `Bearer ${bearerTokenFor('dave@parley.test')}` });
     open.push(dave);
     expect(await dave.next('hello')).toEqual(expect.objectContaining({ mailbox: 'dave@parley.test' }));
   });

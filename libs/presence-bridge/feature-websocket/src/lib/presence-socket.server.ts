@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { AuthErrorCode, AuthException, Authenticator, clientAddressOf } from '@parley/auth';
 import {
   InstantMessaging,
   PresenceEndpoints,
@@ -8,12 +9,12 @@ import {
   PresenceWatchers,
 } from '@parley/presence-bridge/feature-presence';
 import { CloseCodes, CloseReasons, type ConnectionLimits, ProtocolLimits } from '@parley/presence-bridge/protocol';
+import { ClientAddressResolver } from '@parley/sign-in';
 import type { IncomingMessage, Server } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type ServerOptions, type WebSocket, WebSocketServer } from 'ws';
 import { PresenceFrames } from './presence-frames';
-import { PresenceSignIn, PresenceSignInRefused } from './presence-sign-in';
 import {
   CLOSE_HANDSHAKE_TIMEOUT_MS,
   PRESENCE_SOCKET_OPTIONS,
@@ -53,7 +54,8 @@ export class PresenceSocketServer implements PresenceSessionHost, OnApplicationB
     readonly endpoints: PresenceEndpoints,
     readonly ims: InstantMessaging,
     readonly settings: PresenceSettingsService,
-    private readonly signIn: PresenceSignIn,
+    private readonly authenticator: Authenticator,
+    private readonly clientAddresses: ClientAddressResolver,
     @Inject(PRESENCE_SOCKET_OPTIONS) readonly options: PresenceSocketOptions,
   ) {
     this.limits = {
@@ -129,15 +131,10 @@ export class PresenceSocketServer implements PresenceSessionHost, OnApplicationB
   private async admit(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     let mailbox: string;
     try {
-      mailbox = (await this.signIn.authenticate(req)).mailbox;
+      const user = await this.authenticator.authenticate(req.headers.authorization, clientAddressOf(this.clientAddresses, req));
+      mailbox = user.smtpAddress.toLowerCase();
     } catch (error) {
-      if (error instanceof PresenceSignInRefused && error.reason === 'throttled') {
-        return refuse(socket, 429, { 'Retry-After': String(Math.max(1, Math.ceil((error.retryAfterMs ?? 1000) / 1000))) });
-      }
-      if (error instanceof PresenceSignInRefused) {
-        const challenge = error.bearerAccepted ? [`Basic realm="${REALM}"`, `Bearer realm="${REALM}"`] : [`Basic realm="${REALM}"`];
-        return refuse(socket, 401, { 'WWW-Authenticate': challenge });
-      }
+      if (error instanceof AuthException) return this.refuseSignIn(socket, error);
       this.logger.error(`presence socket sign-in failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       return refuse(socket, 503, { 'Retry-After': '5' });
     }
@@ -146,6 +143,28 @@ export class PresenceSocketServer implements PresenceSessionHost, OnApplicationB
       return;
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => this.open(ws, mailbox, req));
+  }
+
+  /**
+   * Before the handshake, as HTTP: 401 with the challenge (Bearer offered when tokens are
+   * configured), 429 with Retry-After when the shared sign-in throttle refuses the client.
+   */
+  private refuseSignIn(socket: Duplex, error: AuthException): void {
+    switch (error.code) {
+      case AuthErrorCode.Unauthenticated: {
+        const challenge = [`Basic realm="${REALM}"`];
+        if (this.authenticator.bearerEnabled) challenge.push(`Bearer realm="${REALM}"`);
+        return refuse(socket, 401, { 'WWW-Authenticate': challenge });
+      }
+      case AuthErrorCode.Throttled:
+        return refuse(socket, 429, { 'Retry-After': String(Math.max(1, Math.ceil((error.retryAfterMs ?? 1000) / 1000))) });
+      // Impersonation is not part of this protocol (a socket acts for the user who signed in): never raised here.
+      case AuthErrorCode.ImpersonationDenied:
+      case AuthErrorCode.UnknownMailbox:
+        return refuse(socket, 403);
+      default:
+        return assertNever(error.code);
+    }
   }
 
   private open(ws: WebSocket, mailbox: string, req: IncomingMessage): void {
@@ -178,6 +197,10 @@ export class PresenceSocketServer implements PresenceSessionHost, OnApplicationB
       session.ws.ping();
     }
   }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unhandled sign-in refusal ${String(value)}`);
 }
 
 function pathOf(url: string | undefined): string {

@@ -5,7 +5,7 @@ import { PresenceSocketServer } from './presence-socket.server';
 /**
  * The presence WebSocket front (`GET /presence`). `core` are the modules that provide the presence
  * core's ports (PresenceReader, PresenceWatchers, PresenceEndpoints, InstantMessaging,
- * PresenceSettingsService) and the upgrade's `PresenceSignIn`.
+ * PresenceSettingsService). Sign-in comes from the process's global `AuthModule` (@parley/auth).
  */
 @Module({})
 export class PresenceWebSocketModule {
