@@ -54,6 +54,8 @@ export interface ConnectOptions {
   /** The client address the server should see (X-Forwarded-For from the trusted 127.0.0.1). */
   clientAddress?: string;
   path?: string;
+  /** false: the client does not answer the server's pings (a peer that is gone). */
+  autoPong?: boolean;
 }
 
 export async function startPresenceSocketTestBed(overrides: Partial<PresenceSocketOptions> = {}): Promise<PresenceSocketTestBed> {
@@ -116,7 +118,7 @@ export async function startPresenceSocketTestBed(overrides: Partial<PresenceSock
           : opts.authorization;
       const headers: Record<string, string> = { 'X-Forwarded-For': opts.clientAddress ?? `198.51.100.${clientNumber % 250}` };
       if (authorization !== null) headers.Authorization = authorization;
-      return TestClient.open(`${base}${opts.path ?? '/presence'}?client=test-${clientNumber}`, headers);
+      return TestClient.open(`${base}${opts.path ?? '/presence'}?client=test-${clientNumber}`, headers, opts.autoPong ?? true);
     },
     close: () => app.close(),
   };
@@ -181,9 +183,9 @@ export class TestClient {
     });
   }
 
-  static open(url: string, headers: Record<string, string>): Promise<TestClient> {
+  static open(url: string, headers: Record<string, string>, autoPong = true): Promise<TestClient> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { headers, maxPayload: 64 * 1024 * 1024 });
+      const ws = new WebSocket(url, { headers, maxPayload: 64 * 1024 * 1024, autoPong });
       const client = new TestClient(ws);
       ws.once('open', () => resolve(client));
       ws.once('unexpected-response', (_req, res) => {

@@ -195,6 +195,8 @@ export class PresenceSocketSession implements ImReceiver {
   close(code: CloseCode, reason: string): void {
     if (this.disposed) return;
     this.dispose();
+    // Reading is paused during setup; the peer's answer to the close frame must be read to finish the handshake.
+    this.ws.resume();
     this.ws.close(code, reason);
   }
 
