@@ -1,14 +1,14 @@
 import nx from '@nx/eslint-plugin';
 
 // Module boundaries: the layering matrix from docs/architecture.md, enforced.
-// type: app → service → feature (→ feature) → data-access → util → contracts; testing only from tests.
+// type: app → service → feature → data-access → util → contracts; testing only from tests.
 // scope: a service's libs see only themselves and shared; the embedded app sees everything.
 const layers = [
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:service', 'type:feature', 'type:data-access', 'type:util', 'type:contracts'] },
   { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:util', 'type:contracts'] },
-  // feature → feature: a protocol front (feature-websocket) uses its service's core through the ports
-  // the core feature declares (feature-presence); scopes keep it within one service, Nx forbids cycles.
-  { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:util', 'type:contracts'] },
+  // feature → a `role:core` feature of its scope: a protocol front (Graph REST, WebSocket) uses its service's
+  // core through the abstract ports that core exports (presence-bridge's feature-presence); other features stay apart.
+  { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:contracts', 'role:core'] },
   // data-access → data-access: a service's auth lib reads the shared directory (itself data-access).
   { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:contracts'] },
   { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', 'type:contracts'] },

@@ -56,20 +56,7 @@ const probes: readonly Probe[] = [
     name: 'production code importing the testing lib',
     filePath: 'libs/calendar-sync/feature-calendar/src/lib/boundary-probe.ts',
     imports: '@parley/testing',
-    error:
-      'A project tagged with "type:feature" can only depend on libs tagged with "type:feature", "type:data-access", "type:util", "type:contracts"',
-  },
-  {
-    name: "a protocol front importing its own service's core feature (the ports)",
-    filePath: 'libs/presence-bridge/feature-websocket/src/lib/boundary-probe.ts',
-    imports: '@parley/presence-bridge/feature-presence',
-    error: null,
-  },
-  {
-    name: "a feature importing another service's feature",
-    filePath: 'libs/presence-bridge/feature-websocket/src/lib/boundary-probe.ts',
-    imports: '@parley/calendar-sync/feature-oof',
-    error: SERVICE_SCOPE('presence-bridge'),
+    error: 'A project tagged with "type:feature" can only depend on libs tagged with "type:data-access", "type:util", "type:contracts"',
   },
   {
     name: 'a feature spec importing the testing lib',
