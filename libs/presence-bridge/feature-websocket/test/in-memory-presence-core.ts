@@ -63,6 +63,7 @@ export class InMemoryPresenceCore {
   readonly publications: { mailbox: string; sequence: number; view: PresenceView }[] = [];
   /** Makes the next snapshot fail (a database outage, say). */
   failNextSnapshot = false;
+  private snapshotGate: Promise<void> | null = null;
 
   readonly reader: PresenceReader;
   readonly watchers: PresenceWatchers;
@@ -112,6 +113,19 @@ export class InMemoryPresenceCore {
     let attachments = 0;
     for (const map of this.attached.values()) attachments += map.size;
     return { endpoints, watches, attachments };
+  }
+
+  /**
+   * Snapshots read the state at once but answer only after `release()`: a read that raced with
+   * changes published meanwhile (what a database read on another replica can do).
+   */
+  holdSnapshots(): () => void {
+    let release: () => void = () => undefined;
+    this.snapshotGate = new Promise<void>((resolve) => (release = resolve));
+    return () => {
+      this.snapshotGate = null;
+      release();
+    };
   }
 
   watchersOf(target: string): string[] {
@@ -196,6 +210,7 @@ export class InMemoryPresenceCore {
         view: viewFor({ mailbox: watcher }, target, view, user.blocked.has(watcher)),
       });
     }
+    if (this.snapshotGate) await this.snapshotGate;
     return result;
   }
 

@@ -131,6 +131,31 @@ describe('presence WebSocket: the protocol', () => {
     expect(bed.core.watchersOf(BOB)).toEqual([BOB]);
   });
 
+  it('a change made while the snapshot is read is sent after it, and only if newer', async () => {
+    const alice = await connect(ALICE);
+    const bob = await connect(BOB);
+    await Promise.all([alice.next('hello'), bob.next('hello')]);
+    const release = bed.core.holdSnapshots();
+    const answered = alice.request({ type: 'subscribe', targets: [BOB] });
+    await waitUntil(() => bed.core.watchersOf(BOB).includes(ALICE));
+    bed.core.setNoteDirectly(BOB, 'first');
+    bed.core.setNoteDirectly(BOB, 'second');
+    release();
+    const snapshot = await answered;
+    if (snapshot.type !== 'snapshot') throw new Error(`expected a snapshot, got ${snapshot.type}`);
+    const read = snapshot.presences[0];
+    expect(['first', 'second']).not.toContain(read.presence.note?.text);
+    const update = await alice.next('presence', (m) => m.mailbox === BOB);
+    expect(update.presence.note).toEqual({ kind: 'personal', text: 'second' });
+    expect(update.sequence).toBe(read.sequence + 2);
+    // Held changes are coalesced to the newest: 'first' is never sent, and nothing older follows.
+    await alice.request({ type: 'ping' });
+    expect(alice.all('presence').filter((m) => m.mailbox === BOB)).toHaveLength(1);
+    const order = alice.received.map((m) => (m.type === 'presence' && m.mailbox === BOB ? 'presence' : m.type));
+    expect(order.indexOf('snapshot', 1)).toBeLessThan(order.indexOf('presence'));
+    await bob.request({ type: 'set-note', note: null });
+  });
+
   it('publishes the user’s own state with an expiry, the note, and refuses what the core refuses', async () => {
     const bob = await connect(BOB);
     await bob.next('hello');
