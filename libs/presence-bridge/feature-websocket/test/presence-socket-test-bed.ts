@@ -2,6 +2,7 @@ import { Global, type INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AuthModule, signBearerToken } from '@parley/auth';
 import { DirectoryRepository } from '@parley/directory';
+import { ObservabilityModule } from '@parley/observability';
 import {
   InstantMessaging,
   PresenceEndpoints,
@@ -96,7 +97,14 @@ export async function startPresenceSocketTestBed(overrides: Partial<PresenceSock
     },
   });
 
-  @Module({ imports: [InMemoryDirectoryModule, auth, PresenceWebSocketModule.forRoot(options, [InMemoryCoreModule])] })
+  @Module({
+    imports: [
+      ObservabilityModule.forRoot({ service: 'presence-bridge', version: options.serverVersion }),
+      InMemoryDirectoryModule,
+      auth,
+      PresenceWebSocketModule.forRoot(options, [InMemoryCoreModule]),
+    ],
+  })
   class TestAppModule {}
 
   const app = await NestFactory.create(TestAppModule, { logger: ['error', 'warn'] });

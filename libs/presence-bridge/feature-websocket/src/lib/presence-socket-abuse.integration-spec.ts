@@ -1,3 +1,4 @@
+import { Metrics } from '@parley/observability';
 import { CloseCodes, CloseReasons } from '@parley/presence-bridge/protocol';
 import { setImmediate as yieldToIo } from 'node:timers/promises';
 import {
@@ -55,6 +56,14 @@ describe('presence WebSocket: protocol abuse', () => {
   });
 
   afterAll(async () => {
+    // What the abuse above shows on /metrics.
+    const exposition = await bed.app.get(Metrics).registry.metrics();
+    expect(exposition).toMatch(/^parley_presence_ws_connections\{[^}]*\} 2$/m);
+    for (const code of [1003, 1007, 1008, 1009, 1011, 1013])
+      expect(exposition).toMatch(new RegExp(`^parley_presence_ws_closed_total\\{[^}]*code="${code}"[^}]*\\} [1-9]`, 'm'));
+    for (const status of [401, 404, 429]) {
+      expect(exposition).toMatch(new RegExp(`^parley_presence_ws_upgrades_refused_total\\{[^}]*status="${status}"[^}]*\\} [1-9]`, 'm'));
+    }
     await Promise.all([carol.close(), bob.close()]);
     await waitUntil(() => bed.server.stats().connections === 0);
     expect(bed.core.counts()).toEqual({ endpoints: 0, watches: 0, attachments: 0 });

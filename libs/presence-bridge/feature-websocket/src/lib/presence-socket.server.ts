@@ -1,4 +1,4 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { AuthErrorCode, AuthException, Authenticator, clientAddressOf } from '@parley/auth';
 import {
@@ -9,12 +9,14 @@ import {
   PresenceWatchers,
 } from '@parley/presence-bridge/feature-presence';
 import { CloseCodes, CloseReasons, type ConnectionLimits, ProtocolLimits } from '@parley/presence-bridge/protocol';
+import { Metrics } from '@parley/observability';
 import { ClientAddressResolver } from '@parley/sign-in';
 import type { IncomingMessage, Server } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type ServerOptions, type WebSocket, WebSocketServer } from 'ws';
 import { PresenceFrames } from './presence-frames';
+import { PresenceSocketMetrics } from './presence-socket.metrics';
 import {
   CLOSE_HANDSHAKE_TIMEOUT_MS,
   PRESENCE_SOCKET_OPTIONS,
@@ -46,6 +48,7 @@ export class PresenceSocketServer implements PresenceSessionHost, OnApplicationB
   private server: Server | null = null;
   private keepalive: NodeJS.Timeout | null = null;
   private shuttingDown = false;
+  private readonly metrics: PresenceSocketMetrics | null;
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -57,7 +60,9 @@ export class PresenceSocketServer implements PresenceSessionHost, OnApplicationB
     private readonly authenticator: Authenticator,
     private readonly clientAddresses: ClientAddressResolver,
     @Inject(PRESENCE_SOCKET_OPTIONS) readonly options: PresenceSocketOptions,
+    @Optional() metrics?: Metrics,
   ) {
+    this.metrics = metrics ? new PresenceSocketMetrics(metrics, () => this.sessions.size) : null;
     this.limits = {
       maxFrameBytes: options.maxFrameBytes,
       messagesPerSecond: options.messagesPerSecond,
@@ -111,6 +116,10 @@ export class PresenceSocketServer implements PresenceSessionHost, OnApplicationB
     return { connections: this.sessions.size, users: this.connectionsByUser.size };
   }
 
+  closedBy(code: number): void {
+    this.metrics?.closedBy(code);
+  }
+
   release(session: PresenceSocketSession): void {
     if (!this.sessions.delete(session)) return;
     const count = (this.connectionsByUser.get(session.mailbox) ?? 1) - 1;
@@ -121,7 +130,7 @@ export class PresenceSocketServer implements PresenceSessionHost, OnApplicationB
   private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     if (pathOf(req.url) !== PRESENCE_SOCKET_PATH) {
       // Another front (SIP over WebSocket, say) may serve its own path on this server; alone, we refuse.
-      if (this.server !== null && this.server.listenerCount('upgrade') === 1) refuse(socket, 404);
+      if (this.server !== null && this.server.listenerCount('upgrade') === 1) this.refuse(socket, 404);
       return;
     }
     socket.on('error', destroySocket);
@@ -136,7 +145,7 @@ export class PresenceSocketServer implements PresenceSessionHost, OnApplicationB
     } catch (error) {
       if (error instanceof AuthException) return this.refuseSignIn(socket, error);
       this.logger.error(`presence socket sign-in failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      return refuse(socket, 503, { 'Retry-After': '5' });
+      return this.refuse(socket, 503, { 'Retry-After': '5' });
     }
     if (socket.destroyed || this.shuttingDown || this.wss === null) {
       socket.destroy();
@@ -154,23 +163,33 @@ export class PresenceSocketServer implements PresenceSessionHost, OnApplicationB
       case AuthErrorCode.Unauthenticated: {
         const challenge = [`Basic realm="${REALM}"`];
         if (this.authenticator.bearerEnabled) challenge.push(`Bearer realm="${REALM}"`);
-        return refuse(socket, 401, { 'WWW-Authenticate': challenge });
+        return this.refuse(socket, 401, { 'WWW-Authenticate': challenge });
       }
       case AuthErrorCode.Throttled:
-        return refuse(socket, 429, { 'Retry-After': String(Math.max(1, Math.ceil((error.retryAfterMs ?? 1000) / 1000))) });
+        return this.refuse(socket, 429, { 'Retry-After': String(Math.max(1, Math.ceil((error.retryAfterMs ?? 1000) / 1000))) });
       // Impersonation is not part of this protocol (a socket acts for the user who signed in): never raised here.
       case AuthErrorCode.ImpersonationDenied:
       case AuthErrorCode.UnknownMailbox:
-        return refuse(socket, 403);
+        return this.refuse(socket, 403);
       default:
         return assertNever(error.code);
     }
   }
 
+  private refuse(socket: Duplex, status: number, headers: Record<string, string | string[]> = {}): void {
+    this.metrics?.upgradeRefused(status);
+    writeRefusal(socket, status, headers);
+  }
+
   private open(ws: WebSocket, mailbox: string, req: IncomingMessage): void {
-    ws.on('error', (error) => this.logger.debug(`presence socket of ${mailbox}: ${error.message}`));
+    // ws reports the frames it refuses itself (and closes with 1009, 1007 or 1002) as errors.
+    ws.on('error', (error: Error & { code?: string }) => {
+      this.closedBy(wsCloseCodes[error.code ?? ''] ?? 1002);
+      this.logger.debug(`presence socket of ${mailbox}: ${error.message}`);
+    });
     const count = this.connectionsByUser.get(mailbox) ?? 0;
     if (count >= this.options.maxConnectionsPerUser || this.shuttingDown) {
+      this.closedBy(this.shuttingDown ? CloseCodes.goingAway : CloseCodes.policyViolation);
       ws.close(
         this.shuttingDown ? CloseCodes.goingAway : CloseCodes.policyViolation,
         this.shuttingDown ? CloseReasons.shutdown : CloseReasons.tooManyConnections,
@@ -198,6 +217,14 @@ export class PresenceSocketServer implements PresenceSessionHost, OnApplicationB
     }
   }
 }
+
+/** The close code ws sent with each frame error it raises (protocol errors otherwise: 1002). */
+const wsCloseCodes: Record<string, number> = {
+  WS_ERR_UNSUPPORTED_MESSAGE_LENGTH: CloseCodes.tooBig,
+  WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH: CloseCodes.tooBig,
+  WS_ERR_TOO_MANY_BUFFERED_PARTS: CloseCodes.policyViolation,
+  WS_ERR_INVALID_UTF8: CloseCodes.malformed,
+};
 
 function assertNever(value: never): never {
   throw new Error(`unhandled sign-in refusal ${String(value)}`);
@@ -229,7 +256,7 @@ function destroySocket(this: Duplex): void {
 }
 
 /** Answers an upgrade with a plain HTTP status (no handshake) and closes the connection. */
-function refuse(socket: Duplex, status: number, headers: Record<string, string | string[]> = {}): void {
+function writeRefusal(socket: Duplex, status: number, headers: Record<string, string | string[]> = {}): void {
   if (socket.destroyed) return;
   const lines = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}`, 'Connection: close', 'Content-Length: 0'];
   for (const [name, value] of Object.entries(headers)) for (const v of Array.isArray(value) ? value : [value]) lines.push(`${name}: ${v}`);

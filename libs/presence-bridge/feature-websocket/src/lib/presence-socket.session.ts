@@ -51,6 +51,8 @@ export interface PresenceSessionHost {
   readonly logger: Logger;
   /** The session ended: forget it (called once). */
   release(session: PresenceSocketSession): void;
+  /** The server closed a socket with `code` (1006: dropped without a handshake). */
+  closedBy(code: number): void;
 }
 
 const TEXT = { binary: false } as const;
@@ -195,6 +197,7 @@ export class PresenceSocketSession implements ImReceiver {
   close(code: CloseCode, reason: string): void {
     if (this.disposed) return;
     this.dispose();
+    this.host.closedBy(code);
     // Reading is paused during setup; the peer's answer to the close frame must be read to finish the handshake.
     this.ws.resume();
     this.ws.close(code, reason);
@@ -202,6 +205,7 @@ export class PresenceSocketSession implements ImReceiver {
 
   /** Drops the connection without a close handshake (dead peer). */
   terminate(): void {
+    if (!this.disposed) this.host.closedBy(1006);
     this.dispose();
     this.ws.terminate();
   }
