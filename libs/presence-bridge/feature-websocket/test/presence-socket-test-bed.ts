@@ -55,6 +55,8 @@ export interface ConnectOptions {
   /** The client address the server should see (X-Forwarded-For from the trusted 127.0.0.1). */
   clientAddress?: string;
   path?: string;
+  /** Sent as `Origin` (what a browser page does). */
+  origin?: string;
   /** false: the client does not answer the server's pings (a peer that is gone). */
   autoPong?: boolean;
 }
@@ -126,6 +128,7 @@ export async function startPresenceSocketTestBed(overrides: Partial<PresenceSock
           : opts.authorization;
       const headers: Record<string, string> = { 'X-Forwarded-For': opts.clientAddress ?? `198.51.100.${clientNumber % 250}` };
       if (authorization !== null) headers.Authorization = authorization;
+      if (opts.origin !== undefined) headers.Origin = opts.origin;
       return TestClient.open(`${base}${opts.path ?? '/presence'}?client=test-${clientNumber}`, headers, opts.autoPong ?? true);
     },
     close: () => app.close(),

@@ -61,7 +61,7 @@ describe('presence WebSocket: protocol abuse', () => {
     expect(exposition).toMatch(/^parley_presence_ws_connections\{[^}]*\} 2$/m);
     for (const code of [1003, 1007, 1008, 1009, 1011, 1013])
       expect(exposition).toMatch(new RegExp(`^parley_presence_ws_closed_total\\{[^}]*code="${code}"[^}]*\\} [1-9]`, 'm'));
-    for (const status of [401, 404, 429]) {
+    for (const status of [401, 403, 404, 429]) {
       expect(exposition).toMatch(new RegExp(`^parley_presence_ws_upgrades_refused_total\\{[^}]*status="${status}"[^}]*\\} [1-9]`, 'm'));
     }
     await Promise.all([carol.close(), bob.close()]);
@@ -203,6 +203,11 @@ describe('presence WebSocket: protocol abuse', () => {
     expect(bearer).toEqual(expect.objectContaining({ status: 401 }));
     const elsewhere = await connect(DAVE, { clientAddress: '203.0.113.9' });
     expect(await elsewhere.request({ type: 'ping' })).toEqual(expect.objectContaining({ type: 'pong' }));
+  });
+
+  it('an upgrade from a browser page (with Origin): 403, credentials or not', async () => {
+    const refused = await bed.connect(ALICE, { origin: 'https://evil.example' }).catch((e: unknown) => e);
+    expect(refused).toEqual(expect.objectContaining({ status: 403 }));
   });
 
   it('an upgrade on another path: 404', async () => {

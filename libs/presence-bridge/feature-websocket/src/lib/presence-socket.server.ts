@@ -44,6 +44,8 @@ export class PresenceSocketServer implements PresenceSessionHost, OnApplicationB
   readonly limits: ConnectionLimits;
   private readonly sessions = new Set<PresenceSocketSession>();
   private readonly connectionsByUser = new Map<string, number>();
+  /** Session setups and endpoint closes still running (shutdown waits for them). */
+  private readonly pending = new Set<Promise<unknown>>();
   private wss: WebSocketServer | null = null;
   private server: Server | null = null;
   private keepalive: NodeJS.Timeout | null = null;
@@ -94,26 +96,39 @@ export class PresenceSocketServer implements PresenceSessionHost, OnApplicationB
     this.keepalive.unref();
   }
 
-  /** Closes every socket with 1001 (clients reconnect, to another replica) and drops those that do not answer. */
+  /**
+   * Closes every socket with 1001 (clients reconnect, to another replica), drops those that do not
+   * answer, and waits for the core to have closed their endpoints, all within a short grace.
+   */
   async beforeApplicationShutdown(): Promise<void> {
     this.shuttingDown = true;
     if (this.keepalive) clearInterval(this.keepalive);
     this.server?.off('upgrade', this.onUpgrade);
     const sockets = [...this.sessions].map((session) => session.ws);
     for (const session of [...this.sessions]) session.close(CloseCodes.goingAway, CloseReasons.shutdown);
+    const deadline = Date.now() + SHUTDOWN_GRACE_MS;
     const closed = sockets.map((ws) =>
       ws.readyState === ws.CLOSED ? Promise.resolve() : new Promise<void>((r) => ws.once('close', () => r())),
     );
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.all(closed), new Promise<void>((r) => (timer = setTimeout(r, SHUTDOWN_GRACE_MS)))]);
-    clearTimeout(timer);
+    await withDeadline(Promise.all(closed), deadline);
     for (const ws of sockets) if (ws.readyState !== ws.CLOSED) ws.terminate();
+    // Setups still running close their endpoint when they see the session gone, which adds to `pending`.
+    while (this.pending.size > 0 && Date.now() < deadline) await withDeadline(Promise.all([...this.pending]), deadline);
+    if (this.pending.size > 0) this.logger.warn(`${this.pending.size} presence endpoints were still closing at shutdown`);
     this.wss?.close();
   }
 
   /** Open sessions and the users they belong to (for metrics and tests). */
   stats(): { connections: number; users: number } {
     return { connections: this.sessions.size, users: this.connectionsByUser.size };
+  }
+
+  track(work: Promise<unknown>): void {
+    const forget = (): void => {
+      this.pending.delete(settled);
+    };
+    const settled: Promise<void> = work.then(forget, forget);
+    this.pending.add(settled);
   }
 
   closedBy(code: number): void {
@@ -134,6 +149,9 @@ export class PresenceSocketServer implements PresenceSessionHost, OnApplicationB
       return;
     }
     socket.on('error', destroySocket);
+    // Browsers send Origin and would attach credentials they cached for this host (Basic) to a page
+    // of any other site: refused until the web client's sign-in brings its allowed-origin check.
+    if (req.headers.origin !== undefined) return this.refuse(socket, 403);
     void this.admit(req, socket, head);
   };
 
@@ -202,7 +220,7 @@ export class PresenceSocketServer implements PresenceSessionHost, OnApplicationB
     ws.on('message', (data, isBinary) => session.onMessage(data, isBinary));
     ws.on('pong', () => session.onPong());
     ws.on('close', () => session.dispose());
-    void session.start();
+    this.track(session.start());
   }
 
   /** The one keepalive timer: a socket that did not answer the previous ping (nor sent anything) is dropped. */
@@ -228,6 +246,12 @@ const wsCloseCodes: Record<string, number> = {
 
 function assertNever(value: never): never {
   throw new Error(`unhandled sign-in refusal ${String(value)}`);
+}
+
+async function withDeadline(work: Promise<unknown>, deadline: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work, new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))))]);
+  clearTimeout(timer);
 }
 
 function pathOf(url: string | undefined): string {

@@ -51,6 +51,8 @@ export interface PresenceSessionHost {
   readonly logger: Logger;
   /** The session ended: forget it (called once). */
   release(session: PresenceSocketSession): void;
+  /** Work that must finish before the process stops (closing an endpoint in the core). */
+  track(work: Promise<unknown>): void;
   /** The server closed a socket with `code` (1006: dropped without a handshake). */
   closedBy(code: number): void;
 }
@@ -112,7 +114,7 @@ export class PresenceSocketSession implements ImReceiver {
     try {
       const endpoint = await this.host.endpoints.connect(this.mailbox, { label: this.label });
       if (this.disposed) {
-        await endpoint.close();
+        this.closeEndpoint(endpoint);
         return;
       }
       this.endpoint = endpoint;
@@ -218,12 +220,17 @@ export class PresenceSocketSession implements ImReceiver {
     this.subscriptions.clear();
     this.detachIm?.();
     this.detachIm = null;
-    const endpoint = this.endpoint;
+    if (this.endpoint !== null) this.closeEndpoint(this.endpoint);
     this.endpoint = null;
-    endpoint
-      ?.close()
-      .catch((error: unknown) => this.host.logger.warn(`presence endpoint of ${this.mailbox} did not close: ${describe(error)}`));
     this.host.release(this);
+  }
+
+  private closeEndpoint(endpoint: EndpointHandle): void {
+    this.host.track(
+      endpoint
+        .close()
+        .catch((error: unknown) => this.host.logger.warn(`presence endpoint of ${this.mailbox} did not close: ${describe(error)}`)),
+    );
   }
 
   private admit(): boolean {
