@@ -1,17 +1,23 @@
-import { ConfigError, type ServiceDefinition } from '@parley/config';
+import { ConfigError, parleyVersion, type PresenceSocketConfig, type ServiceDefinition } from '@parley/config';
 import { DynamicModule, Module } from '@nestjs/common';
 import type { ServiceDatabaseSettings } from '@parley/config';
 import { createPresenceBridgeDataSource, PresenceBridgeDataAccessModule } from '@parley/presence-bridge/data-access';
 import { PresenceCoreOptions, PresenceFeatureModule } from '@parley/presence-bridge/feature-presence';
+import { PresenceWebSocketModule } from '@parley/presence-bridge/feature-websocket';
 import { presencePolicy } from '@parley/presence-bridge/presence-engine';
 
 /** presence-bridge: aggregated presence fed by calendar-sync's events, the users' clients and settings, shared across replicas. */
 @Module({})
 export class PresenceBridgeModule {
-  static forRoot(database: ServiceDatabaseSettings, core: PresenceCoreOptions): DynamicModule {
+  static forRoot(database: ServiceDatabaseSettings, core: PresenceCoreOptions, socket: PresenceSocketConfig): DynamicModule {
     return {
       module: PresenceBridgeModule,
-      imports: [PresenceBridgeDataAccessModule.forRoot(database), PresenceFeatureModule.forRoot(core)],
+      imports: [
+        PresenceBridgeDataAccessModule.forRoot(database),
+        PresenceFeatureModule.forRoot(core),
+        // The fronts use the core's ports, which PresenceFeatureModule provides globally.
+        PresenceWebSocketModule.forRoot({ ...socket, serverVersion: parleyVersion }),
+      ],
     };
   }
 
@@ -27,12 +33,12 @@ export const presenceBridgeService: ServiceDefinition = {
   module: ({ database, config }) => {
     // Set whenever the app runs presence-bridge (its schema part is then parsed).
     if (config.presence === undefined) throw new ConfigError(['presence-bridge: the app was configured without its variables']);
-    const { idleAfterMs, awayAfterMs, ...rest } = config.presence;
-    return PresenceBridgeModule.forRoot(database, {
-      ...rest,
-      instanceId: config.instanceId,
-      policy: presencePolicy({ idleAfterMs, awayAfterMs }),
-    });
+    const { idleAfterMs, awayAfterMs, socket, ...rest } = config.presence;
+    return PresenceBridgeModule.forRoot(
+      database,
+      { ...rest, instanceId: config.instanceId, policy: presencePolicy({ idleAfterMs, awayAfterMs }) },
+      socket,
+    );
   },
   createDataSource: (url) => PresenceBridgeModule.createDataSource(url),
 };

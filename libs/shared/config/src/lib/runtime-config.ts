@@ -115,6 +115,19 @@ export interface PresenceConfig {
   imMaxChars: number;
   imReceiptTimeoutMs: number;
   imMaxPending: number;
+  /** What one presence WebSocket may cost (docs/presence-protocol.md, "Limits"). */
+  socket: PresenceSocketConfig;
+}
+
+/** What one presence WebSocket may cost (docs/presence-protocol.md, "Limits"). */
+export interface PresenceSocketConfig {
+  maxFrameBytes: number;
+  messagesPerSecond: number;
+  messageBurst: number;
+  maxSubscriptions: number;
+  maxConnectionsPerUser: number;
+  maxSendBufferBytes: number;
+  pingIntervalMs: number;
 }
 
 export interface HttpConfig {
@@ -247,6 +260,15 @@ export function toRuntimeConfig(
       imMaxChars: presenceEnv.PARLEY_PRESENCE_IM_MAX_CHARS,
       imReceiptTimeoutMs: presenceEnv.PARLEY_PRESENCE_IM_RECEIPT_TIMEOUT_MS,
       imMaxPending: presenceEnv.PARLEY_PRESENCE_IM_MAX_PENDING,
+      socket: {
+        maxFrameBytes: presenceEnv.PARLEY_PRESENCE_WS_MAX_FRAME_BYTES,
+        messagesPerSecond: presenceEnv.PARLEY_PRESENCE_WS_MESSAGES_PER_SECOND,
+        messageBurst: presenceEnv.PARLEY_PRESENCE_WS_MESSAGE_BURST,
+        maxSubscriptions: presenceEnv.PARLEY_PRESENCE_WS_MAX_SUBSCRIPTIONS,
+        maxConnectionsPerUser: presenceEnv.PARLEY_PRESENCE_WS_MAX_CONNECTIONS_PER_USER,
+        maxSendBufferBytes: presenceEnv.PARLEY_PRESENCE_WS_MAX_SEND_BUFFER_BYTES,
+        pingIntervalMs: presenceEnv.PARLEY_PRESENCE_WS_PING_INTERVAL_MS,
+      },
     },
   };
 }

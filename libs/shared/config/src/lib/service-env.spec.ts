@@ -77,6 +77,13 @@ const PRESENCE_BRIDGE = [
   'PARLEY_PRESENCE_IM_MAX_CHARS',
   'PARLEY_PRESENCE_IM_RECEIPT_TIMEOUT_MS',
   'PARLEY_PRESENCE_IM_MAX_PENDING',
+  'PARLEY_PRESENCE_WS_MAX_FRAME_BYTES',
+  'PARLEY_PRESENCE_WS_MESSAGES_PER_SECOND',
+  'PARLEY_PRESENCE_WS_MESSAGE_BURST',
+  'PARLEY_PRESENCE_WS_MAX_SUBSCRIPTIONS',
+  'PARLEY_PRESENCE_WS_MAX_CONNECTIONS_PER_USER',
+  'PARLEY_PRESENCE_WS_MAX_SEND_BUFFER_BYTES',
+  'PARLEY_PRESENCE_WS_PING_INTERVAL_MS',
 ];
 const EMBEDDED_ONLY = ['PARLEY_DATA_DIR', 'PARLEY_EMBEDDED_PG_PORT', 'PARLEY_DEMO_USERS'];
 
@@ -198,6 +205,15 @@ describe('environment schema composition', () => {
     expect(config.ews?.idSecret).toBe('g'.repeat(43));
     expect(config.auth?.signIn.trustedProxies).toEqual([]);
     expect(config.calendar?.defaultWorkingHoursTimeZone).toBe('UTC');
+    expect(config.presence?.socket).toEqual({
+      maxFrameBytes: 65_536,
+      messagesPerSecond: 20,
+      messageBurst: 40,
+      maxSubscriptions: 1000,
+      maxConnectionsPerUser: 10,
+      maxSendBufferBytes: 1_048_576,
+      pingIntervalMs: 30_000,
+    });
   });
 
   it('keeps every default of the single shared schema it replaced', () => {
@@ -262,6 +278,13 @@ describe('environment schema composition', () => {
       PARLEY_PRESENCE_IM_MAX_CHARS: 8192,
       PARLEY_PRESENCE_IM_RECEIPT_TIMEOUT_MS: 5000,
       PARLEY_PRESENCE_IM_MAX_PENDING: 10_000,
+      PARLEY_PRESENCE_WS_MAX_FRAME_BYTES: 64 * 1024,
+      PARLEY_PRESENCE_WS_MESSAGES_PER_SECOND: 20,
+      PARLEY_PRESENCE_WS_MESSAGE_BURST: 40,
+      PARLEY_PRESENCE_WS_MAX_SUBSCRIPTIONS: 1000,
+      PARLEY_PRESENCE_WS_MAX_CONNECTIONS_PER_USER: 10,
+      PARLEY_PRESENCE_WS_MAX_SEND_BUFFER_BYTES: 1024 * 1024,
+      PARLEY_PRESENCE_WS_PING_INTERVAL_MS: 30_000,
     };
     expect(parseEnv(serviceEnvSchema('presence-bridge'), {})).toEqual({ ...shared, ...asService(8082), ...auth, ...presence });
     expect(parseEnv(serviceEnvSchema('voicemail-ingest'), {})).toEqual({ ...shared, ...asService(8083) });
@@ -276,6 +299,7 @@ describe('environment schema composition', () => {
       ...shared,
       ...gateway,
       ...auth,
+      ...presence,
       PARLEY_HTTP_PORT: 8080,
       PARLEY_METRICS_HOST: '127.0.0.1',
       PARLEY_METRICS_PORT: 9080,

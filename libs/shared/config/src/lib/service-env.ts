@@ -123,7 +123,7 @@ const calendarSyncEnv = {
   ),
 };
 
-/** presence-bridge's own: the idle thresholds, its timers, replica leases and the limits of endpoints and IMs. */
+/** presence-bridge's own: the idle thresholds, its timers, replica leases, the limits of endpoints and IMs, and what one presence WebSocket may cost (docs/presence-protocol.md). */
 const presenceBridgeEnv = {
   PARLEY_PRESENCE_IDLE_AFTER_MS: withDefault(
     intBetween(1_000, 86_400_000),
@@ -174,6 +174,41 @@ const presenceBridgeEnv = {
     intBetween(1, 1_000_000),
     '10000',
     'most instant messages one replica may have waiting for their receipt; past it a send is refused until receipts or timeouts free room',
+  ),
+  PARLEY_PRESENCE_WS_MAX_FRAME_BYTES: withDefault(
+    intBetween(1024, 16 * 1024 * 1024),
+    String(64 * 1024),
+    'largest WebSocket message a presence client may send (bytes, 1024–16777216); a larger one closes the socket with `1009`',
+  ),
+  PARLEY_PRESENCE_WS_MESSAGES_PER_SECOND: withDefault(
+    intBetween(1, 10_000),
+    '20',
+    'messages per second one presence WebSocket may send on average (a token bucket); past it a message is dropped with `rate-limited`, and a client that keeps sending is closed with `1008`',
+  ),
+  PARLEY_PRESENCE_WS_MESSAGE_BURST: withDefault(
+    intBetween(1, 100_000),
+    '40',
+    'messages one presence WebSocket may send at once before the rate applies (the bucket size)',
+  ),
+  PARLEY_PRESENCE_WS_MAX_SUBSCRIPTIONS: withDefault(
+    intBetween(0, 100_000),
+    '1000',
+    'users one presence WebSocket may watch at a time (the user themself not counted); more is refused with `too-many-subscriptions`',
+  ),
+  PARLEY_PRESENCE_WS_MAX_CONNECTIONS_PER_USER: withDefault(
+    intBetween(1, 10_000),
+    '10',
+    'presence WebSockets one user may have open on one replica; a further one is closed at once with `1008` (its sign-in is not counted as a failure)',
+  ),
+  PARLEY_PRESENCE_WS_MAX_SEND_BUFFER_BYTES: withDefault(
+    intBetween(1024, 256 * 1024 * 1024),
+    String(1024 * 1024),
+    'bytes waiting to be sent to one presence WebSocket (a client that does not read); past it the socket is closed with `1013` and its updates are no longer kept',
+  ),
+  PARLEY_PRESENCE_WS_PING_INTERVAL_MS: withDefault(
+    intBetween(1000, 600_000),
+    '30000',
+    'how often the presence WebSocket server pings every socket; one that has not answered the previous ping is dropped',
   ),
 };
 
