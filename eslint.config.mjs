@@ -6,7 +6,9 @@ import nx from '@nx/eslint-plugin';
 const layers = [
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:service', 'type:feature', 'type:data-access', 'type:util', 'type:contracts'] },
   { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:util', 'type:contracts'] },
-  { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:contracts'] },
+  // feature → a `role:core` feature of its scope: a protocol front (Graph REST, WebSocket) uses its service's
+  // core through the abstract ports that core exports (presence-bridge's feature-presence); other features stay apart.
+  { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:contracts', 'role:core'] },
   // data-access → data-access: a service's auth lib reads the shared directory (itself data-access).
   { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:contracts'] },
   { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', 'type:contracts'] },
