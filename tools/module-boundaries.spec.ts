@@ -92,7 +92,8 @@ const probes: readonly Probe[] = [
     name: 'a feature importing another feature that is no core',
     filePath: 'libs/calendar-sync/feature-oof/src/lib/boundary-probe.ts',
     imports: '@parley/calendar-sync/feature-calendar',
-    error: 'A project tagged with "type:feature" can only depend on libs tagged with "type:data-access", "type:util", "type:contracts", "role:core"',
+    error:
+      'A project tagged with "type:feature" can only depend on libs tagged with "type:data-access", "type:util", "type:contracts", "role:core"',
   },
   {
     name: "a protocol front importing another service's core",
