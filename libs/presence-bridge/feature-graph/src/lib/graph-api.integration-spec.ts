@@ -1,7 +1,7 @@
 import { GraphError, type Client } from '@microsoft/microsoft-graph-client';
 import { signBearerToken } from '@parley/auth';
 import { Roles, type DirectoryUser } from '@parley/directory';
-import { basic, graphClient } from '../../test/graph-client';
+import { basicAuthorization as basic, graphClient } from '@parley/testing';
 import { startGraphApiTestBed, TEST_PASSWORD, type GraphApiTestBed } from '../../test/graph-api-test-bed';
 
 // The Graph-compatible API as Graph applications meet it: Microsoft's JavaScript Graph client (and,

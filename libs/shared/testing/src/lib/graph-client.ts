@@ -24,7 +24,7 @@ class StaticAuthorization implements Middleware {
   }
 }
 
-/** Microsoft's JavaScript Graph client, pointed at Parley (`<base>/api`), sending `authorization` (or nothing). */
+/** For specs: Microsoft's JavaScript Graph client, pointed at Parley (`<base>/api`), sending `authorization` (or nothing). */
 export function graphClient(base: string, authorization: string | undefined): Client {
   return Client.initWithMiddleware({
     baseUrl: `${base}/api`,
@@ -33,4 +33,4 @@ export function graphClient(base: string, authorization: string | undefined): Cl
   });
 }
 
-export const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+export const basicAuthorization = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
