@@ -126,9 +126,9 @@ const calendarSyncEnv = {
 /** presence-bridge's Graph-compatible REST API (`/api/v1.0`, docs/graph-api.md): the work one request may cause. */
 const graphApiEnv = {
   PARLEY_GRAPH_MAX_BATCH_IDS: withDefault(
-    intBetween(1, 10_000),
+    intBetween(1, 1000),
     '650',
-    "most ids in one Graph `getPresencesByUserId` (Graph's documented maximum is 650); more is refused with `400 BadRequest`",
+    "most ids in one Graph `getPresencesByUserId` (Graph's documented maximum is 650; at most 1000, what the presence core reads at once); more is refused with `400 BadRequest`",
   ),
   PARLEY_GRAPH_MAX_BODY_BYTES: withDefault(
     intBetween(1024, 16 * 1024 * 1024),
