@@ -83,6 +83,25 @@ const probes: readonly Probe[] = [
     error: null,
   },
   {
+    name: "a protocol front importing its service's core (a role:core feature)",
+    filePath: 'libs/presence-bridge/feature-graph/src/lib/boundary-probe.ts',
+    imports: '@parley/presence-bridge/feature-presence',
+    error: null,
+  },
+  {
+    name: 'a feature importing another feature that is no core',
+    filePath: 'libs/calendar-sync/feature-oof/src/lib/boundary-probe.ts',
+    imports: '@parley/calendar-sync/feature-calendar',
+    error:
+      'A project tagged with "type:feature" can only depend on libs tagged with "type:data-access", "type:util", "type:contracts", "role:core"',
+  },
+  {
+    name: "a protocol front importing another service's core",
+    filePath: 'libs/ews-gateway/feature-autodiscover/src/lib/boundary-probe.ts',
+    imports: '@parley/presence-bridge/feature-presence',
+    error: SERVICE_SCOPE('ews-gateway'),
+  },
+  {
     name: "the embedded app's spec importing any service's libs",
     filePath: 'apps/parley/src/boundary-probe.spec.ts',
     imports: '@parley/calendar-sync/data-access',

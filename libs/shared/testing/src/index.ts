@@ -4,3 +4,4 @@ export * from './lib/wait-for';
 export * from './lib/service-process';
 export * from './lib/dedicated-kafka-broker';
 export * from './lib/exit-reaper';
+export * from './lib/graph-client';

@@ -1,22 +1,29 @@
-import { ConfigError, parleyVersion, type PresenceSocketConfig, type ServiceDefinition } from '@parley/config';
+import { ConfigError, type GraphApiConfig, parleyVersion, type PresenceSocketConfig, type ServiceDefinition } from '@parley/config';
 import { DynamicModule, Module } from '@nestjs/common';
 import type { ServiceDatabaseSettings } from '@parley/config';
 import { createPresenceBridgeDataSource, PresenceBridgeDataAccessModule } from '@parley/presence-bridge/data-access';
 import { PresenceCoreOptions, PresenceFeatureModule } from '@parley/presence-bridge/feature-presence';
+import { GraphFeatureModule } from '@parley/presence-bridge/feature-graph';
 import { PresenceWebSocketModule } from '@parley/presence-bridge/feature-websocket';
 import { presencePolicy } from '@parley/presence-bridge/presence-engine';
 
 /** presence-bridge: aggregated presence fed by calendar-sync's events, the users' clients and settings, shared across replicas. */
 @Module({})
 export class PresenceBridgeModule {
-  static forRoot(database: ServiceDatabaseSettings, core: PresenceCoreOptions, socket: PresenceSocketConfig): DynamicModule {
+  static forRoot(
+    database: ServiceDatabaseSettings,
+    core: PresenceCoreOptions,
+    fronts: { socket: PresenceSocketConfig; graph: GraphApiConfig; bodyTimeoutMs: number },
+  ): DynamicModule {
+    const { maxBatchIds, maxPreferredPresenceMs, maxBodyBytes } = fronts.graph;
     return {
       module: PresenceBridgeModule,
       imports: [
         PresenceBridgeDataAccessModule.forRoot(database),
         PresenceFeatureModule.forRoot(core),
         // The fronts use the core's ports, which PresenceFeatureModule provides globally.
-        PresenceWebSocketModule.forRoot({ ...socket, serverVersion: parleyVersion }),
+        PresenceWebSocketModule.forRoot({ ...fronts.socket, serverVersion: parleyVersion }),
+        GraphFeatureModule.forRoot({ limits: { maxBatchIds, maxPreferredPresenceMs }, maxBodyBytes, bodyTimeoutMs: fronts.bodyTimeoutMs }),
       ],
     };
   }
@@ -32,12 +39,13 @@ export const presenceBridgeService: ServiceDefinition = {
   requestTopics: [],
   module: ({ database, config }) => {
     // Set whenever the app runs presence-bridge (its schema part is then parsed).
-    if (config.presence === undefined) throw new ConfigError(['presence-bridge: the app was configured without its variables']);
+    if (config.presence === undefined || config.graph === undefined)
+      throw new ConfigError(['presence-bridge: the app was configured without its variables']);
     const { idleAfterMs, awayAfterMs, socket, ...rest } = config.presence;
     return PresenceBridgeModule.forRoot(
       database,
       { ...rest, instanceId: config.instanceId, policy: presencePolicy({ idleAfterMs, awayAfterMs }) },
-      socket,
+      { socket, graph: config.graph, bodyTimeoutMs: config.http.bodyTimeoutMs },
     );
   },
   createDataSource: (url) => PresenceBridgeModule.createDataSource(url),

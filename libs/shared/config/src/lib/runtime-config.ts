@@ -4,6 +4,7 @@ import {
   authenticatingServices,
   CalendarSyncEnv,
   EwsGatewayEnv,
+  GraphApiEnv,
   ParleyEnv,
   PresenceBridgeEnv,
   ServiceName,
@@ -130,6 +131,16 @@ export interface PresenceSocketConfig {
   pingIntervalMs: number;
 }
 
+/** presence-bridge's Graph-compatible REST API: the work one request may cause. */
+export interface GraphApiConfig {
+  /** Ids in one getPresencesByUserId. */
+  maxBatchIds: number;
+  /** Largest request body read. */
+  maxBodyBytes: number;
+  /** Longest expiration of a preferred presence. */
+  maxPreferredPresenceMs: number;
+}
+
 export interface HttpConfig {
   host: string;
   port: number;
@@ -161,6 +172,7 @@ export interface RuntimeConfig {
   calendar?: CalendarConfig;
   /** Present when the app runs presence-bridge. */
   presence?: PresenceConfig;
+  graph?: GraphApiConfig;
 }
 
 /** `http://<host>:<port>`, with a wildcard listen address replaced by one a client can reach. */
@@ -206,6 +218,7 @@ export function toRuntimeConfig(
   const ewsEnv = runs('ews-gateway') ? (env as SharedEnv & EwsGatewayEnv) : undefined;
   const calendarEnv = runs('calendar-sync') ? (env as CalendarSyncEnv) : undefined;
   const authEnv = authenticatingServices.some(runs) ? (env as AuthEnv) : undefined;
+  const graphEnv = runs('presence-bridge') ? (env as GraphApiEnv) : undefined;
   return {
     service,
     version,
@@ -244,6 +257,11 @@ export function toRuntimeConfig(
     },
     ews: ewsEnv && ewsConfigOf(ewsEnv, idSecret),
     auth: authEnv && authConfigOf(authEnv),
+    graph: graphEnv && {
+      maxBatchIds: graphEnv.PARLEY_GRAPH_MAX_BATCH_IDS,
+      maxBodyBytes: graphEnv.PARLEY_GRAPH_MAX_BODY_BYTES,
+      maxPreferredPresenceMs: graphEnv.PARLEY_GRAPH_PREFERRED_PRESENCE_MAX_DAYS * 86_400_000,
+    },
     calendar: calendarEnv && {
       defaultWorkingHoursTimeZone: calendarEnv.PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE,
       presenceTimerPollMaxMs: calendarEnv.PARLEY_CALENDAR_TIMER_POLL_MAX_MS,

@@ -65,6 +65,7 @@ const AUTH = [
   'PARLEY_EWS_AUTH_MAX_FAILURES_PER_ACCOUNT',
   'PARLEY_EWS_AUTH_MAX_FAILURES_PER_ADDRESS',
 ];
+const GRAPH_API = ['PARLEY_GRAPH_MAX_BATCH_IDS', 'PARLEY_GRAPH_MAX_BODY_BYTES', 'PARLEY_GRAPH_PREFERRED_PRESENCE_MAX_DAYS'];
 const CALENDAR_SYNC = ['PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE', 'PARLEY_CALENDAR_TIMER_POLL_MAX_MS', 'PARLEY_CALENDAR_TIMER_BATCH_SIZE'];
 const PRESENCE_BRIDGE = [
   'PARLEY_PRESENCE_IDLE_AFTER_MS',
@@ -101,7 +102,7 @@ describe('environment schema composition', () => {
   it('gives each service exactly the shared keys and its own', () => {
     expect(keysOf('ews-gateway')).toEqual([...SHARED, ...EWS_GATEWAY, ...AUTH].sort());
     expect(keysOf('calendar-sync')).toEqual([...SHARED, ...CALENDAR_SYNC].sort());
-    expect(keysOf('presence-bridge')).toEqual([...SHARED, ...AUTH, ...PRESENCE_BRIDGE].sort());
+    expect(keysOf('presence-bridge')).toEqual([...SHARED, ...AUTH, ...PRESENCE_BRIDGE, ...GRAPH_API].sort());
     expect(keysOf('voicemail-ingest')).toEqual([...SHARED].sort());
   });
 
@@ -192,6 +193,7 @@ describe('environment schema composition', () => {
       expect(config.auth === undefined).toBe(service !== 'presence-bridge');
       expect(config.calendar === undefined).toBe(service !== 'calendar-sync');
       expect(config.presence === undefined).toBe(service !== 'presence-bridge');
+      expect(config.graph === undefined).toBe(service !== 'presence-bridge');
     }
     const embedded = parseEnv(embeddedEnvSchema(), {});
     expect(problemsOf(() => toRuntimeConfig('parley', '0', embedded, { services: serviceNames, requireDatabaseUrl: false }))).toEqual([
@@ -214,6 +216,7 @@ describe('environment schema composition', () => {
       maxSendBufferBytes: 1_048_576,
       pingIntervalMs: 30_000,
     });
+    expect(config.graph).toEqual({ maxBatchIds: 650, maxBodyBytes: 256 * 1024, maxPreferredPresenceMs: 30 * 86_400_000 });
   });
 
   it('keeps every default of the single shared schema it replaced', () => {
@@ -286,7 +289,12 @@ describe('environment schema composition', () => {
       PARLEY_PRESENCE_WS_MAX_SEND_BUFFER_BYTES: 1024 * 1024,
       PARLEY_PRESENCE_WS_PING_INTERVAL_MS: 30_000,
     };
-    expect(parseEnv(serviceEnvSchema('presence-bridge'), {})).toEqual({ ...shared, ...asService(8082), ...auth, ...presence });
+    const graph = {
+      PARLEY_GRAPH_MAX_BATCH_IDS: 650,
+      PARLEY_GRAPH_MAX_BODY_BYTES: 256 * 1024,
+      PARLEY_GRAPH_PREFERRED_PRESENCE_MAX_DAYS: 30,
+    };
+    expect(parseEnv(serviceEnvSchema('presence-bridge'), {})).toEqual({ ...shared, ...asService(8082), ...auth, ...presence, ...graph });
     expect(parseEnv(serviceEnvSchema('voicemail-ingest'), {})).toEqual({ ...shared, ...asService(8083) });
     expect(parseEnv(serviceEnvSchema('calendar-sync'), {})).toEqual({
       ...shared,
@@ -300,6 +308,7 @@ describe('environment schema composition', () => {
       ...gateway,
       ...auth,
       ...presence,
+      ...graph,
       PARLEY_HTTP_PORT: 8080,
       PARLEY_METRICS_HOST: '127.0.0.1',
       PARLEY_METRICS_PORT: 9080,

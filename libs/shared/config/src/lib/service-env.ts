@@ -212,6 +212,25 @@ const presenceBridgeEnv = {
   ),
 };
 
+/** presence-bridge's Graph-compatible REST API (`/api/v1.0`, docs/graph-api.md): the work one request may cause. */
+const graphApiEnv = {
+  PARLEY_GRAPH_MAX_BATCH_IDS: withDefault(
+    intBetween(1, 1000),
+    '650',
+    "most ids in one Graph `getPresencesByUserId` (Graph's documented maximum is 650; at most 1000, what the presence core reads at once); more is refused with `400 BadRequest`",
+  ),
+  PARLEY_GRAPH_MAX_BODY_BYTES: withDefault(
+    intBetween(1024, 16 * 1024 * 1024),
+    String(256 * 1024),
+    'largest request body of the Graph API (bytes); more is refused with `413` before it is parsed (650 ids of the longest addresses fit in 256 KiB)',
+  ),
+  PARLEY_GRAPH_PREFERRED_PRESENCE_MAX_DAYS: withDefault(
+    intBetween(1, 3650),
+    '30',
+    "longest `expirationDuration` of a Graph `setUserPreferredPresence` (days); Graph documents defaults (a day for Busy and DoNotDisturb, a week otherwise) but no maximum, so this is Parley's own bound",
+  ),
+};
+
 /** Where the embedded app and the admin CLI find the embedded PostgreSQL. */
 const embeddedDatabaseEnv = {
   PARLEY_DATA_DIR: withDefault(z.string().min(1), './data', 'where the embedded PostgreSQL keeps its data'),
@@ -231,7 +250,7 @@ const embeddedOnlyEnv = {
 function ownEnvOf(service: ServiceName, app: AppProfile) {
   return {
     'ews-gateway': { ...ewsGatewayEnv(app), ...authEnv },
-    'presence-bridge': { ...authEnv, ...presenceBridgeEnv },
+    'presence-bridge': { ...authEnv, ...presenceBridgeEnv, ...graphApiEnv },
     'voicemail-ingest': {},
     'calendar-sync': calendarSyncEnv,
   }[service];
@@ -242,8 +261,14 @@ export type EwsGatewayEnv = z.output<z.ZodObject<ReturnType<typeof ewsGatewayEnv
 export type AuthEnv = z.output<z.ZodObject<typeof authEnv>>;
 export type CalendarSyncEnv = z.output<z.ZodObject<typeof calendarSyncEnv>>;
 export type PresenceBridgeEnv = z.output<z.ZodObject<typeof presenceBridgeEnv>>;
+export type GraphApiEnv = z.output<z.ZodObject<typeof graphApiEnv>>;
 /** A parsed app environment: the shared part, and the parts of whichever services the app runs. */
-export type ParleyEnv = SharedEnv & Partial<EwsGatewayEnv> & Partial<AuthEnv> & Partial<CalendarSyncEnv> & Partial<PresenceBridgeEnv>;
+export type ParleyEnv = SharedEnv &
+  Partial<EwsGatewayEnv> &
+  Partial<AuthEnv> &
+  Partial<CalendarSyncEnv> &
+  Partial<PresenceBridgeEnv> &
+  Partial<GraphApiEnv>;
 
 /** The services with a front that authenticates callers: an app running any of them reads `authEnv` and builds one `AuthModule`. */
 export const authenticatingServices: readonly ServiceName[] = ['ews-gateway', 'presence-bridge'];
@@ -261,7 +286,15 @@ function serviceEnvObject(service: ServiceName) {
 /** The embedded app's schema: every service's variables, and the embedded database's and demo users'. */
 export function embeddedEnvSchema() {
   const app = embeddedProfile;
-  return z.object({ ...sharedEnv(app), ...ewsGatewayEnv(app), ...authEnv, ...calendarSyncEnv, ...presenceBridgeEnv, ...embeddedOnlyEnv });
+  return z.object({
+    ...sharedEnv(app),
+    ...ewsGatewayEnv(app),
+    ...authEnv,
+    ...calendarSyncEnv,
+    ...presenceBridgeEnv,
+    ...graphApiEnv,
+    ...embeddedOnlyEnv,
+  });
 }
 
 /** The admin CLI's: an explicit database or the embedded one's files, and the token key for `token issue`. */

@@ -98,6 +98,25 @@ describe('directory on PostgreSQL', () => {
     await expect(directory.enabledAmong([])).resolves.toEqual(new Set());
   });
 
+  it('finds users by address or object id in one lookup, each once, leaving out the unknown and the disabled', async () => {
+    await directory.add({ smtpAddress: 'keys-a@example.com', displayName: 'A', password: 'pw' });
+    const b = await directory.add({ smtpAddress: 'keys-b@example.com', displayName: 'B', password: 'pw' });
+    await directory.add({ smtpAddress: 'keys-off@example.com', displayName: 'Off', password: 'pw' });
+    await dataSource.query(`UPDATE directory.mailbox_user SET disabled = true WHERE smtp_address = 'keys-off@example.com'`);
+    const found = await directory.findByKeys([
+      ' Keys-A@Example.com',
+      b.id.toUpperCase(),
+      'keys-b@example.com',
+      'keys-off@example.com',
+      'nobody@example.com',
+      '00000000-0000-0000-0000-000000000000',
+      'not-an-id',
+      'x\u0000@example.com',
+    ]);
+    expect(found.map((u) => u.smtpAddress).sort()).toEqual(['keys-a@example.com', 'keys-b@example.com']);
+    await expect(directory.findByKeys([])).resolves.toEqual([]);
+  });
+
   it('finds nothing for an address with a NUL byte instead of failing the query', async () => {
     await expect(directory.authenticate('dana.doe@example.com\u0000', 's3cret!')).resolves.toBeNull();
     await expect(directory.findByAddress('\u0000')).resolves.toBeNull();

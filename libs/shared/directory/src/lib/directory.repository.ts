@@ -54,6 +54,9 @@ function storable(value: string): boolean {
   return !value.includes('\u0000');
 }
 
+/** The form of an object id (the primary key, a UUID). */
+const OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 /** `%`, `_` and `\` taken literally in a LIKE pattern (with `ESCAPE '\'`). */
 function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -71,6 +74,23 @@ export class DirectoryRepository {
     if (!storable(address)) return null;
     const found = await this.users.findOneBy({ smtpAddress: toMailboxKey(address), disabled: false });
     return found ? toUser(found) : null;
+  }
+
+  /**
+   * Enabled users named by SMTP address (any case) or by object id, each once, in no particular
+   * order; keys that name nobody are left out. One query whatever the number of keys (the caller
+   * bounds them).
+   */
+  async findByKeys(keys: readonly string[]): Promise<DirectoryUser[]> {
+    const addresses = [...new Set(keys.filter(storable).map(toMailboxKey))];
+    const ids = [...new Set(keys.map((k) => k.trim().toLowerCase()).filter((k) => OBJECT_ID.test(k)))];
+    if (addresses.length === 0 && ids.length === 0) return [];
+    const found = await this.users
+      .createQueryBuilder('u')
+      .where('u.disabled = false')
+      .andWhere('(u.smtpAddress = ANY(:addresses) OR u.id = ANY(:ids::uuid[]))', { addresses, ids })
+      .getMany();
+    return found.map(toUser);
   }
 
   /**

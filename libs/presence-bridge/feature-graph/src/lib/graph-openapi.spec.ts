@@ -1,0 +1,66 @@
+import { graphApiSchemas } from './graph-api.schemas';
+import { graphOpenApiDocument } from './graph-openapi';
+
+const limits = { maxBatchIds: 650, maxPreferredPresenceMs: 30 * 86_400_000 };
+
+describe('the OpenAPI document', () => {
+  const document = graphOpenApiDocument(limits, '1.2.3') as {
+    openapi: string;
+    info: { version: string };
+    paths: Record<string, Record<string, { operationId: string; requestBody?: unknown; responses: Record<string, unknown> }>>;
+    components: { schemas: Record<string, Record<string, unknown>> };
+  };
+  const schemaOf = (name: string) => document.components.schemas[name];
+  const refOf = (value: unknown) =>
+    (value as { content: { 'application/json': { schema: { $ref: string } } } }).content['application/json'].schema.$ref;
+
+  it('lists the four operations with their request and answer schemas', () => {
+    expect(document.openapi).toBe('3.1.0');
+    expect(document.info.version).toBe('1.2.3');
+    const operations = Object.values(document.paths).flatMap((methods) => Object.values(methods).map((op) => op.operationId));
+    expect(operations.sort()).toEqual(['clearUserPreferredPresence', 'getPresence', 'getPresencesByUserId', 'setUserPreferredPresence']);
+    expect(refOf(document.paths['/users/{id}/presence']['get'].responses['200'])).toBe('#/components/schemas/PresenceEntity');
+    const batch = document.paths['/communications/getPresencesByUserId']['post'];
+    expect(refOf(batch.requestBody)).toBe('#/components/schemas/GetPresencesByUserIdRequest');
+    expect(refOf(batch.responses['200'])).toBe('#/components/schemas/PresenceCollection');
+    const set = document.paths['/users/{id}/presence/setUserPreferredPresence']['post'];
+    expect(refOf(set.requestBody)).toBe('#/components/schemas/SetUserPreferredPresenceRequest');
+    expect(set.responses['200']).toEqual({ description: expect.any(String) });
+    for (const status of ['400', '401', '403', '404', '429'])
+      expect(refOf(set.responses[status])).toBe('#/components/schemas/ErrorResponse');
+  });
+
+  it('carries the limits and value sets the code validates with', () => {
+    expect(schemaOf('GetPresencesByUserIdRequest')).toMatchObject({
+      properties: { ids: { type: 'array', maxItems: 650 } },
+      required: ['ids'],
+    });
+    expect(schemaOf('SetUserPreferredPresenceRequest')).toMatchObject({
+      properties: {
+        availability: { enum: ['Available', 'Busy', 'DoNotDisturb', 'BeRightBack', 'Away', 'Offline'] },
+        activity: { enum: ['Available', 'Busy', 'DoNotDisturb', 'BeRightBack', 'Away', 'OffWork'] },
+      },
+      required: ['availability', 'activity'],
+    });
+    expect(schemaOf('microsoft.graph.presence')).toMatchObject({
+      properties: {
+        availability: { enum: expect.arrayContaining(['Available', 'AvailableIdle', 'PresenceUnknown']) },
+        outOfOfficeSettings: { $ref: '#/components/schemas/microsoft.graph.outOfOfficeSettings' },
+      },
+    });
+    expect(JSON.stringify(document)).not.toContain('$schema');
+  });
+
+  it('is generated from the schemas requests are validated with', () => {
+    const schemas = graphApiSchemas(limits);
+    expect(schemas.getPresencesByUserIdRequest.safeParse({ ids: Array.from({ length: 651 }, () => 'a@b.c') }).success).toBe(false);
+    expect(schemas.setUserPreferredPresenceRequest.parse({ availability: 'Busy', activity: 'Busy', expirationDuration: 'PT8H' })).toEqual({
+      availability: 'Busy',
+      activity: 'Busy',
+      expirationDuration: 8 * 3_600_000,
+    });
+    expect(graphOpenApiDocument({ ...limits, maxBatchIds: 10 }, '0')).toMatchObject({
+      components: { schemas: { GetPresencesByUserIdRequest: { properties: { ids: { maxItems: 10 } } } } },
+    });
+  });
+});
