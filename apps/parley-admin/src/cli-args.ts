@@ -30,8 +30,9 @@ Roles: ${Object.values(Roles).join(', ')}
 --password-stdin reads the password from standard input (one trailing newline is dropped);
 prefer it to --password, which shell history and the process list can reveal.
 
-token issue signs with PARLEY_EWS_TOKEN_KEY, which must be the ews-gateway's key; only the token
-goes to standard output (use it as "Authorization: Bearer <token>").
+token issue signs with PARLEY_AUTH_TOKEN_KEY (formerly PARLEY_EWS_TOKEN_KEY, still read), which must
+be the key the services verify tokens with; only the token goes to standard output (use it as
+"Authorization: Bearer <token>", for EWS and the Graph REST API alike).
 
 working-hours set replaces the user's working hours: --time-zone is a Windows id ("W. Europe
 Standard Time") or an IANA zone ("Europe/Berlin"); --days a comma-separated list of days and

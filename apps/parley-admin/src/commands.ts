@@ -11,7 +11,7 @@ import {
   Roles,
   seedDemoUsers,
 } from '@parley/directory';
-import { signBearerToken } from '@parley/ews-gateway/auth';
+import { signBearerToken } from '@parley/auth';
 import { ewsGatewayService } from '@parley/ews-gateway/service';
 import { createDeadLetterDataSource, DeadLetterRepository, StoredDeadLetter } from '@parley/messaging';
 import { presenceBridgeService } from '@parley/presence-bridge/service';

@@ -53,9 +53,11 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
  */
 async function withSecrets(command: Exclude<AdminCommand, { kind: 'help' }>, settings: AdminEnv): Promise<ResolvedCommand> {
   if (command.kind === 'token-issue') {
-    if (!settings.PARLEY_EWS_TOKEN_KEY)
-      throw new TokenKeyMissingError('PARLEY_EWS_TOKEN_KEY is not set: set it to the key the ews-gateway verifies bearer tokens with');
-    return { ...command, key: settings.PARLEY_EWS_TOKEN_KEY };
+    if (!settings.PARLEY_AUTH_TOKEN_KEY)
+      throw new TokenKeyMissingError(
+        'PARLEY_AUTH_TOKEN_KEY is not set: set it to the key Parley verifies bearer tokens with (PARLEY_EWS_TOKEN_KEY, its former name, is read too)',
+      );
+    return { ...command, key: settings.PARLEY_AUTH_TOKEN_KEY };
   }
   if (command.kind === 'user-add') return { ...command, password: command.password && (await readPassword(command.password)) };
   if (command.kind === 'user-passwd') return { ...command, password: await readPassword(command.password) };

@@ -1,6 +1,6 @@
 import { createCalendarSyncDataSource, WorkingHoursRepository } from '@parley/calendar-sync/data-access';
 import { createDirectoryDataSource, DirectoryRepository } from '@parley/directory';
-import { verifyBearerToken } from '@parley/ews-gateway/auth';
+import { verifyBearerToken } from '@parley/auth';
 import { createTestDatabase, freePort } from '@parley/testing';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -137,20 +137,23 @@ describe('parley-admin CLI (the built bundle)', () => {
     }
   });
 
-  it('issues an EWS bearer token signed with PARLEY_EWS_TOKEN_KEY', async () => {
+  it('issues a bearer token signed with PARLEY_AUTH_TOKEN_KEY, or its former name PARLEY_EWS_TOKEN_KEY', async () => {
     // Runs after the test above, which migrated the database and added dana.
     const key = 'k'.repeat(40);
     const missingKey = await admin(['token', 'issue', 'dana.doe@example.com'], env);
     expect(missingKey).toMatchObject({ status: 1, stdout: '' });
     expect(missingKey.stderr.trim()).toBe(
-      'parley-admin: PARLEY_EWS_TOKEN_KEY is not set: set it to the key the ews-gateway verifies bearer tokens with',
+      'parley-admin: PARLEY_AUTH_TOKEN_KEY is not set: set it to the key Parley verifies bearer tokens with (PARLEY_EWS_TOKEN_KEY, its former name, is read too)',
+    );
+    expect((await admin(['token', 'issue', 'dana.doe@example.com'], { ...env, PARLEY_AUTH_TOKEN_KEY: 'short' })).stderr).toContain(
+      'PARLEY_AUTH_TOKEN_KEY: must be at least 32 characters',
     );
     expect((await admin(['token', 'issue', 'dana.doe@example.com'], { ...env, PARLEY_EWS_TOKEN_KEY: 'short' })).stderr).toContain(
       'PARLEY_EWS_TOKEN_KEY: must be at least 32 characters',
     );
 
     const before = Math.floor(Date.now() / 1000);
-    const issued = await admin(['token', 'issue', 'Dana.Doe@Example.com', '--ttl', '600'], { ...env, PARLEY_EWS_TOKEN_KEY: key });
+    const issued = await admin(['token', 'issue', 'Dana.Doe@Example.com', '--ttl', '600'], { ...env, PARLEY_AUTH_TOKEN_KEY: key });
     expect(issued.status).toBe(0);
     expect(issued.stderr).toMatch(/^bearer token for dana\.doe@example\.com, valid until \d{4}-/);
     const token = issued.stdout.trim();
@@ -160,6 +163,8 @@ describe('parley-admin CLI (the built bundle)', () => {
     expect(claims?.exp).toBeGreaterThanOrEqual(before + 600);
     expect(claims?.exp).toBeLessThanOrEqual(Math.floor(Date.now() / 1000) + 600);
     expect(verifyBearerToken('x'.repeat(40), token)).toBeUndefined();
+    const underFormerName = await admin(['token', 'issue', 'dana.doe@example.com'], { ...env, PARLEY_EWS_TOKEN_KEY: key });
+    expect(verifyBearerToken(key, underFormerName.stdout.trim())?.sub).toBe('dana.doe@example.com');
 
     const nobody = await admin(['token', 'issue', 'nobody@example.com'], { ...env, PARLEY_EWS_TOKEN_KEY: key });
     expect(nobody).toMatchObject({ status: 1, stdout: '' });

@@ -113,13 +113,13 @@ export async function startKafkaDeployment(options: KafkaDeploymentOptions): Pro
       PARLEY_OUTBOX_POLL_MS: '200',
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
       PARLEY_ID_SECRET: randomBytes(32).toString('base64url'),
-      PARLEY_EWS_TOKEN_KEY: tokenKey,
+      PARLEY_AUTH_TOKEN_KEY: tokenKey,
       ...options.env,
     };
     const dbUrl = db.url;
     const admin = async (args: string[]) => {
       const { stdout } = await promisify(execFile)(process.execPath, [appBundle('parley-admin'), ...args], {
-        env: { ...process.env, DATABASE_URL: dbUrl, PARLEY_EWS_TOKEN_KEY: tokenKey },
+        env: { ...process.env, DATABASE_URL: dbUrl, PARLEY_AUTH_TOKEN_KEY: tokenKey },
       });
       return stdout;
     };

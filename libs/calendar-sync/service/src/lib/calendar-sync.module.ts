@@ -28,6 +28,7 @@ export class CalendarSyncModule {
 export const calendarSyncService: ServiceDefinition = {
   name: 'calendar-sync',
   consumes: true,
+  authenticates: false,
   requestTopics: [],
   module: ({ database, config }) => {
     // Set whenever the app runs calendar-sync (its schema part is then parsed).

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { AuthErrorCode, AuthException, ImpersonationPolicy } from '@parley/auth';
 import { toMailboxKey } from '@parley/contracts';
+import type { DirectoryUser } from '@parley/directory';
 import type { Impersonation } from '@parley/ews-gateway/soap';
-import { DirectoryRepository, DirectoryUser, Roles } from '@parley/directory';
 import { EwsAuthErrorCode, EwsAuthException } from './ews-auth.exception';
 
 /** The identity a request acts as: the caller, or the mailbox it impersonates. */
@@ -11,23 +12,28 @@ export interface ActingMailbox {
   readonly impersonating: boolean;
 }
 
-/** The one place that decides which mailbox a request may touch. Every operation goes through it. */
+/**
+ * The one place in EWS that decides which mailbox a request may touch; every operation goes
+ * through it. The rule itself is the shared `ImpersonationPolicy`; this reads EWS's way of naming
+ * the target (`ExchangeImpersonation`) and answers in EWS's codes.
+ */
 @Injectable()
 export class ActingMailboxResolver {
-  constructor(private readonly directory: DirectoryRepository) {}
+  constructor(private readonly policy: ImpersonationPolicy) {}
 
   async resolve(caller: DirectoryUser, impersonation: Impersonation | undefined): Promise<ActingMailbox> {
     if (!impersonation) return { caller, mailbox: caller, impersonating: false };
-    // Without the role at all, refuse before looking the target up: no directory probing.
-    if (!caller.roles.includes(Roles.applicationImpersonation)) throw denied(caller);
     if (impersonation.kind === 'SID') {
-      // The directory has no Windows SIDs; a SID can name no mailbox here.
+      // The directory has no Windows SIDs; a SID can name no mailbox here (told only to holders of the role).
+      try {
+        this.policy.assertMayImpersonate(caller);
+      } catch (error) {
+        toEwsRefusal(error);
+      }
       throw new EwsAuthException(EwsAuthErrorCode.NonExistentMailbox, 'The impersonated mailbox does not exist (SIDs are not supported).');
     }
-    const target = await this.directory.findByAddress(impersonation.value);
-    if (!target) throw new EwsAuthException(EwsAuthErrorCode.NonExistentMailbox, 'The impersonated mailbox does not exist.');
-    if (!DirectoryRepository.mayImpersonate(caller, target)) throw denied(caller);
-    return { caller, mailbox: target, impersonating: true };
+    const mailbox = await this.policy.impersonate(caller, impersonation.value).catch(toEwsRefusal);
+    return { caller, mailbox, impersonating: true };
   }
 
   /** Throws `AccessDenied` unless `address` is the acting mailbox (free/busy does not call this). */
@@ -38,9 +44,16 @@ export class ActingMailboxResolver {
   }
 }
 
-function denied(caller: DirectoryUser): EwsAuthException {
-  return new EwsAuthException(
-    EwsAuthErrorCode.ImpersonateUserDenied,
-    `The account ${caller.smtpAddress} does not have permission to impersonate the requested user.`,
-  );
+/** The shared rule's refusals as EWS's request-level codes. */
+function toEwsRefusal(error: unknown): never {
+  if (!(error instanceof AuthException)) throw error;
+  switch (error.code) {
+    case AuthErrorCode.ImpersonationDenied:
+      throw new EwsAuthException(EwsAuthErrorCode.ImpersonateUserDenied, error.message);
+    case AuthErrorCode.UnknownMailbox:
+      throw new EwsAuthException(EwsAuthErrorCode.NonExistentMailbox, 'The impersonated mailbox does not exist.');
+    case AuthErrorCode.Unauthenticated:
+    case AuthErrorCode.Throttled:
+      throw error;
+  }
 }

@@ -1,9 +1,8 @@
-/** Why a caller was refused; each transport (EWS SOAP, Autodiscover) maps these to its own form. */
+/**
+ * Why EWS refuses which mailbox a request acts on; each EWS transport (SOAP, Autodiscover) maps
+ * these to its own form. Sign-in refusals are `AuthException`s of `@parley/auth`.
+ */
 export enum EwsAuthErrorCode {
-  /** No credentials, wrong ones, or a forged/expired token: HTTP 401 with a challenge. */
-  Unauthenticated = 'Unauthenticated',
-  /** Too many recent failures of this account from this client address, or from this client address. */
-  Throttled = 'Throttled',
   /** `ExchangeImpersonation` without the role, or outside its scope. */
   ImpersonateUserDenied = 'ImpersonateUserDenied',
   /** The impersonated mailbox does not exist. */
@@ -16,8 +15,6 @@ export class EwsAuthException extends Error {
   constructor(
     readonly code: EwsAuthErrorCode,
     message: string,
-    /** For `Throttled`: how long the caller should wait. */
-    readonly backOffMs?: number,
   ) {
     super(message);
     this.name = 'EwsAuthException';

@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AutodiscoverController } from './autodiscover.controller';
 import { AUTODISCOVER_OPTIONS, AutodiscoverService, type AutodiscoverOptions } from './autodiscover.service';
 
-/** Autodiscover endpoints (needs `EwsAuthModule`). */
+/** Autodiscover endpoints (needs the process's `AuthModule`). */
 @Module({})
 export class AutodiscoverFeatureModule {
   static forRoot(options: AutodiscoverOptions): DynamicModule {

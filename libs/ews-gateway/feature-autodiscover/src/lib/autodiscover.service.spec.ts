@@ -2,7 +2,7 @@ import { ClientAddressResolver } from '@parley/sign-in';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DirectoryRepository, DirectoryUser } from '@parley/directory';
-import { EwsAuthErrorCode, EwsAuthException, type EwsAuthenticator } from '@parley/ews-gateway/auth';
+import { AuthErrorCode, AuthException, type Authenticator } from '@parley/auth';
 import { AutodiscoverService } from './autodiscover.service';
 
 const ALICE: DirectoryUser = {
@@ -20,11 +20,11 @@ const authenticator = {
   authenticate: async (authorization: string | undefined) => {
     if (authorization === `Basic ${Buffer.from('alice:pw').toString('base64')}`) return ALICE;
     if (authorization === `Basic ${Buffer.from('mallory:guess').toString('base64')}`)
-      throw new EwsAuthException(EwsAuthErrorCode.Throttled, 'Too many failures.', 2500);
+      throw new AuthException(AuthErrorCode.Throttled, 'Too many failures.', 2500);
     if (authorization === `Basic ${Buffer.from('broken:pw').toString('base64')}`) throw new Error('directory unreachable');
-    throw new EwsAuthException(EwsAuthErrorCode.Unauthenticated, 'Credentials are required.');
+    throw new AuthException(AuthErrorCode.Unauthenticated, 'Credentials are required.');
   },
-} as unknown as EwsAuthenticator;
+} as unknown as Authenticator;
 const directory = {
   findByAddress: async (address: string) => (address === ALICE.smtpAddress ? ALICE : null),
 } as unknown as DirectoryRepository;

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DirectoryRepository, type DirectoryUser } from '@parley/directory';
-import { clientAddressOf, EwsAuthenticator, EwsAuthErrorCode, EwsAuthException } from '@parley/ews-gateway/auth';
+import { AuthErrorCode, AuthException, Authenticator, clientAddressOf } from '@parley/auth';
 import { ClientAddressResolver } from '@parley/sign-in';
 import {
   BodyTimeoutError,
@@ -47,7 +47,7 @@ export class AutodiscoverService {
   private readonly logger = new Logger('Autodiscover');
 
   constructor(
-    private readonly authenticator: EwsAuthenticator,
+    private readonly authenticator: Authenticator,
     private readonly directory: DirectoryRepository,
     private readonly clientAddresses: ClientAddressResolver,
     @Inject(AUTODISCOVER_OPTIONS) private readonly options: AutodiscoverOptions,
@@ -112,7 +112,7 @@ export class AutodiscoverService {
       }
       answer = await work(caller, body);
     } catch (error) {
-      if (error instanceof EwsAuthException && error.code === EwsAuthErrorCode.Unauthenticated) {
+      if (error instanceof AuthException && error.code === AuthErrorCode.Unauthenticated) {
         res.setHeader('WWW-Authenticate', 'Basic realm="Parley"');
         answer = { status: 401 };
       } else {
@@ -160,7 +160,7 @@ class UnsupportedContentTypeError extends Error {
 function isClientError(error: unknown): boolean {
   return (
     error instanceof EwsError ||
-    error instanceof EwsAuthException ||
+    error instanceof AuthException ||
     error instanceof PoxAutodiscoverException ||
     error instanceof UnsupportedContentTypeError ||
     error instanceof BodyTooLargeError ||
@@ -185,11 +185,11 @@ const POX_ENDPOINT: Endpoint = {
     if (error instanceof UnsupportedContentTypeError) return invalid(415);
     if (error instanceof BodyTooLargeError) return invalid(413);
     if (error instanceof BodyTimeoutError) return invalid(408);
-    if (error instanceof EwsAuthException && error.code === EwsAuthErrorCode.Throttled) {
+    if (error instanceof AuthException && error.code === AuthErrorCode.Throttled) {
       return {
         status: 503,
         node: poxErrorResponse(PoxErrorCode.InternalError, now),
-        retryAfterSeconds: Math.max(1, Math.ceil((error.backOffMs ?? 1000) / 1000)),
+        retryAfterSeconds: Math.max(1, Math.ceil((error.retryAfterMs ?? 1000) / 1000)),
       };
     }
     return { status: 500, node: poxErrorResponse(PoxErrorCode.InternalError, now) };
@@ -207,8 +207,8 @@ const SOAP_ENDPOINT: Endpoint = {
     if (error instanceof UnsupportedContentTypeError) return invalid(415, error.message);
     if (error instanceof BodyTooLargeError) return invalid(413, error.message);
     if (error instanceof BodyTimeoutError) return invalid(408, error.message);
-    if (error instanceof EwsAuthException && error.code === EwsAuthErrorCode.Throttled)
-      return { status: 500, node: serverBusyFault(error.backOffMs) };
+    if (error instanceof AuthException && error.code === AuthErrorCode.Throttled)
+      return { status: 500, node: serverBusyFault(error.retryAfterMs) };
     return { status: 500, node: faultForError(error) };
   },
 };

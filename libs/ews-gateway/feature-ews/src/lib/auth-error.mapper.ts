@@ -1,3 +1,4 @@
+import { AuthErrorCode, AuthException } from '@parley/auth';
 import { EwsAuthErrorCode, EwsAuthException } from '@parley/ews-gateway/auth';
 import { EwsResponseCode, serverBusyFault, soapFault, type XmlNode } from '@parley/ews-gateway/soap';
 
@@ -5,17 +6,33 @@ import { EwsResponseCode, serverBusyFault, soapFault, type XmlNode } from '@parl
 export type AuthFailureAnswer = { kind: 'challenge' } | { kind: 'fault'; status: number; envelope: XmlNode };
 
 /**
- * Exhaustive: Unauthenticated → 401 challenge; Throttled → HTTP 500 `ErrorServerBusy` fault with
- * `BackOffMilliseconds` (Exchange and Exchange Online throttle with 500 + this fault; clients
- * such as the EWS Managed API only honour the back-off from there); impersonation problems →
- * faults, as Exchange raises them for the request as a whole.
+ * Exhaustive over both kinds of refusal: Unauthenticated → 401 challenge; Throttled → HTTP 500
+ * `ErrorServerBusy` fault with `BackOffMilliseconds` (Exchange and Exchange Online throttle with
+ * 500 + this fault; clients such as the EWS Managed API only honour the back-off from there);
+ * impersonation problems → faults, as Exchange raises them for the request as a whole.
  */
-export function answerForAuthFailure(error: EwsAuthException): AuthFailureAnswer {
+export function answerForAuthFailure(error: AuthException | EwsAuthException): AuthFailureAnswer {
+  return error instanceof AuthException ? answerForSignInFailure(error) : answerForMailboxRefusal(error);
+}
+
+function answerForSignInFailure(error: AuthException): AuthFailureAnswer {
   switch (error.code) {
-    case EwsAuthErrorCode.Unauthenticated:
+    case AuthErrorCode.Unauthenticated:
       return { kind: 'challenge' };
-    case EwsAuthErrorCode.Throttled:
-      return { kind: 'fault', status: 500, envelope: serverBusyFault(error.backOffMs) };
+    case AuthErrorCode.Throttled:
+      return { kind: 'fault', status: 500, envelope: serverBusyFault(error.retryAfterMs) };
+    // Raised by the impersonation rule, which EWS reaches through ActingMailboxResolver (it maps these itself).
+    case AuthErrorCode.ImpersonationDenied:
+      return fault(EwsResponseCode.ErrorImpersonateUserDenied, error.message);
+    case AuthErrorCode.UnknownMailbox:
+      return fault(EwsResponseCode.ErrorNonExistentMailbox, error.message);
+    default:
+      return assertNever(error.code);
+  }
+}
+
+function answerForMailboxRefusal(error: EwsAuthException): AuthFailureAnswer {
+  switch (error.code) {
     case EwsAuthErrorCode.ImpersonateUserDenied:
       return fault(EwsResponseCode.ErrorImpersonateUserDenied, error.message);
     case EwsAuthErrorCode.NonExistentMailbox:
@@ -32,5 +49,5 @@ function fault(responseCode: EwsResponseCode, faultString: string): AuthFailureA
 }
 
 function assertNever(value: never): never {
-  throw new Error(`unmapped EwsAuthErrorCode: ${String(value)}`);
+  throw new Error(`unmapped auth refusal code: ${String(value)}`);
 }

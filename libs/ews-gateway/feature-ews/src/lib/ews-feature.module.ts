@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { ActingMailboxResolver } from '@parley/ews-gateway/auth';
 import { Metrics } from '@parley/observability';
 import { Counter } from 'prom-client';
 import { ConvertIdHandler } from './convert-id/convert-id.handler';
@@ -72,7 +73,7 @@ function freeBusyCache(options: EwsEndpointOptions, metrics: Metrics | undefined
   });
 }
 
-/** The EWS SOAP endpoint and its operations (needs `EwsAuthModule` and the messaging module). */
+/** The EWS SOAP endpoint and its operations (needs the process's `AuthModule` and the messaging module). */
 @Module({})
 export class EwsFeatureModule {
   static forRoot(options: EwsEndpointOptions): DynamicModule {
@@ -81,6 +82,7 @@ export class EwsFeatureModule {
       controllers: [EwsController, OofViewConsumer, FreeBusyInvalidationConsumer],
       providers: [
         { provide: EWS_ENDPOINT_OPTIONS, useValue: options },
+        ActingMailboxResolver,
         OofClient,
         OofReadModel,
         {

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ActingMailboxResolver, clientAddressOf, EwsAuthenticator, EwsAuthException } from '@parley/ews-gateway/auth';
+import { AuthException, Authenticator, clientAddressOf } from '@parley/auth';
+import { ActingMailboxResolver, EwsAuthException } from '@parley/ews-gateway/auth';
 import { ClientAddressResolver } from '@parley/sign-in';
 import {
   BodyTimeoutError,
@@ -29,7 +30,7 @@ export class EwsRequestService {
   private readonly handlers: ReadonlyMap<string, EwsOperationHandler>;
 
   constructor(
-    private readonly authenticator: EwsAuthenticator,
+    private readonly authenticator: Authenticator,
     private readonly acting: ActingMailboxResolver,
     private readonly clientAddresses: ClientAddressResolver,
     @Inject(EWS_ENDPOINT_OPTIONS) private readonly options: EwsEndpointOptions,
@@ -77,7 +78,7 @@ export class EwsRequestService {
       const fault = soapFault({ responseCode: EwsResponseCode.ErrorInvalidRequest, faultString: error.message });
       return sendSoap(req, res, error instanceof BodyTooLargeError ? 413 : 408, fault);
     }
-    if (error instanceof EwsAuthException) {
+    if (error instanceof AuthException || error instanceof EwsAuthException) {
       const answer = answerForAuthFailure(error);
       if (answer.kind === 'challenge') return sendChallenge(req, res, this.options.bearerEnabled);
       return sendSoap(req, res, answer.status, answer.envelope);

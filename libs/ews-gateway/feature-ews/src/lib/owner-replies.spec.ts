@@ -2,7 +2,8 @@ import { ClientAddressResolver } from '@parley/sign-in';
 import { Logger } from '@nestjs/common';
 import type { CalendarItemView, Envelope, OofView, TaskView } from '@parley/contracts';
 import { Topics } from '@parley/contracts';
-import { ActingMailboxResolver, type EwsAuthenticator } from '@parley/ews-gateway/auth';
+import type { Authenticator } from '@parley/auth';
+import { ActingMailboxResolver } from '@parley/ews-gateway/auth';
 import { CommandBus, CommandRefusedError, InvalidReplyError } from '@parley/messaging';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -306,7 +307,7 @@ describe('an invalid reply reaches the EWS client as ErrorInternalServerError', 
   });
 
   beforeAll(async () => {
-    const authenticator = { authenticate: async () => alice } as unknown as EwsAuthenticator;
+    const authenticator = { authenticate: async () => alice } as unknown as Authenticator;
     const acting = { resolve: async () => ({ caller: alice, mailbox: alice, impersonating: false }) } as unknown as ActingMailboxResolver;
     const handlers = [
       new GetItemHandler(new CalendarClient(owner, noFreeBusyCache()), new CalendarAccess(resolver, folderIds)),

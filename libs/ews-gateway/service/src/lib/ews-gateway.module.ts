@@ -1,7 +1,6 @@
 import { ConfigError, type RuntimeConfig, type ServiceDefinition } from '@parley/config';
 import { DynamicModule, Module } from '@nestjs/common';
 import { Topics } from '@parley/contracts';
-import { EwsAuthModule } from '@parley/ews-gateway/auth';
 import { AutodiscoverFeatureModule } from '@parley/ews-gateway/feature-autodiscover';
 import { EwsFeatureModule } from '@parley/ews-gateway/feature-ews';
 
@@ -27,25 +26,24 @@ export const ewsGatewayRequestTopics = [
   Topics.calendarFolderCountsGetRequest,
 ] as const;
 
-/** ews-gateway: stateless EWS and Autodiscover front end; reaches data through the bus. */
+/** ews-gateway: stateless EWS and Autodiscover front end; reaches data through the bus (sign-in: the process's `AuthModule`). */
 @Module({})
 export class EwsGatewayModule {
   static forRoot(config: RuntimeConfig): DynamicModule {
-    const { ews, signIn } = config;
+    const { ews, auth } = config;
     // Set whenever the app runs ews-gateway (its schema parts are then parsed, and toRuntimeConfig requires the secret).
-    if (ews === undefined || signIn === undefined) throw new ConfigError(['ews-gateway: the app was configured without its variables']);
+    if (ews === undefined || auth === undefined) throw new ConfigError(['ews-gateway: the app was configured without its variables']);
     const idSecret = ews.idSecret;
     if (idSecret === undefined) throw new ConfigError(['PARLEY_ID_SECRET: required for ews-gateway']);
     return {
       module: EwsGatewayModule,
       imports: [
-        EwsAuthModule.forRoot(ews, signIn),
         EwsFeatureModule.forRoot({
           bodyLimitBytes: config.http.bodyLimitBytes,
           bodyTimeoutMs: config.http.bodyTimeoutMs,
           xmlLimits: ews.xmlLimits,
           batchLimits: { maxItems: ews.maxBatchItems, maxMailboxes: ews.maxAvailabilityMailboxes },
-          bearerEnabled: ews.tokenKey !== undefined,
+          bearerEnabled: auth.tokenKey !== undefined,
           idSecret,
           freeBusyCacheTtlMs: ews.freeBusyCacheTtlMs,
         }),
@@ -63,6 +61,7 @@ export class EwsGatewayModule {
 export const ewsGatewayService: ServiceDefinition = {
   name: 'ews-gateway',
   consumes: false,
+  authenticates: true,
   requestTopics: ewsGatewayRequestTopics,
   module: ({ config }) => EwsGatewayModule.forRoot(config),
 };

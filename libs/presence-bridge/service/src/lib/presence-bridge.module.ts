@@ -18,6 +18,7 @@ export class PresenceBridgeModule {
 export const presenceBridgeService: ServiceDefinition = {
   name: 'presence-bridge',
   consumes: true,
+  authenticates: true,
   requestTopics: [],
   module: ({ database }) => PresenceBridgeModule.forRoot(database),
   createDataSource: (url) => PresenceBridgeModule.createDataSource(url),

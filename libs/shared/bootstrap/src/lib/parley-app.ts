@@ -1,7 +1,8 @@
 import { DynamicModule, INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { RuntimeConfig, ServiceDefinition } from '@parley/config';
+import { AuthModule } from '@parley/auth';
+import { ConfigError, RuntimeConfig, ServiceDefinition } from '@parley/config';
 import { DirectoryModule } from '@parley/directory';
 import { chooseLogFormat, correlationMiddleware, LoggingModule, NestLogger, ROOT_LOGGER } from '@parley/logging';
 import { MessagingModule, MessagingTransport } from '@parley/messaging';
@@ -57,9 +58,22 @@ function rootModule(opts: ParleyAppOptions): DynamicModule {
         migrate: opts.migrate,
         service: config.service,
       }),
+      ...authModules(opts),
       ...opts.services.map((s) => s.module({ database, config })),
     ],
   };
+}
+
+/**
+ * The process's one sign-in (authenticator, throttle, client addresses), when any of its services
+ * authenticates callers: in the embedded app EWS, Autodiscover and presence-bridge's fronts share
+ * its budgets, so a guesser gets one budget per client, not one per protocol.
+ */
+function authModules({ config, services }: ParleyAppOptions): DynamicModule[] {
+  const authenticating = services.filter((s) => s.authenticates).map((s) => s.name);
+  if (authenticating.length === 0) return [];
+  if (!config.auth) throw new ConfigError([`${authenticating.join(', ')}: the app was configured without the sign-in variables`]);
+  return [AuthModule.forRoot(config.auth)];
 }
 
 /** Creates, initialises and starts the app: handlers consuming, HTTP listening. */

@@ -12,6 +12,8 @@ export interface EnvKeyUse {
   key: string;
   description: string;
   byApp: Map<AppName, EnvKeyDoc>;
+  /** Former names still read (`formerNameOf`). */
+  formerNames: string[];
 }
 
 /** The processes the README table covers (the admin CLI has its own section there). */
@@ -26,16 +28,23 @@ function docOf(schema: z.ZodObject, key: string): EnvKeyDoc {
 /** Every documented variable of `apps`, in the order the embedded schema (then the others) declares them. */
 export function envKeyUses(apps: readonly AppName[] = RUNTIME_APPS): EnvKeyUse[] {
   const uses = new Map<string, EnvKeyUse>();
+  const formerNames = new Map<string, Set<string>>();
   for (const { app, schema } of appEnvSchemas().filter((s) => apps.includes(s.app))) {
     for (const key of Object.keys(schema.shape)) {
       const doc = docOf(schema, key);
       if (doc.retired) continue;
-      const use = uses.get(key) ?? { key, description: doc.description, byApp: new Map() };
+      if (doc.aliasOf !== undefined) {
+        if (!(doc.aliasOf in schema.shape)) throw new Error(`${key}: a former name of ${doc.aliasOf}, which ${app} does not read`);
+        formerNames.set(doc.aliasOf, (formerNames.get(doc.aliasOf) ?? new Set()).add(key));
+        continue;
+      }
+      const use = uses.get(key) ?? { key, description: doc.description, byApp: new Map(), formerNames: [] };
       if (use.description !== doc.description) throw new Error(`${key}: described differently for ${app}`);
       use.byApp.set(app, doc);
       uses.set(key, use);
     }
   }
+  for (const [key, names] of formerNames) (uses.get(key) as EnvKeyUse).formerNames.push(...names);
   return [...uses.values()];
 }
 
@@ -81,7 +90,7 @@ export const README_TABLE_END = '<!-- env-table end -->';
 export function renderReadmeTable(): string {
   const rows = envKeyUses().map((use) => {
     const readers = readersText(use, RUNTIME_APPS);
-    const meaning = readers ? `${readers}: ${use.description}` : use.description;
+    const meaning = `${readers ? `${readers}: ${use.description}` : use.description}${formerNamesText(use, true)}`;
     return `| \`${use.key}\` | ${defaultsText(use, true)} | ${meaning.replace(/\|/g, '\\|')} |`;
   });
   return [README_TABLE_START, '| variable | default | meaning |', '|---|---|---|', ...rows, README_TABLE_END].join('\n');
@@ -95,10 +104,22 @@ export function withReadmeTable(readme: string): string {
   return readme.slice(0, start) + renderReadmeTable() + readme.slice(end + README_TABLE_END.length);
 }
 
+/** `; formerly X (still read)`, for a renamed variable. */
+function formerNamesText(use: EnvKeyUse, code: boolean): string {
+  if (use.formerNames.length === 0) return '';
+  const names = use.formerNames.map((name) => (code ? `\`${name}\`` : name)).join(', ');
+  return `; formerly ${names} (still read; setting both to different values is refused)`;
+}
+
 function keyLines(use: EnvKeyUse): string[] {
   const single = new Set([...use.byApp.values()].map((doc) => doc.default));
   const value = single.size === 1 ? ([...single][0] ?? '') : '';
-  return [`# ${use.description.replace(/`/g, '')}`, `# Default: ${defaultsText(use, false)}`, `#${use.key}=${value}`, ''];
+  return [
+    `# ${use.description.replace(/`/g, '')}${formerNamesText(use, false)}`,
+    `# Default: ${defaultsText(use, false)}`,
+    `#${use.key}=${value}`,
+    '',
+  ];
 }
 
 function sectionTitle(readers: readonly AppName[]): string {

@@ -10,6 +10,8 @@ export interface EnvKeyDoc {
   whenUnset?: string;
   /** A retired key that is refused with a pointer to its successor; left out of the docs. */
   retired?: true;
+  /** A former name still read: `parseEnv` takes its value as this key's; the docs list it beside this key. */
+  aliasOf?: string;
 }
 
 /** The docs of every environment variable, by the schema instance that reads it. */
@@ -33,6 +35,17 @@ export function withoutDefault<S extends z.ZodType>(schema: S, whenUnset: string
 /** A replaced variable: setting it fails start-up with `message` (naming what replaced it). */
 export function retired(message: string) {
   return z.never({ error: message }).optional().register(envDocs, { description: message, retired: true });
+}
+
+/**
+ * A renamed variable that is still read: `parseEnv` validates its value as `current`'s (and refuses
+ * the two set to different values), so configurations written for the old name keep working.
+ */
+export function formerNameOf(current: string) {
+  return z
+    .string()
+    .optional()
+    .register(envDocs, { description: `former name of \`${current}\`, still read`, aliasOf: current });
 }
 
 export const boolText = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');

@@ -1,7 +1,7 @@
 import { parseTrustedProxies } from '@parley/sign-in';
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { boolText, instanceName, intBetween, portNumber, retired, withDefault, withoutDefault } from './env-key';
+import { boolText, formerNameOf, instanceName, intBetween, portNumber, retired, withDefault, withoutDefault } from './env-key';
 
 // The environment in parts, each the variables one concern reads. An app's schema is the parts its
 // services read (service-env.ts); a part that differs between apps takes the app's profile.
@@ -159,12 +159,12 @@ export const signInEnv = {
   PARLEY_SIGN_IN_FAILURE_WINDOW_MS: withDefault(
     intBetween(1000, 86_400_000),
     '300000',
-    'sliding window over which failed password sign-ins (EWS, Autodiscover) count',
+    "sliding window over which failed sign-ins count (EWS, Autodiscover and presence-bridge's fronts of one process share one budget per client)",
   ),
   PARLEY_SIGN_IN_MAX_FAILURES_PER_ACCOUNT_ADDRESS: withDefault(
     intBetween(1, 100_000),
     '10',
-    'failures of one account from one client address in the window before that pair is refused (EWS: `ErrorServerBusy`, HTTP 500, with `BackOffMilliseconds`); other addresses are not affected',
+    'failures of one account from one client address in the window before that pair is refused (each front answers in its own form, EWS with `ErrorServerBusy`, HTTP 500, and `BackOffMilliseconds`); other addresses are not affected',
   ),
   PARLEY_SIGN_IN_MAX_FAILURES_PER_ADDRESS: withDefault(
     intBetween(1, 100_000),
@@ -190,7 +190,7 @@ export const signInEnv = {
         }
       }),
     '— (none)',
-    'comma-separated addresses or CIDRs (IPv4, IPv6) of the load balancers / ingress in front of the gateway; from them the client address is the right-most `X-Forwarded-For` entry that is not itself a trusted proxy, from anyone else `X-Forwarded-For` is ignored (`docs/operations.md`). Throttling and logs use that address',
+    "comma-separated addresses or CIDRs (IPv4, IPv6) of the load balancers / ingress in front of Parley's HTTP ports; from them the client address is the right-most `X-Forwarded-For` entry that is not itself a trusted proxy, from anyone else `X-Forwarded-For` is ignored (`docs/operations.md`). Throttling and logs use that address",
   ),
   // Replaced by the PARLEY_SIGN_IN_* keys (one throttling for every protocol); refused rather than silently ignored.
   PARLEY_EWS_AUTH_FAILURE_WINDOW_MS: retired('renamed to PARLEY_SIGN_IN_FAILURE_WINDOW_MS'),
@@ -198,4 +198,25 @@ export const signInEnv = {
     'replaced by PARLEY_SIGN_IN_MAX_FAILURES_PER_ACCOUNT_ADDRESS (an account alone is never refused, see PARLEY_SIGN_IN_ACCOUNT_MAX_DELAY_MS)',
   ),
   PARLEY_EWS_AUTH_MAX_FAILURES_PER_ADDRESS: retired('renamed to PARLEY_SIGN_IN_MAX_FAILURES_PER_ADDRESS'),
+};
+
+/**
+ * Sign-in, for every service with a front that authenticates callers (ews-gateway, presence-bridge):
+ * bearer tokens, the credential cache and the sign-in throttle. One `AuthModule` per process reads it.
+ */
+export const authEnv = {
+  PARLEY_AUTH_TOKEN_KEY: withoutDefault(
+    z.string().min(32, 'must be at least 32 characters').optional(),
+    '—',
+    'key (≥ 32 characters) of the HMAC-SHA256 bearer tokens every front verifies and `parley-admin token issue` signs; the same on every replica of every service; without it only Basic is accepted',
+  ),
+  PARLEY_AUTH_CACHE_TTL_MS: withDefault(
+    intBetween(0, 3_600_000),
+    '60000',
+    'how long verified Basic credentials skip the scrypt check (`0`: never); a password change reaches running sessions within it',
+  ),
+  // The names from when only the gateway authenticated; configurations written with them keep working.
+  PARLEY_EWS_TOKEN_KEY: formerNameOf('PARLEY_AUTH_TOKEN_KEY'),
+  PARLEY_EWS_AUTH_CACHE_TTL_MS: formerNameOf('PARLEY_AUTH_CACHE_TTL_MS'),
+  ...signInEnv,
 };

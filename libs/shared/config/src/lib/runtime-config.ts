@@ -1,5 +1,5 @@
 import { ConfigError } from './env';
-import { CalendarSyncEnv, EwsGatewayEnv, ParleyEnv, ServiceName, SharedEnv } from './service-env';
+import { AuthEnv, authenticatingServices, CalendarSyncEnv, EwsGatewayEnv, ParleyEnv, ServiceName, SharedEnv } from './service-env';
 
 export interface BusConfig {
   kind: 'inprocess' | 'kafka';
@@ -42,10 +42,6 @@ export interface EwsConfig {
    * clients stored would stop resolving). Absent only for services that mint no ids.
    */
   idSecret: string | undefined;
-  /** HMAC-SHA256 key for bearer tokens; without it, only Basic is accepted. */
-  tokenKey: string | undefined;
-  /** How long verified Basic credentials are trusted without another scrypt check (0: never). */
-  authCacheTtlMs: number;
   /** How long the gateway may reuse a free/busy answer; 0: never. */
   freeBusyCacheTtlMs: number;
   /** What one request body may hold (`PARLEY_EWS_XML_*`), checked before it is parsed. */
@@ -65,6 +61,15 @@ export interface EwsXmlLimits {
   maxAttributeLength: number;
   maxTextLength: number;
   maxTotalTextLength: number;
+}
+
+/** Sign-in for every front of a process (`AuthModule`): bearer tokens, the credential cache, the throttle. */
+export interface AuthConfig {
+  /** HMAC-SHA256 key for bearer tokens; without it, only Basic is accepted. */
+  tokenKey: string | undefined;
+  /** How long verified Basic credentials are trusted without another scrypt check (0: never). */
+  credentialCacheTtlMs: number;
+  signIn: SignInConfig;
 }
 
 /** Failed-sign-in throttling and client addresses, for every protocol that takes a password. */
@@ -112,7 +117,8 @@ export interface RuntimeConfig {
   deadLetters: DeadLetterConfig;
   /** Present when the app runs ews-gateway (its schema then holds these variables). */
   ews?: EwsConfig;
-  signIn?: SignInConfig;
+  /** Present when the app runs a service that authenticates callers (`authenticatingServices`). */
+  auth?: AuthConfig;
   /** Present when the app runs calendar-sync. */
   calendar?: CalendarConfig;
 }
@@ -151,6 +157,7 @@ export function toRuntimeConfig(
   // The casts hold because the app's schema is composed from the parts of the services it runs.
   const ewsEnv = runs('ews-gateway') ? (env as SharedEnv & EwsGatewayEnv) : undefined;
   const calendarEnv = runs('calendar-sync') ? (env as CalendarSyncEnv) : undefined;
+  const authEnv = authenticatingServices.some(runs) ? (env as AuthEnv) : undefined;
   return {
     service,
     version,
@@ -188,7 +195,7 @@ export function toRuntimeConfig(
       replayPollMs: env.PARLEY_DLQ_REPLAY_POLL_MS,
     },
     ews: ewsEnv && ewsConfigOf(ewsEnv, idSecret),
-    signIn: ewsEnv && signInConfigOf(ewsEnv),
+    auth: authEnv && authConfigOf(authEnv),
     calendar: calendarEnv && {
       defaultWorkingHoursTimeZone: calendarEnv.PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE,
       presenceTimerPollMaxMs: calendarEnv.PARLEY_CALENDAR_TIMER_POLL_MAX_MS,
@@ -201,8 +208,6 @@ function ewsConfigOf(env: SharedEnv & EwsGatewayEnv, idSecret: string | undefine
   return {
     publicUrl: (env.PARLEY_PUBLIC_URL ?? defaultPublicUrl(env.PARLEY_HTTP_HOST, env.PARLEY_HTTP_PORT)).replace(/\/+$/, ''),
     idSecret,
-    tokenKey: env.PARLEY_EWS_TOKEN_KEY,
-    authCacheTtlMs: env.PARLEY_EWS_AUTH_CACHE_TTL_MS,
     freeBusyCacheTtlMs: env.PARLEY_EWS_FREE_BUSY_CACHE_MS,
     xmlLimits: {
       maxDepth: env.PARLEY_EWS_XML_MAX_DEPTH,
@@ -218,7 +223,11 @@ function ewsConfigOf(env: SharedEnv & EwsGatewayEnv, idSecret: string | undefine
   };
 }
 
-function signInConfigOf(env: EwsGatewayEnv): SignInConfig {
+function authConfigOf(env: AuthEnv): AuthConfig {
+  return { tokenKey: env.PARLEY_AUTH_TOKEN_KEY, credentialCacheTtlMs: env.PARLEY_AUTH_CACHE_TTL_MS, signIn: signInConfigOf(env) };
+}
+
+function signInConfigOf(env: AuthEnv): SignInConfig {
   return {
     failureWindowMs: env.PARLEY_SIGN_IN_FAILURE_WINDOW_MS,
     maxFailuresPerAccountAddress: env.PARLEY_SIGN_IN_MAX_FAILURES_PER_ACCOUNT_ADDRESS,

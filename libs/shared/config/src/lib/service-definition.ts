@@ -18,6 +18,8 @@ export interface ServiceDefinition {
   name: ServiceName;
   /** Whether it has bus handlers (then a transport server is started for it). */
   consumes: boolean;
+  /** Whether a front of it authenticates callers: then the process builds its one `AuthModule` (shared by every such front). */
+  authenticates: boolean;
   /** Command topics it sends requests to. */
   requestTopics: readonly string[];
   module(context: { database: ServiceDatabaseSettings; config: RuntimeConfig }): DynamicModule;

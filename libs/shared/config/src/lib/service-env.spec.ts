@@ -36,8 +36,6 @@ const SHARED = [
 const EWS_GATEWAY = [
   'PARLEY_PUBLIC_URL',
   'PARLEY_ID_SECRET',
-  'PARLEY_EWS_TOKEN_KEY',
-  'PARLEY_EWS_AUTH_CACHE_TTL_MS',
   'PARLEY_EWS_FREE_BUSY_CACHE_MS',
   'PARLEY_EWS_XML_MAX_DEPTH',
   'PARLEY_EWS_XML_MAX_ELEMENTS',
@@ -48,6 +46,14 @@ const EWS_GATEWAY = [
   'PARLEY_EWS_XML_MAX_TOTAL_TEXT_LENGTH',
   'PARLEY_EWS_MAX_BATCH_ITEMS',
   'PARLEY_EWS_MAX_AVAILABILITY_MAILBOXES',
+];
+/** Sign-in: every service with a front that authenticates callers. */
+const AUTH = [
+  'PARLEY_AUTH_TOKEN_KEY',
+  'PARLEY_AUTH_CACHE_TTL_MS',
+  // Former names, still read.
+  'PARLEY_EWS_TOKEN_KEY',
+  'PARLEY_EWS_AUTH_CACHE_TTL_MS',
   'PARLEY_SIGN_IN_FAILURE_WINDOW_MS',
   'PARLEY_SIGN_IN_MAX_FAILURES_PER_ACCOUNT_ADDRESS',
   'PARLEY_SIGN_IN_MAX_FAILURES_PER_ADDRESS',
@@ -74,16 +80,22 @@ function problemsOf(fn: () => unknown): string[] {
 
 describe('environment schema composition', () => {
   it('gives each service exactly the shared keys and its own', () => {
-    expect(keysOf('ews-gateway')).toEqual([...SHARED, ...EWS_GATEWAY].sort());
+    expect(keysOf('ews-gateway')).toEqual([...SHARED, ...EWS_GATEWAY, ...AUTH].sort());
     expect(keysOf('calendar-sync')).toEqual([...SHARED, ...CALENDAR_SYNC].sort());
-    expect(keysOf('presence-bridge')).toEqual([...SHARED].sort());
+    expect(keysOf('presence-bridge')).toEqual([...SHARED, ...AUTH].sort());
     expect(keysOf('voicemail-ingest')).toEqual([...SHARED].sort());
   });
 
   it('gives the embedded app the union of the services and its own database and demo keys', () => {
     const union = new Set(serviceNames.flatMap((service) => keysOf(service)));
     expect(keysOf('parley')).toEqual([...union, ...EMBEDDED_ONLY].sort());
-    expect(keysOf('parley-admin')).toEqual(['DATABASE_URL', 'PARLEY_DATA_DIR', 'PARLEY_EMBEDDED_PG_PORT', 'PARLEY_EWS_TOKEN_KEY']);
+    expect(keysOf('parley-admin')).toEqual([
+      'DATABASE_URL',
+      'PARLEY_AUTH_TOKEN_KEY',
+      'PARLEY_DATA_DIR',
+      'PARLEY_EMBEDDED_PG_PORT',
+      'PARLEY_EWS_TOKEN_KEY',
+    ]);
   });
 
   it('validates the keys a service reads and ignores the others', () => {
@@ -94,9 +106,16 @@ describe('environment schema composition', () => {
       PARLEY_EWS_AUTH_FAILURE_WINDOW_MS: '1000',
     };
     const calendarOnly = { KAFKA_BROKERS: 'k:9092', PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE: 'Mars/Olympus' };
-    for (const service of ['calendar-sync', 'presence-bridge', 'voicemail-ingest'] as const) {
+    for (const service of ['calendar-sync', 'voicemail-ingest'] as const) {
       expect(parseEnv(serviceEnvSchema(service), gatewayOnly)).not.toHaveProperty('PARLEY_EWS_XML_MAX_DEPTH');
+      expect(parseEnv(serviceEnvSchema(service), gatewayOnly)).not.toHaveProperty('PARLEY_TRUSTED_PROXIES');
     }
+    // presence-bridge reads the sign-in keys (its fronts authenticate), not the EWS ones.
+    expect(
+      problemsOf(() => parseEnv(serviceEnvSchema('presence-bridge'), gatewayOnly))
+        .map((p) => p.split(':')[0])
+        .sort(),
+    ).toEqual(['PARLEY_EWS_AUTH_FAILURE_WINDOW_MS', 'PARLEY_TRUSTED_PROXIES']);
     for (const service of ['ews-gateway', 'presence-bridge', 'voicemail-ingest'] as const) {
       expect(parseEnv(serviceEnvSchema(service), calendarOnly)).not.toHaveProperty('PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE');
     }
@@ -136,7 +155,7 @@ describe('environment schema composition', () => {
         requireDatabaseUrl: true,
       });
       expect(config.ews).toBeUndefined();
-      expect(config.signIn).toBeUndefined();
+      expect(config.auth === undefined).toBe(service !== 'presence-bridge');
       expect(config.calendar === undefined).toBe(service !== 'calendar-sync');
     }
     const embedded = parseEnv(embeddedEnvSchema(), {});
@@ -149,7 +168,7 @@ describe('environment schema composition', () => {
       idSecret: 'g'.repeat(43),
     });
     expect(config.ews?.idSecret).toBe('g'.repeat(43));
-    expect(config.signIn?.trustedProxies).toEqual([]);
+    expect(config.auth?.signIn.trustedProxies).toEqual([]);
     expect(config.calendar?.defaultWorkingHoursTimeZone).toBe('UTC');
   });
 
@@ -176,7 +195,6 @@ describe('environment schema composition', () => {
       PARLEY_DLQ_REPLAY_POLL_MS: 2000,
     };
     const gateway = {
-      PARLEY_EWS_AUTH_CACHE_TTL_MS: 60_000,
       PARLEY_EWS_FREE_BUSY_CACHE_MS: 60_000,
       PARLEY_EWS_XML_MAX_DEPTH: 64,
       PARLEY_EWS_XML_MAX_ELEMENTS: 20_000,
@@ -187,6 +205,9 @@ describe('environment schema composition', () => {
       PARLEY_EWS_XML_MAX_TOTAL_TEXT_LENGTH: 1024 * 1024,
       PARLEY_EWS_MAX_BATCH_ITEMS: 1000,
       PARLEY_EWS_MAX_AVAILABILITY_MAILBOXES: 100,
+    };
+    const auth = {
+      PARLEY_AUTH_CACHE_TTL_MS: 60_000,
       PARLEY_SIGN_IN_FAILURE_WINDOW_MS: 300_000,
       PARLEY_SIGN_IN_MAX_FAILURES_PER_ACCOUNT_ADDRESS: 10,
       PARLEY_SIGN_IN_MAX_FAILURES_PER_ADDRESS: 100,
@@ -201,8 +222,8 @@ describe('environment schema composition', () => {
       PARLEY_BUS: 'kafka',
       PARLEY_DB_MIGRATE: false,
     });
-    expect(parseEnv(serviceEnvSchema('ews-gateway'), {})).toEqual({ ...shared, ...asService(8081), ...gateway });
-    expect(parseEnv(serviceEnvSchema('presence-bridge'), {})).toEqual({ ...shared, ...asService(8082) });
+    expect(parseEnv(serviceEnvSchema('ews-gateway'), {})).toEqual({ ...shared, ...asService(8081), ...gateway, ...auth });
+    expect(parseEnv(serviceEnvSchema('presence-bridge'), {})).toEqual({ ...shared, ...asService(8082), ...auth });
     expect(parseEnv(serviceEnvSchema('voicemail-ingest'), {})).toEqual({ ...shared, ...asService(8083) });
     expect(parseEnv(serviceEnvSchema('calendar-sync'), {})).toEqual({
       ...shared,
@@ -214,6 +235,7 @@ describe('environment schema composition', () => {
     expect(parseEnv(embeddedEnvSchema(), {})).toEqual({
       ...shared,
       ...gateway,
+      ...auth,
       PARLEY_HTTP_PORT: 8080,
       PARLEY_METRICS_HOST: '127.0.0.1',
       PARLEY_METRICS_PORT: 9080,
@@ -227,5 +249,40 @@ describe('environment schema composition', () => {
       PARLEY_DEMO_USERS: true,
     });
     expect(parseEnv(adminEnvSchema, {})).toEqual({ PARLEY_DATA_DIR: './data', PARLEY_EMBEDDED_PG_PORT: 15432 });
+  });
+
+  it('reads the former names of the sign-in keys as their new ones', () => {
+    const key = 'k'.repeat(32);
+    const config = (env: Record<string, string>, service: 'ews-gateway' | 'presence-bridge' = 'ews-gateway') =>
+      toRuntimeConfig(
+        service,
+        '0',
+        parseEnv(serviceEnvSchema(service), { DATABASE_URL: 'postgres://x/y', KAFKA_BROKERS: 'k:9092', ...env }),
+        {
+          services: [service],
+          requireDatabaseUrl: true,
+          idSecret: 's'.repeat(32),
+        },
+      ).auth;
+    expect(config({ PARLEY_EWS_TOKEN_KEY: key, PARLEY_EWS_AUTH_CACHE_TTL_MS: '5000' })).toMatchObject({
+      tokenKey: key,
+      credentialCacheTtlMs: 5000,
+    });
+    expect(config({ PARLEY_AUTH_TOKEN_KEY: key, PARLEY_AUTH_CACHE_TTL_MS: '0' }, 'presence-bridge')).toMatchObject({
+      tokenKey: key,
+      credentialCacheTtlMs: 0,
+    });
+    // The same value under both names is one setting.
+    expect(config({ PARLEY_AUTH_TOKEN_KEY: key, PARLEY_EWS_TOKEN_KEY: key })?.tokenKey).toBe(key);
+    // A bad value is reported under the name the operator wrote, the key redacted.
+    expect(problemsOf(() => config({ PARLEY_EWS_TOKEN_KEY: 'short' }))).toEqual([
+      'PARLEY_EWS_TOKEN_KEY: must be at least 32 characters (got "<redacted>")',
+    ]);
+    expect(problemsOf(() => config({ PARLEY_EWS_AUTH_CACHE_TTL_MS: 'soon' }))).toEqual([
+      expect.stringMatching(/^PARLEY_EWS_AUTH_CACHE_TTL_MS: .* \(got "soon"\)$/),
+    ]);
+    expect(problemsOf(() => config({ PARLEY_AUTH_TOKEN_KEY: key, PARLEY_EWS_TOKEN_KEY: 'x'.repeat(32) }))).toEqual([
+      'PARLEY_EWS_TOKEN_KEY: the former name of PARLEY_AUTH_TOKEN_KEY, which is set to another value; set only PARLEY_AUTH_TOKEN_KEY',
+    ]);
   });
 });

@@ -2,7 +2,7 @@ import { windowsZoneIdOf } from '@parley/calendar-time';
 import type { ServiceName } from '@parley/contracts';
 import { z } from 'zod';
 import { intBetween, withDefault, withoutDefault } from './env-key';
-import { AppProfile, busEnv, databaseEnv, databaseUrlEnv, deadLetterEnv, httpEnv, loggingEnv, metricsEnv, signInEnv } from './env-parts';
+import { AppProfile, authEnv, busEnv, databaseEnv, databaseUrlEnv, deadLetterEnv, httpEnv, loggingEnv, metricsEnv } from './env-parts';
 
 /** The services (the names contracts route topics between), in the order the docs list them. */
 export const serviceNames: readonly ServiceName[] = ['ews-gateway', 'presence-bridge', 'voicemail-ingest', 'calendar-sync'];
@@ -34,7 +34,7 @@ function sharedEnv(app: AppProfile) {
   return { ...httpEnv(app), ...metricsEnv(app), ...loggingEnv, ...busEnv(app), ...databaseEnv(app), ...deadLetterEnv };
 }
 
-/** The gateway's own variables (besides sign-in): its public address, keys and the work one request may cause. */
+/** The gateway's own variables (besides sign-in, `authEnv`): its public address, id key and the work one request may cause. */
 function ewsGatewayEnv(app: AppProfile) {
   // A new schema per key: the docs registry is keyed by schema instance.
   const atLeast32 = () => z.string().min(32, 'must be at least 32 characters').optional();
@@ -48,16 +48,6 @@ function ewsGatewayEnv(app: AppProfile) {
       atLeast32(),
       app.embedded ? 'generated into `<PARLEY_DATA_DIR>/id-secret`' : 'required',
       'key (≥ 32 characters) that makes EWS folder ids and change keys unguessable and bound to their mailbox; the same on every replica and never changed, or ids clients stored stop resolving',
-    ),
-    PARLEY_EWS_TOKEN_KEY: withoutDefault(
-      atLeast32(),
-      '—',
-      'key (≥ 32 characters) of the HMAC-SHA256 bearer tokens the gateway verifies and `parley-admin token issue` signs; without it the gateway accepts only Basic',
-    ),
-    PARLEY_EWS_AUTH_CACHE_TTL_MS: withDefault(
-      intBetween(0, 3_600_000),
-      '60000',
-      'how long verified Basic credentials skip the scrypt check (`0`: never); a password change reaches running sessions within it',
     ),
     PARLEY_EWS_FREE_BUSY_CACHE_MS: withDefault(
       intBetween(0, 3_600_000),
@@ -151,18 +141,22 @@ const embeddedOnlyEnv = {
 /** The variables of each service beyond the shared ones: what it reads, and nothing else. */
 function ownEnvOf(service: ServiceName, app: AppProfile) {
   return {
-    'ews-gateway': { ...ewsGatewayEnv(app), ...signInEnv },
-    'presence-bridge': {},
+    'ews-gateway': { ...ewsGatewayEnv(app), ...authEnv },
+    'presence-bridge': authEnv,
     'voicemail-ingest': {},
     'calendar-sync': calendarSyncEnv,
   }[service];
 }
 
 export type SharedEnv = z.output<z.ZodObject<ReturnType<typeof sharedEnv>>>;
-export type EwsGatewayEnv = z.output<z.ZodObject<ReturnType<typeof ewsGatewayEnv> & typeof signInEnv>>;
+export type EwsGatewayEnv = z.output<z.ZodObject<ReturnType<typeof ewsGatewayEnv>>>;
+export type AuthEnv = z.output<z.ZodObject<typeof authEnv>>;
 export type CalendarSyncEnv = z.output<z.ZodObject<typeof calendarSyncEnv>>;
 /** A parsed app environment: the shared part, and the parts of whichever services the app runs. */
-export type ParleyEnv = SharedEnv & Partial<EwsGatewayEnv> & Partial<CalendarSyncEnv>;
+export type ParleyEnv = SharedEnv & Partial<EwsGatewayEnv> & Partial<AuthEnv> & Partial<CalendarSyncEnv>;
+
+/** The services with a front that authenticates callers: an app running any of them reads `authEnv` and builds one `AuthModule`. */
+export const authenticatingServices: readonly ServiceName[] = ['ews-gateway', 'presence-bridge'];
 
 /** The schema of a service running as its own process: the shared parts and its own. */
 export function serviceEnvSchema(service: ServiceName): z.ZodType<ParleyEnv, Record<string, unknown>> {
@@ -177,14 +171,15 @@ function serviceEnvObject(service: ServiceName) {
 /** The embedded app's schema: every service's variables, and the embedded database's and demo users'. */
 export function embeddedEnvSchema() {
   const app = embeddedProfile;
-  return z.object({ ...sharedEnv(app), ...ewsGatewayEnv(app), ...signInEnv, ...calendarSyncEnv, ...embeddedOnlyEnv });
+  return z.object({ ...sharedEnv(app), ...ewsGatewayEnv(app), ...authEnv, ...calendarSyncEnv, ...embeddedOnlyEnv });
 }
 
 /** The admin CLI's: an explicit database or the embedded one's files, and the token key for `token issue`. */
 export const adminEnvSchema = z.object({
   ...databaseUrlEnv("the embedded app's PostgreSQL (found through `PARLEY_DATA_DIR`)"),
   ...embeddedDatabaseEnv,
-  PARLEY_EWS_TOKEN_KEY: ewsGatewayEnv(embeddedProfile).PARLEY_EWS_TOKEN_KEY,
+  PARLEY_AUTH_TOKEN_KEY: authEnv.PARLEY_AUTH_TOKEN_KEY,
+  PARLEY_EWS_TOKEN_KEY: authEnv.PARLEY_EWS_TOKEN_KEY,
 });
 
 /** Every app's schema, for the generated docs and their checks: the embedded app, each service, the admin CLI. */

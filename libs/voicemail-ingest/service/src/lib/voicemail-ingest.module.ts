@@ -17,6 +17,7 @@ export class VoicemailIngestModule {
 export const voicemailIngestService: ServiceDefinition = {
   name: 'voicemail-ingest',
   consumes: false,
+  authenticates: false,
   requestTopics: [],
   module: ({ database }) => VoicemailIngestModule.forRoot(database),
   createDataSource: (url) => VoicemailIngestModule.createDataSource(url),

@@ -1,7 +1,6 @@
 import { ActingMailboxResolver } from '@parley/ews-gateway/auth';
 import type { Envelope } from '@parley/contracts';
 import { Topics } from '@parley/contracts';
-import type { DirectoryRepository } from '@parley/directory';
 import { CommandBus, CommandTimeoutError } from '@parley/messaging';
 import { FreeBusyCache } from '../availability/free-busy-cache';
 import { CalendarClient } from '../calendar/calendar.client';
@@ -33,7 +32,7 @@ class CountingOwner extends CommandBus {
 const owner = new CountingOwner();
 const ids = new FolderIds({ idSecret: 'a-test-secret-that-is-long-enough-0123' });
 const calendarClient = new CalendarClient(owner, new FreeBusyCache({ ttlMs: 0, maxEntries: 1, maxEventsPerEntry: 0 }));
-const folders = new MailboxFolders(ids, new ActingMailboxResolver({} as DirectoryRepository), calendarClient);
+const folders = new MailboxFolders(ids, new ActingMailboxResolver({} as never), calendarClient);
 const getFolder = new GetFolderHandler(folders);
 const findFolder = new FindFolderHandler(folders);
 

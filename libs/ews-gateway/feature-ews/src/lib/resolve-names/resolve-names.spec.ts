@@ -34,7 +34,7 @@ class FakeDirectory {
 
 const ids = new FolderIds({ idSecret: 'a-test-secret-that-is-long-enough-0123' });
 // ResolveNames only resolves folder ids: calendar-sync is never asked for counts.
-const folders = new MailboxFolders(ids, new ActingMailboxResolver({} as DirectoryRepository), {} as CalendarClient);
+const folders = new MailboxFolders(ids, new ActingMailboxResolver({} as never), {} as CalendarClient);
 
 async function resolve(request: string, users = [alice, albert, bob]) {
   const directory = new FakeDirectory(users);

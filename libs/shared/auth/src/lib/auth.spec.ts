@@ -1,12 +1,12 @@
 import { createHmac } from 'node:crypto';
 import { DirectoryRepository, type DirectoryUser } from '@parley/directory';
 import { SignInThrottle } from '@parley/sign-in';
-import { ActingMailboxResolver } from './acting-mailbox.resolver';
+import { AuthErrorCode } from './auth.exception';
+import { Authenticator } from './authenticator';
 import { signBearerToken, verifyBearerToken } from './bearer-token';
 import { CredentialCache } from './credential-cache';
 import { readAuthorization } from './credentials';
-import { EwsAuthErrorCode } from './ews-auth.exception';
-import { EwsAuthenticator } from './ews-authenticator';
+import { ImpersonationPolicy } from './impersonation.policy';
 
 const basic = (s: string) => `Basic ${Buffer.from(s).toString('base64')}`;
 
@@ -110,7 +110,7 @@ describe('CredentialCache', () => {
   });
 });
 
-describe('EwsAuthenticator', () => {
+describe('Authenticator', () => {
   const alice: DirectoryUser = {
     id: '1',
     smtpAddress: 'alice@parley.test',
@@ -135,8 +135,8 @@ describe('EwsAuthenticator', () => {
       accountDelayStepMs: 1,
       accountMaxDelayMs: 3,
     });
-    const config = { tokenKey: undefined, authCacheTtlMs: 0 };
-    return { checks, authenticator: new EwsAuthenticator(directory, throttle, config) };
+    const settings = { tokenKey: undefined, credentialCacheTtlMs: 0 };
+    return { checks, authenticator: new Authenticator(directory, throttle, settings) };
   };
   const codeOf = (p: Promise<unknown>) =>
     p.then(
@@ -147,8 +147,8 @@ describe('EwsAuthenticator', () => {
   it('refuses a guessed-at pair, yet lets the owner in from another address', async () => {
     const { authenticator } = setup();
     for (let i = 0; i < 2; i++)
-      expect(await codeOf(authenticator.authenticate(basic('alice@parley.test:wrong'), '10.0.0.2'))).toBe(EwsAuthErrorCode.Unauthenticated);
-    expect(await codeOf(authenticator.authenticate(basic('alice@parley.test:right'), '10.0.0.2'))).toBe(EwsAuthErrorCode.Throttled);
+      expect(await codeOf(authenticator.authenticate(basic('alice@parley.test:wrong'), '10.0.0.2'))).toBe(AuthErrorCode.Unauthenticated);
+    expect(await codeOf(authenticator.authenticate(basic('alice@parley.test:right'), '10.0.0.2'))).toBe(AuthErrorCode.Throttled);
     await expect(authenticator.authenticate(basic('alice@parley.test:right'), '10.0.0.3')).resolves.toBe(alice);
   });
 
@@ -168,15 +168,13 @@ describe('EwsAuthenticator', () => {
   it('answers malformed credentials with a challenge without asking the directory or counting them', async () => {
     const { authenticator, checks } = setup();
     for (let i = 0; i < 10; i++)
-      expect(await codeOf(authenticator.authenticate(basic('al\u0000ice@parley.test:pw'), '10.0.0.2'))).toBe(
-        EwsAuthErrorCode.Unauthenticated,
-      );
+      expect(await codeOf(authenticator.authenticate(basic('al\u0000ice@parley.test:pw'), '10.0.0.2'))).toBe(AuthErrorCode.Unauthenticated);
     expect(checks).toEqual([]);
     await expect(authenticator.authenticate(basic('alice@parley.test:right'), '10.0.0.2')).resolves.toBe(alice);
   });
 });
 
-describe('ActingMailboxResolver', () => {
+describe('ImpersonationPolicy', () => {
   const user = (smtpAddress: string, roles: string[] = [], impersonationScope: string[] | null = null): DirectoryUser => ({
     id: smtpAddress,
     smtpAddress,
@@ -187,38 +185,45 @@ describe('ActingMailboxResolver', () => {
     impersonationScope,
   });
   const alice = user('alice@parley.test');
+  const bob = user('bob@parley.test');
   const app = user('app@parley.test', ['ApplicationImpersonation']);
   const scoped = user('scoped@parley.test', ['ApplicationImpersonation'], ['bob@parley.test']);
+  const lookups: string[] = [];
   const directory = {
-    findByAddress: async (a: string) => [alice].find((u) => u.smtpAddress === a.toLowerCase()) ?? null,
+    findByAddress: async (a: string) => {
+      lookups.push(a);
+      return [alice, bob, app, scoped].find((u) => u.smtpAddress === a.trim().toLowerCase()) ?? null;
+    },
   } as unknown as DirectoryRepository;
-  const resolver = new ActingMailboxResolver(directory);
+  const policy = new ImpersonationPolicy(directory);
   const codeOf = (p: Promise<unknown>) =>
     p.then(
       () => 'ok',
       (e: { code: string }) => e.code,
     );
+  beforeEach(() => lookups.splice(0));
 
-  it('acts as the caller without impersonation, and only on their own mailbox', async () => {
-    const acting = await resolver.resolve(alice, undefined);
-    expect(acting.mailbox).toBe(alice);
-    expect(() => resolver.assertOwnMailbox(acting, ' ALICE@parley.test')).not.toThrow();
-    expect(() => resolver.assertOwnMailbox(acting, 'bob@parley.test')).toThrow(
-      expect.objectContaining({ code: EwsAuthErrorCode.AccessDenied }),
-    );
+  it('lets anyone act for their own mailbox, in any spelling, without asking the directory', async () => {
+    await expect(policy.actFor(alice, ' Alice@Parley.test')).resolves.toBe(alice);
+    expect(lookups).toEqual([]);
   });
 
-  it('impersonates only with the role, within its scope, and only existing mailboxes', async () => {
-    const target = { kind: 'SmtpAddress', value: 'Alice@parley.test' } as const;
-    expect((await resolver.resolve(app, target)).mailbox).toBe(alice);
-    expect(await codeOf(resolver.resolve(user('bob@parley.test'), target))).toBe(EwsAuthErrorCode.ImpersonateUserDenied);
-    expect(await codeOf(resolver.resolve(scoped, target))).toBe(EwsAuthErrorCode.ImpersonateUserDenied);
-    expect(await codeOf(resolver.resolve(app, { kind: 'PrincipalName', value: 'nobody@parley.test' }))).toBe(
-      EwsAuthErrorCode.NonExistentMailbox,
-    );
-    // Without the role, a missing target is still "denied": no probing of the directory.
-    expect(await codeOf(resolver.resolve(alice, { kind: 'SmtpAddress', value: 'nobody@parley.test' }))).toBe(
-      EwsAuthErrorCode.ImpersonateUserDenied,
-    );
+  it("lets only the role act for another's mailbox, within its scope", async () => {
+    await expect(policy.actFor(app, 'Alice@parley.test')).resolves.toBe(alice);
+    await expect(policy.actFor(scoped, 'bob@parley.test')).resolves.toBe(bob);
+    expect(await codeOf(policy.actFor(scoped, 'alice@parley.test'))).toBe(AuthErrorCode.ImpersonationDenied);
+    expect(await codeOf(policy.actFor(bob, 'alice@parley.test'))).toBe(AuthErrorCode.ImpersonationDenied);
+  });
+
+  it('tells only holders of the role that a mailbox does not exist', async () => {
+    expect(await codeOf(policy.actFor(app, 'nobody@parley.test'))).toBe(AuthErrorCode.UnknownMailbox);
+    lookups.splice(0);
+    expect(await codeOf(policy.actFor(alice, 'nobody@parley.test'))).toBe(AuthErrorCode.ImpersonationDenied);
+    expect(lookups).toEqual([]);
+  });
+
+  it('asks for the role even to impersonate oneself, as Exchange does', async () => {
+    expect(await codeOf(policy.impersonate(alice, 'alice@parley.test'))).toBe(AuthErrorCode.ImpersonationDenied);
+    await expect(policy.impersonate(app, 'app@parley.test')).resolves.toBe(app);
   });
 });

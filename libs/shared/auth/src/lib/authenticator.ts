@@ -1,17 +1,27 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { EwsConfig } from '@parley/config';
 import { DirectoryRepository, DirectoryUser } from '@parley/directory';
 import { type SignInResult, SignInThrottle } from '@parley/sign-in';
+import { AuthErrorCode, AuthException } from './auth.exception';
 import { verifyBearerToken } from './bearer-token';
 import { CredentialCache } from './credential-cache';
 import { readAuthorization } from './credentials';
-import { EwsAuthErrorCode, EwsAuthException } from './ews-auth.exception';
 
-export const EWS_AUTH_CONFIG = Symbol('EWS_AUTH_CONFIG');
+/** What the authenticator needs to know; the rest of the auth config is the throttle's. */
+export interface AuthenticatorSettings {
+  /** HMAC-SHA256 key of bearer tokens; without it only Basic is accepted. */
+  readonly tokenKey: string | undefined;
+  /** How long verified Basic credentials skip the password check (0: never). */
+  readonly credentialCacheTtlMs: number;
+}
 
-/** Who is calling: Basic against the directory, or an HMAC-signed bearer token. */
+export const AUTHENTICATOR_SETTINGS = Symbol('AUTHENTICATOR_SETTINGS');
+
+/**
+ * Who is calling, for every front that reads an `Authorization` header: Basic against the
+ * directory (behind the process's one sign-in throttle), or an HMAC-signed bearer token.
+ */
 @Injectable()
-export class EwsAuthenticator {
+export class Authenticator {
   private readonly cache: CredentialCache<DirectoryUser>;
   /** Basic checks in progress, by client address and credentials (bounded by requests in flight). */
   private readonly checking = new Map<string, Promise<SignInResult<DirectoryUser>>>();
@@ -19,18 +29,23 @@ export class EwsAuthenticator {
   constructor(
     private readonly directory: DirectoryRepository,
     private readonly throttle: SignInThrottle,
-    @Inject(EWS_AUTH_CONFIG) private readonly config: Pick<EwsConfig, 'authCacheTtlMs' | 'tokenKey'>,
+    @Inject(AUTHENTICATOR_SETTINGS) private readonly settings: AuthenticatorSettings,
   ) {
-    this.cache = new CredentialCache(config.authCacheTtlMs);
+    this.cache = new CredentialCache(settings.credentialCacheTtlMs);
+  }
+
+  /** Whether bearer tokens can be verified (fronts name the scheme in their challenge only then). */
+  get bearerEnabled(): boolean {
+    return this.settings.tokenKey !== undefined;
   }
 
   /**
-   * The caller's directory entry; throws `EwsAuthException` (Unauthenticated or Throttled).
+   * The caller's directory entry; throws `AuthException` (Unauthenticated or Throttled).
    * `clientAddress` is the resolved client (`ClientAddressResolver`), not necessarily the socket's peer.
    */
   async authenticate(authorization: string | undefined, clientAddress: string): Promise<DirectoryUser> {
     const offered = readAuthorization(authorization);
-    if (!offered) throw new EwsAuthException(EwsAuthErrorCode.Unauthenticated, 'Credentials are required.');
+    if (!offered) throw new AuthException(AuthErrorCode.Unauthenticated, 'Credentials are required.');
     if (offered.kind === 'basic') {
       // A session verified moments ago goes through even while its pair or address is refused.
       const cached = this.cache.get(offered.user, offered.password);
@@ -44,8 +59,8 @@ export class EwsAuthenticator {
           )
         : await this.throttle.attempt(account, clientAddress, () => this.fromToken(offered.token));
     if (result.outcome === 'refused')
-      throw new EwsAuthException(EwsAuthErrorCode.Throttled, 'Too many failed sign-in attempts.', result.retryAfterMs);
-    if (result.outcome === 'rejected') throw new EwsAuthException(EwsAuthErrorCode.Unauthenticated, 'The credentials were rejected.');
+      throw new AuthException(AuthErrorCode.Throttled, 'Too many failed sign-in attempts.', result.retryAfterMs);
+    if (result.outcome === 'rejected') throw new AuthException(AuthErrorCode.Unauthenticated, 'The credentials were rejected.');
     if (offered.kind === 'basic') this.cache.set(offered.user, offered.password, result.user);
     return result.user;
   }
@@ -65,8 +80,8 @@ export class EwsAuthenticator {
   }
 
   private async fromToken(token: string): Promise<DirectoryUser | null> {
-    if (!this.config.tokenKey) return null;
-    const claims = verifyBearerToken(this.config.tokenKey, token);
+    if (!this.settings.tokenKey) return null;
+    const claims = verifyBearerToken(this.settings.tokenKey, token);
     return claims ? this.directory.findByAddress(claims.sub) : null;
   }
 }
