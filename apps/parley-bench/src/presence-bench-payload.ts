@@ -20,7 +20,7 @@ export function representativeUpdate(sequence: number, now = Date.UTC(2031, 0, 6
   );
   return JSON.stringify({
     type: 'presence',
-    user: OWNER,
+    mailbox: OWNER,
     sequence,
     presence: viewFor({ mailbox: 'watcher@parley.test' }, OWNER, view, false),
   });
