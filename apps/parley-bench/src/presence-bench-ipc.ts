@@ -4,8 +4,20 @@
 // an internal subcommand and an IPC channel.
 import { ChildProcess, spawn } from 'node:child_process';
 
-/** Which server a run measures. */
-export type PresenceTarget = 'bare';
+/** Which server a run measures: the bare baseline, the embedded app, two presence-bridge replicas over Kafka. */
+export type PresenceTarget = 'bare' | 'embedded' | 'kafka';
+
+/** How the clients sign in to Parley: HMAC bearer tokens (no password hash per connection), user i is `addressOf(i)`. */
+export interface ParleySignIn {
+  tokenKey: string;
+  /** Address of user i: `prefix` + i + `@` + `domain`. */
+  prefix: string;
+  domain: string;
+}
+
+export function benchUserAddress(signIn: Pick<ParleySignIn, 'prefix' | 'domain'>, i: number): string {
+  return `${signIn.prefix}${i}@${signIn.domain}`;
+}
 
 /** What the orchestrator asks the server host. */
 export type HostRequest = { type: 'heap' } | { type: 'stop' };
@@ -19,7 +31,17 @@ export type HostReply =
 
 /** What the orchestrator asks the clients process. */
 export type ClientsRequest =
-  | { type: 'connect'; target: PresenceTarget; url: string; count: number; concurrency: number }
+  | {
+      type: 'connect';
+      target: PresenceTarget;
+      /** Where connection 0 (the user who changes) connects. */
+      userUrl: string;
+      /** Where every other connection connects. */
+      url: string;
+      count: number;
+      concurrency: number;
+      signIn?: ParleySignIn;
+    }
   | { type: 'watch'; watchers: number }
   | { type: 'changes'; changes: number; gapMs: number; timeoutMs: number }
   | { type: 'close' };
@@ -36,10 +58,18 @@ export type ClientsReply =
  * A child of this bundle (`node main.js <subcommand> ...`) with an IPC channel, its soft open-file
  * limit raised to `openFiles` first (each WebSocket is a file descriptor; the hard limit bounds it).
  */
-export function startChild(subcommand: string, args: string[], openFiles: number, nodeArgs: string[] = []): ChildProcess {
+export function startChild(
+  subcommand: string,
+  args: string[],
+  openFiles: number,
+  opts: { nodeArgs?: string[]; env?: NodeJS.ProcessEnv } = {},
+): ChildProcess {
   const script = process.argv[1];
-  return spawn('/bin/sh', ['-c', `ulimit -n ${openFiles} && exec "$@"`, 'sh', process.execPath, ...nodeArgs, script, subcommand, ...args], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  const command = [process.execPath, ...(opts.nodeArgs ?? []), script, subcommand, ...args];
+  return spawn('/bin/sh', ['-c', `ulimit -n ${openFiles} && exec "$@"`, 'sh', ...command], {
+    // Their output is diagnostics: stderr, so that stdout carries only the results.
+    stdio: ['ignore', 2, 2, 'ipc'],
+    env: { ...process.env, ...opts.env },
   });
 }
 

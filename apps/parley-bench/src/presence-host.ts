@@ -1,32 +1,56 @@
 // `main.js presence-host`: the server side of a `bench presence` run, alone in its process so that
 // its heap is the server's alone. It answers the orchestrator's heap probe after forced full
-// collections (started with --expose-gc).
+// collections (started with --expose-gc). The server is either the bare baseline or a built Parley
+// bundle (the embedded app, or a presence-bridge replica) loaded into this process as `node
+// <bundle>` would run it, configured by the environment the orchestrator gave.
+import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { WebSocket, WebSocketServer } from 'ws';
 import { HostRequest, PresenceTarget, reply } from './presence-bench-ipc';
 import { updateOfSize } from './presence-bench-payload';
 
 export async function runPresenceHost(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { target: { type: 'string' }, 'payload-bytes': { type: 'string' } } });
+  const { values } = parseArgs({
+    args,
+    options: { target: { type: 'string' }, 'payload-bytes': { type: 'string' }, app: { type: 'string' }, port: { type: 'string' } },
+  });
   const target = values.target as PresenceTarget;
   if (typeof global.gc !== 'function') throw new Error('presence-host needs --expose-gc');
-  let stop: () => Promise<void>;
-  switch (target) {
-    case 'bare': {
-      const bare = await startBareServer(values['payload-bytes'] ? Number(values['payload-bytes']) : undefined);
-      stop = bare.stop;
-      reply({ type: 'ready', url: bare.url });
-      break;
-    }
-    default:
-      throw new Error(`unknown target: ${String(target)}`);
-  }
+  let stop: () => void = () => process.exit(0);
   process.on('message', (request: HostRequest) => {
     if (request.type === 'heap') void heap();
-    if (request.type === 'stop') void stop().finally(() => process.exit(0));
+    if (request.type === 'stop') stop();
   });
   // The orchestrator gone (crashed, Ctrl+C): nothing left to serve.
-  process.on('disconnect', () => process.exit(0));
+  process.on('disconnect', () => stop());
+  try {
+    if (target === 'bare') {
+      const bare = await startBareServer(values['payload-bytes'] ? Number(values['payload-bytes']) : undefined);
+      stop = () => void bare.stop().finally(() => process.exit(0));
+      reply({ type: 'ready', url: bare.url });
+    } else {
+      if (!values.app || !values.port) throw new Error('--app and --port are required');
+      // The app's own signal handling closes it (and the embedded PostgreSQL) and exits the process.
+      stop = () => process.kill(process.pid, 'SIGTERM');
+      const base = `http://127.0.0.1:${values.port}`;
+      // The bundle reads its command line as `node <bundle>` (no arguments: serve).
+      process.argv = [process.argv[0], values.app];
+      createRequire(__filename)(values.app);
+      await untilReady(`${base}/readyz`, 180_000);
+      reply({ type: 'ready', url: `ws://127.0.0.1:${values.port}/presence` });
+    }
+  } catch (error) {
+    reply({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+    process.exit(1);
+  }
+}
+
+async function untilReady(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await fetch(url).catch(() => undefined))?.status !== 200) {
+    if (Date.now() > deadline) throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 /** Full collections until the heap stops shrinking, then the figures. */
