@@ -5,6 +5,9 @@ import { parseArgs } from 'node:util';
 import { runBusBench } from './bus.bench';
 import { DEPLOYMENTS, OPERATIONS, runEwsBench } from './ews.bench';
 import { HOSTILE } from './ews-hostile.bench';
+import { runPresenceClients } from './presence-clients';
+import { runPresenceHost } from './presence-host';
+import { PRESENCE_TARGETS, runPresenceBench } from './presence.bench';
 import { runTimersBench } from './timers.bench';
 
 // Parley's benchmarks: `main.js <benchmark> [options]`. They print numbers; they are not tests.
@@ -16,6 +19,8 @@ const USAGE = `usage: main.js bus [--events N] [--rate N] [--paced-seconds N] [-
                    [--operations GetUserOofSettings,GetUserAvailability,GetUserAvailabilityEachDay] [--deployments embedded,kafka]
                    [--bare-work-us 10,25,50] [--hostile AttributeFlood,ItemIdFlood,OversizedBatch|none]
        main.js timers [--mailboxes N] [--rate N] [--outage-seconds N] [--paced-seconds N] [--poll-max-ms N] [--batch-size N]
+       main.js presence [--connections N] [--watchers N] [--changes N] [--gap-ms N] [--connect-concurrency N]
+                        [--runs ${PRESENCE_TARGETS.join(',')}] [--payload-bytes N]
 
   bus   events/s and p50/p99 latency from outbox commit to consumer handler, on Kafka and on the
         embedded bus, beside a bare kafkajs producer → consumer loop
@@ -25,7 +30,10 @@ const USAGE = `usage: main.js bus [--events N] [--rate N] [--paced-seconds N] [-
         that first spin the CPU that many µs per request (the work a ratio target leaves room for);
         --hostile measures GetUserOofSettings again while each hostile request is sent (default: all)
   timers calendar-sync's presence due-queue: mailboxes with a meeting and a Scheduled OOF window each;
-        the catch-up after an outage, and the lateness of transitions falling due at --rate per second`;
+        the catch-up after an outage, and the lateness of transitions falling due at --rate per second
+  presence WebSocket connections on one server, --watchers of them watching one user who changes
+        --changes times: p50/p99 from the change to the last watcher, and the server's heap per idle
+        connection (forced GC), for each run beside a bare \`ws\` broadcast in the same invocation`;
 
 const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
   bus: async (args) => {
@@ -106,6 +114,37 @@ const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
       out: (text) => process.stdout.write(`${text}\n`),
     });
   },
+  presence: async (args) => {
+    const { values } = parseArgs({
+      args,
+      options: {
+        connections: { type: 'string', default: '10000' },
+        watchers: { type: 'string', default: '1000' },
+        changes: { type: 'string', default: '100' },
+        'gap-ms': { type: 'string', default: '50' },
+        'connect-concurrency': { type: 'string', default: '200' },
+        // The Parley runs need the presence WebSocket front and the core (until both are on main: --runs bare).
+        runs: { type: 'string', default: 'bare' },
+        'payload-bytes': { type: 'string' },
+      },
+    });
+    await runPresenceBench({
+      connections: positiveInt('--connections', values.connections),
+      watchers: positiveInt('--watchers', values.watchers),
+      changes: positiveInt('--changes', values.changes),
+      gapMs: positiveInt('--gap-ms', values['gap-ms']),
+      connectConcurrency: positiveInt('--connect-concurrency', values['connect-concurrency']),
+      targets: listOf('--runs', values.runs, PRESENCE_TARGETS),
+      repoRoot: findRepoRoot(),
+      kafkaBrokers: process.env['KAFKA_BROKERS'] || undefined,
+      payloadBytes: values['payload-bytes'] === undefined ? undefined : positiveInt('--payload-bytes', values['payload-bytes']),
+      log: (line) => process.stderr.write(`bench [${(performance.now() / 1000).toFixed(1).padStart(5)} s] ${line}\n`),
+      out: (text) => process.stdout.write(`${text}\n`),
+    });
+  },
+  // The child processes of `presence` (not for direct use).
+  'presence-host': runPresenceHost,
+  'presence-clients': () => runPresenceClients(),
 };
 
 /** A comma-separated subset of `allowed`, in the order given. */

@@ -18,6 +18,24 @@ import { ewsService, useNodeXhr } from './ews-embedded';
 import { appBundle, repoRoot } from './repo';
 
 export const SERVICES = ['calendar-sync', 'presence-bridge', 'voicemail-ingest', 'ews-gateway'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+/** The path of presence-bridge's JSON WebSocket front on its HTTP port. */
+export const PRESENCE_WS_PATH = '/presence';
+
+/** One running process of a service (a replica). */
+export interface StartedService {
+  readonly name: ServiceName;
+  /** Its `PARLEY_INSTANCE_ID` (unique per replica, kept across a restart). */
+  readonly instanceId: string;
+  readonly proc: RunningProcess;
+  /** `http://127.0.0.1:<PARLEY_HTTP_PORT>`. */
+  readonly base: string;
+  /** `http://127.0.0.1:<PARLEY_METRICS_PORT>`. */
+  readonly metricsBase: string;
+  /** `ws://127.0.0.1:<PARLEY_HTTP_PORT>/presence`: presence-bridge's WebSocket front (meaningful for presence-bridge only). */
+  readonly wsUrl: string;
+}
 
 export interface KafkaDeploymentOptions {
   /** Prefix of the database name and Kafka consumer groups. */
@@ -30,6 +48,8 @@ export interface KafkaDeploymentOptions {
   displayNames?: Readonly<Record<string, string>>;
   /** More environment for every service process (e.g. `PARLEY_PUBLIC_URL`). */
   env?: NodeJS.ProcessEnv;
+  /** How many presence-bridge processes to run (default 1); each its own port and instance id. */
+  presenceReplicas?: number;
 }
 
 export interface KafkaDeployment {
@@ -48,8 +68,17 @@ export interface KafkaDeployment {
   as(address: string, base?: string): ews.ExchangeService;
   /** Runs the built admin CLI; resolves with its standard output. */
   admin(args: string[]): Promise<string>;
+  /** The first process of each service, as started with the deployment. */
+  readonly services: Readonly<Record<ServiceName, StartedService>>;
+  /** Every presence-bridge replica started with the deployment (`presenceReplicas`), in order; [0] is `services['presence-bridge']`. */
+  readonly presenceBridges: readonly StartedService[];
   /** Starts another service process (e.g. a second gateway replica); it is stopped with the rest. */
-  startService(name: (typeof SERVICES)[number], instance: string): Promise<{ proc: RunningProcess; base: string; metricsBase: string }>;
+  startService(name: ServiceName, instance: string): Promise<StartedService>;
+  /**
+   * Starts a stopped or killed process again as a restarted pod would come back: same service,
+   * instance id and ports. Waits for the old process to have exited (stop or kill it first).
+   */
+  restartService(service: StartedService): Promise<StartedService>;
   stop(): Promise<void>;
 }
 
@@ -104,38 +133,53 @@ export async function startKafkaDeployment(options: KafkaDeploymentOptions): Pro
       await admin(['user', 'add', address(user), '--name', options.displayNames?.[user] ?? user, '--password', password(address(user))]);
     for (const user of options.impersonators ?? []) await admin(['role', 'grant', address(user), 'ApplicationImpersonation']);
 
-    const startService = async (name: (typeof SERVICES)[number], instance: string) => {
-      const port = await freePort();
-      const metricsPort = await freePort();
+    const launch = async (name: ServiceName, instanceId: string, port: number, metricsPort: number): Promise<StartedService> => {
       const proc = startProcess('node', [appBundle(name)], {
         ...env,
         PARLEY_HTTP_PORT: String(port),
         PARLEY_METRICS_PORT: String(metricsPort),
-        PARLEY_INSTANCE_ID: `${instance}-${run}`,
+        PARLEY_INSTANCE_ID: instanceId,
       });
       processes.push(proc);
       reaper.add({ processes: [{ pid: proc.child.pid, cmdline: appBundle(name) }] });
       await waitForHttpOk(`http://127.0.0.1:${port}/readyz`, proc, 90_000);
-      return { proc, base: `http://127.0.0.1:${port}`, metricsBase: `http://127.0.0.1:${metricsPort}` };
+      return {
+        name,
+        instanceId,
+        proc,
+        base: `http://127.0.0.1:${port}`,
+        metricsBase: `http://127.0.0.1:${metricsPort}`,
+        wsUrl: `ws://127.0.0.1:${port}${PRESENCE_WS_PATH}`,
+      };
     };
-    let base = '';
-    let metricsBase = '';
-    for (const name of SERVICES) {
-      const started = await startService(name, name);
-      if (name === 'ews-gateway') ({ base, metricsBase } = started);
-    }
+    const startService = async (name: ServiceName, instance: string) =>
+      launch(name, `${instance}-${run}`, await freePort(), await freePort());
+    const restartService = async (previous: StartedService) => {
+      await previous.proc.exited;
+      return launch(previous.name, previous.instanceId, Number(new URL(previous.base).port), Number(new URL(previous.metricsBase).port));
+    };
+
+    const services = {} as Record<ServiceName, StartedService>;
+    for (const name of SERVICES) services[name] = await startService(name, name === 'presence-bridge' ? 'presence-bridge-a' : name);
+    const presenceBridges = [services['presence-bridge']];
+    for (let i = 1; i < (options.presenceReplicas ?? 1); i++)
+      presenceBridges.push(await startService('presence-bridge', `presence-bridge-${String.fromCharCode(97 + i)}`));
+    const gateway = services['ews-gateway'];
 
     return {
       run,
       broker,
-      base,
-      metricsBase,
+      base: gateway.base,
+      metricsBase: gateway.metricsBase,
       env,
       address,
       password,
-      as: (mailbox, at = base) => ewsService(at, mailbox, password(mailbox)),
+      as: (mailbox, at = gateway.base) => ewsService(at, mailbox, password(mailbox)),
       admin,
+      services,
+      presenceBridges,
       startService,
+      restartService,
       stop,
     };
   } catch (error) {
