@@ -29,7 +29,7 @@ export class PresenceFeedConsumer implements OnApplicationBootstrap, OnApplicati
 
   @EventPattern(Topics.presenceChanged)
   onPresenceChanged(@Payload() raw: unknown): Promise<void> {
-    return this.envelopes.event(Topics.presenceChanged, raw, presenceChangedSchema, (event) => this.fanout.deliver(event.payload));
+    return this.envelopes.event(Topics.presenceChanged, raw, presenceChangedSchema, async (event) => this.fanout.deliver(event.payload));
   }
 
   @EventPattern(Topics.imDelivery)
