@@ -150,13 +150,13 @@ describe('presence sources through the engine on PostgreSQL', () => {
     try {
       const users = Array.from({ length: 30 }, (_, i) => `user${i}@example.com`);
       // Far enough ahead that 30 writes on a busy machine land before it.
-      const expiry = new Date(Date.now() + 3_000);
+      const expiry = new Date(Date.now() + 5_000);
       for (const user of users) await bed.settings.setUserState(user, 'be-right-back', expiry);
       const due = (await bed.db.dataSource.query(`SELECT DISTINCT reevaluate_at FROM presence_bridge.user_presence`)) as {
         reevaluate_at: Date;
       }[];
       expect(due.map((r) => r.reevaluate_at.getTime())).toEqual([expiry.getTime()]);
-      await waitFor(async () => (await bed.presenceEvents()).length === 2 * users.length, { timeoutMs: 10_000 });
+      await waitFor(async () => (await bed.presenceEvents()).length === 2 * users.length, { timeoutMs: 15_000 });
       // Both pollers keep polling meanwhile; neither publishes an expiry again.
       await new Promise((r) => setTimeout(r, 1_000));
       const published = await bed.presenceEvents();
