@@ -6,6 +6,10 @@ import {
   type ImReceiver,
   InstantMessaging,
   type PresenceListener,
+  PresenceCoreErrorCode,
+  PresenceCoreException,
+  PresenceCoreLimits,
+  type PresenceCoreOptions,
   PresenceEndpoints,
   PresenceReader,
   type PresenceSettings,
@@ -63,6 +67,8 @@ export class InMemoryPresenceCore {
   readonly publications: { mailbox: string; sequence: number; view: PresenceView }[] = [];
   /** Makes the next snapshot fail (a database outage, say). */
   failNextSnapshot = false;
+  /** Makes the next IM send refused with `Busy` (the replica's receipts queue full). */
+  busyNextSend = false;
   private snapshotGate: Promise<void> | null = null;
 
   readonly reader: PresenceReader;
@@ -71,7 +77,10 @@ export class InMemoryPresenceCore {
   readonly ims: InstantMessaging;
   readonly settings: InMemoryPresenceSettings;
 
-  constructor(directory: readonly string[]) {
+  constructor(
+    directory: readonly string[],
+    private readonly limits: Pick<PresenceCoreOptions, 'maxEndpointsPerUser' | 'imMaxChars'>,
+  ) {
     for (const mailbox of directory) this.users.set(mailbox.toLowerCase(), emptyRecord());
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const core = this;
@@ -199,6 +208,9 @@ export class InMemoryPresenceCore {
       this.failNextSnapshot = false;
       throw new Error('snapshot failed (injected)');
     }
+    if (targets.length > PresenceCoreLimits.snapshotTargets) {
+      throw new PresenceCoreException(PresenceCoreErrorCode.TooManyTargets, `at most ${PresenceCoreLimits.snapshotTargets} users at once`);
+    }
     const result = new Map<string, WatchedPresence>();
     for (const target of targets) {
       const user = this.users.get(target);
@@ -229,6 +241,9 @@ export class InMemoryPresenceCore {
   private async connect(mailbox: string, client: { label: string }): Promise<EndpointHandle> {
     await Promise.resolve();
     const user = this.record(mailbox);
+    if (user.endpoints.size >= this.limits.maxEndpointsPerUser) {
+      throw new PresenceCoreException(PresenceCoreErrorCode.TooManyEndpoints, `at most ${this.limits.maxEndpointsPerUser} clients`);
+    }
     const endpointId = randomUUID();
     user.endpoints.set(endpointId, { endpointId, label: client.label, lastActivityAt: Date.now() });
     this.republish(mailbox);
@@ -260,6 +275,14 @@ export class InMemoryPresenceCore {
 
   private async send(from: string, to: string, text: string): Promise<ImOutcome> {
     await Promise.resolve();
+    const length = [...text].length;
+    if (length === 0 || length > this.limits.imMaxChars) {
+      throw new PresenceCoreException(PresenceCoreErrorCode.InvalidMessage, `an IM has 1 to ${this.limits.imMaxChars} characters`);
+    }
+    if (this.busyNextSend) {
+      this.busyNextSend = false;
+      throw new PresenceCoreException(PresenceCoreErrorCode.Busy, 'too many IMs waiting for receipts');
+    }
     const receivers = this.attached.get(to);
     // A block is not detectable: it answers as if the recipient were offline.
     if (receivers === undefined || receivers.size === 0 || this.users.get(to)?.blocked.has(from)) {

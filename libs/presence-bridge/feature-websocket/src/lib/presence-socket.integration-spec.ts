@@ -3,6 +3,7 @@ import {
   bearerTokenFor,
   type PresenceSocketTestBed,
   startPresenceSocketTestBed,
+  testCoreLimits,
   type TestClient,
 } from '../../test/presence-socket-test-bed';
 
@@ -55,7 +56,7 @@ describe('presence WebSocket: the protocol', () => {
         maxSendBufferBytes: bed.options.maxSendBufferBytes,
         pingIntervalMs: bed.options.pingIntervalMs,
         maxTargetsPerRequest: ProtocolLimits.maxTargetsPerRequest,
-        maxImTextLength: ProtocolLimits.maxImTextLength,
+        maxImChars: testCoreLimits.imMaxChars,
       },
     });
     const own = await alice.next('snapshot');
@@ -269,6 +270,17 @@ describe('presence WebSocket: the protocol', () => {
     expect(await alice.request({ type: 'send-im', clientMessageId: 'c-2', to: 'nobody@parley.test', text: 'hi' })).toEqual(
       expect.objectContaining({ type: 'im-failed', reason: 'recipient-offline' }),
     );
+    // The core's refusals: a text past its limit (in characters, as hello says), a replica with too many IMs waiting.
+    expect(
+      await alice.request({ type: 'send-im', clientMessageId: 'c-long', to: BOB, text: '😀'.repeat(testCoreLimits.imMaxChars + 1) }),
+    ).toEqual(expect.objectContaining({ type: 'error', code: 'invalid-message' }));
+    bed.core.busyNextSend = true;
+    expect(await alice.request({ type: 'send-im', clientMessageId: 'c-busy', to: BOB, text: 'now?' })).toEqual(
+      expect.objectContaining({ type: 'error', code: 'busy' }),
+    );
+    expect(
+      await alice.request({ type: 'send-im', clientMessageId: 'c-fits', to: BOB, text: '😀'.repeat(testCoreLimits.imMaxChars) }),
+    ).toEqual(expect.objectContaining({ type: 'im-delivered', clientMessageId: 'c-fits' }));
     alice.send({ type: 'typing', to: BOB, typing: true });
     expect(await bob1.next('typing')).toEqual({ type: 'typing', from: ALICE, typing: true });
     // Once bob's endpoints are gone, IM to him fails.
