@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { mailboxKey } from './envelope';
 
 /**
- * The presence engine's token lists as they travel on the bus. presence-bridge checks at compile
- * time that the view schema below and the engine's `PresenceView` are the same type, so the two
- * lists cannot drift apart.
+ * The presence engine's token lists (MS-PRES availability ranges and activities), owned here because
+ * they travel on the bus; the engine uses these, and presence-bridge checks at compile time that the
+ * view schema below and the engine's `PresenceView` are the same type.
  */
 export const presenceAvailabilityTokens = [
   'available',
