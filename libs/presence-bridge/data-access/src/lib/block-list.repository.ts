@@ -11,6 +11,15 @@ export class BlockListRepository {
     return rows.map((r) => r.watcher);
   }
 
+  /** The same, inside `tx` (a republication in the transaction that changed the list sees the change). */
+  async blockedIn(tx: Transaction, owner: string): Promise<string[]> {
+    const rows: { watcher: string }[] = await tx.manager.query(
+      `SELECT watcher FROM presence_bridge.blocked_watcher WHERE owner = $1 ORDER BY watcher`,
+      [owner],
+    );
+    return rows.map((r) => r.watcher);
+  }
+
   async isBlocked(owner: string, watcher: string): Promise<boolean> {
     return this.dataSource.getRepository(BlockedWatcherEntity).existsBy({ owner, watcher });
   }

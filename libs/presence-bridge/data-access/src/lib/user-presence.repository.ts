@@ -13,7 +13,6 @@ export interface StoredPresence {
   published: PresenceView | null;
   /** When time alone changes the view next (null: nothing ahead). */
   reevaluateAt: Date | null;
-  blockVersion: number;
 }
 
 /** A published view with its sequence, for readers (snapshots). */
@@ -28,7 +27,6 @@ interface UserPresenceRow {
   sequence: string;
   published: PresenceView | null;
   reevaluate_at: Date | null;
-  block_version: string;
 }
 
 function toStored(r: UserPresenceRow): StoredPresence {
@@ -37,7 +35,6 @@ function toStored(r: UserPresenceRow): StoredPresence {
     sequence: Number(r.sequence),
     published: r.published,
     reevaluateAt: r.reevaluate_at,
-    blockVersion: Number(r.block_version),
   };
 }
 
@@ -47,7 +44,7 @@ export class UserPresenceRepository {
 
   async find(mailbox: string): Promise<StoredPresence | null> {
     const rows: UserPresenceRow[] = await this.dataSource.query(
-      `SELECT mailbox, sequence, published, reevaluate_at, block_version FROM presence_bridge.user_presence WHERE mailbox = $1`,
+      `SELECT mailbox, sequence, published, reevaluate_at FROM presence_bridge.user_presence WHERE mailbox = $1`,
       [mailbox],
     );
     return rows[0] ? toStored(rows[0]) : null;
@@ -65,7 +62,7 @@ export class UserPresenceRepository {
       [mailbox, OFFLINE_AVAILABILITY],
     );
     const rows: UserPresenceRow[] = await tx.manager.query(
-      `SELECT mailbox, sequence, published, reevaluate_at, block_version FROM presence_bridge.user_presence WHERE mailbox = $1 FOR UPDATE`,
+      `SELECT mailbox, sequence, published, reevaluate_at FROM presence_bridge.user_presence WHERE mailbox = $1 FOR UPDATE`,
       [mailbox],
     );
     return toStored(rows[0]);
@@ -76,7 +73,7 @@ export class UserPresenceRepository {
     const view = presence.published;
     await tx.manager.query(
       `UPDATE presence_bridge.user_presence SET sequence = $2, availability = $3, activity = $4, note = $5, oof = $6, published = $7,
-         reevaluate_at = $8, block_version = $9, updated_at = now()
+         reevaluate_at = $8, updated_at = now()
        WHERE mailbox = $1`,
       [
         presence.mailbox,
@@ -87,7 +84,6 @@ export class UserPresenceRepository {
         view?.oof ?? false,
         view === null ? null : JSON.stringify(view),
         presence.reevaluateAt,
-        presence.blockVersion,
       ],
     );
   }
@@ -122,14 +118,5 @@ export class UserPresenceRepository {
       [mailboxes],
     );
     return rows.map((r) => ({ mailbox: r.mailbox, sequence: Number(r.sequence), view: r.published }));
-  }
-
-  /** The user's block-list version (0 without a row). */
-  async blockVersionOf(mailbox: string): Promise<number> {
-    const rows: { block_version: string }[] = await this.dataSource.query(
-      `SELECT block_version FROM presence_bridge.user_presence WHERE mailbox = $1`,
-      [mailbox],
-    );
-    return rows[0] ? Number(rows[0].block_version) : 0;
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { mailboxKey } from '@parley/contracts';
+import { BLOCKED_WATCHERS_HARD_LIMIT, mailboxKey } from '@parley/contracts';
 import {
   BlockListRepository,
   ContactListRepository,
@@ -19,7 +19,8 @@ import { PresenceViewPublisher } from './presence-view.publisher';
 export const PresenceSettingsLimits = {
   contacts: 1000,
   groups: 64,
-  blocks: 1000,
+  /** Every presence event carries the user's blocked watchers, so this is at most what the event admits. */
+  blocks: Math.min(1000, BLOCKED_WATCHERS_HARD_LIMIT),
   groupNameLength: 256,
   /** Characters of a personal note (Lync clients cut the note at 500). */
   noteLength: 500,

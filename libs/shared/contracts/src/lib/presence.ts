@@ -46,6 +46,9 @@ export type PresenceViewPayload = z.infer<typeof presenceViewSchema>;
  * and stay for readers that know only them; `view` is the whole view, from which each replica
  * derives what each of its watchers may see.
  */
+/** The most blocked watchers a presence event may list (presence-bridge's per-user limit is at most this). */
+export const BLOCKED_WATCHERS_HARD_LIMIT = 1000;
+
 export const presenceChangedSchema = z.object({
   mailbox: mailboxKey,
   /** Per-user sequence so watchers can discard out-of-order updates. */
@@ -57,9 +60,10 @@ export const presenceChangedSchema = z.object({
   oof: z.boolean(),
   view: presenceViewSchema,
   /**
-   * Increases with every change of the user's block list: a replica that cached the list under an
-   * older number reads it again before it hands this change to its watchers of the user.
+   * The watchers the user blocked (they get Offline): every replica derives each watcher's view from
+   * this event alone, with no read of its own. Usually empty; presence-bridge allows at most
+   * 1000 per user. A block or unblock republishes the user, so it reaches the watchers at once.
    */
-  blockListVersion: z.number().int().nonnegative(),
+  blockedWatchers: z.array(mailboxKey).max(BLOCKED_WATCHERS_HARD_LIMIT),
 });
 export type PresenceChanged = z.infer<typeof presenceChangedSchema>;
