@@ -125,19 +125,21 @@ export async function startPresenceSocketTestBed(overrides: Partial<PresenceSock
     server: app.get(PresenceSocketServer),
     url: `${base}/presence`,
     options,
-    connect: (user, opts = {}) => {
-      clientNumber += 1;
-      const authorization =
-        opts.authorization === undefined
-          ? `Basic ${Buffer.from(`${user}:${opts.password ?? PASSWORD}`).toString('base64')}`
-          : opts.authorization;
-      const headers: Record<string, string> = { 'X-Forwarded-For': opts.clientAddress ?? `198.51.100.${clientNumber % 250}` };
-      if (authorization !== null) headers.Authorization = authorization;
-      if (opts.origin !== undefined) headers.Origin = opts.origin;
-      return TestClient.open(`${base}${opts.path ?? '/presence'}?client=test-${clientNumber}`, headers, opts.autoPong ?? true);
-    },
+    connect: (user, opts = {}) => openTestClient(base, user, opts, (clientNumber += 1)),
     close: () => app.close(),
   };
+}
+
+/** Opens a client on `base` (`ws://host:port`) as `user`: Basic with the test password unless `opts` say otherwise. */
+export function openTestClient(base: string, user: string, opts: ConnectOptions, clientNumber: number): Promise<TestClient> {
+  const authorization =
+    opts.authorization === undefined
+      ? `Basic ${Buffer.from(`${user}:${opts.password ?? PASSWORD}`).toString('base64')}`
+      : opts.authorization;
+  const headers: Record<string, string> = { 'X-Forwarded-For': opts.clientAddress ?? `198.51.100.${clientNumber % 250}` };
+  if (authorization !== null) headers.Authorization = authorization;
+  if (opts.origin !== undefined) headers.Origin = opts.origin;
+  return TestClient.open(`${base}${opts.path ?? '/presence'}?client=test-${clientNumber}`, headers, opts.autoPong ?? true);
 }
 
 export class UpgradeRefused extends Error {
