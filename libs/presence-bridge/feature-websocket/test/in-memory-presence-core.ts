@@ -40,7 +40,8 @@ interface UserRecord {
   note: string | null;
   messageWaiting: MessageWaiting | null;
   published: { sequence: number; view: PresenceView } | null;
-  blocked: Set<string>;
+  /** Blocked watcher → the sequence of the publication that carried the block. */
+  blocked: Map<string, number>;
   groups: Map<string, string>;
   /** contact → group id (null: "Other contacts"), in insertion order. */
   contacts: Map<string, string | null>;
@@ -56,7 +57,8 @@ interface Watch {
  * the same engine (aggregation, watcher views, change detection with sequence numbers), the same
  * refusals as PresenceSettingsService (codes and limits), IM only to attached endpoints. One
  * process, one "replica". Every watcher that sees the same thing gets the same view object (the
- * front serializes once per view), a blocked watcher the Offline view.
+ * front serializes once per view); a blocked watcher the Offline view of the block's own
+ * publication and nothing after it, and that sequence in snapshots (as the real core).
  */
 export class InMemoryPresenceCore {
   private readonly users = new Map<string, UserRecord>();
@@ -181,7 +183,9 @@ export class InMemoryPresenceCore {
       return update;
     };
     for (const watch of [...(this.watches.get(mailbox) ?? [])]) {
-      const seen = watch.watcher === mailbox ? publication.view : user.blocked.has(watch.watcher) ? this.offline : shared;
+      const since = user.blocked.get(watch.watcher);
+      if (since !== undefined && since !== publication.sequence) continue;
+      const seen = watch.watcher === mailbox ? publication.view : since !== undefined ? this.offline : shared;
       watch.listener(updateOf(seen));
     }
   }
@@ -216,10 +220,11 @@ export class InMemoryPresenceCore {
       const user = this.users.get(target);
       if (user === undefined) continue;
       const view = user.published?.view ?? this.aggregate(user);
+      const blockedSince = user.blocked.get(watcher);
       result.set(target, {
         mailbox: target,
-        sequence: user.published?.sequence ?? 0,
-        view: viewFor({ mailbox: watcher }, target, view, user.blocked.has(watcher)),
+        sequence: blockedSince ?? user.published?.sequence ?? 0,
+        view: viewFor({ mailbox: watcher }, target, view, blockedSince !== undefined),
       });
     }
     if (this.snapshotGate) await this.snapshotGate;
@@ -370,7 +375,7 @@ export class InMemoryPresenceSettings {
   }
 
   async blocked(owner: string): Promise<string[]> {
-    return [...this.core.record(address(owner)).blocked];
+    return [...this.core.record(address(owner)).blocked.keys()];
   }
 
   async isBlocked(owner: string, watcher: string): Promise<boolean> {
@@ -384,7 +389,8 @@ export class InMemoryPresenceSettings {
     const user = this.core.record(key);
     if (user.blocked.has(other)) return;
     if (user.blocked.size >= PresenceSettingsLimits.blocks) throw new PresenceSettingsException(Code.LimitExceeded, 'too many blocks');
-    user.blocked.add(other);
+    // The forced republication below carries the block under the next sequence.
+    user.blocked.set(other, (user.published?.sequence ?? 0) + 1);
     this.core.republish(key, true);
   }
 
@@ -448,7 +454,7 @@ function emptyRecord(): UserRecord {
     note: null,
     messageWaiting: null,
     published: null,
-    blocked: new Set(),
+    blocked: new Map(),
     groups: new Map(),
     contacts: new Map(),
   };

@@ -15,11 +15,14 @@ export interface StoredPresence {
   reevaluateAt: Date | null;
 }
 
-/** A published view with its sequence, for readers (snapshots). */
+/** A published view with its sequence, as one watcher may read it (snapshots). */
 export interface PublishedPresenceRow {
   mailbox: string;
+  /** 0: never published. */
   sequence: number;
   view: PresenceView | null;
+  /** The sequence of the publication that carried the user's block of the watcher; null: not blocked. */
+  blockedSince: number | null;
 }
 
 interface UserPresenceRow {
@@ -110,13 +113,28 @@ export class UserPresenceRepository {
     return rows[0]?.due_at ?? null;
   }
 
-  /** The published views of the given users that have a row, in one query. */
-  async publishedOf(mailboxes: readonly string[]): Promise<PublishedPresenceRow[]> {
+  /**
+   * The published views of the given users, each with whether (and since which publication) it
+   * blocked `watcher`, in one statement: its one snapshot of the database cannot pair a view
+   * published after a block with a block list read before it. Users with neither a row nor a block
+   * are left out.
+   */
+  async publishedFor(watcher: string, mailboxes: readonly string[]): Promise<PublishedPresenceRow[]> {
     if (mailboxes.length === 0) return [];
-    const rows: { mailbox: string; sequence: string; published: PresenceView | null }[] = await this.dataSource.query(
-      `SELECT mailbox, sequence, published FROM presence_bridge.user_presence WHERE mailbox = ANY($1)`,
-      [mailboxes],
-    );
-    return rows.map((r) => ({ mailbox: r.mailbox, sequence: Number(r.sequence), view: r.published }));
+    const rows: { mailbox: string; sequence: string | null; published: PresenceView | null; since: string | null }[] =
+      await this.dataSource.query(
+        `SELECT m.mailbox, p.sequence, p.published, b.since
+         FROM unnest($2::text[]) AS m(mailbox)
+         LEFT JOIN presence_bridge.user_presence p ON p.mailbox = m.mailbox
+         LEFT JOIN presence_bridge.blocked_watcher b ON b.owner = m.mailbox AND b.watcher = $1
+         WHERE p.mailbox IS NOT NULL OR b.owner IS NOT NULL`,
+        [watcher, mailboxes],
+      );
+    return rows.map((r) => ({
+      mailbox: r.mailbox,
+      sequence: r.sequence === null ? 0 : Number(r.sequence),
+      view: r.published,
+      blockedSince: r.since === null ? null : Number(r.since),
+    }));
   }
 }

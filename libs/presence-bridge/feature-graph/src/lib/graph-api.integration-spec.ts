@@ -114,11 +114,27 @@ describe('Graph-compatible presence API', () => {
       await expect(as('carol').api('/me/presence').get()).resolves.toMatchObject({ id: users['carol'].id, availability: 'Offline' });
     });
 
-    it('shows a user who blocked the caller as Offline, and the same user as they are to others', async () => {
+    it('shows a user who blocked the caller as Offline, under the same sequenceNumber however the user changes, and the same user as they are to others', async () => {
+      type Presence = { availability: string; activity: string; statusMessage: unknown; sequenceNumber: string };
+      const presenceOfBob = async (caller: string) => (await as(caller).api('/users/bob@parley.test/presence').get()) as Presence;
       await connect('bob@parley.test');
       await bed.settings.block('bob@parley.test', 'alice@parley.test');
-      await expect(as('alice').api('/users/bob@parley.test/presence').get()).resolves.toMatchObject({ availability: 'Offline' });
-      await expect(as('carol').api('/users/bob@parley.test/presence').get()).resolves.toMatchObject({ availability: 'Available' });
+      const blocked = await presenceOfBob('alice');
+      expect(blocked).toMatchObject({ availability: 'Offline', activity: 'Offline', statusMessage: null });
+      await expect(presenceOfBob('carol')).resolves.toMatchObject({ availability: 'Available' });
+
+      // Polling tells Alice nothing while Bob changes: the answer stays the same to the byte, sequenceNumber included.
+      await bed.settings.setPersonalNote('bob@parley.test', 'secret plans');
+      await inMeeting('bob@parley.test');
+      const toCarol = await presenceOfBob('carol');
+      expect(toCarol).toMatchObject({ availability: 'Busy', activity: 'InAMeeting' });
+      expect(toCarol.sequenceNumber > blocked.sequenceNumber).toBe(true);
+      expect(await presenceOfBob('alice')).toEqual(blocked);
+
+      await bed.settings.unblock('bob@parley.test', 'alice@parley.test');
+      const unblocked = await presenceOfBob('alice');
+      expect(unblocked).toMatchObject({ availability: 'Busy', activity: 'InAMeeting' });
+      expect(unblocked.sequenceNumber > toCarol.sequenceNumber).toBe(true);
     });
 
     it('answers 404 Request_ResourceNotFound for a user the directory does not know', async () => {

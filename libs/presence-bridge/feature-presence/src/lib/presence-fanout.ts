@@ -10,9 +10,11 @@ import { WatchIndex } from './watch-index';
  * This replica's watchers (PresenceWatchers). Every replica reads every presence change (see
  * PresenceFeedConsumer) and hands it only to its own watchers of that user: an index target →
  * subscriptions, and a sequence gate per watched target (older or repeated changes are dropped).
- * Each watcher gets `viewFor` its own relation to the user — the user everything, a watcher on the
- * user's block list (carried by the change) Offline, everyone else the shared view — so delivery
- * needs no read of its own.
+ * Each watcher gets `viewFor` its own relation to the user — the user everything, everyone else the
+ * shared view — so delivery needs no read of its own. A watcher on the user's block list (carried by
+ * the change, each with the sequence that carried the block) gets the publication of the block as
+ * Offline and none after it: a user who really went offline publishes nothing more, so a stream of
+ * "Offline, sequence N+1, N+2, ..." would give the block away and show when the user is active.
  */
 @Injectable()
 export class PresenceFanout extends PresenceWatchers {
@@ -35,9 +37,11 @@ export class PresenceFanout extends PresenceWatchers {
     const subscriptions = this.index.subscriptionsOf(owner);
     if (!subscriptions) return;
     if (!this.gate.admit(owner, change.sequence)) return;
-    const blocked = new Set(change.blockedWatchers);
+    const blockedSince = new Map(change.blockedWatchers.map((b) => [b.watcher, b.since]));
     for (const subscription of subscriptions) {
-      const view = viewFor({ mailbox: subscription.watcher }, owner, change.view, blocked.has(subscription.watcher));
+      const since = blockedSince.get(subscription.watcher);
+      if (since !== undefined && since !== change.sequence) continue;
+      const view = viewFor({ mailbox: subscription.watcher }, owner, change.view, since !== undefined);
       try {
         subscription.listener({ mailbox: owner, sequence: change.sequence, view });
       } catch (error) {

@@ -106,20 +106,53 @@ describe('presence sources through the engine on PostgreSQL', () => {
     ]);
   });
 
-  it('a block or unblock republishes with the blocked watchers, even though the view is the same', async () => {
+  it('a block or unblock republishes under a new sequence with the blocked watchers, each since the publication of its block', async () => {
+    const EVE = 'eve@example.com';
+    const CARL = 'carl@example.com';
     await bed.settings.setUserState(ANNA, 'busy', null);
-    await bed.settings.block(ANNA, 'eve@example.com');
-    await bed.settings.block(ANNA, 'eve@example.com');
+    await bed.settings.block(ANNA, EVE);
+    await bed.settings.block(ANNA, EVE);
     await bed.settings.block(ANNA, 'Carl@Example.com');
-    await bed.settings.unblock(ANNA, 'eve@example.com');
-    await bed.settings.unblock(ANNA, 'eve@example.com');
+    await bed.settings.unblock(ANNA, EVE);
+    await bed.settings.unblock(ANNA, EVE);
     await bed.settings.setPersonalNote(ANNA, 'hello');
+    await bed.settings.block(ANNA, EVE);
     expect((await events()).map((e) => [e.sequence, e.blockedWatchers, e.availability])).toEqual([
       [1, [], 6500],
-      [2, ['eve@example.com'], 6500],
-      [3, ['carl@example.com', 'eve@example.com'], 6500],
-      [4, ['carl@example.com'], 6500],
-      [5, ['carl@example.com'], 6500],
+      [2, [{ watcher: EVE, since: 2 }], 6500],
+      [
+        3,
+        [
+          { watcher: CARL, since: 3 },
+          { watcher: EVE, since: 2 },
+        ],
+        6500,
+      ],
+      [4, [{ watcher: CARL, since: 3 }], 6500],
+      [5, [{ watcher: CARL, since: 3 }], 6500],
+      [
+        6,
+        [
+          { watcher: CARL, since: 3 },
+          { watcher: EVE, since: 6 },
+        ],
+        6500,
+      ],
+    ]);
+    expect(
+      await bed.db.dataSource.query(`SELECT watcher, since::int FROM presence_bridge.blocked_watcher WHERE owner = $1 ORDER BY watcher`, [
+        ANNA,
+      ]),
+    ).toEqual([
+      { watcher: CARL, since: 3 },
+      { watcher: EVE, since: 6 },
+    ]);
+  });
+
+  it("a block by a user never published before carries the user's first sequence", async () => {
+    await bed.settings.block(ANNA, 'eve@example.com');
+    expect((await events()).map((e) => [e.sequence, e.blockedWatchers, e.view.token])).toEqual([
+      [1, [{ watcher: 'eve@example.com', since: 1 }], 'offline'],
     ]);
   });
 

@@ -69,8 +69,9 @@ export class PresenceViewPublisher {
   /**
    * Re-aggregates the user at `now` and publishes a changed view, with the user's blocked watchers.
    * `blockListChanged`: the user's block list changed in this transaction; the view is then
-   * published even if it did not change, so every replica hands each watcher what it may now see
-   * (Offline to the newly blocked, the real view to the unblocked).
+   * published even if it did not change, always under the locked row's sequence + 1 (a block row
+   * records that sequence as its `since` before this call), so every replica hands each watcher what
+   * it may now see (Offline to the newly blocked, the real view to the unblocked).
    */
   async republish(tx: Transaction, mailbox: string, now: Date, opts: { blockListChanged?: boolean } = {}): Promise<Republication> {
     const current = await this.presences.lock(tx, mailbox);
@@ -78,9 +79,9 @@ export class PresenceViewPublisher {
     const at = now.getTime();
     const view = aggregatePresence(sources, at, this.options.policy);
     // A row from before the engine has a sequence but no view: any view is then a change.
-    const publication =
-      nextPublication({ sequence: current.sequence, view: current.published }, view) ??
-      (opts.blockListChanged ? { sequence: current.sequence + 1, view } : null);
+    const publication = opts.blockListChanged
+      ? { sequence: current.sequence + 1, view }
+      : nextPublication({ sequence: current.sequence, view: current.published }, view);
     const next = nextReevaluationAt(sources, at, this.options.policy);
     const reevaluateAt = next === null ? null : new Date(next);
     await this.presences.save(tx, {

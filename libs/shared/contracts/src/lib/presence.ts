@@ -49,21 +49,30 @@ export type PresenceViewPayload = z.infer<typeof presenceViewSchema>;
 /** The most blocked watchers a presence event may list (presence-bridge's per-user limit is at most this). */
 export const BLOCKED_WATCHERS_HARD_LIMIT = 1000;
 
-export const presenceChangedSchema = z.object({
-  mailbox: mailboxKey,
-  /** Per-user sequence so watchers can discard out-of-order updates. */
-  sequence: z.number().int().positive(),
-  availability: z.number().int().min(0),
-  activity: z.string().nullable(),
-  /** The note as shown (the OOF note while OOF is on and has text, else the personal note). */
-  note: z.string().nullable(),
-  oof: z.boolean(),
-  view: presenceViewSchema,
-  /**
-   * The watchers the user blocked (they get Offline): every replica derives each watcher's view from
-   * this event alone, with no read of its own. Usually empty; presence-bridge allows at most
-   * 1000 per user. A block or unblock republishes the user, so it reaches the watchers at once.
-   */
-  blockedWatchers: z.array(mailboxKey).max(BLOCKED_WATCHERS_HARD_LIMIT),
-});
+export const presenceChangedSchema = z
+  .object({
+    mailbox: mailboxKey,
+    /** Per-user sequence so watchers can discard out-of-order updates. */
+    sequence: z.number().int().positive(),
+    availability: z.number().int().min(0),
+    activity: z.string().nullable(),
+    /** The note as shown (the OOF note while OOF is on and has text, else the personal note). */
+    note: z.string().nullable(),
+    oof: z.boolean(),
+    view: presenceViewSchema,
+    /**
+     * The watchers the user blocked, each with `since`: the sequence of the publication that carried
+     * the block. Every replica derives each watcher's view from this event alone, with no read of its
+     * own: a blocked watcher is handed the publication at `since` (as Offline) and nothing after it, as
+     * a user who really went offline publishes nothing more. Usually empty; presence-bridge allows at
+     * most 1000 per user. An unblock republishes the user, so the real view reaches the watcher at once.
+     */
+    blockedWatchers: z.array(z.object({ watcher: mailboxKey, since: z.number().int().positive() })).max(BLOCKED_WATCHERS_HARD_LIMIT),
+  })
+  // A block is carried by a publication of its own, so no block can be younger than the event listing it.
+  .refine((event) => event.blockedWatchers.every((b) => b.since <= event.sequence), {
+    message: "a blocked watcher's since is at most the event's sequence",
+    path: ['blockedWatchers'],
+  });
 export type PresenceChanged = z.infer<typeof presenceChangedSchema>;
+export type BlockedWatcher = PresenceChanged['blockedWatchers'][number];
