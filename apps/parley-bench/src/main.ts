@@ -123,8 +123,7 @@ const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
         changes: { type: 'string', default: '100' },
         'gap-ms': { type: 'string', default: '50' },
         'connect-concurrency': { type: 'string', default: '200' },
-        // The Parley runs need the presence WebSocket front and the core (until both are on main: --runs bare).
-        runs: { type: 'string', default: 'bare' },
+        runs: { type: 'string', default: PRESENCE_TARGETS.join(',') },
         'payload-bytes': { type: 'string' },
       },
     });

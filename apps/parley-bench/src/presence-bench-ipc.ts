@@ -49,8 +49,11 @@ export type ClientsRequest =
 export type ClientsReply =
   | { type: 'connected'; count: number; ms: number }
   | { type: 'watching'; watchers: number }
-  /** Per change: ms from the trigger's send to the first and to the last watcher's receipt; the update's size in bytes. */
-  | { type: 'changes'; first: number[]; last: number[]; updateBytes: number }
+  /**
+   * Per change: ms from the trigger's send to the first and to the last watcher's receipt, and to
+   * the server's answer to the trigger (none for the bare baseline); the update's size in bytes.
+   */
+  | { type: 'changes'; first: number[]; last: number[]; answered: number[]; updateBytes: number }
   | { type: 'closed' }
   | { type: 'failed'; message: string };
 

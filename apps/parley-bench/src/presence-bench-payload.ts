@@ -1,7 +1,7 @@
-// The presence update the bare `ws` baseline broadcasts: until a run of Parley in the same
-// invocation says how large its updates really are, one built from the presence engine's view of
-// an ordinary user (an active client, a personal note) as another user would watch it, so the
-// baseline sends what a presence front would, byte for byte in size.
+// The presence update the bare `ws` baseline broadcasts: the presence protocol's `presence` event
+// carrying the engine's view of the bench's changing user (one active client, a hand-set state) as
+// a watcher sees it. When a Parley run of the same invocation measured its real update, the
+// baseline is padded to that size.
 import { aggregatePresence, defaultPresencePolicy, noSources, viewFor } from '@parley/presence-bridge/presence-engine';
 
 const OWNER = 'bench-user-00000@parley.test';
@@ -13,7 +13,6 @@ export function representativeUpdate(sequence: number, now = Date.UTC(2031, 0, 6
       ...noSources,
       endpoints: [{ endpointId: 'ep-1', label: 'Parley web', lastActivityAt: now - 60_000 }],
       userState: { state: sequence % 2 ? 'busy' : 'available', expiresAt: null },
-      personalNote: 'Working from the Lisbon office this week',
     },
     now,
     defaultPresencePolicy,
@@ -27,13 +26,15 @@ export function representativeUpdate(sequence: number, now = Date.UTC(2031, 0, 6
 }
 
 /**
- * The update of change `sequence` padded (with a `pad` field) to `bytes` UTF-8 bytes, so the
- * baseline can match the size a Parley run measured; never shorter than the update itself.
+ * Change `sequence`'s update at `bytes` UTF-8 bytes (as a Parley run measured them): the same
+ * envelope, its view replaced by padding of the right length, so the baseline sends and the clients
+ * parse as much as with Parley. Without `bytes`, the representative update.
  */
 export function updateOfSize(sequence: number, bytes: number | undefined): string {
-  const update = representativeUpdate(sequence);
-  const missing = (bytes ?? 0) - Buffer.byteLength(update) - ',"pad":""'.length;
-  return missing > 0 ? `${update.slice(0, -1)},"pad":"${' '.repeat(missing)}"}` : update;
+  if (bytes === undefined) return representativeUpdate(sequence);
+  const bare = JSON.stringify({ type: 'presence', mailbox: OWNER, sequence, presence: {}, pad: '' });
+  const missing = Math.max(0, bytes - Buffer.byteLength(bare));
+  return JSON.stringify({ type: 'presence', mailbox: OWNER, sequence, presence: {}, pad: ' '.repeat(missing) });
 }
 
 /** The change number of a baseline update, from its JSON. */

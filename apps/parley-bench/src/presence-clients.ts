@@ -14,17 +14,23 @@ interface ClientDialect {
   open(index: number): Promise<WebSocket>;
   /** Makes `ws` a watcher of the changing user; resolves with that user's current sequence once the server confirmed it. */
   watch(ws: WebSocket): Promise<number>;
-  /** Sends change `n` from the changing user's connection. */
-  change(ws: WebSocket, n: number): void;
+  /**
+   * Sends change `n` from the changing user's connection; resolves when the server answered it
+   * (the change is stored), or at once with undefined when the protocol has no answer.
+   */
+  change(ws: WebSocket, n: number): Promise<number | undefined>;
   /** The sequence number of the changing user's update that `data` is; undefined for anything else. */
   sequenceOf(data: RawData): number | undefined;
 }
 
 function bareDialect(userUrl: string, url: string): ClientDialect {
   return {
-    open: (index) => openSocket(index === 0 ? userUrl : url, `connection ${index}`),
+    open: (index) => openSocket(index === 0 ? userUrl : url, index),
     watch: (ws) => request(ws, 'watch', (data) => (data.toString() === 'watching' ? 0 : undefined)),
-    change: (ws, n) => ws.send(`publish ${n}`),
+    change: (ws, n) => {
+      ws.send(`publish ${n}`);
+      return Promise.resolve(undefined);
+    },
     sequenceOf: (data) => sequenceOfUpdate(data.toString()),
   };
 }
@@ -53,7 +59,7 @@ function parleyDialect(userUrl: string, url: string, signIn: ParleySignIn): Clie
   return {
     open: async (index) => {
       const authorization = `Bearer ${signBearerToken(signIn.tokenKey, { sub: benchUserAddress(signIn, index), exp })}`;
-      const ws = await openSocket(index === 0 ? userUrl : url, `connection ${index}`, { authorization }, (data) => {
+      const ws = await openSocket(index === 0 ? userUrl : url, index, { authorization }, (data) => {
         const m = parse(data);
         if (m.type === 'hello') return true;
         throw failure(m) ?? new Error(`expected hello, got ${m.type}`);
@@ -76,7 +82,11 @@ function parleyDialect(userUrl: string, url: string, signIn: ParleySignIn): Clie
         if (!entry) throw new Error(`the snapshot has no presence for ${user}`);
         return entry.sequence;
       }),
-    change: (ws, n) => ws.send(JSON.stringify({ type: 'set-state', id: n, state: n % 2 ? 'busy' : 'available' })),
+    change: (ws, n) =>
+      request(ws, JSON.stringify({ type: 'set-state', id: n, state: n % 2 ? 'busy' : 'available' }), (data) => {
+        const m = parse(data);
+        return m.type === 'settings' && m.id === n ? performance.now() : undefined;
+      }),
     sequenceOf: (data) => {
       const m = parse(data);
       return m.type === 'presence' && m.mailbox === user ? m.sequence : undefined;
@@ -141,10 +151,12 @@ export async function runPresenceClients(): Promise<void> {
         const d = dialect;
         if (!d) throw new Error('connect first');
         const first: number[] = [];
+        const answered: number[] = [];
         const last: number[] = [];
         let updateBytes = 0;
         for (let n = 1; n <= req.changes; n++) {
           let change!: NonNullable<typeof current>;
+          let answer: Promise<number | undefined> = Promise.resolve(undefined);
           const lastAt = await new Promise<number>((resolve, reject) => {
             const timer = setTimeout(
               () =>
@@ -163,15 +175,17 @@ export async function runPresenceClients(): Promise<void> {
                 resolve(performance.now());
               },
             };
-            d.change(sockets[0], n);
+            answer = d.change(sockets[0], n);
           });
+          const answeredAt = await answer;
+          if (answeredAt !== undefined) answered.push(answeredAt - change.sentAt);
           first.push(change.firstAt - change.sentAt);
           last.push(lastAt - change.sentAt);
           updateBytes = change.bytes;
           current = undefined;
           await new Promise((resolve) => setTimeout(resolve, req.gapMs));
         }
-        reply({ type: 'changes', first, last, updateBytes });
+        reply({ type: 'changes', first, last, answered, updateBytes });
         return;
       }
       case 'close': {
@@ -191,17 +205,26 @@ export async function runPresenceClients(): Promise<void> {
  * Opens a socket; with `isReady`, also waits for the first message it accepts (it may throw to
  * refuse the connection). Resolves with the socket ready for use.
  */
-function openSocket(url: string, what: string, headers?: Record<string, string>, isReady?: (data: RawData) => boolean): Promise<WebSocket> {
+function openSocket(
+  url: string,
+  index: number,
+  headers?: Record<string, string>,
+  isReady?: (data: RawData) => boolean,
+): Promise<WebSocket> {
+  const what = `connection ${index}`;
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { perMessageDeflate: false, headers });
+    const ws = new WebSocket(url, { perMessageDeflate: false, headers, localAddress: clientAddress(index) });
     const fail = (error: Error) => {
       ws.terminate();
       reject(new Error(`${what}: ${error.message}`));
     };
     ws.once('error', fail);
     ws.once('unexpected-response', (_req, res) => fail(new Error(`HTTP ${res.statusCode} to the upgrade`)));
+    const onClose = (code: number, reason: Buffer) => fail(new Error(`closed before it was ready: ${code} ${reason.toString()}`));
+    ws.once('close', onClose);
     const ready = () => {
       ws.off('error', fail);
+      ws.off('close', onClose);
       // A socket failing later is reported by the change that misses it.
       ws.on('error', () => undefined);
       resolve(ws);
@@ -220,6 +243,16 @@ function openSocket(url: string, what: string, headers?: Record<string, string>,
       ws.on('message', onMessage);
     });
   });
+}
+
+/**
+ * The loopback address connection `index` connects from: 250 of them (127.0.1.0–127.0.1.249), as
+ * users come from many addresses. Parley's sign-in throttle counts sign-ins in flight per client
+ * address (PARLEY_SIGN_IN_MAX_FAILURES_PER_ADDRESS, default 100), so 200 handshakes at once from
+ * one address would be refused with 429 — what it should do to one address, not to 10,000 users.
+ */
+function clientAddress(index: number): string {
+  return `127.0.1.${index % 250}`;
 }
 
 /** Sends `text` on `ws` and resolves with the first non-undefined answer `answerOf` gives (it may throw to fail). */

@@ -42,7 +42,7 @@ export interface PresenceBenchOptions {
   repoRoot: string;
   /** An existing Kafka cluster for the `kafka` run; without it a dedicated test broker is started. */
   kafkaBrokers?: string;
-  /** The bare run's update size; default: a representative presence update. */
+  /** The bare run's update size; default: a Parley run's (when one ran first), else the representative update's. */
   payloadBytes?: number;
   log: (line: string) => void;
   out: (text: string) => void;
@@ -68,6 +68,8 @@ interface RunResult {
   rssPerConnection: number;
   first: number[];
   last: number[];
+  /** To the server's answer to the change (Parley: `settings`, i.e. stored); empty for the bare run. */
+  answered: number[];
   updateBytes: number;
 }
 
@@ -83,9 +85,12 @@ export async function runPresenceBench(options: PresenceBenchOptions): Promise<v
     );
 
   const results: RunResult[] = [];
-  for (const target of options.targets) {
+  // Parley first: the bare run then sends updates of the size Parley's really were.
+  const order = [...options.targets.filter((t) => t !== 'bare'), ...options.targets.filter((t) => t === 'bare')];
+  for (const target of order) {
     log(`${LABELS[target]}: starting`);
-    results.push(await measure(target, options, openFiles));
+    const payloadBytes = options.payloadBytes ?? results[0]?.updateBytes;
+    results.push(await measure(target, { ...options, payloadBytes }, openFiles));
   }
 
   const bare = results.find((r) => r.target === 'bare');
@@ -93,12 +98,14 @@ export async function runPresenceBench(options: PresenceBenchOptions): Promise<v
   const rows = results.map((r) => {
     const first = summarize(r.first);
     const last = summarize(r.last);
+    const answered = summarize(r.answered);
     return [
       LABELS[r.target],
       format.count(connections),
       format.count(watchers),
       format.count(r.last.length),
       format.count(r.updateBytes),
+      format.ms(answered.p50),
       format.ms(first.p50),
       format.ms(last.p50),
       format.ms(last.p99),
@@ -120,6 +127,7 @@ export async function runPresenceBench(options: PresenceBenchOptions): Promise<v
         'watchers',
         'changes',
         'update B',
+        'answer p50 ms',
         'first p50 ms',
         'last p50 ms',
         'last p99 ms',
@@ -130,10 +138,10 @@ export async function runPresenceBench(options: PresenceBenchOptions): Promise<v
         'connects/s',
       ],
       rows,
-      ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+      ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
     ),
     '',
-    'first / last: from the change sent on the user’s connection to the first / last watcher’s receipt of its update.',
+    'answer / first / last: from the change sent on the user’s connection to the server’s answer (Parley: `settings`, the change stored), to the first / last watcher’s receipt of its update.',
     'heap KiB/conn: (server heap after the idle connections − before) / connections, both after forced full GC; rss likewise (includes socket buffers).',
   ];
   const embedded = results.find((r) => r.target === 'embedded');
@@ -199,6 +207,7 @@ async function measure(target: PresenceTarget, options: PresenceBenchOptions, op
       rssPerConnection: (after.rss - before.rss) / options.connections,
       first: changes.first,
       last: changes.last,
+      answered: changes.answered,
       updateBytes: changes.updateBytes,
     };
   } finally {
@@ -224,8 +233,15 @@ function benchSignIn(): ParleySignIn {
 }
 
 async function startServer(target: PresenceTarget, options: PresenceBenchOptions, openFiles: number): Promise<Server> {
-  // Quiet: one log line per connection or change would be measured too.
-  const quiet = { PARLEY_LOG_LEVEL: 'warn', KAFKAJS_NO_PARTITIONER_WARNING: '1', PARLEY_METRICS_PORT: '0' };
+  // Quiet: one log line per connection or change would be measured too. Every WebSocket is one of
+  // the HTTP server's connections (PARLEY_HTTP_MAX_CONNECTIONS, default 4,096): raised to what the run
+  // opens, as an operator running this many sockets per process must (within the open-file limit).
+  const quiet = {
+    PARLEY_LOG_LEVEL: 'warn',
+    KAFKAJS_NO_PARTITIONER_WARNING: '1',
+    PARLEY_METRICS_PORT: '0',
+    PARLEY_HTTP_MAX_CONNECTIONS: String(options.connections + 100),
+  };
   const undo: Array<() => Promise<unknown> | unknown> = [];
   const stop = async () => {
     for (const step of undo.splice(0).reverse())

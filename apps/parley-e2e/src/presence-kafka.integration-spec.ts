@@ -1,21 +1,24 @@
-// Presence's sources in the distributed deployment — the four services as separate processes over
-// their own Kafka broker and PostgreSQL, two presence-bridge replicas — driven the way users drive
-// them: out-of-office settings and meetings written through the real EWS client (ews-javascript-api)
-// and the gateway; what every consumer of the presence-source topics sees is read from Kafka with
-// the instant it arrived. Time-based changes are set a couple of seconds ahead and must show on
-// time. Last, calendar-sync is SIGKILLed across scheduled transitions and restarted: each is then
-// applied once. One deployment serves every case.
+// Presence in the distributed deployment — the four services as separate processes over their own
+// Kafka broker and PostgreSQL, two presence-bridge replicas — driven the way users drive it:
+// out-of-office settings and meetings written through the real EWS client (ews-javascript-api) and
+// the gateway, watched by a `ws` client of the presence WebSocket protocol on replica A while the
+// users themselves (when connected) are on replica B. Every presence-source event is also read from
+// Kafka with the instant it arrived, so a case says whether calendar-sync or the presence path was
+// late. Time-based changes are set a couple of seconds ahead and must show on time. Instant messages
+// cross the replicas with their acknowledgement. Last, calendar-sync is SIGKILLed across scheduled
+// transitions and restarted: each is then applied once. One deployment serves every case.
 import { CalendarPresenceStateChanged, OofEffectiveChanged, Topics } from '@parley/contracts';
 import * as ews from 'ews-javascript-api';
 import { KafkaDeployment, startKafkaDeployment, StartedService } from './kafka-deployment';
 import { oofSettings } from './ews-oof.scenarios';
+import { PresenceSocketClient, ReceivedMessage } from './presence-socket-client';
 import { RecordedEvent, TopicRecorder } from './topic-recorder';
 
 const SECOND = 1_000;
 const DAY = 86_400_000;
 /** How late a transition due at T may be evaluated (the poller wakes at the due instant). */
 const EVALUATED_WITHIN_MS = 1_000;
-/** How late it may reach a consumer (evaluation, outbox relay, Kafka); the issue asks watchers to see OOF within 1 s. */
+/** How late it may reach a consumer of calendar-sync's topics, and a watcher on the other replica: the issue asks for OOF within 1 s. */
 const ON_TIME_MS = 1_000;
 
 /** When the outage's transitions fall due, after the writes (EWS sends whole seconds). */
@@ -28,19 +31,105 @@ const RECEIVED_WITHIN_MS = 2_000;
 const sleepUntil = (t: number) => new Promise((r) => setTimeout(r, Math.max(0, t - Date.now())));
 /** A whole second at least `ms` from now (EWS carries times to the second). */
 const secondsAhead = (ms: number) => Math.ceil((Date.now() + ms) / SECOND) * SECOND;
+const iso = (t: number) => new Date(t).toISOString();
 
-const USERS = ['oof', 'sched', 'meet', 'series', 'overlap', 'organizer', 'attendee', 'alice', 'bob', 'carol', 'dave'] as const;
+const USERS = [
+  'watcher',
+  'oof',
+  'sched',
+  'meet',
+  'series',
+  'overlap',
+  'organizer',
+  'attendee',
+  'sender',
+  'recipient',
+  'absent',
+  'alice',
+  'bob',
+  'carol',
+  'dave',
+] as const;
 type User = (typeof USERS)[number];
+/** The users the watcher watches. */
+const WATCHED: readonly User[] = ['oof', 'sched', 'meet', 'series', 'overlap', 'organizer', 'attendee', 'alice', 'bob', 'carol', 'dave'];
 
-describe('presence sources over Kafka (four services, two presence-bridge replicas)', () => {
+/** The protocol's presence view, the fields these cases look at. */
+interface Presence {
+  token: string;
+  activity: string | null;
+  note: { kind: 'personal' | 'oof'; text: string } | null;
+  oof: boolean;
+  calendar: { state: string; until: string | null } | null;
+}
+const inAMeetingUntil = (until: number) => (p: Presence) =>
+  p.token === 'busy' && p.activity === 'in-a-meeting' && p.calendar?.state === 'in-a-meeting' && p.calendar.until === iso(until);
+
+describe('presence over Kafka (four services, two presence-bridge replicas)', () => {
   let d: KafkaDeployment;
   let recorder: TopicRecorder;
   let who: Record<User, string>;
+  /** On replica A, watching `WATCHED`. */
+  let watcher: PresenceSocketClient;
+  /** Users' own connections (on replica B), closed at the end. */
+  const connections: PresenceSocketClient[] = [];
 
   const oof = (mailbox: string) => recorder.distinct<OofEffectiveChanged>(Topics.oofEffectiveChanged, mailbox);
   const calendar = (mailbox: string) => recorder.distinct<CalendarPresenceStateChanged>(Topics.calendarPresenceStateChanged, mailbox);
   const at = (e: RecordedEvent<{ effectiveAt: string }>) => Date.parse(e.envelope.payload.effectiveAt);
   const client = (user: User) => d.as(who[user]);
+  const basic = (user: User) => `Basic ${Buffer.from(`${who[user]}:${d.password(who[user])}`).toString('base64')}`;
+
+  /** `user` signs in on presence-bridge replica `replica` (0: A, 1: B). */
+  async function connect(user: User, replica: 0 | 1): Promise<PresenceSocketClient> {
+    const socket = await PresenceSocketClient.connect(d.presenceBridges[replica].wsUrl, basic(user));
+    connections.push(socket);
+    return socket;
+  }
+
+  /** What the watcher has been told of `user`'s presence, in order. */
+  const seen = (user: User): Presence[] => watcher.presenceOf(who[user]).map((r) => r.message['presence'] as Presence);
+  const lastSeen = (user: User): Presence | undefined => seen(user).at(-1);
+
+  /** What calendar-sync published about `mailbox` and what the watcher was told, timed from `due`: the message of a failed expectation. */
+  function story(mailbox: string, due: number): string {
+    const rel = (t: number) => `${t >= due ? '+' : ''}${t - due} ms`;
+    const published = [
+      ...oof(mailbox).map((e) => ({ e, text: `oof ${e.envelope.payload.active ? 'on' : 'off'}` })),
+      ...calendar(mailbox).map((e) => ({ e, text: `calendar ${e.envelope.payload.state}` })),
+    ]
+      .sort((a, b) => a.e.envelope.payload.sequence - b.e.envelope.payload.sequence)
+      .map(({ e, text }) => `  #${e.envelope.payload.sequence} ${text}: evaluated ${rel(at(e))}, received ${rel(e.receivedAt)}`);
+    const told = watcher.presenceOf(mailbox).map((r) => {
+      const p = r.message['presence'] as Presence;
+      return `  #${String(r.message['sequence'])} ${p.token} ${p.activity ?? '-'} calendar=${p.calendar?.state ?? '-'} oof=${p.oof}: received ${rel(r.receivedAt)}`;
+    });
+    return `${mailbox}, relative to ${iso(due)}:\n calendar-sync published:\n${published.join('\n')}\n the watcher was told:\n${told.join('\n')}`;
+  }
+
+  /** Waits for what `find` looks for; fails with the story of `mailbox` when it does not come or comes later than `ON_TIME_MS` after `due`. */
+  async function onTime<T extends { receivedAt: number }>(
+    mailbox: string,
+    due: number,
+    what: string,
+    find: (timeoutMs: number) => Promise<T>,
+  ): Promise<T> {
+    let found: T;
+    try {
+      found = await find(due - Date.now() + 10 * SECOND);
+    } catch (error) {
+      throw new Error(`${what}: ${(error as Error).message}\n${story(mailbox, due)}`, { cause: error });
+    }
+    if (found.receivedAt - due >= ON_TIME_MS) throw new Error(`${what}: ${found.receivedAt - due} ms late\n${story(mailbox, due)}`);
+    return found;
+  }
+
+  /** Waits for the watcher to be told `user`'s presence is as `matches` says, no later than `ON_TIME_MS` after `due`. */
+  function watcherSeesOnTime(user: User, due: number, matches: (p: Presence) => boolean, what: string): Promise<ReceivedMessage> {
+    return onTime(who[user], due, `the watcher to see ${user} ${what}`, (timeoutMs) =>
+      watcher.next((m) => m.type === 'presence' && m['mailbox'] === who[user] && matches(m['presence'] as Presence), { timeoutMs }),
+    );
+  }
 
   async function scheduleOof(user: string, start: number, end: number, message: string): Promise<void> {
     const settings = oofSettings(ews.OofState.Scheduled, ews.OofExternalAudience.All, message);
@@ -58,25 +147,22 @@ describe('presence sources over Kafka (four services, two presence-bridge replic
     return meeting;
   }
 
-  /** Waits for the calendar state event of `mailbox` that `matches`, and checks that it came on time for `due`. */
+  /** Waits for the calendar state event of `mailbox` that `matches`, evaluated and received on time for `due`. */
   async function calendarOnTime(mailbox: string, due: number, matches: (p: CalendarPresenceStateChanged) => boolean) {
-    const e = await recorder.next<CalendarPresenceStateChanged>(
-      Topics.calendarPresenceStateChanged,
-      mailbox,
-      matches,
-      due - Date.now() + 10 * SECOND,
+    const e = await onTime(mailbox, due, 'a calendar state event', (timeoutMs) =>
+      recorder.next<CalendarPresenceStateChanged>(Topics.calendarPresenceStateChanged, mailbox, matches, timeoutMs),
     );
     expect(at(e)).toBeGreaterThanOrEqual(due);
     expect(at(e) - due).toBeLessThan(EVALUATED_WITHIN_MS);
-    expect(e.receivedAt - due).toBeLessThan(ON_TIME_MS);
     return e;
   }
 
   async function oofOnTime(mailbox: string, due: number, matches: (p: OofEffectiveChanged) => boolean) {
-    const e = await recorder.next<OofEffectiveChanged>(Topics.oofEffectiveChanged, mailbox, matches, due - Date.now() + 10 * SECOND);
+    const e = await onTime(mailbox, due, 'an effective OOF event', (timeoutMs) =>
+      recorder.next<OofEffectiveChanged>(Topics.oofEffectiveChanged, mailbox, matches, timeoutMs),
+    );
     expect(at(e)).toBeGreaterThanOrEqual(due);
     expect(at(e) - due).toBeLessThan(EVALUATED_WITHIN_MS);
-    expect(e.receivedAt - due).toBeLessThan(ON_TIME_MS);
     return e;
   }
 
@@ -84,14 +170,18 @@ describe('presence sources over Kafka (four services, two presence-bridge replic
     d = await startKafkaDeployment({ prefix: 'e2e-presence', users: [...USERS], presenceReplicas: 2 });
     who = Object.fromEntries(USERS.map((u) => [u, d.address(u)])) as Record<User, string>;
     recorder = await TopicRecorder.start(d.broker.brokers, [Topics.oofEffectiveChanged, Topics.calendarPresenceStateChanged]);
+    watcher = await connect('watcher', 0);
+    const snapshot = await watcher.request('subscribe', { targets: WATCHED.map((u) => who[u]) });
+    expect(snapshot['unknown']).toEqual([]);
   }, 240_000);
 
   afterAll(async () => {
+    await Promise.all(connections.map((c) => c.close().catch(() => undefined)));
     await recorder?.stop().catch(() => undefined);
     await d?.stop();
   }, 120_000);
 
-  it('runs two presence-bridge replicas, each with its own port and instance id', () => {
+  it('runs two presence-bridge replicas, each with its own port, instance id and WebSocket URL', () => {
     const [a, b] = d.presenceBridges;
     expect(d.presenceBridges).toHaveLength(2);
     expect(a.base).not.toBe(b.base);
@@ -99,8 +189,8 @@ describe('presence sources over Kafka (four services, two presence-bridge replic
     expect([a.wsUrl, b.wsUrl]).toEqual([`${a.base.replace('http:', 'ws:')}/presence`, `${b.base.replace('http:', 'ws:')}/presence`]);
   });
 
-  describe('as time passes', () => {
-    it('switches OOF on with its message within a second of an EWS SetUserOofSettings (Enabled)', async () => {
+  describe('as time passes (the watcher on replica A)', () => {
+    it('shows OOF with its message to the watcher within a second of an EWS SetUserOofSettings (Enabled)', async () => {
       const sent = Date.now();
       await client('oof').SetUserOofSettings(
         who.oof,
@@ -109,6 +199,9 @@ describe('presence sources over Kafka (four services, two presence-bridge replic
       const on = await recorder.next<OofEffectiveChanged>(Topics.oofEffectiveChanged, who.oof, (p) => p.active, 10 * SECOND);
       expect(on.envelope.payload).toMatchObject({ active: true, internalReply: 'At the dentist until noon', until: null });
       expect(on.receivedAt - sent).toBeLessThan(ON_TIME_MS);
+      await watcherSeesOnTime('oof', sent, (p) => p.oof, 'out of office');
+      // OOF does not force anyone online or offline: with no client connected the user is Offline, with the marker and the OOF note.
+      expect(lastSeen('oof')).toMatchObject({ oof: true, note: { kind: 'oof', text: 'At the dentist until noon' }, token: 'offline' });
     });
 
     it('switches a Scheduled OOF starting 2 s ahead on and off on time', async () => {
@@ -117,22 +210,34 @@ describe('presence sources over Kafka (four services, two presence-bridge replic
       await scheduleOof(who.sched, start, end, 'On a train');
       expect(oof(who.sched).filter((e) => e.envelope.payload.active)).toEqual([]);
       const on = await oofOnTime(who.sched, start, (p) => p.active);
-      expect(on.envelope.payload).toMatchObject({ internalReply: 'On a train', until: new Date(end).toISOString() });
+      expect(on.envelope.payload).toMatchObject({ internalReply: 'On a train', until: iso(end) });
+      await watcherSeesOnTime('sched', start, (p) => p.oof && p.note?.text === 'On a train', 'out of office');
       await oofOnTime(who.sched, end, (p) => !p.active);
+      await watcherSeesOnTime('sched', end, (p) => !p.oof && p.note === null, 'back from out of office');
       expect(oof(who.sched).map((e) => e.envelope.payload.active)).toEqual([true, false]);
+      expect(seen('sched').map((p) => p.oof)).toEqual([true, false]);
     });
 
-    it('shows a meeting created through EWS 2 s ahead as busy at its start, until its end, then free', async () => {
+    it('shows a meeting created through EWS 2 s ahead as "In a meeting" at its start, and the previous state after its end', async () => {
+      // The user's own client, on the other replica: Available until the meeting.
+      await connect('meet', 1);
+      const before = await watcher.next((m) => m.type === 'presence' && m['mailbox'] === who.meet, { what: 'meet online' });
+      const previous = before.message['presence'] as Presence;
+      expect(previous).toMatchObject({ token: 'available', calendar: null });
+
       const start = secondsAhead(2 * SECOND);
       const end = start + 3 * SECOND;
       await book('meet', start, end);
       const busy = await calendarOnTime(who.meet, start, (p) => p.state === 'busy');
-      expect(busy.envelope.payload.until).toBe(new Date(end).toISOString());
+      expect(busy.envelope.payload.until).toBe(iso(end));
+      await watcherSeesOnTime('meet', start, inAMeetingUntil(end), 'in a meeting');
       await calendarOnTime(who.meet, end, (p) => p.state === 'free');
+      await watcherSeesOnTime('meet', end, (p) => p.calendar === null, 'out of the meeting');
+      expect(lastSeen('meet')).toEqual(previous);
       expect(calendar(who.meet).map((e) => e.envelope.payload.state)).toEqual(['busy', 'free']);
     });
 
-    it("shows today's occurrence of a daily series that began yesterday: busy at its start, until that occurrence's end", async () => {
+    it("shows today's occurrence of a daily series that began yesterday: in a meeting from its start until that occurrence's end", async () => {
       const start = secondsAhead(2 * SECOND);
       const end = start + 3 * SECOND;
       const series = new ews.Appointment(client('series'));
@@ -147,44 +252,73 @@ describe('presence sources over Kafka (four services, two presence-bridge replic
       series.Recurrence = daily;
       await series.Save(ews.SendInvitationsMode.SendToNone);
       const busy = await calendarOnTime(who.series, start, (p) => p.state === 'busy');
-      expect(busy.envelope.payload.until).toBe(new Date(end).toISOString());
+      expect(busy.envelope.payload.until).toBe(iso(end));
+      await watcherSeesOnTime('series', start, inAMeetingUntil(end), 'in a meeting');
       await calendarOnTime(who.series, end, (p) => p.state === 'free');
+      // Nobody is connected as this user: back to Offline.
+      await watcherSeesOnTime('series', end, (p) => p.token === 'offline' && p.calendar === null, 'offline again');
       expect(calendar(who.series).map((e) => e.envelope.payload.state)).toEqual(['busy', 'free']);
     });
 
-    it('merges two overlapping meetings into one busy block until the later end, with nothing published where they overlap', async () => {
+    it('merges two overlapping meetings into one meeting until the later end, with no change where they overlap', async () => {
       const start = secondsAhead(2 * SECOND);
       await book('overlap', start, start + 4 * SECOND);
       await book('overlap', start + 2 * SECOND, start + 6 * SECOND);
       const busy = await calendarOnTime(who.overlap, start, (p) => p.state === 'busy');
-      expect(busy.envelope.payload.until).toBe(new Date(start + 6 * SECOND).toISOString());
+      expect(busy.envelope.payload.until).toBe(iso(start + 6 * SECOND));
+      await watcherSeesOnTime('overlap', start, inAMeetingUntil(start + 6 * SECOND), 'in a meeting');
       await calendarOnTime(who.overlap, start + 6 * SECOND, (p) => p.state === 'free');
+      await watcherSeesOnTime('overlap', start + 6 * SECOND, (p) => p.calendar === null, 'out of the meetings');
       expect(calendar(who.overlap).map((e) => e.envelope.payload.state)).toEqual(['busy', 'free']);
+      expect(seen('overlap').map((p) => p.token)).toEqual(['busy', 'offline']);
     });
 
     it('frees the organizer and the attendee at once when a running meeting is cancelled', async () => {
       const start = secondsAhead(2 * SECOND);
-      const meeting = await book('organizer', start, start + 60 * SECOND, [who.attendee]);
+      const end = start + 60 * SECOND;
+      const meeting = await book('organizer', start, end, [who.attendee]);
       // The attendee accepts (an invitation is Tentative until then, which does not make anyone busy).
-      const view = new ews.CalendarView(new ews.DateTime(start - SECOND), new ews.DateTime(start + 61 * SECOND));
+      const view = new ews.CalendarView(new ews.DateTime(start - SECOND), new ews.DateTime(end + SECOND));
       const [invitation] = (await client('attendee').FindAppointments(ews.WellKnownFolderName.Calendar, view)).Items;
       await (await ews.Appointment.Bind(client('attendee'), invitation.Id)).Accept(true);
-      await calendarOnTime(who.organizer, start, (p) => p.state === 'busy');
-      await calendarOnTime(who.attendee, start, (p) => p.state === 'busy');
+      for (const user of ['organizer', 'attendee'] as const) {
+        await calendarOnTime(who[user], start, (p) => p.state === 'busy');
+        await watcherSeesOnTime(user, start, inAMeetingUntil(end), 'in a meeting');
+      }
 
       await sleepUntil(start + 2 * SECOND);
       const cancelled = Date.now();
       await meeting.Delete(ews.DeleteMode.MoveToDeletedItems, ews.SendCancellationsMode.SendToAllAndSaveCopy);
-      for (const mailbox of [who.organizer, who.attendee]) {
+      for (const user of ['organizer', 'attendee'] as const) {
         const free = await recorder.next<CalendarPresenceStateChanged>(
           Topics.calendarPresenceStateChanged,
-          mailbox,
+          who[user],
           (p) => p.state === 'free',
           10 * SECOND,
         );
         expect(free.receivedAt - cancelled).toBeLessThan(ON_TIME_MS);
-        expect(calendar(mailbox).map((e) => e.envelope.payload.state)).toEqual(['busy', 'free']);
+        await watcherSeesOnTime(user, cancelled, (p) => p.calendar === null && p.token === 'offline', 'out of the cancelled meeting');
+        expect(calendar(who[user]).map((e) => e.envelope.payload.state)).toEqual(['busy', 'free']);
       }
+    });
+  });
+
+  describe('instant messages across the replicas', () => {
+    it('delivers an IM from a user on replica A to one on replica B and acknowledges it to the sender', async () => {
+      const sender = await connect('sender', 0);
+      const recipient = await connect('recipient', 1);
+      const mark = recipient.mark;
+      const ack = await sender.request('send-im', { clientMessageId: 'c-1', to: who.recipient, text: 'Lunch at 12:30? (née café)' });
+      expect(ack).toMatchObject({ type: 'im-delivered', clientMessageId: 'c-1' });
+      const im = await recipient.next((m) => m.type === 'im', { from: mark, what: 'the IM' });
+      expect(im.message).toMatchObject({ from: who.sender, text: 'Lunch at 12:30? (née café)' });
+      expect(Date.parse(String(im.message['sentAt']))).not.toBeNaN();
+    });
+
+    it('answers im-failed (recipient-offline) for an IM to a user with no connected client', async () => {
+      const sender = connections.find((c) => c.hello['mailbox'] === who.sender) ?? (await connect('sender', 0));
+      const failed = await sender.request('send-im', { clientMessageId: 42, to: who.absent, text: 'Are you there?' });
+      expect(failed).toMatchObject({ type: 'im-failed', clientMessageId: 42, reason: 'recipient-offline' });
     });
   });
 
@@ -284,5 +418,23 @@ describe('presence sources over Kafka (four services, two presence-bridge replic
       // Nothing else for carol either, now that her window is long closed.
       expect(oof(who.carol).filter((e) => e.envelope.payload.active)).toEqual([]);
     }, 60_000);
+
+    it('shows the watcher each of those changes once, the closings on time', async () => {
+      for (const user of ['alice', 'dave'] as const) {
+        const updates = watcher.presenceOf(who[user]);
+        expect([user, updates.map((u) => (u.message['presence'] as Presence).oof)]).toEqual([user, [true, false]]);
+        expect(updates[1].receivedAt - t1).toBeLessThan(RECEIVED_WITHIN_MS);
+      }
+      const bob = watcher.presenceOf(who.bob);
+      expect(bob.map((u) => (u.message['presence'] as Presence).calendar?.state ?? null)).toEqual(['in-a-meeting', null]);
+      expect(bob[0].receivedAt).toBeGreaterThanOrEqual(restartedAt);
+      expect(bob[1].receivedAt - t1).toBeLessThan(RECEIVED_WITHIN_MS);
+      expect(seen('carol')).toEqual([]);
+    });
+  });
+
+  it('sent only messages that match the presence protocol’s schema', () => {
+    expect(connections.flatMap((c) => c.violations)).toEqual([]);
+    expect(connections.reduce((n, c) => n + c.received.length, 0)).toBeGreaterThan(20);
   });
 });
