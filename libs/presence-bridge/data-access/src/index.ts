@@ -17,3 +17,4 @@ export * from './lib/endpoint.repository';
 export * from './lib/replica-lease.entity';
 export * from './lib/replica-lease.repository';
 export * from './lib/presence-across-replicas.migration';
+export * from './lib/presence-block-sequence.migration';

@@ -4,25 +4,20 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AuthModule } from '@parley/auth';
 import type { AuthConfig } from '@parley/config';
 import { DirectoryModule, DirectoryRepository } from '@parley/directory';
+import { MessagingModule, MessagingTransport } from '@parley/messaging';
 import { ObservabilityModule } from '@parley/observability';
-import { migrateServiceSchema } from '@parley/persistence';
+import { PresenceBridgeDataAccessModule, PresenceBridgeDatabase } from '@parley/presence-bridge/data-access';
 import {
-  BlockListRepository,
-  ContactListRepository,
-  createPresenceBridgeDataSource,
-  EndpointRepository,
-  PresenceSourceRepository,
-  UserPresenceRepository,
-  PresenceBridgeDatabase,
-  presenceBridgeSchema,
-  PresenceSettingRepository,
-} from '@parley/presence-bridge/data-access';
-import { PresenceReader, PresenceSettingsService, PresenceViewPublisher } from '@parley/presence-bridge/feature-presence';
+  PresenceEndpoints,
+  PresenceFeatureModule,
+  PresenceFeedConsumer,
+  PresenceSettingsService,
+  PresenceSourcesService,
+} from '@parley/presence-bridge/feature-presence';
 import { defaultPresencePolicy } from '@parley/presence-bridge/presence-engine';
 import { createTestDatabase } from '@parley/testing';
 import type { AddressInfo } from 'node:net';
 import { GraphFeatureModule, type GraphApiOptions } from '../src';
-import { InMemoryPresenceReader } from './in-memory-presence-reader';
 
 /** Every user of the test bed signs in with this password. */
 export const TEST_PASSWORD = 'graph-test-pw';
@@ -31,10 +26,12 @@ export interface GraphApiTestBed {
   /** `http://127.0.0.1:<port>`: Graph clients use `<base>/api` as their base URL. */
   readonly base: string;
   readonly directory: DirectoryRepository;
+  /** The core's ways in, for specs that set what the Graph API reads. */
   readonly settings: PresenceSettingsService;
-  readonly reader: InMemoryPresenceReader;
+  readonly sources: PresenceSourcesService;
+  readonly endpoints: PresenceEndpoints;
   readonly tokenKey: string;
-  /** Empties presence-bridge's per-user tables and the reader's state (between tests). */
+  /** Empties presence-bridge's per-user tables (between tests). */
   reset(): Promise<void>;
   close(): Promise<void>;
 }
@@ -45,69 +42,13 @@ export interface GraphApiTestBedOptions {
 }
 
 /**
- * The Graph API in a real Nest app on a real HTTP port, over a fresh PostgreSQL database migrated
- * by the directory's and presence-bridge's own migrations: the process's `AuthModule` and
- * `DirectoryModule` as the bootstrap composes them, `PresenceSettingsService` on PostgreSQL, and
- * the in-memory `PresenceReader` standing in for the core.
+ * The Graph API in a real Nest app on a real HTTP port, composed as presence-bridge runs it: the
+ * process's `AuthModule` and `DirectoryModule`, the in-process bus, presence-bridge's data access
+ * and its core (`PresenceFeatureModule`: the real `PresenceReader`, settings, publisher), on a
+ * fresh PostgreSQL database migrated by the services' own migrations.
  */
 export async function startGraphApiTestBed(prefix: string, options: GraphApiTestBedOptions = {}): Promise<GraphApiTestBed> {
   const database = await createTestDatabase(prefix);
-  const migrations = createPresenceBridgeDataSource(database.url);
-  await migrations.initialize();
-  await migrateServiceSchema(migrations);
-  await migrations.destroy();
-  const db = new PresenceBridgeDatabase(
-    {
-      service: 'presence-bridge',
-      url: database.url,
-      poolSize: 4,
-      migrate: false,
-      outboxPollMs: 60_000,
-      outboxBatchSize: 100,
-      ...presenceBridgeSchema,
-    },
-    { publish: async () => undefined },
-  );
-  await db.dataSource.initialize();
-  const settings = new PresenceSettingsService(
-    db,
-    new ContactListRepository(db.dataSource),
-    new BlockListRepository(db.dataSource),
-    new PresenceSettingRepository(db.dataSource),
-    // The core's real publisher; its events go nowhere here (the bus above drops them).
-    new PresenceViewPublisher(
-      new UserPresenceRepository(db.dataSource),
-      new PresenceSourceRepository(),
-      new PresenceSettingRepository(db.dataSource),
-      new EndpointRepository(db.dataSource),
-      {
-        instanceId: 'graph-test-bed',
-        policy: defaultPresencePolicy,
-        timerPollMaxMs: 1000,
-        timerBatchSize: 50,
-        leaseTtlMs: 30_000,
-        leaseRenewMs: 5_000,
-        maxEndpointsPerUser: 4,
-        imMaxChars: 8_192,
-        imReceiptTimeoutMs: 2_000,
-        imMaxPending: 100,
-      },
-    ),
-  );
-
-  @Module({
-    providers: [
-      { provide: PresenceSettingsService, useValue: settings },
-      {
-        provide: PresenceReader,
-        useFactory: (directory: DirectoryRepository) => new InMemoryPresenceReader(settings, directory),
-        inject: [DirectoryRepository],
-      },
-    ],
-    exports: [PresenceReader, PresenceSettingsService],
-  })
-  class TestPresenceCoreModule {}
-
   const tokenKey = 't'.repeat(40);
   const auth: AuthConfig = {
     tokenKey,
@@ -131,41 +72,82 @@ export async function startGraphApiTestBed(prefix: string, options: GraphApiTest
 
   @Module({
     imports: [
-      ObservabilityModule.forRoot({ service: 'graph-test', version: '0' }),
-      DirectoryModule.forRoot({ url: database.url, poolSize: 2, migrate: true, service: 'graph-test' }),
+      ObservabilityModule.forRoot({ service: 'presence-bridge', version: '0.0.0' }),
+      MessagingModule.forRoot({
+        bus: {
+          kind: 'inprocess',
+          brokers: [],
+          clientId: prefix,
+          groupPrefix: prefix,
+          partitions: 1,
+          replicationFactor: 1,
+          requestTimeoutMs: 10_000,
+        },
+        consumerGroup: 'presence-bridge',
+        instanceId: `${prefix}-1`,
+        requestTopics: [],
+        deadLetters: {
+          maxAttempts: 3,
+          initialBackoffMs: 20,
+          retryBudgetMs: 1_000,
+          replayPollMs: 60_000,
+          databaseUrl: database.url,
+          migrate: true,
+        },
+      }),
+      DirectoryModule.forRoot({ url: database.url, poolSize: 2, migrate: true, service: 'presence-bridge' }),
+      PresenceBridgeDataAccessModule.forRoot({ url: database.url, poolSize: 4, migrate: true, outboxPollMs: 50, outboxBatchSize: 200 }),
+      PresenceFeatureModule.forRoot({
+        instanceId: `${prefix}-1`,
+        policy: defaultPresencePolicy,
+        timerPollMaxMs: 200,
+        timerBatchSize: 50,
+        leaseTtlMs: 30_000,
+        leaseRenewMs: 5_000,
+        maxEndpointsPerUser: 4,
+        imMaxChars: 8_192,
+        imReceiptTimeoutMs: 2_000,
+        imMaxPending: 100,
+      }),
       AuthModule.forRoot(auth),
-      GraphFeatureModule.forRoot(api, TestPresenceCoreModule),
+      // As in presence-bridge's service module: the core's ports come from PresenceFeatureModule, globally.
+      GraphFeatureModule.forRoot(api),
     ],
   })
   class GraphTestAppModule {}
 
   let app: INestApplication | undefined;
   try {
-    app = await NestFactory.create<NestExpressApplication>(GraphTestAppModule, { bodyParser: false, logger: ['error'] });
+    app = await NestFactory.create<NestExpressApplication>(GraphTestAppModule, { bodyParser: false, logger: ['error', 'warn'] });
+    app.connectMicroservice(app.get(MessagingTransport).microserviceOptions());
+    await app.init();
+    await app.startAllMicroservices();
+    await app.get(PresenceFeedConsumer).whenFollowing();
     await app.listen(0, '127.0.0.1');
   } catch (error) {
-    await app?.close();
-    await db.dataSource.destroy();
+    // Whatever started (pollers, heartbeats) must stop, or it outlives the test file.
+    await app?.close().catch(() => undefined);
     await database.drop();
     throw error;
   }
   const nest = app;
   const { port } = nest.getHttpServer().address() as AddressInfo;
-  const directory = nest.get(DirectoryRepository);
-  const reader = nest.get(PresenceReader) as InMemoryPresenceReader;
   return {
     base: `http://127.0.0.1:${port}`,
-    directory,
-    settings,
-    reader,
+    directory: nest.get(DirectoryRepository),
+    settings: nest.get(PresenceSettingsService),
+    sources: nest.get(PresenceSourcesService),
+    endpoints: nest.get(PresenceEndpoints),
     tokenKey,
     async reset() {
-      reader.reset();
-      await db.dataSource.query('TRUNCATE presence_bridge.blocked_watcher, presence_bridge.presence_setting');
+      await nest
+        .get(PresenceBridgeDatabase)
+        .dataSource.query(
+          'TRUNCATE presence_bridge.blocked_watcher, presence_bridge.presence_setting, presence_bridge.user_presence, presence_bridge.presence_source, presence_bridge.endpoint, presence_bridge.processed_message',
+        );
     },
     async close() {
       await nest.close();
-      await db.dataSource.destroy();
       await database.drop();
     },
   };

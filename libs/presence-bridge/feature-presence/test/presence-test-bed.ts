@@ -154,13 +154,24 @@ export class PresenceReplica {
     return rows.map((r) => r.envelope.payload);
   }
 
-  /** Empties every per-user table and the outbox (between tests); the leases stay. */
+  /**
+   * Empties every per-user table and the outbox (between tests); the leases stay. The replicas'
+   * pollers and heartbeats keep running, so a TRUNCATE may meet them in a deadlock: try again.
+   */
   async reset(): Promise<void> {
-    await this.db.dataSource.query(
-      `TRUNCATE presence_bridge.contact, presence_bridge.contact_group, presence_bridge.blocked_watcher, presence_bridge.presence_setting,
-         presence_bridge.user_presence, presence_bridge.presence_source, presence_bridge.endpoint, presence_bridge.outbox_message,
-         presence_bridge.processed_message`,
-    );
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.db.dataSource.query(
+          `TRUNCATE presence_bridge.contact, presence_bridge.contact_group, presence_bridge.blocked_watcher, presence_bridge.presence_setting,
+             presence_bridge.user_presence, presence_bridge.presence_source, presence_bridge.endpoint, presence_bridge.outbox_message,
+             presence_bridge.processed_message`,
+        );
+        return;
+      } catch (error) {
+        const deadlock = (error as { driverError?: { code?: string } }).driverError?.code === '40P01';
+        if (!deadlock || attempt === 5) throw error;
+      }
+    }
   }
 
   async close(): Promise<void> {

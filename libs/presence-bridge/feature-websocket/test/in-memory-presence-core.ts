@@ -6,6 +6,10 @@ import {
   type ImReceiver,
   InstantMessaging,
   type PresenceListener,
+  PresenceCoreErrorCode,
+  PresenceCoreException,
+  PresenceCoreLimits,
+  type PresenceCoreOptions,
   PresenceEndpoints,
   PresenceReader,
   type PresenceSettings,
@@ -36,7 +40,8 @@ interface UserRecord {
   note: string | null;
   messageWaiting: MessageWaiting | null;
   published: { sequence: number; view: PresenceView } | null;
-  blocked: Set<string>;
+  /** Blocked watcher → the sequence of the publication that carried the block. */
+  blocked: Map<string, number>;
   groups: Map<string, string>;
   /** contact → group id (null: "Other contacts"), in insertion order. */
   contacts: Map<string, string | null>;
@@ -52,7 +57,8 @@ interface Watch {
  * the same engine (aggregation, watcher views, change detection with sequence numbers), the same
  * refusals as PresenceSettingsService (codes and limits), IM only to attached endpoints. One
  * process, one "replica". Every watcher that sees the same thing gets the same view object (the
- * front serializes once per view), a blocked watcher the Offline view.
+ * front serializes once per view); a blocked watcher the Offline view of the block's own
+ * publication and nothing after it, and that sequence in snapshots (as the real core).
  */
 export class InMemoryPresenceCore {
   private readonly users = new Map<string, UserRecord>();
@@ -63,6 +69,8 @@ export class InMemoryPresenceCore {
   readonly publications: { mailbox: string; sequence: number; view: PresenceView }[] = [];
   /** Makes the next snapshot fail (a database outage, say). */
   failNextSnapshot = false;
+  /** Makes the next IM send refused with `Busy` (the replica's receipts queue full). */
+  busyNextSend = false;
   private snapshotGate: Promise<void> | null = null;
 
   readonly reader: PresenceReader;
@@ -71,7 +79,10 @@ export class InMemoryPresenceCore {
   readonly ims: InstantMessaging;
   readonly settings: InMemoryPresenceSettings;
 
-  constructor(directory: readonly string[]) {
+  constructor(
+    directory: readonly string[],
+    private readonly limits: Pick<PresenceCoreOptions, 'maxEndpointsPerUser' | 'imMaxChars'>,
+  ) {
     for (const mailbox of directory) this.users.set(mailbox.toLowerCase(), emptyRecord());
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const core = this;
@@ -172,7 +183,9 @@ export class InMemoryPresenceCore {
       return update;
     };
     for (const watch of [...(this.watches.get(mailbox) ?? [])]) {
-      const seen = watch.watcher === mailbox ? publication.view : user.blocked.has(watch.watcher) ? this.offline : shared;
+      const since = user.blocked.get(watch.watcher);
+      if (since !== undefined && since !== publication.sequence) continue;
+      const seen = watch.watcher === mailbox ? publication.view : since !== undefined ? this.offline : shared;
       watch.listener(updateOf(seen));
     }
   }
@@ -199,15 +212,19 @@ export class InMemoryPresenceCore {
       this.failNextSnapshot = false;
       throw new Error('snapshot failed (injected)');
     }
+    if (targets.length > PresenceCoreLimits.snapshotTargets) {
+      throw new PresenceCoreException(PresenceCoreErrorCode.TooManyTargets, `at most ${PresenceCoreLimits.snapshotTargets} users at once`);
+    }
     const result = new Map<string, WatchedPresence>();
     for (const target of targets) {
       const user = this.users.get(target);
       if (user === undefined) continue;
       const view = user.published?.view ?? this.aggregate(user);
+      const blockedSince = user.blocked.get(watcher);
       result.set(target, {
         mailbox: target,
-        sequence: user.published?.sequence ?? 0,
-        view: viewFor({ mailbox: watcher }, target, view, user.blocked.has(watcher)),
+        sequence: blockedSince ?? user.published?.sequence ?? 0,
+        view: viewFor({ mailbox: watcher }, target, view, blockedSince !== undefined),
       });
     }
     if (this.snapshotGate) await this.snapshotGate;
@@ -229,6 +246,9 @@ export class InMemoryPresenceCore {
   private async connect(mailbox: string, client: { label: string }): Promise<EndpointHandle> {
     await Promise.resolve();
     const user = this.record(mailbox);
+    if (user.endpoints.size >= this.limits.maxEndpointsPerUser) {
+      throw new PresenceCoreException(PresenceCoreErrorCode.TooManyEndpoints, `at most ${this.limits.maxEndpointsPerUser} clients`);
+    }
     const endpointId = randomUUID();
     user.endpoints.set(endpointId, { endpointId, label: client.label, lastActivityAt: Date.now() });
     this.republish(mailbox);
@@ -260,6 +280,14 @@ export class InMemoryPresenceCore {
 
   private async send(from: string, to: string, text: string): Promise<ImOutcome> {
     await Promise.resolve();
+    const length = [...text].length;
+    if (length === 0 || length > this.limits.imMaxChars) {
+      throw new PresenceCoreException(PresenceCoreErrorCode.InvalidMessage, `an IM has 1 to ${this.limits.imMaxChars} characters`);
+    }
+    if (this.busyNextSend) {
+      this.busyNextSend = false;
+      throw new PresenceCoreException(PresenceCoreErrorCode.Busy, 'too many IMs waiting for receipts');
+    }
     const receivers = this.attached.get(to);
     // A block is not detectable: it answers as if the recipient were offline.
     if (receivers === undefined || receivers.size === 0 || this.users.get(to)?.blocked.has(from)) {
@@ -347,7 +375,7 @@ export class InMemoryPresenceSettings {
   }
 
   async blocked(owner: string): Promise<string[]> {
-    return [...this.core.record(address(owner)).blocked];
+    return [...this.core.record(address(owner)).blocked.keys()];
   }
 
   async isBlocked(owner: string, watcher: string): Promise<boolean> {
@@ -361,7 +389,8 @@ export class InMemoryPresenceSettings {
     const user = this.core.record(key);
     if (user.blocked.has(other)) return;
     if (user.blocked.size >= PresenceSettingsLimits.blocks) throw new PresenceSettingsException(Code.LimitExceeded, 'too many blocks');
-    user.blocked.add(other);
+    // The forced republication below carries the block under the next sequence.
+    user.blocked.set(other, (user.published?.sequence ?? 0) + 1);
     this.core.republish(key, true);
   }
 
@@ -425,7 +454,7 @@ function emptyRecord(): UserRecord {
     note: null,
     messageWaiting: null,
     published: null,
-    blocked: new Set(),
+    blocked: new Map(),
     groups: new Map(),
     contacts: new Map(),
   };

@@ -5,6 +5,7 @@ import { DirectoryRepository } from '@parley/directory';
 import { ObservabilityModule } from '@parley/observability';
 import {
   InstantMessaging,
+  PresenceCoreOptions,
   PresenceEndpoints,
   PresenceReader,
   PresenceSettingsService,
@@ -25,6 +26,9 @@ export const bearerTokenFor = (mailbox: string): string =>
   signBearerToken(TOKEN_KEY, { sub: mailbox, exp: Math.floor(Date.now() / 1000) + 3600 });
 /** Failed sign-ins from one client address before it is throttled. */
 export const FAILURES_BEFORE_THROTTLE = 5;
+
+/** The core's limits the in-memory core applies (what PresenceFeatureModule would be given). */
+export const testCoreLimits = { maxEndpointsPerUser: 5, imMaxChars: 100 };
 
 export const defaultTestOptions: PresenceSocketOptions = {
   serverVersion: '9.9.9-test',
@@ -63,7 +67,7 @@ export interface ConnectOptions {
 
 export async function startPresenceSocketTestBed(overrides: Partial<PresenceSocketOptions> = {}): Promise<PresenceSocketTestBed> {
   const options = { ...defaultTestOptions, ...overrides };
-  const core = new InMemoryPresenceCore(testUsers);
+  const core = new InMemoryPresenceCore(testUsers, testCoreLimits);
 
   @Global()
   @Module({
@@ -79,8 +83,9 @@ export async function startPresenceSocketTestBed(overrides: Partial<PresenceSock
       { provide: PresenceEndpoints, useValue: core.endpoints },
       { provide: InstantMessaging, useValue: core.ims },
       { provide: PresenceSettingsService, useValue: core.settings },
+      { provide: PresenceCoreOptions, useValue: testCoreLimits },
     ],
-    exports: [PresenceReader, PresenceWatchers, PresenceEndpoints, InstantMessaging, PresenceSettingsService],
+    exports: [PresenceReader, PresenceWatchers, PresenceEndpoints, InstantMessaging, PresenceSettingsService, PresenceCoreOptions],
   })
   class InMemoryCoreModule {}
 
@@ -120,19 +125,21 @@ export async function startPresenceSocketTestBed(overrides: Partial<PresenceSock
     server: app.get(PresenceSocketServer),
     url: `${base}/presence`,
     options,
-    connect: (user, opts = {}) => {
-      clientNumber += 1;
-      const authorization =
-        opts.authorization === undefined
-          ? `Basic ${Buffer.from(`${user}:${opts.password ?? PASSWORD}`).toString('base64')}`
-          : opts.authorization;
-      const headers: Record<string, string> = { 'X-Forwarded-For': opts.clientAddress ?? `198.51.100.${clientNumber % 250}` };
-      if (authorization !== null) headers.Authorization = authorization;
-      if (opts.origin !== undefined) headers.Origin = opts.origin;
-      return TestClient.open(`${base}${opts.path ?? '/presence'}?client=test-${clientNumber}`, headers, opts.autoPong ?? true);
-    },
+    connect: (user, opts = {}) => openTestClient(base, user, opts, (clientNumber += 1)),
     close: () => app.close(),
   };
+}
+
+/** Opens a client on `base` (`ws://host:port`) as `user`: Basic with the test password unless `opts` say otherwise. */
+export function openTestClient(base: string, user: string, opts: ConnectOptions, clientNumber: number): Promise<TestClient> {
+  const authorization =
+    opts.authorization === undefined
+      ? `Basic ${Buffer.from(`${user}:${opts.password ?? PASSWORD}`).toString('base64')}`
+      : opts.authorization;
+  const headers: Record<string, string> = { 'X-Forwarded-For': opts.clientAddress ?? `198.51.100.${clientNumber % 250}` };
+  if (authorization !== null) headers.Authorization = authorization;
+  if (opts.origin !== undefined) headers.Origin = opts.origin;
+  return TestClient.open(`${base}${opts.path ?? '/presence'}?client=test-${clientNumber}`, headers, opts.autoPong ?? true);
 }
 
 export class UpgradeRefused extends Error {

@@ -11,6 +11,18 @@ export class BlockListRepository {
     return rows.map((r) => r.watcher);
   }
 
+  /**
+   * Inside `tx`, each blocked watcher with the sequence of the publication that carried the block
+   * (a republication in the transaction that changed the list sees the change).
+   */
+  async blockedIn(tx: Transaction, owner: string): Promise<{ watcher: string; since: number }[]> {
+    const rows: { watcher: string; since: string }[] = await tx.manager.query(
+      `SELECT watcher, since FROM presence_bridge.blocked_watcher WHERE owner = $1 ORDER BY watcher`,
+      [owner],
+    );
+    return rows.map((r) => ({ watcher: r.watcher, since: Number(r.since) }));
+  }
+
   async isBlocked(owner: string, watcher: string): Promise<boolean> {
     return this.dataSource.getRepository(BlockedWatcherEntity).existsBy({ owner, watcher });
   }
@@ -19,22 +31,15 @@ export class BlockListRepository {
     return tx.manager.getRepository(BlockedWatcherEntity).countBy({ owner });
   }
 
-  /** Of `owners`, those who blocked `watcher` (one query, for a batch read). */
-  async ownersBlocking(watcher: string, owners: readonly string[]): Promise<Set<string>> {
-    if (owners.length === 0) return new Set();
-    const rows: { owner: string }[] = await this.dataSource.query(
-      `SELECT owner FROM presence_bridge.blocked_watcher WHERE watcher = $1 AND owner = ANY($2)`,
-      [watcher, owners],
-    );
-    return new Set(rows.map((r) => r.owner));
-  }
-
-  /** Blocks the watcher; blocking twice keeps the first time. True when the block is new. */
-  async insert(tx: Transaction, owner: string, watcher: string, now: Date): Promise<boolean> {
+  /**
+   * Blocks the watcher as of the owner's publication `since` (the one about to carry the block);
+   * blocking twice keeps the first block. True when the block is new.
+   */
+  async insert(tx: Transaction, owner: string, watcher: string, since: number, now: Date): Promise<boolean> {
     const rows: unknown[] = await tx.manager.query(
-      `INSERT INTO presence_bridge.blocked_watcher (owner, watcher, blocked_at) VALUES ($1, $2, $3) ON CONFLICT (owner, watcher) DO NOTHING
-       RETURNING owner`,
-      [owner, watcher, now],
+      `INSERT INTO presence_bridge.blocked_watcher (owner, watcher, blocked_at, since) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (owner, watcher) DO NOTHING RETURNING owner`,
+      [owner, watcher, now, since],
     );
     return rows.length === 1;
   }

@@ -4,8 +4,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * Everything presence-bridge needs to aggregate a user on any replica: the calendar and effective
  * OOF state calendar-sync last announced (`presence_source`, each guarded by its sequence), the
  * connected clients of every replica (`endpoint`) with the replicas' leases (`replica_lease`), and,
- * per user, when time alone changes the view next (`user_presence.reevaluate_at`) and the version
- * of the block list (`block_version`). The OOF columns of `user_presence` move to `presence_source`.
+ * per user, when time alone changes the view next (`user_presence.reevaluate_at`). The OOF columns
+ * of `user_presence` move to `presence_source`.
  */
 export class PresenceAcrossReplicas1764800000000 implements MigrationInterface {
   name = 'PresenceAcrossReplicas1764800000000';
@@ -29,7 +29,6 @@ export class PresenceAcrossReplicas1764800000000 implements MigrationInterface {
       SELECT mailbox, oof, oof_note, now() FROM presence_bridge.user_presence WHERE oof`);
     await q.query(`ALTER TABLE presence_bridge.user_presence DROP COLUMN oof_note, DROP COLUMN oof_revision`);
     await q.query(`ALTER TABLE presence_bridge.user_presence ADD COLUMN reevaluate_at timestamptz NULL`);
-    await q.query(`ALTER TABLE presence_bridge.user_presence ADD COLUMN block_version bigint NOT NULL DEFAULT 0`);
     await q.query(
       `CREATE INDEX user_presence_reevaluate_at_idx ON presence_bridge.user_presence (reevaluate_at) WHERE reevaluate_at IS NOT NULL`,
     );
@@ -57,7 +56,7 @@ export class PresenceAcrossReplicas1764800000000 implements MigrationInterface {
     await q.query(`DROP TABLE presence_bridge.endpoint`);
     await q.query(`DROP TABLE presence_bridge.replica_lease`);
     await q.query(`DROP INDEX presence_bridge.user_presence_reevaluate_at_idx`);
-    await q.query(`ALTER TABLE presence_bridge.user_presence DROP COLUMN block_version, DROP COLUMN reevaluate_at`);
+    await q.query(`ALTER TABLE presence_bridge.user_presence DROP COLUMN reevaluate_at`);
     await q.query(
       `ALTER TABLE presence_bridge.user_presence ADD COLUMN oof_note text NULL, ADD COLUMN oof_revision integer NOT NULL DEFAULT 0`,
     );

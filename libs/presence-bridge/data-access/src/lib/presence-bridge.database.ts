@@ -14,6 +14,7 @@ import { PresenceSettingRepository } from './presence-setting.repository';
 import { UserPresenceEntity } from './user-presence.entity';
 import { UserPresenceRepository } from './user-presence.repository';
 import { PresenceAcrossReplicas1764800000000 } from './presence-across-replicas.migration';
+import { PresenceBlockSequence1764900000000 } from './presence-block-sequence.migration';
 import { PresenceSourceEntity } from './presence-source.entity';
 import { PresenceSourceRepository } from './presence-source.repository';
 import { EndpointEntity } from './endpoint.entity';
@@ -33,7 +34,12 @@ export const presenceBridgeSchema = {
     EndpointEntity,
     ReplicaLeaseEntity,
   ],
-  migrations: [PresenceBridgeInit1763900300000, PresencePersonalData1764720000000, PresenceAcrossReplicas1764800000000],
+  migrations: [
+    PresenceBridgeInit1763900300000,
+    PresencePersonalData1764720000000,
+    PresenceAcrossReplicas1764800000000,
+    PresenceBlockSequence1764900000000,
+  ],
 };
 
 /** presence-bridge's database (schema presence_bridge). */

@@ -36,10 +36,6 @@ export class UserPresenceEntity {
   @Column({ type: 'timestamptz', nullable: true })
   reevaluateAt!: Date | null;
 
-  /** Incremented with every change of the user's block list (replicas re-read their cached copy when it grows). */
-  @Column({ type: 'bigint', default: 0 })
-  blockVersion!: string;
-
   @Column({ type: 'timestamptz', default: () => 'now()' })
   updatedAt!: Date;
 }

@@ -13,14 +13,16 @@ export interface StoredPresence {
   published: PresenceView | null;
   /** When time alone changes the view next (null: nothing ahead). */
   reevaluateAt: Date | null;
-  blockVersion: number;
 }
 
-/** A published view with its sequence, for readers (snapshots). */
+/** A published view with its sequence, as one watcher may read it (snapshots). */
 export interface PublishedPresenceRow {
   mailbox: string;
+  /** 0: never published. */
   sequence: number;
   view: PresenceView | null;
+  /** The sequence of the publication that carried the user's block of the watcher; null: not blocked. */
+  blockedSince: number | null;
 }
 
 interface UserPresenceRow {
@@ -28,7 +30,6 @@ interface UserPresenceRow {
   sequence: string;
   published: PresenceView | null;
   reevaluate_at: Date | null;
-  block_version: string;
 }
 
 function toStored(r: UserPresenceRow): StoredPresence {
@@ -37,7 +38,6 @@ function toStored(r: UserPresenceRow): StoredPresence {
     sequence: Number(r.sequence),
     published: r.published,
     reevaluateAt: r.reevaluate_at,
-    blockVersion: Number(r.block_version),
   };
 }
 
@@ -47,7 +47,7 @@ export class UserPresenceRepository {
 
   async find(mailbox: string): Promise<StoredPresence | null> {
     const rows: UserPresenceRow[] = await this.dataSource.query(
-      `SELECT mailbox, sequence, published, reevaluate_at, block_version FROM presence_bridge.user_presence WHERE mailbox = $1`,
+      `SELECT mailbox, sequence, published, reevaluate_at FROM presence_bridge.user_presence WHERE mailbox = $1`,
       [mailbox],
     );
     return rows[0] ? toStored(rows[0]) : null;
@@ -65,7 +65,7 @@ export class UserPresenceRepository {
       [mailbox, OFFLINE_AVAILABILITY],
     );
     const rows: UserPresenceRow[] = await tx.manager.query(
-      `SELECT mailbox, sequence, published, reevaluate_at, block_version FROM presence_bridge.user_presence WHERE mailbox = $1 FOR UPDATE`,
+      `SELECT mailbox, sequence, published, reevaluate_at FROM presence_bridge.user_presence WHERE mailbox = $1 FOR UPDATE`,
       [mailbox],
     );
     return toStored(rows[0]);
@@ -76,7 +76,7 @@ export class UserPresenceRepository {
     const view = presence.published;
     await tx.manager.query(
       `UPDATE presence_bridge.user_presence SET sequence = $2, availability = $3, activity = $4, note = $5, oof = $6, published = $7,
-         reevaluate_at = $8, block_version = $9, updated_at = now()
+         reevaluate_at = $8, updated_at = now()
        WHERE mailbox = $1`,
       [
         presence.mailbox,
@@ -87,7 +87,6 @@ export class UserPresenceRepository {
         view?.oof ?? false,
         view === null ? null : JSON.stringify(view),
         presence.reevaluateAt,
-        presence.blockVersion,
       ],
     );
   }
@@ -114,22 +113,28 @@ export class UserPresenceRepository {
     return rows[0]?.due_at ?? null;
   }
 
-  /** The published views of the given users that have a row, in one query. */
-  async publishedOf(mailboxes: readonly string[]): Promise<PublishedPresenceRow[]> {
+  /**
+   * The published views of the given users, each with whether (and since which publication) it
+   * blocked `watcher`, in one statement: its one snapshot of the database cannot pair a view
+   * published after a block with a block list read before it. Users with neither a row nor a block
+   * are left out.
+   */
+  async publishedFor(watcher: string, mailboxes: readonly string[]): Promise<PublishedPresenceRow[]> {
     if (mailboxes.length === 0) return [];
-    const rows: { mailbox: string; sequence: string; published: PresenceView | null }[] = await this.dataSource.query(
-      `SELECT mailbox, sequence, published FROM presence_bridge.user_presence WHERE mailbox = ANY($1)`,
-      [mailboxes],
-    );
-    return rows.map((r) => ({ mailbox: r.mailbox, sequence: Number(r.sequence), view: r.published }));
-  }
-
-  /** The user's block-list version (0 without a row). */
-  async blockVersionOf(mailbox: string): Promise<number> {
-    const rows: { block_version: string }[] = await this.dataSource.query(
-      `SELECT block_version FROM presence_bridge.user_presence WHERE mailbox = $1`,
-      [mailbox],
-    );
-    return rows[0] ? Number(rows[0].block_version) : 0;
+    const rows: { mailbox: string; sequence: string | null; published: PresenceView | null; since: string | null }[] =
+      await this.dataSource.query(
+        `SELECT m.mailbox, p.sequence, p.published, b.since
+         FROM unnest($2::text[]) AS m(mailbox)
+         LEFT JOIN presence_bridge.user_presence p ON p.mailbox = m.mailbox
+         LEFT JOIN presence_bridge.blocked_watcher b ON b.owner = m.mailbox AND b.watcher = $1
+         WHERE p.mailbox IS NOT NULL OR b.owner IS NOT NULL`,
+        [watcher, mailboxes],
+      );
+    return rows.map((r) => ({
+      mailbox: r.mailbox,
+      sequence: r.sequence === null ? 0 : Number(r.sequence),
+      view: r.published,
+      blockedSince: r.since === null ? null : Number(r.since),
+    }));
   }
 }

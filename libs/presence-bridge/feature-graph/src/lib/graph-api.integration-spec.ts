@@ -1,7 +1,9 @@
 import { GraphError, type Client } from '@microsoft/microsoft-graph-client';
 import { signBearerToken } from '@parley/auth';
 import { Roles, type DirectoryUser } from '@parley/directory';
+import type { EndpointHandle } from '@parley/presence-bridge/feature-presence';
 import { basicAuthorization as basic, graphClient } from '@parley/testing';
+import { randomUUID } from 'node:crypto';
 import { startGraphApiTestBed, TEST_PASSWORD, type GraphApiTestBed } from '../../test/graph-api-test-bed';
 
 // The Graph-compatible API as Graph applications meet it: Microsoft's JavaScript Graph client (and,
@@ -35,7 +37,29 @@ describe('Graph-compatible presence API', () => {
     users['scoped'] = await bed.directory.grantRole('scoped@parley.test', Roles.applicationImpersonation, ['carol@parley.test']);
   });
 
-  afterEach(async () => bed.reset());
+  /** Clients connected through the core's port (an active client makes its user Available). */
+  const connected: EndpointHandle[] = [];
+  const connect = async (mailbox: string) => connected.push(await bed.endpoints.connect(mailbox, { label: 'desk' }));
+  /** calendar-sync's events, as the core consumes them; sequences only grow. */
+  let sequence = 0;
+  const event = (mailbox: string) => ({ mailbox, sequence: ++sequence, effectiveAt: new Date().toISOString() });
+  const inMeeting = (mailbox: string) =>
+    bed.sources.applyCalendar(randomUUID(), { ...event(mailbox), state: 'busy', until: new Date(Date.now() + 3_600_000).toISOString() });
+  const outOfOffice = (mailbox: string, internalReply: string) =>
+    bed.sources.applyOof(randomUUID(), {
+      ...event(mailbox),
+      active: true,
+      internalReply,
+      externalReply: '',
+      externalAudience: 'All',
+      until: null,
+      revision: sequence,
+    });
+
+  afterEach(async () => {
+    for (const handle of connected.splice(0)) await handle.close();
+    await bed.reset();
+  });
 
   afterAll(async () => {
     await bed?.close();
@@ -51,7 +75,8 @@ describe('Graph-compatible presence API', () => {
         activity: 'Offline',
         statusMessage: null,
         outOfOfficeSettings: { message: null, isOutOfOffice: false },
-        sequenceNumber: '00000000000000000001',
+        // Never published yet.
+        sequenceNumber: null,
       });
       // The object id names the same user; addresses compare without case.
       await expect(as('alice').api(`/users/${users['bob'].id}/presence`).get()).resolves.toMatchObject({ id: users['bob'].id });
@@ -59,35 +84,57 @@ describe('Graph-compatible presence API', () => {
     });
 
     it("shows the engine's state in Graph's vocabulary: a meeting, OOF with its reply, the personal note", async () => {
-      bed.reader.setSources('bob@parley.test', {
-        calendar: { status: 'busy', until: null },
-        oof: { active: true, message: 'Back on Monday' },
-      });
-      await expect(as('alice').api('/users/bob@parley.test/presence').get()).resolves.toMatchObject({
+      await inMeeting('bob@parley.test');
+      await outOfOffice('bob@parley.test', 'Back on Monday');
+      const meeting = (await as('alice').api('/users/bob@parley.test/presence').get()) as { sequenceNumber: string };
+      expect(meeting).toMatchObject({
         availability: 'Busy',
         activity: 'InAMeeting',
         statusMessage: null,
         outOfOfficeSettings: { message: 'Back on Monday', isOutOfOffice: true },
       });
-      bed.reader.setSources('bob@parley.test', { endpoints: [{ endpointId: 'e1', label: 'desk', lastActivityAt: Date.now() }] });
-      await bed.settings.setPersonalNote('bob@parley.test', 'Working from the lab');
-      await expect(as('alice').api('/users/bob@parley.test/presence').get()).resolves.toMatchObject({
+      expect(meeting.sequenceNumber).toMatch(/^\d{20}$/);
+
+      await connect('carol@parley.test');
+      await bed.settings.setPersonalNote('carol@parley.test', 'Working from the lab');
+      const note = (await as('alice').api('/users/carol@parley.test/presence').get()) as { sequenceNumber: string };
+      expect(note).toMatchObject({
         availability: 'Available',
         activity: 'Available',
         statusMessage: { message: { content: 'Working from the lab', contentType: 'text' } },
         outOfOfficeSettings: { message: null, isOutOfOffice: false },
       });
+      // A later presence of the same user sorts after an earlier one.
+      await bed.settings.setPersonalNote('carol@parley.test', 'Back at my desk');
+      const later = (await as('alice').api('/users/carol@parley.test/presence').get()) as { sequenceNumber: string };
+      expect(later.sequenceNumber > note.sequenceNumber).toBe(true);
     });
 
     it('answers /me/presence for the caller', async () => {
       await expect(as('carol').api('/me/presence').get()).resolves.toMatchObject({ id: users['carol'].id, availability: 'Offline' });
     });
 
-    it('shows a user who blocked the caller as Offline, and the same user as they are to others', async () => {
-      bed.reader.setSources('bob@parley.test', { endpoints: [{ endpointId: 'e1', label: 'desk', lastActivityAt: Date.now() }] });
+    it('shows a user who blocked the caller as Offline, under the same sequenceNumber however the user changes, and the same user as they are to others', async () => {
+      type Presence = { availability: string; activity: string; statusMessage: unknown; sequenceNumber: string };
+      const presenceOfBob = async (caller: string) => (await as(caller).api('/users/bob@parley.test/presence').get()) as Presence;
+      await connect('bob@parley.test');
       await bed.settings.block('bob@parley.test', 'alice@parley.test');
-      await expect(as('alice').api('/users/bob@parley.test/presence').get()).resolves.toMatchObject({ availability: 'Offline' });
-      await expect(as('carol').api('/users/bob@parley.test/presence').get()).resolves.toMatchObject({ availability: 'Available' });
+      const blocked = await presenceOfBob('alice');
+      expect(blocked).toMatchObject({ availability: 'Offline', activity: 'Offline', statusMessage: null });
+      await expect(presenceOfBob('carol')).resolves.toMatchObject({ availability: 'Available' });
+
+      // Polling tells Alice nothing while Bob changes: the answer stays the same to the byte, sequenceNumber included.
+      await bed.settings.setPersonalNote('bob@parley.test', 'secret plans');
+      await inMeeting('bob@parley.test');
+      const toCarol = await presenceOfBob('carol');
+      expect(toCarol).toMatchObject({ availability: 'Busy', activity: 'InAMeeting' });
+      expect(toCarol.sequenceNumber > blocked.sequenceNumber).toBe(true);
+      expect(await presenceOfBob('alice')).toEqual(blocked);
+
+      await bed.settings.unblock('bob@parley.test', 'alice@parley.test');
+      const unblocked = await presenceOfBob('alice');
+      expect(unblocked).toMatchObject({ availability: 'Busy', activity: 'InAMeeting' });
+      expect(unblocked.sequenceNumber > toCarol.sequenceNumber).toBe(true);
     });
 
     it('answers 404 Request_ResourceNotFound for a user the directory does not know', async () => {
@@ -163,7 +210,7 @@ describe('Graph-compatible presence API', () => {
       expect(dnd?.expiresAt).toBeGreaterThanOrEqual(before + 86_400_000);
       expect(dnd?.expiresAt).toBeLessThanOrEqual(Date.now() + 86_400_000);
 
-      bed.reader.setSources('alice@parley.test', { endpoints: [{ endpointId: 'e1', label: 'desk', lastActivityAt: Date.now() }] });
+      await connect('alice@parley.test');
       await set(as('alice'), 'alice@parley.test', { availability: 'Offline', activity: 'OffWork', expirationDuration: null });
       const offline = (await bed.settings.settings('alice@parley.test')).userState;
       expect(offline?.state).toBe('appear-offline');

@@ -87,8 +87,13 @@ export class EndpointRegistry extends PresenceEndpoints implements OnApplication
     const open = [...this.local.values()];
     this.local.clear();
     await Promise.all(open.map((e) => e.writes));
-    await this.removeEndpointsOf(this.options.instanceId, { onlyIfExpired: false });
-    await this.leases.release(this.options.instanceId);
+    try {
+      await this.removeEndpointsOf(this.options.instanceId, { onlyIfExpired: false });
+      await this.leases.release(this.options.instanceId);
+    } catch (error) {
+      // Shutting down goes on: the lease runs out and another replica (or the next start) removes them.
+      this.logger.error(`this replica's endpoints could not be removed at shutdown; its lease will expire: ${String(error)}`);
+    }
   }
 
   async connect(mailbox: string, client: { label: string }): Promise<EndpointHandle> {

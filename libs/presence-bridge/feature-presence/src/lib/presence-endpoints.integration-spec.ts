@@ -119,4 +119,38 @@ describe('connected clients as a presence source on PostgreSQL', () => {
       ),
     ).toEqual([{ n: 0 }]);
   });
+
+  it('a replica restarted under the same instance id first removes what its killed predecessor left', async () => {
+    const instanceId = 'endpoints-it-restarted';
+    const now = new Date();
+    // The killed process's lease (still valid) and client.
+    await bed.db.dataSource.query(`INSERT INTO presence_bridge.replica_lease (instance_id, started_at, expires_at) VALUES ($1, $2, $3)`, [
+      instanceId,
+      now,
+      new Date(now.getTime() + 60_000),
+    ]);
+    await bed.db.dataSource.query(
+      `INSERT INTO presence_bridge.endpoint (id, mailbox, instance_id, label, connected_at, last_activity_at) VALUES (gen_random_uuid(), $1, $2, 'x', $3, $3)`,
+      [ANNA, instanceId, now],
+    );
+    await bed.db.unitOfWork.run((tx) => bed.publisher.republish(tx, ANNA, new Date()));
+    expect(await states()).toEqual(['active']);
+    const restarted = await PresenceReplica.start({
+      databaseUrl: database.url,
+      bus: 'inprocess',
+      run: database.run,
+      migrate: false,
+      core: testCoreOptions(instanceId, { policy }),
+    });
+    try {
+      // (On a slow machine the 1 s idle threshold may pass before the restart: 'inactive' between.)
+      const seen = await states();
+      expect([seen[0], seen.at(-1)]).toEqual(['active', 'none']);
+      expect(
+        await bed.db.dataSource.query(`SELECT count(*)::int AS n FROM presence_bridge.endpoint WHERE instance_id = $1`, [instanceId]),
+      ).toEqual([{ n: 0 }]);
+    } finally {
+      await restarted.close();
+    }
+  });
 });

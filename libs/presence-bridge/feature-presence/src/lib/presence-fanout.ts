@@ -1,8 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { mailboxKey, PresenceChanged } from '@parley/contracts';
-import { BlockListRepository } from '@parley/presence-bridge/data-access';
 import { viewFor } from '@parley/presence-bridge/presence-engine';
-import { BlockListCache } from './block-list.cache';
 import { PresenceCoreErrorCode, PresenceCoreException } from './presence-core.exception';
 import { PresenceListener, PresenceWatchers } from './presence-ports';
 import { SequenceGate } from './sequence-gate';
@@ -11,46 +9,39 @@ import { WatchIndex } from './watch-index';
 /**
  * This replica's watchers (PresenceWatchers). Every replica reads every presence change (see
  * PresenceFeedConsumer) and hands it only to its own watchers of that user: an index target →
- * subscriptions, a sequence gate per watched target (older or repeated changes are dropped), and
- * the watched users' block lists, cached and re-read when a change carries a newer block-list
- * version. Each watcher gets `viewFor` its own relation to the user: the user everything, a blocked
- * watcher Offline, everyone else the shared view.
+ * subscriptions, and a sequence gate per watched target (older or repeated changes are dropped).
+ * Each watcher gets `viewFor` its own relation to the user — the user everything, everyone else the
+ * shared view — so delivery needs no read of its own. A watcher on the user's block list (carried by
+ * the change, each with the sequence that carried the block) gets the publication of the block as
+ * Offline and none after it: a user who really went offline publishes nothing more, so a stream of
+ * "Offline, sequence N+1, N+2, ..." would give the block away and show when the user is active.
  */
 @Injectable()
 export class PresenceFanout extends PresenceWatchers {
   private readonly logger = new Logger('PresenceFanout');
   private readonly gate = new SequenceGate();
-  private readonly blockLists: BlockListCache;
-  private readonly index: WatchIndex<PresenceListener>;
-
-  constructor(blocks: BlockListRepository) {
-    super();
-    this.blockLists = new BlockListCache((owner) => blocks.blocked(owner));
-    this.index = new WatchIndex<PresenceListener>((target) => {
-      this.gate.forget(target);
-      this.blockLists.forget(target);
-    });
-  }
+  private readonly index = new WatchIndex<PresenceListener>((target) => this.gate.forget(target));
 
   watch(watcher: string, target: string, listener: PresenceListener): () => void {
     return this.index.add(address(watcher), address(target), listener);
   }
 
   /** Subscriptions and watched users on this replica (metrics, tests). */
-  get stats(): { subscriptions: number; watchedTargets: number; cachedBlockLists: number } {
-    return { subscriptions: this.index.size, watchedTargets: this.index.watchedTargets, cachedBlockLists: this.blockLists.size };
+  get stats(): { subscriptions: number; watchedTargets: number } {
+    return { subscriptions: this.index.size, watchedTargets: this.index.watchedTargets };
   }
 
   /** Hands a published change to this replica's watchers of its user. */
-  async deliver(change: PresenceChanged): Promise<void> {
+  deliver(change: PresenceChanged): void {
     const owner = change.mailbox;
-    if (!this.index.isWatched(owner)) return;
+    const subscriptions = this.index.subscriptionsOf(owner);
+    if (!subscriptions) return;
     if (!this.gate.admit(owner, change.sequence)) return;
-    const someoneElse = this.index.subscriptionsOf(owner)?.some((s) => s.watcher !== owner) ?? false;
-    const blocked = someoneElse ? await this.blockLists.get(owner, change.blockListVersion) : new Set<string>();
-    // Subscriptions taken after the block list is known, so one added meanwhile gets this change too.
-    for (const subscription of this.index.subscriptionsOf(owner) ?? []) {
-      const view = viewFor({ mailbox: subscription.watcher }, owner, change.view, blocked.has(subscription.watcher));
+    const blockedSince = new Map(change.blockedWatchers.map((b) => [b.watcher, b.since]));
+    for (const subscription of subscriptions) {
+      const since = blockedSince.get(subscription.watcher);
+      if (since !== undefined && since !== change.sequence) continue;
+      const view = viewFor({ mailbox: subscription.watcher }, owner, change.view, since !== undefined);
       try {
         subscription.listener({ mailbox: owner, sequence: change.sequence, view });
       } catch (error) {

@@ -2,7 +2,8 @@ import { Controller, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { imDeliverySchema, imReceiptSchema, presenceChangedSchema, Topics } from '@parley/contracts';
 import { EnvelopeConsumer, type KafkaStateReader, MessagingTransport } from '@parley/messaging';
-import { ReadinessRegistry } from '@parley/observability';
+import { Metrics, ReadinessRegistry } from '@parley/observability';
+import { EndpointRegistry } from './endpoint-registry';
 import { InstantMessageRouter } from './instant-message.router';
 import { PresenceFanout } from './presence-fanout';
 
@@ -25,11 +26,20 @@ export class PresenceFeedConsumer implements OnApplicationBootstrap, OnApplicati
     private readonly envelopes: EnvelopeConsumer,
     private readonly transport: MessagingTransport,
     private readonly readiness: ReadinessRegistry,
-  ) {}
+    metrics: Metrics,
+    endpoints: EndpointRegistry,
+  ) {
+    metrics.watchPresence(() => ({
+      subscriptions: fanout.stats.subscriptions,
+      watchedUsers: fanout.stats.watchedTargets,
+      endpoints: endpoints.size,
+      imsWaiting: messages.waiting,
+    }));
+  }
 
   @EventPattern(Topics.presenceChanged)
   onPresenceChanged(@Payload() raw: unknown): Promise<void> {
-    return this.envelopes.event(Topics.presenceChanged, raw, presenceChangedSchema, (event) => this.fanout.deliver(event.payload));
+    return this.envelopes.event(Topics.presenceChanged, raw, presenceChangedSchema, async (event) => this.fanout.deliver(event.payload));
   }
 
   @EventPattern(Topics.imDelivery)

@@ -3,7 +3,9 @@ import type { WatcherView } from '@parley/presence-bridge/presence-engine';
 /**
  * What presence-bridge's fronts (JSON WebSocket, Graph-shaped REST, later SIP) use of its core.
  * The core implements these across replicas; a front never reads the tables or the topics itself.
- * Addresses are lower-cased SMTP addresses of directory users.
+ * Addresses are lower-cased SMTP addresses of directory users. A refusal is a
+ * `PresenceCoreException` (code `PresenceCoreErrorCode`) that each front maps to its own error form.
+ * PresenceFeatureModule provides these globally.
  */
 
 /** One user's presence as one watcher sees it, with the sequence it was published under (0: never published). */
@@ -28,7 +30,8 @@ export abstract class PresenceWatchers {
   /**
    * Calls `listener` with every later change of `target`'s presence as `watcher` sees it, wherever
    * the change was made (any replica). Returns the function that stops it. Synchronous and cheap:
-   * a front calls it once per subscription.
+   * a front calls it once per subscription. Call it before `PresenceReader.snapshot` and keep
+   * whichever of the two has the higher sequence, so that no change falls between them.
    */
   abstract watch(watcher: string, target: string, listener: PresenceListener): () => void;
 }
@@ -43,7 +46,10 @@ export interface EndpointHandle {
 }
 
 export abstract class PresenceEndpoints {
-  /** Registers a connected client; its connect time counts as activity. */
+  /**
+   * Registers a connected client; its connect time counts as activity. Refused with
+   * `TooManyEndpoints` past the per-user limit.
+   */
   abstract connect(mailbox: string, client: { label: string }): Promise<EndpointHandle>;
 }
 
@@ -71,7 +77,10 @@ export interface ImReceiver {
 export abstract class InstantMessaging {
   /** Attaches an endpoint of `mailbox` so IMs and typing notices to it arrive here; returns the detach function. */
   abstract attach(mailbox: string, endpointId: string, receiver: ImReceiver): () => void;
-  /** Delivers to every attached endpoint of the recipient, on whichever replica; `delivered` once one took it. */
+  /**
+   * Delivers to every attached endpoint of the recipient, on whichever replica; `delivered` once one
+   * took it. Refused with `InvalidMessage` (empty or too long) or `Busy` (too many sends waiting).
+   */
   abstract send(from: string, to: string, text: string): Promise<ImOutcome>;
   /** Best effort, no acknowledgement. */
   abstract typing(from: string, to: string, typing: boolean): void;

@@ -99,26 +99,103 @@ describe('presence across two replicas over Kafka', () => {
     expect(carl.updates).toEqual([]);
   });
 
-  it('a blocked watcher sees Offline, and the real view again after the unblock, wherever the block is made', async () => {
-    const carl = watch(a, CARL, ANNA);
-    const bob = watch(a, BOB, ANNA);
-    await b.settings.setUserState(ANNA, 'busy', null);
-    await waitFor(() => carl.updates.length === 1);
-    await b.settings.block(ANNA, CARL);
-    await waitFor(() => carl.updates.length === 2 && bob.updates.length === 2);
-    expect(carl.last()).toEqual({
-      mailbox: ANNA,
-      sequence: 2,
-      view: { availability: 18500, token: 'offline', activity: null, note: null, oof: false, calendar: null, lastActiveAt: null },
+  describe('a block cannot be told from going offline', () => {
+    const OFFLINE = { availability: 18500, token: 'offline', activity: null, note: null, oof: false, calendar: null, lastActiveAt: null };
+    const snapshotOf = async (replica: PresenceReplica, watcher: string, target: string) =>
+      (await replica.reader.snapshot(watcher, [target])).get(target);
+
+    it('a block made on B: the watcher on A gets one Offline update, then nothing and the same snapshot while the user changes; the unblock shows the real view', async () => {
+      const carl = watch(a, CARL, ANNA);
+      const bob = watch(a, BOB, ANNA);
+      await b.settings.setUserState(ANNA, 'busy', null);
+      await waitFor(() => carl.updates.length === 1);
+      await b.settings.block(ANNA, CARL);
+      await waitFor(() => carl.updates.length === 2 && bob.updates.length === 2);
+      expect(carl.last()).toEqual({ mailbox: ANNA, sequence: 2, view: OFFLINE });
+      expect(bob.last()).toMatchObject({ sequence: 2, view: { availability: 6500 } });
+      for (const replica of [a, b]) expect(await snapshotOf(replica, CARL, ANNA)).toEqual({ mailbox: ANNA, sequence: 2, view: OFFLINE });
+
+      // The user goes on changing, on both replicas, and connects a client.
+      await b.settings.setPersonalNote(ANNA, 'secret plans');
+      await a.settings.setUserState(ANNA, 'do-not-disturb', null);
+      const client = await b.endpoints.connect(ANNA, { label: 'desk' });
+      await a.settings.setUserState(ANNA, 'busy', null);
+      // Bob, on the same replica, was handed all four in the same deliveries that passed Carl over.
+      await waitFor(() => bob.updates.length === 6, { what: 'the four changes at the other watcher' });
+      expect(bob.updates.map((u) => u.sequence)).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(carl.updates.map((u) => [u.sequence, u.view.token])).toEqual([
+        [1, 'busy'],
+        [2, 'offline'],
+      ]);
+      // Polling (Graph's sequenceNumber, the WebSocket snapshot) shows the same answer throughout.
+      for (const replica of [a, b]) expect(await snapshotOf(replica, CARL, ANNA)).toEqual({ mailbox: ANNA, sequence: 2, view: OFFLINE });
+
+      await a.settings.unblock(ANNA, CARL);
+      await waitFor(() => carl.updates.length === 3);
+      expect(carl.last()).toMatchObject({
+        sequence: 7,
+        view: { availability: 6500, token: 'busy', note: { kind: 'personal', text: 'secret plans' } },
+      });
+      for (const replica of [a, b]) expect(await snapshotOf(replica, CARL, ANNA)).toEqual(carl.last());
+      await client.close();
     });
-    expect(bob.last().view.availability).toBe(6500);
-    // Changes while blocked stay invisible to the blocked watcher.
-    await b.settings.setPersonalNote(ANNA, 'secret plans');
-    await waitFor(() => carl.updates.length === 3);
-    expect(carl.last().view).toMatchObject({ token: 'offline', note: null });
-    await a.settings.unblock(ANNA, CARL);
-    await waitFor(() => carl.updates.length === 4);
-    expect(carl.last()).toMatchObject({ sequence: 4, view: { availability: 6500, note: { kind: 'personal', text: 'secret plans' } } });
+
+    it('a watcher who subscribes after the block (watch, then snapshot) sees Offline under the sequence of the block, and nothing more', async () => {
+      // Dora's subscription tells when the block's publication has passed replica A.
+      const dora = watch(a, DORA, ANNA);
+      await b.settings.setUserState(ANNA, 'busy', null);
+      await b.settings.block(ANNA, CARL);
+      await waitFor(() => dora.updates.length === 2);
+      const bob = watch(a, BOB, ANNA);
+      const carl = watch(a, CARL, ANNA);
+      expect(await snapshotOf(a, CARL, ANNA)).toEqual({ mailbox: ANNA, sequence: 2, view: OFFLINE });
+      await b.settings.setPersonalNote(ANNA, 'In Oslo');
+      await b.settings.setUserState(ANNA, 'away', null);
+      await waitFor(() => bob.updates.length === 2);
+      expect(carl.updates).toEqual([]);
+      expect(await snapshotOf(b, CARL, ANNA)).toEqual({ mailbox: ANNA, sequence: 2, view: OFFLINE });
+    });
+
+    it('a watcher who subscribes while the block is on its way (watch, then snapshot) ends at Offline under the same sequence either way', async () => {
+      const bob = watch(a, BOB, ANNA);
+      await b.settings.setUserState(ANNA, 'busy', null);
+      await b.settings.block(ANNA, CARL);
+      const carl = watch(a, CARL, ANNA);
+      const snapshot = await snapshotOf(a, CARL, ANNA);
+      await b.settings.setUserState(ANNA, 'away', null);
+      await waitFor(() => bob.updates.length === 3);
+      // The block's publication may arrive after the snapshot, or not at all if it passed first: a
+      // front keeps the higher sequence, and both say the same.
+      const seen = [snapshot, ...carl.updates].map((u) => JSON.stringify(u));
+      expect(new Set(seen)).toEqual(new Set([JSON.stringify({ mailbox: ANNA, sequence: 2, view: OFFLINE })]));
+    });
+
+    it('a block and an unblock in quick succession on two replicas: Offline once, then the real view, and the snapshot agrees', async () => {
+      const carl = watch(b, CARL, ANNA);
+      await a.settings.setUserState(ANNA, 'busy', null);
+      await waitFor(() => carl.updates.length === 1);
+      await a.settings.block(ANNA, CARL);
+      await b.settings.unblock(ANNA, CARL);
+      await waitFor(() => carl.updates.length === 3);
+      expect(carl.updates.map((u) => [u.sequence, u.view.token])).toEqual([
+        [1, 'busy'],
+        [2, 'offline'],
+        [3, 'busy'],
+      ]);
+      expect(await snapshotOf(a, CARL, ANNA)).toEqual(carl.last());
+    });
+
+    it('a block racing a change on the other replica: whichever commits first, the last update the watcher gets is what its snapshot says', async () => {
+      const carl = watch(a, CARL, ANNA);
+      const bob = watch(a, BOB, ANNA);
+      await a.settings.setUserState(ANNA, 'busy', null);
+      await waitFor(() => carl.updates.length === 1);
+      await Promise.all([a.settings.block(ANNA, CARL), b.settings.setUserState(ANNA, 'away', null)]);
+      await waitFor(() => bob.updates.length === 3);
+      expect(carl.last().view).toEqual(OFFLINE);
+      expect(carl.updates.filter((u) => u.view.token === 'offline')).toHaveLength(1);
+      for (const replica of [a, b]) expect(await snapshotOf(replica, CARL, ANNA)).toEqual(carl.last());
+    });
   });
 
   it('snapshots read the stored views of directory users in one batch, as each watcher may see them', async () => {
@@ -131,6 +208,8 @@ describe('presence across two replicas over Kafka', () => {
     // Never published: Offline with sequence 0. Blocked: Offline, indistinguishably.
     expect(seen.get(DORA)).toMatchObject({ sequence: 0, view: { token: 'offline' } });
     expect(seen.get(BOB)?.view).toEqual(seen.get(DORA)?.view);
+    // Under the sequence of the publication that carried the block (Bob's first).
+    expect(seen.get(BOB)?.sequence).toBe(1);
     expect((await b.reader.snapshot(ANNA, [ANNA])).get(ANNA)?.view).toMatchObject({ driver: 'user-state', endpoints: [] });
     await expect(
       b.reader.snapshot(

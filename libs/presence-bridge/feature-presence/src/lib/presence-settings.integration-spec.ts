@@ -177,15 +177,49 @@ describe('presence settings on PostgreSQL', () => {
     });
   });
 
+  it("the block sequence migration counts each existing block from its owner's current sequence, and reverts", async () => {
+    await settings.setUserState(ANNA, 'busy', null);
+    await settings.setPersonalNote(ANNA, 'In Oslo');
+    const migrations = createPresenceBridgeDataSource(database.url);
+    await migrations.initialize();
+    try {
+      const hasSince = async () =>
+        (
+          (await bed.db.dataSource.query(
+            `SELECT count(*)::int AS n FROM information_schema.columns
+             WHERE table_schema = 'presence_bridge' AND table_name = 'blocked_watcher' AND column_name = 'since'`,
+          )) as { n: number }[]
+        )[0].n === 1;
+      await revertServiceSchema(migrations);
+      expect(await hasSince()).toBe(false);
+      // Blocks made before the migration: by a user published twice, and by one never published.
+      await bed.db.dataSource.query(
+        `INSERT INTO presence_bridge.blocked_watcher (owner, watcher, blocked_at) VALUES ($1, $3, now()), ($2, $3, now())`,
+        [ANNA, BOB, CARL],
+      );
+      await migrateServiceSchema(migrations);
+      expect(await hasSince()).toBe(true);
+      expect(
+        await bed.db.dataSource.query(`SELECT owner, since::int FROM presence_bridge.blocked_watcher WHERE watcher = $1 ORDER BY owner`, [
+          CARL,
+        ]),
+      ).toEqual([
+        { owner: ANNA, since: 2 },
+        { owner: BOB, since: 1 },
+      ]);
+    } finally {
+      await migrations.destroy();
+    }
+  });
+
   it('the migrations revert cleanly and re-apply', async () => {
     await settings.addGroup(ANNA, 'Team');
     const migrations = createPresenceBridgeDataSource(database.url);
     await migrations.initialize();
     await bed.registry.stop();
     await bed.poller.stop();
-    // The last two: presence across replicas, then the personal data.
-    await revertServiceSchema(migrations);
-    await revertServiceSchema(migrations);
+    // The last three: the block sequence, presence across replicas, then the personal data.
+    await revertServiceSchema(migrations, 3);
     const tables = async () =>
       (
         (await bed.db.dataSource.query(

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { mailboxKey } from '@parley/contracts';
+import { BLOCKED_WATCHERS_HARD_LIMIT, mailboxKey } from '@parley/contracts';
 import {
   BlockListRepository,
   ContactListRepository,
@@ -19,7 +19,8 @@ import { PresenceViewPublisher } from './presence-view.publisher';
 export const PresenceSettingsLimits = {
   contacts: 1000,
   groups: 64,
-  blocks: 1000,
+  /** Every presence event carries the user's blocked watchers, so this is at most what the event admits. */
+  blocks: Math.min(1000, BLOCKED_WATCHERS_HARD_LIMIT),
   groupNameLength: 256,
   /** Characters of a personal note (Lync clients cut the note at 500). */
   noteLength: 500,
@@ -141,18 +142,26 @@ export class PresenceSettingsService {
     return this.blockLists.isBlocked(address(owner), address(watcher));
   }
 
-  /** Blocks a watcher; blocking one already blocked changes nothing. */
+  /**
+   * Blocks a watcher; blocking one already blocked changes nothing. The block is recorded with the
+   * sequence of the republication that carries it (the locked row's next one), which is all the
+   * watcher will see of the owner until an unblock: Offline under that sequence.
+   */
   async block(owner: string, watcher: string, now = new Date()): Promise<void> {
     const key = address(owner);
     const other = address(watcher);
     if (other === key) throw new PresenceSettingsException(Code.SelfReference, 'a user cannot block themself');
     await this.db.unitOfWork.run(async (tx) => {
-      await this.publisher.lockUser(tx, key);
+      const locked = await this.publisher.lockUser(tx, key);
       const count = await this.blockLists.count(tx, key);
       if (count >= PresenceSettingsLimits.blocks && !(await this.blockLists.isBlocked(key, other))) {
         throw new PresenceSettingsException(Code.LimitExceeded, `at most ${PresenceSettingsLimits.blocks} blocked watchers`);
       }
-      if (await this.blockLists.insert(tx, key, other, now)) await this.publisher.republish(tx, key, now, { blockListChanged: true });
+      const since = locked.sequence + 1;
+      if (!(await this.blockLists.insert(tx, key, other, since, now))) return;
+      const carried = await this.publisher.republish(tx, key, now, { blockListChanged: true });
+      // The row is locked, so nothing can publish in between; a mismatch would hide the block's own publication.
+      if (carried.sequence !== since) throw new Error(`the block of ${other} was published as ${carried.sequence}, not ${since}`);
     });
   }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { mailboxKey } from '@parley/contracts';
 import { DirectoryRepository } from '@parley/directory';
-import { BlockListRepository, UserPresenceRepository } from '@parley/presence-bridge/data-access';
+import { UserPresenceRepository } from '@parley/presence-bridge/data-access';
 import { aggregatePresence, noSources, PresenceView, viewFor } from '@parley/presence-bridge/presence-engine';
 import { PresenceCoreErrorCode, PresenceCoreException } from './presence-core.exception';
 import { PresenceCoreLimits, PresenceCoreOptions } from './presence-core.options';
@@ -9,8 +9,11 @@ import { PresenceReader, WatchedPresence } from './presence-ports';
 
 /**
  * PresenceReader over the stored published views: what every replica published last, read in one
- * query for the whole batch (plus one for the directory and one for blocks). A directory user who
- * was never published is Offline with sequence 0; addresses that are not directory users are left out.
+ * query for the whole batch together with the watcher's blocks (plus one for the directory). A
+ * directory user who was never published is Offline with sequence 0; addresses that are not
+ * directory users are left out. A user who blocked the watcher is Offline under the sequence of the
+ * publication that carried the block, however often the user changed since: the same answer, poll
+ * after poll, as a user who went offline then (PresenceFanout hands such a watcher nothing later either).
  */
 @Injectable()
 export class PresenceSnapshotReader extends PresenceReader {
@@ -19,7 +22,6 @@ export class PresenceSnapshotReader extends PresenceReader {
   constructor(
     private readonly directory: DirectoryRepository,
     private readonly presences: UserPresenceRepository,
-    private readonly blocks: BlockListRepository,
     options: PresenceCoreOptions,
   ) {
     super();
@@ -45,15 +47,15 @@ export class PresenceSnapshotReader extends PresenceReader {
     const users = [...(await this.directory.enabledAmong(wanted))];
     const result = new Map<string, WatchedPresence>();
     if (users.length === 0) return result;
-    const [stored, blockedBy] = await Promise.all([this.presences.publishedOf(users), this.blocks.ownersBlocking(me, users)]);
-    const byMailbox = new Map(stored.map((row) => [row.mailbox, row]));
+    const byMailbox = new Map((await this.presences.publishedFor(me, users)).map((row) => [row.mailbox, row]));
     for (const user of users) {
       const row = byMailbox.get(user);
+      const blockedSince = row?.blockedSince ?? null;
       const view = row?.view ?? this.neverPublished;
       result.set(user, {
         mailbox: user,
-        sequence: row?.view ? row.sequence : 0,
-        view: viewFor({ mailbox: me }, user, view, blockedBy.has(user)),
+        sequence: blockedSince ?? (row?.view ? row.sequence : 0),
+        view: viewFor({ mailbox: me }, user, view, blockedSince !== null),
       });
     }
     return result;

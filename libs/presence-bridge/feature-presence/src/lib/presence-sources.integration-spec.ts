@@ -65,7 +65,7 @@ describe('presence sources through the engine on PostgreSQL', () => {
     });
     expect(event.view).toMatchObject({ token: 'offline', note: { kind: 'oof', text: 'Back Monday' }, driver: 'none', endpoints: [] });
     expect(event.view.messageWaiting).toEqual({ newMessages: 0, oldMessages: 0 });
-    expect(event.blockListVersion).toBe(0);
+    expect(event.blockedWatchers).toEqual([]);
   });
 
   it('applies each event once and in order; a stale sequence of either kind changes nothing', async () => {
@@ -106,16 +106,53 @@ describe('presence sources through the engine on PostgreSQL', () => {
     ]);
   });
 
-  it('a block or unblock republishes with the next block-list version, even though the view is the same', async () => {
+  it('a block or unblock republishes under a new sequence with the blocked watchers, each since the publication of its block', async () => {
+    const EVE = 'eve@example.com';
+    const CARL = 'carl@example.com';
     await bed.settings.setUserState(ANNA, 'busy', null);
+    await bed.settings.block(ANNA, EVE);
+    await bed.settings.block(ANNA, EVE);
+    await bed.settings.block(ANNA, 'Carl@Example.com');
+    await bed.settings.unblock(ANNA, EVE);
+    await bed.settings.unblock(ANNA, EVE);
+    await bed.settings.setPersonalNote(ANNA, 'hello');
+    await bed.settings.block(ANNA, EVE);
+    expect((await events()).map((e) => [e.sequence, e.blockedWatchers, e.availability])).toEqual([
+      [1, [], 6500],
+      [2, [{ watcher: EVE, since: 2 }], 6500],
+      [
+        3,
+        [
+          { watcher: CARL, since: 3 },
+          { watcher: EVE, since: 2 },
+        ],
+        6500,
+      ],
+      [4, [{ watcher: CARL, since: 3 }], 6500],
+      [5, [{ watcher: CARL, since: 3 }], 6500],
+      [
+        6,
+        [
+          { watcher: CARL, since: 3 },
+          { watcher: EVE, since: 6 },
+        ],
+        6500,
+      ],
+    ]);
+    expect(
+      await bed.db.dataSource.query(`SELECT watcher, since::int FROM presence_bridge.blocked_watcher WHERE owner = $1 ORDER BY watcher`, [
+        ANNA,
+      ]),
+    ).toEqual([
+      { watcher: CARL, since: 3 },
+      { watcher: EVE, since: 6 },
+    ]);
+  });
+
+  it("a block by a user never published before carries the user's first sequence", async () => {
     await bed.settings.block(ANNA, 'eve@example.com');
-    await bed.settings.block(ANNA, 'eve@example.com');
-    await bed.settings.unblock(ANNA, 'eve@example.com');
-    await bed.settings.unblock(ANNA, 'eve@example.com');
-    expect((await events()).map((e) => [e.sequence, e.blockListVersion, e.availability])).toEqual([
-      [1, 0, 6500],
-      [2, 1, 6500],
-      [3, 2, 6500],
+    expect((await events()).map((e) => [e.sequence, e.blockedWatchers, e.view.token])).toEqual([
+      [1, [{ watcher: 'eve@example.com', since: 1 }], 'offline'],
     ]);
   });
 
@@ -145,13 +182,14 @@ describe('presence sources through the engine on PostgreSQL', () => {
     const reevaluations = pollers.map((p) => jest.spyOn(p.publisher, 'republish'));
     try {
       const users = Array.from({ length: 30 }, (_, i) => `user${i}@example.com`);
-      const expiry = new Date(Date.now() + 1_200);
+      // Far enough ahead that 30 writes on a busy machine land before it.
+      const expiry = new Date(Date.now() + 5_000);
       for (const user of users) await bed.settings.setUserState(user, 'be-right-back', expiry);
       const due = (await bed.db.dataSource.query(`SELECT DISTINCT reevaluate_at FROM presence_bridge.user_presence`)) as {
         reevaluate_at: Date;
       }[];
       expect(due.map((r) => r.reevaluate_at.getTime())).toEqual([expiry.getTime()]);
-      await waitFor(async () => (await bed.presenceEvents()).length === 2 * users.length, { timeoutMs: 8_000 });
+      await waitFor(async () => (await bed.presenceEvents()).length === 2 * users.length, { timeoutMs: 15_000 });
       // Both pollers keep polling meanwhile; neither publishes an expiry again.
       await new Promise((r) => setTimeout(r, 1_000));
       const published = await bed.presenceEvents();

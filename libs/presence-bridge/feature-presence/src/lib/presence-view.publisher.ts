@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PresenceChanged, Topics } from '@parley/contracts';
 import type { Transaction } from '@parley/persistence';
 import {
+  BlockListRepository,
   EndpointRepository,
   PresenceSettingRepository,
   PresenceSourceRepository,
@@ -48,6 +49,7 @@ export class PresenceViewPublisher {
     private readonly sources: PresenceSourceRepository,
     private readonly settings: PresenceSettingRepository,
     private readonly endpoints: EndpointRepository,
+    private readonly blocks: BlockListRepository,
     private readonly options: PresenceCoreOptions,
   ) {}
 
@@ -65,21 +67,21 @@ export class PresenceViewPublisher {
   }
 
   /**
-   * Re-aggregates the user at `now` and publishes a changed view. `blockListChanged`: the user's
-   * block list changed in this transaction; the view is then published even if it did not change,
-   * with the next block-list version, so every replica re-reads the list and re-delivers what each
-   * watcher may see.
+   * Re-aggregates the user at `now` and publishes a changed view, with the user's blocked watchers.
+   * `blockListChanged`: the user's block list changed in this transaction; the view is then
+   * published even if it did not change, always under the locked row's sequence + 1 (a block row
+   * records that sequence as its `since` before this call), so every replica hands each watcher what
+   * it may now see (Offline to the newly blocked, the real view to the unblocked).
    */
   async republish(tx: Transaction, mailbox: string, now: Date, opts: { blockListChanged?: boolean } = {}): Promise<Republication> {
     const current = await this.presences.lock(tx, mailbox);
     const sources = await this.loadSources(tx, mailbox, now);
     const at = now.getTime();
     const view = aggregatePresence(sources, at, this.options.policy);
-    const blockVersion = current.blockVersion + (opts.blockListChanged ? 1 : 0);
     // A row from before the engine has a sequence but no view: any view is then a change.
-    const publication =
-      nextPublication({ sequence: current.sequence, view: current.published }, view) ??
-      (opts.blockListChanged ? { sequence: current.sequence + 1, view } : null);
+    const publication = opts.blockListChanged
+      ? { sequence: current.sequence + 1, view }
+      : nextPublication({ sequence: current.sequence, view: current.published }, view);
     const next = nextReevaluationAt(sources, at, this.options.policy);
     const reevaluateAt = next === null ? null : new Date(next);
     await this.presences.save(tx, {
@@ -87,7 +89,6 @@ export class PresenceViewPublisher {
       sequence: publication?.sequence ?? current.sequence,
       published: publication ? view : current.published,
       reevaluateAt,
-      blockVersion,
     });
     if (publication) {
       // `view` is checked against the bus schema's type here, and PresenceFanout hands the parsed one
@@ -100,7 +101,7 @@ export class PresenceViewPublisher {
         note: view.note?.text ?? null,
         oof: view.oof,
         view,
-        blockListVersion: blockVersion,
+        blockedWatchers: await this.blocks.blockedIn(tx, mailbox),
       };
       await tx.publish(Topics.presenceChanged, mailbox, payload);
     }

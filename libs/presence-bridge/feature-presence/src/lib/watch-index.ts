@@ -8,7 +8,7 @@ export interface Subscription<L> {
 /**
  * Who on this replica watches whom: target → its subscriptions. A change for a target nobody here
  * watches costs one map lookup. When a target's last subscription goes, `onTargetUnwatched` lets
- * per-target state (sequence gate, cached block list) go with it, so memory follows what is watched.
+ * per-target state (the sequence gate) go with it, so memory follows what is watched.
  */
 export class WatchIndex<L> {
   private readonly byTarget = new Map<string, Set<Subscription<L>>>();

@@ -6,6 +6,7 @@ import {
   PASSWORD,
   type PresenceSocketTestBed,
   startPresenceSocketTestBed,
+  testCoreLimits,
   type TestClient,
   UpgradeRefused,
 } from '../../test/presence-socket-test-bed';
@@ -264,6 +265,26 @@ describe('presence WebSocket: keepalive and shutdown', () => {
       expect(await live.request({ type: 'ping' })).toEqual(expect.objectContaining({ type: 'pong' }));
       expect(bed.server.stats()).toEqual({ connections: 1, users: 1 });
       await live.close();
+    } finally {
+      await bed.close();
+    }
+  });
+
+  it("past the core's endpoint limit (all replicas): closed with 1008 like this replica's own limit", async () => {
+    const bed = await startPresenceSocketTestBed({ maxConnectionsPerUser: 100 });
+    try {
+      const clients = [];
+      for (let i = 0; i < testCoreLimits.maxEndpointsPerUser; i++) {
+        const client = await bed.connect(ALICE);
+        await client.next('hello');
+        clients.push(client);
+      }
+      const extra = await bed.connect(ALICE);
+      expect(await extra.closed).toEqual({ code: CloseCodes.policyViolation, reason: CloseReasons.tooManyConnections });
+      expect(extra.received).toEqual([]);
+      expect(await clients[0].request({ type: 'ping' })).toEqual(expect.objectContaining({ type: 'pong' }));
+      await waitUntil(() => bed.server.stats().connections === testCoreLimits.maxEndpointsPerUser);
+      await Promise.all(clients.map((c) => c.close()));
     } finally {
       await bed.close();
     }

@@ -3,6 +3,7 @@ import {
   bearerTokenFor,
   type PresenceSocketTestBed,
   startPresenceSocketTestBed,
+  testCoreLimits,
   type TestClient,
 } from '../../test/presence-socket-test-bed';
 
@@ -55,7 +56,7 @@ describe('presence WebSocket: the protocol', () => {
         maxSendBufferBytes: bed.options.maxSendBufferBytes,
         pingIntervalMs: bed.options.pingIntervalMs,
         maxTargetsPerRequest: ProtocolLimits.maxTargetsPerRequest,
-        maxImTextLength: ProtocolLimits.maxImTextLength,
+        maxImChars: testCoreLimits.imMaxChars,
       },
     });
     const own = await alice.next('snapshot');
@@ -225,16 +226,35 @@ describe('presence WebSocket: the protocol', () => {
     await carol.request({ type: 'remove-contact', contact: BOB });
   });
 
-  it('blocks: the blocked watcher sees Offline (a change like any other), unblocking shows the real state again', async () => {
+  it('blocks: the blocked watcher sees Offline once, then nothing and the same snapshot while the user changes; unblocking shows the real state', async () => {
     const alice = await connect(ALICE);
     const bob = await connect(BOB);
-    await Promise.all([alice.next('hello'), bob.next('hello')]);
+    const carol = await connect(CAROL);
+    await Promise.all([alice.next('hello'), bob.next('hello'), carol.next('hello')]);
     await alice.request({ type: 'subscribe', targets: [BOB] });
+    await carol.request({ type: 'subscribe', targets: [BOB] });
     expect(await bob.request({ type: 'block', watcher: ALICE })).toEqual(expect.objectContaining({ type: 'ok' }));
     const hidden = await alice.next('presence', (m) => m.mailbox === BOB);
     expect(hidden.presence).toEqual(expect.objectContaining({ token: 'offline', note: null, lastActiveAt: null }));
     expect(await bob.request({ type: 'get-blocks' })).toEqual({ type: 'blocks', id: expect.any(String), blocked: [ALICE] });
     expect(await bob.request({ type: 'block', watcher: BOB })).toEqual(expect.objectContaining({ type: 'error', code: 'self-reference' }));
+
+    // Bob goes on changing; Carol sees each change, Alice (as with a user really offline) nothing.
+    const shownToAlice = () => alice.all('presence').filter((m) => m.mailbox === BOB).length;
+    const before = shownToAlice();
+    await bob.request({ type: 'set-state', state: 'busy' });
+    await bob.request({ type: 'set-note', note: 'secret plans' });
+    await bob.request({ type: 'reset-state' });
+    await bob.request({ type: 'set-note', note: null });
+    await carol.waitFor((m) => m.type === 'presence' && m.mailbox === BOB && m.presence.note === null && m.presence.token === 'available');
+    await alice.request({ type: 'ping' });
+    expect(shownToAlice()).toBe(before);
+    // A snapshot asked for again says the same, under the same sequence.
+    await alice.request({ type: 'unsubscribe', targets: [BOB] });
+    expect(await alice.request({ type: 'subscribe', targets: [BOB] })).toEqual(
+      expect.objectContaining({ type: 'snapshot', presences: [{ mailbox: BOB, sequence: hidden.sequence, presence: hidden.presence }] }),
+    );
+
     await bob.request({ type: 'unblock', watcher: ALICE });
     const shown = await alice.next('presence', (m) => m.mailbox === BOB);
     expect(shown.sequence).toBeGreaterThan(hidden.sequence);
@@ -269,6 +289,17 @@ describe('presence WebSocket: the protocol', () => {
     expect(await alice.request({ type: 'send-im', clientMessageId: 'c-2', to: 'nobody@parley.test', text: 'hi' })).toEqual(
       expect.objectContaining({ type: 'im-failed', reason: 'recipient-offline' }),
     );
+    // The core's refusals: a text past its limit (in characters, as hello says), a replica with too many IMs waiting.
+    expect(
+      await alice.request({ type: 'send-im', clientMessageId: 'c-long', to: BOB, text: '😀'.repeat(testCoreLimits.imMaxChars + 1) }),
+    ).toEqual(expect.objectContaining({ type: 'error', code: 'invalid-message' }));
+    bed.core.busyNextSend = true;
+    expect(await alice.request({ type: 'send-im', clientMessageId: 'c-busy', to: BOB, text: 'now?' })).toEqual(
+      expect.objectContaining({ type: 'error', code: 'busy' }),
+    );
+    expect(
+      await alice.request({ type: 'send-im', clientMessageId: 'c-fits', to: BOB, text: '😀'.repeat(testCoreLimits.imMaxChars) }),
+    ).toEqual(expect.objectContaining({ type: 'im-delivered', clientMessageId: 'c-fits' }));
     alice.send({ type: 'typing', to: BOB, typing: true });
     expect(await bob1.next('typing')).toEqual({ type: 'typing', from: ALICE, typing: true });
     // Once bob's endpoints are gone, IM to him fails.

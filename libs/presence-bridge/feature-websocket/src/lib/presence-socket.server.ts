@@ -3,6 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { AuthErrorCode, AuthException, Authenticator, clientAddressOf } from '@parley/auth';
 import {
   InstantMessaging,
+  PresenceCoreOptions,
   PresenceEndpoints,
   PresenceReader,
   PresenceSettingsService,
@@ -62,6 +63,7 @@ export class PresenceSocketServer implements PresenceSessionHost, OnApplicationB
     private readonly authenticator: Authenticator,
     private readonly clientAddresses: ClientAddressResolver,
     @Inject(PRESENCE_SOCKET_OPTIONS) readonly options: PresenceSocketOptions,
+    core: PresenceCoreOptions,
     @Optional() metrics?: Metrics,
   ) {
     this.metrics = metrics ? new PresenceSocketMetrics(metrics, () => this.sessions.size) : null;
@@ -74,7 +76,8 @@ export class PresenceSocketServer implements PresenceSessionHost, OnApplicationB
       maxSendBufferBytes: options.maxSendBufferBytes,
       pingIntervalMs: options.pingIntervalMs,
       maxTargetsPerRequest: ProtocolLimits.maxTargetsPerRequest,
-      maxImTextLength: ProtocolLimits.maxImTextLength,
+      // What the core takes (PARLEY_PRESENCE_IM_MAX_CHARS); the schema's own bound is looser.
+      maxImChars: core.imMaxChars,
     };
   }
 

@@ -5,6 +5,9 @@ import {
   type InstantMessage,
   InstantMessaging,
   PresenceEndpoints,
+  PresenceCoreErrorCode,
+  PresenceCoreException,
+  PresenceCoreLimits,
   PresenceReader,
   PresenceSettingsException,
   type PresenceSettings,
@@ -35,7 +38,7 @@ import type { RawData, WebSocket } from 'ws';
 import type { z } from 'zod';
 import type { PresenceFrames } from './presence-frames';
 import type { PresenceSocketOptions } from './presence-socket.options';
-import { settingsErrorCodes } from './settings-error.mapper';
+import { coreErrorCodes, settingsErrorCodes } from './settings-error.mapper';
 import { TokenBucket } from './token-bucket';
 
 /** What every session of one server shares (one object, not one per socket). */
@@ -132,13 +135,17 @@ export class PresenceSocketSession implements ImReceiver {
       const self = new Subscription(this, this.mailbox);
       this.subscriptions.set(this.mailbox, self);
       self.stop = this.host.watchers.watch(this.mailbox, this.mailbox, self.listener);
-      const snapshot = await this.host.reader.snapshot(this.mailbox, [this.mailbox]);
+      const snapshot = await this.readSnapshot([this.mailbox]);
       if (this.disposed) return;
       const own = snapshot.get(this.mailbox);
       this.send(JSON.stringify({ type: 'snapshot', presences: own ? [entryOf(own)] : [], unknown: [] } satisfies ServerMessage));
       this.settle(self, own);
       this.ws.resume();
     } catch (error) {
+      if (error instanceof PresenceCoreException && error.code === PresenceCoreErrorCode.TooManyEndpoints) {
+        // The core's limit over all replicas (PARLEY_PRESENCE_MAX_ENDPOINTS_PER_USER): the same answer as this replica's own.
+        return this.close(CloseCodes.policyViolation, CloseReasons.tooManyConnections);
+      }
       this.host.logger.error(`presence socket of ${this.mailbox}: session setup failed: ${describe(error)}`);
       this.close(CloseCodes.internalError, CloseReasons.setupFailed);
     }
@@ -377,7 +384,7 @@ export class PresenceSocketSession implements ImReceiver {
     }
     let snapshot: Map<string, WatchedPresence>;
     try {
-      snapshot = await this.host.reader.snapshot(this.mailbox, targets);
+      snapshot = await this.readSnapshot(targets);
     } catch (error) {
       for (const subscription of fresh) this.unwatch(subscription);
       throw error;
@@ -400,6 +407,18 @@ export class PresenceSocketSession implements ImReceiver {
       const subscription = this.subscriptions.get(entry.mailbox);
       if (subscription !== undefined) this.settle(subscription, entry);
     }
+  }
+
+  /** In chunks the core reads at once (a request may hold more targets than that). */
+  private async readSnapshot(targets: readonly string[]): Promise<Map<string, WatchedPresence>> {
+    const chunk = PresenceCoreLimits.snapshotTargets;
+    if (targets.length <= chunk) return this.host.reader.snapshot(this.mailbox, targets);
+    const merged = new Map<string, WatchedPresence>();
+    for (let start = 0; start < targets.length; start += chunk) {
+      for (const [target, entry] of await this.host.reader.snapshot(this.mailbox, targets.slice(start, start + chunk)))
+        merged.set(target, entry);
+    }
+    return merged;
   }
 
   /** The snapshot (if any) was sent: release whatever newer change was held meanwhile. */
@@ -433,6 +452,7 @@ export class PresenceSocketSession implements ImReceiver {
   private refuse(id: RequestId | undefined, error: unknown): void {
     if (this.disposed) return;
     if (error instanceof PresenceSettingsException) return this.sendError(id, settingsErrorCodes[error.code], error.message);
+    if (error instanceof PresenceCoreException) return this.sendError(id, coreErrorCodes[error.code], error.message);
     this.host.logger.error(`presence socket of ${this.mailbox}: request failed: ${describe(error)}`);
     this.sendError(id, ErrorCodes.internalError, 'the request failed on the server; it may be retried');
   }

@@ -1,18 +1,11 @@
+import { presenceActivityTokens, presenceAvailabilityTokens } from '@parley/contracts';
 /**
  * Availability numbers as Lync / Skype for Business clients read them (MS-PRES): a number whose
  * range is what the client shows. The engine publishes the canonical value of each state; any
  * number in a range means the same thing, so tokens are always derived from ranges.
  */
-export const availabilityTokens = [
-  'available',
-  'available-idle',
-  'busy',
-  'busy-idle',
-  'do-not-disturb',
-  'be-right-back',
-  'away',
-  'offline',
-] as const;
+// The token lists travel on the bus, so the contracts own them.
+export const availabilityTokens = presenceAvailabilityTokens;
 export type AvailabilityToken = (typeof availabilityTokens)[number];
 
 /** Lower bound (inclusive) of each range; each range ends where the next begins. */
@@ -56,5 +49,5 @@ export function isBusyRange(availability: number): boolean {
 }
 
 /** Activity tokens that refine the displayed text (MS-PRES activity strings). */
-export const activityTokens = ['in-a-meeting', 'in-a-conference', 'on-the-phone', 'presenting', 'off-work', 'out-of-office'] as const;
+export const activityTokens = presenceActivityTokens;
 export type ActivityToken = (typeof activityTokens)[number];

@@ -25,7 +25,7 @@ describe('client messages', () => {
     ['an empty IM', { type: 'send-im', clientMessageId: 'c1', to: 'bob@parley.test', text: '' }],
     [
       'an IM over the text limit',
-      { type: 'send-im', clientMessageId: 'c1', to: 'bob@parley.test', text: 'x'.repeat(ProtocolLimits.maxImTextLength + 1) },
+      { type: 'send-im', clientMessageId: 'c1', to: 'bob@parley.test', text: 'x'.repeat(ProtocolLimits.maxImTextUnits + 1) },
     ],
     ['an IM without a client message id', { type: 'send-im', to: 'bob@parley.test', text: 'hi' }],
     ['an id that is neither a string nor an integer', { type: 'ping', id: { nested: true } }],

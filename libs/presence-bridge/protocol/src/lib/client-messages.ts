@@ -7,8 +7,12 @@ import { instantSchema } from './presence-state.schema';
 export const ProtocolLimits = {
   /** Addresses in one `subscribe` / `unsubscribe`. */
   maxTargetsPerRequest: 1000,
-  /** UTF-16 code units of one instant message's text. */
-  maxImTextLength: 8000,
+  /**
+   * UTF-16 code units of one instant message's text, whatever the server is configured to take: the
+   * schema's outer bound (65,536 characters, the largest PARLEY_PRESENCE_IM_MAX_CHARS, in UTF-16).
+   * The limit that applies is `hello.limits.maxImChars`.
+   */
+  maxImTextUnits: 131_072,
   /** Of a request `id` or an IM's `clientMessageId` given as a string. */
   maxIdLength: 64,
 } as const;
@@ -65,7 +69,7 @@ export const clientMessageSchemas = {
   'send-im': request('send-im', {
     clientMessageId: requestIdSchema,
     to: address,
-    text: z.string().min(1).max(ProtocolLimits.maxImTextLength),
+    text: z.string().min(1).max(ProtocolLimits.maxImTextUnits),
   }),
   /** Best effort, no answer unless invalid. */
   typing: request('typing', { to: address, typing: z.boolean() }),

@@ -30,6 +30,8 @@ export const ErrorCodes = {
   /** An expiry that is not in the future. */
   invalidExpiry: 'invalid-expiry',
   noteTooLong: 'note-too-long',
+  /** The server cannot take this now (too many instant messages waiting for delivery); retry shortly. */
+  busy: 'busy',
   /** The server failed; the request may be retried. Nothing about the cause is disclosed. */
   internalError: 'internal-error',
 } as const;

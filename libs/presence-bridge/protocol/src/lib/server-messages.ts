@@ -18,7 +18,8 @@ export const connectionLimitsSchema = z.object({
   maxSendBufferBytes: z.number().int().positive(),
   pingIntervalMs: z.number().int().positive(),
   maxTargetsPerRequest: z.number().int().positive(),
-  maxImTextLength: z.number().int().positive(),
+  /** Unicode characters of one instant message (PARLEY_PRESENCE_IM_MAX_CHARS); a longer one is refused `invalid-message`. */
+  maxImChars: z.number().int().positive(),
 });
 export type ConnectionLimits = z.infer<typeof connectionLimitsSchema>;
 

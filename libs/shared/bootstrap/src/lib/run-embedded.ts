@@ -80,6 +80,10 @@ function printWelcome(config: RuntimeConfig, demo: boolean, dataDir: string | un
     log(`  EWS        ${publicUrl}/EWS/Exchange.asmx`);
     log(`  Autodisc.  ${publicUrl}/autodiscover/autodiscover.xml   ${publicUrl}/autodiscover/autodiscover.svc`);
   }
+  if (config.presence) {
+    log(`  Presence   ${base.replace(/^http/, 'ws')}/presence   (WebSocket, docs/presence-protocol.md)`);
+    log(`  Graph API  ${base}/api/v1.0/users/{address}/presence   ${base}/api/v1.0/openapi.json`);
+  }
   if (dataDir) log(`  Data       ${dataDir} (PostgreSQL, started by Parley)`);
   if (demo) {
     log('  Demo users (user / password as first created; changes made with parley-admin are kept):');

@@ -138,7 +138,7 @@ const presenceBridgeEnv = {
   PARLEY_PRESENCE_TIMER_POLL_MAX_MS: withDefault(
     intBetween(10, 60_000),
     '1000',
-    "longest sleep of presence-bridge's re-evaluation poller (it wakes at the next due user and after each local change; this bounds how late a row another replica planned is seen)",
+    "longest sleep of presence-bridge's re-evaluation poller (it wakes at the next due user, and earlier when a local change plans an earlier one; this bounds how late a row another replica planned is seen)",
   ),
   PARLEY_PRESENCE_TIMER_BATCH_SIZE: withDefault(
     intBetween(1, 10_000),

@@ -14,4 +14,17 @@ describe('Metrics', () => {
     expect(text).toMatch(/owner="calendar-sync".*\} 0/);
     expect(text).toMatch(/owner="presence-bridge".*\} -1/);
   });
+
+  it('reports a presence replica’s figures at scrape time (zero where no presence-bridge runs)', async () => {
+    const metrics = new Metrics({ service: 'test', version: '0' });
+    expect(await metrics.registry.metrics()).toMatch(/parley_presence_endpoints\{[^}]*\} 0/);
+    let endpoints = 2;
+    metrics.watchPresence(() => ({ subscriptions: 40, watchedUsers: 25, endpoints, imsWaiting: 1 }));
+    endpoints = 3;
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(/parley_presence_watch_subscriptions\{[^}]*\} 40/);
+    expect(text).toMatch(/parley_presence_watched_users\{[^}]*\} 25/);
+    expect(text).toMatch(/parley_presence_endpoints\{[^}]*\} 3/);
+    expect(text).toMatch(/parley_presence_ims_waiting\{[^}]*\} 1/);
+  });
 });

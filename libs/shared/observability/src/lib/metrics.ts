@@ -12,6 +12,7 @@ export class Metrics {
   readonly presenceTimerLateness: Histogram;
   /** Backlog readers by owning service; the gauge asks each at scrape time. */
   private readonly outboxBacklogs = new Map<string, () => Promise<number>>();
+  private presenceReplica: (() => PresenceReplicaStats) | null = null;
 
   constructor(labels: { service: string; version: string }) {
     this.registry.setDefaultLabels(labels);
@@ -46,6 +47,24 @@ export class Metrics {
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
       registers: [this.registry],
     });
+    const presence = () => this.presenceReplica?.();
+    const presenceGauges: [string, string, keyof PresenceReplicaStats][] = [
+      ['parley_presence_watch_subscriptions', 'Presence subscriptions (watcher, watched user) held by this replica', 'subscriptions'],
+      ['parley_presence_watched_users', 'Distinct users watched from this replica (changes of others cost one lookup)', 'watchedUsers'],
+      ['parley_presence_endpoints', 'Clients (endpoints) connected to this replica', 'endpoints'],
+      ['parley_presence_ims_waiting', 'Instant messages sent from this replica waiting for their receipt', 'imsWaiting'],
+    ];
+    for (const [name, help, field] of presenceGauges) {
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          const stats = presence();
+          if (stats) this.set(stats[field]);
+        },
+      });
+    }
     const backlogs = this.outboxBacklogs;
     new Gauge({
       name: 'parley_outbox_pending_messages',
@@ -58,8 +77,21 @@ export class Metrics {
     });
   }
 
+  /** Reports presence-bridge's per-replica figures in the `parley_presence_*` gauges. */
+  watchPresence(read: () => PresenceReplicaStats): void {
+    this.presenceReplica = read;
+  }
+
   /** Reports a service's outbox backlog in `parley_outbox_pending_messages`. */
   watchOutbox(service: string, pending: () => Promise<number>): void {
     this.outboxBacklogs.set(service, pending);
   }
+}
+
+/** What a presence-bridge replica holds now. */
+export interface PresenceReplicaStats {
+  subscriptions: number;
+  watchedUsers: number;
+  endpoints: number;
+  imsWaiting: number;
 }
