@@ -71,7 +71,7 @@ describe('presence over Kafka (four services, two presence-bridge replicas)', ()
   let who: Record<User, string>;
   /** On replica A, watching `WATCHED`. */
   let watcher: PresenceSocketClient;
-  /** Users' own connections (on replica B), closed at the end. */
+  /** Every connection the cases open (the watcher and the IM sender on replica A, users on B), closed at the end. */
   const connections: PresenceSocketClient[] = [];
 
   const oof = (mailbox: string) => recorder.distinct<OofEffectiveChanged>(Topics.oofEffectiveChanged, mailbox);
