@@ -10,3 +10,4 @@ export * from './lib/folder-counts';
 export * from './lib/move';
 export * from './lib/presence-sources';
 export * from './lib/instant-messages';
+export * from './lib/mailbox';

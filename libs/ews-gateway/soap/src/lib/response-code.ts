@@ -43,6 +43,7 @@ export const EwsResponseCode = {
   ErrorNameResolutionMultipleResults: 'ErrorNameResolutionMultipleResults',
   ErrorNameResolutionNoResults: 'ErrorNameResolutionNoResults',
   ErrorNonExistentMailbox: 'ErrorNonExistentMailbox',
+  ErrorQuotaExceeded: 'ErrorQuotaExceeded',
   ErrorRestrictionTooComplex: 'ErrorRestrictionTooComplex',
   ErrorSchemaValidation: 'ErrorSchemaValidation',
   ErrorServerBusy: 'ErrorServerBusy',

@@ -159,6 +159,8 @@ describe('presence across two replicas over Kafka', () => {
     it('a watcher who subscribes while the block is on its way (watch, then snapshot) ends at Offline under the same sequence either way', async () => {
       const bob = watch(a, BOB, ANNA);
       await b.settings.setUserState(ANNA, 'busy', null);
+      // The change before the block has passed replica A: Carl, not yet blocked then, would be handed it.
+      await waitFor(() => bob.updates.length === 1);
       await b.settings.block(ANNA, CARL);
       const carl = watch(a, CARL, ANNA);
       const snapshot = await snapshotOf(a, CARL, ANNA);

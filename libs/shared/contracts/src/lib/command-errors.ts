@@ -21,6 +21,8 @@ export const CommandErrorCodes = {
   invalidDuration: 'InvalidDuration',
   /** A calendar view or free/busy window longer than the owner serves. */
   windowTooLarge: 'WindowTooLarge',
+  /** The mailbox is over its quota (the message store refuses new content). */
+  quotaExceeded: 'QuotaExceeded',
 } as const;
 export type CommandErrorCode = (typeof CommandErrorCodes)[keyof typeof CommandErrorCodes];
 

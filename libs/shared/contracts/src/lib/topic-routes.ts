@@ -18,6 +18,7 @@ export interface TopicRoute {
 }
 
 const gatewayAsksCalendarSync: TopicRoute = { producers: ['ews-gateway'], consumers: ['calendar-sync'] };
+const gatewayAsksMessageStore: TopicRoute = { producers: ['ews-gateway'], consumers: ['voicemail-ingest'] };
 
 /**
  * Every topic's route, checked against the code by `tools/topic-routes.spec.ts` (the services'
@@ -61,4 +62,25 @@ export const TopicRoutes: { readonly [T in Topic]: TopicRoute } = {
   // IMs between presence-bridge replicas: the recipient's replicas deliver, the delivering one answers the sender's.
   [Topics.imDelivery]: { producers: ['presence-bridge'], consumers: ['presence-bridge'] },
   [Topics.imReceipt]: { producers: ['presence-bridge'], consumers: ['presence-bridge'] },
+  // The mailbox message store (voicemail-ingest) answers the gateway's message operations.
+  [Topics.mailboxMessageFindRequest]: gatewayAsksMessageStore,
+  [Topics.mailboxMessageGetRequest]: gatewayAsksMessageStore,
+  [Topics.mailboxContentReadRequest]: gatewayAsksMessageStore,
+  [Topics.mailboxMessageUpdateRequest]: gatewayAsksMessageStore,
+  [Topics.mailboxMessageDeleteRequest]: gatewayAsksMessageStore,
+  [Topics.mailboxMessageMoveRequest]: gatewayAsksMessageStore,
+  [Topics.mailboxMarkAllReadRequest]: gatewayAsksMessageStore,
+  [Topics.mailboxCountsGetRequest]: gatewayAsksMessageStore,
+  [Topics.mailboxMessageChanged]: {
+    producers: ['voicemail-ingest'],
+    consumers: [],
+    consumedLater: "the gateway's EWS change feeds for message folders: Subscribe / GetEvents / GetStreamingEvents and SyncFolderItems",
+  },
+  [Topics.voicemailDeposited]: {
+    producers: ['voicemail-ingest'],
+    consumers: [],
+    consumedLater: "the web client's and SIP front's new-voicemail notices (caller and duration)",
+  },
+  // The owner's message-waiting lamp: presence-bridge keeps the counts with the user's presence sources.
+  [Topics.messageWaitingChanged]: { producers: ['voicemail-ingest'], consumers: ['presence-bridge'] },
 };

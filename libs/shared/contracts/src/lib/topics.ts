@@ -33,6 +33,17 @@ export const Topics = {
   calendarPresenceStateChanged: 'calendar.presence-state.changed.v1',
   imDelivery: 'presence.im.delivery.v1',
   imReceipt: 'presence.im.receipt.v1',
+  mailboxMessageFindRequest: 'mailbox.message.find.request.v1',
+  mailboxMessageGetRequest: 'mailbox.message.get.request.v1',
+  mailboxContentReadRequest: 'mailbox.content.read.request.v1',
+  mailboxMessageUpdateRequest: 'mailbox.message.update.request.v1',
+  mailboxMessageDeleteRequest: 'mailbox.message.delete.request.v1',
+  mailboxMessageMoveRequest: 'mailbox.message.move.request.v1',
+  mailboxMarkAllReadRequest: 'mailbox.message.mark-all-read.request.v1',
+  mailboxCountsGetRequest: 'mailbox.folder-counts.get.request.v1',
+  mailboxMessageChanged: 'mailbox.message.changed.v1',
+  voicemailDeposited: 'mailbox.voicemail.deposited.v1',
+  messageWaitingChanged: 'mailbox.message-waiting.changed.v1',
 } as const;
 
 export type Topic = (typeof Topics)[keyof typeof Topics];
@@ -48,6 +59,7 @@ export const TopicConfigs: Readonly<Partial<Record<Topic, Readonly<Record<string
   [Topics.oofChanged]: { 'cleanup.policy': 'compact' },
   [Topics.oofEffectiveChanged]: { 'cleanup.policy': 'compact' },
   [Topics.calendarPresenceStateChanged]: { 'cleanup.policy': 'compact' },
+  [Topics.messageWaitingChanged]: { 'cleanup.policy': 'compact' },
   // Ephemeral: every replica reads them from the end and an IM is answered within seconds, so
   // minutes of history are plenty (segments roll every minute so that retention can act).
   [Topics.imDelivery]: { 'cleanup.policy': 'delete', 'retention.ms': '300000', 'segment.ms': '60000' },
@@ -91,4 +103,8 @@ export const QUERY_TOPICS: ReadonlySet<string> = new Set<Topic>([
   Topics.calendarTaskGetRequest,
   Topics.calendarTaskFindRequest,
   Topics.calendarFolderCountsGetRequest,
+  Topics.mailboxMessageFindRequest,
+  Topics.mailboxMessageGetRequest,
+  Topics.mailboxContentReadRequest,
+  Topics.mailboxCountsGetRequest,
 ]);

@@ -78,6 +78,8 @@ function responseCodeOf(code: CommandErrorCode, context: CalendarErrorContext): 
       return EwsResponseCode.ErrorCalendarEndDateIsEarlierThanStartDate;
     case CommandErrorCodes.windowTooLarge:
       return EwsResponseCode.ErrorCalendarViewRangeTooBig;
+    case CommandErrorCodes.quotaExceeded:
+      return EwsResponseCode.ErrorQuotaExceeded;
     default:
       return unmapped(code);
   }

@@ -1,0 +1,61 @@
+/**
+ * What the mailbox store offers its fronts (SMTP submission and relay, the HTTP voicemail drop,
+ * later EWS CreateItem): the one way into a mailbox. A front never writes the store's tables; the
+ * rules (recipients, quota, recognition, events) live behind these ports once.
+ */
+
+/** How a mail reached Parley. */
+export type InboundChannel = 'submission' | 'relay' | 'http-drop';
+
+export interface InboundMail {
+  readonly channel: InboundChannel;
+  /** MAIL FROM as given (null: the null reverse-path `<>`). */
+  readonly envelopeFrom: string | null;
+  /** Lower-cased mailbox addresses, each accepted by `checkRecipient` in this session; never empty. */
+  readonly recipients: readonly string[];
+  /** The message exactly as received, with the front's `Received:` trace header prepended. */
+  readonly raw: Buffer;
+  /** The mailbox that authenticated (submission, HTTP drop by a PBX key: null). */
+  readonly submittedBy: string | null;
+  /** The peer's IP address, for the log and the trace header. */
+  readonly clientAddress: string | null;
+}
+
+export type RecipientCheck =
+  { readonly accepted: true; readonly mailbox: string } | { readonly accepted: false; readonly reason: 'unknown-recipient' | 'over-quota' };
+
+/** One stored copy per recipient. */
+export interface DeliveryReceipt {
+  readonly deliveries: readonly { readonly mailbox: string; readonly itemId: string; readonly voicemail: boolean }[];
+}
+
+/** Why a delivery was refused; fronts map each to their protocol (SMTP reply, HTTP problem). */
+export type DeliveryRefusal = 'unknown-recipient' | 'over-quota' | 'too-large' | 'temporary';
+
+export class MailboxDeliveryError extends Error {
+  constructor(
+    readonly refusal: DeliveryRefusal,
+    message: string,
+    /** The recipients the refusal is about (for per-recipient SMTP replies), when known. */
+    readonly recipients: readonly string[] = [],
+  ) {
+    super(message);
+    this.name = 'MailboxDeliveryError';
+  }
+}
+
+export abstract class MailboxDelivery {
+  /**
+   * Whether `address` is a Parley mailbox that can take `size` more octets (0 when the size is not
+   * known yet, as at RCPT TO without a SIZE parameter). Cheap: fronts call it once per recipient.
+   */
+  abstract checkRecipient(address: string, size: number): Promise<RecipientCheck>;
+
+  /**
+   * Stores the mail in every recipient's Inbox in one transaction and resolves only once it is
+   * durable (the blob and the rows committed): a front acknowledges the sender after this and not
+   * before. Nothing is half-stored when it throws (`MailboxDeliveryError`, or any other error as a
+   * temporary failure).
+   */
+  abstract deliver(mail: InboundMail): Promise<DeliveryReceipt>;
+}

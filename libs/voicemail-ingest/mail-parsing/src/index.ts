@@ -1,0 +1,2 @@
+export * from './lib/inbound-mail';
+export * from './lib/parse-inbound-mail';
