@@ -8,6 +8,7 @@ import { HOSTILE } from './ews-hostile.bench';
 import { runPresenceClients } from './presence-clients';
 import { runPresenceHost } from './presence-host';
 import { PRESENCE_TARGETS, runPresenceBench } from './presence.bench';
+import { runSmtpBench, SMTP_RUNS } from './smtp.bench';
 import { runTimersBench } from './timers.bench';
 
 // Parley's benchmarks: `main.js <benchmark> [options]`. They print numbers; they are not tests.
@@ -21,6 +22,7 @@ const USAGE = `usage: main.js bus [--events N] [--rate N] [--paced-seconds N] [-
        main.js timers [--mailboxes N] [--rate N] [--outage-seconds N] [--paced-seconds N] [--poll-max-ms N] [--batch-size N]
        main.js presence [--connections N] [--watchers N] [--changes N] [--gap-ms N] [--connect-concurrency N]
                         [--runs ${PRESENCE_TARGETS.join(',')}] [--payload-bytes N]
+       main.js smtp [--sessions N] [--seconds N] [--attachment-kib N] [--runs ${SMTP_RUNS.join(',')}]
 
   bus   events/s and p50/p99 latency from outbox commit to consumer handler, on Kafka and on the
         embedded bus, beside a bare kafkajs producer → consumer loop
@@ -33,7 +35,11 @@ const USAGE = `usage: main.js bus [--events N] [--rate N] [--paced-seconds N] [-
         the catch-up after an outage, and the lateness of transitions falling due at --rate per second
   presence WebSocket connections on one server, --watchers of them watching one user who changes
         --changes times: p50/p99 from the change to the last watcher, and the server's heap per idle
-        connection (forced GC), for each run beside a bare \`ws\` broadcast in the same invocation`;
+        connection (forced GC), for each run beside a bare \`ws\` broadcast in the same invocation
+  smtp  voicemail mails (a WAV attachment) per second and accept latency: Postfix's smtp-source and
+        nodemailer clients against smtp-sink (the ceiling), a Postfix delivering to Maildirs (the peer)
+        and Parley's trusted relay and submission port (the embedded app: npm run bench:smtp builds it);
+        afterwards every accepted message is counted where it was stored`;
 
 const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
   bus: async (args) => {
@@ -137,6 +143,26 @@ const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
       repoRoot: findRepoRoot(),
       kafkaBrokers: process.env['KAFKA_BROKERS'] || undefined,
       payloadBytes: values['payload-bytes'] === undefined ? undefined : positiveInt('--payload-bytes', values['payload-bytes']),
+      log: (line) => process.stderr.write(`bench [${(performance.now() / 1000).toFixed(1).padStart(5)} s] ${line}\n`),
+      out: (text) => process.stdout.write(`${text}\n`),
+    });
+  },
+  smtp: async (args) => {
+    const { values } = parseArgs({
+      args,
+      options: {
+        sessions: { type: 'string', default: '20' },
+        seconds: { type: 'string', default: '30' },
+        'attachment-kib': { type: 'string', default: '500' },
+        runs: { type: 'string', default: SMTP_RUNS.join(',') },
+      },
+    });
+    await runSmtpBench({
+      sessions: positiveInt('--sessions', values.sessions),
+      seconds: positiveInt('--seconds', values.seconds),
+      attachmentKib: positiveInt('--attachment-kib', values['attachment-kib']),
+      runs: listOf('--runs', values.runs, SMTP_RUNS),
+      repoRoot: findRepoRoot(),
       log: (line) => process.stderr.write(`bench [${(performance.now() / 1000).toFixed(1).padStart(5)} s] ${line}\n`),
       out: (text) => process.stdout.write(`${text}\n`),
     });
