@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { ConfigError } from './env';
 import {
   AuthEnv,
@@ -9,6 +10,7 @@ import {
   PresenceBridgeEnv,
   ServiceName,
   SharedEnv,
+  SmtpEnv,
 } from './service-env';
 
 export interface BusConfig {
@@ -141,6 +143,29 @@ export interface GraphApiConfig {
   maxPreferredPresenceMs: number;
 }
 
+/** voicemail-ingest's SMTP front (PARLEY_SMTP_*, docs/smtp.md). A port of 0 is a listener not started. */
+export interface SmtpConfig {
+  host: string;
+  submissionPort: number;
+  implicitTlsPort: number;
+  /** 0 also when the allow-list is empty: the relay is off then. */
+  relayPort: number;
+  /** Addresses / CIDRs that may use the trusted relay. */
+  relayAllowList: string[];
+  /** The greeting's and `Received:` headers' host name; undefined: the machine's. */
+  hostname: string | undefined;
+  /** Operator-supplied PEM files; both or neither. */
+  tls: { certFile: string; keyFile: string } | undefined;
+  /** Where the self-signed certificate is made and kept when `tls` is undefined. */
+  selfSignedDir: string;
+  maxMessageBytes: number;
+  maxRecipients: number;
+  maxConnections: number;
+  maxConnectionsPerClient: number;
+  socketTimeoutMs: number;
+  maxUnauthenticatedCommands: number;
+}
+
 export interface HttpConfig {
   host: string;
   port: number;
@@ -173,6 +198,8 @@ export interface RuntimeConfig {
   /** Present when the app runs presence-bridge. */
   presence?: PresenceConfig;
   graph?: GraphApiConfig;
+  /** Present when the app runs voicemail-ingest. */
+  smtp?: SmtpConfig;
 }
 
 /** `http://<host>:<port>`, with a wildcard listen address replaced by one a client can reach. */
@@ -212,6 +239,10 @@ export function toRuntimeConfig(
   // Three renewals per lifetime: one late or failed renewal must not cost a live replica its clients.
   if (presenceEnv && presenceEnv.PARLEY_PRESENCE_LEASE_RENEW_MS * 3 > presenceEnv.PARLEY_PRESENCE_LEASE_TTL_MS) {
     problems.push('PARLEY_PRESENCE_LEASE_RENEW_MS: must be at most a third of PARLEY_PRESENCE_LEASE_TTL_MS');
+  }
+  const smtpEnv = runs('voicemail-ingest') ? (env as SmtpEnv & { PARLEY_DATA_DIR?: string }) : undefined;
+  if (smtpEnv && (smtpEnv.PARLEY_SMTP_TLS_CERT === undefined) !== (smtpEnv.PARLEY_SMTP_TLS_KEY === undefined)) {
+    problems.push('PARLEY_SMTP_TLS_CERT: set together with PARLEY_SMTP_TLS_KEY (or neither, for a self-signed certificate)');
   }
   if (problems.length) throw new ConfigError(problems);
   // The casts hold because the app's schema is composed from the parts of the services it runs.
@@ -262,6 +293,7 @@ export function toRuntimeConfig(
       maxBodyBytes: graphEnv.PARLEY_GRAPH_MAX_BODY_BYTES,
       maxPreferredPresenceMs: graphEnv.PARLEY_GRAPH_PREFERRED_PRESENCE_MAX_DAYS * 86_400_000,
     },
+    smtp: smtpEnv && smtpConfigOf(smtpEnv),
     calendar: calendarEnv && {
       defaultWorkingHoursTimeZone: calendarEnv.PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE,
       presenceTimerPollMaxMs: calendarEnv.PARLEY_CALENDAR_TIMER_POLL_MAX_MS,
@@ -307,6 +339,26 @@ function ewsConfigOf(env: SharedEnv & EwsGatewayEnv, idSecret: string | undefine
     },
     maxBatchItems: env.PARLEY_EWS_MAX_BATCH_ITEMS,
     maxAvailabilityMailboxes: env.PARLEY_EWS_MAX_AVAILABILITY_MAILBOXES,
+  };
+}
+
+function smtpConfigOf(env: SmtpEnv & { PARLEY_DATA_DIR?: string }): SmtpConfig {
+  const { PARLEY_SMTP_TLS_CERT: certFile, PARLEY_SMTP_TLS_KEY: keyFile } = env;
+  return {
+    host: env.PARLEY_SMTP_HOST,
+    submissionPort: env.PARLEY_SMTP_SUBMISSION_PORT,
+    implicitTlsPort: env.PARLEY_SMTP_IMPLICIT_TLS_PORT,
+    relayPort: env.PARLEY_SMTP_RELAY_CIDRS.length === 0 ? 0 : env.PARLEY_SMTP_RELAY_PORT,
+    relayAllowList: env.PARLEY_SMTP_RELAY_CIDRS,
+    hostname: env.PARLEY_SMTP_HOSTNAME,
+    tls: certFile !== undefined && keyFile !== undefined ? { certFile, keyFile } : undefined,
+    selfSignedDir: env.PARLEY_SMTP_TLS_DIR ?? path.join(env.PARLEY_DATA_DIR ?? './data', 'smtp-tls'),
+    maxMessageBytes: env.PARLEY_SMTP_MAX_MESSAGE_BYTES,
+    maxRecipients: env.PARLEY_SMTP_MAX_RECIPIENTS,
+    maxConnections: env.PARLEY_SMTP_MAX_CONNECTIONS,
+    maxConnectionsPerClient: env.PARLEY_SMTP_MAX_CONNECTIONS_PER_CLIENT,
+    socketTimeoutMs: env.PARLEY_SMTP_SOCKET_TIMEOUT_MS,
+    maxUnauthenticatedCommands: env.PARLEY_SMTP_MAX_UNAUTHENTICATED_COMMANDS,
   };
 }
 

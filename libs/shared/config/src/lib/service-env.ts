@@ -2,7 +2,18 @@ import { windowsZoneIdOf } from '@parley/calendar-time';
 import type { ServiceName } from '@parley/contracts';
 import { z } from 'zod';
 import { intBetween, withDefault, withoutDefault } from './env-key';
-import { AppProfile, authEnv, busEnv, databaseEnv, databaseUrlEnv, deadLetterEnv, httpEnv, loggingEnv, metricsEnv } from './env-parts';
+import {
+  AppProfile,
+  authEnv,
+  busEnv,
+  databaseEnv,
+  databaseUrlEnv,
+  deadLetterEnv,
+  httpEnv,
+  loggingEnv,
+  metricsEnv,
+  smtpEnv,
+} from './env-parts';
 
 /** The services (the names contracts route topics between), in the order the docs list them. */
 export const serviceNames: readonly ServiceName[] = ['ews-gateway', 'presence-bridge', 'voicemail-ingest', 'calendar-sync'];
@@ -251,7 +262,7 @@ function ownEnvOf(service: ServiceName, app: AppProfile) {
   return {
     'ews-gateway': { ...ewsGatewayEnv(app), ...authEnv },
     'presence-bridge': { ...authEnv, ...presenceBridgeEnv, ...graphApiEnv },
-    'voicemail-ingest': {},
+    'voicemail-ingest': { ...authEnv, ...smtpEnv(app) },
     'calendar-sync': calendarSyncEnv,
   }[service];
 }
@@ -262,16 +273,18 @@ export type AuthEnv = z.output<z.ZodObject<typeof authEnv>>;
 export type CalendarSyncEnv = z.output<z.ZodObject<typeof calendarSyncEnv>>;
 export type PresenceBridgeEnv = z.output<z.ZodObject<typeof presenceBridgeEnv>>;
 export type GraphApiEnv = z.output<z.ZodObject<typeof graphApiEnv>>;
+export type SmtpEnv = z.output<z.ZodObject<ReturnType<typeof smtpEnv>>>;
 /** A parsed app environment: the shared part, and the parts of whichever services the app runs. */
 export type ParleyEnv = SharedEnv &
   Partial<EwsGatewayEnv> &
   Partial<AuthEnv> &
   Partial<CalendarSyncEnv> &
   Partial<PresenceBridgeEnv> &
-  Partial<GraphApiEnv>;
+  Partial<GraphApiEnv> &
+  Partial<SmtpEnv>;
 
 /** The services with a front that authenticates callers: an app running any of them reads `authEnv` and builds one `AuthModule`. */
-export const authenticatingServices: readonly ServiceName[] = ['ews-gateway', 'presence-bridge'];
+export const authenticatingServices: readonly ServiceName[] = ['ews-gateway', 'presence-bridge', 'voicemail-ingest'];
 
 /** The schema of a service running as its own process: the shared parts and its own. */
 export function serviceEnvSchema(service: ServiceName): z.ZodType<ParleyEnv, Record<string, unknown>> {
@@ -293,6 +306,7 @@ export function embeddedEnvSchema() {
     ...calendarSyncEnv,
     ...presenceBridgeEnv,
     ...graphApiEnv,
+    ...smtpEnv(app),
     ...embeddedOnlyEnv,
   });
 }

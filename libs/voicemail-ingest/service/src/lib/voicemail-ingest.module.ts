@@ -2,12 +2,15 @@ import type { ServiceDefinition } from '@parley/config';
 import { DynamicModule, Module } from '@nestjs/common';
 import type { ServiceDatabaseSettings } from '@parley/config';
 import { createVoicemailIngestDataSource, VoicemailIngestDataAccessModule } from '@parley/voicemail-ingest/data-access';
+import { SmtpModule } from '@parley/voicemail-ingest/feature-smtp';
+import type { SmtpConfig } from '@parley/config';
 
 /** voicemail-ingest: the mailbox message store and the SMTP/HTTP voicemail drop. */
 @Module({})
 export class VoicemailIngestModule {
-  static forRoot(database: ServiceDatabaseSettings): DynamicModule {
-    return { module: VoicemailIngestModule, imports: [VoicemailIngestDataAccessModule.forRoot(database)] };
+  static forRoot(database: ServiceDatabaseSettings, smtp: SmtpConfig): DynamicModule {
+    // SmtpModule's second argument: the mailbox store's module, which exports MailboxDelivery.
+    return { module: VoicemailIngestModule, imports: [VoicemailIngestDataAccessModule.forRoot(database), SmtpModule.forRoot(smtp)] };
   }
 
   static readonly createDataSource = createVoicemailIngestDataSource;
@@ -17,8 +20,13 @@ export class VoicemailIngestModule {
 export const voicemailIngestService: ServiceDefinition = {
   name: 'voicemail-ingest',
   consumes: false,
-  authenticates: false,
+  authenticates: true,
   requestTopics: [],
-  module: ({ database }) => VoicemailIngestModule.forRoot(database),
+  module: ({ database, config }) => VoicemailIngestModule.forRoot(database, requireSmtpConfig(config.smtp)),
   createDataSource: (url) => VoicemailIngestModule.createDataSource(url),
 };
+
+function requireSmtpConfig(smtp: SmtpConfig | undefined): SmtpConfig {
+  if (!smtp) throw new Error('voicemail-ingest: the app was configured without the PARLEY_SMTP_* variables');
+  return smtp;
+}

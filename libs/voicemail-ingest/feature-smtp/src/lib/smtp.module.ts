@@ -1,0 +1,76 @@
+import {
+  DynamicModule,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type ModuleMetadata,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  Optional,
+} from '@nestjs/common';
+import { Authenticator } from '@parley/auth';
+import type { SmtpConfig } from '@parley/config';
+import { DirectoryRepository } from '@parley/directory';
+import { MailboxDelivery } from '@parley/voicemail-ingest/feature-mailbox';
+import { SendAsPolicy } from './send-as.policy';
+import { SmtpFront } from './smtp-front';
+
+export const SMTP_CONFIG = Symbol('SMTP_CONFIG');
+
+/** Starts the SMTP listeners once the app is up and closes them on shutdown. */
+@Injectable()
+export class SmtpFrontLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly log = new Logger('SmtpFront');
+  private front: SmtpFront | undefined;
+
+  constructor(
+    @Inject(SMTP_CONFIG) private readonly config: SmtpConfig,
+    private readonly authenticator: Authenticator,
+    private readonly directory: DirectoryRepository,
+    private readonly sendAs: SendAsPolicy,
+    @Optional() private readonly delivery?: MailboxDelivery,
+  ) {}
+
+  /** The running front (tests read its bound addresses). */
+  get running(): SmtpFront | undefined {
+    return this.front;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.delivery) {
+      this.log.error('no MailboxDelivery in this process (the mailbox store module is not imported): the SMTP listeners are not started');
+      return;
+    }
+    const front = new SmtpFront(this.config, {
+      delivery: this.delivery,
+      authenticator: this.authenticator,
+      directory: this.directory,
+      sendAs: this.sendAs,
+    });
+    await front.start();
+    this.front = front;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.front?.stop();
+    this.front = undefined;
+  }
+}
+
+/**
+ * voicemail-ingest's SMTP front (docs/smtp.md). Needs the process's `AuthModule` and directory
+ * (both global), and `MailboxDelivery` from the mailbox store: pass the store's module (which
+ * exports it) in `imports`.
+ */
+@Module({})
+export class SmtpModule {
+  static forRoot(config: SmtpConfig, imports: NonNullable<ModuleMetadata['imports']> = []): DynamicModule {
+    return {
+      module: SmtpModule,
+      imports,
+      providers: [{ provide: SMTP_CONFIG, useValue: config }, SendAsPolicy, SmtpFrontLifecycle],
+      exports: [SmtpFrontLifecycle],
+    };
+  }
+}
