@@ -159,7 +159,7 @@ export const signInEnv = {
   PARLEY_SIGN_IN_FAILURE_WINDOW_MS: withDefault(
     intBetween(1000, 86_400_000),
     '300000',
-    "sliding window over which failed sign-ins count (EWS, Autodiscover and presence-bridge's fronts of one process share one budget per client)",
+    "sliding window over which failed sign-ins count (EWS, Autodiscover, presence-bridge's fronts and SMTP AUTH of one process share one budget per client)",
   ),
   PARLEY_SIGN_IN_MAX_FAILURES_PER_ACCOUNT_ADDRESS: withDefault(
     intBetween(1, 100_000),
@@ -221,16 +221,22 @@ export const authEnv = {
   ...signInEnv,
 };
 
-/** A comma-separated list of IPv4/IPv6 addresses or CIDRs (an empty list is allowed). */
+const RELAY_CIDRS_DOC =
+  'comma-separated addresses or CIDRs (IPv4, IPv6) that may use the trusted relay (PBXes, devices); others are refused at connect with `554 5.7.1`; empty: the relay listener is not started';
+
+/** A comma-separated list of IPv4/IPv6 addresses or CIDRs (unset or empty: none). */
 function cidrList() {
-  return z.string().transform((text, ctx) => {
-    try {
-      return parseTrustedProxies(text);
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', message: `must be a comma-separated list of addresses or CIDRs (${(error as Error).message})` });
-      return z.NEVER;
-    }
-  });
+  return z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      try {
+        return parseTrustedProxies(text ?? '');
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: `must be a comma-separated list of addresses or CIDRs (${(error as Error).message})` });
+        return z.NEVER;
+      }
+    });
 }
 
 /** voicemail-ingest's SMTP front: listeners, TLS, the relay's allow-list and the limits of one session (docs/smtp.md). */
@@ -256,11 +262,9 @@ export function smtpEnv(app: AppProfile) {
       app.embedded ? '2525' : '25',
       'trusted relay port: no AUTH, only from `PARLEY_SMTP_RELAY_CIDRS`, only to Parley mailboxes; `0` or an empty allow-list: off',
     ),
-    PARLEY_SMTP_RELAY_CIDRS: withDefault(
-      cidrList(),
-      app.embedded ? '127.0.0.0/8' : '',
-      'comma-separated addresses or CIDRs (IPv4, IPv6) that may use the trusted relay (PBXes, devices); others are refused at connect with `554 5.7.1`; empty: the relay listener is not started',
-    ),
+    PARLEY_SMTP_RELAY_CIDRS: app.embedded
+      ? withDefault(cidrList(), '127.0.0.0/8', RELAY_CIDRS_DOC)
+      : withoutDefault(cidrList(), '— (relay off)', RELAY_CIDRS_DOC),
     PARLEY_SMTP_HOSTNAME: withoutDefault(
       z
         .string()

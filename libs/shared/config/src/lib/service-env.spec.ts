@@ -86,6 +86,23 @@ const PRESENCE_BRIDGE = [
   'PARLEY_PRESENCE_WS_MAX_SEND_BUFFER_BYTES',
   'PARLEY_PRESENCE_WS_PING_INTERVAL_MS',
 ];
+const SMTP = [
+  'PARLEY_SMTP_HOST',
+  'PARLEY_SMTP_SUBMISSION_PORT',
+  'PARLEY_SMTP_IMPLICIT_TLS_PORT',
+  'PARLEY_SMTP_RELAY_PORT',
+  'PARLEY_SMTP_RELAY_CIDRS',
+  'PARLEY_SMTP_HOSTNAME',
+  'PARLEY_SMTP_TLS_CERT',
+  'PARLEY_SMTP_TLS_KEY',
+  'PARLEY_SMTP_TLS_DIR',
+  'PARLEY_SMTP_MAX_MESSAGE_BYTES',
+  'PARLEY_SMTP_MAX_RECIPIENTS',
+  'PARLEY_SMTP_MAX_CONNECTIONS',
+  'PARLEY_SMTP_MAX_CONNECTIONS_PER_CLIENT',
+  'PARLEY_SMTP_SOCKET_TIMEOUT_MS',
+  'PARLEY_SMTP_MAX_UNAUTHENTICATED_COMMANDS',
+];
 const EMBEDDED_ONLY = ['PARLEY_DATA_DIR', 'PARLEY_EMBEDDED_PG_PORT', 'PARLEY_DEMO_USERS'];
 
 function problemsOf(fn: () => unknown): string[] {
@@ -103,7 +120,7 @@ describe('environment schema composition', () => {
     expect(keysOf('ews-gateway')).toEqual([...SHARED, ...EWS_GATEWAY, ...AUTH].sort());
     expect(keysOf('calendar-sync')).toEqual([...SHARED, ...CALENDAR_SYNC].sort());
     expect(keysOf('presence-bridge')).toEqual([...SHARED, ...AUTH, ...PRESENCE_BRIDGE, ...GRAPH_API].sort());
-    expect(keysOf('voicemail-ingest')).toEqual([...SHARED].sort());
+    expect(keysOf('voicemail-ingest')).toEqual([...SHARED, ...AUTH, ...SMTP].sort());
   });
 
   it("refuses presence-bridge's thresholds and lease timing when they contradict each other", () => {
@@ -141,16 +158,16 @@ describe('environment schema composition', () => {
       PARLEY_EWS_AUTH_FAILURE_WINDOW_MS: '1000',
     };
     const calendarOnly = { KAFKA_BROKERS: 'k:9092', PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE: 'Mars/Olympus' };
-    for (const service of ['calendar-sync', 'voicemail-ingest'] as const) {
-      expect(parseEnv(serviceEnvSchema(service), gatewayOnly)).not.toHaveProperty('PARLEY_EWS_XML_MAX_DEPTH');
-      expect(parseEnv(serviceEnvSchema(service), gatewayOnly)).not.toHaveProperty('PARLEY_TRUSTED_PROXIES');
+    expect(parseEnv(serviceEnvSchema('calendar-sync'), gatewayOnly)).not.toHaveProperty('PARLEY_EWS_XML_MAX_DEPTH');
+    expect(parseEnv(serviceEnvSchema('calendar-sync'), gatewayOnly)).not.toHaveProperty('PARLEY_TRUSTED_PROXIES');
+    // presence-bridge and voicemail-ingest read the sign-in keys (their fronts authenticate), not the EWS ones.
+    for (const service of ['presence-bridge', 'voicemail-ingest'] as const) {
+      expect(
+        problemsOf(() => parseEnv(serviceEnvSchema(service), gatewayOnly))
+          .map((p) => p.split(':')[0])
+          .sort(),
+      ).toEqual(['PARLEY_EWS_AUTH_FAILURE_WINDOW_MS', 'PARLEY_TRUSTED_PROXIES']);
     }
-    // presence-bridge reads the sign-in keys (its fronts authenticate), not the EWS ones.
-    expect(
-      problemsOf(() => parseEnv(serviceEnvSchema('presence-bridge'), gatewayOnly))
-        .map((p) => p.split(':')[0])
-        .sort(),
-    ).toEqual(['PARLEY_EWS_AUTH_FAILURE_WINDOW_MS', 'PARLEY_TRUSTED_PROXIES']);
     for (const service of ['ews-gateway', 'presence-bridge', 'voicemail-ingest'] as const) {
       expect(parseEnv(serviceEnvSchema(service), calendarOnly)).not.toHaveProperty('PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE');
     }
@@ -190,7 +207,8 @@ describe('environment schema composition', () => {
         requireDatabaseUrl: true,
       });
       expect(config.ews).toBeUndefined();
-      expect(config.auth === undefined).toBe(service !== 'presence-bridge');
+      expect(config.auth === undefined).toBe(service === 'calendar-sync');
+      expect(config.smtp === undefined).toBe(service !== 'voicemail-ingest');
       expect(config.calendar === undefined).toBe(service !== 'calendar-sync');
       expect(config.presence === undefined).toBe(service !== 'presence-bridge');
       expect(config.graph === undefined).toBe(service !== 'presence-bridge');
@@ -295,7 +313,25 @@ describe('environment schema composition', () => {
       PARLEY_GRAPH_PREFERRED_PRESENCE_MAX_DAYS: 30,
     };
     expect(parseEnv(serviceEnvSchema('presence-bridge'), {})).toEqual({ ...shared, ...asService(8082), ...auth, ...presence, ...graph });
-    expect(parseEnv(serviceEnvSchema('voicemail-ingest'), {})).toEqual({ ...shared, ...asService(8083) });
+    const smtp = {
+      PARLEY_SMTP_MAX_MESSAGE_BYTES: 50 * 1024 * 1024,
+      PARLEY_SMTP_MAX_RECIPIENTS: 100,
+      PARLEY_SMTP_MAX_CONNECTIONS: 500,
+      PARLEY_SMTP_MAX_CONNECTIONS_PER_CLIENT: 20,
+      PARLEY_SMTP_SOCKET_TIMEOUT_MS: 60_000,
+      PARLEY_SMTP_MAX_UNAUTHENTICATED_COMMANDS: 10,
+    };
+    expect(parseEnv(serviceEnvSchema('voicemail-ingest'), {})).toEqual({
+      ...shared,
+      ...asService(8083),
+      ...auth,
+      ...smtp,
+      PARLEY_SMTP_HOST: '0.0.0.0',
+      PARLEY_SMTP_SUBMISSION_PORT: 587,
+      PARLEY_SMTP_IMPLICIT_TLS_PORT: 465,
+      PARLEY_SMTP_RELAY_PORT: 25,
+      PARLEY_SMTP_RELAY_CIDRS: [],
+    });
     expect(parseEnv(serviceEnvSchema('calendar-sync'), {})).toEqual({
       ...shared,
       ...asService(8084),
@@ -318,6 +354,12 @@ describe('environment schema composition', () => {
       PARLEY_CALENDAR_TIMER_POLL_MAX_MS: 1000,
       PARLEY_CALENDAR_TIMER_BATCH_SIZE: 200,
       ...presence,
+      ...smtp,
+      PARLEY_SMTP_HOST: '127.0.0.1',
+      PARLEY_SMTP_SUBMISSION_PORT: 2587,
+      PARLEY_SMTP_IMPLICIT_TLS_PORT: 2465,
+      PARLEY_SMTP_RELAY_PORT: 2525,
+      PARLEY_SMTP_RELAY_CIDRS: ['127.0.0.0/8'],
       PARLEY_DATA_DIR: './data',
       PARLEY_EMBEDDED_PG_PORT: 15432,
       PARLEY_DEMO_USERS: true,

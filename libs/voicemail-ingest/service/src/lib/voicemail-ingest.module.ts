@@ -1,9 +1,8 @@
 import type { ServiceDefinition } from '@parley/config';
 import { DynamicModule, Module } from '@nestjs/common';
-import type { ServiceDatabaseSettings } from '@parley/config';
 import { createVoicemailIngestDataSource, VoicemailIngestDataAccessModule } from '@parley/voicemail-ingest/data-access';
 import { SmtpModule } from '@parley/voicemail-ingest/feature-smtp';
-import type { SmtpConfig } from '@parley/config';
+import type { ServiceDatabaseSettings, SmtpConfig } from '@parley/config';
 
 /** voicemail-ingest: the mailbox message store and the SMTP/HTTP voicemail drop. */
 @Module({})
