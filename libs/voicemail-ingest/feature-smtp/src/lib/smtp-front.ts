@@ -101,7 +101,7 @@ export class SmtpFront {
   private optionsFor(kind: SmtpListenerKind, sessions: SmtpSessions, tls: TlsPair): SMTPServerOptions {
     return {
       name: this.hostname,
-      banner: 'Parley ESMTP',
+      banner: 'Parley',
       key: tls.key,
       cert: tls.cert,
       minVersion: 'TLSv1.2',
