@@ -83,8 +83,9 @@ export class SmtpTestBed {
     rmSync(this.tmp, { recursive: true, force: true });
   }
 
-  async start(overrides: Partial<SmtpConfig> = {}, delivery = defaultDelivery()): Promise<RunningFront> {
-    const config: SmtpConfig = {
+  /** A configuration on free ports, a self-signed certificate in this bed's directory. */
+  async config(overrides: Partial<SmtpConfig> = {}): Promise<SmtpConfig> {
+    return {
       host: '127.0.0.1',
       submissionPort: await freePort(),
       implicitTlsPort: await freePort(),
@@ -101,6 +102,10 @@ export class SmtpTestBed {
       maxUnauthenticatedCommands: 10,
       ...overrides,
     };
+  }
+
+  async start(overrides: Partial<SmtpConfig> = {}, delivery = defaultDelivery()): Promise<RunningFront> {
+    const config = await this.config(overrides);
     const front = new SmtpFront(config, {
       delivery,
       authenticator: this.authenticator,
