@@ -91,6 +91,7 @@ export class SmtpTestBed {
       implicitTlsPort: await freePort(),
       relayPort: await freePort(),
       relayAllowList: ['127.0.0.0/8'],
+      proxyProtocolFrom: [],
       hostname: 'mx.parley.test',
       tls: undefined,
       selfSignedDir: path.join(this.tmp, 'smtp-tls'),

@@ -1,4 +1,5 @@
 import { parseTrustedProxies } from '@parley/sign-in';
+import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { boolText, formerNameOf, instanceName, intBetween, portNumber, retired, withDefault, withoutDefault } from './env-key';
@@ -265,6 +266,25 @@ export function smtpEnv(app: AppProfile) {
     PARLEY_SMTP_RELAY_CIDRS: app.embedded
       ? withDefault(cidrList(), '127.0.0.0/8', RELAY_CIDRS_DOC)
       : withoutDefault(cidrList(), '— (relay off)', RELAY_CIDRS_DOC),
+    PARLEY_SMTP_PROXY_PROTOCOL_FROM: withoutDefault(
+      z
+        .string()
+        .optional()
+        .transform((text, ctx) => {
+          const entries = (text ?? '')
+            .split(',')
+            .map((e) => e.trim())
+            .filter(Boolean);
+          const bad = entries.find((e) => isIP(e) === 0);
+          if (bad !== undefined) {
+            ctx.addIssue({ code: 'custom', message: `must be a comma-separated list of IP addresses (not CIDRs): ${bad}` });
+            return z.NEVER;
+          }
+          return entries;
+        }),
+      '— (none)',
+      'comma-separated IP addresses of TCP load balancers in front of the SMTP listeners that send the PROXY protocol header (v1 or v2); connections from them must start with it, and the client address it names is the one the relay allow-list, the sign-in throttle and `Received:` use',
+    ),
     PARLEY_SMTP_HOSTNAME: withoutDefault(
       z
         .string()

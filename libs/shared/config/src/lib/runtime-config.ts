@@ -152,6 +152,8 @@ export interface SmtpConfig {
   relayPort: number;
   /** Addresses / CIDRs that may use the trusted relay. */
   relayAllowList: string[];
+  /** Load balancers whose connections start with a PROXY protocol header (exact addresses). */
+  proxyProtocolFrom: string[];
   /** The greeting's and `Received:` headers' host name; undefined: the machine's. */
   hostname: string | undefined;
   /** Operator-supplied PEM files; both or neither. */
@@ -350,6 +352,7 @@ function smtpConfigOf(env: SmtpEnv & { PARLEY_DATA_DIR?: string }): SmtpConfig {
     implicitTlsPort: env.PARLEY_SMTP_IMPLICIT_TLS_PORT,
     relayPort: env.PARLEY_SMTP_RELAY_CIDRS.length === 0 ? 0 : env.PARLEY_SMTP_RELAY_PORT,
     relayAllowList: env.PARLEY_SMTP_RELAY_CIDRS,
+    proxyProtocolFrom: env.PARLEY_SMTP_PROXY_PROTOCOL_FROM,
     hostname: env.PARLEY_SMTP_HOSTNAME,
     tls: certFile !== undefined && keyFile !== undefined ? { certFile, keyFile } : undefined,
     selfSignedDir: env.PARLEY_SMTP_TLS_DIR ?? path.join(env.PARLEY_DATA_DIR ?? './data', 'smtp-tls'),

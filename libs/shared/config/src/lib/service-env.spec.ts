@@ -92,6 +92,7 @@ const SMTP = [
   'PARLEY_SMTP_IMPLICIT_TLS_PORT',
   'PARLEY_SMTP_RELAY_PORT',
   'PARLEY_SMTP_RELAY_CIDRS',
+  'PARLEY_SMTP_PROXY_PROTOCOL_FROM',
   'PARLEY_SMTP_HOSTNAME',
   'PARLEY_SMTP_TLS_CERT',
   'PARLEY_SMTP_TLS_KEY',
@@ -314,6 +315,7 @@ describe('environment schema composition', () => {
     };
     expect(parseEnv(serviceEnvSchema('presence-bridge'), {})).toEqual({ ...shared, ...asService(8082), ...auth, ...presence, ...graph });
     const smtp = {
+      PARLEY_SMTP_PROXY_PROTOCOL_FROM: [],
       PARLEY_SMTP_MAX_MESSAGE_BYTES: 50 * 1024 * 1024,
       PARLEY_SMTP_MAX_RECIPIENTS: 100,
       PARLEY_SMTP_MAX_CONNECTIONS: 500,

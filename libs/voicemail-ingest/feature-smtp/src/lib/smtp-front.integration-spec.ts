@@ -221,6 +221,28 @@ describe('SMTP front (nodemailer and raw dialogs against real sockets)', () => {
     await bed.stop(strict.front);
   });
 
+  it('takes the client address from the PROXY header of a named load balancer', async () => {
+    const behind = await bed.start({ relayAllowList: ['10.0.0.0/8'], proxyProtocolFrom: ['127.0.0.1'] });
+    const viaBalancer = await SmtpDialog.open(behind.relayPort);
+    viaBalancer.write(`PROXY TCP4 10.1.2.3 127.0.0.1 40000 ${behind.relayPort}\r\n`);
+    expect(await viaBalancer.greeting()).toMatch(/^220 /);
+    await viaBalancer.command('EHLO pbx.example.net');
+    await viaBalancer.command('MAIL FROM:<vm@pbx.example.net>');
+    expect(await viaBalancer.command(`RCPT TO:<${users.alice.address}>`)).toMatch(/^250 /);
+    await viaBalancer.command('DATA');
+    viaBalancer.write('Subject: behind a balancer\r\n\r\nx\r\n');
+    expect(await viaBalancer.command('.')).toMatch(/^250 /);
+    viaBalancer.close();
+    expect(behind.delivery.delivered[0]).toMatchObject({ channel: 'relay', clientAddress: '10.1.2.3' });
+    expect(behind.delivery.delivered[0].raw.toString()).toMatch(/^Received: from pbx\.example\.net \(\[10\.1\.2\.3\]\)/);
+
+    const outsider = await SmtpDialog.open(behind.relayPort);
+    outsider.write(`PROXY TCP4 192.0.2.9 127.0.0.1 40000 ${behind.relayPort}\r\n`);
+    expect(await outsider.greeting()).toMatch(/^554 5\.7\.1 Relaying from 192\.0\.2\.9/);
+    outsider.close();
+    await bed.stop(behind.front);
+  });
+
   it('answers 451 4.3.0 when the store fails temporarily or unexpectedly, and 250 only once it resolved', async () => {
     const transport = submission(smtp.submissionPort, users.alice);
     smtp.delivery.nextDelivery = async () => {

@@ -114,6 +114,8 @@ export class SmtpFront {
       closeTimeout: CLOSE_TIMEOUT_MS,
       maxAllowedUnauthenticatedCommands: this.config.maxUnauthenticatedCommands,
       disableReverseLookup: true,
+      // Only named balancers: a PROXY header from anyone else would let a client choose its own address.
+      useProxy: this.config.proxyProtocolFrom.length > 0 ? this.config.proxyProtocolFrom : false,
       hideENHANCEDSTATUSCODES: false,
       logger: false,
       authMethods: ['PLAIN', 'LOGIN'],

@@ -29,7 +29,7 @@ export class SmtpFrontLifecycle implements OnApplicationBootstrap, OnApplication
     private readonly authenticator: Authenticator,
     private readonly directory: DirectoryRepository,
     private readonly sendAs: SendAsPolicy,
-    @Optional() private readonly delivery?: MailboxDelivery,
+    @Optional() @Inject(MailboxDelivery) private readonly delivery?: MailboxDelivery,
   ) {}
 
   /** The running front (tests read its bound addresses). */
