@@ -355,7 +355,7 @@ function smtpConfigOf(env: SmtpEnv & { PARLEY_DATA_DIR?: string }): SmtpConfig {
     proxyProtocolFrom: env.PARLEY_SMTP_PROXY_PROTOCOL_FROM,
     hostname: env.PARLEY_SMTP_HOSTNAME,
     tls: certFile !== undefined && keyFile !== undefined ? { certFile, keyFile } : undefined,
-    selfSignedDir: env.PARLEY_SMTP_TLS_DIR ?? path.join(env.PARLEY_DATA_DIR ?? './data', 'smtp-tls'),
+    selfSignedDir: path.resolve(env.PARLEY_SMTP_TLS_DIR ?? path.join(env.PARLEY_DATA_DIR ?? './data', 'smtp-tls')),
     maxMessageBytes: env.PARLEY_SMTP_MAX_MESSAGE_BYTES,
     maxRecipients: env.PARLEY_SMTP_MAX_RECIPIENTS,
     maxConnections: env.PARLEY_SMTP_MAX_CONNECTIONS,

@@ -60,8 +60,8 @@ export class SmtpFrontLifecycle implements OnApplicationBootstrap, OnApplication
 
 /**
  * voicemail-ingest's SMTP front (docs/smtp.md). Needs the process's `AuthModule` and directory
- * (both global), and `MailboxDelivery` from the mailbox store: pass the store's module (which
- * exports it) in `imports`.
+ * (both global), and `MailboxDelivery` from the mailbox store: global when the store's module is,
+ * else pass that module in `imports`. Without it the listeners are not started (logged as an error).
  */
 @Module({})
 export class SmtpModule {

@@ -1,4 +1,4 @@
-import type { ServiceDefinition } from '@parley/config';
+import { ConfigError, type ServiceDefinition } from '@parley/config';
 import { DynamicModule, Module } from '@nestjs/common';
 import { createVoicemailIngestDataSource, VoicemailIngestDataAccessModule } from '@parley/voicemail-ingest/data-access';
 import { SmtpModule } from '@parley/voicemail-ingest/feature-smtp';
@@ -8,7 +8,7 @@ import type { ServiceDatabaseSettings, SmtpConfig } from '@parley/config';
 @Module({})
 export class VoicemailIngestModule {
   static forRoot(database: ServiceDatabaseSettings, smtp: SmtpConfig): DynamicModule {
-    // SmtpModule's second argument: the mailbox store's module, which exports MailboxDelivery.
+    // The SMTP front takes MailboxDelivery from the mailbox store's module (global; SmtpModule.forRoot's `imports` otherwise).
     return { module: VoicemailIngestModule, imports: [VoicemailIngestDataAccessModule.forRoot(database), SmtpModule.forRoot(smtp)] };
   }
 
@@ -26,6 +26,6 @@ export const voicemailIngestService: ServiceDefinition = {
 };
 
 function requireSmtpConfig(smtp: SmtpConfig | undefined): SmtpConfig {
-  if (!smtp) throw new Error('voicemail-ingest: the app was configured without the PARLEY_SMTP_* variables');
+  if (!smtp) throw new ConfigError(['voicemail-ingest: the app was configured without the PARLEY_SMTP_* variables']);
   return smtp;
 }
