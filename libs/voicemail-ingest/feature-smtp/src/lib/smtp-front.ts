@@ -4,6 +4,7 @@ import { AddressList } from '@parley/sign-in';
 import { hostname as machineName } from 'node:os';
 import type { SMTPServerOptions } from 'smtp-server';
 import { SmtpListener, type SmtpListenerKind } from './smtp-listener';
+import type { SmtpMetrics } from './smtp.metrics';
 import { SmtpReplies } from './smtp-reply';
 import { type SmtpSessionDependencies, SmtpSessions } from './smtp-sessions';
 import { loadTlsPair, type TlsPair } from './tls-material';
@@ -26,6 +27,7 @@ export class SmtpFront {
   constructor(
     private readonly config: SmtpConfig,
     private readonly deps: SmtpSessionDependencies,
+    private readonly metrics?: SmtpMetrics,
   ) {
     this.hostname = config.hostname ?? machineName();
   }
@@ -38,6 +40,11 @@ export class SmtpFront {
         ? { kind: l.kind, host: bound.address, port: bound.port }
         : { kind: l.kind, host: '', port: 0 };
     });
+  }
+
+  /** Open connections by listener (the metrics gauge). */
+  openConnections(): Map<SmtpListenerKind, number> {
+    return new Map(this.listeners.map((l) => [l.kind, l.connections.size]));
   }
 
   async start(): Promise<void> {
@@ -58,10 +65,11 @@ export class SmtpFront {
         relayAllowList: new AddressList(this.config.relayAllowList),
       },
       this.deps,
+      (kind) => this.metrics?.messageStored(kind),
     );
     try {
       for (const [kind, port] of wanted) {
-        const listener = new SmtpListener(kind, this.optionsFor(kind, sessions, tls));
+        const listener = new SmtpListener(kind, this.optionsFor(kind, sessions, tls), (code) => this.metrics?.replied(kind, code));
         // smtp-server reports a client's socket and TLS errors here; without a listener they would end the process.
         listener.on('error', (error: Error) => this.log.debug(`${kind}: ${error.message}`));
         this.listeners.push(listener);

@@ -25,6 +25,8 @@ export class SmtpListener extends SMTPServer {
   constructor(
     readonly kind: SmtpListenerKind,
     options: SMTPServerOptions,
+    /** Told every reply code the listener sends (metrics). */
+    private readonly onReply: (code: number) => void = () => undefined,
   ) {
     super(options);
   }
@@ -41,6 +43,7 @@ export class SmtpListener extends SMTPServer {
     const send = connection.send.bind(connection);
     const startTlsRequired = this.kind === 'submission';
     connection.send = (code: number, data?: ReplyData, context?: ReplyContext) => {
+      this.onReply(code === 538 ? 530 : code);
       if (code === 538 || (code === 530 && startTlsRequired && !connection.secure)) {
         const reply = SmtpReplies.startTlsFirst();
         return send(reply.responseCode, reply.message, false);

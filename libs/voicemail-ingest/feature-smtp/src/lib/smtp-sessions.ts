@@ -53,6 +53,7 @@ export class SmtpSessions {
   constructor(
     private readonly settings: SmtpSessionSettings,
     private readonly deps: SmtpSessionDependencies,
+    private readonly onStored: (kind: SmtpListenerKind) => void = () => undefined,
   ) {}
 
   onConnect(kind: SmtpListenerKind, session: SMTPServerSession, done: Done): void {
@@ -191,6 +192,7 @@ export class SmtpSessions {
         submittedBy: user?.smtpAddress ?? null,
         clientAddress: session.remoteAddress,
       });
+      this.onStored(kind);
       this.log.log(
         `${session.id}: stored ${raw.length} bytes from ${session.remoteAddress}${user ? ` (${user.smtpAddress})` : ''} for ${receipt.deliveries.length} mailbox(es)`,
       );

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Authenticator, ImpersonationPolicy } from '@parley/auth';
 import { DirectoryRepository } from '@parley/directory';
+import { Metrics } from '@parley/observability';
 import { MailboxDelivery } from '@parley/voicemail-ingest/feature-mailbox';
 import nodemailer from 'nodemailer';
 import { InMemoryMailboxDelivery } from '../../test/in-memory-mailbox-delivery';
@@ -14,6 +15,8 @@ describe('SmtpModule in a Nest application', () => {
   afterAll(() => bed.tearDown());
 
   /** What the process's root gives every module: the directory and the one sign-in (global there too). */
+  const metrics = new Metrics({ service: 'smtp-test', version: '0' });
+
   function sharedSignIn(): DynamicModule {
     @Module({})
     class SharedSignIn {}
@@ -24,8 +27,9 @@ describe('SmtpModule in a Nest application', () => {
         { provide: DirectoryRepository, useValue: bed.directory },
         { provide: Authenticator, useValue: bed.authenticator },
         { provide: ImpersonationPolicy, useValue: new ImpersonationPolicy(bed.directory) },
+        { provide: Metrics, useValue: metrics },
       ],
-      exports: [DirectoryRepository, Authenticator, ImpersonationPolicy],
+      exports: [DirectoryRepository, Authenticator, ImpersonationPolicy, Metrics],
     };
   }
 
@@ -61,6 +65,10 @@ describe('SmtpModule in a Nest application', () => {
     });
     await transport.sendMail({ from: users.alice.address, to: users.bob.address, text: 'through Nest' });
     expect(delivery.delivered).toHaveLength(1);
+    await expect(transport.sendMail({ from: users.alice.address, to: 'nobody@parley.test', text: 'x' })).rejects.toThrow(/550/);
+    const exposition = await metrics.registry.metrics();
+    expect(exposition).toMatch(/parley_smtp_messages_stored_total\{listener="submission",[^}]*\} 1/);
+    expect(exposition).toMatch(/parley_smtp_refusals_total\{listener="submission",code="550",[^}]*\} 1/);
     await app.close();
     await expect(transport.sendMail({ from: users.alice.address, to: users.bob.address, text: 'after close' })).rejects.toThrow(
       /ECONNREFUSED/,

@@ -12,9 +12,11 @@ import {
 import { Authenticator } from '@parley/auth';
 import type { SmtpConfig } from '@parley/config';
 import { DirectoryRepository } from '@parley/directory';
+import { Metrics } from '@parley/observability';
 import { MailboxDelivery } from '@parley/voicemail-ingest/feature-mailbox';
 import { SendAsPolicy } from './send-as.policy';
 import { SmtpFront } from './smtp-front';
+import { SmtpMetrics } from './smtp.metrics';
 
 export const SMTP_CONFIG = Symbol('SMTP_CONFIG');
 
@@ -30,6 +32,7 @@ export class SmtpFrontLifecycle implements OnApplicationBootstrap, OnApplication
     private readonly directory: DirectoryRepository,
     private readonly sendAs: SendAsPolicy,
     @Optional() @Inject(MailboxDelivery) private readonly delivery?: MailboxDelivery,
+    @Optional() @Inject(Metrics) private readonly metrics?: Metrics,
   ) {}
 
   /** The running front (tests read its bound addresses). */
@@ -42,12 +45,12 @@ export class SmtpFrontLifecycle implements OnApplicationBootstrap, OnApplication
       this.log.error('no MailboxDelivery in this process (the mailbox store module is not imported): the SMTP listeners are not started');
       return;
     }
-    const front = new SmtpFront(this.config, {
-      delivery: this.delivery,
-      authenticator: this.authenticator,
-      directory: this.directory,
-      sendAs: this.sendAs,
-    });
+    const metrics = this.metrics ? new SmtpMetrics(this.metrics, () => this.front?.openConnections() ?? new Map()) : undefined;
+    const front = new SmtpFront(
+      this.config,
+      { delivery: this.delivery, authenticator: this.authenticator, directory: this.directory, sendAs: this.sendAs },
+      metrics,
+    );
     await front.start();
     this.front = front;
   }
