@@ -30,11 +30,11 @@ export function splitCallerId(text: string): { name: string | null; number: stri
   if (bracketed) {
     return { name: cleanCallerName(bracketed[1] ?? bracketed[2]), number: bracketed[3]?.trim() || null };
   }
+  if (/^\+?[\d\-.() ]+$/.test(value) || /^(tel|sips?):/i.test(value)) return { name: null, number: value };
   const trailingNumber = /^(?:"([^"]*)"|(.*?))\s+(\+?[\d][\d\-.() ]*\d)$/.exec(value);
   if (trailingNumber) {
     return { name: cleanCallerName(trailingNumber[1] ?? trailingNumber[2]), number: trailingNumber[3] ?? null };
   }
-  if (/^\+?[\d\-.() ]+$/.test(value) || /^(tel|sips?):/i.test(value)) return { name: null, number: value };
   return { name: cleanCallerName(value), number: null };
 }
 
