@@ -153,10 +153,13 @@ class StructureWalk {
 
   private findParts(boundary: string, from: number, end: number): { parts: [number, number][]; closed: boolean } {
     const delimiter = Buffer.from(`--${boundary}`, 'latin1');
+    // Searches stay inside the part (a view, not a copy): a boundary missing from every one of many
+    // nested parts must not make each search run to the end of a large mail.
+    const view = this.raw.subarray(0, end);
     const parts: [number, number][] = [];
     let partStart: number | null = null;
-    let at = this.raw.indexOf(delimiter, from);
-    while (at !== -1 && at < end) {
+    let at = view.indexOf(delimiter, from);
+    while (at !== -1) {
       const atLineStart = at === from || this.raw[at - 1] === LF;
       const afterName = at + delimiter.length;
       const closing = this.raw[afterName] === HYPHEN && this.raw[afterName + 1] === HYPHEN;
@@ -170,7 +173,7 @@ class StructureWalk {
         }
         partStart = lineEnd;
       }
-      at = this.raw.indexOf(delimiter, afterName);
+      at = view.indexOf(delimiter, afterName);
     }
     if (partStart !== null) {
       parts.push([partStart, end]);
@@ -208,10 +211,11 @@ function readHeaderSection(raw: Buffer, start: number, end: number, keep: number
     }
     current = null;
   };
+  const view = raw.subarray(0, end);
   let pos = start;
   while (pos < end) {
-    let lineEnd = raw.indexOf(LF, pos);
-    if (lineEnd === -1 || lineEnd >= end) lineEnd = end;
+    let lineEnd = view.indexOf(LF, pos);
+    if (lineEnd === -1) lineEnd = end;
     const contentEnd = lineEnd > pos && raw[lineEnd - 1] === CR ? lineEnd - 1 : lineEnd;
     if (contentEnd === pos) {
       finish();
@@ -222,7 +226,7 @@ function readHeaderSection(raw: Buffer, start: number, end: number, keep: number
       else malformedLines += 1;
     } else {
       finish();
-      const colon = raw.indexOf(0x3a, pos);
+      const colon = raw.subarray(0, contentEnd).indexOf(0x3a, pos);
       const name = colon > pos && colon < contentEnd ? raw.toString('latin1', pos, colon).trimEnd() : '';
       if (FIELD_NAME.test(name)) {
         fieldCount += 1;

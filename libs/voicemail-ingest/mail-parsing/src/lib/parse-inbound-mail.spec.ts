@@ -110,6 +110,28 @@ describe('parseInboundMail on oversized and hostile input', () => {
     expect(parsed.defects.some((d) => d.includes('more than 5 MIME parts'))).toBe(true);
   });
 
+  it('does not rescan a large mail for boundaries that never occur in its many parts', async () => {
+    const parts = Array.from({ length: 400 }, (_, i) => [
+      '--s',
+      `Content-Type: multipart/mixed; boundary=missing${i}`,
+      '',
+      'no parts here',
+    ]).flat();
+    const filler = 'x'.repeat(76) + '\r\n';
+    const raw = Buffer.concat([
+      mail(['Subject: sparse', 'Content-Type: multipart/mixed; boundary=s', '', ...parts, '--s', 'Content-Type: text/plain', '', '']),
+      Buffer.from(filler.repeat(260_000), 'latin1'),
+      Buffer.from('--s--\r\n', 'latin1'),
+    ]);
+
+    const started = process.hrtime.bigint();
+    const parsed = await parseInboundMail(raw, options);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+
+    expect(parsed.defects.filter((d) => d.includes('never occurs'))).toHaveLength(400);
+    expect(seconds).toBeLessThan(20);
+  }, 60_000);
+
   it('stores empty input as an empty message with defects', async () => {
     const parsed = await parseInboundMail(Buffer.alloc(0), options);
 
