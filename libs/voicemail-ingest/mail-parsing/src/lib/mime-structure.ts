@@ -108,6 +108,10 @@ class StructureWalk {
 
   /** Walks a nested entity; false once a limit has cut the rest off. */
   private entity(start: number, end: number, depth: number): boolean {
+    this.parts += 1;
+    if (this.parts > this.limits.maxParts) {
+      return this.cut(start, `more than ${this.limits.maxParts} MIME parts`);
+    }
     const section = readHeaderSection(this.raw, start, end, this.limits.maxHeaderFields);
     if (section.fieldCount > this.limits.maxHeaderFields || section.bodyStart - start > this.limits.maxHeaderBytes) {
       return this.cut(
@@ -120,11 +124,18 @@ class StructureWalk {
 
   entityBody(section: HeaderSection, end: number, depth: number): boolean {
     const contentType = section.contentType?.trim().toLowerCase() ?? '';
+    if (contentType.startsWith('message/rfc822') || contentType.startsWith('message/global')) {
+      // The parser walks into attached messages too, so they count towards depth and parts.
+      if (depth + 1 > this.limits.maxMultipartDepth) {
+        return this.cut(section.bodyStart, `nesting deeper than the limit of ${this.limits.maxMultipartDepth}`);
+      }
+      return this.entity(section.bodyStart, end, depth + 1);
+    }
     if (!contentType.startsWith('multipart/')) {
       return true;
     }
     if (depth + 1 > this.limits.maxMultipartDepth) {
-      return this.cut(section.bodyStart, `multipart nesting deeper than the limit of ${this.limits.maxMultipartDepth}`);
+      return this.cut(section.bodyStart, `nesting deeper than the limit of ${this.limits.maxMultipartDepth}`);
     }
     const boundary = boundaryOf(section.contentType ?? '');
     if (boundary === null) {
@@ -140,10 +151,6 @@ class StructureWalk {
       this.defects.push(`multipart boundary "${boundary}" has no closing delimiter: the last part runs to the end`);
     }
     for (const [partStart, partEnd] of parts) {
-      this.parts += 1;
-      if (this.parts > this.limits.maxParts) {
-        return this.cut(partStart, `more than ${this.limits.maxParts} MIME parts`);
-      }
       if (!this.entity(partStart, partEnd, depth + 1)) {
         return false;
       }

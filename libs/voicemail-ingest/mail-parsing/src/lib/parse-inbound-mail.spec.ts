@@ -99,6 +99,17 @@ describe('parseInboundMail on oversized and hostile input', () => {
     expect(parsed.defects.some((d) => d.includes(`deeper than the limit of ${DEFAULT_MAIL_PARSING_LIMITS.maxMultipartDepth}`))).toBe(true);
   });
 
+  it('counts attached messages towards the depth limit', async () => {
+    const wrapped = Array.from({ length: 2000 }, (_, i) => [`Subject: level ${i}`, 'Content-Type: message/rfc822', '']).flat();
+    const raw = mail(['Subject: forwarded', 'Content-Type: message/rfc822', '', ...wrapped, 'Subject: innermost', '', 'text', '']);
+
+    const parsed = await parseInboundMail(raw, options);
+
+    expect(parsed.subject).toBe('forwarded');
+    expect(parsed.truncated).toBe(true);
+    expect(parsed.defects.some((d) => d.includes('deeper than the limit'))).toBe(true);
+  });
+
   it('cuts a mail with more parts than maxParts', async () => {
     const parts = Array.from({ length: 20 }, (_, i) => ['--p', 'Content-Type: text/plain', '', `part ${i}`]).flat();
     const raw = mail(['Subject: parts', 'Content-Type: multipart/mixed; boundary=p', '', ...parts, '--p--', '']);
@@ -184,6 +195,37 @@ describe('parseInboundMail on oversized and hostile input', () => {
 
     expect(parsed.body?.content).toContain('first');
     expect(parsed.defects.some((d) => d.includes("a MIME part's header section is over the limits"))).toBe(true);
+  });
+});
+
+describe('parseInboundMail on everyday mail', () => {
+  it('decodes a Windows-1252 body', async () => {
+    const raw = Buffer.concat([
+      mail([
+        'From: a@example.org',
+        'Subject: price',
+        'Content-Type: text/plain; charset=windows-1252',
+        'Content-Transfer-Encoding: 8bit',
+        '',
+        '',
+      ]),
+      Buffer.from([0x80, 0x20, 0x31, 0x30, 0x20, 0x93, 0x71, 0x94]),
+    ]);
+    const parsed = await parseInboundMail(raw, options);
+    expect(parsed.body?.content).toBe('€ 10 “q”');
+  });
+
+  it('does not take a mailing-list mail that mentions FreeSWITCH for voicemail', async () => {
+    const raw = mail([
+      'From: "FreeSWITCH users" <users@lists.example.org>',
+      'Subject: Voicemail from a SIP trunk?',
+      '',
+      'How do I set this up?',
+      '',
+    ]);
+    const parsed = await parseInboundMail(raw, options);
+    expect(parsed.itemClass).toBe('IPM.Note');
+    expect(parsed.voicemail).toBeNull();
   });
 });
 

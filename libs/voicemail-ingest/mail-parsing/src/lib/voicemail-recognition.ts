@@ -193,7 +193,8 @@ function freeswitch(input: RecognitionInput, audio: number[]): Facts | null {
   const defaultBody = FREESWITCH_DEFAULT_BODY.exec(collapseSpace(body));
   const subject = FREESWITCH_SUBJECT.exec(input.subject.trim());
   const templated = subject !== null && line('Duration') !== null && line('Account') !== null;
-  const byMailer = /freeswitch/i.test(mailer) || /freeswitch/i.test(fromName);
+  // Only the stock template's mailer and the default sender: a list mail from "FreeSWITCH users" is not voicemail.
+  const byMailer = /^freeswitch\b/i.test(mailer.trim()) || /mod_voicemail/i.test(fromName);
   if (length === null && !templated && !byMailer && !(subject !== null && defaultBody !== null)) return null;
   const who = splitCallerId(line('From') ?? defaultBody?.[2] ?? subject?.[1] ?? '');
   const account = line('Account') ?? (/mod_voicemail/i.test(fromName) ? (input.from?.address ?? null) : null);
