@@ -143,6 +143,20 @@ describe('parseInboundMail on oversized and hostile input', () => {
     expect(seconds).toBeLessThan(20);
   }, 60_000);
 
+  it('recognises in bounded time whatever the subject and body hold', async () => {
+    const subject = `Voicemail from ${'1 '.repeat(40_000)}x${' '.repeat(40_000)}`;
+    const body = `From:${'\t'.repeat(50_000)}x\r\nDuration:${' 1'.repeat(50_000)}\r\nAccount: a@b\r\n`;
+    const raw = mail([`Subject: ${subject}`, 'X-Voicemail-Length: 3', '', body]);
+
+    const started = process.hrtime.bigint();
+    const parsed = await parseInboundMail(raw, options);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+
+    expect(parsed.voicemail?.source).toBe('freeswitch');
+    expect(parsed.voicemail?.durationSeconds).toBe(3);
+    expect(seconds).toBeLessThan(10);
+  }, 60_000);
+
   it('stores empty input as an empty message with defects', async () => {
     const parsed = await parseInboundMail(Buffer.alloc(0), options);
 

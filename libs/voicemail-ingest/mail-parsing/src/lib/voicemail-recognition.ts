@@ -48,9 +48,18 @@ const AUDIO_EXTENSIONS = new Set([
 const UNTYPED_CONTENT = new Set(['application/octet-stream', 'application/x-octet-stream', 'application/unknown', 'binary/octet-stream']);
 /** A generic audio mail may say a few words around the recording; more than this and the text is the substance. */
 const MAX_GENERIC_BODY_CHARS = 1000;
+/** Templated bodies are short: patterns only look at this much of a body, whatever its size. */
+const TEMPLATE_SCAN_CHARS = 16 * 1024;
+const MAX_CAPTION_CHARS = 998;
+
+function bodyHead(input: RecognitionInput): string {
+  return (input.bodyText ?? '').slice(0, TEMPLATE_SCAN_CHARS);
+}
 
 /** Tries each format of docs/voicemail-recognition.md in turn; an ordinary message when none fits. */
-export function recognizeVoicemail(input: RecognitionInput): Recognition {
+export function recognizeVoicemail(mail: RecognitionInput): Recognition {
+  // Captions are short; a bounded subject keeps every pattern below linear in practice.
+  const input = { ...mail, subject: mail.subject.slice(0, MAX_CAPTION_CHARS) };
   const defects: string[] = [];
   const audio = audioAttachments(input.attachments, defects);
   const facts = exchangeUm(input, audio) ?? asterisk(input, audio) ?? freeswitch(input, audio) ?? anyAudio(input, audio);
@@ -162,7 +171,7 @@ const ASTERISK_RECORDING = /^msg\d{4}\.[a-z0-9]+$/i;
 function asterisk(input: RecognitionInput, audio: number[]): Facts | null {
   const hasHeaders = input.headerNames.some((name) => name.startsWith('x-asterisk-vm-') || name.startsWith('x-asterisk-callerid'));
   const subject = ASTERISK_SUBJECT.exec(input.subject.trim());
-  const body = ASTERISK_BODY.exec(collapseSpace(input.bodyText ?? ''));
+  const body = ASTERISK_BODY.exec(collapseSpace(bodyHead(input)));
   if (!hasHeaders && subject === null && body === null) return null;
   const bodyCaller = body?.[4] ? splitCallerId(body[4]) : { name: null, number: null };
   const number = input.header('x-asterisk-vm-caller-id-num') ?? input.header('x-asterisk-callerid') ?? bodyCaller.number;
@@ -188,8 +197,8 @@ function freeswitch(input: RecognitionInput, audio: number[]): Facts | null {
   const length = input.header('x-voicemail-length');
   const fromName = input.from?.name ?? '';
   const mailer = input.header('x-mailer') ?? '';
-  const body = input.bodyText ?? '';
-  const line = (label: string): string | null => new RegExp(`^[ \\t]*${label}:[ \\t]*(.+?)[ \\t]*$`, 'im').exec(body)?.[1] ?? null;
+  const body = bodyHead(input);
+  const line = (label: string): string | null => new RegExp(`^[ \\t]*${label}:(.*)$`, 'im').exec(body)?.[1]?.trim() || null;
   const defaultBody = FREESWITCH_DEFAULT_BODY.exec(collapseSpace(body));
   const subject = FREESWITCH_SUBJECT.exec(input.subject.trim());
   const templated = subject !== null && line('Duration') !== null && line('Account') !== null;
@@ -218,7 +227,7 @@ const GENERIC_SUBJECT = /(?:voice ?mail|voice message|message) from (.+?)(?:\s*\
 function anyAudio(input: RecognitionInput, audio: number[]): Facts | null {
   if (audio.length === 0) return null;
   const otherFiles = input.attachments.some((attachment, index) => !audio.includes(index) && !attachment.inline && !isAudio(attachment));
-  if (otherFiles || collapseSpace(input.bodyText ?? '').length > MAX_GENERIC_BODY_CHARS) return null;
+  if (otherFiles || collapseSpace(bodyHead(input)).length > MAX_GENERIC_BODY_CHARS) return null;
   const caption = GENERIC_SUBJECT.exec(input.subject.trim());
   const fromSubject = caption?.[1] ? (looksLikeNumber(caption[1]) ? { name: null, number: caption[1] } : splitCallerId(caption[1])) : null;
   const fromName = input.from?.name ?? null;

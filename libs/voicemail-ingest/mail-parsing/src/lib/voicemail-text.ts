@@ -1,6 +1,8 @@
 /** Small readers for the texts phone systems put in headers, subjects and bodies. */
 
 const MAX_NAME = 256;
+/** Caller ids are short; bounding them keeps the backtracking patterns below cheap. */
+const MAX_CALLER_ID_CHARS = 512;
 const MAX_TRANSCRIPTION = 100_000;
 const WITHHELD_NAME = /^(anonymous|unknown|unavailable|restricted|private|withheld|an unknown caller)$/i;
 
@@ -25,7 +27,7 @@ export function cleanCallerName(text: string | null | undefined): string | null 
 
 /** A caller id as PBXes print it: `"Name" <number>`, `Name <number>`, `<number>`, a bare number or a bare name. */
 export function splitCallerId(text: string): { name: string | null; number: string | null } {
-  const value = text.trim();
+  const value = text.slice(0, MAX_CALLER_ID_CHARS).trim();
   const bracketed = /^(?:"([^"]*)"|([^<]*?))\s*<([^>]*)>$/.exec(value);
   if (bracketed) {
     return { name: cleanCallerName(bracketed[1] ?? bracketed[2]), number: bracketed[3]?.trim() || null };
