@@ -76,7 +76,7 @@ describe('POST /api/v1.0/voicemail (the HTTP voicemail drop)', () => {
   /** A client address of its own for each request, so the throttle spec's failures stay its own. */
   const from = () => `198.51.100.${(address += 1)}`;
 
-  const post = (body: BodyInit | null, headers: Record<string, string> = {}, bearer: string | null = key) =>
+  const post = (body: RequestInit['body'], headers: Record<string, string> = {}, bearer: string | null = key) =>
     fetch(bed.url, {
       method: 'POST',
       body,
