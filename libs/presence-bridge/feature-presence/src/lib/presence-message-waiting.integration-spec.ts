@@ -105,3 +105,40 @@ describe('message-waiting counts into presence on PostgreSQL', () => {
     expect(await published()).toEqual([]);
   });
 });
+
+describe('message-waiting counts over Kafka', () => {
+  let database: Awaited<ReturnType<typeof presenceTestDatabase>>;
+  let bed: PresenceReplica;
+
+  beforeAll(async () => {
+    database = await presenceTestDatabase('presence_mwi_kafka');
+    bed = await PresenceReplica.start({
+      databaseUrl: database.url,
+      bus: 'kafka',
+      serviceGroup: true,
+      run: database.run,
+      migrate: true,
+      core: testCoreOptions('mwi-kafka'),
+    });
+  });
+
+  afterAll(async () => {
+    await bed?.close();
+    await database?.drop();
+  });
+
+  it("presence-bridge's consumer group reads voicemail-ingest's topic and republishes the owner", async () => {
+    const key = 'kafka-owner@mwi.test';
+    const payload: MessageWaitingChangedEvent = { mailbox: key, newMessages: 3, oldMessages: 2, revision: 1 };
+    const envelope = createEnvelope({ type: Topics.messageWaitingChanged, key, payload, correlationId: 'mwi-kafka' });
+    // Until the group has joined, a message may land before its offsets: send again until applied (idempotent by revision).
+    await waitFor(
+      async () => {
+        await bed.app.get(MessagingTransport).publisher.publish([{ topic: Topics.messageWaitingChanged, key, envelope }]);
+        return (await bed.presenceEvents(key)).length === 1;
+      },
+      { timeoutMs: 45_000, intervalMs: 1_000, what: 'the counts applied from Kafka' },
+    );
+    expect((await bed.presenceEvents(key))[0].view.messageWaiting).toEqual({ newMessages: 3, oldMessages: 2 });
+  });
+});
