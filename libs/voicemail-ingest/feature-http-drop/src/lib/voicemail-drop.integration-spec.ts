@@ -278,6 +278,20 @@ describe('POST /api/v1.0/voicemail (the HTTP voicemail drop)', () => {
     expect(response.headers.get('allow')).toBe('POST');
   });
 
+  it('a large upload refused before its body is read still reaches the client as the answer, not a reset', async () => {
+    const large = wav(30 * 1024 * 1024);
+    for (const [bearer, status] of [
+      [null, 401],
+      ['pvk_' + 'y'.repeat(43), 401],
+      [key, 413],
+    ] as const) {
+      const response = await post(form({ audio: large }), {}, bearer);
+      expect(response.status).toBe(status);
+      expect(response.headers.get('connection')).toBe('close');
+      await response.arrayBuffer();
+    }
+  });
+
   it('a refused upload closes its connection instead of reading the body', async () => {
     const status = await new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {
       const req = httpRequest(bed.url, {
