@@ -9,6 +9,7 @@ import {
   PresenceBridgeEnv,
   ServiceName,
   SharedEnv,
+  VoicemailDropEnv,
 } from './service-env';
 
 export interface BusConfig {
@@ -141,6 +142,17 @@ export interface GraphApiConfig {
   maxPreferredPresenceMs: number;
 }
 
+/** voicemail-ingest's HTTP voicemail drop: what one drop may hold and cost. */
+export interface VoicemailDropConfig {
+  maxAudioBytes: number;
+  maxMetadataBytes: number;
+  /** Parts (files and fields) in one multipart body. */
+  maxParts: number;
+  maxRecipients: number;
+  /** Drops per PBX key per minute, per replica. */
+  requestsPerMinute: number;
+}
+
 export interface HttpConfig {
   host: string;
   port: number;
@@ -173,6 +185,8 @@ export interface RuntimeConfig {
   /** Present when the app runs presence-bridge. */
   presence?: PresenceConfig;
   graph?: GraphApiConfig;
+  /** Present when the app runs voicemail-ingest. */
+  voicemailDrop?: VoicemailDropConfig;
 }
 
 /** `http://<host>:<port>`, with a wildcard listen address replaced by one a client can reach. */
@@ -219,6 +233,7 @@ export function toRuntimeConfig(
   const calendarEnv = runs('calendar-sync') ? (env as CalendarSyncEnv) : undefined;
   const authEnv = authenticatingServices.some(runs) ? (env as AuthEnv) : undefined;
   const graphEnv = runs('presence-bridge') ? (env as GraphApiEnv) : undefined;
+  const dropEnv = runs('voicemail-ingest') ? (env as VoicemailDropEnv) : undefined;
   return {
     service,
     version,
@@ -261,6 +276,13 @@ export function toRuntimeConfig(
       maxBatchIds: graphEnv.PARLEY_GRAPH_MAX_BATCH_IDS,
       maxBodyBytes: graphEnv.PARLEY_GRAPH_MAX_BODY_BYTES,
       maxPreferredPresenceMs: graphEnv.PARLEY_GRAPH_PREFERRED_PRESENCE_MAX_DAYS * 86_400_000,
+    },
+    voicemailDrop: dropEnv && {
+      maxAudioBytes: dropEnv.PARLEY_VOICEMAIL_DROP_MAX_AUDIO_BYTES,
+      maxMetadataBytes: dropEnv.PARLEY_VOICEMAIL_DROP_MAX_METADATA_BYTES,
+      maxParts: dropEnv.PARLEY_VOICEMAIL_DROP_MAX_PARTS,
+      maxRecipients: dropEnv.PARLEY_VOICEMAIL_DROP_MAX_RECIPIENTS,
+      requestsPerMinute: dropEnv.PARLEY_VOICEMAIL_DROP_REQUESTS_PER_MINUTE,
     },
     calendar: calendarEnv && {
       defaultWorkingHoursTimeZone: calendarEnv.PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE,

@@ -66,6 +66,13 @@ const AUTH = [
   'PARLEY_EWS_AUTH_MAX_FAILURES_PER_ADDRESS',
 ];
 const GRAPH_API = ['PARLEY_GRAPH_MAX_BATCH_IDS', 'PARLEY_GRAPH_MAX_BODY_BYTES', 'PARLEY_GRAPH_PREFERRED_PRESENCE_MAX_DAYS'];
+const VOICEMAIL_DROP = [
+  'PARLEY_VOICEMAIL_DROP_MAX_AUDIO_BYTES',
+  'PARLEY_VOICEMAIL_DROP_MAX_METADATA_BYTES',
+  'PARLEY_VOICEMAIL_DROP_MAX_PARTS',
+  'PARLEY_VOICEMAIL_DROP_MAX_RECIPIENTS',
+  'PARLEY_VOICEMAIL_DROP_REQUESTS_PER_MINUTE',
+];
 const CALENDAR_SYNC = ['PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE', 'PARLEY_CALENDAR_TIMER_POLL_MAX_MS', 'PARLEY_CALENDAR_TIMER_BATCH_SIZE'];
 const PRESENCE_BRIDGE = [
   'PARLEY_PRESENCE_IDLE_AFTER_MS',
@@ -103,7 +110,7 @@ describe('environment schema composition', () => {
     expect(keysOf('ews-gateway')).toEqual([...SHARED, ...EWS_GATEWAY, ...AUTH].sort());
     expect(keysOf('calendar-sync')).toEqual([...SHARED, ...CALENDAR_SYNC].sort());
     expect(keysOf('presence-bridge')).toEqual([...SHARED, ...AUTH, ...PRESENCE_BRIDGE, ...GRAPH_API].sort());
-    expect(keysOf('voicemail-ingest')).toEqual([...SHARED].sort());
+    expect(keysOf('voicemail-ingest')).toEqual([...SHARED, ...AUTH, ...VOICEMAIL_DROP].sort());
   });
 
   it("refuses presence-bridge's thresholds and lease timing when they contradict each other", () => {
@@ -141,16 +148,16 @@ describe('environment schema composition', () => {
       PARLEY_EWS_AUTH_FAILURE_WINDOW_MS: '1000',
     };
     const calendarOnly = { KAFKA_BROKERS: 'k:9092', PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE: 'Mars/Olympus' };
-    for (const service of ['calendar-sync', 'voicemail-ingest'] as const) {
-      expect(parseEnv(serviceEnvSchema(service), gatewayOnly)).not.toHaveProperty('PARLEY_EWS_XML_MAX_DEPTH');
-      expect(parseEnv(serviceEnvSchema(service), gatewayOnly)).not.toHaveProperty('PARLEY_TRUSTED_PROXIES');
+    expect(parseEnv(serviceEnvSchema('calendar-sync'), gatewayOnly)).not.toHaveProperty('PARLEY_EWS_XML_MAX_DEPTH');
+    expect(parseEnv(serviceEnvSchema('calendar-sync'), gatewayOnly)).not.toHaveProperty('PARLEY_TRUSTED_PROXIES');
+    // presence-bridge and voicemail-ingest read the sign-in keys (their fronts authenticate), not the EWS ones.
+    for (const service of ['presence-bridge', 'voicemail-ingest'] as const) {
+      expect(
+        problemsOf(() => parseEnv(serviceEnvSchema(service), gatewayOnly))
+          .map((p) => p.split(':')[0])
+          .sort(),
+      ).toEqual(['PARLEY_EWS_AUTH_FAILURE_WINDOW_MS', 'PARLEY_TRUSTED_PROXIES']);
     }
-    // presence-bridge reads the sign-in keys (its fronts authenticate), not the EWS ones.
-    expect(
-      problemsOf(() => parseEnv(serviceEnvSchema('presence-bridge'), gatewayOnly))
-        .map((p) => p.split(':')[0])
-        .sort(),
-    ).toEqual(['PARLEY_EWS_AUTH_FAILURE_WINDOW_MS', 'PARLEY_TRUSTED_PROXIES']);
     for (const service of ['ews-gateway', 'presence-bridge', 'voicemail-ingest'] as const) {
       expect(parseEnv(serviceEnvSchema(service), calendarOnly)).not.toHaveProperty('PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE');
     }
@@ -190,7 +197,8 @@ describe('environment schema composition', () => {
         requireDatabaseUrl: true,
       });
       expect(config.ews).toBeUndefined();
-      expect(config.auth === undefined).toBe(service !== 'presence-bridge');
+      expect(config.auth === undefined).toBe(service === 'calendar-sync');
+      expect(config.voicemailDrop === undefined).toBe(service !== 'voicemail-ingest');
       expect(config.calendar === undefined).toBe(service !== 'calendar-sync');
       expect(config.presence === undefined).toBe(service !== 'presence-bridge');
       expect(config.graph === undefined).toBe(service !== 'presence-bridge');
@@ -289,13 +297,20 @@ describe('environment schema composition', () => {
       PARLEY_PRESENCE_WS_MAX_SEND_BUFFER_BYTES: 1024 * 1024,
       PARLEY_PRESENCE_WS_PING_INTERVAL_MS: 30_000,
     };
+    const drop = {
+      PARLEY_VOICEMAIL_DROP_MAX_AUDIO_BYTES: 25 * 1024 * 1024,
+      PARLEY_VOICEMAIL_DROP_MAX_METADATA_BYTES: 64 * 1024,
+      PARLEY_VOICEMAIL_DROP_MAX_PARTS: 4,
+      PARLEY_VOICEMAIL_DROP_MAX_RECIPIENTS: 20,
+      PARLEY_VOICEMAIL_DROP_REQUESTS_PER_MINUTE: 600,
+    };
     const graph = {
       PARLEY_GRAPH_MAX_BATCH_IDS: 650,
       PARLEY_GRAPH_MAX_BODY_BYTES: 256 * 1024,
       PARLEY_GRAPH_PREFERRED_PRESENCE_MAX_DAYS: 30,
     };
     expect(parseEnv(serviceEnvSchema('presence-bridge'), {})).toEqual({ ...shared, ...asService(8082), ...auth, ...presence, ...graph });
-    expect(parseEnv(serviceEnvSchema('voicemail-ingest'), {})).toEqual({ ...shared, ...asService(8083) });
+    expect(parseEnv(serviceEnvSchema('voicemail-ingest'), {})).toEqual({ ...shared, ...asService(8083), ...auth, ...drop });
     expect(parseEnv(serviceEnvSchema('calendar-sync'), {})).toEqual({
       ...shared,
       ...asService(8084),
@@ -309,6 +324,7 @@ describe('environment schema composition', () => {
       ...auth,
       ...presence,
       ...graph,
+      ...drop,
       PARLEY_HTTP_PORT: 8080,
       PARLEY_METRICS_HOST: '127.0.0.1',
       PARLEY_METRICS_PORT: 9080,

@@ -231,6 +231,35 @@ const graphApiEnv = {
   ),
 };
 
+/** voicemail-ingest's HTTP voicemail drop (`POST /api/v1.0/voicemail`, docs/voicemail-http-drop.md): what one drop may hold and cost. */
+const voicemailDropEnv = {
+  PARLEY_VOICEMAIL_DROP_MAX_AUDIO_BYTES: withDefault(
+    intBetween(1024, 1024 * 1024 * 1024),
+    String(25 * 1024 * 1024),
+    'largest audio file one HTTP voicemail drop may carry (bytes); a larger one is refused with `413` (declared by `Content-Length`: before the body is read). The audio is held in memory while the drop is stored',
+  ),
+  PARLEY_VOICEMAIL_DROP_MAX_METADATA_BYTES: withDefault(
+    intBetween(256, 1024 * 1024),
+    String(64 * 1024),
+    'largest `metadata` JSON part of an HTTP voicemail drop (bytes, transcription included); more is refused with `413`',
+  ),
+  PARLEY_VOICEMAIL_DROP_MAX_PARTS: withDefault(
+    intBetween(2, 100),
+    '4',
+    'most parts (files and fields) in one HTTP voicemail drop; it needs two (`audio`, `metadata`), more is refused with `413`',
+  ),
+  PARLEY_VOICEMAIL_DROP_MAX_RECIPIENTS: withDefault(
+    intBetween(1, 1000),
+    '20',
+    'most mailboxes one HTTP voicemail drop may deliver to; more is refused with `400` (`too-many-recipients`)',
+  ),
+  PARLEY_VOICEMAIL_DROP_REQUESTS_PER_MINUTE: withDefault(
+    intBetween(1, 1_000_000),
+    '600',
+    'drops one PBX API key may make per minute on one replica; past it `429` with `Retry-After`',
+  ),
+};
+
 /** Where the embedded app and the admin CLI find the embedded PostgreSQL. */
 const embeddedDatabaseEnv = {
   PARLEY_DATA_DIR: withDefault(z.string().min(1), './data', 'where the embedded PostgreSQL keeps its data'),
@@ -251,7 +280,7 @@ function ownEnvOf(service: ServiceName, app: AppProfile) {
   return {
     'ews-gateway': { ...ewsGatewayEnv(app), ...authEnv },
     'presence-bridge': { ...authEnv, ...presenceBridgeEnv, ...graphApiEnv },
-    'voicemail-ingest': {},
+    'voicemail-ingest': { ...authEnv, ...voicemailDropEnv },
     'calendar-sync': calendarSyncEnv,
   }[service];
 }
@@ -262,16 +291,18 @@ export type AuthEnv = z.output<z.ZodObject<typeof authEnv>>;
 export type CalendarSyncEnv = z.output<z.ZodObject<typeof calendarSyncEnv>>;
 export type PresenceBridgeEnv = z.output<z.ZodObject<typeof presenceBridgeEnv>>;
 export type GraphApiEnv = z.output<z.ZodObject<typeof graphApiEnv>>;
+export type VoicemailDropEnv = z.output<z.ZodObject<typeof voicemailDropEnv>>;
 /** A parsed app environment: the shared part, and the parts of whichever services the app runs. */
 export type ParleyEnv = SharedEnv &
   Partial<EwsGatewayEnv> &
   Partial<AuthEnv> &
   Partial<CalendarSyncEnv> &
   Partial<PresenceBridgeEnv> &
-  Partial<GraphApiEnv>;
+  Partial<GraphApiEnv> &
+  Partial<VoicemailDropEnv>;
 
 /** The services with a front that authenticates callers: an app running any of them reads `authEnv` and builds one `AuthModule`. */
-export const authenticatingServices: readonly ServiceName[] = ['ews-gateway', 'presence-bridge'];
+export const authenticatingServices: readonly ServiceName[] = ['ews-gateway', 'presence-bridge', 'voicemail-ingest'];
 
 /** The schema of a service running as its own process: the shared parts and its own. */
 export function serviceEnvSchema(service: ServiceName): z.ZodType<ParleyEnv, Record<string, unknown>> {
@@ -293,6 +324,7 @@ export function embeddedEnvSchema() {
     ...calendarSyncEnv,
     ...presenceBridgeEnv,
     ...graphApiEnv,
+    ...voicemailDropEnv,
     ...embeddedOnlyEnv,
   });
 }

@@ -1,13 +1,17 @@
-import type { ServiceDefinition } from '@parley/config';
+import { ConfigError, type ServiceDefinition } from '@parley/config';
 import { DynamicModule, Module } from '@nestjs/common';
 import type { ServiceDatabaseSettings } from '@parley/config';
 import { createVoicemailIngestDataSource, VoicemailIngestDataAccessModule } from '@parley/voicemail-ingest/data-access';
+import { HttpDropModule, type VoicemailDropOptions } from '@parley/voicemail-ingest/feature-http-drop';
 
 /** voicemail-ingest: the mailbox message store and the SMTP/HTTP voicemail drop. */
 @Module({})
 export class VoicemailIngestModule {
-  static forRoot(database: ServiceDatabaseSettings): DynamicModule {
-    return { module: VoicemailIngestModule, imports: [VoicemailIngestDataAccessModule.forRoot(database)] };
+  static forRoot(database: ServiceDatabaseSettings, fronts: { drop: VoicemailDropOptions }): DynamicModule {
+    return {
+      module: VoicemailIngestModule,
+      imports: [VoicemailIngestDataAccessModule.forRoot(database), HttpDropModule.forRoot(fronts.drop)],
+    };
   }
 
   static readonly createDataSource = createVoicemailIngestDataSource;
@@ -17,8 +21,13 @@ export class VoicemailIngestModule {
 export const voicemailIngestService: ServiceDefinition = {
   name: 'voicemail-ingest',
   consumes: false,
-  authenticates: false,
+  // The HTTP drop's failed PBX keys go through the process's sign-in throttle (and SMTP AUTH will).
+  authenticates: true,
   requestTopics: [],
-  module: ({ database }) => VoicemailIngestModule.forRoot(database),
+  module: ({ database, config }) => {
+    // Set whenever the app runs voicemail-ingest (its schema part is then parsed).
+    if (config.voicemailDrop === undefined) throw new ConfigError(['voicemail-ingest: the app was configured without its variables']);
+    return VoicemailIngestModule.forRoot(database, { drop: { ...config.voicemailDrop, bodyTimeoutMs: config.http.bodyTimeoutMs } });
+  },
   createDataSource: (url) => VoicemailIngestModule.createDataSource(url),
 };
