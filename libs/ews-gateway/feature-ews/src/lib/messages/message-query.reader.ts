@@ -13,7 +13,8 @@ export type MessageOrder = FindMessagesRequest['order'];
 export function refuseMessageRestriction(body: XmlElement): void {
   readRestriction(body, {
     operation: 'FindItem on a message folder',
-    comparisons: [],
+    // Every comparison "applies", so that the property is what is refused (the path echoed in MessageXml).
+    comparisons: ['equal', 'notEqual', 'greaterThan', 'greaterThanOrEqual', 'lessThan', 'lessThanOrEqual'],
     property: () => undefined,
     unsupportedPathText: 'Parley lists message folders by DateTimeReceived and cannot restrict them.',
   });
