@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { MessageSummary, MessageViewKind } from '@parley/contracts';
 import {
+  attr,
   child,
   el,
   NS,
@@ -11,6 +12,7 @@ import {
   type XmlNode,
 } from '@parley/ews-gateway/soap';
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
+import { oneOf } from '../calendar/calendar-item.reader';
 import { CalendarItemException } from '../calendar/calendar.exception';
 import { readFolderRefs } from '../calendar/calendar-request.reader';
 import { UnsupportedRestriction } from '../restriction/search-expression.reader';
@@ -40,7 +42,8 @@ export interface MessagePage {
  * sorted by DateTimeReceived (`SortOrder`, newest first by default). BasePoint End counts the page
  * from the other end of the same order: the store is asked for the reverse order and the page is
  * turned back. A Restriction, another sort key, a CalendarView or a FractionalPageItemView is a
- * per-folder error.
+ * per-folder error. Traversal Associated (folder-associated items: Outlook's views and rules) and
+ * SoftDeleted (recoverable items) list nothing: the store keeps neither.
  */
 @Injectable()
 export class FindMessageHandler implements EwsOperationHandler {
@@ -60,6 +63,7 @@ export class FindMessageHandler implements EwsOperationHandler {
       child(body, NS.MESSAGES, 'CalendarView') ??
       child(body, NS.MESSAGES, 'FractionalPageItemView') ??
       child(body, NS.MESSAGES, 'ContactsView');
+    const traversal = oneOf(attr(body, 'Traversal') ?? 'Shallow', ['Shallow', 'Deep', 'SoftDeleted', 'Associated'] as const, 'Traversal');
     const ctx = this.access.writeContext();
     const messages: ResponseMessageSpec[] = [];
     for (const folder of readFolderRefs(requireChild(body, NS.MESSAGES, 'ParentFolderIds'))) {
@@ -74,7 +78,10 @@ export class FindMessageHandler implements EwsOperationHandler {
           messages.push(query.error);
           continue;
         }
-        const page = await messagePage(this.messages, acting.mailbox.smtpAddress, view, spec, query);
+        const page =
+          traversal === 'Associated' || traversal === 'SoftDeleted'
+            ? { items: [], totalItemsInView: 0, includesLastItemInRange: true, indexedPagingOffset: 0 }
+            : await messagePage(this.messages, acting.mailbox.smtpAddress, view, spec, query);
         const attrs = {
           IndexedPagingOffset: page.indexedPagingOffset,
           TotalItemsInView: page.totalItemsInView,

@@ -224,6 +224,27 @@ describe('FindItem on message folders', () => {
     expect(asked).not.toContain('MimeContent');
   });
 
+  it('lists nothing for the Associated and SoftDeleted traversals, without asking the store', async () => {
+    const { store, call } = withInbox(2);
+    const asked = store.asked.length;
+    for (const traversal of ['Associated', 'SoftDeleted']) {
+      const xml = await call(findIn(inbox, page(10, 0)).replace('Traversal="Shallow"', `Traversal="${traversal}"`));
+      expect(xml).toContain(
+        '<m:RootFolder IndexedPagingOffset="0" TotalItemsInView="0" IncludesLastItemInRange="true"><t:Items/></m:RootFolder>',
+      );
+    }
+    expect(store.asked.length).toBe(asked);
+  });
+
+  it('serves an impersonating application the impersonated mailbox', async () => {
+    const { store, gateway } = withInbox(1);
+    const app = directoryUser('app@parley.test', 'App');
+    const handler = gateway.byOperation.get('FindItem');
+    const answer = await handler?.handle(operationContext(findIn(inbox, page(10, 0)), alice, app));
+    expect(subjects(bodyXml(answer as never))).toEqual(['m1']);
+    expect((store.asked.at(-1)?.payload as { mailbox: string }).mailbox).toBe('alice@parley.test');
+  });
+
   it("refuses another user's Inbox, a CalendarView, and answers a store time-out as ErrorServerBusy", async () => {
     const { store, call } = withInbox(1);
     const bobsInbox =
