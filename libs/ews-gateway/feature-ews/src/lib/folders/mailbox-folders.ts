@@ -1,4 +1,4 @@
-import type { MailboxCountsReply, MessageViewKind } from '@parley/contracts';
+import { messageViewKinds, type MailboxCountsReply, type MessageViewKind } from '@parley/contracts';
 
 /**
  * The folder tree every mailbox has. The tree is fixed (no CreateFolder yet), so a folder is
@@ -114,18 +114,7 @@ export function countedByOwner(kind: FolderKind): boolean {
   return kind === 'calendar' || kind === 'tasks' || kind === 'deleteditems';
 }
 
-const messageViews: ReadonlySet<string> = new Set<MessageViewKind>([
-  'inbox',
-  'deleteditems',
-  'sentitems',
-  'drafts',
-  'outbox',
-  'junkemail',
-  'notes',
-  'journal',
-  'conversationhistory',
-  'voicemail',
-]);
+const messageViews: ReadonlySet<string> = new Set<string>(messageViewKinds);
 
 /** The folder as a message view (a message folder or the voicemail search folder), else undefined. */
 export function messageViewKind(kind: FolderKind): MessageViewKind | undefined {

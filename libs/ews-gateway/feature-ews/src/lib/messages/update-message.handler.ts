@@ -17,6 +17,7 @@ import {
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
 import { oneOf, readBoolean } from '../calendar/calendar-item.reader';
 import { CalendarItemException } from '../calendar/calendar.exception';
+import { updatedPropertyPath } from '../item-request.reader';
 import { MessageClient } from './message.client';
 import { messageErrorMessage } from './message-error.mapper';
 import { readMessageId } from './message-id.reader';
@@ -105,9 +106,6 @@ export function readIsReadChange(updates: XmlElement): boolean | undefined {
 }
 
 function fieldUriOf(update: XmlElement): string {
-  const path = update.children.find(
-    (c) => c.ns === NS.TYPES && (c.local === 'FieldURI' || c.local === 'IndexedFieldURI' || c.local === 'ExtendedFieldURI'),
-  );
-  if (!path) throw new EwsError(EwsErrorCode.InvalidValue, `Element '${update.local}' must name a property.`);
-  return ((path.local === 'FieldURI' ? attr(path, 'FieldURI')?.trim() : undefined) ?? path.local).slice(0, 60);
+  const { path, fieldUri } = updatedPropertyPath(update);
+  return (fieldUri ?? path.local).slice(0, 60);
 }
