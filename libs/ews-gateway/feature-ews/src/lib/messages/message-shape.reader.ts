@@ -54,6 +54,8 @@ const FIND_DEFAULT = [
 ];
 const FIND_ALL = [...FIND_DEFAULT, 'message:InternetMessageId'];
 const GET_EXTRA = ['item:Body', 'item:Attachments', 'message:ToRecipients', 'message:CcRecipients'];
+/** What FindItem never writes, even when AdditionalProperties name it. */
+const GET_ONLY: ReadonlySet<string> = new Set([...GET_EXTRA, 'item:MimeContent', 'item:InternetMessageHeaders']);
 
 const BASE_FIELDS: Readonly<Record<'find' | 'get', Record<'IdOnly' | 'Default' | 'AllProperties', readonly string[]>>> = {
   find: { IdOnly: ['item:ItemId'], Default: FIND_DEFAULT, AllProperties: FIND_ALL },
@@ -77,7 +79,7 @@ export function readMessageShape(request: XmlElement, operation: 'find' | 'get')
     if (property.ns !== NS.TYPES) continue;
     if (property.local === 'FieldURI') {
       const uri = attr(property, 'FieldURI')?.trim();
-      if (uri && (operation === 'get' || uri !== 'item:MimeContent')) fields.add(uri);
+      if (uri && (operation === 'get' || !GET_ONLY.has(uri))) fields.add(uri);
     } else if (property.local === 'ExtendedFieldURI') {
       extended.push({ key: extendedPropertyKey(property), attrs: { ...property.attrs } });
     }
