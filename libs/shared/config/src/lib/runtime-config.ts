@@ -5,6 +5,7 @@ import {
   CalendarSyncEnv,
   EwsGatewayEnv,
   GraphApiEnv,
+  MailboxStoreEnv,
   ParleyEnv,
   PresenceBridgeEnv,
   ServiceName,
@@ -141,6 +142,16 @@ export interface GraphApiConfig {
   maxPreferredPresenceMs: number;
 }
 
+/** voicemail-ingest's mailbox message store (PARLEY_MAILBOX_*). */
+export interface MailboxStoreConfig {
+  /** Where blobs live: files under a directory, or the service's PostgreSQL schema. */
+  blobs: { kind: 'filesystem'; directory: string } | { kind: 'postgres' };
+  /** Octets a mailbox's messages may take; null: unlimited. */
+  quotaBytes: number | null;
+  orphanGraceMs: number;
+  sweepIntervalMs: number;
+}
+
 export interface HttpConfig {
   host: string;
   port: number;
@@ -173,6 +184,8 @@ export interface RuntimeConfig {
   /** Present when the app runs presence-bridge. */
   presence?: PresenceConfig;
   graph?: GraphApiConfig;
+  /** Present when the app runs voicemail-ingest. */
+  mailbox?: MailboxStoreConfig;
 }
 
 /** `http://<host>:<port>`, with a wildcard listen address replaced by one a client can reach. */
@@ -191,6 +204,8 @@ export function toRuntimeConfig(
     requireDatabaseUrl: boolean;
     /** The embedded mode's generated secret, used when PARLEY_ID_SECRET is unset. */
     idSecret?: string;
+    /** The embedded mode's data directory (resolved): the filesystem blob store's default home. */
+    dataDir?: string;
   },
 ): RuntimeConfig {
   const problems: string[] = [];
@@ -212,6 +227,11 @@ export function toRuntimeConfig(
   // Three renewals per lifetime: one late or failed renewal must not cost a live replica its clients.
   if (presenceEnv && presenceEnv.PARLEY_PRESENCE_LEASE_RENEW_MS * 3 > presenceEnv.PARLEY_PRESENCE_LEASE_TTL_MS) {
     problems.push('PARLEY_PRESENCE_LEASE_RENEW_MS: must be at most a third of PARLEY_PRESENCE_LEASE_TTL_MS');
+  }
+  const mailboxEnv = runs('voicemail-ingest') ? (env as MailboxStoreEnv) : undefined;
+  const blobDir = mailboxEnv?.PARLEY_MAILBOX_BLOB_DIR ?? (opts.dataDir === undefined ? undefined : `${opts.dataDir}/mailbox-blobs`);
+  if (mailboxEnv?.PARLEY_MAILBOX_BLOB_STORE === 'filesystem' && blobDir === undefined) {
+    problems.push('PARLEY_MAILBOX_BLOB_DIR: required when PARLEY_MAILBOX_BLOB_STORE=filesystem');
   }
   if (problems.length) throw new ConfigError(problems);
   // The casts hold because the app's schema is composed from the parts of the services it runs.
@@ -261,6 +281,13 @@ export function toRuntimeConfig(
       maxBatchIds: graphEnv.PARLEY_GRAPH_MAX_BATCH_IDS,
       maxBodyBytes: graphEnv.PARLEY_GRAPH_MAX_BODY_BYTES,
       maxPreferredPresenceMs: graphEnv.PARLEY_GRAPH_PREFERRED_PRESENCE_MAX_DAYS * 86_400_000,
+    },
+    mailbox: mailboxEnv && {
+      blobs:
+        mailboxEnv.PARLEY_MAILBOX_BLOB_STORE === 'filesystem' ? { kind: 'filesystem', directory: blobDir as string } : { kind: 'postgres' },
+      quotaBytes: mailboxEnv.PARLEY_MAILBOX_QUOTA_BYTES === 0 ? null : mailboxEnv.PARLEY_MAILBOX_QUOTA_BYTES,
+      orphanGraceMs: mailboxEnv.PARLEY_MAILBOX_ORPHAN_GRACE_MS,
+      sweepIntervalMs: mailboxEnv.PARLEY_MAILBOX_SWEEP_INTERVAL_MS,
     },
     calendar: calendarEnv && {
       defaultWorkingHoursTimeZone: calendarEnv.PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE,

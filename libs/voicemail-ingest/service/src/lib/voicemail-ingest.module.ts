@@ -1,13 +1,24 @@
-import type { ServiceDefinition } from '@parley/config';
+import { ConfigError, type MailboxStoreConfig, type ServiceDefinition } from '@parley/config';
 import { DynamicModule, Module } from '@nestjs/common';
 import type { ServiceDatabaseSettings } from '@parley/config';
 import { createVoicemailIngestDataSource, VoicemailIngestDataAccessModule } from '@parley/voicemail-ingest/data-access';
+import { MailboxFeatureModule } from '@parley/voicemail-ingest/feature-mailbox';
 
 /** voicemail-ingest: the mailbox message store and the SMTP/HTTP voicemail drop. */
 @Module({})
 export class VoicemailIngestModule {
-  static forRoot(database: ServiceDatabaseSettings): DynamicModule {
-    return { module: VoicemailIngestModule, imports: [VoicemailIngestDataAccessModule.forRoot(database)] };
+  static forRoot(database: ServiceDatabaseSettings, mailbox: MailboxStoreConfig): DynamicModule {
+    return {
+      module: VoicemailIngestModule,
+      imports: [
+        VoicemailIngestDataAccessModule.forRoot(database, mailbox.blobs),
+        MailboxFeatureModule.forRoot({
+          quotaBytes: mailbox.quotaBytes,
+          orphanGraceMs: mailbox.orphanGraceMs,
+          sweepIntervalMs: mailbox.sweepIntervalMs,
+        }),
+      ],
+    };
   }
 
   static readonly createDataSource = createVoicemailIngestDataSource;
@@ -16,9 +27,14 @@ export class VoicemailIngestModule {
 /** How to run voicemail-ingest: alone (its app) or inside the embedded process. */
 export const voicemailIngestService: ServiceDefinition = {
   name: 'voicemail-ingest',
-  consumes: false,
+  // It answers the gateway's mailbox.* requests.
+  consumes: true,
   authenticates: false,
   requestTopics: [],
-  module: ({ database }) => VoicemailIngestModule.forRoot(database),
+  module: ({ database, config }) => {
+    // Set whenever the app runs voicemail-ingest (its schema part is then parsed).
+    if (config.mailbox === undefined) throw new ConfigError(['voicemail-ingest: the app was configured without its variables']);
+    return VoicemailIngestModule.forRoot(database, config.mailbox);
+  },
   createDataSource: (url) => VoicemailIngestModule.createDataSource(url),
 };
