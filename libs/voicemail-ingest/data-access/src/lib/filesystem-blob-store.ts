@@ -21,8 +21,15 @@ export class FilesystemBlobStore extends BlobStore {
   }
 
   async put(key: BlobKey, content: Buffer): Promise<void> {
+    if (!(await this.touch(this.pathOf(key)))) await this.write(key, content);
+  }
+
+  async confirm(_tx: Transaction, key: BlobKey, content: Buffer): Promise<void> {
+    if (!(await this.touch(this.pathOf(key)))) await this.write(key, content);
+  }
+
+  private async write(key: BlobKey, content: Buffer): Promise<void> {
     const file = this.pathOf(key);
-    if (await this.touch(file)) return;
     await mkdir(this.tmpDir, { recursive: true });
     await mkdir(path.dirname(file), { recursive: true });
     const tmp = path.join(this.tmpDir, `${key}.${randomBytes(6).toString('hex')}`);
@@ -40,10 +47,6 @@ export class FilesystemBlobStore extends BlobStore {
       throw error;
     }
     await syncDirectory(path.dirname(file));
-  }
-
-  async confirm(_tx: Transaction, key: BlobKey, content: Buffer): Promise<void> {
-    if (!(await this.touch(this.pathOf(key)))) await this.put(key, content);
   }
 
   async read(key: BlobKey, offset: number, length: number): Promise<Buffer | null> {
