@@ -54,7 +54,12 @@ describe('message-waiting counts', () => {
 
   it('are not published when a change leaves them as they were (ordinary mail, a read that changes nothing)', async () => {
     const [mail] = (await bed.deliver(sampleMime(), [alice])).deliveries;
-    await bed.mailbox.update(commandId(), { mailbox: alice, itemId: mail.itemId, conflictResolution: 'AutoResolve', set: { isRead: true } });
+    await bed.mailbox.update(commandId(), {
+      mailbox: alice,
+      itemId: mail.itemId,
+      conflictResolution: 'AutoResolve',
+      set: { isRead: true },
+    });
     await bed.mailbox.delete(commandId(), { mailbox: alice, itemId: mail.itemId, disposal: 'HardDelete' });
     expect(await waiting()).toEqual([]);
   });
