@@ -18,12 +18,7 @@ export async function runEmbedded(services: readonly ServiceDefinition[]): Promi
   try {
     env = parseEnv(embeddedEnvSchema());
     const idSecret = env.PARLEY_ID_SECRET ?? embeddedIdSecret(path.resolve(env.PARLEY_DATA_DIR));
-    config = toRuntimeConfig('parley', parleyVersion, env, {
-      services: services.map((s) => s.name),
-      requireDatabaseUrl: false,
-      idSecret,
-      dataDir: path.resolve(env.PARLEY_DATA_DIR),
-    });
+    config = toRuntimeConfig('parley', parleyVersion, env, { services: services.map((s) => s.name), requireDatabaseUrl: false, idSecret });
   } catch (error) {
     exitOnConfigError(error);
   }

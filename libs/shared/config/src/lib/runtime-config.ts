@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { ConfigError } from './env';
 import {
   AuthEnv,
@@ -204,8 +205,6 @@ export function toRuntimeConfig(
     requireDatabaseUrl: boolean;
     /** The embedded mode's generated secret, used when PARLEY_ID_SECRET is unset. */
     idSecret?: string;
-    /** The embedded mode's data directory (resolved): the filesystem blob store's default home. */
-    dataDir?: string;
   },
 ): RuntimeConfig {
   const problems: string[] = [];
@@ -229,7 +228,9 @@ export function toRuntimeConfig(
     problems.push('PARLEY_PRESENCE_LEASE_RENEW_MS: must be at most a third of PARLEY_PRESENCE_LEASE_TTL_MS');
   }
   const mailboxEnv = runs('voicemail-ingest') ? (env as MailboxStoreEnv) : undefined;
-  const blobDir = mailboxEnv?.PARLEY_MAILBOX_BLOB_DIR ?? (opts.dataDir === undefined ? undefined : `${opts.dataDir}/mailbox-blobs`);
+  // The embedded app's schema has PARLEY_DATA_DIR: its blobs live beside its database by default.
+  const dataDir = (env as { PARLEY_DATA_DIR?: string }).PARLEY_DATA_DIR;
+  const blobDir = mailboxEnv?.PARLEY_MAILBOX_BLOB_DIR ?? (dataDir === undefined ? undefined : path.resolve(dataDir, 'mailbox-blobs'));
   if (mailboxEnv?.PARLEY_MAILBOX_BLOB_STORE === 'filesystem' && blobDir === undefined) {
     problems.push('PARLEY_MAILBOX_BLOB_DIR: required when PARLEY_MAILBOX_BLOB_STORE=filesystem');
   }
