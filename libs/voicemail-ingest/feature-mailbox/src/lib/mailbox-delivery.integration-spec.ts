@@ -151,6 +151,23 @@ describe.each(['filesystem', 'postgres'] as const)('delivery into the message st
     });
   }
 
+  it('reads any range of a large blob, across its chunks, byte for byte', async () => {
+    const content = Buffer.from(Array.from({ length: 700_000 }, (_, i) => (i * 31) % 251));
+    const key = sha256(content);
+    await bed.blobs.put(key, content);
+    for (const [offset, length] of [
+      [0, 10],
+      [262_140, 10],
+      [100_000, 300_000],
+      [524_280, 175_720],
+      [699_990, 100],
+    ]) {
+      const bytes = await bed.blobs.read(key, offset, length);
+      expect(bytes?.equals(content.subarray(offset, offset + length))).toBe(true);
+    }
+    expect(await bed.blobs.read(key, 700_000, 10)).toEqual(Buffer.alloc(0));
+  });
+
   it('takes an HTTP drop as a voicemail with source http-drop', async () => {
     const [drop] = (await bed.deliver(sampleVoicemailMime({ to: [carol] }), [carol], 'http-drop')).deliveries;
     expect(drop.voicemail).toBe(true);
