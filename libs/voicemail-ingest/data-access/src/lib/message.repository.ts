@@ -144,9 +144,9 @@ export class MessageRepository {
     return counts;
   }
 
-  /** The message-waiting counts as of `tx` (after its writes). */
-  async waitingCounts(tx: Transaction, mailbox: string): Promise<WaitingCounts> {
-    const [row] = (await tx.manager.query(
+  /** The message-waiting counts recounted from the messages (the store keeps them by difference in `mailbox_state`; this checks them). */
+  async waitingCounts(mailbox: string): Promise<WaitingCounts> {
+    const [row] = (await this.dataSource.query(
       `SELECT count(*) FILTER (WHERE NOT is_read)::int AS new, count(*) FILTER (WHERE is_read)::int AS old
          FROM voicemail_ingest.message WHERE mailbox = $1 AND folder = 'inbox' AND item_class LIKE $2 ESCAPE '\\'`,
       [mailbox, VOICEMAIL_LIKE],

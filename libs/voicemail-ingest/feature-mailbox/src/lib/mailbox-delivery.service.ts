@@ -12,7 +12,7 @@ import {
 } from '@parley/voicemail-ingest/data-access';
 import { parseInboundMail, type ParsedInboundMail } from '@parley/voicemail-ingest/mail-parsing';
 import { createHash, randomUUID } from 'node:crypto';
-import { announceChange, announceVoicemail, settleMailbox } from './mailbox-events';
+import { announceChange, announceVoicemail, settleMailbox, waitingFactsOf } from './mailbox-events';
 import { MailboxRecipients } from './mailbox-recipients';
 import { MailboxSettings } from './mailbox-settings';
 import { DeliveryReceipt, InboundMail, MailboxDelivery, MailboxDeliveryError, RecipientCheck } from './mailbox-ports';
@@ -100,7 +100,11 @@ export class StoreMailboxDelivery extends MailboxDelivery {
         await announceVoicemail(tx, message);
         const state = states.get(mailbox);
         if (state === undefined) throw new Error(`mailbox state of ${mailbox} was not locked`);
-        await settleMailbox(tx, this.messages, state, { sizeDelta: message.size, now });
+        await settleMailbox(tx, this.messages, state, {
+          sizeDelta: message.size,
+          now,
+          messages: [{ before: null, after: waitingFactsOf(message) }],
+        });
         copies.push(message);
       }
       return copies;

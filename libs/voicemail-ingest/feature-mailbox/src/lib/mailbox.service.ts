@@ -23,7 +23,7 @@ import {
 } from '@parley/contracts';
 import type { Transaction } from '@parley/persistence';
 import { BlobStore, MailboxState, MessageRepository, StoredMessage, VoicemailIngestDatabase } from '@parley/voicemail-ingest/data-access';
-import { announceChange, settleMailbox } from './mailbox-events';
+import { announceChange, MailboxChange, settleMailbox, waitingFactsOf } from './mailbox-events';
 import { MailboxException } from './mailbox.exception';
 import { MailboxSettings } from './mailbox-settings';
 import { messageSummary, messageView, newChangeKey } from './message-view';
@@ -95,12 +95,13 @@ export class MailboxService {
             throw new MailboxException(CommandErrorCodes.conflict, 'The item changed since that change key was issued.');
           }
           if (req.set.isRead === undefined) return message;
+          const before = waitingFactsOf(message);
           message.isRead = req.set.isRead;
           message.changeKey = newChangeKey();
           message.lastModifiedAt = now;
           await this.messages.save(tx, message);
           await announceChange(tx, message, 'modified', null, now);
-          await settleMailbox(tx, this.messages, state, { sizeDelta: 0, now });
+          await settleMailbox(tx, this.messages, state, { sizeDelta: 0, now, messages: [{ before, after: waitingFactsOf(message) }] });
           return message;
         }),
     );
@@ -134,7 +135,11 @@ export class MailboxService {
         }
         await this.messages.remove(tx, req.mailbox, key);
         await announceChange(tx, message, 'deleted', null, now);
-        await settleMailbox(tx, this.messages, state, { sizeDelta: -message.size, now });
+        await settleMailbox(tx, this.messages, state, {
+          sizeDelta: -message.size,
+          now,
+          messages: [{ before: waitingFactsOf(message), after: null }],
+        });
       }),
     );
     return { id: req.itemId };
@@ -148,18 +153,21 @@ export class MailboxService {
       async (tx) => {
         const state = (await this.messages.lockMailboxes(tx, [req.mailbox])).get(req.mailbox) as MailboxState;
         const seen = new Set<string>();
+        const changes: MailboxChange['messages'][number][] = [];
         for (const view of req.folders) {
           for (const message of await this.messages.withReadStateOtherThan(tx, req.mailbox, view, req.isRead)) {
             if (seen.has(message.id)) continue;
             seen.add(message.id);
+            const before = waitingFactsOf(message);
             message.isRead = req.isRead;
             message.changeKey = newChangeKey();
             message.lastModifiedAt = now;
             await this.messages.save(tx, message);
             await announceChange(tx, message, 'modified', null, now);
+            changes.push({ before, after: waitingFactsOf(message) });
           }
         }
-        if (seen.size > 0) await settleMailbox(tx, this.messages, state, { sizeDelta: 0, now });
+        if (seen.size > 0) await settleMailbox(tx, this.messages, state, { sizeDelta: 0, now, messages: changes });
         return seen.size;
       },
     );
@@ -174,12 +182,13 @@ export class MailboxService {
     now: Date,
   ): Promise<void> {
     const from = message.folder;
+    const before = waitingFactsOf(message);
     message.folder = to;
     message.changeKey = newChangeKey();
     message.lastModifiedAt = now;
     await this.messages.save(tx, message);
     await announceChange(tx, message, 'moved', from, now);
-    await settleMailbox(tx, this.messages, state, { sizeDelta: 0, now });
+    await settleMailbox(tx, this.messages, state, { sizeDelta: 0, now, messages: [{ before, after: waitingFactsOf(message) }] });
   }
 
   /** Runs `work` on the message with its mailbox's state row locked; not found when it is not in the mailbox. */

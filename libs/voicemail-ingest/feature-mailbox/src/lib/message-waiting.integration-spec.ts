@@ -11,7 +11,15 @@ describe('message-waiting counts', () => {
     bed = await startStoreTestBed('vi_waiting', { mailboxes: [alice, bob] });
   });
   afterAll(() => bed.close());
-  afterEach(() => bed.reset());
+  afterEach(async () => {
+    // The counts kept by difference are the counts of the messages.
+    for (const mailbox of [alice, bob]) {
+      const state = await bed.messages.state(mailbox);
+      const recount = await bed.messages.waitingCounts(mailbox);
+      expect({ newMessages: state?.waitingNew ?? 0, oldMessages: state?.waitingOld ?? 0 }).toEqual(recount);
+    }
+    await bed.reset();
+  });
 
   const waiting = async () => (await bed.waitingEvents()).map((e) => [e.mailbox, e.newMessages, e.oldMessages, e.revision]);
 
@@ -49,6 +57,19 @@ describe('message-waiting counts', () => {
       [bob, 1, 0, 1],
       [alice, 2, 0, 2],
       [alice, 0, 2, 3],
+    ]);
+  });
+
+  it('follow a voicemail moved out of the Inbox and back, and a mark-all-read over Inbox and voicemail view together', async () => {
+    const ids = [];
+    for (let i = 0; i < 3; i++) ids.push((await bed.deliver(sampleVoicemailMime({ to: [alice] }), [alice])).deliveries[0].itemId);
+    await bed.mailbox.delete(commandId(), { mailbox: alice, itemId: ids[0], disposal: 'MoveToDeletedItems' });
+    await bed.mailbox.markAllRead(commandId(), { mailbox: alice, folders: ['inbox', 'voicemail', 'deleteditems'], isRead: true });
+    await bed.mailbox.move(commandId(), { mailbox: alice, itemId: ids[0], to: 'inbox' });
+    expect((await waiting()).slice(3)).toEqual([
+      [alice, 2, 0, 4],
+      [alice, 0, 2, 5],
+      [alice, 0, 3, 6],
     ]);
   });
 
