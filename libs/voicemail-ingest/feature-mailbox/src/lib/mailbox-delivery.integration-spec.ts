@@ -151,6 +151,62 @@ describe.each(['filesystem', 'postgres'] as const)('delivery into the message st
     });
   }
 
+  it('makes a sweep wait for a transaction that holds the blob’s lock, so it sees the reference that transaction commits and keeps the blob', async () => {
+    const content = sampleAudio(1000, 3);
+    const key = sha256(content);
+    await bed.blobs.put(key, content);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let signalLocked!: () => void;
+    const locked = new Promise<void>((resolve) => (signalLocked = resolve));
+    const delivering = bed.db.unitOfWork.run(async (tx) => {
+      await bed.references.lockShared(tx, [key]);
+      signalLocked();
+      await gate;
+      const now = new Date();
+      await bed.messages.insert(
+        tx,
+        {
+          id: '11111111-2222-4333-8444-555555555555',
+          mailbox: alice,
+          folder: 'inbox',
+          itemClass: 'IPM.Note',
+          subject: 'raced',
+          fromAddress: null,
+          toAddresses: [],
+          ccAddresses: [],
+          receivedAt: now,
+          sentAt: null,
+          size: content.length,
+          isRead: false,
+          hasAttachments: false,
+          internetMessageId: null,
+          importance: 'Normal',
+          bodyType: null,
+          body: null,
+          headers: [],
+          voicemail: null,
+          mimeBlob: key,
+          changeKey: 'k',
+          lastModifiedAt: now,
+        },
+        [],
+      );
+    });
+    await locked;
+    let swept = false;
+    const sweeping = bed.sweeper.sweep(afterGrace()).then((result) => {
+      swept = true;
+      return result;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(swept).toBe(false);
+    release();
+    await delivering;
+    expect((await sweeping).removed).toBe(0);
+    expect((await bed.blobs.read(key, 0, 2000))?.equals(content)).toBe(true);
+  });
+
   it('reads any range of a large blob, across its chunks, byte for byte', async () => {
     const content = Buffer.from(Array.from({ length: 700_000 }, (_, i) => (i * 31) % 251));
     const key = sha256(content);
