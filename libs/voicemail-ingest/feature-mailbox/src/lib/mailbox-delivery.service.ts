@@ -1,5 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { encodeMessageId, MESSAGE_ITEM_CLASS, VOICEMAIL_ITEM_CLASS, VOICEMAIL_ITEM_CLASS_PREFIX } from '@parley/contracts';
+import {
+  encodeMessageId,
+  type MailAddress,
+  MESSAGE_ITEM_CLASS,
+  VOICEMAIL_ITEM_CLASS,
+  VOICEMAIL_ITEM_CLASS_PREFIX,
+} from '@parley/contracts';
 import {
   BlobReferences,
   BlobStore,
@@ -20,6 +26,24 @@ import { newChangeKey } from './message-view';
 
 /** The voicemail class without audio (a notice): Exchange's UM class without the `.CA` suffix. */
 const VOICEMAIL_NOTICE_ITEM_CLASS = `${VOICEMAIL_ITEM_CLASS_PREFIX}.UM`;
+
+/** Cuts a parsed value to the length its contract field allows (`mailbox.ts`), so every stored message can be answered within it. */
+/** PostgreSQL text and jsonb cannot hold NUL: a NUL a mail carries is stored as U+FFFD instead of failing every retry. */
+function storable(value: string): string {
+  return value.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value;
+}
+
+function clip(value: string, max: number): string {
+  return storable(value.length <= max ? value : value.slice(0, max));
+}
+
+function clipOrNull(value: string | null, max: number): string | null {
+  return value === null ? null : clip(value, max);
+}
+
+function clipAddress(a: MailAddress): MailAddress {
+  return { address: clip(a.address, 320), name: clipOrNull(a.name, 256) };
+}
 
 function sha256(content: Buffer): string {
   return createHash('sha256').update(content).digest('hex');
@@ -88,11 +112,11 @@ export class StoreMailboxDelivery extends MailboxDelivery {
         const attachments: StoredAttachment[] = parsed.attachments.map((a, index) => ({
           messageId: message.id,
           index,
-          name: a.filename ?? `attachment-${index + 1}`,
-          contentType: a.contentType,
+          name: clip(a.filename ?? `attachment-${index + 1}`, 255),
+          contentType: clip(a.contentType, 255),
           size: a.content.length,
           isInline: a.inline,
-          contentId: a.contentId,
+          contentId: clipOrNull(a.contentId, 255),
           contentBlob: attachmentKeys[index],
         }));
         await this.messages.insert(tx, message, attachments);
@@ -144,21 +168,21 @@ export class StoreMailboxDelivery extends MailboxDelivery {
       id: randomUUID(),
       mailbox,
       folder: 'inbox',
-      itemClass: classified.itemClass,
-      subject: parsed.subject,
-      fromAddress: parsed.from,
-      toAddresses: [...parsed.to],
-      ccAddresses: [...parsed.cc],
+      itemClass: clip(classified.itemClass, 255),
+      subject: storable(parsed.subject),
+      fromAddress: parsed.from === null ? null : clipAddress(parsed.from),
+      toAddresses: parsed.to.map(clipAddress),
+      ccAddresses: parsed.cc.map(clipAddress),
       receivedAt: now,
       sentAt: parsed.sentAt,
       size,
       isRead: false,
       hasAttachments: parsed.attachments.some((a) => !a.inline),
-      internetMessageId: parsed.internetMessageId,
+      internetMessageId: clipOrNull(parsed.internetMessageId, 998),
       importance: parsed.importance,
       bodyType: parsed.body?.type ?? null,
-      body: parsed.body?.content ?? null,
-      headers: parsed.headers.map((h) => ({ name: h.name, value: h.value })),
+      body: parsed.body ? storable(parsed.body.content) : null,
+      headers: parsed.headers.map((h) => ({ name: storable(h.name), value: storable(h.value) })),
       voicemail: classified.voicemail,
       mimeBlob: mimeKey,
       changeKey: newChangeKey(),
@@ -192,13 +216,14 @@ function classify(parsed: ParsedInboundMail, httpDrop: boolean): { itemClass: st
 function factsOf(parsed: ParsedInboundMail, audio: number | null): Omit<StoredVoicemailFacts, 'source'> {
   const recognised = parsed.voicemail;
   const audioIndex = audio !== null && audio >= 0 && audio < parsed.attachments.length ? audio : null;
+  const duration = recognised?.durationSeconds ?? null;
   return {
-    callerNumber: recognised?.callerNumber ?? null,
-    callerNumberOriginal: recognised?.callerNumberOriginal ?? null,
-    callerName: recognised?.callerName ?? null,
-    durationSeconds: recognised?.durationSeconds ?? null,
+    callerNumber: clipOrNull(recognised?.callerNumber ?? null, 64),
+    callerNumberOriginal: clipOrNull(recognised?.callerNumberOriginal ?? null, 256),
+    callerName: clipOrNull(recognised?.callerName ?? null, 256),
+    durationSeconds: duration === null || !Number.isFinite(duration) || duration < 0 ? null : Math.round(duration),
     audioAttachmentIndex: audioIndex,
-    audioContentType: audioIndex === null ? null : parsed.attachments[audioIndex].contentType,
-    transcription: recognised?.transcription ?? null,
+    audioContentType: audioIndex === null ? null : clip(parsed.attachments[audioIndex].contentType, 255),
+    transcription: clipOrNull(recognised?.transcription ?? null, 100_000),
   };
 }

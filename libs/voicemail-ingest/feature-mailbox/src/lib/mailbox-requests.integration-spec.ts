@@ -1,4 +1,11 @@
-import { CommandErrorCodes, encodeMessageId, messageViewKinds, type MessageSummary } from '@parley/contracts';
+import {
+  CommandErrorCodes,
+  encodeMessageId,
+  findMessagesReplySchema,
+  messageViewKinds,
+  messageViewSchema,
+  type MessageSummary,
+} from '@parley/contracts';
 import { sampleAudio, sampleMime, sampleVoicemailMime } from '../../test/sample-mime';
 import { commandId, startStoreTestBed, StoreTestBed } from '../../test/store-test-bed';
 
@@ -138,6 +145,23 @@ describe("the message store's request handlers", () => {
       expect(view.sentAt).toBe('2026-12-01T10:00:00.000Z');
       expect(view.headers.find((h) => h.name.toLowerCase() === 'subject')?.value).toBe('Quarterly figures');
     });
+  });
+
+  it('answers a mail with oversized fields and NUL characters within the contract', async () => {
+    const raw = sampleMime({
+      subject: 'nul\u0000inside',
+      from: `"${'N'.repeat(400)}" <long@example.com>`,
+      attachments: [{ filename: `${'f'.repeat(300)}.bin`, contentType: 'application/octet-stream', content: Buffer.from('x') }],
+    });
+    const [delivery] = (await bed.deliver(raw, [alice])).deliveries;
+    const view = messageViewSchema.parse(await bed.mailbox.get({ mailbox: alice, itemId: delivery.itemId }));
+    expect(view.subject).toBe('nul\uFFFDinside');
+    expect(view.from?.name).toHaveLength(256);
+    expect(view.attachments[0].name).toHaveLength(255);
+    const page = findMessagesReplySchema.parse(
+      await bed.mailbox.find({ mailbox: alice, folder: 'inbox', offset: 0, maxEntries: 10, order: 'newest-first' }),
+    );
+    expect(page.total).toBe(1);
   });
 
   describe('update', () => {
