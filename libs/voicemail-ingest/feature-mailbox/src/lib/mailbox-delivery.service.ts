@@ -27,12 +27,12 @@ import { newChangeKey } from './message-view';
 /** The voicemail class without audio (a notice): Exchange's UM class without the `.CA` suffix. */
 const VOICEMAIL_NOTICE_ITEM_CLASS = `${VOICEMAIL_ITEM_CLASS_PREFIX}.UM`;
 
-/** Cuts a parsed value to the length its contract field allows (`mailbox.ts`), so every stored message can be answered within it. */
 /** PostgreSQL text and jsonb cannot hold NUL: a NUL a mail carries is stored as U+FFFD instead of failing every retry. */
 function storable(value: string): string {
   return value.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value;
 }
 
+/** Cuts a parsed value to the length its contract field allows (`mailbox.ts`), so every stored message can be answered within it. */
 function clip(value: string, max: number): string {
   return storable(value.length <= max ? value : value.slice(0, max));
 }
