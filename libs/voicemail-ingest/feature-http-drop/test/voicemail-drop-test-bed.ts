@@ -79,7 +79,11 @@ export async function startDropTestBed(overrides: Partial<VoicemailDropOptions> 
           trustedProxies: ['127.0.0.1'],
         },
       }),
-      VoicemailIngestDataAccessModule.forRoot({ url: database.url, poolSize: 4, migrate: true, outboxPollMs: 50, outboxBatchSize: 100 }),
+      VoicemailIngestDataAccessModule.forRoot(
+        { url: database.url, poolSize: 4, migrate: true, outboxPollMs: 50, outboxBatchSize: 100 },
+        // The drop stores nothing itself (the in-memory store below takes the mail): no blobs are written.
+        { kind: 'postgres' },
+      ),
       HttpDropModule.forRoot({ ...dropTestOptions, ...overrides }, InMemoryMailboxStoreModule),
     ],
   })

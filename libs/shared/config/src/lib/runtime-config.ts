@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { ConfigError } from './env';
 import {
   AuthEnv,
@@ -5,6 +6,7 @@ import {
   CalendarSyncEnv,
   EwsGatewayEnv,
   GraphApiEnv,
+  MailboxStoreEnv,
   ParleyEnv,
   PresenceBridgeEnv,
   ServiceName,
@@ -153,6 +155,16 @@ export interface VoicemailDropConfig {
   requestsPerMinute: number;
 }
 
+/** voicemail-ingest's mailbox message store (PARLEY_MAILBOX_*). */
+export interface MailboxStoreConfig {
+  /** Where blobs live: files under a directory, or the service's PostgreSQL schema. */
+  blobs: { kind: 'filesystem'; directory: string } | { kind: 'postgres' };
+  /** Octets a mailbox's messages may take; null: unlimited. */
+  quotaBytes: number | null;
+  orphanGraceMs: number;
+  sweepIntervalMs: number;
+}
+
 export interface HttpConfig {
   host: string;
   port: number;
@@ -187,6 +199,7 @@ export interface RuntimeConfig {
   graph?: GraphApiConfig;
   /** Present when the app runs voicemail-ingest. */
   voicemailDrop?: VoicemailDropConfig;
+  mailbox?: MailboxStoreConfig;
 }
 
 /** `http://<host>:<port>`, with a wildcard listen address replaced by one a client can reach. */
@@ -226,6 +239,13 @@ export function toRuntimeConfig(
   // Three renewals per lifetime: one late or failed renewal must not cost a live replica its clients.
   if (presenceEnv && presenceEnv.PARLEY_PRESENCE_LEASE_RENEW_MS * 3 > presenceEnv.PARLEY_PRESENCE_LEASE_TTL_MS) {
     problems.push('PARLEY_PRESENCE_LEASE_RENEW_MS: must be at most a third of PARLEY_PRESENCE_LEASE_TTL_MS');
+  }
+  const mailboxEnv = runs('voicemail-ingest') ? (env as MailboxStoreEnv) : undefined;
+  // The embedded app's schema has PARLEY_DATA_DIR: its blobs live beside its database by default.
+  const dataDir = (env as { PARLEY_DATA_DIR?: string }).PARLEY_DATA_DIR;
+  const blobDir = mailboxEnv?.PARLEY_MAILBOX_BLOB_DIR ?? (dataDir === undefined ? undefined : path.resolve(dataDir, 'mailbox-blobs'));
+  if (mailboxEnv?.PARLEY_MAILBOX_BLOB_STORE === 'filesystem' && blobDir === undefined) {
+    problems.push('PARLEY_MAILBOX_BLOB_DIR: required when PARLEY_MAILBOX_BLOB_STORE=filesystem');
   }
   if (problems.length) throw new ConfigError(problems);
   // The casts hold because the app's schema is composed from the parts of the services it runs.
@@ -283,6 +303,13 @@ export function toRuntimeConfig(
       maxParts: dropEnv.PARLEY_VOICEMAIL_DROP_MAX_PARTS,
       maxRecipients: dropEnv.PARLEY_VOICEMAIL_DROP_MAX_RECIPIENTS,
       requestsPerMinute: dropEnv.PARLEY_VOICEMAIL_DROP_REQUESTS_PER_MINUTE,
+    },
+    mailbox: mailboxEnv && {
+      blobs:
+        mailboxEnv.PARLEY_MAILBOX_BLOB_STORE === 'filesystem' ? { kind: 'filesystem', directory: blobDir as string } : { kind: 'postgres' },
+      quotaBytes: mailboxEnv.PARLEY_MAILBOX_QUOTA_BYTES === 0 ? null : mailboxEnv.PARLEY_MAILBOX_QUOTA_BYTES,
+      orphanGraceMs: mailboxEnv.PARLEY_MAILBOX_ORPHAN_GRACE_MS,
+      sweepIntervalMs: mailboxEnv.PARLEY_MAILBOX_SWEEP_INTERVAL_MS,
     },
     calendar: calendarEnv && {
       defaultWorkingHoursTimeZone: calendarEnv.PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE,

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import path from 'node:path';
 import { ConfigError, parseEnv } from './env';
 import { toRuntimeConfig } from './runtime-config';
 import { adminEnvSchema, appEnvSchemas, embeddedEnvSchema, serviceEnvSchema, serviceNames } from './service-env';
@@ -93,6 +94,13 @@ const PRESENCE_BRIDGE = [
   'PARLEY_PRESENCE_WS_MAX_SEND_BUFFER_BYTES',
   'PARLEY_PRESENCE_WS_PING_INTERVAL_MS',
 ];
+const MAILBOX_STORE = [
+  'PARLEY_MAILBOX_BLOB_STORE',
+  'PARLEY_MAILBOX_BLOB_DIR',
+  'PARLEY_MAILBOX_QUOTA_BYTES',
+  'PARLEY_MAILBOX_ORPHAN_GRACE_MS',
+  'PARLEY_MAILBOX_SWEEP_INTERVAL_MS',
+];
 const EMBEDDED_ONLY = ['PARLEY_DATA_DIR', 'PARLEY_EMBEDDED_PG_PORT', 'PARLEY_DEMO_USERS'];
 
 function problemsOf(fn: () => unknown): string[] {
@@ -110,7 +118,7 @@ describe('environment schema composition', () => {
     expect(keysOf('ews-gateway')).toEqual([...SHARED, ...EWS_GATEWAY, ...AUTH].sort());
     expect(keysOf('calendar-sync')).toEqual([...SHARED, ...CALENDAR_SYNC].sort());
     expect(keysOf('presence-bridge')).toEqual([...SHARED, ...AUTH, ...PRESENCE_BRIDGE, ...GRAPH_API].sort());
-    expect(keysOf('voicemail-ingest')).toEqual([...SHARED, ...AUTH, ...VOICEMAIL_DROP].sort());
+    expect(keysOf('voicemail-ingest')).toEqual([...SHARED, ...AUTH, ...VOICEMAIL_DROP, ...MAILBOX_STORE].sort());
   });
 
   it("refuses presence-bridge's thresholds and lease timing when they contradict each other", () => {
@@ -202,6 +210,7 @@ describe('environment schema composition', () => {
       expect(config.calendar === undefined).toBe(service !== 'calendar-sync');
       expect(config.presence === undefined).toBe(service !== 'presence-bridge');
       expect(config.graph === undefined).toBe(service !== 'presence-bridge');
+      expect(config.mailbox === undefined).toBe(service !== 'voicemail-ingest');
     }
     const embedded = parseEnv(embeddedEnvSchema(), {});
     expect(problemsOf(() => toRuntimeConfig('parley', '0', embedded, { services: serviceNames, requireDatabaseUrl: false }))).toEqual([
@@ -215,6 +224,7 @@ describe('environment schema composition', () => {
     expect(config.ews?.idSecret).toBe('g'.repeat(43));
     expect(config.auth?.signIn.trustedProxies).toEqual([]);
     expect(config.calendar?.defaultWorkingHoursTimeZone).toBe('UTC');
+    expect(config.mailbox?.blobs).toEqual({ kind: 'filesystem', directory: path.resolve('data', 'mailbox-blobs') });
     expect(config.presence?.socket).toEqual({
       maxFrameBytes: 65_536,
       messagesPerSecond: 20,
@@ -310,7 +320,19 @@ describe('environment schema composition', () => {
       PARLEY_GRAPH_PREFERRED_PRESENCE_MAX_DAYS: 30,
     };
     expect(parseEnv(serviceEnvSchema('presence-bridge'), {})).toEqual({ ...shared, ...asService(8082), ...auth, ...presence, ...graph });
-    expect(parseEnv(serviceEnvSchema('voicemail-ingest'), {})).toEqual({ ...shared, ...asService(8083), ...auth, ...drop });
+    const mailbox = {
+      PARLEY_MAILBOX_QUOTA_BYTES: 2 * 1024 * 1024 * 1024,
+      PARLEY_MAILBOX_ORPHAN_GRACE_MS: 3_600_000,
+      PARLEY_MAILBOX_SWEEP_INTERVAL_MS: 600_000,
+    };
+    expect(parseEnv(serviceEnvSchema('voicemail-ingest'), {})).toEqual({
+      ...shared,
+      ...asService(8083),
+      ...auth,
+      ...drop,
+      ...mailbox,
+      PARLEY_MAILBOX_BLOB_STORE: 'postgres',
+    });
     expect(parseEnv(serviceEnvSchema('calendar-sync'), {})).toEqual({
       ...shared,
       ...asService(8084),
@@ -334,11 +356,37 @@ describe('environment schema composition', () => {
       PARLEY_CALENDAR_TIMER_POLL_MAX_MS: 1000,
       PARLEY_CALENDAR_TIMER_BATCH_SIZE: 200,
       ...presence,
+      ...mailbox,
+      PARLEY_MAILBOX_BLOB_STORE: 'filesystem',
       PARLEY_DATA_DIR: './data',
       PARLEY_EMBEDDED_PG_PORT: 15432,
       PARLEY_DEMO_USERS: true,
     });
     expect(parseEnv(adminEnvSchema, {})).toEqual({ PARLEY_DATA_DIR: './data', PARLEY_EMBEDDED_PG_PORT: 15432 });
+  });
+
+  it("puts voicemail-ingest's blobs in PostgreSQL by default when distributed, and wants a directory for the filesystem store", () => {
+    const env = { DATABASE_URL: 'postgres://db/parley', KAFKA_BROKERS: 'kafka:9092' };
+    const run = (extra: Record<string, string>) => () =>
+      toRuntimeConfig('voicemail-ingest', '0', parseEnv(serviceEnvSchema('voicemail-ingest'), { ...env, ...extra }), {
+        services: ['voicemail-ingest'],
+        requireDatabaseUrl: true,
+      });
+    expect(run({})().mailbox).toEqual({
+      blobs: { kind: 'postgres' },
+      quotaBytes: 2 * 1024 ** 3,
+      orphanGraceMs: 3_600_000,
+      sweepIntervalMs: 600_000,
+    });
+    expect(problemsOf(run({ PARLEY_MAILBOX_BLOB_STORE: 'filesystem' }))).toEqual([
+      'PARLEY_MAILBOX_BLOB_DIR: required when PARLEY_MAILBOX_BLOB_STORE=filesystem',
+    ]);
+    const onDisk = run({
+      PARLEY_MAILBOX_BLOB_STORE: 'filesystem',
+      PARLEY_MAILBOX_BLOB_DIR: '/srv/blobs',
+      PARLEY_MAILBOX_QUOTA_BYTES: '0',
+    })();
+    expect(onDisk.mailbox).toMatchObject({ blobs: { kind: 'filesystem', directory: '/srv/blobs' }, quotaBytes: null });
   });
 
   it('reads the former names of the sign-in keys as their new ones', () => {

@@ -123,6 +123,37 @@ const calendarSyncEnv = {
   ),
 };
 
+/** voicemail-ingest's mailbox message store: where blobs live, the quota, the orphan sweeper (docs/voicemail-ingest.md). */
+function mailboxStoreEnv(app: AppProfile) {
+  return {
+    PARLEY_MAILBOX_BLOB_STORE: withDefault(
+      z.enum(['filesystem', 'postgres']),
+      app.embedded ? 'filesystem' : 'postgres',
+      "where message MIME and attachment bytes are kept: `filesystem` (files under `PARLEY_MAILBOX_BLOB_DIR`; embedded mode and single hosts) or `postgres` (voicemail-ingest's schema; clusters, no shared volume needed). Changing it does not move existing blobs",
+    ),
+    PARLEY_MAILBOX_BLOB_DIR: withoutDefault(
+      z.string().min(1).optional(),
+      app.embedded ? '`<PARLEY_DATA_DIR>/mailbox-blobs`' : 'required with `PARLEY_MAILBOX_BLOB_STORE=filesystem`',
+      'directory of the filesystem blob store (on a local disk that honours fsync; one host only)',
+    ),
+    PARLEY_MAILBOX_QUOTA_BYTES: withDefault(
+      intBetween(0, Number.MAX_SAFE_INTEGER),
+      String(2 * 1024 * 1024 * 1024),
+      'most octets the messages of one mailbox may take (their MIME sizes); a delivery past it is refused as over quota (SMTP `552 5.2.2`); `0`: unlimited',
+    ),
+    PARLEY_MAILBOX_ORPHAN_GRACE_MS: withDefault(
+      intBetween(60_000, 30 * 86_400_000),
+      '3600000',
+      'how long a blob no message names is kept before the sweeper removes it (deleted messages, failed deliveries); must exceed the longest delivery',
+    ),
+    PARLEY_MAILBOX_SWEEP_INTERVAL_MS: withDefault(
+      intBetween(1_000, 86_400_000),
+      '600000',
+      'how often voicemail-ingest looks for orphan blobs to remove',
+    ),
+  };
+}
+
 /** presence-bridge's own: the idle thresholds, its timers, replica leases, the limits of endpoints and IMs, and what one presence WebSocket may cost (docs/presence-protocol.md). */
 const presenceBridgeEnv = {
   PARLEY_PRESENCE_IDLE_AFTER_MS: withDefault(
@@ -280,7 +311,7 @@ function ownEnvOf(service: ServiceName, app: AppProfile) {
   return {
     'ews-gateway': { ...ewsGatewayEnv(app), ...authEnv },
     'presence-bridge': { ...authEnv, ...presenceBridgeEnv, ...graphApiEnv },
-    'voicemail-ingest': { ...authEnv, ...voicemailDropEnv },
+    'voicemail-ingest': { ...authEnv, ...voicemailDropEnv, ...mailboxStoreEnv(app) },
     'calendar-sync': calendarSyncEnv,
   }[service];
 }
@@ -292,6 +323,7 @@ export type CalendarSyncEnv = z.output<z.ZodObject<typeof calendarSyncEnv>>;
 export type PresenceBridgeEnv = z.output<z.ZodObject<typeof presenceBridgeEnv>>;
 export type GraphApiEnv = z.output<z.ZodObject<typeof graphApiEnv>>;
 export type VoicemailDropEnv = z.output<z.ZodObject<typeof voicemailDropEnv>>;
+export type MailboxStoreEnv = z.output<z.ZodObject<ReturnType<typeof mailboxStoreEnv>>>;
 /** A parsed app environment: the shared part, and the parts of whichever services the app runs. */
 export type ParleyEnv = SharedEnv &
   Partial<EwsGatewayEnv> &
@@ -299,7 +331,8 @@ export type ParleyEnv = SharedEnv &
   Partial<CalendarSyncEnv> &
   Partial<PresenceBridgeEnv> &
   Partial<GraphApiEnv> &
-  Partial<VoicemailDropEnv>;
+  Partial<VoicemailDropEnv> &
+  Partial<MailboxStoreEnv>;
 
 /** The services with a front that authenticates callers: an app running any of them reads `authEnv` and builds one `AuthModule`. */
 export const authenticatingServices: readonly ServiceName[] = ['ews-gateway', 'presence-bridge', 'voicemail-ingest'];
@@ -325,6 +358,7 @@ export function embeddedEnvSchema() {
     ...presenceBridgeEnv,
     ...graphApiEnv,
     ...voicemailDropEnv,
+    ...mailboxStoreEnv(app),
     ...embeddedOnlyEnv,
   });
 }

@@ -1,16 +1,25 @@
-import { ConfigError, type ServiceDefinition } from '@parley/config';
+import { ConfigError, type MailboxStoreConfig, type ServiceDefinition } from '@parley/config';
 import { DynamicModule, Module } from '@nestjs/common';
 import type { ServiceDatabaseSettings } from '@parley/config';
 import { createVoicemailIngestDataSource, VoicemailIngestDataAccessModule } from '@parley/voicemail-ingest/data-access';
+import { MailboxFeatureModule } from '@parley/voicemail-ingest/feature-mailbox';
 import { HttpDropModule, type VoicemailDropOptions } from '@parley/voicemail-ingest/feature-http-drop';
 
 /** voicemail-ingest: the mailbox message store and the SMTP/HTTP voicemail drop. */
 @Module({})
 export class VoicemailIngestModule {
-  static forRoot(database: ServiceDatabaseSettings, fronts: { drop: VoicemailDropOptions }): DynamicModule {
+  static forRoot(database: ServiceDatabaseSettings, mailbox: MailboxStoreConfig, fronts: { drop: VoicemailDropOptions }): DynamicModule {
     return {
       module: VoicemailIngestModule,
-      imports: [VoicemailIngestDataAccessModule.forRoot(database), HttpDropModule.forRoot(fronts.drop)],
+      imports: [
+        VoicemailIngestDataAccessModule.forRoot(database, mailbox.blobs),
+        MailboxFeatureModule.forRoot({
+          quotaBytes: mailbox.quotaBytes,
+          orphanGraceMs: mailbox.orphanGraceMs,
+          sweepIntervalMs: mailbox.sweepIntervalMs,
+        }),
+        HttpDropModule.forRoot(fronts.drop),
+      ],
     };
   }
 
@@ -20,14 +29,18 @@ export class VoicemailIngestModule {
 /** How to run voicemail-ingest: alone (its app) or inside the embedded process. */
 export const voicemailIngestService: ServiceDefinition = {
   name: 'voicemail-ingest',
-  consumes: false,
+  // It answers the gateway's mailbox.* requests.
+  consumes: true,
   // The HTTP drop's failed PBX keys go through the process's sign-in throttle (and SMTP AUTH will).
   authenticates: true,
   requestTopics: [],
   module: ({ database, config }) => {
     // Set whenever the app runs voicemail-ingest (its schema part is then parsed).
-    if (config.voicemailDrop === undefined) throw new ConfigError(['voicemail-ingest: the app was configured without its variables']);
-    return VoicemailIngestModule.forRoot(database, { drop: { ...config.voicemailDrop, bodyTimeoutMs: config.http.bodyTimeoutMs } });
+    if (config.mailbox === undefined || config.voicemailDrop === undefined)
+      throw new ConfigError(['voicemail-ingest: the app was configured without its variables']);
+    return VoicemailIngestModule.forRoot(database, config.mailbox, {
+      drop: { ...config.voicemailDrop, bodyTimeoutMs: config.http.bodyTimeoutMs },
+    });
   },
   createDataSource: (url) => VoicemailIngestModule.createDataSource(url),
 };
