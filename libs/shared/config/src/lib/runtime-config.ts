@@ -6,11 +6,13 @@ import {
   CalendarSyncEnv,
   EwsGatewayEnv,
   GraphApiEnv,
+  MailboxStoreEnv,
   ParleyEnv,
   PresenceBridgeEnv,
   ServiceName,
   SharedEnv,
   SmtpEnv,
+  VoicemailDropEnv,
 } from './service-env';
 
 export interface BusConfig {
@@ -168,6 +170,27 @@ export interface SmtpConfig {
   maxUnauthenticatedCommands: number;
 }
 
+/** voicemail-ingest's HTTP voicemail drop: what one drop may hold and cost. */
+export interface VoicemailDropConfig {
+  maxAudioBytes: number;
+  maxMetadataBytes: number;
+  /** Parts (files and fields) in one multipart body. */
+  maxParts: number;
+  maxRecipients: number;
+  /** Drops per PBX key per minute, per replica. */
+  requestsPerMinute: number;
+}
+
+/** voicemail-ingest's mailbox message store (PARLEY_MAILBOX_*). */
+export interface MailboxStoreConfig {
+  /** Where blobs live: files under a directory, or the service's PostgreSQL schema. */
+  blobs: { kind: 'filesystem'; directory: string } | { kind: 'postgres' };
+  /** Octets a mailbox's messages may take; null: unlimited. */
+  quotaBytes: number | null;
+  orphanGraceMs: number;
+  sweepIntervalMs: number;
+}
+
 export interface HttpConfig {
   host: string;
   port: number;
@@ -202,6 +225,8 @@ export interface RuntimeConfig {
   graph?: GraphApiConfig;
   /** Present when the app runs voicemail-ingest. */
   smtp?: SmtpConfig;
+  voicemailDrop?: VoicemailDropConfig;
+  mailbox?: MailboxStoreConfig;
 }
 
 /** `http://<host>:<port>`, with a wildcard listen address replaced by one a client can reach. */
@@ -246,12 +271,20 @@ export function toRuntimeConfig(
   if (smtpEnv && (smtpEnv.PARLEY_SMTP_TLS_CERT === undefined) !== (smtpEnv.PARLEY_SMTP_TLS_KEY === undefined)) {
     problems.push('PARLEY_SMTP_TLS_CERT: set together with PARLEY_SMTP_TLS_KEY (or neither, for a self-signed certificate)');
   }
+  const mailboxEnv = runs('voicemail-ingest') ? (env as MailboxStoreEnv) : undefined;
+  // The embedded app's schema has PARLEY_DATA_DIR: its blobs live beside its database by default.
+  const dataDir = (env as { PARLEY_DATA_DIR?: string }).PARLEY_DATA_DIR;
+  const blobDir = mailboxEnv?.PARLEY_MAILBOX_BLOB_DIR ?? (dataDir === undefined ? undefined : path.resolve(dataDir, 'mailbox-blobs'));
+  if (mailboxEnv?.PARLEY_MAILBOX_BLOB_STORE === 'filesystem' && blobDir === undefined) {
+    problems.push('PARLEY_MAILBOX_BLOB_DIR: required when PARLEY_MAILBOX_BLOB_STORE=filesystem');
+  }
   if (problems.length) throw new ConfigError(problems);
   // The casts hold because the app's schema is composed from the parts of the services it runs.
   const ewsEnv = runs('ews-gateway') ? (env as SharedEnv & EwsGatewayEnv) : undefined;
   const calendarEnv = runs('calendar-sync') ? (env as CalendarSyncEnv) : undefined;
   const authEnv = authenticatingServices.some(runs) ? (env as AuthEnv) : undefined;
   const graphEnv = runs('presence-bridge') ? (env as GraphApiEnv) : undefined;
+  const dropEnv = runs('voicemail-ingest') ? (env as VoicemailDropEnv) : undefined;
   return {
     service,
     version,
@@ -296,6 +329,20 @@ export function toRuntimeConfig(
       maxPreferredPresenceMs: graphEnv.PARLEY_GRAPH_PREFERRED_PRESENCE_MAX_DAYS * 86_400_000,
     },
     smtp: smtpEnv && smtpConfigOf(smtpEnv),
+    voicemailDrop: dropEnv && {
+      maxAudioBytes: dropEnv.PARLEY_VOICEMAIL_DROP_MAX_AUDIO_BYTES,
+      maxMetadataBytes: dropEnv.PARLEY_VOICEMAIL_DROP_MAX_METADATA_BYTES,
+      maxParts: dropEnv.PARLEY_VOICEMAIL_DROP_MAX_PARTS,
+      maxRecipients: dropEnv.PARLEY_VOICEMAIL_DROP_MAX_RECIPIENTS,
+      requestsPerMinute: dropEnv.PARLEY_VOICEMAIL_DROP_REQUESTS_PER_MINUTE,
+    },
+    mailbox: mailboxEnv && {
+      blobs:
+        mailboxEnv.PARLEY_MAILBOX_BLOB_STORE === 'filesystem' ? { kind: 'filesystem', directory: blobDir as string } : { kind: 'postgres' },
+      quotaBytes: mailboxEnv.PARLEY_MAILBOX_QUOTA_BYTES === 0 ? null : mailboxEnv.PARLEY_MAILBOX_QUOTA_BYTES,
+      orphanGraceMs: mailboxEnv.PARLEY_MAILBOX_ORPHAN_GRACE_MS,
+      sweepIntervalMs: mailboxEnv.PARLEY_MAILBOX_SWEEP_INTERVAL_MS,
+    },
     calendar: calendarEnv && {
       defaultWorkingHoursTimeZone: calendarEnv.PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE,
       presenceTimerPollMaxMs: calendarEnv.PARLEY_CALENDAR_TIMER_POLL_MAX_MS,
