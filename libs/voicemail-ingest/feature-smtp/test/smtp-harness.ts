@@ -3,9 +3,10 @@ import type { SmtpConfig } from '@parley/config';
 import { createDirectoryDataSource, DirectoryRepository, Roles } from '@parley/directory';
 import { migrateServiceSchema } from '@parley/persistence';
 import { SignInThrottle } from '@parley/sign-in';
-import { createTestDatabase } from '@parley/testing';
+import { createTestDatabase, freePort } from '@parley/testing';
+
+export { freePort };
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
@@ -24,17 +25,6 @@ export const users = {
 } as const;
 /** A Parley mailbox the directory serves but the store reports full. */
 export const fullMailbox = 'full@parley.test';
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface RunningFront {
   front: SmtpFront;

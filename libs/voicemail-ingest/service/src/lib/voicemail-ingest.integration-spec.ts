@@ -12,25 +12,15 @@ import {
 import { DirectoryModule, DirectoryRepository, seedDemoUsers } from '@parley/directory';
 import { CommandBus, CommandRefusedError, MessagingModule, MessagingTransport } from '@parley/messaging';
 import { ObservabilityModule } from '@parley/observability';
-import { createTestDatabase, waitFor } from '@parley/testing';
+import { createTestDatabase, freePort, waitFor } from '@parley/testing';
 import { VoicemailIngestDatabase } from '@parley/voicemail-ingest/data-access';
 import { MailboxDelivery } from '@parley/voicemail-ingest/feature-mailbox';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AuthModule } from '@parley/auth';
-import { createServer } from 'node:net';
 import nodemailer from 'nodemailer';
 import { VoicemailIngestModule } from './voicemail-ingest.module';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * voicemail-ingest as its module wires it, on the in-process bus: the fronts' delivery port and
