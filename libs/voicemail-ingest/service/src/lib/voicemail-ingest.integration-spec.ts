@@ -9,6 +9,7 @@ import {
   messageViewSchema,
   Topics,
 } from '@parley/contracts';
+import { AuthModule } from '@parley/auth';
 import { DirectoryModule, DirectoryRepository, seedDemoUsers } from '@parley/directory';
 import { CommandBus, CommandRefusedError, MessagingModule, MessagingTransport } from '@parley/messaging';
 import { ObservabilityModule } from '@parley/observability';
@@ -18,7 +19,6 @@ import { MailboxDelivery } from '@parley/voicemail-ingest/feature-mailbox';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { AuthModule } from '@parley/auth';
 import nodemailer from 'nodemailer';
 import { VoicemailIngestModule } from './voicemail-ingest.module';
 
@@ -106,14 +106,14 @@ describe('voicemail-ingest on the in-process bus', () => {
           },
         }),
         DirectoryModule.forRoot({ url: database.url, poolSize: 2, migrate: true, service: 'voicemail-ingest' }),
-        // The process's one sign-in, as the bootstrap adds it for a service that authenticates (SMTP AUTH).
+        // The process's one sign-in (the HTTP drop's PBX keys and SMTP AUTH go through its throttle).
         AuthModule.forRoot({
           tokenKey: undefined,
-          credentialCacheTtlMs: 0,
+          credentialCacheTtlMs: 60_000,
           signIn: {
             failureWindowMs: 60_000,
-            maxFailuresPerAccountAddress: 10,
-            maxFailuresPerAddress: 100,
+            maxFailuresPerAccountAddress: 5,
+            maxFailuresPerAddress: 20,
             accountDelayStepMs: 0,
             accountMaxDelayMs: 0,
             trustedProxies: [],
