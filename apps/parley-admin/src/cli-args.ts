@@ -24,6 +24,9 @@ Commands:
   dlq list [--topic <topic>] [--group <consumer group>]
                                             dead letters, newest first (the latest ${DLQ_LIST_LIMIT})
   dlq replay <id>                           deliver dead letter <id> again, to its consumer group only
+  pbx-key issue <name>                      a new API key for a PBX's HTTP voicemail drop (printed once)
+  pbx-key list                              every PBX key: id, name, created, last used, revoked
+  pbx-key revoke <id or name>               revoke a PBX key (drops with it are refused at once)
   help                                      this text
 
 Roles: ${Object.values(Roles).join(', ')}
@@ -39,6 +42,11 @@ Standard Time") or an IANA zone ("Europe/Berlin"); --days a comma-separated list
 ranges (default mon-fri; e.g. mon,wed,fri or sun-thu); --start and --end the local times
 (default 08:00 and 17:00; --end may be 24:00). The default, for users without their own, is
 Monday to Friday 08:00-17:00 in calendar-sync's PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE.
+
+pbx-key issue prints the key alone on standard output, once: Parley keeps only its SHA-256, so
+a lost key cannot be shown again (revoke it and issue another). The PBX sends it as
+"Authorization: Bearer <key>" to POST /api/v1.0/voicemail (docs/voicemail-http-drop.md). Names are
+unique among the keys not revoked.
 
 dlq replay marks the letter; a running replica of its consumer group picks it up within
 PARLEY_DLQ_REPLAY_POLL_MS, hands the original message to its handler and records the outcome
@@ -66,7 +74,10 @@ export type AdminCommand =
   | { kind: 'working-hours-set'; address: string; workingHours: WorkingHours }
   | { kind: 'working-hours-reset'; address: string }
   | { kind: 'dlq-list'; topic?: string; consumerGroup?: string }
-  | { kind: 'dlq-replay'; id: string };
+  | { kind: 'dlq-replay'; id: string }
+  | { kind: 'pbx-key-issue'; name: string }
+  | { kind: 'pbx-key-list' }
+  | { kind: 'pbx-key-revoke'; idOrName: string };
 
 /** Default and longest lifetime of an issued bearer token. */
 export const TOKEN_TTL_DEFAULT_SECONDS = 3600;
@@ -106,7 +117,8 @@ export function parseCommand(argv: readonly string[]): AdminCommand {
   const { values, positionals } = parsed;
   if (values.help) return { kind: 'help' };
   const [first, second, ...rest] = positionals;
-  const grouped = first === 'user' || first === 'role' || first === 'token' || first === 'working-hours' || first === 'dlq';
+  const grouped =
+    first === 'user' || first === 'role' || first === 'token' || first === 'working-hours' || first === 'dlq' || first === 'pbx-key';
   const command = grouped ? `${first} ${second ?? ''}`.trim() : (first ?? 'help');
   const operands = grouped ? rest : positionals.slice(1);
 
@@ -197,7 +209,21 @@ export function parseCommand(argv: readonly string[]): AdminCommand {
       if (!/^[1-9][0-9]{0,18}$/.test(operands[0]))
         throw new UsageError(`dlq replay needs the id of a dead letter, as dlq list prints it (got "${operands[0]}")`);
       return { kind: 'dlq-replay', id: operands[0] };
+    case 'pbx-key issue': {
+      requireShape(command, operands, values, 1, []);
+      const name = nonEmpty('name', operands[0]) ?? '';
+      if (!/^[\x21-\x7e][\x20-\x7e]{0,99}$/.test(name))
+        throw new UsageError(`pbx-key issue needs a name of 1-100 printable ASCII characters, e.g. asterisk-berlin (got "${name}")`);
+      return { kind: 'pbx-key-issue', name };
+    }
+    case 'pbx-key list':
+      requireShape(command, operands, values, 0, []);
+      return { kind: 'pbx-key-list' };
+    case 'pbx-key revoke':
+      requireShape(command, operands, values, 1, []);
+      return { kind: 'pbx-key-revoke', idOrName: nonEmpty('id or name', operands[0]) ?? '' };
     default:
+      if (first === 'pbx-key') throw new UsageError(`unknown pbx-key command: ${second ?? '(none)'} (expected issue, list or revoke)`);
       if (first === 'dlq') throw new UsageError(`unknown dlq command: ${second ?? '(none)'} (expected list or replay)`);
       if (first === 'working-hours')
         throw new UsageError(`unknown working-hours command: ${second ?? '(none)'} (expected show, set or reset)`);

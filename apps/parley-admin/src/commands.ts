@@ -15,6 +15,8 @@ import { signBearerToken } from '@parley/auth';
 import { ewsGatewayService } from '@parley/ews-gateway/service';
 import { createDeadLetterDataSource, DeadLetterRepository, StoredDeadLetter } from '@parley/messaging';
 import { presenceBridgeService } from '@parley/presence-bridge/service';
+import type { StoredPbxApiKey } from '@parley/voicemail-ingest/data-access';
+import { withPbxApiKeyAdmin } from '@parley/voicemail-ingest/feature-http-drop';
 import { voicemailIngestService } from '@parley/voicemail-ingest/service';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -50,6 +52,8 @@ export async function runCommand(
     return;
   }
   if (command.kind === 'dlq-list' || command.kind === 'dlq-replay') return runDeadLetterCommand(command, url, out, note);
+  if (command.kind === 'pbx-key-issue' || command.kind === 'pbx-key-list' || command.kind === 'pbx-key-revoke')
+    return runPbxKeyCommand(command, url, out, note);
   const dataSource = createDirectoryDataSource({ url, poolSize: 2, service: APPLICATION_NAME });
   // Failures are reported as one line by main; TypeORM's query-error log would repeat them at length.
   dataSource.setOptions({ logging: [] });
@@ -130,6 +134,62 @@ export function formatDeadLetterTable(letters: StoredDeadLetter[]): string[] {
   return rows.map((r) => r.map((cell, col) => (col === r.length - 1 ? cell : cell.padEnd(widths[col]))).join('  '));
 }
 
+type PbxKeyCommand = Extract<ResolvedCommand, { kind: 'pbx-key-issue' | 'pbx-key-list' | 'pbx-key-revoke' }>;
+
+/** The key for a PBX was not found (or is revoked already). */
+export class PbxKeyNotFoundError extends Error {}
+
+/**
+ * PBX API keys belong to voicemail-ingest: the CLI runs its own key service on its schema (see
+ * `withPbxApiKeyAdmin`). A new key goes alone to `out` (scripts capture it), the rest to `note`.
+ */
+async function runPbxKeyCommand(
+  command: PbxKeyCommand,
+  url: string,
+  out: (line: string) => void,
+  note: (line: string) => void,
+): Promise<void> {
+  await withPbxApiKeyAdmin(url, async (keys) => {
+    switch (command.kind) {
+      case 'pbx-key-issue': {
+        const { key, stored } = await keys.issue(command.name);
+        out(key);
+        note(
+          `PBX key ${stored.name} (id ${stored.id}): shown this once, Parley keeps only its hash; send it as "Authorization: Bearer <key>"`,
+        );
+        return;
+      }
+      case 'pbx-key-list':
+        for (const line of formatPbxKeyTable(await keys.list())) out(line);
+        return;
+      case 'pbx-key-revoke': {
+        const revoked = await keys.revoke(command.idOrName);
+        if (revoked === null)
+          throw new PbxKeyNotFoundError(`no PBX key in use with id or name ${command.idOrName} (pbx-key list shows them)`);
+        out(`revoked PBX key ${revoked.name} (id ${revoked.id}); drops with it are refused from now on`);
+        return;
+      }
+    }
+  });
+}
+
+/** A plain-text table of PBX keys, oldest first. */
+export function formatPbxKeyTable(keys: StoredPbxApiKey[]): string[] {
+  if (keys.length === 0) return ['no PBX keys (issue one with: pbx-key issue <name>)'];
+  const rows = [
+    ['ID', 'NAME', 'CREATED', 'LAST USED', 'STATE'],
+    ...keys.map((k) => [
+      k.id,
+      k.name,
+      k.createdAt.toISOString(),
+      k.lastUsedAt?.toISOString() ?? '-',
+      k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : 'active',
+    ]),
+  ];
+  const widths = rows[0].map((_, col) => Math.max(...rows.map((r) => r[col].length)));
+  return rows.map((r) => r.map((cell, col) => (col === r.length - 1 ? cell : cell.padEnd(widths[col]))).join('  '));
+}
+
 type WorkingHoursCommand = Extract<ResolvedCommand, { kind: 'working-hours-show' | 'working-hours-set' | 'working-hours-reset' }>;
 
 /**
@@ -174,7 +234,7 @@ function clock(minutes: number): string {
 }
 
 async function runDirectoryCommand(
-  command: Exclude<ResolvedCommand, { kind: 'migrate' } | WorkingHoursCommand | DeadLetterCommand>,
+  command: Exclude<ResolvedCommand, { kind: 'migrate' } | WorkingHoursCommand | DeadLetterCommand | PbxKeyCommand>,
   directory: DirectoryRepository,
   out: (line: string) => void,
   note: (line: string) => void,

@@ -3,8 +3,9 @@ import { exitOnConfigError } from '@parley/bootstrap';
 import { parseEnv } from '@parley/config';
 import { DirectoryError } from '@parley/directory';
 import { DeadLetterError } from '@parley/messaging';
+import { PbxApiKeyNameTakenError } from '@parley/voicemail-ingest/data-access';
 import { AdminCommand, parseCommand, PasswordSource, usage, UsageError } from './cli-args';
-import { DeadLetterStoreMissingError, ResolvedCommand, runCommand } from './commands';
+import { DeadLetterStoreMissingError, PbxKeyNotFoundError, ResolvedCommand, runCommand } from './commands';
 import { AdminEnv, adminEnvSchema, DatabaseTarget, DatabaseUnavailableError, isConnectionRefused, resolveDatabase } from './database-url';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -86,7 +87,9 @@ function explain(error: unknown, target: DatabaseTarget | undefined): string | u
     error instanceof DeadLetterStoreMissingError ||
     error instanceof DatabaseUnavailableError ||
     error instanceof PasswordInputError ||
-    error instanceof TokenKeyMissingError
+    error instanceof TokenKeyMissingError ||
+    error instanceof PbxKeyNotFoundError ||
+    error instanceof PbxApiKeyNameTakenError
   )
     return error.message;
   if (isConnectionRefused(error) && target) {

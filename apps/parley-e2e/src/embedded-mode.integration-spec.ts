@@ -24,6 +24,10 @@ describe('embedded mode (npm start)', () => {
         PARLEY_HTTP_PORT: String(port),
         PARLEY_EMBEDDED_PG_PORT: String(pgPort),
         PARLEY_METRICS_PORT: String(metricsPort),
+        // Not the default SMTP ports: other runs on this machine may hold them.
+        PARLEY_SMTP_SUBMISSION_PORT: '0',
+        PARLEY_SMTP_IMPLICIT_TLS_PORT: '0',
+        PARLEY_SMTP_RELAY_PORT: '0',
         ...extraEnv,
       },
       {

@@ -14,6 +14,8 @@ export interface EmbeddedParley {
   base: string;
   /** Its metrics listener's base URL (`PARLEY_METRICS_PORT`, on loopback). */
   metricsBase: string;
+  /** Its SMTP listeners' ports on 127.0.0.1 (docs/smtp.md): free ones, so parallel runs never collide. */
+  smtp: { submission: number; implicitTls: number; relay: number };
   /** Its data directory under the system temp dir; deleted by `stop()`. */
   dataDir: string;
   /** The embedded PostgreSQL's URL, for the admin CLI as an operator runs it next to the app. */
@@ -37,6 +39,7 @@ export async function startEmbeddedParley(extraEnv: NodeJS.ProcessEnv = {}): Pro
   const port = await freePort();
   const pgPort = await freePort();
   const metricsPort = await freePort();
+  const smtp = { submission: await freePort(), implicitTls: await freePort(), relay: await freePort() };
   const bundle = appBundle('parley');
   const base = `http://127.0.0.1:${port}`;
   const postmasterPid = path.join(dataDir, 'postgres', 'postmaster.pid');
@@ -46,6 +49,9 @@ export async function startEmbeddedParley(extraEnv: NodeJS.ProcessEnv = {}): Pro
       PARLEY_HTTP_PORT: String(port),
       PARLEY_METRICS_PORT: String(metricsPort),
       PARLEY_EMBEDDED_PG_PORT: String(pgPort),
+      PARLEY_SMTP_SUBMISSION_PORT: String(smtp.submission),
+      PARLEY_SMTP_IMPLICIT_TLS_PORT: String(smtp.implicitTls),
+      PARLEY_SMTP_RELAY_PORT: String(smtp.relay),
       PARLEY_LOG_LEVEL: 'warn',
       DATABASE_URL: '',
       ...extraEnv,
@@ -83,6 +89,7 @@ export async function startEmbeddedParley(extraEnv: NodeJS.ProcessEnv = {}): Pro
     proc,
     base,
     metricsBase: `http://127.0.0.1:${metricsPort}`,
+    smtp,
     dataDir,
     databaseUrl: () => {
       const credentials = JSON.parse(readFileSync(path.join(dataDir, 'postgres.credentials.json'), 'utf8')) as {

@@ -36,7 +36,7 @@ export function folderScenarios(deployment: () => EwsDeployment): void {
       expect(inbox.UnreadCount).toBe(0);
       const top = await ews.Folder.Bind(alice, ews.WellKnownFolderName.MsgFolderRoot);
       expect(top.DisplayName).toBe('Top of Information Store');
-      expect(top.ChildFolderCount).toBe(7);
+      expect(top.ChildFolderCount).toBe(12);
       expect(inbox.ParentFolderId.UniqueId).toBe(top.Id.UniqueId);
       // The id given back resolves to the same folder, with a stable id and change key.
       const again = await ews.Folder.Bind(alice, new ews.FolderId(calendar.Id.UniqueId));
@@ -47,15 +47,20 @@ export function folderScenarios(deployment: () => EwsDeployment): void {
     it('lists the folders under the message folder root, contacts included', async () => {
       const alice = deployment().client('alice');
       const found = await alice.FindFolders(ews.WellKnownFolderName.MsgFolderRoot, new ews.FolderView(100));
-      expect(found.TotalCount).toBe(7);
+      expect(found.TotalCount).toBe(12);
       expect(found.MoreAvailable).toBe(false);
       // (The client regroups the listing by element type, so compare as a set.)
       expect(found.Folders.map((f) => f.DisplayName).sort()).toEqual([
         'Calendar',
         'Contacts',
+        'Conversation History',
         'Deleted Items',
         'Drafts',
         'Inbox',
+        'Journal',
+        'Junk Email',
+        'Notes',
+        'Outbox',
         'Sent Items',
         'Tasks',
       ]);

@@ -18,3 +18,4 @@ export * from './lib/replica-lease.entity';
 export * from './lib/replica-lease.repository';
 export * from './lib/presence-across-replicas.migration';
 export * from './lib/presence-block-sequence.migration';
+export * from './lib/presence-message-waiting.migration';

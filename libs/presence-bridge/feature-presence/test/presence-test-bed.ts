@@ -44,6 +44,8 @@ export interface ReplicaOptions {
   /** Whether this replica migrates the schemas (the first one of a database). */
   migrate: boolean;
   core: PresenceCoreOptions;
+  /** On Kafka: also join the service's consumer group (the announced sources' handlers), as a deployed replica does. */
+  serviceGroup?: boolean;
 }
 
 /** One presence-bridge replica as a Nest app: messaging, directory, presence-bridge's data access and core; no HTTP. */
@@ -92,7 +94,7 @@ export class PresenceReplica {
     const app = await NestFactory.create(ReplicaModule, { logger: ['error', 'warn'] });
     // On Kafka the feeds are per-replica readers and calendar-sync's topics are not needed here; the
     // in-process bus needs its server for every handler.
-    if (opts.bus === 'inprocess') app.connectMicroservice(app.get(MessagingTransport).microserviceOptions());
+    if (opts.bus === 'inprocess' || opts.serviceGroup) app.connectMicroservice(app.get(MessagingTransport).microserviceOptions());
     try {
       await app.init();
       await app.startAllMicroservices();

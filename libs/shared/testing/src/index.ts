@@ -5,3 +5,4 @@ export * from './lib/service-process';
 export * from './lib/dedicated-kafka-broker';
 export * from './lib/exit-reaper';
 export * from './lib/graph-client';
+export * from './lib/debian-packages';

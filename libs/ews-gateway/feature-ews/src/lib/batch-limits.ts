@@ -22,6 +22,8 @@ const BATCH_CONTAINERS: Readonly<Record<string, string>> = {
   CreateItem: 'Items',
   FindItem: 'ParentFolderIds',
   GetFolder: 'FolderIds',
+  GetAttachment: 'AttachmentIds',
+  MarkAllItemsAsRead: 'FolderIds',
   FindFolder: 'ParentFolderIds',
   ConvertId: 'SourceIds',
   GetUserAvailabilityRequest: 'MailboxDataArray',

@@ -39,12 +39,21 @@ import { TaskAccess } from './tasks/task-access';
 import { TaskClient } from './tasks/task.client';
 import { UpdateTaskHandler } from './tasks/update-task.handler';
 import { CopyItemHandler } from './move-item/copy-item.handler';
+import { DeleteMessageHandler } from './messages/delete-message.handler';
+import { FindMessageHandler } from './messages/find-message.handler';
+import { GetAttachmentHandler } from './messages/get-attachment.handler';
+import { GetMessageHandler } from './messages/get-message.handler';
+import { MarkAllItemsAsReadHandler } from './messages/mark-all-items-as-read.handler';
+import { MessageAccess } from './messages/message-access';
+import { MessageClient } from './messages/message.client';
+import { UpdateMessageHandler } from './messages/update-message.handler';
 import { MoveItemHandler } from './move-item/move-item.handler';
 
 // CreateItem/GetItem/FindItem/UpdateItem/DeleteItem are answered by the item routers, which hand each
-// unit to the calendar, task or Deleted Items handlers below (items/item-operation.routers.ts).
+// unit to the calendar, task, message or Deleted Items handlers below (items/item-operation.routers.ts).
 const calendarItemHandlers = [CreateItemHandler, FindItemHandler, GetItemHandler, UpdateItemHandler, DeleteItemHandler];
 const taskItemHandlers = [CreateTaskHandler, GetTaskHandler, DeleteTaskHandler, UpdateTaskHandler, FindTaskHandler];
+const messageItemHandlers = [GetMessageHandler, DeleteMessageHandler, UpdateMessageHandler, FindMessageHandler];
 const calendarHandlers = [GetUserAvailabilityHandler, ...itemOperationRouters, MoveItemHandler, CopyItemHandler];
 const handlers = [
   GetUserOofSettingsHandler,
@@ -55,6 +64,8 @@ const handlers = [
   GetFolderHandler,
   FindFolderHandler,
   ...calendarHandlers,
+  GetAttachmentHandler,
+  MarkAllItemsAsReadHandler,
 ];
 
 function freeBusyCache(options: EwsEndpointOptions, metrics: Metrics | undefined): FreeBusyCache {
@@ -96,8 +107,11 @@ export class EwsFeatureModule {
         MailboxFolders,
         TaskClient,
         TaskAccess,
+        MessageClient,
+        MessageAccess,
         ...calendarItemHandlers,
         ...taskItemHandlers,
+        ...messageItemHandlers,
         FindDeletedItemsHandler,
         ...handlers,
         { provide: EWS_OPERATION_HANDLERS, useFactory: (...all: EwsOperationHandler[]) => all, inject: handlers },

@@ -36,6 +36,18 @@ export function readItemBasics(item: XmlElement): Pick<CalendarItemPatch, 'subje
   return basics;
 }
 
+/**
+ * The property path an item update (`SetItemField`, `AppendToItemField`, `DeleteItemField`) names,
+ * with its `FieldURI` when it is one (undefined for an indexed or extended path).
+ */
+export function updatedPropertyPath(update: XmlElement): { readonly path: XmlElement; readonly fieldUri: string | undefined } {
+  const path = update.children.find(
+    (c) => c.ns === NS.TYPES && (c.local === 'FieldURI' || c.local === 'IndexedFieldURI' || c.local === 'ExtendedFieldURI'),
+  );
+  if (!path) throw new EwsError(EwsErrorCode.InvalidValue, `Element '${update.local}' must name a property.`);
+  return { path, fieldUri: path.local === 'FieldURI' ? attr(path, 'FieldURI')?.trim() : undefined };
+}
+
 /** `value` (trimmed) if it is one of `allowed`, else an EWS invalid-value error naming `what`. */
 export function oneOf<T extends string>(value: string, allowed: readonly T[], what: string): T {
   const v = value.trim();

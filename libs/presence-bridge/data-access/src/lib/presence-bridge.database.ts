@@ -15,6 +15,7 @@ import { UserPresenceEntity } from './user-presence.entity';
 import { UserPresenceRepository } from './user-presence.repository';
 import { PresenceAcrossReplicas1764800000000 } from './presence-across-replicas.migration';
 import { PresenceBlockSequence1764900000000 } from './presence-block-sequence.migration';
+import { PresenceMessageWaiting1765000000000 } from './presence-message-waiting.migration';
 import { PresenceSourceEntity } from './presence-source.entity';
 import { PresenceSourceRepository } from './presence-source.repository';
 import { EndpointEntity } from './endpoint.entity';
@@ -39,6 +40,7 @@ export const presenceBridgeSchema = {
     PresencePersonalData1764720000000,
     PresenceAcrossReplicas1764800000000,
     PresenceBlockSequence1764900000000,
+    PresenceMessageWaiting1765000000000,
   ],
 };
 

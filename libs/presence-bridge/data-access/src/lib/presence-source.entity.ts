@@ -1,6 +1,9 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-/** What calendar-sync last announced about a mailbox: the effective OOF state and the calendar state, each with its sequence. */
+/**
+ * What other services last announced about a mailbox: calendar-sync's effective OOF state and calendar
+ * state, each with its sequence, and voicemail-ingest's voicemail counts with their revision.
+ */
 @Entity({ schema: 'presence_bridge', name: 'presence_source' })
 export class PresenceSourceEntity {
   @PrimaryColumn({ type: 'text' })
@@ -25,6 +28,18 @@ export class PresenceSourceEntity {
 
   @Column({ type: 'bigint', default: 0 })
   calendarSequence!: string;
+
+  /** Unread voicemail (RFC 3842 "new"). */
+  @Column({ type: 'integer', default: 0 })
+  newMessages!: number;
+
+  /** Read voicemail still in the mailbox (RFC 3842 "old"). */
+  @Column({ type: 'integer', default: 0 })
+  oldMessages!: number;
+
+  /** voicemail-ingest's revision of the counts applied (0: none); a revision not newer is ignored. */
+  @Column({ type: 'bigint', default: 0 })
+  messageWaitingRevision!: string;
 
   @Column({ type: 'timestamptz' })
   updatedAt!: Date;

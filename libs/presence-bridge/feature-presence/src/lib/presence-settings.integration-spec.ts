@@ -190,7 +190,8 @@ describe('presence settings on PostgreSQL', () => {
              WHERE table_schema = 'presence_bridge' AND table_name = 'blocked_watcher' AND column_name = 'since'`,
           )) as { n: number }[]
         )[0].n === 1;
-      await revertServiceSchema(migrations);
+      // The block sequence migration and the one after it (message waiting), whose down() runs too.
+      await revertServiceSchema(migrations, 2);
       expect(await hasSince()).toBe(false);
       // Blocks made before the migration: by a user published twice, and by one never published.
       await bed.db.dataSource.query(
@@ -218,8 +219,8 @@ describe('presence settings on PostgreSQL', () => {
     await migrations.initialize();
     await bed.registry.stop();
     await bed.poller.stop();
-    // The last three: the block sequence, presence across replicas, then the personal data.
-    await revertServiceSchema(migrations, 3);
+    // The last four: message waiting, the block sequence, presence across replicas, then the personal data.
+    await revertServiceSchema(migrations, 4);
     const tables = async () =>
       (
         (await bed.db.dataSource.query(

@@ -124,8 +124,8 @@ export class PresenceViewPublisher {
       phone: null,
       userState: userStateOf(setting),
       personalNote: setting?.personalNote ?? null,
-      // The voicemail service will feed the counts; until then there are none.
-      messageWaiting: { newMessages: 0, oldMessages: 0 },
+      // voicemail-ingest's counts as last announced (none announced: zero, which the owner's lamp shows as off).
+      messageWaiting: { ...announced.messageWaiting },
     };
   }
 }

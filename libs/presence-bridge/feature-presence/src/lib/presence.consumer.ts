@@ -1,11 +1,14 @@
 import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { calendarPresenceStateChangedSchema, oofEffectiveChangedSchema, Topics } from '@parley/contracts';
+import { calendarPresenceStateChangedSchema, messageWaitingChangedEventSchema, oofEffectiveChangedSchema, Topics } from '@parley/contracts';
 import { EnvelopeConsumer } from '@parley/messaging';
 import { Metrics } from '@parley/observability';
 import { PresenceSourcesService } from './presence-sources.service';
 
-/** calendar-sync's presence sources, consumed by presence-bridge's service group (one replica per partition). */
+/**
+ * The announced presence sources — calendar-sync's OOF and calendar state, voicemail-ingest's voicemail
+ * counts — consumed by presence-bridge's service group (one replica per partition).
+ */
 @Controller()
 export class PresenceConsumer {
   constructor(
@@ -27,6 +30,14 @@ export class PresenceConsumer {
     return this.consumer.event(Topics.calendarPresenceStateChanged, raw, calendarPresenceStateChangedSchema, async (event) => {
       const outcome = await this.sources.applyCalendar(event.id, event.payload);
       this.metrics.messagesHandled.inc({ topic: Topics.calendarPresenceStateChanged, outcome });
+    });
+  }
+
+  @EventPattern(Topics.messageWaitingChanged)
+  onMessageWaitingChanged(@Payload() raw: unknown): Promise<void> {
+    return this.consumer.event(Topics.messageWaitingChanged, raw, messageWaitingChangedEventSchema, async (event) => {
+      const outcome = await this.sources.applyMessageWaiting(event.id, event.payload);
+      this.metrics.messagesHandled.inc({ topic: Topics.messageWaitingChanged, outcome });
     });
   }
 }

@@ -1,3 +1,5 @@
+import { createEnvelope, type MessageWaitingChangedEvent, Topics } from '@parley/contracts';
+import { MessagingTransport } from '@parley/messaging';
 import { CloseCodes, CloseReasons } from '@parley/presence-bridge/protocol';
 import { coreTestOptions, type CoreSocketTestBed, startCoreSocketTestBed } from '../../test/presence-socket-core-test-bed';
 import type { TestClient } from '../../test/presence-socket-test-bed';
@@ -152,6 +154,58 @@ describe('presence WebSocket over the real presence core', () => {
     open.push(extra);
     expect(await extra.closed).toEqual({ code: CloseCodes.policyViolation, reason: CloseReasons.tooManyConnections });
     expect(await clients[0].request({ type: 'ping' })).toEqual(expect.objectContaining({ type: 'pong' }));
+  });
+
+  it("voicemail-ingest's counts reach the owner's sockets as message-waiting; watchers never see them", async () => {
+    // What voicemail-ingest's outbox relay hands the bus on a deposit, a read and a delete.
+    const announce = (counts: MessageWaitingChangedEvent) =>
+      bed.app.get(MessagingTransport).publisher.publish([
+        {
+          topic: Topics.messageWaitingChanged,
+          key: counts.mailbox,
+          envelope: createEnvelope({ type: Topics.messageWaitingChanged, key: counts.mailbox, payload: counts, correlationId: 'ws-mwi' }),
+        },
+      ]);
+    const alice = await connect(ALICE);
+    const aliceAgain = await connect(ALICE);
+    const bob = await connect(BOB);
+    await alice.next('message-waiting');
+    await aliceAgain.next('message-waiting');
+    const snapshot = await bob.request({ type: 'subscribe', targets: [ALICE] });
+    if (snapshot.type !== 'snapshot') throw new Error(`expected a snapshot, got ${JSON.stringify(snapshot)}`);
+    expect(snapshot.presences[0].presence).not.toHaveProperty('messageWaiting');
+
+    await announce({ mailbox: ALICE, newMessages: 2, oldMessages: 1, revision: 1 });
+    for (const socket of [alice, aliceAgain]) {
+      expect(await socket.next('message-waiting', (m) => m.newMessages === 2)).toEqual({
+        type: 'message-waiting',
+        newMessages: 2,
+        oldMessages: 1,
+      });
+    }
+    // The owner's own presence carries them too; the watcher's copy of the same publication does not.
+    const own = await alice.next('presence', (m) => m.mailbox === ALICE && m.presence.messageWaiting?.newMessages === 2);
+    expect(own.presence.messageWaiting).toEqual({ newMessages: 2, oldMessages: 1 });
+
+    // A late revision changes nothing; the next one (the voicemail read) does.
+    await announce({ mailbox: ALICE, newMessages: 7, oldMessages: 7, revision: 1 });
+    await announce({ mailbox: ALICE, newMessages: 1, oldMessages: 2, revision: 2 });
+    expect(await alice.next('message-waiting', (m) => m.oldMessages === 2)).toEqual({
+      type: 'message-waiting',
+      newMessages: 1,
+      oldMessages: 2,
+    });
+    expect(alice.all('message-waiting').some((m) => m.newMessages === 7)).toBe(false);
+
+    // A new connection of the owner is greeted with the stored counts.
+    const later = await connect(ALICE);
+    expect(await later.next('message-waiting')).toEqual({ type: 'message-waiting', newMessages: 1, oldMessages: 2 });
+
+    for (const seen of bob.all('presence').filter((m) => m.mailbox === ALICE)) expect(seen.presence).not.toHaveProperty('messageWaiting');
+    expect(bob.all('message-waiting').every((m) => m.newMessages === 0 && m.oldMessages === 0)).toBe(true);
+    // Reset for the other tests (the bed's database lives for the whole file).
+    await announce({ mailbox: ALICE, newMessages: 0, oldMessages: 0, revision: 3 });
+    await alice.next('message-waiting', (m) => m.newMessages === 0 && m.oldMessages === 0);
   });
 
   it('leaves nothing behind: endpoints, watches and IM attachments back to zero', async () => {

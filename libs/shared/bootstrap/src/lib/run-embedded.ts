@@ -84,6 +84,16 @@ function printWelcome(config: RuntimeConfig, demo: boolean, dataDir: string | un
     log(`  Presence   ${base.replace(/^http/, 'ws')}/presence   (WebSocket, docs/presence-protocol.md)`);
     log(`  Graph API  ${base}/api/v1.0/users/{address}/presence   ${base}/api/v1.0/openapi.json`);
   }
+  if (config.smtp) {
+    const { host, submissionPort, implicitTlsPort, relayPort } = config.smtp;
+    const listeners = [
+      [submissionPort, 'submission, STARTTLS + AUTH'],
+      [implicitTlsPort, 'TLS + AUTH'],
+      [relayPort, 'trusted relay'],
+    ] as const;
+    const bound = listeners.filter(([port]) => port !== 0).map(([port, what]) => `${host}:${port} (${what})`);
+    if (bound.length) log(`  SMTP       ${bound.join('   ')}   (docs/smtp.md)`);
+  }
   if (dataDir) log(`  Data       ${dataDir} (PostgreSQL, started by Parley)`);
   if (demo) {
     log('  Demo users (user / password as first created; changes made with parley-admin are kept):');

@@ -1,4 +1,5 @@
 import { parseTrustedProxies } from '@parley/sign-in';
+import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { boolText, formerNameOf, instanceName, intBetween, portNumber, retired, withDefault, withoutDefault } from './env-key';
@@ -159,7 +160,7 @@ export const signInEnv = {
   PARLEY_SIGN_IN_FAILURE_WINDOW_MS: withDefault(
     intBetween(1000, 86_400_000),
     '300000',
-    "sliding window over which failed sign-ins count (EWS, Autodiscover and presence-bridge's fronts of one process share one budget per client)",
+    "sliding window over which failed sign-ins count (EWS, Autodiscover, presence-bridge's fronts and SMTP AUTH of one process share one budget per client)",
   ),
   PARLEY_SIGN_IN_MAX_FAILURES_PER_ACCOUNT_ADDRESS: withDefault(
     intBetween(1, 100_000),
@@ -201,7 +202,7 @@ export const signInEnv = {
 };
 
 /**
- * Sign-in, for every service with a front that authenticates callers (ews-gateway, presence-bridge):
+ * Sign-in, for every service with a front that authenticates callers (ews-gateway, presence-bridge, voicemail-ingest's SMTP AUTH):
  * bearer tokens, the credential cache and the sign-in throttle. One `AuthModule` per process reads it.
  */
 export const authEnv = {
@@ -220,3 +221,114 @@ export const authEnv = {
   PARLEY_EWS_AUTH_CACHE_TTL_MS: formerNameOf('PARLEY_AUTH_CACHE_TTL_MS'),
   ...signInEnv,
 };
+
+const RELAY_CIDRS_DOC =
+  'comma-separated addresses or CIDRs (IPv4, IPv6) that may use the trusted relay (PBXes, devices); others are refused at connect with `554 5.7.1`; empty: the relay listener is not started';
+
+/** A comma-separated list of IPv4/IPv6 addresses or CIDRs (unset or empty: none). */
+function cidrList() {
+  return z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      try {
+        return parseTrustedProxies(text ?? '');
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: `must be a comma-separated list of addresses or CIDRs (${(error as Error).message})` });
+        return z.NEVER;
+      }
+    });
+}
+
+/** voicemail-ingest's SMTP front: listeners, TLS, the relay's allow-list and the limits of one session (docs/smtp.md). */
+export function smtpEnv(app: AppProfile) {
+  return {
+    PARLEY_SMTP_HOST: withDefault(
+      z.string().min(1),
+      app.embedded ? '127.0.0.1' : '0.0.0.0',
+      'address the SMTP listeners (submission, implicit TLS, relay) bind to',
+    ),
+    PARLEY_SMTP_SUBMISSION_PORT: withDefault(
+      portNumber,
+      app.embedded ? '2587' : '587',
+      'SMTP submission port: STARTTLS, then AUTH PLAIN/LOGIN with mailbox credentials; `0`: off',
+    ),
+    PARLEY_SMTP_IMPLICIT_TLS_PORT: withDefault(
+      portNumber,
+      app.embedded ? '2465' : '465',
+      'SMTP submission over implicit TLS (TLS from the first byte), then AUTH; `0`: off',
+    ),
+    PARLEY_SMTP_RELAY_PORT: withDefault(
+      portNumber,
+      app.embedded ? '2525' : '25',
+      'trusted relay port: no AUTH, only from `PARLEY_SMTP_RELAY_CIDRS`, only to Parley mailboxes; `0` or an empty allow-list: off',
+    ),
+    PARLEY_SMTP_RELAY_CIDRS: app.embedded
+      ? withDefault(cidrList(), '127.0.0.0/8', RELAY_CIDRS_DOC)
+      : withoutDefault(cidrList(), '— (relay off)', RELAY_CIDRS_DOC),
+    PARLEY_SMTP_PROXY_PROTOCOL_FROM: withoutDefault(
+      z
+        .string()
+        .optional()
+        .transform((text, ctx) => {
+          const entries = (text ?? '')
+            .split(',')
+            .map((e) => e.trim())
+            .filter(Boolean);
+          const bad = entries.find((e) => isIP(e) === 0);
+          if (bad !== undefined) {
+            ctx.addIssue({ code: 'custom', message: `must be a comma-separated list of IP addresses (not CIDRs): ${bad}` });
+            return z.NEVER;
+          }
+          return entries;
+        }),
+      '— (none)',
+      'comma-separated IP addresses of TCP load balancers in front of the SMTP listeners that send the PROXY protocol header (v1 or v2); connections from them must start with it, and the client address it names is the one the relay allow-list, the sign-in throttle and `Received:` use',
+    ),
+    PARLEY_SMTP_HOSTNAME: withoutDefault(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9.-]{1,253}$/, 'must be a host name')
+        .optional(),
+      "the machine's host name",
+      'name the SMTP front greets with and writes in `Received:` headers (the name clients connect to, matching the certificate)',
+    ),
+    PARLEY_SMTP_TLS_CERT: withoutDefault(
+      z.string().min(1).optional(),
+      'a self-signed certificate in `PARLEY_SMTP_TLS_DIR`',
+      'PEM certificate (chain) file of the SMTP listeners; set with `PARLEY_SMTP_TLS_KEY`; both files are read again on `SIGHUP`',
+    ),
+    PARLEY_SMTP_TLS_KEY: withoutDefault(z.string().min(1).optional(), '—', 'PEM private key file that goes with `PARLEY_SMTP_TLS_CERT`'),
+    PARLEY_SMTP_TLS_DIR: withoutDefault(
+      z.string().min(1).optional(),
+      app.embedded ? '`<PARLEY_DATA_DIR>/smtp-tls`' : '`./data/smtp-tls`',
+      'where the self-signed SMTP certificate is made on first start and kept (when `PARLEY_SMTP_TLS_CERT` is unset)',
+    ),
+    PARLEY_SMTP_MAX_MESSAGE_BYTES: withDefault(
+      intBetween(1024, 1024 * 1024 * 1024),
+      String(50 * 1024 * 1024),
+      'largest message accepted (bytes, advertised as `SIZE`); larger, declared or sent, is refused with `552 5.3.4`',
+    ),
+    PARLEY_SMTP_MAX_RECIPIENTS: withDefault(intBetween(1, 10_000), '100', 'most recipients of one message; more get `452 4.5.3`'),
+    PARLEY_SMTP_MAX_CONNECTIONS: withDefault(
+      intBetween(1, 100_000),
+      '500',
+      'open SMTP connections at most per listener; a further one is answered `421` and closed',
+    ),
+    PARLEY_SMTP_MAX_CONNECTIONS_PER_CLIENT: withDefault(
+      intBetween(1, 100_000),
+      '20',
+      'open SMTP connections at most from one client address (all listeners together); a further one is answered `421 4.7.0` and closed',
+    ),
+    PARLEY_SMTP_SOCKET_TIMEOUT_MS: withDefault(
+      intBetween(1000, 3_600_000),
+      '60000',
+      'how long an SMTP connection may stay silent (also in the middle of `DATA`) before it is answered `421` and closed',
+    ),
+    PARLEY_SMTP_MAX_UNAUTHENTICATED_COMMANDS: withDefault(
+      intBetween(1, 1000),
+      '10',
+      'commands a submission client may send before it has authenticated (EHLO, STARTTLS, NOOP, …); the next one is answered `421` and the connection closed',
+    ),
+  };
+}

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { ConfigError } from './env';
 import {
   AuthEnv,
@@ -5,10 +6,13 @@ import {
   CalendarSyncEnv,
   EwsGatewayEnv,
   GraphApiEnv,
+  MailboxStoreEnv,
   ParleyEnv,
   PresenceBridgeEnv,
   ServiceName,
   SharedEnv,
+  SmtpEnv,
+  VoicemailDropEnv,
 } from './service-env';
 
 export interface BusConfig {
@@ -141,6 +145,52 @@ export interface GraphApiConfig {
   maxPreferredPresenceMs: number;
 }
 
+/** voicemail-ingest's SMTP front (PARLEY_SMTP_*, docs/smtp.md). A port of 0 is a listener not started. */
+export interface SmtpConfig {
+  host: string;
+  submissionPort: number;
+  implicitTlsPort: number;
+  /** 0 also when the allow-list is empty: the relay is off then. */
+  relayPort: number;
+  /** Addresses / CIDRs that may use the trusted relay. */
+  relayAllowList: string[];
+  /** Load balancers whose connections start with a PROXY protocol header (exact addresses). */
+  proxyProtocolFrom: string[];
+  /** The greeting's and `Received:` headers' host name; undefined: the machine's. */
+  hostname: string | undefined;
+  /** Operator-supplied PEM files; both or neither. */
+  tls: { certFile: string; keyFile: string } | undefined;
+  /** Where the self-signed certificate is made and kept when `tls` is undefined. */
+  selfSignedDir: string;
+  maxMessageBytes: number;
+  maxRecipients: number;
+  maxConnections: number;
+  maxConnectionsPerClient: number;
+  socketTimeoutMs: number;
+  maxUnauthenticatedCommands: number;
+}
+
+/** voicemail-ingest's HTTP voicemail drop: what one drop may hold and cost. */
+export interface VoicemailDropConfig {
+  maxAudioBytes: number;
+  maxMetadataBytes: number;
+  /** Parts (files and fields) in one multipart body. */
+  maxParts: number;
+  maxRecipients: number;
+  /** Drops per PBX key per minute, per replica. */
+  requestsPerMinute: number;
+}
+
+/** voicemail-ingest's mailbox message store (PARLEY_MAILBOX_*). */
+export interface MailboxStoreConfig {
+  /** Where blobs live: files under a directory, or the service's PostgreSQL schema. */
+  blobs: { kind: 'filesystem'; directory: string } | { kind: 'postgres' };
+  /** Octets a mailbox's messages may take; null: unlimited. */
+  quotaBytes: number | null;
+  orphanGraceMs: number;
+  sweepIntervalMs: number;
+}
+
 export interface HttpConfig {
   host: string;
   port: number;
@@ -173,6 +223,10 @@ export interface RuntimeConfig {
   /** Present when the app runs presence-bridge. */
   presence?: PresenceConfig;
   graph?: GraphApiConfig;
+  /** Present when the app runs voicemail-ingest. */
+  smtp?: SmtpConfig;
+  voicemailDrop?: VoicemailDropConfig;
+  mailbox?: MailboxStoreConfig;
 }
 
 /** `http://<host>:<port>`, with a wildcard listen address replaced by one a client can reach. */
@@ -213,12 +267,24 @@ export function toRuntimeConfig(
   if (presenceEnv && presenceEnv.PARLEY_PRESENCE_LEASE_RENEW_MS * 3 > presenceEnv.PARLEY_PRESENCE_LEASE_TTL_MS) {
     problems.push('PARLEY_PRESENCE_LEASE_RENEW_MS: must be at most a third of PARLEY_PRESENCE_LEASE_TTL_MS');
   }
+  const smtpEnv = runs('voicemail-ingest') ? (env as SmtpEnv & { PARLEY_DATA_DIR?: string }) : undefined;
+  if (smtpEnv && (smtpEnv.PARLEY_SMTP_TLS_CERT === undefined) !== (smtpEnv.PARLEY_SMTP_TLS_KEY === undefined)) {
+    problems.push('PARLEY_SMTP_TLS_CERT: set together with PARLEY_SMTP_TLS_KEY (or neither, for a self-signed certificate)');
+  }
+  const mailboxEnv = runs('voicemail-ingest') ? (env as MailboxStoreEnv) : undefined;
+  // The embedded app's schema has PARLEY_DATA_DIR: its blobs live beside its database by default.
+  const dataDir = (env as { PARLEY_DATA_DIR?: string }).PARLEY_DATA_DIR;
+  const blobDir = mailboxEnv?.PARLEY_MAILBOX_BLOB_DIR ?? (dataDir === undefined ? undefined : path.resolve(dataDir, 'mailbox-blobs'));
+  if (mailboxEnv?.PARLEY_MAILBOX_BLOB_STORE === 'filesystem' && blobDir === undefined) {
+    problems.push('PARLEY_MAILBOX_BLOB_DIR: required when PARLEY_MAILBOX_BLOB_STORE=filesystem');
+  }
   if (problems.length) throw new ConfigError(problems);
   // The casts hold because the app's schema is composed from the parts of the services it runs.
   const ewsEnv = runs('ews-gateway') ? (env as SharedEnv & EwsGatewayEnv) : undefined;
   const calendarEnv = runs('calendar-sync') ? (env as CalendarSyncEnv) : undefined;
   const authEnv = authenticatingServices.some(runs) ? (env as AuthEnv) : undefined;
   const graphEnv = runs('presence-bridge') ? (env as GraphApiEnv) : undefined;
+  const dropEnv = runs('voicemail-ingest') ? (env as VoicemailDropEnv) : undefined;
   return {
     service,
     version,
@@ -261,6 +327,21 @@ export function toRuntimeConfig(
       maxBatchIds: graphEnv.PARLEY_GRAPH_MAX_BATCH_IDS,
       maxBodyBytes: graphEnv.PARLEY_GRAPH_MAX_BODY_BYTES,
       maxPreferredPresenceMs: graphEnv.PARLEY_GRAPH_PREFERRED_PRESENCE_MAX_DAYS * 86_400_000,
+    },
+    smtp: smtpEnv && smtpConfigOf(smtpEnv),
+    voicemailDrop: dropEnv && {
+      maxAudioBytes: dropEnv.PARLEY_VOICEMAIL_DROP_MAX_AUDIO_BYTES,
+      maxMetadataBytes: dropEnv.PARLEY_VOICEMAIL_DROP_MAX_METADATA_BYTES,
+      maxParts: dropEnv.PARLEY_VOICEMAIL_DROP_MAX_PARTS,
+      maxRecipients: dropEnv.PARLEY_VOICEMAIL_DROP_MAX_RECIPIENTS,
+      requestsPerMinute: dropEnv.PARLEY_VOICEMAIL_DROP_REQUESTS_PER_MINUTE,
+    },
+    mailbox: mailboxEnv && {
+      blobs:
+        mailboxEnv.PARLEY_MAILBOX_BLOB_STORE === 'filesystem' ? { kind: 'filesystem', directory: blobDir as string } : { kind: 'postgres' },
+      quotaBytes: mailboxEnv.PARLEY_MAILBOX_QUOTA_BYTES === 0 ? null : mailboxEnv.PARLEY_MAILBOX_QUOTA_BYTES,
+      orphanGraceMs: mailboxEnv.PARLEY_MAILBOX_ORPHAN_GRACE_MS,
+      sweepIntervalMs: mailboxEnv.PARLEY_MAILBOX_SWEEP_INTERVAL_MS,
     },
     calendar: calendarEnv && {
       defaultWorkingHoursTimeZone: calendarEnv.PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE,
@@ -307,6 +388,27 @@ function ewsConfigOf(env: SharedEnv & EwsGatewayEnv, idSecret: string | undefine
     },
     maxBatchItems: env.PARLEY_EWS_MAX_BATCH_ITEMS,
     maxAvailabilityMailboxes: env.PARLEY_EWS_MAX_AVAILABILITY_MAILBOXES,
+  };
+}
+
+function smtpConfigOf(env: SmtpEnv & { PARLEY_DATA_DIR?: string }): SmtpConfig {
+  const { PARLEY_SMTP_TLS_CERT: certFile, PARLEY_SMTP_TLS_KEY: keyFile } = env;
+  return {
+    host: env.PARLEY_SMTP_HOST,
+    submissionPort: env.PARLEY_SMTP_SUBMISSION_PORT,
+    implicitTlsPort: env.PARLEY_SMTP_IMPLICIT_TLS_PORT,
+    relayPort: env.PARLEY_SMTP_RELAY_CIDRS.length === 0 ? 0 : env.PARLEY_SMTP_RELAY_PORT,
+    relayAllowList: env.PARLEY_SMTP_RELAY_CIDRS,
+    proxyProtocolFrom: env.PARLEY_SMTP_PROXY_PROTOCOL_FROM,
+    hostname: env.PARLEY_SMTP_HOSTNAME,
+    tls: certFile !== undefined && keyFile !== undefined ? { certFile, keyFile } : undefined,
+    selfSignedDir: path.resolve(env.PARLEY_SMTP_TLS_DIR ?? path.join(env.PARLEY_DATA_DIR ?? './data', 'smtp-tls')),
+    maxMessageBytes: env.PARLEY_SMTP_MAX_MESSAGE_BYTES,
+    maxRecipients: env.PARLEY_SMTP_MAX_RECIPIENTS,
+    maxConnections: env.PARLEY_SMTP_MAX_CONNECTIONS,
+    maxConnectionsPerClient: env.PARLEY_SMTP_MAX_CONNECTIONS_PER_CLIENT,
+    socketTimeoutMs: env.PARLEY_SMTP_SOCKET_TIMEOUT_MS,
+    maxUnauthenticatedCommands: env.PARLEY_SMTP_MAX_UNAUTHENTICATED_COMMANDS,
   };
 }
 

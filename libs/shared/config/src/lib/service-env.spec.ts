@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import path from 'node:path';
 import { ConfigError, parseEnv } from './env';
 import { toRuntimeConfig } from './runtime-config';
 import { adminEnvSchema, appEnvSchemas, embeddedEnvSchema, serviceEnvSchema, serviceNames } from './service-env';
@@ -66,6 +67,13 @@ const AUTH = [
   'PARLEY_EWS_AUTH_MAX_FAILURES_PER_ADDRESS',
 ];
 const GRAPH_API = ['PARLEY_GRAPH_MAX_BATCH_IDS', 'PARLEY_GRAPH_MAX_BODY_BYTES', 'PARLEY_GRAPH_PREFERRED_PRESENCE_MAX_DAYS'];
+const VOICEMAIL_DROP = [
+  'PARLEY_VOICEMAIL_DROP_MAX_AUDIO_BYTES',
+  'PARLEY_VOICEMAIL_DROP_MAX_METADATA_BYTES',
+  'PARLEY_VOICEMAIL_DROP_MAX_PARTS',
+  'PARLEY_VOICEMAIL_DROP_MAX_RECIPIENTS',
+  'PARLEY_VOICEMAIL_DROP_REQUESTS_PER_MINUTE',
+];
 const CALENDAR_SYNC = ['PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE', 'PARLEY_CALENDAR_TIMER_POLL_MAX_MS', 'PARLEY_CALENDAR_TIMER_BATCH_SIZE'];
 const PRESENCE_BRIDGE = [
   'PARLEY_PRESENCE_IDLE_AFTER_MS',
@@ -86,6 +94,31 @@ const PRESENCE_BRIDGE = [
   'PARLEY_PRESENCE_WS_MAX_SEND_BUFFER_BYTES',
   'PARLEY_PRESENCE_WS_PING_INTERVAL_MS',
 ];
+const SMTP = [
+  'PARLEY_SMTP_HOST',
+  'PARLEY_SMTP_SUBMISSION_PORT',
+  'PARLEY_SMTP_IMPLICIT_TLS_PORT',
+  'PARLEY_SMTP_RELAY_PORT',
+  'PARLEY_SMTP_RELAY_CIDRS',
+  'PARLEY_SMTP_PROXY_PROTOCOL_FROM',
+  'PARLEY_SMTP_HOSTNAME',
+  'PARLEY_SMTP_TLS_CERT',
+  'PARLEY_SMTP_TLS_KEY',
+  'PARLEY_SMTP_TLS_DIR',
+  'PARLEY_SMTP_MAX_MESSAGE_BYTES',
+  'PARLEY_SMTP_MAX_RECIPIENTS',
+  'PARLEY_SMTP_MAX_CONNECTIONS',
+  'PARLEY_SMTP_MAX_CONNECTIONS_PER_CLIENT',
+  'PARLEY_SMTP_SOCKET_TIMEOUT_MS',
+  'PARLEY_SMTP_MAX_UNAUTHENTICATED_COMMANDS',
+];
+const MAILBOX_STORE = [
+  'PARLEY_MAILBOX_BLOB_STORE',
+  'PARLEY_MAILBOX_BLOB_DIR',
+  'PARLEY_MAILBOX_QUOTA_BYTES',
+  'PARLEY_MAILBOX_ORPHAN_GRACE_MS',
+  'PARLEY_MAILBOX_SWEEP_INTERVAL_MS',
+];
 const EMBEDDED_ONLY = ['PARLEY_DATA_DIR', 'PARLEY_EMBEDDED_PG_PORT', 'PARLEY_DEMO_USERS'];
 
 function problemsOf(fn: () => unknown): string[] {
@@ -103,7 +136,7 @@ describe('environment schema composition', () => {
     expect(keysOf('ews-gateway')).toEqual([...SHARED, ...EWS_GATEWAY, ...AUTH].sort());
     expect(keysOf('calendar-sync')).toEqual([...SHARED, ...CALENDAR_SYNC].sort());
     expect(keysOf('presence-bridge')).toEqual([...SHARED, ...AUTH, ...PRESENCE_BRIDGE, ...GRAPH_API].sort());
-    expect(keysOf('voicemail-ingest')).toEqual([...SHARED].sort());
+    expect(keysOf('voicemail-ingest')).toEqual([...SHARED, ...AUTH, ...VOICEMAIL_DROP, ...MAILBOX_STORE, ...SMTP].sort());
   });
 
   it("refuses presence-bridge's thresholds and lease timing when they contradict each other", () => {
@@ -141,16 +174,16 @@ describe('environment schema composition', () => {
       PARLEY_EWS_AUTH_FAILURE_WINDOW_MS: '1000',
     };
     const calendarOnly = { KAFKA_BROKERS: 'k:9092', PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE: 'Mars/Olympus' };
-    for (const service of ['calendar-sync', 'voicemail-ingest'] as const) {
-      expect(parseEnv(serviceEnvSchema(service), gatewayOnly)).not.toHaveProperty('PARLEY_EWS_XML_MAX_DEPTH');
-      expect(parseEnv(serviceEnvSchema(service), gatewayOnly)).not.toHaveProperty('PARLEY_TRUSTED_PROXIES');
+    expect(parseEnv(serviceEnvSchema('calendar-sync'), gatewayOnly)).not.toHaveProperty('PARLEY_EWS_XML_MAX_DEPTH');
+    expect(parseEnv(serviceEnvSchema('calendar-sync'), gatewayOnly)).not.toHaveProperty('PARLEY_TRUSTED_PROXIES');
+    // presence-bridge and voicemail-ingest read the sign-in keys (their fronts authenticate), not the EWS ones.
+    for (const service of ['presence-bridge', 'voicemail-ingest'] as const) {
+      expect(
+        problemsOf(() => parseEnv(serviceEnvSchema(service), gatewayOnly))
+          .map((p) => p.split(':')[0])
+          .sort(),
+      ).toEqual(['PARLEY_EWS_AUTH_FAILURE_WINDOW_MS', 'PARLEY_TRUSTED_PROXIES']);
     }
-    // presence-bridge reads the sign-in keys (its fronts authenticate), not the EWS ones.
-    expect(
-      problemsOf(() => parseEnv(serviceEnvSchema('presence-bridge'), gatewayOnly))
-        .map((p) => p.split(':')[0])
-        .sort(),
-    ).toEqual(['PARLEY_EWS_AUTH_FAILURE_WINDOW_MS', 'PARLEY_TRUSTED_PROXIES']);
     for (const service of ['ews-gateway', 'presence-bridge', 'voicemail-ingest'] as const) {
       expect(parseEnv(serviceEnvSchema(service), calendarOnly)).not.toHaveProperty('PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE');
     }
@@ -190,10 +223,13 @@ describe('environment schema composition', () => {
         requireDatabaseUrl: true,
       });
       expect(config.ews).toBeUndefined();
-      expect(config.auth === undefined).toBe(service !== 'presence-bridge');
+      expect(config.auth === undefined).toBe(service === 'calendar-sync');
+      expect(config.smtp === undefined).toBe(service !== 'voicemail-ingest');
+      expect(config.voicemailDrop === undefined).toBe(service !== 'voicemail-ingest');
       expect(config.calendar === undefined).toBe(service !== 'calendar-sync');
       expect(config.presence === undefined).toBe(service !== 'presence-bridge');
       expect(config.graph === undefined).toBe(service !== 'presence-bridge');
+      expect(config.mailbox === undefined).toBe(service !== 'voicemail-ingest');
     }
     const embedded = parseEnv(embeddedEnvSchema(), {});
     expect(problemsOf(() => toRuntimeConfig('parley', '0', embedded, { services: serviceNames, requireDatabaseUrl: false }))).toEqual([
@@ -207,6 +243,7 @@ describe('environment schema composition', () => {
     expect(config.ews?.idSecret).toBe('g'.repeat(43));
     expect(config.auth?.signIn.trustedProxies).toEqual([]);
     expect(config.calendar?.defaultWorkingHoursTimeZone).toBe('UTC');
+    expect(config.mailbox?.blobs).toEqual({ kind: 'filesystem', directory: path.resolve('data', 'mailbox-blobs') });
     expect(config.presence?.socket).toEqual({
       maxFrameBytes: 65_536,
       messagesPerSecond: 20,
@@ -289,13 +326,47 @@ describe('environment schema composition', () => {
       PARLEY_PRESENCE_WS_MAX_SEND_BUFFER_BYTES: 1024 * 1024,
       PARLEY_PRESENCE_WS_PING_INTERVAL_MS: 30_000,
     };
+    const drop = {
+      PARLEY_VOICEMAIL_DROP_MAX_AUDIO_BYTES: 25 * 1024 * 1024,
+      PARLEY_VOICEMAIL_DROP_MAX_METADATA_BYTES: 64 * 1024,
+      PARLEY_VOICEMAIL_DROP_MAX_PARTS: 4,
+      PARLEY_VOICEMAIL_DROP_MAX_RECIPIENTS: 20,
+      PARLEY_VOICEMAIL_DROP_REQUESTS_PER_MINUTE: 600,
+    };
     const graph = {
       PARLEY_GRAPH_MAX_BATCH_IDS: 650,
       PARLEY_GRAPH_MAX_BODY_BYTES: 256 * 1024,
       PARLEY_GRAPH_PREFERRED_PRESENCE_MAX_DAYS: 30,
     };
     expect(parseEnv(serviceEnvSchema('presence-bridge'), {})).toEqual({ ...shared, ...asService(8082), ...auth, ...presence, ...graph });
-    expect(parseEnv(serviceEnvSchema('voicemail-ingest'), {})).toEqual({ ...shared, ...asService(8083) });
+    const smtp = {
+      PARLEY_SMTP_PROXY_PROTOCOL_FROM: [],
+      PARLEY_SMTP_MAX_MESSAGE_BYTES: 50 * 1024 * 1024,
+      PARLEY_SMTP_MAX_RECIPIENTS: 100,
+      PARLEY_SMTP_MAX_CONNECTIONS: 500,
+      PARLEY_SMTP_MAX_CONNECTIONS_PER_CLIENT: 20,
+      PARLEY_SMTP_SOCKET_TIMEOUT_MS: 60_000,
+      PARLEY_SMTP_MAX_UNAUTHENTICATED_COMMANDS: 10,
+    };
+    const mailbox = {
+      PARLEY_MAILBOX_QUOTA_BYTES: 2 * 1024 * 1024 * 1024,
+      PARLEY_MAILBOX_ORPHAN_GRACE_MS: 3_600_000,
+      PARLEY_MAILBOX_SWEEP_INTERVAL_MS: 600_000,
+    };
+    expect(parseEnv(serviceEnvSchema('voicemail-ingest'), {})).toEqual({
+      ...shared,
+      ...asService(8083),
+      ...auth,
+      ...smtp,
+      PARLEY_SMTP_HOST: '0.0.0.0',
+      PARLEY_SMTP_SUBMISSION_PORT: 587,
+      PARLEY_SMTP_IMPLICIT_TLS_PORT: 465,
+      PARLEY_SMTP_RELAY_PORT: 25,
+      PARLEY_SMTP_RELAY_CIDRS: [],
+      ...drop,
+      ...mailbox,
+      PARLEY_MAILBOX_BLOB_STORE: 'postgres',
+    });
     expect(parseEnv(serviceEnvSchema('calendar-sync'), {})).toEqual({
       ...shared,
       ...asService(8084),
@@ -309,6 +380,7 @@ describe('environment schema composition', () => {
       ...auth,
       ...presence,
       ...graph,
+      ...drop,
       PARLEY_HTTP_PORT: 8080,
       PARLEY_METRICS_HOST: '127.0.0.1',
       PARLEY_METRICS_PORT: 9080,
@@ -318,11 +390,43 @@ describe('environment schema composition', () => {
       PARLEY_CALENDAR_TIMER_POLL_MAX_MS: 1000,
       PARLEY_CALENDAR_TIMER_BATCH_SIZE: 200,
       ...presence,
+      ...smtp,
+      PARLEY_SMTP_HOST: '127.0.0.1',
+      PARLEY_SMTP_SUBMISSION_PORT: 2587,
+      PARLEY_SMTP_IMPLICIT_TLS_PORT: 2465,
+      PARLEY_SMTP_RELAY_PORT: 2525,
+      PARLEY_SMTP_RELAY_CIDRS: ['127.0.0.0/8'],
+      ...mailbox,
+      PARLEY_MAILBOX_BLOB_STORE: 'filesystem',
       PARLEY_DATA_DIR: './data',
       PARLEY_EMBEDDED_PG_PORT: 15432,
       PARLEY_DEMO_USERS: true,
     });
     expect(parseEnv(adminEnvSchema, {})).toEqual({ PARLEY_DATA_DIR: './data', PARLEY_EMBEDDED_PG_PORT: 15432 });
+  });
+
+  it("puts voicemail-ingest's blobs in PostgreSQL by default when distributed, and wants a directory for the filesystem store", () => {
+    const env = { DATABASE_URL: 'postgres://db/parley', KAFKA_BROKERS: 'kafka:9092' };
+    const run = (extra: Record<string, string>) => () =>
+      toRuntimeConfig('voicemail-ingest', '0', parseEnv(serviceEnvSchema('voicemail-ingest'), { ...env, ...extra }), {
+        services: ['voicemail-ingest'],
+        requireDatabaseUrl: true,
+      });
+    expect(run({})().mailbox).toEqual({
+      blobs: { kind: 'postgres' },
+      quotaBytes: 2 * 1024 ** 3,
+      orphanGraceMs: 3_600_000,
+      sweepIntervalMs: 600_000,
+    });
+    expect(problemsOf(run({ PARLEY_MAILBOX_BLOB_STORE: 'filesystem' }))).toEqual([
+      'PARLEY_MAILBOX_BLOB_DIR: required when PARLEY_MAILBOX_BLOB_STORE=filesystem',
+    ]);
+    const onDisk = run({
+      PARLEY_MAILBOX_BLOB_STORE: 'filesystem',
+      PARLEY_MAILBOX_BLOB_DIR: '/srv/blobs',
+      PARLEY_MAILBOX_QUOTA_BYTES: '0',
+    })();
+    expect(onDisk.mailbox).toMatchObject({ blobs: { kind: 'filesystem', directory: '/srv/blobs' }, quotaBytes: null });
   });
 
   it('reads the former names of the sign-in keys as their new ones', () => {

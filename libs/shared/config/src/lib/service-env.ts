@@ -2,7 +2,18 @@ import { windowsZoneIdOf } from '@parley/calendar-time';
 import type { ServiceName } from '@parley/contracts';
 import { z } from 'zod';
 import { intBetween, withDefault, withoutDefault } from './env-key';
-import { AppProfile, authEnv, busEnv, databaseEnv, databaseUrlEnv, deadLetterEnv, httpEnv, loggingEnv, metricsEnv } from './env-parts';
+import {
+  AppProfile,
+  authEnv,
+  busEnv,
+  databaseEnv,
+  databaseUrlEnv,
+  deadLetterEnv,
+  httpEnv,
+  loggingEnv,
+  metricsEnv,
+  smtpEnv,
+} from './env-parts';
 
 /** The services (the names contracts route topics between), in the order the docs list them. */
 export const serviceNames: readonly ServiceName[] = ['ews-gateway', 'presence-bridge', 'voicemail-ingest', 'calendar-sync'];
@@ -123,6 +134,37 @@ const calendarSyncEnv = {
   ),
 };
 
+/** voicemail-ingest's mailbox message store: where blobs live, the quota, the orphan sweeper (docs/voicemail-ingest.md). */
+function mailboxStoreEnv(app: AppProfile) {
+  return {
+    PARLEY_MAILBOX_BLOB_STORE: withDefault(
+      z.enum(['filesystem', 'postgres']),
+      app.embedded ? 'filesystem' : 'postgres',
+      "where message MIME and attachment bytes are kept: `filesystem` (files under `PARLEY_MAILBOX_BLOB_DIR`; embedded mode and single hosts) or `postgres` (voicemail-ingest's schema; clusters, no shared volume needed). Changing it does not move existing blobs",
+    ),
+    PARLEY_MAILBOX_BLOB_DIR: withoutDefault(
+      z.string().min(1).optional(),
+      app.embedded ? '`<PARLEY_DATA_DIR>/mailbox-blobs`' : 'required with `PARLEY_MAILBOX_BLOB_STORE=filesystem`',
+      'directory of the filesystem blob store (on a local disk that honours fsync; one host only)',
+    ),
+    PARLEY_MAILBOX_QUOTA_BYTES: withDefault(
+      intBetween(0, Number.MAX_SAFE_INTEGER),
+      String(2 * 1024 * 1024 * 1024),
+      'most octets the messages of one mailbox may take (their MIME sizes); a delivery past it is refused as over quota (SMTP `552 5.2.2`); `0`: unlimited',
+    ),
+    PARLEY_MAILBOX_ORPHAN_GRACE_MS: withDefault(
+      intBetween(60_000, 30 * 86_400_000),
+      '3600000',
+      'how long a blob no message names is kept before the sweeper removes it (deleted messages, failed deliveries); must exceed the longest delivery',
+    ),
+    PARLEY_MAILBOX_SWEEP_INTERVAL_MS: withDefault(
+      intBetween(1_000, 86_400_000),
+      '600000',
+      'how often voicemail-ingest looks for orphan blobs to remove',
+    ),
+  };
+}
+
 /** presence-bridge's own: the idle thresholds, its timers, replica leases, the limits of endpoints and IMs, and what one presence WebSocket may cost (docs/presence-protocol.md). */
 const presenceBridgeEnv = {
   PARLEY_PRESENCE_IDLE_AFTER_MS: withDefault(
@@ -231,6 +273,35 @@ const graphApiEnv = {
   ),
 };
 
+/** voicemail-ingest's HTTP voicemail drop (`POST /api/v1.0/voicemail`, docs/voicemail-http-drop.md): what one drop may hold and cost. */
+const voicemailDropEnv = {
+  PARLEY_VOICEMAIL_DROP_MAX_AUDIO_BYTES: withDefault(
+    intBetween(1024, 1024 * 1024 * 1024),
+    String(25 * 1024 * 1024),
+    'largest audio file one HTTP voicemail drop may carry (bytes); a larger one is refused with `413` (declared by `Content-Length`: before the body is read). The audio is held in memory while the drop is stored',
+  ),
+  PARLEY_VOICEMAIL_DROP_MAX_METADATA_BYTES: withDefault(
+    intBetween(256, 1024 * 1024),
+    String(64 * 1024),
+    'largest `metadata` JSON part of an HTTP voicemail drop (bytes, transcription included); more is refused with `413`',
+  ),
+  PARLEY_VOICEMAIL_DROP_MAX_PARTS: withDefault(
+    intBetween(2, 100),
+    '4',
+    'most parts (files and fields) in one HTTP voicemail drop; it needs two (`audio`, `metadata`), more is refused with `413`',
+  ),
+  PARLEY_VOICEMAIL_DROP_MAX_RECIPIENTS: withDefault(
+    intBetween(1, 1000),
+    '20',
+    'most mailboxes one HTTP voicemail drop may deliver to; more is refused with `400` (`too-many-recipients`)',
+  ),
+  PARLEY_VOICEMAIL_DROP_REQUESTS_PER_MINUTE: withDefault(
+    intBetween(1, 1_000_000),
+    '600',
+    'drops one PBX API key may make per minute on one replica; past it `429` with `Retry-After`',
+  ),
+};
+
 /** Where the embedded app and the admin CLI find the embedded PostgreSQL. */
 const embeddedDatabaseEnv = {
   PARLEY_DATA_DIR: withDefault(z.string().min(1), './data', 'where the embedded PostgreSQL keeps its data'),
@@ -251,7 +322,7 @@ function ownEnvOf(service: ServiceName, app: AppProfile) {
   return {
     'ews-gateway': { ...ewsGatewayEnv(app), ...authEnv },
     'presence-bridge': { ...authEnv, ...presenceBridgeEnv, ...graphApiEnv },
-    'voicemail-ingest': {},
+    'voicemail-ingest': { ...authEnv, ...voicemailDropEnv, ...mailboxStoreEnv(app), ...smtpEnv(app) },
     'calendar-sync': calendarSyncEnv,
   }[service];
 }
@@ -262,16 +333,22 @@ export type AuthEnv = z.output<z.ZodObject<typeof authEnv>>;
 export type CalendarSyncEnv = z.output<z.ZodObject<typeof calendarSyncEnv>>;
 export type PresenceBridgeEnv = z.output<z.ZodObject<typeof presenceBridgeEnv>>;
 export type GraphApiEnv = z.output<z.ZodObject<typeof graphApiEnv>>;
+export type SmtpEnv = z.output<z.ZodObject<ReturnType<typeof smtpEnv>>>;
+export type VoicemailDropEnv = z.output<z.ZodObject<typeof voicemailDropEnv>>;
+export type MailboxStoreEnv = z.output<z.ZodObject<ReturnType<typeof mailboxStoreEnv>>>;
 /** A parsed app environment: the shared part, and the parts of whichever services the app runs. */
 export type ParleyEnv = SharedEnv &
   Partial<EwsGatewayEnv> &
   Partial<AuthEnv> &
   Partial<CalendarSyncEnv> &
   Partial<PresenceBridgeEnv> &
-  Partial<GraphApiEnv>;
+  Partial<GraphApiEnv> &
+  Partial<SmtpEnv> &
+  Partial<VoicemailDropEnv> &
+  Partial<MailboxStoreEnv>;
 
 /** The services with a front that authenticates callers: an app running any of them reads `authEnv` and builds one `AuthModule`. */
-export const authenticatingServices: readonly ServiceName[] = ['ews-gateway', 'presence-bridge'];
+export const authenticatingServices: readonly ServiceName[] = ['ews-gateway', 'presence-bridge', 'voicemail-ingest'];
 
 /** The schema of a service running as its own process: the shared parts and its own. */
 export function serviceEnvSchema(service: ServiceName): z.ZodType<ParleyEnv, Record<string, unknown>> {
@@ -293,6 +370,9 @@ export function embeddedEnvSchema() {
     ...calendarSyncEnv,
     ...presenceBridgeEnv,
     ...graphApiEnv,
+    ...smtpEnv(app),
+    ...voicemailDropEnv,
+    ...mailboxStoreEnv(app),
     ...embeddedOnlyEnv,
   });
 }

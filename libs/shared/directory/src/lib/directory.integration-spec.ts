@@ -137,4 +137,12 @@ describe('directory on PostgreSQL', () => {
     await expect(addresses('')).resolves.toEqual([]);
     await expect(addresses('e', 1)).resolves.toHaveLength(1);
   });
+
+  it('tells the domains of enabled users from the others, literally and case-insensitively', async () => {
+    await expect(directory.servesDomain('EXAMPLE.com')).resolves.toBe(true);
+    await expect(directory.servesDomain('example.org')).resolves.toBe(false);
+    await expect(directory.servesDomain('ample.com')).resolves.toBe(false);
+    await expect(directory.servesDomain('%')).resolves.toBe(false);
+    await expect(directory.servesDomain('')).resolves.toBe(false);
+  });
 });

@@ -131,6 +131,20 @@ export class DirectoryRepository {
     return new Set(found.map((r) => r.address));
   }
 
+  /**
+   * Does any enabled user have an address at `domain` (compared lower-cased)? Parley serves those
+   * domains: mail fronts refuse to relay to any other.
+   */
+  async servesDomain(domain: string): Promise<boolean> {
+    const key = domain.trim().toLowerCase();
+    if (key === '' || !storable(key)) return false;
+    return this.users
+      .createQueryBuilder('u')
+      .where('u.disabled = false')
+      .andWhere("u.smtpAddress LIKE :suffix ESCAPE '\\'", { suffix: `%@${escapeLike(key)}` })
+      .getExists();
+  }
+
   /** Is there an entry for `address`, enabled or not? */
   async exists(address: string): Promise<boolean> {
     return storable(address) && this.users.existsBy({ smtpAddress: toMailboxKey(address) });

@@ -1,4 +1,4 @@
-import { ClientAddressResolver, normalizeIpAddress, parseTrustedProxies, UNKNOWN_CLIENT_ADDRESS } from './client-address';
+import { AddressList, ClientAddressResolver, normalizeIpAddress, parseTrustedProxies, UNKNOWN_CLIENT_ADDRESS } from './client-address';
 
 describe('normalizeIpAddress', () => {
   it.each([
@@ -103,5 +103,17 @@ describe('ClientAddressResolver', () => {
   it('walks a huge header without trouble', () => {
     const xff = `${Array.from({ length: 5000 }, () => '10.0.0.1').join(',')}, 198.51.100.7`;
     expect(proxies.resolve({ peer: '127.0.0.4', forwardedFor: xff })).toBe('198.51.100.7');
+  });
+});
+
+describe('AddressList', () => {
+  it('matches addresses inside its entries, in any form, and nothing when empty', () => {
+    const list = new AddressList(['127.0.0.0/8', '192.0.2.10', '2001:db8::/32']);
+    expect(
+      ['127.0.0.1', '127.255.0.9', '::ffff:127.0.0.1', '192.0.2.10', '2001:DB8::5', '[2001:db8::1]:25'].map((a) => list.includes(a)),
+    ).toEqual([true, true, true, true, true, true]);
+    expect(['128.0.0.1', '192.0.2.11', '2001:db9::1', 'not-an-ip', ''].some((a) => list.includes(a))).toBe(false);
+    expect(new AddressList([]).includes('127.0.0.1')).toBe(false);
+    expect(() => new AddressList(['10.0.0.0/33'])).toThrow(/prefix out of range/);
   });
 });

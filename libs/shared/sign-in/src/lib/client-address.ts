@@ -74,6 +74,26 @@ function toRule(entry: string): ProxyRule {
   return { address, prefix, family };
 }
 
+/** Addresses and CIDRs (IPv4, IPv6; as `parseTrustedProxies` accepts them): does one contain an address? */
+export class AddressList {
+  private readonly subnets = new BlockList();
+  readonly size: number;
+
+  constructor(entries: readonly string[]) {
+    for (const entry of entries) {
+      const rule = toRule(entry);
+      this.subnets.addSubnet(rule.address, rule.prefix, rule.family);
+    }
+    this.size = entries.length;
+  }
+
+  /** `address` in any form `normalizeIpAddress` reads (an IPv4-mapped IPv6 one matches its IPv4 entries). */
+  includes(address: string): boolean {
+    const normalized = normalizeIpAddress(address);
+    return normalized !== undefined && this.subnets.check(normalized, isIPv4(normalized) ? 'ipv4' : 'ipv6');
+  }
+}
+
 /**
  * Who a request comes from, for throttling and logs: the socket's peer, or, when the peer is a
  * trusted proxy, the right-most `X-Forwarded-For` entry that is not itself a trusted proxy. Entries
@@ -81,14 +101,11 @@ function toRule(entry: string): ProxyRule {
  * stops the walk at the last trusted hop, whose address is then used: never a forged value.
  */
 export class ClientAddressResolver {
-  private readonly trusted = new BlockList();
+  private readonly trusted: AddressList;
   private readonly hasTrusted: boolean;
 
   constructor(trustedProxies: readonly string[] = []) {
-    for (const entry of trustedProxies) {
-      const rule = toRule(entry);
-      this.trusted.addSubnet(rule.address, rule.prefix, rule.family);
-    }
+    this.trusted = new AddressList(trustedProxies);
     this.hasTrusted = trustedProxies.length > 0;
   }
 
@@ -110,6 +127,6 @@ export class ClientAddressResolver {
   }
 
   private isTrusted(address: string): boolean {
-    return this.trusted.check(address, isIPv4(address) ? 'ipv4' : 'ipv6');
+    return this.trusted.includes(address);
   }
 }

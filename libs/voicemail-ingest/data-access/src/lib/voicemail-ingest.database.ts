@@ -2,9 +2,26 @@ import type { ServiceDatabaseSettings } from '@parley/config';
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ServiceDatabase, createServiceDataSource, provideServiceDatabase } from '@parley/persistence';
 import { DataSource } from 'typeorm';
+import { PbxApiKeyEntity } from './pbx-api-key.entity';
+import { PbxApiKeys1765100000000 } from './pbx-api-key.migration';
+import { BlobChunkEntity } from './blob-chunk.entity';
+import { BlobEntity } from './blob.entity';
+import { BlobReferences } from './blob-references.repository';
+import { BlobStore } from './blob-store';
+import { FilesystemBlobStore } from './filesystem-blob-store';
+import { MailboxStateEntity } from './mailbox-state.entity';
+import { MailboxStore1765000000000 } from './mailbox-store.migration';
+import { MessageAttachmentEntity } from './message-attachment.entity';
+import { MessageEntity } from './message.entity';
+import { MessageRepository } from './message.repository';
+import { PostgresBlobStore } from './postgres-blob-store';
 
-/** voicemail-ingest's schema. The mailbox message store's tables arrive with the SMTP ingest. */
-export const voicemailIngestSchema = { schema: 'voicemail_ingest', entities: [], migrations: [] };
+/** voicemail-ingest's schema: the mailbox message store and the PBX keys of the HTTP drop. */
+export const voicemailIngestSchema = {
+  schema: 'voicemail_ingest',
+  entities: [MessageEntity, MessageAttachmentEntity, MailboxStateEntity, BlobEntity, BlobChunkEntity, PbxApiKeyEntity],
+  migrations: [MailboxStore1765000000000, PbxApiKeys1765100000000],
+};
 
 export class VoicemailIngestDatabase extends ServiceDatabase {}
 
@@ -12,14 +29,34 @@ export function createVoicemailIngestDataSource(url: string): DataSource {
   return createServiceDataSource({ service: 'voicemail-ingest', url, poolSize: 2, ...voicemailIngestSchema });
 }
 
+/** Where blobs live (PARLEY_MAILBOX_BLOB_STORE): files under `directory`, or the service's PostgreSQL schema. */
+export type BlobStoreSettings = { kind: 'filesystem'; directory: string } | { kind: 'postgres' };
+
+export function createBlobStore(settings: BlobStoreSettings, dataSource: DataSource): BlobStore {
+  return settings.kind === 'filesystem' ? new FilesystemBlobStore(settings.directory) : new PostgresBlobStore(dataSource);
+}
+
 @Global()
 @Module({})
 export class VoicemailIngestDataAccessModule {
-  static forRoot(config: ServiceDatabaseSettings): DynamicModule {
+  static forRoot(config: ServiceDatabaseSettings, blobs: BlobStoreSettings): DynamicModule {
     return {
       module: VoicemailIngestDataAccessModule,
-      providers: [provideServiceDatabase(VoicemailIngestDatabase, { service: 'voicemail-ingest', ...config, ...voicemailIngestSchema })],
-      exports: [VoicemailIngestDatabase],
+      providers: [
+        provideServiceDatabase(VoicemailIngestDatabase, { service: 'voicemail-ingest', ...config, ...voicemailIngestSchema }),
+        {
+          provide: MessageRepository,
+          useFactory: (db: VoicemailIngestDatabase) => new MessageRepository(db.dataSource),
+          inject: [VoicemailIngestDatabase],
+        },
+        {
+          provide: BlobStore,
+          useFactory: (db: VoicemailIngestDatabase) => createBlobStore(blobs, db.dataSource),
+          inject: [VoicemailIngestDatabase],
+        },
+        { provide: BlobReferences, useValue: new BlobReferences() },
+      ],
+      exports: [VoicemailIngestDatabase, MessageRepository, BlobStore, BlobReferences],
     };
   }
 }

@@ -1,52 +1,174 @@
-import { MESSAGE_ITEM_CLASS, VOICEMAIL_ITEM_CLASS } from '@parley/contracts';
-import { type AddressObject, simpleParser } from 'mailparser';
-import type { MailParsingOptions, ParsedAttachment, ParsedInboundMail, RecognizedVoicemail } from './inbound-mail';
+import { type AddressObject, type Attachment, type ParsedMail, simpleParser } from 'mailparser';
+import { decodeHeaderValue } from './header-text';
+import {
+  DEFAULT_MAIL_PARSING_LIMITS,
+  type MailParsingLimits,
+  type MailParsingOptions,
+  type ParsedAttachment,
+  type ParsedInboundMail,
+} from './inbound-mail';
+import { type MimeStructure, type RawHeaderField, scanMimeStructure } from './mime-structure';
+import { recognizeVoicemail } from './voicemail-recognition';
 
-// First cut (contracts step): generic audio-attachment recognition only; the formats of
-// ../shared/voicemail-mail.md and the malformed-input cases come with the recognition work.
+const CRLF = Buffer.from('\r\n');
 
-export async function parseInboundMail(raw: Buffer, _options: MailParsingOptions): Promise<ParsedInboundMail> {
-  const parsed = await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true });
-  const attachments: ParsedAttachment[] = parsed.attachments.map((a) => ({
-    filename: a.filename ?? null,
-    contentType: a.contentType,
-    content: a.content,
-    contentId: a.cid ?? null,
-    inline: a.contentDisposition === 'inline',
-  }));
-  const audio = attachments.findIndex((a) => a.contentType.toLowerCase().startsWith('audio/'));
-  const voicemail: RecognizedVoicemail | null =
-    audio < 0
-      ? null
-      : {
-          source: 'audio-attachment',
-          audioAttachmentIndex: audio,
-          callerNumber: null,
-          callerNumberOriginal: null,
-          callerName: parsed.from?.value[0]?.name || null,
-          durationSeconds: null,
-          transcription: null,
-        };
-  return {
-    subject: parsed.subject ?? '',
-    from: firstAddress(parsed.from),
-    to: addresses(parsed.to),
-    cc: addresses(parsed.cc),
-    sentAt: parsed.date ?? null,
-    internetMessageId: parsed.messageId ?? null,
-    importance: 'Normal',
-    headers: parsed.headerLines.map((h) => ({ name: h.key, value: h.line.slice(h.line.indexOf(':') + 1).trim() })),
-    body: parsed.html ? { type: 'HTML', content: parsed.html } : parsed.text ? { type: 'Text', content: parsed.text } : null,
+/**
+ * Parses a received mail and recognises voicemail in it (docs/voicemail-recognition.md). Never
+ * throws for bad input: whatever the MIME, the result is a storable message, and `defects` says
+ * what was wrong and what was made of it. The raw bytes are neither changed nor copied whole except
+ * for the rare trimmed-header case.
+ */
+export async function parseInboundMail(raw: Buffer, options: MailParsingOptions): Promise<ParsedInboundMail> {
+  const limits: MailParsingLimits = { ...DEFAULT_MAIL_PARSING_LIMITS, ...options.limits };
+  const structure = scanMimeStructure(raw, limits);
+  const defects = [...structure.defects];
+  const keptFields = withinHeaderBudget(structure.headerFields, limits);
+  const headers = keptFields.map((field) => ({ name: field.name, value: decodeHeaderValue(field.raw) }));
+  const header = headerLookup(headers);
+
+  let parsed: ParsedMail | null = null;
+  try {
+    parsed = await simpleParser(parserInput(raw, structure, keptFields), {
+      skipImageLinks: true,
+      skipTextToHtml: true,
+      skipTextLinks: true,
+    });
+  } catch (error) {
+    defects.push(`MIME parser gave up (${error instanceof Error ? error.message : String(error)}): stored without body or attachments`);
+  }
+
+  const attachments = (parsed?.attachments ?? []).map(toParsedAttachment);
+  // Our own decoding: mailparser reads raw 8-bit header bytes as UTF-8 only.
+  const subject = header('subject') ?? parsed?.subject ?? '';
+  const from = firstAddress(parsed?.from);
+  const bodyText = parsed === null ? null : parsed.text || null;
+  const recognition = recognizeVoicemail({
+    header,
+    headerNames: headers.map((h) => h.name.toLowerCase()),
+    subject,
+    from,
+    bodyText,
     attachments,
-    itemClass: voicemail ? VOICEMAIL_ITEM_CLASS : MESSAGE_ITEM_CLASS,
-    voicemail,
-    defects: [],
+    defaultRegion: options.defaultRegion,
+  });
+  defects.push(...recognition.defects, ...missingFieldDefects(header, parsed));
+
+  return {
+    subject,
+    from,
+    to: addresses(parsed?.to),
+    cc: addresses(parsed?.cc),
+    sentAt: sentAtOf(header('date'), parsed),
+    internetMessageId: parsed?.messageId ?? null,
+    importance: importanceOf(header),
+    headers,
+    body: parsed?.html ? { type: 'HTML', content: parsed.html } : bodyText !== null ? { type: 'Text', content: bodyText } : null,
+    attachments,
+    itemClass: recognition.itemClass,
+    voicemail: recognition.voicemail,
+    missedCall: recognition.missedCall,
+    truncated: structure.cutAt !== null || keptFields.length < structure.headerFieldCount,
+    defects,
   };
+}
+
+/** What mailparser gets: the raw bytes, cut before parts past the limits, or with a trimmed header section. */
+function parserInput(raw: Buffer, structure: MimeStructure, keptFields: readonly RawHeaderField[]): Buffer {
+  const end = structure.cutAt ?? raw.length;
+  if (!structure.hasHeaderSection) {
+    // An empty header section first, so all of the input is body rather than a broken header.
+    return Buffer.concat([CRLF, raw]);
+  }
+  if (!structure.headerSectionOverLimit) {
+    return end === raw.length ? raw : raw.subarray(0, end);
+  }
+  const fields = [...keptFields, ...structure.mimeFields.filter((field) => !keptFields.includes(field))];
+  const section = fields.flatMap((field) => [Buffer.from(`${field.name}:`, 'latin1'), field.raw, CRLF]);
+  return Buffer.concat([...section, CRLF, raw.subarray(structure.bodyStart, end)]);
+}
+
+function withinHeaderBudget(fields: readonly RawHeaderField[], limits: MailParsingLimits): RawHeaderField[] {
+  const kept: RawHeaderField[] = [];
+  let bytes = 0;
+  for (const field of fields.slice(0, limits.maxHeaderFields)) {
+    bytes += field.name.length + field.raw.length + 3;
+    if (bytes > limits.maxHeaderBytes) break;
+    kept.push(field);
+  }
+  return kept;
+}
+
+function headerLookup(headers: readonly { name: string; value: string }[]): (name: string) => string | null {
+  const first = new Map<string, string>();
+  for (const { name, value } of headers) {
+    const key = name.toLowerCase();
+    if (!first.has(key)) first.set(key, value);
+  }
+  return (name) => first.get(name.toLowerCase()) ?? null;
+}
+
+function toParsedAttachment(attachment: Attachment): ParsedAttachment {
+  return {
+    filename: attachment.filename ?? null,
+    contentType: declaredContentType(attachment),
+    content: attachment.content,
+    contentId: attachment.cid ?? null,
+    inline: attachment.contentDisposition === 'inline' || (attachment.related === true && attachment.contentDisposition !== 'attachment'),
+  };
+}
+
+/** mailparser replaces `application/octet-stream` by a type guessed from the file name; the store keeps what the part said. */
+function declaredContentType(attachment: Attachment): string {
+  const declared = attachment.headers.get('content-type');
+  const value = typeof declared === 'object' && declared !== null && 'value' in declared ? declared.value : null;
+  return typeof value === 'string' && /^[\w.+-]+\/[\w.+-]+$/.test(value.trim())
+    ? value.trim().toLowerCase()
+    : attachment.contentType.toLowerCase();
+}
+
+function missingFieldDefects(header: (name: string) => string | null, parsed: ParsedMail | null): string[] {
+  const defects: string[] = [];
+  if (header('date') === null) defects.push('no Date header: sentAt is null');
+  else if (sentAtOf(header('date'), parsed) === null)
+    defects.push(`Date header ${JSON.stringify(header('date'))} is not a valid date: sentAt is null`);
+  if (header('message-id') === null) defects.push('no Message-ID header');
+  if (header('from') === null) defects.push('no From header');
+  return defects;
+}
+
+/** The Date header's instant; null when absent or unreadable (mailparser would put the parse time in its place). */
+function sentAtOf(dateHeader: string | null, parsed: ParsedMail | null): Date | null {
+  if (dateHeader === null || Number.isNaN(Date.parse(dateHeader.replace(/\([^()]*\)/g, ' ')))) return null;
+  const date = parsed?.date;
+  return date !== undefined && !Number.isNaN(date.getTime()) ? date : new Date(Date.parse(dateHeader.replace(/\([^()]*\)/g, ' ')));
+}
+
+/** Importance, then X-Priority (1–2 high, 4–5 low), then Priority, then X-MSMail-Priority, then Asterisk's urgent flag. */
+function importanceOf(header: (name: string) => string | null): ParsedInboundMail['importance'] {
+  const importance = header('importance')?.trim().toLowerCase();
+  if (importance === 'high' || importance === 'low' || importance === 'normal') return capitalize(importance);
+  const xPriority = /^\s*([1-5])\b/.exec(header('x-priority') ?? '')?.[1];
+  if (xPriority) return xPriority <= '2' ? 'High' : xPriority >= '4' ? 'Low' : 'Normal';
+  const priority = header('priority')?.trim().toLowerCase();
+  if (priority === 'urgent') return 'High';
+  if (priority === 'non-urgent') return 'Low';
+  if (priority === 'normal') return 'Normal';
+  const msMail = header('x-msmail-priority')?.trim().toLowerCase();
+  if (msMail === 'high' || msMail === 'low' || msMail === 'normal') return capitalize(msMail);
+  if (/^urgent$/i.test(header('x-asterisk-vm-flag')?.trim() ?? '')) return 'High';
+  return 'Normal';
+}
+
+function capitalize(value: 'high' | 'low' | 'normal'): ParsedInboundMail['importance'] {
+  return value === 'high' ? 'High' : value === 'low' ? 'Low' : 'Normal';
 }
 
 function addresses(field: AddressObject | AddressObject[] | undefined): ParsedInboundMail['to'] {
   const list = field === undefined ? [] : Array.isArray(field) ? field : [field];
-  return list.flatMap((o) => o.value).map((a) => ({ address: a.address ?? '', name: a.name || null }));
+  return list
+    .flatMap((o) => o.value)
+    .flatMap((a) => (a.group ? a.group : [a]))
+    .map((a) => ({ address: (a.address ?? '').slice(0, 320), name: a.name ? a.name.slice(0, 256) : null }));
 }
 
 function firstAddress(field: AddressObject | undefined): ParsedInboundMail['from'] {

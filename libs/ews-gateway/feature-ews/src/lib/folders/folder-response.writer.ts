@@ -12,6 +12,7 @@ export interface FolderView {
   readonly counts: FolderCounts;
 }
 
+const PR_MESSAGE_SIZE = 0x0e08;
 const PR_DISPLAY_NAME = 0x3001;
 const PR_CONTENT_COUNT = 0x3602;
 const PR_CONTENT_UNREAD = 0x3603;
@@ -25,7 +26,8 @@ const HAS_UNREAD: ReadonlySet<string> = new Set(['Folder', 'TasksFolder', 'Searc
  * DisplayName, TotalCount, ChildFolderCount, ExtendedProperty*, then (FolderType) UnreadCount.
  * IdOnly → FolderId; Default → + DisplayName, TotalCount, ChildFolderCount, UnreadCount;
  * AllProperties → + ParentFolderId, FolderClass. AdditionalProperties add to any of them.
- * Extended properties Parley can derive are answered; any other is silently left out.
+ * Extended properties Parley can derive are answered (content and unread counts, container class,
+ * display name, and a message folder's size); any other is silently left out.
  */
 export function folderElement(view: FolderView, shape: FolderShape): XmlNode {
   const { spec } = view;
@@ -50,9 +52,16 @@ export function folderElement(view: FolderView, shape: FolderShape): XmlNode {
   ]);
 }
 
-/** Whether `shape` writes a folder's item count (`TotalCount` or PR_CONTENT_COUNT), the one count Parley asks an owner for. */
+const COUNT_TAGS: ReadonlySet<number | undefined> = new Set([PR_CONTENT_COUNT, PR_CONTENT_UNREAD, PR_MESSAGE_SIZE]);
+
+/** Whether `shape` writes a folder's counts (`TotalCount`, `UnreadCount`, PR_CONTENT_COUNT, PR_CONTENT_UNREAD, PR_MESSAGE_SIZE), which Parley asks the owners for. */
 export function showsItemCount(shape: FolderShape): boolean {
-  return shape.baseShape !== 'IdOnly' || shape.fields.has('folder:TotalCount') || shape.extended.some((e) => e.tag === PR_CONTENT_COUNT);
+  return (
+    shape.baseShape !== 'IdOnly' ||
+    shape.fields.has('folder:TotalCount') ||
+    shape.fields.has('folder:UnreadCount') ||
+    shape.extended.some((e) => COUNT_TAGS.has(e.tag))
+  );
 }
 
 function extendedValue(tag: number | undefined, view: FolderView): string | undefined {
@@ -61,6 +70,8 @@ function extendedValue(tag: number | undefined, view: FolderView): string | unde
       return String(view.counts.total);
     case PR_CONTENT_UNREAD:
       return String(view.counts.unread);
+    case PR_MESSAGE_SIZE:
+      return view.counts.size === undefined ? undefined : String(view.counts.size);
     case PR_CONTAINER_CLASS:
       return view.spec.folderClass;
     case PR_DISPLAY_NAME:

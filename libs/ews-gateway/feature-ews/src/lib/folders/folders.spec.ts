@@ -1,9 +1,10 @@
 import { ActingMailboxResolver } from '@parley/ews-gateway/auth';
 import type { Envelope } from '@parley/contracts';
-import { Topics } from '@parley/contracts';
+import { messageViewKinds, Topics } from '@parley/contracts';
 import { CommandBus, CommandTimeoutError } from '@parley/messaging';
 import { FreeBusyCache } from '../availability/free-busy-cache';
 import { CalendarClient } from '../calendar/calendar.client';
+import { MessageClient } from '../messages/message.client';
 import { bodyXml, directoryUser, operationContext } from '../../../test/ews-operation-fixtures';
 import { FindFolderHandler } from './find-folder.handler';
 import { FolderIds } from './folder-ids';
@@ -29,10 +30,33 @@ class CountingOwner extends CommandBus {
   }
 }
 
+/** voicemail-ingest's store as the bus delivers it: every message folder empty. */
+class EmptyMessageStore extends CommandBus {
+  readonly asked: string[] = [];
+
+  protected async send(topic: string): Promise<unknown> {
+    this.asked.push(topic);
+    const empty = { total: 0, unread: 0, size: 0 };
+    return {
+      ok: true,
+      value: {
+        folders: Object.fromEntries(messageViewKinds.map((k) => [k, empty])),
+        quota: { used: 0, limit: null },
+        lastModifiedAt: null,
+      },
+    };
+  }
+
+  isReady(): boolean {
+    return true;
+  }
+}
+
 const owner = new CountingOwner();
+const store = new EmptyMessageStore();
 const ids = new FolderIds({ idSecret: 'a-test-secret-that-is-long-enough-0123' });
 const calendarClient = new CalendarClient(owner, new FreeBusyCache({ ttlMs: 0, maxEntries: 1, maxEventsPerEntry: 0 }));
-const folders = new MailboxFolders(ids, new ActingMailboxResolver({} as never), calendarClient);
+const folders = new MailboxFolders(ids, new ActingMailboxResolver({} as never), calendarClient, new MessageClient(store));
 const getFolder = new GetFolderHandler(folders);
 const findFolder = new FindFolderHandler(folders);
 
@@ -96,6 +120,8 @@ describe('GetFolder (golden)', () => {
       `<t:Folder><t:FolderId Id="${inbox.id}" ChangeKey="${inbox.changeKey}"/><t:ParentFolderId Id="${top.id}" ChangeKey="${top.changeKey}"/>` +
         '<t:FolderClass>IPF.Note</t:FolderClass><t:DisplayName>Inbox</t:DisplayName><t:TotalCount>0</t:TotalCount><t:ChildFolderCount>0</t:ChildFolderCount>' +
         '<t:ExtendedProperty><t:ExtendedFieldURI PropertyTag="0x3602" PropertyType="Integer"/><t:Value>0</t:Value></t:ExtendedProperty>' +
+        // The Inbox's size comes from the message store; the named property (not derivable) is left out.
+        '<t:ExtendedProperty><t:ExtendedFieldURI PropertyTag="0x0e08" PropertyType="Integer"/><t:Value>0</t:Value></t:ExtendedProperty>' +
         '<t:ExtendedProperty><t:ExtendedFieldURI PropertyTag="0x3613" PropertyType="String"/><t:Value>IPF.Note</t:Value></t:ExtendedProperty>' +
         '<t:UnreadCount>0</t:UnreadCount></t:Folder>',
     );
@@ -109,13 +135,13 @@ describe('GetFolder (golden)', () => {
     expect(xml).toContain('<t:DisplayName>Tasks</t:DisplayName><t:ChildFolderCount>0</t:ChildFolderCount></t:TasksFolder>');
     expect(xml).toContain('<t:DisplayName>Voice Mail</t:DisplayName><t:ChildFolderCount>0</t:ChildFolderCount></t:SearchFolder>');
     expect(xml).toContain('<t:DisplayName>Contacts</t:DisplayName><t:ChildFolderCount>0</t:ChildFolderCount></t:ContactsFolder>');
-    expect(xml).toContain('<t:DisplayName>Top of Information Store</t:DisplayName><t:ChildFolderCount>7</t:ChildFolderCount></t:Folder>');
+    expect(xml).toContain('<t:DisplayName>Top of Information Store</t:DisplayName><t:ChildFolderCount>12</t:ChildFolderCount></t:Folder>');
   });
 
   it('refuses another mailbox, a foreign or forged id and an unknown folder per item', async () => {
     const bobsCalendar = idOf('bob@parley.test', 'calendar');
     const xml = await get(
-      `<t:DistinguishedFolderId Id="inbox"><t:Mailbox><t:EmailAddress>bob@parley.test</t:EmailAddress></t:Mailbox></t:DistinguishedFolderId><t:FolderId Id="${bobsCalendar.id}"/><t:FolderId Id="AQMAAAAAAAAAAAAAAAAAAAAA"/><t:FolderId Id="%%"/><t:DistinguishedFolderId Id="journal"/><t:DistinguishedFolderId Id="Inbox"><t:Mailbox><t:EmailAddress>ALICE@parley.test</t:EmailAddress></t:Mailbox></t:DistinguishedFolderId>`,
+      `<t:DistinguishedFolderId Id="inbox"><t:Mailbox><t:EmailAddress>bob@parley.test</t:EmailAddress></t:Mailbox></t:DistinguishedFolderId><t:FolderId Id="${bobsCalendar.id}"/><t:FolderId Id="AQMAAAAAAAAAAAAAAAAAAAAA"/><t:FolderId Id="%%"/><t:DistinguishedFolderId Id="nosuchfolder"/><t:DistinguishedFolderId Id="Inbox"><t:Mailbox><t:EmailAddress>ALICE@parley.test</t:EmailAddress></t:Mailbox></t:DistinguishedFolderId>`,
     );
     const codes = [...xml.matchAll(/<m:ResponseCode>(\w+)<\/m:ResponseCode>/g)].map((m) => m[1]);
     expect(codes).toEqual([
@@ -140,14 +166,19 @@ describe('FindFolder (golden)', () => {
       '<t:BaseShape>Default</t:BaseShape>',
     );
     expect(xml).toContain(
-      '<m:FindFolderResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:RootFolder IndexedPagingOffset="7" TotalItemsInView="7" IncludesLastItemInRange="true"><t:Folders>',
+      '<m:FindFolderResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:RootFolder IndexedPagingOffset="12" TotalItemsInView="12" IncludesLastItemInRange="true"><t:Folders>',
     );
     expect([...xml.matchAll(/<t:DisplayName>([^<]+)</g)].map((m) => m[1])).toEqual([
       'Inbox',
       'Calendar',
       'Contacts',
+      'Conversation History',
       'Deleted Items',
       'Drafts',
+      'Journal',
+      'Junk Email',
+      'Notes',
+      'Outbox',
       'Sent Items',
       'Tasks',
     ]);
@@ -165,8 +196,13 @@ describe('FindFolder (golden)', () => {
       'Inbox',
       'Calendar',
       'Contacts',
+      'Conversation History',
       'Deleted Items',
       'Drafts',
+      'Journal',
+      'Junk Email',
+      'Notes',
+      'Outbox',
       'Sent Items',
       'Tasks',
       'Voice Mail',
@@ -176,7 +212,7 @@ describe('FindFolder (golden)', () => {
       'Shallow',
       '<m:IndexedPageFolderView MaxEntriesReturned="3" Offset="2" BasePoint="Beginning"/>',
     );
-    expect(page).toContain('<m:RootFolder IndexedPagingOffset="5" TotalItemsInView="7" IncludesLastItemInRange="false">');
+    expect(page).toContain('<m:RootFolder IndexedPagingOffset="5" TotalItemsInView="12" IncludesLastItemInRange="false">');
     expect(page.match(/<t:FolderId /g)).toHaveLength(3);
     expect(await find('<t:DistinguishedFolderId Id="calendar"/>')).toContain(
       '<m:RootFolder IndexedPagingOffset="0" TotalItemsInView="0" IncludesLastItemInRange="true"><t:Folders/></m:RootFolder>',
@@ -212,14 +248,16 @@ describe('FindFolder (golden)', () => {
       `<m:IndexedPageFolderView MaxEntriesReturned="2" Offset="0" BasePoint="Beginning"/><m:Restriction><t:IsEqualTo>${field('folder:FolderClass')}${constant('IPF.Note')}</t:IsEqualTo></m:Restriction>`,
       NAME,
     );
-    expect(paged).toContain('<m:RootFolder IndexedPagingOffset="2" TotalItemsInView="4" IncludesLastItemInRange="false">');
-    expect(names(paged)).toEqual(['Inbox', 'Deleted Items']);
+    expect(paged).toContain('<m:RootFolder IndexedPagingOffset="2" TotalItemsInView="7" IncludesLastItemInRange="false">');
+    expect(names(paged)).toEqual(['Inbox', 'Conversation History']);
   });
 
   it('combines IsEqualTo, IsNotEqualTo, Contains and Exists with And, Or and Not', async () => {
     expect(names(await restricted(`<t:IsNotEqualTo>${field('folder:FolderClass')}${constant('ipf.note')}</t:IsNotEqualTo>`))).toEqual([
       'Calendar',
       'Contacts',
+      'Journal',
+      'Notes',
       'Tasks',
     ]);
     expect(
@@ -260,14 +298,17 @@ describe('FindFolder (golden)', () => {
             `<t:Not><t:IsEqualTo>${field('folder:FolderClass')}${constant('IPF.Note')}</t:IsEqualTo></t:Not></t:And></t:Or>`,
         ),
       ),
-    ).toEqual(['Inbox', 'Calendar', 'Contacts', 'Tasks']);
+    ).toEqual(['Inbox', 'Calendar', 'Contacts', 'Journal', 'Notes', 'Tasks']);
     // The MAPI tags of the same two properties, and a Deep search of the whole tree.
     const tagged = `<t:IsEqualTo><t:ExtendedFieldURI PropertyTag="0x3613" PropertyType="String"/>${constant('IPF.Note')}</t:IsEqualTo>`;
     expect(names(await restricted(tagged, 'root', 'Deep'))).toEqual([
       'Top of Information Store',
       'Inbox',
+      'Conversation History',
       'Deleted Items',
       'Drafts',
+      'Junk Email',
+      'Outbox',
       'Sent Items',
       'Voice Mail',
     ]);
@@ -384,7 +425,7 @@ describe('folder counts (golden)', () => {
     );
     expect(owner.asked).toHaveLength(1);
     expect(xml).toContain(
-      '<t:DisplayName>Top of Information Store</t:DisplayName><t:TotalCount>0</t:TotalCount><t:ChildFolderCount>7</t:ChildFolderCount><t:UnreadCount>0</t:UnreadCount></t:Folder>',
+      '<t:DisplayName>Top of Information Store</t:DisplayName><t:TotalCount>0</t:TotalCount><t:ChildFolderCount>12</t:ChildFolderCount><t:UnreadCount>0</t:UnreadCount></t:Folder>',
     );
     expect(
       xml.match(

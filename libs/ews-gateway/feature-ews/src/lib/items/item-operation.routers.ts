@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { isTaskItemId } from '@parley/contracts';
+import { isMessageItemId, isTaskItemId } from '@parley/contracts';
 import type { ActingMailbox } from '@parley/ews-gateway/auth';
 import { attr, child, el, NS, type SoapRequest, type XmlChild, type XmlElement, type XmlNode } from '@parley/ews-gateway/soap';
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
@@ -10,6 +10,11 @@ import { GetItemHandler } from '../calendar/get-item.handler';
 import { UpdateItemHandler } from '../calendar/update-item.handler';
 import { readFolderRef } from '../calendar/calendar-request.reader';
 import { FindDeletedItemsHandler } from '../deleted-items/find-deleted-items.handler';
+import { messageViewKind } from '../folders/mailbox-folders';
+import { DeleteMessageHandler } from '../messages/delete-message.handler';
+import { FindMessageHandler } from '../messages/find-message.handler';
+import { GetMessageHandler } from '../messages/get-message.handler';
+import { UpdateMessageHandler } from '../messages/update-message.handler';
 import { CreateTaskHandler } from '../tasks/create-task.handler';
 import { DeleteTaskHandler } from '../tasks/delete-task.handler';
 import { FindTaskHandler } from '../tasks/find-task.handler';
@@ -18,16 +23,18 @@ import { TaskAccess } from '../tasks/task-access';
 import { UpdateTaskHandler } from '../tasks/update-task.handler';
 
 /**
- * The one place that decides whether an item operation is about calendar items or tasks.
+ * The one place that decides whether an item operation is about calendar items, tasks or messages.
  * Each unit of a request (an item of CreateItem's `Items`, an id of GetItem/DeleteItem's
  * `ItemIds`, an `ItemChange`, a FindItem parent folder) is routed on its own: `t:Task` elements,
- * task ids (`isTaskItemId`: the id's kind byte) and the Tasks folder go to the task handlers,
- * everything else to the calendar handlers, unchanged; FindItem on Deleted Items goes to its own
- * handler (which lists both calendar items and tasks). A request whose units all go one way is
- * handed over whole; a mixed one is split into one request per owner and the answers are merged
- * back in request order (every handler answers one response message per unit).
+ * task ids (`isTaskItemId`: the id's kind byte) and the Tasks folder go to the task handlers;
+ * message ids (`isMessageItemId`), the message folders and the voicemail view to the message
+ * handlers (voicemail-ingest's store); everything else to the calendar handlers, unchanged;
+ * FindItem on Deleted Items goes to its own handler (which lists calendar items, tasks and messages).
+ * A request whose units all go one way is handed over whole; a mixed one is split into one request
+ * per owner and the answers are merged back in request order (every handler answers one response
+ * message per unit).
  */
-type Owner = 'calendar' | 'tasks' | 'deleteditems';
+type Owner = 'calendar' | 'tasks' | 'messages' | 'deleteditems';
 
 abstract class ItemOperationRouter implements EwsOperationHandler {
   protected constructor(
@@ -36,6 +43,7 @@ abstract class ItemOperationRouter implements EwsOperationHandler {
     private readonly handlers: {
       readonly calendar: EwsOperationHandler;
       readonly tasks: EwsOperationHandler;
+      readonly messages?: EwsOperationHandler;
       readonly deleteditems?: EwsOperationHandler;
     },
   ) {}
@@ -85,7 +93,11 @@ export function idOf(element: XmlElement): string {
   return (attr(element, 'Id') ?? attr(element, 'RecurringMasterId') ?? attr(element, 'OccurrenceId') ?? '').trim();
 }
 
-const byId = (element: XmlElement): Owner => (isTaskItemId(idOf(element)) ? 'tasks' : 'calendar');
+function byId(element: XmlElement): Owner {
+  const id = idOf(element);
+  if (isTaskItemId(id)) return 'tasks';
+  return isMessageItemId(id) ? 'messages' : 'calendar';
+}
 
 @Injectable()
 export class CreateItemRouter extends ItemOperationRouter {
@@ -100,8 +112,8 @@ export class CreateItemRouter extends ItemOperationRouter {
 
 @Injectable()
 export class GetItemRouter extends ItemOperationRouter {
-  constructor(calendar: GetItemHandler, tasks: GetTaskHandler) {
-    super('GetItem', 'ItemIds', { calendar, tasks });
+  constructor(calendar: GetItemHandler, tasks: GetTaskHandler, messages: GetMessageHandler) {
+    super('GetItem', 'ItemIds', { calendar, tasks, messages });
   }
 
   protected ownerOf(id: XmlElement): Owner {
@@ -111,8 +123,8 @@ export class GetItemRouter extends ItemOperationRouter {
 
 @Injectable()
 export class DeleteItemRouter extends ItemOperationRouter {
-  constructor(calendar: DeleteItemHandler, tasks: DeleteTaskHandler) {
-    super('DeleteItem', 'ItemIds', { calendar, tasks });
+  constructor(calendar: DeleteItemHandler, tasks: DeleteTaskHandler, messages: DeleteMessageHandler) {
+    super('DeleteItem', 'ItemIds', { calendar, tasks, messages });
   }
 
   protected ownerOf(id: XmlElement): Owner {
@@ -122,8 +134,8 @@ export class DeleteItemRouter extends ItemOperationRouter {
 
 @Injectable()
 export class UpdateItemRouter extends ItemOperationRouter {
-  constructor(calendar: UpdateItemHandler, tasks: UpdateTaskHandler) {
-    super('UpdateItem', 'ItemChanges', { calendar, tasks });
+  constructor(calendar: UpdateItemHandler, tasks: UpdateTaskHandler, messages: UpdateMessageHandler) {
+    super('UpdateItem', 'ItemChanges', { calendar, tasks, messages });
   }
 
   protected ownerOf(change: XmlElement): Owner {
@@ -138,16 +150,21 @@ export class FindItemRouter extends ItemOperationRouter {
     calendar: FindItemHandler,
     tasks: FindTaskHandler,
     deleteditems: FindDeletedItemsHandler,
+    messages: FindMessageHandler,
     private readonly access: TaskAccess,
   ) {
-    super('FindItem', 'ParentFolderIds', { calendar, tasks, deleteditems });
+    super('FindItem', 'ParentFolderIds', { calendar, tasks, deleteditems, messages });
   }
 
-  /** The Tasks or Deleted Items folder (distinguished or by id, in the acting mailbox); anything unresolvable stays with the calendar handler, which reports it. */
+  /**
+   * The Tasks, Deleted Items or a message folder (distinguished or by id, in the acting mailbox);
+   * anything unresolvable stays with the calendar handler, which reports it.
+   */
   protected ownerOf(folder: XmlElement, acting: ActingMailbox): Owner {
     try {
       const kind = this.access.tryFolderKind(acting, readFolderRef(folder));
-      return kind === 'tasks' || kind === 'deleteditems' ? kind : 'calendar';
+      if (kind === 'tasks' || kind === 'deleteditems') return kind;
+      return kind !== undefined && messageViewKind(kind) !== undefined ? 'messages' : 'calendar';
     } catch {
       return 'calendar';
     }

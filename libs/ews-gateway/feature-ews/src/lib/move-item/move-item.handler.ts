@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CommandErrorCodes, isTaskItemId } from '@parley/contracts';
+import { CommandErrorCodes, isMessageItemId, isTaskItemId, messageFolderKinds, type MessageFolderKind } from '@parley/contracts';
 import type { ActingMailbox } from '@parley/ews-gateway/auth';
 import {
   child,
@@ -24,6 +24,10 @@ import { CalendarClient } from '../calendar/calendar.client';
 import { itemIdElements, readFolderRef, readItemIdRef, type FolderRef } from '../calendar/calendar-request.reader';
 import type { FolderKind } from '../folders/mailbox-folders';
 import { idOf } from '../items/item-operation.routers';
+import { MessageClient } from '../messages/message.client';
+import { messageErrorMessage } from '../messages/message-error.mapper';
+import { readMessageId } from '../messages/message-id.reader';
+import { messageIdElement } from '../messages/message.writer';
 import { taskErrorMessage } from '../tasks/task-error.mapper';
 import { TaskClient } from '../tasks/task.client';
 import { readTaskId } from '../tasks/task-id.reader';
@@ -36,7 +40,9 @@ import { taskIdElement } from '../tasks/task.writer';
  * unchanged. Any other destination is `ErrorMoveCopyFailed`; one occurrence cannot move on its own
  * (`ErrorCalendarCannotMoveOrCopyOccurrence`, as in Exchange), while `RecurringMasterItemId` moves
  * its series. Each id is answered on its own, in request order, with the moved item's id (it keeps
- * its id; the change key is new) unless `ReturnNewItemIds` is false.
+ * its id; the change key is new) unless `ReturnNewItemIds` is false. Messages (voicemail-ingest's
+ * store) move between the message folders (Inbox, Deleted Items, Junk Email, …; not into the
+ * voicemail view, which is a search folder, nor into Calendar or Tasks).
  */
 @Injectable()
 export class MoveItemHandler implements EwsOperationHandler {
@@ -45,6 +51,7 @@ export class MoveItemHandler implements EwsOperationHandler {
   constructor(
     private readonly calendar: CalendarClient,
     private readonly tasks: TaskClient,
+    private readonly messages: MessageClient,
     private readonly access: CalendarAccess,
   ) {}
 
@@ -54,15 +61,29 @@ export class MoveItemHandler implements EwsOperationHandler {
     const returnIds = readReturnNewItemIds(body);
     const messages: ResponseMessageSpec[] = [];
     for (const id of itemIdElements(body)) {
-      const isTask = isTaskItemId(idOf(id));
+      const owner = ownerOf(idOf(id));
       try {
-        const moved = isTask ? await this.moveTask(acting, id, destination) : await this.moveCalendarItem(acting, id, destination);
+        const moved =
+          owner === 'messages'
+            ? await this.moveMessage(acting, id, destination)
+            : owner === 'tasks'
+              ? await this.moveTask(acting, id, destination)
+              : await this.moveCalendarItem(acting, id, destination);
         messages.push({ content: el(NS.MESSAGES, 'Items', {}, returnIds ? [moved] : []) });
       } catch (error) {
-        messages.push({ ...moveErrorMessage(error, isTask), content: el(NS.MESSAGES, 'Items') });
+        messages.push({ ...moveErrorMessage(error, owner), content: el(NS.MESSAGES, 'Items') });
       }
     }
     return operationResponse('MoveItem', messages);
+  }
+
+  private async moveMessage(acting: ActingMailbox, id: XmlElement, destination: FolderRef): Promise<XmlNode> {
+    const mailbox = acting.mailbox.smtpAddress;
+    const { itemId } = readMessageId(id, mailbox);
+    const kind: FolderKind = this.access.folderKind(acting, destination);
+    if (!(messageFolderKinds as readonly string[]).includes(kind))
+      throw new CalendarItemException(EwsResponseCode.ErrorMoveCopyFailed, 'Parley keeps messages in the message folders only.');
+    return messageIdElement(await this.messages.move(mailbox, itemId, kind as MessageFolderKind));
   }
 
   private async moveTask(acting: ActingMailbox, id: XmlElement, destination: FolderRef): Promise<XmlNode> {
@@ -112,9 +133,17 @@ function cannotMoveOccurrence(): CalendarItemException {
   );
 }
 
+type Owner = 'calendar' | 'tasks' | 'messages';
+
+function ownerOf(id: string): Owner {
+  if (isTaskItemId(id)) return 'tasks';
+  return isMessageItemId(id) ? 'messages' : 'calendar';
+}
+
 /** calendar-sync refuses an occurrence id with `InvalidOperation` (the calendar move contract's only such refusal). */
-function moveErrorMessage(error: unknown, isTask: boolean): ResponseMessageSpec {
-  if (!isTask && error instanceof CommandRefusedError && error.code === CommandErrorCodes.invalidOperation)
+function moveErrorMessage(error: unknown, owner: Owner): ResponseMessageSpec {
+  if (owner === 'calendar' && error instanceof CommandRefusedError && error.code === CommandErrorCodes.invalidOperation)
     return calendarErrorMessage(cannotMoveOccurrence());
-  return isTask ? taskErrorMessage(error) : calendarErrorMessage(error);
+  if (owner === 'messages') return messageErrorMessage(error);
+  return owner === 'tasks' ? taskErrorMessage(error) : calendarErrorMessage(error);
 }

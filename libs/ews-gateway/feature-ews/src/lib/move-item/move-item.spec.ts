@@ -7,6 +7,7 @@ import { FolderIds } from '../folders/folder-ids';
 import type { TaskClient } from '../tasks/task.client';
 import { bodyXml, directoryUser, operationContext } from '../../../test/ews-operation-fixtures';
 import { CopyItemHandler } from './copy-item.handler';
+import type { MessageClient } from '../messages/message.client';
 import { MoveItemHandler } from './move-item.handler';
 
 const alice = directoryUser('alice@parley.test', 'Alice');
@@ -22,8 +23,14 @@ function owners() {
     get: jest.fn(async () => ({ id: 'SERIES', changeKey: 'CK0' }) as CalendarItemView),
   };
   const tasks = { move: jest.fn(async (_: string, itemId: string, to: string) => ({ id: itemId, changeKey: `CK-${to}` }) as TaskView) };
-  const handler = new MoveItemHandler(calendar as unknown as CalendarClient, tasks as unknown as TaskClient, access);
-  return { calendar, tasks, handler };
+  const messages = { move: jest.fn(async (_: string, itemId: string, to: string) => ({ id: itemId, changeKey: `CK-${to}` })) };
+  const handler = new MoveItemHandler(
+    calendar as unknown as CalendarClient,
+    tasks as unknown as TaskClient,
+    messages as unknown as MessageClient,
+    access,
+  );
+  return { calendar, tasks, messages, handler };
 }
 
 const moveTo = (folder: string, ids: string, extra = '') =>
@@ -88,7 +95,7 @@ describe('MoveItem', () => {
       '<t:ItemId Id="CAL1"/>',
       'ErrorFolderNotFound',
     ],
-    ['an unknown distinguished folder', '<t:DistinguishedFolderId Id="junkemail"/>', '<t:ItemId Id="CAL1"/>', 'ErrorFolderNotFound'],
+    ['an unknown distinguished folder', '<t:DistinguishedFolderId Id="nosuchfolder"/>', '<t:ItemId Id="CAL1"/>', 'ErrorFolderNotFound'],
   ])('refuses %s per item, touching nothing', async (_, folder, id, code) => {
     const { calendar, tasks, handler } = owners();
     const xml = bodyXml(await handler.handle(operationContext(moveTo(folder, id), alice)));

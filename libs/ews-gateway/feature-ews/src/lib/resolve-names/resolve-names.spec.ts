@@ -2,6 +2,7 @@ import { ActingMailboxResolver } from '@parley/ews-gateway/auth';
 import type { DirectoryRepository, DirectoryUser } from '@parley/directory';
 import { FolderIds } from '../folders/folder-ids';
 import { MailboxFolders } from '../folders/mailbox-folders.service';
+import type { MessageClient } from '../messages/message.client';
 import type { CalendarClient } from '../calendar/calendar.client';
 import { bodyXml, directoryUser, operationContext } from '../../../test/ews-operation-fixtures';
 import { MAX_RESOLUTIONS, ResolveNamesHandler } from './resolve-names.handler';
@@ -34,7 +35,7 @@ class FakeDirectory {
 
 const ids = new FolderIds({ idSecret: 'a-test-secret-that-is-long-enough-0123' });
 // ResolveNames only resolves folder ids: calendar-sync is never asked for counts.
-const folders = new MailboxFolders(ids, new ActingMailboxResolver({} as never), {} as CalendarClient);
+const folders = new MailboxFolders(ids, new ActingMailboxResolver({} as never), {} as CalendarClient, {} as MessageClient);
 
 async function resolve(request: string, users = [alice, albert, bob]) {
   const directory = new FakeDirectory(users);

@@ -98,9 +98,12 @@ function readQuery(body: XmlElement, zone: RequestTimeZone | undefined): TaskQue
   }
 }
 
-/** `m:IndexedPageItemView` (Offset and BasePoint required, MaxEntriesReturned optional); absent → the first page. */
-export function readIndexedPageView(view: XmlElement | undefined): TaskPageSpec {
-  if (!view) return { offset: 0, maxEntries: MAX_TASKS_PER_PAGE, basePoint: 'Beginning' };
+/**
+ * `m:IndexedPageItemView` (Offset and BasePoint required, MaxEntriesReturned optional); absent → the
+ * first page. `maxPerPage` is the owner's page limit (MaxEntriesReturned above it is capped).
+ */
+export function readIndexedPageView(view: XmlElement | undefined, maxPerPage: number = MAX_TASKS_PER_PAGE): TaskPageSpec {
+  if (!view) return { offset: 0, maxEntries: maxPerPage, basePoint: 'Beginning' };
   const required = (name: string) => {
     const value = attr(view, name)?.trim();
     if (value === undefined)
@@ -115,7 +118,7 @@ export function readIndexedPageView(view: XmlElement | undefined): TaskPageSpec 
     throw new EwsError(EwsErrorCode.InvalidValue, "'MaxEntriesReturned' must be a positive integer.");
   return {
     offset: Number(offset),
-    maxEntries: max === undefined ? MAX_TASKS_PER_PAGE : Math.min(Number(max), MAX_TASKS_PER_PAGE),
+    maxEntries: max === undefined ? maxPerPage : Math.min(Number(max), maxPerPage),
     basePoint,
   };
 }

@@ -14,6 +14,8 @@ import { FindTaskHandler } from './find-task.handler';
 import { GetTaskHandler } from './get-task.handler';
 import { CreateItemRouter, FindItemRouter, GetItemRouter } from '../items/item-operation.routers';
 import { TaskAccess } from './task-access';
+import { MessageAccess } from '../messages/message-access';
+import type { MessageClient } from '../messages/message.client';
 import type { TaskClient } from './task.client';
 import { UpdateTaskHandler } from './update-task.handler';
 
@@ -22,6 +24,7 @@ const bob = directoryUser('bob@parley.test', 'Bob');
 const folderIds = new FolderIds({ idSecret: 'test-secret' });
 const calendarAccess = new CalendarAccess(new ActingMailboxResolver({} as never), folderIds);
 const access = new TaskAccess(calendarAccess, folderIds);
+const messageAccess = new MessageAccess(calendarAccess, folderIds);
 const tasksFolder = folderIds.identity('alice@parley.test', 'tasks');
 /** A task id as calendar-sync mints them (kind byte 3, 25 bytes). */
 const TASK_ID = Buffer.concat([Buffer.from([3]), Buffer.alloc(24, 1)]).toString('base64url');
@@ -435,7 +438,8 @@ describe('Deleted Items (calendar items and tasks moved there)', () => {
         indexedPagingOffset: Math.min(p.offset + p.maxEntries, taskList.length),
       })),
     });
-    return { calendar, tasks, handler: new FindDeletedItemsHandler(calendar, tasks, calendarAccess, access) };
+    const messages = { find: jest.fn(async () => ({ items: [], total: 0 })) } as unknown as MessageClient;
+    return { calendar, tasks, handler: new FindDeletedItemsHandler(calendar, tasks, messages, calendarAccess, access, messageAccess) };
   }
   const find = (view: string, folder = '<t:DistinguishedFolderId Id="deleteditems"/>') =>
     context(
@@ -536,7 +540,7 @@ describe('item routing (calendar items vs tasks)', () => {
   it('hands an all-calendar request to the calendar handler unchanged', async () => {
     const calendar = recorder('GetItem', 'ItemIds', 'CalendarItem');
     const tasks = recorder('GetItem', 'ItemIds', 'Task');
-    await new GetItemRouter(calendar as never, tasks as never).handle(
+    await new GetItemRouter(calendar as never, tasks as never, {} as never).handle(
       context(
         '<m:GetItem><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:ItemIds><t:ItemId Id="AAMkCal1"/></m:ItemIds></m:GetItem>',
       ),
@@ -550,7 +554,7 @@ describe('item routing (calendar items vs tasks)', () => {
     const tasks = recorder('GetItem', 'ItemIds', 'Task');
     const ids = `<t:ItemId Id="AAMkCal1"/><t:ItemId Id="${TASK_ID}"/><t:ItemId Id="AAMkCal2"/>`;
     const xml = bodyXml(
-      await new GetItemRouter(calendar as never, tasks as never).handle(
+      await new GetItemRouter(calendar as never, tasks as never, {} as never).handle(
         context(`<m:GetItem><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:ItemIds>${ids}</m:ItemIds></m:GetItem>`),
       ),
     );
@@ -579,7 +583,7 @@ describe('item routing (calendar items vs tasks)', () => {
     const deletedItemsFolder = folderIds.identity('alice@parley.test', 'deleteditems');
     const folders = `<t:FolderId Id="${tasksFolder.id}"/><t:DistinguishedFolderId Id="calendar"/><t:DistinguishedFolderId Id="deleteditems"/><t:DistinguishedFolderId Id="tasks"/><t:FolderId Id="${deletedItemsFolder.id}"/>`;
     const xml = bodyXml(
-      await new FindItemRouter(calendarFind as never, taskFind as never, deletedFind as never, access).handle(
+      await new FindItemRouter(calendarFind as never, taskFind as never, deletedFind as never, {} as never, access).handle(
         context(
           `<m:FindItem><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:ParentFolderIds>${folders}</m:ParentFolderIds></m:FindItem>`,
         ),

@@ -21,6 +21,7 @@ import {
 } from '@parley/ews-gateway/soap';
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
 import { oneOf } from '../calendar/calendar-item.reader';
+import { updatedPropertyPath } from '../item-request.reader';
 import { CalendarItemException } from '../calendar/calendar.exception';
 import { requestTimeZone, type RequestTimeZone } from '../calendar/request-time-zone';
 import { taskErrorMessage } from './task-error.mapper';
@@ -131,11 +132,7 @@ export function readTaskChange(updates: XmlElement, zone: RequestTimeZone | unde
 }
 
 function fieldOf(update: XmlElement): TaskUpdatableField {
-  const path = update.children.find(
-    (c) => c.ns === NS.TYPES && (c.local === 'FieldURI' || c.local === 'IndexedFieldURI' || c.local === 'ExtendedFieldURI'),
-  );
-  if (!path) throw new EwsError(EwsErrorCode.InvalidValue, `Element '${update.local}' must name a property.`);
-  const uri = path.local === 'FieldURI' ? attr(path, 'FieldURI')?.trim() : undefined;
+  const { path, fieldUri: uri } = updatedPropertyPath(update);
   const field = uri === undefined ? undefined : FIELD_OF_URI[uri];
   if (field === undefined)
     throw new CalendarItemException(

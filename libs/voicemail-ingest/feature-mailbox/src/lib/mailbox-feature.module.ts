@@ -1,0 +1,59 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { DirectoryRepository } from '@parley/directory';
+import { BlobReferences, BlobStore, BlobSweeper, VoicemailIngestDatabase } from '@parley/voicemail-ingest/data-access';
+import type { MailParsingOptions } from '@parley/voicemail-ingest/mail-parsing';
+import { BlobSweepPoller, BlobSweepSettings } from './blob-sweep.poller';
+import { StoreMailboxDelivery } from './mailbox-delivery.service';
+import { MailboxDelivery } from './mailbox-ports';
+import { MailboxRecipients } from './mailbox-recipients';
+import { MailboxSettings } from './mailbox-settings';
+import { MailboxConsumer } from './mailbox.consumer';
+import { MailboxService } from './mailbox.service';
+
+export interface MailboxFeatureOptions {
+  /** Octets a mailbox's messages may take; null: unlimited (PARLEY_MAILBOX_QUOTA_BYTES). */
+  quotaBytes: number | null;
+  /** How old an unreferenced blob must be before it is removed (PARLEY_MAILBOX_ORPHAN_GRACE_MS). */
+  orphanGraceMs: number;
+  /** PARLEY_MAILBOX_SWEEP_INTERVAL_MS. */
+  sweepIntervalMs: number;
+  parsing?: MailParsingOptions;
+}
+
+/**
+ * The mailbox message store's core: the delivery port the SMTP and HTTP fronts use
+ * (`MailboxDelivery`, exported globally), the gateway's message operations, and the orphan-blob sweeper.
+ */
+@Module({})
+export class MailboxFeatureModule {
+  static forRoot(options: MailboxFeatureOptions): DynamicModule {
+    const settings: MailboxSettings = { quotaBytes: options.quotaBytes, parsing: options.parsing ?? { defaultRegion: null } };
+    return {
+      module: MailboxFeatureModule,
+      // Global: the fronts (SMTP, HTTP drop) inject `MailboxDelivery` without importing this module again.
+      global: true,
+      controllers: [MailboxConsumer],
+      providers: [
+        MailboxService,
+        BlobSweepPoller,
+        { provide: MailboxSettings, useValue: settings },
+        { provide: BlobSweepSettings, useValue: { intervalMs: options.sweepIntervalMs } satisfies BlobSweepSettings },
+        { provide: MailboxDelivery, useClass: StoreMailboxDelivery },
+        {
+          provide: MailboxRecipients,
+          useFactory: (directory: DirectoryRepository): MailboxRecipients => ({
+            mailboxOf: async (address) => (await directory.findByAddress(address))?.smtpAddress ?? null,
+          }),
+          inject: [DirectoryRepository],
+        },
+        {
+          provide: BlobSweeper,
+          useFactory: (db: VoicemailIngestDatabase, blobs: BlobStore, references: BlobReferences) =>
+            new BlobSweeper(db.unitOfWork, blobs, references, { graceMs: options.orphanGraceMs, batchSize: 500 }),
+          inject: [VoicemailIngestDatabase, BlobStore, BlobReferences],
+        },
+      ],
+      exports: [MailboxDelivery, MailboxService],
+    };
+  }
+}
