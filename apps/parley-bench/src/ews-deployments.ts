@@ -18,7 +18,16 @@ export interface EwsTarget {
 
 /** Common to every Parley process the benchmark starts: quiet logs (one line per request would be measured too). */
 // Quiet, and without metrics listeners (the default ports would clash between the processes).
-const QUIET = { PARLEY_LOG_LEVEL: 'warn', KAFKAJS_NO_PARTITIONER_WARNING: '1', PARLEY_METRICS_PORT: '0' };
+const QUIET = {
+  PARLEY_LOG_LEVEL: 'warn',
+  KAFKAJS_NO_PARTITIONER_WARNING: '1',
+  PARLEY_METRICS_PORT: '0',
+  // The EWS bench sends no mail: voicemail-ingest's SMTP listeners stay off (port 0), so they never
+  // take the well-known ports or collide with another run.
+  PARLEY_SMTP_SUBMISSION_PORT: '0',
+  PARLEY_SMTP_IMPLICIT_TLS_PORT: '0',
+  PARLEY_SMTP_RELAY_PORT: '0',
+};
 
 export function bundle(repoRoot: string, app: string): string {
   const file = path.join(repoRoot, 'dist', 'apps', app, 'main.js');

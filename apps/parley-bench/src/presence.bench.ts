@@ -241,6 +241,10 @@ async function startServer(target: PresenceTarget, options: PresenceBenchOptions
     KAFKAJS_NO_PARTITIONER_WARNING: '1',
     PARLEY_METRICS_PORT: '0',
     PARLEY_HTTP_MAX_CONNECTIONS: String(options.connections + 100),
+    // No mail in this bench: the SMTP listeners stay off (port 0).
+    PARLEY_SMTP_SUBMISSION_PORT: '0',
+    PARLEY_SMTP_IMPLICIT_TLS_PORT: '0',
+    PARLEY_SMTP_RELAY_PORT: '0',
   };
   const undo: Array<() => Promise<unknown> | unknown> = [];
   const stop = async () => {
