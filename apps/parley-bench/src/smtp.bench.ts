@@ -63,6 +63,8 @@ interface Target {
   stored(): Promise<number | null>;
   /** What the target says about messages it has not stored (for a count that falls short). */
   diagnose?(): string;
+  /** Whether what it stored is what was sent (a voicemail with its audio), where it can tell. */
+  storedAsSent?(): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -81,7 +83,8 @@ export async function runSmtpBench(options: SmtpBenchOptions): Promise<void> {
       try {
         const to = run === 'parley' ? PARLEY_RECIPIENT : POSTFIX_RECIPIENT;
         const file = path.join(work, `${run}.eml`);
-        await writeFile(file, mailFile('pbx@pbx.bench', to));
+        // smtp-source sends each line of -F's file with CRLF appended: the file has bare LF line ends.
+        await writeFile(file, mailFile('pbx@pbx.bench', to).toString('latin1').replace(/\r\n/g, '\n'), 'latin1');
         const before = (await target.stored()) ?? 0;
         log(`${run}: smtp-source, ${options.sessions} sessions, ${options.seconds} s`);
         const source = await smtpSource(target, file, 'pbx@pbx.bench', to, options);
@@ -105,6 +108,8 @@ export async function runSmtpBench(options: SmtpBenchOptions): Promise<void> {
         const accepted = source.accepted + plain.accepted + (submission?.accepted ?? 0);
         const stored = await settledCount(target, before + accepted, log);
         if (stored !== null && stored < before + accepted && target.diagnose) log(`${run}: ${target.diagnose()}`);
+        if (target.storedAsSent && !(await target.storedAsSent()))
+          throw new Error(`${run}: the stored mail is not the voicemail sent (no audio attachment)`);
         const label = { sink: 'smtp-sink (stores nothing)', postfix: 'Postfix → Maildir', parley: 'Parley relay' }[run];
         rows.push({
           label,
@@ -422,6 +427,7 @@ async function startParley(dataDir: string, options: SmtpBenchOptions): Promise<
     port: relayPort,
     submissionPort,
     stored: () => inboxTotal(httpPort),
+    storedAsSent: () => newestIsVoicemailWithAudio(httpPort),
     stop: async () => {
       await parley.stop(30_000);
       await reaper.reapNow();
@@ -431,11 +437,36 @@ async function startParley(dataDir: string, options: SmtpBenchOptions): Promise<
 
 /** The demo user's Inbox TotalCount, through EWS GetFolder (what a client would see). */
 async function inboxTotal(httpPort: number): Promise<number> {
+  const text = await ews(
+    httpPort,
+    `<m:GetFolder><m:FolderShape><t:BaseShape>Default</t:BaseShape></m:FolderShape>
+    <m:FolderIds><t:DistinguishedFolderId Id="inbox"/></m:FolderIds></m:GetFolder>`,
+  );
+  const total = /<t:TotalCount>(\d+)<\/t:TotalCount>/.exec(text);
+  if (!total) throw new Error(`GetFolder gave no TotalCount: ${text.slice(0, 500)}`);
+  return Number(total[1]);
+}
+
+/** Whether the newest Inbox item is a voicemail with its recording attached (the mail was parsed as sent). */
+async function newestIsVoicemailWithAudio(httpPort: number): Promise<boolean> {
+  const text = await ews(
+    httpPort,
+    `<m:FindItem Traversal="Shallow"><m:ItemShape><t:BaseShape>Default</t:BaseShape>
+      <t:AdditionalProperties><t:FieldURI FieldURI="item:ItemClass"/><t:FieldURI FieldURI="item:HasAttachments"/></t:AdditionalProperties></m:ItemShape>
+      <m:IndexedPageItemView MaxEntriesReturned="1" Offset="0" BasePoint="Beginning"/>
+      <m:ParentFolderIds><t:DistinguishedFolderId Id="inbox"/></m:ParentFolderIds></m:FindItem>`,
+  );
+  return (
+    /<t:ItemClass>IPM\.Note\.Microsoft\.Voicemail\.UM\.CA<\/t:ItemClass>/.test(text) &&
+    /<t:HasAttachments>true<\/t:HasAttachments>/.test(text)
+  );
+}
+
+async function ews(httpPort: number, operation: string): Promise<string> {
   const body = `<?xml version="1.0" encoding="utf-8"?>
 <soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types" xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages">
   <soap:Header><t:RequestServerVersion Version="Exchange2016"/></soap:Header>
-  <soap:Body><m:GetFolder><m:FolderShape><t:BaseShape>Default</t:BaseShape></m:FolderShape>
-    <m:FolderIds><t:DistinguishedFolderId Id="inbox"/></m:FolderIds></m:GetFolder></soap:Body>
+  <soap:Body>${operation}</soap:Body>
 </soap:Envelope>`;
   const response = await fetch(`http://127.0.0.1:${httpPort}/EWS/Exchange.asmx`, {
     method: 'POST',
@@ -446,9 +477,8 @@ async function inboxTotal(httpPort: number): Promise<number> {
     body,
   });
   const text = await response.text();
-  const total = /<t:TotalCount>(\d+)<\/t:TotalCount>/.exec(text);
-  if (!total) throw new Error(`GetFolder gave no TotalCount (HTTP ${response.status}): ${text.slice(0, 500)}`);
-  return Number(total[1]);
+  if (response.status !== 200) throw new Error(`EWS answered HTTP ${response.status}: ${text.slice(0, 500)}`);
+  return text;
 }
 
 // ---- helpers ----------------------------------------------------------------------------------
