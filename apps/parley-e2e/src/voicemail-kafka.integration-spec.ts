@@ -1,0 +1,279 @@
+// Voicemail in the distributed deployment — the four services as separate processes over their own
+// Kafka broker and PostgreSQL — driven by the clients users have: a PBX's voicemail mail submitted
+// with nodemailer (STARTTLS + AUTH) and through the trusted relay, read with the real EWS client
+// (ews-javascript-api: FindItem on Inbox and the voicemail folder, GetItem with MimeContent,
+// GetAttachment, UpdateItem IsRead), while the owner's presence WebSocket shows the message-waiting
+// counts. Last, voicemail-ingest is SIGKILLed in the middle of a DATA transfer (nothing stored, the
+// client saw no success) and right after its `250` (stored exactly once).
+import * as ews from 'ews-javascript-api';
+import { randomBytes } from 'node:crypto';
+import { Socket } from 'node:net';
+import nodemailer from 'nodemailer';
+import { freePort, waitFor } from '@parley/testing';
+import { KafkaDeployment, startKafkaDeployment, StartedService } from './kafka-deployment';
+import { PresenceSocketClient } from './presence-socket-client';
+
+const USERS = ['owner', 'pbx', 'other'] as const;
+
+/** A small WAV: a valid header and random samples (the bytes must come back identical). */
+function wav(bytes: number): Buffer {
+  const buffer = randomBytes(bytes);
+  buffer.write('RIFF', 0, 'ascii');
+  buffer.writeUInt32LE(bytes - 8, 4);
+  buffer.write('WAVEfmt ', 8, 'ascii');
+  buffer.write('data', 36, 'ascii');
+  buffer.writeUInt32LE(bytes - 44, 40);
+  return buffer;
+}
+
+/** A voicemail in Exchange UM's form, CRLF line ends. */
+function umVoicemail(from: string, to: string, audio: Buffer, caller = '+4930123456'): string {
+  const boundary = `b-${randomBytes(6).toString('hex')}`;
+  return [
+    `From: "PBX" <${from}>`,
+    `To: <${to}>`,
+    `Subject: Voice Mail from ${caller} (12 seconds)`,
+    `Date: ${new Date().toUTCString()}`,
+    `Message-ID: <${randomBytes(8).toString('hex')}@pbx.e2e>`,
+    'Content-Class: voice-uc',
+    `X-CallingTelephoneNumber: ${caller}`,
+    'X-VoiceMessageSenderName: E2E Caller',
+    'X-VoiceMessageDuration: 12',
+    'MIME-Version: 1.0',
+    `Content-Type: multipart/mixed; boundary="${boundary}"`,
+    '',
+    `--${boundary}`,
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    'You received a voice mail.',
+    `--${boundary}`,
+    'Content-Type: audio/wav; name="voicemail.wav"',
+    'Content-Disposition: attachment; filename="voicemail.wav"',
+    'Content-Transfer-Encoding: base64',
+    '',
+    audio.toString('base64').replace(/.{76}/g, '$&\r\n'),
+    `--${boundary}--`,
+    '',
+  ].join('\r\n');
+}
+
+/** A line-by-line SMTP client on a raw socket, for stopping a session at an exact point. */
+class RawSmtp {
+  private buffer = '';
+  private readonly lines: string[] = [];
+  readonly closed: Promise<void>;
+
+  private constructor(private readonly socket: Socket) {
+    socket.on('data', (chunk: Buffer) => {
+      this.buffer += chunk.toString('latin1');
+      let at: number;
+      while ((at = this.buffer.indexOf('\r\n')) >= 0) {
+        this.lines.push(this.buffer.slice(0, at));
+        this.buffer = this.buffer.slice(at + 2);
+      }
+    });
+    this.closed = new Promise((resolve) => socket.on('close', () => resolve()));
+    socket.on('error', () => undefined);
+  }
+
+  static async connect(port: number): Promise<RawSmtp> {
+    const socket = new Socket();
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('error', reject);
+      socket.connect(port, '127.0.0.1');
+    });
+    const client = new RawSmtp(socket);
+    await client.reply();
+    return client;
+  }
+
+  /** The next complete reply (the last line of a multi-line one): its code. */
+  async reply(timeoutMs = 10_000): Promise<number> {
+    const line = await waitFor(
+      () => {
+        const index = this.lines.findIndex((l) => /^\d{3} /.test(l));
+        if (index < 0) return undefined;
+        return this.lines.splice(0, index + 1)[index];
+      },
+      { timeoutMs, intervalMs: 2, what: 'an SMTP reply' },
+    );
+    return Number(line.slice(0, 3));
+  }
+
+  async command(line: string): Promise<number> {
+    this.socket.write(`${line}\r\n`);
+    return this.reply();
+  }
+
+  write(data: string): void {
+    this.socket.write(data);
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+}
+
+describe('voicemail over Kafka (four services): SMTP in, EWS and the presence WebSocket out', () => {
+  let d: KafkaDeployment;
+  let ports: { submission: number; implicitTls: number; relay: number };
+  const who = {} as Record<(typeof USERS)[number], string>;
+
+  beforeAll(async () => {
+    ports = { submission: await freePort(), implicitTls: await freePort(), relay: await freePort() };
+    d = await startKafkaDeployment({
+      prefix: 'e2e-voicemail',
+      users: [...USERS],
+      env: {
+        PARLEY_SMTP_SUBMISSION_PORT: String(ports.submission),
+        PARLEY_SMTP_IMPLICIT_TLS_PORT: String(ports.implicitTls),
+        PARLEY_SMTP_RELAY_PORT: String(ports.relay),
+        PARLEY_SMTP_RELAY_CIDRS: '127.0.0.0/8',
+      },
+    });
+    for (const user of USERS) who[user] = d.address(user);
+  }, 240_000);
+
+  afterAll(async () => {
+    await d?.stop();
+  });
+
+  const basic = (mailbox: string) => `Basic ${Buffer.from(`${mailbox}:${d.password(mailbox)}`).toString('base64')}`;
+
+  async function inboxItems(mailbox: string, folder = ews.WellKnownFolderName.Inbox): Promise<ews.Item[]> {
+    const found = await d.as(mailbox).FindItems(new ews.FolderId(folder), new ews.ItemView(100));
+    return found.Items;
+  }
+
+  async function waitForMessageWaiting(socket: PresenceSocketClient, from: number, newMessages: number, oldMessages: number) {
+    return socket.next((m) => m.type === 'message-waiting' && m['newMessages'] === newMessages && m['oldMessages'] === oldMessages, {
+      from,
+      timeoutMs: 15_000,
+      what: `message-waiting ${newMessages}/${oldMessages}`,
+    });
+  }
+
+  it('a voicemail submitted with STARTTLS + AUTH reaches the owner: EWS shows it with the audio intact, the lamp lights and goes out when it is read', async () => {
+    const socket = await PresenceSocketClient.connect(d.services['presence-bridge'].wsUrl, basic(who.owner));
+    try {
+      await waitForMessageWaiting(socket, 0, 0, 0);
+      const mark = socket.mark;
+      const audio = wav(48_044);
+      const transport = nodemailer.createTransport({
+        host: '127.0.0.1',
+        port: ports.submission,
+        secure: false,
+        requireTLS: true,
+        auth: { user: who.pbx, pass: d.password(who.pbx) },
+        tls: { rejectUnauthorized: false },
+      });
+      const raw = umVoicemail(who.pbx, who.owner, audio);
+      const sent = await transport.sendMail({ envelope: { from: who.pbx, to: [who.owner] }, raw });
+      transport.close();
+      expect(sent.accepted).toEqual([who.owner]);
+
+      await waitForMessageWaiting(socket, mark, 1, 0);
+      const [inbox, voicemail] = [await inboxItems(who.owner), await inboxItems(who.owner, ews.WellKnownFolderName.VoiceMail)];
+      expect(inbox).toHaveLength(1);
+      expect(voicemail).toHaveLength(1);
+      expect(voicemail[0].Id.UniqueId).toBe(inbox[0].Id.UniqueId);
+
+      const service = d.as(who.owner);
+      const props = new ews.PropertySet(ews.BasePropertySet.FirstClassProperties, [ews.ItemSchema.MimeContent]);
+      const message = await ews.EmailMessage.Bind(service, inbox[0].Id, props);
+      expect(message.ItemClass).toBe('IPM.Note.Microsoft.Voicemail.UM.CA');
+      expect(message.Subject).toBe('Voice Mail from +4930123456 (12 seconds)');
+      expect(message.IsRead).toBe(false);
+      expect(message.HasAttachments).toBe(true);
+      // The original MIME, behind the trace header the relay added.
+      const mime = Buffer.from(message.MimeContent.Content, 'base64').toString('latin1');
+      expect(mime.endsWith(raw) || mime.replace(/\r\n/g, '\n').endsWith(raw.replace(/\r\n/g, '\n'))).toBe(true);
+      expect(mime.startsWith('Received:')).toBe(true);
+
+      const attachment = message.Attachments._getItem(0) as ews.FileAttachment;
+      await attachment.Load();
+      expect(attachment.ContentType).toMatch(/^audio\/wav/);
+      expect(Buffer.from(attachment.Base64Content, 'base64').equals(audio)).toBe(true);
+
+      // Another user cannot reach it with its id.
+      await expect(ews.EmailMessage.Bind(d.as(who.other), inbox[0].Id, props)).rejects.toMatchObject({
+        ErrorCode: ews.ServiceError.ErrorItemNotFound,
+      });
+
+      const afterRead = socket.mark;
+      message.IsRead = true;
+      await message.Update(ews.ConflictResolutionMode.AutoResolve);
+      await waitForMessageWaiting(socket, afterRead, 0, 1);
+    } finally {
+      await socket.close();
+    }
+  });
+
+  it('the trusted relay takes a voicemail without AUTH for a Parley mailbox and refuses anyone else', async () => {
+    const before = (await inboxItems(who.other)).length;
+    const relay = nodemailer.createTransport({ host: '127.0.0.1', port: ports.relay, secure: false, ignoreTLS: true });
+    await relay.sendMail({ envelope: { from: 'pbx@pbx.e2e', to: [who.other] }, raw: umVoicemail('pbx@pbx.e2e', who.other, wav(4_044)) });
+    await expect(
+      relay.sendMail({
+        envelope: { from: 'pbx@pbx.e2e', to: ['someone@elsewhere.example'] },
+        raw: umVoicemail('pbx@pbx.e2e', 'someone@elsewhere.example', wav(4_044)),
+      }),
+    ).rejects.toMatchObject({ responseCode: 550 });
+    relay.close();
+    await waitFor(async () => (await inboxItems(who.other)).length === before + 1, { timeoutMs: 15_000, what: 'the relayed voicemail' });
+  });
+
+  describe('voicemail-ingest SIGKILLed during SMTP', () => {
+    const restart = async (service: StartedService) => {
+      await service.proc.kill();
+      const again = await d.restartService(service);
+      (d.services as Record<string, StartedService>)['voicemail-ingest'] = again;
+      await waitFor(
+        async () =>
+          new Promise<boolean>((resolve) => {
+            const probe = new Socket();
+            probe.once('connect', () => (probe.destroy(), resolve(true)));
+            probe.once('error', () => resolve(false));
+            probe.connect(ports.relay, '127.0.0.1');
+          }),
+        { timeoutMs: 60_000, what: 'the relay to listen again' },
+      );
+    };
+
+    async function startData(recipient: string): Promise<RawSmtp> {
+      const smtp = await RawSmtp.connect(ports.relay);
+      expect(await smtp.command('EHLO pbx.e2e')).toBe(250);
+      expect(await smtp.command('MAIL FROM:<pbx@pbx.e2e>')).toBe(250);
+      expect(await smtp.command(`RCPT TO:<${recipient}>`)).toBe(250);
+      expect(await smtp.command('DATA')).toBe(354);
+      return smtp;
+    }
+
+    it('in the middle of DATA: the client gets no success and nothing is stored', async () => {
+      const before = (await inboxItems(who.owner)).length;
+      const smtp = await startData(who.owner);
+      const body = umVoicemail('pbx@pbx.e2e', who.owner, wav(200_044));
+      smtp.write(body.slice(0, body.length / 2));
+      await new Promise((r) => setTimeout(r, 200));
+      await restart(d.services['voicemail-ingest']);
+      await smtp.closed;
+      await expect(smtp.reply(500)).rejects.toThrow();
+      // Time for anything that would wrongly have been stored to show.
+      await new Promise((r) => setTimeout(r, 2_000));
+      expect(await inboxItems(who.owner)).toHaveLength(before);
+    });
+
+    it('right after the 250: stored exactly once', async () => {
+      const before = (await inboxItems(who.owner)).length;
+      const smtp = await startData(who.owner);
+      smtp.write(`${umVoicemail('pbx@pbx.e2e', who.owner, wav(20_044))}.\r\n`);
+      expect(await smtp.reply()).toBe(250);
+      await restart(d.services['voicemail-ingest']);
+      smtp.destroy();
+      await waitFor(async () => (await inboxItems(who.owner)).length === before + 1, { timeoutMs: 20_000, what: 'the stored voicemail' });
+      await new Promise((r) => setTimeout(r, 2_000));
+      expect(await inboxItems(who.owner)).toHaveLength(before + 1);
+    });
+  });
+});
