@@ -136,6 +136,7 @@ describe('voicemail over Kafka (four services): SMTP in, EWS and the presence We
   }, 240_000);
 
   afterAll(async () => {
+    for (const s of Object.values(d?.services ?? {})) console.log(`--- ${s.name}\n${s.proc.output().slice(-3000)}`);
     await d?.stop();
   });
 

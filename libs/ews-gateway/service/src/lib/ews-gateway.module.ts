@@ -1,30 +1,11 @@
 import { ConfigError, type RuntimeConfig, type ServiceDefinition } from '@parley/config';
 import { DynamicModule, Module } from '@nestjs/common';
-import { Topics } from '@parley/contracts';
+import { requestTopicsSentBy } from '@parley/contracts';
 import { AutodiscoverFeatureModule } from '@parley/ews-gateway/feature-autodiscover';
 import { EwsFeatureModule } from '@parley/ews-gateway/feature-ews';
 
-/** Command topics the gateway sends to their owners (it owns no data itself). */
-export const ewsGatewayRequestTopics = [
-  Topics.oofSetRequest,
-  Topics.oofGetRequest,
-  Topics.calendarItemCreateRequest,
-  Topics.calendarItemUpdateRequest,
-  Topics.calendarItemDeleteRequest,
-  Topics.calendarItemRespondRequest,
-  Topics.calendarItemGetRequest,
-  Topics.calendarItemFindRequest,
-  Topics.calendarItemFindDeletedRequest,
-  Topics.calendarItemMoveRequest,
-  Topics.calendarFreeBusyGetRequest,
-  Topics.calendarTaskCreateRequest,
-  Topics.calendarTaskUpdateRequest,
-  Topics.calendarTaskDeleteRequest,
-  Topics.calendarTaskGetRequest,
-  Topics.calendarTaskFindRequest,
-  Topics.calendarTaskMoveRequest,
-  Topics.calendarFolderCountsGetRequest,
-] as const;
+/** The commands the gateway sends to the owning services (their routes in contracts' topic-routes.ts). */
+export const ewsGatewayRequestTopics = requestTopicsSentBy('ews-gateway');
 
 /** ews-gateway: stateless EWS and Autodiscover front end; reaches data through the bus (sign-in: the process's `AuthModule`). */
 @Module({})

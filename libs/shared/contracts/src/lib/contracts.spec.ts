@@ -1,4 +1,4 @@
-import { allTopics, envelopeSchema, oofSettingsSchema, replyTopicOf, setOofRequestSchema, Topics } from '../index';
+import { allTopics, envelopeSchema, oofSettingsSchema, replyTopicOf, requestTopicsSentBy, setOofRequestSchema, Topics } from '../index';
 
 describe('topics', () => {
   it('maps request topics to reply topics and refuses anything else', () => {
@@ -69,5 +69,21 @@ describe('OOF settings', () => {
   it('rejects unknown states and audiences', () => {
     expect(oofSettingsSchema.safeParse({ ...base, state: 'On' }).success).toBe(false);
     expect(oofSettingsSchema.safeParse({ ...base, externalAudience: 'Everyone' }).success).toBe(false);
+  });
+});
+
+describe('requestTopicsSentBy', () => {
+  it("is every command a service's routes name it as the sender of, to whichever owner", () => {
+    const gateway = requestTopicsSentBy('ews-gateway');
+    expect(gateway).toEqual(
+      expect.arrayContaining([
+        Topics.oofGetRequest,
+        Topics.calendarTaskFindRequest,
+        Topics.mailboxMessageFindRequest,
+        Topics.mailboxContentReadRequest,
+      ]),
+    );
+    expect(gateway.every((t) => t.endsWith('.request.v1'))).toBe(true);
+    expect(requestTopicsSentBy('voicemail-ingest')).toEqual([]);
   });
 });

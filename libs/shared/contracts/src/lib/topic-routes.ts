@@ -84,3 +84,11 @@ export const TopicRoutes: { readonly [T in Topic]: TopicRoute } = {
   // The owner's message-waiting lamp: presence-bridge keeps the counts with the user's presence sources.
   [Topics.messageWaitingChanged]: { producers: ['voicemail-ingest'], consumers: ['presence-bridge'] },
 };
+
+/**
+ * The command topics `service` sends (it waits on their reply topics): read from the routes above,
+ * so a new command of a service is subscribed to where its route is written, and nowhere else.
+ */
+export function requestTopicsSentBy(service: ServiceName): string[] {
+  return (Object.keys(TopicRoutes) as Topic[]).filter((t) => /\.request\.v\d+$/.test(t) && TopicRoutes[t].producers.includes(service));
+}
