@@ -73,6 +73,7 @@ export class StoreMailboxDelivery extends MailboxDelivery {
   async checkRecipient(address: string, size: number): Promise<RecipientCheck> {
     const mailbox = await this.recipients.mailboxOf(address);
     if (mailbox === null) return { accepted: false, reason: 'unknown-recipient' };
+    if (this.settings.quotaBytes === null) return { accepted: true, mailbox };
     const state = await this.messages.state(mailbox);
     if (this.overQuota(state?.usedBytes ?? 0, size)) return { accepted: false, reason: 'over-quota' };
     return { accepted: true, mailbox };
