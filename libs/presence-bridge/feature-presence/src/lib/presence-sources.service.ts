@@ -57,9 +57,9 @@ export class PresenceSourcesService {
     store: (tx: Transaction) => Promise<boolean>,
   ): Promise<SourceApplication> {
     const outcome = await this.db.unitOfWork.runOnce(consumer, { id: eventId, type: topic }, async (tx) => {
-      await this.publisher.lockUser(tx, mailbox);
+      const locked = await this.publisher.lockUser(tx, mailbox);
       if (!(await store(tx))) return 'stale' as const;
-      const result = await this.publisher.republish(tx, mailbox, now);
+      const result = await this.publisher.republish(tx, mailbox, now, { locked });
       return result.published ? ('applied' as const) : ('unchanged' as const);
     });
     return outcome.duplicate ? 'duplicate' : outcome.value;

@@ -73,8 +73,14 @@ export class PresenceViewPublisher {
    * records that sequence as its `since` before this call), so every replica hands each watcher what
    * it may now see (Offline to the newly blocked, the real view to the unblocked).
    */
-  async republish(tx: Transaction, mailbox: string, now: Date, opts: { blockListChanged?: boolean } = {}): Promise<Republication> {
-    const current = await this.presences.lock(tx, mailbox);
+  async republish(
+    tx: Transaction,
+    mailbox: string,
+    now: Date,
+    opts: { blockListChanged?: boolean; locked?: StoredPresence } = {},
+  ): Promise<Republication> {
+    // `locked`: the row `lockUser` returned earlier in `tx` (the lock holds, so it is still current): one lock, not two.
+    const current = opts.locked ?? (await this.presences.lock(tx, mailbox));
     const sources = await this.loadSources(tx, mailbox, now);
     const at = now.getTime();
     const view = aggregatePresence(sources, at, this.options.policy);

@@ -118,7 +118,10 @@ export class OutboxRelay {
         if (published > 0) {
           this.stats.published += published;
           this.stats.lastPublishedAt = new Date();
-          continue;
+          // A full batch may have more behind it. After a partial one, the table held nothing more
+          // when it was read: a local commit since then has called wake() (the sleep below returns
+          // at once), so an extra pass that finds nothing is saved on every commit.
+          if (published >= this.opts.batchSize) continue;
         }
         await this.maybePurge();
         await this.sleep(this.opts.pollMs);

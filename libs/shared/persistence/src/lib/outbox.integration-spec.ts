@@ -51,6 +51,25 @@ describe('outbox and idempotent consumption on PostgreSQL', () => {
     expect(await relay.pendingCount()).toBe(0);
   });
 
+  it('publishes what publishAll wrote in one statement in the list order, between the messages around it', async () => {
+    const publisher = new RecordingPublisher();
+    const relay = new OutboxRelay(dataSource, publisher, { schema, pollMs: 20, batchSize: 100 });
+    await uow.run(async (tx) => {
+      await tx.publish('test.thing.changed.v1', 'a@example.com', { n: 0 });
+      const envelopes = await tx.publishAll(
+        [1, 2, 3].map((n) => ({ topic: 'test.thing.changed.v1', key: `user${n}@example.com`, payload: { n } })),
+      );
+      expect(envelopes.map((e) => e.key)).toEqual(['user1@example.com', 'user2@example.com', 'user3@example.com']);
+      expect(await tx.publishAll([])).toEqual([]);
+      await tx.publish('test.thing.changed.v1', 'a@example.com', { n: 4 });
+    });
+    relay.start();
+    await waitFor(() => publisher.accepted.length === 5, { what: 'all 5 published' });
+    await relay.stop();
+    expect(publisher.accepted.map((m) => (m.envelope.payload as { n: number }).n)).toEqual([0, 1, 2, 3, 4]);
+    expect(publisher.accepted[2].envelope).toMatchObject({ type: 'test.thing.changed.v1', version: 1, key: 'user2@example.com' });
+  });
+
   it('publishes nothing from a transaction that rolled back', async () => {
     const publisher = new RecordingPublisher();
     await expect(

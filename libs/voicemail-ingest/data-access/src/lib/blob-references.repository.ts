@@ -8,9 +8,13 @@ import type { BlobKey } from './blob-store';
  */
 export class BlobReferences {
   async lockShared(tx: Transaction, keys: readonly BlobKey[]): Promise<void> {
-    for (const key of [...new Set(keys)].sort()) {
-      await tx.manager.query(`SELECT pg_advisory_xact_lock_shared(hashtext($1))`, [lockName(key)]);
-    }
+    const names = [...new Set(keys)].sort().map(lockName);
+    if (names.length === 0) return;
+    // One round trip for all of them, taken in key order.
+    await tx.manager.query(
+      `SELECT count(pg_advisory_xact_lock_shared(hashtext(name))) FROM (SELECT name FROM unnest($1::text[]) WITH ORDINALITY AS k(name, n) ORDER BY n) AS ordered`,
+      [names],
+    );
   }
 
   async lockForRemoval(tx: Transaction, key: BlobKey): Promise<void> {

@@ -64,4 +64,16 @@ describe('FilesystemBlobStore', () => {
   it('refuses a key that is not a SHA-256 digest (it becomes a path)', async () => {
     await expect(store.put('../../etc/passwd', Buffer.from('x'))).rejects.toThrow(/not a blob key/);
   });
+
+  it('makes its directories again when they were removed after it made them', async () => {
+    const first = Buffer.from('first');
+    await store.put(keyOf(first), first);
+    rmSync(path.join(dir, 'tmp'), { recursive: true });
+    for (const name of readdirSync(dir)) rmSync(path.join(dir, name), { recursive: true });
+    const second = Buffer.from('second');
+    await store.put(keyOf(second), second);
+    await store.put(keyOf(first), first);
+    expect((await store.read(keyOf(second), 0, 100))?.toString()).toBe('second');
+    expect((await store.read(keyOf(first), 0, 100))?.toString()).toBe('first');
+  });
 });

@@ -5,6 +5,9 @@ import { mkdir, open, readdir, rename, rm, stat, utimes } from 'node:fs/promises
 import path from 'node:path';
 import { BlobKey, BlobStore, isBlobKey } from './blob-store';
 
+/** 1 + 256 + 65,536 directories at most; the bound only keeps the set from growing with a changed layout. */
+const MADE_DIRS_REMEMBERED = 70_000;
+
 /**
  * Blobs as files under one directory (the embedded mode's `<data dir>/mailbox-blobs`, or a single
  * host's disk): `<dir>/<k0k1>/<k2k3>/<key>`. A blob is written to `<dir>/tmp/` first, fsynced,
@@ -14,6 +17,7 @@ import { BlobKey, BlobStore, isBlobKey } from './blob-store';
 export class FilesystemBlobStore extends BlobStore {
   readonly kind = 'filesystem';
   private readonly tmpDir: string;
+  private readonly madeDirs = new Set<string>();
 
   constructor(private readonly dir: string) {
     super();
@@ -29,9 +33,20 @@ export class FilesystemBlobStore extends BlobStore {
   }
 
   private async write(key: BlobKey, content: Buffer): Promise<void> {
+    try {
+      await this.writeInto(key, content);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || this.madeDirs.size === 0) throw error;
+      // A directory made earlier is gone (removed by hand): make them again.
+      this.madeDirs.clear();
+      await this.writeInto(key, content);
+    }
+  }
+
+  private async writeInto(key: BlobKey, content: Buffer): Promise<void> {
     const file = this.pathOf(key);
-    await mkdir(this.tmpDir, { recursive: true });
-    await mkdir(path.dirname(file), { recursive: true });
+    await this.ensureDir(this.tmpDir);
+    await this.ensureDir(path.dirname(file));
     const tmp = path.join(this.tmpDir, `${key}.${randomBytes(6).toString('hex')}`);
     const handle = await open(tmp, 'wx', 0o600);
     try {
@@ -47,6 +62,14 @@ export class FilesystemBlobStore extends BlobStore {
       throw error;
     }
     await syncDirectory(path.dirname(file));
+  }
+
+  /** mkdir once per directory and process: nothing here removes directories, so one made stays. */
+  private async ensureDir(dir: string): Promise<void> {
+    if (this.madeDirs.has(dir)) return;
+    await mkdir(dir, { recursive: true });
+    if (this.madeDirs.size >= MADE_DIRS_REMEMBERED) this.madeDirs.clear();
+    this.madeDirs.add(dir);
   }
 
   async read(key: BlobKey, offset: number, length: number): Promise<Buffer | null> {

@@ -46,23 +46,37 @@ export class MessageRepository {
    */
   async lockMailboxes(tx: Transaction, mailboxes: readonly string[]): Promise<Map<string, MailboxState>> {
     const sorted = [...new Set(mailboxes)].sort();
-    await tx.manager.query(
-      `INSERT INTO voicemail_ingest.mailbox_state (mailbox, used_bytes, waiting_new, waiting_old, waiting_revision, last_modified_at)
-       SELECT unnest($1::text[]), 0, 0, 0, 0, NULL ON CONFLICT (mailbox) DO NOTHING`,
-      [sorted],
-    );
-    const rows = await tx.manager
+    // Most deliveries go to mailboxes that have a state row: lock first, create only what is missing.
+    let rows = await this.lockStates(tx, sorted);
+    if (rows.length < sorted.length) {
+      await tx.manager.query(
+        `INSERT INTO voicemail_ingest.mailbox_state (mailbox, used_bytes, waiting_new, waiting_old, waiting_revision, last_modified_at)
+         SELECT unnest($1::text[]), 0, 0, 0, 0, NULL ON CONFLICT (mailbox) DO NOTHING`,
+        [sorted],
+      );
+      rows = await this.lockStates(tx, sorted);
+    }
+    return new Map(rows.map((r) => [r.mailbox, r]));
+  }
+
+  private lockStates(tx: Transaction, sorted: readonly string[]): Promise<MailboxState[]> {
+    return tx.manager
       .getRepository(MailboxStateEntity)
       .createQueryBuilder('s')
       .where('s.mailbox = ANY(:sorted)', { sorted })
       .orderBy('s.mailbox', 'ASC')
       .setLock('pessimistic_write')
       .getMany();
-    return new Map(rows.map((r) => [r.mailbox, r]));
   }
 
+  /** Writes a state row locked by `lockMailboxes` (a plain UPDATE: the row exists, so no read first as `save` would make). */
   async saveState(tx: Transaction, state: MailboxState): Promise<void> {
-    await tx.manager.getRepository(MailboxStateEntity).save(state);
+    await tx.manager.query(
+      `UPDATE voicemail_ingest.mailbox_state
+          SET used_bytes = $2, waiting_new = $3, waiting_old = $4, waiting_revision = $5, last_modified_at = $6
+        WHERE mailbox = $1`,
+      [state.mailbox, state.usedBytes, state.waitingNew, state.waitingOld, state.waitingRevision, state.lastModifiedAt],
+    );
   }
 
   async state(mailbox: string): Promise<MailboxState | null> {

@@ -18,7 +18,7 @@ import {
 } from '@parley/voicemail-ingest/data-access';
 import { parseInboundMail, type ParsedInboundMail } from '@parley/voicemail-ingest/mail-parsing';
 import { createHash, randomUUID } from 'node:crypto';
-import { announceChange, announceVoicemail, settleMailbox, waitingFactsOf } from './mailbox-events';
+import { announceChange, announceVoicemail, PendingOutbox, settleMailbox, waitingFactsOf } from './mailbox-events';
 import { MailboxRecipients } from './mailbox-recipients';
 import { MailboxSettings } from './mailbox-settings';
 import { DeliveryReceipt, InboundMail, MailboxDelivery, MailboxDeliveryError, RecipientCheck } from './mailbox-ports';
@@ -73,6 +73,7 @@ export class StoreMailboxDelivery extends MailboxDelivery {
   async checkRecipient(address: string, size: number): Promise<RecipientCheck> {
     const mailbox = await this.recipients.mailboxOf(address);
     if (mailbox === null) return { accepted: false, reason: 'unknown-recipient' };
+    if (this.settings.quotaBytes === null) return { accepted: true, mailbox };
     const state = await this.messages.state(mailbox);
     if (this.overQuota(state?.usedBytes ?? 0, size)) return { accepted: false, reason: 'over-quota' };
     return { accepted: true, mailbox };
@@ -107,6 +108,7 @@ export class StoreMailboxDelivery extends MailboxDelivery {
       const over = mailboxes.filter((m) => this.overQuota(states.get(m)?.usedBytes ?? 0, mail.raw.length));
       if (over.length > 0) throw new MailboxDeliveryError('over-quota', 'The mailbox is full.', over);
       const copies: StoredMessage[] = [];
+      const outbox = new PendingOutbox();
       for (const mailbox of mailboxes) {
         const message = this.copyFor(mailbox, parsed, classified, mimeKey, mail.raw.length, now);
         const attachments: StoredAttachment[] = parsed.attachments.map((a, index) => ({
@@ -120,17 +122,21 @@ export class StoreMailboxDelivery extends MailboxDelivery {
           contentBlob: attachmentKeys[index],
         }));
         await this.messages.insert(tx, message, attachments);
-        await announceChange(tx, message, 'delivered', null, now);
-        await announceVoicemail(tx, message);
+        await announceChange(outbox, message, 'delivered', null, now);
+        await announceVoicemail(outbox, message);
         const state = states.get(mailbox);
         if (state === undefined) throw new Error(`mailbox state of ${mailbox} was not locked`);
-        await settleMailbox(tx, this.messages, state, {
-          sizeDelta: message.size,
-          now,
-          messages: [{ before: null, after: waitingFactsOf(message) }],
-        });
+        await settleMailbox(
+          tx,
+          this.messages,
+          state,
+          { sizeDelta: message.size, now, messages: [{ before: null, after: waitingFactsOf(message) }] },
+          outbox,
+        );
         copies.push(message);
       }
+      // The state rows are locked and updated: the events of every copy go out in one statement.
+      await outbox.flush(tx);
       return copies;
     });
     return {

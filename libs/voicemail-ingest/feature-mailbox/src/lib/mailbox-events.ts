@@ -10,9 +10,27 @@ import type { Transaction } from '@parley/persistence';
 import { isVoicemailItemClass, MailboxState, MessageRepository, StoredMessage } from '@parley/voicemail-ingest/data-access';
 import { voicemailFactsOf } from './message-view';
 
+/** Where events go: a transaction's outbox, or a `PendingOutbox` that writes them to it in one statement. */
+export interface OutboxSink {
+  publish(topic: string, key: string, payload: unknown): Promise<unknown>;
+}
+
+/** Events held until `flush`, which writes them all with one INSERT (a delivery's several events, one round trip). */
+export class PendingOutbox implements OutboxSink {
+  private readonly pending: { topic: string; key: string; payload: unknown }[] = [];
+
+  async publish(topic: string, key: string, payload: unknown): Promise<void> {
+    this.pending.push({ topic, key, payload });
+  }
+
+  async flush(tx: Transaction): Promise<void> {
+    await tx.publishAll(this.pending.splice(0));
+  }
+}
+
 /** `mailbox.message.changed` for one message, through the outbox of `tx`. */
 export async function announceChange(
-  tx: Transaction,
+  tx: OutboxSink,
   m: StoredMessage,
   change: MessageChangedEvent['change'],
   fromFolder: MessageFolderKind | null,
@@ -33,7 +51,7 @@ export async function announceChange(
 }
 
 /** `mailbox.voicemail.deposited` for a new voicemail item (not for a missed-call notice or an ordinary mail). */
-export async function announceVoicemail(tx: Transaction, m: StoredMessage): Promise<void> {
+export async function announceVoicemail(tx: OutboxSink, m: StoredMessage): Promise<void> {
   const voicemail = voicemailFactsOf(m);
   if (voicemail === null || !isVoicemailItemClass(m.itemClass)) return;
   const event: VoicemailDepositedEvent = {
@@ -75,6 +93,7 @@ export async function settleMailbox(
   messages: MessageRepository,
   state: MailboxState,
   change: MailboxChange,
+  outbox: OutboxSink = tx,
 ): Promise<void> {
   let newDelta = 0;
   let oldDelta = 0;
@@ -96,7 +115,7 @@ export async function settleMailbox(
       oldMessages: state.waitingOld,
       revision: state.waitingRevision,
     };
-    await tx.publish(Topics.messageWaitingChanged, state.mailbox, event);
+    await outbox.publish(Topics.messageWaitingChanged, state.mailbox, event);
   }
   await messages.saveState(tx, state);
 }

@@ -5,7 +5,7 @@ import type { MailParsingOptions } from '@parley/voicemail-ingest/mail-parsing';
 import { BlobSweepPoller, BlobSweepSettings } from './blob-sweep.poller';
 import { StoreMailboxDelivery } from './mailbox-delivery.service';
 import { MailboxDelivery } from './mailbox-ports';
-import { MailboxRecipients } from './mailbox-recipients';
+import { CachedMailboxRecipients, MailboxRecipients } from './mailbox-recipients';
 import { MailboxSettings } from './mailbox-settings';
 import { MailboxConsumer } from './mailbox.consumer';
 import { MailboxService } from './mailbox.service';
@@ -41,9 +41,8 @@ export class MailboxFeatureModule {
         { provide: MailboxDelivery, useClass: StoreMailboxDelivery },
         {
           provide: MailboxRecipients,
-          useFactory: (directory: DirectoryRepository): MailboxRecipients => ({
-            mailboxOf: async (address) => (await directory.findByAddress(address))?.smtpAddress ?? null,
-          }),
+          useFactory: (directory: DirectoryRepository): MailboxRecipients =>
+            new CachedMailboxRecipients(async (address) => (await directory.findByAddress(address))?.smtpAddress ?? null),
           inject: [DirectoryRepository],
         },
         {

@@ -86,4 +86,6 @@ export interface MailParsingOptions {
   readonly defaultRegion: string | null;
   /** Any left out take `DEFAULT_MAIL_PARSING_LIMITS`. */
   readonly limits?: Partial<MailParsingLimits>;
+  /** Base64 bodies of at least this many bytes are decoded natively, not by the MIME parser (default 16 KiB; tests vary it). */
+  readonly elideBodiesFrom?: number;
 }

@@ -26,7 +26,14 @@ export interface MimeStructure {
   readonly headerSectionOverLimit: boolean;
   /** Offset where the first part past a limit starts; the parser sees only what is before it. */
   readonly cutAt: number | null;
+  /** The base64 bodies of leaf parts (not multipart, not attached messages) before `cutAt`, in order: [start, end) of each. */
+  readonly base64Bodies: readonly BodyRange[];
   readonly defects: readonly string[];
+}
+
+export interface BodyRange {
+  readonly start: number;
+  readonly end: number;
 }
 
 const LF = 0x0a;
@@ -45,6 +52,7 @@ interface HeaderSection {
   readonly mimeFields: RawHeaderField[];
   readonly fieldCount: number;
   readonly contentType: string | null;
+  readonly transferEncoding: string | null;
   readonly bodyStart: number;
   readonly malformedLines: number;
 }
@@ -66,6 +74,7 @@ export function scanMimeStructure(raw: Buffer, limits: MailParsingLimits): MimeS
       hasHeaderSection,
       headerSectionOverLimit: false,
       cutAt: null,
+      base64Bodies: [],
       defects,
     };
   }
@@ -92,12 +101,14 @@ export function scanMimeStructure(raw: Buffer, limits: MailParsingLimits): MimeS
     hasHeaderSection,
     headerSectionOverLimit,
     cutAt: walk.cutAt,
+    base64Bodies: walk.base64Bodies,
     defects,
   };
 }
 
 class StructureWalk {
   cutAt: number | null = null;
+  readonly base64Bodies: BodyRange[] = [];
   private parts = 0;
 
   constructor(
@@ -132,6 +143,7 @@ class StructureWalk {
       return this.entity(section.bodyStart, end, depth + 1);
     }
     if (!contentType.startsWith('multipart/')) {
+      if (section.transferEncoding?.trim().toLowerCase() === 'base64') this.base64Bodies.push({ start: section.bodyStart, end });
       return true;
     }
     if (depth + 1 > this.limits.maxMultipartDepth) {
@@ -202,6 +214,7 @@ function readHeaderSection(raw: Buffer, start: number, end: number, keep: number
   let fieldCount = 0;
   let malformedLines = 0;
   let contentType: string | null = null;
+  let transferEncoding: string | null = null;
   let current: { name: string; valueStart: number; valueEnd: number } | null = null;
   const finish = (): void => {
     if (current === null) return;
@@ -209,6 +222,9 @@ function readHeaderSection(raw: Buffer, start: number, end: number, keep: number
     const lowerName = current.name.toLowerCase();
     if (contentType === null && lowerName === 'content-type') {
       contentType = unfold(field.raw.toString('latin1'));
+    }
+    if (transferEncoding === null && lowerName === 'content-transfer-encoding') {
+      transferEncoding = unfold(field.raw.toString('latin1'));
     }
     if (MIME_FIELDS.has(lowerName) && !mimeFields.some((f) => f.name.toLowerCase() === lowerName)) {
       mimeFields.push(field);
@@ -226,7 +242,7 @@ function readHeaderSection(raw: Buffer, start: number, end: number, keep: number
     const contentEnd = lineEnd > pos && raw[lineEnd - 1] === CR ? lineEnd - 1 : lineEnd;
     if (contentEnd === pos) {
       finish();
-      return { fields, mimeFields, fieldCount, contentType, bodyStart: Math.min(lineEnd + 1, end), malformedLines };
+      return { fields, mimeFields, fieldCount, contentType, transferEncoding, bodyStart: Math.min(lineEnd + 1, end), malformedLines };
     }
     if (raw[pos] === SP || raw[pos] === HTAB) {
       if (current !== null) current.valueEnd = contentEnd;
@@ -240,7 +256,7 @@ function readHeaderSection(raw: Buffer, start: number, end: number, keep: number
         current = { name, valueStart: colon + 1, valueEnd: contentEnd };
       } else if (fieldCount === 0 && malformedLines === 0 && !isMboxFromLine(raw, pos)) {
         // The first line is not a header field: there is no header section at all.
-        return { fields, mimeFields, fieldCount: 0, contentType: null, bodyStart: start, malformedLines: 0 };
+        return { fields, mimeFields, fieldCount: 0, contentType: null, transferEncoding: null, bodyStart: start, malformedLines: 0 };
       } else {
         malformedLines += 1;
       }
@@ -248,7 +264,7 @@ function readHeaderSection(raw: Buffer, start: number, end: number, keep: number
     pos = lineEnd + 1;
   }
   finish();
-  return { fields, mimeFields, fieldCount, contentType, bodyStart: end, malformedLines };
+  return { fields, mimeFields, fieldCount, contentType, transferEncoding, bodyStart: end, malformedLines };
 }
 
 function isMboxFromLine(raw: Buffer, pos: number): boolean {

@@ -261,3 +261,78 @@ describe('parseInboundMail importance', () => {
     expect(parsed.importance).toBe('High');
   });
 });
+
+// Large base64 bodies skip mailparser's decoder (elideBodiesFrom); where the shortcut would not give mailparser's result, it is not taken.
+describe('parseInboundMail with large base64 bodies decoded natively', () => {
+  const bytes = Buffer.from(Array.from({ length: 40_000 }, (_, i) => (i * 7) % 256));
+  const both = async (raw: Buffer) => ({
+    natively: await parseInboundMail(raw, { ...options, elideBodiesFrom: 1 }),
+    byParser: await parseInboundMail(raw, { ...options, elideBodiesFrom: Number.POSITIVE_INFINITY }),
+  });
+
+  it('keeps a large base64 text body as the body, not as an attachment', async () => {
+    const text = 'You have a new voice message. '.repeat(1000);
+    const raw = mail([
+      'From: pbx@example.org',
+      'Subject: long text',
+      'Content-Type: text/plain; charset=utf-8',
+      'Content-Transfer-Encoding: base64',
+      '',
+      wrapBase64(Buffer.from(text, 'utf8')),
+    ]);
+    const { natively, byParser } = await both(raw);
+    expect(natively.body?.content.trim()).toBe(text.trim());
+    expect(natively).toEqual(byParser);
+  });
+
+  it('decodes a body padded line by line as mailparser does', async () => {
+    const padded = Array.from({ length: bytes.length / 50 }, (_, i) => bytes.subarray(i * 50, i * 50 + 50).toString('base64')).join('\r\n');
+    const raw = mail([
+      'From: pbx@example.org',
+      'Subject: padded',
+      'Content-Type: multipart/mixed; boundary="p"',
+      '',
+      '--p',
+      'Content-Type: audio/wav; name="a.wav"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      padded,
+      '--p--',
+      '',
+    ]);
+    const { natively, byParser } = await both(raw);
+    expect(natively.attachments[0]?.content.equals(bytes)).toBe(true);
+    expect(natively).toEqual(byParser);
+  });
+
+  it('decodes each of several large attachments into its own place, with characters outside base64 skipped', async () => {
+    const second = Buffer.from(bytes).reverse();
+    const raw = mail([
+      'From: pbx@example.org',
+      'Subject: two',
+      'Content-Type: multipart/mixed; boundary="two"',
+      '',
+      '--two',
+      'Content-Type: text/plain',
+      '',
+      'Two recordings.',
+      '--two',
+      'Content-Type: audio/wav; name="first.wav"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      wrapBase64(bytes).replace(/\r\n/g, ' *\r\n'),
+      '--two',
+      'Content-Type: application/octet-stream; name="second.bin"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      wrapBase64(second),
+      '--two--',
+      '',
+    ]);
+    const { natively, byParser } = await both(raw);
+    expect(natively.attachments.map((a) => a.filename)).toEqual(['first.wav', 'second.bin']);
+    expect(natively.attachments[0].content.equals(bytes)).toBe(true);
+    expect(natively.attachments[1].content.equals(second)).toBe(true);
+    expect(natively).toEqual(byParser);
+  });
+});

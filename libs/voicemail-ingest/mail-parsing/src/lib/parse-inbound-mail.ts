@@ -1,4 +1,5 @@
 import { type AddressObject, type Attachment, type ParsedMail, simpleParser } from 'mailparser';
+import { randomBytes } from 'node:crypto';
 import { decodeHeaderValue } from './header-text';
 import {
   DEFAULT_MAIL_PARSING_LIMITS,
@@ -27,17 +28,20 @@ export async function parseInboundMail(raw: Buffer, options: MailParsingOptions)
   const header = headerLookup(headers);
 
   let parsed: ParsedMail | null = null;
+  let attachments: ParsedAttachment[] = [];
   try {
-    parsed = await simpleParser(parserInput(raw, structure, keptFields), {
-      skipImageLinks: true,
-      skipTextToHtml: true,
-      skipTextLinks: true,
-    });
+    const input = parserInput(raw, structure, keptFields);
+    const skeleton = elideLargeBodies(raw, input, structure, options.elideBodiesFrom ?? ELIDE_BODIES_FROM);
+    const fromSkeleton = skeleton === null ? null : await parseSkeleton(skeleton);
+    if (fromSkeleton !== null) ({ parsed, attachments } = fromSkeleton);
+    else {
+      parsed = await simpleParser(input, PARSER_OPTIONS);
+      attachments = parsed.attachments.map(toParsedAttachment);
+    }
   } catch (error) {
     defects.push(`MIME parser gave up (${error instanceof Error ? error.message : String(error)}): stored without body or attachments`);
   }
 
-  const attachments = (parsed?.attachments ?? []).map(toParsedAttachment);
   // Our own decoding: mailparser reads raw 8-bit header bytes as UTF-8 only.
   const subject = header('subject') ?? parsed?.subject ?? '';
   const from = firstAddress(parsed?.from);
@@ -70,6 +74,73 @@ export async function parseInboundMail(raw: Buffer, options: MailParsingOptions)
     truncated: structure.cutAt !== null || keptFields.length < structure.headerFieldCount,
     defects,
   };
+}
+
+const PARSER_OPTIONS = { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true } as const;
+
+/** Base64 bodies from this size on are decoded here rather than by mailparser (see `elideLargeBodies`). */
+const ELIDE_BODIES_FROM = 16 * 1024;
+
+/** The parser's input with large base64 bodies replaced by short placeholders, and what each placeholder stands for. */
+interface Skeleton {
+  readonly input: Buffer;
+  readonly elided: readonly { readonly placeholder: Buffer; readonly body: Buffer }[];
+}
+
+/**
+ * mailparser decodes base64 through a per-byte line splitter, a streaming decoder and an MD5 of
+ * every attachment: most of a voicemail's parse time goes into its recording. A large base64 body
+ * is swapped for a placeholder and decoded here in one native call instead. Only bodies Node's
+ * decoder reads as mailparser would (padding at the very end only) and only when the parser sees
+ * the raw bytes unchanged (no trimmed header section); null when there is nothing to elide.
+ */
+function elideLargeBodies(raw: Buffer, input: Buffer, structure: MimeStructure, from: number): Skeleton | null {
+  if (input.buffer !== raw.buffer || input.byteOffset !== raw.byteOffset) return null;
+  const end = input.length;
+  const bodies = structure.base64Bodies.filter((b) => b.end <= end && b.end - b.start >= from && paddedAtEndOnly(raw, b.start, b.end));
+  if (bodies.length === 0) return null;
+  const nonce = randomBytes(9).toString('hex');
+  const pieces: Buffer[] = [];
+  const elided: Skeleton['elided'][number][] = [];
+  let at = 0;
+  bodies.forEach((b, i) => {
+    const placeholder = Buffer.from(`parley-elided-body-${i}-${nonce}`, 'latin1');
+    pieces.push(raw.subarray(at, b.start), Buffer.from(placeholder.toString('base64'), 'latin1'));
+    elided.push({ placeholder, body: Buffer.from(raw.toString('latin1', b.start, b.end), 'base64') });
+    at = b.end;
+  });
+  pieces.push(raw.subarray(at, end));
+  return { input: Buffer.concat(pieces), elided };
+}
+
+/** Node's decoder stops at the first `=`; mailparser's goes on past padding in mid-body, so such bodies stay with mailparser. */
+function paddedAtEndOnly(raw: Buffer, start: number, end: number): boolean {
+  const padding = raw.subarray(start, end).indexOf(0x3d);
+  if (padding === -1) return true;
+  for (let i = start + padding; i < end; i += 1) {
+    const byte = raw[i];
+    if (byte !== 0x3d && byte !== 0x0d && byte !== 0x0a && byte !== 0x20 && byte !== 0x09) return false;
+  }
+  return true;
+}
+
+/**
+ * Parses the skeleton and puts each decoded body in its placeholder's attachment. Null when a
+ * placeholder did not come back as exactly one attachment (mailparser split or decoded the mail
+ * otherwise than the structure scan, or took the part as body text): then the caller parses the
+ * whole input, so the result never depends on the shortcut.
+ */
+async function parseSkeleton(skeleton: Skeleton): Promise<{ parsed: ParsedMail; attachments: ParsedAttachment[] } | null> {
+  const parsed = await simpleParser(skeleton.input, PARSER_OPTIONS);
+  const attachments = parsed.attachments.map(toParsedAttachment);
+  for (const { placeholder, body } of skeleton.elided) {
+    const matches = attachments.flatMap((a, i) => (a.content.equals(placeholder) ? [i] : []));
+    if (matches.length !== 1) return null;
+    attachments[matches[0]] = { ...attachments[matches[0]], content: body };
+  }
+  const marker = skeleton.elided[0].placeholder.toString('latin1').split('-').pop() ?? '';
+  if (`${parsed.text ?? ''}${parsed.html || ''}`.includes(marker)) return null;
+  return { parsed, attachments };
 }
 
 /** What mailparser gets: the raw bytes, cut before parts past the limits, or with a trimmed header section. */
