@@ -380,12 +380,15 @@ async function startPostfix(dir: string, log: (line: string) => void): Promise<T
     host: '127.0.0.1',
     port,
     stored: async () => countFiles(path.join(maildirs, 'bench.test', 'rcpt', 'new')),
-    diagnose: () =>
-      readFileSync(path.join(dir, 'postfix.log'), 'utf8')
-        .split('\n')
-        .filter((line) => /status=(deferred|bounced)|warning|error|fatal/.test(line))
-        .slice(-5)
-        .join('\n'),
+    diagnose: () => {
+      // What Postfix itself saw: messages it queued (cleanup logs one message-id each), sessions
+      // that ended in the middle of DATA (smtp-source stopped), and anything it could not deliver.
+      const lines = readFileSync(path.join(dir, 'postfix.log'), 'utf8').split('\n');
+      const queued = lines.filter((line) => /postfix\/cleanup\[\d+\]: \w+: message-id=/.test(line)).length;
+      const lostInData = lines.filter((line) => /lost connection after (DATA|END-OF-MESSAGE)/.test(line)).length;
+      const problems = lines.filter((line) => /status=(deferred|bounced)|warning|error|fatal/.test(line)).slice(-5);
+      return [`Postfix's log: ${queued} queued, ${lostInData} sessions lost during DATA`, ...problems].join('\n');
+    },
     stop: async () => stop(),
   };
 }
