@@ -94,6 +94,8 @@ function printWelcome(config: RuntimeConfig, demo: boolean, dataDir: string | un
     const bound = listeners.filter(([port]) => port !== 0).map(([port, what]) => `${host}:${port} (${what})`);
     if (bound.length) log(`  SMTP       ${bound.join('   ')}   (docs/smtp.md)`);
   }
+  if (config.voicemailDrop)
+    log(`  Voicemail  POST ${base}/api/v1.0/voicemail   (a PBX key from parley-admin pbx-key issue; docs/voicemail-http-drop.md)`);
   if (dataDir) log(`  Data       ${dataDir} (PostgreSQL, started by Parley)`);
   if (demo) {
     log('  Demo users (user / password as first created; changes made with parley-admin are kept):');
