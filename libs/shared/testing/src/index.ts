@@ -6,3 +6,4 @@ export * from './lib/dedicated-kafka-broker';
 export * from './lib/exit-reaper';
 export * from './lib/graph-client';
 export * from './lib/debian-packages';
+export * from './lib/ews-client-compat';

@@ -1,12 +1,15 @@
 // A real EWS client (ews-javascript-api, a port of Microsoft's EWS Managed API) against the gateway's
 // HTTP endpoint wired to a fake message store that answers the mailbox contracts: the flows a mail
 // client runs on the Inbox and the voicemail folder must work from its side of the wire.
+import { restoreUtilForEwsClient } from '@parley/testing';
 import * as ews from 'ews-javascript-api';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { directoryUser } from '../../../test/ews-operation-fixtures';
 import { FakeMessageStore } from '../../../test/fake-message-store';
 import { ewsEndpoint, messageGateway } from '../../../test/message-gateway';
+
+restoreUtilForEwsClient();
 
 const alice = directoryUser('alice@parley.test', 'Alice Archer');
 const store = new FakeMessageStore();
