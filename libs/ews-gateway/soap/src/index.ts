@@ -51,5 +51,7 @@ export { formatXsDateTime, formatXsLocalDateTime, parseXsDateTime, type LocalDat
 
 // The pieces that touch Node's HTTP message (both endpoints use them): a body read with a byte cap
 // and a deadline, the close after an early answer, the accepted request Content-Types.
-export { BodyTimeoutError, BodyTooLargeError, closeIfBodyUnread, readRawBody } from './lib/raw-body.reader';
+export { BodyTimeoutError, BodyTooLargeError, readRawBody } from './lib/raw-body.reader';
+// The lingering close lives with the shared HTTP plumbing (the voicemail drop uses it too).
+export { closeIfBodyUnread } from '@parley/observability';
 export { isAcceptedContentType, mediaTypeOf, POX_MEDIA_TYPES, SOAP_MEDIA_TYPES } from './lib/content-type';

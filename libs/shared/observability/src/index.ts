@@ -4,3 +4,4 @@ export * from './lib/observability.controller';
 export * from './lib/observability.module';
 export * from './lib/direct-routes';
 export * from './lib/metrics.listener';
+export * from './lib/lingering-close';

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
-import { BodyTimeoutError, BodyTooLargeError, closeIfBodyUnread, readRawBody } from './raw-body.reader';
+import { closeIfBodyUnread } from '@parley/observability';
+import { BodyTimeoutError, BodyTooLargeError, readRawBody } from './raw-body.reader';
 
 /** A server that reads each body with `readRawBody(limit, timeoutMs)` and answers what happened. */
 async function serve(limit: number, timeoutMs: number): Promise<{ port: number; server: Server }> {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { clientAddressOf } from '@parley/auth';
-import { DirectRoutes } from '@parley/observability';
+import { closeIfBodyUnread, DirectRoutes } from '@parley/observability';
 import { ClientAddressResolver, SignInThrottle } from '@parley/sign-in';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DropRateLimiter } from './drop-rate-limiter';
@@ -82,12 +82,13 @@ export class VoicemailDropController implements OnModuleInit {
             });
       // An unread (or partly read) body is not worth receiving: the connection closes after the answer.
       const close = !bodyRead && !req.complete;
-      sendProblem(res, refusal, { close });
       if (close) {
-        res.once('finish', () => req.socket.destroySoon());
         req.unpipe();
-        req.resume();
+        // Half-closed after the answer while the rest is read and dropped (bounded): a reset would
+        // wipe the answer before a client still sending its upload could read it.
+        closeIfBodyUnread(req, res);
       }
+      sendProblem(res, refusal, { close });
     }
   }
 
