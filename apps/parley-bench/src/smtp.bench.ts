@@ -1,6 +1,5 @@
-import { ExitReaper, freePort, RunningProcess, startProcess, waitFor, waitForHttpOk } from '@parley/testing';
+import { ExitReaper, freePort, RunningProcess, startProcess, umVoicemailMail, waitFor, waitForHttpOk, wavRecording } from '@parley/testing';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { chmod, chown, copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -75,8 +74,8 @@ export async function runSmtpBench(options: SmtpBenchOptions): Promise<void> {
   await chmod(work, 0o755);
   const rows: Row[] = [];
   try {
-    const audio = wav(options.attachmentKib * 1024);
-    const mailFile = (from: string, to: string) => voicemailMime(from, to, audio);
+    const audio = wavRecording(options.attachmentKib * 1024);
+    const mailFile = (from: string, to: string) => Buffer.from(umVoicemailMail({ from, to, audio, callerName: 'Bench Caller' }), 'latin1');
     log(`mail: ${format.count(mailFile('pbx@pbx.bench', PARLEY_RECIPIENT).length)} bytes (a ${options.attachmentKib} KiB WAV, base64)`);
     for (const run of options.runs) {
       const target = await startTarget(run, work, options);
@@ -520,57 +519,4 @@ function portOpen(port: number): Promise<boolean> {
     socket.once('error', () => resolve(false));
     socket.connect(port, '127.0.0.1');
   });
-}
-
-/** A PCM WAV of `bytes` bytes: a valid header, random samples (incompressible, like real audio). */
-function wav(bytes: number): Buffer {
-  const buffer = randomBytes(Math.max(bytes, 44));
-  buffer.write('RIFF', 0, 'ascii');
-  buffer.writeUInt32LE(buffer.length - 8, 4);
-  buffer.write('WAVEfmt ', 8, 'ascii');
-  buffer.writeUInt32LE(16, 16);
-  buffer.writeUInt16LE(1, 20); // PCM
-  buffer.writeUInt16LE(1, 22); // mono
-  buffer.writeUInt32LE(8000, 24);
-  buffer.writeUInt32LE(16000, 28);
-  buffer.writeUInt16LE(2, 32);
-  buffer.writeUInt16LE(16, 34);
-  buffer.write('data', 36, 'ascii');
-  buffer.writeUInt32LE(buffer.length - 44, 40);
-  return buffer;
-}
-
-/** A voicemail in Exchange UM's form (../shared/voicemail-mail.md), CRLF line ends, ready for DATA. */
-function voicemailMime(from: string, to: string, audio: Buffer): Buffer {
-  const seconds = Math.round(audio.length / 16000);
-  const boundary = `bench-${randomBytes(8).toString('hex')}`;
-  const base64 = audio.toString('base64').replace(/.{76}/g, '$&\r\n');
-  const lines = [
-    `From: "PBX" <${from}>`,
-    `To: <${to}>`,
-    `Subject: Voice Mail from +4930123456 (${seconds} seconds)`,
-    `Date: ${new Date().toUTCString()}`,
-    `Message-ID: <${randomBytes(12).toString('hex')}@pbx.bench>`,
-    'Content-Class: voice-uc',
-    'X-CallingTelephoneNumber: +4930123456',
-    'X-VoiceMessageSenderName: Bench Caller',
-    `X-VoiceMessageDuration: ${seconds}`,
-    'X-AttachmentOrder: voicemail.wav',
-    'MIME-Version: 1.0',
-    `Content-Type: multipart/mixed; boundary="${boundary}"`,
-    '',
-    `--${boundary}`,
-    'Content-Type: text/plain; charset=utf-8',
-    '',
-    'You received a voice mail from Bench Caller at +4930123456.',
-    `--${boundary}`,
-    'Content-Type: audio/wav; name="voicemail.wav"',
-    'Content-Disposition: attachment; filename="voicemail.wav"',
-    'Content-Transfer-Encoding: base64',
-    '',
-    base64,
-    `--${boundary}--`,
-    '',
-  ];
-  return Buffer.from(lines.join('\r\n'));
 }

@@ -6,56 +6,17 @@
 // counts. Last, voicemail-ingest is SIGKILLed in the middle of a DATA transfer (nothing stored, the
 // client saw no success) and right after its `250` (stored exactly once).
 import * as ews from 'ews-javascript-api';
-import { randomBytes } from 'node:crypto';
 import { Socket } from 'node:net';
 import nodemailer from 'nodemailer';
-import { freePort, waitFor } from '@parley/testing';
+import { freePort, umVoicemailMail, waitFor, wavRecording } from '@parley/testing';
 import { KafkaDeployment, startKafkaDeployment, StartedService } from './kafka-deployment';
 import { PresenceSocketClient } from './presence-socket-client';
 
 const USERS = ['owner', 'pbx', 'other'] as const;
 
-/** A small WAV: a valid header and random samples (the bytes must come back identical). */
-function wav(bytes: number): Buffer {
-  const buffer = randomBytes(bytes);
-  buffer.write('RIFF', 0, 'ascii');
-  buffer.writeUInt32LE(bytes - 8, 4);
-  buffer.write('WAVEfmt ', 8, 'ascii');
-  buffer.write('data', 36, 'ascii');
-  buffer.writeUInt32LE(bytes - 44, 40);
-  return buffer;
-}
-
-/** A voicemail in Exchange UM's form, CRLF line ends. */
-function umVoicemail(from: string, to: string, audio: Buffer, caller = '+4930123456'): string {
-  const boundary = `b-${randomBytes(6).toString('hex')}`;
-  return [
-    `From: "PBX" <${from}>`,
-    `To: <${to}>`,
-    `Subject: Voice Mail from ${caller} (12 seconds)`,
-    `Date: ${new Date().toUTCString()}`,
-    `Message-ID: <${randomBytes(8).toString('hex')}@pbx.e2e>`,
-    'Content-Class: voice-uc',
-    `X-CallingTelephoneNumber: ${caller}`,
-    'X-VoiceMessageSenderName: E2E Caller',
-    'X-VoiceMessageDuration: 12',
-    'MIME-Version: 1.0',
-    `Content-Type: multipart/mixed; boundary="${boundary}"`,
-    '',
-    `--${boundary}`,
-    'Content-Type: text/plain; charset=utf-8',
-    '',
-    'You received a voice mail.',
-    `--${boundary}`,
-    'Content-Type: audio/wav; name="voicemail.wav"',
-    'Content-Disposition: attachment; filename="voicemail.wav"',
-    'Content-Transfer-Encoding: base64',
-    '',
-    audio.toString('base64').replace(/.{76}/g, '$&\r\n'),
-    `--${boundary}--`,
-    '',
-  ].join('\r\n');
-}
+/** A voicemail in Exchange UM's form: the caller and the 12 seconds the cases look for. */
+const umVoicemail = (from: string, to: string, audio: Buffer) =>
+  umVoicemailMail({ from, to, audio, callerName: 'E2E Caller', durationSeconds: 12 });
 
 /** A line-by-line SMTP client on a raw socket, for stopping a session at an exact point. */
 class RawSmtp {
@@ -160,7 +121,7 @@ describe('voicemail over Kafka (four services): SMTP in, EWS and the presence We
     try {
       await waitForMessageWaiting(socket, 0, 0, 0);
       const mark = socket.mark;
-      const audio = wav(48_044);
+      const audio = wavRecording(48_044);
       const transport = nodemailer.createTransport({
         host: '127.0.0.1',
         port: ports.submission,
@@ -214,11 +175,14 @@ describe('voicemail over Kafka (four services): SMTP in, EWS and the presence We
   it('the trusted relay takes a voicemail without AUTH for a Parley mailbox and refuses anyone else', async () => {
     const before = (await inboxItems(who.other)).length;
     const relay = nodemailer.createTransport({ host: '127.0.0.1', port: ports.relay, secure: false, ignoreTLS: true });
-    await relay.sendMail({ envelope: { from: 'pbx@pbx.e2e', to: [who.other] }, raw: umVoicemail('pbx@pbx.e2e', who.other, wav(4_044)) });
+    await relay.sendMail({
+      envelope: { from: 'pbx@pbx.e2e', to: [who.other] },
+      raw: umVoicemail('pbx@pbx.e2e', who.other, wavRecording(4_044)),
+    });
     await expect(
       relay.sendMail({
         envelope: { from: 'pbx@pbx.e2e', to: ['someone@elsewhere.example'] },
-        raw: umVoicemail('pbx@pbx.e2e', 'someone@elsewhere.example', wav(4_044)),
+        raw: umVoicemail('pbx@pbx.e2e', 'someone@elsewhere.example', wavRecording(4_044)),
       }),
     ).rejects.toMatchObject({ responseCode: 550 });
     relay.close();
@@ -254,7 +218,7 @@ describe('voicemail over Kafka (four services): SMTP in, EWS and the presence We
     it('in the middle of DATA: the client gets no success and nothing is stored', async () => {
       const before = (await inboxItems(who.owner)).length;
       const smtp = await startData(who.owner);
-      const body = umVoicemail('pbx@pbx.e2e', who.owner, wav(200_044));
+      const body = umVoicemail('pbx@pbx.e2e', who.owner, wavRecording(200_044));
       smtp.write(body.slice(0, body.length / 2));
       await new Promise((r) => setTimeout(r, 200));
       await restart(d.services['voicemail-ingest']);
@@ -268,7 +232,7 @@ describe('voicemail over Kafka (four services): SMTP in, EWS and the presence We
     it('right after the 250: stored exactly once', async () => {
       const before = (await inboxItems(who.owner)).length;
       const smtp = await startData(who.owner);
-      smtp.write(`${umVoicemail('pbx@pbx.e2e', who.owner, wav(20_044))}.\r\n`);
+      smtp.write(`${umVoicemail('pbx@pbx.e2e', who.owner, wavRecording(20_044))}.\r\n`);
       expect(await smtp.reply()).toBe(250);
       await restart(d.services['voicemail-ingest']);
       smtp.destroy();

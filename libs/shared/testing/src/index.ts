@@ -7,3 +7,4 @@ export * from './lib/exit-reaper';
 export * from './lib/graph-client';
 export * from './lib/debian-packages';
 export * from './lib/ews-client-compat';
+export * from './lib/voicemail-mail';
