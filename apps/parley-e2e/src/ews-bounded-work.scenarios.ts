@@ -1,6 +1,6 @@
 // Bounded work per EWS request, against every deployment (see ews-deployment.ts, whose gateway has
 // the default 10 MiB body limit): hostile bodies near that limit and oversized batches are each
-// refused with their documented SOAP fault in well under a second, while /healthz, polled the
+// refused with their documented SOAP fault within seconds, not the minute they once took, while /healthz, polled the
 // whole time, keeps answering — the event loop stays free, not just the final answer right.
 import http from 'node:http';
 import * as ews from 'ews-javascript-api';
@@ -9,15 +9,17 @@ import { EWS_BODY_LIMIT_BYTES, errorOf, EwsDeployment } from './ews-deployment';
 
 /** Hostile requests sent at once, as in the report that four of them stalled the gateway for a minute. */
 const CONCURRENT = 4;
-// Bounds with room for a loaded 2-core CI machine; before the limits, each of these took 12–70 s
-// and stalled /healthz for as long. Typical here: 20–200 ms for one refusal (the ~10 MB upload
-// over loopback included), up to ~400 ms when four run at once, /healthz under 160 ms.
+// These bounds guard against the failure they were written for (before the limits each of these
+// requests took 12–70 s and stalled /healthz for as long), not against slowness: how fast a refusal
+// is belongs to `bench:ews --hostile`. Typical here: 20–200 ms for one refusal (the ~10 MB upload
+// over loopback included), up to ~400 ms when four run at once, /healthz under 160 ms; a CI
+// machine running other suites' processes beside this one has measured over 1 s for four.
 /** One hostile request, alone, must be refused within this. */
-const MAX_REFUSAL_MS = 500;
+const MAX_REFUSAL_MS = 4_000;
 /** Each of CONCURRENT hostile requests sent at once must be refused within this. */
-const MAX_CONCURRENT_REFUSAL_MS = 1000;
+const MAX_CONCURRENT_REFUSAL_MS = 8_000;
 /** No /healthz answer may take longer than this while the hostile requests run. */
-const MAX_HEALTHZ_MS = 500;
+const MAX_HEALTHZ_MS = 3_000;
 
 interface Answer {
   status: number;

@@ -3,6 +3,9 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Metrics } from './metrics';
 
+/** The one path of the metrics listener (deployments' scrape configs read it). */
+export const METRICS_PATH = '/metrics';
+
 const EXPOSITION_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
 /**
@@ -21,7 +24,7 @@ export class MetricsListener implements OnApplicationShutdown {
     if (options.port === 0) return undefined;
     const server = createServer((req, res) => {
       const path = (req.url ?? '').split('?')[0];
-      if (path !== '/metrics') return answer(res, 404, 'text/plain; charset=utf-8', 'Not found. Metrics are at /metrics.\n');
+      if (path !== METRICS_PATH) return answer(res, 404, 'text/plain; charset=utf-8', `Not found. Metrics are at ${METRICS_PATH}.\n`);
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.setHeader('Allow', 'GET, HEAD');
         return answer(res, 405, 'text/plain; charset=utf-8', 'Method not allowed.\n');

@@ -1,0 +1,29 @@
+import { checkServiceEnv, defaultPorts, envKeysOf, listeningPorts, probePaths, serviceNames } from './service-facts';
+
+const minimal = {
+  DATABASE_URL: 'postgres://parley@db/parley',
+  KAFKA_BROKERS: 'kafka:9092',
+  PARLEY_ID_SECRET: 'x'.repeat(32),
+};
+
+describe('deployment facts read from the code', () => {
+  it('names the probe and metrics paths the observability module serves', () => {
+    expect(probePaths).toEqual({ liveness: '/healthz', readiness: '/readyz', metrics: '/metrics' });
+  });
+
+  it.each(serviceNames)('%s: refuses an environment without a database and accepts the minimal one', (service) => {
+    const empty = checkServiceEnv(service, {});
+    expect(empty.ok).toBe(false);
+    const started = checkServiceEnv(service, { ...minimal, PARLEY_SMTP_RELAY_PORT: '2525', PARLEY_SMTP_RELAY_CIDRS: '10.0.0.0/8' });
+    if (!started.ok) throw new Error(started.problems.join('\n'));
+    const ports = listeningPorts(started.config).map((p) => p.port);
+    expect(ports.slice(0, 2)).toEqual([defaultPorts(service).http, defaultPorts(service).metrics]);
+    expect(envKeysOf(service)).toContain('DATABASE_URL');
+  });
+
+  it('lists the SMTP listeners of voicemail-ingest only', () => {
+    const smtp = checkServiceEnv('voicemail-ingest', { ...minimal, PARLEY_SMTP_RELAY_CIDRS: '10.0.0.0/8' });
+    if (!smtp.ok) throw new Error(smtp.problems.join('\n'));
+    expect(listeningPorts(smtp.config).map((p) => p.name)).toEqual(['http', 'metrics', 'submission', 'smtps', 'relay']);
+  });
+});

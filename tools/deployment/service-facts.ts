@@ -1,0 +1,66 @@
+// What the deployment files (Dockerfile, docker-compose.yml, k8s/) must agree with, read from the
+// code and its configuration schemas, so a test can compare the two instead of repeating numbers.
+import {
+  ConfigError,
+  parleyVersion,
+  parseEnv,
+  serviceEnvSchema,
+  serviceNames,
+  serviceProfile,
+  toRuntimeConfig,
+  type RuntimeConfig,
+  type ServiceName,
+} from '@parley/config';
+import { METRICS_PATH, PROBE_PATHS } from '@parley/observability';
+
+export { serviceNames, type ServiceName };
+
+/** Paths every service answers: liveness and readiness on its HTTP port, metrics on its metrics port. */
+export const probePaths = { ...PROBE_PATHS, metrics: METRICS_PATH } as const;
+
+/** The result of starting `service` with `env`: its runtime configuration, or what the service would refuse to start with. */
+export type EnvCheck = { ok: true; config: RuntimeConfig } | { ok: false; problems: string[] };
+
+/**
+ * Parses `env` exactly as a service process does at start (runService): the schema of the service,
+ * then the cross-field rules with a database URL required. A deployment's environment passes when
+ * the service would start with it.
+ */
+export function checkServiceEnv(service: ServiceName, env: Record<string, string>): EnvCheck {
+  try {
+    const parsed = parseEnv(serviceEnvSchema(service), env);
+    return { ok: true, config: toRuntimeConfig(service, parleyVersion, parsed, { services: [service], requireDatabaseUrl: true }) };
+  } catch (error) {
+    if (error instanceof ConfigError) return { ok: false, problems: error.problems };
+    throw error;
+  }
+}
+
+/** The variables `service` reads (its configuration schema's keys), to spot a deployment setting one no service reads. */
+export function envKeysOf(service: ServiceName): string[] {
+  const schema = serviceEnvSchema(service) as unknown as { shape?: Record<string, unknown> };
+  if (!schema.shape) throw new Error(`${service}: the configuration schema is not an object schema`);
+  return Object.keys(schema.shape);
+}
+
+/** The ports a service listens on with `config` (HTTP, metrics, and for voicemail-ingest the SMTP listeners that are on). */
+export function listeningPorts(config: RuntimeConfig): { name: string; port: number }[] {
+  const ports = [
+    { name: 'http', port: config.http.port },
+    { name: 'metrics', port: config.metrics.port },
+  ];
+  if (config.smtp) {
+    ports.push(
+      { name: 'submission', port: config.smtp.submissionPort },
+      { name: 'smtps', port: config.smtp.implicitTlsPort },
+      { name: 'relay', port: config.smtp.relayPort },
+    );
+  }
+  return ports.filter((p) => p.port !== 0);
+}
+
+/** The HTTP and metrics ports a service defaults to when run as its own process. */
+export function defaultPorts(service: ServiceName): { http: number; metrics: number } {
+  const profile = serviceProfile(service);
+  return { http: profile.httpPort, metrics: profile.metrics.port };
+}
