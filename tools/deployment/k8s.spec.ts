@@ -147,6 +147,25 @@ describe('the rules fail for the right reasons', () => {
     expect(routeOf([], '/EWS/Exchange.asmx')).toBeUndefined();
   });
 
+  it('reports a service the Job does not migrate, a budget that selects nothing, and a WebSocket the ingress would cut', () => {
+    const problems = problemsAfter((objects) => {
+      const job = objects.find((o) => o.kind === 'Job') as unknown as { spec: { template: { spec: { initContainers: Container[] } } } };
+      job.spec.template.spec.initContainers.shift();
+      const pdb = objects.find((o) => o.kind === 'PodDisruptionBudget' && o.metadata.name === 'calendar-sync');
+      (pdb?.spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels = { 'app.kubernetes.io/name': 'calendar' };
+      const ingress = objects.find((o) => o.kind === 'Ingress');
+      delete ingress?.metadata.annotations?.['nginx.ingress.kubernetes.io/proxy-read-timeout'];
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'migration: ews-gateway is migrated 0 times (expected once)',
+        'PodDisruptionBudget/calendar-sync: selects 0 Deployments (expected one)',
+        'Deployment/calendar-sync: no PodDisruptionBudget',
+        'Ingress/parley: proxy-read-timeout 60 s would cut idle presence WebSockets (want ≥ 3600)',
+      ]),
+    );
+  });
+
   it('reports an object the API schema refuses, and a kind it does not know', () => {
     const objects = render('k8s/overlays/dev');
     const ports = deployment(objects, 'presence-bridge').spec.template.spec.containers[0].ports ?? [];
