@@ -2,6 +2,7 @@
 // code and its configuration schemas, so a test can compare the two instead of repeating numbers.
 import {
   ConfigError,
+  envKeyUses,
   parleyVersion,
   parseEnv,
   serviceEnvSchema,
@@ -63,4 +64,11 @@ export function listeningPorts(config: RuntimeConfig): { name: string; port: num
 export function defaultPorts(service: ServiceName): { http: number; metrics: number } {
   const profile = serviceProfile(service);
   return { http: profile.httpPort, metrics: profile.metrics.port };
+}
+
+/** The default `service` applies to `key` as written in the environment, or undefined when it has none (or does not read the key). */
+export function envDefaultOf(service: ServiceName, key: string): string | undefined {
+  return envKeyUses([service])
+    .find((use) => use.key === key)
+    ?.byApp.get(service)?.default;
 }
