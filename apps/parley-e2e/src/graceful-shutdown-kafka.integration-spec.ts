@@ -180,7 +180,11 @@ describe('graceful shutdown over Kafka: SIGTERM under load, per service', () => 
       what: `${service.name}'s /readyz to answer 503 after SIGTERM`,
     });
     expect((await send(`${service.base}/healthz`)).status).toBe(200);
-    return exited;
+    return exited.then((code) => {
+      // The replaced process's output is not in afterAll's dump.
+      if (code !== 0) console.log(`--- ${service.name} (exited ${code} after SIGTERM)\n${service.proc.output().slice(-6000)}`);
+      return code;
+    });
   }
 
   async function restart(service: StartedService): Promise<StartedService> {

@@ -136,9 +136,11 @@ export function closeOnSignals(app: INestApplication, timings: ShutdownConfig, a
     closing = true;
     logger.log(`${signal} received, shutting down (grace ${timings.graceMs} ms)`);
     const log = { info: (line: string) => logger.log(line), warn: (line: string) => logger.warn(line) };
+    const started = Date.now();
     void shutDownInOrder(steps, timings, log).then((outcome) => {
       switch (outcome.kind) {
         case 'clean':
+          logger.log(`shut down in ${Date.now() - started} ms`);
           process.exit(0);
           break;
         case 'failed':
