@@ -12,11 +12,10 @@
 // The services are started once; the gateway, voicemail-ingest and calendar-sync come back (same
 // ports and instance id) for the steps after theirs.
 import { type OofChanged, Topics } from '@parley/contracts';
-import { waitFor } from '@parley/testing';
+import { freePort, waitFor } from '@parley/testing';
 import * as ews from 'ews-javascript-api';
 import { request } from 'node:http';
 import { connect, type Socket } from 'node:net';
-import { freePort } from '@parley/testing';
 import { basic, soapRequest } from './ews-embedded';
 import { type KafkaDeployment, startKafkaDeployment, type StartedService } from './kafka-deployment';
 import { PresenceSocketClient } from './presence-socket-client';
@@ -200,7 +199,6 @@ describe('graceful shutdown over Kafka: SIGTERM under load, per service', () => 
     expect((await send(url, { method: 'POST', authorization: auth(who.alice), body })).text).toContain('NoError');
     const inFlight = [0, 1, 2].map(() => trickledRequest(gateway.base, auth(who.alice), body));
 
-    let signalledAt = Number.POSITIVE_INFINITY;
     let exited = false;
     const outcomes: { startedAt: number; status?: number; error?: string }[] = [];
     const load = [0, 1].map(async () => {
@@ -216,7 +214,7 @@ describe('graceful shutdown over Kafka: SIGTERM under load, per service', () => 
       }
     });
     await sleep(300);
-    signalledAt = Date.now();
+    const signalledAt = Date.now();
     const exit = terminate(gateway);
     // The listener closes after the delay while the process still waits for the requests in flight.
     await waitFor(
@@ -287,11 +285,12 @@ describe('graceful shutdown over Kafka: SIGTERM under load, per service', () => 
 
   it('calendar-sync publishes exactly one event for every OOF command the gateway confirmed around its SIGTERM and restart', async () => {
     let stop = false;
-    const confirmed: { mailbox: string; message: string; at: number }[] = [];
+    const confirmed: { mailbox: string; message: string; sentAt: number; at: number }[] = [];
     const burst = USERS.map(async (user) => {
       const mailbox = who[user];
       for (let i = 0; !stop; i++) {
         const message = `${user} burst ${i}`;
+        const sentAt = Date.now();
         try {
           const answer = await send(`${d.base}/EWS/Exchange.asmx`, {
             method: 'POST',
@@ -299,7 +298,7 @@ describe('graceful shutdown over Kafka: SIGTERM under load, per service', () => 
             body: setOof(mailbox, message),
           });
           if (answer.status === 200 && answer.text.includes('<m:ResponseCode>NoError</m:ResponseCode>'))
-            confirmed.push({ mailbox, message, at: Date.now() });
+            confirmed.push({ mailbox, message, sentAt, at: Date.now() });
         } catch {
           await sleep(20);
         }
@@ -308,6 +307,7 @@ describe('graceful shutdown over Kafka: SIGTERM under load, per service', () => 
     await waitFor(() => confirmed.length >= 8, { timeoutMs: 20_000, what: 'OOF commands confirmed before the signal' });
     const sync = d.services['calendar-sync'];
     expect(await terminate(sync)).toBe(0);
+    const exitedAt = Date.now();
     await restart(sync);
     const restartedAt = Date.now();
     await waitFor(() => confirmed.filter((c) => c.at > restartedAt).length >= 8, {
@@ -316,6 +316,8 @@ describe('graceful shutdown over Kafka: SIGTERM under load, per service', () => 
     });
     stop = true;
     await Promise.all(burst);
+    // Commands sent before the old process was gone and confirmed after it: the new one answered them from Kafka.
+    expect(confirmed.filter((c) => c.sentAt < exitedAt && c.at > exitedAt).length).toBeGreaterThan(0);
 
     for (const { mailbox, message } of confirmed) {
       await recorder.next<OofChanged>(Topics.oofChanged, mailbox, (p) => p.settings.internalReply === message, 20_000);
