@@ -22,6 +22,8 @@ const QUIET = {
   PARLEY_LOG_LEVEL: 'warn',
   KAFKAJS_NO_PARTITIONER_WARNING: '1',
   PARLEY_METRICS_PORT: '0',
+  // No load balancer in front: the readiness delay before a stop would only slow the teardown.
+  PARLEY_SHUTDOWN_DELAY_MS: '0',
   // The EWS bench sends no mail: voicemail-ingest's SMTP listeners stay off (port 0), so they never
   // take the well-known ports or collide with another run.
   PARLEY_SMTP_SUBMISSION_PORT: '0',

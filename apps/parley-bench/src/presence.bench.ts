@@ -240,6 +240,8 @@ async function startServer(target: PresenceTarget, options: PresenceBenchOptions
     PARLEY_LOG_LEVEL: 'warn',
     KAFKAJS_NO_PARTITIONER_WARNING: '1',
     PARLEY_METRICS_PORT: '0',
+    // No load balancer in front: the readiness delay before a stop would only slow the teardown.
+    PARLEY_SHUTDOWN_DELAY_MS: '0',
     PARLEY_HTTP_MAX_CONNECTIONS: String(options.connections + 100),
     // No mail in this bench: the SMTP listeners stay off (port 0).
     PARLEY_SMTP_SUBMISSION_PORT: '0',

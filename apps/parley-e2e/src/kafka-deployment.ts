@@ -111,6 +111,8 @@ export async function startKafkaDeployment(options: KafkaDeploymentOptions): Pro
       KAFKA_PARTITIONS: '3',
       PARLEY_LOG_LEVEL: 'warn',
       PARLEY_OUTBOX_POLL_MS: '200',
+      // No load balancer in front of these processes: the readiness delay before a stop would only slow it.
+      PARLEY_SHUTDOWN_DELAY_MS: '0',
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
       PARLEY_ID_SECRET: randomBytes(32).toString('base64url'),
       PARLEY_AUTH_TOKEN_KEY: tokenKey,

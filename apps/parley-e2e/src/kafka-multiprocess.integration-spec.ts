@@ -96,6 +96,8 @@ describe('four services as separate processes over Kafka and PostgreSQL', () => 
       KAFKA_PARTITIONS: '3',
       PARLEY_LOG_LEVEL: 'warn',
       PARLEY_OUTBOX_POLL_MS: '200',
+      // No load balancer in front of these processes: the readiness delay before a stop would only slow it.
+      PARLEY_SHUTDOWN_DELAY_MS: '0',
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
       // voicemail-ingest's SMTP front stays off: 25/465/587 are not this test's to take.
       PARLEY_SMTP_SUBMISSION_PORT: '0',

@@ -105,6 +105,11 @@ export class PresenceSocketClient {
     return this.received.filter((r) => r.message.type === 'presence' && r.message['mailbox'] === mailbox);
   }
 
+  /** Resolves with the close code and reason once the socket is closed (by either side). */
+  get closedWith(): Promise<{ code: number; reason: string }> {
+    return this.closed;
+  }
+
   /** The number of messages so far: a mark for `next({ from })`. */
   get mark(): number {
     return this.received.length;

@@ -2,13 +2,15 @@ import { DynamicModule, INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AuthModule } from '@parley/auth';
-import { ConfigError, RuntimeConfig, ServiceDefinition } from '@parley/config';
+import { ConfigError, RuntimeConfig, ServiceDefinition, type ShutdownConfig } from '@parley/config';
 import { DirectoryModule } from '@parley/directory';
 import { chooseLogFormat, correlationMiddleware, LoggingModule, NestLogger, ROOT_LOGGER } from '@parley/logging';
 import { MessagingModule, MessagingTransport } from '@parley/messaging';
 import { DirectRoutes, Metrics, MetricsListener, ObservabilityModule, ReadinessRegistry, serveDirectRoutes } from '@parley/observability';
 import type { Server } from 'node:http';
 import { Logger } from 'nestjs-pino';
+import { shutDownInOrder, type ShutdownSteps } from './graceful-shutdown';
+import { HttpDrain } from './http-drain';
 import { applyHttpLimits } from './http-limits';
 
 export interface ParleyAppOptions {
@@ -23,6 +25,9 @@ export interface ParleyAppOptions {
 
 @Module({})
 class ParleyRootModule {}
+
+/** Each started app's HTTP drain: it must watch requests from the start to know which are in flight at shutdown. */
+const httpDrains = new WeakMap<INestApplication, HttpDrain>();
 
 /** Composes the shared infrastructure with one or more service modules into one Nest app. */
 function rootModule(opts: ParleyAppOptions): DynamicModule {
@@ -92,6 +97,7 @@ export async function startParleyApp(opts: ParleyAppOptions): Promise<INestAppli
   const server = app.getHttpServer() as Server;
   serveDirectRoutes(server, app.get(DirectRoutes), { metrics: app.get(Metrics), logger: app.get(ROOT_LOGGER) });
   applyHttpLimits(server, opts.config.http, app.get(Metrics));
+  httpDrains.set(app, new HttpDrain(server));
   await app.startAllMicroservices();
   await opts.beforeListen?.(app);
   await app.get(MetricsListener).listen(opts.config.metrics);
@@ -99,26 +105,66 @@ export async function startParleyApp(opts: ParleyAppOptions): Promise<INestAppli
   return app;
 }
 
-/** Closes the app (and then `after`, e.g. the embedded database) on SIGINT/SIGTERM, then exits. */
-export function closeOnSignals(app: INestApplication, after: () => Promise<void> = async () => undefined): void {
+/**
+ * On SIGTERM or SIGINT, shuts the app down in order (docs/architecture.md, "Graceful shutdown"):
+ * readiness fails at once, the listener closes after `timings.delayMs`, requests in flight are
+ * answered, then the app closes (WebSockets, SMTP, consumers, outbox relay, databases) and then
+ * `after` (the embedded database). Exits 0 when all of it fits in `timings.graceMs`; otherwise
+ * logs what was still open and exits 1. A second SIGINT (Ctrl+C again) exits at once.
+ */
+export function closeOnSignals(app: INestApplication, timings: ShutdownConfig, after: () => Promise<void> = async () => undefined): void {
+  const logger = app.get(Logger);
+  const drain = httpDrains.get(app);
   let closing = false;
+  const steps: ShutdownSteps = {
+    failReadiness: () => app.get(ReadinessRegistry).beginShutdown(),
+    stopAccepting: () => drain?.stopAccepting(),
+    drainRequests: () => drain?.drained() ?? Promise.resolve(),
+    abortRequests: () => drain?.abort(),
+    closeApp: async () => {
+      await app.close();
+      await after();
+    },
+    stillOpen: () => describeOpen(drain),
+  };
   const shutdown = (signal: NodeJS.Signals) => {
-    if (closing) return;
+    if (closing) {
+      if (signal !== 'SIGINT') return;
+      logger.warn('SIGINT again: exiting without finishing the shutdown');
+      process.exit(1);
+    }
     closing = true;
-    app.get(Logger).log(`${signal} received, shutting down`);
-    const force = setTimeout(() => process.exit(1), 20_000);
-    force.unref();
-    app
-      .close()
-      .then(after)
-      .then(
-        () => process.exit(0),
-        (error) => {
-          process.stderr.write(`shutdown failed: ${String(error)}\n`);
+    logger.log(`${signal} received, shutting down (grace ${timings.graceMs} ms)`);
+    const log = { info: (line: string) => logger.log(line), warn: (line: string) => logger.warn(line) };
+    const started = Date.now();
+    void shutDownInOrder(steps, timings, log).then((outcome) => {
+      switch (outcome.kind) {
+        case 'clean':
+          logger.log(`shut down in ${Date.now() - started} ms`);
+          process.exit(0);
+          break;
+        case 'failed':
+          logger.error(`shutdown failed during ${outcome.step}: ${errorText(outcome.error)}`);
           process.exit(1);
-        },
-      );
+          break;
+        case 'grace-exceeded':
+          logger.error(`shutdown grace of ${timings.graceMs} ms ran out during ${outcome.step}; still open: ${outcome.stillOpen}`);
+          process.exit(1);
+      }
+    });
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+}
+
+/** HTTP requests in flight and the process's open handles by kind (sockets, timers, …). */
+function describeOpen(drain: HttpDrain | undefined): string {
+  const kinds = new Map<string, number>();
+  for (const kind of process.getActiveResourcesInfo()) kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+  const resources = [...kinds].map(([kind, n]) => `${kind}×${n}`).join(', ');
+  return `${drain?.requestsInFlight ?? 0} HTTP request(s) in flight; open resources: ${resources || 'none'}`;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }

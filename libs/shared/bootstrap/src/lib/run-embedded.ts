@@ -36,7 +36,7 @@ export async function runEmbedded(services: readonly ServiceDefinition[]): Promi
         if (env.PARLEY_DEMO_USERS) await seedDemoUsers(nest.get(DirectoryRepository));
       },
     });
-    closeOnSignals(app, async () => embedded?.stop());
+    closeOnSignals(app, config.shutdown, async () => embedded?.stop());
     printWelcome(config, env.PARLEY_DEMO_USERS, embedded ? dataDir : undefined, log);
   } catch (error) {
     await embedded?.stop();

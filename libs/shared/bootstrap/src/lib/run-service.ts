@@ -55,5 +55,5 @@ export async function runService(service: ServiceDefinition, argv = process.argv
     process.exit(2);
   }
   const app = await startParleyApp({ config, services: [service], databaseUrl, migrate: config.database.migrate });
-  closeOnSignals(app);
+  closeOnSignals(app, config.shutdown);
 }

@@ -40,6 +40,22 @@ export function httpEnv(app: AppProfile) {
   };
 }
 
+/** The ordered shutdown on SIGTERM (`docs/architecture.md`, "Graceful shutdown"). */
+export function shutdownEnv(app: AppProfile) {
+  return {
+    PARLEY_SHUTDOWN_DELAY_MS: withDefault(
+      intBetween(0, 300_000),
+      app.embedded ? '0' : '5000',
+      'after SIGTERM, how long `/readyz` answers `503` while everything still serves, so load balancers and Kubernetes endpoints stop routing here before the listeners close (0–300000)',
+    ),
+    PARLEY_SHUTDOWN_GRACE_MS: withDefault(
+      intBetween(1000, 3_600_000),
+      '25000',
+      "the whole shutdown budget, the delay included (1000–3600000); past it the process logs what was still open and exits non-zero. Keep Kubernetes' `terminationGracePeriodSeconds` above it",
+    ),
+  };
+}
+
 export function metricsEnv(app: AppProfile) {
   return {
     PARLEY_METRICS_HOST: withDefault(

@@ -48,6 +48,21 @@ describe('service environment', () => {
     expect(toRuntimeConfig('calendar-sync', '0.0.0', off, calendarSync).metrics.port).toBe(0);
   });
 
+  it('reads the shutdown timings and refuses a delay that eats the whole grace', () => {
+    const base = { KAFKA_BROKERS: 'k:9092', DATABASE_URL: 'postgres://x/y' };
+    const defaults = toRuntimeConfig('calendar-sync', '0.0.0', parseEnv(schema, base), calendarSync);
+    expect(defaults.shutdown).toEqual({ delayMs: 5000, graceMs: 25_000 });
+    const short = parseEnv(schema, { ...base, PARLEY_SHUTDOWN_DELAY_MS: '300', PARLEY_SHUTDOWN_GRACE_MS: '10000' });
+    expect(toRuntimeConfig('calendar-sync', '0.0.0', short, calendarSync).shutdown).toEqual({ delayMs: 300, graceMs: 10_000 });
+    const eaten = parseEnv(schema, { ...base, PARLEY_SHUTDOWN_DELAY_MS: '20000', PARLEY_SHUTDOWN_GRACE_MS: '20000' });
+    expect(problemsOf(() => toRuntimeConfig('calendar-sync', '0.0.0', eaten, calendarSync))).toEqual([
+      expect.stringMatching(/^PARLEY_SHUTDOWN_DELAY_MS: must be less than PARLEY_SHUTDOWN_GRACE_MS/),
+    ]);
+    expect(problemsOf(() => parseEnv(schema, { PARLEY_SHUTDOWN_GRACE_MS: '10' }))).toEqual([
+      expect.stringMatching(/^PARLEY_SHUTDOWN_GRACE_MS/),
+    ]);
+  });
+
   it('names each bad variable', () => {
     const problems = problemsOf(() =>
       parseEnv(schema, { PARLEY_HTTP_PORT: 'eighty', PARLEY_BUS: 'carrier-pigeon', DATABASE_URL: 'mysql://x' }),

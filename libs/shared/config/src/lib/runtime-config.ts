@@ -201,12 +201,21 @@ export interface HttpConfig {
   maxConnections: number;
 }
 
+/** The ordered shutdown on SIGTERM (libs/shared/bootstrap). */
+export interface ShutdownConfig {
+  /** How long readiness fails while everything still serves, before the listeners close. */
+  delayMs: number;
+  /** The whole budget, the delay included; past it the process exits non-zero. */
+  graceMs: number;
+}
+
 /** The typed view of an app's variables that every service module receives. */
 export interface RuntimeConfig {
   service: string;
   version: string;
   instanceId: string;
   http: HttpConfig;
+  shutdown: ShutdownConfig;
   /** The separate `/metrics` listener; port 0: none. */
   metrics: { host: string; port: number };
   logLevel: SharedEnv['PARLEY_LOG_LEVEL'];
@@ -258,6 +267,9 @@ export function toRuntimeConfig(
   if (env.PARLEY_METRICS_PORT !== 0 && env.PARLEY_METRICS_PORT === env.PARLEY_HTTP_PORT) {
     problems.push('PARLEY_METRICS_PORT: must differ from PARLEY_HTTP_PORT (metrics are never served on the public port; 0 turns them off)');
   }
+  if (env.PARLEY_SHUTDOWN_DELAY_MS >= env.PARLEY_SHUTDOWN_GRACE_MS) {
+    problems.push('PARLEY_SHUTDOWN_DELAY_MS: must be less than PARLEY_SHUTDOWN_GRACE_MS (the grace includes the delay)');
+  }
   if (opts.requireDatabaseUrl && !env.DATABASE_URL) problems.push('DATABASE_URL: required (postgres://user:pass@host:5432/db)');
   const presenceEnv = runs('presence-bridge') ? (env as PresenceBridgeEnv) : undefined;
   if (presenceEnv && presenceEnv.PARLEY_PRESENCE_AWAY_AFTER_MS <= presenceEnv.PARLEY_PRESENCE_IDLE_AFTER_MS) {
@@ -296,6 +308,7 @@ export function toRuntimeConfig(
       bodyTimeoutMs: env.PARLEY_HTTP_BODY_TIMEOUT_MS,
       maxConnections: env.PARLEY_HTTP_MAX_CONNECTIONS,
     },
+    shutdown: { delayMs: env.PARLEY_SHUTDOWN_DELAY_MS, graceMs: env.PARLEY_SHUTDOWN_GRACE_MS },
     metrics: { host: env.PARLEY_METRICS_HOST, port: env.PARLEY_METRICS_PORT },
     logLevel: env.PARLEY_LOG_LEVEL,
     logFormat: env.PARLEY_LOG_FORMAT,

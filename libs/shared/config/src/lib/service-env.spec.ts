@@ -12,6 +12,8 @@ const SHARED = [
   'PARLEY_HTTP_BODY_LIMIT_BYTES',
   'PARLEY_HTTP_BODY_TIMEOUT_MS',
   'PARLEY_HTTP_MAX_CONNECTIONS',
+  'PARLEY_SHUTDOWN_DELAY_MS',
+  'PARLEY_SHUTDOWN_GRACE_MS',
   'PARLEY_METRICS_HOST',
   'PARLEY_METRICS_PORT',
   'PARLEY_LOG_LEVEL',
@@ -241,6 +243,7 @@ describe('environment schema composition', () => {
       idSecret: 'g'.repeat(43),
     });
     expect(config.ews?.idSecret).toBe('g'.repeat(43));
+    expect(config.shutdown).toEqual({ delayMs: 0, graceMs: 25_000 });
     expect(config.auth?.signIn.trustedProxies).toEqual([]);
     expect(config.calendar?.defaultWorkingHoursTimeZone).toBe('UTC');
     expect(config.mailbox?.blobs).toEqual({ kind: 'filesystem', directory: path.resolve('data', 'mailbox-blobs') });
@@ -262,6 +265,7 @@ describe('environment schema composition', () => {
       PARLEY_HTTP_BODY_LIMIT_BYTES: 10 * 1024 * 1024,
       PARLEY_HTTP_BODY_TIMEOUT_MS: 30_000,
       PARLEY_HTTP_MAX_CONNECTIONS: 4096,
+      PARLEY_SHUTDOWN_GRACE_MS: 25_000,
       PARLEY_LOG_LEVEL: 'info',
       PARLEY_LOG_FORMAT: 'auto',
       KAFKA_BROKERS: [],
@@ -305,6 +309,7 @@ describe('environment schema composition', () => {
       PARLEY_METRICS_PORT: port + 1000,
       PARLEY_BUS: 'kafka',
       PARLEY_DB_MIGRATE: false,
+      PARLEY_SHUTDOWN_DELAY_MS: 5000,
     });
     expect(parseEnv(serviceEnvSchema('ews-gateway'), {})).toEqual({ ...shared, ...asService(8081), ...gateway, ...auth });
     const presence = {
@@ -386,6 +391,7 @@ describe('environment schema composition', () => {
       PARLEY_METRICS_PORT: 9080,
       PARLEY_BUS: 'inprocess',
       PARLEY_DB_MIGRATE: true,
+      PARLEY_SHUTDOWN_DELAY_MS: 0,
       PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE: 'UTC',
       PARLEY_CALENDAR_TIMER_POLL_MAX_MS: 1000,
       PARLEY_CALENDAR_TIMER_BATCH_SIZE: 200,

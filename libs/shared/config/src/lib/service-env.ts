@@ -12,6 +12,7 @@ import {
   httpEnv,
   loggingEnv,
   metricsEnv,
+  shutdownEnv,
   smtpEnv,
 } from './env-parts';
 
@@ -40,9 +41,9 @@ export function serviceProfile(service: ServiceName): AppProfile {
   return { httpPort, metrics: { host: '0.0.0.0', port: httpPort + 1000 }, bus: 'kafka', migrate: false, embedded: false };
 }
 
-/** What every app reads: HTTP, metrics, logs, the bus, its database and the dead-letter policy. */
+/** What every app reads: HTTP, its shutdown, metrics, logs, the bus, its database and the dead-letter policy. */
 function sharedEnv(app: AppProfile) {
-  return { ...httpEnv(app), ...metricsEnv(app), ...loggingEnv, ...busEnv(app), ...databaseEnv(app), ...deadLetterEnv };
+  return { ...httpEnv(app), ...shutdownEnv(app), ...metricsEnv(app), ...loggingEnv, ...busEnv(app), ...databaseEnv(app), ...deadLetterEnv };
 }
 
 /** The gateway's own variables (besides sign-in, `authEnv`): its public address, id key and the work one request may cause. */

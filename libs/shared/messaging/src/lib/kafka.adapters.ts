@@ -98,6 +98,19 @@ export class ParleyServerKafka extends ServerKafka {
   }
 
   /**
+   * Shutdown: the consumer stops first (kafkajs lets the message in hand finish and commits the
+   * offsets of every message handled), then the queries still being answered send their replies,
+   * and only then does the producer close.
+   */
+  override async close(): Promise<void> {
+    const consumer = this.consumer;
+    this.consumer = null;
+    await consumer?.disconnect();
+    await this.querySlots.idle();
+    await super.close();
+  }
+
+  /**
    * Runs this process's handlers of an event topic on `data`, as a delivery from the topic would
    * (a dead-letter replay); false when the process has none for the topic.
    */
@@ -113,8 +126,9 @@ export class ParleyServerKafka extends ServerKafka {
 class Slots {
   private free: number;
   private readonly waiting: Array<() => void> = [];
+  private readonly idleWaiters: Array<() => void> = [];
 
-  constructor(size: number) {
+  constructor(private readonly size: number) {
     this.free = size;
   }
 
@@ -129,7 +143,16 @@ class Slots {
   release(): void {
     const next = this.waiting.shift();
     if (next) next();
-    else this.free++;
+    else {
+      this.free++;
+      if (this.free === this.size) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    }
+  }
+
+  /** Resolves once every slot is free again. */
+  idle(): Promise<void> {
+    if (this.free === this.size) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 }
 

@@ -12,7 +12,7 @@ function serverWithHeldHandlers() {
     return new Promise<void>((resolve) => held.push(() => (running--, resolve())));
   };
   const payload = (topic: string) => ({ topic, partition: 0, message: {} }) as unknown as EachMessagePayload;
-  return { handle: server.getMessageHandler(), payload, held, running: () => running };
+  return { server, handle: server.getMessageHandler(), payload, held, running: () => running };
 }
 
 const settled = async (p: Promise<unknown>) => {
@@ -49,6 +49,21 @@ describe('ParleyServerKafka', () => {
     expect(await settled(next)).toBe(true);
     expect(running()).toBe(MAX_CONCURRENT_QUERIES);
     held.slice(1).forEach((release) => release());
+  });
+
+  it('on close, stops the consumer first and closes the producer only once the queries in hand are answered', async () => {
+    const { server, handle, payload, held } = serverWithHeldHandlers();
+    await handle(payload(Topics.oofGetRequest));
+    const steps: string[] = [];
+    const internals = server as unknown as { consumer: unknown; producer: unknown };
+    internals.consumer = { disconnect: async () => void steps.push('consumer stopped') };
+    internals.producer = { disconnect: async () => void steps.push('producer closed') };
+    const closing = server.close();
+    expect(await settled(closing)).toBe(false);
+    expect(steps).toEqual(['consumer stopped']);
+    held[0]();
+    await closing;
+    expect(steps).toEqual(['consumer stopped', 'producer closed']);
   });
 
   it('leaves the per-replica feeds out of the group subscription, keeping their handlers', async () => {

@@ -22,4 +22,14 @@ describe('ReadinessRegistry', () => {
     registry.register('slow', () => new Promise(() => undefined));
     expect((await registry.evaluate(20)).checks['slow']).toEqual({ ok: false, error: 'no answer within 20 ms' });
   });
+
+  it('stays not ready once shutting down, without asking the probes', async () => {
+    const registry = new ReadinessRegistry();
+    const probe = jest.fn(() => true);
+    registry.register('db', probe);
+    expect((await registry.evaluate()).ready).toBe(true);
+    registry.beginShutdown();
+    expect(await registry.evaluate()).toEqual({ ready: false, checks: { shutdown: { ok: false, error: 'shutting down' } } });
+    expect(probe).toHaveBeenCalledTimes(1);
+  });
 });

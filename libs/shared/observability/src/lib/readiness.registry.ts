@@ -6,15 +6,33 @@ export interface ReadinessResult {
   checks: Record<string, { ok: boolean; error?: string }>;
 }
 
-/** Components register what readiness depends on (each database, the bus); /readyz asks them all. */
+/** The check /readyz reports once the process is shutting down. */
+export const SHUTTING_DOWN_CHECK = 'shutdown';
+
+/**
+ * Components register what readiness depends on (each database, the bus); /readyz asks them all.
+ * Once `beginShutdown()` is called the process is never ready again, whatever its dependencies say:
+ * load balancers and Kubernetes endpoints stop routing to it while it still serves.
+ */
 export class ReadinessRegistry {
   private readonly probes = new Map<string, ReadinessProbe>();
+  private shuttingDown = false;
 
   register(name: string, probe: ReadinessProbe): void {
     this.probes.set(name, probe);
   }
 
+  beginShutdown(): void {
+    this.shuttingDown = true;
+  }
+
+  get isShuttingDown(): boolean {
+    return this.shuttingDown;
+  }
+
   async evaluate(timeoutMs = 2_000): Promise<ReadinessResult> {
+    // The probes are not asked: what they touch is about to close, and the answer is no anyway.
+    if (this.shuttingDown) return { ready: false, checks: { [SHUTTING_DOWN_CHECK]: { ok: false, error: 'shutting down' } } };
     const entries = await Promise.all(
       [...this.probes].map(async ([name, probe]) => {
         try {

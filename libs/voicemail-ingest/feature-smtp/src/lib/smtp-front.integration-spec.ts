@@ -382,6 +382,43 @@ describe('SMTP front (nodemailer and raw dialogs against real sockets)', () => {
     await bed.stop(configured.front);
   });
 
+  it('at shutdown refuses idle sessions and one mid-DATA with 421 4.3.2 (storing nothing of it), and lets a message being stored get its 250', async () => {
+    const closing = await bed.start();
+    const relayDialog = async () => {
+      const dialog = await SmtpDialog.open(closing.relayPort);
+      await dialog.greeting();
+      await dialog.command('EHLO device.test');
+      return dialog;
+    };
+    const idle = await relayDialog();
+    const midData = await relayDialog();
+    await midData.command('MAIL FROM:<pbx@device.test>');
+    await midData.command(`RCPT TO:<${users.bob.address}>`);
+    expect(await midData.command('DATA')).toMatch(/^354 /);
+    midData.write('Subject: cut off\r\n\r\nthe first half');
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    closing.delivery.nextDelivery = () => held;
+    const storing = await relayDialog();
+    await storing.command('MAIL FROM:<pbx@device.test>');
+    await storing.command(`RCPT TO:<${users.bob.address}>`);
+    await storing.command('DATA');
+    storing.write('Subject: complete\r\n\r\nall of it\r\n');
+    expect(await storing.command('.', 300)).toBe('timeout');
+
+    const stopped = bed.stop(closing.front);
+    expect(await idle.reply()).toMatch(/^421 4\.3\.2 /);
+    expect(await midData.reply()).toMatch(/^421 4\.3\.2 /);
+    midData.write('the second half\r\n.\r\n');
+    await expect(SmtpDialog.open(closing.relayPort)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    release();
+    expect(await storing.reply()).toMatch(/^250 /);
+    expect(await storing.reply()).toMatch(/^421 4\.3\.2 /);
+    await stopped;
+    expect(closing.delivery.delivered.map((m) => m.raw.toString('latin1'))).toEqual([expect.stringContaining('Subject: complete')]);
+    for (const dialog of [idle, midData, storing]) dialog.close();
+  });
+
   it('does not start a listener whose port is 0, nor the relay without an allow-list', async () => {
     const none = await bed.start({ submissionPort: 0, relayAllowList: [] }, new InMemoryMailboxDelivery({}));
     expect(none.front.addresses.map((a) => a.kind)).toEqual(['implicit-tls']);

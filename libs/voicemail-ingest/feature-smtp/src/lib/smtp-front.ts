@@ -11,6 +11,8 @@ import { loadTlsPair, type TlsPair } from './tls-material';
 
 /** How long a closing listener waits for sessions in progress before it cuts them off. */
 const CLOSE_TIMEOUT_MS = 5000;
+/** How often shutdown looks again for sessions that finished storing their message (and may now close). */
+const SHUTDOWN_PASS_MS = 20;
 
 /**
  * The SMTP front of voicemail-ingest: submission (STARTTLS), submission over implicit TLS and the
@@ -21,6 +23,7 @@ const CLOSE_TIMEOUT_MS = 5000;
 export class SmtpFront {
   private readonly log = new Logger('SmtpFront');
   private readonly listeners: SmtpListener[] = [];
+  private sessions: SmtpSessions | undefined;
   private readonly hostname: string;
   private readonly onHangup = () => void this.reloadTls();
 
@@ -67,6 +70,7 @@ export class SmtpFront {
       this.deps,
       (kind) => this.metrics?.messageStored(kind),
     );
+    this.sessions = sessions;
     try {
       for (const [kind, port] of wanted) {
         const listener = new SmtpListener(kind, this.optionsFor(kind, sessions, tls), (code) => this.metrics?.replied(kind, code));
@@ -83,9 +87,25 @@ export class SmtpFront {
     this.log.log(`SMTP listening: ${this.addresses.map((a) => `${a.kind} ${a.host}:${a.port}`).join(', ')}`);
   }
 
+  /**
+   * Shutdown: the listeners stop accepting; sessions between transactions get `421 4.3.2` and are
+   * closed; a session still receiving a message gets the same and its message is not stored; a
+   * message received in full is stored and answered `250` first. Whatever is still open after
+   * `CLOSE_TIMEOUT_MS` is closed by smtp-server (`421`).
+   */
   async stop(): Promise<void> {
     process.off('SIGHUP', this.onHangup);
-    const closing = this.listeners.splice(0).map((l) => new Promise<void>((resolve) => l.close(() => resolve())));
+    const listeners = this.listeners.splice(0);
+    const closing = listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve())));
+    const sessions = this.sessions;
+    if (sessions) {
+      const deadline = Date.now() + CLOSE_TIMEOUT_MS;
+      let open = listeners.reduce((n, l) => n + l.refuseSessions(sessions), 0);
+      while (open > 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, SHUTDOWN_PASS_MS));
+        open = listeners.reduce((n, l) => n + l.refuseSessions(sessions), 0);
+      }
+    }
     await Promise.all(closing);
   }
 

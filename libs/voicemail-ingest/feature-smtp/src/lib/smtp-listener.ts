@@ -12,7 +12,14 @@ type ReplyContext = string | false | undefined;
 /** What the listener touches of smtp-server's per-connection object (not in its public types). */
 interface ConnectionReplies {
   secure: boolean;
+  readonly session: { readonly id: string };
   send(code: number, data?: ReplyData, context?: ReplyContext): void;
+}
+
+/** Where a session stands at shutdown (`SmtpSessions.shutdownStateOf`). */
+export interface SessionsAtShutdown {
+  shutdownStateOf(sessionId: string): 'receiving' | 'storing' | 'idle';
+  cutOff(sessionId: string): void;
 }
 
 /**
@@ -37,6 +44,24 @@ export class SmtpListener extends SMTPServer {
     let connection: unknown;
     for (const c of this.connections) connection = c;
     if (connection) this.rewriteReplies(connection as ConnectionReplies);
+  }
+
+  /**
+   * One pass of the shutdown over the open sessions: a session receiving a message is cut off with
+   * `421 4.3.2` and its message dropped, one between transactions gets `421 4.3.2` and is closed,
+   * one storing a message is left to send its `250` (a later pass closes it). A `421` makes
+   * smtp-server close the connection. Returns how many sessions are still open.
+   */
+  refuseSessions(sessions: SessionsAtShutdown): number {
+    const reply = SmtpReplies.shuttingDown();
+    for (const connection of [...this.connections] as ConnectionReplies[]) {
+      const id = connection.session.id;
+      const state = sessions.shutdownStateOf(id);
+      if (state === 'storing') continue;
+      if (state === 'receiving') sessions.cutOff(id);
+      connection.send(reply.responseCode, reply.message, false);
+    }
+    return this.connections.size;
   }
 
   private rewriteReplies(connection: ConnectionReplies): void {

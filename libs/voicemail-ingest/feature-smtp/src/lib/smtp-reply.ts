@@ -38,6 +38,7 @@ export const SmtpReplies = {
   overQuota: (address?: string) => new SmtpReply(552, '5.2.2', address ? `Mailbox full: ${address}` : 'Mailbox full'),
   tooLarge: (limit: number) => new SmtpReply(552, '5.3.4', `Message exceeds the maximum size of ${limit} bytes`),
   temporaryFailure: () => new SmtpReply(451, '4.3.0', 'Temporary failure, please try again later'),
+  shuttingDown: () => new SmtpReply(421, '4.3.2', 'Service shutting down, try again later'),
 } as const;
 
 /** The reply to a store refusal after DATA (every `DeliveryRefusal` has one). */

@@ -49,6 +49,10 @@ export class SmtpSessions {
   private readonly counted = new Set<string>();
   /** The mailboxes `checkRecipient` accepted, per mail transaction (smtp-server makes a new envelope for each). */
   private readonly accepted = new WeakMap<SMTPServerEnvelope, Set<string>>();
+  /** Sessions receiving a message's DATA, each with what cuts it off at shutdown. */
+  private readonly receiving = new Map<string, () => void>();
+  /** Sessions whose message arrived in full and is being stored (shutdown lets them finish). */
+  private readonly storing = new Set<string>();
 
   constructor(
     private readonly settings: SmtpSessionSettings,
@@ -112,20 +116,50 @@ export class SmtpSessions {
   ): void {
     const chunks: Buffer[] = [];
     let bytes = 0;
+    let cut = false;
+    this.receiving.set(session.id, () => {
+      cut = true;
+      chunks.length = 0;
+    });
     stream.on('data', (chunk: Buffer) => {
       bytes += chunk.length;
       // Past the limit nothing more is kept; smtp-server answers 552 5.3.4 itself (rejectOversized).
-      if (bytes <= this.settings.maxMessageBytes) chunks.push(chunk);
+      if (bytes <= this.settings.maxMessageBytes && !cut) chunks.push(chunk);
     });
     // The client went away mid-message: smtp-server destroys the stream and nothing is stored.
-    stream.on('error', () => (chunks.length = 0));
-    stream.on('end', () => {
-      if (stream.sizeExceeded || bytes > this.settings.maxMessageBytes) return done(SmtpReplies.tooLarge(this.settings.maxMessageBytes));
-      this.store(kind, Buffer.concat(chunks, bytes), session).then(
-        (message) => done(null, message),
-        (error: unknown) => done(error instanceof SmtpReply ? error : this.unexpected('DATA', session, error)),
-      );
+    stream.on('error', () => {
+      chunks.length = 0;
+      this.receiving.delete(session.id);
     });
+    stream.on('end', () => {
+      this.receiving.delete(session.id);
+      // Cut off at shutdown (the client already has its 421): what arrived is never stored.
+      if (cut) return done(SmtpReplies.shuttingDown());
+      if (stream.sizeExceeded || bytes > this.settings.maxMessageBytes) return done(SmtpReplies.tooLarge(this.settings.maxMessageBytes));
+      this.storing.add(session.id);
+      this.store(kind, Buffer.concat(chunks, bytes), session)
+        .finally(() => this.storing.delete(session.id))
+        .then(
+          (message) => done(null, message),
+          (error: unknown) => done(error instanceof SmtpReply ? error : this.unexpected('DATA', session, error)),
+        );
+    });
+  }
+
+  /**
+   * Where a session stands for the shutdown: still receiving a message (cut it off: `421 4.3.2`, and
+   * nothing of it is stored), storing one that arrived in full (let it finish: its `250` follows),
+   * or between transactions (`421 4.3.2` and close).
+   */
+  shutdownStateOf(sessionId: string): 'receiving' | 'storing' | 'idle' {
+    if (this.storing.has(sessionId)) return 'storing';
+    return this.receiving.has(sessionId) ? 'receiving' : 'idle';
+  }
+
+  /** Drops what a session received of its message and makes sure it is never stored. */
+  cutOff(sessionId: string): void {
+    this.receiving.get(sessionId)?.();
+    this.receiving.delete(sessionId);
   }
 
   private async signIn(auth: SMTPServerAuthentication, session: SMTPServerSession): Promise<DirectoryUser> {

@@ -5,8 +5,8 @@ import {
   Logger,
   Module,
   type ModuleMetadata,
+  BeforeApplicationShutdown,
   OnApplicationBootstrap,
-  OnApplicationShutdown,
   Optional,
 } from '@nestjs/common';
 import { Authenticator } from '@parley/auth';
@@ -20,9 +20,12 @@ import { SmtpMetrics } from './smtp.metrics';
 
 export const SMTP_CONFIG = Symbol('SMTP_CONFIG');
 
-/** Starts the SMTP listeners once the app is up and closes them on shutdown. */
+/**
+ * Starts the SMTP listeners once the app is up and closes them on shutdown: before the
+ * application's shutdown hooks, so that a message still being stored has its database and bus.
+ */
 @Injectable()
-export class SmtpFrontLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+export class SmtpFrontLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log = new Logger('SmtpFront');
   private front: SmtpFront | undefined;
 
@@ -55,7 +58,7 @@ export class SmtpFrontLifecycle implements OnApplicationBootstrap, OnApplication
     this.front = front;
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     await this.front?.stop();
     this.front = undefined;
   }
