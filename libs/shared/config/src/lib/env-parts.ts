@@ -73,12 +73,12 @@ export const kafkaSecurityEnv = {
   KAFKA_SSL: withoutDefault(
     boolText.optional(),
     '`true` when a `KAFKA_SSL_*_FILE` is set, else `false`',
-    'TLS to the brokers; with `true` and no `KAFKA_SSL_CA_FILE` the broker certificate is verified against the system CAs (a managed service with a public CA). Verification is never turned off',
+    "TLS to the brokers; with `true` and no `KAFKA_SSL_CA_FILE` the broker certificate is verified against Node's built-in public CAs (a managed service with a public CA). Verification is never turned off",
   ),
   KAFKA_SSL_CA_FILE: withoutDefault(
     z.string().min(1).optional(),
-    '— (the system CAs)',
-    "PEM file of the CA certificate(s) that signed the brokers' certificates, trusted instead of the system CAs (Strimzi: `ca.crt` of the `<cluster>-cluster-ca-cert` Secret)",
+    "— (Node's public CAs)",
+    "PEM file of the CA certificate(s) that signed the brokers' certificates, trusted instead of the public CAs (Strimzi: `ca.crt` of the `<cluster>-cluster-ca-cert` Secret)",
   ),
   KAFKA_SSL_CERT_FILE: withoutDefault(
     z.string().min(1).optional(),

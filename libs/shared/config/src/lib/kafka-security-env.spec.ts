@@ -25,7 +25,7 @@ describe('Kafka TLS and SASL settings', () => {
     expect(securityOf({})).toEqual({ tls: undefined, sasl: undefined });
   });
 
-  it('verifies against the system CAs with KAFKA_SSL=true alone', () => {
+  it('verifies against the public CAs with KAFKA_SSL=true alone', () => {
     expect(securityOf({ KAFKA_SSL: 'true' })).toEqual({ tls: { caFile: undefined, clientCertificate: undefined }, sasl: undefined });
   });
 

@@ -40,7 +40,7 @@ export interface KafkaSecurityConfig {
 }
 
 export interface KafkaTlsConfig {
-  /** PEM CA bundle trusted instead of the system CAs. */
+  /** PEM CA bundle trusted instead of Node's built-in public CAs. */
   caFile: string | undefined;
   /** Client certificate and its key for mutual TLS; both or neither. */
   clientCertificate: { certFile: string; keyFile: string } | undefined;

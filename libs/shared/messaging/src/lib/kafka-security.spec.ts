@@ -40,13 +40,13 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('kafkaClientSecurity', () => {
-  it('gives plaintext clients nothing, and TLS against the system CAs as `ssl: true`', () => {
+  it('gives plaintext clients nothing, and TLS against the public CAs as `ssl: true`', () => {
     expect(kafkaClientSecurity(undefined)).toEqual({});
     expect(kafkaClientSecurity({ tls: undefined, sasl: undefined })).toEqual({});
     expect(kafkaClientSecurity({ tls: { caFile: undefined, clientCertificate: undefined }, sasl: undefined })).toEqual({ ssl: true });
   });
 
-  it('trusts the CA file instead of the system CAs and presents the client certificate', () => {
+  it('trusts the CA file instead of the public CAs and presents the client certificate', () => {
     const { ssl } = kafkaClientSecurity({
       tls: { caFile: ca, clientCertificate: { certFile: userCert, keyFile: userKey } },
       sasl: undefined,

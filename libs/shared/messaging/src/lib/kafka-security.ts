@@ -25,7 +25,7 @@ function tlsOptions(tls: NonNullable<KafkaSecurityConfig['tls']>): true | Connec
   const cert = client && readPem('KAFKA_SSL_CERT_FILE', client.certFile, 'CERTIFICATE', problems);
   const key = client && readPem('KAFKA_SSL_KEY_FILE', client.keyFile, 'PRIVATE KEY', problems);
   if (problems.length) throw new ConfigError(problems);
-  // No CA and no client certificate: Node's defaults, the system CAs, with verification.
+  // No CA and no client certificate: Node's defaults, its built-in public CAs, with verification.
   if (ca === undefined && cert === undefined) return true;
   const options: ConnectionOptions = { ca, cert, key };
   try {
