@@ -1,9 +1,11 @@
 import { ConfigError } from '@parley/config';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { AddressInfo, createServer as createTcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createServer, Server } from 'node:tls';
 import { generate } from 'selfsigned';
-import { kafkaClientSecurity } from './kafka-security';
+import { kafkaClientSecurity, KafkaCertificateError, refuseUntrustedBrokers } from './kafka-security';
 
 let dir: string;
 let ca: string;
@@ -90,5 +92,42 @@ describe('kafkaClientSecurity', () => {
     expect(problems).toEqual([
       expect.stringMatching(/^KAFKA_SSL_CERT_FILE \/ KAFKA_SSL_KEY_FILE: not usable for TLS \(.*key values mismatch/),
     ]);
+  });
+});
+
+describe('refuseUntrustedBrokers', () => {
+  let server: Server;
+  let broker: string;
+
+  beforeAll(async () => {
+    // A TLS endpoint with the "user" certificate, which names no host: what a broker with the wrong certificate looks like.
+    server = createServer({ cert: readFileSync(userCert), key: readFileSync(userKey) }, (socket) => socket.end());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    broker = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('refuses a broker whose certificate no trusted CA signed, naming the broker and the variable', async () => {
+    const refusal = refuseUntrustedBrokers([broker], { ssl: true });
+    await expect(refusal).rejects.toBeInstanceOf(KafkaCertificateError);
+    await expect(refusal).rejects.toThrow(
+      new RegExp(`^Kafka broker ${broker}: its TLS certificate is not accepted \\(.*KAFKA_SSL_CA_FILE`),
+    );
+  });
+
+  it('refuses a certificate from the trusted CA that does not name the broker’s host', async () => {
+    await expect(refuseUntrustedBrokers([broker], { ssl: { ca: readFileSync(ca, 'utf8') } })).rejects.toThrow(
+      /does not match certificate's altnames/,
+    );
+  });
+
+  it('leaves a broker it cannot reach to the Kafka client’s retries, and checks nothing without TLS', async () => {
+    const closed = createTcpServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    await expect(refuseUntrustedBrokers([`127.0.0.1:${port}`], { ssl: true })).resolves.toBeUndefined();
+    await expect(refuseUntrustedBrokers([broker], {})).resolves.toBeUndefined();
   });
 });

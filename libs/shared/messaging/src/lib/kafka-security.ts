@@ -1,7 +1,8 @@
 import { ConfigError, type KafkaSecurityConfig } from '@parley/config';
 import type { KafkaConfig, SASLOptions } from 'kafkajs';
 import { readFileSync } from 'node:fs';
-import { createSecureContext, type ConnectionOptions } from 'node:tls';
+import { isIP } from 'node:net';
+import { connect, createSecureContext, type ConnectionOptions } from 'node:tls';
 
 /** kafkajs' `ssl` and `sasl` options, given to every Kafka client a process makes. */
 export type KafkaClientSecurity = Pick<KafkaConfig, 'ssl' | 'sasl'>;
@@ -68,4 +69,63 @@ function saslOptions({ mechanism, username, password }: NonNullable<KafkaSecurit
     case 'scram-sha-512':
       return { mechanism, username, password };
   }
+}
+
+/** Node's codes for a broker certificate the client does not accept: a setting to fix, never a broker still starting. */
+const certificateRefusals: ReadonlySet<string> = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_SIGNATURE_FAILURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** A broker whose TLS certificate this process does not accept (KAFKA_SSL_CA_FILE, or the broker's certificate, is wrong). */
+export class KafkaCertificateError extends Error {
+  override readonly name = 'KafkaCertificateError';
+}
+
+/**
+ * One TLS handshake with each bootstrap broker before the Kafka clients start. kafkajs takes a
+ * certificate it cannot verify for a connection failure and retries it for minutes; this turns it
+ * into a start-up failure that says what is wrong. A broker that cannot be reached is left to
+ * kafkajs' retries (it may still be starting).
+ */
+export async function refuseUntrustedBrokers(brokers: readonly string[], security: KafkaClientSecurity, timeoutMs = 5_000): Promise<void> {
+  if (!security.ssl) return;
+  const options: ConnectionOptions = security.ssl === true ? {} : security.ssl;
+  await Promise.all(brokers.map((broker) => handshake(broker, options, timeoutMs)));
+}
+
+function handshake(broker: string, options: ConnectionOptions, timeoutMs: number): Promise<void> {
+  const at = broker.lastIndexOf(':');
+  const host = broker.slice(0, at);
+  const port = Number(broker.slice(at + 1));
+  return new Promise((resolve, reject) => {
+    // As kafkajs connects: SNI with a host name, none with an address.
+    const socket = connect({ ...options, host, port, ...(isIP(host) ? {} : { servername: host }) });
+    let settled = false;
+    const done = (error?: Error) => {
+      if (settled) return;
+      settled = true;
+      socket.destroy();
+      if (error) reject(error);
+      else resolve();
+    };
+    socket.setTimeout(timeoutMs, () => done());
+    socket.once('secureConnect', () => done());
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === undefined || !certificateRefusals.has(error.code)) return done();
+      done(
+        new KafkaCertificateError(
+          `Kafka broker ${broker}: its TLS certificate is not accepted (${error.message}); it must be signed by the CA in KAFKA_SSL_CA_FILE (without it, by a public CA) and name the host in KAFKA_BROKERS`,
+        ),
+      );
+    });
+  });
 }

@@ -32,7 +32,7 @@ import {
   ParleyServerKafka,
 } from './kafka.adapters';
 import { KafkaStateReader } from './kafka-state-reader';
-import { kafkaClientSecurity, type KafkaClientSecurity } from './kafka-security';
+import { kafkaClientSecurity, refuseUntrustedBrokers, type KafkaClientSecurity } from './kafka-security';
 import { ensureTopics } from './topic-admin';
 
 export interface MessagingOptions {
@@ -165,6 +165,7 @@ export class MessagingTransport implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     if (this.opts.bus.kind !== 'kafka') return;
+    await refuseUntrustedBrokers(this.opts.bus.brokers, this.security);
     const created = await ensureTopics(this.opts.bus.brokers, allTopics(), {
       partitions: this.opts.bus.partitions,
       replicationFactor: this.opts.bus.replicationFactor,
