@@ -388,6 +388,8 @@ start() {
   fi
   # Kept with the data on --keep-data: the SCRAM users are in the metadata, with these passwords.
   if secured && [[ ! -f "$SECURED_FILE" || ! -f "$TLS_DIR/client.crt" ]]; then
+    # SCRAM users are added only when the storage is formatted.
+    [[ -d "$LOG_DIR" ]] && log "warning: the kept data has no SCRAM users of this run; start without --keep-data to use SCRAM"
     make_tls
     write_secured_file
   fi
