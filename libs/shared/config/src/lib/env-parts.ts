@@ -73,7 +73,7 @@ export const kafkaSecurityEnv = {
   KAFKA_SSL: withoutDefault(
     boolText.optional(),
     '`true` when a `KAFKA_SSL_*_FILE` is set, else `false`',
-    "TLS to the brokers; with `true` and no `KAFKA_SSL_CA_FILE` the broker certificate is verified against Node's built-in public CAs (a managed service with a public CA). Verification is never turned off",
+    "TLS to the brokers; with `true` and no `KAFKA_SSL_CA_FILE` the broker certificate is verified against Node's built-in public CAs (a managed service with a public CA). Verification is never turned off (`docs/kafka-security.md`)",
   ),
   KAFKA_SSL_CA_FILE: withoutDefault(
     z.string().min(1).optional(),
