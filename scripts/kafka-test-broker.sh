@@ -108,7 +108,7 @@ alive() {
   kill -0 "$1" 2>/dev/null || return 1
   [[ -d "/proc/$1/task" ]] || return 0 # no procfs: trust kill -0
   for f in "/proc/$1/task"/*/stat; do
-    read -r stat <"$f" 2>/dev/null || continue
+    { read -r stat <"$f"; } 2>/dev/null || continue # a thread may exit between the glob and the read
     stat="${stat##*) }"
     [[ "${stat%% *}" == Z ]] || return 0
   done
