@@ -14,8 +14,17 @@
 #   PARLEY_KAFKA_DIR              state directory  (default <repo>/.kafka, git-ignored)
 #   PARLEY_KAFKA_PORT             client port      (default 19092)
 #   PARLEY_KAFKA_CONTROLLER_PORT  KRaft port       (default 19093)
+#   PARLEY_KAFKA_SASL_SSL_PORT    optional: also listen SASL_SSL there (TLS + SCRAM-SHA-512,
+#                                 SCRAM-SHA-256 or PLAIN)
+#   PARLEY_KAFKA_MTLS_PORT        optional: also listen SSL there, client certificate required
 #
-# Only the brokers line goes to stdout, so callers can `eval "$(... start)"`; the rest is stderr.
+# With either secured port the broker's certificate, a client certificate and the test CA that
+# signed both are made with openssl under <state dir>/tls, and one user per SASL mechanism gets a
+# random password; <state dir>/secured-listeners.json describes it all for the tests. Without them
+# the broker is exactly the plaintext one.
+#
+# Only `VAR=value` lines go to stdout, so callers can `eval "$(... start)"`; the rest is stderr:
+# KAFKA_BROKERS, and with a secured port KAFKA_TEST_SECURED_LISTENERS (the JSON file's path).
 set -euo pipefail
 
 readonly KAFKA_VERSION=3.9.1
@@ -32,6 +41,10 @@ readonly CACHE_MARKER="$CACHE_DIR/.fetched"
 readonly STATE_DIR="${PARLEY_KAFKA_DIR:-$REPO_ROOT/.kafka}"
 readonly PORT="${PARLEY_KAFKA_PORT:-19092}"
 readonly CONTROLLER_PORT="${PARLEY_KAFKA_CONTROLLER_PORT:-19093}"
+readonly SASL_SSL_PORT="${PARLEY_KAFKA_SASL_SSL_PORT:-}"
+readonly MTLS_PORT="${PARLEY_KAFKA_MTLS_PORT:-}"
+readonly TLS_DIR="$STATE_DIR/tls"
+readonly SECURED_FILE="$STATE_DIR/secured-listeners.json"
 readonly LOG_DIR="$STATE_DIR/data"
 readonly PROPS="$STATE_DIR/server.properties"
 readonly PID_FILE="$STATE_DIR/broker.pid"
@@ -95,7 +108,7 @@ alive() {
   kill -0 "$1" 2>/dev/null || return 1
   [[ -d "/proc/$1/task" ]] || return 0 # no procfs: trust kill -0
   for f in "/proc/$1/task"/*/stat; do
-    read -r stat <"$f" 2>/dev/null || continue
+    { read -r stat <"$f"; } 2>/dev/null || continue # a thread may exit between the glob and the read
     stat="${stat##*) }"
     [[ "${stat%% *}" == Z ]] || return 0
   done
@@ -174,6 +187,114 @@ new_cluster_id() {
 
 port_in_use() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
 
+# --- secured listeners (optional) -------------------------------------------------------------
+
+secured() { [[ -n "$SASL_SSL_PORT" || -n "$MTLS_PORT" ]]; }
+
+# The SASL users: mechanism (as Kafka names it), user name. Their passwords are made per fresh start.
+readonly -a SASL_USERS=("SCRAM-SHA-512 parley-scram512" "SCRAM-SHA-256 parley-scram256" "PLAIN parley-plain")
+
+# A key and a certificate signed by the test CA: <name> <subject CN> <extensions>.
+issue_cert() {
+  openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$TLS_DIR/$1.key" 2>/dev/null
+  openssl req -new -key "$TLS_DIR/$1.key" -subj "/CN=$2" 2>/dev/null \
+    | openssl x509 -req -CA "$TLS_DIR/ca.crt" -CAkey "$TLS_DIR/ca.key" -set_serial "0x$(openssl rand -hex 8)" -days 30 \
+      -extfile <(printf '%s\n' "$3") -out "$TLS_DIR/$1.crt" 2>/dev/null
+}
+
+# A test CA, the broker's certificate (valid for 127.0.0.1, which clients verify) and a client
+# certificate for the mutual-TLS listener. EC keys: milliseconds to make, where RSA takes longer.
+make_tls() {
+  require openssl "OpenSSL (e.g. apt-get install openssl)"
+  rm -rf "$TLS_DIR"
+  mkdir -p "$TLS_DIR"
+  chmod 700 "$TLS_DIR"
+  openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$TLS_DIR/ca.key" 2>/dev/null
+  openssl req -x509 -new -key "$TLS_DIR/ca.key" -subj "/CN=Parley Kafka test CA" -days 30 -out "$TLS_DIR/ca.crt" 2>/dev/null \
+    || die "openssl could not make the test CA"
+  issue_cert server "$HOST" "subjectAltName=IP:$HOST,DNS:localhost
+extendedKeyUsage=serverAuth" || die "openssl could not make the broker certificate"
+  issue_cert client parley-test-client "extendedKeyUsage=clientAuth" || die "openssl could not make the client certificate"
+}
+
+password() { head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+
+# Describes the secured listeners for the tests (JSON): addresses, the CA, the client
+# certificate, and each SASL user. Values are hex, paths and addresses: nothing needs escaping.
+write_secured_file() {
+  local entry mech user sep=""
+  {
+    printf '{\n'
+    printf '  "saslSsl": %s,\n' "$([[ -n "$SASL_SSL_PORT" ]] && echo "\"$HOST:$SASL_SSL_PORT\"" || echo null)"
+    printf '  "mutualTls": %s,\n' "$([[ -n "$MTLS_PORT" ]] && echo "\"$HOST:$MTLS_PORT\"" || echo null)"
+    printf '  "caFile": "%s",\n  "clientCertFile": "%s",\n  "clientKeyFile": "%s",\n' \
+      "$TLS_DIR/ca.crt" "$TLS_DIR/client.crt" "$TLS_DIR/client.key"
+    printf '  "users": {'
+    for entry in "${SASL_USERS[@]}"; do
+      read -r mech user <<<"$entry"
+      printf '%s\n    "%s": { "username": "%s", "password": "%s" }' "$sep" "${mech,,}" "$user" "$(password)"
+      sep=","
+    done
+    printf '\n  }\n}\n'
+  } >"$SECURED_FILE.tmp"
+  chmod 600 "$SECURED_FILE.tmp"
+  mv -f "$SECURED_FILE.tmp" "$SECURED_FILE"
+}
+
+# The password the secured-listeners file gives <user>.
+password_of() { sed -n "s/.*\"username\": \"$1\", \"password\": \"\([0-9a-f]*\)\".*/\1/p" "$SECURED_FILE"; }
+
+# A PEM file as one properties value: Java reads `\n` in a value as a line break.
+pem_value() { awk '{ printf "%s\\n", $0 }' "$1"; }
+
+# The listeners' part of server.properties.
+listener_properties() {
+  local listeners="PLAINTEXT://$HOST:$PORT,CONTROLLER://$HOST:$CONTROLLER_PORT"
+  local advertised="PLAINTEXT://$HOST:$PORT"
+  local map="CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT"
+  if [[ -n "$SASL_SSL_PORT" ]]; then
+    listeners+=",SASL_SSL://$HOST:$SASL_SSL_PORT"
+    advertised+=",SASL_SSL://$HOST:$SASL_SSL_PORT"
+    map+=",SASL_SSL:SASL_SSL"
+  fi
+  if [[ -n "$MTLS_PORT" ]]; then
+    listeners+=",SSL://$HOST:$MTLS_PORT"
+    advertised+=",SSL://$HOST:$MTLS_PORT"
+    map+=",SSL:SSL"
+  fi
+  echo "listeners=$listeners"
+  echo "advertised.listeners=$advertised"
+  echo "listener.security.protocol.map=$map"
+  secured || return 0
+  echo
+  echo "# Secured listeners: TLS with the test CA's certificate (PEM, inline: Kafka reads an"
+  echo "# unencrypted key only that way); the mutual-TLS listener requires a client certificate."
+  echo "ssl.keystore.type=PEM"
+  echo "ssl.keystore.certificate.chain=$(pem_value "$TLS_DIR/server.crt")"
+  echo "ssl.keystore.key=$(pem_value "$TLS_DIR/server.key")"
+  echo "ssl.truststore.type=PEM"
+  echo "ssl.truststore.certificates=$(pem_value "$TLS_DIR/ca.crt")"
+  [[ -n "$MTLS_PORT" ]] && echo "listener.name.ssl.ssl.client.auth=required"
+  if [[ -n "$SASL_SSL_PORT" ]]; then
+    # SCRAM users live in the cluster metadata (added at format time); PLAIN's in its JAAS line.
+    echo "sasl.enabled.mechanisms=SCRAM-SHA-512,SCRAM-SHA-256,PLAIN"
+    echo "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;"
+    echo "listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;"
+    echo "listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_parley-plain=\"$(password_of parley-plain)\";"
+  fi
+}
+
+# `--add-scram` arguments of the storage format for the SCRAM users.
+scram_format_args() {
+  local entry mech user
+  [[ -n "$SASL_SSL_PORT" ]] || return 0
+  for entry in "${SASL_USERS[@]}"; do
+    read -r mech user <<<"$entry"
+    [[ "$mech" == SCRAM-* ]] && printf '%s\n' --add-scram "$mech=[name=$user,password=$(password_of "$user")]"
+  done
+  return 0
+}
+
 # The static settings sit in a quoted heredoc so nothing in them is ever expanded or executed;
 # the few per-run values are printed separately.
 write_properties() {
@@ -184,7 +305,6 @@ process.roles=broker,controller
 node.id=1
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
 
 # One node: the internal topics default to replication factor 3 and would never come up
 # (consumers would wait forever for a group coordinator).
@@ -213,9 +333,8 @@ EOF
     echo
     echo "# Per run"
     echo "controller.quorum.voters=1@$HOST:$CONTROLLER_PORT"
-    echo "listeners=PLAINTEXT://$HOST:$PORT,CONTROLLER://$HOST:$CONTROLLER_PORT"
-    echo "advertised.listeners=PLAINTEXT://$HOST:$PORT"
     echo "log.dirs=$LOG_DIR"
+    listener_properties
   } >"$PROPS"
 }
 
@@ -250,7 +369,7 @@ start() {
   stop # a broker left over from an earlier run would hold the ports and the log dir
 
   local port
-  for port in "$PORT" "$CONTROLLER_PORT"; do
+  for port in "$PORT" "$CONTROLLER_PORT" $SASL_SSL_PORT $MTLS_PORT; do
     [[ "$port" =~ ^[0-9]+$ ]] || die "invalid port '$port'"
     port_in_use "$port" && die "port $HOST:$port is taken by another process (set PARLEY_KAFKA_PORT / PARLEY_KAFKA_CONTROLLER_PORT)"
   done
@@ -265,6 +384,14 @@ start() {
     rm -rf "$LOG_DIR"
     cluster_id="$(new_cluster_id)"
     echo "$cluster_id" >"$CLUSTER_ID_FILE"
+    rm -rf "$TLS_DIR" "$SECURED_FILE"
+  fi
+  # Kept with the data on --keep-data: the SCRAM users are in the metadata, with these passwords.
+  if secured && [[ ! -f "$SECURED_FILE" || ! -f "$TLS_DIR/client.crt" ]]; then
+    # SCRAM users are added only when the storage is formatted.
+    [[ -d "$LOG_DIR" ]] && log "warning: the kept data has no SCRAM users of this run; start without --keep-data to use SCRAM"
+    make_tls
+    write_secured_file
   fi
 
   write_properties
@@ -278,7 +405,9 @@ start() {
   # --ignore-formatted keeps existing data (and its cluster id) on --keep-data restarts. Its
   # output (a full config dump) is only worth showing when it fails.
   local out
-  if ! out="$("${jvm[@]}" kafka.tools.StorageTool format -t "$cluster_id" -c "$PROPS" --ignore-formatted 2>&1)"; then
+  local -a scram=()
+  mapfile -t scram < <(scram_format_args)
+  if ! out="$("${jvm[@]}" kafka.tools.StorageTool format -t "$cluster_id" -c "$PROPS" --ignore-formatted "${scram[@]}" 2>&1)"; then
     printf '%s\n' "$out" >&2
     die "formatting the storage in $LOG_DIR failed"
   fi
@@ -311,7 +440,8 @@ start() {
   fi
 
   echo "KAFKA_BROKERS=$HOST:$PORT" >"$BROKERS_FILE"
-  log "broker ready on $HOST:$PORT"
+  secured && echo "KAFKA_TEST_SECURED_LISTENERS=$SECURED_FILE" >>"$BROKERS_FILE"
+  log "broker ready on $HOST:$PORT$(secured && echo " (secured listeners: $SECURED_FILE)")"
   cat "$BROKERS_FILE"
 }
 

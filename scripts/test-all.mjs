@@ -58,15 +58,33 @@ function jestSummary(file) {
   return { passed: report.numPassedTests, failed: report.numFailedTests + report.numRuntimeErrorTestSuites };
 }
 
+// The broker also opens its TLS + SASL and mutual-TLS listeners (a few hundred ms of openssl at
+// start): the Kafka security suite uses them instead of starting a second broker.
+const brokerEnv = {
+  ...env,
+  PARLEY_KAFKA_SASL_SSL_PORT: process.env.PARLEY_KAFKA_SASL_SSL_PORT ?? '19094',
+  PARLEY_KAFKA_MTLS_PORT: process.env.PARLEY_KAFKA_MTLS_PORT ?? '19095',
+};
+
+/** Starts the test broker; returns the `VAR=value` lines it prints (KAFKA_BROKERS, KAFKA_TEST_SECURED_LISTENERS). */
 function startBroker() {
-  const r = spawnSync('bash', ['scripts/kafka-test-broker.sh', 'start'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env });
-  const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith('KAFKA_BROKERS='));
-  if (r.status !== 0 || !line) fail('The Kafka test broker did not start (see the log above).');
-  return line.slice('KAFKA_BROKERS='.length).trim();
+  const r = spawnSync('bash', ['scripts/kafka-test-broker.sh', 'start'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: brokerEnv,
+  });
+  const vars = Object.fromEntries(
+    (r.stdout ?? '')
+      .split('\n')
+      .map((l) => l.trim().split(/=(.*)/s))
+      .filter(([name, value]) => /^[A-Z_]+$/.test(name) && value),
+  );
+  if (r.status !== 0 || !vars.KAFKA_BROKERS) fail('The Kafka test broker did not start (see the log above).');
+  return vars;
 }
 
 function stopBroker() {
-  spawnSync('bash', ['scripts/kafka-test-broker.sh', 'stop'], { stdio: 'inherit', env });
+  spawnSync('bash', ['scripts/kafka-test-broker.sh', 'stop'], { stdio: 'inherit', env: brokerEnv });
 }
 
 async function main() {
@@ -87,11 +105,16 @@ async function main() {
     if (!only || only === 'integration') {
       await requirePostgres();
       for (const app of apps) step(`build ${app}`, 'npx', ['webpack-cli', 'build', '--config', `apps/${app}/webpack.config.cjs`]);
-      let brokers = process.env.KAFKA_BROKERS;
-      if (!brokers) {
+      let kafkaEnv = { KAFKA_BROKERS: process.env.KAFKA_BROKERS };
+      if (!kafkaEnv.KAFKA_BROKERS) {
         requireTool('java', ['-version'], 'install a Java 17+ runtime (e.g. apt-get install openjdk-17-jre-headless)');
         requireTool('mvn', ['-v'], 'install Apache Maven (e.g. apt-get install maven)');
-        brokers = startBroker();
+        requireTool(
+          'openssl',
+          ['version'],
+          'install OpenSSL (e.g. apt-get install openssl), which makes the certificates of its TLS listeners',
+        );
+        kafkaEnv = startBroker();
         startedBroker = true;
       }
       // --forceExit: after a failure, a Kafka client still retrying a dead broker must not hang CI.
@@ -108,9 +131,7 @@ async function main() {
           '--json',
           '--outputFile=tmp/test-reports/integration.json',
         ],
-        {
-          KAFKA_BROKERS: brokers,
-        },
+        kafkaEnv,
       );
     }
   } catch (error) {

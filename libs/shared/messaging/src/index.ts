@@ -5,6 +5,7 @@ export * from './lib/command-bus';
 export * from './lib/command-reply';
 export * from './lib/kafka.adapters';
 export * from './lib/kafka-log';
+export * from './lib/kafka-security';
 export * from './lib/topic-admin';
 export * from './lib/kafka-state-reader';
 export * from './lib/envelope-consumer';

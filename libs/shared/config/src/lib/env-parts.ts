@@ -84,6 +84,41 @@ export const loggingEnv = {
   ),
 };
 
+/** TLS and SASL to the Kafka brokers (docs/kafka-security.md); the files are read at start. */
+export const kafkaSecurityEnv = {
+  KAFKA_SSL: withoutDefault(
+    boolText.optional(),
+    '`true` when a `KAFKA_SSL_*_FILE` is set, else `false`',
+    "TLS to the brokers; with `true` and no `KAFKA_SSL_CA_FILE` the broker certificate is verified against Node's built-in public CAs (a managed service with a public CA). Verification is never turned off (`docs/kafka-security.md`)",
+  ),
+  KAFKA_SSL_CA_FILE: withoutDefault(
+    z.string().min(1).optional(),
+    "— (Node's public CAs)",
+    "PEM file of the CA certificate(s) that signed the brokers' certificates, trusted instead of the public CAs (Strimzi: `ca.crt` of the `<cluster>-cluster-ca-cert` Secret)",
+  ),
+  KAFKA_SSL_CERT_FILE: withoutDefault(
+    z.string().min(1).optional(),
+    '— (no client certificate)',
+    'PEM client certificate (chain) for mutual TLS (Strimzi `authentication: tls`: `user.crt` of the KafkaUser Secret); set with `KAFKA_SSL_KEY_FILE`',
+  ),
+  KAFKA_SSL_KEY_FILE: withoutDefault(
+    z.string().min(1).optional(),
+    '—',
+    'PEM private key (unencrypted) of `KAFKA_SSL_CERT_FILE` (Strimzi: `user.key`)',
+  ),
+  KAFKA_SASL_MECHANISM: withoutDefault(
+    z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
+    '— (no SASL)',
+    '`scram-sha-512`, `scram-sha-256` or `plain` (only with TLS: PLAIN sends the password as it is); needs `KAFKA_SASL_USERNAME` and `KAFKA_SASL_PASSWORD`',
+  ),
+  KAFKA_SASL_USERNAME: withoutDefault(z.string().min(1).optional(), '—', "SASL user name (Strimzi: the KafkaUser's name)"),
+  KAFKA_SASL_PASSWORD: withoutDefault(
+    z.string().min(1).optional(),
+    '—',
+    'SASL password, from a Secret (Strimzi: `password` of the KafkaUser Secret); never logged',
+  ),
+};
+
 export function busEnv(app: AppProfile) {
   return {
     PARLEY_BUS: withDefault(z.enum(['inprocess', 'kafka']), app.bus, 'message transport'),
@@ -111,6 +146,7 @@ export function busEnv(app: AppProfile) {
     ),
     KAFKA_PARTITIONS: withDefault(intBetween(1, 1000), '6', 'partitions of topics Parley creates'),
     KAFKA_REPLICATION_FACTOR: withDefault(intBetween(1, 7), '1', 'replication factor of topics Parley creates'),
+    ...kafkaSecurityEnv,
     PARLEY_REQUEST_TIMEOUT_MS: withDefault(intBetween(100, 120_000), '5000', 'how long a command waits for its reply'),
     PARLEY_INSTANCE_ID: withoutDefault(
       instanceName.prefault(() => `${hostname()}-${process.pid}`),

@@ -24,6 +24,33 @@ export interface BusConfig {
   partitions: number;
   replicationFactor: number;
   requestTimeoutMs: number;
+  /** TLS and SASL to the brokers; absent (or both parts undefined): plaintext, unauthenticated. */
+  security?: KafkaSecurityConfig;
+}
+
+/**
+ * How Parley's Kafka clients secure their connections (KAFKA_SSL*, KAFKA_SASL_*, docs/kafka-security.md).
+ * Files are named here and read when the clients are made, at start.
+ */
+export interface KafkaSecurityConfig {
+  /** TLS to the brokers; undefined: plaintext. */
+  tls: KafkaTlsConfig | undefined;
+  /** SASL authentication; undefined: none (or mutual TLS alone). */
+  sasl: KafkaSaslConfig | undefined;
+}
+
+export interface KafkaTlsConfig {
+  /** PEM CA bundle trusted instead of Node's built-in public CAs. */
+  caFile: string | undefined;
+  /** Client certificate and its key for mutual TLS; both or neither. */
+  clientCertificate: { certFile: string; keyFile: string } | undefined;
+}
+
+export interface KafkaSaslConfig {
+  mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+  username: string;
+  /** Named `password` so that the log redaction of `*.password` covers it. */
+  password: string;
 }
 
 /** The consumers' retry and dead-letter policy (see docs/architecture.md). */
@@ -271,6 +298,7 @@ export function toRuntimeConfig(
     problems.push('PARLEY_SHUTDOWN_DELAY_MS: must be less than PARLEY_SHUTDOWN_GRACE_MS (the grace includes the delay)');
   }
   if (opts.requireDatabaseUrl && !env.DATABASE_URL) problems.push('DATABASE_URL: required (postgres://user:pass@host:5432/db)');
+  const kafkaSecurity = kafkaSecurityOf(env, problems);
   const presenceEnv = runs('presence-bridge') ? (env as PresenceBridgeEnv) : undefined;
   if (presenceEnv && presenceEnv.PARLEY_PRESENCE_AWAY_AFTER_MS <= presenceEnv.PARLEY_PRESENCE_IDLE_AFTER_MS) {
     problems.push('PARLEY_PRESENCE_AWAY_AFTER_MS: must be greater than PARLEY_PRESENCE_IDLE_AFTER_MS');
@@ -320,6 +348,7 @@ export function toRuntimeConfig(
       partitions: env.KAFKA_PARTITIONS,
       replicationFactor: env.KAFKA_REPLICATION_FACTOR,
       requestTimeoutMs: env.PARLEY_REQUEST_TIMEOUT_MS,
+      security: kafkaSecurity,
     },
     database: {
       url: env.DATABASE_URL,
@@ -382,6 +411,38 @@ export function toRuntimeConfig(
         pingIntervalMs: presenceEnv.PARLEY_PRESENCE_WS_PING_INTERVAL_MS,
       },
     },
+  };
+}
+
+/** KAFKA_SSL* and KAFKA_SASL_* as one object; what cannot work together is added to `problems`. */
+function kafkaSecurityOf(env: ParleyEnv, problems: string[]): KafkaSecurityConfig {
+  const { KAFKA_SSL_CA_FILE: caFile, KAFKA_SSL_CERT_FILE: certFile, KAFKA_SSL_KEY_FILE: keyFile } = env;
+  const { KAFKA_SASL_MECHANISM: mechanism, KAFKA_SASL_USERNAME: username, KAFKA_SASL_PASSWORD: password } = env;
+  const anyFile = [caFile, certFile, keyFile].some((f) => f !== undefined);
+  // A file alone turns TLS on: naming a CA or a client certificate means nothing without it.
+  const ssl = env.KAFKA_SSL ?? anyFile;
+  if (!ssl && anyFile) problems.push('KAFKA_SSL: is false, but a KAFKA_SSL_*_FILE is set (they are used only with TLS)');
+  if ((certFile === undefined) !== (keyFile === undefined)) {
+    problems.push('KAFKA_SSL_CERT_FILE: set together with KAFKA_SSL_KEY_FILE (the client certificate for mutual TLS), or neither');
+  }
+  if (mechanism === undefined) {
+    if (username !== undefined || password !== undefined) {
+      problems.push(
+        'KAFKA_SASL_MECHANISM: required when KAFKA_SASL_USERNAME or KAFKA_SASL_PASSWORD is set (scram-sha-512, scram-sha-256 or plain)',
+      );
+    }
+  } else {
+    if (username === undefined) problems.push(`KAFKA_SASL_USERNAME: required with KAFKA_SASL_MECHANISM=${mechanism}`);
+    if (password === undefined) problems.push(`KAFKA_SASL_PASSWORD: required with KAFKA_SASL_MECHANISM=${mechanism}`);
+    // SCRAM never sends the password itself; PLAIN does, so it would cross the network readable.
+    if (mechanism === 'plain' && !ssl)
+      problems.push('KAFKA_SASL_MECHANISM: plain sends the password as it is; use it only with KAFKA_SSL=true');
+  }
+  return {
+    tls: ssl
+      ? { caFile, clientCertificate: certFile !== undefined && keyFile !== undefined ? { certFile, keyFile } : undefined }
+      : undefined,
+    sasl: mechanism !== undefined && username !== undefined && password !== undefined ? { mechanism, username, password } : undefined,
   };
 }
 

@@ -1,10 +1,13 @@
 import { Consumer, Kafka, KafkaConfig } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
 import { kafkaClientLogLevel, kafkaLogCreator } from './kafka-log';
+import type { KafkaClientSecurity } from './kafka-security';
 
 export interface KafkaStateReaderOptions {
   brokers: string[];
   clientId: string;
+  /** TLS / SASL, as the process's other clients (`kafkaClientSecurity`). */
+  security?: KafkaClientSecurity;
   /** Group id prefix; a random suffix is added per start, so every start reads from the beginning. */
   groupId: string;
   topic: string;
@@ -43,6 +46,7 @@ export class KafkaStateReader {
     this.groupId = `${opts.groupId}.${randomBytes(4).toString('hex')}`;
     this.kafka = new Kafka({
       ...tuning,
+      ...opts.security,
       clientId: `${opts.clientId}-state`,
       brokers: opts.brokers,
       logLevel: kafkaClientLogLevel,

@@ -6,11 +6,14 @@ import { firstValueFrom, lastValueFrom, throwError, timeout } from 'rxjs';
 import { withCoalescingProducers } from './coalescing-producer';
 import { CommandBus, CommandTimeoutError } from './command-bus';
 import { ReplayContext } from './dead-letter/dead-letter-replayer';
+import type { KafkaClientSecurity } from './kafka-security';
 import { kafkaClientLogLevel, kafkaLogCreator } from './kafka-log';
 
 export interface KafkaConnection {
   brokers: string[];
   clientId: string;
+  /** TLS / SASL of every client made for this connection (`kafkaClientSecurity`); absent: plaintext. */
+  security?: KafkaClientSecurity;
 }
 
 /** kafkajs settings tuned from measurement (see docs/operations.md): quick failover, quick shutdown. */
@@ -36,6 +39,7 @@ export function kafkaServerOptions(conn: KafkaConnection, groupId: string): Kafk
       postfixId: '',
       client: {
         ...clientTuning,
+        ...conn.security,
         clientId: conn.clientId,
         brokers: conn.brokers,
         logLevel: kafkaClientLogLevel,
@@ -186,6 +190,7 @@ export class KafkaCommandBus extends CommandBus {
       postfixId: '',
       client: {
         ...clientTuning,
+        ...conn.security,
         clientId: `${conn.clientId}-commands`,
         brokers: conn.brokers,
         logLevel: kafkaClientLogLevel,
@@ -239,6 +244,7 @@ export class KafkaOutboxPublisher implements OutboxPublisher {
   constructor(conn: KafkaConnection) {
     const kafka = new Kafka({
       ...clientTuning,
+      ...conn.security,
       clientId: `${conn.clientId}-outbox`,
       brokers: conn.brokers,
       logLevel: kafkaClientLogLevel,

@@ -23,8 +23,16 @@ import { EnvelopeConsumer } from './envelope-consumer';
 import { InProcessBroker } from './in-process-broker';
 import { InProcessCommandBus, InProcessOutboxPublisher } from './in-process.adapters';
 import { InProcessServer } from './in-process.server';
-import { clientTuning, KafkaCommandBus, KafkaOutboxPublisher, kafkaServerOptions, ParleyServerKafka } from './kafka.adapters';
+import {
+  clientTuning,
+  KafkaCommandBus,
+  KafkaConnection,
+  KafkaOutboxPublisher,
+  kafkaServerOptions,
+  ParleyServerKafka,
+} from './kafka.adapters';
 import { KafkaStateReader } from './kafka-state-reader';
+import { kafkaClientSecurity, refuseUntrustedBrokers, type KafkaClientSecurity } from './kafka-security';
 import { ensureTopics } from './topic-admin';
 
 export interface MessagingOptions {
@@ -39,6 +47,8 @@ export interface MessagingOptions {
 }
 
 const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
+/** The kafkajs `ssl` / `sasl` options of every client of the process, made once from the bus's security settings. */
+const KAFKA_CLIENT_SECURITY = Symbol('KAFKA_CLIENT_SECURITY');
 /** Inserts from concurrent partitions, and a replay's transaction beside the insert its failure makes. */
 const DEAD_LETTER_POOL_SIZE = 3;
 
@@ -57,7 +67,10 @@ export class MessagingTransport implements OnModuleInit, OnApplicationShutdown {
   private server: InProcessServer | undefined;
   private kafkaServer: ParleyServerKafka | undefined;
 
-  constructor(@Inject(MESSAGING_OPTIONS) private readonly opts: MessagingOptions) {
+  constructor(
+    @Inject(MESSAGING_OPTIONS) private readonly opts: MessagingOptions,
+    @Inject(KAFKA_CLIENT_SECURITY) private readonly security: KafkaClientSecurity,
+  ) {
     const { bus } = opts;
     if (bus.kind === 'inprocess') {
       this.broker = new InProcessBroker({
@@ -67,7 +80,7 @@ export class MessagingTransport implements OnModuleInit, OnApplicationShutdown {
       this.publisher = new InProcessOutboxPublisher(this.broker);
       this.commands = new InProcessCommandBus(this.broker, bus.requestTimeoutMs);
     } else {
-      const conn = { brokers: bus.brokers, clientId: bus.clientId };
+      const conn = this.connection;
       this.kafkaPublisher = new KafkaOutboxPublisher(conn);
       this.publisher = this.kafkaPublisher;
       this.kafkaCommands = new KafkaCommandBus(
@@ -78,6 +91,11 @@ export class MessagingTransport implements OnModuleInit, OnApplicationShutdown {
       );
       this.commands = this.kafkaCommands;
     }
+  }
+
+  /** Where and how this process's Kafka clients connect. */
+  private get connection(): KafkaConnection {
+    return { brokers: this.opts.bus.brokers, clientId: this.opts.bus.clientId, security: this.security };
   }
 
   get kind(): BusConfig['kind'] {
@@ -113,7 +131,7 @@ export class MessagingTransport implements OnModuleInit, OnApplicationShutdown {
       this.server ??= new InProcessServer(this.broker);
       return { strategy: this.server };
     }
-    const { options } = kafkaServerOptions({ brokers: this.opts.bus.brokers, clientId: this.opts.bus.clientId }, this.consumerGroupId);
+    const { options } = kafkaServerOptions(this.connection, this.consumerGroupId);
     this.kafkaServer ??= new ParleyServerKafka(options ?? {});
     return { strategy: this.kafkaServer };
   }
@@ -135,6 +153,7 @@ export class MessagingTransport implements OnModuleInit, OnApplicationShutdown {
       {
         brokers: bus.brokers,
         clientId: bus.clientId,
+        security: this.security,
         groupId: `${bus.groupPrefix}.${this.opts.consumerGroup}.${name}.${this.opts.instanceId}`,
         topic,
         handle,
@@ -146,10 +165,12 @@ export class MessagingTransport implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     if (this.opts.bus.kind !== 'kafka') return;
+    await refuseUntrustedBrokers(this.opts.bus.brokers, this.security);
     const created = await ensureTopics(this.opts.bus.brokers, allTopics(), {
       partitions: this.opts.bus.partitions,
       replicationFactor: this.opts.bus.replicationFactor,
       configs: TopicConfigs,
+      security: this.security,
     });
     if (created.length) this.logger.log(`created ${created.length} topics`);
     await this.kafkaPublisher?.connect();
@@ -220,10 +241,13 @@ class DeadLetterStore implements OnModuleInit, OnApplicationBootstrap, BeforeApp
 @Module({})
 export class MessagingModule {
   static forRoot(opts: MessagingOptions): DynamicModule {
+    // Read here, as the app is composed: an unusable certificate file stops the start with the variable's name.
+    const security = opts.bus.kind === 'kafka' ? kafkaClientSecurity(opts.bus.security) : {};
     return {
       module: MessagingModule,
       providers: [
         { provide: MESSAGING_OPTIONS, useValue: opts },
+        { provide: KAFKA_CLIENT_SECURITY, useValue: security },
         MessagingTransport,
         { provide: OUTBOX_PUBLISHER, useFactory: (t: MessagingTransport) => t.publisher, inject: [MessagingTransport] },
         { provide: CommandBus, useFactory: (t: MessagingTransport) => t.commands, inject: [MessagingTransport] },

@@ -1,11 +1,14 @@
 import { Admin, ConfigResourceTypes, Kafka } from 'kafkajs';
 import { kafkaClientLogLevel, kafkaLogCreator } from './kafka-log';
+import type { KafkaClientSecurity } from './kafka-security';
 
 export interface EnsureTopicsOptions {
   partitions: number;
   replicationFactor: number;
   /** Per-topic settings (e.g. `cleanup.policy=compact`) applied at creation and to existing topics. */
   configs?: Readonly<Partial<Record<string, Readonly<Record<string, string>>>>>;
+  /** TLS / SASL, as the process's other clients (`kafkaClientSecurity`). */
+  security?: KafkaClientSecurity;
 }
 
 /** Where a topic's dynamic (per-topic) settings come from in DescribeConfigs (`DYNAMIC_TOPIC_CONFIG`). */
@@ -19,6 +22,7 @@ const DYNAMIC_TOPIC_CONFIG = 1;
  */
 export async function ensureTopics(brokers: string[], topics: string[], opts: EnsureTopicsOptions): Promise<string[]> {
   const admin = new Kafka({
+    ...opts.security,
     clientId: 'parley-topic-admin',
     brokers,
     logLevel: kafkaClientLogLevel,

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ExitReaper } from './exit-reaper';
+import { readSecuredListeners, SecuredKafkaListeners } from './secured-kafka';
 import { freePort } from './service-process';
 
 /**
@@ -18,7 +19,8 @@ export class DedicatedKafkaBroker {
     private readonly reaper: ExitReaper,
   ) {}
 
-  static async start(repoRoot: string): Promise<DedicatedKafkaBroker> {
+  /** `secured`: also the SASL_SSL and mutual-TLS listeners (`securedListeners` describes them). */
+  static async start(repoRoot: string, opts: { secured?: boolean } = {}): Promise<DedicatedKafkaBroker> {
     const dir = mkdtempSync(path.join(tmpdir(), 'parley-kafka-'));
     // The JVM's command line names its server.properties in `dir`; the pid file is read when it acts.
     const reaper = ExitReaper.start({ processes: [{ pidFile: path.join(dir, 'broker.pid'), cmdline: dir }], paths: [dir] });
@@ -27,6 +29,7 @@ export class DedicatedKafkaBroker {
       PARLEY_KAFKA_DIR: dir,
       PARLEY_KAFKA_PORT: String(await freePort()),
       PARLEY_KAFKA_CONTROLLER_PORT: String(await freePort()),
+      ...(opts.secured ? { PARLEY_KAFKA_SASL_SSL_PORT: String(await freePort()), PARLEY_KAFKA_MTLS_PORT: String(await freePort()) } : {}),
     };
     const script = path.join(repoRoot, 'scripts', 'kafka-test-broker.sh');
     const broker = new DedicatedKafkaBroker({ ...env, SCRIPT: script }, `127.0.0.1:${env.PARLEY_KAFKA_PORT}`, reaper);
@@ -37,6 +40,11 @@ export class DedicatedKafkaBroker {
       throw error;
     }
     return broker;
+  }
+
+  /** The secured listeners of a broker started with `secured`, as the script describes them. */
+  get securedListeners(): SecuredKafkaListeners {
+    return readSecuredListeners(path.join(this.env['PARLEY_KAFKA_DIR'] as string, 'secured-listeners.json'));
   }
 
   /** SIGKILL: an outage, as a crashed broker would cause. */
