@@ -99,19 +99,6 @@ interface IngressSpec {
   rules?: { host?: string; http?: { paths: { path?: string; pathType: string; backend: IngressBackend }[] } }[];
 }
 
-/** Variables being added on other branches (graceful shutdown, Kafka security): allowed before the services read them. */
-export const ANNOUNCED_KEYS: readonly string[] = [
-  'PARLEY_SHUTDOWN_DELAY_MS',
-  'PARLEY_SHUTDOWN_GRACE_MS',
-  'KAFKA_SSL',
-  'KAFKA_SSL_CA_FILE',
-  'KAFKA_SSL_CERT_FILE',
-  'KAFKA_SSL_KEY_FILE',
-  'KAFKA_SASL_MECHANISM',
-  'KAFKA_SASL_USERNAME',
-  'KAFKA_SASL_PASSWORD',
-];
-
 /** Values that must come from a Secret reference, never from a literal or a ConfigMap. */
 const SECRET_VALUED = /PASSWORD|SECRET|TOKEN_KEY|DATABASE_URL/;
 
@@ -375,7 +362,7 @@ function envRules(m: Manifests, where: string, c: Container): string[] {
   if (!runs) return [`${where}: runs no Parley service (expected node dist/apps/<service>/main.js)`];
   const { env, optional, secretRefs, problems } = containerEnv(m, c);
   const out = problems.map((p) => `${where}: ${p}`);
-  const reads = new Set([...envKeysOf(runs.service), ...ANNOUNCED_KEYS]);
+  const reads = new Set(envKeysOf(runs.service));
   for (const key of Object.keys(env)) {
     if (!reads.has(key)) out.push(`${where}: sets ${key}, which ${runs.service} does not read`);
     if (SECRET_VALUED.test(key) && !secretRefs.includes(key)) out.push(`${where}: ${key} must come from a Secret (secretKeyRef)`);
