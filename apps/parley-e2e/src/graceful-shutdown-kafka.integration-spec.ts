@@ -19,6 +19,7 @@ import { connect, type Socket } from 'node:net';
 import { basic, soapRequest } from './ews-embedded';
 import { type KafkaDeployment, startKafkaDeployment, type StartedService } from './kafka-deployment';
 import { PresenceSocketClient } from './presence-socket-client';
+import { RawSmtp } from './raw-smtp';
 import { TopicRecorder } from './topic-recorder';
 
 const DELAY_MS = 500;
@@ -86,50 +87,6 @@ function trickledRequest(base: string, authorization: string, body: string): { f
     });
   });
   return { finish: () => socket.write(bytes.subarray(half)), answer };
-}
-
-/** An SMTP dialog on a raw socket that returns whole reply lines, to stop a session at an exact point. */
-class SmtpLines {
-  private buffer = '';
-
-  private constructor(private readonly socket: Socket) {
-    socket.on('data', (chunk: Buffer) => (this.buffer += chunk.toString('latin1')));
-    socket.on('error', () => undefined);
-  }
-
-  static async open(port: number): Promise<SmtpLines> {
-    const socket = connect(port, '127.0.0.1');
-    await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
-    const dialog = new SmtpLines(socket);
-    await dialog.reply();
-    return dialog;
-  }
-
-  /** The last line of the next complete reply. */
-  async reply(timeoutMs = 10_000): Promise<string> {
-    return waitFor(
-      () => {
-        const match = /^(\d{3}) [^\r\n]*\r\n/m.exec(this.buffer);
-        if (!match) return undefined;
-        this.buffer = this.buffer.slice(match.index + match[0].length);
-        return match[0].trim();
-      },
-      { timeoutMs, intervalMs: 5, what: 'an SMTP reply' },
-    );
-  }
-
-  async command(line: string): Promise<string> {
-    this.socket.write(`${line}\r\n`);
-    return this.reply();
-  }
-
-  write(data: string): void {
-    this.socket.write(data);
-  }
-
-  destroy(): void {
-    this.socket.destroy();
-  }
 }
 
 const plainMail = (to: string, subject: string, body: string) =>
@@ -257,7 +214,7 @@ describe('graceful shutdown over Kafka: SIGTERM under load, per service', () => 
 
   it('voicemail-ingest answers an SMTP client mid-DATA 421 4.3.2 and stores nothing of it, keeps what it stored before, and exits 0', async () => {
     const ingest = d.services['voicemail-ingest'];
-    const before = await SmtpLines.open(relayPort);
+    const before = await RawSmtp.connect(relayPort);
     await before.command('EHLO pbx.e2e');
     await before.command('MAIL FROM:<pbx@pbx.e2e>');
     await before.command(`RCPT TO:<${who.carol}>`);
@@ -265,7 +222,7 @@ describe('graceful shutdown over Kafka: SIGTERM under load, per service', () => 
     expect(await before.command(`${plainMail(who.carol, 'stored before the signal', 'kept')}\r\n.`)).toMatch(/^250 /);
     before.destroy();
 
-    const cut = await SmtpLines.open(relayPort);
+    const cut = await RawSmtp.connect(relayPort);
     await cut.command('EHLO pbx.e2e');
     await cut.command('MAIL FROM:<pbx@pbx.e2e>');
     expect(await cut.command(`RCPT TO:<${who.carol}>`)).toMatch(/^250 /);

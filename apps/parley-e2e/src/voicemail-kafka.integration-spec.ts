@@ -11,70 +11,13 @@ import nodemailer from 'nodemailer';
 import { freePort, umVoicemailMail, waitFor, wavRecording } from '@parley/testing';
 import { KafkaDeployment, startKafkaDeployment, StartedService } from './kafka-deployment';
 import { PresenceSocketClient } from './presence-socket-client';
+import { RawSmtp } from './raw-smtp';
 
 const USERS = ['owner', 'pbx', 'other'] as const;
 
 /** A voicemail in Exchange UM's form: the caller and the 12 seconds the cases look for. */
 const umVoicemail = (from: string, to: string, audio: Buffer) =>
   umVoicemailMail({ from, to, audio, callerName: 'E2E Caller', durationSeconds: 12 });
-
-/** A line-by-line SMTP client on a raw socket, for stopping a session at an exact point. */
-class RawSmtp {
-  private buffer = '';
-  private readonly lines: string[] = [];
-  readonly closed: Promise<void>;
-
-  private constructor(private readonly socket: Socket) {
-    socket.on('data', (chunk: Buffer) => {
-      this.buffer += chunk.toString('latin1');
-      let at: number;
-      while ((at = this.buffer.indexOf('\r\n')) >= 0) {
-        this.lines.push(this.buffer.slice(0, at));
-        this.buffer = this.buffer.slice(at + 2);
-      }
-    });
-    this.closed = new Promise((resolve) => socket.on('close', () => resolve()));
-    socket.on('error', () => undefined);
-  }
-
-  static async connect(port: number): Promise<RawSmtp> {
-    const socket = new Socket();
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', resolve);
-      socket.once('error', reject);
-      socket.connect(port, '127.0.0.1');
-    });
-    const client = new RawSmtp(socket);
-    await client.reply();
-    return client;
-  }
-
-  /** The next complete reply (the last line of a multi-line one): its code. */
-  async reply(timeoutMs = 10_000): Promise<number> {
-    const line = await waitFor(
-      () => {
-        const index = this.lines.findIndex((l) => /^\d{3} /.test(l));
-        if (index < 0) return undefined;
-        return this.lines.splice(0, index + 1)[index];
-      },
-      { timeoutMs, intervalMs: 2, what: 'an SMTP reply' },
-    );
-    return Number(line.slice(0, 3));
-  }
-
-  async command(line: string): Promise<number> {
-    this.socket.write(`${line}\r\n`);
-    return this.reply();
-  }
-
-  write(data: string): void {
-    this.socket.write(data);
-  }
-
-  destroy(): void {
-    this.socket.destroy();
-  }
-}
 
 describe('voicemail over Kafka (four services): SMTP in, EWS and the presence WebSocket out', () => {
   let d: KafkaDeployment;
@@ -208,10 +151,10 @@ describe('voicemail over Kafka (four services): SMTP in, EWS and the presence We
 
     async function startData(recipient: string): Promise<RawSmtp> {
       const smtp = await RawSmtp.connect(ports.relay);
-      expect(await smtp.command('EHLO pbx.e2e')).toBe(250);
-      expect(await smtp.command('MAIL FROM:<pbx@pbx.e2e>')).toBe(250);
-      expect(await smtp.command(`RCPT TO:<${recipient}>`)).toBe(250);
-      expect(await smtp.command('DATA')).toBe(354);
+      expect(await smtp.command('EHLO pbx.e2e')).toMatch(/^250 /);
+      expect(await smtp.command('MAIL FROM:<pbx@pbx.e2e>')).toMatch(/^250 /);
+      expect(await smtp.command(`RCPT TO:<${recipient}>`)).toMatch(/^250 /);
+      expect(await smtp.command('DATA')).toMatch(/^354 /);
       return smtp;
     }
 
@@ -233,7 +176,7 @@ describe('voicemail over Kafka (four services): SMTP in, EWS and the presence We
       const before = (await inboxItems(who.owner)).length;
       const smtp = await startData(who.owner);
       smtp.write(`${umVoicemail('pbx@pbx.e2e', who.owner, wavRecording(20_044))}.\r\n`);
-      expect(await smtp.reply()).toBe(250);
+      expect(await smtp.reply()).toMatch(/^250 /);
       await restart(d.services['voicemail-ingest']);
       smtp.destroy();
       await waitFor(async () => (await inboxItems(who.owner)).length === before + 1, { timeoutMs: 20_000, what: 'the stored voicemail' });

@@ -7,15 +7,7 @@ const gatewaySchema = serviceEnvSchema('ews-gateway');
 const calendarSync = { services: ['calendar-sync'], requireDatabaseUrl: true } as const;
 const gateway = { services: ['ews-gateway'], requireDatabaseUrl: false, idSecret: 'g'.repeat(43) } as const;
 
-function problemsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  throw new Error('expected a ConfigError');
-}
+const problemsOf = ConfigError.problemsOf;
 
 describe('service environment', () => {
   it('applies defaults', () => {

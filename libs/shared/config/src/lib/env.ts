@@ -6,6 +6,17 @@ export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
+
+  /** The problems `fn` refuses with; throws what else it throws, and when it accepts (a check that expected a refusal). */
+  static problemsOf(fn: () => unknown): string[] {
+    try {
+      fn();
+    } catch (error) {
+      if (error instanceof ConfigError) return error.problems;
+      throw error;
+    }
+    throw new Error('expected a ConfigError');
+  }
 }
 
 /** Parses `env` with `schema`; throws ConfigError naming each offending variable. */

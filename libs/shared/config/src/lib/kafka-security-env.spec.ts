@@ -10,15 +10,7 @@ function securityOf(env: Record<string, string>) {
   return toRuntimeConfig('calendar-sync', '0.0.0', parsed, { services: ['calendar-sync'], requireDatabaseUrl: true }).bus.security;
 }
 
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    securityOf(env);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  throw new Error('expected a ConfigError');
-}
+const problemsOf = (env: Record<string, string>) => ConfigError.problemsOf(() => securityOf(env));
 
 describe('Kafka TLS and SASL settings', () => {
   it('is plaintext and unauthenticated when nothing is set', () => {

@@ -19,15 +19,7 @@ const file = (name: string, text: string) => {
   return at;
 };
 
-function problemsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  throw new Error('expected a ConfigError');
-}
+const problemsOf = ConfigError.problemsOf;
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'parley-kafka-security-'));
