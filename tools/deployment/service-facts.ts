@@ -64,3 +64,16 @@ export function defaultPorts(service: ServiceName): { http: number; metrics: num
   const profile = serviceProfile(service);
   return { http: profile.httpPort, metrics: profile.metrics.port };
 }
+
+/**
+ * Until the shutdown keys are in the service schemas (issue 16: a 5 s not-ready delay inside a 25 s
+ * budget), the budget a deployment must outwait; afterwards `shutdownGraceMs` reads the schema's.
+ */
+const shutdownGraceFallbackMs = 25_000;
+
+/** How long `service` may take to shut down after SIGTERM with `env`; a container runtime must wait longer before it kills. */
+export function shutdownGraceMs(service: ServiceName, env: Record<string, string>): number {
+  const parsed = parseEnv(serviceEnvSchema(service), env) as Record<string, unknown>;
+  const grace = parsed['PARLEY_SHUTDOWN_GRACE_MS'];
+  return typeof grace === 'number' ? grace : shutdownGraceFallbackMs;
+}
