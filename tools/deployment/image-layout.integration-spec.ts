@@ -6,6 +6,8 @@ import { execFile, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createTestDatabase } from '@parley/testing';
+import { parse } from 'yaml';
 import { bundlesInImage, keyValues, readDockerfile } from './dockerfile';
 import { serviceNames } from './service-facts';
 
@@ -23,37 +25,43 @@ function productionPackages(): string[] {
     .map(([where]) => where.slice('node_modules/'.length));
 }
 
-function run(cwd: string, bundle: string, env: Record<string, string>): Promise<{ status: number; stderr: string }> {
+function run(cwd: string, command: string[], env: Record<string, string>): Promise<{ status: number; stdout: string; stderr: string }> {
   // --preserve-symlinks: a package resolves its own dependencies from the layout's node_modules,
   // not from the workspace's, where the dev tools are.
-  const args = ['--preserve-symlinks', bundle];
+  const args = ['--preserve-symlinks', ...command];
+  const options = { cwd, env: { PATH: process.env['PATH'] ?? '', ...env }, encoding: 'utf8' as const };
   return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      args,
-      { cwd, env: { PATH: process.env['PATH'] ?? '', ...env }, encoding: 'utf8' },
-      (error, _stdout, stderr) => {
-        resolve({ status: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stderr });
-      },
-    );
+    execFile(process.execPath, args, options, (error, stdout, stderr) => {
+      resolve({ status: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+    });
   });
 }
 
 let layout: string;
 let bare: string;
-// The services' bundles, where the image has them (the same paths in the workspace: dockerfile.spec.ts).
-const bundles = bundlesInImage(root, stages).filter((b) => serviceNames.some((s) => b === `dist/apps/${s}/main.js`));
+const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, { command: string[] }>;
+};
+const migrateCommand = compose.services['migrate'].command;
+// The bundles of the services and of compose's migration, where the image has them (the same
+// paths as in the workspace: dockerfile.spec.ts).
+const apps = [...serviceNames.map((s) => `dist/apps/${s}/main.js`), migrateCommand[0]];
+const bundles = bundlesInImage(root, stages).filter((b) => apps.includes(b));
 
 beforeAll(() => {
   // CI's integration stage has just built the apps; a local run may not have.
-  for (const service of serviceNames) {
-    if (existsSync(path.join(root, 'dist', 'apps', service, 'main.js'))) continue;
+  for (const bundle of bundles) {
+    if (existsSync(path.join(root, bundle))) continue;
+    const app = path.basename(path.dirname(bundle));
     const build = spawnSync(
       path.join(root, 'node_modules', '.bin', 'webpack-cli'),
-      ['build', '--config', `apps/${service}/webpack.config.cjs`],
-      { cwd: root, encoding: 'utf8' },
+      ['build', '--config', `apps/${app}/webpack.config.cjs`],
+      {
+        cwd: root,
+        encoding: 'utf8',
+      },
     );
-    if (build.status !== 0) throw new Error(`building ${service} failed:\n${build.stdout}${build.stderr}`);
+    if (build.status !== 0) throw new Error(`building ${app} failed:\n${build.stdout}${build.stderr}`);
   }
   layout = mkdtempSync(path.join(os.tmpdir(), 'parley-image-'));
   bare = mkdtempSync(path.join(os.tmpdir(), 'parley-image-bare-'));
@@ -81,7 +89,7 @@ afterAll(() => {
 const invalid = { ...imageEnv, PARLEY_HTTP_PORT: 'not-a-port' };
 
 it.each(serviceNames)('%s loads from the production dependencies alone and stops at its configuration check', async (service) => {
-  const result = await run(layout, `dist/apps/${service}/main.js`, invalid);
+  const result = await run(layout, [`dist/apps/${service}/main.js`], invalid);
   expect(result.stderr).not.toMatch(/Cannot find module/);
   expect(result.stderr).toContain('Invalid configuration');
   expect(result.stderr).toContain('PARLEY_HTTP_PORT');
@@ -89,7 +97,21 @@ it.each(serviceNames)('%s loads from the production dependencies alone and stops
 });
 
 it('fails to load without node_modules (the bundles do need the installed packages)', async () => {
-  const result = await run(bare, `dist/apps/${serviceNames[0]}/main.js`, invalid);
+  const result = await run(bare, [`dist/apps/${serviceNames[0]}/main.js`], invalid);
   expect(result.status).not.toBe(0);
   expect(result.stderr).toMatch(/Cannot find module/);
+});
+
+it("runs compose's migration from the image layout: every schema of a fresh database", async () => {
+  const database = await createTestDatabase('image_layout');
+  try {
+    const result = await run(layout, migrateCommand, { ...imageEnv, DATABASE_URL: database.url });
+    expect(result.stderr).not.toMatch(/Cannot find module/);
+    expect(result.status).toBe(0);
+    for (const schema of ['directory', 'messaging', 'calendar_sync', 'presence_bridge', 'voicemail_ingest']) {
+      expect(result.stdout).toMatch(new RegExp(`^${schema}: applied `, 'm'));
+    }
+  } finally {
+    await database.drop();
+  }
 });
