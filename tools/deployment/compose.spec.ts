@@ -6,7 +6,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { bundlesInImage, keyValues, lastInstruction, readDockerfile } from './dockerfile';
-import { checkServiceEnv, envKeysOf, listeningPorts, probePaths, serviceNames, shutdownGraceMs, type ServiceName } from './service-facts';
+import {
+  checkServiceEnv,
+  envKeysOf,
+  listeningPorts,
+  probePaths,
+  publicHttpRoutes,
+  serviceNames,
+  shutdownGraceMs,
+  type ServiceName,
+} from './service-facts';
 
 const root = path.join(__dirname, '..', '..');
 const composeFile = path.join(root, 'docker-compose.yml');
@@ -282,21 +291,11 @@ if (renderedBy.length > 0)
       const caddyfile = readFileSync(path.join(root, 'deploy', 'Caddyfile'), 'utf8');
       const routes = caddyRoutes(caddyfile);
       const upstream = (service: ServiceName) => `${service}:${started(service, effectiveEnv(compose.services[service])).http.port}`;
-      const expected: [string, ServiceName][] = [
-        ['/EWS/Exchange.asmx', 'ews-gateway'],
-        ['/ews/exchange.asmx', 'ews-gateway'],
-        ['/autodiscover/autodiscover.xml', 'ews-gateway'],
-        ['/Autodiscover/Autodiscover.svc', 'ews-gateway'],
-        ['/api/v1.0/voicemail', 'voicemail-ingest'],
-        ['/api/v1.0/me/presence', 'presence-bridge'],
-        ['/api/v1.0/communications/getPresencesByUserId', 'presence-bridge'],
-        ['/presence', 'presence-bridge'],
-      ];
-      for (const [requestPath, service] of expected) {
+      for (const { path: requestPath, service } of publicHttpRoutes()) {
         expect({ requestPath, upstream: routeOf(routes, requestPath) }).toEqual({ requestPath, upstream: upstream(service) });
       }
       // Caddy listens where the proxy's published port leads, and the gateway hands out that address.
-      const site = /^:(\d+)\s*\{/m.exec(caddyfile)?.[1];
+      const site = /^http:\/\/:(\d+)\s*\{/m.exec(caddyfile)?.[1];
       const [[target, published]] = [...containerPorts(proxy).entries()];
       expect(target).toBe(Number(site));
       expect(new URL(environmentOf(compose.services['ews-gateway'])['PARLEY_PUBLIC_URL']).port).toBe(String(published));

@@ -12,6 +12,8 @@ import {
   type ServiceName,
 } from '@parley/config';
 import { METRICS_PATH, PROBE_PATHS } from '@parley/observability';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 
 export { serviceNames, type ServiceName };
 
@@ -76,4 +78,48 @@ export function shutdownGraceMs(service: ServiceName, env: Record<string, string
   const parsed = parseEnv(serviceEnvSchema(service), env) as Record<string, unknown>;
   const grace = parsed['PARLEY_SHUTDOWN_GRACE_MS'];
   return typeof grace === 'number' ? grace : shutdownGraceFallbackMs;
+}
+
+/** A path clients use on the public HTTP entry point, and the service that serves it. */
+export interface PublicHttpRoute {
+  path: string;
+  service: ServiceName;
+  /** A WebSocket upgrade rather than a plain request. */
+  websocket?: boolean;
+}
+
+const workspaceRoot = path.join(__dirname, '..', '..');
+
+/**
+ * `export const <name> = '<value>'` from a source file: the path constants live in feature libs whose
+ * entry points load all of Nest, too much for a test that only needs the strings.
+ */
+function stringConstant(file: string, name: string): string {
+  const text = readFileSync(path.join(workspaceRoot, file), 'utf8');
+  const value = new RegExp(`export const ${name} = '([^']+)'`).exec(text)?.[1];
+  if (value === undefined) throw new Error(`${file} no longer exports the string constant ${name}`);
+  return value;
+}
+
+/** What one HTTP entry point in front of the services (a reverse proxy, an Ingress) must route where. */
+export function publicHttpRoutes(): PublicHttpRoute[] {
+  const ews = stringConstant('libs/ews-gateway/feature-ews/src/lib/ews.controller.ts', 'EWS_PATH');
+  const graph = stringConstant('libs/presence-bridge/feature-graph/src/lib/graph-openapi.ts', 'GRAPH_API_ROOT');
+  const presenceSocket = stringConstant(
+    'libs/presence-bridge/feature-websocket/src/lib/presence-socket.options.ts',
+    'PRESENCE_SOCKET_PATH',
+  );
+  const voicemailDrop = stringConstant('libs/voicemail-ingest/feature-http-drop/src/lib/voicemail-drop.options.ts', 'VOICEMAIL_DROP_PATH');
+  return [
+    { path: ews, service: 'ews-gateway' },
+    // IIS paths are case-insensitive and clients rely on it; so do the services.
+    { path: ews.toLowerCase(), service: 'ews-gateway' },
+    // AutodiscoverController's routes (Exchange's fixed paths), POX and SOAP.
+    { path: '/autodiscover/autodiscover.xml', service: 'ews-gateway' },
+    { path: '/Autodiscover/Autodiscover.svc', service: 'ews-gateway' },
+    { path: voicemailDrop, service: 'voicemail-ingest' },
+    { path: `${graph}/me/presence`, service: 'presence-bridge' },
+    { path: `${graph}/communications/getPresencesByUserId`, service: 'presence-bridge' },
+    { path: presenceSocket, service: 'presence-bridge', websocket: true },
+  ];
 }
