@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { bundlesInImage, keyValues, lastInstruction, readDockerfile } from './dockerfile';
+import { healthStandIn, nodeScriptStatus } from './health-stand-in';
 import {
   checkServiceEnv,
   envKeysOf,
@@ -249,6 +250,25 @@ if (renderedBy.length > 0)
         expect(['127.0.0.1', 'localhost']).toContain(url.hostname);
         expect(Number(url.port)).toBe(config.http.port);
         expect([probePaths.liveness, probePaths.readiness]).toContain(url.pathname);
+      });
+
+      it('has a healthcheck command that passes while the probe answers 200 and fails otherwise', async () => {
+        const [kind, ...command] = [definition().healthcheck?.test ?? []].flat();
+        expect([kind, command[0], command[1]]).toEqual(['CMD', 'node', '-e']);
+        const port = started(service, effectiveEnv(definition())).http.port;
+        const standIn = await healthStandIn();
+        // The same script, pointed at the stand-in instead of the service's port.
+        const script = command[2].replace(`127.0.0.1:${port}/`, `127.0.0.1:${standIn.port}/`);
+        try {
+          const env = { NODE_OPTIONS: imageEnv['NODE_OPTIONS'] ?? '' };
+          expect(await nodeScriptStatus(script, env)).toBe(0);
+          standIn.status = 503;
+          expect(await nodeScriptStatus(script, env)).toBe(1);
+          expect(standIn.requested).toHaveLength(2);
+        } finally {
+          await standIn.close();
+        }
+        expect(await nodeScriptStatus(script)).toBe(1);
       });
 
       it('runs as a non-root user with a read-only root, no capabilities and no privilege gain', () => {

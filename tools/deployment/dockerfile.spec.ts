@@ -13,6 +13,7 @@ import {
   words,
   type Stage,
 } from './dockerfile';
+import { healthStandIn, nodeScriptStatus } from './health-stand-in';
 import { defaultPorts, probePaths, serviceNames } from './service-facts';
 
 const root = path.join(__dirname, '..', '..');
@@ -117,6 +118,22 @@ describe('Dockerfile', () => {
     expect(command[2]).toContain('process.env.PARLEY_HTTP_PORT');
     const fallbackPorts = (/\[([\d, ]+)\]/.exec(command[2])?.[1] ?? '').split(',').map(Number);
     for (const service of serviceNames) expect(fallbackPorts).toContain(defaultPorts(service).http);
+  });
+
+  it('has a HEALTHCHECK that passes while liveness answers 200 on PARLEY_HTTP_PORT and fails otherwise', async () => {
+    const healthcheck = lastInstruction(runtime, 'HEALTHCHECK')?.args ?? '';
+    const [, , script] = execForm(healthcheck.slice(healthcheck.indexOf('CMD') + 3)) ?? [];
+    const standIn = await healthStandIn();
+    const env = { ...keyValues(runtime, 'ENV'), PARLEY_HTTP_PORT: String(standIn.port) };
+    try {
+      expect(await nodeScriptStatus(script, env)).toBe(0);
+      standIn.status = 503;
+      expect(await nodeScriptStatus(script, env)).toBe(1);
+      expect(standIn.requested).toEqual([probePaths.liveness, probePaths.liveness]);
+    } finally {
+      await standIn.close();
+    }
+    expect(await nodeScriptStatus(script, env)).toBe(1);
   });
 
   it('labels the image with the OCI annotations, version and licence from package.json', () => {
