@@ -1,15 +1,30 @@
-// The runtime image's layout without Docker: each service's bundle, package.json and only the
-// production dependencies (what `npm ci --omit=dev` installs, per package-lock.json) in a fresh
-// directory, started with node. The bundle must load every package it needs from there and stop at
-// its configuration check, as it does in a container started without its settings.
-import { execFile, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+// The runtime image's layout without Docker: the bundles, package.json and only the production
+// dependencies (what `npm ci --omit=dev` installs, per package-lock.json) in a fresh directory,
+// started with node. Each service's bundle must load every package it needs from there and stop
+// at its configuration check; compose's migration must migrate a database from there; and
+// voicemail-ingest (the one service that writes files) must become ready with compose's
+// environment as the image's user, for whom the layout is read-only, writing only to the volume.
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
+import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { createTestDatabase } from '@parley/testing';
+import { createTestDatabase, ExitReaper, testKafkaBrokers, waitFor } from '@parley/testing';
 import { parse } from 'yaml';
-import { bundlesInImage, keyValues, readDockerfile } from './dockerfile';
-import { serviceNames } from './service-facts';
+import { bundlesInImage, keyValues, lastInstruction, readDockerfile } from './dockerfile';
+import { envKeysOf, probePaths, serviceNames } from './service-facts';
 
 const root = path.join(__dirname, '..', '..');
 const stages = readDockerfile(root);
@@ -40,7 +55,7 @@ function run(cwd: string, command: string[], env: Record<string, string>): Promi
 let layout: string;
 let bare: string;
 const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
-  services: Record<string, { command: string[] }>;
+  services: Record<string, { command: string[]; environment?: Record<string, string | number> }>;
 };
 const migrateCommand = compose.services['migrate'].command;
 // The bundles of the services and of compose's migration, where the image has them (the same
@@ -64,6 +79,8 @@ beforeAll(() => {
     if (build.status !== 0) throw new Error(`building ${app} failed:\n${build.stdout}${build.stderr}`);
   }
   layout = mkdtempSync(path.join(os.tmpdir(), 'parley-image-'));
+  // Readable by the image's user, as the image's root-owned /app is.
+  chmodSync(layout, 0o755);
   bare = mkdtempSync(path.join(os.tmpdir(), 'parley-image-bare-'));
   for (const dir of [layout, bare]) {
     copyFileSync(path.join(root, 'package.json'), path.join(dir, 'package.json'));
@@ -115,3 +132,91 @@ it("runs compose's migration from the image layout: every schema of a fresh data
     await database.drop();
   }
 });
+
+/** `${VAR}`, `${VAR:-default}` and `${VAR:?message}` as compose interpolates them, from `vars`. */
+function interpolate(value: string, vars: Record<string, string>): string {
+  return value.replace(/\$\{(\w+)(?::([-?])([^}]*))?\}/g, (_all, name: string, kind?: string, rest?: string) => {
+    const set = vars[name];
+    if (set !== undefined && set !== '') return set;
+    if (kind === '?') throw new Error(`${name}: ${rest}`);
+    return kind === '-' ? (rest ?? '') : '';
+  });
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+it("runs voicemail-ingest from the image layout with compose's environment: ready as the image's user, writing only to its volume, stopping cleanly", async () => {
+  const brokers = testKafkaBrokers().join(',');
+  const database = await createTestDatabase('image_run');
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'parley-image-volume-'));
+  const reaper = ExitReaper.start({ paths: [dataDir] });
+  try {
+    expect((await run(layout, migrateCommand, { ...imageEnv, DATABASE_URL: database.url })).status).toBe(0);
+    // The image's user; as root here, run as it, so the layout is as read-only to the app as /app is.
+    const [uid, gid] = (lastInstruction(stages[stages.length - 1], 'USER')?.args.trim() ?? '').split(':').map(Number);
+    const asImageUser = process.getuid?.() === 0;
+    if (asImageUser) chownSync(dataDir, uid, gid ?? uid);
+    // The volume's path in the image, mounted here.
+    const volume = imageEnv['PARLEY_DATA_DIR'];
+    const image = Object.fromEntries(
+      Object.entries(imageEnv).map(([k, v]) => [k, v.startsWith(volume) ? dataDir + v.slice(volume.length) : v]),
+    );
+    const service = Object.fromEntries(
+      Object.entries(compose.services['voicemail-ingest'].environment ?? {}).map(([k, v]) => [
+        k,
+        interpolate(String(v), { POSTGRES_PASSWORD: 'unused' }),
+      ]),
+    );
+    const ports = { http: await freePort(), metrics: await freePort(), submission: await freePort(), smtps: await freePort() };
+    // Only what must differ on a shared host: its database and broker, free ports, its own consumer groups.
+    const local = {
+      DATABASE_URL: database.url,
+      KAFKA_BROKERS: brokers,
+      KAFKA_GROUP_PREFIX: `parley-image-${process.pid}`,
+      PARLEY_HTTP_PORT: String(ports.http),
+      PARLEY_METRICS_PORT: String(ports.metrics),
+      PARLEY_SMTP_SUBMISSION_PORT: String(ports.submission),
+      PARLEY_SMTP_IMPLICIT_TLS_PORT: String(ports.smtps),
+    };
+    for (const key of Object.keys(local)) expect(envKeysOf('voicemail-ingest')).toContain(key);
+    // The node binary where the image's user can run it (root's home is not readable to it).
+    const node = path.join(layout, 'node');
+    if (!existsSync(node)) {
+      try {
+        linkSync(process.execPath, node);
+      } catch {
+        copyFileSync(process.execPath, node);
+      }
+    }
+    const child = spawn(node, ['--preserve-symlinks', compose.services['voicemail-ingest'].command[0]], {
+      cwd: layout,
+      env: { PATH: process.env['PATH'] ?? '', ...image, ...service, ...local },
+      stdio: ['ignore', 'ignore', 'pipe'],
+      ...(asImageUser ? { uid, gid: gid ?? uid } : {}),
+    });
+    reaper.add({ processes: [{ pid: child.pid, cmdline: 'voicemail-ingest' }] });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`voicemail-ingest exited with ${child.exitCode}:\n${stderr}`);
+        return (await fetch(`http://127.0.0.1:${ports.http}${probePaths.readiness}`)).ok;
+      },
+      { timeoutMs: 90_000, what: 'voicemail-ingest to be ready' },
+    );
+    // The self-signed SMTP certificate went into the volume, the one place it may write.
+    expect(readdirSync(path.join(dataDir, 'smtp-tls')).length).toBeGreaterThan(0);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  } finally {
+    await reaper.reapNow();
+    await database.drop();
+  }
+}, 180_000);
