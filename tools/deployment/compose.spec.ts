@@ -221,6 +221,9 @@ if (renderedBy.length > 0)
         expect(definition().command).toEqual([`dist/apps/${service}/main.js`]);
         expect(bundlesInImage(root, stages)).toContain(definition().command?.[0]);
         expect(definition().image).toBe(compose.services['migrate'].image);
+        // The tag the image is built under by default: the release it holds.
+        const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
+        expect(definition().image).toBe(`parley:${version}`);
       });
 
       it('exposes exactly the ports it listens on, and publishes SMTP on the standard ports', () => {
