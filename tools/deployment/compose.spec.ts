@@ -164,6 +164,16 @@ function inSubnet(address: string, cidr: string): boolean {
   return Math.floor(toNumber(address) / size) === Math.floor(toNumber(network) / size);
 }
 
+it('documents in deploy/compose.env.example exactly the variables the compose files interpolate', () => {
+  const interpolated = new Set(
+    [composeFile, overrideExample].flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/\$\{(\w+)/g)].map((m) => m[1])),
+  );
+  const documented = new Set(
+    [...readFileSync(path.join(root, 'deploy', 'compose.env.example'), 'utf8').matchAll(/^#?(\w+)=/gm)].map((m) => m[1]),
+  );
+  expect([...documented].sort()).toEqual([...interpolated].sort());
+});
+
 it('has a compose tool to validate with', () => {
   if (tools.length === 0) {
     throw new Error('Neither docker-compose nor the docker compose plugin is installed: apt-get install docker-compose (.ci/run does).');
