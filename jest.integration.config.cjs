@@ -2,5 +2,9 @@
 // testTimeout is a global option: project configs cannot set it when run together.
 module.exports = {
   testTimeout: 180_000,
-  projects: ['<rootDir>/libs/*/*/jest.integration.config.cjs', '<rootDir>/apps/*/jest.integration.config.cjs'],
+  projects: [
+    '<rootDir>/libs/*/*/jest.integration.config.cjs',
+    '<rootDir>/apps/*/jest.integration.config.cjs',
+    '<rootDir>/tools/jest.integration.config.cjs',
+  ],
 };

@@ -1,4 +1,5 @@
 import { manifestProblems, renderKustomization, routeOf, schemaProblems, type Container, type K8sObject } from './k8s-manifests';
+import { publicHttpRoutes } from './service-facts';
 
 // k8s/ rendered as `kubectl apply -k` would send it, each overlay with its migration Job, checked
 // against the API schemas and against what the code says (ports, probe paths, the environment).
@@ -65,6 +66,12 @@ describe.each(overlays)('k8s/overlays/$name', ({ name, production }) => {
       ['/metrics', undefined],
       ['/ewsx', undefined],
     ];
+    expect(routes.map(([path]) => [path, routeOf(objects, path)])).toEqual(routes);
+  });
+
+  it('routes every path the services serve publicly (read from their code) to its service', () => {
+    const objects = render(dir);
+    const routes = publicHttpRoutes().map(({ path, service }) => [path, service]);
     expect(routes.map(([path]) => [path, routeOf(objects, path)])).toEqual(routes);
   });
 });

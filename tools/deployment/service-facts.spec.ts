@@ -1,4 +1,4 @@
-import { checkServiceEnv, defaultPorts, envKeysOf, listeningPorts, probePaths, serviceNames } from './service-facts';
+import { checkServiceEnv, defaultPorts, envKeysOf, listeningPorts, probePaths, publicHttpRoutes, serviceNames } from './service-facts';
 
 const minimal = {
   DATABASE_URL: 'postgres://parley@db/parley',
@@ -25,5 +25,13 @@ describe('deployment facts read from the code', () => {
     const smtp = checkServiceEnv('voicemail-ingest', { ...minimal, PARLEY_SMTP_RELAY_CIDRS: '10.0.0.0/8' });
     if (!smtp.ok) throw new Error(smtp.problems.join('\n'));
     expect(listeningPorts(smtp.config).map((p) => p.name)).toEqual(['http', 'metrics', 'submission', 'smtps', 'relay']);
+  });
+});
+
+describe('public HTTP routes', () => {
+  it('reads the paths from the services and leaves calendar-sync without a public front', () => {
+    const routes = publicHttpRoutes();
+    expect(routes.map((r) => r.path)).toEqual(expect.arrayContaining(['/EWS/Exchange.asmx', '/api/v1.0/voicemail', '/presence']));
+    expect(new Set(routes.map((r) => r.service))).toEqual(new Set(['ews-gateway', 'presence-bridge', 'voicemail-ingest']));
   });
 });

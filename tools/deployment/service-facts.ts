@@ -13,6 +13,8 @@ import {
   type ServiceName,
 } from '@parley/config';
 import { METRICS_PATH, PROBE_PATHS } from '@parley/observability';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 
 export { serviceNames, type ServiceName };
 
@@ -71,4 +73,55 @@ export function envDefaultOf(service: ServiceName, key: string): string | undefi
   return envKeyUses([service])
     .find((use) => use.key === key)
     ?.byApp.get(service)?.default;
+}
+
+/** How long `service` may take to shut down after SIGTERM with `env` (PARLEY_SHUTDOWN_GRACE_MS); a container runtime must wait longer before it kills. */
+export function shutdownGraceMs(service: ServiceName, env: Record<string, string>): number {
+  const check = checkServiceEnv(service, env);
+  if (!check.ok) throw new Error(`${service} would not start: ${check.problems.join('; ')}`);
+  return check.config.shutdown.graceMs;
+}
+
+/** A path clients use on the public HTTP entry point, and the service that serves it. */
+export interface PublicHttpRoute {
+  path: string;
+  service: ServiceName;
+  /** A WebSocket upgrade rather than a plain request. */
+  websocket?: boolean;
+}
+
+const workspaceRoot = path.join(__dirname, '..', '..');
+
+/**
+ * `export const <name> = '<value>'` from a source file: the path constants live in feature libs whose
+ * entry points load all of Nest, too much for a test that only needs the strings.
+ */
+function stringConstant(file: string, name: string): string {
+  const text = readFileSync(path.join(workspaceRoot, file), 'utf8');
+  const value = new RegExp(`export const ${name} = '([^']+)'`).exec(text)?.[1];
+  if (value === undefined) throw new Error(`${file} no longer exports the string constant ${name}`);
+  return value;
+}
+
+/** What one HTTP entry point in front of the services (a reverse proxy, an Ingress) must route where. */
+export function publicHttpRoutes(): PublicHttpRoute[] {
+  const ews = stringConstant('libs/ews-gateway/feature-ews/src/lib/ews.controller.ts', 'EWS_PATH');
+  const graph = stringConstant('libs/presence-bridge/feature-graph/src/lib/graph-openapi.ts', 'GRAPH_API_ROOT');
+  const presenceSocket = stringConstant(
+    'libs/presence-bridge/feature-websocket/src/lib/presence-socket.options.ts',
+    'PRESENCE_SOCKET_PATH',
+  );
+  const voicemailDrop = stringConstant('libs/voicemail-ingest/feature-http-drop/src/lib/voicemail-drop.options.ts', 'VOICEMAIL_DROP_PATH');
+  return [
+    { path: ews, service: 'ews-gateway' },
+    // IIS paths are case-insensitive and clients rely on it; so do the services.
+    { path: ews.toLowerCase(), service: 'ews-gateway' },
+    // AutodiscoverController's routes (Exchange's fixed paths), POX and SOAP.
+    { path: '/autodiscover/autodiscover.xml', service: 'ews-gateway' },
+    { path: '/Autodiscover/Autodiscover.svc', service: 'ews-gateway' },
+    { path: voicemailDrop, service: 'voicemail-ingest' },
+    { path: `${graph}/me/presence`, service: 'presence-bridge' },
+    { path: `${graph}/communications/getPresencesByUserId`, service: 'presence-bridge' },
+    { path: presenceSocket, service: 'presence-bridge', websocket: true },
+  ];
 }
