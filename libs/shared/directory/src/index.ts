@@ -4,3 +4,6 @@ export * from './lib/directory-init.migration';
 export * from './lib/directory.repository';
 export * from './lib/demo-users';
 export * from './lib/directory.module';
+export * from './lib/digest-ha1';
+export * from './lib/digest-ha1.entity';
+export * from './lib/directory-digest-ha1.migration';

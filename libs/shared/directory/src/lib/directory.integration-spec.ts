@@ -1,10 +1,11 @@
 import { createTestDatabase } from '@parley/testing';
 import { DataSource } from 'typeorm';
-import { migrateServiceSchema } from '@parley/persistence';
+import { migrateServiceSchema, revertServiceSchema } from '@parley/persistence';
 import { createDirectoryDataSource } from './directory.module';
 import { DirectoryError, DirectoryRepository } from './directory.repository';
 import { demoUsers, seedDemoUsers } from './demo-users';
 import { Roles } from './mailbox-user.entity';
+import { digestHa1 } from './digest-ha1';
 
 describe('directory on PostgreSQL', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -16,7 +17,7 @@ describe('directory on PostgreSQL', () => {
     dataSource = createDirectoryDataSource({ url: db.url, poolSize: 4, service: 'test' });
     await dataSource.initialize();
     await migrateServiceSchema(dataSource);
-    directory = new DirectoryRepository(dataSource);
+    directory = new DirectoryRepository(dataSource, { digestRealm: 'parley.test' });
   });
 
   afterAll(async () => {
@@ -144,5 +145,49 @@ describe('directory on PostgreSQL', () => {
     await expect(directory.servesDomain('ample.com')).resolves.toBe(false);
     await expect(directory.servesDomain('%')).resolves.toBe(false);
     await expect(directory.servesDomain('')).resolves.toBe(false);
+  });
+
+  it('stores the SIP digest HA1s of a password for the realm, and replaces them when the password changes', async () => {
+    await directory.add({ smtpAddress: 'Sip.User@Example.com', displayName: 'Sip', password: 'first' });
+    for (const algorithm of ['SHA-256', 'MD5'] as const) {
+      const stored = await directory.digestHa1('sip.user@example.com', 'parley.test', algorithm);
+      expect(stored?.equals(digestHa1('sip.user@example.com', 'parley.test', 'first', algorithm))).toBe(true);
+    }
+    // Only the lower-cased address, the configured realm, and known algorithms have one.
+    await expect(directory.digestHa1('Sip.User@example.com', 'parley.test', 'MD5')).resolves.toBeUndefined();
+    await expect(directory.digestHa1('sip.user@example.com', 'other.realm', 'MD5')).resolves.toBeUndefined();
+    await expect(directory.digestHa1('sip.user@example.com\u0000', 'parley.test', 'MD5')).resolves.toBeUndefined();
+
+    await directory.setPassword('sip.user@example.com', 'second');
+    const md5 = await directory.digestHa1('sip.user@example.com', 'parley.test', 'MD5');
+    expect(md5?.equals(digestHa1('sip.user@example.com', 'parley.test', 'second', 'MD5'))).toBe(true);
+    const rows = await dataSource.query(
+      `SELECT count(*)::int AS n FROM directory.digest_ha1 h JOIN directory.mailbox_user u ON u.id = h.user_id WHERE u.smtp_address = $1`,
+      ['sip.user@example.com'],
+    );
+    expect(rows).toEqual([{ n: 2 }]);
+  });
+
+  it('drops the old HA1s when a process without a realm sets the password, and has none for disabled or password-less users', async () => {
+    const realmless = new DirectoryRepository(dataSource);
+    await directory.add({ smtpAddress: 'sip.two@example.com', displayName: 'Two', password: 'old' });
+    await realmless.setPassword('sip.two@example.com', 'new');
+    await expect(directory.digestHa1('sip.two@example.com', 'parley.test', 'MD5')).resolves.toBeUndefined();
+
+    await directory.add({ smtpAddress: 'sip.three@example.com', displayName: 'Three', password: 'pw' });
+    await dataSource.query(`UPDATE directory.mailbox_user SET disabled = true WHERE smtp_address = 'sip.three@example.com'`);
+    await expect(directory.digestHa1('sip.three@example.com', 'parley.test', 'SHA-256')).resolves.toBeUndefined();
+    await directory.add({ smtpAddress: 'sip.four@example.com', displayName: 'Four' });
+    await expect(directory.digestHa1('sip.four@example.com', 'parley.test', 'SHA-256')).resolves.toBeUndefined();
+    await expect(directory.setPassword('nobody@example.com', 'x')).rejects.toMatchObject({ code: 'NoSuchUser' });
+  });
+
+  it('the HA1 migration reverts and applies again', async () => {
+    const tableExists = async () =>
+      ((await dataSource.query(`SELECT to_regclass('directory.digest_ha1') IS NOT NULL AS present`)) as { present: boolean }[])[0].present;
+    await revertServiceSchema(dataSource, 1);
+    expect(await tableExists()).toBe(false);
+    await migrateServiceSchema(dataSource);
+    expect(await tableExists()).toBe(true);
   });
 });

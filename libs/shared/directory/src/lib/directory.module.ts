@@ -2,6 +2,8 @@ import { DynamicModule, Global, Inject, Module, OnApplicationShutdown, OnModuleI
 import { ReadinessRegistry } from '@parley/observability';
 import { createServiceDataSource, openServiceDataSource } from '@parley/persistence';
 import { DataSource } from 'typeorm';
+import { DigestHa1Entity } from './digest-ha1.entity';
+import { DirectoryDigestHa11765300000000 } from './directory-digest-ha1.migration';
 import { DirectoryInit1763900100000 } from './directory-init.migration';
 import { DirectoryRepository } from './directory.repository';
 import { MailboxUserEntity } from './mailbox-user.entity';
@@ -12,6 +14,8 @@ export interface DirectoryOptions {
   /** Only the process that owns migrations (the embedded app, the migrate job) sets this. */
   migrate: boolean;
   service: string;
+  /** The SIP digest realm whose HA1s a password change writes (see `DirectoryRepositoryOptions`). */
+  digestRealm?: string;
 }
 
 /** The directory's own DataSource (schema `directory`), shared read-only by every service. */
@@ -21,8 +25,8 @@ export function createDirectoryDataSource(opts: Omit<DirectoryOptions, 'migrate'
     schema: 'directory',
     url: opts.url,
     poolSize: opts.poolSize,
-    entities: [MailboxUserEntity],
-    migrations: [DirectoryInit1763900100000],
+    entities: [MailboxUserEntity, DigestHa1Entity],
+    migrations: [DirectoryInit1763900100000, DirectoryDigestHa11765300000000],
     messaging: false,
   });
 }
@@ -56,7 +60,11 @@ export class DirectoryModule {
       providers: [
         { provide: DIRECTORY_OPTIONS, useValue: opts },
         { provide: DIRECTORY_DATA_SOURCE, useFactory: () => createDirectoryDataSource(opts) },
-        { provide: DirectoryRepository, useFactory: (ds: DataSource) => new DirectoryRepository(ds), inject: [DIRECTORY_DATA_SOURCE] },
+        {
+          provide: DirectoryRepository,
+          useFactory: (ds: DataSource) => new DirectoryRepository(ds, { digestRealm: opts.digestRealm }),
+          inject: [DIRECTORY_DATA_SOURCE],
+        },
         DirectoryLifecycle,
       ],
       exports: [DirectoryRepository],

@@ -1,5 +1,7 @@
 import { toMailboxKey } from '@parley/contracts';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
+import { DIGEST_HA1_ALGORITHMS, type DigestHa1Algorithm, digestHa1 } from './digest-ha1';
+import { DigestHa1Entity } from './digest-ha1.entity';
 import { MailboxUserEntity, Role, Roles } from './mailbox-user.entity';
 import { decoyHash, hashPassword, verifyPassword } from './password';
 
@@ -62,12 +64,25 @@ function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+export interface DirectoryRepositoryOptions {
+  /**
+   * The SIP digest realm (`PARLEY_SIP_REALM`): setting a password also stores its HA1s for this realm. Without it (a
+   * process that never sets passwords) a password change still removes the HA1s of the old password.
+   */
+  digestRealm?: string;
+}
+
 /** Users, credentials and roles: the one read model every service shares. */
 export class DirectoryRepository {
   private readonly users: Repository<MailboxUserEntity>;
+  private readonly ha1s: Repository<DigestHa1Entity>;
 
-  constructor(dataSource: DataSource) {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly options: DirectoryRepositoryOptions = {},
+  ) {
     this.users = dataSource.getRepository(MailboxUserEntity);
+    this.ha1s = dataSource.getRepository(DigestHa1Entity);
   }
 
   async findByAddress(address: string): Promise<DirectoryUser | null> {
@@ -165,22 +180,52 @@ export class DirectoryRepository {
   async add(user: NewMailboxUser): Promise<DirectoryUser> {
     const smtpAddress = normalizeAddress(user.smtpAddress);
     if (await this.users.existsBy({ smtpAddress })) throw new DirectoryError('UserExists', `${smtpAddress} already exists`);
-    const saved = await this.users.save(
-      this.users.create({
-        smtpAddress,
-        displayName: user.displayName,
-        sipUri: user.sipUri ?? `sip:${smtpAddress}`,
-        phoneExtension: user.phoneExtension ?? null,
-        passwordHash: user.password ? await hashPassword(user.password) : null,
-        roles: [],
-        impersonationScope: null,
-      }),
-    );
+    const passwordHash = user.password ? await hashPassword(user.password) : null;
+    const saved = await this.dataSource.transaction(async (manager) => {
+      const users = manager.getRepository(MailboxUserEntity);
+      const entity = await users.save(
+        users.create({
+          smtpAddress,
+          displayName: user.displayName,
+          sipUri: user.sipUri ?? `sip:${smtpAddress}`,
+          phoneExtension: user.phoneExtension ?? null,
+          passwordHash,
+          roles: [],
+          impersonationScope: null,
+        }),
+      );
+      if (user.password) await this.replaceDigestHa1s(manager, entity, user.password);
+      return entity;
+    });
     return toUser(saved);
   }
 
+  /** Sets the password and, in the same transaction, replaces the user's digest HA1s (docs/sip.md, "Digest credentials"). */
   async setPassword(address: string, password: string): Promise<void> {
-    await this.update(address, { passwordHash: await hashPassword(password) });
+    const passwordHash = await hashPassword(password);
+    await this.dataSource.transaction(async (manager) => {
+      const users = manager.getRepository(MailboxUserEntity);
+      const found = await users.findOneBy({ smtpAddress: toMailboxKey(address) });
+      if (!found) throw new DirectoryError('NoSuchUser', `no such user: ${address}`);
+      Object.assign(found, { passwordHash, updatedAt: new Date() });
+      await users.save(found);
+      await this.replaceDigestHa1s(manager, found, password);
+    });
+  }
+
+  /**
+   * The stored SIP digest HA1 of an enabled user with a password, or undefined. `username` is what the client sent: the
+   * HA1 was computed over the lower-cased address, so any other spelling has none.
+   */
+  async digestHa1(username: string, realm: string, algorithm: DigestHa1Algorithm): Promise<Buffer | undefined> {
+    if (!storable(username) || !storable(realm) || username !== toMailboxKey(username)) return undefined;
+    const found = await this.ha1s
+      .createQueryBuilder('h')
+      .innerJoin(MailboxUserEntity, 'u', 'u.id = h.userId')
+      .where('u.smtpAddress = :username AND u.disabled = false AND u.passwordHash IS NOT NULL', { username })
+      .andWhere('h.realm = :realm AND h.algorithm = :algorithm', { realm, algorithm })
+      .getOne();
+    return found?.ha1;
   }
 
   /** Grants a role; for impersonation, `scope` limits which mailboxes (omit for all). */
@@ -203,6 +248,22 @@ export class DirectoryRepository {
   static mayImpersonate(actor: DirectoryUser, target: DirectoryUser): boolean {
     if (!actor.roles.includes(Roles.applicationImpersonation)) return false;
     return actor.impersonationScope === null || actor.impersonationScope.includes(target.smtpAddress);
+  }
+
+  /** HA1s of the old password (any realm) go; the new password's are written for the configured realm. */
+  private async replaceDigestHa1s(manager: EntityManager, user: MailboxUserEntity, password: string): Promise<void> {
+    await manager.delete(DigestHa1Entity, { userId: user.id });
+    const realm = this.options.digestRealm;
+    if (realm === undefined) return;
+    await manager.insert(
+      DigestHa1Entity,
+      DIGEST_HA1_ALGORITHMS.map((algorithm) => ({
+        userId: user.id,
+        realm,
+        algorithm,
+        ha1: digestHa1(user.smtpAddress, realm, password, algorithm),
+      })),
+    );
   }
 
   private async require(address: string): Promise<MailboxUserEntity> {
