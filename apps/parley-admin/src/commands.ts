@@ -7,6 +7,7 @@ import {
   demoUsers,
   DirectoryError,
   DirectoryRepository,
+  type DirectoryRepositoryOptions,
   DirectoryUser,
   Roles,
   seedDemoUsers,
@@ -41,6 +42,8 @@ export async function runCommand(
   url: string,
   out: (line: string) => void,
   note: (line: string) => void = out,
+  /** The SIP realm whose HA1s a password written here is stored for (PARLEY_SIP_REALM). */
+  directoryOptions: DirectoryRepositoryOptions = {},
 ): Promise<void> {
   if (command.kind === 'migrate') {
     const sources = [
@@ -59,7 +62,7 @@ export async function runCommand(
   dataSource.setOptions({ logging: [] });
   await dataSource.initialize();
   try {
-    const directory = new DirectoryRepository(dataSource);
+    const directory = new DirectoryRepository(dataSource, directoryOptions);
     if (command.kind === 'working-hours-show' || command.kind === 'working-hours-set' || command.kind === 'working-hours-reset')
       await runWorkingHoursCommand(command, url, directory, out);
     else await runDirectoryCommand(command, directory, out, note);

@@ -38,7 +38,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   try {
     const resolved = await withSecrets(command, settings);
     target = await resolveDatabase(settings);
-    await runCommand(resolved, target.url, out, note);
+    await runCommand(resolved, target.url, out, note, { digestRealm: settings.PARLEY_SIP_REALM });
     return 0;
   } catch (error) {
     const message = explain(error, target);

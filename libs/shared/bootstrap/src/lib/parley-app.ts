@@ -62,6 +62,8 @@ function rootModule(opts: ParleyAppOptions): DynamicModule {
         poolSize: Math.min(config.database.poolSize, 5),
         migrate: opts.migrate,
         service: config.service,
+        // Whatever runs presence-bridge (the embedded app seeds demo users) stores HA1s for its realm with each password.
+        digestRealm: config.sip?.realm,
       }),
       ...authModules(opts),
       ...opts.services.map((s) => s.module({ database, config })),

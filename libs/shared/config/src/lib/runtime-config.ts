@@ -10,6 +10,7 @@ import {
   ParleyEnv,
   PresenceBridgeEnv,
   ServiceName,
+  SipRealmEnv,
   SharedEnv,
   SmtpEnv,
   VoicemailDropEnv,
@@ -172,6 +173,12 @@ export interface GraphApiConfig {
   maxPreferredPresenceMs: number;
 }
 
+/** presence-bridge's SIP front (docs/sip.md). */
+export interface SipConfig {
+  /** The digest realm; the directory stores each password's HA1 for it. */
+  realm: string;
+}
+
 /** voicemail-ingest's SMTP front (PARLEY_SMTP_*, docs/smtp.md). A port of 0 is a listener not started. */
 export interface SmtpConfig {
   host: string;
@@ -259,6 +266,8 @@ export interface RuntimeConfig {
   /** Present when the app runs presence-bridge. */
   presence?: PresenceConfig;
   graph?: GraphApiConfig;
+  /** Present when the app runs presence-bridge. */
+  sip?: SipConfig;
   /** Present when the app runs voicemail-ingest. */
   smtp?: SmtpConfig;
   voicemailDrop?: VoicemailDropConfig;
@@ -324,6 +333,7 @@ export function toRuntimeConfig(
   const calendarEnv = runs('calendar-sync') ? (env as CalendarSyncEnv) : undefined;
   const authEnv = authenticatingServices.some(runs) ? (env as AuthEnv) : undefined;
   const graphEnv = runs('presence-bridge') ? (env as GraphApiEnv) : undefined;
+  const sipEnv = runs('presence-bridge') ? (env as SipRealmEnv) : undefined;
   const dropEnv = runs('voicemail-ingest') ? (env as VoicemailDropEnv) : undefined;
   return {
     service,
@@ -365,6 +375,7 @@ export function toRuntimeConfig(
     },
     ews: ewsEnv && ewsConfigOf(ewsEnv, idSecret),
     auth: authEnv && authConfigOf(authEnv),
+    sip: sipEnv && { realm: sipEnv.PARLEY_SIP_REALM },
     graph: graphEnv && {
       maxBatchIds: graphEnv.PARLEY_GRAPH_MAX_BATCH_IDS,
       maxBodyBytes: graphEnv.PARLEY_GRAPH_MAX_BODY_BYTES,

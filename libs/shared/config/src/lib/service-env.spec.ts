@@ -76,6 +76,7 @@ const AUTH = [
   'PARLEY_EWS_AUTH_MAX_FAILURES_PER_ADDRESS',
 ];
 const GRAPH_API = ['PARLEY_GRAPH_MAX_BATCH_IDS', 'PARLEY_GRAPH_MAX_BODY_BYTES', 'PARLEY_GRAPH_PREFERRED_PRESENCE_MAX_DAYS'];
+const SIP = ['PARLEY_SIP_REALM'];
 const VOICEMAIL_DROP = [
   'PARLEY_VOICEMAIL_DROP_MAX_AUDIO_BYTES',
   'PARLEY_VOICEMAIL_DROP_MAX_METADATA_BYTES',
@@ -136,7 +137,7 @@ describe('environment schema composition', () => {
   it('gives each service exactly the shared keys and its own', () => {
     expect(keysOf('ews-gateway')).toEqual([...SHARED, ...EWS_GATEWAY, ...AUTH].sort());
     expect(keysOf('calendar-sync')).toEqual([...SHARED, ...CALENDAR_SYNC].sort());
-    expect(keysOf('presence-bridge')).toEqual([...SHARED, ...AUTH, ...PRESENCE_BRIDGE, ...GRAPH_API].sort());
+    expect(keysOf('presence-bridge')).toEqual([...SHARED, ...AUTH, ...PRESENCE_BRIDGE, ...GRAPH_API, ...SIP].sort());
     expect(keysOf('voicemail-ingest')).toEqual([...SHARED, ...AUTH, ...VOICEMAIL_DROP, ...MAILBOX_STORE, ...SMTP].sort());
   });
 
@@ -164,6 +165,7 @@ describe('environment schema composition', () => {
       'PARLEY_DATA_DIR',
       'PARLEY_EMBEDDED_PG_PORT',
       'PARLEY_EWS_TOKEN_KEY',
+      'PARLEY_SIP_REALM',
     ]);
   });
 
@@ -230,6 +232,7 @@ describe('environment schema composition', () => {
       expect(config.calendar === undefined).toBe(service !== 'calendar-sync');
       expect(config.presence === undefined).toBe(service !== 'presence-bridge');
       expect(config.graph === undefined).toBe(service !== 'presence-bridge');
+      expect(config.sip === undefined).toBe(service !== 'presence-bridge');
       expect(config.mailbox === undefined).toBe(service !== 'voicemail-ingest');
     }
     const embedded = parseEnv(embeddedEnvSchema(), {});
@@ -256,6 +259,16 @@ describe('environment schema composition', () => {
       pingIntervalMs: 30_000,
     });
     expect(config.graph).toEqual({ maxBatchIds: 650, maxBodyBytes: 256 * 1024, maxPreferredPresenceMs: 30 * 86_400_000 });
+    expect(config.sip).toEqual({ realm: 'parley' });
+  });
+
+  it('takes a SIP realm that a quoted-string holds as is, and refuses quotes, backslashes and control characters', () => {
+    const realmOf = (value: string) => parseEnv(adminEnvSchema, { PARLEY_SIP_REALM: value }).PARLEY_SIP_REALM;
+    expect(realmOf('Parley at example.com')).toBe('Parley at example.com');
+    expect(realmOf('')).toBe('parley');
+    for (const bad of ['say "hi"', 'back\\slash', 'tab\there', 'x'.repeat(129)]) {
+      expect(problemsOf(() => realmOf(bad))).toEqual([expect.stringMatching(/^PARLEY_SIP_REALM: /)]);
+    }
   });
 
   it('keeps every default of the single shared schema it replaced', () => {
@@ -342,7 +355,15 @@ describe('environment schema composition', () => {
       PARLEY_GRAPH_MAX_BODY_BYTES: 256 * 1024,
       PARLEY_GRAPH_PREFERRED_PRESENCE_MAX_DAYS: 30,
     };
-    expect(parseEnv(serviceEnvSchema('presence-bridge'), {})).toEqual({ ...shared, ...asService(8082), ...auth, ...presence, ...graph });
+    const sip = { PARLEY_SIP_REALM: 'parley' };
+    expect(parseEnv(serviceEnvSchema('presence-bridge'), {})).toEqual({
+      ...shared,
+      ...asService(8082),
+      ...auth,
+      ...presence,
+      ...graph,
+      ...sip,
+    });
     const smtp = {
       PARLEY_SMTP_PROXY_PROTOCOL_FROM: [],
       PARLEY_SMTP_MAX_MESSAGE_BYTES: 50 * 1024 * 1024,
@@ -395,6 +416,7 @@ describe('environment schema composition', () => {
       PARLEY_CALENDAR_TIMER_POLL_MAX_MS: 1000,
       PARLEY_CALENDAR_TIMER_BATCH_SIZE: 200,
       ...presence,
+      ...sip,
       ...smtp,
       PARLEY_SMTP_HOST: '127.0.0.1',
       PARLEY_SMTP_SUBMISSION_PORT: 2587,
@@ -407,7 +429,7 @@ describe('environment schema composition', () => {
       PARLEY_EMBEDDED_PG_PORT: 15432,
       PARLEY_DEMO_USERS: true,
     });
-    expect(parseEnv(adminEnvSchema, {})).toEqual({ PARLEY_DATA_DIR: './data', PARLEY_EMBEDDED_PG_PORT: 15432 });
+    expect(parseEnv(adminEnvSchema, {})).toEqual({ PARLEY_DATA_DIR: './data', PARLEY_EMBEDDED_PG_PORT: 15432, ...sip });
   });
 
   it("puts voicemail-ingest's blobs in PostgreSQL by default when distributed, and wants a directory for the filesystem store", () => {

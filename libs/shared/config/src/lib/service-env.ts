@@ -274,6 +274,18 @@ const graphApiEnv = {
   ),
 };
 
+/**
+ * The SIP digest realm (docs/sip.md, "Digest credentials"): presence-bridge challenges with it, and whatever sets
+ * passwords (the embedded app, parley-admin) stores each password's HA1 for it, so all of them must agree.
+ */
+const sipRealmEnv = {
+  PARLEY_SIP_REALM: withDefault(
+    z.string().regex(/^[\x20\x21\x23-\x5b\x5d-\x7e]{1,128}$/, 'must be 1–128 printable ASCII characters without `"` or `\\`'),
+    'parley',
+    'SIP digest realm, one for every mail domain; presence-bridge, the embedded app and `parley-admin` must use the same; each password set stores its HA1 for this realm, so changing it means every user sets their password again (docs/sip.md)',
+  ),
+};
+
 /** voicemail-ingest's HTTP voicemail drop (`POST /api/v1.0/voicemail`, docs/voicemail-http-drop.md): what one drop may hold and cost. */
 const voicemailDropEnv = {
   PARLEY_VOICEMAIL_DROP_MAX_AUDIO_BYTES: withDefault(
@@ -322,7 +334,7 @@ const embeddedOnlyEnv = {
 function ownEnvOf(service: ServiceName, app: AppProfile) {
   return {
     'ews-gateway': { ...ewsGatewayEnv(app), ...authEnv },
-    'presence-bridge': { ...authEnv, ...presenceBridgeEnv, ...graphApiEnv },
+    'presence-bridge': { ...authEnv, ...presenceBridgeEnv, ...graphApiEnv, ...sipRealmEnv },
     'voicemail-ingest': { ...authEnv, ...voicemailDropEnv, ...mailboxStoreEnv(app), ...smtpEnv(app) },
     'calendar-sync': calendarSyncEnv,
   }[service];
@@ -334,6 +346,7 @@ export type AuthEnv = z.output<z.ZodObject<typeof authEnv>>;
 export type CalendarSyncEnv = z.output<z.ZodObject<typeof calendarSyncEnv>>;
 export type PresenceBridgeEnv = z.output<z.ZodObject<typeof presenceBridgeEnv>>;
 export type GraphApiEnv = z.output<z.ZodObject<typeof graphApiEnv>>;
+export type SipRealmEnv = z.output<z.ZodObject<typeof sipRealmEnv>>;
 export type SmtpEnv = z.output<z.ZodObject<ReturnType<typeof smtpEnv>>>;
 export type VoicemailDropEnv = z.output<z.ZodObject<typeof voicemailDropEnv>>;
 export type MailboxStoreEnv = z.output<z.ZodObject<ReturnType<typeof mailboxStoreEnv>>>;
@@ -344,6 +357,7 @@ export type ParleyEnv = SharedEnv &
   Partial<CalendarSyncEnv> &
   Partial<PresenceBridgeEnv> &
   Partial<GraphApiEnv> &
+  Partial<SipRealmEnv> &
   Partial<SmtpEnv> &
   Partial<VoicemailDropEnv> &
   Partial<MailboxStoreEnv>;
@@ -371,6 +385,7 @@ export function embeddedEnvSchema() {
     ...calendarSyncEnv,
     ...presenceBridgeEnv,
     ...graphApiEnv,
+    ...sipRealmEnv,
     ...smtpEnv(app),
     ...voicemailDropEnv,
     ...mailboxStoreEnv(app),
@@ -384,6 +399,7 @@ export const adminEnvSchema = z.object({
   ...embeddedDatabaseEnv,
   PARLEY_AUTH_TOKEN_KEY: authEnv.PARLEY_AUTH_TOKEN_KEY,
   PARLEY_EWS_TOKEN_KEY: authEnv.PARLEY_EWS_TOKEN_KEY,
+  ...sipRealmEnv,
 });
 
 /** Every app's schema, for the generated docs and their checks: the embedded app, each service, the admin CLI. */
