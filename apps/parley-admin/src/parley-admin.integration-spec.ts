@@ -1,5 +1,5 @@
 import { createCalendarSyncDataSource, WorkingHoursRepository } from '@parley/calendar-sync/data-access';
-import { createDirectoryDataSource, DirectoryRepository } from '@parley/directory';
+import { createDirectoryDataSource, digestHa1, DirectoryRepository } from '@parley/directory';
 import { verifyBearerToken } from '@parley/auth';
 import { createTestDatabase, freePort } from '@parley/testing';
 import { spawn } from 'node:child_process';
@@ -130,6 +130,11 @@ describe('parley-admin CLI (the built bundle)', () => {
         phoneExtension: '2001',
       });
       await expect(directory.authenticate('dana.doe@example.com', 'first-pw')).resolves.toBeNull();
+      // The SIP digest HA1s of the new password, for the default PARLEY_SIP_REALM.
+      for (const algorithm of ['SHA-256', 'MD5'] as const) {
+        const stored = await directory.digestHa1('dana.doe@example.com', 'parley', algorithm);
+        expect(stored?.equals(digestHa1('dana.doe@example.com', 'parley', 'second pw ', algorithm))).toBe(true);
+      }
       const svc = await directory.authenticate('svc@example.com', 'svc-pw');
       expect(svc).toMatchObject({ roles: ['ApplicationImpersonation'], impersonationScope: ['dana.doe@example.com', 'carol@example.com'] });
     } finally {
