@@ -154,6 +154,12 @@ describe('embedded mode (npm start)', () => {
     try {
       const { rows } = await client.query(`SELECT smtp_address FROM directory.mailbox_user ORDER BY smtp_address`);
       expect(rows.map((r) => r.smtp_address)).toEqual(expect.arrayContaining(['alice@parley.test', 'kept@parley.test']));
+      // The demo users were seeded with their SIP digest HA1s, for the default realm and both algorithms.
+      const ha1s = await client.query(
+        `SELECT h.algorithm FROM directory.digest_ha1 h JOIN directory.mailbox_user u ON u.id = h.user_id
+         WHERE u.smtp_address = 'alice@parley.test' AND h.realm = 'parley' ORDER BY h.algorithm`,
+      );
+      expect(ha1s.rows.map((r) => r.algorithm)).toEqual(['MD5', 'SHA-256']);
       const migrations = await client.query(`SELECT count(*)::int AS n FROM calendar_sync.migrations`);
       expect(migrations.rows[0].n).toBeGreaterThan(0);
     } finally {
