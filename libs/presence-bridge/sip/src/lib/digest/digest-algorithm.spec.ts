@@ -27,6 +27,7 @@ describe('digest computation', () => {
       nonce: RFC_7616.nonce,
       nc: RFC_7616.nc,
       cnonce: RFC_7616.cnonce,
+      qop: 'auth',
       method: RFC_7616.method,
       digestUri: RFC_7616.uri,
     });
@@ -49,6 +50,7 @@ describe('digest computation', () => {
       nonce: c.nonce,
       nc: c.nc as string,
       cnonce: c.cnonce as string,
+      qop: c.qop as string,
       method: 'GET',
       digestUri: c.uri,
     });

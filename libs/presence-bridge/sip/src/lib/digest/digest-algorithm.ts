@@ -29,17 +29,21 @@ export function ha1(username: string, realm: string, password: string, algorithm
   return digestHash(algorithm, `${username}:${realm}:${password}`);
 }
 
-/** The `response` value for qop=auth: KD(H(A1), nonce ":" nc ":" cnonce ":" qop ":" H(A2)) with A2 = method ":" digest-uri, in lower-case hex. */
+/**
+ * The `response` value for qop=auth: KD(H(A1), nonce ":" nc ":" cnonce ":" qop ":" H(A2)) with A2 = method ":" digest-uri,
+ * in lower-case hex. `qop` is the value as the client sent it (it hashed that spelling); callers accept only `auth`.
+ */
 export function digestResponse(input: {
   algorithm: DigestAlgorithm;
   ha1: Buffer;
   nonce: string;
   nc: string;
   cnonce: string;
+  qop: string;
   method: string;
   digestUri: string;
 }): string {
   const ha2 = digestHash(input.algorithm, `${input.method}:${input.digestUri}`).toString('hex');
-  const data = [input.ha1.toString('hex'), input.nonce, input.nc, input.cnonce, 'auth', ha2].join(':');
+  const data = [input.ha1.toString('hex'), input.nonce, input.nc, input.cnonce, input.qop, ha2].join(':');
   return digestHash(input.algorithm, data).toString('hex');
 }

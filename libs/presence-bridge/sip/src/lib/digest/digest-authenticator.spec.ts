@@ -130,6 +130,11 @@ describe('DigestAuthenticator', () => {
     expect(await verify(authenticator, [upper])).toMatchObject({ kind: 'ok' });
   });
 
+  it('hashes qop as the client spelled it', async () => {
+    const { authenticator } = setup();
+    expect(await verify(authenticator, [authorization(lastChallenge(authenticator), { qop: 'AUTH' })])).toMatchObject({ kind: 'ok' });
+  });
+
   it('accepts a nonce reused with increasing nc (REGISTER refresh, un-REGISTER) and refuses a repeated or lower nc', async () => {
     const { authenticator, clock } = setup();
     const challenge = lastChallenge(authenticator);

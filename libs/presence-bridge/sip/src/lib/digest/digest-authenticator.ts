@@ -134,6 +134,7 @@ export class DigestAuthenticator {
       nonce: credentials.nonce,
       nc: credentials.nc as string,
       cnonce: credentials.cnonce as string,
+      qop: credentials.qop,
       method: request.method,
       digestUri: credentials.uri,
     });
