@@ -1,6 +1,7 @@
 import type { ActingMailbox } from '@parley/ews-gateway/auth';
 import type { DirectoryUser } from '@parley/directory';
-import { readSoapRequest, soapEnvelope, writeXml, type XmlNode } from '@parley/ews-gateway/soap';
+import { type XmlNode } from '@parley/xml';
+import { readSoapRequest, soapEnvelope, writeEwsXml } from '@parley/ews-gateway/soap';
 import type { EwsOperationContext } from '../src/lib/ews-operation';
 
 // Fixtures for the operation specs: a parsed request as a given mailbox, the answer as the wire carries it.
@@ -29,7 +30,7 @@ export function operationContext(operationXml: string, mailbox: DirectoryUser, c
 
 /** The response body as the wire carries it (inside `s:Body`). */
 export function bodyXml(answer: XmlNode): string {
-  const xml = writeXml(soapEnvelope(answer));
+  const xml = writeEwsXml(soapEnvelope(answer));
   const start = xml.indexOf('<s:Body>') + '<s:Body>'.length;
   return xml.slice(start, xml.lastIndexOf('</s:Body>'));
 }

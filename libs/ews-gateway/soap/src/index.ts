@@ -10,9 +10,8 @@ export {
   type ServerVersionInfo,
 } from './lib/server-version';
 
-export type { XmlAttribute, XmlElement } from './lib/xml-element';
-export { parseXml, XML_PARSE_DEFAULTS, type XmlParseOptions } from './lib/xml-parser';
-export { attr, child, children, childText, requireChild, resolveQName, text } from './lib/xml-query';
+// The generic XML front is @parley/xml; these are its EWS faces (refusals as EwsError, Exchange's prefixes).
+export { ewsErrorCodeForXml, ewsErrorFromXml, parseEwsXml, requireChild, writeEwsXml } from './lib/ews-xml';
 
 export { readSoapRequest, type SoapRequest } from './lib/soap-envelope';
 export {
@@ -23,17 +22,6 @@ export {
   type TimeZoneContext,
 } from './lib/request-headers';
 
-export {
-  el,
-  qualifiedName,
-  withNamespaces,
-  type XmlAttrValue,
-  type XmlChild,
-  type XmlContent,
-  type XmlContentItem,
-  type XmlNode,
-} from './lib/xml-node';
-export { writeXml, type XmlWriteOptions } from './lib/xml-writer';
 export {
   backOffValue,
   operationResponse,

@@ -1,1 +1,2 @@
+export * from './lib/bodies';
 export * from './lib/digest';

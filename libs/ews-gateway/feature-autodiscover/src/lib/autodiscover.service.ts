@@ -3,10 +3,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DirectoryRepository, type DirectoryUser } from '@parley/directory';
 import { AuthErrorCode, AuthException, Authenticator, clientAddressOf } from '@parley/auth';
 import { ClientAddressResolver } from '@parley/sign-in';
+import { child, type XmlNode, type XmlParseOptions } from '@parley/xml';
 import {
   BodyTimeoutError,
   BodyTooLargeError,
-  child,
   closeIfBodyUnread,
   EwsError,
   EwsErrorCode,
@@ -14,15 +14,13 @@ import {
   faultForError,
   isAcceptedContentType,
   NS,
-  parseXml,
+  parseEwsXml,
   POX_MEDIA_TYPES,
   readRawBody,
   serverBusyFault,
   SOAP_MEDIA_TYPES,
   soapFault,
-  writeXml,
-  type XmlNode,
-  type XmlParseOptions,
+  writeEwsXml,
 } from '@parley/ews-gateway/soap';
 import { AD } from './autodiscover-namespaces';
 import { autodiscoverGetOf, plainHttpRedirect } from './autodiscover-redirect';
@@ -56,7 +54,7 @@ export class AutodiscoverService {
   /** POX (`autodiscover.xml`): every refusal but the 401 is an Autodiscover error response, never a SOAP fault. */
   async pox(req: IncomingMessage, res: ServerResponse): Promise<void> {
     await this.serve(req, res, POX_ENDPOINT, async (caller, body) => {
-      const address = body ? readPoxEmailAddress(parseXml(body, this.parseOptions())) : caller.smtpAddress;
+      const address = body ? readPoxEmailAddress(parseEwsXml(body, this.parseOptions())) : caller.smtpAddress;
       const user = await this.directory.findByAddress(address);
       return {
         status: 200,
@@ -77,7 +75,7 @@ export class AutodiscoverService {
 
   async soap(req: IncomingMessage, res: ServerResponse): Promise<void> {
     await this.serve(req, res, SOAP_ENDPOINT, async (_caller, body) => {
-      const envelope = parseXml(body ?? Buffer.alloc(0), this.parseOptions());
+      const envelope = parseEwsXml(body ?? Buffer.alloc(0), this.parseOptions());
       const operation = child(child(envelope, NS.SOAP, 'Body'), AD.SOAP, 'GetUserSettingsRequestMessage');
       if (envelope.ns !== NS.SOAP || !operation) throw new EwsError(EwsErrorCode.InvalidBody, 'Expected a GetUserSettings request.');
       const asked = readGetUserSettings(operation);
@@ -131,7 +129,7 @@ export class AutodiscoverService {
       res.setHeader('Content-Length', '0');
       return void res.end();
     }
-    const xml = Buffer.from(writeXml(answer.node), 'utf8');
+    const xml = Buffer.from(writeEwsXml(answer.node), 'utf8');
     res.setHeader('Content-Type', 'text/xml; charset=utf-8');
     res.setHeader('Content-Length', xml.length);
     res.end(xml);

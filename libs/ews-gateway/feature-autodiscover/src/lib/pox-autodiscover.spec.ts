@@ -1,11 +1,11 @@
-import { parseXml, writeXml } from '@parley/ews-gateway/soap';
+import { parseEwsXml, writeEwsXml } from '@parley/ews-gateway/soap';
 import { poxErrorResponse, readPoxEmailAddress } from './pox-autodiscover';
 import { PoxAutodiscoverException, PoxErrorCode } from './pox-autodiscover.exception';
 
 const REQUEST_NS = 'http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006';
 const OUTLOOK = 'http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a';
 
-const request = (inner: string) => parseXml(`<Autodiscover xmlns="${REQUEST_NS}"><Request>${inner}</Request></Autodiscover>`);
+const request = (inner: string) => parseEwsXml(`<Autodiscover xmlns="${REQUEST_NS}"><Request>${inner}</Request></Autodiscover>`);
 
 function codeOf(work: () => unknown): PoxErrorCode {
   try {
@@ -27,7 +27,7 @@ describe('POX Autodiscover', () => {
   });
 
   it('refuses what is not an Outlook request with an address and a response schema with 600, another schema with 601', () => {
-    expect(codeOf(() => readPoxEmailAddress(parseXml('<Autodiscover><Request/></Autodiscover>')))).toBe(PoxErrorCode.InvalidRequest);
+    expect(codeOf(() => readPoxEmailAddress(parseEwsXml('<Autodiscover><Request/></Autodiscover>')))).toBe(PoxErrorCode.InvalidRequest);
     expect(codeOf(() => readPoxEmailAddress(request(`<AcceptableResponseSchema>${OUTLOOK}</AcceptableResponseSchema>`)))).toBe(
       PoxErrorCode.InvalidRequest,
     );
@@ -39,7 +39,7 @@ describe('POX Autodiscover', () => {
   });
 
   it('writes an error in the Autodiscover response schema: time of day, server id, code, message, empty debug data', () => {
-    const xml = writeXml(poxErrorResponse(PoxErrorCode.InvalidRequest, new Date('2026-01-02T03:04:05.678Z')));
+    const xml = writeEwsXml(poxErrorResponse(PoxErrorCode.InvalidRequest, new Date('2026-01-02T03:04:05.678Z')));
     // Namespace-qualified through a prefix (the writer never binds a default namespace); same infoset.
     const plain = xml.replace(/<(\/?)ns1:/g, '<$1').replace(' xmlns:ns1=', ' xmlns=');
     expect(plain).toMatch(

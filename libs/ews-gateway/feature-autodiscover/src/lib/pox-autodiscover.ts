@@ -1,5 +1,5 @@
 import type { DirectoryUser } from '@parley/directory';
-import { child, el, type XmlElement, type XmlNode } from '@parley/ews-gateway/soap';
+import { child, el, type XmlElement, type XmlNode } from '@parley/xml';
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import { AD } from './autodiscover-namespaces';

@@ -1,14 +1,5 @@
-import {
-  child,
-  children,
-  DEFAULT_SERVER_VERSION,
-  el,
-  NS,
-  qualifiedName,
-  withNamespaces,
-  type XmlElement,
-  type XmlNode,
-} from '@parley/ews-gateway/soap';
+import { child, children, el, qualifiedName, withNamespaces, type XmlElement, type XmlNode } from '@parley/xml';
+import { DEFAULT_SERVER_VERSION, NS } from '@parley/ews-gateway/soap';
 import { AD } from './autodiscover-namespaces';
 
 export interface GetUserSettingsRequest {

@@ -1,6 +1,7 @@
 import { AuthErrorCode, AuthException } from '@parley/auth';
 import { EwsAuthErrorCode, EwsAuthException } from '@parley/ews-gateway/auth';
-import { EwsResponseCode, serverBusyFault, soapFault, type XmlNode } from '@parley/ews-gateway/soap';
+import { type XmlNode } from '@parley/xml';
+import { EwsResponseCode, serverBusyFault, soapFault } from '@parley/ews-gateway/soap';
 
 /** How the SOAP endpoint answers an authorization failure raised for the whole request. */
 export type AuthFailureAnswer = { kind: 'challenge' } | { kind: 'fault'; status: number; envelope: XmlNode };

@@ -1,4 +1,5 @@
-import { child, EwsError, EwsErrorCode, NS, type SoapRequest } from '@parley/ews-gateway/soap';
+import { child } from '@parley/xml';
+import { EwsError, EwsErrorCode, NS, type SoapRequest } from '@parley/ews-gateway/soap';
 
 /** How many units one request may name (`PARLEY_EWS_MAX_BATCH_ITEMS`, `PARLEY_EWS_MAX_AVAILABILITY_MAILBOXES`). */
 export interface BatchLimits {

@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type XmlNode } from '@parley/xml';
 import {
   closeIfBodyUnread,
   EwsResponseCode,
   isAcceptedContentType,
   SOAP_MEDIA_TYPES,
   soapFault,
-  writeXml,
-  type XmlNode,
+  writeEwsXml,
 } from '@parley/ews-gateway/soap';
 
 export const EWS_REALM = 'Parley';
@@ -20,7 +20,7 @@ export function sendSoap(req: IncomingMessage, res: ServerResponse, status: numb
     res.destroy();
     return;
   }
-  const body = Buffer.from(writeXml(envelope), 'utf8');
+  const body = Buffer.from(writeEwsXml(envelope), 'utf8');
   res.statusCode = status;
   res.setHeader('Content-Type', 'text/xml; charset=utf-8');
   res.setHeader('Content-Length', body.length);

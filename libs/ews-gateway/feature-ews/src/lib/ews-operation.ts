@@ -1,5 +1,6 @@
 import type { ActingMailbox } from '@parley/ews-gateway/auth';
-import type { SoapRequest, XmlNode } from '@parley/ews-gateway/soap';
+import type { XmlNode } from '@parley/xml';
+import type { SoapRequest } from '@parley/ews-gateway/soap';
 
 export interface EwsOperationContext {
   readonly request: SoapRequest;

@@ -1,4 +1,4 @@
-import type { XmlParseOptions } from '@parley/ews-gateway/soap';
+import type { XmlParseOptions } from '@parley/xml';
 import type { BatchLimits } from './batch-limits';
 
 /** What the EWS endpoint needs from the runtime configuration. */

@@ -1,5 +1,6 @@
 import { meetingSendModes, sensitivities, type CalendarItemPatch, type Disposal, type MeetingSendMode } from '@parley/contracts';
-import { attr, child, EwsError, EwsErrorCode, NS, type XmlElement } from '@parley/ews-gateway/soap';
+import { attr, child, type XmlElement } from '@parley/xml';
+import { EwsError, EwsErrorCode, NS } from '@parley/ews-gateway/soap';
 
 const DELETE_TYPES = ['HardDelete', 'SoftDelete', 'MoveToDeletedItems'] as const;
 const TASK_OCCURRENCES = ['AllOccurrences', 'SpecifiedOccurrenceOnly'] as const;

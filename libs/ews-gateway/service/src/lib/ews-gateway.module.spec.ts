@@ -1,5 +1,5 @@
 import { parseEnv, serviceEnvSchema, toRuntimeConfig } from '@parley/config';
-import { XML_PARSE_DEFAULTS } from '@parley/ews-gateway/soap';
+import { XML_PARSE_DEFAULTS } from '@parley/xml';
 
 describe('ews-gateway configuration', () => {
   it('defaults the XML work limits to the parser defaults the SOAP lib documents', () => {

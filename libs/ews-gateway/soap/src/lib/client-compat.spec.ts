@@ -2,8 +2,8 @@
 // EWS Managed API): its requests must be accepted as they are, and it must read our answers,
 // including ServerVersionInfo from a fault.
 import * as ews from 'ews-javascript-api';
+import { el } from '@parley/xml';
 import {
-  el,
   EwsError,
   EwsErrorCode,
   faultForError,
@@ -12,7 +12,7 @@ import {
   readSoapRequest,
   soapEnvelope,
   type SoapRequest,
-  writeXml,
+  writeEwsXml,
 } from '../index';
 
 type Answer = { status: number; body: string };
@@ -53,7 +53,7 @@ describe('with ews-javascript-api as the client', () => {
   it('accepts its GetFolder request and it reads our response and server version', async () => {
     answer = () => ({
       status: 200,
-      body: writeXml(
+      body: writeEwsXml(
         soapEnvelope(
           operationResponse('GetFolder', [
             {
@@ -87,7 +87,7 @@ describe('with ews-javascript-api as the client', () => {
   it('reads our fault: its code, and the server version from its header', async () => {
     answer = () => ({
       status: 500,
-      body: writeXml(faultForError(new EwsError(EwsErrorCode.InvalidServerVersion, 'The specified server version is invalid.'))),
+      body: writeEwsXml(faultForError(new EwsError(EwsErrorCode.InvalidServerVersion, 'The specified server version is invalid.'))),
     });
     const svc = service();
     expect(svc.ServerInfo).toBeFalsy();

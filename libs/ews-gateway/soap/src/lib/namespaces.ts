@@ -1,3 +1,5 @@
+import { XML_NS } from '@parley/xml';
+
 /** Namespace URIs of the EWS SOAP protocol. Match on these, never on the prefixes clients choose. */
 export const NS = {
   SOAP: 'http://schemas.xmlsoap.org/soap/envelope/',
@@ -6,10 +8,8 @@ export const NS = {
   ERRORS: 'http://schemas.microsoft.com/exchange/services/2006/errors',
   XSI: 'http://www.w3.org/2001/XMLSchema-instance',
   XSD: 'http://www.w3.org/2001/XMLSchema',
-  /** Bound to the `xml` prefix by the XML spec itself; never declared. */
-  XML: 'http://www.w3.org/XML/1998/namespace',
-  /** Reserved for `xmlns` declarations; never used by elements or ordinary attributes. */
-  XMLNS: 'http://www.w3.org/2000/xmlns/',
+  XML: XML_NS.XML,
+  XMLNS: XML_NS.XMLNS,
 } as const;
 
 /**

@@ -1,8 +1,7 @@
 import { echo, EwsError, EwsErrorCode } from './ews-error';
 import { type ExchangeVersion, isExchangeVersion } from './exchange-version';
 import { NS } from './namespaces';
-import type { XmlElement } from './xml-element';
-import { attr, children } from './xml-query';
+import { attr, children, type XmlElement } from '@parley/xml';
 
 /** How `t:ExchangeImpersonation/t:ConnectingSID` names the mailbox to act as. */
 export type ImpersonationKind = 'PrimarySmtpAddress' | 'SmtpAddress' | 'PrincipalName' | 'SID';

@@ -1,5 +1,5 @@
 import { NS } from './namespaces';
-import { el, type XmlNode } from './xml-node';
+import { el, type XmlNode } from '@parley/xml';
 
 /** What `t:ServerVersionInfo` reports; clients pick their schema level from it on their first call. */
 export interface ServerVersionInfo {

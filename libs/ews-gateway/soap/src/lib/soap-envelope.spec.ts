@@ -1,4 +1,5 @@
-import { attr, child, EwsErrorCode, EwsResponseCode, EXCHANGE_VERSIONS, NS, readSoapRequest } from '../index';
+import { attr, child } from '@parley/xml';
+import { EwsErrorCode, EwsResponseCode, EXCHANGE_VERSIONS, NS, readSoapRequest } from '../index';
 import { ewsErrorOf, GET_INBOX, soapRequest } from '../../test/soap-fixtures';
 
 const version = (v: string) => `<t:RequestServerVersion Version="${v}"/>`;

@@ -1,8 +1,8 @@
 import { echo, EwsError, EwsErrorCode } from './ews-error';
 import { NS } from './namespaces';
 import { type EwsRequestHeaders, readRequestHeaders } from './request-headers';
-import type { XmlElement } from './xml-element';
-import { parseXml, type XmlParseOptions } from './xml-parser';
+import type { XmlElement, XmlParseOptions } from '@parley/xml';
+import { parseEwsXml } from './ews-xml';
 
 /** A validated EWS request: one operation in the messages namespace, plus its headers. */
 export interface SoapRequest {
@@ -22,7 +22,7 @@ function schemaError(code: EwsErrorCode, message: string): EwsError {
 
 /** Parses and validates a SOAP 1.1 EWS request. Throws `EwsError` for anything else. */
 export function readSoapRequest(input: string | Uint8Array, options: XmlParseOptions = {}): SoapRequest {
-  const envelope = parseXml(input, options);
+  const envelope = parseEwsXml(input, options);
   if (envelope.ns !== NS.SOAP || envelope.local !== 'Envelope') {
     throw schemaError(EwsErrorCode.NotSoapEnvelope, `The root element must be a SOAP 1.1 Envelope ({${NS.SOAP}}Envelope).`);
   }

@@ -1,18 +1,15 @@
+import { attr, child, resolveQName, type XmlElement } from '@parley/xml';
 import {
-  attr,
-  child,
   DEFAULT_SERVER_VERSION,
   EwsError,
   EwsErrorCode,
   faultForError,
   NS,
-  parseXml,
+  parseEwsXml,
   readSoapRequest,
-  resolveQName,
   serverBusyFault,
   SOAP_FAULT_HTTP_STATUS,
-  writeXml,
-  type XmlElement,
+  writeEwsXml,
 } from '../index';
 import { ewsErrorOf } from '../../test/soap-fixtures';
 
@@ -27,7 +24,7 @@ const FAULTCODE = (code: string) => `<faultcode xmlns:a="http://schemas.microsof
 const E = 'xmlns:e="http://schemas.microsoft.com/exchange/services/2006/errors"';
 
 function faultOf(xml: string): { envelope: XmlElement; fault: XmlElement } {
-  const envelope = parseXml(xml);
+  const envelope = parseEwsXml(xml);
   const fault = child(child(envelope, NS.SOAP, 'Body'), NS.SOAP, 'Fault');
   if (fault === undefined) throw new Error('no fault');
   return { envelope, fault };
@@ -36,7 +33,7 @@ function faultOf(xml: string): { envelope: XmlElement; fault: XmlElement } {
 describe('SOAP faults', () => {
   it('writes a schema-validation fault as Exchange does', () => {
     const err = ewsErrorOf(() => readSoapRequest('<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/">\n<s:Body>'));
-    expect(writeXml(faultForError(err))).toBe(
+    expect(writeEwsXml(faultForError(err))).toBe(
       HEADER +
         FAULTCODE('ErrorSchemaValidation') +
         '<faultstring xml:lang="en-US">The request failed schema validation: Element \'s:Body\' is not closed.</faultstring>' +
@@ -50,7 +47,9 @@ describe('SOAP faults', () => {
   });
 
   it('parses back with the lib itself: faultcode QName, detail and ServerVersionInfo header', () => {
-    const xml = writeXml(faultForError(new EwsError(EwsErrorCode.DtdForbidden, 'Document type and entity declarations are not allowed.')));
+    const xml = writeEwsXml(
+      faultForError(new EwsError(EwsErrorCode.DtdForbidden, 'Document type and entity declarations are not allowed.')),
+    );
     const { envelope, fault } = faultOf(xml);
     const info = child(child(envelope, NS.SOAP, 'Header'), NS.TYPES, 'ServerVersionInfo');
     expect(info?.attrs).toEqual({
@@ -72,7 +71,7 @@ describe('SOAP faults', () => {
   });
 
   it('writes ErrorServerBusy with its back-off in t:MessageXml', () => {
-    expect(writeXml(serverBusyFault(297749))).toBe(
+    expect(writeEwsXml(serverBusyFault(297749))).toBe(
       HEADER +
         FAULTCODE('ErrorServerBusy') +
         '<faultstring xml:lang="en-US">The server cannot service this request right now. Try again later.</faultstring>' +
@@ -81,14 +80,14 @@ describe('SOAP faults', () => {
         '<t:MessageXml><t:Value Name="BackOffMilliseconds">297749</t:Value></t:MessageXml>' +
         '</detail></s:Fault></s:Body></s:Envelope>',
     );
-    const { fault } = faultOf(writeXml(faultForError(new EwsError(EwsErrorCode.ServerBusy, 'busy', { backOffMs: 5000 }))));
+    const { fault } = faultOf(writeEwsXml(faultForError(new EwsError(EwsErrorCode.ServerBusy, 'busy', { backOffMs: 5000 }))));
     const value = child(child(child(fault, '', 'detail'), NS.TYPES, 'MessageXml'), NS.TYPES, 'Value');
     expect([attr(value, 'Name'), value?.text]).toEqual(['BackOffMilliseconds', '5000']);
   });
 
   it('keeps the code and message of other EwsErrors', () => {
     const { fault } = faultOf(
-      writeXml(faultForError(new EwsError(EwsErrorCode.InvalidServerVersion, "The specified server version 'X' is invalid."))),
+      writeEwsXml(faultForError(new EwsError(EwsErrorCode.InvalidServerVersion, "The specified server version 'X' is invalid."))),
     );
     expect(child(fault, '', 'faultcode')?.text).toBe('a:ErrorInvalidServerVersion');
     expect(child(fault, '', 'faultstring')?.text).toBe("The specified server version 'X' is invalid.");
@@ -97,7 +96,7 @@ describe('SOAP faults', () => {
   });
 
   it('never leaks the text of unexpected errors', () => {
-    const xml = writeXml(faultForError(new Error('connection to postgres://user:secret@db failed')));
+    const xml = writeEwsXml(faultForError(new Error('connection to postgres://user:secret@db failed')));
     expect(xml).not.toContain('secret');
     const { envelope, fault } = faultOf(xml);
     expect(child(fault, '', 'faultcode')?.text).toBe('a:ErrorInternalServerError');
@@ -106,7 +105,7 @@ describe('SOAP faults', () => {
 
   it('reports a configured server version', () => {
     const version = { majorVersion: 15, minorVersion: 2, majorBuildNumber: 1544, minorBuildNumber: 4, version: 'V2017_07_11' };
-    const { envelope } = faultOf(writeXml(serverBusyFault(undefined, version)));
+    const { envelope } = faultOf(writeEwsXml(serverBusyFault(undefined, version)));
     expect(child(child(envelope, NS.SOAP, 'Header'), NS.TYPES, 'ServerVersionInfo')?.attrs.MajorBuildNumber).toBe('1544');
   });
 });

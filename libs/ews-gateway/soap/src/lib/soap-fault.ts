@@ -3,7 +3,7 @@ import { NS } from './namespaces';
 import { EwsResponseCode } from './response-code';
 import { DEFAULT_SERVER_VERSION, type ServerVersionInfo } from './server-version';
 import { backOffValue, SERVER_BUSY_TEXT, soapEnvelope } from './soap-response';
-import { el, qualifiedName, withNamespaces, type XmlContent, type XmlNode } from './xml-node';
+import { el, qualifiedName, withNamespaces, type XmlContent, type XmlNode } from '@parley/xml';
 
 /** Faults go out with HTTP 500 (SOAP 1.1 §6.2); per-item errors are HTTP 200 responses. */
 export const SOAP_FAULT_HTTP_STATUS = 500;

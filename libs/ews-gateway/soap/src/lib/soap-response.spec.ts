@@ -1,4 +1,14 @@
-import { el, EwsResponseCode, NS, operationResponse, parseXml, responseMessage, serverBusyMessage, soapEnvelope, writeXml } from '../index';
+import { el } from '@parley/xml';
+import {
+  EwsResponseCode,
+  NS,
+  operationResponse,
+  parseEwsXml,
+  responseMessage,
+  serverBusyMessage,
+  soapEnvelope,
+  writeEwsXml,
+} from '../index';
 
 const ENVELOPE_OPEN =
   '<?xml version="1.0" encoding="utf-8"?>' +
@@ -11,7 +21,7 @@ const ENVELOPE_CLOSE = '</s:Body></s:Envelope>';
 
 describe('response builders', () => {
   it('wraps per-item results in the standard response, in schema order', () => {
-    const xml = writeXml(
+    const xml = writeEwsXml(
       soapEnvelope(
         operationResponse('GetFolder', [
           { content: el(NS.MESSAGES, 'Folders', {}, el(NS.TYPES, 'Folder', {}, el(NS.TYPES, 'DisplayName', {}, 'Inbox'))) },
@@ -38,7 +48,7 @@ describe('response builders', () => {
   });
 
   it('reports throttling per item with m:MessageXml/t:Value BackOffMilliseconds', () => {
-    const xml = writeXml(soapEnvelope(operationResponse('FindItem', [serverBusyMessage(30000)])));
+    const xml = writeEwsXml(soapEnvelope(operationResponse('FindItem', [serverBusyMessage(30000)])));
     expect(xml).toBe(
       ENVELOPE_OPEN +
         '<m:FindItemResponse><m:ResponseMessages><m:FindItemResponseMessage ResponseClass="Error">' +
@@ -58,25 +68,25 @@ describe('response builders', () => {
       messageText: 'Multiple results were found.',
       content: el(NS.MESSAGES, 'ResolutionSet', { TotalItemsInView: 2 }),
     });
-    expect(writeXml(warning, { declaration: false })).toBe(
+    expect(writeEwsXml(warning, { declaration: false })).toBe(
       `<m:ResolveNamesResponseMessage xmlns:m="${NS.MESSAGES}" ResponseClass="Warning">` +
         '<m:MessageText>Multiple results were found.</m:MessageText>' +
         '<m:ResponseCode>ErrorNameResolutionMultipleResults</m:ResponseCode>' +
         '<m:DescriptiveLinkKey>0</m:DescriptiveLinkKey><m:ResolutionSet TotalItemsInView="2"/>' +
         '</m:ResolveNamesResponseMessage>',
     );
-    expect(writeXml(responseMessage('ResponseMessage'), { declaration: false })).toBe(
+    expect(writeEwsXml(responseMessage('ResponseMessage'), { declaration: false })).toBe(
       `<m:ResponseMessage xmlns:m="${NS.MESSAGES}" ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode></m:ResponseMessage>`,
     );
   });
 
   it('escapes user data that ends up in a response', () => {
     const subject = '</t:Subject><t:Injected/>&amp;';
-    const xml = writeXml(
+    const xml = writeEwsXml(
       soapEnvelope(operationResponse('GetItem', [{ content: el(NS.MESSAGES, 'Items', {}, el(NS.TYPES, 'Subject', {}, subject)) }])),
     );
     expect(xml).toContain('<t:Subject>&lt;/t:Subject&gt;&lt;t:Injected/&gt;&amp;amp;</t:Subject>');
-    const body = parseXml(xml).children[1];
+    const body = parseEwsXml(xml).children[1];
     expect(body.children[0].children[0].children[0].children[1].children[0].text).toBe(subject);
   });
 });

@@ -1,7 +1,7 @@
 import { NS } from './namespaces';
 import { EwsResponseCode, type ResponseClass } from './response-code';
 import { DEFAULT_SERVER_VERSION, type ServerVersionInfo, serverVersionInfoElement } from './server-version';
-import { el, withNamespaces, type XmlContent, type XmlContentItem, type XmlNode } from './xml-node';
+import { el, withNamespaces, type XmlContent, type XmlContentItem, type XmlNode } from '@parley/xml';
 
 /**
  * `s:Envelope` with `t:ServerVersionInfo` in `s:Header` — every response carries it, faults

@@ -1,17 +1,7 @@
 import { freeBusyViewTypes, type FreeBusyViewType } from '@parley/contracts';
 import { canonicalWindowsId, windowsToIana } from '@parley/calendar-time';
-import {
-  child,
-  childText,
-  children,
-  EwsError,
-  EwsErrorCode,
-  type EwsRequestHeaders,
-  NS,
-  parseXsDateTime,
-  requireChild,
-  type XmlElement,
-} from '@parley/ews-gateway/soap';
+import { child, childText, children, type XmlElement } from '@parley/xml';
+import { EwsError, EwsErrorCode, type EwsRequestHeaders, NS, parseXsDateTime, requireChild } from '@parley/ews-gateway/soap';
 import { attendeeTypes, type AttendeeType } from './meeting-suggestions';
 import { ianaAvailabilityZone, serializableTimeZone, UTC_ZONE, type AvailabilityZone } from './serializable-time-zone';
 import { readSpan, readSuggestionsViewOptions, type SuggestionsViewRequest } from './suggestions-options.reader';

@@ -1,5 +1,6 @@
 import type { CalendarEvent, FreeBusyView, WorkingHours } from '@parley/contracts';
-import { el, formatXsLocalDateTime, NS, responseMessage, type ErrorMessageSpec, type XmlNode } from '@parley/ews-gateway/soap';
+import { el, type XmlNode } from '@parley/xml';
+import { formatXsLocalDateTime, NS, responseMessage, type ErrorMessageSpec } from '@parley/ews-gateway/soap';
 import { serverTimeZone, type RecurringDayRule, type ServerTimeZone } from '../time-zones/time-zone-rules';
 import type { AttendeeConflict, MeetingSuggestion, SuggestionDay } from './meeting-suggestions';
 import type { AvailabilityZone } from './serializable-time-zone';

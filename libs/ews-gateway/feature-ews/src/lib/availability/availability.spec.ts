@@ -2,7 +2,7 @@ import type { FreeBusyReply, WorkingHours } from '@parley/contracts';
 import { utcToLocal } from '@parley/calendar-time';
 import type { ActingMailbox } from '@parley/ews-gateway/auth';
 import { CommandTimeoutError } from '@parley/messaging';
-import { readSoapRequest, writeXml } from '@parley/ews-gateway/soap';
+import { readSoapRequest, writeEwsXml } from '@parley/ews-gateway/soap';
 import { serverTimeZone } from '../time-zones/time-zone-rules';
 import type { CalendarClient } from '../calendar/calendar.client';
 import type { EwsOperationContext } from '../ews-operation';
@@ -259,7 +259,7 @@ describe('WorkingHours in GetUserAvailability', () => {
   });
 
   it('writes the Pacific rules as Microsoft documents them', () => {
-    const xml = writeXml(serializableTimeZoneElement(zoneOf('Pacific Standard Time')));
+    const xml = writeEwsXml(serializableTimeZoneElement(zoneOf('Pacific Standard Time')));
     expect(xml).toContain(
       '<t:Bias>480</t:Bias><t:StandardTime><t:Bias>0</t:Bias><t:Time>02:00:00</t:Time><t:DayOrder>1</t:DayOrder><t:Month>11</t:Month><t:DayOfWeek>Sunday</t:DayOfWeek></t:StandardTime>' +
         '<t:DaylightTime><t:Bias>-60</t:Bias><t:Time>02:00:00</t:Time><t:DayOrder>2</t:DayOrder><t:Month>3</t:Month><t:DayOfWeek>Sunday</t:DayOfWeek></t:DaylightTime>',
@@ -272,7 +272,7 @@ describe('WorkingHours in GetUserAvailability', () => {
     ['India Standard Time', 'Asia/Calcutta'],
     ['Newfoundland Standard Time', 'America/St_Johns'],
   ])('writes %s so that reading it back gives the same offsets as %s all year', (windowsId, iana) => {
-    const written = writeXml(serializableTimeZoneElement(zoneOf(windowsId))).replace(/^<\?xml[^>]*\?>/, '');
+    const written = writeEwsXml(serializableTimeZoneElement(zoneOf(windowsId))).replace(/^<\?xml[^>]*\?>/, '');
     const zone = serializableTimeZone(
       context(availability(['a@b.c'], ['2031-01-01T00:00:00', '2031-01-02T00:00:00'], written)).request.body.children[0],
     );

@@ -9,7 +9,8 @@ import {
   type WorkingHours,
 } from '@parley/contracts';
 import { windowsToIana } from '@parley/calendar-time';
-import { EwsResponseCode, type ErrorMessageSpec, type XmlNode } from '@parley/ews-gateway/soap';
+import { type XmlNode } from '@parley/xml';
+import { EwsResponseCode, type ErrorMessageSpec } from '@parley/ews-gateway/soap';
 import { CommandRefusedError } from '@parley/messaging';
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
 import { calendarErrorMessage } from '../calendar/calendar-error.mapper';

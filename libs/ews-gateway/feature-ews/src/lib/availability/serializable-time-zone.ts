@@ -1,5 +1,6 @@
 import { localToUtc, utcToLocal } from '@parley/calendar-time';
-import { child, childText, EwsError, EwsErrorCode, NS, requireChild, type XmlElement } from '@parley/ews-gateway/soap';
+import { child, childText, type XmlElement } from '@parley/xml';
+import { EwsError, EwsErrorCode, NS, requireChild } from '@parley/ews-gateway/soap';
 
 const MINUTE_MS = 60_000;
 const DAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];

@@ -1,4 +1,5 @@
-import { child, childText, EwsError, EwsErrorCode, NS, requireChild, type XmlElement } from '@parley/ews-gateway/soap';
+import { child, childText, type XmlElement } from '@parley/xml';
+import { EwsError, EwsErrorCode, NS, requireChild } from '@parley/ews-gateway/soap';
 import { suggestionQualities, type SuggestionQuality } from './meeting-suggestions';
 
 /** `t:SuggestionsViewOptions` as read: the window in UTC ms, the rest as Exchange bounds them. */

@@ -9,7 +9,8 @@ import {
   relativeDays,
   weekDays,
 } from '@parley/contracts';
-import { attr, child, children, childText, EwsError, EwsErrorCode, NS, requireChild, type XmlElement } from '@parley/ews-gateway/soap';
+import { attr, child, children, childText, type XmlElement } from '@parley/xml';
+import { EwsError, EwsErrorCode, NS, requireChild } from '@parley/ews-gateway/soap';
 import { oneOf, readItemBasics } from '../item-request.reader';
 import { CalendarItemException } from './calendar.exception';
 import { readInstant, type RequestTimeZone } from './request-time-zone';

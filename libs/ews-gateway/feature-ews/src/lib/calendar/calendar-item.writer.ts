@@ -1,5 +1,6 @@
 import type { Attendee, CalendarItemView, OccurrenceInfo, Recurrence } from '@parley/contracts';
-import { el, formatXsDateTime, NS, type XmlNode } from '@parley/ews-gateway/soap';
+import { el, type XmlNode } from '@parley/xml';
+import { formatXsDateTime, NS } from '@parley/ews-gateway/soap';
 import { timeZoneDefinition } from './time-zone-definition.writer';
 
 /** What a writer needs besides the item. */

@@ -1,5 +1,6 @@
 import type { CalendarItemTarget } from '@parley/contracts';
-import { attr, child, childText, EwsError, EwsErrorCode, NS, requireChild, type XmlElement } from '@parley/ews-gateway/soap';
+import { attr, child, childText, type XmlElement } from '@parley/xml';
+import { EwsError, EwsErrorCode, NS, requireChild } from '@parley/ews-gateway/soap';
 import { BASE_SHAPES } from './calendar-item.writer';
 import { CalendarItemException } from './calendar.exception';
 import { oneOf } from './calendar-item.reader';

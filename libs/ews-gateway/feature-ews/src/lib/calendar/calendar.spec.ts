@@ -1,6 +1,6 @@
 import { type CalendarItemView, CommandErrorCodes, type Recurrence, Topics } from '@parley/contracts';
 import { ActingMailboxResolver, type ActingMailbox } from '@parley/ews-gateway/auth';
-import { NS, readSoapRequest, writeXml } from '@parley/ews-gateway/soap';
+import { NS, readSoapRequest, writeEwsXml } from '@parley/ews-gateway/soap';
 import { CommandRefusedError, CommandTimeoutError } from '@parley/messaging';
 import { FolderIds } from '../folders/folder-ids';
 import { bodyXml, directoryUser, M, T } from '../../../test/ews-operation-fixtures';
@@ -260,7 +260,7 @@ describe('Recurrence (every pattern and range)', () => {
     const recurrence = req.body.children[0];
     expect(recurrence.ns).toBe(NS.TYPES);
     expect(readRecurrence(recurrence)).toEqual(expected);
-    expect(writeXml(recurrenceElement(expected))).toContain(`<t:Recurrence xmlns:t="${T}">${inner}</t:Recurrence>`);
+    expect(writeEwsXml(recurrenceElement(expected))).toContain(`<t:Recurrence xmlns:t="${T}">${inner}</t:Recurrence>`);
   });
 
   it('refuses an invalid rule per item', () => {

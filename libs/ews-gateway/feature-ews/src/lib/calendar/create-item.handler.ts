@@ -1,19 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { calendarItemFieldsSchema, type MeetingResponse, type MessageDisposition, meetingSendModes } from '@parley/contracts';
 import type { ActingMailbox } from '@parley/ews-gateway/auth';
-import {
-  attr,
-  child,
-  el,
-  EwsError,
-  EwsErrorCode,
-  NS,
-  operationResponse,
-  requireChild,
-  type ResponseMessageSpec,
-  type XmlElement,
-  type XmlNode,
-} from '@parley/ews-gateway/soap';
+import { attr, child, el, type XmlElement, type XmlNode } from '@parley/xml';
+import { EwsError, EwsErrorCode, NS, operationResponse, requireChild, type ResponseMessageSpec } from '@parley/ews-gateway/soap';
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
 import { CalendarAccess } from './calendar-access';
 import { calendarErrorMessage } from './calendar-error.mapper';

@@ -1,18 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { MAX_OCCURRENCES_PER_QUERY } from '@parley/contracts';
-import {
-  attr,
-  child,
-  el,
-  EwsError,
-  EwsErrorCode,
-  NS,
-  operationResponse,
-  requireChild,
-  type ResponseMessageSpec,
-  type XmlElement,
-  type XmlNode,
-} from '@parley/ews-gateway/soap';
+import { attr, child, el, type XmlElement, type XmlNode } from '@parley/xml';
+import { EwsError, EwsErrorCode, NS, operationResponse, requireChild, type ResponseMessageSpec } from '@parley/ews-gateway/soap';
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
 import { CalendarAccess } from './calendar-access';
 import { calendarErrorMessage } from './calendar-error.mapper';

@@ -1,5 +1,6 @@
 import { type MeetingResponse, messageDispositions, type MessageDisposition } from '@parley/contracts';
-import { attr, child, NS, type XmlElement } from '@parley/ews-gateway/soap';
+import { attr, child, type XmlElement } from '@parley/xml';
+import { NS } from '@parley/ews-gateway/soap';
 import { CalendarItemException } from './calendar.exception';
 import { oneOf } from '../item-request.reader';
 

@@ -1,4 +1,5 @@
-import { el, NS, type XmlNode } from '@parley/ews-gateway/soap';
+import { el, type XmlNode } from '@parley/xml';
+import { NS } from '@parley/ews-gateway/soap';
 import { timeZoneDefinitionElement } from '../time-zones/get-server-time-zones.writer';
 import { serverTimeZone } from '../time-zones/time-zone-rules';
 

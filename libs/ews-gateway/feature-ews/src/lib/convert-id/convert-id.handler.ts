@@ -1,19 +1,13 @@
 import { Injectable } from '@nestjs/common';
+import { attr, children, el, qualifiedName, withNamespaces, type XmlElement, type XmlNode } from '@parley/xml';
 import {
-  attr,
-  children,
-  el,
   EwsError,
   EwsErrorCode,
   EwsResponseCode,
   NS,
   operationResponse,
-  qualifiedName,
   requireChild,
-  withNamespaces,
   type ResponseMessageSpec,
-  type XmlElement,
-  type XmlNode,
 } from '@parley/ews-gateway/soap';
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
 import { fromEwsId, idFormats, toEwsId, type IdFormat } from './id-formats';

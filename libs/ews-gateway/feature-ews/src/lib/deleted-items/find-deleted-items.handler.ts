@@ -1,15 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { CalendarItemView, MessageSummary, TaskView } from '@parley/contracts';
-import {
-  child,
-  el,
-  NS,
-  operationResponse,
-  requireChild,
-  type ResponseMessageSpec,
-  type XmlElement,
-  type XmlNode,
-} from '@parley/ews-gateway/soap';
+import { child, el, type XmlElement, type XmlNode } from '@parley/xml';
+import { NS, operationResponse, requireChild, type ResponseMessageSpec } from '@parley/ews-gateway/soap';
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
 import { CalendarAccess } from '../calendar/calendar-access';
 import { CalendarItemException } from '../calendar/calendar.exception';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { el, NS, operationResponse, type ResponseMessageSpec, type XmlElement, type XmlNode } from '@parley/ews-gateway/soap';
+import { el, type XmlElement, type XmlNode } from '@parley/xml';
+import { NS, operationResponse, type ResponseMessageSpec } from '@parley/ews-gateway/soap';
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
 import { readFolderPage, readFolderShape, readFolderTargets, readTraversal, type FolderPage } from './folder-request.reader';
 import { folderElement, type FolderView } from './folder-response.writer';

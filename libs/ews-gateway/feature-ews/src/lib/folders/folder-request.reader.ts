@@ -1,4 +1,5 @@
-import { attr, child, children, childText, EwsError, EwsErrorCode, NS, requireChild, type XmlElement } from '@parley/ews-gateway/soap';
+import { attr, child, children, childText, type XmlElement } from '@parley/xml';
+import { EwsError, EwsErrorCode, NS, requireChild } from '@parley/ews-gateway/soap';
 
 export type BaseShape = 'IdOnly' | 'Default' | 'AllProperties';
 

@@ -1,4 +1,5 @@
-import { el, NS, type XmlContentItem, type XmlNode } from '@parley/ews-gateway/soap';
+import { el, type XmlContentItem, type XmlNode } from '@parley/xml';
+import { NS } from '@parley/ews-gateway/soap';
 import type { FolderIdentity } from './folder-ids';
 import type { FolderShape } from './folder-request.reader';
 import type { FolderCounts, FolderSpec } from './mailbox-folders';

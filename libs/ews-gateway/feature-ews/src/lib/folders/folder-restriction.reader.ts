@@ -1,4 +1,4 @@
-import { attr, type XmlElement } from '@parley/ews-gateway/soap';
+import { attr, type XmlElement } from '@parley/xml';
 import { readRestriction, type SearchExpression } from '../restriction/search-expression.reader';
 import type { FolderSpec } from './mailbox-folders';
 

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { isMessageItemId, isTaskItemId } from '@parley/contracts';
 import type { ActingMailbox } from '@parley/ews-gateway/auth';
-import { attr, child, el, NS, type SoapRequest, type XmlChild, type XmlElement, type XmlNode } from '@parley/ews-gateway/soap';
+import { attr, child, el, type XmlChild, type XmlElement, type XmlNode } from '@parley/xml';
+import { NS, type SoapRequest } from '@parley/ews-gateway/soap';
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
 import { CreateItemHandler } from '../calendar/create-item.handler';
 import { DeleteItemHandler } from '../calendar/delete-item.handler';

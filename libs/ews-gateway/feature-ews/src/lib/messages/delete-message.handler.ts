@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type MessageDisposal } from '@parley/contracts';
-import { attr, operationResponse, type ResponseMessageSpec, type XmlElement, type XmlNode } from '@parley/ews-gateway/soap';
+import { attr, type XmlElement, type XmlNode } from '@parley/xml';
+import { operationResponse, type ResponseMessageSpec } from '@parley/ews-gateway/soap';
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
 import { itemIdElements } from '../calendar/calendar-request.reader';
 import { readDeleteItemDisposal } from '../item-request.reader';

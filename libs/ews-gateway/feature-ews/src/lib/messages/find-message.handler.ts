@@ -1,16 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { MessageSummary, MessageViewKind } from '@parley/contracts';
-import {
-  attr,
-  child,
-  el,
-  NS,
-  operationResponse,
-  requireChild,
-  type ResponseMessageSpec,
-  type XmlElement,
-  type XmlNode,
-} from '@parley/ews-gateway/soap';
+import { attr, child, el, type XmlElement, type XmlNode } from '@parley/xml';
+import { NS, operationResponse, requireChild, type ResponseMessageSpec } from '@parley/ews-gateway/soap';
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
 import { oneOf } from '../calendar/calendar-item.reader';
 import { CalendarItemException } from '../calendar/calendar.exception';

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { messageIdOfAttachment } from '@parley/contracts';
+import { attr, el, type XmlNode } from '@parley/xml';
 import {
-  attr,
-  el,
   EwsError,
   EwsErrorCode,
   EwsResponseCode,
@@ -10,7 +9,6 @@ import {
   operationResponse,
   requireChild,
   type ResponseMessageSpec,
-  type XmlNode,
 } from '@parley/ews-gateway/soap';
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
 import { CalendarItemException } from '../calendar/calendar.exception';

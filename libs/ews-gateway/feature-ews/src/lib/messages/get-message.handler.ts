@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { el, NS, operationResponse, type ResponseMessageSpec, type XmlNode } from '@parley/ews-gateway/soap';
+import { el, type XmlNode } from '@parley/xml';
+import { NS, operationResponse, type ResponseMessageSpec } from '@parley/ews-gateway/soap';
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
 import { itemIdElements } from '../calendar/calendar-request.reader';
 import { MessageAccess } from './message-access';

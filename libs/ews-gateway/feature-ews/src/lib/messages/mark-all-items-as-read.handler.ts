@@ -1,14 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import {
-  EwsError,
-  EwsErrorCode,
-  NS,
-  operationResponse,
-  requireChild,
-  type ResponseMessageSpec,
-  type XmlElement,
-  type XmlNode,
-} from '@parley/ews-gateway/soap';
+import { type XmlElement, type XmlNode } from '@parley/xml';
+import { EwsError, EwsErrorCode, NS, operationResponse, requireChild, type ResponseMessageSpec } from '@parley/ews-gateway/soap';
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
 import { CalendarAccess } from '../calendar/calendar-access';
 import { readBoolean } from '../calendar/calendar-item.reader';

@@ -1,5 +1,6 @@
 import { decodeAttachmentId, decodeMessageId, isMessageAttachmentId, isMessageItemId } from '@parley/contracts';
-import { attr, EwsResponseCode, type XmlElement } from '@parley/ews-gateway/soap';
+import { attr, type XmlElement } from '@parley/xml';
+import { EwsResponseCode } from '@parley/ews-gateway/soap';
 import { CalendarItemException } from '../calendar/calendar.exception';
 
 /**

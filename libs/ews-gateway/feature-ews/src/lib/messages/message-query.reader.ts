@@ -1,5 +1,6 @@
 import type { FindMessagesRequest } from '@parley/contracts';
-import { attr, children, EwsError, EwsErrorCode, EwsResponseCode, NS, type XmlElement } from '@parley/ews-gateway/soap';
+import { attr, children, type XmlElement } from '@parley/xml';
+import { EwsError, EwsErrorCode, EwsResponseCode, NS } from '@parley/ews-gateway/soap';
 import { propertyPathElements, readPropertyPath, readRestriction } from '../restriction/search-expression.reader';
 
 export type MessageOrder = FindMessagesRequest['order'];

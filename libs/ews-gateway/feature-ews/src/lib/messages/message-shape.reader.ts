@@ -1,4 +1,5 @@
-import { attr, child, childText, NS, requireChild, type XmlElement } from '@parley/ews-gateway/soap';
+import { attr, child, childText, type XmlElement } from '@parley/xml';
+import { NS, requireChild } from '@parley/ews-gateway/soap';
 import { oneOf, readBoolean } from '../calendar/calendar-item.reader';
 
 /** A MAPI property a shape asks for (`t:ExtendedFieldURI`): echoed as given, answered by `key` when Parley can derive it. */

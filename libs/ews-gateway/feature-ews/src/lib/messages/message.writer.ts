@@ -1,5 +1,6 @@
 import type { AttachmentSummary, MailAddress, MessageFolderKind, MessageSummary, MessageView } from '@parley/contracts';
-import { el, formatXsDateTime, NS, type XmlContentItem, type XmlNode } from '@parley/ews-gateway/soap';
+import { el, type XmlContentItem, type XmlNode } from '@parley/xml';
+import { formatXsDateTime, NS } from '@parley/ews-gateway/soap';
 import type { FolderIdentity } from '../folders/folder-ids';
 import { messagePropertyValue } from './message-properties';
 import type { BodyTypeRequest, MessageShape } from './message-shape.reader';

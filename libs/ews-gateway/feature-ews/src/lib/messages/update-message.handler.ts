@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { conflictResolutions } from '@parley/contracts';
+import { attr, child, el, type XmlElement, type XmlNode } from '@parley/xml';
 import {
-  attr,
-  child,
-  el,
   EwsError,
   EwsErrorCode,
   EwsResponseCode,
@@ -11,8 +9,6 @@ import {
   operationResponse,
   requireChild,
   type ResponseMessageSpec,
-  type XmlElement,
-  type XmlNode,
 } from '@parley/ews-gateway/soap';
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
 import { oneOf, readBoolean } from '../calendar/calendar-item.reader';

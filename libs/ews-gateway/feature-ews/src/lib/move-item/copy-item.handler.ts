@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { el, EwsResponseCode, NS, operationResponse, type XmlNode } from '@parley/ews-gateway/soap';
+import { el, type XmlNode } from '@parley/xml';
+import { EwsResponseCode, NS, operationResponse } from '@parley/ews-gateway/soap';
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
 import { itemIdElements } from '../calendar/calendar-request.reader';
 

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { CommandErrorCodes, isMessageItemId, isTaskItemId, messageFolderKinds, type MessageFolderKind } from '@parley/contracts';
 import type { ActingMailbox } from '@parley/ews-gateway/auth';
+import { child, el, type XmlElement, type XmlNode } from '@parley/xml';
 import {
-  child,
-  el,
   EwsError,
   EwsErrorCode,
   EwsResponseCode,
@@ -11,8 +10,6 @@ import {
   operationResponse,
   requireChild,
   type ResponseMessageSpec,
-  type XmlElement,
-  type XmlNode,
 } from '@parley/ews-gateway/soap';
 import { CommandRefusedError } from '@parley/messaging';
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';

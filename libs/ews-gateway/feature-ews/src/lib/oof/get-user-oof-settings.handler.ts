@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ActingMailboxResolver } from '@parley/ews-gateway/auth';
-import type { XmlNode } from '@parley/ews-gateway/soap';
+import type { XmlNode } from '@parley/xml';
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
 import { oofErrorMessage } from './oof-error.mapper';
 import { readOofMailbox } from './oof-request.reader';

@@ -1,15 +1,6 @@
 import { externalAudiences, oofStates, type OofSettings } from '@parley/contracts';
-import {
-  child,
-  childText,
-  EwsError,
-  EwsErrorCode,
-  formatXsDateTime,
-  NS,
-  parseXsDateTime,
-  requireChild,
-  type XmlElement,
-} from '@parley/ews-gateway/soap';
+import { child, childText, type XmlElement } from '@parley/xml';
+import { EwsError, EwsErrorCode, formatXsDateTime, NS, parseXsDateTime, requireChild } from '@parley/ews-gateway/soap';
 
 /** `t:Mailbox/t:Address` of an OOF request: the mailbox whose settings are read or written. */
 export function readOofMailbox(request: XmlElement): string {

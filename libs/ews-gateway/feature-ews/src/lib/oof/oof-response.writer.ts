@@ -1,5 +1,6 @@
 import type { OofView } from '@parley/contracts';
-import { el, formatXsDateTime, NS, responseMessage, type ResponseMessageSpec, type XmlNode } from '@parley/ews-gateway/soap';
+import { el, type XmlNode } from '@parley/xml';
+import { formatXsDateTime, NS, responseMessage, type ResponseMessageSpec } from '@parley/ews-gateway/soap';
 
 /**
  * `m:GetUserOofSettingsResponse`: `m:ResponseMessage`, then on success `t:OofSettings` (OofState,

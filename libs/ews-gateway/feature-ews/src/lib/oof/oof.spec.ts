@@ -1,4 +1,4 @@
-import { readSoapRequest, soapEnvelope, writeXml } from '@parley/ews-gateway/soap';
+import { readSoapRequest, soapEnvelope, writeEwsXml } from '@parley/ews-gateway/soap';
 import { applyOofChange, isCompleteChange, readOofChange, readOofMailbox } from './oof-request.reader';
 import { getUserOofSettingsResponse, setUserOofSettingsResponse } from './oof-response.writer';
 
@@ -74,7 +74,7 @@ describe('SetUserOofSettings request', () => {
 
 describe('OOF responses (golden)', () => {
   it('writes GetUserOofSettingsResponse in the schema order', () => {
-    const xml = writeXml(
+    const xml = writeEwsXml(
       soapEnvelope(
         getUserOofSettingsResponse({
           view: {
@@ -104,7 +104,7 @@ describe('OOF responses (golden)', () => {
   });
 
   it('writes errors as a lone ResponseMessage', () => {
-    expect(writeXml(setUserOofSettingsResponse({ responseCode: 'ErrorAccessDenied', messageText: 'Access is denied.' }))).toContain(
+    expect(writeEwsXml(setUserOofSettingsResponse({ responseCode: 'ErrorAccessDenied', messageText: 'Access is denied.' }))).toContain(
       '<m:SetUserOofSettingsResponse xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages"><m:ResponseMessage ResponseClass="Error"><m:MessageText>Access is denied.</m:MessageText><m:ResponseCode>ErrorAccessDenied</m:ResponseCode><m:DescriptiveLinkKey>0</m:DescriptiveLinkKey></m:ResponseMessage></m:SetUserOofSettingsResponse>',
     );
   });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DISABLED_OOF_SETTINGS } from '@parley/contracts';
 import { ActingMailboxResolver } from '@parley/ews-gateway/auth';
-import type { XmlNode } from '@parley/ews-gateway/soap';
+import type { XmlNode } from '@parley/xml';
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
 import { oofErrorMessage } from './oof-error.mapper';
 import { applyOofChange, isCompleteChange, readOofChange, readOofMailbox } from './oof-request.reader';

@@ -1,4 +1,5 @@
-import { attr, child, childText, EwsError, EwsErrorCode, NS, type XmlElement } from '@parley/ews-gateway/soap';
+import { attr, child, childText, type XmlElement } from '@parley/xml';
+import { EwsError, EwsErrorCode, NS } from '@parley/ews-gateway/soap';
 import { readFolderTargets, type BaseShape, type FolderTarget } from '../folders/folder-request.reader';
 
 /** `SearchScope` of ResolveNames (types.xsd `ResolveNamesSearchScopeType`). */

@@ -1,4 +1,5 @@
-import { el, EwsResponseCode, NS, operationResponse, type ResponseMessageSpec, type XmlNode } from '@parley/ews-gateway/soap';
+import { el, type XmlNode } from '@parley/xml';
+import { EwsResponseCode, NS, operationResponse, type ResponseMessageSpec } from '@parley/ews-gateway/soap';
 import type { BaseShape } from '../folders/folder-request.reader';
 
 /** One directory entry as ResolveNames shows it. */

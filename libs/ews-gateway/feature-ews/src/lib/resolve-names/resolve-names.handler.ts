@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DirectoryRepository, type DirectoryUser } from '@parley/directory';
 import type { ActingMailbox } from '@parley/ews-gateway/auth';
-import { EwsResponseCode, operationResponse, type ErrorMessageSpec, type XmlNode } from '@parley/ews-gateway/soap';
+import { type XmlNode } from '@parley/xml';
+import { EwsResponseCode, operationResponse, type ErrorMessageSpec } from '@parley/ews-gateway/soap';
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
 import type { FolderTarget } from '../folders/folder-request.reader';
 import { MailboxFolders } from '../folders/mailbox-folders.service';

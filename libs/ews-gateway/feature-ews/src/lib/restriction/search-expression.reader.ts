@@ -1,14 +1,5 @@
-import {
-  attr,
-  children,
-  el,
-  EwsError,
-  EwsErrorCode,
-  EwsResponseCode,
-  NS,
-  type ErrorMessageSpec,
-  type XmlElement,
-} from '@parley/ews-gateway/soap';
+import { attr, children, el, type XmlElement } from '@parley/xml';
+import { EwsError, EwsErrorCode, EwsResponseCode, NS, type ErrorMessageSpec } from '@parley/ews-gateway/soap';
 
 /** The comparisons of types.xsd (`IsEqualTo` … `IsLessThanOrEqualTo`). */
 export type ComparisonOp = 'equal' | 'notEqual' | 'greaterThan' | 'greaterThanOrEqual' | 'lessThan' | 'lessThanOrEqual';

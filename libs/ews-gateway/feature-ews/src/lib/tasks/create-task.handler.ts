@@ -1,16 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { taskFieldsSchema } from '@parley/contracts';
-import {
-  child,
-  el,
-  EwsError,
-  EwsErrorCode,
-  NS,
-  operationResponse,
-  requireChild,
-  type ResponseMessageSpec,
-  type XmlNode,
-} from '@parley/ews-gateway/soap';
+import { child, el, type XmlNode } from '@parley/xml';
+import { EwsError, EwsErrorCode, NS, operationResponse, requireChild, type ResponseMessageSpec } from '@parley/ews-gateway/soap';
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
 import { CalendarItemException } from '../calendar/calendar.exception';
 import { readFolderRefs } from '../calendar/calendar-request.reader';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { operationResponse, type ResponseMessageSpec, type XmlNode } from '@parley/ews-gateway/soap';
+import { type XmlNode } from '@parley/xml';
+import { operationResponse, type ResponseMessageSpec } from '@parley/ews-gateway/soap';
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
 import { readDeleteItemDisposal } from '../item-request.reader';
 import { itemIdElements } from '../calendar/calendar-request.reader';

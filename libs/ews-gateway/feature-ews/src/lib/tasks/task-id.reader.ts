@@ -1,4 +1,4 @@
-import { attr, type XmlElement } from '@parley/ews-gateway/soap';
+import { attr, type XmlElement } from '@parley/xml';
 import { CalendarItemException } from '../calendar/calendar.exception';
 
 /** A task id of the request (`t:ItemId` only: tasks have no occurrences) with the client's change key. */

@@ -11,7 +11,8 @@ import {
   type TaskQueryField,
   type TaskSortKey,
 } from '@parley/contracts';
-import { attr, children, EwsError, EwsErrorCode, EwsResponseCode, NS, type XmlElement } from '@parley/ews-gateway/soap';
+import { attr, children, type XmlElement } from '@parley/xml';
+import { EwsError, EwsErrorCode, EwsResponseCode, NS } from '@parley/ews-gateway/soap';
 import { readBoolean } from '../calendar/calendar-item.reader';
 import { readInstant, type RequestTimeZone } from '../calendar/request-time-zone';
 import {

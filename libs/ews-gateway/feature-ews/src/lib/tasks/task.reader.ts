@@ -1,5 +1,6 @@
 import { importances, type TaskPatch, taskStatuses } from '@parley/contracts';
-import { child, EwsError, EwsErrorCode, NS, type XmlElement } from '@parley/ews-gateway/soap';
+import { child, type XmlElement } from '@parley/xml';
+import { EwsError, EwsErrorCode, NS } from '@parley/ews-gateway/soap';
 import { oneOf } from '../calendar/calendar-item.reader';
 import { readItemBasics } from '../item-request.reader';
 import { CalendarItemException } from '../calendar/calendar.exception';

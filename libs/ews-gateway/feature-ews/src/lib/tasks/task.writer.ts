@@ -1,5 +1,6 @@
 import type { TaskView } from '@parley/contracts';
-import { attr, child, el, formatXsDateTime, NS, requireChild, type XmlElement, type XmlNode } from '@parley/ews-gateway/soap';
+import { attr, child, el, type XmlElement, type XmlNode } from '@parley/xml';
+import { formatXsDateTime, NS, requireChild } from '@parley/ews-gateway/soap';
 import { oneOf } from '../calendar/calendar-item.reader';
 
 /** What the writer needs besides the task. */

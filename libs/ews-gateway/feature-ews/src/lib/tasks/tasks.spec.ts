@@ -1,7 +1,8 @@
 import { CommandErrorCodes, findTasksRequestSchema, Topics, type CalendarItemView, type TaskView } from '@parley/contracts';
 import { CommandRefusedError } from '@parley/messaging';
 import { ActingMailboxResolver, type ActingMailbox } from '@parley/ews-gateway/auth';
-import { el, NS, operationResponse, readSoapRequest } from '@parley/ews-gateway/soap';
+import { el } from '@parley/xml';
+import { NS, operationResponse, readSoapRequest } from '@parley/ews-gateway/soap';
 import { CalendarAccess } from '../calendar/calendar-access';
 import type { CalendarClient } from '../calendar/calendar.client';
 import { FindDeletedItemsHandler } from '../deleted-items/find-deleted-items.handler';

@@ -6,19 +6,8 @@ import {
   type TaskPatch,
   type TaskUpdatableField,
 } from '@parley/contracts';
-import {
-  attr,
-  child,
-  el,
-  EwsError,
-  EwsErrorCode,
-  NS,
-  operationResponse,
-  requireChild,
-  type ResponseMessageSpec,
-  type XmlElement,
-  type XmlNode,
-} from '@parley/ews-gateway/soap';
+import { attr, child, el, type XmlElement, type XmlNode } from '@parley/xml';
+import { EwsError, EwsErrorCode, NS, operationResponse, requireChild, type ResponseMessageSpec } from '@parley/ews-gateway/soap';
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
 import { oneOf } from '../calendar/calendar-item.reader';
 import { updatedPropertyPath } from '../item-request.reader';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { attr, child, children, NS, type XmlNode } from '@parley/ews-gateway/soap';
+import { attr, child, children, type XmlNode } from '@parley/xml';
+import { NS } from '@parley/ews-gateway/soap';
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
 import { readBoolean } from '../resolve-names/resolve-names-request.reader';
 import { getServerTimeZonesResponse } from './get-server-time-zones.writer';

@@ -1,4 +1,5 @@
-import { el, NS, operationResponse, type XmlNode } from '@parley/ews-gateway/soap';
+import { el, type XmlNode } from '@parley/xml';
+import { NS, operationResponse } from '@parley/ews-gateway/soap';
 import type { RecurringDayRule, ServerTimeZone } from './time-zone-rules';
 
 /** `xs:duration` of whole minutes: `PT5H`, `-PT5H30M`, `PT0H`. */

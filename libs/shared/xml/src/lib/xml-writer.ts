@@ -1,10 +1,16 @@
-import { NS, PREFERRED_PREFIXES } from './namespaces';
+import { XML_NS as NS } from './namespaces';
 import { escapeAttribute, escapeText } from './xml-chars';
 import type { XmlNode } from './xml-node';
 
 export interface XmlWriteOptions {
-  /** Emit `<?xml version="1.0" encoding="utf-8"?>` first, as Exchange does. Default true. */
+  /** Emit `<?xml version="1.0" encoding="utf-8"?>` first. Default true. */
   readonly declaration?: boolean;
+  /**
+   * The prefix to use for a namespace that has none in scope (namespace URI → prefix), so that
+   * output reads like the protocol's usual traffic (EWS's `s`/`m`/`t`, PIDF's `dm`/`rpid`);
+   * other namespaces get `ns1`, `ns2`, ….
+   */
+  readonly preferredPrefixes?: Readonly<Record<string, string>>;
 }
 
 const NCNAME = /^[A-Za-z_][A-Za-z0-9._-]*$/;
@@ -21,11 +27,13 @@ function checkName(name: string, what: string): void {
   validNames.add(name);
 }
 
+const NO_PREFERENCES: Readonly<Record<string, string>> = {};
+
 /** Writes an element tree as compact UTF-8-ready XML text. */
 export function writeXml(root: XmlNode, options: XmlWriteOptions = {}): string {
   const out: string[] = [];
   if (options.declaration !== false) out.push('<?xml version="1.0" encoding="utf-8"?>');
-  writeElement(root, new Map([['xml', NS.XML]]), out);
+  writeElement(root, new Map([['xml', NS.XML]]), options.preferredPrefixes ?? NO_PREFERENCES, out);
   return out.join('');
 }
 
@@ -34,7 +42,10 @@ class Scope {
   private owned = false;
   readonly declared: [string, string][] = [];
 
-  constructor(private readonly inherited: Map<string, string>) {
+  constructor(
+    private readonly inherited: Map<string, string>,
+    private readonly preferred: Readonly<Record<string, string>>,
+  ) {
     this.bindings = inherited;
   }
 
@@ -55,7 +66,7 @@ class Scope {
   /** A prefix bound to `uri`, declaring one here if none is in scope. */
   prefixFor(uri: string): string {
     if (uri === NS.XML) return 'xml';
-    const preferred = PREFERRED_PREFIXES[uri];
+    const preferred = Object.prototype.hasOwnProperty.call(this.preferred, uri) ? this.preferred[uri] : undefined;
     if (preferred !== undefined && this.bindings.get(preferred) === uri) return preferred;
     for (const [prefix, bound] of this.bindings) if (bound === uri && prefix !== '') return prefix;
     let candidate = preferred ?? 'ns1';
@@ -65,16 +76,19 @@ class Scope {
   }
 }
 
-function writeElement(node: XmlNode, inherited: Map<string, string>, out: string[]): void {
+function writeElement(node: XmlNode, inherited: Map<string, string>, preferred: Readonly<Record<string, string>>, out: string[]): void {
   checkName(node.local, 'element');
-  const scope = new Scope(inherited);
+  const scope = new Scope(inherited, preferred);
   for (const [prefix, uri] of Object.entries(node.declarations)) {
-    checkName(prefix, 'prefix');
+    // `''` declares the default namespace; only an explicit declaration ever binds it.
+    if (prefix !== '') checkName(prefix, 'prefix');
     if (prefix === 'xml' || prefix === 'xmlns' || uri === '') throw new Error(`cannot declare prefix ${prefix} as ${JSON.stringify(uri)}`);
     scope.bind(prefix, uri);
   }
-  // Unprefixed names are always "no namespace": the writer never binds a default namespace.
-  const qname = node.ns === '' ? node.local : `${scope.prefixFor(node.ns)}:${node.local}`;
+  // An element in no namespace under a default namespace undeclares it (`xmlns=""`).
+  if (node.ns === '' && (scope.map.get('') ?? '') !== '') scope.bind('', '');
+  const defaultNs = scope.map.get('') ?? '';
+  const qname = node.ns === defaultNs ? node.local : `${scope.prefixFor(node.ns)}:${node.local}`;
 
   let attrs = '';
   for (const key in node.attrs) {
@@ -90,7 +104,7 @@ function writeElement(node: XmlNode, inherited: Map<string, string>, out: string
     attrs += ` ${name}="${escapeAttribute(value)}"`;
   }
   let decls = '';
-  for (const [prefix, uri] of scope.declared) decls += ` xmlns:${prefix}="${escapeAttribute(uri)}"`;
+  for (const [prefix, uri] of scope.declared) decls += ` xmlns${prefix === '' ? '' : `:${prefix}`}="${escapeAttribute(uri)}"`;
 
   if (node.children.length === 0) {
     out.push(`<${qname}${decls}${attrs}/>`);
@@ -99,7 +113,7 @@ function writeElement(node: XmlNode, inherited: Map<string, string>, out: string
   out.push(`<${qname}${decls}${attrs}>`);
   for (const c of node.children) {
     if (typeof c === 'string') out.push(escapeText(c));
-    else writeElement(c, scope.map, out);
+    else writeElement(c, scope.map, preferred, out);
   }
   out.push(`</${qname}>`);
 }

@@ -18,7 +18,7 @@ export interface XmlElement {
   /** As written by the client; for diagnostics only — never match on it. */
   readonly prefix: string;
   /**
-   * Attributes in no namespace (the EWS schema's own attributes: `Id`, `Version`, …), keyed by
+   * Attributes in no namespace (a schema's own attributes: EWS `Id`, PIDF `entity`, …), keyed by
    * name. Namespaced ones (`xsi:type`, `xml:lang`) are only in `attributes`, so a client cannot
    * shadow `Id` with `x:Id`.
    */
@@ -29,7 +29,7 @@ export interface XmlElement {
   readonly children: readonly XmlElement[];
   /**
    * Character data directly inside this element (text and CDATA, references expanded),
-   * concatenated. EWS has no mixed content, so where text sits between children is not kept.
+   * concatenated. EWS and PIDF have no mixed content, so where text sits between children is not kept.
    */
   readonly text: string;
   /** Prefix → URI bindings in scope (`''` = default namespace), to resolve QName-valued content. */

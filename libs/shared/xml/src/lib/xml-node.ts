@@ -18,11 +18,14 @@ export interface XmlNode {
   /** Keyed by local name, or `{namespace-uri}local` (see `qualifiedName`) for a namespaced attribute. */
   readonly attrs: Readonly<Record<string, string>>;
   readonly children: readonly XmlChild[];
-  /** Extra prefix bindings to declare here, for QName-valued content such as a fault's `a:ErrorSchemaValidation`. */
+  /**
+   * Extra prefix bindings to declare here, for QName-valued content such as a SOAP fault's
+   * `a:ErrorSchemaValidation`; the key `''` declares the default namespace (PIDF is written that way).
+   */
   readonly declarations: Readonly<Record<string, string>>;
 }
 
-/** Attribute key for a namespaced attribute, e.g. `qualifiedName(NS.XML, 'lang')` → `xml:lang`. */
+/** Attribute key for a namespaced attribute, e.g. `qualifiedName(XML_NS.XML, 'lang')` → `xml:lang`. */
 export function qualifiedName(ns: string, local: string): string {
   return ns === '' ? local : `{${ns}}${local}`;
 }
@@ -47,7 +50,7 @@ export function el(ns: string, local: string, attrs: Readonly<Record<string, Xml
   return { ns, local, attrs: normalised, children, declarations: {} };
 }
 
-/** The same element with extra namespace declarations (prefix → URI). */
+/** The same element with extra namespace declarations (prefix → URI; `''` for the default namespace). */
 export function withNamespaces(node: XmlNode, declarations: Readonly<Record<string, string>>): XmlNode {
   return { ...node, declarations: { ...node.declarations, ...declarations } };
 }

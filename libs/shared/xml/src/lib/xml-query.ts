@@ -1,4 +1,3 @@
-import { EwsError, EwsErrorCode } from './ews-error';
 import type { XmlElement } from './xml-element';
 
 /** First child element with this namespace and local name. */
@@ -12,15 +11,6 @@ export function children(parent: XmlElement | undefined, ns?: string, local?: st
   return parent.children.filter((c) => (ns === undefined || c.ns === ns) && (local === undefined || c.local === local));
 }
 
-/** Like `child`, but a missing element is the client's schema error. */
-export function requireChild(parent: XmlElement, ns: string, local: string): XmlElement {
-  const found = child(parent, ns, local);
-  if (found === undefined) {
-    throw new EwsError(EwsErrorCode.InvalidValue, `Element '${parent.local}' must contain a '${local}' element.`);
-  }
-  return found;
-}
-
 /** Text of an element (undefined when the element is absent). Not trimmed: `xs:string` keeps its spaces. */
 export function text(el: XmlElement | undefined): string | undefined {
   return el?.text;
@@ -31,7 +21,7 @@ export function childText(parent: XmlElement | undefined, ns: string, local: str
   return child(parent, ns, local)?.text;
 }
 
-/** Attribute value: without `ns`, an attribute in no namespace (the usual EWS case); with `ns`, e.g. `xsi:type`. */
+/** Attribute value: without `ns`, an attribute in no namespace (the usual case); with `ns`, e.g. `xsi:type` or `xml:lang`. */
 export function attr(el: XmlElement | undefined, local: string, ns = ''): string | undefined {
   if (el === undefined) return undefined;
   if (ns === '') return Object.prototype.hasOwnProperty.call(el.attrs, local) ? el.attrs[local] : undefined;

@@ -1,6 +1,6 @@
 import { XMLParser } from 'fast-xml-parser';
-import { EwsError, EwsErrorCode } from './ews-error';
-import { NS } from './namespaces';
+import { XML_NS as NS } from './namespaces';
+import { XmlError, XmlErrorKind } from './xml-error';
 import { decodeReferences, indexOfForbiddenChar } from './xml-chars';
 import type { XmlAttribute, XmlElement } from './xml-element';
 import { decodeInput } from './xml-input';
@@ -8,7 +8,7 @@ import { locate } from './xml-location';
 import { scanStructure } from './xml-scan';
 
 export interface XmlParseOptions {
-  /** Largest accepted body in bytes. Default 16 MiB (CreateAttachment carries base64 content). */
+  /** Largest accepted body in bytes. Default 16 MiB (an EWS CreateAttachment carries base64 content; other fronts pass less). */
   readonly maxBytes?: number;
   /** Deepest accepted element nesting, the root being 1. Default 64; at most 1000. */
   readonly maxDepth?: number;
@@ -50,8 +50,8 @@ const ATTRS = ':@';
 /** One entry of fast-xml-parser's `preserveOrder` output. */
 type OrderedEntry = Record<string, unknown>;
 
-function malformed(message: string): EwsError {
-  return new EwsError(EwsErrorCode.MalformedXml, message);
+function malformed(message: string): XmlError {
+  return new XmlError(XmlErrorKind.Malformed, message);
 }
 
 // Building a parser (option normalisation) costs about half as much as parsing a small request;
@@ -119,7 +119,7 @@ function resolveOptions(options: XmlParseOptions): Required<XmlParseOptions> {
  * size, then encoding, forbidden characters, one structural scan (no DTD; depth, element,
  * attribute and text limits; tag and attribute syntax — what fast-xml-parser's lenient parser
  * would let through),
- * and only then fast-xml-parser. Every refusal is an `EwsError`.
+ * and only then fast-xml-parser. Every refusal is an `XmlError`.
  */
 export function parseXml(input: string | Uint8Array, options: XmlParseOptions = {}): XmlElement {
   const limits = resolveOptions(options);
@@ -127,9 +127,7 @@ export function parseXml(input: string | Uint8Array, options: XmlParseOptions = 
 
   const bad = indexOfForbiddenChar(xml);
   if (bad !== -1) {
-    throw new EwsError(EwsErrorCode.MalformedXml, 'The request contains a character XML forbids.', {
-      location: locate(xml, bad),
-    });
+    throw new XmlError(XmlErrorKind.Malformed, 'The request contains a character XML forbids.', locate(xml, bad));
   }
   scanStructure(xml, limits);
 
@@ -137,7 +135,7 @@ export function parseXml(input: string | Uint8Array, options: XmlParseOptions = 
   try {
     ordered = parserFor(limits.maxDepth).parse(xml);
   } catch (e) {
-    if (e instanceof EwsError) throw e;
+    if (e instanceof XmlError) throw e;
     throw malformed(e instanceof Error ? e.message : 'The request is not well-formed XML.');
   }
   const root = (Array.isArray(ordered) ? (ordered as OrderedEntry[]) : []).find((entry) => elementName(entry) !== undefined);

@@ -1,7 +1,7 @@
-import type { EwsErrorLocation } from './ews-error';
+import type { XmlErrorLocation } from './xml-error';
 
 /** 1-based line and column of a character index; computed only when reporting an error. */
-export function locate(text: string, index: number): EwsErrorLocation {
+export function locate(text: string, index: number): XmlErrorLocation {
   let line = 1;
   let lineStart = 0;
   const end = Math.min(index, text.length);

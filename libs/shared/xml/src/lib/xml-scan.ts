@@ -1,4 +1,4 @@
-import { EwsError, EwsErrorCode } from './ews-error';
+import { XmlError, XmlErrorKind } from './xml-error';
 import { locate } from './xml-location';
 
 /** What one document may hold; each bound is checked where it is first exceeded. */
@@ -40,7 +40,7 @@ export function isXmlName(name: string): boolean {
   return XML_NAME.test(name);
 }
 
-type Fail = (code: EwsErrorCode, message: string, at: number) => never;
+type Fail = (kind: XmlErrorKind, message: string, at: number) => never;
 
 /** The running totals one scan checks against its limits. */
 interface ScanCounts {
@@ -60,8 +60,8 @@ interface ScanCounts {
  * checked when text and attribute values are decoded; namespaces after parsing.
  */
 export function scanStructure(xml: string, limits: ScanLimits): void {
-  const fail = (code: EwsErrorCode, message: string, at: number): never => {
-    throw new EwsError(code, message, { location: locate(xml, at) });
+  const fail = (kind: XmlErrorKind, message: string, at: number): never => {
+    throw new XmlError(kind, message, locate(xml, at));
   };
   const n = xml.length;
   const open: string[] = [];
@@ -72,14 +72,14 @@ export function scanStructure(xml: string, limits: ScanLimits): void {
     const inElement = (textLengths[textLengths.length - 1] += length);
     if (inElement > limits.maxTextLength) {
       fail(
-        EwsErrorCode.TooLong,
+        XmlErrorKind.TooLong,
         `Element '${open[open.length - 1].slice(0, 64)}' has more than ${limits.maxTextLength} characters of text.`,
         at,
       );
     }
     counts.text += length;
     if (counts.text > limits.maxTotalTextLength)
-      fail(EwsErrorCode.TooLong, `The request has more than ${limits.maxTotalTextLength} characters of text.`, at);
+      fail(XmlErrorKind.TooLong, `The request has more than ${limits.maxTotalTextLength} characters of text.`, at);
   };
   let elements = 0;
   let i = 0;
@@ -89,7 +89,7 @@ export function scanStructure(xml: string, limits: ScanLimits): void {
     const textEnd = lt === -1 ? n : lt;
     if (open.length === 0) {
       for (let k = i; k < textEnd; k++) {
-        if (!isXmlSpace(xml.charCodeAt(k))) fail(EwsErrorCode.MalformedXml, 'Text is not allowed outside the root element.', k);
+        if (!isXmlSpace(xml.charCodeAt(k))) fail(XmlErrorKind.Malformed, 'Text is not allowed outside the root element.', k);
       }
     } else if (textEnd > i) {
       addText(textEnd - i, i);
@@ -99,42 +99,42 @@ export function scanStructure(xml: string, limits: ScanLimits): void {
 
     if (xml.startsWith('<!--', i)) {
       const end = xml.indexOf('-->', i + 4);
-      if (end === -1) fail(EwsErrorCode.MalformedXml, 'Unterminated comment.', i);
+      if (end === -1) fail(XmlErrorKind.Malformed, 'Unterminated comment.', i);
       i = end + 3;
     } else if (xml.startsWith('<![CDATA[', i)) {
-      if (open.length === 0) fail(EwsErrorCode.MalformedXml, 'CDATA is not allowed outside the root element.', i);
+      if (open.length === 0) fail(XmlErrorKind.Malformed, 'CDATA is not allowed outside the root element.', i);
       const end = xml.indexOf(']]>', i + 9);
-      if (end === -1) fail(EwsErrorCode.MalformedXml, 'Unterminated CDATA section.', i);
+      if (end === -1) fail(XmlErrorKind.Malformed, 'Unterminated CDATA section.', i);
       addText(end - (i + 9), i);
       i = end + 3;
     } else if (xml.startsWith('<!', i)) {
-      fail(EwsErrorCode.DtdForbidden, 'Document type and entity declarations are not allowed.', i);
+      fail(XmlErrorKind.DtdForbidden, 'Document type and entity declarations are not allowed.', i);
     } else if (xml.startsWith('<?', i)) {
       const end = xml.indexOf('?>', i + 2);
-      if (end === -1) fail(EwsErrorCode.MalformedXml, 'Unterminated processing instruction.', i);
+      if (end === -1) fail(XmlErrorKind.Malformed, 'Unterminated processing instruction.', i);
       // The XML declaration may only open the document; other `xml…` targets are reserved.
       if (i !== 0 && /^xml(\s|\?|$)/i.test(xml.slice(i + 2, Math.min(end + 1, i + 6)))) {
-        fail(EwsErrorCode.MalformedXml, 'The XML declaration is only allowed at the start of the document.', i);
+        fail(XmlErrorKind.Malformed, 'The XML declaration is only allowed at the start of the document.', i);
       }
       i = end + 2;
     } else if (xml.charCodeAt(i + 1) === SLASH) {
       const end = xml.indexOf('>', i + 2);
-      if (end === -1) fail(EwsErrorCode.MalformedXml, 'Unterminated end tag.', i);
+      if (end === -1) fail(XmlErrorKind.Malformed, 'Unterminated end tag.', i);
       const name = xml.slice(i + 2, end).trimEnd();
-      if (!isXmlName(name)) fail(EwsErrorCode.MalformedXml, `'${name.slice(0, 64)}' is not a valid end tag.`, i);
+      if (!isXmlName(name)) fail(XmlErrorKind.Malformed, `'${name.slice(0, 64)}' is not a valid end tag.`, i);
       const expected = open.pop();
-      if (expected === undefined) fail(EwsErrorCode.MalformedXml, `End tag '${name}' has no start tag.`, i);
+      if (expected === undefined) fail(XmlErrorKind.Malformed, `End tag '${name}' has no start tag.`, i);
       textLengths.pop();
-      if (name !== expected) fail(EwsErrorCode.MalformedXml, `End tag '${name}' does not match start tag '${expected}'.`, i);
+      if (name !== expected) fail(XmlErrorKind.Malformed, `End tag '${name}' does not match start tag '${expected}'.`, i);
       i = end + 1;
     } else {
       const { name, end, selfClosing } = readStartTag(xml, i, limits, counts, fail);
-      if (open.length === 0 && elements > 0) fail(EwsErrorCode.MalformedXml, 'Only one root element is allowed.', i);
+      if (open.length === 0 && elements > 0) fail(XmlErrorKind.Malformed, 'Only one root element is allowed.', i);
       if (++elements > limits.maxElements) {
-        fail(EwsErrorCode.TooManyElements, `The request has more than ${limits.maxElements} elements.`, i);
+        fail(XmlErrorKind.TooManyElements, `The request has more than ${limits.maxElements} elements.`, i);
       }
       if (open.length + 1 > limits.maxDepth) {
-        fail(EwsErrorCode.TooDeep, `Elements are nested deeper than ${limits.maxDepth} levels.`, i);
+        fail(XmlErrorKind.TooDeep, `Elements are nested deeper than ${limits.maxDepth} levels.`, i);
       }
       if (!selfClosing) {
         open.push(name);
@@ -144,8 +144,8 @@ export function scanStructure(xml: string, limits: ScanLimits): void {
     }
   }
 
-  if (elements === 0) fail(EwsErrorCode.MalformedXml, 'The request has no root element.', 0);
-  if (open.length > 0) fail(EwsErrorCode.MalformedXml, `Element '${open[open.length - 1]}' is not closed.`, n);
+  if (elements === 0) fail(XmlErrorKind.Malformed, 'The request has no root element.', 0);
+  if (open.length > 0) fail(XmlErrorKind.Malformed, `Element '${open[open.length - 1]}' is not closed.`, n);
 }
 
 /**
@@ -165,56 +165,56 @@ function readStartTag(
   let j = start + 1;
   while (j < n && !isXmlSpace(xml.charCodeAt(j)) && !isTagDelimiter(xml.charCodeAt(j))) j++;
   const name = xml.slice(start + 1, j);
-  if (name === '') fail(EwsErrorCode.MalformedXml, "'<' must start a tag ('&lt;' for a literal '<').", start);
-  if (!isXmlName(name)) fail(EwsErrorCode.MalformedXml, `'${name.slice(0, 64)}' is not a valid element name.`, start);
+  if (name === '') fail(XmlErrorKind.Malformed, "'<' must start a tag ('&lt;' for a literal '<').", start);
+  if (!isXmlName(name)) fail(XmlErrorKind.Malformed, `'${name.slice(0, 64)}' is not a valid element name.`, start);
   let seen: Set<string> | undefined;
   let onElement = 0;
   for (;;) {
     const spaceStart = j;
     while (j < n && isXmlSpace(xml.charCodeAt(j))) j++;
     const c = xml.charCodeAt(j);
-    if (j >= n || c === LT) fail(EwsErrorCode.MalformedXml, 'Unterminated start tag.', start);
+    if (j >= n || c === LT) fail(XmlErrorKind.Malformed, 'Unterminated start tag.', start);
     if (c === GT) return { name, end: j, selfClosing: false };
     if (c === SLASH) {
-      if (xml.charCodeAt(j + 1) !== GT) fail(EwsErrorCode.MalformedXml, "'/' in a start tag must be followed by '>'.", j);
+      if (xml.charCodeAt(j + 1) !== GT) fail(XmlErrorKind.Malformed, "'/' in a start tag must be followed by '>'.", j);
       return { name, end: j + 1, selfClosing: true };
     }
-    if (j === spaceStart) fail(EwsErrorCode.MalformedXml, 'Attributes must be separated by whitespace.', j);
+    if (j === spaceStart) fail(XmlErrorKind.Malformed, 'Attributes must be separated by whitespace.', j);
     const nameStart = j;
     while (j < n && !isXmlSpace(xml.charCodeAt(j)) && xml.charCodeAt(j) !== EQ && !isTagDelimiter(xml.charCodeAt(j))) j++;
     const attribute = xml.slice(nameStart, j);
-    if (!isXmlName(attribute)) fail(EwsErrorCode.MalformedXml, `'${attribute.slice(0, 64)}' is not a valid attribute name.`, nameStart);
+    if (!isXmlName(attribute)) fail(XmlErrorKind.Malformed, `'${attribute.slice(0, 64)}' is not a valid attribute name.`, nameStart);
     while (j < n && isXmlSpace(xml.charCodeAt(j))) j++;
-    if (xml.charCodeAt(j) !== EQ) fail(EwsErrorCode.MalformedXml, `Attribute '${attribute.slice(0, 64)}' has no value.`, nameStart);
+    if (xml.charCodeAt(j) !== EQ) fail(XmlErrorKind.Malformed, `Attribute '${attribute.slice(0, 64)}' has no value.`, nameStart);
     j++;
     while (j < n && isXmlSpace(xml.charCodeAt(j))) j++;
     const quote = xml.charCodeAt(j);
     if (quote !== QUOT && quote !== APOS)
-      fail(EwsErrorCode.MalformedXml, `The value of attribute '${attribute.slice(0, 64)}' must be quoted.`, j);
+      fail(XmlErrorKind.Malformed, `The value of attribute '${attribute.slice(0, 64)}' must be quoted.`, j);
     const close = xml.indexOf(quote === QUOT ? '"' : "'", j + 1);
-    if (close === -1) fail(EwsErrorCode.MalformedXml, `The value of attribute '${attribute.slice(0, 64)}' is not terminated.`, j);
+    if (close === -1) fail(XmlErrorKind.Malformed, `The value of attribute '${attribute.slice(0, 64)}' is not terminated.`, j);
     if (++onElement > limits.maxAttributesPerElement) {
       fail(
-        EwsErrorCode.TooManyAttributes,
+        XmlErrorKind.TooManyAttributes,
         `Element '${name.slice(0, 64)}' has more than ${limits.maxAttributesPerElement} attributes.`,
         nameStart,
       );
     }
     if (++counts.attributes > limits.maxAttributes)
-      fail(EwsErrorCode.TooManyAttributes, `The request has more than ${limits.maxAttributes} attributes.`, nameStart);
+      fail(XmlErrorKind.TooManyAttributes, `The request has more than ${limits.maxAttributes} attributes.`, nameStart);
     if (close - j - 1 > limits.maxAttributeLength) {
       fail(
-        EwsErrorCode.TooLong,
+        XmlErrorKind.TooLong,
         `The value of attribute '${attribute.slice(0, 64)}' is longer than ${limits.maxAttributeLength} characters.`,
         j,
       );
     }
     // Bounded by the length check above.
     for (let k = j + 1; k < close; k++) {
-      if (xml.charCodeAt(k) === LT) fail(EwsErrorCode.MalformedXml, "'<' is not allowed in an attribute value.", k);
+      if (xml.charCodeAt(k) === LT) fail(XmlErrorKind.Malformed, "'<' is not allowed in an attribute value.", k);
     }
     seen ??= new Set();
-    if (seen.has(attribute)) fail(EwsErrorCode.MalformedXml, `Attribute '${attribute.slice(0, 64)}' is repeated.`, nameStart);
+    if (seen.has(attribute)) fail(XmlErrorKind.Malformed, `Attribute '${attribute.slice(0, 64)}' is repeated.`, nameStart);
     seen.add(attribute);
     j = close + 1;
   }

@@ -1,4 +1,4 @@
-import { echo, EwsError, EwsErrorCode } from './ews-error';
+import { echo, XmlError, XmlErrorKind } from './xml-error';
 
 // Anything outside the XML 1.0 `Char` production: C0 controls other than TAB/LF/CR, lone
 // surrogates (the `u` flag makes them match as code points), U+FFFE and U+FFFF.
@@ -31,8 +31,8 @@ const PREDEFINED: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&
 // Longest sensible reference body; leading zeros in character references are legal, hence slack.
 const MAX_REFERENCE_LENGTH = 32;
 
-function malformed(message: string): EwsError {
-  return new EwsError(EwsErrorCode.MalformedXml, message);
+function malformed(message: string): XmlError {
+  return new XmlError(XmlErrorKind.Malformed, message);
 }
 
 function resolveReference(ref: string): string {
