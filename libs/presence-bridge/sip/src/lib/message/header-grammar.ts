@@ -192,7 +192,10 @@ export function parseNameAddr(value: string): NameAddr {
     if (text.includes(',') || text.includes('?')) throw new GrammarError("an addr-spec with ',' or '?' must be enclosed in '<…>'");
     uri = uriOrThrow(text);
   }
-  return { displayName, uri, params: params(c) };
+  const p = params(c);
+  // A tag identifies the dialog (RFC 3261 §19.3): `;tag` without a value is not one.
+  if (p.get('tag') === null) throw new GrammarError('tag without a value');
+  return { displayName, uri, params: p };
 }
 
 function host(c: Cursor): string {
