@@ -61,6 +61,15 @@ describe('SipStreamFramer', () => {
     expect(callIds(feedAll(framer, bytes))).toEqual(['a', 'ping', 'b', 'c']);
   });
 
+  it('assembles a message near the size limit trickled in byte by byte', () => {
+    const framer = new SipStreamFramer();
+    const big = register('big', 'x'.repeat(60 * 1024 - 1000));
+    const events: SipStreamEvent[] = [];
+    for (let i = 0; i < big.length; i++) events.push(...framer.push(big.subarray(i, i + 1)));
+    expect(callIds(events)).toEqual(['big']);
+    expect(events[0].kind === 'message' && events[0].message.body.length).toBe(60 * 1024 - 1000);
+  });
+
   it('reports a readable but invalid message and keeps reading the stream', () => {
     const broken = Buffer.from(register('x').toString().replace('CSeq: 1 REGISTER', 'CSeq: 1 INVITE'));
     const events = new SipStreamFramer().push(Buffer.concat([broken, register('y')]));

@@ -15,21 +15,25 @@ export type SipStreamEvent =
   /** An RFC 5626 §3.5.1 keep-alive ping (CRLFCRLF): answer with a single CRLF pong. */
   | { readonly kind: 'ping' };
 
-const CRLFCRLF = Buffer.from('\r\n\r\n');
 const EMPTY = Buffer.alloc(0);
 
 /**
  * Cuts a TCP/TLS byte stream into SIP messages (RFC 3261 §18.3): headers up to the empty line, then exactly
- * Content-Length octets of body. Never holds more than one message's limit plus the current chunk; a framing
- * error (no Content-Length, oversized, garbage instead of a header section) is thrown and leaves the framer
- * failed — the connection must be closed since the next message boundary is unknown.
+ * Content-Length octets of body. Never holds more than one message's limit plus the current chunk, and does
+ * work linear in the bytes received however they are split (chunks are joined once per message, not per push).
+ * A framing error (no Content-Length, oversized, a header section that never ends) is thrown and leaves the
+ * framer failed: the connection must be closed since the next message boundary is unknown.
  */
 export class SipStreamFramer {
   private readonly limits: SipLimits;
-  private pending: Buffer = EMPTY;
-  /** Where the search for CRLFCRLF resumes, so a header section arriving byte by byte is scanned once. */
-  private scanFrom = 0;
-  /** Total length of the message at the head of `pending`, once its header section is complete. */
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  /** Progress of the search for CRLFCRLF: where it resumes (chunk, offset, absolute) and how much of it matched. */
+  private scanChunk = 0;
+  private scanOffset = 0;
+  private scanned = 0;
+  private matched = 0;
+  /** Total length of the message at the head of the buffer, once its header section is complete. */
   private expected: number | undefined;
   private failure: SipParseError | undefined;
 
@@ -39,17 +43,20 @@ export class SipStreamFramer {
 
   /** Bytes received but not yet part of a complete message. */
   get bufferedBytes(): number {
-    return this.pending.length;
+    return this.buffered;
   }
 
   push(chunk: Buffer): SipStreamEvent[] {
     if (this.failure !== undefined) throw this.failure;
-    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    if (chunk.length > 0) {
+      this.chunks.push(chunk);
+      this.buffered += chunk.length;
+    }
     const events: SipStreamEvent[] = [];
     try {
       for (;;) {
         if (this.expected === undefined) {
-          const keepAlive = this.skipKeepAlive();
+          const keepAlive = this.scanned === 0 ? this.skipKeepAlive() : 'none';
           if (keepAlive === 'wait') break;
           if (keepAlive === 'ping') {
             events.push({ kind: 'ping' });
@@ -59,11 +66,9 @@ export class SipStreamFramer {
           if (!this.findHead()) break;
         }
         const total = this.expected as number;
-        if (this.pending.length < total) break;
-        const bytes = this.pending.subarray(0, total);
-        this.pending = this.pending.length === total ? EMPTY : this.pending.subarray(total);
+        if (this.buffered < total) break;
+        const bytes = this.consume(total);
         this.expected = undefined;
-        this.scanFrom = 0;
         try {
           events.push({ kind: 'message', message: parseSipMessage(bytes, { ...this.options, framing: 'stream' }) });
         } catch (error) {
@@ -74,7 +79,8 @@ export class SipStreamFramer {
     } catch (error) {
       if (error instanceof SipParseError) {
         this.failure = error;
-        this.pending = EMPTY;
+        this.chunks = [];
+        this.buffered = 0;
       }
       throw error;
     }
@@ -83,37 +89,79 @@ export class SipStreamFramer {
 
   /** CRLFs between messages: a double one is a ping, a single one is a pong (or stray) and is dropped. */
   private skipKeepAlive(): 'wait' | 'ping' | 'pong' | 'none' {
-    const p = this.pending;
-    if (p.length === 0) return 'wait';
-    if (p[0] !== 0x0d) return 'none';
-    if (p.length === 1) return 'wait';
-    if (p[1] !== 0x0a) return 'none';
-    if (p.length === 2 || (p.length === 3 && p[2] === 0x0d)) return 'wait';
-    const ping = p[2] === 0x0d && p[3] === 0x0a;
-    this.pending = p.subarray(ping ? 4 : 2);
+    const n = this.buffered;
+    if (n === 0) return 'wait';
+    if (this.byteAt(0) !== 0x0d) return 'none';
+    if (n === 1) return 'wait';
+    if (this.byteAt(1) !== 0x0a) return 'none';
+    if (n === 2 || (n === 3 && this.byteAt(2) === 0x0d)) return 'wait';
+    const ping = this.byteAt(2) === 0x0d && this.byteAt(3) === 0x0a;
+    this.consume(ping ? 4 : 2);
     return ping ? 'ping' : 'pong';
   }
 
-  /** Looks for the end of the header section and reads Content-Length from it; false when more bytes are needed. */
+  /** Scans the bytes not yet scanned for the end of the header section; false when more bytes are needed. */
   private findHead(): boolean {
-    const end = this.pending.indexOf(CRLFCRLF, Math.max(0, this.scanFrom - 3));
-    if (end === -1) {
-      this.scanFrom = this.pending.length;
-      if (this.pending.length > this.limits.maxMessageBytes) {
-        throw new SipParseError(SipErrorCode.MessageTooLarge, `No end of headers within ${this.limits.maxMessageBytes} bytes.`);
+    for (; this.scanChunk < this.chunks.length; this.scanChunk++, this.scanOffset = 0) {
+      const chunk = this.chunks[this.scanChunk];
+      for (; this.scanOffset < chunk.length; this.scanOffset++) {
+        const b = chunk[this.scanOffset];
+        this.scanned++;
+        // CR LF CR LF: on a mismatch, a CR can still start the sequence.
+        this.matched = b === (this.matched % 2 === 0 ? 0x0d : 0x0a) ? this.matched + 1 : b === 0x0d ? 1 : 0;
+        if (this.matched === 4) return this.headComplete(this.scanned);
       }
-      return false;
     }
-    const bodyLength = contentLength(this.pending.subarray(0, end));
+    if (this.buffered > this.limits.maxMessageBytes) {
+      throw new SipParseError(SipErrorCode.MessageTooLarge, `No end of headers within ${this.limits.maxMessageBytes} bytes.`);
+    }
+    return false;
+  }
+
+  private headComplete(headLength: number): boolean {
+    const head = this.flatten().subarray(0, headLength - 4);
+    const bodyLength = contentLength(head);
     if (bodyLength > this.limits.maxBodyBytes) {
       throw new SipParseError(SipErrorCode.BodyTooLarge, `The body is ${bodyLength} bytes; the limit is ${this.limits.maxBodyBytes}.`);
     }
-    const total = end + 4 + bodyLength;
+    const total = headLength + bodyLength;
     if (total > this.limits.maxMessageBytes) {
       throw new SipParseError(SipErrorCode.MessageTooLarge, `The message is ${total} bytes; the limit is ${this.limits.maxMessageBytes}.`);
     }
     this.expected = total;
     return true;
+  }
+
+  private byteAt(index: number): number {
+    let i = index;
+    for (const chunk of this.chunks) {
+      if (i < chunk.length) return chunk[i];
+      i -= chunk.length;
+    }
+    return -1;
+  }
+
+  /** Joins the buffered chunks into one (once per message) and returns it. */
+  private flatten(): Buffer {
+    if (this.chunks.length > 1) {
+      this.chunks = [Buffer.concat(this.chunks, this.buffered)];
+      this.scanChunk = 0;
+      this.scanOffset = this.scanned;
+    }
+    return this.chunks[0] ?? EMPTY;
+  }
+
+  /** Removes the first `n` bytes and starts the next message's scan. */
+  private consume(n: number): Buffer {
+    const all = this.flatten();
+    const rest = all.subarray(n);
+    this.chunks = rest.length > 0 ? [rest] : [];
+    this.buffered = rest.length;
+    this.scanChunk = 0;
+    this.scanOffset = 0;
+    this.scanned = 0;
+    this.matched = 0;
+    return all.subarray(0, n);
   }
 }
 
