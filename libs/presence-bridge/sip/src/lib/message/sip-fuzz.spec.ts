@@ -83,7 +83,7 @@ function expectTypedOrNothing(run: () => void, context: () => string): void {
     run();
   } catch (error) {
     if (!(error instanceof SipParseError)) {
-      throw new Error(`${context()}: ${error instanceof Error ? error.stack : String(error)}`);
+      throw new Error(`${context()}: ${error instanceof Error ? error.stack : String(error)}`, { cause: error });
     }
   }
 }
