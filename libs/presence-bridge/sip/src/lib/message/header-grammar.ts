@@ -1,4 +1,4 @@
-import { HOST, IPV6, is, isDigit, isWs, TOKEN, trimWs } from './char-classes';
+import { HOST, IPV6, is, isDigit, isWs, scanMeter, TOKEN, trimWs } from './char-classes';
 import { parseUri, Uri } from './sip-uri';
 
 /** Header parameters (`;name=value`), names lower-cased; quoted values unquoted; no value → null. */
@@ -57,6 +57,7 @@ export function splitHeaderList(value: string): string[] {
     }
   }
   out.push(trimWs(value.slice(start)));
+  scanMeter.steps += value.length;
   return out;
 }
 
@@ -99,6 +100,7 @@ class Cursor {
     if (this.peek() !== 0x22) throw new GrammarError('expected a quoted string');
     let out = '';
     for (let i = this.i + 1; i < this.s.length; i++) {
+      scanMeter.steps++;
       const c = this.s.charCodeAt(i);
       if (c === 0x22) {
         this.i = i + 1;

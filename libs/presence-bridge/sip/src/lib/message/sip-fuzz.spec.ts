@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { scanMeter } from './char-classes';
 import { parseSipMessage, serializeSipMessage, SipParseError, SipStreamFramer } from './index';
 
 /**
@@ -21,6 +22,26 @@ function prng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** Grammar steps allowed per input byte: well above what any valid message needs, far below quadratic. */
+const STEPS_PER_BYTE = 20;
+
+const HEAD =
+  'OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/TCP h;branch=z9hG4bK1\r\nTo: <sip:a@b>\r\nFrom: <sip:c@d>;tag=1\r\nCall-ID: x\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\n';
+
+/** Header lines built to make a backtracking or rescanning parser do quadratic work; n sets the size. */
+const HOSTILE: Record<string, (n: number) => string> = {
+  'many contacts': (n) => `Contact: ${'<sip:a@b>,'.repeat(n)}<sip:a@b>`,
+  'many quotes': (n) => `Contact: ${'"'.repeat(n)}`,
+  'many parameters': (n) => `Contact: <sip:a@b>${';x'.repeat(n)}`,
+  'many display-name words': (n) => `Contact: ${'a '.repeat(n)}<sip:a@b>`,
+  'many escapes': (n) => `Contact: <${'%'.repeat(n)}>`,
+  'many brackets': (n) => `Via: SIP/2.0/TCP ${'['.repeat(n)}`,
+  'many folds': (n) => `X: a${'\r\n b'.repeat(n)}`,
+  'many open angles': (n) => `Contact: ${'<'.repeat(n)}`,
+  'many Via elements': (n) => `Via: ${'SIP/2.0/TCP h;branch=z9hG4bK1,'.repeat(n)}SIP/2.0/TCP h`,
+  'long user part': (n) => `Contact: <sip:${'a;'.repeat(n)}@b>`,
+};
 
 const dir = join(__dirname, 'fixtures', 'rfc4475');
 const corpus = readdirSync(dir)
@@ -92,9 +113,11 @@ describe('SIP codec fuzzing', () => {
   it(`throws only SipParseError and round-trips whatever it accepts (${ITERATIONS} mutations, seed ${SEED})`, () => {
     const random = prng(SEED);
     let accepted = 0;
+    let worst = 0;
     for (let i = 0; i < ITERATIONS; i++) {
       const input = mutate(random, corpus[Math.floor(random() * corpus.length)]);
       const context = () => `seed ${SEED}, iteration ${i}, input ${JSON.stringify(input.toString('latin1'))}`;
+      const before = scanMeter.steps;
       expectTypedOrNothing(() => {
         const message = parseSipMessage(input, { strict: true });
         accepted++;
@@ -104,6 +127,8 @@ describe('SIP codec fuzzing', () => {
           throw new Error(`${context()}: the round trip changed the message`);
         }
       }, context);
+      // The step budget: parse, serialize and re-parse examine each input character a bounded number of times.
+      worst = Math.max(worst, (scanMeter.steps - before) / (input.length + 1));
       expectTypedOrNothing(() => {
         const framer = new SipStreamFramer({ strict: true });
         const cut = Math.floor(random() * (input.length + 1));
@@ -113,24 +138,35 @@ describe('SIP codec fuzzing', () => {
     }
     // The mutations must leave some inputs valid, or the round-trip half of this test checks nothing.
     expect(accepted).toBeGreaterThan(ITERATIONS / 20);
+    expect(worst).toBeLessThan(STEPS_PER_BYTE);
   });
 
-  it('parses hostile shapes up to the limits', () => {
-    const head =
-      'OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/TCP h;branch=z9hG4bK1\r\nTo: <sip:a@b>\r\nFrom: <sip:c@d>;tag=1\r\nCall-ID: x\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\n';
-    const hostile = [
-      `Contact: ${'<sip:a@b>,'.repeat(700)}<sip:a@b>`,
-      `Contact: ${'"'.repeat(7000)}`,
-      `Contact: <sip:a@b>${';x'.repeat(3500)}`,
-      `Contact: ${'a '.repeat(3500)}<sip:a@b>`,
-      `Contact: <${'%'.repeat(7000)}>`,
-      `Via: SIP/2.0/TCP ${'['.repeat(7000)}`,
-      `X: a${'\r\n b'.repeat(1500)}`,
-    ];
-    for (const line of hostile) {
+  it('does work linear in the size of hostile inputs (steps counted, not time)', () => {
+    const report: Record<string, { growth: number; perByte: number }> = {};
+    for (const [name, shape] of Object.entries(HOSTILE)) {
+      const steps = (n: number) => {
+        const before = scanMeter.steps;
+        expectTypedOrNothing(
+          // Lifted line limit: this measures the grammar, not the limit that would stop it early.
+          () => parseSipMessage(`${HEAD}${shape(n)}\r\nContent-Length: 0\r\n\r\n`, { strict: true, limits: { maxHeaderLineBytes: 65536 } }),
+          () => name,
+        );
+        return scanMeter.steps - before;
+      };
+      const large = steps(1600);
+      report[name] = { growth: large / Math.max(steps(200), 1), perByte: large / (HEAD.length + shape(1600).length) };
+    }
+    // 8× the input: linear work grows about 8× (less where a fixed part dominates), quadratic work 64×.
+    expect(Object.keys(report)).toHaveLength(Object.keys(HOSTILE).length);
+    const offenders = Object.entries(report).filter(([, r]) => r.growth > 16 || r.perByte > STEPS_PER_BYTE);
+    expect(offenders).toEqual([]);
+  });
+
+  it('parses hostile shapes up to the limits with a typed error at worst', () => {
+    for (const [name, shape] of Object.entries(HOSTILE)) {
       expectTypedOrNothing(
-        () => parseSipMessage(`${head}${line}\r\nContent-Length: 0\r\n\r\n`, { strict: true }),
-        () => line.slice(0, 40),
+        () => parseSipMessage(`${HEAD}${shape(3000)}\r\nContent-Length: 0\r\n\r\n`, { strict: true }),
+        () => name,
       );
     }
   });
