@@ -170,7 +170,11 @@ describe('parseSipMessage', () => {
   });
 
   it('applies the limits', () => {
-    expect(refusal(SUBSCRIBE, { limits: { maxMessageBytes: 100 } })).toMatchObject({ code: SipErrorCode.MessageTooLarge, status: 513 });
+    const tooLarge = refusal(SUBSCRIBE + 'x'.repeat(100), { limits: { maxMessageBytes: SUBSCRIBE.length } });
+    expect(tooLarge).toMatchObject({ code: SipErrorCode.MessageTooLarge, status: 513 });
+    // The header section was within the limit: readable enough for the front to answer 513.
+    expect(tooLarge.parsed?.callId()).toBe('a84b4c76e66710');
+    expect(refusal(SUBSCRIBE, { limits: { maxMessageBytes: 100 } }).parsed).toBeUndefined();
     expect(refusal(SUBSCRIBE, { limits: { maxHeaders: 5 } })).toMatchObject({ code: SipErrorCode.TooManyHeaders });
     expect(refusal(SUBSCRIBE, { limits: { maxHeaderLineBytes: 60 } })).toMatchObject({ code: SipErrorCode.HeaderLineTooLong });
     // Folding cannot be used to get round the line limit.

@@ -30,35 +30,62 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
 export function parseSipMessage(input: Buffer | string, options: SipParseOptions = {}): SipMessageOf {
   const limits = sipLimits(options.limits);
   const buf = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
-  if (buf.length > limits.maxMessageBytes) {
-    throw new SipParseError(SipErrorCode.MessageTooLarge, `The message is ${buf.length} bytes; the limit is ${limits.maxMessageBytes}.`);
-  }
   // RFC 3261 §7.5: CRLFs before the start line are ignored.
   let start = 0;
   while (start + 1 < buf.length && buf[start] === 0x0d && buf[start + 1] === 0x0a) start += 2;
+  if (buf.length > limits.maxMessageBytes) {
+    const error = new SipParseError(
+      SipErrorCode.MessageTooLarge,
+      `The message is ${buf.length} bytes; the limit is ${limits.maxMessageBytes}.`,
+    );
+    const end = buf.subarray(0, limits.maxMessageBytes).indexOf(CRLFCRLF, start);
+    if (end !== -1) error.parsed = readableHead(buf.subarray(start, end), limits);
+    throw error;
+  }
   const headEnd = buf.indexOf(CRLFCRLF, start);
   if (headEnd === -1) throw new SipParseError(SipErrorCode.MalformedHeaders, 'The header section does not end with an empty line.');
-  const head = decodeHead(buf.subarray(start, headEnd));
-  const lines = head.split('\r\n');
-  const startLine = parseStartLine(lines[0]);
-  const headers = new SipHeaders(unfoldHeaders(lines, limits));
+  const { message, deferred } = readHead(buf.subarray(start, headEnd), limits);
+  const headers = message.headers;
   const bodyStart = headEnd + 4;
-  const message: SipMessageOf =
-    startLine.kind === 'request'
-      ? new SipRequest(startLine.method, startLine.uri, startLine.uriText, headers, Buffer.alloc(0))
-      : new SipResponse(startLine.status, startLine.reason, headers, Buffer.alloc(0));
   try {
     const body = readBody(message, buf, bodyStart, limits, options.framing ?? 'message');
     const complete: SipMessageOf =
       message.kind === 'request'
         ? new SipRequest(message.method, message.uri, message.requestUriText, headers, body)
         : new SipResponse(message.status, message.reason, headers, body);
-    if (startLine.kind === 'request' && startLine.deferred !== undefined) throw startLine.deferred;
+    if (deferred !== undefined) throw deferred;
     if (options.strict === true) complete.validateAll();
     else complete.validate();
     return complete;
   } catch (error) {
     if (error instanceof SipParseError && error.status !== undefined) error.parsed ??= message;
+    throw error;
+  }
+}
+
+/** Start line and headers; a problem that still leaves the message answerable is returned as `deferred`. */
+function readHead(head: Buffer, limits: SipLimits): { message: SipMessageOf; deferred?: SipParseError } {
+  const lines = decodeHead(head).split('\r\n');
+  const startLine = parseStartLine(lines[0]);
+  const headers = new SipHeaders(unfoldHeaders(lines, limits));
+  const empty = Buffer.alloc(0);
+  return startLine.kind === 'request'
+    ? { message: new SipRequest(startLine.method, startLine.uri, startLine.uriText, headers, empty), deferred: startLine.deferred }
+    : { message: new SipResponse(startLine.status, startLine.reason, headers, empty) };
+}
+
+/**
+ * The header section (without its empty line) of a message refused as too large, when it is readable and
+ * carries what a response needs: so the front can answer 413/513 (RFC 3261 §21.4.11, §21.5.14) before closing.
+ */
+export function readableHead(head: Buffer, limits: SipLimits): SipMessageOf | undefined {
+  try {
+    const { message, deferred } = readHead(head, limits);
+    if (deferred !== undefined) return undefined;
+    message.validate();
+    return message;
+  } catch (error) {
+    if (error instanceof SipParseError) return undefined;
     throw error;
   }
 }

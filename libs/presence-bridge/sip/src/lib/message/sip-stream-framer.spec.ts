@@ -89,6 +89,8 @@ describe('SipStreamFramer', () => {
     const framer = new SipStreamFramer({ limits: { maxBodyBytes: 1000 } });
     const head = Buffer.from(register('big').toString().replace('l: 0', 'Content-Length: 5000'));
     expect(() => framer.push(head)).toThrow(expect.objectContaining({ code: SipErrorCode.BodyTooLarge, status: 413 }));
+    // The front answers 413 from the headers it has, then closes.
+    expect(() => framer.push(Buffer.alloc(0))).toThrow(expect.objectContaining({ parsed: expect.any(SipRequest) }));
   });
 
   it('refuses a header section that never ends once it passes the message limit', () => {

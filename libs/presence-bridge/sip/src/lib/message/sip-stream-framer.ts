@@ -2,7 +2,7 @@ import { trimWs } from './char-classes';
 import { echo, SipErrorCode, SipParseError } from './sip-error';
 import { headerKey } from './header-names';
 import { SipLimits, sipLimits } from './sip-limits';
-import { parseSipMessage, SipMessageOf } from './sip-parser';
+import { parseSipMessage, readableHead, SipMessageOf } from './sip-parser';
 
 export type SipStreamEvent =
   /** A complete, valid message. */
@@ -121,12 +121,17 @@ export class SipStreamFramer {
   private headComplete(headLength: number): boolean {
     const head = this.flatten().subarray(0, headLength - 4);
     const bodyLength = contentLength(head);
-    if (bodyLength > this.limits.maxBodyBytes) {
-      throw new SipParseError(SipErrorCode.BodyTooLarge, `The body is ${bodyLength} bytes; the limit is ${this.limits.maxBodyBytes}.`);
-    }
     const total = headLength + bodyLength;
-    if (total > this.limits.maxMessageBytes) {
-      throw new SipParseError(SipErrorCode.MessageTooLarge, `The message is ${total} bytes; the limit is ${this.limits.maxMessageBytes}.`);
+    const tooLarge =
+      bodyLength > this.limits.maxBodyBytes
+        ? new SipParseError(SipErrorCode.BodyTooLarge, `The body is ${bodyLength} bytes; the limit is ${this.limits.maxBodyBytes}.`)
+        : total > this.limits.maxMessageBytes
+          ? new SipParseError(SipErrorCode.MessageTooLarge, `The message is ${total} bytes; the limit is ${this.limits.maxMessageBytes}.`)
+          : undefined;
+    if (tooLarge !== undefined) {
+      // The headers are in hand: the front can still answer 413/513 before it closes the connection.
+      tooLarge.parsed = readableHead(head, this.limits);
+      throw tooLarge;
     }
     this.expected = total;
     return true;
