@@ -14,6 +14,8 @@ export interface SipHeaderField {
  */
 export class SipHeaders {
   private readonly fields: SipHeaderField[] = [];
+  /** headerKey of each field, computed once: lookups run on every typed accessor. */
+  private readonly keys: string[] = [];
 
   constructor(fields: Iterable<SipHeaderField> = []) {
     for (const field of fields) this.append(field.name, field.value);
@@ -24,20 +26,21 @@ export class SipHeaders {
   }
 
   has(name: string): boolean {
-    const key = headerKey(name);
-    return this.fields.some((field) => headerKey(field.name) === key);
+    return this.keys.includes(headerKey(name));
   }
 
   /** The first line's value, or undefined. */
   get(name: string): string | undefined {
-    const key = headerKey(name);
-    return this.fields.find((field) => headerKey(field.name) === key)?.value;
+    const at = this.keys.indexOf(headerKey(name));
+    return at === -1 ? undefined : this.fields[at].value;
   }
 
   /** Every line's value, in order. */
   getAll(name: string): string[] {
     const key = headerKey(name);
-    return this.fields.filter((field) => headerKey(field.name) === key).map((field) => field.value);
+    const values: string[] = [];
+    for (let i = 0; i < this.keys.length; i++) if (this.keys[i] === key) values.push(this.fields[i].value);
+    return values;
   }
 
   /** The elements of a list header: every line, split at top-level commas (quotes and `<…>` respected). */
@@ -47,23 +50,29 @@ export class SipHeaders {
 
   append(name: string, value: string): this {
     this.fields.push({ name: canonicalHeaderName(name), value });
+    this.keys.push(headerKey(name));
     return this;
   }
 
   /** Replaces every line of `name` by one, kept at the first line's position (or appended). */
   set(name: string, value: string): this {
     const key = headerKey(name);
-    const at = this.fields.findIndex((field) => headerKey(field.name) === key);
+    const at = this.keys.indexOf(key);
+    if (at === -1) return this.append(name, value);
     this.delete(name);
-    const field = { name: canonicalHeaderName(name), value };
-    if (at === -1) this.fields.push(field);
-    else this.fields.splice(at, 0, field);
+    this.fields.splice(at, 0, { name: canonicalHeaderName(name), value });
+    this.keys.splice(at, 0, key);
     return this;
   }
 
   delete(name: string): this {
     const key = headerKey(name);
-    for (let i = this.fields.length - 1; i >= 0; i--) if (headerKey(this.fields[i].name) === key) this.fields.splice(i, 1);
+    for (let i = this.keys.length - 1; i >= 0; i--) {
+      if (this.keys[i] === key) {
+        this.fields.splice(i, 1);
+        this.keys.splice(i, 1);
+      }
+    }
     return this;
   }
 
