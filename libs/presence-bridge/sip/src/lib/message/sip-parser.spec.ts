@@ -195,6 +195,48 @@ describe('parseSipMessage', () => {
   });
 });
 
+// IPv6 references from RFC 5118 ("SIP Torture Test Messages for IPv6"), §4.1, §4.2, §4.4 and §4.5.
+describe('IPv6 (RFC 5118)', () => {
+  const msg = (startLine: string, via: string, contact = 'Contact: "Caller" <sip:caller@[2001:db8::1]>') =>
+    crlf([
+      startLine,
+      'To: sip:user@example.com',
+      'From: sip:user@example.com;tag=81x2',
+      via,
+      'Call-ID: SSG9559905523997077@hlau_4100',
+      'Max-Forwards: 70',
+      contact,
+      `CSeq: 98176 ${startLine.split(' ')[0]}`,
+      'Content-Length: 0',
+      '',
+      '',
+    ]);
+
+  it('reads IPv6 references in the Request-URI, Via and Contact (§4.1, §4.4)', () => {
+    const m = parseRequest(msg('REGISTER sip:[2001:db8::10]:5070 SIP/2.0', 'Via: SIP/2.0/UDP [2001:db8::9:1];branch=z9hG4bKas3-111'));
+    expect(m.uri).toMatchObject({ host: '[2001:db8::10]', port: 5070 });
+    expect(m.topVia().host).toBe('[2001:db8::9:1]');
+    const contacts = m.contacts();
+    expect(contacts !== '*' && contacts[0].uri).toMatchObject({ host: '[2001:db8::1]' });
+  });
+
+  it('refuses an IPv6 address without brackets in the Request-URI (§4.2)', () => {
+    const error = refusal(msg('REGISTER sip:2001:db8::10 SIP/2.0', 'Via: SIP/2.0/UDP [2001:db8::9:1];branch=z9hG4bKas3-111'));
+    expect(error.code).toBe(SipErrorCode.InvalidRequestUri);
+  });
+
+  it('reads a received parameter with or without brackets (§4.5)', () => {
+    const bracketed = parseRequest(
+      msg('BYE sip:[2001:db8::10] SIP/2.0', 'Via: SIP/2.0/UDP [2001:db8::9:1];received=[2001:db8::9:255];branch=z9hG4bKas3-111'),
+    );
+    expect(bracketed.topVia().received).toBe('[2001:db8::9:255]');
+    const bare = parseRequest(
+      msg('OPTIONS sip:[2001:db8::10] SIP/2.0', 'Via: SIP/2.0/UDP [2001:db8::9:1];received=2001:db8::9:255;branch=z9hG4bKas3'),
+    );
+    expect(bare.topVia()).toMatchObject({ received: '2001:db8::9:255', branch: 'z9hG4bKas3' });
+  });
+});
+
 describe('parseUri', () => {
   it('parses SIP URIs with password, IPv6, port, parameters and headers', () => {
     expect(parseUri('sip:alice:secret@[2001:db8::10]:5070;transport=tcp;lr?Subject=hi&Priority=urgent')).toEqual({

@@ -1,4 +1,14 @@
-import { createRequest, createResponse, parseSipMessage, serializeSipMessage, SipRequest, SipResponse } from './index';
+import {
+  createRefusal,
+  createRequest,
+  createResponse,
+  parseSipMessage,
+  serializeSipMessage,
+  SipErrorCode,
+  SipParseError,
+  SipRequest,
+  SipResponse,
+} from './index';
 
 const REGISTER = [
   'REGISTER sip:parley.test SIP/2.0',
@@ -64,6 +74,39 @@ describe('createResponse (RFC 3261 §8.2.6)', () => {
     const response = createResponse(request(REGISTER), 400, { reason: 'Bad Request', body: 'é', contentType: 'text/plain;charset=utf-8' });
     const wire = serializeSipMessage(response);
     expect(wire.toString()).toContain('Content-Type: text/plain;charset=utf-8\r\nContent-Length: 2\r\n\r\né');
+  });
+});
+
+describe('createRefusal', () => {
+  function refusal(text: string): SipParseError {
+    try {
+      parseSipMessage(text);
+    } catch (error) {
+      if (error instanceof SipParseError) return error;
+    }
+    throw new Error('accepted');
+  }
+
+  it('answers 400 with a Warning that names the missing header', () => {
+    const error = refusal(REGISTER.replace('i: reg-1\r\n', ''));
+    const response = createRefusal(error, 'parley.test');
+    expect(response?.status).toBe(400);
+    expect(response?.headers.get('Warning')).toBe('399 parley.test "The request has no Call-ID header."');
+    expect(response?.headers.getAll('Via')).toHaveLength(2);
+  });
+
+  it('answers 505 for another SIP version, and nothing for an ACK or an unreadable start line', () => {
+    expect(createRefusal(refusal(REGISTER.replace('SIP/2.0\r\n', 'SIP/3.0\r\n')), 'p')?.status).toBe(505);
+    const ack = REGISTER.replace('REGISTER sip:', 'ACK sip:').replace('7 REGISTER', '7 INVITE');
+    expect(refusal(ack).code).toBe(SipErrorCode.CSeqMismatch);
+    expect(createRefusal(refusal(ack), 'p')).toBeUndefined();
+    expect(createRefusal(refusal(`GARBAGE\r\n${REGISTER.slice(REGISTER.indexOf('\r\n') + 2)}`), 'p')).toBeUndefined();
+  });
+
+  it('keeps the Warning a valid quoted string whatever the input echoed in it', () => {
+    const error = refusal(REGISTER.replace('t: <sip:alice@parley.test>', 't: "a\\" <sip:alice@parley.test'));
+    const warning = createRefusal(error, 'p')?.headers.get('Warning') ?? '';
+    expect(warning.slice(warning.indexOf('"') + 1, -1)).not.toMatch(/["\\]/);
   });
 });
 

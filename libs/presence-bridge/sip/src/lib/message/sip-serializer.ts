@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { SipParseError } from './sip-error';
 import { SipHeaders } from './sip-headers';
 import { SipMessageOf } from './sip-parser';
 import { SipRequest } from './sip-request';
@@ -149,4 +150,16 @@ export function newTag(): string {
 
 function toBuffer(body: Buffer | string | undefined): Buffer {
   return body === undefined ? Buffer.alloc(0) : typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+}
+
+/**
+ * The response to a request the codec refused, with the reason in a Warning (RFC 3261 §20.43, code 399), or
+ * undefined when there is nothing to answer: the error carries no readable request, or the request is an ACK
+ * (never answered, RFC 3261 §17.2.1). Undefined means: close the connection (stream) or drop (datagram).
+ */
+export function createRefusal(error: SipParseError, warnAgent: string): SipResponse | undefined {
+  const request = error.parsed;
+  if (error.status === undefined || !(request instanceof SipRequest) || request.method === 'ACK') return undefined;
+  const text = error.message.replace(/["\\]/g, "'");
+  return createResponse(request, error.status, { headers: [['Warning', `399 ${warnAgent} "${text}"`]] });
 }
