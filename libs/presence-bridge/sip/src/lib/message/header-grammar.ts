@@ -276,6 +276,30 @@ export function parseDeltaSeconds(value: string): number {
   return s.length - i > 10 ? max : Math.min(Number(s.slice(i)), max);
 }
 
+/** A Contact's `expires` parameter (RFC 3261 §20.10), undefined when absent. */
+export function contactExpires(contact: NameAddr): number | undefined {
+  const value = contact.params.get('expires');
+  if (value === undefined) return undefined;
+  if (value === null) throw new GrammarError('expires without a value');
+  return parseDeltaSeconds(value);
+}
+
+/** A Contact's `q` parameter: qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] ), undefined when absent. */
+export function contactQ(contact: NameAddr): number | undefined {
+  const value = contact.params.get('q');
+  if (value === undefined) return undefined;
+  const digits = value === null ? '' : value;
+  const dot = digits.indexOf('.');
+  const whole = dot === -1 ? digits : digits.slice(0, dot);
+  const fraction = dot === -1 ? '' : digits.slice(dot + 1);
+  const valid =
+    (whole === '0' || whole === '1') &&
+    fraction.length <= 3 &&
+    [...fraction].every((ch) => (whole === '1' ? ch === '0' : ch >= '0' && ch <= '9'));
+  if (!valid) throw new GrammarError(`invalid q value`);
+  return Number(digits);
+}
+
 /** CSeq = 1*DIGIT LWS Method; the number is below 2**31 (RFC 3261 §8.1.1.5). */
 export function parseCSeq(value: string): CSeq {
   const c = new Cursor(value);

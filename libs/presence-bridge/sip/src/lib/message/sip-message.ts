@@ -1,4 +1,6 @@
 import {
+  contactExpires,
+  contactQ,
   CSeq,
   GrammarError,
   NameAddr,
@@ -81,7 +83,13 @@ export abstract class SipMessage {
     return this.view('Contact', () => {
       const values = this.headers.list('Contact');
       if (values.length === 1 && values[0] === '*') return '*' as const;
-      return values.map((value) => parseNameAddr(value));
+      return values.map((value) => {
+        const contact = parseNameAddr(value);
+        // Checked here so that a registrar reading them later cannot meet a malformed value.
+        contactExpires(contact);
+        contactQ(contact);
+        return contact;
+      });
     });
   }
 

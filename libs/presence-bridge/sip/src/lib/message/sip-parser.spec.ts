@@ -1,4 +1,4 @@
-import { parseSipMessage, parseUri, SipErrorCode, SipParseError, SipRequest, splitHeaderList } from './index';
+import { contactExpires, contactQ, parseSipMessage, parseUri, SipErrorCode, SipParseError, SipRequest, splitHeaderList } from './index';
 
 const crlf = (lines: string[]) => lines.join('\r\n');
 
@@ -92,6 +92,10 @@ describe('parseSipMessage', () => {
       ],
     ]);
     expect(contacts[0].params.get('+sip.instance')).toBe('<urn:uuid:0001>');
+    expect(contacts.map((contact) => [contactExpires(contact), contactQ(contact)])).toEqual([
+      [300, undefined],
+      [undefined, 0.5],
+    ]);
     expect(m.topVia()).toMatchObject({
       protocol: 'SIP/2.0',
       transport: 'WSS',
@@ -135,12 +139,22 @@ describe('parseSipMessage', () => {
     ['i: a84b4c76e66710', 'i: a84b4c76 e66710', 'Call-ID'],
     ['t: <sip:bob@parley.test>', 't: <sip:bob@parley.test', 'To'],
     ['t: <sip:bob@parley.test>', 't: <sip:bob@parley.test>;tag', 'To'],
+    ['Expires: 3600', 'Expires: soon', 'Expires'],
+    [';expires=300', ';expires=-1', 'Contact'],
+    [';q=0.5', ';q=1.5', 'Contact'],
+    [';q=0.5', ';q=0.5000', 'Contact'],
     ['t: <sip:bob@parley.test>', 't: <sip:bob@[::1>', 'To'],
     ['t: <sip:bob@parley.test>', 't: <sip:bob@parley.test:99999>', 'To'],
     ['v: SIP/2.0/WSS df7jal23ls0d.invalid;branch=z9hG4bKnashds7;rport', 'Via: SIP/2.0/UDP', 'Via'],
     ['v: SIP/2.0/WSS df7jal23ls0d.invalid;branch=z9hG4bKnashds7;rport', 'Via: SIP/2.0/UDP a.test;rport=x', 'Via'],
-  ])('refuses %s → %s as an invalid header', (from, to, header) => {
-    expect(refusal(SUBSCRIBE.replace(from, to))).toMatchObject({ code: SipErrorCode.InvalidHeader, header, status: 400 });
+  ])('refuses %s → %s as an invalid header (optional headers when parsed strictly)', (from, to, header) => {
+    expect(refusal(SUBSCRIBE.replace(from, to), { strict: true })).toMatchObject({ code: SipErrorCode.InvalidHeader, header, status: 400 });
+  });
+
+  it('parses optional headers only on access unless asked to be strict', () => {
+    const lazy = parseRequest(SUBSCRIBE.replace('Expires: 3600', 'Expires: soon'));
+    expect(() => lazy.expires()).toThrow(expect.objectContaining({ code: SipErrorCode.InvalidHeader, header: 'Expires' }));
+    expect(lazy.callId()).toBe('a84b4c76e66710');
   });
 
   it('refuses unreadable start lines without offering a response', () => {
