@@ -1,2 +1,3 @@
 export * from './lib/bodies';
 export * from './lib/digest';
+export * from './lib/message';
