@@ -9,3 +9,4 @@ export * from './lib/graph-client';
 export * from './lib/debian-packages';
 export * from './lib/ews-client-compat';
 export * from './lib/voicemail-mail';
+export * from './lib/fuzz';

@@ -1,3 +1,4 @@
+import { fuzzRun, seededRandom } from '@parley/testing';
 import {
   parseMessageSummary,
   parsePidf,
@@ -12,21 +13,8 @@ import {
 
 // Random mutations of valid bodies: whatever a client sends, the readers answer with a document or
 // a SipBodyError, never anything else, and what they accept writes back to the same document.
-// Fixed seed, so a failure reproduces; PARLEY_SIP_FUZZ_ITERATIONS runs longer locally.
-const ITERATIONS = Number(process.env['PARLEY_SIP_FUZZ_ITERATIONS'] ?? 400);
-const SEED = 0x5eed_3863;
-
-/** mulberry32: small, fast and good enough to pick mutations. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Fixed seed, so a failure reproduces; PARLEY_FUZZ_ITERATIONS / PARLEY_FUZZ_SEED run it longer locally.
+const { iterations: ITERATIONS, seed: SEED } = fuzzRun({ iterations: 400, seed: 0x5eed_3863 });
 
 const TOKENS = [
   '<',
@@ -90,7 +78,7 @@ const SEEDS = [
 
 describe('body readers under random mutation', () => {
   it(`answer every mutated PIDF body with a document or a SipBodyError (${ITERATIONS} bodies, seed ${SEED})`, () => {
-    const rnd = random(SEED);
+    const rnd = seededRandom(SEED);
     let accepted = 0;
     for (let i = 0; i < ITERATIONS; i++) {
       const body = mutate(SEEDS[i % SEEDS.length], rnd);
@@ -114,7 +102,7 @@ describe('body readers under random mutation', () => {
   });
 
   it(`answer every mutated message-summary body with a summary or a SipBodyError (${ITERATIONS} bodies)`, () => {
-    const rnd = random(SEED + 1);
+    const rnd = seededRandom(SEED + 1);
     const seed = writeMessageSummary(messageSummaryFor('sip:alice@parley.test', { newMessages: 12, oldMessages: 40 }));
     for (let i = 0; i < ITERATIONS; i++) {
       const body = mutate(seed, rnd);

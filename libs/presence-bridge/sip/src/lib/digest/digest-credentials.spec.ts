@@ -1,3 +1,4 @@
+import { fuzzRun } from '@parley/testing';
 import { MAX_CREDENTIALS_LENGTH, parseDigestCredentials } from './digest-credentials';
 
 const VALID =
@@ -85,10 +86,9 @@ describe('parseDigestCredentials', () => {
   });
 
   // Random mutations of a valid value, bounded by iterations with a fixed seed (reproducible); a longer local run:
-  // DIGEST_FUZZ_ITERATIONS=1000000 DIGEST_FUZZ_SEED=7 npx jest … digest-credentials.
+  // PARLEY_FUZZ_ITERATIONS=1000000 PARLEY_FUZZ_SEED=7 npx jest … digest-credentials.
   it('never throws on mutated input and answers one of its three kinds', () => {
-    const iterations = Number(process.env['DIGEST_FUZZ_ITERATIONS'] ?? 20_000);
-    const random = mulberry32(Number(process.env['DIGEST_FUZZ_SEED'] ?? 17));
+    const { iterations, random } = fuzzRun({ iterations: 20_000, seed: 17 });
     const alphabet = ['"', '\\', ',', '=', ' ', '\t', '\r', '\n', '\0', 'a', 'Z', '0', 'é', 'Digest ', 'nc=', 'qop=auth'];
     const kinds = new Set<string>();
     for (let i = 0; i < iterations; i++) {
@@ -114,15 +114,3 @@ describe('parseDigestCredentials', () => {
     expect(kinds).toEqual(new Set(['digest', 'malformed', 'other-scheme']));
   });
 });
-
-/** A small seeded PRNG (mulberry32), so a failing fuzz case can be replayed from its seed. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

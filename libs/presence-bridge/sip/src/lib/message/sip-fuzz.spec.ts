@@ -1,3 +1,4 @@
+import { fuzzRun } from '@parley/testing';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { scanMeter } from './char-classes';
@@ -5,23 +6,10 @@ import { parseSipMessage, serializeSipMessage, SipParseError, SipStreamFramer } 
 
 /**
  * Mutation fuzzing of the parser and the stream framer. Reproducible: a fixed seed and a fixed number of
- * iterations (about 2 s here). Longer local runs: SIP_FUZZ_ITERATIONS=200000 SIP_FUZZ_SEED=7 npx jest … sip-fuzz
+ * iterations (about 2 s here). Longer local runs: PARLEY_FUZZ_ITERATIONS=200000 PARLEY_FUZZ_SEED=7 npx jest … sip-fuzz
  * (the failing seed and iteration are printed). A hang shows as this suite never finishing, not as a timing check.
  */
-const ITERATIONS = Number(process.env['SIP_FUZZ_ITERATIONS'] ?? 12000);
-const SEED = Number(process.env['SIP_FUZZ_SEED'] ?? 4475);
-
-/** mulberry32: small, fast, and the same sequence everywhere. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const { iterations: ITERATIONS, seed: SEED, random: seeded } = fuzzRun({ iterations: 12000, seed: 4475 });
 
 /** Grammar steps allowed per input byte: well above what any valid message needs, far below quadratic. */
 const STEPS_PER_BYTE = 20;
@@ -111,7 +99,7 @@ function expectTypedOrNothing(run: () => void, context: () => string): void {
 
 describe('SIP codec fuzzing', () => {
   it(`throws only SipParseError and round-trips whatever it accepts (${ITERATIONS} mutations, seed ${SEED})`, () => {
-    const random = prng(SEED);
+    const random = seeded;
     let accepted = 0;
     let worst = 0;
     for (let i = 0; i < ITERATIONS; i++) {
