@@ -1,0 +1,44 @@
+/** The SIP front's settings (env keys in docs/sip.md and the README's configuration table). */
+export interface SipFrontOptions {
+  /** Digest realm (PARLEY_SIP_REALM): the one the directory stores HA1s for. */
+  realm: string;
+  /** SIP over TCP; port 0 turns it off. SIP over WebSocket is always on the HTTP server at {@link SIP_WEBSOCKET_PATH}. */
+  tcpHost: string;
+  tcpPort: number;
+  maxRequestsPerSecond: number;
+  registerMinExpires: number;
+  registerMaxExpires: number;
+  maxRegistrationsPerUser: number;
+  maxConnectionsPerAddress: number;
+  /** HMAC key of the digest nonces; random per process when absent (docs/sip.md: replicas will need a shared one). */
+  nonceKey?: Buffer;
+}
+
+export const SIP_FRONT_OPTIONS = Symbol('SIP_FRONT_OPTIONS');
+
+/** RFC 7118 §7 leaves the path to the server; Parley's is fixed (issue 17). */
+export const SIP_WEBSOCKET_PATH = '/sip';
+/** The WebSocket subprotocol a SIP client must offer (RFC 7118 §4.1). */
+export const SIP_WEBSOCKET_PROTOCOL = 'sip';
+
+/** What the front puts in Server and Warning headers. */
+export const SIP_AGENT = 'parley';
+/** The methods this front serves (Allow of every 405 and OPTIONS answer). */
+export const SIP_ALLOWED_METHODS = ['REGISTER', 'OPTIONS', 'SUBSCRIBE', 'NOTIFY', 'PUBLISH', 'MESSAGE'] as const;
+/** Call-related methods (RFC 3261, 3262, 3311, 3515, 6086): known, out of scope → 405 with Allow. */
+export const SIP_CALL_METHODS = ['INVITE', 'BYE', 'PRACK', 'UPDATE', 'INFO', 'REFER'] as const;
+
+/** A request burst a connection may send at once above its steady rate (a client registering several lines). */
+export const SIP_REQUEST_BURST = 20;
+/** Retransmissions are recognised this long (64·T1, RFC 3261 §17.2.2). */
+export const SIP_TRANSACTION_LIFETIME_MS = 32_000;
+/** Transactions remembered per connection; the rate limit keeps real clients far below. */
+export const SIP_MAX_TRANSACTIONS_PER_CONNECTION = 1_024;
+/** A client that does not read its responses is dropped once this much waits to be written to it. */
+export const SIP_MAX_SEND_BUFFER_BYTES = 1024 * 1024;
+/** The registration a client gets when it names no expiry (RFC 3261 §10.2.1.1 leaves it to the registrar). */
+export const SIP_DEFAULT_EXPIRES = 3_600;
+/** How often expired bindings are dropped from memory (they are already ignored once expired). */
+export const SIP_SWEEP_INTERVAL_MS = 30_000;
+/** How long shutdown waits for connections to close before dropping them. */
+export const SIP_SHUTDOWN_GRACE_MS = 2_000;

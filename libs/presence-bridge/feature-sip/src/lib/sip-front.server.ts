@@ -1,0 +1,185 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { clientAddressOf } from '@parley/auth';
+import { DirectoryRepository } from '@parley/directory';
+import { DEFAULT_SIP_LIMITS, type SipRequest } from '@parley/presence-bridge/sip';
+import { ClientAddressResolver, normalizeIpAddress, SignInThrottle, UNKNOWN_CLIENT_ADDRESS } from '@parley/sign-in';
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import { STATUS_CODES } from 'node:http';
+import { type AddressInfo, createServer, type Server as NetServer, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { SipAuthentication } from './sip-authentication';
+import type { SipConnection, SipConnectionHost } from './sip-connection';
+import { SipConnectionRegistry } from './sip-connection.registry';
+import {
+  SIP_DEFAULT_EXPIRES,
+  SIP_FRONT_OPTIONS,
+  SIP_SHUTDOWN_GRACE_MS,
+  SIP_SWEEP_INTERVAL_MS,
+  SIP_WEBSOCKET_PATH,
+  SIP_WEBSOCKET_PROTOCOL,
+  type SipFrontOptions,
+} from './sip-front.options';
+import { SipFrontService } from './sip-front.service';
+import { SipRegistrar } from './sip-registrar';
+import { SipTcpConnection } from './sip-tcp.connection';
+import { SipWebSocketConnection } from './sip-websocket.connection';
+
+/**
+ * The SIP front's transports: SIP over TCP on its own port, and SIP over WebSocket on `GET /sip` of the app's HTTP
+ * server (beside the presence WebSocket, each answering only its own path). Owns the connections of this replica and
+ * the registrar whose bindings live on them.
+ */
+@Injectable()
+export class SipFrontServer implements SipConnectionHost, OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('SipFront');
+  readonly registrar: SipRegistrar;
+  readonly connections: SipConnectionRegistry;
+  private readonly service: SipFrontService;
+  private tcp: NetServer | null = null;
+  private wss: WebSocketServer | null = null;
+  private http: HttpServer | null = null;
+  private sweeper: NodeJS.Timeout | null = null;
+  private shuttingDown = false;
+
+  constructor(
+    @Inject(SIP_FRONT_OPTIONS) private readonly options: SipFrontOptions,
+    directory: DirectoryRepository,
+    throttle: SignInThrottle,
+    private readonly clientAddresses: ClientAddressResolver,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {
+    this.registrar = new SipRegistrar({
+      minExpires: options.registerMinExpires,
+      maxExpires: options.registerMaxExpires,
+      defaultExpires: Math.min(SIP_DEFAULT_EXPIRES, options.registerMaxExpires),
+      maxBindingsPerUser: options.maxRegistrationsPerUser,
+      now: Date.now,
+    });
+    this.connections = new SipConnectionRegistry(options.maxConnectionsPerAddress);
+    const authentication = new SipAuthentication(options.realm, directory, throttle, options.nonceKey);
+    this.service = new SipFrontService(directory, authentication, this.registrar);
+  }
+
+  get maxRequestsPerSecond(): number {
+    return this.options.maxRequestsPerSecond;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const http = this.adapterHost.httpAdapter?.getHttpServer() as HttpServer | undefined;
+    if (http !== undefined) {
+      this.http = http;
+      this.wss = new WebSocketServer({
+        noServer: true,
+        maxPayload: DEFAULT_SIP_LIMITS.maxMessageBytes,
+        clientTracking: false,
+        perMessageDeflate: false,
+        handleProtocols: (offered) => (offered.has(SIP_WEBSOCKET_PROTOCOL) ? SIP_WEBSOCKET_PROTOCOL : false),
+      });
+      http.on('upgrade', this.onUpgrade);
+    }
+    if (this.options.tcpPort !== 0) await this.listenTcp();
+    this.sweeper = setInterval(() => this.registrar.sweep(), SIP_SWEEP_INTERVAL_MS);
+    this.sweeper.unref();
+  }
+
+  /** The TCP port actually bound (tests listen on a free one), or undefined when TCP is off. */
+  tcpPort(): number | undefined {
+    const address = this.tcp?.address();
+    return address !== null && typeof address === 'object' ? (address as AddressInfo).port : undefined;
+  }
+
+  /** Stops accepting, closes every connection (clients re-register elsewhere), drops those still open after a grace. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.shuttingDown = true;
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.http?.off('upgrade', this.onUpgrade);
+    const tcpClosed = this.tcp ? new Promise<void>((resolve) => this.tcp?.close(() => resolve())) : Promise.resolve();
+    const open = this.connections.all();
+    for (const connection of open) {
+      if (connection instanceof SipWebSocketConnection) connection.goAway();
+      else connection.close();
+    }
+    const deadline = new Promise<void>((resolve) => setTimeout(resolve, SIP_SHUTDOWN_GRACE_MS).unref());
+    await Promise.race([Promise.all([tcpClosed, this.allClosed()]), deadline]);
+    for (const connection of this.connections.all()) connection.destroy();
+    this.wss?.close();
+  }
+
+  async process(request: SipRequest, connection: SipConnection): Promise<void> {
+    const response = await this.service.handle(request, connection);
+    if (response !== undefined) connection.send(response);
+  }
+
+  closed(connection: SipConnection): void {
+    this.connections.remove(connection);
+    this.registrar.removeConnection(connection.id);
+  }
+
+  failed(connection: SipConnection, error: unknown): void {
+    this.logger.error(`SIP request on ${connection.transport} connection ${connection.id} failed: ${describe(error)}`);
+    connection.close();
+  }
+
+  private listenTcp(): Promise<void> {
+    const tcp = createServer((socket) => this.acceptTcp(socket));
+    this.tcp = tcp;
+    return new Promise((resolve, reject) => {
+      tcp.once('error', reject);
+      tcp.listen(this.options.tcpPort, this.options.tcpHost, () => {
+        tcp.off('error', reject);
+        tcp.on('error', (error) => this.logger.error(`SIP TCP listener: ${describe(error)}`));
+        resolve();
+      });
+    });
+  }
+
+  private acceptTcp(socket: Socket): void {
+    const address = normalizeIpAddress(socket.remoteAddress ?? '') ?? UNKNOWN_CLIENT_ADDRESS;
+    if (this.shuttingDown || !this.connections.admits(address)) {
+      socket.destroy();
+      return;
+    }
+    this.connections.add(new SipTcpConnection(socket, address, this));
+  }
+
+  private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    if (pathOf(req.url) !== SIP_WEBSOCKET_PATH) {
+      // Another front (the presence WebSocket) serves its own path on this server; alone, we refuse.
+      if (this.http !== null && this.http.listenerCount('upgrade') === 1) refuseUpgrade(socket, 404);
+      return;
+    }
+    socket.on('error', () => socket.destroy());
+    // RFC 7118 §4.1: the client must ask for the `sip` subprotocol, else this is not a SIP connection.
+    const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+    if (!offered.includes(SIP_WEBSOCKET_PROTOCOL)) return refuseUpgrade(socket, 400);
+    const address = clientAddressOf(this.clientAddresses, req);
+    if (this.shuttingDown || this.wss === null) return refuseUpgrade(socket, 503);
+    if (!this.connections.admits(address)) return refuseUpgrade(socket, 429);
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      if (this.shuttingDown) return ws.close(1001);
+      this.connections.add(new SipWebSocketConnection(ws, address, this));
+    });
+  };
+
+  private async allClosed(): Promise<void> {
+    while (this.connections.size > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function pathOf(url: string | undefined): string {
+  if (url === undefined) return '';
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
+function refuseUpgrade(socket: Duplex, status: number): void {
+  if (socket.destroyed) return;
+  socket.once('finish', () => socket.destroy());
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}

@@ -1,0 +1,155 @@
+import { Logger } from '@nestjs/common';
+import type { DirectoryRepository } from '@parley/directory';
+import {
+  addressOfRecord,
+  createResponse,
+  formatUri,
+  type NameAddr,
+  SipParseError,
+  type SipRequest,
+  type SipResponse,
+  type SipResponseInit,
+} from '@parley/presence-bridge/sip';
+import type { SipAuthentication } from './sip-authentication';
+import type { SipConnection } from './sip-connection';
+import { SIP_AGENT, SIP_ALLOWED_METHODS, SIP_CALL_METHODS } from './sip-front.options';
+import type { SipBinding, SipRegistrar } from './sip-registrar';
+
+const ALLOW = SIP_ALLOWED_METHODS.join(', ');
+const ALLOWED = new Set<string>(SIP_ALLOWED_METHODS);
+const CALL_METHODS = new Set<string>(SIP_CALL_METHODS);
+/** The bodies this front reads (PIDF for PUBLISH, text for MESSAGE) — what OPTIONS announces. */
+const ACCEPT = 'application/pidf+xml, text/plain';
+/** RFC 5626 outbound and path are not offered; the front only states what it does support. */
+const SUPPORTED = '';
+/** A token of RFC 3261 §25.1: a parameter value that needs no quotes. */
+const TOKEN = /^[A-Za-z0-9\-.!%*_+`'~]+$/;
+
+/**
+ * What the SIP front does with one request that reached it (after framing, rate limit and transaction matching):
+ * method inspection (RFC 3261 §8.2.1), digest authentication, identity checks against the directory, then REGISTER
+ * and OPTIONS. SUBSCRIBE, NOTIFY, PUBLISH and MESSAGE are the next step (issue 17) and answer 501 until then.
+ */
+export class SipFrontService {
+  private readonly logger = new Logger('SipFront');
+
+  constructor(
+    private readonly directory: DirectoryRepository,
+    private readonly authentication: SipAuthentication,
+    private readonly registrar: SipRegistrar,
+  ) {}
+
+  /** Answers `request` (undefined: it gets no response, e.g. a retransmission still in progress). */
+  async handle(request: SipRequest, connection: SipConnection): Promise<SipResponse | undefined> {
+    const match = connection.transactions.begin(request);
+    if (match.kind === 'retransmission') return match.response;
+    let response: SipResponse;
+    try {
+      response = await this.answer(request, connection);
+    } catch (error) {
+      // A header this stack reads only now (Contact, Expires …) may still be malformed.
+      if (!(error instanceof SipParseError)) throw error;
+      response = this.respond(request, 400, { headers: [warning(error.message)] });
+    }
+    connection.transactions.complete(request, response);
+    return response;
+  }
+
+  private async answer(request: SipRequest, connection: SipConnection): Promise<SipResponse> {
+    if (request.method === 'CANCEL') return this.cancel(request, connection);
+    if (CALL_METHODS.has(request.method)) return this.respond(request, 405, { headers: [['Allow', ALLOW]] });
+    if (!ALLOWED.has(request.method)) return this.respond(request, 501, { headers: [['Allow', ALLOW]] });
+    if (request.uri.kind !== 'sip') return this.respond(request, 416, { headers: [warning('only sip: and sips: URIs are served')] });
+
+    const auth = await this.authentication.authenticate(request, connection.clientAddress);
+    switch (auth.kind) {
+      case 'challenge':
+        return this.respond(request, 401, { headers: auth.challenges.map((value) => ['WWW-Authenticate', value] as const) });
+      case 'throttled':
+        // SIP has no 429. 403 says "authorization will not help, do not repeat" (RFC 3261 §21.4.4); Retry-After tells
+        // a client that reads it when its address may try again (docs/sip.md).
+        return this.respond(request, 403, {
+          reason: 'Too Many Failed Sign-ins',
+          headers: [['Retry-After', String(auth.retryAfterSeconds)], warning('too many failed sign-ins from this address')],
+        });
+      case 'malformed':
+        return this.respond(request, 400, { headers: [warning(`unreadable credentials: ${auth.reason}`)] });
+      case 'ok':
+        break;
+    }
+
+    if (request.method === 'REGISTER') return this.register(request, auth.user, connection);
+    const target = addressOfRecord(request.uri);
+    // A request to the domain itself (OPTIONS sip:parley.test) is for this server; one to a user needs that user.
+    if (target !== undefined && (await this.directory.findByAddress(target)) === null) return this.respond(request, 404);
+    if (request.method === 'OPTIONS') {
+      return this.respond(request, 200, {
+        headers: [
+          ['Allow', ALLOW],
+          ['Accept', ACCEPT],
+          ['Supported', SUPPORTED],
+        ],
+      });
+    }
+    return this.respond(request, 501, { reason: 'Not Implemented Yet', headers: [['Allow', ALLOW]] });
+  }
+
+  /**
+   * RFC 3261 §9.2: a CANCEL that matches no transaction gets 481; one that does gets 200 but leaves the transaction
+   * alone, since every method served here is non-INVITE and answered at once. Never challenged (§22.1).
+   */
+  private cancel(request: SipRequest, connection: SipConnection): SipResponse {
+    return this.respond(request, connection.transactions.matchesCancel(request, SIP_ALLOWED_METHODS) ? 200 : 481);
+  }
+
+  /** RFC 3261 §10.3. */
+  private register(request: SipRequest, user: string, connection: SipConnection): SipResponse {
+    const to = request.to();
+    if (addressOfRecord(to.uri)?.toLowerCase() !== user) {
+      return this.respond(request, 403, { headers: [warning('To must name the authenticated user')] });
+    }
+    const outcome = this.registrar.register({
+      aor: user,
+      contacts: request.contacts(),
+      expires: request.expires(),
+      callId: request.callId(),
+      cseq: request.cseq().seq,
+      connectionId: connection.id,
+    });
+    switch (outcome.kind) {
+      case 'ok':
+        this.logger.debug(`${user} has ${outcome.bindings.length} SIP bindings`);
+        return this.respond(request, 200, { headers: outcome.bindings.map((binding) => ['Contact', this.contactOf(binding)] as const) });
+      case 'interval-too-brief':
+        return this.respond(request, 423, { headers: [['Min-Expires', String(outcome.minExpires)]] });
+      case 'too-many':
+        return this.respond(request, 403, { headers: [warning(`at most ${outcome.max} registrations per user`)] });
+      case 'invalid':
+        return this.respond(request, 400, { headers: [warning(outcome.reason)] });
+    }
+  }
+
+  /** A binding as the 200 lists it: its URI and parameters as registered, `expires` set to the seconds left. */
+  private contactOf(binding: SipBinding): string {
+    return `${formatNameAddr(binding.contact, 'expires')};expires=${this.registrar.secondsLeft(binding)}`;
+  }
+
+  private respond(request: SipRequest, status: number, init: SipResponseInit = {}): SipResponse {
+    const response = createResponse(request, status, init);
+    response.headers.append('Server', SIP_AGENT);
+    return response;
+  }
+}
+
+function warning(text: string): readonly [string, string] {
+  return ['Warning', `399 ${SIP_AGENT} "${text.replace(/["\\]/g, "'")}"`];
+}
+
+function formatNameAddr(value: NameAddr, without: string): string {
+  let out = `<${formatUri(value.uri)}>`;
+  for (const [name, param] of value.params) {
+    if (name === without) continue;
+    out += param === null ? `;${name}` : `;${name}=${TOKEN.test(param) ? param : `"${param.replace(/["\\]/g, (c) => `\\${c}`)}"`}`;
+  }
+  return out;
+}
