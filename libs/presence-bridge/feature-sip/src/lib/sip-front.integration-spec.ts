@@ -1,0 +1,184 @@
+import * as JsSIP from 'jssip';
+import { challengeParams, md5Authorization, PASSWORD, RawSipClient, REALM, type SipFrontTestBed, startSipFrontTestBed } from '../../test/sip-front-test-bed';
+
+let bed: SipFrontTestBed;
+let sequence = 0;
+
+beforeAll(async () => {
+  bed = await startSipFrontTestBed();
+});
+
+afterAll(async () => {
+  await bed?.close();
+});
+
+/** A request as a raw TCP client writes it; `extra` are further header lines. */
+function request(method: string, uri: string, opts: { user?: string; branch?: string; callId?: string; cseq?: number; extra?: string[]; body?: string } = {}): string {
+  const user = opts.user ?? 'alice@parley.test';
+  const body = opts.body ?? '';
+  return [
+    `${method} ${uri} SIP/2.0`,
+    `Via: SIP/2.0/TCP client.invalid;branch=${opts.branch ?? `z9hG4bK-${(sequence += 1)}`}`,
+    'Max-Forwards: 70',
+    `To: <sip:${user}>`,
+    `From: <sip:${user}>;tag=raw${sequence}`,
+    `Call-ID: ${opts.callId ?? `raw-call-${sequence}`}`,
+    `CSeq: ${opts.cseq ?? 1} ${method}`,
+    ...(opts.extra ?? []),
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    '',
+    body,
+  ].join('\r\n');
+}
+
+describe('SIP over TCP with a raw client', () => {
+  let client: RawSipClient;
+  beforeEach(async () => {
+    client = await RawSipClient.open(bed.tcpPort);
+  });
+  afterEach(() => client.close());
+
+  it('challenges, accepts MD5 credentials computed independently, lists the binding, and repeats the answer to a retransmission', async () => {
+    const contact = '<sip:alice@phone.invalid;transport=tcp>';
+    const callId = 'reg-call-1';
+    client.send(request('REGISTER', `sip:${REALM}`, { callId, cseq: 1, extra: [`Contact: ${contact}`, 'Expires: 300'] }));
+    const challenge = await client.next();
+    expect(challenge.status).toBe(401);
+    const offers = challenge.header('WWW-Authenticate');
+    expect(offers).toHaveLength(2);
+    expect(offers[0]).toMatch(/algorithm=SHA-256/);
+    expect(offers[1]).toMatch(/algorithm=MD5/);
+    const md5 = challengeParams(offers[1]);
+    expect(md5).toMatchObject({ realm: REALM, qop: 'auth' });
+
+    const authorization = md5Authorization({
+      username: 'alice@parley.test',
+      password: PASSWORD,
+      realm: REALM,
+      nonce: md5.nonce,
+      opaque: md5.opaque,
+      method: 'REGISTER',
+      uri: `sip:${REALM}`,
+    });
+    const registered = request('REGISTER', `sip:${REALM}`, {
+      branch: 'z9hG4bK-register-2',
+      callId,
+      cseq: 2,
+      extra: [`Contact: ${contact}`, 'Expires: 300', `Authorization: ${authorization}`],
+    });
+    client.send(registered);
+    const ok = await client.next();
+    expect(ok.status).toBe(200);
+    expect(ok.header('Contact')).toEqual([expect.stringMatching(/^<sip:alice@phone\.invalid;transport=tcp>;expires=(300|299)$/)]);
+    expect(bed.server.registrar.bindingsOf('alice@parley.test')).toHaveLength(1);
+
+    // The same request again (same branch): the same response, not a second registration attempt (its nc would be a replay).
+    client.send(registered);
+    const again = await client.next();
+    expect(again.raw).toBe(ok.raw);
+
+    // The connection closing takes its bindings with it.
+    client.close();
+    await waitUntil(() => bed.server.registrar.bindingsOf('alice@parley.test').length === 0);
+  });
+
+  it('refuses a REGISTER for another user with 403 and an interval below the minimum with 423', async () => {
+    const auth = async (method: string, uri: string, nc: string, extra: string[], user = 'bob@parley.test') => {
+      client.send(request(method, uri, { user, extra }));
+      const challenge = challengeParams((await client.next()).header('WWW-Authenticate')[1]);
+      const authorization = md5Authorization({ username: 'bob@parley.test', password: PASSWORD, realm: REALM, nonce: challenge.nonce, method, uri, nc });
+      client.send(request(method, uri, { user, extra: [...extra, `Authorization: ${authorization}`] }));
+      return client.next();
+    };
+    expect((await auth('REGISTER', `sip:${REALM}`, '00000001', ['Contact: <sip:x@h.invalid>'], 'alice@parley.test')).status).toBe(403);
+    const brief = await auth('REGISTER', `sip:${REALM}`, '00000001', ['Contact: <sip:x@h.invalid>', 'Expires: 10']);
+    expect(brief.status).toBe(423);
+    expect(brief.header('Min-Expires')).toEqual(['60']);
+    expect((await auth('OPTIONS', 'sip:nobody@parley.test', '00000001', [])).status).toBe(404);
+    const options = await auth('OPTIONS', 'sip:carol@parley.test', '00000001', []);
+    expect(options.status).toBe(200);
+    expect(options.header('Allow')).toEqual(['REGISTER, OPTIONS, SUBSCRIBE, NOTIFY, PUBLISH, MESSAGE']);
+    expect(options.header('Accept')).toHaveLength(1);
+    expect(options.header('Supported')).toHaveLength(1);
+  });
+
+  it('answers INVITE with 405 and Allow, an unknown method with 501, and a CANCEL of nothing with 481', async () => {
+    client.send(request('INVITE', 'sip:bob@parley.test'));
+    const invite = await client.next();
+    expect(invite.status).toBe(405);
+    expect(invite.header('Allow')).toEqual(['REGISTER, OPTIONS, SUBSCRIBE, NOTIFY, PUBLISH, MESSAGE']);
+    client.send(request('FROBNICATE', 'sip:bob@parley.test'));
+    expect((await client.next()).status).toBe(501);
+    client.send(request('CANCEL', 'sip:bob@parley.test'));
+    expect((await client.next()).status).toBe(481);
+  });
+
+  it('answers a keep-alive ping with a pong, a malformed request with 400 and a Warning, and closes on garbage', async () => {
+    client.send('\r\n\r\n');
+    await waitUntil(() => client.leftover === '\r\n');
+    client.dropLeftover();
+    client.send(request('OPTIONS', 'sip:parley.test').replace('CSeq: 1 OPTIONS', 'CSeq: 1 REGISTER'));
+    const refused = await client.next();
+    expect(refused.status).toBe(400);
+    expect(refused.header('Warning')).toEqual([expect.stringMatching(/^399 parley "/)]);
+    client.send('\u0000\u0001 this is not SIP at all\r\n\r\n');
+    await client.closedByServer();
+  });
+});
+
+describe('SIP over WebSocket with JsSIP', () => {
+  it('registers with digest and fails with a wrong password', async () => {
+    const ok = await registerWithJsSip(PASSWORD);
+    expect(ok).toEqual({ event: 'registered' });
+    const failed = await registerWithJsSip('wrong password');
+    expect(failed.event).toBe('registrationFailed');
+    expect([401, 403]).toContain(failed.status);
+  });
+
+  it('refuses a WebSocket upgrade without the sip subprotocol', async () => {
+    const status = await new Promise<number>((resolve) => {
+      const ws = new WebSocket(bed.wsUrl, 'not-sip');
+      ws.addEventListener('error', () => resolve(0));
+      ws.addEventListener('open', () => resolve(101));
+    });
+    expect(status).not.toBe(101);
+  });
+});
+
+async function registerWithJsSip(password: string): Promise<{ event: string; status?: number }> {
+  const socket = new JsSIP.WebSocketInterface(bed.wsUrl);
+  const ua = new JsSIP.UA({
+    sockets: [socket],
+    uri: 'sip:alice@parley.test',
+    authorization_user: 'alice@parley.test',
+    password,
+    register: true,
+    register_expires: 300,
+    connection_recovery_min_interval: 60,
+    connection_recovery_max_interval: 60,
+  });
+  try {
+    return await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('JsSIP neither registered nor failed')), 10_000);
+      ua.on('registered', () => {
+        clearTimeout(timer);
+        resolve({ event: 'registered' });
+      });
+      ua.on('registrationFailed', (e: { response?: { status_code: number } }) => {
+        clearTimeout(timer);
+        resolve({ event: 'registrationFailed', status: e.response?.status_code });
+      });
+      ua.start();
+    });
+  } finally {
+    ua.stop();
+  }
+}
+
+async function waitUntil(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
