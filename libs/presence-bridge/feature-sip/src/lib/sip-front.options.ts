@@ -1,15 +1,10 @@
-/** The SIP front's settings (env keys in docs/sip.md and the README's configuration table). */
-export interface SipFrontOptions {
-  /** Digest realm (PARLEY_SIP_REALM): the one the directory stores HA1s for. */
-  realm: string;
-  /** SIP over TCP; port 0 turns it off. SIP over WebSocket is always on the HTTP server at {@link SIP_WEBSOCKET_PATH}. */
-  tcpHost: string;
-  tcpPort: number;
-  maxRequestsPerSecond: number;
-  registerMinExpires: number;
-  registerMaxExpires: number;
-  maxRegistrationsPerUser: number;
-  maxConnectionsPerAddress: number;
+import type { SipConfig } from '@parley/config';
+
+/**
+ * The SIP front's settings (PARLEY_SIP_*, in the README's configuration table): TCP port 0 turns SIP over TCP off; SIP
+ * over WebSocket is always on the HTTP server at {@link SIP_WEBSOCKET_PATH}.
+ */
+export interface SipFrontOptions extends SipConfig {
   /** HMAC key of the digest nonces; random per process when absent (docs/sip.md: replicas will need a shared one). */
   nonceKey?: Buffer;
 }

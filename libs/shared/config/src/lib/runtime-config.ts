@@ -10,6 +10,7 @@ import {
   ParleyEnv,
   PresenceBridgeEnv,
   ServiceName,
+  SipFrontEnv,
   SipRealmEnv,
   SharedEnv,
   SmtpEnv,
@@ -177,6 +178,14 @@ export interface GraphApiConfig {
 export interface SipConfig {
   /** The digest realm; the directory stores each password's HA1 for it. */
   realm: string;
+  /** SIP over TCP; a port of 0 is a listener not started. */
+  tcpHost: string;
+  tcpPort: number;
+  maxRequestsPerSecond: number;
+  maxConnectionsPerAddress: number;
+  registerMinExpires: number;
+  registerMaxExpires: number;
+  maxRegistrationsPerUser: number;
 }
 
 /** voicemail-ingest's SMTP front (PARLEY_SMTP_*, docs/smtp.md). A port of 0 is a listener not started. */
@@ -327,13 +336,17 @@ export function toRuntimeConfig(
   if (mailboxEnv?.PARLEY_MAILBOX_BLOB_STORE === 'filesystem' && blobDir === undefined) {
     problems.push('PARLEY_MAILBOX_BLOB_DIR: required when PARLEY_MAILBOX_BLOB_STORE=filesystem');
   }
+  const sipFrontEnv = runs('presence-bridge') ? (env as SipFrontEnv) : undefined;
+  if (sipFrontEnv && sipFrontEnv.PARLEY_SIP_REGISTER_MIN_EXPIRES > sipFrontEnv.PARLEY_SIP_REGISTER_MAX_EXPIRES) {
+    problems.push('PARLEY_SIP_REGISTER_MIN_EXPIRES: must not exceed PARLEY_SIP_REGISTER_MAX_EXPIRES');
+  }
   if (problems.length) throw new ConfigError(problems);
   // The casts hold because the app's schema is composed from the parts of the services it runs.
   const ewsEnv = runs('ews-gateway') ? (env as SharedEnv & EwsGatewayEnv) : undefined;
   const calendarEnv = runs('calendar-sync') ? (env as CalendarSyncEnv) : undefined;
   const authEnv = authenticatingServices.some(runs) ? (env as AuthEnv) : undefined;
   const graphEnv = runs('presence-bridge') ? (env as GraphApiEnv) : undefined;
-  const sipEnv = runs('presence-bridge') ? (env as SipRealmEnv) : undefined;
+  const sipEnv = runs('presence-bridge') ? (env as SipRealmEnv & SipFrontEnv) : undefined;
   const dropEnv = runs('voicemail-ingest') ? (env as VoicemailDropEnv) : undefined;
   return {
     service,
@@ -375,7 +388,16 @@ export function toRuntimeConfig(
     },
     ews: ewsEnv && ewsConfigOf(ewsEnv, idSecret),
     auth: authEnv && authConfigOf(authEnv),
-    sip: sipEnv && { realm: sipEnv.PARLEY_SIP_REALM },
+    sip: sipEnv && {
+      realm: sipEnv.PARLEY_SIP_REALM,
+      tcpHost: sipEnv.PARLEY_SIP_TCP_HOST,
+      tcpPort: sipEnv.PARLEY_SIP_TCP_PORT,
+      maxRequestsPerSecond: sipEnv.PARLEY_SIP_MAX_REQUESTS_PER_SECOND,
+      maxConnectionsPerAddress: sipEnv.PARLEY_SIP_MAX_CONNECTIONS_PER_ADDRESS,
+      registerMinExpires: sipEnv.PARLEY_SIP_REGISTER_MIN_EXPIRES,
+      registerMaxExpires: sipEnv.PARLEY_SIP_REGISTER_MAX_EXPIRES,
+      maxRegistrationsPerUser: sipEnv.PARLEY_SIP_MAX_REGISTRATIONS_PER_USER,
+    },
     graph: graphEnv && {
       maxBatchIds: graphEnv.PARLEY_GRAPH_MAX_BATCH_IDS,
       maxBodyBytes: graphEnv.PARLEY_GRAPH_MAX_BODY_BYTES,

@@ -76,7 +76,16 @@ const AUTH = [
   'PARLEY_EWS_AUTH_MAX_FAILURES_PER_ADDRESS',
 ];
 const GRAPH_API = ['PARLEY_GRAPH_MAX_BATCH_IDS', 'PARLEY_GRAPH_MAX_BODY_BYTES', 'PARLEY_GRAPH_PREFERRED_PRESENCE_MAX_DAYS'];
-const SIP = ['PARLEY_SIP_REALM'];
+const SIP = [
+  'PARLEY_SIP_REALM',
+  'PARLEY_SIP_TCP_HOST',
+  'PARLEY_SIP_TCP_PORT',
+  'PARLEY_SIP_MAX_REQUESTS_PER_SECOND',
+  'PARLEY_SIP_MAX_CONNECTIONS_PER_ADDRESS',
+  'PARLEY_SIP_REGISTER_MIN_EXPIRES',
+  'PARLEY_SIP_REGISTER_MAX_EXPIRES',
+  'PARLEY_SIP_MAX_REGISTRATIONS_PER_USER',
+];
 const VOICEMAIL_DROP = [
   'PARLEY_VOICEMAIL_DROP_MAX_AUDIO_BYTES',
   'PARLEY_VOICEMAIL_DROP_MAX_METADATA_BYTES',
@@ -152,6 +161,9 @@ describe('environment schema composition', () => {
     ]);
     expect(problemsOf(configOf({ PARLEY_PRESENCE_LEASE_TTL_MS: '10000', PARLEY_PRESENCE_LEASE_RENEW_MS: '4000' }))).toEqual([
       'PARLEY_PRESENCE_LEASE_RENEW_MS: must be at most a third of PARLEY_PRESENCE_LEASE_TTL_MS',
+    ]);
+    expect(problemsOf(configOf({ PARLEY_SIP_REGISTER_MIN_EXPIRES: '600', PARLEY_SIP_REGISTER_MAX_EXPIRES: '300' }))).toEqual([
+      'PARLEY_SIP_REGISTER_MIN_EXPIRES: must not exceed PARLEY_SIP_REGISTER_MAX_EXPIRES',
     ]);
     expect(configOf({ PARLEY_INSTANCE_ID: 'bridge-1' })().presence).toMatchObject({ idleAfterMs: 300_000, leaseTtlMs: 30_000 });
   });
@@ -259,7 +271,16 @@ describe('environment schema composition', () => {
       pingIntervalMs: 30_000,
     });
     expect(config.graph).toEqual({ maxBatchIds: 650, maxBodyBytes: 256 * 1024, maxPreferredPresenceMs: 30 * 86_400_000 });
-    expect(config.sip).toEqual({ realm: 'parley' });
+    expect(config.sip).toEqual({
+      realm: 'parley',
+      tcpHost: '127.0.0.1',
+      tcpPort: 5060,
+      maxRequestsPerSecond: 20,
+      maxConnectionsPerAddress: 100,
+      registerMinExpires: 60,
+      registerMaxExpires: 3600,
+      maxRegistrationsPerUser: 10,
+    });
   });
 
   it('takes a SIP realm that a quoted-string holds as is, and refuses quotes, backslashes and control characters', () => {
@@ -356,6 +377,14 @@ describe('environment schema composition', () => {
       PARLEY_GRAPH_PREFERRED_PRESENCE_MAX_DAYS: 30,
     };
     const sip = { PARLEY_SIP_REALM: 'parley' };
+    const sipFront = {
+      PARLEY_SIP_TCP_PORT: 5060,
+      PARLEY_SIP_MAX_REQUESTS_PER_SECOND: 20,
+      PARLEY_SIP_MAX_CONNECTIONS_PER_ADDRESS: 100,
+      PARLEY_SIP_REGISTER_MIN_EXPIRES: 60,
+      PARLEY_SIP_REGISTER_MAX_EXPIRES: 3600,
+      PARLEY_SIP_MAX_REGISTRATIONS_PER_USER: 10,
+    };
     expect(parseEnv(serviceEnvSchema('presence-bridge'), {})).toEqual({
       ...shared,
       ...asService(8082),
@@ -363,6 +392,8 @@ describe('environment schema composition', () => {
       ...presence,
       ...graph,
       ...sip,
+      ...sipFront,
+      PARLEY_SIP_TCP_HOST: '0.0.0.0',
     });
     const smtp = {
       PARLEY_SMTP_PROXY_PROTOCOL_FROM: [],
@@ -417,6 +448,8 @@ describe('environment schema composition', () => {
       PARLEY_CALENDAR_TIMER_BATCH_SIZE: 200,
       ...presence,
       ...sip,
+      ...sipFront,
+      PARLEY_SIP_TCP_HOST: '127.0.0.1',
       ...smtp,
       PARLEY_SMTP_HOST: '127.0.0.1',
       PARLEY_SMTP_SUBMISSION_PORT: 2587,

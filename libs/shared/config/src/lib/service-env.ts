@@ -1,7 +1,7 @@
 import { windowsZoneIdOf } from '@parley/calendar-time';
 import type { ServiceName } from '@parley/contracts';
 import { z } from 'zod';
-import { intBetween, withDefault, withoutDefault } from './env-key';
+import { intBetween, portNumber, withDefault, withoutDefault } from './env-key';
 import {
   AppProfile,
   authEnv,
@@ -286,6 +286,42 @@ const sipRealmEnv = {
   ),
 };
 
+/**
+ * presence-bridge's SIP front (docs/sip.md, "Transports, transactions and registration"): SIP over TCP and its limits.
+ * SIP over WebSocket has no key of its own: it is always `/sip` on the HTTP port.
+ */
+function sipFrontEnv(app: AppProfile) {
+  return {
+    PARLEY_SIP_TCP_HOST: withDefault(z.string().min(1), app.embedded ? '127.0.0.1' : '0.0.0.0', 'address the SIP over TCP listener binds to'),
+    PARLEY_SIP_TCP_PORT: withDefault(portNumber, '5060', 'port of SIP over TCP; `0` turns it off (SIP over WebSocket stays on `/sip` of the HTTP port)'),
+    PARLEY_SIP_MAX_REQUESTS_PER_SECOND: withDefault(
+      intBetween(1, 10_000),
+      '20',
+      'SIP requests one connection may send per second (bursts of 20 allowed); past it `503` with `Retry-After`',
+    ),
+    PARLEY_SIP_MAX_CONNECTIONS_PER_ADDRESS: withDefault(
+      intBetween(1, 100_000),
+      '100',
+      'open SIP connections (TCP and WebSocket together) from one client address on one replica; more are refused',
+    ),
+    PARLEY_SIP_REGISTER_MIN_EXPIRES: withDefault(
+      intBetween(1, 86_400),
+      '60',
+      'shortest REGISTER interval accepted (seconds); shorter is refused with `423 Interval Too Brief` and `Min-Expires`',
+    ),
+    PARLEY_SIP_REGISTER_MAX_EXPIRES: withDefault(
+      intBetween(1, 604_800),
+      '3600',
+      'longest REGISTER interval granted (seconds); a longer request is shortened to this',
+    ),
+    PARLEY_SIP_MAX_REGISTRATIONS_PER_USER: withDefault(
+      intBetween(1, 1000),
+      '10',
+      'SIP endpoints one user may have registered on one replica; one more is refused with `403`',
+    ),
+  };
+}
+
 /** voicemail-ingest's HTTP voicemail drop (`POST /api/v1.0/voicemail`, docs/voicemail-http-drop.md): what one drop may hold and cost. */
 const voicemailDropEnv = {
   PARLEY_VOICEMAIL_DROP_MAX_AUDIO_BYTES: withDefault(
@@ -334,7 +370,7 @@ const embeddedOnlyEnv = {
 function ownEnvOf(service: ServiceName, app: AppProfile) {
   return {
     'ews-gateway': { ...ewsGatewayEnv(app), ...authEnv },
-    'presence-bridge': { ...authEnv, ...presenceBridgeEnv, ...graphApiEnv, ...sipRealmEnv },
+    'presence-bridge': { ...authEnv, ...presenceBridgeEnv, ...graphApiEnv, ...sipRealmEnv, ...sipFrontEnv(app) },
     'voicemail-ingest': { ...authEnv, ...voicemailDropEnv, ...mailboxStoreEnv(app), ...smtpEnv(app) },
     'calendar-sync': calendarSyncEnv,
   }[service];
@@ -347,6 +383,7 @@ export type CalendarSyncEnv = z.output<z.ZodObject<typeof calendarSyncEnv>>;
 export type PresenceBridgeEnv = z.output<z.ZodObject<typeof presenceBridgeEnv>>;
 export type GraphApiEnv = z.output<z.ZodObject<typeof graphApiEnv>>;
 export type SipRealmEnv = z.output<z.ZodObject<typeof sipRealmEnv>>;
+export type SipFrontEnv = z.output<z.ZodObject<ReturnType<typeof sipFrontEnv>>>;
 export type SmtpEnv = z.output<z.ZodObject<ReturnType<typeof smtpEnv>>>;
 export type VoicemailDropEnv = z.output<z.ZodObject<typeof voicemailDropEnv>>;
 export type MailboxStoreEnv = z.output<z.ZodObject<ReturnType<typeof mailboxStoreEnv>>>;
@@ -358,6 +395,7 @@ export type ParleyEnv = SharedEnv &
   Partial<PresenceBridgeEnv> &
   Partial<GraphApiEnv> &
   Partial<SipRealmEnv> &
+  Partial<SipFrontEnv> &
   Partial<SmtpEnv> &
   Partial<VoicemailDropEnv> &
   Partial<MailboxStoreEnv>;
@@ -386,6 +424,7 @@ export function embeddedEnvSchema() {
     ...presenceBridgeEnv,
     ...graphApiEnv,
     ...sipRealmEnv,
+    ...sipFrontEnv(app),
     ...smtpEnv(app),
     ...voicemailDropEnv,
     ...mailboxStoreEnv(app),
