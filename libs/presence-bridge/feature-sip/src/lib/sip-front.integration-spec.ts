@@ -1,5 +1,13 @@
 import * as JsSIP from 'jssip';
-import { challengeParams, md5Authorization, PASSWORD, RawSipClient, REALM, type SipFrontTestBed, startSipFrontTestBed } from '../../test/sip-front-test-bed';
+import {
+  challengeParams,
+  md5Authorization,
+  PASSWORD,
+  RawSipClient,
+  REALM,
+  type SipFrontTestBed,
+  startSipFrontTestBed,
+} from '../../test/sip-front-test-bed';
 
 let bed: SipFrontTestBed;
 let sequence = 0;
@@ -13,7 +21,11 @@ afterAll(async () => {
 });
 
 /** A request as a raw TCP client writes it; `extra` are further header lines. */
-function request(method: string, uri: string, opts: { user?: string; branch?: string; callId?: string; cseq?: number; extra?: string[]; body?: string } = {}): string {
+function request(
+  method: string,
+  uri: string,
+  opts: { user?: string; branch?: string; callId?: string; cseq?: number; extra?: string[]; body?: string } = {},
+): string {
   const user = opts.user ?? 'alice@parley.test';
   const body = opts.body ?? '';
   return [
@@ -86,7 +98,15 @@ describe('SIP over TCP with a raw client', () => {
     const auth = async (method: string, uri: string, nc: string, extra: string[], user = 'bob@parley.test') => {
       client.send(request(method, uri, { user, extra }));
       const challenge = challengeParams((await client.next()).header('WWW-Authenticate')[1]);
-      const authorization = md5Authorization({ username: 'bob@parley.test', password: PASSWORD, realm: REALM, nonce: challenge.nonce, method, uri, nc });
+      const authorization = md5Authorization({
+        username: 'bob@parley.test',
+        password: PASSWORD,
+        realm: REALM,
+        nonce: challenge.nonce,
+        method,
+        uri,
+        nc,
+      });
       client.send(request(method, uri, { user, extra: [...extra, `Authorization: ${authorization}`] }));
       return client.next();
     };

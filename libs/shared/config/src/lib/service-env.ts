@@ -292,8 +292,16 @@ const sipRealmEnv = {
  */
 function sipFrontEnv(app: AppProfile) {
   return {
-    PARLEY_SIP_TCP_HOST: withDefault(z.string().min(1), app.embedded ? '127.0.0.1' : '0.0.0.0', 'address the SIP over TCP listener binds to'),
-    PARLEY_SIP_TCP_PORT: withDefault(portNumber, '5060', 'port of SIP over TCP; `0` turns it off (SIP over WebSocket stays on `/sip` of the HTTP port)'),
+    PARLEY_SIP_TCP_HOST: withDefault(
+      z.string().min(1),
+      app.embedded ? '127.0.0.1' : '0.0.0.0',
+      'address the SIP over TCP listener binds to',
+    ),
+    PARLEY_SIP_TCP_PORT: withDefault(
+      portNumber,
+      '5060',
+      'port of SIP over TCP; `0` turns it off (SIP over WebSocket stays on `/sip` of the HTTP port)',
+    ),
     PARLEY_SIP_MAX_REQUESTS_PER_SECOND: withDefault(
       intBetween(1, 10_000),
       '20',
