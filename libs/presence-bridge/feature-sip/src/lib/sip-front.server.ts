@@ -42,6 +42,8 @@ export class SipFrontServer implements SipConnectionHost, OnApplicationBootstrap
   private http: HttpServer | null = null;
   private sweeper: NodeJS.Timeout | null = null;
   private shuttingDown = false;
+  /** Shutdown's wait for the last connection to go. */
+  private readonly drained: Array<() => void> = [];
 
   constructor(
     @Inject(SIP_FRONT_OPTIONS) private readonly options: SipFrontOptions,
@@ -101,8 +103,10 @@ export class SipFrontServer implements SipConnectionHost, OnApplicationBootstrap
       if (connection instanceof SipWebSocketConnection) connection.goAway();
       else connection.close();
     }
-    const deadline = new Promise<void>((resolve) => setTimeout(resolve, SIP_SHUTDOWN_GRACE_MS).unref());
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, SIP_SHUTDOWN_GRACE_MS)));
     await Promise.race([Promise.all([tcpClosed, this.allClosed()]), deadline]);
+    clearTimeout(timer);
     for (const connection of this.connections.all()) connection.destroy();
     this.wss?.close();
   }
@@ -115,6 +119,7 @@ export class SipFrontServer implements SipConnectionHost, OnApplicationBootstrap
   closed(connection: SipConnection): void {
     this.connections.remove(connection);
     this.registrar.removeConnection(connection.id);
+    if (this.connections.size === 0) for (const wake of this.drained.splice(0)) wake();
   }
 
   failed(connection: SipConnection, error: unknown): void {
@@ -163,8 +168,8 @@ export class SipFrontServer implements SipConnectionHost, OnApplicationBootstrap
     });
   };
 
-  private async allClosed(): Promise<void> {
-    while (this.connections.size > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+  private allClosed(): Promise<void> {
+    return this.connections.size === 0 ? Promise.resolve() : new Promise((resolve) => this.drained.push(resolve));
   }
 }
 
