@@ -1,6 +1,7 @@
 import * as JsSIP from 'jssip';
 import {
   challengeParams,
+  FAILURES_BEFORE_THROTTLE,
   md5Authorization,
   PASSWORD,
   RawSipClient,
@@ -202,3 +203,35 @@ async function waitUntil(condition: () => boolean, timeoutMs = 5_000): Promise<v
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+// Last: it spends 127.0.0.1's sign-in budget, which the other tests share.
+describe('sign-in throttling', () => {
+  it('counts wrong digests in the shared throttle and then answers 403 with Retry-After, even to the right password', async () => {
+    const client = await RawSipClient.open(bed.tcpPort);
+    try {
+      const attempt = async (password: string) => {
+        client.send(request('OPTIONS', `sip:${REALM}`, { user: 'carol@parley.test' }));
+        const challenge = await client.next();
+        expect(challenge.status).toBe(401);
+        const md5 = challengeParams(challenge.header('WWW-Authenticate')[1]);
+        const authorization = md5Authorization({
+          username: 'carol@parley.test',
+          password,
+          realm: REALM,
+          nonce: md5.nonce,
+          opaque: md5.opaque,
+          method: 'OPTIONS',
+          uri: `sip:${REALM}`,
+        });
+        client.send(request('OPTIONS', `sip:${REALM}`, { user: 'carol@parley.test', extra: [`Authorization: ${authorization}`] }));
+        return client.next();
+      };
+      for (let i = 0; i < FAILURES_BEFORE_THROTTLE; i += 1) expect((await attempt('guess')).status).toBe(401);
+      const refused = await attempt(PASSWORD);
+      expect(refused.status).toBe(403);
+      expect(Number(refused.header('Retry-After')[0])).toBeGreaterThan(0);
+    } finally {
+      client.close();
+    }
+  });
+});
