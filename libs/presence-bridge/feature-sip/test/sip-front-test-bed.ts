@@ -122,9 +122,10 @@ export class RawSipClient {
     socket.on('error', () => undefined);
   }
 
-  static open(port: number): Promise<RawSipClient> {
+  /** `localAddress` (another loopback address, 127.0.0.2 …) gives the client a client address of its own. */
+  static open(port: number, localAddress = '127.0.0.1'): Promise<RawSipClient> {
     return new Promise((resolve, reject) => {
-      const socket = connect(port, '127.0.0.1', () => resolve(new RawSipClient(socket)));
+      const socket = connect({ port, host: '127.0.0.1', localAddress }, () => resolve(new RawSipClient(socket)));
       socket.once('error', reject);
     });
   }

@@ -192,7 +192,10 @@ async function registerWithJsSip(password: string): Promise<{ event: string; sta
       ua.start();
     });
   } finally {
+    // Stopping un-REGISTERs and then closes the socket; waited for so that no JsSIP work outlives the test.
+    const disconnected = new Promise<void>((resolve) => ua.on('disconnected', () => resolve()));
     ua.stop();
+    await disconnected;
   }
 }
 
@@ -204,10 +207,10 @@ async function waitUntil(condition: () => boolean, timeoutMs = 5_000): Promise<v
   }
 }
 
-// Last: it spends 127.0.0.1's sign-in budget, which the other tests share.
 describe('sign-in throttling', () => {
   it('counts wrong digests in the shared throttle and then answers 403 with Retry-After, even to the right password', async () => {
-    const client = await RawSipClient.open(bed.tcpPort);
+    // From an address of its own: the budget is per client address, and the other tests spend 127.0.0.1's.
+    const client = await RawSipClient.open(bed.tcpPort, '127.0.0.2');
     try {
       const attempt = async (password: string) => {
         client.send(request('OPTIONS', `sip:${REALM}`, { user: 'carol@parley.test' }));
