@@ -11,8 +11,14 @@ class FakeSocket extends EventEmitter {
   destroyed = false;
   writableEnded = false;
   writableLength = 0;
-  setNoDelay(): void {}
-  setTimeout(): void {}
+  noDelay = false;
+  timeoutMs = 0;
+  setNoDelay(value: boolean): void {
+    this.noDelay = value;
+  }
+  setTimeout(ms: number): void {
+    this.timeoutMs = ms;
+  }
   write(bytes: Buffer): boolean {
     this.written.push(bytes.toString('utf8'));
     return true;
@@ -108,6 +114,8 @@ describe('SipTcpConnection routing', () => {
     open();
     socket.emit('data', Buffer.from('\u0000garbage that never was SIP\r\n\r\n'));
     expect(socket.ended).toBe(true);
+    // A peer that never closes its side is dropped after a short wait.
+    expect(socket.timeoutMs).toBeGreaterThan(0);
   });
 
   it('answers 503 with Retry-After past the request budget, without processing', async () => {
