@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { HttpAdapterHost } from '@nestjs/core';
 import { clientAddressOf } from '@parley/auth';
 import { DirectoryRepository } from '@parley/directory';
-import { DEFAULT_SIP_LIMITS, type SipRequest } from '@parley/presence-bridge/sip';
+import { createResponse, DEFAULT_SIP_LIMITS, type SipRequest } from '@parley/presence-bridge/sip';
 import { ClientAddressResolver, normalizeIpAddress, SignInThrottle, UNKNOWN_CLIENT_ADDRESS } from '@parley/sign-in';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import { STATUS_CODES } from 'node:http';
@@ -112,7 +112,14 @@ export class SipFrontServer implements SipConnectionHost, OnApplicationBootstrap
   }
 
   async process(request: SipRequest, connection: SipConnection): Promise<void> {
-    const response = await this.service.handle(request, connection);
+    let response;
+    try {
+      response = await this.service.handle(request, connection);
+    } catch (error) {
+      // The directory unreachable, say: the client may retry shortly (RFC 3261 §21.5.1), on this connection.
+      this.logger.error(`SIP ${request.method.slice(0, 32)} on connection ${connection.id} failed: ${describe(error)}`);
+      response = createResponse(request, 500, { headers: [['Retry-After', '5']] });
+    }
     if (response !== undefined) connection.send(response);
   }
 
