@@ -135,9 +135,7 @@ export class SipFrontService {
   }
 
   private respond(request: SipRequest, status: number, init: SipResponseInit = {}): SipResponse {
-    const response = createResponse(request, status, init);
-    response.headers.append('Server', SIP_AGENT);
-    return response;
+    return createResponse(request, status, { ...init, headers: [...(init.headers ?? []), ['Server', SIP_AGENT]] });
   }
 }
 
