@@ -40,6 +40,8 @@ export abstract class SipConnection {
   private readonly limiter: RequestRateLimiter;
   private queue: Promise<void> = Promise.resolve();
   private ended = false;
+  /** A close is queued behind the pending requests: nothing more is read. */
+  private closing = false;
 
   protected constructor(
     readonly transport: SipTransport,
@@ -78,25 +80,38 @@ export abstract class SipConnection {
   /** A complete, well-formed message from the client. */
   receive(message: SipMessageOf): void {
     // Responses would belong to client transactions, which this step does not start yet: nothing to match them to.
-    if (this.ended || !(message instanceof SipRequest) || message.method === 'ACK') return;
+    if (this.ended || this.closing || !(message instanceof SipRequest) || message.method === 'ACK') return;
     if (!this.limiter.allow(performance.now())) {
-      // RFC 3261 §21.5.4: 503 with Retry-After is how a SIP server asks a client to slow down.
+      // RFC 3261 §21.5.4: 503 with Retry-After is how a SIP server asks a client to slow down. Sent at once, not
+      // queued, so that a flood costs no more than writing these.
       const retryAfter = String(this.limiter.retryAfterSeconds(performance.now()));
       this.send(createResponse(message, 503, { headers: [['Retry-After', retryAfter]] }));
       return;
     }
-    this.queue = this.queue.then(() =>
-      this.ended ? undefined : this.host.process(message, this).catch((error: unknown) => this.host.failed(this, error)),
-    );
+    this.enqueue(() => this.host.process(message, this).catch((error: unknown) => this.host.failed(this, error)));
   }
 
-  /** A message the codec refused: 400 (or 413/513) with a Warning when it can be answered, else the connection ends. */
+  /**
+   * A message the codec refused: 400 (or 413/513) with a Warning when it can be answered, else the connection ends,
+   * in turn with the requests before it. Refusals spend the request budget too; past it the connection ends.
+   */
   refuse(error: SipParseError): void {
+    if (this.ended || this.closing) return;
     const refusal = createRefusal(error, SIP_AGENT);
-    if (refusal !== undefined) return this.send(refusal);
     const parsed = error.parsed;
-    if (parsed instanceof SipRequest && parsed.method === 'ACK') return;
-    this.close();
+    if (refusal === undefined && parsed instanceof SipRequest && parsed.method === 'ACK') return;
+    if (refusal === undefined || !this.limiter.allow(performance.now())) return this.closeAfterPending();
+    this.enqueue(async () => this.send(refusal));
+  }
+
+  /** Ends the connection once the requests already received are answered; anything after is ignored. */
+  closeAfterPending(): void {
+    this.closing = true;
+    this.enqueue(async () => this.close());
+  }
+
+  private enqueue(work: () => Promise<void>): void {
+    this.queue = this.queue.then(() => (this.ended ? undefined : work()));
   }
 
   /** Called by the transport once, when the connection is gone. */

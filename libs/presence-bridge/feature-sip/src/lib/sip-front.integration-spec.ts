@@ -156,6 +156,27 @@ describe('SIP over WebSocket with JsSIP', () => {
     expect([401, 403]).toContain(failed.status);
   });
 
+  it('reads one message per frame without Content-Length and answers a malformed frame with 400', async () => {
+    const ws = new WebSocket(bed.wsUrl, 'sip');
+    const frames: string[] = [];
+    ws.addEventListener('message', (event) => frames.push(String(event.data)));
+    await new Promise((resolve, reject) => {
+      ws.addEventListener('open', resolve);
+      ws.addEventListener('error', reject);
+    });
+    try {
+      expect(ws.protocol).toBe('sip');
+      const withoutLength = request('OPTIONS', `sip:${REALM}`).replace(/Content-Length: 0\r\n/, '');
+      ws.send(withoutLength);
+      ws.send(withoutLength.replace('CSeq: 1 OPTIONS', 'CSeq: 1 MESSAGE'));
+      await waitUntil(() => frames.length === 2);
+      expect(frames[0]).toMatch(/^SIP\/2\.0 401 /);
+      expect(frames[1]).toMatch(/^SIP\/2\.0 400 [^]*\r\nWarning: 399 parley "/);
+    } finally {
+      ws.close();
+    }
+  });
+
   it('refuses a WebSocket upgrade without the sip subprotocol', async () => {
     const status = await new Promise<number>((resolve) => {
       const ws = new WebSocket(bed.wsUrl, 'not-sip');

@@ -62,7 +62,7 @@ describe('SipTcpConnection routing', () => {
     failed: (connection: SipConnection) => connection.close(),
   });
   const open = (rate?: number) => new SipTcpConnection(socket as unknown as Socket, '192.0.2.1', host(rate));
-  const settle = () => new Promise((resolve) => setImmediate(resolve));
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
 
   beforeEach(() => {
     socket = new FakeSocket();
@@ -110,9 +110,14 @@ describe('SipTcpConnection routing', () => {
     expect(socket.ended).toBe(false);
   });
 
-  it('closes the connection on bytes that are not SIP', () => {
+  it('closes the connection on bytes that are not SIP, after answering what came before', async () => {
     open();
+    socket.emit('data', Buffer.from(options([], 'OPTIONS', 'REGISTER')));
     socket.emit('data', Buffer.from('\u0000garbage that never was SIP\r\n\r\n'));
+    socket.emit('data', Buffer.from(options()));
+    await settle();
+    expect(socket.written).toEqual([expect.stringMatching(/^SIP\/2\.0 400 /)]);
+    expect(processed).toHaveLength(0);
     expect(socket.ended).toBe(true);
     // A peer that never closes its side is dropped after a short wait.
     expect(socket.timeoutMs).toBeGreaterThan(0);

@@ -47,7 +47,7 @@ export class SipTcpConnection extends SipConnection {
       // The framer lost the message boundaries: answer if the head was readable (413/513), then close.
       if (!(error instanceof SipParseError)) throw error;
       this.refuse(error);
-      this.close();
+      this.closeAfterPending();
       return;
     }
     for (const event of events) {
