@@ -22,6 +22,8 @@ export type SipTransport = 'TCP' | 'WS';
 /** What a connection needs from the front: the request handling, and word of its end. */
 export interface SipConnectionHost {
   readonly maxRequestsPerSecond: number;
+  /** A connection silent this long has no live registration left (clients refresh before it ends): it is closed. */
+  readonly idleTimeoutMs: number;
   process(request: SipRequest, connection: SipConnection): Promise<void>;
   closed(connection: SipConnection): void;
   failed(connection: SipConnection, error: unknown): void;

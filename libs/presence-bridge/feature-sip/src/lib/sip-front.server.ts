@@ -68,6 +68,11 @@ export class SipFrontServer implements SipConnectionHost, OnApplicationBootstrap
     return this.options.maxRequestsPerSecond;
   }
 
+  /** Longer than any registration lasts, so only connections that hold nothing are closed for silence. */
+  get idleTimeoutMs(): number {
+    return (this.options.registerMaxExpires + 60) * 1000;
+  }
+
   async onApplicationBootstrap(): Promise<void> {
     const http = this.adapterHost.httpAdapter?.getHttpServer() as HttpServer | undefined;
     if (http !== undefined) {

@@ -55,6 +55,7 @@ describe('SipTcpConnection routing', () => {
   let closed: number;
   const host = (rate = 100): SipConnectionHost => ({
     maxRequestsPerSecond: rate,
+    idleTimeoutMs: 3_660_000,
     process: async (request: SipRequest) => {
       processed.push(request);
     },
@@ -77,6 +78,11 @@ describe('SipTcpConnection routing', () => {
     await settle();
     expect(processed.map((r) => r.headers.get('Subject') ?? 'one')).toEqual(['one', 'two']);
     expect(socket.written).toEqual([]);
+  });
+
+  it('closes a connection that stays silent longer than any registration lasts', () => {
+    open();
+    expect(socket.timeoutMs).toBe(3_660_000);
   });
 
   it('answers a keep-alive ping with a single CRLF', () => {
@@ -120,7 +126,7 @@ describe('SipTcpConnection routing', () => {
     expect(processed).toHaveLength(0);
     expect(socket.ended).toBe(true);
     // A peer that never closes its side is dropped after a short wait.
-    expect(socket.timeoutMs).toBeGreaterThan(0);
+    expect(socket.timeoutMs).toBeLessThan(10_000);
   });
 
   it('answers 503 with Retry-After past the request budget, without processing', async () => {

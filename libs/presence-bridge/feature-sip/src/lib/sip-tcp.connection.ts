@@ -15,6 +15,7 @@ export class SipTcpConnection extends SipConnection {
   ) {
     super('TCP', clientAddress, host);
     socket.setNoDelay(true);
+    socket.setTimeout(host.idleTimeoutMs, () => socket.destroy());
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', () => socket.destroy());
     socket.on('close', () => this.markEnded());
