@@ -259,3 +259,41 @@ describe('sign-in throttling', () => {
     }
   });
 });
+
+describe('connections per client address', () => {
+  let small: SipFrontTestBed;
+  beforeAll(async () => {
+    small = await startSipFrontTestBed({ maxConnectionsPerAddress: 1 });
+  });
+  afterAll(async () => {
+    await small?.close();
+  });
+
+  it('refuses a second connection from one address, over TCP and WebSocket together, until the first closes', async () => {
+    const first = await RawSipClient.open(small.tcpPort);
+    try {
+      await waitUntil(() => small.server.connections.size === 1);
+      const second = await RawSipClient.open(small.tcpPort);
+      await second.closedByServer();
+      const upgrade = await new Promise<string>((resolve) => {
+        const ws = new WebSocket(small.wsUrl, 'sip');
+        ws.addEventListener('open', () => {
+          ws.close();
+          resolve('open');
+        });
+        ws.addEventListener('error', () => resolve('refused'));
+      });
+      expect(upgrade).toBe('refused');
+    } finally {
+      first.close();
+    }
+    await waitUntil(() => small.server.connections.size === 0);
+    const again = await RawSipClient.open(small.tcpPort);
+    try {
+      again.send(request('INVITE', 'sip:bob@parley.test'));
+      expect((await again.next()).status).toBe(405);
+    } finally {
+      again.close();
+    }
+  });
+});
