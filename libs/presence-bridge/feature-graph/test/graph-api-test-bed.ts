@@ -15,7 +15,7 @@ import {
   PresenceSourcesService,
 } from '@parley/presence-bridge/feature-presence';
 import { defaultPresencePolicy } from '@parley/presence-bridge/presence-engine';
-import { createTestDatabase } from '@parley/testing';
+import { createTestDatabase, testAuthConfig } from '@parley/testing';
 import type { AddressInfo } from 'node:net';
 import { GraphFeatureModule, type GraphApiOptions } from '../src';
 
@@ -50,19 +50,9 @@ export interface GraphApiTestBedOptions {
 export async function startGraphApiTestBed(prefix: string, options: GraphApiTestBedOptions = {}): Promise<GraphApiTestBed> {
   const database = await createTestDatabase(prefix);
   const tokenKey = 't'.repeat(40);
-  const auth: AuthConfig = {
-    tokenKey,
-    credentialCacheTtlMs: 60_000,
-    signIn: {
-      failureWindowMs: 60_000,
-      maxFailuresPerAccountAddress: 5,
-      maxFailuresPerAddress: 50,
-      accountDelayStepMs: 0,
-      accountMaxDelayMs: 0,
-      trustedProxies: [],
-      ...options.signIn,
-    },
-  };
+  const base = testAuthConfig({ tokenKey });
+  const auth: AuthConfig = { ...base, signIn: { ...base.signIn, ...options.signIn } };
+
   const api: GraphApiOptions = {
     limits: { maxBatchIds: 650, maxPreferredPresenceMs: 30 * 86_400_000 },
     maxBodyBytes: 256 * 1024,

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { AuthModule } from '@parley/auth';
 import { DirectoryModule, DirectoryRepository } from '@parley/directory';
 import { ObservabilityModule } from '@parley/observability';
-import { createTestDatabase } from '@parley/testing';
+import { createTestDatabase, testAuthConfig } from '@parley/testing';
 import { createHash } from 'node:crypto';
 import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { SipFrontModule, type SipFrontOptions, SipFrontServer } from '../src';
@@ -44,18 +44,13 @@ export async function startSipFrontTestBed(overrides: Partial<SipFrontOptions> =
     imports: [
       ObservabilityModule.forRoot({ service: 'presence-bridge', version: '9.9.9-test' }),
       DirectoryModule.forRoot({ url: database.url, poolSize: 2, migrate: true, service: 'presence-bridge', digestRealm: REALM }),
-      AuthModule.forRoot({
-        tokenKey: 'k'.repeat(32),
-        credentialCacheTtlMs: 60_000,
-        signIn: {
-          failureWindowMs: 60_000,
+      AuthModule.forRoot(
+        testAuthConfig({
+          tokenKey: 'k'.repeat(32),
           maxFailuresPerAccountAddress: FAILURES_BEFORE_THROTTLE,
           maxFailuresPerAddress: FAILURES_BEFORE_THROTTLE,
-          accountDelayStepMs: 0,
-          accountMaxDelayMs: 0,
-          trustedProxies: [],
-        },
-      }),
+        }),
+      ),
       front,
     ],
   })

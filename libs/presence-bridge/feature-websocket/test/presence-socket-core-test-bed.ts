@@ -14,7 +14,7 @@ import {
   PresenceFeedConsumer,
 } from '@parley/presence-bridge/feature-presence';
 import { defaultPresencePolicy } from '@parley/presence-bridge/presence-engine';
-import { createTestDatabase } from '@parley/testing';
+import { createTestDatabase, testAuthConfig } from '@parley/testing';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { PresenceSocketServer, type PresenceSocketOptions, PresenceWebSocketModule } from '../src';
@@ -81,18 +81,7 @@ export async function startCoreSocketTestBed(
         },
       }),
       DirectoryModule.forRoot({ url: database.url, poolSize: 2, migrate: true, service: 'presence-bridge' }),
-      AuthModule.forRoot({
-        tokenKey: undefined,
-        credentialCacheTtlMs: 60_000,
-        signIn: {
-          failureWindowMs: 60_000,
-          maxFailuresPerAccountAddress: 5,
-          maxFailuresPerAddress: 5,
-          accountDelayStepMs: 0,
-          accountMaxDelayMs: 0,
-          trustedProxies: ['127.0.0.1'],
-        },
-      }),
+      AuthModule.forRoot(testAuthConfig({ maxFailuresPerAccountAddress: 5, maxFailuresPerAddress: 5, trustedProxies: ['127.0.0.1'] })),
       PresenceBridgeDataAccessModule.forRoot({ url: database.url, poolSize: 6, migrate: true, outboxPollMs: 50, outboxBatchSize: 200 }),
       PresenceFeatureModule.forRoot(coreTestOptions),
       PresenceWebSocketModule.forRoot(options),

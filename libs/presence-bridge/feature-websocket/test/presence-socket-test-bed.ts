@@ -1,3 +1,4 @@
+import { testAuthConfig } from '@parley/testing';
 import { Global, type INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AuthModule, signBearerToken } from '@parley/auth';
@@ -91,18 +92,14 @@ export async function startPresenceSocketTestBed(overrides: Partial<PresenceSock
 
   // The real sign-in (Authenticator, shared throttle, client addresses) over the in-memory directory.
   // The test clients connect from 127.0.0.1 and say who they are in X-Forwarded-For, so throttling one leaves the others alone.
-  const auth = AuthModule.forRoot({
-    tokenKey: TOKEN_KEY,
-    credentialCacheTtlMs: 60_000,
-    signIn: {
-      failureWindowMs: 60_000,
+  const auth = AuthModule.forRoot(
+    testAuthConfig({
+      tokenKey: TOKEN_KEY,
       maxFailuresPerAccountAddress: FAILURES_BEFORE_THROTTLE,
       maxFailuresPerAddress: FAILURES_BEFORE_THROTTLE,
-      accountDelayStepMs: 0,
-      accountMaxDelayMs: 0,
       trustedProxies: ['127.0.0.1'],
-    },
-  });
+    }),
+  );
 
   @Module({
     imports: [

@@ -10,3 +10,4 @@ export * from './lib/debian-packages';
 export * from './lib/ews-client-compat';
 export * from './lib/voicemail-mail';
 export * from './lib/fuzz';
+export * from './lib/auth-config';

@@ -4,7 +4,7 @@ import { AuthModule } from '@parley/auth';
 import { DirectoryModule } from '@parley/directory';
 import { MessagingModule } from '@parley/messaging';
 import { DirectRoutes, Metrics, ObservabilityModule, serveDirectRoutes } from '@parley/observability';
-import { createTestDatabase } from '@parley/testing';
+import { createTestDatabase, testAuthConfig } from '@parley/testing';
 import { VoicemailIngestDataAccessModule } from '@parley/voicemail-ingest/data-access';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -67,18 +67,13 @@ export async function startDropTestBed(overrides: Partial<VoicemailDropOptions> 
         },
       }),
       DirectoryModule.forRoot({ url: database.url, poolSize: 2, migrate: true, service: 'voicemail-ingest' }),
-      AuthModule.forRoot({
-        tokenKey: undefined,
-        credentialCacheTtlMs: 60_000,
-        signIn: {
-          failureWindowMs: 60_000,
+      AuthModule.forRoot(
+        testAuthConfig({
           maxFailuresPerAccountAddress: MAX_FAILED_KEYS_PER_ADDRESS,
           maxFailuresPerAddress: MAX_FAILED_KEYS_PER_ADDRESS,
-          accountDelayStepMs: 0,
-          accountMaxDelayMs: 0,
           trustedProxies: ['127.0.0.1'],
-        },
-      }),
+        }),
+      ),
       VoicemailIngestDataAccessModule.forRoot(
         { url: database.url, poolSize: 4, migrate: true, outboxPollMs: 50, outboxBatchSize: 100 },
         // The drop stores nothing itself (the in-memory store below takes the mail): no blobs are written.

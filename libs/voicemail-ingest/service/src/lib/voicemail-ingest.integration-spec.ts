@@ -13,7 +13,7 @@ import { AuthModule } from '@parley/auth';
 import { DirectoryModule, DirectoryRepository, seedDemoUsers } from '@parley/directory';
 import { CommandBus, CommandRefusedError, MessagingModule, MessagingTransport } from '@parley/messaging';
 import { ObservabilityModule } from '@parley/observability';
-import { createTestDatabase, freePort, waitFor } from '@parley/testing';
+import { createTestDatabase, freePort, testAuthConfig, waitFor } from '@parley/testing';
 import { VoicemailIngestDatabase } from '@parley/voicemail-ingest/data-access';
 import { MailboxDelivery } from '@parley/voicemail-ingest/feature-mailbox';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -107,18 +107,7 @@ describe('voicemail-ingest on the in-process bus', () => {
         }),
         DirectoryModule.forRoot({ url: database.url, poolSize: 2, migrate: true, service: 'voicemail-ingest' }),
         // The process's one sign-in (the HTTP drop's PBX keys and SMTP AUTH go through its throttle).
-        AuthModule.forRoot({
-          tokenKey: undefined,
-          credentialCacheTtlMs: 60_000,
-          signIn: {
-            failureWindowMs: 60_000,
-            maxFailuresPerAccountAddress: 5,
-            maxFailuresPerAddress: 20,
-            accountDelayStepMs: 0,
-            accountMaxDelayMs: 0,
-            trustedProxies: [],
-          },
-        }),
+        AuthModule.forRoot(testAuthConfig({ maxFailuresPerAccountAddress: 5, maxFailuresPerAddress: 20 })),
         VoicemailIngestModule.forRoot(
           { url: database.url, poolSize: 4, migrate: true, outboxPollMs: 200, outboxBatchSize: 100 },
           { blobs: { kind: 'filesystem', directory: blobDir }, quotaBytes: 50_000_000, orphanGraceMs: 60_000, sweepIntervalMs: 60_000 },
