@@ -1,4 +1,5 @@
-// Sign-in throttling and client address resolution, shared by every protocol that takes a password.
+// Sign-in throttling, client address resolution and per-connection request budgets, shared by every
+// protocol front that takes a password.
 export { SignInThrottle, type SignInThrottleOptions, type SignInAssessment, type SignInResult } from './lib/sign-in-throttle';
 export {
   AddressList,
@@ -8,3 +9,4 @@ export {
   UNKNOWN_CLIENT_ADDRESS,
   type ClientOrigin,
 } from './lib/client-address';
+export { TokenBucket } from './lib/token-bucket';

@@ -1,3 +1,4 @@
+import { TokenBucket } from '@parley/sign-in';
 import { randomUUID } from 'node:crypto';
 import {
   createRefusal,
@@ -7,7 +8,6 @@ import {
   type SipParseError,
   SipRequest,
 } from '@parley/presence-bridge/sip';
-import { RequestRateLimiter } from './request-rate-limiter';
 import { ServerTransactionTable } from './server-transaction.table';
 import {
   SIP_AGENT,
@@ -39,7 +39,7 @@ export abstract class SipConnection {
   readonly transactions = new ServerTransactionTable(SIP_TRANSACTION_LIFETIME_MS, SIP_MAX_TRANSACTIONS_PER_CONNECTION, () =>
     performance.now(),
   );
-  private readonly limiter: RequestRateLimiter;
+  private readonly limiter: TokenBucket;
   private queue: Promise<void> = Promise.resolve();
   private ended = false;
   /** A close is queued behind the pending requests: nothing more is read. */
@@ -51,7 +51,7 @@ export abstract class SipConnection {
     readonly clientAddress: string,
     protected readonly host: SipConnectionHost,
   ) {
-    this.limiter = new RequestRateLimiter(host.maxRequestsPerSecond, SIP_REQUEST_BURST);
+    this.limiter = new TokenBucket(host.maxRequestsPerSecond, SIP_REQUEST_BURST, performance.now());
   }
 
   get isOpen(): boolean {
@@ -83,7 +83,7 @@ export abstract class SipConnection {
   receive(message: SipMessageOf): void {
     // Responses would belong to client transactions, which this step does not start yet: nothing to match them to.
     if (this.ended || this.closing || !(message instanceof SipRequest) || message.method === 'ACK') return;
-    if (!this.limiter.allow(performance.now())) {
+    if (!this.limiter.take(performance.now())) {
       // RFC 3261 §21.5.4: 503 with Retry-After is how a SIP server asks a client to slow down. Sent at once, not
       // queued, so that a flood costs no more than writing these.
       const retryAfter = String(this.limiter.retryAfterSeconds(performance.now()));
@@ -102,7 +102,7 @@ export abstract class SipConnection {
     const refusal = createRefusal(error, SIP_AGENT);
     const parsed = error.parsed;
     if (refusal === undefined && parsed instanceof SipRequest && parsed.method === 'ACK') return;
-    if (refusal === undefined || !this.limiter.allow(performance.now())) return this.closeAfterPending();
+    if (refusal === undefined || !this.limiter.take(performance.now())) return this.closeAfterPending();
     this.enqueue(async () => this.send(refusal));
   }
 

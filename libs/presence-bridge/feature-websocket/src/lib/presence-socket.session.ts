@@ -1,3 +1,4 @@
+import { TokenBucket } from '@parley/sign-in';
 import type { Logger } from '@nestjs/common';
 import {
   type EndpointHandle,
@@ -39,7 +40,6 @@ import type { z } from 'zod';
 import type { PresenceFrames } from './presence-frames';
 import type { PresenceSocketOptions } from './presence-socket.options';
 import { coreErrorCodes, settingsErrorCodes } from './settings-error.mapper';
-import { TokenBucket } from './token-bucket';
 
 /** What every session of one server shares (one object, not one per socket). */
 export interface PresenceSessionHost {

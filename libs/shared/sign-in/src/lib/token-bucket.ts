@@ -1,5 +1,5 @@
 /**
- * A per-connection message budget: `burst` messages at once, refilled at `ratePerSecond`. Computed
+ * A per-connection request budget (the presence WebSocket's messages, the SIP front's requests): `burst` messages at once, refilled at `ratePerSecond`. Computed
  * from timestamps when a message arrives, so an idle connection costs no timer.
  */
 export class TokenBucket {
@@ -27,6 +27,11 @@ export class TokenBucket {
   waitMs(now: number): number {
     this.refill(now);
     return this.tokens >= 1 ? 0 : Math.ceil(((1 - this.tokens) * 1000) / this.ratePerSecond);
+  }
+
+  /** Whole seconds until a token is available, at least 1: a `Retry-After` value. */
+  retryAfterSeconds(now: number): number {
+    return Math.max(1, Math.ceil(this.waitMs(now) / 1000));
   }
 
   private refill(now: number): void {

@@ -25,4 +25,12 @@ describe('TokenBucket', () => {
     expect(bucket.take(1000)).toBe(false);
     expect(bucket.take(2000)).toBe(true);
   });
+
+  it('says how long to wait for Retry-After, in whole seconds and at least one', () => {
+    const slow = new TokenBucket(0.25, 1, 0);
+    expect(slow.take(0)).toBe(true);
+    expect(slow.take(1)).toBe(false);
+    expect(slow.retryAfterSeconds(1)).toBe(4);
+    expect(new TokenBucket(100, 1, 0).retryAfterSeconds(0)).toBe(1);
+  });
 });
