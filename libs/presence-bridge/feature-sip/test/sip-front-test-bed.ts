@@ -2,9 +2,13 @@ import { type INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AuthModule } from '@parley/auth';
 import { DirectoryModule, DirectoryRepository } from '@parley/directory';
+import { MessagingModule, MessagingTransport } from '@parley/messaging';
 import { ObservabilityModule } from '@parley/observability';
+import { PresenceBridgeDataAccessModule } from '@parley/presence-bridge/data-access';
+import { type PresenceCoreOptions, PresenceFeatureModule, PresenceFeedConsumer } from '@parley/presence-bridge/feature-presence';
+import { defaultPresencePolicy } from '@parley/presence-bridge/presence-engine';
 import { createTestDatabase, testAuthConfig } from '@parley/testing';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { SipFrontModule, type SipFrontOptions, SipFrontServer } from '../src';
 
@@ -25,7 +29,26 @@ export const defaultTestOptions: SipFrontOptions = {
   maxConnectionsPerAddress: 20,
 };
 
-/** A real Nest app: HTTP server (for `/sip`), TCP listener, the directory in a fresh PostgreSQL database, the real sign-in. */
+/** The presence core's settings for these specs: production's, with quick leases and receipts. */
+export function sipCoreTestOptions(): PresenceCoreOptions {
+  return {
+    instanceId: `sip-core-${randomUUID().slice(0, 8)}`,
+    policy: defaultPresencePolicy,
+    timerPollMaxMs: 200,
+    timerBatchSize: 50,
+    leaseTtlMs: 3_000,
+    leaseRenewMs: 500,
+    maxEndpointsPerUser: 4,
+    imMaxChars: 8_192,
+    imReceiptTimeoutMs: 2_000,
+    imMaxPending: 100,
+  };
+}
+
+/**
+ * A real Nest app as presence-bridge composes it: HTTP server (for `/sip`), TCP listener, the directory and
+ * presence-bridge's tables in a fresh PostgreSQL database, the real sign-in, the presence core on the in-process bus.
+ */
 export interface SipFrontTestBed {
   readonly app: INestApplication;
   readonly server: SipFrontServer;
@@ -39,11 +62,36 @@ export async function startSipFrontTestBed(overrides: Partial<SipFrontOptions> =
   const database = await createTestDatabase('sipfront');
   // Port 0 turns TCP off in the front, so the test bed picks a free port unless told otherwise.
   const front = SipFrontModule.forRoot({ ...defaultTestOptions, tcpPort: await freePort(), ...overrides });
+  const core = sipCoreTestOptions();
 
   @Module({
     imports: [
       ObservabilityModule.forRoot({ service: 'presence-bridge', version: '9.9.9-test' }),
+      MessagingModule.forRoot({
+        bus: {
+          kind: 'inprocess',
+          brokers: [],
+          clientId: 'sip-front-spec',
+          groupPrefix: 'sip-front-spec',
+          partitions: 1,
+          replicationFactor: 1,
+          requestTimeoutMs: 5_000,
+        },
+        consumerGroup: 'presence-bridge',
+        instanceId: core.instanceId,
+        requestTopics: [],
+        deadLetters: {
+          maxAttempts: 3,
+          initialBackoffMs: 20,
+          retryBudgetMs: 1_000,
+          replayPollMs: 60_000,
+          databaseUrl: database.url,
+          migrate: true,
+        },
+      }),
       DirectoryModule.forRoot({ url: database.url, poolSize: 2, migrate: true, service: 'presence-bridge', digestRealm: REALM }),
+      PresenceBridgeDataAccessModule.forRoot({ url: database.url, poolSize: 6, migrate: true, outboxPollMs: 50, outboxBatchSize: 200 }),
+      PresenceFeatureModule.forRoot(core),
       AuthModule.forRoot(
         testAuthConfig({
           tokenKey: 'k'.repeat(32),
@@ -58,7 +106,17 @@ export async function startSipFrontTestBed(overrides: Partial<SipFrontOptions> =
 
   const app = await NestFactory.create(TestAppModule, { logger: ['error', 'warn'] });
   const directory = app.get(DirectoryRepository);
-  await app.listen(0, '127.0.0.1');
+  try {
+    app.connectMicroservice(app.get(MessagingTransport).microserviceOptions());
+    await app.init();
+    await app.startAllMicroservices();
+    await app.get(PresenceFeedConsumer).whenFollowing();
+    await app.listen(0, '127.0.0.1');
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    await database.drop();
+    throw error;
+  }
   // Passwords set through the directory, as an administrator would: that is what writes the HA1s digest reads.
   for (const address of testUsers) await directory.add({ smtpAddress: address, displayName: address.split('@')[0], password: PASSWORD });
   const server = app.get(SipFrontServer);

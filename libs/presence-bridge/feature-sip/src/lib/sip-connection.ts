@@ -2,15 +2,21 @@ import { TokenBucket } from '@parley/sign-in';
 import { randomUUID } from 'node:crypto';
 import {
   createRefusal,
+  createRequest,
   createResponse,
+  newTag,
   serializeSipMessage,
   type SipMessageOf,
   type SipParseError,
   SipRequest,
+  type SipRequestInit,
+  SipResponse,
 } from '@parley/presence-bridge/sip';
+import { ClientTransactionTable, type ClientTransactionOutcome } from './client-transaction.table';
 import { ServerTransactionTable } from './server-transaction.table';
 import {
   SIP_AGENT,
+  SIP_MAX_PENDING_CLIENT_TRANSACTIONS,
   SIP_MAX_SEND_BUFFER_BYTES,
   SIP_MAX_TRANSACTIONS_PER_CONNECTION,
   SIP_REQUEST_BURST,
@@ -39,6 +45,8 @@ export abstract class SipConnection {
   readonly transactions = new ServerTransactionTable(SIP_TRANSACTION_LIFETIME_MS, SIP_MAX_TRANSACTIONS_PER_CONNECTION, () =>
     performance.now(),
   );
+  /** Requests this front sent to the client (NOTIFY, MESSAGE) waiting for its answer. */
+  readonly clientTransactions = new ClientTransactionTable(SIP_TRANSACTION_LIFETIME_MS, SIP_MAX_PENDING_CLIENT_TRANSACTIONS);
   private readonly limiter: TokenBucket;
   private queue: Promise<void> = Promise.resolve();
   private ended = false;
@@ -58,6 +66,8 @@ export abstract class SipConnection {
     return !this.ended;
   }
 
+  /** This end's sent-by (RFC 3261 §18.2.1) for the Via of requests sent here: the socket's local address and port. */
+  protected abstract get localSentBy(): string;
   /** Bytes accepted by the socket but not yet sent. */
   protected abstract get pendingBytes(): number;
   protected abstract write(bytes: Buffer): void;
@@ -79,10 +89,32 @@ export abstract class SipConnection {
     if (!this.ended) this.shutdown();
   }
 
+  /**
+   * Sends a request to the client over this connection (RFC 7118 §5: the only way back to it) and resolves with how
+   * its client transaction ended. `init.headers` carry everything but Via, which is added here with a new branch.
+   */
+  request(init: SipRequestInit): Promise<ClientTransactionOutcome> {
+    if (this.ended) return Promise.resolve({ kind: 'closed' });
+    if (!this.clientTransactions.hasRoom) return Promise.resolve({ kind: 'overloaded' });
+    const branch = `z9hG4bK${newTag()}`;
+    const request = createRequest({
+      ...init,
+      headers: [['Via', `SIP/2.0/${this.transport} ${this.localSentBy};branch=${branch}`], ...init.headers],
+    });
+    const outcome = this.clientTransactions.start(branch, request.method);
+    this.send(request);
+    return outcome;
+  }
+
   /** A complete, well-formed message from the client. */
   receive(message: SipMessageOf): void {
-    // Responses would belong to client transactions, which this step does not start yet: nothing to match them to.
-    if (this.ended || this.closing || !(message instanceof SipRequest) || message.method === 'ACK') return;
+    if (this.ended) return;
+    // A response belongs to a request this front sent; one that matches none is dropped (RFC 3261 §17.1.3).
+    if (message instanceof SipResponse) {
+      this.clientTransactions.match(message);
+      return;
+    }
+    if (this.closing || !(message instanceof SipRequest) || message.method === 'ACK') return;
     if (!this.limiter.take(performance.now())) {
       // RFC 3261 §21.5.4: 503 with Retry-After is how a SIP server asks a client to slow down. Sent at once, not
       // queued, so that a flood costs no more than writing these.
@@ -120,6 +152,13 @@ export abstract class SipConnection {
   protected markEnded(): void {
     if (this.ended) return;
     this.ended = true;
+    this.clientTransactions.closeAll();
     this.host.closed(this);
   }
+}
+
+/** A sent-by (host:port) for a socket's local end; IPv6 addresses go in brackets (RFC 3261 §25.1). */
+export function sentByOf(address: string | undefined, port: number | undefined): string {
+  const host = address === undefined || address === '' ? 'parley.invalid' : address.includes(':') ? `[${address}]` : address;
+  return port === undefined ? host : `${host}:${port}`;
 }

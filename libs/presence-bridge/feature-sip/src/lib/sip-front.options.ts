@@ -29,6 +29,8 @@ export const SIP_REQUEST_BURST = 20;
 export const SIP_TRANSACTION_LIFETIME_MS = 32_000;
 /** Transactions remembered per connection; the rate limit keeps real clients far below. */
 export const SIP_MAX_TRANSACTIONS_PER_CONNECTION = 1_024;
+/** Requests to one client (NOTIFY, MESSAGE) that may wait for its answers at once; past it they are not sent. */
+export const SIP_MAX_PENDING_CLIENT_TRANSACTIONS = 256;
 /** A client that does not read its responses is dropped once this much waits to be written to it. */
 export const SIP_MAX_SEND_BUFFER_BYTES = 1024 * 1024;
 /** The registration a client gets when it names no expiry (RFC 3261 §10.2.1.1 leaves it to the registrar). */

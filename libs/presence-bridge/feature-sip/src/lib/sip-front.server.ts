@@ -22,6 +22,7 @@ import {
   type SipFrontOptions,
 } from './sip-front.options';
 import { SipFrontService } from './sip-front.service';
+import { SipPresenceCore } from './sip-presence-core';
 import { SipRegistrar } from './sip-registrar';
 import { SipTcpConnection } from './sip-tcp.connection';
 import { SipWebSocketConnection } from './sip-websocket.connection';
@@ -51,6 +52,8 @@ export class SipFrontServer implements SipConnectionHost, OnApplicationBootstrap
     throttle: SignInThrottle,
     private readonly clientAddresses: ClientAddressResolver,
     private readonly adapterHost: HttpAdapterHost,
+    /** The presence core's ports, for SUBSCRIBE, PUBLISH, MESSAGE and registered endpoints. */
+    readonly core: SipPresenceCore,
   ) {
     this.registrar = new SipRegistrar({
       minExpires: options.registerMinExpires,
@@ -176,7 +179,7 @@ export class SipFrontServer implements SipConnectionHost, OnApplicationBootstrap
     if (!this.connections.admits(address)) return refuseUpgrade(socket, 429);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       if (this.shuttingDown) return ws.close(1001);
-      this.connections.add(new SipWebSocketConnection(ws, address, this));
+      this.connections.add(new SipWebSocketConnection(ws, address, this, { address: req.socket.localAddress, port: req.socket.localPort }));
     });
   };
 

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { SipParseError, SipStreamFramer } from '@parley/presence-bridge/sip';
-import { SipConnection, type SipConnectionHost } from './sip-connection';
+import { SipConnection, type SipConnectionHost, sentByOf } from './sip-connection';
 
 const PONG = Buffer.from('\r\n');
 
@@ -19,6 +19,10 @@ export class SipTcpConnection extends SipConnection {
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', () => socket.destroy());
     socket.on('close', () => this.markEnded());
+  }
+
+  protected get localSentBy(): string {
+    return sentByOf(this.socket.localAddress, this.socket.localPort);
   }
 
   protected get pendingBytes(): number {

@@ -1,6 +1,6 @@
 import { parseSipMessage, SipParseError } from '@parley/presence-bridge/sip';
 import type { RawData, WebSocket } from 'ws';
-import { SipConnection, type SipConnectionHost } from './sip-connection';
+import { SipConnection, type SipConnectionHost, sentByOf } from './sip-connection';
 
 /** WebSocket close codes this front sends (RFC 6455 §7.4.1). */
 const GOING_AWAY = 1001;
@@ -12,11 +12,17 @@ export class SipWebSocketConnection extends SipConnection {
     private readonly ws: WebSocket,
     clientAddress: string,
     host: SipConnectionHost,
+    /** The HTTP connection's local end, for the Via of requests sent here. */
+    private readonly local: { address?: string; port?: number } = {},
   ) {
     super('WS', clientAddress, host);
     ws.on('message', (data: RawData) => this.onFrame(data));
     ws.on('error', () => ws.terminate());
     ws.on('close', () => this.markEnded());
+  }
+
+  protected get localSentBy(): string {
+    return sentByOf(this.local.address, this.local.port);
   }
 
   protected get pendingBytes(): number {
