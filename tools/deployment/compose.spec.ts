@@ -13,6 +13,7 @@ import {
   listeningPorts,
   probePaths,
   publicHttpRoutes,
+  publicTcpListeners,
   serviceNames,
   shutdownGraceMs,
   type ServiceName,
@@ -236,7 +237,7 @@ if (renderedBy.length > 0)
         expect(definition().image).toBe(`parley:${version}`);
       });
 
-      it('exposes exactly the ports it listens on, and publishes SMTP on the standard ports', () => {
+      it('exposes exactly the ports it listens on, and publishes SMTP and SIP on their standard ports', () => {
         const config = started(service, effectiveEnv(definition()));
         const ports = containerPorts(definition());
         expect([...ports.keys()].sort()).toEqual(
@@ -244,10 +245,11 @@ if (renderedBy.length > 0)
             .map((p) => p.port)
             .sort(),
         );
-        // HTTP goes through the proxy; metrics stay inside. SMTP is published on the service's own defaults.
+        // HTTP goes through the proxy; metrics stay inside. SMTP and SIP are published on the service's own defaults.
+        const listenerKeys = new Set(publicTcpListeners.map((l) => l.key));
         const defaults = started(
           service,
-          Object.fromEntries(Object.entries(effectiveEnv(definition())).filter(([k]) => !/^PARLEY_SMTP_\w+_PORT$/.test(k))),
+          Object.fromEntries(Object.entries(effectiveEnv(definition())).filter(([k]) => !listenerKeys.has(k))),
         );
         for (const { name, port } of listeningPorts(config)) {
           const published = ports.get(port);

@@ -4,7 +4,16 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { checkServiceEnv, envDefaultOf, envKeysOf, listeningPorts, probePaths, serviceNames, type ServiceName } from './service-facts';
+import {
+  checkServiceEnv,
+  envDefaultOf,
+  envKeysOf,
+  listeningPorts,
+  probePaths,
+  publicTcpListeners,
+  serviceNames,
+  type ServiceName,
+} from './service-facts';
 
 export interface LabelSelector {
   matchLabels?: Record<string, string>;
@@ -105,12 +114,8 @@ const SECRET_VALUED = /PASSWORD|SECRET|TOKEN_KEY|DATABASE_URL/;
 /** The services that keep no state of their own and may be autoscaled on CPU (docs/architecture.md, "Running modes"). */
 export const STATELESS_SERVICES: readonly ServiceName[] = ['ews-gateway', 'presence-bridge'];
 
-/** The SMTP listeners' names in listeningPorts and the variables whose distributed defaults are the public ports. */
-const SMTP_PORT_KEYS: Record<string, string> = {
-  submission: 'PARLEY_SMTP_SUBMISSION_PORT',
-  smtps: 'PARLEY_SMTP_IMPLICIT_TLS_PORT',
-  relay: 'PARLEY_SMTP_RELAY_PORT',
-};
+/** The public TCP listeners (SMTP, SIP) by their port name in listeningPorts and in the manifests. */
+const PUBLIC_TCP_LISTENERS = new Map(publicTcpListeners.map((l) => [l.name, l]));
 
 /** PostgreSQL's port: DATABASE_URL is a Secret, so the manifests cannot say which one is used. */
 const POSTGRES_PORT = 5432;
@@ -487,19 +492,27 @@ function serviceRules(m: Manifests): string[] {
         }
       }
     }
-    const smtp = spec.ports.filter((p) => typeof p.targetPort === 'string' && p.targetPort in SMTP_PORT_KEYS);
-    for (const port of smtp) {
-      const key = SMTP_PORT_KEYS[port.targetPort as string];
-      const standard = Number(envDefaultOf('voicemail-ingest', key));
+    const listeners = spec.ports.flatMap((p) => {
+      const listener = typeof p.targetPort === 'string' ? PUBLIC_TCP_LISTENERS.get(p.targetPort) : undefined;
+      return listener ? [{ port: p, listener }] : [];
+    });
+    for (const { port, listener } of listeners) {
+      const standard = Number(envDefaultOf(listener.service, listener.key));
       if (port.port !== standard)
-        problems.push(`${id(s)}: ${port.targetPort} is published on ${port.port}, not on ${standard} (${key}'s distributed default)`);
+        problems.push(
+          `${id(s)}: ${port.targetPort} is published on ${port.port}, not on ${standard} (${listener.key}'s distributed default)`,
+        );
     }
-    if (smtp.length > 0 && spec.type === 'LoadBalancer' && spec.externalTrafficPolicy !== 'Local') {
+    // The listeners' limits and throttles key on the client's address: a load balancer that SNATs hides it.
+    if (spec.type === 'LoadBalancer' && spec.externalTrafficPolicy !== 'Local') {
       const proxied = pods.some((p) => p.template.spec.containers.some((c) => containerEnv(m, c).env.PARLEY_SMTP_PROXY_PROTOCOL_FROM));
-      if (!proxied)
+      if (listeners.some(({ listener }) => listener.service === 'voicemail-ingest') && !proxied)
         problems.push(
           `${id(s)}: SMTP clients' addresses are lost (externalTrafficPolicy is not Local and no PARLEY_SMTP_PROXY_PROTOCOL_FROM)`,
         );
+      // SIP over TCP reads no PROXY protocol header: Local is the only way to keep the address.
+      if (listeners.some(({ listener }) => listener.name === 'sip'))
+        problems.push(`${id(s)}: SIP clients' addresses are lost (externalTrafficPolicy is not Local)`);
     }
   }
   // Every port a service opens, other than the HTTP port its probes use, is published by a Service.
@@ -709,7 +722,7 @@ function ingressRules(m: Manifests, options: ManifestOptions): string[] {
     if (routed.has('presence-bridge')) {
       for (const key of ['proxy-read-timeout', 'proxy-send-timeout']) {
         const seconds = Number(annotations[`nginx.ingress.kubernetes.io/${key}`] ?? 60);
-        if (!(seconds >= 3600)) problems.push(`${id(ing)}: ${key} ${seconds} s would cut idle presence WebSockets (want ≥ 3600)`);
+        if (!(seconds >= 3600)) problems.push(`${id(ing)}: ${key} ${seconds} s would cut idle presence and SIP WebSockets (want ≥ 3600)`);
       }
     }
     if (options.production) {

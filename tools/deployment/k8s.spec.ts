@@ -58,6 +58,9 @@ describe.each(overlays)('k8s/overlays/$name', ({ name, production }) => {
       ['/api/v1.0/voicemail', 'voicemail-ingest'],
       ['/API/V1.0/Voicemail', 'voicemail-ingest'],
       ['/presence', 'presence-bridge'],
+      ['/sip', 'presence-bridge'],
+      ['/SIP', 'presence-bridge'],
+      ['/sipx', undefined],
       ['/api/v1.0/me/presence', 'presence-bridge'],
       ['/api/v1.0/communications/getPresencesByUserId', 'presence-bridge'],
       ['/api/v1.0/voicemailbox', 'presence-bridge'],
@@ -168,9 +171,38 @@ describe('the rules fail for the right reasons', () => {
         'migration: ews-gateway is migrated 0 times (expected once)',
         'PodDisruptionBudget/calendar-sync: selects 0 Deployments (expected one)',
         'Deployment/calendar-sync: no PodDisruptionBudget',
-        'Ingress/parley: proxy-read-timeout 60 s would cut idle presence WebSockets (want ≥ 3600)',
+        'Ingress/parley: proxy-read-timeout 60 s would cut idle presence and SIP WebSockets (want ≥ 3600)',
       ]),
     );
+  });
+
+  it('reports a SIP port no policy lets in, a SIP load balancer that hides client addresses, and SIP off the standard port', () => {
+    const problems = problemsAfter((objects) => {
+      const sip = objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'parley-ingress-sip');
+      objects.splice(objects.indexOf(sip as K8sObject), 1);
+      const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === 'presence-bridge-sip');
+      const spec = service?.spec as { externalTrafficPolicy?: string; ports: { port: number }[] };
+      delete spec.externalTrafficPolicy;
+      spec.ports[0].port = 5080;
+      const c = deployment(objects, 'presence-bridge').spec.template.spec.containers[0];
+      c.ports = c.ports?.filter((p) => p.name !== 'sip');
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'Service/presence-bridge-sip: port sip targets sip, which Deployment/presence-bridge does not declare',
+        "Service/presence-bridge-sip: sip is published on 5080, not on 5060 (PARLEY_SIP_TCP_PORT's distributed default)",
+        "Service/presence-bridge-sip: SIP clients' addresses are lost (externalTrafficPolicy is not Local)",
+        'Deployment/presence-bridge container presence-bridge: containerPorts http=8082, metrics=9082 differ from the ports the service listens on, http=8082, metrics=9082, sip=5060',
+      ]),
+    );
+    expect(problemsAfter(() => undefined)).toEqual([]);
+    const withoutPolicy = problemsAfter((objects) => {
+      const sip = objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'parley-ingress-sip');
+      objects.splice(objects.indexOf(sip as K8sObject), 1);
+    });
+    expect(withoutPolicy).toEqual([
+      'Service/presence-bridge-sip: port sip (5060 on Deployment/presence-bridge) is allowed by no NetworkPolicy',
+    ]);
   });
 
   it('reports an object the API schema refuses, and a kind it does not know', () => {

@@ -1,6 +1,6 @@
 // deploy/Caddyfile run by a real Caddy (Debian's 2.6; compose runs the official image of a newer
 // release, same syntax) in front of stand-ins for the services: every public path must reach the
-// service that serves it, the presence WebSocket must upgrade through it, and a client must not be
+// service that serves it, the WebSockets (presence, and SIP with its subprotocol) must upgrade through it, and a client must not be
 // able to choose the X-Forwarded-For address the services trust from the proxy.
 import { ExitReaper, ensureDebianPackages, waitFor } from '@parley/testing';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -106,18 +106,23 @@ it.each(plainRoutes.map((r) => [r.path, r.service] as const))('%s reaches %s', a
   expect(await response.json()).toMatchObject({ service, path: `${requestPath}?q=1` });
 });
 
-it.each(socketRoutes.map((r) => [r.path, r.service] as const))('the WebSocket %s upgrades through to %s', async (requestPath, service) => {
-  const socket = new WebSocket(`ws://127.0.0.1:${proxyPort}${requestPath}?client=test`);
-  try {
-    const message = await new Promise<string>((resolve, reject) => {
-      socket.once('message', (data) => resolve(String(data)));
-      socket.once('error', reject);
-    });
-    expect(JSON.parse(message)).toEqual({ service, path: `${requestPath}?client=test` });
-  } finally {
-    socket.terminate();
-  }
-});
+it.each(socketRoutes.map((r) => [r.path, r.service, r.subprotocol] as const))(
+  'the WebSocket %s upgrades through to %s',
+  async (requestPath, service, subprotocol) => {
+    // The stand-in agrees to the first subprotocol offered: one the proxy drops would be missing here.
+    const socket = new WebSocket(`ws://127.0.0.1:${proxyPort}${requestPath}?client=test`, subprotocol === undefined ? [] : [subprotocol]);
+    try {
+      const message = await new Promise<string>((resolve, reject) => {
+        socket.once('message', (data) => resolve(String(data)));
+        socket.once('error', reject);
+      });
+      expect(JSON.parse(message)).toEqual({ service, path: `${requestPath}?client=test` });
+      expect(socket.protocol).toBe(subprotocol ?? '');
+    } finally {
+      socket.terminate();
+    }
+  },
+);
 
 it('forwards the address the client connected from, not one the client claims', async () => {
   const response = await fetch(`http://127.0.0.1:${proxyPort}/EWS/Exchange.asmx`, { headers: { 'x-forwarded-for': '203.0.113.9' } });

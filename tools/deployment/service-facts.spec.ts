@@ -1,4 +1,14 @@
-import { checkServiceEnv, defaultPorts, envKeysOf, listeningPorts, probePaths, publicHttpRoutes, serviceNames } from './service-facts';
+import {
+  checkServiceEnv,
+  defaultPorts,
+  envDefaultOf,
+  envKeysOf,
+  listeningPorts,
+  probePaths,
+  publicHttpRoutes,
+  publicTcpListeners,
+  serviceNames,
+} from './service-facts';
 
 const minimal = {
   DATABASE_URL: 'postgres://parley@db/parley',
@@ -26,12 +36,35 @@ describe('deployment facts read from the code', () => {
     if (!smtp.ok) throw new Error(smtp.problems.join('\n'));
     expect(listeningPorts(smtp.config).map((p) => p.name)).toEqual(['http', 'metrics', 'submission', 'smtps', 'relay']);
   });
+
+  it("lists presence-bridge's SIP over TCP listener on 5060 (issue 17), and not when its port is 0", () => {
+    const on = checkServiceEnv('presence-bridge', minimal);
+    const off = checkServiceEnv('presence-bridge', { ...minimal, PARLEY_SIP_TCP_PORT: '0' });
+    if (!on.ok || !off.ok) throw new Error('presence-bridge would not start with the minimal environment');
+    expect(listeningPorts(on.config).find((p) => p.name === 'sip')).toEqual({ name: 'sip', port: 5060 });
+    expect(listeningPorts(off.config).map((p) => p.name)).toEqual(['http', 'metrics']);
+  });
+
+  it('names the variable and service of each public TCP listener, whose service default is a port it listens on', () => {
+    for (const { name, service, key } of publicTcpListeners) {
+      expect(envKeysOf(service)).toContain(key);
+      const started = checkServiceEnv(service, { ...minimal, PARLEY_SMTP_RELAY_CIDRS: '10.0.0.0/8' });
+      if (!started.ok) throw new Error(started.problems.join('\n'));
+      expect(listeningPorts(started.config).find((p) => p.name === name)?.port).toBe(Number(envDefaultOf(service, key)));
+    }
+  });
 });
 
 describe('public HTTP routes', () => {
   it('reads the paths from the services and leaves calendar-sync without a public front', () => {
     const routes = publicHttpRoutes();
-    expect(routes.map((r) => r.path)).toEqual(expect.arrayContaining(['/EWS/Exchange.asmx', '/api/v1.0/voicemail', '/presence']));
+    expect(routes.map((r) => r.path)).toEqual(expect.arrayContaining(['/EWS/Exchange.asmx', '/api/v1.0/voicemail', '/presence', '/sip']));
+    expect(routes.find((r) => r.path === '/sip')).toEqual({
+      path: '/sip',
+      service: 'presence-bridge',
+      websocket: true,
+      subprotocol: 'sip',
+    });
     expect(new Set(routes.map((r) => r.service))).toEqual(new Set(['ews-gateway', 'presence-bridge', 'voicemail-ingest']));
   });
 });

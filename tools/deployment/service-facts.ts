@@ -46,7 +46,22 @@ export function envKeysOf(service: ServiceName): string[] {
   return Object.keys(schema.shape);
 }
 
-/** The ports a service listens on with `config` (HTTP, metrics, and for voicemail-ingest the SMTP listeners that are on). */
+/**
+ * The TCP listeners clients reach directly rather than through the HTTP entry point: their names in `listeningPorts`
+ * (also the port names in k8s/), the service, and the variable whose default for a service process is the port the
+ * deployments publish (SMTP's standard ports; SIP's 5060).
+ */
+export const publicTcpListeners: readonly { name: string; service: ServiceName; key: string }[] = [
+  { name: 'submission', service: 'voicemail-ingest', key: 'PARLEY_SMTP_SUBMISSION_PORT' },
+  { name: 'smtps', service: 'voicemail-ingest', key: 'PARLEY_SMTP_IMPLICIT_TLS_PORT' },
+  { name: 'relay', service: 'voicemail-ingest', key: 'PARLEY_SMTP_RELAY_PORT' },
+  { name: 'sip', service: 'presence-bridge', key: 'PARLEY_SIP_TCP_PORT' },
+];
+
+/**
+ * The ports a service listens on with `config`: HTTP, metrics, and the public TCP listeners that are on (voicemail-ingest's
+ * SMTP, presence-bridge's SIP over TCP).
+ */
 export function listeningPorts(config: RuntimeConfig): { name: string; port: number }[] {
   const ports = [
     { name: 'http', port: config.http.port },
@@ -59,6 +74,7 @@ export function listeningPorts(config: RuntimeConfig): { name: string; port: num
       { name: 'relay', port: config.smtp.relayPort },
     );
   }
+  if (config.sip) ports.push({ name: 'sip', port: config.sip.tcpPort });
   return ports.filter((p) => p.port !== 0);
 }
 
@@ -88,6 +104,8 @@ export interface PublicHttpRoute {
   service: ServiceName;
   /** A WebSocket upgrade rather than a plain request. */
   websocket?: boolean;
+  /** The WebSocket subprotocol clients must offer (and the proxy must pass on). */
+  subprotocol?: string;
 }
 
 const workspaceRoot = path.join(__dirname, '..', '..');
@@ -111,6 +129,8 @@ export function publicHttpRoutes(): PublicHttpRoute[] {
     'libs/presence-bridge/feature-websocket/src/lib/presence-socket.options.ts',
     'PRESENCE_SOCKET_PATH',
   );
+  const sipPath = stringConstant('libs/presence-bridge/feature-sip/src/lib/sip-front.options.ts', 'SIP_WEBSOCKET_PATH');
+  const sipProtocol = stringConstant('libs/presence-bridge/feature-sip/src/lib/sip-front.options.ts', 'SIP_WEBSOCKET_PROTOCOL');
   const voicemailDrop = stringConstant('libs/voicemail-ingest/feature-http-drop/src/lib/voicemail-drop.options.ts', 'VOICEMAIL_DROP_PATH');
   return [
     { path: ews, service: 'ews-gateway' },
@@ -123,5 +143,6 @@ export function publicHttpRoutes(): PublicHttpRoute[] {
     { path: `${graph}/me/presence`, service: 'presence-bridge' },
     { path: `${graph}/communications/getPresencesByUserId`, service: 'presence-bridge' },
     { path: presenceSocket, service: 'presence-bridge', websocket: true },
+    { path: sipPath, service: 'presence-bridge', websocket: true, subprotocol: sipProtocol },
   ];
 }

@@ -24,11 +24,12 @@ const QUIET = {
   PARLEY_METRICS_PORT: '0',
   // No load balancer in front: the readiness delay before a stop would only slow the teardown.
   PARLEY_SHUTDOWN_DELAY_MS: '0',
-  // The EWS bench sends no mail: voicemail-ingest's SMTP listeners stay off (port 0), so they never
-  // take the well-known ports or collide with another run.
+  // The EWS bench sends no mail nor SIP: voicemail-ingest's SMTP listeners and presence-bridge's SIP over TCP
+  // stay off (port 0), so they never take the well-known ports or collide with another run.
   PARLEY_SMTP_SUBMISSION_PORT: '0',
   PARLEY_SMTP_IMPLICIT_TLS_PORT: '0',
   PARLEY_SMTP_RELAY_PORT: '0',
+  PARLEY_SIP_TCP_PORT: '0',
 };
 
 export function bundle(repoRoot: string, app: string): string {

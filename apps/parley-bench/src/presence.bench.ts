@@ -243,10 +243,11 @@ async function startServer(target: PresenceTarget, options: PresenceBenchOptions
     // No load balancer in front: the readiness delay before a stop would only slow the teardown.
     PARLEY_SHUTDOWN_DELAY_MS: '0',
     PARLEY_HTTP_MAX_CONNECTIONS: String(options.connections + 100),
-    // No mail in this bench: the SMTP listeners stay off (port 0).
+    // No mail nor SIP in this bench: the SMTP listeners and SIP over TCP stay off (port 0).
     PARLEY_SMTP_SUBMISSION_PORT: '0',
     PARLEY_SMTP_IMPLICIT_TLS_PORT: '0',
     PARLEY_SMTP_RELAY_PORT: '0',
+    PARLEY_SIP_TCP_PORT: '0',
   };
   const undo: Array<() => Promise<unknown> | unknown> = [];
   const stop = async () => {

@@ -419,6 +419,8 @@ async function startParley(dataDir: string, options: SmtpBenchOptions): Promise<
     PARLEY_SMTP_RELAY_PORT: String(relayPort),
     PARLEY_SMTP_SUBMISSION_PORT: String(submissionPort),
     PARLEY_SMTP_IMPLICIT_TLS_PORT: String(implicitTlsPort),
+    // No SIP in this bench: 5060 is not its to take.
+    PARLEY_SIP_TCP_PORT: '0',
     // Every message of the run is kept: no quota in the way.
     PARLEY_MAILBOX_QUOTA_BYTES: String(1024 ** 4),
   });

@@ -3,7 +3,10 @@ import { chmod, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ExitReaper, freePort, RunningProcess, startProcess, waitFor, waitForHttpOk } from '@parley/testing';
+import * as JsSIP from 'jssip';
+import { connect } from 'node:net';
 import { Client } from 'pg';
+import { WebSocket } from 'ws';
 import { repoRoot } from './repo';
 
 /** The README's run command, on a fresh data directory, twice. */
@@ -12,6 +15,7 @@ describe('embedded mode (npm start)', () => {
   let port: number;
   let pgPort: number;
   let metricsPort: number;
+  let sipPort: number;
   let app: RunningProcess | undefined;
   let reaper: ExitReaper;
 
@@ -28,6 +32,8 @@ describe('embedded mode (npm start)', () => {
         PARLEY_SMTP_SUBMISSION_PORT: '0',
         PARLEY_SMTP_IMPLICIT_TLS_PORT: '0',
         PARLEY_SMTP_RELAY_PORT: '0',
+        // Nor the default SIP port: a free one, so that SIP over TCP is served and checked.
+        PARLEY_SIP_TCP_PORT: String(sipPort),
         ...extraEnv,
       },
       {
@@ -84,6 +90,7 @@ describe('embedded mode (npm start)', () => {
     port = await freePort();
     pgPort = await freePort();
     metricsPort = await freePort();
+    sipPort = await freePort();
   });
 
   afterEach(async () => {
@@ -136,6 +143,13 @@ describe('embedded mode (npm start)', () => {
     ).toEqual([]);
     expect(proc.output()).not.toMatch(/dependencies initialized|Mapped \{|successfully started/);
     expect(out).toMatch(/^Parley \S+ is running \(embedded mode/m);
+    // The SIP front (docs/sip.md): its URLs printed, TCP bound by the time the app is ready, WebSocket on /sip beside /presence.
+    expect(out).toContain(`SIP        ws://127.0.0.1:${port}/sip   sip:127.0.0.1:${sipPort};transport=tcp`);
+    const options = await sipOverTcp(sipPort, 'OPTIONS sip:parley.test SIP/2.0');
+    expect(options).toMatch(/^SIP\/2\.0 401 /);
+    expect(options.match(/^WWW-Authenticate: Digest /gm)).toHaveLength(2);
+    await expect(registerWithJsSip(`ws://127.0.0.1:${port}/sip`, 'alice@parley.test', 'alice-demo-pw')).resolves.toBe('registered');
+    await expect(upgradeStatus(`ws://127.0.0.1:${port}/elsewhere`)).resolves.toBe(404);
     const client = await embeddedDatabase();
     try {
       await client.query(
@@ -191,3 +205,80 @@ describe('configuration errors', () => {
     expect(proc.output()).toMatch(/See the configuration table in README\.md/);
   });
 });
+
+/** The first response to one raw SIP request over TCP (a request line; the mandatory headers are added here). */
+function sipOverTcp(port: number, requestLine: string): Promise<string> {
+  const message = [
+    requestLine,
+    'Via: SIP/2.0/TCP client.invalid;branch=z9hG4bK-e2e-1',
+    'Max-Forwards: 70',
+    'From: <sip:alice@parley.test>;tag=e2e',
+    'To: <sip:parley.test>',
+    'Call-ID: e2e-embedded-1',
+    `CSeq: 1 ${requestLine.split(' ')[0]}`,
+    'Content-Length: 0',
+    '',
+    '',
+  ].join('\r\n');
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(message));
+    let text = '';
+    socket.on('data', (chunk: Buffer) => {
+      text += chunk.toString('utf8');
+      if (text.includes('\r\n\r\n')) {
+        socket.destroy();
+        resolve(text);
+      }
+    });
+    socket.once('error', reject);
+    socket.setTimeout(10_000, () => reject(new Error('no SIP response over TCP')));
+  });
+}
+
+/** JsSIP (a real SIP client) registering over WebSocket: `registered`, or why it did not. */
+async function registerWithJsSip(url: string, user: string, password: string): Promise<string> {
+  const ua = new JsSIP.UA({
+    sockets: [new JsSIP.WebSocketInterface(url)],
+    uri: `sip:${user}`,
+    authorization_user: user,
+    password,
+    register: true,
+    register_expires: 300,
+    connection_recovery_min_interval: 60,
+    connection_recovery_max_interval: 60,
+  });
+  try {
+    return await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('JsSIP neither registered nor failed')), 15_000);
+      ua.on('registered', () => {
+        clearTimeout(timer);
+        resolve('registered');
+      });
+      ua.on('registrationFailed', (e: { cause?: string; response?: { status_code: number } }) => {
+        clearTimeout(timer);
+        resolve(`failed: ${e.response?.status_code ?? e.cause ?? 'unknown'}`);
+      });
+      ua.start();
+    });
+  } finally {
+    const disconnected = new Promise<void>((resolve) => ua.on('disconnected', () => resolve()));
+    ua.stop();
+    await disconnected;
+  }
+}
+
+/** The HTTP status an upgrade to `url` is refused with (101 if it is accepted). */
+function upgradeStatus(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    ws.once('open', () => {
+      ws.close();
+      resolve(101);
+    });
+    ws.once('unexpected-response', (_req, res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    ws.once('error', reject);
+  });
+}

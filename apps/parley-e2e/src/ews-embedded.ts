@@ -52,6 +52,8 @@ export async function startEmbeddedParley(extraEnv: NodeJS.ProcessEnv = {}): Pro
       PARLEY_SMTP_SUBMISSION_PORT: String(smtp.submission),
       PARLEY_SMTP_IMPLICIT_TLS_PORT: String(smtp.implicitTls),
       PARLEY_SMTP_RELAY_PORT: String(smtp.relay),
+      // SIP over TCP off: 5060 is not this run's to take (SIP over WebSocket stays on /sip).
+      PARLEY_SIP_TCP_PORT: '0',
       PARLEY_LOG_LEVEL: 'warn',
       DATABASE_URL: '',
       ...extraEnv,

@@ -4,7 +4,7 @@
 // what it accepted and exits 0 within PARLEY_SHUTDOWN_GRACE_MS.
 // - ews-gateway: EWS requests in flight across the listener's close are answered 200 (no 5xx, no
 //   reset); new connections are refused once it closed.
-// - presence-bridge: WebSocket clients get close code 1001.
+// - presence-bridge: WebSocket clients (presence and SIP) get close code 1001; SIP over TCP connections are closed.
 // - voicemail-ingest: an SMTP client mid-DATA gets 421 4.3.2 and nothing of its message is stored;
 //   a message stored before the signal stays.
 // - calendar-sync: OOF commands through the gateway around the signal and its restart: every
@@ -16,6 +16,7 @@ import { freePort, waitFor } from '@parley/testing';
 import * as ews from 'ews-javascript-api';
 import { request } from 'node:http';
 import { connect, type Socket } from 'node:net';
+import { WebSocket } from 'ws';
 import { basic, soapRequest } from './ews-embedded';
 import { type KafkaDeployment, startKafkaDeployment, type StartedService } from './kafka-deployment';
 import { PresenceSocketClient } from './presence-socket-client';
@@ -95,6 +96,7 @@ const plainMail = (to: string, subject: string, body: string) =>
 describe('graceful shutdown over Kafka: SIGTERM under load, per service', () => {
   let d: KafkaDeployment;
   let relayPort: number;
+  let sipPort: number;
   let recorder: TopicRecorder;
   const who = {} as Record<(typeof USERS)[number], string>;
   const auth = (mailbox: string) => basic(mailbox, d.password(mailbox));
@@ -102,6 +104,7 @@ describe('graceful shutdown over Kafka: SIGTERM under load, per service', () => 
 
   beforeAll(async () => {
     relayPort = await freePort();
+    sipPort = await freePort();
     d = await startKafkaDeployment({
       prefix: 'e2e-shutdown',
       users: [...USERS],
@@ -112,6 +115,8 @@ describe('graceful shutdown over Kafka: SIGTERM under load, per service', () => 
         PARLEY_REQUEST_TIMEOUT_MS: '20000',
         PARLEY_SMTP_RELAY_PORT: String(relayPort),
         PARLEY_SMTP_RELAY_CIDRS: '127.0.0.0/8',
+        // One presence-bridge here: its SIP over TCP on a free port.
+        PARLEY_SIP_TCP_PORT: String(sipPort),
       },
     });
     for (const user of USERS) who[user] = d.address(user);
@@ -203,12 +208,21 @@ describe('graceful shutdown over Kafka: SIGTERM under load, per service', () => 
     await restart(gateway);
   });
 
-  it('presence-bridge closes its WebSockets with 1001 and exits 0', async () => {
+  it('presence-bridge closes its WebSockets with 1001 (presence and SIP), its SIP over TCP connections, and exits 0', async () => {
     const bridge = d.services['presence-bridge'];
     const clients = await Promise.all([who.alice, who.bob].map((mailbox) => PresenceSocketClient.connect(bridge.wsUrl, auth(mailbox))));
+    const sipWs = new WebSocket(`${bridge.base.replace(/^http/, 'ws')}/sip`, 'sip');
+    const sipWsClosed = new Promise<number>((resolve) => sipWs.once('close', (closeCode) => resolve(closeCode)));
+    await new Promise((resolve, reject) => sipWs.once('open', resolve).once('error', reject));
+    const sipTcp = await new Promise<Socket>((resolve, reject) => {
+      const socket = connect(sipPort, '127.0.0.1', () => resolve(socket)).once('error', reject);
+    });
+    const sipTcpClosed = new Promise<void>((resolve) => sipTcp.once('close', () => resolve()));
     const code = await terminate(bridge);
     const closes = await Promise.all(clients.map((c) => c.closedWith));
     expect(closes.map((c) => c.code)).toEqual([1001, 1001]);
+    expect(await sipWsClosed).toBe(1001);
+    await sipTcpClosed;
     expect(code).toBe(0);
   });
 

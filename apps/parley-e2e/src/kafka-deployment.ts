@@ -116,10 +116,11 @@ export async function startKafkaDeployment(options: KafkaDeploymentOptions): Pro
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
       PARLEY_ID_SECRET: randomBytes(32).toString('base64url'),
       PARLEY_AUTH_TOKEN_KEY: tokenKey,
-      // Replicas share this host: the SMTP front stays off unless a test gives each its ports (options.env).
+      // Replicas share this host: the SMTP front and SIP over TCP stay off unless a test gives each its ports (options.env).
       PARLEY_SMTP_SUBMISSION_PORT: '0',
       PARLEY_SMTP_IMPLICIT_TLS_PORT: '0',
       PARLEY_SMTP_RELAY_PORT: '0',
+      PARLEY_SIP_TCP_PORT: '0',
       ...options.env,
     };
     const dbUrl = db.url;

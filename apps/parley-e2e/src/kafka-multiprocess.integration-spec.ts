@@ -99,10 +99,11 @@ describe('four services as separate processes over Kafka and PostgreSQL', () => 
       // No load balancer in front of these processes: the readiness delay before a stop would only slow it.
       PARLEY_SHUTDOWN_DELAY_MS: '0',
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
-      // voicemail-ingest's SMTP front stays off: 25/465/587 are not this test's to take.
+      // voicemail-ingest's SMTP front and presence-bridge's SIP over TCP stay off: 25/465/587/5060 are not this test's to take.
       PARLEY_SMTP_SUBMISSION_PORT: '0',
       PARLEY_SMTP_IMPLICIT_TLS_PORT: '0',
       PARLEY_SMTP_RELAY_PORT: '0',
+      PARLEY_SIP_TCP_PORT: '0',
       PARLEY_ID_SECRET: `e2e-id-secret-${run}-0123456789abcdef`,
     };
     for (const name of services) {

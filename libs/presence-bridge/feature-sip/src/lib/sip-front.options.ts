@@ -5,7 +5,7 @@ import type { SipConfig } from '@parley/config';
  * over WebSocket is always on the HTTP server at {@link SIP_WEBSOCKET_PATH}.
  */
 export interface SipFrontOptions extends SipConfig {
-  /** HMAC key of the digest nonces; random per process when absent (docs/sip.md: replicas will need a shared one). */
+  /** HMAC key of the digest nonces, the same on every replica (`sipFrontOptionsFrom`); random per process when absent. */
   nonceKey?: Buffer;
 }
 

@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { HttpAdapterHost } from '@nestjs/core';
 import { clientAddressOf } from '@parley/auth';
 import { DirectoryRepository } from '@parley/directory';
+import { UpgradeRoutes } from '@parley/observability';
 import { createResponse, DEFAULT_SIP_LIMITS, type SipRequest } from '@parley/presence-bridge/sip';
 import { ClientAddressResolver, normalizeIpAddress, SignInThrottle, UNKNOWN_CLIENT_ADDRESS } from '@parley/sign-in';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
@@ -29,7 +30,7 @@ import { SipWebSocketConnection } from './sip-websocket.connection';
 
 /**
  * The SIP front's transports: SIP over TCP on its own port, and SIP over WebSocket on `GET /sip` of the app's HTTP
- * server (beside the presence WebSocket, each answering only its own path). Owns the connections of this replica and
+ * server (a route of the app's `UpgradeRoutes`, beside the presence WebSocket's). Owns the connections of this replica and
  * the registrar whose bindings live on them.
  */
 @Injectable()
@@ -40,7 +41,6 @@ export class SipFrontServer implements SipConnectionHost, OnApplicationBootstrap
   private readonly service: SipFrontService;
   private tcp: NetServer | null = null;
   private wss: WebSocketServer | null = null;
-  private http: HttpServer | null = null;
   private sweeper: NodeJS.Timeout | null = null;
   private shuttingDown = false;
   /** Shutdown's wait for the last connection to go. */
@@ -52,6 +52,7 @@ export class SipFrontServer implements SipConnectionHost, OnApplicationBootstrap
     throttle: SignInThrottle,
     private readonly clientAddresses: ClientAddressResolver,
     private readonly adapterHost: HttpAdapterHost,
+    private readonly upgrades: UpgradeRoutes,
     /** The presence core's ports, for SUBSCRIBE, PUBLISH, MESSAGE and registered endpoints. */
     readonly core: SipPresenceCore,
   ) {
@@ -79,7 +80,6 @@ export class SipFrontServer implements SipConnectionHost, OnApplicationBootstrap
   async onApplicationBootstrap(): Promise<void> {
     const http = this.adapterHost.httpAdapter?.getHttpServer() as HttpServer | undefined;
     if (http !== undefined) {
-      this.http = http;
       this.wss = new WebSocketServer({
         noServer: true,
         maxPayload: DEFAULT_SIP_LIMITS.maxMessageBytes,
@@ -87,7 +87,7 @@ export class SipFrontServer implements SipConnectionHost, OnApplicationBootstrap
         perMessageDeflate: false,
         handleProtocols: (offered) => (offered.has(SIP_WEBSOCKET_PROTOCOL) ? SIP_WEBSOCKET_PROTOCOL : false),
       });
-      http.on('upgrade', this.onUpgrade);
+      this.upgrades.register(http, SIP_WEBSOCKET_PATH, this.onUpgrade);
     }
     if (this.options.tcpPort !== 0) await this.listenTcp();
     this.sweeper = setInterval(() => this.registrar.sweep(), SIP_SWEEP_INTERVAL_MS);
@@ -104,7 +104,6 @@ export class SipFrontServer implements SipConnectionHost, OnApplicationBootstrap
   async beforeApplicationShutdown(): Promise<void> {
     this.shuttingDown = true;
     if (this.sweeper) clearInterval(this.sweeper);
-    this.http?.off('upgrade', this.onUpgrade);
     const tcpClosed = this.tcp ? new Promise<void>((resolve) => this.tcp?.close(() => resolve())) : Promise.resolve();
     const open = this.connections.all();
     for (const connection of open) {
@@ -164,12 +163,8 @@ export class SipFrontServer implements SipConnectionHost, OnApplicationBootstrap
     this.connections.add(new SipTcpConnection(socket, address, this));
   }
 
+  /** Upgrades of `/sip` (the app's `UpgradeRoutes` answers other paths). */
   private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    if (pathOf(req.url) !== SIP_WEBSOCKET_PATH) {
-      // Another front (the presence WebSocket) serves its own path on this server; alone, we refuse.
-      if (this.http !== null && this.http.listenerCount('upgrade') === 1) refuseUpgrade(socket, 404);
-      return;
-    }
     socket.on('error', () => socket.destroy());
     // RFC 7118 §4.1: the client must ask for the `sip` subprotocol, else this is not a SIP connection.
     const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
@@ -186,12 +181,6 @@ export class SipFrontServer implements SipConnectionHost, OnApplicationBootstrap
   private allClosed(): Promise<void> {
     return this.connections.size === 0 ? Promise.resolve() : new Promise((resolve) => this.drained.push(resolve));
   }
-}
-
-function pathOf(url: string | undefined): string {
-  if (url === undefined) return '';
-  const query = url.indexOf('?');
-  return query === -1 ? url : url.slice(0, query);
 }
 
 function refuseUpgrade(socket: Duplex, status: number): void {

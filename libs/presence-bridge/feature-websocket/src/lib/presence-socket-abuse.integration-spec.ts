@@ -62,9 +62,11 @@ describe('presence WebSocket: protocol abuse', () => {
     expect(exposition).toMatch(/^parley_presence_ws_connections\{[^}]*\} 2$/m);
     for (const code of [1003, 1007, 1008, 1009, 1011, 1013])
       expect(exposition).toMatch(new RegExp(`^parley_presence_ws_closed_total\\{[^}]*code="${code}"[^}]*\\} [1-9]`, 'm'));
-    for (const status of [401, 403, 404, 429]) {
+    for (const status of [401, 403, 429]) {
       expect(exposition).toMatch(new RegExp(`^parley_presence_ws_upgrades_refused_total\\{[^}]*status="${status}"[^}]*\\} [1-9]`, 'm'));
     }
+    // Another path is the app's upgrade router's 404, not the presence front's.
+    expect(exposition).toMatch(/^parley_http_upgrades_not_found_total\{[^}]*\} [1-9]/m);
     await Promise.all([carol.close(), bob.close()]);
     await waitUntil(() => bed.server.stats().connections === 0);
     expect(bed.core.counts()).toEqual({ endpoints: 0, watches: 0, attachments: 0 });

@@ -10,7 +10,7 @@ import {
   PresenceWatchers,
 } from '@parley/presence-bridge/feature-presence';
 import { CloseCodes, CloseReasons, type ConnectionLimits, ProtocolLimits } from '@parley/presence-bridge/protocol';
-import { Metrics } from '@parley/observability';
+import { Metrics, UpgradeRoutes } from '@parley/observability';
 import { ClientAddressResolver } from '@parley/sign-in';
 import type { IncomingMessage, Server } from 'node:http';
 import { STATUS_CODES } from 'node:http';
@@ -48,13 +48,13 @@ export class PresenceSocketServer implements PresenceSessionHost, OnApplicationB
   /** Session setups and endpoint closes still running (shutdown waits for them). */
   private readonly pending = new Set<Promise<unknown>>();
   private wss: WebSocketServer | null = null;
-  private server: Server | null = null;
   private keepalive: NodeJS.Timeout | null = null;
   private shuttingDown = false;
   private readonly metrics: PresenceSocketMetrics | null;
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
+    private readonly upgrades: UpgradeRoutes,
     readonly reader: PresenceReader,
     readonly watchers: PresenceWatchers,
     readonly endpoints: PresenceEndpoints,
@@ -84,7 +84,6 @@ export class PresenceSocketServer implements PresenceSessionHost, OnApplicationB
   onApplicationBootstrap(): void {
     const server = this.adapterHost.httpAdapter?.getHttpServer() as Server | undefined;
     if (server === undefined) throw new Error('the presence WebSocket needs the HTTP server (no HTTP adapter)');
-    this.server = server;
     // ws 8.23 takes closeTimeout (the wait for the peer's close frame); @types/ws does not list it yet.
     const wsOptions: ServerOptions & { closeTimeout: number } = {
       noServer: true,
@@ -94,7 +93,7 @@ export class PresenceSocketServer implements PresenceSessionHost, OnApplicationB
       closeTimeout: CLOSE_HANDSHAKE_TIMEOUT_MS,
     };
     this.wss = new WebSocketServer(wsOptions);
-    server.on('upgrade', this.onUpgrade);
+    this.upgrades.register(server, PRESENCE_SOCKET_PATH, this.onUpgrade);
     this.keepalive = setInterval(() => this.ping(), this.options.pingIntervalMs);
     this.keepalive.unref();
   }
@@ -106,7 +105,6 @@ export class PresenceSocketServer implements PresenceSessionHost, OnApplicationB
   async beforeApplicationShutdown(): Promise<void> {
     this.shuttingDown = true;
     if (this.keepalive) clearInterval(this.keepalive);
-    this.server?.off('upgrade', this.onUpgrade);
     const sockets = [...this.sessions].map((session) => session.ws);
     for (const session of [...this.sessions]) session.close(CloseCodes.goingAway, CloseReasons.shutdown);
     const deadline = Date.now() + SHUTDOWN_GRACE_MS;
@@ -145,13 +143,11 @@ export class PresenceSocketServer implements PresenceSessionHost, OnApplicationB
     else this.connectionsByUser.delete(session.mailbox);
   }
 
+  /** Upgrades of `/presence` (the app's `UpgradeRoutes` answers other paths). */
   private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    if (pathOf(req.url) !== PRESENCE_SOCKET_PATH) {
-      // Another front (SIP over WebSocket, say) may serve its own path on this server; alone, we refuse.
-      if (this.server !== null && this.server.listenerCount('upgrade') === 1) this.refuse(socket, 404);
-      return;
-    }
     socket.on('error', destroySocket);
+    // The route stays registered until the app closes: no new session once shutdown began.
+    if (this.shuttingDown) return this.refuse(socket, 503);
     // Browsers send Origin and would attach credentials they cached for this host (Basic) to a page
     // of any other site: refused until the web client's sign-in brings its allowed-origin check.
     if (req.headers.origin !== undefined) return this.refuse(socket, 403);
@@ -255,12 +251,6 @@ async function withDeadline(work: Promise<unknown>, deadline: number): Promise<v
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([work, new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))))]);
   clearTimeout(timer);
-}
-
-function pathOf(url: string | undefined): string {
-  if (url === undefined) return '';
-  const query = url.indexOf('?');
-  return query === -1 ? url : url.slice(0, query);
 }
 
 /** What the user calls this client: `?client=` if given, else its User-Agent, cut short; shown only to the user. */

@@ -4,6 +4,7 @@ import type { ServiceDatabaseSettings } from '@parley/config';
 import { createPresenceBridgeDataSource, PresenceBridgeDataAccessModule } from '@parley/presence-bridge/data-access';
 import { PresenceCoreOptions, PresenceFeatureModule } from '@parley/presence-bridge/feature-presence';
 import { GraphFeatureModule } from '@parley/presence-bridge/feature-graph';
+import { SipFrontModule, type SipFrontOptions, sipFrontOptionsFrom } from '@parley/presence-bridge/feature-sip';
 import { PresenceWebSocketModule } from '@parley/presence-bridge/feature-websocket';
 import { presencePolicy } from '@parley/presence-bridge/presence-engine';
 
@@ -13,7 +14,7 @@ export class PresenceBridgeModule {
   static forRoot(
     database: ServiceDatabaseSettings,
     core: PresenceCoreOptions,
-    fronts: { socket: PresenceSocketConfig; graph: GraphApiConfig; bodyTimeoutMs: number },
+    fronts: { socket: PresenceSocketConfig; graph: GraphApiConfig; sip: SipFrontOptions; bodyTimeoutMs: number },
   ): DynamicModule {
     const { maxBatchIds, maxPreferredPresenceMs, maxBodyBytes } = fronts.graph;
     return {
@@ -24,6 +25,8 @@ export class PresenceBridgeModule {
         // The fronts use the core's ports, which PresenceFeatureModule provides globally.
         PresenceWebSocketModule.forRoot({ ...fronts.socket, serverVersion: parleyVersion }),
         GraphFeatureModule.forRoot({ limits: { maxBatchIds, maxPreferredPresenceMs }, maxBodyBytes, bodyTimeoutMs: fronts.bodyTimeoutMs }),
+        // SIP over TCP on its own port, SIP over WebSocket on /sip of the HTTP server (docs/sip.md).
+        SipFrontModule.forRoot(fronts.sip),
       ],
     };
   }
@@ -39,13 +42,14 @@ export const presenceBridgeService: ServiceDefinition = {
   requestTopics: [],
   module: ({ database, config }) => {
     // Set whenever the app runs presence-bridge (its schema part is then parsed).
-    if (config.presence === undefined || config.graph === undefined)
+    if (config.presence === undefined || config.graph === undefined || config.sip === undefined)
       throw new ConfigError(['presence-bridge: the app was configured without its variables']);
     const { idleAfterMs, awayAfterMs, socket, ...rest } = config.presence;
     return PresenceBridgeModule.forRoot(
       database,
       { ...rest, instanceId: config.instanceId, policy: presencePolicy({ idleAfterMs, awayAfterMs }) },
-      { socket, graph: config.graph, bodyTimeoutMs: config.http.bodyTimeoutMs },
+      // The digest nonce key comes from the sign-in's token key, which every replica shares.
+      { socket, graph: config.graph, sip: sipFrontOptionsFrom(config.sip, config.auth), bodyTimeoutMs: config.http.bodyTimeoutMs },
     );
   },
   createDataSource: (url) => PresenceBridgeModule.createDataSource(url),

@@ -11,7 +11,8 @@ export interface ShutdownSteps {
   /** Cuts the requests still in flight: the drain's share of the grace is spent. */
   abortRequests(): void;
   /**
-   * Everything else, in Nest's hook order: WebSockets closed with 1001, SMTP sessions finished or
+   * Everything else, in Nest's hook order: WebSockets closed with 1001 (presence and SIP), SIP over TCP
+   * connections closed and its listener with them, SMTP sessions finished or
    * refused with 421, pollers stopped, Kafka consumers stopped (offsets of handled messages
    * committed), the outbox relay's current batch finished, databases closed; then what runs after
    * the app (the embedded PostgreSQL).

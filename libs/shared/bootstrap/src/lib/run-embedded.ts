@@ -84,6 +84,11 @@ function printWelcome(config: RuntimeConfig, demo: boolean, dataDir: string | un
     log(`  Presence   ${base.replace(/^http/, 'ws')}/presence   (WebSocket, docs/presence-protocol.md)`);
     log(`  Graph API  ${base}/api/v1.0/users/{address}/presence   ${base}/api/v1.0/openapi.json`);
   }
+  if (config.sip) {
+    const { tcpHost, tcpPort } = config.sip;
+    const tcp = tcpPort === 0 ? '' : `   sip:${tcpHost.includes(':') ? `[${tcpHost}]` : tcpHost}:${tcpPort};transport=tcp`;
+    log(`  SIP        ${base.replace(/^http/, 'ws')}/sip${tcp}   (docs/sip.md)`);
+  }
   if (config.smtp) {
     const { host, submissionPort, implicitTlsPort, relayPort } = config.smtp;
     const listeners = [

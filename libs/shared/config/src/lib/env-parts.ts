@@ -261,7 +261,7 @@ export const authEnv = {
   PARLEY_AUTH_TOKEN_KEY: withoutDefault(
     z.string().min(32, 'must be at least 32 characters').optional(),
     '—',
-    'key (≥ 32 characters) of the HMAC-SHA256 bearer tokens every front verifies and `parley-admin token issue` signs; the same on every replica of every service; without it only Basic is accepted',
+    "key (≥ 32 characters) of the HMAC-SHA256 bearer tokens every front verifies and `parley-admin token issue` signs; the same on every replica of every service; without it only Basic is accepted. presence-bridge also derives its SIP digest nonce key from it, so that its replicas accept one another's nonces (docs/sip.md)",
   ),
   PARLEY_AUTH_CACHE_TTL_MS: withDefault(
     intBetween(0, 3_600_000),

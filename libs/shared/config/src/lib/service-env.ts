@@ -300,7 +300,7 @@ function sipFrontEnv(app: AppProfile) {
     PARLEY_SIP_TCP_PORT: withDefault(
       portNumber,
       '5060',
-      'port of SIP over TCP; `0` turns it off (SIP over WebSocket stays on `/sip` of the HTTP port). The apps do not serve SIP yet: the `PARLEY_SIP_*` listener and limit settings take effect when they do (docs/sip.md)',
+      'port of SIP over TCP; `0` turns it off (SIP over WebSocket stays on `/sip` of the HTTP port; docs/sip.md)',
     ),
     PARLEY_SIP_MAX_REQUESTS_PER_SECOND: withDefault(
       intBetween(1, 10_000),

@@ -5,6 +5,7 @@ import { Metrics } from './metrics';
 import { MetricsListener } from './metrics.listener';
 import { ObservabilityController } from './observability.controller';
 import { ReadinessRegistry } from './readiness.registry';
+import { UpgradeRoutes } from './upgrade-routes';
 
 @Global()
 @Module({})
@@ -15,8 +16,8 @@ export class ObservabilityModule implements NestModule {
     return {
       module: ObservabilityModule,
       controllers: [ObservabilityController],
-      providers: [ReadinessRegistry, DirectRoutes, MetricsListener, { provide: Metrics, useValue: new Metrics(labels) }],
-      exports: [ReadinessRegistry, DirectRoutes, Metrics, MetricsListener],
+      providers: [ReadinessRegistry, DirectRoutes, UpgradeRoutes, MetricsListener, { provide: Metrics, useValue: new Metrics(labels) }],
+      exports: [ReadinessRegistry, DirectRoutes, UpgradeRoutes, Metrics, MetricsListener],
     };
   }
 
