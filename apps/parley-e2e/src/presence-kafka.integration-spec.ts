@@ -59,8 +59,6 @@ const USERS = [
   'vacation',
   'busy',
   'online',
-  'offline',
-  'managed',
 ] as const;
 type User = (typeof USERS)[number];
 /** The users the watcher watches. */
@@ -476,8 +474,9 @@ describe('presence over Kafka (four services, two presence-bridge replicas)', ()
     it('answers getPresencesByUserId on either replica: the users asked for, in order, by address or object id, each once, unknown ones left out', async () => {
       await setPreferred('busy', 0, who.busy, { availability: 'Busy', activity: 'Busy' });
       await connect('online', 1);
+      // absent: never connected, nothing set (the IM cases only send to them).
       const onlineId = (await presence('online', 0)).id;
-      const ids = [who.busy, onlineId, `nobody-${d.run}@parley.test`, who.offline, who.busy.toUpperCase()];
+      const ids = [who.busy, onlineId, `nobody-${d.run}@parley.test`, who.absent, who.busy.toUpperCase()];
       const batch = async (replica: 0 | 1) =>
         (await graph('watcher', replica).api('/communications/getPresencesByUserId').post({ ids })) as {
           '@odata.context': string;
@@ -493,7 +492,7 @@ describe('presence over Kafka (four services, two presence-bridge replicas)', ()
       ]);
       expect(fromB.value[1].id).toBe(onlineId);
       // Each presence is the one a single read answers.
-      for (const [i, user] of (['busy', 'online', 'offline'] as const).entries()) {
+      for (const [i, user] of (['busy', 'online', 'absent'] as const).entries()) {
         const { ['@odata.context']: _context, ...single } = await presence(user, 1);
         expect(fromB.value[i]).toEqual(single);
       }
@@ -501,18 +500,18 @@ describe('presence over Kafka (four services, two presence-bridge replicas)', ()
     });
 
     it("refuses a user setting or clearing another user's presence without the impersonation role (403), and lets the application with it", async () => {
-      const untouched = await presence('managed', 0);
-      expect(await refusal(setPreferred('socket', 0, who.managed, { availability: 'Away', activity: 'Away' }))).toMatchObject(
+      const untouched = await presence('preferred', 0);
+      expect(await refusal(setPreferred('socket', 0, who.preferred, { availability: 'Away', activity: 'Away' }))).toMatchObject(
         refused(403, 'Authorization_RequestDenied'),
       );
-      expect(await refusal(clearPreferred('socket', 1, 'managed'))).toMatchObject(refused(403, 'Authorization_RequestDenied'));
-      // Refused means nothing was published.
-      await expect(presence('managed', 1)).resolves.toMatchObject({ availability: 'Offline', sequenceNumber: untouched.sequenceNumber });
+      expect(await refusal(clearPreferred('socket', 1, 'preferred'))).toMatchObject(refused(403, 'Authorization_RequestDenied'));
+      // Refused means nothing changed, not even the sequence number.
+      await expect(presence('preferred', 0)).resolves.toEqual(untouched);
 
-      await setPreferred('app', 1, who.managed, { availability: 'Away', activity: 'Away', expirationDuration: 'PT30M' });
-      await expect(presence('managed', 0)).resolves.toMatchObject({ availability: 'Away', activity: 'Away' });
-      await clearPreferred('app', 0, 'managed');
-      await expect(presence('managed', 1)).resolves.toMatchObject({ availability: 'Offline', activity: 'Offline' });
+      await setPreferred('app', 1, who.preferred, { availability: 'Away', activity: 'Away', expirationDuration: 'PT30M' });
+      await expect(presence('preferred', 0)).resolves.toMatchObject({ availability: 'Away', activity: 'Away' });
+      await clearPreferred('app', 0, 'preferred');
+      await expect(presence('preferred', 1)).resolves.toMatchObject({ availability: 'Offline', activity: 'Offline' });
     });
 
     it('answers 404 Request_ResourceNotFound for a user the directory does not know, reading and setting', async () => {
