@@ -5,9 +5,13 @@
 // users themselves (when connected) are on replica B. Every presence-source event is also read from
 // Kafka with the instant it arrived, so a case says whether calendar-sync or the presence path was
 // late. Time-based changes are set a couple of seconds ahead and must show on time. Instant messages
-// cross the replicas with their acknowledgement. Last, calendar-sync is SIGKILLed across scheduled
-// transitions and restarted: each is then applied once. One deployment serves every case.
+// cross the replicas with their acknowledgement. The Graph-compatible REST API is driven with
+// Microsoft's Graph client on both replicas: what is set through one reads on the other. Last,
+// calendar-sync is SIGKILLed across scheduled transitions and restarted: each is then applied once.
+// One deployment serves every case.
+import { GraphError } from '@microsoft/microsoft-graph-client';
 import { CalendarPresenceStateChanged, OofEffectiveChanged, Topics } from '@parley/contracts';
+import { basicAuthorization, graphClient, waitFor } from '@parley/testing';
 import * as ews from 'ews-javascript-api';
 import { KafkaDeployment, startKafkaDeployment, StartedService } from './kafka-deployment';
 import { oofSettings } from './ews-oof.scenarios';
@@ -49,6 +53,12 @@ const USERS = [
   'bob',
   'carol',
   'dave',
+  'app',
+  'preferred',
+  'socket',
+  'vacation',
+  'busy',
+  'online',
 ] as const;
 type User = (typeof USERS)[number];
 /** The users the watcher watches. */
@@ -78,7 +88,7 @@ describe('presence over Kafka (four services, two presence-bridge replicas)', ()
   const calendar = (mailbox: string) => recorder.distinct<CalendarPresenceStateChanged>(Topics.calendarPresenceStateChanged, mailbox);
   const at = (e: RecordedEvent<{ effectiveAt: string }>) => Date.parse(e.envelope.payload.effectiveAt);
   const client = (user: User) => d.as(who[user]);
-  const basic = (user: User) => `Basic ${Buffer.from(`${who[user]}:${d.password(who[user])}`).toString('base64')}`;
+  const basic = (user: User) => basicAuthorization(who[user], d.password(who[user]));
 
   /** `user` signs in on presence-bridge replica `replica` (0: A, 1: B). */
   async function connect(user: User, replica: 0 | 1): Promise<PresenceSocketClient> {
@@ -179,7 +189,7 @@ describe('presence over Kafka (four services, two presence-bridge replicas)', ()
   }
 
   beforeAll(async () => {
-    d = await startKafkaDeployment({ prefix: 'e2e-presence', users: [...USERS], presenceReplicas: 2 });
+    d = await startKafkaDeployment({ prefix: 'e2e-presence', users: [...USERS], impersonators: ['app'], presenceReplicas: 2 });
     who = Object.fromEntries(USERS.map((u) => [u, d.address(u)])) as Record<User, string>;
     recorder = await TopicRecorder.start(d.broker.brokers, [Topics.oofEffectiveChanged, Topics.calendarPresenceStateChanged]);
     watcher = await connect('watcher', 0);
@@ -331,6 +341,187 @@ describe('presence over Kafka (four services, two presence-bridge replicas)', ()
       const sender = connections.find((c) => c.hello['mailbox'] === who.sender) ?? (await connect('sender', 0));
       const failed = await sender.request('send-im', { clientMessageId: 42, to: who.absent, text: 'Are you there?' });
       expect(failed).toMatchObject({ type: 'im-failed', clientMessageId: 42, reason: 'recipient-offline' });
+    });
+  });
+
+  describe("the Graph-compatible REST API on both replicas (Microsoft's Graph client)", () => {
+    /** Graph's presence resource, as these cases read it. */
+    interface GraphPresence {
+      '@odata.context': string;
+      id: string;
+      availability: string;
+      activity: string;
+      statusMessage: { message: { content: string; contentType: string } } | null;
+      outOfOfficeSettings: { message: string | null; isOutOfOffice: boolean };
+      sequenceNumber: string | null;
+    }
+    /** Microsoft's Graph client on presence-bridge replica `replica` (0: A, 1: B), signed in as `caller`. */
+    const graph = (caller: User, replica: 0 | 1) => graphClient(d.presenceBridges[replica].base, basic(caller));
+    /** `user`'s presence read through `replica` (by the watcher unless `caller` says otherwise). */
+    const presence = async (user: User, replica: 0 | 1, caller: User = 'watcher') =>
+      (await graph(caller, replica).api(`/users/${who[user]}/presence`).get()) as GraphPresence;
+    /** `caller` sets the preferred presence of the user at `address` through `replica`. */
+    const setPreferred = (caller: User, replica: 0 | 1, address: string, body: Record<string, unknown>) =>
+      graph(caller, replica).api(`/users/${address}/presence/setUserPreferredPresence`).post(body);
+    const clearPreferred = (caller: User, replica: 0 | 1, user: User) =>
+      graph(caller, replica).api(`/users/${who[user]}/presence/clearUserPreferredPresence`).post({});
+    /** The error the Graph client throws for a refused request: Graph's `{"error": {"code", "message", "innerError"}}` parsed into a GraphError. */
+    async function refusal(request: Promise<unknown>): Promise<GraphError> {
+      const error = await request.then(
+        () => new Error('the request was not refused'),
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(GraphError);
+      return error as GraphError;
+    }
+    const refused = (statusCode: number, code: string) => ({
+      statusCode,
+      code,
+      message: expect.stringMatching(/\S/),
+      requestId: expect.any(String),
+    });
+
+    it('reads on replica B a preferred presence set through replica A, tells a WebSocket watcher on B, and reads its clearing through B on A', async () => {
+      const [a, b] = d.presenceBridges;
+      const before = await presence('preferred', 1);
+      expect(before).toEqual({
+        '@odata.context': `${b.base}/api/v1.0/$metadata#users('${before.id}')/presence/$entity`,
+        id: before.id,
+        availability: 'Offline',
+        activity: 'Offline',
+        statusMessage: null,
+        outOfOfficeSettings: { message: null, isOutOfOffice: false },
+        sequenceNumber: null,
+      });
+      const observer = await connect('watcher', 1);
+      await observer.request('subscribe', { targets: [who.preferred] });
+      const mark = observer.mark;
+
+      await setPreferred('preferred', 0, who.preferred, {
+        availability: 'DoNotDisturb',
+        activity: 'DoNotDisturb',
+        expirationDuration: 'PT1H',
+      });
+      // The write is committed when A answers, and every replica reads the stored views: B shows it at once.
+      const set = await presence('preferred', 1);
+      expect(set).toMatchObject({ id: before.id, availability: 'DoNotDisturb', activity: 'DoNotDisturb' });
+      expect(set.sequenceNumber).toMatch(/^\d{20}$/);
+      await expect(presence('preferred', 0)).resolves.toEqual({ ...set, '@odata.context': set['@odata.context'].replace(b.base, a.base) });
+      // The change also travelled over Kafka to B's watchers.
+      await observer.next(
+        (m) => m.type === 'presence' && m['mailbox'] === who.preferred && (m['presence'] as Presence).token === 'do-not-disturb',
+        {
+          from: mark,
+          what: 'the watcher on B to see do-not-disturb',
+        },
+      );
+
+      await clearPreferred('preferred', 1, 'preferred');
+      const cleared = await presence('preferred', 0);
+      // Back to the automatic state: no client connected, so Offline.
+      expect(cleared).toMatchObject({ availability: 'Offline', activity: 'Offline' });
+      expect((cleared.sequenceNumber ?? '') > (set.sequenceNumber ?? '')).toBe(true);
+    });
+
+    it("reads on replica A what the user's WebSocket client on replica B publishes: online, the note, the chosen state, Offline once it disconnects", async () => {
+      const socket = await connect('socket', 1);
+      await expect(presence('socket', 0)).resolves.toMatchObject({ availability: 'Available', activity: 'Available', statusMessage: null });
+      await socket.request('set-note', { note: 'Working from the lab' });
+      await expect(presence('socket', 0)).resolves.toMatchObject({
+        availability: 'Available',
+        statusMessage: { message: { content: 'Working from the lab', contentType: 'text' } },
+      });
+      await socket.request('set-state', { state: 'be-right-back' });
+      await expect(presence('socket', 0)).resolves.toMatchObject({ availability: 'BeRightBack', activity: 'BeRightBack' });
+      await socket.request('reset-state');
+      await expect(presence('socket', 0)).resolves.toMatchObject({ availability: 'Available', activity: 'Available' });
+
+      await socket.close();
+      // B removes the endpoint once it has seen the close, after the client's close resolved.
+      const offline = await waitFor(
+        async () => {
+          const p = await presence('socket', 0);
+          return p.availability === 'Offline' ? p : undefined;
+        },
+        { timeoutMs: 10 * SECOND, what: 'the disconnected user to read Offline on A' },
+      );
+      expect(offline).toMatchObject({ activity: 'Offline', statusMessage: { message: { content: 'Working from the lab' } } });
+    });
+
+    it('reads OOF set through EWS at the gateway in outOfOfficeSettings on both replicas, once calendar-sync’s event has reached presence-bridge', async () => {
+      await client('vacation').SetUserOofSettings(
+        who.vacation,
+        oofSettings(ews.OofState.Enabled, ews.OofExternalAudience.All, 'Back on Monday'),
+      );
+      const onB = await waitFor(
+        async () => {
+          const p = await presence('vacation', 1);
+          return p.outOfOfficeSettings.isOutOfOffice ? p : undefined;
+        },
+        { timeoutMs: 10 * SECOND, what: "vacation's OOF to read on replica B" },
+      );
+      // OOF forces nobody offline or online: with no client connected the user is Offline, with the OOF message.
+      expect(onB).toMatchObject({
+        availability: 'Offline',
+        activity: 'OutOfOffice',
+        statusMessage: null,
+        outOfOfficeSettings: { isOutOfOffice: true, message: 'Back on Monday' },
+      });
+      const onA = await presence('vacation', 0);
+      expect({ ...onA, '@odata.context': undefined }).toEqual({ ...onB, '@odata.context': undefined });
+    });
+
+    it('answers getPresencesByUserId on either replica: the users asked for, in order, by address or object id, each once, unknown ones left out', async () => {
+      await setPreferred('busy', 0, who.busy, { availability: 'Busy', activity: 'Busy' });
+      await connect('online', 1);
+      // absent: never connected, nothing set (the IM cases only send to them).
+      const onlineId = (await presence('online', 0)).id;
+      const ids = [who.busy, onlineId, `nobody-${d.run}@parley.test`, who.absent, who.busy.toUpperCase()];
+      const batch = async (replica: 0 | 1) =>
+        (await graph('watcher', replica).api('/communications/getPresencesByUserId').post({ ids })) as {
+          '@odata.context': string;
+          value: GraphPresence[];
+        };
+
+      const fromB = await batch(1);
+      expect(fromB['@odata.context']).toBe(`${d.presenceBridges[1].base}/api/v1.0/$metadata#Collection(microsoft.graph.presence)`);
+      expect(fromB.value.map((p) => [p.availability, p.activity])).toEqual([
+        ['Busy', 'Busy'],
+        ['Available', 'Available'],
+        ['Offline', 'Offline'],
+      ]);
+      expect(fromB.value[1].id).toBe(onlineId);
+      // Each presence is the one a single read answers.
+      for (const [i, user] of (['busy', 'online', 'absent'] as const).entries()) {
+        const { ['@odata.context']: _context, ...single } = await presence(user, 1);
+        expect(fromB.value[i]).toEqual(single);
+      }
+      await expect(batch(0)).resolves.toMatchObject({ value: fromB.value });
+    });
+
+    it("refuses a user setting or clearing another user's presence without the impersonation role (403), and lets the application with it", async () => {
+      const untouched = await presence('preferred', 0);
+      expect(await refusal(setPreferred('socket', 0, who.preferred, { availability: 'Away', activity: 'Away' }))).toMatchObject(
+        refused(403, 'Authorization_RequestDenied'),
+      );
+      expect(await refusal(clearPreferred('socket', 1, 'preferred'))).toMatchObject(refused(403, 'Authorization_RequestDenied'));
+      // Refused means nothing changed, not even the sequence number.
+      await expect(presence('preferred', 0)).resolves.toEqual(untouched);
+
+      await setPreferred('app', 1, who.preferred, { availability: 'Away', activity: 'Away', expirationDuration: 'PT30M' });
+      await expect(presence('preferred', 0)).resolves.toMatchObject({ availability: 'Away', activity: 'Away' });
+      await clearPreferred('app', 0, 'preferred');
+      await expect(presence('preferred', 1)).resolves.toMatchObject({ availability: 'Offline', activity: 'Offline' });
+    });
+
+    it('answers 404 Request_ResourceNotFound for a user the directory does not know, reading and setting', async () => {
+      const nobody = `nobody-${d.run}@parley.test`;
+      expect(await refusal(graph('watcher', 1).api(`/users/${nobody}/presence`).get())).toMatchObject(
+        refused(404, 'Request_ResourceNotFound'),
+      );
+      expect(await refusal(setPreferred('app', 0, nobody, { availability: 'Busy', activity: 'Busy' }))).toMatchObject(
+        refused(404, 'Request_ResourceNotFound'),
+      );
     });
   });
 
