@@ -2,6 +2,7 @@ import { DirectoryRepository } from '@parley/directory';
 import { type PresenceFanout, PresenceSourcesService, PresenceWatchers } from '@parley/presence-bridge/feature-presence';
 import { waitFor } from '@parley/testing';
 import * as JsSIP from 'jssip';
+import type { IncomingMessageListener } from 'jssip/lib/UA';
 import { randomUUID } from 'node:crypto';
 import {
   challengeParams,
@@ -538,9 +539,10 @@ describe('JsSIP over WebSocket', () => {
   it('a registered JsSIP user gets an IM sent through the core as a MESSAGE; once unregistered the sender hears recipient-offline', async () => {
     const ua = userAgent(CAROL, true);
     const received: Array<{ from: string; body: string }> = [];
-    ua.on('newMessage', (e) => {
+    const onMessage: IncomingMessageListener = (e) => {
       if (e.originator === 'remote') received.push({ from: String(e.request.from.uri), body: e.request.body ?? '' });
-    });
+    };
+    ua.on('newMessage', onMessage);
     await started(ua, 'registered');
     try {
       await expect(core().ims.send(DAVE, CAROL, 'hello from the JSON side')).resolves.toEqual({ status: 'delivered' });
