@@ -26,6 +26,7 @@ export const defaultTestOptions: SipFrontOptions = {
   registerMinExpires: 60,
   registerMaxExpires: 3600,
   maxRegistrationsPerUser: 3,
+  maxSubscriptionsPerUser: 20,
   maxConnectionsPerAddress: 20,
 };
 

@@ -24,7 +24,9 @@ import {
 } from './sip-front.options';
 import { SipFrontService } from './sip-front.service';
 import { SipPresenceCore } from './sip-presence-core';
+import { SipEndpoints } from './sip-endpoints';
 import { SipRegistrar } from './sip-registrar';
+import { SipSubscriptions } from './sip-subscriptions';
 import { SipTcpConnection } from './sip-tcp.connection';
 import { SipWebSocketConnection } from './sip-websocket.connection';
 
@@ -38,6 +40,8 @@ export class SipFrontServer implements SipConnectionHost, OnApplicationBootstrap
   private readonly logger = new Logger('SipFront');
   readonly registrar: SipRegistrar;
   readonly connections: SipConnectionRegistry;
+  readonly subscriptions: SipSubscriptions;
+  readonly endpoints: SipEndpoints;
   private readonly service: SipFrontService;
   private tcp: NetServer | null = null;
   private wss: WebSocketServer | null = null;
@@ -65,7 +69,17 @@ export class SipFrontServer implements SipConnectionHost, OnApplicationBootstrap
     });
     this.connections = new SipConnectionRegistry(options.maxConnectionsPerAddress);
     const authentication = new SipAuthentication(options.realm, directory, throttle, options.nonceKey);
-    this.service = new SipFrontService(directory, authentication, this.registrar);
+    // Subscriptions take the registration range: a connection idle longer than its maximum is closed, so a longer
+    // subscription could not be kept either (docs/sip.md).
+    this.subscriptions = new SipSubscriptions(core, {
+      minExpires: options.registerMinExpires,
+      maxExpires: options.registerMaxExpires,
+      defaultExpires: Math.min(SIP_DEFAULT_EXPIRES, options.registerMaxExpires),
+      maxPerUser: options.maxSubscriptionsPerUser,
+      now: Date.now,
+    });
+    this.endpoints = new SipEndpoints(core, this.registrar, (id) => this.connections.get(id));
+    this.service = new SipFrontService(directory, authentication, this.registrar, this.endpoints, this.subscriptions);
   }
 
   get maxRequestsPerSecond(): number {
@@ -116,6 +130,8 @@ export class SipFrontServer implements SipConnectionHost, OnApplicationBootstrap
     clearTimeout(timer);
     for (const connection of this.connections.all()) connection.destroy();
     this.wss?.close();
+    this.subscriptions.stop();
+    await this.endpoints.stop();
   }
 
   async process(request: SipRequest, connection: SipConnection): Promise<void> {
@@ -133,6 +149,10 @@ export class SipFrontServer implements SipConnectionHost, OnApplicationBootstrap
   closed(connection: SipConnection): void {
     this.connections.remove(connection);
     this.registrar.removeConnection(connection.id);
+    this.subscriptions.connectionClosed(connection.id);
+    this.endpoints
+      .connectionClosed(connection.id)
+      .catch((error: unknown) => this.logger.warn(`SIP endpoints of connection ${connection.id} did not close: ${describe(error)}`));
     if (this.connections.size === 0) for (const wake of this.drained.splice(0)) wake();
   }
 

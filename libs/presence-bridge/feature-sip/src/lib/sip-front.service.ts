@@ -12,8 +12,11 @@ import {
 } from '@parley/presence-bridge/sip';
 import type { SipAuthentication } from './sip-authentication';
 import type { SipConnection } from './sip-connection';
+import type { SipEndpoints } from './sip-endpoints';
+import { SIP_ALLOW_EVENTS } from './sip-event-packages';
 import { SIP_AGENT, SIP_ALLOWED_METHODS, SIP_CALL_METHODS } from './sip-front.options';
 import type { SipBinding, SipRegistrar } from './sip-registrar';
+import type { SipSubscriptions } from './sip-subscriptions';
 
 const ALLOW = SIP_ALLOWED_METHODS.join(', ');
 const ALLOWED = new Set<string>(SIP_ALLOWED_METHODS);
@@ -28,7 +31,8 @@ const TOKEN = /^[A-Za-z0-9\-.!%*_+`'~]+$/;
 /**
  * What the SIP front does with one request that reached it (after framing, rate limit and transaction matching):
  * method inspection (RFC 3261 §8.2.1), digest authentication, identity checks against the directory, then REGISTER
- * and OPTIONS. SUBSCRIBE, NOTIFY, PUBLISH and MESSAGE are the next step (issue 17) and answer 501 until then.
+ * (each binding a presence endpoint, SipEndpoints), OPTIONS and SUBSCRIBE (SipSubscriptions). A NOTIFY from a client
+ * gets 481: this front subscribes to nobody. PUBLISH and MESSAGE are the next step (issue 17) and answer 501 until then.
  */
 export class SipFrontService {
   private readonly logger = new Logger('SipFront');
@@ -37,6 +41,8 @@ export class SipFrontService {
     private readonly directory: DirectoryRepository,
     private readonly authentication: SipAuthentication,
     private readonly registrar: SipRegistrar,
+    private readonly endpoints: SipEndpoints,
+    private readonly subscriptions: SipSubscriptions,
   ) {}
 
   /** Answers `request` (undefined: it gets no response, e.g. a retransmission still in progress). */
@@ -78,7 +84,11 @@ export class SipFrontService {
         break;
     }
 
+    // Every request of a registered client is activity of its endpoints registered over this connection.
+    this.endpoints.activity(auth.user, connection.id);
     if (request.method === 'REGISTER') return this.register(request, auth.user, connection);
+    // RFC 6665 §4.1.3: a NOTIFY that matches no subscription of ours (we never subscribe).
+    if (request.method === 'NOTIFY') return this.respond(request, 481);
     const target = addressOfRecord(request.uri);
     // A request to the domain itself (OPTIONS sip:parley.test) is for this server; one to a user needs that user.
     if (target !== undefined && (await this.directory.findByAddress(target)) === null) return this.respond(request, 404);
@@ -88,8 +98,12 @@ export class SipFrontService {
           ['Allow', ALLOW],
           ['Accept', ACCEPT],
           ['Supported', SUPPORTED],
+          ['Allow-Events', SIP_ALLOW_EVENTS],
         ],
       });
+    }
+    if (request.method === 'SUBSCRIBE') {
+      return this.subscriptions.handle(request, auth.user, connection, (to, status, init) => this.respond(to, status, init));
     }
     return this.respond(request, 501, { reason: 'Not Implemented Yet', headers: [['Allow', ALLOW]] });
   }
@@ -103,19 +117,22 @@ export class SipFrontService {
   }
 
   /** RFC 3261 §10.3. */
-  private register(request: SipRequest, user: string, connection: SipConnection): SipResponse {
+  private async register(request: SipRequest, user: string, connection: SipConnection): Promise<SipResponse> {
     const to = request.to();
     if (addressOfRecord(to.uri)?.toLowerCase() !== user) {
       return this.respond(request, 403, { headers: [warning('To must name the authenticated user')] });
     }
-    const outcome = this.registrar.register({
-      aor: user,
-      contacts: request.contacts(),
-      expires: request.expires(),
-      callId: request.callId(),
-      cseq: request.cseq().seq,
-      connectionId: connection.id,
-    });
+    const outcome = await this.endpoints.register(
+      {
+        aor: user,
+        contacts: request.contacts(),
+        expires: request.expires(),
+        callId: request.callId(),
+        cseq: request.cseq().seq,
+        connectionId: connection.id,
+      },
+      endpointLabel(request),
+    );
     switch (outcome.kind) {
       case 'ok':
         this.logger.debug(`${user} has ${outcome.bindings.length} SIP bindings`);
@@ -124,6 +141,10 @@ export class SipFrontService {
         return this.respond(request, 423, { headers: [['Min-Expires', String(outcome.minExpires)]] });
       case 'too-many':
         return this.respond(request, 403, { headers: [warning(`at most ${outcome.max} registrations per user`)] });
+      case 'too-many-endpoints':
+        // The core's limit over every front and replica (PARLEY_PRESENCE_MAX_ENDPOINTS_PER_USER): refused like the
+        // registrar's own, since the binding would be an endpoint that does not count (docs/sip.md).
+        return this.respond(request, 403, { headers: [warning(outcome.reason)] });
       case 'invalid':
         return this.respond(request, 400, { headers: [warning(outcome.reason)] });
     }
@@ -137,6 +158,12 @@ export class SipFrontService {
   private respond(request: SipRequest, status: number, init: SipResponseInit = {}): SipResponse {
     return createResponse(request, status, { ...init, headers: [...(init.headers ?? []), ['Server', SIP_AGENT]] });
   }
+}
+
+/** What the presence core calls the endpoint: the client's User-Agent when it names one. */
+function endpointLabel(request: SipRequest): string {
+  const agent = request.headers.get('User-Agent')?.trim();
+  return agent ? `SIP ${agent}` : 'SIP';
 }
 
 function warning(text: string): readonly [string, string] {

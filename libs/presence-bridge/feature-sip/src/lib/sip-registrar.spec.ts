@@ -91,4 +91,29 @@ describe('SipRegistrar', () => {
     expect(r.bindingsOf(AOR)).toHaveLength(1);
     expect(r.bindingsOf('bob@parley.test')).toHaveLength(0);
   });
+
+  it('keeps a binding’s id while it is refreshed (even over another connection), and a new contact gets a new one', () => {
+    const r = registrar();
+    r.register(req({}));
+    const [first] = r.bindingsOf(AOR);
+    r.register(req({ cseq: 2, connectionId: 'conn-2', expires: 900 }));
+    const [refreshed] = r.bindingsOf(AOR);
+    expect(refreshed.id).toBe(first.id);
+    expect(refreshed.connectionId).toBe('conn-2');
+    r.register(req({ contacts: [contact('<sip:b@other.invalid>')], cseq: 3 }));
+    const ids = r.bindingsOf(AOR).map((b) => b.id);
+    expect(new Set(ids).size).toBe(2);
+  });
+
+  it('restores the bindings a REGISTER started from (undoing it), down to none', () => {
+    const r = registrar();
+    r.register(req({}));
+    const before = r.bindingsOf(AOR);
+    r.register(req({ contacts: [contact('<sip:b@other.invalid>')], cseq: 2 }));
+    expect(r.bindingsOf(AOR)).toHaveLength(2);
+    r.restore(AOR, before);
+    expect(r.bindingsOf(AOR)).toEqual(before);
+    r.restore(AOR, []);
+    expect(r.users).toBe(0);
+  });
 });

@@ -1,4 +1,5 @@
 import { contactExpires, formatUri, type NameAddr, sipUriEquals, type Uri } from '@parley/presence-bridge/sip';
+import { randomUUID } from 'node:crypto';
 
 export interface SipRegistrarOptions {
   /** Shortest binding accepted (RFC 3261 §10.3 step 7: shorter → 423 with Min-Expires); 0 always means removal. */
@@ -14,6 +15,8 @@ export interface SipRegistrarOptions {
 
 /** One registered endpoint of a user: where to reach it and over which connection (RFC 7118 §5). */
 export interface SipBinding {
+  /** Stays the same while the binding is refreshed (the presence endpoint it stands for stays too). */
+  readonly id: string;
   readonly aor: string;
   readonly contact: NameAddr;
   readonly callId: string;
@@ -70,6 +73,7 @@ export class SipRegistrar {
         continue;
       }
       const binding: SipBinding = {
+        id: at === -1 ? randomUUID() : next[at].id,
         aor: request.aor,
         contact,
         callId: request.callId,
@@ -84,6 +88,12 @@ export class SipRegistrar {
     if (next.length === 0) this.byAor.delete(request.aor);
     else this.byAor.set(request.aor, next);
     return { kind: 'ok', bindings: next };
+  }
+
+  /** Puts back what `bindingsOf(aor)` returned before a REGISTER whose effects must be undone (its endpoint was refused). */
+  restore(aor: string, bindings: readonly SipBinding[]): void {
+    if (bindings.length === 0) this.byAor.delete(aor);
+    else this.byAor.set(aor, [...bindings]);
   }
 
   /** The unexpired bindings of `aor`. */

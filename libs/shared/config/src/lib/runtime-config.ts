@@ -186,6 +186,8 @@ export interface SipConfig {
   registerMinExpires: number;
   registerMaxExpires: number;
   maxRegistrationsPerUser: number;
+  /** SUBSCRIBE dialogs one user may hold on one replica. */
+  maxSubscriptionsPerUser: number;
 }
 
 /** voicemail-ingest's SMTP front (PARLEY_SMTP_*, docs/smtp.md). A port of 0 is a listener not started. */
@@ -397,6 +399,7 @@ export function toRuntimeConfig(
       registerMinExpires: sipEnv.PARLEY_SIP_REGISTER_MIN_EXPIRES,
       registerMaxExpires: sipEnv.PARLEY_SIP_REGISTER_MAX_EXPIRES,
       maxRegistrationsPerUser: sipEnv.PARLEY_SIP_MAX_REGISTRATIONS_PER_USER,
+      maxSubscriptionsPerUser: sipEnv.PARLEY_SIP_MAX_SUBSCRIPTIONS_PER_USER,
     },
     graph: graphEnv && {
       maxBatchIds: graphEnv.PARLEY_GRAPH_MAX_BATCH_IDS,

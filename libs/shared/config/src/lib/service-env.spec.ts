@@ -85,6 +85,7 @@ const SIP = [
   'PARLEY_SIP_REGISTER_MIN_EXPIRES',
   'PARLEY_SIP_REGISTER_MAX_EXPIRES',
   'PARLEY_SIP_MAX_REGISTRATIONS_PER_USER',
+  'PARLEY_SIP_MAX_SUBSCRIPTIONS_PER_USER',
 ];
 const VOICEMAIL_DROP = [
   'PARLEY_VOICEMAIL_DROP_MAX_AUDIO_BYTES',
@@ -280,6 +281,7 @@ describe('environment schema composition', () => {
       registerMinExpires: 60,
       registerMaxExpires: 3600,
       maxRegistrationsPerUser: 10,
+      maxSubscriptionsPerUser: 200,
     });
   });
 
@@ -384,6 +386,7 @@ describe('environment schema composition', () => {
       PARLEY_SIP_REGISTER_MIN_EXPIRES: 60,
       PARLEY_SIP_REGISTER_MAX_EXPIRES: 3600,
       PARLEY_SIP_MAX_REGISTRATIONS_PER_USER: 10,
+      PARLEY_SIP_MAX_SUBSCRIPTIONS_PER_USER: 200,
     };
     expect(parseEnv(serviceEnvSchema('presence-bridge'), {})).toEqual({
       ...shared,

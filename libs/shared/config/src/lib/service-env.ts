@@ -315,17 +315,22 @@ function sipFrontEnv(app: AppProfile) {
     PARLEY_SIP_REGISTER_MIN_EXPIRES: withDefault(
       intBetween(1, 86_400),
       '60',
-      'shortest REGISTER interval accepted (seconds); shorter is refused with `423 Interval Too Brief` and `Min-Expires`',
+      'shortest REGISTER and SUBSCRIBE interval accepted (seconds); shorter is refused with `423 Interval Too Brief` and `Min-Expires`',
     ),
     PARLEY_SIP_REGISTER_MAX_EXPIRES: withDefault(
       intBetween(1, 604_800),
       '3600',
-      'longest REGISTER interval granted (seconds); a longer request is shortened to this',
+      'longest REGISTER and SUBSCRIBE interval granted (seconds); a longer request is shortened to this',
     ),
     PARLEY_SIP_MAX_REGISTRATIONS_PER_USER: withDefault(
       intBetween(1, 1000),
       '10',
       'SIP endpoints one user may have registered on one replica; one more is refused with `403`',
+    ),
+    PARLEY_SIP_MAX_SUBSCRIPTIONS_PER_USER: withDefault(
+      intBetween(1, 10_000),
+      '200',
+      'SIP event subscriptions (presence and message-summary) one user may hold on one replica, over all their connections; one more is refused with `403` and a Warning',
     ),
   };
 }
