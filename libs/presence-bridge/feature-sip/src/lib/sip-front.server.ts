@@ -16,6 +16,7 @@ import { SipConnectionRegistry } from './sip-connection.registry';
 import {
   SIP_DEFAULT_EXPIRES,
   SIP_FRONT_OPTIONS,
+  SIP_PUBLISH_MIN_EXPIRES,
   SIP_SHUTDOWN_GRACE_MS,
   SIP_SWEEP_INTERVAL_MS,
   SIP_WEBSOCKET_PATH,
@@ -23,7 +24,9 @@ import {
   type SipFrontOptions,
 } from './sip-front.options';
 import { SipFrontService } from './sip-front.service';
+import { SipMessages } from './sip-messages';
 import { SipPresenceCore } from './sip-presence-core';
+import { SipPublications } from './sip-publications';
 import { SipRegistrar } from './sip-registrar';
 import { SipTcpConnection } from './sip-tcp.connection';
 import { SipWebSocketConnection } from './sip-websocket.connection';
@@ -37,6 +40,8 @@ import { SipWebSocketConnection } from './sip-websocket.connection';
 export class SipFrontServer implements SipConnectionHost, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('SipFront');
   readonly registrar: SipRegistrar;
+  /** PUBLISH's entity tags of this replica. */
+  readonly publications: SipPublications;
   readonly connections: SipConnectionRegistry;
   private readonly service: SipFrontService;
   private tcp: NetServer | null = null;
@@ -65,7 +70,11 @@ export class SipFrontServer implements SipConnectionHost, OnApplicationBootstrap
     });
     this.connections = new SipConnectionRegistry(options.maxConnectionsPerAddress);
     const authentication = new SipAuthentication(options.realm, directory, throttle, options.nonceKey);
-    this.service = new SipFrontService(directory, authentication, this.registrar);
+    this.publications = new SipPublications(core.settings, {
+      minExpires: options.publishMinExpires ?? SIP_PUBLISH_MIN_EXPIRES,
+      now: Date.now,
+    });
+    this.service = new SipFrontService(directory, authentication, this.registrar, this.publications, new SipMessages(core.ims));
   }
 
   get maxRequestsPerSecond(): number {
@@ -90,7 +99,10 @@ export class SipFrontServer implements SipConnectionHost, OnApplicationBootstrap
       this.upgrades.register(http, SIP_WEBSOCKET_PATH, this.onUpgrade);
     }
     if (this.options.tcpPort !== 0) await this.listenTcp();
-    this.sweeper = setInterval(() => this.registrar.sweep(), SIP_SWEEP_INTERVAL_MS);
+    this.sweeper = setInterval(() => {
+      this.registrar.sweep();
+      void this.publications.sweep();
+    }, SIP_SWEEP_INTERVAL_MS);
     this.sweeper.unref();
   }
 

@@ -13,6 +13,8 @@ import {
 import type { SipAuthentication } from './sip-authentication';
 import type { SipConnection } from './sip-connection';
 import { SIP_AGENT, SIP_ALLOWED_METHODS, SIP_CALL_METHODS } from './sip-front.options';
+import type { SipMessages } from './sip-messages';
+import type { SipPublications } from './sip-publications';
 import type { SipBinding, SipRegistrar } from './sip-registrar';
 
 const ALLOW = SIP_ALLOWED_METHODS.join(', ');
@@ -27,8 +29,8 @@ const TOKEN = /^[A-Za-z0-9\-.!%*_+`'~]+$/;
 
 /**
  * What the SIP front does with one request that reached it (after framing, rate limit and transaction matching):
- * method inspection (RFC 3261 §8.2.1), digest authentication, identity checks against the directory, then REGISTER
- * and OPTIONS. SUBSCRIBE, NOTIFY, PUBLISH and MESSAGE are the next step (issue 17) and answer 501 until then.
+ * method inspection (RFC 3261 §8.2.1), digest authentication, identity checks against the directory, then REGISTER,
+ * OPTIONS, PUBLISH and MESSAGE. SUBSCRIBE and NOTIFY are the next step (issue 17) and answer 501 until then.
  */
 export class SipFrontService {
   private readonly logger = new Logger('SipFront');
@@ -37,6 +39,8 @@ export class SipFrontService {
     private readonly directory: DirectoryRepository,
     private readonly authentication: SipAuthentication,
     private readonly registrar: SipRegistrar,
+    private readonly publications: SipPublications,
+    private readonly messages: SipMessages,
   ) {}
 
   /** Answers `request` (undefined: it gets no response, e.g. a retransmission still in progress). */
@@ -91,6 +95,8 @@ export class SipFrontService {
         ],
       });
     }
+    if (request.method === 'PUBLISH') return this.publications.publish(request, auth.user);
+    if (request.method === 'MESSAGE') return this.messages.receive(request, auth.user);
     return this.respond(request, 501, { reason: 'Not Implemented Yet', headers: [['Allow', ALLOW]] });
   }
 
