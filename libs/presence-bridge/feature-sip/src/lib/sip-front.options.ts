@@ -53,6 +53,11 @@ export const SIP_SHUTDOWN_GRACE_MS = 2_000;
 export const SIP_PUBLISH_MIN_EXPIRES = 60;
 export const SIP_PUBLISH_MAX_EXPIRES = 3_600;
 export const SIP_PUBLISH_DEFAULT_EXPIRES = 3_600;
+/**
+ * How much longer a publication lasts than the Expires it is granted: a client counts from the 200's arrival, which
+ * follows the request's by the time the settings take to apply, and refreshes near the end (SIP.js at 90%).
+ */
+export const SIP_PUBLISH_GRACE_SECONDS = 5;
 /** Presence publications one user may hold on a replica (one per client is the norm); past it the oldest goes. */
 export const SIP_MAX_PUBLICATIONS_PER_USER = 16;
 /** Publications one replica holds at once; past it a new one gets 503 with Retry-After. */

@@ -32,10 +32,10 @@ export type CreateOutcome<T> =
   | { readonly kind: 'full' };
 
 interface Entry<T> {
-  aor: string;
-  entityTag: string;
-  createdAt: number;
-  expiresAt: number;
+  readonly aor: string;
+  readonly entityTag: string;
+  readonly createdAt: number;
+  readonly expiresAt: number;
   value: T;
 }
 
@@ -82,14 +82,16 @@ export class SipPublicationStore<T> {
     return entry;
   }
 
-  /** Extends a live publication to `seconds` from now under a new tag (RFC 3903 §6); the old tag stops matching. */
+  /**
+   * Extends a live publication to `seconds` from now under a new tag (RFC 3903 §6): the publication that takes its
+   * place keeps its creation time and value; the old tag, and the object passed in, stop counting.
+   */
   refresh(publication: SipPublication<T>, seconds: number): SipPublication<T> {
     const entry = this.own(publication);
-    this.byTag.delete(entry.entityTag);
-    entry.entityTag = this.uniqueTag();
-    entry.expiresAt = this.opts.now() + seconds * 1000;
-    this.byTag.set(entry.entityTag, entry);
-    return entry;
+    this.delete(entry);
+    const refreshed: Entry<T> = { ...entry, entityTag: this.uniqueTag(), expiresAt: this.opts.now() + seconds * 1000 };
+    this.insert(refreshed);
+    return refreshed;
   }
 
   remove(publication: SipPublication<T>): void {

@@ -21,6 +21,7 @@ import {
   SIP_MAX_PUBLICATIONS,
   SIP_MAX_PUBLICATIONS_PER_USER,
   SIP_PUBLISH_DEFAULT_EXPIRES,
+  SIP_PUBLISH_GRACE_SECONDS,
   SIP_PUBLISH_MAX_EXPIRES,
 } from './sip-front.options';
 import { newEntityTag, type SipPublication, SipPublicationStore } from './sip-publication.store';
@@ -105,7 +106,7 @@ export class SipPublications {
     // Expires 0 on an initial PUBLISH publishes nothing: a publication created and removed at once.
     if (requested === 0) return this.ok(request, newEntityTag(), 0);
     const granted = Math.min(requested, SIP_PUBLISH_MAX_EXPIRES);
-    const created = this.store.create(user, granted, { document, state: null, note: null });
+    const created = this.store.create(user, granted + SIP_PUBLISH_GRACE_SECONDS, { document, state: null, note: null });
     if (created.kind === 'full') {
       return sipReply(request, 503, {
         headers: [['Retry-After', String(SIP_BUSY_RETRY_AFTER_SECONDS)], sipWarning('too many publications on this server')],
@@ -136,13 +137,13 @@ export class SipPublications {
     if (brief) return brief;
     const granted = Math.min(requested, SIP_PUBLISH_MAX_EXPIRES);
     if (request.body.length === 0) {
-      const refreshed = this.store.refresh(publication, granted);
+      const refreshed = this.store.refresh(publication, granted + SIP_PUBLISH_GRACE_SECONDS);
       await this.apply(user, refreshed, 'extend');
       return this.ok(request, refreshed.entityTag, granted);
     }
     const document = this.readBody(request);
     if (document instanceof SipResponse) return document;
-    const modified = this.store.refresh(publication, granted);
+    const modified = this.store.refresh(publication, granted + SIP_PUBLISH_GRACE_SECONDS);
     modified.value.document = document;
     try {
       await this.apply(user, modified, 'set');
