@@ -12,7 +12,6 @@ import {
   publicationFromPidf,
   type PresencePublication,
   SipBodyError,
-  SipBodyErrorCode,
   type SipRequest,
   SipResponse,
 } from '@parley/presence-bridge/sip';
@@ -30,6 +29,9 @@ import { sipReply, sipWarning } from './sip-reply';
 /** The one event package PUBLISH serves here (RFC 3903 §6: others get 489 with Allow-Events). */
 const PRESENCE_EVENT = 'presence';
 const PIDF_TYPE = 'application/pidf+xml';
+
+/** What a publication uses of the settings service: the user state and the personal note. */
+export type PublicationSettings = Pick<PresenceSettingsService, 'settings' | 'setUserState' | 'resetUserState' | 'setPersonalNote'>;
 
 export interface SipPublicationsOptions {
   /** Shortest expiry accepted (423 below it); 0 always means removal. */
@@ -64,7 +66,7 @@ export class SipPublications {
   private readonly lanes = new Map<string, Promise<unknown>>();
 
   constructor(
-    private readonly settings: PresenceSettingsService,
+    private readonly settings: PublicationSettings,
     private readonly options: SipPublicationsOptions,
   ) {
     this.store = new SipPublicationStore({ maxPerUser: SIP_MAX_PUBLICATIONS_PER_USER, maxTotal: SIP_MAX_PUBLICATIONS, now: options.now });
@@ -160,7 +162,8 @@ export class SipPublications {
    */
   private async apply(user: string, publication: SipPublication<PublishedPresence>, mode: 'set' | 'extend'): Promise<void> {
     const now = this.options.now();
-    const current = await this.settings.settings(user, new Date(now));
+    const at = new Date(now);
+    const current = await this.settings.settings(user, at);
     const published = publication.value;
     const { document } = published;
     const owned = published.state !== null && sameState(current.userState, published.state);
@@ -169,23 +172,23 @@ export class SipPublications {
     const wanted = document.state !== null && stateEnds > now ? document.state : null;
 
     if (mode === 'extend') {
-      if (owned && wanted !== null) published.state = (await this.settings.setUserState(user, wanted, new Date(stateEnds))).userState;
+      if (owned && wanted !== null) published.state = (await this.settings.setUserState(user, wanted, new Date(stateEnds), at)).userState;
       else if (!owned) published.state = null;
       return;
     }
 
     if (document.note !== null) {
-      const note = current.personalNote === document.note.trim() ? current : await this.settings.setPersonalNote(user, document.note);
+      const note = current.personalNote === document.note.trim() ? current : await this.settings.setPersonalNote(user, document.note, at);
       published.note = note.personalNote;
     } else if (published.note !== null) {
-      if (current.personalNote === published.note) await this.settings.setPersonalNote(user, null);
+      if (current.personalNote === published.note) await this.settings.setPersonalNote(user, null, at);
       published.note = null;
     }
 
     if (wanted !== null) {
-      published.state = (await this.settings.setUserState(user, wanted, new Date(stateEnds))).userState;
+      published.state = (await this.settings.setUserState(user, wanted, new Date(stateEnds), at)).userState;
     } else {
-      if (owned) await this.settings.resetUserState(user);
+      if (owned) await this.settings.resetUserState(user, at);
       published.state = null;
     }
   }
@@ -193,9 +196,10 @@ export class SipPublications {
   /** Removes what a publication set, where it is still what the user has. */
   private async withdraw(user: string, published: PublishedPresence): Promise<void> {
     if (published.state === null && published.note === null) return;
-    const current = await this.settings.settings(user, new Date(this.options.now()));
-    if (published.state !== null && sameState(current.userState, published.state)) await this.settings.resetUserState(user);
-    if (published.note !== null && current.personalNote === published.note) await this.settings.setPersonalNote(user, null);
+    const now = new Date(this.options.now());
+    const current = await this.settings.settings(user, now);
+    if (published.state !== null && sameState(current.userState, published.state)) await this.settings.resetUserState(user, now);
+    if (published.note !== null && current.personalNote === published.note) await this.settings.setPersonalNote(user, null, now);
     published.state = null;
     published.note = null;
   }
@@ -205,7 +209,7 @@ export class SipPublications {
     return sipReply(request, 423, { headers: [['Min-Expires', String(this.options.minExpires)]] });
   }
 
-  /** The PIDF body read into what it sets, or the refusal to send (415, 400 or 413 with a Warning). */
+  /** The PIDF body read into what it sets, or the refusal to send (415, or 400 with a Warning). */
   private readBody(request: SipRequest): PresencePublication | SipResponse {
     const type = request.contentType();
     if (type === undefined || `${type.type}/${type.subtype}` !== PIDF_TYPE) {
@@ -216,8 +220,8 @@ export class SipPublications {
       document = publicationFromPidf(parsePidf(request.body));
     } catch (error) {
       if (!(error instanceof SipBodyError)) throw error;
-      const status = error.code === SipBodyErrorCode.XmlRefused && error.xmlKind === 'TooLarge' ? 413 : 400;
-      return sipReply(request, status, { headers: [sipWarning(`unreadable presence document: ${error.message}`)] });
+      // The codec's body limit (60 KiB) is below PIDF's (64 KiB): a document too large never gets this far.
+      return sipReply(request, 400, { headers: [sipWarning(`unreadable presence document: ${error.message}`)] });
     }
     if (document.note !== null && [...document.note.trim()].length > PresenceSettingsLimits.noteLength) {
       return sipReply(request, 400, { headers: [sipWarning(`a note has at most ${PresenceSettingsLimits.noteLength} characters`)] });
