@@ -350,9 +350,9 @@ describe('sip.js (Publisher, Messager) over WebSocket', () => {
       new Messager(ua, target, text)
         .message({
           requestDelegate: {
-            onAccept: (response) => resolve(response.message.statusCode),
+            onAccept: (response) => resolve(response.message.statusCode ?? 0),
             // A 401 that sip.js answers with credentials is not reported; one it gives up on is.
-            onReject: (response) => resolve(response.message.statusCode),
+            onReject: (response) => resolve(response.message.statusCode ?? 0),
           },
         })
         .catch(reject);
