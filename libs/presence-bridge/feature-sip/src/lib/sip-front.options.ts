@@ -7,6 +7,12 @@ import type { SipConfig } from '@parley/config';
 export interface SipFrontOptions extends SipConfig {
   /** HMAC key of the digest nonces, the same on every replica (`sipFrontOptionsFrom`); random per process when absent. */
   nonceKey?: Buffer;
+  /**
+   * Shortest PUBLISH expiry accepted (RFC 3903 §6: shorter → 423 with Min-Expires); default
+   * {@link SIP_PUBLISH_MIN_EXPIRES}. Not an environment setting: the integration specs shorten it to watch a
+   * publication expire.
+   */
+  publishMinExpires?: number;
 }
 
 export const SIP_FRONT_OPTIONS = Symbol('SIP_FRONT_OPTIONS');
@@ -39,3 +45,22 @@ export const SIP_DEFAULT_EXPIRES = 3_600;
 export const SIP_SWEEP_INTERVAL_MS = 30_000;
 /** How long shutdown waits for connections to close before dropping them. */
 export const SIP_SHUTDOWN_GRACE_MS = 2_000;
+
+/**
+ * PUBLISH expiry bounds (RFC 3903 §6) and the default for a PUBLISH without Expires (one hour,
+ * as for presence subscriptions, RFC 3856 §6.4: the package names none for PUBLISH).
+ */
+export const SIP_PUBLISH_MIN_EXPIRES = 60;
+export const SIP_PUBLISH_MAX_EXPIRES = 3_600;
+export const SIP_PUBLISH_DEFAULT_EXPIRES = 3_600;
+/**
+ * How much longer a publication lasts than the Expires it is granted: a client counts from the 200's arrival, which
+ * follows the request's by the time the settings take to apply, and refreshes near the end (SIP.js at 90%).
+ */
+export const SIP_PUBLISH_GRACE_SECONDS = 5;
+/** Presence publications one user may hold on a replica (one per client is the norm); past it the oldest goes. */
+export const SIP_MAX_PUBLICATIONS_PER_USER = 16;
+/** Publications one replica holds at once; past it a new one gets 503 with Retry-After. */
+export const SIP_MAX_PUBLICATIONS = 100_000;
+/** What a client is asked to wait before it retries a request the replica is too busy for (503 Retry-After). */
+export const SIP_BUSY_RETRY_AFTER_SECONDS = 5;

@@ -16,6 +16,7 @@ import { SipConnectionRegistry } from './sip-connection.registry';
 import {
   SIP_DEFAULT_EXPIRES,
   SIP_FRONT_OPTIONS,
+  SIP_PUBLISH_MIN_EXPIRES,
   SIP_SHUTDOWN_GRACE_MS,
   SIP_SWEEP_INTERVAL_MS,
   SIP_WEBSOCKET_PATH,
@@ -23,8 +24,10 @@ import {
   type SipFrontOptions,
 } from './sip-front.options';
 import { SipFrontService } from './sip-front.service';
+import { SipMessages } from './sip-messages';
 import { SipPresenceCore } from './sip-presence-core';
 import { SipEndpoints } from './sip-endpoints';
+import { SipPublications } from './sip-publications';
 import { SipRegistrar } from './sip-registrar';
 import { SipSubscriptions } from './sip-subscriptions';
 import { SipTcpConnection } from './sip-tcp.connection';
@@ -39,6 +42,8 @@ import { SipWebSocketConnection } from './sip-websocket.connection';
 export class SipFrontServer implements SipConnectionHost, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('SipFront');
   readonly registrar: SipRegistrar;
+  /** PUBLISH's entity tags of this replica. */
+  readonly publications: SipPublications;
   readonly connections: SipConnectionRegistry;
   readonly subscriptions: SipSubscriptions;
   readonly endpoints: SipEndpoints;
@@ -79,7 +84,19 @@ export class SipFrontServer implements SipConnectionHost, OnApplicationBootstrap
       now: Date.now,
     });
     this.endpoints = new SipEndpoints(core, this.registrar, (id) => this.connections.get(id));
-    this.service = new SipFrontService(directory, authentication, this.registrar, this.endpoints, this.subscriptions);
+    this.publications = new SipPublications(core.settings, {
+      minExpires: options.publishMinExpires ?? SIP_PUBLISH_MIN_EXPIRES,
+      now: Date.now,
+    });
+    this.service = new SipFrontService(
+      directory,
+      authentication,
+      this.registrar,
+      this.endpoints,
+      this.subscriptions,
+      this.publications,
+      new SipMessages(core.ims),
+    );
   }
 
   get maxRequestsPerSecond(): number {
@@ -104,7 +121,10 @@ export class SipFrontServer implements SipConnectionHost, OnApplicationBootstrap
       this.upgrades.register(http, SIP_WEBSOCKET_PATH, this.onUpgrade);
     }
     if (this.options.tcpPort !== 0) await this.listenTcp();
-    this.sweeper = setInterval(() => this.registrar.sweep(), SIP_SWEEP_INTERVAL_MS);
+    this.sweeper = setInterval(() => {
+      this.registrar.sweep();
+      void this.publications.sweep();
+    }, SIP_SWEEP_INTERVAL_MS);
     this.sweeper.unref();
   }
 

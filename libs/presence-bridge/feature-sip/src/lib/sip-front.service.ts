@@ -15,6 +15,8 @@ import type { SipConnection } from './sip-connection';
 import type { SipEndpoints } from './sip-endpoints';
 import { SIP_ALLOW_EVENTS } from './sip-event-packages';
 import { SIP_AGENT, SIP_ALLOWED_METHODS, SIP_CALL_METHODS } from './sip-front.options';
+import type { SipMessages } from './sip-messages';
+import type { SipPublications } from './sip-publications';
 import type { SipBinding, SipRegistrar } from './sip-registrar';
 import type { SipSubscriptions } from './sip-subscriptions';
 
@@ -31,8 +33,8 @@ const TOKEN = /^[A-Za-z0-9\-.!%*_+`'~]+$/;
 /**
  * What the SIP front does with one request that reached it (after framing, rate limit and transaction matching):
  * method inspection (RFC 3261 §8.2.1), digest authentication, identity checks against the directory, then REGISTER
- * (each binding a presence endpoint, SipEndpoints), OPTIONS and SUBSCRIBE (SipSubscriptions). A NOTIFY from a client
- * gets 481: this front subscribes to nobody. PUBLISH and MESSAGE are the next step (issue 17) and answer 501 until then.
+ * (each binding a presence endpoint, SipEndpoints), OPTIONS, SUBSCRIBE (SipSubscriptions), PUBLISH (SipPublications)
+ * and MESSAGE (SipMessages). A NOTIFY from a client gets 481: this front subscribes to nobody.
  */
 export class SipFrontService {
   private readonly logger = new Logger('SipFront');
@@ -43,6 +45,8 @@ export class SipFrontService {
     private readonly registrar: SipRegistrar,
     private readonly endpoints: SipEndpoints,
     private readonly subscriptions: SipSubscriptions,
+    private readonly publications: SipPublications,
+    private readonly messages: SipMessages,
   ) {}
 
   /** Answers `request` (undefined: it gets no response, e.g. a retransmission still in progress). */
@@ -105,6 +109,8 @@ export class SipFrontService {
     if (request.method === 'SUBSCRIBE') {
       return this.subscriptions.handle(request, auth.user, connection, (to, status, init) => this.respond(to, status, init));
     }
+    if (request.method === 'PUBLISH') return this.publications.publish(request, auth.user);
+    if (request.method === 'MESSAGE') return this.messages.receive(request, auth.user);
     return this.respond(request, 501, { reason: 'Not Implemented Yet', headers: [['Allow', ALLOW]] });
   }
 

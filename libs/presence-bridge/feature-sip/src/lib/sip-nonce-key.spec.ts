@@ -16,6 +16,7 @@ const sip: SipConfig = {
   registerMinExpires: 60,
   registerMaxExpires: 3600,
   maxRegistrationsPerUser: 10,
+  maxSubscriptionsPerUser: 200,
 };
 
 const md5 = (text: string) => createHash('md5').update(text).digest('hex');

@@ -11,11 +11,11 @@ export type PidfPresence = Pick<WatcherView, 'availability' | 'token' | 'activit
 
 /** What a PUBLISH sets, as the JSON protocol's `set-state` / `reset-state` and `set-note` would. */
 export interface PresencePublication {
-  /** The user state; null: none (the automatic state, as `reset-state`). */
+  /** The user state; null: the document names none (the front then sets none, docs/sip.md "Publications"). */
   readonly state: UserStateName | null;
   /** When the state stops applying (RPID `until`); null: for the publication's lifetime. */
   readonly expiresAt: EpochMs | null;
-  /** The personal note; null clears it. */
+  /** The personal note; null: the document has none (blank counts as none). */
   readonly note: string | null;
 }
 
@@ -248,7 +248,7 @@ export function presenceFromPidf(doc: PidfDocument): PidfPresence {
  * (`busy`, `meeting`, `on-the-phone`, … → Busy; `away`, `lunch`, … → Away; `vacation`, `holiday`
  * → Off work). Open with no such activity is no user state at all: a softphone that publishes
  * "open" must not hide the calendar's meetings. `until` bounds the state; the note is the
- * personal note (blank clears it).
+ * personal note (blank is none).
  */
 export function publicationFromPidf(doc: PidfDocument): PresencePublication {
   const ext = parleyState(doc);
