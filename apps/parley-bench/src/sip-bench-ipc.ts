@@ -50,6 +50,10 @@ export interface ThroughputResult {
   /** Failed cycles by what ended them (`401`, `503`, `timeout`, …). */
   failures: Record<string, number>;
   refusal?: PhaseRefusal;
+  /** Server CPU seconds (its whole process tree) in the measured window; filled in by the orchestrator. */
+  serverCpuSeconds?: number;
+  /** CPU time of the clients process over the measured window / the window: 1 = one core busy (the load generator's own limit). */
+  clientCpu: number;
 }
 
 export type SipClientsReply =
@@ -58,6 +62,8 @@ export type SipClientsReply =
   /** Per change: ms from sending the PUBLISH to its 2xx, to the first and to the last watcher's NOTIFY carrying it. */
   | { type: 'published'; answered: number[]; first: number[]; last: number[]; notifyBytes: number; refusal?: PhaseRefusal }
   | { type: 'closed' }
+  /** The measured window of a throughput phase opens or closes now (the orchestrator reads the server's CPU). */
+  | { type: 'window'; edge: 'start' | 'end' }
   | { type: 'failed'; message: string };
 
 export function replyToOrchestrator(message: SipClientsReply): void {

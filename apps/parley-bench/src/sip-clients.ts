@@ -205,6 +205,18 @@ async function throughput(req: ThroughputRequest): Promise<ThroughputResult> {
   const failures: Record<string, number> = {};
   let completed = 0;
   let refusal: PhaseRefusal | undefined;
+  let cpuAtStart: NodeJS.CpuUsage | undefined;
+  let cpu: NodeJS.CpuUsage | undefined;
+  const windowTimers = [
+    setTimeout(() => {
+      cpuAtStart = process.cpuUsage();
+      replyToOrchestrator({ type: 'window', edge: 'start' });
+    }, windowStart - startedAt),
+    setTimeout(() => {
+      cpu = process.cpuUsage(cpuAtStart);
+      replyToOrchestrator({ type: 'window', edge: 'end' });
+    }, windowEnd - startedAt),
+  ];
   const register = async (agent: SipLoadAgent, callId: string, cseq: number) => {
     const response = await agent.send(
       {
@@ -256,8 +268,10 @@ async function throughput(req: ThroughputRequest): Promise<ThroughputResult> {
       }
     }),
   );
+  for (const timer of windowTimers) clearTimeout(timer);
   for (const agent of agents) agent.close();
-  return { type: 'throughput', completed, seconds: req.seconds, latencies, failures, refusal };
+  const clientCpu = cpu ? (cpu.user + cpu.system) / 1e6 / req.seconds : NaN;
+  return { type: 'throughput', completed, seconds: req.seconds, latencies, failures, refusal, clientCpu };
 }
 
 /** The watchers and the presentity of the fan-out phase. */

@@ -33,6 +33,10 @@ export interface KamailioOptions {
 }
 
 export interface RunningKamailio {
+  /** Kamailio's main process (its workers are its children). */
+  pid: number;
+  /** Its database's name: the titles of the PostgreSQL backends serving it contain it. */
+  database: string;
   /** Kamailio's version line (`kamailio -v`). */
   version: string;
   stop(): Promise<void>;
@@ -95,7 +99,7 @@ export async function startKamailio(options: KamailioOptions): Promise<RunningKa
       reaper.release();
     });
     await untilListening(options.port, exited, () => output, 30_000);
-    return { version: kamailioVersion(), stop };
+    return { pid: child.pid as number, database: db.name, version: kamailioVersion(), stop };
   } catch (error) {
     await stop();
     throw error;

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { ask, hardOpenFileLimit, startChild } from './presence-bench-ipc';
 import type { PhaseRefusal, SipBenchTarget, SipClientsReply, ThroughputResult } from './sip-bench-ipc';
+import { processTreeCpuSeconds } from './process-tree-cpu';
 import { acceptsTcp, startKamailio } from './sip-kamailio';
 import { format, formatTable, summarize } from './stats';
 
@@ -64,6 +65,8 @@ interface RunResult {
   subscribe?: ThroughputResult;
   watching?: { watchers: number; ms: number; refusal?: PhaseRefusal };
   published?: { answered: number[]; first: number[]; last: number[]; notifyBytes: number; refusal?: PhaseRefusal };
+  /** Server CPU seconds over the whole fan-out phase (every change and the gaps between them). */
+  publishCpuSeconds?: number;
 }
 
 type Reply<T extends SipClientsReply['type']> = Extract<SipClientsReply, { type: T }>;
@@ -87,6 +90,8 @@ async function measure(run: SipRun, options: SipBenchOptions, users: number, ope
   let label = run === 'embedded' ? 'Parley embedded' : 'Kamailio';
   log(`${label}: starting (${users} users)`);
   let stop: () => Promise<void>;
+  let serverPid: number;
+  let serverDatabase: string | undefined;
   if (run === 'kamailio') {
     const kamailio = await startKamailio({
       port,
@@ -101,9 +106,13 @@ async function measure(run: SipRun, options: SipBenchOptions, users: number, ope
     });
     label = `${kamailio.version} (${options.kamailioWorkers} TCP workers)`;
     stop = kamailio.stop;
+    serverPid = kamailio.pid;
+    // Its users are in the machine's PostgreSQL, not a child of Kamailio: count the backends serving that database.
+    serverDatabase = kamailio.database;
   } else {
     const parley = await startParley(options, port, users, openFiles);
     stop = parley.stop;
+    serverPid = parley.pid;
     if (!parley.servesSip) {
       await stop();
       return { run, label, unavailable: `the embedded app serves no SIP over TCP on PARLEY_SIP_TCP_PORT (not wired into the app yet?)` };
@@ -121,6 +130,13 @@ async function measure(run: SipRun, options: SipBenchOptions, users: number, ope
   let clients: ChildProcess | undefined;
   try {
     clients = startChild('sip-clients', [], openFiles);
+    // The server's CPU inside each measured window: its cost per transaction, whatever else the machine runs.
+    let windowCpu = NaN;
+    clients.on('message', (message: SipClientsReply) => {
+      if (message.type !== 'window') return;
+      const now = processTreeCpuSeconds(serverPid, serverDatabase);
+      windowCpu = message.edge === 'start' ? now : now - windowCpu;
+    });
     const phaseTimeout = (options.warmUpSeconds + options.seconds) * 1000 + 120_000;
     for (const type of ['register', 'subscribe'] as const) {
       log(`${label}: ${type.toUpperCase()} throughput, ${options.connections} connections, ${options.warmUpSeconds} + ${options.seconds} s`);
@@ -130,7 +146,7 @@ async function measure(run: SipRun, options: SipBenchOptions, users: number, ope
         'throughput',
         phaseTimeout,
       );
-      result[type] = throughput;
+      result[type] = { ...throughput, serverCpuSeconds: windowCpu };
       log(`${label}: ${type.toUpperCase()} ${describeThroughput(throughput)}`);
     }
     log(`${label}: ${options.watchers} watchers subscribing to ${PREFIX}0@${DOMAIN}`);
@@ -139,12 +155,14 @@ async function measure(run: SipRun, options: SipBenchOptions, users: number, ope
       log(`${label}: watchers refused: ${describeRefusal(result.watching.refusal)}`);
     } else {
       log(`${label}: ${result.watching.watchers} watching after ${(result.watching.ms / 1000).toFixed(1)} s; ${options.changes} PUBLISHes`);
+      const cpuBefore = processTreeCpuSeconds(serverPid, serverDatabase);
       result.published = await ask<Reply<'published'>>(
         clients,
         { type: 'publish', changes: options.changes, gapMs: options.gapMs, timeoutMs: 30_000 },
         'published',
         options.changes * (30_000 + options.gapMs) + 60_000,
       );
+      result.publishCpuSeconds = processTreeCpuSeconds(serverPid, serverDatabase) - cpuBefore;
       if (result.published.refusal) log(`${label}: PUBLISH refused: ${describeRefusal(result.published.refusal)}`);
     }
     return result;
@@ -160,7 +178,7 @@ async function startParley(
   sipPort: number,
   users: number,
   openFiles: number,
-): Promise<{ servesSip: boolean; stop: () => Promise<void> }> {
+): Promise<{ pid: number; servesSip: boolean; stop: () => Promise<void> }> {
   const bundle = path.join(options.repoRoot, 'dist', 'apps', 'parley', 'main.js');
   if (!existsSync(bundle)) throw new Error(`${bundle} is missing: build the app first (npm run bench:sip does)`);
   const undo: Array<() => Promise<unknown>> = [];
@@ -207,7 +225,7 @@ async function startParley(
       `postgres://${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.password)}@127.0.0.1:${pgPort}/parley`,
       users,
     );
-    return { servesSip: await acceptsTcp(sipPort), stop };
+    return { pid: app.child.pid as number, servesSip: await acceptsTcp(sipPort), stop };
   } catch (error) {
     await stop();
     throw error;
@@ -258,6 +276,8 @@ function report(results: RunResult[], options: SipBenchOptions): string {
   const rate = (t: ThroughputResult | undefined) => (t && !t.refusal ? t.completed / t.seconds : NaN);
   const cell = (t: ThroughputResult | undefined, value: (t: ThroughputResult) => string) =>
     !t ? '–' : t.refusal ? String(t.refusal.status) : value(t);
+  const cpuPer = (t: ThroughputResult) =>
+    t.serverCpuSeconds === undefined || !t.completed ? '–' : ((t.serverCpuSeconds * 1000) / t.completed).toFixed(2);
   const ratio = (mine: number, theirs: number) => (Number.isFinite(mine) && Number.isFinite(theirs) && theirs > 0 ? `${(mine / theirs).toFixed(2)}x` : '–');
   const rows = results.map((r) => {
     const last = summarize(r.published?.last ?? []);
@@ -270,8 +290,10 @@ function report(results: RunResult[], options: SipBenchOptions): string {
       r.label,
       cell(r.register, (t) => format.count(t.completed / t.seconds)),
       cell(r.register, (t) => format.ms(summarize(t.latencies).p50)),
+      cell(r.register, cpuPer),
       cell(r.subscribe, (t) => format.count(t.completed / t.seconds)),
       cell(r.subscribe, (t) => format.ms(summarize(t.latencies).p50)),
+      cell(r.subscribe, cpuPer),
       fanOut(format.count(r.watching?.watchers)),
       fanOut(format.ms(answered.p50)),
       fanOut(format.ms(first.p50)),
@@ -279,6 +301,7 @@ function report(results: RunResult[], options: SipBenchOptions): string {
       fanOut(format.ms(last.p99)),
       fanOut(format.ms(last.max)),
       fanOut(format.count(r.published?.notifyBytes)),
+      fanOut(r.publishCpuSeconds === undefined || !r.published?.last.length ? '–' : format.ms((r.publishCpuSeconds * 1000) / r.published.last.length)),
       isPeer ? '–' : ratio(rate(r.register), rate(peer.register)),
       isPeer ? '–' : ratio(rate(r.subscribe), rate(peer.subscribe)),
       isPeer ? '–' : ratio(last.p99, summarize(peer.published?.last ?? []).p99),
@@ -287,15 +310,20 @@ function report(results: RunResult[], options: SipBenchOptions): string {
   const lines = [
     `SIP over TCP: REGISTER and SUBSCRIBE throughput on ${format.count(options.connections)} connections (${options.warmUpSeconds} s warm-up, ${options.seconds} s measured, at most ${options.requestsPerSecond} requests/s per connection); ` +
       `${format.count(options.watchers)} watchers of one presentity that PUBLISHes ${options.changes} changes ${options.gapMs} ms apart`,
-    `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 1024 ** 3)} GiB, Node ${process.version}`,
+    `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 1024 ** 3)} GiB, Node ${process.version}; load average at the end ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
     '',
     formatTable(
       [
         'run',
         'REGISTER/s',
         'reg p50 ms',
+        'CPU ms/reg',
         'SUBSCRIBE/s',
         'sub p50 ms',
+        'CPU ms/sub',
         'watchers',
         'PUBLISH 2xx p50',
         'first NOTIFY p50',
@@ -303,16 +331,18 @@ function report(results: RunResult[], options: SipBenchOptions): string {
         'last p99 ms',
         'max ms',
         'NOTIFY body B',
+        'CPU ms/change',
         'REGISTER vs peer',
         'SUBSCRIBE vs peer',
         'p99 vs peer',
       ],
       rows,
-      ['left', ...Array<'right'>(14).fill('right')],
+      ['left', ...Array<'right'>(17).fill('right')],
     ),
     '',
     'REGISTER/s: registrations completed per second, each REGISTER → 401 → REGISTER with an MD5 digest → 200 (two SIP transactions, a fresh nonce each).',
     'SUBSCRIBE/s: subscriptions per second, each SUBSCRIBE → 401 → SUBSCRIBE with digest → 2xx + first NOTIFY answered → SUBSCRIBE Expires: 0 (nonce reused, next nc) → 2xx + final NOTIFY answered.',
+    'CPU ms: the server’s CPU time (its process and every child — Kamailio’s workers, the app’s PostgreSQL — and for Kamailio the PostgreSQL backends serving its database) in the measured window per registration / subscription, and per change over the fan-out phase.',
     'first / last: from sending a PUBLISH (SIP-If-Match, digest with the nonce reused) to the first / last watcher NOTIFY carrying that change; a cell with a status code: the server refused that phase.',
   ];
   for (const r of results) {
@@ -352,7 +382,7 @@ function report(results: RunResult[], options: SipBenchOptions): string {
 function describeThroughput(t: ThroughputResult): string {
   if (t.refusal) return `not measured: ${describeRefusal(t.refusal)}`;
   const failed = Object.values(t.failures).reduce((a, b) => a + b, 0);
-  return `${format.count(t.completed / t.seconds)}/s, p50 ${format.ms(summarize(t.latencies).p50)} ms${failed ? `, ${failed} failed` : ''}`;
+  return `${format.count(t.completed / t.seconds)}/s, p50 ${format.ms(summarize(t.latencies).p50)} ms, load client ${format.percent(t.clientCpu)} of a core${failed ? `, ${failed} failed` : ''}`;
 }
 
 function describeRefusal(refusal: PhaseRefusal): string {
