@@ -129,7 +129,8 @@ async function subscribe(
   }
   const contact = response.contacts();
   const toTag = response.to().params.get('tag');
-  if (contact === '*' || contact.length === 0 || !toTag) throw new Refused({ method: 'SUBSCRIBE', status: response.status, reason: 'a 2xx without Contact or To tag' });
+  if (contact === '*' || contact.length === 0 || !toTag)
+    throw new Refused({ method: 'SUBSCRIBE', status: response.status, reason: 'a 2xx without Contact or To tag' });
   const dialog: SubscriptionDialog = {
     callId,
     fromTag,
@@ -255,7 +256,8 @@ async function throughput(req: ThroughputRequest): Promise<ThroughputResult> {
             refusal ??= error.refusal;
             return;
           }
-          const what = error instanceof CountedFailure ? error.message : error instanceof SipTransactionTimeout ? 'timeout' : 'connection lost';
+          const what =
+            error instanceof CountedFailure ? error.message : error instanceof SipTransactionTimeout ? 'timeout' : 'connection lost';
           failures[what] = (failures[what] ?? 0) + 1;
           if (what === 'connection lost') return;
           continue;
@@ -380,7 +382,10 @@ async function publishChanges(
     let change!: NonNullable<FanOut['current']>;
     const allNotified = new Promise<number>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`change ${n}: ${change.received} of ${fanOut.watchers.length} watchers were notified within ${req.timeoutMs} ms`)),
+        () =>
+          reject(
+            new Error(`change ${n}: ${change.received} of ${fanOut.watchers.length} watchers were notified within ${req.timeoutMs} ms`),
+          ),
         req.timeoutMs,
       );
       change = fanOut.current = {
@@ -446,7 +451,9 @@ export async function runSipClients(): Promise<void> {
     }
   };
   process.on('message', (req: SipClientsRequest) => {
-    handle(req).catch((error: unknown) => replyToOrchestrator({ type: 'failed', message: error instanceof Error ? error.message : String(error) }));
+    handle(req).catch((error: unknown) =>
+      replyToOrchestrator({ type: 'failed', message: error instanceof Error ? error.message : String(error) }),
+    );
   });
   process.on('disconnect', () => process.exit(0));
 }

@@ -139,7 +139,9 @@ async function measure(run: SipRun, options: SipBenchOptions, users: number, ope
     });
     const phaseTimeout = (options.warmUpSeconds + options.seconds) * 1000 + 120_000;
     for (const type of ['register', 'subscribe'] as const) {
-      log(`${label}: ${type.toUpperCase()} throughput, ${options.connections} connections, ${options.warmUpSeconds} + ${options.seconds} s`);
+      log(
+        `${label}: ${type.toUpperCase()} throughput, ${options.connections} connections, ${options.warmUpSeconds} + ${options.seconds} s`,
+      );
       const throughput = await ask<Reply<'throughput'>>(
         clients,
         { type, target, connections: options.connections, warmUpSeconds: options.warmUpSeconds, seconds: options.seconds },
@@ -220,7 +222,10 @@ async function startParley(
     });
     undo.push(() => app.stop(30_000));
     await waitForHttpOk(`http://127.0.0.1:${httpPort}/readyz`, app, 180_000);
-    const credentials = JSON.parse(readFileSync(path.join(dataDir, 'postgres.credentials.json'), 'utf8')) as { user: string; password: string };
+    const credentials = JSON.parse(readFileSync(path.join(dataDir, 'postgres.credentials.json'), 'utf8')) as {
+      user: string;
+      password: string;
+    };
     await seedParleyUsers(
       `postgres://${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.password)}@127.0.0.1:${pgPort}/parley`,
       users,
@@ -274,34 +279,40 @@ async function seedParleyUsers(databaseUrl: string, count: number): Promise<void
 function report(results: RunResult[], options: SipBenchOptions): string {
   const peer = results.find((r) => r.run === 'kamailio');
   const rate = (t: ThroughputResult | undefined) => (t && !t.refusal ? t.completed / t.seconds : NaN);
-  const cell = (t: ThroughputResult | undefined, value: (t: ThroughputResult) => string) =>
-    !t ? '–' : t.refusal ? String(t.refusal.status) : value(t);
+  // A refused phase shows the status in its first column only.
+  const cell = (t: ThroughputResult | undefined, value: (t: ThroughputResult) => string, first = false) =>
+    !t ? '–' : t.refusal ? (first ? String(t.refusal.status) : '–') : value(t);
   const cpuPer = (t: ThroughputResult) =>
     t.serverCpuSeconds === undefined || !t.completed ? '–' : ((t.serverCpuSeconds * 1000) / t.completed).toFixed(2);
-  const ratio = (mine: number, theirs: number) => (Number.isFinite(mine) && Number.isFinite(theirs) && theirs > 0 ? `${(mine / theirs).toFixed(2)}x` : '–');
+  const ratio = (mine: number, theirs: number) =>
+    Number.isFinite(mine) && Number.isFinite(theirs) && theirs > 0 ? `${(mine / theirs).toFixed(2)}x` : '–';
   const rows = results.map((r) => {
     const last = summarize(r.published?.last ?? []);
     const first = summarize(r.published?.first ?? []);
     const answered = summarize(r.published?.answered ?? []);
     const fanOutRefused = r.watching?.refusal ?? r.published?.refusal;
-    const fanOut = (text: string) => (fanOutRefused ? String(fanOutRefused.status) : text);
+    const fanOut = (text: string, first = false) => (fanOutRefused ? (first ? String(fanOutRefused.status) : '–') : text);
     const isPeer = r === peer || !peer;
     return [
       r.label,
-      cell(r.register, (t) => format.count(t.completed / t.seconds)),
+      cell(r.register, (t) => format.count(t.completed / t.seconds), true),
       cell(r.register, (t) => format.ms(summarize(t.latencies).p50)),
       cell(r.register, cpuPer),
-      cell(r.subscribe, (t) => format.count(t.completed / t.seconds)),
+      cell(r.subscribe, (t) => format.count(t.completed / t.seconds), true),
       cell(r.subscribe, (t) => format.ms(summarize(t.latencies).p50)),
       cell(r.subscribe, cpuPer),
-      fanOut(format.count(r.watching?.watchers)),
+      fanOut(format.count(r.watching?.watchers), true),
       fanOut(format.ms(answered.p50)),
       fanOut(format.ms(first.p50)),
       fanOut(format.ms(last.p50)),
       fanOut(format.ms(last.p99)),
       fanOut(format.ms(last.max)),
       fanOut(format.count(r.published?.notifyBytes)),
-      fanOut(r.publishCpuSeconds === undefined || !r.published?.last.length ? '–' : format.ms((r.publishCpuSeconds * 1000) / r.published.last.length)),
+      fanOut(
+        r.publishCpuSeconds === undefined || !r.published?.last.length
+          ? '–'
+          : format.ms((r.publishCpuSeconds * 1000) / r.published.last.length),
+      ),
       isPeer ? '–' : ratio(rate(r.register), rate(peer.register)),
       isPeer ? '–' : ratio(rate(r.subscribe), rate(peer.subscribe)),
       isPeer ? '–' : ratio(last.p99, summarize(peer.published?.last ?? []).p99),
@@ -374,7 +385,9 @@ function report(results: RunResult[], options: SipBenchOptions): string {
     const mine = summarize(parley.published?.last ?? []).p99;
     const theirs = summarize(peer.published?.last ?? []).p99;
     if (Number.isFinite(mine) && Number.isFinite(theirs))
-      lines.push(`target: Parley publish → last NOTIFY p99 no worse than Kamailio's: ${format.ms(mine)} vs ${format.ms(theirs)} ms — ${mine <= theirs ? 'met' : 'MISSED'}`);
+      lines.push(
+        `target: Parley publish → last NOTIFY p99 no worse than Kamailio's: ${format.ms(mine)} vs ${format.ms(theirs)} ms — ${mine <= theirs ? 'met' : 'MISSED'}`,
+      );
   }
   return lines.join('\n');
 }
