@@ -8,6 +8,8 @@ import { HOSTILE } from './ews-hostile.bench';
 import { runPresenceClients } from './presence-clients';
 import { runPresenceHost } from './presence-host';
 import { PRESENCE_TARGETS, runPresenceBench } from './presence.bench';
+import { runSipClients } from './sip-clients';
+import { DEFAULT_REQUESTS_PER_SECOND, runSipBench, SIP_RUNS } from './sip.bench';
 import { runSmtpBench, SMTP_RUNS } from './smtp.bench';
 import { runTimersBench } from './timers.bench';
 
@@ -23,6 +25,8 @@ const USAGE = `usage: main.js bus [--events N] [--rate N] [--paced-seconds N] [-
        main.js presence [--connections N] [--watchers N] [--changes N] [--gap-ms N] [--connect-concurrency N]
                         [--runs ${PRESENCE_TARGETS.join(',')}] [--payload-bytes N]
        main.js smtp [--sessions N] [--seconds N] [--attachment-kib N] [--runs ${SMTP_RUNS.join(',')}]
+       main.js sip [--connections N] [--seconds N] [--warm-up-seconds N] [--watchers N] [--changes N] [--gap-ms N]
+                   [--requests-per-second N] [--kamailio-workers N] [--runs ${SIP_RUNS.join(',')}]
 
   bus   events/s and p50/p99 latency from outbox commit to consumer handler, on Kafka and on the
         embedded bus, beside a bare kafkajs producer → consumer loop
@@ -39,7 +43,10 @@ const USAGE = `usage: main.js bus [--events N] [--rate N] [--paced-seconds N] [-
   smtp  voicemail mails (a WAV attachment) per second and accept latency: Postfix's smtp-source and
         nodemailer clients against smtp-sink (the ceiling), a Postfix delivering to Maildirs (the peer)
         and Parley's trusted relay and submission port (the embedded app: npm run bench:smtp builds it);
-        afterwards every accepted message is counted where it was stored`;
+        afterwards every accepted message is counted where it was stored
+  sip   SIP over TCP against the embedded app (npm run bench:sip builds it) and Kamailio (Debian's, with
+        presence; installed when missing) as the peer: REGISTER and SUBSCRIBE transactions per second
+        with digest, and p50/p99 from a PUBLISH to the last of --watchers NOTIFYs carrying it`;
 
 const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
   bus: async (args) => {
@@ -167,9 +174,40 @@ const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
       out: (text) => process.stdout.write(`${text}\n`),
     });
   },
-  // The child processes of `presence` (not for direct use).
+  sip: async (args) => {
+    const { values } = parseArgs({
+      args,
+      options: {
+        connections: { type: 'string', default: '1000' },
+        seconds: { type: 'string', default: '10' },
+        'warm-up-seconds': { type: 'string', default: '2' },
+        watchers: { type: 'string', default: '1000' },
+        changes: { type: 'string', default: '100' },
+        'gap-ms': { type: 'string', default: '50' },
+        'requests-per-second': { type: 'string', default: String(DEFAULT_REQUESTS_PER_SECOND) },
+        'kamailio-workers': { type: 'string', default: '4' },
+        runs: { type: 'string', default: SIP_RUNS.join(',') },
+      },
+    });
+    await runSipBench({
+      connections: positiveInt('--connections', values.connections),
+      seconds: positiveInt('--seconds', values.seconds),
+      warmUpSeconds: positiveInt('--warm-up-seconds', values['warm-up-seconds']),
+      watchers: positiveInt('--watchers', values.watchers),
+      changes: positiveInt('--changes', values.changes),
+      gapMs: positiveInt('--gap-ms', values['gap-ms']),
+      requestsPerSecond: positiveInt('--requests-per-second', values['requests-per-second']),
+      kamailioWorkers: positiveInt('--kamailio-workers', values['kamailio-workers']),
+      runs: listOf('--runs', values.runs, SIP_RUNS),
+      repoRoot: findRepoRoot(),
+      log: (line) => process.stderr.write(`bench [${(performance.now() / 1000).toFixed(1).padStart(5)} s] ${line}\n`),
+      out: (text) => process.stdout.write(`${text}\n`),
+    });
+  },
+  // The child processes of `presence` and `sip` (not for direct use).
   'presence-host': runPresenceHost,
   'presence-clients': () => runPresenceClients(),
+  'sip-clients': () => runSipClients(),
 };
 
 /** A comma-separated subset of `allowed`, in the order given. */
