@@ -97,13 +97,10 @@ describe('parseXml: hostile input', () => {
     Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i === 0 ? '' : i};`.repeat(10)}">`).join('') +
     ']><lolz>&lol9;</lolz>';
 
-  it('refuses a billion-laughs document before any expansion, quickly', () => {
-    const started = process.hrtime.bigint();
+  it('refuses a billion-laughs document at its DOCTYPE, before any expansion', () => {
     const err = xmlErrorOf(() => parseXml(billionLaughs));
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
     expect(err.kind).toBe(XmlErrorKind.DtdForbidden);
     expect(err.location).toEqual({ line: 1, position: 22 });
-    expect(ms).toBeLessThan(100);
   });
 
   it('refuses external entities and external DTDs', () => {
@@ -207,9 +204,13 @@ describe('parseXml: bounded work', () => {
   });
 
   // The hostile bodies of the issue, near a 10 MiB body limit: refused in the scan, at their first
-  // excess, long before fast-xml-parser would spend seconds and a gigabyte on them. Each takes
-  // 10–70 ms here; the bound leaves room for a loaded CI machine and still fails a full parse.
+  // excess, long before fast-xml-parser would spend seconds and a gigabyte on them (1.4 s, 1.7 s and
+  // 9.8 s for a full parse of the three below on the machine this was written on; the refusals take
+  // 10–70 ms). Where the scan stopped is asserted, not how long it took, so a loaded CI machine cannot
+  // fail it; the time bound only catches a full parse of the worst body. bench:ews --hostile measures
+  // the refusals' speed.
   const MiB = 1024 * 1024;
+  const FULL_PARSE_MS = 5_000;
   const timed = (xml: string) => {
     const body = Buffer.from(xml);
     const started = performance.now();
@@ -217,27 +218,30 @@ describe('parseXml: bounded work', () => {
     return { err, ms: performance.now() - started, bytes: body.length };
   };
 
-  it('refuses one element with ~1,000,000 distinct attributes (9.9 MB) in milliseconds', () => {
+  it('refuses one element with ~1,000,000 distinct attributes (9.9 MB) at its first excess', () => {
     const { err, ms, bytes } = timed(`<a${Array.from({ length: 1_000_000 }, (_, i) => ` a${i.toString(36)}="1"`).join('')}/>`);
     expect(bytes).toBeGreaterThan(9 * MiB);
     expect(err.kind).toBe(XmlErrorKind.TooManyAttributes);
-    expect(ms).toBeLessThan(500);
+    expect(err.location?.position).toBeLessThan(10_000);
+    expect(ms).toBeLessThan(FULL_PARSE_MS);
   });
 
-  it('refuses 170,000 ItemIds, 500,000 empty elements and a 9.9 MB text in milliseconds', () => {
+  it('refuses 170,000 ItemIds, 500,000 empty elements and a 9.9 MB text at their first excess', () => {
     const ids = timed(
       `<m:GetItem xmlns:m="urn:m" xmlns:t="urn:t"><m:ItemIds>${Array.from({ length: 170_000 }, (_, i) => `<t:ItemId Id="AAMk${String(i).padStart(36, '0')}"/>`).join('')}</m:ItemIds></m:GetItem>`,
     );
     expect(ids.bytes).toBeGreaterThan(9 * MiB);
-    // One attribute per id: the element and attribute limits (20,000 each) are met together.
+    // One attribute per id: the element and attribute limits (20,000 each) are met together, a ninth of the way in.
     expect([XmlErrorKind.TooManyElements, XmlErrorKind.TooManyAttributes]).toContain(ids.err.kind);
-    expect(ids.ms).toBeLessThan(500);
+    expect(ids.err.location?.position).toBeLessThan(ids.bytes / 5);
+    expect(ids.ms).toBeLessThan(FULL_PARSE_MS);
     const elements = timed(`<a>${'<b/>'.repeat(500_000)}</a>`);
     expect(elements.err.kind).toBe(XmlErrorKind.TooManyElements);
-    expect(elements.ms).toBeLessThan(500);
+    expect(elements.err.location?.position).toBeLessThan(elements.bytes / 10);
+    expect(elements.ms).toBeLessThan(FULL_PARSE_MS);
     const text = timed(`<a>${'x'.repeat(9.9 * MiB)}</a>`);
     expect(text.err.kind).toBe(XmlErrorKind.TooLong);
-    expect(text.ms).toBeLessThan(500);
+    expect(text.ms).toBeLessThan(FULL_PARSE_MS);
   });
 
   it.each([
