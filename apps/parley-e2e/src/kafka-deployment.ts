@@ -136,9 +136,13 @@ export async function startKafkaDeployment(options: KafkaDeploymentOptions): Pro
       const code = await migrate.exited;
       if (code !== 0) throw new Error(`${name} migrate exited with ${code}:\n${migrate.output().slice(-4000)}`);
     }
-    for (const user of options.users)
-      await admin(['user', 'add', address(user), '--name', options.displayNames?.[user] ?? user, '--password', password(address(user))]);
-    for (const user of options.impersonators ?? []) await admin(['role', 'grant', address(user), 'ApplicationImpersonation']);
+    // A few admin processes at a time: each costs ~1 s of CPU to start, the largest part of a deployment's setup.
+    await inBatches(options.users, ADMIN_CONCURRENCY, (user) =>
+      admin(['user', 'add', address(user), '--name', options.displayNames?.[user] ?? user, '--password', password(address(user))]),
+    );
+    await inBatches(options.impersonators ?? [], ADMIN_CONCURRENCY, (user) =>
+      admin(['role', 'grant', address(user), 'ApplicationImpersonation']),
+    );
 
     const launch = async (name: ServiceName, instanceId: string, port: number, metricsPort: number): Promise<StartedService> => {
       const proc = startProcess('node', [appBundle(name)], {
@@ -193,4 +197,20 @@ export async function startKafkaDeployment(options: KafkaDeploymentOptions): Pro
     await stop();
     throw error;
   }
+}
+
+/** Admin CLI processes run at once while a deployment is set up. */
+const ADMIN_CONCURRENCY = 3;
+
+/** Runs `work` over `items`, at most `concurrency` at a time; rejects with the first failure. */
+async function inBatches<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next];
+      next += 1;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }
