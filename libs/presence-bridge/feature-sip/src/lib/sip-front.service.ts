@@ -70,6 +70,11 @@ export class SipFrontService {
     if (CALL_METHODS.has(request.method)) return this.respond(request, 405, { headers: [['Allow', ALLOW]] });
     if (!ALLOWED.has(request.method)) return this.respond(request, 501, { headers: [['Allow', ALLOW]] });
     if (request.uri.kind !== 'sip') return this.respond(request, 416, { headers: [warning('only sip: and sips: URIs are served')] });
+    // A sips: URI asks for TLS on every hop (RFC 3261 §26.2.2, RFC 5630); plain TCP is not. WebSocket is let through: a
+    // proxy in front of /sip may have ended TLS (wss:), which the front cannot see (docs/sip.md).
+    if (request.uri.scheme === 'sips' && connection.transport === 'TCP') {
+      return this.respond(request, 416, { headers: [warning('a sips: URI needs SIP over TLS')] });
+    }
 
     const auth = await this.authentication.authenticate(request, connection.clientAddress);
     switch (auth.kind) {

@@ -101,7 +101,7 @@ export class SipSubscriptions {
         localParty: request.headers.get('To') ?? `<sip:${target}>`,
         remoteParty: request.headers.get('From') ?? '',
         routeSet: request.headers.getAll('Record-Route'),
-        contact: `<sip:${target.slice(target.lastIndexOf('@') + 1)};transport=${connection.transport.toLowerCase()}>`,
+        contact: dialogContact(request.uri, target, connection),
       },
       contact,
       request.cseq().seq,
@@ -254,6 +254,16 @@ export class SipSubscriptions {
     timer.unref();
     this.retryTimers.add(timer);
   }
+}
+
+/**
+ * The Contact of the notifier's side of a dialog: the presentity's domain over the transport it came on. A sips:
+ * Request-URI needs a sips: Contact (RFC 3261 §8.1.1.8, §12.1.1); transport=tls is the deprecated spelling of that.
+ */
+function dialogContact(requestUri: Uri, target: string, connection: SipConnection): string {
+  const domain = target.slice(target.lastIndexOf('@') + 1);
+  if (requestUri.kind === 'sip' && requestUri.scheme === 'sips') return `<sips:${domain}>`;
+  return `<sip:${domain};transport=${connection.transport.toLowerCase()}>`;
 }
 
 function dialogKey(callId: string, remoteTag: string, localTag: string): string {

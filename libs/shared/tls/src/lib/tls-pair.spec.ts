@@ -30,7 +30,9 @@ describe('TLS pairs', () => {
     expect(await readTlsFiles({ certFile, keyFile: path.join(dir, 'smtp-key.pem') })).toEqual(smtp);
     const wrongKey = path.join(dir, 'wrong-key.pem');
     writeFileSync(wrongKey, other.key);
-    await expect(readTlsFiles({ certFile, keyFile: wrongKey })).rejects.toThrow(`${wrongKey} is not the key of the certificate ${certFile}`);
+    await expect(readTlsFiles({ certFile, keyFile: wrongKey })).rejects.toThrow(
+      `${wrongKey} is not the key of the certificate ${certFile}`,
+    );
     await expect(readTlsFiles({ certFile, keyFile: path.join(dir, 'missing.pem') })).rejects.toThrow(/ENOENT/);
     // Files win over the self-signed pair when both are possible.
     const chosen = await loadTlsPair({

@@ -86,7 +86,8 @@ async function selfSignedPair({ dir, hostname, name }: SelfSignedTls): Promise<T
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     const raced = await readPair(certFile, keyFile);
-    if (!raced) throw new Error(`${dir}: a self-signed ${name} certificate is being written by another process; start again`, { cause: error });
+    if (!raced)
+      throw new Error(`${dir}: a self-signed ${name} certificate is being written by another process; start again`, { cause: error });
     return raced;
   }
 }
