@@ -27,6 +27,7 @@ import {
   type SipFrontOptions,
 } from './sip-front.options';
 import { SipFrontService } from './sip-front.service';
+import { SIP_IDENTITY_CACHE, SipIdentities } from './sip-identities';
 import { SipMessages } from './sip-messages';
 import { SipPresenceCore } from './sip-presence-core';
 import { SipEndpoints } from './sip-endpoints';
@@ -50,6 +51,8 @@ export class SipFrontServer implements SipConnectionHost, OnApplicationBootstrap
   readonly connections: SipConnectionRegistry;
   readonly subscriptions: SipSubscriptions;
   readonly endpoints: SipEndpoints;
+  /** SIP URIs ↔ directory users (docs/sip.md, "Identities"). */
+  readonly identities: SipIdentities;
   private readonly service: SipFrontService;
   private tcp: NetServer | null = null;
   private tls: NetServer | null = null;
@@ -90,19 +93,26 @@ export class SipFrontServer implements SipConnectionHost, OnApplicationBootstrap
       maxPerUser: options.maxSubscriptionsPerUser,
       now: Date.now,
     });
-    this.endpoints = new SipEndpoints(core, this.registrar, (id) => this.connections.get(id));
+    this.identities = new SipIdentities(directory, { ...SIP_IDENTITY_CACHE, now: Date.now });
+    const identities = this.identities;
+    this.endpoints = new SipEndpoints(
+      core,
+      this.registrar,
+      (id) => this.connections.get(id),
+      async (address) => (await identities.ofAddress(address)).uri,
+    );
     this.publications = new SipPublications(core.settings, {
       minExpires: options.publishMinExpires ?? SIP_PUBLISH_MIN_EXPIRES,
       now: Date.now,
     });
     this.service = new SipFrontService(
-      directory,
+      this.identities,
       authentication,
       this.registrar,
       this.endpoints,
       this.subscriptions,
       this.publications,
-      new SipMessages(core.ims),
+      new SipMessages(core.ims, this.identities),
     );
   }
 
