@@ -510,8 +510,8 @@ function serviceRules(m: Manifests): string[] {
         problems.push(
           `${id(s)}: SMTP clients' addresses are lost (externalTrafficPolicy is not Local and no PARLEY_SMTP_PROXY_PROTOCOL_FROM)`,
         );
-      // SIP over TCP reads no PROXY protocol header: Local is the only way to keep the address.
-      if (listeners.some(({ listener }) => listener.name === 'sip'))
+      // SIP over TCP and TLS read no PROXY protocol header: Local is the only way to keep the address.
+      if (listeners.some(({ listener }) => listener.service === 'presence-bridge'))
         problems.push(`${id(s)}: SIP clients' addresses are lost (externalTrafficPolicy is not Local)`);
     }
   }

@@ -184,6 +184,7 @@ describe('the rules fail for the right reasons', () => {
       const spec = service?.spec as { externalTrafficPolicy?: string; ports: { port: number }[] };
       delete spec.externalTrafficPolicy;
       spec.ports[0].port = 5080;
+      spec.ports[1].port = 5062;
       const c = deployment(objects, 'presence-bridge').spec.template.spec.containers[0];
       c.ports = c.ports?.filter((p) => p.name !== 'sip');
     });
@@ -191,8 +192,9 @@ describe('the rules fail for the right reasons', () => {
       expect.arrayContaining([
         'Service/presence-bridge-sip: port sip targets sip, which Deployment/presence-bridge does not declare',
         "Service/presence-bridge-sip: sip is published on 5080, not on 5060 (PARLEY_SIP_TCP_PORT's distributed default)",
+        "Service/presence-bridge-sip: sips is published on 5062, not on 5061 (PARLEY_SIP_TLS_PORT's distributed default)",
         "Service/presence-bridge-sip: SIP clients' addresses are lost (externalTrafficPolicy is not Local)",
-        'Deployment/presence-bridge container presence-bridge: containerPorts http=8082, metrics=9082 differ from the ports the service listens on, http=8082, metrics=9082, sip=5060',
+        'Deployment/presence-bridge container presence-bridge: containerPorts http=8082, metrics=9082, sips=5061 differ from the ports the service listens on, http=8082, metrics=9082, sip=5060, sips=5061',
       ]),
     );
     expect(problemsAfter(() => undefined)).toEqual([]);
@@ -202,6 +204,7 @@ describe('the rules fail for the right reasons', () => {
     });
     expect(withoutPolicy).toEqual([
       'Service/presence-bridge-sip: port sip (5060 on Deployment/presence-bridge) is allowed by no NetworkPolicy',
+      'Service/presence-bridge-sip: port sips (5061 on Deployment/presence-bridge) is allowed by no NetworkPolicy',
     ]);
   });
 

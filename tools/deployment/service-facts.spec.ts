@@ -45,10 +45,28 @@ describe('deployment facts read from the code', () => {
     expect(listeningPorts(off.config).map((p) => p.name)).toEqual(['http', 'metrics']);
   });
 
+  it('lists SIP over TLS on 5061 only when a certificate is configured, and not when its port is 0', () => {
+    const certificate = { PARLEY_SIP_TLS_CERT: '/etc/parley/sip-tls/tls.crt', PARLEY_SIP_TLS_KEY: '/etc/parley/sip-tls/tls.key' };
+    const names = (env: Record<string, string>) => {
+      const check = checkServiceEnv('presence-bridge', { ...minimal, ...env });
+      if (!check.ok) throw new Error(check.problems.join('\n'));
+      return listeningPorts(check.config);
+    };
+    expect(names({}).map((p) => p.name)).toEqual(['http', 'metrics', 'sip']);
+    expect(names(certificate).find((p) => p.name === 'sips')).toEqual({ name: 'sips', port: 5061 });
+    expect(names({ ...certificate, PARLEY_SIP_TLS_PORT: '0' }).map((p) => p.name)).toEqual(['http', 'metrics', 'sip']);
+  });
+
   it('names the variable and service of each public TCP listener, whose service default is a port it listens on', () => {
     for (const { name, service, key } of publicTcpListeners) {
       expect(envKeysOf(service)).toContain(key);
-      const started = checkServiceEnv(service, { ...minimal, PARLEY_SMTP_RELAY_CIDRS: '10.0.0.0/8' });
+      // Every listener on: the relay needs an allow-list, SIP over TLS a certificate (the files are read by the front, not here).
+      const started = checkServiceEnv(service, {
+        ...minimal,
+        PARLEY_SMTP_RELAY_CIDRS: '10.0.0.0/8',
+        PARLEY_SIP_TLS_CERT: '/tls/sip.crt',
+        PARLEY_SIP_TLS_KEY: '/tls/sip.key',
+      });
       if (!started.ok) throw new Error(started.problems.join('\n'));
       expect(listeningPorts(started.config).find((p) => p.name === name)?.port).toBe(Number(envDefaultOf(service, key)));
     }

@@ -49,18 +49,19 @@ export function envKeysOf(service: ServiceName): string[] {
 /**
  * The TCP listeners clients reach directly rather than through the HTTP entry point: their names in `listeningPorts`
  * (also the port names in k8s/), the service, and the variable whose default for a service process is the port the
- * deployments publish (SMTP's standard ports; SIP's 5060).
+ * deployments publish (SMTP's standard ports; SIP's 5060, and 5061 for SIP over TLS).
  */
 export const publicTcpListeners: readonly { name: string; service: ServiceName; key: string }[] = [
   { name: 'submission', service: 'voicemail-ingest', key: 'PARLEY_SMTP_SUBMISSION_PORT' },
   { name: 'smtps', service: 'voicemail-ingest', key: 'PARLEY_SMTP_IMPLICIT_TLS_PORT' },
   { name: 'relay', service: 'voicemail-ingest', key: 'PARLEY_SMTP_RELAY_PORT' },
   { name: 'sip', service: 'presence-bridge', key: 'PARLEY_SIP_TCP_PORT' },
+  { name: 'sips', service: 'presence-bridge', key: 'PARLEY_SIP_TLS_PORT' },
 ];
 
 /**
  * The ports a service listens on with `config`: HTTP, metrics, and the public TCP listeners that are on (voicemail-ingest's
- * SMTP, presence-bridge's SIP over TCP).
+ * SMTP, presence-bridge's SIP over TCP, and SIP over TLS when a certificate is configured).
  */
 export function listeningPorts(config: RuntimeConfig): { name: string; port: number }[] {
   const ports = [
@@ -75,6 +76,8 @@ export function listeningPorts(config: RuntimeConfig): { name: string; port: num
     );
   }
   if (config.sip) ports.push({ name: 'sip', port: config.sip.tcpPort });
+  // The front binds SIP over TLS only with certificate files (docs/sip.md).
+  if (config.sip?.tls) ports.push({ name: 'sips', port: config.sip.tlsPort });
   return ports.filter((p) => p.port !== 0);
 }
 

@@ -10,6 +10,7 @@ import { defaultPresencePolicy } from '@parley/presence-bridge/presence-engine';
 import { createTestDatabase, testAuthConfig } from '@parley/testing';
 import { createHash, randomUUID } from 'node:crypto';
 import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { SipFrontModule, type SipFrontOptions, SipFrontServer } from '../src';
 
 export const REALM = 'parley.test';
@@ -22,6 +23,8 @@ export const defaultTestOptions: SipFrontOptions = {
   realm: REALM,
   tcpHost: '127.0.0.1',
   tcpPort: 0,
+  tlsPort: 0,
+  tls: undefined,
   maxRequestsPerSecond: 50,
   registerMinExpires: 60,
   registerMaxExpires: 3600,
@@ -56,13 +59,16 @@ export interface SipFrontTestBed {
   readonly wsUrl: string;
   readonly httpPort: number;
   readonly tcpPort: number;
+  /** 0 unless the options name certificate files. */
+  readonly tlsPort: number;
   close(): Promise<void>;
 }
 
 export async function startSipFrontTestBed(overrides: Partial<SipFrontOptions> = {}): Promise<SipFrontTestBed> {
   const database = await createTestDatabase('sipfront');
-  // Port 0 turns TCP off in the front, so the test bed picks a free port unless told otherwise.
-  const front = SipFrontModule.forRoot({ ...defaultTestOptions, tcpPort: await freePort(), ...overrides });
+  // Port 0 turns TCP off in the front, so the test bed picks a free port unless told otherwise (TLS: with certificate files).
+  const tlsPort = overrides.tls === undefined ? 0 : await freePort();
+  const front = SipFrontModule.forRoot({ ...defaultTestOptions, tcpPort: await freePort(), tlsPort, ...overrides });
   const core = sipCoreTestOptions();
 
   @Module({
@@ -128,6 +134,7 @@ export async function startSipFrontTestBed(overrides: Partial<SipFrontOptions> =
     httpPort,
     wsUrl: `ws://127.0.0.1:${httpPort}/sip`,
     tcpPort: server.tcpPort() ?? 0,
+    tlsPort: server.tlsPort() ?? 0,
     close: async () => {
       await app.close();
       await database.drop();
@@ -180,6 +187,16 @@ export class RawSipClient {
   static open(port: number, localAddress = '127.0.0.1'): Promise<RawSipClient> {
     return new Promise((resolve, reject) => {
       const socket = connect({ port, host: '127.0.0.1', localAddress }, () => resolve(new RawSipClient(socket)));
+      socket.once('error', reject);
+    });
+  }
+
+  /** A client of SIP over TLS (`node:tls`) that trusts `ca` and checks the server's certificate for `servername`. */
+  static openTls(port: number, ca: string, servername = 'localhost'): Promise<RawSipClient> {
+    return new Promise((resolve, reject) => {
+      const socket = tlsConnect({ port, host: '127.0.0.1', ca, servername, minVersion: 'TLSv1.2' }, () =>
+        resolve(new RawSipClient(socket)),
+      );
       socket.once('error', reject);
     });
   }

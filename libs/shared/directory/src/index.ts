@@ -7,3 +7,5 @@ export * from './lib/directory.module';
 export * from './lib/digest-ha1';
 export * from './lib/digest-ha1.entity';
 export * from './lib/directory-digest-ha1.migration';
+export * from './lib/directory-sip-address.migration';
+export * from './lib/sip-address';

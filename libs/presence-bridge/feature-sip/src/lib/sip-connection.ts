@@ -23,7 +23,8 @@ import {
   SIP_TRANSACTION_LIFETIME_MS,
 } from './sip-front.options';
 
-export type SipTransport = 'TCP' | 'WS';
+/** The Via transport of each connection kind (RFC 3261 §18.2.1, RFC 7118 §5): TLS is SIP over TLS on its own port. */
+export type SipTransport = 'TCP' | 'TLS' | 'WS';
 
 /** What a connection needs from the front: the request handling, and word of its end. */
 export interface SipConnectionHost {

@@ -22,6 +22,8 @@ interface HeldEndpoint {
   readonly handle: EndpointHandle;
   detach: () => void;
   timer: NodeJS.Timeout | undefined;
+  /** The MESSAGEs taken for this binding, sent in the order the core handed them over. */
+  outbound: Promise<void>;
 }
 
 /** Slack after a binding's expiry before it is checked (the registrar compares against the clock). */
@@ -47,6 +49,8 @@ export class SipEndpoints {
     private readonly registrar: SipRegistrar,
     /** The open connection with this id, if any. */
     private readonly connectionOf: (id: string) => SipConnection | undefined,
+    /** A user's SIP URI (SipIdentities), which an IM's From and To name. */
+    private readonly sipUriOf: (address: string) => Promise<string> = async (address) => `sip:${address}`,
   ) {}
 
   /** Endpoints held in the core for SIP bindings on this replica (metrics, tests). */
@@ -121,7 +125,7 @@ export class SipEndpoints {
       }
       if (this.stopped) break;
       const handle = await this.core.endpoints.connect(aor, { label });
-      const endpoint: HeldEndpoint = { binding, handle, detach: noop, timer: undefined };
+      const endpoint: HeldEndpoint = { binding, handle, detach: noop, timer: undefined, outbound: Promise.resolve() };
       endpoints ??= new Map();
       this.held.set(aor, endpoints);
       endpoints.set(binding.id, endpoint);
@@ -168,29 +172,41 @@ export class SipEndpoints {
         if (connection === undefined || !connection.isOpen || !connection.clientTransactions.hasRoom) {
           throw new Error(`the SIP connection of ${binding.aor}'s binding is gone or full`);
         }
-        void connection
-          .request({
-            method: 'MESSAGE',
-            uri: binding.contact.uri,
-            headers: [
-              ['From', `<sip:${im.from}>;tag=${newTag()}`],
-              ['To', `<sip:${binding.aor}>`],
-              ['Call-ID', randomUUID()],
-              ['CSeq', '1 MESSAGE'],
-              ['Date', new Date(im.sentAt).toUTCString()],
-            ],
-            contentType: 'text/plain;charset=UTF-8',
-            body: im.text,
-          })
-          .then((outcome) => {
-            if (outcome.kind === 'response' && outcome.response.status < 300) return;
-            const how = outcome.kind === 'response' ? `answered ${outcome.response.status}` : outcome.kind;
-            this.logger.warn(`an IM from ${im.from} to ${binding.aor}'s SIP client was not accepted: ${how}`);
-          });
+        // From and To are the users' SIP URIs, which takes a (usually remembered) directory lookup: the MESSAGEs of one
+        // binding wait for each other, so they still leave in the order the IMs came.
+        endpoint.outbound = endpoint.outbound
+          .then(() => this.sendIm(connection, binding, im))
+          .catch((error: unknown) =>
+            this.logger.warn(`an IM from ${im.from} to ${binding.aor}'s SIP client was not sent: ${String(error)}`),
+          );
       },
       // SIP clients learn of typing by RFC 3994 isComposing, which this front does not send (docs/sip.md).
       typing: noop,
     };
+  }
+
+  /** Writes the MESSAGE once the URIs are known; the client's answer is not waited for (only logged when an error). */
+  private async sendIm(connection: SipConnection, binding: SipBinding, im: InstantMessage): Promise<void> {
+    const [from, to] = await Promise.all([this.sipUriOf(im.from), this.sipUriOf(binding.aor)]);
+    void connection
+      .request({
+        method: 'MESSAGE',
+        uri: binding.contact.uri,
+        headers: [
+          ['From', `<${from}>;tag=${newTag()}`],
+          ['To', `<${to}>`],
+          ['Call-ID', randomUUID()],
+          ['CSeq', '1 MESSAGE'],
+          ['Date', new Date(im.sentAt).toUTCString()],
+        ],
+        contentType: 'text/plain;charset=UTF-8',
+        body: im.text,
+      })
+      .then((outcome) => {
+        if (outcome.kind === 'response' && outcome.response.status < 300) return;
+        const how = outcome.kind === 'response' ? `answered ${outcome.response.status}` : outcome.kind;
+        this.logger.warn(`an IM from ${im.from} to ${binding.aor}'s SIP client was not accepted: ${how}`);
+      });
   }
 
   private exclusive<T>(aor: string, work: () => Promise<T>): Promise<T> {

@@ -49,7 +49,7 @@ describe('SIP_EVENT_PACKAGES', () => {
 
   it('renders presence as PIDF for the target, readable by the PIDF reader', () => {
     const presence = SIP_EVENT_PACKAGES.get('presence');
-    const doc = parsePidf(presence?.render('bob@parley.test', busy) ?? '');
+    const doc = parsePidf(presence?.render('sip:bob@parley.test', busy) ?? '');
     expect(doc.entity).toBe('pres:bob@parley.test');
     expect(doc.tuples[0].basic).toBe('open');
     expect(doc.persons[0].activities?.activities).toEqual(['busy']);
@@ -59,12 +59,12 @@ describe('SIP_EVENT_PACKAGES', () => {
   it('renders message-summary from the owner’s counts, zero when the view has none', () => {
     const summary = SIP_EVENT_PACKAGES.get('message-summary');
     expect(summary?.ownerOnly).toBe(true);
-    expect(parseMessageSummary(summary?.render('alice@parley.test', busy) ?? '')).toEqual({
+    expect(parseMessageSummary(summary?.render('sip:alice@parley.test', busy) ?? '')).toEqual({
       messagesWaiting: false,
       account: 'sip:alice@parley.test',
       counts: { voice: { newMessages: 0, oldMessages: 0 } },
     });
-    const waiting = summary?.render('alice@parley.test', { ...busy, messageWaiting: { newMessages: 2, oldMessages: 5 } }) ?? '';
+    const waiting = summary?.render('sip:alice@parley.test', { ...busy, messageWaiting: { newMessages: 2, oldMessages: 5 } }) ?? '';
     expect(waiting).toBe('Messages-Waiting: yes\r\nMessage-Account: sip:alice@parley.test\r\nVoice-Message: 2/5\r\n');
   });
 });

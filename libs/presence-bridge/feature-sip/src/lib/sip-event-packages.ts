@@ -11,8 +11,8 @@ export interface SipEventPackage {
   readonly contentType: string;
   /** Only the presentity itself may subscribe (its message-waiting counts are private). */
   readonly ownerOnly: boolean;
-  /** The NOTIFY body for `target`'s view as the subscriber sees it. */
-  render(target: string, view: WatcherView): string;
+  /** The NOTIFY body for a view of the presentity as the subscriber sees it; `targetUri` is the presentity's SIP URI. */
+  render(targetUri: string, view: WatcherView): string;
 }
 
 /** RFC 3856 with PIDF (RFC 3863) and RPID, written by the bodies lib (docs/sip.md, "Presence mapping"). */
@@ -20,7 +20,7 @@ const PRESENCE: SipEventPackage = {
   name: 'presence',
   contentType: 'application/pidf+xml',
   ownerOnly: false,
-  render: (target, view) => writePidf(pidfFromPresence(`sip:${target}`, view)),
+  render: (targetUri, view) => writePidf(pidfFromPresence(targetUri, view)),
 };
 
 /** RFC 3842: the owner's voicemail counts, which only the owner's own view carries. */
@@ -28,8 +28,7 @@ const MESSAGE_SUMMARY: SipEventPackage = {
   name: 'message-summary',
   contentType: 'application/simple-message-summary',
   ownerOnly: true,
-  render: (target, view) =>
-    writeMessageSummary(messageSummaryFor(`sip:${target}`, view.messageWaiting ?? { newMessages: 0, oldMessages: 0 })),
+  render: (targetUri, view) => writeMessageSummary(messageSummaryFor(targetUri, view.messageWaiting ?? { newMessages: 0, oldMessages: 0 })),
 };
 
 export const SIP_EVENT_PACKAGES: ReadonlyMap<string, SipEventPackage> = new Map([PRESENCE, MESSAGE_SUMMARY].map((p) => [p.name, p]));

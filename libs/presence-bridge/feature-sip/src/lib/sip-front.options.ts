@@ -2,7 +2,8 @@ import type { SipConfig } from '@parley/config';
 
 /**
  * The SIP front's settings (PARLEY_SIP_*, in the README's configuration table): TCP port 0 turns SIP over TCP off; SIP
- * over WebSocket is always on the HTTP server at {@link SIP_WEBSOCKET_PATH}.
+ * over TLS runs only with certificate files and a TLS port other than 0; SIP over WebSocket is always on the HTTP server
+ * at {@link SIP_WEBSOCKET_PATH}.
  */
 export interface SipFrontOptions extends SipConfig {
   /** HMAC key of the digest nonces, the same on every replica (`sipFrontOptionsFrom`); random per process when absent. */
@@ -13,6 +14,8 @@ export interface SipFrontOptions extends SipConfig {
    * publication expire.
    */
   publishMinExpires?: number;
+  /** How long a TLS client has for its handshake; default {@link SIP_TLS_HANDSHAKE_TIMEOUT_MS}. Not an environment setting either. */
+  tlsHandshakeTimeoutMs?: number;
 }
 
 export const SIP_FRONT_OPTIONS = Symbol('SIP_FRONT_OPTIONS');
@@ -43,6 +46,8 @@ export const SIP_MAX_SEND_BUFFER_BYTES = 1024 * 1024;
 export const SIP_DEFAULT_EXPIRES = 3_600;
 /** How often expired bindings are dropped from memory (they are already ignored once expired). */
 export const SIP_SWEEP_INTERVAL_MS = 30_000;
+/** A TLS client must finish its handshake within this time, else its connection is dropped. */
+export const SIP_TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
 /** How long shutdown waits for connections to close before dropping them. */
 export const SIP_SHUTDOWN_GRACE_MS = 2_000;
 

@@ -5,10 +5,12 @@ import { DirectoryRepository } from '@parley/directory';
 import { UpgradeRoutes } from '@parley/observability';
 import { createResponse, DEFAULT_SIP_LIMITS, type SipRequest } from '@parley/presence-bridge/sip';
 import { ClientAddressResolver, normalizeIpAddress, SignInThrottle, UNKNOWN_CLIENT_ADDRESS } from '@parley/sign-in';
+import { onHangup, readTlsFiles, type TlsFiles } from '@parley/tls';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import { type AddressInfo, createServer, type Server as NetServer, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { createSecureContext, type SecureContext, TLSSocket } from 'node:tls';
 import { WebSocketServer } from 'ws';
 import { SipAuthentication } from './sip-authentication';
 import type { SipConnection, SipConnectionHost } from './sip-connection';
@@ -19,11 +21,13 @@ import {
   SIP_PUBLISH_MIN_EXPIRES,
   SIP_SHUTDOWN_GRACE_MS,
   SIP_SWEEP_INTERVAL_MS,
+  SIP_TLS_HANDSHAKE_TIMEOUT_MS,
   SIP_WEBSOCKET_PATH,
   SIP_WEBSOCKET_PROTOCOL,
   type SipFrontOptions,
 } from './sip-front.options';
 import { SipFrontService } from './sip-front.service';
+import { SIP_IDENTITY_CACHE, SipIdentities } from './sip-identities';
 import { SipMessages } from './sip-messages';
 import { SipPresenceCore } from './sip-presence-core';
 import { SipEndpoints } from './sip-endpoints';
@@ -34,9 +38,9 @@ import { SipTcpConnection } from './sip-tcp.connection';
 import { SipWebSocketConnection } from './sip-websocket.connection';
 
 /**
- * The SIP front's transports: SIP over TCP on its own port, and SIP over WebSocket on `GET /sip` of the app's HTTP
- * server (a route of the app's `UpgradeRoutes`, beside the presence WebSocket's). Owns the connections of this replica and
- * the registrar whose bindings live on them.
+ * The SIP front's transports: SIP over TCP on its own port, SIP over TLS on another (when a certificate is configured),
+ * and SIP over WebSocket on `GET /sip` of the app's HTTP server (a route of the app's `UpgradeRoutes`, beside the
+ * presence WebSocket's). Owns the connections of this replica and the registrar whose bindings live on them.
  */
 @Injectable()
 export class SipFrontServer implements SipConnectionHost, OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -47,8 +51,14 @@ export class SipFrontServer implements SipConnectionHost, OnApplicationBootstrap
   readonly connections: SipConnectionRegistry;
   readonly subscriptions: SipSubscriptions;
   readonly endpoints: SipEndpoints;
+  /** SIP URIs ↔ directory users (docs/sip.md, "Identities"). */
+  readonly identities: SipIdentities;
   private readonly service: SipFrontService;
   private tcp: NetServer | null = null;
+  private tls: NetServer | null = null;
+  /** The certificate new TLS connections get; replaced on SIGHUP (open connections keep theirs). */
+  private secureContext: SecureContext | null = null;
+  private stopHangup: (() => void) | undefined;
   private wss: WebSocketServer | null = null;
   private sweeper: NodeJS.Timeout | null = null;
   private shuttingDown = false;
@@ -83,19 +93,26 @@ export class SipFrontServer implements SipConnectionHost, OnApplicationBootstrap
       maxPerUser: options.maxSubscriptionsPerUser,
       now: Date.now,
     });
-    this.endpoints = new SipEndpoints(core, this.registrar, (id) => this.connections.get(id));
+    this.identities = new SipIdentities(directory, { ...SIP_IDENTITY_CACHE, now: Date.now });
+    const identities = this.identities;
+    this.endpoints = new SipEndpoints(
+      core,
+      this.registrar,
+      (id) => this.connections.get(id),
+      async (address) => (await identities.ofAddress(address)).uri,
+    );
     this.publications = new SipPublications(core.settings, {
       minExpires: options.publishMinExpires ?? SIP_PUBLISH_MIN_EXPIRES,
       now: Date.now,
     });
     this.service = new SipFrontService(
-      directory,
+      this.identities,
       authentication,
       this.registrar,
       this.endpoints,
       this.subscriptions,
       this.publications,
-      new SipMessages(core.ims),
+      new SipMessages(core.ims, this.identities),
     );
   }
 
@@ -121,6 +138,8 @@ export class SipFrontServer implements SipConnectionHost, OnApplicationBootstrap
       this.upgrades.register(http, SIP_WEBSOCKET_PATH, this.onUpgrade);
     }
     if (this.options.tcpPort !== 0) await this.listenTcp();
+    // The issue's "TLS on 5061 when a certificate is configured": no certificate, no TLS listener (docs/sip.md).
+    if (this.options.tlsPort !== 0 && this.options.tls !== undefined) await this.listenTls(this.options.tls);
     this.sweeper = setInterval(() => {
       this.registrar.sweep();
       void this.publications.sweep();
@@ -134,11 +153,37 @@ export class SipFrontServer implements SipConnectionHost, OnApplicationBootstrap
     return address !== null && typeof address === 'object' ? (address as AddressInfo).port : undefined;
   }
 
+  /** The TLS port actually bound, or undefined when SIP over TLS is off. */
+  tlsPort(): number | undefined {
+    const address = this.tls?.address();
+    return address !== null && typeof address === 'object' ? (address as AddressInfo).port : undefined;
+  }
+
+  /**
+   * Reads the certificate and key files again (what SIGHUP does) for the connections that come next; a pair that cannot
+   * be read, or whose key is not the certificate's, is logged and the previous one stays in use.
+   */
+  async reloadTls(): Promise<boolean> {
+    const files = this.options.tls;
+    if (files === undefined || this.tls === null) return false;
+    try {
+      this.secureContext = secureContextOf(await readTlsFiles(files));
+      this.logger.log('SIP TLS certificate reloaded');
+      return true;
+    } catch (error) {
+      this.logger.error(`SIP TLS certificate not reloaded, the previous one stays in use: ${(error as Error).message}`);
+      return false;
+    }
+  }
+
   /** Stops accepting, closes every connection (clients re-register elsewhere), drops those still open after a grace. */
   async beforeApplicationShutdown(): Promise<void> {
     this.shuttingDown = true;
     if (this.sweeper) clearInterval(this.sweeper);
-    const tcpClosed = this.tcp ? new Promise<void>((resolve) => this.tcp?.close(() => resolve())) : Promise.resolve();
+    this.stopHangup?.();
+    const listenersClosed = Promise.all(
+      [this.tcp, this.tls].map((server) => (server ? new Promise<void>((resolve) => server.close(() => resolve())) : undefined)),
+    );
     const open = this.connections.all();
     for (const connection of open) {
       if (connection instanceof SipWebSocketConnection) connection.goAway();
@@ -146,7 +191,7 @@ export class SipFrontServer implements SipConnectionHost, OnApplicationBootstrap
     }
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, SIP_SHUTDOWN_GRACE_MS)));
-    await Promise.race([Promise.all([tcpClosed, this.allClosed()]), deadline]);
+    await Promise.race([Promise.all([listenersClosed, this.allClosed()]), deadline]);
     clearTimeout(timer);
     for (const connection of this.connections.all()) connection.destroy();
     this.wss?.close();
@@ -184,23 +229,58 @@ export class SipFrontServer implements SipConnectionHost, OnApplicationBootstrap
   private listenTcp(): Promise<void> {
     const tcp = createServer((socket) => this.acceptTcp(socket));
     this.tcp = tcp;
+    return this.listen(tcp, this.options.tcpPort, 'TCP');
+  }
+
+  /** Fails the start when the files are unreadable or do not belong together, as the SMTP front does. */
+  private async listenTls(files: TlsFiles): Promise<void> {
+    this.secureContext = secureContextOf(await readTlsFiles(files));
+    const tls = createServer((socket) => this.acceptTls(socket));
+    this.tls = tls;
+    await this.listen(tls, this.options.tlsPort, 'TLS');
+    this.stopHangup = onHangup(() => void this.reloadTls());
+  }
+
+  private listen(server: NetServer, port: number, kind: string): Promise<void> {
     return new Promise((resolve, reject) => {
-      tcp.once('error', reject);
-      tcp.listen(this.options.tcpPort, this.options.tcpHost, () => {
-        tcp.off('error', reject);
-        tcp.on('error', (error) => this.logger.error(`SIP TCP listener: ${describe(error)}`));
+      server.once('error', reject);
+      server.listen(port, this.options.tcpHost, () => {
+        server.off('error', reject);
+        server.on('error', (error) => this.logger.error(`SIP ${kind} listener: ${describe(error)}`));
         resolve();
       });
     });
   }
 
-  private acceptTcp(socket: Socket): void {
+  /** The client's address, or undefined (and the socket dropped) when shutting down or past the per-address cap. */
+  private admit(socket: Socket): string | undefined {
     const address = normalizeIpAddress(socket.remoteAddress ?? '') ?? UNKNOWN_CLIENT_ADDRESS;
     if (this.shuttingDown || !this.connections.admits(address)) {
       socket.destroy();
-      return;
+      return undefined;
     }
-    this.connections.add(new SipTcpConnection(socket, address, this));
+    return address;
+  }
+
+  private acceptTcp(socket: Socket): void {
+    const address = this.admit(socket);
+    if (address !== undefined) this.connections.add(new SipTcpConnection(socket, address, this));
+  }
+
+  /**
+   * A TLS connection counts against the per-address cap from its first byte, handshake included, so a client cannot
+   * hold more half-open handshakes than connections; one that has not finished its handshake in time is dropped.
+   */
+  private acceptTls(socket: Socket): void {
+    const address = this.admit(socket);
+    if (address === undefined || this.secureContext === null) return;
+    socket.setNoDelay(true);
+    const secure = new TLSSocket(socket, { isServer: true, secureContext: this.secureContext });
+    const handshake = setTimeout(() => secure.destroy(), this.options.tlsHandshakeTimeoutMs ?? SIP_TLS_HANDSHAKE_TIMEOUT_MS);
+    handshake.unref();
+    secure.once('secure', () => clearTimeout(handshake));
+    secure.once('close', () => clearTimeout(handshake));
+    this.connections.add(new SipTcpConnection(secure, address, this, 'TLS'));
   }
 
   /** Upgrades of `/sip` (the app's `UpgradeRoutes` answers other paths). */
@@ -221,6 +301,11 @@ export class SipFrontServer implements SipConnectionHost, OnApplicationBootstrap
   private allClosed(): Promise<void> {
     return this.connections.size === 0 ? Promise.resolve() : new Promise((resolve) => this.drained.push(resolve));
   }
+}
+
+/** TLS 1.2 at least, as the SMTP front (RFC 3261 §26.3.1 asks for TLS; RFC 8996 retired 1.0 and 1.1). */
+function secureContextOf(pair: { cert: string; key: string }): SecureContext {
+  return createSecureContext({ cert: pair.cert, key: pair.key, minVersion: 'TLSv1.2' });
 }
 
 function refuseUpgrade(socket: Duplex, status: number): void {

@@ -1,7 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { DirectoryRepository } from '@parley/directory';
 import {
-  addressOfRecord,
   createResponse,
   formatUri,
   type NameAddr,
@@ -15,6 +13,7 @@ import type { SipConnection } from './sip-connection';
 import type { SipEndpoints } from './sip-endpoints';
 import { SIP_ALLOW_EVENTS } from './sip-event-packages';
 import { SIP_AGENT, SIP_ALLOWED_METHODS, SIP_CALL_METHODS } from './sip-front.options';
+import type { SipIdentities } from './sip-identities';
 import type { SipMessages } from './sip-messages';
 import type { SipPublications } from './sip-publications';
 import type { SipBinding, SipRegistrar } from './sip-registrar';
@@ -40,7 +39,7 @@ export class SipFrontService {
   private readonly logger = new Logger('SipFront');
 
   constructor(
-    private readonly directory: DirectoryRepository,
+    private readonly identities: SipIdentities,
     private readonly authentication: SipAuthentication,
     private readonly registrar: SipRegistrar,
     private readonly endpoints: SipEndpoints,
@@ -70,6 +69,11 @@ export class SipFrontService {
     if (CALL_METHODS.has(request.method)) return this.respond(request, 405, { headers: [['Allow', ALLOW]] });
     if (!ALLOWED.has(request.method)) return this.respond(request, 501, { headers: [['Allow', ALLOW]] });
     if (request.uri.kind !== 'sip') return this.respond(request, 416, { headers: [warning('only sip: and sips: URIs are served')] });
+    // A sips: URI asks for TLS on every hop (RFC 3261 §26.2.2, RFC 5630); plain TCP is not. WebSocket is let through: a
+    // proxy in front of /sip may have ended TLS (wss:), which the front cannot see (docs/sip.md).
+    if (request.uri.scheme === 'sips' && connection.transport === 'TCP') {
+      return this.respond(request, 416, { headers: [warning('a sips: URI needs SIP over TLS')] });
+    }
 
     const auth = await this.authentication.authenticate(request, connection.clientAddress);
     switch (auth.kind) {
@@ -93,9 +97,10 @@ export class SipFrontService {
     if (request.method === 'REGISTER') return this.register(request, auth.user, connection);
     // RFC 6665 §4.1.3: a NOTIFY that matches no subscription of ours (we never subscribe).
     if (request.method === 'NOTIFY') return this.respond(request, 481);
-    const target = addressOfRecord(request.uri);
-    // A request to the domain itself (OPTIONS sip:parley.test) is for this server; one to a user needs that user.
-    if (target !== undefined && (await this.directory.findByAddress(target)) === null) return this.respond(request, 404);
+    // A request to the domain itself (OPTIONS sip:parley.test) is for this server; one to a user needs the user whose SIP
+    // URI it is (docs/sip.md, "Identities").
+    const target = (await this.identities.byUri(request.uri)) ?? undefined;
+    if (target === undefined && request.uri.user !== undefined) return this.respond(request, 404);
     if (request.method === 'OPTIONS') {
       return this.respond(request, 200, {
         headers: [
@@ -107,10 +112,10 @@ export class SipFrontService {
       });
     }
     if (request.method === 'SUBSCRIBE') {
-      return this.subscriptions.handle(request, auth.user, connection, (to, status, init) => this.respond(to, status, init));
+      return this.subscriptions.handle(request, auth.user, target, connection, (to, status, init) => this.respond(to, status, init));
     }
-    if (request.method === 'PUBLISH') return this.publications.publish(request, auth.user);
-    if (request.method === 'MESSAGE') return this.messages.receive(request, auth.user);
+    if (request.method === 'PUBLISH') return this.publications.publish(request, auth.user, target);
+    if (request.method === 'MESSAGE') return this.messages.receive(request, auth.user, target);
     return this.respond(request, 501, { reason: 'Not Implemented Yet', headers: [['Allow', ALLOW]] });
   }
 
@@ -124,10 +129,10 @@ export class SipFrontService {
 
   /** RFC 3261 §10.3. */
   private async register(request: SipRequest, user: string, connection: SipConnection): Promise<SipResponse> {
-    const to = request.to();
-    if (addressOfRecord(to.uri)?.toLowerCase() !== user) {
-      return this.respond(request, 403, { headers: [warning('To must name the authenticated user')] });
-    }
+    // RFC 3261 §10.3 step 3: an address-of-record this domain does not have is 404; another user's is not ours to bind.
+    const to = (await this.identities.byUri(request.to().uri)) ?? null;
+    if (to === null) return this.respond(request, 404, { headers: [warning('To names no user of this directory')] });
+    if (to.address !== user) return this.respond(request, 403, { headers: [warning('To must name the authenticated user')] });
     const outcome = await this.endpoints.register(
       {
         aor: user,

@@ -4,8 +4,9 @@ import {
   PresenceCoreErrorCode,
   PresenceCoreException,
 } from '@parley/presence-bridge/feature-presence';
-import { addressOfRecord, type SipRequest, type SipResponse } from '@parley/presence-bridge/sip';
+import { type SipRequest, type SipResponse } from '@parley/presence-bridge/sip';
 import { SIP_BUSY_RETRY_AFTER_SECONDS } from './sip-front.options';
+import type { SipIdentities, SipIdentity } from './sip-identities';
 import { sipReply, sipWarning } from './sip-reply';
 
 const TEXT_TYPE = 'text/plain';
@@ -18,15 +19,22 @@ const UTF8_CHARSETS = new Set(['utf-8', 'utf8', 'us-ascii']);
  * once one took it.
  */
 export class SipMessages {
-  constructor(private readonly ims: InstantMessaging) {}
+  constructor(
+    private readonly ims: InstantMessaging,
+    private readonly identities: Pick<SipIdentities, 'byUri'>,
+  ) {}
 
-  /** Answers a MESSAGE of the authenticated `user`; the Request-URI's user is known to be in the directory. */
-  async receive(request: SipRequest, user: string): Promise<SipResponse> {
-    const to = addressOfRecord(request.uri)?.toLowerCase();
-    if (to === undefined) return sipReply(request, 404, { headers: [sipWarning('a MESSAGE is sent to a user')] });
-    if (addressOfRecord(request.from().uri)?.toLowerCase() !== user) {
+  /**
+   * Answers a MESSAGE of the authenticated `user` (SMTP address) to `target`, the user its Request-URI names (undefined:
+   * the URI names no user). From must be the sender's own SIP URI.
+   */
+  async receive(request: SipRequest, user: string, target: SipIdentity | undefined): Promise<SipResponse> {
+    if (target === undefined) return sipReply(request, 404, { headers: [sipWarning('a MESSAGE is sent to a user')] });
+    const from = await this.identities.byUri(request.from().uri);
+    if (from?.address !== user) {
       return sipReply(request, 403, { headers: [sipWarning('From must name the authenticated user')] });
     }
+    const to = target.address;
     const text = readText(request);
     if (text === undefined) return sipReply(request, 415, { headers: [['Accept', TEXT_TYPE]] });
     if (text === null) return sipReply(request, 400, { headers: [sipWarning('the text is not UTF-8')] });

@@ -11,6 +11,8 @@ const sip: SipConfig = {
   realm: REALM,
   tcpHost: '0.0.0.0',
   tcpPort: 5060,
+  tlsPort: 5061,
+  tls: undefined,
   maxRequestsPerSecond: 20,
   maxConnectionsPerAddress: 100,
   registerMinExpires: 60,

@@ -5,6 +5,8 @@ import { SIP_PUBLISH_GRACE_SECONDS } from './sip-front.options';
 import { type PublicationSettings, SipPublications } from './sip-publications';
 
 const ALICE = 'alice@parley.test';
+/** The user the Request-URI names, as the front resolved it: Alice herself. */
+const SELF = { address: ALICE };
 const START = Date.parse('2026-12-03T09:00:00Z');
 
 /** The settings service's state and note rules, in memory: an expired state reads as none. */
@@ -98,6 +100,7 @@ describe('SipPublications', () => {
     const response = await publications.publish(
       publishRequest({ body: pidf({ activities: '<rpid:activities><rpid:busy/></rpid:activities>', note: ' Workshop ' }), expires: 600 }),
       ALICE,
+      SELF,
     );
     expect(response.status).toBe(200);
     expect(response.headers.get('Expires')).toBe('600');
@@ -111,36 +114,37 @@ describe('SipPublications', () => {
     await publications.publish(
       publishRequest({ body: pidf({ activities: `<rpid:activities until="${until}"><rpid:meeting/></rpid:activities>` }), expires: 600 }),
       ALICE,
+      SELF,
     );
     expect(settings.state).toEqual({ state: 'busy', expiresAt: START + 120_000 });
   });
 
   it('withdraws its own note when a modification carries none, but not a note set elsewhere since', async () => {
-    const first = await publications.publish(publishRequest({ body: pidf({ note: 'Mine' }), expires: 600 }), ALICE);
-    const second = await publications.publish(publishRequest({ body: pidf(), ifMatch: tagOf(first) }), ALICE);
+    const first = await publications.publish(publishRequest({ body: pidf({ note: 'Mine' }), expires: 600 }), ALICE, SELF);
+    const second = await publications.publish(publishRequest({ body: pidf(), ifMatch: tagOf(first) }), ALICE, SELF);
     expect(second.status).toBe(200);
     expect(settings.note).toBeNull();
 
-    const third = await publications.publish(publishRequest({ body: pidf({ note: 'Mine again' }), ifMatch: tagOf(second) }), ALICE);
+    const third = await publications.publish(publishRequest({ body: pidf({ note: 'Mine again' }), ifMatch: tagOf(second) }), ALICE, SELF);
     settings.note = 'Set by the desktop';
-    await publications.publish(publishRequest({ body: pidf(), ifMatch: tagOf(third) }), ALICE);
+    await publications.publish(publishRequest({ body: pidf(), ifMatch: tagOf(third) }), ALICE, SELF);
     expect(settings.note).toBe('Set by the desktop');
   });
 
   it('extends its state on refresh, does not bring it back once another client changed it, and leaves that change on removal', async () => {
     const busy = '<rpid:activities><rpid:busy/></rpid:activities>';
-    const first = await publications.publish(publishRequest({ body: pidf({ activities: busy }), expires: 600 }), ALICE);
+    const first = await publications.publish(publishRequest({ body: pidf({ activities: busy }), expires: 600 }), ALICE, SELF);
     now += 500_000;
-    const refreshed = await publications.publish(publishRequest({ ifMatch: tagOf(first), expires: 900 }), ALICE);
+    const refreshed = await publications.publish(publishRequest({ ifMatch: tagOf(first), expires: 900 }), ALICE, SELF);
     expect(refreshed.status).toBe(200);
     expect(refreshed.headers.get('Expires')).toBe('900');
     expect(settings.state).toEqual({ state: 'busy', expiresAt: now + (900 + SIP_PUBLISH_GRACE_SECONDS) * 1000 });
 
     settings.state = { state: 'away', expiresAt: null };
-    const again = await publications.publish(publishRequest({ ifMatch: tagOf(refreshed), expires: 900 }), ALICE);
+    const again = await publications.publish(publishRequest({ ifMatch: tagOf(refreshed), expires: 900 }), ALICE, SELF);
     expect(again.status).toBe(200);
     expect(settings.state).toEqual({ state: 'away', expiresAt: null });
-    const removed = await publications.publish(publishRequest({ ifMatch: tagOf(again), expires: 0 }), ALICE);
+    const removed = await publications.publish(publishRequest({ ifMatch: tagOf(again), expires: 0 }), ALICE, SELF);
     expect(removed.status).toBe(200);
     expect(removed.headers.get('Expires')).toBe('0');
     expect(settings.state).toEqual({ state: 'away', expiresAt: null });
@@ -150,9 +154,10 @@ describe('SipPublications', () => {
     const first = await publications.publish(
       publishRequest({ body: pidf({ activities: '<rpid:activities><rpid:away/></rpid:activities>', note: 'Lunch' }), expires: 60 }),
       ALICE,
+      SELF,
     );
     now += (60 + SIP_PUBLISH_GRACE_SECONDS) * 1000;
-    expect((await publications.publish(publishRequest({ ifMatch: tagOf(first), expires: 60 }), ALICE)).status).toBe(412);
+    expect((await publications.publish(publishRequest({ ifMatch: tagOf(first), expires: 60 }), ALICE, SELF)).status).toBe(412);
     expect(settings.note).toBe('Lunch');
     await publications.sweep();
     expect(settings.note).toBeNull();
@@ -161,11 +166,11 @@ describe('SipPublications', () => {
   });
 
   it('stores nothing for an initial PUBLISH with Expires 0, and refuses a note longer than the settings allow', async () => {
-    const zero = await publications.publish(publishRequest({ body: pidf({ note: 'x' }), expires: 0 }), ALICE);
+    const zero = await publications.publish(publishRequest({ body: pidf({ note: 'x' }), expires: 0 }), ALICE, SELF);
     expect(zero.status).toBe(200);
     expect(zero.headers.get('Expires')).toBe('0');
     expect(publications.store.size).toBe(0);
-    const long = await publications.publish(publishRequest({ body: pidf({ note: 'n'.repeat(501) }), expires: 600 }), ALICE);
+    const long = await publications.publish(publishRequest({ body: pidf({ note: 'n'.repeat(501) }), expires: 600 }), ALICE, SELF);
     expect(long.status).toBe(400);
     expect(long.headers.get('Warning')).toMatch(/at most 500 characters/);
     expect(settings.changes).toEqual([]);
@@ -178,10 +183,12 @@ describe('SipPublications', () => {
     const busy = publications.publish(
       publishRequest({ body: pidf({ activities: '<rpid:activities><rpid:busy/></rpid:activities>' }) }),
       ALICE,
+      SELF,
     );
     const away = publications.publish(
       publishRequest({ body: pidf({ activities: '<rpid:activities><rpid:away/></rpid:activities>' }) }),
       ALICE,
+      SELF,
     );
     await new Promise((resolve) => setImmediate(resolve));
     expect(settings.changes).toEqual([`begin ${ALICE}`]);

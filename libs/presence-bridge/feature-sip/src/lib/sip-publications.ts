@@ -7,7 +7,6 @@ import {
 } from '@parley/presence-bridge/feature-presence';
 import type { UserStateSource } from '@parley/presence-bridge/presence-engine';
 import {
-  addressOfRecord,
   parsePidf,
   publicationFromPidf,
   type PresencePublication,
@@ -72,13 +71,13 @@ export class SipPublications {
     this.store = new SipPublicationStore({ maxPerUser: SIP_MAX_PUBLICATIONS_PER_USER, maxTotal: SIP_MAX_PUBLICATIONS, now: options.now });
   }
 
-  /** Answers a PUBLISH of the authenticated `user` (lower-cased address). */
-  async publish(request: SipRequest, user: string): Promise<SipResponse> {
+  /** Answers a PUBLISH of the authenticated `user` (lower-cased address) for `target`, the user its Request-URI names. */
+  async publish(request: SipRequest, user: string, target: { readonly address: string } | undefined): Promise<SipResponse> {
     const event = request.event();
     if (event?.value.toLowerCase() !== PRESENCE_EVENT) {
       return sipReply(request, 489, { headers: [['Allow-Events', PRESENCE_EVENT]] });
     }
-    if (addressOfRecord(request.uri)?.toLowerCase() !== user) {
+    if (target?.address !== user) {
       return sipReply(request, 403, { headers: [sipWarning('a PUBLISH sets the presence of the authenticated user only')] });
     }
     const ifMatch = request.headers.getAll('SIP-If-Match');

@@ -68,6 +68,7 @@ function subscription(subscriber: FakeSubscriber, opts: { event?: string; pkg?: 
   return new SipSubscription(
     'alice@parley.test',
     BOB,
+    `sip:${BOB}`,
     pkg,
     opts.event ?? 'presence',
     {

@@ -71,7 +71,10 @@ export class SipSubscription {
 
   constructor(
     readonly subscriber: string,
+    /** The presentity's SMTP address (what the presence core knows them by). */
     readonly target: string,
+    /** The presentity's SIP URI, which NOTIFY bodies name (the PIDF entity, the message-summary account). */
+    readonly targetUri: string,
     readonly eventPackage: SipEventPackage,
     /** The Event header of the SUBSCRIBE, id parameter included: NOTIFYs repeat it (RFC 6665 §8.2.1). */
     readonly event: string,
@@ -149,7 +152,7 @@ export class SipSubscription {
   private pump(): void {
     if (this.inFlight || !this.due || this.latest === null || this.phase === 'ended' || this.phase === 'starting') return;
     const final = this.phase === 'terminating';
-    const body = this.eventPackage.render(this.target, this.latest.view);
+    const body = this.eventPackage.render(this.targetUri, this.latest.view);
     this.due = false;
     if (!this.force && body === this.lastBody) return;
     this.force = false;

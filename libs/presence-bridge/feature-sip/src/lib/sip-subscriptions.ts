@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { PresenceReader, PresenceWatchers } from '@parley/presence-bridge/feature-presence';
-import { addressOfRecord, newTag, type SipRequest, type SipResponse, type SipResponseInit, type Uri } from '@parley/presence-bridge/sip';
+import { newTag, type SipRequest, type SipResponse, type SipResponseInit, type Uri } from '@parley/presence-bridge/sip';
 import type { SipConnection } from './sip-connection';
 import {
   acceptsContentType,
@@ -10,6 +10,7 @@ import {
   type SubscriptionExpiryRange,
 } from './sip-event-packages';
 import { SIP_AGENT } from './sip-front.options';
+import type { SipIdentity } from './sip-identities';
 import { SipSubscription, type SubscriptionEnd } from './sip-subscription';
 
 export interface SipSubscriptionsOptions extends SubscriptionExpiryRange {
@@ -56,8 +57,17 @@ export class SipSubscriptions {
     return this.perUser.get(user) ?? 0;
   }
 
-  /** A SUBSCRIBE of the authenticated `user`: a new subscription, or a refresh or unsubscribe of one of its dialogs. */
-  async handle(request: SipRequest, user: string, connection: SipConnection, respond: SipResponder): Promise<SipResponse> {
+  /**
+   * A SUBSCRIBE of the authenticated `user` (SMTP address): a new subscription to `target` (the user its Request-URI
+   * names; undefined: none), or a refresh or unsubscribe of one of its dialogs.
+   */
+  async handle(
+    request: SipRequest,
+    user: string,
+    target: SipIdentity | undefined,
+    connection: SipConnection,
+    respond: SipResponder,
+  ): Promise<SipResponse> {
     if (this.stopped) return respond(request, 503, { headers: [['Retry-After', '5']] });
     const event = request.event();
     if (event === undefined) return respond(request, 400, { headers: [warning('SUBSCRIBE needs an Event header')] });
@@ -71,10 +81,9 @@ export class SipSubscriptions {
     if (!acceptsContentType(request.headers.getAll('Accept'), eventPackage.contentType)) {
       return respond(request, 406, { headers: [['Accept', eventPackage.contentType]] });
     }
-    const target = addressOfRecord(request.uri)?.toLowerCase();
     // The front has already answered 404 for a user not in the directory; a URI without a user names no presentity.
     if (target === undefined) return respond(request, 404, { headers: [warning('the Request-URI names no user')] });
-    if (eventPackage.ownerOnly && target !== user) {
+    if (eventPackage.ownerOnly && target.address !== user) {
       return respond(request, 403, { headers: [warning(`${eventPackage.name} is only for one's own account`)] });
     }
     const expiry = subscriptionExpiry(request.expires(), this.options);
@@ -91,17 +100,18 @@ export class SipSubscriptions {
     const localTag = newTag();
     const subscription = new SipSubscription(
       user,
-      target,
+      target.address,
+      target.uri,
       eventPackage,
       eventHeader,
       {
         callId: request.callId(),
         localTag,
         remoteTag,
-        localParty: request.headers.get('To') ?? `<sip:${target}>`,
+        localParty: request.headers.get('To') ?? `<${target.uri}>`,
         remoteParty: request.headers.get('From') ?? '',
         routeSet: request.headers.getAll('Record-Route'),
-        contact: `<sip:${target.slice(target.lastIndexOf('@') + 1)};transport=${connection.transport.toLowerCase()}>`,
+        contact: dialogContact(request.uri, connection),
       },
       contact,
       request.cseq().seq,
@@ -116,10 +126,10 @@ export class SipSubscriptions {
     // Counted and findable before the first await: a second SUBSCRIBE meanwhile sees it, a close meanwhile drops it.
     if (fetch) subscription.terminate();
     else this.add(subscription, connection.id);
-    if (!fetch) subscription.watching(this.core.watchers.watch(user, target, subscription.update));
+    if (!fetch) subscription.watching(this.core.watchers.watch(user, target.address, subscription.update));
     let snapshot;
     try {
-      snapshot = (await this.core.reader.snapshot(user, [target])).get(target);
+      snapshot = (await this.core.reader.snapshot(user, [target.address])).get(target.address);
     } catch (error) {
       subscription.drop();
       throw error;
@@ -254,6 +264,16 @@ export class SipSubscriptions {
     timer.unref();
     this.retryTimers.add(timer);
   }
+}
+
+/**
+ * The Contact of the notifier's side of a dialog: the Request-URI's host over the transport it came on. A sips:
+ * Request-URI needs a sips: Contact (RFC 3261 §8.1.1.8, §12.1.1); transport=tls is the deprecated spelling of that.
+ */
+function dialogContact(requestUri: Uri, connection: SipConnection): string {
+  if (requestUri.kind !== 'sip') return `<sip:${SIP_AGENT}.invalid>`;
+  if (requestUri.scheme === 'sips') return `<sips:${requestUri.host}>`;
+  return `<sip:${requestUri.host};transport=${connection.transport.toLowerCase()}>`;
 }
 
 function dialogKey(callId: string, remoteTag: string, localTag: string): string {

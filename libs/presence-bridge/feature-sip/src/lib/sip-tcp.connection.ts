@@ -4,7 +4,10 @@ import { SipConnection, type SipConnectionHost, sentByOf } from './sip-connectio
 
 const PONG = Buffer.from('\r\n');
 
-/** SIP over TCP (RFC 3261 §18.3): the stream is cut into messages by Content-Length; a CRLFCRLF ping gets a CRLF pong. */
+/**
+ * SIP over TCP (RFC 3261 §18.3): the stream is cut into messages by Content-Length; a CRLFCRLF ping gets a CRLF pong.
+ * Over a `TLSSocket` the same stream is SIP over TLS (§26.2, Via transport `TLS`): TLS changes nothing above the bytes.
+ */
 export class SipTcpConnection extends SipConnection {
   private readonly framer = new SipStreamFramer();
 
@@ -12,8 +15,9 @@ export class SipTcpConnection extends SipConnection {
     private readonly socket: Socket,
     clientAddress: string,
     host: SipConnectionHost,
+    transport: 'TCP' | 'TLS' = 'TCP',
   ) {
-    super('TCP', clientAddress, host);
+    super(transport, clientAddress, host);
     socket.setNoDelay(true);
     socket.setTimeout(host.idleTimeoutMs, () => socket.destroy());
     socket.on('data', (chunk: Buffer) => this.onData(chunk));

@@ -85,9 +85,11 @@ function printWelcome(config: RuntimeConfig, demo: boolean, dataDir: string | un
     log(`  Graph API  ${base}/api/v1.0/users/{address}/presence   ${base}/api/v1.0/openapi.json`);
   }
   if (config.sip) {
-    const { tcpHost, tcpPort } = config.sip;
-    const tcp = tcpPort === 0 ? '' : `   sip:${tcpHost.includes(':') ? `[${tcpHost}]` : tcpHost}:${tcpPort};transport=tcp`;
-    log(`  SIP        ${base.replace(/^http/, 'ws')}/sip${tcp}   (docs/sip.md)`);
+    const { tcpHost, tcpPort, tlsPort, tls } = config.sip;
+    const host = tcpHost.includes(':') ? `[${tcpHost}]` : tcpHost;
+    const tcp = tcpPort === 0 ? '' : `   sip:${host}:${tcpPort};transport=tcp`;
+    const secure = tls === undefined || tlsPort === 0 ? '' : `   sips:${host}:${tlsPort}`;
+    log(`  SIP        ${base.replace(/^http/, 'ws')}/sip${tcp}${secure}   (docs/sip.md)`);
   }
   if (config.smtp) {
     const { host, submissionPort, implicitTlsPort, relayPort } = config.smtp;

@@ -127,6 +127,25 @@ describe('service environment', () => {
     );
   });
 
+  it('turns SIP over TLS on only with both PEM files', () => {
+    const bridge = { services: ['presence-bridge'], requireDatabaseUrl: false } as const;
+    const sip = (env: NodeJS.ProcessEnv) =>
+      toRuntimeConfig(
+        'presence-bridge',
+        '0.0.0',
+        parseEnv(serviceEnvSchema('presence-bridge'), { KAFKA_BROKERS: 'k:9092', ...env }),
+        bridge,
+      ).sip;
+    expect(sip({})).toMatchObject({ tcpPort: 5060, tlsPort: 5061, tls: undefined });
+    expect(sip({ PARLEY_SIP_TLS_CERT: '/tls/sip.crt', PARLEY_SIP_TLS_KEY: '/tls/sip.key', PARLEY_SIP_TLS_PORT: '15061' })).toMatchObject({
+      tlsPort: 15061,
+      tls: { certFile: '/tls/sip.crt', keyFile: '/tls/sip.key' },
+    });
+    expect(problemsOf(() => sip({ PARLEY_SIP_TLS_CERT: '/tls/sip.crt' }))).toEqual([
+      'PARLEY_SIP_TLS_CERT: set together with PARLEY_SIP_TLS_KEY (or neither: SIP over TLS off)',
+    ]);
+  });
+
   it('maps the EWS work limits, and refuses a zero or a fraction naming the variable', () => {
     const ews = (env: NodeJS.ProcessEnv) =>
       toRuntimeConfig('ews-gateway', '0.0.0', parseEnv(gatewaySchema, { KAFKA_BROKERS: 'k:9092', ...env }), gateway).ews;

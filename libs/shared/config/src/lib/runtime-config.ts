@@ -181,6 +181,10 @@ export interface SipConfig {
   /** SIP over TCP; a port of 0 is a listener not started. */
   tcpHost: string;
   tcpPort: number;
+  /** SIP over TLS on `tcpHost`: started only with `tls` and a port other than 0. */
+  tlsPort: number;
+  /** Operator-supplied PEM files; both or neither (no self-signed fallback: SIP over TLS is off without them). */
+  tls: { certFile: string; keyFile: string } | undefined;
   maxRequestsPerSecond: number;
   maxConnectionsPerAddress: number;
   registerMinExpires: number;
@@ -342,6 +346,9 @@ export function toRuntimeConfig(
   if (sipFrontEnv && sipFrontEnv.PARLEY_SIP_REGISTER_MIN_EXPIRES > sipFrontEnv.PARLEY_SIP_REGISTER_MAX_EXPIRES) {
     problems.push('PARLEY_SIP_REGISTER_MIN_EXPIRES: must not exceed PARLEY_SIP_REGISTER_MAX_EXPIRES');
   }
+  if (sipFrontEnv && (sipFrontEnv.PARLEY_SIP_TLS_CERT === undefined) !== (sipFrontEnv.PARLEY_SIP_TLS_KEY === undefined)) {
+    problems.push('PARLEY_SIP_TLS_CERT: set together with PARLEY_SIP_TLS_KEY (or neither: SIP over TLS off)');
+  }
   if (problems.length) throw new ConfigError(problems);
   // The casts hold because the app's schema is composed from the parts of the services it runs.
   const ewsEnv = runs('ews-gateway') ? (env as SharedEnv & EwsGatewayEnv) : undefined;
@@ -394,6 +401,11 @@ export function toRuntimeConfig(
       realm: sipEnv.PARLEY_SIP_REALM,
       tcpHost: sipEnv.PARLEY_SIP_TCP_HOST,
       tcpPort: sipEnv.PARLEY_SIP_TCP_PORT,
+      tlsPort: sipEnv.PARLEY_SIP_TLS_PORT,
+      tls:
+        sipEnv.PARLEY_SIP_TLS_CERT !== undefined && sipEnv.PARLEY_SIP_TLS_KEY !== undefined
+          ? { certFile: sipEnv.PARLEY_SIP_TLS_CERT, keyFile: sipEnv.PARLEY_SIP_TLS_KEY }
+          : undefined,
       maxRequestsPerSecond: sipEnv.PARLEY_SIP_MAX_REQUESTS_PER_SECOND,
       maxConnectionsPerAddress: sipEnv.PARLEY_SIP_MAX_CONNECTIONS_PER_ADDRESS,
       registerMinExpires: sipEnv.PARLEY_SIP_REGISTER_MIN_EXPIRES,

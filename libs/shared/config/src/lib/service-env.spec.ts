@@ -80,6 +80,9 @@ const SIP = [
   'PARLEY_SIP_REALM',
   'PARLEY_SIP_TCP_HOST',
   'PARLEY_SIP_TCP_PORT',
+  'PARLEY_SIP_TLS_PORT',
+  'PARLEY_SIP_TLS_CERT',
+  'PARLEY_SIP_TLS_KEY',
   'PARLEY_SIP_MAX_REQUESTS_PER_SECOND',
   'PARLEY_SIP_MAX_CONNECTIONS_PER_ADDRESS',
   'PARLEY_SIP_REGISTER_MIN_EXPIRES',
@@ -276,6 +279,8 @@ describe('environment schema composition', () => {
       realm: 'parley',
       tcpHost: '127.0.0.1',
       tcpPort: 5060,
+      tlsPort: 5061,
+      tls: undefined,
       maxRequestsPerSecond: 20,
       maxConnectionsPerAddress: 100,
       registerMinExpires: 60,
@@ -381,6 +386,7 @@ describe('environment schema composition', () => {
     const sip = { PARLEY_SIP_REALM: 'parley' };
     const sipFront = {
       PARLEY_SIP_TCP_PORT: 5060,
+      PARLEY_SIP_TLS_PORT: 5061,
       PARLEY_SIP_MAX_REQUESTS_PER_SECOND: 20,
       PARLEY_SIP_MAX_CONNECTIONS_PER_ADDRESS: 100,
       PARLEY_SIP_REGISTER_MIN_EXPIRES: 60,

@@ -287,7 +287,7 @@ const sipRealmEnv = {
 };
 
 /**
- * presence-bridge's SIP front (docs/sip.md, "Transports, transactions and registration"): SIP over TCP and its limits.
+ * presence-bridge's SIP front (docs/sip.md, "Transports, transactions and registration"): SIP over TCP and TLS, and its limits.
  * SIP over WebSocket has no key of its own: it is always `/sip` on the HTTP port.
  */
 function sipFrontEnv(app: AppProfile) {
@@ -302,6 +302,17 @@ function sipFrontEnv(app: AppProfile) {
       '5060',
       'port of SIP over TCP; `0` turns it off (SIP over WebSocket stays on `/sip` of the HTTP port; docs/sip.md)',
     ),
+    PARLEY_SIP_TLS_PORT: withDefault(
+      portNumber,
+      '5061',
+      'port of SIP over TLS (`sips:`), bound on `PARLEY_SIP_TCP_HOST` only when `PARLEY_SIP_TLS_CERT` and `PARLEY_SIP_TLS_KEY` are set; `0` turns it off',
+    ),
+    PARLEY_SIP_TLS_CERT: withoutDefault(
+      z.string().min(1).optional(),
+      '— (SIP over TLS off)',
+      'PEM certificate (chain) file of the SIP over TLS listener; set with `PARLEY_SIP_TLS_KEY`; both files are read again on `SIGHUP`. No self-signed fallback: without it SIP over TLS is off',
+    ),
+    PARLEY_SIP_TLS_KEY: withoutDefault(z.string().min(1).optional(), '—', 'PEM private key file that goes with `PARLEY_SIP_TLS_CERT`'),
     PARLEY_SIP_MAX_REQUESTS_PER_SECOND: withDefault(
       intBetween(1, 10_000),
       '20',

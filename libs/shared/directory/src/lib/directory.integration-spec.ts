@@ -6,6 +6,7 @@ import { DirectoryError, DirectoryRepository } from './directory.repository';
 import { demoUsers, seedDemoUsers } from './demo-users';
 import { Roles } from './mailbox-user.entity';
 import { digestHa1 } from './digest-ha1';
+import { sipAddressOf } from './sip-address';
 
 describe('directory on PostgreSQL', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -182,10 +183,74 @@ describe('directory on PostgreSQL', () => {
     await expect(directory.setPassword('nobody@example.com', 'x')).rejects.toMatchObject({ code: 'NoSuchUser' });
   });
 
+  it('finds users by their SIP URI only: user part case-sensitive, host case-insensitive, escapes resolved', async () => {
+    await directory.add({ smtpAddress: 'dave@example.com', displayName: 'Dave', sipUri: 'sip:Dave.Smith@Voice.Example.com' });
+    const key = sipAddressOf('sips:Dave%2ESmith@VOICE.example.com');
+    expect(key).toBe('Dave.Smith@voice.example.com');
+    await expect(directory.findBySipAddress(key ?? '')).resolves.toMatchObject({
+      smtpAddress: 'dave@example.com',
+      sipUri: 'sip:Dave.Smith@Voice.Example.com',
+    });
+    await expect(directory.findBySipAddress('dave.smith@voice.example.com')).resolves.toBeNull();
+    // The SMTP form names nobody once the directory gives the user another URI.
+    await expect(directory.findBySipAddress('dave@example.com')).resolves.toBeNull();
+    // A user with the default URI is found by it.
+    await expect(directory.findBySipAddress('dana.doe@example.com')).resolves.toMatchObject({ smtpAddress: 'dana.doe@example.com' });
+    await expect(directory.findBySipAddress('hal@example.com')).resolves.toBeNull();
+    await expect(directory.findBySipAddress('x\u0000@example.com')).resolves.toBeNull();
+  });
+
+  it('refuses a SIP URI that is not an address-of-record or that another user already answers to', async () => {
+    for (const sipUri of [
+      'sip:x@example.com;transport=tcp',
+      'sip:example.com',
+      'tel:+4930123',
+      'sip:x@example.com:5060',
+      'sip:a b@x.com',
+    ]) {
+      await expect(directory.add({ smtpAddress: 'eve@example.com', displayName: 'Eve', sipUri })).rejects.toMatchObject({
+        code: 'InvalidAddress',
+      });
+    }
+    // Dave's URI with another host case; Dana's default URI; an address that is Dave's SIP key.
+    await expect(
+      directory.add({ smtpAddress: 'eve@example.com', displayName: 'Eve', sipUri: 'sip:Dave.Smith@voice.EXAMPLE.com' }),
+    ).rejects.toMatchObject({ code: 'UserExists' });
+    await expect(
+      directory.add({ smtpAddress: 'eve@example.com', displayName: 'Eve', sipUri: 'sips:dana.doe@example.com' }),
+    ).rejects.toMatchObject({ code: 'UserExists' });
+    await directory.add({ smtpAddress: 'eve@example.com', displayName: 'Eve', sipUri: 'sip:eve.smith@example.com' });
+    await expect(directory.add({ smtpAddress: 'eve.smith@example.com', displayName: 'Other Eve' })).rejects.toMatchObject({
+      code: 'UserExists',
+    });
+  });
+
+  it('the SIP address migration keys existing users by their URI (or SMTP address), and reverts', async () => {
+    const columnExists = async () =>
+      (
+        (await dataSource.query(
+          `SELECT count(*)::int AS n FROM information_schema.columns WHERE table_schema = 'directory' AND table_name = 'mailbox_user' AND column_name = 'sip_address'`,
+        )) as { n: number }[]
+      )[0].n === 1;
+    await revertServiceSchema(dataSource, 1);
+    expect(await columnExists()).toBe(false);
+    await dataSource.query(
+      `INSERT INTO directory.mailbox_user (smtp_address, display_name, sip_uri) VALUES
+         ('raw.one@example.com', 'Raw One', 'sip:Raw.One@Voice.Example.COM'), ('raw.two@example.com', 'Raw Two', NULL)`,
+    );
+    await migrateServiceSchema(dataSource);
+    expect(await columnExists()).toBe(true);
+    await expect(directory.findBySipAddress('Raw.One@voice.example.com')).resolves.toMatchObject({ smtpAddress: 'raw.one@example.com' });
+    await expect(directory.findBySipAddress('raw.one@example.com')).resolves.toBeNull();
+    await expect(directory.findBySipAddress('raw.two@example.com')).resolves.toMatchObject({ smtpAddress: 'raw.two@example.com' });
+    await expect(directory.findBySipAddress('Dave.Smith@voice.example.com')).resolves.toMatchObject({ smtpAddress: 'dave@example.com' });
+  });
+
   it('the HA1 migration reverts and applies again', async () => {
     const tableExists = async () =>
       ((await dataSource.query(`SELECT to_regclass('directory.digest_ha1') IS NOT NULL AS present`)) as { present: boolean }[])[0].present;
-    await revertServiceSchema(dataSource, 1);
+    // The SIP address migration came after it: both go back.
+    await revertServiceSchema(dataSource, 2);
     expect(await tableExists()).toBe(false);
     await migrateServiceSchema(dataSource);
     expect(await tableExists()).toBe(true);

@@ -4,6 +4,7 @@ import { createServiceDataSource, openServiceDataSource } from '@parley/persiste
 import { DataSource } from 'typeorm';
 import { DigestHa1Entity } from './digest-ha1.entity';
 import { DirectoryDigestHa11765300000000 } from './directory-digest-ha1.migration';
+import { DirectorySipAddress1765400000000 } from './directory-sip-address.migration';
 import { DirectoryInit1763900100000 } from './directory-init.migration';
 import { DirectoryRepository } from './directory.repository';
 import { MailboxUserEntity } from './mailbox-user.entity';
@@ -26,7 +27,7 @@ export function createDirectoryDataSource(opts: Omit<DirectoryOptions, 'migrate'
     url: opts.url,
     poolSize: opts.poolSize,
     entities: [MailboxUserEntity, DigestHa1Entity],
-    migrations: [DirectoryInit1763900100000, DirectoryDigestHa11765300000000],
+    migrations: [DirectoryInit1763900100000, DirectoryDigestHa11765300000000, DirectorySipAddress1765400000000],
     messaging: false,
   });
 }

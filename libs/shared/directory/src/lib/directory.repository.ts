@@ -4,6 +4,7 @@ import { DIGEST_HA1_ALGORITHMS, type DigestHa1Algorithm, digestHa1 } from './dig
 import { DigestHa1Entity } from './digest-ha1.entity';
 import { MailboxUserEntity, Role, Roles } from './mailbox-user.entity';
 import { decoyHash, hashPassword, verifyPassword } from './password';
+import { sipAddressOf } from './sip-address';
 
 export interface NewMailboxUser {
   smtpAddress: string;
@@ -83,6 +84,21 @@ export class DirectoryRepository {
   ) {
     this.users = dataSource.getRepository(MailboxUserEntity);
     this.ha1s = dataSource.getRepository(DigestHa1Entity);
+  }
+
+  /**
+   * The enabled user a SIP URI names, by its comparison key (`sipAddressOf`: user part as is, host lower-cased), or
+   * null. Only the user's own SIP URI matches: a user whose URI differs from `sip:<smtp address>` is not found by the
+   * latter. The SIP front's one way from a URI to a user (docs/sip.md, "Identities").
+   */
+  async findBySipAddress(key: string): Promise<DirectoryUser | null> {
+    if (!storable(key)) return null;
+    const found = await this.users
+      .createQueryBuilder('u')
+      .where('u.disabled = false')
+      .andWhere('(u.sipAddress = :key OR (u.sipAddress IS NULL AND u.smtpAddress = :key))', { key })
+      .getOne();
+    return found ? toUser(found) : null;
   }
 
   async findByAddress(address: string): Promise<DirectoryUser | null> {
@@ -180,6 +196,15 @@ export class DirectoryRepository {
   async add(user: NewMailboxUser): Promise<DirectoryUser> {
     const smtpAddress = normalizeAddress(user.smtpAddress);
     if (await this.users.existsBy({ smtpAddress })) throw new DirectoryError('UserExists', `${smtpAddress} already exists`);
+    const sipUri = user.sipUri ?? `sip:${smtpAddress}`;
+    // The default URI of an address with characters SIP would escape is still found by the address itself.
+    const sipAddress = user.sipUri == null ? smtpAddress : sipAddressOf(user.sipUri);
+    if (sipAddress === undefined) {
+      throw new DirectoryError('InvalidAddress', `not a SIP address-of-record (sip:user@host): ${user.sipUri}`);
+    }
+    if (await this.sipAddressTaken(sipAddress)) {
+      throw new DirectoryError('UserExists', `${sipUri} is already the SIP URI of another user`);
+    }
     const passwordHash = user.password ? await hashPassword(user.password) : null;
     const saved = await this.dataSource.transaction(async (manager) => {
       const users = manager.getRepository(MailboxUserEntity);
@@ -187,7 +212,8 @@ export class DirectoryRepository {
         users.create({
           smtpAddress,
           displayName: user.displayName,
-          sipUri: user.sipUri ?? `sip:${smtpAddress}`,
+          sipUri,
+          sipAddress,
           phoneExtension: user.phoneExtension ?? null,
           passwordHash,
           roles: [],
@@ -264,6 +290,14 @@ export class DirectoryRepository {
         ha1: digestHa1(user.smtpAddress, realm, password, algorithm),
       })),
     );
+  }
+
+  /** Whether any user (enabled or not) already answers to this SIP key, by its own URI or by its SMTP address. */
+  private sipAddressTaken(key: string): Promise<boolean> {
+    return this.users
+      .createQueryBuilder('u')
+      .where('(u.sipAddress = :key OR (u.sipAddress IS NULL AND u.smtpAddress = :key))', { key })
+      .getExists();
   }
 
   private async require(address: string): Promise<MailboxUserEntity> {

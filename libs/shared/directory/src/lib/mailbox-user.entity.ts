@@ -10,6 +10,7 @@ export type Role = (typeof Roles)[keyof typeof Roles];
 
 @Entity({ schema: 'directory', name: 'mailbox_user' })
 @Index('mailbox_user_smtp_address_key', ['smtpAddress'], { unique: true })
+@Index('mailbox_user_sip_address_key', ['sipAddress'], { unique: true })
 export class MailboxUserEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -23,6 +24,13 @@ export class MailboxUserEntity {
 
   @Column({ type: 'text', nullable: true })
   sipUri!: string | null;
+
+  /**
+   * The key the SIP front finds this user by: `sipAddressOf(sipUri)` (docs/sip.md, "Identities"). NULL only for rows
+   * written around the repository; they are found by their SMTP address then, as `sip:<smtp address>`.
+   */
+  @Column({ type: 'text', nullable: true })
+  sipAddress!: string | null;
 
   @Column({ type: 'text', nullable: true })
   phoneExtension!: string | null;

@@ -1,13 +1,13 @@
 import { Logger } from '@nestjs/common';
 import type { SmtpConfig } from '@parley/config';
 import { AddressList } from '@parley/sign-in';
+import { loadTlsPair, onHangup, type TlsPair } from '@parley/tls';
 import { hostname as machineName } from 'node:os';
 import type { SMTPServerOptions } from 'smtp-server';
 import { SmtpListener, type SmtpListenerKind } from './smtp-listener';
 import type { SmtpMetrics } from './smtp.metrics';
 import { SmtpReplies } from './smtp-reply';
 import { type SmtpSessionDependencies, SmtpSessions } from './smtp-sessions';
-import { loadTlsPair, type TlsPair } from './tls-material';
 
 /** How long a closing listener waits for sessions in progress before it cuts them off. */
 const CLOSE_TIMEOUT_MS = 5000;
@@ -25,7 +25,7 @@ export class SmtpFront {
   private readonly listeners: SmtpListener[] = [];
   private sessions: SmtpSessions | undefined;
   private readonly hostname: string;
-  private readonly onHangup = () => void this.reloadTls();
+  private stopHangup: (() => void) | undefined;
 
   constructor(
     private readonly config: SmtpConfig,
@@ -83,7 +83,7 @@ export class SmtpFront {
       await this.stop();
       throw error;
     }
-    process.on('SIGHUP', this.onHangup);
+    this.stopHangup = onHangup(() => void this.reloadTls());
     this.log.log(`SMTP listening: ${this.addresses.map((a) => `${a.kind} ${a.host}:${a.port}`).join(', ')}`);
   }
 
@@ -94,7 +94,8 @@ export class SmtpFront {
    * `CLOSE_TIMEOUT_MS` is closed by smtp-server (`421`).
    */
   async stop(): Promise<void> {
-    process.off('SIGHUP', this.onHangup);
+    this.stopHangup?.();
+    this.stopHangup = undefined;
     const listeners = this.listeners.splice(0);
     const closing = listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve())));
     const sessions = this.sessions;
@@ -123,7 +124,7 @@ export class SmtpFront {
   }
 
   private loadTls(): Promise<TlsPair> {
-    return loadTlsPair({ files: this.config.tls, selfSignedDir: this.config.selfSignedDir, hostname: this.hostname });
+    return loadTlsPair({ files: this.config.tls, selfSigned: { dir: this.config.selfSignedDir, hostname: this.hostname, name: 'smtp' } });
   }
 
   private optionsFor(kind: SmtpListenerKind, sessions: SmtpSessions, tls: TlsPair): SMTPServerOptions {

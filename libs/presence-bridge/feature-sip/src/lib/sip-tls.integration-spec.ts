@@ -1,0 +1,217 @@
+import { loadTlsPair, type TlsPair } from '@parley/tls';
+import { X509Certificate } from 'node:crypto';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import {
+  challengeParams,
+  md5Authorization,
+  PASSWORD,
+  RawSipClient,
+  REALM,
+  type SipFrontTestBed,
+  startSipFrontTestBed,
+  type WireMessage,
+} from '../../test/sip-front-test-bed';
+
+const MAX_CONNECTIONS_PER_ADDRESS = 3;
+const HANDSHAKE_TIMEOUT_MS = 500;
+
+let dir: string;
+let first: TlsPair;
+let second: TlsPair;
+let files: { certFile: string; keyFile: string };
+let bed: SipFrontTestBed;
+let sequence = 0;
+
+/** Two certificates made with the repo's self-signed helper, the first one configured as the operator's files. */
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'parley-sip-tls-'));
+  first = await loadTlsPair({ files: undefined, selfSigned: { dir, hostname: 'sip.parley.test', name: 'first' } });
+  second = await loadTlsPair({ files: undefined, selfSigned: { dir, hostname: 'sip2.parley.test', name: 'second' } });
+  files = { certFile: path.join(dir, 'sip-cert.pem'), keyFile: path.join(dir, 'sip-key.pem') };
+  copyFileSync(path.join(dir, 'first-cert.pem'), files.certFile);
+  copyFileSync(path.join(dir, 'first-key.pem'), files.keyFile);
+  bed = await startSipFrontTestBed({
+    tls: files,
+    maxConnectionsPerAddress: MAX_CONNECTIONS_PER_ADDRESS,
+    tlsHandshakeTimeoutMs: HANDSHAKE_TIMEOUT_MS,
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await bed?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function request(method: string, uri: string, opts: { transport?: string; extra?: string[]; cseq?: number; callId?: string } = {}): string {
+  sequence += 1;
+  return [
+    `${method} ${uri} SIP/2.0`,
+    `Via: SIP/2.0/${opts.transport ?? 'TLS'} client.invalid;branch=z9hG4bK-tls-${sequence}`,
+    'Max-Forwards: 70',
+    `To: <sips:alice@${REALM}>`,
+    `From: <sips:alice@${REALM}>;tag=tls${sequence}`,
+    `Call-ID: ${opts.callId ?? `tls-call-${sequence}`}`,
+    `CSeq: ${opts.cseq ?? 1} ${method}`,
+    ...(opts.extra ?? []),
+    'Content-Length: 0',
+    '',
+    '',
+  ].join('\r\n');
+}
+
+/** Sends `method` to `uri`, answers the 401 with MD5 credentials computed here, and returns the final answer. */
+async function authenticated(
+  client: RawSipClient,
+  method: string,
+  uri: string,
+  extra: string[] = [],
+  transport = 'TLS',
+): Promise<WireMessage> {
+  const callId = `tls-auth-${(sequence += 1)}`;
+  client.send(request(method, uri, { transport, extra, callId, cseq: 1 }));
+  const challenge = await client.next();
+  expect(challenge.status).toBe(401);
+  const md5 = challengeParams(challenge.header('WWW-Authenticate')[1]);
+  const authorization = md5Authorization({
+    username: 'alice@parley.test',
+    password: PASSWORD,
+    realm: REALM,
+    nonce: md5.nonce,
+    opaque: md5.opaque,
+    method,
+    uri,
+  });
+  client.send(request(method, uri, { transport, extra: [...extra, `Authorization: ${authorization}`], callId, cseq: 2 }));
+  return client.next();
+}
+
+function fingerprintOf(socket: TLSSocket): string {
+  return new X509Certificate(socket.getPeerX509Certificate()?.raw ?? Buffer.alloc(0)).fingerprint256;
+}
+
+describe('SIP over TLS', () => {
+  it('registers with digest over TLS under a sips: URI, verified against the configured certificate', async () => {
+    const client = await RawSipClient.openTls(bed.tlsPort, first.cert);
+    try {
+      expect(fingerprintOf(client.socket as TLSSocket)).toBe(new X509Certificate(first.cert).fingerprint256);
+      const contact = '<sips:alice@phone.invalid>';
+      const ok = await authenticated(client, 'REGISTER', `sips:${REALM}`, [`Contact: ${contact}`, 'Expires: 300']);
+      expect(ok.status).toBe(200);
+      expect(ok.header('Contact')).toEqual([expect.stringMatching(/^<sips:alice@phone\.invalid>;expires=(300|29\d)$/)]);
+      expect(ok.header('Via')[0]).toMatch(/^SIP\/2\.0\/TLS client\.invalid/);
+      expect(bed.server.registrar.bindingsOf('alice@parley.test')).toHaveLength(1);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('sends its own requests over TLS with a TLS Via, and answers a sips: SUBSCRIBE with a sips: Contact', async () => {
+    const client = await RawSipClient.openTls(bed.tlsPort, first.cert);
+    try {
+      const ok = await authenticated(client, 'SUBSCRIBE', `sips:alice@${REALM}`, [
+        'Event: presence',
+        'Contact: <sips:alice@phone.invalid>',
+        'Expires: 600',
+      ]);
+      expect(ok.status).toBe(200);
+      expect(ok.header('Contact')).toEqual([`<sips:${REALM}>`]);
+      const notify = await client.next();
+      expect(notify.startLine).toBe('NOTIFY sips:alice@phone.invalid SIP/2.0');
+      expect(notify.header('Via')[0]).toMatch(/^SIP\/2\.0\/TLS 127\.0\.0\.1:\d+;branch=z9hG4bK/);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('refuses a sips: Request-URI over plain TCP with 416', async () => {
+    const client = await RawSipClient.open(bed.tcpPort);
+    try {
+      // Before any challenge: no credentials should travel for a request that cannot be served here.
+      client.send(request('OPTIONS', `sips:${REALM}`, { transport: 'TCP' }));
+      const refused = await client.next();
+      expect(refused.status).toBe(416);
+      expect(refused.header('Warning')[0]).toContain('sips: URI needs SIP over TLS');
+    } finally {
+      client.close();
+    }
+  });
+
+  it('counts handshakes against the per-address cap and drops a client that never finishes its handshake', async () => {
+    const silent: Socket[] = [];
+    for (let i = 0; i < MAX_CONNECTIONS_PER_ADDRESS; i++) {
+      silent.push(
+        await new Promise<Socket>((resolve, reject) => {
+          const socket = connect({ port: bed.tlsPort, host: '127.0.0.1' }, () => resolve(socket));
+          socket.once('error', reject);
+        }),
+      );
+    }
+    const closed = silent.map((socket) => new Promise<void>((resolve) => socket.once('close', () => resolve())));
+    // Past the cap: the next connection is dropped before any handshake.
+    await expect(RawSipClient.openTls(bed.tlsPort, first.cert)).rejects.toThrow();
+    // The silent ones are dropped once their handshake time is up (bounded generously for a loaded machine).
+    const within = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), 10_000).unref());
+    expect(await Promise.race([Promise.all(closed).then(() => 'closed' as const), within])).toBe('closed');
+    const client = await waitForAdmission();
+    client.close();
+  });
+
+  it('reads the files again on SIGHUP for new connections, and keeps the old pair when the new one is broken', async () => {
+    const before = await RawSipClient.openTls(bed.tlsPort, first.cert);
+    writeFileSync(files.certFile, second.cert);
+    writeFileSync(files.keyFile, second.key);
+    process.emit('SIGHUP', 'SIGHUP');
+    const after = await until(() => RawSipClient.openTls(bed.tlsPort, second.cert, 'sip2.parley.test'));
+    expect(fingerprintOf(after.socket as TLSSocket)).toBe(new X509Certificate(second.cert).fingerprint256);
+    after.close();
+    // The connection made before the reload goes on with its own session.
+    before.send('\r\n\r\n');
+    await until(async () => {
+      if (before.leftover !== '\r\n') throw new Error('no pong yet');
+    });
+    before.close();
+
+    writeFileSync(files.keyFile, first.key);
+    expect(await bed.server.reloadTls()).toBe(false);
+    const still = await RawSipClient.openTls(bed.tlsPort, second.cert, 'sip2.parley.test');
+    still.close();
+  });
+});
+
+describe('SIP over TLS without a certificate', () => {
+  it('is off: no TLS listener even with a TLS port set', async () => {
+    const plain = await startSipFrontTestBed({ tlsPort: bed.tlsPort + 1 });
+    try {
+      expect(plain.server.tlsPort()).toBeUndefined();
+      await expect(
+        new Promise<void>((resolve, reject) => {
+          const socket = tlsConnect({ port: bed.tlsPort + 1, host: '127.0.0.1', rejectUnauthorized: false }, () => resolve());
+          socket.once('error', reject);
+        }),
+      ).rejects.toThrow(/ECONNREFUSED/);
+    } finally {
+      await plain.close();
+    }
+  });
+});
+
+/** Retries `attempt` until it succeeds (a connection closing frees its slot a moment after the client sees the close). */
+async function until<T>(attempt: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+function waitForAdmission(): Promise<RawSipClient> {
+  return until(() => RawSipClient.openTls(bed.tlsPort, first.cert));
+}
