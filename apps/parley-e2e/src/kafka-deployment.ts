@@ -20,6 +20,9 @@ import { appBundle, repoRoot } from './repo';
 export const SERVICES = ['calendar-sync', 'presence-bridge', 'voicemail-ingest', 'ews-gateway'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
+/** How many admin CLI processes add users at once. */
+const ADMIN_CONCURRENCY = 4;
+
 /** The path of presence-bridge's JSON WebSocket front on its HTTP port. */
 export const PRESENCE_WS_PATH = '/presence';
 
@@ -136,8 +139,22 @@ export async function startKafkaDeployment(options: KafkaDeploymentOptions): Pro
       const code = await migrate.exited;
       if (code !== 0) throw new Error(`${name} migrate exited with ${code}:\n${migrate.output().slice(-4000)}`);
     }
-    for (const user of options.users)
-      await admin(['user', 'add', address(user), '--name', options.displayNames?.[user] ?? user, '--password', password(address(user))]);
+    // A few CLI runs at a time: each is mostly the CLI's start-up, and specs create dozens of users.
+    const toAdd = [...options.users];
+    await Promise.all(
+      Array.from({ length: Math.min(ADMIN_CONCURRENCY, toAdd.length) }, async () => {
+        for (let user = toAdd.shift(); user !== undefined; user = toAdd.shift())
+          await admin([
+            'user',
+            'add',
+            address(user),
+            '--name',
+            options.displayNames?.[user] ?? user,
+            '--password',
+            password(address(user)),
+          ]);
+      }),
+    );
     for (const user of options.impersonators ?? []) await admin(['role', 'grant', address(user), 'ApplicationImpersonation']);
 
     const launch = async (name: ServiceName, instanceId: string, port: number, metricsPort: number): Promise<StartedService> => {
