@@ -1,18 +1,22 @@
 // The Graph-compatible presence API of the built embedded app, as Graph applications meet it
 // (Microsoft's JavaScript Graph client), next to EWS in the same process: the demo users, the
 // demo application's impersonation role, OOF set through EWS showing in Graph, and one sign-in
-// budget per client for both protocols.
+// budget per client for both protocols. The same app serves the SIP scenarios (sip.scenarios.ts,
+// which the Kafka deployment runs in presence-kafka): SIP clients beside the JSON protocol, EWS and SMTP.
 import { GraphError } from '@microsoft/microsoft-graph-client';
 import { basicAuthorization, graphClient, waitFor } from '@parley/testing';
 import * as ews from 'ews-javascript-api';
 import { request } from 'node:http';
 import { EmbeddedParley, ewsService, soapRequest, startEmbeddedParley, useNodeXhr } from './ews-embedded';
+import { sipScenarios } from './sip.scenarios';
+import { embeddedSipDeployment, SipDeployment } from './sip-deployment';
 
 const PASSWORDS = { alice: 'alice-demo-pw', bob: 'bob-demo-pw', carol: 'carol-demo-pw', app: 'app-demo-pw' } as const;
 type Demo = keyof typeof PASSWORDS;
 
-describe('embedded mode: the Graph-compatible presence API', () => {
+describe('embedded mode: the Graph-compatible presence API, and SIP', () => {
   let parley: EmbeddedParley;
+  let sip: SipDeployment;
   const as = (user: Demo) => graphClient(parley.base, basicAuthorization(`${user}@parley.test`, PASSWORDS[user]));
   const codeOf = (request: Promise<unknown>) =>
     request.then(
@@ -49,6 +53,7 @@ describe('embedded mode: the Graph-compatible presence API', () => {
   beforeAll(async () => {
     useNodeXhr();
     parley = await startEmbeddedParley({ PARLEY_SIGN_IN_ACCOUNT_DELAY_STEP_MS: '0', PARLEY_SIGN_IN_MAX_FAILURES_PER_ACCOUNT_ADDRESS: '3' });
+    sip = await embeddedSipDeployment(parley);
   });
 
   afterAll(async () => {
@@ -119,4 +124,6 @@ describe('embedded mode: the Graph-compatible presence API', () => {
     // … and still served from another.
     expect(await statusFrom('127.0.0.8', '/api/v1.0/me/presence', right)).toBe(200);
   });
+
+  sipScenarios(() => sip);
 });

@@ -20,6 +20,9 @@ import { appBundle, repoRoot } from './repo';
 export const SERVICES = ['calendar-sync', 'presence-bridge', 'voicemail-ingest', 'ews-gateway'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
+/** How many admin CLI processes add users at once. */
+const ADMIN_CONCURRENCY = 4;
+
 /** The path of presence-bridge's JSON WebSocket front on its HTTP port. */
 export const PRESENCE_WS_PATH = '/presence';
 
@@ -198,9 +201,6 @@ export async function startKafkaDeployment(options: KafkaDeploymentOptions): Pro
     throw error;
   }
 }
-
-/** Admin CLI processes run at once while a deployment is set up. */
-const ADMIN_CONCURRENCY = 3;
 
 /** Runs `work` over `items`, at most `concurrency` at a time; rejects with the first failure. */
 async function inBatches<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<unknown>): Promise<void> {

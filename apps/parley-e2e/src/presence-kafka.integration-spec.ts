@@ -8,14 +8,17 @@
 // cross the replicas with their acknowledgement. The Graph-compatible REST API is driven with
 // Microsoft's Graph client on both replicas: what is set through one reads on the other. Last,
 // calendar-sync is SIGKILLed across scheduled transitions and restarted: each is then applied once.
-// One deployment serves every case.
+// The SIP scenarios (sip.scenarios.ts: JsSIP and sip.js, watchers on replica A, the watched on B) run
+// here too, with voicemail-ingest's SMTP relay on for their voicemail deposit. One deployment serves every case.
 import { GraphError } from '@microsoft/microsoft-graph-client';
 import { CalendarPresenceStateChanged, OofEffectiveChanged, Topics } from '@parley/contracts';
-import { basicAuthorization, graphClient, waitFor } from '@parley/testing';
+import { basicAuthorization, freePort, graphClient, waitFor } from '@parley/testing';
 import * as ews from 'ews-javascript-api';
 import { KafkaDeployment, startKafkaDeployment, StartedService } from './kafka-deployment';
 import { oofSettings } from './ews-oof.scenarios';
 import { PresenceSocketClient, ReceivedMessage } from './presence-socket-client';
+import { sipScenarios } from './sip.scenarios';
+import { KAFKA_SIP_USERS, kafkaSipDeployment, SipDeployment } from './sip-deployment';
 import { RecordedEvent, TopicRecorder } from './topic-recorder';
 
 const SECOND = 1_000;
@@ -77,6 +80,7 @@ const inAMeetingUntil = (until: number) => (p: Presence) =>
 
 describe('presence over Kafka (four services, two presence-bridge replicas)', () => {
   let d: KafkaDeployment;
+  let sip: SipDeployment;
   let recorder: TopicRecorder;
   let who: Record<User, string>;
   /** On replica A, watching `WATCHED`. */
@@ -189,7 +193,16 @@ describe('presence over Kafka (four services, two presence-bridge replicas)', ()
   }
 
   beforeAll(async () => {
-    d = await startKafkaDeployment({ prefix: 'e2e-presence', users: [...USERS], impersonators: ['app'], presenceReplicas: 2 });
+    // voicemail-ingest is the one process that reads the SMTP settings: the relay on a free port, for the PBX of the SIP cases.
+    const smtpRelayPort = await freePort();
+    d = await startKafkaDeployment({
+      prefix: 'e2e-presence',
+      users: [...USERS, ...KAFKA_SIP_USERS],
+      impersonators: ['app'],
+      presenceReplicas: 2,
+      env: { PARLEY_SMTP_RELAY_PORT: String(smtpRelayPort), PARLEY_SMTP_RELAY_CIDRS: '127.0.0.0/8' },
+    });
+    sip = kafkaSipDeployment(d, smtpRelayPort);
     who = Object.fromEntries(USERS.map((u) => [u, d.address(u)])) as Record<User, string>;
     recorder = await TopicRecorder.start(d.broker.brokers, [Topics.oofEffectiveChanged, Topics.calendarPresenceStateChanged]);
     watcher = await connect('watcher', 0);
@@ -524,6 +537,9 @@ describe('presence over Kafka (four services, two presence-bridge replicas)', ()
       );
     });
   });
+
+  // Before calendar-sync is killed: the SIP cases need its OOF and meeting events.
+  sipScenarios(() => sip);
 
   describe('calendar-sync SIGKILLed across scheduled transitions', () => {
     let calendarSync: StartedService;
