@@ -104,7 +104,7 @@ export class EndpointRegistry extends PresenceEndpoints implements OnApplication
     const id = randomUUID();
     const now = new Date();
     await this.db.unitOfWork.run(async (tx) => {
-      await this.publisher.lockUser(tx, user);
+      const locked = await this.publisher.lockUser(tx, user);
       if ((await this.endpoints.countOf(tx, user, now)) >= this.options.maxEndpointsPerUser) {
         throw new PresenceCoreException(
           PresenceCoreErrorCode.TooManyEndpoints,
@@ -112,7 +112,8 @@ export class EndpointRegistry extends PresenceEndpoints implements OnApplication
         );
       }
       await this.endpoints.insert(tx, { id, mailbox: user, instanceId: this.options.instanceId, label, connectedAt: now });
-      await this.publisher.republish(tx, user, now);
+      // The row locked above, so republish does not lock it again (two statements fewer per connect).
+      await this.publisher.republish(tx, user, now, { locked });
     });
     const endpoint: LocalEndpoint = {
       id,
@@ -172,9 +173,9 @@ export class EndpointRegistry extends PresenceEndpoints implements OnApplication
       try {
         const now = new Date();
         await this.db.unitOfWork.run(async (tx) => {
-          await this.publisher.lockUser(tx, endpoint.mailbox);
+          const locked = await this.publisher.lockUser(tx, endpoint.mailbox);
           if ((await this.endpoints.touch(tx, endpoint.id, new Date(activity))) === null) return;
-          await this.publisher.republish(tx, endpoint.mailbox, now);
+          await this.publisher.republish(tx, endpoint.mailbox, now, { locked });
         });
         endpoint.stored = Math.max(endpoint.stored, activity);
       } catch (error) {
@@ -201,8 +202,8 @@ export class EndpointRegistry extends PresenceEndpoints implements OnApplication
   private async remove(id: string, mailbox: string): Promise<void> {
     const now = new Date();
     await this.db.unitOfWork.run(async (tx) => {
-      await this.publisher.lockUser(tx, mailbox);
-      if (await this.endpoints.delete(tx, id)) await this.publisher.republish(tx, mailbox, now);
+      const locked = await this.publisher.lockUser(tx, mailbox);
+      if (await this.endpoints.delete(tx, id)) await this.publisher.republish(tx, mailbox, now, { locked });
     });
   }
 

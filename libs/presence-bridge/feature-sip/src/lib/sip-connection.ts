@@ -98,9 +98,11 @@ export abstract class SipConnection {
     if (this.ended) return Promise.resolve({ kind: 'closed' });
     if (!this.clientTransactions.hasRoom) return Promise.resolve({ kind: 'overloaded' });
     const branch = `z9hG4bK${newTag()}`;
+    // `rport` (RFC 3581): clients that route answers by Via (belle-sip) then answer over this connection even when a
+    // relay or load balancer stands between (our local end is not the address they connected to); docs/sip.md.
     const request = createRequest({
       ...init,
-      headers: [['Via', `SIP/2.0/${this.transport} ${this.localSentBy};branch=${branch}`], ...init.headers],
+      headers: [['Via', `SIP/2.0/${this.transport} ${this.localSentBy};rport;branch=${branch}`], ...init.headers],
     });
     const outcome = this.clientTransactions.start(branch, request.method);
     this.send(request);

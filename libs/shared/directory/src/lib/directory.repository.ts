@@ -76,14 +76,12 @@ export interface DirectoryRepositoryOptions {
 /** Users, credentials and roles: the one read model every service shares. */
 export class DirectoryRepository {
   private readonly users: Repository<MailboxUserEntity>;
-  private readonly ha1s: Repository<DigestHa1Entity>;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly options: DirectoryRepositoryOptions = {},
   ) {
     this.users = dataSource.getRepository(MailboxUserEntity);
-    this.ha1s = dataSource.getRepository(DigestHa1Entity);
   }
 
   /**
@@ -245,13 +243,14 @@ export class DirectoryRepository {
    */
   async digestHa1(username: string, realm: string, algorithm: DigestHa1Algorithm): Promise<Buffer | undefined> {
     if (!storable(username) || !storable(realm) || username !== toMailboxKey(username)) return undefined;
-    const found = await this.ha1s
-      .createQueryBuilder('h')
-      .innerJoin(MailboxUserEntity, 'u', 'u.id = h.userId')
-      .where('u.smtpAddress = :username AND u.disabled = false AND u.passwordHash IS NOT NULL', { username })
-      .andWhere('h.realm = :realm AND h.algorithm = :algorithm', { realm, algorithm })
-      .getOne();
-    return found?.ha1;
+    // Plain SQL: SIP runs this for every signed request, and building it with the query builder cost more CPU than
+    // PostgreSQL spends answering it (docs/benchmarks.md, bench:sip).
+    const rows: Array<{ ha1: Buffer }> = await this.dataSource.query(
+      `SELECT h.ha1 FROM directory.digest_ha1 h JOIN directory.mailbox_user u ON u.id = h.user_id
+       WHERE u.smtp_address = $1 AND u.disabled = false AND u.password_hash IS NOT NULL AND h.realm = $2 AND h.algorithm = $3`,
+      [username, realm, algorithm],
+    );
+    return rows[0]?.ha1;
   }
 
   /** Grants a role; for impersonation, `scope` limits which mailboxes (omit for all). */
