@@ -121,7 +121,7 @@ describe('SIP over TLS', () => {
       expect(ok.header('Contact')).toEqual([`<sips:${REALM}>`]);
       const notify = await client.next();
       expect(notify.startLine).toBe('NOTIFY sips:alice@phone.invalid SIP/2.0');
-      expect(notify.header('Via')[0]).toMatch(/^SIP\/2\.0\/TLS 127\.0\.0\.1:\d+;branch=z9hG4bK/);
+      expect(notify.header('Via')[0]).toMatch(/^SIP\/2\.0\/TLS 127\.0\.0\.1:\d+;rport;branch=z9hG4bK/);
     } finally {
       client.close();
     }
