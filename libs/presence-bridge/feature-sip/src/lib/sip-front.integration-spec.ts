@@ -1,8 +1,8 @@
 import * as JsSIP from 'jssip';
+import { RawSipAgent, rawSipRequest } from '../../test/raw-sip-agent';
 import {
   challengeParams,
   FAILURES_BEFORE_THROTTLE,
-  md5Authorization,
   PASSWORD,
   RawSipClient,
   REALM,
@@ -10,8 +10,11 @@ import {
   startSipFrontTestBed,
 } from '../../test/sip-front-test-bed';
 
+const ALICE = 'alice@parley.test';
+const BOB = 'bob@parley.test';
+const CAROL = 'carol@parley.test';
+
 let bed: SipFrontTestBed;
-let sequence = 0;
 
 beforeAll(async () => {
   bed = await startSipFrontTestBed();
@@ -21,102 +24,59 @@ afterAll(async () => {
   await bed?.close();
 });
 
-/** A request as a raw TCP client writes it; `extra` are further header lines. */
-function request(
-  method: string,
-  uri: string,
-  opts: { user?: string; branch?: string; callId?: string; cseq?: number; extra?: string[]; body?: string } = {},
-): string {
-  const user = opts.user ?? 'alice@parley.test';
-  const body = opts.body ?? '';
-  return [
-    `${method} ${uri} SIP/2.0`,
-    `Via: SIP/2.0/TCP client.invalid;branch=${opts.branch ?? `z9hG4bK-${(sequence += 1)}`}`,
-    'Max-Forwards: 70',
-    `To: <sip:${user}>`,
-    `From: <sip:${user}>;tag=raw${sequence}`,
-    `Call-ID: ${opts.callId ?? `raw-call-${sequence}`}`,
-    `CSeq: ${opts.cseq ?? 1} ${method}`,
-    ...(opts.extra ?? []),
-    `Content-Length: ${Buffer.byteLength(body)}`,
-    '',
-    body,
-  ].join('\r\n');
-}
+/** A request of alice's without credentials, as a raw client writes it. */
+const unsignedRequest = (method: string, uri: string) => rawSipRequest(method, uri, { from: `sip:${ALICE}`, to: `<sip:${ALICE}>` });
 
 describe('SIP over TCP with a raw client', () => {
   let client: RawSipClient;
+  let alice: RawSipAgent;
   beforeEach(async () => {
     client = await RawSipClient.open(bed.tcpPort);
+    alice = new RawSipAgent(client, { user: ALICE });
   });
   afterEach(() => client.close());
 
   it('challenges, accepts MD5 credentials computed independently, lists the binding, and repeats the answer to a retransmission', async () => {
     const contact = '<sip:alice@phone.invalid;transport=tcp>';
     const callId = 'reg-call-1';
-    client.send(request('REGISTER', `sip:${REALM}`, { callId, cseq: 1, extra: [`Contact: ${contact}`, 'Expires: 300'] }));
-    const challenge = await client.next();
+    const fields = { to: `<sip:${ALICE}>`, callId, headers: [`Contact: ${contact}`, 'Expires: 300'] };
+    const challenge = await alice.challenge('REGISTER', `sip:${REALM}`, { ...fields, cseq: 1 });
     expect(challenge.status).toBe(401);
     const offers = challenge.header('WWW-Authenticate');
     expect(offers).toHaveLength(2);
     expect(offers[0]).toMatch(/algorithm=SHA-256/);
     expect(offers[1]).toMatch(/algorithm=MD5/);
-    const md5 = challengeParams(offers[1]);
-    expect(md5).toMatchObject({ realm: REALM, qop: 'auth' });
+    expect(challengeParams(offers[1])).toMatchObject({ realm: REALM, qop: 'auth' });
 
-    const authorization = md5Authorization({
-      username: 'alice@parley.test',
-      password: PASSWORD,
-      realm: REALM,
-      nonce: md5.nonce,
-      opaque: md5.opaque,
-      method: 'REGISTER',
-      uri: `sip:${REALM}`,
-    });
-    const registered = request('REGISTER', `sip:${REALM}`, {
-      branch: 'z9hG4bK-register-2',
-      callId,
-      cseq: 2,
-      extra: [`Contact: ${contact}`, 'Expires: 300', `Authorization: ${authorization}`],
-    });
+    // Signed with the nonce of that challenge (MD5, computed independently by the agent).
+    const registered = await alice.signedText('REGISTER', `sip:${REALM}`, { ...fields, branch: 'z9hG4bK-register-2', cseq: 2 });
     client.send(registered);
-    const ok = await client.next();
+    const ok = await alice.nextResponse();
     expect(ok.status).toBe(200);
     expect(ok.header('Contact')).toEqual([expect.stringMatching(/^<sip:alice@phone\.invalid;transport=tcp>;expires=(300|299)$/)]);
-    expect(bed.server.registrar.bindingsOf('alice@parley.test')).toHaveLength(1);
+    expect(bed.server.registrar.bindingsOf(ALICE)).toHaveLength(1);
 
     // The same request again (same branch): the same response, not a second registration attempt (its nc would be a replay).
     client.send(registered);
-    const again = await client.next();
+    const again = await alice.nextResponse();
     expect(again.raw).toBe(ok.raw);
 
     // The connection closing takes its bindings with it.
     client.close();
-    await waitUntil(() => bed.server.registrar.bindingsOf('alice@parley.test').length === 0);
+    await waitUntil(() => bed.server.registrar.bindingsOf(ALICE).length === 0);
   });
 
   it('refuses a REGISTER for another user with 403 and an interval below the minimum with 423', async () => {
-    const auth = async (method: string, uri: string, nc: string, extra: string[], user = 'bob@parley.test') => {
-      client.send(request(method, uri, { user, extra }));
-      const challenge = challengeParams((await client.next()).header('WWW-Authenticate')[1]);
-      const authorization = md5Authorization({
-        username: 'bob@parley.test',
-        password: PASSWORD,
-        realm: REALM,
-        nonce: challenge.nonce,
-        method,
-        uri,
-        nc,
-      });
-      client.send(request(method, uri, { user, extra: [...extra, `Authorization: ${authorization}`] }));
-      return client.next();
-    };
-    expect((await auth('REGISTER', `sip:${REALM}`, '00000001', ['Contact: <sip:x@h.invalid>'], 'alice@parley.test')).status).toBe(403);
-    const brief = await auth('REGISTER', `sip:${REALM}`, '00000001', ['Contact: <sip:x@h.invalid>', 'Expires: 10']);
+    // Signed as bob; From and To name `user`.
+    const bob = new RawSipAgent(client, { user: BOB });
+    const auth = (method: string, uri: string, headers: string[], user = BOB) =>
+      bob.request(method, uri, { from: `sip:${user}`, to: `<sip:${user}>`, headers });
+    expect((await auth('REGISTER', `sip:${REALM}`, ['Contact: <sip:x@h.invalid>'], ALICE)).status).toBe(403);
+    const brief = await auth('REGISTER', `sip:${REALM}`, ['Contact: <sip:x@h.invalid>', 'Expires: 10']);
     expect(brief.status).toBe(423);
     expect(brief.header('Min-Expires')).toEqual(['60']);
-    expect((await auth('OPTIONS', 'sip:nobody@parley.test', '00000001', [])).status).toBe(404);
-    const options = await auth('OPTIONS', 'sip:carol@parley.test', '00000001', []);
+    expect((await auth('OPTIONS', 'sip:nobody@parley.test', [])).status).toBe(404);
+    const options = await auth('OPTIONS', `sip:${CAROL}`, []);
     expect(options.status).toBe(200);
     expect(options.header('Allow')).toEqual(['REGISTER, OPTIONS, SUBSCRIBE, NOTIFY, PUBLISH, MESSAGE']);
     expect(options.header('Accept')).toHaveLength(1);
@@ -124,21 +84,18 @@ describe('SIP over TCP with a raw client', () => {
   });
 
   it('answers INVITE with 405 and Allow, an unknown method with 501, and a CANCEL of nothing with 481', async () => {
-    client.send(request('INVITE', 'sip:bob@parley.test'));
-    const invite = await client.next();
+    const invite = await alice.unsigned('INVITE', `sip:${BOB}`, { to: `<sip:${ALICE}>` });
     expect(invite.status).toBe(405);
     expect(invite.header('Allow')).toEqual(['REGISTER, OPTIONS, SUBSCRIBE, NOTIFY, PUBLISH, MESSAGE']);
-    client.send(request('FROBNICATE', 'sip:bob@parley.test'));
-    expect((await client.next()).status).toBe(501);
-    client.send(request('CANCEL', 'sip:bob@parley.test'));
-    expect((await client.next()).status).toBe(481);
+    expect((await alice.unsigned('FROBNICATE', `sip:${BOB}`, { to: `<sip:${ALICE}>` })).status).toBe(501);
+    expect((await alice.unsigned('CANCEL', `sip:${BOB}`, { to: `<sip:${ALICE}>` })).status).toBe(481);
   });
 
   it('answers a keep-alive ping with a pong, a malformed request with 400 and a Warning, and closes on garbage', async () => {
     client.send('\r\n\r\n');
     await waitUntil(() => client.leftover === '\r\n');
     client.dropLeftover();
-    client.send(request('OPTIONS', 'sip:parley.test').replace('CSeq: 1 OPTIONS', 'CSeq: 1 REGISTER'));
+    client.send(unsignedRequest('OPTIONS', 'sip:parley.test').replace('CSeq: 1 OPTIONS', 'CSeq: 1 REGISTER'));
     const refused = await client.next();
     expect(refused.status).toBe(400);
     expect(refused.header('Warning')).toEqual([expect.stringMatching(/^399 parley "/)]);
@@ -166,7 +123,7 @@ describe('SIP over WebSocket with JsSIP', () => {
     });
     try {
       expect(ws.protocol).toBe('sip');
-      const withoutLength = request('OPTIONS', `sip:${REALM}`).replace(/Content-Length: 0\r\n/, '');
+      const withoutLength = unsignedRequest('OPTIONS', `sip:${REALM}`).replace(/Content-Length: 0\r\n/, '');
       ws.send(withoutLength);
       ws.send(withoutLength.replace('CSeq: 1 OPTIONS', 'CSeq: 1 MESSAGE'));
       await waitUntil(() => frames.length === 2);
@@ -233,22 +190,12 @@ describe('sign-in throttling', () => {
     // From an address of its own: the budget is per client address, and the other tests spend 127.0.0.1's.
     const client = await RawSipClient.open(bed.tcpPort, '127.0.0.2');
     try {
+      // Each attempt challenged afresh, then signed as carol with `password`.
       const attempt = async (password: string) => {
-        client.send(request('OPTIONS', `sip:${REALM}`, { user: 'carol@parley.test' }));
-        const challenge = await client.next();
-        expect(challenge.status).toBe(401);
-        const md5 = challengeParams(challenge.header('WWW-Authenticate')[1]);
-        const authorization = md5Authorization({
-          username: 'carol@parley.test',
-          password,
-          realm: REALM,
-          nonce: md5.nonce,
-          opaque: md5.opaque,
-          method: 'OPTIONS',
-          uri: `sip:${REALM}`,
-        });
-        client.send(request('OPTIONS', `sip:${REALM}`, { user: 'carol@parley.test', extra: [`Authorization: ${authorization}`] }));
-        return client.next();
+        const carol = new RawSipAgent(client, { user: CAROL, password });
+        const fields = { to: `<sip:${CAROL}>` };
+        expect((await carol.challenge('OPTIONS', `sip:${REALM}`, fields)).status).toBe(401);
+        return carol.request('OPTIONS', `sip:${REALM}`, fields);
       };
       for (let i = 0; i < FAILURES_BEFORE_THROTTLE; i += 1) expect((await attempt('guess')).status).toBe(401);
       const refused = await attempt(PASSWORD);
@@ -290,7 +237,7 @@ describe('connections per client address', () => {
     await waitUntil(() => small.server.connections.size === 0);
     const again = await RawSipClient.open(small.tcpPort);
     try {
-      again.send(request('INVITE', 'sip:bob@parley.test'));
+      again.send(unsignedRequest('INVITE', `sip:${BOB}`));
       expect((await again.next()).status).toBe(405);
     } finally {
       again.close();

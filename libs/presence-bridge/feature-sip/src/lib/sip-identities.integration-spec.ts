@@ -1,16 +1,7 @@
 import { DirectoryRepository } from '@parley/directory';
 import { parseMessageSummary, parsePidf } from '@parley/presence-bridge/sip';
-import { randomUUID } from 'node:crypto';
-import {
-  challengeParams,
-  md5Authorization,
-  PASSWORD,
-  RawSipClient,
-  REALM,
-  type SipFrontTestBed,
-  startSipFrontTestBed,
-  type WireMessage,
-} from '../../test/sip-front-test-bed';
+import { bodyOf, RawSipAgent } from '../../test/raw-sip-agent';
+import { PASSWORD, type SipFrontTestBed, startSipFrontTestBed } from '../../test/sip-front-test-bed';
 
 /** Dave's SIP URI is not his SMTP address: another user part (mixed case) and another host. */
 const DAVE = 'dave@parley.test';
@@ -28,109 +19,17 @@ afterAll(async () => {
   await bed?.close();
 });
 
-/**
- * A raw SIP-over-TCP user agent: signs in with the SMTP address as the digest user name, names itself by `self` (its
- * SIP URI) in From, and keeps the server's requests (NOTIFY, MESSAGE) apart from the responses to its own.
- */
-class Agent {
-  private nonce: { nonce: string; opaque?: string } | undefined;
-  private nc = 0;
-  private readonly requests: WireMessage[] = [];
-  private readonly responses: WireMessage[] = [];
-
-  private constructor(
-    private readonly client: RawSipClient,
-    readonly user: string,
-    readonly self: string,
-  ) {}
-
-  static async open(user: string, self: string): Promise<Agent> {
-    return new Agent(await RawSipClient.open(bed.tcpPort), user, self);
-  }
-
-  async request(method: string, uri: string, opts: { to?: string; from?: string; headers?: string[]; body?: string } = {}) {
-    if (this.nonce === undefined) {
-      this.client.send(this.text('OPTIONS', `sip:${REALM}`, {}));
-      const challenge = await this.nextResponse();
-      const md5 = challengeParams(challenge.header('WWW-Authenticate')[1]);
-      this.nonce = { nonce: md5.nonce, opaque: md5.opaque };
-    }
-    this.nc += 1;
-    const authorization = md5Authorization({
-      username: this.user,
-      password: PASSWORD,
-      realm: REALM,
-      nonce: this.nonce.nonce,
-      opaque: this.nonce.opaque,
-      method,
-      uri,
-      nc: this.nc.toString(16).padStart(8, '0'),
-    });
-    this.client.send(this.text(method, uri, { ...opts, headers: [...(opts.headers ?? []), `Authorization: ${authorization}`] }));
-    return this.nextResponse();
-  }
-
-  async nextRequest(): Promise<WireMessage> {
-    for (;;) {
-      const waiting = this.requests.shift();
-      if (waiting !== undefined) return waiting;
-      this.sort(await this.client.next());
-    }
-  }
-
-  answer(request: WireMessage, status: number): void {
-    const copied = request.headers.filter((line) => /^(via|from|to|call-id|cseq)\s*:/i.test(line));
-    this.client.send([`SIP/2.0 ${status} Answer`, ...copied, 'Content-Length: 0', '', ''].join('\r\n'));
-  }
-
-  close(): void {
-    this.client.close();
-  }
-
-  private async nextResponse(): Promise<WireMessage> {
-    for (;;) {
-      const waiting = this.responses.shift();
-      if (waiting !== undefined) return waiting;
-      this.sort(await this.client.next());
-    }
-  }
-
-  private sort(message: WireMessage): void {
-    (message.startLine.startsWith('SIP/2.0 ') ? this.responses : this.requests).push(message);
-  }
-
-  private text(method: string, uri: string, opts: { to?: string; from?: string; headers?: string[]; body?: string }): string {
-    const body = opts.body ?? '';
-    return [
-      `${method} ${uri} SIP/2.0`,
-      `Via: SIP/2.0/TCP client.invalid;branch=z9hG4bK-${randomUUID()}`,
-      'Max-Forwards: 70',
-      `To: ${opts.to ?? `<${uri}>`}`,
-      `From: <${opts.from ?? this.self}>;tag=${randomUUID().slice(0, 8)}`,
-      `Call-ID: ${randomUUID()}`,
-      `CSeq: 1 ${method}`,
-      ...(opts.headers ?? []),
-      `Content-Length: ${Buffer.byteLength(body)}`,
-      '',
-      body,
-    ].join('\r\n');
-  }
-}
-
-function bodyOf(message: WireMessage): string {
-  return message.raw.slice(message.raw.indexOf('\r\n\r\n') + 4);
-}
-
 const CONTACT = 'Contact: <sip:phone@client.invalid;transport=tcp>';
-const register = (agent: Agent, to: string) =>
+const register = (agent: RawSipAgent, to: string) =>
   agent.request('REGISTER', 'sip:voice.parley.test', { to: `<${to}>`, headers: [CONTACT, 'Expires: 600'] });
 
 describe('identities from the directory: a user whose SIP URI is not their SMTP address', () => {
-  let dave: Agent;
-  let alice: Agent;
+  let dave: RawSipAgent;
+  let alice: RawSipAgent;
   beforeEach(async () => {
-    dave = await Agent.open(DAVE, DAVE_URI);
-    alice = await Agent.open(ALICE, `sip:${ALICE}`);
+    // Dave signs in with his SMTP address as the digest user name and names himself by his SIP URI in From.
+    dave = await RawSipAgent.open(bed.tcpPort, { user: DAVE, self: DAVE_URI });
+    alice = await RawSipAgent.open(bed.tcpPort, { user: ALICE });
   });
   afterEach(() => {
     dave.close();

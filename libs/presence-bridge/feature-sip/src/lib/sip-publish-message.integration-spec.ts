@@ -1,16 +1,8 @@
 import type { InstantMessage } from '@parley/presence-bridge/feature-presence';
 import type { WatcherView } from '@parley/presence-bridge/presence-engine';
 import { Messager, Publisher, PublisherState, Registerer, RegistererState, UserAgent } from 'sip.js';
-import {
-  challengeParams,
-  md5Authorization,
-  PASSWORD,
-  RawSipClient,
-  REALM,
-  type SipFrontTestBed,
-  startSipFrontTestBed,
-  type WireMessage,
-} from '../../test/sip-front-test-bed';
+import { RawSipAgent } from '../../test/raw-sip-agent';
+import { PASSWORD, type SipFrontTestBed, startSipFrontTestBed } from '../../test/sip-front-test-bed';
 
 /** The shortest PUBLISH expiry this bed accepts: short enough to watch a publication expire. */
 const MIN_EXPIRES = 2;
@@ -19,7 +11,6 @@ const BOB = 'bob@parley.test';
 const CAROL = 'carol@parley.test';
 
 let bed: SipFrontTestBed;
-let sequence = 0;
 
 beforeAll(async () => {
   bed = await startSipFrontTestBed({ publishMinExpires: MIN_EXPIRES });
@@ -50,58 +41,15 @@ function pidf(user: string, opts: { basic?: 'open' | 'closed'; activity?: string
   );
 }
 
-/** One request as a raw TCP client writes it. */
-function rawRequest(method: string, uri: string, opts: { from?: string; to?: string; extra?: string[]; body?: string } = {}): string {
-  const from = opts.from ?? ALICE;
-  const body = opts.body ?? '';
-  sequence += 1;
-  return [
-    `${method} ${uri} SIP/2.0`,
-    `Via: SIP/2.0/TCP client.invalid;branch=z9hG4bK-pm-${sequence}`,
-    'Max-Forwards: 70',
-    `To: <sip:${opts.to ?? uri.replace(/^sip:/, '')}>`,
-    `From: <sip:${from}>;tag=pm${sequence}`,
-    `Call-ID: pm-call-${sequence}`,
-    `CSeq: ${sequence} ${method}`,
-    ...(opts.extra ?? []),
-    `Content-Length: ${Buffer.byteLength(body)}`,
-    '',
-    body,
-  ].join('\r\n');
-}
-
-/** Sends a request, answers the challenge with `user`'s MD5 digest (computed by the test bed), returns the final response. */
-async function signed(
-  client: RawSipClient,
-  method: string,
-  uri: string,
-  opts: { user?: string; from?: string; to?: string; extra?: string[]; body?: string } = {},
-): Promise<WireMessage> {
-  client.send(rawRequest(method, uri, opts));
-  const challenge = await client.next();
-  expect(challenge.status).toBe(401);
-  const md5 = challengeParams(challenge.header('WWW-Authenticate')[1]);
-  const authorization = md5Authorization({
-    username: opts.user ?? opts.from ?? ALICE,
-    password: PASSWORD,
-    realm: REALM,
-    nonce: md5.nonce,
-    opaque: md5.opaque,
-    method,
-    uri,
-  });
-  client.send(rawRequest(method, uri, { ...opts, extra: [...(opts.extra ?? []), `Authorization: ${authorization}`] }));
-  return client.next();
-}
-
-function publish(client: RawSipClient, opts: { body?: string; ifMatch?: string; expires?: number; event?: string | null; type?: string }) {
-  const extra = [
+/** A PUBLISH of alice's presence, signed as alice. */
+function publish(alice: RawSipAgent, opts: { body?: string; ifMatch?: string; expires?: number; event?: string | null; type?: string }) {
+  const headers = [
     ...(opts.event === null ? [] : [`Event: ${opts.event ?? 'presence'}`]),
     ...(opts.expires === undefined ? [] : [`Expires: ${opts.expires}`]),
     ...(opts.ifMatch === undefined ? [] : [`SIP-If-Match: ${opts.ifMatch}`]),
     ...(opts.body === undefined ? [] : [`Content-Type: ${opts.type ?? 'application/pidf+xml'}`]),
   ];
-  return signed(client, 'PUBLISH', `sip:${ALICE}`, { extra, body: opts.body });
+  return alice.request('PUBLISH', `sip:${ALICE}`, { headers, body: opts.body });
 }
 
 /** `user`'s presence as another user (carol) sees it through the core. */
@@ -120,37 +68,37 @@ async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs 
 }
 
 describe('PUBLISH over TCP with a raw client', () => {
-  let client: RawSipClient;
+  let alice: RawSipAgent;
   beforeEach(async () => {
-    client = await RawSipClient.open(bed.tcpPort);
+    alice = await RawSipAgent.open(bed.tcpPort, { user: ALICE });
   });
-  afterEach(() => client.close());
+  afterEach(() => alice.close());
 
   it('sets the state and note others see, under an entity tag, until the publication is removed', async () => {
-    const published = await publish(client, { body: pidf(ALICE, { activity: 'busy', note: 'In a workshop' }), expires: 600 });
+    const published = await publish(alice, { body: pidf(ALICE, { activity: 'busy', note: 'In a workshop' }), expires: 600 });
     expect(published.status).toBe(200);
     expect(published.header('Expires')).toEqual(['600']);
     const [tag] = published.header('SIP-ETag');
     expect(tag).toMatch(/^\S+$/);
     expect(await seenByOthers(ALICE)).toMatchObject({ token: 'busy', note: { kind: 'personal', text: 'In a workshop' } });
 
-    const removed = await publish(client, { ifMatch: tag, expires: 0 });
+    const removed = await publish(alice, { ifMatch: tag, expires: 0 });
     expect(removed.status).toBe(200);
     expect(removed.header('Expires')).toEqual(['0']);
     expect(await seenByOthers(ALICE)).toMatchObject({ token: 'offline', note: null });
     // The tag went with the publication.
-    expect((await publish(client, { ifMatch: tag, expires: 600 })).status).toBe(412);
+    expect((await publish(alice, { ifMatch: tag, expires: 600 })).status).toBe(412);
   });
 
   it('refreshes under a new tag and moves the state’s expiry with it; a modification replaces the state', async () => {
-    const first = await publish(client, { body: pidf(ALICE, { activity: 'busy' }), expires: 60 });
+    const first = await publish(alice, { body: pidf(ALICE, { activity: 'busy' }), expires: 60 });
     const [tag] = first.header('SIP-ETag');
     const before = (await bed.server.core.settings.settings(ALICE)).userState;
     expect(before).toMatchObject({ state: 'busy' });
     // The granted 60 s and the grace that covers the answer's way to the client.
     expect(before?.expiresAt).toBeLessThanOrEqual(Date.now() + 65_000);
 
-    const refreshed = await publish(client, { ifMatch: tag, expires: 600 });
+    const refreshed = await publish(alice, { ifMatch: tag, expires: 600 });
     expect(refreshed.status).toBe(200);
     expect(refreshed.header('Expires')).toEqual(['600']);
     const [newTag] = refreshed.header('SIP-ETag');
@@ -158,87 +106,86 @@ describe('PUBLISH over TCP with a raw client', () => {
     const after = (await bed.server.core.settings.settings(ALICE)).userState;
     expect(after).toMatchObject({ state: 'busy' });
     expect(after?.expiresAt).toBeGreaterThan(Date.now() + 500_000);
-    expect((await publish(client, { ifMatch: tag })).status).toBe(412);
+    expect((await publish(alice, { ifMatch: tag })).status).toBe(412);
 
-    const modified = await publish(client, { ifMatch: newTag, body: pidf(ALICE, { activity: 'vacation', note: 'Back Monday' }) });
+    const modified = await publish(alice, { ifMatch: newTag, body: pidf(ALICE, { activity: 'vacation', note: 'Back Monday' }) });
     expect(modified.status).toBe(200);
     expect(await seenByOthers(ALICE)).toMatchObject({ token: 'away', activity: 'off-work', note: { text: 'Back Monday' } });
-    expect((await publish(client, { ifMatch: modified.header('SIP-ETag')[0], expires: 0 })).status).toBe(200);
+    expect((await publish(alice, { ifMatch: modified.header('SIP-ETag')[0], expires: 0 })).status).toBe(200);
   });
 
   it('lets the state go when the publication expires, and its note when the expired publication is swept', async () => {
-    const published = await publish(client, { body: pidf(ALICE, { activity: 'lunch', note: 'Out for lunch' }), expires: MIN_EXPIRES });
+    const published = await publish(alice, { body: pidf(ALICE, { activity: 'lunch', note: 'Out for lunch' }), expires: MIN_EXPIRES });
     expect(published.status).toBe(200);
     expect(await seenByOthers(ALICE)).toMatchObject({ token: 'away', note: { text: 'Out for lunch' } });
     // The core expires the state by itself (the publication's expiry is the state's): no SIP work needed.
     await waitUntil(async () => (await seenByOthers(ALICE)).token === 'offline', 30_000);
-    expect((await publish(client, { ifMatch: published.header('SIP-ETag')[0] })).status).toBe(412);
+    expect((await publish(alice, { ifMatch: published.header('SIP-ETag')[0] })).status).toBe(412);
     await bed.server.publications.sweep();
     expect(await seenByOthers(ALICE)).toMatchObject({ token: 'offline', note: null });
   });
 
   it('leaves alone what the user changed by another client since the PUBLISH when the publication is removed', async () => {
-    const published = await publish(client, { body: pidf(ALICE, { activity: 'busy', note: 'From the phone' }), expires: 600 });
+    const published = await publish(alice, { body: pidf(ALICE, { activity: 'busy', note: 'From the phone' }), expires: 600 });
     // What the JSON protocol's set-state and set-note do.
     await bed.server.core.settings.setUserState(ALICE, 'do-not-disturb', null);
     await bed.server.core.settings.setPersonalNote(ALICE, 'From the desktop');
-    expect((await publish(client, { ifMatch: published.header('SIP-ETag')[0], expires: 0 })).status).toBe(200);
+    expect((await publish(alice, { ifMatch: published.header('SIP-ETag')[0], expires: 0 })).status).toBe(200);
     expect(await seenByOthers(ALICE)).toMatchObject({ token: 'do-not-disturb', note: { text: 'From the desktop' } });
     expect((await bed.server.core.settings.settings(ALICE)).userState).toEqual({ state: 'do-not-disturb', expiresAt: null });
   });
 
   it('sets no state for a plain open document: a state set elsewhere stays', async () => {
     await bed.server.core.settings.setUserState(ALICE, 'be-right-back', null);
-    const published = await publish(client, { body: pidf(ALICE), expires: 600 });
+    const published = await publish(alice, { body: pidf(ALICE), expires: 600 });
     expect(published.status).toBe(200);
     expect((await bed.server.core.settings.settings(ALICE)).userState).toEqual({ state: 'be-right-back', expiresAt: null });
-    expect((await publish(client, { ifMatch: published.header('SIP-ETag')[0], expires: 0 })).status).toBe(200);
+    expect((await publish(alice, { ifMatch: published.header('SIP-ETag')[0], expires: 0 })).status).toBe(200);
     expect((await bed.server.core.settings.settings(ALICE)).userState).toEqual({ state: 'be-right-back', expiresAt: null });
   });
 
   it('refuses what RFC 3903 refuses: 412, 423, 489, 415, 400, 403, and shortens a long expiry', async () => {
-    expect((await publish(client, { ifMatch: 'no-such-tag', expires: 600 })).status).toBe(412);
-    const brief = await publish(client, { body: pidf(ALICE, { activity: 'busy' }), expires: 1 });
+    expect((await publish(alice, { ifMatch: 'no-such-tag', expires: 600 })).status).toBe(412);
+    const brief = await publish(alice, { body: pidf(ALICE, { activity: 'busy' }), expires: 1 });
     expect(brief.status).toBe(423);
     expect(brief.header('Min-Expires')).toEqual([String(MIN_EXPIRES)]);
-    const dialog = await publish(client, { body: pidf(ALICE), event: 'dialog' });
+    const dialog = await publish(alice, { body: pidf(ALICE), event: 'dialog' });
     expect(dialog.status).toBe(489);
     expect(dialog.header('Allow-Events')).toEqual(['presence']);
-    expect((await publish(client, { body: pidf(ALICE), event: null })).status).toBe(489);
-    const text = await publish(client, { body: 'busy', type: 'text/plain' });
+    expect((await publish(alice, { body: pidf(ALICE), event: null })).status).toBe(489);
+    const text = await publish(alice, { body: 'busy', type: 'text/plain' });
     expect(text.status).toBe(415);
     expect(text.header('Accept')).toEqual(['application/pidf+xml']);
-    const unreadable = await publish(client, { body: '<presence xmlns="urn:ietf:params:xml:ns:pidf"><tuple' });
+    const unreadable = await publish(alice, { body: '<presence xmlns="urn:ietf:params:xml:ns:pidf"><tuple' });
     expect(unreadable.status).toBe(400);
     expect(unreadable.header('Warning')).toEqual([expect.stringMatching(/^399 parley "unreadable presence document/)]);
-    expect((await publish(client, { expires: 600 })).status).toBe(400);
-    const someoneElse = await signed(client, 'PUBLISH', `sip:${BOB}`, {
-      extra: ['Event: presence', 'Content-Type: application/pidf+xml'],
+    expect((await publish(alice, { expires: 600 })).status).toBe(400);
+    const someoneElse = await alice.request('PUBLISH', `sip:${BOB}`, {
+      headers: ['Event: presence', 'Content-Type: application/pidf+xml'],
       body: pidf(BOB, { activity: 'busy' }),
     });
     expect(someoneElse.status).toBe(403);
     expect((await bed.server.core.settings.settings(BOB)).userState).toBeNull();
 
-    const long = await publish(client, { body: pidf(ALICE, { activity: 'busy' }), expires: 86_400 });
+    const long = await publish(alice, { body: pidf(ALICE, { activity: 'busy' }), expires: 86_400 });
     expect(long.status).toBe(200);
     expect(long.header('Expires')).toEqual(['3600']);
-    expect((await publish(client, { ifMatch: long.header('SIP-ETag')[0], expires: 0 })).status).toBe(200);
+    expect((await publish(alice, { ifMatch: long.header('SIP-ETag')[0], expires: 0 })).status).toBe(200);
     expect((await bed.server.core.settings.settings(ALICE)).userState).toBeNull();
   });
 });
 
 describe('MESSAGE over TCP with a raw client', () => {
-  let client: RawSipClient;
+  let alice: RawSipAgent;
   beforeEach(async () => {
-    client = await RawSipClient.open(bed.tcpPort);
+    alice = await RawSipAgent.open(bed.tcpPort, { user: ALICE });
   });
-  afterEach(() => client.close());
+  afterEach(() => alice.close());
 
   const message = (opts: { to?: string; from?: string; type?: string; body?: string }) =>
-    signed(client, 'MESSAGE', `sip:${opts.to ?? BOB}`, {
-      user: ALICE,
-      from: opts.from ?? ALICE,
-      extra: [`Content-Type: ${opts.type ?? 'text/plain;charset=UTF-8'}`],
+    alice.request('MESSAGE', `sip:${opts.to ?? BOB}`, {
+      from: `sip:${opts.from ?? ALICE}`,
+      headers: [`Content-Type: ${opts.type ?? 'text/plain;charset=UTF-8'}`],
       body: opts.body ?? 'hello',
     });
 

@@ -4,16 +4,8 @@ import { waitFor } from '@parley/testing';
 import * as JsSIP from 'jssip';
 import type { IncomingMessageListener } from 'jssip/lib/UA';
 import { randomUUID } from 'node:crypto';
-import {
-  challengeParams,
-  md5Authorization,
-  PASSWORD,
-  RawSipClient,
-  REALM,
-  type SipFrontTestBed,
-  startSipFrontTestBed,
-  type WireMessage,
-} from '../../test/sip-front-test-bed';
+import { bodyOf, RawSipAgent } from '../../test/raw-sip-agent';
+import { PASSWORD, REALM, type SipFrontTestBed, startSipFrontTestBed } from '../../test/sip-front-test-bed';
 
 // SUBSCRIBE/NOTIFY (RFC 6665, 3856, 3842) and registered endpoints as IM receivers, against the real presence core:
 // JsSIP over WebSocket as an independent client, and a raw TCP client for what must be checked on the wire.
@@ -46,123 +38,10 @@ const watchersNow = () => fanout.stats.subscriptions;
 /** Every subscription of earlier tests gone, in the front and in the core (their connections close asynchronously). */
 const nothingWatched = () => waitFor(() => bed.server.subscriptions.size === 0 && watchersNow() === 0, { what: 'no subscriptions left' });
 
-/**
- * A raw SIP-over-TCP user agent of the test's own: digest with one nonce and a rising nc (the front accepts reuse), and
- * requests from the server (NOTIFY, MESSAGE) kept apart from the responses to its own requests.
- */
-class RawUser {
-  private nonce: { nonce: string; opaque?: string } | undefined;
-  private nc = 0;
-  private seq = 0;
-  private readonly requests: WireMessage[] = [];
-  private readonly responses: WireMessage[] = [];
-
-  private constructor(
-    readonly client: RawSipClient,
-    readonly user: string,
-  ) {}
-
-  static async open(user: string): Promise<RawUser> {
-    return new RawUser(await RawSipClient.open(bed.tcpPort), user);
-  }
-
-  /** Sends a request (challenged once per connection, then with the same nonce) and returns its final response. */
-  async request(
-    method: string,
-    uri: string,
-    opts: { to?: string; fromTag?: string; callId?: string; cseq?: number; headers?: string[]; body?: string } = {},
-  ): Promise<WireMessage> {
-    if (this.nonce === undefined) {
-      this.client.send(this.text('OPTIONS', `sip:${REALM}`, {}));
-      const challenge = await this.nextResponse();
-      const md5 = challengeParams(challenge.header('WWW-Authenticate')[1]);
-      this.nonce = { nonce: md5.nonce, opaque: md5.opaque };
-    }
-    this.nc += 1;
-    const authorization = md5Authorization({
-      username: this.user,
-      password: PASSWORD,
-      realm: REALM,
-      nonce: this.nonce.nonce,
-      opaque: this.nonce.opaque,
-      method,
-      uri,
-      nc: this.nc.toString(16).padStart(8, '0'),
-    });
-    this.client.send(this.text(method, uri, { ...opts, headers: [...(opts.headers ?? []), `Authorization: ${authorization}`] }));
-    return this.nextResponse();
-  }
-
-  /** The next request the server sent to this client. */
-  async nextRequest(timeoutMs = 5_000): Promise<WireMessage> {
-    for (;;) {
-      const waiting = this.requests.shift();
-      if (waiting !== undefined) return waiting;
-      this.sort(await this.client.next(timeoutMs));
-    }
-  }
-
-  /** Answers a request of the server (Via, From, To, Call-ID, CSeq copied). */
-  answer(request: WireMessage, status: number): void {
-    const copied = request.headers.filter((line) => /^(via|from|to|call-id|cseq)\s*:/i.test(line));
-    this.client.send([`SIP/2.0 ${status} Answer`, ...copied, 'Content-Length: 0', '', ''].join('\r\n'));
-  }
-
-  /** Whether the server sends no request within `ms` (used only after the state that would cause one is settled). */
-  async silentFor(ms: number): Promise<boolean> {
-    if (this.requests.length > 0) return false;
-    try {
-      this.sort(await this.client.next(ms));
-      return this.requests.length === 0;
-    } catch {
-      return true;
-    }
-  }
-
-  close(): void {
-    this.client.close();
-  }
-
-  private async nextResponse(): Promise<WireMessage> {
-    for (;;) {
-      const waiting = this.responses.shift();
-      if (waiting !== undefined) return waiting;
-      this.sort(await this.client.next());
-    }
-  }
-
-  private sort(message: WireMessage): void {
-    if (message.startLine.startsWith('SIP/2.0 ')) this.responses.push(message);
-    else this.requests.push(message);
-  }
-
-  private text(
-    method: string,
-    uri: string,
-    opts: { to?: string; fromTag?: string; callId?: string; cseq?: number; headers?: string[]; body?: string },
-  ): string {
-    this.seq += 1;
-    const body = opts.body ?? '';
-    return [
-      `${method} ${uri} SIP/2.0`,
-      `Via: SIP/2.0/TCP client.invalid;branch=z9hG4bK-${randomUUID()}`,
-      'Max-Forwards: 70',
-      `To: ${opts.to ?? `<${uri}>`}`,
-      `From: <sip:${this.user}>;tag=${opts.fromTag ?? `raw${this.seq}`}`,
-      `Call-ID: ${opts.callId ?? randomUUID()}`,
-      `CSeq: ${opts.cseq ?? this.seq} ${method}`,
-      ...(opts.headers ?? []),
-      `Content-Length: ${Buffer.byteLength(body)}`,
-      '',
-      body,
-    ].join('\r\n');
-  }
-}
-
 const CONTACT = 'Contact: <sip:watcher@client.invalid;transport=tcp>';
 
 /** A presence SUBSCRIBE of `watcher` for `target` over raw TCP, its 200 and its first NOTIFY (answered 200). */
-async function subscribeRaw(watcher: RawUser, target: string, expires = 600, event = 'presence') {
+async function subscribeRaw(watcher: RawSipAgent, target: string, expires = 600, event = 'presence') {
   const callId = randomUUID();
   const fromTag = `sub-${randomUUID().slice(0, 8)}`;
   const ok = await watcher.request('SUBSCRIBE', `sip:${target}`, {
@@ -178,15 +57,11 @@ async function subscribeRaw(watcher: RawUser, target: string, expires = 600, eve
   return { ok, notify, callId, fromTag, toTag, cseq: 1 };
 }
 
-function bodyOf(message: WireMessage): string {
-  return message.raw.slice(message.raw.indexOf('\r\n\r\n') + 4);
-}
-
 describe('SUBSCRIBE over TCP, on the wire', () => {
-  let alice: RawUser;
+  let alice: RawSipAgent;
   beforeEach(async () => {
     await nothingWatched();
-    alice = await RawUser.open(ALICE);
+    alice = await RawSipAgent.open(bed.tcpPort, { user: ALICE });
   });
   afterEach(() => alice.close());
 
@@ -307,7 +182,7 @@ describe('SUBSCRIBE over TCP, on the wire', () => {
   });
 
   it('limits subscriptions per user on this replica with 403 and a Warning; a fetch is not counted', async () => {
-    const erin = await RawUser.open(ERIN);
+    const erin = await RawSipAgent.open(bed.tcpPort, { user: ERIN });
     try {
       for (let i = 0; i < MAX_SUBSCRIPTIONS; i += 1) await subscribeRaw(erin, [ALICE, BOB, CAROL, DAVE][i]);
       expect(bed.server.subscriptions.countOf(ERIN)).toBe(MAX_SUBSCRIPTIONS);
@@ -337,7 +212,7 @@ describe('SUBSCRIBE over TCP, on the wire', () => {
 
   it('stops every watch of a connection when it closes (nothing left in the front or the core)', async () => {
     const before = watchersNow();
-    const watcher = await RawUser.open(CAROL);
+    const watcher = await RawSipAgent.open(bed.tcpPort, { user: CAROL });
     await subscribeRaw(watcher, ALICE);
     await subscribeRaw(watcher, BOB);
     await subscribeRaw(watcher, CAROL, 600, 'message-summary');
@@ -371,7 +246,7 @@ describe('SUBSCRIBE over TCP, on the wire', () => {
 
 describe('registered SIP endpoints', () => {
   it('a REGISTER binding is an endpoint (Available) that receives IMs as MESSAGE; when it expires the user is offline', async () => {
-    const bob = await RawUser.open(BOB);
+    const bob = await RawSipAgent.open(bed.tcpPort, { user: BOB });
     try {
       const registered = await bob.request('REGISTER', `sip:${REALM}`, {
         to: `<sip:${BOB}>`,
@@ -406,7 +281,7 @@ describe('registered SIP endpoints', () => {
   it('refuses a REGISTER with 403 when the core has no endpoint left for the user, registering nothing', async () => {
     const handles = [];
     for (let i = 0; i < 4; i += 1) handles.push(await core().endpoints.connect(DAVE, { label: `json ${i}` }));
-    const dave = await RawUser.open(DAVE);
+    const dave = await RawSipAgent.open(bed.tcpPort, { user: DAVE });
     try {
       const refused = await dave.request('REGISTER', `sip:${REALM}`, {
         to: `<sip:${DAVE}>`,

@@ -5,26 +5,19 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
-import {
-  challengeParams,
-  md5Authorization,
-  PASSWORD,
-  RawSipClient,
-  REALM,
-  type SipFrontTestBed,
-  startSipFrontTestBed,
-  type WireMessage,
-} from '../../test/sip-front-test-bed';
+import { RawSipAgent } from '../../test/raw-sip-agent';
+import { RawSipClient, REALM, type SipFrontTestBed, startSipFrontTestBed } from '../../test/sip-front-test-bed';
 
 const MAX_CONNECTIONS_PER_ADDRESS = 3;
 const HANDSHAKE_TIMEOUT_MS = 500;
+const ALICE = 'alice@parley.test';
+const ALICE_SIPS = `sips:alice@${REALM}`;
 
 let dir: string;
 let first: TlsPair;
 let second: TlsPair;
 let files: { certFile: string; keyFile: string };
 let bed: SipFrontTestBed;
-let sequence = 0;
 
 /** Two certificates made with the repo's self-signed helper, the first one configured as the operator's files. */
 beforeAll(async () => {
@@ -46,48 +39,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function request(method: string, uri: string, opts: { transport?: string; extra?: string[]; cseq?: number; callId?: string } = {}): string {
-  sequence += 1;
-  return [
-    `${method} ${uri} SIP/2.0`,
-    `Via: SIP/2.0/${opts.transport ?? 'TLS'} client.invalid;branch=z9hG4bK-tls-${sequence}`,
-    'Max-Forwards: 70',
-    `To: <sips:alice@${REALM}>`,
-    `From: <sips:alice@${REALM}>;tag=tls${sequence}`,
-    `Call-ID: ${opts.callId ?? `tls-call-${sequence}`}`,
-    `CSeq: ${opts.cseq ?? 1} ${method}`,
-    ...(opts.extra ?? []),
-    'Content-Length: 0',
-    '',
-    '',
-  ].join('\r\n');
-}
-
-/** Sends `method` to `uri`, answers the 401 with MD5 credentials computed here, and returns the final answer. */
-async function authenticated(
-  client: RawSipClient,
-  method: string,
-  uri: string,
-  extra: string[] = [],
-  transport = 'TLS',
-): Promise<WireMessage> {
-  const callId = `tls-auth-${(sequence += 1)}`;
-  client.send(request(method, uri, { transport, extra, callId, cseq: 1 }));
-  const challenge = await client.next();
-  expect(challenge.status).toBe(401);
-  const md5 = challengeParams(challenge.header('WWW-Authenticate')[1]);
-  const authorization = md5Authorization({
-    username: 'alice@parley.test',
-    password: PASSWORD,
-    realm: REALM,
-    nonce: md5.nonce,
-    opaque: md5.opaque,
-    method,
-    uri,
-  });
-  client.send(request(method, uri, { transport, extra: [...extra, `Authorization: ${authorization}`], callId, cseq: 2 }));
-  return client.next();
-}
+/** Alice, signed in over SIP over TLS and naming herself by a sips: URI. */
+const aliceOverTls = () => RawSipAgent.openTls(bed.tlsPort, first.cert, { user: ALICE, self: ALICE_SIPS });
 
 function fingerprintOf(socket: TLSSocket): string {
   return new X509Certificate(socket.getPeerX509Certificate()?.raw ?? Buffer.alloc(0)).fingerprint256;
@@ -95,48 +48,48 @@ function fingerprintOf(socket: TLSSocket): string {
 
 describe('SIP over TLS', () => {
   it('registers with digest over TLS under a sips: URI, verified against the configured certificate', async () => {
-    const client = await RawSipClient.openTls(bed.tlsPort, first.cert);
+    const alice = await aliceOverTls();
     try {
-      expect(fingerprintOf(client.socket as TLSSocket)).toBe(new X509Certificate(first.cert).fingerprint256);
+      expect(fingerprintOf(alice.client.socket as TLSSocket)).toBe(new X509Certificate(first.cert).fingerprint256);
       const contact = '<sips:alice@phone.invalid>';
-      const ok = await authenticated(client, 'REGISTER', `sips:${REALM}`, [`Contact: ${contact}`, 'Expires: 300']);
+      const ok = await alice.request('REGISTER', `sips:${REALM}`, {
+        to: `<${ALICE_SIPS}>`,
+        headers: [`Contact: ${contact}`, 'Expires: 300'],
+      });
       expect(ok.status).toBe(200);
       expect(ok.header('Contact')).toEqual([expect.stringMatching(/^<sips:alice@phone\.invalid>;expires=(300|29\d)$/)]);
       expect(ok.header('Via')[0]).toMatch(/^SIP\/2\.0\/TLS client\.invalid/);
-      expect(bed.server.registrar.bindingsOf('alice@parley.test')).toHaveLength(1);
+      expect(bed.server.registrar.bindingsOf(ALICE)).toHaveLength(1);
     } finally {
-      client.close();
+      alice.close();
     }
   });
 
   it('sends its own requests over TLS with a TLS Via, and answers a sips: SUBSCRIBE with a sips: Contact', async () => {
-    const client = await RawSipClient.openTls(bed.tlsPort, first.cert);
+    const alice = await aliceOverTls();
     try {
-      const ok = await authenticated(client, 'SUBSCRIBE', `sips:alice@${REALM}`, [
-        'Event: presence',
-        'Contact: <sips:alice@phone.invalid>',
-        'Expires: 600',
-      ]);
+      const ok = await alice.request('SUBSCRIBE', ALICE_SIPS, {
+        headers: ['Event: presence', 'Contact: <sips:alice@phone.invalid>', 'Expires: 600'],
+      });
       expect(ok.status).toBe(200);
       expect(ok.header('Contact')).toEqual([`<sips:${REALM}>`]);
-      const notify = await client.next();
+      const notify = await alice.nextRequest();
       expect(notify.startLine).toBe('NOTIFY sips:alice@phone.invalid SIP/2.0');
       expect(notify.header('Via')[0]).toMatch(/^SIP\/2\.0\/TLS 127\.0\.0\.1:\d+;rport;branch=z9hG4bK/);
     } finally {
-      client.close();
+      alice.close();
     }
   });
 
   it('refuses a sips: Request-URI over plain TCP with 416', async () => {
-    const client = await RawSipClient.open(bed.tcpPort);
+    const alice = await RawSipAgent.open(bed.tcpPort, { user: ALICE, self: ALICE_SIPS });
     try {
       // Before any challenge: no credentials should travel for a request that cannot be served here.
-      client.send(request('OPTIONS', `sips:${REALM}`, { transport: 'TCP' }));
-      const refused = await client.next();
+      const refused = await alice.unsigned('OPTIONS', `sips:${REALM}`, { to: `<${ALICE_SIPS}>` });
       expect(refused.status).toBe(416);
       expect(refused.header('Warning')[0]).toContain('sips: URI needs SIP over TLS');
     } finally {
-      client.close();
+      alice.close();
     }
   });
 
