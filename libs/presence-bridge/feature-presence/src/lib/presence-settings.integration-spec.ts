@@ -171,6 +171,36 @@ describe('presence settings on PostgreSQL', () => {
       expect(await settings.settings(ANNA, now)).toMatchObject({ userState: { state: 'busy', expiresAt: null } });
     });
 
+    it('sets state and note together as one published change, by the same rules as each alone', async () => {
+      await settings.setPersonalNote(ANNA, 'before', now);
+      const sequence = async () =>
+        (
+          (await bed.db.dataSource.query(`SELECT sequence::int AS n FROM presence_bridge.user_presence WHERE mailbox = $1`, [ANNA])) as {
+            n: number;
+          }[]
+        )[0].n;
+      const before = await sequence();
+      const until = new Date(now.getTime() + 60_000);
+      expect(
+        await settings.setStateAndNote(ANNA, { userState: { state: 'busy', expiresAt: until }, personalNote: ' Workshop ' }, now),
+      ).toEqual({
+        userState: { state: 'busy', expiresAt: until.getTime() },
+        personalNote: 'Workshop',
+      });
+      // One republication, so watchers get one change.
+      expect(await sequence()).toBe(before + 1);
+      // A field left out stays; null resets the state.
+      expect(await settings.setStateAndNote(ANNA, { userState: null }, now)).toEqual({ userState: null, personalNote: 'Workshop' });
+      expect(
+        await codeOf(settings.setStateAndNote(ANNA, { userState: { state: 'sleeping', expiresAt: null }, personalNote: 'x' }, now)),
+      ).toBe(Code.InvalidState);
+      expect(await codeOf(settings.setStateAndNote(ANNA, { userState: { state: 'away', expiresAt: now } }, now))).toBe(Code.InvalidExpiry);
+      expect(await codeOf(settings.setStateAndNote(ANNA, { personalNote: 'x'.repeat(PresenceSettingsLimits.noteLength + 1) }, now))).toBe(
+        Code.NoteTooLong,
+      );
+      expect(await settings.settings(ANNA, now)).toEqual({ userState: null, personalNote: 'Workshop' });
+    });
+
     it('concurrent first writes of one user both land (state and note)', async () => {
       await Promise.all([settings.setUserState(ANNA, 'busy', null, now), settings.setPersonalNote(ANNA, 'hello', now)]);
       expect(await settings.settings(ANNA, now)).toEqual({ userState: { state: 'busy', expiresAt: null }, personalNote: 'hello' });

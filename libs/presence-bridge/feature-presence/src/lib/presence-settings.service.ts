@@ -204,6 +204,36 @@ export class PresenceSettingsService {
     return this.update(owner, now, (s) => ({ ...s, personalNote: text }));
   }
 
+  /**
+   * Sets the user state and the personal note in one transaction, so watchers see one change, not two: what a SIP
+   * PUBLISH of a document with both does. A field left undefined stays as it is; `userState` null resets the state,
+   * `personalNote` null or blank clears the note. The same rules as `setUserState` and `setPersonalNote`.
+   */
+  async setStateAndNote(
+    owner: string,
+    change: { userState?: { state: string; expiresAt: Date | null } | null; personalNote?: string | null },
+    now = new Date(),
+  ): Promise<PresenceSettings> {
+    const { userState } = change;
+    if (userState) {
+      if (!isUserState(userState.state)) {
+        throw new PresenceSettingsException(Code.InvalidState, `unknown state "${userState.state}"; one of ${userStates.join(', ')}`);
+      }
+      if (userState.expiresAt !== null && !(userState.expiresAt.getTime() > now.getTime())) {
+        throw new PresenceSettingsException(Code.InvalidExpiry, 'the expiry must lie in the future');
+      }
+    }
+    const text = change.personalNote?.trim() ? change.personalNote.trim() : null;
+    if (text !== null && [...text].length > PresenceSettingsLimits.noteLength) {
+      throw new PresenceSettingsException(Code.NoteTooLong, `a note has at most ${PresenceSettingsLimits.noteLength} characters`);
+    }
+    return this.update(owner, now, (s) => ({
+      ...s,
+      ...(userState === undefined ? {} : { userState: userState?.state ?? null, userStateExpiresAt: userState?.expiresAt ?? null }),
+      ...(change.personalNote === undefined ? {} : { personalNote: text }),
+    }));
+  }
+
   private async update(owner: string, now: Date, change: (s: StoredPresenceSetting) => StoredPresenceSetting): Promise<PresenceSettings> {
     const key = address(owner);
     const saved = await this.db.unitOfWork.run(async (tx) => {

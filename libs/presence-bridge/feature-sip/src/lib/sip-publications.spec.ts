@@ -42,6 +42,17 @@ class InMemorySettings implements PublicationSettings {
     return this.read(now);
   }
 
+  async setStateAndNote(
+    owner: string,
+    change: { userState?: { state: string; expiresAt: Date | null } | null; personalNote?: string | null },
+    now = new Date(),
+  ): Promise<PresenceSettings> {
+    if (change.userState) await this.setUserState(owner, change.userState.state, change.userState.expiresAt, now);
+    else if (change.userState === null) await this.resetUserState(owner, now);
+    if (change.personalNote !== undefined) await this.setPersonalNote(owner, change.personalNote, now);
+    return this.read(now);
+  }
+
   private read(now: Date): PresenceSettings {
     const live = this.state !== null && (this.state.expiresAt === null || this.state.expiresAt > now.getTime());
     return { userState: live ? this.state : null, personalNote: this.note };

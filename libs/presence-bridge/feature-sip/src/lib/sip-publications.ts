@@ -30,7 +30,10 @@ const PRESENCE_EVENT = 'presence';
 const PIDF_TYPE = 'application/pidf+xml';
 
 /** What a publication uses of the settings service: the user state and the personal note. */
-export type PublicationSettings = Pick<PresenceSettingsService, 'settings' | 'setUserState' | 'resetUserState' | 'setPersonalNote'>;
+export type PublicationSettings = Pick<
+  PresenceSettingsService,
+  'settings' | 'setUserState' | 'resetUserState' | 'setPersonalNote' | 'setStateAndNote'
+>;
 
 export interface SipPublicationsOptions {
   /** Shortest expiry accepted (423 below it); 0 always means removal. */
@@ -176,20 +179,19 @@ export class SipPublications {
       return;
     }
 
+    // Note and state change in one transaction: one republication, so watchers get one NOTIFY per PUBLISH, not two.
+    const change: Parameters<PublicationSettings['setStateAndNote']>[1] = {};
     if (document.note !== null) {
-      const note = current.personalNote === document.note.trim() ? current : await this.settings.setPersonalNote(user, document.note, at);
-      published.note = note.personalNote;
-    } else if (published.note !== null) {
-      if (current.personalNote === published.note) await this.settings.setPersonalNote(user, null, at);
-      published.note = null;
+      if (current.personalNote !== document.note.trim()) change.personalNote = document.note;
+    } else if (published.note !== null && current.personalNote === published.note) {
+      change.personalNote = null;
     }
-
-    if (wanted !== null) {
-      published.state = (await this.settings.setUserState(user, wanted, new Date(stateEnds), at)).userState;
-    } else {
-      if (owned) await this.settings.resetUserState(user, at);
-      published.state = null;
-    }
+    if (wanted !== null) change.userState = { state: wanted, expiresAt: new Date(stateEnds) };
+    else if (owned) change.userState = null;
+    const result =
+      change.personalNote === undefined && change.userState === undefined ? current : await this.settings.setStateAndNote(user, change, at);
+    published.note = document.note !== null ? result.personalNote : null;
+    published.state = wanted !== null ? result.userState : null;
   }
 
   /** Removes what a publication set, where it is still what the user has. */

@@ -12,6 +12,7 @@ import {
 } from '@parley/presence-bridge/sip';
 import type { ClientTransactionOutcome } from './client-transaction.table';
 import { SIP_EVENT_PACKAGES } from './sip-event-packages';
+import { SipNotifyBodies } from './sip-notify-bodies';
 import { type SubscriptionEnd, SipSubscription } from './sip-subscription';
 
 const BOB = 'bob@parley.test';
@@ -24,6 +25,7 @@ class FakeSubscriber {
   readonly retries: Array<() => void> = [];
   ended: SubscriptionEnd[] = [];
   now = NOW;
+  private readonly bodies = new SipNotifyBodies();
 
   readonly host = {
     send: (init: SipRequestInit) => {
@@ -33,6 +35,7 @@ class FakeSubscriber {
     now: () => this.now,
     later: (work: () => void) => this.retries.push(work),
     ended: (_: SipSubscription, how: SubscriptionEnd) => this.ended.push(how),
+    body: this.bodies.body.bind(this.bodies),
   };
 
   /** Answers the oldest unanswered NOTIFY, then lets the subscription react. */

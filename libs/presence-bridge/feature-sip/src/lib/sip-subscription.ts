@@ -37,6 +37,8 @@ export interface SubscriptionHost {
   later(work: () => void): void;
   /** Called once, however the subscription ends. */
   ended(subscription: SipSubscription, how: SubscriptionEnd): void;
+  /** The NOTIFY body of `presence` in `eventPackage` for `targetUri` (SipNotifyBodies: one rendering per distinct view). */
+  body(eventPackage: SipEventPackage, targetUri: string, presence: WatchedPresence): string;
 }
 
 type Phase =
@@ -152,7 +154,7 @@ export class SipSubscription {
   private pump(): void {
     if (this.inFlight || !this.due || this.latest === null || this.phase === 'ended' || this.phase === 'starting') return;
     const final = this.phase === 'terminating';
-    const body = this.eventPackage.render(this.targetUri, this.latest.view);
+    const body = this.host.body(this.eventPackage, this.targetUri, this.latest);
     this.due = false;
     if (!this.force && body === this.lastBody) return;
     this.force = false;

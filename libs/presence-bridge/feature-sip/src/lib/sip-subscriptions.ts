@@ -11,6 +11,7 @@ import {
 } from './sip-event-packages';
 import { SIP_AGENT } from './sip-front.options';
 import type { SipIdentity } from './sip-identities';
+import { SipNotifyBodies } from './sip-notify-bodies';
 import { SipSubscription, type SubscriptionEnd } from './sip-subscription';
 
 export interface SipSubscriptionsOptions extends SubscriptionExpiryRange {
@@ -38,6 +39,7 @@ export class SipSubscriptions {
   private readonly perUser = new Map<string, number>();
   private readonly expiryTimers = new Map<SipSubscription, NodeJS.Timeout>();
   private readonly retryTimers = new Set<NodeJS.Timeout>();
+  private readonly bodies = new SipNotifyBodies();
   private stopped = false;
 
   constructor(
@@ -121,6 +123,7 @@ export class SipSubscriptions {
         now: this.options.now,
         later: (work) => this.later(work),
         ended: (ended, how) => this.ended(ended, connection.id, how),
+        body: (eventPackage, targetUri, presence) => this.bodies.body(eventPackage, targetUri, presence),
       },
     );
     // Counted and findable before the first await: a second SUBSCRIBE meanwhile sees it, a close meanwhile drops it.

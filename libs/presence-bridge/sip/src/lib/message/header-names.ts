@@ -65,12 +65,23 @@ const KNOWN = [
 const CANONICAL = new Map<string, string>(KNOWN.map((name) => [name.toLowerCase(), name]));
 for (const [letter, name] of Object.entries(COMPACT)) CANONICAL.set(letter, name);
 
+/**
+ * The usual spellings of the known names (canonical, lower case, compact letters in both cases) looked up as written:
+ * every header of every message passes here, and lower-casing each name twice showed in the CPU profile. Other
+ * spellings take the general path, so this table never grows.
+ */
+const SPELLINGS = new Map<string, { readonly canonical: string; readonly key: string }>();
+for (const [lower, canonical] of CANONICAL) {
+  const entry = { canonical, key: canonical.toLowerCase() };
+  for (const spelling of [lower, lower.toUpperCase(), canonical]) SPELLINGS.set(spelling, entry);
+}
+
 /** The canonical spelling of a header name (compact forms expanded); unknown names are returned as given. */
 export function canonicalHeaderName(name: string): string {
-  return CANONICAL.get(name.toLowerCase()) ?? name;
+  return SPELLINGS.get(name)?.canonical ?? CANONICAL.get(name.toLowerCase()) ?? name;
 }
 
 /** The key headers are compared by: case-insensitive, compact and long forms equal. */
 export function headerKey(name: string): string {
-  return canonicalHeaderName(name).toLowerCase();
+  return SPELLINGS.get(name)?.key ?? canonicalHeaderName(name).toLowerCase();
 }
