@@ -1,23 +1,16 @@
 import { Logger } from '@nestjs/common';
-import {
-  createResponse,
-  formatUri,
-  type NameAddr,
-  SipParseError,
-  type SipRequest,
-  type SipResponse,
-  type SipResponseInit,
-} from '@parley/presence-bridge/sip';
+import { formatUri, type NameAddr, SipParseError, type SipRequest, type SipResponse } from '@parley/presence-bridge/sip';
 import type { SipAuthentication } from './sip-authentication';
 import type { SipConnection } from './sip-connection';
 import type { SipEndpoints } from './sip-endpoints';
 import { SIP_ALLOW_EVENTS } from './sip-event-packages';
-import { SIP_AGENT, SIP_ALLOWED_METHODS, SIP_CALL_METHODS } from './sip-front.options';
+import { SIP_ALLOWED_METHODS, SIP_CALL_METHODS } from './sip-front.options';
 import type { SipIdentities } from './sip-identities';
 import type { SipMessages } from './sip-messages';
 import type { SipPublications } from './sip-publications';
 import type { SipBinding, SipRegistrar } from './sip-registrar';
 import type { SipSubscriptions } from './sip-subscriptions';
+import { sipReply, sipWarning } from './sip-reply';
 
 const ALLOW = SIP_ALLOWED_METHODS.join(', ');
 const ALLOWED = new Set<string>(SIP_ALLOWED_METHODS);
@@ -58,7 +51,7 @@ export class SipFrontService {
     } catch (error) {
       // A header this stack reads only now (Contact, Expires …) may still be malformed.
       if (!(error instanceof SipParseError)) throw error;
-      response = this.respond(request, 400, { headers: [warning(error.message)] });
+      response = sipReply(request, 400, { headers: [sipWarning(error.message)] });
     }
     connection.transactions.complete(request, response);
     return response;
@@ -66,28 +59,28 @@ export class SipFrontService {
 
   private async answer(request: SipRequest, connection: SipConnection): Promise<SipResponse> {
     if (request.method === 'CANCEL') return this.cancel(request, connection);
-    if (CALL_METHODS.has(request.method)) return this.respond(request, 405, { headers: [['Allow', ALLOW]] });
-    if (!ALLOWED.has(request.method)) return this.respond(request, 501, { headers: [['Allow', ALLOW]] });
-    if (request.uri.kind !== 'sip') return this.respond(request, 416, { headers: [warning('only sip: and sips: URIs are served')] });
+    if (CALL_METHODS.has(request.method)) return sipReply(request, 405, { headers: [['Allow', ALLOW]] });
+    if (!ALLOWED.has(request.method)) return sipReply(request, 501, { headers: [['Allow', ALLOW]] });
+    if (request.uri.kind !== 'sip') return sipReply(request, 416, { headers: [sipWarning('only sip: and sips: URIs are served')] });
     // A sips: URI asks for TLS on every hop (RFC 3261 §26.2.2, RFC 5630); plain TCP is not. WebSocket is let through: a
     // proxy in front of /sip may have ended TLS (wss:), which the front cannot see (docs/sip.md).
     if (request.uri.scheme === 'sips' && connection.transport === 'TCP') {
-      return this.respond(request, 416, { headers: [warning('a sips: URI needs SIP over TLS')] });
+      return sipReply(request, 416, { headers: [sipWarning('a sips: URI needs SIP over TLS')] });
     }
 
     const auth = await this.authentication.authenticate(request, connection.clientAddress);
     switch (auth.kind) {
       case 'challenge':
-        return this.respond(request, 401, { headers: auth.challenges.map((value) => ['WWW-Authenticate', value] as const) });
+        return sipReply(request, 401, { headers: auth.challenges.map((value) => ['WWW-Authenticate', value] as const) });
       case 'throttled':
         // SIP has no 429. 403 says "authorization will not help, do not repeat" (RFC 3261 §21.4.4); Retry-After tells
         // a client that reads it when its address may try again (docs/sip.md).
-        return this.respond(request, 403, {
+        return sipReply(request, 403, {
           reason: 'Too Many Failed Sign-ins',
-          headers: [['Retry-After', String(auth.retryAfterSeconds)], warning('too many failed sign-ins from this address')],
+          headers: [['Retry-After', String(auth.retryAfterSeconds)], sipWarning('too many failed sign-ins from this address')],
         });
       case 'malformed':
-        return this.respond(request, 400, { headers: [warning(`unreadable credentials: ${auth.reason}`)] });
+        return sipReply(request, 400, { headers: [sipWarning(`unreadable credentials: ${auth.reason}`)] });
       case 'ok':
         break;
     }
@@ -96,13 +89,13 @@ export class SipFrontService {
     this.endpoints.activity(auth.user, connection.id);
     if (request.method === 'REGISTER') return this.register(request, auth.user, connection);
     // RFC 6665 §4.1.3: a NOTIFY that matches no subscription of ours (we never subscribe).
-    if (request.method === 'NOTIFY') return this.respond(request, 481);
+    if (request.method === 'NOTIFY') return sipReply(request, 481);
     // A request to the domain itself (OPTIONS sip:parley.test) is for this server; one to a user needs the user whose SIP
     // URI it is (docs/sip.md, "Identities").
     const target = (await this.identities.byUri(request.uri)) ?? undefined;
-    if (target === undefined && request.uri.user !== undefined) return this.respond(request, 404);
+    if (target === undefined && request.uri.user !== undefined) return sipReply(request, 404);
     if (request.method === 'OPTIONS') {
-      return this.respond(request, 200, {
+      return sipReply(request, 200, {
         headers: [
           ['Allow', ALLOW],
           ['Accept', ACCEPT],
@@ -112,11 +105,11 @@ export class SipFrontService {
       });
     }
     if (request.method === 'SUBSCRIBE') {
-      return this.subscriptions.handle(request, auth.user, target, connection, (to, status, init) => this.respond(to, status, init));
+      return this.subscriptions.handle(request, auth.user, target, connection);
     }
     if (request.method === 'PUBLISH') return this.publications.publish(request, auth.user, target);
     if (request.method === 'MESSAGE') return this.messages.receive(request, auth.user, target);
-    return this.respond(request, 501, { reason: 'Not Implemented Yet', headers: [['Allow', ALLOW]] });
+    return sipReply(request, 501, { reason: 'Not Implemented Yet', headers: [['Allow', ALLOW]] });
   }
 
   /**
@@ -124,15 +117,15 @@ export class SipFrontService {
    * alone, since every method served here is non-INVITE and answered at once. Never challenged (§22.1).
    */
   private cancel(request: SipRequest, connection: SipConnection): SipResponse {
-    return this.respond(request, connection.transactions.matchesCancel(request, SIP_ALLOWED_METHODS) ? 200 : 481);
+    return sipReply(request, connection.transactions.matchesCancel(request, SIP_ALLOWED_METHODS) ? 200 : 481);
   }
 
   /** RFC 3261 §10.3. */
   private async register(request: SipRequest, user: string, connection: SipConnection): Promise<SipResponse> {
     // RFC 3261 §10.3 step 3: an address-of-record this domain does not have is 404; another user's is not ours to bind.
     const to = (await this.identities.byUri(request.to().uri)) ?? null;
-    if (to === null) return this.respond(request, 404, { headers: [warning('To names no user of this directory')] });
-    if (to.address !== user) return this.respond(request, 403, { headers: [warning('To must name the authenticated user')] });
+    if (to === null) return sipReply(request, 404, { headers: [sipWarning('To names no user of this directory')] });
+    if (to.address !== user) return sipReply(request, 403, { headers: [sipWarning('To must name the authenticated user')] });
     const outcome = await this.endpoints.register(
       {
         aor: user,
@@ -147,17 +140,17 @@ export class SipFrontService {
     switch (outcome.kind) {
       case 'ok':
         this.logger.debug(`${user} has ${outcome.bindings.length} SIP bindings`);
-        return this.respond(request, 200, { headers: outcome.bindings.map((binding) => ['Contact', this.contactOf(binding)] as const) });
+        return sipReply(request, 200, { headers: outcome.bindings.map((binding) => ['Contact', this.contactOf(binding)] as const) });
       case 'interval-too-brief':
-        return this.respond(request, 423, { headers: [['Min-Expires', String(outcome.minExpires)]] });
+        return sipReply(request, 423, { headers: [['Min-Expires', String(outcome.minExpires)]] });
       case 'too-many':
-        return this.respond(request, 403, { headers: [warning(`at most ${outcome.max} registrations per user`)] });
+        return sipReply(request, 403, { headers: [sipWarning(`at most ${outcome.max} registrations per user`)] });
       case 'too-many-endpoints':
         // The core's limit over every front and replica (PARLEY_PRESENCE_MAX_ENDPOINTS_PER_USER): refused like the
         // registrar's own, since the binding would be an endpoint that does not count (docs/sip.md).
-        return this.respond(request, 403, { headers: [warning(outcome.reason)] });
+        return sipReply(request, 403, { headers: [sipWarning(outcome.reason)] });
       case 'invalid':
-        return this.respond(request, 400, { headers: [warning(outcome.reason)] });
+        return sipReply(request, 400, { headers: [sipWarning(outcome.reason)] });
     }
   }
 
@@ -165,20 +158,12 @@ export class SipFrontService {
   private contactOf(binding: SipBinding): string {
     return `${formatNameAddr(binding.contact, 'expires')};expires=${this.registrar.secondsLeft(binding)}`;
   }
-
-  private respond(request: SipRequest, status: number, init: SipResponseInit = {}): SipResponse {
-    return createResponse(request, status, { ...init, headers: [...(init.headers ?? []), ['Server', SIP_AGENT]] });
-  }
 }
 
 /** What the presence core calls the endpoint: the client's User-Agent when it names one. */
 function endpointLabel(request: SipRequest): string {
   const agent = request.headers.get('User-Agent')?.trim();
   return agent ? `SIP ${agent}` : 'SIP';
-}
-
-function warning(text: string): readonly [string, string] {
-  return ['Warning', `399 ${SIP_AGENT} "${text.replace(/["\\]/g, "'")}"`];
 }
 
 function formatNameAddr(value: NameAddr, without: string): string {

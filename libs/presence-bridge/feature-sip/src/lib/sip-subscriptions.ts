@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { PresenceReader, PresenceWatchers } from '@parley/presence-bridge/feature-presence';
-import { newTag, type SipRequest, type SipResponse, type SipResponseInit, type Uri } from '@parley/presence-bridge/sip';
+import { newTag, type SipRequest, type SipResponse, type Uri } from '@parley/presence-bridge/sip';
 import type { SipConnection } from './sip-connection';
 import {
   acceptsContentType,
@@ -12,6 +12,7 @@ import {
 import { SIP_AGENT } from './sip-front.options';
 import type { SipIdentity } from './sip-identities';
 import { SipNotifyBodies } from './sip-notify-bodies';
+import { sipReply, sipWarning } from './sip-reply';
 import { SipSubscription, type SubscriptionEnd } from './sip-subscription';
 
 export interface SipSubscriptionsOptions extends SubscriptionExpiryRange {
@@ -21,8 +22,6 @@ export interface SipSubscriptionsOptions extends SubscriptionExpiryRange {
 }
 
 /** How a response is made for a request (the front adds its Server header). */
-export type SipResponder = (request: SipRequest, status: number, init?: SipResponseInit) => SipResponse;
-
 /** A NOTIFY that found no room on its connection is tried again after this pause. */
 const OVERLOAD_RETRY_MS = 1_000;
 
@@ -63,42 +62,36 @@ export class SipSubscriptions {
    * A SUBSCRIBE of the authenticated `user` (SMTP address): a new subscription to `target` (the user its Request-URI
    * names; undefined: none), or a refresh or unsubscribe of one of its dialogs.
    */
-  async handle(
-    request: SipRequest,
-    user: string,
-    target: SipIdentity | undefined,
-    connection: SipConnection,
-    respond: SipResponder,
-  ): Promise<SipResponse> {
-    if (this.stopped) return respond(request, 503, { headers: [['Retry-After', '5']] });
+  async handle(request: SipRequest, user: string, target: SipIdentity | undefined, connection: SipConnection): Promise<SipResponse> {
+    if (this.stopped) return sipReply(request, 503, { headers: [['Retry-After', '5']] });
     const event = request.event();
-    if (event === undefined) return respond(request, 400, { headers: [warning('SUBSCRIBE needs an Event header')] });
+    if (event === undefined) return sipReply(request, 400, { headers: [sipWarning('SUBSCRIBE needs an Event header')] });
     const eventPackage = SIP_EVENT_PACKAGES.get(event.value.toLowerCase());
-    if (eventPackage === undefined) return respond(request, 489, { headers: [['Allow-Events', SIP_ALLOW_EVENTS]] });
+    if (eventPackage === undefined) return sipReply(request, 489, { headers: [['Allow-Events', SIP_ALLOW_EVENTS]] });
     const eventHeader = eventHeaderOf(eventPackage.name, event.params.get('id'));
 
     const toTag = request.to().params.get('tag');
-    if (toTag !== undefined && toTag !== null) return this.inDialog(request, user, connection, eventHeader, toTag, respond);
+    if (toTag !== undefined && toTag !== null) return this.inDialog(request, user, connection, eventHeader, toTag);
 
     if (!acceptsContentType(request.headers.getAll('Accept'), eventPackage.contentType)) {
-      return respond(request, 406, { headers: [['Accept', eventPackage.contentType]] });
+      return sipReply(request, 406, { headers: [['Accept', eventPackage.contentType]] });
     }
     // The front has already answered 404 for a user not in the directory; a URI without a user names no presentity.
-    if (target === undefined) return respond(request, 404, { headers: [warning('the Request-URI names no user')] });
+    if (target === undefined) return sipReply(request, 404, { headers: [sipWarning('the Request-URI names no user')] });
     if (eventPackage.ownerOnly && target.address !== user) {
-      return respond(request, 403, { headers: [warning(`${eventPackage.name} is only for one's own account`)] });
+      return sipReply(request, 403, { headers: [sipWarning(`${eventPackage.name} is only for one's own account`)] });
     }
     const expiry = subscriptionExpiry(request.expires(), this.options);
-    if (expiry.kind === 'too-brief') return respond(request, 423, { headers: [['Min-Expires', String(expiry.minExpires)]] });
+    if (expiry.kind === 'too-brief') return sipReply(request, 423, { headers: [['Min-Expires', String(expiry.minExpires)]] });
     const contact = singleContact(request);
-    if (contact === undefined) return respond(request, 400, { headers: [warning('SUBSCRIBE needs exactly one Contact')] });
+    if (contact === undefined) return sipReply(request, 400, { headers: [sipWarning('SUBSCRIBE needs exactly one Contact')] });
     const fetch = expiry.seconds === 0;
     if (!fetch && this.countOf(user) >= this.options.maxPerUser) {
-      return respond(request, 403, { headers: [warning(`at most ${this.options.maxPerUser} subscriptions per user`)] });
+      return sipReply(request, 403, { headers: [sipWarning(`at most ${this.options.maxPerUser} subscriptions per user`)] });
     }
 
     const remoteTag = request.from().params.get('tag');
-    if (remoteTag === undefined || remoteTag === null) return respond(request, 400, { headers: [warning('From needs a tag')] });
+    if (remoteTag === undefined || remoteTag === null) return sipReply(request, 400, { headers: [sipWarning('From needs a tag')] });
     const localTag = newTag();
     const subscription = new SipSubscription(
       user,
@@ -139,14 +132,14 @@ export class SipSubscriptions {
     }
     if (snapshot === undefined) {
       subscription.drop();
-      return respond(request, 404);
+      return sipReply(request, 404);
     }
-    if (subscription.isEnded) return respond(request, 481);
+    if (subscription.isEnded) return sipReply(request, 481);
     const first = snapshot;
     // The first NOTIFY after the 200, which the front writes as soon as this returns (RFC 6665 lets a NOTIFY overtake
     // the 200, but clients cope better in order): setImmediate runs after the promise chain that sends the response.
     setImmediate(() => subscription.start(first));
-    return respond(request, 200, {
+    return sipReply(request, 200, {
       toTag: localTag,
       headers: [...recordRoutes(request), ['Contact', subscription.dialog.contact], ['Expires', String(expiry.seconds)]],
     });
@@ -167,25 +160,18 @@ export class SipSubscriptions {
     this.retryTimers.clear();
   }
 
-  private inDialog(
-    request: SipRequest,
-    user: string,
-    connection: SipConnection,
-    eventHeader: string,
-    toTag: string,
-    respond: SipResponder,
-  ): SipResponse {
+  private inDialog(request: SipRequest, user: string, connection: SipConnection, eventHeader: string, toTag: string): SipResponse {
     const key = dialogKey(request.callId(), request.from().params.get('tag') ?? '', toTag);
     const subscription = this.byConnection.get(connection.id)?.get(key);
     // Another user's dialog, another package or id in this dialog, or one that ended: no such subscription.
     if (subscription === undefined || !subscription.isLive || subscription.subscriber !== user || subscription.event !== eventHeader) {
-      return respond(request, 481);
+      return sipReply(request, 481);
     }
     const cseq = request.cseq().seq;
     if (cseq < subscription.remoteCseq)
-      return respond(request, 500, { headers: [warning('CSeq is below that of an earlier request in this dialog')] });
+      return sipReply(request, 500, { headers: [sipWarning('CSeq is below that of an earlier request in this dialog')] });
     const expiry = subscriptionExpiry(request.expires(), this.options);
-    if (expiry.kind === 'too-brief') return respond(request, 423, { headers: [['Min-Expires', String(expiry.minExpires)]] });
+    if (expiry.kind === 'too-brief') return sipReply(request, 423, { headers: [['Min-Expires', String(expiry.minExpires)]] });
     subscription.remoteCseq = cseq;
     const contact = singleContact(request);
     if (contact !== undefined) subscription.remoteTarget = contact;
@@ -203,7 +189,7 @@ export class SipSubscriptions {
       // The refreshed state follows the 200, as the first NOTIFY does.
       setImmediate(() => subscription.refresh(expiresAt));
     }
-    return respond(request, 200, { headers });
+    return sipReply(request, 200, { headers });
   }
 
   private add(subscription: SipSubscription, connectionId: string): void {
@@ -296,8 +282,4 @@ function singleContact(request: SipRequest): Uri | undefined {
 /** A 2xx that creates a dialog copies the Record-Route of the request (RFC 3261 §12.1.1). */
 function recordRoutes(request: SipRequest): Array<readonly [string, string]> {
   return request.headers.getAll('Record-Route').map((value) => ['Record-Route', value] as const);
-}
-
-function warning(text: string): readonly [string, string] {
-  return ['Warning', `399 ${SIP_AGENT} "${text.replace(/["\\]/g, "'")}"`];
 }
