@@ -14,7 +14,9 @@ const layers = [
   { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', 'type:contracts'] },
   { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
   { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['*'] },
-  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:util', 'type:contracts', 'type:data-access'] },
+  // testing → a `role:core` feature: a service's testing lib composes its core for the fronts' test beds; the
+  // scope rules keep it to its own service (and `@parley/testing`, scope:shared, off every service's libs).
+  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:util', 'type:contracts', 'type:data-access', 'role:core'] },
 ];
 const scopes = [
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },

@@ -102,6 +102,25 @@ const probes: readonly Probe[] = [
     error: SERVICE_SCOPE('ews-gateway'),
   },
   {
+    name: "a front's test bed importing its service's testing lib (which composes the core)",
+    filePath: 'libs/presence-bridge/feature-sip/test/boundary-probe.ts',
+    imports: '@parley/presence-bridge/testing',
+    error: null,
+  },
+  {
+    name: "production code importing its service's testing lib",
+    filePath: 'libs/presence-bridge/feature-sip/src/lib/boundary-probe.ts',
+    imports: '@parley/presence-bridge/testing',
+    error:
+      'A project tagged with "type:feature" can only depend on libs tagged with "type:data-access", "type:util", "type:contracts", "role:core"',
+  },
+  {
+    name: "another service's spec importing presence-bridge's testing lib",
+    filePath: 'libs/calendar-sync/feature-calendar/src/lib/boundary-probe.spec.ts',
+    imports: '@parley/presence-bridge/testing',
+    error: SERVICE_SCOPE('calendar-sync'),
+  },
+  {
     name: "the embedded app's spec importing any service's libs",
     filePath: 'apps/parley/src/boundary-probe.spec.ts',
     imports: '@parley/calendar-sync/data-access',

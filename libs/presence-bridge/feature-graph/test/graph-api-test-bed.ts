@@ -3,18 +3,10 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AuthModule } from '@parley/auth';
 import type { AuthConfig } from '@parley/config';
-import { DirectoryModule, DirectoryRepository } from '@parley/directory';
-import { MessagingModule, MessagingTransport } from '@parley/messaging';
-import { ObservabilityModule } from '@parley/observability';
-import { PresenceBridgeDataAccessModule, PresenceBridgeDatabase } from '@parley/presence-bridge/data-access';
-import {
-  PresenceEndpoints,
-  PresenceFeatureModule,
-  PresenceFeedConsumer,
-  PresenceSettingsService,
-  PresenceSourcesService,
-} from '@parley/presence-bridge/feature-presence';
-import { defaultPresencePolicy } from '@parley/presence-bridge/presence-engine';
+import { DirectoryRepository } from '@parley/directory';
+import { PresenceBridgeDatabase } from '@parley/presence-bridge/data-access';
+import { PresenceEndpoints, PresenceSettingsService, PresenceSourcesService } from '@parley/presence-bridge/feature-presence';
+import { presenceCoreTestImports, presenceCoreTestOptions, startPresenceCore } from '@parley/presence-bridge/testing';
 import { createTestDatabase, testAuthConfig } from '@parley/testing';
 import type { AddressInfo } from 'node:net';
 import { GraphFeatureModule, type GraphApiOptions } from '../src';
@@ -62,42 +54,11 @@ export async function startGraphApiTestBed(prefix: string, options: GraphApiTest
 
   @Module({
     imports: [
-      ObservabilityModule.forRoot({ service: 'presence-bridge', version: '0.0.0' }),
-      MessagingModule.forRoot({
-        bus: {
-          kind: 'inprocess',
-          brokers: [],
-          clientId: prefix,
-          groupPrefix: prefix,
-          partitions: 1,
-          replicationFactor: 1,
-          requestTimeoutMs: 10_000,
-        },
-        consumerGroup: 'presence-bridge',
-        instanceId: `${prefix}-1`,
-        requestTopics: [],
-        deadLetters: {
-          maxAttempts: 3,
-          initialBackoffMs: 20,
-          retryBudgetMs: 1_000,
-          replayPollMs: 60_000,
-          databaseUrl: database.url,
-          migrate: true,
-        },
-      }),
-      DirectoryModule.forRoot({ url: database.url, poolSize: 2, migrate: true, service: 'presence-bridge' }),
-      PresenceBridgeDataAccessModule.forRoot({ url: database.url, poolSize: 4, migrate: true, outboxPollMs: 50, outboxBatchSize: 200 }),
-      PresenceFeatureModule.forRoot({
-        instanceId: `${prefix}-1`,
-        policy: defaultPresencePolicy,
-        timerPollMaxMs: 200,
-        timerBatchSize: 50,
-        leaseTtlMs: 30_000,
-        leaseRenewMs: 5_000,
-        maxEndpointsPerUser: 4,
-        imMaxChars: 8_192,
-        imReceiptTimeoutMs: 2_000,
-        imMaxPending: 100,
+      ...presenceCoreTestImports({
+        databaseUrl: database.url,
+        core: presenceCoreTestOptions(`${prefix}-1`, { leaseTtlMs: 30_000, leaseRenewMs: 5_000 }),
+        bus: { clientId: prefix, groupPrefix: prefix },
+        poolSize: 4,
       }),
       AuthModule.forRoot(auth),
       // As in presence-bridge's service module: the core's ports come from PresenceFeatureModule, globally.
@@ -109,10 +70,7 @@ export async function startGraphApiTestBed(prefix: string, options: GraphApiTest
   let app: INestApplication | undefined;
   try {
     app = await NestFactory.create<NestExpressApplication>(GraphTestAppModule, { bodyParser: false, logger: ['error', 'warn'] });
-    app.connectMicroservice(app.get(MessagingTransport).microserviceOptions());
-    await app.init();
-    await app.startAllMicroservices();
-    await app.get(PresenceFeedConsumer).whenFollowing();
+    await startPresenceCore(app);
     await app.listen(0, '127.0.0.1');
   } catch (error) {
     // Whatever started (pollers, heartbeats) must stop, or it outlives the test file.

@@ -1,12 +1,9 @@
 import { type INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AuthModule } from '@parley/auth';
-import { DirectoryModule, DirectoryRepository } from '@parley/directory';
-import { MessagingModule, MessagingTransport } from '@parley/messaging';
-import { ObservabilityModule } from '@parley/observability';
-import { PresenceBridgeDataAccessModule } from '@parley/presence-bridge/data-access';
-import { type PresenceCoreOptions, PresenceFeatureModule, PresenceFeedConsumer } from '@parley/presence-bridge/feature-presence';
-import { defaultPresencePolicy } from '@parley/presence-bridge/presence-engine';
+import { DirectoryRepository } from '@parley/directory';
+import type { PresenceCoreOptions } from '@parley/presence-bridge/feature-presence';
+import { presenceCoreTestImports, presenceCoreTestOptions, startPresenceCore } from '@parley/presence-bridge/testing';
 import { createTestDatabase, testAuthConfig } from '@parley/testing';
 import { createHash, randomUUID } from 'node:crypto';
 import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
@@ -35,18 +32,7 @@ export const defaultTestOptions: SipFrontOptions = {
 
 /** The presence core's settings for these specs: production's, with quick leases and receipts. */
 export function sipCoreTestOptions(): PresenceCoreOptions {
-  return {
-    instanceId: `sip-core-${randomUUID().slice(0, 8)}`,
-    policy: defaultPresencePolicy,
-    timerPollMaxMs: 200,
-    timerBatchSize: 50,
-    leaseTtlMs: 3_000,
-    leaseRenewMs: 500,
-    maxEndpointsPerUser: 4,
-    imMaxChars: 8_192,
-    imReceiptTimeoutMs: 2_000,
-    imMaxPending: 100,
-  };
+  return presenceCoreTestOptions(`sip-core-${randomUUID().slice(0, 8)}`);
 }
 
 /**
@@ -73,32 +59,13 @@ export async function startSipFrontTestBed(overrides: Partial<SipFrontOptions> =
 
   @Module({
     imports: [
-      ObservabilityModule.forRoot({ service: 'presence-bridge', version: '9.9.9-test' }),
-      MessagingModule.forRoot({
-        bus: {
-          kind: 'inprocess',
-          brokers: [],
-          clientId: 'sip-front-spec',
-          groupPrefix: 'sip-front-spec',
-          partitions: 1,
-          replicationFactor: 1,
-          requestTimeoutMs: 5_000,
-        },
-        consumerGroup: 'presence-bridge',
-        instanceId: core.instanceId,
-        requestTopics: [],
-        deadLetters: {
-          maxAttempts: 3,
-          initialBackoffMs: 20,
-          retryBudgetMs: 1_000,
-          replayPollMs: 60_000,
-          databaseUrl: database.url,
-          migrate: true,
-        },
+      ...presenceCoreTestImports({
+        databaseUrl: database.url,
+        core,
+        bus: { clientId: 'sip-front-spec', groupPrefix: 'sip-front-spec', requestTimeoutMs: 5_000 },
+        version: '9.9.9-test',
+        directory: { digestRealm: REALM },
       }),
-      DirectoryModule.forRoot({ url: database.url, poolSize: 2, migrate: true, service: 'presence-bridge', digestRealm: REALM }),
-      PresenceBridgeDataAccessModule.forRoot({ url: database.url, poolSize: 6, migrate: true, outboxPollMs: 50, outboxBatchSize: 200 }),
-      PresenceFeatureModule.forRoot(core),
       AuthModule.forRoot(
         testAuthConfig({
           tokenKey: 'k'.repeat(32),
@@ -114,10 +81,7 @@ export async function startSipFrontTestBed(overrides: Partial<SipFrontOptions> =
   const app = await NestFactory.create(TestAppModule, { logger: ['error', 'warn'] });
   const directory = app.get(DirectoryRepository);
   try {
-    app.connectMicroservice(app.get(MessagingTransport).microserviceOptions());
-    await app.init();
-    await app.startAllMicroservices();
-    await app.get(PresenceFeedConsumer).whenFollowing();
+    await startPresenceCore(app);
     await app.listen(0, '127.0.0.1');
   } catch (error) {
     await app.close().catch(() => undefined);
