@@ -1,20 +1,12 @@
-import {
-  createTestDatabase,
-  DedicatedKafkaBroker,
-  ExitReaper,
-  freePort,
-  RunningProcess,
-  startProcess,
-  waitForHttpOk,
-} from '@parley/testing';
+import { createTestDatabase, DedicatedKafkaBroker, freePort, RunningProcess, startProcess, waitForHttpOk } from '@parley/testing';
 import { ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { ask, ClientsReply, hardOpenFileLimit, HostReply, ParleySignIn, PresenceTarget, startChild } from './presence-bench-ipc';
+import { createEmbeddedDataDir } from './embedded-data-dir';
 import { format, formatTable, summarize } from './stats';
 
 /**
@@ -270,17 +262,9 @@ async function startServer(target: PresenceTarget, options: PresenceBenchOptions
     }
     const signIn = benchSignIn();
     if (target === 'embedded') {
-      const dataDir = await mkdtemp(path.join(os.tmpdir(), 'parley-bench-presence-'));
-      await chmod(dataDir, 0o755); // as root, PostgreSQL runs as postgres and must enter it
-      // Should this process die first, its PostgreSQL must not outlive it.
-      const reaper = ExitReaper.start({
-        processes: [{ pidFile: path.join(dataDir, 'postgres', 'postmaster.pid'), cmdline: dataDir, signal: 'SIGINT' }],
-        paths: [dataDir],
-      });
-      undo.push(async () => {
-        await reaper.reapNow();
-        await rm(dataDir, { recursive: true, force: true });
-      });
+      const data = await createEmbeddedDataDir('parley-bench-presence-');
+      const dataDir = data.path;
+      undo.push(() => data.remove());
       const port = await freePort();
       const pgPort = await freePort();
       const { host, url } = await startHost(['--app', bundle(options.repoRoot, 'parley'), '--port', String(port)], {

@@ -1,9 +1,8 @@
 import { hashPassword, DIGEST_HA1_ALGORITHMS, digestHa1 } from '@parley/directory';
-import { ExitReaper, freePort, type RunningProcess, startProcess, waitForHttpOk } from '@parley/testing';
+import { freePort, type RunningProcess, startProcess, waitForHttpOk } from '@parley/testing';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -11,6 +10,7 @@ import { ask, hardOpenFileLimit, startChild } from './presence-bench-ipc';
 import type { PhaseRefusal, SipBenchTarget, SipClientsReply, ThroughputResult } from './sip-bench-ipc';
 import { processTreeCpuSeconds } from './process-tree-cpu';
 import { acceptsTcp, startKamailio } from './sip-kamailio';
+import { createEmbeddedDataDir } from './embedded-data-dir';
 import { format, formatTable, summarize } from './stats';
 
 /**
@@ -188,17 +188,9 @@ async function startParley(
     for (const step of undo.splice(0).reverse()) await step().catch((error: unknown) => options.log(`clean-up failed: ${String(error)}`));
   };
   try {
-    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'parley-bench-sip-'));
-    await chmod(dataDir, 0o755); // as root, PostgreSQL runs as postgres and must enter it
-    // Should this process die first, the app's PostgreSQL must not outlive it.
-    const reaper = ExitReaper.start({
-      processes: [{ pidFile: path.join(dataDir, 'postgres', 'postmaster.pid'), cmdline: dataDir, signal: 'SIGINT' }],
-      paths: [dataDir],
-    });
-    undo.push(async () => {
-      await reaper.reapNow();
-      await rm(dataDir, { recursive: true, force: true });
-    });
+    const data = await createEmbeddedDataDir('parley-bench-sip-');
+    const dataDir = data.path;
+    undo.push(() => data.remove());
     const httpPort = await freePort();
     const pgPort = await freePort();
     const app: RunningProcess = startProcess('/bin/sh', ['-c', `ulimit -n ${openFiles} && exec "$@"`, 'sh', process.execPath, bundle], {
