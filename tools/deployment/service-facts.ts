@@ -127,7 +127,7 @@ function stringConstant(file: string, name: string): string {
 /** What one HTTP entry point in front of the services (a reverse proxy, an Ingress) must route where. */
 export function publicHttpRoutes(): PublicHttpRoute[] {
   const ews = stringConstant('libs/ews-gateway/feature-ews/src/lib/ews.controller.ts', 'EWS_PATH');
-  const graph = stringConstant('libs/presence-bridge/feature-graph/src/lib/graph-openapi.ts', 'GRAPH_API_ROOT');
+  const graph = stringConstant('libs/shared/graph/src/lib/graph-routes.ts', 'GRAPH_API_ROOT');
   const presenceSocket = stringConstant(
     'libs/presence-bridge/feature-websocket/src/lib/presence-socket.options.ts',
     'PRESENCE_SOCKET_PATH',

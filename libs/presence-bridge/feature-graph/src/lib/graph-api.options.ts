@@ -1,4 +1,4 @@
-import type { GraphApiLimits } from './graph-api.schemas';
+import type { GraphApiLimits } from '@parley/graph';
 
 /** What the Graph-compatible API is configured with (`PARLEY_GRAPH_*`, `PARLEY_HTTP_BODY_TIMEOUT_MS`). */
 export interface GraphApiOptions {

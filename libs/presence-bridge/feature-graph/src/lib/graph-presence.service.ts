@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuthErrorCode, AuthException, ImpersonationPolicy } from '@parley/auth';
 import { DirectoryRepository, type DirectoryUser } from '@parley/directory';
+import { accessDenied, badRequest, type GraphPresence, userNotFound } from '@parley/graph';
 import {
   PresenceReader,
   PresenceSettingsErrorCode,
@@ -8,8 +9,6 @@ import {
   PresenceSettingsService,
 } from '@parley/presence-bridge/feature-presence';
 import { graphDefaultPreferredExpiryMs, userStateFromGraph } from '@parley/presence-bridge/presence-engine';
-import { badRequest, GraphErrorCode, GraphRequestError, userNotFound } from './graph-error';
-import type { GraphPresence } from './graph-api.schemas';
 import { toGraphPresenceResource } from './graph-presence.view';
 
 /** A validated setUserPreferredPresence body (the duration already in milliseconds). */
@@ -97,7 +96,7 @@ export class GraphPresenceService {
     } catch (error) {
       if (!(error instanceof AuthException)) throw error;
       if (error.code === AuthErrorCode.UnknownMailbox) throw userNotFound(key);
-      throw new GraphRequestError(403, GraphErrorCode.AuthorizationRequestDenied, 'Insufficient privileges to complete the operation.');
+      throw accessDenied();
     }
   }
 

@@ -1,6 +1,6 @@
 import type { WatchedPresence } from '@parley/presence-bridge/feature-presence';
 import { toGraphPresence } from '@parley/presence-bridge/presence-engine';
-import type { GraphPresence } from './graph-api.schemas';
+import type { GraphPresence } from '@parley/graph';
 
 /** Digits of a sequence number: the per-user sequence, zero-padded so that it sorts as text as it does as a number. */
 const SEQUENCE_DIGITS = 20;

@@ -4,6 +4,9 @@ import { mailboxKey } from './envelope';
 export const oofStates = ['Disabled', 'Enabled', 'Scheduled'] as const;
 export const externalAudiences = ['None', 'Known', 'All'] as const;
 
+/** Longest internal or external reply, in characters (HTML as EWS stores it). */
+export const OOF_REPLY_MAX_CHARS = 32_000;
+
 export const oofSettingsSchema = z
   .object({
     state: z.enum(oofStates),
@@ -11,8 +14,8 @@ export const oofSettingsSchema = z
     /** Window for Scheduled (UTC, ISO 8601). Kept when another state is chosen, as Exchange does. */
     startTime: z.iso.datetime({ offset: true }).nullable(),
     endTime: z.iso.datetime({ offset: true }).nullable(),
-    internalReply: z.string().max(32_000),
-    externalReply: z.string().max(32_000),
+    internalReply: z.string().max(OOF_REPLY_MAX_CHARS),
+    externalReply: z.string().max(OOF_REPLY_MAX_CHARS),
   })
   .refine((s) => s.state !== 'Scheduled' || (s.startTime !== null && s.endTime !== null), {
     message: 'Scheduled needs a start and an end time',

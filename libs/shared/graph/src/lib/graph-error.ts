@@ -7,7 +7,7 @@ export const GraphErrorCode = {
   BadRequest: 'BadRequest',
   /** 401: no credentials, or ones that do not sign in (Graph: an absent, expired or invalid token). */
   InvalidAuthenticationToken: 'InvalidAuthenticationToken',
-  /** 403: acting on another user's presence without the impersonation role (Graph's directory answer). */
+  /** 403: acting on another user's data without the impersonation role (Graph's directory answer). */
   AuthorizationRequestDenied: 'Authorization_RequestDenied',
   /** 404: the user in the path does not exist (Graph's directory answer for an unknown user). */
   ResourceNotFound: 'Request_ResourceNotFound',
@@ -21,6 +21,8 @@ export const GraphErrorCode = {
   UnsupportedMediaType: 'UnsupportedMediaType',
   /** 429: too many failed sign-ins from this client (with `Retry-After`), as Graph throttles. */
   TooManyRequests: 'TooManyRequests',
+  /** 503: the owner of the data did not answer in time (with `Retry-After`); Graph's clients retry it. */
+  ServiceNotAvailable: 'serviceNotAvailable',
   /** 500: anything unexpected; the details go to the log, not to the client. */
   GeneralException: 'generalException',
 } as const;
@@ -48,3 +50,6 @@ export const userNotFound = (id: string) =>
     GraphErrorCode.ResourceNotFound,
     `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
   );
+
+export const accessDenied = () =>
+  new GraphRequestError(403, GraphErrorCode.AuthorizationRequestDenied, 'Insufficient privileges to complete the operation.');

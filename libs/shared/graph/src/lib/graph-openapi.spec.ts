@@ -1,4 +1,4 @@
-import { graphApiSchemas } from './graph-api.schemas';
+import { graphApiSchemas } from './presence.schemas';
 import { graphOpenApiDocument } from './graph-openapi';
 
 const limits = { maxBatchIds: 650, maxPreferredPresenceMs: 30 * 86_400_000 };
@@ -14,11 +14,21 @@ describe('the OpenAPI document', () => {
   const refOf = (value: unknown) =>
     (value as { content: { 'application/json': { schema: { $ref: string } } } }).content['application/json'].schema.$ref;
 
-  it('lists the four operations with their request and answer schemas', () => {
+  it('lists the operations of both parts with their request and answer schemas', () => {
     expect(document.openapi).toBe('3.1.0');
     expect(document.info.version).toBe('1.2.3');
     const operations = Object.values(document.paths).flatMap((methods) => Object.values(methods).map((op) => op.operationId));
-    expect(operations.sort()).toEqual(['clearUserPreferredPresence', 'getPresence', 'getPresencesByUserId', 'setUserPreferredPresence']);
+    expect(operations.sort()).toEqual([
+      'clearUserPreferredPresence',
+      'getAutomaticRepliesSetting',
+      'getMailboxSettings',
+      'getPresence',
+      'getPresencesByUserId',
+      'searchUsers',
+      'setUserPreferredPresence',
+      'updateAutomaticRepliesSetting',
+      'updateMailboxSettings',
+    ]);
     expect(refOf(document.paths['/users/{id}/presence']['get'].responses['200'])).toBe('#/components/schemas/PresenceEntity');
     const batch = document.paths['/communications/getPresencesByUserId']['post'];
     expect(refOf(batch.requestBody)).toBe('#/components/schemas/GetPresencesByUserIdRequest');
@@ -28,6 +38,32 @@ describe('the OpenAPI document', () => {
     expect(set.responses['200']).toEqual({ description: expect.any(String) });
     for (const status of ['400', '401', '403', '404', '429'])
       expect(refOf(set.responses[status])).toBe('#/components/schemas/ErrorResponse');
+  });
+
+  it('describes the mailbox operations with the schemas ews-gateway validates with', () => {
+    const settings = document.paths['/users/{id}/mailboxSettings'];
+    expect(refOf(settings['get'].responses['200'])).toBe('#/components/schemas/microsoft.graph.mailboxSettings');
+    expect(refOf(settings['patch'].requestBody)).toBe('#/components/schemas/MailboxSettingsPatch');
+    const replies = document.paths['/users/{id}/mailboxSettings/automaticRepliesSetting'];
+    expect(refOf(replies['patch'].requestBody)).toBe('#/components/schemas/AutomaticRepliesSettingPatch');
+    expect(refOf(replies['get'].responses['200'])).toBe('#/components/schemas/AutomaticRepliesSettingEntity');
+    for (const status of ['400', '401', '403', '404', '429', '503'])
+      expect(refOf(replies['patch'].responses[status])).toBe('#/components/schemas/ErrorResponse');
+    expect(refOf(document.paths['/users']['get'].responses['200'])).toBe('#/components/schemas/UserCollection');
+    expect(schemaOf('microsoft.graph.automaticRepliesSetting')).toMatchObject({
+      properties: {
+        status: { enum: ['disabled', 'alwaysEnabled', 'scheduled'] },
+        externalAudience: { enum: ['none', 'contactsOnly', 'all'] },
+      },
+    });
+    expect(schemaOf('AutomaticRepliesSettingPatch')).toMatchObject({
+      additionalProperties: false,
+      properties: { internalReplyMessage: { type: 'string', maxLength: 32_000 } },
+    });
+    // Both parts use one dateTimeTimeZone and one error body.
+    expect(Object.keys(document.components.schemas).filter((name) => name.includes('dateTimeTimeZone'))).toEqual([
+      'microsoft.graph.dateTimeTimeZone',
+    ]);
   });
 
   it('carries the limits and value sets the code validates with', () => {

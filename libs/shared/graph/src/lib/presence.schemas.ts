@@ -1,11 +1,12 @@
-import type { GraphAvailability } from '@parley/presence-bridge/presence-engine';
 import { z } from 'zod';
+import { dateTimeTimeZoneSchema, graphErrorSchema } from './common.schemas';
 import { parseIsoDuration } from './iso-duration';
 
-// The shapes of Parley's Graph-compatible presence API, as zod schemas: requests are validated with
-// them and the OpenAPI document (graph-openapi.ts) is generated from them, so the two cannot drift.
+// The shapes of the presence part of Parley's Graph-compatible API, as zod schemas: presence-bridge
+// validates requests with them and the OpenAPI document (graph-openapi.ts) is generated from them,
+// so the two cannot drift.
 
-/** Graph's `presence.availability` values. */
+/** Graph's `presence.availability` values (presence-bridge checks them against its engine's type). */
 export const graphAvailabilities = [
   'Available',
   'AvailableIdle',
@@ -16,7 +17,7 @@ export const graphAvailabilities = [
   'DoNotDisturb',
   'Offline',
   'PresenceUnknown',
-] as const satisfies readonly GraphAvailability[];
+] as const;
 
 /** Graph's `presence.activity` values (Parley produces all but `UrgentInterruptionsOnly`). */
 export const graphActivities = [
@@ -50,9 +51,7 @@ const userKey = z.string().min(1).max(320);
 
 export function graphApiSchemas(limits: GraphApiLimits) {
   const itemBody = z.object({ content: z.string(), contentType: z.enum(['text', 'html']) }).meta({ description: 'Text and its type.' });
-  const dateTimeTimeZone = z
-    .object({ dateTime: z.string(), timeZone: z.string() })
-    .meta({ description: 'A local date and time with the zone it is in.' });
+  const dateTimeTimeZone = dateTimeTimeZoneSchema;
   const statusMessage = z
     .object({
       message: itemBody,
@@ -109,15 +108,7 @@ export function graphApiSchemas(limits: GraphApiLimits) {
       })
       .meta({ description: 'ISO 8601 duration (e.g. PT8H); absent: a day for Busy and DoNotDisturb, a week for the others.' }),
   });
-  const graphError = z
-    .object({
-      error: z.object({
-        code: z.string(),
-        message: z.string(),
-        innerError: z.object({ date: z.string(), 'request-id': z.string(), 'client-request-id': z.string().optional() }),
-      }),
-    })
-    .meta({ description: "Graph's error body." });
+  const graphError = graphErrorSchema;
   return {
     itemBody,
     dateTimeTimeZone,
@@ -147,4 +138,5 @@ export const graphSchemaNames: Record<keyof GraphApiSchemas, string> = {
   setUserPreferredPresenceRequest: 'SetUserPreferredPresenceRequest',
   graphError: 'ErrorResponse',
 };
+/** A presence as the API answers it. */
 export type GraphPresence = z.output<GraphApiSchemas['presence']>;

@@ -1,0 +1,218 @@
+import { z } from 'zod';
+import { GRAPH_API_ROOT } from './graph-routes';
+import { mailboxApiSchemas, mailboxSchemaNames, USER_SEARCH_LIMITS } from './mailbox.schemas';
+import { type GraphApiLimits, graphApiSchemas, graphSchemaNames } from './presence.schemas';
+
+/**
+ * The OpenAPI 3.1 document of the whole API — the presence part (presence-bridge) and the mailbox
+ * part (ews-gateway) — generated from the zod schemas requests are validated with (zod's JSON
+ * Schema output is draft 2020-12, OpenAPI 3.1's dialect). Whichever process serves it lists every
+ * operation: `limits` are presence-bridge's configuration, the mailbox part's are constants.
+ */
+export function graphOpenApiDocument(limits: GraphApiLimits, version: string): Record<string, unknown> {
+  const schemas = graphApiSchemas(limits);
+  const mailbox = mailboxApiSchemas();
+  const registry = z.registry<{ id: string }>();
+  const names = new Map<z.ZodType, string>();
+  const register = (record: Record<string, z.ZodType>, ids: Record<string, string>) => {
+    for (const [key, schema] of Object.entries(record)) {
+      // Shared shapes (the error body, dateTimeTimeZone) are one object in both records: named once.
+      if (names.has(schema)) continue;
+      registry.add(schema, { id: ids[key] });
+      names.set(schema, ids[key]);
+    }
+  };
+  register(schemas, graphSchemaNames);
+  register(mailbox, mailboxSchemaNames);
+  const generated = z.toJSONSchema(registry, { io: 'input', uri: (id) => `#/components/schemas/${id}` }).schemas;
+  const components = Object.fromEntries(
+    Object.entries(generated).map(([id, schema]) => {
+      const { $schema: _dialect, $id: _id, ...rest } = schema as Record<string, unknown>;
+      return [id, rest];
+    }),
+  );
+  const ref = (schema: z.ZodType) => ({ $ref: `#/components/schemas/${names.get(schema) as string}` });
+  const json = (schema: z.ZodType) => ({ 'application/json': { schema: ref(schema) } });
+  const error = (description: string) => ({ description, content: json(schemas.graphError) });
+  const refusals = {
+    '400': error('A body that is not JSON, or a missing or invalid value (`BadRequest`).'),
+    '401': error('No credentials, or ones that do not sign in (`InvalidAuthenticationToken`), with a `WWW-Authenticate` challenge.'),
+    '429': error('Too many failed sign-ins from this client (`TooManyRequests`); `Retry-After` says when to try again.'),
+  };
+  const userParameter = {
+    name: 'id',
+    in: 'path',
+    required: true,
+    description: "The user's SMTP address (Graph's user principal name) or directory object id.",
+    schema: { type: 'string' },
+  };
+  const emptyOk = { description: 'Done; no body.' };
+  const changeRefusals = {
+    ...refusals,
+    '403': error("Another user's presence without the ApplicationImpersonation role and scope (`Authorization_RequestDenied`)."),
+    '404': error('No such user (`Request_ResourceNotFound`).'),
+  };
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Parley presence and mailbox settings (Microsoft Graph-compatible)',
+      version,
+      description:
+        "Presence, automatic replies and a directory search in Microsoft Graph v1.0's shapes: Graph clients work with their base URL set to `<Parley>/api`. Sign in with Basic (SMTP address and password) or a Parley bearer token.",
+    },
+    servers: [{ url: GRAPH_API_ROOT }],
+    security: [{ basic: [] }, { bearer: [] }],
+    paths: {
+      '/users/{id}/presence': {
+        get: {
+          operationId: 'getPresence',
+          summary: "A user's presence, as the caller sees it.",
+          parameters: [userParameter],
+          responses: {
+            '200': { description: 'The presence.', content: json(schemas.presenceEntity) },
+            ...refusals,
+            '404': error('No such user (`Request_ResourceNotFound`).'),
+          },
+        },
+      },
+      '/communications/getPresencesByUserId': {
+        post: {
+          operationId: 'getPresencesByUserId',
+          summary: 'The presences of several users; ids that name nobody are left out.',
+          requestBody: { required: true, content: json(schemas.getPresencesByUserIdRequest) },
+          responses: {
+            '200': { description: 'The presences.', content: json(schemas.presenceCollection) },
+            ...refusals,
+            '413': error('A body over the size limit (`RequestEntityTooLarge`).'),
+          },
+        },
+      },
+      '/users/{id}/presence/setUserPreferredPresence': {
+        post: {
+          operationId: 'setUserPreferredPresence',
+          summary: "Sets the user's preferred presence (a hand-set state) until it expires.",
+          parameters: [userParameter],
+          requestBody: { required: true, content: json(schemas.setUserPreferredPresenceRequest) },
+          responses: { '200': emptyOk, ...changeRefusals },
+        },
+      },
+      '/users/{id}/presence/clearUserPreferredPresence': {
+        post: {
+          operationId: 'clearUserPreferredPresence',
+          summary: "Clears the user's preferred presence: back to the automatic one.",
+          parameters: [userParameter],
+          requestBody: { required: false, content: { 'application/json': { schema: { type: 'object' } } } },
+          responses: { '200': emptyOk, ...changeRefusals },
+        },
+      },
+      ...mailboxPaths(mailbox, { ref, json, error, refusals, userParameter }),
+    },
+    components: {
+      schemas: components,
+      securitySchemes: {
+        basic: { type: 'http', scheme: 'basic' },
+        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A token from `parley-admin token issue`.' },
+      },
+    },
+  };
+}
+
+interface PathParts {
+  ref: (schema: z.ZodType) => { $ref: string };
+  json: (schema: z.ZodType) => Record<string, unknown>;
+  error: (description: string) => Record<string, unknown>;
+  refusals: Record<string, unknown>;
+  userParameter: Record<string, unknown>;
+}
+
+/** The mailbox part's operations (ews-gateway): automatic replies under mailboxSettings, and the directory search. */
+function mailboxPaths(schemas: ReturnType<typeof mailboxApiSchemas>, { json, error, refusals, userParameter }: PathParts) {
+  const settingsRefusals = {
+    ...refusals,
+    '403': error("Another user's mailbox without the ApplicationImpersonation role and scope (`Authorization_RequestDenied`)."),
+    '404': error('No such user (`Request_ResourceNotFound`).'),
+    '503': error(
+      'calendar-sync, which owns the settings, did not answer in time (`serviceNotAvailable`); `Retry-After` says when to try again.',
+    ),
+  };
+  const prefer = {
+    name: 'Prefer',
+    in: 'header',
+    required: false,
+    description: 'outlook.timezone="<IANA or Windows zone>": the scheduled times in that zone instead of UTC.',
+    schema: { type: 'string' },
+  };
+  const patchRefusals = {
+    ...settingsRefusals,
+    '400': error(
+      'An unknown property, a value outside the enumerations, an unknown zone, scheduled without both times or with the start not before the end, a reply too long, or a mailbox setting Parley does not support (`BadRequest`); nothing is written.',
+    ),
+  };
+  return {
+    '/users/{id}/mailboxSettings': {
+      get: {
+        operationId: 'getMailboxSettings',
+        summary: "The user's mailbox settings (the automatic replies). Also under /me.",
+        parameters: [userParameter, prefer],
+        responses: { '200': { description: 'The settings.', content: json(schemas.mailboxSettings) }, ...settingsRefusals },
+      },
+      patch: {
+        operationId: 'updateMailboxSettings',
+        summary: 'Changes the automatic replies; answers the settings as they are now. Also under /me.',
+        parameters: [userParameter, prefer],
+        requestBody: { required: true, content: json(schemas.mailboxSettingsPatch) },
+        responses: { '200': { description: 'The settings after the change.', content: json(schemas.mailboxSettings) }, ...patchRefusals },
+      },
+    },
+    '/users/{id}/mailboxSettings/automaticRepliesSetting': {
+      get: {
+        operationId: 'getAutomaticRepliesSetting',
+        summary: "The user's automatic replies (out of office). Also under /me.",
+        parameters: [userParameter, prefer],
+        responses: { '200': { description: 'The setting.', content: json(schemas.automaticRepliesSettingEntity) }, ...settingsRefusals },
+      },
+      patch: {
+        operationId: 'updateAutomaticRepliesSetting',
+        summary: 'Changes the automatic replies (the properties given); answers the setting as it is now. Also under /me.',
+        parameters: [userParameter, prefer],
+        requestBody: { required: true, content: json(schemas.automaticRepliesSettingPatch) },
+        responses: {
+          '200': { description: 'The setting after the change.', content: json(schemas.automaticRepliesSettingEntity) },
+          ...patchRefusals,
+        },
+      },
+    },
+    '/users': {
+      get: {
+        operationId: 'searchUsers',
+        summary:
+          'Directory search: enabled users whose display name or address contains the text (case-insensitive), prefix matches first.',
+        parameters: [
+          {
+            name: '$search',
+            in: 'query',
+            required: true,
+            description: `"<text>" in double quotes, or "displayName:<text>", "mail:<text>", "userPrincipalName:<text>"; 1 to ${USER_SEARCH_LIMITS.maxSearchChars} characters.`,
+            schema: { type: 'string' },
+          },
+          {
+            name: '$top',
+            in: 'query',
+            required: false,
+            description: `Results to answer, 1 to ${USER_SEARCH_LIMITS.maxTop} (default ${USER_SEARCH_LIMITS.defaultTop}).`,
+            schema: { type: 'integer', minimum: 1, maximum: USER_SEARCH_LIMITS.maxTop, default: USER_SEARCH_LIMITS.defaultTop },
+          },
+          { name: '$select', in: 'query', required: false, description: 'Accepted and ignored.', schema: { type: 'string' } },
+          {
+            name: 'ConsistencyLevel',
+            in: 'header',
+            required: false,
+            description: 'Graph requires `eventual` with $search; Parley accepts it and does not require it.',
+            schema: { type: 'string' },
+          },
+        ],
+        responses: { '200': { description: 'The users found.', content: json(schemas.userCollection) }, ...refusals },
+      },
+    },
+  };
+}
