@@ -140,6 +140,28 @@ describe('directory on PostgreSQL', () => {
     await expect(addresses('e', 1)).resolves.toHaveLength(1);
   });
 
+  it('searches display names and addresses for a substring, prefixes first, enabled users only, % and _ literally', async () => {
+    await directory.add({ smtpAddress: 'gina.green@example.com', displayName: 'Gina Green' });
+    await directory.add({ smtpAddress: 'evergreen@example.com', displayName: 'Team Evergreen' });
+    await directory.add({ smtpAddress: 'greg@example.com', displayName: 'Gregory 50%' });
+    await directory.add({ smtpAddress: 'g_off@example.com', displayName: 'Green Off' });
+    await dataSource.query(`UPDATE directory.mailbox_user SET disabled = true WHERE smtp_address = 'g_off@example.com'`);
+    const addresses = async (text: string, limit = 10, property?: 'displayName' | 'address') =>
+      (await directory.searchUsers(text, limit, property)).map((u) => u.smtpAddress);
+    // Prefix matches (of the address, the name or a word of it) before substring ones (Evergreen).
+    await expect(addresses('GREEN')).resolves.toEqual(['gina.green@example.com', 'evergreen@example.com']);
+    await expect(addresses('gre')).resolves.toEqual(['gina.green@example.com', 'greg@example.com', 'evergreen@example.com']);
+    await expect(addresses('green', 1)).resolves.toEqual(['gina.green@example.com']);
+    await expect(addresses('team', 10, 'address')).resolves.toEqual([]);
+    await expect(addresses('team', 10, 'displayName')).resolves.toEqual(['evergreen@example.com']);
+    await expect(addresses('50%')).resolves.toEqual(['greg@example.com']);
+    await expect(addresses('%')).resolves.toEqual(['frank_f@example.com', 'greg@example.com']);
+    // Only the disabled g_off has 'g_' (and 'g' followed by any character would match many).
+    await expect(addresses('g_')).resolves.toEqual([]);
+    await expect(addresses('  ')).resolves.toEqual([]);
+    await expect(addresses('gr\u0000')).resolves.toEqual([]);
+  });
+
   it('tells the domains of enabled users from the others, literally and case-insensitively', async () => {
     await expect(directory.servesDomain('EXAMPLE.com')).resolves.toBe(true);
     await expect(directory.servesDomain('example.org')).resolves.toBe(false);

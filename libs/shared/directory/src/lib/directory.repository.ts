@@ -145,6 +145,38 @@ export class DirectoryRepository {
   }
 
   /**
+   * Directory search (the Graph API's `GET /users?$search=`): enabled users whose display name or
+   * SMTP address (or only the one `property` names) contains `text`, case-insensitive, `%` and `_`
+   * taken literally; those where it begins the address, the name or a word of it first, then by display name. At most `limit`
+   * (the caller bounds it). A substring pattern uses no B-tree index, so this is one sequential scan
+   * of `mailbox_user` with a top-N sort: cheap to ~100,000 users (docs/graph-api.md, "Directory search").
+   */
+  async searchUsers(text: string, limit: number, property: 'any' | 'displayName' | 'address' = 'any'): Promise<DirectoryUser[]> {
+    const needle = text.trim();
+    if (needle === '' || limit <= 0 || !storable(needle)) return [];
+    const escaped = escapeLike(needle);
+    const contains = `%${escaped}%`;
+    const starts = `${escaped}%`;
+    const byName = "u.displayName ILIKE :contains ESCAPE '\\'";
+    const byAddress = "u.smtpAddress ILIKE :contains ESCAPE '\\'";
+    const match = property === 'displayName' ? byName : property === 'address' ? byAddress : `(${byName} OR ${byAddress})`;
+    const found = await this.users
+      .createQueryBuilder('u')
+      .where('u.disabled = false')
+      .andWhere(match, { contains })
+      .orderBy(
+        "CASE WHEN u.displayName ILIKE :starts ESCAPE '\\' OR u.displayName ILIKE :word ESCAPE '\\' OR u.smtpAddress ILIKE :starts ESCAPE '\\' THEN 0 ELSE 1 END",
+        'ASC',
+      )
+      .addOrderBy('lower(u.displayName)', 'ASC')
+      .addOrderBy('u.smtpAddress', 'ASC')
+      .setParameters({ starts, word: `% ${starts}` })
+      .limit(limit)
+      .getMany();
+    return found.map(toUser);
+  }
+
+  /**
    * The addresses among `addresses` (compared lower-cased) that are enabled users, lower-cased, in
    * one query: what a batch presence read needs to leave out everyone else.
    */
