@@ -9,9 +9,7 @@ import { EWS_OPERATION_HANDLERS, type EwsOperationHandler } from './ews-operatio
 import { EWS_ENDPOINT_OPTIONS, type EwsEndpointOptions } from './ews-options';
 import { EwsRequestService } from './ews-request.service';
 import { GetUserOofSettingsHandler } from './oof/get-user-oof-settings.handler';
-import { OofClient } from './oof/oof.client';
-import { OofReadModel } from './oof/oof-read-model';
-import { OofViewConsumer } from './oof/oof-view.consumer';
+import { OofModule } from './oof/oof.module';
 import { ResolveNamesHandler } from './resolve-names/resolve-names.handler';
 import { GetServerTimeZonesHandler } from './time-zones/get-server-time-zones.handler';
 import { FindFolderHandler } from './folders/find-folder.handler';
@@ -90,12 +88,11 @@ export class EwsFeatureModule {
   static forRoot(options: EwsEndpointOptions): DynamicModule {
     return {
       module: EwsFeatureModule,
-      controllers: [EwsController, OofViewConsumer, FreeBusyInvalidationConsumer],
+      imports: [OofModule],
+      controllers: [EwsController, FreeBusyInvalidationConsumer],
       providers: [
         { provide: EWS_ENDPOINT_OPTIONS, useValue: options },
         ActingMailboxResolver,
-        OofClient,
-        OofReadModel,
         {
           provide: FreeBusyCache,
           useFactory: (metrics?: Metrics) => freeBusyCache(options, metrics),

@@ -3,11 +3,12 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { requestTopicsSentBy } from '@parley/contracts';
 import { AutodiscoverFeatureModule } from '@parley/ews-gateway/feature-autodiscover';
 import { EwsFeatureModule } from '@parley/ews-gateway/feature-ews';
+import { GraphMailboxFeatureModule } from '@parley/ews-gateway/feature-graph';
 
 /** The commands the gateway sends to the owning services (their routes in contracts' topic-routes.ts). */
 export const ewsGatewayRequestTopics = requestTopicsSentBy('ews-gateway');
 
-/** ews-gateway: stateless EWS and Autodiscover front end; reaches data through the bus (sign-in: the process's `AuthModule`). */
+/** ews-gateway: stateless EWS, Autodiscover and Graph mailbox-settings front end; reaches data through the bus (sign-in: the process's `AuthModule`). */
 @Module({})
 export class EwsGatewayModule {
   static forRoot(config: RuntimeConfig): DynamicModule {
@@ -34,6 +35,8 @@ export class EwsGatewayModule {
           bodyTimeoutMs: config.http.bodyTimeoutMs,
           xmlLimits: ews.xmlLimits,
         }),
+        // The mailbox part of the Graph-compatible API (docs/graph-api.md); OOF through the same OofModule as EWS.
+        GraphMailboxFeatureModule.forRoot({ maxBodyBytes: config.http.bodyLimitBytes, bodyTimeoutMs: config.http.bodyTimeoutMs }),
       ],
     };
   }
