@@ -17,6 +17,7 @@ import {
   serviceNames,
   shutdownGraceMs,
   type ServiceName,
+  defaultPorts,
 } from './service-facts';
 
 const root = path.join(__dirname, '..', '..');
@@ -145,16 +146,22 @@ function caddyRoutes(text: string): CaddyRoute[] {
   return [...text.matchAll(/^\s*handle(?:\s+(\S+))?\s*\{\s*reverse_proxy\s+(\S+)\s*\}/gm)].map((m) => ({ pattern: m[1], upstream: m[2] }));
 }
 
-/** Where Caddy sends `requestPath`: the longest matching path pattern (case-insensitive, `*` a prefix), else the catch-all. */
+/**
+ * Where Caddy sends `requestPath`: the longest matching path pattern (case-insensitive; a `*` only at the end a
+ * prefix match, a `*` inside a glob whose every `*` stays within one segment, as Go's path.Match), else the catch-all.
+ */
 function routeOf(routes: CaddyRoute[], requestPath: string): string | undefined {
   const lower = requestPath.toLowerCase();
+  const matches = (pattern: string) => {
+    const inner = pattern.slice(0, -1);
+    if (pattern.endsWith('*') && !inner.includes('*')) return lower.startsWith(inner);
+    if (!pattern.includes('*')) return lower === pattern;
+    const glob = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
+    return new RegExp(`^${glob.join('[^/]*')}$`).test(lower);
+  };
   const matching = routes
-    .filter((r) => r.pattern !== undefined)
-    .filter((r) => {
-      const pattern = (r.pattern as string).toLowerCase();
-      return pattern.endsWith('*') ? lower.startsWith(pattern.slice(0, -1)) : lower === pattern;
-    })
-    .sort((a, b) => (b.pattern as string).length - (a.pattern as string).length);
+    .filter((r) => r.pattern !== undefined && matches((r.pattern as string).toLowerCase()))
+    .sort((a, b) => (b.pattern as string).replace(/\*$/, '').length - (a.pattern as string).replace(/\*$/, '').length);
   return (matching[0] ?? routes.find((r) => r.pattern === undefined))?.upstream;
 }
 
@@ -173,6 +180,19 @@ it('documents in deploy/compose.env.example exactly the variables the compose fi
     [...readFileSync(path.join(root, 'deploy', 'compose.env.example'), 'utf8').matchAll(/^#?(\w+)=/gm)].map((m) => m[1]),
   );
   expect([...documented].sort()).toEqual([...interpolated].sort());
+});
+
+it("routes every public path through the Caddyfile to its service's default port, and the rest of /api to presence-bridge", () => {
+  const routes = caddyRoutes(readFileSync(path.join(root, 'deploy', 'Caddyfile'), 'utf8'));
+  const upstream = (service: ServiceName) => `${service}:${defaultPorts(service).http}`;
+  for (const { path: requestPath, service } of publicHttpRoutes()) {
+    expect({ requestPath, upstream: routeOf(routes, requestPath) }).toEqual({ requestPath, upstream: upstream(service) });
+  }
+  // The gateway's Graph globs stay within their segments.
+  for (const requestPath of ['/api/v1.0/users/a/b/mailboxSettings', '/api/v1.0/me/mailboxSettingsX', '/api/v1.0/users/x/presence']) {
+    expect({ requestPath, upstream: routeOf(routes, requestPath) }).toEqual({ requestPath, upstream: upstream('presence-bridge') });
+  }
+  expect(routeOf(routes, '/API/v1.0/Users/Bob@parley.test/MailboxSettings/AutomaticRepliesSetting')).toBe(upstream('ews-gateway'));
 });
 
 it('has a compose tool to validate with', () => {

@@ -145,6 +145,14 @@ export function publicHttpRoutes(): PublicHttpRoute[] {
     { path: voicemailDrop, service: 'voicemail-ingest' },
     { path: `${graph}/me/presence`, service: 'presence-bridge' },
     { path: `${graph}/communications/getPresencesByUserId`, service: 'presence-bridge' },
+    { path: `${graph}/users/alice@parley.test/presence`, service: 'presence-bridge' },
+    { path: `${graph}/openapi.json`, service: 'presence-bridge' },
+    // The mailbox part of the Graph API (GRAPH_ROUTES of @parley/graph, part 'mailbox') is the gateway's.
+    { path: `${graph}/me/mailboxSettings`, service: 'ews-gateway' },
+    { path: `${graph}/me/mailboxSettings/automaticRepliesSetting`, service: 'ews-gateway' },
+    { path: `${graph}/users/alice@parley.test/mailboxSettings`, service: 'ews-gateway' },
+    { path: `${graph}/users/alice@parley.test/mailboxSettings/automaticRepliesSetting`, service: 'ews-gateway' },
+    { path: `${graph}/users`, service: 'ews-gateway' },
     { path: presenceSocket, service: 'presence-bridge', websocket: true },
     { path: sipPath, service: 'presence-bridge', websocket: true, subprotocol: sipProtocol },
   ];
