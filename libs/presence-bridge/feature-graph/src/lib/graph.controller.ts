@@ -1,5 +1,5 @@
 import { All, Controller, Get, Inject, Logger, Param, Post, Req, Res } from '@nestjs/common';
-import { AuthErrorCode, AuthException, Authenticator, clientAddressOf } from '@parley/auth';
+import { AuthErrorCode, AuthException, Authenticator, clientAddressOf, RequestAuthenticator } from '@parley/auth';
 import { parleyVersion } from '@parley/config';
 import type { DirectoryUser } from '@parley/directory';
 import { ClientAddressResolver } from '@parley/sign-in';
@@ -36,6 +36,7 @@ export class GraphController {
   constructor(
     private readonly presence: GraphPresenceService,
     private readonly authenticator: Authenticator,
+    private readonly requests: RequestAuthenticator,
     private readonly clientAddresses: ClientAddressResolver,
     @Inject(GRAPH_API_OPTIONS) private readonly options: GraphApiOptions,
   ) {
@@ -173,17 +174,25 @@ export class GraphController {
 
   private async signIn(req: IncomingMessage): Promise<DirectoryUser> {
     try {
-      return await this.authenticator.authenticate(req.headers.authorization, clientAddressOf(this.clientAddresses, req));
+      // The Authorization header, or the web client's session cookie (with its CSRF token on POST).
+      return (await this.requests.authenticateRequest(req, clientAddressOf(this.clientAddresses, req))).user;
     } catch (error) {
       if (!(error instanceof AuthException)) throw error;
       throw this.signInRefusal(error);
     }
   }
 
-  /** Exhaustive over the sign-in refusals: 401 with the challenge, or 429 with `Retry-After` (Graph throttles so). */
+  /**
+   * Exhaustive over the sign-in refusals: 401 with the challenge (none when the web session failed: a browser would
+   * open its password dialog), 429 with `Retry-After` (Graph throttles so), 403 for a cookie request without its CSRF
+   * token or from another origin.
+   */
   private signInRefusal(error: AuthException): GraphRequestError {
     switch (error.code) {
       case AuthErrorCode.Unauthenticated: {
+        if (error.source === 'session') {
+          return new GraphRequestError(401, GraphErrorCode.InvalidAuthenticationToken, 'The web session has ended; sign in again.');
+        }
         const challenge = this.authenticator.bearerEnabled
           ? [`Basic realm="${REALM}"`, `Bearer realm="${REALM}"`]
           : `Basic realm="${REALM}"`;
@@ -206,6 +215,8 @@ export class GraphController {
       case AuthErrorCode.UnknownMailbox:
         // Not raised by sign-in; answered as the service answers them, should a future sign-in step raise them.
         return new GraphRequestError(403, GraphErrorCode.AuthorizationRequestDenied, 'Insufficient privileges to complete the operation.');
+      case AuthErrorCode.CsrfRejected:
+        return new GraphRequestError(403, GraphErrorCode.AuthorizationRequestDenied, error.message);
       default:
         return assertNever(error.code);
     }
