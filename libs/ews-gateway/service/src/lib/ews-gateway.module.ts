@@ -3,11 +3,15 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { requestTopicsSentBy } from '@parley/contracts';
 import { AutodiscoverFeatureModule } from '@parley/ews-gateway/feature-autodiscover';
 import { EwsFeatureModule } from '@parley/ews-gateway/feature-ews';
+import { WebFeatureModule } from '@parley/ews-gateway/feature-web';
 
 /** The commands the gateway sends to the owning services (their routes in contracts' topic-routes.ts). */
 export const ewsGatewayRequestTopics = requestTopicsSentBy('ews-gateway');
 
-/** ews-gateway: stateless EWS and Autodiscover front end; reaches data through the bus (sign-in: the process's `AuthModule`). */
+/**
+ * ews-gateway: stateless EWS and Autodiscover front end, and the web client's sign-in and static files; reaches data
+ * through the bus (sign-in: the process's `AuthModule`).
+ */
 @Module({})
 export class EwsGatewayModule {
   static forRoot(config: RuntimeConfig): DynamicModule {
@@ -34,6 +38,7 @@ export class EwsGatewayModule {
           bodyTimeoutMs: config.http.bodyTimeoutMs,
           xmlLimits: ews.xmlLimits,
         }),
+        WebFeatureModule.forRoot({ webRoot: ews.webRoot, bodyTimeoutMs: config.http.bodyTimeoutMs }),
       ],
     };
   }

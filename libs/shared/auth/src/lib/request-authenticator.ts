@@ -44,15 +44,21 @@ export class RequestAuthenticator {
     if (session === undefined) {
       throw new AuthException(AuthErrorCode.Unauthenticated, 'The session has ended; sign in again.', undefined, 'session');
     }
-    if (UNSAFE_METHODS.has((req.method ?? '').toUpperCase())) {
-      if (!this.origins.allows(req)) {
-        throw new AuthException(AuthErrorCode.CsrfRejected, 'The request comes from an origin that is not allowed.', undefined, 'session');
-      }
-      if (!sameToken(req.headers[CSRF_HEADER], session.csrfToken)) {
-        throw new AuthException(AuthErrorCode.CsrfRejected, `The ${CSRF_HEADER} header is missing or wrong.`, undefined, 'session');
-      }
-    }
+    if (UNSAFE_METHODS.has((req.method ?? '').toUpperCase())) this.verifyCsrf(req, session);
     return { user: session.user, source: 'session', session };
+  }
+
+  /**
+   * That a request signed in by `session`'s cookie comes from the web client: an allowed origin (or none, and not
+   * `Sec-Fetch-Site: cross-site`) and the session's CSRF token in `X-CSRF-Token`. Throws `AuthException` CsrfRejected.
+   */
+  verifyCsrf(req: IncomingMessage, session: WebSession): void {
+    if (!this.origins.allows(req)) {
+      throw new AuthException(AuthErrorCode.CsrfRejected, 'The request comes from an origin that is not allowed.', undefined, 'session');
+    }
+    if (!sameToken(req.headers[CSRF_HEADER], session.csrfToken)) {
+      throw new AuthException(AuthErrorCode.CsrfRejected, `The ${CSRF_HEADER} header is missing or wrong.`, undefined, 'session');
+    }
   }
 }
 
