@@ -62,6 +62,8 @@ export interface ConnectOptions {
   path?: string;
   /** Sent as `Origin` (what a browser page does). */
   origin?: string;
+  /** Sent as `Cookie` (the web client's session). */
+  cookie?: string;
   /** false: the client does not answer the server's pings (a peer that is gone). */
   autoPong?: boolean;
 }
@@ -139,6 +141,7 @@ export function openTestClient(base: string, user: string, opts: ConnectOptions,
   const headers: Record<string, string> = { 'X-Forwarded-For': opts.clientAddress ?? `198.51.100.${clientNumber % 250}` };
   if (authorization !== null) headers.Authorization = authorization;
   if (opts.origin !== undefined) headers.Origin = opts.origin;
+  if (opts.cookie !== undefined) headers.Cookie = opts.cookie;
   return TestClient.open(`${base}${opts.path ?? '/presence'}?client=test-${clientNumber}`, headers, opts.autoPong ?? true);
 }
 
