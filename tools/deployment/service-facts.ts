@@ -135,6 +135,8 @@ export function publicHttpRoutes(): PublicHttpRoute[] {
   const sipPath = stringConstant('libs/presence-bridge/feature-sip/src/lib/sip-front.options.ts', 'SIP_WEBSOCKET_PATH');
   const sipProtocol = stringConstant('libs/presence-bridge/feature-sip/src/lib/sip-front.options.ts', 'SIP_WEBSOCKET_PROTOCOL');
   const voicemailDrop = stringConstant('libs/voicemail-ingest/feature-http-drop/src/lib/voicemail-drop.options.ts', 'VOICEMAIL_DROP_PATH');
+  const webSession = stringConstant('libs/ews-gateway/feature-web/src/lib/web-client.options.ts', 'WEB_SESSION_PATH');
+  const webAssets = stringConstant('libs/ews-gateway/feature-web/src/lib/web-client.options.ts', 'WEB_ASSETS_PATH');
   return [
     { path: ews, service: 'ews-gateway' },
     // IIS paths are case-insensitive and clients rely on it; so do the services.
@@ -143,6 +145,11 @@ export function publicHttpRoutes(): PublicHttpRoute[] {
     { path: '/autodiscover/autodiscover.xml', service: 'ews-gateway' },
     { path: '/Autodiscover/Autodiscover.svc', service: 'ews-gateway' },
     { path: voicemailDrop, service: 'voicemail-ingest' },
+    // The web client: its page, its hashed files and its sign-in (WebFeatureModule).
+    { path: '/', service: 'ews-gateway' },
+    { path: '/index.html', service: 'ews-gateway' },
+    { path: `${webAssets}/app-3f9a1c.js`, service: 'ews-gateway' },
+    { path: webSession, service: 'ews-gateway' },
     { path: `${graph}/me/presence`, service: 'presence-bridge' },
     { path: `${graph}/communications/getPresencesByUserId`, service: 'presence-bridge' },
     { path: `${graph}/users/alice@parley.test/presence`, service: 'presence-bridge' },

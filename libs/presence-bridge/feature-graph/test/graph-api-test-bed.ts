@@ -1,7 +1,7 @@
 import { Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { AuthModule } from '@parley/auth';
+import { AuthModule, WebSessions } from '@parley/auth';
 import type { AuthConfig } from '@parley/config';
 import { DirectoryRepository } from '@parley/directory';
 import { PresenceBridgeDatabase } from '@parley/presence-bridge/data-access';
@@ -23,6 +23,8 @@ export interface GraphApiTestBed {
   readonly sources: PresenceSourcesService;
   readonly endpoints: PresenceEndpoints;
   readonly tokenKey: string;
+  /** The process's web sessions (the web client's sign-in), for specs that call the API with the session cookie. */
+  readonly webSessions: WebSessions;
   /** Empties presence-bridge's per-user tables (between tests). */
   reset(): Promise<void>;
   close(): Promise<void>;
@@ -87,6 +89,7 @@ export async function startGraphApiTestBed(prefix: string, options: GraphApiTest
     sources: nest.get(PresenceSourcesService),
     endpoints: nest.get(PresenceEndpoints),
     tokenKey,
+    webSessions: nest.get(WebSessions),
     async reset() {
       await nest
         .get(PresenceBridgeDatabase)

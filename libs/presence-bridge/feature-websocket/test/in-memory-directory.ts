@@ -1,4 +1,4 @@
-import type { DirectoryRepository, DirectoryUser } from '@parley/directory';
+import type { DirectoryRepository, DirectoryUser, WebSessionRepository } from '@parley/directory';
 
 /**
  * The directory lookups sign-in makes (`authenticate`, `findByAddress`), over a fixed table: lets the
@@ -16,4 +16,13 @@ export function inMemoryDirectory(passwords: ReadonlyMap<string, string>): Direc
     findByAddress: async (address) => userOf(address),
   };
   return lookups as DirectoryRepository;
+}
+
+/** A web session store without sessions (these beds sign in with Authorization only; the cookie cases run on PostgreSQL). */
+export function noWebSessions(): WebSessionRepository {
+  const store: Pick<WebSessionRepository, 'findByTokenHash' | 'deleteByTokenHash'> = {
+    findByTokenHash: async () => null,
+    deleteByTokenHash: async () => false,
+  };
+  return store as WebSessionRepository;
 }

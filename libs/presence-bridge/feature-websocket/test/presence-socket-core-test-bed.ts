@@ -24,6 +24,8 @@ export interface CoreSocketTestBed {
   readonly endpoints: EndpointRegistry;
   readonly fanout: PresenceFanout;
   readonly ims: InstantMessageRouter;
+  /** `http://127.0.0.1:<port>`: the origin of a page served by this process. */
+  readonly origin: string;
   connect(user: string, opts?: ConnectOptions): Promise<TestClient>;
   close(): Promise<void>;
 }
@@ -67,6 +69,7 @@ export async function startCoreSocketTestBed(
     endpoints: app.get(EndpointRegistry),
     fanout: app.get(PresenceFanout),
     ims: app.get(InstantMessageRouter),
+    origin: base.replace(/^ws:/, 'http:'),
     connect: (user, opts = {}) => openTestClient(base, user, opts, (clientNumber += 1)),
     close: async () => {
       await app.close();

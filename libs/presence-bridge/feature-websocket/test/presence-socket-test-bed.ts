@@ -2,7 +2,7 @@ import { testAuthConfig } from '@parley/testing';
 import { Global, type INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AuthModule, signBearerToken } from '@parley/auth';
-import { DirectoryRepository } from '@parley/directory';
+import { DirectoryRepository, WebSessionRepository } from '@parley/directory';
 import { ObservabilityModule } from '@parley/observability';
 import {
   InstantMessaging,
@@ -17,7 +17,7 @@ import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
 import { PresenceSocketServer, type PresenceSocketOptions, PresenceWebSocketModule } from '../src';
 import { InMemoryPresenceCore } from './in-memory-presence-core';
-import { inMemoryDirectory } from './in-memory-directory';
+import { inMemoryDirectory, noWebSessions } from './in-memory-directory';
 
 export const testUsers = ['alice@parley.test', 'bob@parley.test', 'carol@parley.test', 'dave@parley.test'] as const;
 export const PASSWORD = 'correct horse';
@@ -62,6 +62,8 @@ export interface ConnectOptions {
   path?: string;
   /** Sent as `Origin` (what a browser page does). */
   origin?: string;
+  /** Sent as `Cookie` (the web client's session). */
+  cookie?: string;
   /** false: the client does not answer the server's pings (a peer that is gone). */
   autoPong?: boolean;
 }
@@ -72,8 +74,11 @@ export async function startPresenceSocketTestBed(overrides: Partial<PresenceSock
 
   @Global()
   @Module({
-    providers: [{ provide: DirectoryRepository, useValue: inMemoryDirectory(new Map(testUsers.map((u) => [u, PASSWORD]))) }],
-    exports: [DirectoryRepository],
+    providers: [
+      { provide: DirectoryRepository, useValue: inMemoryDirectory(new Map(testUsers.map((u) => [u, PASSWORD]))) },
+      { provide: WebSessionRepository, useValue: noWebSessions() },
+    ],
+    exports: [DirectoryRepository, WebSessionRepository],
   })
   class InMemoryDirectoryModule {}
 
@@ -136,6 +141,7 @@ export function openTestClient(base: string, user: string, opts: ConnectOptions,
   const headers: Record<string, string> = { 'X-Forwarded-For': opts.clientAddress ?? `198.51.100.${clientNumber % 250}` };
   if (authorization !== null) headers.Authorization = authorization;
   if (opts.origin !== undefined) headers.Origin = opts.origin;
+  if (opts.cookie !== undefined) headers.Cookie = opts.cookie;
   return TestClient.open(`${base}${opts.path ?? '/presence'}?client=test-${clientNumber}`, headers, opts.autoPong ?? true);
 }
 

@@ -9,3 +9,6 @@ export * from './lib/digest-ha1.entity';
 export * from './lib/directory-digest-ha1.migration';
 export * from './lib/directory-sip-address.migration';
 export * from './lib/sip-address';
+export * from './lib/web-session.entity';
+export * from './lib/web-session.repository';
+export * from './lib/directory-web-session.migration';

@@ -54,6 +54,7 @@ function toEwsRefusal(error: unknown): never {
       throw new EwsAuthException(EwsAuthErrorCode.NonExistentMailbox, 'The impersonated mailbox does not exist.');
     case AuthErrorCode.Unauthenticated:
     case AuthErrorCode.Throttled:
+    case AuthErrorCode.CsrfRejected:
       throw error;
   }
 }

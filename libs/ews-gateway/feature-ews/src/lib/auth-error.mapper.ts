@@ -27,6 +27,9 @@ function answerForSignInFailure(error: AuthException): AuthFailureAnswer {
       return fault(EwsResponseCode.ErrorImpersonateUserDenied, error.message);
     case AuthErrorCode.UnknownMailbox:
       return fault(EwsResponseCode.ErrorNonExistentMailbox, error.message);
+    // Raised only for the web client's session cookie, which EWS does not take.
+    case AuthErrorCode.CsrfRejected:
+      return fault(EwsResponseCode.ErrorAccessDenied, error.message);
     default:
       return assertNever(error.code);
   }

@@ -1,5 +1,5 @@
 import { All, Controller, Get, Inject, Logger, Next, Param, Patch, Req, Res } from '@nestjs/common';
-import { AuthException, Authenticator, clientAddressOf } from '@parley/auth';
+import { AuthException, Authenticator, clientAddressOf, RequestAuthenticator } from '@parley/auth';
 import { DirectoryRepository, type DirectoryUser } from '@parley/directory';
 import {
   answerGraphRequest,
@@ -36,6 +36,7 @@ export class GraphMailboxController {
     private readonly settings: MailboxSettingsService,
     private readonly directory: DirectoryRepository,
     private readonly authenticator: Authenticator,
+    private readonly requests: RequestAuthenticator,
     private readonly clientAddresses: ClientAddressResolver,
     private readonly routing: GraphRouting,
     @Inject(GRAPH_MAILBOX_OPTIONS) private readonly options: GraphMailboxOptions,
@@ -149,7 +150,8 @@ export class GraphMailboxController {
   /** The one place this front signs a request in. */
   private async signIn(req: IncomingMessage): Promise<DirectoryUser> {
     try {
-      return await this.authenticator.authenticate(req.headers.authorization, clientAddressOf(this.clientAddresses, req));
+      // The Authorization header, or the web client's session cookie (with its CSRF token on PATCH).
+      return (await this.requests.authenticateRequest(req, clientAddressOf(this.clientAddresses, req))).user;
     } catch (error) {
       if (!(error instanceof AuthException)) throw error;
       throw graphSignInRefusal(error, this.authenticator.bearerEnabled);

@@ -4,11 +4,15 @@ import { requestTopicsSentBy } from '@parley/contracts';
 import { AutodiscoverFeatureModule } from '@parley/ews-gateway/feature-autodiscover';
 import { EwsFeatureModule } from '@parley/ews-gateway/feature-ews';
 import { GraphMailboxFeatureModule } from '@parley/ews-gateway/feature-graph';
+import { WebFeatureModule } from '@parley/ews-gateway/feature-web';
 
 /** The commands the gateway sends to the owning services (their routes in contracts' topic-routes.ts). */
 export const ewsGatewayRequestTopics = requestTopicsSentBy('ews-gateway');
 
-/** ews-gateway: stateless EWS, Autodiscover and Graph mailbox-settings front end; reaches data through the bus (sign-in: the process's `AuthModule`). */
+/**
+ * ews-gateway: stateless EWS, Autodiscover and Graph mailbox front end, and the web client's sign-in and static files;
+ * reaches data through the bus (sign-in: the process's `AuthModule`).
+ */
 @Module({})
 export class EwsGatewayModule {
   static forRoot(config: RuntimeConfig): DynamicModule {
@@ -37,6 +41,7 @@ export class EwsGatewayModule {
         }),
         // The mailbox part of the Graph-compatible API (docs/graph-api.md); OOF through the same OofModule as EWS.
         GraphMailboxFeatureModule.forRoot({ maxBodyBytes: config.http.bodyLimitBytes, bodyTimeoutMs: config.http.bodyTimeoutMs }),
+        WebFeatureModule.forRoot({ webRoot: ews.webRoot, bodyTimeoutMs: config.http.bodyTimeoutMs }),
       ],
     };
   }

@@ -1,5 +1,5 @@
 import { All, Controller, Get, Inject, Logger, Next, Param, Post, Req, Res } from '@nestjs/common';
-import { AuthException, Authenticator, clientAddressOf } from '@parley/auth';
+import { AuthException, Authenticator, clientAddressOf, RequestAuthenticator } from '@parley/auth';
 import { parleyVersion } from '@parley/config';
 import type { DirectoryUser } from '@parley/directory';
 import {
@@ -42,6 +42,7 @@ export class GraphController {
   constructor(
     private readonly presence: GraphPresenceService,
     private readonly authenticator: Authenticator,
+    private readonly requests: RequestAuthenticator,
     private readonly clientAddresses: ClientAddressResolver,
     private readonly routing: GraphRouting,
     @Inject(GRAPH_API_OPTIONS) private readonly options: GraphApiOptions,
@@ -142,7 +143,8 @@ export class GraphController {
 
   private async signIn(req: IncomingMessage): Promise<DirectoryUser> {
     try {
-      return await this.authenticator.authenticate(req.headers.authorization, clientAddressOf(this.clientAddresses, req));
+      // The Authorization header, or the web client's session cookie (with its CSRF token on POST).
+      return (await this.requests.authenticateRequest(req, clientAddressOf(this.clientAddresses, req))).user;
     } catch (error) {
       if (!(error instanceof AuthException)) throw error;
       throw graphSignInRefusal(error, this.authenticator.bearerEnabled);

@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { AuthErrorCode, AuthException, Authenticator, clientAddressOf } from '@parley/auth';
+import { AuthErrorCode, AuthException, Authenticator, clientAddressOf, readWebSessionCookie, WebOrigins, WebSessions } from '@parley/auth';
+import type { DirectoryUser } from '@parley/directory';
 import {
   InstantMessaging,
   PresenceCoreOptions,
@@ -61,6 +62,8 @@ export class PresenceSocketServer implements PresenceSessionHost, OnApplicationB
     readonly ims: InstantMessaging,
     readonly settings: PresenceSettingsService,
     private readonly authenticator: Authenticator,
+    private readonly webSessions: WebSessions,
+    private readonly origins: WebOrigins,
     private readonly clientAddresses: ClientAddressResolver,
     @Inject(PRESENCE_SOCKET_OPTIONS) readonly options: PresenceSocketOptions,
     core: PresenceCoreOptions,
@@ -148,16 +151,33 @@ export class PresenceSocketServer implements PresenceSessionHost, OnApplicationB
     socket.on('error', destroySocket);
     // The route stays registered until the app closes: no new session once shutdown began.
     if (this.shuttingDown) return this.refuse(socket, 503);
-    // Browsers send Origin and would attach credentials they cached for this host (Basic) to a page
-    // of any other site: refused until the web client's sign-in brings its allowed-origin check.
-    if (req.headers.origin !== undefined) return this.refuse(socket, 403);
-    void this.admit(req, socket, head);
+    // A browser page sends Origin, and its browser attaches whatever it holds for this host (the session cookie,
+    // cached Basic credentials) whichever site the page is from: only an allowed origin, and only the web client's
+    // session cookie, which SameSite=Strict keeps off other sites' requests.
+    if (req.headers.origin !== undefined) {
+      if (!this.origins.allows(req)) return this.refuse(socket, 403);
+      return void this.admit(req, socket, head, () => this.fromSessionCookie(req));
+    }
+    void this.admit(req, socket, head, () =>
+      this.authenticator.authenticate(req.headers.authorization, clientAddressOf(this.clientAddresses, req)),
+    );
   };
 
-  private async admit(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+  /** A browser's upgrade: its web session, or 403 (no cookie: credentials a browser attached on its own are not taken). */
+  private async fromSessionCookie(req: IncomingMessage): Promise<DirectoryUser> {
+    const token = readWebSessionCookie(req);
+    if (token === undefined) {
+      throw new AuthException(AuthErrorCode.CsrfRejected, 'A browser signs in with the web session only.', undefined, 'session');
+    }
+    const session = await this.webSessions.resolve(token);
+    if (session === undefined) throw new AuthException(AuthErrorCode.Unauthenticated, 'The session has ended.', undefined, 'session');
+    return session.user;
+  }
+
+  private async admit(req: IncomingMessage, socket: Duplex, head: Buffer, signIn: () => Promise<DirectoryUser>): Promise<void> {
     let mailbox: string;
     try {
-      const user = await this.authenticator.authenticate(req.headers.authorization, clientAddressOf(this.clientAddresses, req));
+      const user = await signIn();
       mailbox = user.smtpAddress.toLowerCase();
     } catch (error) {
       if (error instanceof AuthException) return this.refuseSignIn(socket, error);
@@ -173,11 +193,13 @@ export class PresenceSocketServer implements PresenceSessionHost, OnApplicationB
 
   /**
    * Before the handshake, as HTTP: 401 with the challenge (Bearer offered when tokens are
-   * configured), 429 with Retry-After when the shared sign-in throttle refuses the client.
+   * configured; none for an ended web session), 429 with Retry-After when the shared sign-in
+   * throttle refuses the client, 403 for a browser without its web session.
    */
   private refuseSignIn(socket: Duplex, error: AuthException): void {
     switch (error.code) {
       case AuthErrorCode.Unauthenticated: {
+        if (error.source === 'session') return this.refuse(socket, 401);
         const challenge = [`Basic realm="${REALM}"`];
         if (this.authenticator.bearerEnabled) challenge.push(`Bearer realm="${REALM}"`);
         return this.refuse(socket, 401, { 'WWW-Authenticate': challenge });
@@ -187,6 +209,7 @@ export class PresenceSocketServer implements PresenceSessionHost, OnApplicationB
       // Impersonation is not part of this protocol (a socket acts for the user who signed in): never raised here.
       case AuthErrorCode.ImpersonationDenied:
       case AuthErrorCode.UnknownMailbox:
+      case AuthErrorCode.CsrfRejected:
         return this.refuse(socket, 403);
       default:
         return assertNever(error.code);

@@ -46,23 +46,25 @@ export class Authenticator {
   async authenticate(authorization: string | undefined, clientAddress: string): Promise<DirectoryUser> {
     const offered = readAuthorization(authorization);
     if (!offered) throw new AuthException(AuthErrorCode.Unauthenticated, 'Credentials are required.');
-    if (offered.kind === 'basic') {
-      // A session verified moments ago goes through even while its pair or address is refused.
-      const cached = this.cache.get(offered.user, offered.password);
-      if (cached) return cached;
-    }
-    const account = offered.kind === 'basic' ? offered.user : undefined;
-    const result =
-      offered.kind === 'basic'
-        ? await this.checkOnce(`${clientAddress}\u0000${this.cache.keyOf(offered.user, offered.password)}`, () =>
-            this.throttle.attempt(account, clientAddress, () => this.directory.authenticate(offered.user, offered.password)),
-          )
-        : await this.throttle.attempt(account, clientAddress, () => this.fromToken(offered.token));
-    if (result.outcome === 'refused')
-      throw new AuthException(AuthErrorCode.Throttled, 'Too many failed sign-in attempts.', result.retryAfterMs);
-    if (result.outcome === 'rejected') throw new AuthException(AuthErrorCode.Unauthenticated, 'The credentials were rejected.');
-    if (offered.kind === 'basic') this.cache.set(offered.user, offered.password, result.user);
-    return result.user;
+    if (offered.kind === 'basic') return this.signInWithPassword(offered.user, offered.password, clientAddress);
+    const result = await this.throttle.attempt(undefined, clientAddress, () => this.fromToken(offered.token));
+    return acceptedUser(result);
+  }
+
+  /**
+   * The password sign-in of every front (Basic, the web client's `POST /web/session`): the credential cache, then the
+   * process's sign-in throttle, then the directory. `user` and `password` as `readPasswordCredentials` gives them.
+   */
+  async signInWithPassword(user: string, password: string, clientAddress: string): Promise<DirectoryUser> {
+    // A session verified moments ago goes through even while its pair or address is refused.
+    const cached = this.cache.get(user, password);
+    if (cached) return cached;
+    const result = await this.checkOnce(`${clientAddress}\u0000${this.cache.keyOf(user, password)}`, () =>
+      this.throttle.attempt(user, clientAddress, () => this.directory.authenticate(user, password)),
+    );
+    const accepted = acceptedUser(result);
+    this.cache.set(user, password, accepted);
+    return accepted;
   }
 
   /**
@@ -84,4 +86,11 @@ export class Authenticator {
     const claims = verifyBearerToken(this.settings.tokenKey, token);
     return claims ? this.directory.findByAddress(claims.sub) : null;
   }
+}
+
+function acceptedUser(result: SignInResult<DirectoryUser>): DirectoryUser {
+  if (result.outcome === 'refused')
+    throw new AuthException(AuthErrorCode.Throttled, 'Too many failed sign-in attempts.', result.retryAfterMs);
+  if (result.outcome === 'rejected') throw new AuthException(AuthErrorCode.Unauthenticated, 'The credentials were rejected.');
+  return result.user;
 }

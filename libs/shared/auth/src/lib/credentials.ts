@@ -32,13 +32,21 @@ export function readAuthorization(header: string | undefined): OfferedCredential
   if (decoded === undefined || CONTROL_CHARACTER.test(decoded)) return undefined;
   const colon = decoded.indexOf(':');
   if (colon <= 0) return undefined;
-  const rawUser = decoded.slice(0, colon);
-  const password = decoded.slice(colon + 1);
+  const credentials = readPasswordCredentials(decoded.slice(0, colon), decoded.slice(colon + 1));
+  return credentials && { kind: 'basic', ...credentials };
+}
+
+/**
+ * A user name and password as every password sign-in reads them (Basic, the web client's sign-in): undefined for
+ * control characters, an empty user or absurd lengths; a `DOMAIN\user` name becomes `user`, lower-cased.
+ */
+export function readPasswordCredentials(rawUser: string, password: string): { user: string; password: string } | undefined {
   if (rawUser.length > MAX_USER_LENGTH || password.length > MAX_PASSWORD_LENGTH) return undefined;
+  if (CONTROL_CHARACTER.test(rawUser) || CONTROL_CHARACTER.test(password)) return undefined;
   const backslash = rawUser.lastIndexOf('\\');
   const user = (backslash === -1 ? rawUser : rawUser.slice(backslash + 1)).trim().toLowerCase();
   if (user === '') return undefined;
-  return { kind: 'basic', user, password };
+  return { user, password };
 }
 
 /** Strict: Node's decoder skips invalid characters and replaces invalid UTF-8, both of which would alias credentials. */

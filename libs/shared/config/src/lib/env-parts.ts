@@ -268,11 +268,70 @@ export const authEnv = {
     '60000',
     'how long verified Basic credentials skip the scrypt check (`0`: never); a password change reaches running sessions within it',
   ),
+  // The web client's sessions: every front that accepts the session cookie (the gateway's sign-in, presence-bridge's).
+  PARLEY_WEB_SESSION_IDLE_MINUTES: withDefault(
+    intBetween(5, 43_200),
+    '480',
+    "a web client session ends after this many minutes without a request (5–43200; measured to within a minute: a session's expiry is moved forward at most once a minute)",
+  ),
+  PARLEY_WEB_SESSION_MAX_HOURS: withDefault(
+    intBetween(1, 8_760),
+    '168',
+    'a web client session ends this many hours after its sign-in, however active (1–8760); the cookie lives as long',
+  ),
+  PARLEY_WEB_SESSION_MAX_PER_USER: withDefault(
+    intBetween(1, 1_000),
+    '20',
+    "web client sessions one user may hold (1–1000); a sign-in past it ends the user's least recently used session",
+  ),
+  PARLEY_WEB_ALLOWED_ORIGINS: withoutDefault(
+    originList(),
+    '— (none)',
+    "comma-separated origins (`https://host[:port]`) besides the request's own and `PARLEY_PUBLIC_URL`'s from which a browser may sign in, call the APIs with the session cookie or open the presence WebSocket; needed only when the proxy in front changes the `Host` header",
+  ),
   // The names from when only the gateway authenticated; configurations written with them keep working.
   PARLEY_EWS_TOKEN_KEY: formerNameOf('PARLEY_AUTH_TOKEN_KEY'),
   PARLEY_EWS_AUTH_CACHE_TTL_MS: formerNameOf('PARLEY_AUTH_CACHE_TTL_MS'),
   ...signInEnv,
 };
+
+/** A comma-separated list of web origins (`scheme://host[:port]`, http or https, nothing more), each in its serialized form. */
+function originList() {
+  return z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      const origins: string[] = [];
+      for (const entry of (text ?? '')
+        .split(',')
+        .map((e) => e.trim())
+        .filter(Boolean)) {
+        const origin = originOf(entry);
+        if (origin === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `must be a comma-separated list of origins such as https://chat.example.com (got ${entry})`,
+          });
+          return z.NEVER;
+        }
+        origins.push(origin);
+      }
+      return origins;
+    });
+}
+
+/** `https://Host:443/` → `https://host`; undefined for anything with a path, query, credentials or another scheme. */
+function originOf(text: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  if (url.username || url.password || url.search || url.hash || url.pathname !== '/') return undefined;
+  return url.origin;
+}
 
 const RELAY_CIDRS_DOC =
   'comma-separated addresses or CIDRs (IPv4, IPv6) that may use the trusted relay (PBXes, devices); others are refused at connect with `554 5.7.1`; empty: the relay listener is not started';

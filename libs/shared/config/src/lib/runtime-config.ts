@@ -79,6 +79,8 @@ export interface DatabaseConfig {
 export interface EwsConfig {
   /** Base URL clients must use (behind a load balancer, its external address); no trailing slash. */
   publicUrl: string;
+  /** Absolute directory of the web client's build (`index.html`, `assets/`); it may not exist. */
+  webRoot: string;
   /**
    * Key of the HMAC that makes EWS folder ids and change keys unguessable and bound to their
    * mailbox. Every replica of a deployment needs the same one, and it must never change (ids
@@ -113,6 +115,22 @@ export interface AuthConfig {
   /** How long verified Basic credentials are trusted without another scrypt check (0: never). */
   credentialCacheTtlMs: number;
   signIn: SignInConfig;
+  web: WebSessionConfig;
+}
+
+/** The web client's sessions and the browser origins the fronts accept (docs/architecture.md, "Authentication"). */
+export interface WebSessionConfig {
+  /** A session ends this long after its last request. */
+  idleTimeoutMs: number;
+  /** ...and this long after its sign-in, however active. */
+  maxLifetimeMs: number;
+  /** Sessions one user may hold; a sign-in past it ends the least recently used. */
+  maxPerUser: number;
+  /**
+   * Origins allowed besides the request's own (its `Host` with its scheme): `PARLEY_WEB_ALLOWED_ORIGINS` and, when
+   * set, `PARLEY_PUBLIC_URL`'s. Serialized (`https://host[:port]`, lower-case, no default port).
+   */
+  allowedOrigins: string[];
 }
 
 /** Failed-sign-in throttling and client addresses, for every protocol that takes a password. */
@@ -396,7 +414,7 @@ export function toRuntimeConfig(
       replayPollMs: env.PARLEY_DLQ_REPLAY_POLL_MS,
     },
     ews: ewsEnv && ewsConfigOf(ewsEnv, idSecret),
-    auth: authEnv && authConfigOf(authEnv),
+    auth: authEnv && authConfigOf(authEnv, ewsEnv?.PARLEY_PUBLIC_URL),
     sip: sipEnv && {
       realm: sipEnv.PARLEY_SIP_REALM,
       tcpHost: sipEnv.PARLEY_SIP_TCP_HOST,
@@ -497,6 +515,7 @@ function kafkaSecurityOf(env: ParleyEnv, problems: string[]): KafkaSecurityConfi
 function ewsConfigOf(env: SharedEnv & EwsGatewayEnv, idSecret: string | undefined): EwsConfig {
   return {
     publicUrl: (env.PARLEY_PUBLIC_URL ?? defaultPublicUrl(env.PARLEY_HTTP_HOST, env.PARLEY_HTTP_PORT)).replace(/\/+$/, ''),
+    webRoot: path.resolve(env.PARLEY_WEB_ROOT),
     idSecret,
     freeBusyCacheTtlMs: env.PARLEY_EWS_FREE_BUSY_CACHE_MS,
     xmlLimits: {
@@ -534,8 +553,20 @@ function smtpConfigOf(env: SmtpEnv & { PARLEY_DATA_DIR?: string }): SmtpConfig {
   };
 }
 
-function authConfigOf(env: AuthEnv): AuthConfig {
-  return { tokenKey: env.PARLEY_AUTH_TOKEN_KEY, credentialCacheTtlMs: env.PARLEY_AUTH_CACHE_TTL_MS, signIn: signInConfigOf(env) };
+function authConfigOf(env: AuthEnv, publicUrl: string | undefined): AuthConfig {
+  const allowedOrigins = [...env.PARLEY_WEB_ALLOWED_ORIGINS];
+  if (publicUrl !== undefined) allowedOrigins.push(new URL(publicUrl).origin);
+  return {
+    tokenKey: env.PARLEY_AUTH_TOKEN_KEY,
+    credentialCacheTtlMs: env.PARLEY_AUTH_CACHE_TTL_MS,
+    signIn: signInConfigOf(env),
+    web: {
+      idleTimeoutMs: env.PARLEY_WEB_SESSION_IDLE_MINUTES * 60_000,
+      maxLifetimeMs: env.PARLEY_WEB_SESSION_MAX_HOURS * 3_600_000,
+      maxPerUser: env.PARLEY_WEB_SESSION_MAX_PER_USER,
+      allowedOrigins: [...new Set(allowedOrigins)],
+    },
+  };
 }
 
 function signInConfigOf(env: AuthEnv): SignInConfig {

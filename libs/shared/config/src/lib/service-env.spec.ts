@@ -45,6 +45,7 @@ const SHARED = [
 ];
 const EWS_GATEWAY = [
   'PARLEY_PUBLIC_URL',
+  'PARLEY_WEB_ROOT',
   'PARLEY_ID_SECRET',
   'PARLEY_EWS_FREE_BUSY_CACHE_MS',
   'PARLEY_EWS_XML_MAX_DEPTH',
@@ -62,6 +63,10 @@ const AUTH = [
   'PARLEY_AUTH_TOKEN_KEY',
   'PARLEY_AUTH_CACHE_TTL_MS',
   // Former names, still read.
+  'PARLEY_WEB_SESSION_IDLE_MINUTES',
+  'PARLEY_WEB_SESSION_MAX_HOURS',
+  'PARLEY_WEB_SESSION_MAX_PER_USER',
+  'PARLEY_WEB_ALLOWED_ORIGINS',
   'PARLEY_EWS_TOKEN_KEY',
   'PARLEY_EWS_AUTH_CACHE_TTL_MS',
   'PARLEY_SIGN_IN_FAILURE_WINDOW_MS',
@@ -323,6 +328,7 @@ describe('environment schema composition', () => {
       PARLEY_DLQ_REPLAY_POLL_MS: 2000,
     };
     const gateway = {
+      PARLEY_WEB_ROOT: 'dist/apps/parley-web',
       PARLEY_EWS_FREE_BUSY_CACHE_MS: 60_000,
       PARLEY_EWS_XML_MAX_DEPTH: 64,
       PARLEY_EWS_XML_MAX_ELEMENTS: 20_000,
@@ -336,6 +342,10 @@ describe('environment schema composition', () => {
     };
     const auth = {
       PARLEY_AUTH_CACHE_TTL_MS: 60_000,
+      PARLEY_WEB_SESSION_IDLE_MINUTES: 480,
+      PARLEY_WEB_SESSION_MAX_HOURS: 168,
+      PARLEY_WEB_SESSION_MAX_PER_USER: 20,
+      PARLEY_WEB_ALLOWED_ORIGINS: [],
       PARLEY_SIGN_IN_FAILURE_WINDOW_MS: 300_000,
       PARLEY_SIGN_IN_MAX_FAILURES_PER_ACCOUNT_ADDRESS: 10,
       PARLEY_SIGN_IN_MAX_FAILURES_PER_ADDRESS: 100,
@@ -496,6 +506,57 @@ describe('environment schema composition', () => {
       PARLEY_MAILBOX_QUOTA_BYTES: '0',
     })();
     expect(onDisk.mailbox).toMatchObject({ blobs: { kind: 'filesystem', directory: '/srv/blobs' }, quotaBytes: null });
+  });
+
+  it("turns the web session keys into the sign-in's web settings, the public URL's origin among the allowed ones", () => {
+    const config = (env: Record<string, string>, service: 'ews-gateway' | 'presence-bridge' = 'ews-gateway') =>
+      toRuntimeConfig(
+        service,
+        '0',
+        parseEnv(serviceEnvSchema(service), { DATABASE_URL: 'postgres://x/y', KAFKA_BROKERS: 'k:9092', ...env }),
+        {
+          services: [service],
+          requireDatabaseUrl: true,
+          idSecret: 's'.repeat(32),
+        },
+      );
+    expect(config({}).auth?.web).toEqual({
+      idleTimeoutMs: 480 * 60_000,
+      maxLifetimeMs: 168 * 3_600_000,
+      maxPerUser: 20,
+      allowedOrigins: [],
+    });
+    const set = config({
+      PARLEY_PUBLIC_URL: 'https://Mail.Example.com:443/parley',
+      PARLEY_WEB_ALLOWED_ORIGINS: ' https://Chat.Example.com/ , http://10.0.0.5:8080,https://mail.example.com',
+      PARLEY_WEB_SESSION_IDLE_MINUTES: '30',
+      PARLEY_WEB_SESSION_MAX_HOURS: '12',
+    });
+    expect(set.auth?.web).toEqual({
+      idleTimeoutMs: 30 * 60_000,
+      maxLifetimeMs: 12 * 3_600_000,
+      maxPerUser: 20,
+      allowedOrigins: ['https://chat.example.com', 'http://10.0.0.5:8080', 'https://mail.example.com'],
+    });
+    expect(set.ews?.webRoot).toBe(path.resolve('dist/apps/parley-web'));
+    // presence-bridge does not read PARLEY_PUBLIC_URL: only the listed origins.
+    expect(config({ PARLEY_WEB_ALLOWED_ORIGINS: 'https://chat.example.com' }, 'presence-bridge').auth?.web.allowedOrigins).toEqual([
+      'https://chat.example.com',
+    ]);
+    for (const bad of [
+      'chat.example.com',
+      'https://chat.example.com/app',
+      'ftp://chat.example.com',
+      'https://u:p@chat.example.com',
+      'null',
+    ]) {
+      expect(problemsOf(() => config({ PARLEY_WEB_ALLOWED_ORIGINS: bad }))).toEqual([
+        expect.stringMatching(/^PARLEY_WEB_ALLOWED_ORIGINS: must be/),
+      ]);
+    }
+    expect(problemsOf(() => config({ PARLEY_WEB_SESSION_IDLE_MINUTES: '1' }))).toEqual([
+      expect.stringMatching(/^PARLEY_WEB_SESSION_IDLE_MINUTES:/),
+    ]);
   });
 
   it('reads the former names of the sign-in keys as their new ones', () => {

@@ -56,6 +56,11 @@ function ewsGatewayEnv(app: AppProfile) {
       '`http://<host>:<port>`',
       'base URL clients must use (behind a load balancer, its external `https://` address); Autodiscover hands out `<url>/EWS/Exchange.asmx`, and an `https://` URL is where the plain-HTTP Autodiscover redirect points (`docs/operations.md`)',
     ),
+    PARLEY_WEB_ROOT: withDefault(
+      z.string().min(1),
+      'dist/apps/parley-web',
+      "directory of the web client's build (`index.html`, `assets/`), relative to the working directory; while it is missing `/` answers `503`",
+    ),
     PARLEY_ID_SECRET: withoutDefault(
       atLeast32(),
       app.embedded ? 'generated into `<PARLEY_DATA_DIR>/id-secret`' : 'required',

@@ -254,7 +254,8 @@ describe('directory on PostgreSQL', () => {
           `SELECT count(*)::int AS n FROM information_schema.columns WHERE table_schema = 'directory' AND table_name = 'mailbox_user' AND column_name = 'sip_address'`,
         )) as { n: number }[]
       )[0].n === 1;
-    await revertServiceSchema(dataSource, 1);
+    // The web session migration came after it: both go back.
+    await revertServiceSchema(dataSource, 2);
     expect(await columnExists()).toBe(false);
     await dataSource.query(
       `INSERT INTO directory.mailbox_user (smtp_address, display_name, sip_uri) VALUES
@@ -271,8 +272,8 @@ describe('directory on PostgreSQL', () => {
   it('the HA1 migration reverts and applies again', async () => {
     const tableExists = async () =>
       ((await dataSource.query(`SELECT to_regclass('directory.digest_ha1') IS NOT NULL AS present`)) as { present: boolean }[])[0].present;
-    // The SIP address migration came after it: both go back.
-    await revertServiceSchema(dataSource, 2);
+    // The SIP address and web session migrations came after it: all three go back.
+    await revertServiceSchema(dataSource, 3);
     expect(await tableExists()).toBe(false);
     await migrateServiceSchema(dataSource);
     expect(await tableExists()).toBe(true);

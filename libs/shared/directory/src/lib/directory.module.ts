@@ -8,6 +8,9 @@ import { DirectorySipAddress1765400000000 } from './directory-sip-address.migrat
 import { DirectoryInit1763900100000 } from './directory-init.migration';
 import { DirectoryRepository } from './directory.repository';
 import { MailboxUserEntity } from './mailbox-user.entity';
+import { DirectoryWebSession1766000000000 } from './directory-web-session.migration';
+import { WebSessionEntity } from './web-session.entity';
+import { WebSessionRepository } from './web-session.repository';
 
 export interface DirectoryOptions {
   url: string;
@@ -19,15 +22,20 @@ export interface DirectoryOptions {
   digestRealm?: string;
 }
 
-/** The directory's own DataSource (schema `directory`), shared read-only by every service. */
+/** The directory's own DataSource (schema `directory`), shared by every service: read-only but for the web sessions. */
 export function createDirectoryDataSource(opts: Omit<DirectoryOptions, 'migrate'>): DataSource {
   return createServiceDataSource({
     service: opts.service,
     schema: 'directory',
     url: opts.url,
     poolSize: opts.poolSize,
-    entities: [MailboxUserEntity, DigestHa1Entity],
-    migrations: [DirectoryInit1763900100000, DirectoryDigestHa11765300000000, DirectorySipAddress1765400000000],
+    entities: [MailboxUserEntity, DigestHa1Entity, WebSessionEntity],
+    migrations: [
+      DirectoryInit1763900100000,
+      DirectoryDigestHa11765300000000,
+      DirectorySipAddress1765400000000,
+      DirectoryWebSession1766000000000,
+    ],
     messaging: false,
   });
 }
@@ -66,9 +74,10 @@ export class DirectoryModule {
           useFactory: (ds: DataSource) => new DirectoryRepository(ds, { digestRealm: opts.digestRealm }),
           inject: [DIRECTORY_DATA_SOURCE],
         },
+        { provide: WebSessionRepository, useFactory: (ds: DataSource) => new WebSessionRepository(ds), inject: [DIRECTORY_DATA_SOURCE] },
         DirectoryLifecycle,
       ],
-      exports: [DirectoryRepository],
+      exports: [DirectoryRepository, WebSessionRepository],
     };
   }
 }

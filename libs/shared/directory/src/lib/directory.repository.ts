@@ -5,6 +5,7 @@ import { DigestHa1Entity } from './digest-ha1.entity';
 import { MailboxUserEntity, Role, Roles } from './mailbox-user.entity';
 import { decoyHash, hashPassword, verifyPassword } from './password';
 import { sipAddressOf } from './sip-address';
+import { WebSessionEntity } from './web-session.entity';
 
 export interface NewMailboxUser {
   smtpAddress: string;
@@ -256,7 +257,10 @@ export class DirectoryRepository {
     return toUser(saved);
   }
 
-  /** Sets the password and, in the same transaction, replaces the user's digest HA1s (docs/sip.md, "Digest credentials"). */
+  /**
+   * Sets the password and, in the same transaction, replaces the user's digest HA1s (docs/sip.md, "Digest credentials")
+   * and ends the user's web sessions: whoever signed in with the old password must sign in again.
+   */
   async setPassword(address: string, password: string): Promise<void> {
     const passwordHash = await hashPassword(password);
     await this.dataSource.transaction(async (manager) => {
@@ -266,6 +270,7 @@ export class DirectoryRepository {
       Object.assign(found, { passwordHash, updatedAt: new Date() });
       await users.save(found);
       await this.replaceDigestHa1s(manager, found, password);
+      await manager.delete(WebSessionEntity, { userId: found.id });
     });
   }
 

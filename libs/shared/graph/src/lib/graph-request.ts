@@ -12,17 +12,24 @@ const REALM = 'Parley';
  * values so that this util needs no data-access import; a code added there fails to compile here.
  */
 export interface SignInRefusal {
-  code: 'Unauthenticated' | 'Throttled' | 'ImpersonationDenied' | 'UnknownMailbox';
+  code: 'Unauthenticated' | 'Throttled' | 'ImpersonationDenied' | 'UnknownMailbox' | 'CsrfRejected';
   retryAfterMs?: number;
+  /** What was refused: the `Authorization` header, or the web client's session cookie. */
+  source?: 'authorization' | 'session';
+  message: string;
 }
 
 /**
- * Exhaustive over the sign-in refusals: 401 `InvalidAuthenticationToken` with the challenge, or 429
- * `TooManyRequests` with `Retry-After` in seconds (Graph throttles so; its SDKs wait for it).
+ * Exhaustive over the sign-in refusals: 401 `InvalidAuthenticationToken` with the challenge (none when
+ * the web client's session failed: a browser would open its password dialog), 429 `TooManyRequests`
+ * with `Retry-After` in seconds (Graph throttles so; its SDKs wait for it), 403 for a cookie request
+ * without its CSRF token or from another origin.
  */
 export function graphSignInRefusal(refusal: SignInRefusal, bearerEnabled: boolean): GraphRequestError {
   switch (refusal.code) {
     case 'Unauthenticated': {
+      if (refusal.source === 'session')
+        return new GraphRequestError(401, GraphErrorCode.InvalidAuthenticationToken, 'The web session has ended; sign in again.');
       const challenge = bearerEnabled ? [`Basic realm="${REALM}"`, `Bearer realm="${REALM}"`] : `Basic realm="${REALM}"`;
       return new GraphRequestError(
         401,
@@ -41,6 +48,8 @@ export function graphSignInRefusal(refusal: SignInRefusal, bearerEnabled: boolea
     case 'UnknownMailbox':
       // Not raised by sign-in; answered as the services answer them, should a future sign-in step raise them.
       return accessDenied();
+    case 'CsrfRejected':
+      return new GraphRequestError(403, GraphErrorCode.AuthorizationRequestDenied, refusal.message);
     default:
       return assertNever(refusal.code);
   }

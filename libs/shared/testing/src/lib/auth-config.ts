@@ -5,7 +5,14 @@
  * must not depend on `@parley/config`, whose own specs use this lib.)
  */
 export function testAuthConfig(
-  opts: { tokenKey?: string; maxFailuresPerAccountAddress?: number; maxFailuresPerAddress?: number; trustedProxies?: string[] } = {},
+  opts: {
+    tokenKey?: string;
+    maxFailuresPerAccountAddress?: number;
+    maxFailuresPerAddress?: number;
+    trustedProxies?: string[];
+    /** Web sessions: the production defaults unless named. */
+    web?: Partial<{ idleTimeoutMs: number; maxLifetimeMs: number; maxPerUser: number; allowedOrigins: string[] }>;
+  } = {},
 ) {
   return {
     tokenKey: opts.tokenKey,
@@ -18,5 +25,6 @@ export function testAuthConfig(
       accountMaxDelayMs: 0,
       trustedProxies: opts.trustedProxies ?? [],
     },
+    web: { idleTimeoutMs: 480 * 60_000, maxLifetimeMs: 168 * 3_600_000, maxPerUser: 20, allowedOrigins: [] as string[], ...opts.web },
   };
 }

@@ -55,7 +55,7 @@ export function replyForRefusal(refusal: DeliveryRefusal, recipients: readonly s
   }
 }
 
-/** The reply to a failed AUTH (every `AuthErrorCode` has one; the last two never come from a password check). */
+/** The reply to a failed AUTH (every `AuthErrorCode` has one; the last three never come from a password check). */
 export function replyForAuthError(code: AuthErrorCode, retryAfterMs: number | undefined): SmtpReply {
   switch (code) {
     case AuthErrorCode.Throttled:
@@ -63,6 +63,7 @@ export function replyForAuthError(code: AuthErrorCode, retryAfterMs: number | un
     case AuthErrorCode.Unauthenticated:
     case AuthErrorCode.ImpersonationDenied:
     case AuthErrorCode.UnknownMailbox:
+    case AuthErrorCode.CsrfRejected:
       return SmtpReplies.badCredentials();
   }
 }
