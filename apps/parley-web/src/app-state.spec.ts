@@ -3,6 +3,11 @@ import { AppState } from './app-state';
 import { PresenceClient } from './presence-client';
 import { FakeClock, FakeSocket, flush } from './testing/fakes';
 
+const directory = [
+  { id: '1', displayName: 'Bob Builder', mail: 'bob@parley.test', userPrincipalName: 'bob@parley.test' },
+  { id: '2', displayName: 'Bobby Tables', mail: 'bobby@parley.test', userPrincipalName: 'bobby@parley.test' },
+];
+
 function setup(seen = false) {
   const clock = new FakeClock();
   const sockets: FakeSocket[] = [];
@@ -18,7 +23,13 @@ function setup(seen = false) {
   });
   const notified: [string, string][] = [];
   const state = new AppState({
-    api: new ParleyApi(async () => new Response(null, { status: 204 })),
+    api: new ParleyApi(async (url) => {
+      const search = new URL(url, 'http://parley.test').searchParams.get('$search')?.replace(/"/g, '');
+      if (search === undefined) return new Response(null, { status: 204 });
+      return new Response(JSON.stringify({ value: directory.filter((u) => u.mail.startsWith(search.split('@')[0] ?? '')) }), {
+        status: 200,
+      });
+    }),
     client,
     clock,
     session: { address: 'alice@parley.test', displayName: 'Alice', csrfToken: 't', expiresAt: '2026-12-04T00:00:00Z' },
@@ -55,6 +66,11 @@ describe('AppState', () => {
     });
     expect(state.presenceOf('BOB@parley.test')?.token).toBe('available');
     expect(state.allContacts).toEqual(['bob@parley.test', 'carol@parley.test']);
+    // Names come from the directory, by exact address; an address without a directory entry stays as it is.
+    await flush();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(state.displayName('bob@parley.test')).toBe('Bob Builder');
+    expect(state.displayName('carol@parley.test')).toBe('carol@parley.test');
   });
 
   it("keeps one's own presence apart from contacts' and shows the server's computed state", () => {

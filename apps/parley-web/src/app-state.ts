@@ -21,6 +21,12 @@ export interface AppStateOptions {
   nameStore?: { load(): Record<string, string>; save(names: Record<string, string>): void };
 }
 
+/**
+ * Display names looked up per contact list load: the server's list holds addresses only, so names
+ * come from the directory, one search at a time, each address once (then remembered).
+ */
+export const MAX_NAME_LOOKUPS_PER_LOAD = 50;
+
 /** `activity` is reported at most this often while the user works (the server idles a client after 5 minutes without). */
 export const ACTIVITY_REPORT_INTERVAL_MS = 60_000;
 
@@ -40,6 +46,7 @@ export class AppState {
   private readonly listeners = new Set<() => void>();
   private readonly unsubscribers: (() => void)[] = [];
   private lastActivityReport = Number.NEGATIVE_INFINITY;
+  private readonly nameLookups = new Set<string>();
 
   constructor(private readonly options: AppStateOptions) {
     this.session = options.session;
@@ -162,6 +169,7 @@ export class AppState {
     this.contactsLoaded = true;
     this.changed();
     await this.ensureWatched(this.allContacts);
+    void this.resolveNames(this.allContacts);
   }
 
   async addGroup(name: string): Promise<void> {
@@ -241,6 +249,25 @@ export class AppState {
     const limit = this.hello?.limits.maxTargetsPerRequest ?? 1000;
     for (let i = 0; i < targets.length; i += limit) {
       await this.options.client.request({ type: 'subscribe', targets: targets.slice(i, i + limit) }).catch(() => undefined);
+    }
+  }
+
+  private async resolveNames(addresses: readonly string[]): Promise<void> {
+    const unknown = [...new Set(addresses.map((a) => a.toLowerCase()))]
+      .filter((a) => this.names[a] === undefined && !this.nameLookups.has(a))
+      .slice(0, MAX_NAME_LOOKUPS_PER_LOAD);
+    for (const address of unknown) {
+      this.nameLookups.add(address);
+      try {
+        const users = await this.options.api.searchDirectory(address, 5);
+        const exact = users.filter((u) => (u.mail ?? u.userPrincipalName).toLowerCase() === address);
+        if (exact.length > 0) {
+          this.rememberNames(exact);
+          this.changed();
+        }
+      } catch {
+        // The address stands in for the name; the next session tries again.
+      }
     }
   }
 

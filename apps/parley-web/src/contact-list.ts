@@ -45,6 +45,7 @@ export class ContactList extends StateElement {
       }
       .group-head {
         display: flex;
+        flex-wrap: wrap;
         align-items: center;
         gap: 0.25rem;
         border-bottom: 1px solid var(--border);
@@ -52,7 +53,7 @@ export class ContactList extends StateElement {
       }
       .group-head h3 {
         margin: 0;
-        flex: 1;
+        flex: 1 1 12rem;
       }
       .group-toggle {
         border: none;

@@ -41,12 +41,13 @@ export class PresencePicker extends StateElement {
       }
       .note {
         display: flex;
+        flex-wrap: wrap;
         gap: 0.5rem;
         align-items: flex-end;
         flex: 1 1 16rem;
       }
       .note .field {
-        flex: 1;
+        flex: 1 1 12rem;
         margin: 0;
       }
       .note input {
