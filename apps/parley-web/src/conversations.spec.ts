@@ -9,11 +9,14 @@ describe('ConversationStore', () => {
     store.receive(im('Bob@parley.test', 'hi'), false);
     store.receive(im('bob@parley.test', 'there?'), false);
     expect(store.get('bob@parley.test')).toMatchObject({ peer: 'bob@parley.test', unread: 2 });
-    expect(store.totalUnread).toBe(2);
+    expect(store.active).toBe('bob@parley.test');
+    store.receive(im('carol@parley.test', 'hello'), false);
+    expect(store.active).toBe('bob@parley.test');
+    expect(store.totalUnread).toBe(3);
     store.open('bob@parley.test');
-    expect(store.totalUnread).toBe(0);
+    expect(store.totalUnread).toBe(1);
     store.receive(im('bob@parley.test', 'ok'), true);
-    expect(store.totalUnread).toBe(0);
+    expect(store.totalUnread).toBe(1);
   });
 
   it('tracks delivery per message: sending, then delivered or failed with the reason', () => {

@@ -104,6 +104,8 @@ export class ConversationStore {
     conversation.peerTyping = false;
     this.clearTyping(conversation.peer);
     if (!seen) conversation.unread += 1;
+    // The first conversation is the one shown when the user goes to the conversations.
+    this.active ??= conversation.peer;
     this.changed();
     return conversation;
   }
