@@ -94,9 +94,8 @@ export async function buildWeb({ quiet = false } = {}) {
 
   const faviconSvg = readFileSync(path.join(appDir, 'src', 'favicon.svg'));
   const faviconName = `favicon-${createHash('sha256').update(faviconSvg).digest('hex').slice(0, 8).toUpperCase()}.svg`;
+  // Under assets/ with the others: the gateway serves `/`, `/index.html` and `/assets/**` only.
   writeFileSync(path.join(assetsDir, faviconName), faviconSvg);
-  // Browsers ask for /favicon.ico on their own; an SVG at a fixed name serves the ones that look there.
-  writeFileSync(path.join(outDir, 'favicon.svg'), faviconSvg);
 
   // No inline script or style: the page runs under `script-src 'self'; style-src 'self'`.
   const preloads = [...firstView]
