@@ -24,6 +24,9 @@ RUN npx webpack-cli build \
       --config apps/calendar-sync/webpack.config.cjs \
       --config apps/parley/webpack.config.cjs \
       --config apps/parley-admin/webpack.config.cjs
+# The web client (static files the gateway serves at `/`, PARLEY_WEB_ROOT): dist/apps/parley-web,
+# shipped with the rest of dist/ below; the build fails when it is over its size budget.
+RUN node apps/parley-web/build.mjs --quiet
 
 # --- runtime-deps: the bundles leave npm packages external (tools/webpack-app.cjs), so they need
 # the production dependencies beside them; a separate install keeps the dev tools out. --------

@@ -25,6 +25,9 @@ const scopes = [
   { sourceTag: 'scope:presence-bridge', onlyDependOnLibsWithTags: ['scope:presence-bridge', 'scope:shared'] },
   { sourceTag: 'scope:voicemail-ingest', onlyDependOnLibsWithTags: ['scope:voicemail-ingest', 'scope:shared'] },
   { sourceTag: 'scope:all', onlyDependOnLibsWithTags: ['*'] },
+  // The browser client reads the presence protocol's message types (as `import type`, erased from the
+  // bundle; apps/parley-web/build.mjs refuses server code in it) and nothing else of the server.
+  { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:presence-bridge', 'scope:shared'] },
 ];
 // Tests obey their project's matrix too; the one addition is the `type:testing` projects. Scopes
 // are unchanged, so a spec can no more reach another service's libs than the code it tests.
@@ -58,6 +61,29 @@ export default [
           ],
         },
       ],
+    },
+  },
+  {
+    // The web client runs in browsers: no Node modules, no Node globals, no server code at run time.
+    files: ['apps/parley-web/src/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports', fixStyle: 'inline-type-imports' }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*'], message: 'The web client runs in browsers: no Node modules.' },
+            {
+              group: ['@parley/*', '@parley/*/*'],
+              allowTypeImports: true,
+              message: 'Only types from the server libs (import type): their code must not reach the bundle.',
+            },
+            { group: ['zod'], message: "zod is the server's validator; the web client must not bundle it." },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', 'process', 'Buffer', 'require', '__dirname', '__filename', 'global'],
     },
   },
   {

@@ -98,13 +98,19 @@ async function main() {
       // One formatting (.prettierrc.json): a file prettier would change fails the run; `npm run format` fixes it.
       step('format', 'npx', ['prettier', '--check', '.', '--log-level', 'warn']);
     }
-    if (!only || only === 'typecheck') step('typecheck', 'npx', ['tsc', '-p', 'tsconfig.check.json']);
+    if (!only || only === 'typecheck') {
+      step('typecheck', 'npx', ['tsc', '-p', 'tsconfig.check.json']);
+      // The browser client: DOM types and bundler resolution, so its own tsconfig.
+      step('typecheck parley-web', 'npx', ['tsc', '-p', 'apps/parley-web/tsconfig.spec.json']);
+    }
     if (!only || only === 'unit') {
       step('unit tests', 'npx', ['jest', '-c', 'jest.config.cjs', '--ci', '--json', '--outputFile=tmp/test-reports/unit.json']);
     }
     if (!only || only === 'integration') {
       await requirePostgres();
       for (const app of apps) step(`build ${app}`, 'npx', ['webpack-cli', 'build', '--config', `apps/${app}/webpack.config.cjs`]);
+      // The web client the gateway serves (and its size budget), for the browser tests.
+      step('build parley-web', 'node', ['apps/parley-web/build.mjs', '--quiet']);
       let kafkaEnv = { KAFKA_BROKERS: process.env.KAFKA_BROKERS };
       if (!kafkaEnv.KAFKA_BROKERS) {
         requireTool('java', ['-version'], 'install a Java 17+ runtime (e.g. apt-get install openjdk-17-jre-headless)');
