@@ -189,7 +189,13 @@ it("routes every public path through the Caddyfile to its service's default port
     expect({ requestPath, upstream: routeOf(routes, requestPath) }).toEqual({ requestPath, upstream: upstream(service) });
   }
   // The gateway's Graph globs stay within their segments.
-  for (const requestPath of ['/api/v1.0/users/a/b/mailboxSettings', '/api/v1.0/me/mailboxSettingsX', '/api/v1.0/users/x/presence']) {
+  for (const requestPath of [
+    '/api/v1.0/users/a/b/mailboxSettings',
+    '/api/v1.0/me/mailboxSettingsX',
+    '/api/v1.0/users/x/presence',
+    '/api/v1.0/users/a/b/messages/x',
+    '/api/v1.0/me/calendarViews',
+  ]) {
     expect({ requestPath, upstream: routeOf(routes, requestPath) }).toEqual({ requestPath, upstream: upstream('presence-bridge') });
   }
   expect(routeOf(routes, '/API/v1.0/Users/Bob@parley.test/MailboxSettings/AutomaticRepliesSetting')).toBe(upstream('ews-gateway'));

@@ -160,6 +160,13 @@ export function publicHttpRoutes(): PublicHttpRoute[] {
     { path: `${graph}/users/alice@parley.test/mailboxSettings`, service: 'ews-gateway' },
     { path: `${graph}/users/alice@parley.test/mailboxSettings/automaticRepliesSetting`, service: 'ews-gateway' },
     { path: `${graph}/users`, service: 'ews-gateway' },
+    { path: `${graph}/me/calendarView`, service: 'ews-gateway' },
+    { path: `${graph}/users/alice@parley.test/calendar/calendarView`, service: 'ews-gateway' },
+    { path: `${graph}/me/mailFolders/voicemail/messages`, service: 'ews-gateway' },
+    { path: `${graph}/users/alice@parley.test/mailFolders/inbox/messages`, service: 'ews-gateway' },
+    { path: `${graph}/me/messages/BAbc`, service: 'ews-gateway' },
+    { path: `${graph}/users/alice@parley.test/messages/BAbc/attachments`, service: 'ews-gateway' },
+    { path: `${graph}/me/messages/BAbc/attachments/BQxy/$value`, service: 'ews-gateway' },
     { path: presenceSocket, service: 'presence-bridge', websocket: true },
     { path: sipPath, service: 'presence-bridge', websocket: true, subprotocol: sipProtocol },
   ];

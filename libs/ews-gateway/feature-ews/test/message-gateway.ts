@@ -88,7 +88,6 @@ export function ewsEndpoint(user: DirectoryUser, handlers: EwsOperationHandler[]
       batchLimits: { maxItems: 1000, maxMailboxes: 100 },
       bearerEnabled: false,
       idSecret: TEST_ID_SECRET,
-      freeBusyCacheTtlMs: 0,
     },
     handlers,
   );

@@ -8,5 +8,6 @@ export * from './lib/graph-openapi';
 export * from './lib/common.schemas';
 export * from './lib/presence.schemas';
 export * from './lib/mailbox.schemas';
+export * from './lib/mail-calendar.schemas';
 export * from './lib/date-time-time-zone';
 export { parseIsoDuration } from './lib/iso-duration';

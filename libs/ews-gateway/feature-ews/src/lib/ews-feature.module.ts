@@ -1,7 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ActingMailboxResolver } from '@parley/ews-gateway/auth';
-import { Metrics } from '@parley/observability';
-import { Counter } from 'prom-client';
 import { ConvertIdHandler } from './convert-id/convert-id.handler';
 import { EwsController } from './ews.controller';
 import { EwsExceptionFilter } from './ews-exception.filter';
@@ -17,11 +15,8 @@ import { FolderIds } from './folders/folder-ids';
 import { GetFolderHandler } from './folders/get-folder.handler';
 import { MailboxFolders } from './folders/mailbox-folders.service';
 import { SetUserOofSettingsHandler } from './oof/set-user-oof-settings.handler';
-import { FREE_BUSY_CACHE_DEFAULTS, FreeBusyCache } from './availability/free-busy-cache';
-import { FreeBusyInvalidationConsumer } from './availability/free-busy-invalidation.consumer';
 import { GetUserAvailabilityHandler } from './availability/get-user-availability.handler';
 import { CalendarAccess } from './calendar/calendar-access';
-import { CalendarClient } from './calendar/calendar.client';
 import { CreateItemHandler } from './calendar/create-item.handler';
 import { DeleteItemHandler } from './calendar/delete-item.handler';
 import { FindItemHandler } from './calendar/find-item.handler';
@@ -43,7 +38,6 @@ import { GetAttachmentHandler } from './messages/get-attachment.handler';
 import { GetMessageHandler } from './messages/get-message.handler';
 import { MarkAllItemsAsReadHandler } from './messages/mark-all-items-as-read.handler';
 import { MessageAccess } from './messages/message-access';
-import { MessageClient } from './messages/message.client';
 import { UpdateMessageHandler } from './messages/update-message.handler';
 import { MoveItemHandler } from './move-item/move-item.handler';
 
@@ -66,45 +60,25 @@ const handlers = [
   MarkAllItemsAsReadHandler,
 ];
 
-function freeBusyCache(options: EwsEndpointOptions, metrics: Metrics | undefined): FreeBusyCache {
-  const lookups = metrics
-    ? new Counter({
-        name: 'parley_ews_free_busy_cache_lookups_total',
-        help: 'Free/busy answers looked up in the gateway cache, by outcome (hit, miss)',
-        labelNames: ['outcome'],
-        registers: [metrics.registry],
-      })
-    : undefined;
-  return new FreeBusyCache({
-    ...FREE_BUSY_CACHE_DEFAULTS,
-    ttlMs: options.freeBusyCacheTtlMs,
-    onLookup: lookups && ((hit) => lookups.inc({ outcome: hit ? 'hit' : 'miss' })),
-  });
-}
-
-/** The EWS SOAP endpoint and its operations (needs the process's `AuthModule` and the messaging module). */
+/**
+ * The EWS SOAP endpoint and its operations (needs the process's `AuthModule`, the messaging module
+ * and the gateway's `MailboxClientsModule`, whose calendar and message clients it shares with the Graph front).
+ */
 @Module({})
 export class EwsFeatureModule {
   static forRoot(options: EwsEndpointOptions): DynamicModule {
     return {
       module: EwsFeatureModule,
       imports: [OofModule],
-      controllers: [EwsController, FreeBusyInvalidationConsumer],
+      controllers: [EwsController],
       providers: [
         { provide: EWS_ENDPOINT_OPTIONS, useValue: options },
         ActingMailboxResolver,
-        {
-          provide: FreeBusyCache,
-          useFactory: (metrics?: Metrics) => freeBusyCache(options, metrics),
-          inject: [{ token: Metrics, optional: true }],
-        },
-        CalendarClient,
         CalendarAccess,
         FolderIds,
         MailboxFolders,
         TaskClient,
         TaskAccess,
-        MessageClient,
         MessageAccess,
         ...calendarItemHandlers,
         ...taskItemHandlers,

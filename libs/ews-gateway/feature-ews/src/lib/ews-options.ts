@@ -14,8 +14,6 @@ export interface EwsEndpointOptions {
   bearerEnabled: boolean;
   /** HMAC key of folder ids and change keys (`PARLEY_ID_SECRET`). */
   idSecret: string;
-  /** How long a free/busy answer may be reused (`PARLEY_FREE_BUSY_CACHE_SECONDS`); 0 turns the cache off. */
-  freeBusyCacheTtlMs: number;
 }
 
 export const EWS_ENDPOINT_OPTIONS = Symbol('EWS_ENDPOINT_OPTIONS');

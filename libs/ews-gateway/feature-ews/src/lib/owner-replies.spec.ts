@@ -324,7 +324,6 @@ describe('an invalid reply reaches the EWS client as ErrorInternalServerError', 
         batchLimits: { maxItems: 1000, maxMailboxes: 100 },
         bearerEnabled: false,
         idSecret: 'test-secret',
-        freeBusyCacheTtlMs: 0,
       },
       handlers,
     );

@@ -2,7 +2,7 @@ import { ConfigError, type RuntimeConfig, type ServiceDefinition } from '@parley
 import { DynamicModule, Module } from '@nestjs/common';
 import { requestTopicsSentBy } from '@parley/contracts';
 import { AutodiscoverFeatureModule } from '@parley/ews-gateway/feature-autodiscover';
-import { EwsFeatureModule } from '@parley/ews-gateway/feature-ews';
+import { EwsFeatureModule, MailboxClientsModule } from '@parley/ews-gateway/feature-ews';
 import { GraphMailboxFeatureModule } from '@parley/ews-gateway/feature-graph';
 import { WebFeatureModule } from '@parley/ews-gateway/feature-web';
 
@@ -24,6 +24,8 @@ export class EwsGatewayModule {
     return {
       module: EwsGatewayModule,
       imports: [
+        // The calendar and message clients (and the free/busy cache) every front of the gateway shares.
+        MailboxClientsModule.forRoot({ freeBusyCacheTtlMs: ews.freeBusyCacheTtlMs }),
         EwsFeatureModule.forRoot({
           bodyLimitBytes: config.http.bodyLimitBytes,
           bodyTimeoutMs: config.http.bodyTimeoutMs,
@@ -31,7 +33,6 @@ export class EwsGatewayModule {
           batchLimits: { maxItems: ews.maxBatchItems, maxMailboxes: ews.maxAvailabilityMailboxes },
           bearerEnabled: auth.tokenKey !== undefined,
           idSecret,
-          freeBusyCacheTtlMs: ews.freeBusyCacheTtlMs,
         }),
         AutodiscoverFeatureModule.forRoot({
           publicUrl: ews.publicUrl,

@@ -11,6 +11,12 @@ export const GraphErrorCode = {
   AuthorizationRequestDenied: 'Authorization_RequestDenied',
   /** 404: the user in the path does not exist (Graph's directory answer for an unknown user). */
   ResourceNotFound: 'Request_ResourceNotFound',
+  /** 404: a message, attachment or folder that is not in the mailbox (Exchange's code, which Graph's mail API answers). */
+  ItemNotFound: 'ErrorItemNotFound',
+  /** 400: a message or attachment id that is no such id at all (Graph's mail API answers it so). */
+  InvalidIdMalformed: 'ErrorInvalidIdMalformed',
+  /** 416: a byte range past the end of the content (answered with a `Content-Range` naming the size). */
+  RangeNotSatisfiable: 'RequestedRangeNotSatisfiable',
   /** 405: a known path with a method it does not serve. */
   MethodNotAllowed: 'MethodNotAllowed',
   /** 408: the request body did not arrive in time. */
@@ -50,6 +56,11 @@ export const userNotFound = (id: string) =>
     GraphErrorCode.ResourceNotFound,
     `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
   );
+
+export const itemNotFound = () =>
+  new GraphRequestError(404, GraphErrorCode.ItemNotFound, 'The specified object was not found in the store.');
+
+export const idMalformed = () => new GraphRequestError(400, GraphErrorCode.InvalidIdMalformed, 'Id is malformed.');
 
 export const accessDenied = () =>
   new GraphRequestError(403, GraphErrorCode.AuthorizationRequestDenied, 'Insufficient privileges to complete the operation.');

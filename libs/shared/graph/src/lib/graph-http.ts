@@ -13,7 +13,7 @@ function clientRequestId(req: IncomingMessage): string | undefined {
 }
 
 /** Graph's correlation headers on every answer: `request-id` (Parley's correlation id) and the client's own id. */
-function setRequestIds(req: IncomingMessage, res: ServerResponse): { requestId: string; clientRequestId?: string } {
+export function setRequestIds(req: IncomingMessage, res: ServerResponse): { requestId: string; clientRequestId?: string } {
   const requestId = currentCorrelationId() ?? randomUUID();
   const clientId = clientRequestId(req);
   res.setHeader('request-id', requestId);

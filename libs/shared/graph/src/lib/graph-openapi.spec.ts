@@ -20,14 +20,21 @@ describe('the OpenAPI document', () => {
     const operations = Object.values(document.paths).flatMap((methods) => Object.values(methods).map((op) => op.operationId));
     expect(operations.sort()).toEqual([
       'clearUserPreferredPresence',
+      'deleteMessage',
+      'getAttachmentContent',
       'getAutomaticRepliesSetting',
       'getMailboxSettings',
+      'getMessage',
       'getPresence',
       'getPresencesByUserId',
+      'listAttachments',
+      'listCalendarView',
+      'listFolderMessages',
       'searchUsers',
       'setUserPreferredPresence',
       'updateAutomaticRepliesSetting',
       'updateMailboxSettings',
+      'updateMessage',
     ]);
     expect(refOf(document.paths['/users/{id}/presence']['get'].responses['200'])).toBe('#/components/schemas/PresenceEntity');
     const batch = document.paths['/communications/getPresencesByUserId']['post'];
@@ -38,6 +45,22 @@ describe('the OpenAPI document', () => {
     expect(set.responses['200']).toEqual({ description: expect.any(String) });
     for (const status of ['400', '401', '403', '404', '429'])
       expect(refOf(set.responses[status])).toBe('#/components/schemas/ErrorResponse');
+  });
+
+  it('describes the calendar view and the message operations with their shapes and limits', () => {
+    expect(refOf(document.paths['/users/{id}/calendarView']['get'].responses['200'])).toBe('#/components/schemas/EventCollection');
+    expect(schemaOf('microsoft.graph.event')).toMatchObject({
+      properties: { showAs: { enum: ['free', 'tentative', 'busy', 'oof', 'workingElsewhere', 'unknown'] } },
+    });
+    const message = document.paths['/users/{id}/messages/{messageId}'];
+    expect(refOf(message['patch'].requestBody)).toBe('#/components/schemas/MessagePatch');
+    expect(schemaOf('MessagePatch')).toMatchObject({ additionalProperties: false, required: ['isRead'] });
+    expect(Object.keys(message['delete'].responses)).toContain('204');
+    expect(refOf(document.paths['/users/{id}/mailFolders/{folder}/messages']['get'].responses['200'])).toBe(
+      '#/components/schemas/MessageCollection',
+    );
+    const content = document.paths['/users/{id}/messages/{messageId}/attachments/{attachmentId}/$value']['get'];
+    expect(Object.keys(content.responses)).toEqual(expect.arrayContaining(['200', '206', '416']));
   });
 
   it('describes the mailbox operations with the schemas ews-gateway validates with', () => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { GRAPH_API_ROOT } from './graph-routes';
+import { MAIL_CALENDAR_LIMITS, mailCalendarSchemaNames, mailCalendarSchemas } from './mail-calendar.schemas';
 import { mailboxApiSchemas, mailboxSchemaNames, USER_SEARCH_LIMITS } from './mailbox.schemas';
 import { type GraphApiLimits, graphApiSchemas, graphSchemaNames } from './presence.schemas';
 
@@ -12,6 +13,7 @@ import { type GraphApiLimits, graphApiSchemas, graphSchemaNames } from './presen
 export function graphOpenApiDocument(limits: GraphApiLimits, version: string): Record<string, unknown> {
   const schemas = graphApiSchemas(limits);
   const mailbox = mailboxApiSchemas();
+  const mail = mailCalendarSchemas();
   const registry = z.registry<{ id: string }>();
   const names = new Map<z.ZodType, string>();
   const register = (record: Record<string, z.ZodType>, ids: Record<string, string>) => {
@@ -24,6 +26,7 @@ export function graphOpenApiDocument(limits: GraphApiLimits, version: string): R
   };
   register(schemas, graphSchemaNames);
   register(mailbox, mailboxSchemaNames);
+  register(mail, mailCalendarSchemaNames);
   const generated = z.toJSONSchema(registry, { io: 'input', uri: (id) => `#/components/schemas/${id}` }).schemas;
   const components = Object.fromEntries(
     Object.entries(generated).map(([id, schema]) => {
@@ -55,7 +58,7 @@ export function graphOpenApiDocument(limits: GraphApiLimits, version: string): R
   return {
     openapi: '3.1.0',
     info: {
-      title: 'Parley presence and mailbox settings (Microsoft Graph-compatible)',
+      title: 'Parley presence, mailbox settings, calendar view and voicemail (Microsoft Graph-compatible)',
       version,
       description:
         "Presence, automatic replies and a directory search in Microsoft Graph v1.0's shapes: Graph clients work with their base URL set to `<Parley>/api`. Sign in with Basic (SMTP address and password) or a Parley bearer token.",
@@ -106,6 +109,7 @@ export function graphOpenApiDocument(limits: GraphApiLimits, version: string): R
         },
       },
       ...mailboxPaths(mailbox, { ref, json, error, refusals, userParameter }),
+      ...calendarAndMessagePaths(mail, { ref, json, error, refusals, userParameter }),
     },
     components: {
       schemas: components,
@@ -212,6 +216,147 @@ function mailboxPaths(schemas: ReturnType<typeof mailboxApiSchemas>, { json, err
           },
         ],
         responses: { '200': { description: 'The users found.', content: json(schemas.userCollection) }, ...refusals },
+      },
+    },
+  };
+}
+
+/** The calendar view and the message (voicemail) operations of the mailbox part (ews-gateway). */
+function calendarAndMessagePaths(schemas: ReturnType<typeof mailCalendarSchemas>, { json, error, refusals, userParameter }: PathParts) {
+  const mailboxRefusals = {
+    ...refusals,
+    '403': error("Another user's mailbox without the ApplicationImpersonation role and scope (`Authorization_RequestDenied`)."),
+    '404': error('No such user (`Request_ResourceNotFound`), or no such message or attachment in the mailbox (`ErrorItemNotFound`).'),
+    '503': error('The owning service did not answer in time (`serviceNotAvailable`); `Retry-After` says when to try again.'),
+  };
+  const query = (name: string, description: string, schema: Record<string, unknown> = { type: 'string' }) => ({
+    name,
+    in: 'query',
+    required: false,
+    description,
+    schema,
+  });
+  const path = (name: string, description: string) => ({ name, in: 'path', required: true, description, schema: { type: 'string' } });
+  const messageId = path('messageId', 'The message id (as listed).');
+  const page = (maxSkip: number) => [
+    query(`$top`, `Items per page, 1 to ${MAIL_CALENDAR_LIMITS.maxTop} (default ${MAIL_CALENDAR_LIMITS.defaultTop}).`, {
+      type: 'integer',
+      minimum: 1,
+      maximum: MAIL_CALENDAR_LIMITS.maxTop,
+      default: MAIL_CALENDAR_LIMITS.defaultTop,
+    }),
+    query('$skip', `Items to skip, at most ${maxSkip}; @odata.nextLink carries the next one.`, {
+      type: 'integer',
+      minimum: 0,
+      maximum: maxSkip,
+    }),
+    query('$select', 'Accepted and ignored.'),
+  ];
+  const expand = query(
+    '$expand',
+    `Only singleValueExtendedProperties($filter=id eq '<type> 0x<tag>' or …), at most ${MAIL_CALENDAR_LIMITS.maxExtendedProperties} ids; e.g. the voicemail ones: Integer 0x6801 (duration, s), String 0x6802 (caller number), String 0x6803 (caller name), String 0x6805 (recording file name; single message only).`,
+  );
+  const prefer = {
+    name: 'Prefer',
+    in: 'header',
+    required: false,
+    description: 'outlook.timezone="<IANA or Windows zone>": times in that zone instead of UTC (and offset-less window bounds read in it).',
+    schema: { type: 'string' },
+  };
+  return {
+    '/users/{id}/calendarView': {
+      get: {
+        operationId: 'listCalendarView',
+        summary: `Events overlapping [startDateTime, endDateTime) — at most ${MAIL_CALENDAR_LIMITS.maxCalendarViewDays} days — recurring series expanded, by start. Also under /me and …/calendar/calendarView.`,
+        parameters: [
+          userParameter,
+          { ...query('startDateTime', 'ISO 8601; without offset in the Prefer zone, else UTC.'), required: true },
+          { ...query('endDateTime', 'ISO 8601, after startDateTime.'), required: true },
+          ...page(MAIL_CALENDAR_LIMITS.maxCalendarViewSkip),
+          query('$orderby', 'Only start/dateTime (the order answered anyway).'),
+          prefer,
+        ],
+        responses: { '200': { description: 'A page of events.', content: json(schemas.eventCollection) }, ...mailboxRefusals },
+      },
+    },
+    '/users/{id}/mailFolders/{folder}/messages': {
+      get: {
+        operationId: 'listFolderMessages',
+        summary: 'A page of a folder by its well-known name (inbox, voicemail, deleteditems, …), newest first. Also under /me.',
+        parameters: [
+          userParameter,
+          path(
+            'folder',
+            'A well-known folder name: inbox, voicemail, deleteditems, sentitems, drafts, outbox, junkemail, notes, journal, conversationhistory.',
+          ),
+          ...page(MAIL_CALENDAR_LIMITS.maxMessageSkip),
+          query('$count', "true: @odata.count is the folder's message count."),
+          query('$orderby', 'receivedDateTime desc (default) or asc.'),
+          expand,
+        ],
+        responses: { '200': { description: 'A page of messages.', content: json(schemas.messageCollection) }, ...mailboxRefusals },
+      },
+    },
+    '/users/{id}/messages/{messageId}': {
+      get: {
+        operationId: 'getMessage',
+        summary: 'One message, with its body. Also under /me.',
+        parameters: [userParameter, messageId, expand, query('$select', 'Accepted and ignored.')],
+        responses: { '200': { description: 'The message.', content: json(schemas.messageEntity) }, ...mailboxRefusals },
+      },
+      patch: {
+        operationId: 'updateMessage',
+        summary: 'Marks the message read or unread (isRead is all that can change); answers the message. Also under /me.',
+        parameters: [userParameter, messageId],
+        requestBody: { required: true, content: json(schemas.messagePatch) },
+        responses: { '200': { description: 'The message after the change.', content: json(schemas.messageEntity) }, ...mailboxRefusals },
+      },
+      delete: {
+        operationId: 'deleteMessage',
+        summary: 'Moves the message to Deleted Items (removes it when it is there already). Also under /me.',
+        parameters: [userParameter, messageId],
+        responses: { '204': { description: 'Deleted; no body.' }, ...mailboxRefusals },
+      },
+    },
+    '/users/{id}/messages/{messageId}/attachments': {
+      get: {
+        operationId: 'listAttachments',
+        summary: "The message's attachments, without their bytes. Also under /me.",
+        parameters: [userParameter, messageId],
+        responses: { '200': { description: 'The attachments.', content: json(schemas.attachmentCollection) }, ...mailboxRefusals },
+      },
+    },
+    '/users/{id}/messages/{messageId}/attachments/{attachmentId}/$value': {
+      get: {
+        operationId: 'getAttachmentContent',
+        summary:
+          "The attachment's bytes, streamed, with its Content-Type, Content-Length, Accept-Ranges: bytes and ETag. One byte range (Range: bytes=a-b, a-, -n) answers 206 with Content-Range; several ranges answer the whole content; If-Range and If-None-Match are honoured. HEAD answers the headers. Also under /me.",
+        parameters: [
+          userParameter,
+          messageId,
+          path('attachmentId', 'The attachment id (as listed).'),
+          {
+            name: 'Range',
+            in: 'header',
+            required: false,
+            description: 'bytes=<first>-[<last>] or bytes=-<suffix length>.',
+            schema: { type: 'string' },
+          },
+          { name: 'If-Range', in: 'header', required: false, description: 'The ETag the client holds.', schema: { type: 'string' } },
+        ],
+        responses: {
+          '200': {
+            description: 'The whole content.',
+            content: { '*/*': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } },
+          },
+          '206': {
+            description: 'One byte range, with Content-Range.',
+            content: { '*/*': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } },
+          },
+          '304': { description: 'If-None-Match named the current ETag.' },
+          '416': error('The range starts past the end (`RequestedRangeNotSatisfiable`); Content-Range: bytes */<size>.'),
+          ...mailboxRefusals,
+        },
       },
     },
   };

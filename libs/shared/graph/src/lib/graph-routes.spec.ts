@@ -28,6 +28,17 @@ describe('GraphRouting: catch-alls of two controllers under one root', () => {
     expect(unmatched(both, 'presence', 'GET', '/api/v1.0/users?$search=%22a%22')).toBe('next');
     expect(unmatched(both, 'mailbox', 'GET', '/api/v1.0/me/presence')).toBe('next');
     expect(unmatched(both, 'mailbox', 'POST', '/api/v1.0/communications/getPresencesByUserId')).toBe('next');
+    for (const [method, path] of [
+      ['GET', '/api/v1.0/me/calendarView?startDateTime=x'],
+      ['GET', '/api/v1.0/users/a@b.test/calendar/calendarView'],
+      ['GET', '/api/v1.0/me/mailFolders/voicemail/messages'],
+      ['DELETE', '/api/v1.0/me/messages/AAA'],
+      ['PATCH', '/api/v1.0/users/a@b.test/messages/AAA'],
+      ['GET', '/api/v1.0/me/messages/AAA/attachments'],
+      ['HEAD', '/api/v1.0/me/messages/AAA/attachments/BBB/$value'],
+    ]) {
+      expect(unmatched(both, 'presence', method, path)).toBe('next');
+    }
   });
 
   it('answers a known path with another method 405 naming the methods, and anything else 400', () => {
@@ -38,6 +49,8 @@ describe('GraphRouting: catch-alls of two controllers under one root', () => {
     expect(unmatched(both, 'mailbox', 'GET', '/api/v1.0/me/presence/setUserPreferredPresence')).toBe('405 POST');
     expect(unmatched(both, 'presence', 'GET', '/api/v1.0/users/a@b.test/calendar')).toBe('400');
     expect(unmatched(both, 'mailbox', 'GET', '/api/v1.0/me/mailboxSettings/language')).toBe('400');
+    expect(unmatched(both, 'presence', 'POST', '/api/v1.0/me/messages/AAA')).toBe('405 GET, PATCH, DELETE');
+    expect(unmatched(both, 'presence', 'POST', '/api/v1.0/me/messages/AAA/attachments/BBB/$value')).toBe('405 GET');
   });
 
   it('does not hand on to a part this process does not serve', () => {

@@ -11,7 +11,7 @@ export type GraphApiPart = 'presence' | 'mailbox';
 
 export interface GraphRoute {
   part: GraphApiPart;
-  method: 'GET' | 'POST' | 'PATCH';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** The path below `GRAPH_API_ROOT`; matched without case, as Express routes, Caddy and nginx's `~*` do. */
   pattern: RegExp;
 }
@@ -31,6 +31,15 @@ export const GRAPH_ROUTES: readonly GraphRoute[] = [
   { part: 'mailbox', method: 'GET', pattern: new RegExp(`^/${user}/mailboxSettings(/automaticRepliesSetting)?$`, 'i') },
   { part: 'mailbox', method: 'PATCH', pattern: new RegExp(`^/${user}/mailboxSettings(/automaticRepliesSetting)?$`, 'i') },
   { part: 'mailbox', method: 'GET', pattern: /^\/users$/i },
+  { part: 'mailbox', method: 'GET', pattern: new RegExp(`^/${user}(/calendar)?/calendarView$`, 'i') },
+  { part: 'mailbox', method: 'GET', pattern: new RegExp(`^/${user}/mailFolders/[^/]+/messages$`, 'i') },
+  ...(['GET', 'PATCH', 'DELETE'] as const).map((method) => ({
+    part: 'mailbox' as const,
+    method,
+    pattern: new RegExp(`^/${user}/messages/[^/]+$`, 'i'),
+  })),
+  { part: 'mailbox', method: 'GET', pattern: new RegExp(`^/${user}/messages/[^/]+/attachments$`, 'i') },
+  { part: 'mailbox', method: 'GET', pattern: new RegExp(`^/${user}/messages/[^/]+/attachments/[^/]+/\\$value$`, 'i') },
 ];
 
 /**

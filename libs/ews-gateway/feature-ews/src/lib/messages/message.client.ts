@@ -68,19 +68,47 @@ export class MessageClient {
     const chunks: Buffer[] = [];
     let offset = 0;
     for (;;) {
-      const chunk = await this.commands.request(
-        Topics.mailboxContentReadRequest,
-        mailbox,
-        { mailbox, content, offset, length: CONTENT_CHUNK_MAX_BYTES },
-        contentChunkReplySchema,
-      );
-      const bytes = Buffer.from(chunk.data, 'base64');
-      chunks.push(bytes);
-      offset += bytes.length;
-      if (offset >= chunk.size || bytes.length === 0) {
+      const chunk = await this.readChunk(mailbox, content, offset, CONTENT_CHUNK_MAX_BYTES);
+      chunks.push(chunk.bytes);
+      offset += chunk.bytes.length;
+      if (offset >= chunk.size || chunk.bytes.length === 0) {
         return { bytes: Buffer.concat(chunks), contentType: chunk.contentType, name: chunk.name };
       }
     }
+  }
+
+  /**
+   * The bytes `[start, end)` of a content, one bus read at a time, for a caller that passes each
+   * on before asking for the next (an HTTP answer streamed to its client): at most one chunk is
+   * held. Reads are cut at multiples of `CONTENT_CHUNK_MAX_BYTES` from the content's start, the
+   * store's own chunking, so each read touches one stored chunk. Ends early, with what arrived,
+   * when the content is shorter than asked; the caller stops it by not asking for more.
+   */
+  async *contentRange(mailbox: string, content: MessageContentRef, start: number, end: number): AsyncGenerator<Buffer> {
+    let offset = start;
+    while (offset < end) {
+      const length = Math.min(end - offset, CONTENT_CHUNK_MAX_BYTES - (offset % CONTENT_CHUNK_MAX_BYTES));
+      const chunk = await this.readChunk(mailbox, content, offset, length);
+      if (chunk.bytes.length === 0) return;
+      const bytes = chunk.bytes.length > end - offset ? chunk.bytes.subarray(0, end - offset) : chunk.bytes;
+      offset += bytes.length;
+      yield bytes;
+    }
+  }
+
+  private async readChunk(
+    mailbox: string,
+    content: MessageContentRef,
+    offset: number,
+    length: number,
+  ): Promise<{ bytes: Buffer; size: number; contentType: string; name: string | null }> {
+    const chunk = await this.commands.request(
+      Topics.mailboxContentReadRequest,
+      mailbox,
+      { mailbox, content, offset, length },
+      contentChunkReplySchema,
+    );
+    return { bytes: Buffer.from(chunk.data, 'base64'), size: chunk.size, contentType: chunk.contentType, name: chunk.name };
   }
 
   async update(
