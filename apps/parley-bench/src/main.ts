@@ -12,6 +12,7 @@ import { runSipClients } from './sip-clients';
 import { DEFAULT_REQUESTS_PER_SECOND, runSipBench, SIP_RUNS } from './sip.bench';
 import { runSmtpBench, SMTP_RUNS } from './smtp.bench';
 import { runTimersBench } from './timers.bench';
+import { runWebBench } from './web.bench';
 
 // Parley's benchmarks: `main.js <benchmark> [options]`. They print numbers; they are not tests.
 // PostgreSQL: PARLEY_TEST_DATABASE_URL (a fresh database is created on that server and dropped).
@@ -27,6 +28,7 @@ const USAGE = `usage: main.js bus [--events N] [--rate N] [--paced-seconds N] [-
        main.js smtp [--sessions N] [--seconds N] [--attachment-kib N] [--runs ${SMTP_RUNS.join(',')}]
        main.js sip [--connections N] [--seconds N] [--warm-up-seconds N] [--watchers N] [--changes N] [--gap-ms N]
                    [--requests-per-second N] [--kamailio-workers N] [--runs ${SIP_RUNS.join(',')}]
+       main.js web [--contacts N] [--connected N] [--runs N]
 
   bus   events/s and p50/p99 latency from outbox commit to consumer handler, on Kafka and on the
         embedded bus, beside a bare kafkajs producer → consumer loop
@@ -46,7 +48,10 @@ const USAGE = `usage: main.js bus [--events N] [--rate N] [--paced-seconds N] [-
         afterwards every accepted message is counted where it was stored
   sip   SIP over TCP against the embedded app (npm run bench:sip builds it) and Kamailio (Debian's, with
         presence; installed when missing) as the peer: REGISTER and SUBSCRIBE transactions per second
-        with digest, and p50/p99 from a PUBLISH to the last of --watchers NOTIFYs carrying it`;
+        with digest, and p50/p99 from a PUBLISH to the last of --watchers NOTIFYs carrying it
+  web   the web client in Debian's Chromium against the embedded app (npm run bench:web builds both): from
+        navigation to a contact list of --contacts users showing live presence, cold cache, and the
+        JavaScript transferred, beside a bare plain-script page over the same WebSocket`;
 
 const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
   bus: async (args) => {
@@ -199,6 +204,24 @@ const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
       requestsPerSecond: positiveInt('--requests-per-second', values['requests-per-second']),
       kamailioWorkers: positiveInt('--kamailio-workers', values['kamailio-workers']),
       runs: listOf('--runs', values.runs, SIP_RUNS),
+      repoRoot: findRepoRoot(),
+      log: (line) => process.stderr.write(`bench [${(performance.now() / 1000).toFixed(1).padStart(5)} s] ${line}\n`),
+      out: (text) => process.stdout.write(`${text}\n`),
+    });
+  },
+  web: async (args) => {
+    const { values } = parseArgs({
+      args,
+      options: {
+        contacts: { type: 'string', default: '500' },
+        connected: { type: 'string', default: '50' },
+        runs: { type: 'string', default: '5' },
+      },
+    });
+    await runWebBench({
+      contacts: positiveInt('--contacts', values.contacts),
+      connected: positiveInt('--connected', values.connected),
+      runs: positiveInt('--runs', values.runs),
       repoRoot: findRepoRoot(),
       log: (line) => process.stderr.write(`bench [${(performance.now() / 1000).toFixed(1).padStart(5)} s] ${line}\n`),
       out: (text) => process.stdout.write(`${text}\n`),

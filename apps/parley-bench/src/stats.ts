@@ -30,6 +30,8 @@ export const format = {
   ms: (n: number | undefined): string => (n === undefined || !Number.isFinite(n) ? '–' : n < 100 ? n.toFixed(1) : Math.round(n).toString()),
   /** An integer with thin thousands separators (20,000). */
   count: (n: number | undefined): string => (n === undefined || !Number.isFinite(n) ? '–' : Math.round(n).toLocaleString('en-US')),
+  /** Bytes as KB (1024) with one decimal. */
+  bytes: (n: number | undefined): string => (n === undefined || !Number.isFinite(n) ? '–' : `${(n / 1024).toFixed(1)} KB`),
   percent: (ratio: number | undefined): string => (ratio === undefined || !Number.isFinite(ratio) ? '–' : `${Math.round(ratio * 100)}%`),
 };
 

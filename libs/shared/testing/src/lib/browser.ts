@@ -7,10 +7,12 @@ export const CHROMIUM_PATH = '/usr/bin/chromium';
 
 /**
  * Headless Debian Chromium under playwright-core, installed with apt-get when missing (as `.ci/run`
- * does). As root, Chromium refuses to start without `--no-sandbox`.
+ * does), with a font that has Chinese and Korean glyphs (a bare machine has none, and the
+ * screenshots of those languages would show empty boxes). As root, Chromium refuses to start
+ * without `--no-sandbox`.
  */
 export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM_PATH)) ensureDebianPackages(['chromium']);
+  ensureDebianPackages(existsSync(CHROMIUM_PATH) ? ['fonts-wqy-microhei'] : ['chromium', 'fonts-wqy-microhei']);
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
@@ -35,16 +37,20 @@ export interface AxeViolation {
  * does not govern, so the page under test keeps its real CSP.
  */
 export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> {
-  const hasAxe = await page.evaluate(() => 'axe' in window);
+  // The callbacks run in the page; this library is compiled without DOM types, so they name what they use.
+  const hasAxe = await page.evaluate(() => 'axe' in globalThis);
   if (!hasAxe) await page.evaluate((axeSource ??= readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')));
   const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: RawViolation[] }> } }).axe;
     interface RawViolation {
       id: string;
       impact: string | null;
       help: string;
       nodes: { target: unknown[] }[];
     }
+    const { axe, document } = globalThis as unknown as {
+      axe: { run(context: unknown, options: object): Promise<{ violations: RawViolation[] }> };
+      document: unknown;
+    };
     const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
     return result.violations.map((v) => ({
       id: v.id,
@@ -54,4 +60,17 @@ export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> 
     }));
   });
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/** What page-side callbacks use of the DOM, for code compiled without DOM types (the callbacks run in the page). */
+export interface PageElement {
+  readonly nodeType: number;
+  readonly tagName: string;
+  readonly textContent: string | null;
+  readonly parentElement: PageElement | null;
+  readonly childNodes: ArrayLike<PageElement>;
+  readonly shadowRoot: PageElement | null;
+  getAttribute?(name: string): string | null;
+  hasAttribute?(name: string): boolean;
+  checkVisibility?(): boolean;
 }
