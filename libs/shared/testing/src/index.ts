@@ -11,3 +11,4 @@ export * from './lib/ews-client-compat';
 export * from './lib/voicemail-mail';
 export * from './lib/fuzz';
 export * from './lib/auth-config';
+export * from './lib/browser';
