@@ -240,9 +240,8 @@ export class AppShell extends LitElement {
     const waiting = state.messageWaiting;
     const newCount = waiting?.newMessages ?? 0;
     const oldCount = waiting?.oldMessages ?? 0;
-    const label =
-      newCount > 0 ? `${t.t('voicemail.new', { count: newCount })}, ${t.t('voicemail.old', { count: oldCount })}` : t.t('voicemail.none');
-    // The badge opens the voicemail view; its name says the counts (the visible number is the new ones).
+    const label = `${t.t('voicemail.new', { count: newCount })}, ${t.t('voicemail.old', { count: oldCount })}`;
+    // The badge opens the voicemail view. Its name says both counts, the visible number (the new ones) as a word of it.
     return html`
       <button
         type="button"

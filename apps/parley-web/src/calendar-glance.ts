@@ -55,7 +55,7 @@ export class CalendarGlance extends StateElement {
       }
       li.event {
         display: grid;
-        grid-template-columns: minmax(7.5rem, auto) 1fr;
+        grid-template-columns: minmax(8rem, 10rem) 1fr;
         gap: 0.15rem 1rem;
         padding: 0.6rem 0.5rem;
         border-bottom: 1px solid var(--border);
@@ -67,7 +67,6 @@ export class CalendarGlance extends StateElement {
       }
       .when {
         font-variant-numeric: tabular-nums;
-        white-space: nowrap;
       }
       .what {
         min-width: 0;

@@ -42,8 +42,7 @@ export const en = {
     one: '{count} saved',
     other: '{count} saved',
   },
-  'voicemail.none': 'No new voice messages',
-  'voicemail.show': 'Open voicemail ({summary})',
+  'voicemail.show': 'Open voicemail: {summary}',
 
   'connection.connecting': 'Connecting…',
   'connection.open': 'Connected',

@@ -40,8 +40,7 @@ export const fr: Catalog = {
     many: '{count} enregistrés',
     other: '{count} enregistrés',
   },
-  'voicemail.none': 'Aucun nouveau message vocal',
-  'voicemail.show': 'Ouvrir la messagerie vocale ({summary})',
+  'voicemail.show': 'Ouvrir la messagerie vocale : {summary}',
 
   'connection.connecting': 'Connexion…',
   'connection.open': 'Connecté',

@@ -40,8 +40,7 @@ export const it: Catalog = {
     many: '{count} salvati',
     other: '{count} salvati',
   },
-  'voicemail.none': 'Nessun nuovo messaggio vocale',
-  'voicemail.show': 'Apri la segreteria ({summary})',
+  'voicemail.show': 'Apri la segreteria: {summary}',
 
   'connection.connecting': 'Connessione…',
   'connection.open': 'Connesso',

@@ -34,8 +34,7 @@ export const ko: Catalog = {
   'voicemail.old': {
     other: '저장됨 {count}개',
   },
-  'voicemail.none': '새 음성 메시지 없음',
-  'voicemail.show': '음성 메일 열기({summary})',
+  'voicemail.show': '음성 메일 열기: {summary}',
 
   'connection.connecting': '연결하는 중…',
   'connection.open': '연결됨',

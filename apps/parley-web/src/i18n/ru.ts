@@ -43,8 +43,7 @@ export const ru: Catalog = {
     many: '{count} сохранённых',
     other: '{count} сохранённого',
   },
-  'voicemail.none': 'Новых голосовых сообщений нет',
-  'voicemail.show': 'Открыть голосовую почту ({summary})',
+  'voicemail.show': 'Открыть голосовую почту: {summary}',
 
   'connection.connecting': 'Подключение…',
   'connection.open': 'Подключено',

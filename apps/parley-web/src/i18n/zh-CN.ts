@@ -34,8 +34,7 @@ export const zhCN: Catalog = {
   'voicemail.old': {
     other: '{count} 条已保存',
   },
-  'voicemail.none': '没有新的语音留言',
-  'voicemail.show': '打开语音信箱（{summary}）',
+  'voicemail.show': '打开语音信箱：{summary}',
 
   'connection.connecting': '正在连接…',
   'connection.open': '已连接',
