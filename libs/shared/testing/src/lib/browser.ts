@@ -35,16 +35,20 @@ export interface AxeViolation {
  * does not govern, so the page under test keeps its real CSP.
  */
 export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> {
-  const hasAxe = await page.evaluate(() => 'axe' in window);
+  // The callbacks run in the page; this library is compiled without DOM types, so they name what they use.
+  const hasAxe = await page.evaluate(() => 'axe' in globalThis);
   if (!hasAxe) await page.evaluate((axeSource ??= readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')));
   const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: RawViolation[] }> } }).axe;
     interface RawViolation {
       id: string;
       impact: string | null;
       help: string;
       nodes: { target: unknown[] }[];
     }
+    const { axe, document } = globalThis as unknown as {
+      axe: { run(context: unknown, options: object): Promise<{ violations: RawViolation[] }> };
+      document: unknown;
+    };
     const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
     return result.violations.map((v) => ({
       id: v.id,
