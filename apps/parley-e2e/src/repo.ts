@@ -9,3 +9,10 @@ export function appBundle(app: string): string {
   if (!existsSync(file)) throw new Error(`${file} is missing: build the apps first (npm test does).`);
   return file;
 }
+
+/** The built web client (`dist/apps/parley-web`); the test command builds it before integration tests. */
+export function webClientBuild(): string {
+  const dir = path.join(repoRoot, 'dist', 'apps', 'parley-web');
+  if (!existsSync(path.join(dir, 'index.html'))) throw new Error(`${dir} is missing: build the web client first (npm test does).`);
+  return dir;
+}
