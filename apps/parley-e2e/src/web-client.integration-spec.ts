@@ -316,7 +316,7 @@ describe('the web client in Chromium', () => {
 
   describe('languages and accessibility', () => {
     /** The main views a user moves between, and what each shows once it is there. */
-    const VIEWS = ['contacts', 'conversations', 'oof', 'settings'] as const;
+    const VIEWS = ['contacts', 'conversations', 'calendar', 'voicemail', 'oof', 'settings'] as const;
 
     it('renders every main view in each language without missing strings, and writes screenshots', async () => {
       mkdirSync(SCREENSHOTS, { recursive: true });

@@ -1,4 +1,5 @@
-// The gateway's HTTP API as the web client uses it: the session, mailbox settings and the directory.
+// The gateway's HTTP API as the web client uses it: the session, mailbox settings, the directory,
+// the calendar view and messages.
 // Every state-changing request carries the session's CSRF token; cookies go same-origin only.
 
 export interface WebSession {
@@ -95,8 +96,9 @@ export class ParleyApi {
     this.csrfToken = token;
   }
 
-  async request<T>(method: string, path: string, body?: unknown): Promise<T | undefined> {
-    const headers: Record<string, string> = { Accept: 'application/json' };
+  /** One JSON call; `extra` adds headers (e.g. Graph's `Prefer`). */
+  async request<T>(method: string, path: string, body?: unknown, extra: Record<string, string> = {}): Promise<T | undefined> {
+    const headers: Record<string, string> = { ...extra, Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (!SAFE_METHODS.has(method) && this.csrfToken) headers['X-CSRF-Token'] = this.csrfToken;
     let response: Response;

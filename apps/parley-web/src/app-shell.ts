@@ -8,6 +8,7 @@ import { notifyIfHidden } from './notifications';
 import { browserClock, PresenceClient, type ConnectionState, type SocketLike } from './presence-client';
 import { baseStyles } from './styles';
 import { browserTimeZone } from './time';
+import './calendar-glance';
 import './contact-list';
 import './conversation-view';
 import './language-switcher';
@@ -15,11 +16,14 @@ import './oof-panel';
 import './presence-picker';
 import './settings-panel';
 import './sign-in-view';
+import './voicemail-view';
 
-export type View = 'contacts' | 'conversations' | 'oof' | 'settings';
+export type View = 'contacts' | 'conversations' | 'calendar' | 'voicemail' | 'oof' | 'settings';
 const VIEWS: readonly { view: View; label: MessageKey }[] = [
   { view: 'contacts', label: 'nav.contacts' },
   { view: 'conversations', label: 'nav.conversations' },
+  { view: 'calendar', label: 'nav.calendar' },
+  { view: 'voicemail', label: 'nav.voicemail' },
   { view: 'oof', label: 'nav.oof' },
   { view: 'settings', label: 'nav.settings' },
 ];
@@ -94,13 +98,11 @@ export class AppShell extends LitElement {
       header :focus-visible {
         outline-color: var(--header-text);
       }
-      .voicemail {
-        display: inline-flex;
-        align-items: center;
+      header button.voicemail {
         gap: 0.35rem;
         padding: 0.2rem 0.6rem;
+        min-height: 2rem;
         border-radius: 999px;
-        border: 1px solid var(--header-text);
       }
       .voicemail[data-new='0'] {
         opacity: 0.85;
@@ -238,20 +240,21 @@ export class AppShell extends LitElement {
     const waiting = state.messageWaiting;
     const newCount = waiting?.newMessages ?? 0;
     const oldCount = waiting?.oldMessages ?? 0;
-    const label =
-      newCount > 0 ? `${t.t('voicemail.new', { count: newCount })}, ${t.t('voicemail.old', { count: oldCount })}` : t.t('voicemail.none');
+    const label = `${t.t('voicemail.new', { count: newCount })}, ${t.t('voicemail.old', { count: oldCount })}`;
+    // The badge opens the voicemail view. Its name says both counts, the visible number (the new ones) as a word of it.
     return html`
-      <span
+      <button
+        type="button"
         class="voicemail"
         data-testid="message-waiting"
         data-new=${newCount}
         data-old=${oldCount}
-        role="img"
-        aria-label=${label}
+        aria-label=${t.t('voicemail.show', { summary: label })}
         title=${label}
+        @click=${() => this.show('voicemail')}
       >
-        ${voicemailIcon}<span class="count" aria-hidden="true">${newCount}</span>
-      </span>
+        ${voicemailIcon}<span class="count">${newCount}</span>
+      </button>
       <span class="me" data-testid="signed-in-as"
         >${t.t('shell.signedInAs', { name: state.session.displayName || state.session.address })}</span
       >
@@ -304,6 +307,10 @@ export class AppShell extends LitElement {
         return html`<contact-list .state=${state} .t=${t} @open-conversation=${this.openConversation}></contact-list>`;
       case 'conversations':
         return html`<conversation-view .state=${state} .t=${t}></conversation-view>`;
+      case 'calendar':
+        return html`<calendar-glance .state=${state} .t=${t}></calendar-glance>`;
+      case 'voicemail':
+        return html`<voicemail-view .state=${state} .t=${t}></voicemail-view>`;
       case 'oof':
         return html`<oof-panel .state=${state} .t=${t}></oof-panel>`;
       case 'settings':

@@ -68,9 +68,13 @@ export function wallTimeToInstant(wallTime: string, timeZone: string): number {
     const w = wallOf(instant, timeZone);
     return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - Math.floor(instant / 1000) * 1000;
   };
-  // The second round settles the offset when the first guess fell on the other side of a DST change.
-  const first = asUtc - offsetAt(asUtc);
-  return asUtc - offsetAt(first);
+  // The offsets in force around the wall time (a day either side covers every zone's offset), each a candidate.
+  const near = offsetAt(asUtc);
+  const offsets = new Set([near, offsetAt(asUtc - near), offsetAt(asUtc - 86_400_000), offsetAt(asUtc + 86_400_000)]);
+  const candidates = [...offsets].map((offset) => asUtc - offset);
+  const exact = candidates.filter((instant) => offsetAt(instant) === asUtc - instant);
+  // Several exact ones: a repeated hour, the later wins. None: a skipped hour, the offset before the change moves it forward.
+  return Math.max(...(exact.length > 0 ? exact : candidates));
 }
 
 /** The browser's IANA time zone. */

@@ -59,6 +59,7 @@ export class Translator {
   private readonly dateTimes: Intl.DateTimeFormat;
   private readonly dayTimes: Intl.DateTimeFormat;
   private readonly days: Intl.DateTimeFormat;
+  private readonly longDates: Intl.DateTimeFormat;
 
   constructor(
     readonly language: LanguageTag,
@@ -71,6 +72,7 @@ export class Translator {
     this.dateTimes = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short', timeZone });
     this.dayTimes = new Intl.DateTimeFormat(language, { weekday: 'short', hour: 'numeric', minute: '2-digit', timeZone });
     this.days = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    this.longDates = new Intl.DateTimeFormat(language, { weekday: 'long', day: 'numeric', month: 'long', timeZone });
   }
 
   t(key: MessageKey, params: Params = {}): string {
@@ -104,6 +106,21 @@ export class Translator {
     if (sameDay) return this.time(instant);
     if (instant > now && instant - now < 6 * 24 * 3600_000) return this.dayTimes.format(instant);
     return this.dateTime(instant);
+  }
+
+  /** A day as a heading says it (`Thursday, December 3`). */
+  date(instant: number): string {
+    return this.longDates.format(instant);
+  }
+
+  /**
+   * A span of time in the language's range form (`10:00 – 10:30 AM`); with weekdays when it does
+   * not start and end on the same day.
+   */
+  timeRange(start: number, end: number): string {
+    const last = Math.max(start, end);
+    const formatter = this.dayKey(start) === this.dayKey(last) ? this.times : this.dayTimes;
+    return formatter.formatRange(start, last);
   }
 
   private dayKey(instant: number): string {
