@@ -5,6 +5,7 @@ import type { MessageKey } from './i18n/en';
 import { DEFAULT_LANGUAGE, isLanguageTag, pickLanguage, Translator, type LanguageTag } from './i18n/i18n';
 import { voicemailIcon } from './icons';
 import { notifyIfHidden } from './notifications';
+import { EarlySocket } from './early-socket';
 import { browserClock, PresenceClient, type ConnectionState, type SocketLike } from './presence-client';
 import { baseStyles } from './styles';
 import { browserTimeZone } from './time';
@@ -370,11 +371,18 @@ export class AppShell extends LitElement {
   }
 
   private async restoreSession(): Promise<void> {
+    // The presence socket is opened together with the session read, not after it: the cookie signs
+    // both in, and the first view no longer waits for one round trip before the other (bench:web).
+    const early = new EarlySocket(new WebSocket(presenceUrl()) as unknown as SocketLike);
     try {
       const session = await this.api.currentSession();
-      if (session) this.startSession(session);
-      else this.phase = 'signed-out';
+      if (session) this.startSession(session, early);
+      else {
+        early.close();
+        this.phase = 'signed-out';
+      }
     } catch (error) {
+      early.close();
       this.notice = error instanceof ApiError && error.kind === 'network' ? this.t.t('signIn.network') : null;
       this.phase = 'signed-out';
     }
@@ -385,10 +393,18 @@ export class AppShell extends LitElement {
     this.startSession(event.detail);
   }
 
-  private startSession(session: WebSession): void {
+  private startSession(session: WebSession, early?: EarlySocket): void {
+    let first = early;
     const client = new PresenceClient({
       url: presenceUrl(),
-      createSocket: (url) => new WebSocket(url) as unknown as SocketLike,
+      createSocket: (url) => {
+        if (!first) return new WebSocket(url) as unknown as SocketLike;
+        const socket = first;
+        first = undefined;
+        // The client sets its handlers right after this returns; then what the socket got meanwhile is handed over.
+        queueMicrotask(() => socket.release());
+        return socket;
+      },
       sessionIsValid: async () => (await this.api.currentSession()) !== null,
     });
     const names = storage();
