@@ -58,6 +58,8 @@ describe('AppState', () => {
     await flush();
     const subscribe = socket.lastSent();
     expect(subscribe).toMatchObject({ type: 'subscribe', targets: ['bob@parley.test', 'carol@parley.test'] });
+    // The list is shown once its presence is known, not as Offline tiles first.
+    expect(state.allContacts).toEqual([]);
     socket.receive({
       type: 'snapshot',
       id: subscribe['id'],
@@ -65,6 +67,7 @@ describe('AppState', () => {
       unknown: [],
     });
     expect(state.presenceOf('BOB@parley.test')?.token).toBe('available');
+    await flush();
     expect(state.allContacts).toEqual(['bob@parley.test', 'carol@parley.test']);
     // Names come from the directory, by exact address; an address without a directory entry stays as it is.
     await flush();

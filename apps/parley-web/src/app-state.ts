@@ -164,11 +164,14 @@ export class AppState {
 
   async loadContacts(): Promise<void> {
     const answer = await this.options.client.request({ type: 'get-contacts' });
+    const listed = [...answer.groups.flatMap((g) => g.contacts), ...answer.ungrouped];
+    // The list is shown once its presence is known: drawn with every tile Offline and then again
+    // when the snapshot comes a moment later, a long list costs two full renders (bench:web).
+    await this.ensureWatched(listed);
     this.groups = answer.groups;
     this.ungrouped = answer.ungrouped;
     this.contactsLoaded = true;
     this.changed();
-    await this.ensureWatched(this.allContacts);
     void this.resolveNames(this.allContacts);
   }
 

@@ -85,6 +85,9 @@ export class ContactList extends StateElement {
         gap: 0.75rem;
         padding: 0.5rem 0.25rem;
         border-bottom: 1px solid var(--border);
+        /* Tiles out of view are not laid out or painted until scrolled to: a list of hundreds costs what a screenful does (bench:web). */
+        content-visibility: auto;
+        contain-intrinsic-size: auto 3.5rem;
       }
       .who {
         flex: 1;
