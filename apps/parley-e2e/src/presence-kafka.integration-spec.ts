@@ -14,6 +14,7 @@ import { GraphError } from '@microsoft/microsoft-graph-client';
 import { CalendarPresenceStateChanged, OofEffectiveChanged, Topics } from '@parley/contracts';
 import { basicAuthorization, freePort, graphClient, waitFor } from '@parley/testing';
 import * as ews from 'ews-javascript-api';
+import WebSocket from 'ws';
 import { KafkaDeployment, startKafkaDeployment, StartedService } from './kafka-deployment';
 import { oofSettings } from './ews-oof.scenarios';
 import { PresenceSocketClient, ReceivedMessage } from './presence-socket-client';
@@ -62,6 +63,7 @@ const USERS = [
   'vacation',
   'busy',
   'online',
+  'browser',
 ] as const;
 type User = (typeof USERS)[number];
 /** The users the watcher watches. */
@@ -222,6 +224,58 @@ describe('presence over Kafka (four services, two presence-bridge replicas)', ()
     expect(a.base).not.toBe(b.base);
     expect(a.instanceId).not.toBe(b.instanceId);
     expect([a.wsUrl, b.wsUrl]).toEqual([`${a.base.replace('http:', 'ws:')}/presence`, `${b.base.replace('http:', 'ws:')}/presence`]);
+  });
+
+  it('signs a browser in with the web session made at the gateway: Graph there, the presence WebSocket on either replica, until it signs out', async () => {
+    const signIn = await fetch(`${d.base}/web/session`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ address: who.browser, password: d.password(who.browser) }),
+    });
+    expect(signIn.status).toBe(200);
+    const { csrfToken } = (await signIn.json()) as { csrfToken: string };
+    const cookie = /parley_session=[^;]+/.exec(signIn.headers.get('set-cookie') ?? '')?.[0] ?? '';
+    expect(cookie).not.toBe('');
+
+    // The mailbox part of the Graph API at the gateway, as the page calls it (cookie, CSRF token, its origin).
+    const oof = await fetch(`${d.base}/api/v1.0/me/mailboxSettings/automaticRepliesSetting`, {
+      method: 'PATCH',
+      headers: { Cookie: cookie, 'X-CSRF-Token': csrfToken, Origin: d.base, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ status: 'alwaysEnabled', internalReplyMessage: 'Signed in from a browser' }),
+    });
+    expect([oof.status, ((await oof.json()) as { status?: string }).status]).toEqual([200, 'alwaysEnabled']);
+
+    // Behind the one public address (the proxy) the page's origin is the host its upgrade reaches.
+    const upgrade = (replica: 0 | 1, origin = d.presenceBridges[replica].base) =>
+      new Promise<{ status?: number; hello?: string }>((resolve) => {
+        const ws = new WebSocket(d.presenceBridges[replica].wsUrl, { headers: { Cookie: cookie, Origin: origin } });
+        ws.once('unexpected-response', (_req, res) => resolve({ status: res.statusCode }));
+        ws.once('error', () => undefined);
+        ws.on('message', (data) => {
+          const message = JSON.parse(String(data)) as { type: string; mailbox?: string };
+          if (message.type !== 'hello') return;
+          resolve({ hello: message.mailbox });
+          ws.close();
+        });
+      });
+    expect(await upgrade(0)).toEqual({ hello: who.browser });
+    expect(await upgrade(1)).toEqual({ hello: who.browser });
+    expect(await upgrade(1, 'http://elsewhere.example')).toEqual({ status: 403 });
+
+    const signOut = await fetch(`${d.base}/web/session`, {
+      method: 'DELETE',
+      headers: { Cookie: cookie, 'X-CSRF-Token': csrfToken, Origin: d.base },
+    });
+    expect(signOut.status).toBe(204);
+    // A replica trusts a session it looked up for at most 5 s (docs/architecture.md, "Authentication").
+    await waitFor(async () => (await upgrade(1)).status === 401, {
+      timeoutMs: 10 * SECOND,
+      what: 'the ended session refused on replica B',
+    });
+    await waitFor(async () => (await upgrade(0)).status === 401, {
+      timeoutMs: 10 * SECOND,
+      what: 'the ended session refused on replica A',
+    });
   });
 
   describe('as time passes (the watcher on replica A)', () => {
