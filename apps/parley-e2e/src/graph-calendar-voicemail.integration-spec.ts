@@ -5,7 +5,7 @@
 // ews-gateway in one Nest app on the in-process bus and a fresh PostgreSQL database (the
 // PostgreSQL blob store, 256 KiB chunks). Meetings are made with EWS (ews-javascript-api); the
 // voicemail arrives through the HTTP voicemail drop, the real deposit path of a PBX.
-import { GraphError, type Client } from '@microsoft/microsoft-graph-client';
+import type { Client } from '@microsoft/microsoft-graph-client';
 import type { INestApplication } from '@nestjs/common';
 import { startParleyApp } from '@parley/bootstrap';
 import { calendarSyncService } from '@parley/calendar-sync/service';
@@ -14,7 +14,7 @@ import { encodeMessageId } from '@parley/contracts';
 import { DirectoryRepository, Roles, type DirectoryUser } from '@parley/directory';
 import { ewsGatewayService } from '@parley/ews-gateway/service';
 import { presenceBridgeService } from '@parley/presence-bridge/service';
-import { basicAuthorization, createTestDatabase, freePort, graphClient, wavRecording } from '@parley/testing';
+import { basicAuthorization, createTestDatabase, freePort, graphClient, wavRecording, graphRefusal } from '@parley/testing';
 import { PbxApiKeyService } from '@parley/voicemail-ingest/feature-http-drop';
 import { voicemailIngestService } from '@parley/voicemail-ingest/service';
 import * as ews from 'ews-javascript-api';
@@ -68,15 +68,6 @@ describe('Graph calendarView and voicemail messages, beside EWS and the voicemai
   const as = (name: string): Client => graphClient(base, basicAuthorization(address(name), PASSWORD));
   const api = (path: string) => `${base}/api/v1.0${path}`;
   const auth = (name: string) => ({ authorization: basicAuthorization(address(name), PASSWORD) });
-
-  async function refusal(request: Promise<unknown>): Promise<string> {
-    const error = await request.then(
-      () => new Error('expected the request to be refused'),
-      (e: unknown) => e,
-    );
-    if (!(error instanceof GraphError)) throw error;
-    return `${error.statusCode} ${error.code}`;
-  }
 
   beforeAll(async () => {
     useNodeXhr();
@@ -251,7 +242,7 @@ describe('Graph calendarView and voicemail messages, beside EWS and the voicemai
         value: expect.arrayContaining([expect.objectContaining({ subject: 'Standup', isOrganizer: true })]),
       });
       expect(
-        await refusal(
+        await graphRefusal(
           as('bob')
             .api('/users/alice@parley.test/calendarView')
             .query({ startDateTime: iso(DAY_START), endDateTime: iso(DAY_END) })
@@ -416,11 +407,13 @@ describe('Graph calendarView and voicemail messages, beside EWS and the voicemai
     });
 
     it("keeps another user's message from them (404), and shows it with the impersonation role", async () => {
-      expect(await refusal(as('bob').api(`/me/messages/${messageId}`).get())).toBe('404 ErrorItemNotFound');
-      expect(await refusal(as('bob').api(`/me/messages/${messageId}/attachments`).get())).toBe('404 ErrorItemNotFound');
+      expect(await graphRefusal(as('bob').api(`/me/messages/${messageId}`).get())).toBe('404 ErrorItemNotFound');
+      expect(await graphRefusal(as('bob').api(`/me/messages/${messageId}/attachments`).get())).toBe('404 ErrorItemNotFound');
       const theirs = await content('bob');
       expect(theirs.status).toBe(404);
-      expect(await refusal(as('bob').api(`/users/alice@parley.test/messages/${messageId}`).get())).toBe('403 Authorization_RequestDenied');
+      expect(await graphRefusal(as('bob').api(`/users/alice@parley.test/messages/${messageId}`).get())).toBe(
+        '403 Authorization_RequestDenied',
+      );
       await expect(as('app').api(`/users/alice@parley.test/messages/${messageId}`).get()).resolves.toMatchObject({ id: messageId });
       const viaApp = await fetch(api(`/users/alice@parley.test/messages/${messageId}/attachments/${attachmentId}/$value`), {
         headers: { ...auth('app'), range: 'bytes=0-3' },
@@ -430,13 +423,13 @@ describe('Graph calendarView and voicemail messages, beside EWS and the voicemai
 
     it('answers an unknown message 404 and an id that is none 400', async () => {
       const unknown = encodeMessageId(address('alice'), randomUUID());
-      expect(await refusal(as('alice').api(`/me/messages/${unknown}`).get())).toBe('404 ErrorItemNotFound');
-      expect(await refusal(as('alice').api('/me/messages/not-an-id').get())).toBe('400 ErrorInvalidIdMalformed');
-      expect(await refusal(as('alice').api('/me/mailFolders/archive/messages').get())).toBe('400 ErrorInvalidIdMalformed');
-      expect(await refusal(as('alice').api('/me/mailFolders/voicemail/messages').query({ $filter: 'isRead eq false' }).get())).toBe(
+      expect(await graphRefusal(as('alice').api(`/me/messages/${unknown}`).get())).toBe('404 ErrorItemNotFound');
+      expect(await graphRefusal(as('alice').api('/me/messages/not-an-id').get())).toBe('400 ErrorInvalidIdMalformed');
+      expect(await graphRefusal(as('alice').api('/me/mailFolders/archive/messages').get())).toBe('400 ErrorInvalidIdMalformed');
+      expect(await graphRefusal(as('alice').api('/me/mailFolders/voicemail/messages').query({ $filter: 'isRead eq false' }).get())).toBe(
         '400 BadRequest',
       );
-      expect(await refusal(as('alice').api(`/me/messages/${messageId}`).expand('attachments').get())).toBe('400 BadRequest');
+      expect(await graphRefusal(as('alice').api(`/me/messages/${messageId}`).expand('attachments').get())).toBe('400 BadRequest');
     });
 
     it('marks it read and unread with PATCH (isRead only); EWS and the counts see it', async () => {
@@ -453,9 +446,9 @@ describe('Graph calendarView and voicemail messages, beside EWS and the voicemai
       expect((await ews.Folder.Bind(alice, ews.WellKnownFolderName.VoiceMail)).UnreadCount).toBe(1);
       await expect(voicemailFolder()).resolves.toMatchObject({ value: [{ isRead: false }] });
 
-      expect(await refusal(as('alice').api(`/me/messages/${messageId}`).patch({ subject: 'Renamed' }))).toBe('400 BadRequest');
-      expect(await refusal(as('alice').api(`/me/messages/${messageId}`).patch({ isRead: 'yes' }))).toBe('400 BadRequest');
-      expect(await refusal(as('bob').api(`/me/messages/${messageId}`).patch({ isRead: true }))).toBe('404 ErrorItemNotFound');
+      expect(await graphRefusal(as('alice').api(`/me/messages/${messageId}`).patch({ subject: 'Renamed' }))).toBe('400 BadRequest');
+      expect(await graphRefusal(as('alice').api(`/me/messages/${messageId}`).patch({ isRead: 'yes' }))).toBe('400 BadRequest');
+      expect(await graphRefusal(as('bob').api(`/me/messages/${messageId}`).patch({ isRead: true }))).toBe('404 ErrorItemNotFound');
     });
 
     it('pages a folder with $top and @odata.nextLink', async () => {
@@ -476,7 +469,7 @@ describe('Graph calendarView and voicemail messages, beside EWS and the voicemai
       const bin = (await as('alice').api('/me/mailFolders/deleteditems/messages').get()) as { value: GraphMessage[] };
       expect(bin.value.map((m) => m.id)).toEqual([messageId]);
       await as('alice').api(`/me/messages/${messageId}`).delete();
-      expect(await refusal(as('alice').api(`/me/messages/${messageId}`).get())).toBe('404 ErrorItemNotFound');
+      expect(await graphRefusal(as('alice').api(`/me/messages/${messageId}`).get())).toBe('404 ErrorItemNotFound');
     });
   });
 });

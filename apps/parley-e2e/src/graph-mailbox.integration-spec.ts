@@ -4,14 +4,14 @@
 // on the in-process bus and a fresh PostgreSQL database, one HTTP port, both Graph controllers under
 // /api/v1.0 in the order the embedded app registers them. EWS (ews-javascript-api) reads and writes
 // the same OOF settings.
-import { GraphError, type Client } from '@microsoft/microsoft-graph-client';
+import type { Client } from '@microsoft/microsoft-graph-client';
 import { startParleyApp } from '@parley/bootstrap';
 import { calendarSyncService } from '@parley/calendar-sync/service';
 import { embeddedEnvSchema, parleyVersion, parseEnv, toRuntimeConfig } from '@parley/config';
 import { DirectoryRepository, Roles, type DirectoryUser } from '@parley/directory';
 import { ewsGatewayService } from '@parley/ews-gateway/service';
 import { presenceBridgeService } from '@parley/presence-bridge/service';
-import { basicAuthorization, createTestDatabase, freePort, graphClient } from '@parley/testing';
+import { basicAuthorization, createTestDatabase, freePort, graphClient, graphRefusal } from '@parley/testing';
 import type { INestApplication } from '@nestjs/common';
 import * as ews from 'ews-javascript-api';
 import { Client as PgClient } from 'pg';
@@ -29,15 +29,6 @@ describe('Graph mailboxSettings and directory search, beside presence and EWS in
   const as = (name: string): Client => graphClient(base, basicAuthorization(address(name), PASSWORD));
   const api = (path: string) => `${base}/api/v1.0${path}`;
   const auth = (name: string) => ({ authorization: basicAuthorization(address(name), PASSWORD) });
-
-  async function refusal(request: Promise<unknown>): Promise<string> {
-    const error = await request.then(
-      () => new Error('expected the request to be refused'),
-      (e: unknown) => e,
-    );
-    if (!(error instanceof GraphError)) throw error;
-    return `${error.statusCode} ${error.code}`;
-  }
 
   const replies = async (name: string) =>
     (await as(name).api('/me/mailboxSettings/automaticRepliesSetting').get()) as Record<string, unknown>;
@@ -222,7 +213,7 @@ describe('Graph mailboxSettings and directory search, beside presence and EWS in
       ['a property mailboxSettings does not have', '/me/mailboxSettings', { holidays: [] }],
     ])('refuses %s with 400 BadRequest, writing nothing', async (_name, path, body) => {
       const before = await replies('percy');
-      expect(await refusal(as('percy').api(path).patch(body))).toBe('400 BadRequest');
+      expect(await graphRefusal(as('percy').api(path).patch(body))).toBe('400 BadRequest');
       await expect(replies('percy')).resolves.toEqual(before);
     });
 
@@ -240,9 +231,9 @@ describe('Graph mailboxSettings and directory search, beside presence and EWS in
     });
 
     it("refuses another user's mailbox without the impersonation role, and serves it with the role within its scope", async () => {
-      expect(await refusal(as('alice').api('/users/bob@parley.test/mailboxSettings').get())).toBe('403 Authorization_RequestDenied');
+      expect(await graphRefusal(as('alice').api('/users/bob@parley.test/mailboxSettings').get())).toBe('403 Authorization_RequestDenied');
       expect(
-        await refusal(
+        await graphRefusal(
           as('alice')
             .api('/users/bob@parley.test/mailboxSettings')
             .patch({ automaticRepliesSetting: { status: 'disabled' } }),
@@ -267,17 +258,19 @@ describe('Graph mailboxSettings and directory search, beside presence and EWS in
       await expect(as('scoped').api('/users/carol@parley.test/mailboxSettings').get()).resolves.toMatchObject({
         automaticRepliesSetting: { status: 'scheduled' },
       });
-      expect(await refusal(as('scoped').api('/users/bob@parley.test/mailboxSettings').get())).toBe('403 Authorization_RequestDenied');
+      expect(await graphRefusal(as('scoped').api('/users/bob@parley.test/mailboxSettings').get())).toBe('403 Authorization_RequestDenied');
       // Only holders of the role learn whether a mailbox exists.
-      expect(await refusal(as('app').api('/users/nobody@parley.test/mailboxSettings').get())).toBe('404 Request_ResourceNotFound');
-      expect(await refusal(as('app').api('/users/gone@parley.test/mailboxSettings').get())).toBe('404 Request_ResourceNotFound');
-      expect(await refusal(as('alice').api('/users/nobody@parley.test/mailboxSettings').get())).toBe('403 Authorization_RequestDenied');
+      expect(await graphRefusal(as('app').api('/users/nobody@parley.test/mailboxSettings').get())).toBe('404 Request_ResourceNotFound');
+      expect(await graphRefusal(as('app').api('/users/gone@parley.test/mailboxSettings').get())).toBe('404 Request_ResourceNotFound');
+      expect(await graphRefusal(as('alice').api('/users/nobody@parley.test/mailboxSettings').get())).toBe(
+        '403 Authorization_RequestDenied',
+      );
     });
 
     it('answers 401 with the challenge without credentials or with wrong ones', async () => {
-      expect(await refusal(graphClient(base, undefined).api('/me/mailboxSettings').get())).toBe('401 InvalidAuthenticationToken');
+      expect(await graphRefusal(graphClient(base, undefined).api('/me/mailboxSettings').get())).toBe('401 InvalidAuthenticationToken');
       expect(
-        await refusal(
+        await graphRefusal(
           graphClient(base, basicAuthorization(address('alice'), 'wrong'))
             .api('/users?$search="a"')
             .get(),
@@ -314,7 +307,7 @@ describe('Graph mailboxSettings and directory search, beside presence and EWS in
       await expect(search('$search="parley"&$top=2')).resolves.toHaveLength(2);
       await expect(search('$search="parley"')).resolves.toHaveLength(6);
       for (const query of ['$search="a"&$top=0', '$search="a"&$top=26', '$search=""', '$search=a', '', '$search="a"&$orderby=mail']) {
-        expect(await refusal(as('alice').api(`/users?${query}`).get())).toBe('400 BadRequest');
+        expect(await graphRefusal(as('alice').api(`/users?${query}`).get())).toBe('400 BadRequest');
       }
     });
 

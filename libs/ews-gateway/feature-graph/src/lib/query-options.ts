@@ -1,4 +1,4 @@
-import { badRequest, ianaZoneOf, MAIL_CALENDAR_LIMITS } from '@parley/graph';
+import { badRequest, ianaZoneOf, MAIL_CALENDAR_LIMITS, wallClockMs } from '@parley/graph';
 import { localToUtc } from '@parley/calendar-time';
 import { type ExtendedPropertyRequest, readExtendedPropertyExpand } from './extended-properties';
 
@@ -104,20 +104,8 @@ function readDateTime(query: URLSearchParams, name: string, zone: string | undef
   if (value === null) throw badRequest(`A calendar view needs its window in startDateTime and endDateTime; '${name}' is missing.`);
   const m = DATE_TIME.exec(value.trim());
   if (!m) throw badRequest(`'${name}' must be an ISO 8601 date and time, e.g. 2031-03-20T00:00:00Z.`);
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map((p) => Number(p ?? 0));
-  const millis = Number((m[7] ?? '').padEnd(3, '0').slice(0, 3));
-  const wall = Date.UTC(year, month - 1, day, hour, minute, second, millis);
-  const check = new Date(wall);
-  if (
-    check.getUTCFullYear() !== year ||
-    check.getUTCMonth() !== month - 1 ||
-    check.getUTCDate() !== day ||
-    hour > 23 ||
-    minute > 59 ||
-    second > 59
-  ) {
-    throw badRequest(`'${name}' is not a valid date and time.`);
-  }
+  const wall = wallClockMs(value.trim());
+  if (wall === undefined) throw badRequest(`'${name}' is not a valid date and time.`);
   const offset = m[8];
   if (offset === undefined) return localToUtc(ianaZoneOf(zone ?? 'UTC') ?? 'UTC', wall);
   if (offset.toUpperCase() === 'Z') return wall;

@@ -1,4 +1,4 @@
-import { Client, HTTPMessageHandler, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
+import { Client, GraphError, HTTPMessageHandler, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
 
 /**
  * The authorization step of a Graph client's middleware chain, the client's documented way to
@@ -34,3 +34,13 @@ export function graphClient(base: string, authorization: string | undefined): Cl
 }
 
 export const basicAuthorization = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+
+/** `<status> <code>` of a Graph request the server refused (Graph's error body, as the client reports it); fails if it succeeded. */
+export async function graphRefusal(request: Promise<unknown>): Promise<string> {
+  const error = await request.then(
+    () => new Error('expected the request to be refused'),
+    (e: unknown) => e,
+  );
+  if (!(error instanceof GraphError)) throw error;
+  return `${error.statusCode} ${error.code}`;
+}
