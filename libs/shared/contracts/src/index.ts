@@ -11,3 +11,4 @@ export * from './lib/move';
 export * from './lib/presence-sources';
 export * from './lib/instant-messages';
 export * from './lib/mailbox';
+export * from './lib/mailbox-events';
