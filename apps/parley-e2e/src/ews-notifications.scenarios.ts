@@ -156,6 +156,11 @@ export function notificationScenarios(deployment: () => EwsDeployment): void {
       });
       expect(answer.status).toBe(200);
       expect(await answer.text()).toMatch(/<m:ResponseCode>ErrorInvalidSubscriptionRequest<\/m:ResponseCode>/);
+      // Push is refused until its callback sender exists, never accepted and left silent.
+      const listener = new ews.Uri('http://127.0.0.1:9/ews-push');
+      expect(
+        (await errorOf(alice.SubscribeToPushNotifications(inbox(), listener, 1, null as unknown as string, ews.EventType.NewMail))).code,
+      ).toBe('ErrorInvalidSubscriptionRequest');
       await subscription.Unsubscribe();
       expect((await errorOf(alice.GetEvents(subscription.Id, subscription.Watermark))).code).toBe('ErrorSubscriptionNotFound');
     });
