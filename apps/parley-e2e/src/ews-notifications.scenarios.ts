@@ -26,7 +26,7 @@ export async function submitMail(d: EwsDeployment, from: EwsUser, to: string, su
 }
 
 /** Polls GetEvents until `accept` takes the events seen so far (or the deadline passes). */
-async function eventsUntil(
+export async function eventsUntil(
   subscription: ews.PullSubscription,
   accept: (events: ews.ItemEvent[]) => boolean,
   deadlineMs = 5_000,
