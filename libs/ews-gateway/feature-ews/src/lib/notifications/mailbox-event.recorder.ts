@@ -1,19 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { type MailboxEventAppended, Topics } from '@parley/contracts';
 import { EwsGatewayDatabase, MailboxEventJournal, type MailboxEventInput } from '@parley/ews-gateway/data-access';
+import { StreamingHub } from './streaming-hub';
 
 const CONSUMER = 'ews-gateway.mailbox-event-journal';
 
 /**
  * Turns an owner's change event into journal entries, once per event id: the entries, their
  * announcement to every replica (`ews.mailbox-event.appended.v1`, for streaming connections) and
- * the mailbox's push subscriptions marked due commit in one transaction.
+ * the mailbox's push subscriptions marked due commit in one transaction. After the commit this
+ * replica's streaming connections get the entries at once, without waiting for the feed.
  */
 @Injectable()
 export class MailboxEventRecorder {
   constructor(
     private readonly database: EwsGatewayDatabase,
     private readonly journal: MailboxEventJournal,
+    private readonly hub: StreamingHub,
   ) {}
 
   async record(
@@ -42,7 +45,12 @@ export class MailboxEventRecorder {
          WHERE mailbox = $1 AND kind = 'push'`,
         [mailbox],
       );
+      return journaled;
     });
-    return outcome.duplicate ? 'duplicate' : 'applied';
+    if (outcome.duplicate) return 'duplicate';
+    // This replica's own connections hear of it now; the feed brings it to the others (and again
+    // here, where the repeat is dropped by sequence).
+    for (const event of outcome.value) this.hub.dispatch(event);
+    return 'applied';
   }
 }

@@ -54,6 +54,8 @@ export class StreamingConnection {
   private readonly mailboxes: ReadonlySet<string>;
   private live: JournaledEvent[] = [];
   private catchingUp = true;
+  /** Per watched mailbox: every journal entry up to this sequence has been read or offered. */
+  private readonly known = new Map<string, number>();
   private flushScheduled = false;
   private lastWriteAt = Date.now();
   private heartbeat: NodeJS.Timeout | undefined;
@@ -138,22 +140,37 @@ export class StreamingConnection {
     void this.store(Date.now() + STREAMING_IDLE_LIFETIME_MS);
   }
 
+  /**
+   * Reads what each subscription has not been sent from the journal, then lets the live events
+   * through. Afterwards the connection has every event of each watched mailbox up to `known`.
+   */
   private async catchUp(): Promise<void> {
+    this.catchingUp = true;
+    const reached = new Map<string, number>();
     for (const state of this.states) {
+      const mailbox = state.subscription.mailbox;
       // Bounded: a subscription that fell far behind gets its latest pages; the rest is its client's to resync.
       for (let page = 0; page < 20 && !this.closed; page++) {
-        const read = await this.deps.journal.readAfter(
-          state.subscription.mailbox,
-          state.lastSent,
-          state.subscription,
-          MAX_EVENTS_PER_NOTIFICATION,
-        );
+        const read = await this.deps.journal.readAfter(mailbox, state.lastSent, state.subscription, MAX_EVENTS_PER_NOTIFICATION);
         if (read.events.length > 0) this.send([{ state, events: read.events }]);
-        if (!read.truncated) break;
+        if (!read.truncated || page === 19) {
+          // Every subscription of the mailbox has read at least this far: the least of their positions.
+          reached.set(mailbox, Math.min(reached.get(mailbox) ?? Infinity, read.lastSeq));
+          break;
+        }
       }
     }
+    for (const [mailbox, seq] of reached) this.known.set(mailbox, Math.max(this.known.get(mailbox) ?? 0, seq));
     this.catchingUp = false;
     if (this.live.length > 0) this.scheduleFlush();
+  }
+
+  private resync(): void {
+    if (this.catchingUp || this.closed) return;
+    void this.catchUp().catch((error: unknown) => {
+      this.deps.onError(error);
+      this.close('failed');
+    });
   }
 
   private scheduleFlush(): void {
@@ -166,18 +183,37 @@ export class StreamingConnection {
     });
   }
 
+  /**
+   * Live events arrive by two paths (this replica's journal writer, and every replica's feed) and
+   * may repeat or, across a partition move, come out of order. Per mailbox the journal's sequence
+   * has no gaps, so an event at `known + 1` is the next one, an older one was already had, and a
+   * gap means one is still on its way: the journal is read instead.
+   */
   private flush(): void {
-    if (this.closed || this.live.length === 0) return;
-    const events = this.live.sort((a, b) => (a.mailbox === b.mailbox ? a.seq - b.seq : 0));
+    if (this.closed || this.catchingUp || this.live.length === 0) return;
+    const events = this.live.sort((a, b) => (a.mailbox === b.mailbox ? a.seq - b.seq : a.mailbox < b.mailbox ? -1 : 1));
     this.live = [];
+    const next: JournaledEvent[] = [];
+    let gap = false;
+    for (const event of events) {
+      const known = this.known.get(event.mailbox) ?? 0;
+      if (event.seq <= known) continue;
+      if (event.seq > known + 1) {
+        gap = true;
+        continue;
+      }
+      this.known.set(event.mailbox, event.seq);
+      next.push(event);
+    }
     const batches: { state: SubscriptionState; events: JournaledEvent[] }[] = [];
     for (const state of this.states) {
-      const taken = events.filter(
+      const taken = next.filter(
         (e) => e.mailbox === state.subscription.mailbox && e.seq > state.lastSent && subscriptionTakes(state.subscription, e),
       );
       if (taken.length > 0) batches.push({ state, events: taken });
     }
     if (batches.length > 0) this.send(batches);
+    if (gap) this.resync();
   }
 
   private send(batches: { state: SubscriptionState; events: JournaledEvent[] }[]): void {
