@@ -72,9 +72,14 @@ describe('IM conversation history over Kafka (two presence-bridge replicas, voic
     // Replica A recorded Alice's IMs; it dies before the conversations go idle. Replica B's poller ends them.
     await d.presenceBridges[0].proc.kill();
 
-    for (const user of ['alice', 'bob'] as const) {
-      const history = await boundIn(user, ews.WellKnownFolderName.ConversationHistory, 1);
+    // Alice has two conversations (with Bob, and the one Carol missed); they end about together.
+    for (const [user, count] of [
+      ['alice', 2],
+      ['bob', 1],
+    ] as const) {
+      const history = await boundIn(user, ews.WellKnownFolderName.ConversationHistory, count);
       const chat = history.find((i) => i.Subject === 'Deploy window tonight?');
+      expect(chat).toBeDefined();
       expect(chat?.ItemClass).toBe('IPM.Note.Microsoft.Conversation');
       expect(chat?.From.Name).toBe('Alice Kafka');
       expect(chat?.Body.Text).toContain('Yes, 22:00 UTC');
