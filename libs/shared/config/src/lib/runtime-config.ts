@@ -177,6 +177,8 @@ export interface PresenceConfig {
   imMaxChars: number;
   imReceiptTimeoutMs: number;
   imMaxPending: number;
+  /** An IM conversation with no message for this long ends (its history is filed). */
+  imConversationIdleMs: number;
   /** What one presence WebSocket may cost (docs/presence-protocol.md, "Limits"). */
   socket: PresenceSocketConfig;
 }
@@ -477,6 +479,7 @@ export function toRuntimeConfig(
       imMaxChars: presenceEnv.PARLEY_PRESENCE_IM_MAX_CHARS,
       imReceiptTimeoutMs: presenceEnv.PARLEY_PRESENCE_IM_RECEIPT_TIMEOUT_MS,
       imMaxPending: presenceEnv.PARLEY_PRESENCE_IM_MAX_PENDING,
+      imConversationIdleMs: presenceEnv.PARLEY_PRESENCE_IM_CONVERSATION_IDLE_MS,
       socket: {
         maxFrameBytes: presenceEnv.PARLEY_PRESENCE_WS_MAX_FRAME_BYTES,
         messagesPerSecond: presenceEnv.PARLEY_PRESENCE_WS_MESSAGES_PER_SECOND,

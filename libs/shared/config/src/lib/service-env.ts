@@ -248,6 +248,11 @@ const presenceBridgeEnv = {
     '10000',
     'most instant messages one replica may have waiting for their receipt; past it a send is refused until receipts or timeouts free room',
   ),
+  PARLEY_PRESENCE_IM_CONVERSATION_IDLE_MS: withDefault(
+    intBetween(1_000, 86_400_000),
+    '600000',
+    "how long two users' IM conversation may go without a message before it ends (1000–86400000 ms, default 10 minutes); its transcript then goes to each participant's Conversation History folder, and IMs a participant missed to a missed-conversation notice in their Inbox",
+  ),
   PARLEY_PRESENCE_WS_MAX_FRAME_BYTES: withDefault(
     intBetween(1024, 16 * 1024 * 1024),
     String(64 * 1024),

@@ -59,6 +59,8 @@ export const TopicRoutes: { readonly [T in Topic]: TopicRoute } = {
   // IMs between presence-bridge replicas: the recipient's replicas deliver, the delivering one answers the sender's.
   [Topics.imDelivery]: { producers: ['presence-bridge'], consumers: ['presence-bridge'] },
   [Topics.imReceipt]: { producers: ['presence-bridge'], consumers: ['presence-bridge'] },
+  // A finished IM conversation: voicemail-ingest files it in the participant's Conversation History (and Inbox, if missed).
+  [Topics.imConversationEnded]: { producers: ['presence-bridge'], consumers: ['voicemail-ingest'] },
   // The mailbox message store (voicemail-ingest) answers the gateway's message operations.
   [Topics.mailboxMessageFindRequest]: gatewayAsksMessageStore,
   [Topics.mailboxMessageGetRequest]: gatewayAsksMessageStore,

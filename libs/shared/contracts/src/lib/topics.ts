@@ -33,6 +33,7 @@ export const Topics = {
   calendarPresenceStateChanged: 'calendar.presence-state.changed.v1',
   imDelivery: 'presence.im.delivery.v1',
   imReceipt: 'presence.im.receipt.v1',
+  imConversationEnded: 'presence.im.conversation-ended.v1',
   mailboxMessageFindRequest: 'mailbox.message.find.request.v1',
   mailboxMessageGetRequest: 'mailbox.message.get.request.v1',
   mailboxContentReadRequest: 'mailbox.content.read.request.v1',
