@@ -30,7 +30,7 @@ const USAGE = `usage: main.js bus [--events N] [--rate N] [--paced-seconds N] [-
        main.js sip [--connections N] [--seconds N] [--warm-up-seconds N] [--watchers N] [--changes N] [--gap-ms N]
                    [--requests-per-second N] [--kamailio-workers N] [--runs ${SIP_RUNS.join(',')}]
        main.js web [--contacts N] [--connected N] [--runs N]
-       main.js notify [--users N] [--per-user N] [--rate N] [--seconds N]
+       main.js notify [--users N] [--per-user N] [--rates N,N] [--seconds N]
 
   bus   events/s and p50/p99 latency from outbox commit to consumer handler, on Kafka and on the
         embedded bus, beside a bare kafkajs producer → consumer loop
@@ -56,7 +56,7 @@ const USAGE = `usage: main.js bus [--events N] [--rate N] [--paced-seconds N] [-
         JavaScript transferred, beside a bare plain-script page over the same WebSocket
   notify EWS streaming notifications on the embedded app (npm run bench:notify builds it): --users mailboxes
         with --per-user streaming subscriptions each on one connection per mailbox, mail through the
-        trusted relay at --rate/s: p50/p99 from the relay's 250 to each notification, memory per subscription`;
+        trusted relay at each of --rates/s: p50/p99 from the relay's 250 to each notification, memory per subscription`;
 
 const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
   bus: async (args) => {
@@ -238,14 +238,14 @@ const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
       options: {
         users: { type: 'string', default: '200' },
         'per-user': { type: 'string', default: '5' },
-        rate: { type: 'string', default: '200' },
+        rates: { type: 'string', default: '200,50' },
         seconds: { type: 'string', default: '20' },
       },
     });
     await runNotifyBench({
       users: positiveInt('--users', values.users),
       perUser: positiveInt('--per-user', values['per-user']),
-      rate: positiveInt('--rate', values.rate),
+      rates: values.rates.split(',').map((r) => positiveInt('--rates', r.trim())),
       seconds: positiveInt('--seconds', values.seconds),
       repoRoot: findRepoRoot(),
       log: (line) => process.stderr.write(`bench [${(performance.now() / 1000).toFixed(1).padStart(5)} s] ${line}\n`),

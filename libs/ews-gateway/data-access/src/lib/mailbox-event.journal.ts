@@ -56,28 +56,40 @@ export class MailboxEventJournal {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Appends events inside the caller's transaction. Taking the sequence locks the mailbox's counter
-   * row until commit, so sequences of one mailbox commit in order and a reader never skips one.
+   * Appends events inside the caller's transaction, and marks the mailbox's push subscriptions due,
+   * in one statement. Taking the sequence locks the mailbox's counter row until commit, so
+   * sequences of one mailbox commit in order and a reader never skips one.
    */
   async append(manager: EntityManager, mailbox: string, events: readonly MailboxEventInput[]): Promise<JournaledEvent[]> {
     if (events.length === 0) return [];
     const [{ last_seq }] = (await manager.query(
-      `INSERT INTO ews_gateway.mailbox_event_counter AS c (mailbox, last_seq) VALUES ($1, $2)
-       ON CONFLICT (mailbox) DO UPDATE SET last_seq = c.last_seq + EXCLUDED.last_seq RETURNING last_seq`,
-      [mailbox, events.length],
+      `WITH counter AS (
+         INSERT INTO ews_gateway.mailbox_event_counter AS c (mailbox, last_seq) VALUES ($1, $2)
+         ON CONFLICT (mailbox) DO UPDATE SET last_seq = c.last_seq + EXCLUDED.last_seq RETURNING last_seq),
+       appended AS (
+         INSERT INTO ews_gateway.mailbox_event (mailbox, seq, event_type, item_id, change_key, folder, old_item_id, old_folder, occurred_at)
+         SELECT $1, counter.last_seq - $2 + e.ord, e.event_type, e.item_id, e.change_key, e.folder, e.old_item_id, e.old_folder, e.occurred_at
+         FROM counter,
+           unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[])
+             WITH ORDINALITY AS e(event_type, item_id, change_key, folder, old_item_id, old_folder, occurred_at, ord)),
+       due AS (
+         UPDATE ews_gateway.notification_subscription SET push_due_at = least(coalesce(push_due_at, now()), now())
+         WHERE mailbox = $1 AND kind = 'push')
+       SELECT last_seq FROM counter`,
+      [
+        mailbox,
+        events.length,
+        events.map((e) => e.eventType),
+        events.map((e) => e.itemId),
+        events.map((e) => e.changeKey),
+        events.map((e) => e.folder),
+        events.map((e) => e.oldItemId),
+        events.map((e) => e.oldFolder),
+        events.map((e) => e.occurredAt),
+      ],
     )) as { last_seq: string }[];
     const first = Number(last_seq) - events.length + 1;
-    const journaled = events.map((event, i): JournaledEvent => ({ ...event, mailbox, seq: first + i }));
-    const columns = 9;
-    const values = journaled
-      .map((_, i) => `(${Array.from({ length: columns }, (__, c) => `$${i * columns + c + 1}`).join(', ')})`)
-      .join(', ');
-    await manager.query(
-      `INSERT INTO ews_gateway.mailbox_event (mailbox, seq, event_type, item_id, change_key, folder, old_item_id, old_folder, occurred_at)
-       VALUES ${values}`,
-      journaled.flatMap((e) => [e.mailbox, e.seq, e.eventType, e.itemId, e.changeKey, e.folder, e.oldItemId, e.oldFolder, e.occurredAt]),
-    );
-    return journaled;
+    return events.map((event, i): JournaledEvent => ({ ...event, mailbox, seq: first + i }));
   }
 
   async position(mailbox: string): Promise<JournalPosition> {

@@ -56,6 +56,24 @@ export class Transaction {
   }
 }
 
+/** Where events go: a transaction's outbox, or a `PendingOutbox` that writes them to it in one statement. */
+export interface OutboxSink {
+  publish(topic: string, key: string, payload: unknown): Promise<unknown>;
+}
+
+/** Events held until `flush`, which writes them all with one INSERT (several events of one write, one round trip). */
+export class PendingOutbox implements OutboxSink {
+  private readonly pending: { topic: string; key: string; payload: unknown }[] = [];
+
+  async publish(topic: string, key: string, payload: unknown): Promise<void> {
+    this.pending.push({ topic, key, payload });
+  }
+
+  async flush(tx: Transaction): Promise<void> {
+    await tx.publishAll(this.pending.splice(0));
+  }
+}
+
 export type OnceResult<T> = { duplicate: true } | { duplicate: false; value: T };
 
 /** Runs service work in one database transaction, with the outbox and the inbox in it. */

@@ -18,7 +18,8 @@ import {
 } from '@parley/voicemail-ingest/data-access';
 import { parseInboundMail, type ParsedInboundMail } from '@parley/voicemail-ingest/mail-parsing';
 import { createHash, randomUUID } from 'node:crypto';
-import { announceChange, announceVoicemail, PendingOutbox, settleMailbox, waitingFactsOf } from './mailbox-events';
+import { PendingOutbox } from '@parley/persistence';
+import { announceChange, announceVoicemail, settleMailbox, waitingFactsOf } from './mailbox-events';
 import { MailboxRecipients } from './mailbox-recipients';
 import { MailboxSettings } from './mailbox-settings';
 import { DeliveryReceipt, InboundMail, MailboxDelivery, MailboxDeliveryError, RecipientCheck } from './mailbox-ports';

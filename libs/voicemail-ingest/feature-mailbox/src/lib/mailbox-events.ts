@@ -6,27 +6,9 @@ import {
   Topics,
   type VoicemailDepositedEvent,
 } from '@parley/contracts';
-import type { Transaction } from '@parley/persistence';
+import type { OutboxSink, Transaction } from '@parley/persistence';
 import { isVoicemailItemClass, MailboxState, MessageRepository, StoredMessage } from '@parley/voicemail-ingest/data-access';
 import { voicemailFactsOf } from './message-view';
-
-/** Where events go: a transaction's outbox, or a `PendingOutbox` that writes them to it in one statement. */
-export interface OutboxSink {
-  publish(topic: string, key: string, payload: unknown): Promise<unknown>;
-}
-
-/** Events held until `flush`, which writes them all with one INSERT (a delivery's several events, one round trip). */
-export class PendingOutbox implements OutboxSink {
-  private readonly pending: { topic: string; key: string; payload: unknown }[] = [];
-
-  async publish(topic: string, key: string, payload: unknown): Promise<void> {
-    this.pending.push({ topic, key, payload });
-  }
-
-  async flush(tx: Transaction): Promise<void> {
-    await tx.publishAll(this.pending.splice(0));
-  }
-}
 
 /** `mailbox.message.changed` for one message, through the outbox of `tx`. */
 export async function announceChange(

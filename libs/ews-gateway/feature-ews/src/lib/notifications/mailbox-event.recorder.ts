@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type MailboxEventAppended, Topics } from '@parley/contracts';
 import { EwsGatewayDatabase, MailboxEventJournal, type MailboxEventInput } from '@parley/ews-gateway/data-access';
+import { PendingOutbox } from '@parley/persistence';
 import { StreamingHub } from './streaming-hub';
 
 const CONSUMER = 'ews-gateway.mailbox-event-journal';
@@ -8,7 +9,8 @@ const CONSUMER = 'ews-gateway.mailbox-event-journal';
 /**
  * Turns an owner's change event into journal entries, once per event id: the entries, their
  * announcement to every replica (`ews.mailbox-event.appended.v1`, for streaming connections) and
- * the mailbox's push subscriptions marked due commit in one transaction. After the commit this
+ * the mailbox's push subscriptions marked due commit in one transaction (three statements: the
+ * claim of the event id, the journal's append, the outbox). After the commit this
  * replica's streaming connections get the entries at once, without waiting for the feed.
  */
 @Injectable()
@@ -26,6 +28,8 @@ export class MailboxEventRecorder {
   ): Promise<'applied' | 'duplicate'> {
     const outcome = await this.database.unitOfWork.runOnce(CONSUMER, message, async (tx) => {
       const journaled = await this.journal.append(tx.manager, mailbox, events);
+      // One INSERT for the announcements, however many entries.
+      const outbox = new PendingOutbox();
       for (const event of journaled) {
         const announced: MailboxEventAppended = {
           mailbox,
@@ -38,13 +42,9 @@ export class MailboxEventRecorder {
           oldFolder: event.oldFolder,
           occurredAt: event.occurredAt.toISOString(),
         };
-        await tx.publish(Topics.mailboxEventAppended, mailbox, announced);
+        await outbox.publish(Topics.mailboxEventAppended, mailbox, announced);
       }
-      await tx.manager.query(
-        `UPDATE ews_gateway.notification_subscription SET push_due_at = least(coalesce(push_due_at, now()), now())
-         WHERE mailbox = $1 AND kind = 'push'`,
-        [mailbox],
-      );
+      await outbox.flush(tx);
       return journaled;
     });
     if (outcome.duplicate) return 'duplicate';
