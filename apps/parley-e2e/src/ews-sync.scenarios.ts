@@ -145,7 +145,7 @@ export function syncScenarios(deployment: () => EwsDeployment): void {
       await inboxMessage(carol, subjects[1]);
 
       const initial = await syncToEnd(carol, ews.WellKnownFolderName.Inbox, null, 1);
-      expect(initial.rounds.length).toBeGreaterThan(subjects.length);
+      expect(initial.changes.length).toBeGreaterThanOrEqual(subjects.length);
       expect(initial.rounds.every((r) => r.changes.length <= 1)).toBe(true);
       expect(initial.rounds.slice(0, -1).every((r) => !r.includesLast)).toBe(true);
       expect(initial.changes.every((c) => c.kind === 'Create')).toBe(true);
