@@ -103,7 +103,7 @@ export function abuseScenarios(deployment: () => EwsDeployment): void {
 
     it('answers an unknown operation with a schema-validation fault, and a known unimplemented one with ErrorInvalidRequest', async () => {
       expectFault(await post(soapRequest('<m:LaunchRockets/>')), 'ErrorSchemaValidation');
-      expectFault(await post(soapRequest('<m:SyncFolderItems/>')), 'ErrorInvalidRequest');
+      expectFault(await post(soapRequest('<m:ExpandDL/>')), 'ErrorInvalidRequest');
     });
 
     it('answers a ConvertId probe with a per-item error and the server version', async () => {

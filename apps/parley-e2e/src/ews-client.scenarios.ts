@@ -12,6 +12,7 @@ import { httpFrontScenarios } from './ews-http-front.scenarios';
 import { nameScenarios } from './ews-names.scenarios';
 import { notificationScenarios } from './ews-notifications.scenarios';
 import { oofScenarios } from './ews-oof.scenarios';
+import { syncScenarios } from './ews-sync.scenarios';
 import { taskScenarios } from './ews-tasks.scenarios';
 
 export function ewsClientScenarios(deployment: () => EwsDeployment): void {
@@ -23,6 +24,7 @@ export function ewsClientScenarios(deployment: () => EwsDeployment): void {
   availabilityScenarios(deployment);
   taskScenarios(deployment);
   notificationScenarios(deployment);
+  syncScenarios(deployment);
   abuseScenarios(deployment);
   boundedWorkScenarios(deployment);
   // Last: its connection-cap case fills the gateway's connection slots for a moment.

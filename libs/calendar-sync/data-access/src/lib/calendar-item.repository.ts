@@ -147,12 +147,16 @@ export class CalendarItemRepository {
     return this.dataSource.manager.getRepository(CalendarItemEntity).countBy({ mailbox, deletedAt: Not(IsNull()) });
   }
 
-  /** Items in the mailbox's Deleted Items [skip, skip + take), in the order they were moved there (then by id), with their total. */
-  async pageDeleted(mailbox: string, skip: number, take: number): Promise<DeletedCalendarItemPage> {
+  /**
+   * Items of one folder [skip, skip + take), with their total: Deleted Items in the order they were
+   * moved there (then by id), the Calendar by id.
+   */
+  async pageFolder(mailbox: string, folder: 'calendar' | 'deleteditems', skip: number, take: number): Promise<DeletedCalendarItemPage> {
     const repo = this.dataSource.manager.getRepository(CalendarItemEntity);
-    const where = { mailbox, deletedAt: Not(IsNull()) };
+    const where = { mailbox, deletedAt: folder === 'calendar' ? IsNull() : Not(IsNull()) };
     if (take <= 0) return { items: [], total: await repo.countBy(where) };
-    const [rows, total] = await repo.findAndCount({ where, order: { deletedAt: 'ASC', id: 'ASC' }, skip, take });
+    const order = folder === 'calendar' ? { id: 'ASC' as const } : { deletedAt: 'ASC' as const, id: 'ASC' as const };
+    const [rows, total] = await repo.findAndCount({ where, order, skip, take });
     return { items: await this.withExceptions(this.dataSource.manager, rows), total };
   }
 

@@ -380,6 +380,21 @@ describe('calendar service on PostgreSQL', () => {
     expect((await calendar.findDeleted({ mailbox: ALICE, offset: 0, maxEntries: 0 })).total).toBe(3);
   });
 
+  it('pages the Calendar folder by id with folder calendar (series once, Deleted Items left out)', async () => {
+    const made = [];
+    for (let i = 0; i < 3; i++)
+      made.push(await create(ALICE, { subject: `C${i}`, start: '2026-03-17T12:00:00Z', end: '2026-03-17T13:00:00Z' }));
+    await calendar.delete(randomUUID(), { mailbox: ALICE, itemId: made[1].id, disposal: 'MoveToDeletedItems' });
+    const byId = [made[0], made[2]].map((i) => i.id).sort();
+    const first = await calendar.findDeleted({ mailbox: ALICE, folder: 'calendar', offset: 0, maxEntries: 1 });
+    const second = await calendar.findDeleted({ mailbox: ALICE, folder: 'calendar', offset: 1, maxEntries: 1 });
+    expect([first.items.map((i) => i.id), second.items.map((i) => i.id), first.total]).toEqual([[byId[0]], [byId[1]], 2]);
+    expect(first.items[0]).toMatchObject({ folder: 'calendar' });
+    expect(
+      (await calendar.findDeleted({ mailbox: ALICE, folder: 'deleteditems', offset: 0, maxEntries: 10 })).items.map((i) => i.id),
+    ).toEqual([made[1].id]);
+  });
+
   it("never resolves one mailbox's id in another mailbox", async () => {
     const item = await create(ALICE, { subject: 'Private', start: '2026-03-18T12:00:00Z', end: '2026-03-18T13:00:00Z' });
     expect(await codeOf(calendar.get({ mailbox: BOB, target: { by: 'id', itemId: item.id } }))).toBe('ItemNotFound');

@@ -305,9 +305,9 @@ export class CalendarService {
     };
   }
 
-  /** FindItem on Deleted Items: the calendar items moved there, in the order they arrived. */
+  /** FindItem on Deleted Items: the calendar items moved there, in the order they arrived (or the Calendar's, by id). */
   async findDeleted(req: FindDeletedCalendarItemsRequest): Promise<FindDeletedCalendarItemsReply> {
-    const page = await this.items.pageDeleted(req.mailbox, req.offset, req.maxEntries);
+    const page = await this.items.pageFolder(req.mailbox, req.folder ?? 'deleteditems', req.offset, req.maxEntries);
     return { items: page.items.map(itemView), total: page.total };
   }
 

@@ -50,6 +50,10 @@ import { NotificationSubscriptions } from './notifications/notification-subscrip
 import { StreamingHub } from './notifications/streaming-hub';
 import { SubscribeHandler } from './notifications/subscribe.handler';
 import { UnsubscribeHandler } from './notifications/unsubscribe.handler';
+import { SyncFolderHierarchyHandler } from './sync/sync-folder-hierarchy.handler';
+import { SyncFolderItemsHandler } from './sync/sync-folder-items.handler';
+import { SyncItemSource } from './sync/sync-item.source';
+import { SyncStates } from './sync/sync-state';
 
 // CreateItem/GetItem/FindItem/UpdateItem/DeleteItem are answered by the item routers, which hand each
 // unit to the calendar, task, message or Deleted Items handlers below (items/item-operation.routers.ts).
@@ -72,6 +76,8 @@ const handlers = [
   GetEventsHandler,
   GetStreamingEventsHandler,
   UnsubscribeHandler,
+  SyncFolderHierarchyHandler,
+  SyncFolderItemsHandler,
 ];
 
 /**
@@ -103,6 +109,8 @@ export class EwsFeatureModule {
         NotificationSubscriptions,
         StreamingHub,
         NotificationRetentionPoller,
+        SyncStates,
+        SyncItemSource,
         ...handlers,
         { provide: EWS_OPERATION_HANDLERS, useFactory: (...all: AnyEwsOperationHandler[]) => all, inject: handlers },
         EwsRequestService,

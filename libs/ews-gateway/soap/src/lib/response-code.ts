@@ -38,6 +38,7 @@ export const EwsResponseCode = {
   ErrorInvalidSmtpAddress: 'ErrorInvalidSmtpAddress',
   ErrorInvalidSubscription: 'ErrorInvalidSubscription',
   ErrorInvalidSubscriptionRequest: 'ErrorInvalidSubscriptionRequest',
+  ErrorInvalidSyncStateData: 'ErrorInvalidSyncStateData',
   ErrorInvalidValueForProperty: 'ErrorInvalidValueForProperty',
   ErrorInvalidWatermark: 'ErrorInvalidWatermark',
   ErrorIrresolvableConflict: 'ErrorIrresolvableConflict',

@@ -418,10 +418,12 @@ export const MAX_DELETED_ITEMS_PER_PAGE = 1000;
 
 /**
  * The calendar items (single items and series masters) in the mailbox's Deleted Items folder,
- * in the order they were moved there (then by id): `maxEntries` of them from `offset`.
+ * in the order they were moved there (then by id): `maxEntries` of them from `offset`. With
+ * `folder: 'calendar'`, the Calendar folder's items instead, by id (SyncFolderItems enumerates them).
  */
 export const findDeletedCalendarItemsRequestSchema = z.object({
   mailbox: mailboxKey,
+  folder: z.enum(['calendar', 'deleteditems']).optional(),
   offset: z.number().int().min(0).default(0),
   maxEntries: z.number().int().min(0).max(MAX_DELETED_ITEMS_PER_PAGE).default(MAX_DELETED_ITEMS_PER_PAGE),
 });

@@ -122,12 +122,17 @@ export class CalendarClient {
     );
   }
 
-  /** The calendar items in the mailbox's Deleted Items, `maxEntries` (0: only the total) from `offset`. */
-  async findDeleted(mailbox: string, offset: number, maxEntries: number): Promise<FindDeletedCalendarItemsReply> {
+  /** The calendar items in the mailbox's Deleted Items (or Calendar), `maxEntries` (0: only the total) from `offset`. */
+  async findDeleted(
+    mailbox: string,
+    offset: number,
+    maxEntries: number,
+    folder: 'calendar' | 'deleteditems' = 'deleteditems',
+  ): Promise<FindDeletedCalendarItemsReply> {
     return this.commands.request(
       Topics.calendarItemFindDeletedRequest,
       mailbox,
-      { mailbox, offset, maxEntries },
+      { mailbox, folder, offset, maxEntries },
       findDeletedCalendarItemsReplySchema,
     );
   }
