@@ -1,12 +1,11 @@
 import { loadTlsPair } from '@parley/tls';
-import { waitFor } from '@parley/testing';
+import { SmtpSink, waitFor } from '@parley/testing';
 import { OutboundMailError } from '@parley/voicemail-ingest/feature-mailbox';
 import { simpleParser } from 'mailparser';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { alice, bob, OutboundTestBed, plainMessage } from '../../test/outbound-test-bed';
-import { SmtpSink } from '../../test/smtp-sink';
 
 const external = 'friend@remote.test';
 const other = 'other@remote.test';

@@ -1,4 +1,4 @@
-import { freePort } from '@parley/testing';
+import { freePort } from './service-process';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 
