@@ -5,6 +5,7 @@ import { migrateServiceSchema } from '@parley/persistence';
 import { createTestDatabase } from '@parley/testing';
 import {
   BlobReferences,
+  BlobSweeper,
   createBlobStore,
   createVoicemailIngestDataSource,
   MessageRepository,
@@ -143,6 +144,12 @@ export class OutboundTestBed {
       `SELECT subject, mime_blob AS "mimeBlob" FROM voicemail_ingest.message WHERE mailbox = $1 AND folder = 'inbox' ORDER BY received_at, id`,
       [mailbox],
     );
+  }
+
+  /** Runs the orphan-blob sweeper with no grace period: every blob no row names goes. */
+  async sweepOrphans(): Promise<number> {
+    const sweeper = new BlobSweeper(this.db.unitOfWork, this.blobs, new BlobReferences(), { graceMs: 0, batchSize: 10 });
+    return (await sweeper.sweep()).removed;
   }
 
   async readBlob(key: string): Promise<Buffer> {

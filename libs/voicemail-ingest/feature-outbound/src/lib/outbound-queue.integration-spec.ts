@@ -81,8 +81,12 @@ describe('outbound mail queue against a local smarthost', () => {
     expect(deferred?.recipients[0]).toMatchObject({ state: 'pending', lastReply: expect.stringMatching(/no reply from the smarthost/) });
     expect(smarthost.received).toHaveLength(0);
 
+    // The queued message's MIME is a referenced blob: the orphan sweeper leaves it alone.
+    await bed.sweepOrphans();
+    expect((await bed.readBlob(deferred?.mimeBlob ?? '')).toString()).toContain('Subject: Through an outage');
     await smarthost.start(port);
     await waitFor(() => smarthost.received.length === 1, { timeoutMs: 10_000, what: 'delivery after the smarthost came back' });
+    expect(smarthost.received[0].raw.toString()).toContain('Body of Through an outage');
     await waitFor(async () => (await bed.queue.find(receipt.id))?.recipients[0].state === 'sent', { timeoutMs: 5000, what: 'sent' });
     expect(await bed.inbox(alice)).toEqual([]);
     expect(await metrics.registry.metrics()).toMatch(/parley_outbound_recipients_total\{result="deferred"[^}]*\} ([3-9]|\d\d)\n/);
