@@ -3,6 +3,9 @@ import { DueQueuePoller } from '@parley/persistence';
 import type { OutboundDeliveryService } from './outbound-delivery.service';
 import type { OutboundSettings } from './outbound-settings';
 
+/** Longest wait at shutdown for attempts in progress. */
+const STOP_WAIT_MS = 5000;
+
 /**
  * The outbound queue's timer on this replica (the shared `DueQueuePoller`): it tries what is due,
  * sleeps until the next attempt (at most `pollMaxMs`), and wakes at once when a message is queued
@@ -37,8 +40,15 @@ export class OutboundDeliveryPoller implements OnApplicationBootstrap, BeforeApp
     this.poller.start();
   }
 
-  stop(): Promise<void> {
-    return this.poller.stop();
+  /**
+   * Stops polling and waits for attempts in progress, at most `STOP_WAIT_MS`: a smarthost that stalls
+   * must not eat the shutdown budget. An attempt cut off records nothing; its lease brings it back.
+   */
+  async stop(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_WAIT_MS)));
+    await Promise.race([this.poller.stop(), waited]);
+    clearTimeout(timer);
   }
 
   /** A message was queued here: look now. */
