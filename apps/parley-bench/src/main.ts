@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runBusBench } from './bus.bench';
+import { runNotifyBench } from './notify.bench';
 import { DEPLOYMENTS, OPERATIONS, runEwsBench } from './ews.bench';
 import { HOSTILE } from './ews-hostile.bench';
 import { runPresenceClients } from './presence-clients';
@@ -29,6 +30,7 @@ const USAGE = `usage: main.js bus [--events N] [--rate N] [--paced-seconds N] [-
        main.js sip [--connections N] [--seconds N] [--warm-up-seconds N] [--watchers N] [--changes N] [--gap-ms N]
                    [--requests-per-second N] [--kamailio-workers N] [--runs ${SIP_RUNS.join(',')}]
        main.js web [--contacts N] [--connected N] [--runs N]
+       main.js notify [--users N] [--per-user N] [--rate N] [--seconds N]
 
   bus   events/s and p50/p99 latency from outbox commit to consumer handler, on Kafka and on the
         embedded bus, beside a bare kafkajs producer → consumer loop
@@ -51,7 +53,10 @@ const USAGE = `usage: main.js bus [--events N] [--rate N] [--paced-seconds N] [-
         with digest, and p50/p99 from a PUBLISH to the last of --watchers NOTIFYs carrying it
   web   the web client in Debian's Chromium against the embedded app (npm run bench:web builds both): from
         navigation to a contact list of --contacts users showing live presence, cold cache, and the
-        JavaScript transferred, beside a bare plain-script page over the same WebSocket`;
+        JavaScript transferred, beside a bare plain-script page over the same WebSocket
+  notify EWS streaming notifications on the embedded app (npm run bench:notify builds it): --users mailboxes
+        with --per-user streaming subscriptions each on one connection per mailbox, mail through the
+        trusted relay at --rate/s: p50/p99 from the relay's 250 to each notification, memory per subscription`;
 
 const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
   bus: async (args) => {
@@ -222,6 +227,26 @@ const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
       contacts: positiveInt('--contacts', values.contacts),
       connected: positiveInt('--connected', values.connected),
       runs: positiveInt('--runs', values.runs),
+      repoRoot: findRepoRoot(),
+      log: (line) => process.stderr.write(`bench [${(performance.now() / 1000).toFixed(1).padStart(5)} s] ${line}\n`),
+      out: (text) => process.stdout.write(`${text}\n`),
+    });
+  },
+  notify: async (args) => {
+    const { values } = parseArgs({
+      args,
+      options: {
+        users: { type: 'string', default: '200' },
+        'per-user': { type: 'string', default: '5' },
+        rate: { type: 'string', default: '200' },
+        seconds: { type: 'string', default: '20' },
+      },
+    });
+    await runNotifyBench({
+      users: positiveInt('--users', values.users),
+      perUser: positiveInt('--per-user', values['per-user']),
+      rate: positiveInt('--rate', values.rate),
+      seconds: positiveInt('--seconds', values.seconds),
       repoRoot: findRepoRoot(),
       log: (line) => process.stderr.write(`bench [${(performance.now() / 1000).toFixed(1).padStart(5)} s] ${line}\n`),
       out: (text) => process.stdout.write(`${text}\n`),

@@ -9,6 +9,7 @@ import * as ews from 'ews-javascript-api';
 import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import { ewsClientScenarios } from './ews-client.scenarios';
 import { errorOf, KafkaEwsDeployment, startKafkaEwsDeployment } from './ews-deployment';
+import { eventsUntil, submitMail } from './ews-notifications.scenarios';
 import { oofSettings } from './ews-oof.scenarios';
 
 describe('EWS with ews-javascript-api (four processes over Kafka)', () => {
@@ -131,6 +132,45 @@ describe('EWS with ews-javascript-api (four processes over Kafka)', () => {
       );
       expect([hours.WorkingHours.StartTime.TotalMinutes, hours.WorkingHours.EndTime.TotalMinutes]).toEqual([600, 960]);
       expect(hours.WorkingHours.DaysOfTheWeek.map((day) => ews.DayOfTheWeek[day])).toEqual(['Monday', 'Tuesday', 'Wednesday', 'Thursday']);
+      await second.proc.stop();
+    }, 120_000);
+  });
+
+  describe('EWS notifications across gateway replicas and a restart', () => {
+    const newMailSubjects = async (service: ews.ExchangeService, events: ews.ItemEvent[]) => {
+      const subjects: string[] = [];
+      for (const e of events.filter((event) => event.EventType === ews.EventType.NewMail))
+        subjects.push((await ews.Item.Bind(service, e.ItemId)).Subject);
+      return subjects;
+    };
+
+    it('reads a pull subscription made on one replica through another, and continues from its watermark after a restart', async () => {
+      const ALICE = deployment.address('alice');
+      const alice = deployment.client('alice');
+      const inbox = [new ews.FolderId(ews.WellKnownFolderName.Inbox)];
+      const subscription = await alice.SubscribeToPullNotifications(inbox, 10, null as unknown as string, ews.EventType.NewMail);
+      const second = await deployment.kafka.startService('ews-gateway', 'ews-gateway-notify');
+      const onSecond = deployment.kafka.as(ALICE, second.base);
+
+      await submitMail(deployment, 'bob', ALICE, 'Before the restart');
+      // The second replica reads the subscription the first made, from the same watermark.
+      let seen: ews.ItemEvent[] = [];
+      for (const started = Date.now(); seen.length === 0 && Date.now() - started < 5_000;) {
+        seen = (await onSecond.GetEvents(subscription.Id, subscription.Watermark)).ItemEvents;
+        if (seen.length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(await newMailSubjects(onSecond, seen)).toEqual(['Before the restart']);
+      const first = await eventsUntil(subscription, (events) => events.length > 0);
+      expect(await newMailSubjects(alice, first.events)).toEqual(['Before the restart']);
+
+      // The first replica goes away; mail arrives meanwhile (the second replica's consumer journals it).
+      const gateway = deployment.kafka.services['ews-gateway'];
+      await gateway.proc.stop();
+      await submitMail(deployment, 'carol', ALICE, 'During the restart');
+      await deployment.kafka.restartService(gateway);
+      const after = await eventsUntil(subscription, (events) => events.length > 0, 15_000);
+      expect(await newMailSubjects(alice, after.events)).toEqual(['During the restart']);
+      await subscription.Unsubscribe();
       await second.proc.stop();
     }, 120_000);
   });

@@ -10,6 +10,7 @@ import type { EwsDeployment } from './ews-deployment';
 import { folderScenarios } from './ews-folders.scenarios';
 import { httpFrontScenarios } from './ews-http-front.scenarios';
 import { nameScenarios } from './ews-names.scenarios';
+import { notificationScenarios } from './ews-notifications.scenarios';
 import { oofScenarios } from './ews-oof.scenarios';
 import { taskScenarios } from './ews-tasks.scenarios';
 
@@ -21,6 +22,7 @@ export function ewsClientScenarios(deployment: () => EwsDeployment): void {
   calendarScenarios(deployment);
   availabilityScenarios(deployment);
   taskScenarios(deployment);
+  notificationScenarios(deployment);
   abuseScenarios(deployment);
   boundedWorkScenarios(deployment);
   // Last: its connection-cap case fills the gateway's connection slots for a moment.

@@ -2,6 +2,7 @@
 // suite run against both: the embedded app (one process, demo users) and the four services over
 // Kafka (users created with the admin CLI). The scenario modules (*.scenarios.ts) take a getter of
 // this interface and declare their cases; each deployment's spec starts its deployment once.
+import { freePort } from '@parley/testing';
 import * as ews from 'ews-javascript-api';
 import { ewsService, runAdmin, startEmbeddedParley, useNodeXhr } from './ews-embedded';
 import { KafkaDeployment, startKafkaDeployment } from './kafka-deployment';
@@ -64,6 +65,8 @@ export interface EwsDeployment {
   client(user: EwsUser): ews.ExchangeService;
   /** Creates a user with the admin CLI, as an operator does (for cases that need one no client has signed in as). */
   addUser(localPart: string, password: string): Promise<string>;
+  /** The SMTP submission port (587's role, STARTTLS + AUTH) on 127.0.0.1. */
+  readonly smtpSubmissionPort: number;
   stop(): Promise<void>;
 }
 
@@ -75,6 +78,7 @@ export async function startEmbeddedEwsDeployment(): Promise<EwsDeployment> {
   return {
     base,
     metricsBase,
+    smtpSubmissionPort: parley.smtp.submission,
     address: (user) => `${user}@parley.test`,
     password: (user) => `${user}-demo-pw`,
     client: (user) => ewsService(base, `${user}@parley.test`, `${user}-demo-pw`),
@@ -95,9 +99,13 @@ export interface KafkaEwsDeployment extends EwsDeployment {
 /** The four services over their own Kafka broker and a fresh database; the users made by the CLI. */
 export async function startKafkaEwsDeployment(prefix: string): Promise<KafkaEwsDeployment> {
   const users: EwsUser[] = ['alice', 'bob', 'carol', 'app'];
-  const kafka = await startKafkaDeployment({ prefix, users, impersonators: ['app'], displayNames: EWS_DISPLAY_NAMES, env: EWS_ENV });
+  // One voicemail-ingest process: it may take the SMTP submission port the scenarios deliver through.
+  const smtpSubmissionPort = await freePort();
+  const env = { ...EWS_ENV, PARLEY_SMTP_SUBMISSION_PORT: String(smtpSubmissionPort) };
+  const kafka = await startKafkaDeployment({ prefix, users, impersonators: ['app'], displayNames: EWS_DISPLAY_NAMES, env });
   return {
     kafka,
+    smtpSubmissionPort,
     base: kafka.base,
     metricsBase: kafka.metricsBase,
     address: (user) => kafka.address(user),

@@ -28,6 +28,7 @@ export {
   responseMessage,
   serverBusyMessage,
   soapEnvelope,
+  streamingSoapEnvelope,
   SERVER_BUSY_TEXT,
   type ErrorMessageSpec,
   type ResponseMessageSpec,

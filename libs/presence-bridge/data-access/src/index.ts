@@ -19,3 +19,7 @@ export * from './lib/replica-lease.repository';
 export * from './lib/presence-across-replicas.migration';
 export * from './lib/presence-block-sequence.migration';
 export * from './lib/presence-message-waiting.migration';
+export * from './lib/im-conversation.entity';
+export * from './lib/im-conversation-message.entity';
+export * from './lib/im-conversation.repository';
+export * from './lib/presence-im-conversation.migration';

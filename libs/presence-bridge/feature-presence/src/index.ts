@@ -13,3 +13,4 @@ export * from './lib/presence-snapshot.reader';
 export * from './lib/endpoint-registry';
 export * from './lib/instant-message.router';
 export * from './lib/presence-feed.consumer';
+export * from './lib/im-conversation.tracker';

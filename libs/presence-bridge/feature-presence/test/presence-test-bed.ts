@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { EndpointRegistry } from '../src/lib/endpoint-registry';
 import { InstantMessageRouter } from '../src/lib/instant-message.router';
 import { PresenceCoreOptions } from '../src/lib/presence-core.options';
+import { ImConversationTracker } from '../src/lib/im-conversation.tracker';
 import { PresenceFeatureModule } from '../src/lib/presence-feature.module';
 import { PresenceFeedConsumer } from '../src/lib/presence-feed.consumer';
 import { InstantMessaging, PresenceEndpoints, PresenceReader, PresenceWatchers } from '../src/lib/presence-ports';
@@ -32,6 +33,7 @@ export function testCoreOptions(instanceId: string, overrides: Partial<PresenceC
     imMaxChars: 8_192,
     imReceiptTimeoutMs: 2_000,
     imMaxPending: 100,
+    imConversationIdleMs: 600_000,
     ...overrides,
   };
 }
@@ -127,6 +129,9 @@ export class PresenceReplica {
   }
   get poller(): PresenceReevaluationPoller {
     return this.app.get(PresenceReevaluationPoller);
+  }
+  get conversations(): ImConversationTracker {
+    return this.app.get(ImConversationTracker);
   }
   get registry(): EndpointRegistry {
     return this.app.get(EndpointRegistry);

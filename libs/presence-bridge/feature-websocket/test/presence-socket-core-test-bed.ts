@@ -33,6 +33,7 @@ export interface CoreSocketTestBed {
 export async function startCoreSocketTestBed(
   users: readonly string[],
   overrides: Partial<PresenceSocketOptions> = {},
+  core: Partial<PresenceCoreOptions> = {},
 ): Promise<CoreSocketTestBed> {
   const database = await createTestDatabase('presence_ws');
   const options = { ...defaultTestOptions, maxConnectionsPerUser: 10, ...overrides };
@@ -40,7 +41,7 @@ export async function startCoreSocketTestBed(
     imports: [
       ...presenceCoreTestImports({
         databaseUrl: database.url,
-        core: coreTestOptions,
+        core: { ...coreTestOptions, ...core },
         bus: { clientId: 'presence-ws-spec', groupPrefix: 'presence-ws-spec', requestTimeoutMs: 5_000 },
         version: options.serverVersion,
       }),

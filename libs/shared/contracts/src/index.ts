@@ -10,4 +10,6 @@ export * from './lib/folder-counts';
 export * from './lib/move';
 export * from './lib/presence-sources';
 export * from './lib/instant-messages';
+export * from './lib/im-conversations';
 export * from './lib/mailbox';
+export * from './lib/mailbox-events';

@@ -6,3 +6,5 @@ export * from './lib/mailbox-recipients';
 export * from './lib/mailbox-settings';
 export * from './lib/mailbox.exception';
 export * from './lib/message-view';
+export * from './lib/conversation-history.service';
+export * from './lib/conversation-history.consumer';

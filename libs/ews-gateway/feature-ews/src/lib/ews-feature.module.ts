@@ -3,7 +3,7 @@ import { ActingMailboxResolver } from '@parley/ews-gateway/auth';
 import { ConvertIdHandler } from './convert-id/convert-id.handler';
 import { EwsController } from './ews.controller';
 import { EwsExceptionFilter } from './ews-exception.filter';
-import { EWS_OPERATION_HANDLERS, type EwsOperationHandler } from './ews-operation';
+import { type AnyEwsOperationHandler, EWS_OPERATION_HANDLERS } from './ews-operation';
 import { EWS_ENDPOINT_OPTIONS, type EwsEndpointOptions } from './ews-options';
 import { EwsRequestService } from './ews-request.service';
 import { GetUserOofSettingsHandler } from './oof/get-user-oof-settings.handler';
@@ -40,6 +40,16 @@ import { MarkAllItemsAsReadHandler } from './messages/mark-all-items-as-read.han
 import { MessageAccess } from './messages/message-access';
 import { UpdateMessageHandler } from './messages/update-message.handler';
 import { MoveItemHandler } from './move-item/move-item.handler';
+import { GetEventsHandler } from './notifications/get-events.handler';
+import { GetStreamingEventsHandler } from './notifications/get-streaming-events.handler';
+import { MailboxEventConsumer } from './notifications/mailbox-event.consumer';
+import { MailboxEventFeed } from './notifications/mailbox-event.feed';
+import { MailboxEventRecorder } from './notifications/mailbox-event.recorder';
+import { NotificationRetentionPoller } from './notifications/notification-retention.poller';
+import { NotificationSubscriptions } from './notifications/notification-subscriptions.service';
+import { StreamingHub } from './notifications/streaming-hub';
+import { SubscribeHandler } from './notifications/subscribe.handler';
+import { UnsubscribeHandler } from './notifications/unsubscribe.handler';
 
 // CreateItem/GetItem/FindItem/UpdateItem/DeleteItem are answered by the item routers, which hand each
 // unit to the calendar, task, message or Deleted Items handlers below (items/item-operation.routers.ts).
@@ -58,11 +68,16 @@ const handlers = [
   ...calendarHandlers,
   GetAttachmentHandler,
   MarkAllItemsAsReadHandler,
+  SubscribeHandler,
+  GetEventsHandler,
+  GetStreamingEventsHandler,
+  UnsubscribeHandler,
 ];
 
 /**
- * The EWS SOAP endpoint and its operations (needs the process's `AuthModule`, the messaging module
- * and the gateway's `MailboxClientsModule`, whose calendar and message clients it shares with the Graph front).
+ * The EWS SOAP endpoint and its operations (needs the process's `AuthModule`, the messaging module,
+ * the gateway's `MailboxClientsModule`, whose calendar and message clients it shares with the Graph
+ * front, and its data-access module for the notification journal and subscriptions).
  */
 @Module({})
 export class EwsFeatureModule {
@@ -70,7 +85,7 @@ export class EwsFeatureModule {
     return {
       module: EwsFeatureModule,
       imports: [OofModule],
-      controllers: [EwsController],
+      controllers: [EwsController, MailboxEventConsumer, MailboxEventFeed],
       providers: [
         { provide: EWS_ENDPOINT_OPTIONS, useValue: options },
         ActingMailboxResolver,
@@ -84,8 +99,12 @@ export class EwsFeatureModule {
         ...taskItemHandlers,
         ...messageItemHandlers,
         FindDeletedItemsHandler,
+        MailboxEventRecorder,
+        NotificationSubscriptions,
+        StreamingHub,
+        NotificationRetentionPoller,
         ...handlers,
-        { provide: EWS_OPERATION_HANDLERS, useFactory: (...all: EwsOperationHandler[]) => all, inject: handlers },
+        { provide: EWS_OPERATION_HANDLERS, useFactory: (...all: AnyEwsOperationHandler[]) => all, inject: handlers },
         EwsRequestService,
         EwsExceptionFilter,
       ],

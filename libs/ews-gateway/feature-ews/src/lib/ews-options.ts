@@ -1,3 +1,4 @@
+import type { EwsNotificationLimits } from '@parley/config';
 import type { XmlParseOptions } from '@parley/xml';
 import type { BatchLimits } from './batch-limits';
 
@@ -14,6 +15,8 @@ export interface EwsEndpointOptions {
   bearerEnabled: boolean;
   /** HMAC key of folder ids and change keys (`PARLEY_ID_SECRET`). */
   idSecret: string;
+  /** Subscribe / GetEvents / GetStreamingEvents limits (`PARLEY_EWS_*SUBSCRIPTION*`, `_STREAMING_*`, `_EVENT_RETENTION_HOURS`). */
+  notifications: EwsNotificationLimits;
 }
 
 export const EWS_ENDPOINT_OPTIONS = Symbol('EWS_ENDPOINT_OPTIONS');

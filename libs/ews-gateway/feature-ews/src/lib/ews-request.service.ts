@@ -19,7 +19,7 @@ import {
 import { answerForAuthFailure } from './auth-error.mapper';
 import { checkBatchSize } from './batch-limits';
 import { acceptableContentType, sendChallenge, sendSoap } from './ews-http';
-import { EWS_OPERATION_HANDLERS, type EwsOperationHandler } from './ews-operation';
+import { type AnyEwsOperationHandler, EWS_OPERATION_HANDLERS, isStreamingAnswer } from './ews-operation';
 import { EWS_ENDPOINT_OPTIONS, type EwsEndpointOptions } from './ews-options';
 import { KNOWN_EWS_OPERATIONS } from './known-operations';
 
@@ -27,14 +27,14 @@ import { KNOWN_EWS_OPERATIONS } from './known-operations';
 @Injectable()
 export class EwsRequestService {
   private readonly logger = new Logger('Ews');
-  private readonly handlers: ReadonlyMap<string, EwsOperationHandler>;
+  private readonly handlers: ReadonlyMap<string, AnyEwsOperationHandler>;
 
   constructor(
     private readonly authenticator: Authenticator,
     private readonly acting: ActingMailboxResolver,
     private readonly clientAddresses: ClientAddressResolver,
-    @Inject(EWS_ENDPOINT_OPTIONS) private readonly options: EwsEndpointOptions,
-    @Inject(EWS_OPERATION_HANDLERS) handlers: EwsOperationHandler[],
+    @Inject(EWS_ENDPOINT_OPTIONS) private readonly options: Omit<EwsEndpointOptions, 'notifications'>,
+    @Inject(EWS_OPERATION_HANDLERS) handlers: AnyEwsOperationHandler[],
   ) {
     this.handlers = new Map(handlers.map((h) => [h.operation, h]));
   }
@@ -66,6 +66,7 @@ export class EwsRequestService {
       checkBatchSize(request, this.options.batchLimits);
       const acting = await this.acting.resolve(caller, request.headers.impersonation);
       const answer = await handler.handle({ request, acting });
+      if (isStreamingAnswer(answer)) return answer.start(req, res);
       sendSoap(req, res, 200, soapEnvelope(answer));
     } catch (error) {
       this.answerError(req, res, error);

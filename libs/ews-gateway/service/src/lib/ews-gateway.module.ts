@@ -1,6 +1,7 @@
-import { ConfigError, type RuntimeConfig, type ServiceDefinition } from '@parley/config';
+import { ConfigError, type RuntimeConfig, type ServiceDatabaseSettings, type ServiceDefinition } from '@parley/config';
 import { DynamicModule, Module } from '@nestjs/common';
 import { requestTopicsSentBy } from '@parley/contracts';
+import { createEwsGatewayDataSource, EwsGatewayDataAccessModule } from '@parley/ews-gateway/data-access';
 import { AutodiscoverFeatureModule } from '@parley/ews-gateway/feature-autodiscover';
 import { EwsFeatureModule, MailboxClientsModule } from '@parley/ews-gateway/feature-ews';
 import { GraphMailboxFeatureModule } from '@parley/ews-gateway/feature-graph';
@@ -10,12 +11,13 @@ import { WebFeatureModule } from '@parley/ews-gateway/feature-web';
 export const ewsGatewayRequestTopics = requestTopicsSentBy('ews-gateway');
 
 /**
- * ews-gateway: stateless EWS, Autodiscover and Graph mailbox front end, and the web client's sign-in and static files;
- * reaches data through the bus (sign-in: the process's `AuthModule`).
+ * ews-gateway: EWS, Autodiscover and Graph mailbox front end, and the web client's sign-in and static files;
+ * reaches the owners' data through the bus (sign-in: the process's `AuthModule`). Its own schema holds
+ * only EWS notification state (the mailbox event journal and subscriptions), shared by its replicas.
  */
 @Module({})
 export class EwsGatewayModule {
-  static forRoot(config: RuntimeConfig): DynamicModule {
+  static forRoot(database: ServiceDatabaseSettings, config: RuntimeConfig): DynamicModule {
     const { ews, auth } = config;
     // Set whenever the app runs ews-gateway (its schema parts are then parsed, and toRuntimeConfig requires the secret).
     if (ews === undefined || auth === undefined) throw new ConfigError(['ews-gateway: the app was configured without its variables']);
@@ -24,6 +26,7 @@ export class EwsGatewayModule {
     return {
       module: EwsGatewayModule,
       imports: [
+        EwsGatewayDataAccessModule.forRoot(database),
         // The calendar and message clients (and the free/busy cache) every front of the gateway shares.
         MailboxClientsModule.forRoot({ freeBusyCacheTtlMs: ews.freeBusyCacheTtlMs }),
         EwsFeatureModule.forRoot({
@@ -33,6 +36,7 @@ export class EwsGatewayModule {
           batchLimits: { maxItems: ews.maxBatchItems, maxMailboxes: ews.maxAvailabilityMailboxes },
           bearerEnabled: auth.tokenKey !== undefined,
           idSecret,
+          notifications: ews.notifications,
         }),
         AutodiscoverFeatureModule.forRoot({
           publicUrl: ews.publicUrl,
@@ -50,8 +54,10 @@ export class EwsGatewayModule {
 
 export const ewsGatewayService: ServiceDefinition = {
   name: 'ews-gateway',
-  consumes: false,
+  // The owners' item changes, into the notification journal (notifications/mailbox-event.consumer.ts).
+  consumes: true,
   authenticates: true,
   requestTopics: ewsGatewayRequestTopics,
-  module: ({ config }) => EwsGatewayModule.forRoot(config),
+  module: ({ database, config }) => EwsGatewayModule.forRoot(database, config),
+  createDataSource: createEwsGatewayDataSource,
 };

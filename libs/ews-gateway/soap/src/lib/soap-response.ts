@@ -97,3 +97,16 @@ export function serverBusyMessage(backOffMs: number, content?: XmlContent): Erro
     content,
   };
 }
+
+/**
+ * The envelope of one GetStreamingEvents message. The SOAP namespace is the default one
+ * (`<Envelope xmlns="…">`), as Exchange writes it: streaming clients cut the chunked body into
+ * messages by looking for `<Envelope` and `</Envelope>` literally.
+ */
+export function streamingSoapEnvelope(body: XmlContent, serverVersion: ServerVersionInfo = DEFAULT_SERVER_VERSION): XmlNode {
+  const envelope = el(NS.SOAP, 'Envelope', {}, [
+    el(NS.SOAP, 'Header', {}, serverVersionInfoElement(serverVersion)),
+    el(NS.SOAP, 'Body', {}, body),
+  ]);
+  return withNamespaces(envelope, { '': NS.SOAP, m: NS.MESSAGES, t: NS.TYPES });
+}

@@ -22,6 +22,10 @@ import { EndpointEntity } from './endpoint.entity';
 import { EndpointRepository } from './endpoint.repository';
 import { ReplicaLeaseEntity } from './replica-lease.entity';
 import { ReplicaLeaseRepository } from './replica-lease.repository';
+import { ImConversationEntity } from './im-conversation.entity';
+import { ImConversationMessageEntity } from './im-conversation-message.entity';
+import { ImConversationRepository } from './im-conversation.repository';
+import { PresenceImConversation1765100000000 } from './presence-im-conversation.migration';
 
 export const presenceBridgeSchema = {
   schema: 'presence_bridge',
@@ -34,6 +38,8 @@ export const presenceBridgeSchema = {
     PresenceSourceEntity,
     EndpointEntity,
     ReplicaLeaseEntity,
+    ImConversationEntity,
+    ImConversationMessageEntity,
   ],
   migrations: [
     PresenceBridgeInit1763900300000,
@@ -41,6 +47,7 @@ export const presenceBridgeSchema = {
     PresenceAcrossReplicas1764800000000,
     PresenceBlockSequence1764900000000,
     PresenceMessageWaiting1765000000000,
+    PresenceImConversation1765100000000,
   ],
 };
 
@@ -58,6 +65,7 @@ const repositories = [
   PresenceSettingRepository,
   EndpointRepository,
   ReplicaLeaseRepository,
+  ImConversationRepository,
 ] as const;
 
 @Global()

@@ -4,6 +4,7 @@ import { correlationIdOrNew } from '@parley/logging';
 import { MessagingTransport } from '@parley/messaging';
 import { EndpointRepository } from '@parley/presence-bridge/data-access';
 import { randomUUID } from 'node:crypto';
+import { ImConversationTracker } from './im-conversation.tracker';
 import { PresenceCoreErrorCode, PresenceCoreException } from './presence-core.exception';
 import { PresenceCoreOptions } from './presence-core.options';
 import { ImOutcome, ImReceiver, InstantMessage, InstantMessaging } from './presence-ports';
@@ -19,7 +20,9 @@ type Delivered = Extract<ImDelivery, { kind: 'message' }>;
  * that topic from the end and hands the IM to the recipient's endpoints attached to it; one that
  * delivered answers on `presence.im.receipt.v1` keyed by sender, and the sender's replica matches
  * the receipt to the waiting send by message id. No receipt in time: `timeout`. Typing notices
- * take the same path without receipts.
+ * take the same path without receipts. A delivered IM, and one answered `recipient-offline` (as
+ * missed), join the pair's conversation history (`ImConversationTracker`) before the sender hears
+ * the outcome; one that timed out does not, since whether it arrived is unknown.
  */
 @Injectable()
 export class InstantMessageRouter extends InstantMessaging implements BeforeApplicationShutdown {
@@ -33,6 +36,7 @@ export class InstantMessageRouter extends InstantMessaging implements BeforeAppl
     private readonly transport: MessagingTransport,
     private readonly endpoints: EndpointRepository,
     private readonly options: PresenceCoreOptions,
+    private readonly conversations: ImConversationTracker,
   ) {
     super();
   }
@@ -63,7 +67,11 @@ export class InstantMessageRouter extends InstantMessaging implements BeforeAppl
     if (this.pending.size >= this.options.imMaxPending) {
       throw new PresenceCoreException(PresenceCoreErrorCode.Busy, 'too many messages are waiting for their receipt; try again shortly');
     }
-    if (!(await this.endpoints.reachable(recipient, sender, new Date()))) return { status: 'failed', reason: 'recipient-offline' };
+    const sentAt = new Date();
+    if (!(await this.endpoints.reachable(recipient, sender, sentAt))) {
+      await this.keepHistory(() => this.conversations.missed(sender, recipient, text, sentAt));
+      return { status: 'failed', reason: 'recipient-offline' };
+    }
     const messageId = randomUUID();
     const outcome = new Promise<ImOutcome>((resolve) => {
       const timer = setTimeout(() => settle({ status: 'failed', reason: 'timeout' }), this.options.imReceiptTimeoutMs);
@@ -74,13 +82,24 @@ export class InstantMessageRouter extends InstantMessaging implements BeforeAppl
       };
       this.pending.set(messageId, { settle });
     });
-    const message: Delivered = { kind: 'message', messageId, from: sender, to: recipient, text, sentAt: new Date().toISOString() };
+    const message: Delivered = { kind: 'message', messageId, from: sender, to: recipient, text, sentAt: sentAt.toISOString() };
     this.publish(Topics.imDelivery, recipient, message).catch((error: unknown) => {
       // Nobody can confirm what never left: the sender hears `timeout` now rather than later.
       this.logger.error(`an IM to ${recipient} could not be sent: ${String(error)}`);
       this.pending.get(messageId)?.settle({ status: 'failed', reason: 'timeout' });
     });
-    return outcome;
+    const result = await outcome;
+    if (result.status === 'delivered') await this.keepHistory(() => this.conversations.delivered(sender, recipient, text, sentAt));
+    return result;
+  }
+
+  /** The IM itself has its outcome already: a history that cannot be written is logged, not the sender's failure. */
+  private async keepHistory(write: () => Promise<void>): Promise<void> {
+    try {
+      await write();
+    } catch (error) {
+      this.logger.error(`an IM could not be added to its conversation history: ${String(error)}`);
+    }
   }
 
   typing(from: string, to: string, typing: boolean): void {

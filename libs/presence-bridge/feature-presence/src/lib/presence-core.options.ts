@@ -20,6 +20,8 @@ export class PresenceCoreOptions {
   imReceiptTimeoutMs!: number;
   /** IMs waiting for a receipt on this replica, at most. */
   imMaxPending!: number;
+  /** An IM conversation with no message for this long ends: its history is announced and its rows go. */
+  imConversationIdleMs!: number;
 }
 
 /** Other limits of the core, fixed because they protect the process rather than express a policy. */

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { EndpointRegistry } from './endpoint-registry';
+import { ImConversationTracker } from './im-conversation.tracker';
 import { InstantMessageRouter } from './instant-message.router';
 import { PresenceConsumer } from './presence.consumer';
 import { PresenceCoreOptions } from './presence-core.options';
@@ -34,6 +35,7 @@ export class PresenceFeatureModule {
         PresenceSnapshotReader,
         EndpointRegistry,
         InstantMessageRouter,
+        ImConversationTracker,
         { provide: PresenceReader, useExisting: PresenceSnapshotReader },
         { provide: PresenceWatchers, useExisting: PresenceFanout },
         { provide: PresenceEndpoints, useExisting: EndpointRegistry },
@@ -48,6 +50,7 @@ export class PresenceFeatureModule {
         PresenceFanout,
         EndpointRegistry,
         InstantMessageRouter,
+        ImConversationTracker,
         PresenceReader,
         PresenceWatchers,
         PresenceEndpoints,

@@ -220,8 +220,10 @@ describe('presence settings on PostgreSQL', () => {
              WHERE table_schema = 'presence_bridge' AND table_name = 'blocked_watcher' AND column_name = 'since'`,
           )) as { n: number }[]
         )[0].n === 1;
-      // The block sequence migration and the one after it (message waiting), whose down() runs too.
-      await revertServiceSchema(migrations, 2);
+      // The block sequence migration and the ones after it (message waiting, IM conversations), whose down() runs too;
+      // the conversation poller pauses while its table is gone.
+      await bed.conversations.stop();
+      await revertServiceSchema(migrations, 3);
       expect(await hasSince()).toBe(false);
       // Blocks made before the migration: by a user published twice, and by one never published.
       await bed.db.dataSource.query(
@@ -239,6 +241,7 @@ describe('presence settings on PostgreSQL', () => {
         { owner: BOB, since: 1 },
       ]);
     } finally {
+      bed.conversations.start();
       await migrations.destroy();
     }
   });
@@ -249,8 +252,9 @@ describe('presence settings on PostgreSQL', () => {
     await migrations.initialize();
     await bed.registry.stop();
     await bed.poller.stop();
-    // The last four: message waiting, the block sequence, presence across replicas, then the personal data.
-    await revertServiceSchema(migrations, 4);
+    await bed.conversations.stop();
+    // The last five: IM conversations, message waiting, the block sequence, presence across replicas, then the personal data.
+    await revertServiceSchema(migrations, 5);
     const tables = async () =>
       (
         (await bed.db.dataSource.query(
@@ -267,6 +271,8 @@ describe('presence settings on PostgreSQL', () => {
       'contact',
       'contact_group',
       'endpoint',
+      'im_conversation',
+      'im_conversation_message',
       'migrations',
       'outbox_message',
       'presence_setting',
@@ -278,5 +284,6 @@ describe('presence settings on PostgreSQL', () => {
     expect(await settings.contactList(ANNA)).toEqual({ groups: [], ungrouped: [] });
     await bed.registry.start();
     bed.poller.start();
+    bed.conversations.start();
   });
 });

@@ -1,5 +1,6 @@
 import type { InstantMessage } from '@parley/presence-bridge/feature-presence';
 import type { WatcherView } from '@parley/presence-bridge/presence-engine';
+import { ImConversationRepository } from '@parley/presence-bridge/data-access';
 import { Messager, Publisher, PublisherState, Registerer, RegistererState, UserAgent } from 'sip.js';
 import { RawSipAgent } from '../../test/raw-sip-agent';
 import { PASSWORD, type SipFrontTestBed, startSipFrontTestBed } from '../../test/sip-front-test-bed';
@@ -207,8 +208,11 @@ describe('MESSAGE over TCP with a raw client', () => {
     expect((await message({ to: 'nobody@parley.test' })).status).toBe(404);
   });
 
-  it('answers 480 for a recipient with no connected endpoint', async () => {
-    expect((await message({ to: CAROL })).status).toBe(480);
+  it('answers 480 for a recipient with no connected endpoint, and keeps the IM as missed in their conversation', async () => {
+    expect((await message({ to: CAROL, body: 'missed you' })).status).toBe(480);
+    // The same engine as the JSON front: the conversation history holds it until it goes idle.
+    const conversations = await bed.app.get(ImConversationRepository).inProgress();
+    expect(conversations).toContainEqual(expect.objectContaining({ participants: [ALICE, CAROL] }));
   });
 });
 

@@ -20,6 +20,7 @@ export function presenceCoreTestOptions(instanceId: string, overrides: Partial<P
     imMaxChars: 8_192,
     imReceiptTimeoutMs: 2_000,
     imMaxPending: 100,
+    imConversationIdleMs: 600_000,
     ...overrides,
   };
 }

@@ -95,6 +95,16 @@ export interface EwsConfig {
   maxBatchItems: number;
   /** Mailboxes in one GetUserAvailability (Exchange's cap is 100). */
   maxAvailabilityMailboxes: number;
+  notifications: EwsNotificationLimits;
+}
+
+/** EWS notifications (Subscribe, GetEvents, GetStreamingEvents): the limits, all cheap to check. */
+export interface EwsNotificationLimits {
+  maxSubscriptionsPerMailbox: number;
+  maxStreamingConnectionsPerUser: number;
+  maxSubscriptionsPerConnection: number;
+  streamingHeartbeatMs: number;
+  eventRetentionMs: number;
 }
 
 /** The XML front's work limits; the field names are those of the SOAP lib's parse options. */
@@ -167,6 +177,8 @@ export interface PresenceConfig {
   imMaxChars: number;
   imReceiptTimeoutMs: number;
   imMaxPending: number;
+  /** An IM conversation with no message for this long ends (its history is filed). */
+  imConversationIdleMs: number;
   /** What one presence WebSocket may cost (docs/presence-protocol.md, "Limits"). */
   socket: PresenceSocketConfig;
 }
@@ -497,6 +509,7 @@ export function toRuntimeConfig(
       imMaxChars: presenceEnv.PARLEY_PRESENCE_IM_MAX_CHARS,
       imReceiptTimeoutMs: presenceEnv.PARLEY_PRESENCE_IM_RECEIPT_TIMEOUT_MS,
       imMaxPending: presenceEnv.PARLEY_PRESENCE_IM_MAX_PENDING,
+      imConversationIdleMs: presenceEnv.PARLEY_PRESENCE_IM_CONVERSATION_IDLE_MS,
       socket: {
         maxFrameBytes: presenceEnv.PARLEY_PRESENCE_WS_MAX_FRAME_BYTES,
         messagesPerSecond: presenceEnv.PARLEY_PRESENCE_WS_MESSAGES_PER_SECOND,
@@ -559,6 +572,13 @@ function ewsConfigOf(env: SharedEnv & EwsGatewayEnv, idSecret: string | undefine
     },
     maxBatchItems: env.PARLEY_EWS_MAX_BATCH_ITEMS,
     maxAvailabilityMailboxes: env.PARLEY_EWS_MAX_AVAILABILITY_MAILBOXES,
+    notifications: {
+      maxSubscriptionsPerMailbox: env.PARLEY_EWS_MAX_SUBSCRIPTIONS_PER_MAILBOX,
+      maxStreamingConnectionsPerUser: env.PARLEY_EWS_MAX_STREAMING_CONNECTIONS_PER_USER,
+      maxSubscriptionsPerConnection: env.PARLEY_EWS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+      streamingHeartbeatMs: env.PARLEY_EWS_STREAMING_HEARTBEAT_MS,
+      eventRetentionMs: env.PARLEY_EWS_EVENT_RETENTION_HOURS * 3_600_000,
+    },
   };
 }
 

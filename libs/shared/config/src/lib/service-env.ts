@@ -109,6 +109,31 @@ function ewsGatewayEnv(app: AppProfile) {
       '100',
       "most mailboxes in one GetUserAvailability (Exchange's cap); more is refused with `ErrorMailboxDataArrayTooBig`",
     ),
+    PARLEY_EWS_MAX_SUBSCRIPTIONS_PER_MAILBOX: withDefault(
+      intBetween(1, 100_000),
+      '50',
+      'most EWS notification subscriptions of each kind (pull, push, streaming) one mailbox may hold; another Subscribe is refused with `ErrorExceededSubscriptionCount`',
+    ),
+    PARLEY_EWS_MAX_STREAMING_CONNECTIONS_PER_USER: withDefault(
+      intBetween(1, 10_000),
+      '10',
+      'most open GetStreamingEvents connections of one signed-in user on one gateway replica; another is refused with `ErrorExceededConnectionCount`',
+    ),
+    PARLEY_EWS_MAX_SUBSCRIPTIONS_PER_CONNECTION: withDefault(
+      intBetween(1, 10_000),
+      '200',
+      'most subscriptions one GetStreamingEvents connection may carry; more is refused as a whole with `ErrorInvalidRequest`',
+    ),
+    PARLEY_EWS_STREAMING_HEARTBEAT_MS: withDefault(
+      intBetween(1000, 600_000),
+      '45000',
+      'how often an idle GetStreamingEvents connection gets a keep-alive (`ConnectionStatus` OK); clients drop a connection that stays silent past twice their own heartbeat',
+    ),
+    PARLEY_EWS_EVENT_RETENTION_HOURS: withDefault(
+      intBetween(1, 24 * 365),
+      '168',
+      "how long the gateway keeps each mailbox's notification events; a watermark older than that is refused with `ErrorInvalidWatermark`",
+    ),
   };
 }
 
@@ -222,6 +247,11 @@ const presenceBridgeEnv = {
     intBetween(1, 1_000_000),
     '10000',
     'most instant messages one replica may have waiting for their receipt; past it a send is refused until receipts or timeouts free room',
+  ),
+  PARLEY_PRESENCE_IM_CONVERSATION_IDLE_MS: withDefault(
+    intBetween(1_000, 86_400_000),
+    '600000',
+    "how long two users' IM conversation may go without a message before it ends (1000–86400000 ms, default 10 minutes); its transcript then goes to each participant's Conversation History folder, and IMs a participant missed to a missed-conversation notice in their Inbox",
   ),
   PARLEY_PRESENCE_WS_MAX_FRAME_BYTES: withDefault(
     intBetween(1024, 16 * 1024 * 1024),

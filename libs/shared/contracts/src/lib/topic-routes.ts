@@ -50,11 +50,8 @@ export const TopicRoutes: { readonly [T in Topic]: TopicRoute } = {
   [Topics.calendarTaskGetRequest]: gatewayAsksCalendarSync,
   [Topics.calendarTaskFindRequest]: gatewayAsksCalendarSync,
   [Topics.calendarTaskMoveRequest]: gatewayAsksCalendarSync,
-  [Topics.calendarTaskChanged]: {
-    producers: ['calendar-sync'],
-    consumers: [],
-    consumedLater: "the gateway's EWS change feeds for the Tasks folder: Subscribe / GetEvents / GetStreamingEvents and SyncFolderItems",
-  },
+  // The gateway's mailbox event journal (EWS notifications) takes every item change of the owners.
+  [Topics.calendarTaskChanged]: { producers: ['calendar-sync'], consumers: ['ews-gateway'] },
   [Topics.calendarFolderCountsGetRequest]: gatewayAsksCalendarSync,
   // calendar-sync's due-queue: the effective OOF and calendar state as time passes.
   [Topics.oofEffectiveChanged]: { producers: ['calendar-sync'], consumers: ['presence-bridge'] },
@@ -62,6 +59,8 @@ export const TopicRoutes: { readonly [T in Topic]: TopicRoute } = {
   // IMs between presence-bridge replicas: the recipient's replicas deliver, the delivering one answers the sender's.
   [Topics.imDelivery]: { producers: ['presence-bridge'], consumers: ['presence-bridge'] },
   [Topics.imReceipt]: { producers: ['presence-bridge'], consumers: ['presence-bridge'] },
+  // A finished IM conversation: voicemail-ingest files it in the participant's Conversation History (and Inbox, if missed).
+  [Topics.imConversationEnded]: { producers: ['presence-bridge'], consumers: ['voicemail-ingest'] },
   // The mailbox message store (voicemail-ingest) answers the gateway's message operations.
   [Topics.mailboxMessageFindRequest]: gatewayAsksMessageStore,
   [Topics.mailboxMessageGetRequest]: gatewayAsksMessageStore,
@@ -71,11 +70,7 @@ export const TopicRoutes: { readonly [T in Topic]: TopicRoute } = {
   [Topics.mailboxMessageMoveRequest]: gatewayAsksMessageStore,
   [Topics.mailboxMarkAllReadRequest]: gatewayAsksMessageStore,
   [Topics.mailboxCountsGetRequest]: gatewayAsksMessageStore,
-  [Topics.mailboxMessageChanged]: {
-    producers: ['voicemail-ingest'],
-    consumers: [],
-    consumedLater: "the gateway's EWS change feeds for message folders: Subscribe / GetEvents / GetStreamingEvents and SyncFolderItems",
-  },
+  [Topics.mailboxMessageChanged]: { producers: ['voicemail-ingest'], consumers: ['ews-gateway'] },
   [Topics.voicemailDeposited]: {
     producers: ['voicemail-ingest'],
     consumers: [],
@@ -83,6 +78,8 @@ export const TopicRoutes: { readonly [T in Topic]: TopicRoute } = {
   },
   // The owner's message-waiting lamp: presence-bridge keeps the counts with the user's presence sources.
   [Topics.messageWaitingChanged]: { producers: ['voicemail-ingest'], consumers: ['presence-bridge'] },
+  // Every gateway replica reads it for the streaming connections it holds (REPLICA_FEED_TOPICS).
+  [Topics.mailboxEventAppended]: { producers: ['ews-gateway'], consumers: ['ews-gateway'] },
 };
 
 /**

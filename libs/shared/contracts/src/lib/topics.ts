@@ -33,6 +33,7 @@ export const Topics = {
   calendarPresenceStateChanged: 'calendar.presence-state.changed.v1',
   imDelivery: 'presence.im.delivery.v1',
   imReceipt: 'presence.im.receipt.v1',
+  imConversationEnded: 'presence.im.conversation-ended.v1',
   mailboxMessageFindRequest: 'mailbox.message.find.request.v1',
   mailboxMessageGetRequest: 'mailbox.message.get.request.v1',
   mailboxContentReadRequest: 'mailbox.content.read.request.v1',
@@ -44,6 +45,7 @@ export const Topics = {
   mailboxMessageChanged: 'mailbox.message.changed.v1',
   voicemailDeposited: 'mailbox.voicemail.deposited.v1',
   messageWaitingChanged: 'mailbox.message-waiting.changed.v1',
+  mailboxEventAppended: 'ews.mailbox-event.appended.v1',
 } as const;
 
 export type Topic = (typeof Topics)[keyof typeof Topics];
@@ -64,6 +66,8 @@ export const TopicConfigs: Readonly<Partial<Record<Topic, Readonly<Record<string
   // minutes of history are plenty (segments roll every minute so that retention can act).
   [Topics.imDelivery]: { 'cleanup.policy': 'delete', 'retention.ms': '300000', 'segment.ms': '60000' },
   [Topics.imReceipt]: { 'cleanup.policy': 'delete', 'retention.ms': '300000', 'segment.ms': '60000' },
+  // A streaming connection that missed some catches up from the journal in PostgreSQL, not from here.
+  [Topics.mailboxEventAppended]: { 'cleanup.policy': 'delete', 'retention.ms': '300000', 'segment.ms': '60000' },
 };
 
 /**
@@ -72,7 +76,15 @@ export const TopicConfigs: Readonly<Partial<Record<Topic, Readonly<Record<string
  * clients. The service's shared consumer group must not subscribe to them as well: one replica would
  * then get each message twice. On the in-process bus their handlers are ordinary @EventPatterns.
  */
-export const REPLICA_FEED_TOPICS: ReadonlySet<string> = new Set<Topic>([Topics.presenceChanged, Topics.imDelivery, Topics.imReceipt]);
+export const REPLICA_FEED_TOPICS: ReadonlySet<string> = new Set<Topic>([
+  Topics.presenceChanged,
+  Topics.imDelivery,
+  Topics.imReceipt,
+  // The gateway's read models (OOF, free/busy) and streaming notifications follow these per replica.
+  Topics.oofChanged,
+  Topics.calendarWorkingHoursChanged,
+  Topics.mailboxEventAppended,
+]);
 
 /** The reply topic for a command topic: `x.request.vN` → `x.reply.vN`. */
 export function replyTopicOf(requestTopic: string): string {

@@ -99,9 +99,15 @@ export class StoreMailboxDelivery extends MailboxDelivery {
     parsed.attachments.forEach((a, i) => contents.set(attachmentKeys[i], a.content));
     // Durable before the transaction that names them commits; unreferenced ones are swept later.
     for (const [key, content] of contents) await this.blobs.put(key, content);
-    const classified = classify(parsed, mail.channel === 'http-drop');
+    const classified = mail.placement
+      ? { itemClass: mail.placement.itemClass, voicemail: null }
+      : classify(parsed, mail.channel === 'http-drop');
+    const folder = mail.placement?.folder ?? 'inbox';
+    const isRead = mail.placement?.isRead ?? false;
+    const applied = mail.appliedEvent;
 
     const stored = await this.db.unitOfWork.run(async (tx) => {
+      if (applied && !(await tx.claim(applied.consumer, applied.id, applied.topic))) return [];
       await this.references.lockShared(tx, [...contents.keys()]);
       for (const [key, content] of contents) await this.blobs.confirm(tx, key, content);
       const states = await this.messages.lockMailboxes(tx, mailboxes);
@@ -110,7 +116,7 @@ export class StoreMailboxDelivery extends MailboxDelivery {
       const copies: StoredMessage[] = [];
       const outbox = new PendingOutbox();
       for (const mailbox of mailboxes) {
-        const message = this.copyFor(mailbox, parsed, classified, mimeKey, mail.raw.length, now);
+        const message = { ...this.copyFor(mailbox, parsed, classified, mimeKey, mail.raw.length, now), folder, isRead };
         const attachments: StoredAttachment[] = parsed.attachments.map((a, index) => ({
           messageId: message.id,
           index,

@@ -3,6 +3,8 @@ import { DirectoryRepository } from '@parley/directory';
 import { BlobReferences, BlobStore, BlobSweeper, VoicemailIngestDatabase } from '@parley/voicemail-ingest/data-access';
 import type { MailParsingOptions } from '@parley/voicemail-ingest/mail-parsing';
 import { BlobSweepPoller, BlobSweepSettings } from './blob-sweep.poller';
+import { ConversationHistoryConsumer } from './conversation-history.consumer';
+import { ConversationHistoryService, ParticipantNames } from './conversation-history.service';
 import { StoreMailboxDelivery } from './mailbox-delivery.service';
 import { MailboxDelivery } from './mailbox-ports';
 import { CachedMailboxRecipients, MailboxRecipients } from './mailbox-recipients';
@@ -22,7 +24,8 @@ export interface MailboxFeatureOptions {
 
 /**
  * The mailbox message store's core: the delivery port the SMTP and HTTP fronts use
- * (`MailboxDelivery`, exported globally), the gateway's message operations, and the orphan-blob sweeper.
+ * (`MailboxDelivery`, exported globally), the gateway's message operations, presence-bridge's ended
+ * IM conversations filed through that port, and the orphan-blob sweeper.
  */
 @Module({})
 export class MailboxFeatureModule {
@@ -32,9 +35,10 @@ export class MailboxFeatureModule {
       module: MailboxFeatureModule,
       // Global: the fronts (SMTP, HTTP drop) inject `MailboxDelivery` without importing this module again.
       global: true,
-      controllers: [MailboxConsumer],
+      controllers: [MailboxConsumer, ConversationHistoryConsumer],
       providers: [
         MailboxService,
+        ConversationHistoryService,
         BlobSweepPoller,
         { provide: MailboxSettings, useValue: settings },
         { provide: BlobSweepSettings, useValue: { intervalMs: options.sweepIntervalMs } satisfies BlobSweepSettings },
@@ -43,6 +47,13 @@ export class MailboxFeatureModule {
           provide: MailboxRecipients,
           useFactory: (directory: DirectoryRepository): MailboxRecipients =>
             new CachedMailboxRecipients(async (address) => (await directory.findByAddress(address))?.smtpAddress ?? null),
+          inject: [DirectoryRepository],
+        },
+        {
+          provide: ParticipantNames,
+          useFactory: (directory: DirectoryRepository): ParticipantNames => ({
+            displayNameOf: async (address) => (await directory.findByAddress(address))?.displayName ?? null,
+          }),
           inject: [DirectoryRepository],
         },
         {

@@ -1,3 +1,4 @@
+import type { MessageFolderKind } from '@parley/contracts';
 import type { Transaction } from '@parley/persistence';
 
 /**
@@ -6,8 +7,8 @@ import type { Transaction } from '@parley/persistence';
  * rules (recipients, quota, recognition, events) live behind these ports once.
  */
 
-/** How a mail reached Parley (`outbound-queue`: mail the queue delivers to a Parley mailbox, such as a bounce). */
-export type InboundChannel = 'submission' | 'relay' | 'http-drop' | 'outbound-queue';
+/** How a mail reached Parley (`im-history`: an IM conversation presence-bridge announced, see conversation-history.service.ts; `outbound-queue`: mail the queue delivers to a Parley mailbox, such as a bounce). */
+export type InboundChannel = 'submission' | 'relay' | 'http-drop' | 'im-history' | 'outbound-queue';
 
 export interface InboundMail {
   readonly channel: InboundChannel;
@@ -21,6 +22,16 @@ export interface InboundMail {
   readonly submittedBy: string | null;
   /** The peer's IP address, for the log and the trace header. */
   readonly clientAddress: string | null;
+  /**
+   * Where the copies go and what they are, when not what recognition makes of a mail in the Inbox
+   * (an IM conversation for Conversation History, a missed-conversation notice).
+   */
+  readonly placement?: { readonly folder: MessageFolderKind; readonly itemClass: string; readonly isRead: boolean };
+  /**
+   * The consumed event this delivery applies: claimed in the delivery's transaction, so a
+   * redelivered event stores nothing (the receipt then lists no copies).
+   */
+  readonly appliedEvent?: { readonly consumer: string; readonly id: string; readonly topic: string };
 }
 
 export type RecipientCheck =

@@ -7,7 +7,8 @@ import { FreeBusyCache } from './free-busy-cache';
 /**
  * Follows calendar-sync's changes to what a free/busy answer holds — calendar items and working
  * hours — to drop cached answers. As with the OOF read model: on the in-process bus the
- * @EventPattern handlers get every event and the cache is live at once; on Kafka this replica's
+ * @EventPattern handlers get every event (calendar items through the journal's consumer) and the
+ * cache is live at once; on Kafka this replica's
  * own readers (a group per process start, from the end of each topic: only changes from now on
  * matter) call the same methods, and the cache goes live once both have fetched.
  */
@@ -22,7 +23,8 @@ export class FreeBusyInvalidationConsumer implements OnApplicationBootstrap, OnA
     private readonly transport: MessagingTransport,
   ) {}
 
-  @EventPattern(Topics.calendarItemChanged)
+  // Not an @EventPattern: the gateway's one handler of this topic is the notification journal's
+  // (notifications/mailbox-event.consumer.ts), which drops this cache's answers as well.
   onCalendarItemChanged(@Payload() raw: unknown): Promise<void> {
     return this.envelopes.event(Topics.calendarItemChanged, raw, calendarItemChangedSchema, async (event) => {
       this.cache.invalidate(event.payload.mailbox);
