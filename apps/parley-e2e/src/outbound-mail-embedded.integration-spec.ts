@@ -1,7 +1,7 @@
 // The outbound mail queue in the built embedded app: a signed-in submission to another domain is
 // accepted (250) while the smarthost (a local SMTP sink) is down, the app is SIGKILLed while the
 // message waits, and once the smarthost is up the restarted app delivers it, exactly once.
-import { freePort, SmtpSink, waitFor } from '@parley/testing';
+import { portOutsideEphemeralRange, SmtpSink, waitFor } from '@parley/testing';
 import nodemailer from 'nodemailer';
 import { Client } from 'pg';
 import { type EmbeddedParley, startEmbeddedParley } from './ews-embedded';
@@ -15,7 +15,8 @@ describe('outbound mail across a SIGKILL (embedded app)', () => {
   let smarthostPort: number;
 
   beforeAll(async () => {
-    smarthostPort = await freePort();
+    // Nobody listens there until the test starts the sink; no client connection can take the port meanwhile.
+    smarthostPort = await portOutsideEphemeralRange();
     parley = await startEmbeddedParley({
       PARLEY_SMTP_SMARTHOST: `127.0.0.1:${smarthostPort}`,
       PARLEY_SMTP_SMARTHOST_TLS: 'opportunistic',

@@ -1,5 +1,5 @@
 import { loadTlsPair } from '@parley/tls';
-import { SmtpSink, waitFor } from '@parley/testing';
+import { portOutsideEphemeralRange, SmtpSink, waitFor } from '@parley/testing';
 import { OutboundMailError } from '@parley/voicemail-ingest/feature-mailbox';
 import { simpleParser } from 'mailparser';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -63,9 +63,10 @@ describe('outbound mail queue against a local smarthost', () => {
   });
 
   it('keeps retrying while the smarthost is down and delivers once it is back', async () => {
-    const smarthost = await sink();
-    const port = smarthost.port;
-    await smarthost.stop();
+    // Down from the start, on a port no client connection can take meanwhile.
+    const smarthost = new SmtpSink();
+    sinks.push(smarthost);
+    const port = await portOutsideEphemeralRange();
     const { outbound, metrics } = bed.start(plainSmarthost(port));
     const receipt = await outbound.enqueue({
       envelopeFrom: alice,
