@@ -22,6 +22,8 @@ export interface EmbeddedParley {
   databaseUrl(): string;
   /** Stops the app (its PostgreSQL with it) and starts it again on the same data directory and ports. */
   restart(): Promise<void>;
+  /** SIGKILLs the app (its PostgreSQL is left running as an orphan) and starts it again on the same data directory and ports. */
+  killAndRestart(): Promise<void>;
   /** Stops the app (SIGTERM; it stops its PostgreSQL), makes sure PostgreSQL is gone and deletes the data directory. */
   stop(): Promise<void>;
 }
@@ -103,6 +105,10 @@ export async function startEmbeddedParley(extraEnv: NodeJS.ProcessEnv = {}): Pro
     restart: async () => {
       await parley.proc.stop();
       await waitFor(() => !existsSync(postmasterPid), { timeoutMs: 30_000, what: 'the embedded PostgreSQL to stop' });
+      proc = parley.proc = await launch();
+    },
+    killAndRestart: async () => {
+      await parley.proc.kill();
       proc = parley.proc = await launch();
     },
     stop,

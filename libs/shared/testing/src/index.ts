@@ -12,3 +12,4 @@ export * from './lib/voicemail-mail';
 export * from './lib/fuzz';
 export * from './lib/auth-config';
 export * from './lib/browser';
+export * from './lib/smtp-sink';

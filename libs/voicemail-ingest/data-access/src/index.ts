@@ -14,3 +14,7 @@ export * from './lib/filesystem-blob-store';
 export * from './lib/postgres-blob-store';
 export * from './lib/blob-references.repository';
 export * from './lib/blob-sweeper';
+export * from './lib/outbound-queue.migration';
+export * from './lib/outbound-message.entity';
+export * from './lib/outbound-recipient.entity';
+export * from './lib/outbound-queue.repository';

@@ -13,6 +13,7 @@ import type { DataSource } from 'typeorm';
 import { SendAsPolicy } from '../src/lib/send-as.policy';
 import { SmtpFront } from '../src/lib/smtp-front';
 import { InMemoryMailboxDelivery } from './in-memory-mailbox-delivery';
+import type { InMemoryOutboundMail } from './in-memory-outbound-mail';
 
 /** The users of the SMTP tests (a real directory on the test database). */
 export const users = {
@@ -95,10 +96,11 @@ export class SmtpTestBed {
     };
   }
 
-  async start(overrides: Partial<SmtpConfig> = {}, delivery = defaultDelivery()): Promise<RunningFront> {
+  async start(overrides: Partial<SmtpConfig> = {}, delivery = defaultDelivery(), outbound?: InMemoryOutboundMail): Promise<RunningFront> {
     const config = await this.config(overrides);
     const front = new SmtpFront(config, {
       delivery,
+      outbound,
       authenticator: this.authenticator,
       directory: this.directory,
       sendAs: this.sendAs,

@@ -441,5 +441,58 @@ export function smtpEnv(app: AppProfile) {
       '10',
       'commands a submission client may send before it has authenticated (EHLO, STARTTLS, NOOP, …); the next one is answered `421` and the connection closed',
     ),
+    PARLEY_SMTP_SMARTHOST: withoutDefault(
+      z
+        .string()
+        .optional()
+        .transform((text, ctx) => {
+          if (text === undefined || text.trim() === '') return undefined;
+          const match = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]{1,253}):(\d{1,5})$/.exec(text.trim());
+          const port = match ? Number(match[2]) : 0;
+          if (!match || port < 1 || port > 65535) {
+            ctx.addIssue({ code: 'custom', message: 'must be host:port (an IPv6 address in brackets)' });
+            return z.NEVER;
+          }
+          return { host: match[1].replace(/^\[|\]$/g, ''), port };
+        }),
+      '— (outbound mail off: external recipients are refused)',
+      'the smarthost (`host:port`) every message to a domain Parley does not serve goes through, from the outbound queue (`docs/smtp.md`, "Outbound mail"); unset: such recipients are refused as relaying',
+    ),
+    PARLEY_SMTP_SMARTHOST_TLS: withDefault(
+      z.enum(['required', 'opportunistic', 'implicit']),
+      'required',
+      '`required`: STARTTLS or no delivery; `opportunistic`: STARTTLS when the smarthost offers it, else plain text; `implicit`: TLS from the first byte (port 465). The certificate is always verified',
+    ),
+    PARLEY_SMTP_SMARTHOST_CA_FILE: withoutDefault(
+      z.string().min(1).optional(),
+      "Node's built-in public CAs",
+      "PEM CA certificate(s) the smarthost's certificate is verified against (a private CA)",
+    ),
+    PARLEY_SMTP_SMARTHOST_USERNAME: withoutDefault(
+      z.string().min(1).optional(),
+      '— (no AUTH)',
+      'user name for SMTP AUTH at the smarthost; set with `PARLEY_SMTP_SMARTHOST_PASSWORD`',
+    ),
+    PARLEY_SMTP_SMARTHOST_PASSWORD: withoutDefault(
+      z.string().min(1).optional(),
+      '—',
+      'password for SMTP AUTH at the smarthost, from a Secret; never logged. AUTH is only sent under TLS unless `PARLEY_SMTP_SMARTHOST_TLS=opportunistic`',
+    ),
+    PARLEY_SMTP_OUTBOUND_RETRY_WINDOW_MS: withDefault(
+      intBetween(1000, 30 * 86_400_000),
+      String(48 * 3_600_000),
+      'how long a deferred recipient (a `4xx` reply, the smarthost unreachable) is retried before it fails and its sender gets a DSN (1000 ms – 30 days)',
+    ),
+    PARLEY_SMTP_OUTBOUND_RETRY_BASE_MS: withDefault(
+      intBetween(10, 86_400_000),
+      '60000',
+      'wait before the second attempt; each further wait doubles (with ±25 % jitter) up to `PARLEY_SMTP_OUTBOUND_RETRY_MAX_MS`',
+    ),
+    PARLEY_SMTP_OUTBOUND_RETRY_MAX_MS: withDefault(intBetween(10, 86_400_000), '3600000', 'longest wait between two attempts of a message'),
+    PARLEY_SMTP_OUTBOUND_POLL_MAX_MS: withDefault(
+      intBetween(10, 600_000),
+      '5000',
+      'longest sleep of the outbound queue poller (a message queued on another replica is found by then; one queued here goes out at once)',
+    ),
   };
 }

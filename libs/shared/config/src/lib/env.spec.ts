@@ -187,4 +187,33 @@ describe('service environment', () => {
   it('rejects a malformed broker list', () => {
     expect(problemsOf(() => parseEnv(schema, { KAFKA_BROKERS: 'localhost' }))[0]).toMatch(/^KAFKA_BROKERS/);
   });
+
+  it('reads the outbound smarthost: off when unset, host:port with TLS and AUTH, refused when half-configured', () => {
+    const mailSchema = serviceEnvSchema('voicemail-ingest');
+    const ingest = { services: ['voicemail-ingest'], requireDatabaseUrl: false } as const;
+    const base = { KAFKA_BROKERS: '127.0.0.1:9092' };
+    expect(toRuntimeConfig('voicemail-ingest', '0.0.0', parseEnv(mailSchema, base), ingest).outboundMail).toMatchObject({
+      smarthost: undefined,
+      retryWindowMs: 172_800_000,
+    });
+    const configured = parseEnv(mailSchema, {
+      ...base,
+      PARLEY_SMTP_SMARTHOST: 'relay.example.com:587',
+      PARLEY_SMTP_SMARTHOST_USERNAME: 'parley',
+      PARLEY_SMTP_SMARTHOST_PASSWORD: 'secret',
+      PARLEY_SMTP_OUTBOUND_RETRY_WINDOW_MS: '5000',
+    });
+    expect(toRuntimeConfig('voicemail-ingest', '0.0.0', configured, ingest).outboundMail).toMatchObject({
+      smarthost: { host: 'relay.example.com', port: 587, tls: 'required', caFile: undefined, auth: { user: 'parley', password: 'secret' } },
+      retryWindowMs: 5000,
+    });
+    expect(parseEnv(mailSchema, { ...base, PARLEY_SMTP_SMARTHOST: '[::1]:25' }).PARLEY_SMTP_SMARTHOST).toEqual({ host: '::1', port: 25 });
+    expect(problemsOf(() => parseEnv(mailSchema, { ...base, PARLEY_SMTP_SMARTHOST: 'relay.example.com' }))[0]).toMatch(
+      /^PARLEY_SMTP_SMARTHOST: must be host:port/,
+    );
+    const halfAuth = parseEnv(mailSchema, { ...base, PARLEY_SMTP_SMARTHOST: 'relay:25', PARLEY_SMTP_SMARTHOST_USERNAME: 'parley' });
+    expect(problemsOf(() => toRuntimeConfig('voicemail-ingest', '0.0.0', halfAuth, ingest))).toEqual([
+      expect.stringMatching(/^PARLEY_SMTP_SMARTHOST_USERNAME: set together with PARLEY_SMTP_SMARTHOST_PASSWORD/),
+    ]);
+  });
 });

@@ -249,6 +249,27 @@ export interface SmtpConfig {
   maxUnauthenticatedCommands: number;
 }
 
+/** voicemail-ingest's outbound mail queue and its smarthost (PARLEY_SMTP_SMARTHOST*, PARLEY_SMTP_OUTBOUND_*, docs/smtp.md). */
+export interface OutboundMailConfig {
+  /** Undefined: no smarthost, mail to other domains is refused (the queue still delivers to Parley's mailboxes). */
+  smarthost: SmarthostConfig | undefined;
+  /** The name this side gives in EHLO and in DSNs (`Reporting-MTA`); undefined: the machine's. */
+  hostname: string | undefined;
+  retryWindowMs: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  pollMaxMs: number;
+}
+
+export interface SmarthostConfig {
+  host: string;
+  port: number;
+  tls: 'required' | 'opportunistic' | 'implicit';
+  /** A PEM file of CA certificates to verify the smarthost against; undefined: Node's public CAs. */
+  caFile: string | undefined;
+  auth: { user: string; password: string } | undefined;
+}
+
 /** voicemail-ingest's HTTP voicemail drop: what one drop may hold and cost. */
 export interface VoicemailDropConfig {
   maxAudioBytes: number;
@@ -315,6 +336,8 @@ export interface RuntimeConfig {
   sip?: SipConfig;
   /** Present when the app runs voicemail-ingest. */
   smtp?: SmtpConfig;
+  /** Present when the app runs voicemail-ingest. */
+  outboundMail?: OutboundMailConfig;
   voicemailDrop?: VoicemailDropConfig;
   mailbox?: MailboxStoreConfig;
 }
@@ -364,6 +387,12 @@ export function toRuntimeConfig(
   const smtpEnv = runs('voicemail-ingest') ? (env as SmtpEnv & { PARLEY_DATA_DIR?: string }) : undefined;
   if (smtpEnv && (smtpEnv.PARLEY_SMTP_TLS_CERT === undefined) !== (smtpEnv.PARLEY_SMTP_TLS_KEY === undefined)) {
     problems.push('PARLEY_SMTP_TLS_CERT: set together with PARLEY_SMTP_TLS_KEY (or neither, for a self-signed certificate)');
+  }
+  if (smtpEnv && (smtpEnv.PARLEY_SMTP_SMARTHOST_USERNAME === undefined) !== (smtpEnv.PARLEY_SMTP_SMARTHOST_PASSWORD === undefined)) {
+    problems.push('PARLEY_SMTP_SMARTHOST_USERNAME: set together with PARLEY_SMTP_SMARTHOST_PASSWORD (AUTH at the smarthost), or neither');
+  }
+  if (smtpEnv && smtpEnv.PARLEY_SMTP_OUTBOUND_RETRY_BASE_MS > smtpEnv.PARLEY_SMTP_OUTBOUND_RETRY_MAX_MS) {
+    problems.push('PARLEY_SMTP_OUTBOUND_RETRY_BASE_MS: must be at most PARLEY_SMTP_OUTBOUND_RETRY_MAX_MS');
   }
   const mailboxEnv = runs('voicemail-ingest') ? (env as MailboxStoreEnv) : undefined;
   // The embedded app's schema has PARLEY_DATA_DIR: its blobs live beside its database by default.
@@ -449,6 +478,7 @@ export function toRuntimeConfig(
       maxPreferredPresenceMs: graphEnv.PARLEY_GRAPH_PREFERRED_PRESENCE_MAX_DAYS * 86_400_000,
     },
     smtp: smtpEnv && smtpConfigOf(smtpEnv),
+    outboundMail: smtpEnv && outboundMailConfigOf(smtpEnv),
     voicemailDrop: dropEnv && {
       maxAudioBytes: dropEnv.PARLEY_VOICEMAIL_DROP_MAX_AUDIO_BYTES,
       maxMetadataBytes: dropEnv.PARLEY_VOICEMAIL_DROP_MAX_METADATA_BYTES,
@@ -570,6 +600,25 @@ function smtpConfigOf(env: SmtpEnv & { PARLEY_DATA_DIR?: string }): SmtpConfig {
     maxConnectionsPerClient: env.PARLEY_SMTP_MAX_CONNECTIONS_PER_CLIENT,
     socketTimeoutMs: env.PARLEY_SMTP_SOCKET_TIMEOUT_MS,
     maxUnauthenticatedCommands: env.PARLEY_SMTP_MAX_UNAUTHENTICATED_COMMANDS,
+  };
+}
+
+function outboundMailConfigOf(env: SmtpEnv): OutboundMailConfig {
+  const smarthost = env.PARLEY_SMTP_SMARTHOST;
+  const { PARLEY_SMTP_SMARTHOST_USERNAME: user, PARLEY_SMTP_SMARTHOST_PASSWORD: password } = env;
+  return {
+    smarthost: smarthost && {
+      host: smarthost.host,
+      port: smarthost.port,
+      tls: env.PARLEY_SMTP_SMARTHOST_TLS,
+      caFile: env.PARLEY_SMTP_SMARTHOST_CA_FILE,
+      auth: user !== undefined && password !== undefined ? { user, password } : undefined,
+    },
+    hostname: env.PARLEY_SMTP_HOSTNAME,
+    retryWindowMs: env.PARLEY_SMTP_OUTBOUND_RETRY_WINDOW_MS,
+    retryBaseMs: env.PARLEY_SMTP_OUTBOUND_RETRY_BASE_MS,
+    retryMaxMs: env.PARLEY_SMTP_OUTBOUND_RETRY_MAX_MS,
+    pollMaxMs: env.PARLEY_SMTP_OUTBOUND_POLL_MAX_MS,
   };
 }
 

@@ -5,6 +5,8 @@ import { DataSource, EntityManager } from 'typeorm';
 /** What a transaction exposes to a service: its EntityManager and the outbox. */
 export class Transaction {
   private written = 0;
+  /** Work to run once this transaction has committed (never on a rollback). */
+  readonly committed: Array<() => void> = [];
 
   constructor(
     readonly manager: EntityManager,
@@ -49,6 +51,11 @@ export class Transaction {
       [consumer, id, topic],
     );
     return rows.length === 1;
+  }
+
+  /** Runs `listener` after the commit, e.g. to wake a poller for a row this transaction wrote; nothing on a rollback. */
+  afterCommit(listener: () => void): void {
+    this.committed.push(listener);
   }
 
   get outboxWrites(): number {
@@ -97,6 +104,7 @@ export class UnitOfWork {
       return work(tx);
     });
     if (tx && tx.outboxWrites > 0) for (const listener of this.committedListeners) listener();
+    for (const listener of tx?.committed ?? []) listener();
     return value;
   }
 

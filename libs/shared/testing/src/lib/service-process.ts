@@ -15,6 +15,25 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * A port nobody listens on, outside the OS's ephemeral range, for a server that is down for a while
+ * and must come back on the same port: a port from `freePort` may meanwhile become the local end of
+ * some client connection, and the server could not listen on it again.
+ */
+export async function portOutsideEphemeralRange(): Promise<number> {
+  for (let tries = 0; tries < 50; tries++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.unref();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error('no free port in 20000–31999');
+}
+
 export interface RunningProcess {
   readonly child: ChildProcess;
   readonly output: () => string;

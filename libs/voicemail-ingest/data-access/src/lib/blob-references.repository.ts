@@ -26,17 +26,19 @@ export class BlobReferences {
     const rows = (await tx.manager.query(
       `SELECT k.key FROM unnest($1::text[]) AS k(key)
         WHERE NOT EXISTS (SELECT 1 FROM voicemail_ingest.message m WHERE m.mime_blob = k.key)
-          AND NOT EXISTS (SELECT 1 FROM voicemail_ingest.message_attachment a WHERE a.content_blob = k.key)`,
+          AND NOT EXISTS (SELECT 1 FROM voicemail_ingest.message_attachment a WHERE a.content_blob = k.key)
+          AND NOT EXISTS (SELECT 1 FROM voicemail_ingest.outbound_message o WHERE o.mime_blob = k.key)`,
       [keys],
     )) as { key: string }[];
     return rows.map((r) => r.key);
   }
 
-  /** Whether a message (its MIME) or an attachment names the blob, as committed (under the lock). */
+  /** Whether a message (its MIME), an attachment or a queued outbound message names the blob, as committed (under the lock). */
   async isReferenced(tx: Transaction, key: BlobKey): Promise<boolean> {
     const rows = (await tx.manager.query(
       `SELECT 1 FROM voicemail_ingest.message WHERE mime_blob = $1
-       UNION ALL SELECT 1 FROM voicemail_ingest.message_attachment WHERE content_blob = $1 LIMIT 1`,
+       UNION ALL SELECT 1 FROM voicemail_ingest.message_attachment WHERE content_blob = $1
+       UNION ALL SELECT 1 FROM voicemail_ingest.outbound_message WHERE mime_blob = $1 LIMIT 1`,
       [key],
     )) as unknown[];
     return rows.length > 0;

@@ -15,12 +15,25 @@ import { MessageAttachmentEntity } from './message-attachment.entity';
 import { MessageEntity } from './message.entity';
 import { MessageRepository } from './message.repository';
 import { PostgresBlobStore } from './postgres-blob-store';
+import { OutboundMessageEntity } from './outbound-message.entity';
+import { OutboundQueue1765300000000 } from './outbound-queue.migration';
+import { OutboundQueueRepository } from './outbound-queue.repository';
+import { OutboundRecipientEntity } from './outbound-recipient.entity';
 
-/** voicemail-ingest's schema: the mailbox message store and the PBX keys of the HTTP drop. */
+/** voicemail-ingest's schema: the mailbox message store, the PBX keys of the HTTP drop and the outbound mail queue. */
 export const voicemailIngestSchema = {
   schema: 'voicemail_ingest',
-  entities: [MessageEntity, MessageAttachmentEntity, MailboxStateEntity, BlobEntity, BlobChunkEntity, PbxApiKeyEntity],
-  migrations: [MailboxStore1765000000000, PbxApiKeys1765100000000],
+  entities: [
+    MessageEntity,
+    MessageAttachmentEntity,
+    MailboxStateEntity,
+    BlobEntity,
+    BlobChunkEntity,
+    PbxApiKeyEntity,
+    OutboundMessageEntity,
+    OutboundRecipientEntity,
+  ],
+  migrations: [MailboxStore1765000000000, PbxApiKeys1765100000000, OutboundQueue1765300000000],
 };
 
 export class VoicemailIngestDatabase extends ServiceDatabase {}
@@ -55,8 +68,13 @@ export class VoicemailIngestDataAccessModule {
           inject: [VoicemailIngestDatabase],
         },
         { provide: BlobReferences, useValue: new BlobReferences() },
+        {
+          provide: OutboundQueueRepository,
+          useFactory: (db: VoicemailIngestDatabase) => new OutboundQueueRepository(db.dataSource),
+          inject: [VoicemailIngestDatabase],
+        },
       ],
-      exports: [VoicemailIngestDatabase, MessageRepository, BlobStore, BlobReferences],
+      exports: [VoicemailIngestDatabase, MessageRepository, BlobStore, BlobReferences, OutboundQueueRepository],
     };
   }
 }

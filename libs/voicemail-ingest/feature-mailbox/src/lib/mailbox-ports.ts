@@ -1,13 +1,14 @@
+import type { MessageFolderKind } from '@parley/contracts';
+import type { Transaction } from '@parley/persistence';
+
 /**
  * What the mailbox store offers its fronts (SMTP submission and relay, the HTTP voicemail drop,
  * later EWS CreateItem): the one way into a mailbox. A front never writes the store's tables; the
  * rules (recipients, quota, recognition, events) live behind these ports once.
  */
 
-import type { MessageFolderKind } from '@parley/contracts';
-
-/** How a mail reached Parley (`im-history`: an IM conversation presence-bridge announced, see conversation-history.service.ts). */
-export type InboundChannel = 'submission' | 'relay' | 'http-drop' | 'im-history';
+/** How a mail reached Parley (`im-history`: an IM conversation presence-bridge announced, see conversation-history.service.ts; `outbound-queue`: mail the queue delivers to a Parley mailbox, such as a bounce). */
+export type InboundChannel = 'submission' | 'relay' | 'http-drop' | 'im-history' | 'outbound-queue';
 
 export interface InboundMail {
   readonly channel: InboundChannel;
@@ -70,4 +71,56 @@ export abstract class MailboxDelivery {
    * temporary failure).
    */
   abstract deliver(mail: InboundMail): Promise<DeliveryReceipt>;
+}
+
+/** A message to send: the envelope and the MIME exactly as it goes out. */
+export interface OutboundMessage {
+  /** MAIL FROM, where bounces go; null: the null reverse-path `<>` (DSNs, auto-replies that must never be answered). */
+  readonly envelopeFrom: string | null;
+  /** The addresses to deliver to (any domain; duplicates count once); never empty. */
+  readonly recipients: readonly string[];
+  /** The whole message (headers and body, CRLF line ends), e.g. from nodemailer's MailComposer. */
+  readonly mime: Buffer;
+  /** The mailbox on whose behalf it goes out (SMTP AUTH, EWS); null for mail Parley makes itself. */
+  readonly submittedBy: string | null;
+}
+
+export interface OutboundReceipt {
+  /** The queue's id of the message (logs, `docs/smtp.md`). */
+  readonly id: string;
+}
+
+/** Why a message was not queued. */
+export type OutboundRefusal = 'relay-disabled' | 'no-recipients' | 'temporary';
+
+export class OutboundMailError extends Error {
+  constructor(
+    readonly refusal: OutboundRefusal,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'OutboundMailError';
+  }
+}
+
+/**
+ * The one way mail leaves Parley (the outbound queue, `@parley/voicemail-ingest/feature-outbound`):
+ * SMTP submission to external recipients, later EWS SendItem, OOF replies and iMIP. A queued
+ * message is durable; each recipient is tried until it is delivered, refused for good or its
+ * retry window ends, and a refusal comes back to `envelopeFrom` as one DSN. Recipients Parley
+ * serves are delivered into their mailboxes through `MailboxDelivery`, the others through the
+ * configured smarthost.
+ */
+export abstract class OutboundMail {
+  /** Whether mail to other domains can go out (a smarthost is configured); without one such recipients are refused. */
+  abstract readonly relayEnabled: boolean;
+
+  /**
+   * Queues `message`. Without `tx` it commits on its own and resolves once the message is durable
+   * (a front answers `250` after this). With `tx` the queue rows join that transaction (commit or
+   * roll back with the caller's work) and the first attempt starts after its commit. Throws
+   * `OutboundMailError` (`relay-disabled` when a recipient is outside Parley and no smarthost is
+   * configured).
+   */
+  abstract enqueue(message: OutboundMessage, tx?: Transaction): Promise<OutboundReceipt>;
 }

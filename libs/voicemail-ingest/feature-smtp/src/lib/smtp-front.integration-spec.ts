@@ -9,8 +9,9 @@ import nodemailer from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { generate } from 'selfsigned';
 import { InMemoryMailboxDelivery } from '../../test/in-memory-mailbox-delivery';
+import { InMemoryOutboundMail } from '../../test/in-memory-outbound-mail';
 import { SmtpDialog } from '../../test/smtp-dialog';
-import { freePort, fullMailbox, plainCredentials, type RunningFront, SmtpTestBed, users } from '../../test/smtp-harness';
+import { defaultDelivery, freePort, fullMailbox, plainCredentials, type RunningFront, SmtpTestBed, users } from '../../test/smtp-harness';
 
 type Account = { address: string; password: string };
 
@@ -160,6 +161,55 @@ describe('SMTP front (nodemailer and raw dialogs against real sockets)', () => {
     const info = await transport.sendMail({ from: users.alice.address, to: [users.bob.address, 'nobody@parley.test'], text: 'x' });
     expect(info.rejected).toEqual(['nobody@parley.test']);
     expect(smtp.delivery.delivered.map((m) => m.recipients)).toEqual([[users.bob.address]]);
+  });
+
+  it("queues a signed-in submission's recipients in other domains when the outbound queue relays, never the relay's or without a smarthost", async () => {
+    const outbound = new InMemoryOutboundMail(true);
+    const relaying = await bed.start({}, defaultDelivery(), outbound);
+    const alice = submission(relaying.submissionPort, users.alice);
+    const info = await alice.sendMail({
+      from: users.alice.address,
+      to: ['Partner@Example.com', users.bob.address],
+      subject: 'Out',
+      text: 'x',
+    });
+    expect(info.rejected).toEqual([]);
+    expect(relaying.delivery.delivered.map((m) => m.recipients)).toEqual([[users.bob.address]]);
+    expect(outbound.queued).toHaveLength(1);
+    expect(outbound.queued[0]).toMatchObject({
+      envelopeFrom: users.alice.address,
+      recipients: ['partner@example.com'],
+      submittedBy: users.alice.address,
+    });
+    expect(outbound.queued[0].mime.toString()).toMatch(/^Received: from /);
+    expect(outbound.queued[0].mime.toString()).toContain('Subject: Out');
+    // Only outside recipients: nothing for the store, all for the queue.
+    await alice.sendMail({ from: users.alice.address, to: 'other@example.org', text: 'x' });
+    expect(outbound.queued.map((m) => m.recipients)).toEqual([['partner@example.com'], ['other@example.org']]);
+    expect(relaying.delivery.delivered).toHaveLength(1);
+    // A queue that cannot take it: 451 and the client tries again.
+    outbound.refuseWith = 'temporary';
+    expect(await refusal(alice.sendMail({ from: users.alice.address, to: 'third@example.org', text: 'x' }))).toMatch(/^451 4\.3\.0 /);
+    outbound.refuseWith = undefined;
+    // The trusted relay never reaches other domains, whatever the queue could do.
+    const relay = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: relaying.relayPort,
+      secure: false,
+      tls: { rejectUnauthorized: false },
+    });
+    expect(await refusal(relay.sendMail({ from: 'asterisk@pbx.example.net', to: 'victim@example.org', text: 'x' }))).toMatch(
+      /^550 5\.7\.1 /,
+    );
+    expect(outbound.queued).toHaveLength(2);
+    // No smarthost: refused as relaying at RCPT, as without a queue.
+    const disabled = new InMemoryOutboundMail(false);
+    const closed = await bed.start({}, defaultDelivery(), disabled);
+    const refused = await refusal(
+      submission(closed.submissionPort, users.alice).sendMail({ from: users.alice.address, to: 'x@example.com', text: 'x' }),
+    );
+    expect(refused).toMatch(/^550 5\.7\.1 Relaying to x@example\.com denied/);
+    expect(disabled.queued).toHaveLength(0);
   });
 
   it('lets a user send only as themself, unless granted (550 5.7.1 at MAIL FROM or for the From header)', async () => {

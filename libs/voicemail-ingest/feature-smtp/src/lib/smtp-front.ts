@@ -154,7 +154,7 @@ export class SmtpFront {
       onConnect: (session, done) => sessions.onConnect(kind, session, done),
       onAuth: (auth, session, done) => sessions.onAuth(auth, session, done),
       onMailFrom: (address, session, done) => sessions.onMailFrom(kind, address, session, done),
-      onRcptTo: (address, session, done) => sessions.onRcptTo(address, session, done),
+      onRcptTo: (address, session, done) => sessions.onRcptTo(kind, address, session, done),
       onData: (stream, session, done) => sessions.onData(kind, stream, session, done),
       onClose: (session) => sessions.onClose(session),
     };

@@ -1,5 +1,5 @@
 import { AuthErrorCode } from '@parley/auth';
-import type { DeliveryRefusal } from '@parley/voicemail-ingest/feature-mailbox';
+import type { DeliveryRefusal, OutboundRefusal } from '@parley/voicemail-ingest/feature-mailbox';
 
 /**
  * A refusal as smtp-server takes it from a handler: `responseCode` is the reply code, and the
@@ -50,6 +50,17 @@ export function replyForRefusal(refusal: DeliveryRefusal, recipients: readonly s
       return SmtpReplies.overQuota(recipients.join(', ') || undefined);
     case 'too-large':
       return SmtpReplies.tooLarge(maxMessageBytes);
+    case 'temporary':
+      return SmtpReplies.temporaryFailure();
+  }
+}
+
+/** The reply when the outbound queue refused a message's recipients outside Parley (every `OutboundRefusal` has one). */
+export function replyForOutboundRefusal(refusal: OutboundRefusal, recipients: readonly string[]): SmtpReply {
+  switch (refusal) {
+    case 'relay-disabled':
+      return SmtpReplies.relayDenied(recipients.join(', ') || 'recipient');
+    case 'no-recipients':
     case 'temporary':
       return SmtpReplies.temporaryFailure();
   }

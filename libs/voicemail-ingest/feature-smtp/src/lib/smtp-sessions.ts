@@ -3,7 +3,7 @@ import { Authenticator, AuthException } from '@parley/auth';
 import { toMailboxKey } from '@parley/contracts';
 import type { DirectoryRepository, DirectoryUser } from '@parley/directory';
 import type { AddressList } from '@parley/sign-in';
-import { type MailboxDelivery, MailboxDeliveryError } from '@parley/voicemail-ingest/feature-mailbox';
+import { type MailboxDelivery, MailboxDeliveryError, type OutboundMail, OutboundMailError } from '@parley/voicemail-ingest/feature-mailbox';
 import type {
   SMTPServerAddress,
   SMTPServerAuthentication,
@@ -15,7 +15,7 @@ import type {
 import { authorAddresses, receivedHeader } from './message-headers';
 import type { SendAsPolicy } from './send-as.policy';
 import type { SmtpListenerKind } from './smtp-listener';
-import { replyForAuthError, replyForRefusal, SmtpReplies, SmtpReply } from './smtp-reply';
+import { replyForAuthError, replyForOutboundRefusal, replyForRefusal, SmtpReplies, SmtpReply } from './smtp-reply';
 
 type Done = (error?: Error | null) => void;
 
@@ -28,9 +28,11 @@ export interface SmtpSessionSettings {
   readonly relayAllowList: AddressList;
 }
 
-/** The collaborators: the store's port, the shared sign-in, the directory, the send-as rule. */
+/** The collaborators: the store's port, the outbound queue, the shared sign-in, the directory, the send-as rule. */
 export interface SmtpSessionDependencies {
   readonly delivery: MailboxDelivery;
+  /** Where an authenticated submission's recipients outside Parley go (when it has a smarthost); absent: they are refused as relaying. */
+  readonly outbound?: OutboundMail;
   readonly authenticator: Authenticator;
   readonly directory: DirectoryRepository;
   readonly sendAs: SendAsPolicy;
@@ -49,6 +51,8 @@ export class SmtpSessions {
   private readonly counted = new Set<string>();
   /** The mailboxes `checkRecipient` accepted, per mail transaction (smtp-server makes a new envelope for each). */
   private readonly accepted = new WeakMap<SMTPServerEnvelope, Set<string>>();
+  /** Recipients outside Parley an authenticated submission may relay to (through the outbound queue), per mail transaction. */
+  private readonly relayed = new WeakMap<SMTPServerEnvelope, Set<string>>();
   /** Sessions receiving a message's DATA, each with what cuts it off at shutdown. */
   private readonly receiving = new Map<string, () => void>();
   /** Sessions whose message arrived in full and is being stored (shutdown lets them finish). */
@@ -101,8 +105,8 @@ export class SmtpSessions {
     );
   }
 
-  onRcptTo(address: SMTPServerAddress, session: SMTPServerSession, done: Done): void {
-    this.checkRecipient(address.address, session).then(
+  onRcptTo(kind: SmtpListenerKind, address: SMTPServerAddress, session: SMTPServerSession, done: Done): void {
+    this.checkRecipient(kind, address.address, session).then(
       (reply) => done(reply),
       (error: unknown) => done(this.unexpected('RCPT TO', session, error)),
     );
@@ -180,7 +184,7 @@ export class SmtpSessions {
     return new SmtpReply(454, '4.7.0', 'Temporary authentication failure');
   }
 
-  private async checkRecipient(rawAddress: string, session: SMTPServerSession): Promise<SmtpReply | null> {
+  private async checkRecipient(kind: SmtpListenerKind, rawAddress: string, session: SMTPServerSession): Promise<SmtpReply | null> {
     const address = toMailboxKey(rawAddress);
     const declared = session.envelope.mailFrom ? Number(session.envelope.mailFrom.args ? session.envelope.mailFrom.args['SIZE'] : 0) : 0;
     const check = await this.deps.delivery.checkRecipient(address, Number.isFinite(declared) ? declared : 0);
@@ -192,9 +196,17 @@ export class SmtpSessions {
     }
     if (check.reason === 'over-quota') return SmtpReplies.overQuota(address);
     const domain = address.slice(address.lastIndexOf('@') + 1);
-    // Never an open relay: a domain Parley does not serve is refused as relaying, one it serves as an unknown mailbox.
+    // Never an open relay: a domain Parley does not serve is refused as relaying, one it serves as an unknown mailbox;
+    // only a signed-in submission (never the trusted relay) reaches other domains, and only through the smarthost.
     const served = address.includes('@') && (await this.deps.directory.servesDomain(domain));
-    return served ? SmtpReplies.unknownRecipient(address) : SmtpReplies.relayDenied(address);
+    if (served) return SmtpReplies.unknownRecipient(address);
+    if (kind !== 'relay' && this.userOf(session) !== undefined && address.includes('@') && this.deps.outbound?.relayEnabled) {
+      const relayed = this.relayed.get(session.envelope) ?? new Set<string>();
+      relayed.add(address);
+      this.relayed.set(session.envelope, relayed);
+      return null;
+    }
+    return SmtpReplies.relayDenied(address);
   }
 
   private async store(kind: SmtpListenerKind, message: Buffer, session: SMTPServerSession): Promise<string> {
@@ -205,37 +217,53 @@ export class SmtpSessions {
       }
     }
     const recipients = [...(this.accepted.get(session.envelope) ?? [])];
-    if (recipients.length === 0) throw SmtpReplies.temporaryFailure();
+    const relayed = [...(this.relayed.get(session.envelope) ?? [])];
+    if (recipients.length === 0 && relayed.length === 0) throw SmtpReplies.temporaryFailure();
     const trace = receivedHeader({
       helo: session.hostNameAppearsAs || '',
       clientAddress: session.remoteAddress,
       protocol: session.transmissionType || 'ESMTP',
       sessionId: session.id,
       by: this.settings.hostname,
-      recipients,
+      recipients: [...recipients, ...relayed],
       at: new Date(),
     });
     const raw = Buffer.concat([Buffer.from(trace, 'latin1'), message]);
     const mailFrom = session.envelope.mailFrom;
+    const envelopeFrom = mailFrom && mailFrom.address !== '' ? mailFrom.address : null;
     try {
-      const receipt = await this.deps.delivery.deliver({
-        channel: kind === 'relay' ? 'relay' : 'submission',
-        envelopeFrom: mailFrom && mailFrom.address !== '' ? mailFrom.address : null,
-        recipients,
-        raw,
-        submittedBy: user?.smtpAddress ?? null,
-        clientAddress: session.remoteAddress,
-      });
+      // Parley's mailboxes first, as before; a failure there answers the whole message and nothing is queued.
+      if (recipients.length > 0) {
+        const receipt = await this.deps.delivery.deliver({
+          channel: kind === 'relay' ? 'relay' : 'submission',
+          envelopeFrom,
+          recipients,
+          raw,
+          submittedBy: user?.smtpAddress ?? null,
+          clientAddress: session.remoteAddress,
+        });
+        this.log.log(
+          `${session.id}: stored ${raw.length} bytes from ${session.remoteAddress}${user ? ` (${user.smtpAddress})` : ''} for ${receipt.deliveries.length} mailbox(es)`,
+        );
+      }
+      if (relayed.length > 0) {
+        const outbound = this.deps.outbound;
+        if (!outbound) throw SmtpReplies.temporaryFailure();
+        // If queuing fails after a local delivery the client retries and the local copies repeat (docs/smtp.md, "Outbound mail").
+        const queued = await outbound.enqueue({ envelopeFrom, recipients: relayed, mime: raw, submittedBy: user?.smtpAddress ?? null });
+        this.log.log(`${session.id}: queued ${raw.length} bytes as ${queued.id} for ${relayed.length} recipient(s) outside Parley`);
+      }
       this.onStored(kind);
-      this.log.log(
-        `${session.id}: stored ${raw.length} bytes from ${session.remoteAddress}${user ? ` (${user.smtpAddress})` : ''} for ${receipt.deliveries.length} mailbox(es)`,
-      );
       return `Message stored as ${session.id}`;
     } catch (error) {
       if (error instanceof MailboxDeliveryError) {
         const reply = replyForRefusal(error.refusal, error.recipients, this.settings.maxMessageBytes);
         if (error.refusal === 'temporary') this.log.warn(`${session.id}: temporary delivery failure: ${error.message}`);
         throw reply;
+      }
+      if (error instanceof OutboundMailError) {
+        this.log.warn(`${session.id}: not queued (${error.refusal}): ${error.message}`);
+        throw replyForOutboundRefusal(error.refusal, relayed);
       }
       throw error;
     }

@@ -13,7 +13,7 @@ import { Authenticator } from '@parley/auth';
 import type { SmtpConfig } from '@parley/config';
 import { DirectoryRepository } from '@parley/directory';
 import { Metrics } from '@parley/observability';
-import { MailboxDelivery } from '@parley/voicemail-ingest/feature-mailbox';
+import { MailboxDelivery, OutboundMail } from '@parley/voicemail-ingest/feature-mailbox';
 import { SendAsPolicy } from './send-as.policy';
 import { SmtpFront } from './smtp-front';
 import { SmtpMetrics } from './smtp.metrics';
@@ -36,6 +36,7 @@ export class SmtpFrontLifecycle implements OnApplicationBootstrap, BeforeApplica
     private readonly sendAs: SendAsPolicy,
     @Optional() @Inject(MailboxDelivery) private readonly delivery?: MailboxDelivery,
     @Optional() @Inject(Metrics) private readonly metrics?: Metrics,
+    @Optional() @Inject(OutboundMail) private readonly outbound?: OutboundMail,
   ) {}
 
   /** The running front (tests read its bound addresses). */
@@ -51,7 +52,13 @@ export class SmtpFrontLifecycle implements OnApplicationBootstrap, BeforeApplica
     const metrics = this.metrics ? new SmtpMetrics(this.metrics, () => this.front?.openConnections() ?? new Map()) : undefined;
     const front = new SmtpFront(
       this.config,
-      { delivery: this.delivery, authenticator: this.authenticator, directory: this.directory, sendAs: this.sendAs },
+      {
+        delivery: this.delivery,
+        outbound: this.outbound,
+        authenticator: this.authenticator,
+        directory: this.directory,
+        sendAs: this.sendAs,
+      },
       metrics,
     );
     await front.start();
@@ -68,6 +75,8 @@ export class SmtpFrontLifecycle implements OnApplicationBootstrap, BeforeApplica
  * voicemail-ingest's SMTP front (docs/smtp.md). Needs the process's `AuthModule` and directory
  * (both global), and `MailboxDelivery` from the mailbox store: global when the store's module is,
  * else pass that module in `imports`. Without it the listeners are not started (logged as an error).
+ * `OutboundMail` (the outbound queue's module, global) is optional: without it a submission's
+ * recipients outside Parley are refused as relaying.
  */
 @Module({})
 export class SmtpModule {

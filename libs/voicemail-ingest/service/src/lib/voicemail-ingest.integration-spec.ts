@@ -13,9 +13,10 @@ import { AuthModule } from '@parley/auth';
 import { DirectoryModule, DirectoryRepository, seedDemoUsers } from '@parley/directory';
 import { CommandBus, CommandRefusedError, MessagingModule, MessagingTransport } from '@parley/messaging';
 import { ObservabilityModule } from '@parley/observability';
-import { createTestDatabase, freePort, testAuthConfig, waitFor } from '@parley/testing';
+import { createTestDatabase, ensureDebianPackages, freePort, SmtpSink, testAuthConfig, waitFor } from '@parley/testing';
 import { VoicemailIngestDatabase } from '@parley/voicemail-ingest/data-access';
 import { MailboxDelivery } from '@parley/voicemail-ingest/feature-mailbox';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -74,8 +75,11 @@ describe('voicemail-ingest on the in-process bus', () => {
 
   let smtpPort: number;
   let relayPort: number;
+  /** Stands in for the outbound smarthost. */
+  const smarthost = new SmtpSink();
 
   beforeAll(async () => {
+    await smarthost.start();
     smtpPort = await freePort();
     relayPort = await freePort();
     database = await createTestDatabase('vi_service');
@@ -138,6 +142,14 @@ describe('voicemail-ingest on the in-process bus', () => {
               maxUnauthenticatedCommands: 10,
             },
           },
+          {
+            smarthost: { host: '127.0.0.1', port: smarthost.port, tls: 'opportunistic', caFile: undefined, auth: undefined },
+            hostname: 'mx.parley.test',
+            retryWindowMs: 60_000,
+            retryBaseMs: 100,
+            retryMaxMs: 1000,
+            pollMaxMs: 500,
+          },
         ),
       ],
     })
@@ -152,6 +164,7 @@ describe('voicemail-ingest on the in-process bus', () => {
 
   afterAll(async () => {
     await app?.close();
+    await smarthost.stop();
     await database?.drop();
     rmSync(blobDir, { recursive: true, force: true });
   });
@@ -274,5 +287,53 @@ describe('voicemail-ingest on the in-process bus', () => {
     expect(fromSmtp.length).toBeGreaterThanOrEqual(2);
     const view = await bus.request(Topics.mailboxMessageGetRequest, alice, { mailbox: alice, itemId: fromSmtp[0].id }, messageViewSchema);
     expect(view.headers[0]).toMatchObject({ name: expect.stringMatching(/^received$/i) });
+  });
+
+  it('relays a signed-in submission to another domain through the outbound queue (swaks), and nobody else', async () => {
+    ensureDebianPackages(['swaks', 'libnet-ssleay-perl']);
+    const swaks = (port: number, args: string[]) =>
+      new Promise<{ exitCode: number; output: string }>((resolve) => {
+        execFile(
+          'swaks',
+          ['--server', '127.0.0.1', '--port', String(port), '--timeout', '15', ...args],
+          { timeout: 30_000 },
+          (error, stdout, stderr) =>
+            resolve({ exitCode: error ? (typeof error.code === 'number' ? error.code : -1) : 0, output: `${stdout}${stderr}` }),
+        );
+      });
+    const external = 'partner@elsewhere.test';
+    const submitted = await swaks(smtpPort, [
+      '--tls',
+      '--auth',
+      'PLAIN',
+      '--auth-user',
+      bob,
+      '--auth-password',
+      'bob-demo-pw',
+      '--from',
+      bob,
+      '--to',
+      `${external},${alice}`,
+      '--header',
+      'Subject: to a partner',
+    ]);
+    expect(submitted.exitCode).toBe(0);
+    expect(submitted.output).toMatch(/<~ {1,2}250 2\.6\.0 /);
+    await waitFor(() => smarthost.received.length === 1, { timeoutMs: 10_000, what: 'the smarthost to receive the submission' });
+    expect(smarthost.received[0]).toMatchObject({ from: bob, to: [external] });
+    expect(smarthost.received[0].raw.toString()).toMatch(/Subject: to a partner/);
+    // The Parley recipient got her copy from the store as before, not through the smarthost.
+    const page = await bus.request(Topics.mailboxMessageFindRequest, alice, { mailbox: alice, folder: 'inbox' }, findMessagesReplySchema);
+    expect(page.items.some((i) => i.subject === 'to a partner')).toBe(true);
+
+    // No sign-in on submission: refused before any recipient; the trusted relay never reaches other domains.
+    const anonymous = await swaks(smtpPort, ['--tls', '--from', bob, '--to', external, '--header', 'Subject: anonymous']);
+    expect(anonymous.exitCode).not.toBe(0);
+    expect(anonymous.output).toMatch(/530 5\.7\.0 Authentication required/);
+    const relayed = await swaks(relayPort, ['--from', 'pbx@pbx.example', '--to', external, '--header', 'Subject: open relay?']);
+    expect(relayed.exitCode).not.toBe(0);
+    expect(relayed.output).toMatch(/550 5\.7\.1 Relaying to partner@elsewhere\.test denied/);
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(smarthost.received).toHaveLength(1);
   });
 });

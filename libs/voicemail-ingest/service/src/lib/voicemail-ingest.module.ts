@@ -1,18 +1,20 @@
-import { ConfigError, type MailboxStoreConfig, type ServiceDefinition, type SmtpConfig } from '@parley/config';
+import { ConfigError, type MailboxStoreConfig, type OutboundMailConfig, type ServiceDefinition, type SmtpConfig } from '@parley/config';
 import { DynamicModule, Module } from '@nestjs/common';
 import type { ServiceDatabaseSettings } from '@parley/config';
 import { createVoicemailIngestDataSource, VoicemailIngestDataAccessModule } from '@parley/voicemail-ingest/data-access';
 import { MailboxFeatureModule } from '@parley/voicemail-ingest/feature-mailbox';
 import { HttpDropModule, type VoicemailDropOptions } from '@parley/voicemail-ingest/feature-http-drop';
+import { OutboundMailModule } from '@parley/voicemail-ingest/feature-outbound';
 import { SmtpModule } from '@parley/voicemail-ingest/feature-smtp';
 
-/** voicemail-ingest: the mailbox message store and the SMTP/HTTP voicemail drop. */
+/** voicemail-ingest: the mailbox message store, the SMTP/HTTP voicemail drop and the outbound mail queue. */
 @Module({})
 export class VoicemailIngestModule {
   static forRoot(
     database: ServiceDatabaseSettings,
     mailbox: MailboxStoreConfig,
     fronts: { drop: VoicemailDropOptions; smtp: SmtpConfig },
+    outbound: OutboundMailConfig,
   ): DynamicModule {
     return {
       module: VoicemailIngestModule,
@@ -24,6 +26,8 @@ export class VoicemailIngestModule {
           sweepIntervalMs: mailbox.sweepIntervalMs,
         }),
         HttpDropModule.forRoot(fronts.drop),
+        // Exports OutboundMail (global): the SMTP front relays a signed-in submission's external recipients through it.
+        OutboundMailModule.forRoot(outbound),
         // Takes MailboxDelivery from MailboxFeatureModule (global).
         SmtpModule.forRoot(fronts.smtp),
       ],
@@ -43,12 +47,22 @@ export const voicemailIngestService: ServiceDefinition = {
   requestTopics: [],
   module: ({ database, config }) => {
     // Set whenever the app runs voicemail-ingest (its schema part is then parsed).
-    if (config.mailbox === undefined || config.voicemailDrop === undefined || config.smtp === undefined)
+    if (
+      config.mailbox === undefined ||
+      config.voicemailDrop === undefined ||
+      config.smtp === undefined ||
+      config.outboundMail === undefined
+    )
       throw new ConfigError(['voicemail-ingest: the app was configured without its variables']);
-    return VoicemailIngestModule.forRoot(database, config.mailbox, {
-      drop: { ...config.voicemailDrop, bodyTimeoutMs: config.http.bodyTimeoutMs },
-      smtp: config.smtp,
-    });
+    return VoicemailIngestModule.forRoot(
+      database,
+      config.mailbox,
+      {
+        drop: { ...config.voicemailDrop, bodyTimeoutMs: config.http.bodyTimeoutMs },
+        smtp: config.smtp,
+      },
+      config.outboundMail,
+    );
   },
   createDataSource: (url) => VoicemailIngestModule.createDataSource(url),
 };
