@@ -80,9 +80,9 @@ export const REPLICA_FEED_TOPICS: ReadonlySet<string> = new Set<Topic>([
   Topics.presenceChanged,
   Topics.imDelivery,
   Topics.imReceipt,
-  // The gateway's read models (OOF, free/busy) and streaming notifications follow these per replica.
-  Topics.oofChanged,
-  Topics.calendarWorkingHoursChanged,
+  // Every gateway replica's streaming connections. (The gateway's OOF and free/busy read models also
+  // read their topics per replica, but those topics are not listed: other services consume them in
+  // their groups, and a second, idempotent apply on one gateway replica through its group costs little.)
   Topics.mailboxEventAppended,
 ]);
 
