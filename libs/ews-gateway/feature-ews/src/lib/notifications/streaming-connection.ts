@@ -114,6 +114,8 @@ export class StreamingConnection {
     this.heartbeat.unref();
     this.lifetime = setTimeout(() => this.close('timeout'), this.options.lifetimeMs);
     this.lifetime.unref();
+    // While connected the subscriptions must not expire: they do so 30 minutes after the connection ends.
+    void this.store(Date.now() + this.options.lifetimeMs + STREAMING_IDLE_LIFETIME_MS);
     void this.catchUp().catch((error: unknown) => {
       this.deps.onError(error);
       this.close('failed');
