@@ -37,7 +37,10 @@ class FakeResponse extends EventEmitter {
   writableEnded = false;
   destroyed = false;
   writableLength = 0;
-  setHeader(): void {}
+  readonly headers = new Map<string, unknown>();
+  setHeader(name: string, value: unknown): void {
+    this.headers.set(name, value);
+  }
   write(chunk: string): boolean {
     this.chunks.push(chunk);
     return true;
@@ -90,7 +93,12 @@ describe('a GetStreamingEvents connection', () => {
       { heartbeatMs: 60_000, lifetimeMs: 60_000, maxBufferedBytes: 1 << 20 },
       {
         journal: journal as never,
-        subscriptions: { advance: async (_id: string, watermark: number) => void stored.push(watermark) || true } as never,
+        subscriptions: {
+          advance: async (_id: string, watermark: number) => {
+            stored.push(watermark);
+            return true;
+          },
+        } as never,
         folderIdentity: (_mailbox, kind) => ({ id: `folder-${kind}`, changeKey: 'fck' }),
         onError: (error) => {
           throw error;

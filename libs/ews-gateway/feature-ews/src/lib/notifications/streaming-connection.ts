@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type {
   JournaledEvent,
+  MailboxEventFilter,
   MailboxEventJournal,
   NotificationSubscriptionEntity,
   NotificationSubscriptionRepository,
