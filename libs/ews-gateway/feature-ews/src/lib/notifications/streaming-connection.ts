@@ -35,10 +35,7 @@ interface SubscriptionState {
 }
 
 /** Whether a subscription takes an event: its type, and its folders (the new or, for moves, the old parent). */
-export function subscriptionTakes(
-  subscription: Pick<NotificationSubscriptionEntity, 'folders' | 'eventTypes'>,
-  event: JournaledEvent,
-): boolean {
+export function subscriptionTakes(subscription: MailboxEventFilter, event: JournaledEvent): boolean {
   if (!subscription.eventTypes.includes(event.eventType)) return false;
   const folders = subscription.folders;
   return folders === null || folders.includes(event.folder) || (event.oldFolder !== null && folders.includes(event.oldFolder));
