@@ -4,7 +4,7 @@ import { NS } from '@parley/ews-gateway/soap';
 import { MAX_PUSH_ANSWER_BYTES, PushCallbackError, postSendNotification, readSendNotificationResult } from './push-callback.client';
 import { PushDestinationPolicy } from './push-destination.policy';
 
-const result = (status: string, ns = NS.MESSAGES) =>
+const result = (status: string, ns: string = NS.MESSAGES) =>
   `<?xml version="1.0"?><s:Envelope xmlns:s="${NS.SOAP}"><s:Body><SendNotificationResult xmlns="${ns}">` +
   `<SubscriptionStatus>${status}</SubscriptionStatus></SendNotificationResult></s:Body></s:Envelope>`;
 

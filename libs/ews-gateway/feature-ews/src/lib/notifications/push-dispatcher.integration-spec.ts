@@ -128,6 +128,12 @@ describe('PushDispatcher on PostgreSQL', () => {
     );
 
   const row = async (id: string) => subscriptions.find(id);
+  /** One look of a replica, its callbacks awaited: how many subscriptions it claimed. */
+  const fire = async (replica: PushDispatcher, clock?: () => number) => {
+    const claimed = await replica.fireDue(10, clock);
+    await replica.drained();
+    return claimed;
+  };
 
   async function subscribe(mailbox: string, overrides: { url?: string; statusFrequencyMinutes?: number } = {}): Promise<string> {
     const id = randomUUID();
@@ -197,7 +203,7 @@ describe('PushDispatcher on PostgreSQL', () => {
     const id = await subscribe(mailbox, { statusFrequencyMinutes: 3 });
     const replica = dispatcher();
     const before = Date.now();
-    expect(await replica.fireDue(10)).toBe(1);
+    expect(await fire(replica)).toBe(1);
     expect(listener.received).toEqual([
       { subscriptionId: id, previousWatermark: 2, moreEvents: 'false', events: ['StatusEvent@2'], itemIds: [] },
     ]);
@@ -206,10 +212,10 @@ describe('PushDispatcher on PostgreSQL', () => {
     expect(afterStatus?.pushStatusDueAt?.getTime()).toBeGreaterThanOrEqual(before + 3 * 60_000);
     expect(afterStatus?.pushDueAt?.getTime()).toBe(afterStatus?.pushStatusDueAt?.getTime());
     // Nothing due now.
-    expect(await replica.fireDue(10)).toBe(0);
+    expect(await fire(replica)).toBe(0);
 
     const itemId = await deliverMail(mailbox);
-    expect(await replica.fireDue(10)).toBe(1);
+    expect(await fire(replica)).toBe(1);
     expect(listener.received[1]).toEqual({
       subscriptionId: id,
       previousWatermark: 2,
@@ -221,14 +227,14 @@ describe('PushDispatcher on PostgreSQL', () => {
 
     // Mail in another folder marks it due but passes its filter: nothing is sent before the status time.
     await deliverMail(mailbox, 'sentitems');
-    expect(await replica.fireDue(10)).toBe(1);
+    expect(await fire(replica)).toBe(1);
     expect(listener.received).toHaveLength(2);
     const idle = await row(id);
     expect(idle?.pushDueAt?.getTime()).toBe(idle?.pushStatusDueAt?.getTime());
 
     // At the status time, a status event with the current watermark.
     const statusTime = (idle?.pushStatusDueAt?.getTime() ?? 0) + 1;
-    expect(await replica.fireDue(10, () => statusTime)).toBe(1);
+    expect(await fire(replica, () => statusTime)).toBe(1);
     expect(listener.received[2]).toMatchObject({ previousWatermark: 4, events: ['StatusEvent@6'] });
     expect(await row(id)).toMatchObject({ watermark: 6 });
   });
@@ -236,11 +242,11 @@ describe('PushDispatcher on PostgreSQL', () => {
   it('ends the subscription when the listener answers Unsubscribe', async () => {
     const id = await subscribe('ben@parley.test');
     listener.answers = ['Unsubscribe'];
-    expect(await dispatcher().fireDue(10)).toBe(1);
+    expect(await fire(dispatcher())).toBe(1);
     expect(listener.received).toHaveLength(1);
     expect(await row(id)).toBeNull();
     await deliverMail('ben@parley.test');
-    expect(await dispatcher().fireDue(10)).toBe(0);
+    expect(await fire(dispatcher())).toBe(0);
     expect(listener.received).toHaveLength(1);
   });
 
@@ -249,20 +255,20 @@ describe('PushDispatcher on PostgreSQL', () => {
     listener.answers = [{ status: 500 }, 'hang', { status: 503 }];
     const replica = dispatcher();
     let now = Date.now();
-    expect(await replica.fireDue(10, () => now)).toBe(1);
+    expect(await fire(replica, () => now)).toBe(1);
     expect(await row(id)).toMatchObject({ pushFailures: 1, pushDueAt: new Date(now + 1_000), pushLeaseUntil: null });
-    expect(await replica.fireDue(10, () => now + 999)).toBe(0);
+    expect(await fire(replica, () => now + 999)).toBe(0);
 
     // The second attempt times out (PARLEY_EWS_PUSH_TIMEOUT_MS): failure two, twice the wait.
     now += 1_000;
     const started = Date.now();
-    expect(await replica.fireDue(10, () => now)).toBe(1);
+    expect(await fire(replica, () => now)).toBe(1);
     expect(Date.now() - started).toBeGreaterThanOrEqual(350);
     expect(await row(id)).toMatchObject({ pushFailures: 2, pushDueAt: new Date(now + 2_000) });
 
     // One more than PARLEY_EWS_PUSH_MAX_RETRIES: the subscription ends.
     now += 2_000;
-    expect(await replica.fireDue(10, () => now)).toBe(1);
+    expect(await fire(replica, () => now)).toBe(1);
     expect(listener.received).toHaveLength(3);
     expect(await row(id)).toBeNull();
   });
@@ -272,9 +278,9 @@ describe('PushDispatcher on PostgreSQL', () => {
     listener.answers = [{ status: 200 } as ListenerAnswer];
     const replica = dispatcher();
     const now = Date.now();
-    expect(await replica.fireDue(10, () => now)).toBe(1);
+    expect(await fire(replica, () => now)).toBe(1);
     expect(await row(id)).toMatchObject({ pushFailures: 1 });
-    expect(await replica.fireDue(10, () => now + 1_000)).toBe(1);
+    expect(await fire(replica, () => now + 1_000)).toBe(1);
     expect(await row(id)).toMatchObject({ pushFailures: 0 });
     expect(listener.received).toHaveLength(2);
   });
@@ -282,10 +288,10 @@ describe('PushDispatcher on PostgreSQL', () => {
   it('checks the destination again at each send: a refused one is a failed attempt and no request is made', async () => {
     const id = await subscribe('eve@parley.test', { url: 'http://169.254.169.254/latest/meta-data/' });
     const replica = dispatcher();
-    expect(await replica.fireDue(10)).toBe(1);
+    expect(await fire(replica)).toBe(1);
     expect(await row(id)).toMatchObject({ pushFailures: 1 });
     const loopbackElsewhere = await subscribe('eve@parley.test', { url: 'http://127.0.0.2:9/cb' });
-    expect(await replica.fireDue(10)).toBe(1);
+    expect(await fire(replica)).toBe(1);
     expect(await row(loopbackElsewhere)).toMatchObject({ pushFailures: 1 });
     expect(listener.received).toHaveLength(0);
   });
@@ -302,21 +308,42 @@ describe('PushDispatcher on PostgreSQL', () => {
       await held;
     };
     const [first, second] = [dispatcher(), dispatcher()];
-    const firing = first.fireDue(10);
+    const firing = fire(first);
     await inFlight;
     // The other replica finds it leased; a new event only marks it due.
-    expect(await second.fireDue(10)).toBe(0);
+    expect(await fire(second)).toBe(0);
     await deliverMail(mailbox);
-    expect(await second.fireDue(10)).toBe(0);
+    expect(await fire(second)).toBe(0);
     release();
     expect(await firing).toBe(1);
     listener.beforeAnswer = async () => undefined;
     expect(listener.received).toHaveLength(1);
     expect(listener.received[0].events).toEqual([expect.stringMatching(/^StatusEvent@/)]);
     // Due again at once: the next look sends the event that came during the first send.
-    expect(await second.fireDue(10)).toBe(1);
+    expect(await fire(second)).toBe(1);
     expect(listener.received[1].events.map((e) => e.split('@')[0])).toEqual(['NewMailEvent', 'CreatedEvent']);
     expect(await row(id)).toMatchObject({ pushLeaseUntil: null });
+  });
+
+  it("a listener that hangs holds only its own callback, not the others'", async () => {
+    const hanging = new Listener();
+    hanging.fallback = 'hang';
+    const slow = await subscribe('hal@parley.test', { url: await hanging.start() });
+    const quick = await subscribe('ida@parley.test');
+    try {
+      const replica = dispatcher();
+      const started = Date.now();
+      expect(await replica.fireDue(10)).toBe(2);
+      while (listener.received.length === 0 && Date.now() - started < 2_000) await new Promise((resolve) => setTimeout(resolve, 10));
+      await new Promise((resolve) => setTimeout(resolve, 50)); // the OK's outcome is written
+      expect(await row(quick)).toMatchObject({ pushLeaseUntil: null, pushFailures: 0 });
+      expect(Date.now() - started).toBeLessThan(push.timeoutMs);
+      expect((await row(slow))?.pushLeaseUntil).not.toBeNull();
+      await replica.drained();
+      expect(await row(slow)).toMatchObject({ pushLeaseUntil: null, pushFailures: 1 });
+    } finally {
+      await hanging.stop();
+    }
   });
 
   it('a claim whose replica died comes due again when its lease runs out', async () => {
@@ -325,8 +352,8 @@ describe('PushDispatcher on PostgreSQL', () => {
     const lease = new Date(now + 60_000);
     expect(await subscriptions.claimDuePush(new Date(now), lease, 10)).toHaveLength(1);
     expect(await subscriptions.nextPushDueAt()).toEqual(lease);
-    expect(await dispatcher().fireDue(10, () => now + 1_000)).toBe(0);
-    expect(await dispatcher().fireDue(10, () => lease.getTime())).toBe(1);
+    expect(await fire(dispatcher(), () => now + 1_000)).toBe(0);
+    expect(await fire(dispatcher(), () => lease.getTime())).toBe(1);
     expect(listener.received).toHaveLength(1);
     expect(await row(id)).toMatchObject({ pushLeaseUntil: null, pushFailures: 0 });
   });

@@ -19,8 +19,10 @@ import { PushDestinationPolicy } from './push-destination.policy';
 
 /** Longest sleep between looks at the table: rows other replicas planned, and leases of a replica that died, are found by then. */
 const POLL_MAX_MS = 5_000;
-/** Callbacks one look claims and sends at once. */
+/** Most subscriptions one look claims. */
 const BATCH = 20;
+/** Most callbacks in flight on one replica: a slow listener holds one slot for up to the timeout, not the others' turn. */
+const MAX_IN_FLIGHT = 100;
 /** A claim outlives its callback's timeout by this much (reading the journal, writing the outcome). */
 const LEASE_MARGIN_MS = 60_000;
 /** The retry backoff doubles up to this. */
@@ -44,6 +46,7 @@ export class PushDispatcher implements OnApplicationBootstrap, BeforeApplication
   private readonly poller: DueQueuePoller;
   private readonly callbacks: Counter<'outcome'>;
   private readonly ended: Counter<'reason'>;
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
     private readonly journal: MailboxEventJournal,
@@ -80,9 +83,15 @@ export class PushDispatcher implements OnApplicationBootstrap, BeforeApplication
     this.poller.start();
   }
 
-  /** Before the database closes: a callback in flight finishes and its outcome is written. */
+  /** Before the database closes: the callbacks in flight finish and their outcomes are written. */
   async beforeApplicationShutdown(): Promise<void> {
     await this.poller.stop();
+    await this.drained();
+  }
+
+  /** Resolves when no callback of this replica is in flight. */
+  async drained(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
   }
 
   /** A local commit made a push subscription due now (a new one, or an event on its mailbox): look at once. */
@@ -90,12 +99,24 @@ export class PushDispatcher implements OnApplicationBootstrap, BeforeApplication
     this.poller.nudge();
   }
 
-  /** Claims up to `limit` due push subscriptions and sends their callbacks; returns how many it claimed. */
+  /**
+   * Claims up to `limit` due push subscriptions (fewer when `MAX_IN_FLIGHT` callbacks are already
+   * out) and starts their callbacks; returns how many it claimed. Each callback's end makes the
+   * poller look again (its subscription may be due again at once, and its slot is free).
+   */
   async fireDue(limit: number, clock: () => number = Date.now): Promise<number> {
+    const room = Math.min(limit, MAX_IN_FLIGHT - this.inFlight.size);
+    if (room <= 0) return 0;
     const now = clock();
     const leaseUntil = new Date(now + this.options.notifications.push.timeoutMs + LEASE_MARGIN_MS);
-    const claimed = await this.subscriptions.claimDuePush(new Date(now), leaseUntil, limit);
-    await Promise.all(claimed.map((subscription) => this.deliver(subscription, clock)));
+    const claimed = await this.subscriptions.claimDuePush(new Date(now), leaseUntil, room);
+    for (const subscription of claimed) {
+      const delivery: Promise<unknown> = this.deliver(subscription, clock).finally(() => {
+        this.inFlight.delete(delivery);
+        this.poller.nudge();
+      });
+      this.inFlight.add(delivery);
+    }
     return claimed.length;
   }
 
