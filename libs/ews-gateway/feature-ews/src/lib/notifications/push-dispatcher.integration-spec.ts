@@ -10,7 +10,7 @@ import {
 } from '@parley/ews-gateway/data-access';
 import { NS, parseEwsXml } from '@parley/ews-gateway/soap';
 import { Metrics } from '@parley/observability';
-import { migrateServiceSchema } from '@parley/persistence';
+import { migrateServiceSchema, revertServiceSchema } from '@parley/persistence';
 import { createTestDatabase } from '@parley/testing';
 import { child, children, text, type XmlElement } from '@parley/xml';
 import type { DataSource } from 'typeorm';
@@ -356,5 +356,19 @@ describe('PushDispatcher on PostgreSQL', () => {
     expect(await fire(dispatcher(), () => lease.getTime())).toBe(1);
     expect(listener.received).toHaveLength(1);
     expect(await row(id)).toMatchObject({ pushLeaseUntil: null, pushFailures: 0 });
+  });
+
+  it("the lease column's migration reverts and applies again", async () => {
+    const hasLease = async () =>
+      (
+        (await dataSource.query(
+          `SELECT count(*)::int AS n FROM information_schema.columns
+           WHERE table_schema = 'ews_gateway' AND table_name = 'notification_subscription' AND column_name = 'push_lease_until'`,
+        )) as { n: number }[]
+      )[0].n === 1;
+    await revertServiceSchema(dataSource, 1);
+    expect(await hasLease()).toBe(false);
+    expect(await migrateServiceSchema(dataSource)).toEqual(['EwsPushLease1766100000000']);
+    expect(await hasLease()).toBe(true);
   });
 });
