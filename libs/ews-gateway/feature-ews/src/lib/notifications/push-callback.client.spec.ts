@@ -62,7 +62,11 @@ describe('postSendNotification', () => {
     await expect(postSendNotification(destination, '<envelope/>', 2_000)).resolves.toBe('OK');
     expect(seen).toEqual([
       {
-        headers: expect.objectContaining({ host: `listener.invalid:${port}`, 'content-type': 'text/xml; charset=utf-8' }),
+        headers: expect.objectContaining({
+          host: `listener.invalid:${port}`,
+          'content-type': 'text/xml; charset=utf-8',
+          soapaction: '"http://schemas.microsoft.com/exchange/services/2006/messages/SendNotification"',
+        }),
         url: '/ews/push?user=1',
         body: '<envelope/>',
       },

@@ -62,7 +62,13 @@ function post(destination: PushDestination, envelope: string, timeoutMs: number)
     host: url.hostname.replace(/^\[|\]$/g, ''),
     port: url.port === '' ? undefined : Number(url.port),
     path: `${url.pathname}${url.search}`,
-    headers: { 'content-type': 'text/xml; charset=utf-8', 'content-length': payload.length, host: url.host },
+    // The SOAPAction of NotificationService.wsdl: listeners built from that WSDL (WCF) dispatch on it.
+    headers: {
+      'content-type': 'text/xml; charset=utf-8',
+      'content-length': payload.length,
+      host: url.host,
+      soapaction: `"${NS.MESSAGES}/SendNotification"`,
+    },
     lookup: pinned,
     agent: false,
   };
