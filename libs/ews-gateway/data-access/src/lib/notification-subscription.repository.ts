@@ -62,16 +62,6 @@ export class NotificationSubscriptionRepository {
     return removed;
   }
 
-  /** Push subscriptions on `mailbox` (the dispatcher marks them due when an event arrives). */
-  async markPushDue(mailbox: string, at: Date): Promise<number> {
-    const result = await this.dataSource.query(
-      `UPDATE ews_gateway.notification_subscription SET push_due_at = least(coalesce(push_due_at, $2), $2)
-       WHERE mailbox = $1 AND kind = 'push'`,
-      [mailbox, at],
-    );
-    return (result as [unknown, number])[1];
-  }
-
   /**
    * Claims up to `limit` push subscriptions due at `now` and not leased (`FOR UPDATE SKIP LOCKED`:
    * replicas claiming at once take different rows), leasing each until `leaseUntil`. Their due time

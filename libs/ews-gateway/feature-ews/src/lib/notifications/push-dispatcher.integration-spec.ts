@@ -156,7 +156,7 @@ describe('PushDispatcher on PostgreSQL', () => {
     return id;
   }
 
-  /** A message arriving in the Inbox, journaled and marking the mailbox's push subscriptions due, as the recorder does. */
+  /** A message arriving in the Inbox, journaled as the recorder does (the append marks the mailbox's push subscriptions due). */
   async function deliverMail(mailbox: string, folder = 'inbox'): Promise<string> {
     const itemId = `item-${randomUUID()}`;
     const event = (eventType: 'NewMail' | 'Created'): MailboxEventInput => ({
@@ -169,7 +169,6 @@ describe('PushDispatcher on PostgreSQL', () => {
       occurredAt: new Date(),
     });
     await dataSource.transaction((manager) => journal.append(manager, mailbox, [event('NewMail'), event('Created')]));
-    await subscriptions.markPushDue(mailbox, new Date());
     return itemId;
   }
 
