@@ -1,6 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createSecureContext } from 'node:tls';
 import { NS } from '@parley/ews-gateway/soap';
+import { loadTlsPair } from '@parley/tls';
 import { MAX_PUSH_ANSWER_BYTES, PushCallbackError, postSendNotification, readSendNotificationResult } from './push-callback.client';
 import { PushDestinationPolicy } from './push-destination.policy';
 
@@ -94,5 +100,32 @@ describe('postSendNotification', () => {
     const started = Date.now();
     await expect(postSendNotification(destination, '<e/>', 200)).rejects.toThrow(/no answer within 200 ms/);
     expect(Date.now() - started).toBeLessThan(1_500);
+  });
+
+  it("over https names the URL's host in SNI while connecting to the checked address, and checks the certificate", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'parley-push-tls-'));
+    const pair = await loadTlsPair({ files: undefined, selfSigned: { dir, hostname: 'listener.invalid', name: 'push' } });
+    const serverNames: string[] = [];
+    const tls = createTlsServer(
+      {
+        ...pair,
+        SNICallback: (name, done) => {
+          serverNames.push(name);
+          done(null, createSecureContext(pair));
+        },
+      },
+      (_req, res) => res.end(result('OK')),
+    );
+    await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
+    try {
+      const destination = await pinnedTo127.check(`https://listener.invalid:${(tls.address() as AddressInfo).port}/cb`);
+      // Self-signed: the certificate check refuses it, after the handshake named the URL's host.
+      await expect(postSendNotification(destination, '<e/>', 2_000)).rejects.toThrow(/self-signed certificate/);
+      expect(serverNames).toEqual(['listener.invalid']);
+    } finally {
+      tls.closeAllConnections();
+      await new Promise((resolve) => tls.close(resolve));
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
