@@ -74,6 +74,7 @@ function subscription(watermark: number, folders: string[] | null = ['inbox']): 
     pushDueAt: null,
     pushFailures: 0,
     pushStatusDueAt: null,
+    pushLeaseUntil: null,
   };
 }
 
