@@ -33,7 +33,7 @@ export async function submitMail(d: EwsDeployment, from: EwsUser, to: string, su
 export async function eventsUntil(
   subscription: ews.PullSubscription,
   accept: (events: ews.ItemEvent[]) => boolean,
-  deadlineMs = 5_000,
+  deadlineMs = 15_000,
 ): Promise<{ events: ews.ItemEvent[]; elapsedMs: number }> {
   const started = Date.now();
   const events: ews.ItemEvent[] = [];
