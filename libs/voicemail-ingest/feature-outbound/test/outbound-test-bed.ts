@@ -18,6 +18,7 @@ import {
   CachedMailboxRecipients,
   InboxArrivals,
   type InboxArrivalListener,
+  type OutboundMail,
   StoreMailboxDelivery,
 } from '@parley/voicemail-ingest/feature-mailbox';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -156,13 +157,18 @@ export class OutboundTestBed {
   }
 
   /**
-   * The OOF auto-replies as their module wires them, queuing through `queue`: the state service the
-   * consumer calls (events applied directly) and the listener of this bed's deliveries.
+   * The OOF auto-replies as their module wires them, queuing through `queue` (or `outbound`, a
+   * stand-in around it): the state service the consumer calls (events applied directly) and the
+   * listener of this bed's deliveries.
    */
-  startAutoReplies(queue: RunningQueue, settings: OofAutoReplySettings): { state: OofStateService } {
+  startAutoReplies(
+    queue: RunningQueue,
+    settings: OofAutoReplySettings,
+    outbound: OutboundMail = queue.outbound,
+  ): { state: OofStateService } {
     const arrivals = new InboxArrivals();
     const replies = new OofReplyRepository();
-    new OofAutoReplyService(replies, queue.outbound, this.directory, settings, arrivals);
+    new OofAutoReplyService(replies, outbound, this.directory, settings, arrivals);
     this.arrivalListener = (tx, arrival) => arrivals.notify(tx, arrival);
     return { state: new OofStateService(this.db, replies) };
   }

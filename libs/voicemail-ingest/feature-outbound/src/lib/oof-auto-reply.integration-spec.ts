@@ -1,6 +1,7 @@
 import type { OofEffectiveChanged } from '@parley/contracts';
 import { SmtpSink, waitFor } from '@parley/testing';
-import type { InboundMail } from '@parley/voicemail-ingest/feature-mailbox';
+import type { Transaction } from '@parley/persistence';
+import type { InboundMail, OutboundMail, OutboundMessage } from '@parley/voicemail-ingest/feature-mailbox';
 import { simpleParser } from 'mailparser';
 import { randomUUID } from 'node:crypto';
 import { alice, bob, OutboundTestBed, type RunningQueue } from '../../test/outbound-test-bed';
@@ -252,6 +253,28 @@ describe('OOF auto-replies (voicemail-ingest, real PostgreSQL, a local smarthost
     await deliver('somebody@remote.test', mailFrom('somebody@remote.test', 'Was in Cc'));
     await waitFor(() => smarthost.received.length === 2, { timeoutMs: 10_000, what: 'the replies to known senders' });
     expect(smarthost.received.map((m) => m.to[0]).sort()).toEqual(['partner@remote.test', 'somebody@remote.test']);
+  });
+
+  it('delivers the mail when its reply cannot be queued, and leaves no claim, so the next mail is answered', async () => {
+    let failures = 1;
+    // The real queue writes its rows in the delivery's transaction, then the stand-in fails once.
+    const failingOnce = {
+      relayEnabled: true,
+      enqueue: async (message: OutboundMessage, tx?: Transaction) => {
+        const receipt = await queue.outbound.enqueue(message, tx);
+        if (failures-- > 0) throw new Error('the queue broke after writing');
+        return receipt;
+      },
+    } as OutboundMail;
+    oof = bed.startAutoReplies(queue, { knownSenderDays: 30 }, failingOnce).state;
+    await announce(alice, { active: true });
+    const receipt = await deliver(stranger, mailFrom(stranger, 'Still delivered'));
+    expect(receipt.deliveries).toHaveLength(1);
+    expect(await bed.inbox(alice)).toHaveLength(1);
+    expect(await queuedReplies()).toBe(0);
+    await deliver(stranger, mailFrom(stranger, 'Answered now'));
+    await waitFor(() => smarthost.received.length === 1, { timeoutMs: 10_000, what: 'the reply to the second mail' });
+    expect((await simpleParser(smarthost.received[0].raw)).subject).toBe('Automatic reply: Answered now');
   });
 
   it('answers each OOF recipient of one mail, and only those', async () => {

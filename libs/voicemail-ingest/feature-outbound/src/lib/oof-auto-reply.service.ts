@@ -53,29 +53,47 @@ export class OofAutoReplyService {
       if (!inEffect(state, arrival.now)) continue;
       internal ??= await this.directory.servesDomain(domainOf(sender));
       if (!internal && !(await this.externalMayHear(tx, state, sender, arrival.now))) continue;
-      const reply = internal ? state.internalReply : state.externalReply;
+      const text = internal ? state.internalReply : state.externalReply;
       // Exchange sends nothing for an empty reply; neither do we.
-      if (reply.trim() === '') continue;
+      if (text.trim() === '') continue;
       if (!internal && !this.outbound.relayEnabled) {
         this.log.warn(`${mailbox} is out of office but no smarthost is configured: no automatic reply to ${sender}`);
         continue;
       }
-      if (!(await this.replies.claimReply(tx, mailbox, state.period, sender, arrival.now))) continue;
-      const mime = await composeAutoReply({
-        from: { address: mailbox, name: (await this.directory.findByAddress(mailbox))?.displayName ?? null },
-        to: sender,
-        reply,
-        original: {
-          subject: arrival.parsed.subject,
-          messageId: arrival.parsed.internetMessageId,
-          references: arrival.parsed.headers.find((h) => h.name.toLowerCase() === 'references')?.value ?? null,
-        },
-        now: arrival.now,
-      });
-      // The null sender: a bounce of the reply goes nowhere, and nothing answers it back.
-      const receipt = await this.outbound.enqueue({ envelopeFrom: null, recipients: [sender], mime, submittedBy: null }, tx);
-      this.log.log(`${mailbox} is out of office: automatic ${internal ? 'internal' : 'external'} reply ${receipt.id} to ${sender}`);
+      try {
+        // A reply that cannot be queued must not cost the sender the delivery: its writes are undone, the copies stay.
+        await tx.savepoint('oof_auto_reply', () => this.reply(tx, mailbox, state.period, sender, internal === true, text, arrival));
+      } catch (error) {
+        this.log.error({ err: error }, `${mailbox} is out of office, but the automatic reply to ${sender} could not be queued`);
+      }
     }
+  }
+
+  /** Claims the one reply of the period and queues it; nothing when the sender was answered already. */
+  private async reply(
+    tx: Transaction,
+    mailbox: string,
+    period: number,
+    sender: string,
+    internal: boolean,
+    text: string,
+    arrival: InboxArrival,
+  ): Promise<void> {
+    if (!(await this.replies.claimReply(tx, mailbox, period, sender, arrival.now))) return;
+    const mime = await composeAutoReply({
+      from: { address: mailbox, name: (await this.directory.findByAddress(mailbox))?.displayName ?? null },
+      to: sender,
+      reply: text,
+      original: {
+        subject: arrival.parsed.subject,
+        messageId: arrival.parsed.internetMessageId,
+        references: arrival.parsed.headers.find((h) => h.name.toLowerCase() === 'references')?.value ?? null,
+      },
+      now: arrival.now,
+    });
+    // The null sender: a bounce of the reply goes nowhere, and nothing answers it back.
+    const receipt = await this.outbound.enqueue({ envelopeFrom: null, recipients: [sender], mime, submittedBy: null }, tx);
+    this.log.log(`${mailbox} is out of office: automatic ${internal ? 'internal' : 'external'} reply ${receipt.id} to ${sender}`);
   }
 
   /** The external audience: None answers no one outside, Known only recent correspondents, All everyone. */
