@@ -176,14 +176,14 @@ describe('OOF auto-replies (voicemail-ingest, real PostgreSQL, a local smarthost
     expect(await bed.inbox(alice)).toHaveLength(1);
   });
 
-  it('sends nothing to the null sender, MAILER-DAEMON, the mailbox itself, or mail that is not from SMTP', async () => {
+  it('sends nothing to the null sender, MAILER-DAEMON, a list address, the mailbox itself, the HTTP drop or a bounce', async () => {
     await announce(alice, { active: true });
     await deliver(null, mailFrom(stranger, 'Null sender'));
     await deliver('MAILER-DAEMON@remote.test', mailFrom('MAILER-DAEMON@remote.test', 'Daemon'));
     await deliver('list-request@remote.test', mailFrom('list-request@remote.test', 'List admin'));
     await deliver(alice, mailFrom(alice, 'Note to self'), { channel: 'submission', submittedBy: alice });
     await deliver(stranger, mailFrom(stranger, 'Dropped voicemail'), { channel: 'http-drop' });
-    await deliver(stranger, mailFrom(stranger, 'A queued copy'), { channel: 'outbound-queue' });
+    await deliver(null, mailFrom(stranger, 'A bounce from the queue'), { channel: 'outbound-queue' });
     expect(await queuedReplies()).toBe(0);
     // `Auto-Submitted: no` is a person's mail.
     await deliver(stranger, mailFrom(stranger, 'Written by hand', ['Auto-Submitted: no']));
@@ -219,6 +219,15 @@ describe('OOF auto-replies (voicemail-ingest, real PostgreSQL, a local smarthost
       what: 'the queue done',
     });
     expect(await queuedReplies()).toBe(1);
+    expect(await bed.inbox(alice)).toHaveLength(1);
+  });
+
+  it('answers a colleague whose mail the outbound queue delivered (as EWS SendItem sends it)', async () => {
+    await announce(alice, { active: true });
+    const mime = mailFrom(bob, 'Sent from Outlook');
+    await queue.outbound.enqueue({ envelopeFrom: bob, recipients: [alice], mime, submittedBy: bob });
+    await waitFor(async () => (await bed.inbox(bob)).length === 1, { timeoutMs: 10_000, what: "alice's reply in bob's Inbox" });
+    expect((await bed.inbox(bob))[0].subject).toBe('Automatic reply: Sent from Outlook');
     expect(await bed.inbox(alice)).toHaveLength(1);
   });
 

@@ -7,6 +7,9 @@ describe('autoReplyEligibility', () => {
   it('answers the lower-cased envelope sender of SMTP mail', () => {
     expect(autoReplyEligibility(relay('Friend@Remote.Test'), [h('Subject', 'Hi')])).toEqual({ sender: 'friend@remote.test' });
     expect(autoReplyEligibility({ channel: 'submission', envelopeFrom: 'bob@parley.test' }, [])).toEqual({ sender: 'bob@parley.test' });
+    // A person's mail the queue delivers to a Parley mailbox (EWS SendItem); the queue's DSNs and auto-replies have the null sender.
+    expect(autoReplyEligibility({ channel: 'outbound-queue', envelopeFrom: 'bob@parley.test' }, [])).toEqual({ sender: 'bob@parley.test' });
+    expect(autoReplyEligibility({ channel: 'outbound-queue', envelopeFrom: null }, [])).toEqual({ refused: 'null-sender' });
     expect(autoReplyEligibility(relay('a@b.test'), [h('AUTO-SUBMITTED', 'No (written by a person)')])).toEqual({ sender: 'a@b.test' });
     expect(autoReplyEligibility(relay('a@b.test'), [h('X-Auto-Response-Suppress', 'DR, RN')])).toEqual({ sender: 'a@b.test' });
     expect(autoReplyEligibility(relay('a@b.test'), [h('Precedence', 'first-class')])).toEqual({ sender: 'a@b.test' });
@@ -15,7 +18,6 @@ describe('autoReplyEligibility', () => {
   it.each([
     ['im-history', 'not-from-a-sender'],
     ['http-drop', 'not-from-a-sender'],
-    ['outbound-queue', 'not-from-a-sender'],
   ] as const)('refuses mail from the %s channel', (channel, refused) => {
     expect(autoReplyEligibility({ channel, envelopeFrom: 'a@b.test' }, [])).toEqual({ refused });
   });

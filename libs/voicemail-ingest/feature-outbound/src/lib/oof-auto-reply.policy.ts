@@ -2,7 +2,7 @@ import type { InboundMail } from '@parley/voicemail-ingest/feature-mailbox';
 
 /** Why an arriving mail gets no automatic reply whatever the mailbox's OOF (docs/voicemail-ingest.md, "OOF auto-replies"). */
 export type AutoReplyRefusal =
-  | 'not-from-a-sender' // IM history, the HTTP drop, the outbound queue's own deliveries (DSNs, other auto-replies)
+  | 'not-from-a-sender' // IM history, the HTTP drop
   | 'null-sender'
   | 'system-sender' // MAILER-DAEMON, postmaster, a list's owner- / -request address
   | 'auto-submitted'
@@ -15,15 +15,17 @@ export type AutoReplyEligibility = { readonly sender: string } | { readonly refu
 type Header = { readonly name: string; readonly value: string };
 
 /**
- * Whom an arriving mail may be answered to (RFC 3834 §2): the envelope sender of mail from SMTP
- * (submission or relay), never a null or system sender, never mail that says it is automatic,
- * bulk or from a list, or that asks not to be answered (`X-Auto-Response-Suppress`, Exchange's).
+ * Whom an arriving mail may be answered to (RFC 3834 §2): the envelope sender of mail a person
+ * sent — by SMTP (submission or relay) or through the outbound queue to a Parley mailbox (EWS
+ * SendItem) — never a null or system sender (so never a DSN or another mailbox's auto-reply, both
+ * sent with the null sender), never mail that says it is automatic, bulk or from a list, or that
+ * asks not to be answered (`X-Auto-Response-Suppress`, Exchange's).
  */
 export function autoReplyEligibility(
   mail: Pick<InboundMail, 'channel' | 'envelopeFrom'>,
   headers: readonly Header[],
 ): AutoReplyEligibility {
-  if (mail.channel !== 'submission' && mail.channel !== 'relay') return { refused: 'not-from-a-sender' };
+  if (mail.channel === 'im-history' || mail.channel === 'http-drop') return { refused: 'not-from-a-sender' };
   const sender = mail.envelopeFrom?.trim().toLowerCase() ?? '';
   if (sender === '' || !sender.includes('@')) return { refused: 'null-sender' };
   const local = sender.slice(0, sender.lastIndexOf('@'));
