@@ -8,3 +8,8 @@ export * from './lib/smarthost.transport';
 export * from './lib/delivery-status-notification';
 export * from './lib/outbound.metrics';
 export * from './lib/retry-schedule';
+export * from './lib/oof-auto-reply.policy';
+export * from './lib/oof-auto-reply.mime';
+export * from './lib/oof-auto-reply.service';
+export * from './lib/oof-state.service';
+export * from './lib/oof-state.consumer';

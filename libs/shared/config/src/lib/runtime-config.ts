@@ -299,6 +299,8 @@ export interface MailboxStoreConfig {
   quotaBytes: number | null;
   orphanGraceMs: number;
   sweepIntervalMs: number;
+  /** OOF auto-replies to external senders with the audience Known: how far back Sent Items counts. */
+  oofKnownSenderDays: number;
 }
 
 export interface HttpConfig {
@@ -502,6 +504,7 @@ export function toRuntimeConfig(
       quotaBytes: mailboxEnv.PARLEY_MAILBOX_QUOTA_BYTES === 0 ? null : mailboxEnv.PARLEY_MAILBOX_QUOTA_BYTES,
       orphanGraceMs: mailboxEnv.PARLEY_MAILBOX_ORPHAN_GRACE_MS,
       sweepIntervalMs: mailboxEnv.PARLEY_MAILBOX_SWEEP_INTERVAL_MS,
+      oofKnownSenderDays: mailboxEnv.PARLEY_OOF_KNOWN_SENDER_DAYS,
     },
     calendar: calendarEnv && {
       defaultWorkingHoursTimeZone: calendarEnv.PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE,

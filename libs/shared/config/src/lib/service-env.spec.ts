@@ -165,6 +165,7 @@ const MAILBOX_STORE = [
   'PARLEY_MAILBOX_QUOTA_BYTES',
   'PARLEY_MAILBOX_ORPHAN_GRACE_MS',
   'PARLEY_MAILBOX_SWEEP_INTERVAL_MS',
+  'PARLEY_OOF_KNOWN_SENDER_DAYS',
 ];
 const EMBEDDED_ONLY = ['PARLEY_DATA_DIR', 'PARLEY_EMBEDDED_PG_PORT', 'PARLEY_DEMO_USERS'];
 
@@ -461,6 +462,7 @@ describe('environment schema composition', () => {
       PARLEY_MAILBOX_QUOTA_BYTES: 2 * 1024 * 1024 * 1024,
       PARLEY_MAILBOX_ORPHAN_GRACE_MS: 3_600_000,
       PARLEY_MAILBOX_SWEEP_INTERVAL_MS: 600_000,
+      PARLEY_OOF_KNOWN_SENDER_DAYS: 90,
     };
     expect(parseEnv(serviceEnvSchema('voicemail-ingest'), {})).toEqual({
       ...shared,
@@ -530,6 +532,7 @@ describe('environment schema composition', () => {
       quotaBytes: 2 * 1024 ** 3,
       orphanGraceMs: 3_600_000,
       sweepIntervalMs: 600_000,
+      oofKnownSenderDays: 90,
     });
     expect(problemsOf(run({ PARLEY_MAILBOX_BLOB_STORE: 'filesystem' }))).toEqual([
       'PARLEY_MAILBOX_BLOB_DIR: required when PARLEY_MAILBOX_BLOB_STORE=filesystem',

@@ -214,6 +214,11 @@ function mailboxStoreEnv(app: AppProfile) {
       '600000',
       'how often voicemail-ingest looks for orphan blobs to remove',
     ),
+    PARLEY_OOF_KNOWN_SENDER_DAYS: withDefault(
+      intBetween(1, 3650),
+      '90',
+      "for an OOF external audience of Known: an external sender counts as known when the mailbox sent mail to that address (Sent Items) within this many days; contact lists are presence-bridge's and not read",
+    ),
   };
 }
 
