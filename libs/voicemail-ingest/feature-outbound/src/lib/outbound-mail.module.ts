@@ -33,7 +33,7 @@ export function outboundSettingsOf(config: OutboundMailConfig): OutboundSettings
 
 /**
  * voicemail-ingest's outbound mail queue (docs/smtp.md, "Outbound mail"): the `OutboundMail` port
- * (global, like `MailboxDelivery`, for the SMTP front and later EWS, OOF and iMIP) and this
+ * (global, like `MailboxDelivery`, for the SMTP front and EWS sending, later OOF and iMIP) and this
  * replica's poller. Needs the store's module (`MailboxDelivery`, global) and the directory.
  */
 @Module({})
