@@ -39,7 +39,10 @@ export async function composeMessageMime(message: ComposedMessage, copy: 'kept' 
     messageId: message.messageId,
     ...(message.inReplyTo === null ? {} : { inReplyTo: message.inReplyTo }),
     ...(message.references.length === 0 ? {} : { references: [...message.references] }),
-    ...(message.importance === 'Normal' ? {} : { priority: message.importance === 'High' ? 'high' : 'low' }),
+    // As Outlook writes it (MailComposer alone does not turn `priority` into headers; nodemailer's transport does).
+    ...(message.importance === 'Normal'
+      ? {}
+      : { headers: { Importance: message.importance, 'X-Priority': message.importance === 'High' ? '1 (Highest)' : '5 (Lowest)' } }),
     ...(message.body === null
       ? { text: '' }
       : message.body.type === 'HTML'
