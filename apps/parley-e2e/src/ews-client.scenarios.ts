@@ -12,6 +12,7 @@ import { httpFrontScenarios } from './ews-http-front.scenarios';
 import { nameScenarios } from './ews-names.scenarios';
 import { notificationScenarios } from './ews-notifications.scenarios';
 import { oofScenarios } from './ews-oof.scenarios';
+import { sendScenarios } from './ews-send.scenarios';
 import { syncScenarios } from './ews-sync.scenarios';
 import { taskScenarios } from './ews-tasks.scenarios';
 
@@ -25,6 +26,7 @@ export function ewsClientScenarios(deployment: () => EwsDeployment): void {
   taskScenarios(deployment);
   notificationScenarios(deployment);
   syncScenarios(deployment);
+  sendScenarios(deployment);
   abuseScenarios(deployment);
   boundedWorkScenarios(deployment);
   // Last: its connection-cap case fills the gateway's connection slots for a moment.

@@ -2,7 +2,7 @@
 // suite run against both: the embedded app (one process, demo users) and the four services over
 // Kafka (users created with the admin CLI). The scenario modules (*.scenarios.ts) take a getter of
 // this interface and declare their cases; each deployment's spec starts its deployment once.
-import { freePort } from '@parley/testing';
+import { freePort, SmtpSink } from '@parley/testing';
 import * as ews from 'ews-javascript-api';
 import { ewsService, runAdmin, startEmbeddedParley, useNodeXhr } from './ews-embedded';
 import { KafkaDeployment, startKafkaDeployment } from './kafka-deployment';
@@ -69,17 +69,53 @@ export interface EwsDeployment {
   addUser(localPart: string, password: string): Promise<string>;
   /** The SMTP submission port (587's role, STARTTLS + AUTH) on 127.0.0.1. */
   readonly smtpSubmissionPort: number;
+  /**
+   * The deployment's outbound smarthost (`PARLEY_SMTP_SMARTHOST`): a local SMTP sink that keeps
+   * what Parley sends to other domains (EWS sending, SMTP relay of submissions, iMIP).
+   */
+  readonly smarthost: SmtpSink;
   stop(): Promise<void>;
+}
+
+/** A started sink and the environment that makes it the deployment's smarthost (plain SMTP on loopback: no STARTTLS offered). */
+async function startSmarthost(): Promise<{ smarthost: SmtpSink; env: NodeJS.ProcessEnv }> {
+  const smarthost = new SmtpSink();
+  const port = await smarthost.start();
+  return {
+    smarthost,
+    env: {
+      PARLEY_SMTP_SMARTHOST: `127.0.0.1:${port}`,
+      PARLEY_SMTP_SMARTHOST_TLS: 'opportunistic',
+      // A refused or deferred recipient is tried again soon, not after the production backoff.
+      PARLEY_SMTP_OUTBOUND_POLL_MAX_MS: '1000',
+    },
+  };
+}
+
+/** Stops the deployment, then its smarthost. */
+function stopBoth(stop: () => Promise<void>, smarthost: SmtpSink): () => Promise<void> {
+  return async () => {
+    try {
+      await stop();
+    } finally {
+      await smarthost.stop();
+    }
+  };
 }
 
 /** The built embedded app with its demo users (`alice@parley.test`, password `alice-demo-pw`). */
 export async function startEmbeddedEwsDeployment(): Promise<EwsDeployment> {
   useNodeXhr();
-  const parley = await startEmbeddedParley(EWS_ENV);
+  const { smarthost, env: smarthostEnv } = await startSmarthost();
+  const parley = await startEmbeddedParley({ ...EWS_ENV, ...smarthostEnv }).catch(async (error: unknown) => {
+    await smarthost.stop();
+    throw error;
+  });
   const { base, metricsBase, stop } = parley;
   return {
     base,
     metricsBase,
+    smarthost,
     smtpSubmissionPort: parley.smtp.submission,
     address: (user) => `${user}@parley.test`,
     password: (user) => `${user}-demo-pw`,
@@ -89,7 +125,7 @@ export async function startEmbeddedEwsDeployment(): Promise<EwsDeployment> {
       await runAdmin(parley.databaseUrl(), ['user', 'add', address, '--name', localPart, '--password', password]);
       return address;
     },
-    stop,
+    stop: stopBoth(stop, smarthost),
   };
 }
 
@@ -103,10 +139,17 @@ export async function startKafkaEwsDeployment(prefix: string): Promise<KafkaEwsD
   const users: EwsUser[] = ['alice', 'bob', 'carol', 'app'];
   // One voicemail-ingest process: it may take the SMTP submission port the scenarios deliver through.
   const smtpSubmissionPort = await freePort();
-  const env = { ...EWS_ENV, PARLEY_SMTP_SUBMISSION_PORT: String(smtpSubmissionPort) };
-  const kafka = await startKafkaDeployment({ prefix, users, impersonators: ['app'], displayNames: EWS_DISPLAY_NAMES, env });
+  const { smarthost, env: smarthostEnv } = await startSmarthost();
+  const env = { ...EWS_ENV, ...smarthostEnv, PARLEY_SMTP_SUBMISSION_PORT: String(smtpSubmissionPort) };
+  const kafka = await startKafkaDeployment({ prefix, users, impersonators: ['app'], displayNames: EWS_DISPLAY_NAMES, env }).catch(
+    async (error: unknown) => {
+      await smarthost.stop();
+      throw error;
+    },
+  );
   return {
     kafka,
+    smarthost,
     smtpSubmissionPort,
     base: kafka.base,
     metricsBase: kafka.metricsBase,
@@ -118,7 +161,7 @@ export async function startKafkaEwsDeployment(prefix: string): Promise<KafkaEwsD
       await kafka.admin(['user', 'add', address, '--name', localPart, '--password', password]);
       return address;
     },
-    stop: () => kafka.stop(),
+    stop: stopBoth(() => kafka.stop(), smarthost),
   };
 }
 

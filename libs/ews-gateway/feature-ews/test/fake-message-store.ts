@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import {
+  createMessageRequestSchema,
   deleteMessageRequestSchema,
+  sendMessageRequestSchema,
   encodeAttachmentId,
   encodeMessageId,
   type Envelope,
@@ -57,6 +59,8 @@ type Reply = { ok: true; value: unknown } | { ok: false; error: { code: string; 
 export class FakeMessageStore extends CommandBus {
   readonly messages: StoredMessage[] = [];
   readonly asked: { topic: string; payload: unknown }[] = [];
+  /** When set, the store refuses every message creation and sending with this error (as `MessageSubmissionService` would). */
+  refuseSubmission: { code: string; message: string } | undefined;
   /** Calendar items and tasks calendar-sync reports in Deleted Items (counts only; none listed). */
   calendarDeleted = 0;
   chunkBytes = 256 * 1024;
@@ -187,6 +191,18 @@ export class FakeMessageStore extends CommandBus {
           }),
         );
         return ok({ folders, quota: { used: mine.reduce((s, m) => s + m.view.size, 0), limit: null }, lastModifiedAt: null });
+      }
+      case Topics.mailboxMessageCreateRequest: {
+        const request = parse(createMessageRequestSchema, payload);
+        if (this.refuseSubmission) return { ok: false, error: this.refuseSubmission };
+        // The store keeps a copy unless the message is only sent.
+        const saved = request.disposition === 'SendOnly' ? null : { id: encodeMessageId(request.mailbox, randomUUID()), changeKey: 'CK1' };
+        return ok({ saved });
+      }
+      case Topics.mailboxMessageSendRequest: {
+        const request = parse(sendMessageRequestSchema, payload);
+        if (this.refuseSubmission) return { ok: false, error: this.refuseSubmission };
+        return ok({ saved: request.saveCopy ? { id: request.itemId, changeKey: 'CK2' } : null });
       }
       case Topics.calendarFolderCountsGetRequest:
         return ok({ calendarItems: 0, tasks: 0, deletedItems: this.calendarDeleted });

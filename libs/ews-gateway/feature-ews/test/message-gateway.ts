@@ -18,6 +18,7 @@ import { FolderIds } from '../src/lib/folders/folder-ids';
 import { GetFolderHandler } from '../src/lib/folders/get-folder.handler';
 import { MailboxFolders } from '../src/lib/folders/mailbox-folders.service';
 import { DeleteItemRouter, FindItemRouter, GetItemRouter, UpdateItemRouter } from '../src/lib/items/item-operation.routers';
+import { CreateMessageHandler } from '../src/lib/messages/create-message.handler';
 import { DeleteMessageHandler } from '../src/lib/messages/delete-message.handler';
 import { FindMessageHandler } from '../src/lib/messages/find-message.handler';
 import { GetAttachmentHandler } from '../src/lib/messages/get-attachment.handler';
@@ -25,6 +26,7 @@ import { GetMessageHandler } from '../src/lib/messages/get-message.handler';
 import { MarkAllItemsAsReadHandler } from '../src/lib/messages/mark-all-items-as-read.handler';
 import { MessageAccess } from '../src/lib/messages/message-access';
 import { MessageClient } from '../src/lib/messages/message.client';
+import { SendItemHandler } from '../src/lib/messages/send-item.handler';
 import { UpdateMessageHandler } from '../src/lib/messages/update-message.handler';
 import { MoveItemHandler } from '../src/lib/move-item/move-item.handler';
 import { DeleteTaskHandler } from '../src/lib/tasks/delete-task.handler';
@@ -70,6 +72,9 @@ export function messageGateway(bus: CommandBus) {
     new MoveItemHandler(calendar, tasks, messages, calendarAccess),
     new GetAttachmentHandler(messages),
     new MarkAllItemsAsReadHandler(messages, calendarAccess),
+    // CreateItem here is the message handler alone (the router's split is specified in tasks.spec.ts).
+    new CreateMessageHandler(messages, messageAccess),
+    new SendItemHandler(messages, messageAccess),
   ];
   return { folderIds, handlers, byOperation: new Map(handlers.map((h) => [h.operation, h])) };
 }

@@ -8,3 +8,5 @@ export * from './lib/mailbox.exception';
 export * from './lib/message-view';
 export * from './lib/conversation-history.service';
 export * from './lib/conversation-history.consumer';
+export * from './lib/message-submission.service';
+export * from './lib/message-composition.mime';

@@ -18,6 +18,7 @@ import {
   CachedMailboxRecipients,
   InboxArrivals,
   type InboxArrivalListener,
+  MessageSubmissionService,
   type OutboundMail,
   StoreMailboxDelivery,
 } from '@parley/voicemail-ingest/feature-mailbox';
@@ -171,6 +172,28 @@ export class OutboundTestBed {
     new OofAutoReplyService(replies, outbound, this.directory, settings, arrivals);
     this.arrivalListener = (tx, arrival) => arrivals.notify(tx, arrival);
     return { state: new OofStateService(this.db, replies) };
+  }
+
+  /** EWS sending (CreateItem / SendItem) on a running queue, as the store's module wires it. */
+  submission(queue: RunningQueue, options: { maxRecipients?: number; quotaBytes?: number | null } = {}): MessageSubmissionService {
+    return new MessageSubmissionService(
+      this.db,
+      this.messages,
+      this.blobs,
+      new BlobReferences(),
+      queue.outbound,
+      { displayNameOf: async (address) => (await this.directory.findByAddress(address))?.displayName ?? null },
+      { quotaBytes: options.quotaBytes ?? null, parsing: { defaultRegion: null } },
+      { maxRecipients: options.maxRecipients ?? 100 },
+    );
+  }
+
+  /** A folder's messages, oldest first. */
+  async folder(mailbox: string, folder: string): Promise<{ id: string; subject: string; mimeBlob: string; isRead: boolean }[]> {
+    return this.db.dataSource.query(
+      `SELECT id, subject, mime_blob AS "mimeBlob", is_read AS "isRead" FROM voicemail_ingest.message WHERE mailbox = $1 AND folder = $2 ORDER BY received_at, id`,
+      [mailbox, folder],
+    );
   }
 
   /** The subjects of a mailbox's Inbox, oldest first. */

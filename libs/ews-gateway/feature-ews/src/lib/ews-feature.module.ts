@@ -32,12 +32,14 @@ import { TaskAccess } from './tasks/task-access';
 import { TaskClient } from './tasks/task.client';
 import { UpdateTaskHandler } from './tasks/update-task.handler';
 import { CopyItemHandler } from './move-item/copy-item.handler';
+import { CreateMessageHandler } from './messages/create-message.handler';
 import { DeleteMessageHandler } from './messages/delete-message.handler';
 import { FindMessageHandler } from './messages/find-message.handler';
 import { GetAttachmentHandler } from './messages/get-attachment.handler';
 import { GetMessageHandler } from './messages/get-message.handler';
 import { MarkAllItemsAsReadHandler } from './messages/mark-all-items-as-read.handler';
 import { MessageAccess } from './messages/message-access';
+import { SendItemHandler } from './messages/send-item.handler';
 import { UpdateMessageHandler } from './messages/update-message.handler';
 import { MoveItemHandler } from './move-item/move-item.handler';
 import { GetEventsHandler } from './notifications/get-events.handler';
@@ -61,7 +63,7 @@ import { SyncStates } from './sync/sync-state';
 // unit to the calendar, task, message or Deleted Items handlers below (items/item-operation.routers.ts).
 const calendarItemHandlers = [CreateItemHandler, FindItemHandler, GetItemHandler, UpdateItemHandler, DeleteItemHandler];
 const taskItemHandlers = [CreateTaskHandler, GetTaskHandler, DeleteTaskHandler, UpdateTaskHandler, FindTaskHandler];
-const messageItemHandlers = [GetMessageHandler, DeleteMessageHandler, UpdateMessageHandler, FindMessageHandler];
+const messageItemHandlers = [GetMessageHandler, DeleteMessageHandler, UpdateMessageHandler, FindMessageHandler, CreateMessageHandler];
 const calendarHandlers = [GetUserAvailabilityHandler, ...itemOperationRouters, MoveItemHandler, CopyItemHandler];
 const handlers = [
   GetUserOofSettingsHandler,
@@ -74,6 +76,7 @@ const handlers = [
   ...calendarHandlers,
   GetAttachmentHandler,
   MarkAllItemsAsReadHandler,
+  SendItemHandler,
   SubscribeHandler,
   GetEventsHandler,
   GetStreamingEventsHandler,

@@ -33,6 +33,7 @@ export const EwsResponseCode = {
   ErrorInvalidPropertyRequest: 'ErrorInvalidPropertyRequest',
   ErrorInvalidPropertySet: 'ErrorInvalidPropertySet',
   ErrorInvalidPushSubscriptionUrl: 'ErrorInvalidPushSubscriptionUrl',
+  ErrorInvalidRecipients: 'ErrorInvalidRecipients',
   ErrorInvalidRequest: 'ErrorInvalidRequest',
   ErrorInvalidServerVersion: 'ErrorInvalidServerVersion',
   ErrorInvalidSmtpAddress: 'ErrorInvalidSmtpAddress',

@@ -420,7 +420,11 @@ export function smtpEnv(app: AppProfile) {
       String(50 * 1024 * 1024),
       'largest message accepted (bytes, advertised as `SIZE`); larger, declared or sent, is refused with `552 5.3.4`',
     ),
-    PARLEY_SMTP_MAX_RECIPIENTS: withDefault(intBetween(1, 10_000), '100', 'most recipients of one message; more get `452 4.5.3`'),
+    PARLEY_SMTP_MAX_RECIPIENTS: withDefault(
+      intBetween(1, 10_000),
+      '100',
+      'most recipients of one message, by SMTP (more get `452 4.5.3`) or sent through EWS (more: `ErrorInvalidRecipients`)',
+    ),
     PARLEY_SMTP_MAX_CONNECTIONS: withDefault(
       intBetween(1, 100_000),
       '500',

@@ -23,6 +23,10 @@ export const CommandErrorCodes = {
   windowTooLarge: 'WindowTooLarge',
   /** The mailbox is over its quota (the message store refuses new content). */
   quotaExceeded: 'QuotaExceeded',
+  /** A message to send has no recipients, or more than the store allows per message. */
+  invalidRecipients: 'InvalidRecipients',
+  /** A recipient cannot be reached: outside Parley's domains with no smarthost configured. Nothing was sent. */
+  recipientUnreachable: 'RecipientUnreachable',
 } as const;
 export type CommandErrorCode = (typeof CommandErrorCodes)[keyof typeof CommandErrorCodes];
 

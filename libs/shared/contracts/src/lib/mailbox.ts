@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { bodySchema } from './calendar';
+import { bodySchema, messageDispositions } from './calendar';
 import { mailboxKey } from './envelope';
 
 /**
@@ -305,6 +305,54 @@ export const mailboxCountsReplySchema = z.object({
   lastModifiedAt: instant.nullable(),
 });
 export type MailboxCountsReply = z.infer<typeof mailboxCountsReplySchema>;
+
+/** The most recipients one composed message may name in the contract; the store's own limit (PARLEY_SMTP_MAX_RECIPIENTS) is lower. */
+export const COMPOSED_RECIPIENTS_MAX = 10_000;
+
+/** A recipient a client writes: an address (checked as an address), a display name when given. */
+export const recipientAddressSchema = z.object({ address: z.email().max(320), name: z.string().max(256).nullable().default(null) });
+export type RecipientAddress = z.infer<typeof recipientAddressSchema>;
+const recipients = z.array(recipientAddressSchema).max(COMPOSED_RECIPIENTS_MAX).default([]);
+
+/** How a composed message answers an earlier one (EWS ReplyToItem, ReplyAllToItem, ForwardItem). */
+export const messageResponseKinds = ['reply', 'reply-all', 'forward'] as const;
+export type MessageResponseKind = (typeof messageResponseKinds)[number];
+
+/**
+ * `mailbox.message.create.request.v1`: CreateItem of a message (or of a reply / forward of one) by
+ * the acting mailbox, which is its From. The store composes the MIME (Message-ID, Date; for a
+ * response In-Reply-To, References, the "RE: "/"FW: " subject and the original quoted under the new
+ * body, the recipients by Exchange's rules), keeps the copy the disposition asks for (SaveOnly:
+ * Drafts, SendAndSaveCopy: Sent Items; `saveTo` another message folder) and queues it for sending
+ * in the same transaction. A response's recipients are added to those the rules give.
+ */
+export const createMessageRequestSchema = z.object({
+  mailbox: mailboxKey,
+  disposition: z.enum(messageDispositions),
+  saveTo: z.enum(messageFolderKinds).optional(),
+  subject: z.string().max(255).optional(),
+  body: bodySchema.nullable().default(null),
+  to: recipients,
+  cc: recipients,
+  bcc: recipients,
+  importance: z.enum(['Low', 'Normal', 'High']).default('Normal'),
+  respondsTo: z.object({ itemId, kind: z.enum(messageResponseKinds) }).optional(),
+});
+export type CreateMessageRequest = z.infer<typeof createMessageRequestSchema>;
+
+/** `mailbox.message.send.request.v1`: SendItem of a saved message (a draft); the copy moves to Sent Items (or `saveTo`), or is removed. */
+export const sendMessageRequestSchema = z.object({
+  mailbox: mailboxKey,
+  itemId,
+  changeKey: z.string().max(200).optional(),
+  saveCopy: z.boolean().default(true),
+  saveTo: z.enum(messageFolderKinds).optional(),
+});
+export type SendMessageRequest = z.infer<typeof sendMessageRequestSchema>;
+
+/** The reply of both: the kept copy's id and change key, null when none was kept (SendOnly, SendItem without a copy). */
+export const submitMessageReplySchema = z.object({ saved: messageSummarySchema.pick({ id: true, changeKey: true }).nullable() });
+export type SubmitMessageReply = z.infer<typeof submitMessageReplySchema>;
 
 // ---- events (voicemail-ingest publishes, keyed by the mailbox) --------------------------------
 

@@ -70,6 +70,8 @@ export const TopicRoutes: { readonly [T in Topic]: TopicRoute } = {
   [Topics.mailboxMessageMoveRequest]: gatewayAsksMessageStore,
   [Topics.mailboxMarkAllReadRequest]: gatewayAsksMessageStore,
   [Topics.mailboxCountsGetRequest]: gatewayAsksMessageStore,
+  [Topics.mailboxMessageCreateRequest]: gatewayAsksMessageStore,
+  [Topics.mailboxMessageSendRequest]: gatewayAsksMessageStore,
   [Topics.mailboxMessageChanged]: { producers: ['voicemail-ingest'], consumers: ['ews-gateway'] },
   [Topics.voicemailDeposited]: {
     producers: ['voicemail-ingest'],

@@ -42,6 +42,8 @@ export const Topics = {
   mailboxMessageMoveRequest: 'mailbox.message.move.request.v1',
   mailboxMarkAllReadRequest: 'mailbox.message.mark-all-read.request.v1',
   mailboxCountsGetRequest: 'mailbox.folder-counts.get.request.v1',
+  mailboxMessageCreateRequest: 'mailbox.message.create.request.v1',
+  mailboxMessageSendRequest: 'mailbox.message.send.request.v1',
   mailboxMessageChanged: 'mailbox.message.changed.v1',
   voicemailDeposited: 'mailbox.voicemail.deposited.v1',
   messageWaitingChanged: 'mailbox.message-waiting.changed.v1',

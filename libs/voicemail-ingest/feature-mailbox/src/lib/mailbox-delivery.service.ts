@@ -118,7 +118,7 @@ export class StoreMailboxDelivery extends MailboxDelivery {
       const copies: StoredMessage[] = [];
       const outbox = new PendingOutbox();
       for (const mailbox of mailboxes) {
-        const message = { ...this.copyFor(mailbox, parsed, classified, mimeKey, mail.raw.length, now), folder, isRead };
+        const message = { ...storedMessageOf(mailbox, parsed, classified, mimeKey, mail.raw.length, now), folder, isRead };
         const attachments: StoredAttachment[] = parsed.attachments.map((a, index) => ({
           messageId: message.id,
           index,
@@ -171,40 +171,41 @@ export class StoreMailboxDelivery extends MailboxDelivery {
     const limit = this.settings.quotaBytes;
     return limit !== null && (used + size > limit || used >= limit);
   }
+}
 
-  private copyFor(
-    mailbox: string,
-    parsed: ParsedInboundMail,
-    classified: { itemClass: string; voicemail: StoredVoicemailFacts | null },
-    mimeKey: string,
-    size: number,
-    now: Date,
-  ): StoredMessage {
-    return {
-      id: randomUUID(),
-      mailbox,
-      folder: 'inbox',
-      itemClass: clip(classified.itemClass, 255),
-      subject: storable(parsed.subject),
-      fromAddress: parsed.from === null ? null : clipAddress(parsed.from),
-      toAddresses: parsed.to.map(clipAddress),
-      ccAddresses: parsed.cc.map(clipAddress),
-      receivedAt: now,
-      sentAt: parsed.sentAt,
-      size,
-      isRead: false,
-      hasAttachments: parsed.attachments.some((a) => !a.inline),
-      internetMessageId: clipOrNull(parsed.internetMessageId, 998),
-      importance: parsed.importance,
-      bodyType: parsed.body?.type ?? null,
-      body: parsed.body ? storable(parsed.body.content) : null,
-      headers: parsed.headers.map((h) => ({ name: storable(h.name), value: storable(h.value) })),
-      voicemail: classified.voicemail,
-      mimeBlob: mimeKey,
-      changeKey: newChangeKey(),
-      lastModifiedAt: now,
-    };
-  }
+/** A mailbox's row for a parsed message (in the Inbox, unread: callers place it otherwise). */
+export function storedMessageOf(
+  mailbox: string,
+  parsed: ParsedInboundMail,
+  classified: { itemClass: string; voicemail: StoredVoicemailFacts | null },
+  mimeKey: string,
+  size: number,
+  now: Date,
+): StoredMessage {
+  return {
+    id: randomUUID(),
+    mailbox,
+    folder: 'inbox',
+    itemClass: clip(classified.itemClass, 255),
+    subject: storable(parsed.subject),
+    fromAddress: parsed.from === null ? null : clipAddress(parsed.from),
+    toAddresses: parsed.to.map(clipAddress),
+    ccAddresses: parsed.cc.map(clipAddress),
+    receivedAt: now,
+    sentAt: parsed.sentAt,
+    size,
+    isRead: false,
+    hasAttachments: parsed.attachments.some((a) => !a.inline),
+    internetMessageId: clipOrNull(parsed.internetMessageId, 998),
+    importance: parsed.importance,
+    bodyType: parsed.body?.type ?? null,
+    body: parsed.body ? storable(parsed.body.content) : null,
+    headers: parsed.headers.map((h) => ({ name: storable(h.name), value: storable(h.value) })),
+    voicemail: classified.voicemail,
+    mimeBlob: mimeKey,
+    changeKey: newChangeKey(),
+    lastModifiedAt: now,
+  };
 }
 
 /**

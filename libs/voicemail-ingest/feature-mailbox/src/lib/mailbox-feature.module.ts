@@ -11,6 +11,7 @@ import { CachedMailboxRecipients, MailboxRecipients } from './mailbox-recipients
 import { MailboxSettings } from './mailbox-settings';
 import { MailboxConsumer } from './mailbox.consumer';
 import { MailboxService } from './mailbox.service';
+import { MessageSubmissionService, SubmissionSettings } from './message-submission.service';
 
 export interface MailboxFeatureOptions {
   /** Octets a mailbox's messages may take; null: unlimited (PARLEY_MAILBOX_QUOTA_BYTES). */
@@ -19,13 +20,16 @@ export interface MailboxFeatureOptions {
   orphanGraceMs: number;
   /** PARLEY_MAILBOX_SWEEP_INTERVAL_MS. */
   sweepIntervalMs: number;
+  /** Most recipients of a message a mailbox sends through EWS (PARLEY_SMTP_MAX_RECIPIENTS, as for SMTP submission). */
+  maxRecipients: number;
   parsing?: MailParsingOptions;
 }
 
 /**
  * The mailbox message store's core: the delivery port the SMTP and HTTP fronts use
  * (`MailboxDelivery`, exported globally), the gateway's message operations, presence-bridge's ended
- * IM conversations filed through that port, and the orphan-blob sweeper.
+ * IM conversations filed through that port, mail the gateway's clients send (`MessageSubmissionService`,
+ * which needs the `OutboundMail` port provided by `OutboundMailModule`), and the orphan-blob sweeper.
  */
 @Module({})
 export class MailboxFeatureModule {
@@ -38,6 +42,9 @@ export class MailboxFeatureModule {
       controllers: [MailboxConsumer, ConversationHistoryConsumer],
       providers: [
         MailboxService,
+        // Takes OutboundMail from OutboundMailModule (global, @parley/voicemail-ingest/feature-outbound).
+        MessageSubmissionService,
+        { provide: SubmissionSettings, useValue: { maxRecipients: options.maxRecipients } satisfies SubmissionSettings },
         ConversationHistoryService,
         BlobSweepPoller,
         { provide: MailboxSettings, useValue: settings },
@@ -64,7 +71,7 @@ export class MailboxFeatureModule {
           inject: [VoicemailIngestDatabase, BlobStore, BlobReferences],
         },
       ],
-      exports: [MailboxDelivery, MailboxService, InboxArrivals],
+      exports: [MailboxDelivery, MailboxService, InboxArrivals, MessageSubmissionService],
     };
   }
 }

@@ -4,7 +4,7 @@ import type { ParsedInboundMail } from '@parley/voicemail-ingest/mail-parsing';
 
 /**
  * What the mailbox store offers its fronts (SMTP submission and relay, the HTTP voicemail drop,
- * later EWS CreateItem): the one way into a mailbox. A front never writes the store's tables; the
+ * EWS CreateItem through the outbound queue): the one way into a mailbox. A front never writes the store's tables; the
  * rules (recipients, quota, recognition, events) live behind these ports once.
  */
 
@@ -136,7 +136,7 @@ export class OutboundMailError extends Error {
 
 /**
  * The one way mail leaves Parley (the outbound queue, `@parley/voicemail-ingest/feature-outbound`):
- * SMTP submission to external recipients, later EWS SendItem, OOF replies and iMIP. A queued
+ * SMTP submission to external recipients, EWS CreateItem / SendItem, later OOF replies and iMIP. A queued
  * message is durable; each recipient is tried until it is delivered, refused for good or its
  * retry window ends, and a refusal comes back to `envelopeFrom` as one DSN. Recipients Parley
  * serves are delivered into their mailboxes through `MailboxDelivery`, the others through the

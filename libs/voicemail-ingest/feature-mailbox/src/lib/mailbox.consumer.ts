@@ -2,6 +2,9 @@ import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   ContentChunkReply,
+  createMessageRequestSchema,
+  sendMessageRequestSchema,
+  SubmitMessageReply,
   DeleteMessageReply,
   deleteMessageRequestSchema,
   FindMessagesReply,
@@ -20,12 +23,14 @@ import {
 } from '@parley/contracts';
 import { EnvelopeConsumer, replyWith } from '@parley/messaging';
 import { MailboxService } from './mailbox.service';
+import { MessageSubmissionService } from './message-submission.service';
 
 /** Bus handlers for the gateway's message operations: validate, call the service, reply. */
 @Controller()
 export class MailboxConsumer {
   constructor(
     private readonly mailbox: MailboxService,
+    private readonly submission: MessageSubmissionService,
     private readonly consumer: EnvelopeConsumer,
   ) {}
 
@@ -82,6 +87,20 @@ export class MailboxConsumer {
   markAllRead(@Payload() raw: unknown): Promise<Reply<MarkAllReadReply>> {
     return this.consumer.command(Topics.mailboxMarkAllReadRequest, raw, markAllReadRequestSchema, (cmd) =>
       replyWith(() => this.mailbox.markAllRead(cmd.id, cmd.payload)),
+    );
+  }
+
+  @MessagePattern(Topics.mailboxMessageCreateRequest)
+  create(@Payload() raw: unknown): Promise<Reply<SubmitMessageReply>> {
+    return this.consumer.command(Topics.mailboxMessageCreateRequest, raw, createMessageRequestSchema, (cmd) =>
+      replyWith(() => this.submission.create(cmd.id, cmd.payload)),
+    );
+  }
+
+  @MessagePattern(Topics.mailboxMessageSendRequest)
+  send(@Payload() raw: unknown): Promise<Reply<SubmitMessageReply>> {
+    return this.consumer.command(Topics.mailboxMessageSendRequest, raw, sendMessageRequestSchema, (cmd) =>
+      replyWith(() => this.submission.send(cmd.id, cmd.payload)),
     );
   }
 }

@@ -42,7 +42,7 @@ export function outboundSettingsOf(config: OutboundMailConfig): OutboundSettings
 
 /**
  * voicemail-ingest's outbound mail queue (docs/smtp.md, "Outbound mail"): the `OutboundMail` port
- * (global, like `MailboxDelivery`, for the SMTP front and later EWS, OOF and iMIP) and this
+ * (global, like `MailboxDelivery`, for the SMTP front, EWS sending, OOF and iMIP) and this
  * replica's poller; and the OOF auto-replies (docs/voicemail-ingest.md): calendar-sync's effective
  * OOF state kept in the service's own table, and the replies queued as mail lands in Inboxes (a
  * listener of the store's `InboxArrivals`). Needs the store's module (`MailboxDelivery`,

@@ -10,7 +10,7 @@ export class OutboundMetrics {
   constructor(metrics: Metrics, waiting: () => Promise<number>) {
     this.queued = new Counter({
       name: 'parley_outbound_messages_queued_total',
-      help: 'Messages put in the outbound queue (SMTP submission to other domains, DSNs, later EWS and OOF replies)',
+      help: 'Messages put in the outbound queue (SMTP submission to other domains, EWS sending, DSNs, later OOF replies)',
       registers: [metrics.registry],
     });
     this.recipients = new Counter({

@@ -24,6 +24,7 @@ export class VoicemailIngestModule {
           quotaBytes: mailbox.quotaBytes,
           orphanGraceMs: mailbox.orphanGraceMs,
           sweepIntervalMs: mailbox.sweepIntervalMs,
+          maxRecipients: fronts.smtp.maxRecipients,
         }),
         HttpDropModule.forRoot(fronts.drop),
         // Exports OutboundMail (global): the SMTP front relays a signed-in submission's external recipients through it.

@@ -80,6 +80,10 @@ function responseCodeOf(code: CommandErrorCode, context: CalendarErrorContext): 
       return EwsResponseCode.ErrorCalendarViewRangeTooBig;
     case CommandErrorCodes.quotaExceeded:
       return EwsResponseCode.ErrorQuotaExceeded;
+    case CommandErrorCodes.invalidRecipients:
+      return EwsResponseCode.ErrorInvalidRecipients;
+    case CommandErrorCodes.recipientUnreachable:
+      return EwsResponseCode.ErrorMailRecipientNotFound;
     default:
       return unmapped(code);
   }

@@ -12,7 +12,9 @@ import { UpdateItemHandler } from '../calendar/update-item.handler';
 import { readFolderRef } from '../calendar/calendar-request.reader';
 import { FindDeletedItemsHandler } from '../deleted-items/find-deleted-items.handler';
 import { messageViewKind } from '../folders/mailbox-folders';
+import { CreateMessageHandler } from '../messages/create-message.handler';
 import { DeleteMessageHandler } from '../messages/delete-message.handler';
+import { isComposedMessage } from '../messages/message-compose.reader';
 import { FindMessageHandler } from '../messages/find-message.handler';
 import { GetMessageHandler } from '../messages/get-message.handler';
 import { UpdateMessageHandler } from '../messages/update-message.handler';
@@ -27,6 +29,7 @@ import { UpdateTaskHandler } from '../tasks/update-task.handler';
  * The one place that decides whether an item operation is about calendar items, tasks or messages.
  * Each unit of a request (an item of CreateItem's `Items`, an id of GetItem/DeleteItem's
  * `ItemIds`, an `ItemChange`, a FindItem parent folder) is routed on its own: `t:Task` elements,
+ * mail elements (`t:Message`, `t:ReplyToItem`, `t:ReplyAllToItem`, `t:ForwardItem`) to the message store,
  * task ids (`isTaskItemId`: the id's kind byte) and the Tasks folder go to the task handlers;
  * message ids (`isMessageItemId`), the message folders and the voicemail view to the message
  * handlers (voicemail-ingest's store); everything else to the calendar handlers, unchanged;
@@ -102,12 +105,14 @@ function byId(element: XmlElement): Owner {
 
 @Injectable()
 export class CreateItemRouter extends ItemOperationRouter {
-  constructor(calendar: CreateItemHandler, tasks: CreateTaskHandler) {
-    super('CreateItem', 'Items', { calendar, tasks });
+  constructor(calendar: CreateItemHandler, tasks: CreateTaskHandler, messages: CreateMessageHandler) {
+    super('CreateItem', 'Items', { calendar, tasks, messages });
   }
 
+  /** Mail (`t:Message` and its replies and forwards) goes to the message store; meeting responses stay with the calendar. */
   protected ownerOf(item: XmlElement): Owner {
-    return item.local === 'Task' ? 'tasks' : 'calendar';
+    if (item.local === 'Task') return 'tasks';
+    return isComposedMessage(item) ? 'messages' : 'calendar';
   }
 }
 

@@ -56,14 +56,15 @@ const FIND_DEFAULT = [
 const FIND_ALL = [...FIND_DEFAULT, 'message:InternetMessageId'];
 const GET_EXTRA = ['item:Body', 'item:Attachments', 'message:ToRecipients', 'message:CcRecipients'];
 /** What FindItem never writes, even when AdditionalProperties name it. */
-const GET_ONLY: ReadonlySet<string> = new Set([...GET_EXTRA, 'item:MimeContent', 'item:InternetMessageHeaders']);
+const GET_ONLY: ReadonlySet<string> = new Set([...GET_EXTRA, 'item:MimeContent', 'item:InternetMessageHeaders', 'item:InReplyTo']);
 
 const BASE_FIELDS: Readonly<Record<'find' | 'get', Record<'IdOnly' | 'Default' | 'AllProperties', readonly string[]>>> = {
   find: { IdOnly: ['item:ItemId'], Default: FIND_DEFAULT, AllProperties: FIND_ALL },
   get: {
     IdOnly: ['item:ItemId'],
     Default: [...FIND_DEFAULT, ...GET_EXTRA],
-    AllProperties: [...FIND_ALL, ...GET_EXTRA, 'item:InternetMessageHeaders'],
+    // InReplyTo comes from the header lines, which only GetItem reads.
+    AllProperties: [...FIND_ALL, ...GET_EXTRA, 'item:InternetMessageHeaders', 'item:InReplyTo'],
   },
 };
 

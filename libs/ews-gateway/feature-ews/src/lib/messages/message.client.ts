@@ -1,6 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import {
   CONTENT_CHUNK_MAX_BYTES,
+  type CreateMessageRequest,
+  type SendMessageRequest,
+  type SubmitMessageReply,
+  submitMessageReplySchema,
   contentChunkReplySchema,
   type DeleteMessageReply,
   deleteMessageReplySchema,
@@ -133,5 +137,15 @@ export class MessageClient {
   /** Every message folder's counts, the voicemail view's and the quota, in one query. */
   async counts(mailbox: string): Promise<MailboxCountsReply> {
     return this.commands.request(Topics.mailboxCountsGetRequest, mailbox, { mailbox }, mailboxCountsReplySchema);
+  }
+
+  /** CreateItem of a message or a response: the store composes it, keeps the copy asked for and queues it. */
+  async create(mailbox: string, message: CreateMessageRequest): Promise<SubmitMessageReply> {
+    return this.commands.request(Topics.mailboxMessageCreateRequest, mailbox, { ...message, mailbox }, submitMessageReplySchema);
+  }
+
+  /** SendItem of a saved message. */
+  async send(mailbox: string, send: Omit<SendMessageRequest, 'mailbox'>): Promise<SubmitMessageReply> {
+    return this.commands.request(Topics.mailboxMessageSendRequest, mailbox, { ...send, mailbox }, submitMessageReplySchema);
   }
 }

@@ -22,7 +22,7 @@ const time = (iso: string) => formatXsDateTime(new Date(iso));
 /**
  * Every property Parley answers for a message, keyed by FieldURI, in types.xsd's order: ItemType
  * (MimeContent, ItemId, ParentFolderId, ItemClass, Subject, Sensitivity, Body, Attachments,
- * DateTimeReceived, Size, Importance, IsSubmitted … IsUnmodified, InternetMessageHeaders,
+ * DateTimeReceived, Size, Importance, InReplyTo, IsSubmitted … IsUnmodified, InternetMessageHeaders,
  * DateTimeSent, DateTimeCreated, DisplayCc, DisplayTo, HasAttachments, ExtendedProperty*,
  * LastModifiedTime), then MessageType (Sender, ToRecipients, CcRecipients, IsReadReceiptRequested,
  * IsDeliveryReceiptRequested, From, InternetMessageId, IsRead). `ExtendedProperty` is the marker
@@ -56,6 +56,7 @@ const FIELDS: ReadonlyArray<readonly [string, Writer]> = [
   ['item:DateTimeReceived', (m) => t('DateTimeReceived', {}, time(m.receivedAt))],
   ['item:Size', (m) => t('Size', {}, m.size)],
   ['item:Importance', (m) => t('Importance', {}, m.importance)],
+  ['item:InReplyTo', (m) => inReplyToOf(m) !== undefined && t('InReplyTo', {}, inReplyToOf(m))],
   ['item:IsSubmitted', () => t('IsSubmitted', {}, 'false')],
   ['item:IsDraft', (m) => t('IsDraft', {}, String(m.folder === 'drafts'))],
   ['item:IsFromMe', () => t('IsFromMe', {}, 'false')],
@@ -88,6 +89,12 @@ const FIELDS: ReadonlyArray<readonly [string, Writer]> = [
   ['message:InternetMessageId', (m) => m.internetMessageId !== null && t('InternetMessageId', {}, m.internetMessageId)],
   ['message:IsRead', (m) => t('IsRead', {}, String(m.isRead))],
 ];
+
+/** The In-Reply-To header of a message read with its header lines (GetItem), when it has one. */
+function inReplyToOf(m: MessageSource): string | undefined {
+  const value = m.headers?.find((h) => h.name.toLowerCase() === 'in-reply-to')?.value.trim();
+  return value === '' ? undefined : value;
+}
 
 /** `t:Message` with the fields of `shape`, in schema order. */
 export function messageElement(message: MessageSource, shape: MessageShape, ctx: MessageWriteContext): XmlNode {

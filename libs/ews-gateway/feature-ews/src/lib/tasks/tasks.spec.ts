@@ -572,11 +572,16 @@ describe('item routing (calendar items vs tasks)', () => {
   it('routes CreateItem by element and FindItem by folder (distinguished or by id)', async () => {
     const calendar = recorder('CreateItem', 'Items', 'CalendarItem');
     const tasks = recorder('CreateItem', 'Items', 'Task');
-    await new CreateItemRouter(calendar as never, tasks as never).handle(
-      context('<m:CreateItem><m:Items><t:Task/><t:CalendarItem/></m:Items></m:CreateItem>'),
+    const mail = recorder('CreateItem', 'Items', 'Message');
+    await new CreateItemRouter(calendar as never, tasks as never, mail as never).handle(
+      context(
+        '<m:CreateItem><m:Items><t:Task/><t:CalendarItem/><t:Message/><t:AcceptItem/><t:ReplyToItem/><t:ReplyAllToItem/><t:ForwardItem/></m:Items></m:CreateItem>',
+      ),
     );
     expect(tasks.seen).toEqual([['Task']]);
-    expect(calendar.seen).toEqual([['CalendarItem']]);
+    // Meeting responses answer calendar items; mail and its replies and forwards go to the message store.
+    expect(calendar.seen).toEqual([['CalendarItem', 'AcceptItem']]);
+    expect(mail.seen).toEqual([['Message', 'ReplyToItem', 'ReplyAllToItem', 'ForwardItem']]);
 
     const calendarFind = recorder('FindItem', 'ParentFolderIds', 'CalendarItem');
     const taskFind = recorder('FindItem', 'ParentFolderIds', 'Task');
