@@ -8,3 +8,5 @@ export * from './lib/smarthost.transport';
 export * from './lib/delivery-status-notification';
 export * from './lib/outbound.metrics';
 export * from './lib/retry-schedule';
+export * from './lib/imip-mail.service';
+export * from './lib/imip-mail.consumer';

@@ -5,6 +5,8 @@ import { Metrics } from '@parley/observability';
 import { BlobReferences, BlobStore, OutboundQueueRepository, VoicemailIngestDatabase } from '@parley/voicemail-ingest/data-access';
 import { MailboxDelivery, OutboundMail } from '@parley/voicemail-ingest/feature-mailbox';
 import { hostname as machineName } from 'node:os';
+import { ImipMailConsumer } from './imip-mail.consumer';
+import { ImipMailService } from './imip-mail.service';
 import { OutboundDeliveryPoller } from './outbound-delivery.poller';
 import { OutboundDeliveryService } from './outbound-delivery.service';
 import { OutboundMetrics } from './outbound.metrics';
@@ -33,8 +35,9 @@ export function outboundSettingsOf(config: OutboundMailConfig): OutboundSettings
 
 /**
  * voicemail-ingest's outbound mail queue (docs/smtp.md, "Outbound mail"): the `OutboundMail` port
- * (global, like `MailboxDelivery`, for the SMTP front and later EWS, OOF and iMIP) and this
- * replica's poller. Needs the store's module (`MailboxDelivery`, global) and the directory.
+ * (global, like `MailboxDelivery`, for the SMTP front and later EWS and OOF), this replica's
+ * poller, and the iMIP mail calendar-sync asks for (`calendar.imip.outgoing.v1`). Needs the
+ * store's module (`MailboxDelivery`, global) and the directory.
  */
 @Module({})
 export class OutboundMailModule {
@@ -43,7 +46,9 @@ export class OutboundMailModule {
     return {
       module: OutboundMailModule,
       global: true,
+      controllers: [ImipMailConsumer],
       providers: [
+        ImipMailService,
         { provide: OutboundSettings, useValue: settings },
         {
           provide: SMARTHOST_TRANSPORT,
