@@ -119,21 +119,35 @@ describe('iMIP rendering (read back with ical.js)', () => {
     expect(moved.getFirstPropertyValue('summary')).toBe('Review (moved)');
   });
 
-  it("moves a weekly rule's days with the start's UTC day (Monday 00:30 in Berlin is Sunday in UTC)", () => {
+  it('writes a series in its own zone (TZID and a VTIMEZONE): its occurrences keep their wall-clock time across a DST change', () => {
+    // Mondays 00:30 in Berlin (Sunday evening in UTC) from 20 October 2031, over the end of summer time on 26 October.
     const early = review({
-      start: at('2031-11-16T23:30:00Z'),
-      end: at('2031-11-17T00:30:00Z'),
+      start: at('2031-10-19T22:30:00Z'),
+      end: at('2031-10-19T23:30:00Z'),
       recurrence: {
-        pattern: { type: 'Weekly', interval: 2, daysOfWeek: ['Monday'], firstDayOfWeek: 'Sunday' },
-        range: { type: 'EndDate', startDate: '2031-11-17', endDate: '2031-12-15' },
+        pattern: { type: 'Weekly', interval: 1, daysOfWeek: ['Monday'], firstDayOfWeek: 'Sunday' },
+        range: { type: 'EndDate', startDate: '2031-10-20', endDate: '2031-11-03' },
       },
     });
-    const [master] = eventsOf(renderImip(early, 'REQUEST', NOW)).events;
+    const ics = renderImip(early, 'REQUEST', NOW);
+    expect(ics).toContain('DTSTART;TZID=Europe/Berlin:20311020T003000');
+    const { calendar, events } = eventsOf(ics);
+    const zone = calendar.getFirstSubcomponent('vtimezone');
+    expect(zone?.getFirstPropertyValue('tzid')).toBe('Europe/Berlin');
+    expect(zone?.getAllSubcomponents().map((c) => [c.name, String(c.getFirstPropertyValue('rrule'))])).toEqual([
+      ['daylight', 'FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU'],
+      ['standard', 'FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU'],
+    ]);
+    // ical.js resolves the TZID with the VTIMEZONE of the same VCALENDAR.
+    const [master] = events;
     const rule = master.getFirstPropertyValue('rrule') as ICAL.Recur;
-    expect(rule.parts['BYDAY']).toEqual(['SU']);
-    expect(rule.interval).toBe(2);
+    expect(rule.parts['BYDAY']).toEqual(['MO']);
     expect(String(rule)).toContain('WKST=SU');
-    expect(rule.until?.toJSDate().toISOString()).toBe('2031-12-15T22:59:59.000Z');
+    expect(rule.until?.toJSDate().toISOString()).toBe('2031-11-03T22:59:59.000Z');
+    const expansion = new ICAL.Event(master).iterator();
+    const starts: string[] = [];
+    for (let next = expansion.next(); next; next = expansion.next()) starts.push(next.toJSDate().toISOString());
+    expect(starts).toEqual(['2031-10-19T22:30:00.000Z', '2031-10-26T23:30:00.000Z', '2031-11-02T23:30:00.000Z']);
   });
 
   it('writes an all-day item with DATE values in its own zone', () => {

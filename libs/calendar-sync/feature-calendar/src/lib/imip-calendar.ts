@@ -3,12 +3,13 @@ import { months, weekDays } from '@parley/contracts';
 import type { StoredCalendarItem } from '@parley/calendar-sync/data-access';
 import { DAY_MS, localToUtc, parseLocalDate, utcToLocal, windowsToIana } from '@parley/calendar-time';
 import ICAL from 'ical.js';
+import { floatingTime, vtimezone } from './imip-timezone';
 
 /**
- * iCalendar objects for iMIP (RFC 5545 / 5546 / 6047), written and read with ical.js. Times go out
- * in UTC (no VTIMEZONE needed, exact for every client); a series' rule is written from its first
- * occurrence's UTC start, so across a daylight-saving change its later occurrences are an hour off
- * for the attendee (docs/calendar-sync.md, "iMIP").
+ * iCalendar objects for iMIP (RFC 5545 / 5546 / 6047), written and read with ical.js. A single
+ * item's times go out in UTC (exact for every client, no VTIMEZONE needed); a series' in its start
+ * zone (TZID with a VTIMEZONE, `imip-timezone.ts`), so that its occurrences keep their wall-clock
+ * time across daylight-saving changes for the attendee as they do for the organizer.
  */
 
 const PRODID = '-//Parley//Parley Calendar//EN';
@@ -33,6 +34,8 @@ export function renderImip(meeting: StoredCalendarItem, method: ImipOutgoingMeth
   calendar.updatePropertyWithValue('prodid', PRODID);
   calendar.updatePropertyWithValue('version', '2.0');
   calendar.updatePropertyWithValue('method', method);
+  const zone = seriesZone(meeting);
+  if (zone) calendar.addSubcomponent(vtimezone(zone, new Date(utcToLocal(zone, meeting.start.getTime())).getUTCFullYear()));
   const event = baseEvent(meeting, now);
   if (method === 'CANCEL') {
     event.updatePropertyWithValue('status', 'CANCELLED');
@@ -45,8 +48,7 @@ export function renderImip(meeting: StoredCalendarItem, method: ImipOutgoingMeth
   for (const a of meeting.optionalAttendees) event.addProperty(attendeeProperty(a, 'OPT-PARTICIPANT', true));
   if (meeting.recurrence) {
     event.addPropertyWithValue('rrule', recurRule(meeting, meeting.recurrence));
-    for (const x of meeting.exceptions.filter((e) => e.kind === 'deleted'))
-      event.addPropertyWithValue('exdate', timeOf(x.originalStart, meeting, 'start'));
+    for (const x of meeting.exceptions.filter((e) => e.kind === 'deleted')) setTime(event, 'exdate', x.originalStart, meeting, true);
   }
   calendar.addSubcomponent(event);
   for (const x of meeting.recurrence ? meeting.exceptions : []) {
@@ -54,6 +56,7 @@ export function renderImip(meeting: StoredCalendarItem, method: ImipOutgoingMeth
     const occurrence = baseEvent(
       {
         ...meeting,
+        recurrence: null,
         start: x.start,
         end: x.end,
         subject: x.overrides.subject ?? meeting.subject,
@@ -62,7 +65,8 @@ export function renderImip(meeting: StoredCalendarItem, method: ImipOutgoingMeth
       },
       now,
     );
-    occurrence.updatePropertyWithValue('recurrence-id', timeOf(x.originalStart, meeting, 'start'));
+    // RECURRENCE-ID takes the series' form (its zone); the moved times may be in UTC.
+    setTime(occurrence, 'recurrence-id', x.originalStart, meeting);
     for (const a of meeting.requiredAttendees) occurrence.addProperty(attendeeProperty(a, 'REQ-PARTICIPANT', true));
     for (const a of meeting.optionalAttendees) occurrence.addProperty(attendeeProperty(a, 'OPT-PARTICIPANT', true));
     calendar.addSubcomponent(occurrence);
@@ -140,8 +144,8 @@ function baseEvent(meeting: StoredCalendarItem, now: Date): ICAL.Component {
   event.updatePropertyWithValue('uid', meeting.meetingUid ?? '');
   event.updatePropertyWithValue('sequence', imipSequence(meeting));
   event.updatePropertyWithValue('dtstamp', ICAL.Time.fromJSDate(now, true));
-  event.updatePropertyWithValue('dtstart', timeOf(meeting.start, meeting, 'start'));
-  event.updatePropertyWithValue('dtend', timeOf(meeting.end, meeting, 'end'));
+  setTime(event, 'dtstart', meeting.start, meeting);
+  setTime(event, 'dtend', meeting.end, meeting);
   event.updatePropertyWithValue('summary', meeting.subject);
   if (meeting.location) event.updatePropertyWithValue('location', meeting.location);
   const description = meeting.body ? plainText(meeting.body.type, meeting.body.content) : '';
@@ -168,19 +172,33 @@ function attendeeProperty(attendee: Attendee, role: 'REQ-PARTICIPANT' | 'OPT-PAR
   return property;
 }
 
-/** An instant in UTC, or for an all-day item its local date in the item's zone (VALUE=DATE). */
-function timeOf(instant: Date, item: StoredCalendarItem, which: 'start' | 'end'): ICAL.Time {
-  if (!item.isAllDay) return ICAL.Time.fromJSDate(instant, true);
-  const zone = windowsToIana(which === 'start' ? item.startTimeZone : item.endTimeZone) ?? 'UTC';
-  return ICAL.Time.fromDateString(new Date(utcToLocal(zone, instant.getTime())).toISOString().slice(0, 10));
+/** The IANA zone a timed series is written in (TZID); null: written in UTC (single items, all-day items, UTC series). */
+function seriesZone(item: StoredCalendarItem): string | null {
+  if (!item.recurrence || item.isAllDay) return null;
+  const zone = windowsToIana(item.startTimeZone);
+  return zone && zone !== 'UTC' && zone !== 'Etc/UTC' ? zone : null;
 }
 
-/** EWS's pattern and range as an RRULE, written for the UTC start (a weekly rule's days move with the start's UTC day). */
+/**
+ * Writes `instant` as property `name`: for an all-day item its local date (VALUE=DATE), for a
+ * timed series its wall-clock time in the series' zone (TZID), else UTC.
+ */
+function setTime(component: ICAL.Component, name: string, instant: Date, item: StoredCalendarItem, add = false): void {
+  let value: ICAL.Time;
+  const zone = seriesZone(item);
+  if (item.isAllDay) {
+    const dateZone = windowsToIana(name === 'dtend' ? item.endTimeZone : item.startTimeZone) ?? 'UTC';
+    value = ICAL.Time.fromDateString(new Date(utcToLocal(dateZone, instant.getTime())).toISOString().slice(0, 10));
+  } else if (zone) value = floatingTime(utcToLocal(zone, instant.getTime()));
+  else value = ICAL.Time.fromJSDate(instant, true);
+  const property = add ? component.addPropertyWithValue(name, value) : component.updatePropertyWithValue(name, value);
+  if (zone && !item.isAllDay) property.setParameter('tzid', zone);
+}
+
+/** EWS's pattern and range as an RRULE; its days are the series' local days, as DTSTART is in the series' zone. */
 function recurRule(item: StoredCalendarItem, recurrence: Recurrence): ICAL.Recur {
   const zone = windowsToIana(item.startTimeZone) ?? 'UTC';
-  const localDay = Math.floor(utcToLocal(zone, item.start.getTime()) / DAY_MS);
-  const utcDay = item.isAllDay ? localDay : Math.floor(item.start.getTime() / DAY_MS);
-  const rule: Record<string, unknown> = { ...patternParts(recurrence.pattern, utcDay - localDay) };
+  const rule: Record<string, unknown> = { ...patternParts(recurrence.pattern) };
   const range = recurrence.range;
   if (range.type === 'Numbered') rule['count'] = range.numberOfOccurrences;
   if (range.type === 'EndDate') {
@@ -191,7 +209,7 @@ function recurRule(item: StoredCalendarItem, recurrence: Recurrence): ICAL.Recur
   return ICAL.Recur.fromData(rule as Parameters<typeof ICAL.Recur.fromData>[0]);
 }
 
-function patternParts(pattern: RecurrencePattern, dayShift: number): Record<string, unknown> {
+function patternParts(pattern: RecurrencePattern): Record<string, unknown> {
   switch (pattern.type) {
     case 'Daily':
       return { freq: 'DAILY', interval: pattern.interval };
@@ -200,7 +218,7 @@ function patternParts(pattern: RecurrencePattern, dayShift: number): Record<stri
         freq: 'WEEKLY',
         interval: pattern.interval,
         wkst: weekDays.indexOf(pattern.firstDayOfWeek) + 1,
-        byday: pattern.daysOfWeek.map((d) => ICAL_DAYS[(((weekDays.indexOf(d) + dayShift) % 7) + 7) % 7]),
+        byday: pattern.daysOfWeek.map((d) => ICAL_DAYS[weekDays.indexOf(d)]),
       };
     case 'AbsoluteMonthly':
       return { freq: 'MONTHLY', interval: pattern.interval, ...monthDay(pattern.dayOfMonth) };
