@@ -50,6 +50,8 @@ const EWS_ENV: NodeJS.ProcessEnv = {
   PARLEY_TRUSTED_PROXIES: EWS_TRUSTED_PROXY,
   PARLEY_HTTP_BODY_TIMEOUT_MS: String(EWS_BODY_TIMEOUT_MS),
   PARLEY_HTTP_MAX_CONNECTIONS: String(EWS_MAX_CONNECTIONS),
+  // The push scenarios' listener runs in the test, on loopback: allowed explicitly (loopback is refused by default).
+  PARLEY_EWS_PUSH_ALLOWED: '127.0.0.1/32',
 };
 
 export interface EwsDeployment {

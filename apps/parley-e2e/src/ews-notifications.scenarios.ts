@@ -1,10 +1,14 @@
 // EWS notifications as a real client (ews-javascript-api) uses them, against every deployment:
 // pull subscriptions read with GetEvents and streaming subscriptions on a GetStreamingEvents
-// connection see a message delivered by SMTP within a second; calendar and task changes reach a
-// subscription on those folders; Unsubscribe ends one; refusals carry EWS's codes.
+// connection see a message delivered by SMTP within a second; a push subscription's listener (a
+// node:http server in the test) gets its status and new-mail callbacks and ends it by answering
+// Unsubscribe; calendar and task changes reach a subscription on those folders; Unsubscribe ends
+// one; refusals carry EWS's codes.
 import * as ews from 'ews-javascript-api';
 import nodemailer from 'nodemailer';
 import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { errorOf, EwsDeployment, EwsUser } from './ews-deployment';
 import { basic, soapRequest } from './ews-embedded';
 
@@ -29,7 +33,7 @@ export async function submitMail(d: EwsDeployment, from: EwsUser, to: string, su
 export async function eventsUntil(
   subscription: ews.PullSubscription,
   accept: (events: ews.ItemEvent[]) => boolean,
-  deadlineMs = 5_000,
+  deadlineMs = 15_000,
 ): Promise<{ events: ews.ItemEvent[]; elapsedMs: number }> {
   const started = Date.now();
   const events: ews.ItemEvent[] = [];
@@ -41,6 +45,54 @@ export async function eventsUntil(
       throw new Error(`events seen: ${events.map((e) => ews.EventType[e.EventType]).join(', ') || 'none'}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** One SendNotification a push listener received: its event element names and item ids, and when it came. */
+interface PushCallback {
+  readonly at: number;
+  readonly subscriptionId: string;
+  readonly events: string[];
+  readonly itemIds: string[];
+}
+
+/** A push listener as a client would run one: a plain HTTP server answering each SendNotification with the status `answer` gives. */
+async function startPushListener(answer: (callback: PushCallback) => 'OK' | 'Unsubscribe') {
+  const received: PushCallback[] = [];
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const callback: PushCallback = {
+        at: Date.now(),
+        subscriptionId: /<t:SubscriptionId>([^<]+)<\/t:SubscriptionId>/.exec(body)?.[1] ?? '',
+        events: [...body.matchAll(/<t:(\w+Event)>/g)].map((m) => m[1]),
+        itemIds: [...body.matchAll(/<t:ItemId Id="([^"]+)"/g)].map((m) => m[1]),
+      };
+      const inSendNotification = /<m:SendNotification>[\s\S]*<m:SendNotificationResponseMessage ResponseClass="Success">/.test(body);
+      received.push(inSendNotification ? callback : { ...callback, events: ['not a SendNotification'] });
+      res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' });
+      res.end(
+        '<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>' +
+          '<SendNotificationResult xmlns="http://schemas.microsoft.com/exchange/services/2006/messages">' +
+          `<SubscriptionStatus>${answer(callback)}</SubscriptionStatus></SendNotificationResult></soap:Body></soap:Envelope>`,
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/ews/push`;
+  /** Waits until `count` callbacks have come (or fails after the deadline). */
+  const callbacks = async (count: number, deadlineMs = 5_000): Promise<PushCallback[]> => {
+    const deadline = Date.now() + deadlineMs;
+    while (received.length < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    if (received.length < count) throw new Error(`push callbacks seen: ${JSON.stringify(received)}`);
+    return received;
+  };
+  const stop = () => {
+    server.closeAllConnections();
+    return new Promise((resolve) => server.close(resolve));
+  };
+  return { url, received, callbacks, stop };
 }
 
 export function notificationScenarios(deployment: () => EwsDeployment): void {
@@ -109,6 +161,52 @@ export function notificationScenarios(deployment: () => EwsDeployment): void {
       }
     });
 
+    it("a push subscription's listener gets a status notification at once, then new mail, and its 'Unsubscribe' answer ends the subscription", async () => {
+      const d = deployment();
+      const alice = d.client('alice');
+      let unsubscribe = false;
+      const listener = await startPushListener(() => (unsubscribe ? 'Unsubscribe' : 'OK'));
+      try {
+        const subscription = await alice.SubscribeToPushNotifications(
+          inbox(),
+          new ews.Uri(listener.url),
+          1,
+          null as unknown as string,
+          ews.EventType.NewMail,
+        );
+        // Exchange's first callback: a status event, telling the listener the subscription exists.
+        const [status] = await listener.callbacks(1);
+        expect(status).toMatchObject({ subscriptionId: subscription.Id, events: ['StatusEvent'], itemIds: [] });
+
+        const subject = `Push ${randomUUID()}`;
+        await submitMail(d, 'bob', d.address('alice'), subject);
+        const accepted = Date.now();
+        const newMail = (await listener.callbacks(2))[1];
+        expect(newMail.at - accepted).toBeLessThan(1_000);
+        expect(newMail).toMatchObject({ subscriptionId: subscription.Id, events: ['NewMailEvent'] });
+        expect((await ews.Item.Bind(alice, new ews.ItemId(newMail.itemIds[0]))).Subject).toBe(subject);
+
+        // The listener has had enough: its answer to the next callback ends the subscription.
+        unsubscribe = true;
+        await submitMail(d, 'carol', d.address('alice'), `Push, last ${randomUUID()}`);
+        expect((await listener.callbacks(3))[2].events).toEqual(['NewMailEvent']);
+        await new Promise((resolve) => setTimeout(resolve, 300)); // the gateway writes the answer's outcome
+        expect((await errorOf(alice.GetEvents(subscription.Id, subscription.Watermark))).code).toBe('ErrorSubscriptionNotFound');
+        const unsubscribeAgain = await fetch(`${d.base}/EWS/Exchange.asmx`, {
+          method: 'POST',
+          headers: { authorization: basic(d.address('alice'), d.password('alice')), 'content-type': 'text/xml; charset=utf-8' },
+          body: soapRequest(`<m:Unsubscribe><m:SubscriptionId>${subscription.Id}</m:SubscriptionId></m:Unsubscribe>`),
+        });
+        expect(await unsubscribeAgain.text()).toMatch(/<m:ResponseCode>ErrorSubscriptionNotFound<\/m:ResponseCode>/);
+        // No more callbacks.
+        await submitMail(d, 'bob', d.address('alice'), `Push, after ${randomUUID()}`);
+        await new Promise((resolve) => setTimeout(resolve, 1_500));
+        expect(listener.received).toHaveLength(3);
+      } finally {
+        await listener.stop();
+      }
+    });
+
     it('a subscription on the Calendar and Tasks folders sees items created, changed and deleted there', async () => {
       const bob = deployment().client('bob');
       const folders = [new ews.FolderId(ews.WellKnownFolderName.Calendar), new ews.FolderId(ews.WellKnownFolderName.Tasks)];
@@ -137,7 +235,7 @@ export function notificationScenarios(deployment: () => EwsDeployment): void {
       await subscription.Unsubscribe();
     });
 
-    it('refuses what it must: a foreign subscription, a forged watermark, a bad timeout, an unknown subscription', async () => {
+    it('refuses what it must: a foreign subscription, a forged watermark, a bad timeout, a callback to a barred address, an unknown subscription', async () => {
       const d = deployment();
       const alice = d.client('alice');
       const subscription = await alice.SubscribeToPullNotifications(inbox(), 5, null as unknown as string, ews.EventType.NewMail);
@@ -156,11 +254,12 @@ export function notificationScenarios(deployment: () => EwsDeployment): void {
       });
       expect(answer.status).toBe(200);
       expect(await answer.text()).toMatch(/<m:ResponseCode>ErrorInvalidSubscriptionRequest<\/m:ResponseCode>/);
-      // Push is refused until its callback sender exists, never accepted and left silent.
-      const listener = new ews.Uri('http://127.0.0.1:9/ews-push');
-      expect(
-        (await errorOf(alice.SubscribeToPushNotifications(inbox(), listener, 1, null as unknown as string, ews.EventType.NewMail))).code,
-      ).toBe('ErrorInvalidSubscriptionRequest');
+      // Push callbacks go only where PARLEY_EWS_PUSH_ALLOWED (here 127.0.0.1/32) or the public internet is: never the
+      // cloud metadata service, nor another loopback address.
+      for (const refused of ['http://169.254.169.254/latest/meta-data/', 'http://127.0.0.2:9/ews-push', 'ftp://127.0.0.1/ews-push']) {
+        const push = alice.SubscribeToPushNotifications(inbox(), new ews.Uri(refused), 1, null as unknown as string, ews.EventType.NewMail);
+        expect([refused, (await errorOf(push)).code]).toEqual([refused, 'ErrorInvalidPushSubscriptionUrl']);
+      }
       await subscription.Unsubscribe();
       expect((await errorOf(alice.GetEvents(subscription.Id, subscription.Watermark))).code).toBe('ErrorSubscriptionNotFound');
     });

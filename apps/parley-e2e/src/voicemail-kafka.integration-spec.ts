@@ -3,7 +3,8 @@
 // with nodemailer (STARTTLS + AUTH) and through the trusted relay, read with the real EWS client
 // (ews-javascript-api: FindItem on Inbox and the voicemail folder, GetItem with MimeContent,
 // GetAttachment, UpdateItem IsRead), while the owner's presence WebSocket shows the message-waiting
-// counts. Last, voicemail-ingest is SIGKILLed in the middle of a DATA transfer (nothing stored, the
+// counts; an OOF set with EWS SetUserOofSettings answers a colleague's relayed mail once (calendar-sync's
+// effective OOF reaching voicemail-ingest over Kafka). Last, voicemail-ingest is SIGKILLed in the middle of a DATA transfer (nothing stored, the
 // client saw no success) and right after its `250` (stored exactly once).
 import * as ews from 'ews-javascript-api';
 import { Socket } from 'node:net';
@@ -13,7 +14,7 @@ import { KafkaDeployment, startKafkaDeployment, StartedService } from './kafka-d
 import { PresenceSocketClient } from './presence-socket-client';
 import { RawSmtp } from './raw-smtp';
 
-const USERS = ['owner', 'pbx', 'other'] as const;
+const USERS = ['owner', 'pbx', 'other', 'away', 'colleague'] as const;
 
 /** A voicemail in Exchange UM's form: the caller and the 12 seconds the cases look for. */
 const umVoicemail = (from: string, to: string, audio: Buffer) =>
@@ -130,6 +131,53 @@ describe('voicemail over Kafka (four services): SMTP in, EWS and the presence We
     ).rejects.toMatchObject({ responseCode: 550 });
     relay.close();
     await waitFor(async () => (await inboxItems(who.other)).length === before + 1, { timeoutMs: 15_000, what: 'the relayed voicemail' });
+  });
+
+  it("an OOF set with EWS answers a colleague's mail once: calendar-sync's effective OOF reaches voicemail-ingest over Kafka", async () => {
+    const settings = new ews.OofSettings();
+    settings.State = ews.OofState.Enabled;
+    settings.ExternalAudience = ews.OofExternalAudience.None;
+    settings.InternalReply = new ews.OofReply('Away this week, ask the owner.');
+    settings.ExternalReply = new ews.OofReply('');
+    await d.as(who.away).SetUserOofSettings(who.away, settings);
+
+    const relay = nodemailer.createTransport({ host: '127.0.0.1', port: ports.relay, secure: false, ignoreTLS: true });
+    const replies = async () => (await inboxItems(who.colleague)).filter((i) => i.Subject.startsWith('Automatic reply: '));
+    try {
+      // Until voicemail-ingest has the event, mail is stored unanswered; the first one after it is answered.
+      let sent = 0;
+      await waitFor(
+        async () => {
+          const raw = [`From: <${who.colleague}>`, `To: <${who.away}>`, `Subject: Question ${++sent}`, '', 'Are you there?', ''].join(
+            '\r\n',
+          );
+          await relay.sendMail({ envelope: { from: who.colleague, to: [who.away] }, raw });
+          return (await replies()).length > 0;
+        },
+        { timeoutMs: 20_000, what: "the automatic reply in the colleague's Inbox" },
+      );
+      const [reply] = await replies();
+      const message = await ews.EmailMessage.Bind(
+        d.as(who.colleague),
+        reply.Id,
+        new ews.PropertySet(ews.BasePropertySet.FirstClassProperties, [ews.ItemSchema.MimeContent]),
+      );
+      expect(message.Subject).toMatch(/^Automatic reply: Question \d+$/);
+      expect(message.From.Address).toBe(who.away);
+      const mime = Buffer.from(message.MimeContent.Content, 'base64').toString('utf8');
+      expect(mime).toMatch(/^Auto-Submitted: auto-replied\r?$/m);
+      expect(mime).toContain('Away this week, ask the owner.');
+
+      // More mail in the same period: stored, never answered again.
+      await relay.sendMail({ envelope: { from: who.colleague, to: [who.away] }, raw: `Subject: Once more\r\n\r\nStill there?\r\n` });
+      await waitFor(async () => (await inboxItems(who.away)).some((i) => i.Subject === 'Once more'), {
+        timeoutMs: 10_000,
+        what: 'the last mail stored',
+      });
+      expect(await replies()).toHaveLength(1);
+    } finally {
+      relay.close();
+    }
   });
 
   describe('voicemail-ingest SIGKILLed during SMTP', () => {

@@ -4,3 +4,4 @@ export * from './lib/mailbox-event.journal';
 export * from './lib/notification-subscription.entity';
 export * from './lib/notification-subscription.repository';
 export * from './lib/notifications.migration';
+export * from './lib/push-lease.migration';

@@ -18,3 +18,7 @@ export * from './lib/outbound-queue.migration';
 export * from './lib/outbound-message.entity';
 export * from './lib/outbound-recipient.entity';
 export * from './lib/outbound-queue.repository';
+export * from './lib/oof-auto-reply.migration';
+export * from './lib/oof-reply-state.entity';
+export * from './lib/oof-reply-sent.entity';
+export * from './lib/oof-reply.repository';

@@ -9,15 +9,24 @@ import {
   createBlobStore,
   createVoicemailIngestDataSource,
   MessageRepository,
+  OofReplyRepository,
   OutboundQueueRepository,
   VoicemailIngestDatabase,
   voicemailIngestSchema,
 } from '@parley/voicemail-ingest/data-access';
-import { CachedMailboxRecipients, StoreMailboxDelivery } from '@parley/voicemail-ingest/feature-mailbox';
+import {
+  CachedMailboxRecipients,
+  InboxArrivals,
+  type InboxArrivalListener,
+  type OutboundMail,
+  StoreMailboxDelivery,
+} from '@parley/voicemail-ingest/feature-mailbox';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
+import { OofAutoReplyService, type OofAutoReplySettings } from '../src/lib/oof-auto-reply.service';
+import { OofStateService } from '../src/lib/oof-state.service';
 import { OutboundDeliveryPoller } from '../src/lib/outbound-delivery.poller';
 import { OutboundDeliveryService } from '../src/lib/outbound-delivery.service';
 import { OutboundMetrics } from '../src/lib/outbound.metrics';
@@ -54,6 +63,8 @@ export class OutboundTestBed {
   private readonly blobDir = mkdtempSync(path.join(tmpdir(), 'parley-outbound-'));
   private readonly running: RunningQueue[] = [];
   private blobs!: ReturnType<typeof createBlobStore>;
+  /** The OOF auto-replies of the running test (`startAutoReplies`), called in every delivery's transaction. */
+  private arrivalListener: InboxArrivalListener | null = null;
 
   async setUp(): Promise<void> {
     this.database = await createTestDatabase('outbound');
@@ -82,10 +93,17 @@ export class OutboundTestBed {
     this.queue = new OutboundQueueRepository(this.db.dataSource);
     this.messages = new MessageRepository(this.db.dataSource);
     const recipients = new CachedMailboxRecipients(async (a) => (await this.directory.findByAddress(a))?.smtpAddress.toLowerCase() ?? null);
-    this.delivery = new StoreMailboxDelivery(this.db, this.messages, this.blobs, new BlobReferences(), recipients, {
-      quotaBytes: null,
-      parsing: { defaultRegion: null },
-    });
+    const arrivals = new InboxArrivals();
+    arrivals.listen(async (tx, arrival) => this.arrivalListener?.(tx, arrival));
+    this.delivery = new StoreMailboxDelivery(
+      this.db,
+      this.messages,
+      this.blobs,
+      new BlobReferences(),
+      recipients,
+      { quotaBytes: null, parsing: { defaultRegion: null } },
+      arrivals,
+    );
   }
 
   /** A queue on `smarthost` (undefined: none configured) with a fast retry policy. */
@@ -138,6 +156,23 @@ export class OutboundTestBed {
     return running;
   }
 
+  /**
+   * The OOF auto-replies as their module wires them, queuing through `queue` (or `outbound`, a
+   * stand-in around it): the state service the consumer calls (events applied directly) and the
+   * listener of this bed's deliveries.
+   */
+  startAutoReplies(
+    queue: RunningQueue,
+    settings: OofAutoReplySettings,
+    outbound: OutboundMail = queue.outbound,
+  ): { state: OofStateService } {
+    const arrivals = new InboxArrivals();
+    const replies = new OofReplyRepository();
+    new OofAutoReplyService(replies, outbound, this.directory, settings, arrivals);
+    this.arrivalListener = (tx, arrival) => arrivals.notify(tx, arrival);
+    return { state: new OofStateService(this.db, replies) };
+  }
+
   /** The subjects of a mailbox's Inbox, oldest first. */
   async inbox(mailbox: string): Promise<{ subject: string; mimeBlob: string }[]> {
     return this.db.dataSource.query(
@@ -164,8 +199,9 @@ export class OutboundTestBed {
 
   async reset(): Promise<void> {
     for (const queue of this.running.splice(0)) await queue.stop();
+    this.arrivalListener = null;
     await this.db.dataSource.query(
-      'TRUNCATE voicemail_ingest.outbound_message, voicemail_ingest.outbound_recipient, voicemail_ingest.message, voicemail_ingest.message_attachment, voicemail_ingest.mailbox_state, voicemail_ingest.outbox_message',
+      'TRUNCATE voicemail_ingest.outbound_message, voicemail_ingest.outbound_recipient, voicemail_ingest.message, voicemail_ingest.message_attachment, voicemail_ingest.mailbox_state, voicemail_ingest.outbox_message, voicemail_ingest.oof_reply_state, voicemail_ingest.oof_reply_sent, voicemail_ingest.processed_message',
     );
   }
 

@@ -7,12 +7,13 @@ import { MailboxEventJournal } from './mailbox-event.journal';
 import { NotificationSubscriptionEntity } from './notification-subscription.entity';
 import { NotificationSubscriptionRepository } from './notification-subscription.repository';
 import { EwsNotifications1766000000000 } from './notifications.migration';
+import { EwsPushLease1766100000000 } from './push-lease.migration';
 
 /** ews-gateway's schema: EWS notification state (event journal, subscriptions), shared by its replicas. */
 export const ewsGatewaySchema = {
   schema: 'ews_gateway',
   entities: [MailboxEventEntity, MailboxEventCounterEntity, NotificationSubscriptionEntity],
-  migrations: [EwsNotifications1766000000000],
+  migrations: [EwsNotifications1766000000000, EwsPushLease1766100000000],
 };
 
 export class EwsGatewayDatabase extends ServiceDatabase {}

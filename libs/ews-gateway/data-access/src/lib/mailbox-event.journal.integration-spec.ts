@@ -21,8 +21,8 @@ describe('the mailbox event journal on PostgreSQL', () => {
     oldFolder: null,
     occurredAt,
   });
-  const append = (mailbox: string, events: MailboxEventInput[]) =>
-    dataSource.transaction((manager) => journal.append(manager, mailbox, events));
+  const append = async (mailbox: string, events: MailboxEventInput[]) =>
+    (await dataSource.transaction((manager) => journal.append(manager, mailbox, events))).events;
 
   beforeAll(async () => {
     db = await createTestDatabase('ews_journal');
@@ -98,7 +98,8 @@ describe('the mailbox event journal on PostgreSQL', () => {
     expect(await journal.purgeOlderThan(new Date(Date.now() - 86_400_000), 1000)).toBeGreaterThanOrEqual(2);
     expect(await journal.position(mailbox)).toEqual({ lastSeq: 3, purgedThrough: 2 });
     expect((await journal.readAfter(mailbox, 0, all, 10)).events.map((e) => e.seq)).toEqual([3]);
-    await append(mailbox, [event('Created')]);
+    const appended = await dataSource.transaction((manager) => journal.append(manager, mailbox, [event('Created')]));
+    expect(appended.pushMarked).toBe(1);
     expect((await subscriptions.find(id))?.pushDueAt).toBeInstanceOf(Date);
   });
 

@@ -58,11 +58,16 @@ export class MailboxEventJournal {
   /**
    * Appends events inside the caller's transaction, and marks the mailbox's push subscriptions due,
    * in one statement. Taking the sequence locks the mailbox's counter row until commit, so
-   * sequences of one mailbox commit in order and a reader never skips one.
+   * sequences of one mailbox commit in order and a reader never skips one. Answers the entries and
+   * how many push subscriptions it marked (the caller wakes its push dispatcher when any).
    */
-  async append(manager: EntityManager, mailbox: string, events: readonly MailboxEventInput[]): Promise<JournaledEvent[]> {
-    if (events.length === 0) return [];
-    const [{ last_seq }] = (await manager.query(
+  async append(
+    manager: EntityManager,
+    mailbox: string,
+    events: readonly MailboxEventInput[],
+  ): Promise<{ events: JournaledEvent[]; pushMarked: number }> {
+    if (events.length === 0) return { events: [], pushMarked: 0 };
+    const [{ last_seq, push_marked }] = (await manager.query(
       `WITH counter AS (
          INSERT INTO ews_gateway.mailbox_event_counter AS c (mailbox, last_seq) VALUES ($1, $2)
          ON CONFLICT (mailbox) DO UPDATE SET last_seq = c.last_seq + EXCLUDED.last_seq RETURNING last_seq),
@@ -74,8 +79,8 @@ export class MailboxEventJournal {
              WITH ORDINALITY AS e(event_type, item_id, change_key, folder, old_item_id, old_folder, occurred_at, ord)),
        due AS (
          UPDATE ews_gateway.notification_subscription SET push_due_at = least(coalesce(push_due_at, now()), now())
-         WHERE mailbox = $1 AND kind = 'push')
-       SELECT last_seq FROM counter`,
+         WHERE mailbox = $1 AND kind = 'push' RETURNING 1)
+       SELECT last_seq, (SELECT count(*) FROM due)::int AS push_marked FROM counter`,
       [
         mailbox,
         events.length,
@@ -87,9 +92,9 @@ export class MailboxEventJournal {
         events.map((e) => e.oldFolder),
         events.map((e) => e.occurredAt),
       ],
-    )) as { last_seq: string }[];
+    )) as { last_seq: string; push_marked: number }[];
     const first = Number(last_seq) - events.length + 1;
-    return events.map((event, i): JournaledEvent => ({ ...event, mailbox, seq: first + i }));
+    return { events: events.map((event, i): JournaledEvent => ({ ...event, mailbox, seq: first + i })), pushMarked: push_marked };
   }
 
   async position(mailbox: string): Promise<JournalPosition> {

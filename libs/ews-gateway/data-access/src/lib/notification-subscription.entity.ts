@@ -59,4 +59,8 @@ export class NotificationSubscriptionEntity {
   /** Push: when a status notification is due if no events went out before. */
   @Column({ type: 'timestamptz', nullable: true })
   pushStatusDueAt!: Date | null;
+
+  /** Push: the replica that claimed it holds it until then (its callback in flight); null when unclaimed. */
+  @Column({ type: 'timestamptz', nullable: true })
+  pushLeaseUntil!: Date | null;
 }

@@ -47,6 +47,8 @@ import { MailboxEventFeed } from './notifications/mailbox-event.feed';
 import { MailboxEventRecorder } from './notifications/mailbox-event.recorder';
 import { NotificationRetentionPoller } from './notifications/notification-retention.poller';
 import { NotificationSubscriptions } from './notifications/notification-subscriptions.service';
+import { PushDestinationPolicy } from './notifications/push-destination.policy';
+import { PushDispatcher } from './notifications/push-dispatcher';
 import { StreamingHub } from './notifications/streaming-hub';
 import { SubscribeHandler } from './notifications/subscribe.handler';
 import { UnsubscribeHandler } from './notifications/unsubscribe.handler';
@@ -111,6 +113,12 @@ export class EwsFeatureModule {
         NotificationRetentionPoller,
         SyncStates,
         SyncItemSource,
+        {
+          provide: PushDestinationPolicy,
+          useFactory: (o: EwsEndpointOptions) => new PushDestinationPolicy(o.notifications.push.allowed),
+          inject: [EWS_ENDPOINT_OPTIONS],
+        },
+        PushDispatcher,
         ...handlers,
         { provide: EWS_OPERATION_HANDLERS, useFactory: (...all: AnyEwsOperationHandler[]) => all, inject: handlers },
         EwsRequestService,

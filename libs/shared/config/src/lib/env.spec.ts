@@ -74,6 +74,18 @@ describe('service environment', () => {
     ]);
   });
 
+  it('reads the push allow list as CIDRs and host names, naming a bad entry', () => {
+    const env = parseEnv(gatewaySchema, { PARLEY_EWS_PUSH_ALLOWED: '127.0.0.1/32, 10.1.2.3, fd00::/8, Hooks.Example.Internal' });
+    expect(env.PARLEY_EWS_PUSH_ALLOWED).toEqual({ cidrs: ['127.0.0.1/32', '10.1.2.3', 'fd00::/8'], hosts: ['hooks.example.internal'] });
+    expect(parseEnv(gatewaySchema, {}).PARLEY_EWS_PUSH_ALLOWED).toEqual({ cidrs: [], hosts: [] });
+    expect(problemsOf(() => parseEnv(gatewaySchema, { PARLEY_EWS_PUSH_ALLOWED: '10.0.0.0/33' }))).toEqual([
+      expect.stringMatching(/^PARLEY_EWS_PUSH_ALLOWED: .*10\.0\.0\.0\/33/),
+    ]);
+    expect(problemsOf(() => parseEnv(gatewaySchema, { PARLEY_EWS_PUSH_ALLOWED: 'http://hooks.example' }))).toEqual([
+      expect.stringMatching(/^PARLEY_EWS_PUSH_ALLOWED: /),
+    ]);
+  });
+
   it('refuses the replaced PARLEY_EWS_AUTH_* throttling keys, naming their successors', () => {
     const problems = problemsOf(() =>
       parseEnv(gatewaySchema, { PARLEY_EWS_AUTH_MAX_FAILURES_PER_ACCOUNT: '10', PARLEY_EWS_AUTH_FAILURE_WINDOW_MS: '1000' }),

@@ -105,6 +105,16 @@ export interface EwsNotificationLimits {
   maxSubscriptionsPerConnection: number;
   streamingHeartbeatMs: number;
   eventRetentionMs: number;
+  push: EwsPushSettings;
+}
+
+/** Push notification callbacks: where they may go and how hard the gateway tries (`PARLEY_EWS_PUSH_*`). */
+export interface EwsPushSettings {
+  /** Destinations allowed besides public unicast addresses: CIDRs (or single addresses) and host names (lower-cased). */
+  allowed: { readonly cidrs: readonly string[]; readonly hosts: readonly string[] };
+  timeoutMs: number;
+  maxRetries: number;
+  retryBackoffMs: number;
 }
 
 /** The XML front's work limits; the field names are those of the SOAP lib's parse options. */
@@ -289,6 +299,8 @@ export interface MailboxStoreConfig {
   quotaBytes: number | null;
   orphanGraceMs: number;
   sweepIntervalMs: number;
+  /** OOF auto-replies to external senders with the audience Known: how far back Sent Items counts. */
+  oofKnownSenderDays: number;
 }
 
 export interface HttpConfig {
@@ -492,6 +504,7 @@ export function toRuntimeConfig(
       quotaBytes: mailboxEnv.PARLEY_MAILBOX_QUOTA_BYTES === 0 ? null : mailboxEnv.PARLEY_MAILBOX_QUOTA_BYTES,
       orphanGraceMs: mailboxEnv.PARLEY_MAILBOX_ORPHAN_GRACE_MS,
       sweepIntervalMs: mailboxEnv.PARLEY_MAILBOX_SWEEP_INTERVAL_MS,
+      oofKnownSenderDays: mailboxEnv.PARLEY_OOF_KNOWN_SENDER_DAYS,
     },
     calendar: calendarEnv && {
       defaultWorkingHoursTimeZone: calendarEnv.PARLEY_DEFAULT_WORKING_HOURS_TIME_ZONE,
@@ -578,6 +591,12 @@ function ewsConfigOf(env: SharedEnv & EwsGatewayEnv, idSecret: string | undefine
       maxSubscriptionsPerConnection: env.PARLEY_EWS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
       streamingHeartbeatMs: env.PARLEY_EWS_STREAMING_HEARTBEAT_MS,
       eventRetentionMs: env.PARLEY_EWS_EVENT_RETENTION_HOURS * 3_600_000,
+      push: {
+        allowed: env.PARLEY_EWS_PUSH_ALLOWED,
+        timeoutMs: env.PARLEY_EWS_PUSH_TIMEOUT_MS,
+        maxRetries: env.PARLEY_EWS_PUSH_MAX_RETRIES,
+        retryBackoffMs: env.PARLEY_EWS_PUSH_RETRY_BACKOFF_MS,
+      },
     },
   };
 }

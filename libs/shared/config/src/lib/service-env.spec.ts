@@ -62,6 +62,10 @@ const EWS_GATEWAY = [
   'PARLEY_EWS_MAX_SUBSCRIPTIONS_PER_CONNECTION',
   'PARLEY_EWS_STREAMING_HEARTBEAT_MS',
   'PARLEY_EWS_EVENT_RETENTION_HOURS',
+  'PARLEY_EWS_PUSH_ALLOWED',
+  'PARLEY_EWS_PUSH_TIMEOUT_MS',
+  'PARLEY_EWS_PUSH_MAX_RETRIES',
+  'PARLEY_EWS_PUSH_RETRY_BACKOFF_MS',
 ];
 /** Sign-in: every service with a front that authenticates callers. */
 const AUTH = [
@@ -161,6 +165,7 @@ const MAILBOX_STORE = [
   'PARLEY_MAILBOX_QUOTA_BYTES',
   'PARLEY_MAILBOX_ORPHAN_GRACE_MS',
   'PARLEY_MAILBOX_SWEEP_INTERVAL_MS',
+  'PARLEY_OOF_KNOWN_SENDER_DAYS',
 ];
 const EMBEDDED_ONLY = ['PARLEY_DATA_DIR', 'PARLEY_EMBEDDED_PG_PORT', 'PARLEY_DEMO_USERS'];
 
@@ -359,6 +364,10 @@ describe('environment schema composition', () => {
       PARLEY_EWS_MAX_SUBSCRIPTIONS_PER_CONNECTION: 200,
       PARLEY_EWS_STREAMING_HEARTBEAT_MS: 45_000,
       PARLEY_EWS_EVENT_RETENTION_HOURS: 168,
+      PARLEY_EWS_PUSH_ALLOWED: { cidrs: [], hosts: [] },
+      PARLEY_EWS_PUSH_TIMEOUT_MS: 10_000,
+      PARLEY_EWS_PUSH_MAX_RETRIES: 5,
+      PARLEY_EWS_PUSH_RETRY_BACKOFF_MS: 5_000,
     };
     const auth = {
       PARLEY_AUTH_CACHE_TTL_MS: 60_000,
@@ -453,6 +462,7 @@ describe('environment schema composition', () => {
       PARLEY_MAILBOX_QUOTA_BYTES: 2 * 1024 * 1024 * 1024,
       PARLEY_MAILBOX_ORPHAN_GRACE_MS: 3_600_000,
       PARLEY_MAILBOX_SWEEP_INTERVAL_MS: 600_000,
+      PARLEY_OOF_KNOWN_SENDER_DAYS: 90,
     };
     expect(parseEnv(serviceEnvSchema('voicemail-ingest'), {})).toEqual({
       ...shared,
@@ -522,6 +532,7 @@ describe('environment schema composition', () => {
       quotaBytes: 2 * 1024 ** 3,
       orphanGraceMs: 3_600_000,
       sweepIntervalMs: 600_000,
+      oofKnownSenderDays: 90,
     });
     expect(problemsOf(run({ PARLEY_MAILBOX_BLOB_STORE: 'filesystem' }))).toEqual([
       'PARLEY_MAILBOX_BLOB_DIR: required when PARLEY_MAILBOX_BLOB_STORE=filesystem',

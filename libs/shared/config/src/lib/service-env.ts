@@ -1,5 +1,6 @@
 import { windowsZoneIdOf } from '@parley/calendar-time';
 import type { ServiceName } from '@parley/contracts';
+import { parseTrustedProxies } from '@parley/sign-in';
 import { z } from 'zod';
 import { intBetween, portNumber, withDefault, withoutDefault } from './env-key';
 import {
@@ -134,6 +135,26 @@ function ewsGatewayEnv(app: AppProfile) {
       '168',
       "how long the gateway keeps each mailbox's notification events; a watermark older than that is refused with `ErrorInvalidWatermark`",
     ),
+    PARLEY_EWS_PUSH_ALLOWED: withoutDefault(
+      pushAllowList(),
+      '— (public addresses only)',
+      'comma-separated CIDRs and host names that push notification callbacks may reach besides public unicast addresses; loopback, link-local (cloud metadata at 169.254.169.254), private and other special-purpose addresses are refused at Subscribe (`ErrorInvalidPushSubscriptionUrl`) and at every send unless listed here (`docs/operations.md`)',
+    ),
+    PARLEY_EWS_PUSH_TIMEOUT_MS: withDefault(
+      intBetween(100, 120_000),
+      '10000',
+      "longest wait for a push callback's answer (connecting, sending and reading it); longer counts as a failed attempt",
+    ),
+    PARLEY_EWS_PUSH_MAX_RETRIES: withDefault(
+      intBetween(0, 100),
+      '5',
+      'failed push callback attempts in a row that are tried again; one more failure ends the subscription (logged, `parley_ews_push_subscriptions_ended_total`)',
+    ),
+    PARLEY_EWS_PUSH_RETRY_BACKOFF_MS: withDefault(
+      intBetween(10, 3_600_000),
+      '5000',
+      'wait before the first retry of a failed push callback; each further wait doubles (at most one hour)',
+    ),
   };
 }
 
@@ -192,6 +213,11 @@ function mailboxStoreEnv(app: AppProfile) {
       intBetween(1_000, 86_400_000),
       '600000',
       'how often voicemail-ingest looks for orphan blobs to remove',
+    ),
+    PARLEY_OOF_KNOWN_SENDER_DAYS: withDefault(
+      intBetween(1, 3650),
+      '90',
+      "for an OOF external audience of Known: an external sender counts as known when the mailbox sent mail to that address (Sent Items) within this many days; contact lists are presence-bridge's and not read",
     ),
   };
 }
@@ -507,4 +533,35 @@ export function appEnvSchemas(): { app: 'parley' | ServiceName | 'parley-admin';
     ...serviceNames.map((service) => ({ app: service, schema: serviceEnvObject(service) })),
     { app: 'parley-admin', schema: adminEnvSchema },
   ];
+}
+
+/** Host names as URLs carry them (letters, digits, hyphens, dots), compared lower-cased. */
+const HOST_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+/** `PARLEY_EWS_PUSH_ALLOWED`: comma-separated CIDRs or addresses (as `PARLEY_TRUSTED_PROXIES` takes them) and host names. */
+function pushAllowList() {
+  return z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      const cidrs: string[] = [];
+      const hosts: string[] = [];
+      for (const entry of (text ?? '').split(',').map((e) => e.trim().toLowerCase())) {
+        if (entry === '') continue;
+        if (HOST_NAME.test(entry) && !/^[\d.]+$/.test(entry)) {
+          hosts.push(entry);
+          continue;
+        }
+        try {
+          cidrs.push(...parseTrustedProxies(entry));
+        } catch (error) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `must be a comma-separated list of CIDRs, addresses or host names (${(error as Error).message})`,
+          });
+          return z.NEVER;
+        }
+      }
+      return { cidrs, hosts };
+    });
 }

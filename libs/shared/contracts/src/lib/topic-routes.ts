@@ -53,8 +53,8 @@ export const TopicRoutes: { readonly [T in Topic]: TopicRoute } = {
   // The gateway's mailbox event journal (EWS notifications) takes every item change of the owners.
   [Topics.calendarTaskChanged]: { producers: ['calendar-sync'], consumers: ['ews-gateway'] },
   [Topics.calendarFolderCountsGetRequest]: gatewayAsksCalendarSync,
-  // calendar-sync's due-queue: the effective OOF and calendar state as time passes.
-  [Topics.oofEffectiveChanged]: { producers: ['calendar-sync'], consumers: ['presence-bridge'] },
+  // calendar-sync's due-queue: the effective OOF and calendar state as time passes (voicemail-ingest: the OOF auto-replies).
+  [Topics.oofEffectiveChanged]: { producers: ['calendar-sync'], consumers: ['presence-bridge', 'voicemail-ingest'] },
   [Topics.calendarPresenceStateChanged]: { producers: ['calendar-sync'], consumers: ['presence-bridge'] },
   // IMs between presence-bridge replicas: the recipient's replicas deliver, the delivering one answers the sender's.
   [Topics.imDelivery]: { producers: ['presence-bridge'], consumers: ['presence-bridge'] },

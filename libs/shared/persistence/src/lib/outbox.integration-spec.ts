@@ -2,7 +2,7 @@ import { dropSchemas, testDatabaseUrl, uniqueSchemaName, waitFor } from '@parley
 import { DataSource } from 'typeorm';
 import { OutboundMessage, OutboxPublisher, OutboxRelay } from './outbox-relay';
 import { createServiceDataSource, migrateServiceSchema } from './service-data-source';
-import { UnitOfWork } from './unit-of-work';
+import { Transaction, UnitOfWork } from './unit-of-work';
 
 /** A publisher that records what it accepted and can be told to fail, like a broker outage. */
 class RecordingPublisher implements OutboxPublisher {
@@ -129,5 +129,26 @@ describe('outbox and idempotent consumption on PostgreSQL', () => {
     const message = { id: '5f5b2a4e-9a0c-4a57-a2a4-1b0d5b4d8f22', type: 'test.thing.changed.v1' };
     await expect(uow.runOnce('flaky', message, async () => Promise.reject(new Error('transient')))).rejects.toThrow('transient');
     await expect(uow.runOnce('flaky', message, async () => 'ok')).resolves.toEqual({ duplicate: false, value: 'ok' });
+  });
+
+  it('undoes only the work of a failed savepoint, and the transaction commits the rest', async () => {
+    await dataSource.query(`CREATE TABLE IF NOT EXISTS "${schema}".note (id int PRIMARY KEY)`);
+    await dataSource.query(`TRUNCATE "${schema}".note`);
+    const insert = (tx: Transaction, id: number) => tx.manager.query(`INSERT INTO "${schema}".note VALUES ($1)`, [id]);
+    const outcome = await uow.run(async (tx) => {
+      await insert(tx, 1);
+      // A failing statement inside the savepoint would otherwise abort the whole transaction.
+      const failed = await tx
+        .savepoint('optional_work', async () => {
+          await insert(tx, 2);
+          await insert(tx, 1);
+        })
+        .catch((error: unknown) => error);
+      await tx.savepoint('more_work', () => insert(tx, 3));
+      return failed;
+    });
+    expect(outcome).toBeInstanceOf(Error);
+    const rows: { id: number }[] = await dataSource.query(`SELECT id FROM "${schema}".note ORDER BY id`);
+    expect(rows.map((r) => r.id)).toEqual([1, 3]);
   });
 });

@@ -53,6 +53,26 @@ export class Transaction {
     return rows.length === 1;
   }
 
+  /**
+   * Runs `work` inside a savepoint: should it throw, its writes are undone and the error rethrown,
+   * while the transaction itself can go on (optional work that must not cost the caller its own,
+   * such as an OOF auto-reply queued in a delivery's transaction). `afterCommit` listeners it added
+   * still run after the commit, so they must be harmless on their own (a wake-up).
+   */
+  async savepoint<T>(name: string, work: () => Promise<T>): Promise<T> {
+    if (!/^[a-z_]+$/.test(name)) throw new Error(`invalid savepoint name: ${name}`);
+    await this.manager.query(`SAVEPOINT ${name}`);
+    let value: T;
+    try {
+      value = await work();
+    } catch (error) {
+      await this.manager.query(`ROLLBACK TO SAVEPOINT ${name}`);
+      throw error;
+    }
+    await this.manager.query(`RELEASE SAVEPOINT ${name}`);
+    return value;
+  }
+
   /** Runs `listener` after the commit, e.g. to wake a poller for a row this transaction wrote; nothing on a rollback. */
   afterCommit(listener: () => void): void {
     this.committed.push(listener);

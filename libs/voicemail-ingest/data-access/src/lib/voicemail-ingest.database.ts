@@ -19,8 +19,12 @@ import { OutboundMessageEntity } from './outbound-message.entity';
 import { OutboundQueue1765300000000 } from './outbound-queue.migration';
 import { OutboundQueueRepository } from './outbound-queue.repository';
 import { OutboundRecipientEntity } from './outbound-recipient.entity';
+import { OofAutoReplies1765400000000 } from './oof-auto-reply.migration';
+import { OofReplySentEntity } from './oof-reply-sent.entity';
+import { OofReplyRepository } from './oof-reply.repository';
+import { OofReplyStateEntity } from './oof-reply-state.entity';
 
-/** voicemail-ingest's schema: the mailbox message store, the PBX keys of the HTTP drop and the outbound mail queue. */
+/** voicemail-ingest's schema: the mailbox message store, the PBX keys of the HTTP drop, the outbound mail queue and the OOF auto-replies. */
 export const voicemailIngestSchema = {
   schema: 'voicemail_ingest',
   entities: [
@@ -32,8 +36,10 @@ export const voicemailIngestSchema = {
     PbxApiKeyEntity,
     OutboundMessageEntity,
     OutboundRecipientEntity,
+    OofReplyStateEntity,
+    OofReplySentEntity,
   ],
-  migrations: [MailboxStore1765000000000, PbxApiKeys1765100000000, OutboundQueue1765300000000],
+  migrations: [MailboxStore1765000000000, PbxApiKeys1765100000000, OutboundQueue1765300000000, OofAutoReplies1765400000000],
 };
 
 export class VoicemailIngestDatabase extends ServiceDatabase {}
@@ -68,13 +74,14 @@ export class VoicemailIngestDataAccessModule {
           inject: [VoicemailIngestDatabase],
         },
         { provide: BlobReferences, useValue: new BlobReferences() },
+        { provide: OofReplyRepository, useValue: new OofReplyRepository() },
         {
           provide: OutboundQueueRepository,
           useFactory: (db: VoicemailIngestDatabase) => new OutboundQueueRepository(db.dataSource),
           inject: [VoicemailIngestDatabase],
         },
       ],
-      exports: [VoicemailIngestDatabase, MessageRepository, BlobStore, BlobReferences, OutboundQueueRepository],
+      exports: [VoicemailIngestDatabase, MessageRepository, BlobStore, BlobReferences, OutboundQueueRepository, OofReplyRepository],
     };
   }
 }

@@ -25,7 +25,7 @@ import { PendingOutbox } from '@parley/persistence';
 import { announceChange, announceVoicemail, settleMailbox, waitingFactsOf } from './mailbox-events';
 import { MailboxRecipients } from './mailbox-recipients';
 import { MailboxSettings } from './mailbox-settings';
-import { DeliveryReceipt, InboundMail, MailboxDelivery, MailboxDeliveryError, RecipientCheck } from './mailbox-ports';
+import { DeliveryReceipt, InboundMail, InboxArrivals, MailboxDelivery, MailboxDeliveryError, RecipientCheck } from './mailbox-ports';
 import { newChangeKey } from './message-view';
 
 /** The voicemail class without audio (a notice): Exchange's UM class without the `.CA` suffix. */
@@ -70,6 +70,7 @@ export class StoreMailboxDelivery extends MailboxDelivery {
     private readonly references: BlobReferences,
     private readonly recipients: MailboxRecipients,
     private readonly settings: MailboxSettings,
+    private readonly arrivals: InboxArrivals = new InboxArrivals(),
   ) {
     super();
   }
@@ -147,6 +148,8 @@ export class StoreMailboxDelivery extends MailboxDelivery {
         copies.push(message);
         if (imipReply) await outbox.publish(Topics.mailboxImipReceived, mailbox, { ...imipReply, mailbox } satisfies ImipReceivedEvent);
       }
+      // OOF auto-replies and the like: queued with the copies, or not at all.
+      if (mail.placement === undefined) await this.arrivals.notify(tx, { mail, parsed, mailboxes, now });
       // The state rows are locked and updated: the events of every copy go out in one statement.
       await outbox.flush(tx);
       return copies;

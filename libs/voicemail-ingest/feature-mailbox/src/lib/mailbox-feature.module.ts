@@ -6,7 +6,7 @@ import { BlobSweepPoller, BlobSweepSettings } from './blob-sweep.poller';
 import { ConversationHistoryConsumer } from './conversation-history.consumer';
 import { ConversationHistoryService, ParticipantNames } from './conversation-history.service';
 import { StoreMailboxDelivery } from './mailbox-delivery.service';
-import { MailboxDelivery } from './mailbox-ports';
+import { InboxArrivals, MailboxDelivery } from './mailbox-ports';
 import { CachedMailboxRecipients, MailboxRecipients } from './mailbox-recipients';
 import { MailboxSettings } from './mailbox-settings';
 import { MailboxConsumer } from './mailbox.consumer';
@@ -42,6 +42,7 @@ export class MailboxFeatureModule {
         BlobSweepPoller,
         { provide: MailboxSettings, useValue: settings },
         { provide: BlobSweepSettings, useValue: { intervalMs: options.sweepIntervalMs } satisfies BlobSweepSettings },
+        { provide: InboxArrivals, useValue: new InboxArrivals() },
         { provide: MailboxDelivery, useClass: StoreMailboxDelivery },
         {
           provide: MailboxRecipients,
@@ -63,7 +64,7 @@ export class MailboxFeatureModule {
           inject: [VoicemailIngestDatabase, BlobStore, BlobReferences],
         },
       ],
-      exports: [MailboxDelivery, MailboxService],
+      exports: [MailboxDelivery, MailboxService, InboxArrivals],
     };
   }
 }

@@ -1,5 +1,6 @@
 import type { MessageFolderKind } from '@parley/contracts';
 import type { Transaction } from '@parley/persistence';
+import type { ParsedInboundMail } from '@parley/voicemail-ingest/mail-parsing';
 
 /**
  * What the mailbox store offers its fronts (SMTP submission and relay, the HTTP voicemail drop,
@@ -71,6 +72,36 @@ export abstract class MailboxDelivery {
    * temporary failure).
    */
   abstract deliver(mail: InboundMail): Promise<DeliveryReceipt>;
+}
+
+/** A mail that landed in Inboxes, as the delivery's transaction sees it. */
+export interface InboxArrival {
+  readonly mail: InboundMail;
+  readonly parsed: ParsedInboundMail;
+  /** The mailboxes that got a copy in their Inbox. */
+  readonly mailboxes: readonly string[];
+  readonly now: Date;
+}
+
+export type InboxArrivalListener = (tx: Transaction, arrival: InboxArrival) => Promise<void>;
+
+/**
+ * What else happens, inside the delivery's transaction, when mail lands in Inboxes (OOF
+ * auto-replies, `@parley/voicemail-ingest/feature-outbound`): a listener's writes commit or roll
+ * back with the copies. Listeners register rather than being injected into the delivery, because
+ * the one there is needs the outbound queue, which itself delivers through `MailboxDelivery`.
+ * Not for mail with a `placement` (IM history, notices).
+ */
+export class InboxArrivals {
+  private readonly listeners: InboxArrivalListener[] = [];
+
+  listen(listener: InboxArrivalListener): void {
+    this.listeners.push(listener);
+  }
+
+  async notify(tx: Transaction, arrival: InboxArrival): Promise<void> {
+    for (const listener of this.listeners) await listener(tx, arrival);
+  }
 }
 
 /** A message to send: the envelope and the MIME exactly as it goes out. */

@@ -2,8 +2,14 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { OutboundMailConfig } from '@parley/config';
 import { DirectoryRepository } from '@parley/directory';
 import { Metrics } from '@parley/observability';
-import { BlobReferences, BlobStore, OutboundQueueRepository, VoicemailIngestDatabase } from '@parley/voicemail-ingest/data-access';
-import { MailboxDelivery, OutboundMail } from '@parley/voicemail-ingest/feature-mailbox';
+import {
+  BlobReferences,
+  BlobStore,
+  OofReplyRepository,
+  OutboundQueueRepository,
+  VoicemailIngestDatabase,
+} from '@parley/voicemail-ingest/data-access';
+import { InboxArrivals, MailboxDelivery, OutboundMail } from '@parley/voicemail-ingest/feature-mailbox';
 import { hostname as machineName } from 'node:os';
 import { ImipMailConsumer } from './imip-mail.consumer';
 import { ImipMailService } from './imip-mail.service';
@@ -14,6 +20,9 @@ import { OutboundQueueWriter } from './outbound-queue.writer';
 import { OutboundSettings } from './outbound-settings';
 import { QueuedOutboundMail } from './queued-outbound-mail.service';
 import { NodemailerSmarthostTransport, OUTBOUND_LEASE_MS, SmarthostTransport } from './smarthost.transport';
+import { OofAutoReplyService, type OofAutoReplySettings } from './oof-auto-reply.service';
+import { OofStateConsumer } from './oof-state.consumer';
+import { OofStateService } from './oof-state.service';
 
 /** Messages claimed per look (and tried concurrently). */
 const BATCH_SIZE = 10;
@@ -35,18 +44,21 @@ export function outboundSettingsOf(config: OutboundMailConfig): OutboundSettings
 
 /**
  * voicemail-ingest's outbound mail queue (docs/smtp.md, "Outbound mail"): the `OutboundMail` port
- * (global, like `MailboxDelivery`, for the SMTP front and later EWS and OOF), this replica's
- * poller, and the iMIP mail calendar-sync asks for (`calendar.imip.outgoing.v1`). Needs the
- * store's module (`MailboxDelivery`, global) and the directory.
+ * (global, like `MailboxDelivery`, for the SMTP front, OOF replies and later EWS) and this
+ * replica's poller; the OOF auto-replies (docs/voicemail-ingest.md): calendar-sync's effective
+ * OOF state kept in the service's own table, and the replies queued as mail lands in Inboxes (a
+ * listener of the store's `InboxArrivals`); and the iMIP mail calendar-sync asks for
+ * (`calendar.imip.outgoing.v1`). Needs the store's module (`MailboxDelivery`, `InboxArrivals`,
+ * global) and the directory.
  */
 @Module({})
 export class OutboundMailModule {
-  static forRoot(config: OutboundMailConfig): DynamicModule {
+  static forRoot(config: OutboundMailConfig, oof: OofAutoReplySettings): DynamicModule {
     const settings = outboundSettingsOf(config);
     return {
       module: OutboundMailModule,
       global: true,
-      controllers: [ImipMailConsumer],
+      controllers: [OofStateConsumer, ImipMailConsumer],
       providers: [
         ImipMailService,
         { provide: OutboundSettings, useValue: settings },
@@ -97,6 +109,17 @@ export class OutboundMailModule {
             metrics: OutboundMetrics | null,
           ) => new QueuedOutboundMail(db, writer, directory, config.smarthost !== undefined, () => poller.nudge(), metrics),
           inject: [VoicemailIngestDatabase, OutboundQueueWriter, DirectoryRepository, OutboundDeliveryPoller, OutboundMetrics],
+        },
+        {
+          provide: OofStateService,
+          useFactory: (db: VoicemailIngestDatabase, replies: OofReplyRepository) => new OofStateService(db, replies),
+          inject: [VoicemailIngestDatabase, OofReplyRepository],
+        },
+        {
+          provide: OofAutoReplyService,
+          useFactory: (replies: OofReplyRepository, outbound: OutboundMail, directory: DirectoryRepository, arrivals: InboxArrivals) =>
+            new OofAutoReplyService(replies, outbound, directory, oof, arrivals),
+          inject: [OofReplyRepository, OutboundMail, DirectoryRepository, InboxArrivals],
         },
       ],
       exports: [OutboundMail, OutboundDeliveryPoller],

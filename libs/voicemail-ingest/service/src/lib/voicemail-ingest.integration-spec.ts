@@ -114,7 +114,13 @@ describe('voicemail-ingest on the in-process bus', () => {
         AuthModule.forRoot(testAuthConfig({ maxFailuresPerAccountAddress: 5, maxFailuresPerAddress: 20 })),
         VoicemailIngestModule.forRoot(
           { url: database.url, poolSize: 4, migrate: true, outboxPollMs: 200, outboxBatchSize: 100 },
-          { blobs: { kind: 'filesystem', directory: blobDir }, quotaBytes: 50_000_000, orphanGraceMs: 60_000, sweepIntervalMs: 60_000 },
+          {
+            blobs: { kind: 'filesystem', directory: blobDir },
+            quotaBytes: 50_000_000,
+            orphanGraceMs: 60_000,
+            sweepIntervalMs: 60_000,
+            oofKnownSenderDays: 90,
+          },
           {
             drop: {
               maxAudioBytes: 1_000_000,

@@ -27,7 +27,8 @@ export class VoicemailIngestModule {
         }),
         HttpDropModule.forRoot(fronts.drop),
         // Exports OutboundMail (global): the SMTP front relays a signed-in submission's external recipients through it.
-        OutboundMailModule.forRoot(outbound),
+        // Also the OOF auto-replies: a listener of the store's Inbox deliveries that queues through OutboundMail.
+        OutboundMailModule.forRoot(outbound, { knownSenderDays: mailbox.oofKnownSenderDays }),
         // Takes MailboxDelivery from MailboxFeatureModule (global).
         SmtpModule.forRoot(fronts.smtp),
       ],

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type MailboxEventAppended, Topics } from '@parley/contracts';
 import { EwsGatewayDatabase, MailboxEventJournal, type MailboxEventInput } from '@parley/ews-gateway/data-access';
 import { PendingOutbox } from '@parley/persistence';
+import { PushDispatcher } from './push-dispatcher';
 import { StreamingHub } from './streaming-hub';
 
 const CONSUMER = 'ews-gateway.mailbox-event-journal';
@@ -11,7 +12,8 @@ const CONSUMER = 'ews-gateway.mailbox-event-journal';
  * announcement to every replica (`ews.mailbox-event.appended.v1`, for streaming connections) and
  * the mailbox's push subscriptions marked due commit in one transaction (three statements: the
  * claim of the event id, the journal's append, the outbox). After the commit this
- * replica's streaming connections get the entries at once, without waiting for the feed.
+ * replica's streaming connections get the entries at once, without waiting for the feed, and its
+ * push dispatcher looks at once if a push subscription was marked.
  */
 @Injectable()
 export class MailboxEventRecorder {
@@ -19,6 +21,7 @@ export class MailboxEventRecorder {
     private readonly database: EwsGatewayDatabase,
     private readonly journal: MailboxEventJournal,
     private readonly hub: StreamingHub,
+    private readonly push: PushDispatcher,
   ) {}
 
   async record(
@@ -27,7 +30,7 @@ export class MailboxEventRecorder {
     events: readonly MailboxEventInput[],
   ): Promise<'applied' | 'duplicate'> {
     const outcome = await this.database.unitOfWork.runOnce(CONSUMER, message, async (tx) => {
-      const journaled = await this.journal.append(tx.manager, mailbox, events);
+      const { events: journaled, pushMarked } = await this.journal.append(tx.manager, mailbox, events);
       // One INSERT for the announcements, however many entries.
       const outbox = new PendingOutbox();
       for (const event of journaled) {
@@ -45,12 +48,14 @@ export class MailboxEventRecorder {
         await outbox.publish(Topics.mailboxEventAppended, mailbox, announced);
       }
       await outbox.flush(tx);
-      return journaled;
+      return { journaled, pushMarked };
     });
     if (outcome.duplicate) return 'duplicate';
+    // This replica's push dispatcher sends at once; the other replicas' would find the rows within their poll.
+    if (outcome.value.pushMarked > 0) this.push.nudge();
     // This replica's own connections hear of it now; the feed brings it to the others (and again
     // here, where the repeat is dropped by sequence).
-    for (const event of outcome.value) this.hub.dispatch(event);
+    for (const event of outcome.value.journaled) this.hub.dispatch(event);
     return 'applied';
   }
 }

@@ -13,6 +13,8 @@ import type { FolderKind } from '../folders/mailbox-folders';
 import { decodeSubscriptionId, decodeWatermark } from './notification-ids';
 import { NotificationException } from './notification.exception';
 import type { NotificationContent } from './notification.writer';
+import { PushDispatcher } from './push-dispatcher';
+import { PushDestinationPolicy } from './push-destination.policy';
 import type { SubscribeRequest } from './subscription-request.reader';
 
 /** Most events one notification (a GetEvents answer, a push, a streaming message) carries; `MoreEvents` says when more wait. */
@@ -38,6 +40,8 @@ export class NotificationSubscriptions {
     private readonly journal: MailboxEventJournal,
     private readonly subscriptions: NotificationSubscriptionRepository,
     private readonly access: CalendarAccess,
+    private readonly pushDestinations: PushDestinationPolicy,
+    private readonly push: PushDispatcher,
     @Inject(EWS_ENDPOINT_OPTIONS) private readonly options: Pick<EwsEndpointOptions, 'notifications'>,
   ) {}
 
@@ -51,6 +55,8 @@ export class NotificationSubscriptions {
         'ErrorExceededSubscriptionCount',
         `A mailbox may hold at most ${limit} ${request.kind} subscriptions.`,
       );
+    // Refused at once rather than accepted and failing at every send (and checked again at each send).
+    if (request.kind === 'push') await this.pushDestinations.check(request.url);
     const position = await this.journal.position(mailbox);
     const watermark =
       request.kind === 'streaming' || request.watermark === undefined
@@ -74,6 +80,7 @@ export class NotificationSubscriptions {
       pushDueAt: request.kind === 'push' ? now : null,
       pushStatusDueAt: null,
     });
+    if (request.kind === 'push') this.push.nudge();
     return { id, watermark };
   }
 

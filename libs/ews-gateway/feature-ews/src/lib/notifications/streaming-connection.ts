@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type {
   JournaledEvent,
+  MailboxEventFilter,
   MailboxEventJournal,
   NotificationSubscriptionEntity,
   NotificationSubscriptionRepository,
@@ -34,10 +35,7 @@ interface SubscriptionState {
 }
 
 /** Whether a subscription takes an event: its type, and its folders (the new or, for moves, the old parent). */
-export function subscriptionTakes(
-  subscription: Pick<NotificationSubscriptionEntity, 'folders' | 'eventTypes'>,
-  event: JournaledEvent,
-): boolean {
+export function subscriptionTakes(subscription: MailboxEventFilter, event: JournaledEvent): boolean {
   if (!subscription.eventTypes.includes(event.eventType)) return false;
   const folders = subscription.folders;
   return folders === null || folders.includes(event.folder) || (event.oldFolder !== null && folders.includes(event.oldFolder));
@@ -114,6 +112,8 @@ export class StreamingConnection {
     this.heartbeat.unref();
     this.lifetime = setTimeout(() => this.close('timeout'), this.options.lifetimeMs);
     this.lifetime.unref();
+    // While connected the subscriptions must not expire: they do so 30 minutes after the connection ends.
+    void this.store(Date.now() + this.options.lifetimeMs + STREAMING_IDLE_LIFETIME_MS);
     void this.catchUp().catch((error: unknown) => {
       this.deps.onError(error);
       this.close('failed');

@@ -3,7 +3,7 @@ import { NS, operationResponse, type ResponseMessageSpec } from '@parley/ews-gat
 import { el, type XmlNode } from '@parley/xml';
 import type { EwsOperationContext, EwsOperationHandler } from '../ews-operation';
 import { encodeSubscriptionId, encodeWatermark } from './notification-ids';
-import { NotificationException, notificationRefusal } from './notification.exception';
+import { notificationRefusal } from './notification.exception';
 import { NotificationSubscriptions } from './notification-subscriptions.service';
 import { readSubscribeRequest } from './subscription-request.reader';
 
@@ -18,13 +18,6 @@ export class SubscribeHandler implements EwsOperationHandler {
     let message: ResponseMessageSpec;
     try {
       const subscribe = readSubscribeRequest(request.body);
-      // Push needs the outbound callback sender (allowed destinations, retries, status replies), which
-      // is not built yet: refused plainly rather than accepted and never called back.
-      if (subscribe.kind === 'push')
-        throw new NotificationException(
-          'ErrorInvalidSubscriptionRequest',
-          'Push subscriptions are not available on this server yet; use a pull or streaming subscription.',
-        );
       const { id, watermark } = await this.subscriptions.subscribe(acting, subscribe);
       message = {
         content: [
