@@ -13,3 +13,4 @@ export * from './lib/instant-messages';
 export * from './lib/im-conversations';
 export * from './lib/mailbox';
 export * from './lib/mailbox-events';
+export * from './lib/imip';

@@ -13,3 +13,5 @@ export * from './lib/oof-auto-reply.mime';
 export * from './lib/oof-auto-reply.service';
 export * from './lib/oof-state.service';
 export * from './lib/oof-state.consumer';
+export * from './lib/imip-mail.service';
+export * from './lib/imip-mail.consumer';

@@ -4,6 +4,8 @@ import { CalendarConsumer } from './calendar.consumer';
 import { CalendarService } from './calendar.service';
 import { FolderCountsConsumer } from './folder-counts.consumer';
 import { FolderCountsService } from './folder-counts.service';
+import { ImipReplyConsumer } from './imip-reply.consumer';
+import { ImipReplyService } from './imip-reply.service';
 import { cachedMailboxDirectory, MailboxDirectory } from './mailbox-directory';
 import { MeetingDelivery } from './meeting-delivery';
 import { MeetingResponseConsumer } from './meeting-response.consumer';
@@ -27,11 +29,12 @@ export class CalendarFeatureModule {
     const defaults: WorkingHoursDefaults = { timeZone: options.defaultWorkingHoursTimeZone };
     return {
       module: CalendarFeatureModule,
-      controllers: [CalendarConsumer, MeetingResponseConsumer, FolderCountsConsumer],
+      controllers: [CalendarConsumer, MeetingResponseConsumer, FolderCountsConsumer, ImipReplyConsumer],
       providers: [
         CalendarService,
         MeetingDelivery,
         MeetingResponseService,
+        ImipReplyService,
         WorkingHoursService,
         FolderCountsService,
         PresenceTimerService,

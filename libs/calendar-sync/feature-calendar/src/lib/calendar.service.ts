@@ -160,7 +160,7 @@ export class CalendarService {
         const next = normalize({ ...changed, meetingUid, changeKey: newChangeKey(), revision: current.revision + 1, lastModifiedAt: now });
         await this.items.save(tx, next);
         await announceChange(tx, 'updated', next, target.kind === 'occurrence' ? target.originalStart : null);
-        if (notify) await this.meetings.deliver(tx, next, { moved: timeChanged(current, next), inviteNew: true }, now);
+        if (notify) await this.meetings.deliver(tx, next, { moved: timeChanged(current, next), inviteNew: true, previous: current }, now);
         if (target.kind === 'item') return itemView(next);
         const occurrence = occurrenceByOriginalStart(seriesOf(next), target.originalStart);
         if (!occurrence) throw occurrenceNotFound();

@@ -82,6 +82,10 @@ export const TopicRoutes: { readonly [T in Topic]: TopicRoute } = {
   [Topics.messageWaitingChanged]: { producers: ['voicemail-ingest'], consumers: ['presence-bridge'] },
   // Every gateway replica reads it for the streaming connections it holds (REPLICA_FEED_TOPICS).
   [Topics.mailboxEventAppended]: { producers: ['ews-gateway'], consumers: ['ews-gateway'] },
+  // iMIP: calendar-sync renders invitations for external attendees, voicemail-ingest mails them (outbound queue).
+  [Topics.calendarImipOutgoing]: { producers: ['calendar-sync'], consumers: ['voicemail-ingest'] },
+  // iMIP replies delivered to a Parley mailbox: calendar-sync records the answer on the organizer's meeting.
+  [Topics.mailboxImipReceived]: { producers: ['voicemail-ingest'], consumers: ['calendar-sync'] },
 };
 
 /**

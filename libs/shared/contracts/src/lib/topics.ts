@@ -48,6 +48,8 @@ export const Topics = {
   voicemailDeposited: 'mailbox.voicemail.deposited.v1',
   messageWaitingChanged: 'mailbox.message-waiting.changed.v1',
   mailboxEventAppended: 'ews.mailbox-event.appended.v1',
+  calendarImipOutgoing: 'calendar.imip.outgoing.v1',
+  mailboxImipReceived: 'mailbox.imip.received.v1',
 } as const;
 
 export type Topic = (typeof Topics)[keyof typeof Topics];

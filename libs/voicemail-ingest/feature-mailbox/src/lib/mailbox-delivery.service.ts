@@ -1,8 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
   encodeMessageId,
+  IMIP_MAX_ICS_CHARS,
+  type ImipReceivedEvent,
   type MailAddress,
   MESSAGE_ITEM_CLASS,
+  Topics,
   VOICEMAIL_ITEM_CLASS,
   VOICEMAIL_ITEM_CLASS_PREFIX,
 } from '@parley/contracts';
@@ -107,6 +110,7 @@ export class StoreMailboxDelivery extends MailboxDelivery {
     const folder = mail.placement?.folder ?? 'inbox';
     const isRead = mail.placement?.isRead ?? false;
     const applied = mail.appliedEvent;
+    const imipReply = this.imipReplyOf(mail, parsed);
 
     const stored = await this.db.unitOfWork.run(async (tx) => {
       if (applied && !(await tx.claim(applied.consumer, applied.id, applied.topic))) return [];
@@ -142,6 +146,7 @@ export class StoreMailboxDelivery extends MailboxDelivery {
           outbox,
         );
         copies.push(message);
+        if (imipReply) await outbox.publish(Topics.mailboxImipReceived, mailbox, { ...imipReply, mailbox } satisfies ImipReceivedEvent);
       }
       // OOF auto-replies and the like: queued with the copies, or not at all.
       if (mail.placement === undefined) await this.arrivals.notify(tx, { mail, parsed, mailboxes, now });
@@ -156,6 +161,21 @@ export class StoreMailboxDelivery extends MailboxDelivery {
         voicemail: isVoicemailItemClass(m.itemClass),
       })),
     };
+  }
+
+  /**
+   * An iMIP REPLY (a `text/calendar` part with METHOD:REPLY) in mail that came in by SMTP: besides
+   * landing in the Inbox it goes to calendar-sync, which records the answer if it fits one of the
+   * recipient's meetings (docs/calendar-sync.md, "iMIP").
+   */
+  private imipReplyOf(mail: InboundMail, parsed: ParsedInboundMail): Omit<ImipReceivedEvent, 'mailbox'> | null {
+    const part = parsed.calendar;
+    if (!part || part.method !== 'REPLY' || (mail.channel !== 'relay' && mail.channel !== 'submission')) return null;
+    if (part.content.length > IMIP_MAX_ICS_CHARS) {
+      this.log.warn(`an iMIP reply of ${part.content.length} characters is stored but not passed on (over ${IMIP_MAX_ICS_CHARS})`);
+      return null;
+    }
+    return { method: 'REPLY', from: parsed.from?.address.slice(0, 320) ?? null, envelopeFrom: mail.envelopeFrom, ics: part.content };
   }
 
   /** Each recipient's mailbox, once each; unknown ones refuse the whole delivery. */

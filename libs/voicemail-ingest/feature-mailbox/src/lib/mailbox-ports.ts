@@ -136,11 +136,11 @@ export class OutboundMailError extends Error {
 
 /**
  * The one way mail leaves Parley (the outbound queue, `@parley/voicemail-ingest/feature-outbound`):
- * SMTP submission to external recipients, EWS CreateItem / SendItem, later OOF replies and iMIP. A queued
- * message is durable; each recipient is tried until it is delivered, refused for good or its
- * retry window ends, and a refusal comes back to `envelopeFrom` as one DSN. Recipients Parley
- * serves are delivered into their mailboxes through `MailboxDelivery`, the others through the
- * configured smarthost.
+ * SMTP submission to external recipients, EWS CreateItem / SendItem, OOF replies and iMIP meeting
+ * mail (`ImipMailService`). A queued message is durable; each recipient is tried until it is
+ * delivered, refused for good or its retry window ends, and a refusal comes back to `envelopeFrom`
+ * as one DSN. Recipients Parley serves are delivered into their mailboxes through
+ * `MailboxDelivery`, the others through the configured smarthost.
  */
 export abstract class OutboundMail {
   /** Whether mail to other domains can go out (a smarthost is configured); without one such recipients are refused. */

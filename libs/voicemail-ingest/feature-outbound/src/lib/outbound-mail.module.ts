@@ -11,6 +11,8 @@ import {
 } from '@parley/voicemail-ingest/data-access';
 import { InboxArrivals, MailboxDelivery, OutboundMail } from '@parley/voicemail-ingest/feature-mailbox';
 import { hostname as machineName } from 'node:os';
+import { ImipMailConsumer } from './imip-mail.consumer';
+import { ImipMailService } from './imip-mail.service';
 import { OutboundDeliveryPoller } from './outbound-delivery.poller';
 import { OutboundDeliveryService } from './outbound-delivery.service';
 import { OutboundMetrics } from './outbound.metrics';
@@ -43,10 +45,11 @@ export function outboundSettingsOf(config: OutboundMailConfig): OutboundSettings
 /**
  * voicemail-ingest's outbound mail queue (docs/smtp.md, "Outbound mail"): the `OutboundMail` port
  * (global, like `MailboxDelivery`, for the SMTP front, EWS sending, OOF and iMIP) and this
- * replica's poller; and the OOF auto-replies (docs/voicemail-ingest.md): calendar-sync's effective
+ * replica's poller; the OOF auto-replies (docs/voicemail-ingest.md): calendar-sync's effective
  * OOF state kept in the service's own table, and the replies queued as mail lands in Inboxes (a
- * listener of the store's `InboxArrivals`). Needs the store's module (`MailboxDelivery`,
- * `InboxArrivals`, global) and the directory.
+ * listener of the store's `InboxArrivals`); and the iMIP mail calendar-sync asks for
+ * (`calendar.imip.outgoing.v1`). Needs the store's module (`MailboxDelivery`, `InboxArrivals`,
+ * global) and the directory.
  */
 @Module({})
 export class OutboundMailModule {
@@ -55,8 +58,9 @@ export class OutboundMailModule {
     return {
       module: OutboundMailModule,
       global: true,
-      controllers: [OofStateConsumer],
+      controllers: [OofStateConsumer, ImipMailConsumer],
       providers: [
+        ImipMailService,
         { provide: OutboundSettings, useValue: settings },
         {
           provide: SMARTHOST_TRANSPORT,

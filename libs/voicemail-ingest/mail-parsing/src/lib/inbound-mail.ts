@@ -25,6 +25,8 @@ export interface ParsedInboundMail {
   readonly voicemail: RecognizedVoicemail | null;
   /** Added with recognition: the caller of an Exchange missed-call notice (`IPM.Note.Microsoft.Missed.Voice`), else null. */
   readonly missedCall?: MissedCall | null;
+  /** The iCalendar object a calendar client sent (iMIP invitation, reply, cancellation), else null. */
+  readonly calendar?: CalendarPart | null;
   /** Added with recognition: true when a limit (`MailParsingLimits`) cut parts or header fields off; `defects` says which. */
   readonly truncated?: boolean;
   /** What was wrong with the MIME but did not stop it from being stored (for the log). */
@@ -54,6 +56,14 @@ export interface RecognizedVoicemail {
   readonly transcription: string | null;
   /** Added with recognition: the phone system's own mailbox id (Asterisk `extension@context`, FreeSWITCH account), if it said. */
   readonly pbxMailbox?: string | null;
+}
+
+/** A `text/calendar` part (iMIP, RFC 6047). */
+export interface CalendarPart {
+  /** The VCALENDAR's METHOD, upper-cased (REQUEST, REPLY, CANCEL, …); null when it has none. */
+  readonly method: string | null;
+  /** The part's text as sent. */
+  readonly content: string;
 }
 
 export interface MissedCall {

@@ -1,5 +1,6 @@
 import { type AddressObject, type Attachment, type ParsedMail, simpleParser } from 'mailparser';
 import { randomBytes } from 'node:crypto';
+import { calendarPartOf } from './calendar-part';
 import { decodeHeaderValue } from './header-text';
 import {
   DEFAULT_MAIL_PARSING_LIMITS,
@@ -71,6 +72,7 @@ export async function parseInboundMail(raw: Buffer, options: MailParsingOptions)
     itemClass: recognition.itemClass,
     voicemail: recognition.voicemail,
     missedCall: recognition.missedCall,
+    calendar: calendarPartOf(attachments),
     truncated: structure.cutAt !== null || keptFields.length < structure.headerFieldCount,
     defects,
   };
