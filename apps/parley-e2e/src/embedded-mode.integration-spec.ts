@@ -114,6 +114,7 @@ describe('embedded mode (npm start)', () => {
     expect(Object.keys(ready.checks).sort()).toEqual([
       'bus',
       'db:calendar-sync',
+      'db:ews-gateway',
       'db:presence-bridge',
       'db:voicemail-ingest',
       'dead-letters',
