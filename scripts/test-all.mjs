@@ -26,6 +26,37 @@ function step(name, command, args, extraEnv = {}) {
   if (!ok) throw new Error(`${name} failed`);
 }
 
+/** Runs commands at once, each line of output prefixed with its lane; fails when any fails. */
+async function parallelSteps(name, lanes, extraEnv = {}) {
+  const started = Date.now();
+  process.stdout.write(`\n=== ${name}: ${lanes.map((l) => `[${l.lane}] ${l.command} ${l.args.join(' ')}`).join('  |  ')}\n`);
+  const results = await Promise.all(
+    lanes.map(
+      ({ lane, command, args }) =>
+        new Promise((resolve) => {
+          const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, ...extraEnv } });
+          for (const stream of [child.stdout, child.stderr]) {
+            let rest = '';
+            stream.on('data', (chunk) => {
+              const lines = (rest + chunk.toString('utf8')).split('\n');
+              rest = lines.pop() ?? '';
+              for (const line of lines) process.stdout.write(`[${lane}] ${line}\n`);
+            });
+            stream.on('end', () => rest && process.stdout.write(`[${lane}] ${rest}\n`));
+          }
+          child.on('close', (code, signal) => {
+            const seconds = ((Date.now() - started) / 1000).toFixed(1);
+            process.stdout.write(`=== ${name} [${lane}]: ${code === 0 ? 'ok' : `FAILED (exit ${code ?? signal})`} in ${seconds} s\n`);
+            resolve(code === 0);
+          });
+        }),
+    ),
+  );
+  const ok = results.every(Boolean);
+  process.stdout.write(`=== ${name}: ${ok ? 'ok' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  if (!ok) throw new Error(`${name} failed`);
+}
+
 function fail(message) {
   process.stderr.write(`\n${message}\n`);
   process.exit(1);
@@ -123,19 +154,26 @@ async function main() {
         kafkaEnv = startBroker();
         startedBroker = true;
       }
-      // --forceExit: after a failure, a Kafka client still retrying a dead broker must not hang CI.
-      step(
+      // Two lanes side by side, one per core: the system tests (apps/parley-e2e: real processes and
+      // browsers, one at a time) and every other project's integration tests. Each lane runs its
+      // suites in band. --forceExit: after a failure, a Kafka client still retrying a dead broker
+      // must not hang CI.
+      const jestArgs = (report, projects) => [
+        'jest',
+        '-c',
+        'jest.integration.config.cjs',
+        '--ci',
+        '--runInBand',
+        '--forceExit',
+        '--json',
+        `--outputFile=tmp/test-reports/${report}.json`,
+        ...projects,
+      ];
+      await parallelSteps(
         'integration tests',
-        'npx',
         [
-          'jest',
-          '-c',
-          'jest.integration.config.cjs',
-          '--ci',
-          '--runInBand',
-          '--forceExit',
-          '--json',
-          '--outputFile=tmp/test-reports/integration.json',
+          { lane: 'e2e', command: 'npx', args: jestArgs('integration-e2e', ['--selectProjects', 'parley-e2e']) },
+          { lane: 'services', command: 'npx', args: jestArgs('integration-services', ['--ignoreProjects', 'parley-e2e']) },
         ],
         kafkaEnv,
       );
@@ -145,7 +183,7 @@ async function main() {
   } finally {
     if (startedBroker) stopBroker();
   }
-  const totals = ['unit', 'integration'].map((n) => jestSummary(`tmp/test-reports/${n}.json`));
+  const totals = ['unit', 'integration-e2e', 'integration-services'].map((n) => jestSummary(`tmp/test-reports/${n}.json`));
   const passed = totals.reduce((a, t) => a + t.passed, 0);
   const failed = totals.reduce((a, t) => a + t.failed, 0);
   process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
