@@ -92,6 +92,20 @@ export const attendeeSchema = z.object({
 export type Attendee = z.infer<typeof attendeeSchema>;
 
 export const bodySchema = z.object({ type: z.enum(bodyTypes), content: z.string().max(1_000_000) });
+
+const HTML_ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+
+/** The Text view of an HTML body (EWS `BodyType` Text, a mail's text part): tags dropped, line breaks where blocks end. */
+export function htmlToText(html: string): string {
+  return html
+    .replace(/<(script|style|head)\b[\s\S]*?<\/\1\s*>/gi, '')
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<\/(p|div|li|tr|h[1-6])\s*>/gi, '\n')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&(amp|lt|gt|quot|apos|nbsp);/g, (_, name: string) => HTML_ENTITIES[name])
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
 export type CalendarBody = z.infer<typeof bodySchema>;
 
 /** The fields a client writes. `end` must not precede `start`; time zones default to UTC. */

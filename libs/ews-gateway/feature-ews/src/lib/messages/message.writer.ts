@@ -1,4 +1,5 @@
 import type { AttachmentSummary, MailAddress, MessageFolderKind, MessageSummary, MessageView } from '@parley/contracts';
+import { htmlToText } from '@parley/contracts';
 import { el, type XmlContentItem, type XmlNode } from '@parley/xml';
 import { formatXsDateTime, NS } from '@parley/ews-gateway/soap';
 import type { FolderIdentity } from '../folders/folder-ids';
@@ -161,17 +162,4 @@ function bodyElement(body: NonNullable<MessageView['body']>, wanted: BodyTypeReq
 
 function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-const ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
-
-export function htmlToText(html: string): string {
-  return html
-    .replace(/<(script|style|head)\b[\s\S]*?<\/\1\s*>/gi, '')
-    .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/<\/(p|div|li|tr|h[1-6])\s*>/gi, '\n')
-    .replace(/<[^>]*>/g, '')
-    .replace(/&(amp|lt|gt|quot|apos|nbsp);/g, (_, name: string) => ENTITIES[name])
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
 }
